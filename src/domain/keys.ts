@@ -1,0 +1,19 @@
+export const episodeKey = (seriesKey: string, number: number): string => `${seriesKey}/${number}`;
+export const scopedKey = (seriesKey: string, slug: string): string => `${seriesKey}/${slug}`;
+export const castingKey = (characterKey: string, personKey: string): string => `${characterKey}@${personKey}`;
+export const creditKey = (seriesKey: string, personKey: string, role: string): string =>
+  `${seriesKey}@${personKey}#${role}`;
+
+export const slugOf = (scoped: string): string => scoped.slice(scoped.indexOf('/') + 1);
+export const seriesOf = (scoped: string): string => scoped.slice(0, scoped.indexOf('/'));
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export function slugify(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
