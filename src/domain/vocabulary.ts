@@ -33,6 +33,8 @@ export const PLOT_EVENT_KINDS = [
   'REJECTION',
   'TIME_SKIP',
   'WORK',
+  'DECISION',
+  'MOMENT',
 ] as const;
 export type PlotEventKind = (typeof PLOT_EVENT_KINDS)[number];
 

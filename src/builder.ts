@@ -1,0 +1,40 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import RelayPlugin, { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import ValidationPlugin from '@pothos/plugin-validation';
+import type { Context } from './context.js';
+import { BadUserInputError, InvalidIdError } from './errors.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  Connection: { totalCount: number };
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  defaultFieldNullability: false,
+  plugins: [RelayPlugin, DataloaderPlugin, ValidationPlugin],
+  validation: {
+    validationError: (failure) =>
+      new BadUserInputError(failure.issues.map((issue) => issue.message).join('; '), {
+        issues: failure.issues.map((issue) => ({ path: issue.path?.map(String) ?? [], message: issue.message })),
+      }),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    nodesQueryOptions: false,
+    encodeGlobalID,
+    decodeGlobalID: (globalID: string) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        throw new InvalidIdError(globalID);
+      }
+    },
+  },
+});
+
+builder.queryType({ description: 'Read the drama knowledge graph. Every list is in story order.' });

@@ -1,0 +1,62 @@
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'INVALID_ID'
+  | 'INVALID_CURSOR'
+  | 'NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'INVALID_SEED';
+
+export abstract class DramaGraphError extends GraphQLError {
+  protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...details } });
+    this.name = new.target.name;
+  }
+}
+
+export class BadUserInputError extends DramaGraphError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, 'BAD_USER_INPUT', details);
+  }
+}
+
+export class InvalidIdError extends DramaGraphError {
+  constructor(id: string) {
+    super(`"${id}" is not a valid global ID.`, 'INVALID_ID', { id });
+  }
+}
+
+export class InvalidCursorError extends DramaGraphError {
+  constructor(cursor: string) {
+    super(`"${cursor}" is not a cursor this list issued.`, 'INVALID_CURSOR', { cursor });
+  }
+}
+
+export class NotFoundError extends DramaGraphError {
+  constructor(what: string, key: string) {
+    super(`No ${what} "${key}".`, 'NOT_FOUND', { what, key });
+  }
+}
+
+export class StoreUnavailableError extends DramaGraphError {
+  constructor(store: string) {
+    super(`The ${store} store is unavailable right now; retry shortly.`, 'STORE_UNAVAILABLE', { store });
+  }
+}
+
+export interface SeedIssue {
+  file: string;
+  record: string;
+  field: string;
+  message: string;
+}
+
+export class SeedValidationError extends DramaGraphError {
+  readonly issues: SeedIssue[];
+  constructor(issues: SeedIssue[]) {
+    const lines = issues.slice(0, 20).map((i) => `${i.file}: ${i.record}: ${i.field}: ${i.message}`);
+    super(`Invalid seed data:\n${lines.join('\n')}`, 'INVALID_SEED', { issues });
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import type { CharacterRecord } from '../domain/records.js';
+import { scopedKey } from '../domain/keys.js';
+import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
+import { PersonRef } from './person.js';
+import { RelationshipRef } from './relationship.js';
+import { SeriesRef } from './series.js';
+import { sourceField } from './source.js';
+
+export const CharacterRef = builder.loadableNodeRef('Character', {
+  id: { resolve: (character: CharacterRecord) => character.key },
+  load: (keys: string[], ctx) => ctx.loaders.character.loadMany(keys),
+});
+
+CharacterRef.implement({
+  description: 'A character of one series.',
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Unique within the series, such as "eun-soo".' }),
+    name: t.exposeString('name', { description: 'The name as the story uses it.' }),
+    nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
+    aliases: t.exposeStringList('aliases', { description: 'Other names the story uses.' }),
+    description: t.exposeString('description', { nullable: true }),
+    series: t.field({ type: SeriesRef, resolve: (character) => character.seriesKey }),
+    portrayedBy: t.field({
+      type: [PersonRef],
+      description: 'Who plays the character, main billing first.',
+      resolve: async (character, _args, ctx) =>
+        (await ctx.loaders.castingsByCharacter.load(character.key)).map((casting) => casting.personKey),
+    }),
+    relationships: t.field({
+      type: [RelationshipRef],
+      description:
+        'Relationships this character is part of, as they stand after the given episode; ' +
+        'omit asOfEpisode for the end of the known story. Ordered by the episode they begin in.',
+      args: {
+        asOfEpisode: t.arg.int({ validate: z.number().int().positive('asOfEpisode must be 1 or more').nullish() }),
+      },
+      resolve: (character, { asOfEpisode }, ctx) =>
+        ctx.loaders.relationshipsOf.load({ characterKey: character.key, asOfEpisode: asOfEpisode ?? null }),
+    }),
+    events: t.field({
+      type: [PlotEventRef],
+      description: 'Plot events this character takes part in, in story order.',
+      args: {
+        role: t.arg({ type: ParticipantRoleEnum, description: 'Only where the character has this role.' }),
+        kinds: t.arg({ type: [PlotEventKindEnum], description: 'Only these kinds; omit for all.' }),
+      },
+      resolve: (character, { role, kinds }, ctx) =>
+        ctx.loaders.eventsOfCharacter.load({ characterKey: character.key, role: role ?? null, kinds: kinds ?? null }),
+    }),
+    source: t.field({ ...sourceField, resolve: (character) => character.source }),
+  }),
+});
+
+builder.queryField('character', (t) =>
+  t.field({
+    type: CharacterRef,
+    nullable: true,
+    description: 'A character by series slug and character slug, or null when there is none.',
+    args: {
+      series: t.arg.string({ required: true, description: 'The series slug.' }),
+      slug: t.arg.string({ required: true, description: 'The character slug.' }),
+    },
+    resolve: (_root, args) => scopedKey(args.series, args.slug),
+  }),
+);

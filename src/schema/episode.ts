@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import type { EpisodeRecord } from '../domain/records.js';
+import { episodeKey } from '../domain/keys.js';
+import { PlotEventKindEnum, PlotEventRef } from './plot-event.js';
+import { SeriesRef } from './series.js';
+import { sourceField } from './source.js';
+
+export const EpisodeRef = builder.loadableNodeRef('Episode', {
+  id: { resolve: (episode: EpisodeRecord) => episode.key },
+  load: (keys: string[], ctx) => ctx.loaders.episode.loadMany(keys),
+});
+
+EpisodeRef.implement({
+  description: 'One numbered episode of a series.',
+  fields: (t) => ({
+    series: t.field({ type: SeriesRef, resolve: (episode) => episode.seriesKey }),
+    number: t.exposeInt('number', { description: 'The 1-based episode number.' }),
+    title: t.exposeString('title', { nullable: true }),
+    runtimeMinutes: t.exposeInt('runtimeMinutes', { nullable: true, description: 'The running time, in minutes.' }),
+    events: t.field({
+      type: [PlotEventRef],
+      description: 'What happens in this episode, in story order (by sequence).',
+      args: { kinds: t.arg({ type: [PlotEventKindEnum], description: 'Only these kinds; omit for all.' }) },
+      resolve: (episode, { kinds }, ctx) => ctx.loaders.eventsOfEpisode.load({ episodeKey: episode.key, kinds: kinds ?? null }),
+    }),
+    source: t.field({ ...sourceField, resolve: (episode) => episode.source }),
+  }),
+});
+
+builder.queryField('episode', (t) =>
+  t.field({
+    type: EpisodeRef,
+    nullable: true,
+    description: 'An episode by series slug and number, or null when the graph has no such episode.',
+    args: {
+      series: t.arg.string({ required: true, description: 'The series slug.' }),
+      number: t.arg.int({ required: true, validate: z.number().int().positive('number must be 1 or more') }),
+    },
+    resolve: (_root, args) => episodeKey(args.series, args.number),
+  }),
+);

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import type { EventFilter } from '../store/port.js';
+import { pageSizeSchema, DEFAULT_PAGE_SIZE } from '../pagination.js';
+import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
+import { eventsPage } from './support/pages.js';
+
+export const EventFilterInput = builder.inputType('EventFilter', {
+  description: 'Narrows plot events. Every given field must match; omitted fields match everything.',
+  fields: (t) => ({
+    series: t.string({ description: 'A series slug.' }),
+    episode: t.int({
+      description: 'An episode number (within the series, when one is given).',
+      validate: z.number().int().positive('episode must be 1 or more').nullish(),
+    }),
+    kinds: t.field({ type: [PlotEventKindEnum], description: 'Any of these kinds. An empty list matches nothing.' }),
+    agent: t.string({ description: 'The slug of the character who acts.' }),
+    target: t.string({ description: 'The slug of the character acted upon.' }),
+    participant: t.string({ description: 'The slug of a character taking part in any role.' }),
+    outcome: t.field({ type: EventOutcomeEnum }),
+  }),
+});
+
+type FilterArgs = { [K in keyof EventFilter]?: EventFilter[K] | null | undefined };
+
+const toStoreFilter = (f: FilterArgs | null | undefined): EventFilter => ({
+  series: f?.series ?? null,
+  episode: f?.episode ?? null,
+  kinds: f?.kinds ?? null,
+  agent: f?.agent ?? null,
+  target: f?.target ?? null,
+  participant: f?.participant ?? null,
+  outcome: f?.outcome ?? null,
+});
+
+const PlotEventConnection = builder.connectionObject({ type: PlotEventRef, name: 'PlotEventConnection' });
+
+builder.queryField('events', (t) =>
+  t.field({
+    type: PlotEventConnection,
+    description:
+      'Plot events across the graph in story order (series, episode, sequence), a page at a time. ' +
+      'Ask "which character confessed to whom in which episode" with kinds: [CONFESSION].',
+    args: {
+      filter: t.arg({ type: EventFilterInput }),
+      first: t.arg.int({
+        description: `How many to return (0 to 100, default ${DEFAULT_PAGE_SIZE}).`,
+        validate: pageSizeSchema.nullish(),
+      }),
+      after: t.arg.string({ description: 'The endCursor of the previous page.' }),
+    },
+    resolve: (_root, args, ctx) => eventsPage(ctx.store, toStoreFilter(args.filter), args),
+  }),
+);

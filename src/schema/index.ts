@@ -1,0 +1,10 @@
+import './source.js';
+import './series.js';
+import './episode.js';
+import './character.js';
+import './person.js';
+import './casting.js';
+import './credit.js';
+import './relationship.js';
+import './plot-event.js';
+import './event-filter.js';

@@ -1,0 +1,38 @@
+import { builder } from '../builder.js';
+import type { PersonRecord } from '../domain/records.js';
+import { CastingType } from './casting.js';
+import { CreditType } from './credit.js';
+
+export const PersonRef = builder.loadableNodeRef('Person', {
+  id: { resolve: (person: PersonRecord) => person.key },
+  load: (keys: string[], ctx) => ctx.loaders.person.loadMany(keys),
+});
+
+PersonRef.implement({
+  description: 'A real person: an actor, a director or a writer.',
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Kebab-case ASCII of the romanized name, such as "han-so-hee".' }),
+    name: t.exposeString('name', { description: 'The romanized name.' }),
+    nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
+    castings: t.field({
+      type: [CastingType],
+      description: 'The roles this person plays, by series.',
+      resolve: (person, _args, ctx) => ctx.loaders.castingsByPerson.load(person.key),
+    }),
+    credits: t.field({
+      type: [CreditType],
+      description: 'What this person directed or wrote, by series.',
+      resolve: (person, _args, ctx) => ctx.loaders.creditsByPerson.load(person.key),
+    }),
+  }),
+});
+
+builder.queryField('person', (t) =>
+  t.field({
+    type: PersonRef,
+    nullable: true,
+    description: 'A person by slug, or null when there is none.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (_root, { slug }) => slug,
+  }),
+);

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import type { SeriesRecord } from '../domain/records.js';
+import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
+import { seriesPage } from './support/pages.js';
+import { CastingType } from './casting.js';
+import { CharacterRef } from './character.js';
+import { CreditType } from './credit.js';
+import { EpisodeRef } from './episode.js';
+import { PersonRef } from './person.js';
+import { sourceField } from './source.js';
+
+export const SeriesRef = builder.loadableNodeRef('Series', {
+  id: { resolve: (series: SeriesRecord) => series.key },
+  load: (keys: string[], ctx) => ctx.loaders.series.loadMany(keys),
+});
+
+SeriesRef.implement({
+  description: 'A drama series: the whole story, told in numbered episodes.',
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Kebab-case ASCII of the English title: "Soundtrack #1" is "soundtrack-1".' }),
+    title: t.exposeString('title', { description: 'The English title.' }),
+    originalTitle: t.exposeString('originalTitle', { nullable: true, description: 'The title in the original language.' }),
+    country: t.exposeString('country', { nullable: true, description: 'The country of production.' }),
+    releaseYear: t.exposeInt('releaseYear', { nullable: true, description: 'The year of the first release, where known.' }),
+    platforms: t.exposeStringList('platforms', { description: 'Where the series streams or airs.' }),
+    genres: t.exposeStringList('genres', { description: 'Genre slugs, such as "romance" or "music".' }),
+    episodeCount: t.exposeInt('episodeCount', { description: 'How many episodes the series has, told or not.' }),
+    episodes: t.field({
+      type: [EpisodeRef],
+      description: 'The episodes the graph knows, by number.',
+      resolve: (series, _args, ctx) => ctx.loaders.episodesBySeries.load(series.key),
+    }),
+    characters: t.field({
+      type: [CharacterRef],
+      description: 'The named characters of the series, by slug.',
+      resolve: (series, _args, ctx) => ctx.loaders.charactersBySeries.load(series.key),
+    }),
+    starring: t.field({
+      type: [PersonRef],
+      description: 'The people billed as the stars, in billing order, whether or not the sources say whom they play.',
+      resolve: (series) => series.starring,
+    }),
+    cast: t.field({
+      type: [CastingType],
+      description: 'Who plays whom: main cast first, then supporting and guest roles.',
+      resolve: (series, _args, ctx) => ctx.loaders.castingsBySeries.load(series.key),
+    }),
+    crew: t.field({
+      type: [CreditType],
+      description: 'Directors, then writers.',
+      resolve: (series, _args, ctx) => ctx.loaders.creditsBySeries.load(series.key),
+    }),
+    source: t.field({ ...sourceField, resolve: (series) => series.source }),
+  }),
+});
+
+const SeriesConnection = builder.connectionObject({ type: SeriesRef, name: 'SeriesConnection' });
+
+builder.queryFields((t) => ({
+  series: t.field({
+    type: SeriesRef,
+    nullable: true,
+    description: 'A series by its slug, or null when there is none.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (_root, { slug }) => slug,
+  }),
+  allSeries: t.field({
+    type: SeriesConnection,
+    description: 'Every series, by slug, a page at a time.',
+    args: {
+      first: t.arg.int({
+        description: `How many to return (0 to 100, default ${DEFAULT_PAGE_SIZE}).`,
+        validate: pageSizeSchema.nullish(),
+      }),
+      after: t.arg.string({ description: 'The endCursor of the previous page.', validate: z.string().nullish() }),
+    },
+    resolve: (_root, args, ctx) => seriesPage(ctx.store, args),
+  }),
+}));

@@ -1,0 +1,70 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { GraphDocument } from '../domain/records.js';
+import { SeedValidationError, type SeedIssue } from '../errors.js';
+import { seedFileSchema, type SeedFile } from './format.js';
+import { findReferenceIssues } from './references.js';
+import { toGraphDocument } from './document.js';
+
+function describeRecord(value: unknown, pathParts: readonly PropertyKey[]): string {
+  let node: unknown = value;
+  let record = '(file)';
+  const trail: string[] = [];
+  for (const part of pathParts) {
+    trail.push(String(part));
+    node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined;
+    if (typeof part === 'number' && node !== null && typeof node === 'object') {
+      const { slug, number } = node as { slug?: unknown; number?: unknown };
+      const name = typeof slug === 'string' ? `"${slug}"` : typeof number === 'number' ? String(number) : `#${part}`;
+      record = `${trail.slice(0, -1).join('.')} ${name}`;
+    }
+  }
+  return record;
+}
+
+function schemaIssues(file: string, raw: unknown, error: z.ZodError): SeedIssue[] {
+  return error.issues.map((issue) => {
+    const recordDepth = issue.path.findLastIndex((p) => typeof p === 'number');
+    const field = issue.path.slice(recordDepth + 1).join('.') || '(record)';
+    return { file, record: describeRecord(raw, issue.path.slice(0, recordDepth + 1)), field, message: issue.message };
+  });
+}
+
+/** Parses and validates one seed file's text; nothing is returned unless all of it is valid. */
+export function parseSeedText(file: string, text: string, knownPeople: ReadonlySet<string> = new Set()): SeedFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new SeedValidationError([{ file, record: '(file)', field: '(json)', message: (error as Error).message }]);
+  }
+  const parsed = seedFileSchema.safeParse(raw);
+  if (!parsed.success) throw new SeedValidationError(schemaIssues(file, raw, parsed.error));
+  const issues = findReferenceIssues(file, parsed.data, knownPeople);
+  if (issues.length > 0) throw new SeedValidationError(issues);
+  return parsed.data;
+}
+
+/** Reads every *.json seed file of a directory, in name order, validating all before returning any. */
+export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), 'utf8')));
+  const people = new Set<string>();
+  const files: SeedFile[] = [];
+  const issues: SeedIssue[] = [];
+  for (const [i, name] of names.entries()) {
+    try {
+      const seed = parseSeedText(name, texts[i]!, people);
+      seed.people.forEach((p) => people.add(p.slug));
+      files.push(seed);
+    } catch (error) {
+      if (!(error instanceof SeedValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length > 0) throw new SeedValidationError(issues);
+  return toGraphDocument(files);
+}
+
+export const DEFAULT_SEED_DIR = path.resolve(import.meta.dirname, '../../seeds');

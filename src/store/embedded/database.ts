@@ -1,0 +1,91 @@
+import { mkdir } from 'node:fs/promises';
+import { open, type Database, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
+import type { GraphCounts, GraphDocument } from '../../domain/records.js';
+import type { ImportProgress } from '../port.js';
+
+export type Collection = keyof GraphDocument;
+export type RecordOf<C extends Collection> = GraphDocument[C][number];
+
+export const COLLECTIONS: readonly Collection[] = [
+  'people', 'series', 'episodes', 'characters', 'castings', 'credits', 'relationships', 'events',
+];
+
+/**
+ * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
+ * turned off, LMDB's own commit syncs data and meta pages before lmdb-js resolves the write's promise.
+ */
+export const LMDB_OPTIONS: RootDatabaseOptions = {
+  overlappingSync: false,
+  noSync: false,
+  noMetaSync: false,
+  useWritemap: false,
+  cache: false,
+  maxDbs: 16,
+};
+
+export function countsOf(d: { [C in Collection]: { readonly length: number } | { readonly size: number } }): GraphCounts {
+  const n = (c: Collection) => { const x = d[c]; return 'length' in x ? x.length : x.size; };
+  return {
+    people: n('people'), series: n('series'), episodes: n('episodes'), characters: n('characters'),
+    castings: n('castings'), credits: n('credits'), relationships: n('relationships'), events: n('events'),
+  };
+}
+
+type SubDatabases = { [C in Collection]: Database<RecordOf<C>, string> };
+
+/** The lmdb side of the embedded store: one environment, one sub-database per record collection. */
+export class EmbeddedDatabase {
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly dbs: SubDatabases,
+  ) {}
+
+  static async open(dataDir: string): Promise<EmbeddedDatabase> {
+    await mkdir(dataDir, { recursive: true });
+    const root = open({ ...LMDB_OPTIONS, path: dataDir });
+    const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
+    return new EmbeddedDatabase(root, {
+      people: sub('people'), series: sub('series'), episodes: sub('episodes'), characters: sub('characters'),
+      castings: sub('castings'), credits: sub('credits'), relationships: sub('relationships'), events: sub('events'),
+    });
+  }
+
+  readAll(): GraphDocument {
+    const all = <C extends Collection>(name: C): RecordOf<C>[] => Array.from(this.dbs[name].getRange(), (e) => e.value);
+    return {
+      people: all('people'), series: all('series'), episodes: all('episodes'), characters: all('characters'),
+      castings: all('castings'), credits: all('credits'), relationships: all('relationships'), events: all('events'),
+    };
+  }
+
+  /** Puts every record in one abortable transaction; resolves once it is committed and synced. */
+  async write(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<void> {
+    await this.root.childTransaction(() => {
+      for (const collection of COLLECTIONS) {
+        const records = document[collection];
+        this.putAll(collection, records);
+        onProgress?.({ collection, done: records.length, total: records.length });
+      }
+    });
+    await this.root.flushed;
+  }
+
+  async clear(): Promise<void> {
+    await this.root.childTransaction(() => {
+      for (const collection of COLLECTIONS) {
+        const db = this.dbs[collection];
+        for (const key of Array.from(db.getKeys())) db.remove(key);
+      }
+    });
+    await this.root.flushed;
+  }
+
+  close(): Promise<void> {
+    return this.root.close();
+  }
+
+  private putAll<C extends Collection>(collection: C, records: readonly RecordOf<C>[]): void {
+    const db = this.dbs[collection];
+    for (const record of records) db.put(record.key, record);
+  }
+}

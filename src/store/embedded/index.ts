@@ -1,0 +1,158 @@
+import type {
+  CastingRecord,
+  CharacterRecord,
+  CreditRecord,
+  EpisodeRecord,
+  GraphCounts,
+  GraphDocument,
+  PersonRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../../domain/records.js';
+import { StoreUnavailableError } from '../../errors.js';
+import type {
+  CharacterEventsQuery,
+  DramaStore,
+  EpisodeEventsQuery,
+  EventsPageRequest,
+  ImportProgress,
+  Page,
+  RelationshipQuery,
+  SeriesPageRequest,
+} from '../port.js';
+import { countsOf, EmbeddedDatabase, type Collection, type RecordOf } from './database.js';
+import { GraphIndex } from './indexes.js';
+import type { Grouped } from './sorted.js';
+import { eventsPage, holdsAt, ofKinds, seriesPage, takesPart } from './queries.js';
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+}
+
+export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+  const database = await EmbeddedDatabase.open(options.dataDir);
+  const index = new GraphIndex();
+  index.upsert(database.readAll(), false);
+  return new EmbeddedStore(database, index);
+}
+
+/** The zero-setup store: lmdb in a data directory for durability, in-memory indexes for reads. */
+export class EmbeddedStore implements DramaStore {
+  readonly kind = 'embedded';
+  private trips = 0;
+  private closing: Promise<void> | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly database: EmbeddedDatabase,
+    private readonly index: GraphIndex,
+  ) {}
+
+  get roundTrips(): number {
+    return this.trips;
+  }
+
+  seriesByKeys = (keys: readonly string[]) => this.byKeys<'series'>('series', keys);
+  episodesByKeys = (keys: readonly string[]) => this.byKeys<'episodes'>('episodes', keys);
+  charactersByKeys = (keys: readonly string[]) => this.byKeys<'characters'>('characters', keys);
+  peopleByKeys = (keys: readonly string[]) => this.byKeys<'people'>('people', keys);
+  relationshipsByKeys = (keys: readonly string[]) => this.byKeys<'relationships'>('relationships', keys);
+  eventsByKeys = (keys: readonly string[]) => this.byKeys<'events'>('events', keys);
+
+  episodesBySeries = (keys: readonly string[]) => this.grouped<EpisodeRecord>(this.index.episodesBySeries, keys);
+  charactersBySeries = (keys: readonly string[]) => this.grouped<CharacterRecord>(this.index.charactersBySeries, keys);
+  castingsBySeries = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsBySeries, keys);
+  castingsByPerson = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsByPerson, keys);
+  castingsByCharacter = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsByCharacter, keys);
+  creditsBySeries = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsBySeries, keys);
+  creditsByPerson = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsByPerson, keys);
+
+  async relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
+    this.trip();
+    return queries.map((q) =>
+      this.index.relationshipsByCharacter.get(q.characterKey).filter((r) => holdsAt(r, q.asOfEpisode)),
+    );
+  }
+
+  async eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
+    this.trip();
+    return queries.map((q) => this.index.eventsByEpisode.get(q.episodeKey).filter((e) => ofKinds(e, q.kinds)));
+  }
+
+  async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
+    this.trip();
+    return queries.map((q) =>
+      this.index.eventsByCharacter
+        .get(q.characterKey)
+        .filter((e) => ofKinds(e, q.kinds) && takesPart(e, q.characterKey, q.role)),
+    );
+  }
+
+  async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
+    this.trip();
+    return seriesPage(this.index.allSeries(), request);
+  }
+
+  async findEvents(request: EventsPageRequest): Promise<Page<PlotEventRecord>> {
+    this.trip();
+    return eventsPage(this.index.allEvents(), request, this.index.eventTotals);
+  }
+
+  async importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
+    this.trip();
+    return this.exclusive(async () => {
+      await this.database.write(document, onProgress);
+      this.index.upsert(document, true);
+      return countsOf(document);
+    });
+  }
+
+  async counts(): Promise<GraphCounts> {
+    this.trip();
+    return this.index.counts();
+  }
+
+  async deleteEverything(): Promise<void> {
+    this.ensureOpen();
+    return this.exclusive(async () => {
+      await this.database.clear();
+      this.index.clear();
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.ensureOpen();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.writes.then(() => this.database.close());
+    return this.closing;
+  }
+
+  private async byKeys<C extends Collection>(collection: C, keys: readonly string[]): Promise<(RecordOf<C> | null)[]> {
+    this.trip();
+    const byKey: Map<string, RecordOf<C>> = this.index.byKey[collection];
+    return keys.map((key) => byKey.get(key) ?? null);
+  }
+
+  private async grouped<T extends { key: string }>(groups: Grouped<T>, keys: readonly string[]): Promise<T[][]> {
+    this.trip();
+    return keys.map((key) => [...groups.get(key)]);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(work, work);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
+  private trip(): void {
+    this.ensureOpen();
+    this.trips++;
+  }
+
+  private ensureOpen(): void {
+    if (this.closing !== null) throw new StoreUnavailableError('embedded');
+  }
+}

@@ -1,0 +1,118 @@
+import type {
+  CastingRecord,
+  CharacterRecord,
+  CreditRecord,
+  EpisodeRecord,
+  GraphCounts,
+  GraphDocument,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../../domain/records.js';
+import { episodeKey } from '../../domain/keys.js';
+import { COLLECTIONS, countsOf, type Collection, type RecordOf } from './database.js';
+import * as order from './order.js';
+import { Grouped } from './sorted.js';
+
+interface Index<T> {
+  groups: Grouped<T & { key: string }>;
+  of: (record: T) => readonly string[];
+}
+
+type Indexers = { [C in Collection]: Index<RecordOf<C>>[] };
+type ByKey = { [C in Collection]: Map<string, RecordOf<C>> };
+
+const ALL = '';
+const all = (): readonly string[] => [ALL];
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The in-memory read side of the embedded store, rebuilt from lmdb on open, changed only after commits. */
+export class GraphIndex {
+  readonly byKey: ByKey = {
+    people: new Map(), series: new Map(), episodes: new Map(), characters: new Map(),
+    castings: new Map(), credits: new Map(), relationships: new Map(), events: new Map(),
+  };
+  readonly series = new Grouped<SeriesRecord>(order.seriesOrder);
+  readonly episodesBySeries = new Grouped<EpisodeRecord>(order.episodeOrder);
+  readonly charactersBySeries = new Grouped<CharacterRecord>(order.characterOrder);
+  readonly castingsBySeries = new Grouped<CastingRecord>(order.castingOrder);
+  readonly castingsByPerson = new Grouped<CastingRecord>(order.castingBySeriesOrder);
+  readonly castingsByCharacter = new Grouped<CastingRecord>(order.castingOrder);
+  readonly creditsBySeries = new Grouped<CreditRecord>(order.creditOrder);
+  readonly creditsByPerson = new Grouped<CreditRecord>(order.creditBySeriesOrder);
+  readonly relationshipsByCharacter = new Grouped<RelationshipRecord>(order.relationshipOrder);
+  readonly eventsByEpisode = new Grouped<PlotEventRecord>(order.eventOrder);
+  readonly eventsByCharacter = new Grouped<PlotEventRecord>(order.eventOrder);
+  readonly events = new Grouped<PlotEventRecord>(order.eventOrder);
+  /** Memoised totals of event filters; emptied by every change. */
+  readonly eventTotals = new Map<string, number>();
+
+  private readonly indexers: Indexers = {
+    people: [],
+    series: [{ groups: this.series, of: all }],
+    episodes: [{ groups: this.episodesBySeries, of: (e) => [e.seriesKey] }],
+    characters: [{ groups: this.charactersBySeries, of: (c) => [c.seriesKey] }],
+    castings: [
+      { groups: this.castingsBySeries, of: (c) => [c.seriesKey] },
+      { groups: this.castingsByPerson, of: (c) => [c.personKey] },
+      { groups: this.castingsByCharacter, of: (c) => [c.characterKey] },
+    ],
+    credits: [
+      { groups: this.creditsBySeries, of: (c) => [c.seriesKey] },
+      { groups: this.creditsByPerson, of: (c) => [c.personKey] },
+    ],
+    relationships: [{ groups: this.relationshipsByCharacter, of: (r) => [r.fromKey, r.toKey] }],
+    events: [
+      { groups: this.eventsByEpisode, of: (e) => [episodeKey(e.seriesKey, e.episodeNumber)] },
+      { groups: this.eventsByCharacter, of: (e) => e.participants.map((p) => p.characterKey) },
+      { groups: this.events, of: all },
+    ],
+  };
+
+  allSeries(): readonly SeriesRecord[] {
+    return this.series.get(ALL);
+  }
+
+  allEvents(): readonly PlotEventRecord[] {
+    return this.events.get(ALL);
+  }
+
+  /** Adds or replaces every record of the document; `copy` detaches them from the caller's objects. */
+  upsert(document: GraphDocument, copy: boolean): void {
+    for (const collection of COLLECTIONS) this.upsertAll(collection, document[collection], copy);
+    this.eventTotals.clear();
+  }
+
+  clear(): void {
+    for (const collection of COLLECTIONS) {
+      this.byKey[collection].clear();
+      for (const index of this.indexers[collection]) index.groups.clear();
+    }
+    this.eventTotals.clear();
+  }
+
+  counts(): GraphCounts {
+    return countsOf(this.byKey);
+  }
+
+  private upsertAll<C extends Collection>(collection: C, records: readonly RecordOf<C>[], copy: boolean): void {
+    const byKey: Map<string, RecordOf<C>> = this.byKey[collection];
+    const indexers: Index<RecordOf<C>>[] = this.indexers[collection];
+    for (const incoming of records) {
+      const record = deepFreeze(copy ? structuredClone(incoming) : incoming);
+      const previous = byKey.get(record.key);
+      if (previous !== undefined) {
+        for (const index of indexers) for (const group of index.of(previous)) index.groups.remove(group, previous.key);
+      }
+      byKey.set(record.key, record);
+      for (const index of indexers) for (const group of index.of(record)) index.groups.add(group, record);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
+import { slugOf } from '../../domain/keys.js';
+import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
+import type { EventFilter, EventPosition, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
+import { compareText, firstAfter } from './order.js';
+
+export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | null): boolean {
+  const { sinceEpisode: since, untilEpisode: until } = relationship;
+  if (asOfEpisode === null) return until === null;
+  return (since === null || since <= asOfEpisode) && (until === null || until > asOfEpisode);
+}
+
+export const ofKinds = (event: PlotEventRecord, kinds: readonly PlotEventKind[] | null): boolean =>
+  kinds === null || kinds.includes(event.kind);
+
+export const takesPart = (event: PlotEventRecord, characterKey: string, role: ParticipantRole | null): boolean =>
+  event.participants.some((p) => p.characterKey === characterKey && (role === null || p.role === role));
+
+const slugIs = (key: string | null, slug: string | null): boolean =>
+  slug === null || (key !== null && slugOf(key) === slug);
+
+export function matchesFilter(event: PlotEventRecord, filter: EventFilter): boolean {
+  return (
+    (filter.series === null || event.seriesKey === filter.series) &&
+    (filter.episode === null || event.episodeNumber === filter.episode) &&
+    ofKinds(event, filter.kinds) &&
+    (filter.outcome === null || event.outcome === filter.outcome) &&
+    slugIs(event.agentKey, filter.agent) &&
+    slugIs(event.targetKey, filter.target) &&
+    (filter.participant === null || event.participants.some((p) => slugOf(p.characterKey) === filter.participant))
+  );
+}
+
+/** The slice of the position-ordered events that can match: one series' run when the filter names a series. */
+function candidates(events: readonly PlotEventRecord[], filter: EventFilter): readonly PlotEventRecord[] {
+  if (filter.series === null) return events;
+  const before = (episodeNumber: number): EventPosition => ({ seriesKey: filter.series!, episodeNumber, sequence: -Infinity });
+  const start = firstAfter(events, before(filter.episode ?? -Infinity));
+  const end = firstAfter(events, before(filter.episode === null ? Infinity : filter.episode + 1));
+  return events.slice(start, end);
+}
+
+function countMatches(events: readonly PlotEventRecord[], filter: EventFilter): number {
+  let total = 0;
+  for (const event of events) if (matchesFilter(event, filter)) total++;
+  return total;
+}
+
+/**
+ * One page of events in position order. `totals` memoises the count of all matches per filter,
+ * so that paging on does not rescan from the beginning.
+ */
+export function eventsPage(
+  events: readonly PlotEventRecord[],
+  request: EventsPageRequest,
+  totals: Map<string, number>,
+): Page<PlotEventRecord> {
+  const { filter, first, after } = request;
+  const range = candidates(events, filter);
+  const totalKey = JSON.stringify(filter);
+  const totalCount = totals.get(totalKey) ?? countMatches(range, filter);
+  totals.set(totalKey, totalCount);
+  const items: PlotEventRecord[] = [];
+  for (let i = after === null ? 0 : firstAfter(range, after); i < range.length; i++) {
+    const event = range[i]!;
+    if (!matchesFilter(event, filter)) continue;
+    if (items.length === first) return { items, hasNextPage: true, totalCount };
+    items.push(event);
+  }
+  return { items, hasNextPage: false, totalCount };
+}
+
+export function seriesPage(series: readonly SeriesRecord[], request: SeriesPageRequest): Page<SeriesRecord> {
+  const { first, afterSlug } = request;
+  const start = afterSlug === null ? 0 : series.findIndex((s) => compareText(s.slug, afterSlug) > 0);
+  const rest = start === -1 ? [] : series.slice(start);
+  return { items: rest.slice(0, first), hasNextPage: rest.length > first, totalCount: series.length };
+}

@@ -1,0 +1,116 @@
+import neo4j, { Neo4jError, type Driver, type ManagedTransaction, type RecordShape } from 'neo4j-driver';
+import { StoreUnavailableError } from '../../errors.js';
+import { toParams } from './values.js';
+
+export interface Neo4jConnectionOptions {
+  uri: string;
+  user: string;
+  password: string;
+  database: string;
+  /** Per-transaction timeout sent to the server; default 15 s. */
+  transactionTimeoutMs?: number;
+  /** How long the driver retries a transaction on transient or connection errors; default 5 s. */
+  maxRetryTimeMs?: number;
+  /** Timeout for opening one connection; default 5 s. */
+  connectionTimeoutMs?: number;
+}
+
+export type Row = RecordShape<string, unknown>;
+export type Params = Record<string, unknown>;
+
+const UNAVAILABLE_CODES = new Set([
+  neo4j.error.SERVICE_UNAVAILABLE,
+  neo4j.error.SESSION_EXPIRED,
+  'Neo.TransientError.General.DatabaseUnavailable',
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof Neo4jError && UNAVAILABLE_CODES.has(error.code)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNREFUSED' || (error instanceof Error && error.message.includes('ECONNREFUSED'));
+}
+
+/** Runs a query inside a managed write transaction, counting it as one round trip. */
+export interface WriteTx {
+  run(cypher: string, params: Params): Promise<Row[]>;
+}
+
+/** One driver per store: counts round trips and turns connection failures into StoreUnavailableError. */
+export class Neo4jConnection {
+  private readonly driver: Driver;
+  private readonly database: string;
+  private readonly timeout: number;
+  private trips = 0;
+
+  constructor(options: Neo4jConnectionOptions) {
+    this.database = options.database;
+    this.timeout = options.transactionTimeoutMs ?? 15_000;
+    this.driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
+      disableLosslessIntegers: false,
+      maxTransactionRetryTime: options.maxRetryTimeMs ?? 5_000,
+      connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+      connectionAcquisitionTimeout: (options.connectionTimeoutMs ?? 5_000) * 2,
+    });
+  }
+
+  get roundTrips(): number {
+    return this.trips;
+  }
+
+  read(cypher: string, params: Params = {}): Promise<Row[]> {
+    return this.query(cypher, params, neo4j.routing.READ);
+  }
+
+  write(cypher: string, params: Params = {}): Promise<Row[]> {
+    return this.query(cypher, params, neo4j.routing.WRITE);
+  }
+
+  /** Runs `work` as one managed write transaction (retried as a whole on transient errors). */
+  async writeTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: neo4j.session.WRITE,
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
+    });
+    try {
+      return await session.executeWrite((tx) => work(this.wrap(tx)), { timeout: this.timeout });
+    } catch (error) {
+      throw this.translate(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  private wrap(tx: ManagedTransaction): WriteTx {
+    return {
+      run: async (cypher, params) => {
+        this.trips += 1;
+        const result = await tx.run(cypher, toParams(params) as Params);
+        return result.records.map((r) => r.toObject());
+      },
+    };
+  }
+
+  private async query(cypher: string, params: Params, routing: 'READ' | 'WRITE'): Promise<Row[]> {
+    this.trips += 1;
+    try {
+      const result = await this.driver.executeQuery(cypher, toParams(params), {
+        database: this.database,
+        routing,
+        transactionConfig: { timeout: this.timeout },
+      });
+      return result.records.map((r) => r.toObject());
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private translate(error: unknown): unknown {
+    if (!isUnavailable(error)) return error;
+    return Object.assign(new StoreUnavailableError('neo4j'), { cause: error });
+  }
+}

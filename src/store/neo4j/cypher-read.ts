@@ -1,0 +1,157 @@
+/*
+ * Read queries. Batch queries take `$keys` (or `$queries`) and answer one row per index `i`,
+ * so the adapter can put answers back in key order. Rank maps arrive as parameters.
+ */
+
+const participants = (event: string): string =>
+  `[(c:Character)-[p:PARTICIPATES]->(${event}) | {characterKey: c.key, role: p.role, position: p.position}]`;
+const eventMap = (event: string): string => `${event} {.*, participants: ${participants(event)}}`;
+const relationshipMap = (rel: string): string => `${rel} {.*, fromKey: startNode(${rel}).key, toKey: endNode(${rel}).key}`;
+const perKey = 'UNWIND range(0, size($keys) - 1) AS i\nWITH i, $keys[i] AS key';
+const perQuery = 'UNWIND range(0, size($queries) - 1) AS i\nWITH i, $queries[i] AS q';
+
+const byKey = (name: string, label: string, projection: (v: string) => string): string => `// name: ${name}
+${perKey}
+OPTIONAL MATCH (n:${label} {key: key})
+RETURN i, ${projection('n')} AS item`;
+
+export const SERIES_BY_KEYS = byKey('seriesByKeys', 'Series', (n) => `${n} {.*}`);
+export const EPISODES_BY_KEYS = byKey('episodesByKeys', 'Episode', (n) => `${n} {.*}`);
+export const CHARACTERS_BY_KEYS = byKey('charactersByKeys', 'Character', (n) => `${n} {.*}`);
+export const PEOPLE_BY_KEYS = byKey('peopleByKeys', 'Person', (n) => `${n} {.*}`);
+export const EVENTS_BY_KEYS = byKey('eventsByKeys', 'PlotEvent', eventMap);
+
+export const RELATIONSHIPS_BY_KEYS = `// name: relationshipsByKeys
+${perKey}
+OPTIONAL MATCH ()-[r:RELATES {key: key}]->()
+RETURN i, ${relationshipMap('r')} AS item`;
+
+export const EPISODES_BY_SERIES = `// name: episodesBySeries
+${perKey}
+RETURN i, COLLECT {
+  MATCH (:Series {key: key})<-[:OF_SERIES]-(n:Episode)
+  WITH n ORDER BY n.number
+  RETURN n {.*}
+} AS items`;
+
+export const CHARACTERS_BY_SERIES = `// name: charactersBySeries
+${perKey}
+RETURN i, COLLECT {
+  MATCH (:Series {key: key})<-[:IN_SERIES]-(n:Character)
+  WITH n ORDER BY n.slug, n.key
+  RETURN n {.*}
+} AS items`;
+
+const casting = 'r {.*, personKey: p.key, characterKey: c.key}';
+
+export const CASTINGS_BY_SERIES = `// name: castingsBySeries
+${perKey}
+RETURN i, COLLECT {
+  MATCH (:Series {key: key})<-[:IN_SERIES]-(c:Character)<-[r:PLAYS]-(p:Person)
+  WITH r, p, c ORDER BY $billingRank[r.billing], p.key, c.key
+  RETURN ${casting}
+} AS items`;
+
+export const CASTINGS_BY_PERSON = `// name: castingsByPerson
+${perKey}
+RETURN i, COLLECT {
+  MATCH (p:Person {key: key})-[r:PLAYS]->(c:Character)
+  WITH r, p, c ORDER BY r.seriesKey, $billingRank[r.billing], p.key, c.key
+  RETURN ${casting}
+} AS items`;
+
+export const CASTINGS_BY_CHARACTER = `// name: castingsByCharacter
+${perKey}
+RETURN i, COLLECT {
+  MATCH (p:Person)-[r:PLAYS]->(c:Character {key: key})
+  WITH r, p, c ORDER BY $billingRank[r.billing], p.key, c.key
+  RETURN ${casting}
+} AS items`;
+
+const credit = 'r {.*, seriesKey: s.key, personKey: p.key}';
+
+export const CREDITS_BY_SERIES = `// name: creditsBySeries
+${perKey}
+RETURN i, COLLECT {
+  MATCH (p:Person)-[r:CREDITED]->(s:Series {key: key})
+  WITH r, p, s ORDER BY $roleRank[r.role], p.key
+  RETURN ${credit}
+} AS items`;
+
+export const CREDITS_BY_PERSON = `// name: creditsByPerson
+${perKey}
+RETURN i, COLLECT {
+  MATCH (p:Person {key: key})-[r:CREDITED]->(s:Series)
+  WITH r, p, s ORDER BY s.key, $roleRank[r.role], p.key
+  RETURN ${credit}
+} AS items`;
+
+export const RELATIONSHIPS_OF = `// name: relationshipsOf
+${perQuery}
+RETURN i, COLLECT {
+  MATCH (:Character {key: q.characterKey})-[r:RELATES]-()
+  WITH DISTINCT r
+  WHERE CASE
+    WHEN q.asOfEpisode IS NULL THEN r.untilEpisode IS NULL
+    ELSE (r.sinceEpisode IS NULL OR r.sinceEpisode <= q.asOfEpisode)
+      AND (r.untilEpisode IS NULL OR r.untilEpisode > q.asOfEpisode)
+  END
+  WITH r ORDER BY coalesce(r.sinceEpisode, 0), r.key
+  RETURN ${relationshipMap('r')}
+} AS items`;
+
+export const EVENTS_OF_EPISODES = `// name: eventsOfEpisodes
+${perQuery}
+RETURN i, COLLECT {
+  MATCH (e:PlotEvent)-[:IN_EPISODE]->(:Episode {key: q.episodeKey})
+  WHERE q.kinds IS NULL OR e.kind IN q.kinds
+  WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
+  RETURN ${eventMap('e')}
+} AS items`;
+
+export const EVENTS_OF_CHARACTERS = `// name: eventsOfCharacters
+${perQuery}
+RETURN i, COLLECT {
+  MATCH (:Character {key: q.characterKey})-[p:PARTICIPATES]->(e:PlotEvent)
+  WHERE (q.role IS NULL OR p.role = q.role) AND (q.kinds IS NULL OR e.kind IN q.kinds)
+  WITH DISTINCT e
+  WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
+  RETURN ${eventMap('e')}
+} AS items`;
+
+export const LIST_SERIES = `// name: listSeries
+MATCH (s:Series)
+WITH s ORDER BY s.slug
+WITH collect(s) AS matched
+RETURN size(matched) AS total,
+  [x IN [x IN matched WHERE $afterSlug IS NULL OR x.slug > $afterSlug][0..$limit] | x {.*}] AS items`;
+
+const involves = (param: string, role: string | null): string =>
+  `($${param} IS NULL OR EXISTS { MATCH (c:Character {slug: $${param}})-[p:PARTICIPATES]->(e)
+    WHERE ($series IS NULL OR c.seriesKey = $series)${role === null ? '' : ` AND p.role = '${role}'`} })`;
+
+export const FIND_EVENTS = `// name: findEvents
+MATCH (e:PlotEvent)
+WHERE ($series IS NULL OR e.seriesKey = $series)
+  AND ($episode IS NULL OR e.episodeNumber = $episode)
+  AND ($kinds IS NULL OR e.kind IN $kinds)
+  AND ($outcome IS NULL OR e.outcome = $outcome)
+  AND ${involves('agent', 'AGENT')}
+  AND ${involves('target', 'TARGET')}
+  AND ${involves('participant', null)}
+WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
+WITH collect(e) AS matched
+WITH size(matched) AS total, [x IN matched WHERE $after IS NULL
+  OR x.seriesKey > $after.seriesKey
+  OR (x.seriesKey = $after.seriesKey AND (x.episodeNumber > $after.episodeNumber
+    OR (x.episodeNumber = $after.episodeNumber AND x.sequence > $after.sequence)))][0..$limit] AS page
+RETURN total, [x IN page | ${eventMap('x')}] AS items`;
+
+export const COUNTS = `// name: counts
+RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:Episode) } AS episodes,
+  COUNT { (:Character) } AS characters, COUNT { ()-[:PLAYS]->() } AS castings,
+  COUNT { ()-[:CREDITED]->() } AS credits, COUNT { ()-[:RELATES]->() } AS relationships,
+  COUNT { (:PlotEvent) } AS events`;
+
+export const PING = `// name: ping
+RETURN 1 AS ok`;

@@ -1,0 +1,110 @@
+import type {
+  CastingRecord,
+  CharacterRecord,
+  CreditRecord,
+  EpisodeRecord,
+  GraphCounts,
+  GraphDocument,
+  PersonRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../domain/records.js';
+import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
+
+export interface Page<T> {
+  items: T[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface SeriesPageRequest {
+  first: number;
+  afterSlug: string | null;
+}
+
+export interface EventFilter {
+  series: string | null;
+  episode: number | null;
+  kinds: PlotEventKind[] | null;
+  agent: string | null;
+  target: string | null;
+  participant: string | null;
+  outcome: EventOutcome | null;
+}
+
+export interface EventPosition {
+  seriesKey: string;
+  episodeNumber: number;
+  sequence: number;
+}
+
+export interface EventsPageRequest {
+  filter: EventFilter;
+  first: number;
+  after: EventPosition | null;
+}
+
+export interface RelationshipQuery {
+  characterKey: string;
+  asOfEpisode: number | null;
+}
+
+export interface EpisodeEventsQuery {
+  episodeKey: string;
+  kinds: PlotEventKind[] | null;
+}
+
+export interface CharacterEventsQuery {
+  characterKey: string;
+  role: ParticipantRole | null;
+  kinds: PlotEventKind[] | null;
+}
+
+export interface ImportProgress {
+  collection: keyof GraphDocument;
+  done: number;
+  total: number;
+}
+
+export type StoreKind = 'embedded' | 'neo4j';
+
+/**
+ * The one port every store implements. Batch methods answer in the order of their keys
+ * (null or [] where nothing matches). Orderings are part of the contract:
+ * episodes by number; characters by slug; castings by billing rank then person key then
+ * character key (by person: series key first); credits by role rank then person key (by person:
+ * series key first); relationships by since episode (null first) then key; events by series
+ * key, episode number, sequence. A kinds list of [] matches nothing; null matches all.
+ */
+export interface DramaStore {
+  readonly kind: StoreKind;
+  readonly roundTrips: number;
+
+  seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
+  episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;
+  charactersByKeys(keys: readonly string[]): Promise<(CharacterRecord | null)[]>;
+  peopleByKeys(keys: readonly string[]): Promise<(PersonRecord | null)[]>;
+  relationshipsByKeys(keys: readonly string[]): Promise<(RelationshipRecord | null)[]>;
+  eventsByKeys(keys: readonly string[]): Promise<(PlotEventRecord | null)[]>;
+
+  episodesBySeries(seriesKeys: readonly string[]): Promise<EpisodeRecord[][]>;
+  charactersBySeries(seriesKeys: readonly string[]): Promise<CharacterRecord[][]>;
+  castingsBySeries(seriesKeys: readonly string[]): Promise<CastingRecord[][]>;
+  castingsByPerson(personKeys: readonly string[]): Promise<CastingRecord[][]>;
+  castingsByCharacter(characterKeys: readonly string[]): Promise<CastingRecord[][]>;
+  creditsBySeries(seriesKeys: readonly string[]): Promise<CreditRecord[][]>;
+  creditsByPerson(personKeys: readonly string[]): Promise<CreditRecord[][]>;
+  relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]>;
+  eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]>;
+  eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]>;
+
+  listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
+  findEvents(request: EventsPageRequest): Promise<Page<PlotEventRecord>>;
+
+  /** Upserts a whole validated document in one transaction: all of it or none of it. */
+  importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts>;
+  counts(): Promise<GraphCounts>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
