@@ -2,8 +2,12 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin, { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { isObjectType, type GraphQLNamedType } from 'graphql';
 import type { Context } from './context.js';
 import { BadUserInputError, InvalidIdError } from './errors.js';
+
+const implementsNode = (type: GraphQLNamedType | undefined) =>
+  isObjectType(type) && type.getInterfaces().some((iface) => iface.name === 'Node');
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -26,6 +30,13 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodesQueryOptions: false,
+    nodeQueryOptions: {
+      description: 'Fetches any object that has an id, by that id; null when nothing has it.',
+      resolve: (_root, { id }, _ctx, info, resolveNode) => {
+        if (!implementsNode(info.schema.getType(id.typename))) throw new InvalidIdError(encodeGlobalID(id.typename, String(id.id)));
+        return resolveNode(id);
+      },
+    },
     encodeGlobalID,
     decodeGlobalID: (globalID: string) => {
       try {

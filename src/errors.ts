@@ -11,7 +11,6 @@ export type ErrorCode =
 export abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
     super(message, { extensions: { code, ...details } });
-    this.name = new.target.name;
   }
 }
 

@@ -23,8 +23,13 @@ export const LMDB_OPTIONS: RootDatabaseOptions = {
   maxDbs: 16,
 };
 
-export function countsOf(d: { [C in Collection]: { readonly length: number } | { readonly size: number } }): GraphCounts {
-  const n = (c: Collection) => { const x = d[c]; return 'length' in x ? x.length : x.size; };
+type Sized = { readonly length: number } | { readonly size: number };
+
+export function countsOf(d: { [C in Collection]: Sized }): GraphCounts {
+  const n = (c: Collection): number => {
+    const x = d[c];
+    return 'length' in x ? x.length : x.size;
+  };
   return {
     people: n('people'), series: n('series'), episodes: n('episodes'), characters: n('characters'),
     castings: n('castings'), credits: n('credits'), relationships: n('relationships'), events: n('events'),

@@ -1,15 +1,5 @@
-import type {
-  CastingRecord,
-  CharacterRecord,
-  CreditRecord,
-  EpisodeRecord,
-  GraphCounts,
-  GraphDocument,
-  PersonRecord,
-  PlotEventRecord,
-  RelationshipRecord,
-  SeriesRecord,
-} from '../../domain/records.js';
+import type { CastingRecord, CharacterRecord, CreditRecord, EpisodeRecord } from '../../domain/records.js';
+import type { GraphCounts, GraphDocument, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { StoreUnavailableError } from '../../errors.js';
 import type {
   CharacterEventsQuery,
@@ -39,7 +29,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
 
 /** The zero-setup store: lmdb in a data directory for durability, in-memory indexes for reads. */
 export class EmbeddedStore implements DramaStore {
-  readonly kind = 'embedded';
+  readonly kind = 'embedded' as const;
   private trips = 0;
   private closing: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
@@ -53,12 +43,12 @@ export class EmbeddedStore implements DramaStore {
     return this.trips;
   }
 
-  seriesByKeys = (keys: readonly string[]) => this.byKeys<'series'>('series', keys);
-  episodesByKeys = (keys: readonly string[]) => this.byKeys<'episodes'>('episodes', keys);
-  charactersByKeys = (keys: readonly string[]) => this.byKeys<'characters'>('characters', keys);
-  peopleByKeys = (keys: readonly string[]) => this.byKeys<'people'>('people', keys);
-  relationshipsByKeys = (keys: readonly string[]) => this.byKeys<'relationships'>('relationships', keys);
-  eventsByKeys = (keys: readonly string[]) => this.byKeys<'events'>('events', keys);
+  seriesByKeys = (keys: readonly string[]) => this.byKeys('series', keys);
+  episodesByKeys = (keys: readonly string[]) => this.byKeys('episodes', keys);
+  charactersByKeys = (keys: readonly string[]) => this.byKeys('characters', keys);
+  peopleByKeys = (keys: readonly string[]) => this.byKeys('people', keys);
+  relationshipsByKeys = (keys: readonly string[]) => this.byKeys('relationships', keys);
+  eventsByKeys = (keys: readonly string[]) => this.byKeys('events', keys);
 
   episodesBySeries = (keys: readonly string[]) => this.grouped<EpisodeRecord>(this.index.episodesBySeries, keys);
   charactersBySeries = (keys: readonly string[]) => this.grouped<CharacterRecord>(this.index.charactersBySeries, keys);

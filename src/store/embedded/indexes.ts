@@ -33,6 +33,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Freezes what a record holds but leaves the record extensible: GraphQL layers may brand it with symbols. */
+function freezeContents<T extends object>(record: T): T {
+  for (const child of Object.values(record)) deepFreeze(child);
+  return record;
+}
+
 /** The in-memory read side of the embedded store, rebuilt from lmdb on open, changed only after commits. */
 export class GraphIndex {
   readonly byKey: ByKey = {
@@ -106,7 +112,7 @@ export class GraphIndex {
     const byKey: Map<string, RecordOf<C>> = this.byKey[collection];
     const indexers: Index<RecordOf<C>>[] = this.indexers[collection];
     for (const incoming of records) {
-      const record = deepFreeze(copy ? structuredClone(incoming) : incoming);
+      const record = freezeContents(copy ? structuredClone(incoming) : incoming);
       const previous = byKey.get(record.key);
       if (previous !== undefined) {
         for (const index of indexers) for (const group of index.of(previous)) index.groups.remove(group, previous.key);

@@ -40,9 +40,16 @@ function candidates(events: readonly PlotEventRecord[], filter: EventFilter): re
   return events.slice(start, end);
 }
 
-function countMatches(events: readonly PlotEventRecord[], filter: EventFilter): number {
-  let total = 0;
-  for (const event of events) if (matchesFilter(event, filter)) total++;
+const MAX_MEMOISED_TOTALS = 1000;
+
+function memoisedTotal(events: readonly PlotEventRecord[], filter: EventFilter, totals: Map<string, number>): number {
+  const key = JSON.stringify(filter);
+  let total = totals.get(key);
+  if (total === undefined) {
+    if (totals.size >= MAX_MEMOISED_TOTALS) totals.clear();
+    total = events.reduce((n, event) => (matchesFilter(event, filter) ? n + 1 : n), 0);
+    totals.set(key, total);
+  }
   return total;
 }
 
@@ -57,9 +64,7 @@ export function eventsPage(
 ): Page<PlotEventRecord> {
   const { filter, first, after } = request;
   const range = candidates(events, filter);
-  const totalKey = JSON.stringify(filter);
-  const totalCount = totals.get(totalKey) ?? countMatches(range, filter);
-  totals.set(totalKey, totalCount);
+  const totalCount = memoisedTotal(range, filter, totals);
   const items: PlotEventRecord[] = [];
   for (let i = after === null ? 0 : firstAfter(range, after); i < range.length; i++) {
     const event = range[i]!;

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { GraphDocument } from '../../src/domain/records.js';
+import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+
+const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/store/embedded/index.ts')).href;
+
+function bigDocument(events: number): GraphDocument {
+  const series = {
+    key: 'durable', slug: 'durable', title: 'Durable', originalTitle: null, country: null, releaseYear: null,
+    platforms: [], genres: [], episodeCount: 1, starring: [], source: null,
+  };
+  const character = {
+    key: 'durable/ann', seriesKey: 'durable', slug: 'ann', name: 'Ann', nativeName: null, aliases: [], description: null, source: null,
+  };
+  return {
+    people: [], series: [series], episodes: [], characters: [character], castings: [], credits: [], relationships: [],
+    events: Array.from({ length: events }, (_, i) => ({
+      key: `durable/e-${i}`, seriesKey: 'durable', slug: `e-${i}`, episodeNumber: 1, sequence: i + 1, kind: 'MEMORY' as const,
+      summary: `Event ${i} ${'x'.repeat(200)}`, agentKey: 'durable/ann', targetKey: null,
+      participants: [{ characterKey: 'durable/ann', role: 'AGENT' as const }], outcome: null, flashback: i % 2 === 0,
+      source: { document: 'durable.md', paragraph: i + 1 },
+    })),
+  };
+}
+
+const WRITER = `
+import { readFile } from 'node:fs/promises';
+const { openEmbeddedStore } = await import(process.env.STORE_MODULE);
+const store = await openEmbeddedStore({ dataDir: process.env.DATA_DIR });
+const doc = JSON.parse(await readFile(process.env.DOC_FILE, 'utf8'));
+await store.importDocument(doc);
+process.stdout.write('written\\n');
+setInterval(() => {}, 1000);
+`;
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'embedded-durable-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function runAndKill(env: Record<string, string>): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(dir, 'writer.mjs')], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (chunk.toString().includes('written')) child.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(signal) : reject(new Error(`exit ${code}: ${stderr}`))));
+  });
+}
+
+it('keeps an awaited import when the process is SIGKILLed right after it', async () => {
+  const doc = bigDocument(3000);
+  await writeFile(path.join(dir, 'writer.mjs'), WRITER);
+  await writeFile(path.join(dir, 'doc.json'), JSON.stringify(doc));
+  const dataDir = path.join(dir, 'data');
+  const signal = await runAndKill({ STORE_MODULE, DATA_DIR: dataDir, DOC_FILE: path.join(dir, 'doc.json') });
+  expect(signal).toBe('SIGKILL');
+  const store = await openEmbeddedStore({ dataDir });
+  try {
+    expect((await store.counts()).events).toBe(3000);
+    expect(await store.eventsByKeys(doc.events.map((e) => e.key))).toEqual(doc.events);
+    expect(await store.seriesByKeys(['durable'])).toEqual(doc.series);
+    expect(await store.charactersByKeys(['durable/ann'])).toEqual(doc.characters);
+  } finally {
+    await store.close();
+  }
+}, 30_000);
