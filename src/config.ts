@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+  DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
+  SEED_DIR: optionalText,
+  SEED_ON_START: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  NEO4J_URI: optionalText,
+  NEO4J_USER: optionalText.transform((value) => value ?? 'neo4j'),
+  NEO4J_PASSWORD: optionalText.transform((value) => value ?? ''),
+  NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Neo4jSettings = { uri: string; user: string; password: string; database: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  seedDir: string | undefined;
+  seedOnStart: boolean;
+  neo4j: Neo4jSettings | null;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+}
+
+/** Reads the configuration from environment variables; throws naming every invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    seedDir: e.SEED_DIR,
+    seedOnStart: e.SEED_ON_START,
+    neo4j: e.NEO4J_URI
+      ? { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD, database: e.NEO4J_DATABASE }
+      : null,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ExampleOperation {
+  name: string;
+  document: string;
+}
+
+export const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../examples');
+
+/** The example operations in examples/*.graphql: GraphiQL opens with them, the README shows their output. */
+export function loadExamples(dir: string = EXAMPLES_DIR): ExampleOperation[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => ({ name: file.replace(/\.graphql$/, ''), document: readFileSync(path.join(dir, file), 'utf8') }));
+}

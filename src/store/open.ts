@@ -1,0 +1,12 @@
+import type { Config } from '../config.js';
+import { openEmbeddedStore } from './embedded/index.js';
+import { openNeo4jStore } from './neo4j/index.js';
+import type { DramaStore } from './port.js';
+
+export type OpenedStore = DramaStore & { migrate?: () => Promise<string[]> };
+
+/** Neo4j when NEO4J_URI is set, otherwise the embedded store in DATA_DIR. */
+export async function openConfiguredStore(config: Config): Promise<OpenedStore> {
+  if (config.neo4j) return openNeo4jStore(config.neo4j);
+  return openEmbeddedStore({ dataDir: config.dataDir });
+}

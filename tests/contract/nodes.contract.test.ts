@@ -1,0 +1,62 @@
+import { expect, it } from 'vitest';
+import { describeEachStore } from '../support/each-store.js';
+import { errorCodes, graphql } from '../support/graphql.js';
+
+const globalId = (typename: string, key: string) => Buffer.from(`${typename}:${key}`).toString('base64');
+
+describeEachStore('Relay object identification', (service) => {
+  it('refetches every kind of node by the id it was served with', async () => {
+    const listed = await graphql(
+      service().yoga,
+      `{ series(slug: "soundtrack-1") { id episodes { id } characters { id }
+          starring { id } }
+         character(series: "soundtrack-1", slug: "eun-soo") { relationships { id } events(kinds: [KISS]) { id } } }`,
+    );
+    expect(listed.errors).toBeUndefined();
+    const { series, character } = listed.data!;
+    const ids: string[] = [
+      series.id,
+      series.episodes[3].id,
+      series.characters[0].id,
+      series.starring[0].id,
+      character.relationships[0].id,
+      character.events[0].id,
+    ];
+    for (const id of ids) {
+      const response = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { __typename id } }', { id });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.node.id).toBe(id);
+    }
+    expect(ids.map((id) => Buffer.from(id, 'base64').toString().split(':')[0])).toEqual([
+      'Series', 'Episode', 'Character', 'Person', 'Relationship', 'PlotEvent',
+    ]);
+  });
+
+  it('resolves a known id to its fields', async () => {
+    const response = await graphql(
+      service().yoga,
+      'query ($id: ID!) { node(id: $id) { ... on Character { slug name series { slug } } } }',
+      { id: globalId('Character', 'soundtrack-1/woo-il') },
+    );
+    expect(response.data?.node).toEqual({ slug: 'woo-il', name: 'Woo-il', series: { slug: 'soundtrack-1' } });
+  });
+
+  it('answers null for a well-formed id of nothing', async () => {
+    const response = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { id } }', {
+      id: globalId('Character', 'soundtrack-1/nobody'),
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({ node: null });
+  });
+
+  it.each([
+    ['garbage', '!!!'],
+    ['base64 without a type', Buffer.from('soundtrack-1').toString('base64')],
+    ['a type that is not a node', globalId('Casting', 'soundtrack-1/eun-soo@han-so-hee')],
+    ['an empty id', ''],
+  ])('rejects %s with INVALID_ID', async (_name, id) => {
+    const response = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { id } }', { id });
+    expect(response.status).toBeLessThan(500);
+    expect(errorCodes(response)).toEqual(['INVALID_ID']);
+  });
+});

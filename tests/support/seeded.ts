@@ -1,0 +1,19 @@
+import { loadSeedDirectory } from '../../src/seed/load.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
+import type { StoreHandle } from './stores.js';
+
+export const SEED_DIR = new URL('../../seeds', import.meta.url).pathname;
+
+export async function seed(store: DramaStore): Promise<void> {
+  await store.importDocument(await loadSeedDirectory(SEED_DIR));
+}
+
+export interface SeededService extends StoreHandle {
+  yoga: DramaYoga;
+}
+
+export async function seededService(handle: StoreHandle): Promise<SeededService> {
+  await seed(handle.store);
+  return { ...handle, yoga: createDramaYoga({ store: handle.store, graphiql: false }) };
+}
