@@ -1,4 +1,6 @@
+import { useEngine } from '@envelop/core';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { execute } from 'graphql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
@@ -26,6 +28,8 @@ export function createDramaYoga({ store, graphiql = true }: YogaOptions) {
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),
     },
     plugins: [
+      // graphql-js's executor keeps response keys in the order the query asks for them.
+      useEngine({ execute }),
       useVariableErrorCodes(),
       useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
     ],
