@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startNeo4j, type Neo4jHandle } from '../../scripts/neo4j.mjs';
+import { createLogger } from '../../src/logger.js';
+import { bootstrapStore } from '../../src/store/bootstrap.js';
+import { openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
+import { errorCodes, graphql } from '../support/graphql.js';
+
+const CONFESSIONS = '{ events(filter: { kinds: [CONFESSION] }) { totalCount } }';
+
+/** A server of its own: this test stops and restarts it under the running service. */
+describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back', () => {
+  let server: Neo4jHandle;
+  let store: Neo4jStore;
+  let yoga: DramaYoga;
+
+  beforeAll(async () => {
+    server = await startNeo4j({ port: 0, quiet: true });
+    await server.stopServer();
+    store = await openNeo4jStore({ uri: server.routingUri, user: server.user, password: server.password, database: 'neo4j' });
+    yoga = createDramaYoga({ store, graphiql: false });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await server?.stop();
+  });
+
+  it('starts anyway, reports not ready, and answers STORE_UNAVAILABLE', async () => {
+    const logger = createLogger('silent');
+    expect(await bootstrapStore(store, { seedOnStart: true, retryMs: 500 }, logger)).toBe('retrying');
+    expect((await yoga.fetch('http://drama.test/health')).status).toBe(200);
+    expect((await yoga.fetch('http://drama.test/ready')).status).toBe(503);
+    const response = await graphql(yoga, CONFESSIONS);
+    expect(errorCodes(response)).toEqual(['STORE_UNAVAILABLE']);
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it('recovers by itself when Neo4j returns: migrated, seeded and serving, with no restart', async () => {
+    await server.startServer();
+    await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
+    expect((await yoga.fetch('http://drama.test/ready')).status).toBe(200);
+  });
+
+  it('fails over the same way when Neo4j stops under the running service, then recovers', async () => {
+    await server.stopServer();
+    expect(errorCodes(await graphql(yoga, CONFESSIONS))).toEqual(['STORE_UNAVAILABLE']);
+    expect((await yoga.fetch('http://drama.test/ready')).status).toBe(503);
+    await server.startServer();
+    await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
+  });
+});
