@@ -43,6 +43,7 @@ function neo4jFactory(): StoreFactory {
     async open() {
       if (config === null) throw new Error('Neo4j is not available');
       const store = await openNeo4jStore({ ...config });
+      await store.migrate();
       await store.deleteEverything();
       return { store, dispose: () => store.close() };
     },

@@ -1,4 +1,11 @@
-import neo4j, { Neo4jError, type Driver, type ManagedTransaction, type RecordShape } from 'neo4j-driver';
+import neo4j, {
+  Neo4jError,
+  type Driver,
+  type EagerResult,
+  type ManagedTransaction,
+  type RecordShape,
+  type RoutingControl,
+} from 'neo4j-driver';
 import { StoreUnavailableError } from '../../errors.js';
 import { toParams } from './values.js';
 
@@ -24,6 +31,8 @@ const UNAVAILABLE_CODES = new Set([
   'Neo.TransientError.General.DatabaseUnavailable',
 ]);
 
+const rows = (result: { records: { toObject(): Row }[] }): Row[] => result.records.map((r) => r.toObject());
+
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof Neo4jError && UNAVAILABLE_CODES.has(error.code)) return true;
   const code = (error as { code?: unknown } | null)?.code;
@@ -41,6 +50,7 @@ export class Neo4jConnection {
   private readonly database: string;
   private readonly timeout: number;
   private trips = 0;
+  private closed = false;
 
   constructor(options: Neo4jConnectionOptions) {
     this.database = options.database;
@@ -57,16 +67,23 @@ export class Neo4jConnection {
     return this.trips;
   }
 
-  read(cypher: string, params: Params = {}): Promise<Row[]> {
-    return this.query(cypher, params, neo4j.routing.READ);
+  async read(cypher: string, params: Params = {}): Promise<Row[]> {
+    return rows(await this.query(cypher, params, neo4j.routing.READ));
   }
 
-  write(cypher: string, params: Params = {}): Promise<Row[]> {
-    return this.query(cypher, params, neo4j.routing.WRITE);
+  async write(cypher: string, params: Params = {}): Promise<Row[]> {
+    return rows(await this.query(cypher, params, neo4j.routing.WRITE));
+  }
+
+  /** Runs a schema statement; true when it created an index or constraint. */
+  async schema(cypher: string): Promise<boolean> {
+    const { counters } = (await this.query(cypher, {}, neo4j.routing.WRITE)).summary;
+    return counters.updates().indexesAdded + counters.updates().constraintsAdded > 0;
   }
 
   /** Runs `work` as one managed write transaction (retried as a whole on transient errors). */
   async writeTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    this.ensureOpen();
     const session = this.driver.session({
       database: this.database,
       defaultAccessMode: neo4j.session.WRITE,
@@ -82,28 +99,32 @@ export class Neo4jConnection {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.driver.close();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('neo4j');
   }
 
   private wrap(tx: ManagedTransaction): WriteTx {
     return {
       run: async (cypher, params) => {
         this.trips += 1;
-        const result = await tx.run(cypher, toParams(params) as Params);
-        return result.records.map((r) => r.toObject());
+        return rows(await tx.run(cypher, toParams(params) as Params));
       },
     };
   }
 
-  private async query(cypher: string, params: Params, routing: 'READ' | 'WRITE'): Promise<Row[]> {
+  private async query(cypher: string, params: Params, routing: RoutingControl): Promise<EagerResult> {
+    this.ensureOpen();
     this.trips += 1;
     try {
-      const result = await this.driver.executeQuery(cypher, toParams(params), {
+      return await this.driver.executeQuery(cypher, toParams(params), {
         database: this.database,
         routing,
         transactionConfig: { timeout: this.timeout },
       });
-      return result.records.map((r) => r.toObject());
     } catch (error) {
       throw this.translate(error);
     }

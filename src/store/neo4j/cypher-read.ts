@@ -1,7 +1,4 @@
-/*
- * Read queries. Batch queries take `$keys` (or `$queries`) and answer one row per index `i`,
- * so the adapter can put answers back in key order. Rank maps arrive as parameters.
- */
+/* Read queries. Batches answer one row per index `i` of `$keys` / `$queries`; ranks are parameters. */
 
 const participants = (event: string): string =>
   `[(c:Character)-[p:PARTICIPATES]->(${event}) | {characterKey: c.key, role: p.role, position: p.position}]`;
@@ -126,19 +123,15 @@ WITH collect(s) AS matched
 RETURN size(matched) AS total,
   [x IN [x IN matched WHERE $afterSlug IS NULL OR x.slug > $afterSlug][0..$limit] | x {.*}] AS items`;
 
-const involves = (param: string, role: string | null): string =>
-  `($${param} IS NULL OR EXISTS { MATCH (c:Character {slug: $${param}})-[p:PARTICIPATES]->(e)
-    WHERE ($series IS NULL OR c.seriesKey = $series)${role === null ? '' : ` AND p.role = '${role}'`} })`;
-
 export const FIND_EVENTS = `// name: findEvents
 MATCH (e:PlotEvent)
 WHERE ($series IS NULL OR e.seriesKey = $series)
   AND ($episode IS NULL OR e.episodeNumber = $episode)
   AND ($kinds IS NULL OR e.kind IN $kinds)
   AND ($outcome IS NULL OR e.outcome = $outcome)
-  AND ${involves('agent', 'AGENT')}
-  AND ${involves('target', 'TARGET')}
-  AND ${involves('participant', null)}
+  AND ($agent IS NULL OR e.agentKey = e.seriesKey + '/' + $agent)
+  AND ($target IS NULL OR e.targetKey = e.seriesKey + '/' + $target)
+  AND ($participant IS NULL OR EXISTS { MATCH (:Character {slug: $participant})-[:PARTICIPATES]->(e) })
 WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
 WITH collect(e) AS matched
 WITH size(matched) AS total, [x IN matched WHERE $after IS NULL
@@ -153,5 +146,4 @@ RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:E
   COUNT { ()-[:CREDITED]->() } AS credits, COUNT { ()-[:RELATES]->() } AS relationships,
   COUNT { (:PlotEvent) } AS events`;
 
-export const PING = `// name: ping
-RETURN 1 AS ok`;
+export const PING = '// name: ping\nRETURN 1 AS ok';

@@ -1,0 +1,19 @@
+import type { Row } from './connection.js';
+import type { Props } from './records-in.js';
+import { toNumber } from './values.js';
+
+/* Batch queries answer rows tagged with the index `i` of their key; these put them back in order. */
+
+function place<T>(rows: readonly Row[], size: number, pick: (row: Row) => T, fallback: () => T): T[] {
+  const out = Array.from({ length: size }, fallback);
+  for (const row of rows) out[toNumber(row.i)] = pick(row);
+  return out;
+}
+
+export function singles<T>(rows: readonly Row[], size: number, map: (props: Props) => T): (T | null)[] {
+  return place<T | null>(rows, size, (r) => (r.item == null ? null : map(r.item as Props)), () => null);
+}
+
+export function lists<T>(rows: readonly Row[], size: number, map: (props: Props) => T): T[][] {
+  return place(rows, size, (r) => (r.items as Props[]).map(map), () => []);
+}

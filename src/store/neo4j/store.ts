@@ -1,0 +1,145 @@
+import type {
+  CastingRecord,
+  CharacterRecord,
+  CreditRecord,
+  EpisodeRecord,
+  GraphCounts,
+  GraphDocument,
+  PersonRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../../domain/records.js';
+import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
+import type {
+  CharacterEventsQuery,
+  DramaStore,
+  EpisodeEventsQuery,
+  EventsPageRequest,
+  ImportProgress,
+  Page,
+  RelationshipQuery,
+  SeriesPageRequest,
+} from '../port.js';
+import { lists, singles } from './batches.js';
+import { Neo4jConnection, type Neo4jConnectionOptions, type Params } from './connection.js';
+import * as Q from './cypher-read.js';
+import * as W from './cypher-write.js';
+import { importInto } from './importer.js';
+import * as M from './records-in.js';
+import { toNumber } from './values.js';
+
+type Mapper<T> = (props: M.Props) => T;
+const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
+
+export class Neo4jStore implements DramaStore {
+  readonly kind = 'neo4j' as const;
+  private readonly db: Neo4jConnection;
+
+  constructor(options: Neo4jConnectionOptions) {
+    this.db = new Neo4jConnection(options);
+  }
+
+  get roundTrips(): number {
+    return this.db.roundTrips;
+  }
+
+  private async single<T>(cypher: string, keys: readonly string[], map: Mapper<T>): Promise<(T | null)[]> {
+    return singles(await this.db.read(cypher, { keys }), keys.length, map);
+  }
+
+  private async many<T>(cypher: string, params: Params, size: number, map: Mapper<T>): Promise<T[][]> {
+    return lists(await this.db.read(cypher, params), size, map);
+  }
+
+  private byKeys<T>(cypher: string, keys: readonly string[], map: Mapper<T>): Promise<T[][]> {
+    return this.many(cypher, { keys, ...RANKS }, keys.length, map);
+  }
+
+  seriesByKeys = (keys: readonly string[]): Promise<(SeriesRecord | null)[]> => this.single(Q.SERIES_BY_KEYS, keys, M.toSeries);
+  episodesByKeys = (keys: readonly string[]): Promise<(EpisodeRecord | null)[]> =>
+    this.single(Q.EPISODES_BY_KEYS, keys, M.toEpisode);
+  charactersByKeys = (keys: readonly string[]): Promise<(CharacterRecord | null)[]> =>
+    this.single(Q.CHARACTERS_BY_KEYS, keys, M.toCharacter);
+  peopleByKeys = (keys: readonly string[]): Promise<(PersonRecord | null)[]> => this.single(Q.PEOPLE_BY_KEYS, keys, M.toPerson);
+  relationshipsByKeys = (keys: readonly string[]): Promise<(RelationshipRecord | null)[]> =>
+    this.single(Q.RELATIONSHIPS_BY_KEYS, keys, M.toRelationship);
+  eventsByKeys = (keys: readonly string[]): Promise<(PlotEventRecord | null)[]> => this.single(Q.EVENTS_BY_KEYS, keys, M.toEvent);
+
+  episodesBySeries = (keys: readonly string[]): Promise<EpisodeRecord[][]> => this.byKeys(Q.EPISODES_BY_SERIES, keys, M.toEpisode);
+  charactersBySeries = (keys: readonly string[]): Promise<CharacterRecord[][]> =>
+    this.byKeys(Q.CHARACTERS_BY_SERIES, keys, M.toCharacter);
+  castingsBySeries = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(Q.CASTINGS_BY_SERIES, keys, M.toCasting);
+  castingsByPerson = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(Q.CASTINGS_BY_PERSON, keys, M.toCasting);
+  castingsByCharacter = (keys: readonly string[]): Promise<CastingRecord[][]> =>
+    this.byKeys(Q.CASTINGS_BY_CHARACTER, keys, M.toCasting);
+  creditsBySeries = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(Q.CREDITS_BY_SERIES, keys, M.toCredit);
+  creditsByPerson = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(Q.CREDITS_BY_PERSON, keys, M.toCredit);
+
+  relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
+    return this.many(Q.RELATIONSHIPS_OF, { queries }, queries.length, M.toRelationship);
+  }
+
+  eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
+    return this.many(Q.EVENTS_OF_EPISODES, { queries }, queries.length, M.toEvent);
+  }
+
+  eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
+    return this.many(Q.EVENTS_OF_CHARACTERS, { queries }, queries.length, M.toEvent);
+  }
+
+  async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
+    return this.page(Q.LIST_SERIES, { afterSlug }, first, M.toSeries);
+  }
+
+  async findEvents({ filter, first, after }: EventsPageRequest): Promise<Page<PlotEventRecord>> {
+    return this.page(Q.FIND_EVENTS, { ...filter, after }, first, M.toEvent);
+  }
+
+  private async page<T>(cypher: string, params: Params, first: number, map: Mapper<T>): Promise<Page<T>> {
+    const [row] = await this.db.read(cypher, { ...params, limit: Math.max(first, 0) + 1 });
+    const items = ((row?.items ?? []) as M.Props[]).map(map);
+    return { items: items.slice(0, Math.max(first, 0)), hasNextPage: items.length > first, totalCount: toNumber(row?.total ?? 0) };
+  }
+
+  importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
+    return this.db.writeTransaction((tx) => importInto(tx, document, onProgress));
+  }
+
+  async counts(): Promise<GraphCounts> {
+    const [row = {}] = await this.db.read(Q.COUNTS);
+    const count = (k: keyof GraphCounts) => toNumber(row[k] ?? 0);
+    return {
+      people: count('people'), series: count('series'), episodes: count('episodes'), characters: count('characters'),
+      castings: count('castings'), credits: count('credits'), relationships: count('relationships'), events: count('events'),
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.db.read(Q.PING);
+  }
+
+  /** Applies every migration (all idempotent) and returns those that changed the schema. */
+  async migrate(): Promise<string[]> {
+    const applied: string[] = [];
+    for (const statement of W.MIGRATIONS) {
+      if (await this.db.schema(`// name: migration\n${statement}`)) applied.push(statement);
+    }
+    await this.db.write(W.AWAIT_INDEXES, { seconds: 300 });
+    return applied;
+  }
+
+  async deleteEverything(): Promise<void> {
+    await this.db.write(W.DELETE_EVERYTHING);
+  }
+
+  /** Test support: the stored Cypher value types of the integer properties. */
+  async propertyTypes(): Promise<Record<string, string[]>> {
+    const [row = {}] = await this.db.read(W.PROPERTY_TYPES);
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, (v as string[]).slice().sort()]));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { GraphDocument } from '../../src/domain/records.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
+import neo4j from 'neo4j-driver';
+import { MIGRATIONS, openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
+import { toNumber, toParams } from '../../src/store/neo4j/values.js';
+
+function connection() {
+  const uri = process.env.NEO4J_URI;
+  if (!uri) return inject('neo4j');
+  const env = process.env;
+  return { uri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '', database: env.NEO4J_DATABASE ?? 'neo4j' };
+}
+
+const config = connection();
+if (config === null) console.warn('\n*** NEO4J STORE TESTS SKIPPED: no NEO4J_URI and no throwaway Neo4j from global setup ***\n');
+
+const byKey = <T extends { key: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.key < b.key ? -1 : 1));
+const countsOf = (doc: GraphDocument) =>
+  Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, (v as unknown[]).length]));
+
+describe.skipIf(config === null)('neo4j store', () => {
+  let store: Neo4jStore;
+  let doc: GraphDocument;
+
+  beforeAll(async () => {
+    if (!existsSync(`${DEFAULT_SEED_DIR}/soundtrack-1.json`)) throw new Error('the seed is missing');
+    doc = await loadSeedDirectory(DEFAULT_SEED_DIR);
+    store = await openNeo4jStore({ ...config! });
+    await store.deleteEverything();
+  });
+  afterAll(async () => {
+    await store?.deleteEverything();
+    await store?.close();
+  });
+
+  it('migrates idempotently', async () => {
+    const first = await store.migrate();
+    expect(MIGRATIONS).toEqual(expect.arrayContaining(first));
+    expect(await store.migrate()).toEqual([]);
+  });
+
+  it('imports the seed twice with the same counts', async () => {
+    const expected = countsOf(doc);
+    expect(await store.importDocument(doc)).toEqual(expected);
+    expect(await store.counts()).toEqual(expected);
+    const progress: string[] = [];
+    expect(await store.importDocument(doc, (p) => progress.push(`${p.collection}:${p.done}/${p.total}`))).toEqual(expected);
+    expect(await store.counts()).toEqual(expected);
+    expect(progress).toContain(`events:${doc.events.length}/${doc.events.length}`);
+  });
+
+  it('reads back every record deep-equal to the imported one', async () => {
+    const keys = <T extends { key: string }>(items: T[]) => items.map((i) => i.key);
+    expect(await store.seriesByKeys(keys(doc.series))).toEqual(doc.series);
+    expect(await store.episodesByKeys(keys(doc.episodes))).toEqual(doc.episodes);
+    expect(await store.charactersByKeys(keys(doc.characters))).toEqual(doc.characters);
+    expect(await store.peopleByKeys(keys(doc.people))).toEqual(doc.people);
+    expect(await store.relationshipsByKeys(keys(doc.relationships))).toEqual(doc.relationships);
+    expect(await store.eventsByKeys(keys(doc.events))).toEqual(doc.events);
+    const seriesKeys = keys(doc.series);
+    expect(byKey((await store.castingsBySeries(seriesKeys)).flat())).toEqual(byKey(doc.castings));
+    expect(byKey((await store.creditsBySeries(seriesKeys)).flat())).toEqual(byKey(doc.credits));
+    expect(await store.seriesByKeys(['nope', seriesKeys[0]!])).toEqual([null, doc.series[0]]);
+  });
+
+  it('stores integers as Neo4j integers and reads them back as JS integers', async () => {
+    const types = await store.propertyTypes();
+    for (const [property, found] of Object.entries(types)) {
+      if (found.length > 0) expect(found, property).toEqual(['INTEGER NOT NULL']);
+    }
+    expect(types.episodeNumber).toEqual(['INTEGER NOT NULL']);
+    const [episode] = await store.episodesByKeys([doc.episodes[0]!.key]);
+    expect(Number.isInteger(episode?.number)).toBe(true);
+    const [event] = await store.eventsByKeys([doc.events[0]!.key]);
+    expect(Number.isInteger(event?.sequence) && Number.isInteger(event?.episodeNumber)).toBe(true);
+  });
+
+  it('answers every batch in exactly one round trip', async () => {
+    const characterKeys = doc.characters.map((c) => c.key);
+    const trips = async (run: () => Promise<unknown>) => {
+      const before = store.roundTrips;
+      await run();
+      return store.roundTrips - before;
+    };
+    expect(await trips(() => store.charactersByKeys(characterKeys.slice(0, 1)))).toBe(1);
+    expect(await trips(() => store.charactersByKeys([...characterKeys, 'x/y'].slice(0, 5)))).toBe(1);
+    expect(await trips(() => store.castingsByCharacter(characterKeys.slice(0, 5)))).toBe(1);
+    const relQueries = characterKeys.slice(0, 5).map((characterKey) => ({ characterKey, asOfEpisode: 2 }));
+    expect(await trips(() => store.relationshipsOf(relQueries))).toBe(1);
+    const filter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null };
+    expect(await trips(() => store.findEvents({ filter, first: 2, after: null }))).toBe(1);
+  });
+
+  it('writes nothing when an import fails midway', async () => {
+    await store.deleteEverything();
+    const failing = store.importDocument(doc, (p) => {
+      if (p.collection === 'characters') throw new Error('stop here');
+    });
+    await expect(failing).rejects.toThrow('stop here');
+    expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
+    await store.importDocument(doc);
+  });
+
+  it('replaces participations and relationship endpoints on re-import', async () => {
+    const event = doc.events.find((e) => e.participants.length > 1)!;
+    const changed = { ...event, participants: [...event.participants].reverse(), summary: 'changed' };
+    const rel = doc.relationships[0]!;
+    const flipped = { ...rel, fromKey: rel.toKey, toKey: rel.fromKey, note: 'flipped' };
+    const partial = { ...emptyDoc(), events: [changed], relationships: [flipped] };
+    await store.importDocument(partial);
+    expect(await store.eventsByKeys([event.key])).toEqual([changed]);
+    expect(await store.relationshipsByKeys([rel.key])).toEqual([flipped]);
+    expect(await store.counts()).toEqual(countsOf(doc));
+    await store.importDocument(doc);
+    expect(await store.eventsByKeys([event.key])).toEqual([event]);
+  });
+});
+
+function emptyDoc(): GraphDocument {
+  return { people: [], series: [], episodes: [], characters: [], castings: [], credits: [], relationships: [], events: [] };
+}
+
+describe('neo4j store without a server', () => {
+  it('sends integral JS numbers as Neo4j integers and reads them back as numbers', () => {
+    const params = toParams({ n: 3, list: [1, 2.5], nested: { at: null, flag: true } }) as Record<string, unknown>;
+    expect(neo4j.isInt(params.n)).toBe(true);
+    const [one, half] = params.list as unknown[];
+    expect([neo4j.isInt(one), half]).toEqual([true, 2.5]);
+    expect(params.nested).toEqual({ at: null, flag: true });
+    expect(toNumber(neo4j.int(42))).toBe(42);
+    expect(() => toNumber(neo4j.int('9007199254740993'))).toThrow(RangeError);
+  });
+
+  it('opens, then fails ping and queries with StoreUnavailableError', async () => {
+    const store = await openNeo4jStore({
+      uri: 'bolt://127.0.0.1:1', user: 'neo4j', password: 'x', database: 'neo4j', maxRetryTimeMs: 200,
+    });
+    try {
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.seriesByKeys(['a'])).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.importDocument(emptyDoc())).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await store.close();
+    }
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
