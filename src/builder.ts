@@ -12,7 +12,7 @@ const implementsNode = (type: GraphQLNamedType | undefined) =>
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
-  Connection: { totalCount: number };
+  Connection: { totalCount: number; spoilersHidden?: number };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({

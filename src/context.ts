@@ -1,13 +1,28 @@
 import type { YogaInitialContext } from 'graphql-yoga';
+import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { DramaStore } from './store/port.js';
 
-export interface Context {
+export interface Context extends YogaInitialContext {
   store: DramaStore;
+  /** How far the viewer has watched, per series key; empty when they did not say. */
+  progress: Progress;
   loaders: Loaders;
 }
 
-/** Builds the per-request context: the shared store and a fresh set of loaders. */
+/** The parts of the context that depend on the viewer's progress. */
+export const withProgress = (store: DramaStore, progress: Progress): Pick<Context, 'progress' | 'loaders'> => ({
+  progress,
+  loaders: createLoaders(store, progress),
+});
+
+/**
+ * Builds the per-request context: the shared store and a fresh set of loaders. Progress is known only
+ * once the operation is parsed, so the watched-through plugin replaces both when the viewer gives it.
+ */
 export function createContextFactory(store: DramaStore) {
-  return (_initial: YogaInitialContext): Context => ({ store, loaders: createLoaders(store) });
+  return (_initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => ({
+    store,
+    ...withProgress(store, NO_PROGRESS),
+  });
 }

@@ -1,4 +1,7 @@
 import DataLoader from 'dataloader';
+import type { PlotEventRecord, RelationshipRecord } from './domain/records.js';
+import { seriesOf } from './domain/keys.js';
+import * as spoilers from './domain/spoilers.js';
 import type { DramaStore, CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery } from './store/port.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
@@ -6,16 +9,66 @@ type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 const byKey = <V>(batch: Batch<string, V>) => new DataLoader<string, V>(batch);
 const byQuery = <K extends object, V>(batch: Batch<K, V>) =>
   new DataLoader<K, V, string>(batch, { cacheKeyFn: (key) => JSON.stringify(key) });
+const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) => Promise.all(keys.map((k) => loader.load(k)));
+
+/** The store's answers as they are, before the viewer's progress hides anything. */
+function storeLoaders(store: DramaStore) {
+  return {
+    relationship: byKey((keys) => store.relationshipsByKeys(keys)),
+    event: byKey((keys) => store.eventsByKeys(keys)),
+    relationshipHistory: byKey((keys) => store.relationshipHistories(keys)),
+    eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries)),
+    eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) => store.eventsOfCharacters(queries)),
+  };
+}
+
+/**
+ * Loaders that show only what the viewer has seen: every event, relationship and count the API
+ * serves comes through these, so the spoiler rule applies once, here.
+ */
+function gatedLoaders(store: DramaStore, progress: spoilers.Progress) {
+  const raw = storeLoaders(store);
+  const events = (list: readonly PlotEventRecord[]) => spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
+  const seen = (r: RelationshipRecord) => spoilers.relationshipAsSeen(progress, r);
+  const relationships = (list: readonly RelationshipRecord[]) =>
+    spoilers.gate(list, (r) => spoilers.relationshipVisible(progress, r)).items.map(seen);
+  const capped = (q: RelationshipQuery): RelationshipQuery => ({
+    ...q,
+    asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
+  });
+  const oneRelationship = (r: RelationshipRecord | null) => (r !== null && spoilers.relationshipVisible(progress, r) ? seen(r) : null);
+  const oneEvent = (e: PlotEventRecord | null) => (e !== null && spoilers.eventVisible(progress, e) ? e : null);
+  const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
+  return {
+    relationship: byKey(async (keys) => (await loadAll(raw.relationship, keys)).map(oneRelationship)),
+    event: byKey(async (keys) => (await loadAll(raw.event, keys)).map(oneEvent)),
+    relationshipHistory: byKey(async (keys) => (await loadAll(raw.relationshipHistory, keys)).map(relationships)),
+    relationshipsOf: byQuery(async (queries: readonly RelationshipQuery[]) =>
+      (await store.relationshipsOf(queries.map(capped))).map((list) => list.map(seen)),
+    ),
+    eventsOfEpisode: byQuery(async (queries: readonly EpisodeEventsQuery[]) =>
+      (await loadAll(raw.eventsOfEpisode, queries)).map((list) => events(list).items),
+    ),
+    eventsOfCharacter: byQuery(async (queries: readonly CharacterEventsQuery[]) =>
+      (await loadAll(raw.eventsOfCharacter, queries)).map((list) => events(list).items),
+    ),
+    hiddenInEpisode: byKey(async (keys) =>
+      (await loadAll(raw.eventsOfEpisode, keys.map((episodeKey) => ({ episodeKey, kinds: null })))).map((l) => events(l).hidden),
+    ),
+    hiddenOfCharacter: byKey(async (keys) => {
+      const [histories, lists] = await Promise.all([loadAll(raw.relationshipHistory, keys), Promise.all(keys.map(eventsOfCharacter))]);
+      return keys.map((_key, i) => events(lists[i]!).hidden + histories[i]!.length - relationships(histories[i]!).length);
+    }),
+  };
+}
 
 /** One set per request: every lookup in a request goes through these, so each level is one store call. */
-export function createLoaders(store: DramaStore) {
+export function createLoaders(store: DramaStore, progress: spoilers.Progress = spoilers.NO_PROGRESS) {
   return {
     series: byKey((keys) => store.seriesByKeys(keys)),
     episode: byKey((keys) => store.episodesByKeys(keys)),
     character: byKey((keys) => store.charactersByKeys(keys)),
     person: byKey((keys) => store.peopleByKeys(keys)),
-    relationship: byKey((keys) => store.relationshipsByKeys(keys)),
-    event: byKey((keys) => store.eventsByKeys(keys)),
     episodesBySeries: byKey((keys) => store.episodesBySeries(keys)),
     charactersBySeries: byKey((keys) => store.charactersBySeries(keys)),
     castingsBySeries: byKey((keys) => store.castingsBySeries(keys)),
@@ -23,9 +76,7 @@ export function createLoaders(store: DramaStore) {
     castingsByCharacter: byKey((keys) => store.castingsByCharacter(keys)),
     creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
-    relationshipsOf: byQuery((queries: readonly RelationshipQuery[]) => store.relationshipsOf(queries)),
-    eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries)),
-    eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) => store.eventsOfCharacters(queries)),
+    ...gatedLoaders(store, progress),
   };
 }
 

@@ -6,6 +6,7 @@ import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
+import { useWatchedThrough } from './plugins/watched-through.js';
 import type { DramaStore } from './store/port.js';
 
 export interface YogaOptions {
@@ -31,6 +32,7 @@ export function createDramaYoga({ store, graphiql = true }: YogaOptions) {
       // graphql-js's executor keeps response keys in the order the query asks for them.
       useEngine({ execute }),
       useVariableErrorCodes(),
+      useWatchedThrough(),
       useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
     ],
   });

@@ -32,7 +32,8 @@ CharacterRef.implement({
       type: [RelationshipRef],
       description:
         'Relationships this character is part of, as they stand after the given episode; ' +
-        'omit asOfEpisode for the end of the known story. Ordered by the episode they begin in.',
+        'omit asOfEpisode for the end of the known story. Ordered by the episode they begin in. ' +
+        'With the viewer\'s progress given, never later than the episode they watched through.',
       args: {
         asOfEpisode: t.arg.int({ validate: z.number().int().positive('asOfEpisode must be 1 or more').nullish() }),
       },
@@ -48,6 +49,12 @@ CharacterRef.implement({
       },
       resolve: (character, { role, kinds }, ctx) =>
         ctx.loaders.eventsOfCharacter.load({ characterKey: character.key, role: role ?? null, kinds: kinds ?? null }),
+    }),
+    spoilersHidden: t.int({
+      description:
+        'How many of this character\'s events and relationships are hidden because they begin after the episode ' +
+        'the viewer watched through.',
+      resolve: (character, _args, ctx) => ctx.loaders.hiddenOfCharacter.load(character.key),
     }),
     source: t.field({ ...sourceField, resolve: (character) => character.source }),
   }),

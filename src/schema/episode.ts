@@ -24,6 +24,10 @@ EpisodeRef.implement({
       args: { kinds: t.arg({ type: [PlotEventKindEnum], description: 'Only these kinds; omit for all.' }) },
       resolve: (episode, { kinds }, ctx) => ctx.loaders.eventsOfEpisode.load({ episodeKey: episode.key, kinds: kinds ?? null }),
     }),
+    spoilersHidden: t.int({
+      description: 'How many events of this episode are hidden because the viewer has not watched this far.',
+      resolve: (episode, _args, ctx) => ctx.loaders.hiddenInEpisode.load(episode.key),
+    }),
     source: t.field({ ...sourceField, resolve: (episode) => episode.source }),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { visibleThrough, type Progress } from '../domain/spoilers.js';
 import type { EventFilter } from '../store/port.js';
 import { pageSizeSchema, DEFAULT_PAGE_SIZE } from '../pagination.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
@@ -23,7 +24,7 @@ export const EventFilterInput = builder.inputType('EventFilter', {
 
 type FilterArgs = { [K in keyof EventFilter]?: EventFilter[K] | null | undefined };
 
-const toStoreFilter = (f: FilterArgs | null | undefined): EventFilter => ({
+const toStoreFilter = (f: FilterArgs | null | undefined, progress: Progress): EventFilter => ({
   series: f?.series ?? null,
   episode: f?.episode ?? null,
   kinds: f?.kinds ?? null,
@@ -31,16 +32,27 @@ const toStoreFilter = (f: FilterArgs | null | undefined): EventFilter => ({
   target: f?.target ?? null,
   participant: f?.participant ?? null,
   outcome: f?.outcome ?? null,
+  visibleThrough: visibleThrough(progress),
 });
 
-const PlotEventConnection = builder.connectionObject({ type: PlotEventRef, name: 'PlotEventConnection' });
+const PlotEventConnection = builder.connectionObject({
+  type: PlotEventRef,
+  name: 'PlotEventConnection',
+  fields: (t) => ({
+    spoilersHidden: t.int({
+      description: 'How many events match but are hidden because they come after the episode the viewer watched through.',
+      resolve: (connection) => connection.spoilersHidden ?? 0,
+    }),
+  }),
+});
 
 builder.queryField('events', (t) =>
   t.field({
     type: PlotEventConnection,
     description:
       'Plot events across the graph in story order (series, episode, sequence), a page at a time. ' +
-      'Ask "which character confessed to whom in which episode" with kinds: [CONFESSION].',
+      'Ask "which character confessed to whom in which episode" with kinds: [CONFESSION]. ' +
+      'Events after the viewer\'s progress (@watchedThrough, X-Watched-Through) are neither listed nor counted.',
     args: {
       filter: t.arg({ type: EventFilterInput }),
       first: t.arg.int({
@@ -49,6 +61,6 @@ builder.queryField('events', (t) =>
       }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
-    resolve: (_root, args, ctx) => eventsPage(ctx.store, toStoreFilter(args.filter), args),
+    resolve: (_root, args, ctx) => eventsPage(ctx.store, toStoreFilter(args.filter, ctx.progress), args),
   }),
 );

@@ -10,6 +10,7 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../domain/records.js';
+import type { VisibleThrough } from '../domain/spoilers.js';
 import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
 export interface Page<T> {
@@ -31,6 +32,13 @@ export interface EventFilter {
   target: string | null;
   participant: string | null;
   outcome: EventOutcome | null;
+  /** Hides events after these episodes (spoilers); null hides nothing. */
+  visibleThrough: VisibleThrough[] | null;
+}
+
+/** A page of events that also says how many matches `visibleThrough` hid. */
+export interface EventsPage extends Page<PlotEventRecord> {
+  hiddenCount: number;
 }
 
 export interface EventPosition {
@@ -98,9 +106,11 @@ export interface DramaStore {
   relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]>;
   eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]>;
   eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]>;
+  /** Every relationship a character was ever part of, whatever the episode. */
+  relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]>;
 
   listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
-  findEvents(request: EventsPageRequest): Promise<Page<PlotEventRecord>>;
+  findEvents(request: EventsPageRequest): Promise<EventsPage>;
 
   /** Upserts a whole validated document in one transaction: all of it or none of it. */
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts>;

@@ -74,7 +74,7 @@ function fixture(): GraphDocument {
 }
 
 const ALL_EVENTS = ['alpha/meet', 'alpha/confess', 'alpha/kiss', 'alpha/call', 'alpha/leave', 'beta/b-confess', 'beta/b-gift', 'beta/b-memory'];
-const NO_FILTER: EventFilter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null };
+const NO_FILTER: EventFilter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null };
 const keys = (records: readonly { key: string }[]) => records.map((r) => r.key);
 const emptyCounts = { people: 0, series: 0, episodes: 0, characters: 0, castings: 0, credits: 0, relationships: 0, events: 0 };
 

@@ -69,11 +69,13 @@ function fixture(): GraphDocument {
   };
 }
 
-const noFilter: EventFilter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null };
+const noFilter: EventFilter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null };
 const FILTERS: Partial<EventFilter>[] = [
   {}, { series: 'alpha' }, { episode: 1 }, { kinds: [] }, { kinds: ['CONFESSION', 'GIFT'] }, { outcome: 'REJECTED' },
   { agent: 'mina' }, { target: 'joon' }, { participant: 'mina' }, { participant: 'hana', series: 'alpha' },
   { agent: 'mina', series: 'beta' }, { participant: 'nobody' },
+  { visibleThrough: [{ seriesKey: 'alpha', episode: 1 }] },
+  { kinds: ['CONFESSION', 'GIFT'], visibleThrough: [{ seriesKey: 'alpha', episode: 2 }, { seriesKey: 'beta', episode: 0 }] },
 ];
 
 async function answers(store: DramaStore) {
@@ -91,6 +93,7 @@ async function answers(store: DramaStore) {
     series: await store.seriesByKeys(s), episodes: await store.episodesBySeries(s), characters: await store.charactersBySeries(s),
     castings: [await store.castingsBySeries(s), await store.castingsByPerson(['ann', 'cat', 'zed']), await store.castingsByCharacter(chars)],
     credits: [await store.creditsBySeries(s), await store.creditsByPerson(['dan', 'cat', 'bob', 'zed'])],
+    histories: await store.relationshipHistories(chars),
     relationships: await Promise.all([null, 1, 2, 3].map((asOfEpisode) => store.relationshipsOf(chars.map((characterKey) => ({ characterKey, asOfEpisode }))))),
     byEpisode: await store.eventsOfEpisodes([{ episodeKey: 'alpha/1', kinds: null }, { episodeKey: 'alpha/1', kinds: ['MEMORY'] }, { episodeKey: 'beta/2', kinds: [] }]),
     byCharacter: await store.eventsOfCharacters(chars.flatMap((characterKey) => [null, 'AGENT', 'WITNESS'].map((role) => ({ characterKey, role: role as ParticipantRole | null, kinds: null })))),

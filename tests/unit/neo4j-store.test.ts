@@ -90,8 +90,9 @@ describe.skipIf(config === null)('neo4j store', () => {
     expect(await trips(() => store.castingsByCharacter(characterKeys.slice(0, 5)))).toBe(1);
     const relQueries = characterKeys.slice(0, 5).map((characterKey) => ({ characterKey, asOfEpisode: 2 }));
     expect(await trips(() => store.relationshipsOf(relQueries))).toBe(1);
-    const filter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null };
+    const filter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null };
     expect(await trips(() => store.findEvents({ filter, first: 2, after: null }))).toBe(1);
+    expect(await trips(() => store.relationshipHistories(characterKeys.slice(0, 5)))).toBe(1);
   });
 
   it('writes nothing when an import fails midway', async () => {

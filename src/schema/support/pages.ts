@@ -27,5 +27,5 @@ export async function eventsPage(store: DramaStore, filter: EventFilter, { first
     first: first ?? DEFAULT_PAGE_SIZE,
     after: position && { seriesKey: position[0], episodeNumber: position[1], sequence: position[2] },
   });
-  return toConnection(page, eventCursor, position !== null);
+  return { ...toConnection(page, eventCursor, position !== null), spoilersHidden: page.hiddenCount };
 }

@@ -5,6 +5,7 @@ import type {
   CharacterEventsQuery,
   DramaStore,
   EpisodeEventsQuery,
+  EventsPage,
   EventsPageRequest,
   ImportProgress,
   Page,
@@ -79,12 +80,17 @@ export class EmbeddedStore implements DramaStore {
     );
   }
 
+  async relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]> {
+    this.trip();
+    return characterKeys.map((key) => [...this.index.relationshipsByCharacter.get(key)]);
+  }
+
   async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
     this.trip();
     return seriesPage(this.index.allSeries(), request);
   }
 
-  async findEvents(request: EventsPageRequest): Promise<Page<PlotEventRecord>> {
+  async findEvents(request: EventsPageRequest): Promise<EventsPage> {
     this.trip();
     return eventsPage(this.index.allEvents(), request, this.index.eventTotals);
   }

@@ -1,7 +1,8 @@
 import type { PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { slugOf } from '../../domain/keys.js';
 import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
-import type { EventFilter, EventPosition, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
+import { eventVisible, progressOf } from '../../domain/spoilers.js';
+import type { EventFilter, EventPosition, EventsPage, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
 import { compareText, firstAfter } from './order.js';
 
 export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | null): boolean {
@@ -42,12 +43,20 @@ function candidates(events: readonly PlotEventRecord[], filter: EventFilter): re
 
 const MAX_MEMOISED_TOTALS = 1000;
 
+type Match = (event: PlotEventRecord) => boolean;
+
+function matcher(filter: EventFilter): Match {
+  const progress = progressOf(filter.visibleThrough);
+  return (event) => matchesFilter(event, filter) && eventVisible(progress, event);
+}
+
 function memoisedTotal(events: readonly PlotEventRecord[], filter: EventFilter, totals: Map<string, number>): number {
   const key = JSON.stringify(filter);
   let total = totals.get(key);
   if (total === undefined) {
     if (totals.size >= MAX_MEMOISED_TOTALS) totals.clear();
-    total = events.reduce((n, event) => (matchesFilter(event, filter) ? n + 1 : n), 0);
+    const matches = matcher(filter);
+    total = events.reduce((n, event) => (matches(event) ? n + 1 : n), 0);
     totals.set(key, total);
   }
   return total;
@@ -61,18 +70,20 @@ export function eventsPage(
   events: readonly PlotEventRecord[],
   request: EventsPageRequest,
   totals: Map<string, number>,
-): Page<PlotEventRecord> {
+): EventsPage {
   const { filter, first, after } = request;
   const range = candidates(events, filter);
   const totalCount = memoisedTotal(range, filter, totals);
+  const hiddenCount = memoisedTotal(range, { ...filter, visibleThrough: null }, totals) - totalCount;
+  const matches = matcher(filter);
   const items: PlotEventRecord[] = [];
   for (let i = after === null ? 0 : firstAfter(range, after); i < range.length; i++) {
     const event = range[i]!;
-    if (!matchesFilter(event, filter)) continue;
-    if (items.length === first) return { items, hasNextPage: true, totalCount };
+    if (!matches(event)) continue;
+    if (items.length === first) return { items, hasNextPage: true, totalCount, hiddenCount };
     items.push(event);
   }
-  return { items, hasNextPage: false, totalCount };
+  return { items, hasNextPage: false, totalCount, hiddenCount };
 }
 
 export function seriesPage(series: readonly SeriesRecord[], request: SeriesPageRequest): Page<SeriesRecord> {

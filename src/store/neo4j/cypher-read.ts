@@ -97,6 +97,14 @@ RETURN i, COLLECT {
   RETURN ${relationshipMap('r')}
 } AS items`;
 
+export const RELATIONSHIP_HISTORIES = `// name: relationshipHistories
+${perKey}
+RETURN i, COLLECT {
+  MATCH (:Character {key: key})-[r:RELATES]-()
+  WITH DISTINCT r ORDER BY coalesce(r.sinceEpisode, 0), r.key
+  RETURN ${relationshipMap('r')}
+} AS items`;
+
 export const EVENTS_OF_EPISODES = `// name: eventsOfEpisodes
 ${perQuery}
 RETURN i, COLLECT {
@@ -132,13 +140,15 @@ WHERE ($series IS NULL OR e.seriesKey = $series)
   AND ($agent IS NULL OR e.agentKey = e.seriesKey + '/' + $agent)
   AND ($target IS NULL OR e.targetKey = e.seriesKey + '/' + $target)
   AND ($participant IS NULL OR EXISTS { MATCH (:Character {slug: $participant})-[:PARTICIPATES]->(e) })
-WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
-WITH collect(e) AS matched
-WITH size(matched) AS total, [x IN matched WHERE $after IS NULL
+WITH e, ($visibleThrough IS NULL OR NONE(cut IN $visibleThrough
+  WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)) AS visible
+WITH e, visible ORDER BY e.seriesKey, e.episodeNumber, e.sequence
+WITH count(e) AS counted, collect(CASE WHEN visible THEN e END) AS matched
+WITH size(matched) AS total, counted - size(matched) AS hidden, [x IN matched WHERE $after IS NULL
   OR x.seriesKey > $after.seriesKey
   OR (x.seriesKey = $after.seriesKey AND (x.episodeNumber > $after.episodeNumber
     OR (x.episodeNumber = $after.episodeNumber AND x.sequence > $after.sequence)))][0..$limit] AS page
-RETURN total, [x IN page | ${eventMap('x')}] AS items`;
+RETURN total, hidden, [x IN page | ${eventMap('x')}] AS items`;
 
 export const COUNTS = `// name: counts
 RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:Episode) } AS episodes,

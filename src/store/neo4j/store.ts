@@ -15,6 +15,7 @@ import type {
   CharacterEventsQuery,
   DramaStore,
   EpisodeEventsQuery,
+  EventsPage,
   EventsPageRequest,
   ImportProgress,
   Page,
@@ -22,7 +23,7 @@ import type {
   SeriesPageRequest,
 } from '../port.js';
 import { lists, singles } from './batches.js';
-import { Neo4jConnection, type Neo4jConnectionOptions, type Params } from './connection.js';
+import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './connection.js';
 import * as Q from './cypher-read.js';
 import * as W from './cypher-write.js';
 import { importInto } from './importer.js';
@@ -88,18 +89,23 @@ export class Neo4jStore implements DramaStore {
     return this.many(Q.EVENTS_OF_CHARACTERS, { queries }, queries.length, M.toEvent);
   }
 
+  relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
+    this.byKeys(Q.RELATIONSHIP_HISTORIES, keys, M.toRelationship);
+
   async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
-    return this.page(Q.LIST_SERIES, { afterSlug }, first, M.toSeries);
+    return (await this.page(Q.LIST_SERIES, { afterSlug }, first, M.toSeries))[0];
   }
 
-  async findEvents({ filter, first, after }: EventsPageRequest): Promise<Page<PlotEventRecord>> {
-    return this.page(Q.FIND_EVENTS, { ...filter, after }, first, M.toEvent);
+  async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
+    const [page, row] = await this.page(Q.FIND_EVENTS, { ...filter, after }, first, M.toEvent);
+    return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
   }
 
-  private async page<T>(cypher: string, params: Params, first: number, map: Mapper<T>): Promise<Page<T>> {
+  private async page<T>(cypher: string, params: Params, first: number, map: Mapper<T>): Promise<[Page<T>, Row | undefined]> {
     const [row] = await this.db.read(cypher, { ...params, limit: Math.max(first, 0) + 1 });
     const items = ((row?.items ?? []) as M.Props[]).map(map);
-    return { items: items.slice(0, Math.max(first, 0)), hasNextPage: items.length > first, totalCount: toNumber(row?.total ?? 0) };
+    const page = { items: items.slice(0, Math.max(first, 0)), hasNextPage: items.length > first, totalCount: toNumber(row?.total ?? 0) };
+    return [page, row];
   }
 
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {

@@ -1,0 +1,28 @@
+import { getOperationAST, GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { withProgress, type Context } from '../context.js';
+import { progressFromHeader, progressFromOperation, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+
+/**
+ * Reads the viewer's progress (X-Watched-Through header, @watchedThrough on the operation) once the
+ * operation is known, and gives the request loaders that hide what comes later. Bad values stop the
+ * request with BAD_USER_INPUT before anything is resolved.
+ */
+export function useWatchedThrough(): Plugin<Context> {
+  return {
+    onExecute: ({ args, extendContext, setResultAndStopExecution }) => {
+      const context = args.contextValue;
+      try {
+        const operation = getOperationAST(args.document, args.operationName);
+        const entries = [
+          ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
+          ...(operation == null ? [] : progressFromOperation(operation, args.variableValues ?? {})),
+        ];
+        if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries)));
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        setResultAndStopExecution({ errors: [error] });
+      }
+    },
+  };
+}

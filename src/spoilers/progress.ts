@@ -1,0 +1,60 @@
+import { getArgumentValues, GraphQLDirective, GraphQLInt, GraphQLNonNull, GraphQLString, DirectiveLocation } from 'graphql';
+import type { OperationDefinitionNode } from 'graphql';
+import { SLUG_PATTERN } from '../domain/keys.js';
+import type { Progress } from '../domain/spoilers.js';
+import { BadUserInputError } from '../errors.js';
+
+export const WATCHED_THROUGH_HEADER = 'x-watched-through';
+
+export const watchedThroughDirective = new GraphQLDirective({
+  name: 'watchedThrough',
+  description:
+    'Hides spoilers: nothing that happens after this episode of this series is returned, counted or shown as ' +
+    'ended. Repeat it for several series; the X-Watched-Through header ("soundtrack-1@3, other-show@5") does the same.',
+  locations: [DirectiveLocation.QUERY],
+  isRepeatable: true,
+  args: {
+    series: { type: new GraphQLNonNull(GraphQLString), description: 'The series slug.' },
+    episode: { type: new GraphQLNonNull(GraphQLInt), description: 'The last episode watched (1 or more).' },
+  },
+});
+
+type Entry = readonly [series: string, episode: number];
+
+function checked([series, episode]: Entry, source: string): Entry {
+  if (!SLUG_PATTERN.test(series)) throw new BadUserInputError(`${source}: "${series}" is not a series slug.`, { series });
+  if (!Number.isSafeInteger(episode) || episode < 1) {
+    throw new BadUserInputError(`${source}: the episode watched through must be 1 or more.`, { series, episode });
+  }
+  return [series, episode];
+}
+
+const ENTRY = /^([^@\s]+)@(\d+)$/;
+
+function headerEntry(item: string): Entry {
+  const match = ENTRY.exec(item.trim());
+  if (match === null) throw new BadUserInputError(`X-Watched-Through: "${item.trim()}" is not series@episode.`);
+  return checked([match[1]!, Number(match[2])], 'X-Watched-Through');
+}
+
+/** Reads `series@episode, series@episode`; a missing header means no progress. */
+export function progressFromHeader(value: string | null): Entry[] {
+  return value === null ? [] : value.split(',').map(headerEntry);
+}
+
+/** Reads every @watchedThrough on the operation, reading variables as sent. */
+export function progressFromOperation(operation: OperationDefinitionNode, variables: Record<string, unknown>): Entry[] {
+  return (operation.directives ?? [])
+    .filter((node) => node.name.value === watchedThroughDirective.name)
+    .map((node) => {
+      const args = getArgumentValues(watchedThroughDirective, node, variables);
+      return checked([String(args.series), Number(args.episode)], '@watchedThrough');
+    });
+}
+
+/** When a series is given more than once, the earliest episode wins: it hides the most. */
+export function toProgress(entries: readonly Entry[]): Progress {
+  const progress = new Map<string, number>();
+  for (const [series, episode] of entries) progress.set(series, Math.min(episode, progress.get(series) ?? Infinity));
+  return progress;
+}

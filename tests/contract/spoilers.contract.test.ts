@@ -1,0 +1,94 @@
+import { expect, it } from 'vitest';
+import { describeEachStore } from '../support/each-store.js';
+import { errorCodes, graphql } from '../support/graphql.js';
+
+const STANDING = `{
+  character(series: "soundtrack-1", slug: "sun-woo") {
+    spoilersHidden
+    relationships { kind from { slug } to { slug } until { number } }
+    later: relationships(asOfEpisode: 4) { kind }
+  }
+  events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount spoilersHidden edges { node { sequence } } }
+  episode(series: "soundtrack-1", number: 4) { spoilersHidden events { sequence flashback } } }`;
+
+const withDirective = (query: string, episode: number) =>
+  `query AsOf @watchedThrough(series: "soundtrack-1", episode: ${episode}) ${query}`;
+
+const withEunSoo = (list: any[]) => list.filter((r) => [r.from.slug, r.to.slug].includes('eun-soo'));
+
+describeEachStore('spoiler control', (service) => {
+  const ask = async (query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) => {
+    const response = await graphql(service().yoga, query, variables, headers);
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  };
+
+  it.each([
+    ['the X-Watched-Through header', () => ask(STANDING, { 'x-watched-through': 'soundtrack-1@3' })],
+    ['the @watchedThrough directive', () => ask(withDirective(STANDING, 3))],
+    ['both, the earlier episode winning', () => ask(withDirective(STANDING, 3), { 'x-watched-through': 'soundtrack-1@4' })],
+  ])('as of episode 3 by %s, shows best friends, no couple and no confession', async (_name, run) => {
+    const { character, events, episode } = await run();
+    const pair = withEunSoo(character.relationships);
+    expect(pair.map((r: any) => r.kind)).toEqual(['UNREQUITED_LOVE', 'BEST_FRIEND', 'UNREQUITED_LOVE']);
+    expect(pair.every((r: any) => r.until === null)).toBe(true);
+    expect(character.later.map((r: any) => r.kind)).not.toContain('ROMANTIC');
+    expect(character.later).toEqual(character.relationships.map((r: any) => ({ kind: r.kind })));
+    expect(events).toEqual({ totalCount: 0, spoilersHidden: 4, edges: [] });
+    expect(episode).toEqual({ spoilersHidden: 34, events: [] });
+    expect(character.spoilersHidden).toBe(29 + 2);
+  });
+
+  it.each([
+    ['progress through episode 4', { 'x-watched-through': 'soundtrack-1@4' }],
+    ['no progress', {}],
+    ['progress in another series only', { 'x-watched-through': 'another-show@1' }],
+  ])('with %s, shows the couple and all four confessions', async (_name, headers) => {
+    const { character, events, episode } = await ask(STANDING, headers);
+    expect(withEunSoo(character.relationships).map((r: any) => r.kind)).toEqual(['ROMANTIC']);
+    expect(events.totalCount).toBe(4);
+    expect(events.spoilersHidden).toBe(0);
+    expect(episode.spoilersHidden).toBe(0);
+    expect(episode.events.filter((e: any) => e.flashback)).toEqual([{ sequence: 29, flashback: true }]);
+    expect(character.spoilersHidden).toBe(0);
+  });
+
+  it('hides the episode-4 flashback to earlier times, in every list and by id', async () => {
+    const { character, events } = await ask(`{ character(series: "soundtrack-1", slug: "eun-soo") {
+        events(kinds: [MEMORY]) { id sequence flashback } relationships { id kind } }
+        events(filter: { participant: "eun-soo" }) { totalCount } }`);
+    const flashback = character.events.find((e: any) => e.flashback);
+    const romance = character.relationships.find((r: any) => r.kind === 'ROMANTIC');
+    expect(flashback.sequence).toBe(29);
+    const query = `query ($flashback: ID!, $romance: ID!) @watchedThrough(series: "soundtrack-1", episode: 3) {
+        flashback: node(id: $flashback) { id } romance: node(id: $romance) { id }
+        character(series: "soundtrack-1", slug: "eun-soo") { events(kinds: [MEMORY]) { sequence } }
+        events(filter: { participant: "eun-soo" }) { totalCount spoilersHidden } }`;
+    const hidden = await ask(query, {}, { flashback: flashback.id, romance: romance.id });
+    expect(hidden).toEqual({ flashback: null, romance: null, character: { events: [] }, events: { totalCount: 0, spoilersHidden: events.totalCount } });
+    const shown = await ask(query.replace('episode: 3', 'episode: 4'), {}, { flashback: flashback.id, romance: romance.id });
+    expect(shown.flashback).toEqual({ id: flashback.id });
+    expect(shown.romance).toEqual({ id: romance.id });
+  });
+
+  it('shows a relationship whose end is still to come as open when fetched by id', async () => {
+    const { character } = await ask('{ character(series: "soundtrack-1", slug: "eun-soo") { relationships(asOfEpisode: 3) { id kind until { number } } } }');
+    const best = character.relationships.find((r: any) => r.kind === 'BEST_FRIEND');
+    expect(best.until).toEqual({ number: 4 });
+    const seen = await ask('query ($id: ID!) { node(id: $id) { ... on Relationship { until { number } } } }', { 'x-watched-through': 'soundtrack-1@3' }, { id: best.id });
+    expect(seen.node).toEqual({ until: null });
+  });
+
+  it.each([
+    ['a header without an episode', { 'x-watched-through': 'soundtrack-1' }, STANDING],
+    ['a header with episode 0', { 'x-watched-through': 'soundtrack-1@0' }, STANDING],
+    ['a header with a word for an episode', { 'x-watched-through': 'soundtrack-1@three' }, STANDING],
+    ['a header with an empty entry', { 'x-watched-through': 'soundtrack-1@3,' }, STANDING],
+    ['a directive with episode 0', {}, withDirective(STANDING, 0)],
+  ])('rejects %s with BAD_USER_INPUT and no data', async (_name, headers, query) => {
+    const response = await graphql(service().yoga, query, undefined, headers);
+    expect(response.status).toBeLessThan(500);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.data ?? null).toBeNull();
+  });
+});
