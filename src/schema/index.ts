@@ -8,3 +8,4 @@ import './credit.js';
 import './relationship.js';
 import './plot-event.js';
 import './event-filter.js';
+import './relationship-timeline.js';
