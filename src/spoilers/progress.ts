@@ -1,5 +1,5 @@
 import { getArgumentValues, GraphQLDirective, GraphQLInt, GraphQLNonNull, GraphQLString, DirectiveLocation } from 'graphql';
-import type { OperationDefinitionNode } from 'graphql';
+import type { DirectiveNode, OperationDefinitionNode } from 'graphql';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import type { Progress } from '../domain/spoilers.js';
 import { BadUserInputError } from '../errors.js';
@@ -46,10 +46,16 @@ export function progressFromHeader(value: string | null): Entry[] {
 export function progressFromOperation(operation: OperationDefinitionNode, variables: Record<string, unknown>): Entry[] {
   return (operation.directives ?? [])
     .filter((node) => node.name.value === watchedThroughDirective.name)
-    .map((node) => {
-      const args = getArgumentValues(watchedThroughDirective, node, variables);
-      return checked([String(args.series), Number(args.episode)], '@watchedThrough');
-    });
+    .map((node) => checked(directiveArgs(node, variables), '@watchedThrough'));
+}
+
+function directiveArgs(node: DirectiveNode, variables: Record<string, unknown>): Entry {
+  try {
+    const args = getArgumentValues(watchedThroughDirective, node, variables);
+    return [String(args.series), Number(args.episode)];
+  } catch (error) {
+    throw new BadUserInputError(`@watchedThrough: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** When a series is given more than once, the earliest episode wins: it hides the most. */

@@ -91,4 +91,14 @@ describeEachStore('spoiler control', (service) => {
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.data ?? null).toBeNull();
   });
+
+  it.each([
+    ['an episode variable below 1', { episode: 0 }],
+    ['a missing episode variable', {}],
+  ])('rejects a directive with %s with BAD_USER_INPUT', async (_name, variables) => {
+    const query = 'query ($episode: Int!) @watchedThrough(series: "soundtrack-1", episode: $episode) { events { totalCount } }';
+    const response = await graphql(service().yoga, query, variables);
+    expect(response.status).toBeLessThan(500);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+  });
 });
