@@ -46,23 +46,17 @@ export const IMPORT_SERIES = importNodes('importSeries', 'Series');
 export const IMPORT_EPISODES = importSeriesMembers('importEpisodes', 'Episode', 'OF_SERIES');
 export const IMPORT_CHARACTERS = importSeriesMembers('importCharacters', 'Character', 'IN_SERIES');
 
-export const IMPORT_CASTINGS = `// name: importCastings
+const importPersonEdges = (name: string, type: string, label: string, keyField: string) => `// name: ${name}
 UNWIND $rows AS row
 MATCH (p:Person {key: row.personKey})
 WITH row, p
-MATCH (c:Character {key: row.characterKey})
-MERGE (p)-[r:PLAYS {key: row.props.key}]->(c)
+MATCH (t:${label} {key: row.${keyField}})
+MERGE (p)-[r:${type} {key: row.props.key}]->(t)
 SET r = row.props
 RETURN count(r) AS written`;
 
-export const IMPORT_CREDITS = `// name: importCredits
-UNWIND $rows AS row
-MATCH (p:Person {key: row.personKey})
-WITH row, p
-MATCH (s:Series {key: row.seriesKey})
-MERGE (p)-[r:CREDITED {key: row.props.key}]->(s)
-SET r = row.props
-RETURN count(r) AS written`;
+export const IMPORT_CASTINGS = importPersonEdges('importCastings', 'PLAYS', 'Character', 'characterKey');
+export const IMPORT_CREDITS = importPersonEdges('importCredits', 'CREDITED', 'Series', 'seriesKey');
 
 export const IMPORT_RELATIONSHIPS = `// name: importRelationships
 UNWIND $rows AS row
