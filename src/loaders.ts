@@ -19,6 +19,8 @@ function storeLoaders(store: DramaStore) {
     relationshipHistory: byKey((keys) => store.relationshipHistories(keys)),
     eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries)),
     eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) => store.eventsOfCharacters(queries)),
+    relationshipsOfSeries: byKey((keys) => store.relationshipsOfSeries(keys)),
+    eventsOfSeries: byKey((keys) => store.eventsOfSeries(keys)),
   };
 }
 
@@ -52,6 +54,8 @@ function gatedLoaders(store: DramaStore, progress: spoilers.Progress) {
     eventsOfCharacter: byQuery(async (queries: readonly CharacterEventsQuery[]) =>
       (await loadAll(raw.eventsOfCharacter, queries)).map((list) => events(list).items),
     ),
+    relationshipsOfSeries: byKey(async (keys) => (await loadAll(raw.relationshipsOfSeries, keys)).map(relationships)),
+    eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
     hiddenInEpisode: byKey(async (keys) =>
       (await loadAll(raw.eventsOfEpisode, keys.map((episodeKey) => ({ episodeKey, kinds: null })))).map((l) => events(l).hidden),
     ),

@@ -108,6 +108,9 @@ export interface DramaStore {
   eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]>;
   /** Every relationship a character was ever part of, whatever the episode. */
   relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]>;
+  /** Every relationship between characters of the series, whatever the episode. */
+  relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
+  eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;
 
   listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;

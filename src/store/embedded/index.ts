@@ -58,6 +58,8 @@ export class EmbeddedStore implements DramaStore {
   castingsByCharacter = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsByCharacter, keys);
   creditsBySeries = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsBySeries, keys);
   creditsByPerson = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsByPerson, keys);
+  relationshipsOfSeries = (keys: readonly string[]) => this.grouped<RelationshipRecord>(this.index.relationshipsBySeries, keys);
+  eventsOfSeries = (keys: readonly string[]) => this.grouped<PlotEventRecord>(this.index.eventsBySeries, keys);
 
   async relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
     this.trip();

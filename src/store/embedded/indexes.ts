@@ -54,9 +54,11 @@ export class GraphIndex {
   readonly creditsBySeries = new Grouped<CreditRecord>(order.creditOrder);
   readonly creditsByPerson = new Grouped<CreditRecord>(order.creditBySeriesOrder);
   readonly relationshipsByCharacter = new Grouped<RelationshipRecord>(order.relationshipOrder);
+  readonly relationshipsBySeries = new Grouped<RelationshipRecord>(order.relationshipOrder);
   readonly eventsByEpisode = new Grouped<PlotEventRecord>(order.eventOrder);
   readonly eventsByCharacter = new Grouped<PlotEventRecord>(order.eventOrder);
   readonly events = new Grouped<PlotEventRecord>(order.eventOrder);
+  readonly eventsBySeries = new Grouped<PlotEventRecord>(order.eventOrder);
   /** Memoised totals of event filters; emptied by every change. */
   readonly eventTotals = new Map<string, number>();
 
@@ -74,11 +76,15 @@ export class GraphIndex {
       { groups: this.creditsBySeries, of: (c) => [c.seriesKey] },
       { groups: this.creditsByPerson, of: (c) => [c.personKey] },
     ],
-    relationships: [{ groups: this.relationshipsByCharacter, of: (r) => [r.fromKey, r.toKey] }],
+    relationships: [
+      { groups: this.relationshipsByCharacter, of: (r) => [r.fromKey, r.toKey] },
+      { groups: this.relationshipsBySeries, of: (r) => [r.seriesKey] },
+    ],
     events: [
       { groups: this.eventsByEpisode, of: (e) => [episodeKey(e.seriesKey, e.episodeNumber)] },
       { groups: this.eventsByCharacter, of: (e) => e.participants.map((p) => p.characterKey) },
       { groups: this.events, of: all },
+      { groups: this.eventsBySeries, of: (e) => [e.seriesKey] },
     ],
   };
 

@@ -105,6 +105,22 @@ RETURN i, COLLECT {
   RETURN ${relationshipMap('r')}
 } AS items`;
 
+export const RELATIONSHIPS_OF_SERIES = `// name: relationshipsOfSeries
+${perKey}
+RETURN i, COLLECT {
+  MATCH (:Series {key: key})<-[:IN_SERIES]-(:Character)-[r:RELATES]->()
+  WITH r ORDER BY coalesce(r.sinceEpisode, 0), r.key
+  RETURN ${relationshipMap('r')}
+} AS items`;
+
+export const EVENTS_OF_SERIES = `// name: eventsOfSeries
+${perKey}
+RETURN i, COLLECT {
+  MATCH (e:PlotEvent)-[:IN_EPISODE]->(:Episode)-[:OF_SERIES]->(:Series {key: key})
+  WITH e ORDER BY e.episodeNumber, e.sequence
+  RETURN ${eventMap('e')}
+} AS items`;
+
 export const EVENTS_OF_EPISODES = `// name: eventsOfEpisodes
 ${perQuery}
 RETURN i, COLLECT {

@@ -91,6 +91,9 @@ export class Neo4jStore implements DramaStore {
 
   relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
     this.byKeys(Q.RELATIONSHIP_HISTORIES, keys, M.toRelationship);
+  relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
+    this.byKeys(Q.RELATIONSHIPS_OF_SERIES, keys, M.toRelationship);
+  eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(Q.EVENTS_OF_SERIES, keys, M.toEvent);
 
   async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
     return (await this.page(Q.LIST_SERIES, { afterSlug }, first, M.toSeries))[0];
