@@ -1,0 +1,159 @@
+import { slugOf } from './keys.js';
+import type { PlotEventRecord, RelationshipRecord } from './records.js';
+import { between, causeAmong } from './timeline.js';
+import type { RelationshipKind } from './vocabulary.js';
+
+export const TROPE_KINDS = ['FRIENDS_TO_LOVERS', 'UNREQUITED_LOVE', 'LOVE_TRIANGLE', 'TIME_SKIP', 'REUNION_AFTER_SEPARATION'] as const;
+export type TropeKind = (typeof TROPE_KINDS)[number];
+
+export const TROPE_NAMES: Record<TropeKind, string> = {
+  FRIENDS_TO_LOVERS: 'friends to lovers',
+  UNREQUITED_LOVE: 'unrequited love',
+  LOVE_TRIANGLE: 'love triangle',
+  TIME_SKIP: 'time skip',
+  REUNION_AFTER_SEPARATION: 'reunion after separation',
+};
+
+/** One occurrence of a trope: the facts that show it and a sentence saying how. */
+export interface TropeEvidence {
+  explanation: string;
+  relationships: RelationshipRecord[];
+  events: PlotEventRecord[];
+  characterKeys: string[];
+}
+
+export interface Trope {
+  kind: TropeKind;
+  name: string;
+  explanation: string;
+  evidence: TropeEvidence[];
+}
+
+/** What one series' story shows the viewer; `names` maps character keys to names. */
+export interface StoryFacts {
+  relationships: readonly RelationshipRecord[];
+  events: readonly PlotEventRecord[];
+  names: ReadonlyMap<string, string>;
+}
+
+type Detector = (facts: StoryFacts) => TropeEvidence[];
+
+const FRIENDSHIPS: readonly RelationshipKind[] = ['FRIEND', 'BEST_FRIEND'];
+const INTEREST_EVENTS = new Set(['CONFESSION', 'ASK_OUT']);
+
+const nameOf = (facts: StoryFacts, key: string): string => facts.names.get(key) ?? slugOf(key);
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+export function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+const later = (a: PlotEventRecord, b: PlotEventRecord): boolean =>
+  a.episodeNumber > b.episodeNumber || (a.episodeNumber === b.episodeNumber && a.sequence > b.sequence);
+
+const begunBefore = (first: RelationshipRecord, then: RelationshipRecord): boolean =>
+  then.sinceEpisode !== null && (first.sinceEpisode === null || first.sinceEpisode < then.sinceEpisode);
+
+const friendsToLovers: Detector = (facts) =>
+  facts.relationships.filter((r) => r.kind === 'ROMANTIC').flatMap((romance) => {
+    const pair = [romance.fromKey, romance.toKey] as const;
+    const friendships = facts.relationships.filter((r) => FRIENDSHIPS.includes(r.kind) && between(pair)(r) && begunBefore(r, romance));
+    if (friendships.length === 0) return [];
+    const cause = causeAmong(facts.events.filter((e) => e.episodeNumber === romance.sinceEpisode), pair);
+    const bond = friendships.some((r) => r.kind === 'BEST_FRIEND') ? 'best friends' : 'friends';
+    return [{
+      explanation: `${listed(pair.map((k) => nameOf(facts, k)))} are ${bond} before they become a couple in episode ${romance.sinceEpisode}.`,
+      relationships: [...friendships, romance],
+      events: cause === null ? [] : [cause],
+      characterKeys: [...pair],
+    }];
+  });
+
+const unrequitedLove: Detector = (facts) =>
+  facts.events.filter((e) => e.kind === 'CONFESSION' && e.outcome === 'REJECTED' && e.agentKey && e.targetKey).map((e) => ({
+    explanation: `${nameOf(facts, e.agentKey!)} confesses to ${nameOf(facts, e.targetKey!)} in episode ${e.episodeNumber} and is turned down.`,
+    relationships: facts.relationships.filter((r) => r.kind === 'UNREQUITED_LOVE' && r.fromKey === e.agentKey && r.toKey === e.targetKey),
+    events: [e],
+    characterKeys: [e.agentKey!, e.targetKey!],
+  }));
+
+interface Interest {
+  from: string;
+  to: string;
+  relationship?: RelationshipRecord;
+  event?: PlotEventRecord;
+}
+
+function interests(facts: StoryFacts): Interest[] {
+  const fromRelationships = facts.relationships.flatMap((r): Interest[] => {
+    if (r.kind === 'UNREQUITED_LOVE' || (r.kind === 'ROMANTIC' && !r.mutual)) return [{ from: r.fromKey, to: r.toKey, relationship: r }];
+    if (r.kind === 'ROMANTIC') return [{ from: r.fromKey, to: r.toKey, relationship: r }, { from: r.toKey, to: r.fromKey, relationship: r }];
+    return [];
+  });
+  const fromEvents = facts.events
+    .filter((e) => INTEREST_EVENTS.has(e.kind) && e.agentKey && e.targetKey && e.agentKey !== e.targetKey)
+    .map((e): Interest => ({ from: e.agentKey!, to: e.targetKey!, event: e }));
+  return [...fromRelationships, ...fromEvents];
+}
+
+const loveTriangle: Detector = (facts) => {
+  const all = interests(facts);
+  return unique(all.map((i) => i.to)).sort().flatMap((target) => {
+    const toward = all.filter((i) => i.to === target);
+    const admirers = unique(toward.map((i) => i.from)).sort();
+    if (admirers.length < 2) return [];
+    const names = admirers.map((k) => nameOf(facts, k));
+    return [{
+      explanation: `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`,
+      relationships: unique(toward.flatMap((i) => (i.relationship ? [i.relationship] : []))),
+      events: unique(toward.flatMap((i) => (i.event ? [i.event] : []))),
+      characterKeys: [target, ...admirers],
+    }];
+  });
+};
+
+const timeSkip: Detector = (facts) =>
+  facts.events.filter((e) => e.kind === 'TIME_SKIP').map((e) => ({
+    explanation: `In episode ${e.episodeNumber} the story jumps ahead in time.`,
+    relationships: [],
+    events: [e],
+    characterKeys: e.participants.map((p) => p.characterKey),
+  }));
+
+const involves = (e: PlotEventRecord, key: string): boolean =>
+  e.participants.some((p) => p.characterKey === key && p.role !== 'MENTIONED');
+
+const reunionAfterSeparation: Detector = (facts) =>
+  facts.events.filter((e) => e.kind === 'DEPARTURE' && (e.agentKey ?? e.targetKey)).flatMap((departure) => {
+    const who = (departure.agentKey ?? departure.targetKey)!;
+    const reunion = facts.events.find((e) => e.kind === 'REUNION' && later(e, departure) && involves(e, who));
+    if (reunion === undefined) return [];
+    const others = reunion.participants.filter((p) => p.characterKey !== who && p.role !== 'MENTIONED').map((p) => p.characterKey);
+    const withWhom = others.length === 0 ? '' : ` with ${listed(others.map((k) => nameOf(facts, k)))}`;
+    return [{
+      explanation: `${nameOf(facts, who)} leaves in episode ${departure.episodeNumber} and is reunited${withWhom} in episode ${reunion.episodeNumber}.`,
+      relationships: [],
+      events: [departure, reunion],
+      characterKeys: [who, ...others],
+    }];
+  });
+
+const DETECTORS: Record<TropeKind, Detector> = {
+  FRIENDS_TO_LOVERS: friendsToLovers,
+  UNREQUITED_LOVE: unrequitedLove,
+  LOVE_TRIANGLE: loveTriangle,
+  TIME_SKIP: timeSkip,
+  REUNION_AFTER_SEPARATION: reunionAfterSeparation,
+};
+
+const storyOrder = (a: PlotEventRecord, b: PlotEventRecord): number => a.episodeNumber - b.episodeNumber || a.sequence - b.sequence;
+
+/** The tropes the facts show, in TROPE_KINDS order, each with every occurrence as evidence. */
+export function deriveTropes(facts: StoryFacts): Trope[] {
+  const ordered = { ...facts, events: [...facts.events].sort(storyOrder) };
+  return TROPE_KINDS.flatMap((kind) => {
+    const evidence = DETECTORS[kind](ordered);
+    if (evidence.length === 0) return [];
+    return [{ kind, name: TROPE_NAMES[kind], explanation: evidence.map((e) => e.explanation).join(' '), evidence }];
+  });
+}
