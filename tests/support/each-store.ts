@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { seededService, type SeededService } from './seeded.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { seed, seededService, type SeededService } from './seeded.js';
 import { storeFactories } from './stores.js';
 
 /**
  * Runs the same scenarios against every store, each on a freshly seeded, isolated instance.
- * The scenarios see one service at a time through `current()`.
+ * The scenarios see one service at a time through `current()`; `load` fills each store (the seeds by default).
  */
-export function describeEachStore(title: string, scenarios: (current: () => SeededService) => void): void {
+export function describeEachStore(
+  title: string,
+  scenarios: (current: () => SeededService) => void,
+  load: (store: DramaStore) => Promise<void> = seed,
+): void {
   for (const factory of storeFactories()) {
     describe.skipIf(!factory.available)(`${title} [${factory.kind}]`, () => {
       let service: SeededService | undefined;
       beforeAll(async () => {
-        service = await seededService(await factory.open());
+        service = await seededService(await factory.open(), load);
       });
       afterAll(async () => {
         await service?.dispose();

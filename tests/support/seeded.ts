@@ -13,7 +13,7 @@ export interface SeededService extends StoreHandle {
   yoga: DramaYoga;
 }
 
-export async function seededService(handle: StoreHandle): Promise<SeededService> {
-  await seed(handle.store);
+export async function seededService(handle: StoreHandle, load: (store: DramaStore) => Promise<void> = seed): Promise<SeededService> {
+  await load(handle.store);
   return { ...handle, yoga: createDramaYoga({ store: handle.store, graphiql: false }) };
 }
