@@ -59,3 +59,15 @@ describeEachStore('recommendations on a generated catalogue', (service) => {
     expect(await cost(1)).toBe(await cost(20));
   });
 }, importCatalogue);
+
+describeEachStore('recommendations on the seed', (service) => {
+  it('recommends Wrong Side of the Tracks for Soundtrack #1: the recap calls both dramas', async () => {
+    const response = await graphql(service().yoga, RECOMMENDATIONS, { slug: 'soundtrack-1' });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.series.recommendations).toEqual([{
+      series: { slug: 'wrong-side-of-the-tracks' },
+      score: 1,
+      reasons: [{ kind: 'SHARED_GENRE', text: 'Also drama', weight: 1, trope: null, person: null, genre: 'drama' }],
+    }]);
+  });
+});
