@@ -47,5 +47,5 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
     expect((await yoga.fetch('http://drama.test/ready')).status).toBe(503);
     await server.startServer();
     await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
-  });
+  }, 120_000);
 });
