@@ -22,12 +22,7 @@ export interface TropeEvidence {
   characterKeys: string[];
 }
 
-export interface Trope {
-  kind: TropeKind;
-  name: string;
-  explanation: string;
-  evidence: TropeEvidence[];
-}
+export type Trope = { kind: TropeKind; name: string; explanation: string; evidence: TropeEvidence[] };
 
 /** What one series' story shows the viewer; `names` maps character keys to names. */
 export interface StoryFacts {
@@ -44,9 +39,8 @@ const INTEREST_EVENTS = new Set(['CONFESSION', 'ASK_OUT']);
 const nameOf = (facts: StoryFacts, key: string): string => facts.names.get(key) ?? slugOf(key);
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
-export function listed(names: readonly string[]): string {
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
+export const listed = (names: readonly string[]): string =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const later = (a: PlotEventRecord, b: PlotEventRecord): boolean =>
   a.episodeNumber > b.episodeNumber || (a.episodeNumber === b.episodeNumber && a.sequence > b.sequence);
@@ -77,12 +71,7 @@ const unrequitedLove: Detector = (facts) =>
     characterKeys: [e.agentKey!, e.targetKey!],
   }));
 
-interface Interest {
-  from: string;
-  to: string;
-  relationship?: RelationshipRecord;
-  event?: PlotEventRecord;
-}
+type Interest = { from: string; to: string; relationship?: RelationshipRecord; event?: PlotEventRecord };
 
 function interests(facts: StoryFacts): Interest[] {
   const fromRelationships = facts.relationships.flatMap((r): Interest[] => {
