@@ -9,3 +9,5 @@ import './relationship.js';
 import './plot-event.js';
 import './event-filter.js';
 import './relationship-timeline.js';
+import './search.js';
+import './connection.js';
