@@ -12,6 +12,7 @@ import { connectionsOf, LINK_KINDS, linksOf, loadEnd } from './support/connectio
 export const ConnectableUnion = builder.unionType('Connectable', {
   description: 'What a connection links: characters and the people who play them.',
   types: [CharacterRef, PersonRef],
+  resolveType: (record) => ('aliases' in record ? 'Character' : 'Person'),
 });
 
 export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {

@@ -1,4 +1,3 @@
-import { brandWithType } from '@pothos/core';
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import { fold } from '../domain/search/fold.js';
@@ -9,16 +8,17 @@ import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { searchGraph } from './support/search.js';
 
-const REFS = { series: SeriesRef, episode: EpisodeRef, character: CharacterRef, person: PersonRef } as const;
-
-function branded(hit: RankedHit) {
-  brandWithType(hit.item.record, REFS[hit.item.type]);
-  return hit.item.record;
+/** Records carry no type tag; each of the four has a field none of the others has. */
+function typeOf(record: object): 'Series' | 'Episode' | 'Character' | 'Person' {
+  if ('episodeCount' in record) return 'Series';
+  if ('number' in record) return 'Episode';
+  return 'aliases' in record ? 'Character' : 'Person';
 }
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'What a search can find: a series, an episode, a character or a person.',
   types: [SeriesRef, EpisodeRef, CharacterRef, PersonRef],
+  resolveType: typeOf,
 });
 
 export const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement({
@@ -31,7 +31,7 @@ export const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement
       resolve: (hit) => hit.score,
     }),
     matchedOn: t.string({ description: 'The name, alias, title or native-script name that matched, as the data has it.', resolve: (hit) => hit.matchedOn }),
-    node: t.field({ type: SearchResultUnion, resolve: branded }),
+    node: t.field({ type: SearchResultUnion, resolve: (hit) => hit.item.record }),
   }),
 });
 

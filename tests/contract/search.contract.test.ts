@@ -61,6 +61,13 @@ describeEachStore('search', (service) => {
     expect(await search('o', 3)).toEqual((await search('o', 50)).slice(0, 3));
   });
 
+  it('gives hits that node(id:) fetches again', async () => {
+    const found = await graphql(service().yoga, '{ search(query: "sun woo", first: 1) { node { ... on Character { id name } } } }');
+    const { id, name } = found.data!.search[0].node;
+    const again = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { ... on Character { name } } }', { id });
+    expect(again.data).toEqual({ node: { name } });
+  });
+
   it('answers nothing for what matches nothing', async () => {
     expect(await search('qqqzzz')).toEqual([]);
   });
