@@ -36,8 +36,11 @@ RETURN i, COLLECT {
   WITH DISTINCT e ORDER BY e.seriesKey, e.episodeNumber, e.sequence, e.key
   RETURN ${eventMap}
 } AS events, COLLECT {
-  MATCH (p:Person)-[r:PLAYS]->(c:Character)
-  WHERE c.key = key OR p.key = key
-  WITH r, p, c ORDER BY r.seriesKey, $billingRank[r.billing], p.key, c.key
+  MATCH (p:Person)-[r:PLAYS]->(c:Character {key: key})
+  WITH r, p, c ORDER BY $billingRank[r.billing], p.key
+  RETURN r {.*, personKey: p.key, characterKey: c.key}
+} + COLLECT {
+  MATCH (p:Person {key: key})-[r:PLAYS]->(c:Character)
+  WITH r, p, c ORDER BY r.seriesKey, $billingRank[r.billing], c.key
   RETURN r {.*, personKey: p.key, characterKey: c.key}
 } AS castings`;
