@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { PlotEventRecord, RelationshipRecord } from './domain/records.js';
 import { seriesOf } from './domain/keys.js';
 import * as spoilers from './domain/spoilers.js';
+import { gateNeighbourhood } from './domain/connections.js';
 import type { DramaStore, CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery } from './store/port.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
@@ -56,6 +57,7 @@ function gatedLoaders(store: DramaStore, progress: spoilers.Progress) {
     ),
     relationshipsOfSeries: byKey(async (keys) => (await loadAll(raw.relationshipsOfSeries, keys)).map(relationships)),
     eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
+    neighbourhood: byKey(async (keys) => (await store.neighbourhoods(keys)).map((n) => gateNeighbourhood(progress, n))),
     hiddenInEpisode: byKey(async (keys) =>
       (await loadAll(raw.eventsOfEpisode, keys.map((episodeKey) => ({ episodeKey, kinds: null })))).map((l) => events(l).hidden),
     ),

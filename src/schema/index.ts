@@ -11,3 +11,5 @@ import './event-filter.js';
 import './relationship-timeline.js';
 import './trope.js';
 import './recommendation.js';
+import './search.js';
+import './connection.js';

@@ -10,6 +10,8 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../domain/records.js';
+import type { Neighbourhood } from '../domain/connections.js';
+import type { Searchable } from '../domain/search/keys.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
 import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
@@ -75,6 +77,12 @@ export interface ImportProgress {
   total: number;
 }
 
+/** A folded query (see domain/search/fold.ts) and how many candidates to return at most. */
+export interface SearchRequest {
+  query: string;
+  limit: number;
+}
+
 export type StoreKind = 'embedded' | 'neo4j';
 
 /**
@@ -111,6 +119,11 @@ export interface DramaStore {
   /** Every relationship between characters of the series, whatever the episode. */
   relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
   eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;
+
+  /** Records with a stored search key that `mayMatch` the query, by type (series, episode, character, person) then key. */
+  searchCandidates(request: SearchRequest): Promise<Searchable[]>;
+  /** Per character or person key: every relationship, the events it takes part in, its castings (port orders). */
+  neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]>;
 
   listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;

@@ -10,8 +10,12 @@ import type {
   ImportProgress,
   Page,
   RelationshipQuery,
+  SearchRequest,
   SeriesPageRequest,
 } from '../port.js';
+import type { Neighbourhood } from '../../domain/connections.js';
+import type { Searchable } from '../../domain/search/keys.js';
+import { neighbourhoodOf, searchCandidates } from './search.js';
 import { countsOf, EmbeddedDatabase, type Collection, type RecordOf } from './database.js';
 import { GraphIndex } from './indexes.js';
 import type { Grouped } from './sorted.js';
@@ -85,6 +89,16 @@ export class EmbeddedStore implements DramaStore {
   async relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]> {
     this.trip();
     return characterKeys.map((key) => [...this.index.relationshipsByCharacter.get(key)]);
+  }
+
+  async searchCandidates(request: SearchRequest): Promise<Searchable[]> {
+    this.trip();
+    return searchCandidates(this.index, request);
+  }
+
+  async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
+    this.trip();
+    return keys.map((key) => neighbourhoodOf(this.index, key));
   }
 
   async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {

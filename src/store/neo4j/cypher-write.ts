@@ -22,6 +22,8 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE INDEX participates_role IF NOT EXISTS FOR ()-[r:PARTICIPATES]-() ON (r.role)',
   'CREATE FULLTEXT INDEX drama_names IF NOT EXISTS FOR (n:Character|Person|Series) ' +
     'ON EACH [n.name, n.nativeName, n.aliases, n.title, n.originalTitle]',
+  'CREATE FULLTEXT INDEX drama_search_keys IF NOT EXISTS FOR (n:Series|Episode|Character|Person) ' +
+    "ON EACH [n.searchKeys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}",
 ];
 
 export const AWAIT_INDEXES = `// name: awaitIndexes

@@ -3,6 +3,7 @@ import type { ImportProgress } from '../port.js';
 import type { Params, WriteTx } from './connection.js';
 import * as Q from './cypher-write.js';
 import * as R from './records-out.js';
+import { storedSearchKeys as keys } from '../../domain/search/keys.js';
 import { toNumber } from './values.js';
 
 export const CHUNK_SIZE = 1000;
@@ -21,10 +22,10 @@ function step<K extends Collection>(collection: K, build: (chunk: GraphDocument[
 }
 
 const STEPS: Step[] = [
-  step('people', (c) => [[Q.IMPORT_PEOPLE, c.map((r) => ({ ...r }))]]),
-  step('series', (c) => [[Q.IMPORT_SERIES, c.map(R.flatten)]]),
-  step('episodes', (c) => [[Q.IMPORT_EPISODES, c.map(R.flatten)]]),
-  step('characters', (c) => [[Q.IMPORT_CHARACTERS, c.map(R.flatten)]]),
+  step('people', (c) => [[Q.IMPORT_PEOPLE, c.map((r) => ({ ...r, searchKeys: keys({ type: 'person', record: r }) }))]]),
+  step('series', (c) => [[Q.IMPORT_SERIES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
+  step('episodes', (c) => [[Q.IMPORT_EPISODES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
+  step('characters', (c) => [[Q.IMPORT_CHARACTERS, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),
   step('castings', (c) => [[Q.IMPORT_CASTINGS, c.map(R.castingRow)]]),
   step('credits', (c) => [[Q.IMPORT_CREDITS, c.map(R.creditRow)]]),
   step('relationships', (c) => [[Q.IMPORT_RELATIONSHIPS, c.map(R.relationshipRow)]]),

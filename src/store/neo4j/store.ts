@@ -20,8 +20,13 @@ import type {
   ImportProgress,
   Page,
   RelationshipQuery,
+  SearchRequest,
   SeriesPageRequest,
 } from '../port.js';
+import type { Neighbourhood } from '../../domain/connections.js';
+import type { Searchable } from '../../domain/search/keys.js';
+import * as K from './cypher-knowledge.js';
+import { toNeighbourhood, toSearchable } from './knowledge-in.js';
 import { lists, singles } from './batches.js';
 import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './connection.js';
 import * as Q from './cypher-read.js';
@@ -94,6 +99,15 @@ export class Neo4jStore implements DramaStore {
   relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
     this.byKeys(Q.RELATIONSHIPS_OF_SERIES, keys, M.toRelationship);
   eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(Q.EVENTS_OF_SERIES, keys, M.toEvent);
+
+  async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
+    return (await this.db.read(K.SEARCH_CANDIDATES, { lucene: K.luceneFor(query), limit })).map(toSearchable);
+  }
+
+  async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
+    const rows = await this.db.read(K.NEIGHBOURHOODS, { keys, ...RANKS });
+    return keys.map((_key, i) => toNeighbourhood(rows.find((row) => toNumber(row.i) === i)));
+  }
 
   async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
     return (await this.page(Q.LIST_SERIES, { afterSlug }, first, M.toSeries))[0];

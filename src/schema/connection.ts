@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import type { ConnectionPath, ConnectionStep } from '../domain/connections.js';
+import { CastingType } from './casting.js';
+import { CharacterRef } from './character.js';
+import { PersonRef } from './person.js';
+import { PlotEventRef } from './plot-event.js';
+import { RelationshipRef } from './relationship.js';
+import { describedValues } from './support/enum-values.js';
+import { connectionsOf, LINK_KINDS, linksOf, loadEnd } from './support/connection.js';
+
+export const ConnectableUnion = builder.unionType('Connectable', {
+  description: 'What a connection links: characters and the people who play them.',
+  types: [CharacterRef, PersonRef],
+  resolveType: (record) => ('aliases' in record ? 'Character' : 'Person'),
+});
+
+export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
+  description: 'A reason two neighbours on a connection are linked.',
+  values: describedValues(LINK_KINDS, {
+    RELATIONSHIP: 'A relationship between the two characters, at any point of the story the viewer has seen.',
+    SHARED_EVENT: 'A plot event both take part in as agent, target, witness or present (being mentioned does not count).',
+    PLAYED_BY: 'The person plays the character.',
+  }),
+});
+
+export const ConnectionStepType = builder.objectRef<ConnectionStep>('ConnectionStep').implement({
+  description: 'One hop of a connection and everything that explains it.',
+  fields: (t) => ({
+    from: t.field({ type: ConnectableUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.from) }),
+    to: t.field({ type: ConnectableUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.to) }),
+    links: t.field({ type: [ConnectionLinkKindEnum], description: 'Which kinds of link this hop has.', resolve: linksOf }),
+    relationships: t.field({
+      type: [RelationshipRef],
+      description: 'Relationships between the two, either direction, as the viewer knows them; by episode they begin.',
+      resolve: (s) => s.relationships,
+    }),
+    sharedEvents: t.field({ type: [PlotEventRef], description: 'Plot events both take part in, in story order.', resolve: (s) => s.sharedEvents }),
+    castings: t.field({ type: [CastingType], description: 'Where one plays the other.', resolve: (s) => s.castings }),
+  }),
+});
+
+export const ConnectionPathType = builder.objectRef<ConnectionPath>('ConnectionPath').implement({
+  description: 'One shortest chain from one character or person to another.',
+  fields: (t) => ({
+    hops: t.int({ description: 'How many steps the chain takes.', resolve: (p) => p.steps.length }),
+    nodes: t.field({
+      type: [ConnectableUnion],
+      description: 'The chain in order, both ends included.',
+      resolve: (p, _a, ctx) => Promise.all(p.nodes.map((key) => loadEnd(ctx.loaders, key))),
+    }),
+    steps: t.field({ type: [ConnectionStepType], description: 'Why each neighbour follows the one before.', resolve: (p) => p.steps }),
+  }),
+});
+
+builder.queryField('connection', (t) =>
+  t.field({
+    type: [ConnectionPathType],
+    description:
+      'How two characters or people are connected: every shortest chain (at most 10, ordered by the keys along it) ' +
+      'of relationships, shared plot events and castings ("played by"), within maxHops. Relationships and events ' +
+      'after the viewer\'s progress are not followed. Empty when there is none within reach, an end is unknown, or both ends are the same.',
+    args: {
+      from: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
+      to: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
+      maxHops: t.arg.int({
+        defaultValue: 4,
+        description: 'The longest chain to look for, 1 to 6.',
+        validate: z.number().int().min(1, 'maxHops must be 1 or more').max(6, 'maxHops must be at most 6'),
+      }),
+    },
+    resolve: (_root, args, ctx) => connectionsOf(ctx, { from: args.from, to: args.to, maxHops: args.maxHops ?? 4 }),
+  }),
+);

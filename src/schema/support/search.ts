@@ -1,0 +1,11 @@
+import { fold } from '../../domain/search/fold.js';
+import { rankHits, type RankedHit } from '../../domain/search/score.js';
+import type { DramaStore } from '../../store/port.js';
+
+/** How many candidates a store hands the scorer at most, whatever `first` is. */
+export const MAX_CANDIDATES = 500;
+
+export async function searchGraph(store: DramaStore, args: { query: string; first: number }): Promise<RankedHit[]> {
+  const query = fold(args.query);
+  return rankHits(query, await store.searchCandidates({ query, limit: MAX_CANDIDATES }), args.first);
+}

@@ -1,0 +1,41 @@
+import { mayMatch } from '../../domain/search/fold.js';
+import { storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
+import type { Neighbourhood } from '../../domain/connections.js';
+import type { SearchRequest } from '../port.js';
+import type { GraphIndex } from './indexes.js';
+import { compareText } from './order.js';
+
+/** Folded keys per record object; a re-imported record is a new object, so the cache never goes stale. */
+const keysCache = new WeakMap<object, string[]>();
+
+function keysOf(item: Searchable): string[] {
+  let keys = keysCache.get(item.record);
+  if (keys === undefined) {
+    keys = storedSearchKeys(item);
+    keysCache.set(item.record, keys);
+  }
+  return keys;
+}
+
+function searchables(index: GraphIndex): Searchable[][] {
+  const { series, episodes, characters, people } = index.byKey;
+  return [
+    [...series.values()].map((record) => ({ type: 'series', record })),
+    [...episodes.values()].map((record) => ({ type: 'episode', record })),
+    [...characters.values()].map((record) => ({ type: 'character', record })),
+    [...people.values()].map((record) => ({ type: 'person', record })),
+  ];
+}
+
+export function searchCandidates(index: GraphIndex, { query, limit }: SearchRequest): Searchable[] {
+  const byType = searchables(index).map((items) =>
+    items.filter((item) => keysOf(item).some((key) => mayMatch(query, key))).sort((a, b) => compareText(a.record.key, b.record.key)),
+  );
+  return byType.flat().slice(0, limit);
+}
+
+export const neighbourhoodOf = (index: GraphIndex, key: string): Neighbourhood => ({
+  relationships: [...index.relationshipsByCharacter.get(key)],
+  events: [...index.eventsByCharacter.get(key)],
+  castings: [...index.castingsByCharacter.get(key), ...index.castingsByPerson.get(key)],
+});

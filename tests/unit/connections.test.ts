@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { shortestConnections } from '../../src/domain/connection-search.js';
+import { gateNeighbourhood, type Neighbourhood } from '../../src/domain/connections.js';
+import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
+import type { ParticipantRole } from '../../src/domain/vocabulary.js';
+
+const rel = (from: string, to: string, since: number | null = null): RelationshipRecord => ({
+  key: `s/${from}-${to}`, seriesKey: 's', slug: `${from}-${to}`, kind: 'FRIEND', fromKey: `s/${from}`, toKey: `s/${to}`,
+  mutual: true, sinceEpisode: since, untilEpisode: null, note: null, source: null,
+});
+const ev = (sequence: number, episode: number, ...who: [string, ParticipantRole][]): PlotEventRecord => ({
+  key: `s/e${sequence}`, seriesKey: 's', slug: `e${sequence}`, episodeNumber: episode, sequence, kind: 'MOMENT', summary: '',
+  agentKey: null, targetKey: null, participants: who.map(([c, role]) => ({ characterKey: `s/${c}`, role })),
+  outcome: null, flashback: false, source: null,
+});
+const cast = (person: string, character: string): CastingRecord => ({
+  key: `s/${character}@${person}`, seriesKey: 's', personKey: person, characterKey: `s/${character}`, billing: 'MAIN', source: null,
+});
+
+/** A graph as a store would serve it: each key's relationships, events and castings. */
+function graph(relationships: RelationshipRecord[], events: PlotEventRecord[], castings: CastingRecord[] = []) {
+  const calls: string[][] = [];
+  const fetch = async (keys: readonly string[]): Promise<Neighbourhood[]> => {
+    calls.push([...keys]);
+    return keys.map((k) => ({
+      relationships: relationships.filter((r) => r.fromKey === k || r.toKey === k),
+      events: events.filter((e) => e.participants.some((p) => p.characterKey === k)),
+      castings: castings.filter((c) => c.personKey === k || c.characterKey === k),
+    }));
+  };
+  return { fetch, calls };
+}
+
+const chain = (paths: Awaited<ReturnType<typeof shortestConnections>>) => paths.map((p) => p.nodes.join(' > '));
+
+describe('shortestConnections', () => {
+  it('returns every shortest chain in key order, one fetch per hop level, with what explains each step', async () => {
+    const { fetch, calls } = graph([rel('a', 'b'), rel('a', 'c'), rel('b', 'd'), rel('c', 'd'), rel('d', 'e')], []);
+    const paths = await shortestConnections('s/a', 's/e', 4, fetch);
+    expect(chain(paths)).toEqual(['s/a > s/b > s/d > s/e', 's/a > s/c > s/d > s/e']);
+    expect(calls).toEqual([['s/a'], ['s/b', 's/c'], ['s/d']]);
+    expect(paths[0]!.steps.map((s) => s.relationships.map((r) => r.slug))).toEqual([['a-b'], ['b-d'], ['d-e']]);
+  });
+
+  it('links characters through shared events, but not through a mere mention', async () => {
+    const { fetch } = graph([], [ev(1, 1, ['a', 'AGENT'], ['b', 'WITNESS'], ['c', 'MENTIONED'])]);
+    const [path] = await shortestConnections('s/a', 's/b', 2, fetch);
+    expect(path!.steps[0]!.sharedEvents.map((e) => e.sequence)).toEqual([1]);
+    expect(await shortestConnections('s/a', 's/c', 2, fetch)).toEqual([]);
+  });
+
+  it('walks from person to person through the characters they play', async () => {
+    const { fetch } = graph([rel('a', 'b')], [], [cast('ann', 'a'), cast('bob', 'b')]);
+    const [path] = await shortestConnections('ann', 'bob', 3, fetch);
+    expect(path!.nodes).toEqual(['ann', 's/a', 's/b', 'bob']);
+    expect(path!.steps[0]!.castings.map((c) => c.key)).toEqual(['s/a@ann']);
+  });
+
+  it('gives up beyond maxHops, and for the same end twice', async () => {
+    const { fetch } = graph([rel('a', 'b'), rel('b', 'c')], []);
+    expect(await shortestConnections('s/a', 's/c', 1, fetch)).toEqual([]);
+    expect(chain(await shortestConnections('s/a', 's/c', 2, fetch))).toEqual(['s/a > s/b > s/c']);
+    expect(await shortestConnections('s/a', 's/a', 2, fetch)).toEqual([]);
+  });
+
+  it('does not traverse what the viewer has not watched', async () => {
+    const { fetch } = graph([rel('a', 'b', 3)], [ev(1, 4, ['a', 'AGENT'], ['b', 'TARGET'])]);
+    const progress = new Map([['s', 2]]);
+    const gated = async (keys: readonly string[]) => (await fetch(keys)).map((n) => gateNeighbourhood(progress, n));
+    expect(await shortestConnections('s/a', 's/b', 3, gated)).toEqual([]);
+    expect(await shortestConnections('s/a', 's/b', 3, fetch)).toHaveLength(1);
+  });
+});
