@@ -43,6 +43,12 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, logger: Logger, respons
   ];
 }
 
+const yogaLogging = (logger: Logger) => {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
+    logger[level]({ detail: args.map((arg) => (arg instanceof Error ? arg.stack : String(arg))) }, 'graphql-yoga');
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+};
+
 /** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
 export function createDramaYoga({ store, graphiql, ops: overrides, logger = createLogger('silent'), responseCache = createDramaResponseCache() }: YogaOptions) {
   const ops = inProcessSettings(overrides);
@@ -54,6 +60,7 @@ export function createDramaYoga({ store, graphiql, ops: overrides, logger = crea
     landingPage: false,
     maskedErrors: { isDev: false },
     batching: false,
+    logging: yogaLogging(logger),
     cors: useCors(ops.corsOrigins),
     renderGraphiQL,
     graphiql: (graphiql ?? ops.graphiql) && {
