@@ -68,9 +68,10 @@ export function createDramaYoga({ store, graphiql, ops: overrides, logger = crea
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),
     },
     plugins: [
-      ...opsPlugins(store, ops, logger, responseCache),
-      // graphql-js's executor keeps response keys in the order the query asks for them.
+      // graphql-js's executor keeps response keys in the order the query asks for them. It comes first
+      // so that the response cache wraps it rather than being replaced by it.
       useEngine({ execute }),
+      ...opsPlugins(store, ops, logger, responseCache),
       useVariableErrorCodes(),
       useWatchedThrough(),
       useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),

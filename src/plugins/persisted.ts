@@ -20,7 +20,7 @@ export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persist
     onResultProcess: ({ request, result }) => {
       if (!Array.isArray(result) && !(Symbol.asyncIterator in result) && !result.errors?.length) succeeded.add(request);
     },
-    onResponse: ({ request, response, serverContext: _ }) => {
+    onResponse: ({ request, response }) => {
       if (!succeeded.has(request) || !isPersistedGet(request, new URL(request.url))) return;
       response.headers.set('cache-control', `public, max-age=${maxAgeSeconds}`);
       response.headers.set('vary', 'X-Watched-Through, Authorization');
@@ -30,6 +30,14 @@ export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persist
     usePersistedOperations({
       getPersistedOperation: (id) => operations[id] ?? null,
       allowArbitraryOperations: mode === 'allowed' ? true : (request) => !isAnonymous(request),
+      customErrors: {
+        notFound: { message: 'No persisted operation has this sha256Hash.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+        persistedQueryOnly: {
+          message: 'Anonymous clients may only send persisted operations (extensions.persistedQuery.sha256Hash).',
+          extensions: { code: 'PERSISTED_QUERY_ONLY' },
+        },
+        keyNotFound: { message: 'Send a persisted operation id: extensions.persistedQuery.sha256Hash.', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' } },
+      },
     }),
     cacheHeaders,
   ];
