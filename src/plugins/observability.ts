@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { DramaMetrics } from '../metrics.js';
@@ -35,6 +35,11 @@ export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin 
     onParams: ({ request, params }) => {
       const trace = traces.get(request);
       if (trace) trace.operationName = params.operationName ?? null;
+    },
+    onExecute: ({ args }) => {
+      const trace = traces.get(args.contextValue.request);
+      const operation = getOperationAST(args.document, args.operationName);
+      if (trace && operation?.name) trace.operationName = operation.name.value;
     },
     onResultProcess: ({ request, result }) => {
       const trace = traces.get(request);
