@@ -30,29 +30,33 @@ export function useOperationLimits({ depth, aliases, tokens, cost }: OpsSettings
   ];
 }
 
-async function exceeds(request: Request, limit: number): Promise<boolean> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared)) return declared > limit;
-  const reader = request.clone().body?.getReader();
+/** Reads a body of unknown length up to the limit; null when it is longer. */
+async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array[] | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) return false;
-    size += value.byteLength;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      return true;
+      return null;
     }
+    chunks.push(next.value);
   }
-  return false;
+  return chunks;
 }
 
-/** Refuses request bodies over the limit with 413 before they are parsed. */
+/** Refuses request bodies over the limit with 413 before they are parsed; streamed bodies are read only up to it. */
 export function useBodyLimit(limit: number): Plugin {
+  const tooLarge = () => errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
   return {
-    onRequest: async ({ request, endResponse }) => {
-      if (request.method !== 'POST' || !(await exceeds(request, limit))) return;
-      endResponse(errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`));
+    onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
+      if (request.method !== 'POST' || request.body === null) return;
+      const declared = request.headers.get('content-length');
+      if (declared !== null) return Number(declared) > limit ? endResponse(tooLarge()) : undefined;
+      const chunks = await readUpTo(request.body, limit);
+      if (chunks === null) return endResponse(tooLarge());
+      setRequest(new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, body: Buffer.concat(chunks) }));
     },
   };
 }

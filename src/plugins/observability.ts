@@ -25,16 +25,21 @@ const refusalCodes = (status: number) => (REFUSALS[status] ? [REFUSALS[status]] 
  * sane one), operation name, status, duration and error codes. Headers and variables are never logged.
  */
 export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin {
-  const traces = new WeakMap<Request, Trace>();
+  // By request, and by server context too: the body limit may swap the request for a buffered copy.
+  const traces = new WeakMap<object, Trace>();
   return {
-    onRequest: ({ request }) => {
+    onRequest: ({ request, serverContext }) => {
       const incoming = request.headers.get('x-request-id');
       const id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      traces.set(request, { id, startedAt: performance.now(), operationName: null, errorCodes: [] });
+      const trace = { id, startedAt: performance.now(), operationName: null, errorCodes: [] };
+      traces.set(request, trace);
+      traces.set(serverContext, trace);
     },
-    onParams: ({ request, params }) => {
-      const trace = traces.get(request);
-      if (trace) trace.operationName = params.operationName ?? null;
+    onParams: ({ request, params, context }) => {
+      const trace = traces.get(request) ?? traces.get(context);
+      if (!trace) return;
+      traces.set(request, trace);
+      trace.operationName = params.operationName ?? null;
     },
     onExecute: ({ args }) => {
       const trace = traces.get(args.contextValue.request);
@@ -46,8 +51,8 @@ export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin 
       const results = Array.isArray(result) ? result : [result];
       for (const each of results) if (trace && !(Symbol.asyncIterator in each)) trace.errorCodes.push(...errorCodesOf(each));
     },
-    onResponse: ({ request, response }) => {
-      const trace = traces.get(request);
+    onResponse: ({ request, response, serverContext }) => {
+      const trace = traces.get(request) ?? traces.get(serverContext);
       const url = new URL(request.url);
       if (!trace || url.pathname === '/metrics') return;
       response.headers.set('x-request-id', trace.id);

@@ -46,6 +46,13 @@ describe('limits, enforced before any store is touched', () => {
     expect(service.store.roundTrips).toBe(before);
   });
 
+  it('answers 413 for a streamed body of unknown length as soon as it passes the limit', async () => {
+    const body = new Blob([JSON.stringify({ query: `{ series(slug: "${'x'.repeat(3000)}") { title } }` })]).stream();
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' };
+    const response = await limited().fetch(`${URL_BASE}/graphql`, init as RequestInit);
+    expect(response.status).toBe(413);
+  });
+
   it('refuses batched operations (a JSON array body) with a clear error', async () => {
     const before = service.store.roundTrips;
     const response = await limited().fetch(`${URL_BASE}/graphql`, post([{ query: '{ series(slug: "soundtrack-1") { title } }' }]));

@@ -29,6 +29,16 @@ describe('logs and metrics', () => {
     );
   });
 
+  it('keeps the request id and operation name when a streamed body is buffered by the body limit', async () => {
+    const { lines, yoga } = logged();
+    const body = new Blob([JSON.stringify({ query: 'query Streamed { __typename }' })]).stream();
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-s' }, body, duplex: 'half' };
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, init as RequestInit);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(response.headers.get('x-request-id')).toBe('req-s');
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ requestId: 'req-s', operationName: 'Streamed' }));
+  });
+
   it('generates a request id when the client sends none', async () => {
     const { yoga } = logged();
     const response = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: '{ __typename }' }));
