@@ -23,7 +23,7 @@ export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persist
     onResponse: ({ request, response }) => {
       if (!succeeded.has(request) || !isPersistedGet(request, new URL(request.url))) return;
       response.headers.set('cache-control', `public, max-age=${maxAgeSeconds}`);
-      response.headers.set('vary', 'X-Watched-Through, Authorization');
+      response.headers.append('vary', 'X-Watched-Through, Authorization');
     },
   };
   return [
