@@ -14,14 +14,16 @@ describe('a service that is safe to expose', () => {
 
   it('limits requests per client and says when to come back: 429 RATE_LIMITED with Retry-After', async () => {
     const yoga = service.yoga({ ops: { rateLimit: { max: 2, windowMs: 30_000 } } });
-    const send = (headers: Record<string, string> = {}) => yoga.fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, headers));
+    const from = (remoteAddress: string) => ({ req: { socket: { remoteAddress } } });
+    const send = (headers: Record<string, string> = {}, ip = '10.0.0.1') => yoga.fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, headers), from(ip));
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
     const refused = await send();
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(29);
     expect(await refused.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'RATE_LIMITED' } }] });
-    expect((await send({ authorization: 'Bearer another-client' })).status).toBe(200);
+    expect((await send({ authorization: 'Bearer made-up' })).status).toBe(429);
+    expect((await send({}, '10.0.0.2')).status).toBe(200);
     expect((await yoga.fetch(`${URL_BASE}/health`)).status).toBe(200);
   });
 
