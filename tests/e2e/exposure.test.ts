@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpsSettings } from '../../src/ops/settings.js';
 import { errorCodes, graphql } from '../support/graphql.js';
@@ -48,6 +49,11 @@ describe('a service that is safe to expose', () => {
     expect(errorCodes(await graphql(yoga, '{ __type(name: "Series") { name } }'))).toEqual(['INTROSPECTION_DISABLED']);
     expect((await graphql(yoga, '{ __typename }')).data).toEqual({ __typename: 'Query' });
     expect((await graphql(service.yoga(), '{ __type(name: "Series") { name } }')).data).toEqual({ __type: { name: 'Series' } });
+  });
+
+  it("lets GraphiQL's full introspection query through the default limits", async () => {
+    const options = { descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, schemaDescription: true, directiveIsRepeatable: true };
+    expect((await graphql(service.yoga(), getIntrospectionQuery(options))).errors).toBeUndefined();
   });
 
   it('can turn GraphiQL off', async () => {
