@@ -7,6 +7,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY seeds ./seeds
 COPY examples ./examples
+COPY persisted-operations.json ./
 COPY schema ./schema
 USER node
 EXPOSE 4000

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseOpsSettings, type OpsSettings } from './ops/settings.js';
 
 const optionalText = z
   .string()
@@ -29,13 +30,16 @@ export interface Config {
   seedOnStart: boolean;
   neo4j: Neo4jSettings | null;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  ops: OpsSettings;
 }
 
 /** Reads the configuration from environment variables; throws naming every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const ops = parseOpsSettings(env);
+  if (!parsed.success || !ops.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(ops.error?.issues ?? [])];
+    const problems = issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
@@ -49,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD, database: e.NEO4J_DATABASE }
       : null,
     logLevel: e.LOG_LEVEL,
+    ops: ops.data,
   };
 }

@@ -1,21 +1,57 @@
 import { useEngine } from '@envelop/core';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { execute } from 'graphql';
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, useMetricsEndpoint } from './metrics.js';
+import { inProcessSettings, type OpsSettings } from './ops/settings.js';
+import { useCors } from './plugins/cors.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
+import { useNoIntrospection } from './plugins/introspection.js';
+import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
+import { useObservability } from './plugins/observability.js';
+import { usePersisted } from './plugins/persisted.js';
+import { useRateLimit } from './plugins/rate-limit.js';
+import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import type { DramaStore } from './store/port.js';
 
 export interface YogaOptions {
   store: DramaStore;
   graphiql?: boolean;
+  /** Limits, rate limit, cache, CORS…; in-process defaults have no rate limit and no response cache. */
+  ops?: Partial<OpsSettings>;
+  logger?: Logger;
+  /** Pass one to keep a handle on the response cache (writes invalidate through it). */
+  responseCache?: DramaResponseCache;
 }
 
-/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready. */
-export function createDramaYoga({ store, graphiql = true }: YogaOptions) {
+function opsPlugins(store: DramaStore, ops: OpsSettings, logger: Logger, responseCache: DramaResponseCache): Plugin[] {
+  const metrics = createMetrics(store);
+  return [
+    useObservability(logger, metrics),
+    useMetricsEndpoint(metrics),
+    useRateLimit(ops.rateLimit),
+    useBodyLimit(ops.limits.bodyBytes),
+    ...usePersisted(ops.persisted),
+    ...useOperationLimits(ops.limits),
+    ...(ops.introspection ? [] : [useNoIntrospection()]),
+    ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs)] : []),
+  ];
+}
+
+const yogaLogging = (logger: Logger) => {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
+    logger[level]({ detail: args.map((arg) => (arg instanceof Error ? arg.stack : String(arg))) }, 'graphql-yoga');
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+};
+
+/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
+export function createDramaYoga({ store, graphiql, ops: overrides, logger = createLogger('silent'), responseCache = createDramaResponseCache() }: YogaOptions) {
+  const ops = inProcessSettings(overrides);
   return createYoga({
     schema,
     context: createContextFactory(store),
@@ -23,14 +59,19 @@ export function createDramaYoga({ store, graphiql = true }: YogaOptions) {
     healthCheckEndpoint: '/health',
     landingPage: false,
     maskedErrors: { isDev: false },
+    batching: false,
+    logging: yogaLogging(logger),
+    cors: useCors(ops.corsOrigins),
     renderGraphiQL,
-    graphiql: graphiql && {
+    graphiql: (graphiql ?? ops.graphiql) && {
       title: 'Drama knowledge graph',
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),
     },
     plugins: [
-      // graphql-js's executor keeps response keys in the order the query asks for them.
+      // graphql-js's executor keeps response keys in the order the query asks for them. It comes first
+      // so that the response cache wraps it rather than being replaced by it.
       useEngine({ execute }),
+      ...opsPlugins(store, ops, logger, responseCache),
       useVariableErrorCodes(),
       useWatchedThrough(),
       useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),

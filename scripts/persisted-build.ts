@@ -1,0 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { loadExamples } from '../src/examples.js';
+import { PERSISTED_OPERATIONS_FILE } from '../src/ops/settings.js';
+import { buildPersistedOperations, renderPersistedOperations } from '../src/ops/persisted.js';
+
+const operations = buildPersistedOperations(loadExamples());
+writeFileSync(PERSISTED_OPERATIONS_FILE, renderPersistedOperations(operations));
+console.log(`${Object.keys(operations).length} persisted operations written to ${PERSISTED_OPERATIONS_FILE}`);

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const flag = z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true'));
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+const opsSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  MAX_DEPTH: count(10),
+  MAX_ALIASES: count(15),
+  MAX_TOKENS: count(1000),
+  MAX_COST: count(20_000),
+  MAX_BODY_BYTES: count(100_000),
+  RATE_LIMIT_MAX: count(600),
+  RATE_LIMIT_WINDOW_MS: count(60_000),
+  PERSISTED_OPERATIONS: z.enum(['allowed', 'only-for-anonymous']).default('allowed'),
+  PERSISTED_OPERATIONS_FILE: z.string().optional(),
+  RESPONSE_CACHE_TTL_MS: count(60_000),
+  PERSISTED_MAX_AGE_S: count(60),
+  CORS_ORIGINS: list,
+  INTROSPECTION: flag,
+  GRAPHIQL: flag,
+  SHUTDOWN_TIMEOUT_MS: count(10_000),
+});
+
+export type PersistedMode = 'allowed' | 'only-for-anonymous';
+
+export interface OpsSettings {
+  production: boolean;
+  limits: { depth: number; aliases: number; tokens: number; cost: number; bodyBytes: number };
+  /** Requests per client per window; 0 turns the limit off. */
+  rateLimit: { max: number; windowMs: number };
+  persisted: { mode: PersistedMode; file: string; maxAgeSeconds: number };
+  /** 0 turns the response cache off. */
+  responseCacheTtlMs: number;
+  corsOrigins: string[];
+  introspection: boolean;
+  graphiql: boolean;
+  shutdownTimeoutMs: number;
+}
+
+export const PERSISTED_OPERATIONS_FILE = path.resolve(import.meta.dirname, '../../persisted-operations.json');
+
+/** Reads the operational settings (limits, rate limit, cache, CORS, production mode) from the environment. */
+export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<OpsSettings> {
+  return opsSchema
+    .transform((e): OpsSettings => {
+      const production = e.NODE_ENV === 'production';
+      return {
+        production,
+        limits: { depth: e.MAX_DEPTH, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, cost: e.MAX_COST, bodyBytes: e.MAX_BODY_BYTES },
+        rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+        persisted: {
+          mode: e.PERSISTED_OPERATIONS,
+          file: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : PERSISTED_OPERATIONS_FILE,
+          maxAgeSeconds: e.PERSISTED_MAX_AGE_S,
+        },
+        responseCacheTtlMs: e.RESPONSE_CACHE_TTL_MS,
+        corsOrigins: e.CORS_ORIGINS,
+        introspection: e.INTROSPECTION ?? !production,
+        graphiql: e.GRAPHIQL ?? !production,
+        shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      };
+    })
+    .safeParse(env);
+}
+
+/** In-process defaults (tests, scripts): the environment's defaults, without a rate limit or a response cache. */
+export function inProcessSettings(overrides: Partial<OpsSettings> = {}): OpsSettings {
+  const parsed = parseOpsSettings({});
+  if (!parsed.success) throw new Error('unreachable: the defaults parse');
+  return { ...parsed.data, rateLimit: { max: 0, windowMs: 60_000 }, responseCacheTtlMs: 0, ...overrides };
+}

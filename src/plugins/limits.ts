@@ -1,0 +1,62 @@
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import type { GraphQLError, ValidationContext } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { codedError, errorResponse } from '../ops/errors.js';
+import type { OpsSettings } from '../ops/settings.js';
+
+/** graphql-armor reports uncoded "Syntax Error: …"; clients get a message and a code of their own. */
+const rejectWith = (code: string) => ({
+  exposeLimits: true,
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) => {
+      const coded = codedError(error.message.replace(/^Syntax Error: /, ''), code);
+      if (context === null) throw coded;
+      context.reportError(coded);
+    },
+  ],
+});
+
+/** Depth, alias, token and cost limits: all checked while parsing and validating, before any resolver runs. */
+export function useOperationLimits({ depth, aliases, tokens, cost }: OpsSettings['limits']): Plugin[] {
+  return [
+    maxTokensPlugin({ n: tokens, ...rejectWith('TOKEN_LIMIT_EXCEEDED') }),
+    maxDepthPlugin({ n: depth, ...rejectWith('DEPTH_LIMIT_EXCEEDED') }),
+    maxAliasesPlugin({ n: aliases, ...rejectWith('ALIAS_LIMIT_EXCEEDED') }),
+    costLimitPlugin({ maxCost: cost, ...rejectWith('COST_LIMIT_EXCEEDED') }),
+  ];
+}
+
+/** Reads a body of unknown length up to the limit; null when it is longer. */
+async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array[] | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(next.value);
+  }
+  return chunks;
+}
+
+/** Refuses request bodies over the limit with 413 before they are parsed; streamed bodies are read only up to it. */
+export function useBodyLimit(limit: number): Plugin {
+  const tooLarge = () => errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
+  return {
+    onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
+      if (request.method !== 'POST' || request.body === null) return;
+      const declared = request.headers.get('content-length');
+      if (declared !== null) return Number(declared) > limit ? endResponse(tooLarge()) : undefined;
+      const chunks = await readUpTo(request.body, limit);
+      if (chunks === null) return endResponse(tooLarge());
+      setRequest(new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, body: Buffer.concat(chunks) }));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { Plugin } from 'graphql-yoga';
+import { loadPersistedOperations } from '../ops/persisted.js';
+import type { OpsSettings } from '../ops/settings.js';
+
+/** No auth yet: a request is anonymous when it has no Authorization header. */
+const isAnonymous = (request: Request) => !request.headers.has('authorization');
+
+const isPersistedGet = (request: Request, url: URL) =>
+  request.method === 'GET' && (url.searchParams.get('extensions') ?? '').includes('persistedQuery');
+
+/**
+ * Trusted operations from persisted-operations.json, sent by hash. In `only-for-anonymous` mode anonymous
+ * clients may send nothing else. Successful GETs of them are cacheable by browsers and CDNs.
+ */
+export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persisted']): Plugin[] {
+  const operations = loadPersistedOperations(file);
+  const succeeded = new WeakSet<Request>();
+  const cacheHeaders: Plugin = {
+    onResultProcess: ({ request, result }) => {
+      if (!Array.isArray(result) && !(Symbol.asyncIterator in result) && !result.errors?.length) succeeded.add(request);
+    },
+    onResponse: ({ request, response }) => {
+      if (!succeeded.has(request) || !isPersistedGet(request, new URL(request.url))) return;
+      response.headers.set('cache-control', `public, max-age=${maxAgeSeconds}`);
+      response.headers.append('vary', 'X-Watched-Through, Authorization');
+    },
+  };
+  return [
+    usePersistedOperations({
+      getPersistedOperation: (id) => operations[id] ?? null,
+      allowArbitraryOperations: mode === 'allowed' ? true : (request) => !isAnonymous(request),
+      customErrors: {
+        notFound: { message: 'No persisted operation has this sha256Hash.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+        persistedQueryOnly: {
+          message: 'Anonymous clients may only send persisted operations (extensions.persistedQuery.sha256Hash).',
+          extensions: { code: 'PERSISTED_QUERY_ONLY' },
+        },
+        keyNotFound: { message: 'Send a persisted operation id: extensions.persistedQuery.sha256Hash.', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' } },
+      },
+    }),
+    cacheHeaders,
+  ];
+}

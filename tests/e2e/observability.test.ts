@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { graphql } from '../support/graphql.js';
+import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+
+const SECRET = 'Bearer s3cret-token-value';
+const PASSWORD = 'hunter2-password';
+
+describe('logs and metrics', () => {
+  let service: OpsService;
+  beforeAll(async () => {
+    service = await opsService();
+  });
+  afterAll(() => service.dispose());
+
+  const logged = () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+    return { lines, yoga: service.yoga({ logger }) };
+  };
+
+  it('logs one JSON line per request: request id, operation name, status, duration', async () => {
+    const { lines, yoga } = logged();
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: 'query Title { series(slug: "soundtrack-1") { title } }' }, { 'x-request-id': 'req-42' }));
+    expect(response.headers.get('x-request-id')).toBe('req-42');
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ msg: 'request', requestId: 'req-42', operationName: 'Title', status: 200, durationMs: expect.any(Number), errorCodes: [] }),
+    );
+  });
+
+  it('keeps the request id and operation name when a streamed body is buffered by the body limit', async () => {
+    const { lines, yoga } = logged();
+    const body = new Blob([JSON.stringify({ query: 'query Streamed { __typename }' })]).stream();
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-s' }, body, duplex: 'half' };
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, init as RequestInit);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(response.headers.get('x-request-id')).toBe('req-s');
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ requestId: 'req-s', operationName: 'Streamed' }));
+  });
+
+  it('generates a request id when the client sends none', async () => {
+    const { yoga } = logged();
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: '{ __typename }' }));
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('never logs the Authorization header or passwords, even when a request fails', async () => {
+    const { lines, yoga } = logged();
+    const headers = { authorization: SECRET };
+    await yoga.fetch(`${URL_BASE}/graphql`, post({ query: 'query Q($password: String) { series(slug: $password) { title } }', variables: { password: PASSWORD } }, headers));
+    await yoga.fetch(`${URL_BASE}/graphql`, post({ query: '{ nosuchfield }', variables: { password: PASSWORD } }, headers));
+    const output = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(output).not.toContain('s3cret');
+    expect(output).not.toContain(PASSWORD);
+  });
+
+  it('exposes requests, errors by code, latency and store round trips at /metrics', async () => {
+    const yoga = service.yoga();
+    await graphql(yoga, 'query Title { series(slug: "soundtrack-1") { title } }');
+    await graphql(yoga, '{ nosuchfield }');
+    const response = await yoga.fetch(`${URL_BASE}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/graphql_requests_total\{operation="Title",status="200"\} 1/);
+    expect(text).toMatch(/graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} 1/);
+    expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="Title"\} 1/);
+    expect(text).toMatch(/store_round_trips_total [1-9]\d*/);
+  });
+});

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExamples } from '../../src/examples.js';
+import { buildPersistedOperations, operationId, renderPersistedOperations } from '../../src/ops/persisted.js';
+import { PERSISTED_OPERATIONS_FILE } from '../../src/ops/settings.js';
+import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
+import { errorCodes, graphql } from '../support/graphql.js';
+import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+
+const example = (name: string) => loadExamples().find((each) => each.name === name)!.document;
+const persistedGet = (id: string) =>
+  `${URL_BASE}/graphql?extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: id } }))}`;
+const JSON_ACCEPT = { accept: 'application/json' };
+
+describe('persisted operations', () => {
+  let service: OpsService;
+  beforeAll(async () => {
+    service = await opsService();
+  });
+  afterAll(() => service.dispose());
+
+  it('persisted-operations.json holds every example (refresh with `npm run persisted:build`)', () => {
+    expect(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')).toBe(renderPersistedOperations(buildPersistedOperations(loadExamples())));
+  });
+
+  it('answers a GET by sha256 hash, cacheable by browsers and CDNs', async () => {
+    const response = await service.yoga().fetch(persistedGet(operationId(example('confessions'))), { headers: JSON_ACCEPT });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(response.headers.get('vary')).toContain('X-Watched-Through');
+    expect(((await response.json()) as { data: { events: { totalCount: number } } }).data.events.totalCount).toBe(4);
+  });
+
+  it('restricts anonymous clients to persisted operations in only-for-anonymous mode', async () => {
+    const yoga = service.yoga({ ops: { persisted: { mode: 'only-for-anonymous', file: PERSISTED_OPERATIONS_FILE, maxAgeSeconds: 60 } } });
+    const before = service.store.roundTrips;
+    const anonymous = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }');
+    expect(errorCodes(anonymous)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(service.store.roundTrips).toBe(before);
+    const unknown = await (await yoga.fetch(persistedGet('0'.repeat(64)), { headers: JSON_ACCEPT })).json();
+    expect(errorCodes(unknown as never)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect((await yoga.fetch(persistedGet(operationId(example('node-lookup'))), { headers: JSON_ACCEPT })).status).toBe(200);
+    const withToken = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, { authorization: 'Bearer x' });
+    expect(withToken.data).toEqual({ series: { title: 'Soundtrack #1' } });
+  });
+});
+
+describe('the response cache', () => {
+  let service: OpsService;
+  beforeAll(async () => {
+    service = await opsService();
+  });
+  afterAll(() => service.dispose());
+
+  const EVENTS = '{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount spoilersHidden } }';
+  const cached = () => {
+    const responseCache = createDramaResponseCache();
+    return { responseCache, yoga: service.yoga({ responseCache, ops: { responseCacheTtlMs: 60_000 } }) };
+  };
+  const tripsOf = async (run: () => Promise<unknown>) => {
+    const before = service.store.roundTrips;
+    await run();
+    return service.store.roundTrips - before;
+  };
+
+  it('answers a repeated public read without touching the store', async () => {
+    const { yoga } = cached();
+    expect(await tripsOf(() => graphql(yoga, EVENTS))).toBeGreaterThan(0);
+    expect(await tripsOf(() => graphql(yoga, EVENTS))).toBe(0);
+  });
+
+  it('keeps spoiler progress in the key: the header and @watchedThrough never share an answer', async () => {
+    const { yoga } = cached();
+    const all = await graphql(yoga, EVENTS);
+    const header = await graphql(yoga, EVENTS, undefined, { 'x-watched-through': 'soundtrack-1@3' });
+    const directive = await graphql(yoga, `query @watchedThrough(series: "soundtrack-1", episode: 3) ${EVENTS}`);
+    const variables = 'query ($ep: Int!) @watchedThrough(series: "soundtrack-1", episode: $ep) ' + EVENTS;
+    const viaVariable3 = await graphql(yoga, variables, { ep: 3 });
+    const viaVariable4 = await graphql(yoga, variables, { ep: 4 });
+    expect(all.data).toEqual({ events: { totalCount: 4, spoilersHidden: 0 } });
+    for (const hidden of [header, directive, viaVariable3]) expect(hidden.data).toEqual({ events: { totalCount: 0, spoilersHidden: 4 } });
+    expect(viaVariable4.data).toEqual(all.data);
+    expect((await graphql(yoga, EVENTS)).data).toEqual(all.data);
+  });
+
+  it('forgets what a write invalidates', async () => {
+    const { yoga, responseCache } = cached();
+    const SERIES = '{ series(slug: "soundtrack-1") { id title } }';
+    await graphql(yoga, SERIES);
+    expect(await tripsOf(() => graphql(yoga, SERIES))).toBe(0);
+    await responseCache.invalidate([{ typename: 'Series', id: 'U2VyaWVzOnNvdW5kdHJhY2stMQ==' }]);
+    expect(await tripsOf(() => graphql(yoga, SERIES))).toBeGreaterThan(0);
+  });
+});

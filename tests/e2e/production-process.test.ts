@@ -1,0 +1,30 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { postQuery, startServerProcess, stopServerProcess } from '../support/server-process.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'drama-graph-production-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+it('npm start with NODE_ENV=production: no GraphiQL, no introspection, a rate limit per IP, /metrics', async () => {
+  const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '', NODE_ENV: 'production', RATE_LIMIT_MAX: '3' });
+  try {
+    const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
+    const introspection = await postQuery(server.url, '{ __schema { queryType { name } } }');
+    expect(introspection.errors[0].extensions.code).toBe('INTROSPECTION_DISABLED');
+    expect((await postQuery(server.url, '{ series(slug: "soundtrack-1") { title } }')).data.series.title).toBe('Soundtrack #1');
+    const refused = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    const metrics = await (await fetch(server.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toContain('graphql_errors_total{code="RATE_LIMITED"} 1');
+    expect(metrics).toContain('graphql_errors_total{code="INTROSPECTION_DISABLED"} 1');
+  } finally {
+    expect(await stopServerProcess(server)).toBe(0);
+  }
+});
