@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin, { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { isObjectType, type GraphQLNamedType } from 'graphql';
@@ -17,7 +18,7 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, DataloaderPlugin, ValidationPlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
   validation: {
     validationError: (failure) =>
       new BadUserInputError(failure.issues.map((issue) => issue.message).join('; '), {
@@ -49,3 +50,8 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Read the drama knowledge graph. Every list is in story order.' });
+builder.mutationType({
+  description:
+    'Write the drama knowledge graph. Every write is keyed by slugs, so a retry is harmless; each one is a single ' +
+    'transaction, checked against the story inside it, and needs a bearer token with the scope the field names.',
+});

@@ -2,12 +2,15 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { DramaStore } from './store/port.js';
+import { StoryWriter, type ChangeListener } from './writes/writer.js';
 
 export interface Context extends YogaInitialContext {
   store: DramaStore;
   /** How far the viewer has watched, per series key; empty when they did not say. */
   progress: Progress;
   loaders: Loaders;
+  /** Mutations write through this: validation, one transaction, then cache invalidation. */
+  writer: StoryWriter;
 }
 
 /** The parts of the context that depend on the viewer's progress. */
@@ -20,9 +23,11 @@ export const withProgress = (store: DramaStore, progress: Progress): Pick<Contex
  * Builds the per-request context: the shared store and a fresh set of loaders. Progress is known only
  * once the operation is parsed, so the watched-through plugin replaces both when the viewer gives it.
  */
-export function createContextFactory(store: DramaStore) {
+export function createContextFactory(store: DramaStore, onChange: ChangeListener = async () => undefined) {
+  const writer = new StoryWriter(store, onChange);
   return (_initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => ({
     store,
+    writer,
     ...withProgress(store, NO_PROGRESS),
   });
 }

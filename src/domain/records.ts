@@ -51,6 +51,7 @@ export interface PersonRecord {
   slug: string;
   name: string;
   nativeName: string | null;
+  source: SourceRef | null;
 }
 
 export interface CastingRecord {

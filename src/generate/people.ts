@@ -16,7 +16,7 @@ export function generatePeople(seed: number, seriesCount: number): SeedPerson[] 
   const people: SeedPerson[] = [];
   for (let i = 1; i <= size; i++) {
     const name = `${familyName(random)} ${givenName(random)}`;
-    people.push({ slug: `${slugify(name)}-${pad(i, 5)}`, name, nativeName: null });
+    people.push({ slug: `${slugify(name)}-${pad(i, 5)}`, name, nativeName: null, source: null });
   }
   return people;
 }

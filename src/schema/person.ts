@@ -2,6 +2,7 @@ import { builder } from '../builder.js';
 import type { PersonRecord } from '../domain/records.js';
 import { CastingType } from './casting.js';
 import { CreditType } from './credit.js';
+import { sourceField } from './source.js';
 
 export const PersonRef = builder.loadableNodeRef('Person', {
   id: { resolve: (person: PersonRecord) => person.key },
@@ -14,6 +15,7 @@ PersonRef.implement({
     slug: t.exposeString('slug', { description: 'Kebab-case ASCII of the romanized name, such as "han-so-hee".' }),
     name: t.exposeString('name', { description: 'The romanized name.' }),
     nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
+    source: t.field({ ...sourceField, resolve: (person) => person.source }),
     castings: t.field({
       type: [CastingType],
       description: 'The roles this person plays, by series.',

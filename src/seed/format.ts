@@ -26,6 +26,7 @@ export const personSchema = z.strictObject({
   slug,
   name: text,
   nativeName: text.nullable().default(null),
+  ...cited,
 });
 
 export const episodeSchema = z.strictObject({

@@ -39,6 +39,11 @@ export function parseSeedText(file: string, text: string, knownPeople: ReadonlyS
   } catch (error) {
     throw new SeedValidationError([{ file, record: '(file)', field: '(json)', message: (error as Error).message }]);
   }
+  return parseSeedValue(file, raw, knownPeople);
+}
+
+/** Validates one seed document already parsed from JSON; nothing is returned unless all of it is valid. */
+export function parseSeedValue(file: string, raw: unknown, knownPeople: ReadonlySet<string> = new Set()): SeedFile {
   const parsed = seedFileSchema.safeParse(raw);
   if (!parsed.success) throw new SeedValidationError(schemaIssues(file, raw, parsed.error));
   const issues = findReferenceIssues(file, parsed.data, knownPeople);

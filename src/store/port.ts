@@ -13,6 +13,7 @@ import type {
 import type { Neighbourhood } from '../domain/connections.js';
 import type { Searchable } from '../domain/search/keys.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
+import type { ChangeSet } from '../domain/writes/changes.js';
 import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
 export interface Page<T> {
@@ -130,6 +131,12 @@ export interface DramaStore {
 
   /** Upserts a whole validated document in one transaction: all of it or none of it. */
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts>;
+  /**
+   * Applies upserts and deletes in one transaction, after planChanges (domain/writes/plan.ts) has approved
+   * them against the state inside that transaction. Resolves with what was applied (cascades included)
+   * once it is durable; throws ValidationError and writes nothing when the story would break.
+   */
+  applyChanges(changes: ChangeSet): Promise<ChangeSet>;
   counts(): Promise<GraphCounts>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -44,7 +44,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
   const people = [...new Set(specs.flatMap((s) => [...(s.cast ?? []), ...(s.directors ?? [])]))].sort();
   const stories = specs.map((s) => story(s.slug, s.tropes));
   return {
-    people: people.map((slug) => ({ key: slug, slug, name: `Person ${slug}`, nativeName: null })),
+    people: people.map((slug) => ({ key: slug, slug, name: `Person ${slug}`, nativeName: null, source: null })),
     series: specs.map(seriesRecord),
     episodes: specs.flatMap((s) => [1, 2].map((number) => ({ key: `${s.slug}/${number}`, seriesKey: s.slug, number, title: null, runtimeMinutes: null, source: null }))),
     characters: specs.flatMap((s) => ['a', 'b', 'c'].map((slug) => ({

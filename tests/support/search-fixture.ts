@@ -5,7 +5,7 @@ import type { GraphDocument } from '../../src/domain/records.js';
  * so these names exercise them. Not story data.
  */
 export const SEARCH_FIXTURE: GraphDocument = {
-  people: [{ key: 'zoe-lefevre', slug: 'zoe-lefevre', name: 'Zoë Lefèvre', nativeName: null }],
+  people: [{ key: 'zoe-lefevre', slug: 'zoe-lefevre', name: 'Zoë Lefèvre', nativeName: null, source: null }],
   series: [{
     key: 'search-fixture', slug: 'search-fixture', title: 'Search Fixture', originalTitle: null, country: null,
     releaseYear: null, platforms: [], genres: [], episodeCount: 0, starring: [], source: null,

@@ -42,7 +42,7 @@ function fixture(): GraphDocument {
   const character = (seriesKey: string, slug: string) => ({
     key: `${seriesKey}/${slug}`, seriesKey, slug, name: slug, nativeName: null, aliases: ['b', 'a'], description: null, source: null,
   });
-  const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: null });
+  const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: null, source: null });
   const casting = (seriesKey: string, c: string, personKey: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({
     key: `${seriesKey}/${c}@${personKey}`, seriesKey, personKey, characterKey: `${seriesKey}/${c}`, billing, source: null,
   });

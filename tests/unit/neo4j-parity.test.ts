@@ -43,7 +43,7 @@ function fixture(): GraphDocument {
   const character = (s: string, slug: string) => ({
     key: `${s}/${slug}`, seriesKey: s, slug, name: slug, nativeName: null, aliases: ['b', 'a'], description: null, source: null,
   });
-  const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: slug === 'ann' ? '안' : null });
+  const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: slug === 'ann' ? '안' : null, source: null });
   const casting = (s: string, c: string, p: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({
     key: `${s}/${c}@${p}`, seriesKey: s, personKey: p, characterKey: `${s}/${c}`, billing, source: null,
   });

@@ -8,7 +8,7 @@ const character = (slug: string, name: string, nativeName: string | null = null,
   type: 'character',
   record: { key: `s/${slug}`, seriesKey: 's', slug, name, nativeName, aliases, description: null, source: null } satisfies CharacterRecord,
 });
-const person = (slug: string, name: string): Searchable => ({ type: 'person', record: { key: slug, slug, name, nativeName: null } satisfies PersonRecord });
+const person = (slug: string, name: string): Searchable => ({ type: 'person', record: { key: slug, slug, name, nativeName: null, source: null } satisfies PersonRecord });
 const episode = (number: number): Searchable => ({
   type: 'episode',
   record: { key: `s/${number}`, seriesKey: 's', number, title: null, runtimeMinutes: null, source: null } satisfies EpisodeRecord,

@@ -75,6 +75,15 @@ export class EmbeddedDatabase {
     await this.root.flushed;
   }
 
+  /** Removes and puts in one transaction; resolves once it is committed and synced. */
+  async apply(deletes: { [C in Collection]: readonly string[] }, upserts: GraphDocument): Promise<void> {
+    await this.root.childTransaction(() => {
+      for (const collection of COLLECTIONS) for (const key of deletes[collection]) this.dbs[collection].remove(key);
+      for (const collection of COLLECTIONS) this.putAll(collection, upserts[collection]);
+    });
+    await this.root.flushed;
+  }
+
   async clear(): Promise<void> {
     await this.root.childTransaction(() => {
       for (const collection of COLLECTIONS) {

@@ -15,6 +15,9 @@ import type {
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { Searchable } from '../../domain/search/keys.js';
+import type { ChangeSet } from '../../domain/writes/changes.js';
+import { planChanges } from '../../domain/writes/plan.js';
+import { EmbeddedStoryView } from './story-view.js';
 import { neighbourhoodOf, searchCandidates } from './search.js';
 import { countsOf, EmbeddedDatabase, type Collection, type RecordOf } from './database.js';
 import { GraphIndex } from './indexes.js';
@@ -117,6 +120,17 @@ export class EmbeddedStore implements DramaStore {
       await this.database.write(document, onProgress);
       this.index.upsert(document, true);
       return countsOf(document);
+    });
+  }
+
+  async applyChanges(changes: ChangeSet): Promise<ChangeSet> {
+    this.trip();
+    return this.exclusive(async () => {
+      const plan = await planChanges(changes, new EmbeddedStoryView(this.index));
+      await this.database.apply(plan.deletes, plan.upserts);
+      this.index.remove(plan.deletes);
+      this.index.upsert(plan.upserts, true);
+      return plan;
     });
   }
 

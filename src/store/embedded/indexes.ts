@@ -102,6 +102,12 @@ export class GraphIndex {
     this.eventTotals.clear();
   }
 
+  /** Removes the records with these keys, wherever they are indexed. */
+  remove(deletes: { [C in Collection]: readonly string[] }): void {
+    for (const collection of COLLECTIONS) this.removeAll(collection, deletes[collection]);
+    this.eventTotals.clear();
+  }
+
   clear(): void {
     for (const collection of COLLECTIONS) {
       this.byKey[collection].clear();
@@ -112,6 +118,18 @@ export class GraphIndex {
 
   counts(): GraphCounts {
     return countsOf(this.byKey);
+  }
+
+  private removeAll<C extends Collection>(collection: C, keys: readonly string[]): void {
+    const byKey: Map<string, RecordOf<C>> = this.byKey[collection];
+    for (const key of keys) {
+      const previous = byKey.get(key);
+      if (previous === undefined) continue;
+      for (const index of this.indexers[collection] as Index<RecordOf<C>>[]) {
+        for (const group of index.of(previous)) index.groups.remove(group, key);
+      }
+      byKey.delete(key);
+    }
   }
 
   private upsertAll<C extends Collection>(collection: C, records: readonly RecordOf<C>[], copy: boolean): void {

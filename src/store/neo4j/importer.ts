@@ -22,7 +22,7 @@ function step<K extends Collection>(collection: K, build: (chunk: GraphDocument[
 }
 
 const STEPS: Step[] = [
-  step('people', (c) => [[Q.IMPORT_PEOPLE, c.map((r) => ({ ...r, searchKeys: keys({ type: 'person', record: r }) }))]]),
+  step('people', (c) => [[Q.IMPORT_PEOPLE, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'person', record: r }) }))]]),
   step('series', (c) => [[Q.IMPORT_SERIES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
   step('episodes', (c) => [[Q.IMPORT_EPISODES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
   step('characters', (c) => [[Q.IMPORT_CHARACTERS, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),

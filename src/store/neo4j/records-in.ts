@@ -29,6 +29,7 @@ const source = (p: Props): SourceRef | null =>
 
 export const toPerson = (p: Props): PersonRecord => ({
   key: str(p, 'key'), slug: str(p, 'slug'), name: str(p, 'name'), nativeName: strOrNull(p, 'nativeName'),
+  source: source(p),
 });
 
 export const toSeries = (p: Props): SeriesRecord => ({

@@ -25,6 +25,8 @@ import type {
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { Searchable } from '../../domain/search/keys.js';
+import type { ChangeSet } from '../../domain/writes/changes.js';
+import { applyChangesIn } from './changes.js';
 import * as K from './cypher-knowledge.js';
 import { toNeighbourhood, toSearchable } from './knowledge-in.js';
 import { lists, singles } from './batches.js';
@@ -127,6 +129,10 @@ export class Neo4jStore implements DramaStore {
 
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
     return this.db.writeTransaction((tx) => importInto(tx, document, onProgress));
+  }
+
+  applyChanges(changes: ChangeSet): Promise<ChangeSet> {
+    return this.db.writeTransaction((tx) => applyChangesIn(tx, changes));
   }
 
   async counts(): Promise<GraphCounts> {

@@ -1,0 +1,18 @@
+export interface FieldIssue {
+  /** Where the problem is: input field names and list indexes, outermost first. */
+  path: string[];
+  message: string;
+}
+
+/** A write refused because of its input: nothing was written. Mutations return it as a typed result. */
+export class ValidationError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.length === 1 ? issues[0]!.message : `${issues.length} problems: ${issues.map((i) => i.message).join('; ')}`);
+    this.name = 'ValidationError';
+  }
+
+  /** The same issues with every path re-rooted by `map`. */
+  rebased(map: (path: string[]) => string[]): ValidationError {
+    return new ValidationError(this.issues.map((issue) => ({ ...issue, path: map(issue.path) })));
+  }
+}

@@ -1,0 +1,64 @@
+/* Queries of the write path: what a write must check (run inside its transaction) and deletions. */
+
+const perKey = 'UNWIND range(0, size($keys) - 1) AS i\nWITH i, $keys[i] AS key';
+const ref = (collection: string, variable: string) => `{collection: '${collection}', key: ${variable}.key}`;
+
+export const SERIES_CONTENTS = `// name: seriesContents
+${perKey}
+OPTIONAL MATCH (s:Series {key: key})
+RETURN i, COLLECT { MATCH (s)<-[:OF_SERIES]-(e:Episode) RETURN ${ref('episodes', 'e')} }
+  + COLLECT { MATCH (s)<-[:IN_SERIES]-(c:Character) RETURN ${ref('characters', 'c')} }
+  + COLLECT { MATCH (s)<-[:IN_SERIES]-(:Character)<-[r:PLAYS]-(:Person) RETURN ${ref('castings', 'r')} }
+  + COLLECT { MATCH (s)<-[r:CREDITED]-(:Person) RETURN ${ref('credits', 'r')} }
+  + COLLECT { MATCH (s)<-[:IN_SERIES]-(:Character)-[r:RELATES]->(:Character) RETURN ${ref('relationships', 'r')} }
+  + COLLECT { MATCH (s)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(e:PlotEvent) RETURN ${ref('events', 'e')} } AS items`;
+
+export const EPISODE_DEPENDENTS = `// name: episodeDependents
+${perKey}
+OPTIONAL MATCH (ep:Episode {key: key})
+RETURN i, COLLECT { MATCH (ep)<-[:IN_EPISODE]-(e:PlotEvent) RETURN ${ref('events', 'e')} }
+  + COLLECT {
+    MATCH (:Series {key: ep.seriesKey})<-[:IN_SERIES]-(:Character)-[r:RELATES]->(:Character)
+    WHERE r.sinceEpisode = ep.number OR r.untilEpisode = ep.number
+    RETURN ${ref('relationships', 'r')}
+  } AS items`;
+
+export const CHARACTER_DEPENDENTS = `// name: characterDependents
+${perKey}
+OPTIONAL MATCH (c:Character {key: key})
+RETURN i, COLLECT { MATCH (c)<-[r:PLAYS]-(:Person) RETURN ${ref('castings', 'r')} }
+  + COLLECT { MATCH (c)-[r:RELATES]-(:Character) RETURN DISTINCT ${ref('relationships', 'r')} }
+  + COLLECT { MATCH (c)-[:PARTICIPATES]->(e:PlotEvent) RETURN DISTINCT ${ref('events', 'e')} } AS items`;
+
+export const PERSON_DEPENDENTS = `// name: personDependents
+${perKey}
+OPTIONAL MATCH (p:Person {key: key})
+RETURN i, COLLECT { MATCH (p)-[r:PLAYS]->(:Character) RETURN ${ref('castings', 'r')} }
+  + COLLECT { MATCH (p)-[r:CREDITED]->(:Series) RETURN ${ref('credits', 'r')} }
+  + COLLECT { MATCH (s:Series) WHERE p IS NOT NULL AND key IN s.starring RETURN ${ref('series', 's')} } AS items`;
+
+export const EVENTS_AT = `// name: eventsAt
+UNWIND $slots AS slot
+MATCH (e:PlotEvent {seriesKey: slot.seriesKey, episodeNumber: slot.episodeNumber, sequence: slot.sequence})
+RETURN slot.seriesKey AS seriesKey, slot.episodeNumber AS episodeNumber, slot.sequence AS sequence, e.key AS key`;
+
+const deleteNodes = (name: string, label: string) => `// name: ${name}
+UNWIND $keys AS key
+MATCH (n:${label} {key: key})
+DETACH DELETE n
+RETURN count(*) AS deleted`;
+
+const deleteEdges = (name: string, type: string) => `// name: ${name}
+UNWIND $keys AS key
+MATCH ()-[r:${type} {key: key}]->()
+DELETE r
+RETURN count(*) AS deleted`;
+
+export const DELETE_EVENTS = deleteNodes('deleteEvents', 'PlotEvent');
+export const DELETE_RELATIONSHIPS = deleteEdges('deleteRelationships', 'RELATES');
+export const DELETE_CASTINGS = deleteEdges('deleteCastings', 'PLAYS');
+export const DELETE_CREDITS = deleteEdges('deleteCredits', 'CREDITED');
+export const DELETE_CHARACTERS = deleteNodes('deleteCharacters', 'Character');
+export const DELETE_EPISODES = deleteNodes('deleteEpisodes', 'Episode');
+export const DELETE_SERIES = deleteNodes('deleteSeries', 'Series');
+export const DELETE_PEOPLE = deleteNodes('deletePeople', 'Person');

@@ -1,0 +1,66 @@
+import { changeSet, type ChangeSet, type Collection, type RecordOf } from '../domain/writes/changes.js';
+import { ValidationError } from '../domain/writes/validation.js';
+import type { GraphCounts, GraphDocument } from '../domain/records.js';
+import type { DramaStore } from '../store/port.js';
+import { countsOf } from './counts.js';
+
+/** Told of every applied change set, for example to invalidate cached responses. */
+export type ChangeListener = (applied: ChangeSet) => Promise<void>;
+
+export interface Deletion {
+  collection: Collection;
+  key: string;
+  /** How many records the delete removed along with this one (a cascaded series' contents). */
+  alsoDeleted: number;
+}
+
+/** Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument. */
+function ontoInput(collection: Collection, record: { key: string }, path: string[]): string[] {
+  if (path[0] !== collection || path[1] !== record.key) return path;
+  const fields = path.slice(2).flatMap((part) => part.split('.'));
+  if (collection === 'events' && fields[0] === 'participants') {
+    const event = record as RecordOf<'events'>;
+    const index = Number(fields[1]);
+    const role = event.participants[index]?.role;
+    if (role === 'AGENT' || role === 'TARGET') return ['input', role === 'AGENT' ? 'agent' : 'target'];
+    const offset = event.participants.filter((p) => p.role === 'AGENT' || p.role === 'TARGET').length;
+    return ['input', 'participants', String(index - offset), ...fields.slice(2)];
+  }
+  return ['input', ...fields];
+}
+
+/** The write side of one request: each call is one transaction, checked against the story inside it. */
+export class StoryWriter {
+  constructor(
+    private readonly store: DramaStore,
+    private readonly changed: ChangeListener,
+  ) {}
+
+  async upsert<C extends Collection>(collection: C, record: RecordOf<C>): Promise<RecordOf<C>> {
+    const upserts = { [collection]: [record] } as Partial<GraphDocument>;
+    await this.apply(changeSet({ upserts }), (path) => ontoInput(collection, record, path));
+    return record;
+  }
+
+  async delete(collection: Collection, key: string, cascade = false): Promise<Deletion> {
+    const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), (path) => path);
+    const total = Object.values(applied.deletes).reduce((n, keys) => n + keys.length, 0);
+    return { collection, key, alsoDeleted: total - 1 };
+  }
+
+  async importDocument(document: GraphDocument): Promise<GraphCounts> {
+    await this.apply(changeSet({ upserts: document }), (path) => ['document', ...path]);
+    return countsOf(document);
+  }
+
+  private async apply(changes: ChangeSet, rebase: (path: string[]) => string[]): Promise<ChangeSet> {
+    try {
+      const applied = await this.store.applyChanges(changes);
+      await this.changed(applied);
+      return applied;
+    } catch (error) {
+      throw error instanceof ValidationError ? error.rebased(rebase) : error;
+    }
+  }
+}
+
