@@ -7,13 +7,13 @@ import { issueTokens } from '../support/tokens.js';
 const TITLE = '{ series(slug: "soundtrack-1") { title } }';
 const issued = issueTokens({ 'wiki-bot': ['write:story'], 'catalogue-sync': ['write:catalog'] });
 
-describe('bearer tokens over HTTP', () => {
-  let service: OpsService;
-  beforeAll(async () => {
-    service = await opsService();
-  });
-  afterAll(() => service.dispose());
+let service: OpsService;
+beforeAll(async () => {
+  service = await opsService();
+});
+afterAll(() => service.dispose());
 
+describe('bearer tokens over HTTP', () => {
   it('reads anonymously without a token, and with a valid one', async () => {
     const yoga = service.yoga({ tokens: issued.tokens });
     expect((await graphql(yoga, TITLE)).data).toEqual({ series: { title: 'Soundtrack #1' } });
@@ -44,12 +44,6 @@ describe('bearer tokens over HTTP', () => {
 });
 
 describe('the rate limit with tokens', () => {
-  let service: OpsService;
-  beforeAll(async () => {
-    service = await opsService();
-  });
-  afterAll(() => service.dispose());
-
   it('gives each verified token a bucket of its own, and keeps anonymous and invalid tokens on their IP', async () => {
     const yoga = service.yoga({ tokens: issued.tokens, ops: { rateLimit: { max: 2, windowMs: 30_000 } } });
     const from = (remoteAddress: string) => ({ req: { socket: { remoteAddress } } });
@@ -67,12 +61,6 @@ describe('the rate limit with tokens', () => {
 });
 
 describe('logs with tokens', () => {
-  let service: OpsService;
-  beforeAll(async () => {
-    service = await opsService();
-  });
-  afterAll(() => service.dispose());
-
   it('never carry a token or the Authorization header, whether the token is valid or not', async () => {
     const lines: string[] = [];
     const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });

@@ -7,6 +7,7 @@ import { createToken } from '../../src/auth/create-token.js';
 import { loadTokens } from '../../src/auth/token-config.js';
 import { authenticate, createRequestAuthenticator, parseBearer } from '../../src/auth/verify.js';
 import { loadConfig } from '../../src/config.js';
+import { clientKey } from '../../src/plugins/rate-limit.js';
 import { issueTokens } from '../support/tokens.js';
 
 const hex = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -72,6 +73,19 @@ describe('authenticate', () => {
     const authenticateRequest = createRequestAuthenticator(issued.tokens);
     const request = new Request('http://drama.test/graphql', { headers: issued.bearer('wiki-bot') });
     expect(authenticateRequest(request)).toBe(authenticateRequest(request));
+  });
+});
+
+describe('the rate-limit key', () => {
+  const issued = issueTokens({ 'wiki-bot': ['write:story'] });
+  const from = { req: { socket: { remoteAddress: '10.0.0.1' } } };
+  const keyOf = (header: string | null) => clientKey(from, authenticate(issued.tokens, header));
+
+  it('is the token name for a verified token, else the IP, so made-up tokens share one bucket', () => {
+    expect(keyOf(`Bearer ${issued.secrets['wiki-bot']}`)).toBe('token:wiki-bot');
+    expect(keyOf(null)).toBe('ip:10.0.0.1');
+    expect(keyOf('Bearer dg_made-up')).toBe('ip:10.0.0.1');
+    expect(keyOf('Bearer')).toBe('ip:10.0.0.1');
   });
 });
 
