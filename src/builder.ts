@@ -1,9 +1,12 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin, { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { isObjectType, type GraphQLNamedType } from 'graphql';
+import { scopeAuthOptions } from './auth/scope-auth.js';
+import type { DramaAuthScopes } from './auth/viewer.js';
 import type { Context } from './context.js';
 import { BadUserInputError, InvalidIdError } from './errors.js';
 
@@ -16,9 +19,11 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number; spoilersHidden?: number };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
+  AuthScopes: DramaAuthScopes;
 }>({
   defaultFieldNullability: false,
-  plugins: [ErrorsPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
+  scopeAuth: scopeAuthOptions(),
   validation: {
     validationError: (failure) =>
       new BadUserInputError(failure.issues.map((issue) => issue.message).join('; '), {

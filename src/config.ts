@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadTokens, type ConfiguredToken } from './auth/token-config.js';
 import { parseOpsSettings, type OpsSettings } from './ops/settings.js';
 
 const optionalText = z
@@ -31,9 +32,11 @@ export interface Config {
   neo4j: Neo4jSettings | null;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   ops: OpsSettings;
+  /** Bearer tokens for writes, from DRAMA_TOKENS_FILE and DRAMA_TOKENS; only their sha256 hashes. */
+  tokens: ConfiguredToken[];
 }
 
-/** Reads the configuration from environment variables; throws naming every invalid variable. */
+/** Reads the configuration from environment variables; throws naming every invalid variable or token entry. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
   const ops = parseOpsSettings(env);
@@ -54,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     logLevel: e.LOG_LEVEL,
     ops: ops.data,
+    tokens: loadTokens(env),
   };
 }

@@ -1,6 +1,9 @@
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { RequestAuthenticator } from './auth/verify.js';
+import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { UnauthenticatedError } from './errors.js';
 import type { DramaStore } from './store/port.js';
 import { StoryWriter, type ChangeListener } from './writes/writer.js';
 
@@ -9,6 +12,8 @@ export interface Context extends YogaInitialContext {
   /** How far the viewer has watched, per series key; empty when they did not say. */
   progress: Progress;
   loaders: Loaders;
+  /** Who is asking: anonymous, or the verified token's name and scopes. */
+  viewer: Viewer;
   /** Mutations write through this: validation, one transaction, then cache invalidation. */
   writer: StoryWriter;
 }
@@ -20,14 +25,18 @@ export const withProgress = (store: DramaStore, progress: Progress): Pick<Contex
 });
 
 /**
- * Builds the per-request context: the shared store and a fresh set of loaders. Progress is known only
- * once the operation is parsed, so the watched-through plugin replaces both when the viewer gives it.
+ * Builds the per-request context: the shared store, the viewer and a fresh set of loaders. Progress is known
+ * only once the operation is parsed, so the watched-through plugin replaces both when the viewer gives it.
  */
-export function createContextFactory(store: DramaStore, onChange: ChangeListener = async () => undefined) {
+export function createContextFactory(
+  store: DramaStore,
+  authenticate: RequestAuthenticator,
+  onChange: ChangeListener = async () => undefined,
+) {
   const writer = new StoryWriter(store, onChange);
-  return (_initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => ({
-    store,
-    writer,
-    ...withProgress(store, NO_PROGRESS),
-  });
+  return (initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => {
+    const authentication = authenticate(initial.request);
+    if (!authentication.ok) throw new UnauthenticatedError(authentication.reason);
+    return { store, writer, viewer: authentication.viewer, ...withProgress(store, NO_PROGRESS) };
+  };
 }

@@ -6,7 +6,9 @@ export type ErrorCode =
   | 'INVALID_CURSOR'
   | 'NOT_FOUND'
   | 'STORE_UNAVAILABLE'
-  | 'INVALID_SEED';
+  | 'INVALID_SEED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 export abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
@@ -41,6 +43,20 @@ export class NotFoundError extends DramaGraphError {
 export class StoreUnavailableError extends DramaGraphError {
   constructor(store: string) {
     super(`The ${store} store is unavailable right now; retry shortly.`, 'STORE_UNAVAILABLE', { store });
+  }
+}
+
+/** No verified bearer token: none was sent where one is needed, or the one sent is not valid. */
+export class UnauthenticatedError extends DramaGraphError {
+  constructor(message: string) {
+    super(message, 'UNAUTHENTICATED');
+  }
+}
+
+/** A verified token that lacks the scope this needs. */
+export class ForbiddenError extends DramaGraphError {
+  constructor(tokenName: string, neededScopes: string[]) {
+    super(`The token "${tokenName}" lacks the scope this needs: ${neededScopes.join(' or ')}.`, 'FORBIDDEN', { neededScopes });
   }
 }
 

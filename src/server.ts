@@ -11,11 +11,11 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const store = await openConfiguredStore(config);
 const state = await bootstrapStore(store, config, logger);
-const server = createServer(createDramaYoga({ store, ops: config.ops, logger }));
+const server = createServer(createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens }));
 
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
-  logger.info({ store: store.kind, state, url: `http://localhost:${port}/graphql`, production: config.ops.production }, 'drama graph listening');
+  logger.info({ store: store.kind, state, url: `http://localhost:${port}/graphql`, production: config.ops.production, tokens: config.tokens.length }, 'drama graph listening');
 });
 
 /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the store and exits. */

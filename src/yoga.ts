@@ -2,7 +2,11 @@ import { useEngine } from '@envelop/core';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { execute } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { useRejectInvalidTokens } from './auth/plugin.js';
+import type { ConfiguredToken } from './auth/token-config.js';
+import { createRequestAuthenticator, type RequestAuthenticator } from './auth/verify.js';
 import { createContextFactory } from './context.js';
+import { touchedEntities } from './writes/invalidation.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
@@ -27,16 +31,25 @@ export interface YogaOptions {
   logger?: Logger;
   /** Pass one to keep a handle on the response cache (writes invalidate through it). */
   responseCache?: DramaResponseCache;
+  /** The bearer tokens accepted for writes (see loadTokens); none by default, so every viewer is anonymous. */
+  tokens?: readonly ConfiguredToken[];
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, logger: Logger, responseCache: DramaResponseCache): Plugin[] {
+interface OpsDependencies {
+  logger: Logger;
+  responseCache: DramaResponseCache;
+  authenticate: RequestAuthenticator;
+}
+
+function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, authenticate }: OpsDependencies): Plugin[] {
   const metrics = createMetrics(store);
   return [
     useObservability(logger, metrics),
     useMetricsEndpoint(metrics),
-    useRateLimit(ops.rateLimit),
+    useRateLimit(ops.rateLimit, authenticate),
+    useRejectInvalidTokens(authenticate),
     useBodyLimit(ops.limits.bodyBytes),
-    ...usePersisted(ops.persisted),
+    ...usePersisted(ops.persisted, authenticate),
     ...useOperationLimits(ops.limits),
     ...(ops.introspection ? [] : [useNoIntrospection()]),
     ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs)] : []),
@@ -50,11 +63,13 @@ const yogaLogging = (logger: Logger) => {
 };
 
 /** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
-export function createDramaYoga({ store, graphiql, ops: overrides, logger = createLogger('silent'), responseCache = createDramaResponseCache() }: YogaOptions) {
-  const ops = inProcessSettings(overrides);
+export function createDramaYoga(options: YogaOptions) {
+  const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(), tokens = [] } = options;
+  const ops = inProcessSettings(options.ops);
+  const authenticate = createRequestAuthenticator(tokens);
   return createYoga({
     schema,
-    context: createContextFactory(store),
+    context: createContextFactory(store, authenticate, (applied) => responseCache.invalidate(touchedEntities(applied))),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -71,7 +86,7 @@ export function createDramaYoga({ store, graphiql, ops: overrides, logger = crea
       // graphql-js's executor keeps response keys in the order the query asks for them. It comes first
       // so that the response cache wraps it rather than being replaced by it.
       useEngine({ execute }),
-      ...opsPlugins(store, ops, logger, responseCache),
+      ...opsPlugins(store, ops, { logger, responseCache, authenticate }),
       useVariableErrorCodes(),
       useWatchedThrough(),
       useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),

@@ -17,7 +17,7 @@ function errorCodesOf(result: ExecutionResult): string[] {
   return (result.errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
 }
 
-const REFUSALS: Record<number, string> = { 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+const REFUSALS: Record<number, string> = { 401: 'UNAUTHENTICATED', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
 const refusalCodes = (status: number) => (REFUSALS[status] ? [REFUSALS[status]] : []);
 
 /**

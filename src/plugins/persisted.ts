@@ -1,10 +1,14 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
+import type { RequestAuthenticator } from '../auth/verify.js';
 import { loadPersistedOperations } from '../ops/persisted.js';
 import type { OpsSettings } from '../ops/settings.js';
 
-/** No auth yet: a request is anonymous when it has no Authorization header. */
-const isAnonymous = (request: Request) => !request.headers.has('authorization');
+/** Anonymous means no verified token; a token that does not verify is refused with 401 before this. */
+const hasVerifiedToken = (authenticate: RequestAuthenticator) => (request: Request) => {
+  const authentication = authenticate(request);
+  return authentication.ok && authentication.viewer.kind === 'token';
+};
 
 const isPersistedGet = (request: Request, url: URL) =>
   request.method === 'GET' && (url.searchParams.get('extensions') ?? '').includes('persistedQuery');
@@ -13,7 +17,7 @@ const isPersistedGet = (request: Request, url: URL) =>
  * Trusted operations from persisted-operations.json, sent by hash. In `only-for-anonymous` mode anonymous
  * clients may send nothing else. Successful GETs of them are cacheable by browsers and CDNs.
  */
-export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persisted']): Plugin[] {
+export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persisted'], authenticate: RequestAuthenticator): Plugin[] {
   const operations = loadPersistedOperations(file);
   const succeeded = new WeakSet<Request>();
   const cacheHeaders: Plugin = {
@@ -29,7 +33,7 @@ export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persist
   return [
     usePersistedOperations({
       getPersistedOperation: (id) => operations[id] ?? null,
-      allowArbitraryOperations: mode === 'allowed' ? true : (request) => !isAnonymous(request),
+      allowArbitraryOperations: mode === 'allowed' ? true : hasVerifiedToken(authenticate),
       customErrors: {
         notFound: { message: 'No persisted operation has this sha256Hash.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
         persistedQueryOnly: {

@@ -6,6 +6,7 @@ import { PERSISTED_OPERATIONS_FILE } from '../../src/ops/settings.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+import { issueTokens } from '../support/tokens.js';
 
 const example = (name: string) => loadExamples().find((each) => each.name === name)!.document;
 const persistedGet = (id: string) =>
@@ -31,8 +32,11 @@ describe('persisted operations', () => {
     expect(((await response.json()) as { data: { events: { totalCount: number } } }).data.events.totalCount).toBe(4);
   });
 
+  const onlyForAnonymous = { persisted: { mode: 'only-for-anonymous' as const, file: PERSISTED_OPERATIONS_FILE, maxAgeSeconds: 60 } };
+
   it('restricts anonymous clients to persisted operations in only-for-anonymous mode', async () => {
-    const yoga = service.yoga({ ops: { persisted: { mode: 'only-for-anonymous', file: PERSISTED_OPERATIONS_FILE, maxAgeSeconds: 60 } } });
+    const issued = issueTokens({ 'wiki-bot': ['write:story'] });
+    const yoga = service.yoga({ ops: onlyForAnonymous, tokens: issued.tokens });
     const before = service.store.roundTrips;
     const anonymous = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }');
     expect(errorCodes(anonymous)).toEqual(['PERSISTED_QUERY_ONLY']);
@@ -40,8 +44,18 @@ describe('persisted operations', () => {
     const unknown = await (await yoga.fetch(persistedGet('0'.repeat(64)), { headers: JSON_ACCEPT })).json();
     expect(errorCodes(unknown as never)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
     expect((await yoga.fetch(persistedGet(operationId(example('node-lookup'))), { headers: JSON_ACCEPT })).status).toBe(200);
-    const withToken = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, { authorization: 'Bearer x' });
+    const withToken = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, issued.bearer('wiki-bot'));
     expect(withToken.data).toEqual({ series: { title: 'Soundtrack #1' } });
+  });
+
+  it('counts only a verified token as not anonymous: a bogus one is refused, not let through', async () => {
+    const yoga = service.yoga({ ops: onlyForAnonymous, tokens: issueTokens({ 'wiki-bot': ['write:story'] }).tokens });
+    const before = service.store.roundTrips;
+    const bogus = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, { authorization: 'Bearer dg_made-up' });
+    expect(bogus.status).toBe(401);
+    expect(errorCodes(bogus)).toEqual(['UNAUTHENTICATED']);
+    expect(bogus.data).toBeUndefined();
+    expect(service.store.roundTrips).toBe(before);
   });
 });
 
