@@ -20,6 +20,7 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   AuthScopes: DramaAuthScopes;
+  Scalars: { JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> } };
 }>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],

@@ -5,6 +5,9 @@ import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { castingKey, scopedKey } from '../domain/keys.js';
+import { toCastingRecord } from '../writes/catalog-inputs.js';
 import { describedValues } from './support/enum-values.js';
 
 export const BillingEnum = builder.enumType('Billing', {
@@ -26,3 +29,34 @@ export const CastingType = builder.objectRef<CastingRecord>('Casting').implement
     source: t.field({ ...sourceField, resolve: (casting) => casting.source }),
   }),
 });
+
+const UpsertCastingInput = builder.inputType('UpsertCastingInput', {
+  description: 'A person playing a character; keyed by series, character and person.',
+  fields: (t) => ({
+    series: t.string({ required: true, description: 'The series slug.' }),
+    person: t.string({ required: true, description: 'The person slug.' }),
+    character: t.string({ required: true, description: 'The character slug, within the series.' }),
+    billing: t.field({ type: BillingEnum, required: true }),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertCasting: t.field({
+    type: CastingType,
+    description: 'Creates or replaces a casting. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('UpsertCasting', 'casting'),
+    args: { input: t.arg({ type: UpsertCastingInput, required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.writer.upsert('castings', toCastingRecord(input)),
+  }),
+  deleteCasting: t.field({
+    type: DeletionType,
+    description: 'Deletes a casting. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('DeleteCasting', 'deletion'),
+    args: { series: t.arg.string({ required: true }), person: t.arg.string({ required: true }), character: t.arg.string({ required: true }) },
+    resolve: (_root, { series, person, character }, ctx) =>
+      ctx.writer.delete('castings', castingKey(scopedKey(series, character), person)),
+  }),
+}));

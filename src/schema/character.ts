@@ -7,6 +7,8 @@ import { PersonRef } from './person.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { toCharacterRecord } from '../writes/story-inputs.js';
 
 export const CharacterRef = builder.loadableNodeRef('Character', {
   id: { resolve: (character: CharacterRecord) => character.key },
@@ -72,3 +74,35 @@ builder.queryField('character', (t) =>
     resolve: (_root, args) => scopedKey(args.series, args.slug),
   }),
 );
+
+const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
+  description: 'A character, keyed by series and slug.',
+  fields: (t) => ({
+    series: t.string({ required: true, description: 'The series slug.' }),
+    slug: t.string({ required: true, description: 'Kebab-case ASCII of the romanized name, unique within the series.' }),
+    name: t.string({ required: true }),
+    nativeName: t.string(),
+    aliases: t.stringList(),
+    description: t.string(),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertCharacter: t.field({
+    type: CharacterRef,
+    description: 'Creates or replaces a character. Needs write:story.',
+    authScopes: { writeStory: true },
+    errors: writeErrors('UpsertCharacter', 'character'),
+    args: { input: t.arg({ type: UpsertCharacterInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('characters', toCharacterRecord(input))).key,
+  }),
+  deleteCharacter: t.field({
+    type: DeletionType,
+    description: 'Deletes a character; refused while it is cast, related or takes part in events. Needs write:story.',
+    authScopes: { writeStory: true },
+    errors: writeErrors('DeleteCharacter', 'deletion'),
+    args: { series: t.arg.string({ required: true }), slug: t.arg.string({ required: true }) },
+    resolve: (_root, { series, slug }, ctx) => ctx.writer.delete('characters', scopedKey(series, slug)),
+  }),
+}));

@@ -4,6 +4,9 @@ import { CREDIT_ROLES } from '../domain/vocabulary.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { creditKey } from '../domain/keys.js';
+import { toCreditRecord } from '../writes/catalog-inputs.js';
 import { describedValues } from './support/enum-values.js';
 
 export const CreditRoleEnum = builder.enumType('CreditRole', {
@@ -20,3 +23,32 @@ export const CreditType = builder.objectRef<CreditRecord>('Credit').implement({
     source: t.field({ ...sourceField, resolve: (credit) => credit.source }),
   }),
 });
+
+const UpsertCreditInput = builder.inputType('UpsertCreditInput', {
+  description: 'A person credited on a series; keyed by series, person and role.',
+  fields: (t) => ({
+    series: t.string({ required: true, description: 'The series slug.' }),
+    person: t.string({ required: true, description: 'The person slug.' }),
+    role: t.field({ type: CreditRoleEnum, required: true }),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertCredit: t.field({
+    type: CreditType,
+    description: 'Creates or replaces a credit. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('UpsertCredit', 'credit'),
+    args: { input: t.arg({ type: UpsertCreditInput, required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.writer.upsert('credits', toCreditRecord(input)),
+  }),
+  deleteCredit: t.field({
+    type: DeletionType,
+    description: 'Deletes a credit. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('DeleteCredit', 'deletion'),
+    args: { series: t.arg.string({ required: true }), person: t.arg.string({ required: true }), role: t.arg({ type: CreditRoleEnum, required: true }) },
+    resolve: (_root, { series, person, role }, ctx) => ctx.writer.delete('credits', creditKey(series, person, role)),
+  }),
+}));

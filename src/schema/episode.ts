@@ -5,6 +5,8 @@ import { episodeKey } from '../domain/keys.js';
 import { PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { toEpisodeRecord } from '../writes/catalog-inputs.js';
 
 export const EpisodeRef = builder.loadableNodeRef('Episode', {
   id: { resolve: (episode: EpisodeRecord) => episode.key },
@@ -44,3 +46,33 @@ builder.queryField('episode', (t) =>
     resolve: (_root, args) => episodeKey(args.series, args.number),
   }),
 );
+
+const UpsertEpisodeInput = builder.inputType('UpsertEpisodeInput', {
+  description: 'An episode, keyed by its series and number.',
+  fields: (t) => ({
+    series: t.string({ required: true, description: 'The series slug.' }),
+    number: t.int({ required: true, description: 'The 1-based number; at most the series episodeCount.' }),
+    title: t.string(),
+    runtimeMinutes: t.int(),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertEpisode: t.field({
+    type: EpisodeRef,
+    description: 'Creates or replaces an episode. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('UpsertEpisode', 'episode'),
+    args: { input: t.arg({ type: UpsertEpisodeInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('episodes', toEpisodeRecord(input))).key,
+  }),
+  deleteEpisode: t.field({
+    type: DeletionType,
+    description: 'Deletes an episode; refused while events happen in it or relationships begin or end in it. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('DeleteEpisode', 'deletion'),
+    args: { series: t.arg.string({ required: true }), number: t.arg.int({ required: true }) },
+    resolve: (_root, { series, number }, ctx) => ctx.writer.delete('episodes', episodeKey(series, number)),
+  }),
+}));

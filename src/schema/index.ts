@@ -13,3 +13,5 @@ import './trope.js';
 import './recommendation.js';
 import './search.js';
 import './connection.js';
+import './write-results.js';
+import './import-batch.js';

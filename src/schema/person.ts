@@ -3,6 +3,8 @@ import type { PersonRecord } from '../domain/records.js';
 import { CastingType } from './casting.js';
 import { CreditType } from './credit.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { toPersonRecord } from '../writes/catalog-inputs.js';
 
 export const PersonRef = builder.loadableNodeRef('Person', {
   id: { resolve: (person: PersonRecord) => person.key },
@@ -38,3 +40,32 @@ builder.queryField('person', (t) =>
     resolve: (_root, { slug }) => slug,
   }),
 );
+
+const UpsertPersonInput = builder.inputType('UpsertPersonInput', {
+  description: 'A real person, keyed by slug.',
+  fields: (t) => ({
+    slug: t.string({ required: true, description: 'Kebab-case ASCII of the romanized name.' }),
+    name: t.string({ required: true }),
+    nativeName: t.string(),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertPerson: t.field({
+    type: PersonRef,
+    description: 'Creates or replaces a person by slug. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('UpsertPerson', 'person'),
+    args: { input: t.arg({ type: UpsertPersonInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('people', toPersonRecord(input))).key,
+  }),
+  deletePerson: t.field({
+    type: DeletionType,
+    description: 'Deletes a person; refused while they are cast, credited or billed as a star. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('DeletePerson', 'deletion'),
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (_root, { slug }, ctx) => ctx.writer.delete('people', slug),
+  }),
+}));

@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
 import type { ParticipationRecord, PlotEventRecord } from '../domain/records.js';
-import { episodeKey } from '../domain/keys.js';
+import { episodeKey, scopedKey } from '../domain/keys.js';
+import { toEventRecord } from '../writes/story-inputs.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS } from '../domain/vocabulary.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
@@ -68,3 +70,48 @@ PlotEventRef.implement({
     source: t.field({ ...sourceField, resolve: (e) => e.source }),
   }),
 });
+
+const ParticipantInput = builder.inputType('ParticipantInput', {
+  description: 'A character other than the agent and the target who takes part.',
+  fields: (t) => ({
+    character: t.string({ required: true, description: 'A character slug of the series.' }),
+    role: t.field({ type: ParticipantRoleEnum, required: true, description: 'WITNESS, PRESENT or MENTIONED.' }),
+  }),
+});
+
+const UpsertPlotEventInput = builder.inputType('UpsertPlotEventInput', {
+  description: 'Who did what to whom, in which episode; keyed by series and slug.',
+  fields: (t) => ({
+    series: t.string({ required: true, description: 'The series slug.' }),
+    slug: t.string({ required: true, description: 'Unique within the series.' }),
+    episode: t.int({ required: true, description: 'The episode number; the episode must exist.' }),
+    sequence: t.int({ required: true, description: '1-based story order within the episode; one event per place.' }),
+    kind: t.field({ type: PlotEventKindEnum, required: true }),
+    summary: t.string({ required: true, description: 'What happens, in your own words.' }),
+    agent: t.string({ description: 'The character slug of who does it.' }),
+    target: t.string({ description: 'The character slug of whom it is done to.' }),
+    participants: t.field({ type: [ParticipantInput], description: 'Everyone else who takes part.' }),
+    outcome: t.field({ type: EventOutcomeEnum }),
+    flashback: t.boolean({ description: 'Whether it is shown as a flashback; default false.' }),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertPlotEvent: t.field({
+    type: PlotEventRef,
+    description: 'Creates or replaces a plot event. Every character must belong to the series. Needs write:story.',
+    authScopes: { writeStory: true },
+    errors: writeErrors('UpsertPlotEvent', 'event'),
+    args: { input: t.arg({ type: UpsertPlotEventInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('events', toEventRecord(input))).key,
+  }),
+  deletePlotEvent: t.field({
+    type: DeletionType,
+    description: 'Deletes a plot event. Needs write:story.',
+    authScopes: { writeStory: true },
+    errors: writeErrors('DeletePlotEvent', 'deletion'),
+    args: { series: t.arg.string({ required: true }), slug: t.arg.string({ required: true }) },
+    resolve: (_root, { series, slug }, ctx) => ctx.writer.delete('events', scopedKey(series, slug)),
+  }),
+}));

@@ -1,10 +1,12 @@
 import { builder } from '../builder.js';
 import type { RelationshipRecord } from '../domain/records.js';
-import { episodeKey } from '../domain/keys.js';
+import { episodeKey, scopedKey } from '../domain/keys.js';
 import { RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { toRelationshipRecord } from '../writes/story-inputs.js';
 import { describedValues } from './support/enum-values.js';
 
 export const RelationshipKindEnum = builder.enumType('RelationshipKind', {
@@ -53,3 +55,38 @@ RelationshipRef.implement({
     source: t.field({ ...sourceField, resolve: (r) => r.source }),
   }),
 });
+
+const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
+  description: 'How one character stands to another over a span of episodes; keyed by series and slug.',
+  fields: (t) => ({
+    series: t.string({ required: true, description: 'The series slug.' }),
+    slug: t.string({ required: true, description: 'Unique within the series, such as "eun-soo-loves-sun-woo".' }),
+    kind: t.field({ type: RelationshipKindEnum, required: true }),
+    from: t.string({ required: true, description: 'A character slug of the series.' }),
+    to: t.string({ required: true, description: 'A character slug of the series.' }),
+    mutual: t.boolean({ required: true, description: 'Whether it holds both ways.' }),
+    since: t.int({ description: 'The episode it begins in; null: before the story starts.' }),
+    until: t.int({ description: 'The last episode it holds in; null: to the end of the known story.' }),
+    note: t.string(),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertRelationship: t.field({
+    type: RelationshipRef,
+    description: 'Creates or replaces a relationship. Both characters and both episodes must exist in the series. Needs write:story.',
+    authScopes: { writeStory: true },
+    errors: writeErrors('UpsertRelationship', 'relationship'),
+    args: { input: t.arg({ type: UpsertRelationshipInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('relationships', toRelationshipRecord(input))).key,
+  }),
+  deleteRelationship: t.field({
+    type: DeletionType,
+    description: 'Deletes a relationship. Needs write:story.',
+    authScopes: { writeStory: true },
+    errors: writeErrors('DeleteRelationship', 'deletion'),
+    args: { series: t.arg.string({ required: true }), slug: t.arg.string({ required: true }) },
+    resolve: (_root, { series, slug }, ctx) => ctx.writer.delete('relationships', scopedKey(series, slug)),
+  }),
+}));

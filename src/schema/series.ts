@@ -9,6 +9,8 @@ import { CreditType } from './credit.js';
 import { EpisodeRef } from './episode.js';
 import { PersonRef } from './person.js';
 import { sourceField } from './source.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import { toSeriesRecord } from '../writes/catalog-inputs.js';
 
 export const SeriesRef = builder.loadableNodeRef('Series', {
   id: { resolve: (series: SeriesRecord) => series.key },
@@ -76,5 +78,42 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: 'The endCursor of the previous page.', validate: z.string().nullish() }),
     },
     resolve: (_root, args, ctx) => seriesPage(ctx.store, args),
+  }),
+}));
+
+const UpsertSeriesInput = builder.inputType('UpsertSeriesInput', {
+  description: 'A whole series record; fields left out are written as null or empty.',
+  fields: (t) => ({
+    slug: t.string({ required: true, description: 'The stable key: kebab-case ASCII of the English title.' }),
+    title: t.string({ required: true }),
+    originalTitle: t.string(),
+    country: t.string(),
+    releaseYear: t.int(),
+    platforms: t.stringList(),
+    genres: t.stringList({ description: 'Genre slugs.' }),
+    episodeCount: t.int({ required: true, description: 'How many episodes the series has; 0 while unknown.' }),
+    starring: t.stringList({ description: 'Slugs of the people billed as stars, in billing order.' }),
+    source: t.field({ type: SourceInput, required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  upsertSeries: t.field({
+    type: SeriesRef,
+    description: 'Creates or replaces a series by slug. Needs write:catalog.',
+    authScopes: { writeCatalog: true },
+    errors: writeErrors('UpsertSeries', 'series'),
+    args: { input: t.arg({ type: UpsertSeriesInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('series', toSeriesRecord(input))).key,
+  }),
+  deleteSeries: t.field({
+    type: DeletionType,
+    description:
+      'Deletes a series. It is refused while the series has contents, unless cascade is true: then its episodes, ' +
+      'characters, cast, crew, relationships and events go with it (people stay). Needs write:catalog; cascade needs admin.',
+    authScopes: (_root, args) => (args.cascade ? { admin: true } : { writeCatalog: true }),
+    errors: writeErrors('DeleteSeries', 'deletion'),
+    args: { slug: t.arg.string({ required: true }), cascade: t.arg.boolean({ defaultValue: false }) },
+    resolve: (_root, { slug, cascade }, ctx) => ctx.writer.delete('series', slug, cascade ?? false),
   }),
 }));

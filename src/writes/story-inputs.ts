@@ -13,6 +13,7 @@ const relationshipInput = z
     series: slug, slug, kind: z.enum(RELATIONSHIP_KINDS), from: characterRef, to: characterRef, mutual: z.boolean(),
     since: optional(positiveInt), until: optional(positiveInt), note: optional(prose), source,
   })
+  .refine((r) => r.from !== r.to, { path: ['to'], message: 'a relationship needs two different characters' })
   .refine((r) => r.since === null || r.until === null || r.until >= r.since, {
     path: ['until'],
     message: 'a relationship cannot end before it begins',

@@ -5,6 +5,11 @@ import { StoryState } from './state.js';
 import { ValidationError, type FieldIssue } from './validation.js';
 import { slotOf, type Dependent, type Referenced, type StoryView } from './view.js';
 
+const SINGULAR: Record<Collection, string> = {
+  people: 'person', series: 'series', episodes: 'episode', characters: 'character',
+  castings: 'casting', credits: 'credit', relationships: 'relationship', events: 'event',
+};
+
 const REFERENCED: readonly Referenced[] = ['series', 'episodes', 'characters', 'people'];
 
 /**
@@ -37,7 +42,7 @@ async function withSeriesContents(changes: ChangeSet, view: StoryView): Promise<
 function describe(dependents: readonly Dependent[]): string {
   const counts = new Map<Collection, number>();
   for (const d of dependents) counts.set(d.collection, (counts.get(d.collection) ?? 0) + 1);
-  const listed = [...counts].map(([collection, n]) => `${n} ${collection}`).join(', ');
+  const listed = [...counts].map(([collection, n]) => `${n} ${n === 1 ? SINGULAR[collection] : collection}`).join(', ');
   return `${listed} (such as "${dependents[0]!.key}")`;
 }
 

@@ -7,7 +7,8 @@ export interface FieldIssue {
 /** A write refused because of its input: nothing was written. Mutations return it as a typed result. */
 export class ValidationError extends Error {
   constructor(readonly issues: FieldIssue[]) {
-    super(issues.length === 1 ? issues[0]!.message : `${issues.length} problems: ${issues.map((i) => i.message).join('; ')}`);
+    const described = issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+    super(described.length === 1 ? described[0]! : `${described.length} problems: ${described.join('; ')}`);
     this.name = 'ValidationError';
   }
 

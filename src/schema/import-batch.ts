@@ -1,0 +1,34 @@
+import { JSONObjectResolver } from 'graphql-scalars';
+import { builder } from '../builder.js';
+import type { GraphCounts } from '../domain/records.js';
+import { batchDocument } from '../writes/batch.js';
+import { writeErrors } from './write-results.js';
+
+const JSONObject = builder.addScalarType('JSONObject', JSONObjectResolver);
+
+const ImportCountsType = builder.objectRef<GraphCounts>('ImportCounts').implement({
+  description: 'How many records of each kind a batch wrote (created or replaced).',
+  fields: (t) => ({
+    people: t.exposeInt('people'),
+    series: t.exposeInt('series'),
+    episodes: t.exposeInt('episodes'),
+    characters: t.exposeInt('characters'),
+    castings: t.exposeInt('castings'),
+    credits: t.exposeInt('credits'),
+    relationships: t.exposeInt('relationships'),
+    events: t.exposeInt('events'),
+  }),
+});
+
+builder.mutationField('importBatch', (t) =>
+  t.field({
+    type: ImportCountsType,
+    description:
+      'Writes a document in the seed format (drama-graph/seed@1, see seeds/README.md) in one transaction: all of it ' +
+      'or none of it. Every record needs a source. Needs write:catalog and write:story, or admin.',
+    authScopes: { $all: { writeCatalog: true, writeStory: true } },
+    errors: writeErrors('ImportBatch', 'counts'),
+    args: { document: t.arg({ type: JSONObject, required: true }) },
+    resolve: (_root, { document }, ctx) => ctx.writer.importDocument(batchDocument(document)),
+  }),
+);
