@@ -54,6 +54,7 @@ export const PlotEventRef = builder.loadableNodeRef('PlotEvent', {
 PlotEventRef.implement({
   description: 'Something that happens in an episode: who did what to whom, with what outcome, and the source.',
   fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'The stable key of the event within its series, as writes name it.' }),
     kind: t.field({ type: PlotEventKindEnum, resolve: (e) => e.kind }),
     episode: t.field({ type: EpisodeRef, description: 'The episode that shows it.', resolve: (e) => episodeKey(e.seriesKey, e.episodeNumber) }),
     sequence: t.exposeInt('sequence', { description: 'The 1-based order in which the episode shows it.' }),

@@ -35,6 +35,7 @@ RelationshipRef.implement({
     'A bond between two characters over a span of episodes. It holds after episode N when it began in N or before ' +
     '(or before the story) and ends after N (or never).',
   fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'The stable key of the relationship within its series, as writes name it.' }),
     kind: t.field({ type: RelationshipKindEnum, resolve: (r) => r.kind }),
     from: t.field({ type: CharacterRef, description: 'Who holds the feeling or the senior role.', resolve: (r) => r.fromKey }),
     to: t.field({ type: CharacterRef, description: 'Toward whom.', resolve: (r) => r.toKey }),
@@ -66,7 +67,7 @@ const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
     to: t.string({ required: true, description: 'A character slug of the series.' }),
     mutual: t.boolean({ required: true, description: 'Whether it holds both ways.' }),
     since: t.int({ description: 'The episode it begins in; null: before the story starts.' }),
-    until: t.int({ description: 'The last episode it holds in; null: to the end of the known story.' }),
+    until: t.int({ description: 'The episode in which it ends (it no longer holds after it); null: it still holds at the end of the known story.' }),
     note: t.string(),
     source: t.field({ type: SourceInput, required: true }),
   }),

@@ -6,6 +6,7 @@ import neo4j, {
   type RecordShape,
   type RoutingControl,
 } from 'neo4j-driver';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { StoreUnavailableError } from '../../errors.js';
 import { toParams } from './values.js';
 
@@ -20,6 +21,8 @@ export interface Neo4jConnectionOptions {
   maxRetryTimeMs?: number;
   /** Timeout for opening one connection; default 5 s. */
   connectionTimeoutMs?: number;
+  /** Write transactions run at once from this process; more wait their turn. Default 8. */
+  maxConcurrentWrites?: number;
 }
 
 export type Row = RecordShape<string, unknown>;
@@ -36,7 +39,8 @@ const rows = (result: { records: { toObject(): Row }[] }): Row[] => result.recor
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof Neo4jError && UNAVAILABLE_CODES.has(error.code)) return true;
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ECONNREFUSED' || (error instanceof Error && error.message.includes('ECONNREFUSED'));
+  const message = error instanceof Error ? error.message : '';
+  return code === 'ECONNREFUSED' || message.includes('ECONNREFUSED') || message.includes('Connection acquisition timed out');
 }
 
 /** Runs a query inside a managed write transaction, counting it as one round trip. */
@@ -49,12 +53,14 @@ export class Neo4jConnection {
   private readonly driver: Driver;
   private readonly database: string;
   private readonly timeout: number;
+  private readonly writeSlots: LimitFunction;
   private trips = 0;
   private closed = false;
 
   constructor(options: Neo4jConnectionOptions) {
     this.database = options.database;
     this.timeout = options.transactionTimeoutMs ?? 15_000;
+    this.writeSlots = pLimit(options.maxConcurrentWrites ?? 8);
     this.driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
       disableLosslessIntegers: false,
       maxTransactionRetryTime: options.maxRetryTimeMs ?? 5_000,
@@ -81,8 +87,17 @@ export class Neo4jConnection {
     return counters.updates().indexesAdded + counters.updates().constraintsAdded > 0;
   }
 
-  /** Runs `work` as one managed write transaction (retried as a whole on transient errors). */
-  async writeTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` as one managed write transaction (retried as a whole on transient errors). Writes queue for
+   * one of a few slots: writers of the same keys then wait in line here instead of holding every pooled
+   * connection while they wait for each other's locks.
+   */
+  writeTransaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    this.ensureOpen();
+    return this.writeSlots(() => this.runWrite(work));
+  }
+
+  private async runWrite<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     this.ensureOpen();
     const session = this.driver.session({
       database: this.database,
