@@ -30,6 +30,7 @@ import { toNeighbourhood, toSearchable } from './knowledge-in.js';
 import { lists, singles } from './batches.js';
 import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './connection.js';
 import * as Q from './cypher-read.js';
+import { findEventsQuery } from './cypher-events.js';
 import * as W from './cypher-write.js';
 import { importInto } from './importer.js';
 import * as M from './records-in.js';
@@ -114,7 +115,7 @@ export class Neo4jStore implements DramaStore {
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
-    const [page, row] = await this.page(Q.FIND_EVENTS, { ...filter, after }, first, M.toEvent);
+    const [page, row] = await this.page(findEventsQuery(filter), { ...filter, after }, first, M.toEvent);
     return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
   }
 
