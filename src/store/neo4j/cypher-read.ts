@@ -140,12 +140,16 @@ RETURN i, COLLECT {
   RETURN ${eventMap('e')}
 } AS items`;
 
-export const LIST_SERIES = `// name: listSeries
+const listSeries = (name: string, from: string): string => `// name: ${name}
 MATCH (s:Series)
-WITH s ORDER BY s.slug
-WITH collect(s) AS matched
-RETURN size(matched) AS total,
-  [x IN [x IN matched WHERE $afterSlug IS NULL OR x.slug > $afterSlug][0..$limit] | x {.*}] AS items`;
+WHERE ${from}
+WITH s ORDER BY s.slug LIMIT $limit
+WITH collect(s {.*}) AS items
+RETURN COUNT { (:Series) } AS total, items`;
+
+/** Series pages in slug order, read from the slug index; the total is the label count. */
+export const LIST_SERIES = listSeries('listSeries', 's.slug IS NOT NULL');
+export const LIST_SERIES_AFTER = listSeries('listSeriesAfter', 's.slug > $afterSlug');
 
 export const COUNTS = `// name: counts
 RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:Episode) } AS episodes,
