@@ -111,7 +111,8 @@ export class Neo4jStore implements DramaStore {
   }
 
   async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
-    return (await this.page(afterSlug === null ? Q.LIST_SERIES : Q.LIST_SERIES_AFTER, { afterSlug }, first, M.toSeries))[0];
+    const cypher = afterSlug === null ? Q.LIST_SERIES : Q.LIST_SERIES_AFTER;
+    return (await this.page(cypher, { afterSlug }, first, M.toSeries))[0];
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
