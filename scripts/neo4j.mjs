@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // A local Neo4j Community server (embedded, Bolt only) built from Maven Central jars: see neo4j/.
+// NEO4J_HEAP (JVM -Xmx, default 1g) and NEO4J_PAGECACHE_MB (default 256) size it for large catalogues.
 //   node scripts/neo4j.mjs build | start [--port N] [--data DIR] | stop [--data DIR]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +18,7 @@ const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 const JVM_FLAGS = [
   '-Xms256m',
-  '-Xmx1g',
+  `-Xmx${process.env.NEO4J_HEAP || '1g'}`,
   '-XX:+UseG1GC',
   '-XX:-OmitStackTraceInFastThrow',
   '--add-opens=java.base/java.nio=ALL-UNNAMED',

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generatePeople } from '../../src/generate/people.js';
 import { generateSeries, seriesSlug } from '../../src/generate/series.js';
 import { writeCatalogue } from '../../src/generate/write.js';
-import { loadSeedDirectory } from '../../src/seed/load.js';
+import { importSeedDirectory } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
@@ -24,8 +24,9 @@ function catalogue(): Promise<string> {
   return dir;
 }
 
+/** Through the streaming directory import, in small batches, as `npm run import` loads it. */
 async function loadGenerated(store: DramaStore): Promise<void> {
-  await store.importDocument(await loadSeedDirectory(await catalogue()));
+  await importSeedDirectory(store, await catalogue(), { batchRecords: 500 });
 }
 
 afterAll(async () => {

@@ -84,6 +84,14 @@ export class EmbeddedDatabase {
     await this.root.flushed;
   }
 
+  counts(): GraphCounts {
+    const n = (c: Collection) => ({ length: this.dbs[c].getCount() });
+    return countsOf({
+      people: n('people'), series: n('series'), episodes: n('episodes'), characters: n('characters'),
+      castings: n('castings'), credits: n('credits'), relationships: n('relationships'), events: n('events'),
+    });
+  }
+
   async clear(): Promise<void> {
     await this.root.childTransaction(() => {
       for (const collection of COLLECTIONS) {

@@ -26,13 +26,14 @@ import { eventsPage, holdsAt, ofKinds, seriesPage, takesPart } from './queries.j
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
+  /** Build the in-memory read index on open (the default) or at the first read; an import needs none. */
+  indexOnOpen?: boolean;
 }
 
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-  const database = await EmbeddedDatabase.open(options.dataDir);
-  const index = new GraphIndex();
-  index.upsert(database.readAll(), false);
-  return new EmbeddedStore(database, index);
+  const store = new EmbeddedStore(await EmbeddedDatabase.open(options.dataDir));
+  if (options.indexOnOpen ?? true) store.loadIndex();
+  return store;
 }
 
 /** The zero-setup store: lmdb in a data directory for durability, in-memory indexes for reads. */
@@ -42,10 +43,23 @@ export class EmbeddedStore implements DramaStore {
   private closing: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly database: EmbeddedDatabase,
-    private readonly index: GraphIndex,
-  ) {}
+  private loaded: GraphIndex | null = null;
+
+  constructor(private readonly database: EmbeddedDatabase) {}
+
+  /** The read index, built from lmdb the first time it is needed; writes keep a built one current. */
+  loadIndex(): GraphIndex {
+    if (this.loaded === null) {
+      this.loaded = new GraphIndex();
+      this.loaded.upsert(this.database.readAll(), false);
+    }
+    return this.loaded;
+  }
+
+  private get index(): GraphIndex {
+    this.ensureOpen();
+    return this.loadIndex();
+  }
 
   get roundTrips(): number {
     return this.trips;
@@ -118,7 +132,7 @@ export class EmbeddedStore implements DramaStore {
     this.trip();
     return this.exclusive(async () => {
       await this.database.write(document, onProgress);
-      this.index.upsert(document, true);
+      this.loaded?.upsert(document, true);
       return countsOf(document);
     });
   }
@@ -136,14 +150,14 @@ export class EmbeddedStore implements DramaStore {
 
   async counts(): Promise<GraphCounts> {
     this.trip();
-    return this.index.counts();
+    return this.loaded?.counts() ?? this.database.counts();
   }
 
   async deleteEverything(): Promise<void> {
     this.ensureOpen();
     return this.exclusive(async () => {
       await this.database.clear();
-      this.index.clear();
+      this.loaded?.clear();
     });
   }
 

@@ -2,7 +2,7 @@
 
 const participants = (event: string): string =>
   `[(c:Character)-[p:PARTICIPATES]->(${event}) | {characterKey: c.key, role: p.role, position: p.position}]`;
-const eventMap = (event: string): string => `${event} {.*, participants: ${participants(event)}}`;
+export const eventMap = (event: string): string => `${event} {.*, participants: ${participants(event)}}`;
 const relationshipMap = (rel: string): string => `${rel} {.*, fromKey: startNode(${rel}).key, toKey: endNode(${rel}).key}`;
 const perKey = 'UNWIND range(0, size($keys) - 1) AS i\nWITH i, $keys[i] AS key';
 const perQuery = 'UNWIND range(0, size($queries) - 1) AS i\nWITH i, $queries[i] AS q';
@@ -140,31 +140,16 @@ RETURN i, COLLECT {
   RETURN ${eventMap('e')}
 } AS items`;
 
-export const LIST_SERIES = `// name: listSeries
+const listSeries = (name: string, from: string): string => `// name: ${name}
 MATCH (s:Series)
-WITH s ORDER BY s.slug
-WITH collect(s) AS matched
-RETURN size(matched) AS total,
-  [x IN [x IN matched WHERE $afterSlug IS NULL OR x.slug > $afterSlug][0..$limit] | x {.*}] AS items`;
+WHERE ${from}
+WITH s ORDER BY s.slug LIMIT $limit
+WITH collect(s {.*}) AS items
+RETURN COUNT { (:Series) } AS total, items`;
 
-export const FIND_EVENTS = `// name: findEvents
-MATCH (e:PlotEvent)
-WHERE ($series IS NULL OR e.seriesKey = $series)
-  AND ($episode IS NULL OR e.episodeNumber = $episode)
-  AND ($kinds IS NULL OR e.kind IN $kinds)
-  AND ($outcome IS NULL OR e.outcome = $outcome)
-  AND ($agent IS NULL OR e.agentKey = e.seriesKey + '/' + $agent)
-  AND ($target IS NULL OR e.targetKey = e.seriesKey + '/' + $target)
-  AND ($participant IS NULL OR EXISTS { MATCH (:Character {slug: $participant})-[:PARTICIPATES]->(e) })
-WITH e, ($visibleThrough IS NULL OR NONE(cut IN $visibleThrough
-  WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)) AS visible
-WITH e, visible ORDER BY e.seriesKey, e.episodeNumber, e.sequence
-WITH count(e) AS counted, collect(CASE WHEN visible THEN e END) AS matched
-WITH size(matched) AS total, counted - size(matched) AS hidden, [x IN matched WHERE $after IS NULL
-  OR x.seriesKey > $after.seriesKey
-  OR (x.seriesKey = $after.seriesKey AND (x.episodeNumber > $after.episodeNumber
-    OR (x.episodeNumber = $after.episodeNumber AND x.sequence > $after.sequence)))][0..$limit] AS page
-RETURN total, hidden, [x IN page | ${eventMap('x')}] AS items`;
+/** Series pages in slug order, read from the slug index; the total is the label count. */
+export const LIST_SERIES = listSeries('listSeries', 's.slug IS NOT NULL');
+export const LIST_SERIES_AFTER = listSeries('listSeriesAfter', 's.slug > $afterSlug');
 
 export const COUNTS = `// name: counts
 RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:Episode) } AS episodes,

@@ -16,6 +16,8 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE INDEX character_slug IF NOT EXISTS FOR (n:Character) ON (n.slug)',
   'CREATE INDEX plot_event_position IF NOT EXISTS FOR (n:PlotEvent) ON (n.seriesKey, n.episodeNumber, n.sequence)',
   'CREATE INDEX plot_event_episode IF NOT EXISTS FOR (n:PlotEvent) ON (n.episodeNumber)',
+  'CREATE INDEX plot_event_agent IF NOT EXISTS FOR (n:PlotEvent) ON (n.agentKey)',
+  'CREATE INDEX plot_event_target IF NOT EXISTS FOR (n:PlotEvent) ON (n.targetKey)',
   'CREATE INDEX plot_event_kind IF NOT EXISTS FOR (n:PlotEvent) ON (n.kind)',
   'CREATE INDEX plot_event_outcome IF NOT EXISTS FOR (n:PlotEvent) ON (n.outcome)',
   'CREATE INDEX relates_kind IF NOT EXISTS FOR ()-[r:RELATES]-() ON (r.kind)',

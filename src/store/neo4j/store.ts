@@ -32,6 +32,7 @@ import { toNeighbourhood, toSearchable } from './knowledge-in.js';
 import { lists, singles } from './batches.js';
 import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './connection.js';
 import * as Q from './cypher-read.js';
+import { findEventsQuery } from './cypher-events.js';
 import * as W from './cypher-write.js';
 import { importInto } from './importer.js';
 import * as M from './records-in.js';
@@ -112,11 +113,12 @@ export class Neo4jStore implements DramaStore {
   }
 
   async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
-    return (await this.page(Q.LIST_SERIES, { afterSlug }, first, M.toSeries))[0];
+    const cypher = afterSlug === null ? Q.LIST_SERIES : Q.LIST_SERIES_AFTER;
+    return (await this.page(cypher, { afterSlug }, first, M.toSeries))[0];
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
-    const [page, row] = await this.page(Q.FIND_EVENTS, { ...filter, after }, first, M.toEvent);
+    const [page, row] = await this.page(findEventsQuery(filter), { ...filter, after }, first, M.toEvent);
     return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
   }
 

@@ -65,7 +65,7 @@ public final class Launcher {
         .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(500))
         .setConfig(HttpConnector.enabled, false)
         .setConfig(HttpsConnector.enabled, false)
-        .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+        .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb()))
         .setConfig(GraphDatabaseSettings.auth_enabled, !password.isEmpty())
         .setConfig(GraphDatabaseSettings.udc_enabled, false)
         .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
@@ -120,5 +120,10 @@ public final class Launcher {
 
   private static String readOrEmpty(Path file) throws Exception {
     return Files.exists(file) ? Files.readString(file).trim() : "";
+  }
+
+  static long pagecacheMb() {
+    String value = System.getenv("NEO4J_PAGECACHE_MB");
+    return value == null || value.isBlank() ? 256 : Long.parseLong(value.trim());
   }
 }
