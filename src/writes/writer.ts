@@ -43,7 +43,8 @@ export class StoryWriter {
   }
 
   async delete(collection: Collection, key: string, cascade = false): Promise<Deletion> {
-    const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), (path) => path);
+    const args = (path: string[]) => (path[0] === collection && path[1] === key ? path.slice(2) : path);
+    const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), args);
     const total = Object.values(applied.deletes).reduce((n, keys) => n + keys.length, 0);
     return { collection, key, alsoDeleted: total - 1 };
   }

@@ -1,4 +1,4 @@
-import { episodeKey } from '../keys.js';
+import { episodeKey, slugOf } from '../keys.js';
 import { changeSet, type ChangeSet, type Collection } from './changes.js';
 import { referenceIssues } from './references.js';
 import { StoryState } from './state.js';
@@ -67,9 +67,10 @@ async function episodeCountIssues(state: StoryState, view: StoryView): Promise<F
   const contents = await view.dependents('series', series.map((s) => s.key));
   return series.flatMap((s) =>
     (contents.get(s.key) ?? [])
-      .filter((d) => d.collection === 'episodes' && state.get('episodes', d.key) !== null)
-      .map((d) => state.get('episodes', d.key)!.number)
+      .filter((d) => d.collection === 'episodes' && !state.isDeleted('episodes', d.key))
+      .map((d) => Number(slugOf(d.key)))
       .filter((number) => number > s.episodeCount)
+      .sort((a, b) => a - b)
       .map((number) => ({
         path: ['series', s.key, 'episodeCount'],
         message: `episode ${number} exists, so episodeCount cannot be ${s.episodeCount}`,
