@@ -5,11 +5,17 @@ import { toGraphDocument } from '../seed/document.js';
 import { parseSeedValue } from '../seed/load.js';
 import { COLLECTIONS } from '../domain/writes/changes.js';
 
-/** People may be declared by the document or already stored; the write's own plan checks which. */
-class EveryPerson extends Set<string> {
-  override has(): boolean {
-    return true;
+const listOf = (value: unknown): Record<string, unknown>[] =>
+  Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object') : [];
+
+/** Every person slug the document names; whether each exists is the write's own plan to check, in its transaction. */
+function namedPeople(raw: unknown): Set<string> {
+  const names = new Set<string>();
+  for (const series of listOf((raw as { series?: unknown } | null)?.series)) {
+    for (const slug of Array.isArray(series.starring) ? series.starring : []) if (typeof slug === 'string') names.add(slug);
+    for (const link of [...listOf(series.castings), ...listOf(series.credits)]) if (typeof link.person === 'string') names.add(link.person);
   }
+  return names;
 }
 
 function unsourced(document: GraphDocument): FieldIssue[] {
@@ -24,7 +30,7 @@ function unsourced(document: GraphDocument): FieldIssue[] {
 export function batchDocument(raw: unknown): GraphDocument {
   let document: GraphDocument;
   try {
-    document = toGraphDocument([parseSeedValue("document", raw, new EveryPerson())]);
+    document = toGraphDocument([parseSeedValue('document', raw, namedPeople(raw))]);
   } catch (error) {
     if (!(error instanceof SeedValidationError)) throw error;
     throw new ValidationError(error.issues.map((i) => ({ path: ['document', i.record, ...i.field.split('.')], message: i.message })));

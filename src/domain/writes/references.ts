@@ -9,7 +9,7 @@ type Report = (collection: Collection, key: string, field: string, message: stri
 /** Checks that every upserted record points at things that will exist, in its own series. */
 export function referenceIssues(state: StoryState): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const report: Report = (collection, key, field, message) => issues.push({ path: [collection, key, field], message });
+  const report: Report = (collection, key, field, message) => issues.push({ path: [collection, key, ...field.split('.')], message });
   const { upserts } = state.changes;
   const at = (collection: Collection, key: string) => new Refs(state, collection, key, report);
 
