@@ -17,6 +17,7 @@ import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
 import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
+import type { LoaderMode } from './loaders.js';
 import type { DramaStore } from './store/port.js';
 
 export interface YogaOptions {
@@ -27,6 +28,8 @@ export interface YogaOptions {
   logger?: Logger;
   /** Pass one to keep a handle on the response cache (writes invalidate through it). */
   responseCache?: DramaResponseCache;
+  /** 'off' turns batching and per-request caching off (the benchmark's N+1 baseline); default 'on'. */
+  loaders?: LoaderMode;
 }
 
 function opsPlugins(store: DramaStore, ops: OpsSettings, logger: Logger, responseCache: DramaResponseCache): Plugin[] {
@@ -50,11 +53,11 @@ const yogaLogging = (logger: Logger) => {
 };
 
 /** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
-export function createDramaYoga({ store, graphiql, ops: overrides, logger = createLogger('silent'), responseCache = createDramaResponseCache() }: YogaOptions) {
+export function createDramaYoga({ store, graphiql, ops: overrides, logger = createLogger('silent'), responseCache = createDramaResponseCache(), loaders = 'on' }: YogaOptions) {
   const ops = inProcessSettings(overrides);
   return createYoga({
     schema,
-    context: createContextFactory(store),
+    context: createContextFactory(store, loaders),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
