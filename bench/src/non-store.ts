@@ -38,7 +38,7 @@ export function replayingStore(real: DramaStore): DramaStore {
   });
 }
 
-async function timeRequests(store: DramaStore, keys: BenchKeys, iterations: number, vary: boolean) {
+export async function timeRequests(store: DramaStore, keys: BenchKeys, iterations: number, vary: boolean) {
   const yoga = createDramaYoga({ store });
   const send = async (i: number) => {
     const query = vary ? `${FIVE_HUNDRED_FIELDS}\n# ${i}` : FIVE_HUNDRED_FIELDS;

@@ -67,7 +67,7 @@ export function startDramaService(storeEnv: Record<string, string>, loaders: 'on
     MAX_COST: '100000000',
     MAX_TOKENS: '100000',
     LOG_LEVEL: 'warn',
-    NODE_ENV: 'development',
+    NODE_ENV: 'production',
   });
 }
 
