@@ -37,7 +37,7 @@ async function benchService(run: Run, store: StoreName, storeEnv: Record<string,
     const service: ServiceProcess = await startDramaService(storeEnv, loaders);
     try {
       run.cells.push(...(await benchSubject(store, serviceSubject(subject, service.url, run.keys), run.plan)));
-      run.roundTrips.push(...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys)));
+      run.roundTrips.push(...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)));
       run.memory.push({ store, subject, peakRssMb: await service.peakRssMb() });
     } finally {
       await service.stop();
@@ -110,14 +110,21 @@ async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg();
   const catalogue = await ensureCatalogue(options.series);
   const run: Run = {
-    plan: { clients: options.clients, budget: { durationMs: options.durationS * 1000, maxRequests: options.requests }, warmups: 3 },
+    plan: { clients: options.clients, ops: options.ops, budget: { durationMs: options.durationS * 1000, maxRequests: options.requests }, warmups: 3 },
     keys: await keysOfCatalogue(catalogue),
     otherKeys: await otherKeysOfCatalogue(catalogue),
     cells: [], roundTrips: [], memory: [], loads: [], nonStore: null,
   };
   log(`catalogue ${catalogue}; keys ${JSON.stringify(run.keys)}`);
-  if (options.stores.includes('embedded')) await benchEmbedded(run, options, catalogue);
-  if (options.stores.includes('neo4j')) await benchNeo4j(run, options, catalogue);
+  let failure: string | null = null;
+  try {
+    if (options.stores.includes('embedded')) await benchEmbedded(run, options, catalogue);
+    if (options.stores.includes('neo4j')) await benchNeo4j(run, options, catalogue);
+  } catch (error) {
+    failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`the run stopped early; writing what it measured:\n${failure}`);
+    process.exitCode = 1;
+  }
   closeAgent();
   const results: BenchResults = {
     date: startedAt.toISOString().slice(0, 10),
@@ -127,6 +134,7 @@ async function main(): Promise<void> {
     keys: run.keys,
     loads: run.loads, cells: run.cells, roundTrips: run.roundTrips, memory: run.memory, nonStore: run.nonStore,
     targets: evaluateTargets(run.cells, run.roundTrips, run.nonStore),
+    failure,
   };
   printSummary(results);
   const files = await writeResults(results, options.label ? `-${options.label}` : '');

@@ -9,12 +9,14 @@ export interface BenchOptions {
   requests: number;
   stores: StoreName[];
   clients: number[];
+  /** Operation numbers to run (1–7). */
+  ops: number[];
   quick: boolean;
   /** Appended to the results file names: bench/results/<date>-<label>.json. */
   label: string;
 }
 
-const USAGE = 'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--quick] [--label NAME]';
+const USAGE = 'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME]';
 
 const numbers = (text: string) => text.split(',').map((x) => Number(x.trim()));
 
@@ -27,6 +29,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       requests: { type: 'string', default: '0' },
       stores: { type: 'string', default: 'embedded,neo4j' },
       clients: { type: 'string' },
+      ops: { type: 'string', default: '1,2,3,4,5,6,7' },
       quick: { type: 'boolean', default: false },
       label: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -46,10 +49,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     requests: Number(values.requests),
     stores: stores as StoreName[],
     clients: numbers(values.clients ?? '1,8,32'),
+    ops: numbers(values.ops!),
     quick,
     label: values.label ?? (quick ? 'quick' : ''),
   };
-  const bad = [options.series, options.durationS, options.requests, ...options.clients].some((n) => !Number.isFinite(n) || n < 0);
+  const bad = [options.series, options.durationS, options.requests, ...options.clients, ...options.ops].some((n) => !Number.isFinite(n) || n < 0);
   if (bad || options.series < 2) throw new Error(`bad option value (series ≥ 2)\n${USAGE}`);
   return options;
 }

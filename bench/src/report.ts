@@ -26,6 +26,8 @@ export interface BenchResults {
   memory: Memory[];
   nonStore: NonStoreTime | null;
   targets: Target[];
+  /** Why the run stopped early, if it did. */
+  failure: string | null;
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
@@ -42,6 +44,11 @@ function latencyTable(cells: Cell[]): string {
     ['store', 'subject', 'operation', 'clients', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'requests', 'errors'],
     cells.map((c) => [c.store, c.subject, opLabel(c.op), c.clients, ms(c.p50), ms(c.p95), ms(c.p99), c.rps.toFixed(1), c.requests, c.errors]),
   );
+}
+
+function failures(cells: Cell[]): string[] {
+  const failed = cells.filter((c) => c.failure !== undefined && c.clients === cells[0]?.clients);
+  return failed.length ? ['', ...failed.map((c) => `- not measured: ${c.store} ${c.subject} ${opLabel(c.op)}: ${c.failure}`)] : [];
 }
 
 function roundTripTable(rows: RoundTrips[]): string {
@@ -74,7 +81,8 @@ export function markdown(results: BenchResults): string {
       `load average at start ${results.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}.`,
     `Keys: \`${JSON.stringify(results.keys)}\``,
     '', '## Targets', '', targets,
-    '', '## Latency and throughput', '', latencyTable(results.cells),
+    ...(results.failure ? ['', `**The run stopped early:** ${results.failure.split('\n')[0]}`] : []),
+    '', '## Latency and throughput', '', latencyTable(results.cells), ...failures(results.cells),
     '', '## Store round trips per request (from /metrics store_round_trips_total)', '', roundTripTable(results.roundTrips),
     '', '## Peak memory of the process under test', '', memory,
     '', '## Non-store time', '', nonStoreTable(results.nonStore),

@@ -38,12 +38,12 @@ async function tripsPerRequest(url: string, op: (typeof OPERATIONS)[number], key
 
 /** Round trips per request of every operation, read from the service's /metrics (store_round_trips_total). */
 export async function measureRoundTrips(
-  store: StoreName, subject: SubjectName, url: string, keys: BenchKeys, otherKeys: BenchKeys,
+  store: StoreName, subject: SubjectName, url: string, keys: BenchKeys, otherKeys: BenchKeys, ops: readonly number[],
 ): Promise<RoundTrips[]> {
   const rows: RoundTrips[] = [];
-  for (const op of OPERATIONS) {
-    const main = await tripsPerRequest(url, op, keys);
-    const other = await tripsPerRequest(url, op, otherKeys);
+  for (const op of OPERATIONS.filter((o) => ops.includes(o.number))) {
+    const main = await tripsPerRequest(url, op, keys).catch(() => ({ trips: NaN, objects: 0 }));
+    const other = await tripsPerRequest(url, op, otherKeys).catch(() => ({ trips: NaN, objects: 0 }));
     rows.push({ store, subject, op: op.id, perRequest: main.trips, perRequestOtherSeries: other.trips, objects: main.objects });
   }
   return rows;

@@ -21,6 +21,22 @@ export interface Cell extends LoadResult {
   store: StoreName;
   subject: SubjectName;
   op: OpId;
+  /** Set when the warm-up failed and the operation was not measured. */
+  failure?: string;
+}
+
+const failedCell = (store: StoreName, subject: SubjectName, op: OpId, clients: number, error: unknown): Cell => ({
+  store, subject, op, clients, requests: 0, errors: 1, p50: NaN, p95: NaN, p99: NaN, rps: 0,
+  failure: error instanceof Error ? error.message.slice(0, 300) : String(error),
+});
+
+async function warmUp(subject: Subject, op: OpId, times: number): Promise<unknown> {
+  try {
+    for (let i = 0; i < times; i += 1) await subject.answer(op);
+    return null;
+  } catch (error) {
+    return error ?? 'failed';
+  }
 }
 
 export function serviceSubject(name: 'ours' | 'naive', url: string, keys: BenchKeys): Subject {
@@ -55,6 +71,8 @@ export function floorSubject(floor: Floor, keys: BenchKeys): Subject {
 
 export interface Plan {
   clients: readonly number[];
+  /** Operation numbers (1–7) to run. */
+  ops: readonly number[];
   budget: LoadBudget;
   warmups: number;
 }
@@ -62,8 +80,14 @@ export interface Plan {
 /** Warms each operation up (checking its answer), then runs it at every client count. */
 export async function benchSubject(store: StoreName, subject: Subject, plan: Plan): Promise<Cell[]> {
   const cells: Cell[] = [];
-  for (const op of subject.ops) {
-    for (let i = 0; i < plan.warmups; i += 1) await subject.answer(op);
+  const chosen = (id: OpId) => plan.ops.includes(OPERATIONS.find((o) => o.id === id)!.number);
+  for (const op of subject.ops.filter(chosen)) {
+    const failure = await warmUp(subject, op, plan.warmups);
+    if (failure !== null) {
+      process.stderr.write(`  ${store} ${subject.name} ${op}: the warm-up failed, not measured: ${String(failure).slice(0, 200)}\n`);
+      cells.push(...plan.clients.map((clients) => failedCell(store, subject.name, op, clients, failure)));
+      continue;
+    }
     for (const clients of plan.clients) {
       const result = await runLoad(subject.request(op), clients, plan.budget);
       cells.push({ store, subject: subject.name, op, ...result });
