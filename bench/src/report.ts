@@ -6,7 +6,7 @@ import type { LoadReport } from './prepare.js';
 import { ROOT } from './process.js';
 import type { RoundTrips } from './round-trips.js';
 import type { Cell } from './subjects.js';
-import type { Target } from './targets.js';
+import { okRps, type Target } from './targets.js';
 
 export interface Memory {
   store: string;
@@ -41,8 +41,10 @@ const opLabel = (id: string) => {
 
 function latencyTable(cells: Cell[]): string {
   return table(
-    ['store', 'subject', 'operation', 'clients', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'requests', 'errors'],
-    cells.map((c) => [c.store, c.subject, opLabel(c.op), c.clients, ms(c.p50), ms(c.p95), ms(c.p99), c.rps.toFixed(1), c.requests, c.errors]),
+    ['store', 'subject', 'operation', 'clients', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'ok req/s', 'requests', 'errors'],
+    cells.map((c) => [
+      c.store, c.subject, opLabel(c.op), c.clients, ms(c.p50), ms(c.p95), ms(c.p99), c.rps.toFixed(1), (okRps(c) ?? 0).toFixed(1), c.requests, c.errors,
+    ]),
   );
 }
 

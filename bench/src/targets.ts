@@ -20,19 +20,22 @@ export const LIST_LEVELS: Partial<Record<OpId, number>> = {
 const cell = (cells: Cell[], store: StoreName, subject: SubjectName, op: OpId, clients: number) =>
   cells.find((c) => c.store === store && c.subject === subject && c.op === op && c.clients === clients);
 
+/** Requests per second that answered without error (a timed-out request must not count as throughput). */
+export const okRps = (c: Cell | undefined): number | undefined => (c && c.requests > 0 ? (c.rps * (c.requests - c.errors)) / c.requests : undefined);
+
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? NaN : a / b);
 const fmt = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : 'n/a');
 const judged = (x: number, ok: (x: number) => boolean) => (Number.isFinite(x) ? ok(x) : null);
 
 function neo4jTargets(cells: Cell[]): Target[] {
   const p95 = ratio(cell(cells, 'neo4j', 'ours', 'seriesPage', 1)?.p95, cell(cells, 'neo4j', 'floor', 'seriesPage', 1)?.p95);
-  const ours32 = cell(cells, 'neo4j', 'ours', 'seriesPage', 32)?.rps;
-  const peer = ratio(ours32, cell(cells, 'neo4j', 'peer', 'seriesPage', 32)?.rps);
-  const naive = ratio(ours32, cell(cells, 'neo4j', 'naive', 'seriesPage', 32)?.rps);
+  const ours32 = okRps(cell(cells, 'neo4j', 'ours', 'seriesPage', 32));
+  const peer = ratio(ours32, okRps(cell(cells, 'neo4j', 'peer', 'seriesPage', 32)));
+  const naive = ratio(ours32, okRps(cell(cells, 'neo4j', 'naive', 'seriesPage', 32)));
   return [
     { name: 'Neo4j op 2 p95 vs floor (1 client)', goal: '≤ 1.5x', measured: fmt(p95), pass: judged(p95, (x) => x <= 1.5) },
-    { name: 'Neo4j op 2 req/s at 32 clients vs peer', goal: '≥ 1.5x', measured: fmt(peer), pass: judged(peer, (x) => x >= 1.5) },
-    { name: 'Neo4j op 2 req/s at 32 clients vs naive', goal: '≥ 5x', measured: fmt(naive), pass: judged(naive, (x) => x >= 5) },
+    { name: 'Neo4j op 2 ok req/s at 32 clients vs peer', goal: '≥ 1.5x', measured: fmt(peer), pass: judged(peer, (x) => x >= 1.5) },
+    { name: 'Neo4j op 2 ok req/s at 32 clients vs naive', goal: '≥ 5x', measured: fmt(naive), pass: judged(naive, (x) => x >= 5) },
   ];
 }
 
