@@ -18,6 +18,7 @@ const environmentSchema = z.object({
   NEO4J_USER: optionalText.transform((value) => value ?? 'neo4j'),
   NEO4J_PASSWORD: optionalText.transform((value) => value ?? ''),
   NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
+  DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +32,8 @@ export interface Config {
   seedOnStart: boolean;
   neo4j: Neo4jSettings | null;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** 'off' only for the benchmark's N+1 baseline. */
+  loaders: 'on' | 'off';
   ops: OpsSettings;
   /** Bearer tokens for writes, from DRAMA_TOKENS_FILE and DRAMA_TOKENS; only their sha256 hashes. */
   tokens: ConfiguredToken[];
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD, database: e.NEO4J_DATABASE }
       : null,
     logLevel: e.LOG_LEVEL,
+    loaders: e.DRAMA_LOADERS,
     ops: ops.data,
     tokens: loadTokens(env),
   };

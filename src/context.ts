@@ -2,7 +2,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { RequestAuthenticator } from './auth/verify.js';
 import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import { createLoaders, type LoaderMode, type Loaders } from './loaders.js';
 import { UnauthenticatedError } from './errors.js';
 import type { DramaStore } from './store/port.js';
 import { StoryWriter, type ChangeListener } from './writes/writer.js';
@@ -16,27 +16,30 @@ export interface Context extends YogaInitialContext {
   viewer: Viewer;
   /** Mutations write through this: validation, one transaction, then cache invalidation. */
   writer: StoryWriter;
+  loaderMode: LoaderMode;
 }
 
 /** The parts of the context that depend on the viewer's progress. */
-export const withProgress = (store: DramaStore, progress: Progress): Pick<Context, 'progress' | 'loaders'> => ({
+export const withProgress = (store: DramaStore, progress: Progress, mode: LoaderMode): Pick<Context, 'progress' | 'loaders'> => ({
   progress,
-  loaders: createLoaders(store, progress),
+  loaders: createLoaders(store, progress, mode),
 });
 
 /**
  * Builds the per-request context: the shared store, the viewer and a fresh set of loaders. Progress is known
  * only once the operation is parsed, so the watched-through plugin replaces both when the viewer gives it.
  */
-export function createContextFactory(
-  store: DramaStore,
-  authenticate: RequestAuthenticator,
-  onChange: ChangeListener = async () => undefined,
-) {
-  const writer = new StoryWriter(store, onChange);
+export interface ContextDependencies {
+  authenticate: RequestAuthenticator;
+  onChange?: ChangeListener;
+  loaderMode?: LoaderMode;
+}
+
+export function createContextFactory(store: DramaStore, { authenticate, onChange, loaderMode = 'on' }: ContextDependencies) {
+  const writer = new StoryWriter(store, onChange ?? (async () => undefined));
   return (initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => {
     const authentication = authenticate(initial.request);
     if (!authentication.ok) throw new UnauthenticatedError(authentication.reason);
-    return { store, writer, viewer: authentication.viewer, ...withProgress(store, NO_PROGRESS) };
+    return { store, writer, loaderMode, viewer: authentication.viewer, ...withProgress(store, NO_PROGRESS, loaderMode) };
   };
 }

@@ -7,13 +7,23 @@ import type { DramaStore, CharacterEventsQuery, EpisodeEventsQuery, Relationship
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
-const byKey = <V>(batch: Batch<string, V>) => new DataLoader<string, V>(batch);
-const byQuery = <K extends object, V>(batch: Batch<K, V>) =>
-  new DataLoader<K, V, string>(batch, { cacheKeyFn: (key) => JSON.stringify(key) });
+/** 'off' is the N+1 baseline of the benchmark: no batching and no caching, one key per store call. */
+export type LoaderMode = 'on' | 'off';
+
+function loaderFactory(mode: LoaderMode) {
+  const options = mode === 'off' ? { batch: false, cache: false } : {};
+  return {
+    byKey: <V>(batch: Batch<string, V>) => new DataLoader<string, V>(batch, options),
+    byQuery: <K extends object, V>(batch: Batch<K, V>) =>
+      new DataLoader<K, V, string>(batch, { cacheKeyFn: (key) => JSON.stringify(key), ...options }),
+  };
+}
+
+type Factory = ReturnType<typeof loaderFactory>;
 const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) => Promise.all(keys.map((k) => loader.load(k)));
 
 /** The store's answers as they are, before the viewer's progress hides anything. */
-function storeLoaders(store: DramaStore) {
+function storeLoaders(store: DramaStore, { byKey, byQuery }: Factory) {
   return {
     relationship: byKey((keys) => store.relationshipsByKeys(keys)),
     event: byKey((keys) => store.eventsByKeys(keys)),
@@ -29,8 +39,9 @@ function storeLoaders(store: DramaStore) {
  * Loaders that show only what the viewer has seen: every event, relationship and count the API
  * serves comes through these, so the spoiler rule applies once, here.
  */
-function gatedLoaders(store: DramaStore, progress: spoilers.Progress) {
-  const raw = storeLoaders(store);
+function gatedLoaders(store: DramaStore, progress: spoilers.Progress, factory: Factory) {
+  const { byKey, byQuery } = factory;
+  const raw = storeLoaders(store, factory);
   const events = (list: readonly PlotEventRecord[]) => spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
   const seen = (r: RelationshipRecord) => spoilers.relationshipAsSeen(progress, r);
   const relationships = (list: readonly RelationshipRecord[]) =>
@@ -69,7 +80,9 @@ function gatedLoaders(store: DramaStore, progress: spoilers.Progress) {
 }
 
 /** One set per request: every lookup in a request goes through these, so each level is one store call. */
-export function createLoaders(store: DramaStore, progress: spoilers.Progress = spoilers.NO_PROGRESS) {
+export function createLoaders(store: DramaStore, progress: spoilers.Progress = spoilers.NO_PROGRESS, mode: LoaderMode = 'on') {
+  const factory = loaderFactory(mode);
+  const { byKey } = factory;
   return {
     series: byKey((keys) => store.seriesByKeys(keys)),
     episode: byKey((keys) => store.episodesByKeys(keys)),
@@ -82,7 +95,7 @@ export function createLoaders(store: DramaStore, progress: spoilers.Progress = s
     castingsByCharacter: byKey((keys) => store.castingsByCharacter(keys)),
     creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
-    ...gatedLoaders(store, progress),
+    ...gatedLoaders(store, progress, factory),
   };
 }
 

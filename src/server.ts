@@ -11,7 +11,7 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const store = await openConfiguredStore(config);
 const state = await bootstrapStore(store, config, logger);
-const server = createServer(createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens }));
+const server = createServer(createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders }));
 
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;

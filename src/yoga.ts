@@ -7,6 +7,7 @@ import type { ConfiguredToken } from './auth/token-config.js';
 import { createRequestAuthenticator, type RequestAuthenticator } from './auth/verify.js';
 import { createContextFactory } from './context.js';
 import { touchedEntities } from './writes/invalidation.js';
+import type { ChangeSet } from './domain/writes/changes.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,6 +22,7 @@ import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
 import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
+import type { LoaderMode } from './loaders.js';
 import type { DramaStore } from './store/port.js';
 
 export interface YogaOptions {
@@ -33,6 +35,8 @@ export interface YogaOptions {
   responseCache?: DramaResponseCache;
   /** The bearer tokens accepted for writes (see loadTokens); none by default, so every viewer is anonymous. */
   tokens?: readonly ConfiguredToken[];
+  /** 'off' turns batching and per-request caching off (the benchmark's N+1 baseline); default 'on'. */
+  loaders?: LoaderMode;
 }
 
 interface OpsDependencies {
@@ -67,9 +71,10 @@ export function createDramaYoga(options: YogaOptions) {
   const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(), tokens = [] } = options;
   const ops = inProcessSettings(options.ops);
   const authenticate = createRequestAuthenticator(tokens);
+  const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
   return createYoga({
     schema,
-    context: createContextFactory(store, authenticate, (applied) => responseCache.invalidate(touchedEntities(applied))),
+    context: createContextFactory(store, { authenticate, onChange, loaderMode: options.loaders ?? 'on' }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,

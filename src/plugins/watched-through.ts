@@ -18,7 +18,7 @@ export function useWatchedThrough(): Plugin<Context> {
           ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
           ...(operation == null ? [] : progressFromOperation(operation, args.variableValues ?? {})),
         ];
-        if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries)));
+        if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         setResultAndStopExecution({ errors: [error] });

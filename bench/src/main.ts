@@ -1,0 +1,144 @@
+import os from 'node:os';
+import type { Neo4jSettings } from '../../src/config.js';
+import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { startNeo4j } from '../../scripts/neo4j.mjs';
+import { EmbeddedFloor } from './floor-embedded.js';
+import { Neo4jFloor } from './floor-neo4j.js';
+import { keysOfCatalogue, otherKeysOfCatalogue, type BenchKeys } from './keys.js';
+import { closeAgent } from './load.js';
+import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
+import { parseOptions, type BenchOptions } from './options.js';
+import { checkPeerAgrees } from './peer-check.js';
+import { ensureCatalogue, ensureEmbedded, ensureNeo4j, neo4jDataDir, type LoadReport } from './prepare.js';
+import { startDramaService, startNodeService, type ServiceProcess } from './process.js';
+import { printSummary, writeResults, type BenchResults, type Memory } from './report.js';
+import { measureRoundTrips, type RoundTrips } from './round-trips.js';
+import { benchSubject, floorSubject, peerSubject, serviceSubject, type Cell, type Plan, type StoreName } from './subjects.js';
+import { evaluateTargets } from './targets.js';
+
+interface Run {
+  plan: Plan;
+  keys: BenchKeys;
+  otherKeys: BenchKeys;
+  cells: Cell[];
+  roundTrips: RoundTrips[];
+  memory: Memory[];
+  loads: LoadReport[];
+  nonStore: NonStoreTime | null;
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Our service on one store, loaders on ('ours') and off ('naive'): latency, round trips, peak RSS. */
+async function benchService(run: Run, store: StoreName, storeEnv: Record<string, string>): Promise<void> {
+  for (const [subject, loaders] of [['ours', 'on'], ['naive', 'off']] as const) {
+    log(`${store}: starting the service (loaders ${loaders})`);
+    const service: ServiceProcess = await startDramaService(storeEnv, loaders);
+    try {
+      run.cells.push(...(await benchSubject(store, serviceSubject(subject, service.url, run.keys), run.plan)));
+      run.roundTrips.push(...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)));
+      run.memory.push({ store, subject, peakRssMb: await service.peakRssMb() });
+    } finally {
+      await service.stop();
+    }
+  }
+}
+
+async function benchEmbedded(run: Run, options: BenchOptions, catalogue: string): Promise<void> {
+  const { dataDir, report } = await ensureEmbedded(catalogue, options.series);
+  run.loads.push(report);
+  await benchService(run, 'embedded', { DATA_DIR: dataDir });
+  log('embedded: the floor (direct store calls, in the benchmark process)');
+  const store = await openEmbeddedStore({ dataDir });
+  try {
+    run.cells.push(...(await benchSubject('embedded', floorSubject(new EmbeddedFloor(store), run.keys), run.plan)));
+    run.nonStore = await measureNonStoreTime(store, run.keys);
+  } finally {
+    await store.close();
+  }
+}
+
+async function benchPeer(run: Run, settings: Neo4jSettings): Promise<void> {
+  log('neo4j: starting the peer (@neo4j/graphql)');
+  const peer = await startNodeService('bench/src/peer-server.ts', neo4jEnv(settings));
+  try {
+    const subject = peerSubject(peer.url, run.keys);
+    await checkPeerAgrees(subject, run.keys, settings);
+    run.cells.push(...(await benchSubject('neo4j', subject, run.plan)));
+    run.memory.push({ store: 'neo4j', subject: 'peer', peakRssMb: await peer.peakRssMb() });
+  } finally {
+    await peer.stop();
+  }
+}
+
+const neo4jEnv = (s: Neo4jSettings) => ({ NEO4J_URI: s.uri, NEO4J_USER: s.user, NEO4J_PASSWORD: s.password, NEO4J_DATABASE: s.database });
+
+async function withNeo4j<T>(series: number, work: (settings: Neo4jSettings) => Promise<T>): Promise<T> {
+  const uri = process.env.NEO4J_URI;
+  if (uri) {
+    const env = process.env;
+    return work({ uri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '', database: env.NEO4J_DATABASE ?? 'neo4j' });
+  }
+  log('neo4j: starting a local Neo4j (scripts/neo4j.mjs)');
+  const neo4j = await startNeo4j({ dataDir: await neo4jDataDir(series), quiet: true });
+  try {
+    return await work({ uri: neo4j.uri, user: neo4j.user, password: neo4j.password, database: 'neo4j' });
+  } finally {
+    await neo4j.stop();
+  }
+}
+
+async function benchNeo4j(run: Run, options: BenchOptions, catalogue: string): Promise<void> {
+  await withNeo4j(options.series, async (settings) => {
+    run.loads.push(await ensureNeo4j(catalogue, options.series, settings));
+    await benchService(run, 'neo4j', neo4jEnv(settings));
+    log('neo4j: the floor (one hand-written Cypher query per answer)');
+    const floor = new Neo4jFloor(settings);
+    try {
+      run.cells.push(...(await benchSubject('neo4j', floorSubject(floor, run.keys), run.plan)));
+    } finally {
+      await floor.close();
+    }
+    await benchPeer(run, settings);
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const loadAverageAtStart = os.loadavg();
+  const catalogue = await ensureCatalogue(options.series);
+  const run: Run = {
+    plan: { clients: options.clients, ops: options.ops, budget: { durationMs: options.durationS * 1000, maxRequests: options.requests }, warmups: 3 },
+    keys: await keysOfCatalogue(catalogue),
+    otherKeys: await otherKeysOfCatalogue(catalogue),
+    cells: [], roundTrips: [], memory: [], loads: [], nonStore: null,
+  };
+  log(`catalogue ${catalogue}; keys ${JSON.stringify(run.keys)}`);
+  let failure: string | null = null;
+  try {
+    if (options.stores.includes('embedded')) await benchEmbedded(run, options, catalogue);
+    if (options.stores.includes('neo4j')) await benchNeo4j(run, options, catalogue);
+  } catch (error) {
+    failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`the run stopped early; writing what it measured:\n${failure}`);
+    process.exitCode = 1;
+  }
+  closeAgent();
+  const results: BenchResults = {
+    date: startedAt.toISOString().slice(0, 10),
+    startedAt: startedAt.toISOString(),
+    options: { ...options },
+    machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart },
+    keys: run.keys,
+    loads: run.loads, cells: run.cells, roundTrips: run.roundTrips, memory: run.memory, nonStore: run.nonStore,
+    targets: evaluateTargets(run.cells, run.roundTrips, run.nonStore),
+    failure,
+  };
+  printSummary(results);
+  const files = await writeResults(results, options.label ? `-${options.label}` : '');
+  log(`wrote ${files.join(' and ')}`);
+}
+
+await main();

@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import type { StoreName } from './subjects.js';
+
+export interface BenchOptions {
+  series: number;
+  /** Seconds per (subject, operation, client count) cell. */
+  durationS: number;
+  /** Requests per cell at most (0: only the duration bounds it). */
+  requests: number;
+  stores: StoreName[];
+  clients: number[];
+  /** Operation numbers to run (1–7). */
+  ops: number[];
+  quick: boolean;
+  /** Appended to the results file names: bench/results/<date>-<label>.json. */
+  label: string;
+}
+
+const USAGE = 'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME]';
+
+const numbers = (text: string) => text.split(',').map((x) => Number(x.trim()));
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      series: { type: 'string' },
+      duration: { type: 'string' },
+      requests: { type: 'string', default: '0' },
+      stores: { type: 'string', default: 'embedded,neo4j' },
+      clients: { type: 'string' },
+      ops: { type: 'string', default: '1,2,3,4,5,6,7' },
+      quick: { type: 'boolean', default: false },
+      label: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const stores = values.stores!.split(',').map((s) => s.trim());
+  if (stores.some((s) => s !== 'embedded' && s !== 'neo4j')) throw new Error(`--stores takes embedded and/or neo4j\n${USAGE}`);
+  const options: BenchOptions = {
+    series: Number(values.series ?? (quick ? 3 : 100)),
+    durationS: Number(values.duration ?? (quick ? 0.5 : 3)),
+    requests: Number(values.requests),
+    stores: stores as StoreName[],
+    clients: numbers(values.clients ?? '1,8,32'),
+    ops: numbers(values.ops!),
+    quick,
+    label: values.label ?? (quick ? 'quick' : ''),
+  };
+  const bad = [options.series, options.durationS, options.requests, ...options.clients, ...options.ops].some((n) => !Number.isFinite(n) || n < 0);
+  if (bad || options.series < 2) throw new Error(`bad option value (series ≥ 2)\n${USAGE}`);
+  return options;
+}

@@ -1,0 +1,69 @@
+import type { NonStoreTime } from './non-store.js';
+import type { OpId } from './operations.js';
+import type { RoundTrips } from './round-trips.js';
+import type { Cell, StoreName, SubjectName } from './subjects.js';
+
+export interface Target {
+  name: string;
+  goal: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+/** The store round trips a perfect batcher makes: one per level of the query and kind of record. */
+export const LIST_LEVELS: Partial<Record<OpId, number>> = {
+  confessions: 3, // the events page; their episodes; their agents and targets
+  seriesPage: 6, // series, episodes, events, characters, castings, people
+  standing: 3, // the character; its relationships; their two ends
+};
+
+const cell = (cells: Cell[], store: StoreName, subject: SubjectName, op: OpId, clients: number) =>
+  cells.find((c) => c.store === store && c.subject === subject && c.op === op && c.clients === clients);
+
+/** Requests per second that answered without error (a timed-out request must not count as throughput). */
+export const okRps = (c: Cell | undefined): number | undefined => (c && c.requests > 0 ? (c.rps * (c.requests - c.errors)) / c.requests : undefined);
+
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? NaN : a / b);
+const fmt = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : 'n/a');
+const judged = (x: number, ok: (x: number) => boolean) => (Number.isFinite(x) ? ok(x) : null);
+
+function neo4jTargets(cells: Cell[]): Target[] {
+  const p95 = ratio(cell(cells, 'neo4j', 'ours', 'seriesPage', 1)?.p95, cell(cells, 'neo4j', 'floor', 'seriesPage', 1)?.p95);
+  const ours32 = okRps(cell(cells, 'neo4j', 'ours', 'seriesPage', 32));
+  const peer = ratio(ours32, okRps(cell(cells, 'neo4j', 'peer', 'seriesPage', 32)));
+  const naive = ratio(ours32, okRps(cell(cells, 'neo4j', 'naive', 'seriesPage', 32)));
+  return [
+    { name: 'Neo4j op 2 p95 vs floor (1 client)', goal: '≤ 1.5x', measured: fmt(p95), pass: judged(p95, (x) => x <= 1.5) },
+    { name: 'Neo4j op 2 ok req/s at 32 clients vs peer', goal: '≥ 1.5x', measured: fmt(peer), pass: judged(peer, (x) => x >= 1.5) },
+    { name: 'Neo4j op 2 ok req/s at 32 clients vs naive', goal: '≥ 5x', measured: fmt(naive), pass: judged(naive, (x) => x >= 5) },
+  ];
+}
+
+/** The connection search takes one round trip per hop it explores: its levels depend on the pair, not on list sizes. */
+const BY_DEPTH: readonly OpId[] = ['connection'];
+
+function roundTripTarget(rows: RoundTrips[]): Target {
+  const ours = rows.filter((r) => r.subject === 'ours' && !BY_DEPTH.includes(r.op));
+  const off = ours.filter((r) => r.perRequest !== r.perRequestOtherSeries || (LIST_LEVELS[r.op] ?? r.perRequest) !== r.perRequest);
+  const measured = off.length === 0
+    ? `ops 1–3 = ${ours.filter((r) => LIST_LEVELS[r.op]).map((r) => r.perRequest).join('/')}; ops 1–5 and 7 the same on another series (6 goes by hops)`
+    : off.map((r) => `${r.store} ${r.op}: ${r.perRequest} (other series ${r.perRequestOtherSeries}, levels ${LIST_LEVELS[r.op] ?? '?'})`).join('; ');
+  return { name: 'Round trips per request = list levels', goal: 'equal, whatever the list sizes', measured, pass: ours.length ? off.length === 0 : null };
+}
+
+function embeddedTarget(cells: Cell[]): Target {
+  const p95s = (['confessions', 'seriesPage', 'standing'] as const).map((op) => cell(cells, 'embedded', 'ours', op, 8)?.p95);
+  const known = p95s.every((p) => p !== undefined);
+  const measured = known ? p95s.map((p) => `${p!.toFixed(2)} ms`).join(' / ') : 'n/a';
+  return { name: 'Embedded ops 1–3 p95 at 8 clients', goal: '< 5 ms each', measured, pass: known ? p95s.every((p) => p! < 5) : null };
+}
+
+function nonStoreTarget(time: NonStoreTime | null): Target {
+  if (!time) return { name: 'Non-store time, ~500 fields', goal: '< 3 ms', measured: 'n/a', pass: null };
+  const ms = time.cachedMs.p50;
+  return { name: `Non-store time, ${time.fields} fields (p50)`, goal: '< 3 ms', measured: `${ms.toFixed(2)} ms`, pass: ms < 3 };
+}
+
+export function evaluateTargets(cells: Cell[], rows: RoundTrips[], time: NonStoreTime | null): Target[] {
+  return [...neo4jTargets(cells), roundTripTarget(rows), embeddedTarget(cells), nonStoreTarget(time)];
+}
