@@ -84,11 +84,12 @@ async function slotIssues(state: StoryState, view: StoryView): Promise<FieldIssu
   const stored = await view.eventsAt(events);
   const taken = new Map<string, string>();
   const issues: FieldIssue[] = [];
+  const movedAway = (key: string | undefined) =>
+    key === undefined || state.isDeleted('events', key) || state.isUpserted('events', key);
   for (const e of events) {
     const slot = slotOf(e.seriesKey, e.episodeNumber, e.sequence);
     const storedKey = stored.get(slot);
-    const holder = taken.get(slot) ?? (storedKey !== undefined && storedKey !== e.key && !state.isDeleted('events', storedKey)
-      && !state.isUpserted('events', storedKey) ? storedKey : undefined);
+    const holder = taken.get(slot) ?? (movedAway(storedKey) ? undefined : storedKey);
     if (holder !== undefined && holder !== e.key) {
       const episode = episodeKey(e.seriesKey, e.episodeNumber);
       issues.push({ path: ['events', e.key, 'sequence'], message: `episode "${episode}" already has event "${holder}" at sequence ${e.sequence}` });
