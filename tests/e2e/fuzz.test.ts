@@ -3,7 +3,7 @@ import { Random } from '../../src/generate/random.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
-import { VERBATIM_STRINGS } from '../support/fuzz/hostile.js';
+import { ILL_FORMED_STRINGS, VERBATIM_STRINGS } from '../support/fuzz/hostile.js';
 import { inspect, type Inspection } from '../support/fuzz/inspect.js';
 import { fuzzRequest, type FuzzRequest } from '../support/fuzz/requests.js';
 import { snapshot } from '../support/fuzz/snapshot.js';
@@ -45,11 +45,14 @@ describeEachStore('hostile and malformed requests', (current) => {
     console.log(`fuzz [${current().store.kind}] seed ${SEED}: ${results.length} requests`, {
       statuses: tally(results.map((r) => String(r.status))),
       codes: tally(results.flatMap((r) => r.codes)),
+      writeResults: tally(results.flatMap((r) => r.writeResults)),
       families: tally(results.map((r) => r.family)),
     });
     expect(results.filter((r) => r.status >= 500)).toEqual([]);
+    expect(results.filter((r) => r.codes.includes('INTERNAL_SERVER_ERROR'))).toEqual([]);
     expect(results.flatMap((r) => r.uncoded.map((message) => `${r.family}: ${message}`))).toEqual([]);
     expect(results.flatMap((r) => r.leaks)).toEqual([]);
+    expect(results.flatMap((r) => r.writeResults).filter((typename) => /^(Upsert|ImportBatch)\w*Success$/.test(typename))).toEqual([]);
     expect((await yoga.fetch('http://drama.test/health')).status).toBe(200);
     expect(await snapshot(yoga, current().store)).toEqual(before);
   }, 120_000);
@@ -64,4 +67,11 @@ describeEachStore('hostile and malformed requests', (current) => {
     await removeTexts(yoga, admin);
     expect(await snapshot(yoga, current().store)).toEqual(before);
   }, 60_000);
+
+  it('refuses text with lone surrogates, which a store could not keep verbatim, and writes nothing', async () => {
+    const written = await writeTexts(yoga, issued.bearer('admin'), ILL_FORMED_STRINGS);
+    expect(written.slice(3)).toEqual(ILL_FORMED_STRINGS.flatMap(() => ['ValidationError', 'ValidationError']));
+    await removeTexts(yoga, issued.bearer('admin'));
+    expect(await snapshot(yoga, current().store)).toEqual(before);
+  });
 });

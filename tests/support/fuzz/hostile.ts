@@ -1,3 +1,4 @@
+import { isWellFormed } from '../../../src/domain/text.js';
 import type { Random } from '../../../src/generate/random.js';
 
 /** Strings that have broken other services: injections, template probes, odd unicode. None is a valid slug. */
@@ -45,8 +46,10 @@ export const HOSTILE_STRINGS: readonly string[] = [
 ];
 
 /** Prose that is valid for free-text fields and must come back exactly as written. */
-export const VERBATIM_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => !/[\ud800-\udfff]/.test(text) || /\ud83c|\ud83d/.test(text))
-  .filter((text) => text.trim() !== '');
+export const VERBATIM_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => text.trim() !== '' && isWellFormed(text));
+
+/** Text no store can keep verbatim (Neo4j would turn it into U+FFFD): every write of it is refused. */
+export const ILL_FORMED_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => !isWellFormed(text));
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz{}()[]:$@!#"\'\\,.=|&-_ \n\t0123456789';
 

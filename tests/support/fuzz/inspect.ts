@@ -4,6 +4,8 @@ export interface Inspection {
   codes: string[];
   uncoded: string[];
   leaks: string[];
+  /** The __typename of every mutation result: a ValidationError, or a …Success when a write landed. */
+  writeResults: string[];
 }
 
 const LEAKS: readonly [string, RegExp][] = [
@@ -32,5 +34,6 @@ export async function inspect(response: Response): Promise<Inspection> {
   const codes = errors.map((error) => error.extensions?.code).filter((code): code is string => typeof code === 'string');
   const uncoded = errors.filter((error) => typeof error.extensions?.code !== 'string').map((error) => String(error.message));
   const leaks = LEAKS.filter(([, pattern]) => pattern.test(text)).map(([what]) => `${what}: ${text.slice(0, 300)}`);
-  return { status: response.status, codes, uncoded, leaks };
+  const writeResults = [...text.matchAll(/"__typename":"(ValidationError|\w+Success)"/g)].map((match) => match[1]!);
+  return { status: response.status, codes, uncoded, leaks, writeResults };
 }

@@ -26,12 +26,28 @@ const DELETES: readonly { field: string; args: Record<string, string> }[] = [
   { field: 'deleteCredit', args: { series: 'String!', person: 'String!', role: 'CreditRole!' } },
 ];
 
+const NUMBERS = new Set(['episodeCount', 'number', 'runtimeMinutes', 'since', 'until', 'episode', 'sequence']);
+const ENUMS: Record<string, string> = { kind: 'CONFESSION', billing: 'GUEST', role: 'DIRECTOR' };
+const RELATIONSHIP_KIND = 'FRIEND';
+
+/** A value of the field's own type (so that it gets past GraphQL to validation), or now and then of any type. */
+function fieldValue(random: Random, type: string, field: string): unknown {
+  if (random.chance(0.05)) return hostileValue(random);
+  if (NUMBERS.has(field)) return random.pick([1, 0, -1, 100_001, 2 ** 31 - 1]);
+  if (field === 'kind' && type === 'Relationship') return RELATIONSHIP_KIND;
+  if (field in ENUMS) return ENUMS[field];
+  if (field === 'mutual') return random.chance(0.5);
+  if (['genres', 'starring', 'aliases'].includes(field)) return [hostileString(random)];
+  if (field === 'participants') return [{ character: hostileString(random), paragraph: 1 }];
+  return hostileString(random);
+}
+
 /** Every key is hostile, so no write can land: the store must be left exactly as it was. */
 function hostileUpsert(random: Random): Operation {
   const type = random.pick(Object.keys(UPSERT_FIELDS));
   const input: Record<string, unknown> = { slug: hostileString(random), series: hostileString(random) };
-  for (const field of UPSERT_FIELDS[type]!) if (field !== 'series' && random.chance(0.7)) input[field] = hostileValue(random);
-  input.source = random.chance(0.8) ? { document: hostileString(random), paragraph: random.pick([1, -1, 0, 2 ** 31 - 1]) } : hostileValue(random);
+  for (const field of UPSERT_FIELDS[type]!) if (field !== 'series' && random.chance(0.8)) input[field] = fieldValue(random, type, field);
+  input.source = random.chance(0.9) ? { document: hostileString(random), paragraph: random.pick([1, -1, 0, 2 ** 31 - 1]) } : hostileValue(random);
   const query = `mutation Fuzz($input: Upsert${type}Input!) { upsert${type}(input: $input) { ${RESULT} } }`;
   return { query, variables: { input: random.chance(0.05) ? hostileValue(random) : input } };
 }
@@ -51,6 +67,7 @@ function hostileImport(random: Random): Operation {
     { format: 'drama-graph/seed@1', series: [series] },
     { format: hostileString(random), people: [{ slug: hostileString(random), name: 'x' }] },
     { format: 'drama-graph/seed@1', people: [{ slug: 'fine-person', name: 'Fine' }], series: [series] },
+    { format: 'drama-graph/seed@1', people: [{ slug: 'a'.repeat(random.int(121, 5000)), name: 'Long', source: { document: 'x' } }] },
     JSON.parse('{"__proto__": {"format": "drama-graph/seed@1"}, "constructor": {"prototype": {"x": 1}}}'),
     hostileValue(random),
   ]);
