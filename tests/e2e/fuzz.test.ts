@@ -7,7 +7,7 @@ import { ILL_FORMED_STRINGS, VERBATIM_STRINGS } from '../support/fuzz/hostile.js
 import { inspect, type Inspection } from '../support/fuzz/inspect.js';
 import { fuzzRequest, type FuzzRequest } from '../support/fuzz/requests.js';
 import { snapshot } from '../support/fuzz/snapshot.js';
-import { readTexts, removeTexts, writeTexts } from '../support/fuzz/verbatim.js';
+import { readCatalog, readTexts, removeTexts, writeCatalog, writeStory } from '../support/fuzz/verbatim.js';
 import { issueTokens } from '../support/tokens.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_124);
@@ -59,8 +59,10 @@ describeEachStore('hostile and malformed requests', (current) => {
 
   it('stores hostile but valid text verbatim, reads it back exactly, and deletes it again', async () => {
     const admin = issued.bearer('admin');
-    const written = await writeTexts(yoga, admin, VERBATIM_STRINGS);
+    const [title] = VERBATIM_STRINGS;
+    const written = [...(await writeCatalog(yoga, admin, title!)), ...(await writeStory(yoga, admin, VERBATIM_STRINGS))];
     expect(written.filter((typename) => !typename.endsWith('Success'))).toEqual([]);
+    expect(await readCatalog(yoga)).toEqual(Array(6).fill(title));
     const read = await readTexts(yoga, VERBATIM_STRINGS.length);
     expect(read.summaries).toEqual(VERBATIM_STRINGS);
     expect(read.characters).toEqual(VERBATIM_STRINGS.map((text) => [text, text, text, text, text]));
@@ -68,10 +70,13 @@ describeEachStore('hostile and malformed requests', (current) => {
     expect(await snapshot(yoga, current().store)).toEqual(before);
   }, 60_000);
 
-  it('refuses text with lone surrogates, which a store could not keep verbatim, and writes nothing', async () => {
-    const written = await writeTexts(yoga, issued.bearer('admin'), ILL_FORMED_STRINGS);
-    expect(written.slice(3)).toEqual(ILL_FORMED_STRINGS.flatMap(() => ['ValidationError', 'ValidationError']));
-    await removeTexts(yoga, issued.bearer('admin'));
+  it('refuses text with lone surrogates, which a store could not keep verbatim, and writes nothing of it', async () => {
+    const admin = issued.bearer('admin');
+    expect(await writeCatalog(yoga, admin, 'A fine title')).toEqual(['UpsertSeriesSuccess', 'UpsertEpisodeSuccess', 'UpsertPersonSuccess']);
+    expect(await writeCatalog(yoga, admin, ILL_FORMED_STRINGS[0]!)).toEqual(Array(3).fill('ValidationError'));
+    expect(await writeStory(yoga, admin, ILL_FORMED_STRINGS)).toEqual(ILL_FORMED_STRINGS.flatMap(() => ['ValidationError', 'ValidationError']));
+    expect(await readCatalog(yoga)).toEqual(Array(6).fill('A fine title'));
+    await removeTexts(yoga, admin);
     expect(await snapshot(yoga, current().store)).toEqual(before);
   });
 });

@@ -16,14 +16,18 @@ async function mutate(yoga: DramaYoga, headers: Headers, field: string, type: st
   return result?.__typename ?? `errors: ${JSON.stringify(response.errors)}`;
 }
 
-/** Writes each text into every kind of free-text field; answers the __typename of every result. */
-export async function writeTexts(yoga: DramaYoga, headers: Headers, texts: readonly string[]): Promise<string[]> {
-  const [first] = texts;
-  const results = [
-    await mutate(yoga, headers, 'upsertSeries', 'UpsertSeriesInput', { slug: VERBATIM_SERIES, title: first, originalTitle: first, episodeCount: 1, source: source(first!) }),
-    await mutate(yoga, headers, 'upsertEpisode', 'UpsertEpisodeInput', { series: VERBATIM_SERIES, number: 1, title: first, source: source(first!) }),
-    await mutate(yoga, headers, 'upsertPerson', 'UpsertPersonInput', { slug: VERBATIM_PERSON, name: first, nativeName: first, source: source(first!) }),
+/** A series with one episode, and a person, with the text in each of their free-text fields. */
+export async function writeCatalog(yoga: DramaYoga, headers: Headers, text: string): Promise<string[]> {
+  return [
+    await mutate(yoga, headers, 'upsertSeries', 'UpsertSeriesInput', { slug: VERBATIM_SERIES, title: text, originalTitle: text, episodeCount: 1, source: source(text) }),
+    await mutate(yoga, headers, 'upsertEpisode', 'UpsertEpisodeInput', { series: VERBATIM_SERIES, number: 1, title: text, source: source(text) }),
+    await mutate(yoga, headers, 'upsertPerson', 'UpsertPersonInput', { slug: VERBATIM_PERSON, name: text, nativeName: text, source: source(text) }),
   ];
+}
+
+/** Each text in every free-text field of a character and of a plot event; answers the __typename of every result. */
+export async function writeStory(yoga: DramaYoga, headers: Headers, texts: readonly string[]): Promise<string[]> {
+  const results: string[] = [];
   for (const [i, text] of texts.entries()) {
     results.push(await mutate(yoga, headers, 'upsertCharacter', 'UpsertCharacterInput', {
       series: VERBATIM_SERIES, slug: `c-${i}`, name: text, nativeName: text, aliases: [text], description: text, source: source(text),
@@ -35,7 +39,15 @@ export async function writeTexts(yoga: DramaYoga, headers: Headers, texts: reado
   return results;
 }
 
-/** Reads back what writeTexts wrote, in the same shape as the texts. */
+/** What writeCatalog wrote, field by field. */
+export async function readCatalog(yoga: DramaYoga): Promise<unknown[]> {
+  const query = `query R($s: String!, $p: String!) { series(slug: $s) { title originalTitle source { document } episodes { title } }
+    person(slug: $p) { name nativeName } }`;
+  const { data } = await graphql(yoga, query, { s: VERBATIM_SERIES, p: VERBATIM_PERSON });
+  return [data!.series.title, data!.series.originalTitle, data!.series.source.document, data!.series.episodes[0].title, data!.person.name, data!.person.nativeName];
+}
+
+/** Reads back what writeStory wrote, in the same shape as the texts. */
 export async function readTexts(yoga: DramaYoga, count: number): Promise<{ characters: string[][]; summaries: string[] }> {
   const query = `query R($s: String!) { series(slug: $s) { characters { slug name nativeName aliases description source { document } } }
     events(first: 100, filter: { series: $s }) { edges { node { sequence summary source { document } } } } }`;
@@ -51,7 +63,7 @@ export async function readTexts(yoga: DramaYoga, count: number): Promise<{ chara
   };
 }
 
-/** Removes everything writeTexts wrote. */
+/** Removes everything written here. */
 export async function removeTexts(yoga: DramaYoga, headers: Headers): Promise<unknown> {
   const query = `mutation D($s: String!, $p: String!) { a: deleteSeries(slug: $s, cascade: true) { ${RESULT} } b: deletePerson(slug: $p) { ${RESULT} } }`;
   return (await graphql(yoga, query, { s: VERBATIM_SERIES, p: VERBATIM_PERSON }, headers)).data;
