@@ -16,6 +16,7 @@ import { inProcessSettings, type OpsSettings } from './ops/settings.js';
 import { useCors } from './plugins/cors.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
+import { useGetParamsCheck } from './plugins/get-params.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
 import { useObservability } from './plugins/observability.js';
 import { usePersisted } from './plugins/persisted.js';
@@ -53,6 +54,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     useRateLimit(ops.rateLimit, authenticate),
     useRejectInvalidTokens(authenticate),
     useBodyLimit(ops.limits.bodyBytes),
+    useGetParamsCheck(),
     ...usePersisted(ops.persisted, authenticate),
     ...useOperationLimits(ops.limits),
     ...(ops.introspection ? [] : [useNoIntrospection()]),

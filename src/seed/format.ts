@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isWellFormed, NOT_WELL_FORMED } from '../domain/text.js';
 import {
   BILLINGS,
   CREDIT_ROLES,
@@ -11,8 +12,8 @@ import { SLUG_PATTERN } from '../domain/keys.js';
 
 export const SEED_FORMAT = 'drama-graph/seed@1';
 
-const slug = z.string().regex(SLUG_PATTERN, 'must be a kebab-case ASCII slug');
-const text = z.string().trim().min(1, 'must not be empty');
+const slug = z.string().max(120, 'must be at most 120 characters').regex(SLUG_PATTERN, 'must be a kebab-case ASCII slug');
+const text = z.string().trim().min(1, 'must not be empty').refine(isWellFormed, NOT_WELL_FORMED);
 const positiveInt = z.number().int().positive();
 
 export const sourceSchema = z.strictObject({

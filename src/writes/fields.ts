@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../domain/keys.js';
+import { isWellFormed, NOT_WELL_FORMED } from '../domain/text.js';
 import { ValidationError } from '../domain/writes/validation.js';
 
 /** Field rules of the write API. Text is stored exactly as sent: it is checked, never trimmed. */
 export const slug = z.string().max(120, 'must be at most 120 characters').regex(SLUG_PATTERN, 'must be a kebab-case ASCII slug');
 
 const notBlank = (max: number) =>
-  z.string().max(max, `must be at most ${max} characters`).refine((s) => s.trim().length > 0, 'must not be blank');
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => s.trim().length > 0, 'must not be blank')
+    .refine(isWellFormed, NOT_WELL_FORMED);
 
 export const name = notBlank(300);
 export const prose = notBlank(5000);

@@ -14,6 +14,9 @@ export interface Deletion {
   alsoDeleted: number;
 }
 
+/** Keys are built from slugs of at most 120 characters; a longer one cannot name a record (and lmdb refuses keys over 1978 bytes). */
+const MAX_KEY_LENGTH = 400;
+
 /** Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument. */
 function ontoInput(collection: Collection, record: { key: string }, path: string[]): string[] {
   if (path[0] !== collection || path[1] !== record.key) return path;
@@ -43,6 +46,7 @@ export class StoryWriter {
   }
 
   async delete(collection: Collection, key: string, cascade = false): Promise<Deletion> {
+    if (key.length > MAX_KEY_LENGTH) throw new ValidationError([{ path: [], message: `no ${collection} key is longer than ${MAX_KEY_LENGTH} characters` }]);
     const args = (path: string[]) => (path[0] === collection && path[1] === key ? path.slice(2) : path);
     const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), args);
     const total = Object.values(applied.deletes).reduce((n, keys) => n + keys.length, 0);

@@ -40,11 +40,11 @@ export function stopServerProcess(server: RunningServer, signal: NodeJS.Signals 
   });
 }
 
-export async function postQuery(url: string, query: string): Promise<any> {
+export async function postQuery(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<any> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
   });
   return response.json();
 }
