@@ -1,4 +1,4 @@
-import type { SeriesProfile } from '../../domain/recommendations.js';
+import type { Recommendation, SeriesProfile } from '../../domain/recommendations.js';
 import type { SeriesRecord } from '../../domain/records.js';
 import type { DramaStore } from '../../store/port.js';
 
@@ -6,6 +6,7 @@ interface StoreState {
   tag: string;
   catalogue: Promise<SeriesRecord[]> | null;
   profiles: Map<string, Promise<SeriesProfile>>;
+  rankings: Map<string, Promise<Recommendation[]>>;
 }
 
 /**
@@ -22,13 +23,21 @@ export class ProfileCache {
   }
 
   profile(store: DramaStore, seriesKey: string, derive: () => Promise<SeriesProfile>): Promise<SeriesProfile> {
-    const { profiles } = this.stateOf(store);
-    let profile = profiles.get(seriesKey);
-    if (profile === undefined) {
-      profile = this.forgetOnFailure(derive(), () => profiles.delete(seriesKey));
-      profiles.set(seriesKey, profile);
+    return this.memo(this.stateOf(store).profiles, seriesKey, derive);
+  }
+
+  /** The best recommendations for a series as a viewer with no progress sees them. */
+  ranking(store: DramaStore, seriesKey: string, rank: () => Promise<Recommendation[]>): Promise<Recommendation[]> {
+    return this.memo(this.stateOf(store).rankings, seriesKey, rank);
+  }
+
+  private memo<T>(entries: Map<string, Promise<T>>, key: string, derive: () => Promise<T>): Promise<T> {
+    let entry = entries.get(key);
+    if (entry === undefined) {
+      entry = this.forgetOnFailure(derive(), () => entries.delete(key));
+      entries.set(key, entry);
     }
-    return profile;
+    return entry;
   }
 
   /** The state for the store as it is now; the tag is read before any loading, so a write during it discards the result. */
@@ -36,7 +45,7 @@ export class ProfileCache {
     const tag = store.stateTag;
     let state = this.states.get(store);
     if (state === undefined || state.tag !== tag) {
-      state = { tag, catalogue: null, profiles: new Map() };
+      state = { tag, catalogue: null, profiles: new Map(), rankings: new Map() };
       this.states.set(store, state);
     }
     return state;

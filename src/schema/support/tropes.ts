@@ -43,13 +43,25 @@ function viewedProfile(store: DramaStore, loaders: Loaders, progress: Progress, 
   return profileCache.profile(store, series.key, () => profileOf(loaders, series));
 }
 
-export async function recommendationsOf(
+/** The most recommendations a request may ask for: rankings are kept at this length and cut per request. */
+const MOST_RECOMMENDATIONS = 20;
+
+async function rankFor(
   store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
 ): Promise<Recommendation[]> {
   const catalogue = await profileCache.catalogue(store, () => listCatalogue(store));
   const profiles = await Promise.all(catalogue.map((s) => viewedProfile(store, loaders, progress, s)));
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await profileOf(loaders, series));
   return recommend(subject, profiles, first);
+}
+
+/** A viewer with no progress sees what everyone does, so their ranking is shared until the store changes. */
+export async function recommendationsOf(
+  store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
+): Promise<Recommendation[]> {
+  if (progress.size > 0 || first > MOST_RECOMMENDATIONS) return rankFor(store, loaders, progress, series, first);
+  const ranking = profileCache.ranking(store, series.key, () => rankFor(store, loaders, progress, series, MOST_RECOMMENDATIONS));
+  return (await ranking).slice(0, first);
 }
 
 export async function reasonText(loaders: Loaders, reason: RecommendationReason): Promise<string> {
