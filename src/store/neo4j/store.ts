@@ -42,7 +42,7 @@ type Mapper<T> = (props: M.Props) => T;
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 
 /** How long derived caches may serve answers that another process's writes have changed. */
-export const STATE_TAG_TTL_MS = 10_000;
+export const STATE_TAG_TTL_MS = 60_000;
 
 export class Neo4jStore implements DramaStore {
   readonly kind = 'neo4j' as const;
