@@ -55,6 +55,6 @@ builder.objectField(SeriesRef, 'recommendations', (t) =>
         validate: z.number().int().min(1, 'first must be 1 or more').max(20, 'first must be at most 20').nullish(),
       }),
     },
-    resolve: (series, { first }, ctx) => recommendationsOf(ctx.store, ctx.loaders, series, first ?? 5),
+    resolve: (series, { first }, ctx) => recommendationsOf(ctx.store, ctx.loaders, ctx.progress, series, first ?? 5),
   }),
 );

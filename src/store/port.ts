@@ -97,6 +97,8 @@ export type StoreKind = 'embedded' | 'neo4j';
 export interface DramaStore {
   readonly kind: StoreKind;
   readonly roundTrips: number;
+  /** Changes whenever the store's answers may have changed; caches of derived answers key on it. */
+  readonly stateTag: string;
 
   seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
   episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;

@@ -2,7 +2,9 @@ import { recommend, type Recommendation, type RecommendationReason, type SeriesP
 import type { SeriesRecord } from '../../domain/records.js';
 import { deriveTropes, TROPE_NAMES, type Trope } from '../../domain/tropes.js';
 import type { Loaders } from '../../loaders.js';
+import type { Progress } from '../../domain/spoilers.js';
 import type { DramaStore } from '../../store/port.js';
+import { profileCache } from './profile-cache.js';
 
 const CATALOGUE_PAGE = 500;
 
@@ -16,7 +18,7 @@ export async function tropesOf(loaders: Loaders, seriesKey: string): Promise<Tro
   return deriveTropes({ relationships, events, names: new Map(characters.map((c) => [c.key, c.name])) });
 }
 
-async function catalogue(store: DramaStore): Promise<SeriesRecord[]> {
+async function listCatalogue(store: DramaStore): Promise<SeriesRecord[]> {
   const all: SeriesRecord[] = [];
   for (let afterSlug: string | null = null; ; afterSlug = all.at(-1)!.slug) {
     const page = await store.listSeries({ first: CATALOGUE_PAGE, afterSlug });
@@ -35,10 +37,31 @@ async function profileOf(loaders: Loaders, series: SeriesRecord): Promise<Series
   return { seriesKey: series.key, slug: series.slug, tropes: tropes.map((t) => t.kind), people: [...people], genres: series.genres };
 }
 
-export async function recommendationsOf(store: DramaStore, loaders: Loaders, series: SeriesRecord, first: number): Promise<Recommendation[]> {
-  const profiles = await Promise.all((await catalogue(store)).map((s) => profileOf(loaders, s)));
+/** A series' profile as this viewer sees it: shared from the cache unless their progress cuts the series. */
+function viewedProfile(store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord): Promise<SeriesProfile> {
+  if (progress.has(series.key)) return profileOf(loaders, series);
+  return profileCache.profile(store, series.key, () => profileOf(loaders, series));
+}
+
+/** The most recommendations a request may ask for: rankings are kept at this length and cut per request. */
+const MOST_RECOMMENDATIONS = 20;
+
+async function rankFor(
+  store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
+): Promise<Recommendation[]> {
+  const catalogue = await profileCache.catalogue(store, () => listCatalogue(store));
+  const profiles = await Promise.all(catalogue.map((s) => viewedProfile(store, loaders, progress, s)));
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await profileOf(loaders, series));
   return recommend(subject, profiles, first);
+}
+
+/** A viewer with no progress sees what everyone does, so their ranking is shared until the store changes. */
+export async function recommendationsOf(
+  store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
+): Promise<Recommendation[]> {
+  if (progress.size > 0 || first > MOST_RECOMMENDATIONS) return rankFor(store, loaders, progress, series, first);
+  const ranking = profileCache.ranking(store, series.key, () => rankFor(store, loaders, progress, series, MOST_RECOMMENDATIONS));
+  return (await ranking).slice(0, first);
 }
 
 export async function reasonText(loaders: Loaders, reason: RecommendationReason): Promise<string> {

@@ -65,6 +65,10 @@ export class EmbeddedStore implements DramaStore {
     return this.trips;
   }
 
+  get stateTag(): string {
+    return `${this.loaded?.generation ?? 'unloaded'}`;
+  }
+
   seriesByKeys = (keys: readonly string[]) => this.byKeys('series', keys);
   episodesByKeys = (keys: readonly string[]) => this.byKeys('episodes', keys);
   charactersByKeys = (keys: readonly string[]) => this.byKeys('characters', keys);
@@ -125,7 +129,7 @@ export class EmbeddedStore implements DramaStore {
 
   async findEvents(request: EventsPageRequest): Promise<EventsPage> {
     this.trip();
-    return eventsPage(this.index.allEvents(), request, this.index.eventTotals);
+    return eventsPage(this.index.eventAnchors, request, this.index.eventTotals);
   }
 
   async importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {

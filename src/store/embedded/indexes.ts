@@ -9,10 +9,13 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../../domain/records.js';
-import { episodeKey } from '../../domain/keys.js';
+import { episodeKey, slugOf } from '../../domain/keys.js';
 import { COLLECTIONS, countsOf, type Collection, type RecordOf } from './database.js';
 import * as order from './order.js';
 import { Grouped } from './sorted.js';
+import { SearchIndex } from './search-index.js';
+import type { EventAnchors } from './queries.js';
+import type { Searchable } from '../../domain/search/keys.js';
 
 interface Index<T> {
   groups: Grouped<T & { key: string }>;
@@ -21,6 +24,13 @@ interface Index<T> {
 
 type Indexers = { [C in Collection]: Index<RecordOf<C>>[] };
 type ByKey = { [C in Collection]: Map<string, RecordOf<C>> };
+
+const SEARCH_TYPES: Partial<Record<Collection, Searchable['type']>> = {
+  series: 'series', episodes: 'episode', characters: 'character', people: 'person',
+};
+
+const slugsOf = (keys: readonly (string | null)[]): string[] =>
+  [...new Set(keys.filter((k): k is string => k !== null).map(slugOf))];
 
 const ALL = '';
 const all = (): readonly string[] => [ALL];
@@ -59,8 +69,15 @@ export class GraphIndex {
   readonly eventsByCharacter = new Grouped<PlotEventRecord>(order.eventOrder);
   readonly events = new Grouped<PlotEventRecord>(order.eventOrder);
   readonly eventsBySeries = new Grouped<PlotEventRecord>(order.eventOrder);
+  /** Events by the slug of their agent, their target, or any participant: the anchors of findEvents. */
+  readonly eventsByAgentSlug = new Grouped<PlotEventRecord>(order.eventOrder);
+  readonly eventsByTargetSlug = new Grouped<PlotEventRecord>(order.eventOrder);
+  readonly eventsByParticipantSlug = new Grouped<PlotEventRecord>(order.eventOrder);
   /** Memoised totals of event filters; emptied by every change. */
   readonly eventTotals = new Map<string, number>();
+  readonly search = new SearchIndex();
+  /** Counts the changes, so that caches outside the index know when they are stale. */
+  generation = 0;
 
   private readonly indexers: Indexers = {
     people: [],
@@ -85,6 +102,9 @@ export class GraphIndex {
       { groups: this.eventsByCharacter, of: (e) => e.participants.map((p) => p.characterKey) },
       { groups: this.events, of: all },
       { groups: this.eventsBySeries, of: (e) => [e.seriesKey] },
+      { groups: this.eventsByAgentSlug, of: (e) => slugsOf([e.agentKey]) },
+      { groups: this.eventsByTargetSlug, of: (e) => slugsOf([e.targetKey]) },
+      { groups: this.eventsByParticipantSlug, of: (e) => slugsOf(e.participants.map((p) => p.characterKey)) },
     ],
   };
 
@@ -96,28 +116,46 @@ export class GraphIndex {
     return this.events.get(ALL);
   }
 
+  readonly eventAnchors: EventAnchors = {
+    all: () => this.allEvents(),
+    byAgent: (slug) => this.eventsByAgentSlug.get(slug),
+    byTarget: (slug) => this.eventsByTargetSlug.get(slug),
+    byParticipant: (slug) => this.eventsByParticipantSlug.get(slug),
+  };
+
   /** Adds or replaces every record of the document; `copy` detaches them from the caller's objects. */
   upsert(document: GraphDocument, copy: boolean): void {
     for (const collection of COLLECTIONS) this.upsertAll(collection, document[collection], copy);
-    this.eventTotals.clear();
+    this.changed();
   }
 
   /** Removes the records with these keys, wherever they are indexed. */
   remove(deletes: { [C in Collection]: readonly string[] }): void {
     for (const collection of COLLECTIONS) this.removeAll(collection, deletes[collection]);
-    this.eventTotals.clear();
+    this.changed();
   }
 
   clear(): void {
     for (const collection of COLLECTIONS) {
       this.byKey[collection].clear();
+      this.search.clear();
       for (const index of this.indexers[collection]) index.groups.clear();
     }
+    this.changed();
+  }
+
+  private changed(): void {
     this.eventTotals.clear();
+    this.generation++;
   }
 
   counts(): GraphCounts {
     return countsOf(this.byKey);
+  }
+
+  private indexForSearch<C extends Collection>(collection: C, record: RecordOf<C>): void {
+    const type = SEARCH_TYPES[collection];
+    if (type !== undefined) this.search.add({ type, record } as Searchable);
   }
 
   private removeAll<C extends Collection>(collection: C, keys: readonly string[]): void {
@@ -129,6 +167,7 @@ export class GraphIndex {
         for (const group of index.of(previous)) index.groups.remove(group, key);
       }
       byKey.delete(key);
+      if (SEARCH_TYPES[collection] !== undefined) this.search.remove(key);
     }
   }
 
@@ -143,6 +182,7 @@ export class GraphIndex {
       }
       byKey.set(record.key, record);
       for (const index of indexers) for (const group of index.of(record)) index.groups.add(group, record);
+      this.indexForSearch(collection, record);
     }
   }
 }

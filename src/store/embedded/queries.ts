@@ -32,9 +32,28 @@ export function matchesFilter(event: PlotEventRecord, filter: EventFilter): bool
   );
 }
 
+/** The position-ordered events findEvents starts from: every event, or those of one slug in one role. */
+export interface EventAnchors {
+  all(): readonly PlotEventRecord[];
+  byAgent(slug: string): readonly PlotEventRecord[];
+  byTarget(slug: string): readonly PlotEventRecord[];
+  byParticipant(slug: string): readonly PlotEventRecord[];
+}
+
+/** The smallest anchored list the filter's character slugs allow, else every event. */
+function anchored(anchors: EventAnchors, filter: EventFilter): readonly PlotEventRecord[] {
+  const lists = [
+    filter.agent === null ? null : anchors.byAgent(filter.agent),
+    filter.target === null ? null : anchors.byTarget(filter.target),
+    filter.participant === null ? null : anchors.byParticipant(filter.participant),
+  ].filter((list) => list !== null);
+  return lists.reduce((small, list) => (list.length < small.length ? list : small), lists[0] ?? anchors.all());
+}
+
 /** The slice of the position-ordered events that can match: one series' run when the filter names a series. */
-function candidates(events: readonly PlotEventRecord[], filter: EventFilter): readonly PlotEventRecord[] {
-  if (filter.series === null) return events;
+function candidates(anchors: EventAnchors, filter: EventFilter): readonly PlotEventRecord[] {
+  if (filter.series === null) return anchored(anchors, filter);
+  const events = anchors.all();
   const before = (episodeNumber: number): EventPosition => ({ seriesKey: filter.series!, episodeNumber, sequence: -Infinity });
   const start = firstAfter(events, before(filter.episode ?? -Infinity));
   const end = firstAfter(events, before(filter.episode === null ? Infinity : filter.episode + 1));
@@ -67,12 +86,12 @@ function memoisedTotal(events: readonly PlotEventRecord[], filter: EventFilter, 
  * so that paging on does not rescan from the beginning.
  */
 export function eventsPage(
-  events: readonly PlotEventRecord[],
+  anchors: EventAnchors,
   request: EventsPageRequest,
   totals: Map<string, number>,
 ): EventsPage {
   const { filter, first, after } = request;
-  const range = candidates(events, filter);
+  const range = candidates(anchors, filter);
   const totalCount = memoisedTotal(range, filter, totals);
   const hiddenCount = memoisedTotal(range, { ...filter, visibleThrough: null }, totals) - totalCount;
   const matches = matcher(filter);

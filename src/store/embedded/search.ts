@@ -3,6 +3,8 @@ import { storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { SearchRequest } from '../port.js';
 import type { GraphIndex } from './indexes.js';
+import { SearchIndex } from './search-index.js';
+import { SEARCH_TYPES } from '../../domain/search/keys.js';
 import { compareText } from './order.js';
 
 /** Folded keys per record object; a re-imported record is a new object, so the cache never goes stale. */
@@ -27,8 +29,15 @@ function searchables(index: GraphIndex): Searchable[][] {
   ];
 }
 
+/** Every searchable record, or those the trigram index leaves, grouped by type in SEARCH_TYPES order. */
+function pool(index: GraphIndex, query: string): Searchable[][] {
+  if (!SearchIndex.covers(query)) return searchables(index);
+  const candidates = index.search.candidates(query);
+  return SEARCH_TYPES.map((type) => candidates.filter((item) => item.type === type));
+}
+
 export function searchCandidates(index: GraphIndex, { query, limit }: SearchRequest): Searchable[] {
-  const byType = searchables(index).map((items) =>
+  const byType = pool(index, query).map((items) =>
     items.filter((item) => keysOf(item).some((key) => mayMatch(query, key))).sort((a, b) => compareText(a.record.key, b.record.key)),
   );
   return byType.flat().slice(0, limit);

@@ -41,9 +41,13 @@ import { toNumber } from './values.js';
 type Mapper<T> = (props: M.Props) => T;
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 
+/** How long derived caches may serve answers that another process's writes have changed. */
+export const STATE_TAG_TTL_MS = 60_000;
+
 export class Neo4jStore implements DramaStore {
   readonly kind = 'neo4j' as const;
   private readonly db: Neo4jConnection;
+  private writes = 0;
 
   constructor(options: Neo4jConnectionOptions) {
     this.db = new Neo4jConnection(options);
@@ -51,6 +55,23 @@ export class Neo4jStore implements DramaStore {
 
   get roundTrips(): number {
     return this.db.roundTrips;
+  }
+
+  /**
+   * This process's writes change it, and so does the clock every STATE_TAG_TTL_MS: writes by other
+   * processes to the same database show in derived caches within that time.
+   */
+  get stateTag(): string {
+    return `${this.writes}@${Math.floor(Date.now() / STATE_TAG_TTL_MS)}`;
+  }
+
+  private async written<T>(write: Promise<T>): Promise<T> {
+    this.writes++;
+    try {
+      return await write;
+    } finally {
+      this.writes++;
+    }
   }
 
   private async single<T>(cypher: string, keys: readonly string[], map: Mapper<T>): Promise<(T | null)[]> {
@@ -130,11 +151,11 @@ export class Neo4jStore implements DramaStore {
   }
 
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
-    return this.db.writeTransaction((tx) => importInto(tx, document, onProgress));
+    return this.written(this.db.writeTransaction((tx) => importInto(tx, document, onProgress)));
   }
 
   applyChanges(changes: ChangeSet): Promise<ChangeSet> {
-    return this.db.writeTransaction((tx) => applyChangesIn(tx, changes));
+    return this.written(this.db.writeTransaction((tx) => applyChangesIn(tx, changes)));
   }
 
   async counts(): Promise<GraphCounts> {
@@ -161,7 +182,7 @@ export class Neo4jStore implements DramaStore {
   }
 
   async deleteEverything(): Promise<void> {
-    await this.db.write(W.DELETE_EVERYTHING);
+    await this.written(this.db.write(W.DELETE_EVERYTHING));
   }
 
   /** Test support: the stored Cypher value types of the integer properties. */

@@ -1,0 +1,59 @@
+import { isChoseongOnly } from '../../domain/search/fold.js';
+import { storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
+
+const GRAM = 3;
+
+/** Every distinct run of GRAM code units in the keys: a key holding a query holds each of the query's runs. */
+function gramsOf(keys: readonly string[]): Set<string> {
+  const grams = new Set<string>();
+  for (const key of keys) for (let i = 0; i + GRAM <= key.length; i++) grams.add(key.slice(i, i + GRAM));
+  return grams;
+}
+
+/**
+ * An inverted index from trigrams of the folded search keys to the searchable records. It narrows
+ * candidates for queries of GRAM or more characters; callers still check each candidate.
+ */
+export class SearchIndex {
+  private readonly byGram = new Map<string, Set<Searchable>>();
+  private readonly byKey = new Map<string, Searchable>();
+
+  /** Initial-consonant queries match as subsequences, which trigrams cannot narrow. */
+  static covers(query: string): boolean {
+    return query.length >= GRAM && !isChoseongOnly(query);
+  }
+
+  add(item: Searchable): void {
+    this.remove(item.record.key);
+    this.byKey.set(item.record.key, item);
+    for (const gram of gramsOf(storedSearchKeys(item))) {
+      let items = this.byGram.get(gram);
+      if (items === undefined) this.byGram.set(gram, (items = new Set()));
+      items.add(item);
+    }
+  }
+
+  remove(key: string): void {
+    const item = this.byKey.get(key);
+    if (item === undefined) return;
+    this.byKey.delete(key);
+    for (const gram of gramsOf(storedSearchKeys(item))) {
+      const items = this.byGram.get(gram);
+      items?.delete(item);
+      if (items?.size === 0) this.byGram.delete(gram);
+    }
+  }
+
+  clear(): void {
+    this.byGram.clear();
+    this.byKey.clear();
+  }
+
+  /** The records whose keys hold every trigram of the query (a superset of those that contain it). */
+  candidates(query: string): Searchable[] {
+    const sets = [...gramsOf([query])].map((gram) => this.byGram.get(gram));
+    if (sets.some((set) => set === undefined)) return [];
+    const [smallest, ...rest] = (sets as Set<Searchable>[]).sort((a, b) => a.size - b.size);
+    return [...smallest!].filter((item) => rest.every((set) => set.has(item)));
+  }
+}
