@@ -107,3 +107,20 @@ describeEachStore('Writes: upserts keyed by slugs', (service) => {
     expect(names.data!.series.characters.filter((c: { slug: string }) => c.slug.startsWith('racer-'))).toHaveLength(4);
   });
 });
+
+describeEachStore('Writes: derived answers follow the story', (service) => {
+  const find = async (query: string) => {
+    const response = await graphql(writableYoga(service().store), 'query ($q: String!) { search(query: $q) { node { ... on Character { slug } } } }', { q: query });
+    return response.data!.search.map((hit: { node: { slug?: string } }) => hit.node.slug);
+  };
+
+  it('finds a written character by name in search, and no longer once it is deleted', async () => {
+    const yoga = writableYoga(service().store);
+    expect(await find('Quillonbrae')).toEqual([]);
+    const input = { series: 'soundtrack-1', slug: 'quillonbrae', name: 'Quillonbrae Han', source: SOURCE };
+    expect((await mutate(yoga, 'upsertCharacter', '($input: UpsertCharacterInput!)', { input })).data!.upsertCharacter.__typename).toBe('UpsertCharacterSuccess');
+    expect(await find('Quillonbrae')).toEqual(['quillonbrae']);
+    await mutate(yoga, 'deleteCharacter', '($series: String!, $slug: String!)', { series: 'soundtrack-1', slug: 'quillonbrae' });
+    expect(await find('Quillonbrae')).toEqual([]);
+  });
+});
