@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'INVALID_CURSOR'
   | 'NOT_FOUND'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_TIMEOUT'
   | 'INVALID_SEED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN';
@@ -43,6 +44,12 @@ export class NotFoundError extends DramaGraphError {
 export class StoreUnavailableError extends DramaGraphError {
   constructor(store: string) {
     super(`The ${store} store is unavailable right now; retry shortly.`, 'STORE_UNAVAILABLE', { store });
+  }
+}
+
+export class StoreTimeoutError extends DramaGraphError {
+  constructor(store: string) {
+    super(`The ${store} store took too long to answer this request; ask for less, or retry later.`, 'STORE_TIMEOUT', { store });
   }
 }
 

@@ -7,7 +7,7 @@ import neo4j, {
   type RoutingControl,
 } from 'neo4j-driver';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { StoreUnavailableError } from '../../errors.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../../errors.js';
 import { toParams } from './values.js';
 
 export interface Neo4jConnectionOptions {
@@ -35,6 +35,11 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 const rows = (result: { records: { toObject(): Row }[] }): Row[] => result.records.map((r) => r.toObject());
+
+/** The server ended a transaction that ran past its timeout (Neo4j 5: TransactionTimedOut…). */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof Neo4jError && error.code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut');
+}
 
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof Neo4jError && UNAVAILABLE_CODES.has(error.code)) return true;
@@ -146,6 +151,7 @@ export class Neo4jConnection {
   }
 
   private translate(error: unknown): unknown {
+    if (isTimeout(error)) return Object.assign(new StoreTimeoutError('neo4j'), { cause: error });
     if (!isUnavailable(error)) return error;
     return Object.assign(new StoreUnavailableError('neo4j'), { cause: error });
   }
