@@ -105,7 +105,7 @@ describeEachStore('Writes: upserts keyed by slugs', (service) => {
     expect(after.characters - before.characters).toBe(4);
     const names = await graphql(yoga, '{ series(slug: "write-test") { characters { slug } } }');
     expect(names.data!.series.characters.filter((c: { slug: string }) => c.slug.startsWith('racer-'))).toHaveLength(4);
-  });
+    }, 180_000);
 });
 
 describeEachStore('Writes: derived answers follow the story', (service) => {
