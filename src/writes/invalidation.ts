@@ -18,8 +18,8 @@ const TYPENAMES: Record<Collection, string> = {
  * ones hang from (a series' episodes, an episode's events, a character's relationships).
  */
 export function touchedEntities({ upserts, deletes }: ChangeSet): TouchedEntity[] {
-  const ids = new Set<string>();
-  const node = (typename: string, key: string) => ids.add(encodeGlobalID(typename, key));
+  const nodes = new Map<string, string>();
+  const node = (typename: string, key: string) => nodes.set(encodeGlobalID(typename, key), typename);
   const types = new Set<string>();
   for (const collection of Object.keys(TYPENAMES) as Collection[]) {
     if (upserts[collection].length > 0 || deletes[collection].length > 0) types.add(TYPENAMES[collection]);
@@ -34,7 +34,5 @@ export function touchedEntities({ upserts, deletes }: ChangeSet): TouchedEntity[
     node('Episode', episodeKey(e.seriesKey, e.episodeNumber));
     e.participants.forEach((p) => node('Character', p.characterKey));
   }
-  return [...[...types].map((typename) => ({ typename })), ...[...ids].map((id) => ({ typename: typenameOf(id), id }))];
+  return [...[...types].map((typename) => ({ typename })), ...[...nodes].map(([id, typename]) => ({ typename, id }))];
 }
-
-const typenameOf = (id: string): string => Buffer.from(id, 'base64').toString().split(':')[0]!;

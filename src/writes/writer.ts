@@ -2,7 +2,7 @@ import { changeSet, type ChangeSet, type Collection, type RecordOf } from '../do
 import { ValidationError } from '../domain/writes/validation.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import type { DramaStore } from '../store/port.js';
-import { countsOf } from './counts.js';
+import { countsOf } from '../domain/collections.js';
 
 /** Told of every applied change set, for example to invalidate cached responses. */
 export type ChangeListener = (applied: ChangeSet) => Promise<void>;
@@ -20,7 +20,7 @@ const MAX_KEY_LENGTH = 400;
 /** Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument. */
 function ontoInput(collection: Collection, record: { key: string }, path: string[]): string[] {
   if (path[0] !== collection || path[1] !== record.key) return path;
-  const fields = path.slice(2).flatMap((part) => part.split('.'));
+  const fields = path.slice(2);
   if (collection === 'events' && fields[0] === 'participants') {
     const event = record as RecordOf<'events'>;
     const index = Number(fields[1]);

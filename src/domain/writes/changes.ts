@@ -1,12 +1,8 @@
+import type { Collection } from '../collections.js';
 import type { GraphDocument } from '../records.js';
 
-export type Collection = keyof GraphDocument;
-export type RecordOf<C extends Collection> = GraphDocument[C][number];
+export { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
 export type Deletions = { [C in Collection]: string[] };
-
-export const COLLECTIONS: readonly Collection[] = [
-  'people', 'series', 'episodes', 'characters', 'castings', 'credits', 'relationships', 'events',
-];
 
 /** Records to add or replace and keys to remove, applied together in one transaction or not at all. */
 export interface ChangeSet {
@@ -26,8 +22,4 @@ export function changeSet(parts: { upserts?: Partial<GraphDocument>; deletes?: P
     deletes: { ...(emptyLists<string>() as Deletions), ...parts.deletes },
     cascade: parts.cascade ?? false,
   };
-}
-
-export function isEmpty(changes: ChangeSet): boolean {
-  return COLLECTIONS.every((c) => changes.upserts[c].length === 0 && changes.deletes[c].length === 0);
 }

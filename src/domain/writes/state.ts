@@ -1,5 +1,5 @@
 import { episodeKey } from '../keys.js';
-import type { ChangeSet, Collection, RecordOf } from './changes.js';
+import { COLLECTIONS, type ChangeSet, type Collection, type RecordOf } from './changes.js';
 import type { Referenced, StoryView } from './view.js';
 
 type Wanted = { [C in Referenced]: Set<string> };
@@ -33,12 +33,9 @@ export class StoryState {
     private readonly stored: Found,
   ) {
     const { upserts, deletes } = changes;
-    const keyed = <C extends Collection>(c: C) => new Map<string, RecordOf<C>>(upserts[c].map((r) => [r.key, r]));
-    this.deleted = Object.fromEntries(Object.entries(deletes).map(([c, keys]) => [c, new Set(keys)])) as StoryState['deleted'];
-    this.upserted = {
-      people: keyed('people'), series: keyed('series'), episodes: keyed('episodes'), characters: keyed('characters'),
-      castings: keyed('castings'), credits: keyed('credits'), relationships: keyed('relationships'), events: keyed('events'),
-    };
+    const perCollection = <T>(build: (c: Collection) => T) => Object.fromEntries(COLLECTIONS.map((c) => [c, build(c)]));
+    this.deleted = perCollection((c) => new Set(deletes[c])) as StoryState['deleted'];
+    this.upserted = perCollection((c) => new Map(upserts[c].map((r) => [r.key, r]))) as StoryState['upserted'];
   }
 
   static async load(changes: ChangeSet, view: StoryView): Promise<StoryState> {

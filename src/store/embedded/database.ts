@@ -1,14 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { open, type Database, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
+import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportProgress } from '../port.js';
-
-export type Collection = keyof GraphDocument;
-export type RecordOf<C extends Collection> = GraphDocument[C][number];
-
-export const COLLECTIONS: readonly Collection[] = [
-  'people', 'series', 'episodes', 'characters', 'castings', 'credits', 'relationships', 'events',
-];
 
 /**
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
@@ -22,19 +16,6 @@ export const LMDB_OPTIONS: RootDatabaseOptions = {
   cache: false,
   maxDbs: 16,
 };
-
-type Sized = { readonly length: number } | { readonly size: number };
-
-export function countsOf(d: { [C in Collection]: Sized }): GraphCounts {
-  const n = (c: Collection): number => {
-    const x = d[c];
-    return 'length' in x ? x.length : x.size;
-  };
-  return {
-    people: n('people'), series: n('series'), episodes: n('episodes'), characters: n('characters'),
-    castings: n('castings'), credits: n('credits'), relationships: n('relationships'), events: n('events'),
-  };
-}
 
 type SubDatabases = { [C in Collection]: Database<RecordOf<C>, string> };
 

@@ -10,7 +10,7 @@ import type {
   SeriesRecord,
 } from '../../domain/records.js';
 import { episodeKey, slugOf } from '../../domain/keys.js';
-import { COLLECTIONS, countsOf, type Collection, type RecordOf } from './database.js';
+import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import * as order from './order.js';
 import { Grouped } from './sorted.js';
 import { SearchIndex } from './search-index.js';
