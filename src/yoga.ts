@@ -1,6 +1,4 @@
-import { useEngine } from '@envelop/core';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { execute } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { useRejectInvalidTokens } from './auth/plugin.js';
 import type { ConfiguredToken } from './auth/token-config.js';
@@ -14,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { inProcessSettings, type OpsSettings } from './ops/settings.js';
 import { useCors } from './plugins/cors.js';
+import { useExecutor } from './plugins/executor.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { useGetParamsCheck } from './plugins/get-params.js';
@@ -90,9 +89,7 @@ export function createDramaYoga(options: YogaOptions) {
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),
     },
     plugins: [
-      // graphql-js's executor keeps response keys in the order the query asks for them. It comes first
-      // so that the response cache wraps it rather than being replaced by it.
-      useEngine({ execute }),
+      ...useExecutor(ops.executor, logger),
       ...opsPlugins(store, ops, { logger, responseCache, authenticate }),
       useVariableErrorCodes(),
       useWatchedThrough(),

@@ -1,3 +1,4 @@
+import type { ExecutorName } from '../../src/ops/settings.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import type { BenchKeys } from './keys.js';
@@ -17,6 +18,8 @@ export interface NonStoreTime {
   cachedMs: { p50: number; mean: number };
   /** The same with a different document text each time, so the parse/validate cache never hits. */
   uncachedMs: { p50: number; mean: number };
+  /** The cached case with graphql-js's interpreting executor instead of graphql-jit (GRAPHQL_EXECUTOR=graphql-js). */
+  interpretedMs: { p50: number; mean: number };
   /** The same request on the real store, for comparison. */
   withStoreMs: { p50: number; mean: number };
   parserAndValidationCache: 'default (on)';
@@ -38,8 +41,8 @@ export function replayingStore(real: DramaStore): DramaStore {
   });
 }
 
-export async function timeRequests(store: DramaStore, keys: BenchKeys, iterations: number, vary: boolean) {
-  const yoga = createDramaYoga({ store });
+export async function timeRequests(store: DramaStore, keys: BenchKeys, iterations: number, vary: boolean, executor: ExecutorName = 'jit') {
+  const yoga = createDramaYoga({ store, ops: { executor } });
   const send = async (i: number) => {
     const query = vary ? `${FIVE_HUNDRED_FIELDS}\n# ${i}` : FIVE_HUNDRED_FIELDS;
     const response = await yoga.fetch('http://bench.local/graphql', {
@@ -67,12 +70,14 @@ export async function measureNonStoreTime(real: DramaStore, keys: BenchKeys, ite
   const replay = replayingStore(real);
   const cached = await timeRequests(replay, keys, iterations, false);
   const uncached = await timeRequests(replay, keys, iterations, true);
+  const interpreted = await timeRequests(replay, keys, iterations, false, 'graphql-js');
   const withStore = await timeRequests(real, keys, iterations, false);
   const pick = (t: { p50: number; mean: number }) => ({ p50: t.p50, mean: t.mean });
   return {
     fields: cached.fields,
     cachedMs: pick(cached),
     uncachedMs: pick(uncached),
+    interpretedMs: pick(interpreted),
     withStoreMs: pick(withStore),
     parserAndValidationCache: 'default (on)',
   };

@@ -66,6 +66,7 @@ function nonStoreTable(time: NonStoreTime | null): string {
   return table(['~500-field request, in-process, 1 client', 'p50 ms', 'mean ms'], [
     line(`store answers replayed, parse/validate cache on (${time.fields} fields)`, time.cachedMs),
     line('store answers replayed, a new document text every time (cache misses)', time.uncachedMs),
+    ...(time.interpretedMs ? [line('store answers replayed, cache on, graphql-js executor instead of graphql-jit', time.interpretedMs)] : []),
     line('real store (for comparison)', time.withStoreMs),
   ]);
 }

@@ -25,9 +25,12 @@ const opsSchema = z.object({
   INTROSPECTION: flag,
   GRAPHIQL: flag,
   SHUTDOWN_TIMEOUT_MS: count(10_000),
+  GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
 });
 
 export type PersistedMode = 'allowed' | 'only-for-anonymous';
+/** 'jit' compiles each document once (graphql-jit) and runs the compiled code; 'graphql-js' interprets it every time. */
+export type ExecutorName = 'jit' | 'graphql-js';
 
 export interface OpsSettings {
   production: boolean;
@@ -41,6 +44,7 @@ export interface OpsSettings {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  executor: ExecutorName;
 }
 
 export const PERSISTED_OPERATIONS_FILE = path.resolve(import.meta.dirname, '../../persisted-operations.json');
@@ -64,6 +68,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         introspection: e.INTROSPECTION ?? !production,
         graphiql: e.GRAPHIQL ?? !production,
         shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+        executor: e.GRAPHQL_EXECUTOR,
       };
     })
     .safeParse(env);

@@ -1,0 +1,64 @@
+import { useEngine } from '@envelop/core';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { execute, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type Source } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values.js';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import type { ExecutorName } from '../ops/settings.js';
+
+/** Whether graphql-js would start executing: one operation to run, and variables it accepts. */
+function runnable({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return false;
+  return !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}));
+}
+
+function offsetOf(body: string, line: number, column: number): number {
+  let offset = 0;
+  for (let current = 1; current < line; current += 1) {
+    const next = body.slice(offset).search(/\r\n|[\n\r]/);
+    if (next < 0) break;
+    offset += next + (body.startsWith('\r\n', offset + next) ? 2 : 1);
+  }
+  return offset + column - 1;
+}
+
+/** graphql-jit's errors carry line and column but no source positions, which Yoga needs to print `locations`. */
+function located(error: GraphQLError, source: Source | undefined): GraphQLError {
+  if (error.nodes !== undefined || !error.locations?.length || source === undefined) return error;
+  return new GraphQLError(error.message, {
+    source,
+    positions: error.locations.map(({ line, column }) => offsetOf(source.body, line, column)),
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
+}
+
+/** Shapes compiled results as graphql-js does: errors (with their locations) before data. */
+function useGraphQlJsResultShape(): Plugin {
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone({ result, setResult }) {
+        if (Symbol.asyncIterator in result || !result.errors?.length) return;
+        const { errors, data, extensions } = result as ExecutionResult;
+        const source = args.document.loc?.source;
+        setResult({ errors: errors!.map((error) => located(error, source)), data, ...(extensions ? { extensions } : {}) });
+      },
+    }),
+  };
+}
+
+/**
+ * The executor. graphql-js's keeps response keys in the order the query asks for them; 'jit' then
+ * swaps in graphql-jit, which compiles each parsed document once (documents come from Yoga's parse
+ * cache, so a repeated query reuses its compiled code) and answers the same. Requests graphql-js would
+ * refuse before executing (no such operation, bad variables) stay with graphql-js, so their errors read
+ * exactly as before. These come first so that the response cache wraps them rather than being replaced.
+ */
+export function useExecutor(executor: ExecutorName, logger: Logger): Plugin[] {
+  const engine = useEngine({ execute }) as Plugin;
+  if (executor === 'graphql-js') return [engine];
+  const onError = (result: unknown) => logger.debug({ result }, 'graphql-jit could not compile a document');
+  return [engine, useGraphQlJit({}, { onError, enableIf: runnable }) as Plugin, useGraphQlJsResultShape()];
+}

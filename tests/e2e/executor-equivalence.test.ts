@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadExamples } from '../../src/examples.js';
+import { Random } from '../../src/generate/random.js';
+import { PERSISTED_OPERATIONS_FILE, type ExecutorName } from '../../src/ops/settings.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
+import { fuzzRequest, type FuzzRequest } from '../support/fuzz/requests.js';
+import { seed } from '../support/seeded.js';
+import { storeFactories, type StoreHandle } from '../support/stores.js';
+import { issueTokens } from '../support/tokens.js';
+
+const FUZZ_REQUESTS = 400;
+const issued = issueTokens({ admin: ['admin'], reader: ['write:catalog'] });
+const handles: StoreHandle[] = [];
+const services = {} as Record<ExecutorName, DramaYoga>;
+
+beforeAll(async () => {
+  for (const executor of ['jit', 'graphql-js'] as const) {
+    const handle = await storeFactories().find((f) => f.kind === 'embedded')!.open();
+    handles.push(handle);
+    await seed(handle.store);
+    services[executor] = createDramaYoga({ store: handle.store, graphiql: false, tokens: issued.tokens, ops: { executor } });
+  }
+});
+afterAll(() => Promise.all(handles.map((h) => h.dispose())));
+
+const post = (query: string, variables?: Record<string, unknown>): FuzzRequest => ({
+  family: 'document',
+  url: 'http://drama.test/graphql',
+  init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) },
+});
+
+async function answerOf(yoga: DramaYoga, request: FuzzRequest) {
+  const response = await yoga.fetch(request.url, request.init);
+  return { status: response.status, body: await response.text() };
+}
+
+/** Sends each request to both services in turn, so that writes land on both stores in the same order. */
+async function expectSameAnswers(requests: FuzzRequest[]): Promise<number> {
+  let withData = 0;
+  for (const request of requests) {
+    const compiled = await answerOf(services.jit, request);
+    const interpreted = await answerOf(services['graphql-js'], request);
+    expect(compiled, `${request.family}: ${String(request.init.body).slice(0, 300)}`).toEqual(interpreted);
+    if (compiled.body.includes('"data":{')) withData += 1;
+  }
+  return withData;
+}
+
+it('answers every example and persisted operation byte for byte as graphql-js does', async () => {
+  const persisted = Object.values(JSON.parse(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')) as Record<string, string>);
+  const documents = [...loadExamples().map((example) => example.document), ...persisted];
+  expect(documents.length).toBeGreaterThan(10);
+  expect(await expectSameAnswers(documents.map((document) => post(document)))).toBe(documents.length);
+});
+
+it('answers errors the same: unknown records, bad variables, refused writes, errors on later lines', async () => {
+  const requests = [
+    post('# a comment\r\nquery Later {\r\n  series(slug: "soundtrack-1") { title }\n\n  events(first: 101) { totalCount }\r  search(query: "") { score }\n}'),
+    post('query ($slug: String!) { series(slug: $slug) { title } }', { slug: 'no-such-series' }),
+    post('query ($n: Int!) { series(slug: "soundtrack-1") { episode(number: $n) { title } } }', { n: 'four' }),
+    post('query ($first: Int) { events(first: $first) { totalCount } }', { first: 5000 }),
+    post('{ node(id: "not-a-global-id") { id } }'),
+    post('mutation { deleteSeries(slug: "soundtrack-1") { __typename } }'),
+  ];
+  await expectSameAnswers(requests);
+});
+
+it('masks an unexpected store failure the same way', async () => {
+  const failing = (store: DramaStore) => new Proxy(store, {
+    get: (target, property, receiver) => (property === 'findEvents' ? () => Promise.reject(new Error('disk on fire')) : Reflect.get(target, property, receiver)),
+  });
+  const request = post('{ series(slug: "soundtrack-1") { title } events(first: 3) { totalCount } }');
+  const answers = await Promise.all((['jit', 'graphql-js'] as const).map((executor) =>
+    answerOf(createDramaYoga({ store: failing(handles[0]!.store), ops: { executor } }), request)));
+  expect(answers[0]).toEqual(answers[1]);
+  expect(answers[0]!.body).toContain('INTERNAL_SERVER_ERROR');
+  expect(answers[0]!.body).not.toContain('disk on fire');
+});
+
+it(`answers ${FUZZ_REQUESTS} hostile and malformed requests the same, writes included`, async () => {
+  const random = new Random(20_261_124);
+  const requests = Array.from({ length: FUZZ_REQUESTS }, () => fuzzRequest(random, issued.bearer));
+  expect(await expectSameAnswers(requests)).toBeGreaterThan(FUZZ_REQUESTS / 10);
+});
