@@ -30,14 +30,19 @@ interface Run {
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** Our service on one store, loaders on ('ours') and off ('naive'): latency, round trips, peak RSS. */
+const SERVICES = [['ours', 'on', 0], ['naive', 'off', 0], ['cached', 'on', 60_000]] as const;
+
+/**
+ * Our service on one store, loaders on ('ours') and off ('naive'), both without the response cache, and
+ * as deployed by default ('cached', the response cache on): latency, round trips, peak RSS.
+ */
 async function benchService(run: Run, store: StoreName, storeEnv: Record<string, string>): Promise<void> {
-  for (const [subject, loaders] of [['ours', 'on'], ['naive', 'off']] as const) {
-    log(`${store}: starting the service (loaders ${loaders})`);
-    const service: ServiceProcess = await startDramaService(storeEnv, loaders);
+  for (const [subject, loaders, cacheTtlMs] of SERVICES) {
+    log(`${store}: starting the service (${subject}: loaders ${loaders}, response cache ${cacheTtlMs > 0 ? 'on' : 'off'})`);
+    const service: ServiceProcess = await startDramaService(storeEnv, loaders, cacheTtlMs);
     try {
       run.cells.push(...(await benchSubject(store, serviceSubject(subject, service.url, run.keys), run.plan)));
-      run.roundTrips.push(...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)));
+      if (subject !== 'cached') run.roundTrips.push(...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)));
       run.memory.push({ store, subject, peakRssMb: await service.peakRssMb() });
     } finally {
       await service.stop();

@@ -56,14 +56,14 @@ export async function startNodeService(entry: string, env: Record<string, string
   };
 }
 
-/** Our service (src/server.ts) on a store, with no rate limit, no response cache and quiet logs. */
-export function startDramaService(storeEnv: Record<string, string>, loaders: 'on' | 'off'): Promise<ServiceProcess> {
+/** Our service (src/server.ts) on a store, with no rate limit, no response cache (unless `responseCacheTtlMs`) and quiet logs. */
+export function startDramaService(storeEnv: Record<string, string>, loaders: 'on' | 'off', responseCacheTtlMs = 0): Promise<ServiceProcess> {
   return startNodeService('src/server.ts', {
     ...storeEnv,
     DRAMA_LOADERS: loaders,
     SEED_ON_START: 'false',
     RATE_LIMIT_MAX: '0',
-    RESPONSE_CACHE_TTL_MS: '0',
+    RESPONSE_CACHE_TTL_MS: String(responseCacheTtlMs),
     MAX_COST: '100000000',
     MAX_TOKENS: '100000',
     LOG_LEVEL: 'warn',

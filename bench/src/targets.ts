@@ -51,11 +51,13 @@ function roundTripTarget(rows: RoundTrips[]): Target {
   return { name: 'Round trips per request = list levels', goal: 'equal, whatever the list sizes', measured, pass: ours.length ? off.length === 0 : null };
 }
 
-function embeddedTarget(cells: Cell[]): Target {
-  const p95s = (['confessions', 'seriesPage', 'standing'] as const).map((op) => cell(cells, 'embedded', 'ours', op, 8)?.p95);
+/** The target is taken on 'ours' (no response cache); 'cached' shows what repeated widget requests see as deployed. */
+function embeddedTarget(cells: Cell[], subject: 'ours' | 'cached'): Target {
+  const p95s = (['confessions', 'seriesPage', 'standing'] as const).map((op) => cell(cells, 'embedded', subject, op, 8)?.p95);
   const known = p95s.every((p) => p !== undefined);
   const measured = known ? p95s.map((p) => `${p!.toFixed(2)} ms`).join(' / ') : 'n/a';
-  return { name: 'Embedded ops 1–3 p95 at 8 clients', goal: '< 5 ms each', measured, pass: known ? p95s.every((p) => p! < 5) : null };
+  const name = subject === 'ours' ? 'Embedded ops 1–3 p95 at 8 clients' : 'The same, response cache on (as deployed; not the target)';
+  return { name, goal: '< 5 ms each', measured, pass: known ? p95s.every((p) => p! < 5) : null };
 }
 
 function nonStoreTarget(time: NonStoreTime | null): Target {
@@ -65,5 +67,5 @@ function nonStoreTarget(time: NonStoreTime | null): Target {
 }
 
 export function evaluateTargets(cells: Cell[], rows: RoundTrips[], time: NonStoreTime | null): Target[] {
-  return [...neo4jTargets(cells), roundTripTarget(rows), embeddedTarget(cells), nonStoreTarget(time)];
+  return [...neo4jTargets(cells), roundTripTarget(rows), embeddedTarget(cells, 'ours'), embeddedTarget(cells, 'cached'), nonStoreTarget(time)];
 }
