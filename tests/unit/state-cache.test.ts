@@ -34,6 +34,16 @@ function setup() {
   return { cache: new StateCache<number>(), source: new FakeSource(), builds: new Builds() };
 }
 
+/** A cache whose first build (0) is done, and a clock that has just turned. */
+async function builtThenTicked() {
+  const state = setup();
+  const first = state.cache.get(state.source, state.builds.build);
+  state.builds.finish(0);
+  await first;
+  state.source.tick();
+  return { ...state, ask: () => state.cache.get(state.source, state.builds.build) };
+}
+
 describe('StateCache', () => {
   it('shares one build among concurrent asks and keeps it while the tag stays', async () => {
     const { cache, source, builds } = setup();
@@ -55,58 +65,43 @@ describe('StateCache', () => {
   });
 
   it('waits for a new build after this process writes (read your writes)', async () => {
-    const { cache, source, builds } = setup();
-    const first = cache.get(source, builds.build);
-    builds.finish(0);
-    expect(await first).toBe(0);
+    const { source, builds, ask } = await builtThenTicked();
     source.write();
-    const after = cache.get(source, builds.build);
-    expect(builds.started).toBe(2);
+    const after = ask();
     builds.finish(1);
     expect(await after).toBe(1);
+    expect(builds.started).toBe(2);
   });
 
   it('serves the last value while the clock-turned tag rebuilds in the background, then the new one', async () => {
-    const { cache, source, builds } = setup();
-    const first = cache.get(source, builds.build);
-    builds.finish(0);
-    await first;
-    source.tick();
-    expect(await cache.get(source, builds.build)).toBe(0);
-    expect(await cache.get(source, builds.build)).toBe(0);
+    const { builds, ask } = await builtThenTicked();
+    expect(await ask()).toBe(0);
+    expect(await ask()).toBe(0);
     expect(builds.started).toBe(2);
     builds.finish(1);
     await settle();
-    expect(await cache.get(source, builds.build)).toBe(1);
+    expect(await ask()).toBe(1);
     expect(builds.started).toBe(2);
   });
 
   it('keeps serving the last value when a background build fails, and tries again on the next ask', async () => {
-    const { cache, source, builds } = setup();
-    const first = cache.get(source, builds.build);
-    builds.finish(0);
-    await first;
-    source.tick();
-    expect(await cache.get(source, builds.build)).toBe(0);
+    const { builds, ask } = await builtThenTicked();
+    expect(await ask()).toBe(0);
     builds.fail(1);
     await settle();
-    expect(await cache.get(source, builds.build)).toBe(0);
+    expect(await ask()).toBe(0);
     expect(builds.started).toBe(3);
   });
 
   it('drops a background build that a write overtook: the write is seen, never the older build', async () => {
-    const { cache, source, builds } = setup();
-    const first = cache.get(source, builds.build);
-    builds.finish(0);
-    await first;
-    source.tick();
-    expect(await cache.get(source, builds.build)).toBe(0);
+    const { source, builds, ask } = await builtThenTicked();
+    expect(await ask()).toBe(0);
     source.write();
-    const afterWrite = cache.get(source, builds.build);
+    const afterWrite = ask();
     builds.finish(1);
     await settle();
     builds.finish(2);
     expect(await afterWrite).toBe(2);
-    expect(await cache.get(source, builds.build)).toBe(2);
+    expect(await ask()).toBe(2);
   });
 });
