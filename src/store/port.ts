@@ -114,6 +114,8 @@ export interface DramaStore {
   readonly roundTrips: number;
   /** Changes whenever the store's answers may have changed; caches of derived answers key on it. */
   readonly stateTag: StateTag;
+  /** Changes whenever the stored data may have changed, whoever wrote: a cache whose tag's epoch turned may keep what it has while this stays. */
+  dataVersion(): Promise<string>;
 
   seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
   episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;

@@ -53,12 +53,15 @@ describeEachStore('recommendations built chunk by chunk', (service) => {
   it('follow this process\'s writes at once', async () => {
     const [first, other] = DOCUMENT.series;
     const before = await recommendations(first!.slug);
+    const version = await service().store.dataVersion();
+    expect(await service().store.dataVersion()).toBe(version);
     // Enough genres only these two share to rank the other first, whatever else they share.
     const genres = Array.from({ length: 40 }, (_, i) => `only-these-two-${i}`);
     for (const s of [first!, other!]) {
       const input = { slug: s.slug, title: s.title, episodeCount: s.episodeCount, starring: s.starring, genres, source: SOURCE };
       expect((await mutate(writableYoga(service().store), 'upsertSeries', '($input: UpsertSeriesInput!)', { input })).errors).toBeUndefined();
     }
+    expect(await service().store.dataVersion()).not.toBe(version);
     const after = await recommendations(first!.slug);
     expect(after).not.toEqual(before);
     expect(after[0].series.slug).toBe(other!.slug);

@@ -2,11 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { StateCache } from '../../src/schema/support/state-cache.js';
 import type { StateTag } from '../../src/store/port.js';
 
-/** A store stand-in whose tag the test turns: `write()` as this process writing, `tick()` as the clock. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A store stand-in the test drives: `write()` as this process writing (tag and data change), `otherWrite()`
+ * as another process writing (only the data changes), `tick()` as the clock turning the tag's epoch.
+ */
 class FakeSource {
   stateTag: StateTag = { writes: 'w0', epoch: 0 };
+  private data = 0;
+  versionChecks = 0;
+  async dataVersion(): Promise<string> {
+    this.versionChecks++;
+    return `d${this.data}`;
+  }
   write(): void {
+    this.data++;
     this.stateTag = { ...this.stateTag, writes: `${this.stateTag.writes}+` };
+  }
+  otherWrite(): void {
+    this.data++;
   }
   tick(): void {
     this.stateTag = { ...this.stateTag, epoch: this.stateTag.epoch + 1 };
@@ -20,88 +35,106 @@ class Builds {
   get started(): number {
     return this.pending.length;
   }
-  finish(i: number): void {
+  async finish(i: number): Promise<void> {
+    await settle();
     this.pending[i]!.resolve(i);
   }
-  fail(i: number): void {
+  async fail(i: number): Promise<void> {
+    await settle();
     this.pending[i]!.reject(new Error(`build ${i} failed`));
   }
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
 function setup() {
-  return { cache: new StateCache<number>(), source: new FakeSource(), builds: new Builds() };
+  const state = { cache: new StateCache<number>(), source: new FakeSource(), builds: new Builds() };
+  return { ...state, ask: () => state.cache.get(state.source, state.builds.build) };
 }
 
-/** A cache whose first build (0) is done, and a clock that has just turned. */
-async function builtThenTicked() {
+/** A cache whose first build (0) is done. */
+async function built() {
   const state = setup();
-  const first = state.cache.get(state.source, state.builds.build);
-  state.builds.finish(0);
+  const first = state.ask();
+  await state.builds.finish(0);
   await first;
-  state.source.tick();
-  return { ...state, ask: () => state.cache.get(state.source, state.builds.build) };
+  return state;
 }
 
 describe('StateCache', () => {
   it('shares one build among concurrent asks and keeps it while the tag stays', async () => {
-    const { cache, source, builds } = setup();
-    const asks = [cache.get(source, builds.build), cache.get(source, builds.build)];
-    builds.finish(0);
+    const { builds, ask } = setup();
+    const asks = [ask(), ask()];
+    await builds.finish(0);
     expect(await Promise.all(asks)).toEqual([0, 0]);
-    expect(await cache.get(source, builds.build)).toBe(0);
+    expect(await ask()).toBe(0);
     expect(builds.started).toBe(1);
   });
 
   it('forgets a failed build, so the next ask builds again', async () => {
-    const { cache, source, builds } = setup();
-    const first = cache.get(source, builds.build);
-    builds.fail(0);
+    const { builds, ask } = setup();
+    const first = ask();
+    await builds.fail(0);
     await expect(first).rejects.toThrow('build 0 failed');
-    const second = cache.get(source, builds.build);
-    builds.finish(1);
+    const second = ask();
+    await builds.finish(1);
     expect(await second).toBe(1);
   });
 
   it('waits for a new build after this process writes (read your writes)', async () => {
-    const { source, builds, ask } = await builtThenTicked();
+    const { source, builds, ask } = await built();
     source.write();
     const after = ask();
-    builds.finish(1);
+    await builds.finish(1);
     expect(await after).toBe(1);
     expect(builds.started).toBe(2);
   });
 
-  it('serves the last value while the clock-turned tag rebuilds in the background, then the new one', async () => {
-    const { builds, ask } = await builtThenTicked();
+  it('keeps the value when the clock turns but the data version has not changed: no rebuild', async () => {
+    const { source, builds, ask } = await built();
+    source.tick();
+    expect(await ask()).toBe(0);
+    await settle();
+    expect(await ask()).toBe(0);
+    expect(source.versionChecks).toBe(2);
+    expect(builds.started).toBe(1);
+  });
+
+  it('serves the last value while another process\'s write is rebuilt in the background, then the new one', async () => {
+    const { source, builds, ask } = await built();
+    source.otherWrite();
+    expect(await ask()).toBe(0);
+    source.tick();
     expect(await ask()).toBe(0);
     expect(await ask()).toBe(0);
-    expect(builds.started).toBe(2);
-    builds.finish(1);
+    await builds.finish(1);
     await settle();
     expect(await ask()).toBe(1);
     expect(builds.started).toBe(2);
   });
 
   it('keeps serving the last value when a background build fails, and tries again on the next ask', async () => {
-    const { builds, ask } = await builtThenTicked();
+    const { source, builds, ask } = await built();
+    source.otherWrite();
+    source.tick();
     expect(await ask()).toBe(0);
-    builds.fail(1);
+    await builds.fail(1);
     await settle();
     expect(await ask()).toBe(0);
+    await settle();
     expect(builds.started).toBe(3);
   });
 
   it('drops a background build that a write overtook: the write is seen, never the older build', async () => {
-    const { source, builds, ask } = await builtThenTicked();
+    const { source, builds, ask } = await built();
+    source.otherWrite();
+    source.tick();
     expect(await ask()).toBe(0);
+    await settle();
     source.write();
     const afterWrite = ask();
-    builds.finish(1);
-    await settle();
-    builds.finish(2);
+    await builds.finish(1);
+    await builds.finish(2);
     expect(await afterWrite).toBe(2);
+    await settle();
     expect(await ask()).toBe(2);
   });
 });

@@ -1,19 +1,22 @@
 import type { StateTag } from '../../store/port.js';
 
-/** Anything with a state tag: a store, or a fake one in tests. */
+/** Anything with a state tag and a data version: a store, or a fake one in tests. */
 export interface Tagged {
   readonly stateTag: StateTag;
+  dataVersion(): Promise<string>;
 }
 
 interface Entry<T> {
   readonly tag: StateTag;
   readonly value: Promise<T>;
+  /** The data version read before the build started; null until read, or when it could not be. */
+  version: string | null;
   built: boolean;
 }
 
 interface Slot<T> {
   current: Entry<T> | null;
-  /** The build that replaces `current` once it is done, started when only the clock turned the tag. */
+  /** The entry that replaces `current` once it is done, started when only the clock turned the tag. */
   next: Entry<T> | null;
 }
 
@@ -21,12 +24,13 @@ const sameTag = (a: StateTag, b: StateTag): boolean => a.writes === b.writes && 
 
 /**
  * One value derived from each source per state tag. However many ask, one build runs at a time (single
- * flight), and a failed build is forgotten so the next ask starts another. The tag is read before the build
- * starts, so a write during it makes the next ask build again.
+ * flight), and a failed build is forgotten so the next ask starts another. The data version is read before
+ * the build starts, so a write during it makes the next check build again.
  *
  * When this process wrote (the tag's `writes` changed), asks wait for a build that sees the write. When only
- * the clock turned it (its `epoch`), asks keep getting the last built value while the next one builds in
- * the background (stale while revalidate), so a slow build does not stall every request once an epoch.
+ * the clock turned it (its `epoch`), asks keep getting the last built value while the source's data version
+ * is checked in the background, and the value rebuilt only if that changed (stale while revalidate): a slow
+ * build neither stalls requests once an epoch nor runs when nothing was written.
  */
 export class StateCache<T> {
   private readonly slots = new WeakMap<Tagged, Slot<T>>();
@@ -36,18 +40,19 @@ export class StateCache<T> {
     const slot = this.slotOf(source);
     const current = slot.current;
     if (current !== null && current.tag.writes === tag.writes) {
-      if (current.built && !sameTag(current.tag, tag)) this.refresh(slot, tag, build);
+      if (current.built && !sameTag(current.tag, tag)) this.refresh(source, slot, tag, build);
       return current.value;
     }
     slot.next = null;
-    slot.current = this.start(tag, build, (entry) => slot.current === entry, () => (slot.current = null));
-    return slot.current.value;
+    const entry = this.start(source, tag, null, build, () => slot.current === entry && (slot.current = null));
+    slot.current = entry;
+    return entry.value;
   }
 
-  /** Builds for the new epoch unless a refresh already runs; promotes it when done, if no write came first. */
-  private refresh(slot: Slot<T>, tag: StateTag, build: () => Promise<T>): void {
+  /** Revalidates for the new epoch unless that already runs; promotes the result when done, if no write came first. */
+  private refresh(source: Tagged, slot: Slot<T>, tag: StateTag, build: () => Promise<T>): void {
     if (slot.next !== null) return;
-    const next = this.start(tag, build, (entry) => slot.next === entry, () => (slot.next = null));
+    const next = this.start(source, tag, slot.current, build, () => slot.next === next && (slot.next = null));
     slot.next = next;
     next.value.then(() => {
       if (slot.next !== next) return;
@@ -56,12 +61,15 @@ export class StateCache<T> {
     }, () => undefined);
   }
 
-  private start(tag: StateTag, build: () => Promise<T>, holds: (entry: Entry<T>) => boolean, forget: () => void): Entry<T> {
-    const entry: Entry<T> = { tag, value: build(), built: false };
-    entry.value.then(
-      () => (entry.built = true),
-      () => holds(entry) && forget(),
-    );
+  /** Builds, or takes the value of `previous` when the data version is still the one it was built from. */
+  private start(source: Tagged, tag: StateTag, previous: Entry<T> | null, build: () => Promise<T>, forget: () => void): Entry<T> {
+    const unchanged = (version: string | null) => previous !== null && version !== null && version === previous.version;
+    const version = source.dataVersion().catch(() => null);
+    const entry: Entry<T> = {
+      tag, version: null, built: false,
+      value: version.then((v) => ((entry.version = v), unchanged(v) ? previous!.value : build())),
+    };
+    entry.value.then(() => (entry.built = true), forget);
     return entry;
   }
 

@@ -73,6 +73,8 @@ export class EmbeddedStore implements DramaStore {
     return { writes: `${this.loaded?.generation ?? 'unloaded'}`, epoch: 0 };
   }
 
+  dataVersion = async (): Promise<string> => this.stateTag.writes;
+
   seriesByKeys = (keys: readonly string[]) => this.byKeys('series', keys);
   episodesByKeys = (keys: readonly string[]) => this.byKeys('episodes', keys);
   charactersByKeys = (keys: readonly string[]) => this.byKeys('characters', keys);

@@ -167,3 +167,5 @@ RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:E
   COUNT { (:PlotEvent) } AS events`;
 
 export const PING = '// name: ping\nRETURN 1 AS ok';
+/** Run only for the bookmark it ends with (see Neo4jConnection.bookmark). */
+export const DATA_VERSION = '// name: dataVersion\nRETURN 1 AS ok';

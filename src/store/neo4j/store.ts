@@ -67,6 +67,9 @@ export class Neo4jStore implements DramaStore {
     return { writes: `${this.writes}`, epoch: Math.floor(Date.now() / STATE_TAG_TTL_MS) };
   }
 
+  /** Names the database's last committed transaction, so it changes with any process's writes. */
+  dataVersion = (): Promise<string> => this.db.bookmark(Q.DATA_VERSION);
+
   private async written<T>(write: Promise<T>): Promise<T> {
     this.writes++;
     try {
