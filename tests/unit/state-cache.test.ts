@@ -59,6 +59,15 @@ async function built() {
   return state;
 }
 
+/** A built cache after another process wrote and the clock turned: the first ask starts the background build (1). */
+async function revalidating() {
+  const state = await built();
+  state.source.otherWrite();
+  state.source.tick();
+  expect(await state.ask()).toBe(0);
+  return state;
+}
+
 describe('StateCache', () => {
   it('shares one build among concurrent asks and keeps it while the tag stays', async () => {
     const { builds, ask } = setup();
@@ -112,10 +121,7 @@ describe('StateCache', () => {
   });
 
   it('keeps serving the last value when a background build fails, and tries again on the next ask', async () => {
-    const { source, builds, ask } = await built();
-    source.otherWrite();
-    source.tick();
-    expect(await ask()).toBe(0);
+    const { builds, ask } = await revalidating();
     await builds.fail(1);
     await settle();
     expect(await ask()).toBe(0);
@@ -124,10 +130,7 @@ describe('StateCache', () => {
   });
 
   it('drops a background build that a write overtook: the write is seen, never the older build', async () => {
-    const { source, builds, ask } = await built();
-    source.otherWrite();
-    source.tick();
-    expect(await ask()).toBe(0);
+    const { source, builds, ask } = await revalidating();
     await settle();
     source.write();
     const afterWrite = ask();
