@@ -1,3 +1,4 @@
+import type { CastingRecord, CreditRecord, SeriesRecord } from './records.js';
 import { TROPE_KINDS, type TropeKind } from './tropes.js';
 
 /** Score per shared item: a trope says most about the story, then a person, then a genre. */
@@ -11,6 +12,14 @@ export interface SeriesProfile {
   tropes: readonly TropeKind[];
   people: readonly string[];
   genres: readonly string[];
+}
+
+/** A series' profile from its tropes and the people its castings and credits name. */
+export function profileOf(
+  series: SeriesRecord, tropes: readonly TropeKind[], castings: readonly CastingRecord[], credits: readonly CreditRecord[],
+): SeriesProfile {
+  const people = new Set([...series.starring, ...castings.map((c) => c.personKey), ...credits.map((c) => c.personKey)]);
+  return { seriesKey: series.key, slug: series.slug, tropes, people: [...people], genres: series.genres };
 }
 
 export interface RecommendationReason {

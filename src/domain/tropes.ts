@@ -1,7 +1,7 @@
 import { slugOf } from './keys.js';
 import type { PlotEventRecord, RelationshipRecord } from './records.js';
 import { between, causeAmong } from './timeline.js';
-import type { RelationshipKind } from './vocabulary.js';
+import type { PlotEventKind, RelationshipKind } from './vocabulary.js';
 
 export const TROPE_KINDS = ['FRIENDS_TO_LOVERS', 'UNREQUITED_LOVE', 'LOVE_TRIANGLE', 'TIME_SKIP', 'REUNION_AFTER_SEPARATION'] as const;
 export type TropeKind = (typeof TROPE_KINDS)[number];
@@ -34,7 +34,13 @@ export interface StoryFacts {
 type Detector = (facts: StoryFacts) => TropeEvidence[];
 
 const FRIENDSHIPS: readonly RelationshipKind[] = ['FRIEND', 'BEST_FRIEND'];
-const INTEREST_EVENTS = new Set(['CONFESSION', 'ASK_OUT']);
+const INTEREST_EVENTS: ReadonlySet<PlotEventKind> = new Set(['CONFESSION', 'ASK_OUT']);
+
+/**
+ * The only event kinds that decide WHICH tropes a series has (the detectors below test for these);
+ * other events are at most evidence (friends to lovers' cause). Profiles load just these.
+ */
+export const TROPE_EVENT_KINDS: readonly PlotEventKind[] = [...INTEREST_EVENTS, 'TIME_SKIP', 'DEPARTURE', 'REUNION'];
 
 const nameOf = (facts: StoryFacts, key: string): string => facts.names.get(key) ?? slugOf(key);
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];

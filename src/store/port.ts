@@ -66,6 +66,11 @@ export interface EpisodeEventsQuery {
   kinds: PlotEventKind[] | null;
 }
 
+export interface SeriesEventsQuery {
+  seriesKey: string;
+  kinds: PlotEventKind[] | null;
+}
+
 export interface CharacterEventsQuery {
   characterKey: string;
   role: ParticipantRole | null;
@@ -87,6 +92,16 @@ export interface SearchRequest {
 export type StoreKind = 'embedded' | 'neo4j';
 
 /**
+ * What a store's answers depend on, for caches of derived answers. `writes` changes with every write this
+ * process makes: caches must follow it at once. `epoch` turns with the clock so that other processes'
+ * writes show within a while: a cache may keep serving its last answer while it derives the next.
+ */
+export interface StateTag {
+  readonly writes: string;
+  readonly epoch: number;
+}
+
+/**
  * The one port every store implements. Batch methods answer in the order of their keys
  * (null or [] where nothing matches). Orderings are part of the contract:
  * episodes by number; characters by slug; castings by billing rank then person key then
@@ -98,7 +113,9 @@ export interface DramaStore {
   readonly kind: StoreKind;
   readonly roundTrips: number;
   /** Changes whenever the store's answers may have changed; caches of derived answers key on it. */
-  readonly stateTag: string;
+  readonly stateTag: StateTag;
+  /** Changes whenever the stored data may have changed, whoever wrote: a cache whose tag's epoch turned may keep what it has while this stays. */
+  dataVersion(): Promise<string>;
 
   seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
   episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;
@@ -122,6 +139,8 @@ export interface DramaStore {
   /** Every relationship between characters of the series, whatever the episode. */
   relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
   eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;
+  /** The events of each series of the given kinds, e.g. only those that decide tropes. */
+  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]>;
 
   /** Records with a stored search key that `mayMatch` the query, by type (series, episode, character, person) then key. */
   searchCandidates(request: SearchRequest): Promise<Searchable[]>;

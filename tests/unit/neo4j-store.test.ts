@@ -93,6 +93,22 @@ describe.skipIf(config === null)('neo4j store', () => {
     const filter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null };
     expect(await trips(() => store.findEvents({ filter, first: 2, after: null }))).toBe(1);
     expect(await trips(() => store.relationshipHistories(characterKeys.slice(0, 5)))).toBe(1);
+    const seriesQueries = doc.series.map((s) => ({ seriesKey: s.key, kinds: ['CONFESSION' as const] }));
+    expect(await trips(() => store.eventsOfSeriesByKind(seriesQueries))).toBe(1);
+  });
+
+  it('changes its data version with another process\'s write, which leaves this one\'s state tag as it was', async () => {
+    const other = await openNeo4jStore({ ...config! });
+    try {
+      const [tag, version] = [store.stateTag, await store.dataVersion()];
+      expect(await store.dataVersion()).toBe(version);
+      await other.importDocument({ ...emptyDoc(), people: [{ ...doc.people[0]!, name: 'Renamed elsewhere' }] });
+      expect(await store.dataVersion()).not.toBe(version);
+      expect(store.stateTag.writes).toBe(tag.writes);
+    } finally {
+      await other.importDocument({ ...emptyDoc(), people: doc.people.slice(0, 1) });
+      await other.close();
+    }
   });
 
   it('writes nothing when an import fails midway', async () => {

@@ -11,7 +11,9 @@ import type {
   Page,
   RelationshipQuery,
   SearchRequest,
+  SeriesEventsQuery,
   SeriesPageRequest,
+  StateTag,
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { Searchable } from '../../domain/search/keys.js';
@@ -66,9 +68,12 @@ export class EmbeddedStore implements DramaStore {
     return this.trips;
   }
 
-  get stateTag(): string {
-    return `${this.loaded?.generation ?? 'unloaded'}`;
+  /** Only this process writes to its lmdb file, so the clock never turns the tag. */
+  get stateTag(): StateTag {
+    return { writes: `${this.loaded?.generation ?? 'unloaded'}`, epoch: 0 };
   }
+
+  dataVersion = async (): Promise<string> => this.stateTag.writes;
 
   seriesByKeys = (keys: readonly string[]) => this.byKeys('series', keys);
   episodesByKeys = (keys: readonly string[]) => this.byKeys('episodes', keys);
@@ -97,6 +102,11 @@ export class EmbeddedStore implements DramaStore {
   async eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
     this.trip();
     return queries.map((q) => this.index.eventsByEpisode.get(q.episodeKey).filter((e) => ofKinds(e, q.kinds)));
+  }
+
+  async eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
+    this.trip();
+    return queries.map((q) => this.index.eventsBySeries.get(q.seriesKey).filter((e) => ofKinds(e, q.kinds)));
   }
 
   async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {

@@ -86,6 +86,21 @@ export class Neo4jConnection {
     return rows(await this.query(cypher, params, neo4j.routing.WRITE));
   }
 
+  /** The bookmark a fresh read session ends with: it names the database's last committed transaction. */
+  async bookmark(cypher: string): Promise<string> {
+    this.ensureOpen();
+    this.trips += 1;
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      await session.executeRead((tx) => tx.run(cypher), { timeout: this.timeout });
+      return session.lastBookmarks().join(' ');
+    } catch (error) {
+      throw this.translate(error);
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Runs a schema statement; true when it created an index or constraint. */
   async schema(cypher: string): Promise<boolean> {
     const { counters } = (await this.query(cypher, {}, neo4j.routing.WRITE)).summary;

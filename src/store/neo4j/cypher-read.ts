@@ -121,6 +121,15 @@ RETURN i, COLLECT {
   RETURN ${eventMap('e')}
 } AS items`;
 
+export const EVENTS_OF_SERIES_BY_KIND = `// name: eventsOfSeriesByKind
+${perQuery}
+RETURN i, COLLECT {
+  MATCH (e:PlotEvent)-[:IN_EPISODE]->(:Episode)-[:OF_SERIES]->(:Series {key: q.seriesKey})
+  WHERE q.kinds IS NULL OR e.kind IN q.kinds
+  WITH e ORDER BY e.episodeNumber, e.sequence
+  RETURN ${eventMap('e')}
+} AS items`;
+
 export const EVENTS_OF_EPISODES = `// name: eventsOfEpisodes
 ${perQuery}
 RETURN i, COLLECT {
@@ -158,3 +167,5 @@ RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:E
   COUNT { (:PlotEvent) } AS events`;
 
 export const PING = '// name: ping\nRETURN 1 AS ok';
+/** Run only for the bookmark it ends with (see Neo4jConnection.bookmark). */
+export const DATA_VERSION = '// name: dataVersion\nRETURN 1 AS ok';

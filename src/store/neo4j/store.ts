@@ -21,7 +21,9 @@ import type {
   Page,
   RelationshipQuery,
   SearchRequest,
+  SeriesEventsQuery,
   SeriesPageRequest,
+  StateTag,
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { Searchable } from '../../domain/search/keys.js';
@@ -61,9 +63,12 @@ export class Neo4jStore implements DramaStore {
    * This process's writes change it, and so does the clock every STATE_TAG_TTL_MS: writes by other
    * processes to the same database show in derived caches within that time.
    */
-  get stateTag(): string {
-    return `${this.writes}@${Math.floor(Date.now() / STATE_TAG_TTL_MS)}`;
+  get stateTag(): StateTag {
+    return { writes: `${this.writes}`, epoch: Math.floor(Date.now() / STATE_TAG_TTL_MS) };
   }
+
+  /** Names the database's last committed transaction, so it changes with any process's writes. */
+  dataVersion = (): Promise<string> => this.db.bookmark(Q.DATA_VERSION);
 
   private async written<T>(write: Promise<T>): Promise<T> {
     this.writes++;
@@ -112,6 +117,10 @@ export class Neo4jStore implements DramaStore {
 
   eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
     return this.many(Q.EVENTS_OF_EPISODES, { queries }, queries.length, M.toEvent);
+  }
+
+  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
+    return this.many(Q.EVENTS_OF_SERIES_BY_KIND, { queries }, queries.length, M.toEvent);
   }
 
   eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {

@@ -1,0 +1,81 @@
+import type { StateTag } from '../../store/port.js';
+
+/** Anything with a state tag and a data version: a store, or a fake one in tests. */
+export interface Tagged {
+  readonly stateTag: StateTag;
+  dataVersion(): Promise<string>;
+}
+
+interface Entry<T> {
+  readonly tag: StateTag;
+  readonly value: Promise<T>;
+  /** The data version read before the build started; null until read, or when it could not be. */
+  version: string | null;
+  built: boolean;
+}
+
+interface Slot<T> {
+  current: Entry<T> | null;
+  /** The entry that replaces `current` once it is done, started when only the clock turned the tag. */
+  next: Entry<T> | null;
+}
+
+const sameTag = (a: StateTag, b: StateTag): boolean => a.writes === b.writes && a.epoch === b.epoch;
+
+/**
+ * One value derived from each source per state tag. However many ask, one build runs at a time (single
+ * flight), and a failed build is forgotten so the next ask starts another. The data version is read before
+ * the build starts, so a write during it makes the next check build again.
+ *
+ * When this process wrote (the tag's `writes` changed), asks wait for a build that sees the write. When only
+ * the clock turned it (its `epoch`), asks keep getting the last built value while the source's data version
+ * is checked in the background, and the value rebuilt only if that changed (stale while revalidate): a slow
+ * build neither stalls requests once an epoch nor runs when nothing was written.
+ */
+export class StateCache<T> {
+  private readonly slots = new WeakMap<Tagged, Slot<T>>();
+
+  get(source: Tagged, build: () => Promise<T>): Promise<T> {
+    const tag = source.stateTag;
+    const slot = this.slotOf(source);
+    const current = slot.current;
+    if (current !== null && current.tag.writes === tag.writes) {
+      if (current.built && !sameTag(current.tag, tag)) this.refresh(source, slot, tag, build);
+      return current.value;
+    }
+    slot.next = null;
+    const entry = this.start(source, tag, null, build, () => slot.current === entry && (slot.current = null));
+    slot.current = entry;
+    return entry.value;
+  }
+
+  /** Revalidates for the new epoch unless that already runs; promotes the result when done, if no write came first. */
+  private refresh(source: Tagged, slot: Slot<T>, tag: StateTag, build: () => Promise<T>): void {
+    if (slot.next !== null) return;
+    const next = this.start(source, tag, slot.current, build, () => slot.next === next && (slot.next = null));
+    slot.next = next;
+    next.value.then(() => {
+      if (slot.next !== next) return;
+      slot.current = next;
+      slot.next = null;
+    }, () => undefined);
+  }
+
+  /** Builds, or takes the value of `previous` when the data version is still the one it was built from. */
+  private start(source: Tagged, tag: StateTag, previous: Entry<T> | null, build: () => Promise<T>, forget: () => void): Entry<T> {
+    const unchanged = (version: string | null) => previous !== null && version !== null && version === previous.version;
+    const version = source.dataVersion().catch(() => null);
+    const entry: Entry<T> = {
+      tag, version: null, built: false,
+      value: version.then((v) => ((entry.version = v), unchanged(v) ? previous!.value : build())),
+    };
+    entry.value.then(() => (entry.built = true), forget);
+    return entry;
+  }
+
+  private slotOf(source: Tagged): Slot<T> {
+    let slot = this.slots.get(source);
+    if (slot === undefined) this.slots.set(source, (slot = { current: null, next: null }));
+    return slot;
+  }
+}
