@@ -67,7 +67,7 @@ export class Neo4jConnection {
     this.timeout = options.transactionTimeoutMs ?? 15_000;
     this.writeSlots = pLimit(options.maxConcurrentWrites ?? 8);
     this.driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
-      disableLosslessIntegers: false,
+      disableLosslessIntegers: true,
       maxTransactionRetryTime: options.maxRetryTimeMs ?? 5_000,
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       connectionAcquisitionTimeout: (options.connectionTimeoutMs ?? 5_000) * 2,
