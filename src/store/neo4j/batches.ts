@@ -10,10 +10,10 @@ function place<T>(rows: readonly Row[], size: number, pick: (row: Row) => T, fal
   return out;
 }
 
-export function singles<T>(rows: readonly Row[], size: number, map: (props: Props) => T): (T | null)[] {
-  return place<T | null>(rows, size, (r) => (r.item == null ? null : map(r.item as Props)), () => null);
+export function singles<T>(rows: readonly Row[], size: number, map: (item: never) => T): (T | null)[] {
+  return place<T | null>(rows, size, (r) => (r.item == null ? null : map(r.item as never)), () => null);
 }
 
-export function lists<T>(rows: readonly Row[], size: number, map: (props: Props) => T): T[][] {
-  return place(rows, size, (r) => (r.items as Props[]).map(map), () => []);
+export function lists<T>(rows: readonly Row[], size: number, map: (item: never) => T): T[][] {
+  return place(rows, size, (r) => (r.items as never[]).map(map), () => []);
 }

@@ -1,5 +1,5 @@
 import type { EventFilter } from '../port.js';
-import { eventMap } from './cypher-read.js';
+import { eventRow } from './cypher-read.js';
 
 /* findEvents: one query text per combination of filters, anchored on the most selective indexed one. */
 
@@ -48,7 +48,7 @@ WITH size(matched) AS total, counted - size(matched) AS hidden, [x IN matched WH
   OR x.seriesKey > $after.seriesKey
   OR (x.seriesKey = $after.seriesKey AND (x.episodeNumber > $after.episodeNumber
     OR (x.episodeNumber = $after.episodeNumber AND x.sequence > $after.sequence)))][0..$limit] AS page
-RETURN total, hidden, [x IN page | ${eventMap('x')}] AS items`;
+RETURN total, hidden, [x IN page | ${eventRow('x')}] AS items`;
 
 const cache = new Map<string, string>();
 

@@ -1,6 +1,7 @@
 /* Search and connection queries. Search finds candidates through the `drama_search_keys` full-text index. */
 
 import { isChoseongOnly } from '../../domain/search/fold.js';
+import { eventRow } from './cypher-read.js';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -22,7 +23,6 @@ LIMIT $limit
 RETURN rank, node {.*} AS item`;
 
 const relationshipMap = 'r {.*, fromKey: startNode(r).key, toKey: endNode(r).key}';
-const eventMap = 'e {.*, participants: [(c:Character)-[p:PARTICIPATES]->(e) | {characterKey: c.key, role: p.role, position: p.position}]}';
 
 export const NEIGHBOURHOODS = `// name: neighbourhoods
 UNWIND range(0, size($keys) - 1) AS i
@@ -34,7 +34,7 @@ RETURN i, COLLECT {
 } AS relationships, COLLECT {
   MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
   WITH DISTINCT e ORDER BY e.seriesKey, e.episodeNumber, e.sequence, e.key
-  RETURN ${eventMap}
+  RETURN ${eventRow('e')}
 } AS events, COLLECT {
   MATCH (p:Person)-[r:PLAYS]->(c:Character {key: key})
   WITH r, p, c ORDER BY $billingRank[r.billing], p.key

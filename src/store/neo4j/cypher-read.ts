@@ -1,8 +1,11 @@
+import { EVENT_FIELDS } from './records-in.js';
+
 /* Read queries. Batches answer one row per index `i` of `$keys` / `$queries`; ranks are parameters. */
 
-const participants = (event: string): string =>
-  `[(c:Character)-[p:PARTICIPATES]->(${event}) | {characterKey: c.key, role: p.role, position: p.position}]`;
-export const eventMap = (event: string): string => `${event} {.*, participants: ${participants(event)}}`;
+const participants = (event: string): string => `[(c:Character)-[p:PARTICIPATES]->(${event}) | [c.key, p.role, p.position]]`;
+/** An event as a positional list (see EVENT_FIELDS in records-in.ts). */
+export const eventRow = (event: string): string =>
+  `[${EVENT_FIELDS.map((field) => `${event}.${field}`).join(', ')}, ${participants(event)}]`;
 const relationshipMap = (rel: string): string => `${rel} {.*, fromKey: startNode(${rel}).key, toKey: endNode(${rel}).key}`;
 const perKey = 'UNWIND range(0, size($keys) - 1) AS i\nWITH i, $keys[i] AS key';
 const perQuery = 'UNWIND range(0, size($queries) - 1) AS i\nWITH i, $queries[i] AS q';
@@ -16,7 +19,7 @@ export const SERIES_BY_KEYS = byKey('seriesByKeys', 'Series', (n) => `${n} {.*}`
 export const EPISODES_BY_KEYS = byKey('episodesByKeys', 'Episode', (n) => `${n} {.*}`);
 export const CHARACTERS_BY_KEYS = byKey('charactersByKeys', 'Character', (n) => `${n} {.*}`);
 export const PEOPLE_BY_KEYS = byKey('peopleByKeys', 'Person', (n) => `${n} {.*}`);
-export const EVENTS_BY_KEYS = byKey('eventsByKeys', 'PlotEvent', eventMap);
+export const EVENTS_BY_KEYS = byKey('eventsByKeys', 'PlotEvent', eventRow);
 
 export const RELATIONSHIPS_BY_KEYS = `// name: relationshipsByKeys
 ${perKey}
@@ -118,7 +121,7 @@ ${perKey}
 RETURN i, COLLECT {
   MATCH (e:PlotEvent)-[:IN_EPISODE]->(:Episode)-[:OF_SERIES]->(:Series {key: key})
   WITH e ORDER BY e.episodeNumber, e.sequence
-  RETURN ${eventMap('e')}
+  RETURN ${eventRow('e')}
 } AS items`;
 
 export const EVENTS_OF_SERIES_BY_KIND = `// name: eventsOfSeriesByKind
@@ -127,7 +130,7 @@ RETURN i, COLLECT {
   MATCH (e:PlotEvent)-[:IN_EPISODE]->(:Episode)-[:OF_SERIES]->(:Series {key: q.seriesKey})
   WHERE q.kinds IS NULL OR e.kind IN q.kinds
   WITH e ORDER BY e.episodeNumber, e.sequence
-  RETURN ${eventMap('e')}
+  RETURN ${eventRow('e')}
 } AS items`;
 
 export const EVENTS_OF_EPISODES = `// name: eventsOfEpisodes
@@ -136,7 +139,7 @@ RETURN i, COLLECT {
   MATCH (e:PlotEvent)-[:IN_EPISODE]->(:Episode {key: q.episodeKey})
   WHERE q.kinds IS NULL OR e.kind IN q.kinds
   WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
-  RETURN ${eventMap('e')}
+  RETURN ${eventRow('e')}
 } AS items`;
 
 export const EVENTS_OF_CHARACTERS = `// name: eventsOfCharacters
@@ -146,7 +149,7 @@ RETURN i, COLLECT {
   WHERE (q.role IS NULL OR p.role = q.role) AND (q.kinds IS NULL OR e.kind IN q.kinds)
   WITH DISTINCT e
   WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
-  RETURN ${eventMap('e')}
+  RETURN ${eventRow('e')}
 } AS items`;
 
 const listSeries = (name: string, from: string): string => `// name: ${name}

@@ -23,6 +23,6 @@ export function toSearchable(row: Row): Searchable {
 
 export const toNeighbourhood = (row: Row | undefined): Neighbourhood => ({
   relationships: props(row?.relationships).map(M.toRelationship),
-  events: props(row?.events).map(M.toEvent),
+  events: (Array.isArray(row?.events) ? (row.events as unknown[][]) : []).map(M.toEvent),
   castings: props(row?.castings).map(M.toCasting),
 });

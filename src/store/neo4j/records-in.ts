@@ -66,16 +66,32 @@ export const toRelationship = (p: Props): RelationshipRecord => ({
   source: source(p),
 });
 
+/**
+ * Events are the bulk of most answers, so they travel as positional lists, in this order, then their
+ * participants as [characterKey, role, position] lists: decoding them skips a key string per field.
+ */
+export const EVENT_FIELDS = [
+  'key', 'seriesKey', 'slug', 'episodeNumber', 'sequence', 'kind', 'summary',
+  'agentKey', 'targetKey', 'outcome', 'flashback', 'sourceDocument', 'sourceParagraph',
+] as const;
+
 function participants(value: unknown): ParticipationRecord[] {
-  const rows = (Array.isArray(value) ? value : []) as Props[];
+  const rows = (Array.isArray(value) ? value : []) as (readonly unknown[])[];
   return [...rows]
-    .sort((a, b) => num(a, 'position') - num(b, 'position'))
-    .map((r) => ({ characterKey: str(r, 'characterKey'), role: str(r, 'role') as ParticipantRole }));
+    .sort((a, b) => toNumber(a[2]) - toNumber(b[2]))
+    .map(([characterKey, role]) => ({ characterKey: String(characterKey), role: role as ParticipantRole }));
 }
 
-export const toEvent = (p: Props): PlotEventRecord => ({
-  key: str(p, 'key'), seriesKey: str(p, 'seriesKey'), slug: str(p, 'slug'), episodeNumber: num(p, 'episodeNumber'),
-  sequence: num(p, 'sequence'), kind: str(p, 'kind') as PlotEventKind, summary: str(p, 'summary'),
-  agentKey: strOrNull(p, 'agentKey'), targetKey: strOrNull(p, 'targetKey'), participants: participants(p.participants),
-  outcome: strOrNull(p, 'outcome') as EventOutcome | null, flashback: flag(p, 'flashback'), source: source(p),
-});
+const EVENT_INDEX = Object.fromEntries(EVENT_FIELDS.map((field, i) => [field, i])) as Record<(typeof EVENT_FIELDS)[number], number>;
+
+export const toEvent = (row: readonly unknown[]): PlotEventRecord => {
+  const p = (field: keyof typeof EVENT_INDEX): unknown => row[EVENT_INDEX[field]];
+  const textOrNull = (field: keyof typeof EVENT_INDEX): string | null => (p(field) == null ? null : String(p(field)));
+  return {
+    key: String(p('key')), seriesKey: String(p('seriesKey')), slug: String(p('slug')), episodeNumber: toNumber(p('episodeNumber')),
+    sequence: toNumber(p('sequence')), kind: String(p('kind')) as PlotEventKind, summary: String(p('summary')),
+    agentKey: textOrNull('agentKey'), targetKey: textOrNull('targetKey'), participants: participants(row[EVENT_FIELDS.length]),
+    outcome: textOrNull('outcome') as EventOutcome | null, flashback: p('flashback') === true,
+    source: p('sourceDocument') == null ? null : { document: String(p('sourceDocument')), paragraph: toNumberOrNull(p('sourceParagraph')) },
+  };
+};

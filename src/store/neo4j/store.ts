@@ -40,7 +40,8 @@ import { importInto } from './importer.js';
 import * as M from './records-in.js';
 import { toNumber } from './values.js';
 
-type Mapper<T> = (props: M.Props) => T;
+/** Maps one returned item (a property map, or a positional list for events) to a record. */
+type Mapper<T> = (item: never) => T;
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 
 /** How long derived caches may serve answers that another process's writes have changed. */
@@ -154,7 +155,7 @@ export class Neo4jStore implements DramaStore {
 
   private async page<T>(cypher: string, params: Params, first: number, map: Mapper<T>): Promise<[Page<T>, Row | undefined]> {
     const [row] = await this.db.read(cypher, { ...params, limit: Math.max(first, 0) + 1 });
-    const items = ((row?.items ?? []) as M.Props[]).map(map);
+    const items = ((row?.items ?? []) as never[]).map(map);
     const page = { items: items.slice(0, Math.max(first, 0)), hasNextPage: items.length > first, totalCount: toNumber(row?.total ?? 0) };
     return [page, row];
   }
