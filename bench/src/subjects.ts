@@ -79,6 +79,14 @@ export interface Plan {
 }
 
 /** Warms each operation up (checking its answer), then runs it at every client count. */
+/**
+ * A second of discarded load after the checked warm-up: the first operation measured after a store starts
+ * would otherwise also pay for its cold caches and its JIT (a run of op 2 alone measured it twice as slow).
+ */
+async function settle(subject: Subject, op: OpId, plan: Plan): Promise<void> {
+  await runLoad(subject.request(op), 1, { durationMs: Math.min(1000, plan.budget.durationMs), maxRequests: 0 });
+}
+
 export async function benchSubject(store: StoreName, subject: Subject, plan: Plan): Promise<Cell[]> {
   const cells: Cell[] = [];
   const chosen = (id: OpId) => plan.ops.includes(OPERATIONS.find((o) => o.id === id)!.number);
@@ -89,6 +97,7 @@ export async function benchSubject(store: StoreName, subject: Subject, plan: Pla
       cells.push(...plan.clients.map((clients) => failedCell(store, subject.name, op, clients, failure)));
       continue;
     }
+    await settle(subject, op, plan);
     for (const clients of plan.clients) {
       const result = await runLoad(subject.request(op), clients, plan.budget);
       cells.push({ store, subject: subject.name, op, ...result });
