@@ -8,6 +8,7 @@ import { touchedEntities } from './writes/invalidation.js';
 import type { ChangeSet } from './domain/writes/changes.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
+import { warmRecommendations } from './schema/support/warm-up.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { inProcessSettings, type OpsSettings } from './ops/settings.js';
@@ -28,7 +29,7 @@ import type { DramaStore } from './store/port.js';
 export interface YogaOptions {
   store: DramaStore;
   graphiql?: boolean;
-  /** Limits, rate limit, cache, CORS…; in-process defaults have no rate limit and no response cache. */
+  /** Limits, rate limit, cache, CORS, warm-up…; in-process defaults have no rate limit, no response cache and no warm-up. */
   ops?: Partial<OpsSettings>;
   logger?: Logger;
   /** Pass one to keep a handle on the response cache (writes invalidate through it). */
@@ -73,6 +74,7 @@ export function createDramaYoga(options: YogaOptions) {
   const ops = inProcessSettings(options.ops);
   const authenticate = createRequestAuthenticator(tokens);
   const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
+  if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
     schema,
     context: createContextFactory(store, { authenticate, onChange, loaderMode: options.loaders ?? 'on' }),

@@ -68,6 +68,8 @@ export function startDramaService(storeEnv: Record<string, string>, loaders: 'on
     MAX_TOKENS: '100000',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // No background build of the recommendation profiles competing with ops 1–6; op 7 builds them itself.
+    WARM_RECOMMENDATIONS: 'false',
   });
 }
 

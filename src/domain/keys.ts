@@ -6,6 +6,8 @@ export const creditKey = (seriesKey: string, personKey: string, role: string): s
 
 export const slugOf = (scoped: string): string => scoped.slice(scoped.indexOf('/') + 1);
 export const seriesOf = (scoped: string): string => scoped.slice(0, scoped.indexOf('/'));
+/** The series of any record in one: every such key (see above) starts with its series key, then '/' or '@'. */
+export const seriesOfKey = (key: string): string => key.split(/[/@]/, 1)[0]!;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

@@ -26,6 +26,7 @@ const opsSchema = z.object({
   GRAPHIQL: flag,
   SHUTDOWN_TIMEOUT_MS: count(10_000),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
+  WARM_RECOMMENDATIONS: flag,
 });
 
 export type PersistedMode = 'allowed' | 'only-for-anonymous';
@@ -45,6 +46,8 @@ export interface OpsSettings {
   graphiql: boolean;
   shutdownTimeoutMs: number;
   executor: ExecutorName;
+  /** Build the recommendation profiles in the background as the service starts, so no request waits for them. */
+  warmRecommendations: boolean;
 }
 
 export const PERSISTED_OPERATIONS_FILE = path.resolve(import.meta.dirname, '../../persisted-operations.json');
@@ -69,14 +72,15 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         graphiql: e.GRAPHIQL ?? !production,
         shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
         executor: e.GRAPHQL_EXECUTOR,
+        warmRecommendations: e.WARM_RECOMMENDATIONS ?? true,
       };
     })
     .safeParse(env);
 }
 
-/** In-process defaults (tests, scripts): the environment's defaults, without a rate limit or a response cache. */
+/** In-process defaults (tests, scripts): the environment's defaults, without a rate limit, a response cache or a warm-up. */
 export function inProcessSettings(overrides: Partial<OpsSettings> = {}): OpsSettings {
   const parsed = parseOpsSettings({});
   if (!parsed.success) throw new Error('unreachable: the defaults parse');
-  return { ...parsed.data, rateLimit: { max: 0, windowMs: 60_000 }, responseCacheTtlMs: 0, ...overrides };
+  return { ...parsed.data, rateLimit: { max: 0, windowMs: 60_000 }, responseCacheTtlMs: 0, warmRecommendations: false, ...overrides };
 }

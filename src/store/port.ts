@@ -102,6 +102,18 @@ export interface StateTag {
 }
 
 /**
+ * Which series this process's writes to a store touched, in order, so that a cache of per-series answers
+ * redoes only those. A cache notes `position` before it reads; the writes recorded after it are the ones
+ * it may have missed, as every write is recorded once it is over.
+ */
+export interface WriteJournal {
+  /** How many writes are recorded so far. */
+  readonly position: number;
+  /** The series touched by the writes recorded after `position`; null when one may have touched any, or is forgotten. */
+  since(position: number): ReadonlySet<string> | null;
+}
+
+/**
  * The one port every store implements. Batch methods answer in the order of their keys
  * (null or [] where nothing matches). Orderings are part of the contract:
  * episodes by number; characters by slug; castings by billing rank then person key then
@@ -116,6 +128,8 @@ export interface DramaStore {
   readonly stateTag: StateTag;
   /** Changes whenever the stored data may have changed, whoever wrote: a cache whose tag's epoch turned may keep what it has while this stays. */
   dataVersion(): Promise<string>;
+  /** The series each of this process's writes touched; imports and wipes count as touching any. */
+  readonly journal: WriteJournal;
 
   seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
   episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;

@@ -8,6 +8,7 @@ import { toGraphDocument } from '../../src/seed/document.js';
 import { PROFILE_CHUNK } from '../../src/schema/support/catalogue-profiles.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
+import { asAnswered, RECOMMENDATIONS_QUERY as QUERY } from '../support/recommendations.js';
 import { mutate, SOURCE, writableYoga } from '../support/writes.js';
 
 // More series than one chunk of the catalogue build, so profiles come from several rounds of store calls.
@@ -30,14 +31,7 @@ const expectedProfiles = DOCUMENT.series.map((s) => profileOf(
   DOCUMENT.credits.filter((c) => c.seriesKey === s.key),
 ));
 
-const QUERY = `query ($slug: String!) { series(slug: $slug) {
-  recommendations(first: 20) { series { slug } score reasons { kind weight trope person { slug } genre } } } }`;
-
-const expected = (slug: string) => recommend(expectedProfiles.find((p) => p.slug === slug)!, expectedProfiles, 20).map((r) => ({
-  series: { slug: r.slug },
-  score: r.score,
-  reasons: r.reasons.map((x) => ({ kind: x.kind, weight: x.weight, trope: x.trope, person: x.personKey && { slug: x.personKey }, genre: x.genre })),
-}));
+const expected = (slug: string) => asAnswered(recommend(expectedProfiles.find((p) => p.slug === slug)!, expectedProfiles, 20));
 
 describeEachStore('recommendations built chunk by chunk', (service) => {
   const recommendations = async (slug: string) => {

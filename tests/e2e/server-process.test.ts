@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postQuery, startServerProcess, stopServerProcess } from '../support/server-process.js';
 
 const CONFESSIONS = '{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount } }';
@@ -19,6 +19,8 @@ describe('npm start with nothing configured', () => {
     const env = { DATA_DIR: dataDir, NEO4J_URI: '' };
     const first = await startServerProcess(env);
     expect(first.logs.join('\n')).toContain('empty store seeded');
+    // The recommendation profiles are built in the background as it starts (WARM_RECOMMENDATIONS defaults to true).
+    await vi.waitFor(() => expect(first.logs.join('\n')).toContain('recommendation profiles built'), { timeout: 20_000 });
     expect(await postQuery(first.url, CONFESSIONS)).toEqual({ data: { events: { totalCount: 4 } } });
     await stopServerProcess(first, 'SIGKILL');
 

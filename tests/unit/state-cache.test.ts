@@ -45,9 +45,22 @@ class Builds {
   }
 }
 
+/** Updates after this process's writes: each resolves to the value it was given plus 100. */
+class Updates {
+  readonly given: number[] = [];
+  readonly update = async (previous: number) => {
+    this.given.push(previous);
+    return previous + 100;
+  };
+}
+
 function setup() {
-  const state = { cache: new StateCache<number>(), source: new FakeSource(), builds: new Builds() };
-  return { ...state, ask: () => state.cache.get(state.source, state.builds.build) };
+  const state = { cache: new StateCache<number>(), source: new FakeSource(), builds: new Builds(), updates: new Updates() };
+  return {
+    ...state,
+    ask: () => state.cache.get(state.source, state.builds.build),
+    askUpdating: () => state.cache.get(state.source, state.builds.build, state.updates.update),
+  };
 }
 
 /** A cache whose first build (0) is done. */
@@ -139,5 +152,60 @@ describe('StateCache', () => {
     expect(await afterWrite).toBe(2);
     await settle();
     expect(await ask()).toBe(2);
+  });
+});
+
+describe('StateCache with an update for this process\'s writes', () => {
+  it('updates the last value after a write instead of building, and keeps the update while the tag stays', async () => {
+    const { source, builds, updates, askUpdating } = await built();
+    source.write();
+    expect(await askUpdating()).toBe(100);
+    expect(await askUpdating()).toBe(100);
+    expect(updates.given).toEqual([0]);
+    expect(builds.started).toBe(1);
+  });
+
+  it('updates a value still being built, so a write during the build is not lost', async () => {
+    const { source, builds, updates, askUpdating } = setup();
+    const during = askUpdating();
+    source.write();
+    const after = askUpdating();
+    await builds.finish(0);
+    expect(await during).toBe(0);
+    expect(await after).toBe(100);
+    expect(updates.given).toEqual([0]);
+  });
+
+  it('chains writes: each update starts from the one before', async () => {
+    const { source, updates, askUpdating } = await built();
+    source.write();
+    const first = askUpdating();
+    source.write();
+    expect(await askUpdating()).toBe(200);
+    expect(await first).toBe(100);
+    expect(updates.given).toEqual([0, 100]);
+  });
+
+  it('builds when the value it would update failed', async () => {
+    const { source, builds, updates, askUpdating } = setup();
+    const failing = askUpdating();
+    source.write();
+    const after = askUpdating();
+    await builds.fail(0);
+    await expect(failing).rejects.toThrow('build 0 failed');
+    await builds.finish(1);
+    expect(await after).toBe(1);
+    expect(updates.given).toEqual([]);
+  });
+
+  it('keeps the data version the updated value was built from, so the next turn of the clock revalidates it', async () => {
+    const { source, builds, askUpdating } = await built();
+    source.write();
+    expect(await askUpdating()).toBe(100);
+    source.tick();
+    expect(await askUpdating()).toBe(100);
+    await builds.finish(1);
+    await settle();
+    expect(await askUpdating()).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
-import type { Collection } from '../collections.js';
+import { COLLECTIONS, type Collection } from '../collections.js';
+import { seriesOfKey } from '../keys.js';
 import type { GraphDocument } from '../records.js';
 
 export { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
@@ -22,4 +23,17 @@ export function changeSet(parts: { upserts?: Partial<GraphDocument>; deletes?: P
     deletes: { ...(emptyLists<string>() as Deletions), ...parts.deletes },
     cascade: parts.cascade ?? false,
   };
+}
+
+/**
+ * Every series a change set writes in or deletes from: an upserted record names its series (a series is
+ * its own), a deleted one starts its key with it (seriesOfKey). People belong to no series.
+ */
+export function touchedSeries({ upserts, deletes }: ChangeSet): Set<string> {
+  const touched = new Set<string>();
+  for (const collection of COLLECTIONS.filter((c) => c !== 'people')) {
+    for (const record of upserts[collection] as { key: string; seriesKey?: string }[]) touched.add(record.seriesKey ?? record.key);
+    for (const key of deletes[collection]) touched.add(collection === 'series' ? key : seriesOfKey(key));
+  }
+  return touched;
 }

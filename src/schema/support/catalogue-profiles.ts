@@ -41,14 +41,36 @@ function entryOf(series: SeriesRecord, facts: SeriesFacts): CatalogueEntry {
   return { series, profile: profileOf(series, tropes, facts.castings, facts.credits) };
 }
 
-/** Every series' profile, PROFILE_CHUNK series at a time, each chunk awaited before the next starts. */
-export async function buildCatalogue(store: DramaStore): Promise<CatalogueSnapshot> {
+/** The profiles of these series, PROFILE_CHUNK series at a time, each chunk awaited before the next starts. */
+async function entriesOf(store: DramaStore, series: readonly SeriesRecord[]): Promise<CatalogueEntry[]> {
   const entries: CatalogueEntry[] = [];
-  const catalogue = await listCatalogue(store);
-  for (let start = 0; start < catalogue.length; start += PROFILE_CHUNK) {
-    const chunk = catalogue.slice(start, start + PROFILE_CHUNK);
+  for (let start = 0; start < series.length; start += PROFILE_CHUNK) {
+    const chunk = series.slice(start, start + PROFILE_CHUNK);
     const facts = await factsOf(store, chunk.map((s) => s.key));
-    entries.push(...chunk.map((series, i) => entryOf(series, facts[i]!)));
+    entries.push(...chunk.map((s, i) => entryOf(s, facts[i]!)));
   }
-  return new CatalogueSnapshot(entries);
+  return entries;
+}
+
+/** Every series' profile, in slug order (as the store lists them). */
+export async function buildCatalogue(store: DramaStore): Promise<CatalogueSnapshot> {
+  const position = store.journal.position;
+  return new CatalogueSnapshot(await entriesOf(store, await listCatalogue(store)), position);
+}
+
+const bySlug = (a: CatalogueEntry, b: CatalogueEntry): number => (a.series.slug < b.series.slug ? -1 : a.series.slug > b.series.slug ? 1 : 0);
+
+/**
+ * `previous` brought up to date with this process's writes since it was read: the profiles of the series
+ * those touched are read again (a deleted series drops out, a new one comes in), the others are kept.
+ * When the journal cannot say which series (an import, a wipe), everything is built again.
+ */
+export async function updateCatalogue(store: DramaStore, previous: CatalogueSnapshot): Promise<CatalogueSnapshot> {
+  const position = store.journal.position;
+  const touched = store.journal.since(previous.position);
+  if (touched === null) return buildCatalogue(store);
+  if (touched.size === 0) return previous;
+  const series = (await store.seriesByKeys([...touched])).filter((s): s is SeriesRecord => s !== null);
+  const kept = previous.entries.filter((e) => !touched.has(e.series.key));
+  return new CatalogueSnapshot([...kept, ...(await entriesOf(store, series))].sort(bySlug), position);
 }

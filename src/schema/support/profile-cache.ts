@@ -15,7 +15,11 @@ export interface CatalogueEntry {
 export class CatalogueSnapshot {
   private readonly rankings = new Map<string, Promise<Recommendation[]>>();
 
-  constructor(readonly entries: readonly CatalogueEntry[]) {}
+  /** `position`: the store journal's position before the profiles were read; later writes may be missing. */
+  constructor(
+    readonly entries: readonly CatalogueEntry[],
+    readonly position: number,
+  ) {}
 
   /** The best recommendations for a series as a viewer with no progress sees them; a failed ranking is forgotten. */
   ranking(seriesKey: string, rank: () => Promise<Recommendation[]>): Promise<Recommendation[]> {
@@ -29,5 +33,5 @@ export class CatalogueSnapshot {
   }
 }
 
-/** Per store: the catalogue snapshot for its state (see StateCache for when it is rebuilt). */
+/** Per store: the catalogue snapshot for its state (see StateCache for when it is rebuilt, or updated after a write). */
 export const profileCache = new StateCache<CatalogueSnapshot>();

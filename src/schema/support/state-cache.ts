@@ -27,7 +27,8 @@ const sameTag = (a: StateTag, b: StateTag): boolean => a.writes === b.writes && 
  * flight), and a failed build is forgotten so the next ask starts another. The data version is read before
  * the build starts, so a write during it makes the next check build again.
  *
- * When this process wrote (the tag's `writes` changed), asks wait for a build that sees the write. When only
+ * When this process wrote (the tag's `writes` changed), asks wait for a value that sees the write: `update`
+ * derives it from the last value (even one still being built), or without `update` it is built. When only
  * the clock turned it (its `epoch`), asks keep getting the last built value while the source's data version
  * is checked in the background, and the value rebuilt only if that changed (stale while revalidate): a slow
  * build neither stalls requests once an epoch nor runs when nothing was written.
@@ -35,7 +36,7 @@ const sameTag = (a: StateTag, b: StateTag): boolean => a.writes === b.writes && 
 export class StateCache<T> {
   private readonly slots = new WeakMap<Tagged, Slot<T>>();
 
-  get(source: Tagged, build: () => Promise<T>): Promise<T> {
+  get(source: Tagged, build: () => Promise<T>, update?: (previous: T) => Promise<T>): Promise<T> {
     const tag = source.stateTag;
     const slot = this.slotOf(source);
     const current = slot.current;
@@ -44,9 +45,28 @@ export class StateCache<T> {
       return current.value;
     }
     slot.next = null;
-    const entry = this.start(source, tag, null, build, () => slot.current === entry && (slot.current = null));
+    const forget = () => slot.current === entry && (slot.current = null);
+    const entry = current !== null && update !== undefined
+      ? this.follow(current, tag, build, update, forget)
+      : this.start(source, tag, null, build, forget);
     slot.current = entry;
     return entry.value;
+  }
+
+  /**
+   * After this process wrote: `update` of the previous value once that is done, or a build if it failed.
+   * What `update` keeps is as old as the previous value, so the entry keeps its data version and epoch:
+   * when the clock has turned or turns, the next ask revalidates it as it would the previous one.
+   */
+  private follow(
+    previous: Entry<T>, tag: StateTag, build: () => Promise<T>, update: (previous: T) => Promise<T>, forget: () => void,
+  ): Entry<T> {
+    const entry: Entry<T> = {
+      tag: { writes: tag.writes, epoch: previous.tag.epoch }, version: null, built: false,
+      value: previous.value.then((value) => ((entry.version = previous.version), update(value)), build),
+    };
+    entry.value.then(() => (entry.built = true), forget);
+    return entry;
   }
 
   /** Revalidates for the new epoch unless that already runs; promotes the result when done, if no write came first. */

@@ -4,7 +4,7 @@ import { deriveTropes, TROPE_NAMES, type Trope } from '../../domain/tropes.js';
 import type { Loaders } from '../../loaders.js';
 import type { Progress } from '../../domain/spoilers.js';
 import type { DramaStore } from '../../store/port.js';
-import { buildCatalogue } from './catalogue-profiles.js';
+import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
 import { profileCache, type CatalogueSnapshot } from './profile-cache.js';
 
 /** The tropes of one series from what the viewer may see; loads batch across series. */
@@ -39,11 +39,16 @@ async function rankFor(
   return recommend(subject, profiles, first);
 }
 
+/** The profiles of the store's catalogue as of its state: built once, then updated after this process's writes. */
+export function catalogueOf(store: DramaStore): Promise<CatalogueSnapshot> {
+  return profileCache.get(store, () => buildCatalogue(store), (previous) => updateCatalogue(store, previous));
+}
+
 /** A viewer with no progress sees what everyone does, so their ranking is shared while the snapshot is. */
 export async function recommendationsOf(
   store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
 ): Promise<Recommendation[]> {
-  const snapshot = await profileCache.get(store, () => buildCatalogue(store));
+  const snapshot = await catalogueOf(store);
   if (progress.size > 0 || first > MOST_RECOMMENDATIONS) return rankFor(snapshot, loaders, progress, series, first);
   const ranking = snapshot.ranking(series.key, () => rankFor(snapshot, loaders, progress, series, MOST_RECOMMENDATIONS));
   return (await ranking).slice(0, first);

@@ -17,12 +17,13 @@ import type {
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { Searchable } from '../../domain/search/keys.js';
-import type { ChangeSet } from '../../domain/writes/changes.js';
+import { touchedSeries, type ChangeSet } from '../../domain/writes/changes.js';
 import { planChanges } from '../../domain/writes/plan.js';
 import { EmbeddedStoryView } from './story-view.js';
 import { neighbourhoodOf, searchCandidates } from './search.js';
 import { countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import { EmbeddedDatabase } from './database.js';
+import { SeriesJournal } from '../journal.js';
 import { GraphIndex } from './indexes.js';
 import type { Grouped } from './sorted.js';
 import { eventsPage, holdsAt, ofKinds, seriesPage, takesPart } from './queries.js';
@@ -47,6 +48,7 @@ export class EmbeddedStore implements DramaStore {
   private writes: Promise<unknown> = Promise.resolve();
 
   private loaded: GraphIndex | null = null;
+  readonly journal = new SeriesJournal();
 
   constructor(private readonly database: EmbeddedDatabase) {}
 
@@ -148,6 +150,7 @@ export class EmbeddedStore implements DramaStore {
     return this.exclusive(async () => {
       await this.database.write(document, onProgress);
       this.loaded?.upsert(document, true);
+      this.journal.record(null);
       return countsOf(document);
     });
   }
@@ -159,6 +162,7 @@ export class EmbeddedStore implements DramaStore {
       await this.database.apply(plan.deletes, plan.upserts);
       this.index.remove(plan.deletes);
       this.index.upsert(plan.upserts, true);
+      this.journal.record(touchedSeries(plan));
       return plan;
     });
   }
@@ -173,6 +177,7 @@ export class EmbeddedStore implements DramaStore {
     return this.exclusive(async () => {
       await this.database.clear();
       this.loaded?.clear();
+      this.journal.record(null);
     });
   }
 

@@ -27,7 +27,7 @@ import type {
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
 import type { Searchable } from '../../domain/search/keys.js';
-import type { ChangeSet } from '../../domain/writes/changes.js';
+import { touchedSeries, type ChangeSet } from '../../domain/writes/changes.js';
 import { applyChangesIn } from './changes.js';
 import * as K from './cypher-knowledge.js';
 import { toNeighbourhood, toSearchable } from './knowledge-in.js';
@@ -37,6 +37,7 @@ import * as Q from './cypher-read.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as W from './cypher-write.js';
 import { importInto } from './importer.js';
+import { SeriesJournal } from '../journal.js';
 import * as M from './records-in.js';
 import { toNumber } from './values.js';
 
@@ -51,6 +52,7 @@ export class Neo4jStore implements DramaStore {
   readonly kind = 'neo4j' as const;
   private readonly db: Neo4jConnection;
   private writes = 0;
+  readonly journal = new SeriesJournal();
 
   constructor(options: Neo4jConnectionOptions) {
     this.db = new Neo4jConnection(options);
@@ -71,11 +73,13 @@ export class Neo4jStore implements DramaStore {
   /** Names the database's last committed transaction, so it changes with any process's writes. */
   dataVersion = (): Promise<string> => this.db.bookmark(Q.DATA_VERSION);
 
-  private async written<T>(write: Promise<T>): Promise<T> {
+  /** Counts a write while it runs and once it is over, when it also records the series it touched (null: any). */
+  private async written<T>(write: Promise<T>, series: Iterable<string> | null): Promise<T> {
     this.writes++;
     try {
       return await write;
     } finally {
+      this.journal.record(series);
       this.writes++;
     }
   }
@@ -161,11 +165,11 @@ export class Neo4jStore implements DramaStore {
   }
 
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
-    return this.written(this.db.writeTransaction((tx) => importInto(tx, document, onProgress)));
+    return this.written(this.db.writeTransaction((tx) => importInto(tx, document, onProgress)), null);
   }
 
   applyChanges(changes: ChangeSet): Promise<ChangeSet> {
-    return this.written(this.db.writeTransaction((tx) => applyChangesIn(tx, changes)));
+    return this.written(this.db.writeTransaction((tx) => applyChangesIn(tx, changes)), touchedSeries(changes));
   }
 
   async counts(): Promise<GraphCounts> {
@@ -192,7 +196,7 @@ export class Neo4jStore implements DramaStore {
   }
 
   async deleteEverything(): Promise<void> {
-    await this.written(this.db.write(W.DELETE_EVERYTHING));
+    await this.written(this.db.write(W.DELETE_EVERYTHING), null);
   }
 
   /** Test support: the stored Cypher value types of the integer properties. */

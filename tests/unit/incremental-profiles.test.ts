@@ -1,0 +1,160 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PlotEventRecord } from '../../src/domain/records.js';
+import { changeSet, touchedSeries } from '../../src/domain/writes/changes.js';
+import { buildCatalogue } from '../../src/schema/support/catalogue-profiles.js';
+import type { CatalogueSnapshot } from '../../src/schema/support/profile-cache.js';
+import { catalogueOf } from '../../src/schema/support/tropes.js';
+import { openEmbeddedStore, type EmbeddedStore } from '../../src/store/embedded/index.js';
+import { SeriesJournal } from '../../src/store/journal.js';
+import { syntheticCatalogue } from '../support/catalogue.js';
+
+const CATALOGUE = syntheticCatalogue([
+  { slug: 'alpha', tropes: ['TIME_SKIP'], cast: ['ann'], genres: ['romance'] },
+  { slug: 'bravo', tropes: ['FRIENDS_TO_LOVERS'], cast: ['bob'], directors: ['dee'] },
+  { slug: 'charlie', tropes: ['LOVE_TRIANGLE'], cast: ['ann'], genres: ['romance'] },
+  { slug: 'delta', tropes: ['TIME_SKIP', 'UNREQUITED_LOVE'], genres: ['crime'] },
+]);
+
+const timeSkip = (series: string): PlotEventRecord => ({
+  key: `${series}/years-pass`, seriesKey: series, slug: 'years-pass', episodeNumber: 2, sequence: 9, kind: 'TIME_SKIP',
+  summary: 'Years pass.', agentKey: null, targetKey: null, participants: [], outcome: null, flashback: false, source: null,
+});
+
+const tropesOf = (snapshot: CatalogueSnapshot, key: string) => snapshot.entries.find((e) => e.series.key === key)?.profile.tropes;
+const slugsOf = (snapshot: CatalogueSnapshot) => snapshot.entries.map((e) => e.series.slug);
+
+describe('recommendation profiles after this process writes', () => {
+  let dataDir: string;
+  let store: EmbeddedStore;
+  /** The series whose profiles were read since the last reset, through castingsBySeries (one call a round). */
+  let profiled: () => string[];
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'drama-graph-incremental-'));
+    store = await openEmbeddedStore({ dataDir });
+    await store.importDocument(CATALOGUE);
+    const spy = vi.spyOn(store, 'castingsBySeries');
+    profiled = () => {
+      const keys = spy.mock.calls.flatMap(([keys]) => [...keys]);
+      spy.mockClear();
+      return keys;
+    };
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The served snapshot equals one built from scratch (but for the journal position each was read at). */
+  const expectAsFromScratch = async (served: CatalogueSnapshot) => {
+    const scratch = await buildCatalogue(store);
+    profiled();
+    expect(served.entries).toEqual(scratch.entries);
+  };
+
+  it('reads again only the profile of the series a write touched, and keeps the others', async () => {
+    const before = await catalogueOf(store);
+    expect(profiled()).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
+    await store.applyChanges(changeSet({ upserts: { events: [timeSkip('charlie')] } }));
+    const after = await catalogueOf(store);
+    expect(profiled()).toEqual(['charlie']);
+    expect(tropesOf(before, 'charlie')).not.toContain('TIME_SKIP');
+    expect(tropesOf(after, 'charlie')).toContain('TIME_SKIP');
+    for (const key of ['alpha', 'bravo', 'delta']) {
+      expect(after.entries.find((e) => e.series.key === key)).toBe(before.entries.find((e) => e.series.key === key));
+    }
+    await expectAsFromScratch(after);
+  });
+
+  it('drops a deleted series and reads nothing else', async () => {
+    await catalogueOf(store);
+    profiled();
+    await store.applyChanges(changeSet({ deletes: { series: ['bravo'] }, cascade: true }));
+    const after = await catalogueOf(store);
+    expect(slugsOf(after)).toEqual(['alpha', 'charlie', 'delta']);
+    expect(profiled()).toEqual([]);
+    await expectAsFromScratch(after);
+  });
+
+  it('adds a new series in slug order, reading only its profile', async () => {
+    await catalogueOf(store);
+    profiled();
+    const added = syntheticCatalogue([{ slug: 'beta', tropes: ['TIME_SKIP'], genres: ['crime'] }]);
+    await store.applyChanges(changeSet({ upserts: added }));
+    const after = await catalogueOf(store);
+    expect(slugsOf(after)).toEqual(['alpha', 'beta', 'bravo', 'charlie', 'delta']);
+    expect(profiled()).toEqual(['beta']);
+    await expectAsFromScratch(after);
+  });
+
+  it('keeps the very snapshot when a write touched no series (a person)', async () => {
+    const before = await catalogueOf(store);
+    profiled();
+    const person = { key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, source: null };
+    await store.applyChanges(changeSet({ upserts: { people: [person] } }));
+    expect(await catalogueOf(store)).toBe(before);
+    expect(profiled()).toEqual([]);
+  });
+
+  it('builds everything again after an import, which may touch any series', async () => {
+    await catalogueOf(store);
+    profiled();
+    await store.importDocument(syntheticCatalogue([{ slug: 'delta', tropes: [], genres: ['crime'] }]));
+    const after = await catalogueOf(store);
+    expect(profiled()).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
+    await expectAsFromScratch(after);
+  });
+
+  it('does not lose a write made while the profiles are being built', async () => {
+    const original = store.castingsBySeries;
+    let entered!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    vi.mocked(store.castingsBySeries).mockImplementationOnce(async (keys) => {
+      entered();
+      await gate;
+      return original(keys);
+    });
+    const during = catalogueOf(store);
+    await reached;
+    await store.applyChanges(changeSet({ upserts: { events: [timeSkip('charlie')] } }));
+    release();
+    expect(tropesOf(await during, 'charlie')).not.toContain('TIME_SKIP');
+    profiled();
+    const after = await catalogueOf(store);
+    expect(profiled()).toEqual(['charlie']);
+    expect(tropesOf(after, 'charlie')).toContain('TIME_SKIP');
+    await expectAsFromScratch(after);
+  });
+});
+
+describe('which series a write touched', () => {
+  it('names the series of every record but people: upserts by their series, deletes by their key', () => {
+    const changes = changeSet({
+      upserts: { events: [timeSkip('alpha')], people: [{ key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, source: null }] },
+      deletes: { series: ['bravo'], credits: ['charlie@dee#DIRECTOR'], castings: ['delta/a@ann'], relationships: ['echo/friend-a-b'], people: ['bob'] },
+    });
+    expect([...touchedSeries(changes)].sort()).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+  });
+
+  it('answers since a position, and null once a write touched any series or the position is forgotten', () => {
+    const journal = new SeriesJournal();
+    journal.record(['alpha']);
+    const position = journal.position;
+    journal.record(['bravo', 'charlie']);
+    journal.record([]);
+    expect([...journal.since(position)!].sort()).toEqual(['bravo', 'charlie']);
+    expect(journal.since(journal.position)).toEqual(new Set());
+    journal.record(null);
+    expect(journal.since(position)).toBeNull();
+    const later = journal.position;
+    for (let i = 0; i < 1_000; i++) journal.record(['delta']);
+    expect(journal.since(later)).toEqual(new Set(['delta']));
+    journal.record(['echo']);
+    expect(journal.since(later)).toBeNull();
+  });
+});
