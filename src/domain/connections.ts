@@ -1,4 +1,5 @@
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from './records.js';
+import { compareText } from './text.js';
 import { eventVisible, relationshipAsSeen, relationshipVisible, type Progress } from './spoilers.js';
 import type { ParticipantRole } from './vocabulary.js';
 
@@ -29,7 +30,6 @@ export type FetchNeighbourhoods = (keys: readonly string[]) => Promise<Neighbour
 const SHARING_ROLES: readonly ParticipantRole[] = ['AGENT', 'TARGET', 'WITNESS', 'PRESENT'];
 export const MAX_PATHS = 10;
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Hides what the viewer has not watched: later relationships and events are not traversed. */
 export const gateNeighbourhood = (progress: Progress, n: Neighbourhood): Neighbourhood => ({

@@ -1,4 +1,5 @@
 import type { CastingRecord, CreditRecord, SeriesRecord } from './records.js';
+import { compareText } from './text.js';
 import { TROPE_KINDS, type TropeKind } from './tropes.js';
 
 /** Score per shared item: a trope says most about the story, then a person, then a genre. */
@@ -43,14 +44,13 @@ const reason = (kind: ReasonKind, fields: Partial<RecommendationReason>): Recomm
 
 const shared = <T>(mine: readonly T[], theirs: readonly T[]): T[] => [...new Set(mine)].filter((x) => theirs.includes(x));
 const byTropeOrder = (a: TropeKind, b: TropeKind) => TROPE_KINDS.indexOf(a) - TROPE_KINDS.indexOf(b);
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Why `other` suits a viewer of `subject`: tropes in TROPE_KINDS order, then people by key, then genres by name. */
 export function reasonsFor(subject: SeriesProfile, other: SeriesProfile): RecommendationReason[] {
   return [
     ...shared(subject.tropes, other.tropes).sort(byTropeOrder).map((trope) => reason('SHARED_TROPE', { trope })),
-    ...shared(subject.people, other.people).sort(byText).map((personKey) => reason('SHARED_PERSON', { personKey })),
-    ...shared(subject.genres, other.genres).sort(byText).map((genre) => reason('SHARED_GENRE', { genre })),
+    ...shared(subject.people, other.people).sort(compareText).map((personKey) => reason('SHARED_PERSON', { personKey })),
+    ...shared(subject.genres, other.genres).sort(compareText).map((genre) => reason('SHARED_GENRE', { genre })),
   ];
 }
 
@@ -63,6 +63,6 @@ export function recommend(subject: SeriesProfile, catalogue: readonly SeriesProf
       return { seriesKey: other.seriesKey, slug: other.slug, score: reasons.reduce((sum, r) => sum + r.weight, 0), reasons };
     })
     .filter((r) => r.score > 0)
-    .sort((a, b) => b.score - a.score || byText(a.slug, b.slug))
+    .sort((a, b) => b.score - a.score || compareText(a.slug, b.slug))
     .slice(0, first);
 }

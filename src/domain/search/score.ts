@@ -1,3 +1,4 @@
+import { compareText } from '../text.js';
 import { fold, isChoseongOnly, isSubsequence } from './fold.js';
 import { SEARCH_TYPES, searchKeysOf, type Searchable, type SearchKey } from './keys.js';
 
@@ -41,7 +42,6 @@ export function scoreItem(query: string, item: Searchable): RankedHit | null {
   return best;
 }
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const typeRank = (hit: RankedHit): number => SEARCH_TYPES.indexOf(hit.item.type);
 
 /** Best first; ties by type (series, episode, character, person), then record key. */

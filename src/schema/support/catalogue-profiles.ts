@@ -1,6 +1,7 @@
 import { profileOf } from '../../domain/recommendations.js';
 import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { deriveTropes, TROPE_EVENT_KINDS } from '../../domain/tropes.js';
+import { compareText } from '../../domain/text.js';
 import type { DramaStore } from '../../store/port.js';
 import { CatalogueSnapshot, type CatalogueEntry } from './profile-cache.js';
 
@@ -58,7 +59,7 @@ export async function buildCatalogue(store: DramaStore): Promise<CatalogueSnapsh
   return new CatalogueSnapshot(await entriesOf(store, await listCatalogue(store)), position);
 }
 
-const bySlug = (a: CatalogueEntry, b: CatalogueEntry): number => (a.series.slug < b.series.slug ? -1 : a.series.slug > b.series.slug ? 1 : 0);
+const bySlug = (a: CatalogueEntry, b: CatalogueEntry): number => compareText(a.series.slug, b.series.slug);
 
 /**
  * `previous` brought up to date with this process's writes since it was read: the profiles of the series

@@ -7,10 +7,10 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../../domain/records.js';
+import { compareText } from '../../domain/text.js';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
 import type { EventPosition } from '../port.js';
 
-export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareNumber = (a: number, b: number): number => a - b;
 
 export const seriesOrder = (a: SeriesRecord, b: SeriesRecord): number =>

@@ -3,7 +3,8 @@ import { slugOf } from '../../domain/keys.js';
 import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
 import { eventVisible, progressOf } from '../../domain/spoilers.js';
 import type { EventFilter, EventPosition, EventsPage, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
-import { compareText, firstAfter } from './order.js';
+import { compareText } from '../../domain/text.js';
+import { firstAfter } from './order.js';
 
 export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | null): boolean {
   const { sinceEpisode: since, untilEpisode: until } = relationship;

@@ -5,7 +5,7 @@ import type { SearchRequest } from '../port.js';
 import type { GraphIndex } from './indexes.js';
 import { SearchIndex } from './search-index.js';
 import { SEARCH_TYPES } from '../../domain/search/keys.js';
-import { compareText } from './order.js';
+import { compareText } from '../../domain/text.js';
 
 /** Folded keys per record object; a re-imported record is a new object, so the cache never goes stale. */
 const keysCache = new WeakMap<object, string[]>();
