@@ -1,4 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
+import { changeSet } from '../../src/domain/writes/changes.js';
+import { emptyDocument } from '../../src/seed/document.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 import { SEARCH_FIXTURE } from '../support/search-fixture.js';
@@ -88,5 +90,15 @@ describeEachStore('search', (service) => {
     const before = service().store.roundTrips;
     await search('Eun Soo');
     expect(service().store.roundTrips - before).toBe(1);
+  });
+
+  it('finds a person and a series that share a key, and keeps the series when the person goes', async () => {
+    const person = { key: 'soundtrack-1', slug: 'soundtrack-1', name: 'Soundtrack Singer', nativeName: null, source: null };
+    await service().store.importDocument({ ...emptyDocument(), people: [person] });
+    expect((await search('soundtrack', 50)).map(label)).toEqual(expect.arrayContaining(['Series:soundtrack-1', 'Person:soundtrack-1']));
+    await service().store.applyChanges(changeSet({ deletes: { people: ['soundtrack-1'] } }));
+    const after = (await search('soundtrack', 50)).map(label);
+    expect(after).toContain('Series:soundtrack-1');
+    expect(after).not.toContain('Person:soundtrack-1');
   });
 });

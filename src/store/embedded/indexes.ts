@@ -25,7 +25,8 @@ interface Index<T> {
 type Indexers = { [C in Collection]: Index<RecordOf<C>>[] };
 type ByKey = { [C in Collection]: Map<string, RecordOf<C>> };
 
-const SEARCH_TYPES: Partial<Record<Collection, Searchable['type']>> = {
+/** The collections search looks in, and the type each one's records are found as. */
+const SEARCH_TYPE_OF: Partial<Record<Collection, Searchable['type']>> = {
   series: 'series', episodes: 'episode', characters: 'character', people: 'person',
 };
 
@@ -136,9 +137,9 @@ export class GraphIndex {
   }
 
   clear(): void {
+    this.search.clear();
     for (const collection of COLLECTIONS) {
       this.byKey[collection].clear();
-      this.search.clear();
       for (const index of this.indexers[collection]) index.groups.clear();
     }
     this.changed();
@@ -154,7 +155,7 @@ export class GraphIndex {
   }
 
   private indexForSearch<C extends Collection>(collection: C, record: RecordOf<C>): void {
-    const type = SEARCH_TYPES[collection];
+    const type = SEARCH_TYPE_OF[collection];
     if (type !== undefined) this.search.add({ type, record } as Searchable);
   }
 
@@ -167,7 +168,8 @@ export class GraphIndex {
         for (const group of index.of(previous)) index.groups.remove(group, key);
       }
       byKey.delete(key);
-      if (SEARCH_TYPES[collection] !== undefined) this.search.remove(key);
+      const type = SEARCH_TYPE_OF[collection];
+      if (type !== undefined) this.search.remove(type, key);
     }
   }
 

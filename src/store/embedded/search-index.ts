@@ -1,5 +1,5 @@
 import { isChoseongOnly } from '../../domain/search/fold.js';
-import { storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
+import { SEARCH_TYPES, storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
 
 const GRAM = 3;
 
@@ -16,7 +16,8 @@ function gramsOf(keys: readonly string[]): Set<string> {
  */
 export class SearchIndex {
   private readonly byGram = new Map<string, Set<Searchable>>();
-  private readonly byKey = new Map<string, Searchable>();
+  /** By type, then key: a person and a series may share a key (both are bare slugs). */
+  private readonly byKey = new Map<Searchable['type'], Map<string, Searchable>>(SEARCH_TYPES.map((type) => [type, new Map()]));
 
   /** Initial-consonant queries match as subsequences, which trigrams cannot narrow. */
   static covers(query: string): boolean {
@@ -24,8 +25,8 @@ export class SearchIndex {
   }
 
   add(item: Searchable): void {
-    this.remove(item.record.key);
-    this.byKey.set(item.record.key, item);
+    this.remove(item.type, item.record.key);
+    this.byKey.get(item.type)!.set(item.record.key, item);
     for (const gram of gramsOf(storedSearchKeys(item))) {
       let items = this.byGram.get(gram);
       if (items === undefined) this.byGram.set(gram, (items = new Set()));
@@ -33,10 +34,10 @@ export class SearchIndex {
     }
   }
 
-  remove(key: string): void {
-    const item = this.byKey.get(key);
+  remove(type: Searchable['type'], key: string): void {
+    const item = this.byKey.get(type)!.get(key);
     if (item === undefined) return;
-    this.byKey.delete(key);
+    this.byKey.get(type)!.delete(key);
     for (const gram of gramsOf(storedSearchKeys(item))) {
       const items = this.byGram.get(gram);
       items?.delete(item);
@@ -46,7 +47,12 @@ export class SearchIndex {
 
   clear(): void {
     this.byGram.clear();
-    this.byKey.clear();
+    for (const items of this.byKey.values()) items.clear();
+  }
+
+  /** Every record held, grouped by type in SEARCH_TYPES order. */
+  all(): Searchable[][] {
+    return SEARCH_TYPES.map((type) => [...this.byKey.get(type)!.values()]);
   }
 
   /** The records whose keys hold every trigram of the query (a superset of those that contain it). */

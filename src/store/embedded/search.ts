@@ -19,19 +19,9 @@ function keysOf(item: Searchable): string[] {
   return keys;
 }
 
-function searchables(index: GraphIndex): Searchable[][] {
-  const { series, episodes, characters, people } = index.byKey;
-  return [
-    [...series.values()].map((record) => ({ type: 'series', record })),
-    [...episodes.values()].map((record) => ({ type: 'episode', record })),
-    [...characters.values()].map((record) => ({ type: 'character', record })),
-    [...people.values()].map((record) => ({ type: 'person', record })),
-  ];
-}
-
 /** Every searchable record, or those the trigram index leaves, grouped by type in SEARCH_TYPES order. */
 function pool(index: GraphIndex, query: string): Searchable[][] {
-  if (!SearchIndex.covers(query)) return searchables(index);
+  if (!SearchIndex.covers(query)) return index.search.all();
   const candidates = index.search.candidates(query);
   return SEARCH_TYPES.map((type) => candidates.filter((item) => item.type === type));
 }
