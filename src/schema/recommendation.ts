@@ -4,7 +4,7 @@ import { REASON_WEIGHTS, type Recommendation, type RecommendationReason } from '
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { describedValues } from './support/enum-values.js';
-import { reasonText, recommendationsOf } from './support/tropes.js';
+import { MOST_RECOMMENDATIONS, reasonText, recommendationsOf } from './support/tropes.js';
 import { TropeKindEnum } from './trope.js';
 
 const { SHARED_TROPE, SHARED_PERSON, SHARED_GENRE } = REASON_WEIGHTS;
@@ -51,8 +51,11 @@ builder.objectField(SeriesRef, 'recommendations', (t) =>
     args: {
       first: t.arg.int({
         defaultValue: 5,
-        description: 'How many to return, 1 to 20; null means 5.',
-        validate: z.number().int().min(1, 'first must be 1 or more').max(20, 'first must be at most 20').nullish(),
+        description: `How many to return, 1 to ${MOST_RECOMMENDATIONS}; null means 5.`,
+        validate: z
+          .number().int().min(1, 'first must be 1 or more')
+          .max(MOST_RECOMMENDATIONS, `first must be at most ${MOST_RECOMMENDATIONS}`)
+          .nullish(),
       }),
     },
     resolve: (series, { first }, ctx) => recommendationsOf(ctx.store, ctx.loaders, ctx.progress, series, first ?? 5),

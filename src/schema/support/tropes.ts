@@ -28,7 +28,7 @@ async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<Se
 }
 
 /** The most recommendations a request may ask for: rankings are kept at this length and cut per request. */
-const MOST_RECOMMENDATIONS = 20;
+export const MOST_RECOMMENDATIONS = 20;
 
 /** Ranks against the shared profiles, except the few series this viewer's progress cuts, which are derived for them. */
 async function rankFor(
