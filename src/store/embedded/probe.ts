@@ -9,20 +9,39 @@ export const DATA_FILE = 'data.mdb';
 
 const LMDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('lmdb')).href;
 
-/** Opens the environment read-only and reads every value of the named sub-databases, undecoded. */
+/**
+ * Opens the environment as the store does, checks that every tree holds as many entries as it records,
+ * reads every value undecoded, then allocates pages in a write transaction it aborts (that reads the
+ * free list; nothing is written). Creates no sub-database.
+ */
 const READ_EVERYTHING = `
 const [lmdbUrl, dataDir, ...names] = process.argv.slice(1);
 try {
   const { open } = await import(lmdbUrl);
-  const root = open({ path: dataDir, noSubdir: false, readOnly: true, maxDbs: 16, cache: false, encoding: 'binary' });
-  let entries = 0;
-  const present = new Set(root.getKeys());
-  for (const name of names.filter((n) => present.has(n))) {
+  const root = open({ path: dataDir, noSubdir: false, overlappingSync: false, maxDbs: 16, cache: false, encoding: 'binary' });
+  const present = Array.from(root.getKeys());
+  const recorded = root.getStats().entryCount;
+  if (present.length !== recorded) throw new Error('the main tree has ' + present.length + ' entries but records ' + recorded);
+  const dbs = [];
+  for (const name of names.filter((n) => present.includes(n))) {
     const db = root.openDB({ name, encoding: 'binary', cache: false });
-    for (const { value } of db.getRange()) entries += value ? 1 : 0;
+    let entries = 0;
+    for (const { value } of db.getRange()) entries += value === undefined ? 0 : 1;
+    const expected = db.getStats().entryCount;
+    if (entries !== expected) throw new Error(name + ' has ' + entries + ' entries but records ' + expected);
+    dbs.push(db);
+  }
+  const ABORT = new Error('abort');
+  try {
+    root.transactionSync(() => {
+      for (const db of dbs) db.put('\\u0000probe', Buffer.alloc(9000));
+      throw ABORT;
+    });
+  } catch (error) {
+    if (error !== ABORT) throw error;
   }
   await root.close();
-  process.stdout.write(JSON.stringify({ entries }) + '\\n');
+  process.stdout.write('{"ok":true}\\n');
 } catch (error) {
   process.stdout.write(JSON.stringify({ error: String(error?.message ?? error), code: error?.code }) + '\\n');
   process.exit(2);
