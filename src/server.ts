@@ -10,9 +10,18 @@ import { createDramaYoga } from './yoga.js';
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 let logger = createLogger(LEVELS.has(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info');
-let config: Config;
-let store: DramaStore;
-let server: Server;
+let config: Config | undefined;
+let store: DramaStore | undefined;
+let server: Server | undefined;
+
+const shutdown = (signal: string) => {
+  logger.info({ signal }, 'shutting down');
+  if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
+  else void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+};
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+
 try {
   config = loadConfig();
   logger = createLogger(config.logLevel);
@@ -48,10 +57,3 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
   });
   server.closeIdleConnections();
 }
-
-const shutdown = (signal: string) => {
-  logger.info({ signal }, 'shutting down');
-  drain(server, store, logger, config.ops.shutdownTimeoutMs);
-};
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
