@@ -68,9 +68,14 @@ export function describeStartupFailure(error: unknown): StartupFailure {
   if (error instanceof SeedValidationError) {
     return { cause: 'SEED_INVALID', path: error.issues[0]?.file, issues: error.issues.slice(0, 20), msg: oneLine(error.message) };
   }
-  const { code, path } = error as NodeJS.ErrnoException;
+  const { code, path } = error !== null && typeof error === 'object' ? (error as { code?: unknown; path?: unknown }) : {};
   const message = error instanceof Error ? error.message : String(error);
-  return { cause: 'STARTUP_FAILED', ...(path ? { path } : {}), ...(code ? { errno: code } : {}), msg: oneLine(message) };
+  return {
+    cause: 'STARTUP_FAILED',
+    ...(typeof path === 'string' ? { path } : {}),
+    ...(typeof code === 'string' ? { errno: code } : {}),
+    msg: oneLine(message),
+  };
 }
 
 /** Logs one fatal line for a start-up failure and exits non-zero. */
