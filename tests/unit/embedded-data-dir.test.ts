@@ -157,6 +157,20 @@ describe('a damaged data.mdb', () => {
     expect(await refusedOrIntact(dataDir, file)).toBe('refused');
   }, 60_000);
 
+  it('refuses a record lmdb stores intact but that does not decode, and lets go of the directory', async () => {
+    const dataDir = path.join(root, 'damaged', 'undecodable');
+    const store = await openEmbeddedStore({ dataDir });
+    await store.importDocument(seeds);
+    await store.close();
+    const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 16, cache: false });
+    await env.openDB({ name: 'events', encoding: 'binary' }).put(seeds.events[0]!.key, Buffer.from([0xc1, 0xc1, 0xc1]));
+    await env.close();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await rejection(openEmbeddedStore({ dataDir }));
+      expect(error).toMatchObject({ reason: 'DATA_DIR_CORRUPTED', path: path.join(dataDir, 'data.mdb') });
+    }
+  });
+
   it('opens an empty data.mdb as an empty store', async () => {
     const dataDir = path.join(root, 'damaged', 'empty');
     await mkdir(dataDir, { recursive: true });

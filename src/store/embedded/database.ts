@@ -44,11 +44,16 @@ export class EmbeddedDatabase {
         throw fileSystemProblem(error, path.join(dataDir, DATA_FILE));
       }
       const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
-      const dbs = {
-        people: sub('people'), series: sub('series'), episodes: sub('episodes'), characters: sub('characters'),
-        castings: sub('castings'), credits: sub('credits'), relationships: sub('relationships'), events: sub('events'),
-      };
-      return new EmbeddedDatabase(root, dbs, lock);
+      try {
+        const dbs = {
+          people: sub('people'), series: sub('series'), episodes: sub('episodes'), characters: sub('characters'),
+          castings: sub('castings'), credits: sub('credits'), relationships: sub('relationships'), events: sub('events'),
+        };
+        return new EmbeddedDatabase(root, dbs, lock);
+      } catch (error) {
+        await root.close();
+        throw error;
+      }
     } catch (error) {
       lock.release();
       throw error;
