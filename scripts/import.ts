@@ -4,11 +4,18 @@ import { loadConfig } from '../src/config.js';
 import { DramaGraphError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
 import { importSeedDirectory } from '../src/seed/stream.js';
-import { openConfiguredStore } from '../src/store/open.js';
+import { DataDirError } from '../src/store/embedded/data-dir.js';
+import { openConfiguredStore, type OpenedStore } from '../src/store/open.js';
 
 const dir = path.resolve(process.argv[2] ?? DEFAULT_SEED_DIR);
 const config = loadConfig();
-const store = await openConfiguredStore(config, { forImport: true });
+let store: OpenedStore;
+try {
+  store = await openConfiguredStore(config, { forImport: true });
+} catch (error) {
+  console.error(error instanceof DataDirError ? error.message : error);
+  process.exit(1);
+}
 const view = progressView();
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;

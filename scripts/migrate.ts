@@ -1,7 +1,14 @@
 import { loadConfig } from '../src/config.js';
-import { openConfiguredStore } from '../src/store/open.js';
+import { DataDirError } from '../src/store/embedded/data-dir.js';
+import { openConfiguredStore, type OpenedStore } from '../src/store/open.js';
 
-const store = await openConfiguredStore(loadConfig());
+let store: OpenedStore;
+try {
+  store = await openConfiguredStore(loadConfig());
+} catch (error) {
+  console.error(error instanceof DataDirError ? error.message : error);
+  process.exit(1);
+}
 try {
   if (!store.migrate) {
     console.log(`the ${store.kind} store keeps its indexes itself; nothing to migrate`);

@@ -39,14 +39,25 @@ export interface Config {
   tokens: ConfiguredToken[];
 }
 
-/** Reads the configuration from environment variables; throws naming every invalid variable or token entry. */
+/** Names every invalid environment variable and what is wrong with it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variables: string[],
+    readonly problems: string[],
+  ) {
+    super(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/** Reads the configuration from environment variables; throws ConfigError (or TokenConfigError) naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
   const ops = parseOpsSettings(env);
   if (!parsed.success || !ops.success) {
     const issues = [...(parsed.error?.issues ?? []), ...(ops.error?.issues ?? [])];
     const problems = issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+    throw new ConfigError([...new Set(issues.map((issue) => issue.path.join('.')))], problems);
   }
   const e = parsed.data;
   return {

@@ -1,22 +1,43 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { exitOnStartupFailure, listen, startingHandler } from './ops/startup.js';
 import { bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
 import { createDramaYoga } from './yoga.js';
 
-const config = loadConfig();
-const logger = createLogger(config.logLevel);
-const store = await openConfiguredStore(config);
-const state = await bootstrapStore(store, config, logger);
-const server = createServer(createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders }));
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+let logger = createLogger(LEVELS.has(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info');
+let config: Config | undefined;
+let store: DramaStore | undefined;
+let server: Server | undefined;
 
-server.listen(config.port, config.host, () => {
+const shutdown = (signal: string) => {
+  logger.info({ signal }, 'shutting down');
+  if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
+  else void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+};
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+
+try {
+  config = loadConfig();
+  logger = createLogger(config.logLevel);
+  const opened = await openConfiguredStore(config);
+  store = opened;
+  // Bind before migrating or seeding, so a busy port fails fast and changes nothing; answer 503 until then.
+  let handler: RequestListener = startingHandler;
+  server = createServer((request, response) => handler(request, response));
+  await listen(server, config.port, config.host);
+  const state = await bootstrapStore(opened, config, logger);
+  handler = createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders });
   const { port } = server.address() as AddressInfo;
   logger.info({ store: store.kind, state, url: `http://localhost:${port}/graphql`, production: config.ops.production, tokens: config.tokens.length }, 'drama graph listening');
-});
+} catch (error) {
+  exitOnStartupFailure(logger, error);
+}
 
 /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the store and exits. */
 function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: number) {
@@ -36,10 +57,3 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
   });
   server.closeIdleConnections();
 }
-
-const shutdown = (signal: string) => {
-  logger.info({ signal }, 'shutting down');
-  drain(server, store, logger, config.ops.shutdownTimeoutMs);
-};
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));

@@ -22,7 +22,10 @@ export interface ConfiguredToken {
 }
 
 export class TokenConfigError extends Error {
-  constructor(source: string, problems: string[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
     super(`Invalid token configuration (${source}):\n${problems.join('\n')}`);
     this.name = 'TokenConfigError';
   }

@@ -48,3 +48,41 @@ export async function postQuery(url: string, query: string, variables?: Record<s
   });
   return response.json();
 }
+
+export interface ExitedProcess {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string[];
+  stderr: string;
+}
+
+/** Runs `src/server.ts` (as `npm start` would) expecting it to stop by itself; kills it if it is still up after `timeoutMs`. */
+export function runServerUntilExit(env: Record<string, string>, options: { uid?: number; gid?: number } = {}, timeoutMs = 60_000): Promise<ExitedProcess> {
+  return runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, options, timeoutMs);
+}
+
+/** Runs a command in the project root to its end and returns its output lines. */
+export function runUntilExit(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { uid?: number; gid?: number } = {},
+  timeoutMs = 120_000,
+): Promise<ExitedProcess> {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const stdout: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout! }).on('line', (line) => stdout.push(line));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not stop by itself:\n${stdout.join('\n')}\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { open, type Database, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
 import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportProgress } from '../port.js';
+import { DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
+import { checkReadable, DATA_FILE } from './probe.js';
 
 /**
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
@@ -15,6 +17,8 @@ export const LMDB_OPTIONS: RootDatabaseOptions = {
   useWritemap: false,
   cache: false,
   maxDbs: 16,
+  // DATA_DIR is always a directory holding data.mdb and lock.mdb, even when its name has a dot.
+  noSubdir: false,
 };
 
 type SubDatabases = { [C in Collection]: Database<RecordOf<C>, string> };
@@ -24,16 +28,36 @@ export class EmbeddedDatabase {
   private constructor(
     private readonly root: RootDatabase,
     private readonly dbs: SubDatabases,
+    private readonly lock: DataDirLock,
   ) {}
 
+  /** Locks DATA_DIR for this process, checks an existing data.mdb in a child process, then opens it; throws DataDirError. */
   static async open(dataDir: string): Promise<EmbeddedDatabase> {
-    await mkdir(dataDir, { recursive: true });
-    const root = open({ ...LMDB_OPTIONS, path: dataDir });
-    const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
-    return new EmbeddedDatabase(root, {
-      people: sub('people'), series: sub('series'), episodes: sub('episodes'), characters: sub('characters'),
-      castings: sub('castings'), credits: sub('credits'), relationships: sub('relationships'), events: sub('events'),
-    });
+    ensureDirectory(dataDir);
+    const lock = await DataDirLock.acquire(dataDir);
+    try {
+      await checkReadable(dataDir, COLLECTIONS);
+      let root: RootDatabase;
+      try {
+        root = open({ ...LMDB_OPTIONS, path: dataDir });
+      } catch (error) {
+        throw fileSystemProblem(error, path.join(dataDir, DATA_FILE));
+      }
+      const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
+      try {
+        const dbs = {
+          people: sub('people'), series: sub('series'), episodes: sub('episodes'), characters: sub('characters'),
+          castings: sub('castings'), credits: sub('credits'), relationships: sub('relationships'), events: sub('events'),
+        };
+        return new EmbeddedDatabase(root, dbs, lock);
+      } catch (error) {
+        await root.close();
+        throw error;
+      }
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   readAll(): GraphDocument {
@@ -83,8 +107,12 @@ export class EmbeddedDatabase {
     await this.root.flushed;
   }
 
-  close(): Promise<void> {
-    return this.root.close();
+  async close(): Promise<void> {
+    try {
+      await this.root.close();
+    } finally {
+      this.lock.release();
+    }
   }
 
   private putAll<C extends Collection>(collection: C, records: readonly RecordOf<C>[]): void {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { CastingRecord, CharacterRecord, CreditRecord, EpisodeRecord } from '../../domain/records.js';
 import type { GraphCounts, GraphDocument, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { StoreUnavailableError } from '../../errors.js';
@@ -23,6 +24,8 @@ import { EmbeddedStoryView } from './story-view.js';
 import { neighbourhoodOf, searchCandidates } from './search.js';
 import { countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import { EmbeddedDatabase } from './database.js';
+import { DataDirError } from './data-dir.js';
+import { DATA_FILE } from './probe.js';
 import { SeriesJournal } from '../journal.js';
 import { GraphIndex } from './indexes.js';
 import type { Grouped } from './sorted.js';
@@ -34,9 +37,18 @@ export interface EmbeddedStoreOptions {
   indexOnOpen?: boolean;
 }
 
+/** Throws DataDirError when DATA_DIR is held by another opener, is not a usable directory, or its data.mdb is damaged. */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
   const store = new EmbeddedStore(await EmbeddedDatabase.open(options.dataDir));
-  if (options.indexOnOpen ?? true) store.loadIndex();
+  if (options.indexOnOpen ?? true) {
+    try {
+      store.loadIndex();
+    } catch (error) {
+      await store.close();
+      const file = path.join(options.dataDir, DATA_FILE);
+      throw new DataDirError('DATA_DIR_CORRUPTED', file, `${file} holds a record that cannot be read: ${(error as Error).message}`);
+    }
+  }
   return store;
 }
 

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DataDirError, fileSystemProblem } from './data-dir.js';
+
+export const DATA_FILE = 'data.mdb';
+
+const LMDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('lmdb')).href;
+
+/**
+ * Opens the environment as the store does, checks that every tree holds as many entries as it records,
+ * reads every value undecoded, then allocates pages in a write transaction it aborts (that reads the
+ * free list; nothing is written). Creates no sub-database.
+ */
+const READ_EVERYTHING = `
+const [lmdbUrl, dataDir, ...names] = process.argv.slice(1);
+try {
+  const { open } = await import(lmdbUrl);
+  const root = open({ path: dataDir, noSubdir: false, overlappingSync: false, maxDbs: 16, cache: false, encoding: 'binary' });
+  const present = Array.from(root.getKeys());
+  const recorded = root.getStats().entryCount;
+  if (present.length !== recorded) throw new Error('the main tree has ' + present.length + ' entries but records ' + recorded);
+  const dbs = [];
+  for (const name of names.filter((n) => present.includes(n))) {
+    const db = root.openDB({ name, encoding: 'binary', cache: false });
+    let entries = 0;
+    for (const { value } of db.getRange()) entries += value === undefined ? 0 : 1;
+    const expected = db.getStats().entryCount;
+    if (entries !== expected) throw new Error(name + ' has ' + entries + ' entries but records ' + expected);
+    dbs.push(db);
+  }
+  const ABORT = new Error('abort');
+  try {
+    root.transactionSync(() => {
+      for (const db of dbs) db.put('\\u0000probe', Buffer.alloc(9000));
+      throw ABORT;
+    });
+  } catch (error) {
+    if (error !== ABORT) throw error;
+  }
+  await root.close();
+  process.stdout.write('{"ok":true}\\n');
+} catch (error) {
+  process.stdout.write(JSON.stringify({ error: String(error?.message ?? error), code: error?.code }) + '\\n');
+  process.exit(2);
+}
+`;
+
+interface ProbeOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+}
+
+function run(dataDir: string, databases: readonly string[]): Promise<ProbeOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, ...databases], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout }));
+  });
+}
+
+/**
+ * lmdb maps data.mdb into memory and trusts it: a damaged file can crash the process (SIGSEGV,
+ * SIGBUS) with no log line. So an existing data.mdb is first read whole in a child process; if that
+ * child dies or fails, this throws DATA_DIR_CORRUPTED instead, and lmdb never maps the file here.
+ */
+export async function checkReadable(dataDir: string, databases: readonly string[]): Promise<void> {
+  const file = path.join(dataDir, DATA_FILE);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw fileSystemProblem(error, file);
+  }
+  if (size === 0) return;
+  const outcome = await run(dataDir, databases);
+  if (outcome.code === 0) return;
+  if (outcome.signal) {
+    throw new DataDirError('DATA_DIR_CORRUPTED', file, `${file} is damaged: reading it crashed lmdb (${outcome.signal}); restore it from a backup or move it away`, {
+      signal: outcome.signal,
+    });
+  }
+  let failure: { error?: string; code?: string } = {};
+  try {
+    failure = JSON.parse(outcome.stdout.trim().split('\n').pop() ?? '{}') as typeof failure;
+  } catch {
+    // Keep the exit code alone.
+  }
+  const detail = failure.error ?? `exit code ${outcome.code}`;
+  if (/EACCES|EPERM|EROFS|permission denied|read-only/i.test(`${failure.code ?? ''} ${detail}`)) {
+    throw fileSystemProblem(Object.assign(new Error(detail), { code: failure.code }), file);
+  }
+  throw new DataDirError('DATA_DIR_CORRUPTED', file, `${file} cannot be read as an lmdb file: ${detail}; restore it from a backup or move it away`, { detail });
+}
