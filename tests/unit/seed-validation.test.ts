@@ -33,7 +33,7 @@ describe('seed validation names the file, the record and the field', () => {
     ['an event in an episode that does not exist', (s: any) => (s.series[0].events[0].episode = 7), 'series "soundtrack-1" event "sun-woo-goes-away"', 'episode'],
     ['a relationship that ends before it begins', (s: any) => Object.assign(s.series[0].relationships[1], { since: 4, until: 2 }), 'series "soundtrack-1" relationship "eun-soo-sun-woo-romance"', 'until'],
     ['a casting of an unknown person', (s: any) => (s.series[0].castings[0].person = 'nobody'), 'series "soundtrack-1" casting "nobody->eun-soo"', 'person'],
-    ['two events at the same place in the story', (s: any) => (s.series[0].events[1].sequence = 1), 'series "soundtrack-1" event position "4#1"', 'sequence'],
+    ['two events at the same place in the story', (s: any) => (s.series[0].events[1].sequence = 1), 'series "soundtrack-1" event "eun-soo-works-on-her-song"', 'sequence'],
   ])('refuses %s', async (_name, change, record, field) => {
     const text = await mutated(change);
     const issues = issuesOf(() => parseSeedText('broken.json', text));
