@@ -241,6 +241,23 @@ describeEachStore('One rule set per record: importBatch and the upserts refuse t
     expect(await episodeEvents(1)).toEqual(['1:moment-2', '2:third']);
   });
 
+  it('stores and reads back records at every limit, in multi-byte text', async () => {
+    const text = (n: number) => '한'.repeat(n);
+    const aliases = Array.from({ length: 50 }, (_, i) => `${i}${text(300 - String(i).length)}`);
+    await accepted('upsertCharacter', '($input: UpsertCharacterInput!)', {
+      input: { series: 'rules-show', slug: 'm'.repeat(120), name: text(300), nativeName: text(300), aliases, description: text(5_000), source: { document: text(300), paragraph: 100_000 } },
+    });
+    const read = await graphql(yoga(), `{ character(series: "rules-show", slug: "${'m'.repeat(120)}") { name aliases } }`);
+    expect(read.data!.character).toEqual({ name: text(300), aliases });
+    const series = { slug: 'rules-long', title: text(300), episodeCount: 10_000, releaseYear: 2100, platforms: aliases, source: SOURCE };
+    await accepted('upsertSeries', '($input: UpsertSeriesInput!)', { input: series });
+    await accepted('upsertEpisode', '($input: UpsertEpisodeInput!)', { input: { series: 'rules-long', number: 10_000, runtimeMinutes: 1_440, source: SOURCE } });
+    const all = await graphql(yoga(), '{ allSeries(first: 100) { edges { node { slug episodeCount } } } episode(series: "rules-long", number: 10000) { number runtimeMinutes } }');
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.episode).toEqual({ number: 10_000, runtimeMinutes: 1_440 });
+    await accepted('deleteSeries', '($slug: String!, $cascade: Boolean)', { slug: 'rules-long', cascade: true });
+  });
+
   it('writes nothing of a large batch when its last record breaks one rule', async () => {
     const large = show((s) => {
       s.characters.push(...Array.from({ length: 200 }, (_, i) => ({ slug: `extra-${i}`, name: `Extra ${i}`, source: SOURCE })));

@@ -78,6 +78,20 @@ describe('seed files obey the same record rules as every write (domain/rules.ts)
     expect(issuesOf(() => parseSeedText('broken.json', text))).toContainEqual(expect.objectContaining({ file: 'broken.json', record, field, rule }));
   });
 
+  it.each([
+    ['1e400 (Infinity once parsed)', '1e400', 'invalid_type'],
+    ['"NaN"', '"NaN"', 'invalid_type'],
+    ['"4"', '"4"', 'invalid_type'],
+    ['4.5', '4.5', 'range'],
+    ['-0.5', '-0.5', 'range'],
+  ])('refuses %s as an episodeCount', async (_name, json, rule) => {
+    const text = (await seedText).replace('"episodeCount": 4', `"episodeCount": ${json}`);
+    expect(text).toContain(`"episodeCount": ${json}`);
+    expect(issuesOf(() => parseSeedText('broken.json', text))).toContainEqual(
+      expect.objectContaining({ record: 'series "soundtrack-1"', field: 'episodeCount', rule }),
+    );
+  });
+
   it('says so in the error message too', async () => {
     const text = await mutated((s) => Object.assign(s.series[0].relationships[1], { since: 4, until: 4 }));
     expect(() => parseSeedText('broken.json', text)).toThrow(
