@@ -60,7 +60,7 @@ export const FIELD_RULES = {
   character: { series: SLUG, slug: SLUG, name: NAME, nativeName: NAME, aliases: list(NAME, LIMITS.aliases), description: PROSE },
   casting: { series: SLUG, person: SLUG, character: SLUG },
   credit: { series: SLUG, person: SLUG },
-  relationship: { series: SLUG, slug: SLUG, since: EPISODE_NUMBER, until: EPISODE_NUMBER, note: PROSE },
+  relationship: { series: SLUG, slug: SLUG, character: SLUG, since: EPISODE_NUMBER, until: EPISODE_NUMBER, note: PROSE },
   event: { series: SLUG, slug: SLUG, episode: EPISODE_NUMBER, sequence: SEQUENCE, summary: PROSE, participant: SLUG },
 } as const;
 
@@ -87,7 +87,7 @@ export function characterRefProblem(value: string): Problem | null {
 export const trimText = (value: string): string => value.trim();
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
-const LINE_BREAK = /[\n\r\u2028\u2029]/u;
+const LINE_BREAK = /[\t\n\r\u2028\u2029]/u;
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 /** Judges text already trimmed (trimText). */
@@ -96,7 +96,7 @@ export function textProblem(value: string, rule: TextRule): Problem | null {
   if (value.length > rule.max) return issue('max-length', `must be at most ${rule.max} characters`);
   if (!isWellFormed(value)) return issue('well-formed', 'must be well-formed Unicode (no lone surrogates)');
   if (CONTROL.test(value)) return issue('no-control', 'must not hold control characters');
-  if (!rule.multiline && LINE_BREAK.test(value)) return issue('one-line', 'must be one line');
+  if (!rule.multiline && LINE_BREAK.test(value)) return issue('one-line', 'must be one line, without tabs');
   if (!VISIBLE.test(value)) return issue('visible', 'must hold a letter, digit, punctuation mark or symbol');
   return null;
 }

@@ -62,8 +62,8 @@ export const creditSchema = z.strictObject({
 export const relationshipSchema = z.strictObject({
   slug: slugField(F.relationship.slug),
   kind: z.enum(RELATIONSHIP_KINDS),
-  from: slugField(F.relationship.slug),
-  to: slugField(F.relationship.slug),
+  from: slugField(F.relationship.character),
+  to: slugField(F.relationship.character),
   mutual: z.boolean(),
   since: orNull(intField(F.relationship.since)),
   until: orNull(intField(F.relationship.until)),

@@ -107,6 +107,7 @@ describeEachStore('One rule set per record: importBatch and the upserts refuse t
     ['only zero-width and direction marks', '\u200b\u200f\u2066', 'visible'],
     ['a control character', 'Mi\u0000ra', 'no-control'],
     ['two lines', 'Mi\nra', 'one-line'],
+    ['a tab', 'Mi\tra', 'one-line'],
     ['a lone surrogate', 'Mi\ud800ra', 'well-formed'],
   ])('refuses a name %s, in a batch and in an upsert', async (_name, name, rule) => {
     const issues = await batch(show((s) => (s.characters[0].name = name)));
