@@ -20,7 +20,6 @@ export const listField = (rule: ListRule<SlugRule | TextRule>) =>
   judged(z.array(rule.of.type === 'slug' ? slugField(rule.of) : textField(rule.of)), (v) => listProblem(v, rule.max));
 export const characterRef = judged(z.string(), characterRefProblem);
 
-export const slug = slugField(FIELD_RULES.person.slug);
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
 export const list = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? []);
 
