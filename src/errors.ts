@@ -72,12 +72,15 @@ export interface SeedIssue {
   record: string;
   field: string;
   message: string;
+  /** The rule broken (domain/rules.ts), or zod's code for a wrong type or shape. */
+  rule?: string;
 }
 
 export class SeedValidationError extends DramaGraphError {
   readonly issues: SeedIssue[];
   constructor(issues: SeedIssue[]) {
-    const lines = issues.slice(0, 20).map((i) => `${i.file}: ${i.record}: ${i.field}: ${i.message}`);
+    const lines = issues.slice(0, 20).map((i) => `${i.file}: ${i.record}: ${i.field}: ${i.message}${i.rule ? ` [${i.rule}]` : ''}`);
+    if (issues.length > 20) lines.push(`and ${issues.length - 20} more`);
     super(`Invalid seed data:\n${lines.join('\n')}`, 'INVALID_SEED', { issues });
     this.issues = issues;
   }

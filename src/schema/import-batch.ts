@@ -25,7 +25,8 @@ builder.mutationField('importBatch', (t) =>
     type: ImportCountsType,
     description:
       'Writes a document in the seed format (drama-graph/seed@1, see seeds/README.md) in one transaction: all of it ' +
-      'or none of it. Every record needs a source. Needs write:catalog and write:story, or admin.',
+      'or none of it. Every record needs a source, obeys the same rules and limits as the upserts, and is given once; ' +
+      'each episode it adds events to must then hold them at sequences 1..N. Needs write:catalog and write:story, or admin.',
     authScopes: { $all: { writeCatalog: true, writeStory: true } },
     errors: writeErrors('ImportBatch', 'counts'),
     args: { document: t.arg({ type: JSONObject, required: true }) },

@@ -86,7 +86,13 @@ const UpsertPlotEventInput = builder.inputType('UpsertPlotEventInput', {
     series: t.string({ required: true, description: 'The series slug.' }),
     slug: t.string({ required: true, description: 'Unique within the series.' }),
     episode: t.int({ required: true, description: 'The episode number; the episode must exist.' }),
-    sequence: t.int({ required: true, description: '1-based story order within the episode; one event per place.' }),
+    sequence: t.int({
+      required: true,
+      description:
+        '1-based story order within the episode. Each episode\'s events run 1..N with one event per place and no gap: ' +
+        'a new event goes at N+1 (or replaces the event in its place); to insert or reorder in the middle, send the ' +
+        'renumbered events together in one importBatch.',
+    }),
     kind: t.field({ type: PlotEventKindEnum, required: true }),
     summary: t.string({ required: true, description: 'What happens, in your own words.' }),
     agent: t.string({ description: 'The character slug of who does it.' }),
@@ -109,7 +115,9 @@ builder.mutationFields((t) => ({
   }),
   deletePlotEvent: t.field({
     type: DeletionType,
-    description: 'Deletes a plot event. Needs write:story.',
+    description:
+      'Deletes a plot event. Refused when it would leave a gap in its episode\'s sequences (it is not the last): ' +
+      'renumber the later events in one importBatch first. Needs write:story.',
     authScopes: { writeStory: true },
     errors: writeErrors('DeletePlotEvent', 'deletion'),
     args: { series: t.arg.string({ required: true }), slug: t.arg.string({ required: true }) },

@@ -67,7 +67,11 @@ const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
     to: t.string({ required: true, description: 'A character slug of the series.' }),
     mutual: t.boolean({ required: true, description: 'Whether it holds both ways.' }),
     since: t.int({ description: 'The episode it begins in; null: before the story starts.' }),
-    until: t.int({ description: 'The episode in which it ends (it no longer holds after it); null: it still holds at the end of the known story.' }),
+    until: t.int({
+      description:
+        'The episode in which it ends (it holds up to the one before); when since is set too, until must come after it ' +
+        '(since == until would hold in no episode); null: it still holds at the end of the known story.',
+    }),
     note: t.string(),
     source: t.field({ type: SourceInput, required: true }),
   }),

@@ -17,6 +17,15 @@ export const FieldIssueType = builder.objectRef<FieldIssue>('FieldIssue').implem
   fields: (t) => ({
     path: t.exposeStringList('path', { description: 'Where the problem is: argument and field names, list indexes as numbers.' }),
     message: t.exposeString('message', { description: 'What is wrong, in words a person can act on.' }),
+    rule: t.string({
+      nullable: true,
+      description:
+        'The rule broken, stable for programs: max-length, not-empty, visible, one-line, no-control, well-formed, slug, range, ' +
+        'max-items, duplicate, two-characters, until-after-since, one-role-per-character, participant-role, sequence-taken, ' +
+        'sequence-gap, reference, still-referred, episode-count, source-required; or the code of a wrong type or shape ' +
+        '(such as invalid_type). See seeds/README.md for the limits.',
+      resolve: (issue) => issue.rule ?? null,
+    }),
   }),
 });
 

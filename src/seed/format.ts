@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isWellFormed, NOT_WELL_FORMED } from '../domain/text.js';
+import { FIELD_RULES as F } from '../domain/rules.js';
 import {
   BILLINGS,
   CREDIT_ROLES,
@@ -8,82 +8,82 @@ import {
   PLOT_EVENT_KINDS,
   RELATIONSHIP_KINDS,
 } from '../domain/vocabulary.js';
-import { SLUG_PATTERN } from '../domain/keys.js';
+import { intField, listField, slugField, textField } from '../writes/fields.js';
 
 export const SEED_FORMAT = 'drama-graph/seed@1';
 
-const slug = z.string().max(120, 'must be at most 120 characters').regex(SLUG_PATTERN, 'must be a kebab-case ASCII slug');
-const text = z.string().trim().min(1, 'must not be empty').refine(isWellFormed, NOT_WELL_FORMED);
-const positiveInt = z.number().int().positive();
+/** The seed format's shape; every field's rule is the domain's (domain/rules.ts), shared with the write API. */
+const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().default(null);
+const listOf = (rule: Parameters<typeof listField>[0]) => listField(rule).default([]);
 
 export const sourceSchema = z.strictObject({
-  document: text,
-  paragraph: positiveInt.nullable().default(null),
+  document: textField(F.source.document),
+  paragraph: orNull(intField(F.source.paragraph)),
 });
 
 const cited = { source: sourceSchema.nullable().default(null) };
 
 export const personSchema = z.strictObject({
-  slug,
-  name: text,
-  nativeName: text.nullable().default(null),
+  slug: slugField(F.person.slug),
+  name: textField(F.person.name),
+  nativeName: orNull(textField(F.person.nativeName)),
   ...cited,
 });
 
 export const episodeSchema = z.strictObject({
-  number: positiveInt,
-  title: text.nullable().default(null),
-  runtimeMinutes: positiveInt.nullable().default(null),
+  number: intField(F.episode.number),
+  title: orNull(textField(F.episode.title)),
+  runtimeMinutes: orNull(intField(F.episode.runtimeMinutes)),
   ...cited,
 });
 
 export const characterSchema = z.strictObject({
-  slug,
-  name: text,
-  nativeName: text.nullable().default(null),
-  aliases: z.array(text).default([]),
-  description: text.nullable().default(null),
+  slug: slugField(F.character.slug),
+  name: textField(F.character.name),
+  nativeName: orNull(textField(F.character.nativeName)),
+  aliases: listOf(F.character.aliases),
+  description: orNull(textField(F.character.description)),
   ...cited,
 });
 
 export const castingSchema = z.strictObject({
-  person: slug,
-  character: slug,
+  person: slugField(F.casting.person),
+  character: slugField(F.casting.character),
   billing: z.enum(BILLINGS),
   ...cited,
 });
 
 export const creditSchema = z.strictObject({
-  person: slug,
+  person: slugField(F.credit.person),
   role: z.enum(CREDIT_ROLES),
   ...cited,
 });
 
 export const relationshipSchema = z.strictObject({
-  slug,
+  slug: slugField(F.relationship.slug),
   kind: z.enum(RELATIONSHIP_KINDS),
-  from: slug,
-  to: slug,
+  from: slugField(F.relationship.character),
+  to: slugField(F.relationship.character),
   mutual: z.boolean(),
-  since: positiveInt.nullable().default(null),
-  until: positiveInt.nullable().default(null),
-  note: text.nullable().default(null),
+  since: orNull(intField(F.relationship.since)),
+  until: orNull(intField(F.relationship.until)),
+  note: orNull(textField(F.relationship.note)),
   source: sourceSchema,
 });
 
 export const participantSchema = z.strictObject({
-  character: slug,
+  character: slugField(F.event.participant),
   role: z.enum(PARTICIPANT_ROLES),
 });
 
 export const eventSchema = z.strictObject({
-  slug,
-  episode: positiveInt,
-  sequence: positiveInt,
+  slug: slugField(F.event.slug),
+  episode: intField(F.event.episode),
+  sequence: intField(F.event.sequence),
   kind: z.enum(PLOT_EVENT_KINDS),
-  summary: text,
-  agent: slug.nullable().default(null),
-  target: slug.nullable().default(null),
+  summary: textField(F.event.summary),
+  agent: orNull(slugField(F.event.participant)),
+  target: orNull(slugField(F.event.participant)),
   participants: z.array(participantSchema).default([]),
   outcome: z.enum(EVENT_OUTCOMES).nullable().default(null),
   flashback: z.boolean().default(false),
@@ -91,15 +91,15 @@ export const eventSchema = z.strictObject({
 });
 
 export const seriesSchema = z.strictObject({
-  slug,
-  title: text,
-  originalTitle: text.nullable().default(null),
-  country: text.nullable().default(null),
-  releaseYear: z.number().int().min(1900).max(2100).nullable().default(null),
-  platforms: z.array(text).default([]),
-  genres: z.array(slug).default([]),
-  episodeCount: z.number().int().nonnegative(),
-  starring: z.array(slug).default([]),
+  slug: slugField(F.series.slug),
+  title: textField(F.series.title),
+  originalTitle: orNull(textField(F.series.originalTitle)),
+  country: orNull(textField(F.series.country)),
+  releaseYear: orNull(intField(F.series.releaseYear)),
+  platforms: listOf(F.series.platforms),
+  genres: listOf(F.series.genres),
+  episodeCount: intField(F.series.episodeCount),
+  starring: listOf(F.series.starring),
   ...cited,
   episodes: z.array(episodeSchema).default([]),
   characters: z.array(characterSchema).default([]),

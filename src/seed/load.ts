@@ -6,6 +6,7 @@ import { SeedValidationError, type SeedIssue } from '../errors.js';
 import { seedFileSchema, type SeedFile } from './format.js';
 import { findReferenceIssues } from './references.js';
 import { toGraphDocument } from './document.js';
+import { ruleOf } from '../writes/fields.js';
 
 function describeRecord(value: unknown, pathParts: readonly PropertyKey[]): string {
   let node: unknown = value;
@@ -27,8 +28,25 @@ function schemaIssues(file: string, raw: unknown, error: z.ZodError): SeedIssue[
   return error.issues.map((issue) => {
     const recordDepth = issue.path.findLastIndex((p) => typeof p === 'number');
     const field = issue.path.slice(recordDepth + 1).join('.') || '(record)';
-    return { file, record: describeRecord(raw, issue.path.slice(0, recordDepth + 1)), field, message: issue.message };
+    return { file, record: describeRecord(raw, issue.path.slice(0, recordDepth + 1)), field, message: issue.message, rule: ruleOf(issue) };
   });
+}
+
+/** Remembers which file declared each person and series, so a later file cannot silently replace them. */
+export class DeclaredOnce {
+  private readonly files = new Map<string, string>();
+
+  check(file: string, seed: SeedFile): SeedIssue[] {
+    const issues: SeedIssue[] = [];
+    const once = (kind: string, slug: string) => {
+      const first = this.files.get(`${kind} ${slug}`);
+      if (first === undefined) this.files.set(`${kind} ${slug}`, file);
+      else issues.push({ file, record: `${kind} "${slug}"`, field: 'slug', message: `is already declared in ${first}: each record is given once`, rule: 'duplicate' });
+    };
+    seed.people.forEach((p) => once('person', p.slug));
+    seed.series.forEach((s) => once('series', s.slug));
+    return issues;
+  }
 }
 
 /** Parses and validates one seed file's text; nothing is returned unless all of it is valid. */
@@ -42,11 +60,14 @@ export function parseSeedText(file: string, text: string, knownPeople: ReadonlyS
   return parseSeedValue(file, raw, knownPeople);
 }
 
-/** Validates one seed document already parsed from JSON; nothing is returned unless all of it is valid. */
-export function parseSeedValue(file: string, raw: unknown, knownPeople: ReadonlySet<string> = new Set()): SeedFile {
+/**
+ * Validates one seed document already parsed from JSON; nothing is returned unless all of it is valid.
+ * `wholeEpisodes`: the document gives every event of the episodes it names (a seed file), not an addition.
+ */
+export function parseSeedValue(file: string, raw: unknown, knownPeople: ReadonlySet<string> = new Set(), wholeEpisodes = true): SeedFile {
   const parsed = seedFileSchema.safeParse(raw);
   if (!parsed.success) throw new SeedValidationError(schemaIssues(file, raw, parsed.error));
-  const issues = findReferenceIssues(file, parsed.data, knownPeople);
+  const issues = findReferenceIssues(file, parsed.data, toGraphDocument([parsed.data]), knownPeople, wholeEpisodes);
   if (issues.length > 0) throw new SeedValidationError(issues);
   return parsed.data;
 }
@@ -56,12 +77,14 @@ export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), 'utf8')));
   const people = new Set<string>();
+  const declared = new DeclaredOnce();
   const files: SeedFile[] = [];
   const issues: SeedIssue[] = [];
   for (const [i, name] of names.entries()) {
     try {
       const seed = parseSeedText(name, texts[i]!, people);
       seed.people.forEach((p) => people.add(p.slug));
+      issues.push(...declared.check(name, seed));
       files.push(seed);
     } catch (error) {
       if (!(error instanceof SeedValidationError)) throw error;

@@ -1,15 +1,13 @@
+import type { Collection } from '../domain/collections.js';
+import { documentIssues } from '../domain/document-rules.js';
+import { seriesOfKey, slugOf } from '../domain/keys.js';
+import type { GraphDocument } from '../domain/records.js';
+import { sequenceIssues } from '../domain/rules.js';
 import type { SeedIssue } from '../errors.js';
 import type { SeedFile, SeedSeries } from './format.js';
 
 type Report = (record: string, field: string, message: string) => void;
-
-function checkUnique(values: string[], record: (value: string) => string, field: string, report: Report): void {
-  const seen = new Set<string>();
-  for (const value of values) {
-    if (seen.has(value)) report(record(value), field, `duplicate "${value}"`);
-    seen.add(value);
-  }
-}
+const REFERENCE = 'reference';
 
 function checkEpisode(series: SeedSeries, number: number | null, record: string, field: string, report: Report) {
   if (number !== null && (number > series.episodeCount || !series.episodes.some((e) => e.number === number))) {
@@ -27,11 +25,6 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
     if (!people.has(slug)) report(record, field, `unknown person "${slug}"`);
   };
 
-  checkUnique(series.episodes.map((e) => String(e.number)), (n) => at('episode', n), 'number', report);
-  checkUnique(series.characters.map((c) => c.slug), (s) => at('character', s), 'slug', report);
-  checkUnique(series.relationships.map((r) => r.slug), (s) => at('relationship', s), 'slug', report);
-  checkUnique(series.events.map((e) => e.slug), (s) => at('event', s), 'slug', report);
-  checkUnique(series.events.map((e) => `${e.episode}#${e.sequence}`), (s) => at('event position', s), 'sequence', report);
   for (const e of series.episodes) {
     if (e.number > series.episodeCount) report(at('episode', e.number), 'number', `exceeds episodeCount ${series.episodeCount}`);
   }
@@ -42,49 +35,64 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
     needCharacter(c.character, record, 'character');
   }
   for (const c of series.credits) needPerson(c.person, at('credit', `${c.person}#${c.role}`), 'person');
-  for (const r of series.relationships) checkRelationship(series, r, at('relationship', r.slug), needCharacter, report);
+  for (const r of series.relationships) {
+    const record = at('relationship', r.slug);
+    needCharacter(r.from, record, 'from');
+    needCharacter(r.to, record, 'to');
+    checkEpisode(series, r.since, record, 'since', report);
+    checkEpisode(series, r.until, record, 'until', report);
+  }
   for (const e of series.events) {
     const record = at('event', e.slug);
     checkEpisode(series, e.episode, record, 'episode', report);
     needCharacter(e.agent, record, 'agent');
     needCharacter(e.target, record, 'target');
     e.participants.forEach((p, i) => needCharacter(p.character, record, `participants[${i}].character`));
-    checkUnique(e.participants.map((p) => `${p.character}:${p.role}`), () => record, 'participants', report);
-    for (const [field, role] of [['agent', 'AGENT'], ['target', 'TARGET']] as const) {
-      const slug = e[field];
-      const listed = e.participants.filter((p) => p.role === role).map((p) => p.character);
-      if (slug !== null && !listed.includes(slug)) report(record, field, `must also be a participant with role ${role}`);
-      if (listed.length > 0 && (slug === null || listed.length > 1)) {
-        report(record, 'participants', `role ${role} must name exactly the ${field}`);
-      }
+  }
+}
+
+/** How a seed issue names a record: `series "soundtrack-1" event "first-kiss"`. */
+export function describeRecord(collection: Collection, key: string): string {
+  const series = seriesOfKey(key);
+  switch (collection) {
+    case 'people': return `person "${key}"`;
+    case 'series': return `series "${key}"`;
+    case 'episodes': return `series "${series}" episode "${slugOf(key)}"`;
+    case 'characters': return `series "${series}" character "${slugOf(key)}"`;
+    case 'castings': {
+      const [character, person] = key.split('@') as [string, string];
+      return `series "${series}" casting "${person}->${slugOf(character)}"`;
     }
+    case 'credits': return `series "${series}" credit "${key.slice(key.indexOf('@') + 1)}"`;
+    case 'relationships': return `series "${series}" relationship "${slugOf(key)}"`;
+    case 'events': return `series "${series}" event "${slugOf(key)}"`;
   }
 }
 
-function checkRelationship(
-  series: SeedSeries,
-  r: SeedSeries['relationships'][number],
-  record: string,
-  needCharacter: (slug: string | null, record: string, field: string) => void,
-  report: Report,
-): void {
-  needCharacter(r.from, record, 'from');
-  needCharacter(r.to, record, 'to');
-  if (r.from === r.to) report(record, 'to', 'a relationship needs two different characters');
-  checkEpisode(series, r.since, record, 'since', report);
-  checkEpisode(series, r.until, record, 'until', report);
-  if (r.since !== null && r.until !== null && r.until < r.since) {
-    report(record, 'until', `ends in episode ${r.until}, before it begins in episode ${r.since}`);
-  }
+/** The domain's record rules (domain/rules.ts) as the seed loader reports them; `[0]` style indexes for lists. */
+function ruleIssues(file: string, document: GraphDocument, wholeEpisodes: boolean): SeedIssue[] {
+  const field = (f: string) => f.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  const issues = documentIssues(document).map((i) => ({ file, record: describeRecord(i.collection, i.key), field: field(i.field), message: i.message, rule: i.rule }));
+  if (wholeEpisodes) for (const i of sequenceIssues(document.events)) issues.push({ file, record: describeRecord('events', i.key), field: i.field, message: i.message, rule: i.rule });
+  return issues;
 }
 
-/** Checks what a schema cannot: that every reference in the file points at something that exists. */
-export function findReferenceIssues(file: string, seed: SeedFile, knownPeople: ReadonlySet<string>): SeedIssue[] {
+/**
+ * Checks what a schema cannot: that every reference in the file points at something that exists, that no
+ * record is given twice, and each relationship's and event's own rules; `document` is the file's records.
+ * A seed file holds the whole of each episode it gives events for, so those run 1..N (`wholeEpisodes`);
+ * an importBatch may add to stored episodes, and the write checks them with what is stored.
+ */
+export function findReferenceIssues(
+  file: string,
+  seed: SeedFile,
+  document: GraphDocument,
+  knownPeople: ReadonlySet<string>,
+  wholeEpisodes = true,
+): SeedIssue[] {
   const issues: SeedIssue[] = [];
-  const report: Report = (record, field, message) => issues.push({ file, record, field, message });
-  checkUnique(seed.people.map((p) => p.slug), (s) => `person "${s}"`, 'slug', report);
-  checkUnique(seed.series.map((s) => s.slug), (s) => `series "${s}"`, 'slug', report);
+  const report: Report = (record, field, message) => issues.push({ file, record, field, message, rule: REFERENCE });
   const people = new Set([...knownPeople, ...seed.people.map((p) => p.slug)]);
   for (const series of seed.series) checkSeries(series, people, report);
-  return issues;
+  return [...issues, ...ruleIssues(file, document, wholeEpisodes)];
 }

@@ -5,7 +5,7 @@ import { SeedValidationError, type SeedIssue } from '../errors.js';
 import type { DramaStore } from '../store/port.js';
 import { emptyDocument, toGraphDocument } from './document.js';
 import type { SeedFile } from './format.js';
-import { parseSeedText } from './load.js';
+import { DeclaredOnce, parseSeedText } from './load.js';
 
 /** Records (people, series and everything in them) written per transaction, unless one file alone holds more. */
 export const BATCH_RECORDS = 5_000;
@@ -54,12 +54,14 @@ async function readSeed(dir: string, name: string, people: ReadonlySet<string>):
 export async function validateSeedDirectory(dir: string, onProgress?: DirectoryImportOptions['onProgress']): Promise<ValidatedDirectory> {
   const names = await seedFileNames(dir);
   const people = new Set<string>();
+  const declared = new DeclaredOnce();
   const issues: SeedIssue[] = [];
   let records = 0;
   for (const [i, name] of names.entries()) {
     try {
       const seed = await readSeed(dir, name, people);
       seed.people.forEach((p) => people.add(p.slug));
+      issues.push(...declared.check(name, seed));
       records += recordCount(seed);
     } catch (error) {
       if (!(error instanceof SeedValidationError)) throw error;

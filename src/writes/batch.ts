@@ -22,7 +22,7 @@ function unsourced(document: GraphDocument): FieldIssue[] {
   return COLLECTIONS.flatMap((collection) =>
     (document[collection] as { key: string; source: unknown }[])
       .filter((record) => record.source === null)
-      .map((record) => ({ path: ['document', collection, record.key, 'source'], message: 'every fact written needs a source' })),
+      .map((record) => ({ path: ['document', collection, record.key, 'source'], message: 'every fact written needs a source', rule: 'source-required' })),
   );
 }
 
@@ -30,10 +30,10 @@ function unsourced(document: GraphDocument): FieldIssue[] {
 export function batchDocument(raw: unknown): GraphDocument {
   let document: GraphDocument;
   try {
-    document = toGraphDocument([parseSeedValue('document', raw, namedPeople(raw))]);
+    document = toGraphDocument([parseSeedValue('document', raw, namedPeople(raw), false)]);
   } catch (error) {
     if (!(error instanceof SeedValidationError)) throw error;
-    throw new ValidationError(error.issues.map((i) => ({ path: ['document', i.record, ...i.field.split('.')], message: i.message })));
+    throw new ValidationError(error.issues.map((i) => ({ path: ['document', i.record, ...i.field.split('.')], message: i.message, rule: i.rule })));
   }
   const missing = unsourced(document);
   if (missing.length > 0) throw new ValidationError(missing);

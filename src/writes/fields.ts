@@ -1,42 +1,41 @@
 import { z } from 'zod';
-import { SLUG_PATTERN } from '../domain/keys.js';
-import { isWellFormed, NOT_WELL_FORMED } from '../domain/text.js';
+import {
+  characterRefProblem, FIELD_RULES, intProblem, listProblem, slugProblem, textProblem, trimText,
+  type IntRule, type ListRule, type Problem, type SlugRule, type TextRule,
+} from '../domain/rules.js';
 import { ValidationError } from '../domain/writes/validation.js';
 
-/** Field rules of the write API. Text is stored exactly as sent: it is checked, never trimmed. */
-export const slug = z.string().max(120, 'must be at most 120 characters').regex(SLUG_PATTERN, 'must be a kebab-case ASCII slug');
+/** The domain's field rules (domain/rules.ts) as zod schemas, for seed files and write inputs alike. */
+const judged = <T extends z.ZodType>(schema: T, judge: (value: z.output<T>) => Problem | null) =>
+  schema.superRefine((value, ctx) => {
+    const problem = judge(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { rule: problem.rule } });
+  });
 
-const notBlank = (max: number) =>
-  z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => s.trim().length > 0, 'must not be blank')
-    .refine(isWellFormed, NOT_WELL_FORMED);
+export const slugField = (rule: SlugRule) => judged(z.string(), (v) => slugProblem(v, rule));
+/** Text is trimmed before it is judged, and stored trimmed. */
+export const textField = (rule: TextRule) => judged(z.string().overwrite(trimText), (v) => textProblem(v, rule));
+export const intField = (rule: IntRule) => judged(z.number(), (v) => intProblem(v, rule));
+export const listField = (rule: ListRule<SlugRule | TextRule>) =>
+  judged(z.array(rule.of.type === 'slug' ? slugField(rule.of) : textField(rule.of)), (v) => listProblem(v, rule.max));
+export const characterRef = judged(z.string(), characterRefProblem);
 
-export const name = notBlank(300);
-export const prose = notBlank(5000);
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
-export const list = <T extends z.ZodType>(schema: T, max: number) =>
-  z.array(schema).max(max, `must have at most ${max} items`).nullish().transform((v) => v ?? []);
-export const positiveInt = z.number().int().min(1, 'must be 1 or more').max(100_000, 'must be at most 100000');
+export const list = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? []);
 
 /** Every fact written says where it comes from. */
 export const source = z.object({
-  document: name,
-  paragraph: optional(positiveInt),
+  document: textField(FIELD_RULES.source.document),
+  paragraph: optional(intField(FIELD_RULES.source.paragraph)),
 });
 
-/** A character in the series being written: its slug, or `<series>/<slug>` for a character of any series. */
-export const characterRef = z
-  .string()
-  .max(241, 'is too long')
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*(?:\/[a-z0-9]+(?:-[a-z0-9]+)*)?$/, 'must be a character slug, or <series>/<slug>');
-
-export const characterKeyIn = (seriesKey: string, ref: string): string => (ref.includes('/') ? ref : `${seriesKey}/${ref}`);
+/** The rule a zod issue broke: a domain rule's name, or zod's code for a wrong type or shape. */
+export const ruleOf = (issue: z.core.$ZodIssue): string =>
+  (issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : issue.code);
 
 /** Parses input against a schema, or throws ValidationError with paths rooted at `root` (e.g. "input"). */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root: string[] = ['input']): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(parsed.error.issues.map((issue) => ({ path: [...root, ...issue.path.map(String)], message: issue.message })));
+  throw new ValidationError(parsed.error.issues.map((issue) => ({ path: [...root, ...issue.path.map(String)], message: issue.message, rule: ruleOf(issue) })));
 }

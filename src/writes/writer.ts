@@ -46,7 +46,7 @@ export class StoryWriter {
   }
 
   async delete(collection: Collection, key: string, cascade = false): Promise<Deletion> {
-    if (key.length > MAX_KEY_LENGTH) throw new ValidationError([{ path: [], message: `no ${collection} key is longer than ${MAX_KEY_LENGTH} characters` }]);
+    if (key.length > MAX_KEY_LENGTH) throw new ValidationError([{ path: [], message: `no ${collection} key is longer than ${MAX_KEY_LENGTH} characters`, rule: 'max-length' }]);
     const args = (path: string[]) => (path[0] === collection && path[1] === key ? path.slice(2) : path);
     const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), args);
     const total = Object.values(applied.deletes).reduce((n, keys) => n + keys.length, 0);

@@ -4,7 +4,7 @@ import { mutate, SOURCE, writableYoga } from '../support/writes.js';
 
 const EVENT = '($input: UpsertPlotEventInput!)';
 const event = (overrides: Record<string, unknown>) => ({
-  series: 'soundtrack-1', slug: 'integrity-probe', episode: 4, sequence: 90, kind: 'MOMENT', summary: 'A probe.', source: SOURCE, ...overrides,
+  series: 'soundtrack-1', slug: 'integrity-probe', episode: 4, sequence: 35, kind: 'MOMENT', summary: 'A probe.', source: SOURCE, ...overrides,
 });
 
 describeEachStore('Writes: what would corrupt the story is refused, and nothing is written', (service) => {
@@ -19,7 +19,7 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
   };
 
   it('an event in an episode that does not exist', async () => {
-    const error = await refused('upsertPlotEvent', EVENT, { input: event({ episode: 7 }) });
+    const error = await refused('upsertPlotEvent', EVENT, { input: event({ episode: 7, sequence: 1 }) });
     expect(error.issues).toEqual([{ path: ['input', 'episode'], message: 'series "soundtrack-1" has no episode 7' }]);
   });
 

@@ -68,25 +68,25 @@ describeEachStore('Writes: upserts keyed by slugs', (service) => {
   it('replaces a record on upsert: an event moved to another place and given other participants', async () => {
     const yoga = writableYoga(service().store);
     const input = {
-      series: 'write-test', slug: 'ana-confesses', episode: 1, sequence: 2, kind: 'CONFESSION', summary: 'Ana tells Ben, earlier.',
+      series: 'write-test', slug: 'ana-confesses', episode: 1, sequence: 1, kind: 'CONFESSION', summary: 'Ana tells Ben, earlier.',
       agent: 'ben', participants: [{ character: 'ana', role: 'WITNESS' }], source: SOURCE,
     };
     const response = await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', { input }, '... on UpsertPlotEventSuccess { event { episode { number } sequence agent { slug } target { slug } participants { role character { slug } } } }');
     expect(response.data!.upsertPlotEvent.event).toEqual({
-      episode: { number: 1 }, sequence: 2, agent: { slug: 'ben' }, target: null,
+      episode: { number: 1 }, sequence: 1, agent: { slug: 'ben' }, target: null,
       participants: [{ role: 'AGENT', character: { slug: 'ben' } }, { role: 'WITNESS', character: { slug: 'ana' } }],
     });
     const episodes = await graphql(yoga, '{ series(slug: "write-test") { episodes { number events { slug } } } }');
     expect(episodes.data!.series.episodes).toEqual([{ number: 1, events: [{ slug: 'ana-confesses' }] }, { number: 2, events: [] }]);
   });
 
-  it('stores and returns strings verbatim, hostile ones included', async () => {
+  it('stores strings trimmed and otherwise verbatim, hostile ones included', async () => {
     const yoga = writableYoga(service().store);
-    const summary = '  "}) DETACH DELETE n // \' OR 1=1 -- {{7*7}} $where __proto__ \u202Eevil 🎵 한글\n';
-    const input = { series: 'write-test', slug: 'verbatim', episode: 2, sequence: 9, kind: 'MOMENT', summary, source: { document: summary } };
+    const text = '"}) DETACH DELETE n // \' OR 1=1 -- {{7*7}} $where __proto__ \u202Eevil 🎵 한글 e\u0301 \u200Bx';
+    const input = { series: 'write-test', slug: 'verbatim', episode: 2, sequence: 1, kind: 'MOMENT', summary: `  ${text}\n`, source: { document: ` ${text}\t` } };
     expect((await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', { input })).data!.upsertPlotEvent.__typename).toBe('UpsertPlotEventSuccess');
     const read = await graphql(yoga, '{ node(id: "' + Buffer.from('PlotEvent:write-test/verbatim').toString('base64') + '") { ... on PlotEvent { summary source { document } } } }');
-    expect(read.data!.node).toEqual({ summary, source: { document: summary } });
+    expect(read.data!.node).toEqual({ summary: text, source: { document: text } });
   });
 
   it('leaves exactly one record per key after 200 concurrent upserts of the same keys', async () => {

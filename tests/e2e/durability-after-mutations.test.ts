@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/auth/create-token.js';
 import { postQuery, startServerProcess, stopServerProcess, type RunningServer } from '../support/server-process.js';
-import { EVENTS_OF, eventWrite, expectedEvent, mutationOf, personWrite, SETUP_WRITES, type Write } from '../support/story-writes.js';
+import { EVENTS_OF, eventWrite, expectedEvent, mutationOf, personWrite, SETUP_WRITES, variablesOf, type Write } from '../support/story-writes.js';
 
 const SERIES = 'durable-proof';
 const CONCURRENT = 25;
@@ -13,7 +13,7 @@ const admin = createToken('admin', ['admin']);
 const headers = { authorization: `Bearer ${admin.token}` };
 
 const send = (server: RunningServer, write: Write) =>
-  postQuery(server.url, mutationOf(write), { input: write.input }, headers).then((body) => body.data?.[write.field]?.__typename as string | undefined);
+  postQuery(server.url, mutationOf(write), variablesOf(write), headers).then((body) => body.data?.[write.field]?.__typename as string | undefined);
 
 describe('the embedded store after kill -9 right after mutations were acknowledged', () => {
   let dataDir: string;

@@ -45,8 +45,8 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j restarts under write load'
     expect(outcomes.filter((outcome) => outcome.status >= 500)).toEqual([]);
     expect(refused.filter((outcome) => outcome.codes.join() !== 'STORE_UNAVAILABLE')).toEqual([]);
     const [stored] = await store.eventsOfSeries([SERIES]);
-    const storedNumbers = new Set(stored!.map((event) => event.sequence));
+    const storedNumbers = new Set(stored!.map((event) => event.episodeNumber));
     expect(load.acknowledged().filter((n) => !storedNumbers.has(n))).toEqual([]);
-    expect(stored!.filter((event) => event.summary !== `Ann remembers moment ${event.sequence}.`)).toEqual([]);
+    expect(stored!.filter((event) => event.summary !== `Ann remembers moment ${event.episodeNumber}.`)).toEqual([]);
   }, 150_000);
 });

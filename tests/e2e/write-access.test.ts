@@ -61,7 +61,7 @@ describe('the response cache and writes', () => {
     const trips = service.store.roundTrips;
     expect(await read()).toEqual(first);
     expect(service.store.roundTrips).toBe(trips);
-    const input = { series: 'soundtrack-1', slug: 'cache-probe', episode: 1, sequence: 77, kind: 'MOMENT', summary: 'A new moment.', source: SOURCE };
+    const input = { series: 'soundtrack-1', slug: 'cache-probe', episode: 1, sequence: 1, kind: 'MOMENT', summary: 'A new moment.', source: SOURCE };
     const written = await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', { input });
     expect(written.data!.upsertPlotEvent.__typename).toBe('UpsertPlotEventSuccess');
     const fresh = await read();

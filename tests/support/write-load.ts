@@ -1,6 +1,6 @@
 import type { DramaYoga } from '../../src/yoga.js';
 import { graphql } from './graphql.js';
-import { eventWrite, mutationOf } from './story-writes.js';
+import { eventWrite, mutationOf, variablesOf } from './story-writes.js';
 
 export interface WriteOutcome {
   n: number;
@@ -36,7 +36,7 @@ export class WriteLoad {
 
   private async write(n: number): Promise<WriteOutcome> {
     const write = eventWrite(this.series, n);
-    const response = await graphql(this.yoga, mutationOf(write), { input: write.input }, this.headers);
+    const response = await graphql(this.yoga, mutationOf(write), variablesOf(write), this.headers);
     const typename = response.data?.[write.field]?.__typename as string | undefined;
     return { n, status: response.status, acknowledged: typename === 'UpsertPlotEventSuccess', codes: (response.errors ?? []).map((e) => e.extensions?.code) };
   }

@@ -1,9 +1,11 @@
+import { documentIssues } from '../document-rules.js';
 import { episodeKey, slugOf } from '../keys.js';
+import { sequenceIssues, type Placed } from '../rules.js';
 import { changeSet, type ChangeSet, type Collection } from './changes.js';
 import { referenceIssues } from './references.js';
 import { StoryState } from './state.js';
 import { ValidationError, type FieldIssue } from './validation.js';
-import { slotOf, type Dependent, type Referenced, type StoryView } from './view.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView } from './view.js';
 
 const SINGULAR: Record<Collection, string> = {
   people: 'person', series: 'series', episodes: 'episode', characters: 'character',
@@ -15,17 +17,21 @@ const REFERENCED: readonly Referenced[] = ['series', 'episodes', 'characters', '
 /**
  * Decides, inside the write's transaction, what a change set will do to the story: it adds the contents
  * of cascaded series to the deletes, and throws ValidationError, writing nothing, if the result would
- * leave a dangling reference, a relationship that ends before it begins, two events in one place, or an
- * episode beyond its series' length.
+ * break a record's rules (domain/rules.ts), leave a dangling reference, leave an episode's events other
+ * than 1..N, or leave an episode beyond its series' length.
  */
 export async function planChanges(requested: ChangeSet, view: StoryView): Promise<ChangeSet> {
+  const own = documentIssues(requested.upserts).map(({ collection, key, field, rule, message }) => ({
+    path: [collection, key, ...(field === '(record)' ? [] : field.split('.'))], message, rule,
+  }));
+  if (own.length > 0) throw new ValidationError(own);
   const changes = requested.cascade ? await withSeriesContents(requested, view) : requested;
   const state = await StoryState.load(changes, view);
   const issues = [
     ...referenceIssues(state),
     ...(await deletionIssues(state, view)),
     ...(await episodeCountIssues(state, view)),
-    ...(await slotIssues(state, view)),
+    ...(await placeIssues(state, view)),
   ];
   if (issues.length > 0) throw new ValidationError(issues);
   return changes;
@@ -55,7 +61,7 @@ async function deletionIssues(state: StoryState, view: StoryView): Promise<Field
       const left = dependents.filter((d) => !state.isDeleted(d.collection, d.key) && !state.isUpserted(d.collection, d.key));
       if (left.length === 0) continue;
       const hint = collection === 'series' ? '; delete those first, or delete with cascade' : '; delete or change those first';
-      issues.push({ path: [collection, key], message: `"${key}" is still referred to by ${describe(left)}${hint}` });
+      issues.push({ path: [collection, key], message: `"${key}" is still referred to by ${describe(left)}${hint}`, rule: 'still-referred' });
     }
   }
   return issues;
@@ -74,27 +80,37 @@ async function episodeCountIssues(state: StoryState, view: StoryView): Promise<F
       .map((number) => ({
         path: ['series', s.key, 'episodeCount'],
         message: `episode ${number} exists, so episodeCount cannot be ${s.episodeCount}`,
+        rule: 'episode-count',
       })),
   );
 }
 
-async function slotIssues(state: StoryState, view: StoryView): Promise<FieldIssue[]> {
-  const events = state.changes.upserts.events;
-  if (events.length === 0) return [];
-  const stored = await view.eventsAt(events);
-  const taken = new Map<string, string>();
-  const issues: FieldIssue[] = [];
-  const movedAway = (key: string | undefined) =>
-    key === undefined || state.isDeleted('events', key) || state.isUpserted('events', key);
-  for (const e of events) {
-    const slot = slotOf(e.seriesKey, e.episodeNumber, e.sequence);
-    const storedKey = stored.get(slot);
-    const holder = taken.get(slot) ?? (movedAway(storedKey) ? undefined : storedKey);
-    if (holder !== undefined && holder !== e.key) {
-      const episode = episodeKey(e.seriesKey, e.episodeNumber);
-      issues.push({ path: ['events', e.key, 'sequence'], message: `episode "${episode}" already has event "${holder}" at sequence ${e.sequence}` });
-    }
-    taken.set(slot, e.key);
+const placeOf = (e: { seriesKey: string; episodeNumber: number }) => episodeKey(e.seriesKey, e.episodeNumber);
+
+/**
+ * Every episode a write adds an event to, moves one out of or deletes one from must still hold its events
+ * at sequences 1..N: one event per place and no gap.
+ */
+async function placeIssues(state: StoryState, view: StoryView): Promise<FieldIssue[]> {
+  const { upserts, deletes } = state.changes;
+  const changed = [...upserts.events.map((e) => e.key), ...deletes.events];
+  if (changed.length === 0) return [];
+  const before = await view.eventPlaces([], changed);
+  const episodes = new Map<string, EpisodePlace>();
+  for (const e of [...before, ...upserts.events.map((u) => ({ seriesKey: u.seriesKey, episodeNumber: u.episodeNumber }))]) {
+    episodes.set(placeOf(e), { seriesKey: e.seriesKey, episodeNumber: e.episodeNumber });
   }
-  return issues;
+  const stored = await view.eventPlaces([...episodes.values()], []);
+  const kept = stored.filter((e) => !state.isDeleted('events', e.key) && !state.isUpserted('events', e.key));
+  const written: Placed[] = upserts.events.map(({ key, seriesKey, episodeNumber, sequence }) => ({ key, seriesKey, episodeNumber, sequence }));
+  const cause = new Map<string, string>();
+  for (const e of before) if (!cause.has(placeOf(e))) cause.set(placeOf(e), e.key);
+  const position = new Map<string, Placed>([...stored, ...written].map((e) => [e.key, e]));
+  return sequenceIssues([...kept, ...written]).map((issue) => {
+    if (state.isUpserted('events', issue.key)) return { path: ['events', issue.key, 'sequence'], message: issue.message, rule: issue.rule };
+    const episode = placeOf(position.get(issue.key)!);
+    const culprit = cause.get(episode) ?? issue.key;
+    const message = `${issue.message}; delete or move only an episode's last event, or renumber the later ones in the same importBatch`;
+    return { path: ['events', culprit], message, rule: issue.rule };
+  });
 }

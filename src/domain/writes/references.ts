@@ -9,7 +9,7 @@ type Report = (collection: Collection, key: string, field: string, message: stri
 /** Checks that every upserted record points at things that will exist, in its own series. */
 export function referenceIssues(state: StoryState): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const report: Report = (collection, key, field, message) => issues.push({ path: [collection, key, ...field.split('.')], message });
+  const report: Report = (collection, key, field, message) => issues.push({ path: [collection, key, ...field.split('.')], message, rule: 'reference' });
   const { upserts } = state.changes;
   const at = (collection: Collection, key: string) => new Refs(state, collection, key, report);
 
@@ -30,21 +30,17 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
     at('credits', c.key).series(c.seriesKey);
     at('credits', c.key).person(c.personKey, 'person');
   }
-  for (const r of upserts.relationships) relationshipIssues(r, at('relationships', r.key), report);
+  for (const r of upserts.relationships) relationshipIssues(r, at('relationships', r.key));
   for (const e of upserts.events) eventIssues(e, at('events', e.key));
   return issues;
 }
 
-function relationshipIssues(r: RelationshipRecord, refs: Refs, report: Report): void {
+function relationshipIssues(r: RelationshipRecord, refs: Refs): void {
   if (!refs.series(r.seriesKey)) return;
   refs.character(r.fromKey, r.seriesKey, 'from');
   refs.character(r.toKey, r.seriesKey, 'to');
-  if (r.fromKey === r.toKey) report('relationships', r.key, 'to', 'a relationship needs two different characters');
   if (r.sinceEpisode !== null) refs.episode(r.seriesKey, r.sinceEpisode, 'since');
   if (r.untilEpisode !== null) refs.episode(r.seriesKey, r.untilEpisode, 'until');
-  if (r.sinceEpisode !== null && r.untilEpisode !== null && r.untilEpisode < r.sinceEpisode) {
-    report('relationships', r.key, 'until', `ends in episode ${r.untilEpisode}, before it begins in episode ${r.sinceEpisode}`);
-  }
 }
 
 function eventIssues(e: PlotEventRecord, refs: Refs): void {

@@ -2,13 +2,16 @@ export interface FieldIssue {
   /** Where the problem is: input field names and list indexes, outermost first. */
   path: string[];
   message: string;
+  /** The rule broken (domain/rules.ts), such as "max-length" or "sequence-gap"; a wrong type or shape is named by its code. */
+  rule?: string;
 }
 
 /** A write refused because of its input: nothing was written. Mutations return it as a typed result. */
 export class ValidationError extends Error {
   constructor(readonly issues: FieldIssue[]) {
     const described = issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
-    super(described.length === 1 ? described[0]! : `${described.length} problems: ${described.join('; ')}`);
+    const shown = described.length > 20 ? [...described.slice(0, 20), `and ${described.length - 20} more`] : described;
+    super(described.length === 1 ? described[0]! : `${described.length} problems: ${shown.join('; ')}`);
     this.name = 'ValidationError';
   }
 

@@ -1,3 +1,4 @@
+import type { Placed } from '../rules.js';
 import type { Collection, RecordOf } from './changes.js';
 
 /** What other records may point at, and so what a write must check and a delete must not orphan. */
@@ -8,9 +9,10 @@ export interface Dependent {
   key: string;
 }
 
-/** A place in the story that only one event may take: `<series>/<episode>#<sequence>`. */
-export const slotOf = (seriesKey: string, episodeNumber: number, sequence: number): string =>
-  `${seriesKey}/${episodeNumber}#${sequence}`;
+export interface EpisodePlace {
+  seriesKey: string;
+  episodeNumber: number;
+}
 
 /**
  * The stored story as a write sees it, read inside the write's own transaction. Every method takes a
@@ -20,6 +22,6 @@ export interface StoryView {
   existing<C extends Referenced>(collection: C, keys: readonly string[]): Promise<Map<string, RecordOf<C>>>;
   /** Per key, every stored record that refers to it (a series: everything in it). */
   dependents(collection: Referenced, keys: readonly string[]): Promise<Map<string, Dependent[]>>;
-  /** Per slot (see slotOf), the key of the stored event that takes it. */
-  eventsAt(slots: readonly { seriesKey: string; episodeNumber: number; sequence: number }[]): Promise<Map<string, string>>;
+  /** Where stored events are: every event of the given episodes, and the events with the given keys. */
+  eventPlaces(episodes: readonly EpisodePlace[], keys: readonly string[]): Promise<Placed[]>;
 }

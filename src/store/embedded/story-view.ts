@@ -1,6 +1,7 @@
 import { episodeKey } from '../../domain/keys.js';
 import type { Collection, RecordOf } from '../../domain/writes/changes.js';
-import { slotOf, type Dependent, type Referenced, type StoryView } from '../../domain/writes/view.js';
+import type { Placed } from '../../domain/rules.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/writes/view.js';
 import type { GraphIndex } from './indexes.js';
 
 const as = (collection: Collection, records: readonly { key: string }[]): Dependent[] =>
@@ -19,13 +20,15 @@ export class EmbeddedStoryView implements StoryView {
     return new Map(keys.map((key) => [key, this.dependentsOf(collection, key)]));
   }
 
-  async eventsAt(slots: readonly { seriesKey: string; episodeNumber: number; sequence: number }[]) {
-    const taken = new Map<string, string>();
-    for (const s of slots) {
-      const holder = this.index.eventsByEpisode.get(episodeKey(s.seriesKey, s.episodeNumber)).find((e) => e.sequence === s.sequence);
-      if (holder) taken.set(slotOf(s.seriesKey, s.episodeNumber, s.sequence), holder.key);
+  async eventPlaces(episodes: readonly EpisodePlace[], keys: readonly string[]): Promise<Placed[]> {
+    const found = new Map<string, Placed>();
+    const add = ({ key, seriesKey, episodeNumber, sequence }: Placed) => found.set(key, { key, seriesKey, episodeNumber, sequence });
+    for (const e of episodes) this.index.eventsByEpisode.get(episodeKey(e.seriesKey, e.episodeNumber)).forEach(add);
+    for (const key of keys) {
+      const event = this.index.byKey.events.get(key);
+      if (event) add(event);
     }
-    return taken;
+    return [...found.values()];
   }
 
   private dependentsOf(collection: Referenced, key: string): Dependent[] {

@@ -37,10 +37,17 @@ RETURN i, COLLECT { MATCH (p)-[r:PLAYS]->(:Character) RETURN ${ref('castings', '
   + COLLECT { MATCH (p)-[r:CREDITED]->(:Series) RETURN ${ref('credits', 'r')} }
   + COLLECT { MATCH (s:Series) WHERE p IS NOT NULL AND key IN s.starring RETURN ${ref('series', 's')} } AS items`;
 
-export const EVENTS_AT = `// name: eventsAt
-UNWIND $slots AS slot
-MATCH (e:PlotEvent {seriesKey: slot.seriesKey, episodeNumber: slot.episodeNumber, sequence: slot.sequence})
-RETURN slot.seriesKey AS seriesKey, slot.episodeNumber AS episodeNumber, slot.sequence AS sequence, e.key AS key`;
+export const EVENT_PLACES = `// name: eventPlaces
+CALL () {
+  UNWIND $episodes AS episode
+  MATCH (e:PlotEvent {seriesKey: episode.seriesKey, episodeNumber: episode.episodeNumber})
+  RETURN e
+  UNION
+  UNWIND $keys AS key
+  MATCH (e:PlotEvent {key: key})
+  RETURN e
+}
+RETURN e.key AS key, e.seriesKey AS seriesKey, e.episodeNumber AS episodeNumber, e.sequence AS sequence`;
 
 const deleteNodes = (name: string, label: string) => `// name: ${name}
 UNWIND $keys AS key

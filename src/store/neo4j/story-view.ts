@@ -1,5 +1,6 @@
 import type { RecordOf } from '../../domain/writes/changes.js';
-import { slotOf, type Dependent, type Referenced, type StoryView } from '../../domain/writes/view.js';
+import type { Placed } from '../../domain/rules.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/writes/view.js';
 import { singles } from './batches.js';
 import * as C from './cypher-changes.js';
 import * as Q from './cypher-read.js';
@@ -40,10 +41,12 @@ export class Neo4jStoryView implements StoryView {
     return found;
   }
 
-  async eventsAt(slots: readonly { seriesKey: string; episodeNumber: number; sequence: number }[]) {
-    if (slots.length === 0) return new Map<string, string>();
-    const params = slots.map(({ seriesKey, episodeNumber, sequence }) => ({ seriesKey, episodeNumber, sequence }));
-    const rows = await this.tx.run(C.EVENTS_AT, { slots: params });
-    return new Map(rows.map((r) => [slotOf(String(r.seriesKey), toNumber(r.episodeNumber), toNumber(r.sequence)), String(r.key)]));
+  async eventPlaces(episodes: readonly EpisodePlace[], keys: readonly string[]): Promise<Placed[]> {
+    if (episodes.length === 0 && keys.length === 0) return [];
+    const params = episodes.map(({ seriesKey, episodeNumber }) => ({ seriesKey, episodeNumber }));
+    const rows = await this.tx.run(C.EVENT_PLACES, { episodes: params, keys });
+    return rows.map((r) => ({
+      key: String(r.key), seriesKey: String(r.seriesKey), episodeNumber: toNumber(r.episodeNumber), sequence: toNumber(r.sequence),
+    }));
   }
 }

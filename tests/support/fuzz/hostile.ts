@@ -1,3 +1,4 @@
+import { NAME, textProblem, trimText } from '../../../src/domain/rules.js';
 import { isWellFormed } from '../../../src/domain/text.js';
 import type { Random } from '../../../src/generate/random.js';
 
@@ -45,8 +46,11 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '',
 ];
 
-/** Prose that is valid for free-text fields and must come back exactly as written. */
-export const VERBATIM_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => text.trim() !== '' && isWellFormed(text));
+/**
+ * Text valid for every free-text field (one line, trimmed, visible, no control characters) that must
+ * come back exactly as written.
+ */
+export const VERBATIM_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => text === trimText(text) && textProblem(text, NAME) === null);
 
 /** Text no store can keep verbatim (Neo4j would turn it into U+FFFD): every write of it is refused. */
 export const ILL_FORMED_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => !isWellFormed(text));

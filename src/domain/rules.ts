@@ -1,0 +1,212 @@
+import { SLUG_PATTERN } from './keys.js';
+import { isWellFormed } from './text.js';
+
+/**
+ * The rules every record obeys, however it is written: seed files, importBatch and the upserts all check
+ * these. Field rules judge one value; the record rules below judge fields together.
+ */
+
+/** A broken rule: `field` is the record's field as a seed file and a write input name it (`since`, not `sinceEpisode`). */
+export interface RuleIssue {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface SlugRule { type: 'slug'; max: number }
+export interface TextRule { type: 'text'; max: number; multiline: boolean }
+export interface IntRule { type: 'int'; min: number; max: number }
+export interface ListRule<Item extends FieldRule = FieldRule> { type: 'list'; of: Item; max: number }
+export type FieldRule = SlugRule | TextRule | IntRule | ListRule;
+
+export const LIMITS = {
+  slugLength: 120,
+  nameLength: 300,
+  proseLength: 5_000,
+  /** Episodes a series may have: episode numbers, since and until run 1..episodeCount. */
+  episodes: 10_000,
+  /** Events an episode may have: sequences run 1..N. */
+  eventsPerEpisode: 10_000,
+  runtimeMinutes: 1_440,
+  paragraph: 100_000,
+  firstYear: 1900,
+  lastYear: 2100,
+  platforms: 50,
+  genres: 50,
+  starring: 100,
+  aliases: 50,
+  participants: 50,
+} as const;
+
+const int = (min: number, max: number): IntRule => ({ type: 'int', min, max });
+const list = <Item extends FieldRule>(of: Item, max: number): ListRule<Item> => ({ type: 'list', of, max });
+
+export const SLUG: SlugRule = { type: 'slug', max: LIMITS.slugLength };
+export const NAME: TextRule = { type: 'text', max: LIMITS.nameLength, multiline: false };
+export const PROSE: TextRule = { type: 'text', max: LIMITS.proseLength, multiline: true };
+export const EPISODE_NUMBER = int(1, LIMITS.episodes);
+export const SEQUENCE = int(1, LIMITS.eventsPerEpisode);
+
+/** The field rules of each record; a field not listed is an enum or a boolean, which the format's types decide. */
+export const FIELD_RULES = {
+  source: { document: NAME, paragraph: int(1, LIMITS.paragraph) },
+  person: { slug: SLUG, name: NAME, nativeName: NAME },
+  series: {
+    slug: SLUG, title: NAME, originalTitle: NAME, country: NAME, releaseYear: int(LIMITS.firstYear, LIMITS.lastYear),
+    platforms: list(NAME, LIMITS.platforms), genres: list(SLUG, LIMITS.genres), episodeCount: int(0, LIMITS.episodes),
+    starring: list(SLUG, LIMITS.starring),
+  },
+  episode: { series: SLUG, number: EPISODE_NUMBER, title: NAME, runtimeMinutes: int(1, LIMITS.runtimeMinutes) },
+  character: { series: SLUG, slug: SLUG, name: NAME, nativeName: NAME, aliases: list(NAME, LIMITS.aliases), description: PROSE },
+  casting: { series: SLUG, person: SLUG, character: SLUG },
+  credit: { series: SLUG, person: SLUG },
+  relationship: { series: SLUG, slug: SLUG, character: SLUG, since: EPISODE_NUMBER, until: EPISODE_NUMBER, note: PROSE },
+  event: { series: SLUG, slug: SLUG, episode: EPISODE_NUMBER, sequence: SEQUENCE, summary: PROSE, participant: SLUG },
+} as const;
+
+const issue = (rule: string, message: string) => ({ rule, message });
+export type Problem = ReturnType<typeof issue>;
+
+export function slugProblem(value: string, rule: SlugRule = SLUG): Problem | null {
+  if (value.length > rule.max) return issue('max-length', `must be at most ${rule.max} characters`);
+  return SLUG_PATTERN.test(value) ? null : issue('slug', 'must be a kebab-case ASCII slug');
+}
+
+/** A character named from a write in one series: its slug, or `<series>/<slug>` (a character of another series is then refused by name). */
+export function characterRefProblem(value: string): Problem | null {
+  const parts = value.split('/');
+  if (parts.length > 2) return issue('slug', 'must be a character slug, or <series>/<slug>');
+  for (const part of parts) {
+    const problem = slugProblem(part);
+    if (problem) return { rule: problem.rule, message: `${problem.message} (a character slug, or <series>/<slug>)` };
+  }
+  return null;
+}
+
+/** One trimming policy everywhere: text is stored trimmed, and text that is empty once trimmed is an error. */
+export const trimText = (value: string): string => value.trim();
+
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+const LINE_BREAK = /[\t\n\r\u2028\u2029]/u;
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/** Judges text already trimmed (trimText). */
+export function textProblem(value: string, rule: TextRule): Problem | null {
+  if (value.length === 0) return issue('not-empty', 'must not be empty');
+  if (value.length > rule.max) return issue('max-length', `must be at most ${rule.max} characters`);
+  if (!isWellFormed(value)) return issue('well-formed', 'must be well-formed Unicode (no lone surrogates)');
+  if (CONTROL.test(value)) return issue('no-control', 'must not hold control characters');
+  if (!rule.multiline && LINE_BREAK.test(value)) return issue('one-line', 'must be one line, without tabs');
+  if (!VISIBLE.test(value)) return issue('visible', 'must hold a letter, digit, punctuation mark or symbol');
+  return null;
+}
+
+export function intProblem(value: number, rule: IntRule): Problem | null {
+  return Number.isInteger(value) && value >= rule.min && value <= rule.max
+    ? null
+    : issue('range', `must be an integer from ${rule.min} to ${rule.max}`);
+}
+
+/** A list's own rules: its length, and no item twice (each item is judged by the item's rule). */
+export function listProblem(values: readonly unknown[], max: number): Problem | null {
+  if (values.length > max) return issue('max-items', `must have at most ${max} items`);
+  const seen = new Set<unknown>();
+  for (const value of values) {
+    if (seen.has(value)) return issue('duplicate', `holds ${JSON.stringify(value)} twice`);
+    seen.add(value);
+  }
+  return null;
+}
+
+/** A relationship holds as of episode N when since <= N < until, so until must come after since. */
+export function relationshipIssues(r: { fromKey: string; toKey: string; sinceEpisode: number | null; untilEpisode: number | null }): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (r.fromKey === r.toKey) issues.push({ field: 'to', ...issue('two-characters', 'a relationship needs two different characters') });
+  if (r.sinceEpisode !== null && r.untilEpisode !== null && r.untilEpisode <= r.sinceEpisode) {
+    const message = r.untilEpisode === r.sinceEpisode
+      ? `begins and ends in episode ${r.sinceEpisode}, so it holds in no episode: until must come after since`
+      : `ends in episode ${r.untilEpisode}, before it begins in episode ${r.sinceEpisode}`;
+    issues.push({ field: 'until', ...issue('until-after-since', message) });
+  }
+  return issues;
+}
+
+interface EventShape {
+  agentKey: string | null;
+  targetKey: string | null;
+  participants: readonly { characterKey: string; role: string }[];
+}
+
+/** Every character involved appears once, with one role; the agent with role AGENT and the target with role TARGET, and no one else with those. */
+export function eventIssues(e: EventShape): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (e.participants.length > LIMITS.participants) {
+    issues.push({ field: 'participants', ...issue('max-items', `must have at most ${LIMITS.participants} items`) });
+  }
+  const seen = new Map<string, string>();
+  e.participants.forEach((p, i) => {
+    const before = seen.get(p.characterKey);
+    if (before !== undefined) {
+      issues.push({
+        field: `participants.${i}.character`,
+        ...issue('one-role-per-character', `character "${p.characterKey}" already takes part as ${before}: one character holds one role in an event`),
+      });
+    }
+    seen.set(p.characterKey, p.role);
+  });
+  for (const [field, role, key] of [['agent', 'AGENT', e.agentKey], ['target', 'TARGET', e.targetKey]] as const) {
+    const listed = e.participants.filter((p) => p.role === role).map((p) => p.characterKey);
+    if (key !== null && !listed.includes(key)) issues.push({ field, ...issue('participant-role', `must also be a participant with role ${role}`) });
+    if (listed.some((k) => k !== key)) issues.push({ field: 'participants', ...issue('participant-role', `role ${role} must name exactly the ${field}`) });
+  }
+  return issues;
+}
+
+export interface Placed {
+  key: string;
+  seriesKey: string;
+  episodeNumber: number;
+  sequence: number;
+}
+
+/** An issue about one record of a collection, named by its key. */
+export interface RecordIssue extends RuleIssue {
+  key: string;
+}
+
+/**
+ * Within an episode, sequence is the on-screen order and runs 1..N without gaps, one event per place.
+ * `events` is every event of each episode it names, as the story will hold them; of two events in one
+ * place, the later in `events` is the one reported.
+ */
+export function sequenceIssues(events: readonly Placed[]): RecordIssue[] {
+  const byEpisode = new Map<string, Placed[]>();
+  for (const e of events) {
+    const episode = `${e.seriesKey}/${e.episodeNumber}`;
+    byEpisode.set(episode, [...(byEpisode.get(episode) ?? []), e]);
+  }
+  const issues: RecordIssue[] = [];
+  for (const [episode, placed] of byEpisode) {
+    const sorted = [...placed].sort((a, b) => a.sequence - b.sequence);
+    sorted.forEach((e, i) => {
+      const previous = sorted[i - 1];
+      if (previous && previous.sequence === e.sequence) {
+        const message = `episode "${episode}" already has event "${previous.key}" at sequence ${e.sequence}`;
+        issues.push({ key: e.key, field: 'sequence', rule: 'sequence-taken', message });
+      } else if (e.sequence !== (previous?.sequence ?? 0) + 1) {
+        const expected = (previous?.sequence ?? 0) + 1;
+        const message = `episode "${episode}" would have no event at sequence ${expected}: sequences run 1..N without gaps`;
+        issues.push({ key: e.key, field: 'sequence', rule: 'sequence-gap', message });
+      }
+    });
+  }
+  return issues;
+}
+
+/** Keys that occur twice in one list of records: a document names each record once (two castings of one character by one person are one casting). */
+export function duplicateKeys(records: readonly { key: string }[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const r of records) (seen.has(r.key) ? twice : seen).add(r.key);
+  return [...twice];
+}
