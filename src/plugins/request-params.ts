@@ -33,7 +33,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-const hasPersistedId = (extensions: unknown) => isMap(extensions) && extensions.persistedQuery != null;
+const persistedQueryOf = (extensions: unknown) => (isMap(extensions) ? extensions.persistedQuery : undefined);
+const isPersistedId = (value: unknown) => isMap(value) && value.version === 1 && typeof value.sha256Hash === 'string';
 
 function checkParams(params: Record<string, unknown>, inputDepth: number): void {
   for (const [name, value] of Object.entries(params)) {
@@ -46,9 +47,10 @@ function checkParams(params: Record<string, unknown>, inputDepth: number): void 
     if (value != null && !isMap(value)) throw requestError(`"${name}" must be a map (a JSON object), not ${aKindOf(value)}.`);
     if (nestsDeeperThan(value, inputDepth)) throw requestError(`"${name}" nests deeper than ${inputDepth} levels.`, 'INPUT_DEPTH_LIMIT_EXCEEDED');
   }
-  if (!query && !hasPersistedId(extensions)) {
-    throw requestError('Send "query" (a GraphQL document), or a persisted operation id in extensions.persistedQuery.sha256Hash.');
-  }
+  if (query) return;
+  const persistedQuery = persistedQueryOf(extensions);
+  if (persistedQuery == null) throw requestError('Send "query" (a GraphQL document), or a persisted operation id in extensions.persistedQuery.sha256Hash.');
+  if (!isPersistedId(persistedQuery)) throw requestError('extensions.persistedQuery must hold "version": 1 and a "sha256Hash" string.');
 }
 
 /**

@@ -48,6 +48,9 @@ describe('the HTTP edge against hostile and careless clients', () => {
       expectRefused(await send(body), 'BAD_REQUEST');
     }
     for (const body of [{ query: { a: 1 } }, { query: ['{ __typename }'] }, { query: 1 }]) expectRefused(await send(body), 'BAD_REQUEST');
+    for (const persistedQuery of [{}, 'abc', { version: 1, sha256Hash: 5 }, { version: 2, sha256Hash: 'abc' }, { sha256Hash: { __proto__: 1 } }]) {
+      expectRefused(await send({ extensions: { persistedQuery } }), 'BAD_REQUEST');
+    }
     for (const body of [{ query: '{ __typename }', variables: 'x' }, { query: '{ __typename }', variables: [1] }, { query: '{ __typename }', extensions: 3 }]) {
       expectRefused(await send(body), 'BAD_REQUEST');
     }
