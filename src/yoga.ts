@@ -17,6 +17,7 @@ import { useCors } from './plugins/cors.js';
 import { useExecutor } from './plugins/executor.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
+import { guarded } from './plugins/guard.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
 import { useKnownOperationTypes } from './plugins/operation-types.js';
 import { useRequestParams } from './plugins/request-params.js';
@@ -111,13 +112,16 @@ export function createDramaYoga(options: YogaOptions) {
       title: 'Drama knowledge graph',
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),
     },
-    plugins: [
-      ...useExecutor(ops.executor, logger),
-      ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate }),
-      useVariableErrorCodes(),
-      useWatchedThrough(),
-      useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
-    ],
+    plugins: guarded(
+      [
+        ...useExecutor(ops.executor, logger),
+        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate }),
+        useVariableErrorCodes(),
+        useWatchedThrough(),
+        useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
+      ],
+      logger,
+    ),
   });
 }
 

@@ -98,4 +98,23 @@ describe('logs and metrics', () => {
     expect(logged400).toHaveLength(5);
     for (const entry of logged400) expect(entry).toMatchObject({ status: 400, operationName: null, errorCodes: ['BAD_REQUEST'] });
   });
+
+  it('answers an unexpected error outside GraphQL with a coded 500 that shows no stack or path, and logs it', async () => {
+    const { lines, yoga } = logged();
+    const store = service.store as { roundTrips: number };
+    const roundTrips = Object.getOwnPropertyDescriptor(store, 'roundTrips');
+    Object.defineProperty(store, 'roundTrips', { configurable: true, get: () => { throw new Error('boom at /srv/secret/file.ts:12'); } });
+    try {
+      const response = await yoga.fetch(`${URL_BASE}/metrics`);
+      const text = await response.text();
+      expect(response.status).toBe(500);
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      expect(text).not.toMatch(/secret|\.ts:\d|\n\s+at /);
+    } finally {
+      if (roundTrips) Object.defineProperty(store, 'roundTrips', roundTrips);
+      else delete (store as { roundTrips?: number }).roundTrips;
+    }
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ level: 50, msg: 'unexpected error in onRequest', path: '/metrics' }));
+    expect((await yoga.fetch(`${URL_BASE}/metrics`)).status).toBe(200);
+  });
 });
