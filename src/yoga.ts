@@ -12,7 +12,7 @@ import { warmRecommendations } from './schema/support/warm-up.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { loadPersistedOperations, persistedOperationNames } from './ops/persisted.js';
-import { inProcessSettings, type CacheBounds, type OpsSettings } from './ops/settings.js';
+import { inProcessSettings, type OpsSettings } from './ops/settings.js';
 import { useCors } from './plugins/cors.js';
 import { useExecutor } from './plugins/executor.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
@@ -76,12 +76,6 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
   ];
 }
 
-const responseCacheBounds = ({ responses, responseChars, responsesTotalChars }: CacheBounds) => ({
-  entries: responses,
-  entryChars: responseChars,
-  totalChars: responsesTotalChars,
-});
-
 const yogaLogging = (logger: Logger) => {
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
     logger[level]({ detail: args.map((arg) => (arg instanceof Error ? arg.stack : String(arg))) }, 'graphql-yoga');
@@ -91,7 +85,7 @@ const yogaLogging = (logger: Logger) => {
 /** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
 export function createDramaYoga(options: YogaOptions) {
   const ops = inProcessSettings(options.ops);
-  const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(responseCacheBounds(ops.caches)), tokens = [] } = options;
+  const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(ops.caches), tokens = [] } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
   const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));

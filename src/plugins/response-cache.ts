@@ -2,6 +2,7 @@ import { hashSHA256, useResponseCache, type Cache } from '@graphql-yoga/plugin-r
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { inProcessSettings, type CacheBounds } from '../ops/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 
 export interface CachedEntity {
@@ -9,16 +10,7 @@ export interface CachedEntity {
   id?: string | number;
 }
 
-export interface ResponseCacheBounds {
-  /** Cached responses at most. */
-  entries: number;
-  /** A response whose JSON is longer than this many characters is not cached. */
-  entryChars: number;
-  /** The cached responses' JSON, in characters, at most; the least recently used go first. */
-  totalChars: number;
-}
-
-export const DEFAULT_RESPONSE_CACHE_BOUNDS: ResponseCacheBounds = { entries: 1_000, entryChars: 1_000_000, totalChars: 32_000_000 };
+export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars' | 'responsesTotalChars'>;
 
 /** The public-read response cache; writes call `invalidate` with what they changed. */
 export interface DramaResponseCache {
@@ -26,16 +18,15 @@ export interface DramaResponseCache {
   invalidate(entities: readonly CachedEntity[]): Promise<void>;
   /** How many responses it holds now. */
   size(): number;
-  readonly bounds: ResponseCacheBounds;
 }
 
 const entityId = ({ typename, id }: CachedEntity) => (id === undefined ? typename : `${typename}:${id}`);
 
 /**
- * The in-memory cache of @envelop/response-cache, bounded in entries and in characters of JSON: an LRU of
+ * In memory like @envelop/response-cache's own, but bounded in entries and in characters of JSON: an LRU of
  * responses, and for invalidation the entities each one holds (forgotten with the response).
  */
-export function createDramaResponseCache(bounds: ResponseCacheBounds = DEFAULT_RESPONSE_CACHE_BOUNDS): DramaResponseCache {
+export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcessSettings().caches): DramaResponseCache {
   const byEntity = new Map<string, Set<string>>();
   const entitiesOf = new Map<string, string[]>();
   const forget = (responseId: string) => {
@@ -47,9 +38,9 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = DEFAULT_R
     entitiesOf.delete(responseId);
   };
   const responses = new LRUCache<string, ExecutionResult>({
-    max: Math.max(1, bounds.entries),
-    maxSize: Math.max(1, bounds.totalChars),
-    maxEntrySize: Math.max(1, Math.min(bounds.entryChars, bounds.totalChars)),
+    max: Math.max(1, bounds.responses),
+    maxSize: Math.max(1, bounds.responsesTotalChars),
+    maxEntrySize: Math.max(1, Math.min(bounds.responseChars, bounds.responsesTotalChars)),
     sizeCalculation: (result) => Math.max(1, JSON.stringify(result).length),
     dispose: (_result, responseId) => forget(responseId),
   });
@@ -70,7 +61,7 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = DEFAULT_R
       for (const entity of entities) for (const responseId of [...(byEntity.get(entityId(entity)) ?? [])]) responses.delete(responseId);
     },
   };
-  return { cache, bounds, size: () => responses.size, invalidate: async (entities) => void (await cache.invalidate(entities)) };
+  return { cache, size: () => responses.size, invalidate: async (entities) => void (await cache.invalidate(entities)) };
 }
 
 /**

@@ -2,7 +2,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpsSettings, type OpsSettings } from '../../src/ops/settings.js';
-import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import type { DramaYoga } from '../../src/yoga.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
 
@@ -56,7 +55,7 @@ describe('memory stays bounded whatever clients send', () => {
   afterAll(() => service.dispose());
 
   it(`after ${REQUESTS} requests with unique clients, operation names and documents, /metrics and every cache stay within their bounds`, async () => {
-    const yoga = service.yoga({ ops: production(), responseCache: createDramaResponseCache({ entries: BOUNDS.RESPONSE_CACHE_MAX_ENTRIES, entryChars: 100_000, totalChars: 10_000_000 }) });
+    const yoga = service.yoga({ ops: production() });
     const run = async (from: number, to: number) => {
       const inFlight = 8;
       for (let start = from; start < to; start += inFlight) {

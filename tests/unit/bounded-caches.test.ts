@@ -12,7 +12,7 @@ const result = (chars: number) => ({ data: { text: 'x'.repeat(chars) } });
 
 describe('the response cache', () => {
   it('holds at most its entries, drops the least recently used, and skips a response over its size', async () => {
-    const handle = createDramaResponseCache({ entries: 3, entryChars: 1_000, totalChars: 10_000 });
+    const handle = createDramaResponseCache({ responses: 3, responseChars: 1_000, responsesTotalChars: 10_000 });
     for (const id of ['a', 'b', 'c', 'd']) await handle.cache.set(id, result(10), [{ typename: 'Series', id }], 60_000);
     expect(handle.size()).toBe(3);
     expect(await handle.cache.get('a')).toBeNull();
@@ -22,13 +22,13 @@ describe('the response cache', () => {
   });
 
   it('bounds the sum of the responses, not only their number', async () => {
-    const handle = createDramaResponseCache({ entries: 1_000, entryChars: 1_000, totalChars: 2_500 });
+    const handle = createDramaResponseCache({ responses: 1_000, responseChars: 1_000, responsesTotalChars: 2_500 });
     for (let i = 0; i < 10; i += 1) await handle.cache.set(`r${i}`, result(900), [], 60_000);
     expect(handle.size()).toBeLessThanOrEqual(2);
   });
 
   it('still invalidates by entity, also after evictions and for ids like __proto__', async () => {
-    const handle = createDramaResponseCache({ entries: 2, entryChars: 1_000, totalChars: 10_000 });
+    const handle = createDramaResponseCache({ responses: 2, responseChars: 1_000, responsesTotalChars: 10_000 });
     await handle.cache.set('old', result(1), [{ typename: 'Series', id: 'x' }], 60_000);
     await handle.cache.set('one', result(1), [{ typename: 'Series', id: '__proto__' }], 60_000);
     await handle.cache.set('two', result(1), [{ typename: 'Episode', id: 'constructor' }], 60_000);
