@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { errorResponse } from '../ops/errors.js';
 
 const JSON_PARAMS = ['variables', 'extensions'] as const;
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 const KNOWN_PARAMS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
 /** A request that is not a well-formed GraphQL-over-HTTP request: 400 whatever the client accepts. */
@@ -66,7 +67,9 @@ export function useRequestParams(inputDepth: number): Plugin {
         const value = url.searchParams.get(name);
         return value !== null && !parsesAsJson(value);
       });
-      if (invalid) endResponse(errorResponse(400, 'BAD_REQUEST', `The "${invalid}" parameter is not valid JSON.`));
+      if (!invalid) return;
+      const accepted: Record<string, string> = (request.headers.get('accept') ?? '').includes(GRAPHQL_RESPONSE) ? { 'content-type': `${GRAPHQL_RESPONSE}; charset=utf-8` } : {};
+      endResponse(errorResponse(400, 'BAD_REQUEST', `The "${invalid}" parameter is not valid JSON.`, accepted));
     },
     onParams: ({ params }) => checkParams(params as Record<string, unknown>, inputDepth),
   };
