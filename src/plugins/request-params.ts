@@ -1,22 +1,10 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { errorResponse } from '../ops/errors.js';
 
-const JSON_PARAMS = ['variables', 'extensions'] as const;
-const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 const KNOWN_PARAMS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
 /** A request that is not a well-formed GraphQL-over-HTTP request: 400 whatever the client accepts. */
 export const requestError = (message: string, code = 'BAD_REQUEST') => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
-
-const parsesAsJson = (text: string) => {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value);
 const isMap = (value: unknown): value is Record<string, unknown> => kindOf(value) === 'object';
@@ -55,21 +43,23 @@ function checkParams(params: Record<string, unknown>, inputDepth: number): void 
 }
 
 /**
- * Refuses malformed GraphQL-over-HTTP requests with 400 BAD_REQUEST before anything else reads them: GET
- * parameters that are not JSON, unknown parameters, wrong types, no query and no persisted id, and
- * `variables` or `extensions` that nest deeper than `inputDepth` (INPUT_DEPTH_LIMIT_EXCEEDED).
+ * Refuses malformed GraphQL-over-HTTP requests with 400 BAD_REQUEST before anything else reads them:
+ * parameters that are not JSON (GET, form-encoded and multipart bodies, which Yoga parses with a bare
+ * JSON.parse), unknown parameters, wrong types, no query and no persisted id, and `variables` or
+ * `extensions` that nest deeper than `inputDepth` (INPUT_DEPTH_LIMIT_EXCEEDED).
  */
 export function useRequestParams(inputDepth: number): Plugin {
   return {
-    onRequest: ({ request, url, endResponse }) => {
-      if (request.method !== 'GET') return;
-      const invalid = JSON_PARAMS.find((name) => {
-        const value = url.searchParams.get(name);
-        return value !== null && !parsesAsJson(value);
+    onRequestParse: ({ requestParser, setRequestParser }) => {
+      if (!requestParser) return;
+      setRequestParser(async (request) => {
+        try {
+          return await requestParser(request);
+        } catch (error) {
+          if (error instanceof SyntaxError) throw requestError('A parameter that must be JSON (variables, extensions, operations) is not valid JSON.');
+          throw error;
+        }
       });
-      if (!invalid) return;
-      const accepted: Record<string, string> = (request.headers.get('accept') ?? '').includes(GRAPHQL_RESPONSE) ? { 'content-type': `${GRAPHQL_RESPONSE}; charset=utf-8` } : {};
-      endResponse(errorResponse(400, 'BAD_REQUEST', `The "${invalid}" parameter is not valid JSON.`, accepted));
     },
     onParams: ({ params }) => checkParams(params as Record<string, unknown>, inputDepth),
   };

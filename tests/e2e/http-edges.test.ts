@@ -60,14 +60,17 @@ describe('the HTTP edge against hostile and careless clients', () => {
     expect(await send({ query: '{ __typename }' })).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
-  it('answers GET parameters that are not JSON with a coded 400 in the media type the client accepts', async () => {
+  it('answers GET and form parameters that are not JSON with a coded 400 in the media type the client accepts', async () => {
     const yoga = service.yoga({ ops: productionSettings() });
     for (const [accept, type] of [['application/graphql-response+json', 'application/graphql-response+json'], ['application/json', 'application/json']]) {
       for (const search of ['variables={', 'extensions=%7B%22a', 'variables=%5B%5B']) {
-        const response = await yoga.fetch(`${URL_BASE}/graphql?query=%7B__typename%7D&${search}`, { headers: { accept } });
-        expect(response.status, search).toBe(400);
-        expect(response.headers.get('content-type')).toContain(type);
-        expect(((await response.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+        const get = await yoga.fetch(`${URL_BASE}/graphql?query=%7B__typename%7D&${search}`, { headers: { accept } });
+        const form = await yoga.fetch(`${URL_BASE}/graphql`, { method: 'POST', headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=%7B__typename%7D&${search}` });
+        for (const response of [get, form]) {
+          expect(response.status, search).toBe(400);
+          expect(response.headers.get('content-type')).toContain(type);
+          expect(((await response.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+        }
       }
     }
   });
