@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
 import type { DramaStore } from './store/port.js';
 
@@ -14,10 +14,29 @@ export interface DramaMetrics {
   observe(observation: Observation): void;
 }
 
-const operationLabel = (name: string | null) => (name ?? 'anonymous').slice(0, 64);
+export interface MetricsOptions {
+  /** The operation names that get a label of their own (the persisted operations'); any other is `other`. */
+  operationNames?: Iterable<string>;
+  /** The entries each bounded cache or table holds now, by a fixed name. */
+  cacheEntries?: () => Record<string, number>;
+}
 
-/** Prometheus metrics of one service instance, in a registry of its own. */
-export function createMetrics(store: DramaStore): DramaMetrics {
+/** Error codes come from the service, but a label set must stay bounded whatever happens: past this many, `OTHER`. */
+export const MAX_ERROR_CODE_LABELS = 64;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** Prometheus metrics of one service instance, in a registry of its own. Every label takes values from a bounded set. */
+export function createMetrics(store: DramaStore, { operationNames = [], cacheEntries = () => ({}) }: MetricsOptions = {}): DramaMetrics {
+  const known = new Set(operationNames);
+  const operationLabel = (name: string | null) => (name === null ? 'anonymous' : known.has(name) ? name : 'other');
+  const codes = new Set<string>();
+  const codeLabel = (code: string) => {
+    if (codes.has(code)) return code;
+    if (!ERROR_CODE.test(code) || codes.size >= MAX_ERROR_CODE_LABELS) return 'OTHER';
+    codes.add(code);
+    return code;
+  };
+  const statusLabel = (status: number) => (Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other');
   const registry = new Registry();
   const requests = new Counter({ name: 'graphql_requests_total', help: 'HTTP requests by operation and status', labelNames: ['operation', 'status'], registers: [registry] });
   const errors = new Counter({ name: 'graphql_errors_total', help: 'Errors returned, by code', labelNames: ['code'], registers: [registry] });
@@ -27,6 +46,15 @@ export function createMetrics(store: DramaStore): DramaMetrics {
     labelNames: ['operation'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'cache_entries',
+    help: 'Entries held by each bounded in-memory cache or table',
+    labelNames: ['cache'],
+    registers: [registry],
+    collect() {
+      for (const [cache, entries] of Object.entries(cacheEntries())) this.set({ cache }, entries);
+    },
   });
   let counted = 0;
   new Counter({
@@ -41,9 +69,9 @@ export function createMetrics(store: DramaStore): DramaMetrics {
   return {
     registry,
     observe({ operation, status, durationMs, errorCodes }) {
-      requests.inc({ operation: operationLabel(operation), status: String(status) });
+      requests.inc({ operation: operationLabel(operation), status: statusLabel(status) });
       latency.observe({ operation: operationLabel(operation) }, durationMs / 1000);
-      for (const code of errorCodes) errors.inc({ code });
+      for (const code of errorCodes) errors.inc({ code: codeLabel(code) });
     },
   };
 }

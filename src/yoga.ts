@@ -11,12 +11,16 @@ import { schema } from './graphql-schema.js';
 import { warmRecommendations } from './schema/support/warm-up.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
+import { loadPersistedOperations, persistedOperationNames } from './ops/persisted.js';
 import { inProcessSettings, type OpsSettings } from './ops/settings.js';
 import { useCors } from './plugins/cors.js';
 import { useExecutor } from './plugins/executor.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
-import { useGetParamsCheck } from './plugins/get-params.js';
+import { guarded } from './plugins/guard.js';
+import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
+import { useKnownOperationTypes } from './plugins/operation-types.js';
+import { useRequestParams } from './plugins/request-params.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
 import { useObservability } from './plugins/observability.js';
 import { usePersisted } from './plugins/persisted.js';
@@ -43,21 +47,31 @@ export interface YogaOptions {
 interface OpsDependencies {
   logger: Logger;
   responseCache: DramaResponseCache;
+  documents: DocumentCaches;
   authenticate: RequestAuthenticator;
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, authenticate }: OpsDependencies): Plugin[] {
-  const metrics = createMetrics(store);
+function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate }: OpsDependencies): Plugin[] {
+  const persisted = loadPersistedOperations(ops.persisted.file);
+  const rateLimit = useRateLimit(ops.rateLimit, authenticate);
+  const cacheEntries = () => ({
+    documents: documents.documentCache.size,
+    parse_errors: documents.errorCache.size,
+    responses: responseCache.size(),
+    rate_limit_clients: rateLimit.clients(),
+  });
+  const metrics = createMetrics(store, { operationNames: persistedOperationNames(persisted), cacheEntries });
   return [
     useObservability(logger, metrics),
     useMetricsEndpoint(metrics),
-    useRateLimit(ops.rateLimit, authenticate),
+    rateLimit,
     useRejectInvalidTokens(authenticate),
     useBodyLimit(ops.limits.bodyBytes),
-    useGetParamsCheck(),
-    ...usePersisted(ops.persisted, authenticate),
+    useRequestParams(ops.inputDepth),
+    ...usePersisted(ops.persisted, persisted, authenticate),
     ...useOperationLimits(ops.limits),
-    ...(ops.introspection ? [] : [useNoIntrospection()]),
+    useKnownOperationTypes(),
+    ...(ops.introspection ? [] : useNoIntrospection()),
     ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs)] : []),
   ];
 }
@@ -70,8 +84,9 @@ const yogaLogging = (logger: Logger) => {
 
 /** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
 export function createDramaYoga(options: YogaOptions) {
-  const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(), tokens = [] } = options;
   const ops = inProcessSettings(options.ops);
+  const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(ops.caches), tokens = [] } = options;
+  const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
   const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
@@ -81,6 +96,7 @@ export function createDramaYoga(options: YogaOptions) {
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    parserAndValidationCache: documents,
     maskedErrors: { isDev: false },
     batching: false,
     logging: yogaLogging(logger),
@@ -90,13 +106,16 @@ export function createDramaYoga(options: YogaOptions) {
       title: 'Drama knowledge graph',
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),
     },
-    plugins: [
-      ...useExecutor(ops.executor, logger),
-      ...opsPlugins(store, ops, { logger, responseCache, authenticate }),
-      useVariableErrorCodes(),
-      useWatchedThrough(),
-      useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
-    ],
+    plugins: guarded(
+      [
+        ...useExecutor(ops.executor, logger),
+        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate }),
+        useVariableErrorCodes(),
+        useWatchedThrough(),
+        useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
+      ],
+      logger,
+    ),
   });
 }
 

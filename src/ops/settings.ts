@@ -17,6 +17,13 @@ const opsSchema = z.object({
   MAX_BODY_BYTES: count(100_000),
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_MS: count(60_000),
+  RATE_LIMIT_MAX_CLIENTS: count(50_000),
+  MAX_INPUT_DEPTH: count(32),
+  DOCUMENT_CACHE_MAX: count(1_000),
+  DOCUMENT_CACHE_MAX_CHARS: count(10_000_000),
+  RESPONSE_CACHE_MAX_ENTRIES: count(1_000),
+  RESPONSE_CACHE_MAX_ENTRY_CHARS: count(1_000_000),
+  RESPONSE_CACHE_MAX_CHARS: count(32_000_000),
   PERSISTED_OPERATIONS: z.enum(['allowed', 'only-for-anonymous']).default('allowed'),
   PERSISTED_OPERATIONS_FILE: z.string().optional(),
   RESPONSE_CACHE_TTL_MS: count(60_000),
@@ -29,6 +36,19 @@ const opsSchema = z.object({
   WARM_RECOMMENDATIONS: flag,
 });
 
+export interface CacheBounds {
+  /** Parsed documents (Yoga's parse cache, and through it the validation and graphql-jit caches), and parse errors. */
+  documents: number;
+  /** The sum of the cached documents' lengths, in characters. */
+  documentChars: number;
+  /** Cached responses. */
+  responses: number;
+  /** A response whose JSON is longer than this many characters is not cached. */
+  responseChars: number;
+  /** All cached responses' JSON, in characters; the least recently used go first. */
+  responsesTotalChars: number;
+}
+
 export type PersistedMode = 'allowed' | 'only-for-anonymous';
 /** 'jit' compiles each document once (graphql-jit) and runs the compiled code; 'graphql-js' interprets it every time. */
 export type ExecutorName = 'jit' | 'graphql-js';
@@ -36,8 +56,12 @@ export type ExecutorName = 'jit' | 'graphql-js';
 export interface OpsSettings {
   production: boolean;
   limits: { depth: number; aliases: number; tokens: number; cost: number; bodyBytes: number };
-  /** Requests per client per window; 0 turns the limit off. */
-  rateLimit: { max: number; windowMs: number };
+  /** Requests per client per window; 0 turns the limit off. `maxClients` bounds the table of clients (least recent go first). */
+  rateLimit: { max: number; windowMs: number; maxClients?: number };
+  /** How deep `variables` and `extensions` may nest (objects and lists), checked before anything walks them. */
+  inputDepth: number;
+  /** Bounds of the in-memory caches keyed by client input. */
+  caches: CacheBounds;
   persisted: { mode: PersistedMode; file: string; maxAgeSeconds: number };
   /** 0 turns the response cache off. */
   responseCacheTtlMs: number;
@@ -60,7 +84,15 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
       return {
         production,
         limits: { depth: e.MAX_DEPTH, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, cost: e.MAX_COST, bodyBytes: e.MAX_BODY_BYTES },
-        rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+        rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, maxClients: e.RATE_LIMIT_MAX_CLIENTS },
+        inputDepth: e.MAX_INPUT_DEPTH,
+        caches: {
+          documents: e.DOCUMENT_CACHE_MAX,
+          documentChars: e.DOCUMENT_CACHE_MAX_CHARS,
+          responses: e.RESPONSE_CACHE_MAX_ENTRIES,
+          responseChars: e.RESPONSE_CACHE_MAX_ENTRY_CHARS,
+          responsesTotalChars: e.RESPONSE_CACHE_MAX_CHARS,
+        },
         persisted: {
           mode: e.PERSISTED_OPERATIONS,
           file: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : PERSISTED_OPERATIONS_FILE,

@@ -1,26 +1,29 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-const withCode = (error: GraphQLError, code: string) =>
+/** A request error (GraphQL over HTTP): 400 under application/graphql-response+json, 200 under application/json. */
+const REQUEST_ERROR = { status: 400, spec: true };
+
+const asRequestError = (error: GraphQLError) =>
   new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code },
+    extensions: { ...error.extensions, code: error.extensions?.code ?? 'BAD_USER_INPUT', http: REQUEST_ERROR },
   });
 
+const isVariableError = (error: GraphQLError) => error.message.startsWith('Variable "$');
+
 function codeVariableErrors(result: ExecutionResult): ExecutionResult {
-  if (!result.errors?.some((error) => error.extensions?.code === undefined)) return result;
-  return {
-    ...result,
-    errors: result.errors.map((error) =>
-      error.extensions?.code === undefined && error.message.startsWith('Variable "$') ? withCode(error, 'BAD_USER_INPUT') : error,
-    ),
-  };
+  if ('data' in result || !result.errors?.some(isVariableError)) return result;
+  return { ...result, errors: result.errors.map((error) => (isVariableError(error) ? asRequestError(error) : error)) };
 }
 
-/** graphql-js reports variables it cannot coerce without a code; clients branch on BAD_USER_INPUT. */
+/**
+ * graphql-js reports variables it cannot coerce without a code, and Yoga answers them 200 whatever the
+ * client accepts; clients branch on BAD_USER_INPUT, and GraphQL over HTTP wants a 400 for them.
+ */
 export function useVariableErrorCodes(): Plugin {
   return {
     onExecute: () => ({

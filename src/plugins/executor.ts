@@ -43,7 +43,8 @@ function useGraphQlJsResultShape(): Plugin {
         if (Symbol.asyncIterator in result || !result.errors?.length) return;
         const { errors, data, extensions } = result as ExecutionResult;
         const source = args.document.loc?.source;
-        setResult({ errors: errors!.map((error) => located(error, source)), data, ...(extensions ? { extensions } : {}) });
+        // No data key when there was none: Yoga answers a result without one as a request error (400).
+        setResult({ errors: errors!.map((error) => located(error, source)), ...('data' in result ? { data } : {}), ...(extensions ? { extensions } : {}) });
       },
     }),
   };

@@ -12,6 +12,10 @@ interface Trace {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const MAX_LOGGED_NAME = 128;
+
+/** Clients send anything as operationName; only a string is a name (Yoga refuses the rest with 400). */
+const operationNameOf = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, MAX_LOGGED_NAME) : null);
 
 function errorCodesOf(result: ExecutionResult): string[] {
   return (result.errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
@@ -39,12 +43,12 @@ export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin 
       const trace = traces.get(request) ?? traces.get(context);
       if (!trace) return;
       traces.set(request, trace);
-      trace.operationName = params.operationName ?? null;
+      trace.operationName = operationNameOf(params.operationName);
     },
     onExecute: ({ args }) => {
       const trace = traces.get(args.contextValue.request);
       const operation = getOperationAST(args.document, args.operationName);
-      if (trace && operation?.name) trace.operationName = operation.name.value;
+      if (trace && operation?.name) trace.operationName = operationNameOf(operation.name.value);
     },
     onResultProcess: ({ request, result }) => {
       const trace = traces.get(request);

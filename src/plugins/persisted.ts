@@ -1,7 +1,6 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestAuthenticator } from '../auth/verify.js';
-import { loadPersistedOperations } from '../ops/persisted.js';
 import type { OpsSettings } from '../ops/settings.js';
 
 /** Anonymous means no verified token; a token that does not verify is refused with 401 before this. */
@@ -10,6 +9,8 @@ const hasVerifiedToken = (authenticate: RequestAuthenticator) => (request: Reque
   return authentication.ok && authentication.viewer.kind === 'token';
 };
 
+const REQUEST_ERROR = { status: 400, spec: true };
+
 const isPersistedGet = (request: Request, url: URL) =>
   request.method === 'GET' && (url.searchParams.get('extensions') ?? '').includes('persistedQuery');
 
@@ -17,8 +18,11 @@ const isPersistedGet = (request: Request, url: URL) =>
  * Trusted operations from persisted-operations.json, sent by hash. In `only-for-anonymous` mode anonymous
  * clients may send nothing else. Successful GETs of them are cacheable by browsers and CDNs.
  */
-export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persisted'], authenticate: RequestAuthenticator): Plugin[] {
-  const operations = loadPersistedOperations(file);
+export function usePersisted(
+  { mode, maxAgeSeconds }: OpsSettings['persisted'],
+  operations: ReadonlyMap<string, string>,
+  authenticate: RequestAuthenticator,
+): Plugin[] {
   const succeeded = new WeakSet<Request>();
   const cacheHeaders: Plugin = {
     onResultProcess: ({ request, result }) => {
@@ -32,15 +36,19 @@ export function usePersisted({ mode, file, maxAgeSeconds }: OpsSettings['persist
   };
   return [
     usePersistedOperations({
-      getPersistedOperation: (id) => operations[id] ?? null,
+      getPersistedOperation: (id) => operations.get(id) ?? null,
       allowArbitraryOperations: mode === 'allowed' ? true : hasVerifiedToken(authenticate),
+      // Request errors: 400 under application/graphql-response+json, 200 under application/json (GraphQL over HTTP).
       customErrors: {
-        notFound: { message: 'No persisted operation has this sha256Hash.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+        notFound: { message: 'No persisted operation has this sha256Hash.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: REQUEST_ERROR } },
         persistedQueryOnly: {
           message: 'Anonymous clients may only send persisted operations (extensions.persistedQuery.sha256Hash).',
-          extensions: { code: 'PERSISTED_QUERY_ONLY' },
+          extensions: { code: 'PERSISTED_QUERY_ONLY', http: REQUEST_ERROR },
         },
-        keyNotFound: { message: 'Send a persisted operation id: extensions.persistedQuery.sha256Hash.', extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' } },
+        keyNotFound: {
+          message: 'Send a persisted operation id: extensions.persistedQuery.sha256Hash.',
+          extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: REQUEST_ERROR },
+        },
       },
     }),
     cacheHeaders,

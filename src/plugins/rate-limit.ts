@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { Authentication, RequestAuthenticator } from '../auth/verify.js';
 import { errorResponse } from '../ops/errors.js';
 
@@ -13,6 +14,9 @@ interface NodeServerContext {
 
 const UNMETERED = new Set(['/health', '/ready', '/metrics']);
 
+/** The most clients the limiter tracks at once; past it, the least recently seen client's window is forgotten. */
+export const DEFAULT_MAX_CLIENTS = 50_000;
+
 /**
  * A client is its verified token (`token:<name>`), else its IP address: anonymous requests and requests with
  * a token that does not verify share their IP's bucket, so made-up tokens cannot mint fresh ones.
@@ -22,18 +26,23 @@ export function clientKey(serverContext: NodeServerContext, authentication: Auth
   return `ip:${serverContext.req?.socket?.remoteAddress ?? 'local'}`;
 }
 
-/** A fixed-window request limit per client; over it, 429 RATE_LIMITED with Retry-After. */
+export interface RateLimiter extends Plugin<object, NodeServerContext> {
+  /** How many clients the table holds now. */
+  readonly clients: () => number;
+}
+
+/** A fixed-window request limit per client; over it, 429 RATE_LIMITED with Retry-After. The table of clients is a bounded LRU. */
 export function useRateLimit(
-  { max, windowMs }: { max: number; windowMs: number },
+  { max, windowMs, maxClients = DEFAULT_MAX_CLIENTS }: { max: number; windowMs: number; maxClients?: number },
   authenticate: RequestAuthenticator,
-): Plugin<object, NodeServerContext> {
-  const windows = new Map<string, Window>();
+): RateLimiter {
+  const windows = new LRUCache<string, Window>({ max: Math.max(1, maxClients) });
   return {
+    clients: () => windows.size,
     onRequest: ({ request, serverContext, url, endResponse }) => {
       if (max === 0 || UNMETERED.has(url.pathname)) return;
       const now = Date.now();
       const key = clientKey(serverContext, authenticate(request));
-      if (windows.size > 10_000) for (const [k, w] of windows) if (w.resetAt <= now) windows.delete(k);
       const current = windows.get(key);
       const window = current && current.resetAt > now ? current : { count: 0, resetAt: now + windowMs };
       window.count += 1;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExamples } from '../../src/examples.js';
 import { createLogger } from '../../src/logger.js';
 import { graphql } from '../support/graphql.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
@@ -58,14 +59,62 @@ describe('logs and metrics', () => {
 
   it('exposes requests, errors by code, latency and store round trips at /metrics', async () => {
     const yoga = service.yoga();
-    await graphql(yoga, 'query Title { series(slug: "soundtrack-1") { title } }');
+    await graphql(yoga, loadExamples().find((example) => example.name === 'confessions')!.document);
     await graphql(yoga, '{ nosuchfield }');
     const response = await yoga.fetch(`${URL_BASE}/metrics`);
     const text = await response.text();
     expect(response.headers.get('content-type')).toContain('text/plain');
-    expect(text).toMatch(/graphql_requests_total\{operation="Title",status="200"\} 1/);
+    expect(text).toMatch(/graphql_requests_total\{operation="Confessions",status="200"\} 1/);
+    expect(text).toMatch(/graphql_requests_total\{operation="anonymous",status="400"\} 1/);
     expect(text).toMatch(/graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} 1/);
-    expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="Title"\} 1/);
+    expect(text).toMatch(/graphql_request_duration_seconds_count\{operation="Confessions"\} 1/);
     expect(text).toMatch(/store_round_trips_total [1-9]\d*/);
+  });
+
+  it('labels only the persisted operations by name: any other name, refused or not, counts as "other"', async () => {
+    const yoga = service.yoga({ ops: { rateLimit: { max: 8, windowMs: 60_000 } } });
+    for (const name of ['Title', 'constructor', '__proto__', 'x'.repeat(500)]) await graphql(yoga, `query ${name} { __typename }`);
+    await graphql(yoga, 'query Made_Up_1 { nosuchfield }');
+    for (const operationName of ['Made_Up_2', 42, { a: 1 }, true, 'Made_Up_3']) await yoga.fetch(`${URL_BASE}/graphql`, post({ query: '{ __typename }', operationName }));
+    const text = await (await yoga.fetch(`${URL_BASE}/metrics`)).text();
+    const operations = new Set([...text.matchAll(/operation="([^"]*)"/g)].map((match) => match[1]));
+    expect([...operations].sort()).toEqual(['anonymous', 'other']);
+    expect(text).toMatch(/graphql_requests_total\{operation="other",status="200"\} 4/);
+    expect(text).toMatch(/graphql_requests_total\{operation="other",status="400"\} 1/);
+    expect(text).toMatch(/graphql_requests_total\{operation="anonymous",status="400"\} 3/);
+    expect(text).toMatch(/graphql_requests_total\{operation="anonymous",status="429"\} 2/);
+  });
+
+  it('answers an operationName that is not a string with a coded 400, and logs the request', async () => {
+    const { lines, yoga } = logged();
+    for (const operationName of [7, { a: 1 }, true, ['Q'], 0]) {
+      const response = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: 'query Q { __typename }', operationName }, { 'x-request-id': 'op-name' }));
+      const text = await response.text();
+      expect(response.status, JSON.stringify(operationName)).toBe(400);
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.stringContaining('"operationName" must be a string'), extensions: { code: 'BAD_REQUEST' } }] });
+      expect(text).not.toMatch(/\/work\/|node_modules|\.ts:\d|at \w+ \(/);
+    }
+    const logged400 = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request' && entry.requestId === 'op-name');
+    expect(logged400).toHaveLength(5);
+    for (const entry of logged400) expect(entry).toMatchObject({ status: 400, operationName: null, errorCodes: ['BAD_REQUEST'] });
+  });
+
+  it('answers an unexpected error outside GraphQL with a coded 500 that shows no stack or path, and logs it', async () => {
+    const { lines, yoga } = logged();
+    const store = service.store as { roundTrips: number };
+    const roundTrips = Object.getOwnPropertyDescriptor(store, 'roundTrips');
+    Object.defineProperty(store, 'roundTrips', { configurable: true, get: () => { throw new Error('boom at /srv/secret/file.ts:12'); } });
+    try {
+      const response = await yoga.fetch(`${URL_BASE}/metrics`);
+      const text = await response.text();
+      expect(response.status).toBe(500);
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      expect(text).not.toMatch(/secret|\.ts:\d|\n\s+at /);
+    } finally {
+      if (roundTrips) Object.defineProperty(store, 'roundTrips', roundTrips);
+      else delete (store as { roundTrips?: number }).roundTrips;
+    }
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ level: 50, msg: 'unexpected error in onRequest', path: '/metrics' }));
+    expect((await yoga.fetch(`${URL_BASE}/metrics`)).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { postQuery, startServerProcess, stopServerProcess } from '../support/server-process.js';
 
 let dataDir: string;
@@ -24,6 +24,38 @@ it('npm start with NODE_ENV=production: no GraphiQL, no introspection, a rate li
     const metrics = await (await fetch(server.url.replace('/graphql', '/metrics'))).text();
     expect(metrics).toContain('graphql_errors_total{code="RATE_LIMITED"} 1');
     expect(metrics).toContain('graphql_errors_total{code="INTROSPECTION_DISABLED"} 1');
+  } finally {
+    expect(await stopServerProcess(server)).toBe(0);
+  }
+});
+
+it('npm start with NODE_ENV=production: malformed requests get coded 4xx, logged, with no stack, path or suggestion', async () => {
+  const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '', NODE_ENV: 'production', SEED_ON_START: 'false' });
+  const send = async (body: string) => {
+    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'x-request-id': 'hostile' }, body });
+    return { status: response.status, text: await response.text() };
+  };
+  try {
+    const bodies = [
+      '{"query":"query Q { __typename }","operationName":5}',
+      '{"query":"query Q { __typename }","operationName":{"a":1}}',
+      '{"query":"query Q { __typename }","operationName":true}',
+      '{}',
+      '{"query":0}',
+      '{"qurey":"{ __typename }"}',
+      `{"query":"{ __typename }","variables":{"v":${'['.repeat(15_000)}${']'.repeat(15_000)}}}`,
+      '{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"__proto__"}}}',
+      '{"query":"subscription { __typename }"}',
+      '{"query":"{ serie { title } }"}',
+    ];
+    for (const body of bodies) {
+      const { status, text } = await send(body);
+      expect(status, body.slice(0, 80)).toBe(400);
+      expect(JSON.parse(text).errors[0].extensions.code, body.slice(0, 80)).toEqual(expect.any(String));
+      expect(text).not.toMatch(/\/src\/|node_modules|\.ts:\d|\n\s+at |Did you mean/);
+    }
+    // Log lines reach us through the child's stdout, after the responses.
+    await vi.waitFor(() => expect(server.logs.filter((line) => line.includes('"requestId":"hostile"'))).toHaveLength(bodies.length), { timeout: 20_000 });
   } finally {
     expect(await stopServerProcess(server)).toBe(0);
   }

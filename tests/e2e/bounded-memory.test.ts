@@ -1,0 +1,90 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOpsSettings, type OpsSettings } from '../../src/ops/settings.js';
+import type { DramaYoga } from '../../src/yoga.js';
+import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+
+const REQUESTS = 20_000;
+/** Small bounds, so that 20,000 requests overflow each of them many times. */
+const BOUNDS = { RATE_LIMIT_MAX_CLIENTS: 1_000, DOCUMENT_CACHE_MAX: 500, RESPONSE_CACHE_MAX_ENTRIES: 300 };
+/** Generous: 11 persisted operation names, anonymous and other, a few statuses, about 30 error codes. */
+const METRICS_MAX_BYTES = 64_000;
+/** Heap growth over the 20,000 requests, after full collections; unbounded label sets alone grew it by hundreds of MB. */
+const HEAP_GROWTH_MAX_BYTES = 64 * 1024 * 1024;
+
+function production(): OpsSettings {
+  const env = Object.fromEntries(Object.entries(BOUNDS).map(([name, value]) => [name, String(value)]));
+  const parsed = parseOpsSettings({ NODE_ENV: 'production', RATE_LIMIT_MAX: '1000000', ...env });
+  if (!parsed.success) throw parsed.error;
+  return { ...parsed.data, warmRecommendations: false };
+}
+
+/** A full collection when V8 lets us ask for one; the bound on the heap is generous enough either way. */
+function collectGarbage() {
+  setFlagsFromString('--expose-gc');
+  const gc = (globalThis.gc ?? runInNewContext('gc')) as (() => void) | undefined;
+  for (let i = 0; i < 3; i += 1) gc?.();
+}
+
+const cacheEntries = (metrics: string) =>
+  Object.fromEntries([...metrics.matchAll(/^cache_entries\{cache="(\w+)"\} (\d+)$/gm)].map((match) => [match[1], Number(match[2])]));
+
+/** One request of many kinds, each unique: a new client, a new operation name, a new document. */
+async function request(yoga: DramaYoga, i: number): Promise<string> {
+  const from = { req: { socket: { remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } } };
+  const name = `Op_${i}_${(i * 7919).toString(36)}`;
+  const bodies = [
+    { query: `query ${name} { series(slug: "soundtrack-1") { title } a${i}: __typename }` },
+    { query: `query ${name} { nosuchfield${i} }` },
+    { query: '{ __typename }', operationName: name },
+    { query: `query ${name} { __typename }`, operationName: i },
+    { extensions: { persistedQuery: { version: 1, sha256Hash: `${i}`.padStart(64, 'f') } }, operationName: name },
+    { query: `query ${name}($s: String!) { series(slug: $s) { title } }`, variables: { s: `slug-${i}` } },
+    { query: `query ${name} { __typename`.repeat(1 + (i % 3)) },
+  ];
+  const response = await yoga.fetch(`${URL_BASE}/graphql`, post(bodies[i % bodies.length]), from);
+  return response.text();
+}
+
+describe('memory stays bounded whatever clients send', () => {
+  let service: OpsService;
+  beforeAll(async () => {
+    service = await opsService();
+  });
+  afterAll(() => service.dispose());
+
+  it(`after ${REQUESTS} requests with unique clients, operation names and documents, /metrics and every cache stay within their bounds`, async () => {
+    const yoga = service.yoga({ ops: production() });
+    const run = async (from: number, to: number) => {
+      const inFlight = 8;
+      for (let start = from; start < to; start += inFlight) {
+        await Promise.all(Array.from({ length: Math.min(inFlight, to - start) }, (_, k) => request(yoga, start + k)));
+      }
+    };
+    await run(0, 2_000);
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    await run(2_000, REQUESTS);
+    collectGarbage();
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+
+    const metrics = await (await yoga.fetch(`${URL_BASE}/metrics`)).text();
+    expect(metrics.length).toBeLessThan(METRICS_MAX_BYTES);
+    expect(new Set([...metrics.matchAll(/operation="([^"]*)"/g)].map((match) => match[1]))).toEqual(new Set(['anonymous', 'other']));
+    const total = [...metrics.matchAll(/^graphql_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    expect(total).toBe(REQUESTS);
+
+    const entries = cacheEntries(metrics);
+    expect(Object.keys(entries).sort()).toEqual(['documents', 'parse_errors', 'rate_limit_clients', 'responses']);
+    expect(entries.rate_limit_clients).toBe(BOUNDS.RATE_LIMIT_MAX_CLIENTS);
+    expect(entries.documents).toBeGreaterThan(0);
+    expect(entries.documents).toBeLessThanOrEqual(BOUNDS.DOCUMENT_CACHE_MAX);
+    expect(entries.parse_errors).toBeGreaterThan(0);
+    expect(entries.parse_errors).toBeLessThanOrEqual(BOUNDS.DOCUMENT_CACHE_MAX);
+    expect(entries.responses).toBeGreaterThan(0);
+    expect(entries.responses).toBeLessThanOrEqual(BOUNDS.RESPONSE_CACHE_MAX_ENTRIES);
+
+    expect(heapGrowth).toBeLessThan(HEAP_GROWTH_MAX_BYTES);
+  }, 900_000);
+});

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExamples } from '../../src/examples.js';
+import { operationId } from '../../src/ops/persisted.js';
+import { parseOpsSettings, type OpsSettings } from '../../src/ops/settings.js';
+import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
+import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+
+/** Production as `npm start` runs it (introspection off, response cache and rate limit on), without the warm-up. */
+export function productionSettings(overrides: Record<string, string> = {}): OpsSettings {
+  const parsed = parseOpsSettings({ NODE_ENV: 'production', RATE_LIMIT_MAX: '1000000', ...overrides });
+  if (!parsed.success) throw parsed.error;
+  return { ...parsed.data, warmRecommendations: false };
+}
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  text: string;
+  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+const LEAK = /\/work\/|node_modules|\.[cm]?[jt]s:\d|\n\s+at /;
+
+describe('the HTTP edge against hostile and careless clients', () => {
+  let service: OpsService;
+  let send: (body: unknown, headers?: Record<string, string>) => Promise<Answer>;
+  beforeAll(async () => {
+    service = await opsService();
+    const yoga = service.yoga({ ops: productionSettings(), responseCache: createDramaResponseCache() });
+    send = async (body, headers = {}) => {
+      const response = await yoga.fetch(`${URL_BASE}/graphql`, post(body, headers));
+      const text = await response.text();
+      return { status: response.status, contentType: response.headers.get('content-type'), text, body: JSON.parse(text) };
+    };
+  });
+  afterAll(() => service.dispose());
+
+  const expectRefused = (answer: Answer, code: string) => {
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.contentType).toContain('application/graphql-response+json');
+    expect(answer.body.data, answer.text).toBeUndefined();
+    expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+    expect(answer.text).not.toMatch(LEAK);
+  };
+
+  it('answers a missing, falsy, mistyped or misspelled query with a coded 400 (GraphQL over HTTP)', async () => {
+    for (const body of [{}, { query: 0 }, { query: '' }, { query: null }, { query: false }, { qurey: '{ __typename }' }, { variables: {} }]) {
+      expectRefused(await send(body), 'BAD_REQUEST');
+    }
+    for (const body of [{ query: { a: 1 } }, { query: ['{ __typename }'] }, { query: 1 }]) expectRefused(await send(body), 'BAD_REQUEST');
+    for (const persistedQuery of [{}, 'abc', { version: 1, sha256Hash: 5 }, { version: 2, sha256Hash: 'abc' }, { sha256Hash: { __proto__: 1 } }]) {
+      expectRefused(await send({ extensions: { persistedQuery } }), 'BAD_REQUEST');
+    }
+    for (const body of [{ query: '{ __typename }', variables: 'x' }, { query: '{ __typename }', variables: [1] }, { query: '{ __typename }', extensions: 3 }]) {
+      expectRefused(await send(body), 'BAD_REQUEST');
+    }
+    const legacy = await send({}, { accept: 'application/json' });
+    expect(legacy.status).toBe(400);
+    expect(legacy.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(await send({ query: '{ __typename }' })).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+  });
+
+  it('answers GET and form parameters that are not JSON with a coded 400 in the media type the client accepts', async () => {
+    const yoga = service.yoga({ ops: productionSettings() });
+    for (const [accept, type] of [['application/graphql-response+json', 'application/graphql-response+json'], ['application/json', 'application/json']]) {
+      for (const search of ['variables={', 'extensions=%7B%22a', 'variables=%5B%5B']) {
+        const get = await yoga.fetch(`${URL_BASE}/graphql?query=%7B__typename%7D&${search}`, { headers: { accept } });
+        const form = await yoga.fetch(`${URL_BASE}/graphql`, { method: 'POST', headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=%7B__typename%7D&${search}` });
+        for (const response of [get, form]) {
+          expect(response.status, search).toBe(400);
+          expect(response.headers.get('content-type')).toContain(type);
+          expect(((await response.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+        }
+      }
+    }
+  });
+
+  it('refuses variables and extensions nested 15,000 levels and more with a coded 400, cache on', async () => {
+    for (const levels of [33, 15_000, 30_000]) {
+      const objects = `{"query":"query($x: String!) { series(slug: $x) { title } }","variables":{"x":"soundtrack-1","y":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}}`;
+      const lists = `{"query":"{ __typename }","extensions":{"y":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+      for (const body of levels * 6 < 100_000 ? [objects, lists] : [lists]) expectRefused(await send(body), 'INPUT_DEPTH_LIMIT_EXCEEDED');
+    }
+    const shallow = `{"query":"query($x: String!) { series(slug: $x) { title } }","variables":{"x":"soundtrack-1","y":${'['.repeat(31)}${']'.repeat(31)}}}`;
+    expect((await send(shallow)).status).toBe(200);
+  });
+
+  it('finds no persisted operation for __proto__, constructor and the like, and says so with a code', async () => {
+    for (const hash of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype']) {
+      const answer = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+      expectRefused(answer, 'PERSISTED_QUERY_NOT_FOUND');
+      const legacy = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, { accept: 'application/json' });
+      expect(legacy.status).toBeLessThan(500);
+      expect(legacy.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    }
+    const confessions = loadExamples().find((example) => example.name === 'confessions')!.document;
+    const known = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: operationId(confessions) } } });
+    expect(known.status).toBe(200);
+    expect(known.body.errors).toBeUndefined();
+  });
+
+  it('refuses subscriptions, which this schema has none of, with a coded 400', async () => {
+    for (const query of ['subscription { series(slug: "x") { title } }', 'subscription S { __typename }', 'query Q { __typename } subscription S { __typename }']) {
+      const answer = await send({ query, operationName: query.includes('Q') ? 'S' : undefined });
+      expect(answer.body.errors?.map((error) => error.extensions?.code)).toContain('OPERATION_NOT_SUPPORTED');
+      expect(answer.status).toBe(400);
+      expect(answer.text).not.toMatch(LEAK);
+    }
+  });
+
+  it('names no field, argument, type or enum value the client did not ask for when introspection is off', async () => {
+    // What the client asked, and the name a suggestion would have given away.
+    const cases: [unknown, RegExp, RegExp][] = [
+      [{ query: '{ serie(slug: "x") { title } }' }, /serie/, /"series"/],
+      [{ query: '{ series(slug: "x") { titel } }' }, /titel/, /"title"/],
+      [{ query: 'query($s: Strin) { series(slug: $s) { title } }' }, /Strin/, /"String"/],
+      [{ query: '{ events(filter: { kinds: [CONFESION] }) { totalCount } }' }, /CONFESION/, /"CONFESSION"/],
+      [{ query: 'query($k: [PlotEventKind!]) { events(filter: { kinds: $k }) { totalCount } }', variables: { k: ['CONFESION'] } }, /CONFESION/, /"CONFESSION"/],
+      [{ query: 'query($f: EventFilter) { events(filter: $f) { totalCount } }', variables: { f: { serie: 'soundtrack-1' } } }, /serie/, /"series"/],
+    ];
+    for (const [body, asked, hidden] of cases) {
+      const answer = await send(body);
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.body.errors?.length, answer.text).toBe(1);
+      const [error] = answer.body.errors!;
+      expect(error!.message).toMatch(asked);
+      expect(error!.message).not.toMatch(/did you mean/i);
+      expect(error!.message).not.toMatch(hidden);
+      expect(error!.extensions?.code).toEqual(expect.any(String));
+    }
+  });
+
+  it('still suggests names where introspection is on (development)', async () => {
+    const yoga = service.yoga();
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: '{ serie(slug: "x") { title } }' }));
+    expect(((await response.json()) as Answer['body']).errors?.[0]?.message).toMatch(/Did you mean "series"/);
+  });
+});
