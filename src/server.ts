@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { bootstrapStore } from './store/bootstrap.js';
+import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
 import { createDramaYoga } from './yoga.js';
@@ -10,8 +10,9 @@ import { createDramaYoga } from './yoga.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const store = await openConfiguredStore(config);
-const state = await bootstrapStore(store, config, logger);
-const server = createServer(createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders }));
+const bootstrap = new BootstrapState();
+const state = await bootstrapStore(store, config, logger, bootstrap);
+const server = createServer(createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders, bootstrap }));
 
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;

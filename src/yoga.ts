@@ -24,6 +24,7 @@ import { useRateLimit } from './plugins/rate-limit.js';
 import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import type { LoaderMode } from './loaders.js';
+import type { BootstrapPhase } from './store/bootstrap.js';
 import type { DramaStore } from './store/port.js';
 
 export interface YogaOptions {
@@ -38,15 +39,21 @@ export interface YogaOptions {
   tokens?: readonly ConfiguredToken[];
   /** 'off' turns batching and per-request caching off (the benchmark's N+1 baseline); default 'on'. */
   loaders?: LoaderMode;
+  /**
+   * Where the store's bootstrap stands (a BootstrapState that bootstrapStore moves forward): /ready answers
+   * 503 and no answer is cached until it is 'ready'. Default: ready from the start (the caller bootstrapped).
+   */
+  bootstrap?: { readonly phase: BootstrapPhase };
 }
 
 interface OpsDependencies {
   logger: Logger;
   responseCache: DramaResponseCache;
   authenticate: RequestAuthenticator;
+  bootstrapped: () => boolean;
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, authenticate }: OpsDependencies): Plugin[] {
+function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, authenticate, bootstrapped }: OpsDependencies): Plugin[] {
   const metrics = createMetrics(store);
   return [
     useObservability(logger, metrics),
@@ -58,7 +65,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     ...usePersisted(ops.persisted, authenticate),
     ...useOperationLimits(ops.limits),
     ...(ops.introspection ? [] : [useNoIntrospection()]),
-    ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs)] : []),
+    ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs, bootstrapped)] : []),
   ];
 }
 
@@ -68,9 +75,20 @@ const yogaLogging = (logger: Logger) => {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };
 
-/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
+/** 200 once bootstrapped and while the store answers, else 503; the body names the state. */
+function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhase }) {
+  const answer = (status: number, state: string) =>
+    new Response(JSON.stringify({ status: state }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return async () => {
+    if (bootstrap.phase !== 'ready') return answer(503, bootstrap.phase);
+    return store.ping().then(() => answer(200, 'ready'), () => answer(503, 'unavailable'));
+  };
+}
+
+/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (bootstrapped, the store answers) at /ready, /metrics. */
 export function createDramaYoga(options: YogaOptions) {
   const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(), tokens = [] } = options;
+  const bootstrap = options.bootstrap ?? { phase: 'ready' };
   const ops = inProcessSettings(options.ops);
   const authenticate = createRequestAuthenticator(tokens);
   const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
@@ -92,10 +110,10 @@ export function createDramaYoga(options: YogaOptions) {
     },
     plugins: [
       ...useExecutor(ops.executor, logger),
-      ...opsPlugins(store, ops, { logger, responseCache, authenticate }),
+      ...opsPlugins(store, ops, { logger, responseCache, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
       useVariableErrorCodes(),
       useWatchedThrough(),
-      useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
+      useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
     ],
   });
 }
