@@ -62,6 +62,16 @@ export class Neo4jStore implements DramaStore {
     return this.db.roundTrips;
   }
 
+  /** Test support: transactions begun for callers, retries included (see Neo4jConnection.attempts). */
+  get attempts(): number {
+    return this.db.attempts;
+  }
+
+  /** True while Neo4j is known to be down: every call fails at once with StoreUnavailableError. */
+  get unreachable(): boolean {
+    return this.db.unreachable;
+  }
+
   /**
    * This process's writes change it, and so does the clock every STATE_TAG_TTL_MS: writes by other
    * processes to the same database show in derived caches within that time.
