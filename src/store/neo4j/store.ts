@@ -149,7 +149,7 @@ export class Neo4jStore implements DramaStore {
   eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(Q.EVENTS_OF_SERIES, keys, M.toEvent);
 
   async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
-    return (await this.db.read(K.SEARCH_CANDIDATES, { lucene: K.luceneFor(query), limit })).map(toSearchable);
+    return (await this.db.read(K.SEARCH_CANDIDATES, { ...K.searchParams(query), limit })).map(toSearchable);
   }
 
   async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
