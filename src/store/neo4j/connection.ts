@@ -7,6 +7,7 @@ import neo4j, {
   type SessionMode,
   type Transaction,
 } from 'neo4j-driver';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { StoreTimeoutError, StoreUnavailableError } from '../../errors.js';
 import { toParams } from './values.js';
@@ -207,7 +208,11 @@ export class Neo4jConnection {
     let reconnects = 0;
     for (;;) {
       this.ensureOpen();
-      if (this.breaker.isOpen) throw new StoreUnavailableError('neo4j');
+      if (this.breaker.isOpen) {
+        // Refusing without any I/O: a caller that retries in a loop would otherwise starve every timer, the probe's too.
+        await nextTurn();
+        throw new StoreUnavailableError('neo4j');
+      }
       this.tries += 1;
       try {
         return await attempt();
