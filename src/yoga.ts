@@ -77,9 +77,9 @@ const yogaLogging = (logger: Logger) => {
 
 /** 200 once bootstrapped and while the store answers, else 503; the body names the state. */
 function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhase }) {
-  const answer = (status: number, state: string) =>
-    new Response(JSON.stringify({ status: state }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
-  return async () => {
+  return async ({ fetchAPI }: { fetchAPI: { Response: typeof Response } }) => {
+    const answer = (status: number, state: string) =>
+      new fetchAPI.Response(JSON.stringify({ status: state }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
     if (bootstrap.phase !== 'ready') return answer(503, bootstrap.phase);
     return store.ping().then(() => answer(200, 'ready'), () => answer(503, 'unavailable'));
   };
