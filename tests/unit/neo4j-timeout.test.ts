@@ -1,7 +1,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Neo4jConnection } from '../../src/store/neo4j/connection.js';
+import { Neo4jError } from 'neo4j-driver';
+import { Neo4jConnection, type WriteTx } from '../../src/store/neo4j/connection.js';
 
 const config = inject('neo4j');
 
@@ -63,6 +64,35 @@ describe('a Neo4j that drops or refuses every connection', () => {
       expect(attempts).toBeLessThanOrEqual(3);
       await expect(connection.bookmark('RETURN 1')).rejects.toMatchObject(unavailable);
       expect(connection.attempts).toBe(attempts);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe.skipIf(config === null)('a Neo4j transaction that meets a passing error', () => {
+  const failingOnce = (code: string) => {
+    let calls = 0;
+    const work = async (tx: WriteTx) => {
+      calls += 1;
+      if (calls === 1) throw new Neo4jError(`made up: ${code}`, code, '50N42', 'made up', { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' });
+      return tx.run('RETURN 1 AS one', {});
+    };
+    return { work, calls: () => calls };
+  };
+
+  it.each([
+    ['a deadlock', 'Neo.TransientError.Transaction.DeadlockDetected'],
+    ['a database still starting', 'Neo.TransientError.General.DatabaseUnavailable'],
+    ['a pooled connection lost with a restart', 'ServiceUnavailable'],
+    ['an expired session', 'SessionExpired'],
+  ])('retries %s and succeeds, with the breaker closed', async (_name, code) => {
+    const connection = new Neo4jConnection({ ...config!, probeIntervalMs: 3_600_000 });
+    try {
+      const once = failingOnce(code);
+      expect(await connection.writeTransaction(once.work)).toEqual([{ one: 1 }]);
+      expect(once.calls()).toBe(2);
+      expect(connection.unreachable).toBe(false);
     } finally {
       await connection.close();
     }
