@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { exitOnStartupFailure, listen, startingHandler } from './ops/startup.js';
-import { bootstrapStore } from './store/bootstrap.js';
+import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
 import { createDramaYoga } from './yoga.js';
@@ -31,8 +31,9 @@ try {
   let handler: RequestListener = startingHandler;
   server = createServer((request, response) => handler(request, response));
   await listen(server, config.port, config.host);
-  const state = await bootstrapStore(opened, config, logger);
-  handler = createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders });
+  const bootstrap = new BootstrapState();
+  const state = await bootstrapStore(opened, config, logger, bootstrap);
+  handler = createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders, bootstrap });
   const { port } = server.address() as AddressInfo;
   logger.info({ store: store.kind, state, url: `http://localhost:${port}/graphql`, production: config.ops.production, tokens: config.tokens.length }, 'drama graph listening');
 } catch (error) {

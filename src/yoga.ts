@@ -28,6 +28,7 @@ import { useRateLimit } from './plugins/rate-limit.js';
 import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import type { LoaderMode } from './loaders.js';
+import type { BootstrapPhase } from './store/bootstrap.js';
 import type { DramaStore } from './store/port.js';
 
 export interface YogaOptions {
@@ -42,6 +43,11 @@ export interface YogaOptions {
   tokens?: readonly ConfiguredToken[];
   /** 'off' turns batching and per-request caching off (the benchmark's N+1 baseline); default 'on'. */
   loaders?: LoaderMode;
+  /**
+   * Where the store's bootstrap stands (a BootstrapState that bootstrapStore moves forward): /ready answers
+   * 503 and no answer is cached until it is 'ready'. Default: ready from the start (the caller bootstrapped).
+   */
+  bootstrap?: { readonly phase: BootstrapPhase };
 }
 
 interface OpsDependencies {
@@ -49,9 +55,10 @@ interface OpsDependencies {
   responseCache: DramaResponseCache;
   documents: DocumentCaches;
   authenticate: RequestAuthenticator;
+  bootstrapped: () => boolean;
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate }: OpsDependencies): Plugin[] {
+function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate, bootstrapped }: OpsDependencies): Plugin[] {
   const persisted = loadPersistedOperations(ops.persisted.file);
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
@@ -72,7 +79,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     ...useOperationLimits(ops.limits),
     useKnownOperationTypes(),
     ...(ops.introspection ? [] : useNoIntrospection()),
-    ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs)] : []),
+    ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs, bootstrapped)] : []),
   ];
 }
 
@@ -82,8 +89,19 @@ const yogaLogging = (logger: Logger) => {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };
 
-/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (the store answers) at /ready, /metrics. */
+/** 200 once bootstrapped and while the store answers, else 503; the body names the state. */
+function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhase }) {
+  return async ({ fetchAPI }: { fetchAPI: { Response: typeof Response } }) => {
+    const answer = (status: number, state: string) =>
+      new fetchAPI.Response(JSON.stringify({ status: state }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    if (bootstrap.phase !== 'ready') return answer(503, bootstrap.phase);
+    return store.ping().then(() => answer(200, 'ready'), () => answer(503, 'unavailable'));
+  };
+}
+
+/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (bootstrapped, the store answers) at /ready, /metrics. */
 export function createDramaYoga(options: YogaOptions) {
+  const bootstrap = options.bootstrap ?? { phase: 'ready' };
   const ops = inProcessSettings(options.ops);
   const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(ops.caches), tokens = [] } = options;
   const documents = createDocumentCaches(ops.caches);
@@ -109,10 +127,10 @@ export function createDramaYoga(options: YogaOptions) {
     plugins: guarded(
       [
         ...useExecutor(ops.executor, logger),
-        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate }),
+        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
         useVariableErrorCodes(),
         useWatchedThrough(),
-        useReadinessCheck({ endpoint: '/ready', check: () => store.ping().then(() => true) }),
+        useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
       ],
       logger,
     ),

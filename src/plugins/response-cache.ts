@@ -67,13 +67,15 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
 /**
  * Caches results for everyone alike (there are no private reads yet). The key holds the document, the
  * variables (so @watchedThrough) and the X-Watched-Through header: spoiler progress never crosses viewers.
+ * Off until `ready` (the store bootstrapped), and a result with any error (a store outage) is never kept.
  */
-export function useDramaResponseCache(handle: DramaResponseCache, ttl: number): Plugin {
+export function useDramaResponseCache(handle: DramaResponseCache, ttl: number, ready: () => boolean = () => true): Plugin {
   return useResponseCache({
     cache: handle.cache,
     ttl,
     session: () => null,
-    shouldCacheResult: ({ result }) => !result.errors?.length,
+    enabled: () => ready(),
+    shouldCacheResult: ({ result }) => !result.errors?.length && ready(),
     buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>
       hashSHA256(
         JSON.stringify([documentString, operationName ?? null, variableValues ?? {}, request.headers.get(WATCHED_THROUGH_HEADER)]),

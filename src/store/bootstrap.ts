@@ -10,33 +10,63 @@ export interface BootstrapOptions {
   retryMs?: number;
 }
 
+/**
+ * Where bootstrap (migrate, then seed an empty store) stands: 'starting' until the first attempt ends,
+ * 'retrying' while the store is unavailable, 'failed' after any other error, 'ready' once done.
+ */
+export type BootstrapPhase = 'starting' | 'retrying' | 'failed' | 'ready';
+
+/** Shared by bootstrapStore, which moves it forward, and the readiness check, which reads it. */
+export class BootstrapState {
+  phase: BootstrapPhase = 'starting';
+
+  get done(): boolean {
+    return this.phase === 'ready';
+  }
+}
+
 const isEmpty = (counts: GraphCounts) => Object.values(counts).every((n) => n === 0);
 
-async function prepare(store: OpenedStore, options: BootstrapOptions, logger: Logger): Promise<void> {
-  if (store.migrate) logger.info({ statements: (await store.migrate()).length }, 'schema migrated');
-  if (!options.seedOnStart || !isEmpty(await store.counts())) return;
-  const seedDir = options.seedDir ?? DEFAULT_SEED_DIR;
-  const written = await store.importDocument(await loadSeedDirectory(seedDir));
-  logger.info({ seedDir, written }, 'empty store seeded');
+/** Once an empty store starts being seeded, retries seed it again (imports upsert) until one completes. */
+function preparer(store: OpenedStore, options: BootstrapOptions, logger: Logger) {
+  let seeding = false;
+  return async (): Promise<void> => {
+    if (store.migrate) logger.info({ statements: (await store.migrate()).length }, 'schema migrated');
+    if (!options.seedOnStart) return;
+    seeding ||= isEmpty(await store.counts());
+    if (!seeding) return;
+    const seedDir = options.seedDir ?? DEFAULT_SEED_DIR;
+    const written = await store.importDocument(await loadSeedDirectory(seedDir));
+    seeding = false;
+    logger.info({ seedDir, written }, 'empty store seeded');
+  };
 }
 
 /**
  * Migrates the store and seeds it when empty. Resolves after the first attempt: 'ready', or
  * 'retrying' when the store is unavailable, in which case the service still starts and this
- * keeps retrying in the background until the store answers. Other failures reject.
+ * keeps retrying in the background until the store answers. Other failures reject. `state`
+ * follows every attempt, background ones included.
  */
 export function bootstrapStore(
   store: OpenedStore,
   options: BootstrapOptions,
   logger: Logger,
+  state: BootstrapState = new BootstrapState(),
 ): Promise<'ready' | 'retrying'> {
   const retryMs = options.retryMs ?? 5000;
+  const prepare = preparer(store, options, logger);
   const attempt = async (): Promise<'ready' | 'retrying'> => {
     try {
-      await prepare(store, options, logger);
+      await prepare();
+      state.phase = 'ready';
       return 'ready';
     } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
+      if (!(error instanceof StoreUnavailableError)) {
+        state.phase = 'failed';
+        throw error;
+      }
+      state.phase = 'retrying';
       logger.warn({ retryMs }, 'store unavailable; migrating and seeding will be retried');
       setTimeout(() => void attempt().catch((e: unknown) => logger.error({ err: e }, 'bootstrap failed')), retryMs).unref();
       return 'retrying';

@@ -164,7 +164,11 @@ export interface DramaStore {
   listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;
 
-  /** Upserts a whole validated document in one transaction: all of it or none of it. */
+  /**
+   * Upserts a whole validated document. The embedded store writes it in one transaction; Neo4j in
+   * transactions of bounded size (people, then whole series while they fit), so a document that fits in one
+   * is all or nothing, and a failure in a bigger one keeps the parts before it: importing it again completes it.
+   */
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts>;
   /**
    * Applies upserts and deletes in one transaction, after planChanges (domain/writes/plan.ts) has approved

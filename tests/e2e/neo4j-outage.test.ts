@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startNeo4j, type Neo4jHandle } from '../../scripts/neo4j.mjs';
 import { createLogger } from '../../src/logger.js';
-import { bootstrapStore } from '../../src/store/bootstrap.js';
+import { BootstrapState, bootstrapStore } from '../../src/store/bootstrap.js';
 import { openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { errorCodes, graphql } from '../support/graphql.js';
@@ -15,12 +15,26 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
   let server: Neo4jHandle;
   let store: Neo4jStore;
   let yoga: DramaYoga;
+  const bootstrap = new BootstrapState();
+
+  /** Several /ready and GraphQL requests: all refused with a code, none of them trying to connect. */
+  const refusedWithoutConnecting = async (readyStatus: string) => {
+    const attempts = store.attempts;
+    for (let i = 0; i < 5; i++) {
+      const ready = await yoga.fetch('http://drama.test/ready');
+      expect([ready.status, await ready.json()]).toEqual([503, { status: readyStatus }]);
+      const response = await graphql(yoga, CONFESSIONS);
+      expect(errorCodes(response)).toEqual(['STORE_UNAVAILABLE']);
+      expect(response.status).toBeLessThan(500);
+    }
+    expect(store.attempts).toBe(attempts);
+  };
 
   beforeAll(async () => {
     server = await startNeo4j({ port: 0, quiet: true });
     await server.stopServer();
     store = await openNeo4jStore({ uri: server.routingUri, user: server.user, password: server.password, database: 'neo4j' });
-    yoga = createDramaYoga({ store, graphiql: false });
+    yoga = createDramaYoga({ store, graphiql: false, bootstrap });
   });
   afterAll(async () => {
     await store?.close();
@@ -29,24 +43,27 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
 
   it('starts anyway, reports not ready, and answers STORE_UNAVAILABLE', async () => {
     const logger = createLogger('silent');
-    expect(await bootstrapStore(store, { seedOnStart: true, retryMs: 500 }, logger)).toBe('retrying');
+    expect(await bootstrapStore(store, { seedOnStart: true, retryMs: 500 }, logger, bootstrap)).toBe('retrying');
+    expect(bootstrap.phase).toBe('retrying');
+    expect(store.attempts).toBeLessThanOrEqual(3);
     expect((await yoga.fetch('http://drama.test/health')).status).toBe(200);
-    expect((await yoga.fetch('http://drama.test/ready')).status).toBe(503);
-    const response = await graphql(yoga, CONFESSIONS);
-    expect(errorCodes(response)).toEqual(['STORE_UNAVAILABLE']);
-    expect(response.status).toBeLessThan(500);
+    await refusedWithoutConnecting('retrying');
   }, RESTART_TIMEOUT_MS);
 
   it('recovers by itself when Neo4j returns: migrated, seeded and serving, with no restart', async () => {
     await server.startServer();
     await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
+    expect(bootstrap.phase).toBe('ready');
     expect((await yoga.fetch('http://drama.test/ready')).status).toBe(200);
   }, RESTART_TIMEOUT_MS);
 
   it('fails over the same way when Neo4j stops under the running service, then recovers', async () => {
     await server.stopServer();
+    const attempts = store.attempts;
     expect(errorCodes(await graphql(yoga, CONFESSIONS))).toEqual(['STORE_UNAVAILABLE']);
-    expect((await yoga.fetch('http://drama.test/ready')).status).toBe(503);
+    expect(store.attempts - attempts).toBeLessThanOrEqual(3);
+    expect(store.unreachable).toBe(true);
+    await refusedWithoutConnecting('unavailable');
     await server.startServer();
     await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
   }, RESTART_TIMEOUT_MS);

@@ -9,6 +9,8 @@ export interface WriteOutcome {
   codes: unknown[];
 }
 
+const REFUSED_PAUSE_MS = 50;
+
 /** Clients that keep writing plot events with fresh numbers until stopped; every outcome is kept. */
 export class WriteLoad {
   readonly outcomes: WriteOutcome[] = [];
@@ -30,8 +32,13 @@ export class WriteLoad {
     return this.outcomes;
   }
 
+  /** Like a real client, pauses briefly after a refusal instead of retrying in a busy loop (refusals are instant). */
   private async client(): Promise<void> {
-    while (this.running) this.outcomes.push(await this.write(this.next++));
+    while (this.running) {
+      const outcome = await this.write(this.next++);
+      this.outcomes.push(outcome);
+      if (!outcome.acknowledged) await new Promise((resolve) => setTimeout(resolve, REFUSED_PAUSE_MS));
+    }
   }
 
   private async write(n: number): Promise<WriteOutcome> {

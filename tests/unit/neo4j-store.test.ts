@@ -6,6 +6,7 @@ import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
 import neo4j from 'neo4j-driver';
 import { MIGRATIONS, openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
 import { toNumber, toParams } from '../../src/store/neo4j/values.js';
+import { importParts } from '../../src/store/neo4j/importer.js';
 
 function connection() {
   const uri = process.env.NEO4J_URI;
@@ -119,6 +120,44 @@ describe.skipIf(config === null)('neo4j store', () => {
     await expect(failing).rejects.toThrow('stop here');
     expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
     await store.importDocument(doc);
+  });
+
+  it('writes a document bigger than one transaction in bounded transactions, to the same final state', async () => {
+    const bounded = await openNeo4jStore({ ...config!, importTransactionRows: 30 });
+    try {
+      await store.deleteEverything();
+      const parts = importParts(doc, 30);
+      expect(parts.length).toBeGreaterThan(3);
+      const before = bounded.attempts;
+      expect(await bounded.importDocument(doc)).toEqual(countsOf(doc));
+      expect(bounded.attempts - before).toBe(parts.length);
+      expect(await store.counts()).toEqual(countsOf(doc));
+      const keys = <T extends { key: string }>(items: T[]) => items.map((i) => i.key);
+      expect(await store.eventsByKeys(keys(doc.events))).toEqual(doc.events);
+      expect(await store.relationshipsByKeys(keys(doc.relationships))).toEqual(doc.relationships);
+      expect(await store.castingsBySeries(keys(doc.series))).toEqual(await bounded.castingsBySeries(keys(doc.series)));
+    } finally {
+      await bounded.close();
+    }
+  });
+
+  it('keeps the parts written before a failure, not the failed one, and completes when imported again', async () => {
+    const bounded = await openNeo4jStore({ ...config!, importTransactionRows: 30 });
+    try {
+      await store.deleteEverything();
+      const parts = importParts(doc, 30);
+      const failing = bounded.importDocument(doc, (p) => {
+        if (p.collection === 'events' && p.done === p.total) throw new Error('stop in the last part');
+      });
+      await expect(failing).rejects.toThrow('stop in the last part');
+      const earlier = parts.slice(0, -1).map(countsOf);
+      const sum = Object.fromEntries(Object.keys(countsOf(doc)).map((k) => [k, earlier.reduce((n, c) => n + c[k]!, 0)]));
+      expect(await store.counts()).toEqual(sum);
+      expect(await bounded.importDocument(doc)).toEqual(countsOf(doc));
+      expect(await store.counts()).toEqual(countsOf(doc));
+    } finally {
+      await bounded.close();
+    }
   });
 
   it('replaces participations and relationship endpoints on re-import', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, inject, it } from 'vitest';
-import { Neo4jConnection } from '../../src/store/neo4j/connection.js';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Neo4jError } from 'neo4j-driver';
+import { Neo4jConnection, type WriteTx } from '../../src/store/neo4j/connection.js';
 
 const config = inject('neo4j');
 
@@ -9,6 +12,87 @@ describe.skipIf(config === null)('a Neo4j query that runs past its transaction t
     try {
       const slow = connection.read('// name: slowCount\nUNWIND range(1, $n) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n', { n: 200_000_000 });
       await expect(slow).rejects.toMatchObject({ name: 'GraphQLError', extensions: { code: 'STORE_TIMEOUT', store: 'neo4j' } });
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+/** A port that accepts connections and drops them at once, counting them: a Neo4j that went away. */
+async function droppingPort(): Promise<{ uri: string; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { uri: `bolt://127.0.0.1:${port}`, connections: () => connections, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('a Neo4j that drops or refuses every connection', () => {
+  const unavailable = { name: 'GraphQLError', extensions: { code: 'STORE_UNAVAILABLE', store: 'neo4j' } };
+
+  it('fails with STORE_UNAVAILABLE after a couple of fresh connections, then without connecting at all until a probe gets through', async () => {
+    const port = await droppingPort();
+    const connection = new Neo4jConnection({ uri: port.uri, user: 'neo4j', password: 'x', database: 'neo4j', probeIntervalMs: 3_600_000 });
+    try {
+      await expect(connection.read('RETURN 1')).rejects.toMatchObject(unavailable);
+      expect(port.connections()).toBeLessThanOrEqual(3);
+      expect(connection.attempts).toBeLessThanOrEqual(3);
+      expect(connection.unreachable).toBe(true);
+      const [attempts, connections] = [connection.attempts, port.connections()];
+      for (let i = 0; i < 10; i++) {
+        await expect(connection.read('RETURN 1')).rejects.toMatchObject(unavailable);
+        await expect(connection.writeTransaction((tx) => tx.run('RETURN 1', {}))).rejects.toMatchObject(unavailable);
+      }
+      expect([connection.attempts, port.connections()]).toEqual([attempts, connections]);
+    } finally {
+      await connection.close();
+      await port.close();
+    }
+  });
+
+  it('fails a refused connection the same way', async () => {
+    const port = await droppingPort();
+    const uri = port.uri;
+    await port.close();
+    const connection = new Neo4jConnection({ uri, user: 'neo4j', password: 'x', database: 'neo4j', probeIntervalMs: 3_600_000 });
+    try {
+      await expect(connection.read('RETURN 1')).rejects.toMatchObject(unavailable);
+      const attempts = connection.attempts;
+      expect(attempts).toBeLessThanOrEqual(3);
+      await expect(connection.bookmark('RETURN 1')).rejects.toMatchObject(unavailable);
+      expect(connection.attempts).toBe(attempts);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe.skipIf(config === null)('a Neo4j transaction that meets a passing error', () => {
+  const failingOnce = (code: string) => {
+    let calls = 0;
+    const work = async (tx: WriteTx) => {
+      calls += 1;
+      if (calls === 1) throw new Neo4jError(`made up: ${code}`, code, '50N42', 'made up', { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' });
+      return tx.run('RETURN 1 AS one', {});
+    };
+    return { work, calls: () => calls };
+  };
+
+  it.each([
+    ['a deadlock', 'Neo.TransientError.Transaction.DeadlockDetected'],
+    ['a database still starting', 'Neo.TransientError.General.DatabaseUnavailable'],
+    ['a pooled connection lost with a restart', 'ServiceUnavailable'],
+    ['an expired session', 'SessionExpired'],
+  ])('retries %s and succeeds, with the breaker closed', async (_name, code) => {
+    const connection = new Neo4jConnection({ ...config!, probeIntervalMs: 3_600_000 });
+    try {
+      const once = failingOnce(code);
+      expect(await connection.writeTransaction(once.work)).toEqual([{ one: 1 }]);
+      expect(once.calls()).toBe(2);
+      expect(connection.unreachable).toBe(false);
     } finally {
       await connection.close();
     }

@@ -7,14 +7,31 @@ const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
 export const escapeLucene = (text: string): string => text.replace(LUCENE_SPECIAL, (c) => `\\${c}`);
 
-/** A keyword-index wildcard query for keys containing the folded query, or its initials in order. */
+/*
+ * Lucene refuses a wildcard whose automaton is too complex to determinize (about a hundred initials), so
+ * the pattern holds at most this much of the query; the exact test in SEARCH_CANDIDATES drops the extra hits.
+ */
+export const MAX_PATTERN_INITIALS = 16;
+export const MAX_PATTERN_CHARS = 64;
+
+/** A keyword-index wildcard query for keys containing (the start of) the folded query, or its initials in order. */
 export function luceneFor(query: string): string {
-  const parts = isChoseongOnly(query) ? Array.from(query) : [query];
+  const chars = Array.from(query);
+  const parts = isChoseongOnly(query) ? chars.slice(0, MAX_PATTERN_INITIALS) : [chars.slice(0, MAX_PATTERN_CHARS).join('')];
   return `*${parts.map(escapeLucene).join('*')}*`;
 }
 
+/** Parameters of SEARCH_CANDIDATES: the coarse Lucene pattern, and the query for the exact test (mayMatch). */
+export const searchParams = (query: string) => ({
+  lucene: luceneFor(query),
+  query,
+  initials: isChoseongOnly(query) ? Array.from(query) : null,
+});
+
 export const SEARCH_CANDIDATES = `// name: searchCandidates
 CALL db.index.fulltext.queryNodes('drama_search_keys', $lucene) YIELD node
+WITH node WHERE any(key IN node.searchKeys WHERE key CONTAINS $query OR ($initials IS NOT NULL AND
+  reduce(at = 0, c IN split(key, '') | CASE WHEN at < size($initials) AND c = $initials[at] THEN at + 1 ELSE at END) = size($initials)))
 WITH node, CASE
   WHEN node:Series THEN 0 WHEN node:Episode THEN 1 WHEN node:Character THEN 2 ELSE 3
 END AS rank

@@ -91,9 +91,12 @@ MATCH (e:PlotEvent {key: row.eventKey})
 CREATE (c)-[:PARTICIPATES {role: row.role, position: row.position}]->(e)
 RETURN count(*) AS written`;
 
+/** Deletes up to $limit nodes (and their relationships); run until it deletes none. */
 export const DELETE_EVERYTHING = `// name: deleteEverything
 MATCH (n)
-DETACH DELETE n`;
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*) AS deleted`;
 
 const typesOf = (pattern: string, property: string) =>
   `COLLECT { MATCH ${pattern} WHERE x.${property} IS NOT NULL RETURN DISTINCT valueType(x.${property}) }`;

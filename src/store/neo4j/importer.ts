@@ -5,8 +5,11 @@ import * as Q from './cypher-write.js';
 import * as R from './records-out.js';
 import { storedSearchKeys as keys } from '../../domain/search/keys.js';
 import { toNumber } from './values.js';
+import { emptyDocument } from '../../seed/document.js';
 
 export const CHUNK_SIZE = 1000;
+/** Rows (records, and an event's participations) one import transaction writes at most. */
+export const TRANSACTION_ROWS = 2000;
 
 type Collection = keyof GraphDocument;
 type Statements = [cypher: string, rows: Params[]][];
@@ -63,4 +66,68 @@ export async function importInto(tx: WriteTx, document: GraphDocument, onProgres
   const counts: Partial<GraphCounts> = {};
   for (const s of STEPS) counts[s.collection] = await importCollection(tx, s, document, onProgress);
   return counts as GraphCounts;
+}
+
+const IN_SERIES: Exclude<Collection, 'people'>[] = ['series', 'episodes', 'characters', 'castings', 'credits', 'relationships', 'events'];
+const COLLECTIONS: Collection[] = ['people', ...IN_SERIES];
+
+const rowsOf = (collection: Collection, record: GraphDocument[Collection][number]): number =>
+  collection === 'events' ? 1 + (record as GraphDocument['events'][number]).participants.length : 1;
+
+export const rowCount = (document: GraphDocument): number =>
+  COLLECTIONS.reduce((n, c) => n + document[c].reduce((m: number, r) => m + rowsOf(c, r), 0), 0);
+
+/** The people, then each series' records (keyed by series), in collection order. */
+function groups(document: GraphDocument): GraphDocument[] {
+  const bySeries = new Map<string, GraphDocument>();
+  const of = (key: string) => bySeries.get(key) ?? bySeries.set(key, emptyDocument()).get(key)!;
+  for (const record of document.series) of(record.key).series.push(record);
+  for (const c of IN_SERIES.slice(1)) {
+    for (const record of document[c]) (of((record as { seriesKey: string }).seriesKey)[c] as unknown[]).push(record);
+  }
+  return [{ ...emptyDocument(), people: document.people }, ...bySeries.values()];
+}
+
+/** Collects records into documents of at most `maxRows` rows each. */
+class Packer {
+  readonly parts: GraphDocument[] = [];
+  private part = emptyDocument();
+  private rows = 0;
+
+  constructor(private readonly maxRows: number) {}
+
+  /** Adds a document whole, after starting a new part if it does not fit in this one. */
+  add(document: GraphDocument, rows: number): void {
+    if (this.rows > 0 && this.rows + rows > this.maxRows) this.flush();
+    for (const c of COLLECTIONS) (this.part[c] as unknown[]).push(...document[c]);
+    this.rows += rows;
+  }
+
+  flush(): void {
+    if (this.rows > 0) this.parts.push(this.part);
+    this.part = emptyDocument();
+    this.rows = 0;
+  }
+}
+
+/** A document of one record. */
+const single = (c: Collection, record: unknown): GraphDocument => ({ ...emptyDocument(), [c]: [record] });
+
+/**
+ * Splits a document into parts of at most `maxRows` rows, one transaction each: the people first, then
+ * whole series, several to a part while they fit; only a series bigger than a part is cut, in collection
+ * order. Every record then references nodes of its own part or of parts written before it.
+ */
+export function importParts(document: GraphDocument, maxRows = TRANSACTION_ROWS): GraphDocument[] {
+  const packer = new Packer(maxRows);
+  for (const group of groups(document)) {
+    const rows = rowCount(group);
+    if (rows <= maxRows) {
+      packer.add(group, rows);
+      continue;
+    }
+    for (const c of COLLECTIONS) for (const record of group[c]) packer.add(single(c, record), rowsOf(c, record));
+  }
+  packer.flush();
+  return packer.parts.length > 0 ? packer.parts : [emptyDocument()];
 }

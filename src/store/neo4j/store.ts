@@ -36,7 +36,7 @@ import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } f
 import * as Q from './cypher-read.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as W from './cypher-write.js';
-import { importInto } from './importer.js';
+import { importInto, importParts, TRANSACTION_ROWS } from './importer.js';
 import { SeriesJournal } from '../journal.js';
 import * as M from './records-in.js';
 import { toNumber } from './values.js';
@@ -48,18 +48,35 @@ const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 /** How long derived caches may serve answers that another process's writes have changed. */
 export const STATE_TAG_TTL_MS = 60_000;
 
+export interface Neo4jStoreOptions extends Neo4jConnectionOptions {
+  /** Rows one transaction of importDocument writes at most; default TRANSACTION_ROWS (2000). */
+  importTransactionRows?: number;
+}
+
 export class Neo4jStore implements DramaStore {
   readonly kind = 'neo4j' as const;
   private readonly db: Neo4jConnection;
+  private readonly importRows: number;
   private writes = 0;
   readonly journal = new SeriesJournal();
 
-  constructor(options: Neo4jConnectionOptions) {
+  constructor(options: Neo4jStoreOptions) {
     this.db = new Neo4jConnection(options);
+    this.importRows = options.importTransactionRows ?? TRANSACTION_ROWS;
   }
 
   get roundTrips(): number {
     return this.db.roundTrips;
+  }
+
+  /** Test support: transactions begun for callers, retries included (see Neo4jConnection.attempts). */
+  get attempts(): number {
+    return this.db.attempts;
+  }
+
+  /** True while Neo4j is known to be down: every call fails at once with StoreUnavailableError. */
+  get unreachable(): boolean {
+    return this.db.unreachable;
   }
 
   /**
@@ -139,7 +156,7 @@ export class Neo4jStore implements DramaStore {
   eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(Q.EVENTS_OF_SERIES, keys, M.toEvent);
 
   async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
-    return (await this.db.read(K.SEARCH_CANDIDATES, { lucene: K.luceneFor(query), limit })).map(toSearchable);
+    return (await this.db.read(K.SEARCH_CANDIDATES, { ...K.searchParams(query), limit })).map(toSearchable);
   }
 
   async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
@@ -164,8 +181,19 @@ export class Neo4jStore implements DramaStore {
     return [page, row];
   }
 
+  /** Writes the document in transactions of bounded size (see importParts), one after the other. */
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
-    return this.written(this.db.writeTransaction((tx) => importInto(tx, document, onProgress)), null);
+    const total = (c: keyof GraphCounts) => document[c].length;
+    const done = Object.fromEntries(Object.keys(document).map((c) => [c, 0])) as GraphCounts;
+    const progress = onProgress && ((p: ImportProgress) => onProgress({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
+    const importAll = async () => {
+      for (const part of importParts(document, this.importRows)) {
+        const written = await this.db.writeTransaction((tx) => importInto(tx, part, progress));
+        for (const c of Object.keys(written) as (keyof GraphCounts)[]) done[c] += written[c];
+      }
+      return done;
+    };
+    return this.written(importAll(), null);
   }
 
   applyChanges(changes: ChangeSet): Promise<ChangeSet> {
@@ -195,8 +223,16 @@ export class Neo4jStore implements DramaStore {
     return applied;
   }
 
+  /** In bounded transactions, like importDocument. */
   async deleteEverything(): Promise<void> {
-    await this.written(this.db.write(W.DELETE_EVERYTHING), null);
+    const deleteAll = async () => {
+      let deleted: number;
+      do {
+        const [row] = await this.db.write(W.DELETE_EVERYTHING, { limit: this.importRows });
+        deleted = toNumber(row?.deleted ?? 0);
+      } while (deleted > 0);
+    };
+    await this.written(deleteAll(), null);
   }
 
   /** Test support: the stored Cypher value types of the integer properties. */
