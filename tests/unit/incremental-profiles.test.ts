@@ -19,7 +19,7 @@ const CATALOGUE = syntheticCatalogue([
 ]);
 
 const timeSkip = (series: string): PlotEventRecord => ({
-  key: `${series}/years-pass`, seriesKey: series, slug: 'years-pass', episodeNumber: 2, sequence: 9, kind: 'TIME_SKIP',
+  key: `${series}/years-pass`, seriesKey: series, slug: 'years-pass', episodeNumber: 2, sequence: 1, kind: 'TIME_SKIP',
   summary: 'Years pass.', agentKey: null, targetKey: null, participants: [], outcome: null, flashback: false, source: null,
 });
 
