@@ -12,7 +12,9 @@ import { warmRecommendations } from './schema/support/warm-up.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { inProcessSettings, type OpsSettings } from './ops/settings.js';
+import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
+import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { useExecutor } from './plugins/executor.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
@@ -57,6 +59,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     useGetParamsCheck(),
     ...usePersisted(ops.persisted, authenticate),
     ...useOperationLimits(ops.limits),
+    useCostLimit(ops.limits.cost, new ListSizesCache(store)),
     ...(ops.introspection ? [] : [useNoIntrospection()]),
     ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs)] : []),
   ];
@@ -74,6 +77,7 @@ export function createDramaYoga(options: YogaOptions) {
   const ops = inProcessSettings(options.ops);
   const authenticate = createRequestAuthenticator(tokens);
   const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
+  meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
     schema,
@@ -92,6 +96,7 @@ export function createDramaYoga(options: YogaOptions) {
     },
     plugins: [
       ...useExecutor(ops.executor, logger),
+      useExecutionBudget(ops.budget),
       ...opsPlugins(store, ops, { logger, responseCache, authenticate }),
       useVariableErrorCodes(),
       useWatchedThrough(),

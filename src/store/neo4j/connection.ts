@@ -82,6 +82,11 @@ export class Neo4jConnection {
     return rows(await this.query(cypher, params, neo4j.routing.READ));
   }
 
+  /** A read that answers no query of a client (statistics for limits), so not counted as a round trip. */
+  async readUncounted(cypher: string, params: Params = {}): Promise<Row[]> {
+    return rows(await this.query(cypher, params, neo4j.routing.READ, false));
+  }
+
   async write(cypher: string, params: Params = {}): Promise<Row[]> {
     return rows(await this.query(cypher, params, neo4j.routing.WRITE));
   }
@@ -151,9 +156,9 @@ export class Neo4jConnection {
     };
   }
 
-  private async query(cypher: string, params: Params, routing: RoutingControl): Promise<EagerResult> {
+  private async query(cypher: string, params: Params, routing: RoutingControl, counted = true): Promise<EagerResult> {
     this.ensureOpen();
-    this.trips += 1;
+    if (counted) this.trips += 1;
     try {
       return await this.driver.executeQuery(cypher, toParams(params), {
         database: this.database,
