@@ -6,6 +6,8 @@ import { schema } from '../../src/graphql-schema.js';
 import { inProcessSettings } from '../../src/ops/settings.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
+import { generatedCatalogue } from '../support/generated.js';
+import { seed } from '../support/seeded.js';
 import { inspect, type Inspection } from '../support/fuzz/inspect.js';
 import { schemaOperation, type SchemaOperation } from '../support/fuzz/schema-operations.js';
 import { snapshot } from '../support/fuzz/snapshot.js';
@@ -152,4 +154,8 @@ describeEachStore('schema-aware fuzzing: valid and near-valid operations from th
     expect(health.asked).toBeGreaterThan(0);
     expect(await snapshot(yoga, current().store)).toEqual(before);
   }, 900_000);
+}, async (store) => {
+  // The seeds, and two generated series whose lists are long enough for cycles to amplify.
+  await seed(store);
+  await generatedCatalogue(2, 7)(store);
 });
