@@ -13,7 +13,9 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { loadPersistedOperations, persistedOperationNames } from './ops/persisted.js';
 import { inProcessSettings, type OpsSettings } from './ops/settings.js';
+import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
+import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { useExecutor } from './plugins/executor.js';
 import { useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
@@ -78,6 +80,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     ...usePersisted(ops.persisted, persisted, authenticate),
     ...useOperationLimits(ops.limits),
     useKnownOperationTypes(),
+    useCostLimit(ops.limits.cost, new ListSizesCache(store)),
     ...(ops.introspection ? [] : useNoIntrospection()),
     ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs, bootstrapped)] : []),
   ];
@@ -107,6 +110,7 @@ export function createDramaYoga(options: YogaOptions) {
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
   const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
+  meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
     schema,
@@ -127,6 +131,7 @@ export function createDramaYoga(options: YogaOptions) {
     plugins: guarded(
       [
         ...useExecutor(ops.executor, logger),
+        useExecutionBudget(ops.budget),
         ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
         useVariableErrorCodes(),
         useWatchedThrough(),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { ExecutionBudget } from '../plugins/budget.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const flag = z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true'));
@@ -13,8 +14,11 @@ const opsSchema = z.object({
   MAX_DEPTH: count(10),
   MAX_ALIASES: count(15),
   MAX_TOKENS: count(1000),
-  MAX_COST: count(20_000),
+  MAX_COST: count(50_000),
   MAX_BODY_BYTES: count(100_000),
+  EXECUTION_MAX_OBJECTS: count(50_000),
+  EXECUTION_MAX_BYTES: count(2_000_000),
+  EXECUTION_TIMEOUT_MS: count(10_000),
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_MS: count(60_000),
   RATE_LIMIT_MAX_CLIENTS: count(50_000),
@@ -56,6 +60,8 @@ export type ExecutorName = 'jit' | 'graphql-js';
 export interface OpsSettings {
   production: boolean;
   limits: { depth: number; aliases: number; tokens: number; cost: number; bodyBytes: number };
+  /** What one operation may spend while it runs; over any of them it stops with EXECUTION_BUDGET_EXCEEDED. */
+  budget: ExecutionBudget;
   /** Requests per client per window; 0 turns the limit off. `maxClients` bounds the table of clients (least recent go first). */
   rateLimit: { max: number; windowMs: number; maxClients?: number };
   /** How deep `variables` and `extensions` may nest (objects and lists), checked before anything walks them. */
@@ -84,6 +90,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
       return {
         production,
         limits: { depth: e.MAX_DEPTH, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, cost: e.MAX_COST, bodyBytes: e.MAX_BODY_BYTES },
+        budget: { objects: e.EXECUTION_MAX_OBJECTS, bytes: e.EXECUTION_MAX_BYTES, timeMs: e.EXECUTION_TIMEOUT_MS },
         rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, maxClients: e.RATE_LIMIT_MAX_CLIENTS },
         inputDepth: e.MAX_INPUT_DEPTH,
         caches: {

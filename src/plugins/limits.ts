@@ -1,4 +1,3 @@
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -20,13 +19,12 @@ const rejectWith = (code: string) => ({
   ],
 });
 
-/** Depth, alias, token and cost limits: all checked while parsing and validating, before any resolver runs. */
-export function useOperationLimits({ depth, aliases, tokens, cost }: OpsSettings['limits']): Plugin[] {
+/** Depth, alias and token limits: all checked while parsing and validating, before any resolver runs (cost: see cost.ts). */
+export function useOperationLimits({ depth, aliases, tokens }: OpsSettings['limits']): Plugin[] {
   return [
     maxTokensPlugin({ n: tokens, ...rejectWith('TOKEN_LIMIT_EXCEEDED') }),
     maxDepthPlugin({ n: depth, ...rejectWith('DEPTH_LIMIT_EXCEEDED') }),
     maxAliasesPlugin({ n: aliases, ...rejectWith('ALIAS_LIMIT_EXCEEDED') }),
-    costLimitPlugin({ maxCost: cost, ...rejectWith('COST_LIMIT_EXCEEDED') }),
   ];
 }
 

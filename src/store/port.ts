@@ -10,6 +10,7 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../domain/records.js';
+import type { ListSizes } from '../domain/list-sizes.js';
 import type { Neighbourhood } from '../domain/connections.js';
 import type { Searchable } from '../domain/search/keys.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
@@ -177,6 +178,8 @@ export interface DramaStore {
    */
   applyChanges(changes: ChangeSet): Promise<ChangeSet>;
   counts(): Promise<GraphCounts>;
+  /** The longest list of each kind one record holds now; cheap enough to ask after every write. */
+  listSizes(): Promise<ListSizes>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { evidenceSizesOf } from '../../domain/list-sizes.js';
 import { profileOf } from '../../domain/recommendations.js';
 import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { deriveTropes, TROPE_EVENT_KINDS } from '../../domain/tropes.js';
@@ -38,8 +39,9 @@ async function factsOf(store: DramaStore, keys: string[]): Promise<SeriesFacts[]
 }
 
 function entryOf(series: SeriesRecord, facts: SeriesFacts): CatalogueEntry {
-  const tropes = deriveTropes({ relationships: facts.relationships, events: facts.events, names: new Map() }).map((t) => t.kind);
-  return { series, profile: profileOf(series, tropes, facts.castings, facts.credits) };
+  const tropes = deriveTropes({ relationships: facts.relationships, events: facts.events, names: new Map() });
+  const profile = profileOf(series, tropes.map((t) => t.kind), facts.castings, facts.credits);
+  return { series, profile, evidence: evidenceSizesOf(tropes) };
 }
 
 /** The profiles of these series, PROFILE_CHUNK series at a time, each chunk awaited before the next starts. */

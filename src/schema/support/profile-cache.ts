@@ -1,3 +1,4 @@
+import { largestEvidence, type EvidenceSizes } from '../../domain/list-sizes.js';
 import type { Recommendation, SeriesProfile } from '../../domain/recommendations.js';
 import type { SeriesRecord } from '../../domain/records.js';
 import { StateCache } from './state-cache.js';
@@ -6,6 +7,8 @@ import { StateCache } from './state-cache.js';
 export interface CatalogueEntry {
   series: SeriesRecord;
   profile: SeriesProfile;
+  /** How long the lists of its tropes are, for the cost limit. */
+  evidence: EvidenceSizes;
 }
 
 /**
@@ -20,6 +23,14 @@ export class CatalogueSnapshot {
     readonly entries: readonly CatalogueEntry[],
     readonly position: number,
   ) {}
+
+  private largest: EvidenceSizes | null = null;
+
+  /** The longest trope lists of any series. */
+  evidenceSizes(): EvidenceSizes {
+    this.largest ??= largestEvidence(this.entries.map((e) => e.evidence));
+    return this.largest;
+  }
 
   /** The best recommendations for a series as a viewer with no progress sees them; a failed ranking is forgotten. */
   ranking(seriesKey: string, rank: () => Promise<Recommendation[]>): Promise<Recommendation[]> {

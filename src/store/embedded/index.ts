@@ -17,6 +17,7 @@ import type {
   StateTag,
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
+import type { ListSizes } from '../../domain/list-sizes.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import { touchedSeries, type ChangeSet } from '../../domain/writes/changes.js';
 import { planChanges } from '../../domain/writes/plan.js';
@@ -182,6 +183,11 @@ export class EmbeddedStore implements DramaStore {
   async counts(): Promise<GraphCounts> {
     this.trip();
     return this.loaded?.counts() ?? this.database.counts();
+  }
+
+  /** Kept in memory and redone after a change, so not counted as a round trip. */
+  async listSizes(): Promise<ListSizes> {
+    return this.index.listSizes();
   }
 
   async deleteEverything(): Promise<void> {

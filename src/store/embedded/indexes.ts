@@ -11,6 +11,7 @@ import type {
 } from '../../domain/records.js';
 import { episodeKey, slugOf } from '../../domain/keys.js';
 import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
+import { listSizesOf, type ListSizes } from '../../domain/list-sizes.js';
 import * as order from './order.js';
 import { Grouped } from './sorted.js';
 import { SearchIndex } from './search-index.js';
@@ -49,6 +50,14 @@ function freezeContents<T extends object>(record: T): T {
   for (const child of Object.values(record)) deepFreeze(child);
   return record;
 }
+
+const valuesOf = (b: ByKey) => {
+  const of = <T>(map: Map<string, T>): Iterable<T> => ({ [Symbol.iterator]: () => map.values() });
+  return {
+    people: of(b.people), series: of(b.series), episodes: of(b.episodes), characters: of(b.characters),
+    castings: of(b.castings), credits: of(b.credits), relationships: of(b.relationships), events: of(b.events),
+  };
+};
 
 /** The in-memory read side of the embedded store, rebuilt from lmdb on open, changed only after commits. */
 export class GraphIndex {
@@ -152,6 +161,13 @@ export class GraphIndex {
 
   counts(): GraphCounts {
     return countsOf(this.byKey);
+  }
+
+  private sizes: { generation: number; sizes: ListSizes } | null = null;
+
+  listSizes(): ListSizes {
+    if (this.sizes?.generation !== this.generation) this.sizes = { generation: this.generation, sizes: listSizesOf(valuesOf(this.byKey)) };
+    return this.sizes.sizes;
   }
 
   private indexForSearch<C extends Collection>(collection: C, record: RecordOf<C>): void {

@@ -146,6 +146,11 @@ export class Neo4jConnection {
     return rows(await this.query(cypher, params, 'READ'));
   }
 
+  /** A read that answers no query of a client (statistics for limits), so not counted as a round trip. */
+  async readUncounted(cypher: string, params: Params = {}): Promise<Row[]> {
+    return rows(await this.query(cypher, params, 'READ', false));
+  }
+
   async write(cypher: string, params: Params = {}): Promise<Row[]> {
     return rows(await this.query(cypher, params, 'WRITE'));
   }
@@ -196,9 +201,9 @@ export class Neo4jConnection {
     };
   }
 
-  private query(cypher: string, params: Params, mode: SessionMode): Promise<QueryResult> {
+  private query(cypher: string, params: Params, mode: SessionMode, counted = true): Promise<QueryResult> {
     this.ensureOpen();
-    this.trips += 1;
+    if (counted) this.trips += 1;
     return this.retrying(() => this.once(mode, (tx) => tx.run(cypher, toParams(params) as Params)));
   }
 

@@ -172,3 +172,33 @@ RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:E
 export const PING = '// name: ping\nRETURN 1 AS ok';
 /** Run only for the bookmark it ends with (see Neo4jConnection.bookmark). */
 export const DATA_VERSION = '// name: dataVersion\nRETURN 1 AS ok';
+
+const longest = (match: string, sizes: Record<string, string>): string =>
+  `CALL () { MATCH ${match} RETURN ${Object.entries(sizes).map(([key, size]) => `coalesce(max(${size}), 0) AS ${key}`).join(', ')} }`;
+
+/** The longest list of each kind one record holds (see ListSizes). */
+export const LIST_SIZES = `// name: listSizes
+${longest('(s:Series)', {
+  episodesPerSeries: 'COUNT { (s)<-[:OF_SERIES]-(:Episode) }',
+  charactersPerSeries: 'COUNT { (s)<-[:IN_SERIES]-(:Character) }',
+  castingsPerSeries: 'COUNT { (s)<-[:IN_SERIES]-(:Character)<-[:PLAYS]-(:Person) }',
+  creditsPerSeries: 'COUNT { (s)<-[:CREDITED]-(:Person) }',
+  starringPerSeries: 'size(coalesce(s.starring, []))',
+  genresPerSeries: 'size(coalesce(s.genres, []))',
+  platformsPerSeries: 'size(coalesce(s.platforms, []))',
+  relationshipsPerSeries: 'COUNT { (s)<-[:IN_SERIES]-(:Character)-[:RELATES]->() }',
+  eventsPerSeries: 'COUNT { (s)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(:PlotEvent) }',
+})}
+${longest('(p:Person)', {
+  castingsPerPerson: 'COUNT { (p)-[:PLAYS]->() }',
+  creditsPerPerson: 'COUNT { (p)-[:CREDITED]->() }',
+})}
+${longest('(c:Character)', {
+  castingsPerCharacter: 'COUNT { (c)<-[:PLAYS]-() }',
+  aliasesPerCharacter: 'size(coalesce(c.aliases, []))',
+  relationshipsPerCharacter: 'COUNT { (c)-[:RELATES]-() }',
+  eventsPerCharacter: 'COUNT { MATCH (c)-[:PARTICIPATES]->(e:PlotEvent) RETURN DISTINCT e }',
+})}
+${longest('(ep:Episode)', { eventsPerEpisode: 'COUNT { (ep)<-[:IN_EPISODE]-(:PlotEvent) }' })}
+${longest('(e:PlotEvent)', { participantsPerEvent: 'COUNT { (e)<-[:PARTICIPATES]-() }' })}
+RETURN *`;

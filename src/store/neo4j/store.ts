@@ -26,6 +26,7 @@ import type {
   StateTag,
 } from '../port.js';
 import type { Neighbourhood } from '../../domain/connections.js';
+import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import { touchedSeries, type ChangeSet } from '../../domain/writes/changes.js';
 import { applyChangesIn } from './changes.js';
@@ -207,6 +208,11 @@ export class Neo4jStore implements DramaStore {
       people: count('people'), series: count('series'), episodes: count('episodes'), characters: count('characters'),
       castings: count('castings'), credits: count('credits'), relationships: count('relationships'), events: count('events'),
     };
+  }
+
+  async listSizes(): Promise<ListSizes> {
+    const [row = {}] = await this.db.readUncounted(Q.LIST_SIZES);
+    return Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, toNumber(row[key] ?? 0)])) as unknown as ListSizes;
   }
 
   async ping(): Promise<void> {

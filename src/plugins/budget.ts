@@ -1,0 +1,144 @@
+import { GraphQLError, isInterfaceType, isObjectType, type ExecutionResult, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+export type BudgetName = 'objects' | 'bytes' | 'time';
+
+export interface ExecutionBudget {
+  /** Resolved fields and list items, counted as resolvers answer. */
+  objects: number;
+  /** Bytes of the JSON answer. */
+  bytes: number;
+  /** Milliseconds from the start of execution. */
+  timeMs: number;
+}
+
+const BUDGET = Symbol('execution budget');
+
+const UNITS: Record<BudgetName, string> = { objects: 'resolved fields and list items', bytes: 'bytes', time: 'ms' };
+
+export class BudgetExceededError extends GraphQLError {
+  constructor(readonly budget: BudgetName, limit: number) {
+    super(`This operation was stopped: it went over its budget of ${limit} ${UNITS[budget]}. Ask for less, or page through it.`, {
+      extensions: { code: 'EXECUTION_BUDGET_EXCEEDED', budget, limit },
+    });
+  }
+}
+
+/** One operation's spending; once over, every further resolver refuses at once. */
+class Spending {
+  private objects = 0;
+  private readonly started = performance.now();
+  exceeded: BudgetExceededError | null = null;
+
+  constructor(readonly limits: ExecutionBudget) {}
+
+  private stop(budget: BudgetName): never {
+    this.exceeded ??= new BudgetExceededError(budget, this.limits[budget === 'time' ? 'timeMs' : budget]);
+    throw this.exceeded;
+  }
+
+  enter(): void {
+    if (this.exceeded !== null) throw this.exceeded;
+    if (performance.now() - this.started > this.limits.timeMs) this.stop('time');
+  }
+
+  count<T>(value: T): T {
+    this.objects += Array.isArray(value) ? value.length + 1 : 1;
+    if (this.objects > this.limits.objects) this.stop('objects');
+    return value;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.limits.timeMs - (performance.now() - this.started));
+  }
+}
+
+const spendingOf = (context: unknown): Spending | undefined =>
+  context !== null && typeof context === 'object' ? (context as { [BUDGET]?: Spending })[BUDGET] : undefined;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+
+const metered = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
+  function meteredResolve(source, args, context, info) {
+    const spending = spendingOf(context);
+    if (spending === undefined) return resolve(source, args, context, info);
+    spending.enter();
+    const result = resolve(source, args, context, info);
+    return isThenable(result) ? Promise.resolve(result).then((value) => spending.count(value)) : spending.count(result);
+  };
+
+const meteredSchemas = new WeakSet<GraphQLSchema>();
+
+/**
+ * Meters every field of the schema that has a resolver (both executors call them; fields read straight
+ * off their parent are counted with it). Done in place, once per schema.
+ */
+export function meterSchema(schema: GraphQLSchema): void {
+  if (meteredSchemas.has(schema)) return;
+  meteredSchemas.add(schema);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
+    for (const field of Object.values(type.getFields())) if (field.resolve) field.resolve = metered(field.resolve);
+  }
+}
+
+/** The length of `value` as JSON, or Infinity as soon as it passes `limit`. */
+export function jsonBytesUpTo(value: unknown, limit: number): number {
+  let bytes = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') bytes += Buffer.byteLength(next) + 2;
+    else if (typeof next === 'number' || typeof next === 'boolean') bytes += String(next).length;
+    else if (next === null || next === undefined) bytes += 4;
+    else if (Array.isArray(next)) {
+      bytes += 1 + next.length;
+      for (const item of next) stack.push(item);
+    } else if (typeof next === 'object') {
+      const entries = Object.entries(next);
+      bytes += 1 + entries.length;
+      for (const [key, item] of entries) {
+        bytes += Buffer.byteLength(key) + 3;
+        stack.push(item);
+      }
+    }
+    if (bytes > limit) return Infinity;
+  }
+  return bytes;
+}
+
+const refusal = (error: BudgetExceededError): ExecutionResult => ({ errors: [error], data: null });
+
+/**
+ * Gives each operation a budget of resolved objects, answer bytes and time. Over any of them, the
+ * operation stops (every further resolver refuses at once; past the time, the answer goes out without
+ * waiting for the rest) and the client gets EXECUTION_BUDGET_EXCEEDED instead of any data.
+ */
+export function useExecutionBudget(limits: ExecutionBudget): Plugin {
+  return {
+    onSchemaChange: ({ schema }) => meterSchema(schema),
+    onExecute: ({ args, executeFn, setExecuteFn }) => {
+      const spending = new Spending(limits);
+      Object.defineProperty(args.contextValue, BUDGET, { value: spending, configurable: true });
+      setExecuteFn((executionArgs) => {
+        let timer: NodeJS.Timeout | undefined;
+        const overtime = new Promise<ExecutionResult>((resolve) => {
+          timer = setTimeout(() => {
+            spending.exceeded ??= new BudgetExceededError('time', limits.timeMs);
+            resolve(refusal(spending.exceeded));
+          }, spending.remainingMs());
+        });
+        const execution = Promise.resolve(executeFn(executionArgs));
+        return Promise.race([execution, overtime]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
+      });
+      return {
+        onExecuteDone: ({ result, setResult }) => {
+          if (Symbol.asyncIterator in result) return;
+          if (spending.exceeded !== null) return setResult(refusal(spending.exceeded));
+          if (jsonBytesUpTo(result, limits.bytes) > limits.bytes) setResult(refusal(new BudgetExceededError('bytes', limits.bytes)));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { GraphQLError, getNamedType, isListType, isNonNullType, validate, type GraphQLField, type GraphQLType } from 'graphql';
+import { createComplexityRule, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { LIST_SIZE_KEYS, type EvidenceSizes, type ListSizes } from '../domain/list-sizes.js';
+import { MAX_PAGE_SIZE } from '../pagination.js';
+import { evidenceBoundedBy, LIST_BOUNDS, type CostSizes } from '../schema/support/list-bounds.js';
+import { catalogueOf } from '../schema/support/tropes.js';
+import type { DramaStore, StateTag } from '../store/port.js';
+
+/** Used while the store cannot say: every list as long as a page. */
+const FALLBACK_SIZES = Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, MAX_PAGE_SIZE])) as unknown as ListSizes;
+const RETRY_AFTER_FAILURE_MS = 5_000;
+/** graphql-query-complexity's own bound on the selections it visits, which fragments could multiply. */
+const MOST_NODES = 10_000;
+
+/**
+ * The store's list sizes, read again after each of this process's writes (awaited, so the next request
+ * is costed on them) and when the store's clock epoch turns (in the background: other processes' writes).
+ */
+export class ListSizesCache {
+  private sizes: ListSizes | null = null;
+  private tag: StateTag | null = null;
+  private pending: Promise<void> | null = null;
+  private failedAt = -Infinity;
+  private evidence: EvidenceSizes | null = null;
+
+  constructor(private readonly store: DramaStore) {}
+
+  get latest(): CostSizes {
+    const sizes = this.sizes ?? FALLBACK_SIZES;
+    return { ...sizes, ...(this.evidence ?? evidenceBoundedBy(sizes)) };
+  }
+
+  /** Derives the tropes of the catalogue (shared with recommendations) to know how long their lists are. */
+  async withTropes(): Promise<void> {
+    try {
+      this.evidence = (await catalogueOf(this.store)).evidenceSizes();
+    } catch {
+      this.evidence = null;
+    }
+  }
+
+  async current(): Promise<CostSizes> {
+    const tag = this.store.stateTag;
+    const fresh = this.tag !== null && this.tag.writes === tag.writes && this.tag.epoch === tag.epoch;
+    if (!fresh && performance.now() - this.failedAt > RETRY_AFTER_FAILURE_MS) {
+      const refresh = (this.pending ??= this.refresh(tag));
+      if (this.sizes === null || this.tag?.writes !== tag.writes) await refresh;
+    }
+    return this.latest;
+  }
+
+  private async refresh(tag: StateTag): Promise<void> {
+    try {
+      this.sizes = await this.store.listSizes();
+      this.tag = tag;
+    } catch {
+      this.failedAt = performance.now();
+    } finally {
+      this.pending = null;
+    }
+  }
+}
+
+const isList = (type: GraphQLType): boolean => isListType(isNonNullType(type) ? type.ofType : type);
+
+/** Bounds for list fields missing from LIST_BOUNDS: the longest list of any kind, or a page. */
+function unlistedBound(sizes: CostSizes): number {
+  return Math.max(MAX_PAGE_SIZE, ...LIST_SIZE_KEYS.map((key) => sizes[key]));
+}
+
+/**
+ * How many items a field answers at most: 1 unless it is a list. Introspection's lists count once: the
+ * schema bounds them, whatever the store holds (and the execution budget bounds their bytes).
+ */
+export function itemsAtMost(typeName: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, sizes: CostSizes): number {
+  if (typeName.startsWith('__')) return 1;
+  const bound = LIST_BOUNDS[`${typeName}.${field.name}`];
+  if (bound !== undefined) return bound(sizes, args);
+  return isList(field.type) ? unlistedBound(sizes) : 1;
+}
+
+/** Each field costs 1 per time it can be resolved: its own items times those of every list around it. */
+const estimator = (sizes: CostSizes): ComplexityEstimator => ({ type, field, args, childComplexity }) =>
+  itemsAtMost(type.name, field, args, sizes) * (1 + childComplexity);
+
+class CostLimitError extends GraphQLError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code: 'COST_LIMIT_EXCEEDED', ...extensions } });
+  }
+}
+
+const costError = (limit: number, cost: number) =>
+  new CostLimitError(
+    `This operation could resolve up to ${Number.isFinite(cost) ? Math.ceil(cost) : 'unboundedly many'} fields, over the limit of ${limit}: ask for shorter lists (first), fewer aliases or less nesting.`,
+    { cost: Number.isFinite(cost) ? Math.ceil(cost) : null, limit },
+  );
+
+/** The worst-case cost of a valid document, or the refusal when it is over the limit. */
+export function costOf(
+  schema: Parameters<typeof validate>[0],
+  document: Parameters<typeof validate>[1],
+  { limit, sizes, variables, operationName }: { limit: number; sizes: CostSizes; variables?: unknown; operationName?: unknown },
+): { cost: number; error: GraphQLError | null } {
+  let cost = 0;
+  const rule = createComplexityRule({
+    maximumComplexity: limit,
+    estimators: [estimator(sizes)],
+    variables: variables !== null && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {},
+    operationName: typeof operationName === 'string' ? operationName : undefined,
+    maxQueryNodes: MOST_NODES,
+    onComplete: (complexity) => {
+      cost = Math.max(cost, complexity);
+    },
+    createError: (max, actual) => costError(max, actual),
+  });
+  try {
+    const refusal = validate(schema, document, [rule]).find((error) => error instanceof CostLimitError);
+    return { cost, error: refusal ?? null };
+  } catch {
+    return { cost: Infinity, error: new CostLimitError(`This operation has more than ${MOST_NODES} selections once its fragments are spread, over the limit.`, { limit }) };
+  }
+}
+
+/**
+ * Refuses, before anything runs, an operation whose fields could resolve more than `limit` times: every
+ * list counts the most items it can hold (the page asked for, or the longest such list in the store now),
+ * and nested lists multiply. Costed only once the standard rules passed (so fragment cycles are refused
+ * by them), with the request's variables.
+ */
+export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
+  return {
+    onParams: async ({ params }) => {
+      await sizes.current();
+      // Only trope evidence needs the tropes derived; any document that can select it names it.
+      if (typeof params.query === 'string' && params.query.includes('evidence')) await sizes.withTropes();
+    },
+    onValidate: ({ params, context }) => ({ result, setResult }) => {
+      if (result.length > 0) return;
+      const request = (context as { params?: GraphQLParams }).params;
+      const { error } = costOf(params.schema, params.documentAST, {
+        limit, sizes: sizes.latest, variables: request?.variables, operationName: request?.operationName,
+      });
+      if (error !== null) setResult([error]);
+    },
+  };
+}
