@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { runServerUntilExit, type ExitedProcess } from '../support/server-process.js';
+import { noise } from '../support/noise.js';
 
 type LogLine = Record<string, unknown> & { level: number; msg: string };
 
@@ -25,17 +26,6 @@ function theOneFailureLine(run: ExitedProcess): LogLine {
 function listeningOn(): Promise<Server> {
   const blocker = createServer();
   return new Promise((resolve) => blocker.listen(0, '127.0.0.1', () => resolve(blocker)));
-}
-
-/** A fixed pseudo-random byte stream, so a "damaged" file is the same on every run. */
-function noise(length: number, seed: number): Buffer {
-  const bytes = Buffer.alloc(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    bytes[i] = state >>> 24;
-  }
-  return bytes;
 }
 
 let root: string;

@@ -7,6 +7,7 @@ import type { GraphDocument } from '../../src/domain/records.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { DataDirError, LOCK_FILE } from '../../src/store/embedded/data-dir.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { noise } from '../support/noise.js';
 
 let root: string;
 let seeds: GraphDocument;
@@ -101,16 +102,6 @@ describe('a damaged data.mdb', () => {
     await store.close();
     pages = (await stat(path.join(healthy, 'data.mdb'))).size / PAGE;
   });
-
-  function noise(length: number, seed: number): Buffer {
-    const bytes = Buffer.alloc(length);
-    let state = seed >>> 0;
-    for (let i = 0; i < length; i++) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      bytes[i] = state >>> 24;
-    }
-    return bytes;
-  }
 
   async function copyOfHealthy(name: string): Promise<{ dataDir: string; file: string }> {
     const dataDir = path.join(root, 'damaged', name);
