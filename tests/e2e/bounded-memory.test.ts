@@ -12,6 +12,8 @@ const BOUNDS = { RATE_LIMIT_MAX_CLIENTS: 1_000, DOCUMENT_CACHE_MAX: 500, RESPONS
 const METRICS_MAX_BYTES = 64_000;
 /** Heap growth over the 20,000 requests, after full collections; unbounded label sets alone grew it by hundreds of MB. */
 const HEAP_GROWTH_MAX_BYTES = 64 * 1024 * 1024;
+/** Resident memory growth over the same requests: the issue's 60,000 unbounded ones had reached 1.6 GB. */
+const RSS_GROWTH_MAX_BYTES = 256 * 1024 * 1024;
 
 function production(): OpsSettings {
   const env = Object.fromEntries(Object.entries(BOUNDS).map(([name, value]) => [name, String(value)]));
@@ -65,9 +67,12 @@ describe('memory stays bounded whatever clients send', () => {
     await run(0, 2_000);
     collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
+    const rssBefore = process.memoryUsage().rss;
     await run(2_000, REQUESTS);
     collectGarbage();
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    console.log(`bounded memory: heap +${(heapGrowth / 2 ** 20).toFixed(1)} MB, rss +${(rssGrowth / 2 ** 20).toFixed(1)} MB`);
 
     const metrics = await (await yoga.fetch(`${URL_BASE}/metrics`)).text();
     expect(metrics.length).toBeLessThan(METRICS_MAX_BYTES);
@@ -86,5 +91,6 @@ describe('memory stays bounded whatever clients send', () => {
     expect(entries.responses).toBeLessThanOrEqual(BOUNDS.RESPONSE_CACHE_MAX_ENTRIES);
 
     expect(heapGrowth).toBeLessThan(HEAP_GROWTH_MAX_BYTES);
+    expect(rssGrowth).toBeLessThan(RSS_GROWTH_MAX_BYTES);
   }, 900_000);
 });
