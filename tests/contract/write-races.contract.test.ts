@@ -143,6 +143,25 @@ describeEachStore('Concurrent writes keep the story rules: one racer wins, the o
     }
   });
 
+  it('deletePerson racing upsertCasting of them: never both, and every success is stored', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const person = `race-actor-${round}`;
+      expect((await run('upsertPerson', input('UpsertPersonInput'), { input: { slug: person, name: 'Actor', source: SOURCE } })).typename)
+        .toBe('UpsertPersonSuccess');
+      const [deleted, cast] = await Promise.all([
+        run('deletePerson', '($slug: String!)', { slug: person }),
+        run('upsertCasting', input('UpsertCastingInput'), {
+          input: { series: 'race-show', character: 'a', person, billing: 'MAIN', source: SOURCE },
+        }),
+      ]);
+      expectClean([deleted!, cast!]);
+      expect(succeeded(deleted!) && succeeded(cast!), JSON.stringify([deleted, cast])).toBe(false);
+      const data = await read(`{ person(slug: "${person}") { slug castings { character { slug } } } }`);
+      if (succeeded(deleted!)) expect(data.person).toBeNull();
+      if (succeeded(cast!)) expect(data.person).toEqual({ slug: person, castings: [{ character: { slug: 'a' } }] });
+    }
+  });
+
   it('upsertSeries shrinking episodeCount racing upsertEpisode beyond it: never both', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const series = { slug: 'race-count', title: 'Count', episodeCount: 10, source: SOURCE };
