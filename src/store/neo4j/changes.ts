@@ -1,4 +1,4 @@
-import type { ChangeSet, Collection, Deletions } from '../../domain/writes/changes.js';
+import { touchedSeries, type ChangeSet, type Collection, type Deletions } from '../../domain/writes/changes.js';
 import { planChanges } from '../../domain/writes/plan.js';
 import type { WriteTx } from './connection.js';
 import * as C from './cypher-changes.js';
@@ -16,14 +16,45 @@ const DELETIONS: [Collection, string][] = [
   ['people', C.DELETE_PEOPLE],
 ];
 
+/** Lock nodes are shared by keys that hash alike, so their number stays bounded whatever the data's size. */
+export const LOCK_STRIPES = 4096;
+
+/** FNV-1a over the UTF-16 code units, folded onto the stripes. */
+function stripeOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % LOCK_STRIPES;
+}
+
+/**
+ * The stripes whose locks serialize every write that could conflict with this one: each series it writes
+ * in or deletes from (every rule but those about people stays inside one series), and each person it
+ * writes, deletes or refers to.
+ */
+export function lockStripes(changes: ChangeSet): number[] {
+  const { upserts, deletes } = changes;
+  const people = [
+    ...upserts.people.map((p) => p.key), ...deletes.people,
+    ...upserts.castings.map((c) => c.personKey), ...upserts.credits.map((c) => c.personKey),
+    ...upserts.series.flatMap((s) => s.starring),
+  ];
+  const names = [...[...touchedSeries(changes)].map((s) => `series:${s}`), ...people.map((p) => `person:${p}`)];
+  return [...new Set(names.map(stripeOf))].sort((a, b) => a - b);
+}
+
 async function deleteAll(tx: WriteTx, deletes: Deletions): Promise<void> {
   for (const [collection, cypher] of DELETIONS) {
     if (deletes[collection].length > 0) await tx.run(cypher, { keys: deletes[collection] });
   }
 }
 
-/** Plans the changes against the state inside `tx`, then deletes and upserts; the caller commits. */
+/**
+ * Locks what the changes touch, plans them against the state inside `tx` (committed by then by any
+ * conflicting write), then deletes and upserts; the caller commits.
+ */
 export async function applyChangesIn(tx: WriteTx, changes: ChangeSet): Promise<ChangeSet> {
+  const stripes = lockStripes(changes);
+  if (stripes.length > 0) await tx.run(C.LOCK_STRIPES, { stripes });
   const plan = await planChanges(changes, new Neo4jStoryView(tx));
   await deleteAll(tx, plan.deletes);
   await importInto(tx, plan.upserts, undefined);

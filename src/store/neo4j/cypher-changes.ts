@@ -37,6 +37,16 @@ RETURN i, COLLECT { MATCH (p)-[r:PLAYS]->(:Character) RETURN ${ref('castings', '
   + COLLECT { MATCH (p)-[r:CREDITED]->(:Series) RETURN ${ref('credits', 'r')} }
   + COLLECT { MATCH (s:Series) WHERE p IS NOT NULL AND key IN s.starring RETURN ${ref('series', 's')} } AS items`;
 
+/**
+ * Takes the write lock of each stripe, in the given (sorted) order, before a write reads anything: a
+ * concurrent write of the same stripes waits here until this one ends, then reads what it committed.
+ */
+export const LOCK_STRIPES = `// name: lockStripes
+UNWIND $stripes AS stripe
+MERGE (l:WriteLock {stripe: stripe})
+SET l.writes = coalesce(l.writes, 0) + 1
+RETURN count(l) AS locked`;
+
 export const EVENT_PLACES = `// name: eventPlaces
 CALL () {
   UNWIND $episodes AS episode
