@@ -15,7 +15,7 @@ import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { useExecutor } from './plugins/executor.js';
-import { useVariableErrorCodes } from './plugins/error-codes.js';
+import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { guarded } from './plugins/guard.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
@@ -133,6 +133,7 @@ export function createDramaYoga(options: YogaOptions) {
         useExecutionBudget(ops.budget),
         ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
         useVariableErrorCodes(),
+        useOperationResolutionStatus(),
         useWatchedThrough(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
       ],

@@ -27,5 +27,23 @@ describeEachStore('a refused operation answers the same status every time', (cur
         expect(current().store.roundTrips - before).toBeLessThanOrEqual(1);
       }
     });
+
+    it(`OPERATION_RESOLUTION_FAILURE is ${status} under ${accept}: an operationName the document does not name`, async () => {
+      const yoga = createDramaYoga({ store: current().store });
+      const TWO = 'query A1 { series(slug: "godspeed") { title } } query B1 { series(slug: "soundtrack-1") { title } }';
+      const cases = [
+        { query: TWO, operationName: 'C1' },
+        { query: TWO, operationName: '__proto__' },
+        { query: TWO, operationName: 'ë'.repeat(10_000) },
+        { query: TWO },
+        { query: '{ series(slug: "godspeed") { title } }', operationName: 'Named' },
+      ];
+      for (const body of cases) {
+        for (let round = 0; round < 2; round += 1) {
+          expect(await send(yoga, body, accept)).toEqual({ status, codes: ['OPERATION_RESOLUTION_FAILURE'], data: undefined });
+        }
+      }
+      expect(await send(yoga, { query: TWO, operationName: 'B1' }, accept)).toEqual({ status: 200, codes: [], data: { series: { title: 'Soundtrack #1' } } });
+    });
   }
 });
