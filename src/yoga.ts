@@ -4,8 +4,6 @@ import { useRejectInvalidTokens } from './auth/plugin.js';
 import type { ConfiguredToken } from './auth/token-config.js';
 import { createRequestAuthenticator, type RequestAuthenticator } from './auth/verify.js';
 import { createContextFactory } from './context.js';
-import { touchedEntities } from './writes/invalidation.js';
-import type { ChangeSet } from './domain/writes/changes.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { warmRecommendations } from './schema/support/warm-up.js';
@@ -17,7 +15,7 @@ import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { useExecutor } from './plugins/executor.js';
-import { useVariableErrorCodes } from './plugins/error-codes.js';
+import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { guarded } from './plugins/guard.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
@@ -109,7 +107,8 @@ export function createDramaYoga(options: YogaOptions) {
   const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(ops.caches), tokens = [] } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
-  const onChange = (applied: ChangeSet) => responseCache.invalidate(touchedEntities(applied));
+  // Any successful write may change any answer (an empty list, a count, a search), so none is kept.
+  const onChange = async () => responseCache.clear();
   meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
@@ -134,6 +133,7 @@ export function createDramaYoga(options: YogaOptions) {
         useExecutionBudget(ops.budget),
         ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
         useVariableErrorCodes(),
+        useOperationResolutionStatus(),
         useWatchedThrough(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
       ],

@@ -84,9 +84,10 @@ export function itemsAtMost(typeName: string, field: GraphQLField<unknown, unkno
 const estimator = (sizes: CostSizes): ComplexityEstimator => ({ type, field, args, childComplexity }) =>
   itemsAtMost(type.name, field, args, sizes) * (1 + childComplexity);
 
+/** A validation error: 400 under application/graphql-response+json, 200 under application/json, as Yoga's own. */
 class CostLimitError extends GraphQLError {
   constructor(message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { code: 'COST_LIMIT_EXCEEDED', ...extensions } });
+    super(message, { extensions: { code: 'COST_LIMIT_EXCEEDED', ...extensions, http: { spec: true, status: 400 } } });
   }
 }
 

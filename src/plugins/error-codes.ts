@@ -33,3 +33,21 @@ export function useVariableErrorCodes(): Plugin {
     }),
   };
 }
+
+const isOperationResolutionFailure = (error: unknown) =>
+  error instanceof GraphQLError && error.extensions?.code === 'OPERATION_RESOLUTION_FAILURE';
+
+/**
+ * Yoga answers an operationName that names no operation of the document with 400 whatever the client
+ * accepts; it is a request error like any other (GraphQL over HTTP: 200 under application/json).
+ */
+export function useOperationResolutionStatus(): Plugin {
+  return {
+    onResultProcess: ({ result, setResult }) => {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const { errors } = result as ExecutionResult;
+      if (!errors?.some(isOperationResolutionFailure)) return;
+      setResult({ ...result, errors: errors.map((error) => (isOperationResolutionFailure(error) ? asRequestError(error) : error)) });
+    },
+  };
+}

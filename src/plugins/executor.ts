@@ -1,13 +1,17 @@
 import { useEngine } from '@envelop/core';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { execute, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type Source } from 'graphql';
+import { execute, getOperationAST, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult, type Source } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { ExecutorName } from '../ops/settings.js';
 
-/** Whether graphql-js would start executing: one operation to run, and variables it accepts. */
+/**
+ * Whether graphql-jit may run it: a document of one operation (@envelop/graphql-jit keeps one compiled
+ * operation per document, whatever operationName asks for) that graphql-js would start executing.
+ */
 function runnable({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
+  if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length !== 1) return false;
   const operation = getOperationAST(document, operationName);
   if (!operation) return false;
   return !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}));
@@ -54,8 +58,8 @@ function useGraphQlJsResultShape(): Plugin {
  * The executor. graphql-js's keeps response keys in the order the query asks for them; 'jit' then
  * swaps in graphql-jit, which compiles each parsed document once (documents come from Yoga's parse
  * cache, so a repeated query reuses its compiled code) and answers the same. Requests graphql-js would
- * refuse before executing (no such operation, bad variables) stay with graphql-js, so their errors read
- * exactly as before. These come first so that the response cache wraps them rather than being replaced.
+ * refuse before executing (no such operation, bad variables) and documents of several operations stay with
+ * graphql-js, so their errors read exactly as before. These come first so that the response cache wraps them rather than being replaced.
  */
 export function useExecutor(executor: ExecutorName, logger: Logger): Plugin[] {
   const engine = useEngine({ execute }) as Plugin;

@@ -12,10 +12,14 @@ export interface CachedEntity {
 
 export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars' | 'responsesTotalChars'>;
 
-/** The public-read response cache; writes call `invalidate` with what they changed. */
+/** The public-read response cache; every successful write calls `clear`. */
 export interface DramaResponseCache {
   cache: Cache;
   invalidate(entities: readonly CachedEntity[]): Promise<void>;
+  /** Forgets every response, and keys later reads apart from any read still running (so it cannot store a stale answer). */
+  clear(): void;
+  /** How many times it was cleared: part of every key. */
+  generation(): number;
   /** How many responses it holds now. */
   size(): number;
 }
@@ -61,12 +65,23 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
       for (const entity of entities) for (const responseId of [...(byEntity.get(entityId(entity)) ?? [])]) responses.delete(responseId);
     },
   };
-  return { cache, size: () => responses.size, invalidate: async (entities) => void (await cache.invalidate(entities)) };
+  let generation = 0;
+  return {
+    cache,
+    size: () => responses.size,
+    invalidate: async (entities) => void (await cache.invalidate(entities)),
+    clear: () => {
+      generation += 1;
+      responses.clear();
+    },
+    generation: () => generation,
+  };
 }
 
 /**
- * Caches results for everyone alike (there are no private reads yet). The key holds the document, the
- * variables (so @watchedThrough) and the X-Watched-Through header: spoiler progress never crosses viewers.
+ * Caches results for everyone alike (no read depends on the token). The key holds the document, the
+ * operation name, the variables (so @watchedThrough), the X-Watched-Through header (spoiler progress never
+ * crosses viewers) and the cache's generation (a read begun before a write never answers one begun after).
  * Off until `ready` (the store bootstrapped), and a result with any error (a store outage) is never kept.
  */
 export function useDramaResponseCache(handle: DramaResponseCache, ttl: number, ready: () => boolean = () => true): Plugin {
@@ -78,7 +93,9 @@ export function useDramaResponseCache(handle: DramaResponseCache, ttl: number, r
     shouldCacheResult: ({ result }) => !result.errors?.length && ready(),
     buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>
       hashSHA256(
-        JSON.stringify([documentString, operationName ?? null, variableValues ?? {}, request.headers.get(WATCHED_THROUGH_HEADER)]),
+        JSON.stringify([
+          handle.generation(), documentString, operationName ?? null, variableValues ?? {}, request.headers.get(WATCHED_THROUGH_HEADER),
+        ]),
       ),
   });
 }
