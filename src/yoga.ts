@@ -50,6 +50,8 @@ export interface YogaOptions {
    * 503 and no answer is cached until it is 'ready'. Default: ready from the start (the caller bootstrapped).
    */
   bootstrap?: { readonly phase: BootstrapPhase };
+  /** The persisted operations, already loaded (loadConfig does); default: read from ops.persisted.file. */
+  persistedOperations?: ReadonlyMap<string, string>;
 }
 
 interface OpsDependencies {
@@ -58,10 +60,10 @@ interface OpsDependencies {
   documents: DocumentCaches;
   authenticate: RequestAuthenticator;
   bootstrapped: () => boolean;
+  persisted: ReadonlyMap<string, string>;
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate, bootstrapped }: OpsDependencies): Plugin[] {
-  const persisted = loadPersistedOperations(ops.persisted.file);
+function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate, bootstrapped, persisted }: OpsDependencies): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
     documents: documents.documentCache.size,
@@ -132,7 +134,7 @@ export function createDramaYoga(options: YogaOptions) {
       [
         ...useExecutor(ops.executor, logger),
         useExecutionBudget(ops.budget),
-        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
+        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready', persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file) }),
         useVariableErrorCodes(),
         useWatchedThrough(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
