@@ -24,6 +24,7 @@ import { createDocumentCaches, type DocumentCaches } from './plugins/document-ca
 import { useKnownOperationTypes } from './plugins/operation-types.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
+import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
 import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
@@ -77,6 +78,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     useMetricsEndpoint(metrics),
     rateLimit,
     useRejectInvalidTokens(authenticate),
+    useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),
     ...usePersisted(ops.persisted, persisted, authenticate),
