@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { loadTokens, type ConfiguredToken } from './auth/token-config.js';
+import { loadPersistedOperations } from './ops/persisted.js';
 import { parseOpsSettings, type OpsSettings } from './ops/settings.js';
 
 const optionalText = z
@@ -8,13 +9,18 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
+const NEO4J_SCHEME = new RegExp(`^(${NEO4J_SCHEMES.map((scheme) => scheme.replace('+', '\\+')).join('|')})://`, 'i');
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
   DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
   SEED_DIR: optionalText,
   SEED_ON_START: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
-  NEO4J_URI: optionalText,
+  NEO4J_URI: optionalText.refine((value) => value === undefined || NEO4J_SCHEME.test(value), {
+    message: `must start with one of ${NEO4J_SCHEMES.map((scheme) => `${scheme}://`).join(', ')}`,
+  }),
   NEO4J_USER: optionalText.transform((value) => value ?? 'neo4j'),
   NEO4J_PASSWORD: optionalText.transform((value) => value ?? ''),
   NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
@@ -37,6 +43,8 @@ export interface Config {
   ops: OpsSettings;
   /** Bearer tokens for writes, from DRAMA_TOKENS_FILE and DRAMA_TOKENS; only their sha256 hashes. */
   tokens: ConfiguredToken[];
+  /** Read and checked with the configuration, before any store is opened. */
+  persistedOperations: ReadonlyMap<string, string>;
 }
 
 /** Names every invalid environment variable and what is wrong with it. */
@@ -50,7 +58,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the configuration from environment variables; throws ConfigError (or TokenConfigError) naming every problem. */
+/**
+ * Reads the configuration from environment variables; throws ConfigError (or TokenConfigError,
+ * PersistedOperationsError) naming every problem.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
   const ops = parseOpsSettings(env);
@@ -73,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loaders: e.DRAMA_LOADERS,
     ops: ops.data,
     tokens: loadTokens(env),
+    persistedOperations: loadPersistedOperations(ops.data.persisted.file, { required: Boolean(env.PERSISTED_OPERATIONS_FILE) }),
   };
 }

@@ -33,11 +33,11 @@ try {
   await listen(server, config.port, config.host);
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
-  handler = createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders, bootstrap });
+  handler = createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders, bootstrap, persistedOperations: config.persistedOperations });
   const { port } = server.address() as AddressInfo;
   logger.info({ store: store.kind, state, url: `http://localhost:${port}/graphql`, production: config.ops.production, tokens: config.tokens.length }, 'drama graph listening');
 } catch (error) {
-  exitOnStartupFailure(logger, error);
+  exitOnStartupFailure(logger, error, { neo4jUri: config?.neo4j?.uri });
 }
 
 /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the store and exits. */

@@ -22,6 +22,7 @@ import { createDocumentCaches, type DocumentCaches } from './plugins/document-ca
 import { useKnownOperationTypes } from './plugins/operation-types.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
+import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
 import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
@@ -48,6 +49,8 @@ export interface YogaOptions {
    * 503 and no answer is cached until it is 'ready'. Default: ready from the start (the caller bootstrapped).
    */
   bootstrap?: { readonly phase: BootstrapPhase };
+  /** The persisted operations, already loaded (loadConfig does); default: read from ops.persisted.file. */
+  persistedOperations?: ReadonlyMap<string, string>;
 }
 
 interface OpsDependencies {
@@ -56,10 +59,10 @@ interface OpsDependencies {
   documents: DocumentCaches;
   authenticate: RequestAuthenticator;
   bootstrapped: () => boolean;
+  persisted: ReadonlyMap<string, string>;
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate, bootstrapped }: OpsDependencies): Plugin[] {
-  const persisted = loadPersistedOperations(ops.persisted.file);
+function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate, bootstrapped, persisted }: OpsDependencies): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
     documents: documents.documentCache.size,
@@ -73,6 +76,7 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
     useMetricsEndpoint(metrics),
     rateLimit,
     useRejectInvalidTokens(authenticate),
+    useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),
     ...usePersisted(ops.persisted, persisted, authenticate),
@@ -131,7 +135,7 @@ export function createDramaYoga(options: YogaOptions) {
       [
         ...useExecutor(ops.executor, logger),
         useExecutionBudget(ops.budget),
-        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready' }),
+        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready', persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file) }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),

@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { SeedValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DataDirError } from '../store/embedded/data-dir.js';
+import { PersistedOperationsError } from './persisted.js';
 
 /** The port could not be bound. */
 export class ListenError extends Error {
@@ -34,11 +35,25 @@ export function listen(server: Server, port: number, host: string): Promise<void
   });
 }
 
-/** Until the store is migrated and seeded: /health is alive, everything else (/ready, /graphql) is 503. */
+/**
+ * Until the store is migrated and seeded: /health is alive, /ready is 503 `{"status":"starting"}`, and
+ * everything else (GraphQL included) a 503 GraphQL error body coded SERVICE_STARTING.
+ */
 export function startingHandler(request: IncomingMessage, response: ServerResponse): void {
-  const alive = request.url === '/health' || request.url?.startsWith('/health?') === true;
-  response.writeHead(alive ? 200 : 503, { 'content-type': 'application/json', ...(alive ? {} : { 'retry-after': '1' }) });
-  response.end(JSON.stringify({ status: 'starting' }));
+  const url = request.url ?? '';
+  const is = (route: string) => url === route || url.startsWith(`${route}?`);
+  const headers = { 'content-type': 'application/json; charset=utf-8' };
+  if (is('/health')) {
+    response.writeHead(200, headers).end(JSON.stringify({ status: 'starting' }));
+    return;
+  }
+  response.writeHead(503, { ...headers, 'retry-after': '1' });
+  if (is('/ready')) {
+    response.end(JSON.stringify({ status: 'starting' }));
+    return;
+  }
+  const error = { message: 'The service is starting; retry shortly.', extensions: { code: 'SERVICE_STARTING' } };
+  response.end(JSON.stringify({ errors: [error] }));
 }
 
 export interface StartupFailure {
@@ -50,8 +65,27 @@ export interface StartupFailure {
 
 const LISTEN_CAUSES: Record<string, string> = { EADDRINUSE: 'PORT_IN_USE', EACCES: 'PORT_NOT_PERMITTED', EADDRNOTAVAIL: 'HOST_NOT_AVAILABLE', ENOTFOUND: 'HOST_NOT_AVAILABLE' };
 
+/** What was configured, so a failure can name the address at fault. */
+export interface StartupContext {
+  neo4jUri?: string | undefined;
+}
+
+/** The URI without any user:password in it. */
+function address(uri: string): string {
+  try {
+    const url = new URL(uri);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return uri.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
+const NEO4J_AUTH_ERRORS = new Set(['Neo.ClientError.Security.Unauthorized', 'Neo.ClientError.Security.AuthenticationRateLimit']);
+
 /** What a start-up error means for an operator: a cause code, the path or address at fault, a one-line message; never a stack. */
-export function describeStartupFailure(error: unknown): StartupFailure {
+export function describeStartupFailure(error: unknown, context: StartupContext = {}): StartupFailure {
   const oneLine = (text: string) => text.replace(/:\s*\n\s*/, ': ').replace(/\s*\n\s*/g, '; ');
   if (error instanceof DataDirError) {
     return { cause: error.reason, path: error.path, ...error.details, msg: error.message };
@@ -68,8 +102,18 @@ export function describeStartupFailure(error: unknown): StartupFailure {
   if (error instanceof SeedValidationError) {
     return { cause: 'SEED_INVALID', path: error.issues[0]?.file, issues: error.issues.slice(0, 20), msg: oneLine(error.message) };
   }
+  if (error instanceof PersistedOperationsError) {
+    return { cause: 'PERSISTED_OPERATIONS_INVALID', path: error.path, env: ['PERSISTED_OPERATIONS_FILE'], msg: error.message };
+  }
   const { code, path } = error !== null && typeof error === 'object' ? (error as { code?: unknown; path?: unknown }) : {};
   const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && NEO4J_AUTH_ERRORS.has(code) && context.neo4jUri) {
+    const at = address(context.neo4jUri);
+    return {
+      cause: 'NEO4J_UNAUTHORIZED', address: at, env: ['NEO4J_USER', 'NEO4J_PASSWORD'], errno: code,
+      msg: `Neo4j at ${at} refused the credentials of NEO4J_USER / NEO4J_PASSWORD: ${oneLine(message)}`,
+    };
+  }
   return {
     cause: 'STARTUP_FAILED',
     ...(typeof path === 'string' ? { path } : {}),
@@ -79,8 +123,8 @@ export function describeStartupFailure(error: unknown): StartupFailure {
 }
 
 /** Logs one fatal line for a start-up failure and exits non-zero. */
-export function exitOnStartupFailure(logger: Logger, error: unknown): never {
-  const { msg, ...fields } = describeStartupFailure(error);
+export function exitOnStartupFailure(logger: Logger, error: unknown, context: StartupContext = {}): never {
+  const { msg, ...fields } = describeStartupFailure(error, context);
   logger.fatal(fields, `cannot start: ${msg}`);
   process.exit(1);
 }

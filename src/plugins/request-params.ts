@@ -57,6 +57,8 @@ export function useRequestParams(inputDepth: number): Plugin {
           return await requestParser(request);
         } catch (error) {
           if (error instanceof SyntaxError) throw requestError('A parameter that must be JSON (variables, extensions, operations) is not valid JSON.');
+          // Yoga puts the JSON parser's message, an echo of the body, in extensions.originalError.
+          if (error instanceof GraphQLError && error.extensions.originalError !== undefined) throw requestError(error.message);
           throw error;
         }
       });

@@ -41,6 +41,35 @@ describeEachStore('Relay object identification', (service) => {
     expect(response.data?.node).toEqual({ slug: 'woo-il', name: 'Woo-il', series: { slug: 'soundtrack-1' } });
   });
 
+  it('answers missing ids as null beside existing ones of every node type, in one request', async () => {
+    const listed = await graphql(
+      service().yoga,
+      `{ series(slug: "soundtrack-1") { id episodes { id } characters { id } starring { id } }
+         character(series: "soundtrack-1", slug: "eun-soo") { relationships { id } events(kinds: [KISS]) { id } } }`,
+    );
+    expect(listed.errors).toBeUndefined();
+    const { series, character } = listed.data!;
+    const existing = [
+      series.id, series.episodes[0].id, series.characters[0].id, series.starring[0].id,
+      character.relationships[0].id, character.events[0].id,
+      globalId('PlotEvent', 'soundtrack-1/sun-woo-goes-away'),
+    ];
+    const missing = [
+      globalId('Series', 'zz'), globalId('Episode', 'soundtrack-1/999'), globalId('Character', 'soundtrack-1/zz'),
+      globalId('Person', 'zz'), globalId('Relationship', 'soundtrack-1/zz'), globalId('PlotEvent', 'soundtrack-1/zz'),
+      globalId('PlotEvent', 'nowhere/__proto__'), globalId('Character', 'soundtrack-1/\u{1F600}\u0000'),
+    ];
+    // Interleaved, so every batch of the request holds both kinds.
+    const ids = existing.flatMap((id, i) => [id, missing[i]!]).concat(missing.slice(existing.length));
+    const fields = ids.map((_id, i) => `n${i}: node(id: $id${i}) { __typename id }`).join(' ');
+    const variables = Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
+    const query = `query (${ids.map((_id, i) => `$id${i}: ID!`).join(', ')}) { ${fields} }`;
+    const response = await graphql(service().yoga, query, variables);
+    expect(response.errors).toBeUndefined();
+    const answered = ids.map((_id, i) => response.data?.[`n${i}`]?.id ?? null);
+    expect(answered).toEqual(ids.map((id) => (existing.includes(id) ? id : null)));
+  });
+
   it('answers null for a well-formed id of nothing', async () => {
     const response = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { id } }', {
       id: globalId('Character', 'soundtrack-1/nobody'),

@@ -75,6 +75,76 @@ describe('the HTTP edge against hostile and careless clients', () => {
     }
   });
 
+  it('never echoes the body of invalid JSON back, in production or development', async () => {
+    for (const ops of [productionSettings(), productionSettings({ NODE_ENV: 'development' })]) {
+      const yoga = service.yoga({ ops });
+      for (const body of ['{"query":', '{"query": "{ __typename }", "secret-token-xyz"', '\u0000\uFFFF{', '{"__proto__":', '['.repeat(5000)]) {
+        for (const accept of ['application/graphql-response+json', 'application/json']) {
+          const response = await yoga.fetch(`${URL_BASE}/graphql`, { method: 'POST', headers: { accept, 'content-type': 'application/json' }, body });
+          const text = await response.text();
+          expect(response.status, text).toBe(400);
+          const parsed = JSON.parse(text) as Answer['body'];
+          expect(parsed.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_REQUEST']);
+          expect(text).not.toContain('originalError');
+          expect(text).not.toContain('SyntaxError');
+          expect(text).not.toContain('secret-token-xyz');
+          expect(text).not.toMatch(LEAK);
+        }
+      }
+    }
+  });
+
+  it('refuses multipart/form-data (no uploads here) with a coded 415, whatever the parts hold', async () => {
+    const yoga = service.yoga({ ops: productionSettings() });
+    const form = (parts: [string, string | Blob][]) => {
+      const data = new FormData();
+      for (const [name, value] of parts) data.append(name, value);
+      return data;
+    };
+    const operations = JSON.stringify({ query: 'query ($s: String!) { series(slug: $s) { title } }', variables: { s: null } });
+    const bodies = [
+      form([['operations', '['], ['map', '{}']]),
+      form([['operations', operations], ['map', 'notjson']]),
+      form([['map', '{}']]),
+      form([['operations', operations], ['map', '{"0": ["variables.s"]}'], ['0', new Blob(['a file'.repeat(1000)])]]),
+      form([['operations', '{"query":"{ __typename }"}'], ['map', '{"__proto__": ["variables.x"]}']]),
+      form([]),
+    ];
+    for (const body of bodies) {
+      const response = await yoga.fetch(`${URL_BASE}/graphql`, { method: 'POST', body });
+      const text = await response.text();
+      expect(response.status, text).toBe(415);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect((JSON.parse(text) as Answer['body']).errors?.map((error) => error.extensions?.code)).toEqual(['UNSUPPORTED_MEDIA_TYPE']);
+      expect(text).not.toMatch(/blobParts|_buffer|File|Blob/);
+    }
+    // A hand-written multipart content type, odd case and parameters included.
+    const raw = await yoga.fetch(`${URL_BASE}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'Multipart/Form-Data ; boundary=x' },
+      body: '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n[\r\n--x--\r\n',
+    });
+    expect(raw.status).toBe(415);
+    expect(((await raw.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('gives 415 and 406 answers a JSON body with a coded error', async () => {
+    const yoga = service.yoga({ ops: productionSettings() });
+    const cases: [RequestInit, number, string][] = [
+      [{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [{ method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<q/>' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [{ method: 'POST', headers: { 'content-type': 'application/json', accept: 'image/png' }, body: '{"query":"{ __typename }"}' }, 406, 'NOT_ACCEPTABLE'],
+      [{ headers: { accept: 'text/csv' } }, 406, 'NOT_ACCEPTABLE'],
+    ];
+    for (const [init, status, code] of cases) {
+      const url = init.method === 'POST' ? `${URL_BASE}/graphql` : `${URL_BASE}/graphql?query=%7B__typename%7D`;
+      const response = await yoga.fetch(url, init);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(((await response.json()) as Answer['body']).errors?.map((error) => error.extensions?.code)).toEqual([code]);
+    }
+  });
+
   it('refuses variables and extensions nested 15,000 levels and more with a coded 400, cache on', async () => {
     for (const levels of [33, 15_000, 30_000]) {
       const objects = `{"query":"query($x: String!) { series(slug: $x) { title } }","variables":{"x":"soundtrack-1","y":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}}`;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, open as openFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,14 @@ describe('a DATA_DIR that cannot be used', () => {
   }, 90_000);
 });
 
+describe('a DATA_DIR where mkdir answers ENOENT under an existing parent', () => {
+  it.runIf(existsSync('/proc/self'))('(/proc/…) fails with one line instead of spinning forever', async () => {
+    const line = theOneFailureLine(await runServerUntilExit(embedded('/proc/rtx/data')));
+    expect(line).toMatchObject({ cause: 'DATA_DIR_UNUSABLE', path: '/proc/rtx/data' });
+    expect(line.msg).toContain('/proc/rtx/data');
+  }, 90_000);
+});
+
 describe('a damaged data.mdb', () => {
   let healthy: string;
   beforeAll(async () => {
@@ -147,5 +156,43 @@ describe('invalid settings', () => {
   it('names the token source at fault', async () => {
     const line = theOneFailureLine(await runServerUntilExit({ ...embedded(path.join(root, 'tokens')), DRAMA_TOKENS: '{"__proto__": {"name": 1}}' }));
     expect(line).toMatchObject({ cause: 'TOKENS_INVALID', source: 'DRAMA_TOKENS' });
+  }, 90_000);
+
+  it('refuses a NEO4J_URI of an unknown scheme before connecting', async () => {
+    for (const uri of ['http://127.0.0.1:1', 'ftp://x', 'neo4j+x://h:7687', '127.0.0.1:7687']) {
+      const line = theOneFailureLine(await runServerUntilExit({ NEO4J_URI: uri }));
+      expect(line, uri).toMatchObject({ cause: 'CONFIG_INVALID', env: ['NEO4J_URI'] });
+    }
+  }, 180_000);
+});
+
+describe('a PERSISTED_OPERATIONS_FILE that cannot be used', () => {
+  const cases: [string, string | null, RegExp][] = [
+    ['truncated JSON', '{"x":', /not valid JSON/],
+    ['a JSON array', '["{ a }"]', /not a JSON object/],
+    ['a document that is not a string', '{"abc": {"__proto__": 1}}', /not a JSON object/],
+    ['a document that does not parse', '{"abc": "{ unclosed"}', /does not parse/],
+    ['a missing file', null, /does not exist/],
+  ];
+
+  it.each(cases)('%s: one fatal line naming the file, before the store is opened', async (name, content, reason) => {
+    const file = path.join(root, `persisted-${name.replace(/\W+/g, '-')}.json`);
+    if (content !== null) await writeFile(file, content);
+    const dataDir = path.join(root, `persisted-data-${name.replace(/\W+/g, '-')}`);
+    const line = theOneFailureLine(await runServerUntilExit({ ...embedded(dataDir), PERSISTED_OPERATIONS_FILE: file }));
+    expect(line).toMatchObject({ cause: 'PERSISTED_OPERATIONS_INVALID', path: file, env: ['PERSISTED_OPERATIONS_FILE'] });
+    expect(line.msg).toMatch(reason);
+    expect(line.msg).toContain(file);
+    expect(existsSync(dataDir)).toBe(false);
+  }, 90_000);
+});
+
+describe('Neo4j credentials that are refused', () => {
+  const neo4j = inject('neo4j');
+  it.runIf(neo4j !== null)('name the address and the variables at fault', async () => {
+    const env = { NEO4J_URI: neo4j!.uri, NEO4J_USER: neo4j!.user, NEO4J_PASSWORD: `${neo4j!.password}-wrong`, NEO4J_DATABASE: neo4j!.database };
+    const line = theOneFailureLine(await runServerUntilExit(env));
+    expect(line).toMatchObject({ cause: 'NEO4J_UNAUTHORIZED', env: ['NEO4J_USER', 'NEO4J_PASSWORD'], address: neo4j!.uri.replace(/\/$/, '') });
+    expect(JSON.stringify(line)).not.toContain(`${neo4j!.password}-wrong`);
   }, 90_000);
 });

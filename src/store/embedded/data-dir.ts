@@ -1,4 +1,4 @@
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,9 +49,31 @@ export function fileSystemProblem(error: unknown, target: string): DataDirError 
   return new DataDirError('DATA_DIR_UNUSABLE', target, `${target} cannot be used: ${message}`, { errno: code });
 }
 
+/**
+ * mkdir -p, one level at a time: Node's `recursive: true` spins forever where mkdir answers ENOENT under a
+ * parent that exists (/proc/x, other pseudo file systems).
+ */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'EEXIST') {
+      if (!statSync(dir).isDirectory()) throw error;
+      return;
+    }
+    if (code !== 'ENOENT') throw error;
+  }
+  const parent = path.dirname(dir);
+  if (parent === dir) throw Object.assign(new Error(`${dir} does not exist`), { code: 'ENOENT' });
+  makeDirectory(parent);
+  mkdirSync(dir);
+}
+
 export function ensureDirectory(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectory(dataDir);
   } catch (error) {
     throw fileSystemProblem(error, dataDir);
   }

@@ -1,6 +1,6 @@
 import { EVENT_FIELDS } from './records-in.js';
 
-/* Read queries. Batches answer one row per index `i` of `$keys` / `$queries`; ranks are parameters. */
+/* Read queries. Batches answer one row per index `i` of `$keys` / `$queries`, a key of nothing a null item; ranks are parameters. */
 
 const participants = (event: string): string => `[(c:Character)-[p:PARTICIPATES]->(${event}) | [c.key, p.role, p.position]]`;
 /** An event as a positional list (see EVENT_FIELDS in records-in.ts). */
@@ -13,7 +13,7 @@ const perQuery = 'UNWIND range(0, size($queries) - 1) AS i\nWITH i, $queries[i] 
 const byKey = (name: string, label: string, projection: (v: string) => string): string => `// name: ${name}
 ${perKey}
 OPTIONAL MATCH (n:${label} {key: key})
-RETURN i, ${projection('n')} AS item`;
+RETURN i, CASE WHEN n IS NULL THEN null ELSE ${projection('n')} END AS item`;
 
 export const SERIES_BY_KEYS = byKey('seriesByKeys', 'Series', (n) => `${n} {.*}`);
 export const EPISODES_BY_KEYS = byKey('episodesByKeys', 'Episode', (n) => `${n} {.*}`);

@@ -1,0 +1,29 @@
+import type { Plugin } from 'graphql-yoga';
+import { errorResponse } from '../ops/errors.js';
+
+const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+
+const CODED: Record<number, [code: string, message: string]> = {
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: send application/json (or application/graphql-response+json).'],
+  406: ['NOT_ACCEPTABLE', 'None of the media types in Accept can be served: accept application/json or application/graphql-response+json.'],
+};
+
+/**
+ * Refuses multipart/form-data with 415 UNSUPPORTED_MEDIA_TYPE (the service takes no uploads, and Yoga's
+ * multipart parsing answers uncoded errors), and gives Yoga's empty 415 and 406 answers a coded JSON body.
+ */
+export function useMediaTypes(): Plugin {
+  return {
+    onRequest: ({ request, endResponse }) => {
+      if (mediaType(request) === 'multipart/form-data') {
+        endResponse(errorResponse(415, CODED[415]![0], 'multipart/form-data is not accepted (this service takes no uploads): send application/json.'));
+      }
+    },
+    onResponse: ({ response, setResponse }) => {
+      const coded = CODED[response.status];
+      if (!coded || response.headers.get('content-type')) return;
+      const headers = Object.fromEntries([...response.headers].filter(([name]) => name !== 'content-length'));
+      setResponse(errorResponse(response.status, coded[0], coded[1], headers));
+    },
+  };
+}
