@@ -102,7 +102,7 @@ describe('the response cache', () => {
     const SERIES = '{ series(slug: "soundtrack-1") { id title } }';
     await graphql(yoga, SERIES);
     expect(await tripsOf(() => graphql(yoga, SERIES))).toBe(0);
-    await responseCache.invalidate([{ typename: 'Series', id: 'U2VyaWVzOnNvdW5kdHJhY2stMQ==' }]);
+    responseCache.clear();
     expect(await tripsOf(() => graphql(yoga, SERIES))).toBeGreaterThan(0);
   });
 });

@@ -27,17 +27,19 @@ describe('the response cache', () => {
     expect(handle.size()).toBeLessThanOrEqual(2);
   });
 
-  it('still invalidates by entity, also after evictions and for ids like __proto__', async () => {
+  it('forgets every response when invalidated, whatever the entities, also after evictions and for ids like __proto__', async () => {
     const handle = createDramaResponseCache({ responses: 2, responseChars: 1_000, responsesTotalChars: 10_000 });
     await handle.cache.set('old', result(1), [{ typename: 'Series', id: 'x' }], 60_000);
     await handle.cache.set('one', result(1), [{ typename: 'Series', id: '__proto__' }], 60_000);
     await handle.cache.set('two', result(1), [{ typename: 'Episode', id: 'constructor' }], 60_000);
     expect(await handle.cache.get('old')).toBeNull();
-    await handle.invalidate([{ typename: 'Series', id: '__proto__' }]);
-    expect(await handle.cache.get('one')).toBeNull();
     expect(await handle.cache.get('two')).not.toBeNull();
-    await handle.invalidate([{ typename: 'Episode' }, { typename: 'toString' }]);
+    const before = handle.generation();
+    await handle.cache.invalidate([{ typename: 'Series', id: '__proto__' }]);
+    expect(await handle.cache.get('one')).toBeNull();
+    expect(await handle.cache.get('two')).toBeNull();
     expect(handle.size()).toBe(0);
+    expect(handle.generation()).toBe(before + 1);
   });
 });
 
