@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { progressView } from '../src/cli/progress.js';
-import { loadConfig } from '../src/config.js';
+import { progressView } from '../src/cli/meter.js';
+import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
 import { importSeedDirectory } from '../src/seed/stream.js';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/environment.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { openConfiguredStore, type OpenedStore } from '../src/store/open.js';
 

@@ -2,7 +2,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { RequestAuthenticator } from './auth/verify.js';
 import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
-import { createLoaders, type LoaderMode, type Loaders } from './loaders.js';
+import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import { UnauthenticatedError } from './errors.js';
 import type { DramaStore } from './store/port.js';
 import { StoryWriter, type ChangeListener } from './writes/writer.js';

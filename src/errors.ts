@@ -4,7 +4,6 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'INVALID_ID'
   | 'INVALID_CURSOR'
-  | 'NOT_FOUND'
   | 'STORE_UNAVAILABLE'
   | 'STORE_TIMEOUT'
   | 'INVALID_SEED'
@@ -32,12 +31,6 @@ export class InvalidIdError extends DramaGraphError {
 export class InvalidCursorError extends DramaGraphError {
   constructor(cursor: string) {
     super(`"${cursor}" is not a cursor this list issued.`, 'INVALID_CURSOR', { cursor });
-  }
-}
-
-export class NotFoundError extends DramaGraphError {
-  constructor(what: string, key: string) {
-    super(`No ${what} "${key}".`, 'NOT_FOUND', { what, key });
   }
 }
 

@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config/environment.js';
 import { createLogger, type Logger } from './logger.js';
-import { exitOnStartupFailure, listen, startingHandler } from './ops/startup.js';
+import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';

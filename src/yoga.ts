@@ -6,11 +6,11 @@ import { createRequestAuthenticator, type RequestAuthenticator } from './auth/ve
 import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
-import { warmRecommendations } from './schema/support/warm-up.js';
+import { warmRecommendations } from './reads/warm-up.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
-import { loadPersistedOperations, persistedOperationNames } from './ops/persisted.js';
-import { inProcessSettings, type OpsSettings } from './ops/settings.js';
+import { loadPersistedOperations, persistedOperationNames } from './config/persisted-operations.js';
+import { inProcessSettings, type OpsSettings } from './config/settings.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
@@ -28,7 +28,7 @@ import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
 import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
-import type { LoaderMode } from './loaders.js';
+import type { LoaderMode } from './reads/loaders.js';
 import type { BootstrapPhase } from './store/bootstrap.js';
 import type { DramaStore } from './store/port.js';
 

@@ -1,6 +1,6 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { BILLING_RANK } from '../../src/domain/vocabulary.js';
-import type { Neo4jSettings } from '../../src/config.js';
+import type { Neo4jSettings } from '../../src/config/environment.js';
 import type { BenchKeys } from './keys.js';
 import type { Floor } from './floor.js';
 

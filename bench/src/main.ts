@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Neo4jSettings } from '../../src/config.js';
+import type { Neo4jSettings } from '../../src/config/environment.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { startNeo4j } from '../../scripts/neo4j.mjs';

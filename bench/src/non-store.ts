@@ -1,4 +1,4 @@
-import type { ExecutorName } from '../../src/ops/settings.js';
+import type { ExecutorName } from '../../src/config/settings.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import type { BenchKeys } from './keys.js';

@@ -1,4 +1,4 @@
-import type { Neo4jSettings } from '../../src/config.js';
+import type { Neo4jSettings } from '../../src/config/environment.js';
 import { Neo4jFloor } from './floor-neo4j.js';
 import type { BenchKeys } from './keys.js';
 import type { Subject } from './subjects.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Neo4jSettings } from '../../src/config.js';
+import type { Neo4jSettings } from '../../src/config/environment.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { Neo4jStore } from '../../src/store/neo4j/index.js';
 import { peakRssMb, ROOT } from './process.js';

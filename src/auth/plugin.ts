@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { errorResponse } from '../ops/errors.js';
+import { errorResponse } from '../plugins/refusals.js';
 import type { RequestAuthenticator } from './verify.js';
 
 export const WWW_AUTHENTICATE = 'Bearer realm="drama-graph", error="invalid_token"';

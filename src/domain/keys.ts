@@ -10,12 +10,3 @@ export const seriesOf = (scoped: string): string => scoped.slice(0, scoped.index
 export const seriesOfKey = (key: string): string => key.split(/[/@]/, 1)[0]!;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-export function slugify(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}

@@ -4,7 +4,7 @@ import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { LIST_SIZE_KEYS, type EvidenceSizes, type ListSizes } from '../domain/list-sizes.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { evidenceBoundedBy, LIST_BOUNDS, type CostSizes } from '../schema/support/list-bounds.js';
-import { catalogueOf } from '../schema/support/tropes.js';
+import { catalogueOf } from '../reads/recommendations.js';
 import type { DramaStore, StateTag } from '../store/port.js';
 
 /** Used while the store cannot say: every list as long as a page. */

@@ -1,6 +1,6 @@
 import type { DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { CacheBounds } from '../ops/settings.js';
+import type { CacheBounds } from '../config/settings.js';
 
 export interface DocumentCaches {
   documentCache: LRUCache<string, DocumentNode>;

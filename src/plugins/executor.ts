@@ -4,7 +4,7 @@ import { execute, getOperationAST, GraphQLError, Kind, type ExecutionArgs, type 
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import type { ExecutorName } from '../ops/settings.js';
+import type { ExecutorName } from '../config/settings.js';
 
 /**
  * Whether graphql-jit may run it: a document of one operation (@envelop/graphql-jit keeps one compiled

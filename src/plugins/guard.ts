@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import { errorResponse } from '../ops/errors.js';
+import { errorResponse } from './refusals.js';
 
 const internalError = () => errorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
 

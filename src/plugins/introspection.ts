@@ -1,7 +1,7 @@
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { codedError } from '../ops/errors.js';
+import { codedError } from './refusals.js';
 
 const noIntrospection: ValidationRule = (context) => ({
   Field(node) {

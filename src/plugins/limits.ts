@@ -3,8 +3,8 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { codedError, errorResponse } from '../ops/errors.js';
-import type { OpsSettings } from '../ops/settings.js';
+import { codedError, errorResponse } from './refusals.js';
+import type { OpsSettings } from '../config/settings.js';
 
 /** graphql-armor reports uncoded "Syntax Error: …"; clients get a message and a code of their own. */
 const rejectWith = (code: string) => ({

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { errorResponse } from '../ops/errors.js';
+import { errorResponse } from './refusals.js';
 
 const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 

@@ -1,6 +1,6 @@
 import type { ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { codedError } from '../ops/errors.js';
+import { codedError } from './refusals.js';
 
 /** graphql-js 16 does not check that the schema has the operation's root type; graphql-jit then throws. */
 const knownOperationTypes: ValidationRule = (context) => ({

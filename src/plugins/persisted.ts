@@ -1,7 +1,7 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestAuthenticator } from '../auth/verify.js';
-import type { OpsSettings } from '../ops/settings.js';
+import type { OpsSettings } from '../config/settings.js';
 
 /** Anonymous means no verified token; a token that does not verify is refused with 401 before this. */
 const hasVerifiedToken = (authenticate: RequestAuthenticator) => (request: Request) => {

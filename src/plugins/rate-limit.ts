@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Authentication, RequestAuthenticator } from '../auth/verify.js';
-import { errorResponse } from '../ops/errors.js';
+import { errorResponse } from './refusals.js';
 
 interface Window {
   count: number;

@@ -2,7 +2,7 @@ import { hashSHA256, useResponseCache, type Cache } from '@graphql-yoga/plugin-r
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import { inProcessSettings, type CacheBounds } from '../ops/settings.js';
+import { inProcessSettings, type CacheBounds } from '../config/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 
 export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars' | 'responsesTotalChars'>;

@@ -12,6 +12,6 @@ import './relationship-timeline.js';
 import './trope.js';
 import './recommendation.js';
 import './search.js';
-import './connection.js';
+import './path.js';
 import './write-results.js';
 import './import-batch.js';

@@ -4,7 +4,7 @@ import { REASON_WEIGHTS, type Recommendation, type RecommendationReason } from '
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { describedValues } from './support/enum-values.js';
-import { MOST_RECOMMENDATIONS, reasonText, recommendationsOf } from './support/tropes.js';
+import { MOST_RECOMMENDATIONS, reasonText, recommendationsOf } from '../reads/recommendations.js';
 import { TropeKindEnum } from './trope.js';
 
 const { SHARED_TROPE, SHARED_PERSON, SHARED_GENRE } = REASON_WEIGHTS;

@@ -4,7 +4,7 @@ import type { RelationshipChange } from '../domain/timeline.js';
 import { EpisodeRef } from './episode.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipKindEnum, RelationshipRef } from './relationship.js';
-import { causeOf, timelineOf } from './support/timeline.js';
+import { causeOf, timelineOf } from '../reads/timeline.js';
 
 export const RelationshipChangeType = builder.objectRef<RelationshipChange>('RelationshipChange').implement({
   description: 'A moment at which what binds two characters changes.',

@@ -6,7 +6,7 @@ import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
-import { searchGraph } from './support/search.js';
+import { searchGraph } from '../reads/search.js';
 
 /** Records carry no type tag; each of the four has a field none of the others has. */
 function typeOf(record: object): 'Series' | 'Episode' | 'Character' | 'Person' {

@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import type { Collection } from '../domain/writes/changes.js';
-import { ValidationError, type FieldIssue } from '../domain/writes/validation.js';
+import type { Collection } from '../domain/integrity/changes.js';
+import { ValidationError, type FieldIssue } from '../domain/integrity/validation.js';
 import type { Deletion } from '../writes/writer.js';
 
 export const SourceInput = builder.inputType('SourceInput', {

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/environment.js';
 import { openEmbeddedStore } from './embedded/index.js';
 import { openNeo4jStore } from './neo4j/index.js';
 import type { DramaStore } from './port.js';

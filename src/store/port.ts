@@ -11,10 +11,10 @@ import type {
   SeriesRecord,
 } from '../domain/records.js';
 import type { ListSizes } from '../domain/list-sizes.js';
-import type { Neighbourhood } from '../domain/connections.js';
+import type { Neighbourhood } from '../domain/paths.js';
 import type { Searchable } from '../domain/search/keys.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
-import type { ChangeSet } from '../domain/writes/changes.js';
+import type { ChangeSet } from '../domain/integrity/changes.js';
 import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
 export interface Page<T> {
@@ -172,7 +172,7 @@ export interface DramaStore {
    */
   importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts>;
   /**
-   * Applies upserts and deletes in one transaction, after planChanges (domain/writes/plan.ts) has approved
+   * Applies upserts and deletes in one transaction, after planChanges (domain/integrity/plan.ts) has approved
    * them against the state inside that transaction. Resolves with what was applied (cascades included)
    * once it is durable; throws ValidationError and writes nothing when the story would break.
    */

@@ -1,9 +1,9 @@
 import type { GraphDocument } from '../domain/records.js';
-import { ValidationError, type FieldIssue } from '../domain/writes/validation.js';
+import { ValidationError, type FieldIssue } from '../domain/integrity/validation.js';
 import { SeedValidationError } from '../errors.js';
 import { toGraphDocument } from '../seed/document.js';
 import { parseSeedValue } from '../seed/load.js';
-import { COLLECTIONS } from '../domain/writes/changes.js';
+import { COLLECTIONS } from '../domain/integrity/changes.js';
 
 const listOf = (value: unknown): Record<string, unknown>[] =>
   Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object') : [];

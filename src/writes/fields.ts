@@ -3,7 +3,7 @@ import {
   characterRefProblem, FIELD_RULES, intProblem, listProblem, slugProblem, textProblem, trimText,
   type IntRule, type ListRule, type Problem, type SlugRule, type TextRule,
 } from '../domain/rules.js';
-import { ValidationError } from '../domain/writes/validation.js';
+import { ValidationError } from '../domain/integrity/validation.js';
 
 /** The domain's field rules (domain/rules.ts) as zod schemas, for seed files and write inputs alike. */
 const judged = <T extends z.ZodType>(schema: T, judge: (value: z.output<T>) => Problem | null) =>

@@ -1,5 +1,5 @@
-import { changeSet, type ChangeSet, type Collection, type RecordOf } from '../domain/writes/changes.js';
-import { ValidationError } from '../domain/writes/validation.js';
+import { changeSet, type ChangeSet, type Collection, type RecordOf } from '../domain/integrity/changes.js';
+import { ValidationError } from '../domain/integrity/validation.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import type { DramaStore } from '../store/port.js';
 import { countsOf } from '../domain/collections.js';

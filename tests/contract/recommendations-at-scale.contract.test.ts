@@ -5,7 +5,7 @@ import { profileOf, recommend } from '../../src/domain/recommendations.js';
 import { deriveTropes } from '../../src/domain/tropes.js';
 import { SEED_FORMAT } from '../../src/seed/format.js';
 import { toGraphDocument } from '../../src/seed/document.js';
-import { PROFILE_CHUNK } from '../../src/schema/support/catalogue-profiles.js';
+import { PROFILE_CHUNK } from '../../src/reads/catalogue-profiles.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
 import { asAnswered, RECOMMENDATIONS_QUERY as QUERY } from '../support/recommendations.js';

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { recommend } from '../../src/domain/recommendations.js';
 import { TROPE_KINDS } from '../../src/domain/tropes.js';
-import { buildCatalogue } from '../../src/schema/support/catalogue-profiles.js';
-import type { CatalogueSnapshot } from '../../src/schema/support/profile-cache.js';
-import { catalogueOf } from '../../src/schema/support/tropes.js';
+import { buildCatalogue } from '../../src/reads/catalogue-profiles.js';
+import type { CatalogueSnapshot } from '../../src/reads/profile-cache.js';
+import { catalogueOf } from '../../src/reads/recommendations.js';
 import { syntheticCatalogue, type SyntheticSeries } from '../support/catalogue.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';

@@ -3,7 +3,7 @@ import type { GraphDocument } from '../../src/domain/records.js';
 import { choseongOf, fold } from '../../src/domain/search/fold.js';
 import type { Searchable } from '../../src/domain/search/keys.js';
 import { rankHits } from '../../src/domain/search/score.js';
-import { changeSet } from '../../src/domain/writes/changes.js';
+import { changeSet } from '../../src/domain/integrity/changes.js';
 import { emptyDocument } from '../../src/seed/document.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { describeEachStore } from '../support/each-store.js';

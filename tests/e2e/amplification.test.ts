@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { OpsSettings } from '../../src/ops/settings.js';
+import type { OpsSettings } from '../../src/config/settings.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { generatedCatalogue } from '../support/generated.js';

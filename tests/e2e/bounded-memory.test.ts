@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsSettings, type OpsSettings } from '../../src/ops/settings.js';
+import { parseOpsSettings, type OpsSettings } from '../../src/config/settings.js';
 import type { DramaYoga } from '../../src/yoga.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadExamples } from '../../src/examples.js';
 import { Random } from '../../src/generate/random.js';
-import { PERSISTED_OPERATIONS_FILE, type ExecutorName } from '../../src/ops/settings.js';
+import { PERSISTED_OPERATIONS_FILE, type ExecutorName } from '../../src/config/settings.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { fuzzRequest, type FuzzRequest } from '../support/fuzz/requests.js';

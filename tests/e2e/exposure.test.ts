@@ -1,6 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsSettings } from '../../src/ops/settings.js';
+import { parseOpsSettings } from '../../src/config/settings.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
 

@@ -1,6 +1,6 @@
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsSettings, type OpsSettings } from '../../src/ops/settings.js';
+import { parseOpsSettings, type OpsSettings } from '../../src/config/settings.js';
 import { opsService, URL_BASE, type OpsService } from '../support/ops.js';
 
 /** The MAY audits we hold ourselves to: those about status codes for invalid parameters and bodies. */

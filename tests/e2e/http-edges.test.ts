@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples } from '../../src/examples.js';
-import { operationId } from '../../src/ops/persisted.js';
-import { parseOpsSettings, type OpsSettings } from '../../src/ops/settings.js';
+import { operationId } from '../../src/config/persisted-operations.js';
+import { parseOpsSettings, type OpsSettings } from '../../src/config/settings.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
 

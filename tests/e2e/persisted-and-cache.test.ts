@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples } from '../../src/examples.js';
-import { buildPersistedOperations, operationId, renderPersistedOperations } from '../../src/ops/persisted.js';
-import { PERSISTED_OPERATIONS_FILE } from '../../src/ops/settings.js';
+import { buildPersistedOperations, operationId, renderPersistedOperations } from '../../src/config/persisted-operations.js';
+import { PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { beforeAll, expect, it } from 'vitest';
 import { Random } from '../../src/generate/random.js';
 import { schema } from '../../src/graphql-schema.js';
-import { inProcessSettings } from '../../src/ops/settings.js';
+import { inProcessSettings } from '../../src/config/settings.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { generatedCatalogue } from '../support/generated.js';

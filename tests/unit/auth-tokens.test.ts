@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createToken } from '../../src/auth/create-token.js';
 import { loadTokens } from '../../src/auth/token-config.js';
 import { authenticate, createRequestAuthenticator, parseBearer } from '../../src/auth/verify.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/environment.js';
 import { clientKey } from '../../src/plugins/rate-limit.js';
 import { issueTokens } from '../support/tokens.js';
 

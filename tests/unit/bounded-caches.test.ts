@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics, MAX_ERROR_CODE_LABELS } from '../../src/metrics.js';
-import { parseOpsSettings } from '../../src/ops/settings.js';
-import { loadPersistedOperations, persistedOperationNames } from '../../src/ops/persisted.js';
-import { PERSISTED_OPERATIONS_FILE } from '../../src/ops/settings.js';
+import { parseOpsSettings } from '../../src/config/settings.js';
+import { loadPersistedOperations, persistedOperationNames } from '../../src/config/persisted-operations.js';
+import { PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
 import { createDocumentCaches } from '../../src/plugins/document-cache.js';
 import { nestsDeeperThan } from '../../src/plugins/request-params.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';

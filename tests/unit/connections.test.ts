@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shortestConnections } from '../../src/domain/connection-search.js';
-import { gateNeighbourhood, type Neighbourhood } from '../../src/domain/connections.js';
+import { shortestConnections } from '../../src/domain/path-search.js';
+import { gateNeighbourhood, type Neighbourhood } from '../../src/domain/paths.js';
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 

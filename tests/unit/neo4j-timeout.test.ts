@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Neo4jError } from 'neo4j-driver';
-import { Neo4jConnection, type WriteTx } from '../../src/store/neo4j/connection.js';
+import { Neo4jConnection, type WriteTx } from '../../src/store/neo4j/driver.js';
 
 const config = inject('neo4j');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeSet } from '../../src/domain/writes/changes.js';
+import { changeSet } from '../../src/domain/integrity/changes.js';
 import { LOCK_STRIPES, lockStripes } from '../../src/store/neo4j/changes.js';
 
 const event = (seriesKey: string, key: string) => ({ key, seriesKey, episodeNumber: 1, sequence: 1 }) as never;

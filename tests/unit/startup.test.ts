@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenConfigError } from '../../src/auth/token-config.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/environment.js';
 import { SeedValidationError } from '../../src/errors.js';
-import { describeStartupFailure, listen, startingHandler } from '../../src/ops/startup.js';
+import { describeStartupFailure, listen, startingHandler } from '../../src/startup.js';
 import { DataDirError, ensureDirectory } from '../../src/store/embedded/data-dir.js';
-import { loadPersistedOperations, PersistedOperationsError } from '../../src/ops/persisted.js';
+import { loadPersistedOperations, PersistedOperationsError } from '../../src/config/persisted-operations.js';
 
 const noStack = (failure: Record<string, unknown>) => expect(JSON.stringify(failure)).not.toMatch(/\n|\s{4}at /);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StateCache } from '../../src/schema/support/state-cache.js';
+import { StateCache } from '../../src/reads/state-cache.js';
 import type { StateTag } from '../../src/store/port.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

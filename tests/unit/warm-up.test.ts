@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { inProcessSettings, parseOpsSettings } from '../../src/ops/settings.js';
+import { inProcessSettings, parseOpsSettings } from '../../src/config/settings.js';
 import { openEmbeddedStore, type EmbeddedStore } from '../../src/store/embedded/index.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import { syntheticCatalogue } from '../support/catalogue.js';

@@ -1,9 +1,9 @@
-import { MAX_PATHS } from '../../domain/connections.js';
+import { MAX_PATHS } from '../../domain/paths.js';
 import type { EvidenceSizes, ListSizes } from '../../domain/list-sizes.js';
 import { TROPE_KINDS } from '../../domain/tropes.js';
 import { RELATIONSHIP_KINDS } from '../../domain/vocabulary.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../pagination.js';
-import { MOST_RECOMMENDATIONS } from './tropes.js';
+import { MOST_RECOMMENDATIONS } from '../../reads/recommendations.js';
 
 /** The longest lists the store holds now, and those of the tropes it shows. */
 export type CostSizes = ListSizes & EvidenceSizes;

@@ -16,11 +16,11 @@ import type {
   SeriesPageRequest,
   StateTag,
 } from '../port.js';
-import type { Neighbourhood } from '../../domain/connections.js';
+import type { Neighbourhood } from '../../domain/paths.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { Searchable } from '../../domain/search/keys.js';
-import { touchedSeries, type ChangeSet } from '../../domain/writes/changes.js';
-import { planChanges } from '../../domain/writes/plan.js';
+import { touchedSeries, type ChangeSet } from '../../domain/integrity/changes.js';
+import { planChanges } from '../../domain/integrity/plan.js';
 import { EmbeddedStoryView } from './story-view.js';
 import { neighbourhoodOf, searchCandidates } from './search.js';
 import { countsOf, type Collection, type RecordOf } from '../../domain/collections.js';

@@ -1,6 +1,6 @@
 import { mayMatch } from '../../domain/search/fold.js';
 import { storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
-import type { Neighbourhood } from '../../domain/connections.js';
+import type { Neighbourhood } from '../../domain/paths.js';
 import type { SearchRequest } from '../port.js';
 import type { GraphIndex } from './indexes.js';
 import { SearchIndex } from './search-index.js';

@@ -1,7 +1,7 @@
 import { episodeKey } from '../../domain/keys.js';
-import type { Collection, RecordOf } from '../../domain/writes/changes.js';
+import type { Collection, RecordOf } from '../../domain/integrity/changes.js';
 import type { Placed } from '../../domain/rules.js';
-import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/writes/view.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
 import type { GraphIndex } from './indexes.js';
 
 const as = (collection: Collection, records: readonly { key: string }[]): Dependent[] =>

@@ -1,6 +1,6 @@
-import { touchedSeries, type ChangeSet, type Collection, type Deletions } from '../../domain/writes/changes.js';
-import { planChanges } from '../../domain/writes/plan.js';
-import type { WriteTx } from './connection.js';
+import { touchedSeries, type ChangeSet, type Collection, type Deletions } from '../../domain/integrity/changes.js';
+import { planChanges } from '../../domain/integrity/plan.js';
+import type { WriteTx } from './driver.js';
 import * as C from './cypher-changes.js';
 import { importInto } from './importer.js';
 import { Neo4jStoryView } from './story-view.js';

@@ -1,9 +1,9 @@
-import { EVENT_FIELDS } from './records-in.js';
+import { EVENT_FIELDS } from './decode.js';
 
 /* Read queries. Batches answer one row per index `i` of `$keys` / `$queries`, a key of nothing a null item; ranks are parameters. */
 
 const participants = (event: string): string => `[(c:Character)-[p:PARTICIPATES]->(${event}) | [c.key, p.role, p.position]]`;
-/** An event as a positional list (see EVENT_FIELDS in records-in.ts). */
+/** An event as a positional list (see EVENT_FIELDS in decode.ts). */
 export const eventRow = (event: string): string =>
   `[${EVENT_FIELDS.map((field) => `${event}.${field}`).join(', ')}, ${participants(event)}]`;
 const relationshipMap = (rel: string): string => `${rel} {.*, fromKey: startNode(${rel}).key, toKey: endNode(${rel}).key}`;

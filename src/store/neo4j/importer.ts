@@ -1,8 +1,8 @@
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportProgress } from '../port.js';
-import type { Params, WriteTx } from './connection.js';
+import type { Params, WriteTx } from './driver.js';
 import * as Q from './cypher-write.js';
-import * as R from './records-out.js';
+import * as R from './encode.js';
 import { storedSearchKeys as keys } from '../../domain/search/keys.js';
 import { toNumber } from './values.js';
 import { emptyDocument } from '../../seed/document.js';

@@ -25,21 +25,21 @@ import type {
   SeriesPageRequest,
   StateTag,
 } from '../port.js';
-import type { Neighbourhood } from '../../domain/connections.js';
+import type { Neighbourhood } from '../../domain/paths.js';
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { Searchable } from '../../domain/search/keys.js';
-import { touchedSeries, type ChangeSet } from '../../domain/writes/changes.js';
+import { touchedSeries, type ChangeSet } from '../../domain/integrity/changes.js';
 import { applyChangesIn } from './changes.js';
 import * as K from './cypher-knowledge.js';
-import { toNeighbourhood, toSearchable } from './knowledge-in.js';
+import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
 import { lists, singles } from './batches.js';
-import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './connection.js';
+import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './driver.js';
 import * as Q from './cypher-read.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as W from './cypher-write.js';
 import { importInto, importParts, TRANSACTION_ROWS } from './importer.js';
 import { SeriesJournal } from '../journal.js';
-import * as M from './records-in.js';
+import * as M from './decode.js';
 import { toNumber } from './values.js';
 
 /** Maps one returned item (a property map, or a positional list for events) to a record. */

@@ -1,11 +1,11 @@
-import type { RecordOf } from '../../domain/writes/changes.js';
+import type { RecordOf } from '../../domain/integrity/changes.js';
 import type { Placed } from '../../domain/rules.js';
-import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/writes/view.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
 import { singles } from './batches.js';
 import * as C from './cypher-changes.js';
 import * as Q from './cypher-read.js';
-import type { WriteTx } from './connection.js';
-import * as M from './records-in.js';
+import type { WriteTx } from './driver.js';
+import * as M from './decode.js';
 import { toNumber } from './values.js';
 
 const BY_KEYS: { [C in Referenced]: [string, (props: M.Props) => RecordOf<C>] } = {

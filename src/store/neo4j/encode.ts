@@ -1,8 +1,6 @@
 import type {
   CastingRecord,
-  CharacterRecord,
   CreditRecord,
-  EpisodeRecord,
   GraphDocument,
   PlotEventRecord,
   RelationshipRecord,
@@ -23,9 +21,6 @@ export function flatten<T extends { source: SourceRef | null }>(record: T): Flat
   const { source, ...rest } = record;
   return { ...rest, ...flatSource(source) };
 }
-
-export const episodeRow = (e: EpisodeRecord) => flatten(e);
-export const characterRow = (c: CharacterRecord) => flatten(c);
 
 export function castingRow({ personKey, characterKey, ...props }: CastingRecord) {
   return { personKey, characterKey, props: flatten(props) };

@@ -1,6 +1,6 @@
-import { episodeKey, scopedKey } from '../../domain/keys.js';
-import { CAUSE_KINDS, causeAmong, relationshipTimeline, type RelationshipChange } from '../../domain/timeline.js';
-import type { Loaders } from '../../loaders.js';
+import { episodeKey, scopedKey } from '../domain/keys.js';
+import { CAUSE_KINDS, causeAmong, relationshipTimeline, type RelationshipChange } from '../domain/timeline.js';
+import type { Loaders } from './loaders.js';
 
 interface TimelineArgs {
   series: string;

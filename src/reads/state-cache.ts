@@ -1,4 +1,4 @@
-import type { StateTag } from '../../store/port.js';
+import type { StateTag } from '../store/port.js';
 
 /** Anything with a state tag and a data version: a store, or a fake one in tests. */
 export interface Tagged {

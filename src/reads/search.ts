@@ -1,6 +1,6 @@
-import { fold } from '../../domain/search/fold.js';
-import { rankHits, type RankedHit } from '../../domain/search/score.js';
-import type { DramaStore } from '../../store/port.js';
+import { fold } from '../domain/search/fold.js';
+import { rankHits, type RankedHit } from '../domain/search/score.js';
+import type { DramaStore } from '../store/port.js';
 
 /** How many candidates a store hands the scorer at most, whatever `first` is. */
 export const MAX_CANDIDATES = 500;

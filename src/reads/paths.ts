@@ -1,8 +1,8 @@
-import type { ConnectionPath, ConnectionStep } from '../../domain/connections.js';
-import { shortestConnections } from '../../domain/connection-search.js';
-import { BadUserInputError } from '../../errors.js';
-import type { Context } from '../../context.js';
-import type { Loaders } from '../../loaders.js';
+import type { ConnectionPath, ConnectionStep } from '../domain/paths.js';
+import { shortestConnections } from '../domain/path-search.js';
+import { BadUserInputError } from '../errors.js';
+import type { Context } from '../context.js';
+import type { Loaders } from './loaders.js';
 
 interface GlobalId {
   typename: string;

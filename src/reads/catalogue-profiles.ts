@@ -1,9 +1,9 @@
-import { evidenceSizesOf } from '../../domain/list-sizes.js';
-import { profileOf } from '../../domain/recommendations.js';
-import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
-import { deriveTropes, TROPE_EVENT_KINDS } from '../../domain/tropes.js';
-import { compareText } from '../../domain/text.js';
-import type { DramaStore } from '../../store/port.js';
+import { evidenceSizesOf } from '../domain/list-sizes.js';
+import { profileOf } from '../domain/recommendations.js';
+import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../domain/records.js';
+import { deriveTropes, TROPE_EVENT_KINDS } from '../domain/tropes.js';
+import { compareText } from '../domain/text.js';
+import type { DramaStore } from '../store/port.js';
 import { CatalogueSnapshot, type CatalogueEntry } from './profile-cache.js';
 
 const CATALOGUE_PAGE = 500;

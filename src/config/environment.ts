@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { loadTokens, type ConfiguredToken } from './auth/token-config.js';
-import { loadPersistedOperations } from './ops/persisted.js';
-import { parseOpsSettings, type OpsSettings } from './ops/settings.js';
+import { loadTokens, type ConfiguredToken } from '../auth/token-config.js';
+import { loadPersistedOperations } from './persisted-operations.js';
+import { parseOpsSettings, type OpsSettings } from './settings.js';
 
 const optionalText = z
   .string()

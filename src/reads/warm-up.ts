@@ -1,6 +1,6 @@
-import type { Logger } from '../../logger.js';
-import type { DramaStore } from '../../store/port.js';
-import { catalogueOf } from './tropes.js';
+import type { Logger } from '../logger.js';
+import type { DramaStore } from '../store/port.js';
+import { catalogueOf } from './recommendations.js';
 
 /**
  * Builds the catalogue's recommendation profiles in the background, so the first request that ranks

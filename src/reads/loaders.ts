@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import type { PlotEventRecord, RelationshipRecord } from './domain/records.js';
-import { seriesOf } from './domain/keys.js';
-import * as spoilers from './domain/spoilers.js';
-import { gateNeighbourhood } from './domain/connections.js';
-import type { DramaStore, CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery } from './store/port.js';
+import type { PlotEventRecord, RelationshipRecord } from '../domain/records.js';
+import { seriesOf } from '../domain/keys.js';
+import * as spoilers from '../domain/spoilers.js';
+import { gateNeighbourhood } from '../domain/paths.js';
+import type { DramaStore, CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery } from '../store/port.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 

@@ -1,7 +1,7 @@
-import type { Neighbourhood } from '../../domain/connections.js';
+import type { Neighbourhood } from '../../domain/paths.js';
 import { SEARCH_TYPES, type Searchable } from '../../domain/search/keys.js';
-import type { Row } from './connection.js';
-import * as M from './records-in.js';
+import type { Row } from './driver.js';
+import * as M from './decode.js';
 import { toNumber } from './values.js';
 
 const props = (value: unknown): M.Props[] => (Array.isArray(value) ? value : []) as M.Props[];

@@ -1,9 +1,9 @@
-import { profileOf, recommend, type Recommendation, type RecommendationReason, type SeriesProfile } from '../../domain/recommendations.js';
-import type { SeriesRecord } from '../../domain/records.js';
-import { deriveTropes, TROPE_NAMES, type Trope } from '../../domain/tropes.js';
-import type { Loaders } from '../../loaders.js';
-import type { Progress } from '../../domain/spoilers.js';
-import type { DramaStore } from '../../store/port.js';
+import { profileOf, recommend, type Recommendation, type RecommendationReason, type SeriesProfile } from '../domain/recommendations.js';
+import type { SeriesRecord } from '../domain/records.js';
+import { deriveTropes, TROPE_NAMES, type Trope } from '../domain/tropes.js';
+import type { Loaders } from './loaders.js';
+import type { Progress } from '../domain/spoilers.js';
+import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
 import { profileCache, type CatalogueSnapshot } from './profile-cache.js';
 

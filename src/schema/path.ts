@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { ConnectionPath, ConnectionStep } from '../domain/connections.js';
+import type { ConnectionPath, ConnectionStep } from '../domain/paths.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { describedValues } from './support/enum-values.js';
-import { connectionsOf, LINK_KINDS, linksOf, loadEnd } from './support/connection.js';
+import { connectionsOf, LINK_KINDS, linksOf, loadEnd } from '../reads/paths.js';
 
 export const ConnectableUnion = builder.unionType('Connectable', {
   description: 'What a connection links: characters and the people who play them.',

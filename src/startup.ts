@@ -1,10 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { TokenConfigError } from '../auth/token-config.js';
-import { ConfigError } from '../config.js';
-import { SeedValidationError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { DataDirError } from '../store/embedded/data-dir.js';
-import { PersistedOperationsError } from './persisted.js';
+import { TokenConfigError } from './auth/token-config.js';
+import { ConfigError } from './config/environment.js';
+import { SeedValidationError } from './errors.js';
+import type { Logger } from './logger.js';
+import { DataDirError } from './store/embedded/data-dir.js';
+import { PersistedOperationsError } from './config/persisted-operations.js';
 
 /** The port could not be bound. */
 export class ListenError extends Error {

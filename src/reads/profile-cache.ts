@@ -1,6 +1,6 @@
-import { largestEvidence, type EvidenceSizes } from '../../domain/list-sizes.js';
-import type { Recommendation, SeriesProfile } from '../../domain/recommendations.js';
-import type { SeriesRecord } from '../../domain/records.js';
+import { largestEvidence, type EvidenceSizes } from '../domain/list-sizes.js';
+import type { Recommendation, SeriesProfile } from '../domain/recommendations.js';
+import type { SeriesRecord } from '../domain/records.js';
 import { StateCache } from './state-cache.js';
 
 /** A series of the catalogue and its profile as a viewer with no progress sees it. */

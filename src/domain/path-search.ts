@@ -1,4 +1,4 @@
-import { MAX_PATHS, neighboursOf, stepBetween, type ConnectionPath, type FetchNeighbourhoods, type Neighbourhood } from './connections.js';
+import { MAX_PATHS, neighboursOf, stepBetween, type ConnectionPath, type FetchNeighbourhoods, type Neighbourhood } from './paths.js';
 
 interface Search {
   parents: Map<string, string[]>;
