@@ -1,4 +1,4 @@
-import { MAX_PATHS, neighboursOf, stepBetween, type ConnectionPath, type FetchNeighbourhoods, type Neighbourhood } from './paths.js';
+import { MAX_PATHS, neighboursOf, stepBetween, type CharacterPath, type FetchNeighbourhoods, type Neighbourhood } from './paths.js';
 
 interface Search {
   parents: Map<string, string[]>;
@@ -32,7 +32,7 @@ function compareChains(a: readonly string[], b: readonly string[]): number {
   return 0;
 }
 
-const toPath = (nodes: string[], expanded: Map<string, Neighbourhood>): ConnectionPath => ({
+const toPath = (nodes: string[], expanded: Map<string, Neighbourhood>): CharacterPath => ({
   nodes,
   steps: nodes.slice(1).map((to, i) => stepBetween(nodes[i]!, to, expanded.get(nodes[i]!)!)),
 });
@@ -41,7 +41,7 @@ const toPath = (nodes: string[], expanded: Map<string, Neighbourhood>): Connecti
  * All shortest chains (at most MAX_PATHS, in order of their node keys) from one character or person to
  * another within maxHops, by breadth-first search: one `fetch` per hop level, so both stores agree.
  */
-export async function shortestConnections(from: string, to: string, maxHops: number, fetch: FetchNeighbourhoods): Promise<ConnectionPath[]> {
+export async function shortestPaths(from: string, to: string, maxHops: number, fetch: FetchNeighbourhoods): Promise<CharacterPath[]> {
   if (from === to) return [];
   const search: Search = { parents: new Map([[from, []]]), expanded: new Map() };
   let frontier = [from];

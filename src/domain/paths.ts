@@ -11,7 +11,7 @@ export interface Neighbourhood {
 }
 
 /** Why two neighbours on a path are linked. */
-export interface ConnectionStep {
+export interface PathStep {
   from: string;
   to: string;
   relationships: RelationshipRecord[];
@@ -19,9 +19,9 @@ export interface ConnectionStep {
   castings: CastingRecord[];
 }
 
-export interface ConnectionPath {
+export interface CharacterPath {
   nodes: string[];
-  steps: ConnectionStep[];
+  steps: PathStep[];
 }
 
 export type FetchNeighbourhoods = (keys: readonly string[]) => Promise<Neighbourhood[]>;
@@ -42,7 +42,7 @@ const sharers = (event: PlotEventRecord): string[] =>
   event.participants.filter((p) => SHARING_ROLES.includes(p.role)).map((p) => p.characterKey);
 
 /** The step from `key` to one neighbour, as `key`'s neighbourhood explains it. */
-export function stepBetween(key: string, other: string, n: Neighbourhood): ConnectionStep {
+export function stepBetween(key: string, other: string, n: Neighbourhood): PathStep {
   return {
     from: key,
     to: other,
@@ -60,3 +60,9 @@ export function neighboursOf(key: string, n: Neighbourhood): string[] {
   out.delete(key);
   return [...out].sort(compareText);
 }
+
+/** The kinds of link a step can have, in the order a step lists them. */
+export const LINK_KINDS = ['RELATIONSHIP', 'SHARED_EVENT', 'PLAYED_BY'] as const;
+
+export const linksOf = (step: PathStep): (typeof LINK_KINDS)[number][] =>
+  LINK_KINDS.filter((_k, i) => [step.relationships, step.sharedEvents, step.castings][i]!.length > 0);

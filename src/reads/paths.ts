@@ -1,5 +1,5 @@
-import type { ConnectionPath, ConnectionStep } from '../domain/paths.js';
-import { shortestConnections } from '../domain/path-search.js';
+import type { CharacterPath } from '../domain/paths.js';
+import { shortestPaths } from '../domain/path-search.js';
 import { BadUserInputError } from '../errors.js';
 import type { Context } from '../context.js';
 import type { Loaders } from './loaders.js';
@@ -9,7 +9,7 @@ interface GlobalId {
   id: string;
 }
 
-interface ConnectionArgs {
+interface PathArgs {
   from: GlobalId;
   to: GlobalId;
   maxHops: number;
@@ -22,10 +22,10 @@ function endKey(arg: string, { typename, id }: GlobalId): string {
   return id;
 }
 
-export function connectionsOf(ctx: Context, args: ConnectionArgs): Promise<ConnectionPath[]> {
+export function pathsBetween(ctx: Context, args: PathArgs): Promise<CharacterPath[]> {
   const from = endKey('from', args.from);
   const to = endKey('to', args.to);
-  return shortestConnections(from, to, args.maxHops, (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled));
+  return shortestPaths(from, to, args.maxHops, (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled));
 }
 
 function settled<T>(results: (T | Error)[]): T[] {
@@ -36,11 +36,6 @@ function settled<T>(results: (T | Error)[]): T[] {
 /** A chain member by key: character keys hold a "/", person keys never do. */
 export async function loadEnd(loaders: Loaders, key: string) {
   const record = key.includes('/') ? await loaders.character.load(key) : await loaders.person.load(key);
-  if (record === null) throw new Error(`connection reached a missing node ${key}`);
+  if (record === null) throw new Error(`path reached a missing node ${key}`);
   return record;
 }
-
-export const LINK_KINDS = ['RELATIONSHIP', 'SHARED_EVENT', 'PLAYED_BY'] as const;
-
-export const linksOf = (step: ConnectionStep): (typeof LINK_KINDS)[number][] =>
-  LINK_KINDS.filter((_k, i) => [step.relationships, step.sharedEvents, step.castings][i]!.length > 0);

@@ -1,21 +1,12 @@
 import { profileOf, recommend, type Recommendation, type RecommendationReason, type SeriesProfile } from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
-import { deriveTropes, TROPE_NAMES, type Trope } from '../domain/tropes.js';
+import { TROPE_NAMES } from '../domain/tropes.js';
 import type { Loaders } from './loaders.js';
 import type { Progress } from '../domain/spoilers.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
+import { tropesOf } from './tropes.js';
 import { profileCache, type CatalogueSnapshot } from './profile-cache.js';
-
-/** The tropes of one series from what the viewer may see; loads batch across series. */
-export async function tropesOf(loaders: Loaders, seriesKey: string): Promise<Trope[]> {
-  const [characters, relationships, events] = await Promise.all([
-    loaders.charactersBySeries.load(seriesKey),
-    loaders.relationshipsOfSeries.load(seriesKey),
-    loaders.eventsOfSeries.load(seriesKey),
-  ]);
-  return deriveTropes({ relationships, events, names: new Map(characters.map((c) => [c.key, c.name])) });
-}
 
 /** A series' profile from what this viewer may see, through the request's loaders. */
 async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<SeriesProfile> {

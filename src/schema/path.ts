@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { ConnectionPath, ConnectionStep } from '../domain/paths.js';
+import { type CharacterPath, LINK_KINDS, linksOf, type PathStep } from '../domain/paths.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { describedValues } from './support/enum-values.js';
-import { connectionsOf, LINK_KINDS, linksOf, loadEnd } from '../reads/paths.js';
+import { loadEnd, pathsBetween } from '../reads/paths.js';
 
-export const ConnectableUnion = builder.unionType('Connectable', {
+export const PathEndUnion = builder.unionType('Connectable', {
   description: 'What a connection links: characters and the people who play them.',
   types: [CharacterRef, PersonRef],
   resolveType: (record) => ('aliases' in record ? 'Character' : 'Person'),
@@ -24,11 +24,11 @@ export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
   }),
 });
 
-export const ConnectionStepType = builder.objectRef<ConnectionStep>('ConnectionStep').implement({
+export const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implement({
   description: 'One hop of a connection and everything that explains it.',
   fields: (t) => ({
-    from: t.field({ type: ConnectableUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.from) }),
-    to: t.field({ type: ConnectableUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.to) }),
+    from: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.from) }),
+    to: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.to) }),
     links: t.field({ type: [ConnectionLinkKindEnum], description: 'Which kinds of link this hop has.', resolve: linksOf }),
     relationships: t.field({
       type: [RelationshipRef],
@@ -40,22 +40,22 @@ export const ConnectionStepType = builder.objectRef<ConnectionStep>('ConnectionS
   }),
 });
 
-export const ConnectionPathType = builder.objectRef<ConnectionPath>('ConnectionPath').implement({
+export const CharacterPathType = builder.objectRef<CharacterPath>('ConnectionPath').implement({
   description: 'One shortest chain from one character or person to another.',
   fields: (t) => ({
     hops: t.int({ description: 'How many steps the chain takes.', resolve: (p) => p.steps.length }),
     nodes: t.field({
-      type: [ConnectableUnion],
+      type: [PathEndUnion],
       description: 'The chain in order, both ends included.',
       resolve: (p, _a, ctx) => Promise.all(p.nodes.map((key) => loadEnd(ctx.loaders, key))),
     }),
-    steps: t.field({ type: [ConnectionStepType], description: 'Why each neighbour follows the one before.', resolve: (p) => p.steps }),
+    steps: t.field({ type: [PathStepType], description: 'Why each neighbour follows the one before.', resolve: (p) => p.steps }),
   }),
 });
 
 builder.queryField('connection', (t) =>
   t.field({
-    type: [ConnectionPathType],
+    type: [CharacterPathType],
     description:
       'How two characters or people are connected: every shortest chain (at most 10, ordered by the keys along it) ' +
       'of relationships, shared plot events and castings ("played by"), within maxHops. Relationships and events ' +
@@ -69,6 +69,6 @@ builder.queryField('connection', (t) =>
         validate: z.number().int().min(1, 'maxHops must be 1 or more').max(6, 'maxHops must be at most 6'),
       }),
     },
-    resolve: (_root, args, ctx) => connectionsOf(ctx, { from: args.from, to: args.to, maxHops: args.maxHops ?? 4 }),
+    resolve: (_root, args, ctx) => pathsBetween(ctx, { from: args.from, to: args.to, maxHops: args.maxHops ?? 4 }),
   }),
 );

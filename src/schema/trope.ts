@@ -5,7 +5,7 @@ import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
 import { describedValues } from './support/enum-values.js';
-import { tropesOf } from '../reads/recommendations.js';
+import { tropesOf } from '../reads/tropes.js';
 
 export const TropeKindEnum = builder.enumType('TropeKind', {
   description: 'A storytelling pattern the service recognises in the graph itself, not from hand-set tags.',

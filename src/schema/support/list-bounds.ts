@@ -15,7 +15,7 @@ const MOST_HOPS = 6;
 const DEFAULT_SEARCH_HITS = 10;
 const MOST_SEARCH_HITS = 50;
 const DEFAULT_RECOMMENDATIONS = 5;
-const CONNECTION_LINK_KINDS = 3;
+const PATH_LINK_KINDS = 3;
 /** A path into a write's input: argument, record list, index, field, list, index, field… */
 const ISSUE_PATH = 10;
 
@@ -61,7 +61,7 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'ConnectionPath.nodes': fixed(MOST_HOPS + 1),
   'ConnectionPath.steps': fixed(MOST_HOPS),
   'ConnectionStep.castings': size('castingsPerCharacter'),
-  'ConnectionStep.links': fixed(CONNECTION_LINK_KINDS),
+  'ConnectionStep.links': fixed(PATH_LINK_KINDS),
   'ConnectionStep.relationships': size('relationshipsPerCharacter'),
   'ConnectionStep.sharedEvents': size('eventsPerCharacter'),
   'RelationshipChange.before': fixed(RELATIONSHIP_KINDS.length),

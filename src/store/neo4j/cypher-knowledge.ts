@@ -1,4 +1,4 @@
-/* Search and connection queries. Search finds candidates through the `drama_search_keys` full-text index. */
+/* Search and path (neighbourhood) queries. Search finds candidates through the `drama_search_keys` full-text index. */
 
 import { isChoseongOnly } from '../../domain/search/fold.js';
 import { eventRow } from './cypher-read.js';

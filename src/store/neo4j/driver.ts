@@ -12,7 +12,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { StoreTimeoutError, StoreUnavailableError } from '../../errors.js';
 import { toParams } from './values.js';
 
-export interface Neo4jConnectionOptions {
+export interface Neo4jDriverOptions {
   uri: string;
   user: string;
   password: string;
@@ -114,7 +114,7 @@ export class Neo4jConnection {
   private tries = 0;
   private closed = false;
 
-  constructor(options: Neo4jConnectionOptions) {
+  constructor(options: Neo4jDriverOptions) {
     this.database = options.database;
     this.timeout = options.transactionTimeoutMs ?? 15_000;
     this.maxRetryTime = options.maxRetryTimeMs ?? 5_000;

@@ -33,7 +33,7 @@ import { applyChangesIn } from './changes.js';
 import * as K from './cypher-knowledge.js';
 import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
 import { lists, singles } from './batches.js';
-import { Neo4jConnection, type Neo4jConnectionOptions, type Params, type Row } from './driver.js';
+import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
 import * as Q from './cypher-read.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as W from './cypher-write.js';
@@ -49,7 +49,7 @@ const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 /** How long derived caches may serve answers that another process's writes have changed. */
 export const STATE_TAG_TTL_MS = 60_000;
 
-export interface Neo4jStoreOptions extends Neo4jConnectionOptions {
+export interface Neo4jStoreOptions extends Neo4jDriverOptions {
   /** Rows one transaction of importDocument writes at most; default TRANSACTION_ROWS (2000). */
   importTransactionRows?: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortestConnections } from '../../src/domain/path-search.js';
+import { shortestPaths } from '../../src/domain/path-search.js';
 import { gateNeighbourhood, type Neighbourhood } from '../../src/domain/paths.js';
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
@@ -31,12 +31,12 @@ function graph(relationships: RelationshipRecord[], events: PlotEventRecord[], c
   return { fetch, calls };
 }
 
-const chain = (paths: Awaited<ReturnType<typeof shortestConnections>>) => paths.map((p) => p.nodes.join(' > '));
+const chain = (paths: Awaited<ReturnType<typeof shortestPaths>>) => paths.map((p) => p.nodes.join(' > '));
 
-describe('shortestConnections', () => {
+describe('shortestPaths', () => {
   it('returns every shortest chain in key order, one fetch per hop level, with what explains each step', async () => {
     const { fetch, calls } = graph([rel('a', 'b'), rel('a', 'c'), rel('b', 'd'), rel('c', 'd'), rel('d', 'e')], []);
-    const paths = await shortestConnections('s/a', 's/e', 4, fetch);
+    const paths = await shortestPaths('s/a', 's/e', 4, fetch);
     expect(chain(paths)).toEqual(['s/a > s/b > s/d > s/e', 's/a > s/c > s/d > s/e']);
     expect(calls).toEqual([['s/a'], ['s/b', 's/c'], ['s/d']]);
     expect(paths[0]!.steps.map((s) => s.relationships.map((r) => r.slug))).toEqual([['a-b'], ['b-d'], ['d-e']]);
@@ -44,30 +44,30 @@ describe('shortestConnections', () => {
 
   it('links characters through shared events, but not through a mere mention', async () => {
     const { fetch } = graph([], [ev(1, 1, ['a', 'AGENT'], ['b', 'WITNESS'], ['c', 'MENTIONED'])]);
-    const [path] = await shortestConnections('s/a', 's/b', 2, fetch);
+    const [path] = await shortestPaths('s/a', 's/b', 2, fetch);
     expect(path!.steps[0]!.sharedEvents.map((e) => e.sequence)).toEqual([1]);
-    expect(await shortestConnections('s/a', 's/c', 2, fetch)).toEqual([]);
+    expect(await shortestPaths('s/a', 's/c', 2, fetch)).toEqual([]);
   });
 
   it('walks from person to person through the characters they play', async () => {
     const { fetch } = graph([rel('a', 'b')], [], [cast('ann', 'a'), cast('bob', 'b')]);
-    const [path] = await shortestConnections('ann', 'bob', 3, fetch);
+    const [path] = await shortestPaths('ann', 'bob', 3, fetch);
     expect(path!.nodes).toEqual(['ann', 's/a', 's/b', 'bob']);
     expect(path!.steps[0]!.castings.map((c) => c.key)).toEqual(['s/a@ann']);
   });
 
   it('gives up beyond maxHops, and for the same end twice', async () => {
     const { fetch } = graph([rel('a', 'b'), rel('b', 'c')], []);
-    expect(await shortestConnections('s/a', 's/c', 1, fetch)).toEqual([]);
-    expect(chain(await shortestConnections('s/a', 's/c', 2, fetch))).toEqual(['s/a > s/b > s/c']);
-    expect(await shortestConnections('s/a', 's/a', 2, fetch)).toEqual([]);
+    expect(await shortestPaths('s/a', 's/c', 1, fetch)).toEqual([]);
+    expect(chain(await shortestPaths('s/a', 's/c', 2, fetch))).toEqual(['s/a > s/b > s/c']);
+    expect(await shortestPaths('s/a', 's/a', 2, fetch)).toEqual([]);
   });
 
   it('does not traverse what the viewer has not watched', async () => {
     const { fetch } = graph([rel('a', 'b', 3)], [ev(1, 4, ['a', 'AGENT'], ['b', 'TARGET'])]);
     const progress = new Map([['s', 2]]);
     const gated = async (keys: readonly string[]) => (await fetch(keys)).map((n) => gateNeighbourhood(progress, n));
-    expect(await shortestConnections('s/a', 's/b', 3, gated)).toEqual([]);
-    expect(await shortestConnections('s/a', 's/b', 3, fetch)).toHaveLength(1);
+    expect(await shortestPaths('s/a', 's/b', 3, gated)).toEqual([]);
+    expect(await shortestPaths('s/a', 's/b', 3, fetch)).toHaveLength(1);
   });
 });
