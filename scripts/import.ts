@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { progressView } from '../src/cli/meter.js';
+import { statusMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
@@ -16,14 +16,14 @@ try {
   console.error(error instanceof DataDirError ? error.message : error);
   process.exit(1);
 }
-const view = progressView();
+const view = statusMeter();
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
 try {
   await store.migrate?.();
   console.log(`importing ${dir} into the ${store.kind} store`);
   const written = await importSeedDirectory(store, dir, {
-    onProgress: ({ phase, filesDone, files, records }) =>
+    onStep: ({ phase, filesDone, files, records }) =>
       view.update(phase === 'validate' ? 'validating' : 'writing   ', filesDone, files, `${records} records, ${elapsed()}`),
   });
   view.stop();

@@ -1,16 +1,16 @@
 import cliProgress from 'cli-progress';
 
-export interface ProgressView {
+export interface StatusMeter {
   update(label: string, done: number, total: number, detail: string): void;
   stop(): void;
 }
 
 /** A redrawn bar on a terminal; elsewhere (CI, pipes, logs) a plain line at every tenth of the way. */
-export function progressView(stream: NodeJS.WriteStream = process.stdout): ProgressView {
+export function statusMeter(stream: NodeJS.WriteStream = process.stdout): StatusMeter {
   return stream.isTTY === true ? barView(stream) : lineView(stream);
 }
 
-function barView(stream: NodeJS.WriteStream): ProgressView {
+function barView(stream: NodeJS.WriteStream): StatusMeter {
   const bar = new cliProgress.SingleBar(
     { stream, format: '  {label} [{bar}] {percentage}% | {value}/{total} files | {detail}', hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -29,7 +29,7 @@ function barView(stream: NodeJS.WriteStream): ProgressView {
   };
 }
 
-function lineView(stream: NodeJS.WriteStream): ProgressView {
+function lineView(stream: NodeJS.WriteStream): StatusMeter {
   let last = '';
   return {
     update(label, done, total, detail) {

@@ -11,7 +11,7 @@ export interface GenerateOptions {
   out: string;
 }
 
-export interface GenerateProgress {
+export interface GenerateStep {
   done: number;
   total: number;
 }
@@ -52,7 +52,7 @@ async function prepare(out: string): Promise<void> {
 }
 
 /** Writes the catalogue one file at a time, so memory holds one series at most. */
-export async function writeCatalogue(options: GenerateOptions, onProgress?: (p: GenerateProgress) => void): Promise<GenerateSummary> {
+export async function writeCatalogue(options: GenerateOptions, onStep?: (p: GenerateStep) => void): Promise<GenerateSummary> {
   await prepare(options.out);
   const people = generatePeople(options.seed, options.series);
   const summary: GenerateSummary = { files: 1, people: people.length, series: 0, episodes: 0, characters: 0, relationships: 0, events: 0, bytes: 0 };
@@ -66,7 +66,7 @@ export async function writeCatalogue(options: GenerateOptions, onProgress?: (p: 
     summary.characters += series.characters.length;
     summary.relationships += series.relationships.length;
     summary.events += series.events.length;
-    onProgress?.({ done: index, total: options.series });
+    onStep?.({ done: index, total: options.series });
   }
   return summary;
 }

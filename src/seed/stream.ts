@@ -10,7 +10,7 @@ import { DeclaredOnce, parseSeedText } from './load.js';
 /** Records (people, series and everything in them) written per transaction, unless one file alone holds more. */
 export const BATCH_RECORDS = 5_000;
 
-export interface DirectoryProgress {
+export interface DirectoryStep {
   phase: 'validate' | 'write';
   filesDone: number;
   files: number;
@@ -19,7 +19,7 @@ export interface DirectoryProgress {
 
 export interface DirectoryImportOptions {
   batchRecords?: number;
-  onProgress?: (progress: DirectoryProgress) => void;
+  onStep?: (step: DirectoryStep) => void;
 }
 
 /** What the validating pass keeps of a directory: the file names and the people they declare, nothing else. */
@@ -51,7 +51,7 @@ async function readSeed(dir: string, name: string, people: ReadonlySet<string>):
  * Reads and checks every file in name order, one at a time, so a person must be declared in an earlier
  * file (or the same one). Throws one SeedValidationError naming every issue of every bad file.
  */
-export async function validateSeedDirectory(dir: string, onProgress?: DirectoryImportOptions['onProgress']): Promise<ValidatedDirectory> {
+export async function validateSeedDirectory(dir: string, onStep?: DirectoryImportOptions['onStep']): Promise<ValidatedDirectory> {
   const names = await seedFileNames(dir);
   const people = new Set<string>();
   const declared = new DeclaredOnce();
@@ -67,7 +67,7 @@ export async function validateSeedDirectory(dir: string, onProgress?: DirectoryI
       if (!(error instanceof SeedValidationError)) throw error;
       issues.push(...error.issues);
     }
-    onProgress?.({ phase: 'validate', filesDone: i + 1, files: names.length, records });
+    onStep?.({ phase: 'validate', filesDone: i + 1, files: names.length, records });
   }
   if (issues.length > 0) throw new SeedValidationError(issues);
   return { dir, names, people, records };
@@ -106,14 +106,14 @@ export function zeroCounts(): GraphCounts {
  * the import upserts, so running it again completes it.
  */
 export async function importSeedDirectory(store: DramaStore, dir: string, options: DirectoryImportOptions = {}): Promise<GraphCounts> {
-  const validated = await validateSeedDirectory(dir, options.onProgress);
+  const validated = await validateSeedDirectory(dir, options.onStep);
   let written = zeroCounts();
   let filesDone = 0;
   for await (const [document, files] of seedBatches(validated, options.batchRecords)) {
     written = addCounts(written, await store.importDocument(document));
     filesDone += files;
     const records = Object.values(written).reduce((a, b) => a + b, 0);
-    options.onProgress?.({ phase: 'write', filesDone, files: validated.names.length, records });
+    options.onStep?.({ phase: 'write', filesDone, files: validated.names.length, records });
   }
   return written;
 }

@@ -78,7 +78,7 @@ export interface CharacterEventsQuery {
   kinds: PlotEventKind[] | null;
 }
 
-export interface ImportProgress {
+export interface ImportStep {
   collection: keyof GraphDocument;
   done: number;
   total: number;
@@ -170,7 +170,7 @@ export interface DramaStore {
    * transactions of bounded size (people, then whole series while they fit), so a document that fits in one
    * is all or nothing, and a failure in a bigger one keeps the parts before it: importing it again completes it.
    */
-  importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts>;
+  importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts>;
   /**
    * Applies upserts and deletes in one transaction, after planChanges (domain/integrity/plan.ts) has approved
    * them against the state inside that transaction. Resolves with what was applied (cascades included)

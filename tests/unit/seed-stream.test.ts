@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SeedValidationError } from '../../src/errors.js';
 import { PEOPLE_FILE, seriesFile, writeCatalogue } from '../../src/generate/write.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
-import { importSeedDirectory, type DirectoryProgress } from '../../src/seed/stream.js';
+import { importSeedDirectory, type DirectoryStep } from '../../src/seed/stream.js';
 import type { GraphCounts } from '../../src/domain/records.js';
 import { storeFactories, type StoreHandle } from '../support/stores.js';
 
@@ -39,14 +39,14 @@ for (const factory of storeFactories()) {
 
     it('writes in several batches what loading the whole directory at once reads, people from an earlier file', async () => {
       const dir = await catalogue(3);
-      const progress: DirectoryProgress[] = [];
-      const written = await importSeedDirectory(handle.store, dir, { batchRecords: 400, onProgress: (p) => progress.push(p) });
+      const steps: DirectoryStep[] = [];
+      const written = await importSeedDirectory(handle.store, dir, { batchRecords: 400, onStep: (p) => steps.push(p) });
       const whole = await loadSeedDirectory(dir);
       const expected = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, v.length]));
       expect(written).toEqual(expected);
       expect(await handle.store.counts()).toEqual(expected);
-      const writes = progress.filter((p) => p.phase === 'write');
-      expect(progress.filter((p) => p.phase === 'validate').map((p) => p.filesDone)).toEqual([1, 2, 3, 4]);
+      const writes = steps.filter((p) => p.phase === 'write');
+      expect(steps.filter((p) => p.phase === 'validate').map((p) => p.filesDone)).toEqual([1, 2, 3, 4]);
       expect(writes.length).toBeGreaterThan(1);
       expect(writes.at(-1)).toMatchObject({ filesDone: 4, files: 4 });
     });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { open, type Database, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
 import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
-import type { ImportProgress } from '../port.js';
+import type { ImportStep } from '../port.js';
 import { DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
 import { checkReadable, DATA_FILE } from './probe.js';
 
@@ -69,12 +69,12 @@ export class EmbeddedDatabase {
   }
 
   /** Puts every record in one abortable transaction; resolves once it is committed and synced. */
-  async write(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<void> {
+  async write(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<void> {
     await this.root.childTransaction(() => {
       for (const collection of COLLECTIONS) {
         const records = document[collection];
         this.putAll(collection, records);
-        onProgress?.({ collection, done: records.length, total: records.length });
+        onStep?.({ collection, done: records.length, total: records.length });
       }
     });
     await this.root.flushed;

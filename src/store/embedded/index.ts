@@ -8,7 +8,7 @@ import type {
   EpisodeEventsQuery,
   EventsPage,
   EventsPageRequest,
-  ImportProgress,
+  ImportStep,
   Page,
   RelationshipQuery,
   SearchRequest,
@@ -158,10 +158,10 @@ export class EmbeddedStore implements DramaStore {
     return eventsPage(this.index.eventAnchors, request, this.index.eventTotals);
   }
 
-  async importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
+  async importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     this.trip();
     return this.exclusive(async () => {
-      await this.database.write(document, onProgress);
+      await this.database.write(document, onStep);
       this.loaded?.upsert(document, true);
       this.journal.record(null);
       return countsOf(document);

@@ -1,5 +1,5 @@
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
-import type { ImportProgress } from '../port.js';
+import type { ImportStep } from '../port.js';
 import type { Params, WriteTx } from './driver.js';
 import * as Q from './cypher-write.js';
 import * as R from './encode.js';
@@ -13,7 +13,7 @@ export const TRANSACTION_ROWS = 2000;
 
 type Collection = keyof GraphDocument;
 type Statements = [cypher: string, rows: Params[]][];
-type Progress = ((progress: ImportProgress) => void) | undefined;
+type OnStep = ((step: ImportStep) => void) | undefined;
 
 interface Step {
   collection: Collection;
@@ -47,7 +47,7 @@ async function runStatement(tx: WriteTx, collection: Collection, cypher: string,
   }
 }
 
-async function importCollection(tx: WriteTx, step: Step, document: GraphDocument, onProgress: Progress) {
+async function importCollection(tx: WriteTx, step: Step, document: GraphDocument, onStep: OnStep) {
   const total = document[step.collection].length;
   let done = 0;
   do {
@@ -56,15 +56,15 @@ async function importCollection(tx: WriteTx, step: Step, document: GraphDocument
       await runStatement(tx, step.collection, cypher, rows);
     }
     done = end;
-    onProgress?.({ collection: step.collection, done, total });
+    onStep?.({ collection: step.collection, done, total });
   } while (done < total);
   return total;
 }
 
 /** Writes a whole document inside the given write transaction; the caller commits or rolls back. */
-export async function importInto(tx: WriteTx, document: GraphDocument, onProgress: Progress): Promise<GraphCounts> {
+export async function importInto(tx: WriteTx, document: GraphDocument, onStep: OnStep): Promise<GraphCounts> {
   const counts: Partial<GraphCounts> = {};
-  for (const s of STEPS) counts[s.collection] = await importCollection(tx, s, document, onProgress);
+  for (const s of STEPS) counts[s.collection] = await importCollection(tx, s, document, onStep);
   return counts as GraphCounts;
 }
 

@@ -17,7 +17,7 @@ import type {
   EpisodeEventsQuery,
   EventsPage,
   EventsPageRequest,
-  ImportProgress,
+  ImportStep,
   Page,
   RelationshipQuery,
   SearchRequest,
@@ -183,10 +183,10 @@ export class Neo4jStore implements DramaStore {
   }
 
   /** Writes the document in transactions of bounded size (see importParts), one after the other. */
-  importDocument(document: GraphDocument, onProgress?: (progress: ImportProgress) => void): Promise<GraphCounts> {
+  importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     const total = (c: keyof GraphCounts) => document[c].length;
     const done = Object.fromEntries(Object.keys(document).map((c) => [c, 0])) as GraphCounts;
-    const progress = onProgress && ((p: ImportProgress) => onProgress({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
+    const progress = onStep && ((p: ImportStep) => onStep({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
     const importAll = async () => {
       for (const part of importParts(document, this.importRows)) {
         const written = await this.db.writeTransaction((tx) => importInto(tx, part, progress));
