@@ -4,7 +4,7 @@ import { visibleThrough, type Progress } from '../domain/spoilers.js';
 import type { EventFilter } from '../store/port.js';
 import { pageSizeSchema, DEFAULT_PAGE_SIZE } from '../pagination.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
-import { eventsPage } from './support/pages.js';
+import { eventsConnection } from './support/pages.js';
 
 export const EventFilterInput = builder.inputType('EventFilter', {
   description: 'Narrows plot events. Every given field must match; omitted fields match everything.',
@@ -61,6 +61,6 @@ builder.queryField('events', (t) =>
       }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
-    resolve: (_root, args, ctx) => eventsPage(ctx.store, toStoreFilter(args.filter, ctx.progress), args),
+    resolve: (_root, args, ctx) => eventsConnection(ctx.store, toStoreFilter(args.filter, ctx.progress), args),
   }),
 );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { SeriesRecord } from '../domain/records.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
-import { seriesPage } from './support/pages.js';
+import { seriesConnection } from './support/pages.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
 import { CreditType } from './credit.js';
@@ -77,7 +77,7 @@ builder.queryFields((t) => ({
       }),
       after: t.arg.string({ description: 'The endCursor of the previous page.', validate: z.string().nullish() }),
     },
-    resolve: (_root, args, ctx) => seriesPage(ctx.store, args),
+    resolve: (_root, args, ctx) => seriesConnection(ctx.store, args),
   }),
 }));
 

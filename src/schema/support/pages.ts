@@ -14,13 +14,13 @@ const eventPosition = z.tuple([z.string().min(1), z.number().int().positive(), z
 const eventCursor = (e: PlotEventRecord) => encodeCursor('event', [e.seriesKey, e.episodeNumber, e.sequence]);
 const seriesCursor = (s: SeriesRecord) => encodeCursor('series', s.slug);
 
-export async function seriesPage(store: DramaStore, { first, after }: PageArgs) {
+export async function seriesConnection(store: DramaStore, { first, after }: PageArgs) {
   const afterSlug = after == null ? null : decodeCursor('series', after, seriesPosition);
   const page = await store.listSeries({ first: first ?? DEFAULT_PAGE_SIZE, afterSlug });
   return toConnection(page, seriesCursor, afterSlug !== null);
 }
 
-export async function eventsPage(store: DramaStore, filter: EventFilter, { first, after }: PageArgs) {
+export async function eventsConnection(store: DramaStore, filter: EventFilter, { first, after }: PageArgs) {
   const position = after == null ? null : decodeCursor('event', after, eventPosition);
   const page = await store.findEvents({
     filter,

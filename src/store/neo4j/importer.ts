@@ -1,7 +1,7 @@
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportStep } from '../port.js';
 import type { Params, WriteTx } from './driver.js';
-import * as Q from './cypher-write.js';
+import * as writeCypher from './cypher-write.js';
 import * as R from './encode.js';
 import { storedSearchKeys as keys } from '../../domain/search/keys.js';
 import { toNumber } from './values.js';
@@ -25,16 +25,16 @@ function step<K extends Collection>(collection: K, build: (chunk: GraphDocument[
 }
 
 const STEPS: Step[] = [
-  step('people', (c) => [[Q.IMPORT_PEOPLE, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'person', record: r }) }))]]),
-  step('series', (c) => [[Q.IMPORT_SERIES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
-  step('episodes', (c) => [[Q.IMPORT_EPISODES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
-  step('characters', (c) => [[Q.IMPORT_CHARACTERS, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),
-  step('castings', (c) => [[Q.IMPORT_CASTINGS, c.map(R.castingRow)]]),
-  step('credits', (c) => [[Q.IMPORT_CREDITS, c.map(R.creditRow)]]),
-  step('relationships', (c) => [[Q.IMPORT_RELATIONSHIPS, c.map(R.relationshipRow)]]),
+  step('people', (c) => [[writeCypher.IMPORT_PEOPLE, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'person', record: r }) }))]]),
+  step('series', (c) => [[writeCypher.IMPORT_SERIES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
+  step('episodes', (c) => [[writeCypher.IMPORT_EPISODES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
+  step('characters', (c) => [[writeCypher.IMPORT_CHARACTERS, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),
+  step('castings', (c) => [[writeCypher.IMPORT_CASTINGS, c.map(R.castingRow)]]),
+  step('credits', (c) => [[writeCypher.IMPORT_CREDITS, c.map(R.creditRow)]]),
+  step('relationships', (c) => [[writeCypher.IMPORT_RELATIONSHIPS, c.map(R.relationshipRow)]]),
   step('events', (c) => [
-    [Q.IMPORT_EVENTS, c.map(R.eventRow)],
-    [Q.IMPORT_PARTICIPATIONS, R.participationRows(c)],
+    [writeCypher.IMPORT_EVENTS, c.map(R.eventRow)],
+    [writeCypher.IMPORT_PARTICIPATIONS, R.participationRows(c)],
   ]),
 ];
 

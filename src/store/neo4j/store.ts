@@ -30,16 +30,16 @@ import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import { touchedSeries, type ChangeSet } from '../../domain/integrity/changes.js';
 import { applyChangesIn } from './changes.js';
-import * as K from './cypher-knowledge.js';
+import * as knowledgeCypher from './cypher-knowledge.js';
 import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
 import { lists, singles } from './batches.js';
 import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
-import * as Q from './cypher-read.js';
+import * as readCypher from './cypher-read.js';
 import { findEventsQuery } from './cypher-events.js';
-import * as W from './cypher-write.js';
+import * as writeCypher from './cypher-write.js';
 import { importInto, importParts, TRANSACTION_ROWS } from './importer.js';
 import { SeriesJournal } from '../journal.js';
-import * as M from './decode.js';
+import * as decode from './decode.js';
 import { toNumber } from './values.js';
 
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
@@ -89,7 +89,7 @@ export class Neo4jStore implements DramaStore {
   }
 
   /** Names the database's last committed transaction, so it changes with any process's writes. */
-  dataVersion = (): Promise<string> => this.db.bookmark(Q.DATA_VERSION);
+  dataVersion = (): Promise<string> => this.db.bookmark(readCypher.DATA_VERSION);
 
   /** Counts a write while it runs and once it is over, when it also records the series it touched (null: any). */
   private async written<T>(write: Promise<T>, series: Iterable<string> | null): Promise<T> {
@@ -114,64 +114,64 @@ export class Neo4jStore implements DramaStore {
     return this.many(cypher, { keys, ...RANKS }, keys.length, map);
   }
 
-  seriesByKeys = (keys: readonly string[]): Promise<(SeriesRecord | null)[]> => this.single(Q.SERIES_BY_KEYS, keys, M.toSeries);
+  seriesByKeys = (keys: readonly string[]): Promise<(SeriesRecord | null)[]> => this.single(readCypher.SERIES_BY_KEYS, keys, decode.toSeries);
   episodesByKeys = (keys: readonly string[]): Promise<(EpisodeRecord | null)[]> =>
-    this.single(Q.EPISODES_BY_KEYS, keys, M.toEpisode);
+    this.single(readCypher.EPISODES_BY_KEYS, keys, decode.toEpisode);
   charactersByKeys = (keys: readonly string[]): Promise<(CharacterRecord | null)[]> =>
-    this.single(Q.CHARACTERS_BY_KEYS, keys, M.toCharacter);
-  peopleByKeys = (keys: readonly string[]): Promise<(PersonRecord | null)[]> => this.single(Q.PEOPLE_BY_KEYS, keys, M.toPerson);
+    this.single(readCypher.CHARACTERS_BY_KEYS, keys, decode.toCharacter);
+  peopleByKeys = (keys: readonly string[]): Promise<(PersonRecord | null)[]> => this.single(readCypher.PEOPLE_BY_KEYS, keys, decode.toPerson);
   relationshipsByKeys = (keys: readonly string[]): Promise<(RelationshipRecord | null)[]> =>
-    this.single(Q.RELATIONSHIPS_BY_KEYS, keys, M.toRelationship);
-  eventsByKeys = (keys: readonly string[]): Promise<(PlotEventRecord | null)[]> => this.single(Q.EVENTS_BY_KEYS, keys, M.toEvent);
+    this.single(readCypher.RELATIONSHIPS_BY_KEYS, keys, decode.toRelationship);
+  eventsByKeys = (keys: readonly string[]): Promise<(PlotEventRecord | null)[]> => this.single(readCypher.EVENTS_BY_KEYS, keys, decode.toEvent);
 
-  episodesBySeries = (keys: readonly string[]): Promise<EpisodeRecord[][]> => this.byKeys(Q.EPISODES_BY_SERIES, keys, M.toEpisode);
+  episodesBySeries = (keys: readonly string[]): Promise<EpisodeRecord[][]> => this.byKeys(readCypher.EPISODES_BY_SERIES, keys, decode.toEpisode);
   charactersBySeries = (keys: readonly string[]): Promise<CharacterRecord[][]> =>
-    this.byKeys(Q.CHARACTERS_BY_SERIES, keys, M.toCharacter);
-  castingsBySeries = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(Q.CASTINGS_BY_SERIES, keys, M.toCasting);
-  castingsByPerson = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(Q.CASTINGS_BY_PERSON, keys, M.toCasting);
+    this.byKeys(readCypher.CHARACTERS_BY_SERIES, keys, decode.toCharacter);
+  castingsBySeries = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(readCypher.CASTINGS_BY_SERIES, keys, decode.toCasting);
+  castingsByPerson = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(readCypher.CASTINGS_BY_PERSON, keys, decode.toCasting);
   castingsByCharacter = (keys: readonly string[]): Promise<CastingRecord[][]> =>
-    this.byKeys(Q.CASTINGS_BY_CHARACTER, keys, M.toCasting);
-  creditsBySeries = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(Q.CREDITS_BY_SERIES, keys, M.toCredit);
-  creditsByPerson = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(Q.CREDITS_BY_PERSON, keys, M.toCredit);
+    this.byKeys(readCypher.CASTINGS_BY_CHARACTER, keys, decode.toCasting);
+  creditsBySeries = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(readCypher.CREDITS_BY_SERIES, keys, decode.toCredit);
+  creditsByPerson = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(readCypher.CREDITS_BY_PERSON, keys, decode.toCredit);
 
   relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
-    return this.many(Q.RELATIONSHIPS_OF, { queries }, queries.length, M.toRelationship);
+    return this.many(readCypher.RELATIONSHIPS_OF, { queries }, queries.length, decode.toRelationship);
   }
 
   eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.many(Q.EVENTS_OF_EPISODES, { queries }, queries.length, M.toEvent);
+    return this.many(readCypher.EVENTS_OF_EPISODES, { queries }, queries.length, decode.toEvent);
   }
 
   eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.many(Q.EVENTS_OF_SERIES_BY_KIND, { queries }, queries.length, M.toEvent);
+    return this.many(readCypher.EVENTS_OF_SERIES_BY_KIND, { queries }, queries.length, decode.toEvent);
   }
 
   eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.many(Q.EVENTS_OF_CHARACTERS, { queries }, queries.length, M.toEvent);
+    return this.many(readCypher.EVENTS_OF_CHARACTERS, { queries }, queries.length, decode.toEvent);
   }
 
   relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
-    this.byKeys(Q.RELATIONSHIP_HISTORIES, keys, M.toRelationship);
+    this.byKeys(readCypher.RELATIONSHIP_HISTORIES, keys, decode.toRelationship);
   relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
-    this.byKeys(Q.RELATIONSHIPS_OF_SERIES, keys, M.toRelationship);
-  eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(Q.EVENTS_OF_SERIES, keys, M.toEvent);
+    this.byKeys(readCypher.RELATIONSHIPS_OF_SERIES, keys, decode.toRelationship);
+  eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(readCypher.EVENTS_OF_SERIES, keys, decode.toEvent);
 
   async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
-    return (await this.db.read(K.SEARCH_CANDIDATES, { ...K.searchParams(query), limit })).map(toSearchable);
+    return (await this.db.read(knowledgeCypher.SEARCH_CANDIDATES, { ...knowledgeCypher.searchParams(query), limit })).map(toSearchable);
   }
 
   async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
-    const rows = await this.db.read(K.NEIGHBOURHOODS, { keys, ...RANKS });
+    const rows = await this.db.read(knowledgeCypher.NEIGHBOURHOODS, { keys, ...RANKS });
     return keys.map((_key, i) => toNeighbourhood(rows.find((row) => toNumber(row.i) === i)));
   }
 
   async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
-    const cypher = afterSlug === null ? Q.LIST_SERIES : Q.LIST_SERIES_AFTER;
-    return (await this.page(cypher, { afterSlug }, first, M.toSeries))[0];
+    const cypher = afterSlug === null ? readCypher.LIST_SERIES : readCypher.LIST_SERIES_AFTER;
+    return (await this.page(cypher, { afterSlug }, first, decode.toSeries))[0];
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
-    const [page, row] = await this.page(findEventsQuery(filter), { ...filter, after }, first, M.toEvent);
+    const [page, row] = await this.page(findEventsQuery(filter), { ...filter, after }, first, decode.toEvent);
     return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
   }
 
@@ -202,7 +202,7 @@ export class Neo4jStore implements DramaStore {
   }
 
   async counts(): Promise<GraphCounts> {
-    const [row = {}] = await this.db.read(Q.COUNTS);
+    const [row = {}] = await this.db.read(readCypher.COUNTS);
     const count = (k: keyof GraphCounts) => toNumber(row[k] ?? 0);
     return {
       people: count('people'), series: count('series'), episodes: count('episodes'), characters: count('characters'),
@@ -211,21 +211,21 @@ export class Neo4jStore implements DramaStore {
   }
 
   async listSizes(): Promise<ListSizes> {
-    const [row = {}] = await this.db.readUncounted(Q.LIST_SIZES);
+    const [row = {}] = await this.db.readUncounted(readCypher.LIST_SIZES);
     return Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, toNumber(row[key] ?? 0)])) as unknown as ListSizes;
   }
 
   async ping(): Promise<void> {
-    await this.db.read(Q.PING);
+    await this.db.read(readCypher.PING);
   }
 
   /** Applies every migration (all idempotent) and returns those that changed the schema. */
   async migrate(): Promise<string[]> {
     const applied: string[] = [];
-    for (const statement of W.MIGRATIONS) {
+    for (const statement of writeCypher.MIGRATIONS) {
       if (await this.db.schema(`// name: migration\n${statement}`)) applied.push(statement);
     }
-    await this.db.write(W.AWAIT_INDEXES, { seconds: 300 });
+    await this.db.write(writeCypher.AWAIT_INDEXES, { seconds: 300 });
     return applied;
   }
 
@@ -234,7 +234,7 @@ export class Neo4jStore implements DramaStore {
     const deleteAll = async () => {
       let deleted: number;
       do {
-        const [row] = await this.db.write(W.DELETE_EVERYTHING, { limit: this.importRows });
+        const [row] = await this.db.write(writeCypher.DELETE_EVERYTHING, { limit: this.importRows });
         deleted = toNumber(row?.deleted ?? 0);
       } while (deleted > 0);
     };
@@ -243,7 +243,7 @@ export class Neo4jStore implements DramaStore {
 
   /** Test support: the stored Cypher value types of the integer properties. */
   async propertyTypes(): Promise<Record<string, string[]>> {
-    const [row = {}] = await this.db.read(W.PROPERTY_TYPES);
+    const [row = {}] = await this.db.read(writeCypher.PROPERTY_TYPES);
     return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, (v as string[]).slice().sort()]));
   }
 

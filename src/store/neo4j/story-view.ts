@@ -3,16 +3,16 @@ import type { Placed } from '../../domain/rules.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
 import { singles } from './batches.js';
 import * as C from './cypher-changes.js';
-import * as Q from './cypher-read.js';
+import * as readCypher from './cypher-read.js';
 import type { WriteTx } from './driver.js';
-import * as M from './decode.js';
+import * as decode from './decode.js';
 import { toNumber } from './values.js';
 
-const BY_KEYS: { [C in Referenced]: [string, (props: M.Props) => RecordOf<C>] } = {
-  series: [Q.SERIES_BY_KEYS, M.toSeries],
-  episodes: [Q.EPISODES_BY_KEYS, M.toEpisode],
-  characters: [Q.CHARACTERS_BY_KEYS, M.toCharacter],
-  people: [Q.PEOPLE_BY_KEYS, M.toPerson],
+const BY_KEYS: { [C in Referenced]: [string, (props: decode.Props) => RecordOf<C>] } = {
+  series: [readCypher.SERIES_BY_KEYS, decode.toSeries],
+  episodes: [readCypher.EPISODES_BY_KEYS, decode.toEpisode],
+  characters: [readCypher.CHARACTERS_BY_KEYS, decode.toCharacter],
+  people: [readCypher.PEOPLE_BY_KEYS, decode.toPerson],
 };
 
 const DEPENDENTS: { [C in Referenced]: string } = {
