@@ -1,19 +1,19 @@
 import { touchedSeries, type ChangeSet, type Collection, type Deletions } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
 import type { WriteTx } from './driver.js';
-import * as C from './cypher-changes.js';
+import * as changeCypher from './cypher-changes.js';
 import { importInto } from './importer.js';
 import { Neo4jStoryView } from './story-view.js';
 
 const DELETIONS: [Collection, string][] = [
-  ['events', C.DELETE_EVENTS],
-  ['relationships', C.DELETE_RELATIONSHIPS],
-  ['castings', C.DELETE_CASTINGS],
-  ['credits', C.DELETE_CREDITS],
-  ['characters', C.DELETE_CHARACTERS],
-  ['episodes', C.DELETE_EPISODES],
-  ['series', C.DELETE_SERIES],
-  ['people', C.DELETE_PEOPLE],
+  ['events', changeCypher.DELETE_EVENTS],
+  ['relationships', changeCypher.DELETE_RELATIONSHIPS],
+  ['castings', changeCypher.DELETE_CASTINGS],
+  ['credits', changeCypher.DELETE_CREDITS],
+  ['characters', changeCypher.DELETE_CHARACTERS],
+  ['episodes', changeCypher.DELETE_EPISODES],
+  ['series', changeCypher.DELETE_SERIES],
+  ['people', changeCypher.DELETE_PEOPLE],
 ];
 
 /** Lock nodes are shared by keys that hash alike, so their number stays bounded whatever the data's size. */
@@ -54,7 +54,7 @@ async function deleteAll(tx: WriteTx, deletes: Deletions): Promise<void> {
  */
 export async function applyChangesIn(tx: WriteTx, changes: ChangeSet): Promise<ChangeSet> {
   const stripes = lockStripes(changes);
-  if (stripes.length > 0) await tx.run(C.LOCK_STRIPES, { stripes });
+  if (stripes.length > 0) await tx.run(changeCypher.LOCK_STRIPES, { stripes });
   const plan = await planChanges(changes, new Neo4jStoryView(tx));
   await deleteAll(tx, plan.deletes);
   await importInto(tx, plan.upserts, undefined);

@@ -2,7 +2,7 @@ import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportStep } from '../port.js';
 import type { Params, WriteTx } from './driver.js';
 import * as writeCypher from './cypher-write.js';
-import * as R from './encode.js';
+import * as encode from './encode.js';
 import { storedSearchKeys as keys } from '../../domain/search/keys.js';
 import { toNumber } from './values.js';
 import { emptyDocument } from '../../seed/document.js';
@@ -25,16 +25,16 @@ function step<K extends Collection>(collection: K, build: (chunk: GraphDocument[
 }
 
 const STEPS: Step[] = [
-  step('people', (c) => [[writeCypher.IMPORT_PEOPLE, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'person', record: r }) }))]]),
-  step('series', (c) => [[writeCypher.IMPORT_SERIES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
-  step('episodes', (c) => [[writeCypher.IMPORT_EPISODES, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
-  step('characters', (c) => [[writeCypher.IMPORT_CHARACTERS, c.map((r) => ({ ...R.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),
-  step('castings', (c) => [[writeCypher.IMPORT_CASTINGS, c.map(R.castingRow)]]),
-  step('credits', (c) => [[writeCypher.IMPORT_CREDITS, c.map(R.creditRow)]]),
-  step('relationships', (c) => [[writeCypher.IMPORT_RELATIONSHIPS, c.map(R.relationshipRow)]]),
+  step('people', (c) => [[writeCypher.IMPORT_PEOPLE, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'person', record: r }) }))]]),
+  step('series', (c) => [[writeCypher.IMPORT_SERIES, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
+  step('episodes', (c) => [[writeCypher.IMPORT_EPISODES, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
+  step('characters', (c) => [[writeCypher.IMPORT_CHARACTERS, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),
+  step('castings', (c) => [[writeCypher.IMPORT_CASTINGS, c.map(encode.castingRow)]]),
+  step('credits', (c) => [[writeCypher.IMPORT_CREDITS, c.map(encode.creditRow)]]),
+  step('relationships', (c) => [[writeCypher.IMPORT_RELATIONSHIPS, c.map(encode.relationshipRow)]]),
   step('events', (c) => [
-    [writeCypher.IMPORT_EVENTS, c.map(R.eventRow)],
-    [writeCypher.IMPORT_PARTICIPATIONS, R.participationRows(c)],
+    [writeCypher.IMPORT_EVENTS, c.map(encode.eventRow)],
+    [writeCypher.IMPORT_PARTICIPATIONS, encode.participationRows(c)],
   ]),
 ];
 

@@ -2,7 +2,7 @@ import type { RecordOf } from '../../domain/integrity/changes.js';
 import type { Placed } from '../../domain/rules.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
 import { singles } from './batches.js';
-import * as C from './cypher-changes.js';
+import * as changeCypher from './cypher-changes.js';
 import * as readCypher from './cypher-read.js';
 import type { WriteTx } from './driver.js';
 import * as decode from './decode.js';
@@ -16,10 +16,10 @@ const BY_KEYS: { [C in Referenced]: [string, (props: decode.Props) => RecordOf<C
 };
 
 const DEPENDENTS: { [C in Referenced]: string } = {
-  series: C.SERIES_CONTENTS,
-  episodes: C.EPISODE_DEPENDENTS,
-  characters: C.CHARACTER_DEPENDENTS,
-  people: C.PERSON_DEPENDENTS,
+  series: changeCypher.SERIES_CONTENTS,
+  episodes: changeCypher.EPISODE_DEPENDENTS,
+  characters: changeCypher.CHARACTER_DEPENDENTS,
+  people: changeCypher.PERSON_DEPENDENTS,
 };
 
 /** The stored story as seen from inside a write transaction. */
@@ -44,7 +44,7 @@ export class Neo4jStoryView implements StoryView {
   async eventPlaces(episodes: readonly EpisodePlace[], keys: readonly string[]): Promise<Placed[]> {
     if (episodes.length === 0 && keys.length === 0) return [];
     const params = episodes.map(({ seriesKey, episodeNumber }) => ({ seriesKey, episodeNumber }));
-    const rows = await this.tx.run(C.EVENT_PLACES, { episodes: params, keys });
+    const rows = await this.tx.run(changeCypher.EVENT_PLACES, { episodes: params, keys });
     return rows.map((r) => ({
       key: String(r.key), seriesKey: String(r.seriesKey), episodeNumber: toNumber(r.episodeNumber), sequence: toNumber(r.sequence),
     }));
