@@ -71,10 +71,6 @@ export function eventRecord(seriesKey: string, e: EventDraft): PlotEventRecord {
   };
 }
 
-export function emptyDocument(): GraphDocument {
-  return { people: [], series: [], episodes: [], characters: [], castings: [], credits: [], relationships: [], events: [] };
-}
-
 /** Adds a series and everything in it to `doc`. */
 export function addSeries(doc: GraphDocument, s: SeriesDraft & SeriesContents): void {
   const key = s.slug;

@@ -1,5 +1,6 @@
 import type { CharacterPath } from '../domain/paths.js';
 import { shortestPaths } from '../domain/path-search.js';
+import type { Searchable } from '../domain/search/keys.js';
 import { BadUserInputError } from '../errors.js';
 import type { Context } from '../context.js';
 import type { Loaders } from './loaders.js';
@@ -33,9 +34,16 @@ function settled<T>(results: (T | Error)[]): T[] {
   return results as T[];
 }
 
-/** A chain member by key: character keys hold a "/", person keys never do. */
-export async function loadEnd(loaders: Loaders, key: string) {
-  const record = key.includes('/') ? await loaders.character.load(key) : await loaders.person.load(key);
-  if (record === null) throw new Error(`path reached a missing node ${key}`);
-  return record;
+/** A chain member by key, with its type: character keys hold a "/", person keys never do. */
+export async function loadEnd(loaders: Loaders, key: string): Promise<PathEnd> {
+  const end: PathEnd | null = key.includes('/')
+    ? nonNull('character', await loaders.character.load(key))
+    : nonNull('person', await loaders.person.load(key));
+  if (end === null) throw new Error(`path reached a missing node ${key}`);
+  return end;
 }
+
+type PathEnd = Extract<Searchable, { type: 'character' | 'person' }>;
+
+const nonNull = <E extends PathEnd>(type: E['type'], record: E['record'] | null): PathEnd | null =>
+  record === null ? null : ({ type, record } as PathEnd);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { nodeTypeOfSearchType } from '../domain/collections.js';
 import { type CharacterPath, LINK_KINDS, linksOf, type PathStep } from '../domain/paths.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
@@ -7,12 +9,18 @@ import { PersonRef } from './person.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { describedValues } from './support/enum-values.js';
+import { tagged, typenameOf } from './support/type-tags.js';
 import { loadEnd, pathsBetween } from '../reads/paths.js';
+
+const taggedEnd = async (ctx: Context, key: string) => {
+  const end = await loadEnd(ctx.loaders, key);
+  return tagged(nodeTypeOfSearchType(end.type), end.record);
+};
 
 export const PathEndUnion = builder.unionType('Connectable', {
   description: 'What a connection links: characters and the people who play them.',
   types: [CharacterRef, PersonRef],
-  resolveType: (record) => ('aliases' in record ? 'Character' : 'Person'),
+  resolveType: typenameOf,
 });
 
 export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
@@ -27,8 +35,8 @@ export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
 export const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implement({
   description: 'One hop of a connection and everything that explains it.',
   fields: (t) => ({
-    from: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.from) }),
-    to: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => loadEnd(ctx.loaders, s.to) }),
+    from: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => taggedEnd(ctx, s.from) }),
+    to: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => taggedEnd(ctx, s.to) }),
     links: t.field({ type: [ConnectionLinkKindEnum], description: 'Which kinds of link this hop has.', resolve: linksOf }),
     relationships: t.field({
       type: [RelationshipRef],
@@ -47,7 +55,7 @@ export const CharacterPathType = builder.objectRef<CharacterPath>('ConnectionPat
     nodes: t.field({
       type: [PathEndUnion],
       description: 'The chain in order, both ends included.',
-      resolve: (p, _a, ctx) => Promise.all(p.nodes.map((key) => loadEnd(ctx.loaders, key))),
+      resolve: (p, _a, ctx) => Promise.all(p.nodes.map((key) => taggedEnd(ctx, key))),
     }),
     steps: t.field({ type: [PathStepType], description: 'Why each neighbour follows the one before.', resolve: (p) => p.steps }),
   }),

@@ -1,24 +1,19 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { nodeTypeOfSearchType } from '../domain/collections.js';
 import { fold } from '../domain/search/fold.js';
 import type { RankedHit } from '../domain/search/score.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
+import { tagged, typenameOf } from './support/type-tags.js';
 import { searchGraph } from '../reads/search.js';
-
-/** Records carry no type tag; each of the four has a field none of the others has. */
-function typeOf(record: object): 'Series' | 'Episode' | 'Character' | 'Person' {
-  if ('episodeCount' in record) return 'Series';
-  if ('number' in record) return 'Episode';
-  return 'aliases' in record ? 'Character' : 'Person';
-}
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'What a search can find: a series, an episode, a character or a person.',
   types: [SeriesRef, EpisodeRef, CharacterRef, PersonRef],
-  resolveType: typeOf,
+  resolveType: typenameOf,
 });
 
 export const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement({
@@ -31,7 +26,7 @@ export const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement
       resolve: (hit) => hit.score,
     }),
     matchedOn: t.string({ description: 'The name, alias, title or native-script name that matched, as the data has it.', resolve: (hit) => hit.matchedOn }),
-    node: t.field({ type: SearchResultUnion, resolve: (hit) => hit.item.record }),
+    node: t.field({ type: SearchResultUnion, resolve: (hit) => tagged(nodeTypeOfSearchType(hit.item.type), hit.item.record) }),
   }),
 });
 

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import type { Collection } from '../domain/integrity/changes.js';
+import { COLLECTION_FACTS, type Collection } from '../domain/collections.js';
 import { ValidationError, type FieldIssue } from '../domain/integrity/validation.js';
 import type { Deletion } from '../writes/writer.js';
 
@@ -39,8 +39,10 @@ builder.objectType(ValidationError, {
   }),
 });
 
-const NODE_TYPES: Partial<Record<Collection, string>> = {
-  series: 'Series', episodes: 'Episode', characters: 'Character', people: 'Person', relationships: 'Relationship', events: 'PlotEvent',
+/** The global ID a record of `collection` has, or null when its type has none. */
+const nodeIdOf = (collection: Collection, key: string): string | null => {
+  const type = COLLECTION_FACTS[collection].nodeType;
+  return type === null ? null : encodeGlobalID(type, key);
 };
 
 export const DeletionType = builder.objectRef<Deletion>('Deletion').implement({
@@ -50,7 +52,7 @@ export const DeletionType = builder.objectRef<Deletion>('Deletion').implement({
     id: t.id({
       nullable: true,
       description: 'The global ID the record had; null for castings and credits, which have none.',
-      resolve: ({ collection, key }) => (NODE_TYPES[collection] ? encodeGlobalID(NODE_TYPES[collection], key) : null),
+      resolve: ({ collection, key }) => nodeIdOf(collection, key),
     }),
     alsoDeleted: t.exposeInt('alsoDeleted', { description: 'How many other records went with it (a cascaded series).' }),
   }),

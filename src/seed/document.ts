@@ -1,8 +1,8 @@
-import { addSeries, emptyDocument, personRecord } from '../domain/build.js';
+import { addSeries, personRecord } from '../domain/build.js';
+import { emptyDocument } from '../domain/collections.js';
 import type { GraphDocument } from '../domain/records.js';
 import type { SeedFile } from './format.js';
 
-export { emptyDocument } from '../domain/build.js';
 
 /** Turns validated seed files into the flat, keyed records that every store writes. */
 export function toGraphDocument(files: readonly SeedFile[]): GraphDocument {

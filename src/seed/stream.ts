@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import { SeedValidationError, type SeedIssue } from '../errors.js';
 import type { DramaStore } from '../store/port.js';
-import { emptyDocument, toGraphDocument } from './document.js';
+import { perCollection } from '../domain/collections.js';
+import { toGraphDocument } from './document.js';
 import type { SeedFile } from './format.js';
 import { DeclaredOnce, parseSeedText } from './load.js';
 
@@ -96,7 +97,7 @@ function addCounts(total: GraphCounts, more: GraphCounts): GraphCounts {
 }
 
 export function zeroCounts(): GraphCounts {
-  return Object.fromEntries(Object.keys(emptyDocument()).map((k) => [k, 0])) as GraphCounts;
+  return perCollection(() => 0);
 }
 
 /**

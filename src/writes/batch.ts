@@ -3,7 +3,7 @@ import { ValidationError, type FieldIssue } from '../domain/integrity/validation
 import { SeedValidationError } from '../errors.js';
 import { toGraphDocument } from '../seed/document.js';
 import { parseSeedValue } from '../seed/load.js';
-import { COLLECTIONS } from '../domain/integrity/changes.js';
+import { COLLECTIONS } from '../domain/collections.js';
 
 const listOf = (value: unknown): Record<string, unknown>[] =>
   Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object') : [];

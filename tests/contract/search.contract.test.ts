@@ -4,7 +4,7 @@ import { choseongOf, fold } from '../../src/domain/search/fold.js';
 import type { Searchable } from '../../src/domain/search/keys.js';
 import { rankHits } from '../../src/domain/search/score.js';
 import { changeSet } from '../../src/domain/integrity/changes.js';
-import { emptyDocument } from '../../src/seed/document.js';
+import { emptyDocument } from '../../src/domain/collections.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyDocument } from '../../src/domain/collections.js';
 import type { GraphDocument } from '../../src/domain/records.js';
 import { generatePeople } from '../../src/generate/people.js';
 import { generateSeries } from '../../src/generate/series.js';
@@ -74,7 +75,7 @@ describe('the parts a Neo4j import is written in, one transaction each', () => {
   });
 
   it('are one empty part for an empty document, and keep a document with no series records', () => {
-    const empty = importParts({ ...CATALOGUE, people: [], series: [], episodes: [], characters: [], castings: [], credits: [], relationships: [], events: [] });
+    const empty = importParts(emptyDocument());
     expect(empty.map(rowCount)).toEqual([0]);
     const eventsOnly = { ...importParts(CATALOGUE, Number.MAX_SAFE_INTEGER)[0]!, people: [], series: [], episodes: [], characters: [] };
     const parts = importParts(eventsOnly, 100);

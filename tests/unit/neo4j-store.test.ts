@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { emptyDocument } from '../../src/domain/collections.js';
 import type { GraphDocument } from '../../src/domain/records.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
@@ -103,11 +104,11 @@ describe.skipIf(config === null)('neo4j store', () => {
     try {
       const [tag, version] = [store.stateTag, await store.dataVersion()];
       expect(await store.dataVersion()).toBe(version);
-      await other.importDocument({ ...emptyDoc(), people: [{ ...doc.people[0]!, name: 'Renamed elsewhere' }] });
+      await other.importDocument({ ...emptyDocument(), people: [{ ...doc.people[0]!, name: 'Renamed elsewhere' }] });
       expect(await store.dataVersion()).not.toBe(version);
       expect(store.stateTag.writes).toBe(tag.writes);
     } finally {
-      await other.importDocument({ ...emptyDoc(), people: doc.people.slice(0, 1) });
+      await other.importDocument({ ...emptyDocument(), people: doc.people.slice(0, 1) });
       await other.close();
     }
   });
@@ -165,7 +166,7 @@ describe.skipIf(config === null)('neo4j store', () => {
     const changed = { ...event, participants: [...event.participants].reverse(), summary: 'changed' };
     const rel = doc.relationships[0]!;
     const flipped = { ...rel, fromKey: rel.toKey, toKey: rel.fromKey, note: 'flipped' };
-    const partial = { ...emptyDoc(), events: [changed], relationships: [flipped] };
+    const partial = { ...emptyDocument(), events: [changed], relationships: [flipped] };
     await store.importDocument(partial);
     expect(await store.eventsByKeys([event.key])).toEqual([changed]);
     expect(await store.relationshipsByKeys([rel.key])).toEqual([flipped]);
@@ -174,10 +175,6 @@ describe.skipIf(config === null)('neo4j store', () => {
     expect(await store.eventsByKeys([event.key])).toEqual([event]);
   });
 });
-
-function emptyDoc(): GraphDocument {
-  return { people: [], series: [], episodes: [], characters: [], castings: [], credits: [], relationships: [], events: [] };
-}
 
 describe('neo4j store without a server', () => {
   it('sends integral JS numbers as Neo4j integers and reads them back as numbers', () => {
@@ -197,7 +194,7 @@ describe('neo4j store without a server', () => {
     try {
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.seriesByKeys(['a'])).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.importDocument(emptyDoc())).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.importDocument(emptyDocument())).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await store.close();
     }

@@ -1,8 +1,7 @@
-import { COLLECTIONS, type Collection } from '../collections.js';
+import { COLLECTIONS, type Collection, emptyDocument, perCollection } from '../collections.js';
 import { seriesOfKey } from '../keys.js';
 import type { GraphDocument } from '../records.js';
 
-export { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
 export type Deletions = { [C in Collection]: string[] };
 
 /** Records to add or replace and keys to remove, applied together in one transaction or not at all. */
@@ -13,14 +12,11 @@ export interface ChangeSet {
   cascade: boolean;
 }
 
-const emptyLists = <T>(): { [C in Collection]: T[] } => ({
-  people: [], series: [], episodes: [], characters: [], castings: [], credits: [], relationships: [], events: [],
-});
 
 export function changeSet(parts: { upserts?: Partial<GraphDocument>; deletes?: Partial<Deletions>; cascade?: boolean }): ChangeSet {
   return {
-    upserts: { ...(emptyLists() as unknown as GraphDocument), ...parts.upserts },
-    deletes: { ...(emptyLists<string>() as Deletions), ...parts.deletes },
+    upserts: { ...emptyDocument(), ...parts.upserts },
+    deletes: { ...perCollection((): string[] => []), ...parts.deletes },
     cascade: parts.cascade ?? false,
   };
 }

@@ -1,16 +1,13 @@
+import { COLLECTION_FACTS } from '../collections.js';
 import { documentIssues } from '../document-rules.js';
 import { episodeKey, slugOf } from '../keys.js';
 import { sequenceIssues, type Placed } from '../rules.js';
-import { changeSet, type ChangeSet, type Collection } from './changes.js';
+import { changeSet, type ChangeSet } from './changes.js';
+import { type Collection } from '../collections.js';
 import { referenceIssues } from './references.js';
 import { StoryState } from './state.js';
 import { ValidationError, type FieldIssue } from './validation.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from './view.js';
-
-const SINGULAR: Record<Collection, string> = {
-  people: 'person', series: 'series', episodes: 'episode', characters: 'character',
-  castings: 'casting', credits: 'credit', relationships: 'relationship', events: 'event',
-};
 
 const REFERENCED: readonly Referenced[] = ['series', 'episodes', 'characters', 'people'];
 
@@ -48,7 +45,7 @@ async function withSeriesContents(changes: ChangeSet, view: StoryView): Promise<
 function describe(dependents: readonly Dependent[]): string {
   const counts = new Map<Collection, number>();
   for (const d of dependents) counts.set(d.collection, (counts.get(d.collection) ?? 0) + 1);
-  const listed = [...counts].map(([collection, n]) => `${n} ${n === 1 ? SINGULAR[collection] : collection}`).join(', ');
+  const listed = [...counts].map(([collection, n]) => `${n} ${n === 1 ? COLLECTION_FACTS[collection].singular : collection}`).join(', ');
   return `${listed} (such as "${dependents[0]!.key}")`;
 }
 

@@ -1,6 +1,6 @@
 import { episodeKey, slugOf } from '../keys.js';
 import type { PlotEventRecord, RelationshipRecord } from '../records.js';
-import type { Collection } from './changes.js';
+import type { Collection } from '../collections.js';
 import type { StoryState } from './state.js';
 import type { FieldIssue } from './validation.js';
 

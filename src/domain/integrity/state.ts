@@ -1,5 +1,6 @@
 import { episodeKey } from '../keys.js';
-import { COLLECTIONS, type ChangeSet, type Collection, type RecordOf } from './changes.js';
+import { type ChangeSet } from './changes.js';
+import { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
 import type { Referenced, StoryView } from './view.js';
 
 type Wanted = { [C in Referenced]: Set<string> };

@@ -10,7 +10,7 @@ import type {
   SeriesRecord,
 } from '../../domain/records.js';
 import { episodeKey, slugOf } from '../../domain/keys.js';
-import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
+import { COLLECTION_FACTS, COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
 import { listSizesOf, type ListSizes } from '../../domain/list-sizes.js';
 import * as order from './order.js';
 import { Grouped } from './sorted.js';
@@ -25,11 +25,6 @@ interface Index<T> {
 
 type Indexers = { [C in Collection]: Index<RecordOf<C>>[] };
 type ByKey = { [C in Collection]: Map<string, RecordOf<C>> };
-
-/** The collections search looks in, and the type each one's records are found as. */
-const SEARCH_TYPE_OF: Partial<Record<Collection, Searchable['type']>> = {
-  series: 'series', episodes: 'episode', characters: 'character', people: 'person',
-};
 
 const slugsOf = (keys: readonly (string | null)[]): string[] =>
   [...new Set(keys.filter((k): k is string => k !== null).map(slugOf))];
@@ -171,8 +166,8 @@ export class GraphIndex {
   }
 
   private indexForSearch<C extends Collection>(collection: C, record: RecordOf<C>): void {
-    const type = SEARCH_TYPE_OF[collection];
-    if (type !== undefined) this.search.add({ type, record } as Searchable);
+    const type = COLLECTION_FACTS[collection].searchType;
+    if (type !== null) this.search.add({ type, record } as Searchable);
   }
 
   private removeAll<C extends Collection>(collection: C, keys: readonly string[]): void {
@@ -184,8 +179,8 @@ export class GraphIndex {
         for (const group of index.of(previous)) index.groups.remove(group, key);
       }
       byKey.delete(key);
-      const type = SEARCH_TYPE_OF[collection];
-      if (type !== undefined) this.search.remove(type, key);
+      const type = COLLECTION_FACTS[collection].searchType;
+      if (type !== null) this.search.remove(type, key);
     }
   }
 

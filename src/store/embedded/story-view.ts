@@ -1,5 +1,5 @@
 import { episodeKey } from '../../domain/keys.js';
-import type { Collection, RecordOf } from '../../domain/integrity/changes.js';
+import type { Collection, RecordOf } from '../../domain/collections.js';
 import type { Placed } from '../../domain/rules.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
 import type { GraphIndex } from './indexes.js';

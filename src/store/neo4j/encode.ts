@@ -43,5 +43,3 @@ export function participationRows(events: readonly PlotEventRecord[]) {
     e.participants.map((p, position) => ({ eventKey: e.key, characterKey: p.characterKey, role: p.role, position })),
   );
 }
-
-export type Collection = keyof GraphDocument;

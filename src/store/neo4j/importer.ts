@@ -5,13 +5,12 @@ import * as writeCypher from './cypher-write.js';
 import * as encode from './encode.js';
 import { storedSearchKeys as keys } from '../../domain/search/keys.js';
 import { toNumber } from './values.js';
-import { emptyDocument } from '../../seed/document.js';
+import { COLLECTIONS, type Collection, emptyDocument } from '../../domain/collections.js';
 
 export const CHUNK_SIZE = 1000;
 /** Rows (records, and an event's participations) one import transaction writes at most. */
 export const TRANSACTION_ROWS = 2000;
 
-type Collection = keyof GraphDocument;
 type Statements = [cypher: string, rows: Params[]][];
 type OnStep = ((step: ImportStep) => void) | undefined;
 
@@ -69,7 +68,6 @@ export async function importInto(tx: WriteTx, document: GraphDocument, onStep: O
 }
 
 const IN_SERIES: Exclude<Collection, 'people'>[] = ['series', 'episodes', 'characters', 'castings', 'credits', 'relationships', 'events'];
-const COLLECTIONS: Collection[] = ['people', ...IN_SERIES];
 
 const rowsOf = (collection: Collection, record: GraphDocument[Collection][number]): number =>
   collection === 'events' ? 1 + (record as GraphDocument['events'][number]).participants.length : 1;

@@ -1,4 +1,4 @@
-import type { RecordOf } from '../../domain/integrity/changes.js';
+import type { RecordOf } from '../../domain/collections.js';
 import type { Placed } from '../../domain/rules.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
 import { singles } from './batches.js';
