@@ -36,8 +36,8 @@ function storeLoaders(store: DramaStore, { byKey, byQuery }: Factory) {
 }
 
 /**
- * Loaders that show only what the viewer has seen: every event, relationship and count the API
- * serves comes through these, so the spoiler rule applies once, here.
+ * Loaders that show only what the viewer has seen, with the rules of domain/spoilers.ts. Event pages
+ * (`events`) do not come through here: the store filters them by `visibleThrough`, with the same rule.
  */
 function gatedLoaders(store: DramaStore, progress: spoilers.Progress, factory: Factory) {
   const { byKey, byQuery } = factory;
