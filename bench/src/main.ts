@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Neo4jSettings } from '../../src/config/environment.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
-import type { DramaStore } from '../../src/store/port.js';
 import { startNeo4j } from '../../scripts/neo4j.mjs';
 import { EmbeddedFloor } from './floor-embedded.js';
 import { Neo4jFloor } from './floor-neo4j.js';

@@ -9,7 +9,7 @@ const [file, top = '30'] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file!, 'utf8')) as Profile;
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfTime = new Map<number, number>();
-profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (const [i, id] of profile.samples.entries()) selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const total = [...selfTime.values()].reduce((a, b) => a + b, 0);
 
 const shortUrl = (url: string) => url.replace(/.*node_modules\//, '').replace(/.*wt-[^/]+\//, '');

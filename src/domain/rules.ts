@@ -86,6 +86,7 @@ export function characterRefProblem(value: string): Problem | null {
 /** One trimming policy everywhere: text is stored trimmed, and text that is empty once trimmed is an error. */
 export const trimText = (value: string): string => value.trim();
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
 const LINE_BREAK = /[\t\n\r\u2028\u2029]/u;
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;

@@ -1,4 +1,4 @@
-import { GraphQLError, getNamedType, isListType, isNonNullType, validate, type GraphQLField, type GraphQLType } from 'graphql';
+import { GraphQLError, isListType, isNonNullType, validate, type GraphQLField, type GraphQLType } from 'graphql';
 import { createComplexityRule, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { LIST_SIZE_KEYS, type EvidenceSizes, type ListSizes } from '../domain/list-sizes.js';
@@ -44,7 +44,8 @@ export class ListSizesCache {
     const tag = this.store.stateTag;
     const fresh = this.tag !== null && this.tag.writes === tag.writes && this.tag.epoch === tag.epoch;
     if (!fresh && performance.now() - this.failedAt > RETRY_AFTER_FAILURE_MS) {
-      const refresh = (this.pending ??= this.refresh(tag));
+      this.pending ??= this.refresh(tag);
+      const refresh = this.pending;
       if (this.sizes === null || this.tag?.writes !== tag.writes) await refresh;
     }
     return this.latest;

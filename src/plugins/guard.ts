@@ -16,11 +16,14 @@ function guard<P>(hook: ((payload: P) => unknown) | undefined, recover: (payload
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the plugins wrapped here each have their own context type
+type AnyPlugin = Plugin<any>;
+
 /**
  * Outside GraphQL, Yoga's server adapter answers an error thrown by a plugin's onRequest or onResponse with
  * a 500 that carries the stack. These hooks answer a coded 500 instead, and log the error.
  */
-export function guarded(plugins: readonly Plugin<any>[], logger: Logger): Plugin<any>[] {
+export function guarded(plugins: readonly AnyPlugin[], logger: Logger): AnyPlugin[] {
   const report = (where: string, request: Request, error: unknown) =>
     logger.error({ err: error, path: new URL(request.url).pathname, method: request.method }, `unexpected error in ${where}`);
   return plugins.map((plugin) => {
@@ -35,6 +38,6 @@ export function guarded(plugins: readonly Plugin<any>[], logger: Logger): Plugin
         report('onResponse', payload.request, error);
         payload.setResponse(internalError());
       }),
-    } as Plugin<any>;
+    } as AnyPlugin;
   });
 }

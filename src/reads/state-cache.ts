@@ -45,7 +45,9 @@ export class StateCache<T> {
       return current.value;
     }
     slot.next = null;
-    const forget = () => slot.current === entry && (slot.current = null);
+    const forget = () => {
+      if (slot.current === entry) slot.current = null;
+    };
     const entry = current !== null && update !== undefined
       ? this.follow(current, tag, build, update, forget)
       : this.start(source, tag, null, build, forget);
@@ -63,16 +65,23 @@ export class StateCache<T> {
   ): Entry<T> {
     const entry: Entry<T> = {
       tag: { writes: tag.writes, epoch: previous.tag.epoch }, version: null, built: false,
-      value: previous.value.then((value) => ((entry.version = previous.version), update(value)), build),
+      value: previous.value.then((value) => {
+        entry.version = previous.version;
+        return update(value);
+      }, build),
     };
-    entry.value.then(() => (entry.built = true), forget);
+    entry.value.then(() => {
+      entry.built = true;
+    }, forget);
     return entry;
   }
 
   /** Revalidates for the new epoch unless that already runs; promotes the result when done, if no write came first. */
   private refresh(source: Tagged, slot: Slot<T>, tag: StateTag, build: () => Promise<T>): void {
     if (slot.next !== null) return;
-    const next = this.start(source, tag, slot.current, build, () => slot.next === next && (slot.next = null));
+    const next = this.start(source, tag, slot.current, build, () => {
+      if (slot.next === next) slot.next = null;
+    });
     slot.next = next;
     next.value.then(() => {
       if (slot.next !== next) return;
@@ -87,15 +96,22 @@ export class StateCache<T> {
     const version = source.dataVersion().catch(() => null);
     const entry: Entry<T> = {
       tag, version: null, built: false,
-      value: version.then((v) => ((entry.version = v), unchanged(v) ? previous!.value : build())),
+      value: version.then((v) => {
+        entry.version = v;
+        return unchanged(v) ? previous!.value : build();
+      }),
     };
-    entry.value.then(() => (entry.built = true), forget);
+    entry.value.then(() => {
+      entry.built = true;
+    }, forget);
     return entry;
   }
 
   private slotOf(source: Tagged): Slot<T> {
-    let slot = this.slots.get(source);
-    if (slot === undefined) this.slots.set(source, (slot = { current: null, next: null }));
+    const existing = this.slots.get(source);
+    if (existing !== undefined) return existing;
+    const slot: Slot<T> = { current: null, next: null };
+    this.slots.set(source, slot);
     return slot;
   }
 }

@@ -43,8 +43,8 @@ export class DeclaredOnce {
       if (first === undefined) this.files.set(`${kind} ${slug}`, file);
       else issues.push({ file, record: `${kind} "${slug}"`, field: 'slug', message: `is already declared in ${first}: each record is given once`, rule: 'duplicate' });
     };
-    seed.people.forEach((p) => once('person', p.slug));
-    seed.series.forEach((s) => once('series', s.slug));
+    for (const p of seed.people) once('person', p.slug);
+    for (const s of seed.series) once('series', s.slug);
     return issues;
   }
 }
@@ -83,7 +83,7 @@ export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
   for (const [i, name] of names.entries()) {
     try {
       const seed = parseSeedText(name, texts[i]!, people);
-      seed.people.forEach((p) => people.add(p.slug));
+      for (const p of seed.people) people.add(p.slug);
       issues.push(...declared.check(name, seed));
       files.push(seed);
     } catch (error) {

@@ -28,7 +28,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
   for (const e of series.episodes) {
     if (e.number > series.episodeCount) report(at('episode', e.number), 'number', `exceeds episodeCount ${series.episodeCount}`);
   }
-  series.starring.forEach((slug, i) => needPerson(slug, `series "${series.slug}"`, `starring[${i}]`));
+  for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
   for (const c of series.castings) {
     const record = at('casting', `${c.person}->${c.character}`);
     needPerson(c.person, record, 'person');
@@ -47,7 +47,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
     checkEpisode(series, e.episode, record, 'episode', report);
     needCharacter(e.agent, record, 'agent');
     needCharacter(e.target, record, 'target');
-    e.participants.forEach((p, i) => needCharacter(p.character, record, `participants[${i}].character`));
+    for (const [i, p] of e.participants.entries()) needCharacter(p.character, record, `participants[${i}].character`);
   }
 }
 

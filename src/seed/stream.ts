@@ -61,7 +61,7 @@ export async function validateSeedDirectory(dir: string, onStep?: DirectoryImpor
   for (const [i, name] of names.entries()) {
     try {
       const seed = await readSeed(dir, name, people);
-      seed.people.forEach((p) => people.add(p.slug));
+      for (const p of seed.people) people.add(p.slug);
       issues.push(...declared.check(name, seed));
       records += recordCount(seed);
     } catch (error) {

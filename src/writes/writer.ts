@@ -1,5 +1,5 @@
 import { changeSet, type ChangeSet } from '../domain/integrity/changes.js';
-import { type Collection, type RecordOf } from '../domain/collections.js';
+import type { Collection, RecordOf } from '../domain/collections.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import type { DramaStore } from '../store/port.js';

@@ -71,7 +71,7 @@ describeEachStore('connections', (service) => {
 
   it('costs one neighbourhood round trip per hop level', async () => {
     const before = service().store.roundTrips;
-    const response = await graphql(service().yoga, '{ connection(from: "' + character('woo-il') + '", to: "' + character('seo-yeon') + '") { hops } }');
+    const response = await graphql(service().yoga, `{ connection(from: "${character('woo-il')}", to: "${character('seo-yeon')}") { hops } }`);
     expect(response.errors).toBeUndefined();
     expect(service().store.roundTrips - before).toBe(2);
   });

@@ -49,7 +49,7 @@ describeEachStore('recommendations after a write, updated series by series', (se
     const updated = await catalogueOf(service().store);
     const others = (s: CatalogueSnapshot) => s.entries.filter((e) => e.series.slug !== TARGET);
     expect(others(updated)).toHaveLength(SPECS.length - 1);
-    others(updated).forEach((entry, i) => expect(entry).toBe(others(snapshot)[i]));
+    for (const [i, entry] of others(updated).entries()) expect(entry).toBe(others(snapshot)[i]);
     const after = await recommendations(TARGET);
     expect(tropeReasons(after).length).toBeGreaterThan(0);
     const scratch = await buildCatalogue(service().store);

@@ -123,7 +123,7 @@ describeEachStore('search', (service) => {
       ['168 repeated initials', 'ㄱ'.repeat(168)],
       ['200 repeated initials', 'ㅅ'.repeat(200)],
       ['200 mixed initials', Array.from({ length: 200 }, (_, i) => INITIALS[(i * 7) % INITIALS.length]).join('')],
-      ['initials that do match, then too many', 'ㅊㅈㅇ' + 'ㅎ'.repeat(150)],
+      ['initials that do match, then too many', `ㅊㅈㅇ${'ㅎ'.repeat(150)}`],
       ['200 mixed Hangul jamo', 'ㄱㅏㄴㅑㄷㅓㄹㅕㅁㅗ'.repeat(20)],
       ['200 characters of mixed scripts', MIXED.repeat(20).slice(0, 200)],
       ['a long substring of a name', 'soundtrack-1 episode 4'.repeat(9)],

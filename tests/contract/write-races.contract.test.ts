@@ -16,7 +16,7 @@ const outcome = (field: string, response: GraphQLResponse): Outcome => ({
   codes: (response.errors ?? []).map((e) => e.extensions?.code ?? `uncoded: ${e.message}`),
 });
 
-const succeeded = (o: Outcome) => o.typename !== null && o.typename.endsWith('Success');
+const succeeded = (o: Outcome) => o.typename?.endsWith('Success');
 
 /** Every racer either succeeded, was refused with a ValidationError, or failed with a coded, retryable store error. */
 function expectClean(outcomes: Outcome[]): void {

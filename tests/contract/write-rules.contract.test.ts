@@ -74,7 +74,7 @@ describeEachStore('One rule set per record: importBatch and the upserts refuse t
     ['releaseYear', 2025.5, ['document', 'series "rules-show"', 'releaseYear']],
   ])('refuses series.%s = %s in a batch (range)', async (field, value, path) => {
     const issues = await batch(show((s) => (s[field] = value)));
-    expect(issues).toContainEqual({ path, message: 'must be an integer from ' + (field === 'episodeCount' ? '0 to 10000' : '1900 to 2100'), rule: 'range' });
+    expect(issues).toContainEqual({ path, message: `must be an integer from ${field === 'episodeCount' ? '0 to 10000' : '1900 to 2100'}`, rule: 'range' });
   });
 
   it.each([

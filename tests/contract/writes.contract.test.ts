@@ -85,7 +85,7 @@ describeEachStore('Writes: upserts keyed by slugs', (service) => {
     const text = '"}) DETACH DELETE n // \' OR 1=1 -- {{7*7}} $where __proto__ \u202Eevil 🎵 한글 e\u0301 \u200Bx';
     const input = { series: 'write-test', slug: 'verbatim', episode: 2, sequence: 1, kind: 'MOMENT', summary: `  ${text}\n`, source: { document: ` ${text}\t` } };
     expect((await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', { input })).data!.upsertPlotEvent.__typename).toBe('UpsertPlotEventSuccess');
-    const read = await graphql(yoga, '{ node(id: "' + Buffer.from('PlotEvent:write-test/verbatim').toString('base64') + '") { ... on PlotEvent { summary source { document } } } }');
+    const read = await graphql(yoga, `{ node(id: "${Buffer.from('PlotEvent:write-test/verbatim').toString('base64')}") { ... on PlotEvent { summary source { document } } } }`);
     expect(read.data!.node).toEqual({ summary: text, source: { document: text } });
   });
 

@@ -2,7 +2,6 @@ import { beforeAll, expect, it } from 'vitest';
 import { Random } from '../../src/generate/random.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
-import { graphql } from '../support/graphql.js';
 import { ILL_FORMED_STRINGS, VERBATIM_STRINGS } from '../support/fuzz/hostile.js';
 import { inspect, type Inspection } from '../support/fuzz/inspect.js';
 import { fuzzRequest, type FuzzRequest } from '../support/fuzz/requests.js';

@@ -5,7 +5,7 @@ import { buildPersistedOperations, operationId, renderPersistedOperations } from
 import { PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+import { opsService, URL_BASE, type OpsService } from '../support/ops.js';
 import { issueTokens } from '../support/tokens.js';
 
 const example = (name: string) => loadExamples().find((each) => each.name === name)!.document;
@@ -88,7 +88,7 @@ describe('the response cache', () => {
     const all = await graphql(yoga, EVENTS);
     const header = await graphql(yoga, EVENTS, undefined, { 'x-watched-through': 'soundtrack-1@3' });
     const directive = await graphql(yoga, `query @watchedThrough(series: "soundtrack-1", episode: 3) ${EVENTS}`);
-    const variables = 'query ($ep: Int!) @watchedThrough(series: "soundtrack-1", episode: $ep) ' + EVENTS;
+    const variables = `query ($ep: Int!) @watchedThrough(series: "soundtrack-1", episode: $ep) ${EVENTS}`;
     const viaVariable3 = await graphql(yoga, variables, { ep: 3 });
     const viaVariable4 = await graphql(yoga, variables, { ep: 4 });
     expect(all.data).toEqual({ events: { totalCount: 4, spoilersHidden: 0 } });

@@ -29,7 +29,8 @@ let searchables: Searchable[];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'anchors-'));
   await writeCatalogue({ series: 6, seed: 3, out: path.join(dir, 'catalogue') });
-  const document = (loaded = await loadSeedDirectory(path.join(dir, 'catalogue')));
+  loaded = await loadSeedDirectory(path.join(dir, 'catalogue'));
+  const document = loaded;
   store = await openEmbeddedStore({ dataDir: path.join(dir, 'data') });
   await store.importDocument(document);
   events = document.events;

@@ -126,7 +126,7 @@ describe('token configuration', () => {
   });
 
   it.each([
-    ['not JSON', '[{', /DRAMA_TOKENS[^]*not JSON/],
+    ['not JSON', '[{', /DRAMA_TOKENS[\s\S]*not JSON/],
     ['not a list', '{}', /\(root\): .*array/],
     ['a bad hash', JSON.stringify([entry({ sha256: 'abc' })]), /0\.sha256: sha256 is the 64 hex digits/],
     ['an unknown scope', JSON.stringify([entry({ scopes: ['write:everything'] })]), /0\.scopes\.0: .*write:catalog/],
@@ -141,7 +141,7 @@ describe('token configuration', () => {
   });
 
   it('names an unreadable DRAMA_TOKENS_FILE', () => {
-    expect(() => loadTokens({ DRAMA_TOKENS_FILE: '/nonexistent/tokens.json' })).toThrow(/DRAMA_TOKENS_FILE \/nonexistent\/tokens\.json[^]*cannot read it/);
+    expect(() => loadTokens({ DRAMA_TOKENS_FILE: '/nonexistent/tokens.json' })).toThrow(/DRAMA_TOKENS_FILE \/nonexistent\/tokens\.json[\s\S]*cannot read it/);
   });
 
   it('is part of the service configuration', () => {

@@ -67,7 +67,7 @@ describe('generated catalogues', () => {
       const kinds = new Set(series.relationships.map((r) => r.kind));
       expect(kinds).toContain('ROMANTIC');
       expect(series.relationships.some((r) => r.kind === 'ROMANTIC' && r.since !== null && r.since > 1)).toBe(true);
-      series.castings.forEach((c) => castPeople.set(c.person, (castPeople.get(c.person) ?? 0) + 1));
+      for (const c of series.castings) castPeople.set(c.person, (castPeople.get(c.person) ?? 0) + 1);
     }
     expect([...castPeople.values()].some((n) => n > 1)).toBe(true);
   });

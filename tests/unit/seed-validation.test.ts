@@ -126,7 +126,10 @@ describe('a directory with one bad file', () => {
   it('loads nothing at all, and reports every bad file', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'drama-graph-seeds-'));
     await writeFile(path.join(dir, 'a-good.json'), await seedText);
-    await writeFile(path.join(dir, 'b-bad.json'), await mutated((s) => (s.series[0].slug = 'other-show', s.series[0].events[0].target = 'ghost')));
+    await writeFile(path.join(dir, 'b-bad.json'), await mutated((s) => {
+      s.series[0].slug = 'other-show';
+      s.series[0].events[0].target = 'ghost';
+    }));
     await writeFile(path.join(dir, 'c-bad.json'), '[]');
     const error = await loadSeedDirectory(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SeedValidationError);

@@ -3,7 +3,7 @@ import { documentIssues } from '../document-rules.js';
 import { episodeKey, slugOf } from '../keys.js';
 import { sequenceIssues, type Placed } from '../rules.js';
 import { changeSet, type ChangeSet } from './changes.js';
-import { type Collection } from '../collections.js';
+import type { Collection } from '../collections.js';
 import { referenceIssues } from './references.js';
 import { StoryState } from './state.js';
 import { ValidationError, type FieldIssue } from './validation.js';

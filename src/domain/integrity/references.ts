@@ -13,7 +13,7 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
   const { upserts } = state.changes;
   const at = (collection: Collection, key: string) => new Refs(state, collection, key, report);
 
-  for (const s of upserts.series) s.starring.forEach((p, i) => at('series', s.key).person(p, `starring.${i}`));
+  for (const s of upserts.series) for (const [i, p] of s.starring.entries()) at('series', s.key).person(p, `starring.${i}`);
   for (const e of upserts.episodes) {
     const series = at('episodes', e.key).series(e.seriesKey);
     if (series && e.number > series.episodeCount) {

@@ -1,5 +1,5 @@
 import { episodeKey } from '../keys.js';
-import { type ChangeSet } from './changes.js';
+import type { ChangeSet } from './changes.js';
 import { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
 import type { Referenced, StoryView } from './view.js';
 
@@ -10,11 +10,11 @@ function referencedKeys({ upserts }: ChangeSet): Wanted {
   const wanted: Wanted = { series: new Set(), episodes: new Set(), characters: new Set(), people: new Set() };
   const inSeries = [...upserts.episodes, ...upserts.characters, ...upserts.castings, ...upserts.credits];
   for (const r of [...inSeries, ...upserts.relationships, ...upserts.events]) wanted.series.add(r.seriesKey);
-  for (const s of upserts.series) s.starring.forEach((p) => wanted.people.add(p));
+  for (const s of upserts.series) for (const p of s.starring) wanted.people.add(p);
   for (const c of [...upserts.castings, ...upserts.credits]) wanted.people.add(c.personKey);
   for (const c of upserts.castings) wanted.characters.add(c.characterKey);
   for (const r of upserts.relationships) {
-    [r.fromKey, r.toKey].forEach((k) => wanted.characters.add(k));
+    wanted.characters.add(r.fromKey).add(r.toKey);
     for (const n of [r.sinceEpisode, r.untilEpisode]) if (n !== null) wanted.episodes.add(episodeKey(r.seriesKey, n));
   }
   for (const e of upserts.events) {

@@ -28,9 +28,9 @@ export class SearchIndex {
     this.remove(item.type, item.record.key);
     this.byKey.get(item.type)!.set(item.record.key, item);
     for (const gram of gramsOf(storedSearchKeys(item))) {
-      let items = this.byGram.get(gram);
-      if (items === undefined) this.byGram.set(gram, (items = new Set()));
-      items.add(item);
+      const items = this.byGram.get(gram);
+      if (items === undefined) this.byGram.set(gram, new Set([item]));
+      else items.add(item);
     }
   }
 

@@ -1,5 +1,4 @@
 import type { Row } from './driver.js';
-import type { Props } from './decode.js';
 import { toNumber } from './values.js';
 
 /* Batch queries answer rows tagged with the index `i` of their key; these put them back in order. */

@@ -1,5 +1,5 @@
 import { touchedSeries, type ChangeSet, type Deletions } from '../../domain/integrity/changes.js';
-import { type Collection } from '../../domain/collections.js';
+import type { Collection } from '../../domain/collections.js';
 import { planChanges } from '../../domain/integrity/plan.js';
 import type { WriteTx } from './driver.js';
 import * as changeCypher from './cypher-changes.js';

@@ -1,7 +1,6 @@
 import type {
   CastingRecord,
   CreditRecord,
-  GraphDocument,
   PlotEventRecord,
   RelationshipRecord,
   SourceRef,

@@ -17,6 +17,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'constructor',
   'prototype',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection probe, sent as plain text
   '${7*7}',
   '#{7*7}',
   '<script>alert(1)</script>',
