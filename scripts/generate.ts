@@ -4,7 +4,8 @@ import { defaultOutDir, writeCatalogue } from '../src/generate/write.js';
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   const number = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(number) || number < 0)
+    throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
   return number;
 }
 

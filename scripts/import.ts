@@ -5,7 +5,7 @@ import { DramaGraphError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
 import { importSeedDirectory } from '../src/seed/stream.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
-import { openConfiguredStore, type OpenedStore } from '../src/store/open.js';
+import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 const dir = path.resolve(process.argv[2] ?? DEFAULT_SEED_DIR);
 const config = loadConfig();
@@ -24,7 +24,12 @@ try {
   console.log(`importing ${dir} into the ${store.kind} store`);
   const written = await importSeedDirectory(store, dir, {
     onStep: ({ phase, filesDone, files, records }) =>
-      view.update(phase === 'validate' ? 'validating' : 'writing   ', filesDone, files, `${records} records, ${elapsed()}`),
+      view.update(
+        phase === 'validate' ? 'validating' : 'writing   ',
+        filesDone,
+        files,
+        `${records} records, ${elapsed()}`,
+      ),
   });
   view.stop();
   console.log(`written in ${elapsed()}:`, written);

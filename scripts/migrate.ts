@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config/environment.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
-import { openConfiguredStore, type OpenedStore } from '../src/store/open.js';
+import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 let store: OpenedStore;
 try {

@@ -30,7 +30,8 @@ const JVM_FLAGS = [
 const java = () => (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const files = (dir) =>
-  fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 
@@ -93,7 +94,11 @@ function alive(pid) {
 /** { pid, port } of a live server recorded in HOME/neo4j.pid, else null. */
 export function runningServer(home = DEFAULT_DATA) {
   try {
-    const [pid, port] = fs.readFileSync(pidFile(path.resolve(home)), 'utf8').trim().split(/\s+/).map(Number);
+    const [pid, port] = fs
+      .readFileSync(pidFile(path.resolve(home)), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     return pid && alive(pid) ? { pid, port } : null;
   } catch {
     return null;
@@ -254,7 +259,11 @@ async function main(argv) {
   } else if (command === 'start') {
     const started = Date.now();
     const s = await startDetached({ port: Number(opt('port') ?? 7687), dataDir });
-    console.error(s.already ? `Neo4j already running (pid ${s.pid})` : `Neo4j started (pid ${s.pid}) in ${Date.now() - started} ms; log: ${logFile(path.resolve(dataDir))}`);
+    console.error(
+      s.already
+        ? `Neo4j already running (pid ${s.pid})`
+        : `Neo4j started (pid ${s.pid}) in ${Date.now() - started} ms; log: ${logFile(path.resolve(dataDir))}`,
+    );
     console.log(s.uri);
     console.log(`NEO4J_URI=${s.uri}\nNEO4J_USER=neo4j\nNEO4J_PASSWORD=${s.password}\nNEO4J_DATABASE=neo4j`);
   } else if (command === 'stop') {

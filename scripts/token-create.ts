@@ -7,7 +7,10 @@ const USAGE = 'usage: npm run token:create -- --name NAME --scopes write:story,w
 function main() {
   const { values } = parseArgs({ options: { name: { type: 'string' }, scopes: { type: 'string' } } });
   if (!values.name || !values.scopes) throw new Error(USAGE);
-  const { token, entry } = createToken(values.name, values.scopes.split(',').map((scope) => scope.trim()));
+  const { token, entry } = createToken(
+    values.name,
+    values.scopes.split(',').map((scope) => scope.trim()),
+  );
   process.stdout.write(
     `Token (shown once; give it to the client, keep it nowhere else):\n${token}\n\n` +
       `Add this entry to DRAMA_TOKENS_FILE or DRAMA_TOKENS:\n${JSON.stringify(entry)}\n`,
@@ -17,7 +20,10 @@ function main() {
 try {
   main();
 } catch (error) {
-  const message = error instanceof z.ZodError ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n') : (error as Error).message;
+  const message =
+    error instanceof z.ZodError
+      ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n')
+      : (error as Error).message;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }

@@ -1,10 +1,10 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin, { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { isObjectType, type GraphQLNamedType } from 'graphql';
+import { type GraphQLNamedType, isObjectType } from 'graphql';
 import { scopeAuthOptions } from './auth/scope-auth.js';
 import type { DramaAuthScopes } from './auth/viewer.js';
 import type { Context } from './context.js';
@@ -40,7 +40,8 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description: 'Fetches any object that has an id, by that id; null when nothing has it.',
       resolve: (_root, { id }, _ctx, info, resolveNode) => {
-        if (!implementsNode(info.schema.getType(id.typename))) throw new InvalidIdError(encodeGlobalID(id.typename, String(id.id)));
+        if (!implementsNode(info.schema.getType(id.typename)))
+          throw new InvalidIdError(encodeGlobalID(id.typename, String(id.id)));
         return resolveNode(id);
       },
     },

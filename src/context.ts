@@ -2,10 +2,10 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { RequestAuthenticator } from './auth/verify.js';
 import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
-import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import { UnauthenticatedError } from './errors.js';
+import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import type { DramaStore } from './store/port.js';
-import { StoryWriter, type ChangeListener } from './writes/writer.js';
+import { type ChangeListener, StoryWriter } from './writes/writer.js';
 
 export interface Context extends YogaInitialContext {
   store: DramaStore;
@@ -20,7 +20,11 @@ export interface Context extends YogaInitialContext {
 }
 
 /** The parts of the context that depend on the viewer's progress. */
-export const withProgress = (store: DramaStore, progress: Progress, mode: LoaderMode): Pick<Context, 'progress' | 'loaders'> => ({
+export const withProgress = (
+  store: DramaStore,
+  progress: Progress,
+  mode: LoaderMode,
+): Pick<Context, 'progress' | 'loaders'> => ({
   progress,
   loaders: createLoaders(store, progress, mode),
 });
@@ -35,11 +39,20 @@ export interface ContextDependencies {
   loaderMode?: LoaderMode;
 }
 
-export function createContextFactory(store: DramaStore, { authenticate, onChange, loaderMode = 'on' }: ContextDependencies) {
+export function createContextFactory(
+  store: DramaStore,
+  { authenticate, onChange, loaderMode = 'on' }: ContextDependencies,
+) {
   const writer = new StoryWriter(store, onChange ?? (async () => undefined));
   return (initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => {
     const authentication = authenticate(initial.request);
     if (!authentication.ok) throw new UnauthenticatedError(authentication.reason);
-    return { store, writer, loaderMode, viewer: authentication.viewer, ...withProgress(store, NO_PROGRESS, loaderMode) };
+    return {
+      store,
+      writer,
+      loaderMode,
+      viewer: authentication.viewer,
+      ...withProgress(store, NO_PROGRESS, loaderMode),
+    };
   };
 }

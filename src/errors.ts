@@ -42,7 +42,9 @@ export class StoreUnavailableError extends DramaGraphError {
 
 export class StoreTimeoutError extends DramaGraphError {
   constructor(store: string) {
-    super(`The ${store} store took too long to answer this request; ask for less, or retry later.`, 'STORE_TIMEOUT', { store });
+    super(`The ${store} store took too long to answer this request; ask for less, or retry later.`, 'STORE_TIMEOUT', {
+      store,
+    });
   }
 }
 
@@ -56,7 +58,9 @@ export class UnauthenticatedError extends DramaGraphError {
 /** A verified token that lacks the scope this needs. */
 export class ForbiddenError extends DramaGraphError {
   constructor(tokenName: string, neededScopes: string[]) {
-    super(`The token "${tokenName}" lacks the scope this needs: ${neededScopes.join(' or ')}.`, 'FORBIDDEN', { neededScopes });
+    super(`The token "${tokenName}" lacks the scope this needs: ${neededScopes.join(' or ')}.`, 'FORBIDDEN', {
+      neededScopes,
+    });
   }
 }
 
@@ -72,7 +76,9 @@ export interface SeedIssue {
 export class SeedValidationError extends DramaGraphError {
   readonly issues: SeedIssue[];
   constructor(issues: SeedIssue[]) {
-    const lines = issues.slice(0, 20).map((i) => `${i.file}: ${i.record}: ${i.field}: ${i.message}${i.rule ? ` [${i.rule}]` : ''}`);
+    const lines = issues
+      .slice(0, 20)
+      .map((i) => `${i.file}: ${i.record}: ${i.field}: ${i.message}${i.rule ? ` [${i.rule}]` : ''}`);
     if (issues.length > 20) lines.push(`and ${issues.length - 20} more`);
     super(`Invalid seed data:\n${lines.join('\n')}`, 'INVALID_SEED', { issues });
     this.issues = issues;

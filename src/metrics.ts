@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DramaStore } from './store/port.js';
 
 export interface Observation {
@@ -26,7 +26,10 @@ export const MAX_ERROR_CODE_LABELS = 64;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** Prometheus metrics of one service instance, in a registry of its own. Every label takes values from a bounded set. */
-export function createMetrics(store: DramaStore, { operationNames = [], cacheEntries = () => ({}) }: MetricsOptions = {}): DramaMetrics {
+export function createMetrics(
+  store: DramaStore,
+  { operationNames = [], cacheEntries = () => ({}) }: MetricsOptions = {},
+): DramaMetrics {
   const known = new Set(operationNames);
   const operationLabel = (name: string | null) => (name === null ? 'anonymous' : known.has(name) ? name : 'other');
   const codes = new Set<string>();
@@ -36,10 +39,21 @@ export function createMetrics(store: DramaStore, { operationNames = [], cacheEnt
     codes.add(code);
     return code;
   };
-  const statusLabel = (status: number) => (Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other');
+  const statusLabel = (status: number) =>
+    Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';
   const registry = new Registry();
-  const requests = new Counter({ name: 'graphql_requests_total', help: 'HTTP requests by operation and status', labelNames: ['operation', 'status'], registers: [registry] });
-  const errors = new Counter({ name: 'graphql_errors_total', help: 'Errors returned, by code', labelNames: ['code'], registers: [registry] });
+  const requests = new Counter({
+    name: 'graphql_requests_total',
+    help: 'HTTP requests by operation and status',
+    labelNames: ['operation', 'status'],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'Errors returned, by code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'graphql_request_duration_seconds',
     help: 'Request duration by operation',

@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, type Config } from './config/environment.js';
+import { type Config, loadConfig } from './config/environment.js';
 import { createLogger, type Logger } from './logger.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
@@ -33,9 +33,26 @@ try {
   await listen(server, config.port, config.host);
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
-  handler = createDramaYoga({ store, ops: config.ops, logger, tokens: config.tokens, loaders: config.loaders, bootstrap, persistedOperations: config.persistedOperations });
+  handler = createDramaYoga({
+    store,
+    ops: config.ops,
+    logger,
+    tokens: config.tokens,
+    loaders: config.loaders,
+    bootstrap,
+    persistedOperations: config.persistedOperations,
+  });
   const { port } = server.address() as AddressInfo;
-  logger.info({ store: store.kind, state, url: `http://localhost:${port}/graphql`, production: config.ops.production, tokens: config.tokens.length }, 'drama graph listening');
+  logger.info(
+    {
+      store: store.kind,
+      state,
+      url: `http://localhost:${port}/graphql`,
+      production: config.ops.production,
+      tokens: config.tokens.length,
+    },
+    'drama graph listening',
+  );
 } catch (error) {
   exitOnStartupFailure(logger, error, { neo4jUri: config?.neo4j?.uri });
 }

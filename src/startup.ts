@@ -1,10 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { TokenConfigError } from './auth/token-config.js';
 import { ConfigError } from './config/environment.js';
+import { PersistedOperationsError } from './config/persisted-operations.js';
 import { SeedValidationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { DataDirError } from './store/embedded/data-dir.js';
-import { PersistedOperationsError } from './config/persisted-operations.js';
 
 /** The port could not be bound. */
 export class ListenError extends Error {
@@ -24,7 +24,12 @@ export function listen(server: Server, port: number, host: string): Promise<void
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'UNKNOWN';
-      const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges this process lacks' : `cannot be bound (${error.message})`;
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is already in use'
+          : code === 'EACCES'
+            ? 'needs privileges this process lacks'
+            : `cannot be bound (${error.message})`;
       reject(new ListenError(code, host, port, `port ${port} on ${host} ${why}`));
     };
     server.once('error', onError);
@@ -63,7 +68,12 @@ export interface StartupFailure {
   [field: string]: unknown;
 }
 
-const LISTEN_CAUSES: Record<string, string> = { EADDRINUSE: 'PORT_IN_USE', EACCES: 'PORT_NOT_PERMITTED', EADDRNOTAVAIL: 'HOST_NOT_AVAILABLE', ENOTFOUND: 'HOST_NOT_AVAILABLE' };
+const LISTEN_CAUSES: Record<string, string> = {
+  EADDRINUSE: 'PORT_IN_USE',
+  EACCES: 'PORT_NOT_PERMITTED',
+  EADDRNOTAVAIL: 'HOST_NOT_AVAILABLE',
+  ENOTFOUND: 'HOST_NOT_AVAILABLE',
+};
 
 /** What was configured, so a failure can name the address at fault. */
 export interface StartupContext {
@@ -82,7 +92,10 @@ function address(uri: string): string {
   }
 }
 
-const NEO4J_AUTH_ERRORS = new Set(['Neo.ClientError.Security.Unauthorized', 'Neo.ClientError.Security.AuthenticationRateLimit']);
+const NEO4J_AUTH_ERRORS = new Set([
+  'Neo.ClientError.Security.Unauthorized',
+  'Neo.ClientError.Security.AuthenticationRateLimit',
+]);
 
 /** What a start-up error means for an operator: a cause code, the path or address at fault, a one-line message; never a stack. */
 export function describeStartupFailure(error: unknown, context: StartupContext = {}): StartupFailure {
@@ -91,7 +104,14 @@ export function describeStartupFailure(error: unknown, context: StartupContext =
     return { cause: error.reason, path: error.path, ...error.details, msg: error.message };
   }
   if (error instanceof ListenError) {
-    return { cause: LISTEN_CAUSES[error.errno] ?? 'LISTEN_FAILED', address: `${error.host}:${error.port}`, host: error.host, port: error.port, errno: error.errno, msg: error.message };
+    return {
+      cause: LISTEN_CAUSES[error.errno] ?? 'LISTEN_FAILED',
+      address: `${error.host}:${error.port}`,
+      host: error.host,
+      port: error.port,
+      errno: error.errno,
+      msg: error.message,
+    };
   }
   if (error instanceof ConfigError) {
     return { cause: 'CONFIG_INVALID', env: error.variables, problems: error.problems, msg: oneLine(error.message) };
@@ -100,17 +120,31 @@ export function describeStartupFailure(error: unknown, context: StartupContext =
     return { cause: 'TOKENS_INVALID', source: error.source, problems: error.problems, msg: oneLine(error.message) };
   }
   if (error instanceof SeedValidationError) {
-    return { cause: 'SEED_INVALID', path: error.issues[0]?.file, issues: error.issues.slice(0, 20), msg: oneLine(error.message) };
+    return {
+      cause: 'SEED_INVALID',
+      path: error.issues[0]?.file,
+      issues: error.issues.slice(0, 20),
+      msg: oneLine(error.message),
+    };
   }
   if (error instanceof PersistedOperationsError) {
-    return { cause: 'PERSISTED_OPERATIONS_INVALID', path: error.path, env: ['PERSISTED_OPERATIONS_FILE'], msg: error.message };
+    return {
+      cause: 'PERSISTED_OPERATIONS_INVALID',
+      path: error.path,
+      env: ['PERSISTED_OPERATIONS_FILE'],
+      msg: error.message,
+    };
   }
-  const { code, path } = error !== null && typeof error === 'object' ? (error as { code?: unknown; path?: unknown }) : {};
+  const { code, path } =
+    error !== null && typeof error === 'object' ? (error as { code?: unknown; path?: unknown }) : {};
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && NEO4J_AUTH_ERRORS.has(code) && context.neo4jUri) {
     const at = address(context.neo4jUri);
     return {
-      cause: 'NEO4J_UNAUTHORIZED', address: at, env: ['NEO4J_USER', 'NEO4J_PASSWORD'], errno: code,
+      cause: 'NEO4J_UNAUTHORIZED',
+      address: at,
+      env: ['NEO4J_USER', 'NEO4J_PASSWORD'],
+      errno: code,
       msg: `Neo4j at ${at} refused the credentials of NEO4J_USER / NEO4J_PASSWORD: ${oneLine(message)}`,
     };
   }

@@ -1,34 +1,34 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { useRejectInvalidTokens } from './auth/plugin.js';
 import type { ConfiguredToken } from './auth/token-config.js';
 import { createRequestAuthenticator, type RequestAuthenticator } from './auth/verify.js';
+import { loadPersistedOperations, persistedOperationNames } from './config/persisted-operations.js';
+import { inProcessSettings, type OpsSettings } from './config/settings.js';
 import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
-import { warmRecommendations } from './reads/warm-up.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
-import { loadPersistedOperations, persistedOperationNames } from './config/persisted-operations.js';
-import { inProcessSettings, type OpsSettings } from './config/settings.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
-import { useExecutor } from './plugins/executor.js';
-import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
-import { useNoIntrospection } from './plugins/introspection.js';
-import { guarded } from './plugins/guard.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
-import { useKnownOperationTypes } from './plugins/operation-types.js';
-import { useRequestParams } from './plugins/request-params.js';
+import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
+import { useExecutor } from './plugins/executor.js';
+import { guarded } from './plugins/guard.js';
+import { useNoIntrospection } from './plugins/introspection.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
 import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
+import { useKnownOperationTypes } from './plugins/operation-types.js';
 import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
-import { createDramaResponseCache, useDramaResponseCache, type DramaResponseCache } from './plugins/response-cache.js';
+import { useRequestParams } from './plugins/request-params.js';
+import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import type { LoaderMode } from './reads/loaders.js';
+import { warmRecommendations } from './reads/warm-up.js';
 import type { BootstrapPhase } from './store/bootstrap.js';
 import type { DramaStore } from './store/port.js';
 
@@ -62,7 +62,11 @@ interface OpsDependencies {
   persisted: ReadonlyMap<string, string>;
 }
 
-function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache, documents, authenticate, bootstrapped, persisted }: OpsDependencies): Plugin[] {
+function opsPlugins(
+  store: DramaStore,
+  ops: OpsSettings,
+  { logger, responseCache, documents, authenticate, bootstrapped, persisted }: OpsDependencies,
+): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
     documents: documents.documentCache.size,
@@ -89,8 +93,10 @@ function opsPlugins(store: DramaStore, ops: OpsSettings, { logger, responseCache
 }
 
 const yogaLogging = (logger: Logger) => {
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
-    logger[level]({ detail: args.map((arg) => (arg instanceof Error ? arg.stack : String(arg))) }, 'graphql-yoga');
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) =>
+      logger[level]({ detail: args.map((arg) => (arg instanceof Error ? arg.stack : String(arg))) }, 'graphql-yoga');
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };
 
@@ -98,9 +104,15 @@ const yogaLogging = (logger: Logger) => {
 function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhase }) {
   return async ({ fetchAPI }: { fetchAPI: { Response: typeof Response } }) => {
     const answer = (status: number, state: string) =>
-      new fetchAPI.Response(JSON.stringify({ status: state }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+      new fetchAPI.Response(JSON.stringify({ status: state }), {
+        status,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
     if (bootstrap.phase !== 'ready') return answer(503, bootstrap.phase);
-    return store.ping().then(() => answer(200, 'ready'), () => answer(503, 'unavailable'));
+    return store.ping().then(
+      () => answer(200, 'ready'),
+      () => answer(503, 'unavailable'),
+    );
   };
 }
 
@@ -108,7 +120,13 @@ function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhas
 export function createDramaYoga(options: YogaOptions) {
   const bootstrap = options.bootstrap ?? { phase: 'ready' };
   const ops = inProcessSettings(options.ops);
-  const { store, graphiql, logger = createLogger('silent'), responseCache = createDramaResponseCache(ops.caches), tokens = [] } = options;
+  const {
+    store,
+    graphiql,
+    logger = createLogger('silent'),
+    responseCache = createDramaResponseCache(ops.caches),
+    tokens = [],
+  } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
   // Any successful write may change any answer (an empty list, a count, a search), so none is kept.
@@ -135,7 +153,14 @@ export function createDramaYoga(options: YogaOptions) {
       [
         ...useExecutor(ops.executor, logger),
         useExecutionBudget(ops.budget),
-        ...opsPlugins(store, ops, { logger, responseCache, documents, authenticate, bootstrapped: () => bootstrap.phase === 'ready', persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file) }),
+        ...opsPlugins(store, ops, {
+          logger,
+          responseCache,
+          documents,
+          authenticate,
+          bootstrapped: () => bootstrap.phase === 'ready',
+          persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
+        }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),

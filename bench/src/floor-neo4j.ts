@@ -1,8 +1,8 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { BILLING_RANK } from '../../src/domain/vocabulary.js';
 import type { Neo4jSettings } from '../../src/config/environment.js';
-import type { BenchKeys } from './keys.js';
+import { BILLING_RANK } from '../../src/domain/vocabulary.js';
 import type { Floor } from './floor.js';
+import type { BenchKeys } from './keys.js';
 
 /* The floor: each answer as one hand-written Cypher query, shaped like the GraphQL `data`. */
 
@@ -52,12 +52,17 @@ export class Neo4jFloor implements Floor {
   queries = 0;
 
   constructor(private readonly settings: Neo4jSettings) {
-    this.driver = neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), { disableLosslessIntegers: true });
+    this.driver = neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
+      disableLosslessIntegers: true,
+    });
   }
 
   private async rows(cypher: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> {
     this.queries += 1;
-    const result = await this.driver.executeQuery(cypher, params, { database: this.settings.database, routing: neo4j.routing.READ });
+    const result = await this.driver.executeQuery(cypher, params, {
+      database: this.settings.database,
+      routing: neo4j.routing.READ,
+    });
     return result.records.map((r) => r.toObject());
   }
 

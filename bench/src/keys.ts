@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Real keys of the loaded catalogue that the operations ask about. */
@@ -13,7 +13,11 @@ export interface BenchKeys {
   farCharacter: string;
 }
 
-interface SeedRelationship { from: string; to: string; kind: string }
+interface SeedRelationship {
+  from: string;
+  to: string;
+  kind: string;
+}
 interface SeedSeries {
   slug: string;
   characters: { slug: string; name: string }[];
@@ -27,7 +31,9 @@ function changingPair(series: SeedSeries): SeedRelationship {
 }
 
 function unrelatedTo(series: SeedSeries, slug: string): string {
-  const related = new Set(series.relationships.flatMap((r) => (r.from === slug || r.to === slug ? [r.from, r.to] : [])));
+  const related = new Set(
+    series.relationships.flatMap((r) => (r.from === slug || r.to === slug ? [r.from, r.to] : [])),
+  );
   const far = series.characters.find((c) => !related.has(c.slug));
   return (far ?? series.characters.at(-1)!).slug;
 }
@@ -47,12 +53,16 @@ export function keysOfSeries(series: SeedSeries): BenchKeys {
 
 async function seriesAt(dir: string, pick: (count: number) => number): Promise<SeedSeries> {
   const files = (await readdir(dir)).filter((f) => f.startsWith('series-')).sort();
-  const document = JSON.parse(await readFile(path.join(dir, files[pick(files.length)]!), 'utf8')) as { series: SeedSeries[] };
+  const document = JSON.parse(await readFile(path.join(dir, files[pick(files.length)]!), 'utf8')) as {
+    series: SeedSeries[];
+  };
   return document.series[0]!;
 }
 
 /** Keys of the middle series of a generated catalogue, deterministically. */
-export const keysOfCatalogue = async (dir: string): Promise<BenchKeys> => keysOfSeries(await seriesAt(dir, (n) => Math.floor((n - 1) / 2)));
+export const keysOfCatalogue = async (dir: string): Promise<BenchKeys> =>
+  keysOfSeries(await seriesAt(dir, (n) => Math.floor((n - 1) / 2)));
 
 /** Keys of the first series: other list sizes, for checking that round trips do not depend on them. */
-export const otherKeysOfCatalogue = async (dir: string): Promise<BenchKeys> => keysOfSeries(await seriesAt(dir, () => 0));
+export const otherKeysOfCatalogue = async (dir: string): Promise<BenchKeys> =>
+  keysOfSeries(await seriesAt(dir, () => 0));

@@ -86,10 +86,15 @@ export function graphqlRequest(url: string, query: string, variables: Record<str
   };
 }
 
-export async function graphqlAnswer(url: string, query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer> {
+export async function graphqlAnswer(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLAnswer> {
   const { status, text } = await postJson(url, JSON.stringify({ query, variables }));
   const answer = JSON.parse(text) as GraphQLAnswer;
-  if (status !== 200 || answer.errors) throw new Error(`HTTP ${status}: ${JSON.stringify(answer.errors ?? text).slice(0, 500)}`);
+  if (status !== 200 || answer.errors)
+    throw new Error(`HTTP ${status}: ${JSON.stringify(answer.errors ?? text).slice(0, 500)}`);
   return answer;
 }
 

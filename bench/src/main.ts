@@ -1,19 +1,27 @@
 import os from 'node:os';
+import { startNeo4j } from '../../scripts/neo4j.mjs';
 import type { Neo4jSettings } from '../../src/config/environment.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
-import { startNeo4j } from '../../scripts/neo4j.mjs';
 import { EmbeddedFloor } from './floor-embedded.js';
 import { Neo4jFloor } from './floor-neo4j.js';
-import { keysOfCatalogue, otherKeysOfCatalogue, type BenchKeys } from './keys.js';
+import { type BenchKeys, keysOfCatalogue, otherKeysOfCatalogue } from './keys.js';
 import { closeAgent } from './load.js';
 import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
-import { parseOptions, type BenchOptions } from './options.js';
+import { type BenchOptions, parseOptions } from './options.js';
 import { checkPeerAgrees } from './peer-check.js';
-import { ensureCatalogue, ensureEmbedded, ensureNeo4j, neo4jDataDir, type LoadReport } from './prepare.js';
-import { startDramaService, startNodeService, type ServiceProcess } from './process.js';
-import { printSummary, writeResults, type BenchResults, type Memory } from './report.js';
+import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir } from './prepare.js';
+import { type ServiceProcess, startDramaService, startNodeService } from './process.js';
+import { type BenchResults, type Memory, printSummary, writeResults } from './report.js';
 import { measureRoundTrips, type RoundTrips } from './round-trips.js';
-import { benchSubject, floorSubject, peerSubject, serviceSubject, type Cell, type Plan, type StoreName } from './subjects.js';
+import {
+  benchSubject,
+  type Cell,
+  floorSubject,
+  type Plan,
+  peerSubject,
+  type StoreName,
+  serviceSubject,
+} from './subjects.js';
 import { evaluateTargets } from './targets.js';
 
 interface Run {
@@ -29,7 +37,11 @@ interface Run {
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-const SERVICES = [['ours', 'on', 0], ['naive', 'off', 0], ['cached', 'on', 60_000]] as const;
+const SERVICES = [
+  ['ours', 'on', 0],
+  ['naive', 'off', 0],
+  ['cached', 'on', 60_000],
+] as const;
 
 /**
  * Our service on one store, loaders on ('ours') and off ('naive'), both without the response cache, and
@@ -37,11 +49,16 @@ const SERVICES = [['ours', 'on', 0], ['naive', 'off', 0], ['cached', 'on', 60_00
  */
 async function benchService(run: Run, store: StoreName, storeEnv: Record<string, string>): Promise<void> {
   for (const [subject, loaders, cacheTtlMs] of SERVICES) {
-    log(`${store}: starting the service (${subject}: loaders ${loaders}, response cache ${cacheTtlMs > 0 ? 'on' : 'off'})`);
+    log(
+      `${store}: starting the service (${subject}: loaders ${loaders}, response cache ${cacheTtlMs > 0 ? 'on' : 'off'})`,
+    );
     const service: ServiceProcess = await startDramaService(storeEnv, loaders, cacheTtlMs);
     try {
       run.cells.push(...(await benchSubject(store, serviceSubject(subject, service.url, run.keys), run.plan)));
-      if (subject !== 'cached') run.roundTrips.push(...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)));
+      if (subject !== 'cached')
+        run.roundTrips.push(
+          ...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)),
+        );
       run.memory.push({ store, subject, peakRssMb: await service.peakRssMb() });
     } finally {
       await service.stop();
@@ -76,13 +93,23 @@ async function benchPeer(run: Run, settings: Neo4jSettings): Promise<void> {
   }
 }
 
-const neo4jEnv = (s: Neo4jSettings) => ({ NEO4J_URI: s.uri, NEO4J_USER: s.user, NEO4J_PASSWORD: s.password, NEO4J_DATABASE: s.database });
+const neo4jEnv = (s: Neo4jSettings) => ({
+  NEO4J_URI: s.uri,
+  NEO4J_USER: s.user,
+  NEO4J_PASSWORD: s.password,
+  NEO4J_DATABASE: s.database,
+});
 
 async function withNeo4j<T>(series: number, work: (settings: Neo4jSettings) => Promise<T>): Promise<T> {
   const uri = process.env.NEO4J_URI;
   if (uri) {
     const env = process.env;
-    return work({ uri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '', database: env.NEO4J_DATABASE ?? 'neo4j' });
+    return work({
+      uri,
+      user: env.NEO4J_USER ?? 'neo4j',
+      password: env.NEO4J_PASSWORD ?? '',
+      database: env.NEO4J_DATABASE ?? 'neo4j',
+    });
   }
   log('neo4j: starting a local Neo4j (scripts/neo4j.mjs)');
   const neo4j = await startNeo4j({ dataDir: await neo4jDataDir(series), quiet: true });
@@ -114,10 +141,19 @@ async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg();
   const catalogue = await ensureCatalogue(options.series);
   const run: Run = {
-    plan: { clients: options.clients, ops: options.ops, budget: { durationMs: options.durationS * 1000, maxRequests: options.requests }, warmups: 3 },
+    plan: {
+      clients: options.clients,
+      ops: options.ops,
+      budget: { durationMs: options.durationS * 1000, maxRequests: options.requests },
+      warmups: 3,
+    },
     keys: await keysOfCatalogue(catalogue),
     otherKeys: await otherKeysOfCatalogue(catalogue),
-    cells: [], roundTrips: [], memory: [], loads: [], nonStore: null,
+    cells: [],
+    roundTrips: [],
+    memory: [],
+    loads: [],
+    nonStore: null,
   };
   log(`catalogue ${catalogue}; keys ${JSON.stringify(run.keys)}`);
   let failure: string | null = null;
@@ -136,7 +172,11 @@ async function main(): Promise<void> {
     options: { ...options },
     machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart },
     keys: run.keys,
-    loads: run.loads, cells: run.cells, roundTrips: run.roundTrips, memory: run.memory, nonStore: run.nonStore,
+    loads: run.loads,
+    cells: run.cells,
+    roundTrips: run.roundTrips,
+    memory: run.memory,
+    nonStore: run.nonStore,
     targets: evaluateTargets(run.cells, run.roundTrips, run.nonStore),
     failure,
   };

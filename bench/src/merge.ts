@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { printSummary, writeResults, type BenchResults } from './report.js';
+import { type BenchResults, printSummary, writeResults } from './report.js';
 import { evaluateTargets } from './targets.js';
 
 /*
@@ -7,7 +7,9 @@ import { evaluateTargets } from './targets.js';
  * bench/results/<date>.json and .md, with the targets evaluated over all of them.
  *   npm run bench:merge -- bench/results/A.json bench/results/B.json
  */
-const runs = await Promise.all(process.argv.slice(2).map(async (file) => JSON.parse(await readFile(file, 'utf8')) as BenchResults));
+const runs = await Promise.all(
+  process.argv.slice(2).map(async (file) => JSON.parse(await readFile(file, 'utf8')) as BenchResults),
+);
 if (runs.length === 0) throw new Error('name the results files to merge');
 const nonStore = runs.find((r) => r.nonStore)?.nonStore ?? null;
 const merged: BenchResults = {
@@ -19,8 +21,16 @@ const merged: BenchResults = {
   memory: runs.flatMap((r) => r.memory),
   loads: runs.flatMap((r) => r.loads),
   nonStore,
-  targets: evaluateTargets(runs.flatMap((r) => r.cells), runs.flatMap((r) => r.roundTrips), nonStore),
-  failure: runs.map((r) => r.failure).filter(Boolean).join('\n') || null,
+  targets: evaluateTargets(
+    runs.flatMap((r) => r.cells),
+    runs.flatMap((r) => r.roundTrips),
+    nonStore,
+  ),
+  failure:
+    runs
+      .map((r) => r.failure)
+      .filter(Boolean)
+      .join('\n') || null,
 };
 printSummary(merged);
 console.log(`wrote ${(await writeResults(merged, '')).join(' and ')}`);

@@ -34,14 +34,21 @@ export function replayingStore(real: DramaStore): DramaStore {
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       return async (...args: unknown[]) => {
         const key = `${property}:${JSON.stringify(args)}`;
-        if (!answers.has(key)) answers.set(key, await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        if (!answers.has(key))
+          answers.set(key, await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
         return answers.get(key);
       };
     },
   });
 }
 
-export async function timeRequests(store: DramaStore, keys: BenchKeys, iterations: number, vary: boolean, executor: ExecutorName = 'jit') {
+export async function timeRequests(
+  store: DramaStore,
+  keys: BenchKeys,
+  iterations: number,
+  vary: boolean,
+  executor: ExecutorName = 'jit',
+) {
   const yoga = createDramaYoga({ store, ops: { executor } });
   const send = async (i: number) => {
     const query = vary ? `${FIVE_HUNDRED_FIELDS}\n# ${i}` : FIVE_HUNDRED_FIELDS;

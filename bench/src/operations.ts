@@ -59,22 +59,52 @@ const characterId = (key: string) => Buffer.from(`Character:${key}`).toString('b
 
 /** The seven operations of issue 6, with variables drawn from the catalogue's keys. */
 export const OPERATIONS: readonly Operation[] = [
-  { id: 'confessions', number: 1, title: 'confessions in a series', document: CONFESSIONS, variables: (k) => ({ series: k.series }) },
-  { id: 'seriesPage', number: 2, title: 'series page (depth 5)', document: SERIES_PAGE, variables: (k) => ({ slug: k.series }) },
   {
-    id: 'standing', number: 3, title: 'relationships as of episode N', document: STANDING,
+    id: 'confessions',
+    number: 1,
+    title: 'confessions in a series',
+    document: CONFESSIONS,
+    variables: (k) => ({ series: k.series }),
+  },
+  {
+    id: 'seriesPage',
+    number: 2,
+    title: 'series page (depth 5)',
+    document: SERIES_PAGE,
+    variables: (k) => ({ slug: k.series }),
+  },
+  {
+    id: 'standing',
+    number: 3,
+    title: 'relationships as of episode N',
+    document: STANDING,
     variables: (k) => ({ series: k.series, slug: k.character, asOf: k.asOfEpisode }),
   },
   {
-    id: 'timeline', number: 4, title: 'relationship timeline', document: TIMELINE,
+    id: 'timeline',
+    number: 4,
+    title: 'relationship timeline',
+    document: TIMELINE,
     variables: (k) => ({ series: k.series, a: k.pair[0], b: k.pair[1] }),
   },
   { id: 'search', number: 5, title: 'search', document: SEARCH, variables: (k) => ({ query: k.searchText }) },
   {
-    id: 'connection', number: 6, title: 'connection between two characters', document: CONNECTION,
-    variables: (k) => ({ from: characterId(`${k.series}/${k.character}`), to: characterId(`${k.series}/${k.farCharacter}`) }),
+    id: 'connection',
+    number: 6,
+    title: 'connection between two characters',
+    document: CONNECTION,
+    variables: (k) => ({
+      from: characterId(`${k.series}/${k.character}`),
+      to: characterId(`${k.series}/${k.farCharacter}`),
+    }),
   },
-  { id: 'recommendations', number: 7, title: 'recommendations', document: RECOMMENDATIONS, variables: (k) => ({ slug: k.series }) },
+  {
+    id: 'recommendations',
+    number: 7,
+    title: 'recommendations',
+    document: RECOMMENDATIONS,
+    variables: (k) => ({ slug: k.series }),
+  },
 ];
 
 export const operation = (id: OpId): Operation => OPERATIONS.find((op) => op.id === id)!;

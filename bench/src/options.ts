@@ -16,7 +16,8 @@ export interface BenchOptions {
   label: string;
 }
 
-const USAGE = 'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME]';
+const USAGE =
+  'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME]';
 
 const numbers = (text: string) => text.split(',').map((x) => Number(x.trim()));
 
@@ -42,7 +43,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const quick = values.quick ?? false;
   const stores = values.stores!.split(',').map((s) => s.trim());
-  if (stores.some((s) => s !== 'embedded' && s !== 'neo4j')) throw new Error(`--stores takes embedded and/or neo4j\n${USAGE}`);
+  if (stores.some((s) => s !== 'embedded' && s !== 'neo4j'))
+    throw new Error(`--stores takes embedded and/or neo4j\n${USAGE}`);
   const options: BenchOptions = {
     series: Number(values.series ?? (quick ? 3 : 100)),
     durationS: Number(values.duration ?? (quick ? 0.5 : 3)),
@@ -53,7 +55,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick,
     label: values.label ?? (quick ? 'quick' : ''),
   };
-  const bad = [options.series, options.durationS, options.requests, ...options.clients, ...options.ops].some((n) => !Number.isFinite(n) || n < 0);
+  const bad = [options.series, options.durationS, options.requests, ...options.clients, ...options.ops].some(
+    (n) => !Number.isFinite(n) || n < 0,
+  );
   if (bad || options.series < 2) throw new Error(`bad option value (series ≥ 2)\n${USAGE}`);
   return options;
 }

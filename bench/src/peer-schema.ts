@@ -48,7 +48,8 @@ export const PEER_TYPE_DEFS = /* GraphQL */ `
   }
 `;
 
-const role = (r: string) => `participantsConnection(where: { edge: { role: { eq: "${r}" } } }) { edges { node { name } } }`;
+const role = (r: string) =>
+  `participantsConnection(where: { edge: { role: { eq: "${r}" } } }) { edges { node { name } } }`;
 
 const CONFESSIONS = `query PeerConfessions($series: String!) {
   plotEvents(where: { seriesKey: { eq: $series }, kind: { eq: "CONFESSION" } },
@@ -78,7 +79,8 @@ const holdsAt = `{ edge: { AND: [
   { OR: [{ sinceEpisode: { eq: null } }, { sinceEpisode: { lte: $asOf } }] },
   { OR: [{ untilEpisode: { eq: null } }, { untilEpisode: { gt: $asOf } }] }
 ] } }`;
-const relates = (field: string) => `${field}Connection(where: ${holdsAt}) { edges { properties { kind mutual } node { name } } }`;
+const relates = (field: string) =>
+  `${field}Connection(where: ${holdsAt}) { edges { properties { kind mutual } node { name } } }`;
 
 const STANDING = `query PeerStanding($key: String!, $asOf: Int!) {
   characters(where: { key: { eq: $key } }) {
@@ -91,5 +93,8 @@ const STANDING = `query PeerStanding($key: String!, $asOf: Int!) {
 export const PEER_OPERATIONS = {
   confessions: { document: CONFESSIONS, variables: (k: BenchKeys) => ({ series: k.series }) },
   seriesPage: { document: SERIES_PAGE, variables: (k: BenchKeys) => ({ slug: k.series }) },
-  standing: { document: STANDING, variables: (k: BenchKeys) => ({ key: `${k.series}/${k.character}`, asOf: k.asOfEpisode }) },
+  standing: {
+    document: STANDING,
+    variables: (k: BenchKeys) => ({ key: `${k.series}/${k.character}`, asOf: k.asOfEpisode }),
+  },
 } as const;

@@ -21,9 +21,20 @@ const MARKER = '.bench-imported';
 
 /** Runs a tsx script to completion, sampling its peak RSS; rejects on a non-zero exit. */
 function runScript(args: string[], env: Record<string, string>): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let peak = 0;
-  const sampler = setInterval(() => void peakRssMb(child.pid!).then((mb) => (peak = Math.max(peak, mb)), () => {}), 250);
+  const sampler = setInterval(
+    () =>
+      void peakRssMb(child.pid!).then(
+        (mb) => (peak = Math.max(peak, mb)),
+        () => {},
+      ),
+    250,
+  );
   return new Promise((resolve, reject) =>
     child.once('exit', (code) => {
       clearInterval(sampler);
@@ -37,18 +48,26 @@ function runScript(args: string[], env: Record<string, string>): Promise<number>
 export async function ensureCatalogue(series: number): Promise<string> {
   const dir = path.join(GENERATED, `catalogue-${series}-1`);
   const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.startsWith('series-')) : [];
-  if (files.length !== series) await runScript(['scripts/generate.ts', '--series', String(series), '--seed', '1', '--out', dir], {});
+  if (files.length !== series)
+    await runScript(['scripts/generate.ts', '--series', String(series), '--seed', '1', '--out', dir], {});
   return dir;
 }
 
 /** Loads the catalogue into an embedded data directory through `npm run import` (once; a marker file remembers). */
-export async function ensureEmbedded(catalogue: string, series: number): Promise<{ dataDir: string; report: LoadReport }> {
+export async function ensureEmbedded(
+  catalogue: string,
+  series: number,
+): Promise<{ dataDir: string; report: LoadReport }> {
   const dataDir = path.join(GENERATED, `bench-embedded-${series}`);
-  if (existsSync(path.join(dataDir, MARKER))) return { dataDir, report: { store: 'embedded', seconds: 0, peakRssMb: null, reused: true } };
+  if (existsSync(path.join(dataDir, MARKER)))
+    return { dataDir, report: { store: 'embedded', seconds: 0, peakRssMb: null, reused: true } };
   const started = performance.now();
   const peak = await runScript(['scripts/import.ts', catalogue], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
   await writeFile(path.join(dataDir, MARKER), `${catalogue}\n`);
-  return { dataDir, report: { store: 'embedded', seconds: (performance.now() - started) / 1000, peakRssMb: peak, reused: false } };
+  return {
+    dataDir,
+    report: { store: 'embedded', seconds: (performance.now() - started) / 1000, peakRssMb: peak, reused: false },
+  };
 }
 
 /** A directory of symlinks: the people file and a slice of the series files (a valid seed directory). */
@@ -62,7 +81,12 @@ async function sliceDirectory(catalogue: string, seriesFiles: string[]): Promise
  * Loads the catalogue into Neo4j through the store's own importDocument, `chunk` series per transaction
  * with a long transaction timeout: the one-transaction import of `npm run import` times out at this size.
  */
-export async function ensureNeo4j(catalogue: string, series: number, settings: Neo4jSettings, chunk = 50): Promise<LoadReport> {
+export async function ensureNeo4j(
+  catalogue: string,
+  series: number,
+  settings: Neo4jSettings,
+  chunk = 50,
+): Promise<LoadReport> {
   const store = new Neo4jStore({ ...settings, transactionTimeoutMs: 900_000 });
   try {
     await store.migrate();

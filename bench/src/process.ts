@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../scripts/neo4j.mjs';
@@ -24,7 +24,11 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode}`);
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{__typename}"}',
+    })
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) return;
@@ -34,7 +38,11 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
 }
 
 /** Runs a TypeScript entry point as its own Node process (node --import tsx, so the pid is the server's). */
-export async function startNodeService(entry: string, env: Record<string, string>, timeoutMs = 180_000): Promise<ServiceProcess> {
+export async function startNodeService(
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 180_000,
+): Promise<ServiceProcess> {
   const port = (await freePort()) as number;
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
@@ -57,7 +65,11 @@ export async function startNodeService(entry: string, env: Record<string, string
 }
 
 /** Our service (src/server.ts) on a store, with no rate limit, no response cache (unless `responseCacheTtlMs`) and quiet logs. */
-export function startDramaService(storeEnv: Record<string, string>, loaders: 'on' | 'off', responseCacheTtlMs = 0): Promise<ServiceProcess> {
+export function startDramaService(
+  storeEnv: Record<string, string>,
+  loaders: 'on' | 'off',
+  responseCacheTtlMs = 0,
+): Promise<ServiceProcess> {
   return startNodeService('src/server.ts', {
     ...storeEnv,
     DRAMA_LOADERS: loaders,

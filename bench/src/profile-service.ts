@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { keysOfCatalogue } from './keys.js';
 import { closeAgent, graphqlRequest, runLoad } from './load.js';
-import { operation, type OpId } from './operations.js';
+import { type OpId, operation } from './operations.js';
 import { ROOT } from './process.js';
 
 /*
@@ -11,11 +11,24 @@ import { ROOT } from './process.js';
  */
 const [dataDir, catalogue, op, clients, seconds, profileDir] = process.argv.slice(2);
 const port = 4817;
-const child = spawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', 'src/server.ts'], {
-  cwd: ROOT,
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_ON_START: 'false', RATE_LIMIT_MAX: '0', RESPONSE_CACHE_TTL_MS: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', 'src/server.ts'],
+  {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      SEED_ON_START: 'false',
+      RATE_LIMIT_MAX: '0',
+      RESPONSE_CACHE_TTL_MS: '0',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    stdio: 'inherit',
+  },
+);
 await new Promise((resolve) => setTimeout(resolve, 4000));
 const keys = await keysOfCatalogue(catalogue!);
 const chosen = operation(op as OpId);

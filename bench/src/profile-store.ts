@@ -1,6 +1,6 @@
+import { startNeo4j } from '../../scripts/neo4j.mjs';
 import { Neo4jStore } from '../../src/store/neo4j/index.js';
 import type { DramaStore } from '../../src/store/port.js';
-import { startNeo4j } from '../../scripts/neo4j.mjs';
 import { EmbeddedFloor } from './floor-embedded.js';
 import { keysOfCatalogue } from './keys.js';
 import { neo4jDataDir } from './prepare.js';

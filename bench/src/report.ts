@@ -41,16 +41,40 @@ const opLabel = (id: string) => {
 
 function latencyTable(cells: Cell[]): string {
   return table(
-    ['store', 'subject', 'operation', 'clients', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'ok req/s', 'requests', 'errors'],
+    [
+      'store',
+      'subject',
+      'operation',
+      'clients',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'req/s',
+      'ok req/s',
+      'requests',
+      'errors',
+    ],
     cells.map((c) => [
-      c.store, c.subject, opLabel(c.op), c.clients, ms(c.p50), ms(c.p95), ms(c.p99), c.rps.toFixed(1), (okRps(c) ?? 0).toFixed(1), c.requests, c.errors,
+      c.store,
+      c.subject,
+      opLabel(c.op),
+      c.clients,
+      ms(c.p50),
+      ms(c.p95),
+      ms(c.p99),
+      c.rps.toFixed(1),
+      (okRps(c) ?? 0).toFixed(1),
+      c.requests,
+      c.errors,
     ]),
   );
 }
 
 function failures(cells: Cell[]): string[] {
   const failed = cells.filter((c) => c.failure !== undefined && c.clients === cells[0]?.clients);
-  return failed.length ? ['', ...failed.map((c) => `- not measured: ${c.store} ${c.subject} ${opLabel(c.op)}: ${c.failure}`)] : [];
+  return failed.length
+    ? ['', ...failed.map((c) => `- not measured: ${c.store} ${c.subject} ${opLabel(c.op)}: ${c.failure}`)]
+    : [];
 }
 
 function roundTripTable(rows: RoundTrips[]): string {
@@ -63,39 +87,79 @@ function roundTripTable(rows: RoundTrips[]): string {
 function nonStoreTable(time: NonStoreTime | null): string {
   if (!time) return '(not measured)';
   const line = (name: string, t: { p50: number; mean: number }) => [name, ms(t.p50), ms(t.mean)];
-  return table(['~500-field request, in-process, 1 client', 'p50 ms', 'mean ms'], [
-    line(`store answers replayed, parse/validate cache on (${time.fields} fields)`, time.cachedMs),
-    line('store answers replayed, a new document text every time (cache misses)', time.uncachedMs),
-    ...(time.interpretedMs ? [line('store answers replayed, cache on, graphql-js executor instead of graphql-jit', time.interpretedMs)] : []),
-    line('real store (for comparison)', time.withStoreMs),
-  ]);
+  return table(
+    ['~500-field request, in-process, 1 client', 'p50 ms', 'mean ms'],
+    [
+      line(`store answers replayed, parse/validate cache on (${time.fields} fields)`, time.cachedMs),
+      line('store answers replayed, a new document text every time (cache misses)', time.uncachedMs),
+      ...(time.interpretedMs
+        ? [line('store answers replayed, cache on, graphql-js executor instead of graphql-jit', time.interpretedMs)]
+        : []),
+      line('real store (for comparison)', time.withStoreMs),
+    ],
+  );
 }
 
 export function markdown(results: BenchResults): string {
-  const targets = table(['target', 'goal', 'measured', 'result'],
-    results.targets.map((t) => [t.name, t.goal, t.measured, t.pass === null ? 'not measured' : t.pass ? 'pass' : 'MISS']));
-  const loads = table(['store', 'load seconds', 'peak RSS MB', 'reused'],
-    results.loads.map((l) => [l.store, l.seconds.toFixed(1), l.peakRssMb?.toFixed(0) ?? 'n/a', String(l.reused)]));
-  const memory = table(['store', 'subject', 'peak RSS MB (VmHWM)'], results.memory.map((m) => [m.store, m.subject, m.peakRssMb.toFixed(0)]));
+  const targets = table(
+    ['target', 'goal', 'measured', 'result'],
+    results.targets.map((t) => [
+      t.name,
+      t.goal,
+      t.measured,
+      t.pass === null ? 'not measured' : t.pass ? 'pass' : 'MISS',
+    ]),
+  );
+  const loads = table(
+    ['store', 'load seconds', 'peak RSS MB', 'reused'],
+    results.loads.map((l) => [l.store, l.seconds.toFixed(1), l.peakRssMb?.toFixed(0) ?? 'n/a', String(l.reused)]),
+  );
+  const memory = table(
+    ['store', 'subject', 'peak RSS MB (VmHWM)'],
+    results.memory.map((m) => [m.store, m.subject, m.peakRssMb.toFixed(0)]),
+  );
   return [
     `# Benchmark ${results.date}`,
     '',
     `Started ${results.startedAt}; options \`${JSON.stringify(results.options)}\`; ${results.machine.cpus} CPUs, Node ${results.machine.node}, ` +
       `load average at start ${results.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}.`,
     `Keys: \`${JSON.stringify(results.keys)}\``,
-    '', '## Targets', '', targets,
+    '',
+    '## Targets',
+    '',
+    targets,
     ...(results.failure ? ['', `**The run stopped early:** ${results.failure.split('\n')[0]}`] : []),
-    '', '## Latency and throughput', '', latencyTable(results.cells), ...failures(results.cells),
-    '', '## Store round trips per request (from /metrics store_round_trips_total)', '', roundTripTable(results.roundTrips),
-    '', '## Peak memory of the process under test', '', memory,
-    '', '## Non-store time', '', nonStoreTable(results.nonStore),
-    '', '## Loading the catalogue', '', loads, '',
+    '',
+    '## Latency and throughput',
+    '',
+    latencyTable(results.cells),
+    ...failures(results.cells),
+    '',
+    '## Store round trips per request (from /metrics store_round_trips_total)',
+    '',
+    roundTripTable(results.roundTrips),
+    '',
+    '## Peak memory of the process under test',
+    '',
+    memory,
+    '',
+    '## Non-store time',
+    '',
+    nonStoreTable(results.nonStore),
+    '',
+    '## Loading the catalogue',
+    '',
+    loads,
+    '',
   ].join('\n');
 }
 
 export function printSummary(results: BenchResults): void {
-  console.log(`\n${latencyTable(results.cells)}\n\n${roundTripTable(results.roundTrips)}\n\n${nonStoreTable(results.nonStore)}\n`);
-  for (const t of results.targets) console.log(`${t.pass === null ? '  n/a' : t.pass ? ' pass' : ' MISS'}  ${t.name}: ${t.measured} (goal ${t.goal})`);
+  console.log(
+    `\n${latencyTable(results.cells)}\n\n${roundTripTable(results.roundTrips)}\n\n${nonStoreTable(results.nonStore)}\n`,
+  );
+  for (const t of results.targets)
+    console.log(`${t.pass === null ? '  n/a' : t.pass ? ' pass' : ' MISS'}  ${t.name}: ${t.measured} (goal ${t.goal})`);
 }
 
 /** Writes bench/results/<date>[-suffix].json and .md; returns the paths. */

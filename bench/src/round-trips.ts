@@ -19,13 +19,15 @@ const REPEAT = 3;
 
 export function countObjects(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + countObjects(v), 0);
-  if (value !== null && typeof value === 'object') return 1 + Object.values(value).reduce((n: number, v) => n + countObjects(v), 0);
+  if (value !== null && typeof value === 'object')
+    return 1 + Object.values(value).reduce((n: number, v) => n + countObjects(v), 0);
   return 0;
 }
 
 export function countLeaves(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + countLeaves(v), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + countLeaves(v), 0);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).reduce((n: number, v) => n + countLeaves(v), 0);
   return 1;
 }
 
@@ -38,13 +40,25 @@ async function tripsPerRequest(url: string, op: (typeof OPERATIONS)[number], key
 
 /** Round trips per request of every operation, read from the service's /metrics (store_round_trips_total). */
 export async function measureRoundTrips(
-  store: StoreName, subject: SubjectName, url: string, keys: BenchKeys, otherKeys: BenchKeys, ops: readonly number[],
+  store: StoreName,
+  subject: SubjectName,
+  url: string,
+  keys: BenchKeys,
+  otherKeys: BenchKeys,
+  ops: readonly number[],
 ): Promise<RoundTrips[]> {
   const rows: RoundTrips[] = [];
   for (const op of OPERATIONS.filter((o) => ops.includes(o.number))) {
     const main = await tripsPerRequest(url, op, keys).catch(() => ({ trips: NaN, objects: 0 }));
     const other = await tripsPerRequest(url, op, otherKeys).catch(() => ({ trips: NaN, objects: 0 }));
-    rows.push({ store, subject, op: op.id, perRequest: main.trips, perRequestOtherSeries: other.trips, objects: main.objects });
+    rows.push({
+      store,
+      subject,
+      op: op.id,
+      perRequest: main.trips,
+      perRequestOtherSeries: other.trips,
+      objects: main.objects,
+    });
   }
   return rows;
 }

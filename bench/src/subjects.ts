@@ -1,8 +1,8 @@
-import type { BenchKeys } from './keys.js';
-import { graphqlAnswer, graphqlRequest, runLoad, type LoadBudget, type LoadResult, type Request } from './load.js';
-import { OPERATIONS, type OpId } from './operations.js';
 import type { Floor } from './floor.js';
 import { FLOOR_OPS } from './floor.js';
+import type { BenchKeys } from './keys.js';
+import { graphqlAnswer, graphqlRequest, type LoadBudget, type LoadResult, type Request, runLoad } from './load.js';
+import { OPERATIONS, type OpId } from './operations.js';
 import { PEER_OPERATIONS } from './peer-schema.js';
 
 export type StoreName = 'embedded' | 'neo4j';
@@ -27,7 +27,16 @@ export interface Cell extends LoadResult {
 }
 
 const failedCell = (store: StoreName, subject: SubjectName, op: OpId, clients: number, error: unknown): Cell => ({
-  store, subject, op, clients, requests: 0, errors: 1, p50: NaN, p95: NaN, p99: NaN, rps: 0,
+  store,
+  subject,
+  op,
+  clients,
+  requests: 0,
+  errors: 1,
+  p50: NaN,
+  p95: NaN,
+  p99: NaN,
+  rps: 0,
   failure: error instanceof Error ? error.message.slice(0, 300) : String(error),
 });
 
@@ -93,7 +102,9 @@ export async function benchSubject(store: StoreName, subject: Subject, plan: Pla
   for (const op of subject.ops.filter(chosen)) {
     const failure = await warmUp(subject, op, plan.warmups);
     if (failure !== null) {
-      process.stderr.write(`  ${store} ${subject.name} ${op}: the warm-up failed, not measured: ${String(failure).slice(0, 200)}\n`);
+      process.stderr.write(
+        `  ${store} ${subject.name} ${op}: the warm-up failed, not measured: ${String(failure).slice(0, 200)}\n`,
+      );
       cells.push(...plan.clients.map((clients) => failedCell(store, subject.name, op, clients, failure)));
       continue;
     }

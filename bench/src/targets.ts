@@ -21,21 +21,40 @@ const cell = (cells: Cell[], store: StoreName, subject: SubjectName, op: OpId, c
   cells.find((c) => c.store === store && c.subject === subject && c.op === op && c.clients === clients);
 
 /** Requests per second that answered without error (a timed-out request must not count as throughput). */
-export const okRps = (c: Cell | undefined): number | undefined => (c && c.requests > 0 ? (c.rps * (c.requests - c.errors)) / c.requests : undefined);
+export const okRps = (c: Cell | undefined): number | undefined =>
+  c && c.requests > 0 ? (c.rps * (c.requests - c.errors)) / c.requests : undefined;
 
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? NaN : a / b);
 const fmt = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : 'n/a');
 const judged = (x: number, ok: (x: number) => boolean) => (Number.isFinite(x) ? ok(x) : null);
 
 function neo4jTargets(cells: Cell[]): Target[] {
-  const p95 = ratio(cell(cells, 'neo4j', 'ours', 'seriesPage', 1)?.p95, cell(cells, 'neo4j', 'floor', 'seriesPage', 1)?.p95);
+  const p95 = ratio(
+    cell(cells, 'neo4j', 'ours', 'seriesPage', 1)?.p95,
+    cell(cells, 'neo4j', 'floor', 'seriesPage', 1)?.p95,
+  );
   const ours32 = okRps(cell(cells, 'neo4j', 'ours', 'seriesPage', 32));
   const peer = ratio(ours32, okRps(cell(cells, 'neo4j', 'peer', 'seriesPage', 32)));
   const naive = ratio(ours32, okRps(cell(cells, 'neo4j', 'naive', 'seriesPage', 32)));
   return [
-    { name: 'Neo4j op 2 p95 vs floor (1 client)', goal: '≤ 1.5x', measured: fmt(p95), pass: judged(p95, (x) => x <= 1.5) },
-    { name: 'Neo4j op 2 ok req/s at 32 clients vs peer', goal: '≥ 1.5x', measured: fmt(peer), pass: judged(peer, (x) => x >= 1.5) },
-    { name: 'Neo4j op 2 ok req/s at 32 clients vs naive', goal: '≥ 5x', measured: fmt(naive), pass: judged(naive, (x) => x >= 5) },
+    {
+      name: 'Neo4j op 2 p95 vs floor (1 client)',
+      goal: '≤ 1.5x',
+      measured: fmt(p95),
+      pass: judged(p95, (x) => x <= 1.5),
+    },
+    {
+      name: 'Neo4j op 2 ok req/s at 32 clients vs peer',
+      goal: '≥ 1.5x',
+      measured: fmt(peer),
+      pass: judged(peer, (x) => x >= 1.5),
+    },
+    {
+      name: 'Neo4j op 2 ok req/s at 32 clients vs naive',
+      goal: '≥ 5x',
+      measured: fmt(naive),
+      pass: judged(naive, (x) => x >= 5),
+    },
   ];
 }
 
@@ -44,28 +63,60 @@ const BY_DEPTH: readonly OpId[] = ['connection'];
 
 function roundTripTarget(rows: RoundTrips[]): Target {
   const ours = rows.filter((r) => r.subject === 'ours' && !BY_DEPTH.includes(r.op));
-  const off = ours.filter((r) => r.perRequest !== r.perRequestOtherSeries || (LIST_LEVELS[r.op] ?? r.perRequest) !== r.perRequest);
-  const measured = off.length === 0
-    ? `ops 1–3 = ${ours.filter((r) => LIST_LEVELS[r.op]).map((r) => r.perRequest).join('/')}; ops 1–5 and 7 the same on another series (6 goes by hops)`
-    : off.map((r) => `${r.store} ${r.op}: ${r.perRequest} (other series ${r.perRequestOtherSeries}, levels ${LIST_LEVELS[r.op] ?? '?'})`).join('; ');
-  return { name: 'Round trips per request = list levels', goal: 'equal, whatever the list sizes', measured, pass: ours.length ? off.length === 0 : null };
+  const off = ours.filter(
+    (r) => r.perRequest !== r.perRequestOtherSeries || (LIST_LEVELS[r.op] ?? r.perRequest) !== r.perRequest,
+  );
+  const measured =
+    off.length === 0
+      ? `ops 1–3 = ${ours
+          .filter((r) => LIST_LEVELS[r.op])
+          .map((r) => r.perRequest)
+          .join('/')}; ops 1–5 and 7 the same on another series (6 goes by hops)`
+      : off
+          .map(
+            (r) =>
+              `${r.store} ${r.op}: ${r.perRequest} (other series ${r.perRequestOtherSeries}, levels ${LIST_LEVELS[r.op] ?? '?'})`,
+          )
+          .join('; ');
+  return {
+    name: 'Round trips per request = list levels',
+    goal: 'equal, whatever the list sizes',
+    measured,
+    pass: ours.length ? off.length === 0 : null,
+  };
 }
 
 /** The target is taken on 'ours' (no response cache); 'cached' shows what repeated widget requests see as deployed. */
 function embeddedTarget(cells: Cell[], subject: 'ours' | 'cached'): Target {
-  const p95s = (['confessions', 'seriesPage', 'standing'] as const).map((op) => cell(cells, 'embedded', subject, op, 8)?.p95);
+  const p95s = (['confessions', 'seriesPage', 'standing'] as const).map(
+    (op) => cell(cells, 'embedded', subject, op, 8)?.p95,
+  );
   const known = p95s.every((p) => p !== undefined);
   const measured = known ? p95s.map((p) => `${p!.toFixed(2)} ms`).join(' / ') : 'n/a';
-  const name = subject === 'ours' ? 'Embedded ops 1–3 p95 at 8 clients' : 'The same, response cache on (as deployed; not the target)';
+  const name =
+    subject === 'ours'
+      ? 'Embedded ops 1–3 p95 at 8 clients'
+      : 'The same, response cache on (as deployed; not the target)';
   return { name, goal: '< 5 ms each', measured, pass: known ? p95s.every((p) => p! < 5) : null };
 }
 
 function nonStoreTarget(time: NonStoreTime | null): Target {
   if (!time) return { name: 'Non-store time, ~500 fields', goal: '< 3 ms', measured: 'n/a', pass: null };
   const ms = time.cachedMs.p50;
-  return { name: `Non-store time, ${time.fields} fields (p50)`, goal: '< 3 ms', measured: `${ms.toFixed(2)} ms`, pass: ms < 3 };
+  return {
+    name: `Non-store time, ${time.fields} fields (p50)`,
+    goal: '< 3 ms',
+    measured: `${ms.toFixed(2)} ms`,
+    pass: ms < 3,
+  };
 }
 
 export function evaluateTargets(cells: Cell[], rows: RoundTrips[], time: NonStoreTime | null): Target[] {
-  return [...neo4jTargets(cells), roundTripTarget(rows), embeddedTarget(cells, 'ours'), embeddedTarget(cells, 'cached'), nonStoreTarget(time)];
+  return [
+    ...neo4jTargets(cells),
+    roundTripTarget(rows),
+    embeddedTarget(cells, 'ours'),
+    embeddedTarget(cells, 'cached'),
+    nonStoreTarget(time),
+  ];
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { tokenEntrySchema, type TokenEntry } from './token-config.js';
+import { type TokenEntry, tokenEntrySchema } from './token-config.js';
 import { sha256Of } from './verify.js';
 
 export const TOKEN_PREFIX = 'dg_';

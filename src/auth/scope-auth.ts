@@ -1,6 +1,6 @@
 import type { AuthFailure, ForbiddenResult } from '@pothos/plugin-scope-auth';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import { authScopesFor, TOKEN_SCOPE_OF, type DramaAuthScopes, type Scope, type Viewer } from './viewer.js';
+import { authScopesFor, type DramaAuthScopes, type Scope, TOKEN_SCOPE_OF, type Viewer } from './viewer.js';
 
 interface ViewerContext {
   viewer: Viewer;
@@ -32,7 +32,9 @@ export function unauthorizedError(viewer: Viewer, failure: AuthFailure): Unauthe
   const needed = neededScopes(failure);
   const scopes = needed.length > 0 ? needed : ['admin'];
   if (viewer.kind === 'anonymous') {
-    return new UnauthenticatedError(`This needs a bearer token with the ${scopes.join(' or ')} scope (Authorization: Bearer <token>).`);
+    return new UnauthenticatedError(
+      `This needs a bearer token with the ${scopes.join(' or ')} scope (Authorization: Bearer <token>).`,
+    );
   }
   return new ForbiddenError(viewer.tokenName, scopes);
 }

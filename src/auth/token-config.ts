@@ -43,7 +43,10 @@ function parseJson(text: string, source: string): unknown {
 export function parseTokenEntries(text: string, source: string): TokenEntry[] {
   const parsed = tokenListSchema.safeParse(parseJson(text, source));
   if (parsed.success) return parsed.data;
-  throw new TokenConfigError(source, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  throw new TokenConfigError(
+    source,
+    parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
 }
 
 function duplicates(values: string[]): string[] {
@@ -52,7 +55,9 @@ function duplicates(values: string[]): string[] {
 
 function checkUnique(entries: TokenEntry[], source: string) {
   const names = duplicates(entries.map((entry) => entry.name)).map((name) => `name "${name}" is configured twice`);
-  const hashes = duplicates(entries.map((entry) => entry.sha256.toLowerCase())).map((hash) => `sha256 ${hash.slice(0, 12)}… is configured twice`);
+  const hashes = duplicates(entries.map((entry) => entry.sha256.toLowerCase())).map(
+    (hash) => `sha256 ${hash.slice(0, 12)}… is configured twice`,
+  );
   if (names.length + hashes.length > 0) throw new TokenConfigError(source, [...names, ...hashes]);
 }
 

@@ -4,7 +4,10 @@ import { ANONYMOUS, type Viewer } from './viewer.js';
 
 export type Authentication = { ok: true; viewer: Viewer } | { ok: false; reason: string };
 
-export type BearerCredentials = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'malformed'; reason: string };
+export type BearerCredentials =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'malformed'; reason: string };
 
 /** RFC 6750 b64token, bounded: `Bearer` (any case), one space, one token, nothing else. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]{1,512}=*)$/i;

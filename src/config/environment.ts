@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { loadTokens, type ConfiguredToken } from '../auth/token-config.js';
+import { type ConfiguredToken, loadTokens } from '../auth/token-config.js';
 import { loadPersistedOperations } from './persisted-operations.js';
-import { parseOpsSettings, type OpsSettings } from './settings.js';
+import { type OpsSettings, parseOpsSettings } from './settings.js';
 
 const optionalText = z
   .string()
@@ -17,7 +17,10 @@ const environmentSchema = z.object({
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
   DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
   SEED_DIR: optionalText,
-  SEED_ON_START: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SEED_ON_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   NEO4J_URI: optionalText.refine((value) => value === undefined || NEO4J_SCHEME.test(value), {
     message: `must start with one of ${NEO4J_SCHEMES.map((scheme) => `${scheme}://`).join(', ')}`,
   }),
@@ -84,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loaders: e.DRAMA_LOADERS,
     ops: ops.data,
     tokens: loadTokens(env),
-    persistedOperations: loadPersistedOperations(ops.data.persisted.file, { required: Boolean(env.PERSISTED_OPERATIONS_FILE) }),
+    persistedOperations: loadPersistedOperations(ops.data.persisted.file, {
+      required: Boolean(env.PERSISTED_OPERATIONS_FILE),
+    }),
   };
 }

@@ -13,7 +13,8 @@ export function buildPersistedOperations(examples: readonly ExampleOperation[]):
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export const renderPersistedOperations = (operations: PersistedOperations) => `${JSON.stringify(operations, null, 2)}\n`;
+export const renderPersistedOperations = (operations: PersistedOperations) =>
+  `${JSON.stringify(operations, null, 2)}\n`;
 
 /** The persisted operations file cannot be used: missing (when configured), unreadable, not JSON, or not id -> document. */
 export class PersistedOperationsError extends Error {
@@ -27,7 +28,10 @@ export class PersistedOperationsError extends Error {
 }
 
 const isOperations = (value: unknown): value is PersistedOperations =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  value !== null &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  Object.values(value).every((v) => typeof v === 'string');
 
 /**
  * By id in a Map: a client's hash is never looked up on an object, so `__proto__` or `constructor` find nothing.
@@ -40,7 +44,10 @@ export function loadPersistedOperations(file: string, { required = false } = {})
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return new Map();
-    throw new PersistedOperationsError(file, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`);
+    throw new PersistedOperationsError(
+      file,
+      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`,
+    );
   }
   let parsed: unknown;
   try {

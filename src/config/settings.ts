@@ -3,11 +3,19 @@ import { z } from 'zod';
 import type { ExecutionBudget } from '../plugins/budget.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
-const flag = z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true'));
+const flag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === 'true'));
 const list = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 const opsSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -89,7 +97,13 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
       const production = e.NODE_ENV === 'production';
       return {
         production,
-        limits: { depth: e.MAX_DEPTH, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, cost: e.MAX_COST, bodyBytes: e.MAX_BODY_BYTES },
+        limits: {
+          depth: e.MAX_DEPTH,
+          aliases: e.MAX_ALIASES,
+          tokens: e.MAX_TOKENS,
+          cost: e.MAX_COST,
+          bodyBytes: e.MAX_BODY_BYTES,
+        },
         budget: { objects: e.EXECUTION_MAX_OBJECTS, bytes: e.EXECUTION_MAX_BYTES, timeMs: e.EXECUTION_TIMEOUT_MS },
         rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, maxClients: e.RATE_LIMIT_MAX_CLIENTS },
         inputDepth: e.MAX_INPUT_DEPTH,
@@ -121,5 +135,11 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
 export function inProcessSettings(overrides: Partial<OpsSettings> = {}): OpsSettings {
   const parsed = parseOpsSettings({});
   if (!parsed.success) throw new Error('unreachable: the defaults parse');
-  return { ...parsed.data, rateLimit: { max: 0, windowMs: 60_000 }, responseCacheTtlMs: 0, warmRecommendations: false, ...overrides };
+  return {
+    ...parsed.data,
+    rateLimit: { max: 0, windowMs: 60_000 },
+    responseCacheTtlMs: 0,
+    warmRecommendations: false,
+    ...overrides,
+  };
 }

@@ -1,9 +1,25 @@
 import { castingKey, creditKey, episodeKey, scopedKey } from './keys.js';
 import type {
-  CastingRecord, CharacterRecord, CreditRecord, EpisodeRecord, GraphDocument, ParticipationRecord, PersonRecord,
-  PlotEventRecord, RelationshipRecord, SeriesRecord, SourceRef,
+  CastingRecord,
+  CharacterRecord,
+  CreditRecord,
+  EpisodeRecord,
+  GraphDocument,
+  ParticipationRecord,
+  PersonRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+  SourceRef,
 } from './records.js';
-import type { Billing, CreditRole, EventOutcome, ParticipantRole, PlotEventKind, RelationshipKind } from './vocabulary.js';
+import type {
+  Billing,
+  CreditRole,
+  EventOutcome,
+  ParticipantRole,
+  PlotEventKind,
+  RelationshipKind,
+} from './vocabulary.js';
 
 /**
  * Records built from input, once: seed files, importBatch and the upserts all describe records in these
@@ -14,59 +30,145 @@ export type PersonDraft = Omit<PersonRecord, 'key'>;
 export type SeriesDraft = Omit<SeriesRecord, 'key'>;
 export type EpisodeDraft = Omit<EpisodeRecord, 'key' | 'seriesKey'>;
 export type CharacterDraft = Omit<CharacterRecord, 'key' | 'seriesKey'>;
-export interface CastingDraft extends Cited { person: string; character: string; billing: Billing }
-export interface CreditDraft extends Cited { person: string; role: CreditRole }
+export interface CastingDraft extends Cited {
+  person: string;
+  character: string;
+  billing: Billing;
+}
+export interface CreditDraft extends Cited {
+  person: string;
+  role: CreditRole;
+}
 export interface RelationshipDraft extends Cited {
-  slug: string; kind: RelationshipKind; from: string; to: string; mutual: boolean; since: number | null; until: number | null; note: string | null;
+  slug: string;
+  kind: RelationshipKind;
+  from: string;
+  to: string;
+  mutual: boolean;
+  since: number | null;
+  until: number | null;
+  note: string | null;
 }
 export interface EventDraft extends Cited {
-  slug: string; episode: number; sequence: number; kind: PlotEventKind; summary: string; agent: string | null; target: string | null;
-  participants: { character: string; role: ParticipantRole }[]; outcome: EventOutcome | null; flashback: boolean;
+  slug: string;
+  episode: number;
+  sequence: number;
+  kind: PlotEventKind;
+  summary: string;
+  agent: string | null;
+  target: string | null;
+  participants: { character: string; role: ParticipantRole }[];
+  outcome: EventOutcome | null;
+  flashback: boolean;
 }
 export interface SeriesContents {
-  episodes: EpisodeDraft[]; characters: CharacterDraft[]; castings: CastingDraft[]; credits: CreditDraft[];
-  relationships: RelationshipDraft[]; events: EventDraft[];
+  episodes: EpisodeDraft[];
+  characters: CharacterDraft[];
+  castings: CastingDraft[];
+  credits: CreditDraft[];
+  relationships: RelationshipDraft[];
+  events: EventDraft[];
 }
 
 /** A character named from within a series: its slug there, or `<series>/<slug>` for a character of any series. */
-export const characterKeyIn = (seriesKey: string, ref: string): string => (ref.includes('/') ? ref : scopedKey(seriesKey, ref));
+export const characterKeyIn = (seriesKey: string, ref: string): string =>
+  ref.includes('/') ? ref : scopedKey(seriesKey, ref);
 
-export const personRecord = (p: PersonDraft): PersonRecord => ({ key: p.slug, slug: p.slug, name: p.name, nativeName: p.nativeName, source: p.source });
+export const personRecord = (p: PersonDraft): PersonRecord => ({
+  key: p.slug,
+  slug: p.slug,
+  name: p.name,
+  nativeName: p.nativeName,
+  source: p.source,
+});
 
 export const seriesRecord = (s: SeriesDraft): SeriesRecord => ({
-  key: s.slug, slug: s.slug, title: s.title, originalTitle: s.originalTitle, country: s.country, releaseYear: s.releaseYear,
-  platforms: s.platforms, genres: s.genres, episodeCount: s.episodeCount, starring: s.starring, source: s.source,
+  key: s.slug,
+  slug: s.slug,
+  title: s.title,
+  originalTitle: s.originalTitle,
+  country: s.country,
+  releaseYear: s.releaseYear,
+  platforms: s.platforms,
+  genres: s.genres,
+  episodeCount: s.episodeCount,
+  starring: s.starring,
+  source: s.source,
 });
 
 export const episodeRecord = (seriesKey: string, e: EpisodeDraft): EpisodeRecord => ({
-  key: episodeKey(seriesKey, e.number), seriesKey, number: e.number, title: e.title, runtimeMinutes: e.runtimeMinutes, source: e.source,
+  key: episodeKey(seriesKey, e.number),
+  seriesKey,
+  number: e.number,
+  title: e.title,
+  runtimeMinutes: e.runtimeMinutes,
+  source: e.source,
 });
 
 export const characterRecord = (seriesKey: string, c: CharacterDraft): CharacterRecord => ({
-  key: scopedKey(seriesKey, c.slug), seriesKey, slug: c.slug, name: c.name, nativeName: c.nativeName, aliases: c.aliases,
-  description: c.description, source: c.source,
+  key: scopedKey(seriesKey, c.slug),
+  seriesKey,
+  slug: c.slug,
+  name: c.name,
+  nativeName: c.nativeName,
+  aliases: c.aliases,
+  description: c.description,
+  source: c.source,
 });
 
 export function castingRecord(seriesKey: string, c: CastingDraft): CastingRecord {
   const characterKey = characterKeyIn(seriesKey, c.character);
-  return { key: castingKey(characterKey, c.person), seriesKey, personKey: c.person, characterKey, billing: c.billing, source: c.source };
+  return {
+    key: castingKey(characterKey, c.person),
+    seriesKey,
+    personKey: c.person,
+    characterKey,
+    billing: c.billing,
+    source: c.source,
+  };
 }
 
 export const creditRecord = (seriesKey: string, c: CreditDraft): CreditRecord => ({
-  key: creditKey(seriesKey, c.person, c.role), seriesKey, personKey: c.person, role: c.role, source: c.source,
+  key: creditKey(seriesKey, c.person, c.role),
+  seriesKey,
+  personKey: c.person,
+  role: c.role,
+  source: c.source,
 });
 
 export const relationshipRecord = (seriesKey: string, r: RelationshipDraft): RelationshipRecord => ({
-  key: scopedKey(seriesKey, r.slug), seriesKey, slug: r.slug, kind: r.kind, fromKey: characterKeyIn(seriesKey, r.from),
-  toKey: characterKeyIn(seriesKey, r.to), mutual: r.mutual, sinceEpisode: r.since, untilEpisode: r.until, note: r.note, source: r.source,
+  key: scopedKey(seriesKey, r.slug),
+  seriesKey,
+  slug: r.slug,
+  kind: r.kind,
+  fromKey: characterKeyIn(seriesKey, r.from),
+  toKey: characterKeyIn(seriesKey, r.to),
+  mutual: r.mutual,
+  sinceEpisode: r.since,
+  untilEpisode: r.until,
+  note: r.note,
+  source: r.source,
 });
 
 export function eventRecord(seriesKey: string, e: EventDraft): PlotEventRecord {
   const key = (ref: string | null) => (ref === null ? null : characterKeyIn(seriesKey, ref));
-  const participants: ParticipationRecord[] = e.participants.map((p) => ({ characterKey: key(p.character)!, role: p.role }));
+  const participants: ParticipationRecord[] = e.participants.map((p) => ({
+    characterKey: key(p.character)!,
+    role: p.role,
+  }));
   return {
-    key: scopedKey(seriesKey, e.slug), seriesKey, slug: e.slug, episodeNumber: e.episode, sequence: e.sequence, kind: e.kind,
-    summary: e.summary, agentKey: key(e.agent), targetKey: key(e.target), participants, outcome: e.outcome, flashback: e.flashback,
+    key: scopedKey(seriesKey, e.slug),
+    seriesKey,
+    slug: e.slug,
+    episodeNumber: e.episode,
+    sequence: e.sequence,
+    kind: e.kind,
+    summary: e.summary,
+    agentKey: key(e.agent),
+    targetKey: key(e.target),
+    participants,
+    outcome: e.outcome,
+    flashback: e.flashback,
     source: e.source,
   };
 }

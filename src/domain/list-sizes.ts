@@ -26,9 +26,23 @@ export interface ListSizes {
 }
 
 export const LIST_SIZE_KEYS: readonly (keyof ListSizes)[] = [
-  'episodesPerSeries', 'charactersPerSeries', 'castingsPerSeries', 'creditsPerSeries', 'starringPerSeries', 'genresPerSeries',
-  'platformsPerSeries', 'relationshipsPerSeries', 'eventsPerSeries', 'castingsPerPerson', 'creditsPerPerson', 'castingsPerCharacter', 'aliasesPerCharacter',
-  'relationshipsPerCharacter', 'eventsPerCharacter', 'eventsPerEpisode', 'participantsPerEvent',
+  'episodesPerSeries',
+  'charactersPerSeries',
+  'castingsPerSeries',
+  'creditsPerSeries',
+  'starringPerSeries',
+  'genresPerSeries',
+  'platformsPerSeries',
+  'relationshipsPerSeries',
+  'eventsPerSeries',
+  'castingsPerPerson',
+  'creditsPerPerson',
+  'castingsPerCharacter',
+  'aliasesPerCharacter',
+  'relationshipsPerCharacter',
+  'eventsPerCharacter',
+  'eventsPerEpisode',
+  'participantsPerEvent',
 ];
 
 type Records = { [C in keyof GraphDocument]: Iterable<GraphDocument[C][number]> };
@@ -119,7 +133,12 @@ export interface EvidenceSizes {
   relationshipsPerEvidence: number;
 }
 
-export const NO_EVIDENCE: EvidenceSizes = { evidencePerSeries: 0, charactersPerEvidence: 0, eventsPerEvidence: 0, relationshipsPerEvidence: 0 };
+export const NO_EVIDENCE: EvidenceSizes = {
+  evidencePerSeries: 0,
+  charactersPerEvidence: 0,
+  eventsPerEvidence: 0,
+  relationshipsPerEvidence: 0,
+};
 
 export function evidenceSizesOf(tropes: readonly Trope[]): EvidenceSizes {
   const evidence = tropes.flatMap((t) => t.evidence);

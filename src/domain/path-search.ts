@@ -1,4 +1,11 @@
-import { MAX_PATHS, neighboursOf, stepBetween, type CharacterPath, type FetchNeighbourhoods, type Neighbourhood } from './paths.js';
+import {
+  type CharacterPath,
+  type FetchNeighbourhoods,
+  MAX_PATHS,
+  type Neighbourhood,
+  neighboursOf,
+  stepBetween,
+} from './paths.js';
 
 interface Search {
   parents: Map<string, string[]>;
@@ -24,7 +31,10 @@ async function expand(frontier: readonly string[], search: Search, fetch: FetchN
 function chains(key: string, parents: Map<string, string[]>): string[][] {
   const before = parents.get(key)!;
   if (before.length === 0) return [[key]];
-  return before.flatMap((p) => chains(p, parents)).slice(0, MAX_PATHS).map((chain) => [...chain, key]);
+  return before
+    .flatMap((p) => chains(p, parents))
+    .slice(0, MAX_PATHS)
+    .map((chain) => [...chain, key]);
 }
 
 function compareChains(a: readonly string[], b: readonly string[]): number {
@@ -41,13 +51,21 @@ const toPath = (nodes: string[], expanded: Map<string, Neighbourhood>): Characte
  * All shortest chains (at most MAX_PATHS, in order of their node keys) from one character or person to
  * another within maxHops, by breadth-first search: one `fetch` per hop level, so both stores agree.
  */
-export async function shortestPaths(from: string, to: string, maxHops: number, fetch: FetchNeighbourhoods): Promise<CharacterPath[]> {
+export async function shortestPaths(
+  from: string,
+  to: string,
+  maxHops: number,
+  fetch: FetchNeighbourhoods,
+): Promise<CharacterPath[]> {
   if (from === to) return [];
   const search: Search = { parents: new Map([[from, []]]), expanded: new Map() };
   let frontier = [from];
   for (let hop = 1; hop <= maxHops && frontier.length > 0; hop++) {
     frontier = await expand(frontier, search, fetch);
-    if (frontier.includes(to)) return chains(to, search.parents).sort(compareChains).map((nodes) => toPath(nodes, search.expanded));
+    if (frontier.includes(to))
+      return chains(to, search.parents)
+        .sort(compareChains)
+        .map((nodes) => toPath(nodes, search.expanded));
   }
   return [];
 }

@@ -1,6 +1,6 @@
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from './records.js';
+import { eventVisible, type Progress, relationshipAsSeen, relationshipVisible } from './spoilers.js';
 import { compareText } from './text.js';
-import { eventVisible, relationshipAsSeen, relationshipVisible, type Progress } from './spoilers.js';
 import type { ParticipantRole } from './vocabulary.js';
 
 /** What links one character or person to others: character and person keys never collide ("/" only in the former). */
@@ -30,10 +30,11 @@ export type FetchNeighbourhoods = (keys: readonly string[]) => Promise<Neighbour
 const SHARING_ROLES: readonly ParticipantRole[] = ['AGENT', 'TARGET', 'WITNESS', 'PRESENT'];
 export const MAX_PATHS = 10;
 
-
 /** Hides what the viewer has not watched: later relationships and events are not traversed. */
 export const gateNeighbourhood = (progress: Progress, n: Neighbourhood): Neighbourhood => ({
-  relationships: n.relationships.filter((r) => relationshipVisible(progress, r)).map((r) => relationshipAsSeen(progress, r)),
+  relationships: n.relationships
+    .filter((r) => relationshipVisible(progress, r))
+    .map((r) => relationshipAsSeen(progress, r)),
   events: n.events.filter((e) => eventVisible(progress, e)),
   castings: n.castings,
 });
@@ -46,9 +47,13 @@ export function stepBetween(key: string, other: string, n: Neighbourhood): PathS
   return {
     from: key,
     to: other,
-    relationships: n.relationships.filter((r) => (r.fromKey === key && r.toKey === other) || (r.fromKey === other && r.toKey === key)),
+    relationships: n.relationships.filter(
+      (r) => (r.fromKey === key && r.toKey === other) || (r.fromKey === other && r.toKey === key),
+    ),
     sharedEvents: n.events.filter((e) => sharers(e).includes(key) && sharers(e).includes(other)),
-    castings: n.castings.filter((c) => (c.personKey === key && c.characterKey === other) || (c.personKey === other && c.characterKey === key)),
+    castings: n.castings.filter(
+      (c) => (c.personKey === key && c.characterKey === other) || (c.personKey === other && c.characterKey === key),
+    ),
   };
 }
 

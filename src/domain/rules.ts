@@ -13,10 +13,25 @@ export interface RuleIssue {
   message: string;
 }
 
-export interface SlugRule { type: 'slug'; max: number }
-export interface TextRule { type: 'text'; max: number; multiline: boolean }
-export interface IntRule { type: 'int'; min: number; max: number }
-export interface ListRule<Item extends FieldRule = FieldRule> { type: 'list'; of: Item; max: number }
+export interface SlugRule {
+  type: 'slug';
+  max: number;
+}
+export interface TextRule {
+  type: 'text';
+  max: number;
+  multiline: boolean;
+}
+export interface IntRule {
+  type: 'int';
+  min: number;
+  max: number;
+}
+export interface ListRule<Item extends FieldRule = FieldRule> {
+  type: 'list';
+  of: Item;
+  max: number;
+}
 export type FieldRule = SlugRule | TextRule | IntRule | ListRule;
 
 export const LIMITS = {
@@ -52,15 +67,35 @@ export const FIELD_RULES = {
   source: { document: NAME, paragraph: int(1, LIMITS.paragraph) },
   person: { slug: SLUG, name: NAME, nativeName: NAME },
   series: {
-    slug: SLUG, title: NAME, originalTitle: NAME, country: NAME, releaseYear: int(LIMITS.firstYear, LIMITS.lastYear),
-    platforms: list(NAME, LIMITS.platforms), genres: list(SLUG, LIMITS.genres), episodeCount: int(0, LIMITS.episodes),
+    slug: SLUG,
+    title: NAME,
+    originalTitle: NAME,
+    country: NAME,
+    releaseYear: int(LIMITS.firstYear, LIMITS.lastYear),
+    platforms: list(NAME, LIMITS.platforms),
+    genres: list(SLUG, LIMITS.genres),
+    episodeCount: int(0, LIMITS.episodes),
     starring: list(SLUG, LIMITS.starring),
   },
   episode: { series: SLUG, number: EPISODE_NUMBER, title: NAME, runtimeMinutes: int(1, LIMITS.runtimeMinutes) },
-  character: { series: SLUG, slug: SLUG, name: NAME, nativeName: NAME, aliases: list(NAME, LIMITS.aliases), description: PROSE },
+  character: {
+    series: SLUG,
+    slug: SLUG,
+    name: NAME,
+    nativeName: NAME,
+    aliases: list(NAME, LIMITS.aliases),
+    description: PROSE,
+  },
   casting: { series: SLUG, person: SLUG, character: SLUG },
   credit: { series: SLUG, person: SLUG },
-  relationship: { series: SLUG, slug: SLUG, character: SLUG, since: EPISODE_NUMBER, until: EPISODE_NUMBER, note: PROSE },
+  relationship: {
+    series: SLUG,
+    slug: SLUG,
+    character: SLUG,
+    since: EPISODE_NUMBER,
+    until: EPISODE_NUMBER,
+    note: PROSE,
+  },
   event: { series: SLUG, slug: SLUG, episode: EPISODE_NUMBER, sequence: SEQUENCE, summary: PROSE, participant: SLUG },
 } as const;
 
@@ -120,13 +155,20 @@ export function listProblem(values: readonly unknown[], max: number): Problem | 
 }
 
 /** A relationship holds as of episode N when since <= N < until, so until must come after since. */
-export function relationshipIssues(r: { fromKey: string; toKey: string; sinceEpisode: number | null; untilEpisode: number | null }): RuleIssue[] {
+export function relationshipIssues(r: {
+  fromKey: string;
+  toKey: string;
+  sinceEpisode: number | null;
+  untilEpisode: number | null;
+}): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  if (r.fromKey === r.toKey) issues.push({ field: 'to', ...issue('two-characters', 'a relationship needs two different characters') });
+  if (r.fromKey === r.toKey)
+    issues.push({ field: 'to', ...issue('two-characters', 'a relationship needs two different characters') });
   if (r.sinceEpisode !== null && r.untilEpisode !== null && r.untilEpisode <= r.sinceEpisode) {
-    const message = r.untilEpisode === r.sinceEpisode
-      ? `begins and ends in episode ${r.sinceEpisode}, so it holds in no episode: until must come after since`
-      : `ends in episode ${r.untilEpisode}, before it begins in episode ${r.sinceEpisode}`;
+    const message =
+      r.untilEpisode === r.sinceEpisode
+        ? `begins and ends in episode ${r.sinceEpisode}, so it holds in no episode: until must come after since`
+        : `ends in episode ${r.untilEpisode}, before it begins in episode ${r.sinceEpisode}`;
     issues.push({ field: 'until', ...issue('until-after-since', message) });
   }
   return issues;
@@ -150,15 +192,26 @@ export function eventIssues(e: EventShape): RuleIssue[] {
     if (before !== undefined) {
       issues.push({
         field: `participants.${i}.character`,
-        ...issue('one-role-per-character', `character "${p.characterKey}" already takes part as ${before}: one character holds one role in an event`),
+        ...issue(
+          'one-role-per-character',
+          `character "${p.characterKey}" already takes part as ${before}: one character holds one role in an event`,
+        ),
       });
     }
     seen.set(p.characterKey, p.role);
   });
-  for (const [field, role, key] of [['agent', 'AGENT', e.agentKey], ['target', 'TARGET', e.targetKey]] as const) {
+  for (const [field, role, key] of [
+    ['agent', 'AGENT', e.agentKey],
+    ['target', 'TARGET', e.targetKey],
+  ] as const) {
     const listed = e.participants.filter((p) => p.role === role).map((p) => p.characterKey);
-    if (key !== null && !listed.includes(key)) issues.push({ field, ...issue('participant-role', `must also be a participant with role ${role}`) });
-    if (listed.some((k) => k !== key)) issues.push({ field: 'participants', ...issue('participant-role', `role ${role} must name exactly the ${field}`) });
+    if (key !== null && !listed.includes(key))
+      issues.push({ field, ...issue('participant-role', `must also be a participant with role ${role}`) });
+    if (listed.some((k) => k !== key))
+      issues.push({
+        field: 'participants',
+        ...issue('participant-role', `role ${role} must name exactly the ${field}`),
+      });
   }
   return issues;
 }

@@ -13,7 +13,14 @@ export interface RelationshipChange {
 }
 
 /** Kinds of event that can turn one relationship into another. */
-export const CAUSE_KINDS: readonly PlotEventKind[] = ['CONFESSION', 'KISS', 'REUNION', 'REJECTION', 'DEPARTURE', 'ASK_OUT'];
+export const CAUSE_KINDS: readonly PlotEventKind[] = [
+  'CONFESSION',
+  'KISS',
+  'REUNION',
+  'REJECTION',
+  'DEPARTURE',
+  'ASK_OUT',
+];
 
 const isPair = (x: string | null, y: string | null, [a, b]: readonly [string, string]) =>
   (x === a && y === b) || (x === b && y === a);
@@ -48,7 +55,11 @@ export function relationshipTimeline(
   return changePoints(mine).map((episode) => {
     const after = kindsAfter(mine, episode);
     const change = {
-      seriesKey, pair, episode, before, after,
+      seriesKey,
+      pair,
+      episode,
+      before,
+      after,
       began: mine.filter((r) => r.sinceEpisode === episode),
       ended: mine.filter((r) => episode !== null && r.untilEpisode === episode),
     };
@@ -58,7 +69,13 @@ export function relationshipTimeline(
 }
 
 /** The last event of CAUSE_KINDS by sequence in which one of the pair acts on the other, or null. */
-export function causeAmong(events: readonly PlotEventRecord[], pair: readonly [string, string]): PlotEventRecord | null {
+export function causeAmong(
+  events: readonly PlotEventRecord[],
+  pair: readonly [string, string],
+): PlotEventRecord | null {
   const causes = events.filter((e) => CAUSE_KINDS.includes(e.kind) && isPair(e.agentKey, e.targetKey, pair));
-  return causes.reduce<PlotEventRecord | null>((last, e) => (last === null || e.sequence > last.sequence ? e : last), null);
+  return causes.reduce<PlotEventRecord | null>(
+    (last, e) => (last === null || e.sequence > last.sequence ? e : last),
+    null,
+  );
 }

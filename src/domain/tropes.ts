@@ -3,7 +3,13 @@ import type { PlotEventRecord, RelationshipRecord } from './records.js';
 import { between, causeAmong } from './timeline.js';
 import type { PlotEventKind, RelationshipKind } from './vocabulary.js';
 
-export const TROPE_KINDS = ['FRIENDS_TO_LOVERS', 'UNREQUITED_LOVE', 'LOVE_TRIANGLE', 'TIME_SKIP', 'REUNION_AFTER_SEPARATION'] as const;
+export const TROPE_KINDS = [
+  'FRIENDS_TO_LOVERS',
+  'UNREQUITED_LOVE',
+  'LOVE_TRIANGLE',
+  'TIME_SKIP',
+  'REUNION_AFTER_SEPARATION',
+] as const;
 export type TropeKind = (typeof TROPE_KINDS)[number];
 
 export const TROPE_NAMES: Record<TropeKind, string> = {
@@ -55,34 +61,52 @@ const begunBefore = (first: RelationshipRecord, then: RelationshipRecord): boole
   then.sinceEpisode !== null && (first.sinceEpisode === null || first.sinceEpisode < then.sinceEpisode);
 
 const friendsToLovers: Detector = (facts) =>
-  facts.relationships.filter((r) => r.kind === 'ROMANTIC').flatMap((romance) => {
-    const pair = [romance.fromKey, romance.toKey] as const;
-    const friendships = facts.relationships.filter((r) => FRIENDSHIPS.includes(r.kind) && between(pair)(r) && begunBefore(r, romance));
-    if (friendships.length === 0) return [];
-    const cause = causeAmong(facts.events.filter((e) => e.episodeNumber === romance.sinceEpisode), pair);
-    const bond = friendships.some((r) => r.kind === 'BEST_FRIEND') ? 'best friends' : 'friends';
-    return [{
-      explanation: `${listed(pair.map((k) => nameOf(facts, k)))} are ${bond} before they become a couple in episode ${romance.sinceEpisode}.`,
-      relationships: [...friendships, romance],
-      events: cause === null ? [] : [cause],
-      characterKeys: [...pair],
-    }];
-  });
+  facts.relationships
+    .filter((r) => r.kind === 'ROMANTIC')
+    .flatMap((romance) => {
+      const pair = [romance.fromKey, romance.toKey] as const;
+      const friendships = facts.relationships.filter(
+        (r) => FRIENDSHIPS.includes(r.kind) && between(pair)(r) && begunBefore(r, romance),
+      );
+      if (friendships.length === 0) return [];
+      const cause = causeAmong(
+        facts.events.filter((e) => e.episodeNumber === romance.sinceEpisode),
+        pair,
+      );
+      const bond = friendships.some((r) => r.kind === 'BEST_FRIEND') ? 'best friends' : 'friends';
+      return [
+        {
+          explanation: `${listed(pair.map((k) => nameOf(facts, k)))} are ${bond} before they become a couple in episode ${romance.sinceEpisode}.`,
+          relationships: [...friendships, romance],
+          events: cause === null ? [] : [cause],
+          characterKeys: [...pair],
+        },
+      ];
+    });
 
 const unrequitedLove: Detector = (facts) =>
-  facts.events.filter((e) => e.kind === 'CONFESSION' && e.outcome === 'REJECTED' && e.agentKey && e.targetKey).map((e) => ({
-    explanation: `${nameOf(facts, e.agentKey!)} confesses to ${nameOf(facts, e.targetKey!)} in episode ${e.episodeNumber} and is turned down.`,
-    relationships: facts.relationships.filter((r) => r.kind === 'UNREQUITED_LOVE' && r.fromKey === e.agentKey && r.toKey === e.targetKey),
-    events: [e],
-    characterKeys: [e.agentKey!, e.targetKey!],
-  }));
+  facts.events
+    .filter((e) => e.kind === 'CONFESSION' && e.outcome === 'REJECTED' && e.agentKey && e.targetKey)
+    .map((e) => ({
+      explanation: `${nameOf(facts, e.agentKey!)} confesses to ${nameOf(facts, e.targetKey!)} in episode ${e.episodeNumber} and is turned down.`,
+      relationships: facts.relationships.filter(
+        (r) => r.kind === 'UNREQUITED_LOVE' && r.fromKey === e.agentKey && r.toKey === e.targetKey,
+      ),
+      events: [e],
+      characterKeys: [e.agentKey!, e.targetKey!],
+    }));
 
 type Interest = { from: string; to: string; relationship?: RelationshipRecord; event?: PlotEventRecord };
 
 function interests(facts: StoryFacts): Interest[] {
   const fromRelationships = facts.relationships.flatMap((r): Interest[] => {
-    if (r.kind === 'UNREQUITED_LOVE' || (r.kind === 'ROMANTIC' && !r.mutual)) return [{ from: r.fromKey, to: r.toKey, relationship: r }];
-    if (r.kind === 'ROMANTIC') return [{ from: r.fromKey, to: r.toKey, relationship: r }, { from: r.toKey, to: r.fromKey, relationship: r }];
+    if (r.kind === 'UNREQUITED_LOVE' || (r.kind === 'ROMANTIC' && !r.mutual))
+      return [{ from: r.fromKey, to: r.toKey, relationship: r }];
+    if (r.kind === 'ROMANTIC')
+      return [
+        { from: r.fromKey, to: r.toKey, relationship: r },
+        { from: r.toKey, to: r.fromKey, relationship: r },
+      ];
     return [];
   });
   const fromEvents = facts.events
@@ -93,45 +117,57 @@ function interests(facts: StoryFacts): Interest[] {
 
 const loveTriangle: Detector = (facts) => {
   const all = interests(facts);
-  return unique(all.map((i) => i.to)).sort().flatMap((target) => {
-    const toward = all.filter((i) => i.to === target);
-    const admirers = unique(toward.map((i) => i.from)).sort();
-    if (admirers.length < 2) return [];
-    const names = admirers.map((k) => nameOf(facts, k));
-    return [{
-      explanation: `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`,
-      relationships: unique(toward.flatMap((i) => (i.relationship ? [i.relationship] : []))),
-      events: unique(toward.flatMap((i) => (i.event ? [i.event] : []))),
-      characterKeys: [target, ...admirers],
-    }];
-  });
+  return unique(all.map((i) => i.to))
+    .sort()
+    .flatMap((target) => {
+      const toward = all.filter((i) => i.to === target);
+      const admirers = unique(toward.map((i) => i.from)).sort();
+      if (admirers.length < 2) return [];
+      const names = admirers.map((k) => nameOf(facts, k));
+      return [
+        {
+          explanation: `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`,
+          relationships: unique(toward.flatMap((i) => (i.relationship ? [i.relationship] : []))),
+          events: unique(toward.flatMap((i) => (i.event ? [i.event] : []))),
+          characterKeys: [target, ...admirers],
+        },
+      ];
+    });
 };
 
 const timeSkip: Detector = (facts) =>
-  facts.events.filter((e) => e.kind === 'TIME_SKIP').map((e) => ({
-    explanation: `In episode ${e.episodeNumber} the story jumps ahead in time.`,
-    relationships: [],
-    events: [e],
-    characterKeys: e.participants.map((p) => p.characterKey),
-  }));
+  facts.events
+    .filter((e) => e.kind === 'TIME_SKIP')
+    .map((e) => ({
+      explanation: `In episode ${e.episodeNumber} the story jumps ahead in time.`,
+      relationships: [],
+      events: [e],
+      characterKeys: e.participants.map((p) => p.characterKey),
+    }));
 
 const involves = (e: PlotEventRecord, key: string): boolean =>
   e.participants.some((p) => p.characterKey === key && p.role !== 'MENTIONED');
 
 const reunionAfterSeparation: Detector = (facts) =>
-  facts.events.filter((e) => e.kind === 'DEPARTURE' && (e.agentKey ?? e.targetKey)).flatMap((departure) => {
-    const who = (departure.agentKey ?? departure.targetKey)!;
-    const reunion = facts.events.find((e) => e.kind === 'REUNION' && later(e, departure) && involves(e, who));
-    if (reunion === undefined) return [];
-    const others = reunion.participants.filter((p) => p.characterKey !== who && p.role !== 'MENTIONED').map((p) => p.characterKey);
-    const withWhom = others.length === 0 ? '' : ` with ${listed(others.map((k) => nameOf(facts, k)))}`;
-    return [{
-      explanation: `${nameOf(facts, who)} leaves in episode ${departure.episodeNumber} and is reunited${withWhom} in episode ${reunion.episodeNumber}.`,
-      relationships: [],
-      events: [departure, reunion],
-      characterKeys: [who, ...others],
-    }];
-  });
+  facts.events
+    .filter((e) => e.kind === 'DEPARTURE' && (e.agentKey ?? e.targetKey))
+    .flatMap((departure) => {
+      const who = (departure.agentKey ?? departure.targetKey)!;
+      const reunion = facts.events.find((e) => e.kind === 'REUNION' && later(e, departure) && involves(e, who));
+      if (reunion === undefined) return [];
+      const others = reunion.participants
+        .filter((p) => p.characterKey !== who && p.role !== 'MENTIONED')
+        .map((p) => p.characterKey);
+      const withWhom = others.length === 0 ? '' : ` with ${listed(others.map((k) => nameOf(facts, k)))}`;
+      return [
+        {
+          explanation: `${nameOf(facts, who)} leaves in episode ${departure.episodeNumber} and is reunited${withWhom} in episode ${reunion.episodeNumber}.`,
+          relationships: [],
+          events: [departure, reunion],
+          characterKeys: [who, ...others],
+        },
+      ];
+    });
 
 const DETECTORS: Record<TropeKind, Detector> = {
   FRIENDS_TO_LOVERS: friendsToLovers,
@@ -141,7 +177,8 @@ const DETECTORS: Record<TropeKind, Detector> = {
   REUNION_AFTER_SEPARATION: reunionAfterSeparation,
 };
 
-const storyOrder = (a: PlotEventRecord, b: PlotEventRecord): number => a.episodeNumber - b.episodeNumber || a.sequence - b.sequence;
+const storyOrder = (a: PlotEventRecord, b: PlotEventRecord): number =>
+  a.episodeNumber - b.episodeNumber || a.sequence - b.sequence;
 
 /** The tropes the facts show, in TROPE_KINDS order, each with every occurrence as evidence. */
 export function deriveTropes(facts: StoryFacts): Trope[] {

@@ -38,7 +38,14 @@ export const PLOT_EVENT_KINDS = [
 ] as const;
 export type PlotEventKind = (typeof PLOT_EVENT_KINDS)[number];
 
-export const EVENT_OUTCOMES = ['ACCEPTED', 'RECIPROCATED', 'REJECTED', 'UNANSWERED', 'UNDELIVERED', 'WITHDRAWN'] as const;
+export const EVENT_OUTCOMES = [
+  'ACCEPTED',
+  'RECIPROCATED',
+  'REJECTED',
+  'UNANSWERED',
+  'UNDELIVERED',
+  'WITHDRAWN',
+] as const;
 export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
 export const PARTICIPANT_ROLES = ['AGENT', 'TARGET', 'WITNESS', 'PRESENT', 'MENTIONED'] as const;

@@ -1,17 +1,26 @@
-import type { SeedEvent } from '../seed/format.js';
 import { EVENT_OUTCOMES, PLOT_EVENT_KINDS } from '../domain/vocabulary.js';
+import type { SeedEvent } from '../seed/format.js';
 import type { Random } from './random.js';
 
 type Participant = SeedEvent['participants'][number];
 const EXTRA_ROLES = ['WITNESS', 'PRESENT', 'MENTIONED'] as const;
-const VERBS: Record<string, string> = { CONFESSION: 'confesses to', KISS: 'kisses', CALL: 'calls', GIFT: 'gives a gift to', MESSAGE: 'messages' };
+const VERBS: Record<string, string> = {
+  CONFESSION: 'confesses to',
+  KISS: 'kisses',
+  CALL: 'calls',
+  GIFT: 'gives a gift to',
+  MESSAGE: 'messages',
+};
 
 /** Events per episode: about 25 (23 to 27). */
 export function eventCount(random: Random): number {
   return random.int(23, 27);
 }
 
-function participants(cast: readonly string[], random: Random): { agent: string | null; target: string | null; list: Participant[] } {
+function participants(
+  cast: readonly string[],
+  random: Random,
+): { agent: string | null; target: string | null; list: Participant[] } {
   const involved = random.sample(cast, random.int(2, 4));
   const agent = random.chance(0.9) ? involved[0]! : null;
   const target = random.chance(0.75) ? involved[1]! : null;
@@ -23,7 +32,12 @@ function participants(cast: readonly string[], random: Random): { agent: string 
   return { agent, target, list };
 }
 
-function summary(kind: string, agent: string | null, target: string | null, names: ReadonlyMap<string, string>): string {
+function summary(
+  kind: string,
+  agent: string | null,
+  target: string | null,
+  names: ReadonlyMap<string, string>,
+): string {
   const who = agent ? names.get(agent)! : 'Someone';
   const whom = target ? ` ${names.get(target)!}` : '';
   return `${who} ${VERBS[kind] ?? `has a ${kind.toLowerCase().replace(/_/g, ' ')} moment with`}${whom || ' the others'}.`;

@@ -1,8 +1,60 @@
 import type { Random } from './random.js';
 
-const SYLLABLES = ['ha', 'jin', 'soo', 'min', 'ji', 'woo', 'yeon', 'hye', 'seo', 'joon', 'na', 'ra', 'do', 'eun', 'kyung', 'tae', 'bo', 'mi', 'sung', 'hoon'];
-const FAMILY = ['kim', 'lee', 'park', 'choi', 'jung', 'kang', 'cho', 'yoon', 'jang', 'lim', 'han', 'oh', 'seo', 'shin', 'kwon'];
-const TITLE_WORDS = ['Moon', 'Summer', 'Letter', 'Garden', 'Signal', 'River', 'Secret', 'Melody', 'Winter', 'Promise', 'Station', 'Night', 'Harbor', 'Echo'];
+const SYLLABLES = [
+  'ha',
+  'jin',
+  'soo',
+  'min',
+  'ji',
+  'woo',
+  'yeon',
+  'hye',
+  'seo',
+  'joon',
+  'na',
+  'ra',
+  'do',
+  'eun',
+  'kyung',
+  'tae',
+  'bo',
+  'mi',
+  'sung',
+  'hoon',
+];
+const FAMILY = [
+  'kim',
+  'lee',
+  'park',
+  'choi',
+  'jung',
+  'kang',
+  'cho',
+  'yoon',
+  'jang',
+  'lim',
+  'han',
+  'oh',
+  'seo',
+  'shin',
+  'kwon',
+];
+const TITLE_WORDS = [
+  'Moon',
+  'Summer',
+  'Letter',
+  'Garden',
+  'Signal',
+  'River',
+  'Secret',
+  'Melody',
+  'Winter',
+  'Promise',
+  'Station',
+  'Night',
+  'Harbor',
+  'Echo',
+];
 
 const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
@@ -21,7 +73,10 @@ export function seriesTitle(random: Random, index: number): string {
 }
 
 export function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** A zero-padded number, e.g. pad(7, 4) === "0007". */

@@ -8,7 +8,12 @@ interface Pair {
   to: string;
 }
 
-function relationship(pair: Pair, kind: SeedRelationship['kind'], span: { since: number | null; until: number | null }, source: Source): SeedRelationship {
+function relationship(
+  pair: Pair,
+  kind: SeedRelationship['kind'],
+  span: { since: number | null; until: number | null },
+  source: Source,
+): SeedRelationship {
   const mutual = kind !== 'UNREQUITED_LOVE' && kind !== 'SENIOR_JUNIOR';
   const slug = `${pair.from}-${pair.to}-${kind.toLowerCase().replace(/_/g, '-')}`;
   return { slug, kind, from: pair.from, to: pair.to, mutual, ...span, note: null, source };
@@ -18,10 +23,19 @@ function relationship(pair: Pair, kind: SeedRelationship['kind'], span: { since:
 function friendsToLovers(pair: Pair, random: Random, episodes: number, source: Source): SeedRelationship[] {
   const turn = random.int(3, episodes - 2);
   const friendship = random.pick(['FRIEND', 'BEST_FRIEND'] as const);
-  return [relationship(pair, friendship, { since: null, until: turn }, source), relationship(pair, 'ROMANTIC', { since: turn, until: null }, source)];
+  return [
+    relationship(pair, friendship, { since: null, until: turn }, source),
+    relationship(pair, 'ROMANTIC', { since: turn, until: null }, source),
+  ];
 }
 
-function steady(pair: Pair, kind: SeedRelationship['kind'], random: Random, episodes: number, source: Source): SeedRelationship {
+function steady(
+  pair: Pair,
+  kind: SeedRelationship['kind'],
+  random: Random,
+  episodes: number,
+  source: Source,
+): SeedRelationship {
   const since = random.chance(0.6) ? null : random.int(1, episodes);
   const until = since !== null && since < episodes && random.chance(0.3) ? random.int(since + 1, episodes) : null;
   return relationship(pair, kind, { since, until }, source);
@@ -31,7 +45,12 @@ function steady(pair: Pair, kind: SeedRelationship['kind'], random: Random, epis
  * Relationships among the characters: the leads' friendships turn romantic, plus rivalries, families,
  * colleagues and seniors; one relationship per pair and kind, no pair used twice.
  */
-export function generateRelationships(characters: readonly string[], random: Random, episodes: number, source: Source): SeedRelationship[] {
+export function generateRelationships(
+  characters: readonly string[],
+  random: Random,
+  episodes: number,
+  source: Source,
+): SeedRelationship[] {
   const order = random.sample(characters, characters.length);
   const pairs: Pair[] = [];
   for (let i = 0; i + 1 < order.length; i += 2) pairs.push({ from: order[i]!, to: order[i + 1]! });

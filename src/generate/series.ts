@@ -21,7 +21,11 @@ function characters(random: Random): SeedSeries['characters'] {
   return list;
 }
 
-function castings(chars: SeedSeries['characters'], cast: readonly SeedPerson[], source: SeedSeries['source']): SeedSeries['castings'] {
+function castings(
+  chars: SeedSeries['characters'],
+  cast: readonly SeedPerson[],
+  source: SeedSeries['source'],
+): SeedSeries['castings'] {
   return chars.map((c, i) => ({
     person: cast[i]!.slug,
     character: c.slug,

@@ -52,14 +52,30 @@ async function prepare(out: string): Promise<void> {
 }
 
 /** Writes the catalogue one file at a time, so memory holds one series at most. */
-export async function writeCatalogue(options: GenerateOptions, onStep?: (p: GenerateStep) => void): Promise<GenerateSummary> {
+export async function writeCatalogue(
+  options: GenerateOptions,
+  onStep?: (p: GenerateStep) => void,
+): Promise<GenerateSummary> {
   await prepare(options.out);
   const people = generatePeople(options.seed, options.series);
-  const summary: GenerateSummary = { files: 1, people: people.length, series: 0, episodes: 0, characters: 0, relationships: 0, events: 0, bytes: 0 };
+  const summary: GenerateSummary = {
+    files: 1,
+    people: people.length,
+    series: 0,
+    episodes: 0,
+    characters: 0,
+    relationships: 0,
+    events: 0,
+    bytes: 0,
+  };
   summary.bytes += await writeJson(path.join(options.out, PEOPLE_FILE), { format: SEED_FORMAT, people, series: [] });
   for (let index = 1; index <= options.series; index++) {
     const series = generateSeries(options.seed, index, people);
-    summary.bytes += await writeJson(path.join(options.out, seriesFile(index)), { format: SEED_FORMAT, people: [], series: [series] });
+    summary.bytes += await writeJson(path.join(options.out, seriesFile(index)), {
+      format: SEED_FORMAT,
+      people: [],
+      series: [series],
+    });
     summary.files++;
     summary.series++;
     summary.episodes += series.episodes.length;

@@ -1,4 +1,11 @@
-import { GraphQLError, isInterfaceType, isObjectType, type ExecutionResult, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export type BudgetName = 'objects' | 'bytes' | 'time';
@@ -17,10 +24,16 @@ const BUDGET = Symbol('execution budget');
 const UNITS: Record<BudgetName, string> = { objects: 'resolved fields and list items', bytes: 'bytes', time: 'ms' };
 
 export class BudgetExceededError extends GraphQLError {
-  constructor(readonly budget: BudgetName, limit: number) {
-    super(`This operation was stopped: it went over its budget of ${limit} ${UNITS[budget]}. Ask for less, or page through it.`, {
-      extensions: { code: 'EXECUTION_BUDGET_EXCEEDED', budget, limit },
-    });
+  constructor(
+    readonly budget: BudgetName,
+    limit: number,
+  ) {
+    super(
+      `This operation was stopped: it went over its budget of ${limit} ${UNITS[budget]}. Ask for less, or page through it.`,
+      {
+        extensions: { code: 'EXECUTION_BUDGET_EXCEEDED', budget, limit },
+      },
+    );
   }
 }
 
@@ -136,7 +149,8 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
         onExecuteDone: ({ result, setResult }) => {
           if (Symbol.asyncIterator in result) return;
           if (spending.exceeded !== null) return setResult(refusal(spending.exceeded));
-          if (jsonBytesUpTo(result, limits.bytes) > limits.bytes) setResult(refusal(new BudgetExceededError('bytes', limits.bytes)));
+          if (jsonBytesUpTo(result, limits.bytes) > limits.bytes)
+            setResult(refusal(new BudgetExceededError('bytes', limits.bytes)));
         },
       };
     },

@@ -1,10 +1,18 @@
-type CORSOptions = false | { origin: string[]; methods: string[]; allowedHeaders: string[]; exposedHeaders: string[]; maxAge: number };
+type CORSOptions =
+  | false
+  | { origin: string[]; methods: string[]; allowedHeaders: string[]; exposedHeaders: string[]; maxAge: number };
 
 /** CORS only for the allowlisted origins (CORS_ORIGINS); any other origin, or an empty list, gets no CORS headers. */
 export function useCors(allowlist: readonly string[]) {
   return (request: Request): CORSOptions => {
     const origin = request.headers.get('origin');
     if (origin === null || !allowlist.includes(origin)) return false;
-    return { origin: [origin], methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'x-watched-through', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 };
+    return {
+      origin: [origin],
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'x-watched-through', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    };
   };
 }

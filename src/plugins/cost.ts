@@ -1,10 +1,10 @@
-import { GraphQLError, isListType, isNonNullType, validate, type GraphQLField, type GraphQLType } from 'graphql';
-import { createComplexityRule, type ComplexityEstimator } from 'graphql-query-complexity';
+import { GraphQLError, type GraphQLField, type GraphQLType, isListType, isNonNullType, validate } from 'graphql';
+import { type ComplexityEstimator, createComplexityRule } from 'graphql-query-complexity';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { LIST_SIZE_KEYS, type EvidenceSizes, type ListSizes } from '../domain/list-sizes.js';
+import { type EvidenceSizes, LIST_SIZE_KEYS, type ListSizes } from '../domain/list-sizes.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
-import { evidenceBoundedBy, LIST_BOUNDS, type CostSizes } from '../schema/support/list-bounds.js';
 import { catalogueOf } from '../reads/recommendations.js';
+import { type CostSizes, evidenceBoundedBy, LIST_BOUNDS } from '../schema/support/list-bounds.js';
 import type { DramaStore, StateTag } from '../store/port.js';
 
 /** Used while the store cannot say: every list as long as a page. */
@@ -74,7 +74,12 @@ function unlistedBound(sizes: CostSizes): number {
  * How many items a field answers at most: 1 unless it is a list. Introspection's lists count once: the
  * schema bounds them, whatever the store holds (and the execution budget bounds their bytes).
  */
-export function itemsAtMost(typeName: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, sizes: CostSizes): number {
+export function itemsAtMost(
+  typeName: string,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+  sizes: CostSizes,
+): number {
   if (typeName.startsWith('__')) return 1;
   const bound = LIST_BOUNDS[`${typeName}.${field.name}`];
   if (bound !== undefined) return bound(sizes, args);
@@ -82,8 +87,10 @@ export function itemsAtMost(typeName: string, field: GraphQLField<unknown, unkno
 }
 
 /** Each field costs 1 per time it can be resolved: its own items times those of every list around it. */
-const estimator = (sizes: CostSizes): ComplexityEstimator => ({ type, field, args, childComplexity }) =>
-  itemsAtMost(type.name, field, args, sizes) * (1 + childComplexity);
+const estimator =
+  (sizes: CostSizes): ComplexityEstimator =>
+  ({ type, field, args, childComplexity }) =>
+    itemsAtMost(type.name, field, args, sizes) * (1 + childComplexity);
 
 /** A validation error: 400 under application/graphql-response+json, 200 under application/json, as Yoga's own. */
 class CostLimitError extends GraphQLError {
@@ -102,13 +109,21 @@ const costError = (limit: number, cost: number) =>
 export function costOf(
   schema: Parameters<typeof validate>[0],
   document: Parameters<typeof validate>[1],
-  { limit, sizes, variables, operationName }: { limit: number; sizes: CostSizes; variables?: unknown; operationName?: unknown },
+  {
+    limit,
+    sizes,
+    variables,
+    operationName,
+  }: { limit: number; sizes: CostSizes; variables?: unknown; operationName?: unknown },
 ): { cost: number; error: GraphQLError | null } {
   let cost = 0;
   const rule = createComplexityRule({
     maximumComplexity: limit,
     estimators: [estimator(sizes)],
-    variables: variables !== null && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {},
+    variables:
+      variables !== null && typeof variables === 'object' && !Array.isArray(variables)
+        ? (variables as Record<string, unknown>)
+        : {},
     operationName: typeof operationName === 'string' ? operationName : undefined,
     maxQueryNodes: MOST_NODES,
     onComplete: (complexity) => {
@@ -120,7 +135,13 @@ export function costOf(
     const refusal = validate(schema, document, [rule]).find((error) => error instanceof CostLimitError);
     return { cost, error: refusal ?? null };
   } catch {
-    return { cost: Infinity, error: new CostLimitError(`This operation has more than ${MOST_NODES} selections once its fragments are spread, over the limit.`, { limit }) };
+    return {
+      cost: Infinity,
+      error: new CostLimitError(
+        `This operation has more than ${MOST_NODES} selections once its fragments are spread, over the limit.`,
+        { limit },
+      ),
+    };
   }
 }
 
@@ -137,13 +158,18 @@ export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
       // Only trope evidence needs the tropes derived; any document that can select it names it.
       if (typeof params.query === 'string' && params.query.includes('evidence')) await sizes.withTropes();
     },
-    onValidate: ({ params, context }) => ({ result, setResult }) => {
-      if (result.length > 0) return;
-      const request = (context as { params?: GraphQLParams }).params;
-      const { error } = costOf(params.schema, params.documentAST, {
-        limit, sizes: sizes.latest, variables: request?.variables, operationName: request?.operationName,
-      });
-      if (error !== null) setResult([error]);
-    },
+    onValidate:
+      ({ params, context }) =>
+      ({ result, setResult }) => {
+        if (result.length > 0) return;
+        const request = (context as { params?: GraphQLParams }).params;
+        const { error } = costOf(params.schema, params.documentAST, {
+          limit,
+          sizes: sizes.latest,
+          variables: request?.variables,
+          operationName: request?.operationName,
+        });
+        if (error !== null) setResult([error]);
+      },
   };
 }

@@ -12,8 +12,15 @@ export interface DocumentCaches {
  * characters. The validation results and graphql-jit's compiled code are kept in WeakMaps keyed by these
  * documents, so this bounds them too.
  */
-export function createDocumentCaches({ documents, documentChars }: Pick<CacheBounds, 'documents' | 'documentChars'>): DocumentCaches {
+export function createDocumentCaches({
+  documents,
+  documentChars,
+}: Pick<CacheBounds, 'documents' | 'documentChars'>): DocumentCaches {
   const bounded = <T extends object>() =>
-    new LRUCache<string, T>({ max: Math.max(1, documents), maxSize: Math.max(1, documentChars), sizeCalculation: (_value, key) => Math.max(1, key.length) });
+    new LRUCache<string, T>({
+      max: Math.max(1, documents),
+      maxSize: Math.max(1, documentChars),
+      sizeCalculation: (_value, key) => Math.max(1, key.length),
+    });
   return { documentCache: bounded<DocumentNode>(), errorCache: bounded<object>() };
 }

@@ -1,4 +1,4 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** A request error (GraphQL over HTTP): 400 under application/graphql-response+json, 200 under application/json. */
@@ -47,7 +47,10 @@ export function useOperationResolutionStatus(): Plugin {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
       const { errors } = result as ExecutionResult;
       if (!errors?.some(isOperationResolutionFailure)) return;
-      setResult({ ...result, errors: errors.map((error) => (isOperationResolutionFailure(error) ? asRequestError(error) : error)) });
+      setResult({
+        ...result,
+        errors: errors.map((error) => (isOperationResolutionFailure(error) ? asRequestError(error) : error)),
+      });
     },
   };
 }

@@ -1,17 +1,26 @@
 import { useEngine } from '@envelop/core';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { execute, getOperationAST, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult, type Source } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  getOperationAST,
+  Kind,
+  type Source,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../logger.js';
 import type { ExecutorName } from '../config/settings.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Whether graphql-jit may run it: a document of one operation (@envelop/graphql-jit keeps one compiled
  * operation per document, whatever operationName asks for) that graphql-js would start executing.
  */
 function runnable({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
-  if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length !== 1) return false;
+  if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length !== 1)
+    return false;
   const operation = getOperationAST(document, operationName);
   if (!operation) return false;
   return !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}));
@@ -48,7 +57,11 @@ function useGraphQlJsResultShape(): Plugin {
         const { errors, data, extensions } = result as ExecutionResult;
         const source = args.document.loc?.source;
         // No data key when there was none: Yoga answers a result without one as a request error (400).
-        setResult({ errors: errors!.map((error) => located(error, source)), ...('data' in result ? { data } : {}), ...(extensions ? { extensions } : {}) });
+        setResult({
+          errors: errors!.map((error) => located(error, source)),
+          ...('data' in result ? { data } : {}),
+          ...(extensions ? { extensions } : {}),
+        });
       },
     }),
   };

@@ -25,7 +25,10 @@ type AnyPlugin = Plugin<any>;
  */
 export function guarded(plugins: readonly AnyPlugin[], logger: Logger): AnyPlugin[] {
   const report = (where: string, request: Request, error: unknown) =>
-    logger.error({ err: error, path: new URL(request.url).pathname, method: request.method }, `unexpected error in ${where}`);
+    logger.error(
+      { err: error, path: new URL(request.url).pathname, method: request.method },
+      `unexpected error in ${where}`,
+    );
   return plugins.map((plugin) => {
     if (!plugin.onRequest && !plugin.onResponse) return plugin;
     return {

@@ -6,7 +6,9 @@ import { codedError } from './refusals.js';
 const noIntrospection: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value !== '__schema' && node.name.value !== '__type') return;
-    context.reportError(codedError(`Introspection is disabled: ${node.name.value} is not available.`, 'INTROSPECTION_DISABLED'));
+    context.reportError(
+      codedError(`Introspection is disabled: ${node.name.value} is not available.`, 'INTROSPECTION_DISABLED'),
+    );
   },
 });
 

@@ -3,8 +3,8 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { codedError, errorResponse } from './refusals.js';
 import type { OpsSettings } from '../config/settings.js';
+import { codedError, errorResponse } from './refusals.js';
 
 /** graphql-armor reports uncoded "Syntax Error: …"; clients get a message and a code of their own. */
 const rejectWith = (code: string) => ({
@@ -54,7 +54,9 @@ export function useBodyLimit(limit: number): Plugin {
       if (declared !== null) return Number(declared) > limit ? endResponse(tooLarge()) : undefined;
       const chunks = await readUpTo(request.body, limit);
       if (chunks === null) return endResponse(tooLarge());
-      setRequest(new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, body: Buffer.concat(chunks) }));
+      setRequest(
+        new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, body: Buffer.concat(chunks) }),
+      );
     },
   };
 }

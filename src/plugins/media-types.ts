@@ -4,8 +4,14 @@ import { errorResponse } from './refusals.js';
 const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 
 const CODED: Record<number, [code: string, message: string]> = {
-  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: send application/json (or application/graphql-response+json).'],
-  406: ['NOT_ACCEPTABLE', 'None of the media types in Accept can be served: accept application/json or application/graphql-response+json.'],
+  415: [
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Unsupported Content-Type: send application/json (or application/graphql-response+json).',
+  ],
+  406: [
+    'NOT_ACCEPTABLE',
+    'None of the media types in Accept can be served: accept application/json or application/graphql-response+json.',
+  ],
 };
 
 /**
@@ -16,7 +22,13 @@ export function useMediaTypes(): Plugin {
   return {
     onRequest: ({ request, endResponse }) => {
       if (mediaType(request) === 'multipart/form-data') {
-        endResponse(errorResponse(415, CODED[415]![0], 'multipart/form-data is not accepted (this service takes no uploads): send application/json.'));
+        endResponse(
+          errorResponse(
+            415,
+            CODED[415]![0],
+            'multipart/form-data is not accepted (this service takes no uploads): send application/json.',
+          ),
+        );
       }
     },
     onResponse: ({ response, setResponse }) => {

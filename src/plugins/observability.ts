@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, type ExecutionResult } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { DramaMetrics } from '../metrics.js';
@@ -15,7 +15,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const MAX_LOGGED_NAME = 128;
 
 /** Clients send anything as operationName; only a string is a name (Yoga refuses the rest with 400). */
-const operationNameOf = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, MAX_LOGGED_NAME) : null);
+const operationNameOf = (value: unknown): string | null =>
+  typeof value === 'string' ? value.slice(0, MAX_LOGGED_NAME) : null;
 
 function errorCodesOf(result: ExecutionResult): string[] {
   return (result.errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
@@ -53,7 +54,8 @@ export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin 
     onResultProcess: ({ request, result }) => {
       const trace = traces.get(request);
       const results = Array.isArray(result) ? result : [result];
-      for (const each of results) if (trace && !(Symbol.asyncIterator in each)) trace.errorCodes.push(...errorCodesOf(each));
+      for (const each of results)
+        if (trace && !(Symbol.asyncIterator in each)) trace.errorCodes.push(...errorCodesOf(each));
     },
     onResponse: ({ request, response, serverContext }) => {
       const trace = traces.get(request) ?? traces.get(serverContext);
@@ -64,7 +66,15 @@ export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin 
       const errorCodes = trace.errorCodes.length > 0 ? trace.errorCodes : refusalCodes(response.status);
       metrics.observe({ operation: trace.operationName, status: response.status, durationMs, errorCodes });
       logger.info(
-        { requestId: trace.id, method: request.method, path: url.pathname, operationName: trace.operationName, status: response.status, durationMs, errorCodes },
+        {
+          requestId: trace.id,
+          method: request.method,
+          path: url.pathname,
+          operationName: trace.operationName,
+          status: response.status,
+          durationMs,
+          errorCodes,
+        },
         'request',
       );
     },

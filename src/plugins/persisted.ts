@@ -40,7 +40,10 @@ export function usePersisted(
       allowArbitraryOperations: mode === 'allowed' ? true : hasVerifiedToken(authenticate),
       // Request errors: 400 under application/graphql-response+json, 200 under application/json (GraphQL over HTTP).
       customErrors: {
-        notFound: { message: 'No persisted operation has this sha256Hash.', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: REQUEST_ERROR } },
+        notFound: {
+          message: 'No persisted operation has this sha256Hash.',
+          extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: REQUEST_ERROR },
+        },
         persistedQueryOnly: {
           message: 'Anonymous clients may only send persisted operations (extensions.persistedQuery.sha256Hash).',
           extensions: { code: 'PERSISTED_QUERY_ONLY', http: REQUEST_ERROR },

@@ -49,7 +49,11 @@ export function useRateLimit(
       windows.set(key, window);
       if (window.count <= max) return;
       const retryAfter = String(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
-      endResponse(errorResponse(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${windowMs} ms.`, { 'retry-after': retryAfter }));
+      endResponse(
+        errorResponse(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${windowMs} ms.`, {
+          'retry-after': retryAfter,
+        }),
+      );
     },
   };
 }

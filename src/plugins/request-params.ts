@@ -4,7 +4,8 @@ import type { Plugin } from 'graphql-yoga';
 const KNOWN_PARAMS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
 /** A request that is not a well-formed GraphQL-over-HTTP request: 400 whatever the client accepts. */
-export const requestError = (message: string, code = 'BAD_REQUEST') => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+export const requestError = (message: string, code = 'BAD_REQUEST') =>
+  new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value);
 const isMap = (value: unknown): value is Record<string, unknown> => kindOf(value) === 'object';
@@ -17,7 +18,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     const [current, depth] = stack.pop()!;
     if (current === null || typeof current !== 'object') continue;
     if (depth > limit) return true;
-    for (const child of Object.values(current)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(current))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -27,19 +29,33 @@ const isPersistedId = (value: unknown) => isMap(value) && value.version === 1 &&
 
 function checkParams(params: Record<string, unknown>, inputDepth: number): void {
   for (const [name, value] of Object.entries(params)) {
-    if (value != null && !KNOWN_PARAMS.has(name)) throw requestError(`Unexpected parameter "${name.slice(0, 64)}": send query, operationName, variables and extensions only.`);
+    if (value != null && !KNOWN_PARAMS.has(name))
+      throw requestError(
+        `Unexpected parameter "${name.slice(0, 64)}": send query, operationName, variables and extensions only.`,
+      );
   }
   const { query, operationName, variables, extensions } = params;
-  if (query != null && typeof query !== 'string') throw requestError(`"query" must be a string (a GraphQL document), not ${aKindOf(query)}.`);
-  if (operationName != null && typeof operationName !== 'string') throw requestError(`"operationName" must be a string, not ${aKindOf(operationName)}.`);
-  for (const [name, value] of [['variables', variables], ['extensions', extensions]] as const) {
-    if (value != null && !isMap(value)) throw requestError(`"${name}" must be a map (a JSON object), not ${aKindOf(value)}.`);
-    if (nestsDeeperThan(value, inputDepth)) throw requestError(`"${name}" nests deeper than ${inputDepth} levels.`, 'INPUT_DEPTH_LIMIT_EXCEEDED');
+  if (query != null && typeof query !== 'string')
+    throw requestError(`"query" must be a string (a GraphQL document), not ${aKindOf(query)}.`);
+  if (operationName != null && typeof operationName !== 'string')
+    throw requestError(`"operationName" must be a string, not ${aKindOf(operationName)}.`);
+  for (const [name, value] of [
+    ['variables', variables],
+    ['extensions', extensions],
+  ] as const) {
+    if (value != null && !isMap(value))
+      throw requestError(`"${name}" must be a map (a JSON object), not ${aKindOf(value)}.`);
+    if (nestsDeeperThan(value, inputDepth))
+      throw requestError(`"${name}" nests deeper than ${inputDepth} levels.`, 'INPUT_DEPTH_LIMIT_EXCEEDED');
   }
   if (query) return;
   const persistedQuery = persistedQueryOf(extensions);
-  if (persistedQuery == null) throw requestError('Send "query" (a GraphQL document), or a persisted operation id in extensions.persistedQuery.sha256Hash.');
-  if (!isPersistedId(persistedQuery)) throw requestError('extensions.persistedQuery must hold "version": 1 and a "sha256Hash" string.');
+  if (persistedQuery == null)
+    throw requestError(
+      'Send "query" (a GraphQL document), or a persisted operation id in extensions.persistedQuery.sha256Hash.',
+    );
+  if (!isPersistedId(persistedQuery))
+    throw requestError('extensions.persistedQuery must hold "version": 1 and a "sha256Hash" string.');
 }
 
 /**
@@ -56,9 +72,11 @@ export function useRequestParams(inputDepth: number): Plugin {
         try {
           return await requestParser(request);
         } catch (error) {
-          if (error instanceof SyntaxError) throw requestError('A parameter that must be JSON (variables, extensions, operations) is not valid JSON.');
+          if (error instanceof SyntaxError)
+            throw requestError('A parameter that must be JSON (variables, extensions, operations) is not valid JSON.');
           // Yoga puts the JSON parser's message, an echo of the body, in extensions.originalError.
-          if (error instanceof GraphQLError && error.extensions.originalError !== undefined) throw requestError(error.message);
+          if (error instanceof GraphQLError && error.extensions.originalError !== undefined)
+            throw requestError(error.message);
           throw error;
         }
       });

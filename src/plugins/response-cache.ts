@@ -1,8 +1,8 @@
-import { hashSHA256, useResponseCache, type Cache } from '@graphql-yoga/plugin-response-cache';
+import { type Cache, hashSHA256, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import { inProcessSettings, type CacheBounds } from '../config/settings.js';
+import { type CacheBounds, inProcessSettings } from '../config/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 
 export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars' | 'responsesTotalChars'>;
@@ -48,7 +48,11 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
  * crosses viewers) and the cache's generation (a read begun before a write never answers one begun after).
  * Off until `ready` (the store bootstrapped), and a result with any error (a store outage) is never kept.
  */
-export function useDramaResponseCache(handle: DramaResponseCache, ttl: number, ready: () => boolean = () => true): Plugin {
+export function useDramaResponseCache(
+  handle: DramaResponseCache,
+  ttl: number,
+  ready: () => boolean = () => true,
+): Plugin {
   return useResponseCache({
     cache: handle.cache,
     ttl,
@@ -58,7 +62,11 @@ export function useDramaResponseCache(handle: DramaResponseCache, ttl: number, r
     buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>
       hashSHA256(
         JSON.stringify([
-          handle.generation(), documentString, operationName ?? null, variableValues ?? {}, request.headers.get(WATCHED_THROUGH_HEADER),
+          handle.generation(),
+          documentString,
+          operationName ?? null,
+          variableValues ?? {},
+          request.headers.get(WATCHED_THROUGH_HEADER),
         ]),
       ),
   });

@@ -1,6 +1,6 @@
-import { getOperationAST, GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withProgress, type Context } from '../context.js';
+import { type Context, withProgress } from '../context.js';
 import { progressFromHeader, progressFromOperation, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 
 /**

@@ -1,10 +1,16 @@
 import { evidenceSizesOf } from '../domain/list-sizes.js';
 import { profileOf } from '../domain/recommendations.js';
-import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../domain/records.js';
-import { deriveTropes, TROPE_EVENT_KINDS } from '../domain/tropes.js';
+import type {
+  CastingRecord,
+  CreditRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../domain/records.js';
 import { compareText } from '../domain/text.js';
+import { deriveTropes, TROPE_EVENT_KINDS } from '../domain/tropes.js';
 import type { DramaStore } from '../store/port.js';
-import { CatalogueSnapshot, type CatalogueEntry } from './profile-cache.js';
+import { type CatalogueEntry, CatalogueSnapshot } from './profile-cache.js';
 
 const CATALOGUE_PAGE = 500;
 /** Series per round of store calls: each round's transactions stay small however large the catalogue. */
@@ -35,12 +41,22 @@ async function factsOf(store: DramaStore, keys: string[]): Promise<SeriesFacts[]
     store.castingsBySeries(keys),
     store.creditsBySeries(keys),
   ]);
-  return keys.map((_key, i) => ({ relationships: relationships[i]!, events: events[i]!, castings: castings[i]!, credits: credits[i]! }));
+  return keys.map((_key, i) => ({
+    relationships: relationships[i]!,
+    events: events[i]!,
+    castings: castings[i]!,
+    credits: credits[i]!,
+  }));
 }
 
 function entryOf(series: SeriesRecord, facts: SeriesFacts): CatalogueEntry {
   const tropes = deriveTropes({ relationships: facts.relationships, events: facts.events, names: new Map() });
-  const profile = profileOf(series, tropes.map((t) => t.kind), facts.castings, facts.credits);
+  const profile = profileOf(
+    series,
+    tropes.map((t) => t.kind),
+    facts.castings,
+    facts.credits,
+  );
   return { series, profile, evidence: evidenceSizesOf(tropes) };
 }
 
@@ -49,7 +65,10 @@ async function entriesOf(store: DramaStore, series: readonly SeriesRecord[]): Pr
   const entries: CatalogueEntry[] = [];
   for (let start = 0; start < series.length; start += PROFILE_CHUNK) {
     const chunk = series.slice(start, start + PROFILE_CHUNK);
-    const facts = await factsOf(store, chunk.map((s) => s.key));
+    const facts = await factsOf(
+      store,
+      chunk.map((s) => s.key),
+    );
     entries.push(...chunk.map((s, i) => entryOf(s, facts[i]!)));
   }
   return entries;

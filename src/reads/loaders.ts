@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import type { PlotEventRecord, RelationshipRecord } from '../domain/records.js';
 import { seriesOf } from '../domain/keys.js';
-import * as spoilers from '../domain/spoilers.js';
 import { gateNeighbourhood } from '../domain/paths.js';
-import type { DramaStore, CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery } from '../store/port.js';
+import type { PlotEventRecord, RelationshipRecord } from '../domain/records.js';
+import * as spoilers from '../domain/spoilers.js';
+import type { CharacterEventsQuery, DramaStore, EpisodeEventsQuery, RelationshipQuery } from '../store/port.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -20,7 +20,8 @@ function loaderFactory(mode: LoaderMode) {
 }
 
 type Factory = ReturnType<typeof loaderFactory>;
-const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) => Promise.all(keys.map((k) => loader.load(k)));
+const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) =>
+  Promise.all(keys.map((k) => loader.load(k)));
 
 /** The store's answers as they are, before the viewer's progress hides anything. */
 function storeLoaders(store: DramaStore, { byKey, byQuery }: Factory) {
@@ -50,7 +51,8 @@ function gatedLoaders(store: DramaStore, progress: spoilers.Progress, factory: F
     ...q,
     asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
   });
-  const oneRelationship = (r: RelationshipRecord | null) => (r !== null && spoilers.relationshipVisible(progress, r) ? seen(r) : null);
+  const oneRelationship = (r: RelationshipRecord | null) =>
+    r !== null && spoilers.relationshipVisible(progress, r) ? seen(r) : null;
   const oneEvent = (e: PlotEventRecord | null) => (e !== null && spoilers.eventVisible(progress, e) ? e : null);
   const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
   return {
@@ -70,17 +72,31 @@ function gatedLoaders(store: DramaStore, progress: spoilers.Progress, factory: F
     eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
     neighbourhood: byKey(async (keys) => (await store.neighbourhoods(keys)).map((n) => gateNeighbourhood(progress, n))),
     hiddenInEpisode: byKey(async (keys) =>
-      (await loadAll(raw.eventsOfEpisode, keys.map((episodeKey) => ({ episodeKey, kinds: null })))).map((l) => events(l).hidden),
+      (
+        await loadAll(
+          raw.eventsOfEpisode,
+          keys.map((episodeKey) => ({ episodeKey, kinds: null })),
+        )
+      ).map((l) => events(l).hidden),
     ),
     hiddenOfCharacter: byKey(async (keys) => {
-      const [histories, lists] = await Promise.all([loadAll(raw.relationshipHistory, keys), Promise.all(keys.map(eventsOfCharacter))]);
-      return keys.map((_key, i) => events(lists[i]!).hidden + histories[i]!.length - relationships(histories[i]!).length);
+      const [histories, lists] = await Promise.all([
+        loadAll(raw.relationshipHistory, keys),
+        Promise.all(keys.map(eventsOfCharacter)),
+      ]);
+      return keys.map(
+        (_key, i) => events(lists[i]!).hidden + histories[i]!.length - relationships(histories[i]!).length,
+      );
     }),
   };
 }
 
 /** One set per request: every lookup in a request goes through these, so each level is one store call. */
-export function createLoaders(store: DramaStore, progress: spoilers.Progress = spoilers.NO_PROGRESS, mode: LoaderMode = 'on') {
+export function createLoaders(
+  store: DramaStore,
+  progress: spoilers.Progress = spoilers.NO_PROGRESS,
+  mode: LoaderMode = 'on',
+) {
   const factory = loaderFactory(mode);
   const { byKey } = factory;
   return {

@@ -1,8 +1,8 @@
-import type { CharacterPath } from '../domain/paths.js';
+import type { Context } from '../context.js';
 import { shortestPaths } from '../domain/path-search.js';
+import type { CharacterPath } from '../domain/paths.js';
 import type { Searchable } from '../domain/search/keys.js';
 import { BadUserInputError } from '../errors.js';
-import type { Context } from '../context.js';
 import type { Loaders } from './loaders.js';
 
 interface GlobalId {

@@ -1,4 +1,4 @@
-import { largestEvidence, type EvidenceSizes } from '../domain/list-sizes.js';
+import { type EvidenceSizes, largestEvidence } from '../domain/list-sizes.js';
 import type { Recommendation, SeriesProfile } from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
 import { StateCache } from './state-cache.js';

@@ -1,12 +1,18 @@
-import { profileOf, recommend, type Recommendation, type RecommendationReason, type SeriesProfile } from '../domain/recommendations.js';
+import {
+  profileOf,
+  type Recommendation,
+  type RecommendationReason,
+  recommend,
+  type SeriesProfile,
+} from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
-import { TROPE_NAMES } from '../domain/tropes.js';
-import type { Loaders } from './loaders.js';
 import type { Progress } from '../domain/spoilers.js';
+import { TROPE_NAMES } from '../domain/tropes.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
+import type { Loaders } from './loaders.js';
+import { type CatalogueSnapshot, profileCache } from './profile-cache.js';
 import { tropesOf } from './tropes.js';
-import { profileCache, type CatalogueSnapshot } from './profile-cache.js';
 
 /** A series' profile from what this viewer may see, through the request's loaders. */
 async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<SeriesProfile> {
@@ -15,7 +21,12 @@ async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<Se
     loaders.castingsBySeries.load(series.key),
     loaders.creditsBySeries.load(series.key),
   ]);
-  return profileOf(series, tropes.map((t) => t.kind), castings, credits);
+  return profileOf(
+    series,
+    tropes.map((t) => t.kind),
+    castings,
+    credits,
+  );
 }
 
 /** The most recommendations a request may ask for: rankings are kept at this length and cut per request. */
@@ -23,30 +34,47 @@ export const MOST_RECOMMENDATIONS = 20;
 
 /** Ranks against the shared profiles, except the few series this viewer's progress cuts, which are derived for them. */
 async function rankFor(
-  snapshot: CatalogueSnapshot, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
+  snapshot: CatalogueSnapshot,
+  loaders: Loaders,
+  progress: Progress,
+  series: SeriesRecord,
+  first: number,
 ): Promise<Recommendation[]> {
-  const profiles = await Promise.all(snapshot.entries.map((e) => (progress.has(e.series.key) ? viewedProfile(loaders, e.series) : e.profile)));
+  const profiles = await Promise.all(
+    snapshot.entries.map((e) => (progress.has(e.series.key) ? viewedProfile(loaders, e.series) : e.profile)),
+  );
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));
   return recommend(subject, profiles, first);
 }
 
 /** The profiles of the store's catalogue as of its state: built once, then updated after this process's writes. */
 export function catalogueOf(store: DramaStore): Promise<CatalogueSnapshot> {
-  return profileCache.get(store, () => buildCatalogue(store), (previous) => updateCatalogue(store, previous));
+  return profileCache.get(
+    store,
+    () => buildCatalogue(store),
+    (previous) => updateCatalogue(store, previous),
+  );
 }
 
 /** A viewer with no progress sees what everyone does, so their ranking is shared while the snapshot is. */
 export async function recommendationsOf(
-  store: DramaStore, loaders: Loaders, progress: Progress, series: SeriesRecord, first: number,
+  store: DramaStore,
+  loaders: Loaders,
+  progress: Progress,
+  series: SeriesRecord,
+  first: number,
 ): Promise<Recommendation[]> {
   const snapshot = await catalogueOf(store);
   if (progress.size > 0 || first > MOST_RECOMMENDATIONS) return rankFor(snapshot, loaders, progress, series, first);
-  const ranking = snapshot.ranking(series.key, () => rankFor(snapshot, loaders, progress, series, MOST_RECOMMENDATIONS));
+  const ranking = snapshot.ranking(series.key, () =>
+    rankFor(snapshot, loaders, progress, series, MOST_RECOMMENDATIONS),
+  );
   return (await ranking).slice(0, first);
 }
 
 export async function reasonText(loaders: Loaders, reason: RecommendationReason): Promise<string> {
   if (reason.trope !== null) return `Also has ${TROPE_NAMES[reason.trope]}`;
-  if (reason.personKey !== null) return `Also with ${(await loaders.person.load(reason.personKey))?.name ?? reason.personKey}`;
+  if (reason.personKey !== null)
+    return `Also with ${(await loaders.person.load(reason.personKey))?.name ?? reason.personKey}`;
   return `Also ${reason.genre}`;
 }

@@ -1,5 +1,5 @@
 import { fold } from '../domain/search/fold.js';
-import { rankHits, type RankedHit } from '../domain/search/score.js';
+import { type RankedHit, rankHits } from '../domain/search/score.js';
 import type { DramaStore } from '../store/port.js';
 
 /** How many candidates a store hands the scorer at most, whatever `first` is. */

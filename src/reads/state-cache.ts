@@ -48,9 +48,10 @@ export class StateCache<T> {
     const forget = () => {
       if (slot.current === entry) slot.current = null;
     };
-    const entry = current !== null && update !== undefined
-      ? this.follow(current, tag, build, update, forget)
-      : this.start(source, tag, null, build, forget);
+    const entry =
+      current !== null && update !== undefined
+        ? this.follow(current, tag, build, update, forget)
+        : this.start(source, tag, null, build, forget);
     slot.current = entry;
     return entry.value;
   }
@@ -61,10 +62,16 @@ export class StateCache<T> {
    * when the clock has turned or turns, the next ask revalidates it as it would the previous one.
    */
   private follow(
-    previous: Entry<T>, tag: StateTag, build: () => Promise<T>, update: (previous: T) => Promise<T>, forget: () => void,
+    previous: Entry<T>,
+    tag: StateTag,
+    build: () => Promise<T>,
+    update: (previous: T) => Promise<T>,
+    forget: () => void,
   ): Entry<T> {
     const entry: Entry<T> = {
-      tag: { writes: tag.writes, epoch: previous.tag.epoch }, version: null, built: false,
+      tag: { writes: tag.writes, epoch: previous.tag.epoch },
+      version: null,
+      built: false,
       value: previous.value.then((value) => {
         entry.version = previous.version;
         return update(value);
@@ -83,19 +90,30 @@ export class StateCache<T> {
       if (slot.next === next) slot.next = null;
     });
     slot.next = next;
-    next.value.then(() => {
-      if (slot.next !== next) return;
-      slot.current = next;
-      slot.next = null;
-    }, () => undefined);
+    next.value.then(
+      () => {
+        if (slot.next !== next) return;
+        slot.current = next;
+        slot.next = null;
+      },
+      () => undefined,
+    );
   }
 
   /** Builds, or takes the value of `previous` when the data version is still the one it was built from. */
-  private start(source: Tagged, tag: StateTag, previous: Entry<T> | null, build: () => Promise<T>, forget: () => void): Entry<T> {
+  private start(
+    source: Tagged,
+    tag: StateTag,
+    previous: Entry<T> | null,
+    build: () => Promise<T>,
+    forget: () => void,
+  ): Entry<T> {
     const unchanged = (version: string | null) => previous !== null && version !== null && version === previous.version;
     const version = source.dataVersion().catch(() => null);
     const entry: Entry<T> = {
-      tag, version: null, built: false,
+      tag,
+      version: null,
+      built: false,
       value: version.then((v) => {
         entry.version = v;
         return unchanged(v) ? previous!.value : build();

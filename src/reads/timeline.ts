@@ -1,5 +1,5 @@
 import { episodeKey, scopedKey } from '../domain/keys.js';
-import { CAUSE_KINDS, causeAmong, relationshipTimeline, type RelationshipChange } from '../domain/timeline.js';
+import { CAUSE_KINDS, causeAmong, type RelationshipChange, relationshipTimeline } from '../domain/timeline.js';
 import type { Loaders } from './loaders.js';
 
 interface TimelineArgs {

@@ -9,7 +9,15 @@ import { catalogueOf } from './recommendations.js';
 export function warmRecommendations(store: DramaStore, logger: Logger): Promise<void> {
   const started = performance.now();
   return catalogueOf(store).then(
-    (snapshot) => logger.info({ series: snapshot.entries.length, ms: Math.round(performance.now() - started) }, 'recommendation profiles built'),
-    (error: unknown) => logger.warn({ err: error }, 'recommendation profiles could not be built at start; the first request will build them'),
+    (snapshot) =>
+      logger.info(
+        { series: snapshot.entries.length, ms: Math.round(performance.now() - started) },
+        'recommendation profiles built',
+      ),
+    (error: unknown) =>
+      logger.warn(
+        { err: error },
+        'recommendation profiles could not be built at start; the first request will build them',
+      ),
   );
 }

@@ -1,14 +1,14 @@
 import { builder } from '../builder.js';
+import { castingKey, scopedKey } from '../domain/keys.js';
 import type { CastingRecord } from '../domain/records.js';
 import { BILLINGS } from '../domain/vocabulary.js';
+import { toCastingRecord } from '../writes/catalog-inputs.js';
 import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
-import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { castingKey, scopedKey } from '../domain/keys.js';
-import { toCastingRecord } from '../writes/catalog-inputs.js';
 import { describedValues } from './support/enum-values.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const BillingEnum = builder.enumType('Billing', {
   description: 'How prominently a role is billed.',
@@ -55,7 +55,11 @@ builder.mutationFields((t) => ({
     description: 'Deletes a casting. Needs write:catalog.',
     authScopes: { writeCatalog: true },
     errors: writeErrors('DeleteCasting', 'deletion'),
-    args: { series: t.arg.string({ required: true }), person: t.arg.string({ required: true }), character: t.arg.string({ required: true }) },
+    args: {
+      series: t.arg.string({ required: true }),
+      person: t.arg.string({ required: true }),
+      character: t.arg.string({ required: true }),
+    },
     resolve: (_root, { series, person, character }, ctx) =>
       ctx.writer.delete('castings', castingKey(scopedKey(series, character), person)),
   }),

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { CharacterRecord } from '../domain/records.js';
 import { scopedKey } from '../domain/keys.js';
-import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
+import type { CharacterRecord } from '../domain/records.js';
+import { toCharacterRecord } from '../writes/story-inputs.js';
 import { PersonRef } from './person.js';
+import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { toCharacterRecord } from '../writes/story-inputs.js';
 
 export const CharacterRef = builder.loadableNodeRef('Character', {
   id: { resolve: (character: CharacterRecord) => character.key },
@@ -35,7 +35,7 @@ CharacterRef.implement({
       description:
         'Relationships this character is part of, as they stand after the given episode; ' +
         'omit asOfEpisode for the end of the known story. Ordered by the episode they begin in. ' +
-        'With the viewer\'s progress given, never later than the episode they watched through.',
+        "With the viewer's progress given, never later than the episode they watched through.",
       args: {
         asOfEpisode: t.arg.int({ validate: z.number().int().positive('asOfEpisode must be 1 or more').nullish() }),
       },
@@ -54,7 +54,7 @@ CharacterRef.implement({
     }),
     spoilersHidden: t.int({
       description:
-        'How many of this character\'s events and relationships are hidden because they begin after the episode ' +
+        "How many of this character's events and relationships are hidden because they begin after the episode " +
         'the viewer watched through.',
       resolve: (character, _args, ctx) => ctx.loaders.hiddenOfCharacter.load(character.key),
     }),
@@ -79,7 +79,10 @@ const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
   description: 'A character, keyed by series and slug.',
   fields: (t) => ({
     series: t.string({ required: true, description: 'The series slug.' }),
-    slug: t.string({ required: true, description: 'Kebab-case ASCII of the romanized name, unique within the series.' }),
+    slug: t.string({
+      required: true,
+      description: 'Kebab-case ASCII of the romanized name, unique within the series.',
+    }),
     name: t.string({ required: true }),
     nativeName: t.string(),
     aliases: t.stringList(),

@@ -1,13 +1,13 @@
 import { builder } from '../builder.js';
+import { creditKey } from '../domain/keys.js';
 import type { CreditRecord } from '../domain/records.js';
 import { CREDIT_ROLES } from '../domain/vocabulary.js';
+import { toCreditRecord } from '../writes/catalog-inputs.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
-import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { creditKey } from '../domain/keys.js';
-import { toCreditRecord } from '../writes/catalog-inputs.js';
 import { describedValues } from './support/enum-values.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const CreditRoleEnum = builder.enumType('CreditRole', {
   description: 'What a person did behind the camera.',
@@ -48,7 +48,11 @@ builder.mutationFields((t) => ({
     description: 'Deletes a credit. Needs write:catalog.',
     authScopes: { writeCatalog: true },
     errors: writeErrors('DeleteCredit', 'deletion'),
-    args: { series: t.arg.string({ required: true }), person: t.arg.string({ required: true }), role: t.arg({ type: CreditRoleEnum, required: true }) },
+    args: {
+      series: t.arg.string({ required: true }),
+      person: t.arg.string({ required: true }),
+      role: t.arg({ type: CreditRoleEnum, required: true }),
+    },
     resolve: (_root, { series, person, role }, ctx) => ctx.writer.delete('credits', creditKey(series, person, role)),
   }),
 }));

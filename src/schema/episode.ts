@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { EpisodeRecord } from '../domain/records.js';
 import { episodeKey } from '../domain/keys.js';
+import type { EpisodeRecord } from '../domain/records.js';
+import { toEpisodeRecord } from '../writes/catalog-inputs.js';
 import { PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { SeriesRef } from './series.js';
 import { sourceField } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { toEpisodeRecord } from '../writes/catalog-inputs.js';
 
 export const EpisodeRef = builder.loadableNodeRef('Episode', {
   id: { resolve: (episode: EpisodeRecord) => episode.key },
@@ -24,7 +24,8 @@ EpisodeRef.implement({
       type: [PlotEventRef],
       description: 'What happens in this episode, in story order (by sequence).',
       args: { kinds: t.arg({ type: [PlotEventKindEnum], description: 'Only these kinds; omit for all.' }) },
-      resolve: (episode, { kinds }, ctx) => ctx.loaders.eventsOfEpisode.load({ episodeKey: episode.key, kinds: kinds ?? null }),
+      resolve: (episode, { kinds }, ctx) =>
+        ctx.loaders.eventsOfEpisode.load({ episodeKey: episode.key, kinds: kinds ?? null }),
     }),
     spoilersHidden: t.int({
       description: 'How many events of this episode are hidden because the viewer has not watched this far.',
@@ -69,7 +70,8 @@ builder.mutationFields((t) => ({
   }),
   deleteEpisode: t.field({
     type: DeletionType,
-    description: 'Deletes an episode; refused while events happen in it or relationships begin or end in it. Needs write:catalog.',
+    description:
+      'Deletes an episode; refused while events happen in it or relationships begin or end in it. Needs write:catalog.',
     authScopes: { writeCatalog: true },
     errors: writeErrors('DeleteEpisode', 'deletion'),
     args: { series: t.arg.string({ required: true }), number: t.arg.int({ required: true }) },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { visibleThrough, type Progress } from '../domain/spoilers.js';
+import { type Progress, visibleThrough } from '../domain/spoilers.js';
+import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import type { EventFilter } from '../store/port.js';
-import { pageSizeSchema, DEFAULT_PAGE_SIZE } from '../pagination.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { eventsConnection } from './support/pages.js';
 
@@ -40,7 +40,8 @@ const PlotEventConnection = builder.connectionObject({
   name: 'PlotEventConnection',
   fields: (t) => ({
     spoilersHidden: t.int({
-      description: 'How many events match but are hidden because they come after the episode the viewer watched through.',
+      description:
+        'How many events match but are hidden because they come after the episode the viewer watched through.',
       resolve: (connection) => connection.spoilersHidden ?? 0,
     }),
   }),
@@ -52,7 +53,7 @@ builder.queryField('events', (t) =>
     description:
       'Plot events across the graph in story order (series, episode, sequence), a page at a time. ' +
       'Ask "which character confessed to whom in which episode" with kinds: [CONFESSION]. ' +
-      'Events after the viewer\'s progress (@watchedThrough, X-Watched-Through) are neither listed nor counted.',
+      "Events after the viewer's progress (@watchedThrough, X-Watched-Through) are neither listed nor counted.",
     args: {
       filter: t.arg({ type: EventFilterInput }),
       first: t.arg.int({

@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { nodeTypeOfSearchType } from '../domain/collections.js';
 import { type CharacterPath, LINK_KINDS, linksOf, type PathStep } from '../domain/paths.js';
+import { loadEnd, pathsBetween } from '../reads/paths.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
@@ -10,7 +11,6 @@ import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { describedValues } from './support/enum-values.js';
 import { tagged, typenameOf } from './support/type-tags.js';
-import { loadEnd, pathsBetween } from '../reads/paths.js';
 
 const taggedEnd = async (ctx: Context, key: string) => {
   const end = await loadEnd(ctx.loaders, key);
@@ -27,7 +27,8 @@ export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
   description: 'A reason two neighbours on a connection are linked.',
   values: describedValues(LINK_KINDS, {
     RELATIONSHIP: 'A relationship between the two characters, at any point of the story the viewer has seen.',
-    SHARED_EVENT: 'A plot event both take part in as agent, target, witness or present (being mentioned does not count).',
+    SHARED_EVENT:
+      'A plot event both take part in as agent, target, witness or present (being mentioned does not count).',
     PLAYED_BY: 'The person plays the character.',
   }),
 });
@@ -37,13 +38,21 @@ export const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implem
   fields: (t) => ({
     from: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => taggedEnd(ctx, s.from) }),
     to: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => taggedEnd(ctx, s.to) }),
-    links: t.field({ type: [ConnectionLinkKindEnum], description: 'Which kinds of link this hop has.', resolve: linksOf }),
+    links: t.field({
+      type: [ConnectionLinkKindEnum],
+      description: 'Which kinds of link this hop has.',
+      resolve: linksOf,
+    }),
     relationships: t.field({
       type: [RelationshipRef],
       description: 'Relationships between the two, either direction, as the viewer knows them; by episode they begin.',
       resolve: (s) => s.relationships,
     }),
-    sharedEvents: t.field({ type: [PlotEventRef], description: 'Plot events both take part in, in story order.', resolve: (s) => s.sharedEvents }),
+    sharedEvents: t.field({
+      type: [PlotEventRef],
+      description: 'Plot events both take part in, in story order.',
+      resolve: (s) => s.sharedEvents,
+    }),
     castings: t.field({ type: [CastingType], description: 'Where one plays the other.', resolve: (s) => s.castings }),
   }),
 });
@@ -57,7 +66,11 @@ export const CharacterPathType = builder.objectRef<CharacterPath>('ConnectionPat
       description: 'The chain in order, both ends included.',
       resolve: (p, _a, ctx) => Promise.all(p.nodes.map((key) => taggedEnd(ctx, key))),
     }),
-    steps: t.field({ type: [PathStepType], description: 'Why each neighbour follows the one before.', resolve: (p) => p.steps }),
+    steps: t.field({
+      type: [PathStepType],
+      description: 'Why each neighbour follows the one before.',
+      resolve: (p) => p.steps,
+    }),
   }),
 });
 
@@ -67,7 +80,7 @@ builder.queryField('connection', (t) =>
     description:
       'How two characters or people are connected: every shortest chain (at most 10, ordered by the keys along it) ' +
       'of relationships, shared plot events and castings ("played by"), within maxHops. Relationships and events ' +
-      'after the viewer\'s progress are not followed. Empty when there is none within reach, an end is unknown, or both ends are the same.',
+      "after the viewer's progress are not followed. Empty when there is none within reach, an end is unknown, or both ends are the same.",
     args: {
       from: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
       to: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),

@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
 import type { PersonRecord } from '../domain/records.js';
+import { toPersonRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CreditType } from './credit.js';
 import { sourceField } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { toPersonRecord } from '../writes/catalog-inputs.js';
 
 export const PersonRef = builder.loadableNodeRef('Person', {
   id: { resolve: (person: PersonRecord) => person.key },

@@ -1,14 +1,14 @@
 import { builder } from '../builder.js';
-import type { ParticipationRecord, PlotEventRecord } from '../domain/records.js';
 import { episodeKey, scopedKey } from '../domain/keys.js';
-import { toEventRecord } from '../writes/story-inputs.js';
-import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+import type { ParticipationRecord, PlotEventRecord } from '../domain/records.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS } from '../domain/vocabulary.js';
+import { toEventRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
 import { sourceField } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { PLOT_EVENT_KIND_DESCRIPTIONS } from './support/event-kinds.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const PlotEventKindEnum = builder.enumType('PlotEventKind', {
   description: 'What kind of thing happens.',
@@ -56,7 +56,11 @@ PlotEventRef.implement({
   fields: (t) => ({
     slug: t.exposeString('slug', { description: 'The stable key of the event within its series, as writes name it.' }),
     kind: t.field({ type: PlotEventKindEnum, resolve: (e) => e.kind }),
-    episode: t.field({ type: EpisodeRef, description: 'The episode that shows it.', resolve: (e) => episodeKey(e.seriesKey, e.episodeNumber) }),
+    episode: t.field({
+      type: EpisodeRef,
+      description: 'The episode that shows it.',
+      resolve: (e) => episodeKey(e.seriesKey, e.episodeNumber),
+    }),
     sequence: t.exposeInt('sequence', { description: 'The 1-based order in which the episode shows it.' }),
     summary: t.exposeString('summary'),
     agent: t.field({ type: CharacterRef, nullable: true, description: 'Who did it.', resolve: (e) => e.agentKey }),
@@ -66,8 +70,15 @@ PlotEventRef.implement({
       description: 'Everyone involved, agent and target included.',
       resolve: (e) => e.participants,
     }),
-    outcome: t.field({ type: EventOutcomeEnum, nullable: true, description: 'Null where the story does not say.', resolve: (e) => e.outcome }),
-    flashback: t.exposeBoolean('flashback', { description: 'True when the episode shows it as a memory of an earlier time.' }),
+    outcome: t.field({
+      type: EventOutcomeEnum,
+      nullable: true,
+      description: 'Null where the story does not say.',
+      resolve: (e) => e.outcome,
+    }),
+    flashback: t.exposeBoolean('flashback', {
+      description: 'True when the episode shows it as a memory of an earlier time.',
+    }),
     source: t.field({ ...sourceField, resolve: (e) => e.source }),
   }),
 });
@@ -89,7 +100,7 @@ const UpsertPlotEventInput = builder.inputType('UpsertPlotEventInput', {
     sequence: t.int({
       required: true,
       description:
-        '1-based story order within the episode. Each episode\'s events run 1..N with one event per place and no gap: ' +
+        "1-based story order within the episode. Each episode's events run 1..N with one event per place and no gap: " +
         'a new event goes at N+1 (or replaces the event in its place); to insert or reorder in the middle, send the ' +
         'renumbered events together in one importBatch.',
     }),
@@ -116,7 +127,7 @@ builder.mutationFields((t) => ({
   deletePlotEvent: t.field({
     type: DeletionType,
     description:
-      'Deletes a plot event. Refused when it would leave a gap in its episode\'s sequences (it is not the last): ' +
+      "Deletes a plot event. Refused when it would leave a gap in its episode's sequences (it is not the last): " +
       'renumber the later events in one importBatch first. Needs write:story.',
     authScopes: { writeStory: true },
     errors: writeErrors('DeletePlotEvent', 'deletion'),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import { REASON_WEIGHTS, type Recommendation, type RecommendationReason } from '../domain/recommendations.js';
+import { MOST_RECOMMENDATIONS, reasonText, recommendationsOf } from '../reads/recommendations.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { describedValues } from './support/enum-values.js';
-import { MOST_RECOMMENDATIONS, reasonText, recommendationsOf } from '../reads/recommendations.js';
 import { TropeKindEnum } from './trope.js';
 
 const { SHARED_TROPE, SHARED_PERSON, SHARED_GENRE } = REASON_WEIGHTS;
@@ -23,10 +23,18 @@ const ReasonType = builder.objectRef<RecommendationReason>('RecommendationReason
   description: 'One thing the recommended series shares with the one it is recommended for.',
   fields: (t) => ({
     kind: t.field({ type: ReasonKindEnum, resolve: (r) => r.kind }),
-    text: t.string({ description: 'For display, such as "Also has friends to lovers".', resolve: (r, _a, ctx) => reasonText(ctx.loaders, r) }),
+    text: t.string({
+      description: 'For display, such as "Also has friends to lovers".',
+      resolve: (r, _a, ctx) => reasonText(ctx.loaders, r),
+    }),
     weight: t.exposeFloat('weight', { description: `What it adds to the score: ${WEIGHTS}.` }),
     trope: t.field({ type: TropeKindEnum, nullable: true, description: 'The shared trope.', resolve: (r) => r.trope }),
-    person: t.field({ type: PersonRef, nullable: true, description: 'The shared person.', resolve: (r) => r.personKey }),
+    person: t.field({
+      type: PersonRef,
+      nullable: true,
+      description: 'The shared person.',
+      resolve: (r) => r.personKey,
+    }),
     genre: t.exposeString('genre', { nullable: true, description: 'The shared genre slug.' }),
   }),
 });
@@ -53,7 +61,9 @@ builder.objectField(SeriesRef, 'recommendations', (t) =>
         defaultValue: 5,
         description: `How many to return, 1 to ${MOST_RECOMMENDATIONS}; null means 5.`,
         validate: z
-          .number().int().min(1, 'first must be 1 or more')
+          .number()
+          .int()
+          .min(1, 'first must be 1 or more')
           .max(MOST_RECOMMENDATIONS, `first must be at most ${MOST_RECOMMENDATIONS}`)
           .nullish(),
       }),

@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
 import { episodeKey } from '../domain/keys.js';
 import type { RelationshipChange } from '../domain/timeline.js';
+import { causeOf, timelineOf } from '../reads/timeline.js';
 import { EpisodeRef } from './episode.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipKindEnum, RelationshipRef } from './relationship.js';
-import { causeOf, timelineOf } from '../reads/timeline.js';
 
 export const RelationshipChangeType = builder.objectRef<RelationshipChange>('RelationshipChange').implement({
   description: 'A moment at which what binds two characters changes.',
@@ -44,7 +44,7 @@ builder.queryField('relationshipTimeline', (t) =>
     type: [RelationshipChangeType],
     description:
       'Every change in what binds two characters, in story order, from how they stood before the story on. ' +
-      'Changes after the viewer\'s progress are not shown. Empty when the two were never related.',
+      "Changes after the viewer's progress are not shown. Empty when the two were never related.",
     args: {
       series: t.arg.string({ required: true, description: 'The series slug.' }),
       a: t.arg.string({ required: true, description: 'One character slug.' }),

@@ -1,19 +1,19 @@
 import { builder } from '../builder.js';
-import type { RelationshipRecord } from '../domain/records.js';
 import { episodeKey, scopedKey } from '../domain/keys.js';
+import type { RelationshipRecord } from '../domain/records.js';
 import { RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
+import { toRelationshipRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
 import { sourceField } from './source.js';
-import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { toRelationshipRecord } from '../writes/story-inputs.js';
 import { describedValues } from './support/enum-values.js';
+import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const RelationshipKindEnum = builder.enumType('RelationshipKind', {
   description: 'What binds two characters.',
   values: describedValues(RELATIONSHIP_KINDS, {
     FRIEND: 'Friends.',
-    BEST_FRIEND: 'Each other\'s closest friend.',
+    BEST_FRIEND: "Each other's closest friend.",
     ROMANTIC: 'A couple.',
     UNREQUITED_LOVE: 'Love from one side that the other does not return, or does not yet know of.',
     FAMILY: 'Related by family.',
@@ -23,7 +23,8 @@ export const RelationshipKindEnum = builder.enumType('RelationshipKind', {
   }),
 });
 
-const episodeOf = (r: RelationshipRecord, number: number | null) => (number === null ? null : episodeKey(r.seriesKey, number));
+const episodeOf = (r: RelationshipRecord, number: number | null) =>
+  number === null ? null : episodeKey(r.seriesKey, number);
 
 export const RelationshipRef = builder.loadableNodeRef('Relationship', {
   id: { resolve: (relationship: RelationshipRecord) => relationship.key },
@@ -35,9 +36,15 @@ RelationshipRef.implement({
     'A bond between two characters over a span of episodes. It holds after episode N when it began in N or before ' +
     '(or before the story) and ends after N (or never).',
   fields: (t) => ({
-    slug: t.exposeString('slug', { description: 'The stable key of the relationship within its series, as writes name it.' }),
+    slug: t.exposeString('slug', {
+      description: 'The stable key of the relationship within its series, as writes name it.',
+    }),
     kind: t.field({ type: RelationshipKindEnum, resolve: (r) => r.kind }),
-    from: t.field({ type: CharacterRef, description: 'Who holds the feeling or the senior role.', resolve: (r) => r.fromKey }),
+    from: t.field({
+      type: CharacterRef,
+      description: 'Who holds the feeling or the senior role.',
+      resolve: (r) => r.fromKey,
+    }),
     to: t.field({ type: CharacterRef, description: 'Toward whom.', resolve: (r) => r.toKey }),
     mutual: t.exposeBoolean('mutual', { description: 'True when it holds in both directions.' }),
     since: t.field({
@@ -80,11 +87,13 @@ const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
 builder.mutationFields((t) => ({
   upsertRelationship: t.field({
     type: RelationshipRef,
-    description: 'Creates or replaces a relationship. Both characters and both episodes must exist in the series. Needs write:story.',
+    description:
+      'Creates or replaces a relationship. Both characters and both episodes must exist in the series. Needs write:story.',
     authScopes: { writeStory: true },
     errors: writeErrors('UpsertRelationship', 'relationship'),
     args: { input: t.arg({ type: UpsertRelationshipInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('relationships', toRelationshipRecord(input))).key,
+    resolve: async (_root, { input }, ctx) =>
+      (await ctx.writer.upsert('relationships', toRelationshipRecord(input))).key,
   }),
   deleteRelationship: t.field({
     type: DeletionType,

@@ -3,12 +3,12 @@ import { builder } from '../builder.js';
 import { nodeTypeOfSearchType } from '../domain/collections.js';
 import { fold } from '../domain/search/fold.js';
 import type { RankedHit } from '../domain/search/score.js';
+import { searchGraph } from '../reads/search.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { tagged, typenameOf } from './support/type-tags.js';
-import { searchGraph } from '../reads/search.js';
 
 export const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'What a search can find: a series, an episode, a character or a person.',
@@ -25,8 +25,14 @@ export const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement
         'Hangul initials in order 0.3, plus up to 0.1 the more of the name the query covers.',
       resolve: (hit) => hit.score,
     }),
-    matchedOn: t.string({ description: 'The name, alias, title or native-script name that matched, as the data has it.', resolve: (hit) => hit.matchedOn }),
-    node: t.field({ type: SearchResultUnion, resolve: (hit) => tagged(nodeTypeOfSearchType(hit.item.type), hit.item.record) }),
+    matchedOn: t.string({
+      description: 'The name, alias, title or native-script name that matched, as the data has it.',
+      resolve: (hit) => hit.matchedOn,
+    }),
+    node: t.field({
+      type: SearchResultUnion,
+      resolve: (hit) => tagged(nodeTypeOfSearchType(hit.item.type), hit.item.record),
+    }),
   }),
 });
 

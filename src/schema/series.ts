@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { SeriesRecord } from '../domain/records.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
-import { seriesConnection } from './support/pages.js';
+import { toSeriesRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
 import { CreditType } from './credit.js';
 import { EpisodeRef } from './episode.js';
 import { PersonRef } from './person.js';
 import { sourceField } from './source.js';
+import { seriesConnection } from './support/pages.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
-import { toSeriesRecord } from '../writes/catalog-inputs.js';
 
 export const SeriesRef = builder.loadableNodeRef('Series', {
   id: { resolve: (series: SeriesRecord) => series.key },
@@ -20,11 +20,19 @@ export const SeriesRef = builder.loadableNodeRef('Series', {
 SeriesRef.implement({
   description: 'A drama series: the whole story, told in numbered episodes.',
   fields: (t) => ({
-    slug: t.exposeString('slug', { description: 'Kebab-case ASCII of the English title: "Soundtrack #1" is "soundtrack-1".' }),
+    slug: t.exposeString('slug', {
+      description: 'Kebab-case ASCII of the English title: "Soundtrack #1" is "soundtrack-1".',
+    }),
     title: t.exposeString('title', { description: 'The English title.' }),
-    originalTitle: t.exposeString('originalTitle', { nullable: true, description: 'The title in the original language.' }),
+    originalTitle: t.exposeString('originalTitle', {
+      nullable: true,
+      description: 'The title in the original language.',
+    }),
     country: t.exposeString('country', { nullable: true, description: 'The country of production.' }),
-    releaseYear: t.exposeInt('releaseYear', { nullable: true, description: 'The year of the first release, where known.' }),
+    releaseYear: t.exposeInt('releaseYear', {
+      nullable: true,
+      description: 'The year of the first release, where known.',
+    }),
     platforms: t.exposeStringList('platforms', { description: 'Where the series streams or airs.' }),
     genres: t.exposeStringList('genres', { description: 'Genre slugs, such as "romance" or "music".' }),
     episodeCount: t.exposeInt('episodeCount', { description: 'How many episodes the series has, told or not.' }),

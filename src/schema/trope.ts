@@ -1,11 +1,11 @@
 import { builder } from '../builder.js';
 import { TROPE_KINDS, type Trope, type TropeEvidence } from '../domain/tropes.js';
+import { tropesOf } from '../reads/tropes.js';
 import { CharacterRef } from './character.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
 import { describedValues } from './support/enum-values.js';
-import { tropesOf } from '../reads/tropes.js';
 
 export const TropeKindEnum = builder.enumType('TropeKind', {
   description: 'A storytelling pattern the service recognises in the graph itself, not from hand-set tags.',
@@ -15,7 +15,8 @@ export const TropeKindEnum = builder.enumType('TropeKind', {
     LOVE_TRIANGLE:
       'Two or more characters drawn to the same third one: ROMANTIC or UNREQUITED_LOVE relationships, or CONFESSION or ASK_OUT events, toward them.',
     TIME_SKIP: 'A TIME_SKIP event.',
-    REUNION_AFTER_SEPARATION: 'A DEPARTURE of a character (its agent, else its target), then a later REUNION they take part in.',
+    REUNION_AFTER_SEPARATION:
+      'A DEPARTURE of a character (its agent, else its target), then a later REUNION they take part in.',
   }),
 });
 
@@ -23,8 +24,16 @@ const TropeEvidenceType = builder.objectRef<TropeEvidence>('TropeEvidence').impl
   description: 'One occurrence of a trope and the facts that show it.',
   fields: (t) => ({
     explanation: t.exposeString('explanation', { description: 'How these facts make the trope, in one sentence.' }),
-    relationships: t.field({ type: [RelationshipRef], description: 'The relationships involved.', resolve: (e) => e.relationships }),
-    events: t.field({ type: [PlotEventRef], description: 'The plot events involved, in story order.', resolve: (e) => e.events }),
+    relationships: t.field({
+      type: [RelationshipRef],
+      description: 'The relationships involved.',
+      resolve: (e) => e.relationships,
+    }),
+    events: t.field({
+      type: [PlotEventRef],
+      description: 'The plot events involved, in story order.',
+      resolve: (e) => e.events,
+    }),
     characters: t.field({
       type: [CharacterRef],
       description: 'The characters involved; for a love triangle, the one desired first.',
@@ -38,8 +47,12 @@ export const TropeType = builder.objectRef<Trope>('Trope').implement({
   fields: (t) => ({
     kind: t.field({ type: TropeKindEnum, resolve: (trope) => trope.kind }),
     name: t.exposeString('name', { description: 'The trope in words, such as "friends to lovers".' }),
-    explanation: t.exposeString('explanation', { description: 'Every occurrence\'s explanation, in order.' }),
-    evidence: t.field({ type: [TropeEvidenceType], description: 'Each occurrence with its facts.', resolve: (trope) => trope.evidence }),
+    explanation: t.exposeString('explanation', { description: "Every occurrence's explanation, in order." }),
+    evidence: t.field({
+      type: [TropeEvidenceType],
+      description: 'Each occurrence with its facts.',
+      resolve: (trope) => trope.evidence,
+    }),
   }),
 });
 

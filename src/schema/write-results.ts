@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { COLLECTION_FACTS, type Collection } from '../domain/collections.js';
-import { ValidationError, type FieldIssue } from '../domain/integrity/validation.js';
+import { type FieldIssue, ValidationError } from '../domain/integrity/validation.js';
 import type { Deletion } from '../writes/writer.js';
 
 export const SourceInput = builder.inputType('SourceInput', {
@@ -15,7 +15,9 @@ export const SourceInput = builder.inputType('SourceInput', {
 export const FieldIssueType = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'One reason a write was refused.',
   fields: (t) => ({
-    path: t.exposeStringList('path', { description: 'Where the problem is: argument and field names, list indexes as numbers.' }),
+    path: t.exposeStringList('path', {
+      description: 'Where the problem is: argument and field names, list indexes as numbers.',
+    }),
     message: t.exposeString('message', { description: 'What is wrong, in words a person can act on.' }),
     rule: t.string({
       nullable: true,
@@ -34,7 +36,10 @@ builder.objectType(ValidationError, {
   description: 'The write was refused and nothing was written: the input is malformed or would break the story.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'All the problems, in one sentence.' }),
-    path: t.stringList({ description: 'The path of the first problem.', resolve: (error) => error.issues[0]?.path ?? [] }),
+    path: t.stringList({
+      description: 'The path of the first problem.',
+      resolve: (error) => error.issues[0]?.path ?? [],
+    }),
     issues: t.field({ type: [FieldIssueType], description: 'Every problem found.', resolve: (error) => error.issues }),
   }),
 });
@@ -54,7 +59,9 @@ export const DeletionType = builder.objectRef<Deletion>('Deletion').implement({
       description: 'The global ID the record had; null for castings and credits, which have none.',
       resolve: ({ collection, key }) => nodeIdOf(collection, key),
     }),
-    alsoDeleted: t.exposeInt('alsoDeleted', { description: 'How many other records went with it (a cascaded series).' }),
+    alsoDeleted: t.exposeInt('alsoDeleted', {
+      description: 'How many other records went with it (a cascaded series).',
+    }),
   }),
 });
 

@@ -3,7 +3,6 @@ import { emptyDocument } from '../domain/collections.js';
 import type { GraphDocument } from '../domain/records.js';
 import type { SeedFile } from './format.js';
 
-
 /** Turns validated seed files into the flat, keyed records that every store writes. */
 export function toGraphDocument(files: readonly SeedFile[]): GraphDocument {
   const doc = emptyDocument();

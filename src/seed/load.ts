@@ -2,11 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { GraphDocument } from '../domain/records.js';
-import { SeedValidationError, type SeedIssue } from '../errors.js';
-import { seedFileSchema, type SeedFile } from './format.js';
-import { findReferenceIssues } from './references.js';
-import { toGraphDocument } from './document.js';
+import { type SeedIssue, SeedValidationError } from '../errors.js';
 import { ruleOf } from '../writes/fields.js';
+import { toGraphDocument } from './document.js';
+import { type SeedFile, seedFileSchema } from './format.js';
+import { findReferenceIssues } from './references.js';
 
 function describeRecord(value: unknown, pathParts: readonly PropertyKey[]): string {
   let node: unknown = value;
@@ -28,7 +28,13 @@ function schemaIssues(file: string, raw: unknown, error: z.ZodError): SeedIssue[
   return error.issues.map((issue) => {
     const recordDepth = issue.path.findLastIndex((p) => typeof p === 'number');
     const field = issue.path.slice(recordDepth + 1).join('.') || '(record)';
-    return { file, record: describeRecord(raw, issue.path.slice(0, recordDepth + 1)), field, message: issue.message, rule: ruleOf(issue) };
+    return {
+      file,
+      record: describeRecord(raw, issue.path.slice(0, recordDepth + 1)),
+      field,
+      message: issue.message,
+      rule: ruleOf(issue),
+    };
   });
 }
 
@@ -41,7 +47,14 @@ export class DeclaredOnce {
     const once = (kind: string, slug: string) => {
       const first = this.files.get(`${kind} ${slug}`);
       if (first === undefined) this.files.set(`${kind} ${slug}`, file);
-      else issues.push({ file, record: `${kind} "${slug}"`, field: 'slug', message: `is already declared in ${first}: each record is given once`, rule: 'duplicate' });
+      else
+        issues.push({
+          file,
+          record: `${kind} "${slug}"`,
+          field: 'slug',
+          message: `is already declared in ${first}: each record is given once`,
+          rule: 'duplicate',
+        });
     };
     for (const p of seed.people) once('person', p.slug);
     for (const s of seed.series) once('series', s.slug);
@@ -64,7 +77,12 @@ export function parseSeedText(file: string, text: string, knownPeople: ReadonlyS
  * Validates one seed document already parsed from JSON; nothing is returned unless all of it is valid.
  * `wholeEpisodes`: the document gives every event of the episodes it names (a seed file), not an addition.
  */
-export function parseSeedValue(file: string, raw: unknown, knownPeople: ReadonlySet<string> = new Set(), wholeEpisodes = true): SeedFile {
+export function parseSeedValue(
+  file: string,
+  raw: unknown,
+  knownPeople: ReadonlySet<string> = new Set(),
+  wholeEpisodes = true,
+): SeedFile {
   const parsed = seedFileSchema.safeParse(raw);
   if (!parsed.success) throw new SeedValidationError(schemaIssues(file, raw, parsed.error));
   const issues = findReferenceIssues(file, parsed.data, toGraphDocument([parsed.data]), knownPeople, wholeEpisodes);

@@ -26,7 +26,8 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
   };
 
   for (const e of series.episodes) {
-    if (e.number > series.episodeCount) report(at('episode', e.number), 'number', `exceeds episodeCount ${series.episodeCount}`);
+    if (e.number > series.episodeCount)
+      report(at('episode', e.number), 'number', `exceeds episodeCount ${series.episodeCount}`);
   }
   for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
   for (const c of series.castings) {
@@ -55,25 +56,40 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
 export function describeRecord(collection: Collection, key: string): string {
   const series = seriesOfKey(key);
   switch (collection) {
-    case 'people': return `person "${key}"`;
-    case 'series': return `series "${key}"`;
-    case 'episodes': return `series "${series}" episode "${slugOf(key)}"`;
-    case 'characters': return `series "${series}" character "${slugOf(key)}"`;
+    case 'people':
+      return `person "${key}"`;
+    case 'series':
+      return `series "${key}"`;
+    case 'episodes':
+      return `series "${series}" episode "${slugOf(key)}"`;
+    case 'characters':
+      return `series "${series}" character "${slugOf(key)}"`;
     case 'castings': {
       const [character, person] = key.split('@') as [string, string];
       return `series "${series}" casting "${person}->${slugOf(character)}"`;
     }
-    case 'credits': return `series "${series}" credit "${key.slice(key.indexOf('@') + 1)}"`;
-    case 'relationships': return `series "${series}" relationship "${slugOf(key)}"`;
-    case 'events': return `series "${series}" event "${slugOf(key)}"`;
+    case 'credits':
+      return `series "${series}" credit "${key.slice(key.indexOf('@') + 1)}"`;
+    case 'relationships':
+      return `series "${series}" relationship "${slugOf(key)}"`;
+    case 'events':
+      return `series "${series}" event "${slugOf(key)}"`;
   }
 }
 
 /** The domain's record rules (domain/rules.ts) as the seed loader reports them; `[0]` style indexes for lists. */
 function ruleIssues(file: string, document: GraphDocument, wholeEpisodes: boolean): SeedIssue[] {
   const field = (f: string) => f.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  const issues = documentIssues(document).map((i) => ({ file, record: describeRecord(i.collection, i.key), field: field(i.field), message: i.message, rule: i.rule }));
-  if (wholeEpisodes) for (const i of sequenceIssues(document.events)) issues.push({ file, record: describeRecord('events', i.key), field: i.field, message: i.message, rule: i.rule });
+  const issues = documentIssues(document).map((i) => ({
+    file,
+    record: describeRecord(i.collection, i.key),
+    field: field(i.field),
+    message: i.message,
+    rule: i.rule,
+  }));
+  if (wholeEpisodes)
+    for (const i of sequenceIssues(document.events))
+      issues.push({ file, record: describeRecord('events', i.key), field: i.field, message: i.message, rule: i.rule });
   return issues;
 }
 

@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GraphCounts, GraphDocument } from '../domain/records.js';
-import { SeedValidationError, type SeedIssue } from '../errors.js';
-import type { DramaStore } from '../store/port.js';
 import { perCollection } from '../domain/collections.js';
+import type { GraphCounts, GraphDocument } from '../domain/records.js';
+import { type SeedIssue, SeedValidationError } from '../errors.js';
+import type { DramaStore } from '../store/port.js';
 import { toGraphDocument } from './document.js';
 import type { SeedFile } from './format.js';
 import { DeclaredOnce, parseSeedText } from './load.js';
@@ -52,7 +52,10 @@ async function readSeed(dir: string, name: string, people: ReadonlySet<string>):
  * Reads and checks every file in name order, one at a time, so a person must be declared in an earlier
  * file (or the same one). Throws one SeedValidationError naming every issue of every bad file.
  */
-export async function validateSeedDirectory(dir: string, onStep?: DirectoryImportOptions['onStep']): Promise<ValidatedDirectory> {
+export async function validateSeedDirectory(
+  dir: string,
+  onStep?: DirectoryImportOptions['onStep'],
+): Promise<ValidatedDirectory> {
   const names = await seedFileNames(dir);
   const people = new Set<string>();
   const declared = new DeclaredOnce();
@@ -75,7 +78,10 @@ export async function validateSeedDirectory(dir: string, onStep?: DirectoryImpor
 }
 
 /** The validated files again, as documents of whole files holding about `batchRecords` records each. */
-export async function* seedBatches(validated: ValidatedDirectory, batchRecords = BATCH_RECORDS): AsyncGenerator<[GraphDocument, number]> {
+export async function* seedBatches(
+  validated: ValidatedDirectory,
+  batchRecords = BATCH_RECORDS,
+): AsyncGenerator<[GraphDocument, number]> {
   let batch: SeedFile[] = [];
   let size = 0;
   for (const name of validated.names) {
@@ -106,7 +112,11 @@ export function zeroCounts(): GraphCounts {
  * one transaction (`importDocument`) each. A failure while writing leaves the earlier batches written;
  * the import upserts, so running it again completes it.
  */
-export async function importSeedDirectory(store: DramaStore, dir: string, options: DirectoryImportOptions = {}): Promise<GraphCounts> {
+export async function importSeedDirectory(
+  store: DramaStore,
+  dir: string,
+  options: DirectoryImportOptions = {},
+): Promise<GraphCounts> {
   const validated = await validateSeedDirectory(dir, options.onStep);
   let written = zeroCounts();
   let filesDone = 0;

@@ -1,5 +1,12 @@
-import { getArgumentValues, GraphQLDirective, GraphQLInt, GraphQLNonNull, GraphQLString, DirectiveLocation } from 'graphql';
 import type { DirectiveNode, OperationDefinitionNode } from 'graphql';
+import {
+  DirectiveLocation,
+  GraphQLDirective,
+  GraphQLInt,
+  GraphQLNonNull,
+  GraphQLString,
+  getArgumentValues,
+} from 'graphql';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import type { Progress } from '../domain/spoilers.js';
 import { BadUserInputError } from '../errors.js';
@@ -22,7 +29,8 @@ export const watchedThroughDirective = new GraphQLDirective({
 type Entry = readonly [series: string, episode: number];
 
 function checked([series, episode]: Entry, source: string): Entry {
-  if (!SLUG_PATTERN.test(series)) throw new BadUserInputError(`${source}: "${series}" is not a series slug.`, { series });
+  if (!SLUG_PATTERN.test(series))
+    throw new BadUserInputError(`${source}: "${series}" is not a series slug.`, { series });
   if (!Number.isSafeInteger(episode) || episode < 1) {
     throw new BadUserInputError(`${source}: the episode watched through must be 1 or more.`, { series, episode });
   }

@@ -68,7 +68,10 @@ export function bootstrapStore(
       }
       state.phase = 'retrying';
       logger.warn({ retryMs }, 'store unavailable; migrating and seeding will be retried');
-      setTimeout(() => void attempt().catch((e: unknown) => logger.error({ err: e }, 'bootstrap failed')), retryMs).unref();
+      setTimeout(
+        () => void attempt().catch((e: unknown) => logger.error({ err: e }, 'bootstrap failed')),
+        retryMs,
+      ).unref();
       return 'retrying';
     }
   };

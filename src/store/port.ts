@@ -1,3 +1,6 @@
+import type { ChangeSet } from '../domain/integrity/changes.js';
+import type { ListSizes } from '../domain/list-sizes.js';
+import type { Neighbourhood } from '../domain/paths.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -10,11 +13,8 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../domain/records.js';
-import type { ListSizes } from '../domain/list-sizes.js';
-import type { Neighbourhood } from '../domain/paths.js';
 import type { Searchable } from '../domain/search/keys.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
-import type { ChangeSet } from '../domain/integrity/changes.js';
 import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
 export interface Page<T> {

@@ -1,9 +1,9 @@
+import { COLLECTIONS } from '../domain/collections.js';
+import { type FieldIssue, ValidationError } from '../domain/integrity/validation.js';
 import type { GraphDocument } from '../domain/records.js';
-import { ValidationError, type FieldIssue } from '../domain/integrity/validation.js';
 import { SeedValidationError } from '../errors.js';
 import { toGraphDocument } from '../seed/document.js';
 import { parseSeedValue } from '../seed/load.js';
-import { COLLECTIONS } from '../domain/collections.js';
 
 const listOf = (value: unknown): Record<string, unknown>[] =>
   Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object') : [];
@@ -12,8 +12,10 @@ const listOf = (value: unknown): Record<string, unknown>[] =>
 function namedPeople(raw: unknown): Set<string> {
   const names = new Set<string>();
   for (const series of listOf((raw as { series?: unknown } | null)?.series)) {
-    for (const slug of Array.isArray(series.starring) ? series.starring : []) if (typeof slug === 'string') names.add(slug);
-    for (const link of [...listOf(series.castings), ...listOf(series.credits)]) if (typeof link.person === 'string') names.add(link.person);
+    for (const slug of Array.isArray(series.starring) ? series.starring : [])
+      if (typeof slug === 'string') names.add(slug);
+    for (const link of [...listOf(series.castings), ...listOf(series.credits)])
+      if (typeof link.person === 'string') names.add(link.person);
   }
   return names;
 }
@@ -22,7 +24,11 @@ function unsourced(document: GraphDocument): FieldIssue[] {
   return COLLECTIONS.flatMap((collection) =>
     (document[collection] as { key: string; source: unknown }[])
       .filter((record) => record.source === null)
-      .map((record) => ({ path: ['document', collection, record.key, 'source'], message: 'every fact written needs a source', rule: 'source-required' })),
+      .map((record) => ({
+        path: ['document', collection, record.key, 'source'],
+        message: 'every fact written needs a source',
+        rule: 'source-required',
+      })),
   );
 }
 
@@ -33,7 +39,13 @@ export function batchDocument(raw: unknown): GraphDocument {
     document = toGraphDocument([parseSeedValue('document', raw, namedPeople(raw), false)]);
   } catch (error) {
     if (!(error instanceof SeedValidationError)) throw error;
-    throw new ValidationError(error.issues.map((i) => ({ path: ['document', i.record, ...i.field.split('.')], message: i.message, rule: i.rule })));
+    throw new ValidationError(
+      error.issues.map((i) => ({
+        path: ['document', i.record, ...i.field.split('.')],
+        message: i.message,
+        rule: i.rule,
+      })),
+    );
   }
   const missing = unsourced(document);
   if (missing.length > 0) throw new ValidationError(missing);

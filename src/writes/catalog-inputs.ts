@@ -25,11 +25,25 @@ const episodeInput = z.object({
   runtimeMinutes: optional(intField(F.episode.runtimeMinutes)),
   source,
 });
-const personInput = z.object({ slug: slugField(F.person.slug), name: textField(F.person.name), nativeName: optional(textField(F.person.nativeName)), source });
-const castingInput = z.object({
-  series: slugField(F.casting.series), person: slugField(F.casting.person), character: slugField(F.casting.character), billing: z.enum(BILLINGS), source,
+const personInput = z.object({
+  slug: slugField(F.person.slug),
+  name: textField(F.person.name),
+  nativeName: optional(textField(F.person.nativeName)),
+  source,
 });
-const creditInput = z.object({ series: slugField(F.credit.series), person: slugField(F.credit.person), role: z.enum(CREDIT_ROLES), source });
+const castingInput = z.object({
+  series: slugField(F.casting.series),
+  person: slugField(F.casting.person),
+  character: slugField(F.casting.character),
+  billing: z.enum(BILLINGS),
+  source,
+});
+const creditInput = z.object({
+  series: slugField(F.credit.series),
+  person: slugField(F.credit.person),
+  role: z.enum(CREDIT_ROLES),
+  source,
+});
 
 export const toSeriesRecord = (input: unknown): SeriesRecord => seriesRecord(parseInput(seriesInput, input));
 

@@ -1,9 +1,19 @@
 import { z } from 'zod';
-import {
-  characterRefProblem, FIELD_RULES, intProblem, listProblem, slugProblem, textProblem, trimText,
-  type IntRule, type ListRule, type Problem, type SlugRule, type TextRule,
-} from '../domain/rules.js';
 import { ValidationError } from '../domain/integrity/validation.js';
+import {
+  characterRefProblem,
+  FIELD_RULES,
+  type IntRule,
+  intProblem,
+  type ListRule,
+  listProblem,
+  type Problem,
+  type SlugRule,
+  slugProblem,
+  type TextRule,
+  textProblem,
+  trimText,
+} from '../domain/rules.js';
 
 /** The domain's field rules (domain/rules.ts) as zod schemas, for seed files and write inputs alike. */
 const judged = <T extends z.ZodType>(schema: T, judge: (value: z.output<T>) => Problem | null) =>
@@ -31,11 +41,17 @@ export const source = z.object({
 
 /** The rule a zod issue broke: a domain rule's name, or zod's code for a wrong type or shape. */
 export const ruleOf = (issue: z.core.$ZodIssue): string =>
-  (issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : issue.code);
+  issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : issue.code;
 
 /** Parses input against a schema, or throws ValidationError with paths rooted at `root` (e.g. "input"). */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root: string[] = ['input']): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(parsed.error.issues.map((issue) => ({ path: [...root, ...issue.path.map(String)], message: issue.message, rule: ruleOf(issue) })));
+  throw new ValidationError(
+    parsed.error.issues.map((issue) => ({
+      path: [...root, ...issue.path.map(String)],
+      message: issue.message,
+      rule: ruleOf(issue),
+    })),
+  );
 }

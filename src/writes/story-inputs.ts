@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { characterRecord, eventRecord, relationshipRecord } from '../domain/build.js';
 import type { CharacterRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
-import type { ParticipantRole } from '../domain/vocabulary.js';
 import { FIELD_RULES as F } from '../domain/rules.js';
+import type { ParticipantRole } from '../domain/vocabulary.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS, RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
-import { characterRef, intField, list, listField, optional, parseInput, slugField, source, textField } from './fields.js';
+import {
+  characterRef,
+  intField,
+  list,
+  listField,
+  optional,
+  parseInput,
+  slugField,
+  source,
+  textField,
+} from './fields.js';
 
 const characterInput = z.object({
   series: slugField(F.character.series),
@@ -32,7 +42,9 @@ const relationshipInput = z.object({
 const OTHER_ROLES = PARTICIPANT_ROLES.filter((role) => role !== 'AGENT' && role !== 'TARGET');
 const participantInput = z.object({
   character: characterRef,
-  role: z.enum(OTHER_ROLES as [string, ...string[]], { message: 'must be WITNESS, PRESENT or MENTIONED: agent and target have fields of their own' }),
+  role: z.enum(OTHER_ROLES as [string, ...string[]], {
+    message: 'must be WITNESS, PRESENT or MENTIONED: agent and target have fields of their own',
+  }),
 });
 
 const eventInput = z.object({
@@ -46,7 +58,10 @@ const eventInput = z.object({
   target: optional(characterRef),
   participants: list(z.array(participantInput)),
   outcome: optional(z.enum(EVENT_OUTCOMES)),
-  flashback: z.boolean().nullish().transform((v) => v ?? false),
+  flashback: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   source,
 });
 

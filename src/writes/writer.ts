@@ -1,9 +1,9 @@
-import { changeSet, type ChangeSet } from '../domain/integrity/changes.js';
 import type { Collection, RecordOf } from '../domain/collections.js';
+import { countsOf } from '../domain/collections.js';
+import { type ChangeSet, changeSet } from '../domain/integrity/changes.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import type { DramaStore } from '../store/port.js';
-import { countsOf } from '../domain/collections.js';
 
 /** Told of every applied change set, for example to invalidate cached responses. */
 export type ChangeListener = (applied: ChangeSet) => Promise<void>;
@@ -47,7 +47,10 @@ export class StoryWriter {
   }
 
   async delete(collection: Collection, key: string, cascade = false): Promise<Deletion> {
-    if (key.length > MAX_KEY_LENGTH) throw new ValidationError([{ path: [], message: `no ${collection} key is longer than ${MAX_KEY_LENGTH} characters`, rule: 'max-length' }]);
+    if (key.length > MAX_KEY_LENGTH)
+      throw new ValidationError([
+        { path: [], message: `no ${collection} key is longer than ${MAX_KEY_LENGTH} characters`, rule: 'max-length' },
+      ]);
     const args = (path: string[]) => (path[0] === collection && path[1] === key ? path.slice(2) : path);
     const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), args);
     const total = Object.values(applied.deletes).reduce((n, keys) => n + keys.length, 0);
@@ -69,4 +72,3 @@ export class StoryWriter {
     }
   }
 }
-

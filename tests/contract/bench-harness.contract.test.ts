@@ -1,7 +1,7 @@
 import { expect, inject, it } from 'vitest';
+import { FLOOR_OPS, type Floor } from '../../bench/src/floor.js';
 import { EmbeddedFloor } from '../../bench/src/floor-embedded.js';
 import { Neo4jFloor } from '../../bench/src/floor-neo4j.js';
-import { FLOOR_OPS, type Floor } from '../../bench/src/floor.js';
 import type { BenchKeys } from '../../bench/src/keys.js';
 import { OPERATIONS } from '../../bench/src/operations.js';
 import { createDramaYoga } from '../../src/yoga.js';

@@ -12,11 +12,20 @@ const id = (typename: string, key: string) => Buffer.from(`${typename}:${key}`).
 const character = (slug: string) => id('Character', `soundtrack-1/${slug}`);
 const person = (slug: string) => id('Person', slug);
 
-type Path = { hops: number; nodes: { slug: string }[]; steps: { links: string[]; relationships: { kind: string }[]; sharedEvents: { sequence: number }[] }[] };
+type Path = {
+  hops: number;
+  nodes: { slug: string }[];
+  steps: { links: string[]; relationships: { kind: string }[]; sharedEvents: { sequence: number }[] }[];
+};
 const chain = (p: Path) => p.nodes.map((n) => n.slug).join(' > ');
 
 describeEachStore('connections', (service) => {
-  const connect = async (from: string, to: string, maxHops?: number, headers: Record<string, string> = {}): Promise<Path[]> => {
+  const connect = async (
+    from: string,
+    to: string,
+    maxHops?: number,
+    headers: Record<string, string> = {},
+  ): Promise<Path[]> => {
     const response = await graphql(service().yoga, CONNECTION, { from, to, maxHops }, headers);
     expect(response.errors).toBeUndefined();
     return response.data!.connection;
@@ -26,15 +35,28 @@ describeEachStore('connections', (service) => {
     const paths = await connect(character('woo-il'), character('seo-yeon'));
     expect(paths.map(chain)).toEqual(['woo-il > eun-soo > seo-yeon']);
     const [first, second] = paths[0]!.steps;
-    expect(first).toMatchObject({ links: ['RELATIONSHIP', 'SHARED_EVENT'], sharedEvents: [{ sequence: 11 }], castings: [] });
+    expect(first).toMatchObject({
+      links: ['RELATIONSHIP', 'SHARED_EVENT'],
+      sharedEvents: [{ sequence: 11 }],
+      castings: [],
+    });
     expect(first!.relationships.map((r) => r.kind).sort()).toEqual(['COLLEAGUE', 'UNREQUITED_LOVE']);
-    expect(second).toEqual({ links: ['SHARED_EVENT'], relationships: [], sharedEvents: [{ sequence: 24 }, { sequence: 25 }, { sequence: 26 }], castings: [] });
+    expect(second).toEqual({
+      links: ['SHARED_EVENT'],
+      relationships: [],
+      sharedEvents: [{ sequence: 24 }, { sequence: 25 }, { sequence: 26 }],
+      castings: [],
+    });
   });
 
   it('links two actors through the characters they play', async () => {
     const paths = await connect(person('han-so-hee'), person('park-hyung-sik'));
     expect(paths.map(chain)).toEqual(['han-so-hee > eun-soo > sun-woo > park-hyung-sik']);
-    expect(paths[0]!.steps.map((s) => s.links)).toEqual([['PLAYED_BY'], ['RELATIONSHIP', 'SHARED_EVENT'], ['PLAYED_BY']]);
+    expect(paths[0]!.steps.map((s) => s.links)).toEqual([
+      ['PLAYED_BY'],
+      ['RELATIONSHIP', 'SHARED_EVENT'],
+      ['PLAYED_BY'],
+    ]);
   });
 
   it('returns every shortest chain, in key order', async () => {
@@ -46,7 +68,9 @@ describeEachStore('connections', (service) => {
   });
 
   it('does not follow what the viewer has not watched', async () => {
-    const early = await connect(character('woo-il'), character('seo-yeon'), 4, { 'x-watched-through': 'soundtrack-1@3' });
+    const early = await connect(character('woo-il'), character('seo-yeon'), 4, {
+      'x-watched-through': 'soundtrack-1@3',
+    });
     expect(early.map(chain)).toEqual(['woo-il > eun-soo > sun-woo > seo-yeon']);
     expect(early[0]!.steps.map((s) => s.links)).toEqual([['RELATIONSHIP'], ['RELATIONSHIP'], ['RELATIONSHIP']]);
   });
@@ -58,12 +82,19 @@ describeEachStore('connections', (service) => {
   });
 
   it.each([0, 7])('refuses maxHops: %i with BAD_USER_INPUT', async (maxHops) => {
-    const response = await graphql(service().yoga, CONNECTION, { from: character('woo-il'), to: character('eun-soo'), maxHops });
+    const response = await graphql(service().yoga, CONNECTION, {
+      from: character('woo-il'),
+      to: character('eun-soo'),
+      maxHops,
+    });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses ids of other types with BAD_USER_INPUT and malformed ids with INVALID_ID', async () => {
-    const series = await graphql(service().yoga, CONNECTION, { from: id('Series', 'soundtrack-1'), to: character('eun-soo') });
+    const series = await graphql(service().yoga, CONNECTION, {
+      from: id('Series', 'soundtrack-1'),
+      to: character('eun-soo'),
+    });
     expect(errorCodes(series)).toEqual(['BAD_USER_INPUT']);
     const bad = await graphql(service().yoga, CONNECTION, { from: 'not an id', to: character('eun-soo') });
     expect(errorCodes(bad)).toEqual(['INVALID_ID']);
@@ -71,7 +102,10 @@ describeEachStore('connections', (service) => {
 
   it('costs one neighbourhood round trip per hop level', async () => {
     const before = service().store.roundTrips;
-    const response = await graphql(service().yoga, `{ connection(from: "${character('woo-il')}", to: "${character('seo-yeon')}") { hops } }`);
+    const response = await graphql(
+      service().yoga,
+      `{ connection(from: "${character('woo-il')}", to: "${character('seo-yeon')}") { hops } }`,
+    );
     expect(response.errors).toBeUndefined();
     expect(service().store.roundTrips - before).toBe(2);
   });

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../support/each-store.js';
-import { errorCodes, graphql, type GraphQLResponse } from '../support/graphql.js';
+import { errorCodes, type GraphQLResponse, graphql } from '../support/graphql.js';
 
 const EVENTS = `query Events($filter: EventFilter, $first: Int, $after: String) {
   events(filter: $filter, first: $first, after: $after) {
@@ -21,7 +21,15 @@ describeEachStore('the events filter and its pages', (service) => {
     expect(await sequences({ participant: 'dong-hyeon' })).toEqual([10, 34]);
     expect(await sequences({ outcome: 'RECIPROCATED' })).toEqual([31, 32]);
     expect(await sequences({ kinds: ['KISS', 'ASK_OUT'] })).toEqual([26, 33]);
-    expect(await sequences({ series: 'soundtrack-1', episode: 4, kinds: ['CONFESSION'], agent: 'eun-soo', outcome: 'RECIPROCATED' })).toEqual([31]);
+    expect(
+      await sequences({
+        series: 'soundtrack-1',
+        episode: 4,
+        kinds: ['CONFESSION'],
+        agent: 'eun-soo',
+        outcome: 'RECIPROCATED',
+      }),
+    ).toEqual([31]);
     expect(await sequences({ series: 'soundtrack-1', episode: 3 })).toEqual([]);
     expect(await sequences({ series: 'another-show' })).toEqual([]);
     expect(await sequences({ agent: 'nobody' })).toEqual([]);
@@ -33,9 +41,14 @@ describeEachStore('the events filter and its pages', (service) => {
     const seen: number[] = [];
     let after: string | null = null;
     for (let pages = 1; pages <= 20; pages += 1) {
-      const response: GraphQLResponse = await graphql(service().yoga, EVENTS, { filter: { participant: 'sun-woo' }, first: 7, after });
+      const response: GraphQLResponse = await graphql(service().yoga, EVENTS, {
+        filter: { participant: 'sun-woo' },
+        first: 7,
+        after,
+      });
       expect(response.errors).toBeUndefined();
-      const { totalCount, pageInfo, edges }: { totalCount: number; pageInfo: any; edges: any[] } = response.data!.events;
+      const { totalCount, pageInfo, edges }: { totalCount: number; pageInfo: any; edges: any[] } =
+        response.data!.events;
       expect(totalCount).toBe(29);
       expect(pageInfo.hasPreviousPage).toBe(after !== null);
       expect(pageInfo.endCursor).toBe(edges.at(-1)?.cursor ?? null);
@@ -64,7 +77,9 @@ describeEachStore('the events filter and its pages', (service) => {
     expect(response.data?.allSeries).toEqual({
       totalCount: 4,
       pageInfo: { hasNextPage: false },
-      edges: ['godspeed', 'soundtrack-1', 'the-time-travelers-wife', 'wrong-side-of-the-tracks'].map((slug) => ({ node: { slug } })),
+      edges: ['godspeed', 'soundtrack-1', 'the-time-travelers-wife', 'wrong-side-of-the-tracks'].map((slug) => ({
+        node: { slug },
+      })),
     });
   });
 

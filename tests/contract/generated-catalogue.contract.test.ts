@@ -39,7 +39,12 @@ const generated = Array.from({ length: SERIES }, (_, i) => generateSeries(SEED, 
 const second = generated[1]!;
 const lover = second.relationships.find((r) => r.kind === 'ROMANTIC')!.from;
 const heldAsOf = second.relationships
-  .filter((r) => (r.from === lover || r.to === lover) && (r.since === null || r.since <= AS_OF) && (r.until === null || r.until > AS_OF))
+  .filter(
+    (r) =>
+      (r.from === lover || r.to === lover) &&
+      (r.since === null || r.since <= AS_OF) &&
+      (r.until === null || r.until > AS_OF),
+  )
   .map((r) => `${r.kind} ${r.from}->${r.to}`)
   .sort();
 
@@ -60,7 +65,9 @@ describeEachStore(
       expect(data.events.totalCount).toBe(generated.reduce((n, s) => n + s.events.length, 0));
       expect(data.series.episodeCount).toBe(16);
       expect(data.series.episodes).toHaveLength(16);
-      const relationships = data.character.relationships.map((r: any) => `${r.kind} ${r.from.slug}->${r.to.slug}`).sort();
+      const relationships = data.character.relationships
+        .map((r: any) => `${r.kind} ${r.from.slug}->${r.to.slug}`)
+        .sort();
       expect(relationships).toEqual(heldAsOf);
       expect(relationships.length).toBeGreaterThan(0);
       answers.push(data);

@@ -28,7 +28,12 @@ describeEachStore('Relay object identification', (service) => {
       expect(response.data?.node.id).toBe(id);
     }
     expect(ids.map((id) => Buffer.from(id, 'base64').toString().split(':')[0])).toEqual([
-      'Series', 'Episode', 'Character', 'Person', 'Relationship', 'PlotEvent',
+      'Series',
+      'Episode',
+      'Character',
+      'Person',
+      'Relationship',
+      'PlotEvent',
     ]);
   });
 
@@ -50,14 +55,23 @@ describeEachStore('Relay object identification', (service) => {
     expect(listed.errors).toBeUndefined();
     const { series, character } = listed.data!;
     const existing = [
-      series.id, series.episodes[0].id, series.characters[0].id, series.starring[0].id,
-      character.relationships[0].id, character.events[0].id,
+      series.id,
+      series.episodes[0].id,
+      series.characters[0].id,
+      series.starring[0].id,
+      character.relationships[0].id,
+      character.events[0].id,
       globalId('PlotEvent', 'soundtrack-1/sun-woo-goes-away'),
     ];
     const missing = [
-      globalId('Series', 'zz'), globalId('Episode', 'soundtrack-1/999'), globalId('Character', 'soundtrack-1/zz'),
-      globalId('Person', 'zz'), globalId('Relationship', 'soundtrack-1/zz'), globalId('PlotEvent', 'soundtrack-1/zz'),
-      globalId('PlotEvent', 'nowhere/__proto__'), globalId('Character', 'soundtrack-1/\u{1F600}\u0000'),
+      globalId('Series', 'zz'),
+      globalId('Episode', 'soundtrack-1/999'),
+      globalId('Character', 'soundtrack-1/zz'),
+      globalId('Person', 'zz'),
+      globalId('Relationship', 'soundtrack-1/zz'),
+      globalId('PlotEvent', 'soundtrack-1/zz'),
+      globalId('PlotEvent', 'nowhere/__proto__'),
+      globalId('Character', 'soundtrack-1/\u{1F600}\u0000'),
     ];
     // Interleaved, so every batch of the request holds both kinds.
     const ids = existing.flatMap((id, i) => [id, missing[i]!]).concat(missing.slice(existing.length));

@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { emptyDocument } from '../../src/domain/collections.js';
+import { changeSet } from '../../src/domain/integrity/changes.js';
 import type { GraphDocument } from '../../src/domain/records.js';
 import { choseongOf, fold } from '../../src/domain/search/fold.js';
 import type { Searchable } from '../../src/domain/search/keys.js';
 import { rankHits } from '../../src/domain/search/score.js';
-import { changeSet } from '../../src/domain/integrity/changes.js';
-import { emptyDocument } from '../../src/domain/collections.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
+import { MAX_PATTERN_CHARS, MAX_PATTERN_INITIALS } from '../../src/store/neo4j/cypher-knowledge.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 import { SEARCH_FIXTURE } from '../support/search-fixture.js';
 import { SEED_DIR } from '../support/seeded.js';
-import { MAX_PATTERN_CHARS, MAX_PATTERN_INITIALS } from '../../src/store/neo4j/cypher-knowledge.js';
 
 const SEARCH = `query Search($query: String!, $first: Int) {
   search(query: $query, first: $first) {
@@ -45,11 +45,18 @@ const reference = (all: Searchable[], query: string, first = 10) =>
 /** A name with more initials and letters than the Neo4j store's Lucene pattern holds. */
 const LONG_NAMES: GraphDocument = {
   ...emptyDocument(),
-  characters: [{
-    key: 'search-fixture/long-name', seriesKey: 'search-fixture', slug: 'long-name',
-    name: 'Kim Byeong-cheol Hwang-bo Jae-gyeong Seon-u Ha-neul Geum-jan-di Yeon-ha-rin Dok-go Jin-hyeok',
-    nativeName: '김병철황보재경선우하늘금잔디연하린독고진혁', aliases: [], description: null, source: null,
-  }],
+  characters: [
+    {
+      key: 'search-fixture/long-name',
+      seriesKey: 'search-fixture',
+      slug: 'long-name',
+      name: 'Kim Byeong-cheol Hwang-bo Jae-gyeong Seon-u Ha-neul Geum-jan-di Yeon-ha-rin Dok-go Jin-hyeok',
+      nativeName: '김병철황보재경선우하늘금잔디연하린독고진혁',
+      aliases: [],
+      description: null,
+      source: null,
+    },
+  ],
 };
 
 const INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ';
@@ -66,11 +73,14 @@ describeEachStore('search', (service) => {
     return response.data!.search;
   };
 
-  it.each(['Eun-soo', 'eunsoo', 'Eun Soo', 'EUN SOO', 'eun_soo'])('finds Eun-soo first however a fan types %s', async (query) => {
-    const hits = await search(query);
-    expect(hits.map(label)).toEqual(['Character:eun-soo', "Character:eun-soos-mother"]);
-    expect(hits[0]).toMatchObject({ score: 1.1, matchedOn: 'Eun-soo' });
-  });
+  it.each(['Eun-soo', 'eunsoo', 'Eun Soo', 'EUN SOO', 'eun_soo'])(
+    'finds Eun-soo first however a fan types %s',
+    async (query) => {
+      const hits = await search(query);
+      expect(hits.map(label)).toEqual(['Character:eun-soo', 'Character:eun-soos-mother']);
+      expect(hits[0]).toMatchObject({ score: 1.1, matchedOn: 'Eun-soo' });
+    },
+  );
 
   it('finds Soundtrack #1 by the initial consonants of its Korean title, in order', async () => {
     expect(await search('ㅅㅇㅌㄹ')).toEqual([
@@ -82,7 +92,9 @@ describeEachStore('search', (service) => {
 
   it('finds an episode by series and number', async () => {
     expect((await search('soundtrack-1 episode 4'))[0]).toEqual({
-      score: 1.1, matchedOn: 'soundtrack-1 episode 4', node: { __typename: 'Episode', number: 4 },
+      score: 1.1,
+      matchedOn: 'soundtrack-1 episode 4',
+      node: { __typename: 'Episode', number: 4 },
     });
     expect((await search('Soundtrack 1 ep 2'))[0]).toMatchObject({ node: { number: 2 } });
   });
@@ -106,9 +118,14 @@ describeEachStore('search', (service) => {
   });
 
   it('gives hits that node(id:) fetches again', async () => {
-    const found = await graphql(service().yoga, '{ search(query: "sun woo", first: 1) { node { ... on Character { id name } } } }');
+    const found = await graphql(
+      service().yoga,
+      '{ search(query: "sun woo", first: 1) { node { ... on Character { id name } } } }',
+    );
     const { id, name } = found.data!.search[0].node;
-    const again = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { ... on Character { name } } }', { id });
+    const again = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { ... on Character { name } } }', {
+      id,
+    });
     expect(again.data).toEqual({ node: { name } });
   });
 
@@ -140,7 +157,9 @@ describeEachStore('search', (service) => {
       ['initials with a lone surrogate', 'ㅊ\ud83dㅈㅇ'],
     ])('%s', async (_name, query) => {
       const hits = await search(query, 50);
-      expect(hits.map((h) => ({ score: h.score, matchedOn: h.matchedOn, label: label(h) }))).toEqual(reference(all, query, 50));
+      expect(hits.map((h) => ({ score: h.score, matchedOn: h.matchedOn, label: label(h) }))).toEqual(
+        reference(all, query, 50),
+      );
     });
 
     it('finds a name by more initials or a longer part than a Lucene pattern holds, and only where they fit', async () => {
@@ -148,8 +167,18 @@ describeEachStore('search', (service) => {
       const initials = choseongOf(fold(long!.nativeName!));
       expect(initials.length).toBeGreaterThan(MAX_PATTERN_INITIALS);
       expect((await search(initials)).map(label)).toEqual(['Character:long-name']);
-      expect((await search(Array.from(initials).filter((_c, i) => i % 3 !== 1).join(''))).map(label)).toEqual(['Character:long-name']);
-      expect(await search(`${initials.slice(0, MAX_PATTERN_INITIALS)}ㅋ${initials.slice(MAX_PATTERN_INITIALS)}`)).toEqual([]);
+      expect(
+        (
+          await search(
+            Array.from(initials)
+              .filter((_c, i) => i % 3 !== 1)
+              .join(''),
+          )
+        ).map(label),
+      ).toEqual(['Character:long-name']);
+      expect(
+        await search(`${initials.slice(0, MAX_PATTERN_INITIALS)}ㅋ${initials.slice(MAX_PATTERN_INITIALS)}`),
+      ).toEqual([]);
       const name = fold(long!.name);
       expect(name.length).toBeGreaterThan(MAX_PATTERN_CHARS);
       expect((await search(name.slice(1))).map(label)).toEqual(['Character:long-name']);
@@ -190,9 +219,17 @@ describeEachStore('search', (service) => {
   });
 
   it('finds a person and a series that share a key, and keeps the series when the person goes', async () => {
-    const person = { key: 'soundtrack-1', slug: 'soundtrack-1', name: 'Soundtrack Singer', nativeName: null, source: null };
+    const person = {
+      key: 'soundtrack-1',
+      slug: 'soundtrack-1',
+      name: 'Soundtrack Singer',
+      nativeName: null,
+      source: null,
+    };
     await service().store.importDocument({ ...emptyDocument(), people: [person] });
-    expect((await search('soundtrack', 50)).map(label)).toEqual(expect.arrayContaining(['Series:soundtrack-1', 'Person:soundtrack-1']));
+    expect((await search('soundtrack', 50)).map(label)).toEqual(
+      expect.arrayContaining(['Series:soundtrack-1', 'Person:soundtrack-1']),
+    );
     await service().store.applyChanges(changeSet({ deletes: { people: ['soundtrack-1'] } }));
     const after = (await search('soundtrack', 50)).map(label);
     expect(after).toContain('Series:soundtrack-1');

@@ -13,10 +13,38 @@ describeEachStore('questions the recap answers', (service) => {
     expect(response.errors).toBeUndefined();
     expect(response.data?.events.totalCount).toBe(4);
     expect(response.data?.events.edges.map((e: any) => e.node)).toEqual([
-      { episode: { number: 4 }, sequence: 11, agent: { name: 'Woo-il' }, target: { name: 'Eun-soo' }, outcome: 'REJECTED', source: { paragraph: 8 } },
-      { episode: { number: 4 }, sequence: 22, agent: { name: 'Eun-soo' }, target: { name: 'Sun-woo' }, outcome: 'WITHDRAWN', source: { paragraph: 15 } },
-      { episode: { number: 4 }, sequence: 31, agent: { name: 'Eun-soo' }, target: { name: 'Sun-woo' }, outcome: 'RECIPROCATED', source: { paragraph: 24 } },
-      { episode: { number: 4 }, sequence: 32, agent: { name: 'Sun-woo' }, target: { name: 'Eun-soo' }, outcome: 'RECIPROCATED', source: { paragraph: 25 } },
+      {
+        episode: { number: 4 },
+        sequence: 11,
+        agent: { name: 'Woo-il' },
+        target: { name: 'Eun-soo' },
+        outcome: 'REJECTED',
+        source: { paragraph: 8 },
+      },
+      {
+        episode: { number: 4 },
+        sequence: 22,
+        agent: { name: 'Eun-soo' },
+        target: { name: 'Sun-woo' },
+        outcome: 'WITHDRAWN',
+        source: { paragraph: 15 },
+      },
+      {
+        episode: { number: 4 },
+        sequence: 31,
+        agent: { name: 'Eun-soo' },
+        target: { name: 'Sun-woo' },
+        outcome: 'RECIPROCATED',
+        source: { paragraph: 24 },
+      },
+      {
+        episode: { number: 4 },
+        sequence: 32,
+        agent: { name: 'Sun-woo' },
+        target: { name: 'Eun-soo' },
+        outcome: 'RECIPROCATED',
+        source: { paragraph: 25 },
+      },
     ]);
   });
 
@@ -56,11 +84,26 @@ describeEachStore('questions the recap answers', (service) => {
       releaseYear: null,
       platforms: ['Disney+ Hotstar'],
       episodeCount: 4,
-      starring: [{ slug: 'han-so-hee' }, { slug: 'park-hyung-sik' }, { slug: 'kim-joo-heon' }, { slug: 'lee-jung-eun' }],
+      starring: [
+        { slug: 'han-so-hee' },
+        { slug: 'park-hyung-sik' },
+        { slug: 'kim-joo-heon' },
+        { slug: 'lee-jung-eun' },
+      ],
       episodes: [1, 2, 3, 4].map((number) => ({ number, runtimeMinutes: number === 4 ? 53 : null })),
       cast: [
-        { person: { name: 'Han So-hee' }, character: { slug: 'eun-soo' }, billing: 'MAIN', series: { slug: 'soundtrack-1' } },
-        { person: { name: 'Park Hyung-sik' }, character: { slug: 'sun-woo' }, billing: 'MAIN', series: { slug: 'soundtrack-1' } },
+        {
+          person: { name: 'Han So-hee' },
+          character: { slug: 'eun-soo' },
+          billing: 'MAIN',
+          series: { slug: 'soundtrack-1' },
+        },
+        {
+          person: { name: 'Park Hyung-sik' },
+          character: { slug: 'sun-woo' },
+          billing: 'MAIN',
+          series: { slug: 'soundtrack-1' },
+        },
       ],
       crew: [{ person: { name: 'Kim Hee-won' }, role: 'DIRECTOR' }],
     });
@@ -100,8 +143,15 @@ describeEachStore('questions the recap answers', (service) => {
     expect(response.errors).toBeUndefined();
     expect(response.data?.character).toEqual({
       portrayedBy: [{ slug: 'han-so-hee', castings: [{ character: { name: 'Eun-soo' } }] }],
-      confessions: [{ sequence: 22, target: { slug: 'sun-woo' } }, { sequence: 31, target: { slug: 'sun-woo' } }],
-      targeted: [{ sequence: 11, kind: 'CONFESSION' }, { sequence: 32, kind: 'CONFESSION' }, { sequence: 33, kind: 'KISS' }],
+      confessions: [
+        { sequence: 22, target: { slug: 'sun-woo' } },
+        { sequence: 31, target: { slug: 'sun-woo' } },
+      ],
+      targeted: [
+        { sequence: 11, kind: 'CONFESSION' },
+        { sequence: 32, kind: 'CONFESSION' },
+        { sequence: 33, kind: 'KISS' },
+      ],
     });
   });
 

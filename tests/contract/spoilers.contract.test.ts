@@ -26,7 +26,10 @@ describeEachStore('spoiler control', (service) => {
   it.each([
     ['the X-Watched-Through header', () => ask(STANDING, { 'x-watched-through': 'soundtrack-1@3' })],
     ['the @watchedThrough directive', () => ask(withDirective(STANDING, 3))],
-    ['both, the earlier episode winning', () => ask(withDirective(STANDING, 3), { 'x-watched-through': 'soundtrack-1@4' })],
+    [
+      'both, the earlier episode winning',
+      () => ask(withDirective(STANDING, 3), { 'x-watched-through': 'soundtrack-1@4' }),
+    ],
   ])('as of episode 3 by %s, shows best friends, no couple and no confession', async (_name, run) => {
     const { character, events, episode } = await run();
     const pair = withEunSoo(character.relationships);
@@ -65,17 +68,32 @@ describeEachStore('spoiler control', (service) => {
         character(series: "soundtrack-1", slug: "eun-soo") { events(kinds: [MEMORY]) { sequence } }
         events(filter: { participant: "eun-soo" }) { totalCount spoilersHidden } }`;
     const hidden = await ask(query, {}, { flashback: flashback.id, romance: romance.id });
-    expect(hidden).toEqual({ flashback: null, romance: null, character: { events: [] }, events: { totalCount: 0, spoilersHidden: events.totalCount } });
-    const shown = await ask(query.replace('episode: 3', 'episode: 4'), {}, { flashback: flashback.id, romance: romance.id });
+    expect(hidden).toEqual({
+      flashback: null,
+      romance: null,
+      character: { events: [] },
+      events: { totalCount: 0, spoilersHidden: events.totalCount },
+    });
+    const shown = await ask(
+      query.replace('episode: 3', 'episode: 4'),
+      {},
+      { flashback: flashback.id, romance: romance.id },
+    );
     expect(shown.flashback).toEqual({ id: flashback.id });
     expect(shown.romance).toEqual({ id: romance.id });
   });
 
   it('shows a relationship whose end is still to come as open when fetched by id', async () => {
-    const { character } = await ask('{ character(series: "soundtrack-1", slug: "eun-soo") { relationships(asOfEpisode: 3) { id kind until { number } } } }');
+    const { character } = await ask(
+      '{ character(series: "soundtrack-1", slug: "eun-soo") { relationships(asOfEpisode: 3) { id kind until { number } } } }',
+    );
     const best = character.relationships.find((r: any) => r.kind === 'BEST_FRIEND');
     expect(best.until).toEqual({ number: 4 });
-    const seen = await ask('query ($id: ID!) { node(id: $id) { ... on Relationship { until { number } } } }', { 'x-watched-through': 'soundtrack-1@3' }, { id: best.id });
+    const seen = await ask(
+      'query ($id: ID!) { node(id: $id) { ... on Relationship { until { number } } } }',
+      { 'x-watched-through': 'soundtrack-1@3' },
+      { id: best.id },
+    );
     expect(seen.node).toEqual({ until: null });
   });
 
@@ -96,7 +114,8 @@ describeEachStore('spoiler control', (service) => {
     ['an episode variable below 1', { episode: 0 }],
     ['a missing episode variable', {}],
   ])('rejects a directive with %s with BAD_USER_INPUT', async (_name, variables) => {
-    const query = 'query ($episode: Int!) @watchedThrough(series: "soundtrack-1", episode: $episode) { events { totalCount } }';
+    const query =
+      'query ($episode: Int!) @watchedThrough(series: "soundtrack-1", episode: $episode) { events { totalCount } }';
     const response = await graphql(service().yoga, query, variables);
     expect(response.status).toBeLessThan(500);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);

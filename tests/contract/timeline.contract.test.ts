@@ -22,17 +22,30 @@ describeEachStore('relationship timelines', (service) => {
       { episode: { number: 4 }, before: ['BEST_FRIEND', 'UNREQUITED_LOVE'], after: ['ROMANTIC'] },
     ]);
     expect(changes[0].cause).toBeNull();
-    expect(changes[0].began.map((r: any) => r.kind).sort()).toEqual(['BEST_FRIEND', 'UNREQUITED_LOVE', 'UNREQUITED_LOVE']);
+    expect(changes[0].began.map((r: any) => r.kind).sort()).toEqual([
+      'BEST_FRIEND',
+      'UNREQUITED_LOVE',
+      'UNREQUITED_LOVE',
+    ]);
     expect(changes[1].began).toEqual([{ kind: 'ROMANTIC', from: { slug: 'eun-soo' }, until: null }]);
-    expect(changes[1].ended.map((r: any) => r.kind).sort()).toEqual(['BEST_FRIEND', 'UNREQUITED_LOVE', 'UNREQUITED_LOVE']);
-    expect(changes[1].cause).toEqual({ kind: 'KISS', sequence: 33, agent: { slug: 'sun-woo' }, target: { slug: 'eun-soo' } });
+    expect(changes[1].ended.map((r: any) => r.kind).sort()).toEqual([
+      'BEST_FRIEND',
+      'UNREQUITED_LOVE',
+      'UNREQUITED_LOVE',
+    ]);
+    expect(changes[1].cause).toEqual({
+      kind: 'KISS',
+      sequence: 33,
+      agent: { slug: 'sun-woo' },
+      target: { slug: 'eun-soo' },
+    });
   });
 
   it('is the same whichever character comes first', async () => {
     expect(await timeline('sun-woo', 'eun-soo')).toEqual(await timeline('eun-soo', 'sun-woo'));
   });
 
-  it('stops at the viewer\'s progress, showing open what has not ended yet', async () => {
+  it("stops at the viewer's progress, showing open what has not ended yet", async () => {
     const changes = await timeline('eun-soo', 'sun-woo', { 'x-watched-through': 'soundtrack-1@3' });
     expect(changes).toHaveLength(1);
     expect(changes[0].after).toEqual(['BEST_FRIEND', 'UNREQUITED_LOVE']);

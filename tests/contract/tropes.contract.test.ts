@@ -14,27 +14,50 @@ describeEachStore('tropes', (service) => {
 
   it('derives all five tropes of Soundtrack #1 from its relationships and events, with the facts behind each', async () => {
     const found = await tropes();
-    expect(found.map((t: any) => t.kind)).toEqual(['FRIENDS_TO_LOVERS', 'UNREQUITED_LOVE', 'LOVE_TRIANGLE', 'TIME_SKIP', 'REUNION_AFTER_SEPARATION']);
-    expect(found[0].evidence).toEqual([{
-      explanation: 'Eun-soo and Sun-woo are best friends before they become a couple in episode 4.',
-      relationships: [{ kind: 'BEST_FRIEND', from: { slug: 'eun-soo' } }, { kind: 'ROMANTIC', from: { slug: 'eun-soo' } }],
-      events: [{ kind: 'KISS', sequence: 33 }],
-      characters: [{ slug: 'eun-soo' }, { slug: 'sun-woo' }],
-    }]);
-    expect(found[1].evidence).toEqual([{
-      explanation: 'Woo-il confesses to Eun-soo in episode 4 and is turned down.',
-      relationships: [{ kind: 'UNREQUITED_LOVE', from: { slug: 'woo-il' } }],
-      events: [{ kind: 'CONFESSION', sequence: 11 }],
-      characters: [{ slug: 'woo-il' }, { slug: 'eun-soo' }],
-    }]);
-    expect(found[2].explanation).toBe('Sun-woo and Woo-il are both drawn to Eun-soo. Eun-soo and Seo-yeon are both drawn to Sun-woo.');
+    expect(found.map((t: any) => t.kind)).toEqual([
+      'FRIENDS_TO_LOVERS',
+      'UNREQUITED_LOVE',
+      'LOVE_TRIANGLE',
+      'TIME_SKIP',
+      'REUNION_AFTER_SEPARATION',
+    ]);
+    expect(found[0].evidence).toEqual([
+      {
+        explanation: 'Eun-soo and Sun-woo are best friends before they become a couple in episode 4.',
+        relationships: [
+          { kind: 'BEST_FRIEND', from: { slug: 'eun-soo' } },
+          { kind: 'ROMANTIC', from: { slug: 'eun-soo' } },
+        ],
+        events: [{ kind: 'KISS', sequence: 33 }],
+        characters: [{ slug: 'eun-soo' }, { slug: 'sun-woo' }],
+      },
+    ]);
+    expect(found[1].evidence).toEqual([
+      {
+        explanation: 'Woo-il confesses to Eun-soo in episode 4 and is turned down.',
+        relationships: [{ kind: 'UNREQUITED_LOVE', from: { slug: 'woo-il' } }],
+        events: [{ kind: 'CONFESSION', sequence: 11 }],
+        characters: [{ slug: 'woo-il' }, { slug: 'eun-soo' }],
+      },
+    ]);
+    expect(found[2].explanation).toBe(
+      'Sun-woo and Woo-il are both drawn to Eun-soo. Eun-soo and Seo-yeon are both drawn to Sun-woo.',
+    );
     expect(found[2].evidence[1].events).toContainEqual({ kind: 'ASK_OUT', sequence: 26 });
     expect(found[2].evidence[1].characters).toEqual([{ slug: 'sun-woo' }, { slug: 'eun-soo' }, { slug: 'seo-yeon' }]);
     expect(found[3].evidence[0].events).toEqual([{ kind: 'TIME_SKIP', sequence: 4 }]);
     expect(found[4]).toMatchObject({
       name: 'reunion after separation',
       explanation: 'Sun-woo leaves in episode 4 and is reunited with Eun-soo in episode 4.',
-      evidence: [{ events: [{ kind: 'DEPARTURE', sequence: 1 }, { kind: 'REUNION', sequence: 18 }], characters: [{ slug: 'sun-woo' }, { slug: 'eun-soo' }] }],
+      evidence: [
+        {
+          events: [
+            { kind: 'DEPARTURE', sequence: 1 },
+            { kind: 'REUNION', sequence: 18 },
+          ],
+          characters: [{ slug: 'sun-woo' }, { slug: 'eun-soo' }],
+        },
+      ],
     });
   });
 

@@ -4,7 +4,14 @@ import { mutate, SOURCE, writableYoga } from '../support/writes.js';
 
 const EVENT = '($input: UpsertPlotEventInput!)';
 const event = (overrides: Record<string, unknown>) => ({
-  series: 'soundtrack-1', slug: 'integrity-probe', episode: 4, sequence: 35, kind: 'MOMENT', summary: 'A probe.', source: SOURCE, ...overrides,
+  series: 'soundtrack-1',
+  slug: 'integrity-probe',
+  episode: 4,
+  sequence: 35,
+  kind: 'MOMENT',
+  summary: 'A probe.',
+  source: SOURCE,
+  ...overrides,
 });
 
 describeEachStore('Writes: what would corrupt the story is refused, and nothing is written', (service) => {
@@ -25,7 +32,13 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
 
   it('a participant from another series, and one that does not exist', async () => {
     const error = await refused('upsertPlotEvent', EVENT, {
-      input: event({ agent: 'godspeed/salih', participants: [{ character: 'eun-soo', role: 'WITNESS' }, { character: 'nobody', role: 'PRESENT' }] }),
+      input: event({
+        agent: 'godspeed/salih',
+        participants: [
+          { character: 'eun-soo', role: 'WITNESS' },
+          { character: 'nobody', role: 'PRESENT' },
+        ],
+      }),
     });
     expect(error.issues).toEqual([
       { path: ['input', 'agent'], message: 'character "salih" belongs to series "godspeed", not "soundtrack-1"' },
@@ -40,7 +53,17 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
   });
 
   it('a relationship that ends before it begins, or relates a character to itself', async () => {
-    const input = { series: 'soundtrack-1', slug: 'probe', kind: 'FRIEND', from: 'eun-soo', to: 'eun-soo', mutual: true, since: 3, until: 2, source: SOURCE };
+    const input = {
+      series: 'soundtrack-1',
+      slug: 'probe',
+      kind: 'FRIEND',
+      from: 'eun-soo',
+      to: 'eun-soo',
+      mutual: true,
+      since: 3,
+      until: 2,
+      source: SOURCE,
+    };
     const error = await refused('upsertRelationship', '($input: UpsertRelationshipInput!)', { input });
     expect(error.issues.map((i) => i.path.join('.'))).toEqual(['input.to', 'input.until']);
   });
@@ -48,22 +71,39 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
   it('malformed input, field by field, and a missing source', async () => {
     const input = { slug: 'Not A Slug', name: '   ', source: { document: '', paragraph: 0 } };
     const error = await refused('upsertPerson', '($input: UpsertPersonInput!)', { input });
-    expect(error.issues.map((i) => i.path.join('.'))).toEqual(['input.slug', 'input.name', 'input.source.document', 'input.source.paragraph']);
-    const missing = await mutate(writableYoga(service().store), 'upsertPerson', '($input: UpsertPersonInput!)', { input: { slug: 'x', name: 'X' } });
+    expect(error.issues.map((i) => i.path.join('.'))).toEqual([
+      'input.slug',
+      'input.name',
+      'input.source.document',
+      'input.source.paragraph',
+    ]);
+    const missing = await mutate(writableYoga(service().store), 'upsertPerson', '($input: UpsertPersonInput!)', {
+      input: { slug: 'x', name: 'X' },
+    });
     expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('an episode beyond the series length, and a series shortened below its episodes', async () => {
-    const episode = await refused('upsertEpisode', '($input: UpsertEpisodeInput!)', { input: { series: 'soundtrack-1', number: 5, source: SOURCE } });
+    const episode = await refused('upsertEpisode', '($input: UpsertEpisodeInput!)', {
+      input: { series: 'soundtrack-1', number: 5, source: SOURCE },
+    });
     expect(episode.message).toBe("input.number: episode 5 is beyond the series' episodeCount of 4");
     const series = { slug: 'soundtrack-1', title: 'Soundtrack #1', episodeCount: 2, source: SOURCE };
     const shortened = await refused('upsertSeries', '($input: UpsertSeriesInput!)', { input: series });
-    expect(shortened.issues.map((i) => i.message)).toEqual(['episode 3 exists, so episodeCount cannot be 2', 'episode 4 exists, so episodeCount cannot be 2']);
+    expect(shortened.issues.map((i) => i.message)).toEqual([
+      'episode 3 exists, so episodeCount cannot be 2',
+      'episode 4 exists, so episodeCount cannot be 2',
+    ]);
   });
 
   it('deletes that would orphan records, naming what still refers to them', async () => {
-    const character = await refused('deleteCharacter', '($series: String!, $slug: String!)', { series: 'soundtrack-1', slug: 'sun-woo' });
-    expect(character.message).toMatch(/^"soundtrack-1\/sun-woo" is still referred to by 1 casting, \d+ relationships, \d+ events/);
+    const character = await refused('deleteCharacter', '($series: String!, $slug: String!)', {
+      series: 'soundtrack-1',
+      slug: 'sun-woo',
+    });
+    expect(character.message).toMatch(
+      /^"soundtrack-1\/sun-woo" is still referred to by 1 casting, \d+ relationships, \d+ events/,
+    );
     const person = await refused('deletePerson', '($slug: String!)', { slug: 'han-so-hee' });
     expect(person.message).toContain('1 casting, 1 series');
     const series = await refused('deleteSeries', '($slug: String!)', { slug: 'soundtrack-1' });
@@ -77,16 +117,32 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
     const args = { series: 'soundtrack-1', slug: 'sun-woo-loves-eun-soo' };
     const list = await mutate(yoga, 'deleteRelationship', '($series: String!, $slug: String!)', args, select);
     const again = await mutate(yoga, 'deleteRelationship', '($series: String!, $slug: String!)', args, select);
-    const deletion = { key: 'soundtrack-1/sun-woo-loves-eun-soo', id: Buffer.from('Relationship:soundtrack-1/sun-woo-loves-eun-soo').toString('base64'), alsoDeleted: 0 };
+    const deletion = {
+      key: 'soundtrack-1/sun-woo-loves-eun-soo',
+      id: Buffer.from('Relationship:soundtrack-1/sun-woo-loves-eun-soo').toString('base64'),
+      alsoDeleted: 0,
+    };
     expect(again.data!.deleteRelationship.deletion).toEqual(deletion);
     const after = await service().store.counts();
-    expect(after.relationships).toBe(before.relationships - (list.data!.deleteRelationship.__typename === 'DeleteRelationshipSuccess' ? 1 : 0));
+    expect(after.relationships).toBe(
+      before.relationships - (list.data!.deleteRelationship.__typename === 'DeleteRelationshipSuccess' ? 1 : 0),
+    );
   });
 
   it('deletes a whole series with cascade, leaving its people', async () => {
     const before = await service().store.counts();
-    const response = await mutate(writableYoga(service().store), 'deleteSeries', '($slug: String!, $cascade: Boolean)', { slug: 'godspeed', cascade: true }, '... on DeleteSeriesSuccess { deletion { alsoDeleted } }');
+    const response = await mutate(
+      writableYoga(service().store),
+      'deleteSeries',
+      '($slug: String!, $cascade: Boolean)',
+      { slug: 'godspeed', cascade: true },
+      '... on DeleteSeriesSuccess { deletion { alsoDeleted } }',
+    );
     expect(response.data!.deleteSeries.deletion).toEqual({ alsoDeleted: 1 });
-    expect(await service().store.counts()).toEqual({ ...before, series: before.series - 1, characters: before.characters - 1 });
+    expect(await service().store.counts()).toEqual({
+      ...before,
+      series: before.series - 1,
+      characters: before.characters - 1,
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsSettings, type OpsSettings } from '../../src/config/settings.js';
+import { type OpsSettings, parseOpsSettings } from '../../src/config/settings.js';
 import type { DramaYoga } from '../../src/yoga.js';
-import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 
 const REQUESTS = 20_000;
 /** Small bounds, so that 20,000 requests overflow each of them many times. */
@@ -30,7 +30,9 @@ function collectGarbage() {
 }
 
 const cacheEntries = (metrics: string) =>
-  Object.fromEntries([...metrics.matchAll(/^cache_entries\{cache="(\w+)"\} (\d+)$/gm)].map((match) => [match[1], Number(match[2])]));
+  Object.fromEntries(
+    [...metrics.matchAll(/^cache_entries\{cache="(\w+)"\} (\d+)$/gm)].map((match) => [match[1], Number(match[2])]),
+  );
 
 /** One request of many kinds, each unique: a new client, a new operation name, a new document. */
 async function request(yoga: DramaYoga, i: number): Promise<string> {
@@ -72,12 +74,19 @@ describe('memory stays bounded whatever clients send', () => {
     collectGarbage();
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     const rssGrowth = process.memoryUsage().rss - rssBefore;
-    console.log(`bounded memory: heap +${(heapGrowth / 2 ** 20).toFixed(1)} MB, rss +${(rssGrowth / 2 ** 20).toFixed(1)} MB`);
+    console.log(
+      `bounded memory: heap +${(heapGrowth / 2 ** 20).toFixed(1)} MB, rss +${(rssGrowth / 2 ** 20).toFixed(1)} MB`,
+    );
 
     const metrics = await (await yoga.fetch(`${URL_BASE}/metrics`)).text();
     expect(metrics.length).toBeLessThan(METRICS_MAX_BYTES);
-    expect(new Set([...metrics.matchAll(/operation="([^"]*)"/g)].map((match) => match[1]))).toEqual(new Set(['anonymous', 'other']));
-    const total = [...metrics.matchAll(/^graphql_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    expect(new Set([...metrics.matchAll(/operation="([^"]*)"/g)].map((match) => match[1]))).toEqual(
+      new Set(['anonymous', 'other']),
+    );
+    const total = [...metrics.matchAll(/^graphql_requests_total\{[^}]*\} (\d+)$/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
     expect(total).toBe(REQUESTS);
 
     const entries = cacheEntries(metrics);

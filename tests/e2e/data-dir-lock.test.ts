@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { GraphCounts } from '../../src/domain/records.js';
 import { writeCatalogue } from '../../src/generate/write.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { runUntilExit, startServerProcess, stopServerProcess } from '../support/server-process.js';
@@ -18,14 +19,18 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const npmImport = (dataDir: string) => runUntilExit('npm', ['run', 'import', '--', catalogue], { DATA_DIR: dataDir, NEO4J_URI: '' });
-const digest = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const npmImport = (dataDir: string) =>
+  runUntilExit('npm', ['run', 'import', '--', catalogue], { DATA_DIR: dataDir, NEO4J_URI: '' });
+const digest = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
-it('refuses `npm run import` into a running server\'s DATA_DIR, naming the server; after kill -9 the next open succeeds', async () => {
+it("refuses `npm run import` into a running server's DATA_DIR, naming the server; after kill -9 the next open succeeds", async () => {
   const dataDir = path.join(root, 'drama.v1');
   const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '' });
   const pid = server.child.pid!;
-  let seededCounts;
+  let seededCounts: GraphCounts | undefined;
   try {
     const before = await digest(path.join(dataDir, 'data.mdb'));
     const refused = await npmImport(dataDir);
@@ -61,11 +66,20 @@ it('starts a server on a DATA_DIR another server holds only after that one is ki
   const dataDir = path.join(root, 'shared');
   const first = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '' });
   try {
-    const second = await runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], { DATA_DIR: dataDir, NEO4J_URI: '', PORT: '0', HOST: '127.0.0.1' });
+    const second = await runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      DATA_DIR: dataDir,
+      NEO4J_URI: '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     expect(second.code).not.toBe(0);
     const lines = second.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => (line.level as number) >= 50)).toEqual([
-      expect.objectContaining({ cause: 'DATA_DIR_LOCKED', path: dataDir, holder: expect.objectContaining({ pid: first.child.pid }) }),
+      expect.objectContaining({
+        cause: 'DATA_DIR_LOCKED',
+        path: dataDir,
+        holder: expect.objectContaining({ pid: first.child.pid }),
+      }),
     ]);
   } finally {
     await stopServerProcess(first, 'SIGKILL');

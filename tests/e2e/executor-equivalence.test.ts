@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ExecutorName, PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
 import { loadExamples } from '../../src/examples.js';
 import { Random } from '../../src/generate/random.js';
-import { PERSISTED_OPERATIONS_FILE, type ExecutorName } from '../../src/config/settings.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
-import { fuzzRequest, type FuzzRequest } from '../support/fuzz/requests.js';
+import { type FuzzRequest, fuzzRequest } from '../support/fuzz/requests.js';
 import { seed } from '../support/seeded.js';
-import { storeFactories, type StoreHandle } from '../support/stores.js';
+import { type StoreHandle, storeFactories } from '../support/stores.js';
 import { issueTokens } from '../support/tokens.js';
 
 const FUZZ_REQUESTS = 400;
@@ -17,10 +17,17 @@ const services = {} as Record<ExecutorName, DramaYoga>;
 
 beforeAll(async () => {
   for (const executor of ['jit', 'graphql-js'] as const) {
-    const handle = await storeFactories().find((f) => f.kind === 'embedded')!.open();
+    const handle = await storeFactories()
+      .find((f) => f.kind === 'embedded')!
+      .open();
     handles.push(handle);
     await seed(handle.store);
-    services[executor] = createDramaYoga({ store: handle.store, graphiql: false, tokens: issued.tokens, ops: { executor } });
+    services[executor] = createDramaYoga({
+      store: handle.store,
+      graphiql: false,
+      tokens: issued.tokens,
+      ops: { executor },
+    });
   }
 });
 afterAll(() => Promise.all(handles.map((h) => h.dispose())));
@@ -49,7 +56,9 @@ async function expectSameAnswers(requests: FuzzRequest[]): Promise<number> {
 }
 
 it('answers every example and persisted operation byte for byte as graphql-js does', async () => {
-  const persisted = Object.values(JSON.parse(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')) as Record<string, string>);
+  const persisted = Object.values(
+    JSON.parse(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')) as Record<string, string>,
+  );
   const documents = [...loadExamples().map((example) => example.document), ...persisted];
   expect(documents.length).toBeGreaterThan(10);
   expect(await expectSameAnswers(documents.map((document) => post(document)))).toBe(documents.length);
@@ -57,7 +66,9 @@ it('answers every example and persisted operation byte for byte as graphql-js do
 
 it('answers errors the same: unknown records, bad variables, refused writes, errors on later lines', async () => {
   const requests = [
-    post('# a comment\r\nquery Later {\r\n  series(slug: "soundtrack-1") { title }\n\n  events(first: 101) { totalCount }\r  search(query: "") { score }\n}'),
+    post(
+      '# a comment\r\nquery Later {\r\n  series(slug: "soundtrack-1") { title }\n\n  events(first: 101) { totalCount }\r  search(query: "") { score }\n}',
+    ),
     post('query ($slug: String!) { series(slug: $slug) { title } }', { slug: 'no-such-series' }),
     post('query ($n: Int!) { series(slug: "soundtrack-1") { episode(number: $n) { title } } }', { n: 'four' }),
     post('query ($first: Int) { events(first: $first) { totalCount } }', { first: 5000 }),
@@ -68,12 +79,19 @@ it('answers errors the same: unknown records, bad variables, refused writes, err
 });
 
 it('masks an unexpected store failure the same way', async () => {
-  const failing = (store: DramaStore) => new Proxy(store, {
-    get: (target, property, receiver) => (property === 'findEvents' ? () => Promise.reject(new Error('disk on fire')) : Reflect.get(target, property, receiver)),
-  });
+  const failing = (store: DramaStore) =>
+    new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'findEvents'
+          ? () => Promise.reject(new Error('disk on fire'))
+          : Reflect.get(target, property, receiver),
+    });
   const request = post('{ series(slug: "soundtrack-1") { title } events(first: 3) { totalCount } }');
-  const answers = await Promise.all((['jit', 'graphql-js'] as const).map((executor) =>
-    answerOf(createDramaYoga({ store: failing(handles[0]!.store), ops: { executor } }), request)));
+  const answers = await Promise.all(
+    (['jit', 'graphql-js'] as const).map((executor) =>
+      answerOf(createDramaYoga({ store: failing(handles[0]!.store), ops: { executor } }), request),
+    ),
+  );
   expect(answers[0]).toEqual(answers[1]);
   expect(answers[0]!.body).toContain('INTERNAL_SERVER_ERROR');
   expect(answers[0]!.body).not.toContain('disk on fire');

@@ -2,7 +2,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpsSettings } from '../../src/config/settings.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 
 const TITLE = '{ series(slug: "soundtrack-1") { title } }';
 
@@ -16,13 +16,16 @@ describe('a service that is safe to expose', () => {
   it('limits requests per client and says when to come back: 429 RATE_LIMITED with Retry-After', async () => {
     const yoga = service.yoga({ ops: { rateLimit: { max: 2, windowMs: 30_000 } } });
     const from = (remoteAddress: string) => ({ req: { socket: { remoteAddress } } });
-    const send = (headers: Record<string, string> = {}, ip = '10.0.0.1') => yoga.fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, headers), from(ip));
+    const send = (headers: Record<string, string> = {}, ip = '10.0.0.1') =>
+      yoga.fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, headers), from(ip));
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
     const refused = await send();
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(29);
-    expect(await refused.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'RATE_LIMITED' } }] });
+    expect(await refused.json()).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'RATE_LIMITED' } }],
+    });
     expect((await send({ authorization: 'Bearer made-up' })).status).toBe(429);
     expect((await send({}, '10.0.0.2')).status).toBe(200);
     expect((await yoga.fetch(`${URL_BASE}/health`)).status).toBe(200);
@@ -31,15 +34,22 @@ describe('a service that is safe to expose', () => {
   it('answers CORS only for allowlisted origins', async () => {
     const yoga = service.yoga({ ops: { corsOrigins: ['https://wiki.example'] } });
     const preflight = (origin: string) =>
-      yoga.fetch(`${URL_BASE}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
-    expect((await preflight('https://wiki.example')).headers.get('access-control-allow-origin')).toBe('https://wiki.example');
+      yoga.fetch(`${URL_BASE}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    expect((await preflight('https://wiki.example')).headers.get('access-control-allow-origin')).toBe(
+      'https://wiki.example',
+    );
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
     const simple = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, { origin: 'https://evil.example' }));
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('allows no cross-origin callers by default', async () => {
-    const response = await service.yoga().fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, { origin: 'https://wiki.example' }));
+    const response = await service
+      .yoga()
+      .fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, { origin: 'https://wiki.example' }));
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -48,28 +58,48 @@ describe('a service that is safe to expose', () => {
     expect(errorCodes(await graphql(yoga, '{ __schema { queryType { name } } }'))).toEqual(['INTROSPECTION_DISABLED']);
     expect(errorCodes(await graphql(yoga, '{ __type(name: "Series") { name } }'))).toEqual(['INTROSPECTION_DISABLED']);
     expect((await graphql(yoga, '{ __typename }')).data).toEqual({ __typename: 'Query' });
-    expect((await graphql(service.yoga(), '{ __type(name: "Series") { name } }')).data).toEqual({ __type: { name: 'Series' } });
+    expect((await graphql(service.yoga(), '{ __type(name: "Series") { name } }')).data).toEqual({
+      __type: { name: 'Series' },
+    });
   });
 
   it("lets GraphiQL's full introspection query through the default limits", async () => {
-    const options = { descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, schemaDescription: true, directiveIsRepeatable: true };
+    const options = {
+      descriptions: true,
+      inputValueDeprecation: true,
+      specifiedByUrl: true,
+      schemaDescription: true,
+      directiveIsRepeatable: true,
+    };
     expect((await graphql(service.yoga(), getIntrospectionQuery(options))).errors).toBeUndefined();
   });
 
   it('can turn GraphiQL off', async () => {
     const html = { headers: { accept: 'text/html' } };
     const on = await service.yoga({ graphiql: undefined, ops: { graphiql: true } }).fetch(`${URL_BASE}/graphql`, html);
-    const off = await service.yoga({ graphiql: undefined, ops: { graphiql: false } }).fetch(`${URL_BASE}/graphql`, html);
+    const off = await service
+      .yoga({ graphiql: undefined, ops: { graphiql: false } })
+      .fetch(`${URL_BASE}/graphql`, html);
     expect(await on.text()).toContain('Drama knowledge graph');
     expect(off.headers.get('content-type') ?? '').not.toContain('text/html');
   });
 
   it('turns introspection and GraphiQL off in production unless told otherwise', () => {
     const settings = (env: NodeJS.ProcessEnv) => parseOpsSettings(env).data!;
-    expect(settings({ NODE_ENV: 'production' })).toMatchObject({ production: true, introspection: false, graphiql: false });
-    expect(settings({ NODE_ENV: 'production', INTROSPECTION: 'true' })).toMatchObject({ introspection: true, graphiql: false });
+    expect(settings({ NODE_ENV: 'production' })).toMatchObject({
+      production: true,
+      introspection: false,
+      graphiql: false,
+    });
+    expect(settings({ NODE_ENV: 'production', INTROSPECTION: 'true' })).toMatchObject({
+      introspection: true,
+      graphiql: false,
+    });
     expect(settings({})).toMatchObject({ production: false, introspection: true, graphiql: true, corsOrigins: [] });
-    expect(settings({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(settings({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
   });
 
   it('masks unexpected errors: no stack traces, no internals', async () => {

@@ -1,7 +1,7 @@
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsSettings, type OpsSettings } from '../../src/config/settings.js';
-import { opsService, URL_BASE, type OpsService } from '../support/ops.js';
+import { type OpsSettings, parseOpsSettings } from '../../src/config/settings.js';
+import { type OpsService, opsService, URL_BASE } from '../support/ops.js';
 
 /** The MAY audits we hold ourselves to: those about status codes for invalid parameters and bodies. */
 const isStatusCodeAudit = (name: string) => /status code/.test(name);

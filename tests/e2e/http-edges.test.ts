@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExamples } from '../../src/examples.js';
 import { operationId } from '../../src/config/persisted-operations.js';
-import { parseOpsSettings, type OpsSettings } from '../../src/config/settings.js';
+import { type OpsSettings, parseOpsSettings } from '../../src/config/settings.js';
+import { loadExamples } from '../../src/examples.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
-import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 
 /** Production as `npm start` runs it (introspection off, response cache and rate limit on), without the warm-up. */
-export function productionSettings(overrides: Record<string, string> = {}): OpsSettings {
+function productionSettings(overrides: Record<string, string> = {}): OpsSettings {
   const parsed = parseOpsSettings({ NODE_ENV: 'production', RATE_LIMIT_MAX: '1000000', ...overrides });
   if (!parsed.success) throw parsed.error;
   return { ...parsed.data, warmRecommendations: false };
@@ -30,7 +30,12 @@ describe('the HTTP edge against hostile and careless clients', () => {
     send = async (body, headers = {}) => {
       const response = await yoga.fetch(`${URL_BASE}/graphql`, post(body, headers));
       const text = await response.text();
-      return { status: response.status, contentType: response.headers.get('content-type'), text, body: JSON.parse(text) };
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        text,
+        body: JSON.parse(text),
+      };
     };
   });
   afterAll(() => service.dispose());
@@ -44,28 +49,57 @@ describe('the HTTP edge against hostile and careless clients', () => {
   };
 
   it('answers a missing, falsy, mistyped or misspelled query with a coded 400 (GraphQL over HTTP)', async () => {
-    for (const body of [{}, { query: 0 }, { query: '' }, { query: null }, { query: false }, { qurey: '{ __typename }' }, { variables: {} }]) {
+    for (const body of [
+      {},
+      { query: 0 },
+      { query: '' },
+      { query: null },
+      { query: false },
+      { qurey: '{ __typename }' },
+      { variables: {} },
+    ]) {
       expectRefused(await send(body), 'BAD_REQUEST');
     }
-    for (const body of [{ query: { a: 1 } }, { query: ['{ __typename }'] }, { query: 1 }]) expectRefused(await send(body), 'BAD_REQUEST');
-    for (const persistedQuery of [{}, 'abc', { version: 1, sha256Hash: 5 }, { version: 2, sha256Hash: 'abc' }, { sha256Hash: { __proto__: 1 } }]) {
+    for (const body of [{ query: { a: 1 } }, { query: ['{ __typename }'] }, { query: 1 }])
+      expectRefused(await send(body), 'BAD_REQUEST');
+    for (const persistedQuery of [
+      {},
+      'abc',
+      { version: 1, sha256Hash: 5 },
+      { version: 2, sha256Hash: 'abc' },
+      { sha256Hash: { __proto__: 1 } },
+    ]) {
       expectRefused(await send({ extensions: { persistedQuery } }), 'BAD_REQUEST');
     }
-    for (const body of [{ query: '{ __typename }', variables: 'x' }, { query: '{ __typename }', variables: [1] }, { query: '{ __typename }', extensions: 3 }]) {
+    for (const body of [
+      { query: '{ __typename }', variables: 'x' },
+      { query: '{ __typename }', variables: [1] },
+      { query: '{ __typename }', extensions: 3 },
+    ]) {
       expectRefused(await send(body), 'BAD_REQUEST');
     }
     const legacy = await send({}, { accept: 'application/json' });
     expect(legacy.status).toBe(400);
     expect(legacy.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
-    expect(await send({ query: '{ __typename }' })).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+    expect(await send({ query: '{ __typename }' })).toMatchObject({
+      status: 200,
+      body: { data: { __typename: 'Query' } },
+    });
   });
 
   it('answers GET and form parameters that are not JSON with a coded 400 in the media type the client accepts', async () => {
     const yoga = service.yoga({ ops: productionSettings() });
-    for (const [accept, type] of [['application/graphql-response+json', 'application/graphql-response+json'], ['application/json', 'application/json']]) {
+    for (const [accept, type] of [
+      ['application/graphql-response+json', 'application/graphql-response+json'],
+      ['application/json', 'application/json'],
+    ]) {
       for (const search of ['variables={', 'extensions=%7B%22a', 'variables=%5B%5B']) {
         const get = await yoga.fetch(`${URL_BASE}/graphql?query=%7B__typename%7D&${search}`, { headers: { accept } });
-        const form = await yoga.fetch(`${URL_BASE}/graphql`, { method: 'POST', headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, body: `query=%7B__typename%7D&${search}` });
+        const form = await yoga.fetch(`${URL_BASE}/graphql`, {
+          method: 'POST',
+          headers: { accept, 'content-type': 'application/x-www-form-urlencoded' },
+          body: `query=%7B__typename%7D&${search}`,
+        });
         for (const response of [get, form]) {
           expect(response.status, search).toBe(400);
           expect(response.headers.get('content-type')).toContain(type);
@@ -78,9 +112,19 @@ describe('the HTTP edge against hostile and careless clients', () => {
   it('never echoes the body of invalid JSON back, in production or development', async () => {
     for (const ops of [productionSettings(), productionSettings({ NODE_ENV: 'development' })]) {
       const yoga = service.yoga({ ops });
-      for (const body of ['{"query":', '{"query": "{ __typename }", "secret-token-xyz"', '\u0000\uFFFF{', '{"__proto__":', '['.repeat(5000)]) {
+      for (const body of [
+        '{"query":',
+        '{"query": "{ __typename }", "secret-token-xyz"',
+        '\u0000\uFFFF{',
+        '{"__proto__":',
+        '['.repeat(5000),
+      ]) {
         for (const accept of ['application/graphql-response+json', 'application/json']) {
-          const response = await yoga.fetch(`${URL_BASE}/graphql`, { method: 'POST', headers: { accept, 'content-type': 'application/json' }, body });
+          const response = await yoga.fetch(`${URL_BASE}/graphql`, {
+            method: 'POST',
+            headers: { accept, 'content-type': 'application/json' },
+            body,
+          });
           const text = await response.text();
           expect(response.status, text).toBe(400);
           const parsed = JSON.parse(text) as Answer['body'];
@@ -101,13 +145,29 @@ describe('the HTTP edge against hostile and careless clients', () => {
       for (const [name, value] of parts) data.append(name, value);
       return data;
     };
-    const operations = JSON.stringify({ query: 'query ($s: String!) { series(slug: $s) { title } }', variables: { s: null } });
+    const operations = JSON.stringify({
+      query: 'query ($s: String!) { series(slug: $s) { title } }',
+      variables: { s: null },
+    });
     const bodies = [
-      form([['operations', '['], ['map', '{}']]),
-      form([['operations', operations], ['map', 'notjson']]),
+      form([
+        ['operations', '['],
+        ['map', '{}'],
+      ]),
+      form([
+        ['operations', operations],
+        ['map', 'notjson'],
+      ]),
       form([['map', '{}']]),
-      form([['operations', operations], ['map', '{"0": ["variables.s"]}'], ['0', new Blob(['a file'.repeat(1000)])]]),
-      form([['operations', '{"query":"{ __typename }"}'], ['map', '{"__proto__": ["variables.x"]}']]),
+      form([
+        ['operations', operations],
+        ['map', '{"0": ["variables.s"]}'],
+        ['0', new Blob(['a file'.repeat(1000)])],
+      ]),
+      form([
+        ['operations', '{"query":"{ __typename }"}'],
+        ['map', '{"__proto__": ["variables.x"]}'],
+      ]),
       form([]),
     ];
     for (const body of bodies) {
@@ -115,7 +175,9 @@ describe('the HTTP edge against hostile and careless clients', () => {
       const text = await response.text();
       expect(response.status, text).toBe(415);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      expect((JSON.parse(text) as Answer['body']).errors?.map((error) => error.extensions?.code)).toEqual(['UNSUPPORTED_MEDIA_TYPE']);
+      expect((JSON.parse(text) as Answer['body']).errors?.map((error) => error.extensions?.code)).toEqual([
+        'UNSUPPORTED_MEDIA_TYPE',
+      ]);
       expect(text).not.toMatch(/blobParts|_buffer|File|Blob/);
     }
     // A hand-written multipart content type, odd case and parameters included.
@@ -131,9 +193,21 @@ describe('the HTTP edge against hostile and careless clients', () => {
   it('gives 415 and 406 answers a JSON body with a coded error', async () => {
     const yoga = service.yoga({ ops: productionSettings() });
     const cases: [RequestInit, number, string][] = [
-      [{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' },
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       [{ method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<q/>' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      [{ method: 'POST', headers: { 'content-type': 'application/json', accept: 'image/png' }, body: '{"query":"{ __typename }"}' }, 406, 'NOT_ACCEPTABLE'],
+      [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'image/png' },
+          body: '{"query":"{ __typename }"}',
+        },
+        406,
+        'NOT_ACCEPTABLE',
+      ],
       [{ headers: { accept: 'text/csv' } }, 406, 'NOT_ACCEPTABLE'],
     ];
     for (const [init, status, code] of cases) {
@@ -141,7 +215,9 @@ describe('the HTTP edge against hostile and careless clients', () => {
       const response = await yoga.fetch(url, init);
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(((await response.json()) as Answer['body']).errors?.map((error) => error.extensions?.code)).toEqual([code]);
+      expect(((await response.json()) as Answer['body']).errors?.map((error) => error.extensions?.code)).toEqual([
+        code,
+      ]);
     }
   });
 
@@ -149,17 +225,29 @@ describe('the HTTP edge against hostile and careless clients', () => {
     for (const levels of [33, 15_000, 30_000]) {
       const objects = `{"query":"query($x: String!) { series(slug: $x) { title } }","variables":{"x":"soundtrack-1","y":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}}`;
       const lists = `{"query":"{ __typename }","extensions":{"y":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
-      for (const body of levels * 6 < 100_000 ? [objects, lists] : [lists]) expectRefused(await send(body), 'INPUT_DEPTH_LIMIT_EXCEEDED');
+      for (const body of levels * 6 < 100_000 ? [objects, lists] : [lists])
+        expectRefused(await send(body), 'INPUT_DEPTH_LIMIT_EXCEEDED');
     }
     const shallow = `{"query":"query($x: String!) { series(slug: $x) { title } }","variables":{"x":"soundtrack-1","y":${'['.repeat(31)}${']'.repeat(31)}}}`;
     expect((await send(shallow)).status).toBe(200);
   });
 
   it('finds no persisted operation for __proto__, constructor and the like, and says so with a code', async () => {
-    for (const hash of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype']) {
+    for (const hash of [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '__defineGetter__',
+      'prototype',
+    ]) {
       const answer = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
       expectRefused(answer, 'PERSISTED_QUERY_NOT_FOUND');
-      const legacy = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, { accept: 'application/json' });
+      const legacy = await send(
+        { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } },
+        { accept: 'application/json' },
+      );
       expect(legacy.status).toBeLessThan(500);
       expect(legacy.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     }
@@ -170,7 +258,11 @@ describe('the HTTP edge against hostile and careless clients', () => {
   });
 
   it('refuses subscriptions, which this schema has none of, with a coded 400', async () => {
-    for (const query of ['subscription { series(slug: "x") { title } }', 'subscription S { __typename }', 'query Q { __typename } subscription S { __typename }']) {
+    for (const query of [
+      'subscription { series(slug: "x") { title } }',
+      'subscription S { __typename }',
+      'query Q { __typename } subscription S { __typename }',
+    ]) {
       const answer = await send({ query, operationName: query.includes('Q') ? 'S' : undefined });
       expect(answer.body.errors?.map((error) => error.extensions?.code)).toContain('OPERATION_NOT_SUPPORTED');
       expect(answer.status).toBe(400);
@@ -185,8 +277,22 @@ describe('the HTTP edge against hostile and careless clients', () => {
       [{ query: '{ series(slug: "x") { titel } }' }, /titel/, /"title"/],
       [{ query: 'query($s: Strin) { series(slug: $s) { title } }' }, /Strin/, /"String"/],
       [{ query: '{ events(filter: { kinds: [CONFESION] }) { totalCount } }' }, /CONFESION/, /"CONFESSION"/],
-      [{ query: 'query($k: [PlotEventKind!]) { events(filter: { kinds: $k }) { totalCount } }', variables: { k: ['CONFESION'] } }, /CONFESION/, /"CONFESSION"/],
-      [{ query: 'query($f: EventFilter) { events(filter: $f) { totalCount } }', variables: { f: { serie: 'soundtrack-1' } } }, /serie/, /"series"/],
+      [
+        {
+          query: 'query($k: [PlotEventKind!]) { events(filter: { kinds: $k }) { totalCount } }',
+          variables: { k: ['CONFESION'] },
+        },
+        /CONFESION/,
+        /"CONFESSION"/,
+      ],
+      [
+        {
+          query: 'query($f: EventFilter) { events(filter: $f) { totalCount } }',
+          variables: { f: { serie: 'soundtrack-1' } },
+        },
+        /serie/,
+        /"series"/,
+      ],
     ];
     for (const [body, asked, hidden] of cases) {
       const answer = await send(body);

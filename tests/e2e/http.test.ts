@@ -46,7 +46,9 @@ describe('the service over HTTP, seeded on first start', () => {
 
   it('answers queries sent with GET', async () => {
     const query = encodeURIComponent('{ series(slug: "soundtrack-1") { title } }');
-    const response = await yoga.fetch(`http://drama.test/graphql?query=${query}`, { headers: { accept: 'application/json' } });
+    const response = await yoga.fetch(`http://drama.test/graphql?query=${query}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(await response.json()).toEqual({ data: { series: { title: 'Soundtrack #1' } } });
   });
 

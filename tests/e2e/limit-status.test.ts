@@ -12,13 +12,24 @@ describeEachStore('a refused operation answers the same status every time', (cur
       body: JSON.stringify(body),
     });
     const json = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-    return { status: response.status, codes: (json.errors ?? []).map((error) => error.extensions?.code), data: json.data };
+    return {
+      status: response.status,
+      codes: (json.errors ?? []).map((error) => error.extensions?.code),
+      data: json.data,
+    };
   };
 
-  for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+  for (const [accept, status] of [
+    ['application/graphql-response+json', 400],
+    ['application/json', 200],
+  ] as const) {
     it(`COST_LIMIT_EXCEEDED is ${status} under ${accept}, from the first request of a fresh service on, without reading data`, async () => {
       const yoga = createDramaYoga({ store: current().store });
-      const variants = [{ query: COSTLY }, { query: `query Named ${COSTLY}`, operationName: 'Named' }, { query: COSTLY, variables: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown> }];
+      const variants = [
+        { query: COSTLY },
+        { query: `query Named ${COSTLY}`, operationName: 'Named' },
+        { query: COSTLY, variables: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown> },
+      ];
       for (const body of variants) {
         const before = current().store.roundTrips;
         const answers = [];
@@ -40,10 +51,18 @@ describeEachStore('a refused operation answers the same status every time', (cur
       ];
       for (const body of cases) {
         for (let round = 0; round < 2; round += 1) {
-          expect(await send(yoga, body, accept)).toEqual({ status, codes: ['OPERATION_RESOLUTION_FAILURE'], data: undefined });
+          expect(await send(yoga, body, accept)).toEqual({
+            status,
+            codes: ['OPERATION_RESOLUTION_FAILURE'],
+            data: undefined,
+          });
         }
       }
-      expect(await send(yoga, { query: TWO, operationName: 'B1' }, accept)).toEqual({ status: 200, codes: [], data: { series: { title: 'Soundtrack #1' } } });
+      expect(await send(yoga, { query: TWO, operationName: 'B1' }, accept)).toEqual({
+        status: 200,
+        codes: [],
+        data: { series: { title: 'Soundtrack #1' } },
+      });
     });
   }
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { opsService, post, URL_BASE, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 
-const deep = (levels: number) => `{ series(slug: "soundtrack-1") { ${'episodes { series { '.repeat(levels)}title${' } }'.repeat(levels)} } }`;
+const deep = (levels: number) =>
+  `{ series(slug: "soundtrack-1") { ${'episodes { series { '.repeat(levels)}title${' } }'.repeat(levels)} } }`;
 
 describe('limits, enforced before any store is touched', () => {
   let service: OpsService;
@@ -11,13 +12,22 @@ describe('limits, enforced before any store is touched', () => {
   });
   afterAll(() => service.dispose());
 
-  const limited = () => service.yoga({ ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 100, bodyBytes: 2000 } } });
+  const limited = () =>
+    service.yoga({ ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 100, bodyBytes: 2000 } } });
 
   const cases: [string, string, string][] = [
     ['depth', deep(4), 'DEPTH_LIMIT_EXCEEDED'],
-    ['aliases', `{ ${[1, 2, 3, 4].map((n) => `a${n}: series(slug: "soundtrack-1") { title }`).join(' ')} }`, 'ALIAS_LIMIT_EXCEEDED'],
+    [
+      'aliases',
+      `{ ${[1, 2, 3, 4].map((n) => `a${n}: series(slug: "soundtrack-1") { title }`).join(' ')} }`,
+      'ALIAS_LIMIT_EXCEEDED',
+    ],
     ['tokens', `{ series(slug: "soundtrack-1") { ${'title '.repeat(200)} } }`, 'TOKEN_LIMIT_EXCEEDED'],
-    ['cost', `{ ${['a', 'b', 'c'].map((a) => `${a}: series(slug: "soundtrack-1") { episodes { events { participants { character { name slug } } } } }`).join(' ')} }`, 'COST_LIMIT_EXCEEDED'],
+    [
+      'cost',
+      `{ ${['a', 'b', 'c'].map((a) => `${a}: series(slug: "soundtrack-1") { episodes { events { participants { character { name slug } } } } }`).join(' ')} }`,
+      'COST_LIMIT_EXCEEDED',
+    ],
   ];
 
   for (const [name, query, code] of cases) {
@@ -40,9 +50,14 @@ describe('limits, enforced before any store is touched', () => {
 
   it('answers 413 PAYLOAD_TOO_LARGE for a body over the limit, without a store round trip', async () => {
     const before = service.store.roundTrips;
-    const response = await limited().fetch(`${URL_BASE}/graphql`, post({ query: `{ series(slug: "${'x'.repeat(3000)}") { title } }` }));
+    const response = await limited().fetch(
+      `${URL_BASE}/graphql`,
+      post({ query: `{ series(slug: "${'x'.repeat(3000)}") { title } }` }),
+    );
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('2000 bytes'), extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: expect.stringContaining('2000 bytes'), extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
     expect(service.store.roundTrips).toBe(before);
   });
 
@@ -55,7 +70,10 @@ describe('limits, enforced before any store is touched', () => {
 
   it('refuses batched operations (a JSON array body) with a clear error', async () => {
     const before = service.store.roundTrips;
-    const response = await limited().fetch(`${URL_BASE}/graphql`, post([{ query: '{ series(slug: "soundtrack-1") { title } }' }]));
+    const response = await limited().fetch(
+      `${URL_BASE}/graphql`,
+      post([{ query: '{ series(slug: "soundtrack-1") { title } }' }]),
+    );
     const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(response.status).toBe(400);
     expect(body.errors).toEqual([{ message: 'Batching is not supported.', extensions: { code: 'BAD_REQUEST' } }]);
@@ -63,6 +81,8 @@ describe('limits, enforced before any store is touched', () => {
   });
 
   it('lets ordinary operations through', async () => {
-    expect((await graphql(limited(), '{ series(slug: "soundtrack-1") { title } }')).data).toEqual({ series: { title: 'Soundtrack #1' } });
+    expect((await graphql(limited(), '{ series(slug: "soundtrack-1") { title } }')).data).toEqual({
+      series: { title: 'Soundtrack #1' },
+    });
   });
 });

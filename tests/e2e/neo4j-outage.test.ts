@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startNeo4j, type Neo4jHandle } from '../../scripts/neo4j.mjs';
+import { type Neo4jHandle, startNeo4j } from '../../scripts/neo4j.mjs';
 import { createLogger } from '../../src/logger.js';
 import { BootstrapState, bootstrapStore } from '../../src/store/bootstrap.js';
-import { openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
+import { type Neo4jStore, openNeo4jStore } from '../../src/store/neo4j/index.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 
@@ -33,7 +33,12 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
   beforeAll(async () => {
     server = await startNeo4j({ port: 0, quiet: true });
     await server.stopServer();
-    store = await openNeo4jStore({ uri: server.routingUri, user: server.user, password: server.password, database: 'neo4j' });
+    store = await openNeo4jStore({
+      uri: server.routingUri,
+      user: server.user,
+      password: server.password,
+      database: 'neo4j',
+    });
     yoga = createDramaYoga({ store, graphiql: false, bootstrap });
   });
   afterAll(async () => {
@@ -41,31 +46,53 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
     await server?.stop();
   });
 
-  it('starts anyway, reports not ready, and answers STORE_UNAVAILABLE', async () => {
-    const logger = createLogger('silent');
-    expect(await bootstrapStore(store, { seedOnStart: true, retryMs: 500 }, logger, bootstrap)).toBe('retrying');
-    expect(bootstrap.phase).toBe('retrying');
-    expect(store.attempts).toBeLessThanOrEqual(3);
-    expect((await yoga.fetch('http://drama.test/health')).status).toBe(200);
-    await refusedWithoutConnecting('retrying');
-  }, RESTART_TIMEOUT_MS);
+  it(
+    'starts anyway, reports not ready, and answers STORE_UNAVAILABLE',
+    async () => {
+      const logger = createLogger('silent');
+      expect(await bootstrapStore(store, { seedOnStart: true, retryMs: 500 }, logger, bootstrap)).toBe('retrying');
+      expect(bootstrap.phase).toBe('retrying');
+      expect(store.attempts).toBeLessThanOrEqual(3);
+      expect((await yoga.fetch('http://drama.test/health')).status).toBe(200);
+      await refusedWithoutConnecting('retrying');
+    },
+    RESTART_TIMEOUT_MS,
+  );
 
-  it('recovers by itself when Neo4j returns: migrated, seeded and serving, with no restart', async () => {
-    await server.startServer();
-    await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
-    // The seed is readable a moment before the background bootstrap records that it is done: wait for the outcome.
-    await expect.poll(() => bootstrap.phase, { timeout: 60_000, interval: 200 }).toBe('ready');
-    expect((await yoga.fetch('http://drama.test/ready')).status).toBe(200);
-  }, RESTART_TIMEOUT_MS);
+  it(
+    'recovers by itself when Neo4j returns: migrated, seeded and serving, with no restart',
+    async () => {
+      await server.startServer();
+      await expect
+        .poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, {
+          timeout: 60_000,
+          interval: 500,
+        })
+        .toBe(4);
+      // The seed is readable a moment before the background bootstrap records that it is done: wait for the outcome.
+      await expect.poll(() => bootstrap.phase, { timeout: 60_000, interval: 200 }).toBe('ready');
+      expect((await yoga.fetch('http://drama.test/ready')).status).toBe(200);
+    },
+    RESTART_TIMEOUT_MS,
+  );
 
-  it('fails over the same way when Neo4j stops under the running service, then recovers', async () => {
-    await server.stopServer();
-    const attempts = store.attempts;
-    expect(errorCodes(await graphql(yoga, CONFESSIONS))).toEqual(['STORE_UNAVAILABLE']);
-    expect(store.attempts - attempts).toBeLessThanOrEqual(3);
-    expect(store.unreachable).toBe(true);
-    await refusedWithoutConnecting('unavailable');
-    await server.startServer();
-    await expect.poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, { timeout: 60_000, interval: 500 }).toBe(4);
-  }, RESTART_TIMEOUT_MS);
+  it(
+    'fails over the same way when Neo4j stops under the running service, then recovers',
+    async () => {
+      await server.stopServer();
+      const attempts = store.attempts;
+      expect(errorCodes(await graphql(yoga, CONFESSIONS))).toEqual(['STORE_UNAVAILABLE']);
+      expect(store.attempts - attempts).toBeLessThanOrEqual(3);
+      expect(store.unreachable).toBe(true);
+      await refusedWithoutConnecting('unavailable');
+      await server.startServer();
+      await expect
+        .poll(async () => (await graphql(yoga, CONFESSIONS)).data?.events?.totalCount, {
+          timeout: 60_000,
+          interval: 500,
+        })
+        .toBe(4);
+    },
+    RESTART_TIMEOUT_MS,
+  );
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startNeo4j, type Neo4jHandle } from '../../scripts/neo4j.mjs';
-import { openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
+import { type Neo4jHandle, startNeo4j } from '../../scripts/neo4j.mjs';
+import { type Neo4jStore, openNeo4jStore } from '../../src/store/neo4j/index.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { graphql } from '../support/graphql.js';
 import { mutationOf, SETUP_WRITES } from '../support/story-writes.js';
@@ -20,10 +20,16 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j restarts under write load'
 
   beforeAll(async () => {
     server = await startNeo4j({ port: 0, quiet: true });
-    store = await openNeo4jStore({ uri: server.routingUri, user: server.user, password: server.password, database: 'neo4j' });
+    store = await openNeo4jStore({
+      uri: server.routingUri,
+      user: server.user,
+      password: server.password,
+      database: 'neo4j',
+    });
     await store.migrate();
     yoga = createDramaYoga({ store, graphiql: false, tokens: issued.tokens });
-    for (const write of SETUP_WRITES(SERIES)) await graphql(yoga, mutationOf(write), { input: write.input }, issued.bearer('admin'));
+    for (const write of SETUP_WRITES(SERIES))
+      await graphql(yoga, mutationOf(write), { input: write.input }, issued.bearer('admin'));
   });
   afterAll(async () => {
     await store?.close();
@@ -37,11 +43,15 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j restarts under write load'
     await until(() => load.outcomes.filter((outcome) => !outcome.acknowledged).length >= CLIENTS);
     await server.startServer();
     const beforeRestart = load.outcomes.length;
-    await until(() => load.outcomes.slice(beforeRestart).filter((outcome) => outcome.acknowledged).length >= ACKS_PER_PHASE);
+    await until(
+      () => load.outcomes.slice(beforeRestart).filter((outcome) => outcome.acknowledged).length >= ACKS_PER_PHASE,
+    );
     const outcomes = await load.stop();
 
     const refused = outcomes.filter((outcome) => !outcome.acknowledged);
-    console.log(`neo4j restart: ${outcomes.length} writes, ${outcomes.length - refused.length} acknowledged, ${refused.length} refused`);
+    console.log(
+      `neo4j restart: ${outcomes.length} writes, ${outcomes.length - refused.length} acknowledged, ${refused.length} refused`,
+    );
     expect(outcomes.filter((outcome) => outcome.status >= 500)).toEqual([]);
     expect(refused.filter((outcome) => outcome.codes.join() !== 'STORE_UNAVAILABLE')).toEqual([]);
     const [stored] = await store.eventsOfSeries([SERIES]);

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExamples } from '../../src/examples.js';
-import { buildPersistedOperations, operationId, renderPersistedOperations } from '../../src/config/persisted-operations.js';
+import {
+  buildPersistedOperations,
+  operationId,
+  renderPersistedOperations,
+} from '../../src/config/persisted-operations.js';
 import { PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
+import { loadExamples } from '../../src/examples.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { opsService, URL_BASE, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService, URL_BASE } from '../support/ops.js';
 import { issueTokens } from '../support/tokens.js';
 
 const example = (name: string) => loadExamples().find((each) => each.name === name)!.document;
@@ -21,18 +25,24 @@ describe('persisted operations', () => {
   afterAll(() => service.dispose());
 
   it('persisted-operations.json holds every example (refresh with `npm run persisted:build`)', () => {
-    expect(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')).toBe(renderPersistedOperations(buildPersistedOperations(loadExamples())));
+    expect(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')).toBe(
+      renderPersistedOperations(buildPersistedOperations(loadExamples())),
+    );
   });
 
   it('answers a GET by sha256 hash, cacheable by browsers and CDNs', async () => {
-    const response = await service.yoga().fetch(persistedGet(operationId(example('confessions'))), { headers: JSON_ACCEPT });
+    const response = await service
+      .yoga()
+      .fetch(persistedGet(operationId(example('confessions'))), { headers: JSON_ACCEPT });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=60');
     expect(response.headers.get('vary')).toContain('X-Watched-Through');
     expect(((await response.json()) as { data: { events: { totalCount: number } } }).data.events.totalCount).toBe(4);
   });
 
-  const onlyForAnonymous = { persisted: { mode: 'only-for-anonymous' as const, file: PERSISTED_OPERATIONS_FILE, maxAgeSeconds: 60 } };
+  const onlyForAnonymous = {
+    persisted: { mode: 'only-for-anonymous' as const, file: PERSISTED_OPERATIONS_FILE, maxAgeSeconds: 60 },
+  };
 
   it('restricts anonymous clients to persisted operations in only-for-anonymous mode', async () => {
     const issued = issueTokens({ 'wiki-bot': ['write:story'] });
@@ -43,15 +53,24 @@ describe('persisted operations', () => {
     expect(service.store.roundTrips).toBe(before);
     const unknown = await (await yoga.fetch(persistedGet('0'.repeat(64)), { headers: JSON_ACCEPT })).json();
     expect(errorCodes(unknown as never)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
-    expect((await yoga.fetch(persistedGet(operationId(example('node-lookup'))), { headers: JSON_ACCEPT })).status).toBe(200);
-    const withToken = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, issued.bearer('wiki-bot'));
+    expect((await yoga.fetch(persistedGet(operationId(example('node-lookup'))), { headers: JSON_ACCEPT })).status).toBe(
+      200,
+    );
+    const withToken = await graphql(
+      yoga,
+      '{ series(slug: "soundtrack-1") { title } }',
+      undefined,
+      issued.bearer('wiki-bot'),
+    );
     expect(withToken.data).toEqual({ series: { title: 'Soundtrack #1' } });
   });
 
   it('counts only a verified token as not anonymous: a bogus one is refused, not let through', async () => {
     const yoga = service.yoga({ ops: onlyForAnonymous, tokens: issueTokens({ 'wiki-bot': ['write:story'] }).tokens });
     const before = service.store.roundTrips;
-    const bogus = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, { authorization: 'Bearer dg_made-up' });
+    const bogus = await graphql(yoga, '{ series(slug: "soundtrack-1") { title } }', undefined, {
+      authorization: 'Bearer dg_made-up',
+    });
     expect(bogus.status).toBe(401);
     expect(errorCodes(bogus)).toEqual(['UNAUTHENTICATED']);
     expect(bogus.data).toBeUndefined();
@@ -92,7 +111,8 @@ describe('the response cache', () => {
     const viaVariable3 = await graphql(yoga, variables, { ep: 3 });
     const viaVariable4 = await graphql(yoga, variables, { ep: 4 });
     expect(all.data).toEqual({ events: { totalCount: 4, spoilersHidden: 0 } });
-    for (const hidden of [header, directive, viaVariable3]) expect(hidden.data).toEqual({ events: { totalCount: 0, spoilersHidden: 4 } });
+    for (const hidden of [header, directive, viaVariable3])
+      expect(hidden.data).toEqual({ events: { totalCount: 0, spoilersHidden: 4 } });
     expect(viaVariable4.data).toEqual(all.data);
     expect((await graphql(yoga, EVENTS)).data).toEqual(all.data);
   });

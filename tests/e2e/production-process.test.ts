@@ -11,14 +11,25 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 it('npm start with NODE_ENV=production: no GraphiQL, no introspection, a rate limit per IP, /metrics', async () => {
-  const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '', NODE_ENV: 'production', RATE_LIMIT_MAX: '3' });
+  const server = await startServerProcess({
+    DATA_DIR: dataDir,
+    NEO4J_URI: '',
+    NODE_ENV: 'production',
+    RATE_LIMIT_MAX: '3',
+  });
   try {
     const page = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
     const introspection = await postQuery(server.url, '{ __schema { queryType { name } } }');
     expect(introspection.errors[0].extensions.code).toBe('INTROSPECTION_DISABLED');
-    expect((await postQuery(server.url, '{ series(slug: "soundtrack-1") { title } }')).data.series.title).toBe('Soundtrack #1');
-    const refused = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect((await postQuery(server.url, '{ series(slug: "soundtrack-1") { title } }')).data.series.title).toBe(
+      'Soundtrack #1',
+    );
+    const refused = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     const metrics = await (await fetch(server.url.replace('/graphql', '/metrics'))).text();
@@ -30,9 +41,22 @@ it('npm start with NODE_ENV=production: no GraphiQL, no introspection, a rate li
 });
 
 it('npm start with NODE_ENV=production: malformed requests get coded 4xx, logged, with no stack, path or suggestion', async () => {
-  const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '', NODE_ENV: 'production', SEED_ON_START: 'false' });
+  const server = await startServerProcess({
+    DATA_DIR: dataDir,
+    NEO4J_URI: '',
+    NODE_ENV: 'production',
+    SEED_ON_START: 'false',
+  });
   const send = async (body: string) => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'x-request-id': 'hostile' }, body });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        'x-request-id': 'hostile',
+      },
+      body,
+    });
     return { status: response.status, text: await response.text() };
   };
   try {
@@ -55,7 +79,10 @@ it('npm start with NODE_ENV=production: malformed requests get coded 4xx, logged
       expect(text).not.toMatch(/\/src\/|node_modules|\.ts:\d|\n\s+at |Did you mean/);
     }
     // Log lines reach us through the child's stdout, after the responses.
-    await vi.waitFor(() => expect(server.logs.filter((line) => line.includes('"requestId":"hostile"'))).toHaveLength(bodies.length), { timeout: 20_000 });
+    await vi.waitFor(
+      () => expect(server.logs.filter((line) => line.includes('"requestId":"hostile"'))).toHaveLength(bodies.length),
+      { timeout: 20_000 },
+    );
   } finally {
     expect(await stopServerProcess(server)).toBe(0);
   }

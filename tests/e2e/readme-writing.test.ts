@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { graphql } from '../support/graphql.js';
-import { opsService, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService } from '../support/ops.js';
 import { WRITERS } from '../support/writes.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -19,7 +19,8 @@ it('the README write example works as shown, and again as a harmless retry', asy
   const first = await graphql(yoga, example!, undefined, WRITERS.bearer('story'));
   expect(first.errors).toBeUndefined();
   expect(first.data!.upsertPlotEvent).toMatchObject({
-    __typename: 'UpsertPlotEventSuccess', event: { slug: 'sun-woo-sings-at-the-party', episode: { number: 4 }, sequence: 35 },
+    __typename: 'UpsertPlotEventSuccess',
+    event: { slug: 'sun-woo-sings-at-the-party', episode: { number: 4 }, sequence: 35 },
   });
   const counts = await service.store.counts();
   expect(await graphql(yoga, example!, undefined, WRITERS.bearer('story'))).toEqual(first);

@@ -6,7 +6,12 @@ import { graphql } from '../support/graphql.js';
 import { mutate, SOURCE, WRITERS } from '../support/writes.js';
 
 const cachedYoga = (store: Parameters<typeof createDramaYoga>[0]['store']) =>
-  createDramaYoga({ store, tokens: WRITERS.tokens, ops: { responseCacheTtlMs: 60_000 }, responseCache: createDramaResponseCache() });
+  createDramaYoga({
+    store,
+    tokens: WRITERS.tokens,
+    ops: { responseCacheTtlMs: 60_000 },
+    responseCache: createDramaResponseCache(),
+  });
 
 async function send(yoga: DramaYoga, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await yoga.fetch('http://drama.test/graphql', {
@@ -14,7 +19,10 @@ async function send(yoga: DramaYoga, body: Record<string, unknown>, headers: Rec
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] },
+  };
 }
 
 describeEachStore('the response cache keys every input that changes an answer', (current) => {
@@ -23,15 +31,23 @@ describeEachStore('the response cache keys every input that changes an answer', 
   it('keeps operations of one document apart by operationName, whichever is asked first', async () => {
     const yoga = cachedYoga(current().store);
     for (let round = 0; round < 2; round += 1) {
-      expect((await send(yoga, { query: TWO, operationName: 'B1' })).body.data).toEqual({ series: { title: 'Godspeed' } });
-      expect((await send(yoga, { query: TWO, operationName: 'A1' })).body.data).toEqual({ series: { title: 'Soundtrack #1' } });
+      expect((await send(yoga, { query: TWO, operationName: 'B1' })).body.data).toEqual({
+        series: { title: 'Godspeed' },
+      });
+      expect((await send(yoga, { query: TWO, operationName: 'A1' })).body.data).toEqual({
+        series: { title: 'Soundtrack #1' },
+      });
     }
   });
 
   it('runs the operation operationName names, uncached and on either executor', async () => {
     for (const executor of ['jit', 'graphql-js'] as const) {
       const yoga = createDramaYoga({ store: current().store, ops: { executor } });
-      for (const [name, title] of [['B1', 'Godspeed'], ['A1', 'Soundtrack #1'], ['B1', 'Godspeed']]) {
+      for (const [name, title] of [
+        ['B1', 'Godspeed'],
+        ['A1', 'Soundtrack #1'],
+        ['B1', 'Godspeed'],
+      ]) {
         expect((await send(yoga, { query: TWO, operationName: name })).body.data).toEqual({ series: { title } });
       }
     }
@@ -39,18 +55,31 @@ describeEachStore('the response cache keys every input that changes an answer', 
 
   it('keeps apart operation names that differ only in hostile ways, and variables', async () => {
     const yoga = cachedYoga(current().store);
-    const names = 'query __proto__ { series(slug: "soundtrack-1") { title } } query constructor { series(slug: "godspeed") { title } }';
-    expect((await send(yoga, { query: names, operationName: 'constructor' })).body.data).toEqual({ series: { title: 'Godspeed' } });
-    expect((await send(yoga, { query: names, operationName: '__proto__' })).body.data).toEqual({ series: { title: 'Soundtrack #1' } });
+    const names =
+      'query __proto__ { series(slug: "soundtrack-1") { title } } query constructor { series(slug: "godspeed") { title } }';
+    expect((await send(yoga, { query: names, operationName: 'constructor' })).body.data).toEqual({
+      series: { title: 'Godspeed' },
+    });
+    expect((await send(yoga, { query: names, operationName: '__proto__' })).body.data).toEqual({
+      series: { title: 'Soundtrack #1' },
+    });
     const bySlug = 'query S($s: String!) { series(slug: $s) { title } }';
-    expect((await send(yoga, { query: bySlug, variables: { s: 'godspeed' } })).body.data).toEqual({ series: { title: 'Godspeed' } });
-    expect((await send(yoga, { query: bySlug, variables: { s: 'soundtrack-1' } })).body.data).toEqual({ series: { title: 'Soundtrack #1' } });
-    expect((await send(yoga, { query: bySlug, variables: { s: 'nö-such-séries' } })).body.data).toEqual({ series: null });
+    expect((await send(yoga, { query: bySlug, variables: { s: 'godspeed' } })).body.data).toEqual({
+      series: { title: 'Godspeed' },
+    });
+    expect((await send(yoga, { query: bySlug, variables: { s: 'soundtrack-1' } })).body.data).toEqual({
+      series: { title: 'Soundtrack #1' },
+    });
+    expect((await send(yoga, { query: bySlug, variables: { s: 'nö-such-séries' } })).body.data).toEqual({
+      series: null,
+    });
   });
 
   it('does not answer an unknown operationName from the cache of another', async () => {
     const yoga = cachedYoga(current().store);
-    expect((await send(yoga, { query: TWO, operationName: 'A1' })).body.data).toEqual({ series: { title: 'Soundtrack #1' } });
+    expect((await send(yoga, { query: TWO, operationName: 'A1' })).body.data).toEqual({
+      series: { title: 'Soundtrack #1' },
+    });
     const unknown = await send(yoga, { query: TWO, operationName: 'C1' });
     expect(unknown.body.data).toBeUndefined();
     expect(unknown.body.errors?.map((error) => error.extensions?.code)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
@@ -61,9 +90,11 @@ describeEachStore('a successful write leaves no cached answer it could change', 
   it('refreshes empty search hits, empty event lists, counts and timelines after writes that fill them', async () => {
     const yoga = cachedYoga(current().store);
     const SEARCH = '{ search(query: "zqxcachecheck") { matchedOn } }';
-    const EVENTS = '{ events(filter: { series: "soundtrack-1", kinds: [GIFT], agent: "tae-yoon" }) { totalCount edges { node { slug } } } }';
+    const EVENTS =
+      '{ events(filter: { series: "soundtrack-1", kinds: [GIFT], agent: "tae-yoon" }) { totalCount edges { node { slug } } } }';
     const TIMELINE = '{ relationshipTimeline(series: "soundtrack-1", a: "tae-yoon", b: "seo-yeon") { after } }';
-    const read = async () => Promise.all([SEARCH, EVENTS, TIMELINE].map(async (query) => (await graphql(yoga, query)).data));
+    const read = async () =>
+      Promise.all([SEARCH, EVENTS, TIMELINE].map(async (query) => (await graphql(yoga, query)).data));
     const empty = [{ search: [] }, { events: { totalCount: 0, edges: [] } }, { relationshipTimeline: [] }];
     expect(await read()).toEqual(empty);
     expect(await read()).toEqual(empty);
@@ -76,14 +107,32 @@ describeEachStore('a successful write leaves no cached answer it could change', 
     expect((search as { search: unknown[] }).search).toHaveLength(1);
 
     const event = await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', {
-      input: { series: 'soundtrack-1', slug: 'tae-yoon-gift-cache', episode: 1, sequence: 1, kind: 'GIFT', agent: 'tae-yoon', summary: 'A gift.', source: SOURCE },
+      input: {
+        series: 'soundtrack-1',
+        slug: 'tae-yoon-gift-cache',
+        episode: 1,
+        sequence: 1,
+        kind: 'GIFT',
+        agent: 'tae-yoon',
+        summary: 'A gift.',
+        source: SOURCE,
+      },
     });
     expect(event.data?.upsertPlotEvent.__typename).toBe('UpsertPlotEventSuccess');
     const [, events] = await read();
     expect(events).toEqual({ events: { totalCount: 1, edges: [{ node: { slug: 'tae-yoon-gift-cache' } }] } });
 
     const relationship = await mutate(yoga, 'upsertRelationship', '($input: UpsertRelationshipInput!)', {
-      input: { series: 'soundtrack-1', slug: 'tae-yoon-seo-yeon-rivals', kind: 'RIVAL', from: 'tae-yoon', to: 'seo-yeon', mutual: true, since: 2, source: SOURCE },
+      input: {
+        series: 'soundtrack-1',
+        slug: 'tae-yoon-seo-yeon-rivals',
+        kind: 'RIVAL',
+        from: 'tae-yoon',
+        to: 'seo-yeon',
+        mutual: true,
+        since: 2,
+        source: SOURCE,
+      },
     });
     expect(relationship.data?.upsertRelationship.__typename).toBe('UpsertRelationshipSuccess');
     const [, , timeline] = await read();
@@ -135,9 +184,16 @@ describeEachStore('a successful write leaves no cached answer it could change', 
     const SERIES = '{ series(slug: "godspeed") { title } }';
     await graphql(yoga, SERIES);
     const before = current().store.roundTrips;
-    const refused = await mutate(yoga, 'upsertCharacter', '($input: UpsertCharacterInput!)', {
-      input: { series: 'soundtrack-1', slug: 'refused', name: 'Refused', source: SOURCE },
-    }, '', null);
+    const refused = await mutate(
+      yoga,
+      'upsertCharacter',
+      '($input: UpsertCharacterInput!)',
+      {
+        input: { series: 'soundtrack-1', slug: 'refused', name: 'Refused', source: SOURCE },
+      },
+      '',
+      null,
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await graphql(yoga, SERIES)).data).toEqual({ series: { title: 'Godspeed' } });
     expect(current().store.roundTrips).toBe(before);

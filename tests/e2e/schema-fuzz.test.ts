@@ -1,16 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, expect, it } from 'vitest';
+import { inProcessSettings } from '../../src/config/settings.js';
 import { Random } from '../../src/generate/random.js';
 import { schema } from '../../src/graphql-schema.js';
-import { inProcessSettings } from '../../src/config/settings.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
+import { type Inspection, inspect } from '../support/fuzz/inspect.js';
+import { type SchemaOperation, schemaOperation } from '../support/fuzz/schema-operations.js';
+import { snapshot } from '../support/fuzz/snapshot.js';
 import { generatedCatalogue } from '../support/generated.js';
 import { seed } from '../support/seeded.js';
-import { inspect, type Inspection } from '../support/fuzz/inspect.js';
-import { schemaOperation, type SchemaOperation } from '../support/fuzz/schema-operations.js';
-import { snapshot } from '../support/fuzz/snapshot.js';
 
 /** `npm run fuzz -- --cases N --seed S` runs this file with these set. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130);
@@ -89,7 +89,8 @@ function healthWatch(yoga: DramaYoga, batch: () => number) {
   };
 }
 
-const tally = (values: string[]) => Object.fromEntries([...new Set(values)].sort().map((value) => [value, values.filter((v) => v === value).length]));
+const tally = (values: string[]) =>
+  Object.fromEntries([...new Set(values)].sort().map((value) => [value, values.filter((v) => v === value).length]));
 
 async function runBatches(yoga: DramaYoga, operations: SchemaOperation[], onBatch: (index: number) => void) {
   const results: Result[] = [];
@@ -98,64 +99,70 @@ async function runBatches(yoga: DramaYoga, operations: SchemaOperation[], onBatc
     onBatch(i / CONCURRENCY);
     // Answers from memory never leave the microtask queue: let timers (the /health watch) run between batches.
     await new Promise((resolve) => setImmediate(resolve));
-    results.push(...(await Promise.all(operations.slice(i, i + CONCURRENCY).map((operation) => send(yoga, operation)))));
+    results.push(
+      ...(await Promise.all(operations.slice(i, i + CONCURRENCY).map((operation) => send(yoga, operation)))),
+    );
     if (i % (CONCURRENCY * 50) === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   }
   return { results, heapPeak };
 }
 
-describeEachStore('schema-aware fuzzing: valid and near-valid operations from the SDL (issue 11)', (current) => {
-  let yoga: DramaYoga;
-  let before: unknown;
-  beforeAll(async () => {
-    yoga = createDramaYoga({ store: current().store, graphiql: false });
-    before = await snapshot(yoga, current().store);
-  });
+describeEachStore(
+  'schema-aware fuzzing: valid and near-valid operations from the SDL (issue 11)',
+  (current) => {
+    let yoga: DramaYoga;
+    let before: unknown;
+    beforeAll(async () => {
+      yoga = createDramaYoga({ store: current().store, graphiql: false });
+      before = await snapshot(yoga, current().store);
+    });
 
-  it(`answers ${CASES} of them (seed ${SEED}) with coded errors or data, within budget, without stalling /health or writing`, async () => {
-    const random = new Random(SEED);
-    const operations = Array.from({ length: CASES }, () => schemaOperation(random, schema));
-    let batch = 0;
-    const heapBefore = await heapAfterGc();
-    const watch = healthWatch(yoga, () => batch);
-    const { results, heapPeak } = await runBatches(yoga, operations, (index) => {
-      batch = index;
-    });
-    let health = await watch.stop();
-    const heapRetained = (await heapAfterGc()) - heapBefore;
-    if (health.stalls.length > 0) {
-      // A busy machine can starve the whole process; a stall counts only if the same batches stall /health again.
-      const again = healthWatch(yoga, () => batch);
-      for (const stalled of new Set(health.stalls.map((s) => s.batch))) {
-        batch = stalled;
-        await runBatches(yoga, operations.slice(stalled * CONCURRENCY, (stalled + 1) * CONCURRENCY), () => undefined);
+    it(`answers ${CASES} of them (seed ${SEED}) with coded errors or data, within budget, without stalling /health or writing`, async () => {
+      const random = new Random(SEED);
+      const operations = Array.from({ length: CASES }, () => schemaOperation(random, schema));
+      let batch = 0;
+      const heapBefore = await heapAfterGc();
+      const watch = healthWatch(yoga, () => batch);
+      const { results, heapPeak } = await runBatches(yoga, operations, (index) => {
+        batch = index;
+      });
+      let health = await watch.stop();
+      const heapRetained = (await heapAfterGc()) - heapBefore;
+      if (health.stalls.length > 0) {
+        // A busy machine can starve the whole process; a stall counts only if the same batches stall /health again.
+        const again = healthWatch(yoga, () => batch);
+        for (const stalled of new Set(health.stalls.map((s) => s.batch))) {
+          batch = stalled;
+          await runBatches(yoga, operations.slice(stalled * CONCURRENCY, (stalled + 1) * CONCURRENCY), () => undefined);
+        }
+        health = await again.stop();
       }
-      health = await again.stop();
-    }
-    console.log(`schema fuzz [${current().store.kind}] seed ${SEED}: ${results.length} cases`, {
-      statuses: tally(results.map((r) => String(r.status))),
-      codes: tally(results.flatMap((r) => r.codes)),
-      families: tally(results.map((r) => r.family)),
-      answeredWithData: results.filter((r) => r.codes.length === 0).length,
-      largestResponseBytes: Math.max(...results.map((r) => r.bytes)),
-      heapPeakGrowthMB: Math.round((heapPeak - heapBefore) / 1e6),
-      heapRetainedMB: Math.round(heapRetained / 1e6),
-      health: { asked: health.asked, slowestMs: Math.round(health.slowest) },
-    });
-    const show = (r: Result, what: unknown) => `${r.family} ${r.status} ${JSON.stringify(what)}: ${r.query}`;
-    expect(results.filter((r) => r.status >= 500).map((r) => show(r, r.codes))).toEqual([]);
-    expect(results.filter((r) => r.codes.includes('INTERNAL_SERVER_ERROR')).map((r) => show(r, r.codes))).toEqual([]);
-    expect(results.filter((r) => r.uncoded.length > 0).map((r) => show(r, r.uncoded))).toEqual([]);
-    expect(results.filter((r) => r.leaks.length > 0).map((r) => show(r, r.leaks))).toEqual([]);
-    expect(results.filter((r) => r.bytes > RESPONSE_BOUND).map((r) => show(r, r.bytes))).toEqual([]);
-    expect(results.flatMap((r) => r.writeResults).filter((typename) => typename.endsWith('Success'))).toEqual([]);
-    expect(heapRetained).toBeLessThan(HEAP_RETAINED_BOUND);
-    expect(health.stalls).toEqual([]);
-    expect(health.asked).toBeGreaterThan(0);
-    expect(await snapshot(yoga, current().store)).toEqual(before);
-  }, 900_000);
-}, async (store) => {
-  // The seeds, and two generated series whose lists are long enough for cycles to amplify.
-  await seed(store);
-  await generatedCatalogue(2, 7)(store);
-});
+      console.log(`schema fuzz [${current().store.kind}] seed ${SEED}: ${results.length} cases`, {
+        statuses: tally(results.map((r) => String(r.status))),
+        codes: tally(results.flatMap((r) => r.codes)),
+        families: tally(results.map((r) => r.family)),
+        answeredWithData: results.filter((r) => r.codes.length === 0).length,
+        largestResponseBytes: Math.max(...results.map((r) => r.bytes)),
+        heapPeakGrowthMB: Math.round((heapPeak - heapBefore) / 1e6),
+        heapRetainedMB: Math.round(heapRetained / 1e6),
+        health: { asked: health.asked, slowestMs: Math.round(health.slowest) },
+      });
+      const show = (r: Result, what: unknown) => `${r.family} ${r.status} ${JSON.stringify(what)}: ${r.query}`;
+      expect(results.filter((r) => r.status >= 500).map((r) => show(r, r.codes))).toEqual([]);
+      expect(results.filter((r) => r.codes.includes('INTERNAL_SERVER_ERROR')).map((r) => show(r, r.codes))).toEqual([]);
+      expect(results.filter((r) => r.uncoded.length > 0).map((r) => show(r, r.uncoded))).toEqual([]);
+      expect(results.filter((r) => r.leaks.length > 0).map((r) => show(r, r.leaks))).toEqual([]);
+      expect(results.filter((r) => r.bytes > RESPONSE_BOUND).map((r) => show(r, r.bytes))).toEqual([]);
+      expect(results.flatMap((r) => r.writeResults).filter((typename) => typename.endsWith('Success'))).toEqual([]);
+      expect(heapRetained).toBeLessThan(HEAP_RETAINED_BOUND);
+      expect(health.stalls).toEqual([]);
+      expect(health.asked).toBeGreaterThan(0);
+      expect(await snapshot(yoga, current().store)).toEqual(before);
+    }, 900_000);
+  },
+  async (store) => {
+    // The seeds, and two generated series whose lists are long enough for cycles to amplify.
+    await seed(store);
+    await generatedCatalogue(2, 7)(store);
+  },
+);

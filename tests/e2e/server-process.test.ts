@@ -20,7 +20,9 @@ describe('npm start with nothing configured', () => {
     const first = await startServerProcess(env);
     expect(first.logs.join('\n')).toContain('empty store seeded');
     // The recommendation profiles are built in the background as it starts (WARM_RECOMMENDATIONS defaults to true).
-    await vi.waitFor(() => expect(first.logs.join('\n')).toContain('recommendation profiles built'), { timeout: 20_000 });
+    await vi.waitFor(() => expect(first.logs.join('\n')).toContain('recommendation profiles built'), {
+      timeout: 20_000,
+    });
     expect(await postQuery(first.url, CONFESSIONS)).toEqual({ data: { events: { totalCount: 4 } } });
     await stopServerProcess(first, 'SIGKILL');
 

@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -36,7 +36,9 @@ it('on SIGTERM stops accepting, finishes the request in flight, closes the store
   await sleep(300);
   const exited = stopServerProcess(server, 'SIGTERM');
   await sleep(300);
-  await expect(fetch(server.url, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } })).rejects.toThrow();
+  await expect(
+    fetch(server.url, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } }),
+  ).rejects.toThrow();
   inFlight.finish();
   const answered = await inFlight.response;
   expect(answered.status).toBe(200);

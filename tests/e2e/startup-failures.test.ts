@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
-import { runServerUntilExit, type ExitedProcess } from '../support/server-process.js';
 import { noise } from '../support/noise.js';
+import { type ExitedProcess, runServerUntilExit } from '../support/server-process.js';
 
 type LogLine = Record<string, unknown> & { level: number; msg: string };
 
@@ -62,11 +62,20 @@ describe('a busy port', () => {
   }, 90_000);
 
   const neo4j = inject('neo4j');
-  it.runIf(neo4j !== null)('[neo4j] fails before migrating or seeding, naming the address', async () => {
-    const env = { NEO4J_URI: neo4j!.uri, NEO4J_USER: neo4j!.user, NEO4J_PASSWORD: neo4j!.password, NEO4J_DATABASE: neo4j!.database };
-    const line = theOneFailureLine(await runServerUntilExit({ ...env, PORT: String(port) }));
-    expect(line).toMatchObject({ cause: 'PORT_IN_USE', port, address: `127.0.0.1:${port}` });
-  }, 90_000);
+  it.runIf(neo4j !== null)(
+    '[neo4j] fails before migrating or seeding, naming the address',
+    async () => {
+      const env = {
+        NEO4J_URI: neo4j!.uri,
+        NEO4J_USER: neo4j!.user,
+        NEO4J_PASSWORD: neo4j!.password,
+        NEO4J_DATABASE: neo4j!.database,
+      };
+      const line = theOneFailureLine(await runServerUntilExit({ ...env, PORT: String(port) }));
+      expect(line).toMatchObject({ cause: 'PORT_IN_USE', port, address: `127.0.0.1:${port}` });
+    },
+    90_000,
+  );
 });
 
 describe('a DATA_DIR that cannot be used', () => {
@@ -99,11 +108,15 @@ describe('a DATA_DIR that cannot be used', () => {
 });
 
 describe('a DATA_DIR where mkdir answers ENOENT under an existing parent', () => {
-  it.runIf(existsSync('/proc/self'))('(/proc/…) fails with one line instead of spinning forever', async () => {
-    const line = theOneFailureLine(await runServerUntilExit(embedded('/proc/rtx/data')));
-    expect(line).toMatchObject({ cause: 'DATA_DIR_UNUSABLE', path: '/proc/rtx/data' });
-    expect(line.msg).toContain('/proc/rtx/data');
-  }, 90_000);
+  it.runIf(existsSync('/proc/self'))(
+    '(/proc/…) fails with one line instead of spinning forever',
+    async () => {
+      const line = theOneFailureLine(await runServerUntilExit(embedded('/proc/rtx/data')));
+      expect(line).toMatchObject({ cause: 'DATA_DIR_UNUSABLE', path: '/proc/rtx/data' });
+      expect(line.msg).toContain('/proc/rtx/data');
+    },
+    90_000,
+  );
 });
 
 describe('a damaged data.mdb', () => {
@@ -130,11 +143,15 @@ describe('a damaged data.mdb', () => {
     ['garbage over the tree pages', (file, size) => overwrite(file, 3 * 4096, noise(size - 3 * 4096, 2))],
   ];
 
-  it.each(cases)('%s: refused with one log line naming the file', async (name, damage) => {
-    const dataDir = await damaged(name.replace(/\W+/g, '-'), damage);
-    const line = theOneFailureLine(await runServerUntilExit(embedded(dataDir)));
-    expect(line).toMatchObject({ cause: 'DATA_DIR_CORRUPTED', path: path.join(dataDir, 'data.mdb') });
-  }, 90_000);
+  it.each(cases)(
+    '%s: refused with one log line naming the file',
+    async (name, damage) => {
+      const dataDir = await damaged(name.replace(/\W+/g, '-'), damage);
+      const line = theOneFailureLine(await runServerUntilExit(embedded(dataDir)));
+      expect(line).toMatchObject({ cause: 'DATA_DIR_CORRUPTED', path: path.join(dataDir, 'data.mdb') });
+    },
+    90_000,
+  );
 });
 
 async function overwrite(file: string, at: number, bytes: Buffer): Promise<void> {
@@ -148,13 +165,17 @@ async function overwrite(file: string, at: number, bytes: Buffer): Promise<void>
 
 describe('invalid settings', () => {
   it('names each variable at fault', async () => {
-    const line = theOneFailureLine(await runServerUntilExit({ ...embedded(path.join(root, 'config')), PORT: 'eighty', LOG_LEVEL: 'loud' }));
+    const line = theOneFailureLine(
+      await runServerUntilExit({ ...embedded(path.join(root, 'config')), PORT: 'eighty', LOG_LEVEL: 'loud' }),
+    );
     expect(line).toMatchObject({ cause: 'CONFIG_INVALID' });
     expect(line.env).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL']));
   }, 90_000);
 
   it('names the token source at fault', async () => {
-    const line = theOneFailureLine(await runServerUntilExit({ ...embedded(path.join(root, 'tokens')), DRAMA_TOKENS: '{"__proto__": {"name": 1}}' }));
+    const line = theOneFailureLine(
+      await runServerUntilExit({ ...embedded(path.join(root, 'tokens')), DRAMA_TOKENS: '{"__proto__": {"name": 1}}' }),
+    );
     expect(line).toMatchObject({ cause: 'TOKENS_INVALID', source: 'DRAMA_TOKENS' });
   }, 90_000);
 
@@ -175,24 +196,47 @@ describe('a PERSISTED_OPERATIONS_FILE that cannot be used', () => {
     ['a missing file', null, /does not exist/],
   ];
 
-  it.each(cases)('%s: one fatal line naming the file, before the store is opened', async (name, content, reason) => {
-    const file = path.join(root, `persisted-${name.replace(/\W+/g, '-')}.json`);
-    if (content !== null) await writeFile(file, content);
-    const dataDir = path.join(root, `persisted-data-${name.replace(/\W+/g, '-')}`);
-    const line = theOneFailureLine(await runServerUntilExit({ ...embedded(dataDir), PERSISTED_OPERATIONS_FILE: file }));
-    expect(line).toMatchObject({ cause: 'PERSISTED_OPERATIONS_INVALID', path: file, env: ['PERSISTED_OPERATIONS_FILE'] });
-    expect(line.msg).toMatch(reason);
-    expect(line.msg).toContain(file);
-    expect(existsSync(dataDir)).toBe(false);
-  }, 90_000);
+  it.each(cases)(
+    '%s: one fatal line naming the file, before the store is opened',
+    async (name, content, reason) => {
+      const file = path.join(root, `persisted-${name.replace(/\W+/g, '-')}.json`);
+      if (content !== null) await writeFile(file, content);
+      const dataDir = path.join(root, `persisted-data-${name.replace(/\W+/g, '-')}`);
+      const line = theOneFailureLine(
+        await runServerUntilExit({ ...embedded(dataDir), PERSISTED_OPERATIONS_FILE: file }),
+      );
+      expect(line).toMatchObject({
+        cause: 'PERSISTED_OPERATIONS_INVALID',
+        path: file,
+        env: ['PERSISTED_OPERATIONS_FILE'],
+      });
+      expect(line.msg).toMatch(reason);
+      expect(line.msg).toContain(file);
+      expect(existsSync(dataDir)).toBe(false);
+    },
+    90_000,
+  );
 });
 
 describe('Neo4j credentials that are refused', () => {
   const neo4j = inject('neo4j');
-  it.runIf(neo4j !== null)('name the address and the variables at fault', async () => {
-    const env = { NEO4J_URI: neo4j!.uri, NEO4J_USER: neo4j!.user, NEO4J_PASSWORD: `${neo4j!.password}-wrong`, NEO4J_DATABASE: neo4j!.database };
-    const line = theOneFailureLine(await runServerUntilExit(env));
-    expect(line).toMatchObject({ cause: 'NEO4J_UNAUTHORIZED', env: ['NEO4J_USER', 'NEO4J_PASSWORD'], address: neo4j!.uri.replace(/\/$/, '') });
-    expect(JSON.stringify(line)).not.toContain(`${neo4j!.password}-wrong`);
-  }, 90_000);
+  it.runIf(neo4j !== null)(
+    'name the address and the variables at fault',
+    async () => {
+      const env = {
+        NEO4J_URI: neo4j!.uri,
+        NEO4J_USER: neo4j!.user,
+        NEO4J_PASSWORD: `${neo4j!.password}-wrong`,
+        NEO4J_DATABASE: neo4j!.database,
+      };
+      const line = theOneFailureLine(await runServerUntilExit(env));
+      expect(line).toMatchObject({
+        cause: 'NEO4J_UNAUTHORIZED',
+        env: ['NEO4J_USER', 'NEO4J_PASSWORD'],
+        address: neo4j!.uri.replace(/\/$/, ''),
+      });
+      expect(JSON.stringify(line)).not.toContain(`${neo4j!.password}-wrong`);
+    },
+    90_000,
+  );
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { opsService, type OpsService } from '../support/ops.js';
+import { type OpsService, opsService } from '../support/ops.js';
 import { mutate, SOURCE, WRITERS } from '../support/writes.js';
 
 const PERSON = '($input: UpsertPersonInput!)';
@@ -29,16 +29,41 @@ describe('who may write', () => {
     const before = service.store.roundTrips;
     const story = await mutate(yoga(), 'upsertPerson', PERSON, person, '', 'story');
     const catalog = await mutate(yoga(), 'upsertCharacter', CHARACTER, character, '', 'catalog');
-    const cascade = await mutate(yoga(), 'deleteSeries', '($slug: String!, $cascade: Boolean)', { slug: 'godspeed', cascade: true }, '', 'catalog');
-    const batch = await mutate(yoga(), 'importBatch', '($document: JSONObject!)', { document: { format: 'drama-graph/seed@1' } }, '', 'story');
-    expect([story, catalog, cascade, batch].map(errorCodes)).toEqual([['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN'], ['FORBIDDEN']]);
+    const cascade = await mutate(
+      yoga(),
+      'deleteSeries',
+      '($slug: String!, $cascade: Boolean)',
+      { slug: 'godspeed', cascade: true },
+      '',
+      'catalog',
+    );
+    const batch = await mutate(
+      yoga(),
+      'importBatch',
+      '($document: JSONObject!)',
+      { document: { format: 'drama-graph/seed@1' } },
+      '',
+      'story',
+    );
+    expect([story, catalog, cascade, batch].map(errorCodes)).toEqual([
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+      ['FORBIDDEN'],
+    ]);
     expect(service.store.roundTrips).toBe(before);
   });
 
   it('lets each scope write its own kind of record, and admin write everything', async () => {
-    expect((await mutate(yoga(), 'upsertPerson', PERSON, person, '', 'catalog')).data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
-    expect((await mutate(yoga(), 'upsertCharacter', CHARACTER, character, '', 'story')).data!.upsertCharacter.__typename).toBe('UpsertCharacterSuccess');
-    expect((await mutate(yoga(), 'upsertCharacter', CHARACTER, character, '', 'admin')).data!.upsertCharacter.__typename).toBe('UpsertCharacterSuccess');
+    expect((await mutate(yoga(), 'upsertPerson', PERSON, person, '', 'catalog')).data!.upsertPerson.__typename).toBe(
+      'UpsertPersonSuccess',
+    );
+    expect(
+      (await mutate(yoga(), 'upsertCharacter', CHARACTER, character, '', 'story')).data!.upsertCharacter.__typename,
+    ).toBe('UpsertCharacterSuccess');
+    expect(
+      (await mutate(yoga(), 'upsertCharacter', CHARACTER, character, '', 'admin')).data!.upsertCharacter.__typename,
+    ).toBe('UpsertCharacterSuccess');
   });
 
   it('keeps reads public', async () => {
@@ -55,18 +80,31 @@ describe('the response cache and writes', () => {
   afterAll(() => service.dispose());
 
   it('serves a cached read until a write touches what it holds, then the fresh answer', async () => {
-    const yoga = service.yoga({ tokens: WRITERS.tokens, ops: { responseCacheTtlMs: 60_000 }, responseCache: createDramaResponseCache() });
+    const yoga = service.yoga({
+      tokens: WRITERS.tokens,
+      ops: { responseCacheTtlMs: 60_000 },
+      responseCache: createDramaResponseCache(),
+    });
     const read = () => graphql(yoga, '{ episode(series: "soundtrack-1", number: 1) { events { slug } } }');
     const first = await read();
     const trips = service.store.roundTrips;
     expect(await read()).toEqual(first);
     expect(service.store.roundTrips).toBe(trips);
-    const input = { series: 'soundtrack-1', slug: 'cache-probe', episode: 1, sequence: 1, kind: 'MOMENT', summary: 'A new moment.', source: SOURCE };
+    const input = {
+      series: 'soundtrack-1',
+      slug: 'cache-probe',
+      episode: 1,
+      sequence: 1,
+      kind: 'MOMENT',
+      summary: 'A new moment.',
+      source: SOURCE,
+    };
     const written = await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', { input });
     expect(written.data!.upsertPlotEvent.__typename).toBe('UpsertPlotEventSuccess');
     const fresh = await read();
     expect(fresh.data!.episode.events.map((e: { slug: string }) => e.slug)).toEqual([
-      ...first.data!.episode.events.map((e: { slug: string }) => e.slug), 'cache-probe',
+      ...first.data!.episode.events.map((e: { slug: string }) => e.slug),
+      'cache-probe',
     ]);
   });
 });

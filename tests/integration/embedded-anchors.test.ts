@@ -2,21 +2,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphDocument, PlotEventRecord } from '../../src/domain/records.js';
 import { slugOf } from '../../src/domain/keys.js';
+import type { GraphDocument, PlotEventRecord } from '../../src/domain/records.js';
 import { fold, mayMatch } from '../../src/domain/search/fold.js';
-import { storedSearchKeys, type Searchable } from '../../src/domain/search/keys.js';
+import { type Searchable, storedSearchKeys } from '../../src/domain/search/keys.js';
 import { eventVisible, progressOf } from '../../src/domain/spoilers.js';
 import { writeCatalogue } from '../../src/generate/write.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
-import { openEmbeddedStore, type EmbeddedStore } from '../../src/store/embedded/index.js';
+import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { matchesFilter } from '../../src/store/embedded/queries.js';
 import type { EventFilter } from '../../src/store/port.js';
 
 /* The embedded store's anchored findEvents and trigram search answer exactly as full scans do. */
 
 const NO_FILTER: EventFilter = {
-  series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null,
+  series: null,
+  episode: null,
+  kinds: null,
+  agent: null,
+  target: null,
+  participant: null,
+  outcome: null,
+  visibleThrough: null,
 };
 
 let dir: string;

@@ -29,20 +29,23 @@ async function rejection(promise: Promise<unknown>): Promise<DataDirError> {
 }
 
 describe('any directory name', () => {
-  it.each(['drama.v1', 'data.mdb', '.hidden', 'a.b.c', 'ドラマ.第1期', 'with space.d', '__proto__.x'])('keeps a store in %s across a reopen', async (name) => {
-    const dataDir = path.join(root, 'names', name);
-    const store = await openEmbeddedStore({ dataDir });
-    await store.importDocument(seeds);
-    await store.close();
-    expect((await stat(dataDir)).isDirectory()).toBe(true);
-    expect((await stat(path.join(dataDir, 'data.mdb'))).isFile()).toBe(true);
-    const again = await openEmbeddedStore({ dataDir });
-    try {
-      expect((await again.counts()).events).toBe(seeds.events.length);
-    } finally {
-      await again.close();
-    }
-  });
+  it.each(['drama.v1', 'data.mdb', '.hidden', 'a.b.c', 'ドラマ.第1期', 'with space.d', '__proto__.x'])(
+    'keeps a store in %s across a reopen',
+    async (name) => {
+      const dataDir = path.join(root, 'names', name);
+      const store = await openEmbeddedStore({ dataDir });
+      await store.importDocument(seeds);
+      await store.close();
+      expect((await stat(dataDir)).isDirectory()).toBe(true);
+      expect((await stat(path.join(dataDir, 'data.mdb'))).isFile()).toBe(true);
+      const again = await openEmbeddedStore({ dataDir });
+      try {
+        expect((await again.counts()).events).toBe(seeds.events.length);
+      } finally {
+        await again.close();
+      }
+    },
+  );
 
   it('opens a data directory written by the earlier layout (DATA_DIR/data.mdb, lmdb defaults)', async () => {
     const dataDir = path.join(root, 'legacy');
@@ -74,7 +77,11 @@ describe('one opener per data directory', () => {
   });
 
   it.each([
-    ['a live pid that holds no lock (a reused pid)', () => JSON.stringify({ pid: process.ppid, command: 'node src/server.ts', host: 'elsewhere', since: '2020-01-01' })],
+    [
+      'a live pid that holds no lock (a reused pid)',
+      () =>
+        JSON.stringify({ pid: process.ppid, command: 'node src/server.ts', host: 'elsewhere', since: '2020-01-01' }),
+    ],
     ['garbage', () => '\u0000\uffff{{{'],
     ['a prototype key', () => '{"__proto__": {"pid": 1}, "pid": "7"}'],
     ['a megabyte', () => 'x'.repeat(1_000_000)],
@@ -142,11 +149,15 @@ describe('a damaged data.mdb', () => {
     expect(outcomes).toContain('refused');
   }, 300_000);
 
-  it.each([1, 4095, 4096, 8192, 3 * 4096 + 17])('refuses the file cut to %i bytes', async (size) => {
-    const { dataDir, file } = await copyOfHealthy(`cut-${size}`);
-    await truncate(file, size);
-    expect(await refusedOrIntact(dataDir, file)).toBe('refused');
-  }, 60_000);
+  it.each([1, 4095, 4096, 8192, 3 * 4096 + 17])(
+    'refuses the file cut to %i bytes',
+    async (size) => {
+      const { dataDir, file } = await copyOfHealthy(`cut-${size}`);
+      await truncate(file, size);
+      expect(await refusedOrIntact(dataDir, file)).toBe('refused');
+    },
+    60_000,
+  );
 
   it('refuses a record lmdb stores intact but that does not decode, and lets go of the directory', async () => {
     const dataDir = path.join(root, 'damaged', 'undecodable');

@@ -11,18 +11,49 @@ const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/
 
 function bigDocument(events: number): GraphDocument {
   const series = {
-    key: 'durable', slug: 'durable', title: 'Durable', originalTitle: null, country: null, releaseYear: null,
-    platforms: [], genres: [], episodeCount: 1, starring: [], source: null,
+    key: 'durable',
+    slug: 'durable',
+    title: 'Durable',
+    originalTitle: null,
+    country: null,
+    releaseYear: null,
+    platforms: [],
+    genres: [],
+    episodeCount: 1,
+    starring: [],
+    source: null,
   };
   const character = {
-    key: 'durable/ann', seriesKey: 'durable', slug: 'ann', name: 'Ann', nativeName: null, aliases: [], description: null, source: null,
+    key: 'durable/ann',
+    seriesKey: 'durable',
+    slug: 'ann',
+    name: 'Ann',
+    nativeName: null,
+    aliases: [],
+    description: null,
+    source: null,
   };
   return {
-    people: [], series: [series], episodes: [], characters: [character], castings: [], credits: [], relationships: [],
+    people: [],
+    series: [series],
+    episodes: [],
+    characters: [character],
+    castings: [],
+    credits: [],
+    relationships: [],
     events: Array.from({ length: events }, (_, i) => ({
-      key: `durable/e-${i}`, seriesKey: 'durable', slug: `e-${i}`, episodeNumber: 1, sequence: i + 1, kind: 'MEMORY' as const,
-      summary: `Event ${i} ${'x'.repeat(200)}`, agentKey: 'durable/ann', targetKey: null,
-      participants: [{ characterKey: 'durable/ann', role: 'AGENT' as const }], outcome: null, flashback: i % 2 === 0,
+      key: `durable/e-${i}`,
+      seriesKey: 'durable',
+      slug: `e-${i}`,
+      episodeNumber: 1,
+      sequence: i + 1,
+      kind: 'MEMORY' as const,
+      summary: `Event ${i} ${'x'.repeat(200)}`,
+      agentKey: 'durable/ann',
+      targetKey: null,
+      participants: [{ characterKey: 'durable/ann', role: 'AGENT' as const }],
+      outcome: null,
+      flashback: i % 2 === 0,
       source: { document: 'durable.md', paragraph: i + 1 },
     })),
   };
@@ -61,7 +92,9 @@ function runAndKill(env: Record<string, string>): Promise<NodeJS.Signals | null>
   });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(signal) : reject(new Error(`exit ${code}: ${stderr}`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve(signal) : reject(new Error(`exit ${code}: ${stderr}`)),
+    );
   });
 }
 

@@ -7,76 +7,220 @@ import type { GraphDocument, PlotEventRecord, RelationshipRecord } from '../../s
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
-import { openEmbeddedStore, type EmbeddedStore } from '../../src/store/embedded/index.js';
+import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { EventFilter } from '../../src/store/port.js';
 
 const src = { document: 'fixture.md', paragraph: null };
 
 function rel(slug: string, from: string, to: string, since: number | null, until: number | null): RelationshipRecord {
   return {
-    key: `alpha/${slug}`, seriesKey: 'alpha', slug, kind: 'FRIEND', fromKey: `alpha/${from}`, toKey: `alpha/${to}`,
-    mutual: false, sinceEpisode: since, untilEpisode: until, note: null, source: src,
+    key: `alpha/${slug}`,
+    seriesKey: 'alpha',
+    slug,
+    kind: 'FRIEND',
+    fromKey: `alpha/${from}`,
+    toKey: `alpha/${to}`,
+    mutual: false,
+    sinceEpisode: since,
+    untilEpisode: until,
+    note: null,
+    source: src,
   };
 }
 
 type Part = [string, ParticipantRole];
-function ev(key: string, ep: number, seq: number, kind: PlotEventRecord['kind'], parts: Part[], outcome: PlotEventRecord['outcome'] = null): PlotEventRecord {
+function ev(
+  key: string,
+  ep: number,
+  seq: number,
+  kind: PlotEventRecord['kind'],
+  parts: Part[],
+  outcome: PlotEventRecord['outcome'] = null,
+): PlotEventRecord {
   const [seriesKey, slug] = key.split('/') as [string, string];
   const role = (r: ParticipantRole) => parts.find((p) => p[1] === r)?.[0] ?? null;
   return {
-    key, seriesKey, slug, episodeNumber: ep, sequence: seq, kind, summary: `${slug} happens`,
-    agentKey: role('AGENT'), targetKey: role('TARGET'),
+    key,
+    seriesKey,
+    slug,
+    episodeNumber: ep,
+    sequence: seq,
+    kind,
+    summary: `${slug} happens`,
+    agentKey: role('AGENT'),
+    targetKey: role('TARGET'),
     participants: parts.map(([characterKey, r]) => ({ characterKey, role: r })),
-    outcome, flashback: false, source: { document: 'fixture.md', paragraph: seq },
+    outcome,
+    flashback: false,
+    source: { document: 'fixture.md', paragraph: seq },
   };
 }
 
 function fixture(): GraphDocument {
   const series = (slug: string, episodeCount: number) => ({
-    key: slug, slug, title: slug.toUpperCase(), originalTitle: null, country: 'KR', releaseYear: 2024,
-    platforms: ['Z', 'A'], genres: ['romance'], episodeCount, starring: ['p-bob', 'p-ann'], source: null,
+    key: slug,
+    slug,
+    title: slug.toUpperCase(),
+    originalTitle: null,
+    country: 'KR',
+    releaseYear: 2024,
+    platforms: ['Z', 'A'],
+    genres: ['romance'],
+    episodeCount,
+    starring: ['p-bob', 'p-ann'],
+    source: null,
   });
   const episode = (seriesKey: string, number: number) => ({
-    key: `${seriesKey}/${number}`, seriesKey, number, title: null, runtimeMinutes: 60, source: null,
+    key: `${seriesKey}/${number}`,
+    seriesKey,
+    number,
+    title: null,
+    runtimeMinutes: 60,
+    source: null,
   });
   const character = (seriesKey: string, slug: string) => ({
-    key: `${seriesKey}/${slug}`, seriesKey, slug, name: slug, nativeName: null, aliases: ['b', 'a'], description: null, source: null,
+    key: `${seriesKey}/${slug}`,
+    seriesKey,
+    slug,
+    name: slug,
+    nativeName: null,
+    aliases: ['b', 'a'],
+    description: null,
+    source: null,
   });
   const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: null, source: null });
   const casting = (seriesKey: string, c: string, personKey: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({
-    key: `${seriesKey}/${c}@${personKey}`, seriesKey, personKey, characterKey: `${seriesKey}/${c}`, billing, source: null,
+    key: `${seriesKey}/${c}@${personKey}`,
+    seriesKey,
+    personKey,
+    characterKey: `${seriesKey}/${c}`,
+    billing,
+    source: null,
   });
   const credit = (seriesKey: string, personKey: string, role: 'DIRECTOR' | 'WRITER') => ({
-    key: `${seriesKey}@${personKey}#${role}`, seriesKey, personKey, role, source: null,
+    key: `${seriesKey}@${personKey}#${role}`,
+    seriesKey,
+    personKey,
+    role,
+    source: null,
   });
   return {
     people: ['p-dan', 'p-ann', 'p-cat', 'p-bob'].map(person),
     series: [series('beta', 2), series('alpha', 3)],
     episodes: [episode('alpha', 3), episode('beta', 1), episode('alpha', 1), episode('alpha', 2), episode('beta', 2)],
-    characters: [character('alpha', 'mina'), character('alpha', 'joon'), character('beta', 'mina'), character('beta', 'leo'), character('alpha', 'hana')],
-    castings: [
-      casting('alpha', 'hana', 'p-cat', 'SUPPORTING'), casting('alpha', 'joon', 'p-bob', 'MAIN'), casting('beta', 'mina', 'p-ann', 'MAIN'),
-      casting('alpha', 'mina', 'p-ann', 'MAIN'), casting('beta', 'leo', 'p-dan', 'GUEST'),
+    characters: [
+      character('alpha', 'mina'),
+      character('alpha', 'joon'),
+      character('beta', 'mina'),
+      character('beta', 'leo'),
+      character('alpha', 'hana'),
     ],
-    credits: [credit('alpha', 'p-dan', 'WRITER'), credit('beta', 'p-ann', 'DIRECTOR'), credit('alpha', 'p-cat', 'DIRECTOR'), credit('alpha', 'p-ann', 'WRITER')],
-    relationships: [rel('z-friends', 'mina', 'joon', null, null), rel('rivals', 'hana', 'mina', 1, 3), rel('lovers', 'mina', 'joon', 2, null), rel('crush', 'joon', 'mina', 1, 2)],
+    castings: [
+      casting('alpha', 'hana', 'p-cat', 'SUPPORTING'),
+      casting('alpha', 'joon', 'p-bob', 'MAIN'),
+      casting('beta', 'mina', 'p-ann', 'MAIN'),
+      casting('alpha', 'mina', 'p-ann', 'MAIN'),
+      casting('beta', 'leo', 'p-dan', 'GUEST'),
+    ],
+    credits: [
+      credit('alpha', 'p-dan', 'WRITER'),
+      credit('beta', 'p-ann', 'DIRECTOR'),
+      credit('alpha', 'p-cat', 'DIRECTOR'),
+      credit('alpha', 'p-ann', 'WRITER'),
+    ],
+    relationships: [
+      rel('z-friends', 'mina', 'joon', null, null),
+      rel('rivals', 'hana', 'mina', 1, 3),
+      rel('lovers', 'mina', 'joon', 2, null),
+      rel('crush', 'joon', 'mina', 1, 2),
+    ],
     events: [
       ev('beta/b-memory', 2, 1, 'MEMORY', [['beta/leo', 'PRESENT']]),
-      ev('alpha/leave', 3, 1, 'DEPARTURE', [['alpha/joon', 'AGENT'], ['alpha/mina', 'WITNESS']]),
-      ev('alpha/call', 2, 2, 'CALL', [['alpha/hana', 'AGENT'], ['alpha/mina', 'MENTIONED']]),
-      ev('alpha/kiss', 2, 1, 'KISS', [['alpha/mina', 'AGENT'], ['alpha/joon', 'TARGET']], 'RECIPROCATED'),
-      ev('beta/b-gift', 1, 2, 'GIFT', [['beta/leo', 'AGENT'], ['beta/mina', 'TARGET']]),
-      ev('alpha/confess', 1, 2, 'CONFESSION', [['alpha/joon', 'AGENT'], ['alpha/mina', 'TARGET']], 'REJECTED'),
-      ev('beta/b-confess', 1, 1, 'CONFESSION', [['beta/mina', 'AGENT'], ['beta/leo', 'TARGET']], 'ACCEPTED'),
-      ev('alpha/meet', 1, 1, 'REUNION', [['alpha/mina', 'AGENT'], ['alpha/joon', 'TARGET'], ['alpha/hana', 'WITNESS']]),
+      ev('alpha/leave', 3, 1, 'DEPARTURE', [
+        ['alpha/joon', 'AGENT'],
+        ['alpha/mina', 'WITNESS'],
+      ]),
+      ev('alpha/call', 2, 2, 'CALL', [
+        ['alpha/hana', 'AGENT'],
+        ['alpha/mina', 'MENTIONED'],
+      ]),
+      ev(
+        'alpha/kiss',
+        2,
+        1,
+        'KISS',
+        [
+          ['alpha/mina', 'AGENT'],
+          ['alpha/joon', 'TARGET'],
+        ],
+        'RECIPROCATED',
+      ),
+      ev('beta/b-gift', 1, 2, 'GIFT', [
+        ['beta/leo', 'AGENT'],
+        ['beta/mina', 'TARGET'],
+      ]),
+      ev(
+        'alpha/confess',
+        1,
+        2,
+        'CONFESSION',
+        [
+          ['alpha/joon', 'AGENT'],
+          ['alpha/mina', 'TARGET'],
+        ],
+        'REJECTED',
+      ),
+      ev(
+        'beta/b-confess',
+        1,
+        1,
+        'CONFESSION',
+        [
+          ['beta/mina', 'AGENT'],
+          ['beta/leo', 'TARGET'],
+        ],
+        'ACCEPTED',
+      ),
+      ev('alpha/meet', 1, 1, 'REUNION', [
+        ['alpha/mina', 'AGENT'],
+        ['alpha/joon', 'TARGET'],
+        ['alpha/hana', 'WITNESS'],
+      ]),
     ],
   };
 }
 
-const ALL_EVENTS = ['alpha/meet', 'alpha/confess', 'alpha/kiss', 'alpha/call', 'alpha/leave', 'beta/b-confess', 'beta/b-gift', 'beta/b-memory'];
-const NO_FILTER: EventFilter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null };
+const ALL_EVENTS = [
+  'alpha/meet',
+  'alpha/confess',
+  'alpha/kiss',
+  'alpha/call',
+  'alpha/leave',
+  'beta/b-confess',
+  'beta/b-gift',
+  'beta/b-memory',
+];
+const NO_FILTER: EventFilter = {
+  series: null,
+  episode: null,
+  kinds: null,
+  agent: null,
+  target: null,
+  participant: null,
+  outcome: null,
+  visibleThrough: null,
+};
 const keys = (records: readonly { key: string }[]) => records.map((r) => r.key);
-const emptyCounts = { people: 0, series: 0, episodes: 0, characters: 0, castings: 0, credits: 0, relationships: 0, events: 0 };
+const emptyCounts = {
+  people: 0,
+  series: 0,
+  episodes: 0,
+  characters: 0,
+  castings: 0,
+  credits: 0,
+  relationships: 0,
+  events: 0,
+};
 
 let dataDir: string;
 let store: EmbeddedStore;
@@ -109,16 +253,32 @@ describe('embedded store: records and orderings', () => {
     expect(await store.charactersByKeys(doc.characters.map((c) => c.key))).toEqual(doc.characters);
     expect(await store.episodesByKeys(doc.episodes.map((e) => e.key))).toEqual(doc.episodes);
     expect(await store.relationshipsByKeys(doc.relationships.map((r) => r.key))).toEqual(doc.relationships);
-    expect(await store.counts()).toEqual({ people: 4, series: 2, episodes: 5, characters: 5, castings: 5, credits: 4, relationships: 4, events: 8 });
+    expect(await store.counts()).toEqual({
+      people: 4,
+      series: 2,
+      episodes: 5,
+      characters: 5,
+      castings: 5,
+      credits: 4,
+      relationships: 4,
+      events: 8,
+    });
   });
 
   it('orders the lists of a series, a person and a character', async () => {
-    expect((await store.episodesBySeries(['alpha', 'none'])).map(keys)).toEqual([['alpha/1', 'alpha/2', 'alpha/3'], []]);
+    expect((await store.episodesBySeries(['alpha', 'none'])).map(keys)).toEqual([
+      ['alpha/1', 'alpha/2', 'alpha/3'],
+      [],
+    ]);
     expect((await store.charactersBySeries(['alpha'])).map(keys)).toEqual([['alpha/hana', 'alpha/joon', 'alpha/mina']]);
-    expect((await store.castingsBySeries(['alpha'])).map(keys)).toEqual([['alpha/mina@p-ann', 'alpha/joon@p-bob', 'alpha/hana@p-cat']]);
+    expect((await store.castingsBySeries(['alpha'])).map(keys)).toEqual([
+      ['alpha/mina@p-ann', 'alpha/joon@p-bob', 'alpha/hana@p-cat'],
+    ]);
     expect((await store.castingsByPerson(['p-ann'])).map(keys)).toEqual([['alpha/mina@p-ann', 'beta/mina@p-ann']]);
     expect((await store.castingsByCharacter(['beta/leo'])).map(keys)).toEqual([['beta/leo@p-dan']]);
-    expect((await store.creditsBySeries(['alpha'])).map(keys)).toEqual([['alpha@p-cat#DIRECTOR', 'alpha@p-ann#WRITER', 'alpha@p-dan#WRITER']]);
+    expect((await store.creditsBySeries(['alpha'])).map(keys)).toEqual([
+      ['alpha@p-cat#DIRECTOR', 'alpha@p-ann#WRITER', 'alpha@p-dan#WRITER'],
+    ]);
     expect((await store.creditsByPerson(['p-ann'])).map(keys)).toEqual([['alpha@p-ann#WRITER', 'beta@p-ann#DIRECTOR']]);
   });
 
@@ -134,7 +294,9 @@ describe('embedded store: records and orderings', () => {
 
   it('lists the events of episodes and of characters', async () => {
     const episodes = await store.eventsOfEpisodes([
-      { episodeKey: 'alpha/2', kinds: null }, { episodeKey: 'alpha/1', kinds: ['CONFESSION'] }, { episodeKey: 'alpha/1', kinds: [] },
+      { episodeKey: 'alpha/2', kinds: null },
+      { episodeKey: 'alpha/1', kinds: ['CONFESSION'] },
+      { episodeKey: 'alpha/1', kinds: [] },
     ]);
     expect(episodes.map(keys)).toEqual([['alpha/kiss', 'alpha/call'], ['alpha/confess'], []]);
     const characters = await store.eventsOfCharacters([
@@ -144,16 +306,31 @@ describe('embedded store: records and orderings', () => {
       { characterKey: 'alpha/mina', role: null, kinds: [] },
     ]);
     expect(characters.map(keys)).toEqual([
-      ['alpha/meet', 'alpha/confess', 'alpha/kiss', 'alpha/call', 'alpha/leave'], ['alpha/call'], ['alpha/kiss', 'alpha/leave'], [],
+      ['alpha/meet', 'alpha/confess', 'alpha/kiss', 'alpha/call', 'alpha/leave'],
+      ['alpha/call'],
+      ['alpha/kiss', 'alpha/leave'],
+      [],
     ]);
   });
 
   it('pages the series by slug', async () => {
     expect(await store.listSeries({ first: 1, afterSlug: null })).toMatchObject({ hasNextPage: true, totalCount: 2 });
     expect(keys((await store.listSeries({ first: 1, afterSlug: null })).items)).toEqual(['alpha']);
-    expect(await store.listSeries({ first: 5, afterSlug: 'alpha' })).toEqual({ items: [fixture().series[0]], hasNextPage: false, totalCount: 2 });
-    expect(await store.listSeries({ first: 0, afterSlug: null })).toEqual({ items: [], hasNextPage: true, totalCount: 2 });
-    expect(await store.listSeries({ first: 5, afterSlug: 'beta' })).toEqual({ items: [], hasNextPage: false, totalCount: 2 });
+    expect(await store.listSeries({ first: 5, afterSlug: 'alpha' })).toEqual({
+      items: [fixture().series[0]],
+      hasNextPage: false,
+      totalCount: 2,
+    });
+    expect(await store.listSeries({ first: 0, afterSlug: null })).toEqual({
+      items: [],
+      hasNextPage: true,
+      totalCount: 2,
+    });
+    expect(await store.listSeries({ first: 5, afterSlug: 'beta' })).toEqual({
+      items: [],
+      hasNextPage: false,
+      totalCount: 2,
+    });
   });
 });
 
@@ -186,9 +363,15 @@ describe('embedded store: findEvents', () => {
     expect(await find({}, 0)).toEqual({ keys: [], hasNextPage: true, totalCount: 8 });
     const kiss = fixture().events.find((e) => e.key === 'alpha/kiss')!;
     expect(await find({}, 2, kiss)).toEqual({ keys: ['alpha/call', 'alpha/leave'], hasNextPage: true, totalCount: 8 });
-    expect(await find({ participant: 'mina' }, 10, kiss)).toEqual({ keys: ['alpha/call', 'alpha/leave', 'beta/b-confess', 'beta/b-gift'], hasNextPage: false, totalCount: 7 });
+    expect(await find({ participant: 'mina' }, 10, kiss)).toEqual({
+      keys: ['alpha/call', 'alpha/leave', 'beta/b-confess', 'beta/b-gift'],
+      hasNextPage: false,
+      totalCount: 7,
+    });
     const gap = { seriesKey: 'alpha', episodeNumber: 2, sequence: 99 };
-    expect((await store.findEvents({ filter: NO_FILTER, first: 1, after: gap })).items.map((e) => e.key)).toEqual(['alpha/leave']);
+    expect((await store.findEvents({ filter: NO_FILTER, first: 1, after: gap })).items.map((e) => e.key)).toEqual([
+      'alpha/leave',
+    ]);
     const walked: string[] = [];
     let after: PlotEventRecord | null = null;
     for (let more = true; more; ) {
@@ -208,22 +391,37 @@ describe('embedded store: writes', () => {
     expect(await store.counts()).toEqual(first);
     const doc = fixture();
     const kiss = doc.events.find((e) => e.key === 'alpha/kiss')!;
-    Object.assign(kiss, { episodeNumber: 3, sequence: 2, participants: [{ characterKey: 'alpha/hana', role: 'PRESENT' }] });
-    const withHana = async () => (await store.findEvents({ filter: { ...NO_FILTER, participant: 'hana' }, first: 1, after: null })).totalCount;
+    Object.assign(kiss, {
+      episodeNumber: 3,
+      sequence: 2,
+      participants: [{ characterKey: 'alpha/hana', role: 'PRESENT' }],
+    });
+    const withHana = async () =>
+      (await store.findEvents({ filter: { ...NO_FILTER, participant: 'hana' }, first: 1, after: null })).totalCount;
     expect(await withHana()).toBe(2);
     await store.importDocument({ ...doc, events: [kiss] });
     expect(await withHana()).toBe(3);
     expect(await store.counts()).toEqual(first);
-    expect((await store.eventsOfEpisodes([{ episodeKey: 'alpha/2', kinds: null }, { episodeKey: 'alpha/3', kinds: null }])).map(keys))
-      .toEqual([['alpha/call'], ['alpha/leave', 'alpha/kiss']]);
-    expect(keys((await store.eventsOfCharacters([{ characterKey: 'alpha/mina', role: null, kinds: null }]))[0]!)).not.toContain('alpha/kiss');
+    expect(
+      (
+        await store.eventsOfEpisodes([
+          { episodeKey: 'alpha/2', kinds: null },
+          { episodeKey: 'alpha/3', kinds: null },
+        ])
+      ).map(keys),
+    ).toEqual([['alpha/call'], ['alpha/leave', 'alpha/kiss']]);
+    expect(
+      keys((await store.eventsOfCharacters([{ characterKey: 'alpha/mina', role: null, kinds: null }]))[0]!),
+    ).not.toContain('alpha/kiss');
     expect((await store.findEvents({ filter: NO_FILTER, first: 10, after: null })).items.at(4)).toEqual(kiss);
   });
 
   it('writes nothing when an import fails midway', async () => {
-    await expect(store.importDocument(fixture(), (p) => {
-      if (p.collection === 'characters') throw new Error('stop here');
-    })).rejects.toThrow('stop here');
+    await expect(
+      store.importDocument(fixture(), (p) => {
+        if (p.collection === 'characters') throw new Error('stop here');
+      }),
+    ).rejects.toThrow('stop here');
     expect(await store.counts()).toEqual(emptyCounts);
     await reopen();
     expect(await store.counts()).toEqual(emptyCounts);
@@ -234,8 +432,12 @@ describe('embedded store: writes', () => {
     await store.importDocument(fixture(), (p) => progress.push(`${p.collection}:${p.done}/${p.total}`));
     expect(progress).toContain('events:8/8');
     await reopen();
-    expect(await store.eventsByKeys(ALL_EVENTS)).toEqual(ALL_EVENTS.map((k) => fixture().events.find((e) => e.key === k)));
-    expect((await store.findEvents({ filter: NO_FILTER, first: 50, after: null })).items.map((e) => e.key)).toEqual(ALL_EVENTS);
+    expect(await store.eventsByKeys(ALL_EVENTS)).toEqual(
+      ALL_EVENTS.map((k) => fixture().events.find((e) => e.key === k)),
+    );
+    expect((await store.findEvents({ filter: NO_FILTER, first: 50, after: null })).items.map((e) => e.key)).toEqual(
+      ALL_EVENTS,
+    );
     await store.deleteEverything();
     expect(await store.counts()).toEqual(emptyCounts);
     await reopen();
@@ -248,7 +450,9 @@ describe('embedded store: writes', () => {
     doc.events[0]!.summary = 'changed by the caller';
     const [returned] = await store.eventsByKeys(['beta/b-memory']);
     expect(returned!.summary).toBe('b-memory happens');
-    expect(() => { returned!.participants.push({ characterKey: 'x', role: 'PRESENT' }); }).toThrow();
+    expect(() => {
+      returned!.participants.push({ characterKey: 'x', role: 'PRESENT' });
+    }).toThrow();
     const lists = await store.episodesBySeries(['alpha']);
     lists[0]!.pop();
     expect((await store.episodesBySeries(['alpha']))[0]).toHaveLength(3);

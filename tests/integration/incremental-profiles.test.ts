@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PlotEventRecord } from '../../src/domain/records.js';
 import { changeSet, touchedSeries } from '../../src/domain/integrity/changes.js';
+import type { PlotEventRecord } from '../../src/domain/records.js';
 import { buildCatalogue } from '../../src/reads/catalogue-profiles.js';
 import type { CatalogueSnapshot } from '../../src/reads/profile-cache.js';
 import { catalogueOf } from '../../src/reads/recommendations.js';
-import { openEmbeddedStore, type EmbeddedStore } from '../../src/store/embedded/index.js';
+import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { SeriesJournal } from '../../src/store/journal.js';
 import { syntheticCatalogue } from '../support/catalogue.js';
 
@@ -19,11 +19,23 @@ const CATALOGUE = syntheticCatalogue([
 ]);
 
 const timeSkip = (series: string): PlotEventRecord => ({
-  key: `${series}/years-pass`, seriesKey: series, slug: 'years-pass', episodeNumber: 2, sequence: 1, kind: 'TIME_SKIP',
-  summary: 'Years pass.', agentKey: null, targetKey: null, participants: [], outcome: null, flashback: false, source: null,
+  key: `${series}/years-pass`,
+  seriesKey: series,
+  slug: 'years-pass',
+  episodeNumber: 2,
+  sequence: 1,
+  kind: 'TIME_SKIP',
+  summary: 'Years pass.',
+  agentKey: null,
+  targetKey: null,
+  participants: [],
+  outcome: null,
+  flashback: false,
+  source: null,
 });
 
-const tropesOf = (snapshot: CatalogueSnapshot, key: string) => snapshot.entries.find((e) => e.series.key === key)?.profile.tropes;
+const tropesOf = (snapshot: CatalogueSnapshot, key: string) =>
+  snapshot.entries.find((e) => e.series.key === key)?.profile.tropes;
 const slugsOf = (snapshot: CatalogueSnapshot) => snapshot.entries.map((e) => e.series.slug);
 
 describe('recommendation profiles after this process writes', () => {
@@ -135,8 +147,17 @@ describe('recommendation profiles after this process writes', () => {
 describe('which series a write touched', () => {
   it('names the series of every record but people: upserts by their series, deletes by their key', () => {
     const changes = changeSet({
-      upserts: { events: [timeSkip('alpha')], people: [{ key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, source: null }] },
-      deletes: { series: ['bravo'], credits: ['charlie@dee#DIRECTOR'], castings: ['delta/a@ann'], relationships: ['echo/friend-a-b'], people: ['bob'] },
+      upserts: {
+        events: [timeSkip('alpha')],
+        people: [{ key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, source: null }],
+      },
+      deletes: {
+        series: ['bravo'],
+        credits: ['charlie@dee#DIRECTOR'],
+        castings: ['delta/a@ann'],
+        relationships: ['echo/friend-a-b'],
+        people: ['bob'],
+      },
     });
     expect([...touchedSeries(changes)].sort()).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
   });

@@ -1,25 +1,32 @@
 import { existsSync } from 'node:fs';
+import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { emptyDocument } from '../../src/domain/collections.js';
 import type { GraphDocument } from '../../src/domain/records.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
-import neo4j from 'neo4j-driver';
-import { MIGRATIONS, openNeo4jStore, type Neo4jStore } from '../../src/store/neo4j/index.js';
-import { toNumber, toParams } from '../../src/store/neo4j/values.js';
 import { importParts } from '../../src/store/neo4j/importer.js';
+import { MIGRATIONS, type Neo4jStore, openNeo4jStore } from '../../src/store/neo4j/index.js';
+import { toNumber, toParams } from '../../src/store/neo4j/values.js';
 
 function connection() {
   const uri = process.env.NEO4J_URI;
   if (!uri) return inject('neo4j');
   const env = process.env;
-  return { uri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '', database: env.NEO4J_DATABASE ?? 'neo4j' };
+  return {
+    uri,
+    user: env.NEO4J_USER ?? 'neo4j',
+    password: env.NEO4J_PASSWORD ?? '',
+    database: env.NEO4J_DATABASE ?? 'neo4j',
+  };
 }
 
 const config = connection();
-if (config === null) console.warn('\n*** NEO4J STORE TESTS SKIPPED: no NEO4J_URI and no throwaway Neo4j from global setup ***\n');
+if (config === null)
+  console.warn('\n*** NEO4J STORE TESTS SKIPPED: no NEO4J_URI and no throwaway Neo4j from global setup ***\n');
 
-const byKey = <T extends { key: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.key < b.key ? -1 : 1));
+const byKey = <T extends { key: string }>(items: readonly T[]): T[] =>
+  [...items].sort((a, b) => (a.key < b.key ? -1 : 1));
 const countsOf = (doc: GraphDocument) =>
   Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, (v as unknown[]).length]));
 
@@ -49,7 +56,9 @@ describe.skipIf(config === null)('neo4j store', () => {
     expect(await store.importDocument(doc)).toEqual(expected);
     expect(await store.counts()).toEqual(expected);
     const progress: string[] = [];
-    expect(await store.importDocument(doc, (p) => progress.push(`${p.collection}:${p.done}/${p.total}`))).toEqual(expected);
+    expect(await store.importDocument(doc, (p) => progress.push(`${p.collection}:${p.done}/${p.total}`))).toEqual(
+      expected,
+    );
     expect(await store.counts()).toEqual(expected);
     expect(progress).toContain(`events:${doc.events.length}/${doc.events.length}`);
   });
@@ -92,14 +101,23 @@ describe.skipIf(config === null)('neo4j store', () => {
     expect(await trips(() => store.castingsByCharacter(characterKeys.slice(0, 5)))).toBe(1);
     const relQueries = characterKeys.slice(0, 5).map((characterKey) => ({ characterKey, asOfEpisode: 2 }));
     expect(await trips(() => store.relationshipsOf(relQueries))).toBe(1);
-    const filter = { series: null, episode: null, kinds: null, agent: null, target: null, participant: null, outcome: null, visibleThrough: null };
+    const filter = {
+      series: null,
+      episode: null,
+      kinds: null,
+      agent: null,
+      target: null,
+      participant: null,
+      outcome: null,
+      visibleThrough: null,
+    };
     expect(await trips(() => store.findEvents({ filter, first: 2, after: null }))).toBe(1);
     expect(await trips(() => store.relationshipHistories(characterKeys.slice(0, 5)))).toBe(1);
     const seriesQueries = doc.series.map((s) => ({ seriesKey: s.key, kinds: ['CONFESSION' as const] }));
     expect(await trips(() => store.eventsOfSeriesByKind(seriesQueries))).toBe(1);
   });
 
-  it('changes its data version with another process\'s write, which leaves this one\'s state tag as it was', async () => {
+  it("changes its data version with another process's write, which leaves this one's state tag as it was", async () => {
     const other = await openNeo4jStore({ ...config! });
     try {
       const [tag, version] = [store.stateTag, await store.dataVersion()];
@@ -152,7 +170,9 @@ describe.skipIf(config === null)('neo4j store', () => {
       });
       await expect(failing).rejects.toThrow('stop in the last part');
       const earlier = parts.slice(0, -1).map(countsOf);
-      const sum = Object.fromEntries(Object.keys(countsOf(doc)).map((k) => [k, earlier.reduce((n, c) => n + c[k]!, 0)]));
+      const sum = Object.fromEntries(
+        Object.keys(countsOf(doc)).map((k) => [k, earlier.reduce((n, c) => n + c[k]!, 0)]),
+      );
       expect(await store.counts()).toEqual(sum);
       expect(await bounded.importDocument(doc)).toEqual(countsOf(doc));
       expect(await store.counts()).toEqual(countsOf(doc));
@@ -189,7 +209,11 @@ describe('neo4j store without a server', () => {
 
   it('opens, then fails ping and queries with StoreUnavailableError', async () => {
     const store = await openNeo4jStore({
-      uri: 'bolt://127.0.0.1:1', user: 'neo4j', password: 'x', database: 'neo4j', maxRetryTimeMs: 200,
+      uri: 'bolt://127.0.0.1:1',
+      user: 'neo4j',
+      password: 'x',
+      database: 'neo4j',
+      maxRetryTimeMs: 200,
     });
     try {
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -1,7 +1,7 @@
-import { describe, expect, inject, it } from 'vitest';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { Neo4jError } from 'neo4j-driver';
+import { describe, expect, inject, it } from 'vitest';
 import { Neo4jConnection, type WriteTx } from '../../src/store/neo4j/driver.js';
 
 const config = inject('neo4j');
@@ -10,8 +10,14 @@ describe.skipIf(config === null)('a Neo4j query that runs past its transaction t
   it('fails with STORE_TIMEOUT, not a masked internal error', async () => {
     const connection = new Neo4jConnection({ ...config!, transactionTimeoutMs: 50 });
     try {
-      const slow = connection.read('// name: slowCount\nUNWIND range(1, $n) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n', { n: 200_000_000 });
-      await expect(slow).rejects.toMatchObject({ name: 'GraphQLError', extensions: { code: 'STORE_TIMEOUT', store: 'neo4j' } });
+      const slow = connection.read(
+        '// name: slowCount\nUNWIND range(1, $n) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n',
+        { n: 200_000_000 },
+      );
+      await expect(slow).rejects.toMatchObject({
+        name: 'GraphQLError',
+        extensions: { code: 'STORE_TIMEOUT', store: 'neo4j' },
+      });
     } finally {
       await connection.close();
     }
@@ -27,7 +33,11 @@ async function droppingPort(): Promise<{ uri: string; connections: () => number;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { uri: `bolt://127.0.0.1:${port}`, connections: () => connections, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    uri: `bolt://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('a Neo4j that drops or refuses every connection', () => {
@@ -35,7 +45,13 @@ describe('a Neo4j that drops or refuses every connection', () => {
 
   it('fails with STORE_UNAVAILABLE after a couple of fresh connections, then without connecting at all until a probe gets through', async () => {
     const port = await droppingPort();
-    const connection = new Neo4jConnection({ uri: port.uri, user: 'neo4j', password: 'x', database: 'neo4j', probeIntervalMs: 3_600_000 });
+    const connection = new Neo4jConnection({
+      uri: port.uri,
+      user: 'neo4j',
+      password: 'x',
+      database: 'neo4j',
+      probeIntervalMs: 3_600_000,
+    });
     try {
       await expect(connection.read('RETURN 1')).rejects.toMatchObject(unavailable);
       expect(port.connections()).toBeLessThanOrEqual(3);
@@ -57,7 +73,13 @@ describe('a Neo4j that drops or refuses every connection', () => {
     const port = await droppingPort();
     const uri = port.uri;
     await port.close();
-    const connection = new Neo4jConnection({ uri, user: 'neo4j', password: 'x', database: 'neo4j', probeIntervalMs: 3_600_000 });
+    const connection = new Neo4jConnection({
+      uri,
+      user: 'neo4j',
+      password: 'x',
+      database: 'neo4j',
+      probeIntervalMs: 3_600_000,
+    });
     try {
       await expect(connection.read('RETURN 1')).rejects.toMatchObject(unavailable);
       const attempts = connection.attempts;
@@ -75,7 +97,12 @@ describe.skipIf(config === null)('a Neo4j transaction that meets a passing error
     let calls = 0;
     const work = async (tx: WriteTx) => {
       calls += 1;
-      if (calls === 1) throw new Neo4jError(`made up: ${code}`, code, '50N42', 'made up', { OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/' });
+      if (calls === 1)
+        throw new Neo4jError(`made up: ${code}`, code, '50N42', 'made up', {
+          OPERATION: '',
+          OPERATION_CODE: '0',
+          CURRENT_SCHEMA: '/',
+        });
       return tx.run('RETURN 1 AS one', {});
     };
     return { work, calls: () => calls };

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GraphCounts } from '../../src/domain/records.js';
 import { SeedValidationError } from '../../src/errors.js';
 import { PEOPLE_FILE, seriesFile, writeCatalogue } from '../../src/generate/write.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
-import { importSeedDirectory, type DirectoryStep } from '../../src/seed/stream.js';
-import type { GraphCounts } from '../../src/domain/records.js';
-import { storeFactories, type StoreHandle } from '../support/stores.js';
+import { type DirectoryStep, importSeedDirectory } from '../../src/seed/stream.js';
+import { type StoreHandle, storeFactories } from '../support/stores.js';
 
 const dirs: string[] = [];
 async function catalogue(series: number): Promise<string> {
@@ -23,7 +23,16 @@ async function rewrite(file: string, change: (seed: any) => void): Promise<void>
   await writeFile(file, JSON.stringify(seed));
 }
 
-const nothing: GraphCounts = { people: 0, series: 0, episodes: 0, characters: 0, castings: 0, credits: 0, relationships: 0, events: 0 };
+const nothing: GraphCounts = {
+  people: 0,
+  series: 0,
+  episodes: 0,
+  characters: 0,
+  castings: 0,
+  credits: 0,
+  relationships: 0,
+  events: 0,
+};
 
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -66,12 +75,17 @@ for (const factory of storeFactories()) {
       const dir = await catalogue(2);
       const person = JSON.parse(await readFile(path.join(dir, PEOPLE_FILE), 'utf8')).people[0];
       await rewrite(path.join(dir, PEOPLE_FILE), (s) => (s.people = s.people.slice(1)));
-      await writeFile(path.join(dir, 'z-late-people.json'), JSON.stringify({ format: 'drama-graph/seed@1', people: [person], series: [] }));
+      await writeFile(
+        path.join(dir, 'z-late-people.json'),
+        JSON.stringify({ format: 'drama-graph/seed@1', people: [person], series: [] }),
+      );
       const error = await importSeedDirectory(handle.store, dir).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SeedValidationError);
       const issues = (error as SeedValidationError).issues;
       expect(issues.length).toBeGreaterThan(0);
-      expect(issues.every((i) => i.message === `unknown person "${person.slug}"` && i.file !== 'z-late-people.json')).toBe(true);
+      expect(
+        issues.every((i) => i.message === `unknown person "${person.slug}"` && i.file !== 'z-late-people.json'),
+      ).toBe(true);
       expect(await handle.store.counts()).toEqual(nothing);
     });
   });

@@ -11,23 +11,65 @@ export interface SyntheticSeries {
   genres?: string[];
 }
 
-const relationship = (s: string, kind: RelationshipKind, from: string, to: string, since: number | null, until: number | null): RelationshipRecord => ({
-  key: `${s}/${kind}-${from}-${to}`, seriesKey: s, slug: `${kind.toLowerCase().replace('_', '-')}-${from}-${to}`, kind,
-  fromKey: `${s}/${from}`, toKey: `${s}/${to}`, mutual: kind !== 'UNREQUITED_LOVE', sinceEpisode: since, untilEpisode: until, note: null, source: null,
+const relationship = (
+  s: string,
+  kind: RelationshipKind,
+  from: string,
+  to: string,
+  since: number | null,
+  until: number | null,
+): RelationshipRecord => ({
+  key: `${s}/${kind}-${from}-${to}`,
+  seriesKey: s,
+  slug: `${kind.toLowerCase().replace('_', '-')}-${from}-${to}`,
+  kind,
+  fromKey: `${s}/${from}`,
+  toKey: `${s}/${to}`,
+  mutual: kind !== 'UNREQUITED_LOVE',
+  sinceEpisode: since,
+  untilEpisode: until,
+  note: null,
+  source: null,
 });
 
-const event = (s: string, sequence: number, kind: PlotEventKind, agent: string | null, target: string | null = null): PlotEventRecord => ({
-  key: `${s}/${kind.toLowerCase()}-${sequence}`, seriesKey: s, slug: `${kind.toLowerCase()}-${sequence}`, episodeNumber: 2, sequence, kind,
-  summary: `A ${kind.toLowerCase()}.`, agentKey: agent && `${s}/${agent}`, targetKey: target && `${s}/${target}`, outcome: kind === 'CONFESSION' ? 'REJECTED' : null,
-  flashback: false, source: null,
-  participants: [...(agent ? [{ characterKey: `${s}/${agent}`, role: 'AGENT' as const }] : []), ...(target ? [{ characterKey: `${s}/${target}`, role: 'TARGET' as const }] : [])],
+const event = (
+  s: string,
+  sequence: number,
+  kind: PlotEventKind,
+  agent: string | null,
+  target: string | null = null,
+): PlotEventRecord => ({
+  key: `${s}/${kind.toLowerCase()}-${sequence}`,
+  seriesKey: s,
+  slug: `${kind.toLowerCase()}-${sequence}`,
+  episodeNumber: 2,
+  sequence,
+  kind,
+  summary: `A ${kind.toLowerCase()}.`,
+  agentKey: agent && `${s}/${agent}`,
+  targetKey: target && `${s}/${target}`,
+  outcome: kind === 'CONFESSION' ? 'REJECTED' : null,
+  flashback: false,
+  source: null,
+  participants: [
+    ...(agent ? [{ characterKey: `${s}/${agent}`, role: 'AGENT' as const }] : []),
+    ...(target ? [{ characterKey: `${s}/${target}`, role: 'TARGET' as const }] : []),
+  ],
 });
 
-function story(s: string, tropes: readonly TropeKind[]): { relationships: RelationshipRecord[]; events: PlotEventRecord[] } {
+function story(
+  s: string,
+  tropes: readonly TropeKind[],
+): { relationships: RelationshipRecord[]; events: PlotEventRecord[] } {
   const relationships: RelationshipRecord[] = [];
   const kinds: [PlotEventKind, string | null, string | null][] = [];
-  if (tropes.includes('FRIENDS_TO_LOVERS')) relationships.push(relationship(s, 'FRIEND', 'a', 'b', null, 2), relationship(s, 'ROMANTIC', 'a', 'b', 2, null));
-  if (tropes.includes('LOVE_TRIANGLE')) relationships.push(relationship(s, 'UNREQUITED_LOVE', 'b', 'a', null, null), relationship(s, 'UNREQUITED_LOVE', 'c', 'a', null, null));
+  if (tropes.includes('FRIENDS_TO_LOVERS'))
+    relationships.push(relationship(s, 'FRIEND', 'a', 'b', null, 2), relationship(s, 'ROMANTIC', 'a', 'b', 2, null));
+  if (tropes.includes('LOVE_TRIANGLE'))
+    relationships.push(
+      relationship(s, 'UNREQUITED_LOVE', 'b', 'a', null, null),
+      relationship(s, 'UNREQUITED_LOVE', 'c', 'a', null, null),
+    );
   if (tropes.includes('UNREQUITED_LOVE')) kinds.push(['CONFESSION', 'c', 'b']);
   if (tropes.includes('TIME_SKIP')) kinds.push(['TIME_SKIP', null, null]);
   if (tropes.includes('REUNION_AFTER_SEPARATION')) kinds.push(['DEPARTURE', 'a', null], ['REUNION', 'a', 'b']);
@@ -35,8 +77,17 @@ function story(s: string, tropes: readonly TropeKind[]): { relationships: Relati
 }
 
 const seriesRecord = (spec: SyntheticSeries): SeriesRecord => ({
-  key: spec.slug, slug: spec.slug, title: spec.slug.toUpperCase(), originalTitle: null, country: null, releaseYear: null,
-  platforms: [], genres: spec.genres ?? [], episodeCount: 2, starring: [], source: null,
+  key: spec.slug,
+  slug: spec.slug,
+  title: spec.slug.toUpperCase(),
+  originalTitle: null,
+  country: null,
+  releaseYear: null,
+  platforms: [],
+  genres: spec.genres ?? [],
+  episodeCount: 2,
+  starring: [],
+  source: null,
 });
 
 /** A whole graph of synthetic series, each with characters a, b and c over two episodes. */
@@ -46,16 +97,47 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
   return {
     people: people.map((slug) => ({ key: slug, slug, name: `Person ${slug}`, nativeName: null, source: null })),
     series: specs.map(seriesRecord),
-    episodes: specs.flatMap((s) => [1, 2].map((number) => ({ key: `${s.slug}/${number}`, seriesKey: s.slug, number, title: null, runtimeMinutes: null, source: null }))),
-    characters: specs.flatMap((s) => ['a', 'b', 'c'].map((slug) => ({
-      key: `${s.slug}/${slug}`, seriesKey: s.slug, slug, name: slug.toUpperCase(), nativeName: null, aliases: [], description: null, source: null,
-    }))),
-    castings: specs.flatMap((s) => (s.cast ?? []).map((person, i) => ({
-      key: `${s.slug}/${'abc'[i]}@${person}`, seriesKey: s.slug, personKey: person, characterKey: `${s.slug}/${'abc'[i]}`, billing: 'MAIN' as const, source: null,
-    }))),
-    credits: specs.flatMap((s) => (s.directors ?? []).map((person) => ({
-      key: `${s.slug}@${person}#DIRECTOR`, seriesKey: s.slug, personKey: person, role: 'DIRECTOR' as const, source: null,
-    }))),
+    episodes: specs.flatMap((s) =>
+      [1, 2].map((number) => ({
+        key: `${s.slug}/${number}`,
+        seriesKey: s.slug,
+        number,
+        title: null,
+        runtimeMinutes: null,
+        source: null,
+      })),
+    ),
+    characters: specs.flatMap((s) =>
+      ['a', 'b', 'c'].map((slug) => ({
+        key: `${s.slug}/${slug}`,
+        seriesKey: s.slug,
+        slug,
+        name: slug.toUpperCase(),
+        nativeName: null,
+        aliases: [],
+        description: null,
+        source: null,
+      })),
+    ),
+    castings: specs.flatMap((s) =>
+      (s.cast ?? []).map((person, i) => ({
+        key: `${s.slug}/${'abc'[i]}@${person}`,
+        seriesKey: s.slug,
+        personKey: person,
+        characterKey: `${s.slug}/${'abc'[i]}`,
+        billing: 'MAIN' as const,
+        source: null,
+      })),
+    ),
+    credits: specs.flatMap((s) =>
+      (s.directors ?? []).map((person) => ({
+        key: `${s.slug}@${person}#DIRECTOR`,
+        seriesKey: s.slug,
+        personKey: person,
+        role: 'DIRECTOR' as const,
+        source: null,
+      })),
+    ),
     relationships: stories.flatMap((s) => s.relationships),
     events: stories.flatMap((s) => s.events),
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { DramaStore } from '../../src/store/port.js';
-import { seed, seededService, type SeededService } from './seeded.js';
+import { type SeededService, seed, seededService } from './seeded.js';
 import { storeFactories } from './stores.js';
 
 /**

@@ -20,7 +20,10 @@ export async function renderReadmeExamples(readme: string): Promise<string> {
     for (const example of loadExamples()) {
       const { status: _status, ...result } = await graphql(yoga, example.document);
       const body = example.document.trim();
-      outputs.set(example.name, `\`\`\`graphql\n${body}\n\`\`\`\n\n\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\``);
+      outputs.set(
+        example.name,
+        `\`\`\`graphql\n${body}\n\`\`\`\n\n\`\`\`json\n${JSON.stringify(result, null, 2)}\n\`\`\``,
+      );
     }
     return readme.replace(BLOCK, (_block, name: string) => {
       const output = outputs.get(name);

@@ -6,15 +6,34 @@ import type { GraphDocument } from '../../src/domain/records.js';
  */
 export const SEARCH_FIXTURE: GraphDocument = {
   people: [{ key: 'zoe-lefevre', slug: 'zoe-lefevre', name: 'Zoë Lefèvre', nativeName: null, source: null }],
-  series: [{
-    key: 'search-fixture', slug: 'search-fixture', title: 'Search Fixture', originalTitle: null, country: null,
-    releaseYear: null, platforms: [], genres: [], episodeCount: 0, starring: [], source: null,
-  }],
+  series: [
+    {
+      key: 'search-fixture',
+      slug: 'search-fixture',
+      title: 'Search Fixture',
+      originalTitle: null,
+      country: null,
+      releaseYear: null,
+      platforms: [],
+      genres: [],
+      episodeCount: 0,
+      starring: [],
+      source: null,
+    },
+  ],
   episodes: [],
-  characters: [{
-    key: 'search-fixture/ji-woo', seriesKey: 'search-fixture', slug: 'ji-woo', name: 'Ji-woo', nativeName: '최지우',
-    aliases: ['Dr. Choi'], description: null, source: null,
-  }],
+  characters: [
+    {
+      key: 'search-fixture/ji-woo',
+      seriesKey: 'search-fixture',
+      slug: 'ji-woo',
+      name: 'Ji-woo',
+      nativeName: '최지우',
+      aliases: ['Dr. Choi'],
+      description: null,
+      source: null,
+    },
+  ],
   castings: [],
   credits: [],
   relationships: [],

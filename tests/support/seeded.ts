@@ -13,7 +13,10 @@ export interface SeededService extends StoreHandle {
   yoga: DramaYoga;
 }
 
-export async function seededService(handle: StoreHandle, load: (store: DramaStore) => Promise<void> = seed): Promise<SeededService> {
+export async function seededService(
+  handle: StoreHandle,
+  load: (store: DramaStore) => Promise<void> = seed,
+): Promise<SeededService> {
   await load(handle.store);
   return { ...handle, yoga: createDramaYoga({ store: handle.store, graphiql: false }) };
 }

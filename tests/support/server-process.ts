@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface RunningServer {
@@ -40,7 +40,12 @@ export function stopServerProcess(server: RunningServer, signal: NodeJS.Signals 
   });
 }
 
-export async function postQuery(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<any> {
+export async function postQuery(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<any> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -57,8 +62,18 @@ export interface ExitedProcess {
 }
 
 /** Runs `src/server.ts` (as `npm start` would) expecting it to stop by itself; kills it if it is still up after `timeoutMs`. */
-export function runServerUntilExit(env: Record<string, string>, options: { uid?: number; gid?: number } = {}, timeoutMs = 60_000): Promise<ExitedProcess> {
-  return runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, options, timeoutMs);
+export function runServerUntilExit(
+  env: Record<string, string>,
+  options: { uid?: number; gid?: number } = {},
+  timeoutMs = 60_000,
+): Promise<ExitedProcess> {
+  return runUntilExit(
+    process.execPath,
+    ['--import', 'tsx', 'src/server.ts'],
+    { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    options,
+    timeoutMs,
+  );
 }
 
 /** Runs a command in the project root to its end and returns its output lines. */
@@ -69,7 +84,12 @@ export function runUntilExit(
   options: { uid?: number; gid?: number } = {},
   timeoutMs = 120_000,
 ): Promise<ExitedProcess> {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
   const stdout: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
-import type { DramaStore, StoreKind } from '../../src/store/port.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { openNeo4jStore } from '../../src/store/neo4j/index.js';
+import type { DramaStore, StoreKind } from '../../src/store/port.js';
 
 export interface StoreHandle {
   store: DramaStore;

@@ -15,7 +15,11 @@ export interface Write {
 }
 
 export const SETUP_WRITES = (series: string): Write[] => [
-  { field: 'upsertSeries', type: 'UpsertSeriesInput', input: { slug: series, title: `Proof ${series}`, episodeCount: 10_000, source } },
+  {
+    field: 'upsertSeries',
+    type: 'UpsertSeriesInput',
+    input: { slug: series, title: `Proof ${series}`, episodeCount: 10_000, source },
+  },
   { field: 'upsertEpisode', type: 'UpsertEpisodeInput', input: { series, number: 1, title: 'Pilot', source } },
   { field: 'upsertCharacter', type: 'UpsertCharacterInput', input: { series, slug: 'ann', name: 'Ann', source } },
 ];
@@ -23,7 +27,16 @@ export const SETUP_WRITES = (series: string): Write[] => [
 export const eventWrite = (series: string, n: number): Write => ({
   field: 'upsertPlotEvent',
   type: 'UpsertPlotEventInput',
-  input: { series, slug: `event-${n}`, episode: n, sequence: 1, kind: 'MEMORY', summary: `Ann remembers moment ${n}.`, agent: 'ann', source: { document: 'proof.md', paragraph: n } },
+  input: {
+    series,
+    slug: `event-${n}`,
+    episode: n,
+    sequence: 1,
+    kind: 'MEMORY',
+    summary: `Ann remembers moment ${n}.`,
+    agent: 'ann',
+    source: { document: 'proof.md', paragraph: n },
+  },
   episode: { series, number: n, source },
 });
 
@@ -38,11 +51,17 @@ export const mutationOf = ({ field, type, episode }: Write) =>
     ? `mutation Write($episode: UpsertEpisodeInput!, $input: ${type}!) { episode: upsertEpisode(input: $episode) { __typename } ${field}(input: $input) { ${RESULT} } }`
     : `mutation Write($input: ${type}!) { ${field}(input: $input) { ${RESULT} } }`;
 
-export const variablesOf = ({ input, episode }: Write): Record<string, unknown> => (episode ? { input, episode } : { input });
+export const variablesOf = ({ input, episode }: Write): Record<string, unknown> =>
+  episode ? { input, episode } : { input };
 
 export const EVENTS_OF = `query Events($series: String!) { events(first: 100, filter: { series: $series }) {
   totalCount edges { node { episode { number } sequence kind summary agent { slug } source { document paragraph } } } } }`;
 
 export const expectedEvent = (n: number) => ({
-  episode: { number: n }, sequence: 1, kind: 'MEMORY', summary: `Ann remembers moment ${n}.`, agent: { slug: 'ann' }, source: { document: 'proof.md', paragraph: n },
+  episode: { number: n },
+  sequence: 1,
+  kind: 'MEMORY',
+  summary: `Ann remembers moment ${n}.`,
+  agent: { slug: 'ann' },
+  source: { document: 'proof.md', paragraph: n },
 });

@@ -1,5 +1,5 @@
 import { createToken } from '../../src/auth/create-token.js';
-import { loadTokens, type ConfiguredToken } from '../../src/auth/token-config.js';
+import { type ConfiguredToken, loadTokens } from '../../src/auth/token-config.js';
 
 export interface IssuedTokens {
   /** The secrets, by token name, as clients would send them. */

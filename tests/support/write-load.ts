@@ -18,7 +18,12 @@ export class WriteLoad {
   private running = true;
   private readonly clients: Promise<void>[];
 
-  constructor(private readonly yoga: DramaYoga, private readonly series: string, private readonly headers: Record<string, string>, clients: number) {
+  constructor(
+    private readonly yoga: DramaYoga,
+    private readonly series: string,
+    private readonly headers: Record<string, string>,
+    clients: number,
+  ) {
     this.clients = Array.from({ length: clients }, () => this.client());
   }
 
@@ -45,7 +50,12 @@ export class WriteLoad {
     const write = eventWrite(this.series, n);
     const response = await graphql(this.yoga, mutationOf(write), variablesOf(write), this.headers);
     const typename = response.data?.[write.field]?.__typename as string | undefined;
-    return { n, status: response.status, acknowledged: typename === 'UpsertPlotEventSuccess', codes: (response.errors ?? []).map((e) => e.extensions?.code) };
+    return {
+      n,
+      status: response.status,
+      acknowledged: typename === 'UpsertPlotEventSuccess',
+      codes: (response.errors ?? []).map((e) => e.extensions?.code),
+    };
   }
 }
 

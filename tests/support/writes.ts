@@ -1,6 +1,6 @@
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
-import { graphql, type GraphQLResponse } from './graphql.js';
+import { type GraphQLResponse, graphql } from './graphql.js';
 import { issueTokens } from './tokens.js';
 
 export const SOURCE = { document: 'Contract fixture', paragraph: 1 };

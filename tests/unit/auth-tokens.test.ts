@@ -11,7 +11,12 @@ import { clientKey } from '../../src/plugins/rate-limit.js';
 import { issueTokens } from '../support/tokens.js';
 
 const hex = (token: string) => createHash('sha256').update(token).digest('hex');
-const entry = (overrides: Record<string, unknown> = {}) => ({ name: 'wiki-bot', sha256: hex('dg_secret'), scopes: ['write:story'], ...overrides });
+const entry = (overrides: Record<string, unknown> = {}) => ({
+  name: 'wiki-bot',
+  sha256: hex('dg_secret'),
+  scopes: ['write:story'],
+  ...overrides,
+});
 const inline = (entries: unknown) => ({ DRAMA_TOKENS: JSON.stringify(entries) });
 
 describe('parseBearer', () => {
@@ -48,7 +53,10 @@ describe('authenticate', () => {
       ok: true,
       viewer: { kind: 'token', tokenName: 'catalogue-sync', scopes: ['write:catalog', 'admin'] },
     });
-    expect(authenticate(issued.tokens, `Bearer ${issued.secrets['wiki-bot']}`)).toMatchObject({ ok: true, viewer: { tokenName: 'wiki-bot' } });
+    expect(authenticate(issued.tokens, `Bearer ${issued.secrets['wiki-bot']}`)).toMatchObject({
+      ok: true,
+      viewer: { tokenName: 'wiki-bot' },
+    });
   });
 
   it('is anonymous without a header', () => {
@@ -57,7 +65,10 @@ describe('authenticate', () => {
 
   it('refuses a wrong token, a near miss, and any token when none is configured', () => {
     const secret = issued.secrets['wiki-bot']!;
-    expect(authenticate(issued.tokens, 'Bearer dg_wrong')).toEqual({ ok: false, reason: expect.stringContaining('not one this service accepts') });
+    expect(authenticate(issued.tokens, 'Bearer dg_wrong')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('not one this service accepts'),
+    });
     expect(authenticate(issued.tokens, `Bearer ${secret.slice(0, -1)}`).ok).toBe(false);
     expect(authenticate(issued.tokens, `Bearer ${secret}x`).ok).toBe(false);
     expect(authenticate([], `Bearer ${secret}`).ok).toBe(false);
@@ -96,7 +107,10 @@ describe('createToken', () => {
     expect(made).toEqual({ name: 'wiki-bot', sha256: hex(token), scopes: ['write:story', 'write:catalog'] });
     expect(JSON.stringify(made)).not.toContain(token.slice(3));
     expect(createToken('wiki-bot', ['admin']).token).not.toBe(token);
-    expect(authenticate(loadTokens(inline([made])), `Bearer ${token}`)).toMatchObject({ ok: true, viewer: { tokenName: 'wiki-bot' } });
+    expect(authenticate(loadTokens(inline([made])), `Bearer ${token}`)).toMatchObject({
+      ok: true,
+      viewer: { tokenName: 'wiki-bot' },
+    });
   });
 
   it('refuses unknown scopes and bad names', () => {
@@ -115,7 +129,10 @@ describe('token configuration', () => {
     try {
       const file = path.join(dir, 'tokens.json');
       await writeFile(file, JSON.stringify([entry()]));
-      const tokens = loadTokens({ DRAMA_TOKENS_FILE: file, ...inline([entry({ name: 'admin-cli', sha256: hex('dg_other'), scopes: ['admin'] })]) });
+      const tokens = loadTokens({
+        DRAMA_TOKENS_FILE: file,
+        ...inline([entry({ name: 'admin-cli', sha256: hex('dg_other'), scopes: ['admin'] })]),
+      });
       expect(tokens.map((token) => [token.name, token.sha256.toString('hex'), token.scopes])).toEqual([
         ['wiki-bot', hex('dg_secret'), ['write:story']],
         ['admin-cli', hex('dg_other'), ['admin']],
@@ -132,8 +149,16 @@ describe('token configuration', () => {
     ['an unknown scope', JSON.stringify([entry({ scopes: ['write:everything'] })]), /0\.scopes\.0: .*write:catalog/],
     ['no scopes', JSON.stringify([entry({ scopes: [] })]), /0\.scopes: give at least one scope/],
     ['a bad name', JSON.stringify([entry({ name: '' })]), /0\.name: a name is/],
-    ['a plain token instead of a hash', JSON.stringify([{ name: 'x', token: 'dg_secret', scopes: ['admin'] }]), /token/],
-    ['a name twice', JSON.stringify([entry(), entry({ sha256: hex('dg_other') })]), /name "wiki-bot" is configured twice/],
+    [
+      'a plain token instead of a hash',
+      JSON.stringify([{ name: 'x', token: 'dg_secret', scopes: ['admin'] }]),
+      /token/,
+    ],
+    [
+      'a name twice',
+      JSON.stringify([entry(), entry({ sha256: hex('dg_other') })]),
+      /name "wiki-bot" is configured twice/,
+    ],
     ['a hash twice', JSON.stringify([entry(), entry({ name: 'other' })]), /sha256 [0-9a-f]{12}… is configured twice/],
   ])('fails startup with a clear message for %s', (_what, text, message) => {
     expect(() => loadTokens({ DRAMA_TOKENS: text })).toThrow(/^Invalid token configuration/);
@@ -141,11 +166,15 @@ describe('token configuration', () => {
   });
 
   it('names an unreadable DRAMA_TOKENS_FILE', () => {
-    expect(() => loadTokens({ DRAMA_TOKENS_FILE: '/nonexistent/tokens.json' })).toThrow(/DRAMA_TOKENS_FILE \/nonexistent\/tokens\.json[\s\S]*cannot read it/);
+    expect(() => loadTokens({ DRAMA_TOKENS_FILE: '/nonexistent/tokens.json' })).toThrow(
+      /DRAMA_TOKENS_FILE \/nonexistent\/tokens\.json[\s\S]*cannot read it/,
+    );
   });
 
   it('is part of the service configuration', () => {
     expect(loadConfig(inline([entry()])).tokens.map((token) => token.name)).toEqual(['wiki-bot']);
-    expect(() => loadConfig({ DRAMA_TOKENS: '[{"name":"x"}]' })).toThrow(/Invalid token configuration \(DRAMA_TOKENS\)/);
+    expect(() => loadConfig({ DRAMA_TOKENS: '[{"name":"x"}]' })).toThrow(
+      /Invalid token configuration \(DRAMA_TOKENS\)/,
+    );
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics, MAX_ERROR_CODE_LABELS } from '../../src/metrics.js';
-import { parseOpsSettings } from '../../src/config/settings.js';
 import { loadPersistedOperations, persistedOperationNames } from '../../src/config/persisted-operations.js';
-import { PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
+import { PERSISTED_OPERATIONS_FILE, parseOpsSettings } from '../../src/config/settings.js';
+import { createMetrics, MAX_ERROR_CODE_LABELS } from '../../src/metrics.js';
 import { createDocumentCaches } from '../../src/plugins/document-cache.js';
 import { nestsDeeperThan } from '../../src/plugins/request-params.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
@@ -61,16 +60,21 @@ describe('metric labels', () => {
     const names = persistedOperationNames(loadPersistedOperations(PERSISTED_OPERATIONS_FILE));
     expect(names.length).toBeGreaterThan(5);
     const metrics = createMetrics(store, { operationNames: names });
-    for (const operation of [names[0]!, 'Unknown', '__proto__', 'constructor', null]) metrics.observe({ operation, status: 200, durationMs: 1, errorCodes: [] });
+    for (const operation of [names[0]!, 'Unknown', '__proto__', 'constructor', null])
+      metrics.observe({ operation, status: 200, durationMs: 1, errorCodes: [] });
     const text = await metrics.registry.metrics();
-    expect(new Set([...text.matchAll(/operation="([^"]*)"/g)].map((match) => match[1]))).toEqual(new Set([names[0], 'other', 'anonymous']));
+    expect(new Set([...text.matchAll(/operation="([^"]*)"/g)].map((match) => match[1]))).toEqual(
+      new Set([names[0], 'other', 'anonymous']),
+    );
   });
 
   it(`hold at most ${MAX_ERROR_CODE_LABELS} error codes, and only well-formed ones`, async () => {
     const metrics = createMetrics(store);
     const codes = [...Array.from({ length: 200 }, (_, i) => `CODE_${i}`), 'lower', 'x'.repeat(500), '"}\n'];
     metrics.observe({ operation: null, status: 400, durationMs: 1, errorCodes: codes });
-    const labels = new Set([...(await metrics.registry.metrics()).matchAll(/code="([^"]*)"/g)].map((match) => match[1]));
+    const labels = new Set(
+      [...(await metrics.registry.metrics()).matchAll(/code="([^"]*)"/g)].map((match) => match[1]),
+    );
     expect(labels.size).toBe(MAX_ERROR_CODE_LABELS + 1);
     expect(labels).toContain('OTHER');
   });
@@ -92,9 +96,24 @@ describe('the bounds in the environment', () => {
     const defaults = parseOpsSettings({}).data!;
     expect(defaults.rateLimit.maxClients).toBe(50_000);
     expect(defaults.inputDepth).toBe(32);
-    expect(defaults.caches).toEqual({ documents: 1_000, documentChars: 10_000_000, responses: 1_000, responseChars: 1_000_000, responsesTotalChars: 32_000_000 });
-    const set = parseOpsSettings({ RATE_LIMIT_MAX_CLIENTS: '10', MAX_INPUT_DEPTH: '8', DOCUMENT_CACHE_MAX: '7', RESPONSE_CACHE_MAX_CHARS: '99' }).data!;
-    expect(set).toMatchObject({ rateLimit: { maxClients: 10 }, inputDepth: 8, caches: { documents: 7, responsesTotalChars: 99 } });
+    expect(defaults.caches).toEqual({
+      documents: 1_000,
+      documentChars: 10_000_000,
+      responses: 1_000,
+      responseChars: 1_000_000,
+      responsesTotalChars: 32_000_000,
+    });
+    const set = parseOpsSettings({
+      RATE_LIMIT_MAX_CLIENTS: '10',
+      MAX_INPUT_DEPTH: '8',
+      DOCUMENT_CACHE_MAX: '7',
+      RESPONSE_CACHE_MAX_CHARS: '99',
+    }).data!;
+    expect(set).toMatchObject({
+      rateLimit: { maxClients: 10 },
+      inputDepth: 8,
+      caches: { documents: 7, responsesTotalChars: 99 },
+    });
     expect(parseOpsSettings({ MAX_INPUT_DEPTH: '-1' }).success).toBe(false);
   });
 });

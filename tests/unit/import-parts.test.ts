@@ -10,7 +10,9 @@ import { importParts, rowCount, TRANSACTION_ROWS } from '../../src/store/neo4j/i
 
 const SERIES = 62;
 const people = generatePeople(3, SERIES);
-const CATALOGUE = toGraphDocument([{ format: SEED_FORMAT, people, series: Array.from({ length: SERIES }, (_, i) => generateSeries(3, i + 1, people)) }]);
+const CATALOGUE = toGraphDocument([
+  { format: SEED_FORMAT, people, series: Array.from({ length: SERIES }, (_, i) => generateSeries(3, i + 1, people)) },
+]);
 const COLLECTIONS = Object.keys(CATALOGUE) as (keyof GraphDocument)[];
 
 /** The keys every record needs to exist already (or in its own part), by the nodes they name. */
@@ -18,9 +20,18 @@ function references(doc: GraphDocument): [string, string[]][] {
   return [
     ...doc.episodes.map((r): [string, string[]] => [`episode:${r.key}`, [`series:${r.seriesKey}`]]),
     ...doc.characters.map((r): [string, string[]] => [`character:${r.key}`, [`series:${r.seriesKey}`]]),
-    ...doc.castings.map((r): [string, string[]] => [`casting:${r.key}`, [`person:${r.personKey}`, `character:${r.characterKey}`]]),
-    ...doc.credits.map((r): [string, string[]] => [`credit:${r.key}`, [`person:${r.personKey}`, `series:${r.seriesKey}`]]),
-    ...doc.relationships.map((r): [string, string[]] => [`relationship:${r.key}`, [`character:${r.fromKey}`, `character:${r.toKey}`]]),
+    ...doc.castings.map((r): [string, string[]] => [
+      `casting:${r.key}`,
+      [`person:${r.personKey}`, `character:${r.characterKey}`],
+    ]),
+    ...doc.credits.map((r): [string, string[]] => [
+      `credit:${r.key}`,
+      [`person:${r.personKey}`, `series:${r.seriesKey}`],
+    ]),
+    ...doc.relationships.map((r): [string, string[]] => [
+      `relationship:${r.key}`,
+      [`character:${r.fromKey}`, `character:${r.toKey}`],
+    ]),
     ...doc.events.map((r): [string, string[]] => [
       `event:${r.key}`,
       [`episode:${r.seriesKey}/${r.episodeNumber}`, ...r.participants.map((p) => `character:${p.characterKey}`)],
@@ -36,12 +47,20 @@ const nodes = (doc: GraphDocument): string[] => [
 ];
 
 function expectWritableInOrder(parts: GraphDocument[], whole: GraphDocument, maxRows: number) {
-  for (const c of COLLECTIONS) expect(parts.flatMap((p) => p[c] as unknown[]), c).toEqual(whole[c]);
+  for (const c of COLLECTIONS)
+    expect(
+      parts.flatMap((p) => p[c] as unknown[]),
+      c,
+    ).toEqual(whole[c]);
   const written = new Set<string>();
   for (const part of parts) {
     expect(rowCount(part)).toBeLessThanOrEqual(maxRows);
     for (const node of nodes(part)) written.add(node);
-    for (const [record, needs] of references(part)) expect(needs.filter((n) => !written.has(n)), record).toEqual([]);
+    for (const [record, needs] of references(part))
+      expect(
+        needs.filter((n) => !written.has(n)),
+        record,
+      ).toEqual([]);
   }
 }
 
@@ -56,8 +75,13 @@ describe('the parts a Neo4j import is written in, one transaction each', () => {
   it('keep a series that fits in one part whole', () => {
     const parts = importParts(CATALOGUE);
     for (const series of CATALOGUE.series) {
-      const holding = parts.filter((p) => COLLECTIONS.some((c) => c !== 'people' && (p[c] as { seriesKey?: string; key: string }[])
-        .some((r) => (r.seriesKey ?? r.key) === series.key)));
+      const holding = parts.filter((p) =>
+        COLLECTIONS.some(
+          (c) =>
+            c !== 'people' &&
+            (p[c] as { seriesKey?: string; key: string }[]).some((r) => (r.seriesKey ?? r.key) === series.key),
+        ),
+      );
       expect(holding, series.key).toHaveLength(1);
     }
   });
@@ -77,9 +101,19 @@ describe('the parts a Neo4j import is written in, one transaction each', () => {
   it('are one empty part for an empty document, and keep a document with no series records', () => {
     const empty = importParts(emptyDocument());
     expect(empty.map(rowCount)).toEqual([0]);
-    const eventsOnly = { ...importParts(CATALOGUE, Number.MAX_SAFE_INTEGER)[0]!, people: [], series: [], episodes: [], characters: [] };
+    const eventsOnly = {
+      ...importParts(CATALOGUE, Number.MAX_SAFE_INTEGER)[0]!,
+      people: [],
+      series: [],
+      episodes: [],
+      characters: [],
+    };
     const parts = importParts(eventsOnly, 100);
-    for (const c of COLLECTIONS) expect(parts.flatMap((p) => p[c] as unknown[]), c).toEqual(eventsOnly[c]);
+    for (const c of COLLECTIONS)
+      expect(
+        parts.flatMap((p) => p[c] as unknown[]),
+        c,
+      ).toEqual(eventsOnly[c]);
     for (const part of parts) expect(rowCount(part)).toBeLessThanOrEqual(100);
   });
 });

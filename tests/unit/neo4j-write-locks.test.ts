@@ -18,13 +18,26 @@ describe('Neo4j write locks: which stripes a change set locks', () => {
     const casting = { key: 'show/mira@star', seriesKey: 'show', characterKey: 'show/mira', personKey: 'star' } as never;
     const credit = { key: 'show@star#DIRECTOR', seriesKey: 'show', personKey: 'star' } as never;
     const starring = { key: 'show', starring: ['star'] } as never;
-    for (const upserts of [{ castings: [casting] }, { credits: [credit] }, { series: [starring] }, { people: [{ key: 'star' } as never] }]) {
+    for (const upserts of [
+      { castings: [casting] },
+      { credits: [credit] },
+      { series: [starring] },
+      { people: [{ key: 'star' } as never] },
+    ]) {
       expect(lockStripes(changeSet({ upserts }))).toEqual(expect.arrayContaining(person));
     }
   });
 
   it('returns distinct stripes in ascending order, within bounds, for any keys', () => {
-    const keys = Array.from({ length: 20_000 }, (_, i) => `s${i}`).concat(['__proto__', 'constructor', '', '😀', 'é', 'e\u0301', '\u0000']);
+    const keys = Array.from({ length: 20_000 }, (_, i) => `s${i}`).concat([
+      '__proto__',
+      'constructor',
+      '',
+      '😀',
+      'é',
+      'e\u0301',
+      '\u0000',
+    ]);
     const stripes = lockStripes(changeSet({ deletes: { series: keys, people: keys } }));
     expect(stripes).toEqual([...new Set(stripes)].sort((a, b) => a - b));
     expect(stripes.length).toBeLessThanOrEqual(LOCK_STRIPES);

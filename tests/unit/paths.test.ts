@@ -5,16 +5,40 @@ import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../s
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 
 const rel = (from: string, to: string, since: number | null = null): RelationshipRecord => ({
-  key: `s/${from}-${to}`, seriesKey: 's', slug: `${from}-${to}`, kind: 'FRIEND', fromKey: `s/${from}`, toKey: `s/${to}`,
-  mutual: true, sinceEpisode: since, untilEpisode: null, note: null, source: null,
+  key: `s/${from}-${to}`,
+  seriesKey: 's',
+  slug: `${from}-${to}`,
+  kind: 'FRIEND',
+  fromKey: `s/${from}`,
+  toKey: `s/${to}`,
+  mutual: true,
+  sinceEpisode: since,
+  untilEpisode: null,
+  note: null,
+  source: null,
 });
 const ev = (sequence: number, episode: number, ...who: [string, ParticipantRole][]): PlotEventRecord => ({
-  key: `s/e${sequence}`, seriesKey: 's', slug: `e${sequence}`, episodeNumber: episode, sequence, kind: 'MOMENT', summary: '',
-  agentKey: null, targetKey: null, participants: who.map(([c, role]) => ({ characterKey: `s/${c}`, role })),
-  outcome: null, flashback: false, source: null,
+  key: `s/e${sequence}`,
+  seriesKey: 's',
+  slug: `e${sequence}`,
+  episodeNumber: episode,
+  sequence,
+  kind: 'MOMENT',
+  summary: '',
+  agentKey: null,
+  targetKey: null,
+  participants: who.map(([c, role]) => ({ characterKey: `s/${c}`, role })),
+  outcome: null,
+  flashback: false,
+  source: null,
 });
 const cast = (person: string, character: string): CastingRecord => ({
-  key: `s/${character}@${person}`, seriesKey: 's', personKey: person, characterKey: `s/${character}`, billing: 'MAIN', source: null,
+  key: `s/${character}@${person}`,
+  seriesKey: 's',
+  personKey: person,
+  characterKey: `s/${character}`,
+  billing: 'MAIN',
+  source: null,
 });
 
 /** A graph as a store would serve it: each key's relationships, events and castings. */

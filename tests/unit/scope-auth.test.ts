@@ -1,6 +1,6 @@
 import SchemaBuilder from '@pothos/core';
-import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
-import { graphql, type GraphQLSchema } from 'graphql';
+import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth';
+import { type GraphQLSchema, graphql } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { scopeAuthOptions, unauthorizedError } from '../../src/auth/scope-auth.js';
 import { ANONYMOUS, authScopesFor, type DramaAuthScopes, type Scope, type Viewer } from '../../src/auth/viewer.js';
@@ -21,7 +21,12 @@ describe('authScopesFor', () => {
 });
 
 describe('unauthorizedError', () => {
-  const failure: AuthFailure = { kind: AuthScopeFailureType.AuthScope, scope: 'writeStory', parameter: true, error: null };
+  const failure: AuthFailure = {
+    kind: AuthScopeFailureType.AuthScope,
+    scope: 'writeStory',
+    parameter: true,
+    error: null,
+  };
 
   it('is UNAUTHENTICATED for an anonymous viewer, naming the scope', () => {
     const error = unauthorizedError(ANONYMOUS, failure);
@@ -39,8 +44,14 @@ describe('unauthorizedError', () => {
   });
 
   it('names every alternative of an $any check', () => {
-    const any: AuthFailure = { kind: AuthScopeFailureType.AnyAuthScopes, failures: [failure, { ...failure, scope: 'admin' }] };
-    expect(unauthorizedError(token(), any).extensions).toEqual({ code: 'FORBIDDEN', neededScopes: ['write:story', 'admin'] });
+    const any: AuthFailure = {
+      kind: AuthScopeFailureType.AnyAuthScopes,
+      failures: [failure, { ...failure, scope: 'admin' }],
+    };
+    expect(unauthorizedError(token(), any).extensions).toEqual({
+      code: 'FORBIDDEN',
+      neededScopes: ['write:story', 'admin'],
+    });
   });
 });
 
@@ -79,12 +90,21 @@ describe('scope-auth on mutation fields', () => {
   it('refuses a token without the scope with FORBIDDEN, and lets one with it write', async () => {
     expect((await run(token('write:story'), 'mutation { upsertEpisode }')).codes).toEqual(['FORBIDDEN']);
     expect((await run(token('write:story'), 'mutation { wipe }')).codes).toEqual(['FORBIDDEN']);
-    expect(await run(token('write:story'), 'mutation { upsertCharacter }')).toEqual({ data: { upsertCharacter: 'story written' }, codes: [] });
-    expect(await run(token('write:catalog'), 'mutation { upsertEpisode }')).toEqual({ data: { upsertEpisode: 'catalog written' }, codes: [] });
+    expect(await run(token('write:story'), 'mutation { upsertCharacter }')).toEqual({
+      data: { upsertCharacter: 'story written' },
+      codes: [],
+    });
+    expect(await run(token('write:catalog'), 'mutation { upsertEpisode }')).toEqual({
+      data: { upsertEpisode: 'catalog written' },
+      codes: [],
+    });
   });
 
   it('lets admin do everything', async () => {
     const result = await run(token('admin'), 'mutation { upsertCharacter upsertEpisode wipe }');
-    expect(result).toEqual({ data: { upsertCharacter: 'story written', upsertEpisode: 'catalog written', wipe: 'wiped' }, codes: [] });
+    expect(result).toEqual({
+      data: { upsertCharacter: 'story written', upsertEpisode: 'catalog written', wipe: 'wiped' },
+      codes: [],
+    });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLucene, luceneFor, MAX_PATTERN_CHARS, MAX_PATTERN_INITIALS } from '../../src/store/neo4j/cypher-knowledge.js';
+import {
+  escapeLucene,
+  luceneFor,
+  MAX_PATTERN_CHARS,
+  MAX_PATTERN_INITIALS,
+} from '../../src/store/neo4j/cypher-knowledge.js';
 
 describe('the Neo4j search query', () => {
   it('escapes every Lucene operator character', () => {

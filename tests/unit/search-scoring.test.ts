@@ -1,17 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import type { CharacterRecord, EpisodeRecord, PersonRecord } from '../../src/domain/records.js';
 import { choseongOf, fold, isChoseongOnly, isSubsequence, mayMatch } from '../../src/domain/search/fold.js';
-import { searchKeysOf, type Searchable } from '../../src/domain/search/keys.js';
+import { type Searchable, searchKeysOf } from '../../src/domain/search/keys.js';
 import { rankHits } from '../../src/domain/search/score.js';
 
-const character = (slug: string, name: string, nativeName: string | null = null, aliases: string[] = []): Searchable => ({
+const character = (
+  slug: string,
+  name: string,
+  nativeName: string | null = null,
+  aliases: string[] = [],
+): Searchable => ({
   type: 'character',
-  record: { key: `s/${slug}`, seriesKey: 's', slug, name, nativeName, aliases, description: null, source: null } satisfies CharacterRecord,
+  record: {
+    key: `s/${slug}`,
+    seriesKey: 's',
+    slug,
+    name,
+    nativeName,
+    aliases,
+    description: null,
+    source: null,
+  } satisfies CharacterRecord,
 });
-const person = (slug: string, name: string): Searchable => ({ type: 'person', record: { key: slug, slug, name, nativeName: null, source: null } satisfies PersonRecord });
+const person = (slug: string, name: string): Searchable => ({
+  type: 'person',
+  record: { key: slug, slug, name, nativeName: null, source: null } satisfies PersonRecord,
+});
 const episode = (number: number): Searchable => ({
   type: 'episode',
-  record: { key: `s/${number}`, seriesKey: 's', number, title: null, runtimeMinutes: null, source: null } satisfies EpisodeRecord,
+  record: {
+    key: `s/${number}`,
+    seriesKey: 's',
+    number,
+    title: null,
+    runtimeMinutes: null,
+    source: null,
+  } satisfies EpisodeRecord,
 });
 
 describe('fold', () => {
@@ -61,11 +85,19 @@ describe('search keys', () => {
 });
 
 describe('rankHits', () => {
-  const items = [character('sun-woo', 'Sun-woo'), character('eun-soo', 'Eun-soo'), character('mother', "Eun-soo's mother"), person('park', 'Park Hyung-sik')];
+  const items = [
+    character('sun-woo', 'Sun-woo'),
+    character('eun-soo', 'Eun-soo'),
+    character('mother', "Eun-soo's mother"),
+    person('park', 'Park Hyung-sik'),
+  ];
 
   it('ranks exact over prefix over later-word prefix over substring', () => {
     const ranked = (q: string) => rankHits(fold(q), items, 10).map((h) => [h.matchedOn, h.score]);
-    expect(ranked('eun soo')).toEqual([['Eun-soo', 1.1], ["Eun-soo's mother", 0.8462]]);
+    expect(ranked('eun soo')).toEqual([
+      ['Eun-soo', 1.1],
+      ["Eun-soo's mother", 0.8462],
+    ]);
     expect(ranked('hyung')).toEqual([['Park Hyung-sik', 0.7417]]);
     expect(ranked('woo')).toEqual([['Sun-woo', 0.75]]);
     expect(ranked('unwo')).toEqual([['Sun-woo', 0.5667]]);
@@ -73,7 +105,10 @@ describe('rankHits', () => {
 
   it('breaks ties by type, then key, and cuts at first', () => {
     const twins = [person('b', 'Min'), character('a', 'Min'), person('a', 'Min')];
-    expect(rankHits('min', twins, 2).map((h) => `${h.item.type}:${h.item.record.key}`)).toEqual(['character:s/a', 'person:a']);
+    expect(rankHits('min', twins, 2).map((h) => `${h.item.type}:${h.item.record.key}`)).toEqual([
+      'character:s/a',
+      'person:a',
+    ]);
   });
 
   it('matches Hangul initials like names, and in order with gaps at the lowest tier', () => {

@@ -6,13 +6,24 @@ import { seedFileSchema } from '../../src/seed/format.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sourcePath = path.resolve(repoRoot, '../shared/source/000_9eb46ba2af986841.txt');
-const FILES = readdirSync(path.join(repoRoot, 'seeds')).filter((f) => f.endsWith('.json') && f !== 'soundtrack-1.json').sort();
+const FILES = readdirSync(path.join(repoRoot, 'seeds'))
+  .filter((f) => f.endsWith('.json') && f !== 'soundtrack-1.json')
+  .sort();
 const MIN_SHARED_RUN = 6;
 
-const words = (text: string) => text.toLowerCase().replace(/[-\u2010-\u2015'\u2018\u2019]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[-\u2010-\u2015'\u2018\u2019]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 const runs = (text: string) => {
   const tokens = words(text);
-  return new Set(tokens.slice(0, Math.max(tokens.length - MIN_SHARED_RUN + 1, 0)).map((_, i) => tokens.slice(i, i + MIN_SHARED_RUN).join(' ')));
+  return new Set(
+    tokens
+      .slice(0, Math.max(tokens.length - MIN_SHARED_RUN + 1, 0))
+      .map((_, i) => tokens.slice(i, i + MIN_SHARED_RUN).join(' ')),
+  );
 };
 
 const sourceText = existsSync(sourcePath) ? readFileSync(sourcePath, 'utf8') : null;
@@ -20,7 +31,10 @@ const sourceText = existsSync(sourcePath) ? readFileSync(sourcePath, 'utf8') : n
 describe.skipIf(sourceText === null)('seeds of the other titles the recap names', () => {
   const paragraphs = (sourceText ?? '').split(/\r?\n/).filter((line) => line.trim() !== '');
   const sourceRuns = runs(sourceText ?? '');
-  const seeds = FILES.map((file) => ({ file, seed: seedFileSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'seeds', file), 'utf8'))) }));
+  const seeds = FILES.map((file) => ({
+    file,
+    seed: seedFileSchema.parse(JSON.parse(readFileSync(path.join(repoRoot, 'seeds', file), 'utf8'))),
+  }));
 
   it('seeds the three dramas the recap gives facts about', () => {
     expect(FILES).toEqual(['godspeed.json', 'the-time-travelers-wife.json', 'wrong-side-of-the-tracks.json']);
@@ -29,19 +43,26 @@ describe.skipIf(sourceText === null)('seeds of the other titles the recap names'
   it('cites, for each series and character, an existing paragraph that names it', () => {
     for (const { file, seed } of seeds) {
       for (const series of seed.series) {
-        const cited = [{ name: series.title.replace(/'/g, '’'), alt: series.title, source: series.source },
-          ...series.characters.map((c) => ({ name: c.name, alt: c.name, source: c.source }))];
+        const cited = [
+          { name: series.title.replace(/'/g, '’'), alt: series.title, source: series.source },
+          ...series.characters.map((c) => ({ name: c.name, alt: c.name, source: c.source })),
+        ];
         for (const { name, alt, source } of cited) {
           const paragraph = paragraphs[(source?.paragraph ?? 0) - 1];
           expect(paragraph, `${file}: ${name} cites paragraph ${source?.paragraph}`).toBeDefined();
-          expect(paragraph!.includes(name) || paragraph!.includes(alt), `${file}: paragraph ${source?.paragraph} names ${name}`).toBe(true);
+          expect(
+            paragraph!.includes(name) || paragraph!.includes(alt),
+            `${file}: paragraph ${source?.paragraph} names ${name}`,
+          ).toBe(true);
         }
       }
     }
   });
 
   it(`shares no run of ${MIN_SHARED_RUN} words with the recap`, () => {
-    const texts = seeds.flatMap(({ seed }) => seed.series.flatMap((s) => s.characters.flatMap((c) => (c.description ? [c.description] : []))));
+    const texts = seeds.flatMap(({ seed }) =>
+      seed.series.flatMap((s) => s.characters.flatMap((c) => (c.description ? [c.description] : []))),
+    );
     expect(texts.length).toBeGreaterThan(0);
     expect(texts.flatMap((text) => [...runs(text)].filter((run) => sourceRuns.has(run)))).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { seedFileSchema, type SeedEvent, type SeedSeries } from '../../src/seed/format.js';
+import { type SeedEvent, type SeedSeries, seedFileSchema } from '../../src/seed/format.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seedPath = path.join(repoRoot, 'seeds/soundtrack-1.json');

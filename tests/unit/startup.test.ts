@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenConfigError } from '../../src/auth/token-config.js';
 import { ConfigError, loadConfig } from '../../src/config/environment.js';
+import { loadPersistedOperations, PersistedOperationsError } from '../../src/config/persisted-operations.js';
 import { SeedValidationError } from '../../src/errors.js';
 import { describeStartupFailure, listen, startingHandler } from '../../src/startup.js';
 import { DataDirError, ensureDirectory } from '../../src/store/embedded/data-dir.js';
-import { loadPersistedOperations, PersistedOperationsError } from '../../src/config/persisted-operations.js';
 
 const noStack = (failure: Record<string, unknown>) => expect(JSON.stringify(failure)).not.toMatch(/\n|\s{4}at /);
 
@@ -30,13 +30,20 @@ describe('describeStartupFailure', () => {
 
   it('keeps the data directory, holder and file of a DataDirError', () => {
     const holder = { pid: 42, command: 'node src/server.ts', host: 'h', since: 'then' };
-    const failure = describeStartupFailure(new DataDirError('DATA_DIR_LOCKED', '/srv/drama.v1', 'in use by pid 42', { holder }));
+    const failure = describeStartupFailure(
+      new DataDirError('DATA_DIR_LOCKED', '/srv/drama.v1', 'in use by pid 42', { holder }),
+    );
     expect(failure).toEqual({ cause: 'DATA_DIR_LOCKED', path: '/srv/drama.v1', holder, msg: 'in use by pid 42' });
   });
 
   it('names the token source and the first seed file at fault', () => {
-    expect(describeStartupFailure(new TokenConfigError('DRAMA_TOKENS', ['0.name: bad']))).toMatchObject({ cause: 'TOKENS_INVALID', source: 'DRAMA_TOKENS' });
-    const seed = describeStartupFailure(new SeedValidationError([{ file: 'seeds/x.json', record: '(file)', field: '(json)', message: 'bad' }]));
+    expect(describeStartupFailure(new TokenConfigError('DRAMA_TOKENS', ['0.name: bad']))).toMatchObject({
+      cause: 'TOKENS_INVALID',
+      source: 'DRAMA_TOKENS',
+    });
+    const seed = describeStartupFailure(
+      new SeedValidationError([{ file: 'seeds/x.json', record: '(file)', field: '(json)', message: 'bad' }]),
+    );
     expect(seed).toMatchObject({ cause: 'SEED_INVALID', path: 'seeds/x.json' });
     noStack(seed);
   });
@@ -44,7 +51,12 @@ describe('describeStartupFailure', () => {
   it('reduces anything else to a code, the path if any and a one-line message', () => {
     const error = Object.assign(new Error('EACCES: permission denied, open\n/x'), { code: 'EACCES', path: '/x' });
     const failure = describeStartupFailure(error);
-    expect(failure).toEqual({ cause: 'STARTUP_FAILED', path: '/x', errno: 'EACCES', msg: 'EACCES: permission denied, open; /x' });
+    expect(failure).toEqual({
+      cause: 'STARTUP_FAILED',
+      path: '/x',
+      errno: 'EACCES',
+      msg: 'EACCES: permission denied, open; /x',
+    });
     expect(describeStartupFailure('a string')).toEqual({ cause: 'STARTUP_FAILED', msg: 'a string' });
     expect(describeStartupFailure(null)).toEqual({ cause: 'STARTUP_FAILED', msg: 'null' });
   });
@@ -64,15 +76,28 @@ describe('start-up causes an operator can act on', () => {
       expect(error, uri).toBeInstanceOf(ConfigError);
       expect(describeStartupFailure(error)).toMatchObject({ cause: 'CONFIG_INVALID', env: ['NEO4J_URI'] });
     }
-    for (const uri of ['neo4j://h:7687', 'neo4j+s://h', 'neo4j+ssc://h', 'bolt://127.0.0.1:7687', 'bolt+s://h', 'BOLT+SSC://h']) {
+    for (const uri of [
+      'neo4j://h:7687',
+      'neo4j+s://h',
+      'neo4j+ssc://h',
+      'bolt://127.0.0.1:7687',
+      'bolt+s://h',
+      'BOLT+SSC://h',
+    ]) {
       expect(loadConfig({ NEO4J_URI: uri }).neo4j?.uri, uri).toBe(uri);
     }
   });
 
   it('gives refused Neo4j credentials a cause, the variables and the address without any user:password', () => {
-    const error = Object.assign(new Error('The client is unauthorized due to authentication failure.'), { code: 'Neo.ClientError.Security.Unauthorized' });
+    const error = Object.assign(new Error('The client is unauthorized due to authentication failure.'), {
+      code: 'Neo.ClientError.Security.Unauthorized',
+    });
     const failure = describeStartupFailure(error, { neo4jUri: 'neo4j://admin:s3cret@db.example:7687' });
-    expect(failure).toMatchObject({ cause: 'NEO4J_UNAUTHORIZED', env: ['NEO4J_USER', 'NEO4J_PASSWORD'], address: 'neo4j://db.example:7687' });
+    expect(failure).toMatchObject({
+      cause: 'NEO4J_UNAUTHORIZED',
+      env: ['NEO4J_USER', 'NEO4J_PASSWORD'],
+      address: 'neo4j://db.example:7687',
+    });
     expect(JSON.stringify(failure)).not.toContain('s3cret');
     noStack(failure);
   });
@@ -107,12 +132,19 @@ describe('start-up causes an operator can act on', () => {
           }
         })();
         const failure = describeStartupFailure(error);
-        expect(failure, file).toMatchObject({ cause: 'PERSISTED_OPERATIONS_INVALID', path: file, env: ['PERSISTED_OPERATIONS_FILE'] });
+        expect(failure, file).toMatchObject({
+          cause: 'PERSISTED_OPERATIONS_INVALID',
+          path: file,
+          env: ['PERSISTED_OPERATIONS_FILE'],
+        });
         expect(failure.msg).toContain(file);
         noStack(failure);
       }
       const good = write('good.json', '{"__proto__": "{ __typename }", "constructor": "query Q { __typename }"}');
-      expect([...loadConfig({ PERSISTED_OPERATIONS_FILE: good }).persistedOperations.keys()]).toEqual(['__proto__', 'constructor']);
+      expect([...loadConfig({ PERSISTED_OPERATIONS_FILE: good }).persistedOperations.keys()]).toEqual([
+        '__proto__',
+        'constructor',
+      ]);
       // The default file is optional: missing, it is no operations.
       expect(loadPersistedOperations(path.join(dir, 'missing.json')).size).toBe(0);
       expect(loadConfig({}).persistedOperations.size).toBeGreaterThan(0);
@@ -121,18 +153,21 @@ describe('start-up causes an operator can act on', () => {
     }
   });
 
-  it.runIf(existsSync('/proc/self'))('fails to create a DATA_DIR where mkdir answers ENOENT under an existing parent, instead of spinning', () => {
-    for (const dataDir of ['/proc/rtx', '/proc/rtx/a/b']) {
-      let caught: unknown = null;
-      try {
-        ensureDirectory(dataDir);
-      } catch (error) {
-        caught = error;
+  it.runIf(existsSync('/proc/self'))(
+    'fails to create a DATA_DIR where mkdir answers ENOENT under an existing parent, instead of spinning',
+    () => {
+      for (const dataDir of ['/proc/rtx', '/proc/rtx/a/b']) {
+        let caught: unknown = null;
+        try {
+          ensureDirectory(dataDir);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, dataDir).toBeInstanceOf(DataDirError);
+        expect(describeStartupFailure(caught)).toMatchObject({ cause: 'DATA_DIR_UNUSABLE', path: dataDir });
       }
-      expect(caught, dataDir).toBeInstanceOf(DataDirError);
-      expect(describeStartupFailure(caught)).toMatchObject({ cause: 'DATA_DIR_UNUSABLE', path: dataDir });
-    }
-  });
+    },
+  );
 
   it('still creates nested data directories and accepts an existing one', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'drama-datadir-'));
@@ -163,7 +198,10 @@ describe('before the store is ready', () => {
 
   it('answers GraphQL requests with a coded GraphQL error', async () => {
     const requests: [string, RequestInit][] = [
-      ['/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }],
+      [
+        '/graphql',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' },
+      ],
       ['/graphql?query=%7B__typename%7D', {}],
       ['/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' }],
     ];
@@ -180,7 +218,8 @@ describe('before the store is ready', () => {
   });
 
   it('is alive at /health and 503 everywhere else', async () => {
-    for (const url of ['/health', '/health?x=1', '/health?']) expect((await fetch(`${base}${url}`)).status, url).toBe(200);
+    for (const url of ['/health', '/health?x=1', '/health?'])
+      expect((await fetch(`${base}${url}`)).status, url).toBe(200);
     expect((await fetch(`${base}/healthx`)).status).toBe(503);
     for (const url of ['/ready', '/graphql', '/graphql?query=%7B__typename%7D', '/healthz', '/metrics']) {
       const response = await fetch(`${base}${url}`);
@@ -195,6 +234,11 @@ describe('before the store is ready', () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(describeStartupFailure(error)).toMatchObject({ cause: 'PORT_IN_USE', address: `127.0.0.1:${port}`, port, errno: 'EADDRINUSE' });
+    expect(describeStartupFailure(error)).toMatchObject({
+      cause: 'PORT_IN_USE',
+      address: `127.0.0.1:${port}`,
+      port,
+      errno: 'EADDRINUSE',
+    });
   });
 });

@@ -55,7 +55,12 @@ class Updates {
 }
 
 function setup() {
-  const state = { cache: new StateCache<number>(), source: new FakeSource(), builds: new Builds(), updates: new Updates() };
+  const state = {
+    cache: new StateCache<number>(),
+    source: new FakeSource(),
+    builds: new Builds(),
+    updates: new Updates(),
+  };
   return {
     ...state,
     ask: () => state.cache.get(state.source, state.builds.build),
@@ -120,7 +125,7 @@ describe('StateCache', () => {
     expect(builds.started).toBe(1);
   });
 
-  it('serves the last value while another process\'s write is rebuilt in the background, then the new one', async () => {
+  it("serves the last value while another process's write is rebuilt in the background, then the new one", async () => {
     const { source, builds, ask } = await built();
     source.otherWrite();
     expect(await ask()).toBe(0);
@@ -155,7 +160,7 @@ describe('StateCache', () => {
   });
 });
 
-describe('StateCache with an update for this process\'s writes', () => {
+describe("StateCache with an update for this process's writes", () => {
   it('updates the last value after a write instead of building, and keeps the update while the tag stays', async () => {
     const { source, builds, updates, askUpdating } = await built();
     source.write();

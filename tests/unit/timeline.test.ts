@@ -3,19 +3,52 @@ import type { PlotEventRecord, RelationshipRecord } from '../../src/domain/recor
 import { causeAmong, relationshipTimeline } from '../../src/domain/timeline.js';
 import type { PlotEventKind, RelationshipKind } from '../../src/domain/vocabulary.js';
 
-const rel = (key: string, kind: RelationshipKind, from: string, to: string, since: number | null, until: number | null): RelationshipRecord => ({
-  key, seriesKey: 's', slug: key, kind, fromKey: `s/${from}`, toKey: `s/${to}`, mutual: true,
-  sinceEpisode: since, untilEpisode: until, note: null, source: null,
+const rel = (
+  key: string,
+  kind: RelationshipKind,
+  from: string,
+  to: string,
+  since: number | null,
+  until: number | null,
+): RelationshipRecord => ({
+  key,
+  seriesKey: 's',
+  slug: key,
+  kind,
+  fromKey: `s/${from}`,
+  toKey: `s/${to}`,
+  mutual: true,
+  sinceEpisode: since,
+  untilEpisode: until,
+  note: null,
+  source: null,
 });
 
 const ev = (sequence: number, kind: PlotEventKind, agent: string | null, target: string | null): PlotEventRecord => ({
-  key: `s/e${sequence}`, seriesKey: 's', slug: `e${sequence}`, episodeNumber: 2, sequence, kind, summary: '',
-  agentKey: agent && `s/${agent}`, targetKey: target && `s/${target}`, participants: [], outcome: null, flashback: false, source: null,
+  key: `s/e${sequence}`,
+  seriesKey: 's',
+  slug: `e${sequence}`,
+  episodeNumber: 2,
+  sequence,
+  kind,
+  summary: '',
+  agentKey: agent && `s/${agent}`,
+  targetKey: target && `s/${target}`,
+  participants: [],
+  outcome: null,
+  flashback: false,
+  source: null,
 });
 
 const PAIR = ['s/ann', 's/bob'] as const;
 const summary = (changes: ReturnType<typeof relationshipTimeline>) =>
-  changes.map((c) => ({ episode: c.episode, before: c.before, after: c.after, began: c.began.map((r) => r.key), ended: c.ended.map((r) => r.key) }));
+  changes.map((c) => ({
+    episode: c.episode,
+    before: c.before,
+    after: c.after,
+    began: c.began.map((r) => r.key),
+    ended: c.ended.map((r) => r.key),
+  }));
 
 describe('relationshipTimeline', () => {
   it('walks every change in story order, kinds deduplicated and sorted, either direction', () => {
@@ -28,10 +61,34 @@ describe('relationshipTimeline', () => {
       rel('other', 'FRIEND', 'ann', 'cat', null, 2),
     ];
     expect(summary(relationshipTimeline('s', PAIR, history))).toEqual([
-      { episode: null, before: [], after: ['FRIEND', 'UNREQUITED_LOVE'], began: ['love-ab', 'love-ba', 'friends'], ended: [] },
-      { episode: 2, before: ['FRIEND', 'UNREQUITED_LOVE'], after: ['COLLEAGUE', 'FRIEND', 'UNREQUITED_LOVE'], began: ['work'], ended: [] },
-      { episode: 3, before: ['COLLEAGUE', 'FRIEND', 'UNREQUITED_LOVE'], after: ['COLLEAGUE', 'FRIEND', 'ROMANTIC'], began: ['couple'], ended: ['love-ab', 'love-ba'] },
-      { episode: 5, before: ['COLLEAGUE', 'FRIEND', 'ROMANTIC'], after: ['COLLEAGUE', 'FRIEND'], began: [], ended: ['couple'] },
+      {
+        episode: null,
+        before: [],
+        after: ['FRIEND', 'UNREQUITED_LOVE'],
+        began: ['love-ab', 'love-ba', 'friends'],
+        ended: [],
+      },
+      {
+        episode: 2,
+        before: ['FRIEND', 'UNREQUITED_LOVE'],
+        after: ['COLLEAGUE', 'FRIEND', 'UNREQUITED_LOVE'],
+        began: ['work'],
+        ended: [],
+      },
+      {
+        episode: 3,
+        before: ['COLLEAGUE', 'FRIEND', 'UNREQUITED_LOVE'],
+        after: ['COLLEAGUE', 'FRIEND', 'ROMANTIC'],
+        began: ['couple'],
+        ended: ['love-ab', 'love-ba'],
+      },
+      {
+        episode: 5,
+        before: ['COLLEAGUE', 'FRIEND', 'ROMANTIC'],
+        after: ['COLLEAGUE', 'FRIEND'],
+        began: [],
+        ended: ['couple'],
+      },
     ]);
   });
 
@@ -44,7 +101,13 @@ describe('relationshipTimeline', () => {
 
 describe('causeAmong', () => {
   it('picks the last causing event between the pair by sequence, either way round', () => {
-    const events = [ev(1, 'CONFESSION', 'ann', 'bob'), ev(5, 'KISS', 'bob', 'ann'), ev(3, 'REJECTION', 'bob', 'ann'), ev(7, 'MEMORY', 'ann', 'bob'), ev(9, 'KISS', 'ann', 'cat')];
+    const events = [
+      ev(1, 'CONFESSION', 'ann', 'bob'),
+      ev(5, 'KISS', 'bob', 'ann'),
+      ev(3, 'REJECTION', 'bob', 'ann'),
+      ev(7, 'MEMORY', 'ann', 'bob'),
+      ev(9, 'KISS', 'ann', 'cat'),
+    ];
     expect(causeAmong(events, PAIR)?.sequence).toBe(5);
   });
 

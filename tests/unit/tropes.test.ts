@@ -3,15 +3,47 @@ import type { PlotEventRecord, RelationshipRecord } from '../../src/domain/recor
 import { deriveTropes, type StoryFacts } from '../../src/domain/tropes.js';
 import type { EventOutcome, PlotEventKind, RelationshipKind } from '../../src/domain/vocabulary.js';
 
-const rel = (kind: RelationshipKind, from: string, to: string, since: number | null, mutual = true): RelationshipRecord => ({
-  key: `s/${kind}-${from}-${to}`, seriesKey: 's', slug: `${from}-${to}`, kind, fromKey: `s/${from}`, toKey: `s/${to}`, mutual,
-  sinceEpisode: since, untilEpisode: null, note: null, source: null,
+const rel = (
+  kind: RelationshipKind,
+  from: string,
+  to: string,
+  since: number | null,
+  mutual = true,
+): RelationshipRecord => ({
+  key: `s/${kind}-${from}-${to}`,
+  seriesKey: 's',
+  slug: `${from}-${to}`,
+  kind,
+  fromKey: `s/${from}`,
+  toKey: `s/${to}`,
+  mutual,
+  sinceEpisode: since,
+  untilEpisode: null,
+  note: null,
+  source: null,
 });
 
-const ev = (episode: number, sequence: number, kind: PlotEventKind, agent: string | null, target: string | null = null,
-  outcome: EventOutcome | null = null, others: string[] = []): PlotEventRecord => ({
-  key: `s/e${episode}-${sequence}`, seriesKey: 's', slug: `e${episode}-${sequence}`, episodeNumber: episode, sequence, kind, summary: '',
-  agentKey: agent && `s/${agent}`, targetKey: target && `s/${target}`, outcome, flashback: false, source: null,
+const ev = (
+  episode: number,
+  sequence: number,
+  kind: PlotEventKind,
+  agent: string | null,
+  target: string | null = null,
+  outcome: EventOutcome | null = null,
+  others: string[] = [],
+): PlotEventRecord => ({
+  key: `s/e${episode}-${sequence}`,
+  seriesKey: 's',
+  slug: `e${episode}-${sequence}`,
+  episodeNumber: episode,
+  sequence,
+  kind,
+  summary: '',
+  agentKey: agent && `s/${agent}`,
+  targetKey: target && `s/${target}`,
+  outcome,
+  flashback: false,
+  source: null,
   participants: [
     ...(agent ? [{ characterKey: `s/${agent}`, role: 'AGENT' as const }] : []),
     ...(target ? [{ characterKey: `s/${target}`, role: 'TARGET' as const }] : []),
@@ -20,13 +52,26 @@ const ev = (episode: number, sequence: number, kind: PlotEventKind, agent: strin
 });
 
 const NAMES = new Map(['ann', 'bob', 'cat', 'dan'].map((n) => [`s/${n}`, n[0]!.toUpperCase() + n.slice(1)]));
-const facts = (relationships: RelationshipRecord[], events: PlotEventRecord[]): StoryFacts => ({ relationships, events, names: NAMES });
+const facts = (relationships: RelationshipRecord[], events: PlotEventRecord[]): StoryFacts => ({
+  relationships,
+  events,
+  names: NAMES,
+});
 const kinds = (f: StoryFacts) => deriveTropes(f).map((t) => t.kind);
 
 describe('deriveTropes', () => {
   it('finds friends to lovers only when the friendship came first, citing the kiss that did it', () => {
-    const [trope] = deriveTropes(facts([rel('BEST_FRIEND', 'ann', 'bob', null), rel('ROMANTIC', 'bob', 'ann', 3)], [ev(3, 2, 'KISS', 'ann', 'bob')]));
-    expect(trope).toMatchObject({ kind: 'FRIENDS_TO_LOVERS', name: 'friends to lovers', explanation: 'Bob and Ann are best friends before they become a couple in episode 3.' });
+    const [trope] = deriveTropes(
+      facts(
+        [rel('BEST_FRIEND', 'ann', 'bob', null), rel('ROMANTIC', 'bob', 'ann', 3)],
+        [ev(3, 2, 'KISS', 'ann', 'bob')],
+      ),
+    );
+    expect(trope).toMatchObject({
+      kind: 'FRIENDS_TO_LOVERS',
+      name: 'friends to lovers',
+      explanation: 'Bob and Ann are best friends before they become a couple in episode 3.',
+    });
     expect(trope!.evidence[0]!.events.map((e) => e.kind)).toEqual(['KISS']);
     expect(trope!.evidence[0]!.relationships.map((r) => r.kind)).toEqual(['BEST_FRIEND', 'ROMANTIC']);
     expect(kinds(facts([rel('FRIEND', 'ann', 'bob', 3), rel('ROMANTIC', 'ann', 'bob', 3)], []))).toEqual([]);
@@ -34,14 +79,24 @@ describe('deriveTropes', () => {
   });
 
   it('finds unrequited love in a rejected confession, not in an accepted one', () => {
-    const [trope] = deriveTropes(facts([rel('UNREQUITED_LOVE', 'dan', 'cat', null, false)], [ev(2, 1, 'CONFESSION', 'dan', 'cat', 'REJECTED')]));
-    expect(trope).toMatchObject({ kind: 'UNREQUITED_LOVE', explanation: 'Dan confesses to Cat in episode 2 and is turned down.' });
+    const [trope] = deriveTropes(
+      facts([rel('UNREQUITED_LOVE', 'dan', 'cat', null, false)], [ev(2, 1, 'CONFESSION', 'dan', 'cat', 'REJECTED')]),
+    );
+    expect(trope).toMatchObject({
+      kind: 'UNREQUITED_LOVE',
+      explanation: 'Dan confesses to Cat in episode 2 and is turned down.',
+    });
     expect(trope!.evidence[0]!.relationships).toHaveLength(1);
     expect(kinds(facts([], [ev(2, 1, 'CONFESSION', 'dan', 'cat', 'ACCEPTED')]))).toEqual([]);
   });
 
   it('finds a love triangle around whoever draws two admirers, from relationships or events', () => {
-    const tropes = deriveTropes(facts([rel('ROMANTIC', 'ann', 'bob', 2)], [ev(1, 1, 'ASK_OUT', 'cat', 'bob'), ev(1, 2, 'CONFESSION', 'dan', 'bob')]));
+    const tropes = deriveTropes(
+      facts(
+        [rel('ROMANTIC', 'ann', 'bob', 2)],
+        [ev(1, 1, 'ASK_OUT', 'cat', 'bob'), ev(1, 2, 'CONFESSION', 'dan', 'bob')],
+      ),
+    );
     expect(tropes.map((t) => t.kind)).toEqual(['LOVE_TRIANGLE']);
     expect(tropes[0]!.explanation).toBe('Ann, Cat and Dan are all drawn to Bob.');
     expect(tropes[0]!.evidence[0]!.characterKeys).toEqual(['s/bob', 's/ann', 's/cat', 's/dan']);
@@ -49,8 +104,13 @@ describe('deriveTropes', () => {
   });
 
   it('finds a time skip and a reunion after a departure, ignoring mere mentions and earlier reunions', () => {
-    const events = [ev(1, 1, 'REUNION', 'ann', 'bob'), ev(1, 2, 'DEPARTURE', 'ann'), ev(2, 1, 'TIME_SKIP', null),
-      ev(2, 2, 'REUNION', 'cat', 'bob', null, ['ann']), ev(3, 1, 'REUNION', 'ann', 'bob')];
+    const events = [
+      ev(1, 1, 'REUNION', 'ann', 'bob'),
+      ev(1, 2, 'DEPARTURE', 'ann'),
+      ev(2, 1, 'TIME_SKIP', null),
+      ev(2, 2, 'REUNION', 'cat', 'bob', null, ['ann']),
+      ev(3, 1, 'REUNION', 'ann', 'bob'),
+    ];
     const tropes = deriveTropes(facts([], events));
     expect(tropes.map((t) => [t.kind, t.explanation])).toEqual([
       ['TIME_SKIP', 'In episode 2 the story jumps ahead in time.'],

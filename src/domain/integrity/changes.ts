@@ -12,8 +12,11 @@ export interface ChangeSet {
   cascade: boolean;
 }
 
-
-export function changeSet(parts: { upserts?: Partial<GraphDocument>; deletes?: Partial<Deletions>; cascade?: boolean }): ChangeSet {
+export function changeSet(parts: {
+  upserts?: Partial<GraphDocument>;
+  deletes?: Partial<Deletions>;
+  cascade?: boolean;
+}): ChangeSet {
   return {
     upserts: { ...emptyDocument(), ...parts.upserts },
     deletes: { ...perCollection((): string[] => []), ...parts.deletes },
@@ -28,7 +31,8 @@ export function changeSet(parts: { upserts?: Partial<GraphDocument>; deletes?: P
 export function touchedSeries({ upserts, deletes }: ChangeSet): Set<string> {
   const touched = new Set<string>();
   for (const collection of COLLECTIONS.filter((c) => c !== 'people')) {
-    for (const record of upserts[collection] as { key: string; seriesKey?: string }[]) touched.add(record.seriesKey ?? record.key);
+    for (const record of upserts[collection] as { key: string; seriesKey?: string }[])
+      touched.add(record.seriesKey ?? record.key);
     for (const key of deletes[collection]) touched.add(collection === 'series' ? key : seriesOfKey(key));
   }
   return touched;

@@ -1,12 +1,12 @@
+import type { Collection } from '../collections.js';
 import { COLLECTION_FACTS } from '../collections.js';
 import { documentIssues } from '../document-rules.js';
 import { episodeKey, slugOf } from '../keys.js';
-import { sequenceIssues, type Placed } from '../rules.js';
-import { changeSet, type ChangeSet } from './changes.js';
-import type { Collection } from '../collections.js';
+import { type Placed, sequenceIssues } from '../rules.js';
+import { type ChangeSet, changeSet } from './changes.js';
 import { referenceIssues } from './references.js';
 import { StoryState } from './state.js';
-import { ValidationError, type FieldIssue } from './validation.js';
+import { type FieldIssue, ValidationError } from './validation.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from './view.js';
 
 const REFERENCED: readonly Referenced[] = ['series', 'episodes', 'characters', 'people'];
@@ -19,7 +19,9 @@ const REFERENCED: readonly Referenced[] = ['series', 'episodes', 'characters', '
  */
 export async function planChanges(requested: ChangeSet, view: StoryView): Promise<ChangeSet> {
   const own = documentIssues(requested.upserts).map(({ collection, key, field, rule, message }) => ({
-    path: [collection, key, ...(field === '(record)' ? [] : field.split('.'))], message, rule,
+    path: [collection, key, ...(field === '(record)' ? [] : field.split('.'))],
+    message,
+    rule,
   }));
   if (own.length > 0) throw new ValidationError(own);
   const changes = requested.cascade ? await withSeriesContents(requested, view) : requested;
@@ -45,7 +47,9 @@ async function withSeriesContents(changes: ChangeSet, view: StoryView): Promise<
 function describe(dependents: readonly Dependent[]): string {
   const counts = new Map<Collection, number>();
   for (const d of dependents) counts.set(d.collection, (counts.get(d.collection) ?? 0) + 1);
-  const listed = [...counts].map(([collection, n]) => `${n} ${n === 1 ? COLLECTION_FACTS[collection].singular : collection}`).join(', ');
+  const listed = [...counts]
+    .map(([collection, n]) => `${n} ${n === 1 ? COLLECTION_FACTS[collection].singular : collection}`)
+    .join(', ');
   return `${listed} (such as "${dependents[0]!.key}")`;
 }
 
@@ -55,10 +59,17 @@ async function deletionIssues(state: StoryState, view: StoryView): Promise<Field
     const keys = state.changes.deletes[collection];
     if (keys.length === 0) continue;
     for (const [key, dependents] of await view.dependents(collection, keys)) {
-      const left = dependents.filter((d) => !state.isDeleted(d.collection, d.key) && !state.isUpserted(d.collection, d.key));
+      const left = dependents.filter(
+        (d) => !state.isDeleted(d.collection, d.key) && !state.isUpserted(d.collection, d.key),
+      );
       if (left.length === 0) continue;
-      const hint = collection === 'series' ? '; delete those first, or delete with cascade' : '; delete or change those first';
-      issues.push({ path: [collection, key], message: `"${key}" is still referred to by ${describe(left)}${hint}`, rule: 'still-referred' });
+      const hint =
+        collection === 'series' ? '; delete those first, or delete with cascade' : '; delete or change those first';
+      issues.push({
+        path: [collection, key],
+        message: `"${key}" is still referred to by ${describe(left)}${hint}`,
+        rule: 'still-referred',
+      });
     }
   }
   return issues;
@@ -67,7 +78,10 @@ async function deletionIssues(state: StoryState, view: StoryView): Promise<Field
 async function episodeCountIssues(state: StoryState, view: StoryView): Promise<FieldIssue[]> {
   const series = state.changes.upserts.series;
   if (series.length === 0) return [];
-  const contents = await view.dependents('series', series.map((s) => s.key));
+  const contents = await view.dependents(
+    'series',
+    series.map((s) => s.key),
+  );
   return series.flatMap((s) =>
     (contents.get(s.key) ?? [])
       .filter((d) => d.collection === 'episodes' && !state.isDeleted('episodes', d.key))
@@ -94,17 +108,26 @@ async function placeIssues(state: StoryState, view: StoryView): Promise<FieldIss
   if (changed.length === 0) return [];
   const before = await view.eventPlaces([], changed);
   const episodes = new Map<string, EpisodePlace>();
-  for (const e of [...before, ...upserts.events.map((u) => ({ seriesKey: u.seriesKey, episodeNumber: u.episodeNumber }))]) {
+  for (const e of [
+    ...before,
+    ...upserts.events.map((u) => ({ seriesKey: u.seriesKey, episodeNumber: u.episodeNumber })),
+  ]) {
     episodes.set(placeOf(e), { seriesKey: e.seriesKey, episodeNumber: e.episodeNumber });
   }
   const stored = await view.eventPlaces([...episodes.values()], []);
   const kept = stored.filter((e) => !state.isDeleted('events', e.key) && !state.isUpserted('events', e.key));
-  const written: Placed[] = upserts.events.map(({ key, seriesKey, episodeNumber, sequence }) => ({ key, seriesKey, episodeNumber, sequence }));
+  const written: Placed[] = upserts.events.map(({ key, seriesKey, episodeNumber, sequence }) => ({
+    key,
+    seriesKey,
+    episodeNumber,
+    sequence,
+  }));
   const cause = new Map<string, string>();
   for (const e of before) if (!cause.has(placeOf(e))) cause.set(placeOf(e), e.key);
   const position = new Map<string, Placed>([...stored, ...written].map((e) => [e.key, e]));
   return sequenceIssues([...kept, ...written]).map((issue) => {
-    if (state.isUpserted('events', issue.key)) return { path: ['events', issue.key, 'sequence'], message: issue.message, rule: issue.rule };
+    if (state.isUpserted('events', issue.key))
+      return { path: ['events', issue.key, 'sequence'], message: issue.message, rule: issue.rule };
     const episode = placeOf(position.get(issue.key)!);
     const culprit = cause.get(episode) ?? issue.key;
     const message = `${issue.message}; delete or move only an episode's last event, or renumber the later ones in the same importBatch`;

@@ -1,6 +1,6 @@
+import type { Collection } from '../collections.js';
 import { episodeKey, slugOf } from '../keys.js';
 import type { PlotEventRecord, RelationshipRecord } from '../records.js';
-import type { Collection } from '../collections.js';
 import type { StoryState } from './state.js';
 import type { FieldIssue } from './validation.js';
 
@@ -9,15 +9,22 @@ type Report = (collection: Collection, key: string, field: string, message: stri
 /** Checks that every upserted record points at things that will exist, in its own series. */
 export function referenceIssues(state: StoryState): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const report: Report = (collection, key, field, message) => issues.push({ path: [collection, key, ...field.split('.')], message, rule: 'reference' });
+  const report: Report = (collection, key, field, message) =>
+    issues.push({ path: [collection, key, ...field.split('.')], message, rule: 'reference' });
   const { upserts } = state.changes;
   const at = (collection: Collection, key: string) => new Refs(state, collection, key, report);
 
-  for (const s of upserts.series) for (const [i, p] of s.starring.entries()) at('series', s.key).person(p, `starring.${i}`);
+  for (const s of upserts.series)
+    for (const [i, p] of s.starring.entries()) at('series', s.key).person(p, `starring.${i}`);
   for (const e of upserts.episodes) {
     const series = at('episodes', e.key).series(e.seriesKey);
     if (series && e.number > series.episodeCount) {
-      report('episodes', e.key, 'number', `episode ${e.number} is beyond the series' episodeCount of ${series.episodeCount}`);
+      report(
+        'episodes',
+        e.key,
+        'number',
+        `episode ${e.number} is beyond the series' episodeCount of ${series.episodeCount}`,
+      );
     }
   }
   for (const c of upserts.characters) at('characters', c.key).series(c.seriesKey);
@@ -49,7 +56,8 @@ function eventIssues(e: PlotEventRecord, refs: Refs): void {
   if (e.agentKey) refs.character(e.agentKey, e.seriesKey, 'agent');
   if (e.targetKey) refs.character(e.targetKey, e.seriesKey, 'target');
   e.participants.forEach((p, i) => {
-    const named = (p.role === 'AGENT' && p.characterKey === e.agentKey) || (p.role === 'TARGET' && p.characterKey === e.targetKey);
+    const named =
+      (p.role === 'AGENT' && p.characterKey === e.agentKey) || (p.role === 'TARGET' && p.characterKey === e.targetKey);
     if (!named) refs.character(p.characterKey, e.seriesKey, `participants.${i}.character`);
   });
 }
@@ -69,7 +77,8 @@ class Refs {
   }
 
   person(personKey: string, field: string): void {
-    if (!this.state.get('people', personKey)) this.report(this.collection, this.key, field, `there is no person "${personKey}"`);
+    if (!this.state.get('people', personKey))
+      this.report(this.collection, this.key, field, `there is no person "${personKey}"`);
   }
 
   episode(seriesKey: string, number: number, field: string): void {

@@ -1,6 +1,6 @@
+import { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
 import { episodeKey } from '../keys.js';
 import type { ChangeSet } from './changes.js';
-import { COLLECTIONS, type Collection, type RecordOf } from '../collections.js';
 import type { Referenced, StoryView } from './view.js';
 
 type Wanted = { [C in Referenced]: Set<string> };
@@ -19,7 +19,8 @@ function referencedKeys({ upserts }: ChangeSet): Wanted {
   }
   for (const e of upserts.events) {
     wanted.episodes.add(episodeKey(e.seriesKey, e.episodeNumber));
-    for (const k of [e.agentKey, e.targetKey, ...e.participants.map((p) => p.characterKey)]) if (k) wanted.characters.add(k);
+    for (const k of [e.agentKey, e.targetKey, ...e.participants.map((p) => p.characterKey)])
+      if (k) wanted.characters.add(k);
   }
   return wanted;
 }
@@ -43,7 +44,10 @@ export class StoryState {
     const wanted = referencedKeys(changes);
     const fetch = <C extends Referenced>(c: C) => view.existing(c, [...wanted[c]]);
     const [series, episodes, characters, people] = await Promise.all([
-      fetch('series'), fetch('episodes'), fetch('characters'), fetch('people'),
+      fetch('series'),
+      fetch('episodes'),
+      fetch('characters'),
+      fetch('people'),
     ]);
     return new StoryState(changes, { series, episodes, characters, people });
   }

@@ -1,5 +1,5 @@
-import type { Placed } from '../rules.js';
 import type { Collection, RecordOf } from '../collections.js';
+import type { Placed } from '../rules.js';
 
 /** What other records may point at, and so what a write must check and a delete must not orphan. */
 export type Referenced = 'series' | 'episodes' | 'characters' | 'people';

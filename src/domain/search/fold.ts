@@ -17,7 +17,11 @@ function compatibleInitial(char: string): string {
 /** Lower-cased, Latin diacritics stripped, every character that is not a letter or digit removed. */
 export function fold(text: string): string {
   return Array.from(
-    text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFC').toLowerCase(),
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC')
+      .toLowerCase(),
     compatibleInitial,
   )
     .join('')
@@ -35,7 +39,8 @@ export function choseongOf(folded: string): string {
 export const hasHangul = (folded: string): boolean => Array.from(folded).some((c) => isSyllable(c.charCodeAt(0)));
 
 /** True when a folded query is made only of initial consonants, such as "ㅅㅇㅌㄹ". */
-export const isChoseongOnly = (folded: string): boolean => folded.length > 0 && Array.from(folded).every((c) => CHOSEONG.includes(c));
+export const isChoseongOnly = (folded: string): boolean =>
+  folded.length > 0 && Array.from(folded).every((c) => CHOSEONG.includes(c));
 
 /** True when every character of `query` appears in `key`, in order. */
 export function isSubsequence(query: string, key: string): boolean {

@@ -24,7 +24,11 @@ function textsOf(item: Searchable): (string | null)[] {
     case 'series':
       return [item.record.title, item.record.originalTitle, item.record.slug];
     case 'episode':
-      return [item.record.title, `${item.record.seriesKey} episode ${item.record.number}`, `${item.record.seriesKey} ep ${item.record.number}`];
+      return [
+        item.record.title,
+        `${item.record.seriesKey} episode ${item.record.number}`,
+        `${item.record.seriesKey} ep ${item.record.number}`,
+      ];
     case 'character':
       return [item.record.name, item.record.nativeName, ...item.record.aliases];
     case 'person':

@@ -1,6 +1,6 @@
 import { compareText } from '../text.js';
 import { fold, isChoseongOnly, isSubsequence } from './fold.js';
-import { SEARCH_TYPES, searchKeysOf, type Searchable, type SearchKey } from './keys.js';
+import { SEARCH_TYPES, type Searchable, type SearchKey, searchKeysOf } from './keys.js';
 
 export interface RankedHit {
   item: Searchable;

@@ -1,5 +1,5 @@
-import { MAX_PATHS } from '../../domain/paths.js';
 import type { EvidenceSizes, ListSizes } from '../../domain/list-sizes.js';
+import { MAX_PATHS } from '../../domain/paths.js';
 import { TROPE_KINDS } from '../../domain/tropes.js';
 import { RELATIONSHIP_KINDS } from '../../domain/vocabulary.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../pagination.js';
@@ -19,10 +19,18 @@ const PATH_LINK_KINDS = 3;
 /** A path into a write's input: argument, record list, index, field, list, index, field… */
 const ISSUE_PATH = 10;
 
-const first = (fallback: number, most: number): ListBound => (_sizes, args) =>
-  typeof args.first === 'number' ? Math.max(0, Math.min(args.first, most)) : fallback;
-const size = (key: keyof CostSizes): ListBound => (sizes) => sizes[key];
-const fixed = (n: number): ListBound => () => n;
+const first =
+  (fallback: number, most: number): ListBound =>
+  (_sizes, args) =>
+    typeof args.first === 'number' ? Math.max(0, Math.min(args.first, most)) : fallback;
+const size =
+  (key: keyof CostSizes): ListBound =>
+  (sizes) =>
+    sizes[key];
+const fixed =
+  (n: number): ListBound =>
+  () =>
+    n;
 
 /**
  * Every list field of the schema, by `Type.field`. A connection counts its whole selection once per
@@ -45,7 +53,8 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'Series.starring': size('starringPerSeries'),
   'Series.recommendations': first(DEFAULT_RECOMMENDATIONS, MOST_RECOMMENDATIONS),
   'Series.tropes': (s) => Math.min(TROPE_KINDS.length, s.evidencePerSeries),
-  'Recommendation.reasons': (s) => TROPE_KINDS.length + s.castingsPerSeries + s.creditsPerSeries + s.starringPerSeries + s.genresPerSeries,
+  'Recommendation.reasons': (s) =>
+    TROPE_KINDS.length + s.castingsPerSeries + s.creditsPerSeries + s.starringPerSeries + s.genresPerSeries,
   'Trope.evidence': size('evidencePerSeries'),
   'TropeEvidence.characters': size('charactersPerEvidence'),
   'TropeEvidence.events': size('eventsPerEvidence'),

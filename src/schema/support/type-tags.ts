@@ -3,7 +3,10 @@ const TYPENAME = Symbol('typename');
 /** A record with the GraphQL type it is, for unions to resolve by, whatever fields it has. */
 export type Tagged<T extends object> = T & { readonly [TYPENAME]: string };
 
-export const tagged = <T extends object>(typename: string, record: T): Tagged<T> => ({ ...record, [TYPENAME]: typename });
+export const tagged = <T extends object>(typename: string, record: T): Tagged<T> => ({
+  ...record,
+  [TYPENAME]: typename,
+});
 
 /** The type a tagged record was given; a union member that was not tagged is a bug, so it fails loudly. */
 export function typenameOf(value: object): string {

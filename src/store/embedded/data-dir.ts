@@ -41,10 +41,25 @@ export function fileSystemProblem(error: unknown, target: string): DataDirError 
   const code = errnoOf(error);
   const message = (error as Error).message;
   if (code === 'EEXIST' || code === 'ENOTDIR') {
-    return new DataDirError('DATA_DIR_NOT_A_DIRECTORY', target, `${target} (or a part of its path) exists and is not a directory`, { errno: code });
+    return new DataDirError(
+      'DATA_DIR_NOT_A_DIRECTORY',
+      target,
+      `${target} (or a part of its path) exists and is not a directory`,
+      { errno: code },
+    );
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || /permission denied|read-only file system/i.test(message)) {
-    return new DataDirError('DATA_DIR_NOT_WRITABLE', target, `${target} cannot be written by this process (${code || message})`, { errno: code });
+  if (
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    /permission denied|read-only file system/i.test(message)
+  ) {
+    return new DataDirError(
+      'DATA_DIR_NOT_WRITABLE',
+      target,
+      `${target} cannot be written by this process (${code || message})`,
+      { errno: code },
+    );
   }
   return new DataDirError('DATA_DIR_UNUSABLE', target, `${target} cannot be used: ${message}`, { errno: code });
 }
@@ -83,13 +98,25 @@ const COMMAND_CHARS = 300;
 
 function thisProcess(): LockHolder {
   const command = [process.execPath, ...process.execArgv, ...process.argv.slice(1)].join(' ');
-  return { pid: process.pid, command: command.slice(0, COMMAND_CHARS), host: hostname(), since: new Date().toISOString() };
+  return {
+    pid: process.pid,
+    command: command.slice(0, COMMAND_CHARS),
+    host: hostname(),
+    since: new Date().toISOString(),
+  };
 }
 
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, command: String(parsed.command ?? ''), host: String(parsed.host ?? ''), since: String(parsed.since ?? '') } : null;
+    return typeof parsed.pid === 'number'
+      ? {
+          pid: parsed.pid,
+          command: String(parsed.command ?? ''),
+          host: String(parsed.host ?? ''),
+          since: String(parsed.since ?? ''),
+        }
+      : null;
   } catch {
     return null;
   }
@@ -108,7 +135,9 @@ async function holderOf(file: string): Promise<LockHolder | null> {
 function describe(holder: LockHolder | null): string {
   if (!holder) return 'another process (it has not written its pid)';
   const self = holder.pid === process.pid && holder.host === hostname();
-  const who = self ? `this process (pid ${holder.pid})` : `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}`;
+  const who = self
+    ? `this process (pid ${holder.pid})`
+    : `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}`;
   return `${who}${holder.host && holder.host !== hostname() ? ` on host ${holder.host}` : ''}${holder.since ? ` since ${holder.since}` : ''}`;
 }
 

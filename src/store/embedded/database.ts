@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { open, type Database, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
-import { COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
+import { type Database, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
+import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportStep } from '../port.js';
 import { DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
@@ -46,8 +46,14 @@ export class EmbeddedDatabase {
       const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
       try {
         const dbs = {
-          people: sub('people'), series: sub('series'), episodes: sub('episodes'), characters: sub('characters'),
-          castings: sub('castings'), credits: sub('credits'), relationships: sub('relationships'), events: sub('events'),
+          people: sub('people'),
+          series: sub('series'),
+          episodes: sub('episodes'),
+          characters: sub('characters'),
+          castings: sub('castings'),
+          credits: sub('credits'),
+          relationships: sub('relationships'),
+          events: sub('events'),
         };
         return new EmbeddedDatabase(root, dbs, lock);
       } catch (error) {
@@ -63,8 +69,14 @@ export class EmbeddedDatabase {
   readAll(): GraphDocument {
     const all = <C extends Collection>(name: C): RecordOf<C>[] => Array.from(this.dbs[name].getRange(), (e) => e.value);
     return {
-      people: all('people'), series: all('series'), episodes: all('episodes'), characters: all('characters'),
-      castings: all('castings'), credits: all('credits'), relationships: all('relationships'), events: all('events'),
+      people: all('people'),
+      series: all('series'),
+      episodes: all('episodes'),
+      characters: all('characters'),
+      castings: all('castings'),
+      credits: all('credits'),
+      relationships: all('relationships'),
+      events: all('events'),
     };
   }
 
@@ -92,8 +104,14 @@ export class EmbeddedDatabase {
   counts(): GraphCounts {
     const n = (c: Collection) => ({ length: this.dbs[c].getCount() });
     return countsOf({
-      people: n('people'), series: n('series'), episodes: n('episodes'), characters: n('characters'),
-      castings: n('castings'), credits: n('credits'), relationships: n('relationships'), events: n('events'),
+      people: n('people'),
+      series: n('series'),
+      episodes: n('episodes'),
+      characters: n('characters'),
+      castings: n('castings'),
+      credits: n('credits'),
+      relationships: n('relationships'),
+      events: n('events'),
     });
   }
 

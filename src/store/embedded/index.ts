@@ -1,7 +1,23 @@
 import path from 'node:path';
-import type { CastingRecord, CharacterRecord, CreditRecord, EpisodeRecord } from '../../domain/records.js';
-import type { GraphCounts, GraphDocument, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
+import { type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
+import { type ChangeSet, touchedSeries } from '../../domain/integrity/changes.js';
+import { planChanges } from '../../domain/integrity/plan.js';
+import type { ListSizes } from '../../domain/list-sizes.js';
+import type { Neighbourhood } from '../../domain/paths.js';
+import type {
+  CastingRecord,
+  CharacterRecord,
+  CreditRecord,
+  EpisodeRecord,
+  GraphCounts,
+  GraphDocument,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../../domain/records.js';
+import type { Searchable } from '../../domain/search/keys.js';
 import { StoreUnavailableError } from '../../errors.js';
+import { SeriesJournal } from '../journal.js';
 import type {
   CharacterEventsQuery,
   DramaStore,
@@ -16,21 +32,14 @@ import type {
   SeriesPageRequest,
   StateTag,
 } from '../port.js';
-import type { Neighbourhood } from '../../domain/paths.js';
-import type { ListSizes } from '../../domain/list-sizes.js';
-import type { Searchable } from '../../domain/search/keys.js';
-import { touchedSeries, type ChangeSet } from '../../domain/integrity/changes.js';
-import { planChanges } from '../../domain/integrity/plan.js';
-import { EmbeddedStoryView } from './story-view.js';
-import { neighbourhoodOf, searchCandidates } from './search.js';
-import { countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
-import { EmbeddedDatabase } from './database.js';
 import { DataDirError } from './data-dir.js';
-import { DATA_FILE } from './probe.js';
-import { SeriesJournal } from '../journal.js';
+import { EmbeddedDatabase } from './database.js';
 import { GraphIndex } from './indexes.js';
-import type { Grouped } from './sorted.js';
+import { DATA_FILE } from './probe.js';
 import { eventsPage, holdsAt, ofKinds, seriesPage, takesPart } from './queries.js';
+import { neighbourhoodOf, searchCandidates } from './search.js';
+import type { Grouped } from './sorted.js';
+import { EmbeddedStoryView } from './story-view.js';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -47,7 +56,11 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
     } catch (error) {
       await store.close();
       const file = path.join(options.dataDir, DATA_FILE);
-      throw new DataDirError('DATA_DIR_CORRUPTED', file, `${file} holds a record that cannot be read: ${(error as Error).message}`);
+      throw new DataDirError(
+        'DATA_DIR_CORRUPTED',
+        file,
+        `${file} holds a record that cannot be read: ${(error as Error).message}`,
+      );
     }
   }
   return store;
@@ -104,7 +117,8 @@ export class EmbeddedStore implements DramaStore {
   castingsByCharacter = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsByCharacter, keys);
   creditsBySeries = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsBySeries, keys);
   creditsByPerson = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsByPerson, keys);
-  relationshipsOfSeries = (keys: readonly string[]) => this.grouped<RelationshipRecord>(this.index.relationshipsBySeries, keys);
+  relationshipsOfSeries = (keys: readonly string[]) =>
+    this.grouped<RelationshipRecord>(this.index.relationshipsBySeries, keys);
   eventsOfSeries = (keys: readonly string[]) => this.grouped<PlotEventRecord>(this.index.eventsBySeries, keys);
 
   async relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {

@@ -1,3 +1,6 @@
+import { COLLECTION_FACTS, COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
+import { episodeKey, slugOf } from '../../domain/keys.js';
+import { type ListSizes, listSizesOf } from '../../domain/list-sizes.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -9,14 +12,11 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../../domain/records.js';
-import { episodeKey, slugOf } from '../../domain/keys.js';
-import { COLLECTION_FACTS, COLLECTIONS, countsOf, type Collection, type RecordOf } from '../../domain/collections.js';
-import { listSizesOf, type ListSizes } from '../../domain/list-sizes.js';
-import * as order from './order.js';
-import { Grouped } from './sorted.js';
-import { SearchIndex } from './search-index.js';
-import type { EventAnchors } from './queries.js';
 import type { Searchable } from '../../domain/search/keys.js';
+import * as order from './order.js';
+import type { EventAnchors } from './queries.js';
+import { SearchIndex } from './search-index.js';
+import { Grouped } from './sorted.js';
 
 interface Index<T> {
   groups: Grouped<T & { key: string }>;
@@ -26,8 +26,9 @@ interface Index<T> {
 type Indexers = { [C in Collection]: Index<RecordOf<C>>[] };
 type ByKey = { [C in Collection]: Map<string, RecordOf<C>> };
 
-const slugsOf = (keys: readonly (string | null)[]): string[] =>
-  [...new Set(keys.filter((k): k is string => k !== null).map(slugOf))];
+const slugsOf = (keys: readonly (string | null)[]): string[] => [
+  ...new Set(keys.filter((k): k is string => k !== null).map(slugOf)),
+];
 
 const ALL = '';
 const all = (): readonly string[] => [ALL];
@@ -49,16 +50,28 @@ function freezeContents<T extends object>(record: T): T {
 const valuesOf = (b: ByKey) => {
   const of = <T>(map: Map<string, T>): Iterable<T> => ({ [Symbol.iterator]: () => map.values() });
   return {
-    people: of(b.people), series: of(b.series), episodes: of(b.episodes), characters: of(b.characters),
-    castings: of(b.castings), credits: of(b.credits), relationships: of(b.relationships), events: of(b.events),
+    people: of(b.people),
+    series: of(b.series),
+    episodes: of(b.episodes),
+    characters: of(b.characters),
+    castings: of(b.castings),
+    credits: of(b.credits),
+    relationships: of(b.relationships),
+    events: of(b.events),
   };
 };
 
 /** The in-memory read side of the embedded store, rebuilt from lmdb on open, changed only after commits. */
 export class GraphIndex {
   readonly byKey: ByKey = {
-    people: new Map(), series: new Map(), episodes: new Map(), characters: new Map(),
-    castings: new Map(), credits: new Map(), relationships: new Map(), events: new Map(),
+    people: new Map(),
+    series: new Map(),
+    episodes: new Map(),
+    characters: new Map(),
+    castings: new Map(),
+    credits: new Map(),
+    relationships: new Map(),
+    events: new Map(),
   };
   readonly series = new Grouped<SeriesRecord>(order.seriesOrder);
   readonly episodesBySeries = new Grouped<EpisodeRecord>(order.episodeOrder);
@@ -161,7 +174,8 @@ export class GraphIndex {
   private sizes: { generation: number; sizes: ListSizes } | null = null;
 
   listSizes(): ListSizes {
-    if (this.sizes?.generation !== this.generation) this.sizes = { generation: this.generation, sizes: listSizesOf(valuesOf(this.byKey)) };
+    if (this.sizes?.generation !== this.generation)
+      this.sizes = { generation: this.generation, sizes: listSizesOf(valuesOf(this.byKey)) };
     return this.sizes.sizes;
   }
 

@@ -56,10 +56,14 @@ interface ProbeOutcome {
 
 function run(dataDir: string, databases: readonly string[]): Promise<ProbeOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, ...databases], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, ...databases],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.once('error', reject);
@@ -85,9 +89,14 @@ export async function checkReadable(dataDir: string, databases: readonly string[
   const outcome = await run(dataDir, databases);
   if (outcome.code === 0) return;
   if (outcome.signal) {
-    throw new DataDirError('DATA_DIR_CORRUPTED', file, `${file} is damaged: reading it crashed lmdb (${outcome.signal}); restore it from a backup or move it away`, {
-      signal: outcome.signal,
-    });
+    throw new DataDirError(
+      'DATA_DIR_CORRUPTED',
+      file,
+      `${file} is damaged: reading it crashed lmdb (${outcome.signal}); restore it from a backup or move it away`,
+      {
+        signal: outcome.signal,
+      },
+    );
   }
   let failure: { error?: string; code?: string } = {};
   try {
@@ -99,5 +108,10 @@ export async function checkReadable(dataDir: string, databases: readonly string[
   if (/EACCES|EPERM|EROFS|permission denied|read-only/i.test(`${failure.code ?? ''} ${detail}`)) {
     throw fileSystemProblem(Object.assign(new Error(detail), { code: failure.code }), file);
   }
-  throw new DataDirError('DATA_DIR_CORRUPTED', file, `${file} cannot be read as an lmdb file: ${detail}; restore it from a backup or move it away`, { detail });
+  throw new DataDirError(
+    'DATA_DIR_CORRUPTED',
+    file,
+    `${file} cannot be read as an lmdb file: ${detail}; restore it from a backup or move it away`,
+    { detail },
+  );
 }

@@ -1,9 +1,9 @@
-import type { PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { slugOf } from '../../domain/keys.js';
-import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
+import type { PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
 import { eventVisible, progressOf } from '../../domain/spoilers.js';
-import type { EventFilter, EventPosition, EventsPage, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
 import { compareText } from '../../domain/text.js';
+import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
+import type { EventFilter, EventPosition, EventsPage, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
 import { firstAfter } from './order.js';
 
 export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | null): boolean {
@@ -55,7 +55,11 @@ function anchored(anchors: EventAnchors, filter: EventFilter): readonly PlotEven
 function candidates(anchors: EventAnchors, filter: EventFilter): readonly PlotEventRecord[] {
   if (filter.series === null) return anchored(anchors, filter);
   const events = anchors.all();
-  const before = (episodeNumber: number): EventPosition => ({ seriesKey: filter.series!, episodeNumber, sequence: -Infinity });
+  const before = (episodeNumber: number): EventPosition => ({
+    seriesKey: filter.series!,
+    episodeNumber,
+    sequence: -Infinity,
+  });
   const start = firstAfter(events, before(filter.episode ?? -Infinity));
   const end = firstAfter(events, before(filter.episode === null ? Infinity : filter.episode + 1));
   return events.slice(start, end);
@@ -86,11 +90,7 @@ function memoisedTotal(events: readonly PlotEventRecord[], filter: EventFilter, 
  * One page of events in position order. `totals` memoises the count of all matches per filter,
  * so that paging on does not rescan from the beginning.
  */
-export function eventsPage(
-  anchors: EventAnchors,
-  request: EventsPageRequest,
-  totals: Map<string, number>,
-): EventsPage {
+export function eventsPage(anchors: EventAnchors, request: EventsPageRequest, totals: Map<string, number>): EventsPage {
   const { filter, first, after } = request;
   const range = candidates(anchors, filter);
   const totalCount = memoisedTotal(range, filter, totals);

@@ -1,5 +1,5 @@
 import { isChoseongOnly } from '../../domain/search/fold.js';
-import { SEARCH_TYPES, storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
+import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
 
 const GRAM = 3;
 
@@ -17,7 +17,9 @@ function gramsOf(keys: readonly string[]): Set<string> {
 export class SearchIndex {
   private readonly byGram = new Map<string, Set<Searchable>>();
   /** By type, then key: a person and a series may share a key (both are bare slugs). */
-  private readonly byKey = new Map<Searchable['type'], Map<string, Searchable>>(SEARCH_TYPES.map((type) => [type, new Map()]));
+  private readonly byKey = new Map<Searchable['type'], Map<string, Searchable>>(
+    SEARCH_TYPES.map((type) => [type, new Map()]),
+  );
 
   /** Initial-consonant queries match as subsequences, which trigrams cannot narrow. */
   static covers(query: string): boolean {

@@ -1,11 +1,10 @@
-import { mayMatch } from '../../domain/search/fold.js';
-import { storedSearchKeys, type Searchable } from '../../domain/search/keys.js';
 import type { Neighbourhood } from '../../domain/paths.js';
+import { mayMatch } from '../../domain/search/fold.js';
+import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
+import { compareText } from '../../domain/text.js';
 import type { SearchRequest } from '../port.js';
 import type { GraphIndex } from './indexes.js';
 import { SearchIndex } from './search-index.js';
-import { SEARCH_TYPES } from '../../domain/search/keys.js';
-import { compareText } from '../../domain/text.js';
 
 /** Folded keys per record object; a re-imported record is a new object, so the cache never goes stale. */
 const keysCache = new WeakMap<object, string[]>();
@@ -28,7 +27,9 @@ function pool(index: GraphIndex, query: string): Searchable[][] {
 
 export function searchCandidates(index: GraphIndex, { query, limit }: SearchRequest): Searchable[] {
   const byType = pool(index, query).map((items) =>
-    items.filter((item) => keysOf(item).some((key) => mayMatch(query, key))).sort((a, b) => compareText(a.record.key, b.record.key)),
+    items
+      .filter((item) => keysOf(item).some((key) => mayMatch(query, key)))
+      .sort((a, b) => compareText(a.record.key, b.record.key)),
   );
   return byType.flat().slice(0, limit);
 }

@@ -1,7 +1,7 @@
-import { episodeKey } from '../../domain/keys.js';
 import type { Collection, RecordOf } from '../../domain/collections.js';
-import type { Placed } from '../../domain/rules.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
+import { episodeKey } from '../../domain/keys.js';
+import type { Placed } from '../../domain/rules.js';
 import type { GraphIndex } from './indexes.js';
 
 const as = (collection: Collection, records: readonly { key: string }[]): Dependent[] =>
@@ -22,7 +22,8 @@ export class EmbeddedStoryView implements StoryView {
 
   async eventPlaces(episodes: readonly EpisodePlace[], keys: readonly string[]): Promise<Placed[]> {
     const found = new Map<string, Placed>();
-    const add = ({ key, seriesKey, episodeNumber, sequence }: Placed) => found.set(key, { key, seriesKey, episodeNumber, sequence });
+    const add = ({ key, seriesKey, episodeNumber, sequence }: Placed) =>
+      found.set(key, { key, seriesKey, episodeNumber, sequence });
     for (const e of episodes) this.index.eventsByEpisode.get(episodeKey(e.seriesKey, e.episodeNumber)).forEach(add);
     for (const key of keys) {
       const event = this.index.byKey.events.get(key);
@@ -36,26 +37,35 @@ export class EmbeddedStoryView implements StoryView {
     switch (collection) {
       case 'series':
         return [
-          ...as('episodes', x.episodesBySeries.get(key)), ...as('characters', x.charactersBySeries.get(key)),
-          ...as('castings', x.castingsBySeries.get(key)), ...as('credits', x.creditsBySeries.get(key)),
-          ...as('relationships', x.relationshipsBySeries.get(key)), ...as('events', x.eventsBySeries.get(key)),
+          ...as('episodes', x.episodesBySeries.get(key)),
+          ...as('characters', x.charactersBySeries.get(key)),
+          ...as('castings', x.castingsBySeries.get(key)),
+          ...as('credits', x.creditsBySeries.get(key)),
+          ...as('relationships', x.relationshipsBySeries.get(key)),
+          ...as('events', x.eventsBySeries.get(key)),
         ];
       case 'episodes': {
         const episode = x.byKey.episodes.get(key);
         if (!episode) return [];
-        const bounded = x.relationshipsBySeries.get(episode.seriesKey)
+        const bounded = x.relationshipsBySeries
+          .get(episode.seriesKey)
           .filter((r) => r.sinceEpisode === episode.number || r.untilEpisode === episode.number);
         return [...as('events', x.eventsByEpisode.get(key)), ...as('relationships', bounded)];
       }
       case 'characters':
         return [
-          ...as('castings', x.castingsByCharacter.get(key)), ...as('relationships', x.relationshipsByCharacter.get(key)),
+          ...as('castings', x.castingsByCharacter.get(key)),
+          ...as('relationships', x.relationshipsByCharacter.get(key)),
           ...as('events', x.eventsByCharacter.get(key)),
         ];
       case 'people':
         return [
-          ...as('castings', x.castingsByPerson.get(key)), ...as('credits', x.creditsByPerson.get(key)),
-          ...as('series', x.allSeries().filter((s) => s.starring.includes(key))),
+          ...as('castings', x.castingsByPerson.get(key)),
+          ...as('credits', x.creditsByPerson.get(key)),
+          ...as(
+            'series',
+            x.allSeries().filter((s) => s.starring.includes(key)),
+          ),
         ];
     }
   }

@@ -10,9 +10,19 @@ function place<T>(rows: readonly Row[], size: number, pick: (row: Row) => T, fal
 }
 
 export function singles<T>(rows: readonly Row[], size: number, map: (item: never) => T): (T | null)[] {
-  return place<T | null>(rows, size, (r) => (r.item == null ? null : map(r.item as never)), () => null);
+  return place<T | null>(
+    rows,
+    size,
+    (r) => (r.item == null ? null : map(r.item as never)),
+    () => null,
+  );
 }
 
 export function lists<T>(rows: readonly Row[], size: number, map: (item: never) => T): T[][] {
-  return place(rows, size, (r) => (r.items as never[]).map(map), () => []);
+  return place(
+    rows,
+    size,
+    (r) => (r.items as never[]).map(map),
+    () => [],
+  );
 }

@@ -1,8 +1,8 @@
-import { touchedSeries, type ChangeSet, type Deletions } from '../../domain/integrity/changes.js';
 import type { Collection } from '../../domain/collections.js';
+import { type ChangeSet, type Deletions, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
-import type { WriteTx } from './driver.js';
 import * as changeCypher from './cypher-changes.js';
+import type { WriteTx } from './driver.js';
 import { importInto } from './importer.js';
 import { Neo4jStoryView } from './story-view.js';
 
@@ -35,8 +35,10 @@ function stripeOf(name: string): number {
 export function lockStripes(changes: ChangeSet): number[] {
   const { upserts, deletes } = changes;
   const people = [
-    ...upserts.people.map((p) => p.key), ...deletes.people,
-    ...upserts.castings.map((c) => c.personKey), ...upserts.credits.map((c) => c.personKey),
+    ...upserts.people.map((p) => p.key),
+    ...deletes.people,
+    ...upserts.castings.map((c) => c.personKey),
+    ...upserts.credits.map((c) => c.personKey),
     ...upserts.series.flatMap((s) => s.starring),
   ];
   const names = [...[...touchedSeries(changes)].map((s) => `series:${s}`), ...people.map((p) => `person:${p}`)];

@@ -25,16 +25,36 @@ interface Anchor {
 
 /** Candidate sets, most selective first; each holds every event its filters match (the WHERE then decides). */
 const ANCHORS: Anchor[] = [
-  { name: 'Episode', needs: ['series', 'episode'], covers: [],
-    match: 'MATCH (:Episode {seriesKey: $series, number: $episode})<-[:IN_EPISODE]-(e:PlotEvent)' },
-  { name: 'Series', needs: ['series'], covers: [],
-    match: 'MATCH (:Series {key: $series})<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(e:PlotEvent)' },
-  { name: 'Participant', needs: ['participant'], covers: ['participant'],
-    match: 'MATCH (:Character {slug: $participant})-[:PARTICIPATES]->(e:PlotEvent)\nWITH DISTINCT e' },
-  { name: 'Agent', needs: ['agent'], covers: [],
-    match: 'MATCH (c:Character {slug: $agent})\nWITH c.key AS agentKey\nMATCH (e:PlotEvent {agentKey: agentKey})' },
-  { name: 'Target', needs: ['target'], covers: [],
-    match: 'MATCH (c:Character {slug: $target})\nWITH c.key AS targetKey\nMATCH (e:PlotEvent {targetKey: targetKey})' },
+  {
+    name: 'Episode',
+    needs: ['series', 'episode'],
+    covers: [],
+    match: 'MATCH (:Episode {seriesKey: $series, number: $episode})<-[:IN_EPISODE]-(e:PlotEvent)',
+  },
+  {
+    name: 'Series',
+    needs: ['series'],
+    covers: [],
+    match: 'MATCH (:Series {key: $series})<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(e:PlotEvent)',
+  },
+  {
+    name: 'Participant',
+    needs: ['participant'],
+    covers: ['participant'],
+    match: 'MATCH (:Character {slug: $participant})-[:PARTICIPATES]->(e:PlotEvent)\nWITH DISTINCT e',
+  },
+  {
+    name: 'Agent',
+    needs: ['agent'],
+    covers: [],
+    match: 'MATCH (c:Character {slug: $agent})\nWITH c.key AS agentKey\nMATCH (e:PlotEvent {agentKey: agentKey})',
+  },
+  {
+    name: 'Target',
+    needs: ['target'],
+    covers: [],
+    match: 'MATCH (c:Character {slug: $target})\nWITH c.key AS targetKey\nMATCH (e:PlotEvent {targetKey: targetKey})',
+  },
   { name: 'Scan', needs: [], covers: [], match: 'MATCH (e:PlotEvent)' },
 ];
 
@@ -63,7 +83,9 @@ function build(active: Filter[]): string {
 export function findEventsQuery(filter: EventFilter): string {
   const active = FILTERS.filter((f) => filter[f] !== null);
   const id = active.join(',');
-  let cypher = cache.get(id);
-  if (cypher === undefined) cache.set(id, (cypher = build(active)));
+  const cached = cache.get(id);
+  if (cached !== undefined) return cached;
+  const cypher = build(active);
+  cache.set(id, cypher);
   return cypher;
 }

@@ -17,7 +17,9 @@ export const MAX_PATTERN_CHARS = 64;
 /** A keyword-index wildcard query for keys containing (the start of) the folded query, or its initials in order. */
 export function luceneFor(query: string): string {
   const chars = Array.from(query);
-  const parts = isChoseongOnly(query) ? chars.slice(0, MAX_PATTERN_INITIALS) : [chars.slice(0, MAX_PATTERN_CHARS).join('')];
+  const parts = isChoseongOnly(query)
+    ? chars.slice(0, MAX_PATTERN_INITIALS)
+    : [chars.slice(0, MAX_PATTERN_CHARS).join('')];
   return `*${parts.map(escapeLucene).join('*')}*`;
 }
 

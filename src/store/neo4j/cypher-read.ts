@@ -2,11 +2,13 @@ import { EVENT_FIELDS } from './decode.js';
 
 /* Read queries. Batches answer one row per index `i` of `$keys` / `$queries`, a key of nothing a null item; ranks are parameters. */
 
-const participants = (event: string): string => `[(c:Character)-[p:PARTICIPATES]->(${event}) | [c.key, p.role, p.position]]`;
+const participants = (event: string): string =>
+  `[(c:Character)-[p:PARTICIPATES]->(${event}) | [c.key, p.role, p.position]]`;
 /** An event as a positional list (see EVENT_FIELDS in decode.ts). */
 export const eventRow = (event: string): string =>
   `[${EVENT_FIELDS.map((field) => `${event}.${field}`).join(', ')}, ${participants(event)}]`;
-const relationshipMap = (rel: string): string => `${rel} {.*, fromKey: startNode(${rel}).key, toKey: endNode(${rel}).key}`;
+const relationshipMap = (rel: string): string =>
+  `${rel} {.*, fromKey: startNode(${rel}).key, toKey: endNode(${rel}).key}`;
 const perKey = 'UNWIND range(0, size($keys) - 1) AS i\nWITH i, $keys[i] AS key';
 const perQuery = 'UNWIND range(0, size($queries) - 1) AS i\nWITH i, $queries[i] AS q';
 
@@ -174,7 +176,9 @@ export const PING = '// name: ping\nRETURN 1 AS ok';
 export const DATA_VERSION = '// name: dataVersion\nRETURN 1 AS ok';
 
 const longest = (match: string, sizes: Record<string, string>): string =>
-  `CALL () { MATCH ${match} RETURN ${Object.entries(sizes).map(([key, size]) => `coalesce(max(${size}), 0) AS ${key}`).join(', ')} }`;
+  `CALL () { MATCH ${match} RETURN ${Object.entries(sizes)
+    .map(([key, size]) => `coalesce(max(${size}), 0) AS ${key}`)
+    .join(', ')} }`;
 
 /** The longest list of each kind one record holds (see ListSizes). */
 export const LIST_SIZES = `// name: listSizes

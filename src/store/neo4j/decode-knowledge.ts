@@ -1,7 +1,7 @@
 import type { Neighbourhood } from '../../domain/paths.js';
 import { SEARCH_TYPES, type Searchable } from '../../domain/search/keys.js';
-import type { Row } from './driver.js';
 import * as decode from './decode.js';
+import type { Row } from './driver.js';
 import { toNumber } from './values.js';
 
 const props = (value: unknown): decode.Props[] => (Array.isArray(value) ? value : []) as decode.Props[];

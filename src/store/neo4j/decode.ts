@@ -10,7 +10,14 @@ import type {
   SeriesRecord,
   SourceRef,
 } from '../../domain/records.js';
-import type { Billing, CreditRole, EventOutcome, ParticipantRole, PlotEventKind, RelationshipKind } from '../../domain/vocabulary.js';
+import type {
+  Billing,
+  CreditRole,
+  EventOutcome,
+  ParticipantRole,
+  PlotEventKind,
+  RelationshipKind,
+} from '../../domain/vocabulary.js';
 import { toNumber, toNumberOrNull } from './values.js';
 
 /* Neo4j property maps become records with every field present (absent properties are nulls). */
@@ -28,41 +35,75 @@ const source = (p: Props): SourceRef | null =>
   p.sourceDocument == null ? null : { document: str(p, 'sourceDocument'), paragraph: numOrNull(p, 'sourceParagraph') };
 
 export const toPerson = (p: Props): PersonRecord => ({
-  key: str(p, 'key'), slug: str(p, 'slug'), name: str(p, 'name'), nativeName: strOrNull(p, 'nativeName'),
+  key: str(p, 'key'),
+  slug: str(p, 'slug'),
+  name: str(p, 'name'),
+  nativeName: strOrNull(p, 'nativeName'),
   source: source(p),
 });
 
 export const toSeries = (p: Props): SeriesRecord => ({
-  key: str(p, 'key'), slug: str(p, 'slug'), title: str(p, 'title'), originalTitle: strOrNull(p, 'originalTitle'),
-  country: strOrNull(p, 'country'), releaseYear: numOrNull(p, 'releaseYear'), platforms: list(p, 'platforms'),
-  genres: list(p, 'genres'), episodeCount: num(p, 'episodeCount'), starring: list(p, 'starring'), source: source(p),
+  key: str(p, 'key'),
+  slug: str(p, 'slug'),
+  title: str(p, 'title'),
+  originalTitle: strOrNull(p, 'originalTitle'),
+  country: strOrNull(p, 'country'),
+  releaseYear: numOrNull(p, 'releaseYear'),
+  platforms: list(p, 'platforms'),
+  genres: list(p, 'genres'),
+  episodeCount: num(p, 'episodeCount'),
+  starring: list(p, 'starring'),
+  source: source(p),
 });
 
 export const toEpisode = (p: Props): EpisodeRecord => ({
-  key: str(p, 'key'), seriesKey: str(p, 'seriesKey'), number: num(p, 'number'), title: strOrNull(p, 'title'),
-  runtimeMinutes: numOrNull(p, 'runtimeMinutes'), source: source(p),
+  key: str(p, 'key'),
+  seriesKey: str(p, 'seriesKey'),
+  number: num(p, 'number'),
+  title: strOrNull(p, 'title'),
+  runtimeMinutes: numOrNull(p, 'runtimeMinutes'),
+  source: source(p),
 });
 
 export const toCharacter = (p: Props): CharacterRecord => ({
-  key: str(p, 'key'), seriesKey: str(p, 'seriesKey'), slug: str(p, 'slug'), name: str(p, 'name'),
-  nativeName: strOrNull(p, 'nativeName'), aliases: list(p, 'aliases'), description: strOrNull(p, 'description'),
+  key: str(p, 'key'),
+  seriesKey: str(p, 'seriesKey'),
+  slug: str(p, 'slug'),
+  name: str(p, 'name'),
+  nativeName: strOrNull(p, 'nativeName'),
+  aliases: list(p, 'aliases'),
+  description: strOrNull(p, 'description'),
   source: source(p),
 });
 
 export const toCasting = (p: Props): CastingRecord => ({
-  key: str(p, 'key'), seriesKey: str(p, 'seriesKey'), personKey: str(p, 'personKey'),
-  characterKey: str(p, 'characterKey'), billing: str(p, 'billing') as Billing, source: source(p),
+  key: str(p, 'key'),
+  seriesKey: str(p, 'seriesKey'),
+  personKey: str(p, 'personKey'),
+  characterKey: str(p, 'characterKey'),
+  billing: str(p, 'billing') as Billing,
+  source: source(p),
 });
 
 export const toCredit = (p: Props): CreditRecord => ({
-  key: str(p, 'key'), seriesKey: str(p, 'seriesKey'), personKey: str(p, 'personKey'),
-  role: str(p, 'role') as CreditRole, source: source(p),
+  key: str(p, 'key'),
+  seriesKey: str(p, 'seriesKey'),
+  personKey: str(p, 'personKey'),
+  role: str(p, 'role') as CreditRole,
+  source: source(p),
 });
 
 export const toRelationship = (p: Props): RelationshipRecord => ({
-  key: str(p, 'key'), seriesKey: str(p, 'seriesKey'), slug: str(p, 'slug'), kind: str(p, 'kind') as RelationshipKind,
-  fromKey: str(p, 'fromKey'), toKey: str(p, 'toKey'), mutual: flag(p, 'mutual'),
-  sinceEpisode: numOrNull(p, 'sinceEpisode'), untilEpisode: numOrNull(p, 'untilEpisode'), note: strOrNull(p, 'note'),
+  key: str(p, 'key'),
+  seriesKey: str(p, 'seriesKey'),
+  slug: str(p, 'slug'),
+  kind: str(p, 'kind') as RelationshipKind,
+  fromKey: str(p, 'fromKey'),
+  toKey: str(p, 'toKey'),
+  mutual: flag(p, 'mutual'),
+  sinceEpisode: numOrNull(p, 'sinceEpisode'),
+  untilEpisode: numOrNull(p, 'untilEpisode'),
+  note: strOrNull(p, 'note'),
   source: source(p),
 });
 
@@ -71,8 +112,19 @@ export const toRelationship = (p: Props): RelationshipRecord => ({
  * participants as [characterKey, role, position] lists: decoding them skips a key string per field.
  */
 export const EVENT_FIELDS = [
-  'key', 'seriesKey', 'slug', 'episodeNumber', 'sequence', 'kind', 'summary',
-  'agentKey', 'targetKey', 'outcome', 'flashback', 'sourceDocument', 'sourceParagraph',
+  'key',
+  'seriesKey',
+  'slug',
+  'episodeNumber',
+  'sequence',
+  'kind',
+  'summary',
+  'agentKey',
+  'targetKey',
+  'outcome',
+  'flashback',
+  'sourceDocument',
+  'sourceParagraph',
 ] as const;
 
 function participants(value: unknown): ParticipationRecord[] {
@@ -82,16 +134,30 @@ function participants(value: unknown): ParticipationRecord[] {
     .map(([characterKey, role]) => ({ characterKey: String(characterKey), role: role as ParticipantRole }));
 }
 
-const EVENT_INDEX = Object.fromEntries(EVENT_FIELDS.map((field, i) => [field, i])) as Record<(typeof EVENT_FIELDS)[number], number>;
+const EVENT_INDEX = Object.fromEntries(EVENT_FIELDS.map((field, i) => [field, i])) as Record<
+  (typeof EVENT_FIELDS)[number],
+  number
+>;
 
 export const toEvent = (row: readonly unknown[]): PlotEventRecord => {
   const p = (field: keyof typeof EVENT_INDEX): unknown => row[EVENT_INDEX[field]];
   const textOrNull = (field: keyof typeof EVENT_INDEX): string | null => (p(field) == null ? null : String(p(field)));
   return {
-    key: String(p('key')), seriesKey: String(p('seriesKey')), slug: String(p('slug')), episodeNumber: toNumber(p('episodeNumber')),
-    sequence: toNumber(p('sequence')), kind: String(p('kind')) as PlotEventKind, summary: String(p('summary')),
-    agentKey: textOrNull('agentKey'), targetKey: textOrNull('targetKey'), participants: participants(row[EVENT_FIELDS.length]),
-    outcome: textOrNull('outcome') as EventOutcome | null, flashback: p('flashback') === true,
-    source: p('sourceDocument') == null ? null : { document: String(p('sourceDocument')), paragraph: toNumberOrNull(p('sourceParagraph')) },
+    key: String(p('key')),
+    seriesKey: String(p('seriesKey')),
+    slug: String(p('slug')),
+    episodeNumber: toNumber(p('episodeNumber')),
+    sequence: toNumber(p('sequence')),
+    kind: String(p('kind')) as PlotEventKind,
+    summary: String(p('summary')),
+    agentKey: textOrNull('agentKey'),
+    targetKey: textOrNull('targetKey'),
+    participants: participants(row[EVENT_FIELDS.length]),
+    outcome: textOrNull('outcome') as EventOutcome | null,
+    flashback: p('flashback') === true,
+    source:
+      p('sourceDocument') == null
+        ? null
+        : { document: String(p('sourceDocument')), paragraph: toNumberOrNull(p('sourceParagraph')) },
   };
 };

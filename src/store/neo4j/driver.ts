@@ -1,13 +1,13 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import neo4j, {
-  Neo4jError,
   type Driver,
+  Neo4jError,
   type QueryResult,
   type RecordShape,
   type Session,
   type SessionMode,
   type Transaction,
 } from 'neo4j-driver';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { StoreTimeoutError, StoreUnavailableError } from '../../errors.js';
 import { toParams } from './values.js';
@@ -51,7 +51,9 @@ export function isUnavailable(error: unknown): boolean {
   if (error instanceof Neo4jError && UNAVAILABLE_CODES.has(error.code)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : '';
-  return code === 'ECONNREFUSED' || message.includes('ECONNREFUSED') || message.includes('Connection acquisition timed out');
+  return (
+    code === 'ECONNREFUSED' || message.includes('ECONNREFUSED') || message.includes('Connection acquisition timed out')
+  );
 }
 
 const isConnectionLost = (error: unknown): boolean => error instanceof Neo4jError && CONNECTION_LOST.has(error.code);
@@ -89,7 +91,9 @@ class Breaker {
   private schedule(): void {
     this.timer = setTimeout(() => {
       this.probe().then(
-        () => void (this.isOpen = false),
+        () => {
+          this.isOpen = false;
+        },
         () => !this.stopped && this.schedule(),
       );
     }, this.intervalMs);
@@ -227,7 +231,8 @@ export class Neo4jConnection {
           this.breaker.trip();
           throw this.translate(error);
         }
-        if (!neo4j.isRetryableError(error) || Date.now() - started + backoff > this.maxRetryTime) throw this.translate(error);
+        if (!neo4j.isRetryableError(error) || Date.now() - started + backoff > this.maxRetryTime)
+          throw this.translate(error);
         await sleep(backoff * (0.8 + Math.random() * 0.4));
         backoff *= 2;
       }

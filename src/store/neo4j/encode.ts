@@ -1,3 +1,4 @@
+import { episodeKey } from '../../domain/keys.js';
 import type {
   CastingRecord,
   CreditRecord,
@@ -5,7 +6,6 @@ import type {
   RelationshipRecord,
   SourceRef,
 } from '../../domain/records.js';
-import { episodeKey } from '../../domain/keys.js';
 
 /* Records become Neo4j property maps: sources are flattened, endpoints become relationships. */
 

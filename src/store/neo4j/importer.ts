@@ -1,11 +1,11 @@
-import type { GraphCounts, GraphDocument } from '../../domain/records.js';
-import type { ImportStep } from '../port.js';
-import type { Params, WriteTx } from './driver.js';
-import * as writeCypher from './cypher-write.js';
-import * as encode from './encode.js';
-import { storedSearchKeys as keys } from '../../domain/search/keys.js';
-import { toNumber } from './values.js';
 import { COLLECTIONS, type Collection, emptyDocument } from '../../domain/collections.js';
+import type { GraphCounts, GraphDocument } from '../../domain/records.js';
+import { storedSearchKeys as keys } from '../../domain/search/keys.js';
+import type { ImportStep } from '../port.js';
+import * as writeCypher from './cypher-write.js';
+import type { Params, WriteTx } from './driver.js';
+import * as encode from './encode.js';
+import { toNumber } from './values.js';
 
 export const CHUNK_SIZE = 1000;
 /** Rows (records, and an event's participations) one import transaction writes at most. */
@@ -24,10 +24,30 @@ function step<K extends Collection>(collection: K, build: (chunk: GraphDocument[
 }
 
 const STEPS: Step[] = [
-  step('people', (c) => [[writeCypher.IMPORT_PEOPLE, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'person', record: r }) }))]]),
-  step('series', (c) => [[writeCypher.IMPORT_SERIES, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'series', record: r }) }))]]),
-  step('episodes', (c) => [[writeCypher.IMPORT_EPISODES, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'episode', record: r }) }))]]),
-  step('characters', (c) => [[writeCypher.IMPORT_CHARACTERS, c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'character', record: r }) }))]]),
+  step('people', (c) => [
+    [
+      writeCypher.IMPORT_PEOPLE,
+      c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'person', record: r }) })),
+    ],
+  ]),
+  step('series', (c) => [
+    [
+      writeCypher.IMPORT_SERIES,
+      c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'series', record: r }) })),
+    ],
+  ]),
+  step('episodes', (c) => [
+    [
+      writeCypher.IMPORT_EPISODES,
+      c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'episode', record: r }) })),
+    ],
+  ]),
+  step('characters', (c) => [
+    [
+      writeCypher.IMPORT_CHARACTERS,
+      c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'character', record: r }) })),
+    ],
+  ]),
   step('castings', (c) => [[writeCypher.IMPORT_CASTINGS, c.map(encode.castingRow)]]),
   step('credits', (c) => [[writeCypher.IMPORT_CREDITS, c.map(encode.creditRow)]]),
   step('relationships', (c) => [[writeCypher.IMPORT_RELATIONSHIPS, c.map(encode.relationshipRow)]]),
@@ -67,7 +87,15 @@ export async function importInto(tx: WriteTx, document: GraphDocument, onStep: O
   return counts as GraphCounts;
 }
 
-const IN_SERIES: Exclude<Collection, 'people'>[] = ['series', 'episodes', 'characters', 'castings', 'credits', 'relationships', 'events'];
+const IN_SERIES: Exclude<Collection, 'people'>[] = [
+  'series',
+  'episodes',
+  'characters',
+  'castings',
+  'credits',
+  'relationships',
+  'events',
+];
 
 const rowsOf = (collection: Collection, record: GraphDocument[Collection][number]): number =>
   collection === 'events' ? 1 + (record as GraphDocument['events'][number]).participants.length : 1;

@@ -1,3 +1,6 @@
+import { type ChangeSet, touchedSeries } from '../../domain/integrity/changes.js';
+import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
+import type { Neighbourhood } from '../../domain/paths.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -10,7 +13,9 @@ import type {
   RelationshipRecord,
   SeriesRecord,
 } from '../../domain/records.js';
+import type { Searchable } from '../../domain/search/keys.js';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
+import { SeriesJournal } from '../journal.js';
 import type {
   CharacterEventsQuery,
   DramaStore,
@@ -25,21 +30,16 @@ import type {
   SeriesPageRequest,
   StateTag,
 } from '../port.js';
-import type { Neighbourhood } from '../../domain/paths.js';
-import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
-import type { Searchable } from '../../domain/search/keys.js';
-import { touchedSeries, type ChangeSet } from '../../domain/integrity/changes.js';
-import { applyChangesIn } from './changes.js';
-import * as knowledgeCypher from './cypher-knowledge.js';
-import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
 import { lists, singles } from './batches.js';
-import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
-import * as readCypher from './cypher-read.js';
+import { applyChangesIn } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
+import * as knowledgeCypher from './cypher-knowledge.js';
+import * as readCypher from './cypher-read.js';
 import * as writeCypher from './cypher-write.js';
-import { importInto, importParts, TRANSACTION_ROWS } from './importer.js';
-import { SeriesJournal } from '../journal.js';
 import * as decode from './decode.js';
+import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
+import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
+import { importInto, importParts, TRANSACTION_ROWS } from './importer.js';
 import { toNumber } from './values.js';
 
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
@@ -114,25 +114,33 @@ export class Neo4jStore implements DramaStore {
     return this.many(cypher, { keys, ...RANKS }, keys.length, map);
   }
 
-  seriesByKeys = (keys: readonly string[]): Promise<(SeriesRecord | null)[]> => this.single(readCypher.SERIES_BY_KEYS, keys, decode.toSeries);
+  seriesByKeys = (keys: readonly string[]): Promise<(SeriesRecord | null)[]> =>
+    this.single(readCypher.SERIES_BY_KEYS, keys, decode.toSeries);
   episodesByKeys = (keys: readonly string[]): Promise<(EpisodeRecord | null)[]> =>
     this.single(readCypher.EPISODES_BY_KEYS, keys, decode.toEpisode);
   charactersByKeys = (keys: readonly string[]): Promise<(CharacterRecord | null)[]> =>
     this.single(readCypher.CHARACTERS_BY_KEYS, keys, decode.toCharacter);
-  peopleByKeys = (keys: readonly string[]): Promise<(PersonRecord | null)[]> => this.single(readCypher.PEOPLE_BY_KEYS, keys, decode.toPerson);
+  peopleByKeys = (keys: readonly string[]): Promise<(PersonRecord | null)[]> =>
+    this.single(readCypher.PEOPLE_BY_KEYS, keys, decode.toPerson);
   relationshipsByKeys = (keys: readonly string[]): Promise<(RelationshipRecord | null)[]> =>
     this.single(readCypher.RELATIONSHIPS_BY_KEYS, keys, decode.toRelationship);
-  eventsByKeys = (keys: readonly string[]): Promise<(PlotEventRecord | null)[]> => this.single(readCypher.EVENTS_BY_KEYS, keys, decode.toEvent);
+  eventsByKeys = (keys: readonly string[]): Promise<(PlotEventRecord | null)[]> =>
+    this.single(readCypher.EVENTS_BY_KEYS, keys, decode.toEvent);
 
-  episodesBySeries = (keys: readonly string[]): Promise<EpisodeRecord[][]> => this.byKeys(readCypher.EPISODES_BY_SERIES, keys, decode.toEpisode);
+  episodesBySeries = (keys: readonly string[]): Promise<EpisodeRecord[][]> =>
+    this.byKeys(readCypher.EPISODES_BY_SERIES, keys, decode.toEpisode);
   charactersBySeries = (keys: readonly string[]): Promise<CharacterRecord[][]> =>
     this.byKeys(readCypher.CHARACTERS_BY_SERIES, keys, decode.toCharacter);
-  castingsBySeries = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(readCypher.CASTINGS_BY_SERIES, keys, decode.toCasting);
-  castingsByPerson = (keys: readonly string[]): Promise<CastingRecord[][]> => this.byKeys(readCypher.CASTINGS_BY_PERSON, keys, decode.toCasting);
+  castingsBySeries = (keys: readonly string[]): Promise<CastingRecord[][]> =>
+    this.byKeys(readCypher.CASTINGS_BY_SERIES, keys, decode.toCasting);
+  castingsByPerson = (keys: readonly string[]): Promise<CastingRecord[][]> =>
+    this.byKeys(readCypher.CASTINGS_BY_PERSON, keys, decode.toCasting);
   castingsByCharacter = (keys: readonly string[]): Promise<CastingRecord[][]> =>
     this.byKeys(readCypher.CASTINGS_BY_CHARACTER, keys, decode.toCasting);
-  creditsBySeries = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(readCypher.CREDITS_BY_SERIES, keys, decode.toCredit);
-  creditsByPerson = (keys: readonly string[]): Promise<CreditRecord[][]> => this.byKeys(readCypher.CREDITS_BY_PERSON, keys, decode.toCredit);
+  creditsBySeries = (keys: readonly string[]): Promise<CreditRecord[][]> =>
+    this.byKeys(readCypher.CREDITS_BY_SERIES, keys, decode.toCredit);
+  creditsByPerson = (keys: readonly string[]): Promise<CreditRecord[][]> =>
+    this.byKeys(readCypher.CREDITS_BY_PERSON, keys, decode.toCredit);
 
   relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
     return this.many(readCypher.RELATIONSHIPS_OF, { queries }, queries.length, decode.toRelationship);
@@ -154,10 +162,13 @@ export class Neo4jStore implements DramaStore {
     this.byKeys(readCypher.RELATIONSHIP_HISTORIES, keys, decode.toRelationship);
   relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
     this.byKeys(readCypher.RELATIONSHIPS_OF_SERIES, keys, decode.toRelationship);
-  eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> => this.byKeys(readCypher.EVENTS_OF_SERIES, keys, decode.toEvent);
+  eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> =>
+    this.byKeys(readCypher.EVENTS_OF_SERIES, keys, decode.toEvent);
 
   async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
-    return (await this.db.read(knowledgeCypher.SEARCH_CANDIDATES, { ...knowledgeCypher.searchParams(query), limit })).map(toSearchable);
+    return (
+      await this.db.read(knowledgeCypher.SEARCH_CANDIDATES, { ...knowledgeCypher.searchParams(query), limit })
+    ).map(toSearchable);
   }
 
   async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
@@ -175,10 +186,19 @@ export class Neo4jStore implements DramaStore {
     return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
   }
 
-  private async page<T>(cypher: string, params: Params, first: number, map: Mapper<T>): Promise<[Page<T>, Row | undefined]> {
+  private async page<T>(
+    cypher: string,
+    params: Params,
+    first: number,
+    map: Mapper<T>,
+  ): Promise<[Page<T>, Row | undefined]> {
     const [row] = await this.db.read(cypher, { ...params, limit: Math.max(first, 0) + 1 });
     const items = ((row?.items ?? []) as never[]).map(map);
-    const page = { items: items.slice(0, Math.max(first, 0)), hasNextPage: items.length > first, totalCount: toNumber(row?.total ?? 0) };
+    const page = {
+      items: items.slice(0, Math.max(first, 0)),
+      hasNextPage: items.length > first,
+      totalCount: toNumber(row?.total ?? 0),
+    };
     return [page, row];
   }
 
@@ -186,7 +206,8 @@ export class Neo4jStore implements DramaStore {
   importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     const total = (c: keyof GraphCounts) => document[c].length;
     const done = Object.fromEntries(Object.keys(document).map((c) => [c, 0])) as GraphCounts;
-    const progress = onStep && ((p: ImportStep) => onStep({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
+    const progress =
+      onStep && ((p: ImportStep) => onStep({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
     const importAll = async () => {
       for (const part of importParts(document, this.importRows)) {
         const written = await this.db.writeTransaction((tx) => importInto(tx, part, progress));
@@ -198,15 +219,24 @@ export class Neo4jStore implements DramaStore {
   }
 
   applyChanges(changes: ChangeSet): Promise<ChangeSet> {
-    return this.written(this.db.writeTransaction((tx) => applyChangesIn(tx, changes)), touchedSeries(changes));
+    return this.written(
+      this.db.writeTransaction((tx) => applyChangesIn(tx, changes)),
+      touchedSeries(changes),
+    );
   }
 
   async counts(): Promise<GraphCounts> {
     const [row = {}] = await this.db.read(readCypher.COUNTS);
     const count = (k: keyof GraphCounts) => toNumber(row[k] ?? 0);
     return {
-      people: count('people'), series: count('series'), episodes: count('episodes'), characters: count('characters'),
-      castings: count('castings'), credits: count('credits'), relationships: count('relationships'), events: count('events'),
+      people: count('people'),
+      series: count('series'),
+      episodes: count('episodes'),
+      characters: count('characters'),
+      castings: count('castings'),
+      credits: count('credits'),
+      relationships: count('relationships'),
+      events: count('events'),
     };
   }
 

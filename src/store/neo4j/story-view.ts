@@ -1,11 +1,11 @@
 import type { RecordOf } from '../../domain/collections.js';
-import type { Placed } from '../../domain/rules.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
+import type { Placed } from '../../domain/rules.js';
 import { singles } from './batches.js';
 import * as changeCypher from './cypher-changes.js';
 import * as readCypher from './cypher-read.js';
-import type { WriteTx } from './driver.js';
 import * as decode from './decode.js';
+import type { WriteTx } from './driver.js';
 import { toNumber } from './values.js';
 
 const BY_KEYS: { [C in Referenced]: [string, (props: decode.Props) => RecordOf<C>] } = {
@@ -46,7 +46,10 @@ export class Neo4jStoryView implements StoryView {
     const params = episodes.map(({ seriesKey, episodeNumber }) => ({ seriesKey, episodeNumber }));
     const rows = await this.tx.run(changeCypher.EVENT_PLACES, { episodes: params, keys });
     return rows.map((r) => ({
-      key: String(r.key), seriesKey: String(r.seriesKey), episodeNumber: toNumber(r.episodeNumber), sequence: toNumber(r.sequence),
+      key: String(r.key),
+      seriesKey: String(r.seriesKey),
+      episodeNumber: toNumber(r.episodeNumber),
+      sequence: toNumber(r.sequence),
     }));
   }
 }

@@ -26,4 +26,5 @@ export function toNumber(value: unknown): number {
   throw new TypeError(`Expected a number, got ${typeof value}`);
 }
 
-export const toNumberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));
+export const toNumberOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : toNumber(value);

@@ -9,8 +9,38 @@ export const EXAMPLE_DOCUMENTS: readonly string[] = readdirSync(EXAMPLES_DIR)
   .filter((file) => file.endsWith('.graphql'))
   .map((file) => readFileSync(new URL(file, EXAMPLES_DIR), 'utf8'));
 
-const TOKENS = ['{', '}', '(', ')', '[', ']', ':', '$', '@', '!', '...', '=', '|', 'query', 'mutation', 'subscription',
-  'fragment', 'on', 'series', 'events', 'node', 'id', '__typename', '__schema', '"x"', '"""', '1', '-1.5e10', 'true', 'null'];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ':',
+  '$',
+  '@',
+  '!',
+  '...',
+  '=',
+  '|',
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
+  'on',
+  'series',
+  'events',
+  'node',
+  'id',
+  '__typename',
+  '__schema',
+  '"x"',
+  '"""',
+  '1',
+  '-1.5e10',
+  'true',
+  'null',
+];
 
 export function randomTokens(random: Random): string {
   return Array.from({ length: random.int(1, 200) }, () => random.pick(TOKENS)).join(random.pick([' ', '', '\n']));
@@ -38,19 +68,33 @@ export function deepInputList(random: Random): string {
 
 export function aliasBomb(random: Random): string {
   const count = random.int(16, 3000);
-  const field = random.pick(['__typename', 'series(slug: "soundtrack-1") { title }', 'search(query: "a") { __typename }']);
+  const field = random.pick([
+    '__typename',
+    'series(slug: "soundtrack-1") { title }',
+    'search(query: "a") { __typename }',
+  ]);
   return `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
 }
 
 export function fragmentCycle(random: Random): string {
   const size = random.int(1, 6);
-  const fragments = Array.from({ length: size }, (_, i) => `fragment F${i} on Query { __typename ...F${(i + 1) % size} }`);
+  const fragments = Array.from(
+    { length: size },
+    (_, i) => `fragment F${i} on Query { __typename ...F${(i + 1) % size} }`,
+  );
   return `query Cycle { ...F0 } ${fragments.join(' ')}`;
 }
 
 export function directiveSpam(random: Random): string {
-  const directives = ['@include(if: true)', '@skip(if: false)', '@deprecated', '@nonexistent', '@watchedThrough(series: "x", episode: -1)',
-    '@include(if: "yes")', '@skip'];
+  const directives = [
+    '@include(if: true)',
+    '@skip(if: false)',
+    '@deprecated',
+    '@nonexistent',
+    '@watchedThrough(series: "x", episode: -1)',
+    '@include(if: "yes")',
+    '@skip',
+  ];
   const spam = Array.from({ length: random.int(2, 1500) }, () => random.pick(directives)).join(' ');
   return `query Spam ${random.chance(0.3) ? spam : ''} { series(slug: "soundtrack-1") ${spam} { title ${spam} } }`;
 }

@@ -51,7 +51,9 @@ export const HOSTILE_STRINGS: readonly string[] = [
  * Text valid for every free-text field (one line, trimmed, visible, no control characters) that must
  * come back exactly as written.
  */
-export const VERBATIM_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => text === trimText(text) && textProblem(text, NAME) === null);
+export const VERBATIM_STRINGS: readonly string[] = HOSTILE_STRINGS.filter(
+  (text) => text === trimText(text) && textProblem(text, NAME) === null,
+);
 
 /** Text no store can keep verbatim (Neo4j would turn it into U+FFFD): every write of it is refused. */
 export const ILL_FORMED_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((text) => !isWellFormed(text));
@@ -59,7 +61,9 @@ export const ILL_FORMED_STRINGS: readonly string[] = HOSTILE_STRINGS.filter((tex
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz{}()[]:$@!#"\'\\,.=|&-_ \n\t0123456789';
 
 export function randomText(random: Random, length: number): string {
-  return Array.from({ length }, () => (random.chance(0.1) ? String.fromCharCode(random.int(0, 0xffff)) : random.pick([...ALPHABET]))).join('');
+  return Array.from({ length }, () =>
+    random.chance(0.1) ? String.fromCharCode(random.int(0, 0xffff)) : random.pick([...ALPHABET]),
+  ).join('');
 }
 
 export function hostileString(random: Random): string {

@@ -31,8 +31,12 @@ function parse(text: string): ErrorBody | null {
 export async function inspect(response: Response): Promise<Inspection> {
   const text = await response.text();
   const errors = parse(text)?.errors ?? [];
-  const codes = errors.map((error) => error.extensions?.code).filter((code): code is string => typeof code === 'string');
-  const uncoded = errors.filter((error) => typeof error.extensions?.code !== 'string').map((error) => String(error.message));
+  const codes = errors
+    .map((error) => error.extensions?.code)
+    .filter((code): code is string => typeof code === 'string');
+  const uncoded = errors
+    .filter((error) => typeof error.extensions?.code !== 'string')
+    .map((error) => String(error.message));
   const leaks = LEAKS.filter(([, pattern]) => pattern.test(text)).map(([what]) => `${what}: ${text.slice(0, 300)}`);
   const writeResults = [...text.matchAll(/"__typename":"(ValidationError|\w+Success)"/g)].map((match) => match[1]!);
   return { status: response.status, codes, uncoded, leaks, writeResults };

@@ -46,8 +46,11 @@ function fieldValue(random: Random, type: string, field: string): unknown {
 function hostileUpsert(random: Random): Operation {
   const type = random.pick(Object.keys(UPSERT_FIELDS));
   const input: Record<string, unknown> = { slug: hostileString(random), series: hostileString(random) };
-  for (const field of UPSERT_FIELDS[type]!) if (field !== 'series' && random.chance(0.8)) input[field] = fieldValue(random, type, field);
-  input.source = random.chance(0.9) ? { document: hostileString(random), paragraph: random.pick([1, -1, 0, 2 ** 31 - 1]) } : hostileValue(random);
+  for (const field of UPSERT_FIELDS[type]!)
+    if (field !== 'series' && random.chance(0.8)) input[field] = fieldValue(random, type, field);
+  input.source = random.chance(0.9)
+    ? { document: hostileString(random), paragraph: random.pick([1, -1, 0, 2 ** 31 - 1]) }
+    : hostileValue(random);
   const query = `mutation Fuzz($input: Upsert${type}Input!) { upsert${type}(input: $input) { ${RESULT} } }`;
   return { query, variables: { input: random.chance(0.05) ? hostileValue(random) : input } };
 }
@@ -58,20 +61,34 @@ function hostileDelete(random: Random): Operation {
   const declared = names.map((name) => `$${name}: ${args[name]}`).join(', ');
   const passed = names.map((name) => `${name}: $${name}`).join(', ');
   const value = (name: string) => (['slug', 'series'].includes(name) ? hostileString(random) : hostileValue(random));
-  return { query: `mutation Fuzz(${declared}) { ${field}(${passed}) { ${RESULT} } }`, variables: Object.fromEntries(names.map((name) => [name, value(name)])) };
+  return {
+    query: `mutation Fuzz(${declared}) { ${field}(${passed}) { ${RESULT} } }`,
+    variables: Object.fromEntries(names.map((name) => [name, value(name)])),
+  };
 }
 
 function hostileImport(random: Random): Operation {
-  const series = { slug: hostileString(random), title: hostileString(random), episodeCount: 1, source: { document: 'x' } };
+  const series = {
+    slug: hostileString(random),
+    title: hostileString(random),
+    episodeCount: 1,
+    source: { document: 'x' },
+  };
   const document = random.pick<unknown>([
     { format: 'drama-graph/seed@1', series: [series] },
     { format: hostileString(random), people: [{ slug: hostileString(random), name: 'x' }] },
     { format: 'drama-graph/seed@1', people: [{ slug: 'fine-person', name: 'Fine' }], series: [series] },
-    { format: 'drama-graph/seed@1', people: [{ slug: 'a'.repeat(random.int(121, 5000)), name: 'Long', source: { document: 'x' } }] },
+    {
+      format: 'drama-graph/seed@1',
+      people: [{ slug: 'a'.repeat(random.int(121, 5000)), name: 'Long', source: { document: 'x' } }],
+    },
     JSON.parse('{"__proto__": {"format": "drama-graph/seed@1"}, "constructor": {"prototype": {"x": 1}}}'),
     hostileValue(random),
   ]);
-  return { query: `mutation Fuzz($d: JSONObject!) { importBatch(document: $d) { ${RESULT} } }`, variables: { d: document } };
+  return {
+    query: `mutation Fuzz($d: JSONObject!) { importBatch(document: $d) { ${RESULT} } }`,
+    variables: { d: document },
+  };
 }
 
 export function hostileMutation(random: Random): Operation {

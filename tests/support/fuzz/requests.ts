@@ -27,7 +27,11 @@ const FAMILIES: Record<string, (random: Random) => Operation> = {
   hostileLiteral: (random) => ({ query: documents.hostileLiteral(random) }),
   hostileRead,
   hostileMutation,
-  hugeString: (random) => random.pick([{ query: `{ search(query: "${ONE_MEGABYTE}") { __typename } }` }, { query: '{ __typename }', variables: { s: ONE_MEGABYTE } }]),
+  hugeString: (random) =>
+    random.pick([
+      { query: `{ search(query: "${ONE_MEGABYTE}") { __typename } }` },
+      { query: '{ __typename }', variables: { s: ONE_MEGABYTE } },
+    ]),
 };
 
 /** Writes and reads with hostile variables reach the resolvers and the stores, so they come up more often. */
@@ -41,7 +45,11 @@ function mangledBody(random: Random, operation: Operation): string {
     () => JSON.stringify({ ...operation, query: hostileValue(random) }),
     () => JSON.stringify({ ...operation, variables: hostileString(random) }),
     () => JSON.stringify({ ...operation, operationName: hostileString(random) }),
-    () => JSON.stringify({ ...operation, extensions: { persistedQuery: { version: 1, sha256Hash: hostileString(random) } } }),
+    () =>
+      JSON.stringify({
+        ...operation,
+        extensions: { persistedQuery: { version: 1, sha256Hash: hostileString(random) } },
+      }),
     () => `{"query": "{ __typename }", "variables": ${'['.repeat(random.int(1000, 20_000))}`,
     () => hostileString(random),
   ])();
@@ -57,10 +65,36 @@ const HEADERS: Record<Authorization, (bearer: (name: string) => Record<string, s
 export function fuzzRequest(random: Random, bearer: (name: string) => Record<string, string>): FuzzRequest {
   const family = random.pick(WEIGHTED_FAMILIES);
   const operation = FAMILIES[family]!(random);
-  const authorization = family === 'hostileMutation' ? random.pick<Authorization>(['admin', 'admin', 'anonymous', 'reader', 'forged']) : random.pick<Authorization>(['anonymous', 'anonymous', 'admin']);
-  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...HEADERS[authorization](bearer) };
-  if (random.chance(0.1)) return { family: 'envelope', url: URL_BASE, init: { method: 'POST', headers, body: mangledBody(random, operation) } };
-  if (random.chance(0.05)) return { family: 'watchedThrough', url: URL_BASE, init: { method: 'POST', headers: { ...headers, 'x-watched-through': hostileString(random).slice(0, 200).replace(/[^\x20-\x7e]/g, '?') }, body: JSON.stringify(operation) } };
+  const authorization =
+    family === 'hostileMutation'
+      ? random.pick<Authorization>(['admin', 'admin', 'anonymous', 'reader', 'forged'])
+      : random.pick<Authorization>(['anonymous', 'anonymous', 'admin']);
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json',
+    ...HEADERS[authorization](bearer),
+  };
+  if (random.chance(0.1))
+    return {
+      family: 'envelope',
+      url: URL_BASE,
+      init: { method: 'POST', headers, body: mangledBody(random, operation) },
+    };
+  if (random.chance(0.05))
+    return {
+      family: 'watchedThrough',
+      url: URL_BASE,
+      init: {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'x-watched-through': hostileString(random)
+            .slice(0, 200)
+            .replace(/[^\x20-\x7e]/g, '?'),
+        },
+        body: JSON.stringify(operation),
+      },
+    };
   if (random.chance(0.08)) return { family: `${family}:GET`, url: getUrl(operation), init: { method: 'GET', headers } };
   return { family, url: URL_BASE, init: { method: 'POST', headers, body: JSON.stringify(operation) } };
 }

@@ -1,6 +1,19 @@
 import {
-  getNamedType, isEnumType, isInputObjectType, isInterfaceType, isLeafType, isListType, isNonNullType, isScalarType, isUnionType,
-  type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  isUnionType,
 } from 'graphql';
 import type { Random } from '../../../src/generate/random.js';
 import { hostileString, hostileValue } from './hostile.js';
@@ -14,8 +27,29 @@ export interface SchemaOperation {
 }
 
 const id = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-const STRINGS = ['soundtrack-1', 'eun-soo', 'sun-woo', 'ha-rin', 'woo-il', 'seo-yeon', 'han-ji-min', 'park-hyung-sik', 'eun', 'ㅅㅇ', '', 'generated-0001'];
-const IDS = [id('Series:soundtrack-1'), id('Character:soundtrack-1/eun-soo'), id('Character:soundtrack-1/sun-woo'), id('Episode:soundtrack-1/2'), id('Person:han-ji-min'), 'x', id('__proto__:x')];
+const STRINGS = [
+  'soundtrack-1',
+  'eun-soo',
+  'sun-woo',
+  'ha-rin',
+  'woo-il',
+  'seo-yeon',
+  'han-ji-min',
+  'park-hyung-sik',
+  'eun',
+  'ㅅㅇ',
+  '',
+  'generated-0001',
+];
+const IDS = [
+  id('Series:soundtrack-1'),
+  id('Character:soundtrack-1/eun-soo'),
+  id('Character:soundtrack-1/sun-woo'),
+  id('Episode:soundtrack-1/2'),
+  id('Person:han-ji-min'),
+  'x',
+  id('__proto__:x'),
+];
 const INTS = [0, 1, 2, 3, 4, 5, 10, 20, 100];
 const WRONG_INTS = [-1, 101, 2 ** 31, 2 ** 53, 1.5, -0];
 
@@ -26,7 +60,11 @@ class DocumentBuilder {
   readonly variables: Record<string, unknown> = {};
   private names = 0;
 
-  constructor(readonly random: Random, readonly schema: GraphQLSchema, readonly nearValid: boolean) {}
+  constructor(
+    readonly random: Random,
+    readonly schema: GraphQLSchema,
+    readonly nearValid: boolean,
+  ) {}
 
   fresh(prefix: string): string {
     this.names += 1;
@@ -38,9 +76,12 @@ class DocumentBuilder {
     if (this.random.chance(0.25)) {
       const name = this.fresh('v');
       const wrongType = this.nearValid && this.random.chance(0.1);
-      this.definitions.push(`$${name}: ${wrongType ? this.random.pick(['Int', 'String!', '[ID]', 'Boolean!', 'EventFilter']) : String(argument.type)}`);
+      this.definitions.push(
+        `$${name}: ${wrongType ? this.random.pick(['Int', 'String!', '[ID]', 'Boolean!', 'EventFilter']) : String(argument.type)}`,
+      );
       const value = this.value(argument.type, 0);
-      if (!(this.nearValid && this.random.chance(0.1))) this.variables[name] = this.nearValid && this.random.chance(0.15) ? this.wrongValue() : value;
+      if (!(this.nearValid && this.random.chance(0.1)))
+        this.variables[name] = this.nearValid && this.random.chance(0.15) ? this.wrongValue() : value;
       return `$${name}`;
     }
     if (this.nearValid && this.random.chance(0.05)) return JSON.stringify(this.wrongValue()) ?? 'null';
@@ -64,7 +105,8 @@ class DocumentBuilder {
   value(type: GraphQLInputType, depth: number, nullable = true): unknown {
     if (isNonNullType(type)) return this.value(type.ofType, depth, false);
     if (nullable && depth > 0 && this.random.chance(0.1)) return null;
-    if (isListType(type)) return Array.from({ length: this.random.int(0, 3) }, () => this.value(type.ofType, depth + 1));
+    if (isListType(type))
+      return Array.from({ length: this.random.int(0, 3) }, () => this.value(type.ofType, depth + 1));
     if (isEnumType(type)) return new EnumValue(this.random.pick(type.getValues()).name);
     if (isInputObjectType(type)) {
       const fields = Object.values(type.getFields());
@@ -73,12 +115,18 @@ class DocumentBuilder {
     }
     if (isScalarType(type)) {
       switch (type.name) {
-        case 'Int': return this.random.pick(INTS);
-        case 'Float': return this.random.next() * 10;
-        case 'Boolean': return this.random.chance(0.5);
-        case 'ID': return this.random.pick(IDS);
-        case 'JSONObject': return { format: 'drama-graph/seed@1', series: [] };
-        default: return this.random.chance(0.9) ? this.random.pick(STRINGS) : hostileString(this.random).slice(0, 200);
+        case 'Int':
+          return this.random.pick(INTS);
+        case 'Float':
+          return this.random.next() * 10;
+        case 'Boolean':
+          return this.random.chance(0.5);
+        case 'ID':
+          return this.random.pick(IDS);
+        case 'JSONObject':
+          return { format: 'drama-graph/seed@1', series: [] };
+        default:
+          return this.random.chance(0.9) ? this.random.pick(STRINGS) : hostileString(this.random).slice(0, 200);
       }
     }
     return null;
@@ -88,7 +136,12 @@ class DocumentBuilder {
   selection(type: GraphQLNamedType, depth: number): string {
     if (isUnionType(type) || isInterfaceType(type)) {
       const members = isUnionType(type) ? type.getTypes() : this.schema.getPossibleTypes(type);
-      const parts = ['__typename', ...this.random.sample(members, this.random.int(1, 2)).map((member) => `... on ${member.name} ${this.selection(member, depth)}`)];
+      const parts = [
+        '__typename',
+        ...this.random
+          .sample(members, this.random.int(1, 2))
+          .map((member) => `... on ${member.name} ${this.selection(member, depth)}`),
+      ];
       if (isInterfaceType(type)) parts.push('id');
       return `{ ${parts.join(' ')} }`;
     }
@@ -96,12 +149,15 @@ class DocumentBuilder {
     const fields = Object.values(object.getFields());
     const leaves = fields.filter((field) => isLeafType(getNamedType(field.type)));
     const branches = fields.filter((field) => !isLeafType(getNamedType(field.type)));
-    const chosen = depth <= 1 || branches.length === 0
-      ? this.random.sample(leaves.length > 0 ? leaves : fields, this.random.int(1, 3))
-      : this.random.sample(fields, this.random.int(1, 4));
-    if (chosen.every((field) => !isLeafType(getNamedType(field.type))) && depth <= 1) chosen.push(...leaves.slice(0, 1));
+    const chosen =
+      depth <= 1 || branches.length === 0
+        ? this.random.sample(leaves.length > 0 ? leaves : fields, this.random.int(1, 3))
+        : this.random.sample(fields, this.random.int(1, 4));
+    if (chosen.every((field) => !isLeafType(getNamedType(field.type))) && depth <= 1)
+      chosen.push(...leaves.slice(0, 1));
     const parts = chosen.map((field) => this.field(field, depth));
-    if (this.nearValid && this.random.chance(0.03)) parts.push(this.random.pick(['nope', '__proto__', 'constructor', 'title(first: 1)']));
+    if (this.nearValid && this.random.chance(0.03))
+      parts.push(this.random.pick(['nope', '__proto__', 'constructor', 'title(first: 1)']));
     if (this.random.chance(0.1)) parts.push('__typename');
     if (parts.length === 0) parts.push('__typename');
     const body = `{ ${parts.join(' ')} }`;
@@ -120,7 +176,9 @@ class DocumentBuilder {
     const args = field.args.filter((arg) => isNonNullType(arg.type) || this.random.chance(0.4));
     if (this.nearValid && this.random.chance(0.02) && args.length > 0) args.pop();
     const printed = args.length === 0 ? '' : `(${args.map((arg) => `${arg.name}: ${this.argument(arg)}`).join(', ')})`;
-    const directive = this.random.chance(0.05) ? ` @${this.random.pick(['skip', 'include'])}(if: ${this.random.pick(['true', 'false'])})` : '';
+    const directive = this.random.chance(0.05)
+      ? ` @${this.random.pick(['skip', 'include'])}(if: ${this.random.pick(['true', 'false'])})`
+      : '';
     const named = getNamedType(field.type);
     const selection = isLeafType(named) ? '' : ` ${this.selection(named, depth - 1)}`;
     return `${alias}${field.name}${printed}${directive}${selection}`;
@@ -128,7 +186,10 @@ class DocumentBuilder {
 
   document(operation: 'query' | 'mutation', selection: string, name: string | null): string {
     const definitions = this.definitions.length > 0 ? `(${this.definitions.join(', ')})` : '';
-    const head = name === null && definitions === '' && operation === 'query' && this.random.chance(0.5) ? '' : `${operation} ${name ?? ''}${definitions} `;
+    const head =
+      name === null && definitions === '' && operation === 'query' && this.random.chance(0.5)
+        ? ''
+        : `${operation} ${name ?? ''}${definitions} `;
     return [`${head}${selection}`, ...this.fragments].join('\n');
   }
 }
@@ -149,13 +210,21 @@ function nested(depth: number): unknown {
 function literal(value: unknown): string {
   if (value instanceof EnumValue) return value.name;
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{ ${Object.entries(value).map(([key, item]) => `${key}: ${literal(item)}`).join(', ')} }`;
+  if (value !== null && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([key, item]) => `${key}: ${literal(item)}`)
+      .join(', ')} }`;
   return JSON.stringify(value) ?? 'null';
 }
 
 const cycleSelection = (random: Random, levels: number): string => {
   const leaf = random.pick(['slug', 'title', 'slug title episodeCount', '__typename']);
-  const step = random.pick(['characters { series { ', 'cast { series { ', 'episodes { series { ', 'characters { events { episode { series { ']);
+  const step = random.pick([
+    'characters { series { ',
+    'cast { series { ',
+    'episodes { series { ',
+    'characters { events { episode { series { ',
+  ]);
   const close = (step.match(/{/g) ?? []).map(() => ' }').join('');
   return `${step.repeat(levels)}${leaf}${close.repeat(levels)}`;
 };
@@ -165,20 +234,37 @@ const FAMILIES: Record<string, (builder: DocumentBuilder) => SchemaOperation> = 
     const root = b.schema.getQueryType()!;
     const selection = b.selection(root, b.random.int(2, 7));
     const name = b.random.chance(0.3) ? 'Fuzz' : null;
-    return { family: 'query', query: b.document('query', selection, name), variables: b.variables, ...(name && b.random.chance(0.5) ? { operationName: b.random.chance(0.9) ? name : 'Other' } : {}) };
+    return {
+      family: 'query',
+      query: b.document('query', selection, name),
+      variables: b.variables,
+      ...(name && b.random.chance(0.5) ? { operationName: b.random.chance(0.9) ? name : 'Other' } : {}),
+    };
   },
   cycle: (b) => {
     const levels = b.random.int(1, 5);
     const aliases = b.random.int(1, 15);
-    const root = b.random.pick(['series(slug: "soundtrack-1")', 'series(slug: $s)', 'allSeries(first: $n) { edges { node']);
-    const declared = root.includes('$s') ? '($s: String! = "soundtrack-1")' : root.includes('$n') ? '($n: Int = 100)' : '';
+    const root = b.random.pick([
+      'series(slug: "soundtrack-1")',
+      'series(slug: $s)',
+      'allSeries(first: $n) { edges { node',
+    ]);
+    const declared = root.includes('$s')
+      ? '($s: String! = "soundtrack-1")'
+      : root.includes('$n')
+        ? '($n: Int = 100)'
+        : '';
     const closing = root.startsWith('allSeries') ? ' } }' : '';
     const inFragment = b.random.chance(0.3);
     const body = `{ ${cycleSelection(b.random, levels)} }`;
     const selection = inFragment ? '{ ...C }' : body;
     const fields = Array.from({ length: aliases }, (_, i) => `a${i}: ${root} ${selection}${closing}`).join(' ');
     const query = `query Cycle${declared} { ${fields} }${inFragment ? `\nfragment C on Series ${body}` : ''}`;
-    const variables = root.includes('$s') ? { s: b.random.pick(STRINGS) } : root.includes('$n') ? { n: b.random.pick([...INTS, ...WRONG_INTS]) } : {};
+    const variables = root.includes('$s')
+      ? { s: b.random.pick(STRINGS) }
+      : root.includes('$n')
+        ? { n: b.random.pick([...INTS, ...WRONG_INTS]) }
+        : {};
     return { family: 'cycle', query, variables };
   },
   fragmentCycle: (b) => {
@@ -212,6 +298,9 @@ export function schemaOperation(random: Random, schema: GraphQLSchema): SchemaOp
   const nearValid = random.chance(0.35);
   const family = random.pick(WEIGHTS);
   const operation = FAMILIES[family]!(new DocumentBuilder(random, schema, nearValid));
-  const mangled = nearValid && random.chance(0.1) ? operation.query.slice(0, random.int(1, operation.query.length - 1)) : operation.query;
+  const mangled =
+    nearValid && random.chance(0.1)
+      ? operation.query.slice(0, random.int(1, operation.query.length - 1))
+      : operation.query;
   return { ...operation, family: nearValid ? `${operation.family}~` : operation.family, query: mangled };
 }

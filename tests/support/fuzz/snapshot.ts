@@ -23,7 +23,11 @@ async function allEvents(yoga: DramaYoga): Promise<unknown[]> {
   const events: unknown[] = [];
   let after: string | null = null;
   do {
-    const data = await read(yoga, `query Page($after: String) { events(first: 100, after: $after) { edges { node { ${EVENT} } } pageInfo { hasNextPage endCursor } } }`, { after });
+    const data = await read(
+      yoga,
+      `query Page($after: String) { events(first: 100, after: $after) { edges { node { ${EVENT} } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
     events.push(...data.events.edges.map((edge: { node: unknown }) => edge.node));
     after = data.events.pageInfo.hasNextPage ? data.events.pageInfo.endCursor : null;
   } while (after !== null);
@@ -32,9 +36,12 @@ async function allEvents(yoga: DramaYoga): Promise<unknown[]> {
 
 /** The whole graph as the API shows it (plus every relationship from the store), and the store's counts. */
 export async function snapshot(yoga: DramaYoga, store: DramaStore): Promise<unknown> {
-  const slugs = (await read(yoga, '{ allSeries(first: 100) { edges { node { slug } } } }')).allSeries.edges.map((edge: any) => edge.node.slug as string);
+  const slugs = (await read(yoga, '{ allSeries(first: 100) { edges { node { slug } } } }')).allSeries.edges.map(
+    (edge: any) => edge.node.slug as string,
+  );
   const series = [];
-  for (const slug of slugs) series.push((await read(yoga, `query S($slug: String!) { series(slug: $slug) { ${SERIES} } }`, { slug })).series);
+  for (const slug of slugs)
+    series.push((await read(yoga, `query S($slug: String!) { series(slug: $slug) { ${SERIES} } }`, { slug })).series);
   const relationships = await store.relationshipsOfSeries(slugs);
   return { counts: await store.counts(), series, events: await allEvents(yoga), relationships };
 }

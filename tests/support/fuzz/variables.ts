@@ -9,15 +9,33 @@ export interface Operation {
 
 const READS: readonly { query: string; names: string[] }[] = [
   { query: 'query Q($s: String!) { series(slug: $s) { title episodes { number } } }', names: ['s'] },
-  { query: 'query Q($s: String!, $c: String!) { character(series: $s, slug: $c) { name relationships { kind } } }', names: ['s', 'c'] },
+  {
+    query: 'query Q($s: String!, $c: String!) { character(series: $s, slug: $c) { name relationships { kind } } }',
+    names: ['s', 'c'],
+  },
   { query: 'query Q($s: String!) { person(slug: $s) { name castings { billing } } }', names: ['s'] },
   { query: 'query Q($q: String!, $n: Int) { search(query: $q, first: $n) { __typename } }', names: ['q', 'n'] },
   { query: 'query Q($s: String!, $n: Int!) { episode(series: $s, number: $n) { title } }', names: ['s', 'n'] },
-  { query: 'query Q($s: String!, $a: String!, $b: String!) { relationshipTimeline(series: $s, a: $a, b: $b) { __typename } }', names: ['s', 'a', 'b'] },
-  { query: 'query Q($f: EventFilter, $n: Int, $c: String) { events(filter: $f, first: $n, after: $c) { totalCount edges { cursor } } }', names: ['f', 'n', 'c'] },
-  { query: 'query Q($n: Int, $c: String) { allSeries(first: $n, after: $c) { totalCount edges { cursor node { slug } } } }', names: ['n', 'c'] },
+  {
+    query:
+      'query Q($s: String!, $a: String!, $b: String!) { relationshipTimeline(series: $s, a: $a, b: $b) { __typename } }',
+    names: ['s', 'a', 'b'],
+  },
+  {
+    query:
+      'query Q($f: EventFilter, $n: Int, $c: String) { events(filter: $f, first: $n, after: $c) { totalCount edges { cursor } } }',
+    names: ['f', 'n', 'c'],
+  },
+  {
+    query:
+      'query Q($n: Int, $c: String) { allSeries(first: $n, after: $c) { totalCount edges { cursor node { slug } } } }',
+    names: ['n', 'c'],
+  },
   { query: 'query Q($id: ID!) { node(id: $id) { id __typename } }', names: ['id'] },
-  { query: 'query Q($a: ID!, $b: ID!, $h: Int) { connection(from: $a, to: $b, maxHops: $h) { hops } }', names: ['a', 'b', 'h'] },
+  {
+    query: 'query Q($a: ID!, $b: ID!, $h: Int) { connection(from: $a, to: $b, maxHops: $h) { hops } }',
+    names: ['a', 'b', 'h'],
+  },
 ];
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -25,7 +43,10 @@ const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 /** Ids and cursors that look almost right: right encoding, wrong content, and the other way round. */
 export function invalidIdOrCursor(random: Random): string {
   return random.pick<() => string>([
-    () => base64(`${random.pick(['Series', 'Character', 'Person', 'Episode', 'PlotEvent', 'Nope', '__proto__'])}:${hostileString(random)}`),
+    () =>
+      base64(
+        `${random.pick(['Series', 'Character', 'Person', 'Episode', 'PlotEvent', 'Nope', '__proto__'])}:${hostileString(random)}`,
+      ),
     () => base64(hostileString(random)),
     () => `${base64('Series:soundtrack-1')}!!`,
     () => base64('Episode:soundtrack-1/999999999999'),
@@ -55,7 +76,9 @@ function readValue(random: Random, name: string): unknown {
 
 export function hostileRead(random: Random): Operation {
   const read = random.pick(READS);
-  const variables: Record<string, unknown> = Object.fromEntries(read.names.map((name) => [name, readValue(random, name)]));
+  const variables: Record<string, unknown> = Object.fromEntries(
+    read.names.map((name) => [name, readValue(random, name)]),
+  );
   if (random.chance(0.1)) variables[hostileString(random)] = hostileValue(random);
   return { query: read.query, variables: random.chance(0.05) ? hostileValue(random) : variables };
 }

@@ -9,7 +9,13 @@ const RESULT = '__typename ... on ValidationError { message }';
 
 type Headers = Record<string, string>;
 
-async function mutate(yoga: DramaYoga, headers: Headers, field: string, type: string, input: Record<string, unknown>): Promise<string> {
+async function mutate(
+  yoga: DramaYoga,
+  headers: Headers,
+  field: string,
+  type: string,
+  input: Record<string, unknown>,
+): Promise<string> {
   const query = `mutation W($input: ${type}!) { ${field}(input: $input) { ${RESULT} } }`;
   const response = await graphql(yoga, query, { input }, headers);
   const result = response.data?.[field] as { __typename: string; message?: string } | undefined;
@@ -19,9 +25,25 @@ async function mutate(yoga: DramaYoga, headers: Headers, field: string, type: st
 /** A series with one episode, and a person, with the text in each of their free-text fields. */
 export async function writeCatalog(yoga: DramaYoga, headers: Headers, text: string): Promise<string[]> {
   return [
-    await mutate(yoga, headers, 'upsertSeries', 'UpsertSeriesInput', { slug: VERBATIM_SERIES, title: text, originalTitle: text, episodeCount: 1, source: source(text) }),
-    await mutate(yoga, headers, 'upsertEpisode', 'UpsertEpisodeInput', { series: VERBATIM_SERIES, number: 1, title: text, source: source(text) }),
-    await mutate(yoga, headers, 'upsertPerson', 'UpsertPersonInput', { slug: VERBATIM_PERSON, name: text, nativeName: text, source: source(text) }),
+    await mutate(yoga, headers, 'upsertSeries', 'UpsertSeriesInput', {
+      slug: VERBATIM_SERIES,
+      title: text,
+      originalTitle: text,
+      episodeCount: 1,
+      source: source(text),
+    }),
+    await mutate(yoga, headers, 'upsertEpisode', 'UpsertEpisodeInput', {
+      series: VERBATIM_SERIES,
+      number: 1,
+      title: text,
+      source: source(text),
+    }),
+    await mutate(yoga, headers, 'upsertPerson', 'UpsertPersonInput', {
+      slug: VERBATIM_PERSON,
+      name: text,
+      nativeName: text,
+      source: source(text),
+    }),
   ];
 }
 
@@ -29,12 +51,29 @@ export async function writeCatalog(yoga: DramaYoga, headers: Headers, text: stri
 export async function writeStory(yoga: DramaYoga, headers: Headers, texts: readonly string[]): Promise<string[]> {
   const results: string[] = [];
   for (const [i, text] of texts.entries()) {
-    results.push(await mutate(yoga, headers, 'upsertCharacter', 'UpsertCharacterInput', {
-      series: VERBATIM_SERIES, slug: `c-${i}`, name: text, nativeName: text, aliases: [text], description: text, source: source(text),
-    }));
-    results.push(await mutate(yoga, headers, 'upsertPlotEvent', 'UpsertPlotEventInput', {
-      series: VERBATIM_SERIES, slug: `e-${i}`, episode: 1, sequence: i + 1, kind: 'CONFESSION', summary: text, agent: `c-${i}`, source: source(text),
-    }));
+    results.push(
+      await mutate(yoga, headers, 'upsertCharacter', 'UpsertCharacterInput', {
+        series: VERBATIM_SERIES,
+        slug: `c-${i}`,
+        name: text,
+        nativeName: text,
+        aliases: [text],
+        description: text,
+        source: source(text),
+      }),
+    );
+    results.push(
+      await mutate(yoga, headers, 'upsertPlotEvent', 'UpsertPlotEventInput', {
+        series: VERBATIM_SERIES,
+        slug: `e-${i}`,
+        episode: 1,
+        sequence: i + 1,
+        kind: 'CONFESSION',
+        summary: text,
+        agent: `c-${i}`,
+        source: source(text),
+      }),
+    );
   }
   return results;
 }
@@ -44,11 +83,21 @@ export async function readCatalog(yoga: DramaYoga): Promise<unknown[]> {
   const query = `query R($s: String!, $p: String!) { series(slug: $s) { title originalTitle source { document } episodes { title } }
     person(slug: $p) { name nativeName } }`;
   const { data } = await graphql(yoga, query, { s: VERBATIM_SERIES, p: VERBATIM_PERSON });
-  return [data!.series.title, data!.series.originalTitle, data!.series.source.document, data!.series.episodes[0].title, data!.person.name, data!.person.nativeName];
+  return [
+    data!.series.title,
+    data!.series.originalTitle,
+    data!.series.source.document,
+    data!.series.episodes[0].title,
+    data!.person.name,
+    data!.person.nativeName,
+  ];
 }
 
 /** Reads back what writeStory wrote, in the same shape as the texts. */
-export async function readTexts(yoga: DramaYoga, count: number): Promise<{ characters: string[][]; summaries: string[] }> {
+export async function readTexts(
+  yoga: DramaYoga,
+  count: number,
+): Promise<{ characters: string[][]; summaries: string[] }> {
   const query = `query R($s: String!) { series(slug: $s) { characters { slug name nativeName aliases description source { document } } }
     events(first: 100, filter: { series: $s }) { edges { node { sequence summary source { document } } } } }`;
   const { data } = await graphql(yoga, query, { s: VERBATIM_SERIES });
