@@ -6,7 +6,7 @@ export interface ExampleOperation {
   document: string;
 }
 
-export const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../examples');
+const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../examples');
 
 /** The example operations in examples/*.graphql: GraphiQL opens with them, the README shows their output. */
 export function loadExamples(dir: string = EXAMPLES_DIR): ExampleOperation[] {

@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DramaStore } from './store/port.js';
 
-export interface Observation {
+interface Observation {
   operation: string | null;
   status: number;
   durationMs: number;

@@ -7,7 +7,7 @@ import type { Logger } from './logger.js';
 import { DataDirError } from './store/embedded/data-dir.js';
 
 /** The port could not be bound. */
-export class ListenError extends Error {
+class ListenError extends Error {
   override readonly name = 'ListenError';
   constructor(
     readonly errno: string,

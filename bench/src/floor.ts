@@ -9,4 +9,3 @@ export interface Floor {
 }
 
 export const FLOOR_OPS = ['confessions', 'seriesPage', 'standing'] as const;
-export type FloorOp = (typeof FLOOR_OPS)[number];

@@ -38,7 +38,7 @@ function unrelatedTo(series: SeedSeries, slug: string): string {
   return (far ?? series.characters.at(-1)!).slug;
 }
 
-export function keysOfSeries(series: SeedSeries): BenchKeys {
+function keysOfSeries(series: SeedSeries): BenchKeys {
   const pair = changingPair(series);
   const name = series.characters.find((c) => c.slug === pair.from)!.name;
   return {

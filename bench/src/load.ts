@@ -59,7 +59,7 @@ export async function runLoad(request: Request, clients: number, budget: LoadBud
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** POSTs a JSON body and resolves the status and the raw text of the answer. */
-export function postJson(url: string, body: string): Promise<{ status: number; text: string }> {
+function postJson(url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];

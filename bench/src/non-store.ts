@@ -6,7 +6,7 @@ import { percentile } from './load.js';
 import { countLeaves } from './round-trips.js';
 
 /** About 500 fields: 100 events × (sequence, kind, summary, episode number, agent name). */
-export const FIVE_HUNDRED_FIELDS = `query FiveHundredFields($series: String!) {
+const FIVE_HUNDRED_FIELDS = `query FiveHundredFields($series: String!) {
   events(filter: { series: $series }, first: 100) {
     edges { node { sequence kind summary episode { number } agent { name } } }
   }

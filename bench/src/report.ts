@@ -100,7 +100,7 @@ function nonStoreTable(time: NonStoreTime | null): string {
   );
 }
 
-export function markdown(results: BenchResults): string {
+function markdown(results: BenchResults): string {
   const targets = table(
     ['target', 'goal', 'measured', 'result'],
     results.targets.map((t) => [

@@ -17,7 +17,7 @@ export interface RoundTrips {
 
 const REPEAT = 3;
 
-export function countObjects(value: unknown): number {
+function countObjects(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + countObjects(v), 0);
   if (value !== null && typeof value === 'object')
     return 1 + Object.values(value).reduce((n: number, v) => n + countObjects(v), 0);

@@ -11,7 +11,7 @@ export interface Target {
 }
 
 /** The store round trips a perfect batcher makes: one per level of the query and kind of record. */
-export const LIST_LEVELS: Partial<Record<OpId, number>> = {
+const LIST_LEVELS: Partial<Record<OpId, number>> = {
   confessions: 3, // the events page; their episodes; their agents and targets
   seriesPage: 6, // series, episodes, events, characters, castings, people
   standing: 3, // the character; its relationships; their two ends

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type TokenEntry, tokenEntrySchema } from './token-config.js';
 import { sha256Of } from './verify.js';
 
-export const TOKEN_PREFIX = 'dg_';
+const TOKEN_PREFIX = 'dg_';
 
 /** A new random token (32 bytes of entropy, base64url) and the config entry holding only its hash. */
 export function createToken(name: string, scopes: string[]): { token: string; entry: TokenEntry } {

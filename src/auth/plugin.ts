@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { errorResponse } from '../plugins/refusals.js';
 import type { RequestAuthenticator } from './verify.js';
 
-export const WWW_AUTHENTICATE = 'Bearer realm="drama-graph", error="invalid_token"';
+const WWW_AUTHENTICATE = 'Bearer realm="drama-graph", error="invalid_token"';
 
 /**
  * A request whose Authorization header is present but not a valid token gets 401 UNAUTHENTICATED with

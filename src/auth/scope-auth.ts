@@ -15,7 +15,7 @@ export interface DramaScopeAuthOptions {
 const isDramaScope = (scope: string): scope is keyof DramaAuthScopes => scope in TOKEN_SCOPE_OF;
 
 /** The token scopes a failed check asked for, e.g. ['write:story']. */
-export function neededScopes(failure: AuthFailure): Scope[] {
+function neededScopes(failure: AuthFailure): Scope[] {
   switch (failure.kind) {
     case 'AuthScope':
       return isDramaScope(failure.scope) ? [TOKEN_SCOPE_OF[failure.scope]] : [];

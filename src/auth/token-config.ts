@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SCOPES, type Scope } from './viewer.js';
 
-export const TOKEN_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
+const TOKEN_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
 export const tokenEntrySchema = z.strictObject({
   name: z.string().regex(TOKEN_NAME, 'a name is 1-64 letters, digits, "_", "-" or "."'),
@@ -40,7 +40,7 @@ function parseJson(text: string, source: string): unknown {
 }
 
 /** Parses one JSON list of `{ name, sha256, scopes }` entries; throws TokenConfigError naming each problem. */
-export function parseTokenEntries(text: string, source: string): TokenEntry[] {
+function parseTokenEntries(text: string, source: string): TokenEntry[] {
   const parsed = tokenListSchema.safeParse(parseJson(text, source));
   if (parsed.success) return parsed.data;
   throw new TokenConfigError(

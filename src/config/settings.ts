@@ -61,7 +61,7 @@ export interface CacheBounds {
   responsesTotalChars: number;
 }
 
-export type PersistedMode = 'allowed' | 'only-for-anonymous';
+type PersistedMode = 'allowed' | 'only-for-anonymous';
 /** 'jit' compiles each document once (graphql-jit) and runs the compiled code; 'graphql-js' interprets it every time. */
 export type ExecutorName = 'jit' | 'graphql-js';
 

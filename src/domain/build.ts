@@ -71,7 +71,7 @@ export interface SeriesContents {
 }
 
 /** A character named from within a series: its slug there, or `<series>/<slug>` for a character of any series. */
-export const characterKeyIn = (seriesKey: string, ref: string): string =>
+const characterKeyIn = (seriesKey: string, ref: string): string =>
   ref.includes('/') ? ref : scopedKey(seriesKey, ref);
 
 export const personRecord = (p: PersonDraft): PersonRecord => ({

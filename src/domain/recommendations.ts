@@ -4,7 +4,7 @@ import { TROPE_KINDS, type TropeKind } from './tropes.js';
 
 /** Score per shared item: a trope says most about the story, then a person, then a genre. */
 export const REASON_WEIGHTS = { SHARED_TROPE: 3, SHARED_PERSON: 2, SHARED_GENRE: 1 } as const;
-export type ReasonKind = keyof typeof REASON_WEIGHTS;
+type ReasonKind = keyof typeof REASON_WEIGHTS;
 
 /** What recommendations compare: a series' tropes, people (cast, stars and crew) and genres. */
 export interface SeriesProfile {
@@ -55,7 +55,7 @@ const shared = <T>(mine: readonly T[], theirs: readonly T[]): T[] =>
 const byTropeOrder = (a: TropeKind, b: TropeKind) => TROPE_KINDS.indexOf(a) - TROPE_KINDS.indexOf(b);
 
 /** Why `other` suits a viewer of `subject`: tropes in TROPE_KINDS order, then people by key, then genres by name. */
-export function reasonsFor(subject: SeriesProfile, other: SeriesProfile): RecommendationReason[] {
+function reasonsFor(subject: SeriesProfile, other: SeriesProfile): RecommendationReason[] {
   return [
     ...shared(subject.tropes, other.tropes)
       .sort(byTropeOrder)

@@ -34,7 +34,7 @@ export interface ListRule<Item extends FieldRule = FieldRule> {
 }
 export type FieldRule = SlugRule | TextRule | IntRule | ListRule;
 
-export const LIMITS = {
+const LIMITS = {
   slugLength: 120,
   nameLength: 300,
   proseLength: 5_000,
@@ -56,11 +56,11 @@ export const LIMITS = {
 const int = (min: number, max: number): IntRule => ({ type: 'int', min, max });
 const list = <Item extends FieldRule>(of: Item, max: number): ListRule<Item> => ({ type: 'list', of, max });
 
-export const SLUG: SlugRule = { type: 'slug', max: LIMITS.slugLength };
+const SLUG: SlugRule = { type: 'slug', max: LIMITS.slugLength };
 export const NAME: TextRule = { type: 'text', max: LIMITS.nameLength, multiline: false };
-export const PROSE: TextRule = { type: 'text', max: LIMITS.proseLength, multiline: true };
-export const EPISODE_NUMBER = int(1, LIMITS.episodes);
-export const SEQUENCE = int(1, LIMITS.eventsPerEpisode);
+const PROSE: TextRule = { type: 'text', max: LIMITS.proseLength, multiline: true };
+const EPISODE_NUMBER = int(1, LIMITS.episodes);
+const SEQUENCE = int(1, LIMITS.eventsPerEpisode);
 
 /** The field rules of each record; a field not listed is an enum or a boolean, which the format's types decide. */
 export const FIELD_RULES = {

@@ -5,5 +5,3 @@ export const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text
 
 /** Orders strings by UTF-16 code units, as every store's listings and rankings do. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogates)';

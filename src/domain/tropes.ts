@@ -51,7 +51,7 @@ export const TROPE_EVENT_KINDS: readonly PlotEventKind[] = [...INTEREST_EVENTS, 
 const nameOf = (facts: StoryFacts, key: string): string => facts.names.get(key) ?? slugOf(key);
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
-export const listed = (names: readonly string[]): string =>
+const listed = (names: readonly string[]): string =>
   names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const later = (a: PlotEventRecord, b: PlotEventRecord): boolean =>

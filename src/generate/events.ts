@@ -13,7 +13,7 @@ const VERBS: Record<string, string> = {
 };
 
 /** Events per episode: about 25 (23 to 27). */
-export function eventCount(random: Random): number {
+function eventCount(random: Random): number {
   return random.int(23, 27);
 }
 

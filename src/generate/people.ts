@@ -5,7 +5,7 @@ import { derive } from './random.js';
 export type SeedPerson = SeedFile['people'][number];
 
 /** The global pool of people: enough for every series to cast ~30, with people shared across series. */
-export function peoplePoolSize(seriesCount: number): number {
+function peoplePoolSize(seriesCount: number): number {
   return Math.max(60, seriesCount * 12);
 }
 

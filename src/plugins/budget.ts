@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-export type BudgetName = 'objects' | 'bytes' | 'time';
+type BudgetName = 'objects' | 'bytes' | 'time';
 
 export interface ExecutionBudget {
   /** Resolved fields and list items, counted as resolvers answer. */
@@ -23,7 +23,7 @@ const BUDGET = Symbol('execution budget');
 
 const UNITS: Record<BudgetName, string> = { objects: 'resolved fields and list items', bytes: 'bytes', time: 'ms' };
 
-export class BudgetExceededError extends GraphQLError {
+class BudgetExceededError extends GraphQLError {
   constructor(
     readonly budget: BudgetName,
     limit: number,
@@ -97,7 +97,7 @@ export function meterSchema(schema: GraphQLSchema): void {
 }
 
 /** The length of `value` as JSON, or Infinity as soon as it passes `limit`. */
-export function jsonBytesUpTo(value: unknown, limit: number): number {
+function jsonBytesUpTo(value: unknown, limit: number): number {
   let bytes = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {

@@ -74,7 +74,7 @@ function unlistedBound(sizes: CostSizes): number {
  * How many items a field answers at most: 1 unless it is a list. Introspection's lists count once: the
  * schema bounds them, whatever the store holds (and the execution budget bounds their bytes).
  */
-export function itemsAtMost(
+function itemsAtMost(
   typeName: string,
   field: GraphQLField<unknown, unknown>,
   args: Record<string, unknown>,

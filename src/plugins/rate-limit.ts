@@ -15,7 +15,7 @@ interface NodeServerContext {
 const UNMETERED = new Set(['/health', '/ready', '/metrics']);
 
 /** The most clients the limiter tracks at once; past it, the least recently seen client's window is forgotten. */
-export const DEFAULT_MAX_CLIENTS = 50_000;
+const DEFAULT_MAX_CLIENTS = 50_000;
 
 /**
  * A client is its verified token (`token:<name>`), else its IP address: anonymous requests and requests with

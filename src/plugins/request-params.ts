@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 const KNOWN_PARAMS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
 /** A request that is not a well-formed GraphQL-over-HTTP request: 400 whatever the client accepts. */
-export const requestError = (message: string, code = 'BAD_REQUEST') =>
+const requestError = (message: string, code = 'BAD_REQUEST') =>
   new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value);

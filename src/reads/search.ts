@@ -3,7 +3,7 @@ import { type RankedHit, rankHits } from '../domain/search/score.js';
 import type { DramaStore } from '../store/port.js';
 
 /** How many candidates a store hands the scorer at most, whatever `first` is. */
-export const MAX_CANDIDATES = 500;
+const MAX_CANDIDATES = 500;
 
 export async function searchGraph(store: DramaStore, args: { query: string; first: number }): Promise<RankedHit[]> {
   const query = fold(args.query);

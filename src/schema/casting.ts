@@ -10,7 +10,7 @@ import { sourceField } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
-export const BillingEnum = builder.enumType('Billing', {
+const BillingEnum = builder.enumType('Billing', {
   description: 'How prominently a role is billed.',
   values: describedValues(BILLINGS, {
     MAIN: 'A lead role.',

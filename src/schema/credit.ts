@@ -9,7 +9,7 @@ import { sourceField } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
-export const CreditRoleEnum = builder.enumType('CreditRole', {
+const CreditRoleEnum = builder.enumType('CreditRole', {
   description: 'What a person did behind the camera.',
   values: describedValues(CREDIT_ROLES, { DIRECTOR: 'Directed the series.', WRITER: 'Wrote the series.' }),
 });

@@ -6,7 +6,7 @@ import type { EventFilter } from '../store/port.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { eventsConnection } from './support/pages.js';
 
-export const EventFilterInput = builder.inputType('EventFilter', {
+const EventFilterInput = builder.inputType('EventFilter', {
   description: 'Narrows plot events. Every given field must match; omitted fields match everything.',
   fields: (t) => ({
     series: t.string({ description: 'A series slug.' }),

@@ -17,13 +17,13 @@ const taggedEnd = async (ctx: Context, key: string) => {
   return tagged(nodeTypeOfSearchType(end.type), end.record);
 };
 
-export const PathEndUnion = builder.unionType('Connectable', {
+const PathEndUnion = builder.unionType('Connectable', {
   description: 'What a connection links: characters and the people who play them.',
   types: [CharacterRef, PersonRef],
   resolveType: typenameOf,
 });
 
-export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
+const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
   description: 'A reason two neighbours on a connection are linked.',
   values: describedValues(LINK_KINDS, {
     RELATIONSHIP: 'A relationship between the two characters, at any point of the story the viewer has seen.',
@@ -33,7 +33,7 @@ export const ConnectionLinkKindEnum = builder.enumType('ConnectionLinkKind', {
   }),
 });
 
-export const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implement({
+const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implement({
   description: 'One hop of a connection and everything that explains it.',
   fields: (t) => ({
     from: t.field({ type: PathEndUnion, resolve: (s, _a, ctx) => taggedEnd(ctx, s.from) }),
@@ -57,7 +57,7 @@ export const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implem
   }),
 });
 
-export const CharacterPathType = builder.objectRef<CharacterPath>('ConnectionPath').implement({
+const CharacterPathType = builder.objectRef<CharacterPath>('ConnectionPath').implement({
   description: 'One shortest chain from one character or person to another.',
   fields: (t) => ({
     hops: t.int({ description: 'How many steps the chain takes.', resolve: (p) => p.steps.length }),

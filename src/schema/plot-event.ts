@@ -38,7 +38,7 @@ export const ParticipantRoleEnum = builder.enumType('ParticipantRole', {
   }),
 });
 
-export const ParticipationType = builder.objectRef<ParticipationRecord>('Participation').implement({
+const ParticipationType = builder.objectRef<ParticipationRecord>('Participation').implement({
   description: 'A character taking part in an event, and how.',
   fields: (t) => ({
     character: t.field({ type: CharacterRef, resolve: (p) => p.characterKey }),

@@ -6,7 +6,7 @@ import { EpisodeRef } from './episode.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipKindEnum, RelationshipRef } from './relationship.js';
 
-export const RelationshipChangeType = builder.objectRef<RelationshipChange>('RelationshipChange').implement({
+const RelationshipChangeType = builder.objectRef<RelationshipChange>('RelationshipChange').implement({
   description: 'A moment at which what binds two characters changes.',
   fields: (t) => ({
     episode: t.field({

@@ -10,13 +10,13 @@ import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
 import { tagged, typenameOf } from './support/type-tags.js';
 
-export const SearchResultUnion = builder.unionType('SearchResult', {
+const SearchResultUnion = builder.unionType('SearchResult', {
   description: 'What a search can find: a series, an episode, a character or a person.',
   types: [SeriesRef, EpisodeRef, CharacterRef, PersonRef],
   resolveType: typenameOf,
 });
 
-export const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement({
+const SearchHitType = builder.objectRef<RankedHit>('SearchHit').implement({
   description: 'One search result, with how well and on what it matched.',
   fields: (t) => ({
     score: t.float({

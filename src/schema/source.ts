@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { SourceRef } from '../domain/records.js';
 
-export const SourceType = builder.objectRef<SourceRef>('Source').implement({
+const SourceType = builder.objectRef<SourceRef>('Source').implement({
   description: 'Where a fact comes from: a document and, where known, the paragraph that states it.',
   fields: (t) => ({
     document: t.exposeString('document', { description: 'The title of the source document.' }),

@@ -42,7 +42,7 @@ const TropeEvidenceType = builder.objectRef<TropeEvidence>('TropeEvidence').impl
   }),
 });
 
-export const TropeType = builder.objectRef<Trope>('Trope').implement({
+const TropeType = builder.objectRef<Trope>('Trope').implement({
   description: 'A trope a series shows, derived from its relationships and events and explained by them.',
   fields: (t) => ({
     kind: t.field({ type: TropeKindEnum, resolve: (trope) => trope.kind }),

@@ -12,7 +12,7 @@ export const SourceInput = builder.inputType('SourceInput', {
   }),
 });
 
-export const FieldIssueType = builder.objectRef<FieldIssue>('FieldIssue').implement({
+const FieldIssueType = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'One reason a write was refused.',
   fields: (t) => ({
     path: t.exposeStringList('path', {

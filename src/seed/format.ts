@@ -16,28 +16,28 @@ export const SEED_FORMAT = 'drama-graph/seed@1';
 const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().default(null);
 const listOf = (rule: Parameters<typeof listField>[0]) => listField(rule).default([]);
 
-export const sourceSchema = z.strictObject({
+const sourceSchema = z.strictObject({
   document: textField(F.source.document),
   paragraph: orNull(intField(F.source.paragraph)),
 });
 
 const cited = { source: sourceSchema.nullable().default(null) };
 
-export const personSchema = z.strictObject({
+const personSchema = z.strictObject({
   slug: slugField(F.person.slug),
   name: textField(F.person.name),
   nativeName: orNull(textField(F.person.nativeName)),
   ...cited,
 });
 
-export const episodeSchema = z.strictObject({
+const episodeSchema = z.strictObject({
   number: intField(F.episode.number),
   title: orNull(textField(F.episode.title)),
   runtimeMinutes: orNull(intField(F.episode.runtimeMinutes)),
   ...cited,
 });
 
-export const characterSchema = z.strictObject({
+const characterSchema = z.strictObject({
   slug: slugField(F.character.slug),
   name: textField(F.character.name),
   nativeName: orNull(textField(F.character.nativeName)),
@@ -46,20 +46,20 @@ export const characterSchema = z.strictObject({
   ...cited,
 });
 
-export const castingSchema = z.strictObject({
+const castingSchema = z.strictObject({
   person: slugField(F.casting.person),
   character: slugField(F.casting.character),
   billing: z.enum(BILLINGS),
   ...cited,
 });
 
-export const creditSchema = z.strictObject({
+const creditSchema = z.strictObject({
   person: slugField(F.credit.person),
   role: z.enum(CREDIT_ROLES),
   ...cited,
 });
 
-export const relationshipSchema = z.strictObject({
+const relationshipSchema = z.strictObject({
   slug: slugField(F.relationship.slug),
   kind: z.enum(RELATIONSHIP_KINDS),
   from: slugField(F.relationship.character),
@@ -71,12 +71,12 @@ export const relationshipSchema = z.strictObject({
   source: sourceSchema,
 });
 
-export const participantSchema = z.strictObject({
+const participantSchema = z.strictObject({
   character: slugField(F.event.participant),
   role: z.enum(PARTICIPANT_ROLES),
 });
 
-export const eventSchema = z.strictObject({
+const eventSchema = z.strictObject({
   slug: slugField(F.event.slug),
   episode: intField(F.event.episode),
   sequence: intField(F.event.sequence),
@@ -90,7 +90,7 @@ export const eventSchema = z.strictObject({
   source: sourceSchema,
 });
 
-export const seriesSchema = z.strictObject({
+const seriesSchema = z.strictObject({
   slug: slugField(F.series.slug),
   title: textField(F.series.title),
   originalTitle: orNull(textField(F.series.originalTitle)),

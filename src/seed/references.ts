@@ -53,7 +53,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
 }
 
 /** How a seed issue names a record: `series "soundtrack-1" event "first-kiss"`. */
-export function describeRecord(collection: Collection, key: string): string {
+function describeRecord(collection: Collection, key: string): string {
   const series = seriesOfKey(key);
   switch (collection) {
     case 'people':

@@ -9,7 +9,7 @@ import type { SeedFile } from './format.js';
 import { DeclaredOnce, parseSeedText } from './load.js';
 
 /** Records (people, series and everything in them) written per transaction, unless one file alone holds more. */
-export const BATCH_RECORDS = 5_000;
+const BATCH_RECORDS = 5_000;
 
 export interface DirectoryStep {
   phase: 'validate' | 'write';
@@ -31,11 +31,11 @@ export interface ValidatedDirectory {
   records: number;
 }
 
-export async function seedFileNames(dir: string): Promise<string[]> {
+async function seedFileNames(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
 }
 
-export function recordCount(seed: SeedFile): number {
+function recordCount(seed: SeedFile): number {
   let n = seed.people.length;
   for (const s of seed.series) {
     n += 1 + s.episodes.length + s.characters.length + s.castings.length + s.credits.length;
@@ -78,7 +78,7 @@ export async function validateSeedDirectory(
 }
 
 /** The validated files again, as documents of whole files holding about `batchRecords` records each. */
-export async function* seedBatches(
+async function* seedBatches(
   validated: ValidatedDirectory,
   batchRecords = BATCH_RECORDS,
 ): AsyncGenerator<[GraphDocument, number]> {
@@ -102,7 +102,7 @@ function addCounts(total: GraphCounts, more: GraphCounts): GraphCounts {
   return sum;
 }
 
-export function zeroCounts(): GraphCounts {
+function zeroCounts(): GraphCounts {
   return perCollection(() => 0);
 }
 

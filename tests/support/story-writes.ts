@@ -2,7 +2,7 @@
  * Small writes for a series of one's own: enough for many plot events, each the only event of its own
  * episode (episode n, sequence 1), so writes that land in any order leave no gap in any episode.
  */
-export const RESULT = '__typename ... on ValidationError { message }';
+const RESULT = '__typename ... on ValidationError { message }';
 
 const source = { document: 'proof.md', paragraph: 1 };
 

@@ -27,13 +27,13 @@ function wordStarts(text: string): string[] {
 }
 
 /** How well a folded query matches one key, or null; rounded so that both stores compare equal floats. */
-export function scoreKey(query: string, key: SearchKey): number | null {
+function scoreKey(query: string, key: SearchKey): number | null {
   const tier = tierOf(query, key, key.choseong ? [] : wordStarts(key.text));
   if (tier === null) return null;
   return Math.round((tier + (0.1 * query.length) / key.key.length) * 10_000) / 10_000;
 }
 
-export function scoreItem(query: string, item: Searchable): RankedHit | null {
+function scoreItem(query: string, item: Searchable): RankedHit | null {
   let best: RankedHit | null = null;
   for (const key of searchKeysOf(item)) {
     const score = scoreKey(query, key);
@@ -45,7 +45,7 @@ export function scoreItem(query: string, item: Searchable): RankedHit | null {
 const typeRank = (hit: RankedHit): number => SEARCH_TYPES.indexOf(hit.item.type);
 
 /** Best first; ties by type (series, episode, character, person), then record key. */
-export const compareHits = (a: RankedHit, b: RankedHit): number =>
+const compareHits = (a: RankedHit, b: RankedHit): number =>
   b.score - a.score || typeRank(a) - typeRank(b) || compareText(a.item.record.key, b.item.record.key);
 
 /** Scores candidates with one shared rule, so every store ranks the same way; drops non-matches. */

@@ -27,7 +27,7 @@ export class DataDirError extends Error {
 /** Holds the OS lock while a process has the store open; its content names that process. Never deleted. */
 export const LOCK_FILE = 'drama-graph.lock';
 
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   command: string;
   host: string;

@@ -10,7 +10,7 @@ import { checkReadable, DATA_FILE } from './probe.js';
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
  * turned off, LMDB's own commit syncs data and meta pages before lmdb-js resolves the write's promise.
  */
-export const LMDB_OPTIONS: RootDatabaseOptions = {
+const LMDB_OPTIONS: RootDatabaseOptions = {
   overlappingSync: false,
   noSync: false,
   noMetaSync: false,

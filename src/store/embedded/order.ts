@@ -42,7 +42,7 @@ export const creditBySeriesOrder = (a: CreditRecord, b: CreditRecord): number =>
 export const relationshipOrder = (a: RelationshipRecord, b: RelationshipRecord): number =>
   compareNumber(a.sinceEpisode ?? 0, b.sinceEpisode ?? 0) || compareText(a.key, b.key);
 
-export const comparePosition = (a: EventPosition, b: EventPosition): number =>
+const comparePosition = (a: EventPosition, b: EventPosition): number =>
   compareText(a.seriesKey, b.seriesKey) ||
   compareNumber(a.episodeNumber, b.episodeNumber) ||
   compareNumber(a.sequence, b.sequence);

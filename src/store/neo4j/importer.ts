@@ -7,7 +7,7 @@ import type { Params, WriteTx } from './driver.js';
 import * as encode from './encode.js';
 import { toNumber } from './values.js';
 
-export const CHUNK_SIZE = 1000;
+const CHUNK_SIZE = 1000;
 /** Rows (records, and an event's participations) one import transaction writes at most. */
 export const TRANSACTION_ROWS = 2000;
 

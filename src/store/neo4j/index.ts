@@ -1,7 +1,6 @@
 import { Neo4jStore, type Neo4jStoreOptions } from './store.js';
 
 export { MIGRATIONS } from './cypher-write.js';
-export type { Neo4jDriverOptions } from './driver.js';
 export type { Neo4jStoreOptions } from './store.js';
 export { Neo4jStore } from './store.js';
 

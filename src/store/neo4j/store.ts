@@ -47,7 +47,7 @@ type Mapper<T> = (item: never) => T;
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 
 /** How long derived caches may serve answers that another process's writes have changed. */
-export const STATE_TAG_TTL_MS = 60_000;
+const STATE_TAG_TTL_MS = 60_000;
 
 export interface Neo4jStoreOptions extends Neo4jDriverOptions {
   /** Rows one transaction of importDocument writes at most; default TRANSACTION_ROWS (2000). */

@@ -5,7 +5,7 @@ import { hostileString, randomText } from './hostile.js';
 const EXAMPLES_DIR = new URL('../../../examples/', import.meta.url);
 
 /** The documented example operations: valid starting points to cut and mangle. */
-export const EXAMPLE_DOCUMENTS: readonly string[] = readdirSync(EXAMPLES_DIR)
+const EXAMPLE_DOCUMENTS: readonly string[] = readdirSync(EXAMPLES_DIR)
   .filter((file) => file.endsWith('.graphql'))
   .map((file) => readFileSync(new URL(file, EXAMPLES_DIR), 'utf8'));
 

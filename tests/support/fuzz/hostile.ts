@@ -3,7 +3,7 @@ import { isWellFormed } from '../../../src/domain/text.js';
 import type { Random } from '../../../src/generate/random.js';
 
 /** Strings that have broken other services: injections, template probes, odd unicode. None is a valid slug. */
-export const HOSTILE_STRINGS: readonly string[] = [
+const HOSTILE_STRINGS: readonly string[] = [
   '"}) DETACH DELETE n //',
   "'}) MATCH (n) DETACH DELETE n RETURN 1 //",
   '` MATCH (n) DETACH DELETE n //',

@@ -10,7 +10,7 @@ export interface FuzzRequest {
   init: RequestInit;
 }
 
-export type Authorization = 'admin' | 'anonymous' | 'reader' | 'forged';
+type Authorization = 'admin' | 'anonymous' | 'reader' | 'forged';
 
 const URL_BASE = 'http://drama.test/graphql';
 const ONE_MEGABYTE = 'x'.repeat(1024 * 1024);

@@ -41,7 +41,7 @@ const READS: readonly { query: string; names: string[] }[] = [
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /** Ids and cursors that look almost right: right encoding, wrong content, and the other way round. */
-export function invalidIdOrCursor(random: Random): string {
+function invalidIdOrCursor(random: Random): string {
   return random.pick<() => string>([
     () =>
       base64(

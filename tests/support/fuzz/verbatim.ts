@@ -1,8 +1,8 @@
 import type { DramaYoga } from '../../../src/yoga.js';
 import { graphql } from '../graphql.js';
 
-export const VERBATIM_SERIES = 'fuzz-verbatim';
-export const VERBATIM_PERSON = 'fuzz-verbatim-person';
+const VERBATIM_SERIES = 'fuzz-verbatim';
+const VERBATIM_PERSON = 'fuzz-verbatim-person';
 
 const source = (document: string) => ({ document, paragraph: 1 });
 const RESULT = '__typename ... on ValidationError { message }';
