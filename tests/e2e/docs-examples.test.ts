@@ -15,6 +15,12 @@ it('shows every example operation that GraphiQL opens with in docs/examples.md',
   for (const example of examples) expect(pages['docs/examples.md']).toContain(`<!-- example: ${example.name} -->`);
 });
 
+it('refuses a page that names an example examples/ lacks', async () => {
+  await expect(renderDocExamples({ 'x.md': '<!-- example: no-such-example -->\n<!-- /example -->\n' })).rejects.toThrow(
+    'x.md names an example that examples/ lacks: no-such-example',
+  );
+});
+
 it('answers the example on the front page', () => {
   expect(pages['README.md']).toMatch(/<!-- query-with-answer -->\n```graphql\n[\s\S]+?```\n\n```json\n\{\n {2}"data"/);
 });
