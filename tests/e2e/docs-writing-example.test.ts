@@ -4,8 +4,8 @@ import { graphql } from '../support/graphql.js';
 import { type OpsService, opsService } from '../support/ops.js';
 import { WRITERS } from '../support/writes.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const example = /<!-- writing-example -->\n```graphql\n([\s\S]*?)```/.exec(readme)?.[1];
+const page = readFileSync(new URL('../../docs/writing.md', import.meta.url), 'utf8');
+const example = /<!-- writing-example -->\n```graphql\n([\s\S]*?)```/.exec(page)?.[1];
 
 let service: OpsService;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => service.dispose());
 
-it('the README write example works as shown, and again as a harmless retry', async () => {
+it('the write example in docs/writing.md works as shown, and again as a harmless retry', async () => {
   expect(example).toBeDefined();
   const yoga = service.yoga({ tokens: WRITERS.tokens });
   const first = await graphql(yoga, example!, undefined, WRITERS.bearer('story'));
