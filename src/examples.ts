@@ -8,7 +8,7 @@ export interface ExampleOperation {
 
 const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../examples');
 
-/** The example operations in examples/*.graphql: GraphiQL opens with them, the README shows their output. */
+/** The example operations in examples/*.graphql: GraphiQL opens with them, docs/examples.md shows their output. */
 export function loadExamples(dir: string = EXAMPLES_DIR): ExampleOperation[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.graphql'))
