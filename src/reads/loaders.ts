@@ -3,7 +3,7 @@ import { seriesOf } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
 import type { PlotEventRecord, RelationshipRecord } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
-import type { CharacterEventsQuery, DramaStore, EpisodeEventsQuery, RelationshipQuery } from '../store/port.js';
+import type { CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery, StoreReader } from '../store/port.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -24,7 +24,7 @@ const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) =>
   Promise.all(keys.map((k) => loader.load(k)));
 
 /** The store's answers as they are, before the viewer's progress hides anything. */
-function storeLoaders(store: DramaStore, { byKey, byQuery }: Factory) {
+function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
   return {
     relationship: byKey((keys) => store.relationshipsByKeys(keys)),
     event: byKey((keys) => store.eventsByKeys(keys)),
@@ -40,7 +40,7 @@ function storeLoaders(store: DramaStore, { byKey, byQuery }: Factory) {
  * Loaders that show only what the viewer has seen, with the rules of domain/spoilers.ts. Event pages
  * (`events`) do not come through here: the store filters them by `visibleThrough`, with the same rule.
  */
-function gatedLoaders(store: DramaStore, progress: spoilers.Progress, factory: Factory) {
+function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: Factory) {
   const { byKey, byQuery } = factory;
   const raw = storeLoaders(store, factory);
   const events = (list: readonly PlotEventRecord[]) => spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
@@ -93,7 +93,7 @@ function gatedLoaders(store: DramaStore, progress: spoilers.Progress, factory: F
 
 /** One set per request: every lookup in a request goes through these, so each level is one store call. */
 export function createLoaders(
-  store: DramaStore,
+  store: StoreReader,
   progress: spoilers.Progress = spoilers.NO_PROGRESS,
   mode: LoaderMode = 'on',
 ) {

@@ -1,10 +1,7 @@
-import type { StateTag } from '../store/port.js';
+import type { StateTag, StoreVersion } from '../store/port.js';
 
 /** Anything with a state tag and a data version: a store, or a fake one in tests. */
-export interface Tagged {
-  readonly stateTag: StateTag;
-  dataVersion(): Promise<string>;
-}
+export type Tagged = Pick<StoreVersion, 'stateTag' | 'dataVersion'>;
 
 interface Entry<T> {
   readonly tag: StateTag;

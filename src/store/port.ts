@@ -114,24 +114,25 @@ export interface WriteJournal {
   since(position: number): ReadonlySet<string> | null;
 }
 
-/**
- * The one port every store implements. Batch methods answer in the order of their keys
- * (null or [] where nothing matches). Orderings are part of the contract:
- * episodes by number; characters by slug; castings by billing rank then person key then
- * character key (by person: series key first); credits by role rank then person key (by person:
- * series key first); relationships by since episode (null first) then key; events by series
- * key, episode number, sequence. A kinds list of [] matches nothing; null matches all.
- */
-export interface DramaStore {
-  readonly kind: StoreKind;
-  readonly roundTrips: number;
+/** What a store's answers depend on, for caches of derived answers (see StateCache). */
+export interface StoreVersion {
   /** Changes whenever the store's answers may have changed; caches of derived answers key on it. */
   readonly stateTag: StateTag;
   /** Changes whenever the stored data may have changed, whoever wrote: a cache whose tag's epoch turned may keep what it has while this stays. */
   dataVersion(): Promise<string>;
   /** The series each of this process's writes touched; imports and wipes count as touching any. */
   readonly journal: WriteJournal;
+}
 
+/**
+ * The reads every store answers. Batch methods answer in the order of their keys
+ * (null or [] where nothing matches). Orderings are part of the contract:
+ * episodes by number; characters by slug; castings by billing rank then person key then
+ * character key (by person: series key first); credits by role rank then person key (by person:
+ * series key first); relationships by since episode (null first) then key; events by series
+ * key, episode number, sequence. A kinds list of [] matches nothing; null matches all.
+ */
+export interface StoreReader {
   seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
   episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;
   charactersByKeys(keys: readonly string[]): Promise<(CharacterRecord | null)[]>;
@@ -164,7 +165,10 @@ export interface DramaStore {
 
   listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;
+}
 
+/** The writes every store takes, each validated before it reaches the store. */
+export interface StoreWriter {
   /**
    * Upserts a whole validated document. The embedded store writes it in one transaction; Neo4j in
    * transactions of bounded size (people, then whole series while they fit), so a document that fits in one
@@ -177,6 +181,12 @@ export interface DramaStore {
    * once it is durable; throws ValidationError and writes nothing when the story would break.
    */
   applyChanges(changes: ChangeSet): Promise<ChangeSet>;
+}
+
+/** The one port every store implements: its reads, its writes, its version, and its life cycle. */
+export interface DramaStore extends StoreReader, StoreWriter, StoreVersion {
+  readonly kind: StoreKind;
+  readonly roundTrips: number;
   counts(): Promise<GraphCounts>;
   /** The longest list of each kind one record holds now; cheap enough to ask after every write. */
   listSizes(): Promise<ListSizes>;

@@ -3,7 +3,7 @@ import { countsOf } from '../domain/collections.js';
 import { type ChangeSet, changeSet } from '../domain/integrity/changes.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
-import type { DramaStore } from '../store/port.js';
+import type { StoreWriter } from '../store/port.js';
 
 /** Told of every applied change set, for example to invalidate cached responses. */
 export type ChangeListener = (applied: ChangeSet) => Promise<void>;
@@ -36,7 +36,7 @@ function ontoInput(collection: Collection, record: { key: string }, path: string
 /** The write side of one request: each call is one transaction, checked against the story inside it. */
 export class StoryWriter {
   constructor(
-    private readonly store: DramaStore,
+    private readonly store: StoreWriter,
     private readonly changed: ChangeListener,
   ) {}
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PlotEventRecord, SeriesRecord } from '../../domain/records.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toConnection } from '../../pagination.js';
-import type { DramaStore, EventFilter } from '../../store/port.js';
+import type { EventFilter, StoreReader } from '../../store/port.js';
 
 interface PageArgs {
   first?: number | null;
@@ -14,13 +14,13 @@ const eventPosition = z.tuple([z.string().min(1), z.number().int().positive(), z
 const eventCursor = (e: PlotEventRecord) => encodeCursor('event', [e.seriesKey, e.episodeNumber, e.sequence]);
 const seriesCursor = (s: SeriesRecord) => encodeCursor('series', s.slug);
 
-export async function seriesConnection(store: DramaStore, { first, after }: PageArgs) {
+export async function seriesConnection(store: StoreReader, { first, after }: PageArgs) {
   const afterSlug = after == null ? null : decodeCursor('series', after, seriesPosition);
   const page = await store.listSeries({ first: first ?? DEFAULT_PAGE_SIZE, afterSlug });
   return toConnection(page, seriesCursor, afterSlug !== null);
 }
 
-export async function eventsConnection(store: DramaStore, filter: EventFilter, { first, after }: PageArgs) {
+export async function eventsConnection(store: StoreReader, filter: EventFilter, { first, after }: PageArgs) {
   const position = after == null ? null : decodeCursor('event', after, eventPosition);
   const page = await store.findEvents({
     filter,
