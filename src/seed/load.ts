@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { GraphDocument } from '../domain/records.js';
 import { SeedValidationError, type SeedIssue } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { seedFileSchema, type SeedFile } from './format.js';
 import { findReferenceIssues } from './references.js';
 import { toGraphDocument } from './document.js';
@@ -95,4 +96,4 @@ export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
   return toGraphDocument(files);
 }
 
-export const DEFAULT_SEED_DIR = path.resolve(import.meta.dirname, '../../seeds');
+export const DEFAULT_SEED_DIR = path.join(PACKAGE_ROOT, 'seeds');
