@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { ExecutionBudget } from '../plugins/budget.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -88,7 +89,7 @@ export interface OpsSettings {
   warmRecommendations: boolean;
 }
 
-export const PERSISTED_OPERATIONS_FILE = path.resolve(import.meta.dirname, '../../persisted-operations.json');
+export const PERSISTED_OPERATIONS_FILE = path.join(PACKAGE_ROOT, 'persisted-operations.json');
 
 /** Reads the operational settings (limits, rate limit, cache, CORS, production mode) from the environment. */
 export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<OpsSettings> {

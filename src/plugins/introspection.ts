@@ -1,16 +1,30 @@
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { codedError } from './refusals.js';
 
-const noIntrospection: ValidationRule = (context) => ({
-  Field(node) {
-    if (node.name.value !== '__schema' && node.name.value !== '__type') return;
-    context.reportError(
-      codedError(`Introspection is disabled: ${node.name.value} is not available.`, 'INTROSPECTION_DISABLED'),
-    );
-  },
-});
+// graphql-js's NoSchemaIntrospectionCustomRule, which the Yoga plugin adds, refuses every field of an
+// introspection type: __schema and __type, and again each field selected inside them.
+const REFUSED = /^GraphQL introspection has been disabled, but the requested query contained the field "(\w+)"\.$/;
+
+/** One INTROSPECTION_DISABLED per __schema or __type, as clients know it; the refusals nested in them are dropped. */
+const codeRefusals: Plugin = {
+  onValidate:
+    () =>
+    ({ result, setResult }) => {
+      const refused = (error: Error) => REFUSED.exec(error.message)?.[1];
+      if (!result.some(refused)) return;
+      setResult(
+        result.flatMap((error) => {
+          const field = refused(error);
+          if (!field) return [error];
+          if (field !== '__schema' && field !== '__type') return [];
+          return [codedError(`Introspection is disabled: ${field} is not available.`, 'INTROSPECTION_DISABLED')];
+        }),
+      );
+    },
+};
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
@@ -27,7 +41,8 @@ function withoutSuggestion(error: unknown): unknown {
  */
 export function useNoIntrospection(): Plugin[] {
   return [
-    { onValidate: ({ addValidationRule }) => addValidationRule(noIntrospection) },
+    useDisableIntrospection(),
+    codeRefusals,
     blockFieldSuggestionsPlugin({ mask: '' }) as Plugin,
     {
       onResultProcess: ({ result, setResult }) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { GraphDocument } from '../domain/records.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { ruleOf } from '../writes/fields.js';
 import { toGraphDocument } from './document.js';
 import { type SeedFile, seedFileSchema } from './format.js';
@@ -113,4 +114,4 @@ export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
   return toGraphDocument(files);
 }
 
-export const DEFAULT_SEED_DIR = path.resolve(import.meta.dirname, '../../seeds');
+export const DEFAULT_SEED_DIR = path.join(PACKAGE_ROOT, 'seeds');

@@ -63,6 +63,32 @@ describe('a service that is safe to expose', () => {
     });
   });
 
+  it('refuses introspection however it is asked: one coded 400 error per __schema or __type, aliased, in fragments, by GET', async () => {
+    const yoga = service.yoga({ ops: { introspection: false } });
+    const refusal = (field: string) => ({
+      message: `Introspection is disabled: ${field} is not available.`,
+      extensions: { code: 'INTROSPECTION_DISABLED' },
+    });
+    const schemaAnswer = await graphql(yoga, '{ __schema { queryType { name fields { name type { name } } } } }');
+    expect(schemaAnswer).toEqual({ status: 400, errors: [refusal('__schema')] });
+    const aliased = await graphql(
+      yoga,
+      'query Q { ...F t: __typename } fragment F on Query { a: __schema { types { name } } b: __type(name: "Series") { name } }',
+    );
+    expect(aliased).toEqual({ status: 400, errors: [refusal('__schema'), refusal('__type')] });
+    const viaGet = await yoga.fetch(
+      `${URL_BASE}/graphql?query=${encodeURIComponent('{ __type(name: "Query") { name } }')}`,
+      { headers: { accept: 'application/graphql-response+json' } },
+    );
+    expect({ status: viaGet.status, body: await viaGet.json() }).toEqual({
+      status: 400,
+      body: { errors: [refusal('__type')] },
+    });
+    const full = await graphql(yoga, getIntrospectionQuery());
+    expect(full.status).toBe(400);
+    expect(errorCodes(full)).toEqual(['INTROSPECTION_DISABLED']);
+  });
+
   it("lets GraphiQL's full introspection query through the default limits", async () => {
     const options = {
       descriptions: true,

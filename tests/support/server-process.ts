@@ -9,10 +9,22 @@ export interface RunningServer {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** Starts `src/server.ts` as `npm start` would, on a free port, and waits for its "listening" log line. */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
+/** How to run the server: by default the TypeScript source through tsx, as `npm run dev` does. */
+export interface ServerCommand {
+  cwd: string;
+  args: string[];
+}
+
+const FROM_SOURCE: ServerCommand = { cwd: ROOT, args: ['--import', 'tsx', 'src/server.ts'] };
+
+/** Starts the server on a free port and waits for its "listening" log line. */
+export function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  command: ServerCommand = FROM_SOURCE,
+): Promise<RunningServer> {
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,7 +73,7 @@ export interface ExitedProcess {
   stderr: string;
 }
 
-/** Runs `src/server.ts` (as `npm start` would) expecting it to stop by itself; kills it if it is still up after `timeoutMs`. */
+/** Runs `src/server.ts` (through tsx) expecting it to stop by itself; kills it if it is still up after `timeoutMs`. */
 export function runServerUntilExit(
   env: Record<string, string>,
   options: { uid?: number; gid?: number } = {},
@@ -76,12 +88,12 @@ export function runServerUntilExit(
   );
 }
 
-/** Runs a command in the project root to its end and returns its output lines. */
+/** Runs a command in the project root (or `options.cwd`) to its end and returns its output lines. */
 export function runUntilExit(
   command: string,
   args: string[],
   env: Record<string, string>,
-  options: { uid?: number; gid?: number } = {},
+  options: { uid?: number; gid?: number; cwd?: string } = {},
   timeoutMs = 120_000,
 ): Promise<ExitedProcess> {
   const child = spawn(command, args, {
