@@ -113,6 +113,7 @@ export const characterRecord = (seriesKey: string, c: CharacterDraft): Character
   nativeName: c.nativeName,
   aliases: c.aliases,
   description: c.description,
+  firstEpisode: c.firstEpisode,
   source: c.source,
 });
 

@@ -30,13 +30,17 @@ export type FetchNeighbourhoods = (keys: readonly string[]) => Promise<Neighbour
 const SHARING_ROLES: readonly ParticipantRole[] = ['AGENT', 'TARGET', 'WITNESS', 'PRESENT'];
 export const MAX_PATHS = 10;
 
-/** Hides what the viewer has not watched: later relationships and events are not traversed. */
-export const gateNeighbourhood = (progress: Progress, n: Neighbourhood): Neighbourhood => ({
+/** Hides what the viewer has not watched: later relationships and events, and characters not met yet, are not traversed. */
+export const gateNeighbourhood = (
+  progress: Progress,
+  n: Neighbourhood,
+  met: (characterKey: string) => boolean,
+): Neighbourhood => ({
   relationships: n.relationships
-    .filter((r) => relationshipVisible(progress, r))
+    .filter((r) => relationshipVisible(progress, r) && met(r.fromKey) && met(r.toKey))
     .map((r) => relationshipAsSeen(progress, r)),
   events: n.events.filter((e) => eventVisible(progress, e)),
-  castings: n.castings,
+  castings: n.castings.filter((c) => met(c.characterKey)),
 });
 
 const sharers = (event: PlotEventRecord): string[] =>

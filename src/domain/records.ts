@@ -43,6 +43,8 @@ export interface CharacterRecord {
   nativeName: string | null;
   aliases: string[];
   description: string | null;
+  /** The episode the character first appears in, as the data states it; null: the earliest fact about them decides. */
+  firstEpisode: number | null;
   source: SourceRef | null;
 }
 

@@ -85,6 +85,7 @@ export const FIELD_RULES = {
     nativeName: NAME,
     aliases: list(NAME, LIMITS.aliases),
     description: PROSE,
+    firstEpisode: EPISODE_NUMBER,
   },
   casting: { series: SLUG, person: SLUG, character: SLUG },
   credit: { series: SLUG, person: SLUG },

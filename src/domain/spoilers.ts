@@ -1,4 +1,4 @@
-import type { PlotEventRecord, RelationshipRecord } from './records.js';
+import type { CharacterRecord, PlotEventRecord, RelationshipRecord } from './records.js';
 
 /** How far a viewer has watched: series key → the last episode seen. Series not in it are unrestricted. */
 export type Progress = ReadonlyMap<string, number>;
@@ -44,4 +44,26 @@ export const progressOf = (cuts: readonly VisibleThrough[] | null): Progress =>
 export function gate<T>(items: readonly T[], visible: (item: T) => boolean): { items: T[]; hidden: number } {
   const shown = items.filter(visible);
   return { items: shown, hidden: items.length - shown.length };
+}
+
+/** Whether the viewer has reached the series' episode `episode`. */
+export const seenEpisode = (progress: Progress, seriesKey: string, episode: number): boolean =>
+  episode <= seenThrough(progress, seriesKey);
+
+/**
+ * The episode a character first appears in: the earliest of the episode the data states and the episodes of
+ * the events they take part in and of the relationships that start with them. A relationship from before the
+ * story (no starting episode) shows no one; with nothing to go on, a character is there from episode 1.
+ */
+export function firstEpisodeOf(
+  character: CharacterRecord,
+  events: readonly PlotEventRecord[],
+  relationships: readonly RelationshipRecord[],
+): number {
+  const shownIn = [
+    ...events.map((e) => e.episodeNumber),
+    ...relationships.flatMap((r) => (r.sinceEpisode === null ? [] : [r.sinceEpisode])),
+  ];
+  if (character.firstEpisode !== null) shownIn.push(character.firstEpisode);
+  return shownIn.length === 0 ? 1 : Math.min(...shownIn);
 }

@@ -16,7 +16,15 @@ function characters(random: Random): SeedSeries['characters'] {
   const list: SeedSeries['characters'] = [];
   for (let i = 1; i <= count; i++) {
     const name = `${givenName(random)} ${familyName(random)}`;
-    list.push({ slug: `${slugify(name)}-${i}`, name, nativeName: null, aliases: [], description: null, source: null });
+    list.push({
+      slug: `${slugify(name)}-${i}`,
+      name,
+      nativeName: null,
+      aliases: [],
+      description: null,
+      firstEpisode: null,
+      source: null,
+    });
   }
   return list;
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { seriesOf } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
-import type { PlotEventRecord, RelationshipRecord } from '../domain/records.js';
+import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
 import type { CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery, StoreReader } from '../store/port.js';
 
@@ -26,6 +26,11 @@ const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) =>
 /** The store's answers as they are, before the viewer's progress hides anything. */
 function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
   return {
+    character: byKey((keys) => store.charactersByKeys(keys)),
+    charactersBySeries: byKey((keys) => store.charactersBySeries(keys)),
+    castingsBySeries: byKey((keys) => store.castingsBySeries(keys)),
+    castingsByPerson: byKey((keys) => store.castingsByPerson(keys)),
+    castingsByCharacter: byKey((keys) => store.castingsByCharacter(keys)),
     relationship: byKey((keys) => store.relationshipsByKeys(keys)),
     event: byKey((keys) => store.eventsByKeys(keys)),
     relationshipHistory: byKey((keys) => store.relationshipHistories(keys)),
@@ -36,31 +41,97 @@ function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
   };
 }
 
+type RawLoaders = ReturnType<typeof storeLoaders>;
+type Met = (characterKey: string) => boolean;
+
 /**
- * Loaders that show only what the viewer has seen, with the rules of domain/spoilers.ts. Event pages
- * (`events`) do not come through here: the store filters them by `visibleThrough`, with the same rule.
+ * Who the viewer has met: a character is hidden before the episode they first appear in (firstEpisodeOf), in
+ * the series the viewer gave progress for. Other series hide no one, and cost no loads.
+ */
+function meetings(raw: RawLoaders, progress: spoilers.Progress, { byKey }: Factory) {
+  const firstEpisode = byKey(async (keys) => {
+    const [characters, histories, events] = await Promise.all([
+      loadAll(raw.character, keys),
+      loadAll(raw.relationshipHistory, keys),
+      loadAll(
+        raw.eventsOfCharacter,
+        keys.map((characterKey) => ({ characterKey, role: null, kinds: null })),
+      ),
+    ]);
+    return keys.map((_key, i) => {
+      const character = characters[i];
+      return character ? spoilers.firstEpisodeOf(character, events[i]!, histories[i]!) : null;
+    });
+  });
+  const metAmong = async (characterKeys: Iterable<string>): Promise<Met> => {
+    const restricted = [...new Set(characterKeys)].filter((key) => progress.has(seriesOf(key)));
+    if (restricted.length === 0) return () => true;
+    const firsts = await loadAll(firstEpisode, restricted);
+    const unmet = new Set(
+      restricted.filter((key, i) => {
+        const first = firsts[i];
+        return first !== null && first !== undefined && !spoilers.seenEpisode(progress, seriesOf(key), first);
+      }),
+    );
+    return (key) => !unmet.has(key);
+  };
+  return { firstEpisode, metAmong };
+}
+
+/**
+ * Loaders that show only what the viewer has seen, with the rules of domain/spoilers.ts: characters before
+ * they appear, and events, relationships, castings and neighbourhoods that would show them or come later.
+ * Event pages (`events`) do not come through here: the store filters them by `visibleThrough`, with the
+ * same rule (an event shows everyone in it, so none of its characters is hidden by then).
  */
 function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: Factory) {
   const { byKey, byQuery } = factory;
   const raw = storeLoaders(store, factory);
+  const { firstEpisode, metAmong } = meetings(raw, progress, factory);
   const events = (list: readonly PlotEventRecord[]) => spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
   const seen = (r: RelationshipRecord) => spoilers.relationshipAsSeen(progress, r);
-  const relationships = (list: readonly RelationshipRecord[]) =>
-    spoilers.gate(list, (r) => spoilers.relationshipVisible(progress, r)).items.map(seen);
+  const ends = (lists: readonly (readonly RelationshipRecord[])[]) => lists.flat().flatMap((r) => [r.fromKey, r.toKey]);
+  const relationshipsShown = (met: Met, list: readonly RelationshipRecord[]) =>
+    list.filter((r) => spoilers.relationshipVisible(progress, r) && met(r.fromKey) && met(r.toKey)).map(seen);
+  const relationshipLists = async (lists: readonly RelationshipRecord[][]) => {
+    const met = await metAmong(ends(lists));
+    return lists.map((list) => relationshipsShown(met, list));
+  };
+  const characterLists = async <T>(lists: readonly T[][], keyOf: (item: T) => string) => {
+    const met = await metAmong(lists.flat().map(keyOf));
+    return lists.map((list) => list.filter((item) => met(keyOf(item))));
+  };
   const capped = (q: RelationshipQuery): RelationshipQuery => ({
     ...q,
     asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
   });
-  const oneRelationship = (r: RelationshipRecord | null) =>
-    r !== null && spoilers.relationshipVisible(progress, r) ? seen(r) : null;
   const oneEvent = (e: PlotEventRecord | null) => (e !== null && spoilers.eventVisible(progress, e) ? e : null);
   const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
+  const castingKey = (c: CastingRecord) => c.characterKey;
   return {
-    relationship: byKey(async (keys) => (await loadAll(raw.relationship, keys)).map(oneRelationship)),
+    /** The episode each character first appears in (null for no such character), whatever the viewer's progress. */
+    firstEpisode,
+    character: byKey(async (keys) => {
+      const [records, met] = await Promise.all([loadAll(raw.character, keys), metAmong(keys)]);
+      return records.map((c) => (c !== null && met(c.key) ? c : null));
+    }),
+    charactersBySeries: byKey(async (keys) =>
+      characterLists(await loadAll(raw.charactersBySeries, keys), (c) => c.key),
+    ),
+    castingsBySeries: byKey(async (keys) => characterLists(await loadAll(raw.castingsBySeries, keys), castingKey)),
+    castingsByPerson: byKey(async (keys) => characterLists(await loadAll(raw.castingsByPerson, keys), castingKey)),
+    castingsByCharacter: byKey(async (keys) =>
+      characterLists(await loadAll(raw.castingsByCharacter, keys), castingKey),
+    ),
+    relationship: byKey(async (keys) => {
+      const found = await loadAll(raw.relationship, keys);
+      const [shown] = await relationshipLists([found.filter((r) => r !== null)]);
+      return found.map((r) => (r === null ? null : (shown!.find((s) => s.key === r.key) ?? null)));
+    }),
     event: byKey(async (keys) => (await loadAll(raw.event, keys)).map(oneEvent)),
-    relationshipHistory: byKey(async (keys) => (await loadAll(raw.relationshipHistory, keys)).map(relationships)),
+    relationshipHistory: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipHistory, keys))),
     relationshipsOf: byQuery(async (queries: readonly RelationshipQuery[]) =>
-      (await store.relationshipsOf(queries.map(capped))).map((list) => list.map(seen)),
+      relationshipLists(await store.relationshipsOf(queries.map(capped))),
     ),
     eventsOfEpisode: byQuery(async (queries: readonly EpisodeEventsQuery[]) =>
       (await loadAll(raw.eventsOfEpisode, queries)).map((list) => events(list).items),
@@ -68,9 +139,17 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     eventsOfCharacter: byQuery(async (queries: readonly CharacterEventsQuery[]) =>
       (await loadAll(raw.eventsOfCharacter, queries)).map((list) => events(list).items),
     ),
-    relationshipsOfSeries: byKey(async (keys) => (await loadAll(raw.relationshipsOfSeries, keys)).map(relationships)),
+    relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
     eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
-    neighbourhood: byKey(async (keys) => (await store.neighbourhoods(keys)).map((n) => gateNeighbourhood(progress, n))),
+    neighbourhood: byKey(async (keys) => {
+      const found = await store.neighbourhoods(keys);
+      const met = await metAmong([
+        ...keys.filter((key) => key.includes('/')),
+        ...found.flatMap((n) => [...ends([n.relationships]), ...n.castings.map(castingKey)]),
+      ]);
+      const nobody = { relationships: [], events: [], castings: [] };
+      return found.map((n, i) => (met(keys[i]!) ? gateNeighbourhood(progress, n, met) : nobody));
+    }),
     hiddenInEpisode: byKey(async (keys) =>
       (
         await loadAll(
@@ -84,9 +163,8 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         loadAll(raw.relationshipHistory, keys),
         Promise.all(keys.map(eventsOfCharacter)),
       ]);
-      return keys.map(
-        (_key, i) => events(lists[i]!).hidden + histories[i]!.length - relationships(histories[i]!).length,
-      );
+      const shown = await relationshipLists(histories);
+      return keys.map((_key, i) => events(lists[i]!).hidden + histories[i]!.length - shown[i]!.length);
     }),
   };
 }
@@ -102,13 +180,8 @@ export function createLoaders(
   return {
     series: byKey((keys) => store.seriesByKeys(keys)),
     episode: byKey((keys) => store.episodesByKeys(keys)),
-    character: byKey((keys) => store.charactersByKeys(keys)),
     person: byKey((keys) => store.peopleByKeys(keys)),
     episodesBySeries: byKey((keys) => store.episodesBySeries(keys)),
-    charactersBySeries: byKey((keys) => store.charactersBySeries(keys)),
-    castingsBySeries: byKey((keys) => store.castingsBySeries(keys)),
-    castingsByPerson: byKey((keys) => store.castingsByPerson(keys)),
-    castingsByCharacter: byKey((keys) => store.castingsByCharacter(keys)),
     creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
     ...gatedLoaders(store, progress, factory),

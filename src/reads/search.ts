@@ -1,11 +1,30 @@
 import { fold } from '../domain/search/fold.js';
+import type { Searchable } from '../domain/search/keys.js';
 import { type RankedHit, rankHits } from '../domain/search/score.js';
 import type { StoreReader } from '../store/port.js';
+import type { Loaders } from './loaders.js';
 
 /** How many candidates a store hands the scorer at most, whatever `first` is. */
 const MAX_CANDIDATES = 500;
 
-export async function searchGraph(store: StoreReader, args: { query: string; first: number }): Promise<RankedHit[]> {
+export async function searchGraph(
+  store: StoreReader,
+  loaders: Loaders,
+  args: { query: string; first: number },
+): Promise<RankedHit[]> {
   const query = fold(args.query);
-  return rankHits(query, await store.searchCandidates({ query, limit: MAX_CANDIDATES }), args.first);
+  const candidates = await store.searchCandidates({ query, limit: MAX_CANDIDATES });
+  return rankHits(query, await metOnly(loaders, candidates), args.first);
+}
+
+/** Drops the characters the viewer has not met yet: their names are spoilers too. */
+async function metOnly(loaders: Loaders, candidates: Searchable[]): Promise<Searchable[]> {
+  const characters = candidates.flatMap((c) => (c.type === 'character' ? [c.record.key] : []));
+  const shown = await loaders.character.loadMany(characters);
+  const met = new Set<string>();
+  for (const c of shown) {
+    if (c instanceof Error) throw c;
+    if (c !== null) met.add(c.key);
+  }
+  return candidates.filter((c) => c.type !== 'character' || met.has(c.record.key));
 }

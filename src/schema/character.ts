@@ -23,6 +23,12 @@ CharacterRef.implement({
     nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
     aliases: t.exposeStringList('aliases', { description: 'Other names the story uses.' }),
     description: t.exposeString('description', { nullable: true }),
+    firstEpisode: t.int({
+      description:
+        'The episode the character first appears in: the one the data states, or an earlier event or starting ' +
+        'relationship of theirs. Before it, with progress given for the series, the character is hidden everywhere.',
+      resolve: async (character, _args, ctx) => (await ctx.loaders.firstEpisode.load(character.key)) ?? 1,
+    }),
     series: t.field({ type: SeriesRef, resolve: (character) => character.seriesKey }),
     portrayedBy: t.field({
       type: [PersonRef],
@@ -87,6 +93,11 @@ const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
     nativeName: t.string(),
     aliases: t.stringList(),
     description: t.string(),
+    firstEpisode: t.int({
+      description:
+        'The episode the character first appears in. Leave it out to let the earliest event or relationship ' +
+        '(with a starting episode) about them decide; no fact may then show them earlier.',
+    }),
     source: t.field({ type: SourceInput, required: true }),
   }),
 });

@@ -57,6 +57,6 @@ builder.queryField('search', (t) =>
         validate: z.number().int().min(1, 'first must be 1 or more').max(50, 'first must be at most 50'),
       }),
     },
-    resolve: (_root, args, ctx) => searchGraph(ctx.store, { query: args.query, first: args.first ?? 10 }),
+    resolve: (_root, args, ctx) => searchGraph(ctx.store, ctx.loaders, { query: args.query, first: args.first ?? 10 }),
   }),
 );

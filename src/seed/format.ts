@@ -43,6 +43,7 @@ const characterSchema = z.strictObject({
   nativeName: orNull(textField(F.character.nativeName)),
   aliases: listOf(F.character.aliases),
   description: orNull(textField(F.character.description)),
+  firstEpisode: orNull(intField(F.character.firstEpisode)),
   ...cited,
 });
 

@@ -23,6 +23,7 @@ const characterInput = z.object({
   nativeName: optional(textField(F.character.nativeName)),
   aliases: list(listField(F.character.aliases)),
   description: optional(textField(F.character.description)),
+  firstEpisode: optional(intField(F.character.firstEpisode)),
   source,
 });
 

@@ -54,6 +54,7 @@ const LONG_NAMES: GraphDocument = {
       nativeName: '김병철황보재경선우하늘금잔디연하린독고진혁',
       aliases: [],
       description: null,
+      firstEpisode: null,
       source: null,
     },
   ],

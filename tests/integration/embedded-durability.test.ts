@@ -31,6 +31,7 @@ function bigDocument(events: number): GraphDocument {
     nativeName: null,
     aliases: [],
     description: null,
+    firstEpisode: null,
     source: null,
   };
   return {

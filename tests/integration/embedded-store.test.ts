@@ -86,6 +86,7 @@ function fixture(): GraphDocument {
     nativeName: null,
     aliases: ['b', 'a'],
     description: null,
+    firstEpisode: null,
     source: null,
   });
   const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: null, source: null });

@@ -93,6 +93,7 @@ function fixture(): GraphDocument {
     nativeName: null,
     aliases: ['b', 'a'],
     description: null,
+    firstEpisode: null,
     source: null,
   });
   const person = (slug: string) => ({

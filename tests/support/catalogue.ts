@@ -116,6 +116,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         nativeName: null,
         aliases: [],
         description: null,
+        firstEpisode: null,
         source: null,
       })),
     ),

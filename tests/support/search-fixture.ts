@@ -31,6 +31,7 @@ export const SEARCH_FIXTURE: GraphDocument = {
       nativeName: '최지우',
       aliases: ['Dr. Choi'],
       description: null,
+      firstEpisode: null,
       source: null,
     },
   ],

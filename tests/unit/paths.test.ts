@@ -90,7 +90,18 @@ describe('shortestPaths', () => {
   it('does not traverse what the viewer has not watched', async () => {
     const { fetch } = graph([rel('a', 'b', 3)], [ev(1, 4, ['a', 'AGENT'], ['b', 'TARGET'])]);
     const progress = new Map([['s', 2]]);
-    const gated = async (keys: readonly string[]) => (await fetch(keys)).map((n) => gateNeighbourhood(progress, n));
+    const everyone = () => true;
+    const gated = async (keys: readonly string[]) =>
+      (await fetch(keys)).map((n) => gateNeighbourhood(progress, n, everyone));
+    expect(await shortestPaths('s/a', 's/b', 3, gated)).toEqual([]);
+    expect(await shortestPaths('s/a', 's/b', 3, fetch)).toHaveLength(1);
+  });
+
+  it('does not traverse to characters the viewer has not met, through relationships or castings', async () => {
+    const { fetch } = graph([rel('a', 'b', null)], []);
+    const notB = (key: string) => key !== 's/b';
+    const gated = async (keys: readonly string[]) =>
+      (await fetch(keys)).map((n) => gateNeighbourhood(new Map(), n, notB));
     expect(await shortestPaths('s/a', 's/b', 3, gated)).toEqual([]);
     expect(await shortestPaths('s/a', 's/b', 3, fetch)).toHaveLength(1);
   });

@@ -19,6 +19,7 @@ const character = (
     nativeName,
     aliases,
     description: null,
+    firstEpisode: null,
     source: null,
   } satisfies CharacterRecord,
 });

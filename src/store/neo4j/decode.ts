@@ -73,6 +73,7 @@ export const toCharacter = (p: Props): CharacterRecord => ({
   nativeName: strOrNull(p, 'nativeName'),
   aliases: list(p, 'aliases'),
   description: strOrNull(p, 'description'),
+  firstEpisode: numOrNull(p, 'firstEpisode'),
   source: source(p),
 });
 

@@ -1,0 +1,154 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { expect, it } from 'vitest';
+import type { GraphDocument } from '../../src/domain/records.js';
+import { schema } from '../../src/graphql-schema.js';
+import { loadSeedDirectory } from '../../src/seed/load.js';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
+import { describeEachStore } from '../support/each-store.js';
+import { graphql } from '../support/graphql.js';
+import { futureOnly, rootFields, selectionOf, stringsIn } from '../support/reveal-walk.js';
+import { SEED_DIR } from '../support/seeded.js';
+
+const AT_3 = { 'x-watched-through': 'soundtrack-1@3' };
+const SEO_YEON = encodeGlobalID('Character', 'soundtrack-1/seo-yeon');
+const SUN_WOO = encodeGlobalID('Character', 'soundtrack-1/sun-woo');
+const SENIOR_JUNIOR = encodeGlobalID('Relationship', 'soundtrack-1/sun-woo-seo-yeon-senior-junior');
+
+/** The walk asks for far more than a client may; only its answers matter here. */
+const unlimited = (store: Parameters<typeof createDramaYoga>[0]['store']): DramaYoga =>
+  createDramaYoga({
+    store,
+    graphiql: false,
+    ops: {
+      limits: {
+        depth: 100,
+        aliases: 100_000,
+        tokens: 10_000_000,
+        cost: Number.MAX_SAFE_INTEGER,
+        bodyBytes: 100_000_000,
+      },
+      budget: { objects: 100_000_000, bytes: 1_000_000_000, timeMs: 600_000 },
+    },
+  });
+
+describeEachStore('the reveal model: nothing before its episode', (service) => {
+  const ask = async (query: string, headers: Record<string, string> = AT_3) => {
+    const response = await graphql(service().yoga, query, undefined, headers);
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  };
+
+  it('lists, finds and fetches only the characters met by the viewer', async () => {
+    const data = await ask(`{
+      series(slug: "soundtrack-1") { characters { slug firstEpisode } cast { character { slug } } }
+      character(series: "soundtrack-1", slug: "seo-yeon") { name }
+      byId: node(id: "${SEO_YEON}") { id }
+      search(query: "Seo-yeon") { node { __typename } }
+      senior: node(id: "${SENIOR_JUNIOR}") { id }
+      sunWoo: character(series: "soundtrack-1", slug: "sun-woo") {
+        firstEpisode relationships { from { slug } to { slug } } spoilersHidden
+        portrayedBy { castings { character { slug } } }
+      }
+      path: connection(from: "${SUN_WOO}", to: "${SEO_YEON}") { hops }
+      fromHidden: connection(from: "${SEO_YEON}", to: "${SUN_WOO}") { hops }
+    }`);
+    expect(data.series.characters).toEqual([
+      { slug: 'eun-soo', firstEpisode: 1 },
+      { slug: 'sun-woo', firstEpisode: 1 },
+    ]);
+    expect(new Set(data.series.cast.map((c: any) => c.character.slug))).toEqual(new Set(['eun-soo', 'sun-woo']));
+    expect(data.character).toBeNull();
+    expect(data.byId).toBeNull();
+    expect(data.search).toEqual([]);
+    expect(data.senior).toBeNull();
+    const ends = data.sunWoo.relationships.flatMap((r: any) => [r.from.slug, r.to.slug]);
+    expect(new Set(ends)).toEqual(new Set(['eun-soo', 'sun-woo']));
+    expect(data.sunWoo.firstEpisode).toBe(1);
+    expect(data.path).toEqual([]);
+    expect(data.fromHidden).toEqual([]);
+  });
+
+  it('counts the relationships with a character not met yet in spoilersHidden', async () => {
+    const at3 = await ask(
+      '{ character(series: "soundtrack-1", slug: "ma-ri") { name } sunWoo: character(series: "soundtrack-1", slug: "sun-woo") { spoilersHidden } }',
+    );
+    expect(at3.character).toBeNull();
+    const at4 = await ask('{ character(series: "soundtrack-1", slug: "ma-ri") { name firstEpisode } }', {
+      'x-watched-through': 'soundtrack-1@4',
+    });
+    expect(at4.character).toEqual({ name: 'Ma-ri', firstEpisode: 4 });
+    expect(at3.sunWoo.spoilersHidden).toBeGreaterThan(0);
+  });
+
+  it('shows everyone from their first episode on, and to a viewer with no progress in the series', async () => {
+    const progresses: Record<string, string>[] = [
+      { 'x-watched-through': 'soundtrack-1@4' },
+      {},
+      { 'x-watched-through': 'godspeed@1' },
+    ];
+    for (const headers of progresses) {
+      const data = await ask(
+        '{ series(slug: "soundtrack-1") { characters { slug } } search(query: "Seo-yeon") { node { __typename } } }',
+        headers,
+      );
+      expect(data.series.characters).toHaveLength(9);
+      expect(data.search).toHaveLength(1);
+    }
+  });
+
+  it('takes progress in several series at once, and leaves the others unrestricted', async () => {
+    const data = await ask(
+      '{ series(slug: "soundtrack-1") { characters { slug } } godspeed: series(slug: "godspeed") { title } }',
+      { 'x-watched-through': 'soundtrack-1@3, godspeed@1' },
+    );
+    expect(data.series.characters.map((c: any) => c.slug)).toEqual(['eun-soo', 'sun-woo']);
+    expect(data.godspeed.title).toBeTruthy();
+  });
+
+  it('never answers a string that only a later episode reveals, walking the whole schema at every episode', async () => {
+    const doc: GraphDocument = await loadSeedDirectory(SEED_DIR);
+    const yoga = unlimited(service().store);
+    const roots = rootFields(doc);
+    const queryType = schema.getQueryType()!;
+    const fieldOf = (root: string) => queryType.getFields()[root.split('(')[0]!]!;
+    const documents: string[] = [];
+    let part: string[] = [];
+    let size = 0;
+    const tokens = (selection: string) => selection.split(/\s+/).length;
+    for (const [i, root] of roots.entries()) {
+      const type = namedOf(fieldOf(root).type);
+      const selection = selectionOf(schema, type, 2);
+      if (size + tokens(selection) > 6_000 && part.length > 0) {
+        documents.push(`{ ${part.join('\n')} }`);
+        part = [];
+        size = 0;
+      }
+      part.push(`r${i}: ${root} ${selection}`);
+      size += tokens(selection);
+    }
+    if (part.length > 0) documents.push(`{ ${part.join('\n')} }`);
+    for (const series of doc.series) {
+      for (let episode = 1; episode <= Math.max(series.episodeCount, 1); episode += 1) {
+        const { strings, unmetNames } = futureOnly(doc, series.key, episode);
+        const seen = new Set<string>();
+        for (const query of documents) {
+          const response = await graphql(yoga, query, undefined, { 'x-watched-through': `${series.slug}@${episode}` });
+          expect(response.errors, `${series.slug}@${episode}: ${JSON.stringify(response.errors)}`).toBeUndefined();
+          stringsIn(response.data, seen);
+        }
+        const leaked = [...seen].filter((s) => strings.has(s));
+        const named = [...seen].filter((s) => unmetNames.some((name) => new RegExp(`\\b${name}\\b`).test(s)));
+        expect({ at: `${series.slug}@${episode}`, leaked, named }).toEqual({
+          at: `${series.slug}@${episode}`,
+          leaked: [],
+          named: [],
+        });
+        if (series.key === 'soundtrack-1' && episode === 3) expect(strings.size).toBeGreaterThan(20);
+      }
+    }
+  }, 600_000);
+});
+
+function namedOf(type: import('graphql').GraphQLOutputType): import('graphql').GraphQLNamedType {
+  return 'ofType' in type ? namedOf(type.ofType as import('graphql').GraphQLOutputType) : type;
+}
