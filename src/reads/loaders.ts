@@ -111,6 +111,8 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   return {
     /** The episode each character first appears in (null for no such character), whatever the viewer's progress. */
     firstEpisode,
+    /** Which of these characters the viewer has met; loads nothing for series without progress. */
+    metAmong,
     character: byKey(async (keys) => {
       const [records, met] = await Promise.all([loadAll(raw.character, keys), metAmong(keys)]);
       return records.map((c) => (c !== null && met(c.key) ? c : null));

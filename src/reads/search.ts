@@ -19,12 +19,6 @@ export async function searchGraph(
 
 /** Drops the characters the viewer has not met yet: their names are spoilers too. */
 async function metOnly(loaders: Loaders, candidates: Searchable[]): Promise<Searchable[]> {
-  const characters = candidates.flatMap((c) => (c.type === 'character' ? [c.record.key] : []));
-  const shown = await loaders.character.loadMany(characters);
-  const met = new Set<string>();
-  for (const c of shown) {
-    if (c instanceof Error) throw c;
-    if (c !== null) met.add(c.key);
-  }
-  return candidates.filter((c) => c.type !== 'character' || met.has(c.record.key));
+  const met = await loaders.metAmong(candidates.flatMap((c) => (c.type === 'character' ? [c.record.key] : [])));
+  return candidates.filter((c) => c.type !== 'character' || met(c.record.key));
 }
