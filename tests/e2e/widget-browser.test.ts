@@ -112,7 +112,7 @@ const settled = (page: Page, states = ['ready', 'empty', 'error']) =>
     states,
   );
 
-describe('<drama-recommendations> in Chromium', () => {
+describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
   let browser: Browser;
   let service: RunningServer;
   let serviceOrigin: string;
@@ -183,6 +183,27 @@ describe('<drama-recommendations> in Chromium', () => {
     const response = await answer;
     expect(response.headers()['cache-control']).toMatch(/^public, max-age=\d+$/);
     expect(response.headers()['access-control-allow-origin']).toBe(allowed.origin);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs the demo page at /widget under its CSP without a console error', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${serviceOrigin}/widget`);
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('drama-recommendations')].every((widget) =>
+          ['ready', 'empty', 'error'].includes(widget.getAttribute('state') ?? ''),
+        ),
+      WAIT,
+    );
+    const states = await page.$$eval('drama-recommendations', (widgets) => widgets.map((w) => w.getAttribute('state')));
+    expect(states).toEqual(['ready', 'ready', 'empty']);
     expect(errors).toEqual([]);
     await page.close();
   });

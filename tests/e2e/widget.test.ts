@@ -8,6 +8,10 @@ import { type OpsService, opsService, URL_BASE } from '../support/ops.js';
 
 const WIDGET_OPERATION = loadExamples().find((example) => example.name === 'widget-recommendations')!.document;
 const ALLOWED = 'https://wiki.example';
+const widgetQuery = (series: string, watchedThrough: number) =>
+  `/graphql?operationName=WidgetRecommendations&variables=${encodeURIComponent(
+    JSON.stringify({ series, watchedThrough }),
+  )}&extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(WIDGET_OPERATION) } }))}`;
 
 describe('the recommendation widget over HTTP', () => {
   let service: OpsService;
@@ -42,6 +46,19 @@ describe('the recommendation widget over HTTP', () => {
     expect(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')).toContain('query WidgetRecommendations');
   });
 
+  it('is answered for anonymous clients when only persisted operations are allowed', async () => {
+    const yoga = service.yoga({
+      ops: { persisted: { mode: 'only-for-anonymous', file: PERSISTED_OPERATIONS_FILE, maxAgeSeconds: 60 } },
+    });
+    const response = await yoga.fetch(`${URL_BASE}${widgetQuery('soundtrack-1', 3)}`, {
+      headers: { accept: 'application/graphql-response+json' },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.errors).toBeUndefined();
+    expect(body.data.series.recommendations.length).toBeGreaterThan(0);
+  });
+
   it('answers 304 to a matching If-None-Match, HEAD without a body, and 405 to other methods', async () => {
     const first = await get('/widget.js');
     const etag = first.headers.get('etag')!;
@@ -73,9 +90,7 @@ describe('the recommendation widget over HTTP', () => {
   });
 
   it('gives allowlisted origins CORS on the persisted GET, marks it as varying by Origin, and others nothing', async () => {
-    const url = `/graphql?operationName=WidgetRecommendations&variables=${encodeURIComponent(
-      JSON.stringify({ series: 'soundtrack-1', watchedThrough: 3 }),
-    )}&extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(WIDGET_OPERATION) } }))}`;
+    const url = widgetQuery('soundtrack-1', 3);
     const allowed = await get(url, { origin: ALLOWED, accept: 'application/graphql-response+json' });
     expect(allowed.status).toBe(200);
     expect((await allowed.json()).data.series.title).toBe('Soundtrack #1');
