@@ -7,7 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationId } from '../../src/config/persisted-operations.js';
 import { loadExamples } from '../../src/examples.js';
-import { launchChromium } from '../support/chromium.js';
+import { chromiumPath, launchChromium } from '../support/chromium.js';
 import { postQuery, type RunningServer, startServerProcess, stopServerProcess } from '../support/server-process.js';
 
 const WIDGET_OPERATION = loadExamples().find((example) => example.name === 'widget-recommendations')!.document;
@@ -111,6 +111,11 @@ const settled = (page: Page, states = ['ready', 'empty', 'error']) =>
     WAIT,
     states,
   );
+
+// A missing Chromium fails here (and every test below), in CI and out of it: these tests never skip.
+it('finds Chromium to run the widget in', () => {
+  expect(chromiumPath()).toMatch(/chrom/);
+});
 
 describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
   let browser: Browser;

@@ -4,7 +4,7 @@ import { type Browser, launch } from 'puppeteer-core';
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 /** Debian's chromium (CHROMIUM_PATH to use another); missing, it fails loudly: never a silent skip. */
-function chromiumPath(): string {
+export function chromiumPath(): string {
   const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : CANDIDATES;
   for (const candidate of candidates) {
     try {
