@@ -398,7 +398,7 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
         },
       },
     };
-    const { page } = await open(
+    const { page, errors } = await open(
       allowed,
       `<drama-recommendations series="soundtrack-1" endpoint="${refused.origin}/graphql"></drama-recommendations>`,
     );
@@ -412,6 +412,26 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     expect(shown.images).toBe(0);
     expect(shown.scripts).toBe(0);
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    for (const [index, malformed] of [
+      { data: { series: { title: 'x', tropes: [], recommendations: [{ series: null, reasons: [] }] } } },
+      { data: { series: { title: 'x', tropes: 'love', recommendations: [] } } },
+      { data: { series: 'soundtrack-1' } },
+      ['not', 'an', 'answer'],
+      { errors: 'none' },
+    ].entries()) {
+      refused.fakeGraphql = malformed;
+      // Wait for Lit's update, so the state read next is this request's and not the last one's.
+      await page.evaluate(async (series: string) => {
+        const widget = document.querySelector('drama-recommendations')!;
+        widget.setAttribute('series', series);
+        await (widget as any).updateComplete;
+      }, `series-${index}`);
+      await settled(page);
+      const shown = await rendered(page);
+      expect(shown.state, JSON.stringify(malformed)).toBe('error');
+      expect(shown.alert).toMatch(/unexpected|could not be loaded/);
+    }
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -315,11 +315,34 @@ function toView(body: unknown, series: string): View {
     const code = isObject(first) && isObject(first.extensions) ? String(first.extensions.code ?? '') : '';
     return { state: 'error', message: errorMessage(code), code };
   }
-  if (!isObject(data.series)) return { state: 'empty', message: `No series "${series}" is known.` };
-  const answer = data.series as unknown as Answer;
+  if (data.series === null) return { state: 'empty', message: `No series "${series}" is known.` };
+  if (!isAnswer(data.series)) return { state: 'error', message: 'The service answered something unexpected.' };
+  const answer = data.series;
   if (answer.recommendations.length === 0)
     return { state: 'empty', message: `Nothing to recommend after ${answer.title} yet.` };
   return { state: 'ready', answer };
+}
+
+const isText = (value: unknown) => typeof value === 'string';
+const isNamed = (value: unknown) => isObject(value) && isText(value.name);
+const isReason = (value: unknown) => isObject(value) && isText(value.text);
+const isRecommendation = (value: unknown) =>
+  isObject(value) &&
+  isObject(value.series) &&
+  isText(value.series.title) &&
+  Array.isArray(value.reasons) &&
+  value.reasons.every(isReason);
+
+/** The shape the widget renders; anything else (another service, a proxy's page) is the error state. */
+function isAnswer(value: unknown): value is Answer {
+  return (
+    isObject(value) &&
+    isText(value.title) &&
+    Array.isArray(value.tropes) &&
+    value.tropes.every(isNamed) &&
+    Array.isArray(value.recommendations) &&
+    value.recommendations.every(isRecommendation)
+  );
 }
 
 function errorMessage(code: string): string {
