@@ -19,6 +19,7 @@ COPY --from=build /app/dist ./dist
 COPY scripts/ensure-dist.mjs ./scripts/
 COPY seeds ./seeds
 COPY examples ./examples
+COPY src/widget/browser ./src/widget/browser
 COPY persisted-operations.json ./
 COPY schema ./schema
 RUN mkdir -p /app/data && chown node:node /app/data

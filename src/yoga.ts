@@ -11,7 +11,7 @@ import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
-import { useCors } from './plugins/cors.js';
+import { useCors, useVaryOrigin } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
 import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
@@ -27,6 +27,7 @@ import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
+import { useWidget } from './plugins/widget.js';
 import type { LoaderMode } from './reads/loaders.js';
 import { warmRecommendations } from './reads/warm-up.js';
 import type { BootstrapPhase } from './store/bootstrap.js';
@@ -79,6 +80,8 @@ function opsPlugins(
     useObservability(logger, metrics),
     useMetricsEndpoint(metrics),
     rateLimit,
+    useWidget(),
+    useVaryOrigin(ops.corsOrigins),
     useRejectInvalidTokens(authenticate),
     useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),

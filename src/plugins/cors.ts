@@ -1,3 +1,5 @@
+import type { Plugin } from 'graphql-yoga';
+
 type CORSOptions =
   | false
   | { origin: string[]; methods: string[]; allowedHeaders: string[]; exposedHeaders: string[]; maxAge: number };
@@ -14,5 +16,15 @@ export function useCors(allowlist: readonly string[]) {
       exposedHeaders: ['x-request-id', 'retry-after'],
       maxAge: 600,
     };
+  };
+}
+
+/** With an allowlist, every answer's CORS headers depend on Origin, so shared caches must key answers by it too. */
+export function useVaryOrigin(allowlist: readonly string[]): Plugin {
+  return {
+    onResponse: ({ response }) => {
+      if (allowlist.length === 0 || /(^|,)\s*origin\s*(,|$)/i.test(response.headers.get('vary') ?? '')) return;
+      response.headers.append('vary', 'Origin');
+    },
   };
 }

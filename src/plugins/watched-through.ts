@@ -1,7 +1,17 @@
-import { GraphQLError, getOperationAST } from 'graphql';
+import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type Context, withProgress } from '../context.js';
 import { progressFromHeader, progressFromOperation, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+
+/** The variables as execution sees them (defaults filled in); as sent when they do not coerce, so the directive's check names the problem. */
+function variablesWithDefaults(
+  args: { schema: GraphQLSchema; variableValues?: Record<string, unknown> | null },
+  operation: OperationDefinitionNode,
+): Record<string, unknown> {
+  const sent = args.variableValues ?? {};
+  return getVariableValues(args.schema, operation.variableDefinitions ?? [], sent).coerced ?? sent;
+}
 
 /**
  * Reads the viewer's progress (X-Watched-Through header, @watchedThrough on the operation) once the
@@ -16,7 +26,7 @@ export function useWatchedThrough(): Plugin<Context> {
         const operation = getOperationAST(args.document, args.operationName);
         const entries = [
           ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
-          ...(operation == null ? [] : progressFromOperation(operation, args.variableValues ?? {})),
+          ...(operation == null ? [] : progressFromOperation(operation, variablesWithDefaults(args, operation))),
         ];
         if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
       } catch (error) {

@@ -98,6 +98,17 @@ describeEachStore('spoiler control', (service) => {
     expect(seen.node).toEqual({ until: null });
   });
 
+  it("reads the default values of the directive's variables, and the values sent over them", async () => {
+    const query = `query AsOf($series: String = "soundtrack-1", $episode: Int = 3)
+      @watchedThrough(series: $series, episode: $episode) { events(filter: { series: "soundtrack-1" }) { spoilersHidden } }`;
+    const hidden = async (variables?: Record<string, unknown>) =>
+      (await ask(query, {}, variables)).events.spoilersHidden;
+    const asOf3 = await hidden();
+    expect(asOf3).toBeGreaterThan(0);
+    expect(await hidden({ episode: 3 })).toBe(asOf3);
+    expect(await hidden({ episode: 4 })).toBe(0);
+  });
+
   it.each([
     ['a header without an episode', { 'x-watched-through': 'soundtrack-1' }, STANDING],
     ['a header with episode 0', { 'x-watched-through': 'soundtrack-1@0' }, STANDING],

@@ -142,6 +142,10 @@ describe('the compiled server, laid out as the Dockerfile runtime stage, run wit
       expect(byHash.status).toBe(200);
       expect(((await byHash.json()) as { data?: unknown }).data).toBeTruthy();
 
+      const widget = await fetch(new URL('/widget.js', server.url));
+      expect(widget.status).toBe(200);
+      expect(await widget.text()).toContain('drama-recommendations');
+
       const introspection = await postQuery(server.url, '{ __schema { queryType { name } } }');
       expect(introspection.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual([
         'INTROSPECTION_DISABLED',

@@ -1,0 +1,361 @@
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+
+/** The sha256 of examples/widget-recommendations.graphql, put in by the bundler (src/widget/bundle.ts). */
+declare const WIDGET_OPERATION_ID: string;
+
+const OPERATION_NAME = 'WidgetRecommendations';
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_SLUG_LENGTH = 200;
+/** GraphQL's Int: the largest episode the service can be told. Without watched-through, nothing is hidden. */
+const MAX_EPISODE = 2_147_483_647;
+const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
+
+interface Recommendation {
+  series: {
+    slug: string;
+    title: string;
+    originalTitle: string | null;
+    country: string | null;
+    releaseYear: number | null;
+  };
+  reasons: { kind: string; text: string }[];
+}
+
+interface Answer {
+  title: string;
+  tropes: { kind: string; name: string }[];
+  recommendations: Recommendation[];
+}
+
+type View =
+  | { state: 'loading' }
+  | { state: 'ready'; answer: Answer }
+  | { state: 'empty'; message: string }
+  | { state: 'error'; message: string; code?: string };
+
+type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function checkSeries(value: string | null): Checked<string> {
+  const slug = (value ?? '').trim();
+  if (slug === '') return { ok: false, message: 'Set the series attribute to a series slug, such as "soundtrack-1".' };
+  if (slug.length > MAX_SLUG_LENGTH || !SLUG.test(slug)) {
+    return { ok: false, message: 'The series attribute is not a series slug (lower-case letters, digits and dashes).' };
+  }
+  return { ok: true, value: slug };
+}
+
+function checkEpisode(value: string | null): Checked<number> {
+  if (value === null) return { ok: true, value: MAX_EPISODE };
+  const text = value.trim();
+  const episode = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(episode >= 1 && episode <= MAX_EPISODE)) {
+    return { ok: false, message: 'The watched-through attribute must be an episode number of 1 or more.' };
+  }
+  return { ok: true, value: episode };
+}
+
+function checkEndpoint(value: string | null): Checked<URL> {
+  try {
+    const url = new URL(value ?? '/graphql', import.meta.url);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return { ok: true, value: url };
+  } catch {}
+  return { ok: false, message: 'The endpoint attribute is not an http(s) URL.' };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * `<drama-recommendations series="soundtrack-1" watched-through="3">`: what to watch next and why, from the
+ * drama graph, without spoilers past the episode watched. Themed through --drama-* custom properties.
+ */
+export class DramaRecommendations extends LitElement {
+  static override properties = {
+    series: { type: String },
+    watchedThrough: { type: String, attribute: 'watched-through' },
+    endpoint: { type: String },
+    view: { state: true },
+  };
+
+  declare series: string | null;
+  declare watchedThrough: string | null;
+  declare endpoint: string | null;
+  declare view: View;
+  #request = 0;
+  #abort: AbortController | undefined;
+
+  constructor() {
+    super();
+    this.series = null;
+    this.watchedThrough = null;
+    this.endpoint = null;
+    this.view = { state: 'loading' };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#abort?.abort();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) void this.load();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('series') || changed.has('watchedThrough') || changed.has('endpoint')) void this.load();
+  }
+
+  protected override updated(): void {
+    this.setAttribute('state', this.view.state);
+  }
+
+  /** Fetches again: after an error, or when the attributes change. */
+  async load(): Promise<void> {
+    const request = ++this.#request;
+    this.#abort?.abort();
+    const series = checkSeries(this.series);
+    const episode = checkEpisode(this.watchedThrough);
+    const endpoint = checkEndpoint(this.endpoint);
+    for (const checked of [series, episode, endpoint]) {
+      if (!checked.ok) {
+        this.view = { state: 'error', message: checked.message, code: 'INVALID_ATTRIBUTE' };
+        return;
+      }
+    }
+    if (!series.ok || !episode.ok || !endpoint.ok) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.view = { state: 'loading' };
+    const view = await this.fetchView(endpoint.value, series.value, episode.value, abort.signal);
+    if (request === this.#request) this.view = view;
+  }
+
+  private async fetchView(endpoint: URL, series: string, episode: number, signal: AbortSignal): Promise<View> {
+    const url = new URL(endpoint);
+    url.searchParams.set('operationName', OPERATION_NAME);
+    url.searchParams.set('variables', JSON.stringify({ series, watchedThrough: episode }));
+    url.searchParams.set(
+      'extensions',
+      JSON.stringify({ persistedQuery: { version: 1, sha256Hash: WIDGET_OPERATION_ID } }),
+    );
+    let body: unknown;
+    try {
+      const response = await fetch(url, { headers: { accept: ACCEPT }, credentials: 'omit', mode: 'cors', signal });
+      body = await response.json();
+    } catch {
+      return { state: 'error', message: 'The recommendations could not be loaded: the service did not answer.' };
+    }
+    return toView(body, series);
+  }
+
+  private retry = () => void this.load();
+
+  private onKeydown = (event: KeyboardEvent) => {
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>('article')];
+    const at = items.indexOf(event.target as HTMLElement);
+    if (at < 0) return;
+    const to: Record<string, number> = {
+      ArrowDown: at + 1,
+      PageDown: at + 1,
+      ArrowUp: at - 1,
+      PageUp: at - 1,
+      Home: 0,
+      End: items.length - 1,
+    };
+    const next = items[to[event.key] ?? -1];
+    if (next === undefined) return;
+    event.preventDefault();
+    next.focus();
+  };
+
+  protected override render(): TemplateResult {
+    const view = this.view;
+    const busy = view.state === 'loading' ? 'true' : 'false';
+    return html`<section part="card" aria-labelledby="heading" aria-busy=${busy}>
+      <h2 id="heading" part="heading">${view.state === 'ready' ? `If you like ${view.answer.title}` : 'Recommended series'}</h2>
+      ${this.renderBody(view)}
+    </section>`;
+  }
+
+  private renderBody(view: View): TemplateResult {
+    switch (view.state) {
+      case 'loading':
+        return html`<p role="status" part="status">Loading recommendations…</p>`;
+      case 'empty':
+        return html`<p role="status" part="status empty">${view.message}</p>`;
+      case 'error':
+        return html`<div role="alert" part="error">
+          <p>${view.message}</p>
+          ${view.code === 'INVALID_ATTRIBUTE' ? nothing : html`<button type="button" part="retry" @click=${this.retry}>Try again</button>`}
+        </div>`;
+      case 'ready':
+        return this.renderAnswer(view.answer);
+    }
+  }
+
+  private renderAnswer(answer: Answer): TemplateResult {
+    const episode = checkEpisode(this.watchedThrough);
+    const watched = episode.ok && episode.value < MAX_EPISODE;
+    const tropes = answer.tropes.map((trope) => trope.name).join(', ');
+    const count = answer.recommendations.length;
+    return html`<p part="progress">
+        ${watched ? `Spoiler-free up to episode ${episode.value}.` : nothing}
+        ${tropes ? html`<span part="tropes">${watched ? 'Tropes so far' : 'Its tropes'}: ${tropes}.</span>` : nothing}
+      </p>
+      <div role="feed" aria-labelledby="heading" aria-busy="false" @keydown=${this.onKeydown}>
+        ${answer.recommendations.map(
+          (item, index) => html`<article
+            tabindex="0"
+            part="item"
+            aria-posinset=${index + 1}
+            aria-setsize=${count}
+            aria-labelledby="title-${index}"
+            aria-describedby="why-${index}"
+          >
+            <h3 id="title-${index}" part="title">${item.series.title}</h3>
+            ${this.renderFacts(item.series)}
+            <ul id="why-${index}" part="reasons" aria-label="Why">
+              ${item.reasons.map((reason) => html`<li part="reason">${reason.text}</li>`)}
+            </ul>
+          </article>`,
+        )}
+      </div>`;
+  }
+
+  private renderFacts(series: Recommendation['series']): TemplateResult | typeof nothing {
+    const facts = [series.originalTitle, series.country, series.releaseYear].filter(
+      (fact) => fact !== null && fact !== '',
+    );
+    return facts.length === 0 ? nothing : html`<p part="facts">${facts.join(' · ')}</p>`;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      font-family: var(--drama-font, inherit);
+      color: var(--drama-color, #1f2328);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    section {
+      background: var(--drama-background, #ffffff);
+      border: 1px solid var(--drama-border, #d0d7de);
+      border-radius: var(--drama-radius, 8px);
+      padding: var(--drama-padding, 1rem);
+    }
+    h2 {
+      font-size: 1.1em;
+      margin: 0 0 0.5rem;
+    }
+    h3 {
+      font-size: 1em;
+      margin: 0;
+      color: var(--drama-accent, #6b3fa0);
+    }
+    p {
+      margin: 0 0 0.5rem;
+    }
+    [part~='progress'],
+    [part~='facts'],
+    [part~='status'] {
+      color: var(--drama-muted, #59636e);
+      font-size: 0.9em;
+    }
+    [role='feed'] {
+      display: grid;
+      gap: var(--drama-gap, 0.75rem);
+    }
+    article {
+      border-top: 1px solid var(--drama-border, #d0d7de);
+      padding-top: var(--drama-gap, 0.75rem);
+      border-radius: 2px;
+    }
+    article:focus-visible,
+    button:focus-visible {
+      outline: 3px solid var(--drama-focus, var(--drama-accent, #6b3fa0));
+      outline-offset: 2px;
+    }
+    ul {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.35rem;
+      list-style: none;
+      margin: 0.35rem 0 0;
+      padding: 0;
+    }
+    li {
+      background: var(--drama-reason-background, #f1ebf8);
+      color: var(--drama-reason-color, #3d2361);
+      border-radius: 999px;
+      padding: 0.1rem 0.6rem;
+      font-size: 0.85em;
+    }
+    [role='alert'] {
+      color: var(--drama-error, #b3261e);
+    }
+    button {
+      font: inherit;
+      color: var(--drama-button-color, #ffffff);
+      background: var(--drama-accent, #6b3fa0);
+      border: 0;
+      border-radius: var(--drama-radius, 8px);
+      padding: 0.35rem 0.9rem;
+      cursor: pointer;
+    }
+  `;
+}
+
+function toView(body: unknown, series: string): View {
+  if (!isObject(body)) return { state: 'error', message: 'The service answered something unexpected.' };
+  const errors = Array.isArray(body.errors) ? body.errors : [];
+  const data = isObject(body.data) ? body.data : null;
+  if (errors.length > 0 || data === null) {
+    const first: unknown = errors[0];
+    const code = isObject(first) && isObject(first.extensions) ? String(first.extensions.code ?? '') : '';
+    return { state: 'error', message: errorMessage(code), code };
+  }
+  if (data.series === null) return { state: 'empty', message: `No series "${series}" is known.` };
+  if (!isAnswer(data.series)) return { state: 'error', message: 'The service answered something unexpected.' };
+  const answer = data.series;
+  if (answer.recommendations.length === 0)
+    return { state: 'empty', message: `Nothing to recommend after ${answer.title} yet.` };
+  return { state: 'ready', answer };
+}
+
+const isText = (value: unknown) => typeof value === 'string';
+const isNamed = (value: unknown) => isObject(value) && isText(value.name);
+const isReason = (value: unknown) => isObject(value) && isText(value.text);
+const isRecommendation = (value: unknown) =>
+  isObject(value) &&
+  isObject(value.series) &&
+  isText(value.series.title) &&
+  Array.isArray(value.reasons) &&
+  value.reasons.every(isReason);
+
+/** The shape the widget renders; anything else (another service, a proxy's page) is the error state. */
+function isAnswer(value: unknown): value is Answer {
+  return (
+    isObject(value) &&
+    isText(value.title) &&
+    Array.isArray(value.tropes) &&
+    value.tropes.every(isNamed) &&
+    Array.isArray(value.recommendations) &&
+    value.recommendations.every(isRecommendation)
+  );
+}
+
+function errorMessage(code: string): string {
+  if (code === 'RATE_LIMITED') return 'Too many requests right now; try again in a minute.';
+  if (code === 'PERSISTED_QUERY_NOT_FOUND')
+    return 'This widget does not match the service: its query is not on the service’s list.';
+  return `The recommendations could not be loaded${code ? ` (${code})` : ''}.`;
+}
+
+if (!customElements.get('drama-recommendations')) customElements.define('drama-recommendations', DramaRecommendations);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'drama-recommendations': DramaRecommendations;
+  }
+}
