@@ -36,7 +36,7 @@ import type { DramaStore } from './store/port.js';
 export interface YogaOptions {
   store: DramaStore;
   graphiql?: boolean;
-  /** Limits, rate limit, cache, CORS, warm-up…; in-process defaults have no rate limit, no response cache and no warm-up. */
+  /** Limits, rate limit, cache, CORS, warm-up…; in-process defaults have no rate limit, no response cache, no warm-up and a 10-minute time budget. */
   ops?: Partial<OpsSettings>;
   logger?: Logger;
   /** Pass one to keep a handle on the response cache (writes invalidate through it). */

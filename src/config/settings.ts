@@ -141,6 +141,8 @@ export function inProcessSettings(overrides: Partial<OpsSettings> = {}): OpsSett
     rateLimit: { max: 0, windowMs: 60_000 },
     responseCacheTtlMs: 0,
     warmRecommendations: false,
+    // In process (tests, scripts), how long an operation runs depends on the machine, so time is not budgeted.
+    budget: { ...parsed.data.budget, timeMs: 600_000 },
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import type { GraphCounts } from '../domain/records.js';
-import { StoreUnavailableError } from '../errors.js';
+import { StoreTimeoutError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../seed/load.js';
 import type { OpenedStore } from './open.js';
@@ -12,7 +12,7 @@ export interface BootstrapOptions {
 
 /**
  * Where bootstrap (migrate, then seed an empty store) stands: 'starting' until the first attempt ends,
- * 'retrying' while the store is unavailable, 'failed' after any other error, 'ready' once done.
+ * 'retrying' while the store is unavailable or times out, 'failed' after any other error, 'ready' once done.
  */
 export type BootstrapPhase = 'starting' | 'retrying' | 'failed' | 'ready';
 
@@ -62,7 +62,8 @@ export function bootstrapStore(
       state.phase = 'ready';
       return 'ready';
     } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) {
+      // A store that is down, or too busy to finish in time, is retried: migrations and seeding upsert.
+      if (!(error instanceof StoreUnavailableError || error instanceof StoreTimeoutError)) {
         state.phase = 'failed';
         throw error;
       }

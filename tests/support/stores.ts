@@ -42,7 +42,8 @@ function neo4jFactory(): StoreFactory {
     unavailableReason: 'no NEO4J_URI and no Java to start a throwaway Neo4j',
     async open() {
       if (config === null) throw new Error('Neo4j is not available');
-      const store = await openNeo4jStore({ ...config });
+      // Generous bounds: the suite runs on busy machines, and no scenario here is about speed.
+      const store = await openNeo4jStore({ ...config, transactionTimeoutMs: 120_000, connectionTimeoutMs: 30_000 });
       await store.migrate();
       await store.deleteEverything();
       return { store, dispose: () => store.close() };
