@@ -10,6 +10,7 @@ import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
+import { type ApqStore, createMemoryApqStore } from './plugins/apq-store.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useCors } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
@@ -51,6 +52,8 @@ export interface YogaOptions {
   bootstrap?: { readonly phase: BootstrapPhase };
   /** The persisted operations, already loaded (loadConfig does); default: read from ops.persisted.file. */
   persistedOperations?: ReadonlyMap<string, string>;
+  /** Where registered automatic persisted queries live; default: an LRU in this process bounded by ops.apq. */
+  apqStore?: ApqStore;
 }
 
 interface OpsDependencies {
@@ -60,12 +63,13 @@ interface OpsDependencies {
   authenticate: RequestAuthenticator;
   bootstrapped: () => boolean;
   persisted: ReadonlyMap<string, string>;
+  apq: ApqStore;
 }
 
 function opsPlugins(
   store: DramaStore,
   ops: OpsSettings,
-  { logger, responseCache, documents, authenticate, bootstrapped, persisted }: OpsDependencies,
+  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq }: OpsDependencies,
 ): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
@@ -73,6 +77,7 @@ function opsPlugins(
     parse_errors: documents.errorCache.size,
     responses: responseCache.size(),
     rate_limit_clients: rateLimit.clients(),
+    apq: apq.size(),
   });
   const metrics = createMetrics(store, { operationNames: persistedOperationNames(persisted), cacheEntries });
   return [
@@ -83,7 +88,7 @@ function opsPlugins(
     useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),
-    ...usePersisted(ops.persisted, persisted, authenticate),
+    ...usePersisted(ops.persisted, persisted, authenticate, apq),
     ...useOperationLimits(ops.limits),
     useKnownOperationTypes(),
     useCostLimit(ops.limits.cost, new ListSizesCache(store)),
@@ -160,6 +165,7 @@ export function createDramaYoga(options: YogaOptions) {
           authenticate,
           bootstrapped: () => bootstrap.phase === 'ready',
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
+          apq: options.apqStore ?? createMemoryApqStore(ops.apq),
         }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
