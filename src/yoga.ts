@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { type ApqStore, createMemoryApqStore } from './plugins/apq-store.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
+import { useCompression } from './plugins/compression.js';
 import { useCors } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
@@ -171,6 +172,8 @@ export function createDramaYoga(options: YogaOptions) {
         useOperationResolutionStatus(),
         useWatchedThrough(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
+        // Last, so that it compresses what every other plugin answered.
+        useCompression(),
       ],
       logger,
     ),

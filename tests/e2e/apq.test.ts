@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APOLLO_MANIFEST_FILE, type ApolloManifest } from '../../scripts/persisted-lists.js';
 import { operationId } from '../../src/config/persisted-operations.js';
@@ -9,8 +10,7 @@ import { errorCodes } from '../support/graphql.js';
 import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 import { issueTokens } from '../support/tokens.js';
 
-type Body = { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
-interface Answer extends Body {
+interface Answer extends ExecutionResult<any> {
   status: number;
   headers: Headers;
 }
@@ -19,7 +19,7 @@ const GRAPHQL = `${URL_BASE}/graphql`;
 const extension = (sha256Hash: unknown, version: unknown = 1) => ({ persistedQuery: { version, sha256Hash } });
 
 async function answer(response: Response): Promise<Answer> {
-  return { status: response.status, headers: response.headers, ...((await response.json()) as Body) };
+  return { status: response.status, headers: response.headers, ...((await response.json()) as ExecutionResult<any>) };
 }
 /** Apollo's first try: the hash alone, over GET. */
 const byHash = async (yoga: DramaYoga, hash: unknown, headers: Record<string, string> = {}) =>
