@@ -1,8 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { buildPersistedOperations, renderPersistedOperations } from '../src/config/persisted-operations.js';
 import { PERSISTED_OPERATIONS_FILE } from '../src/config/settings.js';
 import { loadExamples } from '../src/examples.js';
+import { APOLLO_MANIFEST_FILE, buildApolloManifest, buildCommittedList, renderJson } from './persisted-lists.js';
 
-const operations = buildPersistedOperations(loadExamples());
-writeFileSync(PERSISTED_OPERATIONS_FILE, renderPersistedOperations(operations));
+const examples = loadExamples();
+const operations = buildCommittedList(examples);
+writeFileSync(PERSISTED_OPERATIONS_FILE, renderJson(operations));
 console.log(`${Object.keys(operations).length} persisted operations written to ${PERSISTED_OPERATIONS_FILE}`);
+const manifest = buildApolloManifest(examples);
+writeFileSync(APOLLO_MANIFEST_FILE, renderJson(manifest));
+console.log(`${manifest.operations.length} operations written to the Apollo manifest ${APOLLO_MANIFEST_FILE}`);

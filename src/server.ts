@@ -53,6 +53,11 @@ try {
     },
     'drama graph listening',
   );
+  if (process.env.REDIS_URL)
+    logger.warn(
+      { env: 'REDIS_URL' },
+      'REDIS_URL is set but not used: automatic persisted queries are kept in this process only (Redis is not wired)',
+    );
 } catch (error) {
   exitOnStartupFailure(logger, error, { neo4jUri: config?.neo4j?.uri });
 }

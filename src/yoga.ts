@@ -10,7 +10,9 @@ import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
+import { type ApqStore, createMemoryApqStore } from './plugins/apq-store.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
+import { useCompression } from './plugins/compression.js';
 import { useCors, useVaryOrigin } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
@@ -52,6 +54,8 @@ export interface YogaOptions {
   bootstrap?: { readonly phase: BootstrapPhase };
   /** The persisted operations, already loaded (loadConfig does); default: read from ops.persisted.file. */
   persistedOperations?: ReadonlyMap<string, string>;
+  /** Where registered automatic persisted queries live; default: an LRU in this process bounded by ops.apq. */
+  apqStore?: ApqStore;
 }
 
 interface OpsDependencies {
@@ -61,12 +65,13 @@ interface OpsDependencies {
   authenticate: RequestAuthenticator;
   bootstrapped: () => boolean;
   persisted: ReadonlyMap<string, string>;
+  apq: ApqStore;
 }
 
 function opsPlugins(
   store: DramaStore,
   ops: OpsSettings,
-  { logger, responseCache, documents, authenticate, bootstrapped, persisted }: OpsDependencies,
+  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq }: OpsDependencies,
 ): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
@@ -74,6 +79,7 @@ function opsPlugins(
     parse_errors: documents.errorCache.size,
     responses: responseCache.size(),
     rate_limit_clients: rateLimit.clients(),
+    apq: apq.size(),
   });
   const metrics = createMetrics(store, { operationNames: persistedOperationNames(persisted), cacheEntries });
   return [
@@ -86,7 +92,7 @@ function opsPlugins(
     useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),
-    ...usePersisted(ops.persisted, persisted, authenticate),
+    ...usePersisted(ops.persisted, persisted, authenticate, apq),
     ...useOperationLimits(ops.limits),
     useKnownOperationTypes(),
     useCostLimit(ops.limits.cost, new ListSizesCache(store)),
@@ -163,11 +169,14 @@ export function createDramaYoga(options: YogaOptions) {
           authenticate,
           bootstrapped: () => bootstrap.phase === 'ready',
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
+          apq: options.apqStore ?? createMemoryApqStore(ops.apq),
         }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
+        // Last, so that it compresses what every other plugin answered.
+        useCompression(),
       ],
       logger,
     ),

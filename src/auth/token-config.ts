@@ -40,7 +40,7 @@ function parseJson(text: string, source: string): unknown {
 }
 
 /** Parses one JSON list of `{ name, sha256, scopes }` entries; throws TokenConfigError naming each problem. */
-function parseTokenEntries(text: string, source: string): TokenEntry[] {
+export function parseTokenEntries(text: string, source: string): TokenEntry[] {
   const parsed = tokenListSchema.safeParse(parseJson(text, source));
   if (parsed.success) return parsed.data;
   throw new TokenConfigError(
@@ -53,7 +53,7 @@ function duplicates(values: string[]): string[] {
   return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
 }
 
-function checkUnique(entries: TokenEntry[], source: string) {
+export function checkUnique(entries: TokenEntry[], source: string) {
   const names = duplicates(entries.map((entry) => entry.name)).map((name) => `name "${name}" is configured twice`);
   const hashes = duplicates(entries.map((entry) => entry.sha256.toLowerCase())).map(
     (hash) => `sha256 ${hash.slice(0, 12)}… is configured twice`,

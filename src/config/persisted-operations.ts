@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
-import type { ExampleOperation } from '../examples.js';
 
 /** Persisted operations by id: the sha256 (hex) of the document text, as Apollo's persistedQuery extension names it. */
 export type PersistedOperations = Record<string, string>;
 
 export const operationId = (document: string) => createHash('sha256').update(document).digest('hex');
-
-export function buildPersistedOperations(examples: readonly ExampleOperation[]): PersistedOperations {
-  const entries = examples.map((example) => [operationId(example.document), example.document] as const);
-  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
-}
-
-export const renderPersistedOperations = (operations: PersistedOperations) =>
-  `${JSON.stringify(operations, null, 2)}\n`;
 
 /** The persisted operations file cannot be used: missing (when configured), unreadable, not JSON, or not id -> document. */
 export class PersistedOperationsError extends Error {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../package-root.js';
+import type { ApqBounds } from '../plugins/apq-store.js';
 import type { ExecutionBudget } from '../plugins/budget.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -41,6 +42,8 @@ const opsSchema = z.object({
   PERSISTED_OPERATIONS_FILE: z.string().optional(),
   RESPONSE_CACHE_TTL_MS: count(60_000),
   PERSISTED_MAX_AGE_S: count(60),
+  APQ_MAX_ENTRIES: count(1_000),
+  APQ_MAX_CHARS: count(10_000_000),
   CORS_ORIGINS: list,
   INTROSPECTION: flag,
   GRAPHIQL: flag,
@@ -78,6 +81,8 @@ export interface OpsSettings {
   /** Bounds of the in-memory caches keyed by client input. */
   caches: CacheBounds;
   persisted: { mode: PersistedMode; file: string; maxAgeSeconds: number };
+  /** Automatic persisted queries registered by clients (Apollo's protocol), kept in this process. */
+  apq: ApqBounds;
   /** 0 turns the response cache off. */
   responseCacheTtlMs: number;
   corsOrigins: string[];
@@ -120,6 +125,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
           file: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : PERSISTED_OPERATIONS_FILE,
           maxAgeSeconds: e.PERSISTED_MAX_AGE_S,
         },
+        apq: { entries: e.APQ_MAX_ENTRIES, chars: e.APQ_MAX_CHARS },
         responseCacheTtlMs: e.RESPONSE_CACHE_TTL_MS,
         corsOrigins: e.CORS_ORIGINS,
         introspection: e.INTROSPECTION ?? !production,

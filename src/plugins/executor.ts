@@ -1,6 +1,7 @@
 import { useEngine } from '@envelop/core';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import {
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   execute,
@@ -8,11 +9,38 @@ import {
   getOperationAST,
   Kind,
   type Source,
+  visit,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
 import type { ExecutorName } from '../config/settings.js';
 import type { Logger } from '../logger.js';
+
+const fieldAfterFragment = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether a selection set names a field after a fragment (`{ ... on Character { name } __typename }`, as Apollo
+ * Client and urql print every query with fragments): graphql-jit answers such fields before the fragment's,
+ * graphql-js in the order asked.
+ */
+function hasFieldAfterFragment(document: DocumentNode): boolean {
+  let found = fieldAfterFragment.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      SelectionSet(node) {
+        const firstFragment = node.selections.findIndex((selection) => selection.kind !== Kind.FIELD);
+        if (
+          firstFragment >= 0 &&
+          node.selections.slice(firstFragment).some((selection) => selection.kind === Kind.FIELD)
+        )
+          found = true;
+      },
+    });
+    fieldAfterFragment.set(document, found);
+  }
+  return found;
+}
 
 /**
  * Whether graphql-jit may run it: a document of one operation (@envelop/graphql-jit keeps one compiled
@@ -21,6 +49,7 @@ import type { Logger } from '../logger.js';
 function runnable({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
   if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length !== 1)
     return false;
+  if (hasFieldAfterFragment(document)) return false;
   const operation = getOperationAST(document, operationName);
   if (!operation) return false;
   return !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}));
@@ -71,8 +100,8 @@ function useGraphQlJsResultShape(): Plugin {
  * The executor. graphql-js's keeps response keys in the order the query asks for them; 'jit' then
  * swaps in graphql-jit, which compiles each parsed document once (documents come from Yoga's parse
  * cache, so a repeated query reuses its compiled code) and answers the same. Requests graphql-js would
- * refuse before executing (no such operation, bad variables) and documents of several operations stay with
- * graphql-js, so their errors read exactly as before. These come first so that the response cache wraps them rather than being replaced.
+ * refuse before executing (no such operation, bad variables), documents of several operations and documents
+ * with a field after a fragment stay with graphql-js, so their errors read exactly as before. These come first so that the response cache wraps them rather than being replaced.
  */
 export function useExecutor(executor: ExecutorName, logger: Logger): Plugin[] {
   const engine = useEngine({ execute }) as Plugin;

@@ -48,14 +48,13 @@ function checkParams(params: Record<string, unknown>, inputDepth: number): void 
     if (nestsDeeperThan(value, inputDepth))
       throw requestError(`"${name}" nests deeper than ${inputDepth} levels.`, 'INPUT_DEPTH_LIMIT_EXCEEDED');
   }
-  if (query) return;
   const persistedQuery = persistedQueryOf(extensions);
-  if (persistedQuery == null)
+  if (persistedQuery != null && !isPersistedId(persistedQuery))
+    throw requestError('extensions.persistedQuery must hold "version": 1 and a "sha256Hash" string.');
+  if (!query && persistedQuery == null)
     throw requestError(
       'Send "query" (a GraphQL document), or a persisted operation id in extensions.persistedQuery.sha256Hash.',
     );
-  if (!isPersistedId(persistedQuery))
-    throw requestError('extensions.persistedQuery must hold "version": 1 and a "sha256Hash" string.');
 }
 
 /**

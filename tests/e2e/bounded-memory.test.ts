@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,12 @@ import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 
 const REQUESTS = 20_000;
 /** Small bounds, so that 20,000 requests overflow each of them many times. */
-const BOUNDS = { RATE_LIMIT_MAX_CLIENTS: 1_000, DOCUMENT_CACHE_MAX: 500, RESPONSE_CACHE_MAX_ENTRIES: 300 };
+const BOUNDS = {
+  RATE_LIMIT_MAX_CLIENTS: 1_000,
+  DOCUMENT_CACHE_MAX: 500,
+  RESPONSE_CACHE_MAX_ENTRIES: 300,
+  APQ_MAX_ENTRIES: 200,
+};
 /** Generous: 11 persisted operation names, anonymous and other, a few statuses, about 30 error codes. */
 const METRICS_MAX_BYTES = 64_000;
 /** Heap growth over the 20,000 requests, after full collections; unbounded label sets alone grew it by hundreds of MB. */
@@ -29,6 +35,8 @@ function collectGarbage() {
   for (let i = 0; i < 3; i += 1) gc?.();
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 const cacheEntries = (metrics: string) =>
   Object.fromEntries(
     [...metrics.matchAll(/^cache_entries\{cache="(\w+)"\} (\d+)$/gm)].map((match) => [match[1], Number(match[2])]),
@@ -46,6 +54,10 @@ async function request(yoga: DramaYoga, i: number): Promise<string> {
     { extensions: { persistedQuery: { version: 1, sha256Hash: `${i}`.padStart(64, 'f') } }, operationName: name },
     { query: `query ${name}($s: String!) { series(slug: $s) { title } }`, variables: { s: `slug-${i}` } },
     { query: `query ${name} { __typename`.repeat(1 + (i % 3)) },
+    {
+      query: `query ${name} { __typename }`,
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(`query ${name} { __typename }`) } },
+    },
   ];
   const response = await yoga.fetch(`${URL_BASE}/graphql`, post(bodies[i % bodies.length]), from);
   return response.text();
@@ -90,7 +102,14 @@ describe('memory stays bounded whatever clients send', () => {
     expect(total).toBe(REQUESTS);
 
     const entries = cacheEntries(metrics);
-    expect(Object.keys(entries).sort()).toEqual(['documents', 'parse_errors', 'rate_limit_clients', 'responses']);
+    expect(Object.keys(entries).sort()).toEqual([
+      'apq',
+      'documents',
+      'parse_errors',
+      'rate_limit_clients',
+      'responses',
+    ]);
+    expect(entries.apq).toBe(BOUNDS.APQ_MAX_ENTRIES);
     expect(entries.rate_limit_clients).toBe(BOUNDS.RATE_LIMIT_MAX_CLIENTS);
     expect(entries.documents).toBeGreaterThan(0);
     expect(entries.documents).toBeLessThanOrEqual(BOUNDS.DOCUMENT_CACHE_MAX);

@@ -64,6 +64,15 @@ it('answers every example and persisted operation byte for byte as graphql-js do
   expect(await expectSameAnswers(documents.map((document) => post(document)))).toBe(documents.length);
 });
 
+it('answers fields after a fragment in the order asked, as Apollo Client and urql print every query with fragments', async () => {
+  await expectSameAnswers([
+    post('{ node(id: "Q2hhcmFjdGVyOnNvdW5kdHJhY2stMS93b28taWw=") { ... on Character { name } id __typename } }'),
+    post(
+      '{ series(slug: "soundtrack-1") { ... on Series { title } slug characters { ... on Character { name } id } } }',
+    ),
+  ]);
+});
+
 it('answers errors the same: unknown records, bad variables, refused writes, errors on later lines', async () => {
   const requests = [
     post(

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildPersistedOperations,
-  operationId,
-  renderPersistedOperations,
-} from '../../src/config/persisted-operations.js';
+  APOLLO_MANIFEST_FILE,
+  buildApolloManifest,
+  buildCommittedList,
+  renderJson,
+} from '../../scripts/persisted-lists.js';
+import { operationId } from '../../src/config/persisted-operations.js';
 import { PERSISTED_OPERATIONS_FILE } from '../../src/config/settings.js';
 import { loadExamples } from '../../src/examples.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
@@ -24,10 +26,12 @@ describe('persisted operations', () => {
   });
   afterAll(() => service.dispose());
 
-  it('persisted-operations.json holds every example (refresh with `npm run persisted:build`)', () => {
-    expect(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')).toBe(
-      renderPersistedOperations(buildPersistedOperations(loadExamples())),
-    );
+  it('persisted-operations.json and the Apollo manifest hold every example (refresh with `npm run persisted:build`)', () => {
+    expect(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')).toBe(renderJson(buildCommittedList(loadExamples())));
+    expect(readFileSync(APOLLO_MANIFEST_FILE, 'utf8')).toBe(renderJson(buildApolloManifest(loadExamples())));
+    const listed = JSON.parse(readFileSync(PERSISTED_OPERATIONS_FILE, 'utf8')) as Record<string, string>;
+    for (const example of loadExamples()) expect(listed[operationId(example.document)]).toBe(example.document);
+    for (const { id, body } of buildApolloManifest(loadExamples()).operations) expect(listed[id]).toBe(body);
   });
 
   it('answers a GET by sha256 hash, cacheable by browsers and CDNs', async () => {
@@ -52,7 +56,7 @@ describe('persisted operations', () => {
     expect(errorCodes(anonymous)).toEqual(['PERSISTED_QUERY_ONLY']);
     expect(service.store.roundTrips).toBe(before);
     const unknown = await (await yoga.fetch(persistedGet('0'.repeat(64)), { headers: JSON_ACCEPT })).json();
-    expect(errorCodes(unknown as never)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(errorCodes(unknown as never)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
     expect((await yoga.fetch(persistedGet(operationId(example('node-lookup'))), { headers: JSON_ACCEPT })).status).toBe(
       200,
     );

@@ -1,0 +1,90 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { Plugin } from 'graphql-yoga';
+
+/** The codings this service sends, best first when a client weighs them alike. */
+const CODINGS = ['br', 'gzip'] as const;
+type Coding = (typeof CODINGS)[number];
+const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+/** More entries than any browser sends; the rest of a longer header is not read. */
+const MAX_ENTRIES = 32;
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/**
+ * The coding to answer in for an Accept-Encoding header (RFC 9110 §12.5.3): the highest q-value among br and
+ * gzip, `*` standing for those not named, `q=0` meaning "not this"; none (identity) when the header is absent,
+ * refuses both, or cannot be read.
+ */
+export function negotiateEncoding(header: string | null): Coding | undefined {
+  if (!header) return undefined;
+  const weights = new Map<string, number>();
+  for (const entry of header.split(',', MAX_ENTRIES)) {
+    const [name = '', ...params] = entry.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='))?.slice(2) ?? '1';
+    if (name && QVALUE.test(q) && !weights.has(name)) weights.set(name, Number(q));
+  }
+  let best: { coding: Coding; q: number } | undefined;
+  for (const coding of CODINGS) {
+    const q = weights.get(coding) ?? weights.get('*') ?? 0;
+    if (q > 0 && (!best || q > best.q)) best = { coding, q };
+  }
+  return best?.coding;
+}
+
+/** Brotli's default quality (11) takes about a minute of CPU for the 9 MB GraphiQL page; 5 takes about a second. */
+const BROTLI_QUALITY = 5;
+
+const compress = (coding: Coding, body: Buffer): Promise<Buffer> =>
+  coding === 'br'
+    ? brotli(body, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      })
+    : gzip(body);
+
+/** The last page compressed in each coding: the GraphiQL page is the same for every request. */
+function pageCache() {
+  const last = new Map<Coding, { source: Buffer; compressed: Buffer }>();
+  return async (coding: Coding, body: Buffer) => {
+    const hit = last.get(coding);
+    if (hit?.source.equals(body)) return hit.compressed;
+    const compressed = await compress(coding, body);
+    last.set(coding, { source: body, compressed });
+    return compressed;
+  };
+}
+
+const isStream = (contentType: string) =>
+  contentType.startsWith('text/event-stream') || contentType.startsWith('multipart/');
+
+/**
+ * Compresses answers (GraphQL results, the GraphiQL page, everything with a body) with brotli or gzip as the
+ * client's Accept-Encoding asks, off the event loop (zlib's thread pool), and says `Vary: Accept-Encoding` so
+ * caches keep the forms apart. Request bodies are never inflated, so the body limit is what the service reads.
+ */
+export function useCompression(): Plugin {
+  const page = pageCache();
+  return {
+    onResponse: async ({ request, response, setResponse, fetchAPI }) => {
+      response.headers.append('vary', 'Accept-Encoding');
+      const coding = negotiateEncoding(request.headers.get('accept-encoding'));
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!coding || !response.body || response.headers.has('content-encoding') || isStream(contentType)) return;
+      const body = Buffer.from(await response.arrayBuffer());
+      const compressed = contentType.startsWith('text/html') ? await page(coding, body) : await compress(coding, body);
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.set('content-encoding', coding);
+      headers.set('content-length', String(compressed.length));
+      setResponse(
+        new fetchAPI.Response(new Uint8Array(compressed), {
+          status: response.status,
+          statusText: response.statusText,
+          headers,
+        }),
+      );
+    },
+  };
+}
