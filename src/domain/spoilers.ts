@@ -27,6 +27,18 @@ export function relationshipAsSeen(progress: Progress, relationship: Relationshi
   return { ...relationship, untilEpisode: null };
 }
 
+/** An episode is shown up to the one the viewer watched through. */
+export const episodeVisible = (progress: Progress, seriesKey: string, episode: number): boolean =>
+  episode <= seenThrough(progress, seriesKey);
+
+/**
+ * A character is introduced by the first event or relationship they take part in: one with any of them shown
+ * is shown, one all of whose events and relationships come later is not, and one the story has told nothing
+ * of yet is shown.
+ */
+export const characterVisible = (appearances: { shown: number; hidden: number }): boolean =>
+  appearances.shown > 0 || appearances.hidden === 0;
+
 /** The latest episode whose state the viewer may see: the asked one, capped at their progress. */
 export function cappedEpisode(progress: Progress, seriesKey: string, asOfEpisode: number | null): number | null {
   const seen = progress.get(seriesKey);
