@@ -84,7 +84,7 @@ export function useStructuredData(store: StoreReader, { maxAgeSeconds, loaderMod
         const document = await seriesJsonLd(createLoaders(store, progress, loaderMode), progress, slug);
         if (document === null) throw new Refusal(404, 'SERIES_NOT_FOUND', `No series has the slug "${slug}".`);
         endResponse(
-          new Response(JSON.stringify(document), {
+          new Response(request.method === 'HEAD' ? null : JSON.stringify(document), {
             status: 200,
             headers: {
               'content-type': 'application/ld+json; charset=utf-8',
