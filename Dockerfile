@@ -9,7 +9,7 @@ COPY scripts ./scripts
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled JavaScript only (no tsx, no TypeScript).
-# tests/e2e/built-server.test.ts lays out and runs this stage's COPY lines and CMD.
+# tests/e2e/built-server.test.ts lays out and runs this stage's COPY lines, data directory, USER and CMD.
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -22,7 +22,10 @@ COPY examples ./examples
 COPY src/widget/browser ./src/widget/browser
 COPY persisted-operations.json ./
 COPY schema ./schema
+# DATA_DIR defaults to ./data, so /app/data: made and owned by node before the VOLUME is declared, so a
+# new volume starts out owned by node (the embedded store runs with no configuration).
 RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 4000
 CMD ["node", "--enable-source-maps", "dist/src/server.js"]

@@ -28,6 +28,7 @@ import { usePersisted } from './plugins/persisted.js';
 import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
+import { useStructuredData } from './plugins/structured-data.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import { useWidget } from './plugins/widget.js';
 import type { LoaderMode } from './reads/loaders.js';
@@ -125,7 +126,7 @@ function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhas
   };
 }
 
-/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (bootstrapped, the store answers) at /ready, /metrics. */
+/** Builds the HTTP handler: GraphQL at /graphql, liveness at /health, readiness (bootstrapped, the store answers) at /ready, /metrics, JSON-LD at /series/{slug}.jsonld. */
 export function createDramaYoga(options: YogaOptions) {
   const bootstrap = options.bootstrap ?? { phase: 'ready' };
   const ops = inProcessSettings(options.ops);
@@ -171,6 +172,7 @@ export function createDramaYoga(options: YogaOptions) {
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
           apq: options.apqStore ?? createMemoryApqStore(ops.apq),
         }),
+        useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),

@@ -12,24 +12,34 @@ const optionalText = z
 const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
 const NEO4J_SCHEME = new RegExp(`^(${NEO4J_SCHEMES.map((scheme) => scheme.replace('+', '\\+')).join('|')})://`, 'i');
 
-const environmentSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
-  DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
-  SEED_DIR: optionalText,
-  SEED_ON_START: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
-  NEO4J_URI: optionalText.refine((value) => value === undefined || NEO4J_SCHEME.test(value), {
-    message: `must start with one of ${NEO4J_SCHEMES.map((scheme) => `${scheme}://`).join(', ')}`,
-  }),
-  NEO4J_USER: optionalText.transform((value) => value ?? 'neo4j'),
-  NEO4J_PASSWORD: optionalText.transform((value) => value ?? ''),
-  NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
-  DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const environmentSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+    DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
+    SEED_DIR: optionalText,
+    SEED_ON_START: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
+    NEO4J_URI: optionalText.refine((value) => value === undefined || NEO4J_SCHEME.test(value), {
+      message: `must start with one of ${NEO4J_SCHEMES.map((scheme) => `${scheme}://`).join(', ')}`,
+    }),
+    NEO4J_USER: optionalText.transform((value) => value ?? 'neo4j'),
+    NEO4J_PASSWORD: optionalText.transform((value) => value ?? ''),
+    NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
+    DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.NEO4J_URI !== undefined && NEO4J_SCHEME.test(e.NEO4J_URI) && e.NEO4J_PASSWORD === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NEO4J_PASSWORD'],
+        message: `must be set when NEO4J_URI is set: there is no default password; set it to the password of NEO4J_USER (${e.NEO4J_USER})`,
+      });
+    }
+  });
 
 export type Neo4jSettings = { uri: string; user: string; password: string; database: string };
 

@@ -4,6 +4,7 @@ import type {
   CharacterRecord,
   CreditRecord,
   EpisodeRecord,
+  ExternalIds,
   GraphDocument,
   ParticipationRecord,
   PersonRecord,
@@ -28,6 +29,17 @@ import type {
 type Cited = { source: SourceRef | null };
 export type PersonDraft = Omit<PersonRecord, 'key'>;
 export type SeriesDraft = Omit<SeriesRecord, 'key'>;
+
+/** No id known on any other site. */
+export const NO_EXTERNAL_IDS: ExternalIds = Object.freeze({ wikidata: null, imdb: null, tmdb: null, tvmaze: null });
+
+/** Every site's id, null where unknown, in one order: records compare equal whatever order they were written in. */
+export const externalIdsOf = (ids: Partial<ExternalIds> | null | undefined): ExternalIds => ({
+  wikidata: ids?.wikidata ?? null,
+  imdb: ids?.imdb ?? null,
+  tmdb: ids?.tmdb ?? null,
+  tvmaze: ids?.tvmaze ?? null,
+});
 export type EpisodeDraft = Omit<EpisodeRecord, 'key' | 'seriesKey'>;
 export type CharacterDraft = Omit<CharacterRecord, 'key' | 'seriesKey'>;
 export interface CastingDraft extends Cited {
@@ -79,6 +91,7 @@ export const personRecord = (p: PersonDraft): PersonRecord => ({
   slug: p.slug,
   name: p.name,
   nativeName: p.nativeName,
+  externalIds: externalIdsOf(p.externalIds),
   source: p.source,
 });
 
@@ -93,6 +106,7 @@ export const seriesRecord = (s: SeriesDraft): SeriesRecord => ({
   genres: s.genres,
   episodeCount: s.episodeCount,
   starring: s.starring,
+  externalIds: externalIdsOf(s.externalIds),
   source: s.source,
 });
 

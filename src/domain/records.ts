@@ -12,6 +12,18 @@ export interface SourceRef {
   paragraph: number | null;
 }
 
+/** Where the same series or person is described elsewhere; each id is null when unknown. */
+export interface ExternalIds {
+  /** Wikidata item, "Q" and digits. */
+  wikidata: string | null;
+  /** IMDb: "tt…" for a series, "nm…" for a person. */
+  imdb: string | null;
+  /** The Movie Database (TMDB): the TV series or person id. */
+  tmdb: number | null;
+  /** TVmaze: the show or person id. */
+  tvmaze: number | null;
+}
+
 export interface SeriesRecord {
   key: string;
   slug: string;
@@ -23,6 +35,7 @@ export interface SeriesRecord {
   genres: string[];
   episodeCount: number;
   starring: string[];
+  externalIds: ExternalIds;
   source: SourceRef | null;
 }
 
@@ -53,6 +66,7 @@ export interface PersonRecord {
   slug: string;
   name: string;
   nativeName: string | null;
+  externalIds: ExternalIds;
   source: SourceRef | null;
 }
 

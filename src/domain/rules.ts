@@ -32,7 +32,15 @@ export interface ListRule<Item extends FieldRule = FieldRule> {
   of: Item;
   max: number;
 }
-export type FieldRule = SlugRule | TextRule | IntRule | ListRule;
+/** An identifier of another site, whose shape that site fixes. */
+export interface PatternRule {
+  type: 'pattern';
+  pattern: RegExp;
+  max: number;
+  /** What a value must be, for messages: "a Wikidata item id: Q and digits, such as Q42". */
+  shape: string;
+}
+export type FieldRule = SlugRule | TextRule | IntRule | ListRule | PatternRule;
 
 const LIMITS = {
   slugLength: 120,
@@ -51,6 +59,9 @@ const LIMITS = {
   starring: 100,
   aliases: 50,
   participants: 50,
+  externalIdLength: 20,
+  /** External numeric ids fit GraphQL's Int. */
+  externalNumber: 2_147_483_647,
 } as const;
 
 const int = (min: number, max: number): IntRule => ({ type: 'int', min, max });
@@ -61,11 +72,32 @@ export const NAME: TextRule = { type: 'text', max: LIMITS.nameLength, multiline:
 const PROSE: TextRule = { type: 'text', max: LIMITS.proseLength, multiline: true };
 const EPISODE_NUMBER = int(1, LIMITS.episodes);
 const SEQUENCE = int(1, LIMITS.eventsPerEpisode);
+const pattern = (regex: RegExp, shape: string): PatternRule => ({
+  type: 'pattern',
+  pattern: regex,
+  max: LIMITS.externalIdLength,
+  shape,
+});
+const WIKIDATA = pattern(/^Q[1-9][0-9]*$/, 'a Wikidata item id: Q and digits, such as Q42');
+const EXTERNAL_NUMBER = int(1, LIMITS.externalNumber);
+
+/** One rule set per record: a series and a person take the same sites' ids, but IMDb's differ (tt…, nm…). */
+const externalIds = (imdb: PatternRule) => ({
+  wikidata: WIKIDATA,
+  imdb,
+  tmdb: EXTERNAL_NUMBER,
+  tvmaze: EXTERNAL_NUMBER,
+});
 
 /** The field rules of each record; a field not listed is an enum or a boolean, which the format's types decide. */
 export const FIELD_RULES = {
   source: { document: NAME, paragraph: int(1, LIMITS.paragraph) },
-  person: { slug: SLUG, name: NAME, nativeName: NAME },
+  person: {
+    slug: SLUG,
+    name: NAME,
+    nativeName: NAME,
+    externalIds: externalIds(pattern(/^nm\d{7,}$/, 'an IMDb name id: nm and at least 7 digits, such as nm0000001')),
+  },
   series: {
     slug: SLUG,
     title: NAME,
@@ -76,6 +108,7 @@ export const FIELD_RULES = {
     genres: list(SLUG, LIMITS.genres),
     episodeCount: int(0, LIMITS.episodes),
     starring: list(SLUG, LIMITS.starring),
+    externalIds: externalIds(pattern(/^tt\d{7,}$/, 'an IMDb title id: tt and at least 7 digits, such as tt0000001')),
   },
   episode: { series: SLUG, number: EPISODE_NUMBER, title: NAME, runtimeMinutes: int(1, LIMITS.runtimeMinutes) },
   character: {
@@ -136,6 +169,11 @@ export function textProblem(value: string, rule: TextRule): Problem | null {
   if (!rule.multiline && LINE_BREAK.test(value)) return issue('one-line', 'must be one line, without tabs');
   if (!VISIBLE.test(value)) return issue('visible', 'must hold a letter, digit, punctuation mark or symbol');
   return null;
+}
+
+export function patternProblem(value: string, rule: PatternRule): Problem | null {
+  if (value.length > rule.max) return issue('max-length', `must be at most ${rule.max} characters`);
+  return rule.pattern.test(value) ? null : issue('external-id', `must be ${rule.shape}`);
 }
 
 export function intProblem(value: number, rule: IntRule): Problem | null {

@@ -27,6 +27,10 @@ export function relationshipAsSeen(progress: Progress, relationship: Relationshi
   return { ...relationship, untilEpisode: null };
 }
 
+/** An episode is shown up to the one the viewer watched through. */
+export const episodeVisible = (progress: Progress, seriesKey: string, episode: number): boolean =>
+  episode <= seenThrough(progress, seriesKey);
+
 /** The latest episode whose state the viewer may see: the asked one, capped at their progress. */
 export function cappedEpisode(progress: Progress, seriesKey: string, asOfEpisode: number | null): number | null {
   const seen = progress.get(seriesKey);
@@ -45,10 +49,6 @@ export function gate<T>(items: readonly T[], visible: (item: T) => boolean): { i
   const shown = items.filter(visible);
   return { items: shown, hidden: items.length - shown.length };
 }
-
-/** Whether the viewer has reached the series' episode `episode`. */
-export const seenEpisode = (progress: Progress, seriesKey: string, episode: number): boolean =>
-  episode <= seenThrough(progress, seriesKey);
 
 /**
  * The episode a character first appears in: the earliest of the episode the data states and the episodes of

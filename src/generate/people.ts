@@ -1,3 +1,4 @@
+import { NO_EXTERNAL_IDS } from '../domain/build.js';
 import type { SeedFile } from '../seed/format.js';
 import { familyName, givenName, pad, slugify } from './names.js';
 import { derive } from './random.js';
@@ -16,7 +17,13 @@ export function generatePeople(seed: number, seriesCount: number): SeedPerson[] 
   const people: SeedPerson[] = [];
   for (let i = 1; i <= size; i++) {
     const name = `${familyName(random)} ${givenName(random)}`;
-    people.push({ slug: `${slugify(name)}-${pad(i, 5)}`, name, nativeName: null, source: null });
+    people.push({
+      slug: `${slugify(name)}-${pad(i, 5)}`,
+      name,
+      nativeName: null,
+      externalIds: NO_EXTERNAL_IDS,
+      source: null,
+    });
   }
   return people;
 }

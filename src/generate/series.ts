@@ -1,3 +1,4 @@
+import { NO_EXTERNAL_IDS } from '../domain/build.js';
 import type { SeedSeries } from '../seed/format.js';
 import { generateEpisodeEvents } from './events.js';
 import { familyName, givenName, pad, seriesTitle, slugify } from './names.js';
@@ -69,6 +70,7 @@ export function generateSeries(seed: number, index: number, people: readonly See
     genres: random.sample(['romance', 'melodrama', 'comedy', 'thriller', 'fantasy'], 2),
     episodeCount: EPISODES_PER_SERIES,
     starring: cast.slice(0, 4).map((p) => p.slug),
+    externalIds: NO_EXTERNAL_IDS,
     source,
     episodes,
     characters: chars,

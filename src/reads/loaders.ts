@@ -70,7 +70,7 @@ function meetings(raw: RawLoaders, progress: spoilers.Progress, { byKey }: Facto
     const unmet = new Set(
       restricted.filter((key, i) => {
         const first = firsts[i];
-        return first !== null && first !== undefined && !spoilers.seenEpisode(progress, seriesOf(key), first);
+        return first !== null && first !== undefined && !spoilers.episodeVisible(progress, seriesOf(key), first);
       }),
     );
     return (key) => !unmet.has(key);

@@ -1,4 +1,5 @@
 import './source.js';
+import './external-ids.js';
 import './series.js';
 import './episode.js';
 import './character.js';

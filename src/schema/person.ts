@@ -3,6 +3,7 @@ import type { PersonRecord } from '../domain/records.js';
 import { toPersonRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CreditType } from './credit.js';
+import { ExternalIdsInput, externalIdsField } from './external-ids.js';
 import { sourceField } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -17,6 +18,7 @@ PersonRef.implement({
     slug: t.exposeString('slug', { description: 'Kebab-case ASCII of the romanized name, such as "han-so-hee".' }),
     name: t.exposeString('name', { description: 'The romanized name.' }),
     nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
+    externalIds: t.field({ ...externalIdsField, resolve: (person) => person.externalIds }),
     source: t.field({ ...sourceField, resolve: (person) => person.source }),
     castings: t.field({
       type: [CastingType],
@@ -47,6 +49,7 @@ const UpsertPersonInput = builder.inputType('UpsertPersonInput', {
     slug: t.string({ required: true, description: 'Kebab-case ASCII of the romanized name.' }),
     name: t.string({ required: true }),
     nativeName: t.string(),
+    externalIds: t.field({ type: ExternalIdsInput, description: 'Left out or null: none known.' }),
     source: t.field({ type: SourceInput, required: true }),
   }),
 });

@@ -7,6 +7,7 @@ import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
 import { CreditType } from './credit.js';
 import { EpisodeRef } from './episode.js';
+import { ExternalIdsInput, externalIdsField } from './external-ids.js';
 import { PersonRef } from './person.js';
 import { sourceField } from './source.js';
 import { seriesConnection } from './support/pages.js';
@@ -61,6 +62,7 @@ SeriesRef.implement({
       description: 'Directors, then writers.',
       resolve: (series, _args, ctx) => ctx.loaders.creditsBySeries.load(series.key),
     }),
+    externalIds: t.field({ ...externalIdsField, resolve: (series) => series.externalIds }),
     source: t.field({ ...sourceField, resolve: (series) => series.source }),
   }),
 });
@@ -101,6 +103,7 @@ const UpsertSeriesInput = builder.inputType('UpsertSeriesInput', {
     genres: t.stringList({ description: 'Genre slugs.' }),
     episodeCount: t.int({ required: true, description: 'How many episodes the series has; 0 while unknown.' }),
     starring: t.stringList({ description: 'Slugs of the people billed as stars, in billing order.' }),
+    externalIds: t.field({ type: ExternalIdsInput, description: 'Left out or null: none known.' }),
     source: t.field({ type: SourceInput, required: true }),
   }),
 });

@@ -8,7 +8,7 @@ import {
   PLOT_EVENT_KINDS,
   RELATIONSHIP_KINDS,
 } from '../domain/vocabulary.js';
-import { intField, listField, slugField, textField } from '../writes/fields.js';
+import { externalIdsField, intField, listField, slugField, textField } from '../writes/fields.js';
 
 export const SEED_FORMAT = 'drama-graph/seed@1';
 
@@ -27,6 +27,7 @@ const personSchema = z.strictObject({
   slug: slugField(F.person.slug),
   name: textField(F.person.name),
   nativeName: orNull(textField(F.person.nativeName)),
+  externalIds: externalIdsField(F.person.externalIds),
   ...cited,
 });
 
@@ -101,6 +102,7 @@ const seriesSchema = z.strictObject({
   genres: listOf(F.series.genres),
   episodeCount: intField(F.series.episodeCount),
   starring: listOf(F.series.starring),
+  externalIds: externalIdsField(F.series.externalIds),
   ...cited,
   episodes: z.array(episodeSchema).default([]),
   characters: z.array(characterSchema).default([]),

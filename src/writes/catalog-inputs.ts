@@ -3,7 +3,17 @@ import { castingRecord, creditRecord, episodeRecord, personRecord, seriesRecord 
 import type { CastingRecord, CreditRecord, EpisodeRecord, PersonRecord, SeriesRecord } from '../domain/records.js';
 import { FIELD_RULES as F } from '../domain/rules.js';
 import { BILLINGS, CREDIT_ROLES } from '../domain/vocabulary.js';
-import { intField, list, listField, optional, parseInput, slugField, source, textField } from './fields.js';
+import {
+  externalIdsField,
+  intField,
+  list,
+  listField,
+  optional,
+  parseInput,
+  slugField,
+  source,
+  textField,
+} from './fields.js';
 
 const seriesInput = z.object({
   slug: slugField(F.series.slug),
@@ -15,6 +25,7 @@ const seriesInput = z.object({
   genres: list(listField(F.series.genres)),
   episodeCount: intField(F.series.episodeCount),
   starring: list(listField(F.series.starring)),
+  externalIds: externalIdsField(F.series.externalIds),
   source,
 });
 
@@ -29,6 +40,7 @@ const personInput = z.object({
   slug: slugField(F.person.slug),
   name: textField(F.person.name),
   nativeName: optional(textField(F.person.nativeName)),
+  externalIds: externalIdsField(F.person.externalIds),
   source,
 });
 const castingInput = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { externalIdsOf } from '../domain/build.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import {
   characterRefProblem,
@@ -7,7 +8,9 @@ import {
   intProblem,
   type ListRule,
   listProblem,
+  type PatternRule,
   type Problem,
+  patternProblem,
   type SlugRule,
   slugProblem,
   type TextRule,
@@ -29,9 +32,23 @@ export const intField = (rule: IntRule) => judged(z.number(), (v) => intProblem(
 export const listField = (rule: ListRule<SlugRule | TextRule>) =>
   judged(z.array(rule.of.type === 'slug' ? slugField(rule.of) : textField(rule.of)), (v) => listProblem(v, rule.max));
 export const characterRef = judged(z.string(), characterRefProblem);
+/** An id of another site, taken exactly as given (not trimmed). */
+const patternField = (rule: PatternRule) => judged(z.string(), (v) => patternProblem(v, rule));
 
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
 export const list = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? []);
+
+/** A series' or person's ids on other sites, each optional; a site not listed is an error. */
+export const externalIdsField = (rules: { wikidata: PatternRule; imdb: PatternRule; tmdb: IntRule; tvmaze: IntRule }) =>
+  z
+    .strictObject({
+      wikidata: optional(patternField(rules.wikidata)),
+      imdb: optional(patternField(rules.imdb)),
+      tmdb: optional(intField(rules.tmdb)),
+      tvmaze: optional(intField(rules.tvmaze)),
+    })
+    .nullish()
+    .transform(externalIdsOf);
 
 /** Every fact written says where it comes from. */
 export const source = z.object({

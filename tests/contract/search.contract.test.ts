@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import { emptyDocument } from '../../src/domain/collections.js';
 import { changeSet } from '../../src/domain/integrity/changes.js';
 import type { GraphDocument } from '../../src/domain/records.js';
@@ -225,6 +226,7 @@ describeEachStore('search', (service) => {
       slug: 'soundtrack-1',
       name: 'Soundtrack Singer',
       nativeName: null,
+      externalIds: NO_EXTERNAL_IDS,
       source: null,
     };
     await service().store.importDocument({ ...emptyDocument(), people: [person] });

@@ -1,9 +1,22 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Copy, DockerfileParser } from 'dockerfile-ast';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config/environment.js';
 import {
   postQuery,
   runUntilExit,
@@ -16,14 +29,29 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const TITLE = '{ series(slug: "soundtrack-1") { title } }';
 const CONFESSIONS = '{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount } }';
 
-/** The runtime stage of the Dockerfile: the files it copies (besides the build's dist/) and the command it runs. */
+/** The runtime stage of the Dockerfile, parsed: the files it copies (besides the build's dist/), its instructions and the command it runs. */
 function runtimeStage() {
-  const stage = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
-    .split(/^FROM /m)
-    .at(-1)!;
-  const copies = [...stage.matchAll(/^COPY (?!--)(.+)$/gm)].map((match) => match[1]!.trim().split(/\s+/));
-  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(stage)![1]!) as string[];
-  return { copies, cmd, copiesDist: /^COPY --from=build \/app\/dist \.\/dist$/m.test(stage) };
+  const dockerfile = DockerfileParser.parse(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+  const froms = dockerfile.getFROMs();
+  const from = froms.at(-1)!;
+  const instructions = dockerfile
+    .getInstructions()
+    .filter((instruction) => instruction.getRange().start.line > from.getRange().start.line)
+    .map((instruction) => ({
+      keyword: instruction.getKeyword(),
+      args: instruction.getArguments().map((argument) => argument.getValue()),
+      text: instruction.getArgumentsContent() ?? '',
+      flags:
+        instruction instanceof Copy
+          ? instruction.getFlags().map((flag) => `--${flag.getName()}=${flag.getValue()}`)
+          : [],
+    }));
+  const copies = instructions.filter((i) => i.keyword === 'COPY' && i.flags.length === 0).map((i) => i.args);
+  const cmd = JSON.parse(instructions.find((i) => i.keyword === 'CMD')!.text) as string[];
+  const copiesDist = instructions.some(
+    (i) => i.keyword === 'COPY' && i.flags.join(' ') === '--from=build' && i.args.join(' ') === '/app/dist ./dist',
+  );
+  return { stages: froms.length, instructions, copies, cmd, copiesDist };
 }
 
 /** Lays the runtime stage out in `app`: its COPY lines, dist/ compiled here, node_modules standing in for `npm ci --omit=dev`. */
@@ -86,6 +114,75 @@ describe('the compiled server, laid out as the Dockerfile runtime stage, run wit
     expect(stage.cmd.slice(0, 1)).toEqual(['node']);
     expect(stage.cmd.join(' ')).not.toMatch(/tsx|\.ts\b/);
   });
+
+  it('makes the data directory, gives it to node, declares it a volume, then runs as node', () => {
+    const at = (keyword: string) => stage.instructions.flatMap((i, index) => (i.keyword === keyword ? [index] : []));
+    const workdir = stage.instructions[at('WORKDIR').at(-1)!]!.args[0]!;
+    // The server's DATA_DIR default is `data` in its working directory.
+    expect(path.relative(process.cwd(), loadConfig({ NEO4J_URI: '' }).dataDir)).toBe('data');
+    const dataDir = path.posix.join(workdir, 'data');
+    expect(dataDir).toBe('/app/data');
+    expect(stage.instructions.some((i) => i.keyword === 'ENV' && /\bDATA_DIR=/.test(i.text))).toBe(false);
+
+    const run = stage.instructions.findIndex(
+      (i) => i.keyword === 'RUN' && i.text === `mkdir -p ${dataDir} && chown node:node ${dataDir}`,
+    );
+    const volumes = at('VOLUME').filter((index) => {
+      const text = stage.instructions[index]!.text.trim();
+      return (text.startsWith('[') ? (JSON.parse(text) as string[]) : text.split(/\s+/)).includes(dataDir);
+    });
+    const users = at('USER');
+    expect(run).toBeGreaterThanOrEqual(0);
+    expect(volumes).toHaveLength(1);
+    // Docker drops changes made to a volume's path after VOLUME, and a USER before the chown could not chown.
+    expect(volumes[0]!).toBeGreaterThan(run);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.every((index) => index > run)).toBe(true);
+    expect(stage.instructions[users.at(-1)!]!.args).toEqual(['node']);
+    const laterRuns = stage.instructions.slice(volumes[0]! + 1).filter((i) => i.keyword === 'RUN');
+    expect(laterRuns.filter((i) => i.text.includes(dataDir))).toEqual([]);
+  });
+
+  it('started as an unprivileged user with no configuration: refuses a data directory it cannot write (DATA_DIR_NOT_WRITABLE), runs in the one RUN made and chowned', async () => {
+    // The node image's `node` user is uid/gid 1000. Root here runs the server as that user, as the image does.
+    const asRoot = process.getuid?.() === 0;
+    const user = asRoot ? { uid: 1000, gid: 1000 } : {};
+    const dataDir = path.join(app, 'data');
+    const env = { NODE_ENV: 'production', DATA_DIR: '', NEO4J_URI: '', SEED_DIR: '' };
+    chmodSync(app, asRoot ? 0o755 : 0o555);
+    const failure = async () => {
+      const run = await runUntilExit(process.execPath, stage.cmd.slice(1), env, { cwd: app, ...user }, 60_000);
+      expect(run.code, run.stderr).toBe(1);
+      const fatal = run.stdout.map((line) => JSON.parse(line)).find((line) => line.level >= 50);
+      return fatal as { cause: string; path: string; msg: string };
+    };
+    try {
+      // Without the RUN line: /app is root's, so mkdir /app/data fails (the EACCES of the issue), now coded.
+      expect(await failure()).toMatchObject({ cause: 'DATA_DIR_NOT_WRITABLE', path: dataDir });
+      // With mkdir but without the chown: the directory is root's.
+      mkdirSync(dataDir, { mode: 0o755 });
+      if (!asRoot) chmodSync(dataDir, 0o555);
+      const unowned = await failure();
+      expect(unowned).toMatchObject({ cause: 'DATA_DIR_NOT_WRITABLE', path: dataDir });
+      expect(unowned.msg).toContain(dataDir);
+    } finally {
+      chmodSync(app, 0o755);
+    }
+
+    // The RUN line: mkdir -p /app/data && chown node:node /app/data.
+    if (asRoot) chownSync(dataDir, 1000, 1000);
+    else chmodSync(dataDir, 0o755);
+    const server = await startServerProcess(env, 60_000, { cwd: app, args: stage.cmd.slice(1), ...user });
+    try {
+      await vi.waitFor(() => expect(server.logs.join('\n')).toContain('empty store seeded'), { timeout: 30_000 });
+      expect(await postQuery(server.url, TITLE)).toEqual({ data: { series: { title: 'Soundtrack #1' } } });
+      const written = readdirSync(dataDir).map((name) => statSync(path.join(dataDir, name)));
+      expect(written.length).toBeGreaterThan(0);
+      if (asRoot) expect(written.every((file) => file.uid === 1000)).toBe(true);
+    } finally {
+      expect(await stopServerProcess(server)).toBe(0);
+    }
+  }, 180_000);
 
   it('imports nothing at run time but node built-ins and production dependencies', () => {
     const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {

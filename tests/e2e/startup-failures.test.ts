@@ -187,6 +187,18 @@ describe('invalid settings', () => {
   }, 180_000);
 });
 
+describe('a NEO4J_URI without NEO4J_PASSWORD', () => {
+  it('stops the start before connecting, naming NEO4J_PASSWORD: there is no default password', async () => {
+    // Port 1 on loopback: nothing listens there, so only the configuration can explain the failure.
+    for (const password of ['', '   ']) {
+      const env = { NEO4J_URI: 'neo4j://127.0.0.1:1', NEO4J_PASSWORD: password };
+      const line = theOneFailureLine(await runServerUntilExit(env));
+      expect(line).toMatchObject({ cause: 'CONFIG_INVALID', env: ['NEO4J_PASSWORD'] });
+      expect(line.msg).toContain('NEO4J_PASSWORD: must be set when NEO4J_URI is set');
+    }
+  }, 180_000);
+});
+
 describe('a PERSISTED_OPERATIONS_FILE that cannot be used', () => {
   const cases: [string, string | null, RegExp][] = [
     ['truncated JSON', '{"x":', /not valid JSON/],

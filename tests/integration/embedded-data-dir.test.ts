@@ -62,6 +62,27 @@ describe('any directory name', () => {
   });
 });
 
+describe('records stored before a field existed', () => {
+  it('reads series and people written without external ids as having none', async () => {
+    const dataDir = path.join(root, 'before-external-ids');
+    const strip = <R extends { externalIds: unknown }>({ externalIds: _ids, ...rest }: R) => rest;
+    const store = await openEmbeddedStore({ dataDir });
+    const old = { ...seeds, series: seeds.series.map(strip), people: seeds.people.map(strip) };
+    await store.importDocument(old as unknown as GraphDocument);
+    await store.close();
+    const again = await openEmbeddedStore({ dataDir });
+    try {
+      const none = { wikidata: null, imdb: null, tmdb: null, tvmaze: null };
+      const [series] = await again.seriesByKeys([seeds.series[0]!.key]);
+      const [person] = await again.peopleByKeys([seeds.people[0]!.key]);
+      expect(series).toEqual({ ...seeds.series[0], externalIds: none });
+      expect(person).toEqual({ ...seeds.people[0], externalIds: none });
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 describe('one opener per data directory', () => {
   it('refuses a second open in the same process, naming it, until the first is closed', async () => {
     const dataDir = path.join(root, 'twice');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { GraphDocument } from '../../src/domain/records.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 
@@ -21,6 +22,7 @@ function bigDocument(events: number): GraphDocument {
     genres: [],
     episodeCount: 1,
     starring: [],
+    externalIds: NO_EXTERNAL_IDS,
     source: null,
   };
   const character = {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { GraphDocument, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 import { StoreUnavailableError } from '../../src/errors.js';
@@ -68,6 +69,7 @@ function fixture(): GraphDocument {
     genres: ['romance'],
     episodeCount,
     starring: ['p-bob', 'p-ann'],
+    externalIds: NO_EXTERNAL_IDS,
     source: null,
   });
   const episode = (seriesKey: string, number: number) => ({
@@ -89,7 +91,14 @@ function fixture(): GraphDocument {
     firstEpisode: null,
     source: null,
   });
-  const person = (slug: string) => ({ key: slug, slug, name: slug, nativeName: null, source: null });
+  const person = (slug: string) => ({
+    key: slug,
+    slug,
+    name: slug,
+    nativeName: null,
+    externalIds: NO_EXTERNAL_IDS,
+    source: null,
+  });
   const casting = (seriesKey: string, c: string, personKey: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({
     key: `${seriesKey}/${c}@${personKey}`,
     seriesKey,

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import { changeSet, touchedSeries } from '../../src/domain/integrity/changes.js';
 import type { PlotEventRecord } from '../../src/domain/records.js';
 import { buildCatalogue } from '../../src/reads/catalogue-profiles.js';
@@ -105,7 +106,14 @@ describe('recommendation profiles after this process writes', () => {
   it('keeps the very snapshot when a write touched no series (a person)', async () => {
     const before = await catalogueOf(store);
     profiled();
-    const person = { key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, source: null };
+    const person = {
+      key: 'eve',
+      slug: 'eve',
+      name: 'Eve',
+      nativeName: null,
+      externalIds: NO_EXTERNAL_IDS,
+      source: null,
+    };
     await store.applyChanges(changeSet({ upserts: { people: [person] } }));
     expect(await catalogueOf(store)).toBe(before);
     expect(profiled()).toEqual([]);
@@ -149,7 +157,9 @@ describe('which series a write touched', () => {
     const changes = changeSet({
       upserts: {
         events: [timeSkip('alpha')],
-        people: [{ key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, source: null }],
+        people: [
+          { key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, externalIds: NO_EXTERNAL_IDS, source: null },
+        ],
       },
       deletes: {
         series: ['bravo'],

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { GraphDocument, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole, PlotEventKind } from '../../src/domain/vocabulary.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
@@ -83,6 +84,7 @@ function fixture(): GraphDocument {
     genres: [],
     episodeCount: 3,
     starring: ['ann'],
+    externalIds: NO_EXTERNAL_IDS,
     source: src(1),
   });
   const character = (s: string, slug: string) => ({
@@ -101,6 +103,7 @@ function fixture(): GraphDocument {
     slug,
     name: slug,
     nativeName: slug === 'ann' ? '안' : null,
+    externalIds: NO_EXTERNAL_IDS,
     source: null,
   });
   const casting = (s: string, c: string, p: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({

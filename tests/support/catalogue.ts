@@ -1,3 +1,4 @@
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { GraphDocument, PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../src/domain/records.js';
 import type { TropeKind } from '../../src/domain/tropes.js';
 import type { PlotEventKind, RelationshipKind } from '../../src/domain/vocabulary.js';
@@ -87,6 +88,7 @@ const seriesRecord = (spec: SyntheticSeries): SeriesRecord => ({
   genres: spec.genres ?? [],
   episodeCount: 2,
   starring: [],
+  externalIds: NO_EXTERNAL_IDS,
   source: null,
 });
 
@@ -95,7 +97,14 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
   const people = [...new Set(specs.flatMap((s) => [...(s.cast ?? []), ...(s.directors ?? [])]))].sort();
   const stories = specs.map((s) => story(s.slug, s.tropes));
   return {
-    people: people.map((slug) => ({ key: slug, slug, name: `Person ${slug}`, nativeName: null, source: null })),
+    people: people.map((slug) => ({
+      key: slug,
+      slug,
+      name: `Person ${slug}`,
+      nativeName: null,
+      externalIds: NO_EXTERNAL_IDS,
+      source: null,
+    })),
     series: specs.map(seriesRecord),
     episodes: specs.flatMap((s) =>
       [1, 2].map((number) => ({

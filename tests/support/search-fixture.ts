@@ -1,3 +1,4 @@
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { GraphDocument } from '../../src/domain/records.js';
 
 /**
@@ -5,7 +6,16 @@ import type { GraphDocument } from '../../src/domain/records.js';
  * so these names exercise them. Not story data.
  */
 export const SEARCH_FIXTURE: GraphDocument = {
-  people: [{ key: 'zoe-lefevre', slug: 'zoe-lefevre', name: 'Zoë Lefèvre', nativeName: null, source: null }],
+  people: [
+    {
+      key: 'zoe-lefevre',
+      slug: 'zoe-lefevre',
+      name: 'Zoë Lefèvre',
+      nativeName: null,
+      externalIds: NO_EXTERNAL_IDS,
+      source: null,
+    },
+  ],
   series: [
     {
       key: 'search-fixture',
@@ -18,6 +28,7 @@ export const SEARCH_FIXTURE: GraphDocument = {
       genres: [],
       episodeCount: 0,
       starring: [],
+      externalIds: NO_EXTERNAL_IDS,
       source: null,
     },
   ],

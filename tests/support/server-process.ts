@@ -13,6 +13,9 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 export interface ServerCommand {
   cwd: string;
   args: string[];
+  /** Run as this user and group (root only), e.g. the image's unprivileged user. */
+  uid?: number;
+  gid?: number;
 }
 
 const FROM_SOURCE: ServerCommand = { cwd: ROOT, args: ['--import', 'tsx', 'src/server.ts'] };
@@ -27,6 +30,8 @@ export function startServerProcess(
     cwd: command.cwd,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(command.uid === undefined ? {} : { uid: command.uid }),
+    ...(command.gid === undefined ? {} : { gid: command.gid }),
   });
   const logs: string[] = [];
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { CharacterRecord, EpisodeRecord, PersonRecord } from '../../src/domain/records.js';
 import { choseongOf, fold, isChoseongOnly, isSubsequence, mayMatch } from '../../src/domain/search/fold.js';
 import { type Searchable, searchKeysOf } from '../../src/domain/search/keys.js';
@@ -25,7 +26,14 @@ const character = (
 });
 const person = (slug: string, name: string): Searchable => ({
   type: 'person',
-  record: { key: slug, slug, name, nativeName: null, source: null } satisfies PersonRecord,
+  record: {
+    key: slug,
+    slug,
+    name,
+    nativeName: null,
+    externalIds: NO_EXTERNAL_IDS,
+    source: null,
+  } satisfies PersonRecord,
 });
 const episode = (number: number): Searchable => ({
   type: 'episode',

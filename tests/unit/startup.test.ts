@@ -84,7 +84,7 @@ describe('start-up causes an operator can act on', () => {
       'bolt+s://h',
       'BOLT+SSC://h',
     ]) {
-      expect(loadConfig({ NEO4J_URI: uri }).neo4j?.uri, uri).toBe(uri);
+      expect(loadConfig({ NEO4J_URI: uri, NEO4J_PASSWORD: 'set' }).neo4j?.uri, uri).toBe(uri);
     }
   });
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { type Database, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
+import { externalIdsOf } from '../../domain/build.js';
 import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
-import type { GraphCounts, GraphDocument } from '../../domain/records.js';
+import type { ExternalIds, GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportStep } from '../port.js';
 import { DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
 import { checkReadable, DATA_FILE } from './probe.js';
@@ -68,9 +69,14 @@ export class EmbeddedDatabase {
 
   readAll(): GraphDocument {
     const all = <C extends Collection>(name: C): RecordOf<C>[] => Array.from(this.dbs[name].getRange(), (e) => e.value);
+    // Series and people written before external ids existed have none.
+    const withIds = <R extends { externalIds?: ExternalIds }>(r: R) => ({
+      ...r,
+      externalIds: externalIdsOf(r.externalIds),
+    });
     return {
-      people: all('people'),
-      series: all('series'),
+      people: all('people').map(withIds),
+      series: all('series').map(withIds),
       episodes: all('episodes'),
       characters: all('characters'),
       castings: all('castings'),

@@ -3,6 +3,7 @@ import type {
   CharacterRecord,
   CreditRecord,
   EpisodeRecord,
+  ExternalIds,
   ParticipationRecord,
   PersonRecord,
   PlotEventRecord,
@@ -34,11 +35,19 @@ const flag = (p: Props, k: string): boolean => p[k] === true;
 const source = (p: Props): SourceRef | null =>
   p.sourceDocument == null ? null : { document: str(p, 'sourceDocument'), paragraph: numOrNull(p, 'sourceParagraph') };
 
+const externalIds = (p: Props): ExternalIds => ({
+  wikidata: strOrNull(p, 'externalWikidata'),
+  imdb: strOrNull(p, 'externalImdb'),
+  tmdb: numOrNull(p, 'externalTmdb'),
+  tvmaze: numOrNull(p, 'externalTvmaze'),
+});
+
 export const toPerson = (p: Props): PersonRecord => ({
   key: str(p, 'key'),
   slug: str(p, 'slug'),
   name: str(p, 'name'),
   nativeName: strOrNull(p, 'nativeName'),
+  externalIds: externalIds(p),
   source: source(p),
 });
 
@@ -53,6 +62,7 @@ export const toSeries = (p: Props): SeriesRecord => ({
   genres: list(p, 'genres'),
   episodeCount: num(p, 'episodeCount'),
   starring: list(p, 'starring'),
+  externalIds: externalIds(p),
   source: source(p),
 });
 

@@ -27,13 +27,13 @@ const STEPS: Step[] = [
   step('people', (c) => [
     [
       writeCypher.IMPORT_PEOPLE,
-      c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'person', record: r }) })),
+      c.map((r) => ({ ...encode.flattenWithExternalIds(r), searchKeys: keys({ type: 'person', record: r }) })),
     ],
   ]),
   step('series', (c) => [
     [
       writeCypher.IMPORT_SERIES,
-      c.map((r) => ({ ...encode.flatten(r), searchKeys: keys({ type: 'series', record: r }) })),
+      c.map((r) => ({ ...encode.flattenWithExternalIds(r), searchKeys: keys({ type: 'series', record: r }) })),
     ],
   ]),
   step('episodes', (c) => [

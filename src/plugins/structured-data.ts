@@ -1,0 +1,113 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { FIELD_RULES, slugProblem } from '../domain/rules.js';
+import { createLoaders, type LoaderMode } from '../reads/loaders.js';
+import { seriesJsonLd } from '../reads/structured-data.js';
+import { progressFromHeader, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import type { StoreReader } from '../store/port.js';
+import { errorResponse } from './refusals.js';
+
+const ROUTE = /^\/series\/([^/]*)\.jsonld$/;
+const WATCHED_THROUGH_PARAM = 'watched-through';
+const LAST_EPISODE = FIELD_RULES.episode.number.max;
+const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The slug in the path, or a 404: a value no series slug can be is no series. */
+function slugOf(encoded: string): string {
+  let slug: string;
+  try {
+    slug = decodeURIComponent(encoded);
+  } catch {
+    slug = encoded;
+  }
+  if (slugProblem(slug, FIELD_RULES.series.slug) !== null)
+    throw new Refusal(404, 'SERIES_NOT_FOUND', 'No series has this slug: a series slug is kebab-case ASCII.');
+  return slug;
+}
+
+/** `?watched-through=N`: at most once, an integer from 1 to the last episode number a series may have. */
+function watchedThrough(url: URL): number | null {
+  const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);
+  if (values.length === 0) return null;
+  const value = values[0]!;
+  const episode = /^[0-9]{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (values.length > 1 || !(episode >= 1 && episode <= LAST_EPISODE)) {
+    throw new Refusal(
+      400,
+      'BAD_USER_INPUT',
+      `${WATCHED_THROUGH_PARAM} must be given once, as the last episode watched: an integer from 1 to ${LAST_EPISODE}.`,
+    );
+  }
+  return episode;
+}
+
+export interface StructuredDataOptions {
+  /** Cache-Control max-age of an answer, as for persisted GraphQL GETs. */
+  maxAgeSeconds: number;
+  loaderMode: LoaderMode;
+}
+
+/**
+ * GET /series/{slug}.jsonld: the series as schema.org JSON-LD (reads/structured-data.ts), through the request's
+ * own loaders, so through the same read path as GraphQL. `?watched-through=N` (and the X-Watched-Through header,
+ * as for GraphQL; the earliest wins) leaves out later episodes and characters. CORS and the rate limit apply as
+ * to every request; an answer is cacheable as a persisted GraphQL GET is, an error is not.
+ */
+export function useStructuredData(store: StoreReader, { maxAgeSeconds, loaderMode }: StructuredDataOptions): Plugin {
+  return {
+    onRequest: async ({ request, url, endResponse }) => {
+      const match = ROUTE.exec(url.pathname);
+      if (match === null) return;
+      try {
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new Refusal(405, 'METHOD_NOT_ALLOWED', 'Only GET (or HEAD) reads /series/{slug}.jsonld.', {
+            allow: 'GET, HEAD',
+          });
+        }
+        const slug = slugOf(match[1]!);
+        const through = watchedThrough(url);
+        const progress = toProgress([
+          ...progressFromHeader(request.headers.get(WATCHED_THROUGH_HEADER)),
+          ...(through === null ? [] : [[slug, through] as const]),
+        ]);
+        const document = await seriesJsonLd(createLoaders(store, progress, loaderMode), progress, slug);
+        if (document === null) throw new Refusal(404, 'SERIES_NOT_FOUND', `No series has the slug "${slug}".`);
+        endResponse(
+          new Response(request.method === 'HEAD' ? null : JSON.stringify(document), {
+            status: 200,
+            headers: {
+              'content-type': 'application/ld+json; charset=utf-8',
+              'cache-control': `public, max-age=${maxAgeSeconds}`,
+              vary: 'X-Watched-Through',
+            },
+          }),
+        );
+      } catch (error) {
+        endResponse(refusalResponse(error));
+      }
+    },
+  };
+}
+
+function refusalResponse(error: unknown): Response {
+  const noStore = { 'cache-control': 'no-store' };
+  if (error instanceof Refusal)
+    return errorResponse(error.status, error.code, error.message, { ...noStore, ...error.headers });
+  if (error instanceof GraphQLError) {
+    const code = String(error.extensions.code ?? '');
+    if (UNAVAILABLE.has(code)) return errorResponse(503, code, error.message, { ...noStore, 'retry-after': '1' });
+    if (code === 'BAD_USER_INPUT') return errorResponse(400, code, error.message, noStore);
+  }
+  throw error;
+}

