@@ -75,9 +75,9 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const records = Object.values(result.written).reduce((a, b) => a + b, 0);
   console.log(
-    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s):`,
-    result.written,
+    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records`,
   );
+  console.log(result.written);
   console.log('store now holds:', await store.counts());
   if (result.rejected.length > 0) {
     console.error(

@@ -17,20 +17,29 @@ const fail = (file: string, field: string, message: string, rule: string): never
   throw new SeedValidationError([fileIssue(file, field, message, rule)]);
 };
 
+const decodes = (bytes: Buffer, stream: boolean): boolean => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** The byte offset of the first invalid UTF-8 sequence, found once decoding has failed. */
 function firstInvalidByte(bytes: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   let [low, high] = [0, bytes.length];
   while (high - low > 1) {
     const mid = (low + high) >> 1;
-    try {
-      decoder.decode(bytes.subarray(0, mid), { stream: true });
-      low = mid;
-    } catch {
-      high = mid;
-    }
+    if (decodes(bytes.subarray(0, mid), true)) low = mid;
+    else high = mid;
   }
-  return low;
+  // The longest prefix that decodes may end in the start of the bad sequence: back up to its lead byte.
+  if (!decodes(bytes.subarray(0, low), false)) {
+    while (low > 0 && (bytes[low - 1]! & 0xc0) === 0x80) low--;
+    low--;
+  }
+  return Math.max(low, 0);
 }
 
 /**
