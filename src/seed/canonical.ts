@@ -132,6 +132,10 @@ const fileText = (people: unknown[], series: unknown[]): string =>
 export const seriesFileText = (doc: GraphDocument, seriesKey: string): string =>
   fileText([], [seriesSeed(doc, seriesKey)]);
 
+/** One series and the given people in one file, as GET /export/series/{slug} answers. */
+export const standaloneSeriesText = (doc: GraphDocument, seriesKey: string): string =>
+  fileText(sortPeople([...doc.people]).map(personSeed), [seriesSeed(doc, seriesKey)]);
+
 /** The people file's text, written in pieces so that its people need not all be in memory at once. */
 export const peopleFileParts = {
   head: `{\n  "format": ${JSON.stringify(SEED_FORMAT)},\n  "people": [`,

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { GraphDocument, PersonRecord } from '../domain/records.js';
 import type { StoreReader } from '../store/port.js';
-import { PEOPLE_FILE, peopleFileParts, seriesFileName, seriesFileText } from './canonical.js';
+import { PEOPLE_FILE, peopleFileParts, seriesFileName, seriesFileText, standaloneSeriesText } from './canonical.js';
 
 /** Series read per round of store calls: memory holds this many series' records at most. */
 const SERIES_PER_READ = 8;
@@ -47,7 +47,10 @@ type Reader = Pick<
 >;
 
 /** The series of `keys` and everything in them, as one document. */
-async function seriesDocument(store: Reader, keys: readonly string[]): Promise<GraphDocument> {
+async function seriesDocument(
+  store: Pick<Reader, Exclude<keyof Reader, 'listSeries' | 'listPeople' | 'peopleByKeys'>>,
+  keys: readonly string[],
+): Promise<GraphDocument> {
   const [series, episodes, characters, castings, credits, relationships, events] = await Promise.all([
     store.seriesByKeys(keys),
     store.episodesBySeries(keys),
@@ -180,4 +183,21 @@ export async function exportSeedDirectory(
   progress.records += people;
   options.onProgress?.({ ...progress });
   return { files: progress.seriesDone + 1, people, series: progress.seriesDone, records: progress.records };
+}
+
+/** One series as a seed file of its own: the series and the people it names; null when there is no such series. */
+export async function seriesExportText(
+  store: Pick<Reader, Exclude<keyof Reader, 'listSeries' | 'listPeople'>>,
+  slug: string,
+): Promise<string | null> {
+  const doc = await seriesDocument(store, [slug]);
+  const series = doc.series[0];
+  if (series === undefined) return null;
+  const named = new Set([
+    ...series.starring,
+    ...doc.castings.map((c) => c.personKey),
+    ...doc.credits.map((c) => c.personKey),
+  ]);
+  const people = (await store.peopleByKeys([...named].sort())).filter((p) => p !== null);
+  return standaloneSeriesText({ ...doc, people }, series.key);
 }

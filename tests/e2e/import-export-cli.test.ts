@@ -170,26 +170,27 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
     const env = await embedded.env();
     const stopped = await script('import', [dir], env);
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toContain(`${seriesFile(2)}: series.0 "x": title:`);
-    expect(stopped.stderr).toContain('[min-length]');
+    expect(stopped.stderr).toContain(`${seriesFile(2)}: series "x": title: must not be empty [not-empty]`);
+    expect(stopped.stderr).toContain(`${seriesFile(2)}: series "x": episodeCount:`);
     expect(stopped.stderr).toContain('nothing of it was written');
     expect(await embedded.using(env, (s) => s.counts().then((c) => c.series))).toBe(1);
 
     const skipped = await script('import', [dir, '--keep-going'], env);
     expect(skipped.code).toBe(1);
     expect(skipped.stderr).toContain('1 of 4 files skipped (--keep-going)');
-    expect(skipped.stderr).toContain(`${seriesFile(2)}: series.0 "x": title:`);
+    expect(skipped.stderr).toContain(`${seriesFile(2)}: series "x": title: must not be empty [not-empty]`);
     expect(await embedded.using(env, (s) => s.counts().then((c) => c.series))).toBe(2);
   });
 
   it('refuses an empty directory and names an unreadable file, exiting 1', async () => {
-    const env = await embedded.env();
     const empty = await temp('drama-cli-empty-');
-    const none = await script('import', [empty], env);
+    const none = await script('import', [empty], await embedded.env());
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('holds no *.json seed file');
 
+    const env = await embedded.env();
     const dir = await catalogue(1);
+    await chmod(dir, 0o755);
     await writeFile(path.join(dir, 'secret.json'), '{}');
     await chmod(path.join(dir, 'secret.json'), 0o000);
     // As root every file is readable: then run the import as nobody, who cannot read it.
