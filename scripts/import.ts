@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { rateMeter } from '../src/cli/meter.js';
+import { type RateMeter, rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError, SeedValidationError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
@@ -59,16 +59,17 @@ try {
   console.error(error instanceof DataDirError ? error.message : error);
   process.exit(1);
 }
-const meter = rateMeter('importing');
-const started = performance.now();
+let meter: RateMeter | undefined;
 try {
   await store.migrate?.();
   console.log(`importing ${dir} into the ${store.kind} store`);
+  const started = performance.now();
+  meter = rateMeter('importing');
   const result = await importSeedDirectory(store, dir, {
     batchRecords,
     keepGoing,
     maxFileBytes,
-    onProgress: (p) => meter.update({ done: p.bytesDone, total: p.bytes, records: p.records }),
+    onProgress: (p) => meter?.update({ done: p.bytesDone, total: p.bytes, records: p.records }),
     onWriteStep: Number.isInteger(freezeAfter) ? freeze : undefined,
   });
   meter.stop();
@@ -87,7 +88,7 @@ try {
     process.exitCode = 1;
   }
 } catch (error) {
-  meter.stop();
+  meter?.stop();
   if (error instanceof SeedValidationError)
     console.error(`${error.message}\nStopped at this file: nothing of it was written, the files before it were.`);
   else console.error(error instanceof DramaGraphError || error instanceof ImportDirectoryError ? error.message : error);

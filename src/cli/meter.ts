@@ -22,12 +22,12 @@ const seconds = (s: number): string =>
         ? `${Math.round(s / 60)}m`
         : `${Math.ceil(s)}s`;
 
-/** Records per second so far, and the time left at the pace of `done` so far. */
+/** Records per second so far, and the time left at the pace of `done` so far (`eta` is cli-progress's own token). */
 function pace(started: number, { done, total, records }: MeterReading) {
   const elapsed = Math.max((performance.now() - started) / 1000, 1e-3);
   const rate = Math.round(records / elapsed);
   const eta = done > 0 ? ((total - done) * elapsed) / done : Number.POSITIVE_INFINITY;
-  return { rate, eta: seconds(eta), elapsed: seconds(elapsed) };
+  return { rate, left: seconds(eta) };
 }
 
 /**
@@ -40,7 +40,7 @@ export function rateMeter(label: string, stream: NodeJS.WriteStream = process.st
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `  ${label} [{bar}] {percentage}% | {records} records | {rate} records/s | ETA {eta}`,
+      format: `  ${label} [{bar}] {percentage}% | {records} records | {rate} records/s | ETA {left}`,
       hideCursor: true,
     },
     cliProgress.Presets.shades_classic,
@@ -65,8 +65,8 @@ function lineMeter(label: string, stream: NodeJS.WriteStream, started: number): 
       const tenth = Math.floor(percent / 10);
       if (tenth === lastTenth) return;
       lastTenth = tenth;
-      const { rate, eta } = pace(started, reading);
-      stream.write(`  ${label} ${percent}% | ${reading.records} records | ${rate} records/s | ETA ${eta}\n`);
+      const { rate, left } = pace(started, reading);
+      stream.write(`  ${label} ${percent}% | ${reading.records} records | ${rate} records/s | ETA ${left}\n`);
     },
     stop: () => undefined,
   };
