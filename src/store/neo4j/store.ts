@@ -53,6 +53,11 @@ const STATE_TAG_TTL_MS = 60_000;
 /** The smallest part an import splits a timed-out transaction into. */
 const MIN_SPLIT_ROWS = 100;
 
+/** The server ended the transaction at its timeout: while it ran, or while it waited for a lock. */
+const endedAtTimeout = (error: unknown): boolean =>
+  error instanceof StoreTimeoutError ||
+  (error as { code?: unknown } | null)?.code === 'Neo.ClientError.Transaction.LockClientStopped';
+
 export interface Neo4jStoreOptions extends Neo4jDriverOptions {
   /** Rows one transaction of importDocument writes at most; default TRANSACTION_ROWS (2000). */
   importTransactionRows?: number;
@@ -227,7 +232,7 @@ export class Neo4jStore implements DramaStore {
         for (const c of Object.keys(written) as (keyof GraphCounts)[]) done[c] += written[c];
       } catch (error) {
         const rows = rowCount(part);
-        if (!(error instanceof StoreTimeoutError) || rows <= MIN_SPLIT_ROWS) throw error;
+        if (!endedAtTimeout(error) || rows <= MIN_SPLIT_ROWS) throw error;
         const half = Math.max(Math.ceil(Math.min(rows, maxRows) / 2), MIN_SPLIT_ROWS);
         for (const smaller of importParts(part, half)) await writePart(smaller, half);
       }
