@@ -1,13 +1,56 @@
 import path from 'node:path';
-import { statusMeter } from '../src/cli/meter.js';
+import { parseArgs } from 'node:util';
+import { type RateMeter, rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
-import { DramaGraphError } from '../src/errors.js';
+import { DramaGraphError, SeedValidationError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
-import { importSeedDirectory } from '../src/seed/stream.js';
+import { MAX_FILE_BYTES } from '../src/seed/read.js';
+import { BATCH_RECORDS, ImportDirectoryError, importSeedDirectory } from '../src/seed/stream.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
-const dir = path.resolve(process.argv[2] ?? DEFAULT_SEED_DIR);
+const USAGE = 'npm run import -- [DIR] [--keep-going] [--batch-records N] [--max-file-bytes N]';
+
+function positive(name: string, text: string | undefined, fallback: number): number {
+  const n = text === undefined ? fallback : Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    console.error(`--${name} takes a positive integer, got "${text}"\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      'keep-going': { type: 'boolean', default: false },
+      'batch-records': { type: 'string' },
+      'max-file-bytes': { type: 'string' },
+    },
+    strict: true,
+  });
+}
+try {
+  args = parse();
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const dir = path.resolve(args.positionals[0] ?? DEFAULT_SEED_DIR);
+const keepGoing = args.values['keep-going'] ?? false;
+const batchRecords = positive('batch-records', args.values['batch-records'], BATCH_RECORDS);
+const maxFileBytes = positive('max-file-bytes', args.values['max-file-bytes'], MAX_FILE_BYTES);
+
+/** Test support: after this many batches, stop inside the next batch's write transaction until killed. */
+const freezeAfter = Number(process.env.DRAMA_IMPORT_TEST_FREEZE_AFTER_BATCHES ?? Number.NaN);
+const freeze = (batch: number) => {
+  if (batch !== freezeAfter + 1) return;
+  process.stdout.write(`frozen inside batch ${batch}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+};
+
 const config = loadConfig();
 let store: OpenedStore;
 try {
@@ -16,27 +59,39 @@ try {
   console.error(error instanceof DataDirError ? error.message : error);
   process.exit(1);
 }
-const view = statusMeter();
-const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+let meter: RateMeter | undefined;
 try {
   await store.migrate?.();
   console.log(`importing ${dir} into the ${store.kind} store`);
-  const written = await importSeedDirectory(store, dir, {
-    onStep: ({ phase, filesDone, files, records }) =>
-      view.update(
-        phase === 'validate' ? 'validating' : 'writing   ',
-        filesDone,
-        files,
-        `${records} records, ${elapsed()}`,
-      ),
+  const started = performance.now();
+  meter = rateMeter('importing');
+  const result = await importSeedDirectory(store, dir, {
+    batchRecords,
+    keepGoing,
+    maxFileBytes,
+    onProgress: (p) => meter?.update({ done: p.bytesDone, total: p.bytes, records: p.records }),
+    onWriteStep: Number.isInteger(freezeAfter) ? freeze : undefined,
   });
-  view.stop();
-  console.log(`written in ${elapsed()}:`, written);
+  meter.stop();
+  const seconds = (performance.now() - started) / 1000;
+  const records = Object.values(result.written).reduce((a, b) => a + b, 0);
+  console.log(
+    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records`,
+  );
+  console.log(result.written);
   console.log('store now holds:', await store.counts());
+  if (result.rejected.length > 0) {
+    console.error(
+      `${result.rejected.length} of ${result.files} files skipped (--keep-going), nothing of them written:`,
+    );
+    for (const { issues } of result.rejected) console.error(new SeedValidationError(issues).message);
+    process.exitCode = 1;
+  }
 } catch (error) {
-  view.stop();
-  console.error(error instanceof DramaGraphError ? error.message : error);
+  meter?.stop();
+  if (error instanceof SeedValidationError)
+    console.error(`${error.message}\nStopped at this file: nothing of it was written, the files before it were.`);
+  else console.error(error instanceof DramaGraphError || error instanceof ImportDirectoryError ? error.message : error);
   process.exitCode = 1;
 } finally {
   await store.close();

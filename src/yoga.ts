@@ -18,6 +18,7 @@ import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
 import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
 import { useExecutor } from './plugins/executor.js';
+import { useSeriesExport } from './plugins/export-series.js';
 import { guarded } from './plugins/guard.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
@@ -90,6 +91,7 @@ function opsPlugins(
     useWidget(),
     useVaryOrigin(ops.corsOrigins),
     useRejectInvalidTokens(authenticate),
+    useSeriesExport(store, ops.exportAccess, authenticate),
     useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),

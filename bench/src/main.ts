@@ -9,7 +9,7 @@ import { closeAgent } from './load.js';
 import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { checkPeerAgrees } from './peer-check.js';
-import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir } from './prepare.js';
+import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir, neo4jEnv } from './prepare.js';
 import { type ServiceProcess, startDramaService, startNodeService } from './process.js';
 import { type BenchResults, type Memory, printSummary, writeResults } from './report.js';
 import { measureRoundTrips, type RoundTrips } from './round-trips.js';
@@ -23,6 +23,7 @@ import {
   serviceSubject,
 } from './subjects.js';
 import { evaluateTargets } from './targets.js';
+import { measureTransfers, type Transfer } from './transfer.js';
 
 interface Run {
   plan: Plan;
@@ -93,13 +94,6 @@ async function benchPeer(run: Run, settings: Neo4jSettings): Promise<void> {
   }
 }
 
-const neo4jEnv = (s: Neo4jSettings) => ({
-  NEO4J_URI: s.uri,
-  NEO4J_USER: s.user,
-  NEO4J_PASSWORD: s.password,
-  NEO4J_DATABASE: s.database,
-});
-
 async function withNeo4j<T>(series: number, work: (settings: Neo4jSettings) => Promise<T>): Promise<T> {
   const uri = process.env.NEO4J_URI;
   if (uri) {
@@ -139,6 +133,31 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg();
+  let transfers: Transfer[] = [];
+  if (options.importScale.length > 0) {
+    log(`import and export at ${options.importScale.join(', ')} series`);
+    transfers = await measureTransfers(options.importScale, options.stores);
+  }
+  if (options.transferOnly) {
+    const results: BenchResults = {
+      date: startedAt.toISOString().slice(0, 10),
+      startedAt: startedAt.toISOString(),
+      options: { ...options },
+      machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart },
+      keys: null,
+      loads: [],
+      cells: [],
+      roundTrips: [],
+      memory: [],
+      nonStore: null,
+      targets: [],
+      transfers,
+      failure: null,
+    };
+    printSummary(results);
+    log(`wrote ${(await writeResults(results, options.label ? `-${options.label}` : '')).join(' and ')}`);
+    return;
+  }
   const catalogue = await ensureCatalogue(options.series);
   const run: Run = {
     plan: {
@@ -178,6 +197,7 @@ async function main(): Promise<void> {
     memory: run.memory,
     nonStore: run.nonStore,
     targets: evaluateTargets(run.cells, run.roundTrips, run.nonStore),
+    transfers,
     failure,
   };
   printSummary(results);

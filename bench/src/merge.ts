@@ -20,6 +20,7 @@ const merged: BenchResults = {
   roundTrips: runs.flatMap((r) => r.roundTrips),
   memory: runs.flatMap((r) => r.memory),
   loads: runs.flatMap((r) => r.loads),
+  transfers: runs.flatMap((r) => r.transfers ?? []),
   nonStore,
   targets: evaluateTargets(
     runs.flatMap((r) => r.cells),

@@ -14,10 +14,14 @@ export interface BenchOptions {
   quick: boolean;
   /** Appended to the results file names: bench/results/<date>-<label>.json. */
   label: string;
+  /** Series counts to measure `npm run import` and `npm run export` at, each into an empty store. */
+  importScale: number[];
+  /** Measure only import and export, not the operations. */
+  transferOnly: boolean;
 }
 
 const USAGE =
-  'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME]';
+  'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME] [--import-scale 100,300,1000] [--transfer-only]';
 
 const numbers = (text: string) => text.split(',').map((x) => Number(x.trim()));
 
@@ -33,6 +37,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       ops: { type: 'string', default: '1,2,3,4,5,6,7' },
       quick: { type: 'boolean', default: false },
       label: { type: 'string' },
+      'import-scale': { type: 'string' },
+      'transfer-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -54,10 +60,16 @@ export function parseOptions(argv: string[]): BenchOptions {
     ops: numbers(values.ops!),
     quick,
     label: values.label ?? (quick ? 'quick' : ''),
+    importScale: values['import-scale'] === undefined ? [] : numbers(values['import-scale']),
+    transferOnly: values['transfer-only'] ?? false,
   };
   const bad = [options.series, options.durationS, options.requests, ...options.clients, ...options.ops].some(
     (n) => !Number.isFinite(n) || n < 0,
   );
+  if (options.importScale.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`--import-scale takes series counts\n${USAGE}`);
+  if (options.transferOnly && options.importScale.length === 0)
+    throw new Error(`--transfer-only needs --import-scale\n${USAGE}`);
   if (bad || options.series < 2) throw new Error(`bad option value (series ≥ 2)\n${USAGE}`);
   return options;
 }

@@ -7,6 +7,7 @@ import { ROOT } from './process.js';
 import type { RoundTrips } from './round-trips.js';
 import type { Cell } from './subjects.js';
 import { okRps, type Target } from './targets.js';
+import type { Transfer } from './transfer.js';
 
 export interface Memory {
   store: string;
@@ -26,6 +27,8 @@ export interface BenchResults {
   memory: Memory[];
   nonStore: NonStoreTime | null;
   targets: Target[];
+  /** `npm run import` and `npm run export` at each --import-scale, each store. */
+  transfers: Transfer[];
   /** Why the run stopped early, if it did. */
   failure: string | null;
 }
@@ -100,6 +103,28 @@ function nonStoreTable(time: NonStoreTime | null): string {
   );
 }
 
+/** Peak RSS the issue allows an import or export process, in MB. */
+const TRANSFER_RSS_MB = 400;
+
+function transferTable(transfers: Transfer[]): string {
+  if (transfers.length === 0) return '(not measured: no --import-scale)';
+  const sorted = [...transfers].sort(
+    (a, b) => a.direction.localeCompare(b.direction) || a.store.localeCompare(b.store) || a.series - b.series,
+  );
+  return table(
+    ['direction', 'store', 'series', 'records', 'seconds', 'records/s', `peak RSS MB (goal ≤ ${TRANSFER_RSS_MB})`],
+    sorted.map((t) => [
+      t.direction,
+      t.store,
+      t.series,
+      t.records,
+      t.seconds.toFixed(1),
+      t.recordsPerSecond,
+      `${t.peakRssMb.toFixed(0)} ${t.peakRssMb <= TRANSFER_RSS_MB ? 'pass' : 'MISS'}`,
+    ]),
+  );
+}
+
 function markdown(results: BenchResults): string {
   const targets = table(
     ['target', 'goal', 'measured', 'result'],
@@ -151,6 +176,10 @@ function markdown(results: BenchResults): string {
     '',
     loads,
     '',
+    '## Import and export (npm run import / npm run export into an empty store, one run each)',
+    '',
+    transferTable(results.transfers),
+    '',
   ].join('\n');
 }
 
@@ -158,6 +187,7 @@ export function printSummary(results: BenchResults): void {
   console.log(
     `\n${latencyTable(results.cells)}\n\n${roundTripTable(results.roundTrips)}\n\n${nonStoreTable(results.nonStore)}\n`,
   );
+  if (results.transfers.length > 0) console.log(`${transferTable(results.transfers)}\n`);
   for (const t of results.targets)
     console.log(`${t.pass === null ? '  n/a' : t.pass ? ' pass' : ' MISS'}  ${t.name}: ${t.measured} (goal ${t.goal})`);
 }

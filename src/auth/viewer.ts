@@ -1,4 +1,4 @@
-export const SCOPES = ['write:catalog', 'write:story', 'admin'] as const;
+export const SCOPES = ['write:catalog', 'write:story', 'admin', 'export'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type Viewer = { kind: 'anonymous' } | { kind: 'token'; tokenName: string; scopes: readonly Scope[] };

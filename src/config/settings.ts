@@ -50,6 +50,7 @@ const opsSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: count(10_000),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
   WARM_RECOMMENDATIONS: flag,
+  EXPORT_ACCESS: z.enum(['anyone', 'token']).default('anyone'),
 });
 
 export interface CacheBounds {
@@ -92,6 +93,8 @@ export interface OpsSettings {
   executor: ExecutorName;
   /** Build the recommendation profiles in the background as the service starts, so no request waits for them. */
   warmRecommendations: boolean;
+  /** Who may GET /export/series/{slug}: anyone, or only bearer tokens with the `export` scope (or `admin`). */
+  exportAccess: 'anyone' | 'token';
 }
 
 export const PERSISTED_OPERATIONS_FILE = path.join(PACKAGE_ROOT, 'persisted-operations.json');
@@ -133,6 +136,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
         executor: e.GRAPHQL_EXECUTOR,
         warmRecommendations: e.WARM_RECOMMENDATIONS ?? true,
+        exportAccess: e.EXPORT_ACCESS,
       };
     })
     .safeParse(env);

@@ -43,12 +43,12 @@ function schemaIssues(file: string, raw: unknown, error: z.ZodError): SeedIssue[
 export class DeclaredOnce {
   private readonly files = new Map<string, string>();
 
+  /** The issues of declaring the file's people and series; declares nothing (see declare). */
   check(file: string, seed: SeedFile): SeedIssue[] {
     const issues: SeedIssue[] = [];
     const once = (kind: string, slug: string) => {
       const first = this.files.get(`${kind} ${slug}`);
-      if (first === undefined) this.files.set(`${kind} ${slug}`, file);
-      else
+      if (first !== undefined)
         issues.push({
           file,
           record: `${kind} "${slug}"`,
@@ -60,6 +60,11 @@ export class DeclaredOnce {
     for (const p of seed.people) once('person', p.slug);
     for (const s of seed.series) once('series', s.slug);
     return issues;
+  }
+
+  declare(file: string, seed: SeedFile): void {
+    for (const p of seed.people) if (!this.files.has(`person ${p.slug}`)) this.files.set(`person ${p.slug}`, file);
+    for (const s of seed.series) if (!this.files.has(`series ${s.slug}`)) this.files.set(`series ${s.slug}`, file);
   }
 }
 
@@ -104,6 +109,7 @@ export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
       const seed = parseSeedText(name, texts[i]!, people);
       for (const p of seed.people) people.add(p.slug);
       issues.push(...declared.check(name, seed));
+      declared.declare(name, seed);
       files.push(seed);
     } catch (error) {
       if (!(error instanceof SeedValidationError)) throw error;

@@ -1,38 +1,68 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { perCollection } from '../domain/collections.js';
-import type { GraphCounts, GraphDocument } from '../domain/records.js';
+import type { GraphCounts } from '../domain/records.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
-import type { DramaStore } from '../store/port.js';
+import type { DramaStore, ImportStep } from '../store/port.js';
 import { toGraphDocument } from './document.js';
 import type { SeedFile } from './format.js';
-import { DeclaredOnce, parseSeedText } from './load.js';
+import { DeclaredOnce, parseSeedValue } from './load.js';
+import { MAX_FILE_BYTES, readSeedJson } from './read.js';
 
-/** Records (people, series and everything in them) written per transaction, unless one file alone holds more. */
-const BATCH_RECORDS = 5_000;
+/** Records (people, series and everything in them) written per importDocument, unless one file alone holds more. */
+export const BATCH_RECORDS = 5_000;
 
-export interface DirectoryStep {
-  phase: 'validate' | 'write';
+export interface ImportProgress {
+  /** Files read so far (written, waiting in the batch, or rejected). */
   filesDone: number;
   files: number;
+  /** Bytes of the files written or rejected so far, of `bytes` in all: the ETA's measure. */
+  bytesDone: number;
+  bytes: number;
+  /** Records written so far. */
   records: number;
+  /** Batches committed so far. */
+  batches: number;
 }
 
 export interface DirectoryImportOptions {
   batchRecords?: number;
-  onStep?: (step: DirectoryStep) => void;
+  /** Skip bad files (listed in the result) instead of stopping at the first. */
+  keepGoing?: boolean;
+  maxFileBytes?: number;
+  onProgress?: (progress: ImportProgress) => void;
+  /** The store's steps inside the write of batch `batch` (1-based), before it commits. */
+  onWriteStep?: (batch: number, step: ImportStep) => void;
 }
 
-/** What the validating pass keeps of a directory: the file names and the people they declare, nothing else. */
-export interface ValidatedDirectory {
-  dir: string;
-  names: string[];
-  people: ReadonlySet<string>;
-  records: number;
+interface RejectedFile {
+  file: string;
+  issues: SeedIssue[];
 }
 
+export interface DirectoryImport {
+  files: number;
+  written: GraphCounts;
+  /** The files skipped with `keepGoing`, in name order. */
+  rejected: RejectedFile[];
+}
+
+/** The directory itself cannot be imported: missing, not a directory, or holding no seed file. */
+export class ImportDirectoryError extends Error {
+  override readonly name = 'ImportDirectoryError';
+}
+
+/** Every `*.json` name in the directory, in code-unit order; throws ImportDirectoryError when there is none. */
 async function seedFileNames(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new ImportDirectoryError(`${dir} cannot be read as a directory: ${(error as Error).message}`);
+  }
+  const seeds = names.filter((n) => n.endsWith('.json')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (seeds.length === 0) throw new ImportDirectoryError(`${dir} holds no *.json seed file`);
+  return seeds;
 }
 
 function recordCount(seed: SeedFile): number {
@@ -44,87 +74,88 @@ function recordCount(seed: SeedFile): number {
   return n;
 }
 
-async function readSeed(dir: string, name: string, people: ReadonlySet<string>): Promise<SeedFile> {
-  return parseSeedText(name, await readFile(path.join(dir, name), 'utf8'), people);
-}
-
-/**
- * Reads and checks every file in name order, one at a time, so a person must be declared in an earlier
- * file (or the same one). Throws one SeedValidationError naming every issue of every bad file.
- */
-export async function validateSeedDirectory(
-  dir: string,
-  onStep?: DirectoryImportOptions['onStep'],
-): Promise<ValidatedDirectory> {
-  const names = await seedFileNames(dir);
-  const people = new Set<string>();
-  const declared = new DeclaredOnce();
-  const issues: SeedIssue[] = [];
-  let records = 0;
-  for (const [i, name] of names.entries()) {
-    try {
-      const seed = await readSeed(dir, name, people);
-      for (const p of seed.people) people.add(p.slug);
-      issues.push(...declared.check(name, seed));
-      records += recordCount(seed);
-    } catch (error) {
-      if (!(error instanceof SeedValidationError)) throw error;
-      issues.push(...error.issues);
-    }
-    onStep?.({ phase: 'validate', filesDone: i + 1, files: names.length, records });
-  }
-  if (issues.length > 0) throw new SeedValidationError(issues);
-  return { dir, names, people, records };
-}
-
-/** The validated files again, as documents of whole files holding about `batchRecords` records each. */
-async function* seedBatches(
-  validated: ValidatedDirectory,
-  batchRecords = BATCH_RECORDS,
-): AsyncGenerator<[GraphDocument, number]> {
-  let batch: SeedFile[] = [];
-  let size = 0;
-  for (const name of validated.names) {
-    const seed = await readSeed(validated.dir, name, validated.people);
-    batch.push(seed);
-    size += recordCount(seed);
-    if (size >= batchRecords) {
-      yield [toGraphDocument(batch), batch.length];
-      [batch, size] = [[], 0];
-    }
-  }
-  if (batch.length > 0) yield [toGraphDocument(batch), batch.length];
-}
+const sizeOf = (file: string): Promise<number> =>
+  stat(file).then(
+    (s) => (s.isFile() ? s.size : 0),
+    () => 0,
+  );
 
 function addCounts(total: GraphCounts, more: GraphCounts): GraphCounts {
-  const sum = { ...total };
-  for (const key of Object.keys(sum) as (keyof GraphCounts)[]) sum[key] += more[key];
-  return sum;
-}
-
-function zeroCounts(): GraphCounts {
-  return perCollection(() => 0);
+  return perCollection((c) => total[c] + more[c]);
 }
 
 /**
- * Imports a seed directory with bounded memory: a first pass validates every file and keeps only the
- * people's slugs, so a bad file anywhere writes nothing; a second pass writes whole files in batches,
- * one transaction (`importDocument`) each. A failure while writing leaves the earlier batches written;
- * the import upserts, so running it again completes it.
+ * Imports a seed directory file by file with memory bounded by one batch: each `*.json` file, in name
+ * order, is read, checked (schema, references, each person and series declared once) and added to the
+ * batch, which is written with one `importDocument` once it holds `batchRecords` records. A person must be
+ * declared in an earlier file or the same one. A bad file is never written: the files before it are
+ * (the batch is flushed), then it throws SeedValidationError naming the file, the record, the field and
+ * the rule; with `keepGoing` it is skipped and listed instead. Records are upserted by key, so importing
+ * again changes nothing and completes an import that stopped part-way.
  */
 export async function importSeedDirectory(
   store: DramaStore,
   dir: string,
   options: DirectoryImportOptions = {},
-): Promise<GraphCounts> {
-  const validated = await validateSeedDirectory(dir, options.onStep);
-  let written = zeroCounts();
-  let filesDone = 0;
-  for await (const [document, files] of seedBatches(validated, options.batchRecords)) {
-    written = addCounts(written, await store.importDocument(document));
-    filesDone += files;
-    const records = Object.values(written).reduce((a, b) => a + b, 0);
-    options.onStep?.({ phase: 'write', filesDone, files: validated.names.length, records });
+): Promise<DirectoryImport> {
+  const names = await seedFileNames(dir);
+  const sizes = await Promise.all(names.map((n) => sizeOf(path.join(dir, n))));
+  const progress: ImportProgress = {
+    filesDone: 0,
+    files: names.length,
+    bytesDone: 0,
+    bytes: sizes.reduce((a, b) => a + b, 0),
+    records: 0,
+    batches: 0,
+  };
+  const limit = options.batchRecords ?? BATCH_RECORDS;
+  const people = new Set<string>();
+  const declared = new DeclaredOnce();
+  const rejected: RejectedFile[] = [];
+  let written = perCollection(() => 0);
+  let batch: SeedFile[] = [];
+  let batchRecords = 0;
+  let batchBytes = 0;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const number = progress.batches + 1;
+    const onStep = options.onWriteStep && ((step: ImportStep) => options.onWriteStep!(number, step));
+    const counts = await store.importDocument(toGraphDocument(batch), onStep);
+    written = addCounts(written, counts);
+    progress.batches = number;
+    progress.records += Object.values(counts).reduce((a, b) => a + b, 0);
+    progress.bytesDone += batchBytes;
+    [batch, batchRecords, batchBytes] = [[], 0, 0];
+    options.onProgress?.({ ...progress });
+  };
+
+  for (const [i, name] of names.entries()) {
+    let seed: SeedFile;
+    try {
+      seed = parseSeedValue(name, await readSeedJson(dir, name, options.maxFileBytes ?? MAX_FILE_BYTES), people);
+      const issues = declared.check(name, seed);
+      if (issues.length > 0) throw new SeedValidationError(issues);
+    } catch (error) {
+      if (!(error instanceof SeedValidationError)) throw error;
+      if (!options.keepGoing) {
+        await flush();
+        throw error;
+      }
+      rejected.push({ file: name, issues: error.issues });
+      progress.filesDone = i + 1;
+      progress.bytesDone += sizes[i]!;
+      options.onProgress?.({ ...progress });
+      continue;
+    }
+    declared.declare(name, seed);
+    for (const p of seed.people) people.add(p.slug);
+    batch.push(seed);
+    batchRecords += recordCount(seed);
+    batchBytes += sizes[i]!;
+    progress.filesDone = i + 1;
+    if (batchRecords >= limit) await flush();
   }
-  return written;
+  await flush();
+  return { files: names.length, written, rejected };
 }

@@ -28,6 +28,12 @@ export interface SeriesPageRequest {
   afterSlug: string | null;
 }
 
+export interface PeoplePageRequest {
+  first: number;
+  /** Only people whose key comes after this one (code-unit order); null: from the first. */
+  afterKey: string | null;
+}
+
 export interface EventFilter {
   series: string | null;
   episode: number | null;
@@ -164,6 +170,8 @@ export interface StoreReader {
   neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]>;
 
   listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
+  /** Up to `first` people in key order, after `afterKey`: export reads every person this way, page by page. */
+  listPeople(request: PeoplePageRequest): Promise<PersonRecord[]>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;
 }
 

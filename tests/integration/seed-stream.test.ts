@@ -2,17 +2,29 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countsOf } from '../../src/domain/collections.js';
 import type { GraphCounts } from '../../src/domain/records.js';
 import { SeedValidationError } from '../../src/errors.js';
+import { seriesSlug } from '../../src/generate/series.js';
 import { PEOPLE_FILE, seriesFile, writeCatalogue } from '../../src/generate/write.js';
-import { loadSeedDirectory } from '../../src/seed/load.js';
-import { type DirectoryStep, importSeedDirectory } from '../../src/seed/stream.js';
+import { canonicalFiles } from '../../src/seed/canonical.js';
+import { ExportError, exportSeedDirectory } from '../../src/seed/export.js';
+import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
+import { type ImportProgress, importSeedDirectory } from '../../src/seed/stream.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { createDramaYoga } from '../../src/yoga.js';
+import { graphql } from '../support/graphql.js';
 import { type StoreHandle, storeFactories } from '../support/stores.js';
+import { digestOf, exportToTemp, filesOf } from '../support/transfer.js';
 
 const dirs: string[] = [];
+async function temp(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
 async function catalogue(series: number): Promise<string> {
-  const out = await mkdtemp(path.join(tmpdir(), 'drama-stream-'));
-  dirs.push(out);
+  const out = await temp('drama-stream-');
   await writeCatalogue({ series, seed: 5, out });
   return out;
 }
@@ -34,59 +46,177 @@ const nothing: GraphCounts = {
   events: 0,
 };
 
+const LIST = `{ allSeries(first: 50) { totalCount edges { node { slug } } } events(first: 5) { totalCount edges { node { slug } } } }`;
+const SERIES = `query Series($slug: String!) {
+  series(slug: $slug) { slug title originalTitle country releaseYear platforms genres
+    episodeCount starring { slug name nativeName } source { document paragraph }
+    episodes { number title runtimeMinutes events { slug sequence kind summary flashback outcome
+      agent { slug } target { slug } participants { role character { slug } } source { document paragraph } } }
+    cast { billing person { slug } character { slug } } crew { role person { slug } }
+    characters { slug name nativeName aliases description portrayedBy { slug }
+      relationships { kind mutual since { number } until { number } note from { slug } to { slug } } } } }`;
+
+/** A wide set of answers, series by series, through a fresh service so that no cache answers for the store. */
+async function answers(store: DramaStore): Promise<unknown[]> {
+  const yoga = createDramaYoga({ store, graphiql: false });
+  const ask = async (query: string, variables?: Record<string, unknown>) => {
+    const response = await graphql(yoga, query, variables);
+    expect(response.errors?.map((e) => e.message)).toBeUndefined();
+    return response.data!;
+  };
+  const list = await ask(LIST);
+  const all = [list];
+  for (const { node } of list.allSeries.edges) all.push(await ask(SERIES, { slug: node.slug }));
+  return all;
+}
+
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
+const exportsByStore = new Map<string, Map<string, string>>();
+
 for (const factory of storeFactories()) {
-  describe.skipIf(!factory.available)(`importing a seed directory file by file [${factory.kind}]`, () => {
-    let handle: StoreHandle;
-    beforeEach(async () => {
-      handle = await factory.open();
-    });
-    afterEach(async () => handle.dispose());
+  describe.skipIf(!factory.available)(
+    `importing and exporting a seed directory [${factory.kind}]`,
+    { timeout: 300_000 },
+    () => {
+      let handle: StoreHandle;
+      beforeEach(async () => {
+        handle = await factory.open();
+      });
+      afterEach(async () => handle.dispose());
 
-    it('writes in several batches what loading the whole directory at once reads, people from an earlier file', async () => {
-      const dir = await catalogue(3);
-      const steps: DirectoryStep[] = [];
-      const written = await importSeedDirectory(handle.store, dir, { batchRecords: 400, onStep: (p) => steps.push(p) });
-      const whole = await loadSeedDirectory(dir);
-      const expected = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, v.length]));
-      expect(written).toEqual(expected);
-      expect(await handle.store.counts()).toEqual(expected);
-      const writes = steps.filter((p) => p.phase === 'write');
-      expect(steps.filter((p) => p.phase === 'validate').map((p) => p.filesDone)).toEqual([1, 2, 3, 4]);
-      expect(writes.length).toBeGreaterThan(1);
-      expect(writes.at(-1)).toMatchObject({ filesDone: 4, files: 4 });
-    });
+      it('writes file by file in several batches what loading the whole directory at once reads', async () => {
+        const dir = await catalogue(3);
+        const progress: ImportProgress[] = [];
+        const result = await importSeedDirectory(handle.store, dir, {
+          batchRecords: 400,
+          onProgress: (p) => progress.push(p),
+        });
+        const expected = countsOf(await loadSeedDirectory(dir));
+        expect(result).toEqual({ files: 4, written: expected, rejected: [] });
+        expect(await handle.store.counts()).toEqual(expected);
+        expect(progress.length).toBeGreaterThan(1);
+        expect(progress.at(-1)).toMatchObject({ filesDone: 4, files: 4, batches: progress.length });
+        expect(progress.at(-1)!.bytesDone).toBe(progress.at(-1)!.bytes);
+      });
 
-    it('refuses the whole directory, writing nothing, when only the last file is bad', async () => {
-      const dir = await catalogue(3);
-      await rewrite(path.join(dir, seriesFile(3)), (s) => (s.series[0].castings[0].person = 'nobody-at-all'));
-      const error = await importSeedDirectory(handle.store, dir, { batchRecords: 400 }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SeedValidationError);
-      expect((error as SeedValidationError).issues).toEqual([
-        expect.objectContaining({ file: seriesFile(3), field: 'person', message: 'unknown person "nobody-at-all"' }),
-      ]);
-      expect(await handle.store.counts()).toEqual(nothing);
-    });
+      it('export(import(seeds/)) is seeds/ in normal formatting, byte for byte', async () => {
+        await importSeedDirectory(handle.store, DEFAULT_SEED_DIR);
+        const exported = await filesOf(await exportToTemp(handle.store, dirs));
+        expect(exported).toEqual(canonicalFiles(await loadSeedDirectory(DEFAULT_SEED_DIR)));
+        exportsByStore.set(`${factory.kind} seeds`, exported);
+      });
 
-    it('refuses a person cast in a file that sorts before the file declaring them', async () => {
-      const dir = await catalogue(2);
-      const person = JSON.parse(await readFile(path.join(dir, PEOPLE_FILE), 'utf8')).people[0];
-      await rewrite(path.join(dir, PEOPLE_FILE), (s) => (s.people = s.people.slice(1)));
-      await writeFile(
-        path.join(dir, 'z-late-people.json'),
-        JSON.stringify({ format: 'drama-graph/seed@1', people: [person], series: [] }),
-      );
-      const error = await importSeedDirectory(handle.store, dir).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SeedValidationError);
-      const issues = (error as SeedValidationError).issues;
-      expect(issues.length).toBeGreaterThan(0);
-      expect(
-        issues.every((i) => i.message === `unknown person "${person.slug}"` && i.file !== 'z-late-people.json'),
-      ).toBe(true);
-      expect(await handle.store.counts()).toEqual(nothing);
-    });
-  });
+      it('importing again changes nothing: the same counts and the same export, byte for byte', async () => {
+        const dir = await catalogue(2);
+        await importSeedDirectory(handle.store, dir, { batchRecords: 300 });
+        await importSeedDirectory(handle.store, DEFAULT_SEED_DIR);
+        const counts = await handle.store.counts();
+        const digest = await digestOf(await exportToTemp(handle.store, dirs));
+        await importSeedDirectory(handle.store, dir, { batchRecords: 700 });
+        await importSeedDirectory(handle.store, DEFAULT_SEED_DIR);
+        expect(await handle.store.counts()).toEqual(counts);
+        expect(await digestOf(await exportToTemp(handle.store, dirs))).toBe(digest);
+      });
+
+      it('import(export(store)) answers as the store did, and exports the same bytes again', async () => {
+        await importSeedDirectory(handle.store, await catalogue(2), { batchRecords: 500 });
+        await importSeedDirectory(handle.store, DEFAULT_SEED_DIR);
+        const before = await answers(handle.store);
+        const counts = await handle.store.counts();
+        const first = await exportToTemp(handle.store, dirs);
+
+        await (handle.store as DramaStore & { deleteEverything(): Promise<void> }).deleteEverything();
+        expect(await handle.store.counts()).toEqual(nothing);
+        const result = await importSeedDirectory(handle.store, first, { batchRecords: 300 });
+        expect(result.rejected).toEqual([]);
+        expect(await handle.store.counts()).toEqual(counts);
+        expect(await answers(handle.store)).toEqual(before);
+        const second = await filesOf(await exportToTemp(handle.store, dirs));
+        expect(second).toEqual(await filesOf(first));
+        exportsByStore.set(`${factory.kind} catalogue`, second);
+      });
+
+      it('exports only the series asked for, with the people they name, and refuses an unknown one', async () => {
+        await importSeedDirectory(handle.store, DEFAULT_SEED_DIR);
+        const dir = await exportToTemp(handle.store, dirs, ['the-time-travelers-wife', 'godspeed']);
+        const files = await filesOf(dir);
+        expect([...files.keys()]).toEqual([
+          '0-people.json',
+          'series-godspeed.json',
+          'series-the-time-travelers-wife.json',
+        ]);
+        const people = JSON.parse(files.get('0-people.json')!).people.map((p: { slug: string }) => p.slug);
+        expect(people).toEqual(['engin-akyurek', 'theo-james', 'tolga-saritas']);
+        const empty = await temp('drama-export-');
+        await expect(
+          exportSeedDirectory(handle.store, empty, { series: ['godspeed', 'no-such-show'] }),
+        ).rejects.toThrow(ExportError);
+        expect(await filesOf(empty)).toEqual(new Map());
+        await expect(exportSeedDirectory(handle.store, dir)).rejects.toThrow('holds seed files already');
+      });
+
+      it('stops at a bad file: the files before it are written, nothing of it or after it', async () => {
+        const dir = await catalogue(3);
+        await rewrite(path.join(dir, seriesFile(2)), (s) => (s.series[0].castings[0].person = 'nobody-at-all'));
+        const error = await importSeedDirectory(handle.store, dir, { batchRecords: 100_000 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SeedValidationError);
+        expect((error as SeedValidationError).issues).toEqual([
+          expect.objectContaining({
+            file: seriesFile(2),
+            record: expect.stringContaining('casting'),
+            field: 'person',
+            message: 'unknown person "nobody-at-all"',
+            rule: 'reference',
+          }),
+        ]);
+        const whole = await loadSeedDirectory(await catalogue(1));
+        expect(await handle.store.counts()).toEqual(countsOf(whole));
+      });
+
+      it('with keepGoing skips bad files, writes the rest and lists the skipped ones', async () => {
+        const dir = await catalogue(3);
+        await rewrite(path.join(dir, seriesFile(1)), (s) => (s.series[0].episodes[0].number = -1));
+        await writeFile(path.join(dir, 'series-0002-broken.json'), '{"format": "drama-graph/seed@1", "series": [');
+        const result = await importSeedDirectory(handle.store, dir, { keepGoing: true, batchRecords: 300 });
+        expect(result.rejected.map((r) => r.file)).toEqual([seriesFile(1), 'series-0002-broken.json']);
+        expect(result.rejected[1]!.issues).toEqual([expect.objectContaining({ field: '(json)', rule: 'json' })]);
+        expect(await handle.store.seriesByKeys([1, 2, 3].map(seriesSlug))).toEqual([
+          null,
+          expect.objectContaining({ slug: seriesSlug(2) }),
+          expect.objectContaining({ slug: seriesSlug(3) }),
+        ]);
+      });
+
+      it('refuses a person cast in a file that sorts before the file declaring them', async () => {
+        const dir = await catalogue(2);
+        const person = JSON.parse(await readFile(path.join(dir, PEOPLE_FILE), 'utf8')).people[0];
+        await rewrite(path.join(dir, PEOPLE_FILE), (s) => (s.people = s.people.slice(1)));
+        await writeFile(
+          path.join(dir, 'z-late-people.json'),
+          JSON.stringify({ format: 'drama-graph/seed@1', people: [person], series: [] }),
+        );
+        const result = await importSeedDirectory(handle.store, dir, { keepGoing: true });
+        expect(result.rejected.length).toBeGreaterThan(0);
+        for (const { issues } of result.rejected)
+          expect(issues.every((i) => i.message === `unknown person "${person.slug}"`)).toBe(true);
+        expect((await handle.store.peopleByKeys([person.slug]))[0]).toEqual(expect.objectContaining(person));
+      });
+    },
+  );
 }
+
+describe('exports across stores', () => {
+  it('are the same bytes from every store that ran', () => {
+    const kinds = storeFactories()
+      .filter((f) => f.available)
+      .map((f) => f.kind);
+    for (const what of ['seeds', 'catalogue']) {
+      const [first, ...rest] = kinds.map((k) => exportsByStore.get(`${k} ${what}`));
+      expect(first).toBeDefined();
+      for (const other of rest) expect(other).toEqual(first);
+    }
+  });
+});

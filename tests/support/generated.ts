@@ -2,16 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeCatalogue } from '../../src/generate/write.js';
-import { loadSeedDirectory } from '../../src/seed/load.js';
+import { importSeedDirectory } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 
-/** Loads a generated catalogue (as `npm run generate -- --series N --seed S` writes it) into a store. */
+/** Loads a generated catalogue (as `npm run generate -- --series N --seed S` writes it) into a store, as `npm run import` does. */
 export function generatedCatalogue(series: number, seed: number): (store: DramaStore) => Promise<void> {
   return async (store) => {
     const out = await mkdtemp(path.join(tmpdir(), 'drama-graph-generated-'));
     try {
       await writeCatalogue({ series, seed, out });
-      await store.importDocument(await loadSeedDirectory(out));
+      await importSeedDirectory(store, out);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

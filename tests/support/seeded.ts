@@ -1,4 +1,4 @@
-import { loadSeedDirectory } from '../../src/seed/load.js';
+import { importSeedDirectory } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import type { StoreHandle } from './stores.js';
@@ -6,7 +6,7 @@ import type { StoreHandle } from './stores.js';
 export const SEED_DIR = new URL('../../seeds', import.meta.url).pathname;
 
 export async function seed(store: DramaStore): Promise<void> {
-  await store.importDocument(await loadSeedDirectory(SEED_DIR));
+  await importSeedDirectory(store, SEED_DIR);
 }
 
 export interface SeededService extends StoreHandle {

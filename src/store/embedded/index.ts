@@ -11,6 +11,7 @@ import type {
   EpisodeRecord,
   GraphCounts,
   GraphDocument,
+  PersonRecord,
   PlotEventRecord,
   RelationshipRecord,
   SeriesRecord,
@@ -26,6 +27,7 @@ import type {
   EventsPageRequest,
   ImportStep,
   Page,
+  PeoplePageRequest,
   RelationshipQuery,
   SearchRequest,
   SeriesEventsQuery,
@@ -165,6 +167,12 @@ export class EmbeddedStore implements DramaStore {
   async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
     this.trip();
     return seriesPage(this.index.allSeries(), request);
+  }
+
+  async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
+    this.trip();
+    const keys = [...this.index.byKey.people.keys()].filter((k) => afterKey === null || k > afterKey).sort();
+    return keys.slice(0, Math.max(first, 0)).map((k) => this.index.byKey.people.get(k)!);
   }
 
   async findEvents(request: EventsPageRequest): Promise<EventsPage> {

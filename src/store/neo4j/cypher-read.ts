@@ -165,6 +165,13 @@ RETURN COUNT { (:Series) } AS total, items`;
 export const LIST_SERIES = listSeries('listSeries', 's.slug IS NOT NULL');
 export const LIST_SERIES_AFTER = listSeries('listSeriesAfter', 's.slug > $afterSlug');
 
+export const LIST_PEOPLE = `// name: listPeople
+MATCH (p:Person)
+WHERE $afterKey IS NULL OR p.key > $afterKey
+RETURN p {.*} AS item
+ORDER BY p.key
+LIMIT $limit`;
+
 export const COUNTS = `// name: counts
 RETURN COUNT { (:Person) } AS people, COUNT { (:Series) } AS series, COUNT { (:Episode) } AS episodes,
   COUNT { (:Character) } AS characters, COUNT { ()-[:PLAYS]->() } AS castings,

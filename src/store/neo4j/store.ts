@@ -15,6 +15,7 @@ import type {
 } from '../../domain/records.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
+import { StoreTimeoutError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
 import type {
   CharacterEventsQuery,
@@ -24,6 +25,7 @@ import type {
   EventsPageRequest,
   ImportStep,
   Page,
+  PeoplePageRequest,
   RelationshipQuery,
   SearchRequest,
   SeriesEventsQuery,
@@ -39,7 +41,7 @@ import * as writeCypher from './cypher-write.js';
 import * as decode from './decode.js';
 import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
 import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
-import { importInto, importParts, TRANSACTION_ROWS } from './importer.js';
+import { importInto, importParts, rowCount, TRANSACTION_ROWS } from './importer.js';
 import { toNumber } from './values.js';
 
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
@@ -48,6 +50,13 @@ const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 
 /** How long derived caches may serve answers that another process's writes have changed. */
 const STATE_TAG_TTL_MS = 60_000;
+/** The smallest part an import splits a timed-out transaction into. */
+const MIN_SPLIT_ROWS = 100;
+
+/** The server ended the transaction at its timeout: while it ran, or while it waited for a lock. */
+const endedAtTimeout = (error: unknown): boolean =>
+  error instanceof StoreTimeoutError ||
+  (error as { code?: unknown } | null)?.code === 'Neo.ClientError.Transaction.LockClientStopped';
 
 export interface Neo4jStoreOptions extends Neo4jDriverOptions {
   /** Rows one transaction of importDocument writes at most; default TRANSACTION_ROWS (2000). */
@@ -181,6 +190,11 @@ export class Neo4jStore implements DramaStore {
     return (await this.page(cypher, { afterSlug }, first, decode.toSeries))[0];
   }
 
+  async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
+    const rows = await this.db.read(readCypher.LIST_PEOPLE, { afterKey, limit: Math.max(first, 0) });
+    return rows.map((row) => decode.toPerson(row.item as never));
+  }
+
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
     const [page, row] = await this.page(findEventsQuery(filter), { ...filter, after }, first, decode.toEvent);
     return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
@@ -202,17 +216,29 @@ export class Neo4jStore implements DramaStore {
     return [page, row];
   }
 
-  /** Writes the document in transactions of bounded size (see importParts), one after the other. */
+  /**
+   * Writes the document in transactions of bounded size (see importParts), one after the other. A part
+   * whose transaction times out was rolled back whole; it is written again in halves (each a transaction),
+   * down to MIN_SPLIT_ROWS rows, since importing upserts.
+   */
   importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     const total = (c: keyof GraphCounts) => document[c].length;
     const done = Object.fromEntries(Object.keys(document).map((c) => [c, 0])) as GraphCounts;
     const progress =
       onStep && ((p: ImportStep) => onStep({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
-    const importAll = async () => {
-      for (const part of importParts(document, this.importRows)) {
+    const writePart = async (part: GraphDocument, maxRows: number): Promise<void> => {
+      try {
         const written = await this.db.writeTransaction((tx) => importInto(tx, part, progress));
         for (const c of Object.keys(written) as (keyof GraphCounts)[]) done[c] += written[c];
+      } catch (error) {
+        const rows = rowCount(part);
+        if (!endedAtTimeout(error) || rows <= MIN_SPLIT_ROWS) throw error;
+        const half = Math.max(Math.ceil(Math.min(rows, maxRows) / 2), MIN_SPLIT_ROWS);
+        for (const smaller of importParts(part, half)) await writePart(smaller, half);
       }
+    };
+    const importAll = async () => {
+      for (const part of importParts(document, this.importRows)) await writePart(part, this.importRows);
       return done;
     };
     return this.written(importAll(), null);

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { rateMeter } from '../src/cli/meter.js';
+import { loadConfig } from '../src/config/environment.js';
+import { DramaGraphError } from '../src/errors.js';
+import { ExportError, exportSeedDirectory } from '../src/seed/export.js';
+import { DataDirError } from '../src/store/embedded/data-dir.js';
+import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
+
+const USAGE = 'npm run export -- DIR [--series slug,slug,…]';
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({ allowPositionals: true, options: { series: { type: 'string' } }, strict: true });
+}
+try {
+  args = parse();
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.positionals.length !== 1) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const dir = path.resolve(args.positionals[0]!);
+const series =
+  args.values.series === undefined
+    ? null
+    : args.values.series
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+let store: OpenedStore;
+try {
+  store = await openConfiguredStore(loadConfig(), { forImport: true });
+} catch (error) {
+  console.error(error instanceof DataDirError ? error.message : error);
+  process.exit(1);
+}
+const meter = rateMeter('exporting');
+const started = performance.now();
+try {
+  console.log(`exporting the ${store.kind} store into ${dir}`);
+  const summary = await exportSeedDirectory(store, dir, {
+    series,
+    onProgress: (p) => meter.update({ done: p.seriesDone, total: p.series, records: p.records }),
+  });
+  meter.stop();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `exported in ${seconds.toFixed(1)}s (${Math.round(summary.records / Math.max(seconds, 1e-3))} records/s): ` +
+      `${summary.series} series, ${summary.people} people, ${summary.records} records, ${summary.files} files`,
+  );
+} catch (error) {
+  meter.stop();
+  console.error(error instanceof DramaGraphError || error instanceof ExportError ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await store.close();
+}

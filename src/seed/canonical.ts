@@ -1,0 +1,174 @@
+import { seriesOfKey, slugOf } from '../domain/keys.js';
+import type { ExternalIds, GraphDocument, PersonRecord, SourceRef } from '../domain/records.js';
+import { SEED_FORMAT } from './format.js';
+
+/**
+ * The canonical seed format, as export writes it: every field present (defaults written out), fields in
+ * the order of seeds/README.md, records sorted by their slug (episodes by number, events by episode and
+ * sequence, castings by character then person, credits by person then role), JSON with two-space indent
+ * and a final newline. The same records always give the same bytes.
+ */
+
+export const PEOPLE_FILE = '0-people.json';
+export const seriesFileName = (slug: string): string => `series-${slug}.json`;
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const by =
+  <T>(...keys: ((x: T) => string | number)[]) =>
+  (a: T, b: T): number => {
+    for (const key of keys) {
+      const [x, y] = [key(a), key(b)];
+      const order = typeof x === 'number' && typeof y === 'number' ? x - y : byText(String(x), String(y));
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
+
+const source = (s: SourceRef | null) => (s === null ? null : { document: s.document, paragraph: s.paragraph });
+const externalIds = (ids: ExternalIds) => ({
+  wikidata: ids.wikidata,
+  imdb: ids.imdb,
+  tmdb: ids.tmdb,
+  tvmaze: ids.tvmaze,
+});
+
+/** A character named from within its series: its slug, or its whole key when it belongs to another series. */
+const characterIn = (seriesKey: string, key: string): string => (seriesOfKey(key) === seriesKey ? slugOf(key) : key);
+
+const personSeed = (p: PersonRecord) => ({
+  slug: p.slug,
+  name: p.name,
+  nativeName: p.nativeName,
+  externalIds: externalIds(p.externalIds),
+  source: source(p.source),
+});
+
+/** One series and everything in it, from a document holding (at least) its records. */
+function seriesSeed(doc: GraphDocument, seriesKey: string) {
+  const s = doc.series.find((x) => x.key === seriesKey);
+  if (s === undefined) throw new Error(`no series ${seriesKey} in the document`);
+  const own = <T extends { seriesKey: string }>(records: readonly T[]) =>
+    records.filter((r) => r.seriesKey === seriesKey);
+  const ch = (key: string) => characterIn(seriesKey, key);
+  return {
+    slug: s.slug,
+    title: s.title,
+    originalTitle: s.originalTitle,
+    country: s.country,
+    releaseYear: s.releaseYear,
+    platforms: [...s.platforms],
+    genres: [...s.genres],
+    episodeCount: s.episodeCount,
+    starring: [...s.starring],
+    externalIds: externalIds(s.externalIds),
+    source: source(s.source),
+    episodes: own(doc.episodes)
+      .sort(by((e) => e.number))
+      .map((e) => ({ number: e.number, title: e.title, runtimeMinutes: e.runtimeMinutes, source: source(e.source) })),
+    characters: own(doc.characters)
+      .sort(by((c) => c.slug))
+      .map((c) => ({
+        slug: c.slug,
+        name: c.name,
+        nativeName: c.nativeName,
+        aliases: [...c.aliases],
+        description: c.description,
+        firstEpisode: c.firstEpisode,
+        source: source(c.source),
+      })),
+    castings: own(doc.castings)
+      .map((c) => ({
+        person: c.personKey,
+        character: ch(c.characterKey),
+        billing: c.billing,
+        source: source(c.source),
+      }))
+      .sort(
+        by(
+          (c) => c.character,
+          (c) => c.person,
+        ),
+      ),
+    credits: own(doc.credits)
+      .map((c) => ({ person: c.personKey, role: c.role, source: source(c.source) }))
+      .sort(
+        by(
+          (c) => c.person,
+          (c) => c.role,
+        ),
+      ),
+    relationships: own(doc.relationships)
+      .sort(by((r) => r.slug))
+      .map((r) => ({
+        slug: r.slug,
+        kind: r.kind,
+        from: ch(r.fromKey),
+        to: ch(r.toKey),
+        mutual: r.mutual,
+        since: r.sinceEpisode,
+        until: r.untilEpisode,
+        note: r.note,
+        source: source(r.source),
+      })),
+    events: own(doc.events)
+      .sort(
+        by(
+          (e) => e.episodeNumber,
+          (e) => e.sequence,
+          (e) => e.slug,
+        ),
+      )
+      .map((e) => ({
+        slug: e.slug,
+        episode: e.episodeNumber,
+        sequence: e.sequence,
+        kind: e.kind,
+        summary: e.summary,
+        agent: e.agentKey === null ? null : ch(e.agentKey),
+        target: e.targetKey === null ? null : ch(e.targetKey),
+        participants: e.participants.map((p) => ({ character: ch(p.characterKey), role: p.role })),
+        outcome: e.outcome,
+        flashback: e.flashback,
+        source: source(e.source),
+      })),
+  };
+}
+
+const fileText = (people: unknown[], series: unknown[]): string =>
+  `${JSON.stringify({ format: SEED_FORMAT, people, series }, null, 2)}\n`;
+
+/** The series file: the series alone, its people in the people file. */
+export const seriesFileText = (doc: GraphDocument, seriesKey: string): string =>
+  fileText([], [seriesSeed(doc, seriesKey)]);
+
+/** One series and the given people in one file, as GET /export/series/{slug} answers. */
+export const standaloneSeriesText = (doc: GraphDocument, seriesKey: string): string =>
+  fileText(sortPeople([...doc.people]).map(personSeed), [seriesSeed(doc, seriesKey)]);
+
+/** The people file's text, written in pieces so that its people need not all be in memory at once. */
+export const peopleFileParts = {
+  head: `{\n  "format": ${JSON.stringify(SEED_FORMAT)},\n  "people": [`,
+  person: (p: PersonRecord, first: boolean): string =>
+    `${first ? '' : ','}\n${JSON.stringify(personSeed(p), null, 2).replace(/^/gm, '    ')}`,
+  tail: (any: boolean): string => `${any ? '\n  ' : ''}],\n  "series": []\n}\n`,
+};
+
+const sortPeople = (people: PersonRecord[]): PersonRecord[] => people.sort(by((p) => p.key));
+
+/**
+ * "Normal formatting" of a seed directory: what export would write for the same records, by file name.
+ * Parses and checks the directory whole (for tests and small directories), then writes the people in
+ * PEOPLE_FILE and each series in its own file, canonically.
+ */
+export function canonicalFiles(doc: GraphDocument): Map<string, string> {
+  const files = new Map<string, string>();
+  const people = sortPeople([...doc.people]);
+  files.set(
+    PEOPLE_FILE,
+    peopleFileParts.head +
+      people.map((p, i) => peopleFileParts.person(p, i === 0)).join('') +
+      peopleFileParts.tail(people.length > 0),
+  );
+  for (const s of [...doc.series].sort(by((x) => x.key))) files.set(seriesFileName(s.slug), seriesFileText(doc, s.key));
+  return files;
+}

@@ -1,0 +1,80 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { type SeedIssue, SeedValidationError } from '../errors.js';
+
+/** The largest seed file read, unless IMPORT_MAX_FILE_BYTES says otherwise: one series' file, not a catalogue. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+const fileIssue = (file: string, field: string, message: string, rule: string): SeedIssue => ({
+  file,
+  record: '(file)',
+  field,
+  message,
+  rule,
+});
+
+const fail = (file: string, field: string, message: string, rule: string): never => {
+  throw new SeedValidationError([fileIssue(file, field, message, rule)]);
+};
+
+const decodes = (bytes: Buffer, stream: boolean): boolean => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The byte offset of the first invalid UTF-8 sequence, found once decoding has failed. */
+function firstInvalidByte(bytes: Buffer): number {
+  let [low, high] = [0, bytes.length];
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (decodes(bytes.subarray(0, mid), true)) low = mid;
+    else high = mid;
+  }
+  // The longest prefix that decodes may end in the start of the bad sequence: back up to its lead byte.
+  if (!decodes(bytes.subarray(0, low), false)) {
+    while (low > 0 && (bytes[low - 1]! & 0xc0) === 0x80) low--;
+    low--;
+  }
+  return Math.max(low, 0);
+}
+
+/**
+ * Reads one seed file as JSON: a regular file (symlinks followed) of at most `maxBytes`, valid UTF-8 (a
+ * leading byte-order mark is dropped). Anything else throws SeedValidationError naming the file and the rule.
+ */
+export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FILE_BYTES): Promise<unknown> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(path.join(dir, name), 'r');
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) fail(name, '(file)', 'is not a regular file', 'not-a-file');
+      if (stat.size > maxBytes)
+        fail(name, '(file)', `holds ${stat.size} bytes, more than the ${maxBytes} one file may`, 'file-too-large');
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof SeedValidationError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    return fail(name, '(file)', `cannot be read (${code}): ${(error as Error).message}`, 'unreadable');
+  }
+  if (bytes.length > maxBytes)
+    fail(name, '(file)', `holds more than the ${maxBytes} bytes one file may`, 'file-too-large');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return fail(name, '(utf-8)', `is not valid UTF-8 (byte ${firstInvalidByte(bytes)})`, 'invalid-utf8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return fail(name, '(json)', (error as Error).message, 'json');
+  }
+}

@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { GraphCounts } from '../../src/domain/records.js';
+import { seriesFile, writeCatalogue } from '../../src/generate/write.js';
+import { exportSeedDirectory } from '../../src/seed/export.js';
+import { importSeedDirectory } from '../../src/seed/stream.js';
+import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { openNeo4jStore } from '../../src/store/neo4j/index.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { runUntilExit } from '../support/server-process.js';
+import { digestOf, filesOf } from '../support/transfer.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const made: string[] = [];
+async function temp(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function catalogue(series: number): Promise<string> {
+  const out = await temp('drama-cli-catalogue-');
+  await writeCatalogue({ series, seed: 9, out });
+  return out;
+}
+
+const script = (name: string, args: string[], env: Record<string, string>, uid?: number) =>
+  runUntilExit(
+    process.execPath,
+    ['--import', 'tsx', `scripts/${name}.ts`, ...args],
+    env,
+    uid === undefined ? {} : { uid, gid: uid },
+    300_000,
+  );
+
+/** Starts an import that stops inside the write transaction of batch `after + 1`, then kills it with SIGKILL. */
+function importKilledInside(dir: string, after: number, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', dir, '--batch-records', '1'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, DRAMA_IMPORT_TEST_FREEZE_AFTER_BATCHES: String(after) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line);
+    if (line === `frozen inside batch ${after + 1}`) child.kill('SIGKILL');
+  });
+  return new Promise<{ signal: NodeJS.Signals | null; lines: string[]; stderr: string }>((resolve) =>
+    child.once('close', (_code, signal) => resolve({ signal, lines, stderr })),
+  );
+}
+
+interface Target {
+  kind: string;
+  available: boolean;
+  env(): Promise<Record<string, string>>;
+  /** Opens the store the env names (the child must have exited), runs `use`, closes it. */
+  using<T>(env: Record<string, string>, use: (store: DramaStore) => Promise<T>): Promise<T>;
+  wipe(env: Record<string, string>): Promise<void>;
+}
+
+const embedded: Target = {
+  kind: 'embedded',
+  available: true,
+  env: async () => ({ DATA_DIR: await temp('drama-cli-data-') }),
+  async using(env, use) {
+    const store = await openEmbeddedStore({ dataDir: env.DATA_DIR! });
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  },
+  wipe: async () => undefined,
+};
+
+const neo4jConfig = inject('neo4j');
+const neo4j: Target = {
+  kind: 'neo4j',
+  available: neo4jConfig !== null,
+  env: async () => ({
+    NEO4J_URI: neo4jConfig!.uri,
+    NEO4J_USER: neo4jConfig!.user,
+    NEO4J_PASSWORD: neo4jConfig!.password,
+    NEO4J_DATABASE: neo4jConfig!.database,
+  }),
+  async using(_env, use) {
+    const store = await openNeo4jStore({ ...neo4jConfig! });
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  },
+  async wipe(env) {
+    await this.using(env, async (store) => {
+      await (store as DramaStore & { migrate(): Promise<unknown> }).migrate();
+      await (store as DramaStore & { deleteEverything(): Promise<void> }).deleteEverything();
+    });
+  },
+};
+
+const snapshot = async (store: DramaStore): Promise<{ counts: GraphCounts; digest: string }> => {
+  const out = await temp('drama-cli-export-');
+  await exportSeedDirectory(store, out);
+  return { counts: await store.counts(), digest: await digestOf(out) };
+};
+
+for (const target of [embedded, neo4j]) {
+  describe.skipIf(!target.available)(
+    `npm run import, killed and run again [${target.kind}]`,
+    { timeout: 600_000 },
+    () => {
+      it('ends in the state of one clean run: the same counts and export digest', async () => {
+        const dir = await catalogue(4);
+        const cleanEnv = await target.env();
+        await target.wipe(cleanEnv);
+        const clean = await target.using(cleanEnv, async (store) => {
+          await importSeedDirectory(store, dir);
+          return snapshot(store);
+        });
+        expect(clean.counts.series).toBe(4);
+
+        const env = await target.env();
+        await target.wipe(env);
+        // Batch 1 is the people file, batch 2 the first series; the kill lands inside the second series' transaction.
+        const killed = await importKilledInside(dir, 2, env);
+        expect(killed.signal, killed.stderr).toBe('SIGKILL');
+        expect(killed.lines).toContain('frozen inside batch 3');
+        const partial = await target.using(env, (store) => store.counts());
+        expect(partial.people).toBe(clean.counts.people);
+        expect(partial.series).toBe(1);
+        expect(partial.events).toBeLessThan(clean.counts.events);
+
+        const again = await script('import', [dir], env);
+        expect(again.code, again.stderr).toBe(0);
+        expect(await target.using(env, snapshot)).toEqual(clean);
+
+        const twice = await script('import', [dir], env);
+        expect(twice.code, twice.stderr).toBe(0);
+        expect(await target.using(env, snapshot)).toEqual(clean);
+      });
+    },
+  );
+}
+
+describe('npm run import and npm run export as commands', { timeout: 300_000 }, () => {
+  it('prints plain progress lines with records per second and an ETA when not on a terminal', async () => {
+    const env = await embedded.env();
+    const run = await script('import', [await catalogue(2), '--batch-records', '1'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const progress = run.stdout.filter((l) => l.startsWith('  importing '));
+    expect(progress.length).toBeGreaterThan(1);
+    for (const line of progress)
+      expect(line).toMatch(/^ {2}importing \d+% \| \d+ records \| \d+ records\/s \| ETA \S+$/);
+    expect(progress.at(-1)).toMatch(/^ {2}importing 100% /);
+  });
+
+  it('stops at a bad file naming it, the record and the rule; --keep-going skips and lists it, exiting 1', async () => {
+    const dir = await catalogue(3);
+    const bad = JSON.parse(JSON.stringify({ format: 'drama-graph/seed@1', series: [{ slug: 'x', title: '' }] }));
+    await writeFile(path.join(dir, seriesFile(2)), JSON.stringify(bad));
+    const env = await embedded.env();
+    const stopped = await script('import', [dir], env);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain(`${seriesFile(2)}: series "x": title: must not be empty [not-empty]`);
+    expect(stopped.stderr).toContain(`${seriesFile(2)}: series "x": episodeCount:`);
+    expect(stopped.stderr).toContain('nothing of it was written');
+    expect(await embedded.using(env, (s) => s.counts().then((c) => c.series))).toBe(1);
+
+    const skipped = await script('import', [dir, '--keep-going'], env);
+    expect(skipped.code).toBe(1);
+    expect(skipped.stderr).toContain('1 of 4 files skipped (--keep-going)');
+    expect(skipped.stderr).toContain(`${seriesFile(2)}: series "x": title: must not be empty [not-empty]`);
+    expect(await embedded.using(env, (s) => s.counts().then((c) => c.series))).toBe(2);
+  });
+
+  it('refuses an empty directory and names an unreadable file, exiting 1', async () => {
+    const empty = await temp('drama-cli-empty-');
+    const none = await script('import', [empty], await embedded.env());
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('holds no *.json seed file');
+
+    const env = await embedded.env();
+    const dir = await catalogue(1);
+    await chmod(dir, 0o755);
+    await writeFile(path.join(dir, 'secret.json'), '{}');
+    await chmod(path.join(dir, 'secret.json'), 0o000);
+    // As root every file is readable: then run the import as nobody, who cannot read it.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await chown(env.DATA_DIR!, 65534, 65534);
+    const run = await script('import', [dir], env, asRoot ? 65534 : undefined);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/secret\.json: \(file\): \(file\): cannot be read \(EACCES\).*\[unreadable\]/);
+  });
+
+  it('exports the same bytes as the store, a chosen series alone, and refuses a non-empty directory', async () => {
+    const env = await embedded.env();
+    const dir = await catalogue(2);
+    expect((await script('import', [dir], env)).code).toBe(0);
+    const out = await temp('drama-cli-out-');
+    const run = await script('export', [out], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.join('\n')).toMatch(/exported in .* records\/s\): 2 series, \d+ people/);
+    const expected = await temp('drama-cli-expected-');
+    await embedded.using(env, (store) => exportSeedDirectory(store, expected));
+    expect(await filesOf(out)).toEqual(await filesOf(expected));
+
+    const again = await script('export', [out], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('holds seed files already');
+
+    const one = await temp('drama-cli-one-');
+    expect((await script('export', [one, '--series', 'generated-0002'], env)).code).toBe(0);
+    expect([...(await filesOf(one)).keys()]).toEqual(['0-people.json', 'series-generated-0002.json']);
+  });
+});
