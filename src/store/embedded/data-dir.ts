@@ -9,7 +9,10 @@ export type DataDirProblem =
   | 'DATA_DIR_NOT_A_DIRECTORY'
   | 'DATA_DIR_NOT_WRITABLE'
   | 'DATA_DIR_CORRUPTED'
-  | 'DATA_DIR_UNUSABLE';
+  | 'DATA_DIR_UNUSABLE'
+  | 'DATA_DIR_NEEDS_MIGRATION'
+  | 'DATA_DIR_FORMAT_UNSUPPORTED'
+  | 'DATA_DIR_READ_ONLY';
 
 /** The embedded store cannot use its data directory: `reason` says why, `path` names the directory or file at fault. */
 export class DataDirError extends Error {

@@ -12,13 +12,13 @@ const LMDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('lmdb')).h
 /**
  * Opens the environment as the store does, checks that every tree holds as many entries as it records,
  * reads every value undecoded, then allocates pages in a write transaction it aborts (that reads the
- * free list; nothing is written). Creates no sub-database.
+ * free list; nothing is written) unless the opener only reads. Creates no sub-database.
  */
 const READ_EVERYTHING = `
-const [lmdbUrl, dataDir, ...names] = process.argv.slice(1);
+const [lmdbUrl, dataDir, write, ...names] = process.argv.slice(1);
 try {
   const { open } = await import(lmdbUrl);
-  const root = open({ path: dataDir, noSubdir: false, overlappingSync: false, maxDbs: 16, cache: false, encoding: 'binary' });
+  const root = open({ path: dataDir, noSubdir: false, overlappingSync: false, maxDbs: 64, cache: false, encoding: 'binary', readOnly: write !== 'write' });
   const present = Array.from(root.getKeys());
   const recorded = root.getStats().entryCount;
   if (present.length !== recorded) throw new Error('the main tree has ' + present.length + ' entries but records ' + recorded);
@@ -32,7 +32,7 @@ try {
     dbs.push(db);
   }
   const ABORT = new Error('abort');
-  try {
+  if (write === 'write') try {
     root.transactionSync(() => {
       for (const db of dbs) db.put('\\u0000probe', Buffer.alloc(9000));
       throw ABORT;
@@ -54,11 +54,11 @@ interface ProbeOutcome {
   stdout: string;
 }
 
-function run(dataDir: string, databases: readonly string[]): Promise<ProbeOutcome> {
+function run(dataDir: string, databases: readonly string[], write: boolean): Promise<ProbeOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, ...databases],
+      ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, write ? 'write' : 'read', ...databases],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -76,7 +76,11 @@ function run(dataDir: string, databases: readonly string[]): Promise<ProbeOutcom
  * SIGBUS) with no log line. So an existing data.mdb is first read whole in a child process; if that
  * child dies or fails, this throws DATA_DIR_CORRUPTED instead, and lmdb never maps the file here.
  */
-export async function checkReadable(dataDir: string, databases: readonly string[]): Promise<void> {
+export async function checkReadable(
+  dataDir: string,
+  databases: readonly string[],
+  { write }: { write: boolean },
+): Promise<void> {
   const file = path.join(dataDir, DATA_FILE);
   let size: number;
   try {
@@ -86,7 +90,7 @@ export async function checkReadable(dataDir: string, databases: readonly string[
     throw fileSystemProblem(error, file);
   }
   if (size === 0) return;
-  const outcome = await run(dataDir, databases);
+  const outcome = await run(dataDir, databases, write);
   if (outcome.code === 0) return;
   if (outcome.signal) {
     throw new DataDirError(
