@@ -219,7 +219,10 @@ export class EmbeddedDatabase {
       const tally = new ListTally();
       try {
         for (const collection of COLLECTIONS) {
-          for (const { value } of this.records[collection].getRange()) this.index(collection, value, tally);
+          for (const { value } of this.records[collection].getRange()) {
+            this.decoded++;
+            this.index(collection, value, tally);
+          }
         }
       } catch (error) {
         throw corrupted(this.dataDir, error);
