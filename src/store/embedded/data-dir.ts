@@ -27,7 +27,7 @@ export class DataDirError extends Error {
   }
 }
 
-/** Holds the OS lock while a process has the store open; its content names that process. Never deleted. */
+/** Holds the OS lock while a process has the store open for writing; its content names that process. Never deleted. */
 export const LOCK_FILE = 'drama-graph.lock';
 
 interface LockHolder {
@@ -145,7 +145,7 @@ function describe(holder: LockHolder | null): string {
 }
 
 /**
- * Only one open store per data directory, across processes: an exclusive OS lock (fcntl OFD lock on
+ * One writer per data directory, across processes (readers take no lock): an exclusive OS lock (fcntl OFD lock on
  * Linux, flock on macOS) on DATA_DIR/drama-graph.lock. The kernel drops it when the holder closes the
  * file or dies, kill -9 included, so a stale lock never blocks the next start and a reused pid cannot
  * keep one alive.
@@ -177,7 +177,7 @@ export class DataDirLock {
       throw new DataDirError(
         'DATA_DIR_LOCKED',
         dataDir,
-        `DATA_DIR ${dataDir} is in use by ${describe(holder)}; only one process may open it: stop that one, or use another DATA_DIR`,
+        `DATA_DIR ${dataDir} is in use by ${describe(holder)}; only one process may write to it (others may open it read-only): stop that one, or use another DATA_DIR`,
         { holder },
       );
     }
