@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { open as openLmdb } from 'lmdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { emptyDocument } from '../../src/domain/collections.js';
 import { changeSet } from '../../src/domain/integrity/changes.js';
 import { listSizesOf } from '../../src/domain/list-sizes.js';
@@ -17,6 +17,18 @@ import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { EventFilter } from '../../src/store/port.js';
 
 /* The embedded store reads from lmdb: opening reads no record, and one process sees another's commits. */
+
+const spawned = vi.hoisted(() => ({ probes: 0 }));
+vi.mock('node:child_process', async (original) => {
+  const actual = await original<typeof import('node:child_process')>();
+  return {
+    ...actual,
+    spawn: (...args: Parameters<typeof actual.spawn>) => {
+      if ((args[1] as string[] | undefined)?.[0] === '--input-type=module') spawned.probes++;
+      return actual.spawn(...args);
+    },
+  };
+});
 
 const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/store/embedded/index.ts')).href;
 
@@ -74,6 +86,20 @@ describe('opening a data directory', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('reads data.mdb whole in a child first only when it is not as a writer left it on closing', async () => {
+    const dataDir = await storeWithCatalogue('probe');
+    const before = spawned.probes;
+    const again = await openEmbeddedStore({ dataDir });
+    await again.close();
+    expect(spawned.probes).toBe(before);
+    const now = new Date();
+    await utimes(path.join(dataDir, 'data.mdb'), now, now);
+    const changed = await openEmbeddedStore({ dataDir });
+    expect(spawned.probes).toBe(before + 1);
+    expect((await changed.counts()).events).toBe(catalogue.events.length);
+    await changed.close();
   });
 
   it('keeps list sizes exact through upserts, moves and deletes', async () => {

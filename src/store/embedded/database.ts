@@ -16,7 +16,7 @@ import {
   ownListsOf,
   VERSION_KEY,
 } from './layout.js';
-import { checkReadable, DATA_FILE } from './probe.js';
+import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
 
 /**
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
@@ -136,6 +136,7 @@ export class EmbeddedDatabase {
     const lock = readOnly ? null : await DataDirLock.acquire(dataDir);
     try {
       await checkReadable(dataDir, DATABASE_NAMES, { write: !readOnly });
+      if (!readOnly) forgetClosedCleanly(dataDir);
       let root: RootDatabase;
       try {
         root = open({ ...LMDB_OPTIONS, path: dataDir, readOnly });
@@ -345,6 +346,7 @@ export class EmbeddedDatabase {
   async close(): Promise<void> {
     try {
       await this.root.close();
+      if (!this.readOnly) markClosedCleanly(this.dataDir);
     } finally {
       this.lock?.release();
     }

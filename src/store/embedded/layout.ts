@@ -16,7 +16,8 @@ export type IndexKey = KeyPart[];
 
 /**
  * The ordered indexes, one lmdb database each, keyed by arrays (ordered-binary: element by element, a
- * prefix first). The record key is always the last element; event indexes hold the event's facts as value.
+ * prefix first). The record key is always the last element; eventsByPosition holds each event's facts as
+ * value (the other event indexes name the position, where they are read).
  */
 export const INDEXES = [
   'seriesBySlug',
@@ -142,11 +143,11 @@ export function entriesOf<C extends Collection>(collection: C, record: RecordOf<
       const facts = factsOf(e);
       const at = position(e);
       add('eventsByPosition', at, facts);
-      for (const c of distinct(e.participants.map((p) => p.characterKey))) add('eventsByCharacter', [c, ...at], facts);
-      if (e.agentKey !== null) add('eventsByAgent', [slugOf(e.agentKey), ...at], facts);
-      if (e.targetKey !== null) add('eventsByTarget', [slugOf(e.targetKey), ...at], facts);
+      for (const c of distinct(e.participants.map((p) => p.characterKey))) add('eventsByCharacter', [c, ...at]);
+      if (e.agentKey !== null) add('eventsByAgent', [slugOf(e.agentKey), ...at]);
+      if (e.targetKey !== null) add('eventsByTarget', [slugOf(e.targetKey), ...at]);
       for (const slug of distinct(e.participants.map((p) => slugOf(p.characterKey))))
-        add('eventsByParticipant', [slug, ...at], facts);
+        add('eventsByParticipant', [slug, ...at]);
       break;
     }
     case 'people':

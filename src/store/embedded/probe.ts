@@ -1,11 +1,52 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DataDirError, fileSystemProblem } from './data-dir.js';
 
 export const DATA_FILE = 'data.mdb';
+
+/** Written by a writer as it closes: data.mdb's size, inode and change time then, so the next opener may skip the probe. */
+const CLEAN_FILE = 'drama-graph.clean';
+
+function fileState(file: string): string | null {
+  try {
+    const s = statSync(file, { bigint: true });
+    return JSON.stringify({ size: `${s.size}`, ino: `${s.ino}`, mtime: `${s.mtimeNs}`, ctime: `${s.ctimeNs}` });
+  } catch {
+    return null;
+  }
+}
+
+/** After a writer closed lmdb: data.mdb is as that writer left it, for as long as its size, inode and times stay. */
+export function markClosedCleanly(dataDir: string): void {
+  const state = fileState(path.join(dataDir, DATA_FILE));
+  if (state === null) return;
+  try {
+    writeFileSync(path.join(dataDir, CLEAN_FILE), state);
+  } catch {
+    // Without the mark, the next open probes the file.
+  }
+}
+
+/** Before a writer opens lmdb: from now on the file may change, and a crash leaves no mark. */
+export function forgetClosedCleanly(dataDir: string): void {
+  try {
+    rmSync(path.join(dataDir, CLEAN_FILE), { force: true });
+  } catch (error) {
+    throw fileSystemProblem(error, path.join(dataDir, CLEAN_FILE));
+  }
+}
+
+function closedCleanly(dataDir: string): boolean {
+  try {
+    const state = fileState(path.join(dataDir, DATA_FILE));
+    return state !== null && readFileSync(path.join(dataDir, CLEAN_FILE), 'utf8') === state;
+  } catch {
+    return false;
+  }
+}
 
 const LMDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('lmdb')).href;
 
@@ -75,6 +116,8 @@ function run(dataDir: string, databases: readonly string[], write: boolean): Pro
  * lmdb maps data.mdb into memory and trusts it: a damaged file can crash the process (SIGSEGV,
  * SIGBUS) with no log line. So an existing data.mdb is first read whole in a child process; if that
  * child dies or fails, this throws DATA_DIR_CORRUPTED instead, and lmdb never maps the file here.
+ * The read is skipped when the file is exactly as a writer left it when it closed cleanly (its size,
+ * inode and times unchanged since), as reading it grows with the catalogue.
  */
 export async function checkReadable(
   dataDir: string,
@@ -89,7 +132,7 @@ export async function checkReadable(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw fileSystemProblem(error, file);
   }
-  if (size === 0) return;
+  if (size === 0 || closedCleanly(dataDir)) return;
   const outcome = await run(dataDir, databases, write);
   if (outcome.code === 0) return;
   if (outcome.signal) {

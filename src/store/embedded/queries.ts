@@ -18,9 +18,10 @@ export type EventRow = Pick<
   'key' | 'seriesKey' | 'episodeNumber' | 'sequence' | 'kind' | 'outcome' | 'agentKey' | 'targetKey' | 'participants'
 >;
 
-/** The row of an event index whose key is `anchor` elements, then the event's position and key. */
-export function eventRow({ key, value }: IndexRow, anchor: number): EventRow {
-  const [kind, outcome, agentKey, targetKey, participants] = value as EventFacts;
+/** The row of an event index whose key is `anchor` elements, then the event's position and key; the facts are eventsByPosition's. */
+export function eventRow(db: EmbeddedDatabase, { key, value }: IndexRow, anchor: number): EventRow {
+  const facts = anchor === 0 ? value : db.row('eventsByPosition', key.slice(anchor));
+  const [kind, outcome, agentKey, targetKey, participants] = facts as EventFacts;
   return {
     seriesKey: key[anchor] as string,
     episodeNumber: key[anchor + 1] as number,
@@ -112,7 +113,7 @@ export function totalsOf(db: EmbeddedDatabase, filter: EventFilter): Totals {
   let total = 0;
   let hidden = 0;
   for (const row of db.scan(source.index, source.prefix)) {
-    const event = eventRow(row, source.anchor);
+    const event = eventRow(db, row, source.anchor);
     if (!matchesFilter(event, filter)) continue;
     if (eventVisible(progress, event as PlotEventRecord)) total++;
     else hidden++;
@@ -136,7 +137,7 @@ export function pageKeys(
       : laterKey(source.prefix, [...anchorKey, after.seriesKey, after.episodeNumber, after.sequence]);
   const keys: string[] = [];
   for (const row of db.scan(source.index, source.prefix, from)) {
-    const event = eventRow(row, source.anchor);
+    const event = eventRow(db, row, source.anchor);
     if (after !== null && comparePosition(event, after) <= 0) continue;
     if (!matchesFilter(event, filter) || !eventVisible(progress, event as PlotEventRecord)) continue;
     if (keys.length === first) return { keys, hasNextPage: true };

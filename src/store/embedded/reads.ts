@@ -75,7 +75,7 @@ export class EmbeddedReads {
   /** The event rows of an event index under `prefix`, whose first `prefix.length` elements are not the position. */
   eventRows(index: IndexName, prefix: IndexKey): EventRow[] {
     const anchor = index === 'eventsByPosition' ? 0 : 1;
-    return Array.from(this.db.scan(index, prefix), (row) => eventRow(row, anchor));
+    return Array.from(this.db.scan(index, prefix), (row) => eventRow(this.db, row, anchor));
   }
 
   /** The records with these keys, skipping any that is gone (an index never names one, but be safe). */
