@@ -12,7 +12,7 @@ import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { checkPeerAgrees } from './peer-check.js';
 import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir } from './prepare.js';
-import { type ServiceProcess, startDramaService, startNodeService } from './process.js';
+import { type Rss, type ServiceProcess, startDramaService, startNodeService } from './process.js';
 import { type BenchResults, type Memory, printSummary, writeResults } from './report.js';
 import { measureRoundTrips, type RoundTrips } from './round-trips.js';
 import {
@@ -38,6 +38,8 @@ interface Run {
 }
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
+
+const rssAfter = (rss: Rss) => ({ rssAfterMb: rss.total, rssAnonAfterMb: rss.anon, rssFileAfterMb: rss.file });
 
 const SERVICES = [
   ['ours', 'on', 0],
@@ -65,7 +67,7 @@ async function benchService(run: Run, store: StoreName, storeEnv: Record<string,
         store,
         subject,
         peakRssMb: await service.peakRssMb(),
-        rssAfterMb: await service.rssMb(),
+        ...rssAfter(await service.rssMb()),
         readyMs: service.readyMs,
       });
     } finally {
@@ -84,7 +86,7 @@ async function emptyBaseline(run: Run): Promise<void> {
         store: 'embedded',
         subject: 'empty DATA_DIR',
         peakRssMb: await service.peakRssMb(),
-        rssAfterMb: await service.rssMb(),
+        ...rssAfter(await service.rssMb()),
         readyMs: service.readyMs,
       });
     } finally {
@@ -122,7 +124,7 @@ async function benchPeer(run: Run, settings: Neo4jSettings): Promise<void> {
       store: 'neo4j',
       subject: 'peer',
       peakRssMb: await peer.peakRssMb(),
-      rssAfterMb: await peer.rssMb(),
+      ...rssAfter(await peer.rssMb()),
       readyMs: null,
     });
   } finally {

@@ -12,12 +12,18 @@ export interface ServiceProcess {
   readyMs: number;
   /** Peak resident memory so far (VmHWM), in MB. */
   peakRssMb(): Promise<number>;
-  /** Resident memory now (VmRSS), in MB. */
-  rssMb(): Promise<number>;
+  /** Resident memory now, in MB: all of it (VmRSS), the process's own (RssAnon) and pages of mapped files (RssFile, e.g. lmdb's data.mdb). */
+  rssMb(): Promise<Rss>;
   stop(): Promise<void>;
 }
 
-async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+export interface Rss {
+  total: number;
+  anon: number;
+  file: number;
+}
+
+async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS' | 'RssAnon' | 'RssFile'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return kb / 1024;
@@ -77,7 +83,11 @@ export async function startNodeService(
     pid: child.pid!,
     readyMs,
     peakRssMb: () => peakRssMb(child.pid!),
-    rssMb: () => statusMb(child.pid!, 'VmRSS'),
+    rssMb: async () => ({
+      total: await statusMb(child.pid!, 'VmRSS'),
+      anon: await statusMb(child.pid!, 'RssAnon'),
+      file: await statusMb(child.pid!, 'RssFile'),
+    }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -12,8 +12,10 @@ export interface Memory {
   store: string;
   subject: string;
   peakRssMb: number;
-  /** Resident memory (VmRSS) once its runs are over, before it is stopped. */
+  /** Resident memory (VmRSS) once its runs are over, before it is stopped; of which its own (RssAnon) and mapped files' (RssFile). */
   rssAfterMb: number | null;
+  rssAnonAfterMb?: number;
+  rssFileAfterMb?: number;
   /** From spawning the service to its first 200 from /ready; null for processes without /ready. */
   readyMs: number | null;
 }
@@ -119,13 +121,23 @@ function markdown(results: BenchResults): string {
     results.loads.map((l) => [l.store, l.seconds.toFixed(1), l.peakRssMb?.toFixed(0) ?? 'n/a', String(l.reused)]),
   );
   const memory = table(
-    ['store', 'subject', '/ready after spawn ms', 'peak RSS MB (VmHWM)', 'RSS MB after its runs (VmRSS)'],
+    [
+      'store',
+      'subject',
+      '/ready after spawn ms',
+      'peak RSS MB (VmHWM)',
+      'RSS MB after its runs (VmRSS)',
+      'of which anonymous (RssAnon)',
+      'of which mapped files (RssFile)',
+    ],
     results.memory.map((m) => [
       m.store,
       m.subject,
       typeof m.readyMs === 'number' ? m.readyMs.toFixed(0) : 'n/a',
       m.peakRssMb.toFixed(0),
       m.rssAfterMb?.toFixed(0) ?? 'n/a',
+      m.rssAnonAfterMb?.toFixed(0) ?? 'n/a',
+      m.rssFileAfterMb?.toFixed(0) ?? 'n/a',
     ]),
   );
   return [

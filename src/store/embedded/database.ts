@@ -264,13 +264,18 @@ export class EmbeddedDatabase {
     return this.indexes[index].get(key);
   }
 
-  /** How many rows of an index start with `prefix` (reads keys only). */
-  count(index: IndexName, prefix: IndexKey): number {
-    let n = 0;
+  /** The keys of an index's rows that start with `prefix`, in key order (values are not decoded). */
+  *scanKeys(index: IndexName, prefix: IndexKey): Generator<IndexKey> {
     for (const key of this.indexes[index].getKeys(prefix.length > 0 ? { start: prefix } : {})) {
-      if (!hasPrefix(key, prefix)) break;
-      n++;
+      if (!hasPrefix(key, prefix)) return;
+      yield key;
     }
+  }
+
+  /** How many rows of an index start with `prefix`, counting no further than `atMost` (reads keys only). */
+  count(index: IndexName, prefix: IndexKey, atMost = Number.POSITIVE_INFINITY): number {
+    let n = 0;
+    for (const _ of this.scanKeys(index, prefix)) if (++n >= atMost) break;
     return n;
   }
 

@@ -136,22 +136,14 @@ export class EmbeddedStore implements DramaStore {
       const seriesKey = q.episodeKey.slice(0, Math.max(cut, 0));
       const number = Number(q.episodeKey.slice(cut + 1));
       if (cut < 0 || episodeKey(seriesKey, number) !== q.episodeKey) return [];
-      const rows = reads.eventRows('eventsByPosition', [seriesKey, number]).filter((e) => ofKinds(e, q.kinds));
-      return reads.present(
-        'events',
-        rows.map((e) => e.key),
-      );
+      return reads.present('events', reads.eventKeys('eventsByPosition', [seriesKey, number], q.kinds));
     });
   }
 
   async eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
     const reads = this.read();
     return queries.map((q) => {
-      const rows = reads.eventRows('eventsByPosition', [q.seriesKey]).filter((e) => ofKinds(e, q.kinds));
-      return reads.present(
-        'events',
-        rows.map((e) => e.key),
-      );
+      return reads.present('events', reads.eventKeys('eventsByPosition', [q.seriesKey], q.kinds));
     });
   }
 

@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { Collection, RecordOf } from '../../domain/collections.js';
+import type { PlotEventKind } from '../../domain/vocabulary.js';
 import type { EventFilter } from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
 import type { IndexKey, IndexName } from './layout.js';
-import { type EventRow, eventRow, type Totals, totalsOf } from './queries.js';
+import { type EventRow, eventRow, ofKinds, type Totals, totalsOf } from './queries.js';
 
 /** How many decoded records the heap keeps, across collections. */
 const RECORD_CACHE_ENTRIES = 5_000;
@@ -64,7 +65,7 @@ export class EmbeddedReads {
 
   /** The record keys of an index's rows under `prefix`, in index order. */
   keysIn(index: IndexName, prefix: IndexKey): string[] {
-    return Array.from(this.db.scan(index, prefix), ({ key }) => key.at(-1) as string);
+    return Array.from(this.db.scanKeys(index, prefix), (key) => key.at(-1) as string);
   }
 
   /** The records an index lists under `prefix`, in its order. */
@@ -76,6 +77,14 @@ export class EmbeddedReads {
   eventRows(index: IndexName, prefix: IndexKey): EventRow[] {
     const anchor = index === 'eventsByPosition' ? 0 : 1;
     return Array.from(this.db.scan(index, prefix), (row) => eventRow(this.db, row, anchor));
+  }
+
+  /** The keys of the events an event index lists under `prefix`, of these kinds (null: all, read without their facts). */
+  eventKeys(index: IndexName, prefix: IndexKey, kinds: readonly PlotEventKind[] | null): string[] {
+    if (kinds === null) return this.keysIn(index, prefix);
+    return this.eventRows(index, prefix)
+      .filter((e) => ofKinds(e, kinds))
+      .map((e) => e.key);
   }
 
   /** The records with these keys, skipping any that is gone (an index never names one, but be safe). */

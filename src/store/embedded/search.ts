@@ -17,20 +17,31 @@ const covered = (query: string): boolean => query.length >= 3 && !isChoseongOnly
 const byTypeThenKey = (a: { t: number; key: string }, b: { t: number; key: string }): number =>
   a.t - b.t || compareText(a.key, b.key);
 
-/** The records whose keys hold every trigram of the query, read from the trigram index (a superset of the matches). */
+/**
+ * The records whose keys hold every trigram of the query (a superset of the matches): the rows of its
+ * rarest trigram, each checked for the others by a point lookup. Counting stops at the rarest so far.
+ */
 function trigramCandidates(db: EmbeddedDatabase, query: string): { t: number; key: string }[] {
-  let common: Map<string, { t: number; key: string }> | null = null;
-  const grams = [...gramsOf([query])].sort((a, b) => db.count('searchGrams', [a]) - db.count('searchGrams', [b]));
+  const grams = [...gramsOf([query])];
+  let rarest = grams[0]!;
+  let fewest = Number.POSITIVE_INFINITY;
   for (const gram of grams) {
-    const next = new Map<string, { t: number; key: string }>();
-    for (const { key } of db.scan('searchGrams', [gram])) {
-      const id = `${key[1]}\u0000${key[2]}`;
-      if (common === null || common.has(id)) next.set(id, { t: key[1] as number, key: key[2] as string });
+    const n = db.count('searchGrams', [gram], fewest);
+    if (n < fewest) {
+      fewest = n;
+      rarest = gram;
     }
-    common = next;
-    if (common.size === 0) return [];
+    if (n === 0) return [];
   }
-  return [...(common?.values() ?? [])];
+  const others = grams.filter((gram) => gram !== rarest);
+  const found: { t: number; key: string }[] = [];
+  for (const key of db.scanKeys('searchGrams', [rarest])) {
+    const t = key[1] as number;
+    const recordKey = key[2] as string;
+    if (others.every((gram) => db.row('searchGrams', [gram, t, recordKey]) !== undefined))
+      found.push({ t, key: recordKey });
+  }
+  return found;
 }
 
 /**
