@@ -211,6 +211,7 @@ describe('several readers and one writer across processes', () => {
 
       expect(await reader.seriesByKeys([series.key])).toEqual([renamed]);
       expect(await reader.eventsByKeys([added.key])).toEqual([added]);
+      expect((await reader.counts()).events).toBe(catalogue.events.length + 1);
       const after = await reader.findEvents({ filter, first: 500, after: null });
       expect(after.totalCount).toBe(seriesEvents.length + 1);
       expect(after.items.map((e) => e.key)).toContain(added.key);
