@@ -1,4 +1,6 @@
-import os from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startNeo4j } from '../../scripts/neo4j.mjs';
 import type { Neo4jSettings } from '../../src/config/environment.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
@@ -10,7 +12,7 @@ import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { checkPeerAgrees } from './peer-check.js';
 import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir, neo4jEnv } from './prepare.js';
-import { type ServiceProcess, startDramaService, startNodeService } from './process.js';
+import { type Rss, type ServiceProcess, startDramaService, startNodeService } from './process.js';
 import { type BenchResults, type Memory, printSummary, writeResults } from './report.js';
 import { measureRoundTrips, type RoundTrips } from './round-trips.js';
 import {
@@ -38,6 +40,8 @@ interface Run {
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
+const rssAfter = (rss: Rss) => ({ rssAfterMb: rss.total, rssAnonAfterMb: rss.anon, rssFileAfterMb: rss.file });
+
 const SERVICES = [
   ['ours', 'on', 0],
   ['naive', 'off', 0],
@@ -60,16 +64,45 @@ async function benchService(run: Run, store: StoreName, storeEnv: Record<string,
         run.roundTrips.push(
           ...(await measureRoundTrips(store, subject, service.url, run.keys, run.otherKeys, run.plan.ops)),
         );
-      run.memory.push({ store, subject, peakRssMb: await service.peakRssMb() });
+      run.memory.push({
+        store,
+        subject,
+        peakRssMb: await service.peakRssMb(),
+        ...rssAfter(await service.rssMb()),
+        readyMs: service.readyMs,
+      });
     } finally {
       await service.stop();
     }
   }
 }
 
+/** The service on an empty DATA_DIR: how long /ready takes and how much memory it holds when there is no data. */
+async function emptyBaseline(run: Run): Promise<void> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-empty-'));
+  try {
+    const service = await startDramaService({ DATA_DIR: dataDir }, 'on');
+    try {
+      run.memory.push({
+        store: 'embedded',
+        subject: 'empty DATA_DIR',
+        peakRssMb: await service.peakRssMb(),
+        ...rssAfter(await service.rssMb()),
+        readyMs: service.readyMs,
+      });
+    } finally {
+      await service.stop();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function benchEmbedded(run: Run, options: BenchOptions, catalogue: string): Promise<void> {
   const { dataDir, report } = await ensureEmbedded(catalogue, options.series);
   run.loads.push(report);
+  log('embedded: the service on an empty DATA_DIR (start-up baseline)');
+  await emptyBaseline(run);
   await benchService(run, 'embedded', { DATA_DIR: dataDir });
   log('embedded: the floor (direct store calls, in the benchmark process)');
   const store = await openEmbeddedStore({ dataDir });
@@ -88,7 +121,13 @@ async function benchPeer(run: Run, settings: Neo4jSettings): Promise<void> {
     const subject = peerSubject(peer.url, run.keys);
     await checkPeerAgrees(subject, run.keys, settings);
     run.cells.push(...(await benchSubject('neo4j', subject, run.plan)));
-    run.memory.push({ store: 'neo4j', subject: 'peer', peakRssMb: await peer.peakRssMb() });
+    run.memory.push({
+      store: 'neo4j',
+      subject: 'peer',
+      peakRssMb: await peer.peakRssMb(),
+      ...rssAfter(await peer.rssMb()),
+      readyMs: null,
+    });
   } finally {
     await peer.stop();
   }
@@ -196,7 +235,7 @@ async function main(): Promise<void> {
     roundTrips: run.roundTrips,
     memory: run.memory,
     nonStore: run.nonStore,
-    targets: evaluateTargets(run.cells, run.roundTrips, run.nonStore),
+    targets: evaluateTargets(run.cells, run.roundTrips, run.nonStore, run.memory),
     transfers,
     failure,
   };

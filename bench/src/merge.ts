@@ -26,6 +26,7 @@ const merged: BenchResults = {
     runs.flatMap((r) => r.cells),
     runs.flatMap((r) => r.roundTrips),
     nonStore,
+    runs.flatMap((r) => r.memory),
   ),
   failure:
     runs

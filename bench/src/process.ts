@@ -8,16 +8,41 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface ServiceProcess {
   url: string;
   pid: number;
+  /** Milliseconds from spawning the process to its first 200 from /ready. */
+  readyMs: number;
   /** Peak resident memory so far (VmHWM), in MB. */
   peakRssMb(): Promise<number>;
+  /** Resident memory now, in MB: all of it (VmRSS), the process's own (RssAnon) and pages of mapped files (RssFile, e.g. lmdb's data.mdb). */
+  rssMb(): Promise<Rss>;
   stop(): Promise<void>;
 }
 
-/** Peak resident set size of a process, from /proc (Linux). */
-export async function peakRssMb(pid: number): Promise<number> {
+export interface Rss {
+  total: number;
+  anon: number;
+  file: number;
+}
+
+async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS' | 'RssAnon' | 'RssFile'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return kb / 1024;
+}
+
+/** Peak resident set size of a process, from /proc (Linux). */
+export const peakRssMb = (pid: number): Promise<number> => statusMb(pid, 'VmHWM');
+
+/** Polls /ready every 20 ms; resolves with the milliseconds since `since` at its first 200. */
+async function timeUntilReady(baseUrl: string, child: ChildProcess, since: number, timeoutMs: number): Promise<number> {
+  while (performance.now() - since < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode}`);
+    const ok = await fetch(`${baseUrl}/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return performance.now() - since;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${baseUrl}/ready did not answer 200 within ${timeoutMs} ms`);
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -41,20 +66,28 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
 export async function startNodeService(
   entry: string,
   env: Record<string, string>,
-  timeoutMs = 180_000,
+  { timeoutMs = 180_000, ready = false } = {},
 ): Promise<ServiceProcess> {
   const port = (await freePort()) as number;
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
+  const readyMs = ready ? await timeUntilReady(`http://127.0.0.1:${port}`, child, spawnedAt, timeoutMs) : NaN;
   await waitUntilUp(url, child, timeoutMs);
   return {
     url,
     pid: child.pid!,
+    readyMs,
     peakRssMb: () => peakRssMb(child.pid!),
+    rssMb: async () => ({
+      total: await statusMb(child.pid!, 'VmRSS'),
+      anon: await statusMb(child.pid!, 'RssAnon'),
+      file: await statusMb(child.pid!, 'RssFile'),
+    }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -70,19 +103,23 @@ export function startDramaService(
   loaders: 'on' | 'off',
   responseCacheTtlMs = 0,
 ): Promise<ServiceProcess> {
-  return startNodeService('src/server.ts', {
-    ...storeEnv,
-    DRAMA_LOADERS: loaders,
-    SEED_ON_START: 'false',
-    RATE_LIMIT_MAX: '0',
-    RESPONSE_CACHE_TTL_MS: String(responseCacheTtlMs),
-    MAX_COST: '100000000',
-    MAX_TOKENS: '100000',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    // No background build of the recommendation profiles competing with ops 1–6; op 7 builds them itself.
-    WARM_RECOMMENDATIONS: 'false',
-  });
+  return startNodeService(
+    'src/server.ts',
+    {
+      ...storeEnv,
+      DRAMA_LOADERS: loaders,
+      SEED_ON_START: 'false',
+      RATE_LIMIT_MAX: '0',
+      RESPONSE_CACHE_TTL_MS: String(responseCacheTtlMs),
+      MAX_COST: '100000000',
+      MAX_TOKENS: '100000',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      // No background build of the recommendation profiles competing with ops 1–6; op 7 builds them itself.
+      WARM_RECOMMENDATIONS: 'false',
+    },
+    { ready: true },
+  );
 }
 
 /** Store round trips so far, read from the service's Prometheus /metrics. */

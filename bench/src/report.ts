@@ -13,6 +13,12 @@ export interface Memory {
   store: string;
   subject: string;
   peakRssMb: number;
+  /** Resident memory (VmRSS) once its runs are over, before it is stopped; of which its own (RssAnon) and mapped files' (RssFile). */
+  rssAfterMb: number | null;
+  rssAnonAfterMb?: number;
+  rssFileAfterMb?: number;
+  /** From spawning the service to its first 200 from /ready; null for processes without /ready. */
+  readyMs: number | null;
 }
 
 export interface BenchResults {
@@ -140,8 +146,24 @@ function markdown(results: BenchResults): string {
     results.loads.map((l) => [l.store, l.seconds.toFixed(1), l.peakRssMb?.toFixed(0) ?? 'n/a', String(l.reused)]),
   );
   const memory = table(
-    ['store', 'subject', 'peak RSS MB (VmHWM)'],
-    results.memory.map((m) => [m.store, m.subject, m.peakRssMb.toFixed(0)]),
+    [
+      'store',
+      'subject',
+      '/ready after spawn ms',
+      'peak RSS MB (VmHWM)',
+      'RSS MB after its runs (VmRSS)',
+      'of which anonymous (RssAnon)',
+      'of which mapped files (RssFile)',
+    ],
+    results.memory.map((m) => [
+      m.store,
+      m.subject,
+      typeof m.readyMs === 'number' ? m.readyMs.toFixed(0) : 'n/a',
+      m.peakRssMb.toFixed(0),
+      m.rssAfterMb?.toFixed(0) ?? 'n/a',
+      m.rssAnonAfterMb?.toFixed(0) ?? 'n/a',
+      m.rssFileAfterMb?.toFixed(0) ?? 'n/a',
+    ]),
   );
   return [
     `# Benchmark ${results.date}`,
@@ -164,7 +186,7 @@ function markdown(results: BenchResults): string {
     '',
     roundTripTable(results.roundTrips),
     '',
-    '## Peak memory of the process under test',
+    '## Start-up and memory of the process under test',
     '',
     memory,
     '',

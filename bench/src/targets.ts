@@ -1,5 +1,6 @@
 import type { NonStoreTime } from './non-store.js';
 import type { OpId } from './operations.js';
+import type { Memory } from './report.js';
 import type { RoundTrips } from './round-trips.js';
 import type { Cell, StoreName, SubjectName } from './subjects.js';
 
@@ -111,8 +112,52 @@ function nonStoreTarget(time: NonStoreTime | null): Target {
   };
 }
 
-export function evaluateTargets(cells: Cell[], rows: RoundTrips[], time: NonStoreTime | null): Target[] {
+/** Issue 14: the embedded store reads from lmdb, so start-up, memory and tail latency do not grow with the catalogue. */
+function embeddedScaleTargets(cells: Cell[], memory: Memory[]): Target[] {
+  const ours = memory.find((m) => m.store === 'embedded' && m.subject === 'ours');
+  const empty = memory.find((m) => m.store === 'embedded' && m.subject === 'empty DATA_DIR');
+  const readyMs = ours?.readyMs ?? NaN;
+  const rss = memory
+    .filter((m) => m.store === 'embedded' && typeof m.rssAfterMb === 'number' && m.subject !== 'empty DATA_DIR')
+    .map((m) => m.rssAfterMb!);
+  const largestRss = rss.length ? Math.max(...rss) : NaN;
+  const tail = ratio(
+    cell(cells, 'embedded', 'ours', 'seriesPage', 8)?.p95,
+    cell(cells, 'embedded', 'ours', 'seriesPage', 1)?.p50,
+  );
+  const known = (x: number) => Number.isFinite(x);
   return [
+    {
+      name: 'Embedded /ready after spawn (ours)',
+      goal: '≤ 2000 ms',
+      measured: known(readyMs)
+        ? `${readyMs.toFixed(0)} ms (empty DATA_DIR: ${empty?.readyMs?.toFixed(0) ?? 'n/a'} ms)`
+        : 'n/a',
+      pass: known(readyMs) ? readyMs <= 2000 : null,
+    },
+    {
+      name: 'Embedded service RSS after its runs (largest of ours, naive, cached)',
+      goal: '≤ 400 MB',
+      measured: known(largestRss) ? `${largestRss.toFixed(0)} MB` : 'n/a',
+      pass: known(largestRss) ? largestRss <= 400 : null,
+    },
+    {
+      name: 'Embedded op 2 p95 at 8 clients vs p50 at 1 client (ours)',
+      goal: '≤ 10x',
+      measured: fmt(tail),
+      pass: judged(tail, (x) => x <= 10),
+    },
+  ];
+}
+
+export function evaluateTargets(
+  cells: Cell[],
+  rows: RoundTrips[],
+  time: NonStoreTime | null,
+  memory: Memory[],
+): Target[] {
+  return [
+    ...embeddedScaleTargets(cells, memory),
     ...neo4jTargets(cells),
     roundTripTarget(rows),
     embeddedTarget(cells, 'ours'),

@@ -5,8 +5,14 @@ import type { DramaStore } from './port.js';
 
 export type OpenedStore = DramaStore & { migrate?: () => Promise<string[]> };
 
-/** Neo4j when NEO4J_URI is set, otherwise the embedded store in DATA_DIR (`forImport`: without its read index). */
-export async function openConfiguredStore(config: Config, { forImport = false } = {}): Promise<OpenedStore> {
+/**
+ * Neo4j when NEO4J_URI is set, otherwise the embedded store in DATA_DIR. `forImport` changes nothing any
+ * more (no store reads records at open); it is kept for its callers.
+ */
+export async function openConfiguredStore(
+  config: Config,
+  _options: { forImport?: boolean } = {},
+): Promise<OpenedStore> {
   if (config.neo4j) return openNeo4jStore(config.neo4j);
-  return openEmbeddedStore({ dataDir: config.dataDir, indexOnOpen: !forImport });
+  return openEmbeddedStore({ dataDir: config.dataDir });
 }

@@ -180,12 +180,30 @@ describe('a damaged data.mdb', () => {
     60_000,
   );
 
-  it('refuses a record lmdb stores intact but that does not decode, and lets go of the directory', async () => {
+  it('opens without reading records, then refuses a record lmdb stores intact but that does not decode', async () => {
     const dataDir = path.join(root, 'damaged', 'undecodable');
     const store = await openEmbeddedStore({ dataDir });
     await store.importDocument(seeds);
     await store.close();
+    const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 64, cache: false });
+    await env.openDB({ name: 'events', encoding: 'binary' }).put(seeds.events[0]!.key, Buffer.from([0xc1, 0xc1, 0xc1]));
+    await env.close();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const opened = await openEmbeddedStore({ dataDir });
+      try {
+        const error = await rejection(opened.eventsByKeys([seeds.events[0]!.key]));
+        expect(error).toMatchObject({ reason: 'DATA_DIR_CORRUPTED', path: path.join(dataDir, 'data.mdb') });
+        expect(await opened.eventsByKeys([seeds.events[1]!.key])).toEqual([seeds.events[1]]);
+      } finally {
+        await opened.close();
+      }
+    }
+  });
+
+  it('refuses a directory of the earlier layout holding a record that does not decode, and lets go of it', async () => {
+    const dataDir = path.join(root, 'damaged', 'undecodable-legacy');
     const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 16, cache: false });
+    await env.openDB({ name: 'series', encoding: 'msgpack' }).put(seeds.series[0]!.key, seeds.series[0]);
     await env.openDB({ name: 'events', encoding: 'binary' }).put(seeds.events[0]!.key, Buffer.from([0xc1, 0xc1, 0xc1]));
     await env.close();
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -9,7 +9,10 @@ export type DataDirProblem =
   | 'DATA_DIR_NOT_A_DIRECTORY'
   | 'DATA_DIR_NOT_WRITABLE'
   | 'DATA_DIR_CORRUPTED'
-  | 'DATA_DIR_UNUSABLE';
+  | 'DATA_DIR_UNUSABLE'
+  | 'DATA_DIR_NEEDS_MIGRATION'
+  | 'DATA_DIR_FORMAT_UNSUPPORTED'
+  | 'DATA_DIR_READ_ONLY';
 
 /** The embedded store cannot use its data directory: `reason` says why, `path` names the directory or file at fault. */
 export class DataDirError extends Error {
@@ -24,7 +27,7 @@ export class DataDirError extends Error {
   }
 }
 
-/** Holds the OS lock while a process has the store open; its content names that process. Never deleted. */
+/** Holds the OS lock while a process has the store open for writing; its content names that process. Never deleted. */
 export const LOCK_FILE = 'drama-graph.lock';
 
 interface LockHolder {
@@ -142,7 +145,7 @@ function describe(holder: LockHolder | null): string {
 }
 
 /**
- * Only one open store per data directory, across processes: an exclusive OS lock (fcntl OFD lock on
+ * One writer per data directory, across processes (readers take no lock): an exclusive OS lock (fcntl OFD lock on
  * Linux, flock on macOS) on DATA_DIR/drama-graph.lock. The kernel drops it when the holder closes the
  * file or dies, kill -9 included, so a stale lock never blocks the next start and a reused pid cannot
  * keep one alive.
@@ -174,7 +177,7 @@ export class DataDirLock {
       throw new DataDirError(
         'DATA_DIR_LOCKED',
         dataDir,
-        `DATA_DIR ${dataDir} is in use by ${describe(holder)}; only one process may open it: stop that one, or use another DATA_DIR`,
+        `DATA_DIR ${dataDir} is in use by ${describe(holder)}; only one process may write to it (others may open it read-only): stop that one, or use another DATA_DIR`,
         { holder },
       );
     }

@@ -1,11 +1,23 @@
 import path from 'node:path';
-import { type Database, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
+import { type Database, type Key, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
 import { externalIdsOf } from '../../domain/build.js';
 import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
-import type { ExternalIds, GraphCounts, GraphDocument } from '../../domain/records.js';
+import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
+import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import type { ImportStep } from '../port.js';
-import { DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
-import { checkReadable, DATA_FILE } from './probe.js';
+import { DataDirError, DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
+import {
+  entriesOf,
+  FORMAT,
+  FORMAT_KEY,
+  INDEXES,
+  type IndexKey,
+  type IndexName,
+  membershipsOf,
+  ownListsOf,
+  VERSION_KEY,
+} from './layout.js';
+import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
 
 /**
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
@@ -17,36 +29,125 @@ const LMDB_OPTIONS: RootDatabaseOptions = {
   noMetaSync: false,
   useWritemap: false,
   cache: false,
-  maxDbs: 16,
+  maxDbs: 64,
   // DATA_DIR is always a directory holding data.mdb and lock.mdb, even when its name has a dot.
   noSubdir: false,
 };
 
-type SubDatabases = { [C in Collection]: Database<RecordOf<C>, string> };
+const META = 'meta';
+/** [list kind, holder key] → how many records the holder's list has. */
+const LIST_LENGTHS = 'listLengths';
+/** [list kind, length] → how many lists of that kind have that length (listSizes reads the largest). */
+const LIST_HISTOGRAM = 'listHistogram';
 
-/** The lmdb side of the embedded store: one environment, one sub-database per record collection. */
+/** Every database of the layout, for the probe. */
+const DATABASE_NAMES: readonly string[] = [...COLLECTIONS, ...INDEXES, META, LIST_LENGTHS, LIST_HISTOGRAM];
+
+type Records = { [C in Collection]: Database<RecordOf<C>, string> };
+type Indexes = { [I in IndexName]: Database<unknown, IndexKey> };
+
+export interface IndexRow {
+  key: IndexKey;
+  value: unknown;
+}
+
+export interface OpenOptions {
+  readOnly: boolean;
+}
+
+const corrupted = (dataDir: string, error: unknown): DataDirError => {
+  const file = path.join(dataDir, DATA_FILE);
+  return new DataDirError(
+    'DATA_DIR_CORRUPTED',
+    file,
+    `${file} holds a record that cannot be read: ${(error as Error).message}`,
+  );
+};
+
+/** Adds up what one write transaction changes in the list lengths, then writes the totals once. */
+class ListTally {
+  private readonly lengths = new Map<string, { kind: string; holder: string; delta: number }>();
+  private readonly histogram = new Map<string, { kind: string; length: number; delta: number }>();
+
+  count<C extends Collection>(collection: C, record: RecordOf<C>, delta: 1 | -1): void {
+    for (const [kind, holder] of membershipsOf(collection, record)) {
+      const id = `${kind}\u0000${holder}`;
+      const entry = this.lengths.get(id) ?? { kind, holder, delta: 0 };
+      entry.delta += delta;
+      this.lengths.set(id, entry);
+    }
+    for (const [kind, length] of ownListsOf(collection, record)) this.histogramAdd(kind, length, delta);
+  }
+
+  private histogramAdd(kind: string, length: number, delta: number): void {
+    if (length <= 0) return;
+    const id = `${kind}\u0000${length}`;
+    const entry = this.histogram.get(id) ?? { kind, length, delta: 0 };
+    entry.delta += delta;
+    this.histogram.set(id, entry);
+  }
+
+  /** Inside the write transaction. */
+  write(lengths: Database<number, IndexKey>, histogram: Database<number, IndexKey>): void {
+    for (const { kind, holder, delta } of this.lengths.values()) {
+      if (delta === 0) continue;
+      const before = lengths.get([kind, holder]) ?? 0;
+      const after = before + delta;
+      if (after > 0) lengths.put([kind, holder], after);
+      else lengths.remove([kind, holder]);
+      this.histogramAdd(kind, before, -1);
+      this.histogramAdd(kind, after, 1);
+    }
+    for (const { kind, length, delta } of this.histogram.values()) {
+      if (delta === 0) continue;
+      const n = (histogram.get([kind, length]) ?? 0) + delta;
+      if (n > 0) histogram.put([kind, length], n);
+      else histogram.remove([kind, length]);
+    }
+  }
+}
+
+/**
+ * The lmdb side of the embedded store: a database of records per collection, an ordered index per
+ * query, list lengths for listSizes, and a meta database with the layout's format and a version that
+ * every write transaction bumps. Reads go to lmdb each time; nothing is copied into the heap.
+ */
 export class EmbeddedDatabase {
+  /** Records decoded from lmdb so far (test support: opening decodes none). */
+  decoded = 0;
+
   private constructor(
     private readonly root: RootDatabase,
-    private readonly dbs: SubDatabases,
-    private readonly lock: DataDirLock,
+    private readonly records: Records,
+    private readonly indexes: Indexes,
+    private readonly meta: Database<number, string>,
+    private readonly lengths: Database<number, IndexKey>,
+    private readonly histogram: Database<number, IndexKey>,
+    private readonly lock: DataDirLock | null,
+    readonly dataDir: string,
+    readonly readOnly: boolean,
   ) {}
 
-  /** Locks DATA_DIR for this process, checks an existing data.mdb in a child process, then opens it; throws DataDirError. */
-  static async open(dataDir: string): Promise<EmbeddedDatabase> {
-    ensureDirectory(dataDir);
-    const lock = await DataDirLock.acquire(dataDir);
+  /**
+   * A writer locks DATA_DIR (one writing process at a time), a reader takes no lock; both check an existing
+   * data.mdb in a child process first. A writer migrates a directory of the earlier layout; throws DataDirError.
+   */
+  static async open(dataDir: string, { readOnly }: OpenOptions): Promise<EmbeddedDatabase> {
+    if (!readOnly) ensureDirectory(dataDir);
+    const lock = readOnly ? null : await DataDirLock.acquire(dataDir);
     try {
-      await checkReadable(dataDir, COLLECTIONS);
+      await checkReadable(dataDir, DATABASE_NAMES, { write: !readOnly });
+      if (!readOnly) forgetClosedCleanly(dataDir);
       let root: RootDatabase;
       try {
-        root = open({ ...LMDB_OPTIONS, path: dataDir });
+        root = open({ ...LMDB_OPTIONS, path: dataDir, readOnly });
       } catch (error) {
         throw fileSystemProblem(error, path.join(dataDir, DATA_FILE));
       }
-      const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
       try {
-        const dbs = {
+        if (readOnly) EmbeddedDatabase.checkInitialised(root, dataDir);
+        const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
+        const records: Records = {
           people: sub('people'),
           series: sub('series'),
           episodes: sub('episodes'),
@@ -56,59 +157,144 @@ export class EmbeddedDatabase {
           relationships: sub('relationships'),
           events: sub('events'),
         };
-        return new EmbeddedDatabase(root, dbs, lock);
+        const ordered = <V>(name: string) => root.openDB<V, IndexKey>({ name, encoding: 'msgpack' });
+        const indexes = Object.fromEntries(INDEXES.map((name) => [name, ordered(name)])) as Indexes;
+        const database = new EmbeddedDatabase(
+          root,
+          records,
+          indexes,
+          root.openDB<number, string>({ name: META, encoding: 'msgpack' }),
+          ordered(LIST_LENGTHS),
+          ordered(LIST_HISTOGRAM),
+          lock,
+          dataDir,
+          readOnly,
+        );
+        await database.checkFormat();
+        return database;
       } catch (error) {
         await root.close();
         throw error;
       }
     } catch (error) {
-      lock.release();
+      lock?.release();
       throw error;
     }
   }
 
-  readAll(): GraphDocument {
-    const all = <C extends Collection>(name: C): RecordOf<C>[] => Array.from(this.dbs[name].getRange(), (e) => e.value);
-    // Series and people written before external ids existed have none.
-    const withIds = <R extends { externalIds?: ExternalIds }>(r: R) => ({
-      ...r,
-      externalIds: externalIdsOf(r.externalIds),
-    });
-    return {
-      people: all('people').map(withIds),
-      series: all('series').map(withIds),
-      episodes: all('episodes'),
-      characters: all('characters'),
-      castings: all('castings'),
-      credits: all('credits'),
-      relationships: all('relationships'),
-      events: all('events'),
-    };
+  /** A reader creates nothing: the directory must hold a store a writer has opened (and so migrated). */
+  private static checkInitialised(root: RootDatabase, dataDir: string): void {
+    if (!Array.from(root.getKeys({ limit: 1000 })).includes(META)) {
+      throw new DataDirError(
+        'DATA_DIR_NEEDS_MIGRATION',
+        dataDir,
+        `DATA_DIR ${dataDir} holds no store of format ${FORMAT} yet; open it once with a writer (the service, or npm run migrate), then read it`,
+        { format: null, expected: FORMAT },
+      );
+    }
   }
 
-  /** Puts every record in one abortable transaction; resolves once it is committed and synced. */
-  async write(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<void> {
+  /** Refuses a format this code does not know; a writer builds the indexes of a directory without one. */
+  private async checkFormat(): Promise<void> {
+    const format = this.meta.get(FORMAT_KEY);
+    if (format === FORMAT) return;
+    if (format !== undefined || this.readOnly) {
+      throw new DataDirError(
+        format === undefined ? 'DATA_DIR_NEEDS_MIGRATION' : 'DATA_DIR_FORMAT_UNSUPPORTED',
+        this.dataDir,
+        format === undefined
+          ? `DATA_DIR ${this.dataDir} was written by an earlier layout; open it once with a writer to migrate it`
+          : `DATA_DIR ${this.dataDir} has layout format ${String(format)}, which this version does not read (it reads ${FORMAT}); use the version that wrote it`,
+        { format: format ?? null, expected: FORMAT },
+      );
+    }
+    await this.migrate();
+  }
+
+  /** Indexes every record an earlier layout stored (none in a new directory), in one transaction. */
+  private async migrate(): Promise<void> {
     await this.root.childTransaction(() => {
-      for (const collection of COLLECTIONS) {
-        const records = document[collection];
-        this.putAll(collection, records);
-        onStep?.({ collection, done: records.length, total: records.length });
+      for (const name of [...INDEXES])
+        for (const key of Array.from(this.indexes[name].getKeys())) this.indexes[name].remove(key);
+      for (const key of Array.from(this.lengths.getKeys())) this.lengths.remove(key);
+      for (const key of Array.from(this.histogram.getKeys())) this.histogram.remove(key);
+      const tally = new ListTally();
+      try {
+        for (const collection of COLLECTIONS) {
+          for (const { value } of this.records[collection].getRange()) {
+            this.decoded++;
+            this.index(collection, value, tally);
+          }
+        }
+      } catch (error) {
+        throw corrupted(this.dataDir, error);
       }
+      tally.write(this.lengths, this.histogram);
+      this.meta.put(FORMAT_KEY, FORMAT);
+      this.bumpVersion();
     });
     await this.root.flushed;
   }
 
-  /** Removes and puts in one transaction; resolves once it is committed and synced. */
-  async apply(deletes: { [C in Collection]: readonly string[] }, upserts: GraphDocument): Promise<void> {
-    await this.root.childTransaction(() => {
-      for (const collection of COLLECTIONS) for (const key of deletes[collection]) this.dbs[collection].remove(key);
-      for (const collection of COLLECTIONS) this.putAll(collection, upserts[collection]);
-    });
-    await this.root.flushed;
+  /** Which state of the data reads now see: changes with every committed write, whatever process made it. */
+  version(): number {
+    return this.meta.get(VERSION_KEY) ?? 0;
+  }
+
+  record<C extends Collection>(collection: C, key: string): RecordOf<C> | undefined {
+    let record: RecordOf<C> | undefined;
+    try {
+      record = this.records[collection].get(key);
+    } catch (error) {
+      throw corrupted(this.dataDir, error);
+    }
+    if (record === undefined) return undefined;
+    this.decoded++;
+    return withCurrentFields(collection, record);
+  }
+
+  /** Up to `limit` keys of a collection after `afterKey` (null: from the start), in key order. */
+  keysAfter(collection: Collection, afterKey: string | null, limit: number): string[] {
+    const keys: string[] = [];
+    if (limit <= 0) return keys;
+    for (const key of this.records[collection].getKeys(afterKey === null ? {} : { start: afterKey })) {
+      if (key === afterKey) continue;
+      keys.push(key as string);
+      if (keys.length === limit) break;
+    }
+    return keys;
+  }
+
+  /** The rows of an index whose keys start with `prefix`, in key order, from `from` (a key with that prefix) on. */
+  *scan(index: IndexName, prefix: IndexKey, from: IndexKey = prefix): Generator<IndexRow> {
+    for (const { key, value } of this.indexes[index].getRange(from.length > 0 ? { start: from } : {})) {
+      if (!hasPrefix(key, prefix)) return;
+      yield { key, value };
+    }
+  }
+
+  /** The value of one row of an index, if it is there. */
+  row(index: IndexName, key: IndexKey): unknown {
+    return this.indexes[index].get(key);
+  }
+
+  /** The keys of an index's rows that start with `prefix`, in key order (values are not decoded). */
+  *scanKeys(index: IndexName, prefix: IndexKey): Generator<IndexKey> {
+    for (const key of this.indexes[index].getKeys(prefix.length > 0 ? { start: prefix } : {})) {
+      if (!hasPrefix(key, prefix)) return;
+      yield key;
+    }
+  }
+
+  /** How many rows of an index start with `prefix`, counting no further than `atMost` (reads keys only). */
+  count(index: IndexName, prefix: IndexKey, atMost = Number.POSITIVE_INFINITY): number {
+    let n = 0;
+    for (const _ of this.scanKeys(index, prefix)) if (++n >= atMost) break;
+    return n;
   }
 
   counts(): GraphCounts {
-    const n = (c: Collection) => ({ length: this.dbs[c].getCount() });
+    const n = (c: Collection) => ({ length: (this.records[c].getStats() as { entryCount: number }).entryCount });
     return countsOf({
       people: n('people'),
       series: n('series'),
@@ -121,12 +307,57 @@ export class EmbeddedDatabase {
     });
   }
 
+  /** The largest length of each kind of list, from the histogram's last row per kind. */
+  listSizes(): ListSizes {
+    const largest = (kind: string): number => {
+      for (const { key } of this.histogram.getRange({
+        start: [kind, Number.MAX_VALUE],
+        end: [kind],
+        reverse: true,
+        limit: 1,
+      }))
+        return key[1] as number;
+      return 0;
+    };
+    return Object.fromEntries(LIST_SIZE_KEYS.map((kind) => [kind, largest(kind)])) as unknown as ListSizes;
+  }
+
+  /** Puts every record in one abortable transaction; resolves once it is committed and synced. */
+  async write(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<void> {
+    await this.root.childTransaction(() => {
+      const tally = new ListTally();
+      for (const collection of COLLECTIONS) {
+        const records = document[collection];
+        for (const record of records) this.put(collection, record, tally);
+        onStep?.({ collection, done: records.length, total: records.length });
+      }
+      this.commitTally(tally);
+    });
+    await this.root.flushed;
+  }
+
+  /** Removes and puts in one transaction; resolves once it is committed and synced. */
+  async apply(deletes: { [C in Collection]: readonly string[] }, upserts: GraphDocument): Promise<void> {
+    await this.root.childTransaction(() => {
+      const tally = new ListTally();
+      for (const collection of COLLECTIONS) for (const key of deletes[collection]) this.remove(collection, key, tally);
+      for (const collection of COLLECTIONS)
+        for (const record of upserts[collection]) this.put(collection, record, tally);
+      this.commitTally(tally);
+    });
+    await this.root.flushed;
+  }
+
   async clear(): Promise<void> {
     await this.root.childTransaction(() => {
-      for (const collection of COLLECTIONS) {
-        const db = this.dbs[collection];
-        for (const key of Array.from(db.getKeys())) db.remove(key);
-      }
+      const dbs: Database<unknown, Key>[] = [
+        ...COLLECTIONS.map((c) => this.records[c]),
+        ...INDEXES.map((i) => this.indexes[i]),
+        this.lengths,
+        this.histogram,
+      ];
+      for (const db of dbs) for (const key of Array.from(db.getKeys())) db.remove(key);
+      this.bumpVersion();
     });
     await this.root.flushed;
   }
@@ -134,13 +365,56 @@ export class EmbeddedDatabase {
   async close(): Promise<void> {
     try {
       await this.root.close();
+      if (!this.readOnly) markClosedCleanly(this.dataDir);
     } finally {
-      this.lock.release();
+      this.lock?.release();
     }
   }
 
-  private putAll<C extends Collection>(collection: C, records: readonly RecordOf<C>[]): void {
-    const db = this.dbs[collection];
-    for (const record of records) db.put(record.key, record);
+  private commitTally(tally: ListTally): void {
+    tally.write(this.lengths, this.histogram);
+    this.bumpVersion();
   }
+
+  private bumpVersion(): void {
+    this.meta.put(VERSION_KEY, (this.meta.get(VERSION_KEY) ?? 0) + 1);
+  }
+
+  private put<C extends Collection>(collection: C, record: RecordOf<C>, tally: ListTally): void {
+    this.remove(collection, record.key, tally);
+    this.records[collection].put(record.key, record);
+    this.index(collection, record, tally);
+  }
+
+  private remove<C extends Collection>(collection: C, key: string, tally: ListTally): void {
+    const previous = this.record(collection, key);
+    if (previous === undefined) return;
+    for (const entry of entriesOf(collection, previous)) this.indexes[entry.index].remove(entry.key);
+    tally.count(collection, previous, -1);
+    this.records[collection].remove(key);
+  }
+
+  private index<C extends Collection>(collection: C, record: RecordOf<C>, tally: ListTally): void {
+    for (const entry of entriesOf(collection, record)) this.indexes[entry.index].put(entry.key, entry.value);
+    tally.count(collection, record, 1);
+  }
+}
+
+function hasPrefix(key: IndexKey, prefix: IndexKey): boolean {
+  if (!Array.isArray(key) || key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Records written before a field existed read back with its empty value: no external ids, no stated first episode. */
+function withCurrentFields<C extends Collection>(collection: C, record: RecordOf<C>): RecordOf<C> {
+  if (collection === 'people' || collection === 'series') {
+    const r = record as RecordOf<'people' | 'series'>;
+    return (r.externalIds === undefined ? { ...r, externalIds: externalIdsOf(undefined) } : r) as RecordOf<C>;
+  }
+  if (collection === 'characters') {
+    const r = record as RecordOf<'characters'>;
+    return (r.firstEpisode === undefined ? { ...r, firstEpisode: null } : r) as RecordOf<C>;
+  }
+  return record;
 }

@@ -1,7 +1,8 @@
-import path from 'node:path';
-import { type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
+import type { Collection, RecordOf } from '../../domain/collections.js';
+import { countsOf } from '../../domain/collections.js';
 import { type ChangeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
+import { episodeKey } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { Neighbourhood } from '../../domain/paths.js';
 import type {
@@ -36,74 +37,68 @@ import type {
 } from '../port.js';
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
-import { GraphIndex } from './indexes.js';
-import { DATA_FILE } from './probe.js';
-import { eventsPage, holdsAt, ofKinds, seriesPage, takesPart } from './queries.js';
-import { neighbourhoodOf, searchCandidates } from './search.js';
-import type { Grouped } from './sorted.js';
+import type { IndexName } from './layout.js';
+import { holdsAt, ofKinds, pageKeys, takesPart } from './queries.js';
+import { EmbeddedReads } from './reads.js';
+import { searchCandidates } from './search.js';
 import { EmbeddedStoryView } from './story-view.js';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
-  /** Build the in-memory read index on open (the default) or at the first read; an import needs none. */
-  indexOnOpen?: boolean;
+  /**
+   * Open without DATA_DIR's writer lock, beside the process that writes: reads only, and writes throw
+   * DataDirError DATA_DIR_READ_ONLY. Any number of readers may open a directory; one writer at a time.
+   */
+  readOnly?: boolean;
 }
 
-/** Throws DataDirError when DATA_DIR is held by another opener, is not a usable directory, or its data.mdb is damaged. */
+/**
+ * Opens the store; reads no record. Throws DataDirError when DATA_DIR is held by another writer, is not a
+ * usable directory, its data.mdb is damaged, or its layout is one this version does not read.
+ */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-  const store = new EmbeddedStore(await EmbeddedDatabase.open(options.dataDir));
-  if (options.indexOnOpen ?? true) {
-    try {
-      store.loadIndex();
-    } catch (error) {
-      await store.close();
-      const file = path.join(options.dataDir, DATA_FILE);
-      throw new DataDirError(
-        'DATA_DIR_CORRUPTED',
-        file,
-        `${file} holds a record that cannot be read: ${(error as Error).message}`,
-      );
-    }
-  }
-  return store;
+  return new EmbeddedStore(await EmbeddedDatabase.open(options.dataDir, { readOnly: options.readOnly ?? false }));
 }
 
-/** The zero-setup store: lmdb in a data directory for durability, in-memory indexes for reads. */
+/** How often the state tag's epoch turns, so that derived caches look for other processes' writes. */
+const STATE_TAG_TTL_MS = 5_000;
+
+/**
+ * The zero-setup store: lmdb in a data directory, every read served from lmdb's ordered indexes (see
+ * layout.ts) through a small bounded cache; writes in lmdb transactions, one at a time.
+ */
 export class EmbeddedStore implements DramaStore {
   readonly kind = 'embedded' as const;
   private trips = 0;
+  private writeCount = 0;
   private closing: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
-
-  private loaded: GraphIndex | null = null;
+  private readonly reads: EmbeddedReads;
   readonly journal = new SeriesJournal();
 
-  constructor(private readonly database: EmbeddedDatabase) {}
-
-  /** The read index, built from lmdb the first time it is needed; writes keep a built one current. */
-  loadIndex(): GraphIndex {
-    if (this.loaded === null) {
-      this.loaded = new GraphIndex();
-      this.loaded.upsert(this.database.readAll(), false);
-    }
-    return this.loaded;
-  }
-
-  private get index(): GraphIndex {
-    this.ensureOpen();
-    return this.loadIndex();
+  constructor(private readonly database: EmbeddedDatabase) {
+    this.reads = new EmbeddedReads(database);
   }
 
   get roundTrips(): number {
     return this.trips;
   }
 
-  /** Only this process writes to its lmdb file, so the clock never turns the tag. */
-  get stateTag(): StateTag {
-    return { writes: `${this.loaded?.generation ?? 'unloaded'}`, epoch: 0 };
+  /** Test support: how many records were decoded from lmdb since the store opened. */
+  get recordsDecoded(): number {
+    return this.database.decoded;
   }
 
-  dataVersion = async (): Promise<string> => this.stateTag.writes;
+  /** This process's writes change it at once; the clock turns it every STATE_TAG_TTL_MS for other processes' writes. */
+  get stateTag(): StateTag {
+    return { writes: `${this.writeCount}`, epoch: Math.floor(Date.now() / STATE_TAG_TTL_MS) };
+  }
+
+  /** The version every write transaction bumps in lmdb, whichever process commits it. */
+  dataVersion = async (): Promise<string> => {
+    this.ensureOpen();
+    return `${this.database.version()}`;
+  };
 
   seriesByKeys = (keys: readonly string[]) => this.byKeys('series', keys);
   episodesByKeys = (keys: readonly string[]) => this.byKeys('episodes', keys);
@@ -112,113 +107,155 @@ export class EmbeddedStore implements DramaStore {
   relationshipsByKeys = (keys: readonly string[]) => this.byKeys('relationships', keys);
   eventsByKeys = (keys: readonly string[]) => this.byKeys('events', keys);
 
-  episodesBySeries = (keys: readonly string[]) => this.grouped<EpisodeRecord>(this.index.episodesBySeries, keys);
-  charactersBySeries = (keys: readonly string[]) => this.grouped<CharacterRecord>(this.index.charactersBySeries, keys);
-  castingsBySeries = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsBySeries, keys);
-  castingsByPerson = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsByPerson, keys);
-  castingsByCharacter = (keys: readonly string[]) => this.grouped<CastingRecord>(this.index.castingsByCharacter, keys);
-  creditsBySeries = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsBySeries, keys);
-  creditsByPerson = (keys: readonly string[]) => this.grouped<CreditRecord>(this.index.creditsByPerson, keys);
+  episodesBySeries = (keys: readonly string[]) => this.grouped<EpisodeRecord>('episodes', 'episodesBySeries', keys);
+  charactersBySeries = (keys: readonly string[]) =>
+    this.grouped<CharacterRecord>('characters', 'charactersBySeries', keys);
+  castingsBySeries = (keys: readonly string[]) => this.grouped<CastingRecord>('castings', 'castingsBySeries', keys);
+  castingsByPerson = (keys: readonly string[]) => this.grouped<CastingRecord>('castings', 'castingsByPerson', keys);
+  castingsByCharacter = (keys: readonly string[]) =>
+    this.grouped<CastingRecord>('castings', 'castingsByCharacter', keys);
+  creditsBySeries = (keys: readonly string[]) => this.grouped<CreditRecord>('credits', 'creditsBySeries', keys);
+  creditsByPerson = (keys: readonly string[]) => this.grouped<CreditRecord>('credits', 'creditsByPerson', keys);
   relationshipsOfSeries = (keys: readonly string[]) =>
-    this.grouped<RelationshipRecord>(this.index.relationshipsBySeries, keys);
-  eventsOfSeries = (keys: readonly string[]) => this.grouped<PlotEventRecord>(this.index.eventsBySeries, keys);
+    this.grouped<RelationshipRecord>('relationships', 'relationshipsBySeries', keys);
+  eventsOfSeries = (keys: readonly string[]) => this.grouped<PlotEventRecord>('events', 'eventsByPosition', keys);
+  relationshipHistories = (keys: readonly string[]) =>
+    this.grouped<RelationshipRecord>('relationships', 'relationshipsByCharacter', keys);
+
+  async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
+    const reads = this.read();
+    return reads.present('people', this.database.keysAfter('people', afterKey, first));
+  }
 
   async relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
-    this.trip();
+    const reads = this.read();
     return queries.map((q) =>
-      this.index.relationshipsByCharacter.get(q.characterKey).filter((r) => holdsAt(r, q.asOfEpisode)),
+      reads
+        .listed('relationships', 'relationshipsByCharacter', [q.characterKey])
+        .filter((r) => holdsAt(r, q.asOfEpisode)),
     );
   }
 
   async eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
-    this.trip();
-    return queries.map((q) => this.index.eventsByEpisode.get(q.episodeKey).filter((e) => ofKinds(e, q.kinds)));
+    const reads = this.read();
+    return queries.map((q) => {
+      const cut = q.episodeKey.lastIndexOf('/');
+      const seriesKey = q.episodeKey.slice(0, Math.max(cut, 0));
+      const number = Number(q.episodeKey.slice(cut + 1));
+      if (cut < 0 || episodeKey(seriesKey, number) !== q.episodeKey) return [];
+      return reads.present('events', reads.eventKeys('eventsByPosition', [seriesKey, number], q.kinds));
+    });
   }
 
   async eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
-    this.trip();
-    return queries.map((q) => this.index.eventsBySeries.get(q.seriesKey).filter((e) => ofKinds(e, q.kinds)));
+    const reads = this.read();
+    return queries.map((q) => {
+      return reads.present('events', reads.eventKeys('eventsByPosition', [q.seriesKey], q.kinds));
+    });
   }
 
   async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
-    this.trip();
-    return queries.map((q) =>
-      this.index.eventsByCharacter
-        .get(q.characterKey)
-        .filter((e) => ofKinds(e, q.kinds) && takesPart(e, q.characterKey, q.role)),
-    );
-  }
-
-  async relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]> {
-    this.trip();
-    return characterKeys.map((key) => [...this.index.relationshipsByCharacter.get(key)]);
+    const reads = this.read();
+    return queries.map((q) => {
+      const rows = reads
+        .eventRows('eventsByCharacter', [q.characterKey])
+        .filter((e) => ofKinds(e, q.kinds) && takesPart(e, q.characterKey, q.role));
+      return reads.present(
+        'events',
+        rows.map((e) => e.key),
+      );
+    });
   }
 
   async searchCandidates(request: SearchRequest): Promise<Searchable[]> {
-    this.trip();
-    return searchCandidates(this.index, request);
+    const reads = this.read();
+    const collectionOf = { series: 'series', episode: 'episodes', character: 'characters', person: 'people' } as const;
+    return searchCandidates(this.database, request).flatMap(({ type, key }) => {
+      const record = reads.record(collectionOf[type], key);
+      return record === null ? [] : [{ type, record } as Searchable];
+    });
   }
 
   async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
-    this.trip();
-    return keys.map((key) => neighbourhoodOf(this.index, key));
+    const reads = this.read();
+    return keys.map((key) => ({
+      relationships: reads.listed('relationships', 'relationshipsByCharacter', [key]),
+      events: reads.listed('events', 'eventsByCharacter', [key]),
+      castings: [
+        ...reads.listed('castings', 'castingsByCharacter', [key]),
+        ...reads.listed('castings', 'castingsByPerson', [key]),
+      ],
+    }));
   }
 
-  async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
-    this.trip();
-    return seriesPage(this.index.allSeries(), request);
+  async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
+    const reads = this.read();
+    const keys: string[] = [];
+    let hasNextPage = false;
+    const from = afterSlug === null ? [] : [afterSlug];
+    for (const { key } of this.database.scan('seriesBySlug', [], from)) {
+      if (afterSlug !== null && key[0] === afterSlug) continue;
+      if (keys.length === first) {
+        hasNextPage = true;
+        break;
+      }
+      keys.push(key[1] as string);
+    }
+    return { items: reads.present('series', keys), hasNextPage, totalCount: this.database.counts().series };
   }
 
-  async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
-    this.trip();
-    const keys = [...this.index.byKey.people.keys()].filter((k) => afterKey === null || k > afterKey).sort();
-    return keys.slice(0, Math.max(first, 0)).map((k) => this.index.byKey.people.get(k)!);
-  }
-
-  async findEvents(request: EventsPageRequest): Promise<EventsPage> {
-    this.trip();
-    return eventsPage(this.index.eventAnchors, request, this.index.eventTotals);
+  async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
+    const reads = this.read();
+    const { total, hidden } = reads.totalsOf(filter);
+    const page = pageKeys(this.database, filter, first, after);
+    return {
+      items: reads.present('events', page.keys),
+      hasNextPage: page.hasNextPage,
+      totalCount: total,
+      hiddenCount: hidden,
+    };
   }
 
   async importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     this.trip();
+    this.writable();
     return this.exclusive(async () => {
       await this.database.write(document, onStep);
-      this.loaded?.upsert(document, true);
-      this.journal.record(null);
       return countsOf(document);
-    });
+    }, null);
   }
 
   async applyChanges(changes: ChangeSet): Promise<ChangeSet> {
     this.trip();
-    return this.exclusive(async () => {
-      const plan = await planChanges(changes, new EmbeddedStoryView(this.index));
-      await this.database.apply(plan.deletes, plan.upserts);
-      this.index.remove(plan.deletes);
-      this.index.upsert(plan.upserts, true);
-      this.journal.record(touchedSeries(plan));
-      return plan;
-    });
+    this.writable();
+    let touched: Iterable<string> | null = [];
+    return this.exclusive(
+      async () => {
+        this.reads.refresh();
+        const plan = await planChanges(changes, new EmbeddedStoryView(this.reads));
+        touched = touchedSeries(plan);
+        await this.database.apply(plan.deletes, plan.upserts);
+        return plan;
+      },
+      () => touched,
+    );
   }
 
   async counts(): Promise<GraphCounts> {
     this.trip();
-    return this.loaded?.counts() ?? this.database.counts();
+    return this.database.counts();
   }
 
-  /** Kept in memory and redone after a change, so not counted as a round trip. */
+  /** Read from lmdb's list-length histogram: a few cursor seeks, so not counted as a round trip. */
   async listSizes(): Promise<ListSizes> {
-    return this.index.listSizes();
+    this.ensureOpen();
+    return this.database.listSizes();
   }
 
   async deleteEverything(): Promise<void> {
     this.ensureOpen();
-    return this.exclusive(async () => {
-      await this.database.clear();
-      this.loaded?.clear();
-      this.journal.record(null);
-    });
+    this.writable();
+    return this.exclusive(() => this.database.clear(), null);
   }
 
   async ping(): Promise<void> {
@@ -231,20 +268,45 @@ export class EmbeddedStore implements DramaStore {
   }
 
   private async byKeys<C extends Collection>(collection: C, keys: readonly string[]): Promise<(RecordOf<C> | null)[]> {
-    this.trip();
-    const byKey: Map<string, RecordOf<C>> = this.index.byKey[collection];
-    return keys.map((key) => byKey.get(key) ?? null);
+    return this.read().records(collection, keys);
   }
 
-  private async grouped<T extends { key: string }>(groups: Grouped<T>, keys: readonly string[]): Promise<T[][]> {
-    this.trip();
-    return keys.map((key) => [...groups.get(key)]);
+  private async grouped<T>(collection: Collection, index: IndexName, keys: readonly string[]): Promise<T[][]> {
+    const reads = this.read();
+    return keys.map((key) => reads.listed(collection, index, [key]) as T[]);
   }
 
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.writes.then(work, work);
+  /** One round trip: the reads of this call see one lmdb snapshot, taken now. */
+  private read(): EmbeddedReads {
+    this.trip();
+    this.reads.refresh();
+    return this.reads;
+  }
+
+  /** Runs writes one at a time; the state tag moves when one starts and when it is over, and the journal records it. */
+  private exclusive<T>(work: () => Promise<T>, series: (() => Iterable<string> | null) | null): Promise<T> {
+    const run = async () => {
+      this.writeCount++;
+      try {
+        return await work();
+      } finally {
+        this.journal.record(series === null ? null : series());
+        this.writeCount++;
+      }
+    };
+    const result = this.writes.then(run, run);
     this.writes = result.catch(() => undefined);
     return result;
+  }
+
+  private writable(): void {
+    if (this.database.readOnly) {
+      throw new DataDirError(
+        'DATA_DIR_READ_ONLY',
+        this.database.dataDir,
+        'this store was opened read-only (beside the process that writes to DATA_DIR); it cannot write',
+      );
+    }
   }
 
   private trip(): void {

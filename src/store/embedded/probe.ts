@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,18 +7,59 @@ import { DataDirError, fileSystemProblem } from './data-dir.js';
 
 export const DATA_FILE = 'data.mdb';
 
+/** Written by a writer as it closes: data.mdb's size, inode and change time then, so the next opener may skip the probe. */
+const CLEAN_FILE = 'drama-graph.clean';
+
+function fileState(file: string): string | null {
+  try {
+    const s = statSync(file, { bigint: true });
+    return JSON.stringify({ size: `${s.size}`, ino: `${s.ino}`, mtime: `${s.mtimeNs}`, ctime: `${s.ctimeNs}` });
+  } catch {
+    return null;
+  }
+}
+
+/** After a writer closed lmdb: data.mdb is as that writer left it, for as long as its size, inode and times stay. */
+export function markClosedCleanly(dataDir: string): void {
+  const state = fileState(path.join(dataDir, DATA_FILE));
+  if (state === null) return;
+  try {
+    writeFileSync(path.join(dataDir, CLEAN_FILE), state);
+  } catch {
+    // Without the mark, the next open probes the file.
+  }
+}
+
+/** Before a writer opens lmdb: from now on the file may change, and a crash leaves no mark. */
+export function forgetClosedCleanly(dataDir: string): void {
+  try {
+    rmSync(path.join(dataDir, CLEAN_FILE), { force: true });
+  } catch (error) {
+    throw fileSystemProblem(error, path.join(dataDir, CLEAN_FILE));
+  }
+}
+
+function closedCleanly(dataDir: string): boolean {
+  try {
+    const state = fileState(path.join(dataDir, DATA_FILE));
+    return state !== null && readFileSync(path.join(dataDir, CLEAN_FILE), 'utf8') === state;
+  } catch {
+    return false;
+  }
+}
+
 const LMDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('lmdb')).href;
 
 /**
  * Opens the environment as the store does, checks that every tree holds as many entries as it records,
  * reads every value undecoded, then allocates pages in a write transaction it aborts (that reads the
- * free list; nothing is written). Creates no sub-database.
+ * free list; nothing is written) unless the opener only reads. Creates no sub-database.
  */
 const READ_EVERYTHING = `
-const [lmdbUrl, dataDir, ...names] = process.argv.slice(1);
+const [lmdbUrl, dataDir, write, ...names] = process.argv.slice(1);
 try {
   const { open } = await import(lmdbUrl);
-  const root = open({ path: dataDir, noSubdir: false, overlappingSync: false, maxDbs: 16, cache: false, encoding: 'binary' });
+  const root = open({ path: dataDir, noSubdir: false, overlappingSync: false, maxDbs: 64, cache: false, encoding: 'binary', readOnly: write !== 'write' });
   const present = Array.from(root.getKeys());
   const recorded = root.getStats().entryCount;
   if (present.length !== recorded) throw new Error('the main tree has ' + present.length + ' entries but records ' + recorded);
@@ -32,7 +73,7 @@ try {
     dbs.push(db);
   }
   const ABORT = new Error('abort');
-  try {
+  if (write === 'write') try {
     root.transactionSync(() => {
       for (const db of dbs) db.put('\\u0000probe', Buffer.alloc(9000));
       throw ABORT;
@@ -54,11 +95,11 @@ interface ProbeOutcome {
   stdout: string;
 }
 
-function run(dataDir: string, databases: readonly string[]): Promise<ProbeOutcome> {
+function run(dataDir: string, databases: readonly string[], write: boolean): Promise<ProbeOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, ...databases],
+      ['--input-type=module', '-e', READ_EVERYTHING, '--', LMDB_URL, dataDir, write ? 'write' : 'read', ...databases],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -75,8 +116,14 @@ function run(dataDir: string, databases: readonly string[]): Promise<ProbeOutcom
  * lmdb maps data.mdb into memory and trusts it: a damaged file can crash the process (SIGSEGV,
  * SIGBUS) with no log line. So an existing data.mdb is first read whole in a child process; if that
  * child dies or fails, this throws DATA_DIR_CORRUPTED instead, and lmdb never maps the file here.
+ * The read is skipped when the file is exactly as a writer left it when it closed cleanly (its size,
+ * inode and times unchanged since), as reading it grows with the catalogue.
  */
-export async function checkReadable(dataDir: string, databases: readonly string[]): Promise<void> {
+export async function checkReadable(
+  dataDir: string,
+  databases: readonly string[],
+  { write }: { write: boolean },
+): Promise<void> {
   const file = path.join(dataDir, DATA_FILE);
   let size: number;
   try {
@@ -85,8 +132,8 @@ export async function checkReadable(dataDir: string, databases: readonly string[
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw fileSystemProblem(error, file);
   }
-  if (size === 0) return;
-  const outcome = await run(dataDir, databases);
+  if (size === 0 || closedCleanly(dataDir)) return;
+  const outcome = await run(dataDir, databases, write);
   if (outcome.code === 0) return;
   if (outcome.signal) {
     throw new DataDirError(

@@ -1,10 +1,10 @@
 import { slugOf } from '../../domain/keys.js';
-import type { PlotEventRecord, RelationshipRecord, SeriesRecord } from '../../domain/records.js';
+import type { PlotEventRecord, RelationshipRecord } from '../../domain/records.js';
 import { eventVisible, progressOf } from '../../domain/spoilers.js';
-import { compareText } from '../../domain/text.js';
 import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
-import type { EventFilter, EventPosition, EventsPage, EventsPageRequest, Page, SeriesPageRequest } from '../port.js';
-import { firstAfter } from './order.js';
+import type { EventFilter, EventPosition } from '../port.js';
+import type { EmbeddedDatabase, IndexRow } from './database.js';
+import type { EventFacts, IndexKey, IndexName } from './layout.js';
 
 export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | null): boolean {
   const { sinceEpisode: since, untilEpisode: until } = relationship;
@@ -12,16 +12,39 @@ export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | 
   return (since === null || since <= asOfEpisode) && (until === null || until > asOfEpisode);
 }
 
-export const ofKinds = (event: PlotEventRecord, kinds: readonly PlotEventKind[] | null): boolean =>
+/** What an event index row says of its event: enough to filter it without reading the record. */
+export type EventRow = Pick<
+  PlotEventRecord,
+  'key' | 'seriesKey' | 'episodeNumber' | 'sequence' | 'kind' | 'outcome' | 'agentKey' | 'targetKey' | 'participants'
+>;
+
+/** The row of an event index whose key is `anchor` elements, then the event's position and key; the facts are eventsByPosition's. */
+export function eventRow(db: EmbeddedDatabase, { key, value }: IndexRow, anchor: number): EventRow {
+  const facts = anchor === 0 ? value : db.row('eventsByPosition', key.slice(anchor));
+  const [kind, outcome, agentKey, targetKey, participants] = facts as EventFacts;
+  return {
+    seriesKey: key[anchor] as string,
+    episodeNumber: key[anchor + 1] as number,
+    sequence: key[anchor + 2] as number,
+    key: key[anchor + 3] as string,
+    kind,
+    outcome: outcome as PlotEventRecord['outcome'],
+    agentKey,
+    targetKey,
+    participants: participants.map(([characterKey, role]) => ({ characterKey, role })),
+  };
+}
+
+export const ofKinds = (event: EventRow, kinds: readonly PlotEventKind[] | null): boolean =>
   kinds === null || kinds.includes(event.kind);
 
-export const takesPart = (event: PlotEventRecord, characterKey: string, role: ParticipantRole | null): boolean =>
+export const takesPart = (event: EventRow, characterKey: string, role: ParticipantRole | null): boolean =>
   event.participants.some((p) => p.characterKey === characterKey && (role === null || p.role === role));
 
 const slugIs = (key: string | null, slug: string | null): boolean =>
   slug === null || (key !== null && slugOf(key) === slug);
 
-export function matchesFilter(event: PlotEventRecord, filter: EventFilter): boolean {
+export function matchesFilter(event: EventRow, filter: EventFilter): boolean {
   return (
     (filter.series === null || event.seriesKey === filter.series) &&
     (filter.episode === null || event.episodeNumber === filter.episode) &&
@@ -33,82 +56,92 @@ export function matchesFilter(event: PlotEventRecord, filter: EventFilter): bool
   );
 }
 
-/** The position-ordered events findEvents starts from: every event, or those of one slug in one role. */
-export interface EventAnchors {
-  all(): readonly PlotEventRecord[];
-  byAgent(slug: string): readonly PlotEventRecord[];
-  byTarget(slug: string): readonly PlotEventRecord[];
-  byParticipant(slug: string): readonly PlotEventRecord[];
+/** Where findEvents reads its candidates: an index, the prefix of the rows that can match, and how long the anchor is. */
+interface EventSource {
+  index: IndexName;
+  prefix: IndexKey;
+  anchor: number;
 }
 
-/** The smallest anchored list the filter's character slugs allow, else every event. */
-function anchored(anchors: EventAnchors, filter: EventFilter): readonly PlotEventRecord[] {
-  const lists = [
-    filter.agent === null ? null : anchors.byAgent(filter.agent),
-    filter.target === null ? null : anchors.byTarget(filter.target),
-    filter.participant === null ? null : anchors.byParticipant(filter.participant),
-  ].filter((list) => list !== null);
-  return lists.reduce((small, list) => (list.length < small.length ? list : small), lists[0] ?? anchors.all());
+/** One series' run of positions when the filter names a series, else the fewest rows a character slug allows, else every event. */
+function sourceOf(db: EmbeddedDatabase, filter: EventFilter): EventSource {
+  if (filter.series !== null) {
+    const prefix = filter.episode === null ? [filter.series] : [filter.series, filter.episode];
+    return { index: 'eventsByPosition', prefix, anchor: 0 };
+  }
+  const anchors = (
+    [
+      ['eventsByAgent', filter.agent],
+      ['eventsByTarget', filter.target],
+      ['eventsByParticipant', filter.participant],
+    ] as const
+  ).flatMap(([index, slug]) => (slug === null ? [] : [{ index, prefix: [slug], anchor: 1 }]));
+  if (anchors.length === 0) return { index: 'eventsByPosition', prefix: [], anchor: 0 };
+  if (anchors.length === 1) return anchors[0]!;
+  const sized = anchors.map((a) => ({ a, n: db.count(a.index, a.prefix) }));
+  return sized.reduce((small, s) => (s.n < small.n ? s : small)).a;
 }
 
-/** The slice of the position-ordered events that can match: one series' run when the filter names a series. */
-function candidates(anchors: EventAnchors, filter: EventFilter): readonly PlotEventRecord[] {
-  if (filter.series === null) return anchored(anchors, filter);
-  const events = anchors.all();
-  const before = (episodeNumber: number): EventPosition => ({
-    seriesKey: filter.series!,
-    episodeNumber,
-    sequence: -Infinity,
-  });
-  const start = firstAfter(events, before(filter.episode ?? -Infinity));
-  const end = firstAfter(events, before(filter.episode === null ? Infinity : filter.episode + 1));
-  return events.slice(start, end);
+const compareParts = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function comparePosition(a: EventPosition, b: EventPosition): number {
+  return (
+    compareParts(a.seriesKey, b.seriesKey) ||
+    compareParts(a.episodeNumber, b.episodeNumber) ||
+    compareParts(a.sequence, b.sequence)
+  );
 }
 
-const MAX_MEMOISED_TOTALS = 1000;
+/** The later of two keys of one index (ordered-binary order for these parts: element by element, a prefix first). */
+function laterKey(a: IndexKey, b: IndexKey): IndexKey {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const order = compareParts(a[i]!, b[i]!);
+    if (order !== 0) return order > 0 ? a : b;
+  }
+  return a.length >= b.length ? a : b;
+}
 
-type Match = (event: PlotEventRecord) => boolean;
+export interface Totals {
+  total: number;
+  hidden: number;
+}
 
-function matcher(filter: EventFilter): Match {
+/** Counts the matches of a filter over its whole source: those shown, and those its visibleThrough hides. */
+export function totalsOf(db: EmbeddedDatabase, filter: EventFilter): Totals {
+  const source = sourceOf(db, filter);
   const progress = progressOf(filter.visibleThrough);
-  return (event) => matchesFilter(event, filter) && eventVisible(progress, event);
-}
-
-function memoisedTotal(events: readonly PlotEventRecord[], filter: EventFilter, totals: Map<string, number>): number {
-  const key = JSON.stringify(filter);
-  let total = totals.get(key);
-  if (total === undefined) {
-    if (totals.size >= MAX_MEMOISED_TOTALS) totals.clear();
-    const matches = matcher(filter);
-    total = events.reduce((n, event) => (matches(event) ? n + 1 : n), 0);
-    totals.set(key, total);
+  let total = 0;
+  let hidden = 0;
+  for (const row of db.scan(source.index, source.prefix)) {
+    const event = eventRow(db, row, source.anchor);
+    if (!matchesFilter(event, filter)) continue;
+    if (eventVisible(progress, event as PlotEventRecord)) total++;
+    else hidden++;
   }
-  return total;
+  return { total, hidden };
 }
 
-/**
- * One page of events in position order. `totals` memoises the count of all matches per filter,
- * so that paging on does not rescan from the beginning.
- */
-export function eventsPage(anchors: EventAnchors, request: EventsPageRequest, totals: Map<string, number>): EventsPage {
-  const { filter, first, after } = request;
-  const range = candidates(anchors, filter);
-  const totalCount = memoisedTotal(range, filter, totals);
-  const hiddenCount = memoisedTotal(range, { ...filter, visibleThrough: null }, totals) - totalCount;
-  const matches = matcher(filter);
-  const items: PlotEventRecord[] = [];
-  for (let i = after === null ? 0 : firstAfter(range, after); i < range.length; i++) {
-    const event = range[i]!;
-    if (!matches(event)) continue;
-    if (items.length === first) return { items, hasNextPage: true, totalCount, hiddenCount };
-    items.push(event);
+/** The keys of up to `first` matches after `after` in position order, and whether more follow. */
+export function pageKeys(
+  db: EmbeddedDatabase,
+  filter: EventFilter,
+  first: number,
+  after: EventPosition | null,
+): { keys: string[]; hasNextPage: boolean } {
+  const source = sourceOf(db, filter);
+  const progress = progressOf(filter.visibleThrough);
+  const anchorKey = source.prefix.slice(0, source.anchor);
+  const from =
+    after === null
+      ? source.prefix
+      : laterKey(source.prefix, [...anchorKey, after.seriesKey, after.episodeNumber, after.sequence]);
+  const keys: string[] = [];
+  for (const row of db.scan(source.index, source.prefix, from)) {
+    const event = eventRow(db, row, source.anchor);
+    if (after !== null && comparePosition(event, after) <= 0) continue;
+    if (!matchesFilter(event, filter) || !eventVisible(progress, event as PlotEventRecord)) continue;
+    if (keys.length === first) return { keys, hasNextPage: true };
+    keys.push(event.key);
   }
-  return { items, hasNextPage: false, totalCount, hiddenCount };
-}
-
-export function seriesPage(series: readonly SeriesRecord[], request: SeriesPageRequest): Page<SeriesRecord> {
-  const { first, afterSlug } = request;
-  const start = afterSlug === null ? 0 : series.findIndex((s) => compareText(s.slug, afterSlug) > 0);
-  const rest = start === -1 ? [] : series.slice(start);
-  return { items: rest.slice(0, first), hasNextPage: rest.length > first, totalCount: series.length };
+  return { keys, hasNextPage: false };
 }

@@ -1,19 +1,19 @@
 import type { Collection, RecordOf } from '../../domain/collections.js';
 import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
-import { episodeKey } from '../../domain/keys.js';
 import type { Placed } from '../../domain/rules.js';
-import type { GraphIndex } from './indexes.js';
+import type { IndexName } from './layout.js';
+import type { EmbeddedReads } from './reads.js';
 
-const as = (collection: Collection, records: readonly { key: string }[]): Dependent[] =>
-  records.map((r) => ({ collection, key: r.key }));
-
-/** The embedded store's current state, read from its indexes while the store's write lock is held. */
+/**
+ * The embedded store's current state, read from lmdb while the store's write lock is held: this process
+ * is the only writer (DATA_DIR's lock), and it writes one change at a time, so nothing moves meanwhile.
+ */
 export class EmbeddedStoryView implements StoryView {
-  constructor(private readonly index: GraphIndex) {}
+  constructor(private readonly reads: EmbeddedReads) {}
 
   async existing<C extends Referenced>(collection: C, keys: readonly string[]): Promise<Map<string, RecordOf<C>>> {
-    const byKey = this.index.byKey[collection] as Map<string, RecordOf<C>>;
-    return new Map(keys.flatMap((key) => (byKey.has(key) ? [[key, byKey.get(key)!] as const] : [])));
+    const records = this.reads.records(collection, keys);
+    return new Map(keys.flatMap((key, i) => (records[i] ? [[key, records[i]] as const] : [])));
   }
 
   async dependents(collection: Referenced, keys: readonly string[]): Promise<Map<string, Dependent[]>> {
@@ -24,48 +24,49 @@ export class EmbeddedStoryView implements StoryView {
     const found = new Map<string, Placed>();
     const add = ({ key, seriesKey, episodeNumber, sequence }: Placed) =>
       found.set(key, { key, seriesKey, episodeNumber, sequence });
-    for (const e of episodes) this.index.eventsByEpisode.get(episodeKey(e.seriesKey, e.episodeNumber)).forEach(add);
-    for (const key of keys) {
-      const event = this.index.byKey.events.get(key);
-      if (event) add(event);
-    }
+    for (const e of episodes) this.reads.eventRows('eventsByPosition', [e.seriesKey, e.episodeNumber]).forEach(add);
+    for (const event of this.reads.records('events', keys)) if (event) add(event);
     return [...found.values()];
   }
 
+  private as(collection: Collection, index: IndexName, key: string): Dependent[] {
+    return this.reads.keysIn(index, [key]).map((k) => ({ collection, key: k }));
+  }
+
   private dependentsOf(collection: Referenced, key: string): Dependent[] {
-    const x = this.index;
     switch (collection) {
       case 'series':
         return [
-          ...as('episodes', x.episodesBySeries.get(key)),
-          ...as('characters', x.charactersBySeries.get(key)),
-          ...as('castings', x.castingsBySeries.get(key)),
-          ...as('credits', x.creditsBySeries.get(key)),
-          ...as('relationships', x.relationshipsBySeries.get(key)),
-          ...as('events', x.eventsBySeries.get(key)),
+          ...this.as('episodes', 'episodesBySeries', key),
+          ...this.as('characters', 'charactersBySeries', key),
+          ...this.as('castings', 'castingsBySeries', key),
+          ...this.as('credits', 'creditsBySeries', key),
+          ...this.as('relationships', 'relationshipsBySeries', key),
+          ...this.as('events', 'eventsByPosition', key),
         ];
       case 'episodes': {
-        const episode = x.byKey.episodes.get(key);
+        const [episode] = this.reads.records('episodes', [key]);
         if (!episode) return [];
-        const bounded = x.relationshipsBySeries
-          .get(episode.seriesKey)
+        const bounded = this.reads
+          .listed('relationships', 'relationshipsBySeries', [episode.seriesKey])
           .filter((r) => r.sinceEpisode === episode.number || r.untilEpisode === episode.number);
-        return [...as('events', x.eventsByEpisode.get(key)), ...as('relationships', bounded)];
+        const events = this.reads.eventRows('eventsByPosition', [episode.seriesKey, episode.number]);
+        return [
+          ...events.map((e): Dependent => ({ collection: 'events', key: e.key })),
+          ...bounded.map((r): Dependent => ({ collection: 'relationships', key: r.key })),
+        ];
       }
       case 'characters':
         return [
-          ...as('castings', x.castingsByCharacter.get(key)),
-          ...as('relationships', x.relationshipsByCharacter.get(key)),
-          ...as('events', x.eventsByCharacter.get(key)),
+          ...this.as('castings', 'castingsByCharacter', key),
+          ...this.as('relationships', 'relationshipsByCharacter', key),
+          ...this.as('events', 'eventsByCharacter', key),
         ];
       case 'people':
         return [
-          ...as('castings', x.castingsByPerson.get(key)),
-          ...as('credits', x.creditsByPerson.get(key)),
-          ...as(
-            'series',
-            x.allSeries().filter((s) => s.starring.includes(key)),
-          ),
+          ...this.as('castings', 'castingsByPerson', key),
+          ...this.as('credits', 'creditsByPerson', key),
+          ...this.as('series', 'seriesByStar', key),
         ];
     }
   }

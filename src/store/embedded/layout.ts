@@ -1,0 +1,219 @@
+import { COLLECTION_FACTS, type Collection, type RecordOf } from '../../domain/collections.js';
+import { episodeKey, slugOf } from '../../domain/keys.js';
+import type { ListSizes } from '../../domain/list-sizes.js';
+import type { PlotEventRecord } from '../../domain/records.js';
+import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
+import { BILLING_RANK, CREDIT_ROLE_RANK, type ParticipantRole, type PlotEventKind } from '../../domain/vocabulary.js';
+
+/** The layout this code reads and writes; stored under FORMAT_KEY in the meta database. */
+export const FORMAT = 2;
+export const FORMAT_KEY = 'format';
+/** Bumped by every write transaction, whichever process commits it. */
+export const VERSION_KEY = 'version';
+
+type KeyPart = string | number;
+export type IndexKey = KeyPart[];
+
+/**
+ * The ordered indexes, one lmdb database each, keyed by arrays (ordered-binary: element by element, a
+ * prefix first). The record key is always the last element; eventsByPosition holds each event's facts as
+ * value (the other event indexes name the position, where they are read).
+ */
+export const INDEXES = [
+  'seriesBySlug',
+  'seriesByStar',
+  'episodesBySeries',
+  'charactersBySeries',
+  'castingsBySeries',
+  'castingsByPerson',
+  'castingsByCharacter',
+  'creditsBySeries',
+  'creditsByPerson',
+  'relationshipsBySeries',
+  'relationshipsByCharacter',
+  'eventsByPosition',
+  'eventsByCharacter',
+  'eventsByAgent',
+  'eventsByTarget',
+  'eventsByParticipant',
+  'searchKeys',
+  'searchGrams',
+] as const;
+export type IndexName = (typeof INDEXES)[number];
+
+/** What findEvents and the event lists filter on, kept in the event indexes so a scan decodes no record. */
+export type EventFacts = [
+  kind: PlotEventKind,
+  outcome: string | null,
+  agentKey: string | null,
+  targetKey: string | null,
+  participants: [characterKey: string, role: ParticipantRole][],
+];
+
+export interface IndexEntry {
+  index: IndexName;
+  key: IndexKey;
+  value: unknown;
+}
+
+/** A list a record belongs to, counted for listSizes: the kind of list and the record that holds it. */
+export type Membership = [kind: keyof ListSizes, holder: string];
+/** A list a record holds itself, by its length. */
+export type OwnList = [kind: keyof ListSizes, length: number];
+
+const GRAM = 3;
+
+/** Every distinct run of GRAM code units in the keys: a key holding a query holds each of the query's runs. */
+export function gramsOf(keys: readonly string[]): Set<string> {
+  const grams = new Set<string>();
+  for (const key of keys) for (let i = 0; i + GRAM <= key.length; i++) grams.add(key.slice(i, i + GRAM));
+  return grams;
+}
+
+const searchTypeIndex = (type: Searchable['type']): number => SEARCH_TYPES.indexOf(type);
+
+const factsOf = (e: PlotEventRecord): EventFacts => [
+  e.kind,
+  e.outcome,
+  e.agentKey,
+  e.targetKey,
+  e.participants.map((p) => [p.characterKey, p.role]),
+];
+
+const position = (e: PlotEventRecord): IndexKey => [e.seriesKey, e.episodeNumber, e.sequence, e.key];
+const distinct = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+function searchEntries<C extends Collection>(collection: C, record: RecordOf<C>): IndexEntry[] {
+  const type = COLLECTION_FACTS[collection].searchType;
+  if (type === null) return [];
+  const keys = storedSearchKeys({ type, record } as Searchable);
+  const t = searchTypeIndex(type);
+  return [
+    { index: 'searchKeys', key: [t, record.key], value: keys },
+    ...[...gramsOf(keys)].map((gram): IndexEntry => ({ index: 'searchGrams', key: [gram, t, record.key], value: 1 })),
+  ];
+}
+
+/** The index entries a record has, from which every list the port answers is read in order. */
+export function entriesOf<C extends Collection>(collection: C, record: RecordOf<C>): IndexEntry[] {
+  const entries = searchEntries(collection, record);
+  const add = (index: IndexName, key: IndexKey, value: unknown = 1) => entries.push({ index, key, value });
+  switch (collection) {
+    case 'series': {
+      const s = record as RecordOf<'series'>;
+      add('seriesBySlug', [s.slug, s.key]);
+      for (const star of distinct(s.starring)) add('seriesByStar', [star, s.key]);
+      break;
+    }
+    case 'episodes': {
+      const e = record as RecordOf<'episodes'>;
+      add('episodesBySeries', [e.seriesKey, e.number, e.key]);
+      break;
+    }
+    case 'characters': {
+      const c = record as RecordOf<'characters'>;
+      add('charactersBySeries', [c.seriesKey, c.slug, c.key]);
+      break;
+    }
+    case 'castings': {
+      const c = record as RecordOf<'castings'>;
+      const rank = BILLING_RANK[c.billing];
+      add('castingsBySeries', [c.seriesKey, rank, c.personKey, c.characterKey, c.key]);
+      add('castingsByPerson', [c.personKey, c.seriesKey, rank, c.characterKey, c.key]);
+      add('castingsByCharacter', [c.characterKey, rank, c.personKey, c.key]);
+      break;
+    }
+    case 'credits': {
+      const c = record as RecordOf<'credits'>;
+      const rank = CREDIT_ROLE_RANK[c.role];
+      add('creditsBySeries', [c.seriesKey, rank, c.personKey, c.key]);
+      add('creditsByPerson', [c.personKey, c.seriesKey, rank, c.key]);
+      break;
+    }
+    case 'relationships': {
+      const r = record as RecordOf<'relationships'>;
+      const since = r.sinceEpisode ?? 0;
+      add('relationshipsBySeries', [r.seriesKey, since, r.key]);
+      for (const character of distinct([r.fromKey, r.toKey]))
+        add('relationshipsByCharacter', [character, since, r.key]);
+      break;
+    }
+    case 'events': {
+      const e = record as PlotEventRecord;
+      const facts = factsOf(e);
+      const at = position(e);
+      add('eventsByPosition', at, facts);
+      for (const c of distinct(e.participants.map((p) => p.characterKey))) add('eventsByCharacter', [c, ...at]);
+      if (e.agentKey !== null) add('eventsByAgent', [slugOf(e.agentKey), ...at]);
+      if (e.targetKey !== null) add('eventsByTarget', [slugOf(e.targetKey), ...at]);
+      for (const slug of distinct(e.participants.map((p) => slugOf(p.characterKey))))
+        add('eventsByParticipant', [slug, ...at]);
+      break;
+    }
+    case 'people':
+      break;
+  }
+  return entries;
+}
+
+/** The lists of other records this record is counted in (see listSizesOf, which this mirrors). */
+export function membershipsOf<C extends Collection>(collection: C, record: RecordOf<C>): Membership[] {
+  switch (collection) {
+    case 'episodes':
+      return [['episodesPerSeries', (record as RecordOf<'episodes'>).seriesKey]];
+    case 'characters':
+      return [['charactersPerSeries', (record as RecordOf<'characters'>).seriesKey]];
+    case 'castings': {
+      const c = record as RecordOf<'castings'>;
+      return [
+        ['castingsPerSeries', c.seriesKey],
+        ['castingsPerPerson', c.personKey],
+        ['castingsPerCharacter', c.characterKey],
+      ];
+    }
+    case 'credits': {
+      const c = record as RecordOf<'credits'>;
+      return [
+        ['creditsPerSeries', c.seriesKey],
+        ['creditsPerPerson', c.personKey],
+      ];
+    }
+    case 'relationships': {
+      const r = record as RecordOf<'relationships'>;
+      return [
+        ['relationshipsPerSeries', r.seriesKey],
+        ...distinct([r.fromKey, r.toKey]).map((c): Membership => ['relationshipsPerCharacter', c]),
+      ];
+    }
+    case 'events': {
+      const e = record as PlotEventRecord;
+      return [
+        ['eventsPerSeries', e.seriesKey],
+        ['eventsPerEpisode', episodeKey(e.seriesKey, e.episodeNumber)],
+        ...distinct(e.participants.map((p) => p.characterKey)).map((c): Membership => ['eventsPerCharacter', c]),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The lists the record holds itself. */
+export function ownListsOf<C extends Collection>(collection: C, record: RecordOf<C>): OwnList[] {
+  switch (collection) {
+    case 'series': {
+      const s = record as RecordOf<'series'>;
+      return [
+        ['starringPerSeries', s.starring.length],
+        ['genresPerSeries', s.genres.length],
+        ['platformsPerSeries', s.platforms.length],
+      ];
+    }
+    case 'characters':
+      return [['aliasesPerCharacter', (record as RecordOf<'characters'>).aliases.length]];
+    case 'events':
+      return [['participantsPerEvent', (record as PlotEventRecord).participants.length]];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,104 @@
+import { LRUCache } from 'lru-cache';
+import type { Collection, RecordOf } from '../../domain/collections.js';
+import type { PlotEventKind } from '../../domain/vocabulary.js';
+import type { EventFilter } from '../port.js';
+import type { EmbeddedDatabase } from './database.js';
+import type { IndexKey, IndexName } from './layout.js';
+import { type EventRow, eventRow, ofKinds, type Totals, totalsOf } from './queries.js';
+
+/** How many decoded records the heap keeps, across collections. */
+const RECORD_CACHE_ENTRIES = 5_000;
+/** How many findEvents totals (per filter) the heap keeps. */
+const TOTALS_CACHE_ENTRIES = 500;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Freezes what a record holds but leaves the record extensible: GraphQL layers may brand it with symbols. */
+function freezeContents<T extends object>(record: T): T {
+  for (const child of Object.values(record)) deepFreeze(child);
+  return record;
+}
+
+/**
+ * Reads of the embedded store, from lmdb, through a small bounded cache of decoded records and of event
+ * totals. The cache holds only what was read at the data version it notes; `refresh` drops it as soon as
+ * any process has committed a write since, so it never hides one.
+ */
+export class EmbeddedReads {
+  private readonly cached = new LRUCache<string, object>({ max: RECORD_CACHE_ENTRIES });
+  private readonly totals = new LRUCache<string, Totals>({ max: TOTALS_CACHE_ENTRIES });
+  private version: number | null = null;
+
+  constructor(readonly db: EmbeddedDatabase) {}
+
+  /** Called before each read: lmdb's read snapshot holds for the rest of this turn of the event loop. */
+  refresh(): number {
+    const version = this.db.version();
+    if (version !== this.version) {
+      this.cached.clear();
+      this.totals.clear();
+      this.version = version;
+    }
+    return version;
+  }
+
+  records<C extends Collection>(collection: C, keys: readonly string[]): (RecordOf<C> | null)[] {
+    return keys.map((key) => this.record(collection, key));
+  }
+
+  record<C extends Collection>(collection: C, key: string): RecordOf<C> | null {
+    const id = `${collection}\u0000${key}`;
+    const hit = this.cached.get(id);
+    if (hit !== undefined) return hit as RecordOf<C>;
+    const record = this.db.record(collection, key);
+    if (record === undefined) return null;
+    freezeContents(record);
+    this.cached.set(id, record);
+    return record;
+  }
+
+  /** The record keys of an index's rows under `prefix`, in index order. */
+  keysIn(index: IndexName, prefix: IndexKey): string[] {
+    return Array.from(this.db.scanKeys(index, prefix), (key) => key.at(-1) as string);
+  }
+
+  /** The records an index lists under `prefix`, in its order. */
+  listed<C extends Collection>(collection: C, index: IndexName, prefix: IndexKey): RecordOf<C>[] {
+    return this.present(collection, this.keysIn(index, prefix));
+  }
+
+  /** The event rows of an event index under `prefix`, whose first `prefix.length` elements are not the position. */
+  eventRows(index: IndexName, prefix: IndexKey): EventRow[] {
+    const anchor = index === 'eventsByPosition' ? 0 : 1;
+    return Array.from(this.db.scan(index, prefix), (row) => eventRow(this.db, row, anchor));
+  }
+
+  /** The keys of the events an event index lists under `prefix`, of these kinds (null: all, read without their facts). */
+  eventKeys(index: IndexName, prefix: IndexKey, kinds: readonly PlotEventKind[] | null): string[] {
+    if (kinds === null) return this.keysIn(index, prefix);
+    return this.eventRows(index, prefix)
+      .filter((e) => ofKinds(e, kinds))
+      .map((e) => e.key);
+  }
+
+  /** The records with these keys, skipping any that is gone (an index never names one, but be safe). */
+  present<C extends Collection>(collection: C, keys: readonly string[]): RecordOf<C>[] {
+    return this.records(collection, keys).filter((r): r is RecordOf<C> => r !== null);
+  }
+
+  totalsOf(filter: EventFilter): Totals {
+    const id = JSON.stringify(filter);
+    let totals = this.totals.get(id);
+    if (totals === undefined) {
+      totals = totalsOf(this.db, filter);
+      this.totals.set(id, totals);
+    }
+    return totals;
+  }
+}
