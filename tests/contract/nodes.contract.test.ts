@@ -92,6 +92,17 @@ describeEachStore('Relay object identification', (service) => {
     expect(response.data).toEqual({ node: null });
   });
 
+  it.each(['Character', 'Series', 'Person', 'PlotEvent', 'Relationship', 'Episode'])(
+    'answers null, not an error, for a %s id far longer than any key',
+    async (type) => {
+      const response = await graphql(service().yoga, 'query ($id: ID!) { node(id: $id) { id } }', {
+        id: globalId(type, `soundtrack-1/${'x'.repeat(20_000)}`),
+      });
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toEqual({ node: null });
+    },
+  );
+
   it.each([
     ['garbage', '!!!'],
     ['base64 without a type', Buffer.from('soundtrack-1').toString('base64')],

@@ -242,6 +242,7 @@ export class EmbeddedDatabase {
   }
 
   record<C extends Collection>(collection: C, key: string): RecordOf<C> | undefined {
+    if (!storable(key)) return undefined;
     let record: RecordOf<C> | undefined;
     try {
       record = this.records[collection].get(key);
@@ -256,7 +257,7 @@ export class EmbeddedDatabase {
   /** Up to `limit` keys of a collection after `afterKey` (null: from the start), in key order. */
   keysAfter(collection: Collection, afterKey: string | null, limit: number): string[] {
     const keys: string[] = [];
-    if (limit <= 0) return keys;
+    if (limit <= 0 || (afterKey !== null && !storable(afterKey))) return keys;
     for (const key of this.records[collection].getKeys(afterKey === null ? {} : { start: afterKey })) {
       if (key === afterKey) continue;
       keys.push(key as string);
@@ -267,6 +268,7 @@ export class EmbeddedDatabase {
 
   /** The rows of an index whose keys start with `prefix`, in key order, from `from` (a key with that prefix) on. */
   *scan(index: IndexName, prefix: IndexKey, from: IndexKey = prefix): Generator<IndexRow> {
+    if (!storable(prefix) || !storable(from)) return;
     for (const { key, value } of this.indexes[index].getRange(from.length > 0 ? { start: from } : {})) {
       if (!hasPrefix(key, prefix)) return;
       yield { key, value };
@@ -275,11 +277,12 @@ export class EmbeddedDatabase {
 
   /** The value of one row of an index, if it is there. */
   row(index: IndexName, key: IndexKey): unknown {
-    return this.indexes[index].get(key);
+    return storable(key) ? this.indexes[index].get(key) : undefined;
   }
 
   /** The keys of an index's rows that start with `prefix`, in key order (values are not decoded). */
   *scanKeys(index: IndexName, prefix: IndexKey): Generator<IndexKey> {
+    if (!storable(prefix)) return;
     for (const key of this.indexes[index].getKeys(prefix.length > 0 ? { start: prefix } : {})) {
       if (!hasPrefix(key, prefix)) return;
       yield key;
@@ -417,4 +420,14 @@ function withCurrentFields<C extends Collection>(collection: C, record: RecordOf
     return (r.firstEpisode === undefined ? { ...r, firstEpisode: null } : r) as RecordOf<C>;
   }
   return record;
+}
+
+/**
+ * Whether a key (or every string in an index key) is short enough to be one: no stored key is near this
+ * (slugs are at most 120 characters), and lmdb refuses much longer ones, so a hostile id finds nothing.
+ */
+const MAX_KEY_CHARS = 1_000;
+function storable(key: string | IndexKey): boolean {
+  const parts: unknown[] = Array.isArray(key) ? key : [key];
+  return parts.every((part) => typeof part !== 'string' || part.length <= MAX_KEY_CHARS);
 }
