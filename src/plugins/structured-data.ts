@@ -84,7 +84,7 @@ export function useStructuredData(store: StoreReader, { maxAgeSeconds, loaderMod
         const document = await seriesJsonLd(createLoaders(store, progress, loaderMode), progress, slug);
         if (document === null) throw new Refusal(404, 'SERIES_NOT_FOUND', `No series has the slug "${slug}".`);
         endResponse(
-          new Response(request.method === 'HEAD' ? null : JSON.stringify(document), {
+          new Response(request.method === 'HEAD' ? null : scriptSafeJson(document), {
             status: 200,
             headers: {
               'content-type': 'application/ld+json; charset=utf-8',
@@ -111,3 +111,10 @@ function refusalResponse(error: unknown): Response {
   }
   throw error;
 }
+
+/**
+ * JSON that stays inert inside an HTML `<script type="application/ld+json">`, where wikis paste it: `<`, `>`
+ * and `&` are escaped as \u003c, \u003e and \u0026, which JSON readers decode back to the same text.
+ */
+const scriptSafeJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { scopedKey } from '../domain/keys.js';
 import { type Progress, visibleThrough } from '../domain/spoilers.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
+import type { Loaders } from '../reads/loaders.js';
 import type { EventFilter } from '../store/port.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { eventsConnection } from './support/pages.js';
@@ -62,6 +64,22 @@ builder.queryField('events', (t) =>
       }),
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
-    resolve: (_root, args, ctx) => eventsConnection(ctx.store, toStoreFilter(args.filter, ctx.progress), args),
+    resolve: async (_root, args, ctx) => {
+      const filter = toStoreFilter(args.filter, ctx.progress);
+      const connection = await eventsConnection(ctx.store, filter, args);
+      // Filtering by a character not met yet must answer as for one that does not exist: nothing hidden to count.
+      if (await namesUnmet(ctx.loaders, filter, ctx.progress)) return { ...connection, spoilersHidden: 0 };
+      return connection;
+    },
   }),
 );
+
+/** Whether the filter names (as agent, target or participant) a character the viewer has not met yet. */
+async function namesUnmet(loaders: Loaders, filter: EventFilter, progress: Progress): Promise<boolean> {
+  const slugs = [filter.agent, filter.target, filter.participant].filter((slug) => slug !== null);
+  const series = filter.series === null ? [...progress.keys()] : [filter.series];
+  const keys = series.filter((s) => progress.has(s)).flatMap((s) => slugs.map((slug) => scopedKey(s, slug)));
+  if (keys.length === 0) return false;
+  const met = await loaders.metAmong(keys);
+  return keys.some((key) => !met(key));
+}

@@ -29,6 +29,10 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
     if (e.number > series.episodeCount)
       report(at('episode', e.number), 'number', `exceeds episodeCount ${series.episodeCount}`);
   }
+  for (const c of series.characters) {
+    if (c.firstEpisode !== null && c.firstEpisode > series.episodeCount)
+      report(at('character', c.slug), 'firstEpisode', `exceeds episodeCount ${series.episodeCount}`);
+  }
   for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
   for (const c of series.castings) {
     const record = at('casting', `${c.person}->${c.character}`);

@@ -68,6 +68,23 @@ describeEachStore('the reveal model: nothing before its episode', (service) => {
     expect(data.fromHidden).toEqual([]);
   });
 
+  it('answers a filter on a character not met yet as it answers one on nobody: nothing listed, nothing hidden', async () => {
+    const filtered = (role: string, slug: string) =>
+      `${role}_${slug.replace('-', '_')}: events(filter: { series: "soundtrack-1", ${role}: "${slug}" }) { totalCount spoilersHidden }`;
+    const data = await ask(
+      `{ ${['participant', 'agent', 'target'].flatMap((role) => ['seo-yeon', 'woo-il', 'nobody'].map((slug) => filtered(role, slug))).join(' ')} }`,
+    );
+    for (const answer of Object.values(data)) expect(answer).toEqual({ totalCount: 0, spoilersHidden: 0 });
+    const met = await ask(
+      '{ events(filter: { series: "soundtrack-1", participant: "eun-soo" }) { totalCount spoilersHidden } }',
+    );
+    expect(met.events.spoilersHidden).toBeGreaterThan(0);
+    const at4 = await ask('{ events(filter: { series: "soundtrack-1", participant: "seo-yeon" }) { totalCount } }', {
+      'x-watched-through': 'soundtrack-1@4',
+    });
+    expect(at4.events.totalCount).toBeGreaterThan(0);
+  });
+
   it('counts the relationships with a character not met yet in spoilersHidden', async () => {
     const at3 = await ask(
       '{ character(series: "soundtrack-1", slug: "ma-ri") { name } sunWoo: character(series: "soundtrack-1", slug: "sun-woo") { spoilersHidden } }',

@@ -83,6 +83,26 @@ describeEachStore('GET /series/{slug}.jsonld', (service) => {
     expect((await jsonLd(service().yoga, 'soundtrack-1', '?watched-through=4')).body).toEqual(all);
   });
 
+  it('stays inert when pasted into a <script> tag, whatever a writer puts in a name', async () => {
+    const yoga = writableYoga(service().store);
+    const hostile = '</script><img src=x onerror=alert(1)>&end';
+    const series = { slug: 'ld-hostile', title: hostile, episodeCount: 1, source: SOURCE };
+    const character = { series: 'ld-hostile', slug: 'villain', name: hostile, source: SOURCE };
+    for (const [field, type, input] of [
+      ['upsertSeries', 'UpsertSeriesInput', series],
+      ['upsertCharacter', 'UpsertCharacterInput', character],
+    ] as const) {
+      const result = await mutate(yoga, field, `($input: ${type}!)`, { input });
+      expect(result.data![field].__typename, JSON.stringify(result.data)).not.toBe('ValidationError');
+    }
+    const response = await service().yoga.fetch('http://drama.test/series/ld-hostile.jsonld');
+    const text = await response.text();
+    expect(text).not.toMatch(/[<>&]/);
+    const body = JSON.parse(text);
+    expect(body.name).toBe(hostile);
+    expect(names(body.character)).toEqual([hostile]);
+  });
+
   it('stores external ids of series and people through the write API, reads them back, and links them as sameAs', async () => {
     const yoga = writableYoga(service().store);
     const person = {

@@ -281,6 +281,26 @@ describeEachStore(
       ).toEqual([expect.stringMatching(/^(slug|max-length)$/)]);
     });
 
+    it('refuses a firstEpisode beyond the series or below 1, in a batch and in an upsert, and takes one within it', async () => {
+      const field = (issues: Issue[]) => issues.map((i) => i.path.at(-1));
+      const late = show((s) => {
+        s.characters[0].firstEpisode = 3;
+      });
+      expect(field(await batch(late))).toContain('firstEpisode');
+      const character = { series: 'rules-show', slug: 'mira', name: 'Mira', source: SOURCE };
+      const beyond = await upsert('upsertCharacter', 'UpsertCharacterInput', { ...character, firstEpisode: 3 });
+      expect(field(beyond)).toEqual(['firstEpisode']);
+      expect(beyond[0]!.message).toContain('episodeCount of 2');
+      for (const below of [0, -1]) {
+        const issues = await upsert('upsertCharacter', 'UpsertCharacterInput', { ...character, firstEpisode: below });
+        expect(rules(issues)).toEqual(['range']);
+      }
+      await accepted('upsertCharacter', '($input: UpsertCharacterInput!)', {
+        input: { ...character, firstEpisode: 2 },
+      });
+      await accepted('upsertCharacter', '($input: UpsertCharacterInput!)', { input: character });
+    });
+
     it('refuses __proto__ as a key of a record or of the document', async () => {
       const withProto = JSON.parse(
         JSON.stringify(show()).replace('"slug":"mira"', '"__proto__":{"admin":true},"slug":"mira"'),

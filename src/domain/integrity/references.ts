@@ -27,7 +27,13 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
       );
     }
   }
-  for (const c of upserts.characters) at('characters', c.key).series(c.seriesKey);
+  for (const c of upserts.characters) {
+    const series = at('characters', c.key).series(c.seriesKey);
+    if (series && c.firstEpisode !== null && c.firstEpisode > series.episodeCount) {
+      const message = `episode ${c.firstEpisode} is beyond the series' episodeCount of ${series.episodeCount}`;
+      report('characters', c.key, 'firstEpisode', message);
+    }
+  }
   for (const c of upserts.castings) {
     const refs = at('castings', c.key);
     if (refs.series(c.seriesKey)) refs.character(c.characterKey, c.seriesKey, 'character');
