@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportText } from '../seed/export.js';
+import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import type { StoreReader } from '../store/port.js';
 import { errorResponse } from './refusals.js';
 
@@ -26,10 +27,20 @@ export function useSeriesExport(
         endResponse(errorResponse(405, 'METHOD_NOT_ALLOWED', 'Use GET.', { allow: 'GET, HEAD' }));
         return;
       }
+      const auth = authenticate(request);
+      if (!auth.ok) {
+        endResponse(errorResponse(401, 'UNAUTHENTICATED', auth.reason, { 'www-authenticate': WWW_AUTHENTICATE }));
+        return;
+      }
+      if (request.headers.has(WATCHED_THROUGH_HEADER) || url.searchParams.has('watched-through')) {
+        const message =
+          'An export holds the whole story, so it takes no viewing progress: ask GraphQL for a spoiler-safe view.';
+        endResponse(errorResponse(400, 'BAD_REQUEST', message));
+        return;
+      }
       if (access === 'token') {
-        const auth = authenticate(request);
-        if (!auth.ok || auth.viewer.kind === 'anonymous') {
-          const reason = auth.ok ? 'Exports need a bearer token with the export scope.' : auth.reason;
+        if (auth.viewer.kind === 'anonymous') {
+          const reason = 'Exports need a bearer token with the export scope.';
           endResponse(errorResponse(401, 'UNAUTHENTICATED', reason, { 'www-authenticate': WWW_AUTHENTICATE }));
           return;
         }

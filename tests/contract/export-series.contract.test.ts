@@ -44,6 +44,18 @@ describeEachStore('GET /export/series/{slug}', (service) => {
     expect((await get(service().yoga, '/export/series/soundtrack-1', {}, 'POST')).status).toBe(405);
   });
 
+  it('refuses viewing progress rather than ignore it, and a bad bearer token as GraphQL does', async () => {
+    const progress = await get(service().yoga, '/export/series/soundtrack-1', {
+      'x-watched-through': 'soundtrack-1@3',
+    });
+    expect(progress.status).toBe(400);
+    expect(await progress.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    expect((await get(service().yoga, '/export/series/soundtrack-1?watched-through=3')).status).toBe(400);
+    const bad = await get(service().yoga, '/export/series/soundtrack-1', { authorization: 'Bearer nope' });
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
   it('with EXPORT_ACCESS=token wants a token with the export (or admin) scope', async () => {
     const issued = issueTokens({ exporter: ['export'], boss: ['admin'], writer: ['write:story'] });
     const yoga = createDramaYoga({
