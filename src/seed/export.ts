@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, rename } from 'node:fs/promises';
+import { open, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { GraphDocument, PersonRecord } from '../domain/records.js';
+import { makeDirectory } from '../file-system.js';
 import type { StoreReader } from '../store/port.js';
 import { PEOPLE_FILE, peopleFileParts, seriesFileName, seriesFileText, standaloneSeriesText } from './canonical.js';
 
@@ -114,7 +115,12 @@ export async function exportSeedDirectory(
   dir: string,
   options: ExportOptions = {},
 ): Promise<ExportSummary> {
-  await mkdir(dir, { recursive: true });
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new ExportError(`cannot make the export directory ${dir} (${code}); give a directory you may write`);
+  }
   const existing = (await readdir(dir)).filter((n) => n.endsWith('.json'));
   if (existing.length > 0)
     throw new ExportError(`${dir} holds seed files already (${existing[0]}); export into an empty directory`);

@@ -1,8 +1,9 @@
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tryLock } from 'fs-native-extensions';
+import { makeDirectory } from '../../file-system.js';
 
 export type DataDirProblem =
   | 'DATA_DIR_LOCKED'
@@ -71,24 +72,6 @@ export function fileSystemProblem(error: unknown, target: string): DataDirError 
  * mkdir -p, one level at a time: Node's `recursive: true` spins forever where mkdir answers ENOENT under a
  * parent that exists (/proc/x, other pseudo file systems).
  */
-function makeDirectory(dir: string): void {
-  try {
-    mkdirSync(dir);
-    return;
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === 'EEXIST') {
-      if (!statSync(dir).isDirectory()) throw error;
-      return;
-    }
-    if (code !== 'ENOENT') throw error;
-  }
-  const parent = path.dirname(dir);
-  if (parent === dir) throw Object.assign(new Error(`${dir} does not exist`), { code: 'ENOENT' });
-  makeDirectory(parent);
-  mkdirSync(dir);
-}
-
 export function ensureDirectory(dataDir: string): void {
   try {
     makeDirectory(dataDir);
