@@ -127,8 +127,8 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     ),
     relationship: byKey(async (keys) => {
       const found = await loadAll(raw.relationship, keys);
-      const [shown] = await relationshipLists([found.filter((r) => r !== null)]);
-      return found.map((r) => (r === null ? null : (shown!.find((s) => s.key === r.key) ?? null)));
+      const met = await metAmong(ends([found.filter((r) => r !== null)]));
+      return found.map((r) => (r === null ? null : (relationshipsShown(met, [r])[0] ?? null)));
     }),
     event: byKey(async (keys) => (await loadAll(raw.event, keys)).map(oneEvent)),
     relationshipHistory: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipHistory, keys))),
