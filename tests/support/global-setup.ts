@@ -11,6 +11,8 @@ export interface Neo4jConnection {
 declare module 'vitest' {
   export interface ProvidedContext {
     neo4j: Neo4jConnection | null;
+    /** redis://… of a throwaway Redis, or REDIS_TEST_URL; null only outside CI without redis-server */
+    redis: string | null;
   }
 }
 
@@ -35,18 +37,46 @@ function fromEnvironment(): Neo4jConnection | null {
   };
 }
 
-/** Gives the Neo4j half of the suite a real server: NEO4J_URI, else a throwaway local Neo4j. */
+/** REDIS_TEST_URL, else a throwaway redis-server; in CI a missing redis-server fails the run. */
+async function provideRedis(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.REDIS_TEST_URL) {
+    project.provide('redis', process.env.REDIS_TEST_URL);
+    return undefined;
+  }
+  const { startRedis } = await import('../../scripts/redis.mjs');
+  try {
+    const server = await startRedis();
+    project.provide('redis', server.url);
+    return () => server.stop();
+  } catch (e) {
+    if (process.env.CI === 'true') throw e;
+    console.warn(`\n\n*** REDIS TESTS FAIL: ${(e as Error).message} ***\n\n`);
+    project.provide('redis', null);
+    return undefined;
+  }
+}
+
+/** Gives the suite real servers: NEO4J_URI, else a throwaway local Neo4j; and a throwaway Redis. */
 export default async function setup(project: TestProject) {
+  const stopRedis = await provideRedis(project);
+  const neo4j = await provideNeo4j(project);
+  return async () => {
+    await neo4j?.();
+    await stopRedis?.();
+  };
+}
+
+async function provideNeo4j(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const configured = fromEnvironment();
   if (configured) {
     project.provide('neo4j', configured);
-    return;
+    return undefined;
   }
   if (!hasJava()) {
     if (process.env.CI === 'true') throw new Error('CI needs Neo4j: set NEO4J_URI or install a JDK and Maven.');
     console.warn('\n\n*** NEO4J TESTS SKIPPED: no NEO4J_URI, and no java/mvn to start a throwaway Neo4j. ***\n\n');
     project.provide('neo4j', null);
-    return;
+    return undefined;
   }
   const { startNeo4j } = await import('../../scripts/neo4j.mjs');
   const server = await startNeo4j({ port: 0, quiet: true });
