@@ -57,6 +57,15 @@ function pageCache() {
   };
 }
 
+/** Below this many bytes a compressed answer saves less than its headers and the CPU cost (cf. nginx's gzip_min_length). */
+const MIN_COMPRESSED_BYTES = 1024;
+
+/**
+ * A compressed body is a different representation, so a strong ETag of the plain body must not name it (RFC 9110
+ * §8.8.3); as nginx does, it becomes weak, which still matches If-None-Match (a weak comparison).
+ */
+const weakened = (etag: string | null) => (etag && !etag.startsWith('W/') ? `W/${etag}` : etag);
+
 const isStream = (contentType: string) =>
   contentType.startsWith('text/event-stream') || contentType.startsWith('multipart/');
 
@@ -73,11 +82,19 @@ export function useCompression(): Plugin {
       const coding = negotiateEncoding(request.headers.get('accept-encoding'));
       const contentType = response.headers.get('content-type') ?? '';
       if (!coding || !response.body || response.headers.has('content-encoding') || isStream(contentType)) return;
+      const length = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (length < MIN_COMPRESSED_BYTES) return;
       const body = Buffer.from(await response.arrayBuffer());
+      if (body.length < MIN_COMPRESSED_BYTES) {
+        setResponse(new fetchAPI.Response(new Uint8Array(body), response));
+        return;
+      }
       const compressed = contentType.startsWith('text/html') ? await page(coding, body) : await compress(coding, body);
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-encoding', coding);
       headers.set('content-length', String(compressed.length));
+      const etag = weakened(headers.get('etag'));
+      if (etag) headers.set('etag', etag);
       setResponse(
         new fetchAPI.Response(new Uint8Array(compressed), {
           status: response.status,

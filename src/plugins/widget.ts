@@ -46,6 +46,14 @@ const DEMO_PAGE = `<!doctype html>
 </html>
 `;
 
+/** If-None-Match's weak comparison (RFC 9110 §13.1.2): `*`, or any listed tag equal to ours once `W/` is ignored. */
+export function matchesIfNoneMatch(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',', 64).some((tag) => opaque(tag) === opaque(etag));
+}
+
 const method = (request: Request) => request.method.toUpperCase();
 
 /**
@@ -87,11 +95,7 @@ export function useWidget(): Plugin {
         'cross-origin-resource-policy': 'cross-origin',
         'x-content-type-options': 'nosniff',
       };
-      const fresh =
-        request.headers
-          .get('if-none-match')
-          ?.split(/\s*,\s*/)
-          .includes(etag) ?? false;
+      const fresh = matchesIfNoneMatch(request.headers.get('if-none-match'), etag);
       endResponse(new Response(fresh || head ? null : code, { status: fresh ? 304 : 200, headers }));
     },
   };

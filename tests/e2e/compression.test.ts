@@ -46,7 +46,11 @@ describe('compressed answers', () => {
       `${GRAPHQL}?extensions=${encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(example) } }))}`,
       { headers: { accept: 'application/graphql-response+json' } },
     ],
-    ['an error answer', GRAPHQL, post({ query: '{ nosuchfield }' })],
+    [
+      'an error answer',
+      GRAPHQL,
+      post({ query: `{ ${Array.from({ length: 12 }, (_, i) => `nosuchfield${i}`).join(' ')} }` }),
+    ],
   ];
 
   for (const [what, url, init] of requests) {
@@ -69,6 +73,16 @@ describe('compressed answers', () => {
       }
     });
   }
+
+  it('sends an answer under 1 KB plain whatever Accept-Encoding asks: compressing it would save nothing', async () => {
+    const yoga = service.yoga();
+    for (const acceptEncoding of ['br', 'gzip']) {
+      const sent = await wire(yoga, GRAPHQL, post({ query: '{ __typename }' }), acceptEncoding);
+      expect(sent.coding).toBeNull();
+      expect(sent.bytes.length).toBeLessThan(1024);
+      expect(JSON.parse(sent.bytes.toString('utf8'))).toEqual({ data: { __typename: 'Query' } });
+    }
+  });
 
   it('keeps the persisted GET cacheable when compressed: Cache-Control stays, Vary names the coding too', async () => {
     const [, url, init] = requests[1]!;

@@ -68,6 +68,12 @@ describe('the recommendation widget over HTTP', () => {
     expect(await again.text()).toBe('');
     const stale = await get('/widget.js', { 'if-none-match': '"something-else"' });
     expect(stale.status).toBe(200);
+    const gzipped = await get('/widget.js', { 'accept-encoding': 'gzip' });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(gzipped.headers.get('etag')).toBe(`W/${etag}`);
+    for (const ifNoneMatch of [`W/${etag}`, `"x", W/${etag}`, '*']) {
+      expect((await get('/widget.js', { 'if-none-match': ifNoneMatch, 'accept-encoding': 'gzip' })).status).toBe(304);
+    }
     const head = await get('/widget.js', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
