@@ -26,13 +26,19 @@ export const watchedThroughDirective = new GraphQLDirective({
   },
 });
 
+/** GraphQL's Int bound, so the header and the directive accept the same episodes. */
+const MAX_EPISODE = 2_147_483_647;
+
 type Entry = readonly [series: string, episode: number];
 
 function checked([series, episode]: Entry, source: string): Entry {
   if (!SLUG_PATTERN.test(series))
     throw new BadUserInputError(`${source}: "${series}" is not a series slug.`, { series });
-  if (!Number.isSafeInteger(episode) || episode < 1) {
-    throw new BadUserInputError(`${source}: the episode watched through must be 1 or more.`, { series, episode });
+  if (!Number.isSafeInteger(episode) || episode < 1 || episode > MAX_EPISODE) {
+    throw new BadUserInputError(`${source}: the episode watched through must be from 1 to ${MAX_EPISODE}.`, {
+      series,
+      episode: Number.isSafeInteger(episode) ? episode : String(episode),
+    });
   }
   return [series, episode];
 }

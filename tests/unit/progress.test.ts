@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { progressFromHeader } from '../../src/spoilers/progress.js';
+
+const refusal = (header: string) => {
+  try {
+    progressFromHeader(header);
+  } catch (error) {
+    return error as { message: string; extensions: Record<string, unknown> };
+  }
+  throw new Error(`${header} was accepted`);
+};
+
+describe('X-Watched-Through', () => {
+  it('reads several series and spaces around commas', () => {
+    expect(progressFromHeader(' soundtrack-1@3 ,godspeed@1')).toEqual([
+      ['soundtrack-1', 3],
+      ['godspeed', 1],
+    ]);
+    expect(progressFromHeader('soundtrack-1@2147483647')).toEqual([['soundtrack-1', 2147483647]]);
+  });
+
+  it('refuses an episode outside 1 to 2147483647 with a message that says the range, not only the lower bound', () => {
+    for (const header of ['soundtrack-1@0', 'soundtrack-1@2147483648', `soundtrack-1@${'9'.repeat(400)}`]) {
+      const error = refusal(header);
+      expect(error.extensions.code).toBe('BAD_USER_INPUT');
+      expect(error.message).toBe('X-Watched-Through: the episode watched through must be from 1 to 2147483647.');
+      expect(JSON.stringify(error.extensions).length).toBeLessThan(600);
+    }
+  });
+
+  it('refuses what is not series@episode, prototype keys as slugs included', () => {
+    for (const header of ['soundtrack-1', '@3', 'soundtrack-1@-1', 'soundtrack-1@3x', 'a@1@2', 'soundtrack-1@١']) {
+      expect(refusal(header).extensions.code, header).toBe('BAD_USER_INPUT');
+    }
+    expect(refusal('__proto__@1').message).toContain('is not a series slug');
+  });
+});
