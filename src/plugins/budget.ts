@@ -2,7 +2,9 @@ import {
   type ExecutionResult,
   GraphQLError,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
+  getOperationAST,
   isInterfaceType,
   isObjectType,
 } from 'graphql';
@@ -26,13 +28,15 @@ const UNITS: Record<BudgetName, string> = { objects: 'resolved fields and list i
 class BudgetExceededError extends GraphQLError {
   constructor(
     readonly budget: BudgetName,
-    limit: number,
+    readonly limit: number,
+    applied: readonly string[] = [],
   ) {
+    const stopped = `This operation was stopped: it went over its budget of ${limit} ${UNITS[budget]}.`;
     super(
-      `This operation was stopped: it went over its budget of ${limit} ${UNITS[budget]}. Ask for less, or page through it.`,
-      {
-        extensions: { code: 'EXECUTION_BUDGET_EXCEEDED', budget, limit },
-      },
+      applied.length === 0
+        ? `${stopped} Ask for less, or page through it.`
+        : `${stopped} These mutation fields were applied before it stopped, and only their answer was cut: ${applied.join(', ')}. Do not send them again; read the result instead.`,
+      { extensions: { code: 'EXECUTION_BUDGET_EXCEEDED', budget, limit, ...(applied.length > 0 ? { applied } : {}) } },
     );
   }
 }
@@ -42,6 +46,8 @@ class Spending {
   private objects = 0;
   private readonly started = performance.now();
   exceeded: BudgetExceededError | null = null;
+  /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
+  readonly applied: string[] = [];
 
   constructor(readonly limits: ExecutionBudget) {}
 
@@ -72,13 +78,20 @@ const spendingOf = (context: unknown): Spending | undefined =>
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 
+const isMutationField = (info: GraphQLResolveInfo) =>
+  info.operation.operation === 'mutation' && info.path.prev === undefined;
+
 const metered = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
   function meteredResolve(source, args, context, info) {
     const spending = spendingOf(context);
     if (spending === undefined) return resolve(source, args, context, info);
     spending.enter();
     const result = resolve(source, args, context, info);
-    return isThenable(result) ? Promise.resolve(result).then((value) => spending.count(value)) : spending.count(result);
+    const done = (value: unknown) => {
+      if (isMutationField(info)) spending.applied.push(String(info.path.key));
+      return spending.count(value);
+    };
+    return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
   };
 
 const meteredSchemas = new WeakSet<GraphQLSchema>();
@@ -121,12 +134,17 @@ function jsonBytesUpTo(value: unknown, limit: number): number {
   return bytes;
 }
 
-const refusal = (error: BudgetExceededError): ExecutionResult => ({ errors: [error], data: null });
+const refusal = (error: BudgetExceededError, applied: readonly string[] = []): ExecutionResult => ({
+  errors: [applied.length === 0 ? error : new BudgetExceededError(error.budget, error.limit, applied)],
+  data: null,
+});
 
 /**
  * Gives each operation a budget of resolved objects, answer bytes and time. Over any of them, the
- * operation stops (every further resolver refuses at once; past the time, the answer goes out without
- * waiting for the rest) and the client gets EXECUTION_BUDGET_EXCEEDED instead of any data.
+ * operation stops (every further resolver refuses at once; past the time, a query's answer goes out without
+ * waiting for the rest) and the client gets EXECUTION_BUDGET_EXCEEDED instead of any data. A mutation is
+ * never answered while a write is still under way: no further write starts once it is over budget, and
+ * the error lists in `applied` the fields whose writes were done.
  */
 export function useExecutionBudget(limits: ExecutionBudget): Plugin {
   return {
@@ -134,23 +152,25 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
     onExecute: ({ args, executeFn, setExecuteFn }) => {
       const spending = new Spending(limits);
       Object.defineProperty(args.contextValue, BUDGET, { value: spending, configurable: true });
-      setExecuteFn((executionArgs) => {
-        let timer: NodeJS.Timeout | undefined;
-        const overtime = new Promise<ExecutionResult>((resolve) => {
-          timer = setTimeout(() => {
-            spending.exceeded ??= new BudgetExceededError('time', limits.timeMs);
-            resolve(refusal(spending.exceeded));
-          }, spending.remainingMs());
+      const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+      if (!mutation)
+        setExecuteFn((executionArgs) => {
+          let timer: NodeJS.Timeout | undefined;
+          const overtime = new Promise<ExecutionResult>((resolve) => {
+            timer = setTimeout(() => {
+              spending.exceeded ??= new BudgetExceededError('time', limits.timeMs);
+              resolve(refusal(spending.exceeded));
+            }, spending.remainingMs());
+          });
+          const execution = Promise.resolve(executeFn(executionArgs));
+          return Promise.race([execution, overtime]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
         });
-        const execution = Promise.resolve(executeFn(executionArgs));
-        return Promise.race([execution, overtime]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
-      });
       return {
         onExecuteDone: ({ result, setResult }) => {
           if (Symbol.asyncIterator in result) return;
-          if (spending.exceeded !== null) return setResult(refusal(spending.exceeded));
+          if (spending.exceeded !== null) return setResult(refusal(spending.exceeded, spending.applied));
           if (jsonBytesUpTo(result, limits.bytes) > limits.bytes)
-            setResult(refusal(new BudgetExceededError('bytes', limits.bytes)));
+            setResult(refusal(new BudgetExceededError('bytes', limits.bytes), spending.applied));
         },
       };
     },
