@@ -39,8 +39,8 @@ describeEachStore('spoiler control', (service) => {
     expect(character.later).toEqual(character.relationships.map((r: any) => ({ kind: r.kind })));
     expect(events).toEqual({ totalCount: 0, spoilersHidden: 4, edges: [] });
     expect(episode).toEqual({ spoilersHidden: 34, events: [] });
-    // 29 events, 2 relationships from episode 4, 4 with a character not met by episode 3
-    expect(character.spoilersHidden).toBe(29 + 2 + 4);
+    // 29 events, 3 relationships from episode 4 (the romance, Seo-yeon's work and interest), 4 with a character not met by episode 3
+    expect(character.spoilersHidden).toBe(29 + 3 + 4);
   });
 
   it.each([
