@@ -13,6 +13,7 @@ const NO_FILTER: EventFilter = {
   target: null,
   participant: null,
   outcome: null,
+  certainty: null,
   visibleThrough: null,
 };
 

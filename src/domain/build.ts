@@ -12,9 +12,11 @@ import type {
   RelationshipRecord,
   SeriesRecord,
   SourceRef,
+  TextRevision,
 } from './records.js';
 import type {
   Billing,
+  Certainty,
   CreditRole,
   EventOutcome,
   ParticipantRole,
@@ -26,7 +28,15 @@ import type {
  * Records built from input, once: seed files, importBatch and the upserts all describe records in these
  * shapes (the seed format's field names) and get their keyed records here.
  */
-type Cited = { source: SourceRef | null };
+type Cited = { sources: SourceRef[] };
+type Judged = { certainty: Certainty; basis: string | null };
+
+/** Revisions in the order they are revealed. */
+const revealOrder = (revisions: readonly TextRevision[]): TextRevision[] =>
+  [...revisions]
+    .sort((a, b) => a.fromEpisode - b.fromEpisode)
+    .map((r) => ({ fromEpisode: r.fromEpisode, text: r.text }));
+const judged = (j: Judged): Judged => ({ certainty: j.certainty, basis: j.basis });
 export type PersonDraft = Omit<PersonRecord, 'key'>;
 export type SeriesDraft = Omit<SeriesRecord, 'key'>;
 
@@ -42,7 +52,7 @@ export const externalIdsOf = (ids: Partial<ExternalIds> | null | undefined): Ext
 });
 export type EpisodeDraft = Omit<EpisodeRecord, 'key' | 'seriesKey'>;
 export type CharacterDraft = Omit<CharacterRecord, 'key' | 'seriesKey'>;
-export interface CastingDraft extends Cited {
+export interface CastingDraft extends Cited, Judged {
   person: string;
   character: string;
   billing: Billing;
@@ -51,7 +61,7 @@ export interface CreditDraft extends Cited {
   person: string;
   role: CreditRole;
 }
-export interface RelationshipDraft extends Cited {
+export interface RelationshipDraft extends Cited, Judged {
   slug: string;
   kind: RelationshipKind;
   from: string;
@@ -59,9 +69,9 @@ export interface RelationshipDraft extends Cited {
   mutual: boolean;
   since: number | null;
   until: number | null;
-  note: string | null;
+  note: TextRevision[];
 }
-export interface EventDraft extends Cited {
+export interface EventDraft extends Cited, Judged {
   slug: string;
   episode: number;
   sequence: number;
@@ -92,7 +102,7 @@ export const personRecord = (p: PersonDraft): PersonRecord => ({
   name: p.name,
   nativeName: p.nativeName,
   externalIds: externalIdsOf(p.externalIds),
-  source: p.source,
+  sources: p.sources,
 });
 
 export const seriesRecord = (s: SeriesDraft): SeriesRecord => ({
@@ -107,7 +117,7 @@ export const seriesRecord = (s: SeriesDraft): SeriesRecord => ({
   episodeCount: s.episodeCount,
   starring: s.starring,
   externalIds: externalIdsOf(s.externalIds),
-  source: s.source,
+  sources: s.sources,
 });
 
 export const episodeRecord = (seriesKey: string, e: EpisodeDraft): EpisodeRecord => ({
@@ -116,7 +126,7 @@ export const episodeRecord = (seriesKey: string, e: EpisodeDraft): EpisodeRecord
   number: e.number,
   title: e.title,
   runtimeMinutes: e.runtimeMinutes,
-  source: e.source,
+  sources: e.sources,
 });
 
 export const characterRecord = (seriesKey: string, c: CharacterDraft): CharacterRecord => ({
@@ -126,9 +136,10 @@ export const characterRecord = (seriesKey: string, c: CharacterDraft): Character
   name: c.name,
   nativeName: c.nativeName,
   aliases: c.aliases,
-  description: c.description,
+  description: revealOrder(c.description),
   firstEpisode: c.firstEpisode,
-  source: c.source,
+  ...judged(c),
+  sources: c.sources,
 });
 
 export function castingRecord(seriesKey: string, c: CastingDraft): CastingRecord {
@@ -139,7 +150,8 @@ export function castingRecord(seriesKey: string, c: CastingDraft): CastingRecord
     personKey: c.person,
     characterKey,
     billing: c.billing,
-    source: c.source,
+    ...judged(c),
+    sources: c.sources,
   };
 }
 
@@ -148,7 +160,7 @@ export const creditRecord = (seriesKey: string, c: CreditDraft): CreditRecord =>
   seriesKey,
   personKey: c.person,
   role: c.role,
-  source: c.source,
+  sources: c.sources,
 });
 
 export const relationshipRecord = (seriesKey: string, r: RelationshipDraft): RelationshipRecord => ({
@@ -161,8 +173,9 @@ export const relationshipRecord = (seriesKey: string, r: RelationshipDraft): Rel
   mutual: r.mutual,
   sinceEpisode: r.since,
   untilEpisode: r.until,
-  note: r.note,
-  source: r.source,
+  note: revealOrder(r.note),
+  ...judged(r),
+  sources: r.sources,
 });
 
 export function eventRecord(seriesKey: string, e: EventDraft): PlotEventRecord {
@@ -184,7 +197,8 @@ export function eventRecord(seriesKey: string, e: EventDraft): PlotEventRecord {
     participants,
     outcome: e.outcome,
     flashback: e.flashback,
-    source: e.source,
+    ...judged(e),
+    sources: e.sources,
   };
 }
 

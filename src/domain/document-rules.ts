@@ -1,6 +1,14 @@
 import { COLLECTIONS, type Collection } from './collections.js';
 import type { GraphDocument } from './records.js';
-import { duplicateKeys, eventIssues, type RecordIssue, relationshipIssues } from './rules.js';
+import {
+  certaintyIssues,
+  duplicateKeys,
+  eventIssues,
+  type RecordIssue,
+  type RuleIssue,
+  relationshipIssues,
+  revisionIssues,
+} from './rules.js';
 
 export interface DocumentIssue extends RecordIssue {
   collection: Collection;
@@ -19,7 +27,7 @@ const SAME_KEY: Record<Collection, string> = {
 
 /**
  * What a document of records breaks on its own, before the stored story is consulted: a record named
- * twice (the second would silently replace the first), and each relationship's and event's own rules.
+ * twice (the second would silently replace the first), and each record's own rules (revisions, certainty, relationships, events).
  */
 export function documentIssues(doc: GraphDocument): DocumentIssue[] {
   const issues: DocumentIssue[] = [];
@@ -29,9 +37,13 @@ export function documentIssues(doc: GraphDocument): DocumentIssue[] {
       issues.push({ collection, key, field: '(record)', rule: 'duplicate', message });
     }
   }
+  const add = (collection: Collection, key: string, found: RuleIssue[]) =>
+    issues.push(...found.map((i) => ({ collection, key, ...i })));
+  for (const c of doc.characters)
+    add('characters', c.key, [...revisionIssues('description', c.description), ...certaintyIssues(c)]);
+  for (const c of doc.castings) add('castings', c.key, certaintyIssues(c));
   for (const r of doc.relationships)
-    issues.push(...relationshipIssues(r).map((i) => ({ collection: 'relationships' as const, key: r.key, ...i })));
-  for (const e of doc.events)
-    issues.push(...eventIssues(e).map((i) => ({ collection: 'events' as const, key: e.key, ...i })));
+    add('relationships', r.key, [...relationshipIssues(r), ...revisionIssues('note', r.note), ...certaintyIssues(r)]);
+  for (const e of doc.events) add('events', e.key, [...eventIssues(e), ...certaintyIssues(e)]);
   return issues;
 }

@@ -1,5 +1,6 @@
 import type {
   Billing,
+  Certainty,
   CreditRole,
   EventOutcome,
   ParticipantRole,
@@ -10,6 +11,23 @@ import type {
 export interface SourceRef {
   document: string;
   paragraph: number | null;
+}
+
+/** Where a record comes from: its sources, the first the main one; none when the data gives none. */
+export interface Cited {
+  sources: SourceRef[];
+}
+
+/** Free text a viewer sees from an episode on, until a later revision replaces it. */
+export interface TextRevision {
+  fromEpisode: number;
+  text: string;
+}
+
+/** Whether a source states the fact, or it is read from what sources state (then `basis` says why). */
+export interface Judged {
+  certainty: Certainty;
+  basis: string | null;
 }
 
 /** Where the same series or person is described elsewhere; each id is null when unknown. */
@@ -24,7 +42,7 @@ export interface ExternalIds {
   tvmaze: number | null;
 }
 
-export interface SeriesRecord {
+export interface SeriesRecord extends Cited {
   key: string;
   slug: string;
   title: string;
@@ -36,58 +54,53 @@ export interface SeriesRecord {
   episodeCount: number;
   starring: string[];
   externalIds: ExternalIds;
-  source: SourceRef | null;
 }
 
-export interface EpisodeRecord {
+export interface EpisodeRecord extends Cited {
   key: string;
   seriesKey: string;
   number: number;
   title: string | null;
   runtimeMinutes: number | null;
-  source: SourceRef | null;
 }
 
-export interface CharacterRecord {
+export interface CharacterRecord extends Cited, Judged {
   key: string;
   seriesKey: string;
   slug: string;
   name: string;
   nativeName: string | null;
   aliases: string[];
-  description: string | null;
+  /** Revealed by episode, sorted by fromEpisode; empty when there is none. */
+  description: TextRevision[];
   /** The episode the character first appears in, as the data states it; null: the earliest fact about them decides. */
   firstEpisode: number | null;
-  source: SourceRef | null;
 }
 
-export interface PersonRecord {
+export interface PersonRecord extends Cited {
   key: string;
   slug: string;
   name: string;
   nativeName: string | null;
   externalIds: ExternalIds;
-  source: SourceRef | null;
 }
 
-export interface CastingRecord {
+export interface CastingRecord extends Cited, Judged {
   key: string;
   seriesKey: string;
   personKey: string;
   characterKey: string;
   billing: Billing;
-  source: SourceRef | null;
 }
 
-export interface CreditRecord {
+export interface CreditRecord extends Cited {
   key: string;
   seriesKey: string;
   personKey: string;
   role: CreditRole;
-  source: SourceRef | null;
 }
 
-export interface RelationshipRecord {
+export interface RelationshipRecord extends Cited, Judged {
   key: string;
   seriesKey: string;
   slug: string;
@@ -97,8 +110,8 @@ export interface RelationshipRecord {
   mutual: boolean;
   sinceEpisode: number | null;
   untilEpisode: number | null;
-  note: string | null;
-  source: SourceRef | null;
+  /** Revealed by episode, sorted by fromEpisode; empty when there is none. */
+  note: TextRevision[];
 }
 
 export interface ParticipationRecord {
@@ -106,7 +119,7 @@ export interface ParticipationRecord {
   role: ParticipantRole;
 }
 
-export interface PlotEventRecord {
+export interface PlotEventRecord extends Cited, Judged {
   key: string;
   seriesKey: string;
   slug: string;
@@ -119,7 +132,6 @@ export interface PlotEventRecord {
   participants: ParticipationRecord[];
   outcome: EventOutcome | null;
   flashback: boolean;
-  source: SourceRef | null;
 }
 
 export interface GraphDocument {

@@ -59,6 +59,11 @@ const LIMITS = {
   starring: 100,
   aliases: 50,
   participants: 50,
+  /** Sources one record cites. */
+  sources: 20,
+  /** Revisions of one description or note. */
+  revisions: 50,
+  basisLength: 500,
   externalIdLength: 20,
   /** External numeric ids fit GraphQL's Int. */
   externalNumber: 2_147_483_647,
@@ -71,6 +76,7 @@ const SLUG: SlugRule = { type: 'slug', max: LIMITS.slugLength };
 export const NAME: TextRule = { type: 'text', max: LIMITS.nameLength, multiline: false };
 const PROSE: TextRule = { type: 'text', max: LIMITS.proseLength, multiline: true };
 const EPISODE_NUMBER = int(1, LIMITS.episodes);
+const BASIS: TextRule = { type: 'text', max: LIMITS.basisLength, multiline: false };
 const SEQUENCE = int(1, LIMITS.eventsPerEpisode);
 const pattern = (regex: RegExp, shape: string): PatternRule => ({
   type: 'pattern',
@@ -92,6 +98,11 @@ const externalIds = (imdb: PatternRule) => ({
 /** The field rules of each record; a field not listed is an enum or a boolean, which the format's types decide. */
 export const FIELD_RULES = {
   source: { document: NAME, paragraph: int(1, LIMITS.paragraph) },
+  /** How many sources one record may cite. */
+  sources: LIMITS.sources,
+  /** A revision of a description or note, and how many one may have. */
+  revision: { fromEpisode: EPISODE_NUMBER, text: PROSE, max: LIMITS.revisions },
+  basis: BASIS,
   person: {
     slug: SLUG,
     name: NAME,
@@ -213,6 +224,32 @@ export function relationshipIssues(r: {
   return issues;
 }
 
+/** What `certainty` allows: a basis says why an INFERRED fact is believed, and a STATED one needs none. */
+export function certaintyIssues(r: { certainty: string; basis: string | null }): RuleIssue[] {
+  if (r.certainty === 'INFERRED' && r.basis === null)
+    return [{ field: 'basis', ...issue('basis-required', 'an INFERRED fact needs a basis: why it is believed') }];
+  if (r.certainty === 'STATED' && r.basis !== null)
+    return [{ field: 'basis', ...issue('basis-only-inferred', 'a STATED fact takes no basis: its sources state it') }];
+  return [];
+}
+
+/** A description or note revealed by episode: each episode once, from 1 up; `field` names it as input does. */
+export function revisionIssues(field: string, revisions: readonly { fromEpisode: number }[]): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (revisions.length > LIMITS.revisions)
+    issues.push({ field, ...issue('max-items', `must have at most ${LIMITS.revisions} revisions`) });
+  const seen = new Set<number>();
+  revisions.forEach((r, i) => {
+    if (seen.has(r.fromEpisode))
+      issues.push({
+        field: `${field}.${i}.fromEpisode`,
+        ...issue('duplicate', `episode ${r.fromEpisode} has two revisions: one text per episode`),
+      });
+    seen.add(r.fromEpisode);
+  });
+  return issues;
+}
+
 interface EventShape {
   agentKey: string | null;
   targetKey: string | null;
@@ -220,8 +257,13 @@ interface EventShape {
 }
 
 /** Every character involved appears once, with one role; the agent with role AGENT and the target with role TARGET, and no one else with those. */
-export function eventIssues(e: EventShape): RuleIssue[] {
+export function eventIssues(e: EventShape & { certainty: string; outcome: string | null }): RuleIssue[] {
   const issues: RuleIssue[] = [];
+  if (e.certainty === 'INFERRED' && e.outcome !== null)
+    issues.push({
+      field: 'outcome',
+      ...issue('outcome-stated', 'an INFERRED event has no outcome: set an outcome only when a source states it'),
+    });
   if (e.participants.length > LIMITS.participants) {
     issues.push({ field: 'participants', ...issue('max-items', `must have at most ${LIMITS.participants} items`) });
   }

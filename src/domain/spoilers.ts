@@ -1,4 +1,4 @@
-import type { CharacterRecord, PlotEventRecord, RelationshipRecord } from './records.js';
+import type { CharacterRecord, PlotEventRecord, RelationshipRecord, TextRevision } from './records.js';
 
 /** How far a viewer has watched: series key → the last episode seen. Series not in it are unrestricted. */
 export type Progress = ReadonlyMap<string, number>;
@@ -20,11 +20,27 @@ export const eventVisible = (progress: Progress, event: PlotEventRecord): boolea
 export const relationshipVisible = (progress: Progress, relationship: RelationshipRecord): boolean =>
   relationship.sinceEpisode === null || relationship.sinceEpisode <= seenThrough(progress, relationship.seriesKey);
 
-/** A relationship as the viewer knows it: an end they have not seen yet is not shown. */
+/** Free text as the viewer knows it: the revisions revealed by the episode they watched through. */
+const revealedBy = (revisions: TextRevision[], seen: number): TextRevision[] =>
+  revisions.every((r) => r.fromEpisode <= seen) ? revisions : revisions.filter((r) => r.fromEpisode <= seen);
+
+/** A relationship as the viewer knows it: an end they have not seen yet is not shown, nor a later note. */
 export function relationshipAsSeen(progress: Progress, relationship: RelationshipRecord): RelationshipRecord {
+  const seen = seenThrough(progress, relationship.seriesKey);
   const { untilEpisode } = relationship;
-  if (untilEpisode === null || untilEpisode <= seenThrough(progress, relationship.seriesKey)) return relationship;
-  return { ...relationship, untilEpisode: null };
+  const note = revealedBy(relationship.note, seen);
+  const endSeen = untilEpisode === null || untilEpisode <= seen;
+  if (endSeen && note === relationship.note) return relationship;
+  return { ...relationship, untilEpisode: endSeen ? untilEpisode : null, note };
+}
+
+/** The text shown: the latest revision (the loaders have already dropped those the viewer has not reached). */
+export const latestText = (revisions: readonly TextRevision[]): string | null => revisions.at(-1)?.text ?? null;
+
+/** A character as the viewer knows them: only the description revealed by their progress. */
+export function characterAsSeen(progress: Progress, character: CharacterRecord): CharacterRecord {
+  const description = revealedBy(character.description, seenThrough(progress, character.seriesKey));
+  return description === character.description ? character : { ...character, description };
 }
 
 /** An episode is shown up to the one the viewer watched through. */

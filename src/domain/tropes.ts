@@ -96,18 +96,25 @@ const unrequitedLove: Detector = (facts) =>
       characterKeys: [e.agentKey!, e.targetKey!],
     }));
 
+/** The relationships that draw one character to another; mutual ROMANTIC and UNSPOKEN_LOVE draw both ways. */
+const LOVE_KINDS: ReadonlySet<RelationshipRecord['kind']> = new Set([
+  'ROMANTIC',
+  'UNREQUITED_LOVE',
+  'UNSPOKEN_LOVE',
+  'ATTRACTION',
+]);
+
 type Interest = { from: string; to: string; relationship?: RelationshipRecord; event?: PlotEventRecord };
 
 function interests(facts: StoryFacts): Interest[] {
   const fromRelationships = facts.relationships.flatMap((r): Interest[] => {
-    if (r.kind === 'UNREQUITED_LOVE' || (r.kind === 'ROMANTIC' && !r.mutual))
+    if (!LOVE_KINDS.has(r.kind)) return [];
+    if (r.kind === 'UNREQUITED_LOVE' || r.kind === 'ATTRACTION' || !r.mutual)
       return [{ from: r.fromKey, to: r.toKey, relationship: r }];
-    if (r.kind === 'ROMANTIC')
-      return [
-        { from: r.fromKey, to: r.toKey, relationship: r },
-        { from: r.toKey, to: r.fromKey, relationship: r },
-      ];
-    return [];
+    return [
+      { from: r.fromKey, to: r.toKey, relationship: r },
+      { from: r.toKey, to: r.fromKey, relationship: r },
+    ];
   });
   const fromEvents = facts.events
     .filter((e) => INTEREST_EVENTS.has(e.kind) && e.agentKey && e.targetKey && e.agentKey !== e.targetKey)

@@ -13,6 +13,9 @@ export const RELATIONSHIP_KINDS = [
   'COLLEAGUE',
   'SENIOR_JUNIOR',
   'RIVAL',
+  'UNSPOKEN_LOVE',
+  'ATTRACTION',
+  'HOUSEMATE',
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
 
@@ -53,3 +56,6 @@ export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 export const BILLING_RANK: Record<Billing, number> = { MAIN: 0, SUPPORTING: 1, GUEST: 2 };
 export const CREDIT_ROLE_RANK: Record<CreditRole, number> = { DIRECTOR: 0, WRITER: 1 };
+
+export const CERTAINTIES = ['STATED', 'INFERRED'] as const;
+export type Certainty = (typeof CERTAINTIES)[number];

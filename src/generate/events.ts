@@ -67,7 +67,9 @@ export function generateEpisodeEvents(
       participants: list,
       outcome: random.chance(0.3) ? random.pick(EVENT_OUTCOMES) : null,
       flashback: kind === 'MEMORY' && random.chance(0.5),
-      source: { document, paragraph: sequence },
+      certainty: 'STATED',
+      basis: null,
+      sources: [{ document, paragraph: sequence }],
     });
   }
   return events;

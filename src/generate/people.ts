@@ -22,7 +22,7 @@ export function generatePeople(seed: number, seriesCount: number): SeedPerson[] 
       name,
       nativeName: null,
       externalIds: NO_EXTERNAL_IDS,
-      source: null,
+      sources: [],
     });
   }
   return people;

@@ -1,7 +1,7 @@
 import type { SeedRelationship } from '../seed/format.js';
 import type { Random } from './random.js';
 
-type Source = SeedRelationship['source'];
+type Source = SeedRelationship['sources'][number];
 
 interface Pair {
   from: string;
@@ -16,7 +16,13 @@ function relationship(
 ): SeedRelationship {
   const mutual = kind !== 'UNREQUITED_LOVE' && kind !== 'SENIOR_JUNIOR';
   const slug = `${pair.from}-${pair.to}-${kind.toLowerCase().replace(/_/g, '-')}`;
-  return { slug, kind, from: pair.from, to: pair.to, mutual, ...span, note: null, source };
+  const note =
+    span.since === null ? [] : [{ fromEpisode: span.since, text: `${kind.toLowerCase()} from episode ${span.since}` }];
+  const judged =
+    kind === 'FRIEND'
+      ? { certainty: 'INFERRED' as const, basis: 'they are often seen together' }
+      : { certainty: 'STATED' as const, basis: null };
+  return { slug, kind, from: pair.from, to: pair.to, mutual, ...span, note, ...judged, sources: [source] };
 }
 
 /** Friends who become a couple mid-series: FRIEND/BEST_FRIEND until N, then ROMANTIC since N. */

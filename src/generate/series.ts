@@ -12,6 +12,14 @@ export function seriesSlug(index: number): string {
   return `generated-${pad(index, 4)}`;
 }
 
+/** Every third character's description changes in a later episode, so reveal order has text to hide. */
+function revisions(name: string, i: number): SeedSeries['characters'][number]['description'] {
+  const intro = { fromEpisode: 1, text: `${name} is introduced` };
+  if (i % 3 !== 0) return [intro];
+  const later = 2 + (i % (EPISODES_PER_SERIES - 1));
+  return [intro, { fromEpisode: later, text: `${name} reveals a secret in episode ${later}` }];
+}
+
 function characters(random: Random): SeedSeries['characters'] {
   const count = random.int(27, 33);
   const list: SeedSeries['characters'] = [];
@@ -22,9 +30,11 @@ function characters(random: Random): SeedSeries['characters'] {
       name,
       nativeName: null,
       aliases: [],
-      description: null,
+      description: revisions(name, i),
       firstEpisode: null,
-      source: null,
+      certainty: 'STATED',
+      basis: null,
+      sources: [],
     });
   }
   return list;
@@ -33,13 +43,15 @@ function characters(random: Random): SeedSeries['characters'] {
 function castings(
   chars: SeedSeries['characters'],
   cast: readonly SeedPerson[],
-  source: SeedSeries['source'],
+  source: SeedSeries['sources'][number],
 ): SeedSeries['castings'] {
   return chars.map((c, i) => ({
     person: cast[i]!.slug,
     character: c.slug,
     billing: i < 4 ? ('MAIN' as const) : i < 14 ? ('SUPPORTING' as const) : ('GUEST' as const),
-    source,
+    certainty: 'STATED' as const,
+    basis: null,
+    sources: [source],
   }));
 }
 
@@ -58,7 +70,7 @@ export function generateSeries(seed: number, index: number, people: readonly See
     number: i + 1,
     title: `Episode ${i + 1}`,
     runtimeMinutes: random.int(45, 70),
-    source,
+    sources: [source],
   }));
   return {
     slug,
@@ -71,13 +83,13 @@ export function generateSeries(seed: number, index: number, people: readonly See
     episodeCount: EPISODES_PER_SERIES,
     starring: cast.slice(0, 4).map((p) => p.slug),
     externalIds: NO_EXTERNAL_IDS,
-    source,
+    sources: [source],
     episodes,
     characters: chars,
     castings: castings(chars, cast, source),
     credits: [
-      { person: crew[0]!.slug, role: 'DIRECTOR', source },
-      { person: crew[1]!.slug, role: 'WRITER', source },
+      { person: crew[0]!.slug, role: 'DIRECTOR', sources: [source] },
+      { person: crew[1]!.slug, role: 'WRITER', sources: [source] },
     ],
     relationships: generateRelationships(slugs, random, EPISODES_PER_SERIES, { document, paragraph: 1 }),
     events: episodes.flatMap((e) => generateEpisodeEvents(e.number, slugs, names, random, `${document} ${e.number}`)),

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { seriesOf } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
-import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
+import type { CastingRecord, CharacterRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
 import type { CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery, StoreReader } from '../store/port.js';
 
@@ -113,12 +113,16 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     firstEpisode,
     /** Which of these characters the viewer has met; loads nothing for series without progress. */
     metAmong,
+    /** A character record as the viewer may see it, for records found other than through these loaders (search). */
+    characterAsSeen: (c: CharacterRecord) => spoilers.characterAsSeen(progress, c),
     character: byKey(async (keys) => {
       const [records, met] = await Promise.all([loadAll(raw.character, keys), metAmong(keys)]);
-      return records.map((c) => (c !== null && met(c.key) ? c : null));
+      return records.map((c) => (c !== null && met(c.key) ? spoilers.characterAsSeen(progress, c) : null));
     }),
     charactersBySeries: byKey(async (keys) =>
-      characterLists(await loadAll(raw.charactersBySeries, keys), (c) => c.key),
+      (await characterLists(await loadAll(raw.charactersBySeries, keys), (c) => c.key)).map((list) =>
+        list.map((c) => spoilers.characterAsSeen(progress, c)),
+      ),
     ),
     castingsBySeries: byKey(async (keys) => characterLists(await loadAll(raw.castingsBySeries, keys), castingKey)),
     castingsByPerson: byKey(async (keys) => characterLists(await loadAll(raw.castingsByPerson, keys), castingKey)),

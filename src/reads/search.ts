@@ -20,5 +20,8 @@ export async function searchGraph(
 /** Drops the characters the viewer has not met yet: their names are spoilers too. */
 async function metOnly(loaders: Loaders, candidates: Searchable[]): Promise<Searchable[]> {
   const met = await loaders.metAmong(candidates.flatMap((c) => (c.type === 'character' ? [c.record.key] : [])));
-  return candidates.filter((c) => c.type !== 'character' || met(c.record.key));
+  return candidates.flatMap((c): Searchable[] => {
+    if (c.type !== 'character') return [c];
+    return met(c.record.key) ? [{ type: 'character', record: loaders.characterAsSeen(c.record) }] : [];
+  });
 }

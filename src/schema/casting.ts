@@ -6,7 +6,7 @@ import { toCastingRecord } from '../writes/catalog-inputs.js';
 import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
-import { sourceField } from './source.js';
+import { CertaintyEnum, citedFields, judgedFields } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -26,7 +26,8 @@ export const CastingType = builder.objectRef<CastingRecord>('Casting').implement
     character: t.field({ type: CharacterRef, resolve: (casting) => casting.characterKey }),
     series: t.field({ type: SeriesRef, resolve: (casting) => casting.seriesKey }),
     billing: t.field({ type: BillingEnum, resolve: (casting) => casting.billing }),
-    source: t.field({ ...sourceField, resolve: (casting) => casting.source }),
+    ...citedFields(t),
+    ...judgedFields(t),
   }),
 });
 
@@ -37,7 +38,10 @@ const UpsertCastingInput = builder.inputType('UpsertCastingInput', {
     person: t.string({ required: true, description: 'The person slug.' }),
     character: t.string({ required: true, description: 'The character slug, within the series.' }),
     billing: t.field({ type: BillingEnum, required: true }),
-    source: t.field({ type: SourceInput, required: true }),
+    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
+    basis: t.string({ description: 'Why an INFERRED casting is believed; required for INFERRED, refused for STATED.' }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

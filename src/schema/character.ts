@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { scopedKey } from '../domain/keys.js';
 import type { CharacterRecord } from '../domain/records.js';
+import { latestText } from '../domain/spoilers.js';
 import { toCharacterRecord } from '../writes/story-inputs.js';
 import { PersonRef } from './person.js';
 import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
-import { sourceField } from './source.js';
+import { CertaintyEnum, citedFields, judgedFields, TextRevisionInput, TextRevisionType } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const CharacterRef = builder.loadableNodeRef('Character', {
@@ -22,7 +23,18 @@ CharacterRef.implement({
     name: t.exposeString('name', { description: 'The name as the story uses it.' }),
     nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
     aliases: t.exposeStringList('aliases', { description: 'Other names the story uses.' }),
-    description: t.exposeString('description', { nullable: true }),
+    description: t.string({
+      nullable: true,
+      description:
+        "Who the character is, as far as the viewer knows: the latest text revealed by the viewer's progress (with " +
+        'none given, the latest of all).',
+      resolve: (character) => latestText(character.description),
+    }),
+    descriptionRevisions: t.field({
+      type: [TextRevisionType],
+      description: "The description's texts by the episode they are revealed in, up to the viewer's progress.",
+      resolve: (character) => character.description,
+    }),
     firstEpisode: t.int({
       description:
         'The episode the character first appears in: the one the data states, or an earlier event or starting ' +
@@ -44,9 +56,15 @@ CharacterRef.implement({
         "With the viewer's progress given, never later than the episode they watched through.",
       args: {
         asOfEpisode: t.arg.int({ validate: z.number().int().positive('asOfEpisode must be 1 or more').nullish() }),
+        certainty: t.arg({
+          type: CertaintyEnum,
+          description: 'Only relationships a source states (STATED), or only inferred ones (INFERRED); omit for both.',
+        }),
       },
-      resolve: (character, { asOfEpisode }, ctx) =>
-        ctx.loaders.relationshipsOf.load({ characterKey: character.key, asOfEpisode: asOfEpisode ?? null }),
+      resolve: async (character, { asOfEpisode, certainty }, ctx) =>
+        (
+          await ctx.loaders.relationshipsOf.load({ characterKey: character.key, asOfEpisode: asOfEpisode ?? null })
+        ).filter((r) => !certainty || r.certainty === certainty),
     }),
     events: t.field({
       type: [PlotEventRef],
@@ -64,7 +82,8 @@ CharacterRef.implement({
         'the viewer watched through.',
       resolve: (character, _args, ctx) => ctx.loaders.hiddenOfCharacter.load(character.key),
     }),
-    source: t.field({ ...sourceField, resolve: (character) => character.source }),
+    ...citedFields(t),
+    ...judgedFields(t),
   }),
 });
 
@@ -92,13 +111,24 @@ const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
     name: t.string({ required: true }),
     nativeName: t.string(),
     aliases: t.stringList(),
-    description: t.string(),
+    description: t.string({
+      description: 'A description, seen from the start. To reveal it by episode, give descriptionRevisions instead.',
+    }),
+    descriptionRevisions: t.field({
+      type: [TextRevisionInput],
+      description: 'The description as texts revealed by episode; not together with description.',
+    }),
+    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
+    basis: t.string({
+      description: 'Why an INFERRED character fact is believed; required for INFERRED, refused for STATED.',
+    }),
     firstEpisode: t.int({
       description:
         'The episode the character first appears in. Leave it out to let the earliest event or relationship ' +
         '(with a starting episode) about them decide; no fact may then show them earlier.',
     }),
-    source: t.field({ type: SourceInput, required: true }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

@@ -5,7 +5,7 @@ import { CREDIT_ROLES } from '../domain/vocabulary.js';
 import { toCreditRecord } from '../writes/catalog-inputs.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
-import { sourceField } from './source.js';
+import { citedFields } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -20,7 +20,7 @@ export const CreditType = builder.objectRef<CreditRecord>('Credit').implement({
     person: t.field({ type: PersonRef, resolve: (credit) => credit.personKey }),
     series: t.field({ type: SeriesRef, resolve: (credit) => credit.seriesKey }),
     role: t.field({ type: CreditRoleEnum, resolve: (credit) => credit.role }),
-    source: t.field({ ...sourceField, resolve: (credit) => credit.source }),
+    ...citedFields(t),
   }),
 });
 
@@ -30,7 +30,8 @@ const UpsertCreditInput = builder.inputType('UpsertCreditInput', {
     series: t.string({ required: true, description: 'The series slug.' }),
     person: t.string({ required: true, description: 'The person slug.' }),
     role: t.field({ type: CreditRoleEnum, required: true }),
-    source: t.field({ type: SourceInput, required: true }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

@@ -5,7 +5,7 @@ import type { EpisodeRecord } from '../domain/records.js';
 import { toEpisodeRecord } from '../writes/catalog-inputs.js';
 import { PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { SeriesRef } from './series.js';
-import { sourceField } from './source.js';
+import { citedFields } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const EpisodeRef = builder.loadableNodeRef('Episode', {
@@ -20,6 +20,11 @@ EpisodeRef.implement({
     number: t.exposeInt('number', { description: 'The 1-based episode number.' }),
     title: t.exposeString('title', { nullable: true }),
     runtimeMinutes: t.exposeInt('runtimeMinutes', { nullable: true, description: 'The running time, in minutes.' }),
+    isFinale: t.boolean({
+      description: "True for the series' last episode (its number is the series' episodeCount).",
+      resolve: async (episode, _args, ctx) =>
+        (await ctx.loaders.series.load(episode.seriesKey))?.episodeCount === episode.number,
+    }),
     events: t.field({
       type: [PlotEventRef],
       description: 'What happens in this episode, in story order (by sequence).',
@@ -31,7 +36,7 @@ EpisodeRef.implement({
       description: 'How many events of this episode are hidden because the viewer has not watched this far.',
       resolve: (episode, _args, ctx) => ctx.loaders.hiddenInEpisode.load(episode.key),
     }),
-    source: t.field({ ...sourceField, resolve: (episode) => episode.source }),
+    ...citedFields(t),
   }),
 });
 
@@ -55,7 +60,8 @@ const UpsertEpisodeInput = builder.inputType('UpsertEpisodeInput', {
     number: t.int({ required: true, description: 'The 1-based number; at most the series episodeCount.' }),
     title: t.string(),
     runtimeMinutes: t.int(),
-    source: t.field({ type: SourceInput, required: true }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

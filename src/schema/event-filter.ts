@@ -6,6 +6,7 @@ import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import type { Loaders } from '../reads/loaders.js';
 import type { EventFilter } from '../store/port.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
+import { CertaintyEnum } from './source.js';
 import { eventsConnection } from './support/pages.js';
 
 const EventFilterInput = builder.inputType('EventFilter', {
@@ -21,6 +22,10 @@ const EventFilterInput = builder.inputType('EventFilter', {
     target: t.string({ description: 'The slug of the character acted upon.' }),
     participant: t.string({ description: 'The slug of a character taking part in any role.' }),
     outcome: t.field({ type: EventOutcomeEnum }),
+    certainty: t.field({
+      type: CertaintyEnum,
+      description: 'Only events a source states (STATED), or only those inferred from the sources (INFERRED).',
+    }),
   }),
 });
 
@@ -34,6 +39,7 @@ const toStoreFilter = (f: FilterArgs | null | undefined, progress: Progress): Ev
   target: f?.target ?? null,
   participant: f?.participant ?? null,
   outcome: f?.outcome ?? null,
+  certainty: f?.certainty ?? null,
   visibleThrough: visibleThrough(progress),
 });
 

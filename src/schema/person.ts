@@ -4,7 +4,7 @@ import { toPersonRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CreditType } from './credit.js';
 import { ExternalIdsInput, externalIdsField } from './external-ids.js';
-import { sourceField } from './source.js';
+import { citedFields } from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const PersonRef = builder.loadableNodeRef('Person', {
@@ -19,7 +19,7 @@ PersonRef.implement({
     name: t.exposeString('name', { description: 'The romanized name.' }),
     nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
     externalIds: t.field({ ...externalIdsField, resolve: (person) => person.externalIds }),
-    source: t.field({ ...sourceField, resolve: (person) => person.source }),
+    ...citedFields(t),
     castings: t.field({
       type: [CastingType],
       description: 'The roles this person plays, by series.',
@@ -50,7 +50,8 @@ const UpsertPersonInput = builder.inputType('UpsertPersonInput', {
     name: t.string({ required: true }),
     nativeName: t.string(),
     externalIds: t.field({ type: ExternalIdsInput, description: 'Left out or null: none known.' }),
-    source: t.field({ type: SourceInput, required: true }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

@@ -5,7 +5,7 @@ import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS } from '../domain/v
 import { toEventRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
-import { sourceField } from './source.js';
+import { CertaintyEnum, citedFields, judgedFields } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { PLOT_EVENT_KIND_DESCRIPTIONS } from './support/event-kinds.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
@@ -73,13 +73,14 @@ PlotEventRef.implement({
     outcome: t.field({
       type: EventOutcomeEnum,
       nullable: true,
-      description: 'Null where the story does not say.',
+      description: 'How it ended, only when a source states it; null where none says.',
       resolve: (e) => e.outcome,
     }),
     flashback: t.exposeBoolean('flashback', {
       description: 'True when the episode shows it as a memory of an earlier time.',
     }),
-    source: t.field({ ...sourceField, resolve: (e) => e.source }),
+    ...citedFields(t),
+    ...judgedFields(t),
   }),
 });
 
@@ -111,7 +112,10 @@ const UpsertPlotEventInput = builder.inputType('UpsertPlotEventInput', {
     participants: t.field({ type: [ParticipantInput], description: 'Everyone else who takes part.' }),
     outcome: t.field({ type: EventOutcomeEnum }),
     flashback: t.boolean({ description: 'Whether it is shown as a flashback; default false.' }),
-    source: t.field({ type: SourceInput, required: true }),
+    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
+    basis: t.string({ description: 'Why an INFERRED event is believed; required for INFERRED, refused for STATED.' }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

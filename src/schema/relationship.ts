@@ -1,11 +1,12 @@
 import { builder } from '../builder.js';
 import { episodeKey, scopedKey } from '../domain/keys.js';
 import type { RelationshipRecord } from '../domain/records.js';
+import { latestText } from '../domain/spoilers.js';
 import { RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
 import { toRelationshipRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
-import { sourceField } from './source.js';
+import { CertaintyEnum, citedFields, judgedFields, TextRevisionInput, TextRevisionType } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -20,6 +21,10 @@ export const RelationshipKindEnum = builder.enumType('RelationshipKind', {
     COLLEAGUE: 'Working together.',
     SENIOR_JUNIOR: 'Senior and junior (sunbae and hoobae) from school or work; `from` is the senior.',
     RIVAL: 'Rivals.',
+    UNSPOKEN_LOVE:
+      'Love not said aloud. With mutual, each loves the other and neither has told; otherwise `from` loves `to` in silence.',
+    ATTRACTION: '`from` is drawn to `to`, without saying whether it is returned or how deep it goes.',
+    HOUSEMATE: 'Living under one roof, or next door to each other.',
   }),
 });
 
@@ -59,8 +64,20 @@ RelationshipRef.implement({
       description: 'The episode in which it ends; null when it still holds at the end of the known story.',
       resolve: (r) => episodeOf(r, r.untilEpisode),
     }),
-    note: t.exposeString('note', { nullable: true }),
-    source: t.field({ ...sourceField, resolve: (r) => r.source }),
+    note: t.string({
+      nullable: true,
+      description:
+        "A note on the relationship as the viewer knows it: the latest text revealed by the viewer's progress (with " +
+        'none given, the latest of all).',
+      resolve: (r) => latestText(r.note),
+    }),
+    noteRevisions: t.field({
+      type: [TextRevisionType],
+      description: "The note's texts by the episode they are revealed in, up to the viewer's progress.",
+      resolve: (r) => r.note,
+    }),
+    ...citedFields(t),
+    ...judgedFields(t),
   }),
 });
 
@@ -79,8 +96,19 @@ const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
         'The episode in which it ends (it holds up to the one before); when since is set too, until must come after it ' +
         '(since == until would hold in no episode); null: it still holds at the end of the known story.',
     }),
-    note: t.string(),
-    source: t.field({ type: SourceInput, required: true }),
+    note: t.string({
+      description: 'A note, seen from the start. To reveal it by episode, give noteRevisions instead.',
+    }),
+    noteRevisions: t.field({
+      type: [TextRevisionInput],
+      description: 'The note as texts revealed by episode; not together with note.',
+    }),
+    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
+    basis: t.string({
+      description: 'Why an INFERRED relationship is believed; required for INFERRED, refused for STATED.',
+    }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

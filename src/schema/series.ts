@@ -9,7 +9,7 @@ import { CreditType } from './credit.js';
 import { EpisodeRef } from './episode.js';
 import { ExternalIdsInput, externalIdsField } from './external-ids.js';
 import { PersonRef } from './person.js';
-import { sourceField } from './source.js';
+import { citedFields } from './source.js';
 import { seriesConnection } from './support/pages.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -63,7 +63,7 @@ SeriesRef.implement({
       resolve: (series, _args, ctx) => ctx.loaders.creditsBySeries.load(series.key),
     }),
     externalIds: t.field({ ...externalIdsField, resolve: (series) => series.externalIds }),
-    source: t.field({ ...sourceField, resolve: (series) => series.source }),
+    ...citedFields(t),
   }),
 });
 
@@ -104,7 +104,8 @@ const UpsertSeriesInput = builder.inputType('UpsertSeriesInput', {
     episodeCount: t.int({ required: true, description: 'How many episodes the series has; 0 while unknown.' }),
     starring: t.stringList({ description: 'Slugs of the people billed as stars, in billing order.' }),
     externalIds: t.field({ type: ExternalIdsInput, description: 'Left out or null: none known.' }),
-    source: t.field({ type: SourceInput, required: true }),
+    source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
+    sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
 });
 

@@ -1,5 +1,7 @@
 import { builder } from '../builder.js';
-import type { SourceRef } from '../domain/records.js';
+import type { Cited, Judged, SourceRef, TextRevision } from '../domain/records.js';
+import { CERTAINTIES } from '../domain/vocabulary.js';
+import { describedValues } from './support/enum-values.js';
 
 const SourceType = builder.objectRef<SourceRef>('Source').implement({
   description: 'Where a fact comes from: a document and, where known, the paragraph that states it.',
@@ -12,4 +14,60 @@ const SourceType = builder.objectRef<SourceRef>('Source').implement({
   }),
 });
 
-export const sourceField = { type: SourceType, nullable: true, description: 'Where this fact comes from.' } as const;
+export const CertaintyEnum = builder.enumType('Certainty', {
+  description: 'Whether a source states a fact, or it is read from what the sources state.',
+  values: describedValues(CERTAINTIES, {
+    STATED: 'A source states it.',
+    INFERRED: 'No source states it; it is a reading of what they state, and `basis` says why.',
+  }),
+});
+
+export const TextRevisionType = builder.objectRef<TextRevision>('TextRevision').implement({
+  description: 'Free text as a viewer sees it from an episode on, until a later revision replaces it.',
+  fields: (t) => ({
+    fromEpisode: t.exposeInt('fromEpisode', { description: 'The first episode whose viewers see this text.' }),
+    text: t.exposeString('text'),
+  }),
+});
+
+export const TextRevisionInput = builder.inputType('TextRevisionInput', {
+  description: 'Free text revealed from an episode on; episode 1 means from the start.',
+  fields: (t) => ({
+    fromEpisode: t.int({ required: true, description: 'From 1 to the series episodeCount; each episode once.' }),
+    text: t.string({ required: true }),
+  }),
+});
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+type FieldBuilder<T> = PothosSchemaTypes.ObjectFieldBuilder<Types, T>;
+
+/** `sources`, and `source` deprecated as the first of them, for an object type of cited records. */
+export const citedFields = <T extends Cited>(t: FieldBuilder<T>) => ({
+  sources: t.field({
+    type: [SourceType],
+    description:
+      'Where this fact comes from: every source that states it (or, for an inferred fact, that it is read from).',
+    resolve: (record) => record.sources,
+  }),
+  source: t.field({
+    type: SourceType,
+    nullable: true,
+    description: 'Where this fact comes from: the first of `sources`.',
+    deprecationReason: 'Use sources: a fact may have several.',
+    resolve: (record) => record.sources[0] ?? null,
+  }),
+});
+
+/** `certainty` and `basis`, for an object type of judged records. */
+export const judgedFields = <T extends Judged>(t: FieldBuilder<T>) => ({
+  certainty: t.field({
+    type: CertaintyEnum,
+    description: 'STATED when a source states it; INFERRED when it is read from the sources.',
+    resolve: (record) => record.certainty,
+  }),
+  basis: t.string({
+    nullable: true,
+    description: 'Why an INFERRED fact is believed; null for a STATED one.',
+    resolve: (record) => record.basis,
+  }),
+});

@@ -24,7 +24,8 @@ const FieldIssueType = builder.objectRef<FieldIssue>('FieldIssue').implement({
       description:
         'The rule broken, stable for programs: max-length, not-empty, visible, one-line, no-control, well-formed, slug, range, ' +
         'max-items, duplicate, two-characters, until-after-since, one-role-per-character, participant-role, sequence-taken, ' +
-        'sequence-gap, reference, still-referred, episode-count, source-required; or the code of a wrong type or shape ' +
+        'sequence-gap, reference, still-referred, episode-count, source-required, one-of, basis-required, ' +
+        'basis-only-inferred, outcome-stated; or the code of a wrong type or shape ' +
         '(such as invalid_type). See seeds/README.md for the limits.',
       resolve: (issue) => issue.rule ?? null,
     }),

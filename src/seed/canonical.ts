@@ -1,5 +1,5 @@
 import { seriesOfKey, slugOf } from '../domain/keys.js';
-import type { ExternalIds, GraphDocument, PersonRecord, SourceRef } from '../domain/records.js';
+import type { ExternalIds, GraphDocument, Judged, PersonRecord, SourceRef, TextRevision } from '../domain/records.js';
 import { SEED_FORMAT } from './format.js';
 
 /**
@@ -24,7 +24,18 @@ const by =
     return 0;
   };
 
-const source = (s: SourceRef | null) => (s === null ? null : { document: s.document, paragraph: s.paragraph });
+const sourceSeed = (s: SourceRef) => ({ document: s.document, paragraph: s.paragraph });
+/** One source as `source` (null for none), as files before several sources were written; more as `sources`. */
+const cited = (sources: readonly SourceRef[]) =>
+  sources.length > 1 ? { sources: sources.map(sourceSeed) } : { source: sources[0] ? sourceSeed(sources[0]) : null };
+/** One text from the start as a string (null for none); revisions by episode as a list. */
+const revealed = (revisions: readonly TextRevision[]) =>
+  revisions.length === 0
+    ? null
+    : revisions.length === 1 && revisions[0]!.fromEpisode === 1
+      ? revisions[0]!.text
+      : revisions.map((r) => ({ fromEpisode: r.fromEpisode, text: r.text }));
+const judged = (j: Judged) => ({ certainty: j.certainty, basis: j.basis });
 const externalIds = (ids: ExternalIds) => ({
   wikidata: ids.wikidata,
   imdb: ids.imdb,
@@ -40,7 +51,7 @@ const personSeed = (p: PersonRecord) => ({
   name: p.name,
   nativeName: p.nativeName,
   externalIds: externalIds(p.externalIds),
-  source: source(p.source),
+  ...cited(p.sources),
 });
 
 /** One series and everything in it, from a document holding (at least) its records. */
@@ -61,10 +72,10 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
     episodeCount: s.episodeCount,
     starring: [...s.starring],
     externalIds: externalIds(s.externalIds),
-    source: source(s.source),
+    ...cited(s.sources),
     episodes: own(doc.episodes)
       .sort(by((e) => e.number))
-      .map((e) => ({ number: e.number, title: e.title, runtimeMinutes: e.runtimeMinutes, source: source(e.source) })),
+      .map((e) => ({ number: e.number, title: e.title, runtimeMinutes: e.runtimeMinutes, ...cited(e.sources) })),
     characters: own(doc.characters)
       .sort(by((c) => c.slug))
       .map((c) => ({
@@ -72,16 +83,18 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         name: c.name,
         nativeName: c.nativeName,
         aliases: [...c.aliases],
-        description: c.description,
+        description: revealed(c.description),
         firstEpisode: c.firstEpisode,
-        source: source(c.source),
+        ...judged(c),
+        ...cited(c.sources),
       })),
     castings: own(doc.castings)
       .map((c) => ({
         person: c.personKey,
         character: ch(c.characterKey),
         billing: c.billing,
-        source: source(c.source),
+        ...judged(c),
+        ...cited(c.sources),
       }))
       .sort(
         by(
@@ -90,7 +103,7 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         ),
       ),
     credits: own(doc.credits)
-      .map((c) => ({ person: c.personKey, role: c.role, source: source(c.source) }))
+      .map((c) => ({ person: c.personKey, role: c.role, ...cited(c.sources) }))
       .sort(
         by(
           (c) => c.person,
@@ -107,8 +120,9 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         mutual: r.mutual,
         since: r.sinceEpisode,
         until: r.untilEpisode,
-        note: r.note,
-        source: source(r.source),
+        note: revealed(r.note),
+        ...judged(r),
+        ...cited(r.sources),
       })),
     events: own(doc.events)
       .sort(
@@ -129,7 +143,8 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         participants: e.participants.map((p) => ({ character: ch(p.characterKey), role: p.role })),
         outcome: e.outcome,
         flashback: e.flashback,
-        source: source(e.source),
+        ...judged(e),
+        ...cited(e.sources),
       })),
   };
 }

@@ -8,7 +8,16 @@ import {
   PLOT_EVENT_KINDS,
   RELATIONSHIP_KINDS,
 } from '../domain/vocabulary.js';
-import { externalIdsField, intField, listField, slugField, textField } from '../writes/fields.js';
+import {
+  externalIdsField,
+  intField,
+  judgedFields,
+  listField,
+  revealedText,
+  slugField,
+  textField,
+  withSources,
+} from '../writes/fields.js';
 
 export const SEED_FORMAT = 'drama-graph/seed@1';
 
@@ -21,96 +30,127 @@ const sourceSchema = z.strictObject({
   paragraph: orNull(intField(F.source.paragraph)),
 });
 
-const cited = { source: sourceSchema.nullable().default(null) };
+/** `source` (one, or null) or `sources` (several), not both. */
+const cited = {
+  source: sourceSchema.nullish(),
+  sources: z.array(sourceSchema).max(F.sources).nullish(),
+};
+type CitedSeed = { source?: z.output<typeof sourceSchema> | null; sources?: z.output<typeof sourceSchema>[] | null };
+const folded =
+  (required: boolean) =>
+  <T extends CitedSeed>(v: T, ctx: z.RefinementCtx) =>
+    withSources(v, ctx, required);
+const optionallyCited = folded(false);
+const mustCite = folded(true);
 
-const personSchema = z.strictObject({
-  slug: slugField(F.person.slug),
-  name: textField(F.person.name),
-  nativeName: orNull(textField(F.person.nativeName)),
-  externalIds: externalIdsField(F.person.externalIds),
-  ...cited,
-});
+const personSchema = z
+  .strictObject({
+    slug: slugField(F.person.slug),
+    name: textField(F.person.name),
+    nativeName: orNull(textField(F.person.nativeName)),
+    externalIds: externalIdsField(F.person.externalIds),
+    ...cited,
+  })
+  .transform(optionallyCited);
 
-const episodeSchema = z.strictObject({
-  number: intField(F.episode.number),
-  title: orNull(textField(F.episode.title)),
-  runtimeMinutes: orNull(intField(F.episode.runtimeMinutes)),
-  ...cited,
-});
+const episodeSchema = z
+  .strictObject({
+    number: intField(F.episode.number),
+    title: orNull(textField(F.episode.title)),
+    runtimeMinutes: orNull(intField(F.episode.runtimeMinutes)),
+    ...cited,
+  })
+  .transform(optionallyCited);
 
-const characterSchema = z.strictObject({
-  slug: slugField(F.character.slug),
-  name: textField(F.character.name),
-  nativeName: orNull(textField(F.character.nativeName)),
-  aliases: listOf(F.character.aliases),
-  description: orNull(textField(F.character.description)),
-  firstEpisode: orNull(intField(F.character.firstEpisode)),
-  ...cited,
-});
+const characterSchema = z
+  .strictObject({
+    slug: slugField(F.character.slug),
+    name: textField(F.character.name),
+    nativeName: orNull(textField(F.character.nativeName)),
+    aliases: listOf(F.character.aliases),
+    description: revealedText,
+    firstEpisode: orNull(intField(F.character.firstEpisode)),
+    ...judgedFields,
+    ...cited,
+  })
+  .transform(optionallyCited);
 
-const castingSchema = z.strictObject({
-  person: slugField(F.casting.person),
-  character: slugField(F.casting.character),
-  billing: z.enum(BILLINGS),
-  ...cited,
-});
+const castingSchema = z
+  .strictObject({
+    person: slugField(F.casting.person),
+    character: slugField(F.casting.character),
+    billing: z.enum(BILLINGS),
+    ...judgedFields,
+    ...cited,
+  })
+  .transform(optionallyCited);
 
-const creditSchema = z.strictObject({
-  person: slugField(F.credit.person),
-  role: z.enum(CREDIT_ROLES),
-  ...cited,
-});
+const creditSchema = z
+  .strictObject({
+    person: slugField(F.credit.person),
+    role: z.enum(CREDIT_ROLES),
+    ...cited,
+  })
+  .transform(optionallyCited);
 
-const relationshipSchema = z.strictObject({
-  slug: slugField(F.relationship.slug),
-  kind: z.enum(RELATIONSHIP_KINDS),
-  from: slugField(F.relationship.character),
-  to: slugField(F.relationship.character),
-  mutual: z.boolean(),
-  since: orNull(intField(F.relationship.since)),
-  until: orNull(intField(F.relationship.until)),
-  note: orNull(textField(F.relationship.note)),
-  source: sourceSchema,
-});
+const relationshipSchema = z
+  .strictObject({
+    slug: slugField(F.relationship.slug),
+    kind: z.enum(RELATIONSHIP_KINDS),
+    from: slugField(F.relationship.character),
+    to: slugField(F.relationship.character),
+    mutual: z.boolean(),
+    since: orNull(intField(F.relationship.since)),
+    until: orNull(intField(F.relationship.until)),
+    note: revealedText,
+    ...judgedFields,
+    ...cited,
+  })
+  .transform(mustCite);
 
 const participantSchema = z.strictObject({
   character: slugField(F.event.participant),
   role: z.enum(PARTICIPANT_ROLES),
 });
 
-const eventSchema = z.strictObject({
-  slug: slugField(F.event.slug),
-  episode: intField(F.event.episode),
-  sequence: intField(F.event.sequence),
-  kind: z.enum(PLOT_EVENT_KINDS),
-  summary: textField(F.event.summary),
-  agent: orNull(slugField(F.event.participant)),
-  target: orNull(slugField(F.event.participant)),
-  participants: z.array(participantSchema).default([]),
-  outcome: z.enum(EVENT_OUTCOMES).nullable().default(null),
-  flashback: z.boolean().default(false),
-  source: sourceSchema,
-});
+const eventSchema = z
+  .strictObject({
+    slug: slugField(F.event.slug),
+    episode: intField(F.event.episode),
+    sequence: intField(F.event.sequence),
+    kind: z.enum(PLOT_EVENT_KINDS),
+    summary: textField(F.event.summary),
+    agent: orNull(slugField(F.event.participant)),
+    target: orNull(slugField(F.event.participant)),
+    participants: z.array(participantSchema).default([]),
+    outcome: z.enum(EVENT_OUTCOMES).nullable().default(null),
+    flashback: z.boolean().default(false),
+    ...judgedFields,
+    ...cited,
+  })
+  .transform(mustCite);
 
-const seriesSchema = z.strictObject({
-  slug: slugField(F.series.slug),
-  title: textField(F.series.title),
-  originalTitle: orNull(textField(F.series.originalTitle)),
-  country: orNull(textField(F.series.country)),
-  releaseYear: orNull(intField(F.series.releaseYear)),
-  platforms: listOf(F.series.platforms),
-  genres: listOf(F.series.genres),
-  episodeCount: intField(F.series.episodeCount),
-  starring: listOf(F.series.starring),
-  externalIds: externalIdsField(F.series.externalIds),
-  ...cited,
-  episodes: z.array(episodeSchema).default([]),
-  characters: z.array(characterSchema).default([]),
-  castings: z.array(castingSchema).default([]),
-  credits: z.array(creditSchema).default([]),
-  relationships: z.array(relationshipSchema).default([]),
-  events: z.array(eventSchema).default([]),
-});
+const seriesSchema = z
+  .strictObject({
+    slug: slugField(F.series.slug),
+    title: textField(F.series.title),
+    originalTitle: orNull(textField(F.series.originalTitle)),
+    country: orNull(textField(F.series.country)),
+    releaseYear: orNull(intField(F.series.releaseYear)),
+    platforms: listOf(F.series.platforms),
+    genres: listOf(F.series.genres),
+    episodeCount: intField(F.series.episodeCount),
+    starring: listOf(F.series.starring),
+    externalIds: externalIdsField(F.series.externalIds),
+    ...cited,
+    episodes: z.array(episodeSchema).default([]),
+    characters: z.array(characterSchema).default([]),
+    castings: z.array(castingSchema).default([]),
+    credits: z.array(creditSchema).default([]),
+    relationships: z.array(relationshipSchema).default([]),
+    events: z.array(eventSchema).default([]),
+  })
+  .transform(optionallyCited);
 
 export const seedFileSchema = z.strictObject({
   format: z.literal(SEED_FORMAT),

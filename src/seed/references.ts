@@ -15,6 +15,20 @@ function checkEpisode(series: SeedSeries, number: number | null, record: string,
   }
 }
 
+/** A revision revealed after the last episode would never be seen (a series of unknown length has episode 1). */
+function revealedBeyond(
+  series: SeedSeries,
+  text: string | readonly { fromEpisode: number }[] | null,
+  record: string,
+  field: string,
+  report: Report,
+) {
+  if (text === null || typeof text === 'string') return;
+  for (const [i, r] of text.entries())
+    if (r.fromEpisode > Math.max(series.episodeCount, 1))
+      report(record, `${field}[${i}].fromEpisode`, `exceeds episodeCount ${series.episodeCount}`);
+}
+
 function checkSeries(series: SeedSeries, people: Set<string>, report: Report): void {
   const at = (kind: string, key: string | number) => `series "${series.slug}" ${kind} "${key}"`;
   const characters = new Set(series.characters.map((c) => c.slug));
@@ -32,6 +46,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
   for (const c of series.characters) {
     if (c.firstEpisode !== null && c.firstEpisode > series.episodeCount)
       report(at('character', c.slug), 'firstEpisode', `exceeds episodeCount ${series.episodeCount}`);
+    revealedBeyond(series, c.description, at('character', c.slug), 'description', report);
   }
   for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
   for (const c of series.castings) {
@@ -42,6 +57,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
   for (const c of series.credits) needPerson(c.person, at('credit', `${c.person}#${c.role}`), 'person');
   for (const r of series.relationships) {
     const record = at('relationship', r.slug);
+    revealedBeyond(series, r.note, record, 'note', report);
     needCharacter(r.from, record, 'from');
     needCharacter(r.to, record, 'to');
     checkEpisode(series, r.since, record, 'since', report);

@@ -15,7 +15,7 @@ import type {
 } from '../domain/records.js';
 import type { Searchable } from '../domain/search/keys.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
-import type { EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
+import type { Certainty, EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
 export interface Page<T> {
   items: T[];
@@ -42,6 +42,8 @@ export interface EventFilter {
   target: string | null;
   participant: string | null;
   outcome: EventOutcome | null;
+  /** Only events of this certainty; null: both. */
+  certainty: Certainty | null;
   /** Hides events after these episodes (spoilers); null hides nothing. */
   visibleThrough: VisibleThrough[] | null;
 }

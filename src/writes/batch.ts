@@ -22,8 +22,8 @@ function namedPeople(raw: unknown): Set<string> {
 
 function unsourced(document: GraphDocument): FieldIssue[] {
   return COLLECTIONS.flatMap((collection) =>
-    (document[collection] as { key: string; source: unknown }[])
-      .filter((record) => record.source === null)
+    (document[collection] as { key: string; sources: unknown[] }[])
+      .filter((record) => record.sources.length === 0)
       .map((record) => ({
         path: ['document', collection, record.key, 'source'],
         message: 'every fact written needs a source',

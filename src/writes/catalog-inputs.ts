@@ -4,58 +4,71 @@ import type { CastingRecord, CreditRecord, EpisodeRecord, PersonRecord, SeriesRe
 import { FIELD_RULES as F } from '../domain/rules.js';
 import { BILLINGS, CREDIT_ROLES } from '../domain/vocabulary.js';
 import {
+  citedFields,
   externalIdsField,
   intField,
+  judgedFields,
   list,
   listField,
   optional,
   parseInput,
   slugField,
-  source,
   textField,
+  withSources,
 } from './fields.js';
 
-const seriesInput = z.object({
-  slug: slugField(F.series.slug),
-  title: textField(F.series.title),
-  originalTitle: optional(textField(F.series.originalTitle)),
-  country: optional(textField(F.series.country)),
-  releaseYear: optional(intField(F.series.releaseYear)),
-  platforms: list(listField(F.series.platforms)),
-  genres: list(listField(F.series.genres)),
-  episodeCount: intField(F.series.episodeCount),
-  starring: list(listField(F.series.starring)),
-  externalIds: externalIdsField(F.series.externalIds),
-  source,
-});
+const seriesInput = z
+  .object({
+    slug: slugField(F.series.slug),
+    title: textField(F.series.title),
+    originalTitle: optional(textField(F.series.originalTitle)),
+    country: optional(textField(F.series.country)),
+    releaseYear: optional(intField(F.series.releaseYear)),
+    platforms: list(listField(F.series.platforms)),
+    genres: list(listField(F.series.genres)),
+    episodeCount: intField(F.series.episodeCount),
+    starring: list(listField(F.series.starring)),
+    externalIds: externalIdsField(F.series.externalIds),
+    ...citedFields,
+  })
+  .transform((v, ctx) => withSources(v, ctx, true));
 
-const episodeInput = z.object({
-  series: slugField(F.episode.series),
-  number: intField(F.episode.number),
-  title: optional(textField(F.episode.title)),
-  runtimeMinutes: optional(intField(F.episode.runtimeMinutes)),
-  source,
-});
-const personInput = z.object({
-  slug: slugField(F.person.slug),
-  name: textField(F.person.name),
-  nativeName: optional(textField(F.person.nativeName)),
-  externalIds: externalIdsField(F.person.externalIds),
-  source,
-});
-const castingInput = z.object({
-  series: slugField(F.casting.series),
-  person: slugField(F.casting.person),
-  character: slugField(F.casting.character),
-  billing: z.enum(BILLINGS),
-  source,
-});
-const creditInput = z.object({
-  series: slugField(F.credit.series),
-  person: slugField(F.credit.person),
-  role: z.enum(CREDIT_ROLES),
-  source,
-});
+const episodeInput = z
+  .object({
+    series: slugField(F.episode.series),
+    number: intField(F.episode.number),
+    title: optional(textField(F.episode.title)),
+    runtimeMinutes: optional(intField(F.episode.runtimeMinutes)),
+    ...citedFields,
+  })
+  .transform((v, ctx) => withSources(v, ctx, true));
+const personInput = z
+  .object({
+    slug: slugField(F.person.slug),
+    name: textField(F.person.name),
+    nativeName: optional(textField(F.person.nativeName)),
+    externalIds: externalIdsField(F.person.externalIds),
+    ...citedFields,
+  })
+  .transform((v, ctx) => withSources(v, ctx, true));
+const castingInput = z
+  .object({
+    series: slugField(F.casting.series),
+    person: slugField(F.casting.person),
+    character: slugField(F.casting.character),
+    billing: z.enum(BILLINGS),
+    ...judgedFields,
+    ...citedFields,
+  })
+  .transform((v, ctx) => withSources(v, ctx, true));
+const creditInput = z
+  .object({
+    series: slugField(F.credit.series),
+    person: slugField(F.credit.person),
+    role: z.enum(CREDIT_ROLES),
+    ...citedFields,
+  })
+  .transform((v, ctx) => withSources(v, ctx, true));
 
 export const toSeriesRecord = (input: unknown): SeriesRecord => seriesRecord(parseInput(seriesInput, input));
 

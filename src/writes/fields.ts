@@ -17,6 +17,7 @@ import {
   textProblem,
   trimText,
 } from '../domain/rules.js';
+import { CERTAINTIES } from '../domain/vocabulary.js';
 
 /** The domain's field rules (domain/rules.ts) as zod schemas, for seed files and write inputs alike. */
 const judged = <T extends z.ZodType>(schema: T, judge: (value: z.output<T>) => Problem | null) =>
@@ -51,7 +52,7 @@ export const externalIdsField = (rules: { wikidata: PatternRule; imdb: PatternRu
     .transform(externalIdsOf);
 
 /** Every fact written says where it comes from. */
-export const source = z.object({
+const source = z.object({
   document: textField(FIELD_RULES.source.document),
   paragraph: optional(intField(FIELD_RULES.source.paragraph)),
 });
@@ -71,4 +72,73 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root:
       rule: ruleOf(issue),
     })),
   );
+}
+
+/** One revision of a description or note: the text a viewer sees from `fromEpisode` on. */
+export const revisionField = z.strictObject({
+  fromEpisode: intField(FIELD_RULES.revision.fromEpisode),
+  text: textField(FIELD_RULES.revision.text),
+});
+
+/** A description or note as given: one text (from the start) or its revisions by episode; none is []. */
+export const revealedText = z
+  .union([textField(FIELD_RULES.revision.text), z.array(revisionField)])
+  .nullish()
+  .transform((v) => (v == null ? [] : typeof v === 'string' ? [{ fromEpisode: 1, text: v }] : v));
+
+/** Whether a source states the fact; `basis` says why an INFERRED one is believed. */
+export const judgedFields = {
+  certainty: z
+    .enum(CERTAINTIES)
+    .nullish()
+    .transform((v) => v ?? 'STATED'),
+  basis: optional(textField(FIELD_RULES.basis)),
+};
+
+/** `source` (one) or `sources` (several), not both; the record keeps the list. */
+export const citedFields = {
+  source: source.nullish(),
+  sources: z.array(source).max(FIELD_RULES.sources).nullish(),
+};
+
+type CitedInput = { source?: z.output<typeof source> | null; sources?: z.output<typeof source>[] | null };
+
+/** Folds `source`/`sources` into `sources`; `required`: a fact written needs at least one. */
+export function withSources<T extends CitedInput>(value: T, ctx: z.RefinementCtx, required: boolean) {
+  const { source: one, sources: many, ...rest } = value;
+  if (one != null && many != null)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sources'],
+      message: 'give source or sources, not both',
+      params: { rule: 'one-of' },
+    });
+  const sources = many ?? (one == null ? [] : [one]);
+  if (required && sources.length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['source'],
+      message: 'every fact written needs a source',
+      params: { rule: 'source-required' },
+    });
+  return { ...rest, sources };
+}
+
+/** Folds a single text field and its list of revisions into one list; giving both is refused. */
+export function withRevisions<
+  T extends Record<string, unknown>,
+  K extends keyof T & string,
+  L extends keyof T & string,
+>(value: T, ctx: z.RefinementCtx, textKey: K, listKey: L) {
+  const { [textKey]: text, [listKey]: list, ...rest } = value;
+  const one = text as { fromEpisode: number; text: string }[];
+  const many = (list ?? null) as { fromEpisode: number; text: string }[] | null;
+  if (one.length > 0 && many !== null)
+    ctx.addIssue({
+      code: 'custom',
+      path: [listKey],
+      message: `give ${textKey} or ${listKey}, not both`,
+      params: { rule: 'one-of' },
+    });
+  return { ...rest, [textKey]: many ?? one } as Omit<T, K | L> & Record<K, { fromEpisode: number; text: string }[]>;
 }

@@ -6,39 +6,52 @@ import type { ParticipantRole } from '../domain/vocabulary.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS, RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
 import {
   characterRef,
+  citedFields,
   intField,
+  judgedFields,
   list,
   listField,
   optional,
   parseInput,
+  revealedText,
+  revisionField,
   slugField,
-  source,
   textField,
+  withRevisions,
+  withSources,
 } from './fields.js';
 
-const characterInput = z.object({
-  series: slugField(F.character.series),
-  slug: slugField(F.character.slug),
-  name: textField(F.character.name),
-  nativeName: optional(textField(F.character.nativeName)),
-  aliases: list(listField(F.character.aliases)),
-  description: optional(textField(F.character.description)),
-  firstEpisode: optional(intField(F.character.firstEpisode)),
-  source,
-});
+const characterInput = z
+  .object({
+    series: slugField(F.character.series),
+    slug: slugField(F.character.slug),
+    name: textField(F.character.name),
+    nativeName: optional(textField(F.character.nativeName)),
+    aliases: list(listField(F.character.aliases)),
+    description: revealedText,
+    descriptionRevisions: z.array(revisionField).nullish(),
+    firstEpisode: optional(intField(F.character.firstEpisode)),
+    ...judgedFields,
+    ...citedFields,
+  })
+  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'description', 'descriptionRevisions'));
 
-const relationshipInput = z.object({
-  series: slugField(F.relationship.series),
-  slug: slugField(F.relationship.slug),
-  kind: z.enum(RELATIONSHIP_KINDS),
-  from: characterRef,
-  to: characterRef,
-  mutual: z.boolean(),
-  since: optional(intField(F.relationship.since)),
-  until: optional(intField(F.relationship.until)),
-  note: optional(textField(F.relationship.note)),
-  source,
-});
+const relationshipInput = z
+  .object({
+    series: slugField(F.relationship.series),
+    slug: slugField(F.relationship.slug),
+    kind: z.enum(RELATIONSHIP_KINDS),
+    from: characterRef,
+    to: characterRef,
+    mutual: z.boolean(),
+    since: optional(intField(F.relationship.since)),
+    until: optional(intField(F.relationship.until)),
+    note: revealedText,
+    noteRevisions: z.array(revisionField).nullish(),
+    ...judgedFields,
+    ...citedFields,
+  })
+  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'note', 'noteRevisions'));
 
 const OTHER_ROLES = PARTICIPANT_ROLES.filter((role) => role !== 'AGENT' && role !== 'TARGET');
 const participantInput = z.object({
@@ -48,23 +61,26 @@ const participantInput = z.object({
   }),
 });
 
-const eventInput = z.object({
-  series: slugField(F.event.series),
-  slug: slugField(F.event.slug),
-  episode: intField(F.event.episode),
-  sequence: intField(F.event.sequence),
-  kind: z.enum(PLOT_EVENT_KINDS),
-  summary: textField(F.event.summary),
-  agent: optional(characterRef),
-  target: optional(characterRef),
-  participants: list(z.array(participantInput)),
-  outcome: optional(z.enum(EVENT_OUTCOMES)),
-  flashback: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? false),
-  source,
-});
+const eventInput = z
+  .object({
+    series: slugField(F.event.series),
+    slug: slugField(F.event.slug),
+    episode: intField(F.event.episode),
+    sequence: intField(F.event.sequence),
+    kind: z.enum(PLOT_EVENT_KINDS),
+    summary: textField(F.event.summary),
+    agent: optional(characterRef),
+    target: optional(characterRef),
+    participants: list(z.array(participantInput)),
+    outcome: optional(z.enum(EVENT_OUTCOMES)),
+    flashback: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
+    ...judgedFields,
+    ...citedFields,
+  })
+  .transform((v, ctx) => withSources(v, ctx, true));
 
 export function toCharacterRecord(input: unknown): CharacterRecord {
   const { series, ...c } = parseInput(characterInput, input);

@@ -24,7 +24,7 @@ describeEachStore('GET /export/series/{slug}', (service) => {
       characters: 9,
       castings: 2,
       credits: 1,
-      relationships: 19,
+      relationships: 21,
       events: 34,
     });
     expect(text).toBe(await (await get(service().yoga, '/export/series/soundtrack-1')).text());

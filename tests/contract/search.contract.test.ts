@@ -54,9 +54,11 @@ const LONG_NAMES: GraphDocument = {
       name: 'Kim Byeong-cheol Hwang-bo Jae-gyeong Seon-u Ha-neul Geum-jan-di Yeon-ha-rin Dok-go Jin-hyeok',
       nativeName: '김병철황보재경선우하늘금잔디연하린독고진혁',
       aliases: [],
-      description: null,
+      description: [],
       firstEpisode: null,
-      source: null,
+      sources: [],
+      certainty: 'STATED',
+      basis: null,
     },
   ],
 };
@@ -227,7 +229,7 @@ describeEachStore('search', (service) => {
       name: 'Soundtrack Singer',
       nativeName: null,
       externalIds: NO_EXTERNAL_IDS,
-      source: null,
+      sources: [],
     };
     await service().store.importDocument({ ...emptyDocument(), people: [person] });
     expect((await search('soundtrack', 50)).map(label)).toEqual(

@@ -26,7 +26,7 @@ describeEachStore('questions the recap answers', (service) => {
         sequence: 22,
         agent: { name: 'Eun-soo' },
         target: { name: 'Sun-woo' },
-        outcome: 'WITHDRAWN',
+        outcome: null,
         source: { paragraph: 15 },
       },
       {
@@ -60,9 +60,10 @@ describeEachStore('questions the recap answers', (service) => {
     const { after3, after4, atEnd } = response.data!.character;
     const withEunSoo = (list: any[]) =>
       list.filter((r) => [r.from?.slug, r.to.slug].includes('eun-soo')).map((r) => r.kind);
-    expect(withEunSoo(after3)).toEqual(['UNREQUITED_LOVE', 'BEST_FRIEND', 'UNREQUITED_LOVE']);
+    expect([...withEunSoo(after3)].sort()).toEqual(['BEST_FRIEND', 'HOUSEMATE', 'UNSPOKEN_LOVE']);
+    expect(after3.find((r: any) => r.kind === 'UNSPOKEN_LOVE')).toMatchObject({ since: { number: 3 } });
     expect(after3.find((r: any) => r.kind === 'BEST_FRIEND')).toMatchObject({ since: null, until: { number: 4 } });
-    expect(withEunSoo(after4)).toEqual(['ROMANTIC']);
+    expect([...withEunSoo(after4)].sort()).toEqual(['HOUSEMATE', 'ROMANTIC']);
     expect(atEnd.map((r: any) => r.kind)).toEqual(after4.map((r: any) => r.kind));
   });
 
@@ -119,7 +120,10 @@ describeEachStore('questions the recap answers', (service) => {
     expect(response.errors).toBeUndefined();
     const { events, kisses } = response.data!.episode;
     expect(events.map((e: any) => e.sequence)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
-    expect(events.filter((e: any) => e.flashback)).toEqual([{ sequence: 29, kind: 'MEMORY', flashback: true }]);
+    expect(events.filter((e: any) => e.flashback)).toEqual([
+      { sequence: 8, kind: 'MEMORY', flashback: true },
+      { sequence: 29, kind: 'MEMORY', flashback: true },
+    ]);
     expect(kisses).toEqual([
       {
         agent: { slug: 'sun-woo' },

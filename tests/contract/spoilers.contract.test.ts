@@ -33,14 +33,14 @@ describeEachStore('spoiler control', (service) => {
   ])('as of episode 3 by %s, shows best friends, no couple and no confession', async (_name, run) => {
     const { character, events, episode } = await run();
     const pair = withEunSoo(character.relationships);
-    expect(pair.map((r: any) => r.kind)).toEqual(['UNREQUITED_LOVE', 'BEST_FRIEND', 'UNREQUITED_LOVE']);
+    expect(pair.map((r: any) => r.kind)).toEqual(['BEST_FRIEND', 'HOUSEMATE', 'UNSPOKEN_LOVE']);
     expect(pair.every((r: any) => r.until === null)).toBe(true);
     expect(character.later.map((r: any) => r.kind)).not.toContain('ROMANTIC');
     expect(character.later).toEqual(character.relationships.map((r: any) => ({ kind: r.kind })));
     expect(events).toEqual({ totalCount: 0, spoilersHidden: 4, edges: [] });
     expect(episode).toEqual({ spoilersHidden: 34, events: [] });
-    // 29 events, 2 relationships from episode 4, 4 with a character not met by episode 3
-    expect(character.spoilersHidden).toBe(29 + 2 + 4);
+    // 29 events, 3 relationships from episode 4 (the romance, Seo-yeon's work and interest), 4 with a character not met by episode 3
+    expect(character.spoilersHidden).toBe(29 + 3 + 4);
   });
 
   it.each([
@@ -49,11 +49,14 @@ describeEachStore('spoiler control', (service) => {
     ['progress in another series only', { 'x-watched-through': 'another-show@1' }],
   ])('with %s, shows the couple and all four confessions', async (_name, headers) => {
     const { character, events, episode } = await ask(STANDING, headers);
-    expect(withEunSoo(character.relationships).map((r: any) => r.kind)).toEqual(['ROMANTIC']);
+    expect(withEunSoo(character.relationships).map((r: any) => r.kind)).toEqual(['HOUSEMATE', 'ROMANTIC']);
     expect(events.totalCount).toBe(4);
     expect(events.spoilersHidden).toBe(0);
     expect(episode.spoilersHidden).toBe(0);
-    expect(episode.events.filter((e: any) => e.flashback)).toEqual([{ sequence: 29, flashback: true }]);
+    expect(episode.events.filter((e: any) => e.flashback)).toEqual([
+      { sequence: 8, flashback: true },
+      { sequence: 29, flashback: true },
+    ]);
     expect(character.spoilersHidden).toBe(0);
   });
 
@@ -63,7 +66,7 @@ describeEachStore('spoiler control', (service) => {
         events(filter: { participant: "eun-soo" }) { totalCount } }`);
     const flashback = character.events.find((e: any) => e.flashback);
     const romance = character.relationships.find((r: any) => r.kind === 'ROMANTIC');
-    expect(flashback.sequence).toBe(29);
+    expect(flashback.sequence).toBe(8);
     const query = `query ($flashback: ID!, $romance: ID!) @watchedThrough(series: "soundtrack-1", episode: 3) {
         flashback: node(id: $flashback) { id } romance: node(id: $romance) { id }
         character(series: "soundtrack-1", slug: "eun-soo") { events(kinds: [MEMORY]) { sequence } }

@@ -17,23 +17,20 @@ describeEachStore('relationship timelines', (service) => {
 
   it('tells how Eun-soo and Sun-woo went from best friends to a couple, and what did it', async () => {
     const changes = await timeline('eun-soo', 'sun-woo');
+    const together = ['BEST_FRIEND', 'HOUSEMATE', 'UNSPOKEN_LOVE'];
     expect(changes.map((c: any) => ({ episode: c.episode, before: c.before, after: c.after }))).toEqual([
-      { episode: null, before: [], after: ['BEST_FRIEND', 'UNREQUITED_LOVE'] },
-      { episode: { number: 4 }, before: ['BEST_FRIEND', 'UNREQUITED_LOVE'], after: ['ROMANTIC'] },
+      { episode: null, before: [], after: together },
+      { episode: { number: 3 }, before: together, after: together },
+      { episode: { number: 4 }, before: together, after: ['HOUSEMATE', 'ROMANTIC'] },
     ]);
     expect(changes[0].cause).toBeNull();
-    expect(changes[0].began.map((r: any) => r.kind).sort()).toEqual([
-      'BEST_FRIEND',
-      'UNREQUITED_LOVE',
-      'UNREQUITED_LOVE',
-    ]);
-    expect(changes[1].began).toEqual([{ kind: 'ROMANTIC', from: { slug: 'eun-soo' }, until: null }]);
-    expect(changes[1].ended.map((r: any) => r.kind).sort()).toEqual([
-      'BEST_FRIEND',
-      'UNREQUITED_LOVE',
-      'UNREQUITED_LOVE',
-    ]);
-    expect(changes[1].cause).toEqual({
+    expect(changes[0].began.map((r: any) => r.kind).sort()).toEqual(together);
+    // His unspoken love becomes mutual in episode 3; neither says so until episode 4.
+    expect(changes[1].began).toEqual([{ kind: 'UNSPOKEN_LOVE', from: { slug: 'eun-soo' }, until: { number: 4 } }]);
+    expect(changes[1].ended).toEqual([{ kind: 'UNSPOKEN_LOVE' }]);
+    expect(changes[2].began).toEqual([{ kind: 'ROMANTIC', from: { slug: 'eun-soo' }, until: null }]);
+    expect(changes[2].ended.map((r: any) => r.kind).sort()).toEqual(['BEST_FRIEND', 'UNSPOKEN_LOVE']);
+    expect(changes[2].cause).toEqual({
       kind: 'KISS',
       sequence: 33,
       agent: { slug: 'sun-woo' },
@@ -47,9 +44,9 @@ describeEachStore('relationship timelines', (service) => {
 
   it("stops at the viewer's progress, showing open what has not ended yet", async () => {
     const changes = await timeline('eun-soo', 'sun-woo', { 'x-watched-through': 'soundtrack-1@3' });
-    expect(changes).toHaveLength(1);
-    expect(changes[0].after).toEqual(['BEST_FRIEND', 'UNREQUITED_LOVE']);
-    expect(changes[0].began.every((r: any) => r.until === null)).toBe(true);
+    expect(changes).toHaveLength(2);
+    expect(changes[1].after).toEqual(['BEST_FRIEND', 'HOUSEMATE', 'UNSPOKEN_LOVE']);
+    expect(changes[1].began.every((r: any) => r.until === null)).toBe(true);
   });
 
   it('is empty for characters never related or unknown', async () => {

@@ -23,7 +23,7 @@ function bigDocument(events: number): GraphDocument {
     episodeCount: 1,
     starring: [],
     externalIds: NO_EXTERNAL_IDS,
-    source: null,
+    sources: [],
   };
   const character = {
     key: 'durable/ann',
@@ -32,9 +32,11 @@ function bigDocument(events: number): GraphDocument {
     name: 'Ann',
     nativeName: null,
     aliases: [],
-    description: null,
+    description: [],
     firstEpisode: null,
-    source: null,
+    sources: [],
+    certainty: 'STATED' as const,
+    basis: null,
   };
   return {
     people: [],
@@ -57,7 +59,9 @@ function bigDocument(events: number): GraphDocument {
       participants: [{ characterKey: 'durable/ann', role: 'AGENT' as const }],
       outcome: null,
       flashback: i % 2 === 0,
-      source: { document: 'durable.md', paragraph: i + 1 },
+      sources: [{ document: 'durable.md', paragraph: i + 1 }],
+      certainty: 'STATED' as const,
+      basis: null,
     })),
   };
 }

@@ -40,6 +40,7 @@ const NO_FILTER: EventFilter = {
   target: null,
   participant: null,
   outcome: null,
+  certainty: null,
   visibleThrough: null,
 };
 

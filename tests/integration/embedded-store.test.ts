@@ -24,8 +24,10 @@ function rel(slug: string, from: string, to: string, since: number | null, until
     mutual: false,
     sinceEpisode: since,
     untilEpisode: until,
-    note: null,
-    source: src,
+    note: [],
+    sources: [src],
+    certainty: 'STATED' as const,
+    basis: null,
   };
 }
 
@@ -53,7 +55,9 @@ function ev(
     participants: parts.map(([characterKey, r]) => ({ characterKey, role: r })),
     outcome,
     flashback: false,
-    source: { document: 'fixture.md', paragraph: seq },
+    sources: [{ document: 'fixture.md', paragraph: seq }],
+    certainty: 'STATED' as const,
+    basis: null,
   };
 }
 
@@ -70,7 +74,7 @@ function fixture(): GraphDocument {
     episodeCount,
     starring: ['p-bob', 'p-ann'],
     externalIds: NO_EXTERNAL_IDS,
-    source: null,
+    sources: [],
   });
   const episode = (seriesKey: string, number: number) => ({
     key: `${seriesKey}/${number}`,
@@ -78,7 +82,7 @@ function fixture(): GraphDocument {
     number,
     title: null,
     runtimeMinutes: 60,
-    source: null,
+    sources: [],
   });
   const character = (seriesKey: string, slug: string) => ({
     key: `${seriesKey}/${slug}`,
@@ -87,9 +91,11 @@ function fixture(): GraphDocument {
     name: slug,
     nativeName: null,
     aliases: ['b', 'a'],
-    description: null,
+    description: [],
     firstEpisode: null,
-    source: null,
+    sources: [],
+    certainty: 'STATED' as const,
+    basis: null,
   });
   const person = (slug: string) => ({
     key: slug,
@@ -97,7 +103,7 @@ function fixture(): GraphDocument {
     name: slug,
     nativeName: null,
     externalIds: NO_EXTERNAL_IDS,
-    source: null,
+    sources: [],
   });
   const casting = (seriesKey: string, c: string, personKey: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({
     key: `${seriesKey}/${c}@${personKey}`,
@@ -105,14 +111,16 @@ function fixture(): GraphDocument {
     personKey,
     characterKey: `${seriesKey}/${c}`,
     billing,
-    source: null,
+    sources: [],
+    certainty: 'STATED' as const,
+    basis: null,
   });
   const credit = (seriesKey: string, personKey: string, role: 'DIRECTOR' | 'WRITER') => ({
     key: `${seriesKey}@${personKey}#${role}`,
     seriesKey,
     personKey,
     role,
-    source: null,
+    sources: [],
   });
   return {
     people: ['p-dan', 'p-ann', 'p-cat', 'p-bob'].map(person),
@@ -218,6 +226,7 @@ const NO_FILTER: EventFilter = {
   target: null,
   participant: null,
   outcome: null,
+  certainty: null,
   visibleThrough: null,
 };
 const keys = (records: readonly { key: string }[]) => records.map((r) => r.key);

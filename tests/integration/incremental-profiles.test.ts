@@ -32,7 +32,9 @@ const timeSkip = (series: string): PlotEventRecord => ({
   participants: [],
   outcome: null,
   flashback: false,
-  source: null,
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 
 const tropesOf = (snapshot: CatalogueSnapshot, key: string) =>
@@ -112,7 +114,7 @@ describe('recommendation profiles after this process writes', () => {
       name: 'Eve',
       nativeName: null,
       externalIds: NO_EXTERNAL_IDS,
-      source: null,
+      sources: [],
     };
     await store.applyChanges(changeSet({ upserts: { people: [person] } }));
     expect(await catalogueOf(store)).toBe(before);
@@ -157,9 +159,7 @@ describe('which series a write touched', () => {
     const changes = changeSet({
       upserts: {
         events: [timeSkip('alpha')],
-        people: [
-          { key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, externalIds: NO_EXTERNAL_IDS, source: null },
-        ],
+        people: [{ key: 'eve', slug: 'eve', name: 'Eve', nativeName: null, externalIds: NO_EXTERNAL_IDS, sources: [] }],
       },
       deletes: {
         series: ['bravo'],

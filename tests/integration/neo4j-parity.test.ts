@@ -40,8 +40,16 @@ function rel(
     mutual: since === null,
     sinceEpisode: since,
     untilEpisode: until,
-    note: until === null ? null : 'ended',
-    source: src(null),
+    note:
+      until === null
+        ? []
+        : [
+            { fromEpisode: 1, text: 'begun' },
+            { fromEpisode: until, text: 'ended' },
+          ],
+    certainty: since === null ? ('INFERRED' as const) : ('STATED' as const),
+    basis: since === null ? 'seen together' : null,
+    sources: since === null ? [src(null)] : [src(1), src(null), src(2)],
   };
 }
 
@@ -68,7 +76,9 @@ function ev(
     participants: parts.map(([c, r]) => ({ characterKey: `${seriesKey}/${c}`, role: r })),
     outcome: kind === 'CONFESSION' ? 'REJECTED' : null,
     flashback: seq === 2,
-    source: src(seq),
+    sources: [src(seq)],
+    certainty: 'STATED' as const,
+    basis: null,
   };
 }
 
@@ -85,7 +95,7 @@ function fixture(): GraphDocument {
     episodeCount: 3,
     starring: ['ann'],
     externalIds: NO_EXTERNAL_IDS,
-    source: src(1),
+    sources: [src(1)],
   });
   const character = (s: string, slug: string) => ({
     key: `${s}/${slug}`,
@@ -94,9 +104,11 @@ function fixture(): GraphDocument {
     name: slug,
     nativeName: null,
     aliases: ['b', 'a'],
-    description: null,
+    description: [],
     firstEpisode: null,
-    source: null,
+    sources: [],
+    certainty: 'STATED' as const,
+    basis: null,
   });
   const person = (slug: string) => ({
     key: slug,
@@ -104,7 +116,7 @@ function fixture(): GraphDocument {
     name: slug,
     nativeName: slug === 'ann' ? '안' : null,
     externalIds: NO_EXTERNAL_IDS,
-    source: null,
+    sources: [],
   });
   const casting = (s: string, c: string, p: string, billing: 'MAIN' | 'SUPPORTING' | 'GUEST') => ({
     key: `${s}/${c}@${p}`,
@@ -112,14 +124,16 @@ function fixture(): GraphDocument {
     personKey: p,
     characterKey: `${s}/${c}`,
     billing,
-    source: null,
+    sources: [],
+    certainty: 'STATED' as const,
+    basis: null,
   });
   const credit = (s: string, p: string, role: 'DIRECTOR' | 'WRITER') => ({
     key: `${s}@${p}#${role}`,
     seriesKey: s,
     personKey: p,
     role,
-    source: null,
+    sources: [],
   });
   return {
     people: ['dan', 'ann', 'cat', 'bob'].map(person),
@@ -131,7 +145,7 @@ function fixture(): GraphDocument {
         number: n,
         title: null,
         runtimeMinutes: 60,
-        source: null,
+        sources: [],
       })),
     ),
     characters: [
@@ -198,6 +212,7 @@ const noFilter: EventFilter = {
   target: null,
   participant: null,
   outcome: null,
+  certainty: null,
   visibleThrough: null,
 };
 const FILTERS: Partial<EventFilter>[] = [

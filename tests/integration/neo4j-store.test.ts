@@ -109,6 +109,7 @@ describe.skipIf(config === null)('neo4j store', () => {
       target: null,
       participant: null,
       outcome: null,
+      certainty: null,
       visibleThrough: null,
     };
     expect(await trips(() => store.findEvents({ filter, first: 2, after: null }))).toBe(1);
@@ -185,7 +186,7 @@ describe.skipIf(config === null)('neo4j store', () => {
     const event = doc.events.find((e) => e.participants.length > 1)!;
     const changed = { ...event, participants: [...event.participants].reverse(), summary: 'changed' };
     const rel = doc.relationships[0]!;
-    const flipped = { ...rel, fromKey: rel.toKey, toKey: rel.fromKey, note: 'flipped' };
+    const flipped = { ...rel, fromKey: rel.toKey, toKey: rel.fromKey, note: [{ fromEpisode: 1, text: 'flipped' }] };
     const partial = { ...emptyDocument(), events: [changed], relationships: [flipped] };
     await store.importDocument(partial);
     expect(await store.eventsByKeys([event.key])).toEqual([changed]);

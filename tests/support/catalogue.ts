@@ -29,8 +29,10 @@ const relationship = (
   mutual: kind !== 'UNREQUITED_LOVE',
   sinceEpisode: since,
   untilEpisode: until,
-  note: null,
-  source: null,
+  note: [],
+  sources: [],
+  certainty: 'STATED' as const,
+  basis: null,
 });
 
 const event = (
@@ -51,7 +53,9 @@ const event = (
   targetKey: target && `${s}/${target}`,
   outcome: kind === 'CONFESSION' ? 'REJECTED' : null,
   flashback: false,
-  source: null,
+  sources: [],
+  certainty: 'STATED' as const,
+  basis: null,
   participants: [
     ...(agent ? [{ characterKey: `${s}/${agent}`, role: 'AGENT' as const }] : []),
     ...(target ? [{ characterKey: `${s}/${target}`, role: 'TARGET' as const }] : []),
@@ -89,7 +93,7 @@ const seriesRecord = (spec: SyntheticSeries): SeriesRecord => ({
   episodeCount: 2,
   starring: [],
   externalIds: NO_EXTERNAL_IDS,
-  source: null,
+  sources: [],
 });
 
 /** A whole graph of synthetic series, each with characters a, b and c over two episodes. */
@@ -103,7 +107,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
       name: `Person ${slug}`,
       nativeName: null,
       externalIds: NO_EXTERNAL_IDS,
-      source: null,
+      sources: [],
     })),
     series: specs.map(seriesRecord),
     episodes: specs.flatMap((s) =>
@@ -113,7 +117,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         number,
         title: null,
         runtimeMinutes: null,
-        source: null,
+        sources: [],
       })),
     ),
     characters: specs.flatMap((s) =>
@@ -124,9 +128,11 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         name: slug.toUpperCase(),
         nativeName: null,
         aliases: [],
-        description: null,
+        description: [],
         firstEpisode: null,
-        source: null,
+        sources: [],
+        certainty: 'STATED' as const,
+        basis: null,
       })),
     ),
     castings: specs.flatMap((s) =>
@@ -136,7 +142,9 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         personKey: person,
         characterKey: `${s.slug}/${'abc'[i]}`,
         billing: 'MAIN' as const,
-        source: null,
+        sources: [],
+        certainty: 'STATED' as const,
+        basis: null,
       })),
     ),
     credits: specs.flatMap((s) =>
@@ -145,7 +153,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         seriesKey: s.slug,
         personKey: person,
         role: 'DIRECTOR' as const,
-        source: null,
+        sources: [],
       })),
     ),
     relationships: stories.flatMap((s) => s.relationships),

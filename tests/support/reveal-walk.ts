@@ -10,7 +10,7 @@ import {
   isObjectType,
 } from 'graphql';
 import { COLLECTION_FACTS, COLLECTIONS } from '../../src/domain/collections.js';
-import type { CharacterRecord, GraphDocument, RelationshipRecord } from '../../src/domain/records.js';
+import type { CharacterRecord, GraphDocument, RelationshipRecord, TextRevision } from '../../src/domain/records.js';
 import { firstEpisodeOf } from '../../src/domain/spoilers.js';
 
 /**
@@ -42,7 +42,7 @@ export function selectionOf(schema: GraphQLSchema, type: GraphQLNamedType, depth
 const text = JSON.stringify;
 
 /** Root fields, with arguments taken from the document, that reach every record and every derived answer. */
-export function rootFields(doc: GraphDocument): string[] {
+export function rootFields(doc: GraphDocument, connectionsPerSeries = Number.POSITIVE_INFINITY): string[] {
   const nodeIds = COLLECTIONS.flatMap((collection) => {
     const type = COLLECTION_FACTS[collection].nodeType;
     return type === null ? [] : doc[collection].map((record) => encodeGlobalID(type, record.key));
@@ -51,7 +51,7 @@ export function rootFields(doc: GraphDocument): string[] {
   const bySeries = new Map<string, CharacterRecord[]>();
   for (const c of doc.characters) bySeries.set(c.seriesKey, [...(bySeries.get(c.seriesKey) ?? []), c]);
   const connections = [...bySeries.values()].flatMap((characters) =>
-    characters.slice(1).flatMap((other) => {
+    characters.slice(1, 1 + connectionsPerSeries).flatMap((other) => {
       const [a, b] = [characterId(characters[0]!), characterId(other)];
       return [
         `connection(from: ${text(a)}, to: ${text(b)}, maxHops: 3)`,
@@ -119,17 +119,26 @@ export function futureOnly(doc: GraphDocument, seriesKey: string, episode: numbe
   const add = (shown: boolean, strings: (string | null)[]) => {
     for (const s of strings) if (s !== null) (shown ? known : later).add(s);
   };
+  /** Free text is revealed by episode too: a revision from a later episode is news even about someone met. */
+  const addText = (shown: boolean, seriesKey: string, revisions: readonly TextRevision[]) => {
+    for (const r of revisions) add(shown && (!restricted(seriesKey) || r.fromEpisode <= episode), [r.text]);
+  };
   for (const c of doc.characters) {
-    add(met(c.key), [c.name, c.slug, c.nativeName, c.description, encodeGlobalID('Character', c.key), ...c.aliases]);
+    add(met(c.key), [c.name, c.slug, c.nativeName, c.basis, encodeGlobalID('Character', c.key), ...c.aliases]);
+    addText(met(c.key), c.seriesKey, c.description);
   }
   for (const e of doc.events) {
     add(!restricted(e.seriesKey) || e.episodeNumber <= episode, [
       e.summary,
       e.slug,
+      e.basis,
       encodeGlobalID('PlotEvent', e.key),
     ]);
   }
-  for (const r of doc.relationships) add(relationshipShown(r), [r.note, r.slug, encodeGlobalID('Relationship', r.key)]);
+  for (const r of doc.relationships) {
+    add(relationshipShown(r), [r.slug, r.basis, encodeGlobalID('Relationship', r.key)]);
+    addText(relationshipShown(r), r.seriesKey, r.note);
+  }
   for (const s of doc.series) add(true, [s.title, s.originalTitle, s.slug, encodeGlobalID('Series', s.key)]);
   for (const p of doc.people) add(true, [p.name, p.nativeName, p.slug, encodeGlobalID('Person', p.key)]);
   for (const e of doc.episodes) add(true, [e.title, encodeGlobalID('Episode', e.key)]);

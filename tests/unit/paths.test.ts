@@ -14,8 +14,10 @@ const rel = (from: string, to: string, since: number | null = null): Relationshi
   mutual: true,
   sinceEpisode: since,
   untilEpisode: null,
-  note: null,
-  source: null,
+  note: [],
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 const ev = (sequence: number, episode: number, ...who: [string, ParticipantRole][]): PlotEventRecord => ({
   key: `s/e${sequence}`,
@@ -30,7 +32,9 @@ const ev = (sequence: number, episode: number, ...who: [string, ParticipantRole]
   participants: who.map(([c, role]) => ({ characterKey: `s/${c}`, role })),
   outcome: null,
   flashback: false,
-  source: null,
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 const cast = (person: string, character: string): CastingRecord => ({
   key: `s/${character}@${person}`,
@@ -38,7 +42,9 @@ const cast = (person: string, character: string): CastingRecord => ({
   personKey: person,
   characterKey: `s/${character}`,
   billing: 'MAIN',
-  source: null,
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 
 /** A graph as a store would serve it: each key's relationships, events and castings. */

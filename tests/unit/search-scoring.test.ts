@@ -19,9 +19,11 @@ const character = (
     name,
     nativeName,
     aliases,
-    description: null,
+    description: [],
     firstEpisode: null,
-    source: null,
+    certainty: 'STATED',
+    basis: null,
+    sources: [],
   } satisfies CharacterRecord,
 });
 const person = (slug: string, name: string): Searchable => ({
@@ -32,7 +34,7 @@ const person = (slug: string, name: string): Searchable => ({
     name,
     nativeName: null,
     externalIds: NO_EXTERNAL_IDS,
-    source: null,
+    sources: [],
   } satisfies PersonRecord,
 });
 const episode = (number: number): Searchable => ({
@@ -43,7 +45,7 @@ const episode = (number: number): Searchable => ({
     number,
     title: null,
     runtimeMinutes: null,
-    source: null,
+    sources: [],
   } satisfies EpisodeRecord,
 });
 

@@ -44,16 +44,38 @@ describe.skipIf(sourceText === null)('seeds of the other titles the recap names'
     for (const { file, seed } of seeds) {
       for (const series of seed.series) {
         const cited = [
-          { name: series.title.replace(/'/g, '’'), alt: series.title, source: series.source },
-          ...series.characters.map((c) => ({ name: c.name, alt: c.name, source: c.source })),
+          { name: series.title.replace(/'/g, '’'), alt: series.title, sources: series.sources },
+          ...series.characters.map((c) => ({ name: c.name, alt: c.name, sources: c.sources })),
         ];
-        for (const { name, alt, source } of cited) {
-          const paragraph = paragraphs[(source?.paragraph ?? 0) - 1];
-          expect(paragraph, `${file}: ${name} cites paragraph ${source?.paragraph}`).toBeDefined();
-          expect(
-            paragraph!.includes(name) || paragraph!.includes(alt),
-            `${file}: paragraph ${source?.paragraph} names ${name}`,
-          ).toBe(true);
+        for (const { name, alt, sources } of cited) {
+          expect(sources.length, `${file}: ${name} cites nothing`).toBeGreaterThan(0);
+          for (const source of sources) {
+            const paragraph = paragraphs[(source.paragraph ?? 0) - 1];
+            expect(paragraph, `${file}: ${name} cites paragraph ${source.paragraph}`).toBeDefined();
+            expect(
+              paragraph!.includes(name) || paragraph!.includes(alt),
+              `${file}: paragraph ${source.paragraph} names ${name}`,
+            ).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('cites an existing paragraph in every source of every person, episode, casting and credit', () => {
+    for (const { file, seed } of seeds) {
+      const records = [
+        ...seed.people.map((p) => ({ where: `person ${p.slug}`, sources: p.sources })),
+        ...seed.series.flatMap((s) => [
+          ...s.episodes.map((e) => ({ where: `episode ${e.number}`, sources: e.sources })),
+          ...s.castings.map((c) => ({ where: `casting ${c.character}`, sources: c.sources })),
+          ...s.credits.map((c) => ({ where: `credit ${c.person}`, sources: c.sources })),
+        ]),
+      ];
+      for (const { where, sources } of records) {
+        for (const source of sources) {
+          expect(source.paragraph, `${file}: ${where}`).toBeGreaterThanOrEqual(1);
+          expect(source.paragraph, `${file}: ${where}`).toBeLessThanOrEqual(paragraphs.length);
         }
       }
     }
@@ -61,7 +83,9 @@ describe.skipIf(sourceText === null)('seeds of the other titles the recap names'
 
   it(`shares no run of ${MIN_SHARED_RUN} words with the recap`, () => {
     const texts = seeds.flatMap(({ seed }) =>
-      seed.series.flatMap((s) => s.characters.flatMap((c) => (c.description ? [c.description] : []))),
+      seed.series.flatMap((s) =>
+        s.characters.flatMap((c) => [...c.description.map((r) => r.text), ...(c.basis === null ? [] : [c.basis])]),
+      ),
     );
     expect(texts.length).toBeGreaterThan(0);
     expect(texts.flatMap((text) => [...runs(text)].filter((run) => sourceRuns.has(run)))).toEqual([]);

@@ -54,21 +54,69 @@ function mentionsOf(slug: string): string[] {
 }
 
 const ownWordsTexts: { where: string; text: string }[] = [
-  ...series.characters.flatMap((c) => (c.description ? [{ where: `character ${c.slug}`, text: c.description }] : [])),
-  ...series.relationships.flatMap((r) => (r.note ? [{ where: `relationship ${r.slug}`, text: r.note }] : [])),
+  ...series.characters.flatMap((c) =>
+    c.description.map((r) => ({ where: `character ${c.slug} from ${r.fromEpisode}`, text: r.text })),
+  ),
+  ...series.relationships.flatMap((r) =>
+    r.note.map((n) => ({ where: `relationship ${r.slug} from ${n.fromEpisode}`, text: n.text })),
+  ),
   ...series.events.map((e) => ({ where: `event ${e.slug}`, text: e.summary })),
+  ...[...series.characters, ...series.castings, ...series.relationships, ...series.events].flatMap((r) =>
+    r.basis === null ? [] : [{ where: `basis of ${'slug' in r ? r.slug : r.character}`, text: r.basis }],
+  ),
+];
+
+/** Every record of the file, named, with its sources. */
+const everyRecord: { where: string; sources: { document: string; paragraph: number | null }[] }[] = [
+  ...seed.people.map((p) => ({ where: `person ${p.slug}`, sources: p.sources })),
+  { where: `series ${series.slug}`, sources: series.sources },
+  ...series.episodes.map((e) => ({ where: `episode ${e.number}`, sources: e.sources })),
+  ...series.characters.map((c) => ({ where: `character ${c.slug}`, sources: c.sources })),
+  ...series.castings.map((c) => ({ where: `casting ${c.character}`, sources: c.sources })),
+  ...series.credits.map((c) => ({ where: `credit ${c.person}`, sources: c.sources })),
+  ...series.relationships.map((r) => ({ where: `relationship ${r.slug}`, sources: r.sources })),
+  ...series.events.map((e) => ({ where: `event ${e.slug}`, sources: e.sources })),
 ];
 
 const sourceText = existsSync(sourcePath) ? readFileSync(sourcePath, 'utf8') : null;
 
 describe('soundtrack-1 seed: structure', () => {
-  it('validates against seedFileSchema and cites the recap', () => {
-    const cited = [...series.events, ...series.relationships];
-    expect(cited.length).toBeGreaterThan(0);
-    for (const item of cited) {
-      expect(item.source.document, item.slug).toBe(DOCUMENT);
-      expect(item.source.paragraph, item.slug).not.toBeNull();
+  it('validates against seedFileSchema and cites the recap, by paragraph, in every source of every record', () => {
+    expect(everyRecord.length).toBeGreaterThan(50);
+    for (const { where, sources } of everyRecord) {
+      expect(sources.length, `${where} cites nothing`).toBeGreaterThan(0);
+      for (const source of sources) {
+        expect(source.document, where).toBe(DOCUMENT);
+        expect(source.paragraph, where).not.toBeNull();
+      }
+      const paragraphs = sources.map((s) => s.paragraph);
+      expect(new Set(paragraphs).size, `${where} cites a paragraph twice`).toBe(paragraphs.length);
     }
+  });
+
+  it('gives a basis for every inferred fact and none for a stated one, and no outcome for an inferred event', () => {
+    const judged = [...series.characters, ...series.castings, ...series.relationships, ...series.events];
+    for (const r of judged) {
+      const where = 'slug' in r ? r.slug : r.character;
+      expect(r.basis === null, where).toBe(r.certainty === 'STATED');
+    }
+    for (const e of series.events) if (e.certainty === 'INFERRED') expect(e.outcome, e.slug).toBeNull();
+  });
+
+  it('models what the audit found: mutual unspoken love, a shared home, Seo-yeon drawn to Sun-woo', () => {
+    const find = (slug: string) => series.relationships.find((r) => r.slug === slug);
+    expect(find('eun-soo-sun-woo-unspoken-love')).toMatchObject({ kind: 'UNSPOKEN_LOVE', mutual: true, until: 4 });
+    expect(find('eun-soo-loves-sun-woo')).toBeUndefined();
+    expect(series.relationships.filter((r) => r.kind === 'UNREQUITED_LOVE').map((r) => r.slug)).toEqual([
+      'woo-il-loves-eun-soo',
+    ]);
+    expect(find('eun-soo-sun-woo-home')).toMatchObject({ kind: 'HOUSEMATE', from: 'eun-soo', to: 'sun-woo' });
+    expect(find('seo-yeon-attracted-to-sun-woo')).toMatchObject({
+      kind: 'ATTRACTION',
+      from: 'seo-yeon',
+      to: 'sun-woo',
+    });
+    expect(series.episodeCount).toBe(4);
   });
 
   it('numbers events 1..N without gaps or repeats within each episode', () => {
@@ -120,31 +168,50 @@ describe.skipIf(sourceText === null)('soundtrack-1 seed: citations against the r
 
   it('cites only paragraphs that exist', () => {
     expect(paragraphs.length).toBeGreaterThan(0);
-    const cited = [
-      series.source,
-      ...series.episodes.map((e) => e.source),
-      ...series.characters.map((c) => c.source),
-      ...series.castings.map((c) => c.source),
-      ...series.credits.map((c) => c.source),
-      ...series.relationships.map((r) => r.source),
-      ...series.events.map((e) => e.source),
-    ];
-    for (const source of cited) {
-      if (source?.paragraph == null) continue;
-      expect(source.paragraph).toBeGreaterThanOrEqual(1);
-      expect(source.paragraph).toBeLessThanOrEqual(paragraphs.length);
+    for (const { where, sources } of everyRecord) {
+      for (const source of sources) {
+        expect(source.paragraph, where).toBeGreaterThanOrEqual(1);
+        expect(source.paragraph, where).toBeLessThanOrEqual(paragraphs.length);
+      }
     }
   });
 
-  it('cites, for each event, a paragraph that names one of its participants', () => {
-    for (const e of series.events) {
-      const paragraph = (paragraphs[(e.source.paragraph ?? 0) - 1] ?? '').toLowerCase();
-      const names = e.participants.flatMap((p) => mentionsOf(p.character));
-      expect(
-        names.some((n) => paragraph.includes(n.toLowerCase())),
-        `${e.slug} cites paragraph ${e.source.paragraph}, which names none of ${names.join(', ')}`,
-      ).toBe(true);
-    }
+  /**
+   * Every source of a stated fact must name someone in it; an inferred fact is read from several paragraphs,
+   * and at least one of them must.
+   */
+  const namesSomeone = (where: string, slugs: string[], sources: { paragraph: number | null }[], stated: boolean) => {
+    const names = slugs.flatMap(mentionsOf);
+    const naming = sources.map((s) => {
+      const paragraph = (paragraphs[(s.paragraph ?? 0) - 1] ?? '').toLowerCase();
+      return names.some((n) => paragraph.includes(n.toLowerCase()));
+    });
+    const cited = sources.map((s) => s.paragraph).join(', ');
+    if (stated) {
+      for (const [i, named] of naming.entries()) {
+        const paragraph = sources[i]!.paragraph;
+        expect(named, `${where} cites paragraph ${paragraph}, which names none of ${names.join(', ')}`).toBe(true);
+      }
+    } else expect(naming.some(Boolean), `${where}: none of paragraphs ${cited} names ${names.join(', ')}`).toBe(true);
+  };
+
+  it('cites, in every source of each event, a paragraph that names one of its participants', () => {
+    for (const e of series.events)
+      namesSomeone(
+        `event ${e.slug}`,
+        e.participants.map((p) => p.character),
+        e.sources,
+        e.certainty === 'STATED',
+      );
+  });
+
+  it('cites, in every source of each relationship, character and casting, a paragraph that names them', () => {
+    for (const r of series.relationships)
+      namesSomeone(`relationship ${r.slug}`, [r.from, r.to], r.sources, r.certainty === 'STATED');
+    for (const c of series.characters)
+      namesSomeone(`character ${c.slug}`, [c.slug], c.sources, c.certainty === 'STATED');
+    for (const c of series.castings)
+      namesSomeone(`casting ${c.character}`, [c.character], c.sources, c.certainty === 'STATED');
   });
 
   it(`shares no run of ${MIN_SHARED_RUN} words with the recap (written in our own words)`, () => {

@@ -20,8 +20,10 @@ const rel = (
   mutual: true,
   sinceEpisode: since,
   untilEpisode: until,
-  note: null,
-  source: null,
+  note: [],
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 
 const ev = (sequence: number, kind: PlotEventKind, agent: string | null, target: string | null): PlotEventRecord => ({
@@ -37,7 +39,9 @@ const ev = (sequence: number, kind: PlotEventKind, agent: string | null, target:
   participants: [],
   outcome: null,
   flashback: false,
-  source: null,
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 
 const PAIR = ['s/ann', 's/bob'] as const;

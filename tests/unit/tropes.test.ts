@@ -19,8 +19,10 @@ const rel = (
   mutual,
   sinceEpisode: since,
   untilEpisode: null,
-  note: null,
-  source: null,
+  note: [],
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
 });
 
 const ev = (
@@ -43,7 +45,9 @@ const ev = (
   targetKey: target && `s/${target}`,
   outcome,
   flashback: false,
-  source: null,
+  sources: [],
+  certainty: 'STATED',
+  basis: null,
   participants: [
     ...(agent ? [{ characterKey: `s/${agent}`, role: 'AGENT' as const }] : []),
     ...(target ? [{ characterKey: `s/${target}`, role: 'TARGET' as const }] : []),

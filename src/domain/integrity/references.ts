@@ -1,6 +1,6 @@
 import type { Collection } from '../collections.js';
 import { episodeKey, slugOf } from '../keys.js';
-import type { PlotEventRecord, RelationshipRecord } from '../records.js';
+import type { PlotEventRecord, RelationshipRecord, TextRevision } from '../records.js';
 import type { StoryState } from './state.js';
 import type { FieldIssue } from './validation.js';
 
@@ -33,6 +33,8 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
       const message = `episode ${c.firstEpisode} is beyond the series' episodeCount of ${series.episodeCount}`;
       report('characters', c.key, 'firstEpisode', message);
     }
+    if (series)
+      revealedBeyond(series.episodeCount, c.description, 'description', (f, m) => report('characters', c.key, f, m));
   }
   for (const c of upserts.castings) {
     const refs = at('castings', c.key);
@@ -43,9 +45,29 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
     at('credits', c.key).series(c.seriesKey);
     at('credits', c.key).person(c.personKey, 'person');
   }
-  for (const r of upserts.relationships) relationshipIssues(r, at('relationships', r.key));
+  for (const r of upserts.relationships) {
+    const series = state.get('series', r.seriesKey);
+    if (series) revealedBeyond(series.episodeCount, r.note, 'note', (f, m) => report('relationships', r.key, f, m));
+    relationshipIssues(r, at('relationships', r.key));
+  }
   for (const e of upserts.events) eventIssues(e, at('events', e.key));
   return issues;
+}
+
+/** A revision revealed after the last episode would never be seen. */
+function revealedBeyond(
+  episodeCount: number,
+  revisions: readonly TextRevision[],
+  field: string,
+  report: (field: string, message: string) => void,
+): void {
+  revisions.forEach((r, i) => {
+    if (r.fromEpisode > Math.max(episodeCount, 1))
+      report(
+        `${field}.${i}.fromEpisode`,
+        `episode ${r.fromEpisode} is beyond the series' episodeCount of ${episodeCount}`,
+      );
+  });
 }
 
 function relationshipIssues(r: RelationshipRecord, refs: Refs): void {

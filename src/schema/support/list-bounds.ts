@@ -1,5 +1,6 @@
 import type { EvidenceSizes, ListSizes } from '../../domain/list-sizes.js';
 import { MAX_PATHS } from '../../domain/paths.js';
+import { FIELD_RULES } from '../../domain/rules.js';
 import { TROPE_KINDS } from '../../domain/tropes.js';
 import { RELATIONSHIP_KINDS } from '../../domain/vocabulary.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../pagination.js';
@@ -78,6 +79,15 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'RelationshipChange.began': size('relationshipsPerCharacter'),
   'RelationshipChange.ended': size('relationshipsPerCharacter'),
   'ValidationError.issues': fixed(MAX_PAGE_SIZE),
+  // Provenance and revealed text: at most as many as the write rules allow one record.
+  ...Object.fromEntries(
+    ['Series', 'Episode', 'Character', 'Person', 'Casting', 'Credit', 'Relationship', 'PlotEvent'].map((type) => [
+      `${type}.sources`,
+      fixed(FIELD_RULES.sources),
+    ]),
+  ),
+  'Character.descriptionRevisions': fixed(FIELD_RULES.revision.max),
+  'Relationship.noteRevisions': fixed(FIELD_RULES.revision.max),
   'ValidationError.path': fixed(ISSUE_PATH),
   'FieldIssue.path': fixed(ISSUE_PATH),
 };

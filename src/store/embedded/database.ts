@@ -409,18 +409,40 @@ function hasPrefix(key: IndexKey, prefix: IndexKey): boolean {
   return true;
 }
 
-/** Records written before a field existed read back with its empty value: no external ids, no stated first episode. */
+/**
+ * Records written before a field existed read back with its current shape: no external ids, no stated first
+ * episode, their one source as a list, their one text as revealed from the start, and STATED.
+ */
 function withCurrentFields<C extends Collection>(collection: C, record: RecordOf<C>): RecordOf<C> {
-  if (collection === 'people' || collection === 'series') {
-    const r = record as RecordOf<'people' | 'series'>;
-    return (r.externalIds === undefined ? { ...r, externalIds: externalIdsOf(undefined) } : r) as RecordOf<C>;
-  }
+  const legacy = record as unknown as Record<string, unknown>;
+  if (Array.isArray(legacy.sources) && isCurrent(collection, legacy)) return record;
+  const { source, ...current } = legacy;
+  const r: Record<string, unknown> = { ...current };
+  if (!Array.isArray(r.sources)) r.sources = source == null ? [] : [source];
+  if (collection === 'people' || collection === 'series') r.externalIds ??= externalIdsOf(undefined);
   if (collection === 'characters') {
-    const r = record as RecordOf<'characters'>;
-    return (r.firstEpisode === undefined ? { ...r, firstEpisode: null } : r) as RecordOf<C>;
+    r.firstEpisode ??= null;
+    r.description = revisionsOf(r.description);
   }
-  return record;
+  if (collection === 'relationships') r.note = revisionsOf(r.note);
+  if (JUDGED.has(collection)) {
+    r.certainty ??= 'STATED';
+    r.basis ??= null;
+  }
+  return r as unknown as RecordOf<C>;
 }
+
+function isCurrent(collection: Collection, r: Record<string, unknown>): boolean {
+  if (JUDGED.has(collection) && r.certainty === undefined) return false;
+  if (collection === 'people' || collection === 'series') return r.externalIds !== undefined;
+  if (collection === 'characters') return r.firstEpisode !== undefined && Array.isArray(r.description);
+  if (collection === 'relationships') return Array.isArray(r.note);
+  return true;
+}
+
+const JUDGED: ReadonlySet<Collection> = new Set(['characters', 'castings', 'relationships', 'events']);
+const revisionsOf = (text: unknown) =>
+  Array.isArray(text) ? text : text == null ? [] : [{ fromEpisode: 1, text: String(text) }];
 
 /**
  * Whether a key (or every string in an index key) is short enough to be one: no stored key is near this

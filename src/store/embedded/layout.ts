@@ -3,7 +3,13 @@ import { episodeKey, slugOf } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { PlotEventRecord } from '../../domain/records.js';
 import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
-import { BILLING_RANK, CREDIT_ROLE_RANK, type ParticipantRole, type PlotEventKind } from '../../domain/vocabulary.js';
+import {
+  BILLING_RANK,
+  type Certainty,
+  CREDIT_ROLE_RANK,
+  type ParticipantRole,
+  type PlotEventKind,
+} from '../../domain/vocabulary.js';
 
 /** The layout this code reads and writes; stored under FORMAT_KEY in the meta database. */
 export const FORMAT = 2;
@@ -48,6 +54,8 @@ export type EventFacts = [
   agentKey: string | null,
   targetKey: string | null,
   participants: [characterKey: string, role: ParticipantRole][],
+  /** Absent in rows written before certainty existed: those events are STATED. */
+  certainty?: Certainty,
 ];
 
 export interface IndexEntry {
@@ -78,6 +86,7 @@ const factsOf = (e: PlotEventRecord): EventFacts => [
   e.agentKey,
   e.targetKey,
   e.participants.map((p) => [p.characterKey, p.role]),
+  e.certainty,
 ];
 
 const position = (e: PlotEventRecord): IndexKey => [e.seriesKey, e.episodeNumber, e.sequence, e.key];

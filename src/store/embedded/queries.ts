@@ -15,13 +15,22 @@ export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | 
 /** What an event index row says of its event: enough to filter it without reading the record. */
 export type EventRow = Pick<
   PlotEventRecord,
-  'key' | 'seriesKey' | 'episodeNumber' | 'sequence' | 'kind' | 'outcome' | 'agentKey' | 'targetKey' | 'participants'
+  | 'key'
+  | 'seriesKey'
+  | 'episodeNumber'
+  | 'sequence'
+  | 'kind'
+  | 'outcome'
+  | 'agentKey'
+  | 'targetKey'
+  | 'participants'
+  | 'certainty'
 >;
 
 /** The row of an event index whose key is `anchor` elements, then the event's position and key; the facts are eventsByPosition's. */
 export function eventRow(db: EmbeddedDatabase, { key, value }: IndexRow, anchor: number): EventRow {
   const facts = anchor === 0 ? value : db.row('eventsByPosition', key.slice(anchor));
-  const [kind, outcome, agentKey, targetKey, participants] = facts as EventFacts;
+  const [kind, outcome, agentKey, targetKey, participants, certainty = 'STATED'] = facts as EventFacts;
   return {
     seriesKey: key[anchor] as string,
     episodeNumber: key[anchor + 1] as number,
@@ -32,6 +41,7 @@ export function eventRow(db: EmbeddedDatabase, { key, value }: IndexRow, anchor:
     agentKey,
     targetKey,
     participants: participants.map(([characterKey, role]) => ({ characterKey, role })),
+    certainty,
   };
 }
 
@@ -50,6 +60,7 @@ export function matchesFilter(event: EventRow, filter: EventFilter): boolean {
     (filter.episode === null || event.episodeNumber === filter.episode) &&
     ofKinds(event, filter.kinds) &&
     (filter.outcome === null || event.outcome === filter.outcome) &&
+    (filter.certainty === null || event.certainty === filter.certainty) &&
     slugIs(event.agentKey, filter.agent) &&
     slugIs(event.targetKey, filter.target) &&
     (filter.participant === null || event.participants.some((p) => slugOf(p.characterKey) === filter.participant))

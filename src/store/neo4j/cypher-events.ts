@@ -10,6 +10,7 @@ const PREDICATES: Record<Filter, string> = {
   episode: 'e.episodeNumber = $episode',
   kinds: 'e.kind IN $kinds',
   outcome: 'e.outcome = $outcome',
+  certainty: "coalesce(e.certainty, 'STATED') = $certainty",
   agent: "e.agentKey = e.seriesKey + '/' + $agent",
   target: "e.targetKey = e.seriesKey + '/' + $target",
   participant: 'EXISTS { MATCH (:Character {slug: $participant})-[:PARTICIPATES]->(e) }',

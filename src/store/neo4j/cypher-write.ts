@@ -102,6 +102,9 @@ RETURN count(*) AS deleted`;
 const typesOf = (pattern: string, property: string) =>
   `COLLECT { MATCH ${pattern} WHERE x.${property} IS NOT NULL RETURN DISTINCT valueType(x.${property}) }`;
 
+const itemTypesOf = (pattern: string, property: string) =>
+  `COLLECT { MATCH ${pattern} UNWIND coalesce(x.${property}, []) AS v RETURN DISTINCT valueType(v) }`;
+
 /** Test support: the distinct stored value types of the integer properties. */
 export const PROPERTY_TYPES = `// name: propertyTypes
 RETURN ${typesOf('(x:Series)', 'episodeCount')} AS seriesEpisodeCount,
@@ -110,6 +113,7 @@ RETURN ${typesOf('(x:Series)', 'episodeCount')} AS seriesEpisodeCount,
   ${typesOf('(x:Episode)', 'runtimeMinutes')} AS episodeRuntimeMinutes,
   ${typesOf('(x:PlotEvent)', 'episodeNumber')} AS eventEpisodeNumber,
   ${typesOf('(x:PlotEvent)', 'sequence')} AS eventSequence,
-  ${typesOf('(x:PlotEvent)', 'sourceParagraph')} AS eventSourceParagraph,
+  ${itemTypesOf('(x:PlotEvent)', 'sourceParagraphs')} AS eventSourceParagraphs,
+  ${itemTypesOf('(x:Character)', 'descriptionFrom')} AS characterDescriptionFrom,
   ${typesOf('()-[x:RELATES]->()', 'sinceEpisode')} AS relationshipSinceEpisode,
   ${typesOf('()-[x:PARTICIPATES]->()', 'position')} AS participationPosition`;

@@ -10,15 +10,18 @@ import type {
   RelationshipRecord,
   SeriesRecord,
   SourceRef,
+  TextRevision,
 } from '../../domain/records.js';
 import type {
   Billing,
+  Certainty,
   CreditRole,
   EventOutcome,
   ParticipantRole,
   PlotEventKind,
   RelationshipKind,
 } from '../../domain/vocabulary.js';
+import { NO_PARAGRAPH } from './encode.js';
 import { toNumber, toNumberOrNull } from './values.js';
 
 /* Neo4j property maps become records with every field present (absent properties are nulls). */
@@ -32,8 +35,42 @@ const numOrNull = (p: Props, k: string): number | null => toNumberOrNull(p[k]);
 const list = (p: Props, k: string): string[] => (Array.isArray(p[k]) ? p[k].map(String) : []);
 const flag = (p: Props, k: string): boolean => p[k] === true;
 
-const source = (p: Props): SourceRef | null =>
-  p.sourceDocument == null ? null : { document: str(p, 'sourceDocument'), paragraph: numOrNull(p, 'sourceParagraph') };
+/** The sources as stored, or the one source of a record written before there could be several. */
+function sourcesFrom(
+  documents: unknown,
+  paragraphs: unknown,
+  legacyDocument: unknown,
+  legacyParagraph: unknown,
+): SourceRef[] {
+  if (Array.isArray(documents)) {
+    const numbers = Array.isArray(paragraphs) ? paragraphs : [];
+    return documents.map((document, i) => {
+      const paragraph = toNumberOrNull(numbers[i]);
+      return { document: String(document), paragraph: paragraph === NO_PARAGRAPH ? null : paragraph };
+    });
+  }
+  return legacyDocument == null
+    ? []
+    : [{ document: String(legacyDocument), paragraph: toNumberOrNull(legacyParagraph) }];
+}
+
+const sources = (p: Props): SourceRef[] =>
+  sourcesFrom(p.sourceDocuments, p.sourceParagraphs, p.sourceDocument, p.sourceParagraph);
+
+/** Revealed text as stored, or the single text (from the start) of a record written before revisions. */
+function revisions(p: Props, name: string): TextRevision[] {
+  const from = p[`${name}From`];
+  const texts = p[`${name}Text`];
+  if (Array.isArray(from) && Array.isArray(texts))
+    return from.map((episode, i) => ({ fromEpisode: toNumber(episode), text: String(texts[i]) }));
+  return p[name] == null ? [] : [{ fromEpisode: 1, text: String(p[name]) }];
+}
+
+/** Records written before certainty existed were all taken as stated. */
+const judged = (p: Props) => ({
+  certainty: (p.certainty === 'INFERRED' ? 'INFERRED' : 'STATED') as Certainty,
+  basis: strOrNull(p, 'basis'),
+});
 
 const externalIds = (p: Props): ExternalIds => ({
   wikidata: strOrNull(p, 'externalWikidata'),
@@ -48,7 +85,7 @@ export const toPerson = (p: Props): PersonRecord => ({
   name: str(p, 'name'),
   nativeName: strOrNull(p, 'nativeName'),
   externalIds: externalIds(p),
-  source: source(p),
+  sources: sources(p),
 });
 
 export const toSeries = (p: Props): SeriesRecord => ({
@@ -63,7 +100,7 @@ export const toSeries = (p: Props): SeriesRecord => ({
   episodeCount: num(p, 'episodeCount'),
   starring: list(p, 'starring'),
   externalIds: externalIds(p),
-  source: source(p),
+  sources: sources(p),
 });
 
 export const toEpisode = (p: Props): EpisodeRecord => ({
@@ -72,7 +109,7 @@ export const toEpisode = (p: Props): EpisodeRecord => ({
   number: num(p, 'number'),
   title: strOrNull(p, 'title'),
   runtimeMinutes: numOrNull(p, 'runtimeMinutes'),
-  source: source(p),
+  sources: sources(p),
 });
 
 export const toCharacter = (p: Props): CharacterRecord => ({
@@ -82,9 +119,10 @@ export const toCharacter = (p: Props): CharacterRecord => ({
   name: str(p, 'name'),
   nativeName: strOrNull(p, 'nativeName'),
   aliases: list(p, 'aliases'),
-  description: strOrNull(p, 'description'),
+  description: revisions(p, 'description'),
   firstEpisode: numOrNull(p, 'firstEpisode'),
-  source: source(p),
+  ...judged(p),
+  sources: sources(p),
 });
 
 export const toCasting = (p: Props): CastingRecord => ({
@@ -93,7 +131,8 @@ export const toCasting = (p: Props): CastingRecord => ({
   personKey: str(p, 'personKey'),
   characterKey: str(p, 'characterKey'),
   billing: str(p, 'billing') as Billing,
-  source: source(p),
+  ...judged(p),
+  sources: sources(p),
 });
 
 export const toCredit = (p: Props): CreditRecord => ({
@@ -101,7 +140,7 @@ export const toCredit = (p: Props): CreditRecord => ({
   seriesKey: str(p, 'seriesKey'),
   personKey: str(p, 'personKey'),
   role: str(p, 'role') as CreditRole,
-  source: source(p),
+  sources: sources(p),
 });
 
 export const toRelationship = (p: Props): RelationshipRecord => ({
@@ -114,8 +153,9 @@ export const toRelationship = (p: Props): RelationshipRecord => ({
   mutual: flag(p, 'mutual'),
   sinceEpisode: numOrNull(p, 'sinceEpisode'),
   untilEpisode: numOrNull(p, 'untilEpisode'),
-  note: strOrNull(p, 'note'),
-  source: source(p),
+  note: revisions(p, 'note'),
+  ...judged(p),
+  sources: sources(p),
 });
 
 /**
@@ -136,6 +176,10 @@ export const EVENT_FIELDS = [
   'flashback',
   'sourceDocument',
   'sourceParagraph',
+  'sourceDocuments',
+  'sourceParagraphs',
+  'certainty',
+  'basis',
 ] as const;
 
 function participants(value: unknown): ParticipationRecord[] {
@@ -166,9 +210,8 @@ export const toEvent = (row: readonly unknown[]): PlotEventRecord => {
     participants: participants(row[EVENT_FIELDS.length]),
     outcome: textOrNull('outcome') as EventOutcome | null,
     flashback: p('flashback') === true,
-    source:
-      p('sourceDocument') == null
-        ? null
-        : { document: String(p('sourceDocument')), paragraph: toNumberOrNull(p('sourceParagraph')) },
+    certainty: p('certainty') === 'INFERRED' ? 'INFERRED' : 'STATED',
+    basis: textOrNull('basis'),
+    sources: sourcesFrom(p('sourceDocuments'), p('sourceParagraphs'), p('sourceDocument'), p('sourceParagraph')),
   };
 };

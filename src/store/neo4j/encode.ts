@@ -6,20 +6,37 @@ import type {
   PlotEventRecord,
   RelationshipRecord,
   SourceRef,
+  TextRevision,
 } from '../../domain/records.js';
 
-/* Records become Neo4j property maps: sources and external ids are flattened, endpoints become relationships. */
+/*
+ * Records become Neo4j property maps: sources, revealed text and external ids are flattened into lists of
+ * primitives (a property holds no maps), endpoints become relationships.
+ */
 
-type Flat<T> = Omit<T, 'source'> & { sourceDocument: string | null; sourceParagraph: number | null };
+/** No paragraph: Neo4j lists hold no nulls, and paragraphs run from 1. */
+export const NO_PARAGRAPH = 0;
 
-const flatSource = (source: SourceRef | null) => ({
-  sourceDocument: source?.document ?? null,
-  sourceParagraph: source?.paragraph ?? null,
+const flatSources = (sources: readonly SourceRef[]) => ({
+  sourceDocuments: sources.map((s) => s.document),
+  sourceParagraphs: sources.map((s) => s.paragraph ?? NO_PARAGRAPH),
 });
 
-export function flatten<T extends { source: SourceRef | null }>(record: T): Flat<T> {
-  const { source, ...rest } = record;
-  return { ...rest, ...flatSource(source) };
+/** A description or note as two parallel lists: the episode each text is revealed in, and the texts. */
+const flatText = (name: string, revisions: readonly TextRevision[]) => ({
+  [`${name}From`]: revisions.map((r) => r.fromEpisode),
+  [`${name}Text`]: revisions.map((r) => r.text),
+});
+
+export function flatten<T extends { sources: SourceRef[] }>(record: T) {
+  const { sources, ...rest } = record as T & { description?: TextRevision[]; note?: TextRevision[] };
+  const { description, note, ...plain } = rest;
+  return {
+    ...plain,
+    ...flatSources(sources),
+    ...(description === undefined ? {} : flatText('description', description)),
+    ...(note === undefined ? {} : flatText('note', note)),
+  };
 }
 
 /** A map is no Neo4j property: each site's id is a property of its own (null ones are not stored). */
@@ -31,7 +48,7 @@ const flatExternalIds = (ids: ExternalIds) => ({
 });
 
 /** A series or person as node properties. */
-export function flattenWithExternalIds<T extends { source: SourceRef | null; externalIds: ExternalIds }>(record: T) {
+export function flattenWithExternalIds<T extends { sources: SourceRef[]; externalIds: ExternalIds }>(record: T) {
   const { externalIds, ...rest } = flatten(record);
   return { ...rest, ...flatExternalIds(externalIds) };
 }

@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { open as openLmdb } from 'lmdb';
+import { afterAll, expect, it } from 'vitest';
+import { loadSeedDirectory } from '../../src/seed/load.js';
+import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { SEED_DIR } from '../support/seeded.js';
+
+const dir = await mkdtemp(path.join(tmpdir(), 'drama-legacy-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+it('reads records written before several sources, revealed text and certainty with their current shape', async () => {
+  const doc = await loadSeedDirectory(SEED_DIR);
+  const store = await openEmbeddedStore({ dataDir: dir });
+  await store.importDocument(doc);
+  await store.close();
+  const character = doc.characters.find((c) => c.slug === 'woo-il')!;
+  const relationship = doc.relationships.find((r) => r.slug === 'woo-il-loves-eun-soo')!;
+  const event = doc.events.find((e) => e.slug === 'first-kiss')!;
+  const legacy = <T extends { sources: unknown[] }>(record: T, extra: Record<string, unknown>) => {
+    const {
+      sources: _sources,
+      certainty: _c,
+      basis: _b,
+      ...rest
+    } = record as T & { certainty?: unknown; basis?: unknown };
+    return { ...rest, source: { document: 'Old recap', paragraph: 2 }, ...extra };
+  };
+  const env = openLmdb({ path: dir, overlappingSync: false, maxDbs: 64, cache: false });
+  await env
+    .openDB({ name: 'characters', encoding: 'msgpack' })
+    .put(character.key, legacy(character, { description: 'Old text' }));
+  await env
+    .openDB({ name: 'relationships', encoding: 'msgpack' })
+    .put(relationship.key, legacy(relationship, { note: null }));
+  await env.openDB({ name: 'events', encoding: 'msgpack' }).put(event.key, legacy(event, {}));
+  await env.close();
+
+  const reopened = await openEmbeddedStore({ dataDir: dir, readOnly: true });
+  try {
+    const [c] = await reopened.charactersByKeys([character.key]);
+    expect(c).toMatchObject({
+      description: [{ fromEpisode: 1, text: 'Old text' }],
+      sources: [{ document: 'Old recap', paragraph: 2 }],
+      certainty: 'STATED',
+      basis: null,
+    });
+    expect(c).not.toHaveProperty('source');
+    const [r] = await reopened.relationshipsByKeys([relationship.key]);
+    expect(r).toMatchObject({ note: [], sources: [{ document: 'Old recap', paragraph: 2 }], certainty: 'STATED' });
+    const [e] = await reopened.eventsByKeys([event.key]);
+    expect(e).toMatchObject({ sources: [{ document: 'Old recap', paragraph: 2 }], certainty: 'STATED', basis: null });
+  } finally {
+    await reopened.close();
+  }
+});
