@@ -23,7 +23,7 @@ export interface Replica {
   post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>;
 }
 
-export interface Reply {
+interface Reply {
   status: number;
   body: any;
 }
