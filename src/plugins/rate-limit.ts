@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Authentication, RequestAuthenticator } from '../auth/verify.js';
 import { errorResponse } from './refusals.js';
 
@@ -59,28 +59,28 @@ function memoryCounter({ windowMs, max, maxClients = DEFAULT_MAX_CLIENTS }: Limi
 
 /**
  * Counted in Redis, so every replica shares one count per client (windows of whole seconds). While Redis
- * is down or slow, each process counts on its own (rate-limiter-flexible's insurance limiter, in memory;
- * its entries expire with their window), and Redis counts again once it is back.
+ * is down or slow, each process counts on its own in the bounded table of `memoryCounter` (rather than
+ * rate-limiter-flexible's insurance limiter, whose table no size bounds), and Redis counts again once it is back.
  */
-function redisCounter({ windowMs, max }: Limits, redis: Redis) {
-  const duration = Math.max(1, Math.ceil(windowMs / 1000));
+function redisCounter(limits: Limits, redis: Redis) {
+  const duration = Math.max(1, Math.ceil(limits.windowMs / 1000));
   const limiter = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: 'rate',
-    points: max,
+    points: limits.max,
     duration,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'rate', points: max, duration }),
   });
+  const local = memoryCounter(limits);
   return {
-    clients: () => 0,
+    clients: local.clients,
     consume: (key: string): Promise<Verdict> =>
       limiter.consume(key).then(
         (): Verdict => ({ allowed: true }),
         (refusal: unknown): Verdict =>
           refusal instanceof RateLimiterRes
             ? { allowed: false, retryAfterMs: refusal.msBeforeNext }
-            : { allowed: true },
+            : local.consume(key),
       ),
   };
 }
