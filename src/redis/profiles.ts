@@ -60,7 +60,9 @@ export function sharedCatalogueBuilder(redis: SharedRedis, logger: Logger): Cata
     };
     let building = false;
     try {
-      if (!(await redis.whenUp(CONNECT_WAIT_MS))) return own('Redis is unreachable');
+      // Still connecting at start: wait a little; known to be down: do not.
+      const reachable = redis.up() || (redis.outages() === 0 && (await redis.whenUp(CONNECT_WAIT_MS)));
+      if (!reachable) return own('Redis is unreachable');
       const deadline = Date.now() + LOCK_MS;
       for (;;) {
         const shared = await read();
