@@ -76,6 +76,7 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
   const subscriber = new Redis(url, {
     ...commandOptions(commandTimeoutMs),
     enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
     autoResubscribe: true,
   });
   let ready = false;

@@ -50,9 +50,13 @@ export class ReplicaBus {
     redis.subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.channel) this.received(text);
     });
-    redis.subscriber.subscribe(this.channel).catch((error: unknown) => {
-      logger.warn({ err: (error as Error).message }, 'could not subscribe to write notices');
-    });
+    // Again on every connection: a subscription asked for while Redis was down may have been dropped.
+    const subscribe = () =>
+      void redis.subscriber.subscribe(this.channel).catch((error: unknown) => {
+        logger.debug({ err: (error as Error).message }, 'could not subscribe to write notices yet');
+      });
+    subscribe();
+    redis.subscriber.on('ready', subscribe);
     redis.onFirstReady(() => void this.load());
     // Notices sent during the outage were lost: every replica forgets what it derived, and moves the generation.
     redis.onRecovered(() => {

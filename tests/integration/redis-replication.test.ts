@@ -166,7 +166,7 @@ describe('a replica whose Redis is down at start', () => {
 
   it('answers from the store (cache bypassed), logs and counts the outage once, and shares again once Redis is up', async () => {
     const port = await freePort();
-    const replica = replicaOn(store, `redis://127.0.0.1:${port}`, prefix(), {
+    const replica = replicaOn(asAnotherProcess(store), `redis://127.0.0.1:${port}`, prefix(), {
       rateLimit: { max: 5, windowMs: 60_000 },
     });
     const statuses: number[] = [];
@@ -198,6 +198,33 @@ describe('a replica whose Redis is down at start', () => {
         .toBeGreaterThan(0);
       expect(await replica.metric('redis_outages_total')).toBe(1);
       expect(replica.logs.filter((line) => line.includes('Redis is reachable'))).toHaveLength(1);
+
+      // It hears the other replica's writes: its subscription, asked for while Redis was down, holds now.
+      const inspect = new Redis(redis.url);
+      try {
+        const channel = `${replica.replication.redis.prefix}writes`;
+        await expect.poll(async () => ((await inspect.pubsub('NUMSUB', channel)) as [string, number])[1], POLL).toBe(2);
+      } finally {
+        inspect.disconnect();
+      }
+      const position = replica.replication.store.journal.position;
+      const written = await graphql(
+        again.yoga,
+        UPSERT,
+        {
+          input: {
+            slug: 'soundtrack-1',
+            title: 'Soundtrack #1',
+            episodeCount: 4,
+            source: { document: 'x.md', paragraph: 1 },
+          },
+        },
+        issued.bearer('writer'),
+      );
+      expect(written.data).toEqual({ upsertSeries: { __typename: 'UpsertSeriesSuccess' } });
+      await expect
+        .poll(() => replica.replication.store.journal.since(position), POLL)
+        .toEqual(new Set(['soundtrack-1']));
     } finally {
       await redis.stop();
     }
