@@ -288,6 +288,23 @@ describe('what replicas keep in Redis', () => {
     expect(await replica.metric(MISS)).toBe(misses);
   });
 
+  it('keeps spoiler progress in the key: replicas never share an answer across viewers who watched different amounts', async () => {
+    const shared = prefix();
+    const [one, two] = [replicaOn(store, redisUrl(), shared), replicaOn(store, redisUrl(), shared)];
+    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    const events = '{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount spoilersHidden } }';
+    const all = await graphql(one.yoga, events);
+    const watched = await graphql(one.yoga, events, undefined, { 'x-watched-through': 'soundtrack-1@3' });
+    expect(all.data).toEqual({ events: { totalCount: 4, spoilersHidden: 0 } });
+    expect(watched.data).toEqual({ events: { totalCount: 0, spoilersHidden: 4 } });
+    await expect.poll(() => keysOf(shared, 'response').then((keys) => keys.length), POLL).toBe(2);
+    expect((await graphql(two.yoga, events, undefined, { 'x-watched-through': 'soundtrack-1@3' })).data).toEqual(
+      watched.data,
+    );
+    expect((await graphql(two.yoga, events)).data).toEqual(all.data);
+    expect(await two.metric(HIT)).toBe(2);
+  });
+
   it('keeps registered queries (APQ) with a TTL, none longer than APQ_MAX_CHARS, under any hash', async () => {
     const shared = prefix();
     const replica = replicaOn(store, redisUrl(), shared);
