@@ -19,6 +19,10 @@ export interface MetricsOptions {
   operationNames?: Iterable<string>;
   /** The entries each bounded cache or table holds now, by a fixed name. */
   cacheEntries?: () => Record<string, number>;
+  /** The response cache's hits and misses since start. */
+  responseCacheLookups?: () => { hits: number; misses: number };
+  /** With REDIS_URL: whether Redis answers, and how many outages there were. */
+  redis?: { up(): boolean; outages(): number };
 }
 
 /** Error codes come from the service, but a label set must stay bounded whatever happens: past this many, `OTHER`. */
@@ -28,7 +32,7 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** Prometheus metrics of one service instance, in a registry of its own. Every label takes values from a bounded set. */
 export function createMetrics(
   store: DramaStore,
-  { operationNames = [], cacheEntries = () => ({}) }: MetricsOptions = {},
+  { operationNames = [], cacheEntries = () => ({}), responseCacheLookups, redis }: MetricsOptions = {},
 ): DramaMetrics {
   const known = new Set(operationNames);
   const operationLabel = (name: string | null) => (name === null ? 'anonymous' : known.has(name) ? name : 'other');
@@ -70,6 +74,8 @@ export function createMetrics(
       for (const [cache, entries] of Object.entries(cacheEntries())) this.set({ cache }, entries);
     },
   });
+  if (responseCacheLookups) countLookups(registry, responseCacheLookups);
+  if (redis) watchRedis(registry, redis);
   let counted = 0;
   new Counter({
     name: 'store_round_trips_total',
@@ -88,6 +94,43 @@ export function createMetrics(
       for (const code of errorCodes) errors.inc({ code: codeLabel(code) });
     },
   };
+}
+
+function countLookups(registry: Registry, lookups: () => { hits: number; misses: number }) {
+  const seen = { hits: 0, misses: 0 };
+  new Counter({
+    name: 'response_cache_lookups_total',
+    help: 'Response cache lookups, by result (hit or miss)',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      const now = lookups();
+      this.inc({ result: 'hit' }, now.hits - seen.hits);
+      this.inc({ result: 'miss' }, now.misses - seen.misses);
+      Object.assign(seen, now);
+    },
+  });
+}
+
+function watchRedis(registry: Registry, redis: { up(): boolean; outages(): number }) {
+  new Gauge({
+    name: 'redis_up',
+    help: '1 while Redis answers, 0 during an outage (state is then kept per process)',
+    registers: [registry],
+    collect() {
+      this.set(redis.up() ? 1 : 0);
+    },
+  });
+  let counted = 0;
+  new Counter({
+    name: 'redis_outages_total',
+    help: 'Redis outages since start (a lost connection, or none at start)',
+    registers: [registry],
+    collect() {
+      this.inc(redis.outages() - counted);
+      counted = redis.outages();
+    },
+  });
 }
 
 /** Serves the registry at /metrics in the Prometheus text format. */

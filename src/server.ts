@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
 import { createLogger, type Logger } from './logger.js';
+import { type Replication, startReplication } from './redis/replicas.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
@@ -13,9 +14,11 @@ let logger = createLogger(LEVELS.has(process.env.LOG_LEVEL ?? '') ? process.env.
 let config: Config | undefined;
 let store: DramaStore | undefined;
 let server: Server | undefined;
+let replication: Replication | undefined;
 
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
+  void replication?.close();
   if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
   else void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 };
@@ -33,8 +36,10 @@ try {
   await listen(server, config.port, config.host);
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
+  replication = config.redis ? startReplication(opened, { ...config.redis, ops: config.ops, logger }) : undefined;
   handler = createDramaYoga({
-    store,
+    store: replication?.store ?? opened,
+    ...(replication ? { replication, responseCache: replication.responseCache, apqStore: replication.apqStore } : {}),
     ops: config.ops,
     logger,
     tokens: config.tokens,
@@ -50,16 +55,19 @@ try {
       url: `http://localhost:${port}/graphql`,
       production: config.ops.production,
       tokens: config.tokens.length,
+      redis: config.redis ? redactedUrl(config.redis.url) : null,
     },
     'drama graph listening',
   );
-  if (process.env.REDIS_URL)
-    logger.warn(
-      { env: 'REDIS_URL' },
-      'REDIS_URL is set but not used: automatic persisted queries are kept in this process only (Redis is not wired)',
-    );
 } catch (error) {
   exitOnStartupFailure(logger, error, { neo4jUri: config?.neo4j?.uri });
+}
+
+/** The URL without its password, for the logs. */
+function redactedUrl(raw: string): string {
+  const url = new URL(raw);
+  if (url.password) url.password = '***';
+  return url.toString();
 }
 
 /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the store and exits. */

@@ -1,11 +1,13 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
 import { useRejectInvalidTokens } from './auth/plugin.js';
 import type { ConfiguredToken } from './auth/token-config.js';
 import { createRequestAuthenticator, type RequestAuthenticator } from './auth/verify.js';
 import { loadPersistedOperations, persistedOperationNames } from './config/persisted-operations.js';
 import { inProcessSettings, type OpsSettings } from './config/settings.js';
 import { createContextFactory } from './context.js';
+import type { ChangeSet } from './domain/integrity/changes.js';
 import { loadExamples } from './examples.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
@@ -34,6 +36,7 @@ import { useWatchedThrough } from './plugins/watched-through.js';
 import { useWidget } from './plugins/widget.js';
 import type { LoaderMode } from './reads/loaders.js';
 import { warmRecommendations } from './reads/warm-up.js';
+import type { RedisHealth } from './redis/connection.js';
 import type { BootstrapPhase } from './store/bootstrap.js';
 import type { DramaStore } from './store/port.js';
 
@@ -58,6 +61,11 @@ export interface YogaOptions {
   persistedOperations?: ReadonlyMap<string, string>;
   /** Where registered automatic persisted queries live; default: an LRU in this process bounded by ops.apq. */
   apqStore?: ApqStore;
+  /**
+   * Replicas sharing state through Redis (see startReplication, which also gives the store, response cache
+   * and APQ store to pass): rate limits counted in Redis, writes announced to every replica, Redis health in /metrics.
+   */
+  replication?: { redis: RedisHealth & { commands: Redis }; written(applied: ChangeSet): Promise<void> };
 }
 
 interface OpsDependencies {
@@ -68,14 +76,15 @@ interface OpsDependencies {
   bootstrapped: () => boolean;
   persisted: ReadonlyMap<string, string>;
   apq: ApqStore;
+  redis: (RedisHealth & { commands: Redis }) | undefined;
 }
 
 function opsPlugins(
   store: DramaStore,
   ops: OpsSettings,
-  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq }: OpsDependencies,
+  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq, redis }: OpsDependencies,
 ): Plugin[] {
-  const rateLimit = useRateLimit(ops.rateLimit, authenticate);
+  const rateLimit = useRateLimit(ops.rateLimit, authenticate, redis?.commands);
   const cacheEntries = () => ({
     documents: documents.documentCache.size,
     parse_errors: documents.errorCache.size,
@@ -83,7 +92,12 @@ function opsPlugins(
     rate_limit_clients: rateLimit.clients(),
     apq: apq.size(),
   });
-  const metrics = createMetrics(store, { operationNames: persistedOperationNames(persisted), cacheEntries });
+  const metrics = createMetrics(store, {
+    operationNames: persistedOperationNames(persisted),
+    cacheEntries,
+    responseCacheLookups: responseCache.lookups,
+    ...(redis ? { redis } : {}),
+  });
   return [
     useObservability(logger, metrics),
     useMetricsEndpoint(metrics),
@@ -141,8 +155,10 @@ export function createDramaYoga(options: YogaOptions) {
   } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
-  // Any successful write may change any answer (an empty list, a count, a search), so none is kept.
-  const onChange = async () => responseCache.clear();
+  // Any successful write may change any answer (an empty list, a count, a search), so none is kept; with
+  // replicas, every one of them forgets its cached answers and what it derived from the series touched.
+  const replication = options.replication;
+  const onChange = async (applied: ChangeSet) => (replication ? replication.written(applied) : responseCache.clear());
   meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
@@ -173,6 +189,7 @@ export function createDramaYoga(options: YogaOptions) {
           bootstrapped: () => bootstrap.phase === 'ready',
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
           apq: options.apqStore ?? createMemoryApqStore(ops.apq),
+          redis: replication?.redis,
         }),
         useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),

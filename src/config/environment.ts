@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type ConfiguredToken, loadTokens } from '../auth/token-config.js';
+import { redisUrlProblem } from '../redis/connection.js';
 import { loadPersistedOperations } from './persisted-operations.js';
 import { type OpsSettings, parseOpsSettings } from './settings.js';
 
@@ -28,6 +29,14 @@ const environmentSchema = z
     NEO4J_USER: optionalText.transform((value) => value ?? 'neo4j'),
     NEO4J_PASSWORD: optionalText.transform((value) => value ?? ''),
     NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
+    REDIS_URL: optionalText.superRefine((value, ctx) => {
+      const problem = value === undefined ? null : redisUrlProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ : -')
+      .default('drama:'),
     DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -50,6 +59,8 @@ export interface Config {
   seedDir: string | undefined;
   seedOnStart: boolean;
   neo4j: Neo4jSettings | null;
+  /** REDIS_URL and REDIS_KEY_PREFIX: state shared by replicas; null (unset) keeps everything in this process. */
+  redis: { url: string; prefix: string } | null;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** 'off' only for the benchmark's N+1 baseline. */
   loaders: 'on' | 'off';
@@ -93,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     neo4j: e.NEO4J_URI
       ? { uri: e.NEO4J_URI, user: e.NEO4J_USER, password: e.NEO4J_PASSWORD, database: e.NEO4J_DATABASE }
       : null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_KEY_PREFIX } : null,
     logLevel: e.LOG_LEVEL,
     loaders: e.DRAMA_LOADERS,
     ops: ops.data,

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * Where automatic persisted queries live once registered, by the sha256 (hex) of their text. Asynchronous so
- * that a shared store (Redis) can stand behind it; only the in-process one exists so far.
+ * Where automatic persisted queries live once registered, by the sha256 (hex) of their text: in this
+ * process, or in Redis when REDIS_URL is set (src/redis/apq-store.ts).
  */
 export interface ApqStore {
   get(hash: string): Promise<string | undefined>;
@@ -16,6 +16,8 @@ export interface ApqBounds {
   entries: number;
   /** The kept documents' text, in characters, at most; a longer document is not kept. */
   chars: number;
+  /** With Redis: how long a registered document is kept after its last registration. */
+  ttlSeconds?: number;
 }
 
 /** An LRU in this process, bounded in entries and in characters. */

@@ -1,5 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Authentication, RequestAuthenticator } from '../auth/verify.js';
 import { errorResponse } from './refusals.js';
 
@@ -31,29 +33,80 @@ export interface RateLimiter extends Plugin<object, NodeServerContext> {
   readonly clients: () => number;
 }
 
-/** A fixed-window request limit per client; over it, 429 RATE_LIMITED with Retry-After. The table of clients is a bounded LRU. */
-export function useRateLimit(
-  { max, windowMs, maxClients = DEFAULT_MAX_CLIENTS }: { max: number; windowMs: number; maxClients?: number },
-  authenticate: RequestAuthenticator,
-): RateLimiter {
+interface Limits {
+  max: number;
+  windowMs: number;
+  maxClients?: number;
+}
+
+type Verdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** One request counted against `key` in a fixed window kept in this process (a bounded LRU of clients). */
+function memoryCounter({ windowMs, max, maxClients = DEFAULT_MAX_CLIENTS }: Limits) {
   const windows = new LRUCache<string, Window>({ max: Math.max(1, maxClients) });
   return {
     clients: () => windows.size,
-    onRequest: ({ request, serverContext, url, endResponse }) => {
-      if (max === 0 || UNMETERED.has(url.pathname)) return;
+    consume: (key: string): Verdict => {
       const now = Date.now();
-      const key = clientKey(serverContext, authenticate(request));
       const current = windows.get(key);
       const window = current && current.resetAt > now ? current : { count: 0, resetAt: now + windowMs };
       window.count += 1;
       windows.set(key, window);
-      if (window.count <= max) return;
-      const retryAfter = String(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
-      endResponse(
-        errorResponse(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${windowMs} ms.`, {
-          'retry-after': retryAfter,
-        }),
-      );
+      return window.count <= max ? { allowed: true } : { allowed: false, retryAfterMs: window.resetAt - now };
+    },
+  };
+}
+
+/**
+ * Counted in Redis, so every replica shares one count per client (windows of whole seconds). While Redis
+ * is down or slow, each process counts on its own in the bounded table of `memoryCounter` (rather than
+ * rate-limiter-flexible's insurance limiter, whose table no size bounds), and Redis counts again once it is back.
+ */
+function redisCounter(limits: Limits, redis: Redis) {
+  const duration = Math.max(1, Math.ceil(limits.windowMs / 1000));
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: 'rate',
+    points: limits.max,
+    duration,
+    rejectIfRedisNotReady: true,
+  });
+  const local = memoryCounter(limits);
+  return {
+    clients: local.clients,
+    consume: (key: string): Promise<Verdict> =>
+      limiter.consume(key).then(
+        (): Verdict => ({ allowed: true }),
+        (refusal: unknown): Verdict =>
+          refusal instanceof RateLimiterRes
+            ? { allowed: false, retryAfterMs: refusal.msBeforeNext }
+            : local.consume(key),
+      ),
+  };
+}
+
+/**
+ * A fixed-window request limit per client; over it, 429 RATE_LIMITED with Retry-After. In this process the
+ * table of clients is a bounded LRU; with `redis`, the count is shared by every replica.
+ */
+export function useRateLimit(limits: Limits, authenticate: RequestAuthenticator, redis?: Redis): RateLimiter {
+  const { max, windowMs } = limits;
+  const counter = redis === undefined || max === 0 ? memoryCounter(limits) : redisCounter(limits, redis);
+  return {
+    clients: counter.clients,
+    onRequest: ({ request, serverContext, url, endResponse }) => {
+      if (max === 0 || UNMETERED.has(url.pathname)) return;
+      const refuse = (verdict: Verdict) => {
+        if (verdict.allowed) return;
+        const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+        endResponse(
+          errorResponse(429, 'RATE_LIMITED', `Too many requests: at most ${max} per ${windowMs} ms.`, {
+            'retry-after': retryAfter,
+          }),
+        );
+      };
+      const verdict = counter.consume(clientKey(serverContext, authenticate(request)));
+      return verdict instanceof Promise ? verdict.then(refuse) : refuse(verdict);
     },
   };
 }

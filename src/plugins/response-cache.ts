@@ -11,11 +11,33 @@ export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars
 export interface DramaResponseCache {
   cache: Cache;
   /** Forgets every response, and keys later reads apart from any read still running (so it cannot store a stale answer). */
-  clear(): void;
-  /** How many times it was cleared: part of every key. */
+  clear(): void | Promise<void>;
+  /** How many times it was cleared (in Redis: the shared write generation): part of every key. */
   generation(): number;
-  /** How many responses it holds now. */
+  /** How many responses it holds now (0 when they are held in Redis). */
   size(): number;
+  /** Lookups that found a response, and that did not, since start. */
+  lookups(): ResponseCacheLookups;
+}
+
+export interface ResponseCacheLookups {
+  hits: number;
+  misses: number;
+}
+
+/** Counts the hits and misses of a cache's lookups. */
+export function countingLookups(cache: Cache): { cache: Cache; lookups: () => ResponseCacheLookups } {
+  const counted = { hits: 0, misses: 0 };
+  const count = <T>(found: T): T => {
+    if (found) counted.hits += 1;
+    else counted.misses += 1;
+    return found;
+  };
+  const get: Cache['get'] = (responseId) => {
+    const found = cache.get(responseId);
+    return found instanceof Promise ? found.then(count) : count(found);
+  };
+  return { cache: { ...cache, get }, lookups: () => ({ ...counted }) };
 }
 
 /**
@@ -34,12 +56,12 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
     generation += 1;
     responses.clear();
   };
-  const cache: Cache = {
+  const { cache, lookups } = countingLookups({
     set: (responseId, result, _entities, ttl) => void responses.set(responseId, result, { ttl }),
     get: (responseId) => responses.get(responseId) ?? null,
     invalidate: () => clear(),
-  };
-  return { cache, size: () => responses.size, clear, generation: () => generation };
+  });
+  return { cache, size: () => responses.size, clear, generation: () => generation, lookups };
 }
 
 /**

@@ -47,11 +47,21 @@ async function rankFor(
   return recommend(subject, profiles, first);
 }
 
-/** The profiles of the store's catalogue as of its state: built once, then updated after this process's writes. */
+const builders = new WeakMap<DramaStore, (store: DramaStore) => Promise<CatalogueSnapshot>>();
+
+/** Builds this store's full catalogue with `builder` (e.g. shared through Redis) instead of reading it all here. */
+export function buildCatalogueWith(
+  store: DramaStore,
+  builder: (store: DramaStore) => Promise<CatalogueSnapshot>,
+): void {
+  builders.set(store, builder);
+}
+
+/** The profiles of the store's catalogue as of its state: built once, then updated after this process's (and announced) writes. */
 export function catalogueOf(store: DramaStore): Promise<CatalogueSnapshot> {
   return profileCache.get(
     store,
-    () => buildCatalogue(store),
+    () => (builders.get(store) ?? buildCatalogue)(store),
     (previous) => updateCatalogue(store, previous),
   );
 }

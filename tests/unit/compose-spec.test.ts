@@ -89,7 +89,7 @@ describe('docker-compose.yml', () => {
   it('follows the Compose Specification once interpolated', () => {
     const compose = loadCompose(WITH_PASSWORD);
     expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
-    expect(Object.keys(compose.services).sort()).toEqual(['drama-graph', 'neo4j']);
+    expect(Object.keys(compose.services).sort()).toEqual(['drama-graph', 'drama-graph-2', 'neo4j', 'redis']);
     const bound = loadCompose({ ...WITH_PASSWORD, DRAMA_BIND: '0.0.0.0' });
     expect(validate(bound), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
@@ -123,6 +123,32 @@ describe('docker-compose.yml', () => {
     };
     expect(compose.services.neo4j!.environment.NEO4J_AUTH).toBe('neo4j/a-password-of-my-own');
     expect(compose.services['drama-graph']!.environment.NEO4J_PASSWORD).toBe('a-password-of-my-own');
+    expect(compose.services['drama-graph-2']!.environment.NEO4J_PASSWORD).toBe('a-password-of-my-own');
+  });
+
+  it('runs two replicas sharing one Redis, which is not published, each on a port of its own', () => {
+    const compose = loadCompose(WITH_PASSWORD) as unknown as {
+      services: Record<
+        string,
+        {
+          environment?: Record<string, string>;
+          ports?: string[];
+          depends_on?: Record<string, unknown>;
+          command?: string[];
+        }
+      >;
+    };
+    const replicas = ['drama-graph', 'drama-graph-2'].map((name) => compose.services[name]!);
+    for (const replica of replicas) {
+      expect(replica.environment!.REDIS_URL).toBe('redis://redis:6379');
+      expect(replica.environment!.NEO4J_URI).toBe('neo4j://neo4j:7687');
+      expect(Object.keys(replica.depends_on!)).toContain('redis');
+    }
+    expect(replicas.map((replica) => replica.ports)).toEqual([['127.0.0.1:4000:4000'], ['127.0.0.1:4001:4000']]);
+    // The second waits for the first, so that only one seeds an empty store.
+    expect(Object.keys(replicas[1]!.depends_on!)).toContain('drama-graph');
+    expect(compose.services.redis!.ports).toBeUndefined();
+    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--maxmemory', '--maxmemory-policy']));
   });
 
   it('interpolates as Compose does, so the checks above mean what they say', () => {

@@ -1,0 +1,22 @@
+import type { ApqBounds, ApqStore } from '../plugins/apq-store.js';
+import type { SharedRedis } from './connection.js';
+
+/**
+ * Registered queries in Redis, shared by every replica: one key per document, kept `ttlSeconds` (APQ_TTL_S)
+ * after its last registration, and none longer than `chars` (APQ_MAX_CHARS). While Redis is down a lookup
+ * finds nothing (the client registers again, as Apollo's protocol expects) and nothing is kept.
+ */
+export function createRedisApqStore(redis: SharedRedis, { chars, ttlSeconds = 86_400 }: ApqBounds): ApqStore {
+  const key = (hash: string) => `apq:${hash}`;
+  return {
+    get: async (hash) => {
+      if (!redis.up()) return undefined;
+      return (await redis.commands.get(key(hash)).catch(() => null)) ?? undefined;
+    },
+    set: async (hash, document) => {
+      if (!redis.up() || document.length > chars) return;
+      await redis.commands.set(key(hash), document, 'EX', Math.max(1, ttlSeconds)).catch(() => undefined);
+    },
+    size: () => 0,
+  };
+}

@@ -1,0 +1,147 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+/** The longest REDIS_URL accepted. */
+export const MAX_REDIS_URL_LENGTH = 2_048;
+
+/** Why a REDIS_URL cannot be used, or null when it can: redis:// or rediss:// with a host. */
+export function redisUrlProblem(value: string): string | null {
+  if (value.length > MAX_REDIS_URL_LENGTH) return `must be at most ${MAX_REDIS_URL_LENGTH} characters`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as redis://host:6379/0';
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must start with redis:// or rediss://';
+  if (url.hostname === '') return 'must name a host, e.g. redis://127.0.0.1:6379';
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) return 'may end with a database number only, e.g. /0';
+  return null;
+}
+
+/** Between reconnection attempts, growing to this at most. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * Commands fail at once while the connection is down (no offline queue, one retry), and a command that gets
+ * no answer fails after `commandTimeoutMs`, so a request never waits for Redis longer than that. The client
+ * reconnects by itself, for ever.
+ */
+const commandOptions = (commandTimeoutMs: number): RedisOptions => ({
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 5_000,
+  commandTimeout: commandTimeoutMs,
+  retryStrategy: (times) => Math.min(times * 100, MAX_RECONNECT_DELAY_MS),
+  lazyConnect: false,
+});
+
+export interface RedisHealth {
+  /** True while the command connection is ready. */
+  up(): boolean;
+  /** Outages seen since start: a lost connection, or none at start, counts once until it is back. */
+  outages(): number;
+}
+
+/** The shared connections of one process: commands (keys prefixed) and pub/sub (channels prefixed by the caller). */
+export interface SharedRedis extends RedisHealth {
+  readonly commands: Redis;
+  readonly subscriber: Redis;
+  readonly prefix: string;
+  /** Called each time the command connection is ready again after an outage (not the first time). */
+  onRecovered(listener: () => void): void;
+  /** Called once the command connection is ready the first time. */
+  onFirstReady(listener: () => void): void;
+  /** Resolves true once the command connection is ready, or false after `timeoutMs` without it. */
+  whenUp(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface RedisConnectOptions {
+  url: string;
+  /** Put before every key and channel, so that deployments (and tests) sharing one Redis never meet. */
+  prefix: string;
+  logger: Logger;
+  commandTimeoutMs?: number;
+}
+
+/**
+ * Connects (in the background: the service starts while Redis is down) and watches the connection: an outage
+ * is logged once when it starts and once when it ends, never per command, and counted.
+ */
+export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: RedisConnectOptions): SharedRedis {
+  const commands = new Redis(url, { ...commandOptions(commandTimeoutMs), keyPrefix: prefix });
+  // Subscriptions are queued until connected and renewed after each reconnection.
+  const subscriber = new Redis(url, {
+    ...commandOptions(commandTimeoutMs),
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    autoResubscribe: true,
+  });
+  let ready = false;
+  let everReady = false;
+  let down = false;
+  let outages = 0;
+  let closing = false;
+  const recovered: (() => void)[] = [];
+  const first: (() => void)[] = [];
+  const lost = (error?: Error) => {
+    ready = false;
+    if (down || closing) return;
+    down = true;
+    outages += 1;
+    logger.warn(
+      { err: error?.message ?? 'connection closed', outage: outages },
+      'Redis is unreachable: serving from the store alone (response cache bypassed, rate limits per process) until it is back',
+    );
+  };
+  commands.on('ready', () => {
+    ready = true;
+    const wasDown = down;
+    down = false;
+    if (!everReady) {
+      everReady = true;
+      if (wasDown) logger.info('Redis is reachable');
+      for (const listener of first) listener();
+      return;
+    }
+    logger.info({ outage: outages }, 'Redis is reachable again: shared state resumes');
+    for (const listener of recovered) listener();
+  });
+  commands.on('error', (error: Error) => lost(error));
+  commands.on('close', () => lost());
+  // Its own failures show through the command connection; without a listener ioredis would print them.
+  subscriber.on('error', () => undefined);
+  return {
+    commands,
+    subscriber,
+    prefix,
+    up: () => ready,
+    outages: () => outages,
+    onRecovered: (listener) => void recovered.push(listener),
+    onFirstReady: (listener) => {
+      if (everReady) listener();
+      else first.push(listener);
+    },
+    whenUp: (timeoutMs) =>
+      ready
+        ? Promise.resolve(true)
+        : new Promise((resolve) => {
+            const up = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+            const timer = setTimeout(() => {
+              commands.off('ready', up);
+              resolve(false);
+            }, timeoutMs);
+            commands.once('ready', up);
+          }),
+    close: async () => {
+      closing = true;
+      commands.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

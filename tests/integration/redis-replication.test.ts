@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/neo4j.mjs';
+import { startRedis } from '../../scripts/redis.mjs';
+import type { OpsSettings } from '../../src/config/settings.js';
+import { createLogger } from '../../src/logger.js';
+import { type Replication, startReplication } from '../../src/redis/replicas.js';
+import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { SeriesJournal } from '../../src/store/journal.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
+import { describeEachStore } from '../support/each-store.js';
+import { graphql } from '../support/graphql.js';
+import { redisUrl } from '../support/redis.js';
+import { seed } from '../support/seeded.js';
+import { issueTokens } from '../support/tokens.js';
+
+const issued = issueTokens({ writer: ['write:catalog'] });
+const TITLE = 'query Title($slug: String!) { series(slug: $slug) { title } }';
+const UPSERT = `mutation Upsert($input: UpsertSeriesInput!) { upsertSeries(input: $input) { __typename } }`;
+const RECOMMENDED = '{ series(slug: "soundtrack-1") { recommendations(first: 20) { series { slug } } } }';
+const POLL = { timeout: 10_000, interval: 50 };
+
+interface InProcessReplica {
+  replication: Replication;
+  yoga: DramaYoga;
+  logs: string[];
+  metric(sample: string): Promise<number>;
+}
+
+const open: InProcessReplica[] = [];
+
+/** A replica in this process: its own Redis connections, its own caches, the shared store object underneath. */
+function replicaOn(store: DramaStore, url: string, prefix: string, ops: Partial<OpsSettings> = {}): InProcessReplica {
+  const logs: string[] = [];
+  const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
+  const settings = { responseCacheTtlMs: 60_000, ...ops };
+  const replication = startReplication(store, {
+    url,
+    prefix,
+    logger,
+    ops: {
+      caches: {
+        documents: 100,
+        documentChars: 1_000_000,
+        responses: 100,
+        responseChars: 1_000_000,
+        responsesTotalChars: 10_000_000,
+        ...ops.caches,
+      },
+      apq: { entries: 100, chars: 1_000_000, ttlSeconds: 60 },
+    },
+  });
+  const yoga = createDramaYoga({
+    store: replication.store,
+    replication,
+    responseCache: replication.responseCache,
+    apqStore: replication.apqStore,
+    ops: settings,
+    tokens: issued.tokens,
+    logger,
+  });
+  const replica = {
+    replication,
+    yoga,
+    logs,
+    async metric(sample: string) {
+      const text = await (await yoga.fetch('http://drama.test/metrics')).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+      return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+    },
+  };
+  open.push(replica);
+  return replica;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((replica) => replica.replication.close()));
+});
+
+/**
+ * The store as another process sees it: none of the writes made through this object show in its state tag or
+ * journal, and its clock never turns, so only a write notice can tell its caches that the data changed.
+ */
+function asAnotherProcess(store: DramaStore): DramaStore {
+  const journal = new SeriesJournal();
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'stateTag') return { writes: 'other', epoch: 0 };
+      if (property === 'journal') return journal;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const HIT = 'response_cache_lookups_total{result="hit"}';
+const MISS = 'response_cache_lookups_total{result="miss"}';
+const prefix = () => `test-${randomUUID()}:`;
+const titleOf = async (replica: InProcessReplica, slug: string) =>
+  (await graphql(replica.yoga, TITLE, { slug })).data?.series?.title;
+
+describeEachStore('replicas sharing Redis', (current) => {
+  it('a write on one replica invalidates the other at once: its cached answers, its store state and recommendations, only the series touched', async () => {
+    const shared = prefix();
+    const one = replicaOn(current().store, redisUrl(), shared);
+    const two = replicaOn(asAnotherProcess(current().store), redisUrl(), shared);
+    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    expect(await titleOf(one, 'godspeed')).toBe('Godspeed');
+    await expect
+      .poll(async () => {
+        await titleOf(two, 'godspeed');
+        return two.metric(HIT);
+      }, POLL)
+      .toBeGreaterThan(0);
+    const recommended = async () => {
+      const reply = await graphql(two.yoga, RECOMMENDED);
+      return (reply.data?.series?.recommendations ?? []).map((r: { series: { slug: string } }) => r.series.slug);
+    };
+    const before = await recommended();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before).not.toContain('godspeed');
+    const position = two.replication.store.journal.position;
+    const writes = two.replication.store.stateTag.writes;
+
+    const written = await graphql(
+      one.yoga,
+      UPSERT,
+      {
+        input: {
+          slug: 'godspeed',
+          title: 'Godspeed (renamed)',
+          episodeCount: 8,
+          genres: ['romance', 'music', 'drama'],
+          starring: ['han-so-hee'],
+          source: { document: 'x.md', paragraph: 1 },
+        },
+      },
+      issued.bearer('writer'),
+    );
+    expect(written.data).toEqual({ upsertSeries: { __typename: 'UpsertSeriesSuccess' } });
+
+    await expect.poll(() => two.replication.store.stateTag.writes, POLL).not.toBe(writes);
+    await expect.poll(() => titleOf(two, 'godspeed'), POLL).toBe('Godspeed (renamed)');
+    expect(two.replication.store.journal.since(position)).toEqual(new Set(['godspeed']));
+    await expect.poll(recommended, POLL).toContain('godspeed');
+  });
+});
+
+describe('a replica whose Redis is down at start', () => {
+  let dataDir: string;
+  let store: EmbeddedStore;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'drama-redis-down-'));
+    store = await openEmbeddedStore({ dataDir });
+    await seed(store);
+  });
+  afterAll(async () => {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers from the store (cache bypassed), logs and counts the outage once, and shares again once Redis is up', async () => {
+    const port = await freePort();
+    const replica = replicaOn(asAnotherProcess(store), `redis://127.0.0.1:${port}`, prefix(), {
+      rateLimit: { max: 5, windowMs: 60_000 },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const reply = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
+      statuses.push(reply.status);
+      if (reply.status === 200) expect(reply.data).toEqual({ series: { title: 'Godspeed' } });
+    }
+    // The limit still holds, counted in this process.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429, 429, 429]);
+    expect(await replica.metric(HIT)).toBe(0);
+    expect(await replica.metric('redis_up')).toBe(0);
+    expect(await replica.metric('redis_outages_total')).toBe(1);
+    expect((await replica.yoga.fetch('http://drama.test/ready')).status).toBe(200);
+    expect(replica.logs.filter((line) => line.includes('Redis is unreachable'))).toHaveLength(1);
+
+    const redis = await startRedis({ port });
+    try {
+      await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
+      const again = replicaOn(store, redis.url, replica.replication.redis.prefix);
+      await expect.poll(() => again.replication.redis.up(), POLL).toBe(true);
+      expect((await graphql(again.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(200);
+      await expect
+        .poll(async () => {
+          // Another client (a token): the anonymous one spent its requests in this process.
+          const reply = await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' }, issued.bearer('writer'));
+          return reply.status === 429 ? -1 : replica.metric(HIT);
+        }, POLL)
+        .toBeGreaterThan(0);
+      expect(await replica.metric('redis_outages_total')).toBe(1);
+      expect(replica.logs.filter((line) => line.includes('Redis is reachable'))).toHaveLength(1);
+
+      // It hears the other replica's writes: its subscription, asked for while Redis was down, holds now.
+      const inspect = new Redis(redis.url);
+      try {
+        const channel = `${replica.replication.redis.prefix}writes`;
+        await expect.poll(async () => ((await inspect.pubsub('NUMSUB', channel)) as [string, number])[1], POLL).toBe(2);
+      } finally {
+        inspect.disconnect();
+      }
+      const position = replica.replication.store.journal.position;
+      const written = await graphql(
+        again.yoga,
+        UPSERT,
+        {
+          input: {
+            slug: 'soundtrack-1',
+            title: 'Soundtrack #1',
+            episodeCount: 4,
+            source: { document: 'x.md', paragraph: 1 },
+          },
+        },
+        issued.bearer('writer'),
+      );
+      expect(written.data).toEqual({ upsertSeries: { __typename: 'UpsertSeriesSuccess' } });
+      await expect
+        .poll(() => replica.replication.store.journal.since(position), POLL)
+        .toEqual(new Set(['soundtrack-1']));
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('what replicas keep in Redis', () => {
+  let dataDir: string;
+  let store: EmbeddedStore;
+  let inspect: Redis;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'drama-redis-keys-'));
+    store = await openEmbeddedStore({ dataDir });
+    await seed(store);
+    inspect = new Redis(redisUrl());
+  });
+  afterAll(async () => {
+    inspect.disconnect();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const keysOf = (shared: string, kind: string) => inspect.keys(`${shared}${kind}:*`);
+
+  it('keeps no answer longer than RESPONSE_CACHE_MAX_ENTRY_CHARS, and every kept one expires', async () => {
+    const shared = prefix();
+    const replica = replicaOn(store, redisUrl(), shared, {
+      caches: {
+        documents: 100,
+        documentChars: 1_000_000,
+        responses: 100,
+        responseChars: 250,
+        responsesTotalChars: 1_000,
+      },
+    });
+    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    const many = await graphql(replica.yoga, `{ series(slug: "soundtrack-1") { title characters { name } } }`);
+    // Its result, as the cache would keep it, is about 400 characters; the title alone about 200.
+    expect(many.status).toBe(200);
+    expect(many.data?.series?.characters.length).toBeGreaterThan(5);
+    await graphql(replica.yoga, `{ series(slug: "soundtrack-1") { title characters { name } } }`);
+    expect(await keysOf(shared, 'response')).toEqual([]);
+    expect(await replica.metric(HIT)).toBe(0);
+
+    expect((await graphql(replica.yoga, TITLE, { slug: 'godspeed' })).data).toEqual({ series: { title: 'Godspeed' } });
+    await expect.poll(() => keysOf(shared, 'response').then((keys) => keys.length), POLL).toBe(1);
+    const [key] = await keysOf(shared, 'response');
+    expect(await inspect.pttl(key!)).toBeGreaterThan(0);
+  });
+
+  it('keys answers apart by variables, __proto__ and Unicode included, and serves each its own', async () => {
+    const shared = prefix();
+    const replica = replicaOn(store, redisUrl(), shared);
+    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    const slugs = ['__proto__', 'constructor', '사랑의-불시착', 'e\u0301', '\u00e9', '😀', 'godspeed'];
+    const first = await Promise.all(slugs.map((slug) => titleOf(replica, slug)));
+    expect(first).toEqual([...slugs.slice(0, -1).map(() => undefined), 'Godspeed']);
+    await expect.poll(() => keysOf(shared, 'response').then((keys) => keys.length), POLL).toBe(slugs.length);
+    const misses = await replica.metric(MISS);
+    expect(await Promise.all(slugs.map((slug) => titleOf(replica, slug)))).toEqual(first);
+    expect(await replica.metric(HIT)).toBe(slugs.length);
+    expect(await replica.metric(MISS)).toBe(misses);
+  });
+
+  it('keeps spoiler progress in the key: replicas never share an answer across viewers who watched different amounts', async () => {
+    const shared = prefix();
+    const [one, two] = [replicaOn(store, redisUrl(), shared), replicaOn(store, redisUrl(), shared)];
+    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    const events = '{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount spoilersHidden } }';
+    const all = await graphql(one.yoga, events);
+    const watched = await graphql(one.yoga, events, undefined, { 'x-watched-through': 'soundtrack-1@3' });
+    expect(all.data).toEqual({ events: { totalCount: 4, spoilersHidden: 0 } });
+    expect(watched.data).toEqual({ events: { totalCount: 0, spoilersHidden: 4 } });
+    await expect.poll(() => keysOf(shared, 'response').then((keys) => keys.length), POLL).toBe(2);
+    expect((await graphql(two.yoga, events, undefined, { 'x-watched-through': 'soundtrack-1@3' })).data).toEqual(
+      watched.data,
+    );
+    expect((await graphql(two.yoga, events)).data).toEqual(all.data);
+    expect(await two.metric(HIT)).toBe(2);
+  });
+
+  it('keeps registered queries (APQ) with a TTL, none longer than APQ_MAX_CHARS, under any hash', async () => {
+    const shared = prefix();
+    const replica = replicaOn(store, redisUrl(), shared);
+    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    const apq = replica.replication.apqStore;
+    await apq.set('__proto__', '{ a }');
+    await apq.set('사랑', '{ b }');
+    await apq.set('huge', `{ ${'x '.repeat(600_000)}}`);
+    expect(await apq.get('__proto__')).toBe('{ a }');
+    expect(await apq.get('사랑')).toBe('{ b }');
+    expect(await apq.get('huge')).toBeUndefined();
+    expect(await apq.get('constructor')).toBeUndefined();
+    const keys = await keysOf(shared, 'apq');
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(await inspect.ttl(key)).toBeGreaterThan(0);
+  });
+});
