@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
+import { inProcessSignal, redisSignal } from './feed/signal.js';
 import { createLogger, type Logger } from './logger.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
@@ -33,8 +34,12 @@ try {
   await listen(server, config.port, config.host);
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
+  const signal = config.feed.redisUrl
+    ? redisSignal(config.feed.redisUrl, config.feed.channel, logger)
+    : inProcessSignal();
   handler = createDramaYoga({
     store,
+    changeFeed: { signal, pollMs: config.feed.pollMs },
     ops: config.ops,
     logger,
     tokens: config.tokens,

@@ -7,11 +7,14 @@ import { loadPersistedOperations, persistedOperationNames } from './config/persi
 import { inProcessSettings, type OpsSettings } from './config/settings.js';
 import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
+import { inProcessSignal } from './feed/signal.js';
+import type { ChangeFeed } from './feed/stream.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { type ApqStore, createMemoryApqStore } from './plugins/apq-store.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
+import { useChangeFeedEvents } from './plugins/change-feed-sse.js';
 import { useCompression } from './plugins/compression.js';
 import { useCors, useVaryOrigin } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
@@ -58,6 +61,8 @@ export interface YogaOptions {
   persistedOperations?: ReadonlyMap<string, string>;
   /** Where registered automatic persisted queries live; default: an LRU in this process bounded by ops.apq. */
   apqStore?: ApqStore;
+  /** How the changes subscription hears of writes; default: this process's writes, and a poll every 2 s. */
+  changeFeed?: ChangeFeed;
 }
 
 interface OpsDependencies {
@@ -141,13 +146,17 @@ export function createDramaYoga(options: YogaOptions) {
   } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
+  const feed = options.changeFeed ?? { signal: inProcessSignal(), pollMs: 2_000 };
   // Any successful write may change any answer (an empty list, a count, a search), so none is kept.
-  const onChange = async () => responseCache.clear();
+  const onChange = async () => {
+    responseCache.clear();
+    feed.signal.notify();
+  };
   meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
     schema,
-    context: createContextFactory(store, { authenticate, onChange, loaderMode: options.loaders ?? 'on' }),
+    context: createContextFactory(store, { authenticate, onChange, loaderMode: options.loaders ?? 'on', feed }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -178,6 +187,7 @@ export function createDramaYoga(options: YogaOptions) {
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),
+        useChangeFeedEvents(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),

@@ -30,6 +30,17 @@ const environmentSchema = z
     NEO4J_DATABASE: optionalText.transform((value) => value ?? 'neo4j'),
     DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CHANGE_RETENTION_S: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10 * 365 * 86_400)
+      .default(7 * 86_400),
+    CHANGE_FEED_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+    CHANGE_FEED_CHANNEL: optionalText.transform((value) => value ?? 'drama-graph:changes'),
+    REDIS_URL: optionalText.refine((value) => value === undefined || /^rediss?:\/\//i.test(value), {
+      message: 'must start with redis:// or rediss://',
+    }),
   })
   .superRefine((e, ctx) => {
     if (e.NEO4J_URI !== undefined && NEO4J_SCHEME.test(e.NEO4J_URI) && e.NEO4J_PASSWORD === '') {
@@ -58,6 +69,10 @@ export interface Config {
   tokens: ConfiguredToken[];
   /** Read and checked with the configuration, before any store is opened. */
   persistedOperations: ReadonlyMap<string, string>;
+  /** How long the change log keeps entries. */
+  changeLog: { retentionMs: number };
+  /** The changes subscription: how often it polls the log without a signal, and Redis to signal across replicas. */
+  feed: { pollMs: number; redisUrl: string | null; channel: string };
 }
 
 /** Names every invalid environment variable and what is wrong with it. */
@@ -97,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loaders: e.DRAMA_LOADERS,
     ops: ops.data,
     tokens: loadTokens(env),
+    changeLog: { retentionMs: e.CHANGE_RETENTION_S * 1000 },
+    feed: { pollMs: e.CHANGE_FEED_POLL_MS, redisUrl: e.REDIS_URL ?? null, channel: e.CHANGE_FEED_CHANNEL },
     persistedOperations: loadPersistedOperations(ops.data.persisted.file, {
       required: Boolean(env.PERSISTED_OPERATIONS_FILE),
     }),

@@ -16,3 +16,4 @@ import './search.js';
 import './path.js';
 import './write-results.js';
 import './import-batch.js';
+import './change.js';

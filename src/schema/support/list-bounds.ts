@@ -39,6 +39,8 @@ const fixed =
 export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'Query.allSeries': first(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
   'Query.events': first(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  'Query.changes': first(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  'ChangeConnection.edges': fixed(1),
   'Query.search': first(DEFAULT_SEARCH_HITS, MOST_SEARCH_HITS),
   'Query.connection': fixed(MAX_PATHS),
   'Query.relationshipTimeline': (s) => 2 * s.relationshipsPerCharacter + 1,
