@@ -34,14 +34,21 @@ export function useChangeFeedEvents(): Plugin {
         }),
       };
     },
-    onResultProcess: ({ result, acceptableMediaTypes, setResultProcessor }) => {
-      if (!isAsyncIterable(result) || !acceptableMediaTypes.includes('text/event-stream')) return;
+    onResultProcess: ({ request, result, setResultProcessor }) => {
+      if (!isAsyncIterable(result) || !acceptsEventStream(request.headers.get('accept'))) return;
       setResultProcessor((input, fetchAPI) => sseWithIds(input as Chunked, fetchAPI), 'text/event-stream');
     },
   };
 }
 
 const PING_MS = 12_000;
+
+/** Whether the Accept header takes text/event-stream (as Yoga matches it: exactly, text/*, or *\/*). */
+const acceptsEventStream = (accept: string | null): boolean =>
+  (accept ?? '*/*')
+    .split(',')
+    .map((part) => part.split(';')[0]!.trim().toLowerCase())
+    .some((type) => type === 'text/event-stream' || type === 'text/*' || type === '*/*');
 
 function sseWithIds(result: Chunked, fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response }) {
   const encoder = new TextEncoder();
