@@ -4,6 +4,7 @@ import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { UnauthenticatedError } from './errors.js';
 import type { ChangeFeed } from './feed/stream.js';
+import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
 import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import type { DramaStore } from './store/port.js';
 import { type ChangeListener, StoryWriter } from './writes/writer.js';
@@ -20,6 +21,8 @@ export interface Context extends YogaInitialContext {
   loaderMode: LoaderMode;
   /** Where the changes subscription hears of new changes. */
   feed: ChangeFeed;
+  /** The webhook deliveries, for admin tokens; null when WEBHOOKS_FILE lists none. */
+  webhooks: WebhookDispatcher | null;
 }
 
 /** The parts of the context that depend on the viewer's progress. */
@@ -41,11 +44,12 @@ export interface ContextDependencies {
   onChange?: ChangeListener;
   loaderMode?: LoaderMode;
   feed: ChangeFeed;
+  webhooks?: WebhookDispatcher | null;
 }
 
 export function createContextFactory(
   store: DramaStore,
-  { authenticate, onChange, loaderMode = 'on', feed }: ContextDependencies,
+  { authenticate, onChange, loaderMode = 'on', feed, webhooks = null }: ContextDependencies,
 ) {
   const writer = new StoryWriter(store, onChange ?? (async () => undefined));
   return (initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => {
@@ -57,6 +61,7 @@ export function createContextFactory(
       writer: writer.as(viewer.kind === 'token' ? viewer.tokenName : null),
       loaderMode,
       feed,
+      webhooks,
       viewer,
       ...withProgress(store, NO_PROGRESS, loaderMode),
     };

@@ -9,6 +9,7 @@ import { createContextFactory } from './context.js';
 import { loadExamples } from './examples.js';
 import { inProcessSignal } from './feed/signal.js';
 import type { ChangeFeed } from './feed/stream.js';
+import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
@@ -63,6 +64,8 @@ export interface YogaOptions {
   apqStore?: ApqStore;
   /** How the changes subscription hears of writes; default: this process's writes, and a poll every 2 s. */
   changeFeed?: ChangeFeed;
+  /** The webhook deliveries of this process, for /metrics and the webhookEndpoints admin query; none by default. */
+  webhooks?: WebhookDispatcher | undefined;
 }
 
 interface OpsDependencies {
@@ -73,12 +76,13 @@ interface OpsDependencies {
   bootstrapped: () => boolean;
   persisted: ReadonlyMap<string, string>;
   apq: ApqStore;
+  webhooks: WebhookDispatcher | undefined;
 }
 
 function opsPlugins(
   store: DramaStore,
   ops: OpsSettings,
-  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq }: OpsDependencies,
+  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq, webhooks }: OpsDependencies,
 ): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate);
   const cacheEntries = () => ({
@@ -88,7 +92,11 @@ function opsPlugins(
     rate_limit_clients: rateLimit.clients(),
     apq: apq.size(),
   });
-  const metrics = createMetrics(store, { operationNames: persistedOperationNames(persisted), cacheEntries });
+  const metrics = createMetrics(store, {
+    operationNames: persistedOperationNames(persisted),
+    cacheEntries,
+    webhooks: () => webhooks?.localStatuses() ?? [],
+  });
   return [
     useObservability(logger, metrics),
     useMetricsEndpoint(metrics),
@@ -156,7 +164,13 @@ export function createDramaYoga(options: YogaOptions) {
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
     schema,
-    context: createContextFactory(store, { authenticate, onChange, loaderMode: options.loaders ?? 'on', feed }),
+    context: createContextFactory(store, {
+      authenticate,
+      onChange,
+      loaderMode: options.loaders ?? 'on',
+      feed,
+      webhooks: options.webhooks ?? null,
+    }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -182,6 +196,7 @@ export function createDramaYoga(options: YogaOptions) {
           bootstrapped: () => bootstrap.phase === 'ready',
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
           apq: options.apqStore ?? createMemoryApqStore(ops.apq),
+          webhooks: options.webhooks,
         }),
         useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type ConfiguredToken, loadTokens } from '../auth/token-config.js';
+import { loadWebhooks, type WebhookEndpoint } from '../feed/webhooks/config.js';
+import type { WebhookSettings } from '../feed/webhooks/dispatcher.js';
 import { loadPersistedOperations } from './persisted-operations.js';
 import { type OpsSettings, parseOpsSettings } from './settings.js';
 
@@ -38,6 +40,14 @@ const environmentSchema = z
       .default(7 * 86_400),
     CHANGE_FEED_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
     CHANGE_FEED_CHANNEL: optionalText.transform((value) => value ?? 'drama-graph:changes'),
+    WEBHOOKS_FILE: optionalText,
+    WEBHOOKS_STATE_FILE: optionalText,
+    WEBHOOKS_REDIS_PREFIX: optionalText.transform((value) => value ?? 'drama-graph:'),
+    WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(500),
+    WEBHOOK_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(86_400_000).default(60_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
     REDIS_URL: optionalText.refine((value) => value === undefined || /^rediss?:\/\//i.test(value), {
       message: 'must start with redis:// or rediss://',
     }),
@@ -73,6 +83,13 @@ export interface Config {
   changeLog: { retentionMs: number };
   /** The changes subscription: how often it polls the log without a signal, and Redis to signal across replicas. */
   feed: { pollMs: number; redisUrl: string | null; channel: string };
+  /** Endpoints of WEBHOOKS_FILE (checked at start), where their delivery state lives, and the retry policy. */
+  webhooks: {
+    endpoints: WebhookEndpoint[];
+    stateFile: string | null;
+    redisPrefix: string;
+    settings: WebhookSettings;
+  };
 }
 
 /** Names every invalid environment variable and what is wrong with it. */
@@ -114,6 +131,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokens: loadTokens(env),
     changeLog: { retentionMs: e.CHANGE_RETENTION_S * 1000 },
     feed: { pollMs: e.CHANGE_FEED_POLL_MS, redisUrl: e.REDIS_URL ?? null, channel: e.CHANGE_FEED_CHANNEL },
+    webhooks: {
+      endpoints: e.WEBHOOKS_FILE === undefined ? [] : loadWebhooks(path.resolve(e.WEBHOOKS_FILE)),
+      stateFile:
+        e.WEBHOOKS_FILE === undefined ? null : path.resolve(e.WEBHOOKS_STATE_FILE ?? `${e.WEBHOOKS_FILE}.state.json`),
+      redisPrefix: e.WEBHOOKS_REDIS_PREFIX,
+      settings: {
+        maxFailures: e.WEBHOOK_MAX_FAILURES,
+        backoffMs: e.WEBHOOK_BACKOFF_MS,
+        maxBackoffMs: e.WEBHOOK_MAX_BACKOFF_MS,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        leaseMs: e.WEBHOOK_LEASE_MS,
+        pollMs: e.CHANGE_FEED_POLL_MS,
+      },
+    },
     persistedOperations: loadPersistedOperations(ops.data.persisted.file, {
       required: Boolean(env.PERSISTED_OPERATIONS_FILE),
     }),

@@ -17,3 +17,4 @@ import './path.js';
 import './write-results.js';
 import './import-batch.js';
 import './change.js';
+import './webhook.js';
