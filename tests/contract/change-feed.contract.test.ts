@@ -120,14 +120,21 @@ for (const factory of feedStores()) {
       expect(new Set(cursors).size).toBe(cursors.length);
     });
 
-    it('logs nothing for a write that fails', async () => {
+    it('logs nothing for a write that fails, in the store or before it', async () => {
       const before = await latest();
       const broken = doc('feed-broken');
       (broken.series[0]!.events[0] as { agent: string }).agent = 'nobody';
       const response = await mutate(yoga, 'importBatch', BATCH, { document: broken });
       expect(response.data!.importBatch.__typename).toBe('ValidationError');
-      const refused = await mutate(yoga, 'deletePerson', '($slug: String!)', { slug: 'feed-person-a' }, '', 'story');
-      expect(errorCodes(refused)).toContain('FORBIDDEN');
+      // Refused by the plan inside the write's transaction: the series still has contents; the person does not exist.
+      const refused = await mutate(yoga, 'deleteSeries', '($slug: String!)', { slug: S });
+      expect(refused.data!.deleteSeries.__typename).toBe('ValidationError');
+      const casting = await mutate(yoga, 'upsertCasting', '($input: UpsertCastingInput!)', {
+        input: { series: S, person: 'feed-nobody', character: 'ana', billing: 'MAIN', source: SOURCE },
+      });
+      expect(casting.data!.upsertCasting.__typename).toBe('ValidationError');
+      const forbidden = await mutate(yoga, 'deletePerson', '($slug: String!)', { slug: 'feed-person-a' }, '', 'story');
+      expect(errorCodes(forbidden)).toContain('FORBIDDEN');
       expect(await latest()).toBe(before);
     });
 
