@@ -300,6 +300,43 @@ for (const factory of feedStores()) {
 
       const bad = await readEvents(await subscribe({}, { after: 'garbage' }), (e) => e.length >= 1);
       expect(bad[0]!.data.errors[0].extensions.code).toBe('INVALID_CURSOR');
+      const future = Buffer.from(`change:${(await latest()) + 1}`).toString('base64');
+      const unknown = await readEvents(await subscribe({ 'last-event-id': future }, {}), (e) => e.length >= 1);
+      expect(unknown[0]!.data.errors[0].extensions.code).toBe('CHANGE_CURSOR_UNKNOWN');
+      const wrongType = await yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription { changes(types: [NOPE], series: 7) { key } }' }),
+      });
+      const refused = await readEvents(wrongType, (e) => e.length >= 1);
+      expect(refused[0]!.data.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it("streams only what the viewer's progress allows", async () => {
+      const { endCursor } = await allChanges(yoga);
+      const response = await yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-watched-through': `${S}@3` },
+        body: JSON.stringify({
+          query: 'subscription($after: String, $series: String) { changes(after: $after, series: $series) { key } }',
+          variables: { after: endCursor, series: S },
+        }),
+      });
+      const reading = readEvents(response, (events) => events.length >= 2);
+      const event = (slug: string, episode: number, sequence: number) =>
+        mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', {
+          input: { series: S, slug, episode, sequence, kind: 'MOMENT', summary: slug, source: SOURCE },
+        });
+      for (const [slug, episode, sequence] of [
+        ['spoiler-4', 4, 2],
+        ['seen-1', 1, 1],
+        ['spoiler-4b', 4, 3],
+        ['seen-3', 3, 1],
+      ] as const) {
+        const written = await event(slug, episode, sequence);
+        expect(written.data!.upsertPlotEvent.__typename, JSON.stringify(written)).toBe('UpsertPlotEventSuccess');
+      }
+      expect((await reading).map((e) => e.data.data.changes.key)).toEqual([`${S}/seen-1`, `${S}/seen-3`]);
     });
   });
 }
