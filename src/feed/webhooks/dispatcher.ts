@@ -153,7 +153,7 @@ export class WebhookDispatcher {
       }
       for (const change of page.items) {
         status = await this.deliverOne(endpoint, change, status, renew);
-        if (this.stopped || status.deliveredCursor !== change.cursor) return;
+        if (this.stopped || status.deliveredCursor !== change.cursor || !(await renew())) return;
         after = change.cursor;
       }
       if (page.items.length === 0 && page.through > after) {
