@@ -3,6 +3,8 @@ import type { RequestAuthenticator } from './auth/verify.js';
 import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { UnauthenticatedError } from './errors.js';
+import type { ChangeFeed } from './feed/stream.js';
+import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
 import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import type { DramaStore } from './store/port.js';
 import { type ChangeListener, StoryWriter } from './writes/writer.js';
@@ -17,6 +19,10 @@ export interface Context extends YogaInitialContext {
   /** Mutations write through this: validation, one transaction, then cache invalidation. */
   writer: StoryWriter;
   loaderMode: LoaderMode;
+  /** Where the changes subscription hears of new changes. */
+  feed: ChangeFeed;
+  /** The webhook deliveries, for admin tokens; null when WEBHOOKS_FILE lists none. */
+  webhooks: WebhookDispatcher | null;
 }
 
 /** The parts of the context that depend on the viewer's progress. */
@@ -37,21 +43,26 @@ export interface ContextDependencies {
   authenticate: RequestAuthenticator;
   onChange?: ChangeListener;
   loaderMode?: LoaderMode;
+  feed: ChangeFeed;
+  webhooks?: WebhookDispatcher | null;
 }
 
 export function createContextFactory(
   store: DramaStore,
-  { authenticate, onChange, loaderMode = 'on' }: ContextDependencies,
+  { authenticate, onChange, loaderMode = 'on', feed, webhooks = null }: ContextDependencies,
 ) {
   const writer = new StoryWriter(store, onChange ?? (async () => undefined));
   return (initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => {
     const authentication = authenticate(initial.request);
     if (!authentication.ok) throw new UnauthenticatedError(authentication.reason);
+    const { viewer } = authentication;
     return {
       store,
-      writer,
+      writer: writer.as(viewer.kind === 'token' ? viewer.tokenName : null),
       loaderMode,
-      viewer: authentication.viewer,
+      feed,
+      webhooks,
+      viewer,
       ...withProgress(store, NO_PROGRESS, loaderMode),
     };
   };

@@ -4,6 +4,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'INVALID_ID'
   | 'INVALID_CURSOR'
+  | 'CHANGE_CURSOR_UNKNOWN'
+  | 'CHANGE_CURSOR_EXPIRED'
   | 'STORE_UNAVAILABLE'
   | 'STORE_TIMEOUT'
   | 'INVALID_SEED'
@@ -31,6 +33,19 @@ export class InvalidIdError extends DramaGraphError {
 export class InvalidCursorError extends DramaGraphError {
   constructor(cursor: string) {
     super(`"${cursor}" is not a cursor this list issued.`, 'INVALID_CURSOR', { cursor });
+  }
+}
+
+/** A change-feed cursor that is well formed but cannot be resumed from: never issued, or past retention. */
+export class ChangeCursorError extends DramaGraphError {
+  constructor(cursor: string, problem: 'unknown' | 'expired', bounds: { oldest: string | null; latest: string }) {
+    super(
+      problem === 'unknown'
+        ? `"${cursor}" is not a cursor of this change log: it is past the latest change. Start again without \`after\`.`
+        : `"${cursor}" is older than the change log's retention: changes after it were pruned. Resync, then start again without \`after\`.`,
+      problem === 'unknown' ? 'CHANGE_CURSOR_UNKNOWN' : 'CHANGE_CURSOR_EXPIRED',
+      { cursor, ...bounds },
+    );
   }
 }
 

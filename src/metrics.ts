@@ -23,6 +23,8 @@ export interface MetricsOptions {
   responseCacheLookups?: () => { hits: number; misses: number };
   /** With REDIS_URL: whether Redis answers, and how many outages there were. */
   redis?: { up(): boolean; outages(): number };
+  /** Each webhook endpoint's delivery state as this replica knows it (ids come from WEBHOOKS_FILE, at most 100). */
+  webhooks?: () => { id: string; failing: boolean; consecutiveFailures: number; deliveredCursor: number | null }[];
 }
 
 /** Error codes come from the service, but a label set must stay bounded whatever happens: past this many, `OTHER`. */
@@ -32,7 +34,13 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** Prometheus metrics of one service instance, in a registry of its own. Every label takes values from a bounded set. */
 export function createMetrics(
   store: DramaStore,
-  { operationNames = [], cacheEntries = () => ({}), responseCacheLookups, redis }: MetricsOptions = {},
+  {
+    operationNames = [],
+    cacheEntries = () => ({}),
+    responseCacheLookups,
+    redis,
+    webhooks = () => [],
+  }: MetricsOptions = {},
 ): DramaMetrics {
   const known = new Set(operationNames);
   const operationLabel = (name: string | null) => (name === null ? 'anonymous' : known.has(name) ? name : 'other');
@@ -76,6 +84,33 @@ export function createMetrics(
   });
   if (responseCacheLookups) countLookups(registry, responseCacheLookups);
   if (redis) watchRedis(registry, redis);
+  new Gauge({
+    name: 'webhook_endpoint_failing',
+    help: 'Whether a webhook endpoint failed its last WEBHOOK_MAX_FAILURES deliveries in a row (1) or not (0)',
+    labelNames: ['endpoint'],
+    registers: [registry],
+    collect() {
+      for (const e of webhooks()) this.set({ endpoint: e.id }, e.failing ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'webhook_endpoint_consecutive_failures',
+    help: 'Failed delivery attempts in a row, per webhook endpoint',
+    labelNames: ['endpoint'],
+    registers: [registry],
+    collect() {
+      for (const e of webhooks()) this.set({ endpoint: e.id }, e.consecutiveFailures);
+    },
+  });
+  new Gauge({
+    name: 'webhook_endpoint_delivered_cursor',
+    help: 'The change-log cursor a webhook endpoint last acknowledged, as this replica knows it',
+    labelNames: ['endpoint'],
+    registers: [registry],
+    collect() {
+      for (const e of webhooks()) if (e.deliveredCursor !== null) this.set({ endpoint: e.id }, e.deliveredCursor);
+    },
+  });
   let counted = 0;
   new Counter({
     name: 'store_round_trips_total',

@@ -1,6 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
+import { type ChangeSignal, inProcessSignal, redisSignal } from './feed/signal.js';
+import { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
+import { fileDeliveryState, redisDeliveryState } from './feed/webhooks/state.js';
 import { createLogger, type Logger } from './logger.js';
 import { type Replication, startReplication } from './redis/replicas.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
@@ -15,6 +18,7 @@ let config: Config | undefined;
 let store: DramaStore | undefined;
 let server: Server | undefined;
 let replication: Replication | undefined;
+let stopWebhooks: () => Promise<void> = () => Promise.resolve();
 
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
@@ -37,9 +41,16 @@ try {
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
   replication = config.redis ? startReplication(opened, { ...config.redis, ops: config.ops, logger }) : undefined;
+  const signal = config.feed.redisUrl
+    ? redisSignal(config.feed.redisUrl, config.feed.channel, logger)
+    : inProcessSignal();
+  const webhooks = startWebhooks(opened, config, signal, logger);
+  stopWebhooks = () => webhooks?.stop() ?? Promise.resolve();
   handler = createDramaYoga({
     store: replication?.store ?? opened,
     ...(replication ? { replication, responseCache: replication.responseCache, apqStore: replication.apqStore } : {}),
+    webhooks,
+    changeFeed: { signal, pollMs: config.feed.pollMs },
     ops: config.ops,
     logger,
     tokens: config.tokens,
@@ -81,10 +92,31 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
   server.close(() => {
     clearInterval(idle);
     clearTimeout(deadline);
-    void store.close().then(() => {
-      logger.info('stopped');
-      process.exit(0);
-    });
+    void stopWebhooks()
+      .catch(() => undefined)
+      .then(() => store.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   });
   server.closeIdleConnections();
+}
+
+/** Starts delivering to the endpoints of WEBHOOKS_FILE, if any: state in Redis when REDIS_URL is set, else in a file. */
+function startWebhooks(
+  store: DramaStore,
+  config: Config,
+  signal: ChangeSignal,
+  logger: Logger,
+): WebhookDispatcher | undefined {
+  const { endpoints, stateFile, redisPrefix, settings } = config.webhooks;
+  if (endpoints.length === 0) return undefined;
+  const state = config.feed.redisUrl
+    ? redisDeliveryState(config.feed.redisUrl, redisPrefix)
+    : fileDeliveryState(stateFile!);
+  const dispatcher = new WebhookDispatcher(store, endpoints, state, signal, settings, logger);
+  dispatcher.start();
+  logger.info({ endpoints: endpoints.map((e) => e.id), shared: Boolean(config.feed.redisUrl) }, 'webhooks started');
+  return dispatcher;
 }

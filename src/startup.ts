@@ -3,6 +3,7 @@ import { TokenConfigError } from './auth/token-config.js';
 import { ConfigError } from './config/environment.js';
 import { PersistedOperationsError } from './config/persisted-operations.js';
 import { SeedValidationError } from './errors.js';
+import { WebhookConfigError } from './feed/webhooks/config.js';
 import type { Logger } from './logger.js';
 import { DataDirError } from './store/embedded/data-dir.js';
 
@@ -124,6 +125,15 @@ export function describeStartupFailure(error: unknown, context: StartupContext =
       cause: 'SEED_INVALID',
       path: error.issues[0]?.file,
       issues: error.issues.slice(0, 20),
+      msg: oneLine(error.message),
+    };
+  }
+  if (error instanceof WebhookConfigError) {
+    return {
+      cause: 'WEBHOOKS_INVALID',
+      path: error.path,
+      env: ['WEBHOOKS_FILE'],
+      problems: error.problems,
       msg: oneLine(error.message),
     };
   }

@@ -9,11 +9,15 @@ import { inProcessSettings, type OpsSettings } from './config/settings.js';
 import { createContextFactory } from './context.js';
 import type { ChangeSet } from './domain/integrity/changes.js';
 import { loadExamples } from './examples.js';
+import { inProcessSignal } from './feed/signal.js';
+import type { ChangeFeed } from './feed/stream.js';
+import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
 import { type ApqStore, createMemoryApqStore } from './plugins/apq-store.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
+import { useChangeFeedEvents } from './plugins/change-feed-sse.js';
 import { useCompression } from './plugins/compression.js';
 import { useCors, useVaryOrigin } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
@@ -66,6 +70,10 @@ export interface YogaOptions {
    * and APQ store to pass): rate limits counted in Redis, writes announced to every replica, Redis health in /metrics.
    */
   replication?: { redis: RedisHealth & { commands: Redis }; written(applied: ChangeSet): Promise<void> };
+  /** How the changes subscription hears of writes; default: this process's writes, and a poll every 2 s. */
+  changeFeed?: ChangeFeed;
+  /** The webhook deliveries of this process, for /metrics and the webhookEndpoints admin query; none by default. */
+  webhooks?: WebhookDispatcher | undefined;
 }
 
 interface OpsDependencies {
@@ -77,12 +85,13 @@ interface OpsDependencies {
   persisted: ReadonlyMap<string, string>;
   apq: ApqStore;
   redis: (RedisHealth & { commands: Redis }) | undefined;
+  webhooks: WebhookDispatcher | undefined;
 }
 
 function opsPlugins(
   store: DramaStore,
   ops: OpsSettings,
-  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq, redis }: OpsDependencies,
+  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq, redis, webhooks }: OpsDependencies,
 ): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, authenticate, redis?.commands);
   const cacheEntries = () => ({
@@ -97,6 +106,7 @@ function opsPlugins(
     cacheEntries,
     responseCacheLookups: responseCache.lookups,
     ...(redis ? { redis } : {}),
+    webhooks: () => webhooks?.localStatuses() ?? [],
   });
   return [
     useObservability(logger, metrics),
@@ -155,15 +165,25 @@ export function createDramaYoga(options: YogaOptions) {
   } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
+  const feed = options.changeFeed ?? { signal: inProcessSignal(), pollMs: 2_000 };
   // Any successful write may change any answer (an empty list, a count, a search), so none is kept; with
   // replicas, every one of them forgets its cached answers and what it derived from the series touched.
   const replication = options.replication;
-  const onChange = async (applied: ChangeSet) => (replication ? replication.written(applied) : responseCache.clear());
+  const onChange = async (applied: ChangeSet) => {
+    feed.signal.notify();
+    await (replication ? replication.written(applied) : responseCache.clear());
+  };
   meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
   return createYoga({
     schema,
-    context: createContextFactory(store, { authenticate, onChange, loaderMode: options.loaders ?? 'on' }),
+    context: createContextFactory(store, {
+      authenticate,
+      onChange,
+      loaderMode: options.loaders ?? 'on',
+      feed,
+      webhooks: options.webhooks ?? null,
+    }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -190,11 +210,13 @@ export function createDramaYoga(options: YogaOptions) {
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
           apq: options.apqStore ?? createMemoryApqStore(ops.apq),
           redis: replication?.redis,
+          webhooks: options.webhooks,
         }),
         useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),
+        useChangeFeedEvents(),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),

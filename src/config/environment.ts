@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type ConfiguredToken, loadTokens } from '../auth/token-config.js';
+import { loadWebhooks, type WebhookEndpoint } from '../feed/webhooks/config.js';
+import type { WebhookSettings } from '../feed/webhooks/dispatcher.js';
 import { redisUrlProblem } from '../redis/connection.js';
 import { loadPersistedOperations } from './persisted-operations.js';
 import { type OpsSettings, parseOpsSettings } from './settings.js';
@@ -39,6 +41,20 @@ const environmentSchema = z
       .default('drama:'),
     DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CHANGE_RETENTION_S: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10 * 365 * 86_400)
+      .default(7 * 86_400),
+    CHANGE_FEED_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+    WEBHOOKS_FILE: optionalText,
+    WEBHOOKS_STATE_FILE: optionalText,
+    WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(500),
+    WEBHOOK_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(86_400_000).default(60_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   })
   .superRefine((e, ctx) => {
     if (e.NEO4J_URI !== undefined && NEO4J_SCHEME.test(e.NEO4J_URI) && e.NEO4J_PASSWORD === '') {
@@ -69,6 +85,17 @@ export interface Config {
   tokens: ConfiguredToken[];
   /** Read and checked with the configuration, before any store is opened. */
   persistedOperations: ReadonlyMap<string, string>;
+  /** How long the change log keeps entries. */
+  changeLog: { retentionMs: number };
+  /** The changes subscription: how often it polls the log without a signal, and Redis to signal across replicas. */
+  feed: { pollMs: number; redisUrl: string | null; channel: string };
+  /** Endpoints of WEBHOOKS_FILE (checked at start), where their delivery state lives, and the retry policy. */
+  webhooks: {
+    endpoints: WebhookEndpoint[];
+    stateFile: string | null;
+    redisPrefix: string;
+    settings: WebhookSettings;
+  };
 }
 
 /** Names every invalid environment variable and what is wrong with it. */
@@ -109,6 +136,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loaders: e.DRAMA_LOADERS,
     ops: ops.data,
     tokens: loadTokens(env),
+    changeLog: { retentionMs: e.CHANGE_RETENTION_S * 1000 },
+    feed: { pollMs: e.CHANGE_FEED_POLL_MS, redisUrl: e.REDIS_URL ?? null, channel: `${e.REDIS_KEY_PREFIX}changes` },
+    webhooks: {
+      endpoints: e.WEBHOOKS_FILE === undefined ? [] : loadWebhooks(path.resolve(e.WEBHOOKS_FILE)),
+      stateFile:
+        e.WEBHOOKS_FILE === undefined ? null : path.resolve(e.WEBHOOKS_STATE_FILE ?? `${e.WEBHOOKS_FILE}.state.json`),
+      redisPrefix: `${e.REDIS_KEY_PREFIX}webhooks:`,
+      settings: {
+        maxFailures: e.WEBHOOK_MAX_FAILURES,
+        backoffMs: e.WEBHOOK_BACKOFF_MS,
+        maxBackoffMs: e.WEBHOOK_MAX_BACKOFF_MS,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        leaseMs: e.WEBHOOK_LEASE_MS,
+        pollMs: e.CHANGE_FEED_POLL_MS,
+      },
+    },
     persistedOperations: loadPersistedOperations(ops.data.persisted.file, {
       required: Boolean(env.PERSISTED_OPERATIONS_FILE),
     }),

@@ -10,7 +10,8 @@ const CODED: Record<number, [code: string, message: string]> = {
   ],
   406: [
     'NOT_ACCEPTABLE',
-    'None of the media types in Accept can be served: accept application/json or application/graphql-response+json.',
+    'None of the media types in Accept can be served: accept application/json or application/graphql-response+json ' +
+      '(text/event-stream for a subscription).',
   ],
 };
 

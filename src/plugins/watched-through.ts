@@ -19,20 +19,20 @@ function variablesWithDefaults(
  * request with BAD_USER_INPUT before anything is resolved.
  */
 export function useWatchedThrough(): Plugin<Context> {
-  return {
-    onExecute: ({ args, extendContext, setResultAndStopExecution }) => {
-      const context = args.contextValue;
-      try {
-        const operation = getOperationAST(args.document, args.operationName);
-        const entries = [
-          ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
-          ...(operation == null ? [] : progressFromOperation(operation, variablesWithDefaults(args, operation))),
-        ];
-        if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        setResultAndStopExecution({ errors: [error] });
-      }
-    },
-  };
+  type Hook = NonNullable<Plugin<Context>['onExecute']> & NonNullable<Plugin<Context>['onSubscribe']>;
+  const hook = (({ args, extendContext, setResultAndStopExecution }) => {
+    const context = args.contextValue;
+    try {
+      const operation = getOperationAST(args.document, args.operationName);
+      const entries = [
+        ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
+        ...(operation == null ? [] : progressFromOperation(operation, variablesWithDefaults(args, operation))),
+      ];
+      if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      setResultAndStopExecution({ errors: [error] });
+    }
+  }) as Hook;
+  return { onExecute: hook, onSubscribe: hook };
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { seriesOf } from '../domain/keys.js';
+import type { ChangeEntry } from '../domain/change-log.js';
+import { seriesOf, seriesOfKey } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
 import type { CastingRecord, CharacterRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
@@ -108,6 +109,47 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   const oneEvent = (e: PlotEventRecord | null) => (e !== null && spoilers.eventVisible(progress, e) ? e : null);
   const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
   const castingKey = (c: CastingRecord) => c.characterKey;
+  const character = byKey(async (keys: readonly string[]) => {
+    const [records, met] = await Promise.all([loadAll(raw.character, keys), metAmong(keys)]);
+    return records.map((c) => (c !== null && met(c.key) ? spoilers.characterAsSeen(progress, c) : null));
+  });
+  const relationship = byKey(async (keys: readonly string[]) => {
+    const found = await loadAll(raw.relationship, keys);
+    const met = await metAmong(ends([found.filter((r) => r !== null)]));
+    return found.map((r) => (r === null ? null : (relationshipsShown(met, [r])[0] ?? null)));
+  });
+  const event = byKey(async (keys: readonly string[]) => (await loadAll(raw.event, keys)).map(oneEvent));
+  /**
+   * Whether the viewer may learn of a logged change: a change in a series they gave progress for shows only
+   * what these loaders show now (an episode up to their progress, a character they met, a visible
+   * relationship or event); a deleted character, casting, relationship or event can no longer be placed in
+   * the story, so its DELETE is not shown there.
+   */
+  const changeShown = async (change: ChangeEntry): Promise<boolean> => {
+    const { collection, key, operation } = change;
+    if (change.series === null || !progress.has(change.series)) return true;
+    if (collection === 'episodes') {
+      const number = Number(key.slice(key.lastIndexOf('/') + 1));
+      return spoilers.episodeVisible(progress, seriesOfKey(key), number);
+    }
+    if (collection === 'series' || collection === 'credits') return true;
+    if (operation === 'DELETE') return false;
+    switch (collection) {
+      case 'characters':
+        return (await character.load(key)) !== null;
+      case 'relationships':
+        return (await relationship.load(key)) !== null;
+      case 'events':
+        return (await event.load(key)) !== null;
+      case 'castings': {
+        const characterKey = key.slice(0, key.indexOf('@'));
+        const cast = await raw.castingsByCharacter.load(characterKey);
+        return cast.some((c) => c.key === key) && (await metAmong([characterKey]))(characterKey);
+      }
+      default:
+        return true;
+    }
+  };
   return {
     /** The episode each character first appears in (null for no such character), whatever the viewer's progress. */
     firstEpisode,
@@ -115,10 +157,8 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     metAmong,
     /** A character record as the viewer may see it, for records found other than through these loaders (search). */
     characterAsSeen: (c: CharacterRecord) => spoilers.characterAsSeen(progress, c),
-    character: byKey(async (keys) => {
-      const [records, met] = await Promise.all([loadAll(raw.character, keys), metAmong(keys)]);
-      return records.map((c) => (c !== null && met(c.key) ? spoilers.characterAsSeen(progress, c) : null));
-    }),
+    character,
+    changeShown,
     charactersBySeries: byKey(async (keys) =>
       (await characterLists(await loadAll(raw.charactersBySeries, keys), (c) => c.key)).map((list) =>
         list.map((c) => spoilers.characterAsSeen(progress, c)),
@@ -129,12 +169,8 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     castingsByCharacter: byKey(async (keys) =>
       characterLists(await loadAll(raw.castingsByCharacter, keys), castingKey),
     ),
-    relationship: byKey(async (keys) => {
-      const found = await loadAll(raw.relationship, keys);
-      const met = await metAmong(ends([found.filter((r) => r !== null)]));
-      return found.map((r) => (r === null ? null : (relationshipsShown(met, [r])[0] ?? null)));
-    }),
-    event: byKey(async (keys) => (await loadAll(raw.event, keys)).map(oneEvent)),
+    relationship,
+    event,
     relationshipHistory: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipHistory, keys))),
     relationshipsOf: byQuery(async (queries: readonly RelationshipQuery[]) =>
       relationshipLists(await store.relationshipsOf(queries.map(capped))),

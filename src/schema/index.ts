@@ -16,3 +16,5 @@ import './search.js';
 import './path.js';
 import './write-results.js';
 import './import-batch.js';
+import './change.js';
+import './webhook.js';

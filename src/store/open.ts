@@ -13,6 +13,6 @@ export async function openConfiguredStore(
   config: Config,
   _options: { forImport?: boolean } = {},
 ): Promise<OpenedStore> {
-  if (config.neo4j) return openNeo4jStore(config.neo4j);
-  return openEmbeddedStore({ dataDir: config.dataDir });
+  if (config.neo4j) return openNeo4jStore({ ...config.neo4j, changeLog: config.changeLog });
+  return openEmbeddedStore({ dataDir: config.dataDir, changeLog: config.changeLog });
 }

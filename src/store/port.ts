@@ -1,3 +1,5 @@
+import type { ChangeEntry, ChangeLogBounds } from '../domain/change-log.js';
+import type { Collection } from '../domain/collections.js';
 import type { ChangeSet } from '../domain/integrity/changes.js';
 import type { ListSizes } from '../domain/list-sizes.js';
 import type { Neighbourhood } from '../domain/paths.js';
@@ -100,6 +102,30 @@ export interface SearchRequest {
 
 export type StoreKind = 'embedded' | 'neo4j';
 
+/** Change-log entries after a cursor, oldest first, optionally of one series and of some collections only. */
+export interface ChangesRequest {
+  after: number;
+  series: string | null;
+  /** null: every collection; [] matches nothing. */
+  collections: Collection[] | null;
+  first: number;
+}
+
+export interface ChangesPage {
+  items: ChangeEntry[];
+  hasNextPage: boolean;
+  /** The cursor the read got through, filtered-out entries included: resume after it. */
+  through: number;
+  /** The log's bounds as the read saw them. */
+  bounds: ChangeLogBounds;
+}
+
+/** The durable change log every write appends to in its own transaction (see domain/change-log.ts). */
+export interface ChangeLogReader {
+  changesAfter(request: ChangesRequest): Promise<ChangesPage>;
+  changeLogBounds(): Promise<ChangeLogBounds>;
+}
+
 /**
  * What a store's answers depend on, for caches of derived answers. `writes` changes with every write this
  * process makes: caches must follow it at once. `epoch` turns with the clock so that other processes'
@@ -183,18 +209,20 @@ export interface StoreWriter {
    * Upserts a whole validated document. The embedded store writes it in one transaction; Neo4j in
    * transactions of bounded size (people, then whole series while they fit), so a document that fits in one
    * is all or nothing, and a failure in a bigger one keeps the parts before it: importing it again completes it.
+   * Each transaction logs an UPSERT for each record it wrote (no actor), so the log stays as bounded as the transaction.
    */
   importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts>;
   /**
    * Applies upserts and deletes in one transaction, after planChanges (domain/integrity/plan.ts) has approved
    * them against the state inside that transaction. Resolves with what was applied (cascades included)
-   * once it is durable; throws ValidationError and writes nothing when the story would break.
+   * once it is durable; throws ValidationError and writes nothing when the story would break. The change
+   * log gets one entry per record applied, in the same transaction, naming `actor` (a token's name) as the writer.
    */
-  applyChanges(changes: ChangeSet): Promise<ChangeSet>;
+  applyChanges(changes: ChangeSet, actor?: string | null): Promise<ChangeSet>;
 }
 
 /** The one port every store implements: its reads, its writes, its version, and its life cycle. */
-export interface DramaStore extends StoreReader, StoreWriter, StoreVersion {
+export interface DramaStore extends StoreReader, StoreWriter, StoreVersion, ChangeLogReader {
   readonly kind: StoreKind;
   readonly roundTrips: number;
   counts(): Promise<GraphCounts>;

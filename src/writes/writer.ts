@@ -38,7 +38,14 @@ export class StoryWriter {
   constructor(
     private readonly store: StoreWriter,
     private readonly changed: ChangeListener,
+    /** The name of the token writing, logged with each change; null when none. */
+    private readonly actor: string | null = null,
   ) {}
+
+  /** The same writer, logging its changes as made by `actor`. */
+  as(actor: string | null): StoryWriter {
+    return new StoryWriter(this.store, this.changed, actor);
+  }
 
   async upsert<C extends Collection>(collection: C, record: RecordOf<C>): Promise<RecordOf<C>> {
     const upserts = { [collection]: [record] } as Partial<GraphDocument>;
@@ -64,7 +71,7 @@ export class StoryWriter {
 
   private async apply(changes: ChangeSet, rebase: (path: string[]) => string[]): Promise<ChangeSet> {
     try {
-      const applied = await this.store.applyChanges(changes);
+      const applied = await this.store.applyChanges(changes, this.actor);
       await this.changed(applied);
       return applied;
     } catch (error) {

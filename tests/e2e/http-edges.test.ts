@@ -257,17 +257,21 @@ describe('the HTTP edge against hostile and careless clients', () => {
     expect(known.body.errors).toBeUndefined();
   });
 
-  it('refuses subscriptions, which this schema has none of, with a coded 400', async () => {
+  it('refuses subscriptions of fields there are none of with a coded 400, and a subscription over JSON with a coded 406', async () => {
     for (const query of [
       'subscription { series(slug: "x") { title } }',
       'subscription S { __typename }',
       'query Q { __typename } subscription S { __typename }',
     ]) {
       const answer = await send({ query, operationName: query.includes('Q') ? 'S' : undefined });
-      expect(answer.body.errors?.map((error) => error.extensions?.code)).toContain('OPERATION_NOT_SUPPORTED');
+      expect(answer.body.errors?.map((error) => error.extensions?.code)).toContain('GRAPHQL_VALIDATION_FAILED');
       expect(answer.status).toBe(400);
       expect(answer.text).not.toMatch(LEAK);
     }
+    const overJson = await send({ query: 'subscription { changes { key } }' });
+    expect(overJson.status).toBe(406);
+    expect(overJson.body.errors?.[0]?.extensions?.code).toBe('NOT_ACCEPTABLE');
+    expect(overJson.body.errors?.[0]?.message).toMatch(/text\/event-stream/);
   });
 
   it('names no field, argument, type or enum value the client did not ask for when introspection is off', async () => {

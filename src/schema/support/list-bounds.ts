@@ -3,6 +3,7 @@ import { MAX_PATHS } from '../../domain/paths.js';
 import { FIELD_RULES } from '../../domain/rules.js';
 import { TROPE_KINDS } from '../../domain/tropes.js';
 import { RELATIONSHIP_KINDS } from '../../domain/vocabulary.js';
+import { MAX_WEBHOOK_ENDPOINTS } from '../../feed/webhooks/config.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../pagination.js';
 import { MOST_RECOMMENDATIONS } from '../../reads/recommendations.js';
 
@@ -40,6 +41,9 @@ const fixed =
 export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'Query.allSeries': first(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
   'Query.events': first(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  'Query.changes': first(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  'ChangeConnection.edges': fixed(1),
+  'Query.webhookEndpoints': fixed(MAX_WEBHOOK_ENDPOINTS),
   'Query.search': first(DEFAULT_SEARCH_HITS, MOST_SEARCH_HITS),
   'Query.connection': fixed(MAX_PATHS),
   'Query.relationshipTimeline': (s) => 2 * s.relationshipsPerCharacter + 1,

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { type Database, type Key, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
 import { externalIdsOf } from '../../domain/build.js';
+import {
+  type ChangeDraft,
+  type ChangeEntry,
+  type ChangeLogBounds,
+  type ChangeLogOptions,
+  pruneLimit,
+} from '../../domain/change-log.js';
 import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
@@ -40,8 +47,13 @@ const LIST_LENGTHS = 'listLengths';
 /** [list kind, length] → how many lists of that kind have that length (listSizes reads the largest). */
 const LIST_HISTOGRAM = 'listHistogram';
 
+/** cursor → ChangeEntry: the change log, appended to inside each write transaction. */
+const CHANGES = 'changes';
+/** In META: the cursor of the latest change logged. */
+const LATEST_CHANGE_KEY = 'latestChange';
+
 /** Every database of the layout, for the probe. */
-const DATABASE_NAMES: readonly string[] = [...COLLECTIONS, ...INDEXES, META, LIST_LENGTHS, LIST_HISTOGRAM];
+const DATABASE_NAMES: readonly string[] = [...COLLECTIONS, ...INDEXES, META, LIST_LENGTHS, LIST_HISTOGRAM, CHANGES];
 
 type Records = { [C in Collection]: Database<RecordOf<C>, string> };
 type Indexes = { [I in IndexName]: Database<unknown, IndexKey> };
@@ -49,6 +61,12 @@ type Indexes = { [I in IndexName]: Database<unknown, IndexKey> };
 export interface IndexRow {
   key: IndexKey;
   value: unknown;
+}
+
+/** The entries one write transaction logs, and the log's retention. */
+export interface ChangeLogWrite {
+  drafts: readonly ChangeDraft[];
+  options: ChangeLogOptions;
 }
 
 export interface OpenOptions {
@@ -123,6 +141,7 @@ export class EmbeddedDatabase {
     private readonly meta: Database<number, string>,
     private readonly lengths: Database<number, IndexKey>,
     private readonly histogram: Database<number, IndexKey>,
+    private readonly changes: Database<ChangeEntry, number>,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string,
     readonly readOnly: boolean,
@@ -166,6 +185,7 @@ export class EmbeddedDatabase {
           root.openDB<number, string>({ name: META, encoding: 'msgpack' }),
           ordered(LIST_LENGTHS),
           ordered(LIST_HISTOGRAM),
+          root.openDB<ChangeEntry, number>({ name: CHANGES, encoding: 'msgpack' }),
           lock,
           dataDir,
           readOnly,
@@ -325,8 +345,8 @@ export class EmbeddedDatabase {
     return Object.fromEntries(LIST_SIZE_KEYS.map((kind) => [kind, largest(kind)])) as unknown as ListSizes;
   }
 
-  /** Puts every record in one abortable transaction; resolves once it is committed and synced. */
-  async write(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<void> {
+  /** Puts every record and logs `changes` in one abortable transaction; resolves once it is committed and synced. */
+  async write(document: GraphDocument, changes: ChangeLogWrite, onStep?: (step: ImportStep) => void): Promise<void> {
     await this.root.childTransaction(() => {
       const tally = new ListTally();
       for (const collection of COLLECTIONS) {
@@ -335,20 +355,66 @@ export class EmbeddedDatabase {
         onStep?.({ collection, done: records.length, total: records.length });
       }
       this.commitTally(tally);
+      this.logChanges(changes);
     });
     await this.root.flushed;
   }
 
-  /** Removes and puts in one transaction; resolves once it is committed and synced. */
-  async apply(deletes: { [C in Collection]: readonly string[] }, upserts: GraphDocument): Promise<void> {
+  /** Removes, puts and logs `changes` in one transaction; resolves once it is committed and synced. */
+  async apply(
+    deletes: { [C in Collection]: readonly string[] },
+    upserts: GraphDocument,
+    changes: ChangeLogWrite,
+  ): Promise<void> {
     await this.root.childTransaction(() => {
       const tally = new ListTally();
       for (const collection of COLLECTIONS) for (const key of deletes[collection]) this.remove(collection, key, tally);
       for (const collection of COLLECTIONS)
         for (const record of upserts[collection]) this.put(collection, record, tally);
       this.commitTally(tally);
+      this.logChanges(changes);
     });
     await this.root.flushed;
+  }
+
+  changeLogBounds(): ChangeLogBounds {
+    let oldest: number | null = null;
+    for (const key of this.changes.getKeys({ limit: 1 })) oldest = key;
+    return { oldest, latest: this.meta.get(LATEST_CHANGE_KEY) ?? 0 };
+  }
+
+  /** Up to `first` entries after `after` that pass `keep`, and how far the scan got (one snapshot: the caller's read transaction). */
+  changesAfter(
+    after: number,
+    first: number,
+    keep: (entry: ChangeEntry) => boolean,
+  ): { items: ChangeEntry[]; hasNextPage: boolean; through: number; bounds: ChangeLogBounds } {
+    const bounds = this.changeLogBounds();
+    const items: ChangeEntry[] = [];
+    for (const { key, value } of this.changes.getRange({ start: after + 1 })) {
+      if (key > bounds.latest) break;
+      if (!keep(value)) continue;
+      if (items.length === first) return { items, hasNextPage: true, through: items.at(-1)?.cursor ?? after, bounds };
+      items.push(value);
+    }
+    return { items, hasNextPage: false, through: Math.max(bounds.latest, after), bounds };
+  }
+
+  /** Inside a write transaction: appends the entries, then prunes a bounded number of expired ones, oldest first. */
+  private logChanges({ drafts, options }: ChangeLogWrite): void {
+    if (drafts.length === 0) return;
+    const at = (options.now ?? Date.now)();
+    let cursor = this.meta.get(LATEST_CHANGE_KEY) ?? 0;
+    for (const draft of drafts) {
+      cursor += 1;
+      this.changes.put(cursor, { cursor, at, ...draft });
+    }
+    this.meta.put(LATEST_CHANGE_KEY, cursor);
+    const cutoff = at - options.retentionMs;
+    for (const { key, value } of this.changes.getRange({ limit: pruneLimit(drafts.length) })) {
+      if (value.at >= cutoff) break;
+      this.changes.remove(key);
+    }
   }
 
   async clear(): Promise<void> {
@@ -358,7 +424,9 @@ export class EmbeddedDatabase {
         ...INDEXES.map((i) => this.indexes[i]),
         this.lengths,
         this.histogram,
+        this.changes,
       ];
+      this.meta.remove(LATEST_CHANGE_KEY);
       for (const db of dbs) for (const key of Array.from(db.getKeys())) db.remove(key);
       this.bumpVersion();
     });

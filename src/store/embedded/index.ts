@@ -1,6 +1,13 @@
+import {
+  type ChangeEntry,
+  type ChangeLogBounds,
+  type ChangeLogOptions,
+  changeDrafts,
+  DEFAULT_CHANGE_RETENTION_MS,
+} from '../../domain/change-log.js';
 import type { Collection, RecordOf } from '../../domain/collections.js';
 import { countsOf } from '../../domain/collections.js';
-import { type ChangeSet, touchedSeries } from '../../domain/integrity/changes.js';
+import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
 import { episodeKey } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
@@ -21,6 +28,8 @@ import type { Searchable } from '../../domain/search/keys.js';
 import { StoreUnavailableError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
 import type {
+  ChangesPage,
+  ChangesRequest,
   CharacterEventsQuery,
   DramaStore,
   EpisodeEventsQuery,
@@ -50,6 +59,8 @@ export interface EmbeddedStoreOptions {
    * DataDirError DATA_DIR_READ_ONLY. Any number of readers may open a directory; one writer at a time.
    */
   readOnly?: boolean;
+  /** How long the change log keeps entries (default 7 days), and its clock. */
+  changeLog?: ChangeLogOptions;
 }
 
 /**
@@ -57,7 +68,10 @@ export interface EmbeddedStoreOptions {
  * usable directory, its data.mdb is damaged, or its layout is one this version does not read.
  */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-  return new EmbeddedStore(await EmbeddedDatabase.open(options.dataDir, { readOnly: options.readOnly ?? false }));
+  return new EmbeddedStore(
+    await EmbeddedDatabase.open(options.dataDir, { readOnly: options.readOnly ?? false }),
+    options.changeLog,
+  );
 }
 
 /** How often the state tag's epoch turns, so that derived caches look for other processes' writes. */
@@ -76,7 +90,10 @@ export class EmbeddedStore implements DramaStore {
   private readonly reads: EmbeddedReads;
   readonly journal = new SeriesJournal();
 
-  constructor(private readonly database: EmbeddedDatabase) {
+  constructor(
+    private readonly database: EmbeddedDatabase,
+    private readonly changeLog: ChangeLogOptions = { retentionMs: DEFAULT_CHANGE_RETENTION_MS },
+  ) {
     this.reads = new EmbeddedReads(database);
   }
 
@@ -220,12 +237,13 @@ export class EmbeddedStore implements DramaStore {
     this.trip();
     this.writable();
     return this.exclusive(async () => {
-      await this.database.write(document, onStep);
+      const drafts = changeDrafts(changeSet({ upserts: document }), null);
+      await this.database.write(document, { drafts, options: this.changeLog }, onStep);
       return countsOf(document);
     }, null);
   }
 
-  async applyChanges(changes: ChangeSet): Promise<ChangeSet> {
+  async applyChanges(changes: ChangeSet, actor: string | null = null): Promise<ChangeSet> {
     this.trip();
     this.writable();
     let touched: Iterable<string> | null = [];
@@ -234,11 +252,26 @@ export class EmbeddedStore implements DramaStore {
         this.reads.refresh();
         const plan = await planChanges(changes, new EmbeddedStoryView(this.reads));
         touched = touchedSeries(plan);
-        await this.database.apply(plan.deletes, plan.upserts);
+        await this.database.apply(plan.deletes, plan.upserts, {
+          drafts: changeDrafts(plan, actor),
+          options: this.changeLog,
+        });
         return plan;
       },
       () => touched,
     );
+  }
+
+  async changesAfter({ after, series, collections, first }: ChangesRequest): Promise<ChangesPage> {
+    this.trip();
+    const keep = (entry: ChangeEntry) =>
+      (series === null || entry.series === series) && (collections === null || collections.includes(entry.collection));
+    return this.database.changesAfter(after, Math.max(first, 0), keep);
+  }
+
+  async changeLogBounds(): Promise<ChangeLogBounds> {
+    this.ensureOpen();
+    return this.database.changeLogBounds();
   }
 
   async counts(): Promise<GraphCounts> {

@@ -1,6 +1,8 @@
+import { type ChangeLogOptions, changeDrafts } from '../../domain/change-log.js';
 import type { Collection } from '../../domain/collections.js';
 import { type ChangeSet, type Deletions, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
+import { logChangesIn } from './change-log.js';
 import * as changeCypher from './cypher-changes.js';
 import type { WriteTx } from './driver.js';
 import { importInto } from './importer.js';
@@ -53,13 +55,19 @@ async function deleteAll(tx: WriteTx, deletes: Deletions): Promise<void> {
 
 /**
  * Locks what the changes touch, plans them against the state inside `tx` (committed by then by any
- * conflicting write), then deletes and upserts; the caller commits.
+ * conflicting write), then deletes, upserts and logs what it applied; the caller commits.
  */
-export async function applyChangesIn(tx: WriteTx, changes: ChangeSet): Promise<ChangeSet> {
+export async function applyChangesIn(
+  tx: WriteTx,
+  changes: ChangeSet,
+  actor: string | null,
+  log: ChangeLogOptions,
+): Promise<ChangeSet> {
   const stripes = lockStripes(changes);
   if (stripes.length > 0) await tx.run(changeCypher.LOCK_STRIPES, { stripes });
   const plan = await planChanges(changes, new Neo4jStoryView(tx));
   await deleteAll(tx, plan.deletes);
   await importInto(tx, plan.upserts, undefined);
+  await logChangesIn(tx, changeDrafts(plan, actor), log);
   return plan;
 }

@@ -10,6 +10,8 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE CONSTRAINT credited_key IF NOT EXISTS FOR ()-[r:CREDITED]-() REQUIRE r.key IS UNIQUE',
   'CREATE CONSTRAINT relates_key IF NOT EXISTS FOR ()-[r:RELATES]-() REQUIRE r.key IS UNIQUE',
   'CREATE CONSTRAINT write_lock_stripe IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.stripe IS UNIQUE',
+  'CREATE CONSTRAINT change_cursor IF NOT EXISTS FOR (n:Change) REQUIRE n.cursor IS UNIQUE',
+  'CREATE CONSTRAINT change_counter IF NOT EXISTS FOR (n:ChangeCounter) REQUIRE n.id IS UNIQUE',
   'CREATE INDEX series_slug IF NOT EXISTS FOR (n:Series) ON (n.slug)',
   'CREATE INDEX person_slug IF NOT EXISTS FOR (n:Person) ON (n.slug)',
   'CREATE INDEX episode_position IF NOT EXISTS FOR (n:Episode) ON (n.seriesKey, n.number)',

@@ -1,4 +1,10 @@
-import { type ChangeSet, touchedSeries } from '../../domain/integrity/changes.js';
+import {
+  type ChangeLogBounds,
+  type ChangeLogOptions,
+  changeDrafts,
+  DEFAULT_CHANGE_RETENTION_MS,
+} from '../../domain/change-log.js';
+import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { Neighbourhood } from '../../domain/paths.js';
 import type {
@@ -18,6 +24,8 @@ import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
 import { StoreTimeoutError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
 import type {
+  ChangesPage,
+  ChangesRequest,
   CharacterEventsQuery,
   DramaStore,
   EpisodeEventsQuery,
@@ -33,6 +41,7 @@ import type {
   StateTag,
 } from '../port.js';
 import { lists, singles } from './batches.js';
+import { changeLogBounds, changesAfter, logChangesIn } from './change-log.js';
 import { applyChangesIn } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as knowledgeCypher from './cypher-knowledge.js';
@@ -61,18 +70,22 @@ const endedAtTimeout = (error: unknown): boolean =>
 export interface Neo4jStoreOptions extends Neo4jDriverOptions {
   /** Rows one transaction of importDocument writes at most; default TRANSACTION_ROWS (2000). */
   importTransactionRows?: number;
+  /** How long the change log keeps entries (default 7 days), and its clock. */
+  changeLog?: ChangeLogOptions;
 }
 
 export class Neo4jStore implements DramaStore {
   readonly kind = 'neo4j' as const;
   private readonly db: Neo4jConnection;
   private readonly importRows: number;
+  private readonly changeLog: ChangeLogOptions;
   private writes = 0;
   readonly journal = new SeriesJournal();
 
   constructor(options: Neo4jStoreOptions) {
     this.db = new Neo4jConnection(options);
     this.importRows = options.importTransactionRows ?? TRANSACTION_ROWS;
+    this.changeLog = options.changeLog ?? { retentionMs: DEFAULT_CHANGE_RETENTION_MS };
   }
 
   get roundTrips(): number {
@@ -228,7 +241,11 @@ export class Neo4jStore implements DramaStore {
       onStep && ((p: ImportStep) => onStep({ ...p, done: done[p.collection] + p.done, total: total(p.collection) }));
     const writePart = async (part: GraphDocument, maxRows: number): Promise<void> => {
       try {
-        const written = await this.db.writeTransaction((tx) => importInto(tx, part, progress));
+        const written = await this.db.writeTransaction(async (tx) => {
+          const counts = await importInto(tx, part, progress);
+          await logChangesIn(tx, changeDrafts(changeSet({ upserts: part }), null), this.changeLog);
+          return counts;
+        });
         for (const c of Object.keys(written) as (keyof GraphCounts)[]) done[c] += written[c];
       } catch (error) {
         const rows = rowCount(part);
@@ -244,12 +261,15 @@ export class Neo4jStore implements DramaStore {
     return this.written(importAll(), null);
   }
 
-  applyChanges(changes: ChangeSet): Promise<ChangeSet> {
+  applyChanges(changes: ChangeSet, actor: string | null = null): Promise<ChangeSet> {
     return this.written(
-      this.db.writeTransaction((tx) => applyChangesIn(tx, changes)),
+      this.db.writeTransaction((tx) => applyChangesIn(tx, changes, actor, this.changeLog)),
       touchedSeries(changes),
     );
   }
+
+  changesAfter = (request: ChangesRequest): Promise<ChangesPage> => changesAfter(this.db, request);
+  changeLogBounds = (): Promise<ChangeLogBounds> => changeLogBounds(this.db);
 
   async counts(): Promise<GraphCounts> {
     const [row = {}] = await this.db.read(readCypher.COUNTS);

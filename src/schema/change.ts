@@ -1,0 +1,166 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../builder.js';
+import { CHANGE_OPERATIONS, type ChangeEntry } from '../domain/change-log.js';
+import { COLLECTION_FACTS, type Collection } from '../domain/collections.js';
+import { changeStream } from '../feed/stream.js';
+import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
+import { deliveredChange } from '../plugins/change-feed-sse.js';
+import { changeCursor, readChanges, startPosition } from '../reads/changes.js';
+import { describedValues } from './support/enum-values.js';
+
+/** The change types clients filter on, and the collection each stands for. */
+const CHANGE_TYPES = {
+  SERIES: 'series',
+  EPISODE: 'episodes',
+  CHARACTER: 'characters',
+  PERSON: 'people',
+  CASTING: 'castings',
+  CREDIT: 'credits',
+  RELATIONSHIP: 'relationships',
+  PLOT_EVENT: 'events',
+} as const satisfies Record<string, Collection>;
+type ChangeTypeName = keyof typeof CHANGE_TYPES;
+const TYPE_OF = Object.fromEntries(Object.entries(CHANGE_TYPES).map(([t, c]) => [c, t])) as Record<
+  Collection,
+  ChangeTypeName
+>;
+
+const ChangeTypeEnum = builder.enumType('ChangeType', {
+  description: 'The kind of record a change touched.',
+  values: Object.fromEntries(
+    Object.entries(CHANGE_TYPES).map(([name, collection]) => [
+      name,
+      { value: name, description: `A ${COLLECTION_FACTS[collection].singular}.` },
+    ]),
+  ) as Record<ChangeTypeName, { value: ChangeTypeName; description: string }>,
+});
+
+const ChangeOperationEnum = builder.enumType('ChangeOperation', {
+  description: 'What a change did to its record.',
+  values: describedValues(CHANGE_OPERATIONS, {
+    UPSERT: 'Created or replaced it.',
+    DELETE: 'Removed it.',
+  }),
+});
+
+const ChangeRef = builder.objectRef<ChangeEntry>('Change').implement({
+  description:
+    'One record written or deleted, as the change log holds it: every write logs one per record it touched, in the ' +
+    'same transaction. Read the record itself (node(id:)) for its state now. A viewer who gives progress for a series ' +
+    '(X-Watched-Through) is told only of what they may see: an episode up to their progress, a character they met, a ' +
+    'relationship or event they reached; a DELETE of a character, casting, relationship or event in that series is ' +
+    'not shown to them at all, since what is gone can no longer be placed in the story.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Where the change sits in the log; pass it as `after` to resume after it (also the SSE event id).',
+      resolve: (c) => changeCursor(c.cursor),
+    }),
+    at: t.string({ description: 'When it was written (ISO 8601, UTC).', resolve: (c) => new Date(c.at).toISOString() }),
+    operation: t.field({ type: ChangeOperationEnum, resolve: (c) => c.operation }),
+    type: t.field({ type: ChangeTypeEnum, resolve: (c) => TYPE_OF[c.collection] }),
+    key: t.exposeString('key', { description: 'The stable key of the record, built from slugs.' }),
+    id: t.id({
+      nullable: true,
+      description: 'The global ID of the record; null for castings and credits, which have none.',
+      resolve: (c) => {
+        const type = COLLECTION_FACTS[c.collection].nodeType;
+        return type === null ? null : encodeGlobalID(type, c.key);
+      },
+    }),
+    series: t.string({
+      nullable: true,
+      description: 'The slug of the series the record belongs to; null for people.',
+      resolve: (c) => c.series,
+    }),
+    actor: t.string({
+      nullable: true,
+      description: 'The name of the token that wrote it; null for a bulk import (npm run import).',
+      resolve: (c) => c.actor,
+    }),
+  }),
+});
+
+const ChangeConnection = builder.connectionObject({
+  type: ChangeRef,
+  name: 'ChangeConnection',
+  description:
+    'A page of the change log, oldest first. `totalCount` counts the changes on this page: the log grows while it is ' +
+    'read. `pageInfo.endCursor` is past everything the page looked at, changes hidden from the viewer included, so ' +
+    'pass it as `after` to go on; it is null only when the log is empty.',
+});
+
+const feedArgs = builder.args((t) => ({
+  after: t.string({
+    description:
+      'A cursor of a change (or the endCursor of a page): only changes after it. Without it, from the oldest change ' +
+      'kept. One never issued is refused with CHANGE_CURSOR_UNKNOWN, one older than retention with ' +
+      'CHANGE_CURSOR_EXPIRED, a malformed one with INVALID_CURSOR.',
+  }),
+  series: t.string({ description: 'Only changes of this series (by slug); people belong to none.' }),
+  types: t.field({
+    type: [ChangeTypeEnum],
+    description: 'Only changes of these types; an empty list matches nothing.',
+  }),
+}));
+
+const filterOf = (args: { series?: string | null; types?: readonly ChangeTypeName[] | null }) => ({
+  series: args.series ?? null,
+  collections: args.types == null ? null : [...new Set(args.types.map((t) => CHANGE_TYPES[t]))],
+});
+
+builder.queryField('changes', (t) =>
+  t.field({
+    type: ChangeConnection,
+    description:
+      'What changed in the graph, oldest first, for clients that poll: pass the endCursor of the last page as ' +
+      '`after`. Changes are kept for the configured retention (CHANGE_RETENTION_S). Obeys the viewer’s progress; see Change.',
+    args: {
+      ...feedArgs,
+      first: t.arg.int({
+        description: `How many to return (0 to 100, default ${DEFAULT_PAGE_SIZE}).`,
+        validate: pageSizeSchema.nullish(),
+      }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const after = await startPosition(ctx.store, args.after ?? null);
+      const first = args.first ?? DEFAULT_PAGE_SIZE;
+      const page = await readChanges(ctx.store, after, filterOf(args), first, (c) => ctx.loaders.changeShown(c));
+      const edges = page.items.map((node) => ({ cursor: changeCursor(node.cursor), node }));
+      const through = page.through > 0 ? changeCursor(page.through) : null;
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: args.after != null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: through,
+        },
+        totalCount: edges.length,
+      };
+    },
+  }),
+);
+
+builder.subscriptionType({
+  description:
+    'Live updates over Server-Sent Events (GraphQL over SSE): POST or GET /graphql with Accept: text/event-stream.',
+});
+
+builder.subscriptionField('changes', (t) =>
+  t.field({
+    type: ChangeRef,
+    description:
+      'Every change after `after` (or the SSE Last-Event-ID header; without either, from now on), then each new one ' +
+      'as it is written on any replica, in cursor order. Each SSE event has the change cursor as its id, so a client ' +
+      'that reconnects with Last-Event-ID (or `after`) receives every change it missed within retention. Obeys the ' +
+      'viewer’s progress; see Change.',
+    args: feedArgs,
+    subscribe: async (_root, args, ctx) => {
+      const resumeFrom = args.after ?? ctx.request.headers.get('last-event-id') ?? null;
+      const after =
+        resumeFrom === null ? (await ctx.store.changeLogBounds()).latest : await startPosition(ctx.store, resumeFrom);
+      return changeStream(ctx.store, ctx.feed, after, filterOf(args), ctx.progress);
+    },
+    resolve: (change, _args, ctx) => deliveredChange(ctx, change),
+  }),
+);

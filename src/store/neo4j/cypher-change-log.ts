@@ -1,0 +1,36 @@
+/* The change log: one :Change node per record a write touched, written inside that write's transaction. */
+
+/**
+ * Takes the next cursors from the one counter node. Its write lock is held until commit, so cursors
+ * follow commit order: a reader that saw cursor n committed has seen every entry before it.
+ */
+export const LOG_CHANGES = `// name: logChanges
+MERGE (counter:ChangeCounter {id: 1})
+ON CREATE SET counter.latest = 0
+SET counter.latest = counter.latest + size($entries)
+WITH counter.latest - size($entries) AS base
+UNWIND range(0, size($entries) - 1) AS i
+WITH base + i + 1 AS cursor, $entries[i] AS e
+CREATE (:Change {cursor: cursor, at: $at, operation: e.operation, collection: e.collection, key: e.key,
+  series: e.series, actor: e.actor})
+RETURN count(*) AS logged`;
+
+/** Removes entries older than the cutoff, oldest first, at most $limit of them (the scan is the cursor index's first $limit). */
+export const PRUNE_CHANGES = `// name: pruneChanges
+MATCH (c:Change) WHERE c.cursor > 0
+WITH c ORDER BY c.cursor LIMIT $limit
+WITH c WHERE c.at < $cutoff
+DELETE c
+RETURN count(*) AS pruned`;
+
+export const CHANGE_LOG_BOUNDS = `// name: changeLogBounds
+OPTIONAL MATCH (counter:ChangeCounter {id: 1})
+RETURN coalesce(counter.latest, 0) AS latest,
+  COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest`;
+
+export const CHANGES_AFTER = `// name: changesAfter
+MATCH (c:Change) WHERE c.cursor > $after AND c.cursor <= $through
+  AND ($series IS NULL OR c.series = $series)
+  AND ($collections IS NULL OR c.collection IN $collections)
+WITH c ORDER BY c.cursor LIMIT $limit
+RETURN c {.cursor, .at, .operation, .collection, .key, .series, .actor} AS item`;

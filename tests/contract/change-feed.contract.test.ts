@@ -1,0 +1,342 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DramaStore } from '../../src/store/port.js';
+import type { DramaYoga } from '../../src/yoga.js';
+import { allChanges, changesPage, feedStores, readEvents } from '../support/feed.js';
+import { errorCodes, graphql } from '../support/graphql.js';
+import { mutate, SOURCE, writableYoga } from '../support/writes.js';
+
+const S = 'feed-series';
+const DAY = 86_400_000;
+
+const doc = (slug: string, extra: Record<string, unknown> = {}) => ({
+  format: 'drama-graph/seed@1',
+  series: [
+    {
+      slug,
+      title: `Series ${slug}`,
+      episodeCount: 4,
+      source: SOURCE,
+      episodes: [1, 2, 3, 4].map((number) => ({ number, source: SOURCE })),
+      characters: [
+        { slug: 'ana', name: 'Ana', source: SOURCE },
+        { slug: 'ben', name: 'Ben', source: SOURCE },
+        { slug: 'cho', name: 'Cho', firstEpisode: 4, source: SOURCE },
+      ],
+      relationships: [
+        { slug: 'ana-ben', kind: 'FRIEND', from: 'ana', to: 'ben', mutual: true, since: 1, source: SOURCE },
+        { slug: 'ana-cho', kind: 'RIVAL', from: 'ana', to: 'cho', mutual: true, since: 4, source: SOURCE },
+      ],
+      events: [
+        {
+          slug: 'early',
+          episode: 2,
+          sequence: 1,
+          kind: 'MOMENT',
+          summary: 'Early.',
+          agent: 'ana',
+          participants: [{ character: 'ana', role: 'AGENT' }],
+          source: SOURCE,
+        },
+        {
+          slug: 'late',
+          episode: 4,
+          sequence: 1,
+          kind: 'MOMENT',
+          summary: 'Late.',
+          agent: 'ben',
+          participants: [{ character: 'ben', role: 'AGENT' }],
+          source: SOURCE,
+        },
+      ],
+      ...extra,
+    },
+  ],
+});
+
+const BATCH = '($document: JSONObject!)';
+
+for (const factory of feedStores()) {
+  describe.skipIf(!factory.available)(`change log [${factory.kind}]`, () => {
+    let clock = Date.UTC(2026, 0, 1);
+    let store: DramaStore;
+    let dispose: () => Promise<void>;
+    let yoga: DramaYoga;
+
+    beforeAll(async () => {
+      ({ store, dispose } = await factory.open({ retentionMs: 7 * DAY, now: () => clock }));
+      yoga = writableYoga(store);
+    });
+    afterAll(async () => dispose?.());
+
+    const latest = async () => (await store.changeLogBounds()).latest;
+
+    it('logs one UPSERT per record a batch wrote, in its transaction, naming the token', async () => {
+      const before = await latest();
+      const response = await mutate(yoga, 'importBatch', BATCH, { document: doc(S) });
+      expect(response.data!.importBatch.__typename).toBe('ImportBatchSuccess');
+      const { changes } = await allChanges(yoga);
+      // 1 series, 4 episodes, 3 characters, 2 relationships, 2 events.
+      expect(changes).toHaveLength(12);
+      expect(await latest()).toBe(before + 12);
+      expect(changes.every((c) => c.operation === 'UPSERT' && c.actor === 'admin' && c.series === S)).toBe(true);
+      expect(changes.map((c) => c.type)).toEqual([
+        'SERIES',
+        ...Array(4).fill('EPISODE'),
+        ...Array(3).fill('CHARACTER'),
+        'RELATIONSHIP',
+        'RELATIONSHIP',
+        'PLOT_EVENT',
+        'PLOT_EVENT',
+      ]);
+      const character = changes.find((c) => c.key === `${S}/ana`)!;
+      expect(Buffer.from(character.id!, 'base64').toString()).toBe(`Character:${S}/ana`);
+      expect(new Date(character.at).getTime()).toBe(clock);
+    });
+
+    it('logs single upserts with the writer token, and cursors only grow', async () => {
+      const before = await latest();
+      for (const [token, slug] of [
+        ['catalog', 'feed-person-a'],
+        ['admin', 'feed-person-b'],
+      ] as const) {
+        const response = await mutate(
+          yoga,
+          'upsertPerson',
+          '($input: UpsertPersonInput!)',
+          { input: { slug, name: slug, source: SOURCE } },
+          '',
+          token,
+        );
+        expect(response.data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
+      }
+      const { changes } = await allChanges(yoga, { types: ['PERSON'] });
+      expect(changes.map((c) => [c.key, c.actor, c.series, c.operation])).toEqual([
+        ['feed-person-a', 'catalog', null, 'UPSERT'],
+        ['feed-person-b', 'admin', null, 'UPSERT'],
+      ]);
+      expect(await latest()).toBe(before + 2);
+      const all = (await allChanges(yoga)).changes;
+      const cursors = all.map((c) => c.cursor);
+      expect(new Set(cursors).size).toBe(cursors.length);
+    });
+
+    it('logs nothing for a write that fails, in the store or before it', async () => {
+      const before = await latest();
+      const broken = doc('feed-broken');
+      (broken.series[0]!.events[0] as { agent: string }).agent = 'nobody';
+      const response = await mutate(yoga, 'importBatch', BATCH, { document: broken });
+      expect(response.data!.importBatch.__typename).toBe('ValidationError');
+      // Refused by the plan inside the write's transaction: the series still has contents; the person does not exist.
+      const refused = await mutate(yoga, 'deleteSeries', '($slug: String!)', { slug: S });
+      expect(refused.data!.deleteSeries.__typename).toBe('ValidationError');
+      const casting = await mutate(yoga, 'upsertCasting', '($input: UpsertCastingInput!)', {
+        input: { series: S, person: 'feed-nobody', character: 'ana', billing: 'MAIN', source: SOURCE },
+      });
+      expect(casting.data!.upsertCasting.__typename).toBe('ValidationError');
+      const forbidden = await mutate(yoga, 'deletePerson', '($slug: String!)', { slug: 'feed-person-a' }, '', 'story');
+      expect(errorCodes(forbidden)).toContain('FORBIDDEN');
+      expect(await latest()).toBe(before);
+    });
+
+    it('logs a DELETE for every record a cascaded delete removed', async () => {
+      await mutate(yoga, 'importBatch', BATCH, { document: doc('feed-doomed') });
+      const { endCursor } = await allChanges(yoga);
+      const response = await mutate(
+        yoga,
+        'deleteSeries',
+        '($slug: String!, $cascade: Boolean)',
+        { slug: 'feed-doomed', cascade: true },
+        '... on DeleteSeriesSuccess { deletion { alsoDeleted } }',
+      );
+      const alsoDeleted = response.data!.deleteSeries.deletion.alsoDeleted as number;
+      const { changes } = await allChanges(yoga, { after: endCursor });
+      expect(changes).toHaveLength(alsoDeleted + 1);
+      expect(changes.every((c) => c.operation === 'DELETE' && c.series === 'feed-doomed')).toBe(true);
+      expect(changes.map((c) => c.key)).toContain('feed-doomed');
+    });
+
+    it('filters by series and types; an empty types list matches nothing', async () => {
+      const events = await allChanges(yoga, { series: S, types: ['PLOT_EVENT', 'PLOT_EVENT'] });
+      expect(events.changes.map((c) => c.key)).toEqual([`${S}/early`, `${S}/late`]);
+      expect((await allChanges(yoga, { types: [] })).changes).toEqual([]);
+      for (const series of ['__proto__', 'constructor', '시리즈', 'feed-series\u0000', 'x'.repeat(10_000)])
+        expect((await allChanges(yoga, { series })).changes).toEqual([]);
+    });
+
+    it('pages in cursor order and resumes after any cursor', async () => {
+      const { changes } = await allChanges(yoga);
+      const first = await changesPage(yoga, { first: 3 });
+      expect(first.data!.changes.edges.map((e) => e.node.key)).toEqual(changes.slice(0, 3).map((c) => c.key));
+      expect(first.data!.changes.pageInfo.hasNextPage).toBe(true);
+      const rest = await allChanges(yoga, { after: first.data!.changes.pageInfo.endCursor });
+      expect(rest.changes.map((c) => c.cursor)).toEqual(changes.slice(3).map((c) => c.cursor));
+    });
+
+    it("hides what comes after the viewer's progress, and deletions of story facts in that series", async () => {
+      const viewer = { 'x-watched-through': `${S}@3` };
+      const seen = (await allChanges(yoga, { series: S }, viewer)).changes.map((c) => c.key);
+      expect(seen).toContain(`${S}/early`);
+      expect(seen).toContain(`${S}/ana-ben`);
+      expect(seen).toContain(`${S}/3`);
+      expect(seen).not.toContain(`${S}/late`);
+      expect(seen).not.toContain(`${S}/ana-cho`);
+      expect(seen).not.toContain(`${S}/cho`);
+      expect(seen).not.toContain(`${S}/4`);
+      const everyone = (await allChanges(yoga, { series: S })).changes.map((c) => c.key);
+      expect(everyone).toContain(`${S}/late`);
+
+      const before = (await allChanges(yoga)).endCursor;
+      await mutate(yoga, 'deletePlotEvent', '($series: String!, $slug: String!)', { series: S, slug: 'early' });
+      const hidden = await allChanges(yoga, { after: before }, viewer);
+      expect(hidden.changes).toEqual([]);
+      // The viewer's end cursor still moves past what was hidden.
+      expect(hidden.endCursor).not.toBe(before);
+      const shown = await allChanges(yoga, { after: before });
+      expect(shown.changes.map((c) => [c.operation, c.key])).toEqual([['DELETE', `${S}/early`]]);
+    });
+
+    it('refuses malformed, unknown and hostile arguments with coded errors', async () => {
+      const { endCursor } = await allChanges(yoga);
+      const latestCursor = Number(endCursor === null ? 0 : await latest());
+      const unknown = Buffer.from(`change:${latestCursor + 5}`).toString('base64');
+      expect(errorCodes(await changesPage(yoga, { after: unknown }))).toEqual(['CHANGE_CURSOR_UNKNOWN']);
+      for (const after of ['garbage', '__proto__', '', 'Y2hhbmdlOi0x', 'Y2hhbmdlOjEuNQ==', '한국어', '9'.repeat(400)])
+        expect(errorCodes(await changesPage(yoga, { after }))).toEqual(
+          after === '' || /^\d+$/.test(after) ? expect.anything() : ['INVALID_CURSOR'],
+        );
+      for (const first of [101, 1_000_000, -1])
+        expect(errorCodes(await changesPage(yoga, { first }))).toEqual(['BAD_USER_INPUT']);
+      const wrongTypes = await graphql(yoga, '{ changes(first: "ten", types: [NOPE]) { totalCount } }');
+      expect(wrongTypes.status).toBe(400);
+      expect(wrongTypes.data).toBeUndefined();
+      const nested = await changesPage(yoga, { series: { __proto__: { polluted: true } } });
+      expect(nested.errors?.length).toBeGreaterThan(0);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('prunes entries past retention, a bounded number per transaction, and says a cursor expired', async () => {
+      const { changes } = await allChanges(yoga);
+      const oldCursor = changes[0]!.cursor;
+      // Many entries, all of them older than retention once the clock turns.
+      const people = Array.from({ length: 300 }, (_, i) => ({
+        slug: `feed-bulk-${i}`,
+        name: `Bulk ${i}`,
+        source: SOURCE,
+      }));
+      const bulk = await mutate(yoga, 'importBatch', BATCH, { document: { format: 'drama-graph/seed@1', people } });
+      expect(bulk.data!.importBatch.__typename).toBe('ImportBatchSuccess');
+      const before = await store.changeLogBounds();
+      clock += 8 * DAY;
+      await mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+        input: { slug: 'feed-after', name: 'After', source: SOURCE },
+      });
+      const after = await store.changeLogBounds();
+      expect(after.latest).toBe(before.latest + 1);
+      // One entry added: at most 2 × 1 + 100 expired ones pruned, oldest first.
+      expect(after.oldest).toBe(before.oldest! + 102);
+      const expired = await changesPage(yoga, { after: oldCursor });
+      expect(errorCodes(expired)).toEqual(['CHANGE_CURSOR_EXPIRED']);
+      expect(expired.errors![0]!.message).toMatch(/retention/);
+      // Writes go on pruning until only what retention keeps is left.
+      for (let i = 0; i < 4; i++)
+        await mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+          input: { slug: `feed-after-${i}`, name: 'After', source: SOURCE },
+        });
+      const kept = await allChanges(yoga);
+      expect(kept.changes.map((c) => c.key)).toEqual(['feed-after', ...[0, 1, 2, 3].map((i) => `feed-after-${i}`)]);
+    });
+
+    it('logs a bulk import (npm run import) per transaction, with no actor', async () => {
+      const before = await latest();
+      await store.importDocument({
+        ...(await import('../../src/domain/collections.js')).emptyDocument(),
+        people: [
+          {
+            key: 'feed-imported',
+            slug: 'feed-imported',
+            name: 'Imported',
+            nativeName: null,
+            externalIds: { wikidata: null, imdb: null, tmdb: null, tvmaze: null },
+            source: { document: 'x', paragraph: null },
+          } as never,
+        ],
+      });
+      const { changes } = await allChanges(yoga, { types: ['PERSON'] });
+      expect(changes.at(-1)).toMatchObject({ key: 'feed-imported', actor: null, operation: 'UPSERT' });
+      expect(await latest()).toBe(before + 1);
+    });
+
+    it('streams missed and new changes over SSE, with cursors as event ids for Last-Event-ID', async () => {
+      const { endCursor } = await allChanges(yoga);
+      const write = (slug: string) =>
+        mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', { input: { slug, name: slug, source: SOURCE } });
+      await write('feed-sse-missed');
+      const subscribe = (headers: Record<string, string>, variables: Record<string, unknown>) =>
+        yoga.fetch('http://drama.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+          body: JSON.stringify({
+            query: 'subscription($after: String) { changes(after: $after, types: [PERSON]) { cursor key operation } }',
+            variables,
+          }),
+        });
+      const response = await subscribe({}, { after: endCursor });
+      expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const reading = readEvents(response, (events) => events.length >= 2);
+      await write('feed-sse-live');
+      const events = await reading;
+      expect(events.map((e) => e.data.data.changes.key)).toEqual(['feed-sse-missed', 'feed-sse-live']);
+      expect(events.map((e) => e.id)).toEqual(events.map((e) => e.data.data.changes.cursor));
+
+      // Reconnecting with Last-Event-ID gets what was written while away, in order.
+      await write('feed-sse-away-1');
+      await write('feed-sse-away-2');
+      const resumed = await readEvents(await subscribe({ 'last-event-id': events[0]!.id! }, {}), (e) => e.length >= 3);
+      expect(resumed.map((e) => e.data.data.changes.key)).toEqual([
+        'feed-sse-live',
+        'feed-sse-away-1',
+        'feed-sse-away-2',
+      ]);
+
+      const bad = await readEvents(await subscribe({}, { after: 'garbage' }), (e) => e.length >= 1);
+      expect(bad[0]!.data.errors[0].extensions.code).toBe('INVALID_CURSOR');
+      const future = Buffer.from(`change:${(await latest()) + 1}`).toString('base64');
+      const unknown = await readEvents(await subscribe({ 'last-event-id': future }, {}), (e) => e.length >= 1);
+      expect(unknown[0]!.data.errors[0].extensions.code).toBe('CHANGE_CURSOR_UNKNOWN');
+      const wrongType = await yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription { changes(types: [NOPE], series: 7) { key } }' }),
+      });
+      const refused = await readEvents(wrongType, (e) => e.length >= 1);
+      expect(refused[0]!.data.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it("streams only what the viewer's progress allows", async () => {
+      const { endCursor } = await allChanges(yoga);
+      const response = await yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-watched-through': `${S}@3` },
+        body: JSON.stringify({
+          query: 'subscription($after: String, $series: String) { changes(after: $after, series: $series) { key } }',
+          variables: { after: endCursor, series: S },
+        }),
+      });
+      const reading = readEvents(response, (events) => events.length >= 2);
+      const event = (slug: string, episode: number, sequence: number) =>
+        mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', {
+          input: { series: S, slug, episode, sequence, kind: 'MOMENT', summary: slug, source: SOURCE },
+        });
+      for (const [slug, episode, sequence] of [
+        ['spoiler-4', 4, 2],
+        ['seen-1', 1, 1],
+        ['spoiler-4b', 4, 3],
+        ['seen-3', 3, 1],
+      ] as const) {
+        const written = await event(slug, episode, sequence);
+        expect(written.data!.upsertPlotEvent.__typename, JSON.stringify(written)).toBe('UpsertPlotEventSuccess');
+      }
+      expect((await reading).map((e) => e.data.data.changes.key)).toEqual([`${S}/seen-1`, `${S}/seen-3`]);
+    });
+  });
+}
