@@ -57,9 +57,9 @@ export type IndexName = (typeof INDEXES)[number];
 export type EventFacts = [
   kind: PlotEventKind,
   outcome: string | null,
-  agent: string | null,
-  target: string | null,
-  participants: [character: string, role: ParticipantRole][],
+  agent: StoredCharacter | null,
+  target: StoredCharacter | null,
+  participants: [character: StoredCharacter, role: ParticipantRole][],
 ];
 
 export interface IndexEntry {
@@ -84,15 +84,17 @@ export function gramsOf(keys: readonly string[]): Set<string> {
 
 const searchTypeIndex = (type: Searchable['type']): number => SEARCH_TYPES.indexOf(type);
 
-/** A character key as eventsByPosition holds it: its slug when it is `<series>/<slug>`, else the whole key (which has a '/'). */
-function relative(seriesKey: string, key: string): string {
+/** A character key as eventsByPosition holds it: its slug when it is `<series>/<slug>`, else `[key]`. */
+type StoredCharacter = string | [key: string];
+
+function relative(seriesKey: string, key: string): StoredCharacter {
   const slug = key.startsWith(`${seriesKey}/`) ? key.slice(seriesKey.length + 1) : null;
-  return slug !== null && !slug.includes('/') ? slug : key;
+  return slug !== null && !slug.includes('/') ? slug : [key];
 }
 
 /** The character key that `relative` stored. */
-export const absolute = (seriesKey: string, stored: string): string =>
-  stored.includes('/') ? stored : scopedKey(seriesKey, stored);
+export const absolute = (seriesKey: string, stored: StoredCharacter): string =>
+  typeof stored === 'string' ? scopedKey(seriesKey, stored) : stored[0];
 
 const factsOf = (e: PlotEventRecord): EventFacts => [
   e.kind,

@@ -23,7 +23,8 @@ export function eventRow(db: EmbeddedDatabase, { key, value }: IndexRow, anchor:
   const facts = anchor === 0 ? value : db.row('eventsByPosition', key.slice(anchor));
   const [kind, outcome, agent, target, participants] = facts as EventFacts;
   const seriesKey = key[anchor] as string;
-  const scoped = (stored: string | null) => (stored === null ? null : absolute(seriesKey, stored));
+  const scoped = (stored: Parameters<typeof absolute>[1] | null) =>
+    stored === null ? null : absolute(seriesKey, stored);
   return {
     seriesKey,
     episodeNumber: key[anchor + 1] as number,
