@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -260,6 +260,34 @@ describe('layout format 3', () => {
       await again.close();
     }
   }, 60_000);
+
+  it('maps data.mdb once while an import grows it (each earlier map held its pages as RSS)', async () => {
+    const dataDir = path.join(dir, 'one-map');
+    const store = await openEmbeddedStore({ dataDir });
+    try {
+      for (const series of catalogue.series) {
+        const of = <T extends { seriesKey: string }>(list: T[]) => list.filter((r) => r.seriesKey === series.key);
+        await store.importDocument({
+          ...emptyDocument(),
+          people: catalogue.people,
+          series: [series],
+          episodes: of(catalogue.episodes),
+          characters: of(catalogue.characters),
+          castings: of(catalogue.castings),
+          credits: of(catalogue.credits),
+          relationships: of(catalogue.relationships),
+          events: of(catalogue.events),
+        });
+      }
+      expect((await stat(path.join(dataDir, 'data.mdb'))).size).toBeGreaterThan(4 * 1024 * 1024);
+      const maps = (await readFile('/proc/self/maps', 'utf8'))
+        .split('\n')
+        .filter((line) => line.endsWith(path.join(dataDir, 'data.mdb')));
+      expect(maps).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
 
   it('keeps an event whose characters are not keyed under its series as it was written', async () => {
     const dataDir = await storeWithCatalogue('foreign-keys');

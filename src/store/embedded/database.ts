@@ -21,11 +21,17 @@ import {
 } from './layout.js';
 import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
 
+/** 64 GiB of address space for data.mdb's map; lmdb-js grows it further if ever needed. */
+const MAP_BYTES = 2 ** 36;
+
 /**
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
  * turned off, LMDB's own commit syncs data and meta pages before lmdb-js resolves the write's promise.
  */
 const LMDB_OPTIONS: RootDatabaseOptions = {
+  // Address space only (data.mdb grows as it is written): when the file outgrows the map, lmdb-js maps it
+  // again and keeps the old mapping, so a growing import held each earlier map's pages as RSS too.
+  mapSize: MAP_BYTES,
   overlappingSync: false,
   noSync: false,
   noMetaSync: false,
