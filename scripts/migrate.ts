@@ -11,7 +11,7 @@ try {
 }
 try {
   if (!store.migrate) {
-    console.log(`the ${store.kind} store keeps its indexes itself; nothing to migrate`);
+    console.log(`the ${store.kind} store migrates its layout as a writer opens it: the layout is up to date`);
   } else {
     for (const statement of await store.migrate()) console.log(statement.replace(/\s+/g, ' '));
     console.log('schema is up to date');

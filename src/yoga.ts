@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { useRejectInvalidTokens } from './auth/plugin.js';
@@ -192,7 +191,8 @@ export function createDramaYoga(options: YogaOptions) {
     batching: false,
     logging: yogaLogging(logger),
     cors: useCors(ops.corsOrigins),
-    renderGraphiQL,
+    // GraphiQL's page is a 9 MB module: loaded on the first request for it, not at start-up.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: (graphiql ?? ops.graphiql) && {
       title: 'Drama knowledge graph',
       defaultTabs: loadExamples().map((example) => ({ query: example.document })),

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { checkPeerAgrees } from './peer-check.js';
 import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir, neo4jEnv } from './prepare.js';
-import { type Rss, type ServiceProcess, startDramaService, startNodeService } from './process.js';
+import { ROOT, type Rss, type ServiceProcess, startDramaService, startNodeService } from './process.js';
 import { type BenchResults, type Memory, printSummary, writeResults } from './report.js';
 import { measureRoundTrips, type RoundTrips } from './round-trips.js';
 import {
@@ -168,10 +169,18 @@ async function benchNeo4j(run: Run, options: BenchOptions, catalogue: string): P
   });
 }
 
+/** The service and the import/export commands run as shipped, from dist/: compile it first (incremental). */
+function buildShipped(): void {
+  log('building dist/ (npm run build)');
+  const { status } = spawnSync(process.execPath, ['scripts/ensure-dist.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (status !== 0) throw new Error(`building dist/ failed (exit ${status})`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg();
+  buildShipped();
   let transfers: Transfer[] = [];
   if (options.importScale.length > 0) {
     log(`import and export at ${options.importScale.join(', ')} series`);

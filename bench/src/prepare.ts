@@ -4,7 +4,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Neo4jSettings } from '../../src/config/environment.js';
 import { Neo4jStore } from '../../src/store/neo4j/index.js';
-import { peakRssMb, ROOT } from './process.js';
+import { nodeArgs, peakRssMb, ROOT } from './process.js';
 
 export interface LoadReport {
   store: string;
@@ -17,9 +17,10 @@ export interface LoadReport {
 const GENERATED = path.join(ROOT, 'generated');
 const MARKER = '.bench-imported';
 
-/** Runs a tsx script to completion, sampling its peak RSS and keeping its stdout; rejects on a non-zero exit. */
+/** Runs a script to completion (see nodeArgs), sampling its peak RSS and keeping its stdout; rejects on a non-zero exit. */
 export function runScript(args: string[], env: Record<string, string>): Promise<{ peakRssMb: number; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const [entry, ...rest] = args;
+  const child = spawn(process.execPath, [...nodeArgs(entry!), ...rest], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,7 +70,7 @@ export async function ensureEmbedded(
   if (existsSync(path.join(dataDir, MARKER)))
     return { dataDir, report: { store: 'embedded', seconds: 0, peakRssMb: null, reused: true } };
   const started = performance.now();
-  const { peakRssMb: peak } = await runScript(['scripts/import.ts', catalogue], {
+  const { peakRssMb: peak } = await runScript(['dist/scripts/import.js', catalogue], {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
   });
@@ -91,7 +92,7 @@ export async function ensureNeo4j(catalogue: string, series: number, settings: N
     await store.close();
   }
   const started = performance.now();
-  const { peakRssMb: peak } = await runScript(['scripts/import.ts', catalogue], neo4jEnv(settings));
+  const { peakRssMb: peak } = await runScript(['dist/scripts/import.js', catalogue], neo4jEnv(settings));
   return { store: 'neo4j', seconds: (performance.now() - started) / 1000, peakRssMb: peak, reused: false };
 }
 

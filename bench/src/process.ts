@@ -62,7 +62,14 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/** Runs a TypeScript entry point as its own Node process (node --import tsx, so the pid is the server's). */
+/**
+ * How Node runs an entry point: compiled JavaScript (dist/, as shipped) directly, TypeScript under tsx.
+ * Either way the process is Node itself, so its pid is the service's.
+ */
+export const nodeArgs = (entry: string): string[] =>
+  entry.endsWith('.js') ? ['--enable-source-maps', entry] : ['--import', 'tsx', entry];
+
+/** Runs an entry point as its own Node process (see nodeArgs). */
 export async function startNodeService(
   entry: string,
   env: Record<string, string>,
@@ -70,7 +77,7 @@ export async function startNodeService(
 ): Promise<ServiceProcess> {
   const port = (await freePort()) as number;
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, nodeArgs(entry), {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -97,14 +104,14 @@ export async function startNodeService(
   };
 }
 
-/** Our service (src/server.ts) on a store, with no rate limit, no response cache (unless `responseCacheTtlMs`) and quiet logs. */
+/** Our service as shipped (dist/src/server.js, what `npm start` runs; main.ts builds it first) on a store, with no rate limit, no response cache (unless `responseCacheTtlMs`) and quiet logs. */
 export function startDramaService(
   storeEnv: Record<string, string>,
   loaders: 'on' | 'off',
   responseCacheTtlMs = 0,
 ): Promise<ServiceProcess> {
   return startNodeService(
-    'src/server.ts',
+    'dist/src/server.js',
     {
       ...storeEnv,
       DRAMA_LOADERS: loaders,

@@ -39,8 +39,8 @@ async function transfer(
   const results: Transfer[] = [];
   try {
     for (const [direction, args] of [
-      ['import', ['scripts/import.ts', catalogue]],
-      ['export', ['scripts/export.ts', out]],
+      ['import', ['dist/scripts/import.js', catalogue]],
+      ['export', ['dist/scripts/export.js', out]],
     ] as const) {
       log(`  ${store}: npm run ${direction} at ${series} series`);
       const run = await runScript([...args], env);

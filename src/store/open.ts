@@ -1,6 +1,5 @@
 import type { Config } from '../config/environment.js';
 import { openEmbeddedStore } from './embedded/index.js';
-import { openNeo4jStore } from './neo4j/index.js';
 import type { DramaStore } from './port.js';
 
 export type OpenedStore = DramaStore & { migrate?: () => Promise<string[]> };
@@ -13,6 +12,8 @@ export async function openConfiguredStore(
   config: Config,
   _options: { forImport?: boolean } = {},
 ): Promise<OpenedStore> {
-  if (config.neo4j) return openNeo4jStore({ ...config.neo4j, changeLog: config.changeLog });
+  // The Neo4j driver is loaded only when it is used: the embedded store starts without it.
+  if (config.neo4j)
+    return (await import('./neo4j/index.js')).openNeo4jStore({ ...config.neo4j, changeLog: config.changeLog });
   return openEmbeddedStore({ dataDir: config.dataDir, changeLog: config.changeLog });
 }

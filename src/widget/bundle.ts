@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { operationId } from '../config/persisted-operations.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -18,6 +17,7 @@ export interface WidgetBundle {
 /** Bundles the widget and Lit into one minified ES module that names its operation by persisted id. */
 async function bundleWidget(): Promise<WidgetBundle> {
   const id = operationId(await readFile(OPERATION, 'utf8'));
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [path.join(BROWSER, 'drama-recommendations.ts')],
     tsconfig: path.join(BROWSER, 'tsconfig.json'),

@@ -7,6 +7,7 @@ import type { GraphDocument } from '../../src/domain/records.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { DataDirError, LOCK_FILE } from '../../src/store/embedded/data-dir.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { recordDatabase } from '../../src/store/embedded/layout.js';
 import { noise } from '../support/noise.js';
 
 let root: string;
@@ -186,7 +187,9 @@ describe('a damaged data.mdb', () => {
     await store.importDocument(seeds);
     await store.close();
     const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 64, cache: false });
-    await env.openDB({ name: 'events', encoding: 'binary' }).put(seeds.events[0]!.key, Buffer.from([0xc1, 0xc1, 0xc1]));
+    await env
+      .openDB({ name: recordDatabase('events'), encoding: 'binary' })
+      .put(seeds.events[0]!.key, Buffer.from([0xc1, 0xc1, 0xc1]));
     await env.close();
     for (let attempt = 0; attempt < 2; attempt++) {
       const opened = await openEmbeddedStore({ dataDir });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -144,6 +144,184 @@ describe('opening a data directory', () => {
       expect(error).toBeInstanceOf(DataDirError);
       expect(error).toMatchObject({ reason: 'DATA_DIR_FORMAT_UNSUPPORTED', path: dataDir });
       expect((error as DataDirError).message).toContain('format 99');
+    }
+  });
+});
+
+/** What a store answers about the catalogue's first series, through the port's main lists. */
+async function answers(store: Awaited<ReturnType<typeof openEmbeddedStore>>) {
+  const series = catalogue.series[0]!;
+  const character = catalogue.characters.find((c) => c.seriesKey === series.key)!;
+  return {
+    counts: await store.counts(),
+    listSizes: await store.listSizes(),
+    series: await store.seriesByKeys([series.key]),
+    events: await store.eventsOfSeries([series.key]),
+    page: await store.findEvents({
+      filter: { ...NO_FILTER, participant: character.slug, kinds: ['CONFESSION', 'MESSAGE'] },
+      first: 20,
+      after: null,
+    }),
+    byCharacter: await store.eventsOfCharacters([{ characterKey: character.key, kinds: null, role: null }]),
+    relationships: await store.relationshipsOfSeries([series.key]),
+    search: (await store.searchCandidates({ query: fold(character.name), limit: 5 })).map((f) => f.record),
+  };
+}
+
+/** Pages (leaf and branch) of one lmdb database, in bytes. */
+function databaseBytes(dataDir: string, name: string): { bytes: number; entries: number } {
+  const env = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
+  try {
+    const stats = env.openDB({ name, encoding: 'binary' }).getStats() as {
+      pageSize: number;
+      treeBranchPageCount: number;
+      treeLeafPageCount: number;
+      overflowPages: number;
+      entryCount: number;
+    };
+    const pages = stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages;
+    return { bytes: pages * stats.pageSize, entries: stats.entryCount };
+  } finally {
+    void env.close();
+  }
+}
+
+describe('layout format 3', () => {
+  it('stores an event record in under 450 bytes of pages and its facts in under 220 (format 2: about 780 and 280)', async () => {
+    const dataDir = await storeWithCatalogue('compact');
+    const names = (() => {
+      const env = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
+      const keys = Array.from(env.getKeys(), String);
+      void env.close();
+      return keys;
+    })();
+    // Wherever the layout keeps event records (format 2 kept them in 'events').
+    const events = databaseBytes(dataDir, names.includes('records.events') ? 'records.events' : 'events');
+    const facts = databaseBytes(dataDir, 'eventsByPosition');
+    expect(events.entries).toBeGreaterThanOrEqual(catalogue.events.length);
+    expect(facts.entries).toBe(catalogue.events.length);
+    expect(events.bytes / catalogue.events.length).toBeLessThan(450);
+    expect(facts.bytes / catalogue.events.length).toBeLessThan(220);
+  });
+
+  it('migrates a format 2 directory in place: the same answers, the old record databases emptied', async () => {
+    const fresh = await storeWithCatalogue('format-3');
+    const expected = await (async () => {
+      const store = await openEmbeddedStore({ dataDir: fresh });
+      try {
+        return await answers(store);
+      } finally {
+        await store.close();
+      }
+    })();
+    expect(expected.events[0]!.length).toBeGreaterThan(100);
+    expect(expected.page.items.length).toBeGreaterThan(0);
+
+    // Format 2 as it was written: plain msgpack records under the collection's name, facts with full keys.
+    const dataDir = path.join(dir, 'format-2');
+    const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 64, cache: false });
+    for (const [collection, list] of Object.entries(catalogue) as [string, { key: string }[]][]) {
+      const db = env.openDB({ name: collection, encoding: 'msgpack' });
+      await env.transaction(() => {
+        for (const record of list) db.put(record.key, record);
+      });
+    }
+    const e = catalogue.events[0]!;
+    await env
+      .openDB({ name: 'eventsByPosition', encoding: 'msgpack' })
+      .put([e.seriesKey, e.episodeNumber, e.sequence, e.key], [e.kind, e.outcome, e.agentKey, e.targetKey, []]);
+    await env.openDB({ name: 'meta', encoding: 'msgpack' }).put('format', 2);
+    await env.close();
+
+    const refused = await openEmbeddedStore({ dataDir, readOnly: true }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ reason: 'DATA_DIR_NEEDS_MIGRATION', details: { format: 2, expected: 3 } });
+
+    const migrated = await openEmbeddedStore({ dataDir });
+    try {
+      expect(await answers(migrated)).toEqual(expected);
+    } finally {
+      await migrated.close();
+    }
+    const after = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
+    try {
+      expect(after.openDB({ name: 'meta', encoding: 'msgpack' }).get('format')).toBe(3);
+      expect(after.openDB({ name: 'events', encoding: 'binary' }).getStats()).toMatchObject({ entryCount: 0 });
+    } finally {
+      await after.close();
+    }
+    // Opened again, it is format 3 as it is: nothing more to migrate, nothing decoded to open.
+    const again = await openEmbeddedStore({ dataDir });
+    try {
+      expect(again.recordsDecoded).toBe(0);
+      expect(await answers(again)).toEqual(expected);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
+  it('maps data.mdb once while an import grows it (each earlier map held its pages as RSS)', async () => {
+    const dataDir = path.join(dir, 'one-map');
+    const store = await openEmbeddedStore({ dataDir });
+    try {
+      for (const series of catalogue.series) {
+        const of = <T extends { seriesKey: string }>(list: T[]) => list.filter((r) => r.seriesKey === series.key);
+        await store.importDocument({
+          ...emptyDocument(),
+          people: catalogue.people,
+          series: [series],
+          episodes: of(catalogue.episodes),
+          characters: of(catalogue.characters),
+          castings: of(catalogue.castings),
+          credits: of(catalogue.credits),
+          relationships: of(catalogue.relationships),
+          events: of(catalogue.events),
+        });
+      }
+      expect((await stat(path.join(dataDir, 'data.mdb'))).size).toBeGreaterThan(4 * 1024 * 1024);
+      const maps = (await readFile('/proc/self/maps', 'utf8'))
+        .split('\n')
+        .filter((line) => line.endsWith(path.join(dataDir, 'data.mdb')));
+      expect(maps).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps an event whose characters are not keyed under its series as it was written', async () => {
+    const dataDir = await storeWithCatalogue('foreign-keys');
+    const store = await openEmbeddedStore({ dataDir });
+    try {
+      const e = catalogue.events[0]!;
+      const odd: PlotEventRecord = {
+        ...e,
+        key: `${e.seriesKey}/odd-keys`,
+        slug: 'odd-keys',
+        sequence: 998,
+        agentKey: 'elsewhere/with/slashes',
+        targetKey: '__proto__',
+        participants: [
+          { characterKey: 'elsewhere/with/slashes', role: 'AGENT' },
+          { characterKey: '__proto__', role: 'TARGET' },
+          { characterKey: `${e.seriesKey}/한국어-🙂`, role: 'WITNESS' },
+        ],
+      };
+      await store.importDocument({ ...emptyDocument(), events: [odd] });
+      const page = await store.findEvents({
+        filter: { ...NO_FILTER, series: e.seriesKey, episode: e.episodeNumber, agent: 'with/slashes' },
+        first: 5,
+        after: null,
+      });
+      expect(page.items).toEqual([odd]);
+      const rows = (await store.eventsOfSeries([e.seriesKey]))[0]!;
+      expect(rows.find((x) => x.key === odd.key)).toEqual(odd);
+      // Roles are read from the facts, by exact character key.
+      for (const { characterKey, role } of odd.participants)
+        expect(await store.eventsOfCharacters([{ characterKey, kinds: null, role }])).toEqual([[odd]]);
+    } finally {
+      await store.close();
     }
   });
 });

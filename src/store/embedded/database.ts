@@ -20,17 +20,25 @@ import {
   INDEXES,
   type IndexKey,
   type IndexName,
+  MIGRATES_FROM,
   membershipsOf,
   ownListsOf,
+  recordDatabase,
   VERSION_KEY,
 } from './layout.js';
 import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
+
+/** 64 GiB of address space for data.mdb's map; lmdb-js grows it further if ever needed. */
+const MAP_BYTES = 2 ** 36;
 
 /**
  * overlappingSync defaults to on (non-Windows) and then resolves a write at commit, before the fsync;
  * turned off, LMDB's own commit syncs data and meta pages before lmdb-js resolves the write's promise.
  */
 const LMDB_OPTIONS: RootDatabaseOptions = {
+  // Address space only (data.mdb grows as it is written): when the file outgrows the map, lmdb-js maps it
+  // again and keeps the old mapping, so a growing import held each earlier map's pages as RSS too.
+  mapSize: MAP_BYTES,
   overlappingSync: false,
   noSync: false,
   noMetaSync: false,
@@ -40,6 +48,19 @@ const LMDB_OPTIONS: RootDatabaseOptions = {
   // DATA_DIR is always a directory holding data.mdb and lock.mdb, even when its name has a dot.
   noSubdir: false,
 };
+
+/**
+ * Records: msgpack with shared structures (field names stored once per database, under STRUCTURES, not in
+ * every record) and LZ4 with lmdb-js's dictionary above COMPRESS_ABOVE bytes. Together they take an event
+ * from about 500 bytes to about 200, which shrinks the file and the pages a read maps.
+ */
+const STRUCTURES = Symbol.for('structures');
+const COMPRESS_ABOVE = 96;
+const RECORD_OPTIONS = {
+  encoding: 'msgpack',
+  sharedStructuresKey: STRUCTURES,
+  compression: { threshold: COMPRESS_ABOVE },
+} as const;
 
 const META = 'meta';
 /** [list kind, holder key] → how many records the holder's list has. */
@@ -52,8 +73,16 @@ const CHANGES = 'changes';
 /** In META: the cursor of the latest change logged. */
 const LATEST_CHANGE_KEY = 'latestChange';
 
-/** Every database of the layout, for the probe. */
-const DATABASE_NAMES: readonly string[] = [...COLLECTIONS, ...INDEXES, META, LIST_LENGTHS, LIST_HISTOGRAM, CHANGES];
+/** Every database of the layout, for the probe (with those a migration reads). */
+const DATABASE_NAMES: readonly string[] = [
+  ...COLLECTIONS.map(recordDatabase),
+  ...COLLECTIONS,
+  ...INDEXES,
+  META,
+  LIST_LENGTHS,
+  LIST_HISTOGRAM,
+  CHANGES,
+];
 
 type Records = { [C in Collection]: Database<RecordOf<C>, string> };
 type Indexes = { [I in IndexName]: Database<unknown, IndexKey> };
@@ -165,7 +194,8 @@ export class EmbeddedDatabase {
       }
       try {
         if (readOnly) EmbeddedDatabase.checkInitialised(root, dataDir);
-        const sub = <C extends Collection>(name: C) => root.openDB<RecordOf<C>, string>({ name, encoding: 'msgpack' });
+        const sub = <C extends Collection>(collection: C) =>
+          root.openDB<RecordOf<C>, string>({ name: recordDatabase(collection), ...RECORD_OPTIONS });
         const records: Records = {
           people: sub('people'),
           series: sub('series'),
@@ -177,7 +207,15 @@ export class EmbeddedDatabase {
           events: sub('events'),
         };
         const ordered = <V>(name: string) => root.openDB<V, IndexKey>({ name, encoding: 'msgpack' });
-        const indexes = Object.fromEntries(INDEXES.map((name) => [name, ordered(name)])) as Indexes;
+        const indexes = Object.fromEntries(
+          INDEXES.map((name) => [
+            name,
+            // Its values are the event facts, the only index values larger than a byte.
+            name === 'eventsByPosition'
+              ? root.openDB({ name, encoding: 'msgpack', compression: { threshold: COMPRESS_ABOVE } })
+              : ordered(name),
+          ]),
+        ) as Indexes;
         const database = new EmbeddedDatabase(
           root,
           records,
@@ -218,22 +256,39 @@ export class EmbeddedDatabase {
   private async checkFormat(): Promise<void> {
     const format = this.meta.get(FORMAT_KEY);
     if (format === FORMAT) return;
-    if (format !== undefined || this.readOnly) {
+    if (!MIGRATES_FROM.includes(format) || this.readOnly) {
       throw new DataDirError(
-        format === undefined ? 'DATA_DIR_NEEDS_MIGRATION' : 'DATA_DIR_FORMAT_UNSUPPORTED',
+        MIGRATES_FROM.includes(format) ? 'DATA_DIR_NEEDS_MIGRATION' : 'DATA_DIR_FORMAT_UNSUPPORTED',
         this.dataDir,
         format === undefined
           ? `DATA_DIR ${this.dataDir} was written by an earlier layout; open it once with a writer to migrate it`
-          : `DATA_DIR ${this.dataDir} has layout format ${String(format)}, which this version does not read (it reads ${FORMAT}); use the version that wrote it`,
+          : MIGRATES_FROM.includes(format)
+            ? `DATA_DIR ${this.dataDir} has layout format ${String(format)}; open it once with a writer (the service, or npm run migrate) to migrate it to ${FORMAT}`
+            : `DATA_DIR ${this.dataDir} has layout format ${String(format)}, which this version does not read (it reads ${FORMAT}); use the version that wrote it`,
         { format: format ?? null, expected: FORMAT },
       );
     }
     await this.migrate();
   }
 
-  /** Indexes every record an earlier layout stored (none in a new directory), in one transaction. */
+  /**
+   * Moves the records an earlier layout stored (none in a new directory) into this layout's record
+   * databases, emptying the old ones, and indexes every record, in one transaction.
+   */
   private async migrate(): Promise<void> {
+    const present = new Set(Array.from(this.root.getKeys(), String));
+    const legacy = COLLECTIONS.filter((c) => present.has(c));
     await this.root.childTransaction(() => {
+      try {
+        for (const collection of legacy) {
+          const old = this.root.openDB<unknown, string>({ name: collection, encoding: 'msgpack' });
+          const records = this.records[collection] as Database<unknown, string>;
+          for (const { key, value } of old.getRange()) records.put(key, value);
+          for (const key of Array.from(old.getKeys())) old.remove(key);
+        }
+      } catch (error) {
+        throw corrupted(this.dataDir, error);
+      }
       for (const name of [...INDEXES])
         for (const key of Array.from(this.indexes[name].getKeys())) this.indexes[name].remove(key);
       for (const key of Array.from(this.lengths.getKeys())) this.lengths.remove(key);
@@ -317,7 +372,12 @@ export class EmbeddedDatabase {
   }
 
   counts(): GraphCounts {
-    const n = (c: Collection) => ({ length: (this.records[c].getStats() as { entryCount: number }).entryCount });
+    // entryCount includes the shared structures' entry once a record was written.
+    const n = (c: Collection) => ({
+      length:
+        (this.records[c].getStats() as { entryCount: number }).entryCount -
+        ((this.records[c] as unknown as Database<unknown, Key>).doesExist(STRUCTURES) ? 1 : 0),
+    });
     return countsOf({
       people: n('people'),
       series: n('series'),

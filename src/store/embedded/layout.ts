@@ -1,5 +1,5 @@
 import { COLLECTION_FACTS, type Collection, type RecordOf } from '../../domain/collections.js';
-import { episodeKey, slugOf } from '../../domain/keys.js';
+import { episodeKey, scopedKey, slugOf } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { PlotEventRecord } from '../../domain/records.js';
 import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
@@ -11,11 +11,20 @@ import {
   type PlotEventKind,
 } from '../../domain/vocabulary.js';
 
-/** The layout this code reads and writes; stored under FORMAT_KEY in the meta database. */
-export const FORMAT = 2;
+/**
+ * The layout this code reads and writes; stored under FORMAT_KEY in the meta database. Format 3 keeps
+ * records in `records.<collection>` (msgpack with shared structures, LZ4 above a threshold) and event facts
+ * with series-relative character slugs; format 2 kept records in `<collection>` as plain msgpack with full keys.
+ */
+export const FORMAT = 3;
+/** Formats a writer migrates from: 2, and none (the layout before the indexes, records only). */
+export const MIGRATES_FROM: readonly (number | undefined)[] = [undefined, 2];
 export const FORMAT_KEY = 'format';
 /** Bumped by every write transaction, whichever process commits it. */
 export const VERSION_KEY = 'version';
+
+/** The database holding a collection's records (format 3). */
+export const recordDatabase = (collection: Collection): string => `records.${collection}`;
 
 type KeyPart = string | number;
 export type IndexKey = KeyPart[];
@@ -47,13 +56,16 @@ export const INDEXES = [
 ] as const;
 export type IndexName = (typeof INDEXES)[number];
 
-/** What findEvents and the event lists filter on, kept in the event indexes so a scan decodes no record. */
+/**
+ * What findEvents and the event lists filter on, kept in eventsByPosition so a scan decodes no record.
+ * Characters are named relative to the event's series (key[0] of the row), see `relative`.
+ */
 export type EventFacts = [
   kind: PlotEventKind,
   outcome: string | null,
-  agentKey: string | null,
-  targetKey: string | null,
-  participants: [characterKey: string, role: ParticipantRole][],
+  agent: StoredCharacter | null,
+  target: StoredCharacter | null,
+  participants: [character: StoredCharacter, role: ParticipantRole][],
   /** Absent in rows written before certainty existed: those events are STATED. */
   certainty?: Certainty,
 ];
@@ -80,12 +92,24 @@ export function gramsOf(keys: readonly string[]): Set<string> {
 
 const searchTypeIndex = (type: Searchable['type']): number => SEARCH_TYPES.indexOf(type);
 
+/** A character key as eventsByPosition holds it: its slug when it is `<series>/<slug>`, else `[key]`. */
+type StoredCharacter = string | [key: string];
+
+function relative(seriesKey: string, key: string): StoredCharacter {
+  const slug = key.startsWith(`${seriesKey}/`) ? key.slice(seriesKey.length + 1) : null;
+  return slug !== null && !slug.includes('/') ? slug : [key];
+}
+
+/** The character key that `relative` stored. */
+export const absolute = (seriesKey: string, stored: StoredCharacter): string =>
+  typeof stored === 'string' ? scopedKey(seriesKey, stored) : stored[0];
+
 const factsOf = (e: PlotEventRecord): EventFacts => [
   e.kind,
   e.outcome,
-  e.agentKey,
-  e.targetKey,
-  e.participants.map((p) => [p.characterKey, p.role]),
+  e.agentKey === null ? null : relative(e.seriesKey, e.agentKey),
+  e.targetKey === null ? null : relative(e.seriesKey, e.targetKey),
+  e.participants.map((p) => [relative(e.seriesKey, p.characterKey), p.role]),
   e.certainty,
 ];
 

@@ -4,7 +4,7 @@ import { eventVisible, progressOf } from '../../domain/spoilers.js';
 import type { ParticipantRole, PlotEventKind } from '../../domain/vocabulary.js';
 import type { EventFilter, EventPosition } from '../port.js';
 import type { EmbeddedDatabase, IndexRow } from './database.js';
-import type { EventFacts, IndexKey, IndexName } from './layout.js';
+import { absolute, type EventFacts, type IndexKey, type IndexName } from './layout.js';
 
 export function holdsAt(relationship: RelationshipRecord, asOfEpisode: number | null): boolean {
   const { sinceEpisode: since, untilEpisode: until } = relationship;
@@ -30,17 +30,20 @@ export type EventRow = Pick<
 /** The row of an event index whose key is `anchor` elements, then the event's position and key; the facts are eventsByPosition's. */
 export function eventRow(db: EmbeddedDatabase, { key, value }: IndexRow, anchor: number): EventRow {
   const facts = anchor === 0 ? value : db.row('eventsByPosition', key.slice(anchor));
-  const [kind, outcome, agentKey, targetKey, participants, certainty = 'STATED'] = facts as EventFacts;
+  const [kind, outcome, agent, target, participants, certainty = 'STATED'] = facts as EventFacts;
+  const seriesKey = key[anchor] as string;
+  const scoped = (stored: Parameters<typeof absolute>[1] | null) =>
+    stored === null ? null : absolute(seriesKey, stored);
   return {
-    seriesKey: key[anchor] as string,
+    seriesKey,
     episodeNumber: key[anchor + 1] as number,
     sequence: key[anchor + 2] as number,
     key: key[anchor + 3] as string,
     kind,
     outcome: outcome as PlotEventRecord['outcome'],
-    agentKey,
-    targetKey,
-    participants: participants.map(([characterKey, role]) => ({ characterKey, role })),
+    agentKey: scoped(agent),
+    targetKey: scoped(target),
+    participants: participants.map(([stored, role]) => ({ characterKey: absolute(seriesKey, stored), role })),
     certainty,
   };
 }
