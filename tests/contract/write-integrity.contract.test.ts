@@ -77,10 +77,13 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
       'input.source.document',
       'input.source.paragraph',
     ]);
-    const missing = await mutate(writableYoga(service().store), 'upsertPerson', '($input: UpsertPersonInput!)', {
-      input: { slug: 'x', name: 'X' },
+    // source became optional in the input type when sources arrived: giving neither is a refused write, not a GraphQL error.
+    const missing = await refused('upsertPerson', '($input: UpsertPersonInput!)', { input: { slug: 'x', name: 'X' } });
+    expect(missing.issues.map((i) => i.path.join('.'))).toEqual(['input.source']);
+    const both = await refused('upsertPerson', '($input: UpsertPersonInput!)', {
+      input: { slug: 'x', name: 'X', source: SOURCE, sources: [SOURCE] },
     });
-    expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(both.issues.map((i) => i.path.join('.'))).toEqual(['input.sources']);
   });
 
   it('an episode beyond the series length, and a series shortened below its episodes', async () => {
