@@ -67,7 +67,7 @@ try {
   if (process.env.REDIS_URL)
     logger.warn(
       { env: 'REDIS_URL' },
-      'REDIS_URL is set but not used: automatic persisted queries are kept in this process only (Redis is not wired)',
+      'REDIS_URL carries the change feed and webhook state only: automatic persisted queries are kept in this process',
     );
 } catch (error) {
   exitOnStartupFailure(logger, error, { neo4jUri: config?.neo4j?.uri });
