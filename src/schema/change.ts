@@ -1,29 +1,18 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { CHANGE_OPERATIONS, type ChangeEntry } from '../domain/change-log.js';
-import { COLLECTION_FACTS, type Collection } from '../domain/collections.js';
+import {
+  CHANGE_OPERATIONS,
+  CHANGE_TYPE_OF,
+  CHANGE_TYPES,
+  type ChangeEntry,
+  type ChangeTypeName,
+} from '../domain/change-log.js';
+import { COLLECTION_FACTS } from '../domain/collections.js';
 import { changeStream } from '../feed/stream.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { deliveredChange } from '../plugins/change-feed-sse.js';
 import { changeCursor, readChanges, startPosition } from '../reads/changes.js';
 import { describedValues } from './support/enum-values.js';
-
-/** The change types clients filter on, and the collection each stands for. */
-const CHANGE_TYPES = {
-  SERIES: 'series',
-  EPISODE: 'episodes',
-  CHARACTER: 'characters',
-  PERSON: 'people',
-  CASTING: 'castings',
-  CREDIT: 'credits',
-  RELATIONSHIP: 'relationships',
-  PLOT_EVENT: 'events',
-} as const satisfies Record<string, Collection>;
-type ChangeTypeName = keyof typeof CHANGE_TYPES;
-const TYPE_OF = Object.fromEntries(Object.entries(CHANGE_TYPES).map(([t, c]) => [c, t])) as Record<
-  Collection,
-  ChangeTypeName
->;
 
 const ChangeTypeEnum = builder.enumType('ChangeType', {
   description: 'The kind of record a change touched.',
@@ -57,7 +46,7 @@ const ChangeRef = builder.objectRef<ChangeEntry>('Change').implement({
     }),
     at: t.string({ description: 'When it was written (ISO 8601, UTC).', resolve: (c) => new Date(c.at).toISOString() }),
     operation: t.field({ type: ChangeOperationEnum, resolve: (c) => c.operation }),
-    type: t.field({ type: ChangeTypeEnum, resolve: (c) => TYPE_OF[c.collection] }),
+    type: t.field({ type: ChangeTypeEnum, resolve: (c) => CHANGE_TYPE_OF[c.collection] }),
     key: t.exposeString('key', { description: 'The stable key of the record, built from slugs.' }),
     id: t.id({
       nullable: true,
