@@ -41,7 +41,10 @@ const ChangeRef = builder.objectRef<ChangeEntry>('Change').implement({
     'not shown to them at all, since what is gone can no longer be placed in the story.',
   fields: (t) => ({
     cursor: t.string({
-      description: 'Where the change sits in the log; pass it as `after` to resume after it (also the SSE event id).',
+      description:
+        'Where the change sits in the log; pass it as `after` to resume after it (also the SSE event id). Cursors are ' +
+        'positions in one log shared by every series and every viewer, so they are not consecutive for you: the gap ' +
+        'between two you are given holds changes of other series and types, and changes hidden by your progress.',
       resolve: (c) => changeCursor(c.cursor),
     }),
     at: t.string({ description: 'When it was written (ISO 8601, UTC).', resolve: (c) => new Date(c.at).toISOString() }),
@@ -73,9 +76,14 @@ const ChangeConnection = builder.connectionObject({
   type: ChangeRef,
   name: 'ChangeConnection',
   description:
-    'A page of the change log, oldest first. `totalCount` counts the changes on this page: the log grows while it is ' +
-    'read. `pageInfo.endCursor` is past everything the page looked at, changes hidden from the viewer included, so ' +
-    'pass it as `after` to go on; it is null only when the log is empty.',
+    'A page of the change log, oldest first. `pageInfo.endCursor` is past everything the page looked at, changes ' +
+    'hidden from the viewer included, so pass it as `after` to go on; it is null only when the log is empty.',
+  fields: (t) => ({
+    totalCount: t.int({
+      description: 'How many changes this page holds; the whole log is not counted, since it grows while it is read.',
+      resolve: (connection) => connection.totalCount,
+    }),
+  }),
 });
 
 const feedArgs = builder.args((t) => ({
