@@ -3,6 +3,25 @@ import type { ChangeSet } from './integrity/changes.js';
 import { seriesOfKey } from './keys.js';
 
 export const CHANGE_OPERATIONS = ['UPSERT', 'DELETE'] as const;
+
+/** The change types clients filter on (GraphQL ChangeType, webhook filters), and the collection each stands for. */
+export const CHANGE_TYPES = {
+  SERIES: 'series',
+  EPISODE: 'episodes',
+  CHARACTER: 'characters',
+  PERSON: 'people',
+  CASTING: 'castings',
+  CREDIT: 'credits',
+  RELATIONSHIP: 'relationships',
+  PLOT_EVENT: 'events',
+} as const satisfies Record<string, Collection>;
+export type ChangeTypeName = keyof typeof CHANGE_TYPES;
+
+/** The change type of each collection. */
+export const CHANGE_TYPE_OF = Object.fromEntries(Object.entries(CHANGE_TYPES).map(([t, c]) => [c, t])) as Record<
+  Collection,
+  ChangeTypeName
+>;
 type ChangeOperation = (typeof CHANGE_OPERATIONS)[number];
 
 /** One logged change: written in the transaction of the change itself, one per record it touched. */

@@ -43,15 +43,17 @@ function hasFieldAfterFragment(document: DocumentNode): boolean {
 }
 
 /**
- * Whether graphql-jit may run it: a document of one operation (@envelop/graphql-jit keeps one compiled
- * operation per document, whatever operationName asks for) that graphql-js would start executing.
+ * Whether graphql-jit may run it: a query or mutation, in a document of one operation (@envelop/graphql-jit
+ * keeps one compiled operation per document, whatever operationName asks for), that graphql-js would start
+ * executing. Subscriptions stay with graphql-js: graphql-jit 0.8 passes the variables, not the field's
+ * arguments, to a subscription field's subscribe.
  */
 function runnable({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
   if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length !== 1)
     return false;
   if (hasFieldAfterFragment(document)) return false;
   const operation = getOperationAST(document, operationName);
-  if (!operation) return false;
+  if (!operation || operation.operation === 'subscription') return false;
   return !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}));
 }
 

@@ -65,9 +65,9 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
 }
 
 /**
- * Caches results for everyone alike (no read depends on the token). The key holds the document, the
- * operation name, the variables (so @watchedThrough), the X-Watched-Through header (spoiler progress never
- * crosses viewers) and the cache's generation (a read begun before a write never answers one begun after).
+ * Caches results for everyone alike (no cached read depends on the token; `changes` and `webhookEndpoints`
+ * are never cached). The key holds the document, the operation name, the variables (so @watchedThrough),
+ * the X-Watched-Through header (spoiler progress never crosses viewers) and the cache's generation (a read begun before a write never answers one begun after).
  * Off until `ready` (the store bootstrapped), and a result with any error (a store outage) is never kept.
  */
 export function useDramaResponseCache(
@@ -79,6 +79,10 @@ export function useDramaResponseCache(
     cache: handle.cache,
     ttl,
     session: () => null,
+    // No entity ids: every write forgets every answer, and the plugin leaves a null id in the answer.
+    idFields: [],
+    // The change log moves on every write; webhook delivery moves without one and is for admin tokens only.
+    ttlPerSchemaCoordinate: { 'Query.changes': 0, 'Query.webhookEndpoints': 0 },
     enabled: () => ready(),
     shouldCacheResult: ({ result }) => !result.errors?.length && ready(),
     buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>

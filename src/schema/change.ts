@@ -1,29 +1,18 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { CHANGE_OPERATIONS, type ChangeEntry } from '../domain/change-log.js';
-import { COLLECTION_FACTS, type Collection } from '../domain/collections.js';
+import {
+  CHANGE_OPERATIONS,
+  CHANGE_TYPE_OF,
+  CHANGE_TYPES,
+  type ChangeEntry,
+  type ChangeTypeName,
+} from '../domain/change-log.js';
+import { COLLECTION_FACTS } from '../domain/collections.js';
 import { changeStream } from '../feed/stream.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { deliveredChange } from '../plugins/change-feed-sse.js';
 import { changeCursor, readChanges, startPosition } from '../reads/changes.js';
 import { describedValues } from './support/enum-values.js';
-
-/** The change types clients filter on, and the collection each stands for. */
-const CHANGE_TYPES = {
-  SERIES: 'series',
-  EPISODE: 'episodes',
-  CHARACTER: 'characters',
-  PERSON: 'people',
-  CASTING: 'castings',
-  CREDIT: 'credits',
-  RELATIONSHIP: 'relationships',
-  PLOT_EVENT: 'events',
-} as const satisfies Record<string, Collection>;
-type ChangeTypeName = keyof typeof CHANGE_TYPES;
-const TYPE_OF = Object.fromEntries(Object.entries(CHANGE_TYPES).map(([t, c]) => [c, t])) as Record<
-  Collection,
-  ChangeTypeName
->;
 
 const ChangeTypeEnum = builder.enumType('ChangeType', {
   description: 'The kind of record a change touched.',
@@ -52,12 +41,15 @@ const ChangeRef = builder.objectRef<ChangeEntry>('Change').implement({
     'not shown to them at all, since what is gone can no longer be placed in the story.',
   fields: (t) => ({
     cursor: t.string({
-      description: 'Where the change sits in the log; pass it as `after` to resume after it (also the SSE event id).',
+      description:
+        'Where the change sits in the log; pass it as `after` to resume after it (also the SSE event id). Cursors are ' +
+        'positions in one log shared by every series and every viewer, so they are not consecutive for you: the gap ' +
+        'between two you are given holds changes of other series and types, and changes hidden by your progress.',
       resolve: (c) => changeCursor(c.cursor),
     }),
     at: t.string({ description: 'When it was written (ISO 8601, UTC).', resolve: (c) => new Date(c.at).toISOString() }),
     operation: t.field({ type: ChangeOperationEnum, resolve: (c) => c.operation }),
-    type: t.field({ type: ChangeTypeEnum, resolve: (c) => TYPE_OF[c.collection] }),
+    type: t.field({ type: ChangeTypeEnum, resolve: (c) => CHANGE_TYPE_OF[c.collection] }),
     key: t.exposeString('key', { description: 'The stable key of the record, built from slugs.' }),
     id: t.id({
       nullable: true,
@@ -84,9 +76,14 @@ const ChangeConnection = builder.connectionObject({
   type: ChangeRef,
   name: 'ChangeConnection',
   description:
-    'A page of the change log, oldest first. `totalCount` counts the changes on this page: the log grows while it is ' +
-    'read. `pageInfo.endCursor` is past everything the page looked at, changes hidden from the viewer included, so ' +
-    'pass it as `after` to go on; it is null only when the log is empty.',
+    'A page of the change log, oldest first. `pageInfo.endCursor` is past everything the page looked at, changes ' +
+    'hidden from the viewer included, so pass it as `after` to go on; it is null only when the log is empty.',
+  fields: (t) => ({
+    totalCount: t.int({
+      description: 'How many changes this page holds; the whole log is not counted, since it grows while it is read.',
+      resolve: (connection) => connection.totalCount,
+    }),
+  }),
 });
 
 const feedArgs = builder.args((t) => ({

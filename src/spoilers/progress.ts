@@ -17,8 +17,9 @@ export const watchedThroughDirective = new GraphQLDirective({
   name: 'watchedThrough',
   description:
     'Hides spoilers: nothing that happens after this episode of this series is returned, counted or shown as ' +
-    'ended. Repeat it for several series; the X-Watched-Through header ("soundtrack-1@3, other-show@5") does the same.',
-  locations: [DirectiveLocation.QUERY],
+    'ended. Repeat it for several series; the X-Watched-Through header ("soundtrack-1@3, other-show@5") does the same. ' +
+    'On a subscription it hides changes as the header does, for clients that cannot send headers (a browser EventSource).',
+  locations: [DirectiveLocation.QUERY, DirectiveLocation.SUBSCRIPTION],
   isRepeatable: true,
   args: {
     series: { type: new GraphQLNonNull(GraphQLString), description: 'The series slug.' },

@@ -1,9 +1,14 @@
+import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_EXTERNAL_IDS, personRecord } from '../../src/domain/build.js';
+import { emptyDocument } from '../../src/domain/collections.js';
+import { schema } from '../../src/graphql-schema.js';
+import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import type { DramaStore } from '../../src/store/port.js';
-import type { DramaYoga } from '../../src/yoga.js';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { allChanges, changesPage, feedStores, readEvents } from '../support/feed.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { mutate, SOURCE, writableYoga } from '../support/writes.js';
+import { mutate, SOURCE, WRITERS, writableYoga } from '../support/writes.js';
 
 const S = 'feed-series';
 const DAY = 86_400_000;
@@ -170,6 +175,12 @@ for (const factory of feedStores()) {
       expect(first.data!.changes.pageInfo.hasNextPage).toBe(true);
       const rest = await allChanges(yoga, { after: first.data!.changes.pageInfo.endCursor });
       expect(rest.changes.map((c) => c.cursor)).toEqual(changes.slice(3).map((c) => c.cursor));
+      // totalCount counts the page, and its description says so (it once said "across all pages").
+      const counted = await graphql(yoga, '{ changes(first: 3) { totalCount } }');
+      expect(counted.data!.changes.totalCount).toBe(3);
+      const connection = schema.getType('ChangeConnection') as GraphQLObjectType;
+      expect(connection.getFields().totalCount!.description).toMatch(/this page/);
+      expect(connection.getFields().totalCount!.description).not.toMatch(/all pages/);
     });
 
     it("hides what comes after the viewer's progress, and deletions of story facts in that series", async () => {
@@ -248,17 +259,17 @@ for (const factory of feedStores()) {
 
     it('logs a bulk import (npm run import) per transaction, with no actor', async () => {
       const before = await latest();
+      // Built as the importer builds records, so the fixture keeps the stores' current record shape.
       await store.importDocument({
-        ...(await import('../../src/domain/collections.js')).emptyDocument(),
+        ...emptyDocument(),
         people: [
-          {
-            key: 'feed-imported',
+          personRecord({
             slug: 'feed-imported',
             name: 'Imported',
             nativeName: null,
-            externalIds: { wikidata: null, imdb: null, tmdb: null, tvmaze: null },
-            source: { document: 'x', paragraph: null },
-          } as never,
+            externalIds: NO_EXTERNAL_IDS,
+            sources: [{ document: 'x', paragraph: null }],
+          }),
         ],
       });
       const { changes } = await allChanges(yoga, { types: ['PERSON'] });
@@ -337,6 +348,137 @@ for (const factory of feedStores()) {
         expect(written.data!.upsertPlotEvent.__typename, JSON.stringify(written)).toBe('UpsertPlotEventSuccess');
       }
       expect((await reading).map((e) => e.data.data.changes.key)).toEqual([`${S}/seen-1`, `${S}/seen-3`]);
+    });
+
+    it('keeps the arguments written in the subscription on resume: series, types and after', async () => {
+      const { endCursor } = await allChanges(yoga);
+      const event = async (series: string, slug: string, sequence: number) => {
+        const written = await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', {
+          input: {
+            series,
+            slug,
+            episode: series === S ? 2 : 1,
+            sequence,
+            kind: 'MOMENT',
+            summary: slug,
+            source: SOURCE,
+          },
+        });
+        expect(written.data!.upsertPlotEvent.__typename, JSON.stringify(written)).toBe('UpsertPlotEventSuccess');
+      };
+      await mutate(yoga, 'importBatch', BATCH, { document: doc('feed-other') });
+      await event(S, 'resume-1', 1);
+      await event('feed-other', 'resume-other', 1);
+      await mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+        input: { slug: 'feed-resume-person', name: 'P', source: SOURCE },
+      });
+      await event(S, 'resume-2', 2);
+      // Literal arguments, as an EventSource URL carries them (no variables).
+      const query = (after: string) => `subscription { changes(${after} series: "${S}", types: [PLOT_EVENT]) { key } }`;
+      const stream = (body: string, headers: Record<string, string> = {}) =>
+        yoga.fetch('http://drama.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+          body: JSON.stringify({ query: body }),
+        });
+      const keys = (events: { data: Record<string, any> }[]) => events.map((e) => e.data.data?.changes?.key ?? e.data);
+      const fromAfter = await readEvents(await stream(query(`after: "${endCursor}",`)), (e) => e.length >= 2);
+      expect(keys(fromAfter)).toEqual([`${S}/resume-1`, `${S}/resume-2`]);
+      const fromHeader = await readEvents(
+        await stream(query(''), { 'last-event-id': endCursor! }),
+        (e) => e.length >= 2,
+      );
+      expect(keys(fromHeader)).toEqual([`${S}/resume-1`, `${S}/resume-2`]);
+      // `after` wins over Last-Event-ID, and resumes past the first.
+      const first = fromAfter[0]!.id!;
+      const both = await readEvents(
+        await stream(query(`after: "${first}",`), { 'last-event-id': endCursor! }),
+        (e) => e.length >= 1,
+      );
+      expect(keys(both)).toEqual([`${S}/resume-2`]);
+    });
+
+    it('takes progress from @watchedThrough on the subscription and from the header over SSE GET', async () => {
+      const { endCursor } = await allChanges(yoga);
+      for (const [slug, episode, sequence] of [
+        ['wt-spoiler', 4, 4],
+        ['wt-seen', 3, 2],
+      ] as const)
+        expect(
+          (
+            await mutate(yoga, 'upsertPlotEvent', '($input: UpsertPlotEventInput!)', {
+              input: { series: S, slug, episode, sequence, kind: 'MOMENT', summary: slug, source: SOURCE },
+            })
+          ).data!.upsertPlotEvent.__typename,
+        ).toBe('UpsertPlotEventSuccess');
+      const get = (query: string, headers: Record<string, string> = {}) =>
+        yoga.fetch(`http://drama.test/graphql?query=${encodeURIComponent(query)}`, {
+          headers: { accept: 'text/event-stream', 'last-event-id': endCursor!, ...headers },
+        });
+      const select = `changes(series: "${S}") { key }`;
+      const keys = (events: { data: Record<string, any> }[]) => events.map((e) => e.data.data?.changes?.key ?? e.data);
+      const directive = await readEvents(
+        await get(`subscription @watchedThrough(series: "${S}", episode: 3) { ${select} }`),
+        (e) => e.length >= 1,
+      );
+      expect(keys(directive)).toEqual([`${S}/wt-seen`]);
+      const header = await readEvents(
+        await get(`subscription { ${select} }`, { 'x-watched-through': `${S}@3` }),
+        (e) => e.length >= 1,
+      );
+      expect(keys(header)).toEqual([`${S}/wt-seen`]);
+      const everything = await readEvents(await get(`subscription { ${select} }`), (e) => e.length >= 2);
+      expect(keys(everything)).toEqual([`${S}/wt-spoiler`, `${S}/wt-seen`]);
+      for (const [args, code] of [
+        [`series: "${S}", episode: 0`, 'BAD_USER_INPUT'],
+        [`series: "__proto__", episode: 1`, 'BAD_USER_INPUT'],
+        [`series: "${S}", episode: "3"`, 'GRAPHQL_VALIDATION_FAILED'],
+      ] as const) {
+        const refused = await readEvents(
+          await get(`subscription @watchedThrough(${args}) { ${select} }`),
+          (e) => e.length >= 1,
+        );
+        expect(refused[0]!.data.errors[0].extensions.code, args).toBe(code);
+      }
+    });
+
+    it('keeps response-cache bookkeeping out of answers, and never caches changes or webhook state', async () => {
+      const handle = createDramaResponseCache();
+      const cached = createDramaYoga({
+        store,
+        tokens: WRITERS.tokens,
+        ops: { responseCacheTtlMs: 60_000 },
+        responseCache: handle,
+      });
+      await mutate(cached, 'upsertPerson', '($input: UpsertPersonInput!)', {
+        input: { slug: 'feed-cast', name: 'Cast', source: SOURCE },
+      });
+      const casting = { series: S, person: 'feed-cast', character: 'ana' };
+      const cast = await mutate(cached, 'upsertCasting', '($input: UpsertCastingInput!)', {
+        input: { ...casting, billing: 'MAIN', source: SOURCE },
+      });
+      expect(cast.data!.upsertCasting.__typename, JSON.stringify(cast)).toBe('UpsertCastingSuccess');
+      // Castings have no global id: the cache's null id used to stay in every node.
+      const query = '{ changes(first: 100, types: [CASTING]) { edges { node { key } } } }';
+      for (let round = 0; round < 2; round++) {
+        const page = await graphql(cached, query);
+        expect(page.data!.changes.edges).toEqual([{ node: { key: `${S}/ana@feed-cast` } }]);
+      }
+      expect(handle.size()).toBe(0);
+      await graphql(cached, `{ series(slug: "${S}") { title } }`);
+      expect(handle.size()).toBe(1);
+      const deleted = await mutate(
+        cached,
+        'deleteCasting',
+        '($series: String!, $person: String!, $character: String!)',
+        casting,
+        '... on DeleteCastingSuccess { deletion { alsoDeleted } }',
+      );
+      expect(deleted.data!.deleteCasting).toEqual({ __typename: 'DeleteCastingSuccess', deletion: { alsoDeleted: 0 } });
+      // An admin's answer is never given to a viewer without the token.
+      const endpoints = '{ webhookEndpoints { id } }';
+      expect((await graphql(cached, endpoints, {}, WRITERS.bearer('admin'))).data).toEqual({ webhookEndpoints: [] });
+      expect(errorCodes(await graphql(cached, endpoints))).toEqual(['UNAUTHENTICATED']);
     });
   });
 }

@@ -179,6 +179,19 @@ describe('invalid settings', () => {
     expect(line).toMatchObject({ cause: 'TOKENS_INVALID', source: 'DRAMA_TOKENS' });
   }, 90_000);
 
+  it('names WEBHOOKS_FILE and its problem: a URL that is not http(s)', async () => {
+    const file = path.join(root, 'webhooks.json');
+    await writeFile(
+      file,
+      JSON.stringify({ endpoints: [{ id: 'wiki', url: 'ftp://wiki.test/hook', secret: 'sixteen-chars-or-more' }] }),
+    );
+    const line = theOneFailureLine(
+      await runServerUntilExit({ ...embedded(path.join(root, 'hooks')), WEBHOOKS_FILE: file }),
+    );
+    expect(line).toMatchObject({ cause: 'WEBHOOKS_INVALID', path: file, env: ['WEBHOOKS_FILE'] });
+    expect(line.msg).toMatch(/endpoints\.0\.url: must be an absolute http:\/\/ or https:\/\/ URL/);
+  }, 90_000);
+
   it('refuses a NEO4J_URI of an unknown scheme before connecting', async () => {
     for (const uri of ['http://127.0.0.1:1', 'ftp://x', 'neo4j+x://h:7687', '127.0.0.1:7687']) {
       const line = theOneFailureLine(await runServerUntilExit({ NEO4J_URI: uri }));

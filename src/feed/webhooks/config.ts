@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { CHANGE_TYPES, type ChangeTypeName } from '../../domain/change-log.js';
 import { COLLECTIONS, type Collection } from '../../domain/collections.js';
 
 /** One endpoint of WEBHOOKS_FILE: where to POST, the shared secret to sign with, and which changes it wants. */
@@ -27,18 +28,6 @@ const MAX_FILE_BYTES = 1_000_000;
 export const MAX_WEBHOOK_ENDPOINTS = 100;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The change types of the GraphQL schema, by the collection each stands for. */
-export const TYPE_COLLECTIONS: Record<string, Collection> = {
-  SERIES: 'series',
-  EPISODE: 'episodes',
-  CHARACTER: 'characters',
-  PERSON: 'people',
-  CASTING: 'castings',
-  CREDIT: 'credits',
-  RELATIONSHIP: 'relationships',
-  PLOT_EVENT: 'events',
-};
-
 const webUrl = z
   .string()
   .max(2_000)
@@ -62,7 +51,7 @@ const endpointSchema = z.strictObject({
     .strictObject({
       series: z.string().min(1).max(200).nullish(),
       types: z
-        .array(z.enum(Object.keys(TYPE_COLLECTIONS) as [string, ...string[]]))
+        .array(z.enum(Object.keys(CHANGE_TYPES) as [ChangeTypeName, ...ChangeTypeName[]]))
         .max(COLLECTIONS.length * 2)
         .nullish(),
     })
@@ -109,6 +98,6 @@ export function loadWebhooks(path: string): WebhookEndpoint[] {
     url: e.url,
     secret: e.secret,
     series: e.filter?.series ?? null,
-    collections: e.filter?.types == null ? null : [...new Set(e.filter.types.map((t) => TYPE_COLLECTIONS[t]!))],
+    collections: e.filter?.types == null ? null : [...new Set(e.filter.types.map((t) => CHANGE_TYPES[t]))],
   }));
 }

@@ -1,12 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { type ChangeEntry, cursorProblem } from '../../domain/change-log.js';
+import { CHANGE_TYPE_OF, type ChangeEntry, cursorProblem } from '../../domain/change-log.js';
 import { COLLECTION_FACTS } from '../../domain/collections.js';
 import type { Logger } from '../../logger.js';
 import { changeCursor } from '../../reads/changes.js';
 import type { DramaStore } from '../../store/port.js';
 import type { ChangeSignal } from '../signal.js';
-import { TYPE_COLLECTIONS, type WebhookEndpoint } from './config.js';
+import type { WebhookEndpoint } from './config.js';
 import type { DeliveryState, EndpointStatus } from './state.js';
 
 export interface WebhookSettings {
@@ -23,7 +23,6 @@ export interface WebhookSettings {
   pollMs: number;
 }
 
-const TYPE_OF = Object.fromEntries(Object.entries(TYPE_COLLECTIONS).map(([t, c]) => [c, t]));
 const READ_SIZE = 100;
 
 /** The JSON body of a delivery: the change as the GraphQL Change type shows it. */
@@ -33,7 +32,7 @@ function deliveryBody(change: ChangeEntry): string {
     cursor: changeCursor(change.cursor),
     at: new Date(change.at).toISOString(),
     operation: change.operation,
-    type: TYPE_OF[change.collection],
+    type: CHANGE_TYPE_OF[change.collection],
     key: change.key,
     id: nodeType === null ? null : encodeGlobalID(nodeType, change.key),
     series: change.series,
