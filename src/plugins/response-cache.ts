@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { type CacheBounds, inProcessSettings } from '../config/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import { matchesIfNoneMatch } from './conditional.js';
 
 export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars' | 'responsesTotalChars'>;
 
@@ -75,6 +76,38 @@ export function useDramaResponseCache(
   ttl: number,
   ready: () => boolean = () => true,
 ): Plugin {
+  const conditions = new WeakMap<Request, string>();
+  return {
+    onPluginInit: ({ addPlugin }) => addPlugin(responseCachePlugin(handle, ttl, ready)),
+    // The cache plugin would answer 304 to any request naming any cached ETag, whatever it asks and whatever
+    // its progress; the condition is set aside here and checked against this request's own answer instead.
+    onRequest: ({ request }) => {
+      const condition = request.headers.get('if-none-match');
+      if (condition === null) return;
+      request.headers.delete('if-none-match');
+      if (CONDITIONAL_METHODS.has(request.method.toUpperCase())) conditions.set(request, condition);
+    },
+    onResponse: ({ request, response, setResponse, fetchAPI }) => {
+      const raw = response.headers.get('etag');
+      if (raw === null) return;
+      // The cache plugin sends its key bare; an entity tag is a quoted string (RFC 9110 §8.8.3).
+      const etag = /^(W\/)?"/.test(raw) ? raw : `"${raw}"`;
+      response.headers.set('etag', etag);
+      if (!/\bX-Watched-Through\b/i.test(response.headers.get('vary') ?? ''))
+        response.headers.append('vary', 'X-Watched-Through');
+      if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-cache');
+      if (response.status !== 200 || !matchesIfNoneMatch(conditions.get(request) ?? null, etag)) return;
+      const headers = new fetchAPI.Headers(response.headers);
+      for (const name of ['content-type', 'content-length', 'content-encoding']) headers.delete(name);
+      setResponse(new fetchAPI.Response(null, { status: 304, headers }));
+    },
+  };
+}
+
+/** Only a safe method's answer may be revalidated (RFC 9110 §13.1.2). */
+const CONDITIONAL_METHODS = new Set(['GET', 'HEAD']);
+
+function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () => boolean): Plugin {
   return useResponseCache({
     cache: handle.cache,
     ttl,

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { widgetBundle } from '../widget/bundle.js';
+import { matchesIfNoneMatch } from './conditional.js';
 import { errorResponse } from './refusals.js';
 
 const SCRIPT_MAX_AGE_S = 300;
@@ -45,14 +46,6 @@ const DEMO_PAGE = `<!doctype html>
 </body>
 </html>
 `;
-
-/** If-None-Match's weak comparison (RFC 9110 §13.1.2): `*`, or any listed tag equal to ours once `W/` is ignored. */
-function matchesIfNoneMatch(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',', 64).some((tag) => opaque(tag) === opaque(etag));
-}
 
 const method = (request: Request) => request.method.toUpperCase();
 

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { scopedKey } from '../domain/keys.js';
 import { type Progress, visibleThrough } from '../domain/spoilers.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
-import type { Loaders } from '../reads/loaders.js';
 import type { EventFilter } from '../store/port.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { CertaintyEnum } from './source.js';
@@ -49,7 +47,9 @@ const PlotEventConnection = builder.connectionObject({
   fields: (t) => ({
     spoilersHidden: t.int({
       description:
-        'How many events match but are hidden because they come after the episode the viewer watched through.',
+        'How many events of the filtered series and episode are hidden because they come after the episode the ' +
+        'viewer watched through. Only `series` and `episode` narrow this count: narrowing it by character, kind, ' +
+        'outcome or certainty would tell what the hidden events are.',
       resolve: (connection) => connection.spoilersHidden ?? 0,
     }),
   }),
@@ -73,19 +73,28 @@ builder.queryField('events', (t) =>
     resolve: async (_root, args, ctx) => {
       const filter = toStoreFilter(args.filter, ctx.progress);
       const connection = await eventsConnection(ctx.store, filter, args);
-      // Filtering by a character not met yet must answer as for one that does not exist: nothing hidden to count.
-      if (await namesUnmet(ctx.loaders, filter, ctx.progress)) return { ...connection, spoilersHidden: 0 };
-      return connection;
+      if (!filter.visibleThrough?.length || !narrowsByContent(filter)) return connection;
+      const positions = await eventsConnection(ctx.store, onlyPositions(filter), { first: 0 });
+      return { ...connection, spoilersHidden: positions.spoilersHidden };
     },
   }),
 );
 
-/** Whether the filter names (as agent, target or participant) a character the viewer has not met yet. */
-async function namesUnmet(loaders: Loaders, filter: EventFilter, progress: Progress): Promise<boolean> {
-  const slugs = [filter.agent, filter.target, filter.participant].filter((slug) => slug !== null);
-  const series = filter.series === null ? [...progress.keys()] : [filter.series];
-  const keys = series.filter((s) => progress.has(s)).flatMap((s) => slugs.map((slug) => scopedKey(s, slug)));
-  if (keys.length === 0) return false;
-  const met = await loaders.metAmong(keys);
-  return keys.some((key) => !met(key));
-}
+const narrowsByContent = (f: EventFilter) =>
+  f.kinds !== null ||
+  f.agent !== null ||
+  f.target !== null ||
+  f.participant !== null ||
+  f.outcome !== null ||
+  f.certainty !== null;
+
+/** The filter with only what places events in the story (series, episode), for counting what is hidden. */
+const onlyPositions = (f: EventFilter): EventFilter => ({
+  ...f,
+  kinds: null,
+  agent: null,
+  target: null,
+  participant: null,
+  outcome: null,
+  certainty: null,
+});

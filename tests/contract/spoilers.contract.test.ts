@@ -37,7 +37,8 @@ describeEachStore('spoiler control', (service) => {
     expect(pair.every((r: any) => r.until === null)).toBe(true);
     expect(character.later.map((r: any) => r.kind)).not.toContain('ROMANTIC');
     expect(character.later).toEqual(character.relationships.map((r: any) => ({ kind: r.kind })));
-    expect(events).toEqual({ totalCount: 0, spoilersHidden: 4, edges: [] });
+    // Only series and episode narrow the hidden count: every event of episode 4, not only its confessions.
+    expect(events).toEqual({ totalCount: 0, spoilersHidden: 34, edges: [] });
     expect(episode).toEqual({ spoilersHidden: 34, events: [] });
     // 29 events, 3 relationships from episode 4 (the romance, Seo-yeon's work and interest), 4 with a character not met by episode 3
     expect(character.spoilersHidden).toBe(29 + 3 + 4);
@@ -61,9 +62,8 @@ describeEachStore('spoiler control', (service) => {
   });
 
   it('hides the episode-4 flashback to earlier times, in every list and by id', async () => {
-    const { character, events } = await ask(`{ character(series: "soundtrack-1", slug: "eun-soo") {
-        events(kinds: [MEMORY]) { id sequence flashback } relationships { id kind } }
-        events(filter: { participant: "eun-soo" }) { totalCount } }`);
+    const { character } = await ask(`{ character(series: "soundtrack-1", slug: "eun-soo") {
+        events(kinds: [MEMORY]) { id sequence flashback } relationships { id kind } } }`);
     const flashback = character.events.find((e: any) => e.flashback);
     const romance = character.relationships.find((r: any) => r.kind === 'ROMANTIC');
     expect(flashback.sequence).toBe(8);
@@ -72,11 +72,12 @@ describeEachStore('spoiler control', (service) => {
         character(series: "soundtrack-1", slug: "eun-soo") { events(kinds: [MEMORY]) { sequence } }
         events(filter: { participant: "eun-soo" }) { totalCount spoilersHidden } }`;
     const hidden = await ask(query, {}, { flashback: flashback.id, romance: romance.id });
+    const { events: episode4 } = await ask('{ events(filter: { series: "soundtrack-1", episode: 4 }) { totalCount } }');
     expect(hidden).toEqual({
       flashback: null,
       romance: null,
       character: { events: [] },
-      events: { totalCount: 0, spoilersHidden: events.totalCount },
+      events: { totalCount: 0, spoilersHidden: episode4.totalCount },
     });
     const shown = await ask(
       query.replace('episode: 3', 'episode: 4'),
@@ -85,6 +86,29 @@ describeEachStore('spoiler control', (service) => {
     );
     expect(shown.flashback).toEqual({ id: flashback.id });
     expect(shown.romance).toEqual({ id: romance.id });
+  });
+
+  it('answers no yes-or-no question about hidden events: a filter by character, kind, outcome or certainty does not narrow spoilersHidden', async () => {
+    const count = (filter: string) =>
+      `events(filter: { series: "soundtrack-1", ${filter} }) { totalCount spoilersHidden }`;
+    const data = await ask(
+      `{ everything: ${count('episode: 4')}
+         kiss: ${count('agent: "sun-woo", target: "eun-soo", kinds: [KISS]')}
+         returned: ${count('agent: "eun-soo", target: "sun-woo", kinds: [CONFESSION], outcome: RECIPROCATED, certainty: STATED')}
+         reciprocated: ${count('outcome: RECIPROCATED')} rejected: ${count('outcome: REJECTED')}
+         askedOut: ${count('target: "sun-woo", kinds: [ASK_OUT]')} nobody: ${count('participant: "nobody"')} }`,
+      { 'x-watched-through': 'soundtrack-1@3' },
+    );
+    const hiddenInSeries = (await ask(`{ ${count('episode: 4')} }`)).events.totalCount;
+    expect(hiddenInSeries).toBeGreaterThan(1);
+    for (const [name, answer] of Object.entries(data)) {
+      expect(answer, name).toEqual({ totalCount: 0, spoilersHidden: hiddenInSeries });
+    }
+    const episode2 = await ask(`{ events: ${count('episode: 2, kinds: [KISS]')} }`, {
+      'x-watched-through': 'soundtrack-1@1',
+    });
+    const allOfEpisode2 = await ask(`{ events: ${count('episode: 2')} }`);
+    expect(episode2.events.spoilersHidden).toBe(allOfEpisode2.events.totalCount);
   });
 
   it('shows a relationship whose end is still to come as open when fetched by id', async () => {

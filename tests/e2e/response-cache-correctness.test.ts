@@ -199,3 +199,49 @@ describeEachStore('a successful write leaves no cached answer it could change', 
     expect(current().store.roundTrips).toBe(before);
   });
 });
+
+describeEachStore('revalidation (If-None-Match) answers 304 only for the same answer', (current) => {
+  const get = (yoga: DramaYoga, query: string, headers: Record<string, string> = {}) =>
+    yoga.fetch(`http://drama.test/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'application/graphql-response+json', ...headers },
+    });
+  const CHARACTERS = '{ series(slug: "soundtrack-1") { characters { slug } } }';
+
+  it("never answers 304 to a viewer whose progress, or query, gives another answer than the tag's", async () => {
+    const yoga = cachedYoga(current().store);
+    const everything = await get(yoga, CHARACTERS);
+    const etag = everything.headers.get('etag')!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(everything.headers.get('vary')).toMatch(/X-Watched-Through/);
+    expect(everything.headers.get('cache-control')).toBe('no-cache');
+    await everything.arrayBuffer();
+    const watched = await get(yoga, CHARACTERS, { 'x-watched-through': 'soundtrack-1@3', 'if-none-match': etag });
+    expect(watched.status).toBe(200);
+    expect(watched.headers.get('etag')).not.toBe(etag);
+    const slugs = (await watched.json()).data.series.characters.map((c: { slug: string }) => c.slug);
+    expect(slugs).not.toContain('seo-yeon');
+    const other = await get(yoga, '{ series(slug: "godspeed") { title } }', { 'if-none-match': etag });
+    expect(other.status).toBe(200);
+    expect((await other.json()).data.series.title).toBeTruthy();
+  });
+
+  it('answers 304 with no body to the same request naming its own tag, strong or weak, and never to a POST', async () => {
+    const yoga = cachedYoga(current().store);
+    const first = await get(yoga, CHARACTERS, { 'x-watched-through': 'soundtrack-1@2' });
+    const etag = first.headers.get('etag')!;
+    await first.arrayBuffer();
+    for (const condition of [etag, `W/${etag}`, `"other", ${etag}`]) {
+      const again = await get(yoga, CHARACTERS, { 'x-watched-through': 'soundtrack-1@2', 'if-none-match': condition });
+      expect(again.status, condition).toBe(304);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(await again.text()).toBe('');
+    }
+    const posted = await send(
+      yoga,
+      { query: CHARACTERS },
+      { 'x-watched-through': 'soundtrack-1@2', 'if-none-match': etag },
+    );
+    expect(posted.status).toBe(200);
+    expect(posted.body.data.series.characters.length).toBeGreaterThan(0);
+  });
+});
