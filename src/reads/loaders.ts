@@ -89,7 +89,10 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   const { byKey, byQuery } = factory;
   const raw = storeLoaders(store, factory);
   const { firstEpisode, metAmong } = meetings(raw, progress, factory);
-  const events = (list: readonly PlotEventRecord[]) => spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
+  const events = (list: readonly PlotEventRecord[]) => {
+    const { items, hidden } = spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
+    return { items: items.map((e) => spoilers.eventAsSeen(progress, e)), hidden };
+  };
   const seen = (r: RelationshipRecord) => spoilers.relationshipAsSeen(progress, r);
   const ends = (lists: readonly (readonly RelationshipRecord[])[]) => lists.flat().flatMap((r) => [r.fromKey, r.toKey]);
   const relationshipsShown = (met: Met, list: readonly RelationshipRecord[]) =>
@@ -102,11 +105,14 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     const met = await metAmong(lists.flat().map(keyOf));
     return lists.map((list) => list.filter((item) => met(keyOf(item))));
   };
+  const castingLists = async (lists: readonly CastingRecord[][]) =>
+    (await characterLists(lists, castingKey)).map((list) => list.map((c) => spoilers.castingAsSeen(progress, c)));
   const capped = (q: RelationshipQuery): RelationshipQuery => ({
     ...q,
     asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
   });
-  const oneEvent = (e: PlotEventRecord | null) => (e !== null && spoilers.eventVisible(progress, e) ? e : null);
+  const oneEvent = (e: PlotEventRecord | null) =>
+    e !== null && spoilers.eventVisible(progress, e) ? spoilers.eventAsSeen(progress, e) : null;
   const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
   const castingKey = (c: CastingRecord) => c.characterKey;
   const character = byKey(async (keys: readonly string[]) => {
@@ -164,11 +170,9 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         list.map((c) => spoilers.characterAsSeen(progress, c)),
       ),
     ),
-    castingsBySeries: byKey(async (keys) => characterLists(await loadAll(raw.castingsBySeries, keys), castingKey)),
-    castingsByPerson: byKey(async (keys) => characterLists(await loadAll(raw.castingsByPerson, keys), castingKey)),
-    castingsByCharacter: byKey(async (keys) =>
-      characterLists(await loadAll(raw.castingsByCharacter, keys), castingKey),
-    ),
+    castingsBySeries: byKey(async (keys) => castingLists(await loadAll(raw.castingsBySeries, keys))),
+    castingsByPerson: byKey(async (keys) => castingLists(await loadAll(raw.castingsByPerson, keys))),
+    castingsByCharacter: byKey(async (keys) => castingLists(await loadAll(raw.castingsByCharacter, keys))),
     relationship,
     event,
     relationshipHistory: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipHistory, keys))),
