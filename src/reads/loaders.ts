@@ -2,7 +2,13 @@ import DataLoader from 'dataloader';
 import type { ChangeEntry } from '../domain/change-log.js';
 import { seriesOf, seriesOfKey } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
-import type { CastingRecord, CharacterRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
+import type {
+  CastingRecord,
+  CharacterRecord,
+  EpisodeRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+} from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
 import type { CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery, StoreReader } from '../store/port.js';
 
@@ -223,11 +229,14 @@ export function createLoaders(
 ) {
   const factory = loaderFactory(mode);
   const { byKey } = factory;
+  const episodeShown = (e: EpisodeRecord) => spoilers.episodeVisible(progress, e.seriesKey, e.number);
   return {
     series: byKey((keys) => store.seriesByKeys(keys)),
-    episode: byKey((keys) => store.episodesByKeys(keys)),
+    /** Episodes after the viewer's progress are not there: their titles tell the story ahead. */
+    episode: byKey(async (keys) => (await store.episodesByKeys(keys)).map((e) => (e && episodeShown(e) ? e : null))),
+    episodeShown,
     person: byKey((keys) => store.peopleByKeys(keys)),
-    episodesBySeries: byKey((keys) => store.episodesBySeries(keys)),
+    episodesBySeries: byKey(async (keys) => (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown))),
     creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
     ...gatedLoaders(store, progress, factory),

@@ -141,7 +141,8 @@ export function futureOnly(doc: GraphDocument, seriesKey: string, episode: numbe
   }
   for (const s of doc.series) add(true, [s.title, s.originalTitle, s.slug, encodeGlobalID('Series', s.key)]);
   for (const p of doc.people) add(true, [p.name, p.nativeName, p.slug, encodeGlobalID('Person', p.key)]);
-  for (const e of doc.episodes) add(true, [e.title, encodeGlobalID('Episode', e.key)]);
+  for (const e of doc.episodes)
+    add(!restricted(e.seriesKey) || e.number <= episode, [e.title, encodeGlobalID('Episode', e.key)]);
   const unmetNames = doc.characters.filter((c) => !met(c.key)).map((c) => c.name);
   return { strings: new Set([...later].filter((s) => !known.has(s))), unmetNames };
 }
