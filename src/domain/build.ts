@@ -29,14 +29,14 @@ import type {
  * shapes (the seed format's field names) and get their keyed records here.
  */
 type Cited = { sources: SourceRef[] };
-type Judged = { certainty: Certainty; basis: string | null };
+type Judged = { certainty: Certainty; basis: TextRevision[] };
 
 /** Revisions in the order they are revealed. */
 const revealOrder = (revisions: readonly TextRevision[]): TextRevision[] =>
   [...revisions]
     .sort((a, b) => a.fromEpisode - b.fromEpisode)
     .map((r) => ({ fromEpisode: r.fromEpisode, text: r.text }));
-const judged = (j: Judged): Judged => ({ certainty: j.certainty, basis: j.basis });
+const judged = (j: Judged): Judged => ({ certainty: j.certainty, basis: revealOrder(j.basis) });
 export type PersonDraft = Omit<PersonRecord, 'key'>;
 export type SeriesDraft = Omit<SeriesRecord, 'key'>;
 

@@ -1,5 +1,12 @@
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from './records.js';
-import { eventVisible, type Progress, relationshipAsSeen, relationshipVisible } from './spoilers.js';
+import {
+  castingAsSeen,
+  eventAsSeen,
+  eventVisible,
+  type Progress,
+  relationshipAsSeen,
+  relationshipVisible,
+} from './spoilers.js';
 import { compareText } from './text.js';
 import type { ParticipantRole } from './vocabulary.js';
 
@@ -39,8 +46,8 @@ export const gateNeighbourhood = (
   relationships: n.relationships
     .filter((r) => relationshipVisible(progress, r) && met(r.fromKey) && met(r.toKey))
     .map((r) => relationshipAsSeen(progress, r)),
-  events: n.events.filter((e) => eventVisible(progress, e)),
-  castings: n.castings.filter((c) => met(c.characterKey)),
+  events: n.events.filter((e) => eventVisible(progress, e)).map((e) => eventAsSeen(progress, e)),
+  castings: n.castings.filter((c) => met(c.characterKey)).map((c) => castingAsSeen(progress, c)),
 });
 
 const sharers = (event: PlotEventRecord): string[] =>

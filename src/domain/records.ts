@@ -27,7 +27,8 @@ export interface TextRevision {
 /** Whether a source states the fact, or it is read from what sources state (then `basis` says why). */
 export interface Judged {
   certainty: Certainty;
-  basis: string | null;
+  /** Revealed by episode like a description, sorted by fromEpisode; empty when there is none. */
+  basis: TextRevision[];
 }
 
 /** Where the same series or person is described elsewhere; each id is null when unknown. */

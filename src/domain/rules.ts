@@ -225,10 +225,10 @@ export function relationshipIssues(r: {
 }
 
 /** What `certainty` allows: a basis says why an INFERRED fact is believed, and a STATED one needs none. */
-export function certaintyIssues(r: { certainty: string; basis: string | null }): RuleIssue[] {
-  if (r.certainty === 'INFERRED' && r.basis === null)
+export function certaintyIssues(r: { certainty: string; basis: readonly unknown[] }): RuleIssue[] {
+  if (r.certainty === 'INFERRED' && r.basis.length === 0)
     return [{ field: 'basis', ...issue('basis-required', 'an INFERRED fact needs a basis: why it is believed') }];
-  if (r.certainty === 'STATED' && r.basis !== null)
+  if (r.certainty === 'STATED' && r.basis.length > 0)
     return [{ field: 'basis', ...issue('basis-only-inferred', 'a STATED fact takes no basis: its sources state it') }];
   return [];
 }

@@ -1,4 +1,11 @@
-import type { CharacterRecord, PlotEventRecord, RelationshipRecord, TextRevision } from './records.js';
+import type {
+  CastingRecord,
+  CharacterRecord,
+  Judged,
+  PlotEventRecord,
+  RelationshipRecord,
+  TextRevision,
+} from './records.js';
 
 /** How far a viewer has watched: series key → the last episode seen. Series not in it are unrestricted. */
 export type Progress = ReadonlyMap<string, number>;
@@ -24,23 +31,37 @@ export const relationshipVisible = (progress: Progress, relationship: Relationsh
 const revealedBy = (revisions: TextRevision[], seen: number): TextRevision[] =>
   revisions.every((r) => r.fromEpisode <= seen) ? revisions : revisions.filter((r) => r.fromEpisode <= seen);
 
-/** A relationship as the viewer knows it: an end they have not seen yet is not shown, nor a later note. */
+/** A judged record with only the basis revealed by the viewer's progress (the same record when nothing is held back). */
+function basisAsSeen<T extends Judged & { seriesKey: string }>(progress: Progress, record: T): T {
+  const basis = revealedBy(record.basis, seenThrough(progress, record.seriesKey));
+  return basis === record.basis ? record : { ...record, basis };
+}
+
+/** A relationship as the viewer knows it: an end they have not seen yet is not shown, nor a later note or basis. */
 export function relationshipAsSeen(progress: Progress, relationship: RelationshipRecord): RelationshipRecord {
   const seen = seenThrough(progress, relationship.seriesKey);
   const { untilEpisode } = relationship;
   const note = revealedBy(relationship.note, seen);
   const endSeen = untilEpisode === null || untilEpisode <= seen;
-  if (endSeen && note === relationship.note) return relationship;
-  return { ...relationship, untilEpisode: endSeen ? untilEpisode : null, note };
+  const r = basisAsSeen(progress, relationship);
+  if (endSeen && note === r.note) return r;
+  return { ...r, untilEpisode: endSeen ? untilEpisode : null, note };
 }
+
+/** A casting or event as the viewer knows it: only the basis revealed by their progress. */
+export const castingAsSeen = (progress: Progress, casting: CastingRecord): CastingRecord =>
+  basisAsSeen(progress, casting);
+export const eventAsSeen = (progress: Progress, event: PlotEventRecord): PlotEventRecord =>
+  basisAsSeen(progress, event);
 
 /** The text shown: the latest revision (the loaders have already dropped those the viewer has not reached). */
 export const latestText = (revisions: readonly TextRevision[]): string | null => revisions.at(-1)?.text ?? null;
 
-/** A character as the viewer knows them: only the description revealed by their progress. */
+/** A character as the viewer knows them: only the description and basis revealed by their progress. */
 export function characterAsSeen(progress: Progress, character: CharacterRecord): CharacterRecord {
-  const description = revealedBy(character.description, seenThrough(progress, character.seriesKey));
-  return description === character.description ? character : { ...character, description };
+  const c = basisAsSeen(progress, character);
+  const description = revealedBy(c.description, seenThrough(progress, c.seriesKey));
+  return description === c.description ? c : { ...c, description };
 }
 
 /** An episode is shown up to the one the viewer watched through. */

@@ -68,7 +68,7 @@ export function generateEpisodeEvents(
       outcome: random.chance(0.3) ? random.pick(EVENT_OUTCOMES) : null,
       flashback: kind === 'MEMORY' && random.chance(0.5),
       certainty: 'STATED',
-      basis: null,
+      basis: [],
       sources: [{ document, paragraph: sequence }],
     });
   }

@@ -20,8 +20,8 @@ function relationship(
     span.since === null ? [] : [{ fromEpisode: span.since, text: `${kind.toLowerCase()} from episode ${span.since}` }];
   const judged =
     kind === 'FRIEND'
-      ? { certainty: 'INFERRED' as const, basis: 'they are often seen together' }
-      : { certainty: 'STATED' as const, basis: null };
+      ? { certainty: 'INFERRED' as const, basis: [{ fromEpisode: 1, text: 'they are often seen together' }] }
+      : { certainty: 'STATED' as const, basis: [] };
   return { slug, kind, from: pair.from, to: pair.to, mutual, ...span, note, ...judged, sources: [source] };
 }
 

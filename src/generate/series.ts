@@ -33,7 +33,7 @@ function characters(random: Random): SeedSeries['characters'] {
       description: revisions(name, i),
       firstEpisode: null,
       certainty: 'STATED',
-      basis: null,
+      basis: [],
       sources: [],
     });
   }
@@ -50,7 +50,7 @@ function castings(
     character: c.slug,
     billing: i < 4 ? ('MAIN' as const) : i < 14 ? ('SUPPORTING' as const) : ('GUEST' as const),
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
     sources: [source],
   }));
 }

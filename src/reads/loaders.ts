@@ -2,7 +2,13 @@ import DataLoader from 'dataloader';
 import type { ChangeEntry } from '../domain/change-log.js';
 import { seriesOf, seriesOfKey } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
-import type { CastingRecord, CharacterRecord, PlotEventRecord, RelationshipRecord } from '../domain/records.js';
+import type {
+  CastingRecord,
+  CharacterRecord,
+  EpisodeRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+} from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
 import type { CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery, StoreReader } from '../store/port.js';
 
@@ -89,7 +95,10 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   const { byKey, byQuery } = factory;
   const raw = storeLoaders(store, factory);
   const { firstEpisode, metAmong } = meetings(raw, progress, factory);
-  const events = (list: readonly PlotEventRecord[]) => spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
+  const events = (list: readonly PlotEventRecord[]) => {
+    const { items, hidden } = spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
+    return { items: items.map((e) => spoilers.eventAsSeen(progress, e)), hidden };
+  };
   const seen = (r: RelationshipRecord) => spoilers.relationshipAsSeen(progress, r);
   const ends = (lists: readonly (readonly RelationshipRecord[])[]) => lists.flat().flatMap((r) => [r.fromKey, r.toKey]);
   const relationshipsShown = (met: Met, list: readonly RelationshipRecord[]) =>
@@ -102,11 +111,14 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     const met = await metAmong(lists.flat().map(keyOf));
     return lists.map((list) => list.filter((item) => met(keyOf(item))));
   };
+  const castingLists = async (lists: readonly CastingRecord[][]) =>
+    (await characterLists(lists, castingKey)).map((list) => list.map((c) => spoilers.castingAsSeen(progress, c)));
   const capped = (q: RelationshipQuery): RelationshipQuery => ({
     ...q,
     asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
   });
-  const oneEvent = (e: PlotEventRecord | null) => (e !== null && spoilers.eventVisible(progress, e) ? e : null);
+  const oneEvent = (e: PlotEventRecord | null) =>
+    e !== null && spoilers.eventVisible(progress, e) ? spoilers.eventAsSeen(progress, e) : null;
   const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
   const castingKey = (c: CastingRecord) => c.characterKey;
   const character = byKey(async (keys: readonly string[]) => {
@@ -164,11 +176,9 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         list.map((c) => spoilers.characterAsSeen(progress, c)),
       ),
     ),
-    castingsBySeries: byKey(async (keys) => characterLists(await loadAll(raw.castingsBySeries, keys), castingKey)),
-    castingsByPerson: byKey(async (keys) => characterLists(await loadAll(raw.castingsByPerson, keys), castingKey)),
-    castingsByCharacter: byKey(async (keys) =>
-      characterLists(await loadAll(raw.castingsByCharacter, keys), castingKey),
-    ),
+    castingsBySeries: byKey(async (keys) => castingLists(await loadAll(raw.castingsBySeries, keys))),
+    castingsByPerson: byKey(async (keys) => castingLists(await loadAll(raw.castingsByPerson, keys))),
+    castingsByCharacter: byKey(async (keys) => castingLists(await loadAll(raw.castingsByCharacter, keys))),
     relationship,
     event,
     relationshipHistory: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipHistory, keys))),
@@ -219,11 +229,14 @@ export function createLoaders(
 ) {
   const factory = loaderFactory(mode);
   const { byKey } = factory;
+  const episodeShown = (e: EpisodeRecord) => spoilers.episodeVisible(progress, e.seriesKey, e.number);
   return {
     series: byKey((keys) => store.seriesByKeys(keys)),
-    episode: byKey((keys) => store.episodesByKeys(keys)),
+    /** Episodes after the viewer's progress are not there: their titles tell the story ahead. */
+    episode: byKey(async (keys) => (await store.episodesByKeys(keys)).map((e) => (e && episodeShown(e) ? e : null))),
+    episodeShown,
     person: byKey((keys) => store.peopleByKeys(keys)),
-    episodesBySeries: byKey((keys) => store.episodesBySeries(keys)),
+    episodesBySeries: byKey(async (keys) => (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown))),
     creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
     ...gatedLoaders(store, progress, factory),

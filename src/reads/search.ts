@@ -17,10 +17,11 @@ export async function searchGraph(
   return rankHits(query, await metOnly(loaders, candidates), args.first);
 }
 
-/** Drops the characters the viewer has not met yet: their names are spoilers too. */
+/** Drops the characters the viewer has not met yet and the episodes after their progress: their names are spoilers too. */
 async function metOnly(loaders: Loaders, candidates: Searchable[]): Promise<Searchable[]> {
   const met = await loaders.metAmong(candidates.flatMap((c) => (c.type === 'character' ? [c.record.key] : [])));
   return candidates.flatMap((c): Searchable[] => {
+    if (c.type === 'episode') return loaders.episodeShown(c.record) ? [c] : [];
     if (c.type !== 'character') return [c];
     return met(c.record.key) ? [{ type: 'character', record: loaders.characterAsSeen(c.record) }] : [];
   });

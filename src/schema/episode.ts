@@ -44,7 +44,8 @@ builder.queryField('episode', (t) =>
   t.field({
     type: EpisodeRef,
     nullable: true,
-    description: 'An episode by series slug and number, or null when the graph has no such episode.',
+    description:
+      "An episode by series slug and number, or null when the graph has no such episode or it comes after the viewer's progress.",
     args: {
       series: t.arg.string({ required: true, description: 'The series slug.' }),
       number: t.arg.int({ required: true, validate: z.number().int().positive('number must be 1 or more') }),

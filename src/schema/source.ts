@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import type { Cited, Judged, SourceRef, TextRevision } from '../domain/records.js';
+import { latestText } from '../domain/spoilers.js';
 import { CERTAINTIES } from '../domain/vocabulary.js';
 import { describedValues } from './support/enum-values.js';
 
@@ -67,7 +68,8 @@ export const judgedFields = <T extends Judged>(t: FieldBuilder<T>) => ({
   }),
   basis: t.string({
     nullable: true,
-    description: 'Why an INFERRED fact is believed; null for a STATED one.',
-    resolve: (record) => record.basis,
+    description:
+      'Why an INFERRED fact is believed, as far as the viewer has watched (revealed by episode like a description); null for a STATED one, or when no basis is revealed yet.',
+    resolve: (record) => latestText(record.basis),
   }),
 });

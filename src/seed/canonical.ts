@@ -35,7 +35,7 @@ const revealed = (revisions: readonly TextRevision[]) =>
     : revisions.length === 1 && revisions[0]!.fromEpisode === 1
       ? revisions[0]!.text
       : revisions.map((r) => ({ fromEpisode: r.fromEpisode, text: r.text }));
-const judged = (j: Judged) => ({ certainty: j.certainty, basis: j.basis });
+const judged = (j: Judged) => ({ certainty: j.certainty, basis: revealed(j.basis) });
 const externalIds = (ids: ExternalIds) => ({
   wikidata: ids.wikidata,
   imdb: ids.imdb,

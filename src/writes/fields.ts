@@ -92,7 +92,15 @@ export const judgedFields = {
     .enum(CERTAINTIES)
     .nullish()
     .transform((v) => v ?? 'STATED'),
-  basis: optional(textField(FIELD_RULES.basis)),
+  basis: z
+    .union([
+      textField(FIELD_RULES.basis),
+      z.array(
+        z.strictObject({ fromEpisode: intField(FIELD_RULES.revision.fromEpisode), text: textField(FIELD_RULES.basis) }),
+      ),
+    ])
+    .nullish()
+    .transform((v) => (v == null ? [] : typeof v === 'string' ? [{ fromEpisode: 1, text: v }] : v)),
 };
 
 /** `source` (one) or `sources` (several), not both; the record keeps the list. */

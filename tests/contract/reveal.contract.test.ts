@@ -46,7 +46,8 @@ describeEachStore('the reveal model: nothing before its episode', (service) => {
 
   it('lists, finds and fetches only the characters met by the viewer', async () => {
     const data = await ask(`{
-      series(slug: "soundtrack-1") { characters { slug firstEpisode } cast { character { slug } } }
+      series(slug: "soundtrack-1") { episodeCount episodes { number } characters { slug firstEpisode } cast { character { slug } } }
+      finale: episode(series: "soundtrack-1", number: 4) { number }
       character(series: "soundtrack-1", slug: "seo-yeon") { name }
       byId: node(id: "${SEO_YEON}") { id }
       search(query: "Seo-yeon") { node { __typename } }
@@ -63,6 +64,9 @@ describeEachStore('the reveal model: nothing before its episode', (service) => {
       { slug: 'sun-woo', firstEpisode: 1 },
     ]);
     expect(new Set(data.series.cast.map((c: any) => c.character.slug))).toEqual(new Set(['eun-soo', 'sun-woo']));
+    expect(data.series.episodes).toEqual([{ number: 1 }, { number: 2 }, { number: 3 }]);
+    expect(data.series.episodeCount).toBe(4);
+    expect(data.finale).toBeNull();
     expect(data.character).toBeNull();
     expect(data.byId).toBeNull();
     expect(data.search).toEqual([]);

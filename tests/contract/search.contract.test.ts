@@ -58,7 +58,7 @@ const LONG_NAMES: GraphDocument = {
       firstEpisode: null,
       sources: [],
       certainty: 'STATED',
-      basis: null,
+      basis: [],
     },
   ],
 };

@@ -42,7 +42,7 @@ describeEachStore('questions the recap answers', (service) => {
         sequence: 32,
         agent: { name: 'Sun-woo' },
         target: { name: 'Eun-soo' },
-        outcome: 'RECIPROCATED',
+        outcome: null,
         source: { paragraph: 25 },
       },
     ]);

@@ -36,7 +36,7 @@ function bigDocument(events: number): GraphDocument {
     firstEpisode: null,
     sources: [],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   };
   return {
     people: [],
@@ -61,7 +61,7 @@ function bigDocument(events: number): GraphDocument {
       flashback: i % 2 === 0,
       sources: [{ document: 'durable.md', paragraph: i + 1 }],
       certainty: 'STATED' as const,
-      basis: null,
+      basis: [],
     })),
   };
 }

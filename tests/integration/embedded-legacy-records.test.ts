@@ -44,13 +44,13 @@ it('reads records written before several sources, revealed text and certainty wi
       description: [{ fromEpisode: 1, text: 'Old text' }],
       sources: [{ document: 'Old recap', paragraph: 2 }],
       certainty: 'STATED',
-      basis: null,
+      basis: [],
     });
     expect(c).not.toHaveProperty('source');
     const [r] = await reopened.relationshipsByKeys([relationship.key]);
     expect(r).toMatchObject({ note: [], sources: [{ document: 'Old recap', paragraph: 2 }], certainty: 'STATED' });
     const [e] = await reopened.eventsByKeys([event.key]);
-    expect(e).toMatchObject({ sources: [{ document: 'Old recap', paragraph: 2 }], certainty: 'STATED', basis: null });
+    expect(e).toMatchObject({ sources: [{ document: 'Old recap', paragraph: 2 }], certainty: 'STATED', basis: [] });
   } finally {
     await reopened.close();
   }

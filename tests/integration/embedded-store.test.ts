@@ -27,7 +27,7 @@ function rel(slug: string, from: string, to: string, since: number | null, until
     note: [],
     sources: [src],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   };
 }
 
@@ -57,7 +57,7 @@ function ev(
     flashback: false,
     sources: [{ document: 'fixture.md', paragraph: seq }],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   };
 }
 
@@ -95,7 +95,7 @@ function fixture(): GraphDocument {
     firstEpisode: null,
     sources: [],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   });
   const person = (slug: string) => ({
     key: slug,
@@ -113,7 +113,7 @@ function fixture(): GraphDocument {
     billing,
     sources: [],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   });
   const credit = (seriesKey: string, personKey: string, role: 'DIRECTOR' | 'WRITER') => ({
     key: `${seriesKey}@${personKey}#${role}`,

@@ -34,7 +34,7 @@ const timeSkip = (series: string): PlotEventRecord => ({
   flashback: false,
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 
 const tropesOf = (snapshot: CatalogueSnapshot, key: string) =>

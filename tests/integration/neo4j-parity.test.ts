@@ -48,7 +48,7 @@ function rel(
             { fromEpisode: until, text: 'ended' },
           ],
     certainty: since === null ? ('INFERRED' as const) : ('STATED' as const),
-    basis: since === null ? 'seen together' : null,
+    basis: since === null ? [{ fromEpisode: 1, text: 'seen together' }] : [],
     sources: since === null ? [src(null)] : [src(1), src(null), src(2)],
   };
 }
@@ -78,7 +78,7 @@ function ev(
     flashback: seq === 2,
     sources: [src(seq)],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   };
 }
 
@@ -108,7 +108,7 @@ function fixture(): GraphDocument {
     firstEpisode: null,
     sources: [],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   });
   const person = (slug: string) => ({
     key: slug,
@@ -126,7 +126,7 @@ function fixture(): GraphDocument {
     billing,
     sources: [],
     certainty: 'STATED' as const,
-    basis: null,
+    basis: [],
   });
   const credit = (s: string, p: string, role: 'DIRECTOR' | 'WRITER') => ({
     key: `${s}@${p}#${role}`,

@@ -32,7 +32,7 @@ const relationship = (
   note: [],
   sources: [],
   certainty: 'STATED' as const,
-  basis: null,
+  basis: [],
 });
 
 const event = (
@@ -55,7 +55,7 @@ const event = (
   flashback: false,
   sources: [],
   certainty: 'STATED' as const,
-  basis: null,
+  basis: [],
   participants: [
     ...(agent ? [{ characterKey: `${s}/${agent}`, role: 'AGENT' as const }] : []),
     ...(target ? [{ characterKey: `${s}/${target}`, role: 'TARGET' as const }] : []),
@@ -132,7 +132,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         firstEpisode: null,
         sources: [],
         certainty: 'STATED' as const,
-        basis: null,
+        basis: [],
       })),
     ),
     castings: specs.flatMap((s) =>
@@ -144,7 +144,7 @@ export function syntheticCatalogue(specs: readonly SyntheticSeries[]): GraphDocu
         billing: 'MAIN' as const,
         sources: [],
         certainty: 'STATED' as const,
-        basis: null,
+        basis: [],
       })),
     ),
     credits: specs.flatMap((s) =>

@@ -124,24 +124,25 @@ export function futureOnly(doc: GraphDocument, seriesKey: string, episode: numbe
     for (const r of revisions) add(shown && (!restricted(seriesKey) || r.fromEpisode <= episode), [r.text]);
   };
   for (const c of doc.characters) {
-    add(met(c.key), [c.name, c.slug, c.nativeName, c.basis, encodeGlobalID('Character', c.key), ...c.aliases]);
+    add(met(c.key), [c.name, c.slug, c.nativeName, encodeGlobalID('Character', c.key), ...c.aliases]);
     addText(met(c.key), c.seriesKey, c.description);
+    addText(met(c.key), c.seriesKey, c.basis);
   }
   for (const e of doc.events) {
-    add(!restricted(e.seriesKey) || e.episodeNumber <= episode, [
-      e.summary,
-      e.slug,
-      e.basis,
-      encodeGlobalID('PlotEvent', e.key),
-    ]);
+    const shown = !restricted(e.seriesKey) || e.episodeNumber <= episode;
+    add(shown, [e.summary, e.slug, encodeGlobalID('PlotEvent', e.key)]);
+    addText(shown, e.seriesKey, e.basis);
   }
+  for (const c of doc.castings) addText(met(c.characterKey), c.seriesKey, c.basis);
   for (const r of doc.relationships) {
-    add(relationshipShown(r), [r.slug, r.basis, encodeGlobalID('Relationship', r.key)]);
+    add(relationshipShown(r), [r.slug, encodeGlobalID('Relationship', r.key)]);
     addText(relationshipShown(r), r.seriesKey, r.note);
+    addText(relationshipShown(r), r.seriesKey, r.basis);
   }
   for (const s of doc.series) add(true, [s.title, s.originalTitle, s.slug, encodeGlobalID('Series', s.key)]);
   for (const p of doc.people) add(true, [p.name, p.nativeName, p.slug, encodeGlobalID('Person', p.key)]);
-  for (const e of doc.episodes) add(true, [e.title, encodeGlobalID('Episode', e.key)]);
+  for (const e of doc.episodes)
+    add(!restricted(e.seriesKey) || e.number <= episode, [e.title, encodeGlobalID('Episode', e.key)]);
   const unmetNames = doc.characters.filter((c) => !met(c.key)).map((c) => c.name);
   return { strings: new Set([...later].filter((s) => !known.has(s))), unmetNames };
 }

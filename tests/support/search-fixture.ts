@@ -45,7 +45,7 @@ export const SEARCH_FIXTURE: GraphDocument = {
       firstEpisode: null,
       sources: [],
       certainty: 'STATED',
-      basis: null,
+      basis: [],
     },
   ],
   castings: [],

@@ -19,7 +19,7 @@ it('reads a record written before several sources, revealed text and certainty a
     description: [{ fromEpisode: 1, text: 'Old text' }],
     sources: [{ document: 'Recap', paragraph: 3 }],
     certainty: 'STATED',
-    basis: null,
+    basis: [],
   });
   expect(toCharacter({ ...legacyCharacter, description: null, sourceDocument: null })).toMatchObject({
     description: [],
@@ -55,7 +55,10 @@ it('round-trips several sources (a null paragraph included), revisions and certa
       { fromEpisode: 5, text: 'Said, ‮ 🎵' },
     ],
     certainty: 'INFERRED' as const,
-    basis: 'Read from two scenes',
+    basis: [
+      { fromEpisode: 1, text: 'Read from two scenes' },
+      { fromEpisode: 5, text: 'Read from three scenes' },
+    ],
     sources: [
       { document: 'Recap', paragraph: 4 },
       { document: 'Other', paragraph: null },

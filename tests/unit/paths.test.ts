@@ -17,7 +17,7 @@ const rel = (from: string, to: string, since: number | null = null): Relationshi
   note: [],
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 const ev = (sequence: number, episode: number, ...who: [string, ParticipantRole][]): PlotEventRecord => ({
   key: `s/e${sequence}`,
@@ -34,7 +34,7 @@ const ev = (sequence: number, episode: number, ...who: [string, ParticipantRole]
   flashback: false,
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 const cast = (person: string, character: string): CastingRecord => ({
   key: `s/${character}@${person}`,
@@ -44,7 +44,7 @@ const cast = (person: string, character: string): CastingRecord => ({
   billing: 'MAIN',
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 
 /** A graph as a store would serve it: each key's relationships, events and castings. */

@@ -22,7 +22,7 @@ const character = (
     description: [],
     firstEpisode: null,
     certainty: 'STATED',
-    basis: null,
+    basis: [],
     sources: [],
   } satisfies CharacterRecord,
 });

@@ -84,7 +84,7 @@ describe.skipIf(sourceText === null)('seeds of the other titles the recap names'
   it(`shares no run of ${MIN_SHARED_RUN} words with the recap`, () => {
     const texts = seeds.flatMap(({ seed }) =>
       seed.series.flatMap((s) =>
-        s.characters.flatMap((c) => [...c.description.map((r) => r.text), ...(c.basis === null ? [] : [c.basis])]),
+        s.characters.flatMap((c) => [...c.description.map((r) => r.text), ...c.basis.map((r) => r.text)]),
       ),
     );
     expect(texts.length).toBeGreaterThan(0);

@@ -62,7 +62,10 @@ const ownWordsTexts: { where: string; text: string }[] = [
   ),
   ...series.events.map((e) => ({ where: `event ${e.slug}`, text: e.summary })),
   ...[...series.characters, ...series.castings, ...series.relationships, ...series.events].flatMap((r) =>
-    r.basis === null ? [] : [{ where: `basis of ${'slug' in r ? r.slug : r.character}`, text: r.basis }],
+    r.basis.map((b) => ({
+      where: `basis of ${'slug' in r ? r.slug : r.character} from ${b.fromEpisode}`,
+      text: b.text,
+    })),
   ),
 ];
 
@@ -98,7 +101,7 @@ describe('soundtrack-1 seed: structure', () => {
     const judged = [...series.characters, ...series.castings, ...series.relationships, ...series.events];
     for (const r of judged) {
       const where = 'slug' in r ? r.slug : r.character;
-      expect(r.basis === null, where).toBe(r.certainty === 'STATED');
+      expect(r.basis.length === 0, where).toBe(r.certainty === 'STATED');
     }
     for (const e of series.events) if (e.certainty === 'INFERRED') expect(e.outcome, e.slug).toBeNull();
   });

@@ -23,7 +23,7 @@ const rel = (
   note: [],
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 
 const ev = (sequence: number, kind: PlotEventKind, agent: string | null, target: string | null): PlotEventRecord => ({
@@ -41,7 +41,7 @@ const ev = (sequence: number, kind: PlotEventKind, agent: string | null, target:
   flashback: false,
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 
 const PAIR = ['s/ann', 's/bob'] as const;

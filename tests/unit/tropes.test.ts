@@ -22,7 +22,7 @@ const rel = (
   note: [],
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
 });
 
 const ev = (
@@ -47,7 +47,7 @@ const ev = (
   flashback: false,
   sources: [],
   certainty: 'STATED',
-  basis: null,
+  basis: [],
   participants: [
     ...(agent ? [{ characterKey: `s/${agent}`, role: 'AGENT' as const }] : []),
     ...(target ? [{ characterKey: `s/${target}`, role: 'TARGET' as const }] : []),

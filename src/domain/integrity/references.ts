@@ -33,11 +33,15 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
       const message = `episode ${c.firstEpisode} is beyond the series' episodeCount of ${series.episodeCount}`;
       report('characters', c.key, 'firstEpisode', message);
     }
-    if (series)
+    if (series) {
       revealedBeyond(series.episodeCount, c.description, 'description', (f, m) => report('characters', c.key, f, m));
+      revealedBeyond(series.episodeCount, c.basis, 'basis', (f, m) => report('characters', c.key, f, m));
+    }
   }
   for (const c of upserts.castings) {
     const refs = at('castings', c.key);
+    const series = state.get('series', c.seriesKey);
+    if (series) revealedBeyond(series.episodeCount, c.basis, 'basis', (f, m) => report('castings', c.key, f, m));
     if (refs.series(c.seriesKey)) refs.character(c.characterKey, c.seriesKey, 'character');
     refs.person(c.personKey, 'person');
   }
@@ -47,10 +51,17 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
   }
   for (const r of upserts.relationships) {
     const series = state.get('series', r.seriesKey);
-    if (series) revealedBeyond(series.episodeCount, r.note, 'note', (f, m) => report('relationships', r.key, f, m));
+    if (series) {
+      revealedBeyond(series.episodeCount, r.note, 'note', (f, m) => report('relationships', r.key, f, m));
+      revealedBeyond(series.episodeCount, r.basis, 'basis', (f, m) => report('relationships', r.key, f, m));
+    }
     relationshipIssues(r, at('relationships', r.key));
   }
-  for (const e of upserts.events) eventIssues(e, at('events', e.key));
+  for (const e of upserts.events) {
+    const series = state.get('series', e.seriesKey);
+    if (series) revealedBeyond(series.episodeCount, e.basis, 'basis', (f, m) => report('events', e.key, f, m));
+    eventIssues(e, at('events', e.key));
+  }
   return issues;
 }
 

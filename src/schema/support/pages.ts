@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PlotEventRecord, SeriesRecord } from '../../domain/records.js';
+import { eventAsSeen, progressOf } from '../../domain/spoilers.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toConnection } from '../../pagination.js';
 import type { EventFilter, StoreReader } from '../../store/port.js';
 
@@ -27,5 +28,7 @@ export async function eventsConnection(store: StoreReader, filter: EventFilter, 
     first: first ?? DEFAULT_PAGE_SIZE,
     after: position && { seriesKey: position[0], episodeNumber: position[1], sequence: position[2] },
   });
-  return { ...toConnection(page, eventCursor, position !== null), spoilersHidden: page.hiddenCount };
+  const progress = progressOf(filter.visibleThrough ?? null);
+  const seen = { ...page, items: page.items.map((e) => eventAsSeen(progress, e)) };
+  return { ...toConnection(seen, eventCursor, position !== null), spoilersHidden: page.hiddenCount };
 }

@@ -555,13 +555,13 @@ function withCurrentFields<C extends Collection>(collection: C, record: RecordOf
   if (collection === 'relationships') r.note = revisionsOf(r.note);
   if (JUDGED.has(collection)) {
     r.certainty ??= 'STATED';
-    r.basis ??= null;
+    r.basis = revisionsOf(r.basis);
   }
   return r as unknown as RecordOf<C>;
 }
 
 function isCurrent(collection: Collection, r: Record<string, unknown>): boolean {
-  if (JUDGED.has(collection) && r.certainty === undefined) return false;
+  if (JUDGED.has(collection) && (r.certainty === undefined || !Array.isArray(r.basis))) return false;
   if (collection === 'people' || collection === 'series') return r.externalIds !== undefined;
   if (collection === 'characters') return r.firstEpisode !== undefined && Array.isArray(r.description);
   if (collection === 'relationships') return Array.isArray(r.note);

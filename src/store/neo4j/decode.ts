@@ -69,7 +69,7 @@ function revisions(p: Props, name: string): TextRevision[] {
 /** Records written before certainty existed were all taken as stated. */
 const judged = (p: Props) => ({
   certainty: (p.certainty === 'INFERRED' ? 'INFERRED' : 'STATED') as Certainty,
-  basis: strOrNull(p, 'basis'),
+  basis: revisions(p, 'basis'),
 });
 
 const externalIds = (p: Props): ExternalIds => ({
@@ -180,6 +180,8 @@ export const EVENT_FIELDS = [
   'sourceParagraphs',
   'certainty',
   'basis',
+  'basisFrom',
+  'basisText',
 ] as const;
 
 function participants(value: unknown): ParticipationRecord[] {
@@ -211,7 +213,7 @@ export const toEvent = (row: readonly unknown[]): PlotEventRecord => {
     outcome: textOrNull('outcome') as EventOutcome | null,
     flashback: p('flashback') === true,
     certainty: p('certainty') === 'INFERRED' ? 'INFERRED' : 'STATED',
-    basis: textOrNull('basis'),
+    basis: revisions({ basis: p('basis'), basisFrom: p('basisFrom'), basisText: p('basisText') }, 'basis'),
     sources: sourcesFrom(p('sourceDocuments'), p('sourceParagraphs'), p('sourceDocument'), p('sourceParagraph')),
   };
 };

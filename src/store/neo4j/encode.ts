@@ -29,13 +29,18 @@ const flatText = (name: string, revisions: readonly TextRevision[]) => ({
 });
 
 export function flatten<T extends { sources: SourceRef[] }>(record: T) {
-  const { sources, ...rest } = record as T & { description?: TextRevision[]; note?: TextRevision[] };
-  const { description, note, ...plain } = rest;
+  const { sources, ...rest } = record as T & {
+    description?: TextRevision[];
+    note?: TextRevision[];
+    basis?: TextRevision[];
+  };
+  const { description, note, basis, ...plain } = rest;
   return {
     ...plain,
     ...flatSources(sources),
     ...(description === undefined ? {} : flatText('description', description)),
     ...(note === undefined ? {} : flatText('note', note)),
+    ...(basis === undefined ? {} : flatText('basis', basis)),
   };
 }
 
