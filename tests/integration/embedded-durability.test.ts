@@ -1,11 +1,13 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
-import type { GraphDocument } from '../../src/domain/records.js';
+import { emptyDocument } from '../../src/domain/collections.js';
+import type { GraphDocument, PersonRecord } from '../../src/domain/records.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 
 const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/store/embedded/index.ts')).href;
@@ -122,3 +124,57 @@ it('keeps an awaited import when the process is SIGKILLed right after it', async
     await store.close();
   }
 }, 30_000);
+
+function peopleBatch(batch: number): GraphDocument {
+  const people: PersonRecord[] = Array.from({ length: 100 }, (_, i) => ({
+    key: `full-${batch}-${i}`,
+    slug: `full-${batch}-${i}`,
+    // Random, so that lmdb's compression cannot shrink it: each batch takes its own pages.
+    name: randomBytes(30).toString('hex'),
+    nativeName: null,
+    externalIds: NO_EXTERNAL_IDS,
+    sources: [],
+  }));
+  return { ...emptyDocument(), people };
+}
+
+it('refuses a write that a full disk cannot commit with STORE_WRITE_FAILED, and stays usable', async () => {
+  const disk = path.join(dir, 'disk');
+  await mkdir(disk);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', disk]);
+  try {
+    await writeFile(path.join(disk, 'filler'), Buffer.alloc(1024 * 1024));
+    const store = await openEmbeddedStore({ dataDir: path.join(disk, 'data') });
+    try {
+      const written: GraphDocument[] = [];
+      let failure: unknown = null;
+      for (let batch = 0; batch < 200 && failure === null; batch++) {
+        const doc = peopleBatch(batch);
+        try {
+          await store.importDocument(doc);
+          written.push(doc);
+        } catch (error) {
+          failure = error;
+        }
+      }
+      expect(failure).toMatchObject({ extensions: { code: 'STORE_WRITE_FAILED', store: 'embedded' } });
+      expect(String((failure as Error).message)).toMatch(/could not commit this write/);
+      expect(written.length).toBeGreaterThan(0);
+      // Every acknowledged write is intact and readable; nothing of the failed one is there.
+      const people = written.flatMap((d) => d.people);
+      expect((await store.counts()).people).toBe(people.length);
+      expect(await store.peopleByKeys(people.map((p) => p.key))).toEqual(people);
+      expect(await store.peopleByKeys([`full-${written.length}-0`])).toEqual([null]);
+      // With room again, the store writes as before.
+      await rm(path.join(disk, 'filler'));
+      const retry = peopleBatch(written.length);
+      retry.people = retry.people.slice(0, 2);
+      await store.importDocument(retry);
+      expect(await store.peopleByKeys(retry.people.map((p) => p.key))).toEqual(retry.people);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    execFileSync('umount', [disk]);
+  }
+}, 60_000);
