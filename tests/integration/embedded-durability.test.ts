@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +8,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import { emptyDocument } from '../../src/domain/collections.js';
 import type { GraphDocument, PersonRecord } from '../../src/domain/records.js';
+import { writeCatalogue } from '../../src/generate/write.js';
+import { ExportError, exportSeedDirectory } from '../../src/seed/export.js';
+import { loadSeedDirectory } from '../../src/seed/load.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 
 const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/store/embedded/index.ts')).href;
@@ -175,6 +178,32 @@ it('refuses a write that a full disk cannot commit with STORE_WRITE_FAILED, and 
       await store.close();
     }
   } finally {
+    execFileSync('umount', [disk]);
+  }
+}, 60_000);
+
+it('an export that fills the disk leaves only complete files under final names, and a one-line ExportError', async () => {
+  await writeCatalogue({ series: 4, seed: 3, out: path.join(dir, 'catalogue') });
+  const store = await openEmbeddedStore({ dataDir: path.join(dir, 'data') });
+  const disk = path.join(dir, 'disk');
+  await mkdir(disk);
+  try {
+    await store.importDocument(await loadSeedDirectory(path.join(dir, 'catalogue')));
+    const whole = path.join(dir, 'whole');
+    await exportSeedDirectory(store, whole);
+    // Room for about one series file (a generated one is about 190 KB), not four.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'tmpfs', disk]);
+    const error = await exportSeedDirectory(store, disk).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExportError);
+    expect((error as Error).message).toMatch(/^cannot write \S+\.json into .* \(ENOSPC: the disk is full\)/);
+    expect((error as Error).message).not.toContain('\n');
+    const left = await readdir(disk);
+    expect(left.filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // Every file under a final name is the whole file a complete export writes.
+    for (const name of left)
+      expect(await readFile(path.join(disk, name), 'utf8')).toBe(await readFile(path.join(whole, name), 'utf8'));
+  } finally {
+    await store.close();
     execFileSync('umount', [disk]);
   }
 }, 60_000);
