@@ -8,9 +8,11 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import { emptyDocument } from '../../src/domain/collections.js';
 import type { GraphDocument, PersonRecord } from '../../src/domain/records.js';
+import { SeedValidationError } from '../../src/errors.js';
 import { writeCatalogue } from '../../src/generate/write.js';
 import { ExportError, exportSeedDirectory } from '../../src/seed/export.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
+import { readSeedJson } from '../../src/seed/read.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 
 const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/store/embedded/index.ts')).href;
@@ -207,3 +209,13 @@ it('an export that fills the disk leaves only complete files under final names, 
     execFileSync('umount', [disk]);
   }
 }, 60_000);
+
+it('refuses a FIFO named *.json as not-a-file instead of waiting for a writer', async () => {
+  execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+  const error = await readSeedJson(dir, 'pipe.json').catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(SeedValidationError);
+  expect((error as SeedValidationError).issues).toMatchObject([{ file: 'pipe.json', rule: 'not-a-file' }]);
+  // A regular file still reads.
+  await writeFile(path.join(dir, 'plain.json'), '{"a": 1}');
+  expect(await readSeedJson(dir, 'plain.json')).toEqual({ a: 1 });
+}, 20_000);
