@@ -32,6 +32,13 @@ const series =
         .map((s) => s.trim())
         .filter(Boolean);
 
+if (series !== null && series.length === 0) {
+  console.error(
+    `--series names no series (got "${args.values.series}"); give slugs separated by commas, or leave it out to export every series\n${USAGE}`,
+  );
+  process.exit(2);
+}
+
 let store: OpenedStore;
 try {
   store = await openConfiguredStore(loadConfig(), { forImport: true });

@@ -1,10 +1,18 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../src/config/environment.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
+const config = loadConfig();
+if (config.neo4j === null && !existsSync(config.dataDir)) {
+  console.error(
+    `DATA_DIR ${config.dataDir} does not exist: there is nothing to migrate (a writer creates a new store there)`,
+  );
+  process.exit(1);
+}
 let store: OpenedStore;
 try {
-  store = await openConfiguredStore(loadConfig());
+  store = await openConfiguredStore(config);
 } catch (error) {
   console.error(error instanceof DataDirError ? error.message : error);
   process.exit(1);

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'CHANGE_CURSOR_EXPIRED'
   | 'STORE_UNAVAILABLE'
   | 'STORE_TIMEOUT'
+  | 'STORE_WRITE_FAILED'
   | 'INVALID_SEED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN';
@@ -60,6 +61,17 @@ export class StoreTimeoutError extends DramaGraphError {
     super(`The ${store} store took too long to answer this request; ask for less, or retry later.`, 'STORE_TIMEOUT', {
       store,
     });
+  }
+}
+
+/** A write the store could not commit (its disk full, say): nothing of it was written; earlier writes are intact. */
+export class StoreWriteFailedError extends DramaGraphError {
+  constructor(store: string, reason: string) {
+    super(
+      `The ${store} store could not commit this write (${reason}); nothing of it was written. Earlier writes are intact; retry once the store has room.`,
+      'STORE_WRITE_FAILED',
+      { store },
+    );
   }
 }
 

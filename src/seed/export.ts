@@ -1,4 +1,4 @@
-import { open, readdir, rename } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { GraphDocument, PersonRecord } from '../domain/records.js';
 import { makeDirectory } from '../file-system.js';
@@ -28,7 +28,7 @@ export interface ExportSummary {
   records: number;
 }
 
-/** The export cannot start: the directory holds seed files already, or a named series does not exist. */
+/** The export cannot start (the directory holds seed files already, a named series does not exist) or cannot write a file. */
 export class ExportError extends Error {
   override readonly name = 'ExportError';
 }
@@ -76,21 +76,43 @@ async function seriesDocument(
   };
 }
 
-/** Writes a file whole or not at all: to a temporary name first, renamed once complete. */
+/** Writes all of `text`: a write may take only part of it (a disk filling up), so it loops. */
+async function writeAll(handle: FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
+    if (bytesWritten <= 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Writes a file whole or not at all: to a temporary name first, synced, renamed once complete. On any
+ * failure the temporary file is removed and an ExportError names the file; the final name never appears.
+ */
 async function writeAtomically(
   dir: string,
   name: string,
   write: (put: (text: string) => Promise<void>) => Promise<void>,
 ) {
   const temporary = path.join(dir, `.${name}.partial`);
-  const handle = await open(temporary, 'w');
+  let handle: FileHandle | null = null;
   try {
-    await write(async (text) => void (await handle.write(text)));
+    handle = await open(temporary, 'w');
+    await write((text) => writeAll(handle as FileHandle, text));
     await handle.sync();
-  } finally {
     await handle.close();
+    handle = null;
+    await rename(temporary, path.join(dir, name));
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(temporary, { force: true }).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (typeof code !== 'string') throw error;
+    throw new ExportError(
+      `cannot write ${name} into ${dir} (${code}${code === 'ENOSPC' ? ': the disk is full' : ''}); the files written before it are complete, nothing of ${name} is kept`,
+    );
   }
-  await rename(temporary, path.join(dir, name));
 }
 
 async function* allSeriesKeys(store: Reader): AsyncGenerator<string> {

@@ -108,12 +108,12 @@ export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
     try {
       const seed = parseSeedText(name, texts[i]!, people);
       for (const p of seed.people) people.add(p.slug);
-      issues.push(...declared.check(name, seed));
+      for (const issue of declared.check(name, seed)) issues.push(issue);
       declared.declare(name, seed);
       files.push(seed);
     } catch (error) {
       if (!(error instanceof SeedValidationError)) throw error;
-      issues.push(...error.issues);
+      for (const issue of error.issues) issues.push(issue);
     }
   }
   if (issues.length > 0) throw new SeedValidationError(issues);

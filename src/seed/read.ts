@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
@@ -49,7 +50,8 @@ function firstInvalidByte(bytes: Buffer): number {
 export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FILE_BYTES): Promise<unknown> {
   let bytes: Buffer;
   try {
-    const handle = await open(path.join(dir, name), 'r');
+    // Non-blocking, so that opening a FIFO returns at once (and is refused below) instead of waiting for a writer.
+    const handle = await open(path.join(dir, name), constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) fail(name, '(file)', 'is not a regular file', 'not-a-file');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -220,5 +221,21 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
     const one = await temp('drama-cli-one-');
     expect((await script('export', [one, '--series', 'generated-0002'], env)).code).toBe(0);
     expect([...(await filesOf(one)).keys()]).toEqual(['0-people.json', 'series-generated-0002.json']);
+  });
+
+  it('refuses an empty --series (exit 2) and a migrate of a DATA_DIR that does not exist (exit 1), writing nothing', async () => {
+    const env = await embedded.env();
+    for (const empty of ['', ',,']) {
+      const out = await temp('drama-cli-none-');
+      const run = await script('export', [out, '--series', empty], env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--series names no series');
+      expect(await readdir(out)).toEqual([]);
+    }
+    const missing = path.join(await temp('drama-cli-migrate-'), 'nowhere');
+    const migrate = await script('migrate', [], { ...env, DATA_DIR: missing });
+    expect(migrate.code).toBe(1);
+    expect(migrate.stderr).toContain('does not exist: there is nothing to migrate');
+    expect(existsSync(missing)).toBe(false);
   });
 });

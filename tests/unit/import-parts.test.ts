@@ -117,3 +117,10 @@ describe('the parts a Neo4j import is written in, one transaction each', () => {
     for (const part of parts) expect(rowCount(part)).toBeLessThanOrEqual(100);
   });
 });
+
+it('turns a seed file of 250,000 people into records (a spread of that many overflowed the call stack)', () => {
+  const many = Array.from({ length: 250_000 }, (_, i) => ({ ...people[i % people.length]!, slug: `p-${i}` }));
+  const doc = toGraphDocument([{ format: SEED_FORMAT, people: many, series: [] }]);
+  expect(doc.people).toHaveLength(many.length);
+  expect(doc.people.at(-1)).toMatchObject({ key: 'p-249999', slug: 'p-249999' });
+});

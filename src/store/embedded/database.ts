@@ -11,6 +11,7 @@ import {
 import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
+import { StoreWriteFailedError } from '../../errors.js';
 import type { ImportStep } from '../port.js';
 import { DataDirError, DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
 import {
@@ -27,6 +28,14 @@ import {
   VERSION_KEY,
 } from './layout.js';
 import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
+
+/** What a failed lmdb commit reports, e.g. "no space left on device (ENOSPC)"; lmdb gives errno 5 or 28. */
+function commitFailure(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === 28 || code === 'ENOSPC') return 'no space left on device (ENOSPC)';
+  if (code === 5 || code === 'EIO') return 'input/output error (EIO), often a full disk';
+  return cause instanceof Error ? cause.message : 'the commit failed';
+}
 
 /** 64 GiB of address space for data.mdb's map; lmdb-js grows it further if ever needed. */
 const MAP_BYTES = 2 ** 36;
@@ -278,7 +287,7 @@ export class EmbeddedDatabase {
   private async migrate(): Promise<void> {
     const present = new Set(Array.from(this.root.getKeys(), String));
     const legacy = COLLECTIONS.filter((c) => present.has(c));
-    await this.root.childTransaction(() => {
+    await this.commit(() => {
       try {
         for (const collection of legacy) {
           const old = this.root.openDB<unknown, string>({ name: collection, encoding: 'msgpack' });
@@ -308,7 +317,6 @@ export class EmbeddedDatabase {
       this.meta.put(FORMAT_KEY, FORMAT);
       this.bumpVersion();
     });
-    await this.root.flushed;
   }
 
   /** Which state of the data reads now see: changes with every committed write, whatever process made it. */
@@ -407,7 +415,7 @@ export class EmbeddedDatabase {
 
   /** Puts every record and logs `changes` in one abortable transaction; resolves once it is committed and synced. */
   async write(document: GraphDocument, changes: ChangeLogWrite, onStep?: (step: ImportStep) => void): Promise<void> {
-    await this.root.childTransaction(() => {
+    await this.commit(() => {
       const tally = new ListTally();
       for (const collection of COLLECTIONS) {
         const records = document[collection];
@@ -417,7 +425,6 @@ export class EmbeddedDatabase {
       this.commitTally(tally);
       this.logChanges(changes);
     });
-    await this.root.flushed;
   }
 
   /** Removes, puts and logs `changes` in one transaction; resolves once it is committed and synced. */
@@ -426,7 +433,7 @@ export class EmbeddedDatabase {
     upserts: GraphDocument,
     changes: ChangeLogWrite,
   ): Promise<void> {
-    await this.root.childTransaction(() => {
+    await this.commit(() => {
       const tally = new ListTally();
       for (const collection of COLLECTIONS) for (const key of deletes[collection]) this.remove(collection, key, tally);
       for (const collection of COLLECTIONS)
@@ -434,7 +441,6 @@ export class EmbeddedDatabase {
       this.commitTally(tally);
       this.logChanges(changes);
     });
-    await this.root.flushed;
   }
 
   changeLogBounds(): ChangeLogBounds {
@@ -478,7 +484,7 @@ export class EmbeddedDatabase {
   }
 
   async clear(): Promise<void> {
-    await this.root.childTransaction(() => {
+    await this.commit(() => {
       const dbs: Database<unknown, Key>[] = [
         ...COLLECTIONS.map((c) => this.records[c]),
         ...INDEXES.map((i) => this.indexes[i]),
@@ -490,7 +496,32 @@ export class EmbeddedDatabase {
       for (const db of dbs) for (const key of Array.from(db.getKeys())) db.remove(key);
       this.bumpVersion();
     });
-    await this.root.flushed;
+  }
+
+  /**
+   * Runs `work` in one abortable write transaction and waits until it is committed and synced. A commit
+   * lmdb cannot finish (ENOSPC, EIO) rejects lmdb's own promises too, which nothing else awaits and which
+   * would end the process as unhandled rejections; they are handled here and the write fails with
+   * STORE_WRITE_FAILED.
+   */
+  private async commit(work: () => void): Promise<void> {
+    try {
+      await this.root.childTransaction(work);
+      await this.root.flushed;
+    } catch (error) {
+      const commitError = (error as { commitError?: Promise<unknown> } | null)?.commitError;
+      if (commitError === undefined) throw error;
+      // lmdb's batch promise of this event turn rejects with the same failure and has no other handler.
+      this.root.committed.then(undefined, () => undefined);
+      const cause = await Promise.race([
+        commitError.then(
+          () => null,
+          (reason: unknown) => reason,
+        ),
+        new Promise<null>((resolve) => setImmediate(resolve, null)),
+      ]);
+      throw new StoreWriteFailedError('embedded', commitFailure(cause));
+    }
   }
 
   async close(): Promise<void> {
