@@ -216,7 +216,7 @@ export function createDramaYoga(options: YogaOptions) {
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),
-        useChangeFeedEvents(),
+        useChangeFeedEvents(ops.subscriptions, authenticate),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),

@@ -32,6 +32,8 @@ const opsSchema = z.object({
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_MS: count(60_000),
   RATE_LIMIT_MAX_CLIENTS: count(50_000),
+  SUBSCRIPTIONS_MAX: count(1_000),
+  SUBSCRIPTIONS_MAX_PER_CLIENT: count(10),
   MAX_INPUT_DEPTH: count(32),
   DOCUMENT_CACHE_MAX: count(1_000),
   DOCUMENT_CACHE_MAX_CHARS: count(10_000_000),
@@ -78,6 +80,8 @@ export interface OpsSettings {
   budget: ExecutionBudget;
   /** Requests per client per window; 0 turns the limit off. `maxClients` bounds the table of clients (least recent go first). */
   rateLimit: { max: number; windowMs: number; maxClients?: number };
+  /** Server-Sent Event streams (subscriptions) open at once in this process, and per client; over them, 503/429. */
+  subscriptions: { max: number; perClient: number };
   /** How deep `variables` and `extensions` may nest (objects and lists), checked before anything walks them. */
   inputDepth: number;
   /** Bounds of the in-memory caches keyed by client input. */
@@ -116,6 +120,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         },
         budget: { objects: e.EXECUTION_MAX_OBJECTS, bytes: e.EXECUTION_MAX_BYTES, timeMs: e.EXECUTION_TIMEOUT_MS },
         rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, maxClients: e.RATE_LIMIT_MAX_CLIENTS },
+        subscriptions: { max: e.SUBSCRIPTIONS_MAX, perClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT },
         inputDepth: e.MAX_INPUT_DEPTH,
         caches: {
           documents: e.DOCUMENT_CACHE_MAX,

@@ -1,7 +1,10 @@
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { RequestAuthenticator } from '../auth/verify.js';
 import type { ChangeEntry } from '../domain/change-log.js';
 import { changeCursor } from '../reads/changes.js';
+import { clientKey } from './rate-limit.js';
+import { errorResponse } from './refusals.js';
 
 /** The cursor of the change each subscription delivered last, by its context, for the SSE event id. */
 const lastCursor = new WeakMap<object, number>();
@@ -14,12 +17,50 @@ export function deliveredChange(context: object, change: ChangeEntry): ChangeEnt
 
 type Chunked = AsyncIterable<ExecutionResult & { extensions?: Record<string, unknown> }>;
 
+/** Open event streams, in all and per client; a stream is counted until it ends or its client goes away. */
+class OpenStreams {
+  private total = 0;
+  private readonly byClient = new Map<string, number>();
+
+  constructor(private readonly limits: { max: number; perClient: number }) {}
+
+  /** Counts a new stream for `client`, or says which limit it would pass. */
+  open(client: string): { release: () => void } | 'all' | 'client' {
+    if (this.total >= this.limits.max) return 'all';
+    const mine = this.byClient.get(client) ?? 0;
+    if (mine >= this.limits.perClient) return 'client';
+    this.total += 1;
+    this.byClient.set(client, mine + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.total -= 1;
+        const left = (this.byClient.get(client) ?? 1) - 1;
+        if (left === 0) this.byClient.delete(client);
+        else this.byClient.set(client, left);
+      },
+    };
+  }
+}
+
 /**
  * SSE for the changes subscription: each event carries the change's cursor in `extensions.cursor` and as
- * the SSE event id, so a client resumes with `after` or the Last-Event-ID header.
+ * the SSE event id, so a client resumes with `after` or the Last-Event-ID header. Streams held open at once
+ * are bounded in all (503) and per client, a verified token else an IP address (429), so idle subscribers
+ * cannot take a replica's connections.
  */
-export function useChangeFeedEvents(): Plugin {
+export function useChangeFeedEvents(
+  limits: { max: number; perClient: number } = { max: 1_000, perClient: 10 },
+  authenticate?: RequestAuthenticator,
+): Plugin {
+  const streams = new OpenStreams(limits);
+  const clients = new WeakMap<Request, string>();
   return {
+    onRequest: ({ request, serverContext }) => {
+      if (authenticate) clients.set(request, clientKey(serverContext as object, authenticate(request)));
+    },
     onSubscribe: ({ args }) => {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'subscription') return;
@@ -36,7 +77,30 @@ export function useChangeFeedEvents(): Plugin {
     },
     onResultProcess: ({ request, result, setResultProcessor }) => {
       if (!isAsyncIterable(result) || !acceptsEventStream(request.headers.get('accept'))) return;
-      setResultProcessor((input, fetchAPI) => sseWithIds(input as Chunked, fetchAPI), 'text/event-stream');
+      const opened = streams.open(clients.get(request) ?? 'local');
+      if (opened === 'all' || opened === 'client') {
+        void (result as Chunked)[Symbol.asyncIterator]().return?.();
+        const refusal =
+          opened === 'all'
+            ? errorResponse(
+                503,
+                'SUBSCRIPTIONS_EXHAUSTED',
+                `This replica holds its most event streams (${limits.max}); try again later or another replica.`,
+                { 'retry-after': '5' },
+              )
+            : errorResponse(
+                429,
+                'SUBSCRIPTION_LIMIT_REACHED',
+                `At most ${limits.perClient} event streams per client at once; close one first.`,
+                { 'retry-after': '5' },
+              );
+        setResultProcessor(() => refusal, 'application/json');
+        return;
+      }
+      setResultProcessor(
+        (input, fetchAPI) => sseWithIds(input as Chunked, fetchAPI, opened.release),
+        'text/event-stream',
+      );
     },
   };
 }
@@ -50,7 +114,11 @@ const acceptsEventStream = (accept: string | null): boolean =>
     .map((part) => part.split(';')[0]!.trim().toLowerCase())
     .some((type) => type === 'text/event-stream' || type === 'text/*' || type === '*/*');
 
-function sseWithIds(result: Chunked, fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response }) {
+function sseWithIds(
+  result: Chunked,
+  fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response },
+  release: () => void,
+) {
   const encoder = new TextEncoder();
   const iterator = result[Symbol.asyncIterator]();
   let ping: NodeJS.Timeout | undefined;
@@ -73,15 +141,18 @@ function sseWithIds(result: Chunked, fetchAPI: { ReadableStream: typeof Readable
         if (done) {
           controller.enqueue(encoder.encode('event: complete\ndata:\n\n'));
           clearInterval(ping);
+          release();
           controller.close();
         }
       } catch (error) {
         clearInterval(ping);
+        release();
         controller.error(error);
       }
     },
     async cancel() {
       clearInterval(ping);
+      release();
       await iterator.return?.();
     },
   });

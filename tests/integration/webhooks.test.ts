@@ -77,6 +77,39 @@ describe('webhooks from the change log (embedded store, one process)', () => {
       createLogger('silent'),
     );
 
+  it('logs an outage of its delivery state once when it starts and once when it ends, not once per poll', async () => {
+    const lines: string[] = [];
+    const logger = {
+      warn: (_fields: unknown, message: string) => lines.push(`warn ${message}`),
+      info: (_fields: unknown, message: string) => lines.push(`info ${message}`),
+      error: (_fields: unknown, message: string) => lines.push(`error ${message}`),
+      debug: () => undefined,
+    } as unknown as ReturnType<typeof createLogger>;
+    const healthy = fileDeliveryState(path.join(dataDir, 'outage-state.json'));
+    let failuresLeft = 6;
+    const flaky = {
+      ...healthy,
+      status: healthy.status.bind(healthy),
+      saveStatus: healthy.saveStatus.bind(healthy),
+      release: healthy.release.bind(healthy),
+      close: healthy.close.bind(healthy),
+      lease: (id: string, owner: string, ttlMs: number) => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          return Promise.reject(new Error('Redis is away'));
+        }
+        return healthy.lease(id, owner, ttlMs);
+      },
+    };
+    const outage = new WebhookDispatcher(store, [endpoints[0]!], flaky, signal, SETTINGS, logger);
+    outage.start();
+    await vi.waitFor(() => expect(lines).toContain('info webhook delivery resumed'), WAIT);
+    await outage.stop();
+    expect(failuresLeft).toBe(0);
+    expect(lines.filter((line) => line === 'warn webhook delivery paused')).toHaveLength(1);
+    expect(lines.filter((line) => line === 'info webhook delivery resumed')).toHaveLength(1);
+  });
+
   it('delivers every change once acknowledged, signed, in order, and resumes from the saved cursor after a restart', async () => {
     const first = dispatcher();
     first.start();

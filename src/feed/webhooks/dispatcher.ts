@@ -102,15 +102,21 @@ export class WebhookDispatcher {
   }
 
   private async run(endpoint: WebhookEndpoint): Promise<void> {
+    let paused = false;
     while (!this.stopped) {
       try {
         if (!(await this.state.lease(endpoint.id, this.owner, this.settings.leaseMs))) {
           await this.pause(this.settings.leaseMs / 4);
           continue;
         }
+        if (paused) this.logger.info({ endpoint: endpoint.id }, 'webhook delivery resumed');
+        paused = false;
         await this.deliverWhileLeased(endpoint);
       } catch (error) {
-        this.logger.warn({ endpoint: endpoint.id, err: (error as Error).message }, 'webhook delivery paused');
+        // Once per outage, not once per poll.
+        if (!paused)
+          this.logger.warn({ endpoint: endpoint.id, err: (error as Error).message }, 'webhook delivery paused');
+        paused = true;
         await this.pause(this.settings.pollMs);
       }
     }
