@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { open as openLmdb } from 'lmdb';
 import { afterAll, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../src/domain/collections.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { SEED_DIR } from '../support/seeded.js';
@@ -10,11 +11,8 @@ import { SEED_DIR } from '../support/seeded.js';
 const dir = await mkdtemp(path.join(tmpdir(), 'drama-legacy-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-it('reads records written before several sources, revealed text and certainty with their current shape', async () => {
+it('reads records written before several sources, revealed text and certainty with their current shape, after migrating their directory', async () => {
   const doc = await loadSeedDirectory(SEED_DIR);
-  const store = await openEmbeddedStore({ dataDir: dir });
-  await store.importDocument(doc);
-  await store.close();
   const character = doc.characters.find((c) => c.slug === 'woo-il')!;
   const relationship = doc.relationships.find((r) => r.slug === 'woo-il-loves-eun-soo')!;
   const event = doc.events.find((e) => e.slug === 'first-kiss')!;
@@ -27,16 +25,22 @@ it('reads records written before several sources, revealed text and certainty wi
     } = record as T & { certainty?: unknown; basis?: unknown };
     return { ...rest, source: { document: 'Old recap', paragraph: 2 }, ...extra };
   };
+  const changed: Record<string, Record<string, unknown>> = {
+    [character.key]: legacy(character, { description: 'Old text' }),
+    [relationship.key]: legacy(relationship, { note: null }),
+    [event.key]: legacy(event, {}),
+  };
+  // The layout before the indexes: one plain msgpack database of records per collection, and nothing else.
   const env = openLmdb({ path: dir, overlappingSync: false, maxDbs: 64, cache: false });
-  await env
-    .openDB({ name: 'characters', encoding: 'msgpack' })
-    .put(character.key, legacy(character, { description: 'Old text' }));
-  await env
-    .openDB({ name: 'relationships', encoding: 'msgpack' })
-    .put(relationship.key, legacy(relationship, { note: null }));
-  await env.openDB({ name: 'events', encoding: 'msgpack' }).put(event.key, legacy(event, {}));
+  for (const collection of COLLECTIONS) {
+    const db = env.openDB({ name: collection, encoding: 'msgpack' });
+    await db.transaction(() => {
+      for (const record of doc[collection] as { key: string }[]) db.put(record.key, changed[record.key] ?? record);
+    });
+  }
   await env.close();
 
+  await (await openEmbeddedStore({ dataDir: dir })).close();
   const reopened = await openEmbeddedStore({ dataDir: dir, readOnly: true });
   try {
     const [c] = await reopened.charactersByKeys([character.key]);
