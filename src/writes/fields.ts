@@ -13,6 +13,7 @@ import {
   patternProblem,
   type SlugRule,
   slugProblem,
+  sourcesProblem,
   type TextRule,
   textProblem,
   trimText,
@@ -33,6 +34,9 @@ export const intField = (rule: IntRule) => judged(z.number(), (v) => intProblem(
 export const listField = (rule: ListRule<SlugRule | TextRule>) =>
   judged(z.array(rule.of.type === 'slug' ? slugField(rule.of) : textField(rule.of)), (v) => listProblem(v, rule.max));
 export const characterRef = judged(z.string(), characterRefProblem);
+/** A list of sources, judged whole (domain/rules.ts sourcesProblem). */
+export const sourcesField = <T extends z.ZodType<{ document: string; paragraph: number | null }>>(source: T) =>
+  judged(z.array(source), sourcesProblem);
 /** An id of another site, taken exactly as given (not trimmed). */
 const patternField = (rule: PatternRule) => judged(z.string(), (v) => patternProblem(v, rule));
 
@@ -98,7 +102,7 @@ export const judgedFields = {
 /** `source` (one) or `sources` (several), not both; the record keeps the list. */
 export const citedFields = {
   source: source.nullish(),
-  sources: z.array(source).max(FIELD_RULES.sources).nullish(),
+  sources: sourcesField(source).nullish(),
 };
 
 type CitedInput = { source?: z.output<typeof source> | null; sources?: z.output<typeof source>[] | null };
