@@ -85,10 +85,24 @@ export const revisionField = z.strictObject({
 });
 
 /** A description or note as given: one text (from the start) or its revisions by episode; none is []. */
+const oneText = textField(FIELD_RULES.revision.text);
+const revisionList = z.array(revisionField);
 export const revealedText = z
-  .union([textField(FIELD_RULES.revision.text), z.array(revisionField)])
-  .nullish()
-  .transform((v) => (v == null ? [] : typeof v === 'string' ? [{ fromEpisode: 1, text: v }] : v));
+  .unknown()
+  .optional()
+  .transform((v, ctx): { fromEpisode: number; text: string }[] => {
+    if (v == null) return [];
+    if (typeof v !== 'string' && !Array.isArray(v)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a text, or a list of { fromEpisode, text }', input: v });
+      return z.NEVER;
+    }
+    const parsed = typeof v === 'string' ? oneText.safeParse(v) : revisionList.safeParse(v);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
+      return z.NEVER;
+    }
+    return typeof parsed.data === 'string' ? [{ fromEpisode: 1, text: parsed.data }] : parsed.data;
+  });
 
 /** Whether a source states the fact; `basis` says why an INFERRED one is believed. */
 export const judgedFields = {

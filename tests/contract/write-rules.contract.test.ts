@@ -312,6 +312,30 @@ describeEachStore(
       await accepted('upsertCharacter', '($input: UpsertCharacterInput!)', { input: character(distinct) });
     });
 
+    it('reports revision errors at the revisions list, and a wrong type inside one says what was expected', async () => {
+      const revisions = [
+        { fromEpisode: 1, text: 'One.' },
+        { fromEpisode: 1, text: 'Again.' },
+      ];
+      const character = { series: 'rules-show', slug: 'mira', name: 'Mira', source: SOURCE };
+      expect(
+        await upsert('upsertCharacter', 'UpsertCharacterInput', { ...character, descriptionRevisions: revisions }),
+      ).toEqual([expect.objectContaining({ path: ['input', 'descriptionRevisions', '1', 'fromEpisode'] })]);
+      const relationship = { series: 'rules-show', slug: 'mira-joon', kind: 'FRIEND', from: 'mira', to: 'joon' };
+      const note = { ...relationship, mutual: true, source: SOURCE, noteRevisions: revisions };
+      expect(await upsert('upsertRelationship', 'UpsertRelationshipInput', note)).toEqual([
+        expect.objectContaining({ path: ['input', 'noteRevisions', '1', 'fromEpisode'] }),
+      ]);
+      const wrong = await batch(show((s) => (s.characters[0].description = [{ fromEpisode: '1', text: 'One.' }])));
+      expect(wrong).toEqual([expect.objectContaining({ rule: 'invalid_type' })]);
+      expect(wrong[0]!.path.at(-1)).toBe('fromEpisode');
+      expect(wrong[0]!.message).toMatch(/expected number/);
+      const neither = await batch(show((s) => (s.characters[0].description = 5)));
+      expect(neither).toEqual([
+        expect.objectContaining({ message: 'must be a text, or a list of { fromEpisode, text }', rule: 'custom' }),
+      ]);
+    });
+
     it('refuses a firstEpisode beyond the series or below 1, in a batch and in an upsert, and takes one within it', async () => {
       const field = (issues: Issue[]) => issues.map((i) => i.path.at(-1));
       const late = show((s) => {
