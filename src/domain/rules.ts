@@ -204,6 +204,21 @@ export function listProblem(values: readonly unknown[], max: number): Problem | 
   return null;
 }
 
+/** A record's sources: at most the cap, and no source twice (the same document, compared in NFC, and paragraph). */
+export function sourcesProblem(sources: readonly { document: string; paragraph: number | null }[]): Problem | null {
+  if (sources.length > LIMITS.sources) return issue('max-items', `must have at most ${LIMITS.sources} items`);
+  const seen = new Set<string>();
+  for (const { document, paragraph } of sources) {
+    const same = JSON.stringify([document.normalize('NFC'), paragraph]);
+    if (seen.has(same)) {
+      const where = paragraph === null ? '' : ` paragraph ${paragraph}`;
+      return issue('duplicate', `holds ${JSON.stringify(document)}${where} twice`);
+    }
+    seen.add(same);
+  }
+  return null;
+}
+
 /** A relationship holds as of episode N when since <= N < until, so until must come after since. */
 export function relationshipIssues(r: {
   fromKey: string;

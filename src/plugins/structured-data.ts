@@ -38,6 +38,15 @@ function slugOf(encoded: string): string {
 
 /** `?watched-through=N`: at most once, an integer from 1 to the last episode number a series may have. */
 function watchedThrough(url: URL): number | null {
+  for (const name of new Set(url.searchParams.keys())) {
+    if (name === WATCHED_THROUGH_PARAM || name.toLowerCase().replace(/[^a-z]/g, '') !== 'watchedthrough') continue;
+    const shown = name.length <= 40 ? ` ${JSON.stringify(name)}` : '';
+    throw new Refusal(
+      400,
+      'BAD_USER_INPUT',
+      `Unknown query parameter${shown}: progress is given as ${WATCHED_THROUGH_PARAM}=N (lower case, with a hyphen).`,
+    );
+  }
   const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);
   if (values.length === 0) return null;
   const value = values[0]!;

@@ -15,6 +15,7 @@ import {
   listField,
   revealedText,
   slugField,
+  sourcesField,
   textField,
   withSources,
 } from '../writes/fields.js';
@@ -33,7 +34,7 @@ const sourceSchema = z.strictObject({
 /** `source` (one, or null) or `sources` (several), not both. */
 const cited = {
   source: sourceSchema.nullish(),
-  sources: z.array(sourceSchema).max(F.sources).nullish(),
+  sources: sourcesField(sourceSchema).nullish(),
 };
 type CitedSeed = { source?: z.output<typeof sourceSchema> | null; sources?: z.output<typeof sourceSchema>[] | null };
 const folded =

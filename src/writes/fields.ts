@@ -13,6 +13,7 @@ import {
   patternProblem,
   type SlugRule,
   slugProblem,
+  sourcesProblem,
   type TextRule,
   textProblem,
   trimText,
@@ -33,6 +34,9 @@ export const intField = (rule: IntRule) => judged(z.number(), (v) => intProblem(
 export const listField = (rule: ListRule<SlugRule | TextRule>) =>
   judged(z.array(rule.of.type === 'slug' ? slugField(rule.of) : textField(rule.of)), (v) => listProblem(v, rule.max));
 export const characterRef = judged(z.string(), characterRefProblem);
+/** A list of sources, judged whole (domain/rules.ts sourcesProblem). */
+export const sourcesField = <T extends z.ZodType<{ document: string; paragraph: number | null }>>(source: T) =>
+  judged(z.array(source), sourcesProblem);
 /** An id of another site, taken exactly as given (not trimmed). */
 const patternField = (rule: PatternRule) => judged(z.string(), (v) => patternProblem(v, rule));
 
@@ -81,10 +85,24 @@ export const revisionField = z.strictObject({
 });
 
 /** A description or note as given: one text (from the start) or its revisions by episode; none is []. */
+const oneText = textField(FIELD_RULES.revision.text);
+const revisionList = z.array(revisionField);
 export const revealedText = z
-  .union([textField(FIELD_RULES.revision.text), z.array(revisionField)])
-  .nullish()
-  .transform((v) => (v == null ? [] : typeof v === 'string' ? [{ fromEpisode: 1, text: v }] : v));
+  .unknown()
+  .optional()
+  .transform((v, ctx): { fromEpisode: number; text: string }[] => {
+    if (v == null) return [];
+    if (typeof v !== 'string' && !Array.isArray(v)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a text, or a list of { fromEpisode, text }', input: v });
+      return z.NEVER;
+    }
+    const parsed = typeof v === 'string' ? oneText.safeParse(v) : revisionList.safeParse(v);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
+      return z.NEVER;
+    }
+    return typeof parsed.data === 'string' ? [{ fromEpisode: 1, text: parsed.data }] : parsed.data;
+  });
 
 /** Whether a source states the fact; `basis` says why an INFERRED one is believed. */
 export const judgedFields = {
@@ -106,7 +124,7 @@ export const judgedFields = {
 /** `source` (one) or `sources` (several), not both; the record keeps the list. */
 export const citedFields = {
   source: source.nullish(),
-  sources: z.array(source).max(FIELD_RULES.sources).nullish(),
+  sources: sourcesField(source).nullish(),
 };
 
 type CitedInput = { source?: z.output<typeof source> | null; sources?: z.output<typeof source>[] | null };

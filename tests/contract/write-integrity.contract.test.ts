@@ -93,10 +93,99 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
     expect(episode.message).toBe("input.number: episode 5 is beyond the series' episodeCount of 4");
     const series = { slug: 'soundtrack-1', title: 'Soundtrack #1', episodeCount: 2, source: SOURCE };
     const shortened = await refused('upsertSeries', '($input: UpsertSeriesInput!)', { input: series });
-    expect(shortened.issues.map((i) => i.message)).toEqual([
+    const messages = shortened.issues.map((i) => i.message);
+    expect(messages.slice(0, 2)).toEqual([
       'episode 3 exists, so episodeCount cannot be 2',
       'episode 4 exists, so episodeCount cannot be 2',
     ]);
+    expect(messages).toContain(
+      'relationship "eun-soo-sun-woo-unspoken-love" has note revisions revealed from episodes 3, 4, so episodeCount cannot be 2',
+    );
+  });
+
+  it('a series shortened below its characters, descriptions and notes, by single writes and importBatch', async () => {
+    const yoga = writableYoga(service().store);
+    const probe = {
+      format: 'drama-graph/seed@1',
+      series: [
+        {
+          slug: 'shorten-probe',
+          title: 'Shorten Probe',
+          episodeCount: 5,
+          source: SOURCE,
+          characters: [
+            {
+              slug: 'late',
+              name: 'Late',
+              firstEpisode: 5,
+              description: [
+                { fromEpisode: 1, text: 'Someone.' },
+                { fromEpisode: 5, text: 'Someone late.' },
+              ],
+              source: SOURCE,
+            },
+            {
+              slug: 'early',
+              name: 'Early',
+              description: [
+                { fromEpisode: 1, text: 'Someone.' },
+                { fromEpisode: 4, text: 'Someone known.' },
+              ],
+              source: SOURCE,
+            },
+          ],
+          relationships: [
+            {
+              slug: 'early-late',
+              kind: 'FRIEND',
+              from: 'early',
+              to: 'late',
+              mutual: true,
+              note: [
+                { fromEpisode: 1, text: 'Friends.' },
+                { fromEpisode: 3, text: 'Old friends.' },
+              ],
+              source: SOURCE,
+            },
+          ],
+        },
+      ],
+    };
+    const imported = await mutate(yoga, 'importBatch', '($document: JSONObject!)', { document: probe });
+    expect(imported.data!.importBatch.__typename).toBe('ImportBatchSuccess');
+    const series = (episodeCount: number) => ({
+      slug: 'shorten-probe',
+      title: 'Shorten Probe',
+      episodeCount,
+      source: SOURCE,
+    });
+    const two = await refused('upsertSeries', '($input: UpsertSeriesInput!)', { input: series(2) });
+    expect(two.issues).toEqual([
+      {
+        path: ['input', 'episodeCount'],
+        message: 'character "early" has description revisions revealed from episode 4, so episodeCount cannot be 2',
+      },
+      {
+        path: ['input', 'episodeCount'],
+        message:
+          'character "late" first appears in episode 5 and has description revisions revealed from episode 5, so episodeCount cannot be 2',
+      },
+      {
+        path: ['input', 'episodeCount'],
+        message: 'relationship "early-late" has note revisions revealed from episode 3, so episodeCount cannot be 2',
+      },
+    ]);
+    const zero = await refused('upsertSeries', '($input: UpsertSeriesInput!)', { input: series(0) });
+    expect(zero.issues).toHaveLength(3);
+    const shorter = { format: probe.format, series: [{ ...series(4), source: SOURCE }] };
+    const batch = await refused('importBatch', '($document: JSONObject!)', { document: shorter });
+    expect(batch.issues.map((i) => i.message)).toEqual([
+      'character "late" first appears in episode 5 and has description revisions revealed from episode 5, so episodeCount cannot be 4',
+    ]);
+    const same = await mutate(yoga, 'upsertSeries', '($input: UpsertSeriesInput!)', { input: series(5) });
+    expect(same.data!.upsertSeries.__typename).toBe('UpsertSeriesSuccess');
+    const longer = await mutate(yoga, 'upsertSeries', '($input: UpsertSeriesInput!)', { input: series(6) });
+    expect(longer.data!.upsertSeries.__typename).toBe('UpsertSeriesSuccess');
   });
 
   it('deletes that would orphan records, naming what still refers to them', async () => {

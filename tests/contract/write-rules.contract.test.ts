@@ -281,6 +281,61 @@ describeEachStore(
       ).toEqual([expect.stringMatching(/^(slug|max-length)$/)]);
     });
 
+    it('refuses a source given twice (trimmed, NFC) and over 20 sources with the documented rules, in a batch and in an upsert', async () => {
+      const character = (sources: unknown[]) => ({ series: 'rules-show', slug: 'mira', name: 'Mira', sources });
+      const twice = [
+        { document: 'a', paragraph: 1 },
+        { document: ' a ', paragraph: 1 },
+      ];
+      const composed = [{ document: 'Caf\u00e9' }, { document: 'Cafe\u0301' }];
+      const many = Array.from({ length: 21 }, (_, i) => ({ document: `Doc ${i}`, paragraph: 1 }));
+      const path = ['document', 'series.0.characters "mira"', 'sources'];
+      expect(await batch(show((s) => (s.characters[0].sources = twice)))).toEqual([
+        { path, message: 'holds "a" paragraph 1 twice', rule: 'duplicate' },
+      ]);
+      expect(await batch(show((s) => (s.characters[0].sources = composed)))).toEqual([
+        expect.objectContaining({ path, rule: 'duplicate' }),
+      ]);
+      expect(await batch(show((s) => (s.characters[0].sources = many)))).toEqual([
+        { path, message: 'must have at most 20 items', rule: 'max-items' },
+      ]);
+      expect(await upsert('upsertCharacter', 'UpsertCharacterInput', character(twice))).toEqual([
+        { path: ['input', 'sources'], message: 'holds "a" paragraph 1 twice', rule: 'duplicate' },
+      ]);
+      expect(rules(await upsert('upsertCharacter', 'UpsertCharacterInput', character(composed)))).toEqual([
+        'duplicate',
+      ]);
+      expect(await upsert('upsertCharacter', 'UpsertCharacterInput', character(many))).toEqual([
+        { path: ['input', 'sources'], message: 'must have at most 20 items', rule: 'max-items' },
+      ]);
+      const distinct = [{ document: 'a', paragraph: 1 }, { document: 'a', paragraph: 2 }, { document: 'a' }];
+      await accepted('upsertCharacter', '($input: UpsertCharacterInput!)', { input: character(distinct) });
+    });
+
+    it('reports revision errors at the revisions list, and a wrong type inside one says what was expected', async () => {
+      const revisions = [
+        { fromEpisode: 1, text: 'One.' },
+        { fromEpisode: 1, text: 'Again.' },
+      ];
+      const character = { series: 'rules-show', slug: 'mira', name: 'Mira', source: SOURCE };
+      expect(
+        await upsert('upsertCharacter', 'UpsertCharacterInput', { ...character, descriptionRevisions: revisions }),
+      ).toEqual([expect.objectContaining({ path: ['input', 'descriptionRevisions', '1', 'fromEpisode'] })]);
+      const relationship = { series: 'rules-show', slug: 'mira-joon', kind: 'FRIEND', from: 'mira', to: 'joon' };
+      const note = { ...relationship, mutual: true, source: SOURCE, noteRevisions: revisions };
+      expect(await upsert('upsertRelationship', 'UpsertRelationshipInput', note)).toEqual([
+        expect.objectContaining({ path: ['input', 'noteRevisions', '1', 'fromEpisode'] }),
+      ]);
+      const wrong = await batch(show((s) => (s.characters[0].description = [{ fromEpisode: '1', text: 'One.' }])));
+      expect(wrong).toEqual([expect.objectContaining({ rule: 'invalid_type' })]);
+      expect(wrong[0]!.path.at(-1)).toBe('fromEpisode');
+      expect(wrong[0]!.message).toMatch(/expected number/);
+      const neither = await batch(show((s) => (s.characters[0].description = 5)));
+      expect(neither).toEqual([
+        expect.objectContaining({ message: 'must be a text, or a list of { fromEpisode, text }', rule: 'custom' }),
+      ]);
+    });
+
     it('refuses a firstEpisode beyond the series or below 1, in a batch and in an upsert, and takes one within it', async () => {
       const field = (issues: Issue[]) => issues.map((i) => i.path.at(-1));
       const late = show((s) => {

@@ -111,6 +111,25 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
     expect(error.message).toMatch(/^watched-through must be given once/);
   });
 
+  it.each([
+    'Watched-Through=3',
+    'watched_through=3',
+    'WATCHED-THROUGH=3',
+    'watchedThrough=3',
+    'watched-through=3&Watched-Through=1',
+  ])('answers ?%s, a misspelt watched-through, with 400 naming the accepted one', async (query) => {
+    const error = refusal(await get(yoga, `/series/soundtrack-1.jsonld?${query}`), 400, 'BAD_USER_INPUT');
+    expect(error.message).toMatch(/^Unknown query parameter "[^"]+": progress is given as watched-through=N/);
+  });
+
+  it('answers a misspelt watched-through with a huge name without echoing it, and ignores other parameters', async () => {
+    const huge = `watched${'_'.repeat(5_000)}through=3`;
+    const answer = await get(yoga, `/series/soundtrack-1.jsonld?${huge}`);
+    expect(refusal(answer, 400, 'BAD_USER_INPUT').message).toMatch(/^Unknown query parameter: progress/);
+    expect(answer.text.length).toBeLessThan(500);
+    expect((await get(yoga, '/series/soundtrack-1.jsonld?utm_source=wiki&__proto__=1')).status).toBe(200);
+  });
+
   it('answers a bad X-Watched-Through header with 400 BAD_USER_INPUT, as GraphQL does', async () => {
     const answer = await get(yoga, '/series/soundtrack-1.jsonld', {
       headers: { 'x-watched-through': 'soundtrack-1@0' },

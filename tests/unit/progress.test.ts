@@ -34,4 +34,18 @@ describe('X-Watched-Through', () => {
     }
     expect(refusal('__proto__@1').message).toContain('is not a series slug');
   });
+
+  it('echoes a non-ASCII header as the client wrote it (UTF-8), short and escaped, and says digits are ASCII', () => {
+    const asReceived = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const fullwidth = refusal(asReceived('soundtrack-1@\uff13'));
+    expect(fullwidth.message).toBe(
+      'X-Watched-Through: "soundtrack-1@\uff13" is not series@episode: the episode is written in ASCII digits 0-9.',
+    );
+    expect(refusal(asReceived('soundtrack-1@\u0663')).message).toContain('"soundtrack-1@\u0663"');
+    const long = refusal(asReceived(`${'\u00e9'.repeat(5_000)}@\uff13`)).message;
+    expect(long.length).toBeLessThan(200);
+    expect(long).toContain(`"${'\u00e9'.repeat(60)}…"`);
+    const notUtf8 = refusal('soundtrack-1@\u00ff\u0001').message;
+    expect(notUtf8).toContain('"soundtrack-1@\u00ff\\u0001"');
+  });
 });

@@ -2,6 +2,7 @@ import type { Collection } from '../collections.js';
 import { COLLECTION_FACTS } from '../collections.js';
 import { documentIssues } from '../document-rules.js';
 import { episodeKey, slugOf } from '../keys.js';
+import type { TextRevision } from '../records.js';
 import { type Placed, sequenceIssues } from '../rules.js';
 import { type ChangeSet, changeSet } from './changes.js';
 import { referenceIssues } from './references.js';
@@ -78,22 +79,69 @@ async function deletionIssues(state: StoryState, view: StoryView): Promise<Field
 async function episodeCountIssues(state: StoryState, view: StoryView): Promise<FieldIssue[]> {
   const series = state.changes.upserts.series;
   if (series.length === 0) return [];
-  const contents = await view.dependents(
-    'series',
-    series.map((s) => s.key),
-  );
-  return series.flatMap((s) =>
-    (contents.get(s.key) ?? [])
-      .filter((d) => d.collection === 'episodes' && !state.isDeleted('episodes', d.key))
+  const keys = series.map((s) => s.key);
+  const [contents, stored] = await Promise.all([view.dependents('series', keys), view.existing('series', keys)]);
+  const issues: FieldIssue[] = [];
+  for (const s of series) {
+    const dependents = (contents.get(s.key) ?? []).filter((d) => !state.isDeleted(d.collection, d.key));
+    const path = ['series', s.key, 'episodeCount'];
+    const episodes = dependents
+      .filter((d) => d.collection === 'episodes')
       .map((d) => Number(slugOf(d.key)))
       .filter((number) => number > s.episodeCount)
-      .sort((a, b) => a - b)
-      .map((number) => ({
-        path: ['series', s.key, 'episodeCount'],
+      .sort((a, b) => a - b);
+    for (const number of episodes)
+      issues.push({
+        path,
         message: `episode ${number} exists, so episodeCount cannot be ${s.episodeCount}`,
         rule: 'episode-count',
-      })),
-  );
+      });
+    const before = stored.get(s.key)?.episodeCount;
+    if (before === undefined || before <= s.episodeCount) continue;
+    const kept = dependents.filter((d) => !state.isUpserted(d.collection, d.key));
+    for (const { what, beyond } of await factsBeyond(view, kept, s.episodeCount))
+      issues.push({
+        path,
+        message: `${what} ${beyond.join(' and ')}, so episodeCount cannot be ${s.episodeCount}`,
+        rule: 'episode-count',
+      });
+  }
+  return issues;
+}
+
+/** Stored characters and relationships that a series of `episodeCount` episodes could not hold. */
+async function factsBeyond(
+  view: StoryView,
+  kept: readonly Dependent[],
+  episodeCount: number,
+): Promise<{ what: string; beyond: string[] }[]> {
+  const keysOf = (collection: Collection) => kept.filter((d) => d.collection === collection).map((d) => d.key);
+  const [characters, relationships] = await Promise.all([
+    view.existing('characters', keysOf('characters')),
+    view.existing('relationships', keysOf('relationships')),
+  ]);
+  const last = Math.max(episodeCount, 1);
+  const revealed = (field: string, revisions: readonly TextRevision[]) => {
+    const later = revisions.filter((r) => r.fromEpisode > last).map((r) => r.fromEpisode);
+    if (later.length === 0) return [];
+    const episodes = later.length === 1 ? `episode ${later[0]}` : `episodes ${later.join(', ')}`;
+    return [`has ${field} revisions revealed from ${episodes}`];
+  };
+  const found: { what: string; beyond: string[] }[] = [];
+  for (const c of [...characters.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+    const beyond = [
+      ...(c.firstEpisode !== null && c.firstEpisode > episodeCount
+        ? [`first appears in episode ${c.firstEpisode}`]
+        : []),
+      ...revealed('description', c.description),
+    ];
+    if (beyond.length > 0) found.push({ what: `character "${slugOf(c.key)}"`, beyond });
+  }
+  for (const r of [...relationships.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+    const beyond = revealed('note', r.note);
+    if (beyond.length > 0) found.push({ what: `relationship "${slugOf(r.key)}"`, beyond });
+  }
+  return found;
 }
 
 const placeOf = (e: { seriesKey: string; episodeNumber: number }) => episodeKey(e.seriesKey, e.episodeNumber);

@@ -4,6 +4,9 @@ import type { Placed } from '../rules.js';
 /** What other records may point at, and so what a write must check and a delete must not orphan. */
 export type Referenced = 'series' | 'episodes' | 'characters' | 'people';
 
+/** What a write reads by key: what others point at, and the relationships whose notes a series' length bounds. */
+export type Viewed = Referenced | 'relationships';
+
 export interface Dependent {
   collection: Collection;
   key: string;
@@ -19,7 +22,7 @@ export interface EpisodePlace {
  * batch of keys and answers only for the keys that exist.
  */
 export interface StoryView {
-  existing<C extends Referenced>(collection: C, keys: readonly string[]): Promise<Map<string, RecordOf<C>>>;
+  existing<C extends Viewed>(collection: C, keys: readonly string[]): Promise<Map<string, RecordOf<C>>>;
   /** Per key, every stored record that refers to it (a series: everything in it). */
   dependents(collection: Referenced, keys: readonly string[]): Promise<Map<string, Dependent[]>>;
   /** Where stored events are: every event of the given episodes, and the events with the given keys. */

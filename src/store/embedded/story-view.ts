@@ -1,5 +1,5 @@
 import type { Collection, RecordOf } from '../../domain/collections.js';
-import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView, Viewed } from '../../domain/integrity/view.js';
 import type { Placed } from '../../domain/rules.js';
 import type { IndexName } from './layout.js';
 import type { EmbeddedReads } from './reads.js';
@@ -11,7 +11,7 @@ import type { EmbeddedReads } from './reads.js';
 export class EmbeddedStoryView implements StoryView {
   constructor(private readonly reads: EmbeddedReads) {}
 
-  async existing<C extends Referenced>(collection: C, keys: readonly string[]): Promise<Map<string, RecordOf<C>>> {
+  async existing<C extends Viewed>(collection: C, keys: readonly string[]): Promise<Map<string, RecordOf<C>>> {
     const records = this.reads.records(collection, keys);
     return new Map(keys.flatMap((key, i) => (records[i] ? [[key, records[i]] as const] : [])));
   }

@@ -1,5 +1,5 @@
 import type { RecordOf } from '../../domain/collections.js';
-import type { Dependent, EpisodePlace, Referenced, StoryView } from '../../domain/integrity/view.js';
+import type { Dependent, EpisodePlace, Referenced, StoryView, Viewed } from '../../domain/integrity/view.js';
 import type { Placed } from '../../domain/rules.js';
 import { singles } from './batches.js';
 import * as changeCypher from './cypher-changes.js';
@@ -8,11 +8,12 @@ import * as decode from './decode.js';
 import type { WriteTx } from './driver.js';
 import { toNumber } from './values.js';
 
-const BY_KEYS: { [C in Referenced]: [string, (props: decode.Props) => RecordOf<C>] } = {
+const BY_KEYS: { [C in Viewed]: [string, (props: decode.Props) => RecordOf<C>] } = {
   series: [readCypher.SERIES_BY_KEYS, decode.toSeries],
   episodes: [readCypher.EPISODES_BY_KEYS, decode.toEpisode],
   characters: [readCypher.CHARACTERS_BY_KEYS, decode.toCharacter],
   people: [readCypher.PEOPLE_BY_KEYS, decode.toPerson],
+  relationships: [readCypher.RELATIONSHIPS_BY_KEYS, decode.toRelationship],
 };
 
 const DEPENDENTS: { [C in Referenced]: string } = {
@@ -26,7 +27,7 @@ const DEPENDENTS: { [C in Referenced]: string } = {
 export class Neo4jStoryView implements StoryView {
   constructor(private readonly tx: WriteTx) {}
 
-  async existing<K extends Referenced>(collection: K, keys: readonly string[]): Promise<Map<string, RecordOf<K>>> {
+  async existing<K extends Viewed>(collection: K, keys: readonly string[]): Promise<Map<string, RecordOf<K>>> {
     if (keys.length === 0) return new Map();
     const [cypher, map] = BY_KEYS[collection];
     const found = singles(await this.tx.run(cypher, { keys }), keys.length, map);
