@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordedServer, stopServerProcess } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODULE = path.join(ROOT, 'neo4j');
@@ -15,6 +16,8 @@ const JAR = path.join(MODULE, 'target', 'neo4j-launcher.jar');
 const DEFAULT_DATA = path.join(ROOT, '.neo4j', 'data');
 const DEFAULT_PASSWORD = 'drama-graph-local';
 const START_TIMEOUT_MS = 120_000;
+/** Marks our server's command line, so a reused pid is not taken for it. */
+const MARK = 'neo4j-launcher.jar';
 const STOP_TIMEOUT_MS = 30_000;
 const JVM_FLAGS = [
   '-Xms256m',
@@ -78,50 +81,12 @@ function portFree(port) {
 const pidFile = (home) => path.join(home, 'neo4j.pid');
 const logFile = (home) => path.join(home, 'neo4j.log');
 
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return e.code === 'EPERM';
-  }
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('neo4j-launcher.jar');
-  } catch {
-    return true;
-  }
-}
-
 /** { pid, port } of a live server recorded in HOME/neo4j.pid, else null. */
 export function runningServer(home = DEFAULT_DATA) {
-  try {
-    const [pid, port] = fs
-      .readFileSync(pidFile(path.resolve(home)), 'utf8')
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    return pid && alive(pid) ? { pid, port } : null;
-  } catch {
-    return null;
-  }
+  return recordedServer(pidFile(path.resolve(home)), MARK);
 }
 
-async function waitForExit(pid, ms) {
-  const deadline = Date.now() + ms;
-  while (alive(pid)) {
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-  return true;
-}
-
-async function killPid(pid) {
-  if (!alive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
-    process.kill(pid, 'SIGKILL');
-    await waitForExit(pid, 5_000);
-  }
-}
+const killPid = (pid, signal = 'SIGTERM') => stopServerProcess(pid, MARK, { signal, timeoutMs: STOP_TIMEOUT_MS });
 
 function logTail(file, from) {
   try {

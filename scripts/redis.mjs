@@ -8,41 +8,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './neo4j.mjs';
+import { recordedServer, stopServerProcess } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DATA = path.join(ROOT, '.redis');
 const START_TIMEOUT_MS = 30_000;
+/** Marks our server's command line, so a reused pid is not taken for it. */
+const MARK = 'redis-server';
 const STOP_TIMEOUT_MS = 15_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const pidFile = (home) => path.join(home, 'redis.pid');
 const logFile = (home) => path.join(home, 'redis.log');
 
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return e.code === 'EPERM';
-  }
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
-  } catch {
-    return true;
-  }
-}
-
 /** { pid, port } of a live server recorded in HOME/redis.pid, else null. */
 export function runningRedis(home = DEFAULT_DATA) {
-  try {
-    const [pid, port] = fs
-      .readFileSync(pidFile(path.resolve(home)), 'utf8')
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    return pid && alive(pid) ? { pid, port } : null;
-  } catch {
-    return null;
-  }
+  return recordedServer(pidFile(path.resolve(home)), MARK);
 }
 
 /** Resolves true once the server answers PING with PONG. */
@@ -61,23 +42,7 @@ function pong(port) {
   });
 }
 
-async function waitForExit(pid, ms) {
-  const deadline = Date.now() + ms;
-  while (alive(pid)) {
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-  return true;
-}
-
-async function killPid(pid, signal = 'SIGTERM') {
-  if (!alive(pid)) return;
-  process.kill(pid, signal);
-  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
-    process.kill(pid, 'SIGKILL');
-    await waitForExit(pid, 5_000);
-  }
-}
+const killPid = (pid, signal = 'SIGTERM') => stopServerProcess(pid, MARK, { signal, timeoutMs: STOP_TIMEOUT_MS });
 
 function redisServer() {
   const candidates = [process.env.REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server'];
