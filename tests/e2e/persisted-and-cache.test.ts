@@ -115,8 +115,9 @@ describe('the response cache', () => {
     const viaVariable3 = await graphql(yoga, variables, { ep: 3 });
     const viaVariable4 = await graphql(yoga, variables, { ep: 4 });
     expect(all.data).toEqual({ events: { totalCount: 4, spoilersHidden: 0 } });
+    // every hidden event of the series counts, not only the confessions (a narrower count would tell what they are)
     for (const hidden of [header, directive, viaVariable3])
-      expect(hidden.data).toEqual({ events: { totalCount: 0, spoilersHidden: 4 } });
+      expect(hidden.data).toEqual({ events: { totalCount: 0, spoilersHidden: 34 } });
     expect(viaVariable4.data).toEqual(all.data);
     expect((await graphql(yoga, EVENTS)).data).toEqual(all.data);
   });

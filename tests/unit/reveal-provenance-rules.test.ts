@@ -44,11 +44,11 @@ describe('revealed text, sources and certainty obey one rule set', () => {
       (s: any) => (relationship(s, 'eun-soo-sun-woo-best-friends').note[0].text = '  '),
       'not-empty',
     ],
-    ['a revision as a number', (s: any) => (character(s, 'sun-woo').description = 42), 'invalid_union'],
+    ['a revision as a number', (s: any) => (character(s, 'sun-woo').description = 42), 'custom'],
     [
       'a revision with a string episode',
       (s: any) => (character(s, 'eun-soo').description[0].fromEpisode = '1'),
-      'invalid_union',
+      'invalid_type',
     ],
     [
       'a revision with __proto__',
@@ -92,7 +92,7 @@ describe('revealed text, sources and certainty obey one rule set', () => {
       '21 sources',
       (s: any) =>
         (character(s, 'woo-il').sources = Array.from({ length: 21 }, (_, i) => ({ document: 'd', paragraph: i + 1 }))),
-      'too_big',
+      'max-items',
     ],
   ])('refuses %s', async (_name, change, rule) => {
     const issues = issuesOf(await mutated(change));
