@@ -1,9 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
-import { type ChangeSignal, inProcessSignal, redisSignal } from './feed/signal.js';
-import { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
-import { fileDeliveryState, redisDeliveryState } from './feed/webhooks/state.js';
+import { inProcessSignal, redisSignal } from './feed/signal.js';
+import { startWebhooks } from './feed/webhooks/start.js';
 import { createLogger, type Logger } from './logger.js';
 import { type Replication, startReplication } from './redis/replicas.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
@@ -101,22 +100,4 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
       });
   });
   server.closeIdleConnections();
-}
-
-/** Starts delivering to the endpoints of WEBHOOKS_FILE, if any: state in Redis when REDIS_URL is set, else in a file. */
-function startWebhooks(
-  store: DramaStore,
-  config: Config,
-  signal: ChangeSignal,
-  logger: Logger,
-): WebhookDispatcher | undefined {
-  const { endpoints, stateFile, redisPrefix, settings } = config.webhooks;
-  if (endpoints.length === 0) return undefined;
-  const state = config.feed.redisUrl
-    ? redisDeliveryState(config.feed.redisUrl, redisPrefix)
-    : fileDeliveryState(stateFile!);
-  const dispatcher = new WebhookDispatcher(store, endpoints, state, signal, settings, logger);
-  dispatcher.start();
-  logger.info({ endpoints: endpoints.map((e) => e.id), shared: Boolean(config.feed.redisUrl) }, 'webhooks started');
-  return dispatcher;
 }
