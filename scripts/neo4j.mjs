@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recordedServer, stopServerProcess } from './processes.mjs';
+import { portOption, recordedServer, runCommandLine, stopServerProcess, UsageError } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODULE = path.join(ROOT, 'neo4j');
@@ -211,38 +211,31 @@ export async function stopDetached({ dataDir = DEFAULT_DATA } = {}) {
   return running;
 }
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  const opt = (name) => {
-    const i = rest.indexOf(`--${name}`);
-    return i >= 0 ? rest[i + 1] : undefined;
-  };
-  const dataDir = opt('data') ?? DEFAULT_DATA;
-  if (command === 'build') {
-    buildLauncher({ force: rest.includes('--force') });
-    console.log(JAR);
-  } else if (command === 'start') {
-    const started = Date.now();
-    const s = await startDetached({ port: Number(opt('port') ?? 7687), dataDir });
-    console.error(
-      s.already
-        ? `Neo4j already running (pid ${s.pid})`
-        : `Neo4j started (pid ${s.pid}) in ${Date.now() - started} ms; log: ${logFile(path.resolve(dataDir))}`,
-    );
-    console.log(s.uri);
-    console.log(`NEO4J_URI=${s.uri}\nNEO4J_USER=neo4j\nNEO4J_PASSWORD=${s.password}\nNEO4J_DATABASE=neo4j`);
-  } else if (command === 'stop') {
-    const stopped = await stopDetached({ dataDir });
-    console.error(stopped ? `Neo4j stopped (pid ${stopped.pid})` : 'Neo4j was not running');
-  } else {
-    console.error('usage: node scripts/neo4j.mjs build [--force] | start [--port N] [--data DIR] | stop [--data DIR]');
-    process.exitCode = 2;
-  }
-}
+const USAGE = 'usage: node scripts/neo4j.mjs build [--force] | start [--port N] [--data DIR] | stop [--data DIR]';
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).catch((e) => {
-    console.error(e.message);
-    process.exitCode = 1;
-  });
-}
+runCommandLine(
+  import.meta.url,
+  { usage: USAGE, options: { data: { type: 'string' }, port: { type: 'string' }, force: { type: 'boolean' } } },
+  async (command, options) => {
+    const dataDir = options.data ?? DEFAULT_DATA;
+    if (command === 'build') {
+      buildLauncher({ force: options.force === true });
+      console.log(JAR);
+    } else if (command === 'start') {
+      const started = Date.now();
+      const s = await startDetached({ port: portOption(options.port, 7687), dataDir });
+      console.error(
+        s.already
+          ? `Neo4j already running (pid ${s.pid})`
+          : `Neo4j started (pid ${s.pid}) in ${Date.now() - started} ms; log: ${logFile(path.resolve(dataDir))}`,
+      );
+      console.log(s.uri);
+      console.log(`NEO4J_URI=${s.uri}\nNEO4J_USER=neo4j\nNEO4J_PASSWORD=${s.password}\nNEO4J_DATABASE=neo4j`);
+    } else if (command === 'stop') {
+      const stopped = await stopDetached({ dataDir });
+      console.error(stopped ? `Neo4j stopped (pid ${stopped.pid})` : 'Neo4j was not running');
+    } else {
+      throw new UsageError(`unknown command "${command}"`);
+    }
+  },
+);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './neo4j.mjs';
-import { recordedServer, stopServerProcess } from './processes.mjs';
+import { portOption, recordedServer, runCommandLine, stopServerProcess, UsageError } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_DATA = path.join(ROOT, '.redis');
@@ -129,33 +129,26 @@ export async function startRedis({ port, quiet = true } = {}) {
   return handle;
 }
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  const opt = (name) => {
-    const i = rest.indexOf(`--${name}`);
-    return i >= 0 ? rest[i + 1] : undefined;
-  };
-  const home = path.resolve(opt('data') ?? DEFAULT_DATA);
-  if (command === 'start') {
-    const running = runningRedis(home);
-    const port = running?.port ?? Number(opt('port') ?? 6379);
-    if (running) console.error(`Redis already running (pid ${running.pid})`);
-    else console.error(`Redis started (pid ${(await launch({ home, port, persistent: true, detached: true })).pid})`);
-    console.log(`REDIS_URL=redis://127.0.0.1:${port}`);
-  } else if (command === 'stop') {
-    const running = runningRedis(home);
-    if (running) await killPid(running.pid);
-    fs.rmSync(pidFile(home), { force: true });
-    console.error(running ? `Redis stopped (pid ${running.pid})` : 'Redis was not running');
-  } else {
-    console.error('usage: node scripts/redis.mjs start [--port N] [--data DIR] | stop [--data DIR]');
-    process.exitCode = 2;
-  }
-}
+const USAGE = 'usage: node scripts/redis.mjs start [--port N] [--data DIR] | stop [--data DIR]';
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).catch((e) => {
-    console.error(e.message);
-    process.exitCode = 1;
-  });
-}
+runCommandLine(
+  import.meta.url,
+  { usage: USAGE, options: { data: { type: 'string' }, port: { type: 'string' } } },
+  async (command, options) => {
+    const home = path.resolve(options.data ?? DEFAULT_DATA);
+    if (command === 'start') {
+      const running = runningRedis(home);
+      const port = running?.port ?? portOption(options.port, 6379);
+      if (running) console.error(`Redis already running (pid ${running.pid})`);
+      else console.error(`Redis started (pid ${(await launch({ home, port, persistent: true, detached: true })).pid})`);
+      console.log(`REDIS_URL=redis://127.0.0.1:${port}`);
+    } else if (command === 'stop') {
+      const running = runningRedis(home);
+      if (running) await killPid(running.pid);
+      fs.rmSync(pidFile(home), { force: true });
+      console.error(running ? `Redis stopped (pid ${running.pid})` : 'Redis was not running');
+    } else {
+      throw new UsageError(`unknown command "${command}"`);
+    }
+  },
+);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RedisHandle, startRedis } from '../../scripts/redis.mjs';
@@ -29,5 +30,19 @@ describe('Redis launcher', () => {
     await expect.poll(async () => client.ping().catch(() => 'down'), { timeout: 20_000, interval: 100 }).toBe('PONG');
     expect(await client.get('k')).toBeNull();
     client.disconnect();
+  });
+
+  it.each([
+    ['redis.mjs', ['start', '--port', 'abc']],
+    ['redis.mjs', ['start', '--port', '70000']],
+    ['redis.mjs', ['start', '--prot', '1']],
+    ['redis.mjs', []],
+    ['neo4j.mjs', ['start', '--port', '1e3']],
+    ['neo4j.mjs', ['launch']],
+  ])('refuses a bad command line (%s %j) with the usage and exit code 2, starting nothing', (script, args) => {
+    const run = spawnSync(process.execPath, [`scripts/${script}`, ...args], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/\nusage: node scripts\//);
+    expect(run.stdout).toBe('');
   });
 });
