@@ -76,15 +76,27 @@ EOF
 redis_image() {
   local ctx="$DIR/redis"
   rm -rf "$ctx" && mkdir -p "$ctx"
+  # As the official image's entrypoint does: redis-server without a config file gets --protected-mode no,
+  # else it refuses every client from another container.
+  cat >"$ctx/entrypoint.sh" <<'EOF'
+#!/bin/sh
+if [ "${1:-}" = redis-server ] && ! printf '%s\n' "$@" | grep -q -e '^--protected-mode$' -e '\.conf$'; then
+  set -- "$@" --protected-mode no
+fi
+exec "$@"
+EOF
   cat >"$ctx/Dockerfile" <<'EOF'
 FROM debian:bookworm-slim
+COPY entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 RUN apt-get update && apt-get install -y --no-install-recommends redis-server redis-tools \
- && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown redis:redis /data
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown redis:redis /data \
+ && chmod 755 /usr/local/bin/docker-entrypoint.sh
 WORKDIR /data
 USER redis
 LABEL org.drama-graph.stand-in="Debian bookworm redis-server, not redis:7.4-alpine"
 EXPOSE 6379
-CMD ["redis-server", "--protected-mode", "no"]
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["redis-server"]
 EOF
   say "build redis:7.4-alpine (Debian redis-server)"
   docker build -q -t redis:7.4-alpine "$ctx" >&2
