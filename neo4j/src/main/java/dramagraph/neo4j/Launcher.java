@@ -31,8 +31,8 @@ import org.neo4j.server.security.auth.FileUserRepository;
 /**
  * Usage: Launcher HOME_DIR PORT [--watch-stdin]
  * Bolt on 127.0.0.1:PORT. Auth is on with user neo4j when NEO4J_PASSWORD is set, off otherwise.
- * NEO4J_LISTEN_ADDRESS (e.g. 0.0.0.0 in a container) listens there instead, with no advertised address set,
- * so routing tables name the address each client connected to.
+ * NEO4J_LISTEN_ADDRESS (e.g. 0.0.0.0 in a container) listens there instead, advertising no 127.0.0.1 address;
+ * routing tables name the address each client connected to either way.
  * --watch-stdin: shut down when standard input closes (the parent process died).
  * Prints "NEO4J_READY bolt://127.0.0.1:PORT" once the default database is available.
  */
