@@ -24,6 +24,8 @@ export interface StartOptions {
   dataDir?: string;
   /** default: NEO4J_PASSWORD, else 'drama-graph-local'; '' disables auth */
   password?: string;
+  /** NEO4J_LISTEN_ADDRESS: where Bolt listens (default 127.0.0.1), with no advertised address fixed */
+  listenAddress?: string;
   quiet?: boolean;
 }
 

@@ -98,7 +98,7 @@ function logTail(file, from) {
 }
 
 /** Spawns the launcher on HOME and PORT and resolves once it prints NEO4J_READY. */
-async function launch({ home, port, password, detached }) {
+async function launch({ home, port, password, detached, listenAddress }) {
   const existing = runningServer(home);
   if (existing) throw new Error(`Neo4j already runs on ${home} (pid ${existing.pid}, port ${existing.port})`);
   if (!(await portFree(port))) throw new Error(`Port ${port} on 127.0.0.1 is already in use`);
@@ -110,7 +110,11 @@ async function launch({ home, port, password, detached }) {
   const child = spawn(java(), args, {
     cwd: home,
     detached,
-    env: { ...process.env, NEO4J_PASSWORD: password },
+    env: {
+      ...process.env,
+      NEO4J_PASSWORD: password,
+      ...(listenAddress ? { NEO4J_LISTEN_ADDRESS: listenAddress } : {}),
+    },
     stdio: [detached ? 'ignore' : 'pipe', out, out],
   });
   fs.closeSync(out);
@@ -140,7 +144,7 @@ async function launch({ home, port, password, detached }) {
  * @returns handle with uri (bolt://), routingUri (neo4j://), user, password, pid, port, dataDir,
  *   stop() (also deletes a temporary dataDir), stopServer() and startServer() (same port and data).
  */
-export async function startNeo4j({ port, dataDir, password, quiet = false } = {}) {
+export async function startNeo4j({ port, dataDir, password, listenAddress, quiet = false } = {}) {
   buildLauncher({ quiet });
   const temporary = !dataDir;
   const home = temporary ? fs.mkdtempSync(path.join(os.tmpdir(), 'neo4j-')) : path.resolve(dataDir);
@@ -167,7 +171,7 @@ export async function startNeo4j({ port, dataDir, password, quiet = false } = {}
     async startServer() {
       if (child) return;
       const started = Date.now();
-      child = await launch({ home, port: boltPort, password: pass, detached: false });
+      child = await launch({ home, port: boltPort, password: pass, detached: false, listenAddress });
       if (!quiet) console.error(`Neo4j ready on ${handle.uri} in ${Date.now() - started} ms (data: ${home})`);
     },
     async stopServer() {

@@ -112,7 +112,9 @@ describe('docker-compose.yml', () => {
 
   it('has no default Neo4j password: compose refuses until NEO4J_PASSWORD is set, and both services use it', () => {
     for (const env of [{}, { NEO4J_PASSWORD: '' }] as Record<string, string>[]) {
-      expect(() => loadCompose(env)).toThrow(/NEO4J_PASSWORD is missing a value: set NEO4J_PASSWORD/);
+      expect(() => loadCompose(env)).toThrow(
+        /NEO4J_PASSWORD is missing a value: Neo4j has no default password; set NEO4J_PASSWORD in the shell or in \.env/,
+      );
     }
     const text = readFileSync(COMPOSE_FILE, 'utf8');
     const uses = [...text.matchAll(/\$\{NEO4J_PASSWORD([^}]*)\}/g)].map((match) => match[1]);

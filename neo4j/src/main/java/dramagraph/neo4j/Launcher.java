@@ -31,6 +31,8 @@ import org.neo4j.server.security.auth.FileUserRepository;
 /**
  * Usage: Launcher HOME_DIR PORT [--watch-stdin]
  * Bolt on 127.0.0.1:PORT. Auth is on with user neo4j when NEO4J_PASSWORD is set, off otherwise.
+ * NEO4J_LISTEN_ADDRESS (e.g. 0.0.0.0 in a container) listens there instead, advertising no 127.0.0.1 address;
+ * routing tables name the address each client connected to either way.
  * --watch-stdin: shut down when standard input closes (the parent process died).
  * Prints "NEO4J_READY bolt://127.0.0.1:PORT" once the default database is available.
  */
@@ -50,17 +52,23 @@ public final class Launcher {
     Path home = Path.of(args[0]).toAbsolutePath();
     int port = Integer.parseInt(args[1]);
     String password = System.getenv().getOrDefault("NEO4J_PASSWORD", "");
-    SocketAddress address = new SocketAddress("127.0.0.1", port);
+    String host = System.getenv().getOrDefault("NEO4J_LISTEN_ADDRESS", "").trim();
+    boolean local = host.isEmpty() || host.equals("127.0.0.1");
+    SocketAddress address = new SocketAddress(local ? "127.0.0.1" : host, port);
     Path marker = home.resolve("data/dbms/launcher-password.sha256");
     boolean fresh = !Files.exists(home.resolve("data/databases/system"));
     if (fresh && !password.isEmpty()) writeInitialPassword(home, password);
 
-    DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-        .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress("127.0.0.1"))
-        .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress("127.0.0.1"))
+    DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
+        .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(address.getHostname()))
+        .setConfig(BoltConnector.listen_address, address);
+    if (local) {
+      builder
+          .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress("127.0.0.1"))
+          .setConfig(BoltConnector.advertised_address, address);
+    }
+    DatabaseManagementService dbms = builder
         .setConfig(BoltConnector.enabled, true)
-        .setConfig(BoltConnector.listen_address, address)
-        .setConfig(BoltConnector.advertised_address, address)
         .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500))
         .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(500))
         .setConfig(HttpConnector.enabled, false)
