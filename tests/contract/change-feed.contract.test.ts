@@ -60,6 +60,33 @@ const doc = (slug: string, extra: Record<string, unknown> = {}) => ({
 
 const BATCH = '($document: JSONObject!)';
 
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** Cursors that name `position` (or try to) in every form but the one the service issues. */
+const nonCanonical = (position: number): string[] =>
+  [
+    base64(`change: ${position}`),
+    base64(`change:${position} `),
+    base64(`change:${position}.0`),
+    base64(`change:${position}e0`),
+    base64(`change:0${position}`),
+    base64(`change:+${position}`),
+    base64(` change:${position}`),
+    base64(`change:${position}\n`),
+    base64(`change:"${position}"`),
+    base64(`change:${[...String(position)].map((d) => String.fromCodePoint(0x660 + Number(d))).join('')}`),
+    base64(`change:${[...String(position)].map((d) => String.fromCodePoint(0xff10 + Number(d))).join('')}`),
+    base64('change:9007199254740993'),
+    base64('change:1e400'),
+    base64(`change:${position}`).replace(/=+$/, ''),
+    ` ${base64(`change:${position}`)}`,
+    `${base64(`change:${position}`)}\n`,
+    String(position),
+    `0${position}`,
+    `+${position}`,
+    `${position}e0`,
+  ].filter((cursor) => cursor !== base64(`change:${position}`));
+
 for (const factory of feedStores()) {
   describe.skipIf(!factory.available)(`change log [${factory.kind}]`, () => {
     let clock = Date.UTC(2026, 0, 1);
@@ -212,9 +239,18 @@ for (const factory of feedStores()) {
       const unknown = Buffer.from(`change:${latestCursor + 5}`).toString('base64');
       expect(errorCodes(await changesPage(yoga, { after: unknown }))).toEqual(['CHANGE_CURSOR_UNKNOWN']);
       for (const after of ['garbage', '__proto__', '', 'Y2hhbmdlOi0x', 'Y2hhbmdlOjEuNQ==', '한국어', '9'.repeat(400)])
-        expect(errorCodes(await changesPage(yoga, { after }))).toEqual(
-          after === '' || /^\d+$/.test(after) ? expect.anything() : ['INVALID_CURSOR'],
-        );
+        expect(errorCodes(await changesPage(yoga, { after }))).toEqual(['INVALID_CURSOR']);
+      // Only the exact form the service issues: the same position written any other way is refused, naming `after`.
+      expect(errorCodes(await changesPage(yoga, { after: endCursor }))).toEqual([]);
+      for (const after of nonCanonical(latestCursor)) {
+        const refused = await changesPage(yoga, { after });
+        expect(errorCodes(refused), after).toEqual(['INVALID_CURSOR']);
+        expect(refused.errors![0]!.extensions).toMatchObject({ argument: 'after' });
+        expect(refused.errors![0]!.message).toMatch(/^after: /);
+      }
+      const huge = await changesPage(yoga, { after: 'x'.repeat(10_000) });
+      expect(errorCodes(huge)).toEqual(['INVALID_CURSOR']);
+      expect(huge.errors![0]!.message.length).toBeLessThan(300);
       for (const first of [101, 1_000_000, -1])
         expect(errorCodes(await changesPage(yoga, { first }))).toEqual(['BAD_USER_INPUT']);
       const wrongTypes = await graphql(yoga, '{ changes(first: "ten", types: [NOPE]) { totalCount } }');
@@ -311,6 +347,22 @@ for (const factory of feedStores()) {
 
       const bad = await readEvents(await subscribe({}, { after: 'garbage' }), (e) => e.length >= 1);
       expect(bad[0]!.data.errors[0].extensions.code).toBe('INVALID_CURSOR');
+      // A cursor in any form but the issued one, in `after` or in Last-Event-ID, is refused naming where it was.
+      const position = Number(Buffer.from(events[0]!.id!, 'base64').toString().slice('change:'.length));
+      for (const cursor of nonCanonical(position)) {
+        for (const [headers, variables, argument] of [
+          [{ 'last-event-id': cursor }, {}, 'Last-Event-ID'],
+          [{ 'last-event-id': events[0]!.id! }, { after: cursor }, 'after'],
+        ] as const) {
+          // HTTP takes a header's surrounding whitespace off (RFC 9110 §5.5): that one is the issued cursor.
+          if (argument === 'Last-Event-ID' && cursor.trim() !== cursor) continue;
+          const [refused] = await readEvents(await subscribe(headers, variables), (e) => e.length >= 1);
+          expect(refused!.data.errors[0].extensions, `${argument} ${cursor}`).toMatchObject({
+            code: 'INVALID_CURSOR',
+            argument,
+          });
+        }
+      }
       const future = Buffer.from(`change:${(await latest()) + 1}`).toString('base64');
       const unknown = await readEvents(await subscribe({ 'last-event-id': future }, {}), (e) => e.length >= 1);
       expect(unknown[0]!.data.errors[0].extensions.code).toBe('CHANGE_CURSOR_UNKNOWN');
@@ -440,6 +492,38 @@ for (const factory of feedStores()) {
         );
         expect(refused[0]!.data.errors[0].extensions.code, args).toBe(code);
       }
+    });
+
+    it('refuses a malformed X-Watched-Through when the subscription starts, with no change written', async () => {
+      const { endCursor } = await allChanges(yoga);
+      const before = await latest();
+      const query = `subscription($after: String) { changes(after: $after, series: "${S}") { key } }`;
+      for (const header of ['nope', `${S}@0`, '__proto__@1', `${S}@\u0663`, `${S}@3, bad`, `${S}@${'9'.repeat(40)}`])
+        for (const method of ['POST', 'GET'] as const)
+          for (const after of [null, endCursor]) {
+            const variables = after === null ? {} : { after };
+            const url =
+              method === 'GET'
+                ? `http://drama.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(variables))}`
+                : 'http://drama.test/graphql';
+            const response = await yoga.fetch(url, {
+              method,
+              headers: {
+                accept: 'text/event-stream',
+                'x-watched-through': Buffer.from(header).toString('latin1'),
+                ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+              },
+              ...(method === 'POST' ? { body: JSON.stringify({ query, variables }) } : {}),
+            });
+            // Read to the end of the stream: it must hold the refusal alone and end, though nothing is written.
+            const events = await readEvents(response, () => false);
+            expect(
+              events.map((e) => e.data.errors?.[0]?.extensions?.code),
+              `${method} ${header}`,
+            ).toEqual(['BAD_USER_INPUT']);
+            expect(events[0]!.data.errors[0].message).toMatch(/^X-Watched-Through: /);
+          }
+      expect(await latest()).toBe(before);
     });
 
     it('keeps response-cache bookkeeping out of answers, and never caches changes or webhook state', async () => {
