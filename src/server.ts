@@ -21,9 +21,11 @@ let stopWebhooks: () => Promise<void> = () => Promise.resolve();
 
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
-  void replication?.close();
   if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
-  else void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  else {
+    void replication?.close();
+    void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  }
 };
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));
@@ -40,10 +42,8 @@ try {
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
   replication = config.redis ? startReplication(opened, { ...config.redis, ops: config.ops, logger }) : undefined;
-  const signal = config.feed.redisUrl
-    ? redisSignal(config.feed.redisUrl, config.feed.channel, logger)
-    : inProcessSignal();
-  const webhooks = startWebhooks(opened, config, signal, logger);
+  const signal = replication ? redisSignal(replication.redis) : inProcessSignal();
+  const webhooks = startWebhooks(opened, config, signal, logger, replication?.redis);
   stopWebhooks = () => webhooks?.stop() ?? Promise.resolve();
   handler = createDramaYoga({
     store: replication?.store ?? opened,
@@ -91,8 +91,10 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
   server.close(() => {
     clearInterval(idle);
     clearTimeout(deadline);
+    // Webhooks release their leases through the shared Redis connection, so it closes after them.
     void stopWebhooks()
       .catch(() => undefined)
+      .then(() => replication?.close())
       .then(() => store.close())
       .then(() => {
         logger.info('stopped');
