@@ -4,6 +4,8 @@ import { NO_EXTERNAL_IDS, personRecord } from '../../src/domain/build.js';
 import { emptyDocument } from '../../src/domain/collections.js';
 import { schema } from '../../src/graphql-schema.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
+import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
+import { importSeedDirectory } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { allChanges, changesPage, feedStores, readEvents } from '../support/feed.js';
@@ -563,6 +565,40 @@ for (const factory of feedStores()) {
       const endpoints = '{ webhookEndpoints { id } }';
       expect((await graphql(cached, endpoints, {}, WRITERS.bearer('admin'))).data).toEqual({ webhookEndpoints: [] });
       expect(errorCodes(await graphql(cached, endpoints))).toEqual(['UNAUTHENTICATED']);
+    });
+
+    // Last: it fills the log with the seeds.
+    it('logs nothing for a write that changes nothing: the seeds imported twice, an upsert repeated', async () => {
+      const first = await importSeedDirectory(store, DEFAULT_SEED_DIR);
+      const afterFirst = await latest();
+      const version = await store.dataVersion();
+      const again = await importSeedDirectory(store, DEFAULT_SEED_DIR);
+      expect(again.written).toEqual(first.written);
+      expect(await latest()).toBe(afterFirst);
+      // Nothing changed, so nothing derived from the data has to be built again.
+      if (store.kind === 'embedded') expect(await store.dataVersion()).toBe(version);
+      // One record changed among the same ones: that one alone is logged.
+      const document = await loadSeedDirectory(DEFAULT_SEED_DIR);
+      const [person, ...others] = document.people;
+      await store.importDocument({
+        ...document,
+        people: [{ ...person!, name: `${person!.name} (renamed)` }, ...others],
+      });
+      const { changes } = await allChanges(yoga, { after: Buffer.from(`change:${afterFirst}`).toString('base64') });
+      expect(changes.map((c) => [c.operation, c.type, c.key, c.actor])).toEqual([
+        ['UPSERT', 'PERSON', person!.key, null],
+      ]);
+      // Through the API: the second of two identical upserts logs nothing, a changed one logs itself.
+      const upsert = (name: string) =>
+        mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+          input: { slug: 'feed-same', name, source: SOURCE },
+        });
+      expect((await upsert('Same')).data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
+      const once = await latest();
+      expect((await upsert('Same')).data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
+      expect(await latest()).toBe(once);
+      await upsert('Other');
+      expect(await latest()).toBe(once + 1);
     });
   });
 }
