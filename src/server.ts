@@ -4,6 +4,7 @@ import { type Config, loadConfig } from './config/environment.js';
 import { inProcessSignal, redisSignal } from './feed/signal.js';
 import { startWebhooks } from './feed/webhooks/start.js';
 import { createLogger, type Logger } from './logger.js';
+import { createDramaResponseCache, watchDataVersion } from './plugins/response-cache.js';
 import { type Replication, startReplication } from './redis/replicas.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
@@ -45,9 +46,15 @@ try {
   const signal = replication ? redisSignal(replication.redis) : inProcessSignal();
   const webhooks = startWebhooks(opened, config, signal, logger, replication?.redis);
   stopWebhooks = () => webhooks?.stop() ?? Promise.resolve();
+  const responseCache = replication?.responseCache ?? createDramaResponseCache(config.ops.caches);
+  // Writes of other processes (npm run import; a replica without Redis) clear cached answers too.
+  const writers = watchDataVersion(opened, () => responseCache.clear());
+  setInterval(() => void writers.check(), config.feed.pollMs).unref();
+  void writers.check();
   handler = createDramaYoga({
     store: replication?.store ?? opened,
-    ...(replication ? { replication, responseCache: replication.responseCache, apqStore: replication.apqStore } : {}),
+    responseCache,
+    ...(replication ? { replication, apqStore: replication.apqStore } : {}),
     webhooks,
     changeFeed: { signal, pollMs: config.feed.pollMs },
     ops: config.ops,

@@ -1,9 +1,10 @@
 import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationId } from '../../src/config/persisted-operations.js';
 import { NO_EXTERNAL_IDS, personRecord } from '../../src/domain/build.js';
 import { emptyDocument } from '../../src/domain/collections.js';
 import { schema } from '../../src/graphql-schema.js';
-import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
+import { createDramaResponseCache, watchDataVersion } from '../../src/plugins/response-cache.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
 import { importSeedDirectory } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
@@ -565,6 +566,54 @@ for (const factory of feedStores()) {
       const endpoints = '{ webhookEndpoints { id } }';
       expect((await graphql(cached, endpoints, {}, WRITERS.bearer('admin'))).data).toEqual({ webhookEndpoints: [] });
       expect(errorCodes(await graphql(cached, endpoints))).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it("forgets cached answers once the store's data version shows another process's write; changes are never kept over HTTP", async () => {
+      const imported = await mutate(yoga, 'importBatch', BATCH, { document: doc('feed-cached') });
+      expect(imported.data!.importBatch.__typename, JSON.stringify(imported)).toBe('ImportBatchSuccess');
+      const handle = createDramaResponseCache();
+      const changesDoc = '{ changes(first: 100) { pageInfo { endCursor } } }';
+      const seriesDoc = '{ series(slug: "feed-cached") { title } }';
+      const cached = createDramaYoga({
+        store,
+        tokens: WRITERS.tokens,
+        ops: { responseCacheTtlMs: 60_000 },
+        responseCache: handle,
+        persistedOperations: new Map([changesDoc, seriesDoc].map((doc) => [operationId(doc), doc])),
+      });
+      const writers = watchDataVersion(store, () => handle.clear());
+      expect(await writers.check()).toBe(false);
+      const title = async () => (await graphql(cached, seriesDoc)).data!.series.title as string;
+      const before = await title();
+      expect(handle.size()).toBe(1);
+      // Another process writes (npm run import, a replica without Redis): this service is not told.
+      const [series] = await store.seriesByKeys(['feed-cached']);
+      await store.importDocument({ ...emptyDocument(), series: [{ ...series!, title: 'Renamed elsewhere' }] });
+      expect(await title()).toBe(before);
+      // The next check sees the data version move and forgets every cached answer.
+      expect(await writers.check()).toBe(true);
+      expect(await title()).toBe('Renamed elsewhere');
+      expect(await writers.check()).toBe(false);
+      // A persisted GET may be kept by browsers and CDNs, but not one of the change log.
+      const get = (doc: string) =>
+        cached.fetch(
+          `http://drama.test/graphql?extensions=${encodeURIComponent(
+            JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(doc) } }),
+          )}`,
+          { headers: { accept: 'application/json' } },
+        );
+      const seriesGet = await get(seriesDoc);
+      expect(seriesGet.status).toBe(200);
+      expect(seriesGet.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+      const first = await get(changesDoc);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('no-store');
+      const end = async (response: Response) => ((await response.json()) as any).data.changes.pageInfo.endCursor;
+      const firstEnd = await end(first);
+      await store.importDocument({ ...emptyDocument(), series: [{ ...series!, title: 'Renamed again' }] });
+      const second = await get(changesDoc);
+      expect(second.headers.get('cache-control')).toBe('no-store');
+      expect(await end(second)).not.toBe(firstEnd);
     });
 
     // Last: it fills the log with the seeds.
