@@ -558,13 +558,22 @@ export class EmbeddedDatabase {
     tally: ListTally,
     unchanged: Set<string>,
   ): void {
-    if (storable(record.key) && sameRecord(this.records[collection].get(record.key), record)) {
+    if (storable(record.key) && sameRecord(this.storedAsIs(collection, record.key), record)) {
       unchanged.add(recordId(collection, record.key));
       return;
     }
     this.remove(collection, record.key, tally);
     this.records[collection].put(record.key, record);
     this.index(collection, record, tally);
+  }
+
+  /** The record as stored (no migration to the current shape); undefined when there is none or it does not decode (remove then says so). */
+  private storedAsIs<C extends Collection>(collection: C, key: string): unknown {
+    try {
+      return this.records[collection].get(key);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Removes the record and its index entries; false when there was none. */
