@@ -31,21 +31,39 @@ export class InvalidIdError extends DramaGraphError {
   }
 }
 
+/** At most this many characters of a refused cursor are echoed back. */
+const SHOWN_CURSOR = 100;
+const shownCursor = (cursor: string): string =>
+  cursor.length > SHOWN_CURSOR ? `${cursor.slice(0, SHOWN_CURSOR)}…` : cursor;
+
 export class InvalidCursorError extends DramaGraphError {
-  constructor(cursor: string) {
-    super(`"${cursor}" is not a cursor this list issued.`, 'INVALID_CURSOR', { cursor });
+  /** `argument` names where the cursor came from (`after`, `Last-Event-ID`) when a client may give it in several places. */
+  constructor(cursor: string, argument?: string) {
+    const shown = shownCursor(cursor);
+    super(
+      argument === undefined
+        ? `"${shown}" is not a cursor this list issued.`
+        : `${argument}: "${shown}" is not a cursor this list issued; pass a cursor exactly as the service gave it.`,
+      'INVALID_CURSOR',
+      argument === undefined ? { cursor: shown } : { cursor: shown, argument },
+    );
   }
 }
 
 /** A change-feed cursor that is well formed but cannot be resumed from: never issued, or past retention. */
 export class ChangeCursorError extends DramaGraphError {
-  constructor(cursor: string, problem: 'unknown' | 'expired', bounds: { oldest: string | null; latest: string }) {
+  constructor(
+    cursor: string,
+    problem: 'unknown' | 'expired',
+    bounds: { oldest: string | null; latest: string },
+    argument = 'after',
+  ) {
     super(
       problem === 'unknown'
-        ? `"${cursor}" is not a cursor of this change log: it is past the latest change. Start again without \`after\`.`
-        : `"${cursor}" is older than the change log's retention: changes after it were pruned. Resync, then start again without \`after\`.`,
+        ? `${argument}: "${cursor}" is not a cursor of this change log: it is past the latest change. Start again without \`after\`.`
+        : `${argument}: "${cursor}" is older than the change log's retention: changes after it were pruned. Resync, then start again without \`after\`.`,
       problem === 'unknown' ? 'CHANGE_CURSOR_UNKNOWN' : 'CHANGE_CURSOR_EXPIRED',
-      { cursor, ...bounds },
+      { cursor, argument, ...bounds },
     );
   }
 }

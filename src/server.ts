@@ -4,6 +4,7 @@ import { type Config, loadConfig } from './config/environment.js';
 import { inProcessSignal, redisSignal } from './feed/signal.js';
 import { startWebhooks } from './feed/webhooks/start.js';
 import { createLogger, type Logger } from './logger.js';
+import { createDramaResponseCache, watchDataVersion } from './plugins/response-cache.js';
 import { type Replication, startReplication } from './redis/replicas.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
@@ -21,9 +22,11 @@ let stopWebhooks: () => Promise<void> = () => Promise.resolve();
 
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
-  void replication?.close();
   if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
-  else void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  else {
+    void replication?.close();
+    void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  }
 };
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));
@@ -40,14 +43,18 @@ try {
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
   replication = config.redis ? startReplication(opened, { ...config.redis, ops: config.ops, logger }) : undefined;
-  const signal = config.feed.redisUrl
-    ? redisSignal(config.feed.redisUrl, config.feed.channel, logger)
-    : inProcessSignal();
-  const webhooks = startWebhooks(opened, config, signal, logger);
+  const signal = replication ? redisSignal(replication.redis) : inProcessSignal();
+  const webhooks = startWebhooks(opened, config, signal, logger, replication?.redis);
   stopWebhooks = () => webhooks?.stop() ?? Promise.resolve();
+  const responseCache = replication?.responseCache ?? createDramaResponseCache(config.ops.caches);
+  // Writes of other processes (npm run import; a replica without Redis) clear cached answers too.
+  const writers = watchDataVersion(opened, () => responseCache.clear());
+  setInterval(() => void writers.check(), config.feed.pollMs).unref();
+  void writers.check();
   handler = createDramaYoga({
     store: replication?.store ?? opened,
-    ...(replication ? { replication, responseCache: replication.responseCache, apqStore: replication.apqStore } : {}),
+    responseCache,
+    ...(replication ? { replication, apqStore: replication.apqStore } : {}),
     webhooks,
     changeFeed: { signal, pollMs: config.feed.pollMs },
     ops: config.ops,
@@ -91,8 +98,10 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
   server.close(() => {
     clearInterval(idle);
     clearTimeout(deadline);
+    // Webhooks release their leases through the shared Redis connection, so it closes after them.
     void stopWebhooks()
       .catch(() => undefined)
+      .then(() => replication?.close())
       .then(() => store.close())
       .then(() => {
         logger.info('stopped');

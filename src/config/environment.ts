@@ -87,13 +87,12 @@ export interface Config {
   persistedOperations: ReadonlyMap<string, string>;
   /** How long the change log keeps entries. */
   changeLog: { retentionMs: number };
-  /** The changes subscription: how often it polls the log without a signal, and Redis to signal across replicas. */
-  feed: { pollMs: number; redisUrl: string | null; channel: string };
+  /** The changes subscription: how often it polls the log without a signal. */
+  feed: { pollMs: number };
   /** Endpoints of WEBHOOKS_FILE (checked at start), where their delivery state lives, and the retry policy. */
   webhooks: {
     endpoints: WebhookEndpoint[];
     stateFile: string | null;
-    redisPrefix: string;
     settings: WebhookSettings;
   };
 }
@@ -137,12 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ops: ops.data,
     tokens: loadTokens(env),
     changeLog: { retentionMs: e.CHANGE_RETENTION_S * 1000 },
-    feed: { pollMs: e.CHANGE_FEED_POLL_MS, redisUrl: e.REDIS_URL ?? null, channel: `${e.REDIS_KEY_PREFIX}changes` },
+    feed: { pollMs: e.CHANGE_FEED_POLL_MS },
     webhooks: {
       endpoints: e.WEBHOOKS_FILE === undefined ? [] : loadWebhooks(path.resolve(e.WEBHOOKS_FILE)),
       stateFile:
         e.WEBHOOKS_FILE === undefined ? null : path.resolve(e.WEBHOOKS_STATE_FILE ?? `${e.WEBHOOKS_FILE}.state.json`),
-      redisPrefix: `${e.REDIS_KEY_PREFIX}webhooks:`,
       settings: {
         maxFailures: e.WEBHOOK_MAX_FAILURES,
         backoffMs: e.WEBHOOK_BACKOFF_MS,

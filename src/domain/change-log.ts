@@ -96,3 +96,28 @@ export function cursorProblem(cursor: number, { oldest, latest }: ChangeLogBound
   const firstKept = oldest ?? latest + 1;
   return cursor < firstKept - 1 ? 'expired' : null;
 }
+
+/** The same value with object keys sorted and undefined fields left out, so that equal records print alike. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, field]) => field !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+
+/** Whether a record written over the stored one changes nothing (key order and undefined fields aside). */
+export const sameRecord = (stored: unknown, written: unknown): boolean =>
+  stored !== undefined && stored !== null && canonical(stored) === canonical(written);
+
+/** Identifies a record across collections, for sets of them. */
+export const recordId = (collection: Collection, key: string): string => `${collection}\u0000${key}`;
+
+/** The drafts without the upserts of records a write left as they were: a write that changes nothing logs nothing. */
+export const changedDrafts = (drafts: readonly ChangeDraft[], unchanged: ReadonlySet<string>): ChangeDraft[] =>
+  unchanged.size === 0
+    ? [...drafts]
+    : drafts.filter((d) => d.operation !== 'UPSERT' || !unchanged.has(recordId(d.collection, d.key)));

@@ -1,6 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
-import type { Logger } from '../logger.js';
+import type { Redis } from 'ioredis';
+import type { SharedRedis } from '../redis/connection.js';
 
 /**
  * Tells subscribers that the change log grew. It carries no change: each subscriber reads the log after its
@@ -42,37 +42,27 @@ export const inProcessSignal = (): ChangeSignal =>
   new EventTargetSignal(new EventTarget() as unknown as SignalTarget, 'changes');
 
 /**
- * Through Redis pub/sub (@graphql-yoga/redis-event-target), so a subscriber on any replica hears writes of
- * every other. While Redis is away signals are lost, and subscribers catch up by polling the log.
+ * Through Redis pub/sub (@graphql-yoga/redis-event-target) on the process's shared connections (see
+ * src/redis/connection.ts: fail-fast commands, outages logged once and counted), on the channel
+ * `<prefix>changes`, so a subscriber on any replica hears writes of every other. While Redis is away signals
+ * are lost, and subscribers catch up by polling the log. Closing it leaves the shared connections open.
  */
-export function redisSignal(url: string, channel: string, logger: Logger): ChangeSignal {
-  const options = { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false };
-  const publishClient = new Redis(url, options);
-  const subscribeClient = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
-  let warned = false;
-  for (const client of [publishClient, subscribeClient]) {
-    client.on('error', (error: Error) => {
-      if (!warned) logger.warn({ err: error.message }, 'change feed: Redis unreachable; subscribers poll the log');
-      warned = true;
-    });
-    client.on('ready', () => {
-      warned = false;
-    });
-  }
+export function redisSignal(redis: SharedRedis): ChangeSignal {
   const quiet = (work: Promise<unknown>) => void work.catch(() => undefined);
-  // The event target does not await its calls; an unreachable Redis must not reject unhandled.
-  const publisher = { publish: (channel: string, message: string) => quiet(publishClient.publish(channel, message)) };
+  // The event target does not await its calls; an unreachable Redis must not reject unhandled. ioredis puts
+  // its keyPrefix before keys only, not before channels: the channel is named in full here.
+  const publisher = { publish: (channel: string, message: string) => quiet(redis.commands.publish(channel, message)) };
   const subscriber = {
-    on: (event: string, listener: (...args: unknown[]) => void) => subscribeClient.on(event, listener),
-    subscribe: (topic: string) => quiet(subscribeClient.subscribe(topic)),
-    unsubscribe: (topic: string) => quiet(subscribeClient.unsubscribe(topic)),
+    on: (event: string, listener: (...args: unknown[]) => void) => redis.subscriber.on(event, listener),
+    subscribe: (topic: string) => quiet(redis.subscriber.subscribe(topic)),
+    unsubscribe: (topic: string) => quiet(redis.subscriber.unsubscribe(topic)),
   };
   const target = createRedisEventTarget<CustomEvent<number>>({
     publishClient: publisher as unknown as Redis,
     subscribeClient: subscriber as unknown as Redis,
   }) as SignalTarget;
-  return new EventTargetSignal(target, channel, async () => {
-    publishClient.disconnect();
-    subscribeClient.disconnect();
-  });
+  return new EventTargetSignal(target, changeChannel(redis.prefix));
 }
+
+/** The pub/sub channel of the change signal, under the deployment's key prefix. */
+const changeChannel = (prefix: string): string => `${prefix}changes`;

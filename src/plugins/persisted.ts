@@ -5,6 +5,7 @@ import type { RequestAuthenticator } from '../auth/verify.js';
 import { operationId } from '../config/persisted-operations.js';
 import type { OpsSettings } from '../config/settings.js';
 import type { ApqStore } from './apq-store.js';
+import { selectsNeverCached } from './response-cache.js';
 
 /** Anonymous means no verified token; a token that does not verify is refused with 401 before this. */
 const hasVerifiedToken = (authenticate: RequestAuthenticator) => (request: Request) => {
@@ -45,13 +46,23 @@ export function usePersisted(
 ): Plugin[] {
   const mayUseApq = mode === 'allowed' ? () => true : hasVerifiedToken(authenticate);
   const succeeded = new WeakSet<Request>();
+  const uncacheable = new WeakSet<Request>();
   const registrations = new WeakMap<Request, { hash: string; document: string }>();
   const cacheHeaders: Plugin = {
+    onExecute: ({ args }) => {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (request && selectsNeverCached(args.document, args.operationName)) uncacheable.add(request);
+    },
     onResultProcess: ({ request, result }) => {
       if (isSingleResult(result) && !result.errors?.length) succeeded.add(request);
     },
     onResponse: ({ request, response }) => {
       if (!succeeded.has(request) || !isPersistedGet(request, new URL(request.url))) return;
+      // The change log (and webhook state) must not be kept by browsers or CDNs either.
+      if (uncacheable.has(request)) {
+        response.headers.set('cache-control', 'no-store');
+        return;
+      }
       response.headers.set('cache-control', `public, max-age=${maxAgeSeconds}`);
       response.headers.append('vary', 'X-Watched-Through, Authorization');
     },

@@ -1,5 +1,5 @@
 import { type Cache, hashSHA256, useResponseCache } from '@graphql-yoga/plugin-response-cache';
-import type { ExecutionResult } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST, Kind, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { type CacheBounds, inProcessSettings } from '../config/settings.js';
@@ -66,8 +66,68 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
 }
 
 /**
- * Caches results for everyone alike (no cached read depends on the token; `changes` and `webhookEndpoints`
- * are never cached). The key holds the document, the operation name, the variables (so @watchedThrough),
+ * Answers that no cache keeps, here or over HTTP: the change log moves on every write (another process's
+ * import included); webhook delivery moves without one and is for admin tokens only.
+ */
+const NEVER_CACHED = ['Query.changes', 'Query.webhookEndpoints'] as const;
+
+/** Whether the operation asks a field that no cache may keep (see NEVER_CACHED), at its root or in a root fragment. */
+export function selectsNeverCached(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'query') return false;
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const seen = new Set<string>();
+  const fields = (set: SelectionSetNode): boolean =>
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return NEVER_CACHED.includes(`Query.${selection.name.value}` as never);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return fields(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      return fragment !== undefined && fields(fragment.selectionSet);
+    });
+  return fields(operation.selectionSet);
+}
+
+/**
+ * Watches the store's data version, which moves with every committed write whatever process made it, and
+ * calls `moved` when it did: writes of other processes (`npm run import`, a replica without Redis) then
+ * clear the response cache as this process's own do, within one `check` (run every CHANGE_FEED_POLL_MS).
+ * A version that cannot be read (the store away) is checked again next time.
+ */
+export function watchDataVersion(
+  store: { dataVersion(): Promise<string> },
+  moved: () => void | Promise<void>,
+): { check(): Promise<boolean> } {
+  let last: string | null = null;
+  let running: Promise<boolean> | null = null;
+  const check = async (): Promise<boolean> => {
+    let version: string;
+    try {
+      version = await store.dataVersion();
+    } catch {
+      return false;
+    }
+    const changed = last !== null && version !== last;
+    last = version;
+    if (changed) await moved();
+    return changed;
+  };
+  return {
+    check: () => {
+      running ??= check().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+  };
+}
+
+/**
+ * Caches results for everyone alike (no cached read depends on the token; NEVER_CACHED fields are never
+ * cached). The key holds the document, the operation name, the variables (so @watchedThrough),
  * the X-Watched-Through header (spoiler progress never crosses viewers) and the cache's generation (a read begun before a write never answers one begun after).
  * Off until `ready` (the store bootstrapped), and a result with any error (a store outage) is never kept.
  */
@@ -114,8 +174,7 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
     session: () => null,
     // No entity ids: every write forgets every answer, and the plugin leaves a null id in the answer.
     idFields: [],
-    // The change log moves on every write; webhook delivery moves without one and is for admin tokens only.
-    ttlPerSchemaCoordinate: { 'Query.changes': 0, 'Query.webhookEndpoints': 0 },
+    ttlPerSchemaCoordinate: Object.fromEntries(NEVER_CACHED.map((coordinate) => [coordinate, 0])),
     enabled: () => ready(),
     shouldCacheResult: ({ result }) => !result.errors?.length && ready(),
     buildResponseCacheKey: ({ documentString, variableValues, operationName, request }) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ChangeEntry, type ChangeLogBounds, cursorProblem } from '../domain/change-log.js';
 import type { Collection } from '../domain/collections.js';
-import { ChangeCursorError } from '../errors.js';
+import { ChangeCursorError, InvalidCursorError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 import type { ChangeLogReader } from '../store/port.js';
 
@@ -24,10 +24,20 @@ const position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const changeCursor = (cursor: number): string => encodeCursor(CURSOR_KIND, cursor);
 
-/** The log position a client cursor names, or INVALID_CURSOR; a decimal (an SSE Last-Event-ID) is taken as well. */
-function changePosition(cursor: string): number {
-  if (/^(0|[1-9][0-9]{0,15})$/.test(cursor) && Number.isSafeInteger(Number(cursor))) return Number(cursor);
-  return decodeCursor(CURSOR_KIND, cursor, position);
+/**
+ * The log position a client cursor names. Only the exact form the service issues is taken (changeCursor
+ * of the position): anything else, such as " 1", "1e0", "1.0" or a bare decimal inside or instead of it,
+ * is INVALID_CURSOR naming `argument`.
+ */
+function changePosition(cursor: string, argument: string): number {
+  let at: number;
+  try {
+    at = decodeCursor(CURSOR_KIND, cursor, position);
+  } catch {
+    throw new InvalidCursorError(cursor, argument);
+  }
+  if (changeCursor(at) !== cursor) throw new InvalidCursorError(cursor, argument);
+  return at;
 }
 
 const boundsFor = (bounds: ChangeLogBounds) => ({
@@ -35,13 +45,17 @@ const boundsFor = (bounds: ChangeLogBounds) => ({
   latest: changeCursor(bounds.latest),
 });
 
-/** Where a read starts: after the given cursor when it can be resumed from, else from the oldest entry kept. */
-export async function startPosition(log: ChangeLogReader, after: string | null): Promise<number> {
+/**
+ * Where a read starts: after the given cursor when it can be resumed from, else from the oldest entry kept.
+ * `argument` names where the cursor came from in errors (`after`, `Last-Event-ID`).
+ */
+export async function startPosition(log: ChangeLogReader, after: string | null, argument = 'after'): Promise<number> {
+  // A malformed cursor is refused before the log is read.
+  const at = after === null ? null : changePosition(after, argument);
   const bounds = await log.changeLogBounds();
-  if (after === null) return (bounds.oldest ?? bounds.latest + 1) - 1;
-  const at = changePosition(after);
+  if (at === null || after === null) return (bounds.oldest ?? bounds.latest + 1) - 1;
   const problem = cursorProblem(at, bounds);
-  if (problem !== null) throw new ChangeCursorError(after, problem, boundsFor(bounds));
+  if (problem !== null) throw new ChangeCursorError(after, problem, boundsFor(bounds), argument);
   return at;
 }
 

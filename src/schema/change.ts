@@ -153,9 +153,12 @@ builder.subscriptionField('changes', (t) =>
       'viewer’s progress; see Change.',
     args: feedArgs,
     subscribe: async (_root, args, ctx) => {
-      const resumeFrom = args.after ?? ctx.request.headers.get('last-event-id') ?? null;
+      const header = ctx.request.headers.get('last-event-id') || null;
+      const [resumeFrom, argument] = args.after != null ? [args.after, 'after'] : [header, 'Last-Event-ID'];
       const after =
-        resumeFrom === null ? (await ctx.store.changeLogBounds()).latest : await startPosition(ctx.store, resumeFrom);
+        resumeFrom === null
+          ? (await ctx.store.changeLogBounds()).latest
+          : await startPosition(ctx.store, resumeFrom, argument);
       return changeStream(ctx.store, ctx.feed, after, filterOf(args), ctx.progress);
     },
     resolve: (change, _args, ctx) => deliveredChange(ctx, change),

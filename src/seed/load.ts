@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { ruleOf } from '../writes/fields.js';
 import { toGraphDocument } from './document.js';
 import { type SeedFile, seedFileSchema } from './format.js';
+import { refuseDuplicateKeys } from './read.js';
 import { findReferenceIssues } from './references.js';
 
 function describeRecord(value: unknown, pathParts: readonly PropertyKey[]): string {
@@ -76,6 +77,7 @@ export function parseSeedText(file: string, text: string, knownPeople: ReadonlyS
   } catch (error) {
     throw new SeedValidationError([{ file, record: '(file)', field: '(json)', message: (error as Error).message }]);
   }
+  refuseDuplicateKeys(file, text);
   return parseSeedValue(file, raw, knownPeople);
 }
 

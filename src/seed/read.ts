@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
+import { firstDuplicateKey, MAX_JSON_DEPTH, nestsDeeperThan } from './duplicate-keys.js';
 
 /** The largest seed file read, unless IMPORT_MAX_FILE_BYTES says otherwise: one series' file, not a catalogue. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -74,9 +75,36 @@ export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FIL
   } catch {
     return fail(name, '(utf-8)', `is not valid UTF-8 (byte ${firstInvalidByte(bytes)})`, 'invalid-utf8');
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     return fail(name, '(json)', (error as Error).message, 'json');
   }
+  refuseDuplicateKeys(name, text);
+  return value;
+}
+
+/**
+ * Throws SeedValidationError naming the file and the key's path when an object of the (valid JSON) text
+ * gives a key twice, or naming the file when it nests deeper than MAX_JSON_DEPTH.
+ */
+export function refuseDuplicateKeys(file: string, text: string): void {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    fail(
+      file,
+      '(json)',
+      `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; a seed file needs a handful`,
+      'too-deep',
+    );
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate === null) return;
+  const field = duplicate.path === '' ? duplicate.key : `${duplicate.path}.${duplicate.key}`;
+  fail(
+    file,
+    field,
+    `is given twice in one object (again at line ${duplicate.line}, column ${duplicate.column}); JSON would keep ` +
+      'only the last value, so give each key once',
+    'duplicate-key',
+  );
 }

@@ -1,9 +1,12 @@
 import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationId } from '../../src/config/persisted-operations.js';
 import { NO_EXTERNAL_IDS, personRecord } from '../../src/domain/build.js';
 import { emptyDocument } from '../../src/domain/collections.js';
 import { schema } from '../../src/graphql-schema.js';
-import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
+import { createDramaResponseCache, watchDataVersion } from '../../src/plugins/response-cache.js';
+import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
+import { importSeedDirectory } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { allChanges, changesPage, feedStores, readEvents } from '../support/feed.js';
@@ -59,6 +62,33 @@ const doc = (slug: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const BATCH = '($document: JSONObject!)';
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** Cursors that name `position` (or try to) in every form but the one the service issues. */
+const nonCanonical = (position: number): string[] =>
+  [
+    base64(`change: ${position}`),
+    base64(`change:${position} `),
+    base64(`change:${position}.0`),
+    base64(`change:${position}e0`),
+    base64(`change:0${position}`),
+    base64(`change:+${position}`),
+    base64(` change:${position}`),
+    base64(`change:${position}\n`),
+    base64(`change:"${position}"`),
+    base64(`change:${[...String(position)].map((d) => String.fromCodePoint(0x660 + Number(d))).join('')}`),
+    base64(`change:${[...String(position)].map((d) => String.fromCodePoint(0xff10 + Number(d))).join('')}`),
+    base64('change:9007199254740993'),
+    base64('change:1e400'),
+    base64(`change:${position}`).replace(/=+$/, ''),
+    ` ${base64(`change:${position}`)}`,
+    `${base64(`change:${position}`)}\n`,
+    String(position),
+    `0${position}`,
+    `+${position}`,
+    `${position}e0`,
+  ].filter((cursor) => cursor !== base64(`change:${position}`));
 
 for (const factory of feedStores()) {
   describe.skipIf(!factory.available)(`change log [${factory.kind}]`, () => {
@@ -212,9 +242,18 @@ for (const factory of feedStores()) {
       const unknown = Buffer.from(`change:${latestCursor + 5}`).toString('base64');
       expect(errorCodes(await changesPage(yoga, { after: unknown }))).toEqual(['CHANGE_CURSOR_UNKNOWN']);
       for (const after of ['garbage', '__proto__', '', 'Y2hhbmdlOi0x', 'Y2hhbmdlOjEuNQ==', '한국어', '9'.repeat(400)])
-        expect(errorCodes(await changesPage(yoga, { after }))).toEqual(
-          after === '' || /^\d+$/.test(after) ? expect.anything() : ['INVALID_CURSOR'],
-        );
+        expect(errorCodes(await changesPage(yoga, { after }))).toEqual(['INVALID_CURSOR']);
+      // Only the exact form the service issues: the same position written any other way is refused, naming `after`.
+      expect(errorCodes(await changesPage(yoga, { after: endCursor }))).toEqual([]);
+      for (const after of nonCanonical(latestCursor)) {
+        const refused = await changesPage(yoga, { after });
+        expect(errorCodes(refused), after).toEqual(['INVALID_CURSOR']);
+        expect(refused.errors![0]!.extensions).toMatchObject({ argument: 'after' });
+        expect(refused.errors![0]!.message).toMatch(/^after: /);
+      }
+      const huge = await changesPage(yoga, { after: 'x'.repeat(10_000) });
+      expect(errorCodes(huge)).toEqual(['INVALID_CURSOR']);
+      expect(huge.errors![0]!.message.length).toBeLessThan(300);
       for (const first of [101, 1_000_000, -1])
         expect(errorCodes(await changesPage(yoga, { first }))).toEqual(['BAD_USER_INPUT']);
       const wrongTypes = await graphql(yoga, '{ changes(first: "ten", types: [NOPE]) { totalCount } }');
@@ -311,6 +350,22 @@ for (const factory of feedStores()) {
 
       const bad = await readEvents(await subscribe({}, { after: 'garbage' }), (e) => e.length >= 1);
       expect(bad[0]!.data.errors[0].extensions.code).toBe('INVALID_CURSOR');
+      // A cursor in any form but the issued one, in `after` or in Last-Event-ID, is refused naming where it was.
+      const position = Number(Buffer.from(events[0]!.id!, 'base64').toString().slice('change:'.length));
+      for (const cursor of nonCanonical(position)) {
+        for (const [headers, variables, argument] of [
+          [{ 'last-event-id': cursor }, {}, 'Last-Event-ID'],
+          [{ 'last-event-id': events[0]!.id! }, { after: cursor }, 'after'],
+        ] as const) {
+          // HTTP takes a header's surrounding whitespace off (RFC 9110 §5.5): that one is the issued cursor.
+          if (argument === 'Last-Event-ID' && cursor.trim() !== cursor) continue;
+          const [refused] = await readEvents(await subscribe(headers, variables), (e) => e.length >= 1);
+          expect(refused!.data.errors[0].extensions, `${argument} ${cursor}`).toMatchObject({
+            code: 'INVALID_CURSOR',
+            argument,
+          });
+        }
+      }
       const future = Buffer.from(`change:${(await latest()) + 1}`).toString('base64');
       const unknown = await readEvents(await subscribe({ 'last-event-id': future }, {}), (e) => e.length >= 1);
       expect(unknown[0]!.data.errors[0].extensions.code).toBe('CHANGE_CURSOR_UNKNOWN');
@@ -442,6 +497,38 @@ for (const factory of feedStores()) {
       }
     });
 
+    it('refuses a malformed X-Watched-Through when the subscription starts, with no change written', async () => {
+      const { endCursor } = await allChanges(yoga);
+      const before = await latest();
+      const query = `subscription($after: String) { changes(after: $after, series: "${S}") { key } }`;
+      for (const header of ['nope', `${S}@0`, '__proto__@1', `${S}@\u0663`, `${S}@3, bad`, `${S}@${'9'.repeat(40)}`])
+        for (const method of ['POST', 'GET'] as const)
+          for (const after of [null, endCursor]) {
+            const variables = after === null ? {} : { after };
+            const url =
+              method === 'GET'
+                ? `http://drama.test/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify(variables))}`
+                : 'http://drama.test/graphql';
+            const response = await yoga.fetch(url, {
+              method,
+              headers: {
+                accept: 'text/event-stream',
+                'x-watched-through': Buffer.from(header).toString('latin1'),
+                ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+              },
+              ...(method === 'POST' ? { body: JSON.stringify({ query, variables }) } : {}),
+            });
+            // Read to the end of the stream: it must hold the refusal alone and end, though nothing is written.
+            const events = await readEvents(response, () => false);
+            expect(
+              events.map((e) => e.data.errors?.[0]?.extensions?.code),
+              `${method} ${header}`,
+            ).toEqual(['BAD_USER_INPUT']);
+            expect(events[0]!.data.errors[0].message).toMatch(/^X-Watched-Through: /);
+          }
+      expect(await latest()).toBe(before);
+    });
+
     it('keeps response-cache bookkeeping out of answers, and never caches changes or webhook state', async () => {
       const handle = createDramaResponseCache();
       const cached = createDramaYoga({
@@ -479,6 +566,88 @@ for (const factory of feedStores()) {
       const endpoints = '{ webhookEndpoints { id } }';
       expect((await graphql(cached, endpoints, {}, WRITERS.bearer('admin'))).data).toEqual({ webhookEndpoints: [] });
       expect(errorCodes(await graphql(cached, endpoints))).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it("forgets cached answers once the store's data version shows another process's write; changes are never kept over HTTP", async () => {
+      const imported = await mutate(yoga, 'importBatch', BATCH, { document: doc('feed-cached') });
+      expect(imported.data!.importBatch.__typename, JSON.stringify(imported)).toBe('ImportBatchSuccess');
+      const handle = createDramaResponseCache();
+      const changesDoc = '{ changes(first: 100) { pageInfo { endCursor } } }';
+      const seriesDoc = '{ series(slug: "feed-cached") { title } }';
+      const cached = createDramaYoga({
+        store,
+        tokens: WRITERS.tokens,
+        ops: { responseCacheTtlMs: 60_000 },
+        responseCache: handle,
+        persistedOperations: new Map([changesDoc, seriesDoc].map((doc) => [operationId(doc), doc])),
+      });
+      const writers = watchDataVersion(store, () => handle.clear());
+      expect(await writers.check()).toBe(false);
+      const title = async () => (await graphql(cached, seriesDoc)).data!.series.title as string;
+      const before = await title();
+      expect(handle.size()).toBe(1);
+      // Another process writes (npm run import, a replica without Redis): this service is not told.
+      const [series] = await store.seriesByKeys(['feed-cached']);
+      await store.importDocument({ ...emptyDocument(), series: [{ ...series!, title: 'Renamed elsewhere' }] });
+      expect(await title()).toBe(before);
+      // The next check sees the data version move and forgets every cached answer.
+      expect(await writers.check()).toBe(true);
+      expect(await title()).toBe('Renamed elsewhere');
+      expect(await writers.check()).toBe(false);
+      // A persisted GET may be kept by browsers and CDNs, but not one of the change log.
+      const get = (doc: string) =>
+        cached.fetch(
+          `http://drama.test/graphql?extensions=${encodeURIComponent(
+            JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(doc) } }),
+          )}`,
+          { headers: { accept: 'application/json' } },
+        );
+      const seriesGet = await get(seriesDoc);
+      expect(seriesGet.status).toBe(200);
+      expect(seriesGet.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+      const first = await get(changesDoc);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('no-store');
+      const end = async (response: Response) => ((await response.json()) as any).data.changes.pageInfo.endCursor;
+      const firstEnd = await end(first);
+      await store.importDocument({ ...emptyDocument(), series: [{ ...series!, title: 'Renamed again' }] });
+      const second = await get(changesDoc);
+      expect(second.headers.get('cache-control')).toBe('no-store');
+      expect(await end(second)).not.toBe(firstEnd);
+    });
+
+    // Last: it fills the log with the seeds.
+    it('logs nothing for a write that changes nothing: the seeds imported twice, an upsert repeated', async () => {
+      const first = await importSeedDirectory(store, DEFAULT_SEED_DIR);
+      const afterFirst = await latest();
+      const version = await store.dataVersion();
+      const again = await importSeedDirectory(store, DEFAULT_SEED_DIR);
+      expect(again.written).toEqual(first.written);
+      expect(await latest()).toBe(afterFirst);
+      // Nothing changed, so nothing derived from the data has to be built again.
+      if (store.kind === 'embedded') expect(await store.dataVersion()).toBe(version);
+      // One record changed among the same ones: that one alone is logged.
+      const document = await loadSeedDirectory(DEFAULT_SEED_DIR);
+      const [person, ...others] = document.people;
+      await store.importDocument({
+        ...document,
+        people: [{ ...person!, name: `${person!.name} (renamed)` }, ...others],
+      });
+      const { changes } = await allChanges(yoga, { after: Buffer.from(`change:${afterFirst}`).toString('base64') });
+      expect(changes.map((c) => [c.operation, c.type, c.key, c.actor])).toEqual([
+        ['UPSERT', 'PERSON', person!.key, null],
+      ]);
+      // Through the API: the second of two identical upserts logs nothing, a changed one logs itself.
+      const upsert = (name: string) =>
+        mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+          input: { slug: 'feed-same', name, source: SOURCE },
+        });
+      expect((await upsert('Same')).data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
+      const once = await latest();
+      expect((await upsert('Same')).data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
+      expect(await latest()).toBe(once);
+      await upsert('Other');
+      expect(await latest()).toBe(once + 1);
     });
   });
 }

@@ -140,6 +140,7 @@ describe('a damaged data.mdb', () => {
   const cases: [string, (file: string, size: number) => Promise<void>][] = [
     ['garbage over the meta pages', (file) => overwrite(file, 0, noise(8192, 1))],
     ['cut short', (file, size) => truncate(file, Math.floor(size / 2))],
+    ['emptied to 0 bytes', (file) => truncate(file, 0)],
     ['garbage over the tree pages', (file, size) => overwrite(file, 3 * 4096, noise(size - 3 * 4096, 2))],
   ];
 

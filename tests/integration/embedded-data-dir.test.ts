@@ -215,10 +215,20 @@ describe('a damaged data.mdb', () => {
     }
   });
 
-  it('opens an empty data.mdb as an empty store', async () => {
+  it('refuses an empty data.mdb, for writers and readers, and leaves it as it is', async () => {
     const dataDir = path.join(root, 'damaged', 'empty');
     await mkdir(dataDir, { recursive: true });
-    await writeFile(path.join(dataDir, 'data.mdb'), '');
+    const file = path.join(dataDir, 'data.mdb');
+    await writeFile(file, '');
+    for (const readOnly of [false, true, false]) {
+      const error = await rejection(openEmbeddedStore({ dataDir, readOnly }));
+      expect(error).toBeInstanceOf(DataDirError);
+      expect(error).toMatchObject({ reason: 'DATA_DIR_CORRUPTED', path: file });
+      expect((error as Error).message).toMatch(/is empty \(0 bytes\).*no data\.mdb at all/);
+      expect((await stat(file)).size).toBe(0);
+    }
+    // Without a data.mdb at all, a writer creates the store.
+    await rm(file);
     const store = await openEmbeddedStore({ dataDir });
     try {
       expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);

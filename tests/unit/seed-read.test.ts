@@ -80,6 +80,65 @@ describe('reading a hostile seed file names the file, the record and the rule', 
     expect(issue.rule).toBeTruthy();
   });
 
+  it('refuses a key given twice in one object, naming the file, the path and the rule', async () => {
+    const seed = JSON.parse(await readFile(path.join(SEEDS, 'soundtrack-1.json'), 'utf8'));
+    const text = JSON.stringify(seed, null, 2);
+    // The second name of the second character: JSON.parse would keep it silently.
+    const second = seed.series[0].characters[1];
+    const twice = text.replace(
+      `"name": ${JSON.stringify(second.name)}`,
+      `"name": ${JSON.stringify(second.name)},\n          "name": "Someone Else"`,
+    );
+    expect(twice).not.toBe(text);
+    const issue = await issueOf('twice.json', twice);
+    expect(issue).toMatchObject({
+      file: 'twice.json',
+      record: '(file)',
+      field: 'series.0.characters.1.name',
+      rule: 'duplicate-key',
+    });
+    expect(issue.message).toMatch(/given twice.*line \d+, column \d+/);
+    for (const [name, content, field] of [
+      ['top.json', '{"format":"drama-graph/seed@1","people":[],"format":"drama-graph/seed@1"}', 'format'],
+      ['escaped.json', '{"format":"drama-graph/seed@1","people":[],"peopl\\u0065":[]}', 'people'],
+      ['proto-twice.json', '{"__proto__":{},"format":"drama-graph/seed@1","__proto__":{"polluted":true}}', '__proto__'],
+      [
+        'unicode.json',
+        '{"format":"drama-graph/seed@1","people":[{"slug":"a","name":"A","名":1,"名":2}]}',
+        'people.0.名',
+      ],
+    ] as const)
+      expect(await issueOf(name, content), name).toMatchObject({ file: name, field, rule: 'duplicate-key' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The same key in different objects is no duplicate, however many there are.
+    const many = JSON.stringify({
+      format: 'drama-graph/seed@1',
+      people: Array.from({ length: 20_000 }, (_, i) => ({ slug: `p-${i}`, name: `P ${i}` })),
+    });
+    await writeFile(path.join(dir, 'many.json'), many);
+    expect(await readSeedJson(dir, 'many.json')).toEqual(JSON.parse(many));
+  });
+
+  it('refuses a duplicate key on every import path: the CLI import and the seeding at start', async () => {
+    const seeds = await mkdtemp(path.join(tmpdir(), 'drama-dup-'));
+    const untouchable = new Proxy({} as DramaStore, {
+      get: () => {
+        throw new Error('the store was touched');
+      },
+    });
+    try {
+      await writeFile(path.join(seeds, 'a.json'), '{"format":"drama-graph/seed@1","people":[],"people":[]}');
+      const cli = await importSeedDirectory(untouchable, seeds).catch((e: unknown) => e);
+      expect(cli).toBeInstanceOf(SeedValidationError);
+      expect((cli as SeedValidationError).issues[0]).toMatchObject({ file: 'a.json', rule: 'duplicate-key' });
+      expect((cli as SeedValidationError).message).toMatch(/a\.json: \(file\): people: .*\[duplicate-key\]/);
+      const start = await loadSeedDirectory(seeds).catch((e: unknown) => e);
+      expect((start as SeedValidationError).issues[0]).toMatchObject({ file: 'a.json', rule: 'duplicate-key' });
+    } finally {
+      await rm(seeds, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a __proto__ key as an unknown field, and pollutes nothing', async () => {
     const text = '{"format":"drama-graph/seed@1","__proto__":{"polluted":true},"people":[]}';
     expect(await issueOf('proto.json', text)).toMatchObject({ file: 'proto.json', rule: 'unrecognized_keys' });

@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import type { SharedRedis } from '../../redis/connection.js';
 
 /** What /metrics and admin tokens see of an endpoint. */
 export interface EndpointStatus {
@@ -40,28 +40,30 @@ if old then
 end
 redis.call('set', KEYS[1], cjson.encode(new)) return 1`;
 
-/** Shared by every replica with the same REDIS_URL and prefix. */
-export function redisDeliveryState(url: string, prefix: string): DeliveryState {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  const key = (id: string, part: string) => `${prefix}webhook:${id}:${part}`;
+/**
+ * Shared by every replica with the same REDIS_URL and REDIS_KEY_PREFIX, on the process's shared command
+ * connection (see src/redis/connection.ts), under the keys `<prefix>webhooks:webhook:<id>:status` and
+ * `...:lease` (the connection puts the prefix before each key, those of scripts included).
+ */
+export function redisDeliveryState(redis: SharedRedis): DeliveryState {
+  const commands = redis.commands;
+  const key = (id: string, part: string) => `webhooks:webhook:${id}:${part}`;
   return {
     async status(id) {
-      const text = await redis.get(key(id, 'status'));
+      const text = await commands.get(key(id, 'status'));
       return text === null ? null : (JSON.parse(text) as EndpointStatus);
     },
     async saveStatus(id, status) {
-      await redis.eval(SAVE_STATUS, 1, key(id, 'status'), JSON.stringify(status));
+      await commands.eval(SAVE_STATUS, 1, key(id, 'status'), JSON.stringify(status));
     },
     async lease(id, owner, ttlMs) {
-      return (await redis.eval(LEASE, 1, key(id, 'lease'), owner, String(ttlMs))) === 1;
+      return (await commands.eval(LEASE, 1, key(id, 'lease'), owner, String(ttlMs))) === 1;
     },
     async release(id, owner) {
-      await redis.eval(RELEASE, 1, key(id, 'lease'), owner);
+      await commands.eval(RELEASE, 1, key(id, 'lease'), owner);
     },
-    async close() {
-      redis.disconnect();
-    },
+    // The connection is the process's, closed with it.
+    async close() {},
   };
 }
 

@@ -6,7 +6,10 @@ import {
   type ChangeEntry,
   type ChangeLogBounds,
   type ChangeLogOptions,
+  changedDrafts,
   pruneLimit,
+  recordId,
+  sameRecord,
 } from '../../domain/change-log.js';
 import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
@@ -417,13 +420,14 @@ export class EmbeddedDatabase {
   async write(document: GraphDocument, changes: ChangeLogWrite, onStep?: (step: ImportStep) => void): Promise<void> {
     await this.commit(() => {
       const tally = new ListTally();
+      const unchanged = new Set<string>();
       for (const collection of COLLECTIONS) {
         const records = document[collection];
-        for (const record of records) this.put(collection, record, tally);
+        for (const record of records) this.put(collection, record, tally, unchanged);
         onStep?.({ collection, done: records.length, total: records.length });
       }
-      this.commitTally(tally);
-      this.logChanges(changes);
+      this.commitTally(tally, unchanged.size < rowsOf(document));
+      this.logChanges(changes, unchanged);
     });
   }
 
@@ -435,11 +439,14 @@ export class EmbeddedDatabase {
   ): Promise<void> {
     await this.commit(() => {
       const tally = new ListTally();
-      for (const collection of COLLECTIONS) for (const key of deletes[collection]) this.remove(collection, key, tally);
+      const unchanged = new Set<string>();
+      let removed = 0;
       for (const collection of COLLECTIONS)
-        for (const record of upserts[collection]) this.put(collection, record, tally);
-      this.commitTally(tally);
-      this.logChanges(changes);
+        for (const key of deletes[collection]) if (this.remove(collection, key, tally)) removed += 1;
+      for (const collection of COLLECTIONS)
+        for (const record of upserts[collection]) this.put(collection, record, tally, unchanged);
+      this.commitTally(tally, removed > 0 || unchanged.size < rowsOf(upserts));
+      this.logChanges(changes, unchanged);
     });
   }
 
@@ -467,7 +474,8 @@ export class EmbeddedDatabase {
   }
 
   /** Inside a write transaction: appends the entries, then prunes a bounded number of expired ones, oldest first. */
-  private logChanges({ drafts, options }: ChangeLogWrite): void {
+  private logChanges({ drafts: all, options }: ChangeLogWrite, unchanged: ReadonlySet<string>): void {
+    const drafts = changedDrafts(all, unchanged);
     if (drafts.length === 0) return;
     const at = (options.now ?? Date.now)();
     let cursor = this.meta.get(LATEST_CHANGE_KEY) ?? 0;
@@ -533,27 +541,49 @@ export class EmbeddedDatabase {
     }
   }
 
-  private commitTally(tally: ListTally): void {
+  /** Moves the data version only when a record changed, so that a write of the same data keeps every cache. */
+  private commitTally(tally: ListTally, changed: boolean): void {
     tally.write(this.lengths, this.histogram);
-    this.bumpVersion();
+    if (changed) this.bumpVersion();
   }
 
   private bumpVersion(): void {
     this.meta.put(VERSION_KEY, (this.meta.get(VERSION_KEY) ?? 0) + 1);
   }
 
-  private put<C extends Collection>(collection: C, record: RecordOf<C>, tally: ListTally): void {
+  /** Puts the record, unless the stored one is the same: then it notes it in `unchanged` and writes nothing. */
+  private put<C extends Collection>(
+    collection: C,
+    record: RecordOf<C>,
+    tally: ListTally,
+    unchanged: Set<string>,
+  ): void {
+    if (storable(record.key) && sameRecord(this.storedAsIs(collection, record.key), record)) {
+      unchanged.add(recordId(collection, record.key));
+      return;
+    }
     this.remove(collection, record.key, tally);
     this.records[collection].put(record.key, record);
     this.index(collection, record, tally);
   }
 
-  private remove<C extends Collection>(collection: C, key: string, tally: ListTally): void {
+  /** The record as stored (no migration to the current shape); undefined when there is none or it does not decode (remove then says so). */
+  private storedAsIs<C extends Collection>(collection: C, key: string): unknown {
+    try {
+      return this.records[collection].get(key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Removes the record and its index entries; false when there was none. */
+  private remove<C extends Collection>(collection: C, key: string, tally: ListTally): boolean {
     const previous = this.record(collection, key);
-    if (previous === undefined) return;
+    if (previous === undefined) return false;
     for (const entry of entriesOf(collection, previous)) this.indexes[entry.index].remove(entry.key);
     tally.count(collection, previous, -1);
     this.records[collection].remove(key);
+    return true;
   }
 
   private index<C extends Collection>(collection: C, record: RecordOf<C>, tally: ListTally): void {
@@ -608,6 +638,9 @@ const revisionsOf = (text: unknown) =>
  * (slugs are at most 120 characters), and lmdb refuses much longer ones, so a hostile id finds nothing.
  */
 const MAX_KEY_CHARS = 1_000;
+/** How many records a document holds, in all collections. */
+const rowsOf = (document: GraphDocument): number => COLLECTIONS.reduce((n, c) => n + document[c].length, 0);
+
 function storable(key: string | IndexKey): boolean {
   const parts: unknown[] = Array.isArray(key) ? key : [key];
   return parts.every((part) => typeof part !== 'string' || part.length <= MAX_KEY_CHARS);

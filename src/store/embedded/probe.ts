@@ -119,7 +119,8 @@ function run(dataDir: string, databases: readonly string[], write: boolean): Pro
  * SIGBUS) with no log line. So an existing data.mdb is first read whole in a child process; if that
  * child dies or fails, this throws DATA_DIR_CORRUPTED instead, and lmdb never maps the file here.
  * The read is skipped when the file is exactly as a writer left it when it closed cleanly (its size,
- * inode and times unchanged since), as reading it grows with the catalogue.
+ * inode and times unchanged since), as reading it grows with the catalogue. An empty data.mdb is refused
+ * too: lmdb would initialise it as a new store, and the service would seed over a file it never read.
  */
 export async function checkReadable(
   dataDir: string,
@@ -134,7 +135,16 @@ export async function checkReadable(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw fileSystemProblem(error, file);
   }
-  if (size === 0 || closedCleanly(dataDir)) return;
+  // lmdb would take an empty file for a new store and write one over it: a store is created only where there is no file.
+  if (size === 0)
+    throw new DataDirError(
+      'DATA_DIR_CORRUPTED',
+      file,
+      `${file} is empty (0 bytes): it holds no store, and a new one is created only where there is no data.mdb at ` +
+        'all; restore it from a backup, or move it away to start with an empty store',
+      { detail: 'empty file' },
+    );
+  if (closedCleanly(dataDir)) return;
   const outcome = await run(dataDir, databases, write);
   if (outcome.code === 0) return;
   if (outcome.signal) {

@@ -1,4 +1,4 @@
-import { type ChangeLogOptions, changeDrafts } from '../../domain/change-log.js';
+import { type ChangeLogOptions, changeDrafts, changedDrafts } from '../../domain/change-log.js';
 import type { Collection } from '../../domain/collections.js';
 import { type ChangeSet, type Deletions, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
@@ -6,6 +6,7 @@ import { logChangesIn } from './change-log.js';
 import * as changeCypher from './cypher-changes.js';
 import type { WriteTx } from './driver.js';
 import { importInto } from './importer.js';
+import { unchangedRecords } from './stored.js';
 import { Neo4jStoryView } from './story-view.js';
 
 const DELETIONS: [Collection, string][] = [
@@ -66,8 +67,9 @@ export async function applyChangesIn(
   const stripes = lockStripes(changes);
   if (stripes.length > 0) await tx.run(changeCypher.LOCK_STRIPES, { stripes });
   const plan = await planChanges(changes, new Neo4jStoryView(tx));
+  const unchanged = await unchangedRecords(tx, plan.upserts);
   await deleteAll(tx, plan.deletes);
   await importInto(tx, plan.upserts, undefined);
-  await logChangesIn(tx, changeDrafts(plan, actor), log);
+  await logChangesIn(tx, changedDrafts(changeDrafts(plan, actor), unchanged), log);
   return plan;
 }

@@ -28,6 +28,16 @@ ${perKey}
 OPTIONAL MATCH ()-[r:RELATES {key: key}]->()
 RETURN i, ${relationshipMap('r')} AS item`;
 
+export const CASTINGS_BY_KEYS = `// name: castingsByKeys
+${perKey}
+OPTIONAL MATCH (p:Person)-[r:PLAYS {key: key}]->(c:Character)
+RETURN i, CASE WHEN r IS NULL THEN null ELSE r {.*, personKey: p.key, characterKey: c.key} END AS item`;
+
+export const CREDITS_BY_KEYS = `// name: creditsByKeys
+${perKey}
+OPTIONAL MATCH (p:Person)-[r:CREDITED {key: key}]->(s:Series)
+RETURN i, CASE WHEN r IS NULL THEN null ELSE r {.*, seriesKey: s.key, personKey: p.key} END AS item`;
+
 export const EPISODES_BY_SERIES = `// name: episodesBySeries
 ${perKey}
 RETURN i, COLLECT {

@@ -2,6 +2,7 @@ import {
   type ChangeLogBounds,
   type ChangeLogOptions,
   changeDrafts,
+  changedDrafts,
   DEFAULT_CHANGE_RETENTION_MS,
 } from '../../domain/change-log.js';
 import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
@@ -51,6 +52,7 @@ import * as decode from './decode.js';
 import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
 import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
 import { importInto, importParts, rowCount, TRANSACTION_ROWS } from './importer.js';
+import { unchangedRecords } from './stored.js';
 import { toNumber } from './values.js';
 
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
@@ -242,8 +244,10 @@ export class Neo4jStore implements DramaStore {
     const writePart = async (part: GraphDocument, maxRows: number): Promise<void> => {
       try {
         const written = await this.db.writeTransaction(async (tx) => {
+          const unchanged = await unchangedRecords(tx, part);
           const counts = await importInto(tx, part, progress);
-          await logChangesIn(tx, changeDrafts(changeSet({ upserts: part }), null), this.changeLog);
+          const drafts = changedDrafts(changeDrafts(changeSet({ upserts: part }), null), unchanged);
+          await logChangesIn(tx, drafts, this.changeLog);
           return counts;
         });
         for (const c of Object.keys(written) as (keyof GraphCounts)[]) done[c] += written[c];

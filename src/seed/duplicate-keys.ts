@@ -1,0 +1,57 @@
+import { visit } from 'jsonc-parser';
+
+/** A key given twice in one object of a JSON text. */
+export interface DuplicateKey {
+  key: string;
+  /** Where the object is: its keys and array indexes from the top, joined with dots ("" for the top). */
+  path: string;
+  /** Of the second occurrence, 1-based. */
+  line: number;
+  column: number;
+}
+
+/** The deepest nesting of objects and arrays checked; a seed file needs a handful of levels. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether a valid JSON text nests objects and arrays deeper than `limit`, found in one pass over it. */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * The first key given twice in one object of a JSON text, or null (JSON.parse silently keeps the last
+ * value). Keys are compared as decoded, so "a" and "\u0061" are the same key. Reads the text once with
+ * jsonc-parser's visitor, holding only the keys of the objects still open; the visitor recurses, so check
+ * nestsDeeperThan first.
+ */
+export function firstDuplicateKey(text: string): DuplicateKey | null {
+  const open: Set<string>[] = [];
+  let found: DuplicateKey | null = null;
+  visit(text, {
+    onObjectBegin: () => {
+      open.push(new Set());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (key, _offset, _length, line, character, pathOf) => {
+      const keys = open.at(-1);
+      if (found !== null || keys === undefined) return;
+      if (keys.has(key)) found = { key, path: pathOf().join('.'), line: line + 1, column: character + 1 };
+      else keys.add(key);
+    },
+  });
+  return found;
+}
