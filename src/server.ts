@@ -1,30 +1,25 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
-import { inProcessSignal, redisSignal } from './feed/signal.js';
-import { startWebhooks } from './feed/webhooks/start.js';
 import { createLogger, type Logger } from './logger.js';
-import { createDramaResponseCache, watchDataVersion } from './plugins/response-cache.js';
-import { type Replication, startReplication } from './redis/replicas.js';
+import { type RunningService, startService } from './service.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
-import { createDramaYoga } from './yoga.js';
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 let logger = createLogger(LEVELS.has(process.env.LOG_LEVEL ?? '') ? process.env.LOG_LEVEL : 'info');
 let config: Config | undefined;
 let store: DramaStore | undefined;
 let server: Server | undefined;
-let replication: Replication | undefined;
-let stopWebhooks: () => Promise<void> = () => Promise.resolve();
+let service: RunningService | undefined;
 
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
   if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
   else {
-    void replication?.close();
+    void service?.close();
     void (store?.close() ?? Promise.resolve()).finally(() => process.exit(0));
   }
 };
@@ -42,28 +37,8 @@ try {
   await listen(server, config.port, config.host);
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
-  replication = config.redis ? startReplication(opened, { ...config.redis, ops: config.ops, logger }) : undefined;
-  const signal = replication ? redisSignal(replication.redis) : inProcessSignal();
-  const webhooks = startWebhooks(opened, config, signal, logger, replication?.redis);
-  stopWebhooks = () => webhooks?.stop() ?? Promise.resolve();
-  const responseCache = replication?.responseCache ?? createDramaResponseCache(config.ops.caches);
-  // Writes of other processes (npm run import; a replica without Redis) clear cached answers too.
-  const writers = watchDataVersion(opened, () => responseCache.clear());
-  setInterval(() => void writers.check(), config.feed.pollMs).unref();
-  void writers.check();
-  handler = createDramaYoga({
-    store: replication?.store ?? opened,
-    responseCache,
-    ...(replication ? { replication, apqStore: replication.apqStore } : {}),
-    webhooks,
-    changeFeed: { signal, pollMs: config.feed.pollMs },
-    ops: config.ops,
-    logger,
-    tokens: config.tokens,
-    loaders: config.loaders,
-    bootstrap,
-    persistedOperations: config.persistedOperations,
-  });
+  service = startService(opened, config, logger, bootstrap);
+  handler = service.handler;
   const { port } = server.address() as AddressInfo;
   logger.info(
     {
@@ -98,10 +73,8 @@ function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: num
   server.close(() => {
     clearInterval(idle);
     clearTimeout(deadline);
-    // Webhooks release their leases through the shared Redis connection, so it closes after them.
-    void stopWebhooks()
+    void (service?.close() ?? Promise.resolve())
       .catch(() => undefined)
-      .then(() => replication?.close())
       .then(() => store.close())
       .then(() => {
         logger.info('stopped');
