@@ -8,7 +8,14 @@ import { PersonRef } from './person.js';
 import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
-import { CertaintyEnum, citedFields, judgedFields, TextRevisionInput, TextRevisionType } from './source.js';
+import {
+  CertaintyEnum,
+  citedFields,
+  judgedFields,
+  judgedInputFields,
+  TextRevisionInput,
+  TextRevisionType,
+} from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
 export const CharacterRef = builder.loadableNodeRef('Character', {
@@ -118,10 +125,7 @@ const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
       type: [TextRevisionInput],
       description: 'The description as texts revealed by episode; not together with description.',
     }),
-    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
-    basis: t.string({
-      description: 'Why an INFERRED character fact is believed; required for INFERRED, refused for STATED.',
-    }),
+    ...judgedInputFields(t, 'character fact'),
     firstEpisode: t.int({
       description:
         'The episode the character first appears in. Leave it out to let the earliest event or relationship ' +

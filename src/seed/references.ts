@@ -47,10 +47,12 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
     if (c.firstEpisode !== null && c.firstEpisode > series.episodeCount)
       report(at('character', c.slug), 'firstEpisode', `exceeds episodeCount ${series.episodeCount}`);
     revealedBeyond(series, c.description, at('character', c.slug), 'description', report);
+    revealedBeyond(series, c.basis, at('character', c.slug), 'basis', report);
   }
   for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
   for (const c of series.castings) {
     const record = at('casting', `${c.person}->${c.character}`);
+    revealedBeyond(series, c.basis, record, 'basis', report);
     needPerson(c.person, record, 'person');
     needCharacter(c.character, record, 'character');
   }
@@ -58,6 +60,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
   for (const r of series.relationships) {
     const record = at('relationship', r.slug);
     revealedBeyond(series, r.note, record, 'note', report);
+    revealedBeyond(series, r.basis, record, 'basis', report);
     needCharacter(r.from, record, 'from');
     needCharacter(r.to, record, 'to');
     checkEpisode(series, r.since, record, 'since', report);
@@ -65,6 +68,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
   }
   for (const e of series.events) {
     const record = at('event', e.slug);
+    revealedBeyond(series, e.basis, record, 'basis', report);
     checkEpisode(series, e.episode, record, 'episode', report);
     needCharacter(e.agent, record, 'agent');
     needCharacter(e.target, record, 'target');

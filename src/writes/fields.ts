@@ -11,6 +11,7 @@ import {
   type PatternRule,
   type Problem,
   patternProblem,
+  revisionIssues,
   type SlugRule,
   slugProblem,
   sourcesProblem,
@@ -78,47 +79,66 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root:
   );
 }
 
-/** One revision of a description or note: the text a viewer sees from `fromEpisode` on. */
-export const revisionField = z.strictObject({
-  fromEpisode: intField(FIELD_RULES.revision.fromEpisode),
-  text: textField(FIELD_RULES.revision.text),
-});
+/** One revision of free text: the text a viewer sees from `fromEpisode` on. */
+const revisionOf = (rule: TextRule) =>
+  z.strictObject({ fromEpisode: intField(FIELD_RULES.revision.fromEpisode), text: textField(rule) });
 
-/** A description or note as given: one text (from the start) or its revisions by episode; none is []. */
-const oneText = textField(FIELD_RULES.revision.text);
-const revisionList = z.array(revisionField);
-export const revealedText = z
-  .unknown()
-  .optional()
-  .transform((v, ctx): { fromEpisode: number; text: string }[] => {
-    if (v == null) return [];
-    if (typeof v !== 'string' && !Array.isArray(v)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a text, or a list of { fromEpisode, text }', input: v });
-      return z.NEVER;
-    }
-    const parsed = typeof v === 'string' ? oneText.safeParse(v) : revisionList.safeParse(v);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
-      return z.NEVER;
-    }
-    return typeof parsed.data === 'string' ? [{ fromEpisode: 1, text: parsed.data }] : parsed.data;
+/** A list of revisions judged whole by the domain's rules (each episode once, at most the cap), paths into the list. */
+const revisionListOf = (rule: TextRule) =>
+  z.array(revisionOf(rule)).superRefine((revisions, ctx) => {
+    for (const issue of revisionIssues('', revisions))
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.field
+          .split('.')
+          .slice(1)
+          .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+        message: issue.message,
+        params: { rule: issue.rule },
+      });
   });
 
-/** Whether a source states the fact; `basis` says why an INFERRED one is believed. */
+/** A description's or note's revisions, as a write input's `descriptionRevisions` / `noteRevisions` take them. */
+export const revisionsField = revisionListOf(FIELD_RULES.revision.text);
+
+/** Free text revealed by episode as given: one text (from the start) or its revisions by episode; none is []. */
+const revealedTextOf = (rule: TextRule) => {
+  const oneText = textField(rule);
+  const revisionList = revisionListOf(rule);
+  return z
+    .unknown()
+    .optional()
+    .transform((v, ctx): { fromEpisode: number; text: string }[] => {
+      if (v == null) return [];
+      if (typeof v !== 'string' && !Array.isArray(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a text, or a list of { fromEpisode, text }', input: v });
+        return z.NEVER;
+      }
+      const parsed = typeof v === 'string' ? oneText.safeParse(v) : revisionList.safeParse(v);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
+        return z.NEVER;
+      }
+      return typeof parsed.data === 'string' ? [{ fromEpisode: 1, text: parsed.data }] : parsed.data;
+    });
+};
+
+/** A description or note. */
+export const revealedText = revealedTextOf(FIELD_RULES.revision.text);
+
+/** Whether a source states the fact; `basis` (one line each) says why an INFERRED one is believed. */
 export const judgedFields = {
   certainty: z
     .enum(CERTAINTIES)
     .nullish()
     .transform((v) => v ?? 'STATED'),
-  basis: z
-    .union([
-      textField(FIELD_RULES.basis),
-      z.array(
-        z.strictObject({ fromEpisode: intField(FIELD_RULES.revision.fromEpisode), text: textField(FIELD_RULES.basis) }),
-      ),
-    ])
-    .nullish()
-    .transform((v) => (v == null ? [] : typeof v === 'string' ? [{ fromEpisode: 1, text: v }] : v)),
+  basis: revealedTextOf(FIELD_RULES.basis),
+};
+
+/** As write inputs take them: `basis` as one text, or `basisRevisions` revealed by episode (see withRevisions). */
+export const judgedInputFields = {
+  ...judgedFields,
+  basisRevisions: revisionListOf(FIELD_RULES.basis).nullish(),
 };
 
 /** `source` (one) or `sources` (several), not both; the record keeps the list. */

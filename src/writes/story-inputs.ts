@@ -8,13 +8,13 @@ import {
   characterRef,
   citedFields,
   intField,
-  judgedFields,
+  judgedInputFields,
   list,
   listField,
   optional,
   parseInput,
   revealedText,
-  revisionField,
+  revisionsField,
   slugField,
   textField,
   withRevisions,
@@ -29,12 +29,19 @@ const characterInput = z
     nativeName: optional(textField(F.character.nativeName)),
     aliases: list(listField(F.character.aliases)),
     description: revealedText,
-    descriptionRevisions: z.array(revisionField).nullish(),
+    descriptionRevisions: revisionsField.nullish(),
     firstEpisode: optional(intField(F.character.firstEpisode)),
-    ...judgedFields,
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'description', 'descriptionRevisions'));
+  .transform((v, ctx) =>
+    withRevisions(
+      withRevisions(withSources(v, ctx, true), ctx, 'description', 'descriptionRevisions'),
+      ctx,
+      'basis',
+      'basisRevisions',
+    ),
+  );
 
 const relationshipInput = z
   .object({
@@ -47,11 +54,18 @@ const relationshipInput = z
     since: optional(intField(F.relationship.since)),
     until: optional(intField(F.relationship.until)),
     note: revealedText,
-    noteRevisions: z.array(revisionField).nullish(),
-    ...judgedFields,
+    noteRevisions: revisionsField.nullish(),
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'note', 'noteRevisions'));
+  .transform((v, ctx) =>
+    withRevisions(
+      withRevisions(withSources(v, ctx, true), ctx, 'note', 'noteRevisions'),
+      ctx,
+      'basis',
+      'basisRevisions',
+    ),
+  );
 
 const OTHER_ROLES = PARTICIPANT_ROLES.filter((role) => role !== 'AGENT' && role !== 'TARGET');
 const participantInput = z.object({
@@ -77,10 +91,10 @@ const eventInput = z
       .boolean()
       .nullish()
       .transform((v) => v ?? false),
-    ...judgedFields,
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withSources(v, ctx, true));
+  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'basis', 'basisRevisions'));
 
 export function toCharacterRecord(input: unknown): CharacterRecord {
   const { series, ...c } = parseInput(characterInput, input);

@@ -30,16 +30,17 @@ function ontoInput(collection: Collection, record: { key: string }, path: string
     const offset = event.participants.filter((p) => p.role === 'AGENT' || p.role === 'TARGET').length;
     return ['input', 'participants', String(index - offset), ...fields.slice(2)];
   }
-  const revisions = REVISIONS[collection];
-  if (revisions && fields[0] === revisions[0]) return ['input', revisions[1], ...fields.slice(1)];
+  const list = REVISIONS.get(fields[0] ?? '');
+  if (list && fields.length > 1) return ['input', list, ...fields.slice(1)];
   return ['input', ...fields];
 }
 
-/** A plan's issue about revealed text is about the revisions list: one text never breaks a revision rule. */
-const REVISIONS: Partial<Record<Collection, [string, string]>> = {
-  characters: ['description', 'descriptionRevisions'],
-  relationships: ['note', 'noteRevisions'],
-};
+/** A plan's issue inside revealed text is about the revisions list: one text never breaks a revision rule. */
+const REVISIONS = new Map([
+  ['description', 'descriptionRevisions'],
+  ['note', 'noteRevisions'],
+  ['basis', 'basisRevisions'],
+]);
 
 /** The write side of one request: each call is one transaction, checked against the story inside it. */
 export class StoryWriter {

@@ -134,11 +134,12 @@ async function factsBeyond(
         ? [`first appears in episode ${c.firstEpisode}`]
         : []),
       ...revealed('description', c.description),
+      ...revealed('basis', c.basis),
     ];
     if (beyond.length > 0) found.push({ what: `character "${slugOf(c.key)}"`, beyond });
   }
   for (const r of [...relationships.values()].sort((a, b) => a.key.localeCompare(b.key))) {
-    const beyond = revealed('note', r.note);
+    const beyond = [...revealed('note', r.note), ...revealed('basis', r.basis)];
     if (beyond.length > 0) found.push({ what: `relationship "${slugOf(r.key)}"`, beyond });
   }
   return found;
