@@ -48,6 +48,7 @@ function checkSeries(series: SeedSeries, people: Set<string>, report: Report): v
       report(at('character', c.slug), 'firstEpisode', `exceeds episodeCount ${series.episodeCount}`);
     revealedBeyond(series, c.description, at('character', c.slug), 'description', report);
     revealedBeyond(series, c.basis, at('character', c.slug), 'basis', report);
+    revealedBeyond(series, c.aliases, at('character', c.slug), 'aliases', report);
   }
   for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
   for (const c of series.castings) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { externalIdsOf } from '../domain/build.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import {
+  aliasesProblem,
   characterRefProblem,
   FIELD_RULES,
   type IntRule,
@@ -126,6 +127,25 @@ const revealedTextOf = (rule: TextRule) => {
 /** A description or note. */
 export const revealedText = revealedTextOf(FIELD_RULES.revision.text);
 
+/** One alias as given: a name (known from the start) or `{ name, fromEpisode }`. */
+const aliasName = textField(FIELD_RULES.character.aliases.of);
+const aliasObject = z.strictObject({ name: aliasName, fromEpisode: intField(FIELD_RULES.revision.fromEpisode) });
+const alias = z.unknown().transform((v, ctx): { name: string; fromEpisode: number } => {
+  if (typeof v !== 'string' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+    ctx.addIssue({ code: 'custom', message: 'must be a name, or { name, fromEpisode }', input: v });
+    return z.NEVER;
+  }
+  const parsed = typeof v === 'string' ? aliasName.safeParse(v) : aliasObject.safeParse(v);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
+    return z.NEVER;
+  }
+  return typeof parsed.data === 'string' ? { name: parsed.data, fromEpisode: 1 } : parsed.data;
+});
+
+/** A character's aliases, each revealed from an episode, judged whole (domain/rules.ts aliasesProblem). */
+export const aliasesField = judged(z.array(alias), aliasesProblem);
+
 /** Whether a source states the fact; `basis` (one line each) says why an INFERRED one is believed. */
 export const judgedFields = {
   certainty: z
@@ -170,15 +190,15 @@ export function withSources<T extends CitedInput>(value: T, ctx: z.RefinementCtx
   return { ...rest, sources };
 }
 
-/** Folds a single text field and its list of revisions into one list; giving both is refused. */
+/** Folds a field given from the start (one text, or plain aliases) and its list by episode into one list; giving both is refused. */
 export function withRevisions<
   T extends Record<string, unknown>,
   K extends keyof T & string,
   L extends keyof T & string,
 >(value: T, ctx: z.RefinementCtx, textKey: K, listKey: L) {
   const { [textKey]: text, [listKey]: list, ...rest } = value;
-  const one = text as { fromEpisode: number; text: string }[];
-  const many = (list ?? null) as { fromEpisode: number; text: string }[] | null;
+  const one = text as unknown[];
+  const many = (list ?? null) as unknown[] | null;
   if (one.length > 0 && many !== null)
     ctx.addIssue({
       code: 'custom',
@@ -186,5 +206,5 @@ export function withRevisions<
       message: `give ${textKey} or ${listKey}, not both`,
       params: { rule: 'one-of' },
     });
-  return { ...rest, [textKey]: many ?? one } as Omit<T, K | L> & Record<K, { fromEpisode: number; text: string }[]>;
+  return { ...rest, [textKey]: many ?? one } as Omit<T, K | L> & Pick<T, K>;
 }

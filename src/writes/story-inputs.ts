@@ -5,12 +5,12 @@ import { FIELD_RULES as F } from '../domain/rules.js';
 import type { ParticipantRole } from '../domain/vocabulary.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS, RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
 import {
+  aliasesField,
   characterRef,
   citedFields,
   intField,
   judgedInputFields,
   list,
-  listField,
   optional,
   parseInput,
   revealedText,
@@ -27,7 +27,8 @@ const characterInput = z
     slug: slugField(F.character.slug),
     name: textField(F.character.name),
     nativeName: optional(textField(F.character.nativeName)),
-    aliases: list(listField(F.character.aliases)),
+    aliases: list(aliasesField),
+    aliasesByEpisode: aliasesField.nullish(),
     description: revealedText,
     descriptionRevisions: revisionsField.nullish(),
     firstEpisode: optional(intField(F.character.firstEpisode)),
@@ -36,7 +37,12 @@ const characterInput = z
   })
   .transform((v, ctx) =>
     withRevisions(
-      withRevisions(withSources(v, ctx, true), ctx, 'description', 'descriptionRevisions'),
+      withRevisions(
+        withRevisions(withSources(v, ctx, true), ctx, 'aliases', 'aliasesByEpisode'),
+        ctx,
+        'description',
+        'descriptionRevisions',
+      ),
       ctx,
       'basis',
       'basisRevisions',

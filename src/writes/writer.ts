@@ -35,11 +35,12 @@ function ontoInput(collection: Collection, record: { key: string }, path: string
   return ['input', ...fields];
 }
 
-/** A plan's issue inside revealed text is about the revisions list: one text never breaks a revision rule. */
+/** A plan's issue inside revealed text is about the list by episode: one text (or a plain alias) never breaks an episode rule. */
 const REVISIONS = new Map([
   ['description', 'descriptionRevisions'],
   ['note', 'noteRevisions'],
   ['basis', 'basisRevisions'],
+  ['aliases', 'aliasesByEpisode'],
 ]);
 
 /** The write side of one request: each call is one transaction, checked against the story inside it. */
