@@ -74,8 +74,9 @@ export class StoryWriter {
     return { collection, key, alsoDeleted: total - 1 };
   }
 
-  async importDocument(document: GraphDocument): Promise<GraphCounts> {
-    await this.apply(changeSet({ upserts: document }), (path) => ['document', ...path]);
+  /** `pathOf` turns a plan's `[collection, key, ...field]` into a path into the argument the document came in. */
+  async importDocument(document: GraphDocument, pathOf: (path: string[]) => string[]): Promise<GraphCounts> {
+    await this.apply(changeSet({ upserts: document }), pathOf);
     return countsOf(document);
   }
 
