@@ -14,22 +14,20 @@ const REVEALED = new Set(['description', 'note', 'basis']);
  */
 export function seedLocator(seed: SeedFile) {
   const places = new Map<string, SeedPath>();
-  const put = (collection: Collection, key: string, path: SeedPath) => places.set(`${collection} ${key}`, path);
-  seed.people.forEach((p, i) => put('people', personRecord(p).key, ['people', String(i)]));
-  seed.series.forEach((s, i) => {
+  const put = (collection: Collection, key: string, path: SeedPath): void => {
+    places.set(`${collection} ${key}`, path);
+  };
+  for (const [i, p] of seed.people.entries()) put('people', personRecord(p).key, ['people', String(i)]);
+  for (const [i, s] of seed.series.entries()) {
     const doc = emptyDocument();
     addSeries(doc, s);
+    put('series', s.slug, ['series', String(i)]);
     for (const collection of COLLECTIONS) {
-      if (collection === 'people') continue;
-      doc[collection].forEach((record, j) =>
-        put(
-          collection,
-          record.key,
-          collection === 'series' ? ['series', String(i)] : ['series', String(i), collection, String(j)],
-        ),
-      );
+      if (collection === 'people' || collection === 'series') continue;
+      for (const [j, record] of doc[collection].entries())
+        put(collection, record.key, ['series', String(i), collection, String(j)]);
     }
-  });
+  }
   const recordAt = (path: SeedPath): Record<string, unknown> | undefined => {
     let node: unknown = seed;
     for (const part of path) node = (node as Record<string, unknown> | undefined)?.[part];
