@@ -51,7 +51,7 @@ builder.mutationFields((t) => ({
     authScopes: { writeCatalog: true },
     errors: writeErrors('UpsertCasting', 'casting'),
     args: { input: t.arg({ type: UpsertCastingInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.writer.upsert('castings', toCastingRecord(input)),
+    resolve: (_root, { input }, ctx) => ctx.writer.upsert('castings', toCastingRecord(input), input),
   }),
   deleteCasting: t.field({
     type: DeletionType,

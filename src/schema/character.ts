@@ -173,7 +173,8 @@ builder.mutationFields((t) => ({
     authScopes: { writeStory: true },
     errors: writeErrors('UpsertCharacter', 'character'),
     args: { input: t.arg({ type: UpsertCharacterInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('characters', toCharacterRecord(input))).key,
+    resolve: async (_root, { input }, ctx) =>
+      (await ctx.writer.upsert('characters', toCharacterRecord(input), input)).key,
   }),
   deleteCharacter: t.field({
     type: DeletionType,

@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
     authScopes: { writeStory: true },
     errors: writeErrors('UpsertPlotEvent', 'event'),
     args: { input: t.arg({ type: UpsertPlotEventInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('events', toEventRecord(input))).key,
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('events', toEventRecord(input), input)).key,
   }),
   deletePlotEvent: t.field({
     type: DeletionType,

@@ -118,7 +118,7 @@ builder.mutationFields((t) => ({
     errors: writeErrors('UpsertRelationship', 'relationship'),
     args: { input: t.arg({ type: UpsertRelationshipInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      (await ctx.writer.upsert('relationships', toRelationshipRecord(input))).key,
+      (await ctx.writer.upsert('relationships', toRelationshipRecord(input), input)).key,
   }),
   deleteRelationship: t.field({
     type: DeletionType,

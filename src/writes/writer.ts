@@ -18,8 +18,11 @@ export interface Deletion {
 /** Keys are built from slugs of at most 120 characters; a longer one cannot name a record (and lmdb refuses keys over 1978 bytes). */
 const MAX_KEY_LENGTH = 400;
 
-/** Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument. */
-function ontoInput(collection: Collection, record: { key: string }, path: string[]): string[] {
+/**
+ * Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument; a revision
+ * is counted in the order `input` lists them (the record keeps them by episode).
+ */
+function ontoInput(collection: Collection, record: { key: string }, path: string[], input: unknown): string[] {
   if (path[0] !== collection || path[1] !== record.key) return path;
   const fields = path.slice(2);
   if (collection === 'events' && fields[0] === 'participants') {
@@ -31,7 +34,14 @@ function ontoInput(collection: Collection, record: { key: string }, path: string
     return ['input', 'participants', String(index - offset), ...fields.slice(2)];
   }
   const list = REVISIONS.get(fields[0] ?? '');
-  if (list && fields.length > 1) return ['input', list, ...fields.slice(1)];
+  if (list && fields.length > 1) {
+    const kept = (record as unknown as Record<string, { fromEpisode: number }[]>)[fields[0]!];
+    const given = (input as Record<string, unknown> | null)?.[list];
+    const episode = kept?.[Number(fields[1])]?.fromEpisode;
+    const at =
+      fields[0] !== 'aliases' && Array.isArray(given) ? given.findIndex((r) => r?.fromEpisode === episode) : -1;
+    return ['input', list, at === -1 ? fields[1]! : String(at), ...fields.slice(2)];
+  }
   return ['input', ...fields];
 }
 
@@ -57,9 +67,10 @@ export class StoryWriter {
     return new StoryWriter(this.store, this.changed, actor);
   }
 
-  async upsert<C extends Collection>(collection: C, record: RecordOf<C>): Promise<RecordOf<C>> {
+  /** `input`: the mutation's argument the record was read from, to point issues into it. */
+  async upsert<C extends Collection>(collection: C, record: RecordOf<C>, input: unknown = null): Promise<RecordOf<C>> {
     const upserts = { [collection]: [record] } as Partial<GraphDocument>;
-    await this.apply(changeSet({ upserts }), (path) => ontoInput(collection, record, path));
+    await this.apply(changeSet({ upserts }), (path) => ontoInput(collection, record, path, input));
     return record;
   }
 

@@ -148,6 +148,19 @@ describeEachStore('aliases are revealed by episode', (service) => {
       ['input', 'aliasesByEpisode', '0', 'fromEpisode'],
     ],
     [
+      'an alias past the last episode, among aliases of one episode',
+      {
+        aliasesByEpisode: [
+          { name: 'A', fromEpisode: 2 },
+          { name: 'B', fromEpisode: 7 },
+          { name: 'C', fromEpisode: 2 },
+          { name: 'D', fromEpisode: 7 },
+        ],
+      },
+      'reference',
+      ['input', 'aliasesByEpisode', '3', 'fromEpisode'],
+    ],
+    [
       'an alias past the last episode',
       {
         aliasesByEpisode: [

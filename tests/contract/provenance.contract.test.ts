@@ -258,6 +258,12 @@ describeEachStore(
         ['input', 'basisRevisions', '1', 'fromEpisode'],
       ],
       [
+        'a revision past the last episode, listed first',
+        { basisRevisions: revisions([6, 'y'], [1, 'x'], [2, 'z']) },
+        'reference',
+        ['input', 'basisRevisions', '0', 'fromEpisode'],
+      ],
+      [
         'two revisions from one episode',
         { basisRevisions: revisions([3, 'x'], [1, 'y'], [3, 'z']) },
         'duplicate',
