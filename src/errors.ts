@@ -116,6 +116,8 @@ export interface SeedIssue {
   message: string;
   /** The rule broken (domain/rules.ts), or zod's code for a wrong type or shape. */
   rule?: string;
+  /** Where in the document: field names and list indexes as strings, such as ["series", "0", "events", "3", "episode"]. */
+  path?: string[];
 }
 
 export class SeedValidationError extends DramaGraphError {

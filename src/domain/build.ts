@@ -135,7 +135,7 @@ export const characterRecord = (seriesKey: string, c: CharacterDraft): Character
   slug: c.slug,
   name: c.name,
   nativeName: c.nativeName,
-  aliases: c.aliases,
+  aliases: c.aliases.map((a) => ({ name: a.name, fromEpisode: a.fromEpisode })),
   description: revealOrder(c.description),
   firstEpisode: c.firstEpisode,
   ...judged(c),

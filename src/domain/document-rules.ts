@@ -39,11 +39,15 @@ export function documentIssues(doc: GraphDocument): DocumentIssue[] {
   }
   const add = (collection: Collection, key: string, found: RuleIssue[]) =>
     issues.push(...found.map((i) => ({ collection, key, ...i })));
+  const judged = (r: { certainty: string; basis: readonly { fromEpisode: number }[] }) => [
+    ...revisionIssues('basis', r.basis),
+    ...certaintyIssues(r),
+  ];
   for (const c of doc.characters)
-    add('characters', c.key, [...revisionIssues('description', c.description), ...certaintyIssues(c)]);
-  for (const c of doc.castings) add('castings', c.key, certaintyIssues(c));
+    add('characters', c.key, [...revisionIssues('description', c.description), ...judged(c)]);
+  for (const c of doc.castings) add('castings', c.key, judged(c));
   for (const r of doc.relationships)
-    add('relationships', r.key, [...relationshipIssues(r), ...revisionIssues('note', r.note), ...certaintyIssues(r)]);
-  for (const e of doc.events) add('events', e.key, [...eventIssues(e), ...certaintyIssues(e)]);
+    add('relationships', r.key, [...relationshipIssues(r), ...revisionIssues('note', r.note), ...judged(r)]);
+  for (const e of doc.events) add('events', e.key, [...eventIssues(e), ...judged(e)]);
   return issues;
 }

@@ -24,6 +24,12 @@ export interface TextRevision {
   text: string;
 }
 
+/** Another name the story uses for a character, known to viewers from `fromEpisode` on. */
+export interface Alias {
+  name: string;
+  fromEpisode: number;
+}
+
 /** Whether a source states the fact, or it is read from what sources state (then `basis` says why). */
 export interface Judged {
   certainty: Certainty;
@@ -71,7 +77,8 @@ export interface CharacterRecord extends Cited, Judged {
   slug: string;
   name: string;
   nativeName: string | null;
-  aliases: string[];
+  /** In the order given; each revealed from its episode. */
+  aliases: Alias[];
   /** Revealed by episode, sorted by fromEpisode; empty when there is none. */
   description: TextRevision[];
   /** The episode the character first appears in, as the data states it; null: the earliest fact about them decides. */

@@ -204,6 +204,13 @@ export function listProblem(values: readonly unknown[], max: number): Problem | 
   return null;
 }
 
+/** A character's aliases: at most the cap, and no name twice, whatever episode reveals it. */
+export const aliasesProblem = (aliases: readonly { name: string }[]): Problem | null =>
+  listProblem(
+    aliases.map((a) => a.name),
+    LIMITS.aliases,
+  );
+
 /** A record's sources: at most the cap, and no source twice (the same document, compared in NFC, and paragraph). */
 export function sourcesProblem(sources: readonly { document: string; paragraph: number | null }[]): Problem | null {
   if (sources.length > LIMITS.sources) return issue('max-items', `must have at most ${LIMITS.sources} items`);

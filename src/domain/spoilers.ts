@@ -28,7 +28,7 @@ export const relationshipVisible = (progress: Progress, relationship: Relationsh
   relationship.sinceEpisode === null || relationship.sinceEpisode <= seenThrough(progress, relationship.seriesKey);
 
 /** Free text as the viewer knows it: the revisions revealed by the episode they watched through. */
-const revealedBy = (revisions: TextRevision[], seen: number): TextRevision[] =>
+const revealedBy = <T extends { fromEpisode: number }>(revisions: T[], seen: number): T[] =>
   revisions.every((r) => r.fromEpisode <= seen) ? revisions : revisions.filter((r) => r.fromEpisode <= seen);
 
 /** A judged record with only the basis revealed by the viewer's progress (the same record when nothing is held back). */
@@ -57,11 +57,13 @@ export const eventAsSeen = (progress: Progress, event: PlotEventRecord): PlotEve
 /** The text shown: the latest revision (the loaders have already dropped those the viewer has not reached). */
 export const latestText = (revisions: readonly TextRevision[]): string | null => revisions.at(-1)?.text ?? null;
 
-/** A character as the viewer knows them: only the description and basis revealed by their progress. */
+/** A character as the viewer knows them: only the aliases, description and basis revealed by their progress. */
 export function characterAsSeen(progress: Progress, character: CharacterRecord): CharacterRecord {
   const c = basisAsSeen(progress, character);
-  const description = revealedBy(c.description, seenThrough(progress, c.seriesKey));
-  return description === c.description ? c : { ...c, description };
+  const seen = seenThrough(progress, c.seriesKey);
+  const description = revealedBy(c.description, seen);
+  const aliases = revealedBy(c.aliases, seen);
+  return description === c.description && aliases === c.aliases ? c : { ...c, description, aliases };
 }
 
 /** An episode is shown up to the one the viewer watched through. */

@@ -20,6 +20,12 @@ function revisions(name: string, i: number): SeedSeries['characters'][number]['d
   return [intro, { fromEpisode: later, text: `${name} reveals a secret in episode ${later}` }];
 }
 
+/** Every fourth character is also known by another name from a later episode, so reveal order has names to hide. */
+function aliases(i: number): SeedSeries['characters'][number]['aliases'] {
+  if (i % 4 !== 1) return [];
+  return [{ name: `Stranger ${i}`, fromEpisode: 2 + (i % (EPISODES_PER_SERIES - 1)) }];
+}
+
 function characters(random: Random): SeedSeries['characters'] {
   const count = random.int(27, 33);
   const list: SeedSeries['characters'] = [];
@@ -29,7 +35,7 @@ function characters(random: Random): SeedSeries['characters'] {
       slug: `${slugify(name)}-${i}`,
       name,
       nativeName: null,
-      aliases: [],
+      aliases: aliases(i),
       description: revisions(name, i),
       firstEpisode: null,
       certainty: 'STATED',

@@ -17,7 +17,7 @@ const personNode = (person: PersonRecord): Person => {
 
 /** A fictional character, as schema.org's `character` (a Person) names them. */
 const characterNode = (character: CharacterRecord): Person => {
-  const alternateName = [character.nativeName, ...character.aliases].filter((name) => name !== null);
+  const alternateName = [character.nativeName, ...character.aliases.map((a) => a.name)].filter((name) => name !== null);
   return { '@type': 'Person', name: character.name, ...(alternateName.length === 0 ? {} : { alternateName }) };
 };
 

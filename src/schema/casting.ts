@@ -6,7 +6,7 @@ import { toCastingRecord } from '../writes/catalog-inputs.js';
 import { CharacterRef } from './character.js';
 import { PersonRef } from './person.js';
 import { SeriesRef } from './series.js';
-import { CertaintyEnum, citedFields, judgedFields } from './source.js';
+import { citedFields, judgedFields, judgedInputFields } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -38,8 +38,7 @@ const UpsertCastingInput = builder.inputType('UpsertCastingInput', {
     person: t.string({ required: true, description: 'The person slug.' }),
     character: t.string({ required: true, description: 'The character slug, within the series.' }),
     billing: t.field({ type: BillingEnum, required: true }),
-    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
-    basis: t.string({ description: 'Why an INFERRED casting is believed; required for INFERRED, refused for STATED.' }),
+    ...judgedInputFields(t, 'casting'),
     source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
     sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
@@ -52,7 +51,7 @@ builder.mutationFields((t) => ({
     authScopes: { writeCatalog: true },
     errors: writeErrors('UpsertCasting', 'casting'),
     args: { input: t.arg({ type: UpsertCastingInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.writer.upsert('castings', toCastingRecord(input)),
+    resolve: (_root, { input }, ctx) => ctx.writer.upsert('castings', toCastingRecord(input), input),
   }),
   deleteCasting: t.field({
     type: DeletionType,

@@ -1,15 +1,38 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import { scopedKey } from '../domain/keys.js';
-import type { CharacterRecord } from '../domain/records.js';
+import type { Alias, CharacterRecord } from '../domain/records.js';
 import { latestText } from '../domain/spoilers.js';
 import { toCharacterRecord } from '../writes/story-inputs.js';
 import { PersonRef } from './person.js';
 import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
 import { SeriesRef } from './series.js';
-import { CertaintyEnum, citedFields, judgedFields, TextRevisionInput, TextRevisionType } from './source.js';
+import {
+  CertaintyEnum,
+  citedFields,
+  judgedFields,
+  judgedInputFields,
+  TextRevisionInput,
+  TextRevisionType,
+} from './source.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
+
+const AliasType = builder.objectRef<Alias>('Alias').implement({
+  description: 'Another name the story uses for a character, known to viewers from an episode on.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    fromEpisode: t.exposeInt('fromEpisode', { description: 'The first episode whose viewers know this name.' }),
+  }),
+});
+
+const AliasInput = builder.inputType('AliasInput', {
+  description: 'Another name for a character, known from an episode on; episode 1 means from the start.',
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    fromEpisode: t.int({ required: true, description: 'From 1 to the series episodeCount.' }),
+  }),
+});
 
 export const CharacterRef = builder.loadableNodeRef('Character', {
   id: { resolve: (character: CharacterRecord) => character.key },
@@ -22,7 +45,15 @@ CharacterRef.implement({
     slug: t.exposeString('slug', { description: 'Unique within the series, such as "eun-soo".' }),
     name: t.exposeString('name', { description: 'The name as the story uses it.' }),
     nativeName: t.exposeString('nativeName', { nullable: true, description: 'The name in the original script.' }),
-    aliases: t.exposeStringList('aliases', { description: 'Other names the story uses.' }),
+    aliases: t.stringList({
+      description: "Other names the story uses, as far as the viewer knows: those revealed by the viewer's progress.",
+      resolve: (character) => character.aliases.map((a) => a.name),
+    }),
+    aliasesByEpisode: t.field({
+      type: [AliasType],
+      description: "The aliases with the episode each is revealed in, up to the viewer's progress.",
+      resolve: (character) => character.aliases,
+    }),
     description: t.string({
       nullable: true,
       description:
@@ -110,7 +141,13 @@ const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
     }),
     name: t.string({ required: true }),
     nativeName: t.string(),
-    aliases: t.stringList(),
+    aliases: t.stringList({
+      description: 'Other names, known from the start. To reveal them by episode, give aliasesByEpisode instead.',
+    }),
+    aliasesByEpisode: t.field({
+      type: [AliasInput],
+      description: 'Other names, each known from an episode on; not together with aliases.',
+    }),
     description: t.string({
       description: 'A description, seen from the start. To reveal it by episode, give descriptionRevisions instead.',
     }),
@@ -118,10 +155,7 @@ const UpsertCharacterInput = builder.inputType('UpsertCharacterInput', {
       type: [TextRevisionInput],
       description: 'The description as texts revealed by episode; not together with description.',
     }),
-    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
-    basis: t.string({
-      description: 'Why an INFERRED character fact is believed; required for INFERRED, refused for STATED.',
-    }),
+    ...judgedInputFields(t, 'character fact'),
     firstEpisode: t.int({
       description:
         'The episode the character first appears in. Leave it out to let the earliest event or relationship ' +
@@ -139,7 +173,8 @@ builder.mutationFields((t) => ({
     authScopes: { writeStory: true },
     errors: writeErrors('UpsertCharacter', 'character'),
     args: { input: t.arg({ type: UpsertCharacterInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('characters', toCharacterRecord(input))).key,
+    resolve: async (_root, { input }, ctx) =>
+      (await ctx.writer.upsert('characters', toCharacterRecord(input), input)).key,
   }),
   deleteCharacter: t.field({
     type: DeletionType,

@@ -30,6 +30,9 @@ builder.mutationField('importBatch', (t) =>
     authScopes: { $all: { writeCatalog: true, writeStory: true } },
     errors: writeErrors('ImportBatch', 'counts'),
     args: { document: t.arg({ type: JSONObject, required: true }) },
-    resolve: (_root, { document }, ctx) => ctx.writer.importDocument(batchDocument(document)),
+    resolve: (_root, { document }, ctx) => {
+      const batch = batchDocument(document);
+      return ctx.writer.importDocument(batch.document, batch.pathOf);
+    },
   }),
 );

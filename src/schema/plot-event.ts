@@ -5,7 +5,7 @@ import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS } from '../domain/v
 import { toEventRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
-import { CertaintyEnum, citedFields, judgedFields } from './source.js';
+import { citedFields, judgedFields, judgedInputFields } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { PLOT_EVENT_KIND_DESCRIPTIONS } from './support/event-kinds.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
@@ -112,8 +112,7 @@ const UpsertPlotEventInput = builder.inputType('UpsertPlotEventInput', {
     participants: t.field({ type: [ParticipantInput], description: 'Everyone else who takes part.' }),
     outcome: t.field({ type: EventOutcomeEnum }),
     flashback: t.boolean({ description: 'Whether it is shown as a flashback; default false.' }),
-    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
-    basis: t.string({ description: 'Why an INFERRED event is believed; required for INFERRED, refused for STATED.' }),
+    ...judgedInputFields(t, 'event'),
     source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
     sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
@@ -126,7 +125,7 @@ builder.mutationFields((t) => ({
     authScopes: { writeStory: true },
     errors: writeErrors('UpsertPlotEvent', 'event'),
     args: { input: t.arg({ type: UpsertPlotEventInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('events', toEventRecord(input))).key,
+    resolve: async (_root, { input }, ctx) => (await ctx.writer.upsert('events', toEventRecord(input), input)).key,
   }),
   deletePlotEvent: t.field({
     type: DeletionType,

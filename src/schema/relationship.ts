@@ -6,7 +6,7 @@ import { RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
 import { toRelationshipRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
-import { CertaintyEnum, citedFields, judgedFields, TextRevisionInput, TextRevisionType } from './source.js';
+import { citedFields, judgedFields, judgedInputFields, TextRevisionInput, TextRevisionType } from './source.js';
 import { describedValues } from './support/enum-values.js';
 import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 
@@ -103,10 +103,7 @@ const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
       type: [TextRevisionInput],
       description: 'The note as texts revealed by episode; not together with note.',
     }),
-    certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
-    basis: t.string({
-      description: 'Why an INFERRED relationship is believed; required for INFERRED, refused for STATED.',
-    }),
+    ...judgedInputFields(t, 'relationship'),
     source: t.field({ type: SourceInput, description: 'Where it comes from; or give sources.' }),
     sources: t.field({ type: [SourceInput], description: 'Every source it comes from; not together with source.' }),
   }),
@@ -121,7 +118,7 @@ builder.mutationFields((t) => ({
     errors: writeErrors('UpsertRelationship', 'relationship'),
     args: { input: t.arg({ type: UpsertRelationshipInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      (await ctx.writer.upsert('relationships', toRelationshipRecord(input))).key,
+      (await ctx.writer.upsert('relationships', toRelationshipRecord(input), input)).key,
   }),
   deleteRelationship: t.field({
     type: DeletionType,

@@ -73,3 +73,18 @@ export const judgedFields = <T extends Judged>(t: FieldBuilder<T>) => ({
     resolve: (record) => latestText(record.basis),
   }),
 });
+
+/** `certainty`, `basis` and `basisRevisions`, for the input of a judged record (`what`: "casting", "event", …). */
+export const judgedInputFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, what: string) => ({
+  certainty: t.field({ type: CertaintyEnum, description: 'STATED (the default) or INFERRED, with a basis.' }),
+  basis: t.string({
+    description:
+      `Why an INFERRED ${what} is believed, seen from the start; required for INFERRED (this or basisRevisions), ` +
+      'refused for STATED. To reveal it by episode, give basisRevisions instead.',
+  }),
+  basisRevisions: t.field({
+    type: [TextRevisionInput],
+    description:
+      'The basis as texts revealed by episode (each one line, at most 500 characters); not together with basis.',
+  }),
+});

@@ -82,7 +82,7 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         slug: c.slug,
         name: c.name,
         nativeName: c.nativeName,
-        aliases: [...c.aliases],
+        aliases: c.aliases.map((a) => (a.fromEpisode === 1 ? a.name : { name: a.name, fromEpisode: a.fromEpisode })),
         description: revealed(c.description),
         firstEpisode: c.firstEpisode,
         ...judged(c),

@@ -9,6 +9,7 @@ import {
   RELATIONSHIP_KINDS,
 } from '../domain/vocabulary.js';
 import {
+  aliasesField,
   externalIdsField,
   intField,
   judgedFields,
@@ -68,7 +69,7 @@ const characterSchema = z
     slug: slugField(F.character.slug),
     name: textField(F.character.name),
     nativeName: orNull(textField(F.character.nativeName)),
-    aliases: listOf(F.character.aliases),
+    aliases: aliasesField.default([]),
     description: revealedText,
     firstEpisode: orNull(intField(F.character.firstEpisode)),
     ...judgedFields,

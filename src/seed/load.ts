@@ -36,6 +36,7 @@ function schemaIssues(file: string, raw: unknown, error: z.ZodError): SeedIssue[
       field,
       message: issue.message,
       rule: ruleOf(issue),
+      path: issue.path.map(String),
     };
   });
 }

@@ -5,13 +5,19 @@ import type { GraphDocument } from '../domain/records.js';
 import { sequenceIssues } from '../domain/rules.js';
 import type { SeedIssue } from '../errors.js';
 import type { SeedFile, SeedSeries } from './format.js';
+import { seedLocator } from './locate.js';
 
-type Report = (record: string, field: string, message: string) => void;
+/** A record as a seed issue names it (`series "soundtrack-1" event "first-kiss"`) and where it sits in the document. */
+interface Where {
+  record: string;
+  path: string[];
+}
+type Report = (where: Where, field: string, message: string) => void;
 const REFERENCE = 'reference';
 
-function checkEpisode(series: SeedSeries, number: number | null, record: string, field: string, report: Report) {
+function checkEpisode(series: SeedSeries, number: number | null, where: Where, field: string, report: Report) {
   if (number !== null && (number > series.episodeCount || !series.episodes.some((e) => e.number === number))) {
-    report(record, field, `episode ${number} is not among the series' episodes`);
+    report(where, field, `episode ${number} is not among the series' episodes`);
   }
 }
 
@@ -19,56 +25,68 @@ function checkEpisode(series: SeedSeries, number: number | null, record: string,
 function revealedBeyond(
   series: SeedSeries,
   text: string | readonly { fromEpisode: number }[] | null,
-  record: string,
+  where: Where,
   field: string,
   report: Report,
 ) {
   if (text === null || typeof text === 'string') return;
   for (const [i, r] of text.entries())
     if (r.fromEpisode > Math.max(series.episodeCount, 1))
-      report(record, `${field}[${i}].fromEpisode`, `exceeds episodeCount ${series.episodeCount}`);
+      report(where, `${field}.${i}.fromEpisode`, `exceeds episodeCount ${series.episodeCount}`);
 }
 
-function checkSeries(series: SeedSeries, people: Set<string>, report: Report): void {
-  const at = (kind: string, key: string | number) => `series "${series.slug}" ${kind} "${key}"`;
+function checkSeries(series: SeedSeries, index: number, people: Set<string>, report: Report): void {
+  const root = ['series', String(index)];
+  const at = (kind: string, key: string | number, list: string, i: number): Where => ({
+    record: `series "${series.slug}" ${kind} "${key}"`,
+    path: [...root, list, String(i)],
+  });
   const characters = new Set(series.characters.map((c) => c.slug));
-  const needCharacter = (slug: string | null, record: string, field: string) => {
-    if (slug !== null && !characters.has(slug)) report(record, field, `unknown character "${slug}"`);
+  const needCharacter = (slug: string | null, where: Where, field: string) => {
+    if (slug !== null && !characters.has(slug)) report(where, field, `unknown character "${slug}"`);
   };
-  const needPerson = (slug: string, record: string, field: string) => {
-    if (!people.has(slug)) report(record, field, `unknown person "${slug}"`);
+  const needPerson = (slug: string, where: Where, field: string) => {
+    if (!people.has(slug)) report(where, field, `unknown person "${slug}"`);
   };
 
-  for (const e of series.episodes) {
+  for (const [i, e] of series.episodes.entries()) {
     if (e.number > series.episodeCount)
-      report(at('episode', e.number), 'number', `exceeds episodeCount ${series.episodeCount}`);
+      report(at('episode', e.number, 'episodes', i), 'number', `exceeds episodeCount ${series.episodeCount}`);
   }
-  for (const c of series.characters) {
+  for (const [i, c] of series.characters.entries()) {
+    const where = at('character', c.slug, 'characters', i);
     if (c.firstEpisode !== null && c.firstEpisode > series.episodeCount)
-      report(at('character', c.slug), 'firstEpisode', `exceeds episodeCount ${series.episodeCount}`);
-    revealedBeyond(series, c.description, at('character', c.slug), 'description', report);
+      report(where, 'firstEpisode', `exceeds episodeCount ${series.episodeCount}`);
+    revealedBeyond(series, c.description, where, 'description', report);
+    revealedBeyond(series, c.basis, where, 'basis', report);
+    revealedBeyond(series, c.aliases, where, 'aliases', report);
   }
-  for (const [i, slug] of series.starring.entries()) needPerson(slug, `series "${series.slug}"`, `starring[${i}]`);
-  for (const c of series.castings) {
-    const record = at('casting', `${c.person}->${c.character}`);
-    needPerson(c.person, record, 'person');
-    needCharacter(c.character, record, 'character');
+  for (const [i, slug] of series.starring.entries())
+    needPerson(slug, { record: `series "${series.slug}"`, path: root }, `starring.${i}`);
+  for (const [i, c] of series.castings.entries()) {
+    const where = at('casting', `${c.person}->${c.character}`, 'castings', i);
+    revealedBeyond(series, c.basis, where, 'basis', report);
+    needPerson(c.person, where, 'person');
+    needCharacter(c.character, where, 'character');
   }
-  for (const c of series.credits) needPerson(c.person, at('credit', `${c.person}#${c.role}`), 'person');
-  for (const r of series.relationships) {
-    const record = at('relationship', r.slug);
-    revealedBeyond(series, r.note, record, 'note', report);
-    needCharacter(r.from, record, 'from');
-    needCharacter(r.to, record, 'to');
-    checkEpisode(series, r.since, record, 'since', report);
-    checkEpisode(series, r.until, record, 'until', report);
+  for (const [i, c] of series.credits.entries())
+    needPerson(c.person, at('credit', `${c.person}#${c.role}`, 'credits', i), 'person');
+  for (const [i, r] of series.relationships.entries()) {
+    const where = at('relationship', r.slug, 'relationships', i);
+    revealedBeyond(series, r.note, where, 'note', report);
+    revealedBeyond(series, r.basis, where, 'basis', report);
+    needCharacter(r.from, where, 'from');
+    needCharacter(r.to, where, 'to');
+    checkEpisode(series, r.since, where, 'since', report);
+    checkEpisode(series, r.until, where, 'until', report);
   }
-  for (const e of series.events) {
-    const record = at('event', e.slug);
-    checkEpisode(series, e.episode, record, 'episode', report);
-    needCharacter(e.agent, record, 'agent');
-    needCharacter(e.target, record, 'target');
-    for (const [i, p] of e.participants.entries()) needCharacter(p.character, record, `participants[${i}].character`);
+  for (const [i, e] of series.events.entries()) {
+    const where = at('event', e.slug, 'events', i);
+    revealedBeyond(series, e.basis, where, 'basis', report);
+    checkEpisode(series, e.episode, where, 'episode', report);
+    needCharacter(e.agent, where, 'agent');
+    needCharacter(e.target, where, 'target');
+    for (const [j, p] of e.participants.entries()) needCharacter(p.character, where, `participants.${j}.character`);
   }
 }
 
@@ -97,20 +115,25 @@ function describeRecord(collection: Collection, key: string): string {
   }
 }
 
-/** The domain's record rules (domain/rules.ts) as the seed loader reports them; `[0]` style indexes for lists. */
-function ruleIssues(file: string, document: GraphDocument, wholeEpisodes: boolean): SeedIssue[] {
-  const field = (f: string) => f.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  const issues = documentIssues(document).map((i) => ({
+/** `[0]` style indexes, as seed issues show fields to people. */
+const shown = (field: string) => field.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+
+/** The domain's record rules (domain/rules.ts) as the seed loader reports them. */
+function ruleIssues(file: string, seed: SeedFile, document: GraphDocument, wholeEpisodes: boolean): SeedIssue[] {
+  const found = [
+    ...documentIssues(document),
+    ...(wholeEpisodes ? sequenceIssues(document.events).map((i) => ({ ...i, collection: 'events' as const })) : []),
+  ];
+  if (found.length === 0) return [];
+  const locate = seedLocator(seed);
+  return found.map((i) => ({
     file,
     record: describeRecord(i.collection, i.key),
-    field: field(i.field),
+    field: shown(i.field),
     message: i.message,
     rule: i.rule,
+    path: locate.pathOf(i.collection, i.key, i.field === '(record)' ? [] : i.field.split('.')) ?? [],
   }));
-  if (wholeEpisodes)
-    for (const i of sequenceIssues(document.events))
-      issues.push({ file, record: describeRecord('events', i.key), field: i.field, message: i.message, rule: i.rule });
-  return issues;
 }
 
 /**
@@ -127,8 +150,9 @@ export function findReferenceIssues(
   wholeEpisodes = true,
 ): SeedIssue[] {
   const issues: SeedIssue[] = [];
-  const report: Report = (record, field, message) => issues.push({ file, record, field, message, rule: REFERENCE });
+  const report: Report = ({ record, path }, field, message) =>
+    issues.push({ file, record, field: shown(field), message, rule: REFERENCE, path: [...path, ...field.split('.')] });
   const people = new Set([...knownPeople, ...seed.people.map((p) => p.slug)]);
-  for (const series of seed.series) checkSeries(series, people, report);
-  return [...issues, ...ruleIssues(file, document, wholeEpisodes)];
+  for (const [i, series] of seed.series.entries()) checkSeries(series, i, people, report);
+  return [...issues, ...ruleIssues(file, seed, document, wholeEpisodes)];
 }

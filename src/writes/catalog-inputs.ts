@@ -7,13 +7,14 @@ import {
   citedFields,
   externalIdsField,
   intField,
-  judgedFields,
+  judgedInputFields,
   list,
   listField,
   optional,
   parseInput,
   slugField,
   textField,
+  withRevisions,
   withSources,
 } from './fields.js';
 
@@ -57,10 +58,10 @@ const castingInput = z
     person: slugField(F.casting.person),
     character: slugField(F.casting.character),
     billing: z.enum(BILLINGS),
-    ...judgedFields,
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withSources(v, ctx, true));
+  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'basis', 'basisRevisions'));
 const creditInput = z
   .object({
     series: slugField(F.credit.series),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { externalIdsOf } from '../domain/build.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import {
+  aliasesProblem,
   characterRefProblem,
   FIELD_RULES,
   type IntRule,
@@ -11,6 +12,7 @@ import {
   type PatternRule,
   type Problem,
   patternProblem,
+  revisionIssues,
   type SlugRule,
   slugProblem,
   sourcesProblem,
@@ -78,47 +80,85 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root:
   );
 }
 
-/** One revision of a description or note: the text a viewer sees from `fromEpisode` on. */
-export const revisionField = z.strictObject({
-  fromEpisode: intField(FIELD_RULES.revision.fromEpisode),
-  text: textField(FIELD_RULES.revision.text),
-});
+/** One revision of free text: the text a viewer sees from `fromEpisode` on. */
+const revisionOf = (rule: TextRule) =>
+  z.strictObject({ fromEpisode: intField(FIELD_RULES.revision.fromEpisode), text: textField(rule) });
 
-/** A description or note as given: one text (from the start) or its revisions by episode; none is []. */
-const oneText = textField(FIELD_RULES.revision.text);
-const revisionList = z.array(revisionField);
-export const revealedText = z
-  .unknown()
-  .optional()
-  .transform((v, ctx): { fromEpisode: number; text: string }[] => {
-    if (v == null) return [];
-    if (typeof v !== 'string' && !Array.isArray(v)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a text, or a list of { fromEpisode, text }', input: v });
-      return z.NEVER;
-    }
-    const parsed = typeof v === 'string' ? oneText.safeParse(v) : revisionList.safeParse(v);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
-      return z.NEVER;
-    }
-    return typeof parsed.data === 'string' ? [{ fromEpisode: 1, text: parsed.data }] : parsed.data;
+/** A list of revisions judged whole by the domain's rules (each episode once, at most the cap), paths into the list. */
+const revisionListOf = (rule: TextRule) =>
+  z.array(revisionOf(rule)).superRefine((revisions, ctx) => {
+    for (const issue of revisionIssues('', revisions))
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.field
+          .split('.')
+          .slice(1)
+          .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+        message: issue.message,
+        params: { rule: issue.rule },
+      });
   });
 
-/** Whether a source states the fact; `basis` says why an INFERRED one is believed. */
+/** A description's or note's revisions, as a write input's `descriptionRevisions` / `noteRevisions` take them. */
+export const revisionsField = revisionListOf(FIELD_RULES.revision.text);
+
+/** Free text revealed by episode as given: one text (from the start) or its revisions by episode; none is []. */
+const revealedTextOf = (rule: TextRule) => {
+  const oneText = textField(rule);
+  const revisionList = revisionListOf(rule);
+  return z
+    .unknown()
+    .optional()
+    .transform((v, ctx): { fromEpisode: number; text: string }[] => {
+      if (v == null) return [];
+      if (typeof v !== 'string' && !Array.isArray(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a text, or a list of { fromEpisode, text }', input: v });
+        return z.NEVER;
+      }
+      const parsed = typeof v === 'string' ? oneText.safeParse(v) : revisionList.safeParse(v);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
+        return z.NEVER;
+      }
+      return typeof parsed.data === 'string' ? [{ fromEpisode: 1, text: parsed.data }] : parsed.data;
+    });
+};
+
+/** A description or note. */
+export const revealedText = revealedTextOf(FIELD_RULES.revision.text);
+
+/** One alias as given: a name (known from the start) or `{ name, fromEpisode }`. */
+const aliasName = textField(FIELD_RULES.character.aliases.of);
+const aliasObject = z.strictObject({ name: aliasName, fromEpisode: intField(FIELD_RULES.revision.fromEpisode) });
+const alias = z.unknown().transform((v, ctx): { name: string; fromEpisode: number } => {
+  if (typeof v !== 'string' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+    ctx.addIssue({ code: 'custom', message: 'must be a name, or { name, fromEpisode }', input: v });
+    return z.NEVER;
+  }
+  const parsed = typeof v === 'string' ? aliasName.safeParse(v) : aliasObject.safeParse(v);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, input: v } as never);
+    return z.NEVER;
+  }
+  return typeof parsed.data === 'string' ? { name: parsed.data, fromEpisode: 1 } : parsed.data;
+});
+
+/** A character's aliases, each revealed from an episode, judged whole (domain/rules.ts aliasesProblem). */
+export const aliasesField = judged(z.array(alias), aliasesProblem);
+
+/** Whether a source states the fact; `basis` (one line each) says why an INFERRED one is believed. */
 export const judgedFields = {
   certainty: z
     .enum(CERTAINTIES)
     .nullish()
     .transform((v) => v ?? 'STATED'),
-  basis: z
-    .union([
-      textField(FIELD_RULES.basis),
-      z.array(
-        z.strictObject({ fromEpisode: intField(FIELD_RULES.revision.fromEpisode), text: textField(FIELD_RULES.basis) }),
-      ),
-    ])
-    .nullish()
-    .transform((v) => (v == null ? [] : typeof v === 'string' ? [{ fromEpisode: 1, text: v }] : v)),
+  basis: revealedTextOf(FIELD_RULES.basis),
+};
+
+/** As write inputs take them: `basis` as one text, or `basisRevisions` revealed by episode (see withRevisions). */
+export const judgedInputFields = {
+  ...judgedFields,
+  basisRevisions: revisionListOf(FIELD_RULES.basis).nullish(),
 };
 
 /** `source` (one) or `sources` (several), not both; the record keeps the list. */
@@ -150,15 +190,15 @@ export function withSources<T extends CitedInput>(value: T, ctx: z.RefinementCtx
   return { ...rest, sources };
 }
 
-/** Folds a single text field and its list of revisions into one list; giving both is refused. */
+/** Folds a field given from the start (one text, or plain aliases) and its list by episode into one list; giving both is refused. */
 export function withRevisions<
   T extends Record<string, unknown>,
   K extends keyof T & string,
   L extends keyof T & string,
 >(value: T, ctx: z.RefinementCtx, textKey: K, listKey: L) {
   const { [textKey]: text, [listKey]: list, ...rest } = value;
-  const one = text as { fromEpisode: number; text: string }[];
-  const many = (list ?? null) as { fromEpisode: number; text: string }[] | null;
+  const one = text as unknown[];
+  const many = (list ?? null) as unknown[] | null;
   if (one.length > 0 && many !== null)
     ctx.addIssue({
       code: 'custom',
@@ -166,5 +206,5 @@ export function withRevisions<
       message: `give ${textKey} or ${listKey}, not both`,
       params: { rule: 'one-of' },
     });
-  return { ...rest, [textKey]: many ?? one } as Omit<T, K | L> & Record<K, { fromEpisode: number; text: string }[]>;
+  return { ...rest, [textKey]: many ?? one } as Omit<T, K | L> & Pick<T, K>;
 }

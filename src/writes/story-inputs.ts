@@ -5,16 +5,16 @@ import { FIELD_RULES as F } from '../domain/rules.js';
 import type { ParticipantRole } from '../domain/vocabulary.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS, RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
 import {
+  aliasesField,
   characterRef,
   citedFields,
   intField,
-  judgedFields,
+  judgedInputFields,
   list,
-  listField,
   optional,
   parseInput,
   revealedText,
-  revisionField,
+  revisionsField,
   slugField,
   textField,
   withRevisions,
@@ -27,14 +27,27 @@ const characterInput = z
     slug: slugField(F.character.slug),
     name: textField(F.character.name),
     nativeName: optional(textField(F.character.nativeName)),
-    aliases: list(listField(F.character.aliases)),
+    aliases: list(aliasesField),
+    aliasesByEpisode: aliasesField.nullish(),
     description: revealedText,
-    descriptionRevisions: z.array(revisionField).nullish(),
+    descriptionRevisions: revisionsField.nullish(),
     firstEpisode: optional(intField(F.character.firstEpisode)),
-    ...judgedFields,
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'description', 'descriptionRevisions'));
+  .transform((v, ctx) =>
+    withRevisions(
+      withRevisions(
+        withRevisions(withSources(v, ctx, true), ctx, 'aliases', 'aliasesByEpisode'),
+        ctx,
+        'description',
+        'descriptionRevisions',
+      ),
+      ctx,
+      'basis',
+      'basisRevisions',
+    ),
+  );
 
 const relationshipInput = z
   .object({
@@ -47,11 +60,18 @@ const relationshipInput = z
     since: optional(intField(F.relationship.since)),
     until: optional(intField(F.relationship.until)),
     note: revealedText,
-    noteRevisions: z.array(revisionField).nullish(),
-    ...judgedFields,
+    noteRevisions: revisionsField.nullish(),
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'note', 'noteRevisions'));
+  .transform((v, ctx) =>
+    withRevisions(
+      withRevisions(withSources(v, ctx, true), ctx, 'note', 'noteRevisions'),
+      ctx,
+      'basis',
+      'basisRevisions',
+    ),
+  );
 
 const OTHER_ROLES = PARTICIPANT_ROLES.filter((role) => role !== 'AGENT' && role !== 'TARGET');
 const participantInput = z.object({
@@ -77,10 +97,10 @@ const eventInput = z
       .boolean()
       .nullish()
       .transform((v) => v ?? false),
-    ...judgedFields,
+    ...judgedInputFields,
     ...citedFields,
   })
-  .transform((v, ctx) => withSources(v, ctx, true));
+  .transform((v, ctx) => withRevisions(withSources(v, ctx, true), ctx, 'basis', 'basisRevisions'));
 
 export function toCharacterRecord(input: unknown): CharacterRecord {
   const { series, ...c } = parseInput(characterInput, input);

@@ -18,8 +18,11 @@ export interface Deletion {
 /** Keys are built from slugs of at most 120 characters; a longer one cannot name a record (and lmdb refuses keys over 1978 bytes). */
 const MAX_KEY_LENGTH = 400;
 
-/** Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument. */
-function ontoInput(collection: Collection, record: { key: string }, path: string[]): string[] {
+/**
+ * Re-roots a plan issue about the one record a mutation wrote onto that mutation's `input` argument; a revision
+ * is counted in the order `input` lists them (the record keeps them by episode).
+ */
+function ontoInput(collection: Collection, record: { key: string }, path: string[], input: unknown): string[] {
   if (path[0] !== collection || path[1] !== record.key) return path;
   const fields = path.slice(2);
   if (collection === 'events' && fields[0] === 'participants') {
@@ -30,16 +33,25 @@ function ontoInput(collection: Collection, record: { key: string }, path: string
     const offset = event.participants.filter((p) => p.role === 'AGENT' || p.role === 'TARGET').length;
     return ['input', 'participants', String(index - offset), ...fields.slice(2)];
   }
-  const revisions = REVISIONS[collection];
-  if (revisions && fields[0] === revisions[0]) return ['input', revisions[1], ...fields.slice(1)];
+  const list = REVISIONS.get(fields[0] ?? '');
+  if (list && fields.length > 1) {
+    const kept = (record as unknown as Record<string, { fromEpisode: number }[]>)[fields[0]!];
+    const given = (input as Record<string, unknown> | null)?.[list];
+    const episode = kept?.[Number(fields[1])]?.fromEpisode;
+    const at =
+      fields[0] !== 'aliases' && Array.isArray(given) ? given.findIndex((r) => r?.fromEpisode === episode) : -1;
+    return ['input', list, at === -1 ? fields[1]! : String(at), ...fields.slice(2)];
+  }
   return ['input', ...fields];
 }
 
-/** A plan's issue about revealed text is about the revisions list: one text never breaks a revision rule. */
-const REVISIONS: Partial<Record<Collection, [string, string]>> = {
-  characters: ['description', 'descriptionRevisions'],
-  relationships: ['note', 'noteRevisions'],
-};
+/** A plan's issue inside revealed text is about the list by episode: one text (or a plain alias) never breaks an episode rule. */
+const REVISIONS = new Map([
+  ['description', 'descriptionRevisions'],
+  ['note', 'noteRevisions'],
+  ['basis', 'basisRevisions'],
+  ['aliases', 'aliasesByEpisode'],
+]);
 
 /** The write side of one request: each call is one transaction, checked against the story inside it. */
 export class StoryWriter {
@@ -55,9 +67,10 @@ export class StoryWriter {
     return new StoryWriter(this.store, this.changed, actor);
   }
 
-  async upsert<C extends Collection>(collection: C, record: RecordOf<C>): Promise<RecordOf<C>> {
+  /** `input`: the mutation's argument the record was read from, to point issues into it. */
+  async upsert<C extends Collection>(collection: C, record: RecordOf<C>, input: unknown = null): Promise<RecordOf<C>> {
     const upserts = { [collection]: [record] } as Partial<GraphDocument>;
-    await this.apply(changeSet({ upserts }), (path) => ontoInput(collection, record, path));
+    await this.apply(changeSet({ upserts }), (path) => ontoInput(collection, record, path, input));
     return record;
   }
 
@@ -72,8 +85,9 @@ export class StoryWriter {
     return { collection, key, alsoDeleted: total - 1 };
   }
 
-  async importDocument(document: GraphDocument): Promise<GraphCounts> {
-    await this.apply(changeSet({ upserts: document }), (path) => ['document', ...path]);
+  /** `pathOf` turns a plan's `[collection, key, ...field]` into a path into the argument the document came in. */
+  async importDocument(document: GraphDocument, pathOf: (path: string[]) => string[]): Promise<GraphCounts> {
+    await this.apply(changeSet({ upserts: document }), pathOf);
     return countsOf(document);
   }
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../support/each-store.js';
-import { graphql } from '../support/graphql.js';
+import { errorCodes, graphql } from '../support/graphql.js';
 import { mutate, SOURCE, writableYoga } from '../support/writes.js';
 
 const CONFESSIONS = (certainty: string) =>
@@ -136,3 +136,200 @@ describeEachStore('writes take revealed text, several sources and certainty', (s
     expect(after.data!.character).toBeNull();
   });
 });
+
+describeEachStore(
+  'upserts take a basis revealed by episode (basisRevisions), as seeds and importBatch do',
+  (service) => {
+    const yoga = () => writableYoga(service().store);
+    const SERIES = 'soundtrack-1';
+    const find = (list: any[], slug: string) => list.find((r: any) => r.slug === slug) ?? null;
+    /** Each judged record an upsert writes, and how a viewer reads its certainty and basis back. */
+    const WRITES = {
+      character: {
+        field: 'upsertCharacter',
+        type: 'UpsertCharacterInput',
+        input: (slug: string) => ({ series: SERIES, slug, name: 'Inferred One', firstEpisode: 1 }),
+        read: `{ it: character(series: "${SERIES}", slug: "inferred-one") { slug certainty basis } }`,
+        pick: (data: any) => data.it,
+      },
+      casting: {
+        field: 'upsertCasting',
+        type: 'UpsertCastingInput',
+        input: () => ({ series: SERIES, person: 'han-so-hee', character: 'eun-soo', billing: 'MAIN' }),
+        read: `{ series(slug: "${SERIES}") { cast { character { slug } certainty basis } } }`,
+        pick: (data: any) => data.series.cast.find((c: any) => c.character.slug === 'eun-soo'),
+      },
+      relationship: {
+        field: 'upsertRelationship',
+        type: 'UpsertRelationshipInput',
+        input: (slug: string) => ({
+          series: SERIES,
+          slug,
+          kind: 'RIVAL',
+          from: 'eun-soo',
+          to: 'sun-woo',
+          mutual: true,
+          since: 1,
+        }),
+        read: `{ it: character(series: "${SERIES}", slug: "eun-soo") { relationships { slug certainty basis } } }`,
+        pick: (data: any) => find(data.it.relationships, 'inferred-one'),
+      },
+      event: {
+        field: 'upsertPlotEvent',
+        type: 'UpsertPlotEventInput',
+        input: (slug: string) => ({
+          series: SERIES,
+          slug,
+          episode: 2,
+          sequence: 1,
+          kind: 'MOMENT',
+          summary: 'Eun-soo glances at Sun-woo.',
+          agent: 'eun-soo',
+        }),
+        read: `{ it: episode(series: "${SERIES}", number: 2) { events { slug certainty basis } } }`,
+        pick: (data: any) => find(data.it.events, 'inferred-one'),
+      },
+    } as const;
+    type Write = keyof typeof WRITES;
+    const KINDS = Object.keys(WRITES) as Write[];
+    const write = (what: Write, input: Record<string, unknown>, slug = 'inferred-one') => {
+      const w = WRITES[what];
+      const name = w.field[0]!.toUpperCase() + w.field.slice(1);
+      return mutate(
+        yoga(),
+        w.field,
+        `($input: ${w.type}!)`,
+        { input: { ...w.input(slug), certainty: 'INFERRED', source: SOURCE, ...input } },
+        `... on ValidationError { issues { rule path } } ... on ${name}Success { __typename }`,
+      );
+    };
+    const basisAt = async (what: Write, headers: Record<string, string>) => {
+      const response = await graphql(service().yoga, WRITES[what].read, undefined, headers);
+      expect(response.errors).toBeUndefined();
+      return WRITES[what].pick(response.data);
+    };
+    const REVISIONS = [
+      { fromEpisode: 4, text: '  Later, a line in the finale says so.  ' },
+      { fromEpisode: 2, text: 'Read from how they look at each other.' },
+    ];
+
+    it.each(KINDS)(
+      '%s: stores basisRevisions (unsorted, trimmed) and shows each viewer the basis of their progress',
+      async (what) => {
+        const written = await write(what, { basisRevisions: REVISIONS });
+        expect(written.errors).toBeUndefined();
+        expect(written.data![WRITES[what].field].__typename).toMatch(/Success$/);
+        expect(await basisAt(what, { 'x-watched-through': `${SERIES}@2` })).toMatchObject({
+          certainty: 'INFERRED',
+          basis: 'Read from how they look at each other.',
+        });
+        expect(await basisAt(what, { 'x-watched-through': `${SERIES}@3` })).toMatchObject({
+          basis: 'Read from how they look at each other.',
+        });
+        expect(await basisAt(what, {})).toMatchObject({ basis: 'Later, a line in the finale says so.' });
+        // the one-string form still works and means "from the start"
+        const plain = await write(what, { basis: 'One line, from the start.' });
+        expect(plain.data![WRITES[what].field].__typename).toMatch(/Success$/);
+        expect(await basisAt(what, { 'x-watched-through': `${SERIES}@2` })).toMatchObject({
+          basis: 'One line, from the start.',
+        });
+      },
+    );
+
+    const many = Array.from({ length: 51 }, (_, i) => ({ fromEpisode: (i % 4) + 1, text: `Reason ${i}.` }));
+    const revisions = (...list: [number, string][]) => list.map(([fromEpisode, text]) => ({ fromEpisode, text }));
+    it.each([
+      [
+        'basis and basisRevisions together',
+        { basis: 'x', basisRevisions: revisions([1, 'y']) },
+        'one-of',
+        ['input', 'basisRevisions'],
+      ],
+      [
+        'a revision from episode 0',
+        { basisRevisions: revisions([0, 'x']) },
+        'range',
+        ['input', 'basisRevisions', '0', 'fromEpisode'],
+      ],
+      [
+        'a revision past the last episode',
+        { basisRevisions: revisions([1, 'x'], [5, 'y']) },
+        'reference',
+        ['input', 'basisRevisions', '1', 'fromEpisode'],
+      ],
+      [
+        'a revision past the last episode, listed first',
+        { basisRevisions: revisions([6, 'y'], [1, 'x'], [2, 'z']) },
+        'reference',
+        ['input', 'basisRevisions', '0', 'fromEpisode'],
+      ],
+      [
+        'two revisions from one episode',
+        { basisRevisions: revisions([3, 'x'], [1, 'y'], [3, 'z']) },
+        'duplicate',
+        ['input', 'basisRevisions', '2', 'fromEpisode'],
+      ],
+      ['more than 50 revisions', { basisRevisions: many }, 'max-items', ['input', 'basisRevisions']],
+      [
+        'an empty text',
+        { basisRevisions: revisions([1, '   ']) },
+        'not-empty',
+        ['input', 'basisRevisions', '0', 'text'],
+      ],
+      [
+        'an invisible text',
+        { basisRevisions: revisions([1, '\u200b\u2060']) },
+        'visible',
+        ['input', 'basisRevisions', '0', 'text'],
+      ],
+      [
+        'a text of two lines',
+        { basisRevisions: revisions([1, 'one\ntwo']) },
+        'one-line',
+        ['input', 'basisRevisions', '0', 'text'],
+      ],
+      [
+        'a text over 500 characters',
+        { basisRevisions: revisions([1, 'x'.repeat(501)]) },
+        'max-length',
+        ['input', 'basisRevisions', '0', 'text'],
+      ],
+      [
+        'revisions on a STATED fact',
+        { certainty: 'STATED', basisRevisions: revisions([1, 'x']) },
+        'basis-only-inferred',
+        ['input', 'basis'],
+      ],
+      ['an empty list on an INFERRED fact', { basisRevisions: [] }, 'basis-required', ['input', 'basis']],
+    ])('refuses %s with a coded issue at its path, writing nothing', async (_name, input, rule, path) => {
+      for (const what of KINDS) {
+        const before = await basisAt(what, {});
+        const response = await write(what, input, 'refused-basis');
+        expect(response.errors, what).toBeUndefined();
+        const result = response.data![WRITES[what].field];
+        expect(result.__typename, what).toBe('ValidationError');
+        expect(result.issues, what).toContainEqual(expect.objectContaining({ rule, path }));
+        expect(await basisAt(what, {}), what).toEqual(before);
+      }
+      const refused = await graphql(
+        service().yoga,
+        `{ character(series: "${SERIES}", slug: "refused-basis") { slug } }`,
+      );
+      expect(refused.data!.character).toBeNull();
+    });
+
+    it('refuses a revision with __proto__, an unknown field or a wrong type as a GraphQL input error', async () => {
+      for (const basisRevisions of [
+        JSON.parse('[{"fromEpisode": 1, "text": "x", "__proto__": {"polluted": true}}]'),
+        [{ fromEpisode: 1, text: 'x', extra: 1 }],
+        [{ fromEpisode: '1', text: 'x' }],
+        [{ fromEpisode: 1, text: 7 }],
+        'one string',
+      ]) {
+        const response = await write('character', { basisRevisions }, 'refused-proto');
+        expect(errorCodes(response), JSON.stringify(basisRevisions)).toContain('BAD_USER_INPUT');
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }
+    });
+  },
+);

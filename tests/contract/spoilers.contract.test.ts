@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
+import { mutate, SOURCE, writableYoga } from '../support/writes.js';
 
 const STANDING = `{
   character(series: "soundtrack-1", slug: "sun-woo") {
@@ -159,5 +160,55 @@ describeEachStore('spoiler control', (service) => {
     const response = await graphql(service().yoga, query, variables);
     expect(response.status).toBeLessThan(500);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+/**
+ * Progress past the episodes a series is known to have is taken as it is, for every series alike: a series'
+ * episodeCount is what the data knows (0 while unknown), and a viewer may be ahead of it. Nothing more is hidden.
+ */
+describeEachStore('progress past the known length of a series', (service) => {
+  const SERIES = `{ series(slug: "unaired-show") { title episodeCount episodes { number } }
+    s1: series(slug: "soundtrack-1") { episodes { number } characters { slug } }
+    events(filter: { series: "soundtrack-1" }) { totalCount spoilersHidden } }`;
+
+  it('creates a series of 0 episodes with the write API', async () => {
+    const written = await mutate(writableYoga(service().store), 'upsertSeries', '($input: UpsertSeriesInput!)', {
+      input: { slug: 'unaired-show', title: 'Unaired Show', episodeCount: 0, source: SOURCE },
+    });
+    expect(written.data!.upsertSeries.__typename).toBe('UpsertSeriesSuccess');
+  });
+
+  it.each([
+    ['a series of 0 episodes, by the header', { 'x-watched-through': 'unaired-show@5' }, ''],
+    ['a series of 0 episodes, by the directive', {}, '@watchedThrough(series: "unaired-show", episode: 5)'],
+    ['a series of 4 episodes, by the header', { 'x-watched-through': 'soundtrack-1@9' }, ''],
+    ['a series of 4 episodes, by the directive', {}, '@watchedThrough(series: "soundtrack-1", episode: 9)'],
+    ['both at once', { 'x-watched-through': 'unaired-show@2147483647, soundtrack-1@2147483647' }, ''],
+  ])('is accepted for %s, and hides nothing', async (_name, headers, directive) => {
+    const withProgress = await graphql(service().yoga, `query Q ${directive} ${SERIES}`, undefined, headers);
+    const without = await graphql(service().yoga, SERIES);
+    expect(withProgress.status).toBe(200);
+    expect(withProgress.errors).toBeUndefined();
+    expect(withProgress.data).toEqual(without.data);
+    expect(withProgress.data!.series).toEqual({ title: 'Unaired Show', episodeCount: 0, episodes: [] });
+    expect(withProgress.data!.events.spoilersHidden).toBe(0);
+  });
+
+  it('is accepted by the JSON-LD too, for a series of 0 episodes and of 4', async () => {
+    for (const url of [
+      '/series/unaired-show.jsonld?watched-through=5',
+      '/series/soundtrack-1.jsonld?watched-through=9',
+    ]) {
+      const response = await service().yoga.fetch(`http://drama.test${url}`);
+      expect(response.status, url).toBe(200);
+    }
+  });
+
+  it('still refuses an episode below 1 with BAD_USER_INPUT, whatever the series', async () => {
+    for (const header of ['unaired-show@0', 'soundtrack-1@0']) {
+      const response = await graphql(service().yoga, SERIES, undefined, { 'x-watched-through': header });
+      expect(errorCodes(response), header).toEqual(['BAD_USER_INPUT']);
+    }
   });
 });

@@ -99,7 +99,11 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
       'episode 4 exists, so episodeCount cannot be 2',
     ]);
     expect(messages).toContain(
-      'relationship "eun-soo-sun-woo-unspoken-love" has note revisions revealed from episodes 3, 4, so episodeCount cannot be 2',
+      'relationship "eun-soo-sun-woo-unspoken-love" has note revisions revealed from episodes 3, 4 and has basis revisions revealed from episodes 3, 4, so episodeCount cannot be 2',
+    );
+    // a basis revealed later holds the series' length too, as a note does
+    expect(messages).toContain(
+      'relationship "sun-woo-loves-eun-soo" has basis revisions revealed from episode 4, so episodeCount cannot be 2',
     );
   });
 

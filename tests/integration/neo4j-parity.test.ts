@@ -103,7 +103,10 @@ function fixture(): GraphDocument {
     slug,
     name: slug,
     nativeName: null,
-    aliases: ['b', 'a'],
+    aliases: [
+      { name: 'b', fromEpisode: 1 },
+      { name: 'a', fromEpisode: 2 },
+    ],
     description: [],
     firstEpisode: null,
     sources: [],

@@ -71,7 +71,9 @@ export function rootFields(doc: GraphDocument, connectionsPerSeries = Number.POS
     ...doc.episodes.map((e) => `episode(series: ${text(e.seriesKey)}, number: ${e.number})`),
     ...doc.characters.map((c) => `character(series: ${text(c.seriesKey)}, slug: ${text(c.slug)})`),
     ...nodeIds.map((id) => `node(id: ${text(id)})`),
-    ...doc.characters.map((c) => c.name).map((query) => `search(query: ${text(query)}, first: 50)`),
+    ...doc.characters
+      .flatMap((c) => [c.name, ...c.aliases.map((a) => a.name)])
+      .map((query) => `search(query: ${text(query)}, first: 50)`),
     ...doc.relationships.map(
       (r) =>
         `relationshipTimeline(series: ${text(r.seriesKey)}, a: ${text(slugOf(r.fromKey))}, b: ${text(slugOf(r.toKey))})`,
@@ -124,7 +126,9 @@ export function futureOnly(doc: GraphDocument, seriesKey: string, episode: numbe
     for (const r of revisions) add(shown && (!restricted(seriesKey) || r.fromEpisode <= episode), [r.text]);
   };
   for (const c of doc.characters) {
-    add(met(c.key), [c.name, c.slug, c.nativeName, encodeGlobalID('Character', c.key), ...c.aliases]);
+    add(met(c.key), [c.name, c.slug, c.nativeName, encodeGlobalID('Character', c.key)]);
+    /** An alias is a name the viewer learns in its episode, even for someone met earlier. */
+    for (const a of c.aliases) add(met(c.key) && (!restricted(c.seriesKey) || a.fromEpisode <= episode), [a.name]);
     addText(met(c.key), c.seriesKey, c.description);
     addText(met(c.key), c.seriesKey, c.basis);
   }

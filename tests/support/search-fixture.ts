@@ -40,7 +40,7 @@ export const SEARCH_FIXTURE: GraphDocument = {
       slug: 'ji-woo',
       name: 'Ji-woo',
       nativeName: '최지우',
-      aliases: ['Dr. Choi'],
+      aliases: [{ name: 'Dr. Choi', fromEpisode: 1 }],
       description: [],
       firstEpisode: null,
       sources: [],

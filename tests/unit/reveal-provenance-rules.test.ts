@@ -76,6 +76,26 @@ describe('revealed text, sources and certainty obey one rule set', () => {
       (s: any) => Object.assign(event(s, 'first-kiss'), { basis: 'because' }),
       'basis-only-inferred',
     ],
+    [
+      'two basis revisions from one episode',
+      (s: any) => (s.castings[0].basis = [s.castings[0].basis[1], { fromEpisode: 4, text: 'again' }]),
+      'duplicate',
+    ],
+    [
+      'a basis revision past the last episode',
+      (s: any) => (relationship(s, 'sun-woo-loves-eun-soo').basis[0].fromEpisode = 5),
+      'reference',
+    ],
+    [
+      '51 basis revisions',
+      (s: any) =>
+        (relationship(s, 'sun-woo-loves-eun-soo').basis = Array.from({ length: 51 }, (_, i) => ({
+          fromEpisode: (i % 4) + 1,
+          text: `why ${i}`,
+        }))),
+      'max-items',
+    ],
+    ['a basis revision of two lines', (s: any) => (s.castings[0].basis[0].text = 'one\ntwo'), 'one-line'],
     ['an unknown certainty', (s: any) => (event(s, 'first-kiss').certainty = 'LIKELY'), 'invalid_value'],
     [
       'an outcome on an INFERRED event',

@@ -18,7 +18,7 @@ const character = (
     slug,
     name,
     nativeName,
-    aliases,
+    aliases: aliases.map((name) => ({ name, fromEpisode: 1 })),
     description: [],
     firstEpisode: null,
     certainty: 'STATED',

@@ -50,7 +50,7 @@ function mentionsOf(slug: string): string[] {
   const performers = series.castings
     .filter((c) => c.character === slug)
     .flatMap((c) => seed.people.filter((p) => p.slug === c.person).map((p) => p.name));
-  return [character.name, firstWord, ...character.aliases, ...performers];
+  return [character.name, firstWord, ...character.aliases.map((a) => a.name), ...performers];
 }
 
 const ownWordsTexts: { where: string; text: string }[] = [

@@ -2,7 +2,6 @@ import type { Collection } from '../collections.js';
 import { COLLECTION_FACTS } from '../collections.js';
 import { documentIssues } from '../document-rules.js';
 import { episodeKey, slugOf } from '../keys.js';
-import type { TextRevision } from '../records.js';
 import { type Placed, sequenceIssues } from '../rules.js';
 import { type ChangeSet, changeSet } from './changes.js';
 import { referenceIssues } from './references.js';
@@ -121,11 +120,11 @@ async function factsBeyond(
     view.existing('relationships', keysOf('relationships')),
   ]);
   const last = Math.max(episodeCount, 1);
-  const revealed = (field: string, revisions: readonly TextRevision[]) => {
+  const revealed = (field: string, revisions: readonly { fromEpisode: number }[]) => {
     const later = revisions.filter((r) => r.fromEpisode > last).map((r) => r.fromEpisode);
     if (later.length === 0) return [];
     const episodes = later.length === 1 ? `episode ${later[0]}` : `episodes ${later.join(', ')}`;
-    return [`has ${field} revisions revealed from ${episodes}`];
+    return [`has ${field} revealed from ${episodes}`];
   };
   const found: { what: string; beyond: string[] }[] = [];
   for (const c of [...characters.values()].sort((a, b) => a.key.localeCompare(b.key))) {
@@ -133,12 +132,14 @@ async function factsBeyond(
       ...(c.firstEpisode !== null && c.firstEpisode > episodeCount
         ? [`first appears in episode ${c.firstEpisode}`]
         : []),
-      ...revealed('description', c.description),
+      ...revealed('description revisions', c.description),
+      ...revealed('basis revisions', c.basis),
+      ...revealed('aliases', c.aliases),
     ];
     if (beyond.length > 0) found.push({ what: `character "${slugOf(c.key)}"`, beyond });
   }
   for (const r of [...relationships.values()].sort((a, b) => a.key.localeCompare(b.key))) {
-    const beyond = revealed('note', r.note);
+    const beyond = [...revealed('note revisions', r.note), ...revealed('basis revisions', r.basis)];
     if (beyond.length > 0) found.push({ what: `relationship "${slugOf(r.key)}"`, beyond });
   }
   return found;

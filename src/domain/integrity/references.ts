@@ -1,6 +1,6 @@
 import type { Collection } from '../collections.js';
 import { episodeKey, slugOf } from '../keys.js';
-import type { PlotEventRecord, RelationshipRecord, TextRevision } from '../records.js';
+import type { PlotEventRecord, RelationshipRecord } from '../records.js';
 import type { StoryState } from './state.js';
 import type { FieldIssue } from './validation.js';
 
@@ -36,6 +36,7 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
     if (series) {
       revealedBeyond(series.episodeCount, c.description, 'description', (f, m) => report('characters', c.key, f, m));
       revealedBeyond(series.episodeCount, c.basis, 'basis', (f, m) => report('characters', c.key, f, m));
+      revealedBeyond(series.episodeCount, c.aliases, 'aliases', (f, m) => report('characters', c.key, f, m));
     }
   }
   for (const c of upserts.castings) {
@@ -68,7 +69,7 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
 /** A revision revealed after the last episode would never be seen. */
 function revealedBeyond(
   episodeCount: number,
-  revisions: readonly TextRevision[],
+  revisions: readonly { fromEpisode: number }[],
   field: string,
   report: (field: string, message: string) => void,
 ): void {

@@ -30,7 +30,7 @@ function textsOf(item: Searchable): (string | null)[] {
         `${item.record.seriesKey} ep ${item.record.number}`,
       ];
     case 'character':
-      return [item.record.name, item.record.nativeName, ...item.record.aliases];
+      return [item.record.name, item.record.nativeName, ...item.record.aliases.map((a) => a.name)];
     case 'person':
       return [item.record.name, item.record.nativeName];
   }

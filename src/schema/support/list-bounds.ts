@@ -65,6 +65,7 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'TropeEvidence.events': size('eventsPerEvidence'),
   'TropeEvidence.relationships': size('relationshipsPerEvidence'),
   'Character.aliases': size('aliasesPerCharacter'),
+  'Character.aliasesByEpisode': size('aliasesPerCharacter'),
   'Character.events': size('eventsPerCharacter'),
   'Character.portrayedBy': size('castingsPerCharacter'),
   'Character.relationships': size('relationshipsPerCharacter'),

@@ -600,7 +600,7 @@ function hasPrefix(key: IndexKey, prefix: IndexKey): boolean {
 
 /**
  * Records written before a field existed read back with its current shape: no external ids, no stated first
- * episode, their one source as a list, their one text as revealed from the start, and STATED.
+ * episode, their one source as a list, their one text and their aliases as revealed from the start, and STATED.
  */
 function withCurrentFields<C extends Collection>(collection: C, record: RecordOf<C>): RecordOf<C> {
   const legacy = record as unknown as Record<string, unknown>;
@@ -612,6 +612,7 @@ function withCurrentFields<C extends Collection>(collection: C, record: RecordOf
   if (collection === 'characters') {
     r.firstEpisode ??= null;
     r.description = revisionsOf(r.description);
+    r.aliases = aliasesOf(r.aliases);
   }
   if (collection === 'relationships') r.note = revisionsOf(r.note);
   if (JUDGED.has(collection)) {
@@ -624,12 +625,21 @@ function withCurrentFields<C extends Collection>(collection: C, record: RecordOf
 function isCurrent(collection: Collection, r: Record<string, unknown>): boolean {
   if (JUDGED.has(collection) && (r.certainty === undefined || !Array.isArray(r.basis))) return false;
   if (collection === 'people' || collection === 'series') return r.externalIds !== undefined;
-  if (collection === 'characters') return r.firstEpisode !== undefined && Array.isArray(r.description);
+  if (collection === 'characters')
+    return (
+      r.firstEpisode !== undefined &&
+      Array.isArray(r.description) &&
+      Array.isArray(r.aliases) &&
+      r.aliases.every((a) => typeof a === 'object')
+    );
   if (collection === 'relationships') return Array.isArray(r.note);
   return true;
 }
 
 const JUDGED: ReadonlySet<Collection> = new Set(['characters', 'castings', 'relationships', 'events']);
+/** Aliases written as plain names are known from the start. */
+const aliasesOf = (aliases: unknown) =>
+  (Array.isArray(aliases) ? aliases : []).map((a) => (typeof a === 'string' ? { name: a, fromEpisode: 1 } : a));
 const revisionsOf = (text: unknown) =>
   Array.isArray(text) ? text : text == null ? [] : [{ fromEpisode: 1, text: String(text) }];
 

@@ -1,4 +1,5 @@
 import type {
+  Alias,
   CastingRecord,
   CharacterRecord,
   CreditRecord,
@@ -58,6 +59,15 @@ const sources = (p: Props): SourceRef[] =>
   sourcesFrom(p.sourceDocuments, p.sourceParagraphs, p.sourceDocument, p.sourceParagraph);
 
 /** Revealed text as stored, or the single text (from the start) of a record written before revisions. */
+/** Aliases as two parallel lists; written before aliases were revealed by episode, all are known from the start. */
+function aliases(p: Props): Alias[] {
+  const from = p.aliasesFrom;
+  return list(p, 'aliases').map((name, i) => ({
+    name,
+    fromEpisode: Array.isArray(from) && from[i] != null ? toNumber(from[i]) : 1,
+  }));
+}
+
 function revisions(p: Props, name: string): TextRevision[] {
   const from = p[`${name}From`];
   const texts = p[`${name}Text`];
@@ -118,7 +128,7 @@ export const toCharacter = (p: Props): CharacterRecord => ({
   slug: str(p, 'slug'),
   name: str(p, 'name'),
   nativeName: strOrNull(p, 'nativeName'),
-  aliases: list(p, 'aliases'),
+  aliases: aliases(p),
   description: revisions(p, 'description'),
   firstEpisode: numOrNull(p, 'firstEpisode'),
   ...judged(p),

@@ -1,5 +1,6 @@
 import { episodeKey } from '../../domain/keys.js';
 import type {
+  Alias,
   CastingRecord,
   CreditRecord,
   ExternalIds,
@@ -10,7 +11,7 @@ import type {
 } from '../../domain/records.js';
 
 /*
- * Records become Neo4j property maps: sources, revealed text and external ids are flattened into lists of
+ * Records become Neo4j property maps: sources, revealed text, aliases and external ids are flattened into lists of
  * primitives (a property holds no maps), endpoints become relationships.
  */
 
@@ -33,10 +34,14 @@ export function flatten<T extends { sources: SourceRef[] }>(record: T) {
     description?: TextRevision[];
     note?: TextRevision[];
     basis?: TextRevision[];
+    aliases?: Alias[];
   };
-  const { description, note, basis, ...plain } = rest;
+  const { description, note, basis, aliases, ...plain } = rest;
   return {
     ...plain,
+    ...(aliases === undefined
+      ? {}
+      : { aliases: aliases.map((a) => a.name), aliasesFrom: aliases.map((a) => a.fromEpisode) }),
     ...flatSources(sources),
     ...(description === undefined ? {} : flatText('description', description)),
     ...(note === undefined ? {} : flatText('note', note)),
