@@ -31,6 +31,7 @@ import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
 import { useKnownOperationTypes } from './plugins/operation-types.js';
 import { usePersisted } from './plugins/persisted.js';
+import { usePlanner } from './plugins/planner.js';
 import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
@@ -216,6 +217,8 @@ export function createDramaYoga(options: YogaOptions) {
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),
+        // After the viewer's progress is known: the planned reads are cut by it.
+        usePlanner(ops.planner, logger),
         useChangeFeedEvents(ops.subscriptions, authenticate),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.
