@@ -108,8 +108,10 @@ export type PlannedRead =
       pages: EventsPageRequest[];
       /** Whether each listed event's episode is read. */
       episodes: boolean;
-      /** Whether each listed event's characters (agent, target, participants) are read. */
+      /** Whether each listed event's agent and target are read. */
       people: boolean;
+      /** Whether the characters of each listed event's participants are read. */
+      participants: boolean;
       firstShown: boolean;
     };
 

@@ -116,6 +116,7 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
   const connection = walk.sub(query, nodes);
   let episodes = false;
   let people = false;
+  let participants = false;
   let firstEpisode = false;
   if (connection.type !== null) {
     for (const edgeNodes of named(connection.fields, 'edges')) {
@@ -125,15 +126,17 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
         const node = walk.sub(edge.type, nodeNodes);
         if (node.type === null) continue;
         episodes ||= selects(node.fields, 'episode');
-        const characters = [...named(node.fields, 'agent'), ...named(node.fields, 'target')].map(
+        const ends = [...named(node.fields, 'agent'), ...named(node.fields, 'target')].map(
           (nodes) => walk.sub(node.type!, nodes).fields,
         );
+        const cast: Fields[] = [];
         for (const participation of named(node.fields, 'participants')) {
           const { type, fields } = walk.sub(node.type, participation);
-          if (type !== null)
-            characters.push(...named(fields, 'character').map((nodes) => walk.sub(type, nodes).fields));
+          if (type !== null) cast.push(...named(fields, 'character').map((nodes) => walk.sub(type, nodes).fields));
         }
-        people ||= characters.length > 0;
+        people ||= ends.length > 0;
+        participants ||= cast.length > 0;
+        const characters = [...ends, ...cast];
         firstEpisode ||= characters.some((fields) => selects(fields, 'firstEpisode'));
       }
     }
@@ -143,7 +146,8 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
     pages: requests.counted === null ? [requests.page] : [requests.page, requests.counted],
     episodes,
     people,
-    firstShown: people && (firstEpisode || progress.size > 0),
+    participants,
+    firstShown: (people || participants) && (firstEpisode || progress.size > 0),
   } satisfies PlannedRead;
 }
 

@@ -59,9 +59,8 @@ export function readPlanned(reads: EmbeddedReads, db: EmbeddedDatabase, read: Pl
       answer.eventPages.push({ request, page });
       for (const e of page.items) {
         if (read.episodes) episodeKeys.add(episodeKey(e.seriesKey, e.episodeNumber));
-        if (!read.people) continue;
-        for (const key of [e.agentKey, e.targetKey]) if (key !== null) characterKeys.add(key);
-        for (const p of e.participants) characterKeys.add(p.characterKey);
+        if (read.people) for (const key of [e.agentKey, e.targetKey]) if (key !== null) characterKeys.add(key);
+        if (read.participants) for (const p of e.participants) characterKeys.add(p.characterKey);
       }
     }
   }

@@ -272,13 +272,15 @@ function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
       episode,
     );
   }
-  if (read.people) {
+  if (read.participants) {
     const p = new Cypher.Node();
     fields.participants = new Cypher.Collect(
       new Cypher.Match(new Cypher.Pattern(p, { labels: ['Character'] }).related({ type: 'PARTICIPATES' }).to(x)).return(
         new Cypher.MapProjection(p, '*', read.firstShown ? firstShownOf(p) : {}),
       ),
     );
+  }
+  if (read.people) {
     for (const role of ['agent', 'target'] as const) {
       const c = new Cypher.Node();
       fields[role] = Cypher.head(

@@ -62,6 +62,7 @@ describe('the planner walks the selection as graphql-js collects it', () => {
         pages: [{ filter: NO_FILTER, first: 2, after: null }],
         episodes: false,
         people: false,
+        participants: false,
         firstShown: false,
       },
     ]);

@@ -137,20 +137,17 @@ describe('op 1, confessions', () => {
         RETURN collect({event: [var10.key, var10.seriesKey, var10.slug, var10.episodeNumber, var10.sequence, var10.kind, var10.summary, var10.agentKey, var10.targetKey, var10.outcome, var10.flashback, var10.sourceDocument, var10.sourceParagraph, var10.sourceDocuments, var10.sourceParagraphs, var10.certainty, var10.basis, var10.basisFrom, var10.basisText, [(this11:Character)-[this12:PARTICIPATES]->(var10) | [this11.key, this12.role, this12.position]]], episode: head(COLLECT {
           MATCH (var10)-[:IN_EPISODE]->(this13:Episode)
           RETURN this13 { .* }
-        }), participants: COLLECT {
-          MATCH (this14:Character)-[:PARTICIPATES]->(var10)
+        }), agent: head(COLLECT {
+          MATCH (this14:Character)
+          WHERE this14.key = var10.agentKey
           RETURN this14 { .* }
-        }, agent: head(COLLECT {
-          MATCH (this15:Character)
-          WHERE this15.key = var10.agentKey
-          RETURN this15 { .* }
         }), target: head(COLLECT {
-          MATCH (this16:Character)
-          WHERE this16.key = var10.targetKey
-          RETURN this16 { .* }
-        })}) AS var17
+          MATCH (this15:Character)
+          WHERE this15.key = var10.targetKey
+          RETURN this15 { .* }
+        })}) AS var16
       }
-      RETURN var8 AS total0, var9 AS hidden0, var17 AS items0"
+      RETURN var8 AS total0, var9 AS hidden0, var16 AS items0"
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
