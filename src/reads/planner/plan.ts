@@ -154,6 +154,12 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
 const PLANNERS = { character: planCharacter, events: planEvents } as const;
 
 /**
+ * Root fields planned per operation at most: each is a store request of its own, where the loaders batch many
+ * aliases into one, so an operation of many aliases leaves the rest to them.
+ */
+export const MAX_PLANNED_FIELDS = 4;
+
+/**
  * Plans a validated query: one PlannedRead per covered root field (per alias with its own arguments). Anything it
  * does not cover, or whose arguments the resolvers would refuse, is not planned: the loaders answer it as before.
  */
@@ -173,6 +179,7 @@ export function planOperation({ schema, document, operationName, variableValues,
     if (!(name in PLANNERS)) continue;
     const read = PLANNERS[name as keyof typeof PLANNERS](walk, query, nodes, progress);
     if (read !== null) reads.push(read);
+    if (reads.length === MAX_PLANNED_FIELDS) break;
   }
   return reads;
 }

@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Progress } from '../../../src/domain/spoilers.js';
 import { schema } from '../../../src/graphql-schema.js';
-import { planOperation } from '../../../src/reads/planner/plan.js';
+import { MAX_PLANNED_FIELDS, planOperation } from '../../../src/reads/planner/plan.js';
 
 const plan = (document: string, variables: Record<string, unknown> = {}, progress: Progress = new Map()) =>
   planOperation({ schema, document: parse(document), variableValues: variables, progress });
@@ -117,5 +117,14 @@ describe('the planner walks the selection as graphql-js collects it', () => {
       kinds,
     });
     expect(events).toMatchObject({ pages: [{ filter: { kinds }, first: 20 }] });
+  });
+
+  it('plans a bounded number of root fields, leaving the other aliases to the loaders, which batch them', () => {
+    const aliases = Array.from({ length: 500 }, (_, i) => `c${i}: character(series: "s", slug: "c${i}") { name }`);
+    const reads = plan(`{ ${aliases.join('\n')} }`);
+    expect(reads.length).toBe(MAX_PLANNED_FIELDS);
+    expect(reads.map((r) => (r.kind === 'character' ? r.characterKey : null))).toEqual(
+      Array.from({ length: MAX_PLANNED_FIELDS }, (_, i) => `s/c${i}`),
+    );
   });
 });
