@@ -201,6 +201,9 @@ export function createDramaYoga(options: YogaOptions) {
     plugins: guarded(
       [
         ...useExecutor(ops.executor, logger),
+        // Inside the budget, so that its time counts the planned reads; they run as execution starts, once
+        // the viewer's progress is known.
+        usePlanner(ops.planner, logger),
         useExecutionBudget(ops.budget),
         ...opsPlugins(store, ops, {
           logger,
@@ -217,8 +220,6 @@ export function createDramaYoga(options: YogaOptions) {
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useWatchedThrough(),
-        // After the viewer's progress is known: the planned reads are cut by it.
-        usePlanner(ops.planner, logger),
         useChangeFeedEvents(ops.subscriptions, authenticate),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.

@@ -3,7 +3,7 @@ import type { PlannerMode } from '../../src/config/settings.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
-import { graphql } from '../support/graphql.js';
+import { errorCodes, graphql } from '../support/graphql.js';
 
 const STANDING = `query Standing($series: String!, $slug: String!, $asOf: Int) {
   character(series: $series, slug: $slug) {
@@ -206,4 +206,25 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       }
     }
   }, 600_000);
+
+  it('keeps to the execution time budget while a planned read does not answer', async () => {
+    const stuck = new Proxy(service().store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned' ? () => new Promise(() => undefined) : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({
+      store: stuck,
+      graphiql: false,
+      ops: { planner: 'on', budget: { objects: 1_000_000, bytes: 100_000_000, timeMs: 300 } },
+    });
+    for (const [query, variables] of [
+      [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' } }],
+    ] as const) {
+      const response = await graphql(yoga, query, variables);
+      expect(errorCodes(response)).toEqual(['EXECUTION_BUDGET_EXCEEDED']);
+      expect(response.errors![0]!.extensions).toMatchObject({ budget: 'time', limit: 300 });
+      expect(response.data).toBeNull();
+    }
+  }, 120_000);
 });
