@@ -31,6 +31,7 @@ import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
 import { useKnownOperationTypes } from './plugins/operation-types.js';
 import { usePersisted } from './plugins/persisted.js';
+import { usePlanner } from './plugins/planner.js';
 import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
@@ -200,6 +201,9 @@ export function createDramaYoga(options: YogaOptions) {
     plugins: guarded(
       [
         ...useExecutor(ops.executor, logger),
+        // Inside the budget, so that its time counts the planned reads; they run as execution starts, once
+        // the viewer's progress is known.
+        usePlanner(ops.planner, logger),
         useExecutionBudget(ops.budget),
         ...opsPlugins(store, ops, {
           logger,

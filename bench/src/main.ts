@@ -44,21 +44,23 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 const rssAfter = (rss: Rss) => ({ rssAfterMb: rss.total, rssAnonAfterMb: rss.anon, rssFileAfterMb: rss.file });
 
 const SERVICES = [
-  ['ours', 'on', 0],
-  ['naive', 'off', 0],
-  ['cached', 'on', 60_000],
+  ['ours', 'on', 0, 'on'],
+  ['unplanned', 'on', 0, 'off'],
+  ['naive', 'off', 0, 'off'],
+  ['cached', 'on', 60_000, 'on'],
 ] as const;
 
 /**
- * Our service on one store, loaders on ('ours') and off ('naive'), both without the response cache, and
- * as deployed by default ('cached', the response cache on): latency, round trips, peak RSS.
+ * Our service on one store: as deployed without the response cache ('ours': query planner and loaders on),
+ * with the planner off ('unplanned': the loaders alone, PLANNER=off), with loaders off too ('naive'), and as
+ * deployed by default ('cached', the response cache on): latency, round trips, peak RSS.
  */
 async function benchService(run: Run, store: StoreName, storeEnv: Record<string, string>): Promise<void> {
-  for (const [subject, loaders, cacheTtlMs] of SERVICES) {
+  for (const [subject, loaders, cacheTtlMs, planner] of SERVICES) {
     log(
-      `${store}: starting the service (${subject}: loaders ${loaders}, response cache ${cacheTtlMs > 0 ? 'on' : 'off'})`,
+      `${store}: starting the service (${subject}: planner ${planner}, loaders ${loaders}, response cache ${cacheTtlMs > 0 ? 'on' : 'off'})`,
     );
-    const service: ServiceProcess = await startDramaService(storeEnv, loaders, cacheTtlMs);
+    const service: ServiceProcess = await startDramaService(storeEnv, loaders, cacheTtlMs, planner);
     try {
       run.cells.push(...(await benchSubject(store, serviceSubject(subject, service.url, run.keys), run.plan)));
       if (subject !== 'cached')

@@ -109,12 +109,14 @@ export function startDramaService(
   storeEnv: Record<string, string>,
   loaders: 'on' | 'off',
   responseCacheTtlMs = 0,
+  planner: 'on' | 'off' = 'on',
 ): Promise<ServiceProcess> {
   return startNodeService(
     'dist/src/server.js',
     {
       ...storeEnv,
       DRAMA_LOADERS: loaders,
+      PLANNER: planner,
       SEED_ON_START: 'false',
       RATE_LIMIT_MAX: '0',
       RESPONSE_CACHE_TTL_MS: String(responseCacheTtlMs),

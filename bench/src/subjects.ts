@@ -7,7 +7,7 @@ import { PEER_OPERATIONS } from './peer-schema.js';
 
 export type StoreName = 'embedded' | 'neo4j';
 /** 'cached' is ours as deployed by default: the in-memory response cache on (RESPONSE_CACHE_TTL_MS=60000). */
-export type SubjectName = 'ours' | 'naive' | 'cached' | 'floor' | 'peer';
+export type SubjectName = 'ours' | 'unplanned' | 'naive' | 'cached' | 'floor' | 'peer';
 
 /** Something that answers some of the operations: one request (and a checked warm-up) per operation. */
 export interface Subject {
@@ -49,7 +49,7 @@ async function warmUp(subject: Subject, op: OpId, times: number): Promise<unknow
   }
 }
 
-export function serviceSubject(name: 'ours' | 'naive' | 'cached', url: string, keys: BenchKeys): Subject {
+export function serviceSubject(name: 'ours' | 'unplanned' | 'naive' | 'cached', url: string, keys: BenchKeys): Subject {
   const byId = new Map(OPERATIONS.map((op) => [op.id, op]));
   return {
     name,

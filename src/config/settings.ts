@@ -52,6 +52,7 @@ const opsSchema = z.object({
   GRAPHIQL: flag,
   SHUTDOWN_TIMEOUT_MS: count(10_000),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
+  PLANNER: z.enum(['on', 'off']).default('on'),
   WARM_RECOMMENDATIONS: flag,
   EXPORT_ACCESS: z.enum(['anyone', 'token']).default('anyone'),
 });
@@ -72,6 +73,8 @@ export interface CacheBounds {
 type PersistedMode = 'allowed' | 'only-for-anonymous';
 /** 'jit' compiles each document once (graphql-jit) and runs the compiled code; 'graphql-js' interprets it every time. */
 export type ExecutorName = 'jit' | 'graphql-js';
+/** 'on' reads each covered root field of a query in one store request (see reads/planner); 'off' leaves every field to the loaders. */
+export type PlannerMode = 'on' | 'off';
 
 export interface OpsSettings {
   production: boolean;
@@ -96,6 +99,7 @@ export interface OpsSettings {
   graphiql: boolean;
   shutdownTimeoutMs: number;
   executor: ExecutorName;
+  planner: PlannerMode;
   /** Build the recommendation profiles in the background as the service starts, so no request waits for them. */
   warmRecommendations: boolean;
   /** Who may GET /export/series/{slug}: anyone, or only bearer tokens with the `export` scope (or `admin`). */
@@ -141,6 +145,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         graphiql: e.GRAPHIQL ?? !production,
         shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
         executor: e.GRAPHQL_EXECUTOR,
+        planner: e.PLANNER,
         warmRecommendations: e.WARM_RECOMMENDATIONS ?? true,
         exportAccess: e.EXPORT_ACCESS,
       };

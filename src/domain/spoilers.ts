@@ -99,10 +99,15 @@ export function firstEpisodeOf(
   events: readonly PlotEventRecord[],
   relationships: readonly RelationshipRecord[],
 ): number {
-  const shownIn = [
+  return firstEpisodeFrom(character, [
     ...events.map((e) => e.episodeNumber),
     ...relationships.flatMap((r) => (r.sinceEpisode === null ? [] : [r.sinceEpisode])),
-  ];
-  if (character.firstEpisode !== null) shownIn.push(character.firstEpisode);
-  return shownIn.length === 0 ? 1 : Math.min(...shownIn);
+  ]);
+}
+
+/** firstEpisodeOf from the episodes the character's events and starting relationships are in (any subset holding their earliest). */
+export function firstEpisodeFrom(character: CharacterRecord, shownIn: readonly (number | null)[]): number {
+  const episodes = shownIn.filter((n): n is number => n !== null);
+  if (character.firstEpisode !== null) episodes.push(character.firstEpisode);
+  return episodes.length === 0 ? 1 : Math.min(...episodes);
 }

@@ -10,7 +10,15 @@ import type {
   RelationshipRecord,
 } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
-import type { CharacterEventsQuery, EpisodeEventsQuery, RelationshipQuery, StoreReader } from '../store/port.js';
+import type {
+  CharacterEventsQuery,
+  EpisodeEventsQuery,
+  EventsPage,
+  EventsPageRequest,
+  PlannedAnswer,
+  RelationshipQuery,
+  StoreReader,
+} from '../store/port.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -41,6 +49,7 @@ function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
     relationship: byKey((keys) => store.relationshipsByKeys(keys)),
     event: byKey((keys) => store.eventsByKeys(keys)),
     relationshipHistory: byKey((keys) => store.relationshipHistories(keys)),
+    relationshipsOf: byQuery((queries: readonly RelationshipQuery[]) => store.relationshipsOf(queries)),
     eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries)),
     eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) => store.eventsOfCharacters(queries)),
     relationshipsOfSeries: byKey((keys) => store.relationshipsOfSeries(keys)),
@@ -49,6 +58,12 @@ function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
 }
 
 type RawLoaders = ReturnType<typeof storeLoaders>;
+
+/** A relationships query as the store is asked it: never later than the viewer's progress. */
+export const cappedQuery = (progress: spoilers.Progress, q: RelationshipQuery): RelationshipQuery => ({
+  characterKey: q.characterKey,
+  asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
+});
 type Met = (characterKey: string) => boolean;
 
 /**
@@ -85,6 +100,25 @@ function meetings(raw: RawLoaders, progress: spoilers.Progress, { byKey }: Facto
   return { firstEpisode, metAmong };
 }
 
+/** Seeds a request's loaders with what the query planner read in one store request, as the batch methods answer. */
+function primer(raw: RawLoaders, firstEpisode: DataLoader<string, number | null>) {
+  return (answer: PlannedAnswer) => {
+    const records = new Map(answer.characters.map(({ key, record }) => [key, record]));
+    for (const [key, record] of records) {
+      raw.character.prime(key, record);
+      if (record === null) firstEpisode.prime(key, null);
+    }
+    for (const { query, items } of answer.relationships) raw.relationshipsOf.prime(query, items);
+    for (const facts of answer.firstShown) {
+      const record = records.get(facts.characterKey);
+      if (record === undefined) continue;
+      const first =
+        record === null ? null : spoilers.firstEpisodeFrom(record, [facts.earliestEvent, facts.earliestSince]);
+      firstEpisode.prime(facts.characterKey, first);
+    }
+  };
+}
+
 /**
  * Loaders that show only what the viewer has seen, with the rules of domain/spoilers.ts: characters before
  * they appear, and events, relationships, castings and neighbourhoods that would show them or come later.
@@ -95,6 +129,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   const { byKey, byQuery } = factory;
   const raw = storeLoaders(store, factory);
   const { firstEpisode, metAmong } = meetings(raw, progress, factory);
+  const prime = primer(raw, firstEpisode);
   const events = (list: readonly PlotEventRecord[]) => {
     const { items, hidden } = spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
     return { items: items.map((e) => spoilers.eventAsSeen(progress, e)), hidden };
@@ -113,10 +148,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   };
   const castingLists = async (lists: readonly CastingRecord[][]) =>
     (await characterLists(lists, castingKey)).map((list) => list.map((c) => spoilers.castingAsSeen(progress, c)));
-  const capped = (q: RelationshipQuery): RelationshipQuery => ({
-    ...q,
-    asOfEpisode: spoilers.cappedEpisode(progress, seriesOf(q.characterKey), q.asOfEpisode),
-  });
+  const capped = (q: RelationshipQuery) => cappedQuery(progress, q);
   const oneEvent = (e: PlotEventRecord | null) =>
     e !== null && spoilers.eventVisible(progress, e) ? spoilers.eventAsSeen(progress, e) : null;
   const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
@@ -163,6 +195,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     }
   };
   return {
+    prime,
     /** The episode each character first appears in (null for no such character), whatever the viewer's progress. */
     firstEpisode,
     /** Which of these characters the viewer has met; loads nothing for series without progress. */
@@ -183,7 +216,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     event,
     relationshipHistory: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipHistory, keys))),
     relationshipsOf: byQuery(async (queries: readonly RelationshipQuery[]) =>
-      relationshipLists(await store.relationshipsOf(queries.map(capped))),
+      relationshipLists(await loadAll(raw.relationshipsOf, queries.map(capped))),
     ),
     eventsOfEpisode: byQuery(async (queries: readonly EpisodeEventsQuery[]) =>
       (await loadAll(raw.eventsOfEpisode, queries)).map((list) => events(list).items),
@@ -229,17 +262,33 @@ export function createLoaders(
 ) {
   const factory = loaderFactory(mode);
   const { byKey } = factory;
+  const { byQuery } = factory;
   const episodeShown = (e: EpisodeRecord) => spoilers.episodeVisible(progress, e.seriesKey, e.number);
+  const shownEpisode = (e: EpisodeRecord | null) => (e && episodeShown(e) ? e : null);
+  const episode = byKey(async (keys) => (await store.episodesByKeys(keys)).map(shownEpisode));
+  /** Pages of events as the store filters them (by `visibleThrough` too): not gated here. */
+  const eventsPage = byQuery((requests: readonly EventsPageRequest[]) =>
+    Promise.all(requests.map((request): Promise<EventsPage> => store.findEvents(request))),
+  );
+  const gated = gatedLoaders(store, progress, factory);
+  const prime = (answer: PlannedAnswer) => {
+    for (const { key, record } of answer.episodes) episode.prime(key, shownEpisode(record));
+    for (const { request, page } of answer.eventPages) eventsPage.prime(request, page);
+    gated.prime(answer);
+  };
   return {
     series: byKey((keys) => store.seriesByKeys(keys)),
     /** Episodes after the viewer's progress are not there: their titles tell the story ahead. */
-    episode: byKey(async (keys) => (await store.episodesByKeys(keys)).map((e) => (e && episodeShown(e) ? e : null))),
+    episode,
+    eventsPage,
     episodeShown,
     person: byKey((keys) => store.peopleByKeys(keys)),
     episodesBySeries: byKey(async (keys) => (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown))),
     creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
-    ...gatedLoaders(store, progress, factory),
+    ...gated,
+    /** Seeds these loaders with a planned read's answer (see reads/planner); a no-op without per-request caching. */
+    prime,
   };
 }
 

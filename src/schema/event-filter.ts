@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { type Progress, visibleThrough } from '../domain/spoilers.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
-import type { EventFilter } from '../store/port.js';
+import { eventsFieldRequests } from '../reads/event-pages.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { CertaintyEnum } from './source.js';
 import { eventsConnection } from './support/pages.js';
@@ -25,20 +24,6 @@ const EventFilterInput = builder.inputType('EventFilter', {
       description: 'Only events a source states (STATED), or only those inferred from the sources (INFERRED).',
     }),
   }),
-});
-
-type FilterArgs = { [K in keyof EventFilter]?: EventFilter[K] | null | undefined };
-
-const toStoreFilter = (f: FilterArgs | null | undefined, progress: Progress): EventFilter => ({
-  series: f?.series ?? null,
-  episode: f?.episode ?? null,
-  kinds: f?.kinds ?? null,
-  agent: f?.agent ?? null,
-  target: f?.target ?? null,
-  participant: f?.participant ?? null,
-  outcome: f?.outcome ?? null,
-  certainty: f?.certainty ?? null,
-  visibleThrough: visibleThrough(progress),
 });
 
 const PlotEventConnection = builder.connectionObject({
@@ -71,30 +56,13 @@ builder.queryField('events', (t) =>
       after: t.arg.string({ description: 'The endCursor of the previous page.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const filter = toStoreFilter(args.filter, ctx.progress);
-      const connection = await eventsConnection(ctx.store, filter, args);
-      if (!filter.visibleThrough?.length || !narrowsByContent(filter)) return connection;
-      const positions = await eventsConnection(ctx.store, onlyPositions(filter), { first: 0 });
-      return { ...connection, spoilersHidden: positions.spoilersHidden };
+      const { page, counted } = eventsFieldRequests(args, ctx.progress);
+      const [found, hidden] = await Promise.all([
+        ctx.loaders.eventsPage.load(page),
+        counted && ctx.loaders.eventsPage.load(counted),
+      ]);
+      const connection = eventsConnection(page, found);
+      return hidden ? { ...connection, spoilersHidden: hidden.hiddenCount } : connection;
     },
   }),
 );
-
-const narrowsByContent = (f: EventFilter) =>
-  f.kinds !== null ||
-  f.agent !== null ||
-  f.target !== null ||
-  f.participant !== null ||
-  f.outcome !== null ||
-  f.certainty !== null;
-
-/** The filter with only what places events in the story (series, episode), for counting what is hidden. */
-const onlyPositions = (f: EventFilter): EventFilter => ({
-  ...f,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-});

@@ -88,6 +88,49 @@ export interface CharacterEventsQuery {
   kinds: PlotEventKind[] | null;
 }
 
+/**
+ * One root field of an operation, as the query planner (reads/planner) asks for it: what the resolvers below it
+ * will load, read in one store request. The answer holds the same records the batch methods return.
+ */
+export type PlannedRead =
+  | {
+      kind: 'character';
+      characterKey: string;
+      /** Each relationships(asOfEpisode:) asked of the character, already capped at the viewer's progress. */
+      relationships: RelationshipQuery[];
+      /** Whether the other end of each relationship is read too. */
+      ends: boolean;
+      /** Whether the facts that decide each read character's first episode are read (see FirstShown): the viewer's progress or a firstEpisode field needs them. */
+      firstShown: boolean;
+    }
+  | {
+      kind: 'events';
+      pages: EventsPageRequest[];
+      /** Whether each listed event's episode is read. */
+      episodes: boolean;
+      /** Whether each listed event's agent and target are read. */
+      people: boolean;
+      /** Whether the characters of each listed event's participants are read. */
+      participants: boolean;
+      firstShown: boolean;
+    };
+
+/** The earliest episodes a character shows up in through events and starting relationships (null: none). */
+export interface FirstShown {
+  characterKey: string;
+  earliestEvent: number | null;
+  earliestSince: number | null;
+}
+
+export interface PlannedAnswer {
+  /** Each character read, or null when there is no such key. */
+  characters: { key: string; record: CharacterRecord | null }[];
+  episodes: { key: string; record: EpisodeRecord | null }[];
+  relationships: { query: RelationshipQuery; items: RelationshipRecord[] }[];
+  eventPages: { request: EventsPageRequest; page: EventsPage }[];
+  firstShown: FirstShown[];
+}
+
 export interface ImportStep {
   collection: keyof GraphDocument;
   done: number;
@@ -201,6 +244,8 @@ export interface StoreReader {
   /** Up to `first` people in key order, after `afterKey`: export reads every person this way, page by page. */
   listPeople(request: PeoplePageRequest): Promise<PersonRecord[]>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;
+  /** One planned root field's records, in one round trip (the same records the methods above return). */
+  readPlanned(read: PlannedRead): Promise<PlannedAnswer>;
 }
 
 /** The writes every store takes, each validated before it reaches the store. */

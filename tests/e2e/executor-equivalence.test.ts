@@ -13,20 +13,22 @@ import { issueTokens } from '../support/tokens.js';
 const FUZZ_REQUESTS = 400;
 const issued = issueTokens({ admin: ['admin'], reader: ['write:catalog'] });
 const handles: StoreHandle[] = [];
-const services = {} as Record<ExecutorName, DramaYoga>;
+/** Each executor with the query planner on, and graphql-js with it off: the loaders alone. */
+type Variant = ExecutorName | 'unplanned';
+const services = {} as Record<Variant, DramaYoga>;
 
 beforeAll(async () => {
-  for (const executor of ['jit', 'graphql-js'] as const) {
+  for (const variant of ['jit', 'graphql-js', 'unplanned'] as const) {
     const handle = await storeFactories()
       .find((f) => f.kind === 'embedded')!
       .open();
     handles.push(handle);
     await seed(handle.store);
-    services[executor] = createDramaYoga({
+    services[variant] = createDramaYoga({
       store: handle.store,
       graphiql: false,
       tokens: issued.tokens,
-      ops: { executor },
+      ops: variant === 'unplanned' ? { executor: 'graphql-js', planner: 'off' } : { executor: variant, planner: 'on' },
     });
   }
 });
@@ -43,13 +45,16 @@ async function answerOf(yoga: DramaYoga, request: FuzzRequest) {
   return { status: response.status, body: await response.text() };
 }
 
-/** Sends each request to both services in turn, so that writes land on both stores in the same order. */
+/** Sends each request to every service in turn, so that writes land on every store in the same order. */
 async function expectSameAnswers(requests: FuzzRequest[]): Promise<number> {
   let withData = 0;
   for (const request of requests) {
     const compiled = await answerOf(services.jit, request);
     const interpreted = await answerOf(services['graphql-js'], request);
-    expect(compiled, `${request.family}: ${String(request.init.body).slice(0, 300)}`).toEqual(interpreted);
+    const unplanned = await answerOf(services.unplanned, request);
+    const shown = `${request.family}: ${String(request.init.body).slice(0, 300)}`;
+    expect(compiled, shown).toEqual(interpreted);
+    expect(interpreted, shown).toEqual(unplanned);
     if (compiled.body.includes('"data":{')) withData += 1;
   }
   return withData;
@@ -91,17 +96,19 @@ it('masks an unexpected store failure the same way', async () => {
   const failing = (store: DramaStore) =>
     new Proxy(store, {
       get: (target, property, receiver) =>
-        property === 'findEvents'
+        property === 'findEvents' || property === 'readPlanned'
           ? () => Promise.reject(new Error('disk on fire'))
           : Reflect.get(target, property, receiver),
     });
   const request = post('{ series(slug: "soundtrack-1") { title } events(first: 3) { totalCount } }');
   const answers = await Promise.all(
-    (['jit', 'graphql-js'] as const).map((executor) =>
-      answerOf(createDramaYoga({ store: failing(handles[0]!.store), ops: { executor } }), request),
+    (['on', 'off'] as const).flatMap((planner) =>
+      (['jit', 'graphql-js'] as const).map((executor) =>
+        answerOf(createDramaYoga({ store: failing(handles[0]!.store), ops: { executor, planner } }), request),
+      ),
     ),
   );
-  expect(answers[0]).toEqual(answers[1]);
+  for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
   expect(answers[0]!.body).toContain('INTERNAL_SERVER_ERROR');
   expect(answers[0]!.body).not.toContain('disk on fire');
 });

@@ -42,7 +42,7 @@ describeEachStore(
       const flaky = new Proxy(store, {
         get(target, key, receiver) {
           const value = Reflect.get(target, key, receiver) as unknown;
-          if (key !== 'findEvents' || typeof value !== 'function')
+          if ((key !== 'findEvents' && key !== 'readPlanned') || typeof value !== 'function')
             return typeof value === 'function' ? value.bind(target) : value;
           return (...args: unknown[]) =>
             failing ? Promise.reject(new StoreUnavailableError(store.kind)) : value.apply(target, args);

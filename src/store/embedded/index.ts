@@ -38,6 +38,8 @@ import type {
   ImportStep,
   Page,
   PeoplePageRequest,
+  PlannedAnswer,
+  PlannedRead,
   RelationshipQuery,
   SearchRequest,
   SeriesEventsQuery,
@@ -47,7 +49,8 @@ import type {
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
-import { holdsAt, ofKinds, pageKeys, takesPart } from './queries.js';
+import { eventsPage, readPlanned, relationshipsAt } from './planned.js';
+import { ofKinds, takesPart } from './queries.js';
 import { EmbeddedReads } from './reads.js';
 import { searchCandidates } from './search.js';
 import { EmbeddedStoryView } from './story-view.js';
@@ -146,11 +149,7 @@ export class EmbeddedStore implements DramaStore {
 
   async relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
     const reads = this.read();
-    return queries.map((q) =>
-      reads
-        .listed('relationships', 'relationshipsByCharacter', [q.characterKey])
-        .filter((r) => holdsAt(r, q.asOfEpisode)),
-    );
+    return queries.map((q) => relationshipsAt(reads, q.characterKey, q.asOfEpisode));
   }
 
   async eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
@@ -221,16 +220,12 @@ export class EmbeddedStore implements DramaStore {
     return { items: reads.present('series', keys), hasNextPage, totalCount: this.database.counts().series };
   }
 
-  async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
-    const reads = this.read();
-    const { total, hidden } = reads.totalsOf(filter);
-    const page = pageKeys(this.database, filter, first, after);
-    return {
-      items: reads.present('events', page.keys),
-      hasNextPage: page.hasNextPage,
-      totalCount: total,
-      hiddenCount: hidden,
-    };
+  async findEvents(request: EventsPageRequest): Promise<EventsPage> {
+    return eventsPage(this.read(), this.database, request);
+  }
+
+  async readPlanned(read: PlannedRead): Promise<PlannedAnswer> {
+    return readPlanned(this.read(), this.database, read);
   }
 
   async importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {

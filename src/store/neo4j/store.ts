@@ -35,6 +35,8 @@ import type {
   ImportStep,
   Page,
   PeoplePageRequest,
+  PlannedAnswer,
+  PlannedRead,
   RelationshipQuery,
   SearchRequest,
   SeriesEventsQuery,
@@ -46,10 +48,12 @@ import { changeLogBounds, changesAfter, logChangesIn } from './change-log.js';
 import { applyChangesIn } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as knowledgeCypher from './cypher-knowledge.js';
+import { characterQuery, eventsQuery } from './cypher-planned.js';
 import * as readCypher from './cypher-read.js';
 import * as writeCypher from './cypher-write.js';
 import * as decode from './decode.js';
 import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
+import { toCharacterAnswer, toEventsAnswer } from './decode-planned.js';
 import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
 import { importInto, importParts, rowCount, TRANSACTION_ROWS } from './importer.js';
 import { unchangedRecords } from './stored.js';
@@ -208,6 +212,15 @@ export class Neo4jStore implements DramaStore {
   async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
     const rows = await this.db.read(readCypher.LIST_PEOPLE, { afterKey, limit: Math.max(first, 0) });
     return rows.map((row) => decode.toPerson(row.item as never));
+  }
+
+  async readPlanned(read: PlannedRead): Promise<PlannedAnswer> {
+    if (read.kind === 'character') {
+      const { cypher, params } = characterQuery(read);
+      return toCharacterAnswer(read, await this.db.read(cypher, params));
+    }
+    const { cypher, params } = eventsQuery(read);
+    return toEventsAnswer(read, await this.db.read(cypher, params));
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {

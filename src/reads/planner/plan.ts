@@ -1,0 +1,185 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  getOperationAST,
+  isObjectType,
+  Kind,
+} from 'graphql';
+import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
+import { scopedKey, seriesOf } from '../../domain/keys.js';
+import type { Progress } from '../../domain/spoilers.js';
+import { pageSizeSchema } from '../../pagination.js';
+import type { PlannedRead, RelationshipQuery } from '../../store/port.js';
+import { type EventsArgs, eventsFieldRequests } from '../event-pages.js';
+import { cappedQuery } from '../loaders.js';
+
+/** What the planner reads of a request: the validated document, the variables as sent, the viewer's progress. */
+export interface PlanInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+  variableValues?: Record<string, unknown> | null | undefined;
+  progress: Progress;
+}
+
+type Fields = Map<string, readonly FieldNode[]>;
+
+/** Walks an operation's selections as graphql-js collects them (fragments, @skip/@include, aliases merged). */
+class Walk {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    readonly variables: Record<string, unknown>,
+  ) {}
+
+  root(type: GraphQLObjectType, node: { selectionSet: FieldNode['selectionSet'] }): Fields {
+    return collectFields(this.schema, this.fragments, this.variables, type, node.selectionSet!);
+  }
+
+  /** The fields selected under `nodes` (fields of `parent`), or an empty map when the type is not an object. */
+  sub(parent: GraphQLObjectType, nodes: readonly FieldNode[]): { type: GraphQLObjectType | null; fields: Fields } {
+    const type = getNamedType(parent.getFields()[nodes[0]!.name.value]?.type);
+    if (!isObjectType(type)) return { type: null, fields: new Map() };
+    return { type, fields: collectSubfields(this.schema, this.fragments, this.variables, type, nodes) };
+  }
+
+  /** The field's arguments as its resolver gets them, or null when they do not coerce (the resolver then answers the error). */
+  args(parent: GraphQLObjectType, nodes: readonly FieldNode[]): Record<string, unknown> | null {
+    const field: GraphQLField<unknown, unknown> | undefined = parent.getFields()[nodes[0]!.name.value];
+    if (field === undefined) return null;
+    try {
+      return getArgumentValues(field, nodes[0]!, this.variables);
+    } catch {
+      return null;
+    }
+  }
+}
+
+const named = (fields: Fields, name: string) => [...fields.values()].filter((nodes) => nodes[0]!.name.value === name);
+const selects = (fields: Fields, ...names: string[]) =>
+  named(fields, names[0]!).length > 0 || names.slice(1).some((n) => named(fields, n).length > 0);
+
+const isEpisodeNumber = (value: unknown) => value == null || (Number.isSafeInteger(value) && (value as number) > 0);
+
+/** `character(series, slug) { relationships(asOfEpisode:) { from to } }` */
+function planCharacter(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
+  const args = walk.args(query, nodes);
+  if (args === null || typeof args.series !== 'string' || typeof args.slug !== 'string') return null;
+  const characterKey = scopedKey(args.series, args.slug);
+  const { type, fields } = walk.sub(query, nodes);
+  const relationships: RelationshipQuery[] = [];
+  let ends = false;
+  let firstEpisode = selects(fields, 'firstEpisode');
+  if (type !== null) {
+    for (const relNodes of named(fields, 'relationships')) {
+      const relArgs = walk.args(type, relNodes);
+      if (relArgs === null || !isEpisodeNumber(relArgs.asOfEpisode)) continue;
+      relationships.push(
+        cappedQuery(progress, {
+          characterKey,
+          asOfEpisode: (relArgs.asOfEpisode as number | null | undefined) ?? null,
+        }),
+      );
+      const relationship = walk.sub(type, relNodes);
+      for (const end of [...named(relationship.fields, 'from'), ...named(relationship.fields, 'to')]) {
+        ends = true;
+        firstEpisode ||= selects(walk.sub(relationship.type!, end).fields, 'firstEpisode');
+      }
+    }
+  }
+  return {
+    kind: 'character',
+    characterKey,
+    relationships,
+    ends,
+    firstShown: firstEpisode || progress.has(seriesOf(characterKey)),
+  } satisfies PlannedRead;
+}
+
+/** `events(filter:, first:, after:) { totalCount pageInfo edges { node { episode agent target } } }` */
+function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
+  const args = walk.args(query, nodes) as EventsArgs | null;
+  if (args === null || !pageSizeSchema.nullish().safeParse(args.first).success) return null;
+  if (!isEpisodeNumber(args.filter?.episode)) return null;
+  let requests: ReturnType<typeof eventsFieldRequests>;
+  try {
+    requests = eventsFieldRequests(args, progress);
+  } catch {
+    return null;
+  }
+  const connection = walk.sub(query, nodes);
+  let episodes = false;
+  let people = false;
+  let participants = false;
+  let firstEpisode = false;
+  if (connection.type !== null) {
+    for (const edgeNodes of named(connection.fields, 'edges')) {
+      const edge = walk.sub(connection.type, edgeNodes);
+      if (edge.type === null) continue;
+      for (const nodeNodes of named(edge.fields, 'node')) {
+        const node = walk.sub(edge.type, nodeNodes);
+        if (node.type === null) continue;
+        episodes ||= selects(node.fields, 'episode');
+        const ends = [...named(node.fields, 'agent'), ...named(node.fields, 'target')].map(
+          (nodes) => walk.sub(node.type!, nodes).fields,
+        );
+        const cast: Fields[] = [];
+        for (const participation of named(node.fields, 'participants')) {
+          const { type, fields } = walk.sub(node.type, participation);
+          if (type !== null) cast.push(...named(fields, 'character').map((nodes) => walk.sub(type, nodes).fields));
+        }
+        people ||= ends.length > 0;
+        participants ||= cast.length > 0;
+        const characters = [...ends, ...cast];
+        firstEpisode ||= characters.some((fields) => selects(fields, 'firstEpisode'));
+      }
+    }
+  }
+  return {
+    kind: 'events',
+    pages: requests.counted === null ? [requests.page] : [requests.page, requests.counted],
+    episodes,
+    people,
+    participants,
+    firstShown: (people || participants) && (firstEpisode || progress.size > 0),
+  } satisfies PlannedRead;
+}
+
+const PLANNERS = { character: planCharacter, events: planEvents } as const;
+
+/**
+ * Root fields planned per operation at most: each is a store request of its own, where the loaders batch many
+ * aliases into one, so an operation of many aliases leaves the rest to them.
+ */
+export const MAX_PLANNED_FIELDS = 4;
+
+/**
+ * Plans a validated query: one PlannedRead per covered root field (per alias with its own arguments). Anything it
+ * does not cover, or whose arguments the resolvers would refuse, is not planned: the loaders answer it as before.
+ */
+export function planOperation({ schema, document, operationName, variableValues, progress }: PlanInput): PlannedRead[] {
+  const operation = getOperationAST(document, operationName);
+  const query = schema.getQueryType();
+  if (operation?.operation !== 'query' || !query) return [];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
+  if (coerced.errors !== undefined) return [];
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+  );
+  const walk = new Walk(schema, fragments, coerced.coerced);
+  const reads: PlannedRead[] = [];
+  for (const nodes of walk.root(query, operation).values()) {
+    const name = nodes[0]!.name.value;
+    if (!(name in PLANNERS)) continue;
+    const read = PLANNERS[name as keyof typeof PLANNERS](walk, query, nodes, progress);
+    if (read !== null) reads.push(read);
+    if (reads.length === MAX_PLANNED_FIELDS) break;
+  }
+  return reads;
+}

@@ -1,0 +1,77 @@
+import { episodeKey } from '../../domain/keys.js';
+import type { CharacterRecord, EpisodeRecord, RelationshipRecord } from '../../domain/records.js';
+import type { EventsPage, EventsPageRequest, FirstShown, PlannedAnswer, PlannedRead } from '../port.js';
+import type { EmbeddedDatabase } from './database.js';
+import { holdsAt, pageKeys, takesPart } from './queries.js';
+import type { EmbeddedReads } from './reads.js';
+
+/** findEvents over one snapshot. */
+export function eventsPage(reads: EmbeddedReads, db: EmbeddedDatabase, request: EventsPageRequest): EventsPage {
+  const { filter, first, after } = request;
+  const { total, hidden } = reads.totalsOf(filter);
+  const page = pageKeys(db, filter, first, after);
+  return {
+    items: reads.present('events', page.keys),
+    hasNextPage: page.hasNextPage,
+    totalCount: total,
+    hiddenCount: hidden,
+  };
+}
+
+/** relationshipsOf over one snapshot. */
+export const relationshipsAt = (reads: EmbeddedReads, characterKey: string, asOfEpisode: number | null) =>
+  reads.listed('relationships', 'relationshipsByCharacter', [characterKey]).filter((r) => holdsAt(r, asOfEpisode));
+
+const earliest = (episodes: Iterable<number>): number | null => {
+  let min: number | null = null;
+  for (const n of episodes) if (min === null || n < min) min = n;
+  return min;
+};
+
+function firstShown(reads: EmbeddedReads, characterKey: string): FirstShown {
+  const events = reads
+    .eventRows('eventsByCharacter', [characterKey])
+    .filter((e) => takesPart(e, characterKey, null))
+    .map((e) => e.episodeNumber);
+  const since = reads
+    .listed('relationships', 'relationshipsByCharacter', [characterKey])
+    .flatMap((r: RelationshipRecord) => (r.sinceEpisode === null ? [] : [r.sinceEpisode]));
+  return { characterKey, earliestEvent: earliest(events), earliestSince: earliest(since) };
+}
+
+/** A planned read over one lmdb snapshot: the records the batch methods would return, read from the same indexes. */
+export function readPlanned(reads: EmbeddedReads, db: EmbeddedDatabase, read: PlannedRead): PlannedAnswer {
+  const characterKeys = new Set<string>();
+  const episodeKeys = new Set<string>();
+  const answer: PlannedAnswer = { characters: [], episodes: [], relationships: [], eventPages: [], firstShown: [] };
+  if (read.kind === 'character') {
+    characterKeys.add(read.characterKey);
+    if (reads.record('characters', read.characterKey) !== null) {
+      for (const query of read.relationships) {
+        const items = relationshipsAt(reads, query.characterKey, query.asOfEpisode);
+        answer.relationships.push({ query, items });
+        if (read.ends) for (const r of items) characterKeys.add(r.fromKey).add(r.toKey);
+      }
+    }
+  } else {
+    for (const request of read.pages) {
+      const page = eventsPage(reads, db, request);
+      answer.eventPages.push({ request, page });
+      for (const e of page.items) {
+        if (read.episodes) episodeKeys.add(episodeKey(e.seriesKey, e.episodeNumber));
+        if (read.people) for (const key of [e.agentKey, e.targetKey]) if (key !== null) characterKeys.add(key);
+        if (read.participants) for (const p of e.participants) characterKeys.add(p.characterKey);
+      }
+    }
+  }
+  for (const key of characterKeys) {
+    const record: CharacterRecord | null = reads.record('characters', key);
+    answer.characters.push({ key, record });
+    if (read.firstShown && record !== null) answer.firstShown.push(firstShown(reads, key));
+  }
+  for (const key of episodeKeys) {
+    const record: EpisodeRecord | null = reads.record('episodes', key);
+    answer.episodes.push({ key, record });
+  }
+  return answer;
+}

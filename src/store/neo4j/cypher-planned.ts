@@ -1,0 +1,319 @@
+import Cypher from '@neo4j/cypher-builder';
+import type { EventsPageRequest, PlannedRead, RelationshipQuery } from '../port.js';
+import { EVENT_FIELDS } from './decode.js';
+
+/* Planned reads (see PlannedRead): one query per planned root field, built with @neo4j/cypher-builder, parameters only. */
+
+type CharacterRead = Extract<PlannedRead, { kind: 'character' }>;
+
+export interface PlannedQuery {
+  cypher: string;
+  params: Record<string, unknown>;
+}
+
+const ZERO = new Cypher.Literal(0);
+
+/** The earliest value of `of` over what `match` finds, or null. */
+const earliest = (match: Cypher.Match, of: Cypher.Expr) => {
+  const n = new Cypher.Variable();
+  return Cypher.head(new Cypher.Collect(match.return([of, n]).orderBy(n).limit(1)));
+};
+
+/** The facts FirstShown holds for character `c`: the earliest episode of their events and of their starting relationships. */
+function firstShownOf(c: Cypher.Variable): Record<string, Cypher.Expr> {
+  const e = new Cypher.Node();
+  const r = new Cypher.Relationship();
+  return {
+    earliestEvent: earliest(
+      new Cypher.Match(new Cypher.Pattern(c).related({ type: 'PARTICIPATES' }).to(e, { labels: ['PlotEvent'] })),
+      e.property('episodeNumber'),
+    ),
+    earliestSince: earliest(
+      new Cypher.Match(new Cypher.Pattern(c).related(r, { type: 'RELATES', direction: 'undirected' }).to()).where(
+        Cypher.isNotNull(r.property('sinceEpisode')),
+      ),
+      r.property('sinceEpisode'),
+    ),
+  };
+}
+
+/** The relationships holding after `asOfEpisode` (at the end of the known story for null), as relationshipsOf decides. */
+function holdsAt(r: Cypher.Relationship, asOfEpisode: number | null): Cypher.Predicate {
+  const since = r.property('sinceEpisode');
+  const until = r.property('untilEpisode');
+  if (asOfEpisode === null) return Cypher.isNull(until);
+  const asOf = new Cypher.Param(asOfEpisode);
+  return Cypher.and(
+    Cypher.or(Cypher.isNull(since), Cypher.lte(since, asOf)),
+    Cypher.or(Cypher.isNull(until), Cypher.gt(until, asOf)),
+  )!;
+}
+
+/** One relationships(asOfEpisode:) of character `c`, in the port's order, each with its ends when asked. */
+function relationshipsOf(c: Cypher.Node, query: RelationshipQuery, read: CharacterRead) {
+  const r = new Cypher.Relationship();
+  const from = new Cypher.Variable();
+  const to = new Cypher.Variable();
+  const extra: Record<string, Cypher.Expr> = { fromKey: from.property('key'), toKey: to.property('key') };
+  if (read.ends) {
+    extra.fromCharacter = new Cypher.MapProjection(from, '*', read.firstShown ? firstShownOf(from) : {});
+    extra.toCharacter = new Cypher.MapProjection(to, '*', read.firstShown ? firstShownOf(to) : {});
+  }
+  return new Cypher.Collect(
+    new Cypher.Match(new Cypher.Pattern(c).related(r, { type: 'RELATES', direction: 'undirected' }).to())
+      .with(r, [Cypher.startNode(r), from], [Cypher.endNode(r), to])
+      .distinct()
+      .where(holdsAt(r, query.asOfEpisode))
+      .with(r, from, to)
+      .orderBy([Cypher.coalesce(r.property('sinceEpisode'), ZERO), 'ASC'], [r.property('key'), 'ASC'])
+      .return(new Cypher.MapProjection(r, '*', extra)),
+  );
+}
+
+/**
+ * `character(series, slug) { relationships(asOfEpisode:) { from to } }`: the character, each relationships list
+ * asked for, their ends, and the facts that place each in the story when the viewer gave progress.
+ */
+export function characterQuery(read: CharacterRead): PlannedQuery {
+  const c = new Cypher.Node();
+  const columns: [Cypher.Expr, string][] = [
+    [new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {}), 'character'],
+    [new Cypher.List(read.relationships.map((query) => relationshipsOf(c, query, read))), 'relationships'],
+  ];
+  const query = new Cypher.Match(
+    new Cypher.Pattern(c, { labels: ['Character'], properties: { key: new Cypher.Param(read.characterKey) } }),
+  ).return(...columns);
+  const { cypher, params } = query.build();
+  return { cypher: `// name: plannedCharacter\n${cypher}`, params };
+}
+
+type EventsRead = Extract<PlannedRead, { kind: 'events' }>;
+type Filter = EventsPageRequest['filter'];
+
+/** An event as a positional list (EVENT_FIELDS in decode.ts), then its participants, as the batch queries return it. */
+function eventRow(e: Cypher.Variable): Cypher.Expr {
+  const c = new Cypher.Node();
+  const p = new Cypher.Relationship();
+  const participants = new Cypher.PatternComprehension(
+    new Cypher.Pattern(c, { labels: ['Character'] }).related(p, { type: 'PARTICIPATES' }).to(e),
+  ).map(new Cypher.List([c.property('key'), p.property('role'), p.property('position')]));
+  return new Cypher.List([...EVENT_FIELDS.map((field) => e.property(field)), participants]);
+}
+
+/** The predicate of each filter that is set, as findEvents decides it (cypher-events.ts). */
+function predicates(e: Cypher.Node, f: Filter, covered: ReadonlySet<keyof Filter>): Cypher.Predicate[] {
+  const out: Cypher.Predicate[] = [];
+  const set = (key: keyof Filter) => f[key] !== null && !covered.has(key);
+  const scoped = (slug: string) =>
+    Cypher.concat(e.property('seriesKey'), new Cypher.Literal('/'), new Cypher.Param(slug));
+  if (set('series')) out.push(Cypher.eq(e.property('seriesKey'), new Cypher.Param(f.series)));
+  if (set('episode')) out.push(Cypher.eq(e.property('episodeNumber'), new Cypher.Param(f.episode)));
+  if (set('kinds')) out.push(Cypher.in(e.property('kind'), new Cypher.Param(f.kinds)));
+  if (set('outcome')) out.push(Cypher.eq(e.property('outcome'), new Cypher.Param(f.outcome)));
+  if (set('certainty'))
+    out.push(
+      Cypher.eq(Cypher.coalesce(e.property('certainty'), new Cypher.Literal('STATED')), new Cypher.Param(f.certainty)),
+    );
+  if (set('agent')) out.push(Cypher.eq(e.property('agentKey'), scoped(f.agent!)));
+  if (set('target')) out.push(Cypher.eq(e.property('targetKey'), scoped(f.target!)));
+  if (set('participant')) {
+    const someone = new Cypher.Node();
+    out.push(
+      new Cypher.Exists(
+        new Cypher.Match(
+          new Cypher.Pattern(someone, {
+            labels: ['Character'],
+            properties: { slug: new Cypher.Param(f.participant) },
+          })
+            .related({ type: 'PARTICIPATES' })
+            .to(e),
+        ),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The candidate events, anchored on the most selective indexed filter as findEvents is; then every other filter. */
+function candidates(e: Cypher.Node, f: Filter): Cypher.Clause {
+  const event = { labels: ['PlotEvent'] };
+  const where = (match: Cypher.Match | Cypher.With, covered: (keyof Filter)[] = []) => {
+    const all = Cypher.and(...predicates(e, f, new Set(covered)));
+    return all === undefined ? match : match.where(all);
+  };
+  if (f.series !== null && f.episode !== null) {
+    const episode = new Cypher.Node();
+    return where(
+      new Cypher.Match(
+        new Cypher.Pattern(episode, {
+          labels: ['Episode'],
+          properties: { seriesKey: new Cypher.Param(f.series), number: new Cypher.Param(f.episode) },
+        })
+          .related({ type: 'IN_EPISODE', direction: 'left' })
+          .to(e, event),
+      ),
+    );
+  }
+  if (f.series !== null) {
+    return where(
+      new Cypher.Match(
+        new Cypher.Pattern(new Cypher.Node(), { labels: ['Series'], properties: { key: new Cypher.Param(f.series) } })
+          .related({ type: 'OF_SERIES', direction: 'left' })
+          .to(new Cypher.Node(), { labels: ['Episode'] })
+          .related({ type: 'IN_EPISODE', direction: 'left' })
+          .to(e, event),
+      ),
+    );
+  }
+  if (f.participant !== null) {
+    const match = new Cypher.Match(
+      new Cypher.Pattern(new Cypher.Node(), {
+        labels: ['Character'],
+        properties: { slug: new Cypher.Param(f.participant) },
+      })
+        .related({ type: 'PARTICIPATES' })
+        .to(e, event),
+    );
+    return where(match.with(e).distinct(), ['participant']);
+  }
+  for (const role of ['agent', 'target'] as const) {
+    const slug = f[role];
+    if (slug === null) continue;
+    const c = new Cypher.Node();
+    const key = new Cypher.Variable();
+    return where(
+      new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'], properties: { slug: new Cypher.Param(slug) } }))
+        .with([c.property('key'), key])
+        .match(new Cypher.Pattern(e, { ...event, properties: { [`${role}Key`]: key } })),
+    );
+  }
+  return where(new Cypher.Match(new Cypher.Pattern(e, event)));
+}
+
+/** Whether `x` comes after the cursor's position in story order. */
+function afterPosition(x: Cypher.Variable, after: NonNullable<EventsPageRequest['after']>): Cypher.Predicate {
+  const series = new Cypher.Param(after.seriesKey);
+  const episode = new Cypher.Param(after.episodeNumber);
+  return Cypher.or(
+    Cypher.gt(x.property('seriesKey'), series),
+    Cypher.and(
+      Cypher.eq(x.property('seriesKey'), series),
+      Cypher.or(
+        Cypher.gt(x.property('episodeNumber'), episode),
+        Cypher.and(
+          Cypher.eq(x.property('episodeNumber'), episode),
+          Cypher.gt(x.property('sequence'), new Cypher.Param(after.sequence)),
+        ),
+      ),
+    ),
+  )!;
+}
+
+interface PageColumns {
+  total: Cypher.Variable;
+  hidden: Cypher.Variable;
+  page: Cypher.Variable;
+}
+
+/** One findEvents page: its total and hidden counts, and up to `first + 1` events in story order (the extra one tells hasNextPage). */
+function pageCall({ filter, first, after }: EventsPageRequest, columns: PageColumns): Cypher.Clause {
+  const e = new Cypher.Node();
+  const visible = new Cypher.Variable();
+  const counted = new Cypher.Variable();
+  const matched = new Cypher.Variable();
+  const cuts = filter.visibleThrough;
+  const cut = new Cypher.Variable();
+  const shown =
+    cuts === null
+      ? Cypher.true
+      : Cypher.none(
+          cut,
+          new Cypher.Param(cuts),
+          Cypher.and(
+            Cypher.eq(cut.property('seriesKey'), e.property('seriesKey')),
+            Cypher.gt(e.property('episodeNumber'), cut.property('episode')),
+          )!,
+        );
+  const x = new Cypher.Variable();
+  const rest = new Cypher.Unwind([matched, x]);
+  const paged = (after === null ? rest.with(x) : rest.with(x).where(afterPosition(x, after)))
+    .limit(new Cypher.Param(Math.max(first, 0) + 1))
+    .return([Cypher.collect(x), columns.page]);
+  const counts = Cypher.utils.concat(
+    candidates(e, filter),
+    new Cypher.With(e, [shown, visible]).orderBy(
+      [e.property('seriesKey'), 'ASC'],
+      [e.property('episodeNumber'), 'ASC'],
+      [e.property('sequence'), 'ASC'],
+    ),
+    new Cypher.With(
+      [Cypher.count(e), counted],
+      [Cypher.collect(new Cypher.Case(visible).when(Cypher.true).then(e)), matched],
+    ),
+    new Cypher.Call(paged, [matched]),
+    new Cypher.Return(
+      [Cypher.size(matched), columns.total],
+      [Cypher.minus(counted, Cypher.size(matched)), columns.hidden],
+      columns.page,
+    ),
+  );
+  return new Cypher.Call(counts, []);
+}
+
+/** An event of a page with what the read asks of it: its episode, its agent and target. */
+function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
+  const fields: Record<string, Cypher.Expr> = { event: eventRow(x) };
+  const one = (match: Cypher.Match, node: Cypher.Node) =>
+    Cypher.head(new Cypher.Collect(match.return(new Cypher.MapProjection(node, '*'))));
+  if (read.episodes) {
+    const episode = new Cypher.Node();
+    fields.episode = one(
+      new Cypher.Match(new Cypher.Pattern(x).related({ type: 'IN_EPISODE' }).to(episode, { labels: ['Episode'] })),
+      episode,
+    );
+  }
+  if (read.participants) {
+    const p = new Cypher.Node();
+    fields.participants = new Cypher.Collect(
+      new Cypher.Match(new Cypher.Pattern(p, { labels: ['Character'] }).related({ type: 'PARTICIPATES' }).to(x)).return(
+        new Cypher.MapProjection(p, '*', read.firstShown ? firstShownOf(p) : {}),
+      ),
+    );
+  }
+  if (read.people) {
+    for (const role of ['agent', 'target'] as const) {
+      const c = new Cypher.Node();
+      fields[role] = Cypher.head(
+        new Cypher.Collect(
+          new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'] }))
+            .where(Cypher.eq(c.property('key'), x.property(`${role}Key`)))
+            .return(new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {})),
+        ),
+      );
+    }
+  }
+  return new Cypher.Map(fields);
+}
+
+/**
+ * `events(filter:, first:, after:) { edges { node { episode agent target } } }`: each page the field reads (see
+ * eventsFieldRequests) with its counts, and each listed event with its episode and characters when asked.
+ */
+export function eventsQuery(read: EventsRead): PlannedQuery {
+  const clauses: Cypher.Clause[] = [];
+  const returned: [Cypher.Expr, string][] = [];
+  read.pages.forEach((request, i) => {
+    const columns = { total: new Cypher.Variable(), hidden: new Cypher.Variable(), page: new Cypher.Variable() };
+    clauses.push(pageCall(request, columns));
+    const x = new Cypher.Variable();
+    const items = new Cypher.Variable();
+    clauses.push(
+      new Cypher.Call(new Cypher.Unwind([columns.page, x]).return([Cypher.collect(eventItem(x, read)), items]), [
+        columns.page,
+      ]),
+    );
+    returned.push([columns.total, `total${i}`], [columns.hidden, `hidden${i}`], [items, `items${i}`]);
+  });
+  const { cypher, params } = Cypher.utils.concat(...clauses, new Cypher.Return(...returned)).build();
+  return { cypher: `// name: plannedEvents\n${cypher}`, params };
+}

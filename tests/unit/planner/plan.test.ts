@@ -1,0 +1,130 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import type { Progress } from '../../../src/domain/spoilers.js';
+import { schema } from '../../../src/graphql-schema.js';
+import { MAX_PLANNED_FIELDS, planOperation } from '../../../src/reads/planner/plan.js';
+
+const plan = (document: string, variables: Record<string, unknown> = {}, progress: Progress = new Map()) =>
+  planOperation({ schema, document: parse(document), variableValues: variables, progress });
+
+const NO_FILTER = {
+  series: null,
+  episode: null,
+  kinds: null,
+  agent: null,
+  target: null,
+  participant: null,
+  outcome: null,
+  certainty: null,
+  visibleThrough: null,
+};
+
+describe('the planner walks the selection as graphql-js collects it', () => {
+  it('plans each alias with its own arguments, and merges the relationships of fragments', () => {
+    const reads = plan(
+      `query ($asOf: Int) {
+        a: character(series: "s", slug: "a") { ...F }
+        b: character(series: "s", slug: "b") { ... on Character { one: relationships(asOfEpisode: 1) { kind } } two: relationships { to { name } } }
+      }
+      fragment F on Character { relationships(asOfEpisode: $asOf) { from { firstEpisode } } }`,
+      { asOf: 7 },
+    );
+    expect(reads).toEqual([
+      {
+        kind: 'character',
+        characterKey: 's/a',
+        relationships: [{ characterKey: 's/a', asOfEpisode: 7 }],
+        ends: true,
+        firstShown: true,
+      },
+      {
+        kind: 'character',
+        characterKey: 's/b',
+        relationships: [
+          { characterKey: 's/b', asOfEpisode: 1 },
+          { characterKey: 's/b', asOfEpisode: null },
+        ],
+        ends: true,
+        firstShown: false,
+      },
+    ]);
+  });
+
+  it('leaves out what @skip and @include leave out, with variables', () => {
+    const document = `query ($skip: Boolean!, $include: Boolean!) {
+      character(series: "s", slug: "a") @skip(if: $skip) { name }
+      events(first: 3) @include(if: $include) { edges { node { agent { name } } } }
+      other: events(first: 2) { edges { node { episode @include(if: $include) { number } summary } } }
+    }`;
+    expect(plan(document, { skip: true, include: false })).toEqual([
+      {
+        kind: 'events',
+        pages: [{ filter: NO_FILTER, first: 2, after: null }],
+        episodes: false,
+        people: false,
+        participants: false,
+        firstShown: false,
+      },
+    ]);
+    const all = plan(document, { skip: false, include: true });
+    expect(all.map((r) => r.kind)).toEqual(['character', 'events', 'events']);
+    expect(all[2]).toMatchObject({ episodes: true, people: false });
+  });
+
+  it('caps relationships at the progress, and adds the hidden-count page when a filter narrows by content', () => {
+    const progress = new Map([['s', 2]]);
+    const [character, events] = plan(
+      `{ character(series: "s", slug: "a") { relationships(asOfEpisode: 5) { kind } }
+         events(filter: { kinds: [CONFESSION] }, first: 1) { spoilersHidden } }`,
+      {},
+      progress,
+    );
+    expect(character).toMatchObject({ relationships: [{ characterKey: 's/a', asOfEpisode: 2 }], firstShown: true });
+    const cut = [{ seriesKey: 's', episode: 2 }];
+    expect(events).toMatchObject({
+      pages: [
+        { filter: { ...NO_FILTER, kinds: ['CONFESSION'], visibleThrough: cut }, first: 1, after: null },
+        { filter: { ...NO_FILTER, visibleThrough: cut }, first: 0, after: null },
+      ],
+    });
+  });
+
+  it('plans nothing its resolvers would refuse, nor what it does not cover', () => {
+    const refused = [
+      '{ character(series: "s", slug: "a") { relationships(asOfEpisode: 0) { kind } } }',
+      '{ events(first: 101) { totalCount } }',
+      '{ events(first: -1) { totalCount } }',
+      '{ events(after: "not-a-cursor") { totalCount } }',
+      '{ events(filter: { episode: 0 }) { totalCount } }',
+    ];
+    expect(plan(refused[0]!)).toEqual([
+      { kind: 'character', characterKey: 's/a', relationships: [], ends: false, firstShown: false },
+    ]);
+    for (const document of refused.slice(1)) expect(plan(document), document).toEqual([]);
+    expect(plan('{ series(slug: "s") { title } allSeries { totalCount } }')).toEqual([]);
+    expect(plan('mutation { deleteSeries(slug: "s") { __typename } }')).toEqual([]);
+    expect(plan('query ($n: Int!) { events(first: $n) { totalCount } }', { n: 'ten' })).toEqual([]);
+    expect(plan('query ($n: Int!) { events(first: $n) { totalCount } }', {})).toEqual([]);
+  });
+
+  it('takes hostile keys and huge lists as plain parameters', () => {
+    const [read] = plan('query ($slug: String!) { character(series: "__proto__", slug: $slug) { name } }', {
+      slug: 'constructor\u0000\u{1F600}',
+    });
+    expect(read).toMatchObject({ characterKey: '__proto__/constructor\u0000\u{1F600}' });
+    const kinds = Array.from({ length: 10_000 }, () => 'CONFESSION');
+    const [events] = plan('query ($kinds: [PlotEventKind!]) { events(filter: { kinds: $kinds }) { totalCount } }', {
+      kinds,
+    });
+    expect(events).toMatchObject({ pages: [{ filter: { kinds }, first: 20 }] });
+  });
+
+  it('plans a bounded number of root fields, leaving the other aliases to the loaders, which batch them', () => {
+    const aliases = Array.from({ length: 500 }, (_, i) => `c${i}: character(series: "s", slug: "c${i}") { name }`);
+    const reads = plan(`{ ${aliases.join('\n')} }`);
+    expect(reads.length).toBe(MAX_PLANNED_FIELDS);
+    expect(reads.map((r) => (r.kind === 'character' ? r.characterKey : null))).toEqual(
+      Array.from({ length: MAX_PLANNED_FIELDS }, (_, i) => `s/c${i}`),
+    );
+  });
+});

@@ -1,0 +1,307 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { OPERATIONS } from '../../../bench/src/operations.js';
+import type { Progress } from '../../../src/domain/spoilers.js';
+import { schema } from '../../../src/graphql-schema.js';
+import { planOperation } from '../../../src/reads/planner/plan.js';
+import { characterQuery, eventsQuery } from '../../../src/store/neo4j/cypher-planned.js';
+import type { PlannedRead } from '../../../src/store/port.js';
+
+/* In the style of @neo4j/graphql's tests/tck: each example operation, the plan it gets, and the Cypher and parameters it sends. */
+
+const KEYS = {
+  series: 'soundtrack-1',
+  character: 'eun-soo',
+  asOfEpisode: 3,
+} as never;
+
+function cypherOf(document: string, variables: Record<string, unknown>, progress: Progress = new Map()) {
+  const reads = planOperation({ schema, document: parse(document), variableValues: variables, progress });
+  return reads.map((read: PlannedRead) => (read.kind === 'character' ? characterQuery(read) : eventsQuery(read)));
+}
+
+const benchOp = (number: number) => OPERATIONS.find((op) => op.number === number)!;
+
+describe('op 3, relationships as of episode N', () => {
+  it('is one query: the character, the relationships holding then, and their ends', () => {
+    const op = benchOp(3);
+    const [query, ...rest] = cypherOf(op.document, op.variables({ ...(KEYS as object), pair: ['a', 'b'] } as never));
+    expect(rest).toEqual([]);
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedCharacter
+      MATCH (this0:Character { key: $param0 })
+      RETURN this0 { .* } AS character, [COLLECT {
+        MATCH (this0)-[this1:RELATES]-()
+        WITH DISTINCT this1, startNode(this1) AS var2, endNode(this1) AS var3
+        WHERE ((this1.sinceEpisode IS NULL OR this1.sinceEpisode <= $param1) AND (this1.untilEpisode IS NULL OR this1.untilEpisode > $param1))
+        WITH this1, var2, var3
+        ORDER BY coalesce(this1.sinceEpisode, 0) ASC, this1.key ASC
+        RETURN this1 { .*, fromKey: var2.key, toKey: var3.key, fromCharacter: var2 { .* }, toCharacter: var3 { .* } }
+      }] AS relationships"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "soundtrack-1/eun-soo",
+        "param1": 3,
+      }
+    `);
+  });
+
+  it('with progress, caps the episode at it and reads what places each character in the story', () => {
+    const op = benchOp(3);
+    const [query] = cypherOf(
+      op.document,
+      { series: 'soundtrack-1', slug: 'eun-soo', asOf: 4 },
+      new Map([['soundtrack-1', 2]]),
+    );
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedCharacter
+      MATCH (this0:Character { key: $param0 })
+      RETURN this0 { .*, earliestEvent: head(COLLECT {
+        MATCH (this0)-[:PARTICIPATES]->(this1:PlotEvent)
+        RETURN this1.episodeNumber AS var2
+        ORDER BY var2 ASC
+        LIMIT 1
+      }), earliestSince: head(COLLECT {
+        MATCH (this0)-[this3:RELATES]-()
+        WHERE this3.sinceEpisode IS NOT NULL
+        RETURN this3.sinceEpisode AS var4
+        ORDER BY var4 ASC
+        LIMIT 1
+      }) } AS character, [COLLECT {
+        MATCH (this0)-[this5:RELATES]-()
+        WITH DISTINCT this5, startNode(this5) AS var6, endNode(this5) AS var7
+        WHERE ((this5.sinceEpisode IS NULL OR this5.sinceEpisode <= $param1) AND (this5.untilEpisode IS NULL OR this5.untilEpisode > $param1))
+        WITH this5, var6, var7
+        ORDER BY coalesce(this5.sinceEpisode, 0) ASC, this5.key ASC
+        RETURN this5 { .*, fromKey: var6.key, toKey: var7.key, fromCharacter: var6 { .*, earliestEvent: head(COLLECT {
+          MATCH (var6)-[:PARTICIPATES]->(this8:PlotEvent)
+          RETURN this8.episodeNumber AS var9
+          ORDER BY var9 ASC
+          LIMIT 1
+        }), earliestSince: head(COLLECT {
+          MATCH (var6)-[this10:RELATES]-()
+          WHERE this10.sinceEpisode IS NOT NULL
+          RETURN this10.sinceEpisode AS var11
+          ORDER BY var11 ASC
+          LIMIT 1
+        }) }, toCharacter: var7 { .*, earliestEvent: head(COLLECT {
+          MATCH (var7)-[:PARTICIPATES]->(this12:PlotEvent)
+          RETURN this12.episodeNumber AS var13
+          ORDER BY var13 ASC
+          LIMIT 1
+        }), earliestSince: head(COLLECT {
+          MATCH (var7)-[this14:RELATES]-()
+          WHERE this14.sinceEpisode IS NOT NULL
+          RETURN this14.sinceEpisode AS var15
+          ORDER BY var15 ASC
+          LIMIT 1
+        }) } }
+      }] AS relationships"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "soundtrack-1/eun-soo",
+        "param1": 2,
+      }
+    `);
+  });
+});
+
+describe('op 1, confessions', () => {
+  it('is one query: the page in story order with its counts, each event with its episode, agent and target', () => {
+    const op = benchOp(1);
+    const [query, ...rest] = cypherOf(op.document, { series: 'soundtrack-1' });
+    expect(rest).toEqual([]);
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedEvents
+      CALL () {
+        MATCH (this0:Series { key: $param0 })<-[:OF_SERIES]-(this1:Episode)<-[:IN_EPISODE]-(this2:PlotEvent)
+        WHERE (this2.seriesKey = $param1 AND this2.kind IN $param2)
+        WITH this2, true AS var3
+        ORDER BY this2.seriesKey ASC, this2.episodeNumber ASC, this2.sequence ASC
+        WITH count(this2) AS var4, collect(CASE var3
+          WHEN true THEN this2
+        END) AS var5
+        CALL (var5) {
+          UNWIND var5 AS var6
+          WITH var6
+          
+          LIMIT $param3
+          RETURN collect(var6) AS var7
+        }
+        RETURN size(var5) AS var8, (var4 - size(var5)) AS var9, var7
+      }
+      CALL (var7) {
+        UNWIND var7 AS var10
+        RETURN collect({event: [var10.key, var10.seriesKey, var10.slug, var10.episodeNumber, var10.sequence, var10.kind, var10.summary, var10.agentKey, var10.targetKey, var10.outcome, var10.flashback, var10.sourceDocument, var10.sourceParagraph, var10.sourceDocuments, var10.sourceParagraphs, var10.certainty, var10.basis, var10.basisFrom, var10.basisText, [(this11:Character)-[this12:PARTICIPATES]->(var10) | [this11.key, this12.role, this12.position]]], episode: head(COLLECT {
+          MATCH (var10)-[:IN_EPISODE]->(this13:Episode)
+          RETURN this13 { .* }
+        }), agent: head(COLLECT {
+          MATCH (this14:Character)
+          WHERE this14.key = var10.agentKey
+          RETURN this14 { .* }
+        }), target: head(COLLECT {
+          MATCH (this15:Character)
+          WHERE this15.key = var10.targetKey
+          RETURN this15 { .* }
+        })}) AS var16
+      }
+      RETURN var8 AS total0, var9 AS hidden0, var16 AS items0"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "soundtrack-1",
+        "param1": "soundtrack-1",
+        "param2": [
+          "CONFESSION",
+        ],
+        "param3": 101,
+      }
+    `);
+  });
+
+  it('with every filter, a cursor and progress: the second page counts only what places events, for spoilersHidden', () => {
+    const document = `query ($filter: EventFilter, $after: String) {
+      events(filter: $filter, first: 5, after: $after) { totalCount spoilersHidden pageInfo { endCursor } edges { node { summary } } }
+    }`;
+    const after = Buffer.from('event:["soundtrack-1",2,3]').toString('base64');
+    const filter = {
+      series: 'soundtrack-1',
+      episode: 2,
+      kinds: ['CONFESSION'],
+      agent: 'eun-soo',
+      target: 'sun-woo',
+      participant: 'seo-yeon',
+      outcome: 'ACCEPTED',
+      certainty: 'STATED',
+    };
+    const [query, ...rest] = cypherOf(document, { filter, after }, new Map([['soundtrack-1', 3]]));
+    expect(rest).toEqual([]);
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedEvents
+      CALL () {
+        MATCH (this0:Episode { seriesKey: $param0, number: $param1 })<-[:IN_EPISODE]-(this1:PlotEvent)
+        WHERE (this1.seriesKey = $param2 AND this1.episodeNumber = $param3 AND this1.kind IN $param4 AND this1.outcome = $param5 AND coalesce(this1.certainty, 'STATED') = $param6 AND this1.agentKey = (this1.seriesKey || '/' || $param7) AND this1.targetKey = (this1.seriesKey || '/' || $param8) AND EXISTS {
+          MATCH (this2:Character { slug: $param9 })-[:PARTICIPATES]->(this1)
+        })
+        WITH this1, none(var3 IN $param10 WHERE (var3.seriesKey = this1.seriesKey AND this1.episodeNumber > var3.episode)) AS var4
+        ORDER BY this1.seriesKey ASC, this1.episodeNumber ASC, this1.sequence ASC
+        WITH count(this1) AS var5, collect(CASE var4
+          WHEN true THEN this1
+        END) AS var6
+        CALL (var6) {
+          UNWIND var6 AS var7
+          WITH var7
+          WHERE (var7.seriesKey > $param12 OR (var7.seriesKey = $param12 AND (var7.episodeNumber > $param13 OR (var7.episodeNumber = $param13 AND var7.sequence > $param14))))
+          
+          LIMIT $param11
+          RETURN collect(var7) AS var8
+        }
+        RETURN size(var6) AS var9, (var5 - size(var6)) AS var10, var8
+      }
+      CALL (var8) {
+        UNWIND var8 AS var11
+        RETURN collect({event: [var11.key, var11.seriesKey, var11.slug, var11.episodeNumber, var11.sequence, var11.kind, var11.summary, var11.agentKey, var11.targetKey, var11.outcome, var11.flashback, var11.sourceDocument, var11.sourceParagraph, var11.sourceDocuments, var11.sourceParagraphs, var11.certainty, var11.basis, var11.basisFrom, var11.basisText, [(this12:Character)-[this13:PARTICIPATES]->(var11) | [this12.key, this13.role, this13.position]]]}) AS var14
+      }
+      CALL () {
+        MATCH (this15:Episode { seriesKey: $param15, number: $param16 })<-[:IN_EPISODE]-(this16:PlotEvent)
+        WHERE (this16.seriesKey = $param17 AND this16.episodeNumber = $param18)
+        WITH this16, none(var17 IN $param19 WHERE (var17.seriesKey = this16.seriesKey AND this16.episodeNumber > var17.episode)) AS var18
+        ORDER BY this16.seriesKey ASC, this16.episodeNumber ASC, this16.sequence ASC
+        WITH count(this16) AS var19, collect(CASE var18
+          WHEN true THEN this16
+        END) AS var20
+        CALL (var20) {
+          UNWIND var20 AS var21
+          WITH var21
+          
+          LIMIT $param20
+          RETURN collect(var21) AS var22
+        }
+        RETURN size(var20) AS var23, (var19 - size(var20)) AS var24, var22
+      }
+      CALL (var22) {
+        UNWIND var22 AS var25
+        RETURN collect({event: [var25.key, var25.seriesKey, var25.slug, var25.episodeNumber, var25.sequence, var25.kind, var25.summary, var25.agentKey, var25.targetKey, var25.outcome, var25.flashback, var25.sourceDocument, var25.sourceParagraph, var25.sourceDocuments, var25.sourceParagraphs, var25.certainty, var25.basis, var25.basisFrom, var25.basisText, [(this26:Character)-[this27:PARTICIPATES]->(var25) | [this26.key, this27.role, this27.position]]]}) AS var28
+      }
+      RETURN var9 AS total0, var10 AS hidden0, var14 AS items0, var23 AS total1, var24 AS hidden1, var28 AS items1"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "soundtrack-1",
+        "param1": 2,
+        "param10": [
+          {
+            "episode": 3,
+            "seriesKey": "soundtrack-1",
+          },
+        ],
+        "param11": 6,
+        "param12": "soundtrack-1",
+        "param13": 2,
+        "param14": 3,
+        "param15": "soundtrack-1",
+        "param16": 2,
+        "param17": "soundtrack-1",
+        "param18": 2,
+        "param19": [
+          {
+            "episode": 3,
+            "seriesKey": "soundtrack-1",
+          },
+        ],
+        "param2": "soundtrack-1",
+        "param20": 1,
+        "param3": 2,
+        "param4": [
+          "CONFESSION",
+        ],
+        "param5": "ACCEPTED",
+        "param6": "STATED",
+        "param7": "eun-soo",
+        "param8": "sun-woo",
+        "param9": "seo-yeon",
+      }
+    `);
+  });
+
+  it('anchors on the participant when no series is given, and sends no value inside the query text', () => {
+    const document = `{ events(filter: { participant: "x' }) MATCH (n) DETACH DELETE n //", kinds: [] }, first: 0) { totalCount } }`;
+    const [query] = cypherOf(document, {});
+    expect(query!.cypher).not.toContain('DETACH');
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedEvents
+      CALL () {
+        MATCH (this0:Character { slug: $param0 })-[:PARTICIPATES]->(this1:PlotEvent)
+        WITH DISTINCT this1
+        WHERE this1.kind IN $param1
+        WITH this1, true AS var2
+        ORDER BY this1.seriesKey ASC, this1.episodeNumber ASC, this1.sequence ASC
+        WITH count(this1) AS var3, collect(CASE var2
+          WHEN true THEN this1
+        END) AS var4
+        CALL (var4) {
+          UNWIND var4 AS var5
+          WITH var5
+          
+          LIMIT $param2
+          RETURN collect(var5) AS var6
+        }
+        RETURN size(var4) AS var7, (var3 - size(var4)) AS var8, var6
+      }
+      CALL (var6) {
+        UNWIND var6 AS var9
+        RETURN collect({event: [var9.key, var9.seriesKey, var9.slug, var9.episodeNumber, var9.sequence, var9.kind, var9.summary, var9.agentKey, var9.targetKey, var9.outcome, var9.flashback, var9.sourceDocument, var9.sourceParagraph, var9.sourceDocuments, var9.sourceParagraphs, var9.certainty, var9.basis, var9.basisFrom, var9.basisText, [(this10:Character)-[this11:PARTICIPATES]->(var9) | [this10.key, this11.role, this11.position]]]}) AS var12
+      }
+      RETURN var7 AS total0, var8 AS hidden0, var12 AS items0"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "x' }) MATCH (n) DETACH DELETE n //",
+        "param1": [],
+        "param2": 1,
+      }
+    `);
+  });
+});
