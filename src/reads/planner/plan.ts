@@ -153,6 +153,9 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
 
 const PLANNERS = { character: planCharacter, events: planEvents } as const;
 
+/** The root fields the planner covers; every other field is left to the loaders. */
+export const PLANNED_ROOT_FIELDS: readonly string[] = Object.keys(PLANNERS);
+
 /**
  * Root fields planned per operation at most: each is a store request of its own, where the loaders batch many
  * aliases into one, so an operation of many aliases leaves the rest to them.
