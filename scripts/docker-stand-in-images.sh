@@ -123,10 +123,19 @@ EOF
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.GraphDatabase;
 
-/** cypher-shell -u USER -p PASSWORD [-a URI] QUERY: runs QUERY, prints the first column of each row. */
+/**
+ * cypher-shell [-u USER] [-p PASSWORD] [-a URI] QUERY: runs QUERY, prints the first column of each row. As the
+ * real one, it takes the login from NEO4J_USERNAME and NEO4J_PASSWORD (and NEO4J_ADDRESS/NEO4J_URI) when no option gives it.
+ */
 public final class CypherShell {
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+
   public static void main(String[] args) {
-    String user = "neo4j", password = "", uri = "bolt://127.0.0.1:7687", query = null;
+    String user = env("NEO4J_USERNAME", "neo4j"), password = env("NEO4J_PASSWORD", "");
+    String uri = env("NEO4J_ADDRESS", env("NEO4J_URI", "bolt://127.0.0.1:7687")), query = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-u" -> user = args[++i];

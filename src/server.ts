@@ -62,8 +62,10 @@ function redactedUrl(raw: string): string {
   return url.toString();
 }
 
-/** Stops accepting, lets in-flight requests finish (up to the timeout), then closes the store and exits. */
+/** Stops accepting, ends event streams, lets in-flight requests finish (up to the timeout), then closes the store and exits. */
 function drain(server: Server, store: DramaStore, logger: Logger, timeoutMs: number) {
+  // An event stream never finishes by itself: end them all, so their connections close like the others.
+  service?.endStreams();
   const idle = setInterval(() => server.closeIdleConnections(), 100);
   const deadline = setTimeout(() => {
     logger.error({ timeoutMs }, 'in-flight requests did not finish in time; closing them');

@@ -11,6 +11,8 @@ import { createDramaYoga } from './yoga.js';
 
 export interface RunningService {
   handler: RequestListener;
+  /** Ends every open event stream (the changes subscription), as draining begins. */
+  endStreams(): void;
   /** Stops webhook deliveries, then the shared Redis connection (leases are released through it). */
   close(): Promise<void>;
 }
@@ -31,12 +33,13 @@ export function startService(
   const watching = setInterval(() => void writers.check(), config.feed.pollMs);
   watching.unref();
   void writers.check();
+  const closing = new AbortController();
   const handler = createDramaYoga({
     store: replication?.store ?? store,
     responseCache,
     ...(replication ? { replication, apqStore: replication.apqStore } : {}),
     webhooks,
-    changeFeed: { signal, pollMs: config.feed.pollMs },
+    changeFeed: { signal, pollMs: config.feed.pollMs, closing: closing.signal },
     ops: config.ops,
     logger,
     tokens: config.tokens,
@@ -46,6 +49,7 @@ export function startService(
   });
   return {
     handler,
+    endStreams: () => closing.abort(),
     async close() {
       clearInterval(watching);
       await (webhooks?.stop() ?? Promise.resolve()).catch(() => undefined);

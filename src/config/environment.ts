@@ -109,10 +109,19 @@ export class ConfigError extends Error {
 }
 
 /**
+ * The environment without its empty and whitespace-only variables: `PORT=` (or Compose's `${PORT:-}`) means
+ * unset, the default, for every setting, never 0 or "".
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}
+
+/**
  * Reads the configuration from environment variables; throws ConfigError (or TokenConfigError,
  * PersistedOperationsError) naming every problem.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const env = withoutEmpty(environment);
   const parsed = environmentSchema.safeParse(env);
   const ops = parseOpsSettings(env);
   if (!parsed.success || !ops.success) {

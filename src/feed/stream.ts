@@ -11,6 +11,8 @@ import type { ChangeSignal } from './signal.js';
 export interface ChangeFeed {
   signal: ChangeSignal;
   pollMs: number;
+  /** Aborted when the process begins to drain: every stream then ends, so shutdown need not wait for clients. */
+  closing?: AbortSignal;
 }
 
 /** Entries one read of the log takes; the stream reads again at once while there are more. */
@@ -40,6 +42,9 @@ export function changeStream(
       stopped = true;
       wake();
     });
+    const end = () => stop();
+    if (feed.closing?.aborted) stop();
+    feed.closing?.addEventListener('abort', end, { once: true });
     let position = after;
     try {
       while (!stopped) {
@@ -71,6 +76,7 @@ export function changeStream(
       stop(error);
     } finally {
       unlisten();
+      feed.closing?.removeEventListener('abort', end);
     }
   });
 }

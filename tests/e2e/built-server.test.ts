@@ -48,10 +48,12 @@ function runtimeStage() {
     }));
   const copies = instructions.filter((i) => i.keyword === 'COPY' && i.flags.length === 0).map((i) => i.args);
   const cmd = JSON.parse(instructions.find((i) => i.keyword === 'CMD')!.text) as string[];
+  const healthcheck = instructions.find((i) => i.keyword === 'HEALTHCHECK')?.text ?? '';
+  const healthCmd = JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD ') + 4).trim() || 'null') as string[] | null;
   const copiesDist = instructions.some(
     (i) => i.keyword === 'COPY' && i.flags.join(' ') === '--from=build' && i.args.join(' ') === '/app/dist ./dist',
   );
-  return { stages: froms.length, instructions, copies, cmd, copiesDist };
+  return { stages: froms.length, instructions, copies, cmd, healthCmd, copiesDist };
 }
 
 /** Lays the runtime stage out in `app`: its COPY lines, dist/ compiled here, node_modules standing in for `npm ci --omit=dev`. */
@@ -113,6 +115,14 @@ describe('the compiled server, laid out as the Dockerfile runtime stage, run wit
     expect(stage.copiesDist).toBe(true);
     expect(stage.cmd.slice(0, 1)).toEqual(['node']);
     expect(stage.cmd.join(' ')).not.toMatch(/tsx|\.ts\b/);
+  });
+
+  it("cleans npm's cache in the RUN that installs, and checks its health with node (the image has no curl)", () => {
+    const installs = stage.instructions.filter((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.text));
+    expect(installs).toHaveLength(1);
+    expect(installs[0]!.text).toMatch(/&&\s*npm cache clean --force\s*$/);
+    expect(stage.healthCmd?.slice(0, 2)).toEqual(['node', '-e']);
+    expect(stage.healthCmd!.join(' ')).toContain('/ready');
   });
 
   it('makes the data directory, gives it to node, declares it a volume, then runs as node', () => {
@@ -242,6 +252,17 @@ describe('the compiled server, laid out as the Dockerfile runtime stage, run wit
       const widget = await fetch(new URL('/widget.js', server.url));
       expect(widget.status).toBe(200);
       expect(await widget.text()).toContain('drama-recommendations');
+
+      // The image's HEALTHCHECK, run as Docker runs it: healthy on the service's port, unhealthy where none listens.
+      const health = (port: string) =>
+        runUntilExit(
+          stage.healthCmd![0] === 'node' ? process.execPath : stage.healthCmd![0]!,
+          stage.healthCmd!.slice(1),
+          { PORT: port },
+          { cwd: app },
+        );
+      expect((await health(new URL(server.url).port)).code).toBe(0);
+      expect((await health('1')).code).toBe(1);
 
       const introspection = await postQuery(server.url, '{ __schema { queryType { name } } }');
       expect(introspection.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual([

@@ -46,3 +46,21 @@ it('on SIGTERM stops accepting, finishes the request in flight, closes the store
   expect(await exited).toBe(0);
   expect(server.logs.join('\n')).toContain('"msg":"stopped"');
 });
+
+it('on SIGTERM ends open event streams at once and exits 0, long before SHUTDOWN_TIMEOUT_MS', async () => {
+  const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '', SHUTDOWN_TIMEOUT_MS: '60000' });
+  const query = encodeURIComponent('subscription { changes { operation type key } }');
+  const response = await fetch(`${server.url}?query=${query}`, { headers: { accept: 'text/event-stream' } });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let received = decoder.decode((await reader.read()).value);
+  const exited = stopServerProcess(server, 'SIGTERM');
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    received += decoder.decode(chunk.value);
+  }
+  expect(received).toContain('event: complete');
+  // The drain's deadline exits 1; 0 means every stream ended and the store closed before it.
+  expect(await exited).toBe(0);
+  expect(server.logs.join('\n')).toContain('"msg":"stopped"');
+}, 120_000);

