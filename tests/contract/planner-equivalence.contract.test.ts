@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { PlannerMode } from '../../src/config/settings.js';
-import type { DramaStore } from '../../src/store/port.js';
+import type { DramaStore, PlannedRead } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
@@ -207,10 +207,16 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     }
   }, 600_000);
 
-  it('keeps to the execution time budget while a planned read does not answer', async () => {
+  it('answers the time budget while a planned read is still pending, and aborts that read', async () => {
+    const pending: { signal: AbortSignal | undefined; finish: () => void }[] = [];
     const stuck = new Proxy(service().store, {
       get: (target, property, receiver) =>
-        property === 'readPlanned' ? () => new Promise(() => undefined) : Reflect.get(target, property, receiver),
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) =>
+              new Promise((resolve) => {
+                pending.push({ signal, finish: () => resolve(target.readPlanned(read)) });
+              })
+          : Reflect.get(target, property, receiver),
     });
     const yoga = createDramaYoga({
       store: stuck,
@@ -221,10 +227,40 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 }],
       [CONFESSIONS, { filter: { series: 'soundtrack-1' } }],
     ] as const) {
+      pending.length = 0;
       const response = await graphql(yoga, query, variables);
+      expect(pending).toHaveLength(1);
       expect(errorCodes(response)).toEqual(['EXECUTION_BUDGET_EXCEEDED']);
       expect(response.errors![0]!.extensions).toMatchObject({ budget: 'time', limit: 300 });
       expect(response.data).toBeNull();
+      expect(pending[0]!.signal?.aborted).toBe(true);
+      pending[0]!.finish();
+    }
+  }, 120_000);
+
+  it('stops a planned read whose signal is aborted once it has started', async () => {
+    const reads: PlannedRead[] = [];
+    const store = service().store;
+    const watching = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) => {
+              reads.push(read);
+              return target.readPlanned(read, signal);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
+    await graphql(yoga, CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 100 });
+    await graphql(yoga, STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 });
+    expect(reads.map((read) => read.kind)).toEqual(['events', 'character']);
+    for (const read of reads) {
+      await expect(store.readPlanned(read)).resolves.toBeDefined();
+      const started = new AbortController();
+      const answer = store.readPlanned(read, started.signal);
+      started.abort();
+      await expect(answer).rejects.toThrow();
+      await expect(store.readPlanned(read, AbortSignal.abort())).rejects.toThrow();
     }
   }, 120_000);
 });
