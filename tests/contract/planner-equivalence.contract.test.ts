@@ -180,7 +180,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
   }, 600_000);
 
   it('answers bad arguments with the same errors', async () => {
-    const bad: [string, Record<string, unknown>][] = [
+    const bad: [string, Record<string, unknown>, string?][] = [
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 0 }],
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: -3 }],
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 'four' }],
@@ -194,11 +194,21 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       [CONFESSIONS, { filter: { episode: 0 } }],
       [CONFESSIONS, { filter: { kinds: ['NOT_A_KIND'] } }],
       [CONFESSIONS, { filter: { series: 'x'.repeat(100_000) } }],
+      [CONFESSIONS, { filter: { participant: 'a'.repeat(90_000) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { series: '\u{1f600}'.repeat(20_000) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { agent: 'a'.repeat(121) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { target: 'b'.repeat(121), series: 'soundtrack-1' } }, 'BAD_USER_INPUT'],
+      [
+        CONFESSIONS,
+        { filter: { series: 'soundtrack-1' }, after: btoa(`event:["${'z'.repeat(60_000)}",1,1]`) },
+        'INVALID_CURSOR',
+      ],
       [CONFESSIONS, { filter: { __proto__: { series: 'soundtrack-1' }, kinds: ['CONFESSION'] } }],
     ];
-    for (const [query, variables] of bad) {
+    for (const [query, variables, code] of bad) {
       for (const headers of [PROGRESSES[0]!, PROGRESSES[3]!]) {
         const { response } = await same(query, variables, headers);
+        if (code !== undefined) expect(errorCodes(response), JSON.stringify(variables).slice(0, 80)).toEqual([code]);
         if (variables.slug === 7 || variables.first === 'ten' || variables.asOf === 'four') continue;
         expect(response.errors?.length ?? 0, JSON.stringify(variables).slice(0, 80)).toBeGreaterThanOrEqual(
           variables.filter && 'series' in (variables.filter as object) && Object.keys(variables).length === 1 ? 0 : 1,
