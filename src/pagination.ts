@@ -5,6 +5,8 @@ import type { Page } from './store/port.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Longer than any cursor a list issues (its keys are slugs of at most 120 characters). */
+const MAX_CURSOR_LENGTH = 1_000;
 
 export const pageSizeSchema = z
   .number()
@@ -19,6 +21,7 @@ export function encodeCursor(kind: string, position: unknown): string {
 /** Decodes a cursor issued by encodeCursor for the same kind of list, or throws INVALID_CURSOR. */
 export function decodeCursor<T>(kind: string, cursor: string, schema: z.ZodType<T>): T {
   try {
+    if (cursor.length > MAX_CURSOR_LENGTH) throw new Error('longer than any cursor issued');
     const text = decodeBase64(cursor);
     if (!text.startsWith(`${kind}:`) || encodeBase64(text) !== cursor) throw new Error('foreign cursor');
     return schema.parse(JSON.parse(text.slice(kind.length + 1)));

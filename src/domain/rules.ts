@@ -42,7 +42,7 @@ export interface PatternRule {
 }
 export type FieldRule = SlugRule | TextRule | IntRule | ListRule | PatternRule;
 
-const LIMITS = {
+export const LIMITS = {
   slugLength: 120,
   nameLength: 300,
   proseLength: 5_000,

@@ -48,6 +48,8 @@ class Spending {
   exceeded: BudgetExceededError | null = null;
   /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
   readonly applied: string[] = [];
+  /** Aborted when the operation's answer has gone out, e.g. past its time: work still under way for it is dropped. */
+  readonly answered = new AbortController();
 
   constructor(readonly limits: ExecutionBudget) {}
 
@@ -74,6 +76,9 @@ class Spending {
 
 const spendingOf = (context: unknown): Spending | undefined =>
   context !== null && typeof context === 'object' ? (context as { [BUDGET]?: Spending })[BUDGET] : undefined;
+
+/** The signal of the operation's budget (see Spending.answered), when the budget runs this operation. */
+export const budgetSignal = (context: unknown): AbortSignal | undefined => spendingOf(context)?.answered.signal;
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
@@ -163,7 +168,10 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
             }, spending.remainingMs());
           });
           const execution = Promise.resolve(executeFn(executionArgs));
-          return Promise.race([execution, overtime]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
+          return Promise.race([execution, overtime]).finally(() => {
+            clearTimeout(timer);
+            spending.answered.abort();
+          }) as ReturnType<typeof executeFn>;
         });
       return {
         onExecuteDone: ({ result, setResult }) => {

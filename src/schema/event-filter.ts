@@ -1,23 +1,30 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { LIMITS } from '../domain/rules.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { eventsFieldRequests } from '../reads/event-pages.js';
 import { EventOutcomeEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { CertaintyEnum } from './source.js';
 import { eventsConnection } from './support/pages.js';
 
+const slug = (name: string) =>
+  z.string().max(LIMITS.slugLength, `${name} must be at most ${LIMITS.slugLength} characters`).nullish();
+
 const EventFilterInput = builder.inputType('EventFilter', {
   description: 'Narrows plot events. Every given field must match; omitted fields match everything.',
   fields: (t) => ({
-    series: t.string({ description: 'A series slug.' }),
+    series: t.string({ description: 'A series slug.', validate: slug('series') }),
     episode: t.int({
       description: 'An episode number (within the series, when one is given).',
       validate: z.number().int().positive('episode must be 1 or more').nullish(),
     }),
     kinds: t.field({ type: [PlotEventKindEnum], description: 'Any of these kinds. An empty list matches nothing.' }),
-    agent: t.string({ description: 'The slug of the character who acts.' }),
-    target: t.string({ description: 'The slug of the character acted upon.' }),
-    participant: t.string({ description: 'The slug of a character taking part in any role.' }),
+    agent: t.string({ description: 'The slug of the character who acts.', validate: slug('agent') }),
+    target: t.string({ description: 'The slug of the character acted upon.', validate: slug('target') }),
+    participant: t.string({
+      description: 'The slug of a character taking part in any role.',
+      validate: slug('participant'),
+    }),
     outcome: t.field({ type: EventOutcomeEnum }),
     certainty: t.field({
       type: CertaintyEnum,

@@ -72,7 +72,14 @@ function headerEntry(item: string): Entry {
     const digits = /[\u0080-\uffff]/.test(item) ? ': the episode is written in ASCII digits 0-9' : '';
     throw new BadUserInputError(`X-Watched-Through: ${value} is not series@episode${digits}.`);
   }
-  return checked([match[1]!, Number(match[2])], 'X-Watched-Through');
+  const digits = match[2]!;
+  const episode = Number(digits);
+  if (Number.isSafeInteger(episode)) return checked([match[1]!, episode], 'X-Watched-Through');
+  checked([match[1]!, 1], 'X-Watched-Through');
+  throw new BadUserInputError(`X-Watched-Through: the episode watched through must be from 1 to ${MAX_EPISODE}.`, {
+    series: match[1],
+    episode: digits.length > SHOWN ? `${digits.slice(0, SHOWN)}…` : digits,
+  });
 }
 
 /** Reads `series@episode, series@episode`; a missing header means no progress. */

@@ -244,8 +244,11 @@ export interface StoreReader {
   /** Up to `first` people in key order, after `afterKey`: export reads every person this way, page by page. */
   listPeople(request: PeoplePageRequest): Promise<PersonRecord[]>;
   findEvents(request: EventsPageRequest): Promise<EventsPage>;
-  /** One planned root field's records, in one round trip (the same records the methods above return). */
-  readPlanned(read: PlannedRead): Promise<PlannedAnswer>;
+  /**
+   * One planned root field's records, in one round trip (the same records the methods above return). Once
+   * `signal` is aborted the read stops as soon as it can, or its answer is dropped, and it rejects.
+   */
+  readPlanned(read: PlannedRead, signal?: AbortSignal): Promise<PlannedAnswer>;
 }
 
 /** The writes every store takes, each validated before it reaches the store. */

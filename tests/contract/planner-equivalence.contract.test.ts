@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { PlannerMode } from '../../src/config/settings.js';
-import type { DramaStore } from '../../src/store/port.js';
+import type { DramaStore, PlannedRead } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
@@ -180,7 +180,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
   }, 600_000);
 
   it('answers bad arguments with the same errors', async () => {
-    const bad: [string, Record<string, unknown>][] = [
+    const bad: [string, Record<string, unknown>, string?][] = [
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 0 }],
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: -3 }],
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 'four' }],
@@ -194,11 +194,21 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       [CONFESSIONS, { filter: { episode: 0 } }],
       [CONFESSIONS, { filter: { kinds: ['NOT_A_KIND'] } }],
       [CONFESSIONS, { filter: { series: 'x'.repeat(100_000) } }],
+      [CONFESSIONS, { filter: { participant: 'a'.repeat(90_000) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { series: '\u{1f600}'.repeat(20_000) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { agent: 'a'.repeat(121) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { target: 'b'.repeat(121), series: 'soundtrack-1' } }, 'BAD_USER_INPUT'],
+      [
+        CONFESSIONS,
+        { filter: { series: 'soundtrack-1' }, after: btoa(`event:["${'z'.repeat(60_000)}",1,1]`) },
+        'INVALID_CURSOR',
+      ],
       [CONFESSIONS, { filter: { __proto__: { series: 'soundtrack-1' }, kinds: ['CONFESSION'] } }],
     ];
-    for (const [query, variables] of bad) {
+    for (const [query, variables, code] of bad) {
       for (const headers of [PROGRESSES[0]!, PROGRESSES[3]!]) {
         const { response } = await same(query, variables, headers);
+        if (code !== undefined) expect(errorCodes(response), JSON.stringify(variables).slice(0, 80)).toEqual([code]);
         if (variables.slug === 7 || variables.first === 'ten' || variables.asOf === 'four') continue;
         expect(response.errors?.length ?? 0, JSON.stringify(variables).slice(0, 80)).toBeGreaterThanOrEqual(
           variables.filter && 'series' in (variables.filter as object) && Object.keys(variables).length === 1 ? 0 : 1,
@@ -207,10 +217,16 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     }
   }, 600_000);
 
-  it('keeps to the execution time budget while a planned read does not answer', async () => {
+  it('answers the time budget while a planned read is still pending, and aborts that read', async () => {
+    const pending: { signal: AbortSignal | undefined; finish: () => void }[] = [];
     const stuck = new Proxy(service().store, {
       get: (target, property, receiver) =>
-        property === 'readPlanned' ? () => new Promise(() => undefined) : Reflect.get(target, property, receiver),
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) =>
+              new Promise((resolve) => {
+                pending.push({ signal, finish: () => resolve(target.readPlanned(read)) });
+              })
+          : Reflect.get(target, property, receiver),
     });
     const yoga = createDramaYoga({
       store: stuck,
@@ -221,10 +237,40 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 }],
       [CONFESSIONS, { filter: { series: 'soundtrack-1' } }],
     ] as const) {
+      pending.length = 0;
       const response = await graphql(yoga, query, variables);
+      expect(pending).toHaveLength(1);
       expect(errorCodes(response)).toEqual(['EXECUTION_BUDGET_EXCEEDED']);
       expect(response.errors![0]!.extensions).toMatchObject({ budget: 'time', limit: 300 });
       expect(response.data).toBeNull();
+      expect(pending[0]!.signal?.aborted).toBe(true);
+      pending[0]!.finish();
+    }
+  }, 120_000);
+
+  it('stops a planned read whose signal is aborted once it has started', async () => {
+    const reads: PlannedRead[] = [];
+    const store = service().store;
+    const watching = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) => {
+              reads.push(read);
+              return target.readPlanned(read, signal);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
+    await graphql(yoga, CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 100 });
+    await graphql(yoga, STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 });
+    expect(reads.map((read) => read.kind)).toEqual(['events', 'character']);
+    for (const read of reads) {
+      await expect(store.readPlanned(read)).resolves.toBeDefined();
+      const started = new AbortController();
+      const answer = store.readPlanned(read, started.signal);
+      started.abort();
+      await expect(answer).rejects.toThrow();
+      await expect(store.readPlanned(read, AbortSignal.abort())).rejects.toThrow();
     }
   }, 120_000);
 });

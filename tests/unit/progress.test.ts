@@ -28,6 +28,13 @@ describe('X-Watched-Through', () => {
     }
   });
 
+  it('echoes an episode too big for a float digit for digit, cut short', () => {
+    expect(refusal('soundtrack-1@99999999999999999999').extensions.episode).toBe('99999999999999999999');
+    expect(refusal('soundtrack-1@9007199254740993').extensions.episode).toBe('9007199254740993');
+    expect(refusal(`soundtrack-1@1${'0'.repeat(399)}`).extensions.episode).toBe(`1${'0'.repeat(59)}…`);
+    expect(refusal('soundtrack-1@3000000000').extensions.episode).toBe(3000000000);
+  });
+
   it('refuses what is not series@episode, prototype keys as slugs included', () => {
     for (const header of ['soundtrack-1', '@3', 'soundtrack-1@-1', 'soundtrack-1@3x', 'a@1@2', 'soundtrack-1@١']) {
       expect(refusal(header).extensions.code, header).toBe('BAD_USER_INPUT');

@@ -224,8 +224,8 @@ export class EmbeddedStore implements DramaStore {
     return eventsPage(this.read(), this.database, request);
   }
 
-  async readPlanned(read: PlannedRead): Promise<PlannedAnswer> {
-    return readPlanned(this.read(), this.database, read);
+  readPlanned(read: PlannedRead, signal?: AbortSignal): Promise<PlannedAnswer> {
+    return readPlanned(this.read(), this.database, read, signal);
   }
 
   async importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {

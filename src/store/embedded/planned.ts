@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { episodeKey } from '../../domain/keys.js';
 import type { CharacterRecord, EpisodeRecord, RelationshipRecord } from '../../domain/records.js';
 import type { EventsPage, EventsPageRequest, FirstShown, PlannedAnswer, PlannedRead } from '../port.js';
@@ -39,8 +40,30 @@ function firstShown(reads: EmbeddedReads, characterKey: string): FirstShown {
   return { characterKey, earliestEvent: earliest(events), earliestSince: earliest(since) };
 }
 
-/** A planned read over one lmdb snapshot: the records the batch methods would return, read from the same indexes. */
-export function readPlanned(reads: EmbeddedReads, db: EmbeddedDatabase, read: PlannedRead): PlannedAnswer {
+const RECORDS_PER_TURN = 16;
+
+/**
+ * Ends this turn of the event loop, so that timers (the execution budget) can fire during a long read; the read
+ * stops if `signal` was aborted meanwhile, and fails (its fields use the loaders) if a write moved the data.
+ */
+async function nextPart(reads: EmbeddedReads, version: number, signal: AbortSignal | undefined): Promise<void> {
+  await nextTurn();
+  signal?.throwIfAborted();
+  if (reads.refresh() !== version) throw new Error('The data changed during a planned read.');
+}
+
+/**
+ * A planned read over one data version: the records the batch methods would return, read from the same indexes,
+ * in parts, one turn of the event loop each.
+ */
+export async function readPlanned(
+  reads: EmbeddedReads,
+  db: EmbeddedDatabase,
+  read: PlannedRead,
+  signal?: AbortSignal,
+): Promise<PlannedAnswer> {
+  signal?.throwIfAborted();
+  const version = reads.refresh();
   const characterKeys = new Set<string>();
   const episodeKeys = new Set<string>();
   const answer: PlannedAnswer = { characters: [], episodes: [], relationships: [], eventPages: [], firstShown: [] };
@@ -54,7 +77,8 @@ export function readPlanned(reads: EmbeddedReads, db: EmbeddedDatabase, read: Pl
       }
     }
   } else {
-    for (const request of read.pages) {
+    for (const [index, request] of read.pages.entries()) {
+      if (index > 0) await nextPart(reads, version, signal);
       const page = eventsPage(reads, db, request);
       answer.eventPages.push({ request, page });
       for (const e of page.items) {
@@ -64,11 +88,14 @@ export function readPlanned(reads: EmbeddedReads, db: EmbeddedDatabase, read: Pl
       }
     }
   }
+  let done = 0;
   for (const key of characterKeys) {
+    if (done++ % RECORDS_PER_TURN === 0) await nextPart(reads, version, signal);
     const record: CharacterRecord | null = reads.record('characters', key);
     answer.characters.push({ key, record });
     if (read.firstShown && record !== null) answer.firstShown.push(firstShown(reads, key));
   }
+  await nextPart(reads, version, signal);
   for (const key of episodeKeys) {
     const record: EpisodeRecord | null = reads.record('episodes', key);
     answer.episodes.push({ key, record });

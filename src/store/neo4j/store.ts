@@ -214,13 +214,12 @@ export class Neo4jStore implements DramaStore {
     return rows.map((row) => decode.toPerson(row.item as never));
   }
 
-  async readPlanned(read: PlannedRead): Promise<PlannedAnswer> {
-    if (read.kind === 'character') {
-      const { cypher, params } = characterQuery(read);
-      return toCharacterAnswer(read, await this.db.read(cypher, params));
-    }
-    const { cypher, params } = eventsQuery(read);
-    return toEventsAnswer(read, await this.db.read(cypher, params));
+  async readPlanned(read: PlannedRead, signal?: AbortSignal): Promise<PlannedAnswer> {
+    signal?.throwIfAborted();
+    const { cypher, params } = read.kind === 'character' ? characterQuery(read) : eventsQuery(read);
+    const rows = await this.db.read(cypher, params);
+    signal?.throwIfAborted();
+    return read.kind === 'character' ? toCharacterAnswer(read, rows) : toEventsAnswer(read, rows);
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
