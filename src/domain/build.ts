@@ -69,6 +69,7 @@ export interface RelationshipDraft extends Cited, Judged {
   mutual: boolean;
   since: number | null;
   until: number | null;
+  revealedIn: number | null;
   note: TextRevision[];
 }
 export interface EventDraft extends Cited, Judged {
@@ -173,6 +174,7 @@ export const relationshipRecord = (seriesKey: string, r: RelationshipDraft): Rel
   mutual: r.mutual,
   sinceEpisode: r.since,
   untilEpisode: r.until,
+  revealedIn: r.revealedIn,
   note: revealOrder(r.note),
   ...judged(r),
   sources: r.sources,

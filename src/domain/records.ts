@@ -118,6 +118,8 @@ export interface RelationshipRecord extends Cited, Judged {
   mutual: boolean;
   sinceEpisode: number | null;
   untilEpisode: number | null;
+  /** The episode from which a viewer knows of it (null: from `since`, or from the start); never before `since`. */
+  revealedIn: number | null;
   /** Revealed by episode, sorted by fromEpisode; empty when there is none. */
   note: TextRevision[];
 }

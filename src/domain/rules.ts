@@ -139,6 +139,7 @@ export const FIELD_RULES = {
     character: SLUG,
     since: EPISODE_NUMBER,
     until: EPISODE_NUMBER,
+    revealedIn: EPISODE_NUMBER,
     note: PROSE,
   },
   event: { series: SLUG, slug: SLUG, episode: EPISODE_NUMBER, sequence: SEQUENCE, summary: PROSE, participant: SLUG },
@@ -232,6 +233,7 @@ export function relationshipIssues(r: {
   toKey: string;
   sinceEpisode: number | null;
   untilEpisode: number | null;
+  revealedIn: number | null;
 }): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (r.fromKey === r.toKey)
@@ -242,6 +244,10 @@ export function relationshipIssues(r: {
         ? `begins and ends in episode ${r.sinceEpisode}, so it holds in no episode: until must come after since`
         : `ends in episode ${r.untilEpisode}, before it begins in episode ${r.sinceEpisode}`;
     issues.push({ field: 'until', ...issue('until-after-since', message) });
+  }
+  if (r.sinceEpisode !== null && r.revealedIn !== null && r.revealedIn < r.sinceEpisode) {
+    const message = `revealed in episode ${r.revealedIn}, before it begins in episode ${r.sinceEpisode}: a viewer learns of it when it begins at the earliest`;
+    issues.push({ field: 'revealedIn', ...issue('revealed-after-since', message) });
   }
   return issues;
 }

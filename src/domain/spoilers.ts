@@ -24,8 +24,12 @@ const seenThrough = (progress: Progress, seriesKey: string): number => progress.
 export const eventVisible = (progress: Progress, event: PlotEventRecord): boolean =>
   event.episodeNumber <= seenThrough(progress, event.seriesKey);
 
-export const relationshipVisible = (progress: Progress, relationship: RelationshipRecord): boolean =>
-  relationship.sinceEpisode === null || relationship.sinceEpisode <= seenThrough(progress, relationship.seriesKey);
+/** A relationship is known from the episode it begins in, or the later one that reveals it (`revealedIn`). */
+export const relationshipVisible = (progress: Progress, relationship: RelationshipRecord): boolean => {
+  const seen = seenThrough(progress, relationship.seriesKey);
+  const { sinceEpisode, revealedIn } = relationship;
+  return (sinceEpisode === null || sinceEpisode <= seen) && (revealedIn === null || revealedIn <= seen);
+};
 
 /** Free text as the viewer knows it: the revisions revealed by the episode they watched through. */
 const revealedBy = <T extends { fromEpisode: number }>(revisions: T[], seen: number): T[] =>

@@ -22,7 +22,18 @@ function relationship(
     kind === 'FRIEND'
       ? { certainty: 'INFERRED' as const, basis: [{ fromEpisode: 1, text: 'they are often seen together' }] }
       : { certainty: 'STATED' as const, basis: [] };
-  return { slug, kind, from: pair.from, to: pair.to, mutual, ...span, note, ...judged, sources: [source] };
+  return {
+    slug,
+    kind,
+    from: pair.from,
+    to: pair.to,
+    mutual,
+    ...span,
+    revealedIn: null,
+    note,
+    ...judged,
+    sources: [source],
+  };
 }
 
 /** Friends who become a couple mid-series: FRIEND/BEST_FRIEND until N, then ROMANTIC since N. */

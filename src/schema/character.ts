@@ -109,8 +109,8 @@ CharacterRef.implement({
     }),
     spoilersHidden: t.int({
       description:
-        "How many of this character's events and relationships are hidden because they begin after the episode " +
-        'the viewer watched through.',
+        "How many of this character's events and relationships are hidden because they begin, or are revealed " +
+        '(revealedIn), after the episode the viewer watched through.',
       resolve: (character, _args, ctx) => ctx.loaders.hiddenOfCharacter.load(character.key),
     }),
     ...citedFields(t),

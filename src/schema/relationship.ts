@@ -64,6 +64,14 @@ RelationshipRef.implement({
       description: 'The episode in which it ends; null when it still holds at the end of the known story.',
       resolve: (r) => episodeOf(r, r.untilEpisode),
     }),
+    revealedIn: t.int({
+      nullable: true,
+      description:
+        'The episode from which a viewer knows of it, when that is later than since (a bond that held all along but ' +
+        'comes out later); null: known from since, or from the start. A viewer whose progress is before it does not ' +
+        'see the relationship anywhere, and it counts in spoilersHidden.',
+      resolve: (r) => r.revealedIn,
+    }),
     note: t.string({
       nullable: true,
       description:
@@ -95,6 +103,11 @@ const UpsertRelationshipInput = builder.inputType('UpsertRelationshipInput', {
       description:
         'The episode in which it ends (it holds up to the one before); when since is set too, until must come after it ' +
         '(since == until would hold in no episode); null: it still holds at the end of the known story.',
+    }),
+    revealedIn: t.int({
+      description:
+        "The episode from which a viewer knows of it (1 to the series' episodeCount, not before since); null: known " +
+        'from since, or from the start.',
     }),
     note: t.string({
       description: 'A note, seen from the start. To reveal it by episode, give noteRevisions instead.',

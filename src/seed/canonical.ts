@@ -120,6 +120,7 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         mutual: r.mutual,
         since: r.sinceEpisode,
         until: r.untilEpisode,
+        ...(r.revealedIn === null ? {} : { revealedIn: r.revealedIn }),
         note: revealed(r.note),
         ...judged(r),
         ...cited(r.sources),

@@ -104,6 +104,7 @@ const relationshipSchema = z
     mutual: z.boolean(),
     since: orNull(intField(F.relationship.since)),
     until: orNull(intField(F.relationship.until)),
+    revealedIn: orNull(intField(F.relationship.revealedIn)),
     note: revealedText,
     ...judgedFields,
     ...cited,

@@ -79,6 +79,8 @@ function checkSeries(series: SeedSeries, index: number, people: Set<string>, rep
     needCharacter(r.to, where, 'to');
     checkEpisode(series, r.since, where, 'since', report);
     checkEpisode(series, r.until, where, 'until', report);
+    if (r.revealedIn !== null && r.revealedIn > series.episodeCount)
+      report(where, 'revealedIn', `exceeds episodeCount ${series.episodeCount}`);
   }
   for (const [i, e] of series.events.entries()) {
     const where = at('event', e.slug, 'events', i);

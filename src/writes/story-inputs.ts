@@ -59,6 +59,7 @@ const relationshipInput = z
     mutual: z.boolean(),
     since: optional(intField(F.relationship.since)),
     until: optional(intField(F.relationship.until)),
+    revealedIn: optional(intField(F.relationship.revealedIn)),
     note: revealedText,
     noteRevisions: revisionsField.nullish(),
     ...judgedInputFields,

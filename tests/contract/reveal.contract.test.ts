@@ -113,6 +113,41 @@ describeEachStore('the reveal model: nothing before its episode', (service) => {
     expect(at3.sunWoo.spoilersHidden).toBeGreaterThan(0);
   });
 
+  it('hides a relationship revealed in a later episode, though it held since before the story, and counts it', async () => {
+    const LATER = ['sun-woo-loves-eun-soo', 'eun-soo-sun-woo-home'];
+    const ids = LATER.map((slug) => encodeGlobalID('Relationship', `soundtrack-1/${slug}`));
+    const asOf = [1, 2, 3, 4].map((n) => `at${n}: relationships(asOfEpisode: ${n}) { slug revealedIn }`).join(' ');
+    const query = `{
+      character(series: "soundtrack-1", slug: "sun-woo") { spoilersHidden events { slug } ${asOf} }
+      relationshipTimeline(series: "soundtrack-1", a: "eun-soo", b: "sun-woo") { before after began { slug } }
+      nodes: ${ids.map((id, i) => `n${i}: node(id: "${id}") { id }`).join(' ')}
+    }`.replace('nodes: ', '');
+    const slugsOf = (character: any, upTo: number) =>
+      new Set([1, 2, 3, 4].slice(0, upTo).flatMap((n) => character[`at${n}`].map((r: { slug: string }) => r.slug)));
+    const all = await ask(query, {});
+    const everything = slugsOf(all.character, 4);
+    for (const slug of LATER) expect(everything).toContain(slug);
+    expect(all.character.at1).toContainEqual({ slug: 'sun-woo-loves-eun-soo', revealedIn: 4 });
+    for (const episode of [1, 2, 3]) {
+      const at = await ask(query, { 'x-watched-through': `soundtrack-1@${episode}` });
+      const shown = slugsOf(at.character, episode);
+      for (const slug of LATER) expect(shown).not.toContain(slug);
+      expect(JSON.stringify(at.relationshipTimeline)).not.toMatch(
+        /sun-woo-loves-eun-soo|eun-soo-sun-woo-home|HOUSEMATE/,
+      );
+      expect([at.n0, at.n1]).toEqual([null, null]);
+      // every event of Sun-woo is in episode 4; the rest of the count is the relationships held back
+      const hiddenRelationships = [...everything].filter((slug) => !shown.has(slug));
+      expect(hiddenRelationships).toEqual(expect.arrayContaining(LATER));
+      expect(at.character.spoilersHidden).toBe(all.character.events.length + hiddenRelationships.length);
+    }
+    const at4 = await ask(query, { 'x-watched-through': 'soundtrack-1@4' });
+    expect(at4.character.at1).toContainEqual({ slug: 'sun-woo-loves-eun-soo', revealedIn: 4 });
+    expect(at4.character.at4).toContainEqual({ slug: 'eun-soo-sun-woo-home', revealedIn: 4 });
+    expect(at4.n0).toEqual({ id: ids[0] });
+    expect(at4.character.spoilersHidden).toBe(0);
+  });
+
   it('shows everyone from their first episode on, and to a viewer with no progress in the series', async () => {
     const progresses: Record<string, string>[] = [
       { 'x-watched-through': 'soundtrack-1@4' },

@@ -101,9 +101,9 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
     expect(messages).toContain(
       'relationship "eun-soo-sun-woo-unspoken-love" has note revisions revealed from episodes 3, 4 and has basis revisions revealed from episodes 3, 4, so episodeCount cannot be 2',
     );
-    // a basis revealed later holds the series' length too, as a note does
+    // a basis revealed later holds the series' length too, as a note does, and so does the relationship's own reveal
     expect(messages).toContain(
-      'relationship "sun-woo-loves-eun-soo" has basis revisions revealed from episode 4, so episodeCount cannot be 2',
+      'relationship "sun-woo-loves-eun-soo" is revealed in episode 4 and has basis revisions revealed from episode 4, so episodeCount cannot be 2',
     );
   });
 

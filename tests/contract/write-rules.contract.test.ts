@@ -472,6 +472,58 @@ describeEachStore(
       ]);
     });
 
+    it('refuses a revealedIn below 1, beyond the series, before since or of the wrong type, in a batch and in an upsert', async () => {
+      const last = (issues: Issue[]) => issues.map((i) => [i.path.at(-1), i.rule]);
+      const input = {
+        series: 'rules-show',
+        slug: 'mira-sol',
+        kind: 'RIVAL',
+        from: 'mira',
+        to: 'sol',
+        mutual: true,
+        since: 2,
+        source: SOURCE,
+      };
+      const inBatch = (revealedIn: unknown) =>
+        batch(show((s) => s.relationships.push({ ...input, series: undefined, revealedIn })));
+      for (const bad of [0, -1, 10_001])
+        expect(
+          last(await upsert('upsertRelationship', 'UpsertRelationshipInput', { ...input, revealedIn: bad })),
+        ).toEqual([['revealedIn', 'range']]);
+      for (const bad of [2 ** 31, 1.5, '2']) {
+        const typed = await mutate(yoga(), 'upsertRelationship', '($input: UpsertRelationshipInput!)', {
+          input: { ...input, revealedIn: bad },
+        });
+        expect(typed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      }
+      for (const bad of [0, -1, 10_001, 2 ** 53, '2', true, { __proto__: 2 }])
+        expect(last(await inBatch(bad)).map(([field]) => field)).toEqual(['revealedIn']);
+      const beyond = await upsert('upsertRelationship', 'UpsertRelationshipInput', { ...input, revealedIn: 3 });
+      expect(last(beyond)).toEqual([['revealedIn', expect.any(String)]]);
+      expect(beyond[0]!.message).toContain('episodeCount of 2');
+      expect(last(await inBatch(3))).toEqual([['revealedIn', expect.any(String)]]);
+      const early = { ...input, revealedIn: 1 };
+      expect(await upsert('upsertRelationship', 'UpsertRelationshipInput', early)).toEqual([
+        {
+          path: ['input', 'revealedIn'],
+          message:
+            'revealed in episode 1, before it begins in episode 2: a viewer learns of it when it begins at the earliest',
+          rule: 'revealed-after-since',
+        },
+      ]);
+      expect(rules(await inBatch(1))).toEqual(['revealed-after-since']);
+      await accepted('upsertRelationship', '($input: UpsertRelationshipInput!)', {
+        input: { ...input, since: null, revealedIn: 2 },
+      });
+      const series = { slug: 'rules-show', title: 'Rules Show', episodeCount: 1, source: SOURCE };
+      const shortened = await upsert('upsertSeries', 'UpsertSeriesInput', series);
+      expect(shortened.map((i) => i.message).join(' ')).toContain('relationship "mira-sol" is revealed in episode 2');
+      await accepted('deleteRelationship', '($series: String!, $slug: String!)', {
+        series: 'rules-show',
+        slug: 'mira-sol',
+      });
+    });
+
     it("refuses a gap in an episode's sequences, in a batch whether or not the episode is stored, and in an upsert", async () => {
       const gap = (s: any) => s.events.push({ ...s.events[0], slug: 'later', episode: 2, sequence: 2 });
       expect(await batch(show(gap))).toEqual([

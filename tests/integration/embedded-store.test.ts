@@ -24,6 +24,7 @@ function rel(slug: string, from: string, to: string, since: number | null, until
     mutual: false,
     sinceEpisode: since,
     untilEpisode: until,
+    revealedIn: null,
     note: [],
     sources: [src],
     certainty: 'STATED' as const,

@@ -40,6 +40,7 @@ function rel(
     mutual: since === null,
     sinceEpisode: since,
     untilEpisode: until,
+    revealedIn: null,
     note:
       until === null
         ? []

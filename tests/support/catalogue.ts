@@ -29,6 +29,7 @@ const relationship = (
   mutual: kind !== 'UNREQUITED_LOVE',
   sinceEpisode: since,
   untilEpisode: until,
+  revealedIn: null,
   note: [],
   sources: [],
   certainty: 'STATED' as const,

@@ -115,7 +115,10 @@ export function futureOnly(doc: GraphDocument, seriesKey: string, episode: numbe
   const met = (key: string) => !restricted(key.split('/')[0]!) || first.get(key)! <= episode;
   const relationshipShown = (r: RelationshipRecord) =>
     !restricted(r.seriesKey) ||
-    ((r.sinceEpisode === null || r.sinceEpisode <= episode) && met(r.fromKey) && met(r.toKey));
+    ((r.sinceEpisode === null || r.sinceEpisode <= episode) &&
+      (r.revealedIn === null || r.revealedIn <= episode) &&
+      met(r.fromKey) &&
+      met(r.toKey));
   const later = new Set<string>();
   const known = new Set<string>();
   const add = (shown: boolean, strings: (string | null)[]) => {

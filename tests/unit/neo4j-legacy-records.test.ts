@@ -39,7 +39,7 @@ it('reads a record written before several sources, revealed text and certainty a
   expect(toEvent(row)).toMatchObject({ sources: [{ document: 'Recap', paragraph: null }], certainty: 'STATED' });
 });
 
-it('round-trips several sources (a null paragraph included), revisions and certainty through the property map', () => {
+it('round-trips several sources (a null paragraph included), revisions, certainty and revealedIn through the property map', () => {
   const relationship = {
     key: 's/r',
     seriesKey: 's',
@@ -50,6 +50,7 @@ it('round-trips several sources (a null paragraph included), revisions and certa
     mutual: true,
     sinceEpisode: 2,
     untilEpisode: null,
+    revealedIn: 5,
     note: [
       { fromEpisode: 2, text: 'Unsaid' },
       { fromEpisode: 5, text: 'Said, ‮ 🎵' },

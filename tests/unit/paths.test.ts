@@ -14,6 +14,7 @@ const rel = (from: string, to: string, since: number | null = null): Relationshi
   mutual: true,
   sinceEpisode: since,
   untilEpisode: null,
+  revealedIn: null,
   note: [],
   sources: [],
   certainty: 'STATED',

@@ -20,6 +20,7 @@ const rel = (
   mutual: true,
   sinceEpisode: since,
   untilEpisode: until,
+  revealedIn: null,
   note: [],
   sources: [],
   certainty: 'STATED',

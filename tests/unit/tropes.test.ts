@@ -19,6 +19,7 @@ const rel = (
   mutual,
   sinceEpisode: since,
   untilEpisode: null,
+  revealedIn: null,
   note: [],
   sources: [],
   certainty: 'STATED',

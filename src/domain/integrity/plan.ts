@@ -139,7 +139,11 @@ async function factsBeyond(
     if (beyond.length > 0) found.push({ what: `character "${slugOf(c.key)}"`, beyond });
   }
   for (const r of [...relationships.values()].sort((a, b) => a.key.localeCompare(b.key))) {
-    const beyond = [...revealed('note revisions', r.note), ...revealed('basis revisions', r.basis)];
+    const beyond = [
+      ...(r.revealedIn !== null && r.revealedIn > episodeCount ? [`is revealed in episode ${r.revealedIn}`] : []),
+      ...revealed('note revisions', r.note),
+      ...revealed('basis revisions', r.basis),
+    ];
     if (beyond.length > 0) found.push({ what: `relationship "${slugOf(r.key)}"`, beyond });
   }
   return found;

@@ -52,6 +52,10 @@ export function referenceIssues(state: StoryState): FieldIssue[] {
   }
   for (const r of upserts.relationships) {
     const series = state.get('series', r.seriesKey);
+    if (series && r.revealedIn !== null && r.revealedIn > series.episodeCount) {
+      const message = `episode ${r.revealedIn} is beyond the series' episodeCount of ${series.episodeCount}`;
+      report('relationships', r.key, 'revealedIn', message);
+    }
     if (series) {
       revealedBeyond(series.episodeCount, r.note, 'note', (f, m) => report('relationships', r.key, f, m));
       revealedBeyond(series.episodeCount, r.basis, 'basis', (f, m) => report('relationships', r.key, f, m));

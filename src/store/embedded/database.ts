@@ -614,7 +614,10 @@ function withCurrentFields<C extends Collection>(collection: C, record: RecordOf
     r.description = revisionsOf(r.description);
     r.aliases = aliasesOf(r.aliases);
   }
-  if (collection === 'relationships') r.note = revisionsOf(r.note);
+  if (collection === 'relationships') {
+    r.note = revisionsOf(r.note);
+    r.revealedIn ??= null;
+  }
   if (JUDGED.has(collection)) {
     r.certainty ??= 'STATED';
     r.basis = revisionsOf(r.basis);
@@ -632,7 +635,7 @@ function isCurrent(collection: Collection, r: Record<string, unknown>): boolean 
       Array.isArray(r.aliases) &&
       r.aliases.every((a) => typeof a === 'object')
     );
-  if (collection === 'relationships') return Array.isArray(r.note);
+  if (collection === 'relationships') return Array.isArray(r.note) && r.revealedIn !== undefined;
   return true;
 }
 

@@ -163,6 +163,7 @@ export const toRelationship = (p: Props): RelationshipRecord => ({
   mutual: flag(p, 'mutual'),
   sinceEpisode: numOrNull(p, 'sinceEpisode'),
   untilEpisode: numOrNull(p, 'untilEpisode'),
+  revealedIn: numOrNull(p, 'revealedIn'),
   note: revisions(p, 'note'),
   ...judged(p),
   sources: sources(p),
