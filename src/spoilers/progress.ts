@@ -102,3 +102,42 @@ export function toProgress(entries: readonly Entry[]): Progress {
   for (const [series, episode] of entries) progress.set(series, Math.min(episode, progress.get(series) ?? Infinity));
   return progress;
 }
+
+const PROGRESS_PARAM = 'watchedthrough';
+const PROGRESS_WORDS = ['watch', 'progress', 'spoil', 'seen'];
+const MAX_TYPO_EDITS = 3;
+
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`; stops counting past `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      row.push(best);
+    }
+    if (Math.min(...row) > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * A query parameter that is not `watched-through` but was likely meant as it: the same name in another casing
+ * or with other separators, within three edits of it (`watched-throug`, `watched-thru`), or a name about
+ * progress (`progress`, `watched`, `seen`, `spoilers`). Refused, so a typo never shows the whole story.
+ */
+export function looksLikeWatchedThrough(name: string): boolean {
+  if (name === 'watched-through') return false;
+  const folded = name.toLowerCase().replace(/[^a-z]/g, '');
+  if (folded.length === 0) return false;
+  return (
+    PROGRESS_WORDS.some((word) => folded.includes(word)) ||
+    editDistance(folded, PROGRESS_PARAM, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
+  );
+}
