@@ -48,29 +48,36 @@ const ENTRY = /^([^@\s]+)@(\d+)$/;
 
 const SHOWN = 60;
 
-/**
- * A header value as the client wrote it: fetch's Headers hold each byte as one character, so UTF-8 is decoded
- * back (left as it is if it is not UTF-8), then cut short for echoing; JSON-style quoting escapes control characters.
- */
-function shown(raw: string): string {
-  let text = raw;
-  if (!/[\u0100-\uffff]/.test(raw) && /[\u0080-\u00ff]/.test(raw)) {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)));
-    } catch {
-      text = raw;
-    }
+/** Fetch's Headers hold each byte as one character, so UTF-8 is decoded back (left as it is if it is not UTF-8). */
+function decoded(raw: string): string {
+  if (/[\u0100-\uffff]/.test(raw) || !/[\u0080-\u00ff]/.test(raw)) return raw;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)));
+  } catch {
+    return raw;
   }
-  const chars = [...text];
-  return JSON.stringify(chars.length > SHOWN ? `${chars.slice(0, SHOWN).join('')}…` : text);
+}
+
+/** The header value as the client wrote it, cut short for echoing; JSON-style quoting escapes control characters. */
+function shown(raw: string): string {
+  const chars = [...decoded(raw)];
+  return JSON.stringify(chars.length > SHOWN ? `${chars.slice(0, SHOWN).join('')}…` : chars.join(''));
+}
+
+/** What is wrong with an entry that is not series@episode, when it is one of the usual slips. */
+function headerHint(item: string): string {
+  const text = decoded(item);
+  if (!text.includes('@')) return /[\uff20\ufe6b]/.test(text) ? ': the separator is the ASCII @' : '';
+  return /[\u0080-\uffff]/.test(text.slice(text.lastIndexOf('@') + 1))
+    ? ': the episode is written in ASCII digits 0-9'
+    : '';
 }
 
 function headerEntry(item: string): Entry {
   const match = ENTRY.exec(item.trim());
   if (match === null) {
     const value = shown(item.trim());
-    const digits = /[\u0080-\uffff]/.test(item) ? ': the episode is written in ASCII digits 0-9' : '';
-    throw new BadUserInputError(`X-Watched-Through: ${value} is not series@episode${digits}.`);
+    throw new BadUserInputError(`X-Watched-Through: ${value} is not series@episode${headerHint(item.trim())}.`);
   }
   return checked([match[1]!, Number(match[2])], 'X-Watched-Through');
 }
