@@ -1,6 +1,7 @@
 import { COLLECTIONS, type Collection } from './collections.js';
 import type { GraphDocument } from './records.js';
 import {
+  aliasNameIssues,
   certaintyIssues,
   duplicateKeys,
   eventIssues,
@@ -44,7 +45,7 @@ export function documentIssues(doc: GraphDocument): DocumentIssue[] {
     ...certaintyIssues(r),
   ];
   for (const c of doc.characters)
-    add('characters', c.key, [...revisionIssues('description', c.description), ...judged(c)]);
+    add('characters', c.key, [...revisionIssues('description', c.description), ...aliasNameIssues(c), ...judged(c)]);
   for (const c of doc.castings) add('castings', c.key, judged(c));
   for (const r of doc.relationships)
     add('relationships', r.key, [...relationshipIssues(r), ...revisionIssues('note', r.note), ...judged(r)]);

@@ -1,4 +1,5 @@
 import { SLUG_PATTERN } from './keys.js';
+import { fold } from './search/fold.js';
 import { isWellFormed } from './text.js';
 
 /**
@@ -205,12 +206,33 @@ export function listProblem(values: readonly unknown[], max: number): Problem | 
   return null;
 }
 
-/** A character's aliases: at most the cap, and no name twice, whatever episode reveals it. */
-export const aliasesProblem = (aliases: readonly { name: string }[]): Problem | null =>
-  listProblem(
-    aliases.map((a) => a.name),
-    LIMITS.aliases,
-  );
+/** A name as search matches it (case, diacritics, NFC/NFD, spaces and punctuation folded); its NFC text when nothing is left. */
+const nameKey = (name: string): string => fold(name) || name.normalize('NFC');
+
+/** A character's aliases: at most the cap, and no name twice as search folds it, whatever episode reveals it. */
+export function aliasesProblem(aliases: readonly { name: string }[]): Problem | null {
+  if (aliases.length > LIMITS.aliases) return issue('max-items', `must have at most ${LIMITS.aliases} items`);
+  const seen = new Map<string, string>();
+  for (const { name } of aliases) {
+    const first = seen.get(nameKey(name));
+    if (first !== undefined)
+      return issue(
+        'duplicate',
+        `holds ${JSON.stringify(name)} twice (as ${JSON.stringify(first)}: search folds them alike)`,
+      );
+    seen.set(nameKey(name), name);
+  }
+  return null;
+}
+
+/** An alias that is the character's own name, as search folds it, finds nothing the name does not. */
+export function aliasNameIssues(c: { name: string; aliases: readonly { name: string }[] }): RuleIssue[] {
+  const own = nameKey(c.name);
+  const same = c.aliases.find((a) => nameKey(a.name) === own);
+  return same === undefined
+    ? []
+    : [{ field: 'aliases', ...issue('duplicate', `holds ${JSON.stringify(same.name)}, the character's own name`) }];
+}
 
 /** A record's sources: at most the cap, and no source twice (the same document, compared in NFC, and paragraph). */
 export function sourcesProblem(sources: readonly { document: string; paragraph: number | null }[]): Problem | null {

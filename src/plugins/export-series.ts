@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportText } from '../seed/export.js';
-import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import { looksLikeWatchedThrough, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import type { StoreReader } from '../store/port.js';
 import { errorResponse } from './refusals.js';
 
@@ -32,7 +32,10 @@ export function useSeriesExport(
         endResponse(errorResponse(401, 'UNAUTHENTICATED', auth.reason, { 'www-authenticate': WWW_AUTHENTICATE }));
         return;
       }
-      if (request.headers.has(WATCHED_THROUGH_HEADER) || url.searchParams.has('watched-through')) {
+      if (
+        request.headers.has(WATCHED_THROUGH_HEADER) ||
+        [...url.searchParams.keys()].some((name) => name === 'watched-through' || looksLikeWatchedThrough(name))
+      ) {
         const message =
           'An export holds the whole story, so it takes no viewing progress: ask GraphQL for a spoiler-safe view.';
         endResponse(errorResponse(400, 'BAD_REQUEST', message));

@@ -3,7 +3,12 @@ import type { Plugin } from 'graphql-yoga';
 import { FIELD_RULES, slugProblem } from '../domain/rules.js';
 import { createLoaders, type LoaderMode } from '../reads/loaders.js';
 import { seriesJsonLd } from '../reads/structured-data.js';
-import { progressFromHeader, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import {
+  looksLikeWatchedThrough,
+  progressFromHeader,
+  toProgress,
+  WATCHED_THROUGH_HEADER,
+} from '../spoilers/progress.js';
 import type { StoreReader } from '../store/port.js';
 import { errorResponse } from './refusals.js';
 
@@ -39,12 +44,12 @@ function slugOf(encoded: string): string {
 /** `?watched-through=N`: at most once, an integer from 1 to the last episode number a series may have. */
 function watchedThrough(url: URL): number | null {
   for (const name of new Set(url.searchParams.keys())) {
-    if (name === WATCHED_THROUGH_PARAM || name.toLowerCase().replace(/[^a-z]/g, '') !== 'watchedthrough') continue;
+    if (!looksLikeWatchedThrough(name)) continue;
     const shown = name.length <= 40 ? ` ${JSON.stringify(name)}` : '';
     throw new Refusal(
       400,
       'BAD_USER_INPUT',
-      `Unknown query parameter${shown}: progress is given as ${WATCHED_THROUGH_PARAM}=N (lower case, with a hyphen).`,
+      `Unknown query parameter${shown}: progress is given as ${WATCHED_THROUGH_PARAM}=N (spelt exactly so, lower case, with a hyphen).`,
     );
   }
   const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);

@@ -14,25 +14,35 @@ function variablesWithDefaults(
 }
 
 /**
+ * A bad progress is known before execution, so it is a request error: 400 under application/graphql-response+json,
+ * 200 under application/json, as Yoga answers a validation error (`spec`). A subscription keeps it as its first event.
+ */
+const asRequestError = (error: GraphQLError): GraphQLError =>
+  new GraphQLError(error.message, {
+    extensions: { ...error.extensions, http: { status: 400, spec: true } },
+  });
+
+/**
  * Reads the viewer's progress (X-Watched-Through header, @watchedThrough on the operation) once the
  * operation is known, and gives the request loaders that hide what comes later. Bad values stop the
  * request with BAD_USER_INPUT before anything is resolved.
  */
 export function useWatchedThrough(): Plugin<Context> {
   type Hook = NonNullable<Plugin<Context>['onExecute']> & NonNullable<Plugin<Context>['onSubscribe']>;
-  const hook = (({ args, extendContext, setResultAndStopExecution }) => {
-    const context = args.contextValue;
-    try {
-      const operation = getOperationAST(args.document, args.operationName);
-      const entries = [
-        ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
-        ...(operation == null ? [] : progressFromOperation(operation, variablesWithDefaults(args, operation))),
-      ];
-      if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
-    } catch (error) {
-      if (!(error instanceof GraphQLError)) throw error;
-      setResultAndStopExecution({ errors: [error] });
-    }
-  }) as Hook;
-  return { onExecute: hook, onSubscribe: hook };
+  const hook = (subscribing: boolean) =>
+    (({ args, extendContext, setResultAndStopExecution }) => {
+      const context = args.contextValue;
+      try {
+        const operation = getOperationAST(args.document, args.operationName);
+        const entries = [
+          ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
+          ...(operation == null ? [] : progressFromOperation(operation, variablesWithDefaults(args, operation))),
+        ];
+        if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        setResultAndStopExecution({ errors: [subscribing ? error : asRequestError(error)] });
+      }
+    }) as Hook;
+  return { onExecute: hook(false), onSubscribe: hook(true) };
 }

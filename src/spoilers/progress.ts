@@ -48,29 +48,36 @@ const ENTRY = /^([^@\s]+)@(\d+)$/;
 
 const SHOWN = 60;
 
-/**
- * A header value as the client wrote it: fetch's Headers hold each byte as one character, so UTF-8 is decoded
- * back (left as it is if it is not UTF-8), then cut short for echoing; JSON-style quoting escapes control characters.
- */
-function shown(raw: string): string {
-  let text = raw;
-  if (!/[\u0100-\uffff]/.test(raw) && /[\u0080-\u00ff]/.test(raw)) {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)));
-    } catch {
-      text = raw;
-    }
+/** Fetch's Headers hold each byte as one character, so UTF-8 is decoded back (left as it is if it is not UTF-8). */
+function decoded(raw: string): string {
+  if (/[\u0100-\uffff]/.test(raw) || !/[\u0080-\u00ff]/.test(raw)) return raw;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)));
+  } catch {
+    return raw;
   }
-  const chars = [...text];
-  return JSON.stringify(chars.length > SHOWN ? `${chars.slice(0, SHOWN).join('')}…` : text);
+}
+
+/** The header value as the client wrote it, cut short for echoing; JSON-style quoting escapes control characters. */
+function shown(raw: string): string {
+  const chars = [...decoded(raw)];
+  return JSON.stringify(chars.length > SHOWN ? `${chars.slice(0, SHOWN).join('')}…` : chars.join(''));
+}
+
+/** What is wrong with an entry that is not series@episode, when it is one of the usual slips. */
+function headerHint(item: string): string {
+  const text = decoded(item);
+  if (!text.includes('@')) return /[\uff20\ufe6b]/.test(text) ? ': the separator is the ASCII @' : '';
+  return /[\u0080-\uffff]/.test(text.slice(text.lastIndexOf('@') + 1))
+    ? ': the episode is written in ASCII digits 0-9'
+    : '';
 }
 
 function headerEntry(item: string): Entry {
   const match = ENTRY.exec(item.trim());
   if (match === null) {
     const value = shown(item.trim());
-    const digits = /[\u0080-\uffff]/.test(item) ? ': the episode is written in ASCII digits 0-9' : '';
-    throw new BadUserInputError(`X-Watched-Through: ${value} is not series@episode${digits}.`);
+    throw new BadUserInputError(`X-Watched-Through: ${value} is not series@episode${headerHint(item.trim())}.`);
   }
   const digits = match[2]!;
   const episode = Number(digits);
@@ -108,4 +115,43 @@ export function toProgress(entries: readonly Entry[]): Progress {
   const progress = new Map<string, number>();
   for (const [series, episode] of entries) progress.set(series, Math.min(episode, progress.get(series) ?? Infinity));
   return progress;
+}
+
+const PROGRESS_PARAM = 'watchedthrough';
+const PROGRESS_WORDS = ['watch', 'progress', 'spoil', 'seen'];
+const MAX_TYPO_EDITS = 3;
+
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`; stops counting past `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      row.push(best);
+    }
+    if (Math.min(...row) > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * A query parameter that is not `watched-through` but was likely meant as it: the same name in another casing
+ * or with other separators, within three edits of it (`watched-throug`, `watched-thru`), or a name about
+ * progress (`progress`, `watched`, `seen`, `spoilers`). Refused, so a typo never shows the whole story.
+ */
+export function looksLikeWatchedThrough(name: string): boolean {
+  if (name === 'watched-through') return false;
+  const folded = name.toLowerCase().replace(/[^a-z]/g, '');
+  if (folded.length === 0) return false;
+  return (
+    PROGRESS_WORDS.some((word) => folded.includes(word)) ||
+    editDistance(folded, PROGRESS_PARAM, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
+  );
 }

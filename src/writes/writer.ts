@@ -42,6 +42,8 @@ function ontoInput(collection: Collection, record: { key: string }, path: string
       fields[0] !== 'aliases' && Array.isArray(given) ? given.findIndex((r) => r?.fromEpisode === episode) : -1;
     return ['input', list, at === -1 ? fields[1]! : String(at), ...fields.slice(2)];
   }
+  const sent = input as Record<string, unknown> | null;
+  if (list && sent?.[fields[0]!] == null && sent?.[list] != null) return ['input', list, ...fields.slice(1)];
   return ['input', ...fields];
 }
 

@@ -183,6 +183,30 @@ describeEachStore('aliases are revealed by episode', (service) => {
       ['input', 'aliasesByEpisode'],
     ],
     [
+      'one name twice, composed and decomposed (NFC/NFD)',
+      {
+        aliasesByEpisode: [
+          { name: 'D\u00e9', fromEpisode: 2 },
+          { name: 'De\u0301', fromEpisode: 3 },
+        ],
+      },
+      'duplicate',
+      ['input', 'aliasesByEpisode'],
+    ],
+    ['one name twice, in two casings', { aliases: ['Dx', 'dx'] }, 'duplicate', ['input', 'aliases']],
+    [
+      'one name twice, with and without its accent',
+      { aliases: ['Zo\u00e9 K', 'zoe-k'] },
+      'duplicate',
+      ['input', 'aliases'],
+    ],
+    [
+      "the character's own name, in another casing",
+      { aliasesByEpisode: [{ name: 'DAL', fromEpisode: 2 }] },
+      'duplicate',
+      ['input', 'aliasesByEpisode'],
+    ],
+    [
       '51 aliases',
       { aliasesByEpisode: Array.from({ length: 51 }, (_, i) => ({ name: `A${i}`, fromEpisode: 1 })) },
       'max-items',
@@ -211,6 +235,15 @@ describeEachStore('aliases are revealed by episode', (service) => {
     expect(response.data!.upsertCharacter.__typename).toBe('ValidationError');
     expect(response.data!.upsertCharacter.issues).toContainEqual(expect.objectContaining({ rule, path }));
     expect((await ask('{ character(series: "alias-show", slug: "refused-alias") { slug } }')).character).toBeNull();
+  });
+
+  it('refuses in an importBatch aliases that search folds alike, or that are the character itself', async () => {
+    for (const aliases of [['D\u00e9', { name: 'De\u0301', fromEpisode: 3 }], ['Dx', 'dx'], ['MOONBEAM']]) {
+      const document = structuredClone(SHOW);
+      document.series[0]!.characters[1]!.aliases = aliases as never;
+      const batch = await mutate(yoga(), 'importBatch', '($document: JSONObject!)', { document });
+      expect(batch.data!.importBatch.__typename, JSON.stringify(aliases)).toBe('ValidationError');
+    }
   });
 
   it('refuses alias objects with __proto__, unknown fields or wrong types in an importBatch and an upsert', async () => {

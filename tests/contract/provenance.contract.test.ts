@@ -298,9 +298,9 @@ describeEachStore(
         'revisions on a STATED fact',
         { certainty: 'STATED', basisRevisions: revisions([1, 'x']) },
         'basis-only-inferred',
-        ['input', 'basis'],
+        ['input', 'basisRevisions'],
       ],
-      ['an empty list on an INFERRED fact', { basisRevisions: [] }, 'basis-required', ['input', 'basis']],
+      ['an empty list on an INFERRED fact', { basisRevisions: [] }, 'basis-required', ['input', 'basisRevisions']],
     ])('refuses %s with a coded issue at its path, writing nothing', async (_name, input, rule, path) => {
       for (const what of KINDS) {
         const before = await basisAt(what, {});

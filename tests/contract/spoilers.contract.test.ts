@@ -144,12 +144,21 @@ describeEachStore('spoiler control', (service) => {
     ['a header with a word for an episode', { 'x-watched-through': 'soundtrack-1@three' }, STANDING],
     ['a header with an empty entry', { 'x-watched-through': 'soundtrack-1@3,' }, STANDING],
     ['a directive with episode 0', {}, withDirective(STANDING, 0)],
-  ])('rejects %s with BAD_USER_INPUT and no data', async (_name, headers, query) => {
-    const response = await graphql(service().yoga, query, undefined, headers);
-    expect(response.status).toBeLessThan(500);
-    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
-    expect(response.data ?? null).toBeNull();
-  });
+    ['a header that is no entry at all', { 'x-watched-through': 'bad header' }, STANDING],
+    ['a header with an upper-case slug', { 'x-watched-through': 'SOUNDTRACK-1@3' }, STANDING],
+  ])(
+    'rejects %s with BAD_USER_INPUT and no data, a 400 request error (200 under application/json)',
+    async (_name, headers, query) => {
+      const response = await graphql(service().yoga, query, undefined, headers);
+      expect(response.status).toBe(400);
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(response.data ?? null).toBeNull();
+      const legacy = await graphql(service().yoga, query, undefined, { ...headers, accept: 'application/json' });
+      expect(legacy.status).toBe(200);
+      expect(errorCodes(legacy)).toEqual(['BAD_USER_INPUT']);
+      expect(legacy.data ?? null).toBeNull();
+    },
+  );
 
   it.each([
     ['an episode variable below 1', { episode: 0 }],

@@ -49,6 +49,9 @@ describe('X-Watched-Through', () => {
       'X-Watched-Through: "soundtrack-1@\uff13" is not series@episode: the episode is written in ASCII digits 0-9.',
     );
     expect(refusal(asReceived('soundtrack-1@\u0663')).message).toContain('"soundtrack-1@\u0663"');
+    expect(refusal(asReceived('r13-show\uff202')).message).toBe(
+      'X-Watched-Through: "r13-show\uff202" is not series@episode: the separator is the ASCII @.',
+    );
     const long = refusal(asReceived(`${'\u00e9'.repeat(5_000)}@\uff13`)).message;
     expect(long.length).toBeLessThan(200);
     expect(long).toContain(`"${'\u00e9'.repeat(60)}…"`);
