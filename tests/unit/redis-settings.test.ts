@@ -47,8 +47,12 @@ describe('REDIS_URL', () => {
     expect(failure.msg).toMatch(message);
   });
 
+  it('takes an empty or blank REDIS_KEY_PREFIX as unset (the default prefix), as every blank setting', () => {
+    for (const prefix of ['', '  '])
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1', REDIS_KEY_PREFIX: prefix }).redis?.prefix).toBe('drama:');
+  });
+
   it.each([
-    ['empty', ''],
     ['spaces', 'a b'],
     ['braces (a Redis Cluster hash tag)', '{x}'],
     ['too long', 'p'.repeat(65)],
