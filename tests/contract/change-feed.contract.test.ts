@@ -415,6 +415,13 @@ for (const factory of feedStores()) {
       });
       const refused = await readEvents(wrongType, (e) => e.length >= 1);
       expect(refused[0]!.data.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const badSeries = await yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription { changes(series: "Bad Slug") { key } }' }),
+      });
+      const badSlug = await readEvents(badSeries, (e) => e.length >= 1);
+      expect(badSlug[0]!.data.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     });
 
     it("streams only what the viewer's progress allows", async () => {
