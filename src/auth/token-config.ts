@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { jsonKeyProblem } from '../json-keys.js';
 import { SCOPES, type Scope } from './viewer.js';
 
 const TOKEN_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
@@ -32,11 +33,15 @@ export class TokenConfigError extends Error {
 }
 
 function parseJson(text: string, source: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new TokenConfigError(source, [`not JSON: ${(error as Error).message}`]);
   }
+  const ambiguous = jsonKeyProblem(text);
+  if (ambiguous !== null) throw new TokenConfigError(source, [ambiguous]);
+  return parsed;
 }
 
 /** Parses one JSON list of `{ name, sha256, scopes }` entries; throws TokenConfigError naming each problem. */

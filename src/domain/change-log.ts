@@ -116,8 +116,13 @@ export const sameRecord = (stored: unknown, written: unknown): boolean =>
 /** Identifies a record across collections, for sets of them. */
 export const recordId = (collection: Collection, key: string): string => `${collection}\u0000${key}`;
 
-/** The drafts without the upserts of records a write left as they were: a write that changes nothing logs nothing. */
-export const changedDrafts = (drafts: readonly ChangeDraft[], unchanged: ReadonlySet<string>): ChangeDraft[] =>
-  unchanged.size === 0
-    ? [...drafts]
-    : drafts.filter((d) => d.operation !== 'UPSERT' || !unchanged.has(recordId(d.collection, d.key)));
+/**
+ * The drafts without the upserts of records a write left as they were, nor the deletes of records that were
+ * not there: a write that changes nothing logs nothing.
+ */
+export const changedDrafts = (
+  drafts: readonly ChangeDraft[],
+  unchanged: ReadonlySet<string>,
+  absent: ReadonlySet<string> = new Set(),
+): ChangeDraft[] =>
+  drafts.filter((d) => !(d.operation === 'UPSERT' ? unchanged : absent).has(recordId(d.collection, d.key)));

@@ -3,6 +3,7 @@ import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { DramaMetrics } from '../metrics.js';
+import { refusalCodeOf } from './refusals.js';
 
 interface Trace {
   id: string;
@@ -23,7 +24,10 @@ function errorCodesOf(result: ExecutionResult): string[] {
 }
 
 const REFUSALS: Record<number, string> = { 401: 'UNAUTHENTICATED', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
-const refusalCodes = (status: number) => (REFUSALS[status] ? [REFUSALS[status]] : []);
+const refusalCodes = (response: Response) => {
+  const code = refusalCodeOf(response) ?? REFUSALS[response.status];
+  return code ? [code] : [];
+};
 
 /**
  * One JSON log line and one set of metrics per request: request id (x-request-id when the client sends a
@@ -63,7 +67,7 @@ export function useObservability(logger: Logger, metrics: DramaMetrics): Plugin 
       if (!trace || url.pathname === '/metrics') return;
       response.headers.set('x-request-id', trace.id);
       const durationMs = Math.round((performance.now() - trace.startedAt) * 10) / 10;
-      const errorCodes = trace.errorCodes.length > 0 ? trace.errorCodes : refusalCodes(response.status);
+      const errorCodes = trace.errorCodes.length > 0 ? trace.errorCodes : refusalCodes(response);
       metrics.observe({ operation: trace.operationName, status: response.status, durationMs, errorCodes });
       logger.info(
         {

@@ -1,5 +1,10 @@
 import { GraphQLError } from 'graphql';
 
+const REFUSAL_CODES = new WeakMap<Response, string>();
+
+/** The code of a refusal errorResponse built, for the request log and metrics; undefined for other responses. */
+export const refusalCodeOf = (response: Response): string | undefined => REFUSAL_CODES.get(response);
+
 /** A GraphQL-shaped error body for requests refused before GraphQL runs (413, 429, …). */
 export function errorResponse(
   status: number,
@@ -7,10 +12,12 @@ export function errorResponse(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+  const response = new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
+  REFUSAL_CODES.set(response, code);
+  return response;
 }
 
 export const codedError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });

@@ -8,6 +8,8 @@ import {
   type ChangeTypeName,
 } from '../domain/change-log.js';
 import { COLLECTION_FACTS } from '../domain/collections.js';
+import { SLUG_PATTERN } from '../domain/keys.js';
+import { BadUserInputError } from '../errors.js';
 import { changeStream } from '../feed/stream.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { deliveredChange } from '../plugins/change-feed-sse.js';
@@ -100,7 +102,14 @@ const feedArgs = builder.args((t) => ({
   }),
 }));
 
-const filterOf = (args: { series?: string | null; types?: readonly ChangeTypeName[] | null }) => ({
+/** The filter the arguments ask for; a series that is no slug is BAD_USER_INPUT rather than an empty feed. */
+const filterOf = (args: { series?: string | null; types?: readonly ChangeTypeName[] | null }) => {
+  if (args.series != null && !SLUG_PATTERN.test(args.series))
+    throw new BadUserInputError(`series: "${args.series.slice(0, 130)}" is not a series slug.`);
+  return filterWith(args);
+};
+
+const filterWith = (args: { series?: string | null; types?: readonly ChangeTypeName[] | null }) => ({
   series: args.series ?? null,
   collections: args.types == null ? null : [...new Set(args.types.map((t) => CHANGE_TYPES[t]))],
 });
@@ -119,9 +128,10 @@ builder.queryField('changes', (t) =>
       }),
     },
     resolve: async (_root, args, ctx) => {
+      const filter = filterOf(args);
       const after = await startPosition(ctx.store, args.after ?? null);
       const first = args.first ?? DEFAULT_PAGE_SIZE;
-      const page = await readChanges(ctx.store, after, filterOf(args), first, (c) => ctx.loaders.changeShown(c));
+      const page = await readChanges(ctx.store, after, filter, first, (c) => ctx.loaders.changeShown(c));
       const edges = page.items.map((node) => ({ cursor: changeCursor(node.cursor), node }));
       const through = page.through > 0 ? changeCursor(page.through) : null;
       return {
@@ -153,13 +163,14 @@ builder.subscriptionField('changes', (t) =>
       'viewer’s progress; see Change.',
     args: feedArgs,
     subscribe: async (_root, args, ctx) => {
+      const filter = filterOf(args);
       const header = ctx.request.headers.get('last-event-id') || null;
       const [resumeFrom, argument] = args.after != null ? [args.after, 'after'] : [header, 'Last-Event-ID'];
       const after =
         resumeFrom === null
           ? (await ctx.store.changeLogBounds()).latest
           : await startPosition(ctx.store, resumeFrom, argument);
-      return changeStream(ctx.store, ctx.feed, after, filterOf(args), ctx.progress);
+      return changeStream(ctx.store, ctx.feed, after, filter, ctx.progress);
     },
     resolve: (change, _args, ctx) => deliveredChange(ctx, change),
   }),

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
-import { firstDuplicateKey, MAX_JSON_DEPTH, nestsDeeperThan } from './duplicate-keys.js';
+import { firstDuplicateKey, MAX_JSON_DEPTH, nestsDeeperThan } from '../json-keys.js';
 
 /** The largest seed file read, unless IMPORT_MAX_FILE_BYTES says otherwise: one series' file, not a catalogue. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;

@@ -190,12 +190,51 @@ for (const factory of feedStores()) {
       expect(changes.map((c) => c.key)).toContain('feed-doomed');
     });
 
+    it('logs nothing for a delete that removes nothing, on every delete mutation; deleting twice logs once', async () => {
+      const before = await latest();
+      const missing: [string, string, Record<string, unknown>][] = [
+        ['deletePerson', '($slug: String!)', { slug: 'attack-nonexistent' }],
+        ['deleteSeries', '($slug: String!, $cascade: Boolean)', { slug: 'nonexistent', cascade: true }],
+        ['deleteSeries', '($slug: String!)', { slug: 'nonexistent' }],
+        ['deleteEpisode', '($series: String!, $number: Int!)', { series: S, number: 9999 }],
+        ['deleteEpisode', '($series: String!, $number: Int!)', { series: 'nonexistent', number: 1 }],
+        ['deleteCharacter', '($series: String!, $slug: String!)', { series: S, slug: 'made-up-char' }],
+        ['deleteRelationship', '($series: String!, $slug: String!)', { series: S, slug: 'nonexistent' }],
+        ['deletePlotEvent', '($series: String!, $slug: String!)', { series: S, slug: 'made-up-event' }],
+        [
+          'deleteCasting',
+          '($series: String!, $person: String!, $character: String!)',
+          { series: S, person: 'feed-person-a', character: 'ana' },
+        ],
+        [
+          'deleteCredit',
+          '($series: String!, $person: String!, $role: CreditRole!)',
+          { series: S, person: 'feed-person-a', role: 'WRITER' },
+        ],
+      ];
+      for (const [field, signature, variables] of missing) {
+        const response = await mutate(yoga, field, signature, variables);
+        expect(response.data![field].__typename, field).toMatch(/Success$/);
+      }
+      expect(await latest()).toBe(before);
+      const upsert = await mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+        input: { slug: 'feed-twice', name: 'Twice', source: SOURCE },
+      });
+      expect(upsert.data!.upsertPerson.__typename).toBe('UpsertPersonSuccess');
+      const { endCursor } = await allChanges(yoga);
+      for (let i = 0; i < 2; i++) await mutate(yoga, 'deletePerson', '($slug: String!)', { slug: 'feed-twice' });
+      const { changes } = await allChanges(yoga, { after: endCursor });
+      expect(changes.map((c) => [c.operation, c.type, c.key])).toEqual([['DELETE', 'PERSON', 'feed-twice']]);
+    });
+
     it('filters by series and types; an empty types list matches nothing', async () => {
       const events = await allChanges(yoga, { series: S, types: ['PLOT_EVENT', 'PLOT_EVENT'] });
       expect(events.changes.map((c) => c.key)).toEqual([`${S}/early`, `${S}/late`]);
       expect((await allChanges(yoga, { types: [] })).changes).toEqual([]);
-      for (const series of ['__proto__', 'constructor', '시리즈', 'feed-series\u0000', 'x'.repeat(10_000)])
+      for (const series of ['constructor', 'x'.repeat(10_000)])
         expect((await allChanges(yoga, { series })).changes).toEqual([]);
+      for (const series of ['__proto__', 'Bad Slug', '', '시리즈', 'feed-series\u0000', 'X'.repeat(10_000)])
+        expect(errorCodes(await changesPage(yoga, { series })), series.slice(0, 20)).toEqual(['BAD_USER_INPUT']);
     });
 
     it('pages in cursor order and resumes after any cursor', async () => {
@@ -376,6 +415,13 @@ for (const factory of feedStores()) {
       });
       const refused = await readEvents(wrongType, (e) => e.length >= 1);
       expect(refused[0]!.data.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const badSeries = await yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription { changes(series: "Bad Slug") { key } }' }),
+      });
+      const badSlug = await readEvents(badSeries, (e) => e.length >= 1);
+      expect(badSlug[0]!.data.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     });
 
     it("streams only what the viewer's progress allows", async () => {

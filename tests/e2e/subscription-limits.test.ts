@@ -52,6 +52,10 @@ describe('event streams held open at once are bounded, in all and per client', (
     const afterAll = await Promise.all([open(yoga), open(yoga, TOKENS.bearer('wiki'))]);
     expect(afterAll.map((s) => s.status)).toEqual([200, 200]);
     for (const stream of afterAll) await stream.close!();
+    const metrics = await (await yoga.fetch(`${URL_BASE}/metrics`)).text();
+    expect(metrics).toContain('graphql_errors_total{code="SUBSCRIPTION_LIMIT_REACHED"} 1');
+    expect(metrics).toContain('graphql_errors_total{code="SUBSCRIPTIONS_EXHAUSTED"} 1');
+    expect(metrics).not.toContain('code="RATE_LIMITED"');
   });
 
   it('still answers queries and mutations while every stream is taken', async () => {

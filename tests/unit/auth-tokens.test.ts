@@ -160,6 +160,13 @@ describe('token configuration', () => {
       /name "wiki-bot" is configured twice/,
     ],
     ['a hash twice', JSON.stringify([entry(), entry({ name: 'other' })]), /sha256 [0-9a-f]{12}… is configured twice/],
+    [
+      'a key given twice (JSON keeps the last)',
+      `[{"name":"wiki-bot","sha256":"${hex('dg_secret')}","scopes":["admin"],"scopes":["read"]}]`,
+      /0\.scopes is given twice in one object/,
+    ],
+    ['a key given twice as escapes', '[{"name":"a","n\\u0061me":"b"}]', /0\.name is given twice/],
+    ['nesting too deep to check', `${'['.repeat(5000)}${']'.repeat(5000)}`, /deeper than 100 levels/],
   ])('fails startup with a clear message for %s', (_what, text, message) => {
     expect(() => loadTokens({ DRAMA_TOKENS: text })).toThrow(/^Invalid token configuration/);
     expect(() => loadTokens({ DRAMA_TOKENS: text })).toThrow(message);

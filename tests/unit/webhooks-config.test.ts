@@ -89,6 +89,22 @@ describe('WEBHOOKS_FILE', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses a key given twice, naming its path, since JSON would keep only the last', () => {
+    const hooks = JSON.stringify(endpoint());
+    const at = file(`{"endpoints":[${hooks}],"endpoints":[]}`);
+    let failure: ReturnType<typeof describeStartupFailure> | undefined;
+    try {
+      loadWebhooks(at);
+    } catch (error) {
+      failure = describeStartupFailure(error);
+    }
+    expect(failure).toMatchObject({ cause: 'WEBHOOKS_INVALID', path: at, env: ['WEBHOOKS_FILE'] });
+    expect(failure!.msg).toMatch(/endpoints is given twice in one object/);
+    const secretTwice = `{"endpoints":[{"id":"wiki","url":"https://wiki.test/hook","secret":"${SECRET}","secr\\u0065t":"${SECRET}x"}]}`;
+    expect(problemsOf(secretTwice).join()).toMatch(/endpoints\.0\.secret is given twice/);
+    expect(problemsOf(`{"endpoints":[],"pad":${'['.repeat(200)}${']'.repeat(200)}}`).join()).toMatch(/deeper/);
+  });
+
   it('refuses a huge file before parsing it, and names the file at start', () => {
     const at = file(`{"endpoints": [], "pad": "${'x'.repeat(1_100_000)}"}`);
     let failure: ReturnType<typeof describeStartupFailure> | undefined;

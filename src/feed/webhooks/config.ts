@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { CHANGE_TYPES, type ChangeTypeName } from '../../domain/change-log.js';
 import { COLLECTIONS, type Collection } from '../../domain/collections.js';
+import { jsonKeyProblem } from '../../json-keys.js';
 
 /** One endpoint of WEBHOOKS_FILE: where to POST, the shared secret to sign with, and which changes it wants. */
 export interface WebhookEndpoint {
@@ -83,6 +84,8 @@ export function loadWebhooks(path: string): WebhookEndpoint[] {
   }
   if (forbidden.length > 0)
     throw new WebhookConfigError(path, [`uses the reserved key ${JSON.stringify(forbidden[0])}`]);
+  const ambiguous = jsonKeyProblem(text);
+  if (ambiguous !== null) throw new WebhookConfigError(path, [ambiguous]);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success)
     throw new WebhookConfigError(

@@ -440,13 +440,16 @@ export class EmbeddedDatabase {
     await this.commit(() => {
       const tally = new ListTally();
       const unchanged = new Set<string>();
+      const absent = new Set<string>();
       let removed = 0;
       for (const collection of COLLECTIONS)
-        for (const key of deletes[collection]) if (this.remove(collection, key, tally)) removed += 1;
+        for (const key of deletes[collection])
+          if (this.remove(collection, key, tally)) removed += 1;
+          else absent.add(recordId(collection, key));
       for (const collection of COLLECTIONS)
         for (const record of upserts[collection]) this.put(collection, record, tally, unchanged);
       this.commitTally(tally, removed > 0 || unchanged.size < rowsOf(upserts));
-      this.logChanges(changes, unchanged);
+      this.logChanges(changes, unchanged, absent);
     });
   }
 
@@ -474,8 +477,12 @@ export class EmbeddedDatabase {
   }
 
   /** Inside a write transaction: appends the entries, then prunes a bounded number of expired ones, oldest first. */
-  private logChanges({ drafts: all, options }: ChangeLogWrite, unchanged: ReadonlySet<string>): void {
-    const drafts = changedDrafts(all, unchanged);
+  private logChanges(
+    { drafts: all, options }: ChangeLogWrite,
+    unchanged: ReadonlySet<string>,
+    absent?: ReadonlySet<string>,
+  ): void {
+    const drafts = changedDrafts(all, unchanged, absent);
     if (drafts.length === 0) return;
     const at = (options.now ?? Date.now)();
     let cursor = this.meta.get(LATEST_CHANGE_KEY) ?? 0;

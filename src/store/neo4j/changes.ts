@@ -1,4 +1,4 @@
-import { type ChangeLogOptions, changeDrafts, changedDrafts } from '../../domain/change-log.js';
+import { type ChangeLogOptions, changeDrafts, changedDrafts, recordId } from '../../domain/change-log.js';
 import type { Collection } from '../../domain/collections.js';
 import { type ChangeSet, type Deletions, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
@@ -48,10 +48,16 @@ export function lockStripes(changes: ChangeSet): number[] {
   return [...new Set(names.map(stripeOf))].sort((a, b) => a - b);
 }
 
-async function deleteAll(tx: WriteTx, deletes: Deletions): Promise<void> {
+/** Deletes the records; answers the record ids of those that were not there. */
+async function deleteAll(tx: WriteTx, deletes: Deletions): Promise<Set<string>> {
+  const absent = new Set<string>();
   for (const [collection, cypher] of DELETIONS) {
-    if (deletes[collection].length > 0) await tx.run(cypher, { keys: deletes[collection] });
+    if (deletes[collection].length === 0) continue;
+    const [row] = await tx.run(cypher, { keys: deletes[collection] });
+    const deleted = new Set((row?.deleted as string[] | undefined) ?? []);
+    for (const key of deletes[collection]) if (!deleted.has(key)) absent.add(recordId(collection, key));
   }
+  return absent;
 }
 
 /**
@@ -68,8 +74,8 @@ export async function applyChangesIn(
   if (stripes.length > 0) await tx.run(changeCypher.LOCK_STRIPES, { stripes });
   const plan = await planChanges(changes, new Neo4jStoryView(tx));
   const unchanged = await unchangedRecords(tx, plan.upserts);
-  await deleteAll(tx, plan.deletes);
+  const absent = await deleteAll(tx, plan.deletes);
   await importInto(tx, plan.upserts, undefined);
-  await logChangesIn(tx, changedDrafts(changeDrafts(plan, actor), unchanged), log);
+  await logChangesIn(tx, changedDrafts(changeDrafts(plan, actor), unchanged, absent), log);
   return plan;
 }

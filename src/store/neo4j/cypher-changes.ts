@@ -63,13 +63,13 @@ const deleteNodes = (name: string, label: string) => `// name: ${name}
 UNWIND $keys AS key
 MATCH (n:${label} {key: key})
 DETACH DELETE n
-RETURN count(*) AS deleted`;
+RETURN collect(DISTINCT key) AS deleted`;
 
 const deleteEdges = (name: string, type: string) => `// name: ${name}
 UNWIND $keys AS key
 MATCH ()-[r:${type} {key: key}]->()
 DELETE r
-RETURN count(*) AS deleted`;
+RETURN collect(DISTINCT key) AS deleted`;
 
 export const DELETE_EVENTS = deleteNodes('deleteEvents', 'PlotEvent');
 export const DELETE_RELATIONSHIPS = deleteEdges('deleteRelationships', 'RELATES');

@@ -55,3 +55,15 @@ export function firstDuplicateKey(text: string): DuplicateKey | null {
   });
   return found;
 }
+
+/** What makes a valid JSON text ambiguous: nesting too deep to check, or a key given twice (with where); null when neither. */
+export function jsonKeyProblem(text: string): string | null {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`;
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate === null) return null;
+  const at = duplicate.path === '' ? duplicate.key : `${duplicate.path}.${duplicate.key}`;
+  return (
+    `${at} is given twice in one object (again at line ${duplicate.line}, column ${duplicate.column}); ` +
+    'JSON would keep only the last value, so give each key once'
+  );
+}
