@@ -215,6 +215,7 @@ export function aliasesProblem(aliases: readonly { name: string }[]): Problem | 
   const seen = new Map<string, string>();
   for (const { name } of aliases) {
     const first = seen.get(nameKey(name));
+    if (first === name) return issue('duplicate', `holds ${JSON.stringify(name)} twice`);
     if (first !== undefined)
       return issue(
         'duplicate',
