@@ -75,7 +75,7 @@ describeEachStore('hostile and malformed requests', (current) => {
     expect(await readCatalog(yoga)).toEqual(Array(6).fill(title));
     const read = await readTexts(yoga, VERBATIM_STRINGS.length);
     expect(read.summaries).toEqual(VERBATIM_STRINGS);
-    expect(read.characters).toEqual(VERBATIM_STRINGS.map((text) => [text, text, text, text, text]));
+    expect(read.characters).toEqual(VERBATIM_STRINGS.map((text, i) => [`Character ${i}`, text, text, text, text]));
     await removeTexts(yoga, admin);
     expect(await snapshot(yoga, current().store)).toEqual(before);
   }, 60_000);

@@ -55,7 +55,8 @@ export async function writeStory(yoga: DramaYoga, headers: Headers, texts: reado
       await mutate(yoga, headers, 'upsertCharacter', 'UpsertCharacterInput', {
         series: VERBATIM_SERIES,
         slug: `c-${i}`,
-        name: text,
+        // an alias that is the character's own name is refused, so the name is plain and the alias holds the text
+        name: `Character ${i}`,
         nativeName: text,
         aliases: [text],
         description: text,
