@@ -62,8 +62,7 @@ class Walk {
 }
 
 const named = (fields: Fields, name: string) => [...fields.values()].filter((nodes) => nodes[0]!.name.value === name);
-const selects = (fields: Fields, ...names: string[]) =>
-  named(fields, names[0]!).length > 0 || names.slice(1).some((n) => named(fields, n).length > 0);
+const selects = (fields: Fields, ...names: string[]) => names.some((name) => named(fields, name).length > 0);
 
 const isEpisodeNumber = (value: unknown) => value == null || (Number.isSafeInteger(value) && (value as number) > 0);
 
