@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { RuleName } from './domain/rule-names.js';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -114,8 +115,8 @@ export interface SeedIssue {
   record: string;
   field: string;
   message: string;
-  /** The rule broken (domain/rules.ts), or zod's code for a wrong type or shape. */
-  rule?: string;
+  /** The rule broken, one of RULE_NAMES (domain/rule-names.ts). */
+  rule?: RuleName;
   /** Where in the document: field names and list indexes as strings, such as ["series", "0", "events", "3", "episode"]. */
   path?: string[];
 }

@@ -1,4 +1,5 @@
 import { SLUG_PATTERN } from './keys.js';
+import type { RuleName } from './rule-names.js';
 import { fold } from './search/fold.js';
 import { isWellFormed } from './text.js';
 
@@ -10,7 +11,7 @@ import { isWellFormed } from './text.js';
 /** A broken rule: `field` is the record's field as a seed file and a write input name it (`since`, not `sinceEpisode`). */
 export interface RuleIssue {
   field: string;
-  rule: string;
+  rule: RuleName;
   message: string;
 }
 
@@ -146,7 +147,7 @@ export const FIELD_RULES = {
   event: { series: SLUG, slug: SLUG, episode: EPISODE_NUMBER, sequence: SEQUENCE, summary: PROSE, participant: SLUG },
 } as const;
 
-const issue = (rule: string, message: string) => ({ rule, message });
+const issue = (rule: RuleName, message: string) => ({ rule, message });
 export type Problem = ReturnType<typeof issue>;
 
 export function slugProblem(value: string, rule: SlugRule = SLUG): Problem | null {

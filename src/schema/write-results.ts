@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { COLLECTION_FACTS, type Collection } from '../domain/collections.js';
 import { type FieldIssue, ValidationError } from '../domain/integrity/validation.js';
+import { RULE_NAMES } from '../domain/rule-names.js';
 import type { Deletion } from '../writes/writer.js';
 
 export const SourceInput = builder.inputType('SourceInput', {
@@ -21,12 +22,7 @@ const FieldIssueType = builder.objectRef<FieldIssue>('FieldIssue').implement({
     message: t.exposeString('message', { description: 'What is wrong, in words a person can act on.' }),
     rule: t.string({
       nullable: true,
-      description:
-        'The rule broken, stable for programs: max-length, not-empty, visible, one-line, no-control, well-formed, slug, range, ' +
-        'max-items, duplicate, two-characters, until-after-since, one-role-per-character, participant-role, sequence-taken, ' +
-        'sequence-gap, reference, still-referred, episode-count, source-required, one-of, basis-required, ' +
-        'basis-only-inferred, outcome-stated; or the code of a wrong type or shape ' +
-        '(such as invalid_type). See seeds/README.md for the limits.',
+      description: `The rule broken, stable for programs (docs/writing.md says what each means): ${Object.keys(RULE_NAMES).join(', ')}. See seeds/README.md for the limits.`,
       resolve: (issue) => issue.rule ?? null,
     }),
   }),

@@ -1,13 +1,14 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import type { RuleName } from '../domain/rule-names.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
 import { firstDuplicateKey, MAX_JSON_DEPTH, nestsDeeperThan } from '../json-keys.js';
 
 /** The largest seed file read, unless IMPORT_MAX_FILE_BYTES says otherwise: one series' file, not a catalogue. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-const fileIssue = (file: string, field: string, message: string, rule: string): SeedIssue => ({
+const fileIssue = (file: string, field: string, message: string, rule: RuleName): SeedIssue => ({
   file,
   record: '(file)',
   field,
@@ -15,7 +16,7 @@ const fileIssue = (file: string, field: string, message: string, rule: string): 
   rule,
 });
 
-const fail = (file: string, field: string, message: string, rule: string): never => {
+const fail = (file: string, field: string, message: string, rule: RuleName): never => {
   throw new SeedValidationError([fileIssue(file, field, message, rule)]);
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { externalIdsOf } from '../domain/build.js';
 import { ValidationError } from '../domain/integrity/validation.js';
+import { isRuleName, type RuleName } from '../domain/rule-names.js';
 import {
   aliasesProblem,
   characterRefProblem,
@@ -63,9 +64,14 @@ const source = z.object({
   paragraph: optional(intField(FIELD_RULES.source.paragraph)),
 });
 
-/** The rule a zod issue broke: a domain rule's name, or zod's code for a wrong type or shape. */
-export const ruleOf = (issue: z.core.$ZodIssue): string =>
-  issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : issue.code;
+/**
+ * The rule a zod issue broke, one of RULE_NAMES: a domain rule's name; for a wrong shape zod's code where the
+ * vocabulary has it (unrecognized_keys, invalid_value), else invalid_type (a union, an element, a refinement of shape).
+ */
+export const ruleOf = (issue: z.core.$ZodIssue): RuleName => {
+  const named = issue.code === 'custom' ? issue.params?.rule : issue.code;
+  return typeof named === 'string' && isRuleName(named) ? named : 'invalid_type';
+};
 
 /** Parses input against a schema, or throws ValidationError with paths rooted at `root` (e.g. "input"). */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, root: string[] = ['input']): z.output<T> {

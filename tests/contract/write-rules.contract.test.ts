@@ -327,7 +327,10 @@ describeEachStore(
       expect(wrong[0]!.message).toMatch(/expected number/);
       const neither = await batch(show((s) => (s.characters[0].description = 5)));
       expect(neither).toEqual([
-        expect.objectContaining({ message: 'must be a text, or a list of { fromEpisode, text }', rule: 'custom' }),
+        expect.objectContaining({
+          message: 'must be a text, or a list of { fromEpisode, text }',
+          rule: 'invalid_type',
+        }),
       ]);
     });
 

@@ -44,7 +44,7 @@ describe('revealed text, sources and certainty obey one rule set', () => {
       (s: any) => (relationship(s, 'eun-soo-sun-woo-best-friends').note[0].text = '  '),
       'not-empty',
     ],
-    ['a revision as a number', (s: any) => (character(s, 'sun-woo').description = 42), 'custom'],
+    ['a revision as a number', (s: any) => (character(s, 'sun-woo').description = 42), 'invalid_type'],
     [
       'a revision with a string episode',
       (s: any) => (character(s, 'eun-soo').description[0].fromEpisode = '1'),

@@ -1,9 +1,10 @@
+import type { RuleName } from '../rule-names.js';
 export interface FieldIssue {
   /** Where the problem is: input field names and list indexes, outermost first. */
   path: string[];
   message: string;
-  /** The rule broken (domain/rules.ts), such as "max-length" or "sequence-gap"; a wrong type or shape is named by its code. */
-  rule?: string;
+  /** The rule broken, one of RULE_NAMES (domain/rule-names.ts), such as "max-length" or "invalid_type". */
+  rule?: RuleName;
 }
 
 /** A write refused because of its input: nothing was written. Mutations return it as a typed result. */
