@@ -65,7 +65,7 @@ const BY_DEPTH: readonly OpId[] = ['connection'];
 function roundTripTarget(rows: RoundTrips[]): Target {
   const ours = rows.filter((r) => r.subject === 'ours' && !BY_DEPTH.includes(r.op));
   const off = ours.filter(
-    (r) => r.perRequest !== r.perRequestOtherSeries || (LIST_LEVELS[r.op] ?? r.perRequest) !== r.perRequest,
+    (r) => r.perRequest !== r.perRequestOtherSeries || r.perRequest > (LIST_LEVELS[r.op] ?? r.perRequest),
   );
   const measured =
     off.length === 0
@@ -80,8 +80,8 @@ function roundTripTarget(rows: RoundTrips[]): Target {
           )
           .join('; ');
   return {
-    name: 'Round trips per request = list levels',
-    goal: 'equal, whatever the list sizes',
+    name: 'Round trips per request ≤ list levels',
+    goal: 'at most one per list level (a planned operation takes 1), whatever the list sizes',
     measured,
     pass: ours.length ? off.length === 0 : null,
   };
