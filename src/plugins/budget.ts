@@ -92,12 +92,13 @@ const metered = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldR
     if (spending === undefined) return resolve(source, args, context, info);
     spending.enter();
     const result = resolve(source, args, context, info);
-    const done = (value: unknown) => {
-      if (isMutationField(info)) spending.applied.push(String(info.path.key));
-      return spending.count(value);
-    };
-    return isThenable(result) ? Promise.resolve(result).then(done) : done(result);
+    return isThenable(result) ? result.then((value) => resolved(spending, info, value)) : resolved(spending, info, result);
   };
+
+function resolved(spending: Spending, info: GraphQLResolveInfo, value: unknown): unknown {
+  if (isMutationField(info)) spending.applied.push(String(info.path.key));
+  return spending.count(value);
+}
 
 const meteredSchemas = new WeakSet<GraphQLSchema>();
 
@@ -127,11 +128,11 @@ function jsonBytesUpTo(value: unknown, limit: number): number {
       bytes += 1 + next.length;
       for (const item of next) stack.push(item);
     } else if (typeof next === 'object') {
-      const entries = Object.entries(next);
-      bytes += 1 + entries.length;
-      for (const [key, item] of entries) {
-        bytes += Buffer.byteLength(key) + 3;
-        stack.push(item);
+      bytes += 1;
+      for (const key in next) {
+        if (!Object.hasOwn(next, key)) continue;
+        bytes += Buffer.byteLength(key) + 4;
+        stack.push((next as Record<string, unknown>)[key]);
       }
     }
     if (bytes > limit) return Infinity;
