@@ -150,6 +150,74 @@ function embeddedScaleTargets(cells: Cell[], memory: Memory[]): Target[] {
   ];
 }
 
+const PEER_OPS = ['confessions', 'seriesPage', 'standing'] as const;
+const LOADER_ONLY_OPS = ['timeline', 'search', 'connection', 'recommendations'] as const;
+
+/** One target over several operations: each op's ratio, passing when every measured one does. */
+function perOp(
+  name: string,
+  goal: string,
+  ops: readonly OpId[],
+  ratioOf: (op: OpId) => number,
+  ok: (x: number) => boolean,
+): Target {
+  const ratios = ops.map(ratioOf);
+  const known = ratios.filter(Number.isFinite);
+  return {
+    name,
+    goal,
+    measured: ratios.map(fmt).join(' / '),
+    pass: known.length === ops.length ? known.every(ok) : null,
+  };
+}
+
+/** Issue 17: the query planner, ops 1–3 against the peer and the floor, ops 4–7 against the loader path. */
+function plannerTargets(cells: Cell[], rows: RoundTrips[]): Target[] {
+  const p50 = (store: StoreName, subject: SubjectName, op: OpId) => cell(cells, store, subject, op, 1)?.p50;
+  const trips = PEER_OPS.flatMap((op) =>
+    rows.filter((r) => r.subject === 'ours' && r.op === op).map((r) => `${r.store} ${r.op} ${r.perRequest}`),
+  );
+  const planned = rows.filter((r) => r.subject === 'ours' && (PEER_OPS as readonly OpId[]).includes(r.op));
+  return [
+    perOp(
+      'Neo4j ops 1–3 ok req/s at 32 clients vs peer',
+      '≥ 2x each',
+      PEER_OPS,
+      (op) => ratio(okRps(cell(cells, 'neo4j', 'ours', op, 32)), okRps(cell(cells, 'neo4j', 'peer', op, 32))),
+      (x) => x >= 2,
+    ),
+    perOp(
+      'Neo4j ops 1–3 p50 at 1 client vs floor',
+      '≤ 1.2x each',
+      PEER_OPS,
+      (op) => ratio(p50('neo4j', 'ours', op), p50('neo4j', 'floor', op)),
+      (x) => x <= 1.2,
+    ),
+    {
+      name: 'Round trips per request, ops 1–3 (ours)',
+      goal: '1 each',
+      measured: trips.length ? trips.join('; ') : 'n/a',
+      pass: planned.length ? planned.every((r) => r.perRequest === 1 && r.perRequestOtherSeries === 1) : null,
+    },
+    perOp(
+      'Embedded ops 1–3 p50 at 1 client vs floor',
+      '≤ 3x each',
+      PEER_OPS,
+      (op) => ratio(p50('embedded', 'ours', op), p50('embedded', 'floor', op)),
+      (x) => x <= 3,
+    ),
+    ...(['embedded', 'neo4j'] as const).map((store) =>
+      perOp(
+        `${store === 'neo4j' ? 'Neo4j' : 'Embedded'} ops 4–7 p50 at 1 client, ours vs the loader path (PLANNER=off)`,
+        "≤ 1.10x each (no slower; 10% is one run's noise)",
+        LOADER_ONLY_OPS,
+        (op) => ratio(p50(store, 'ours', op), p50(store, 'unplanned', op)),
+        (x) => x <= 1.1,
+      ),
+    ),
+  ];
+}
+
 export function evaluateTargets(
   cells: Cell[],
   rows: RoundTrips[],
@@ -160,6 +228,7 @@ export function evaluateTargets(
     ...embeddedScaleTargets(cells, memory),
     ...neo4jTargets(cells),
     roundTripTarget(rows),
+    ...plannerTargets(cells, rows),
     embeddedTarget(cells, 'ours'),
     embeddedTarget(cells, 'cached'),
     nonStoreTarget(time),
