@@ -92,7 +92,9 @@ const metered = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldR
     if (spending === undefined) return resolve(source, args, context, info);
     spending.enter();
     const result = resolve(source, args, context, info);
-    return isThenable(result) ? result.then((value) => resolved(spending, info, value)) : resolved(spending, info, result);
+    return isThenable(result)
+      ? result.then((value) => resolved(spending, info, value))
+      : resolved(spending, info, result);
   };
 
 function resolved(spending: Spending, info: GraphQLResolveInfo, value: unknown): unknown {

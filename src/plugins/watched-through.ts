@@ -2,15 +2,28 @@ import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type Context, withProgress } from '../context.js';
-import { progressFromHeader, progressFromOperation, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import {
+  progressFromHeader,
+  progressFromOperation,
+  toProgress,
+  WATCHED_THROUGH_HEADER,
+  watchedThroughDirective,
+} from '../spoilers/progress.js';
 
-/** The variables as execution sees them (defaults filled in); as sent when they do not coerce, so the directive's check names the problem. */
+/** The variables as execution sees them (defaults filled in); a variable that does not coerce is refused as execution would refuse it. */
 function variablesWithDefaults(
   args: { schema: GraphQLSchema; variableValues?: Record<string, unknown> | null },
   operation: OperationDefinitionNode,
 ): Record<string, unknown> {
-  const sent = args.variableValues ?? {};
-  return getVariableValues(args.schema, operation.variableDefinitions ?? [], sent).coerced ?? sent;
+  const { coerced, errors } = getVariableValues(
+    args.schema,
+    operation.variableDefinitions ?? [],
+    args.variableValues ?? {},
+    { maxErrors: 1 },
+  );
+  if (errors !== undefined)
+    throw new GraphQLError(errors[0]!.message, { nodes: errors[0]!.nodes, extensions: { code: 'BAD_USER_INPUT' } });
+  return coerced;
 }
 
 /**
@@ -36,7 +49,9 @@ export function useWatchedThrough(): Plugin<Context> {
         const operation = getOperationAST(args.document, args.operationName);
         const entries = [
           ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
-          ...(operation == null ? [] : progressFromOperation(operation, variablesWithDefaults(args, operation))),
+          ...(operation == null || !operation.directives?.some((d) => d.name.value === watchedThroughDirective.name)
+            ? []
+            : progressFromOperation(operation, variablesWithDefaults(args, operation))),
         ];
         if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
       } catch (error) {

@@ -165,12 +165,24 @@ describeEachStore('spoiler control', (service) => {
   it.each([
     ['an episode variable below 1', { episode: 0 }],
     ['a missing episode variable', {}],
+    ['an episode variable given as text', { episode: 'three' }],
+    ['an episode variable given as a list', { episode: [3] }],
+    ['an episode variable past Int', { episode: 2 ** 40 }],
   ])('rejects a directive with %s with BAD_USER_INPUT', async (_name, variables) => {
     const query =
       'query ($episode: Int!) @watchedThrough(series: "soundtrack-1", episode: $episode) { events { totalCount } }';
     const response = await graphql(service().yoga, query, variables);
     expect(response.status).toBeLessThan(500);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.data ?? null).toBeNull();
+  });
+
+  it('names the variable that does not coerce, as execution would, not a range the value never reached', async () => {
+    const query =
+      'query ($episode: Int!) @watchedThrough(series: "soundtrack-1", episode: $episode) { events { totalCount } }';
+    const response = await graphql(service().yoga, query, { episode: 'three' });
+    expect(response.errors?.[0]?.message).toMatch(/^Variable "\$episode" got invalid value "three"/);
+    expect(response.errors?.[0]?.message).not.toMatch(/from 1/);
   });
 });
 
