@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import Negotiator from 'negotiator';
 import { errorResponse } from './refusals.js';
 
 const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -15,13 +16,30 @@ const CODED: Record<number, [code: string, message: string]> = {
   ],
 };
 
+/** What /graphql answers in: JSON results, subscription streams and GraphiQL's page. */
+const SERVED = [
+  'application/graphql-response+json',
+  'application/json',
+  'text/event-stream',
+  'multipart/mixed',
+  'text/html',
+];
+
+/** False when Accept rules out everything /graphql serves, e.g. `*\/*;q=0` (Yoga reads no q-values). */
+const acceptsAnyServed = (accept: string | null): boolean =>
+  accept === null || new Negotiator({ headers: { accept } }).mediaType(SERVED) !== undefined;
+
 /**
  * Refuses multipart/form-data with 415 UNSUPPORTED_MEDIA_TYPE (the service takes no uploads, and Yoga's
- * multipart parsing answers uncoded errors), and gives Yoga's empty 415 and 406 answers a coded JSON body.
+ * multipart parsing answers uncoded errors), an Accept that rules out every type served with 406, and gives Yoga's empty 415 and 406 answers a coded JSON body.
  */
 export function useMediaTypes(): Plugin {
   return {
-    onRequest: ({ request, endResponse }) => {
+    onRequest: ({ request, url, endResponse }) => {
+      if (url.pathname === '/graphql' && !acceptsAnyServed(request.headers.get('accept'))) {
+        endResponse(errorResponse(406, CODED[406]![0], CODED[406]![1]));
+        return;
+      }
       if (mediaType(request) === 'multipart/form-data') {
         endResponse(
           errorResponse(

@@ -209,7 +209,26 @@ describe('the HTTP edge against hostile and careless clients', () => {
         'NOT_ACCEPTABLE',
       ],
       [{ headers: { accept: 'text/csv' } }, 406, 'NOT_ACCEPTABLE'],
+      ...['*/*;q=0', 'application/json;q=0, application/graphql-response+json;q=0', 'application/*;q=0.0'].map(
+        (accept): [RequestInit, number, string] => [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept },
+            body: '{"query":"{ __typename }"}',
+          },
+          406,
+          'NOT_ACCEPTABLE',
+        ],
+      ),
     ];
+    for (const accept of ['*/*', 'application/json;q=0.1', 'text/html;q=0, */*;q=0.5', 'APPLICATION/JSON']) {
+      const served = await yoga.fetch(`${URL_BASE}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(served.status, accept).toBe(200);
+    }
     for (const [init, status, code] of cases) {
       const url = init.method === 'POST' ? `${URL_BASE}/graphql` : `${URL_BASE}/graphql?query=%7B__typename%7D`;
       const response = await yoga.fetch(url, init);
