@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { open as openLmdb } from 'lmdb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CHANGE_RETENTION_MS } from '../../src/domain/change-log.js';
 import { changeSet } from '../../src/domain/integrity/changes.js';
 import type { GraphDocument } from '../../src/domain/records.js';
@@ -10,8 +10,10 @@ import { summaryOf } from '../../src/domain/series-summary.js';
 import { writeCatalogue } from '../../src/generate/write.js';
 import { buildCatalogue } from '../../src/reads/catalogue-profiles.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
+import { EmbeddedDatabase } from '../../src/store/embedded/database.js';
 import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { FORMAT, SUMMARIES } from '../../src/store/embedded/layout.js';
+import { syntheticCatalogue } from '../support/catalogue.js';
 
 /* The summaries the embedded store keeps per series (layout format 4): read without the story, kept by writes. */
 
@@ -155,4 +157,60 @@ describe('layout format 4', () => {
       await again.close();
     }
   }, 60_000);
+
+  it('migrates in transactions of 50 series; stopped part-way it stays format 3 and the next writer completes it', async () => {
+    const many = syntheticCatalogue(
+      Array.from({ length: 120 }, (_, i) => ({
+        slug: `s${String(i).padStart(3, '0')}`,
+        tropes: i % 2 === 0 ? (['TIME_SKIP'] as const).slice() : [],
+        cast: [`p${i % 7}`],
+      })),
+    );
+    const dataDir = path.join(dir, 'format-3-many');
+    const fresh = await openEmbeddedStore({ dataDir });
+    await fresh.importDocument(many);
+    await fresh.close();
+    const setFormat3 = async () => {
+      const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 64, cache: false });
+      await env.openDB({ name: 'meta', encoding: 'msgpack' }).put('format', 3);
+      await env.close();
+    };
+    await setFormat3();
+
+    // The second batch of summaries fails: the first is committed, the format is not.
+    const prototype = EmbeddedDatabase.prototype as unknown as { summarise: (keys: Iterable<string>) => void };
+    const original = prototype.summarise;
+    const batches: number[] = [];
+    const summarise = vi.spyOn(prototype, 'summarise').mockImplementation(function (this: unknown, keys) {
+      batches.push([...keys].length);
+      if (batches.length === 2) throw new Error('stopped part-way');
+      original.call(this, keys);
+    });
+    try {
+      await expect(openEmbeddedStore({ dataDir })).rejects.toThrow('stopped part-way');
+    } finally {
+      summarise.mockRestore();
+    }
+    expect(batches).toEqual([50, 50]);
+    const env = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
+    try {
+      expect(env.openDB({ name: 'meta', encoding: 'msgpack' }).get('format')).toBe(3);
+      expect(env.openDB({ name: SUMMARIES, encoding: 'msgpack' }).getStats()).toMatchObject({ entryCount: 50 });
+    } finally {
+      await env.close();
+    }
+
+    const completed = await openEmbeddedStore({ dataDir });
+    try {
+      expect(await completed.seriesSummaries(many.series.map((s) => s.key))).toEqual(expectedSummaries(many));
+    } finally {
+      await completed.close();
+    }
+    const after = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
+    try {
+      expect(after.openDB({ name: 'meta', encoding: 'msgpack' }).get('format')).toBe(FORMAT);
+    } finally {
+      await after.close();
+    }
+  }, 120_000);
 });
