@@ -1,83 +1,38 @@
-import { evidenceSizesOf } from '../domain/list-sizes.js';
-import { profileOf } from '../domain/recommendations.js';
-import type {
-  CastingRecord,
-  CreditRecord,
-  PlotEventRecord,
-  RelationshipRecord,
-  SeriesRecord,
-} from '../domain/records.js';
+import type { SeriesRecord } from '../domain/records.js';
+import { summaryProfile } from '../domain/series-summary.js';
 import { compareText } from '../domain/text.js';
-import { deriveTropes, TROPE_EVENT_KINDS } from '../domain/tropes.js';
 import type { DramaStore } from '../store/port.js';
 import { type CatalogueEntry, CatalogueSnapshot } from './profile-cache.js';
 
 const CATALOGUE_PAGE = 500;
-/** Series per round of store calls: each round's transactions stay small however large the catalogue. */
+/** Series per seriesSummaries call: each call stays small however large the catalogue. */
 export const PROFILE_CHUNK = 50;
 
-async function listCatalogue(store: DramaStore): Promise<SeriesRecord[]> {
-  const all: SeriesRecord[] = [];
-  for (let afterSlug: string | null = null; ; afterSlug = all.at(-1)!.slug) {
-    const page = await store.listSeries({ first: CATALOGUE_PAGE, afterSlug });
-    all.push(...page.items);
-    if (!page.hasNextPage) return all;
-  }
-}
-
-interface SeriesFacts {
-  relationships: RelationshipRecord[];
-  events: PlotEventRecord[];
-  castings: CastingRecord[];
-  credits: CreditRecord[];
-}
-
-/** What profiles need of a few series, in one round: events only of the kinds that decide tropes. */
-async function factsOf(store: DramaStore, keys: string[]): Promise<SeriesFacts[]> {
-  const kinds = [...TROPE_EVENT_KINDS];
-  const [relationships, events, castings, credits] = await Promise.all([
-    store.relationshipsOfSeries(keys),
-    store.eventsOfSeriesByKind(keys.map((seriesKey) => ({ seriesKey, kinds }))),
-    store.castingsBySeries(keys),
-    store.creditsBySeries(keys),
-  ]);
-  return keys.map((_key, i) => ({
-    relationships: relationships[i]!,
-    events: events[i]!,
-    castings: castings[i]!,
-    credits: credits[i]!,
-  }));
-}
-
-function entryOf(series: SeriesRecord, facts: SeriesFacts): CatalogueEntry {
-  const tropes = deriveTropes({ relationships: facts.relationships, events: facts.events, names: new Map() });
-  const profile = profileOf(
-    series,
-    tropes.map((t) => t.kind),
-    facts.castings,
-    facts.credits,
-  );
-  return { series, profile, evidence: evidenceSizesOf(tropes) };
-}
-
-/** The profiles of these series, PROFILE_CHUNK series at a time, each chunk awaited before the next starts. */
+/** The entries of these series, from the summaries the store keeps; a series gone meanwhile drops out. */
 async function entriesOf(store: DramaStore, series: readonly SeriesRecord[]): Promise<CatalogueEntry[]> {
   const entries: CatalogueEntry[] = [];
   for (let start = 0; start < series.length; start += PROFILE_CHUNK) {
     const chunk = series.slice(start, start + PROFILE_CHUNK);
-    const facts = await factsOf(
-      store,
-      chunk.map((s) => s.key),
-    );
-    entries.push(...chunk.map((s, i) => entryOf(s, facts[i]!)));
+    const summaries = await store.seriesSummaries(chunk.map((s) => s.key));
+    chunk.forEach((s, i) => {
+      const summary = summaries[i];
+      if (summary) entries.push({ series: s, profile: summaryProfile(s, summary), evidence: summary.evidence });
+    });
   }
   return entries;
 }
 
-/** Every series' profile, in slug order (as the store lists them). */
+/** Every series' profile, in slug order (as the store lists them), a page of series at a time. */
 export async function buildCatalogue(store: DramaStore): Promise<CatalogueSnapshot> {
   const position = store.journal.position;
-  return new CatalogueSnapshot(await entriesOf(store, await listCatalogue(store)), position);
+  const entries: CatalogueEntry[] = [];
+  for (let afterSlug: string | null = null; ; ) {
+    const page = await store.listSeries({ first: CATALOGUE_PAGE, afterSlug });
+    entries.push(...(await entriesOf(store, page.items)));
+    if (!page.hasNextPage || page.items.length === 0) break;
+    afterSlug = page.items.at(-1)!.slug;
+  }
+  return new CatalogueSnapshot(entries, position);
 }
 
 const bySlug = (a: CatalogueEntry, b: CatalogueEntry): number => compareText(a.series.slug, b.series.slug);

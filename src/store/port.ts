@@ -16,6 +16,7 @@ import type {
   SeriesRecord,
 } from '../domain/records.js';
 import type { Searchable } from '../domain/search/keys.js';
+import type { SeriesSummary } from '../domain/series-summary.js';
 import type { VisibleThrough } from '../domain/spoilers.js';
 import type { Certainty, EventOutcome, ParticipantRole, PlotEventKind } from '../domain/vocabulary.js';
 
@@ -234,6 +235,11 @@ export interface StoreReader {
   eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;
   /** The events of each series of the given kinds, e.g. only those that decide tropes. */
   eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]>;
+  /**
+   * Each series' summary for recommendations (summaryOf in domain/series-summary.ts over its whole story),
+   * or null when there is no such series. The catalogue of profiles is built from these alone.
+   */
+  seriesSummaries(seriesKeys: readonly string[]): Promise<(SeriesSummary | null)[]>;
 
   /** Records with a stored search key that `mayMatch` the query, by type (series, episode, character, person) then key. */
   searchCandidates(request: SearchRequest): Promise<Searchable[]>;

@@ -14,6 +14,7 @@ import { writeCatalogue } from '../../src/generate/write.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { DataDirError } from '../../src/store/embedded/data-dir.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { FORMAT } from '../../src/store/embedded/layout.js';
 import type { EventFilter } from '../../src/store/port.js';
 
 /* The embedded store reads from lmdb: opening reads no record, and one process sees another's commits. */
@@ -165,6 +166,7 @@ async function answers(store: Awaited<ReturnType<typeof openEmbeddedStore>>) {
     byCharacter: await store.eventsOfCharacters([{ characterKey: character.key, kinds: null, role: null }]),
     relationships: await store.relationshipsOfSeries([series.key]),
     search: (await store.searchCandidates({ query: fold(character.name), limit: 5 })).map((f) => f.record),
+    summaries: await store.seriesSummaries(catalogue.series.map((s) => s.key)),
   };
 }
 
@@ -237,7 +239,7 @@ describe('layout format 3', () => {
       () => null,
       (error: unknown) => error,
     );
-    expect(refused).toMatchObject({ reason: 'DATA_DIR_NEEDS_MIGRATION', details: { format: 2, expected: 3 } });
+    expect(refused).toMatchObject({ reason: 'DATA_DIR_NEEDS_MIGRATION', details: { format: 2, expected: FORMAT } });
 
     const migrated = await openEmbeddedStore({ dataDir });
     try {
@@ -247,12 +249,12 @@ describe('layout format 3', () => {
     }
     const after = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
     try {
-      expect(after.openDB({ name: 'meta', encoding: 'msgpack' }).get('format')).toBe(3);
+      expect(after.openDB({ name: 'meta', encoding: 'msgpack' }).get('format')).toBe(FORMAT);
       expect(after.openDB({ name: 'events', encoding: 'binary' }).getStats()).toMatchObject({ entryCount: 0 });
     } finally {
       await after.close();
     }
-    // Opened again, it is format 3 as it is: nothing more to migrate, nothing decoded to open.
+    // Opened again, it is the current format as it is: nothing more to migrate, nothing decoded to open.
     const again = await openEmbeddedStore({ dataDir });
     try {
       expect(again.recordsDecoded).toBe(0);

@@ -44,14 +44,14 @@ const slugsOf = (snapshot: CatalogueSnapshot) => snapshot.entries.map((e) => e.s
 describe('recommendation profiles after this process writes', () => {
   let dataDir: string;
   let store: EmbeddedStore;
-  /** The series whose profiles were read since the last reset, through castingsBySeries (one call a round). */
+  /** The series whose profiles were read since the last reset, through seriesSummaries (one call a chunk). */
   let profiled: () => string[];
 
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'drama-graph-incremental-'));
     store = await openEmbeddedStore({ dataDir });
     await store.importDocument(CATALOGUE);
-    const spy = vi.spyOn(store, 'castingsBySeries');
+    const spy = vi.spyOn(store, 'seriesSummaries');
     profiled = () => {
       const keys = spy.mock.calls.flatMap(([keys]) => [...keys]);
       spy.mockClear();
@@ -131,15 +131,17 @@ describe('recommendation profiles after this process writes', () => {
   });
 
   it('does not lose a write made while the profiles are being built', async () => {
-    const original = store.castingsBySeries;
+    const original = store.seriesSummaries;
     let entered!: () => void;
     let release!: () => void;
     const reached = new Promise<void>((resolve) => (entered = resolve));
     const gate = new Promise<void>((resolve) => (release = resolve));
-    vi.mocked(store.castingsBySeries).mockImplementationOnce(async (keys) => {
+    // The summaries are read before the write and handed back after it.
+    vi.mocked(store.seriesSummaries).mockImplementationOnce(async (keys) => {
+      const read = await original(keys);
       entered();
       await gate;
-      return original(keys);
+      return read;
     });
     const during = catalogueOf(store);
     await reached;

@@ -14,13 +14,17 @@ import {
 import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../domain/collections.js';
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
+import { type SeriesSummary, summaryOf } from '../../domain/series-summary.js';
+import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import { StoreWriteFailedError } from '../../errors.js';
 import type { ImportStep } from '../port.js';
 import { DataDirError, DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
 import {
+  type EventFacts,
   entriesOf,
   FORMAT,
   FORMAT_KEY,
+  INDEXED_FORMAT,
   INDEXES,
   type IndexKey,
   type IndexName,
@@ -28,6 +32,8 @@ import {
   membershipsOf,
   ownListsOf,
   recordDatabase,
+  SUMMARIES,
+  summarisedSeries,
   VERSION_KEY,
 } from './layout.js';
 import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
@@ -94,7 +100,12 @@ const DATABASE_NAMES: readonly string[] = [
   LIST_LENGTHS,
   LIST_HISTOGRAM,
   CHANGES,
+  SUMMARIES,
 ];
+
+/** Series per transaction when a migration writes the summaries of an existing directory. */
+const SUMMARY_MIGRATION_SERIES = 50;
+const TROPE_EVENTS: ReadonlySet<string> = new Set(TROPE_EVENT_KINDS);
 
 type Records = { [C in Collection]: Database<RecordOf<C>, string> };
 type Indexes = { [I in IndexName]: Database<unknown, IndexKey> };
@@ -123,12 +134,18 @@ const corrupted = (dataDir: string, error: unknown): DataDirError => {
   );
 };
 
-/** Adds up what one write transaction changes in the list lengths, then writes the totals once. */
+/**
+ * Adds up what one write transaction changes in the list lengths, then writes the totals once; notes the
+ * series whose summaries the transaction must write again.
+ */
 class ListTally {
+  readonly series = new Set<string>();
   private readonly lengths = new Map<string, { kind: string; holder: string; delta: number }>();
   private readonly histogram = new Map<string, { kind: string; length: number; delta: number }>();
 
   count<C extends Collection>(collection: C, record: RecordOf<C>, delta: 1 | -1): void {
+    const series = summarisedSeries(collection, record);
+    if (series !== null) this.series.add(series);
     for (const [kind, holder] of membershipsOf(collection, record)) {
       const id = `${kind}\u0000${holder}`;
       const entry = this.lengths.get(id) ?? { kind, holder, delta: 0 };
@@ -183,6 +200,7 @@ export class EmbeddedDatabase {
     private readonly lengths: Database<number, IndexKey>,
     private readonly histogram: Database<number, IndexKey>,
     private readonly changes: Database<ChangeEntry, number>,
+    private readonly summaries: Database<SeriesSummary, string>,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string,
     readonly readOnly: boolean,
@@ -236,6 +254,7 @@ export class EmbeddedDatabase {
           ordered(LIST_LENGTHS),
           ordered(LIST_HISTOGRAM),
           root.openDB<ChangeEntry, number>({ name: CHANGES, encoding: 'msgpack' }),
+          root.openDB<SeriesSummary, string>({ name: SUMMARIES, encoding: 'msgpack' }),
           lock,
           dataDir,
           readOnly,
@@ -264,9 +283,9 @@ export class EmbeddedDatabase {
     }
   }
 
-  /** Refuses a format this code does not know; a writer builds the indexes of a directory without one. */
+  /** Refuses a format this code does not know; a writer builds the indexes, then the summaries, of an earlier one. */
   private async checkFormat(): Promise<void> {
-    const format = this.meta.get(FORMAT_KEY);
+    let format = this.meta.get(FORMAT_KEY);
     if (format === FORMAT) return;
     if (!MIGRATES_FROM.includes(format) || this.readOnly) {
       throw new DataDirError(
@@ -280,7 +299,29 @@ export class EmbeddedDatabase {
         { format: format ?? null, expected: FORMAT },
       );
     }
-    await this.migrate();
+    if (format !== INDEXED_FORMAT) {
+      await this.migrate();
+      format = INDEXED_FORMAT;
+    }
+    await this.migrateSummaries();
+  }
+
+  /**
+   * Writes every series' summary again, SUMMARY_MIGRATION_SERIES series per transaction, then the format.
+   * Stopped part-way, the format is still the earlier one and the next writer starts again.
+   */
+  private async migrateSummaries(): Promise<void> {
+    const keys = Array.from(this.scanKeys('seriesBySlug', []), (key) => key[1] as string);
+    await this.commit(() => {
+      for (const key of Array.from(this.summaries.getKeys())) this.summaries.remove(key);
+    });
+    for (let start = 0; start < keys.length; start += SUMMARY_MIGRATION_SERIES) {
+      await this.commit(() => this.summarise(keys.slice(start, start + SUMMARY_MIGRATION_SERIES)));
+    }
+    await this.commit(() => {
+      this.meta.put(FORMAT_KEY, FORMAT);
+      this.bumpVersion();
+    });
   }
 
   /**
@@ -317,7 +358,7 @@ export class EmbeddedDatabase {
         throw corrupted(this.dataDir, error);
       }
       tally.write(this.lengths, this.histogram);
-      this.meta.put(FORMAT_KEY, FORMAT);
+      this.meta.put(FORMAT_KEY, INDEXED_FORMAT);
       this.bumpVersion();
     });
   }
@@ -338,6 +379,11 @@ export class EmbeddedDatabase {
     if (record === undefined) return undefined;
     this.decoded++;
     return withCurrentFields(collection, record);
+  }
+
+  /** The summary kept for each series, or null when there is none (no such series). */
+  summariesOf(keys: readonly string[]): (SeriesSummary | null)[] {
+    return keys.map((key) => (storable(key) ? (this.summaries.get(key) ?? null) : null));
   }
 
   /** Up to `limit` keys of a collection after `afterKey` (null: from the start), in key order. */
@@ -426,6 +472,7 @@ export class EmbeddedDatabase {
         for (const record of records) this.put(collection, record, tally, unchanged);
         onStep?.({ collection, done: records.length, total: records.length });
       }
+      this.summarise(tally.series);
       this.commitTally(tally, unchanged.size < rowsOf(document));
       this.logChanges(changes, unchanged);
     });
@@ -448,6 +495,7 @@ export class EmbeddedDatabase {
           else absent.add(recordId(collection, key));
       for (const collection of COLLECTIONS)
         for (const record of upserts[collection]) this.put(collection, record, tally, unchanged);
+      this.summarise(tally.series);
       this.commitTally(tally, removed > 0 || unchanged.size < rowsOf(upserts));
       this.logChanges(changes, unchanged, absent);
     });
@@ -506,6 +554,7 @@ export class EmbeddedDatabase {
         this.lengths,
         this.histogram,
         this.changes,
+        this.summaries,
       ];
       this.meta.remove(LATEST_CHANGE_KEY);
       for (const db of dbs) for (const key of Array.from(db.getKeys())) db.remove(key);
@@ -556,6 +605,41 @@ export class EmbeddedDatabase {
 
   private bumpVersion(): void {
     this.meta.put(VERSION_KEY, (this.meta.get(VERSION_KEY) ?? 0) + 1);
+  }
+
+  /**
+   * Inside a write transaction: writes each series' summary from the facts the transaction now holds, or
+   * removes it when the series is gone. Reads only trope-kind events' records (their kinds are in eventsByPosition).
+   */
+  private summarise(seriesKeys: Iterable<string>): void {
+    for (const key of seriesKeys) {
+      const series = this.record('series', key);
+      if (series === undefined) {
+        this.summaries.remove(key);
+        continue;
+      }
+      const listed = <C extends Collection>(collection: C, index: IndexName): RecordOf<C>[] =>
+        this.present(
+          collection,
+          Array.from(this.scanKeys(index, [key]), (k) => k.at(-1) as string),
+        );
+      const tropeEvents = Array.from(this.scan('eventsByPosition', [key]))
+        .filter(({ value }) => TROPE_EVENTS.has((value as EventFacts)[0]))
+        .map(({ key: position }) => position.at(-1) as string);
+      this.summaries.put(
+        key,
+        summaryOf(series, {
+          relationships: listed('relationships', 'relationshipsBySeries'),
+          events: this.present('events', tropeEvents),
+          castings: listed('castings', 'castingsBySeries'),
+          credits: listed('credits', 'creditsBySeries'),
+        }),
+      );
+    }
+  }
+
+  private present<C extends Collection>(collection: C, keys: readonly string[]): RecordOf<C>[] {
+    return keys.map((k) => this.record(collection, k)).filter((r): r is RecordOf<C> => r !== undefined);
   }
 
   /** Puts the record, unless the stored one is the same: then it notes it in `unchanged` and writes nothing. */

@@ -25,6 +25,7 @@ import type {
   SeriesRecord,
 } from '../../domain/records.js';
 import type { Searchable } from '../../domain/search/keys.js';
+import type { SeriesSummary } from '../../domain/series-summary.js';
 import { StoreUnavailableError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
 import type {
@@ -169,6 +170,12 @@ export class EmbeddedStore implements DramaStore {
       return reads.present('events', reads.eventKeys('eventsByPosition', [q.seriesKey], q.kinds));
     });
   }
+
+  /** Read from the summaries each write transaction keeps: no record of the story is decoded. */
+  seriesSummaries = async (keys: readonly string[]): Promise<(SeriesSummary | null)[]> => {
+    this.read();
+    return this.database.summariesOf(keys);
+  };
 
   async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
     const reads = this.read();

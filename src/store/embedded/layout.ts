@@ -12,13 +12,16 @@ import {
 } from '../../domain/vocabulary.js';
 
 /**
- * The layout this code reads and writes; stored under FORMAT_KEY in the meta database. Format 3 keeps
- * records in `records.<collection>` (msgpack with shared structures, LZ4 above a threshold) and event facts
- * with series-relative character slugs; format 2 kept records in `<collection>` as plain msgpack with full keys.
+ * The layout this code reads and writes; stored under FORMAT_KEY in the meta database. Format 4 adds
+ * SUMMARIES. Format 3 keeps records in `records.<collection>` (msgpack with shared structures, LZ4 above a
+ * threshold) and event facts with series-relative character slugs; format 2 kept records in `<collection>`
+ * as plain msgpack with full keys.
  */
-export const FORMAT = 3;
-/** Formats a writer migrates from: 2, and none (the layout before the indexes, records only). */
-export const MIGRATES_FROM: readonly (number | undefined)[] = [undefined, 2];
+export const FORMAT = 4;
+/** The format whose records and indexes are this layout's, without SUMMARIES. */
+export const INDEXED_FORMAT = 3;
+/** Formats a writer migrates from: 3, 2, and none (the layout before the indexes, records only). */
+export const MIGRATES_FROM: readonly (number | undefined)[] = [undefined, 2, INDEXED_FORMAT];
 export const FORMAT_KEY = 'format';
 /** Bumped by every write transaction, whichever process commits it. */
 export const VERSION_KEY = 'version';
@@ -55,6 +58,27 @@ export const INDEXES = [
   'searchGrams',
 ] as const;
 export type IndexName = (typeof INDEXES)[number];
+
+/**
+ * series key → its SeriesSummary (domain/series-summary.ts), rewritten in every write transaction that
+ * changes the series or its relationships, events, castings or credits.
+ */
+export const SUMMARIES = 'seriesSummaries';
+
+/** The series whose summary depends on this record, or null (people: a summary names only their keys). */
+export function summarisedSeries<C extends Collection>(collection: C, record: RecordOf<C>): string | null {
+  switch (collection) {
+    case 'series':
+      return record.key;
+    case 'relationships':
+    case 'events':
+    case 'castings':
+    case 'credits':
+      return (record as RecordOf<'relationships' | 'events' | 'castings' | 'credits'>).seriesKey;
+    default:
+      return null;
+  }
+}
 
 /**
  * What findEvents and the event lists filter on, kept in eventsByPosition so a scan decodes no record.

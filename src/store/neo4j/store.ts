@@ -21,6 +21,8 @@ import type {
   SeriesRecord,
 } from '../../domain/records.js';
 import type { Searchable } from '../../domain/search/keys.js';
+import { type SeriesSummary, summaryOf } from '../../domain/series-summary.js';
+import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
 import { StoreTimeoutError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
@@ -180,6 +182,28 @@ export class Neo4jStore implements DramaStore {
 
   eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
     return this.many(readCypher.EVENTS_OF_SERIES_BY_KIND, { queries }, queries.length, decode.toEvent);
+  }
+
+  /** Derived from the story on each call (the reads the catalogue used to make), by the same rule as the embedded store's. */
+  async seriesSummaries(keys: readonly string[]): Promise<(SeriesSummary | null)[]> {
+    const kinds = [...TROPE_EVENT_KINDS];
+    const [series, relationships, events, castings, credits] = await Promise.all([
+      this.seriesByKeys(keys),
+      this.relationshipsOfSeries(keys),
+      this.eventsOfSeriesByKind(keys.map((seriesKey) => ({ seriesKey, kinds }))),
+      this.castingsBySeries(keys),
+      this.creditsBySeries(keys),
+    ]);
+    return series.map((s, i) =>
+      s === null
+        ? null
+        : summaryOf(s, {
+            relationships: relationships[i]!,
+            events: events[i]!,
+            castings: castings[i]!,
+            credits: credits[i]!,
+          }),
+    );
   }
 
   eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
