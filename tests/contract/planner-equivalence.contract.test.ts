@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { OPERATIONS } from '../../bench/src/operations.js';
 import type { PlannerMode } from '../../src/config/settings.js';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
@@ -8,7 +8,6 @@ import type { DramaStore, PlannedRead } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
-import { seed } from '../support/seeded.js';
 
 const STANDING = `query Standing($series: String!, $slug: String!, $asOf: Int) {
   character(series: $series, slug: $slug) {
@@ -150,121 +149,113 @@ interface Answer {
   trips: number;
 }
 
-const seedWithQuiet = async (store: DramaStore) => {
-  await seed(store);
-  await store.importDocument(QUIET);
-};
+describeEachStore('the query planner answers byte for byte as the loaders do', (service) => {
+  beforeAll(async () => {
+    await service().store.importDocument(QUIET);
+  });
+  const yogas = new Map<DramaStore, Record<PlannerMode, DramaYoga>>();
+  const yogaOf = (planner: PlannerMode) => {
+    const store = service().store;
+    let pair = yogas.get(store);
+    if (pair === undefined) {
+      const make = (mode: PlannerMode) => createDramaYoga({ store, graphiql: false, ops: { planner: mode } });
+      pair = { on: make('on'), off: make('off') };
+      yogas.set(store, pair);
+    }
+    return pair[planner];
+  };
+  const answer = async (
+    planner: PlannerMode,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const before = service().store.roundTrips;
+    const response = await graphql(yogaOf(planner), query, variables, headers);
+    return { body: JSON.stringify(response), trips: service().store.roundTrips - before };
+  };
+  /** Both paths' answers, proven identical; the planned one's round trips. */
+  const same = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const planned = await answer('on', query, variables, headers);
+    const unplanned = await answer('off', query, variables, headers);
+    expect(planned.body, `${query.slice(0, 120)} ${JSON.stringify({ variables, headers })}`).toBe(unplanned.body);
+    return { ...planned, unplannedTrips: unplanned.trips, response: JSON.parse(planned.body) };
+  };
 
-describeEachStore(
-  'the query planner answers byte for byte as the loaders do',
-  (service) => {
-    const yogas = new Map<DramaStore, Record<PlannerMode, DramaYoga>>();
-    const yogaOf = (planner: PlannerMode) => {
-      const store = service().store;
-      let pair = yogas.get(store);
-      if (pair === undefined) {
-        const make = (mode: PlannerMode) => createDramaYoga({ store, graphiql: false, ops: { planner: mode } });
-        pair = { on: make('on'), off: make('off') };
-        yogas.set(store, pair);
-      }
-      return pair[planner];
-    };
-    const answer = async (
-      planner: PlannerMode,
-      query: string,
-      variables?: Record<string, unknown>,
-      headers: Record<string, string> = {},
-    ): Promise<Answer> => {
-      const before = service().store.roundTrips;
-      const response = await graphql(yogaOf(planner), query, variables, headers);
-      return { body: JSON.stringify(response), trips: service().store.roundTrips - before };
-    };
-    /** Both paths' answers, proven identical; the planned one's round trips. */
-    const same = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      const planned = await answer('on', query, variables, headers);
-      const unplanned = await answer('off', query, variables, headers);
-      expect(planned.body, `${query.slice(0, 120)} ${JSON.stringify({ variables, headers })}`).toBe(unplanned.body);
-      return { ...planned, unplannedTrips: unplanned.trips, response: JSON.parse(planned.body) };
-    };
-
-    it('answers op 3 (relationships as of episode N) the same at every episode and progress, in one round trip', async () => {
-      let withRelationships = 0;
-      for (const headers of PROGRESSES) {
-        for (const slug of CHARACTERS) {
-          for (const asOf of [1, 2, 3, 4, null]) {
-            const { response, trips, unplannedTrips } = await same(
-              STANDING,
-              { series: 'soundtrack-1', slug, asOf },
-              headers,
-            );
-            if (response.data.character === null) continue;
-            expect(trips).toBe(1);
-            if (response.data.character.relationships.length === 0) continue;
-            withRelationships += 1;
-            expect(unplannedTrips).toBeGreaterThan(1);
-          }
-        }
-      }
-      expect(withRelationships).toBeGreaterThan(30);
-    }, 600_000);
-
-    it('answers op 1 (events with every filter) the same, pages and counts included, in one round trip', async () => {
-      const filters: Record<string, unknown>[] = [
-        { series: 'soundtrack-1', kinds: ['CONFESSION'] },
-        {},
-        { series: 'soundtrack-1' },
-        { series: 'soundtrack-1', episode: 2 },
-        { episode: 1 },
-        { kinds: [] },
-        { kinds: ['CONFESSION', 'KISS', 'GIFT'] },
-        { agent: 'eun-soo' },
-        { target: 'sun-woo', series: 'soundtrack-1' },
-        { participant: 'seo-yeon' },
-        { outcome: 'ACCEPTED' },
-        { certainty: 'INFERRED' },
-        { certainty: 'STATED', series: 'godspeed' },
-        { series: 'no-such-series' },
-        { agent: '__proto__' },
-        { series: 'soundtrack-1', agent: 'eun-soo', target: 'sun-woo', kinds: ['CONFESSION'], outcome: 'RECIPROCATED' },
-      ];
-      let listed = 0;
-      for (const headers of PROGRESSES) {
-        for (const filter of filters) {
-          const { response, trips, unplannedTrips } = await same(CONFESSIONS, { filter, first: 100 }, headers);
-          expect(trips).toBe(1);
-          listed += response.data.events.edges.length;
-          if (response.data.events.edges.some((e: any) => e.node.agent !== null))
-            expect(unplannedTrips).toBeGreaterThan(1);
-        }
-      }
-      expect(listed).toBeGreaterThan(100);
-    }, 600_000);
-
-    it('walks every page with cursors the same, one event at a time, at each progress', async () => {
-      for (const headers of PROGRESSES.slice(0, 3)) {
-        let after: string | null = null;
-        let pages = 0;
-        let totalCount = 0;
-        for (;;) {
-          const { response } = await same(
-            CONFESSIONS,
-            { filter: { series: 'soundtrack-1' }, first: 1, after },
+  it('answers op 3 (relationships as of episode N) the same at every episode and progress, in one round trip', async () => {
+    let withRelationships = 0;
+    for (const headers of PROGRESSES) {
+      for (const slug of CHARACTERS) {
+        for (const asOf of [1, 2, 3, 4, null]) {
+          const { response, trips, unplannedTrips } = await same(
+            STANDING,
+            { series: 'soundtrack-1', slug, asOf },
             headers,
           );
-          pages += 1;
-          const { pageInfo } = response.data.events;
-          totalCount = response.data.events.totalCount;
-          if (!pageInfo.hasNextPage) break;
-          after = pageInfo.endCursor;
+          if (response.data.character === null) continue;
+          expect(trips).toBe(1);
+          if (response.data.character.relationships.length === 0) continue;
+          withRelationships += 1;
+          expect(unplannedTrips).toBeGreaterThan(1);
         }
-        expect(pages).toBe(Math.max(totalCount, 1));
-        if (Object.keys(headers).length === 0) expect(totalCount).toBeGreaterThan(10);
-        await same(CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 0 }, headers);
       }
-    }, 600_000);
+    }
+    expect(withRelationships).toBeGreaterThan(30);
+  }, 600_000);
 
-    it('answers aliases, fragments, @skip/@include and uncovered fields mixed in the same', async () => {
-      const query = `query Mixed($asOf: Int, $skip: Boolean!, $include: Boolean!, $slug: String!) {
+  it('answers op 1 (events with every filter) the same, pages and counts included, in one round trip', async () => {
+    const filters: Record<string, unknown>[] = [
+      { series: 'soundtrack-1', kinds: ['CONFESSION'] },
+      {},
+      { series: 'soundtrack-1' },
+      { series: 'soundtrack-1', episode: 2 },
+      { episode: 1 },
+      { kinds: [] },
+      { kinds: ['CONFESSION', 'KISS', 'GIFT'] },
+      { agent: 'eun-soo' },
+      { target: 'sun-woo', series: 'soundtrack-1' },
+      { participant: 'seo-yeon' },
+      { outcome: 'ACCEPTED' },
+      { certainty: 'INFERRED' },
+      { certainty: 'STATED', series: 'godspeed' },
+      { series: 'no-such-series' },
+      { agent: '__proto__' },
+      { series: 'soundtrack-1', agent: 'eun-soo', target: 'sun-woo', kinds: ['CONFESSION'], outcome: 'RECIPROCATED' },
+    ];
+    let listed = 0;
+    for (const headers of PROGRESSES) {
+      for (const filter of filters) {
+        const { response, trips, unplannedTrips } = await same(CONFESSIONS, { filter, first: 100 }, headers);
+        expect(trips).toBe(1);
+        listed += response.data.events.edges.length;
+        if (response.data.events.edges.some((e: any) => e.node.agent !== null))
+          expect(unplannedTrips).toBeGreaterThan(1);
+      }
+    }
+    expect(listed).toBeGreaterThan(100);
+  }, 600_000);
+
+  it('walks every page with cursors the same, one event at a time, at each progress', async () => {
+    for (const headers of PROGRESSES.slice(0, 3)) {
+      let after: string | null = null;
+      let pages = 0;
+      let totalCount = 0;
+      for (;;) {
+        const { response } = await same(CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 1, after }, headers);
+        pages += 1;
+        const { pageInfo } = response.data.events;
+        totalCount = response.data.events.totalCount;
+        if (!pageInfo.hasNextPage) break;
+        after = pageInfo.endCursor;
+      }
+      expect(pages).toBe(Math.max(totalCount, 1));
+      if (Object.keys(headers).length === 0) expect(totalCount).toBeGreaterThan(10);
+      await same(CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 0 }, headers);
+    }
+  }, 600_000);
+
+  it('answers aliases, fragments, @skip/@include and uncovered fields mixed in the same', async () => {
+    const query = `query Mixed($asOf: Int, $skip: Boolean!, $include: Boolean!, $slug: String!) {
       a: character(series: "soundtrack-1", slug: $slug) { ...Standing }
       b: character(series: "soundtrack-1", slug: "sun-woo") {
         early: relationships(asOfEpisode: 1) { kind from { name } }
@@ -285,173 +276,169 @@ describeEachStore(
     fragment Page on PlotEventConnection {
       totalCount spoilersHidden edges { cursor node { ... on PlotEvent { episode { number } agent { name } } target { slug } } }
     }`;
-      for (const headers of PROGRESSES) {
-        for (const [skip, include] of [
-          [true, false],
-          [false, true],
-        ]) {
-          for (const asOf of [null, 2, 4]) {
-            const { response } = await same(query, { asOf, skip, include, slug: 'eun-soo' }, headers);
-            expect(response.errors).toBeUndefined();
-          }
-        }
-      }
-    }, 600_000);
-
-    it('answers bad arguments with the same errors', async () => {
-      const bad: [string, Record<string, unknown>, string?][] = [
-        [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 0 }],
-        [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: -3 }],
-        [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 'four' }],
-        [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 ** 31 }],
-        [STANDING, { series: 'soundtrack-1', slug: 7, asOf: 1 }],
-        [CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 101 }],
-        [CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: -1 }],
-        [CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 'ten' }],
-        [CONFESSIONS, { filter: { series: 'soundtrack-1' }, after: 'not-a-cursor' }],
-        [CONFESSIONS, { filter: { series: 'soundtrack-1' }, after: 'c2VyaWVzOiJzb3VuZHRyYWNrLTEi' }],
-        [CONFESSIONS, { filter: { episode: 0 } }],
-        [CONFESSIONS, { filter: { kinds: ['NOT_A_KIND'] } }],
-        [CONFESSIONS, { filter: { series: 'x'.repeat(100_000) } }],
-        [CONFESSIONS, { filter: { participant: 'a'.repeat(90_000) } }, 'BAD_USER_INPUT'],
-        [CONFESSIONS, { filter: { series: '\u{1f600}'.repeat(20_000) } }, 'BAD_USER_INPUT'],
-        [CONFESSIONS, { filter: { agent: 'a'.repeat(121) } }, 'BAD_USER_INPUT'],
-        [CONFESSIONS, { filter: { target: 'b'.repeat(121), series: 'soundtrack-1' } }, 'BAD_USER_INPUT'],
-        [
-          CONFESSIONS,
-          { filter: { series: 'soundtrack-1' }, after: btoa(`event:["${'z'.repeat(60_000)}",1,1]`) },
-          'INVALID_CURSOR',
-        ],
-        [CONFESSIONS, { filter: { __proto__: { series: 'soundtrack-1' }, kinds: ['CONFESSION'] } }],
-      ];
-      for (const [query, variables, code] of bad) {
-        for (const headers of [PROGRESSES[0]!, PROGRESSES[3]!]) {
-          const { response } = await same(query, variables, headers);
-          if (code !== undefined) expect(errorCodes(response), JSON.stringify(variables).slice(0, 80)).toEqual([code]);
-          if (variables.slug === 7 || variables.first === 'ten' || variables.asOf === 'four') continue;
-          expect(response.errors?.length ?? 0, JSON.stringify(variables).slice(0, 80)).toBeGreaterThanOrEqual(
-            variables.filter && 'series' in (variables.filter as object) && Object.keys(variables).length === 1 ? 0 : 1,
-          );
-        }
-      }
-    }, 600_000);
-
-    it('answers the time budget while a planned read is still pending, and aborts that read', async () => {
-      const pending: { signal: AbortSignal | undefined; finish: () => void }[] = [];
-      const stuck = new Proxy(service().store, {
-        get: (target, property, receiver) =>
-          property === 'readPlanned'
-            ? (read: PlannedRead, signal?: AbortSignal) =>
-                new Promise((resolve) => {
-                  pending.push({ signal, finish: () => resolve(target.readPlanned(read)) });
-                })
-            : Reflect.get(target, property, receiver),
-      });
-      const yoga = createDramaYoga({
-        store: stuck,
-        graphiql: false,
-        ops: { planner: 'on', budget: { objects: 1_000_000, bytes: 100_000_000, timeMs: 300 } },
-      });
-      for (const [query, variables] of [
-        [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 }],
-        [CONFESSIONS, { filter: { series: 'soundtrack-1' } }],
-      ] as const) {
-        pending.length = 0;
-        const response = await graphql(yoga, query, variables);
-        expect(pending).toHaveLength(1);
-        expect(errorCodes(response)).toEqual(['EXECUTION_BUDGET_EXCEEDED']);
-        expect(response.errors![0]!.extensions).toMatchObject({ budget: 'time', limit: 300 });
-        expect(response.data).toBeNull();
-        expect(pending[0]!.signal?.aborted).toBe(true);
-        pending[0]!.finish();
-      }
-    }, 120_000);
-
-    it('stops a planned read whose signal is aborted once it has started', async () => {
-      const reads: PlannedRead[] = [];
-      const store = service().store;
-      const watching = new Proxy(store, {
-        get: (target, property, receiver) =>
-          property === 'readPlanned'
-            ? (read: PlannedRead, signal?: AbortSignal) => {
-                reads.push(read);
-                return target.readPlanned(read, signal);
-              }
-            : Reflect.get(target, property, receiver),
-      });
-      const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
-      await graphql(yoga, CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 100 });
-      await graphql(yoga, STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 });
-      await graphql(yoga, SERIES_PAGE, { slug: 'soundtrack-1' });
-      expect(reads.map((read) => read.kind)).toEqual(['events', 'character', 'series']);
-      for (const read of reads) {
-        await expect(store.readPlanned(read)).resolves.toBeDefined();
-        const started = new AbortController();
-        const answer = store.readPlanned(read, started.signal);
-        started.abort();
-        await expect(answer).rejects.toThrow();
-        await expect(store.readPlanned(read, AbortSignal.abort())).rejects.toThrow();
-      }
-    }, 120_000);
-
-    it('answers op 2 (the series page) the same at every progress and for any slug, in one round trip where it took 6', async () => {
-      let participants = 0;
-      for (const headers of PROGRESSES) {
-        for (const slug of SERIES) {
-          const { response, trips, unplannedTrips } = await same(SERIES_PAGE, { slug }, headers);
+    for (const headers of PROGRESSES) {
+      for (const [skip, include] of [
+        [true, false],
+        [false, true],
+      ]) {
+        for (const asOf of [null, 2, 4]) {
+          const { response } = await same(query, { asOf, skip, include, slug: 'eun-soo' }, headers);
           expect(response.errors).toBeUndefined();
-          expect(trips, `${slug} ${JSON.stringify(headers)}`).toBe(1);
-          const series = response.data.series;
-          if (slug === 'soundtrack-1' && Object.keys(headers).length === 0) expect(unplannedTrips).toBe(6);
-          if (series === null) continue;
-          for (const episode of series.episodes)
-            for (const event of episode.events) participants += event.participants.length;
         }
       }
-      expect(participants).toBeGreaterThan(100);
-    }, 600_000);
+    }
+  }, 600_000);
 
-    it('answers the series page with fragments, aliases, variables, @skip/@include, cast, crew and uncovered fields the same', async () => {
-      let fewer = 0;
-      for (const headers of PROGRESSES) {
-        for (const slug of ['soundtrack-1', 'godspeed', 'quiet-series', 'no-such-series']) {
-          for (const [skip, include, kinds] of [
-            [true, false, null],
-            [false, true, ['CONFESSION', 'KISS']],
-            [false, true, null],
-          ] as const) {
-            const { response, trips, unplannedTrips } = await same(
-              SERIES_FULL,
-              { slug, skip, include, kinds },
-              headers,
-            );
-            expect(response.errors).toBeUndefined();
-            if (response.data.series !== null) expect(trips).toBeLessThanOrEqual(unplannedTrips);
-            if (trips < unplannedTrips) fewer += 1;
-          }
+  it('answers bad arguments with the same errors', async () => {
+    const bad: [string, Record<string, unknown>, string?][] = [
+      [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 0 }],
+      [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: -3 }],
+      [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 'four' }],
+      [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 ** 31 }],
+      [STANDING, { series: 'soundtrack-1', slug: 7, asOf: 1 }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 101 }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: -1 }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 'ten' }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' }, after: 'not-a-cursor' }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' }, after: 'c2VyaWVzOiJzb3VuZHRyYWNrLTEi' }],
+      [CONFESSIONS, { filter: { episode: 0 } }],
+      [CONFESSIONS, { filter: { kinds: ['NOT_A_KIND'] } }],
+      [CONFESSIONS, { filter: { series: 'x'.repeat(100_000) } }],
+      [CONFESSIONS, { filter: { participant: 'a'.repeat(90_000) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { series: '\u{1f600}'.repeat(20_000) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { agent: 'a'.repeat(121) } }, 'BAD_USER_INPUT'],
+      [CONFESSIONS, { filter: { target: 'b'.repeat(121), series: 'soundtrack-1' } }, 'BAD_USER_INPUT'],
+      [
+        CONFESSIONS,
+        { filter: { series: 'soundtrack-1' }, after: btoa(`event:["${'z'.repeat(60_000)}",1,1]`) },
+        'INVALID_CURSOR',
+      ],
+      [CONFESSIONS, { filter: { __proto__: { series: 'soundtrack-1' }, kinds: ['CONFESSION'] } }],
+    ];
+    for (const [query, variables, code] of bad) {
+      for (const headers of [PROGRESSES[0]!, PROGRESSES[3]!]) {
+        const { response } = await same(query, variables, headers);
+        if (code !== undefined) expect(errorCodes(response), JSON.stringify(variables).slice(0, 80)).toEqual([code]);
+        if (variables.slug === 7 || variables.first === 'ten' || variables.asOf === 'four') continue;
+        expect(response.errors?.length ?? 0, JSON.stringify(variables).slice(0, 80)).toBeGreaterThanOrEqual(
+          variables.filter && 'series' in (variables.filter as object) && Object.keys(variables).length === 1 ? 0 : 1,
+        );
+      }
+    }
+  }, 600_000);
+
+  it('answers the time budget while a planned read is still pending, and aborts that read', async () => {
+    const pending: { signal: AbortSignal | undefined; finish: () => void }[] = [];
+    const stuck = new Proxy(service().store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) =>
+              new Promise((resolve) => {
+                pending.push({ signal, finish: () => resolve(target.readPlanned(read)) });
+              })
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({
+      store: stuck,
+      graphiql: false,
+      ops: { planner: 'on', budget: { objects: 1_000_000, bytes: 100_000_000, timeMs: 300 } },
+    });
+    for (const [query, variables] of [
+      [STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 }],
+      [CONFESSIONS, { filter: { series: 'soundtrack-1' } }],
+    ] as const) {
+      pending.length = 0;
+      const response = await graphql(yoga, query, variables);
+      expect(pending).toHaveLength(1);
+      expect(errorCodes(response)).toEqual(['EXECUTION_BUDGET_EXCEEDED']);
+      expect(response.errors![0]!.extensions).toMatchObject({ budget: 'time', limit: 300 });
+      expect(response.data).toBeNull();
+      expect(pending[0]!.signal?.aborted).toBe(true);
+      pending[0]!.finish();
+    }
+  }, 120_000);
+
+  it('stops a planned read whose signal is aborted once it has started', async () => {
+    const reads: PlannedRead[] = [];
+    const store = service().store;
+    const watching = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) => {
+              reads.push(read);
+              return target.readPlanned(read, signal);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
+    await graphql(yoga, CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 100 });
+    await graphql(yoga, STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 });
+    await graphql(yoga, SERIES_PAGE, { slug: 'soundtrack-1' });
+    expect(reads.map((read) => read.kind)).toEqual(['events', 'character', 'series']);
+    for (const read of reads) {
+      await expect(store.readPlanned(read)).resolves.toBeDefined();
+      const started = new AbortController();
+      const answer = store.readPlanned(read, started.signal);
+      started.abort();
+      await expect(answer).rejects.toThrow();
+      await expect(store.readPlanned(read, AbortSignal.abort())).rejects.toThrow();
+    }
+  }, 120_000);
+
+  it('answers op 2 (the series page) the same at every progress and for any slug, in one round trip where it took 6', async () => {
+    let participants = 0;
+    for (const headers of PROGRESSES) {
+      for (const slug of SERIES) {
+        const { response, trips, unplannedTrips } = await same(SERIES_PAGE, { slug }, headers);
+        expect(response.errors).toBeUndefined();
+        expect(trips, `${slug} ${JSON.stringify(headers)}`).toBe(1);
+        const series = response.data.series;
+        if (slug === 'soundtrack-1' && Object.keys(headers).length === 0) expect(unplannedTrips).toBe(6);
+        if (series === null) continue;
+        for (const episode of series.episodes)
+          for (const event of episode.events) participants += event.participants.length;
+      }
+    }
+    expect(participants).toBeGreaterThan(100);
+  }, 600_000);
+
+  it('answers the series page with fragments, aliases, variables, @skip/@include, cast, crew and uncovered fields the same', async () => {
+    let fewer = 0;
+    for (const headers of PROGRESSES) {
+      for (const slug of ['soundtrack-1', 'godspeed', 'quiet-series', 'no-such-series']) {
+        for (const [skip, include, kinds] of [
+          [true, false, null],
+          [false, true, ['CONFESSION', 'KISS']],
+          [false, true, null],
+        ] as const) {
+          const { response, trips, unplannedTrips } = await same(SERIES_FULL, { slug, skip, include, kinds }, headers);
+          expect(response.errors).toBeUndefined();
+          if (response.data.series !== null) expect(trips).toBeLessThanOrEqual(unplannedTrips);
+          if (trips < unplannedTrips) fewer += 1;
         }
       }
-      expect(fewer).toBeGreaterThan(20);
-    }, 600_000);
+    }
+    expect(fewer).toBeGreaterThan(20);
+  }, 600_000);
 
-    it('plans cast and crew under the series in the same one request', async () => {
-      const query = `query ($slug: String!) {
+  it('plans cast and crew under the series in the same one request', async () => {
+    const query = `query ($slug: String!) {
       series(slug: $slug) { title cast { billing person { name } character { name firstEpisode } } crew { role person { name } } }
     }`;
-      for (const headers of PROGRESSES) {
-        for (const slug of ['soundtrack-1', 'quiet-series', 'godspeed']) {
-          const { response, trips } = await same(query, { slug }, headers);
-          expect(response.errors).toBeUndefined();
-          expect(trips).toBe(1);
-        }
+    for (const headers of PROGRESSES) {
+      for (const slug of ['soundtrack-1', 'quiet-series', 'godspeed']) {
+        const { response, trips } = await same(query, { slug }, headers);
+        expect(response.errors).toBeUndefined();
+        expect(trips).toBe(1);
       }
-      const quiet = (await same(query, { slug: 'quiet-series' }, { 'x-watched-through': 'quiet-series@1' })).response;
-      expect(quiet.data.series.cast).toEqual([]);
-      expect(quiet.data.series.crew).toEqual([{ role: 'DIRECTOR', person: { name: 'Quiet Actor' } }]);
-    }, 600_000);
+    }
+    const quiet = (await same(query, { slug: 'quiet-series' }, { 'x-watched-through': 'quiet-series@1' })).response;
+    expect(quiet.data.series.cast).toEqual([]);
+    expect(quiet.data.series.crew).toEqual([{ role: 'DIRECTOR', person: { name: 'Quiet Actor' } }]);
+  }, 600_000);
 
-    it('answers hostile series pages the same: deep selections past the plan, many aliases, huge first, hidden progress', async () => {
-      const overCost = `query {
+  it('answers hostile series pages the same: deep selections past the plan, many aliases, huge first, hidden progress', async () => {
+    const overCost = `query {
       series(slug: "soundtrack-1") {
         episodes {
           events {
@@ -466,7 +453,7 @@ describeEachStore(
         }
       }
     }`;
-      const deep = `query {
+    const deep = `query {
       series(slug: "soundtrack-1") {
         episodes {
           events {
@@ -482,7 +469,7 @@ describeEachStore(
       }
       again: series(slug: "soundtrack-1") { __proto__: title constructor: episodeCount }
     }`;
-      const aliases = `query {
+    const aliases = `query {
       series(slug: "soundtrack-1") {
         episodes {
           ${['CONFESSION', 'KISS', 'GIFT', 'CALL', 'MESSAGE', 'REUNION', 'DEPARTURE', 'REVELATION']
@@ -491,48 +478,46 @@ describeEachStore(
         }
       }
     }`;
-      const huge = `query ($first: Int) {
+    const huge = `query ($first: Int) {
       events(filter: { series: "soundtrack-1" }, first: $first) { totalCount }
       series(slug: "soundtrack-1") { recommendations(first: $first) { score } episodes { number } }
     }`;
-      for (const headers of [PROGRESSES[0]!, PROGRESSES[1]!, PROGRESSES.at(-1)!]) {
-        expect(errorCodes((await same(overCost, {}, headers)).response)).toEqual(['COST_LIMIT_EXCEEDED']);
-        const { response } = await same(deep, {}, headers);
-        expect(response.errors).toBeUndefined();
-        expect(response.data.series).not.toBeNull();
-        expect((await same(aliases, {}, headers)).response.errors).toBeUndefined();
-        for (const first of [2 ** 31 - 1, 101, -1, 0]) {
-          const { response } = await same(huge, { first }, headers);
-          if (first > 100 || first < 0) expect(errorCodes(response).length).toBeGreaterThan(0);
-        }
+    for (const headers of [PROGRESSES[0]!, PROGRESSES[1]!, PROGRESSES.at(-1)!]) {
+      expect(errorCodes((await same(overCost, {}, headers)).response)).toEqual(['COST_LIMIT_EXCEEDED']);
+      const { response } = await same(deep, {}, headers);
+      expect(response.errors).toBeUndefined();
+      expect(response.data.series).not.toBeNull();
+      expect((await same(aliases, {}, headers)).response.errors).toBeUndefined();
+      for (const first of [2 ** 31 - 1, 101, -1, 0]) {
+        const { response } = await same(huge, { first }, headers);
+        if (first > 100 || first < 0) expect(errorCodes(response).length).toBeGreaterThan(0);
       }
-      const hidden = (await same(SERIES_PAGE, { slug: 'soundtrack-1' }, { 'x-watched-through': 'soundtrack-1@1' }))
-        .response;
-      expect(hidden.data.series.episodes.map((e: { number: number }) => e.number)).toEqual([1]);
-    }, 600_000);
+    }
+    const hidden = (await same(SERIES_PAGE, { slug: 'soundtrack-1' }, { 'x-watched-through': 'soundtrack-1@1' }))
+      .response;
+    expect(hidden.data.series.episodes.map((e: { number: number }) => e.number)).toEqual([1]);
+  }, 600_000);
 
-    it('answers the coded error and no partial page when the store goes away during the series page', async () => {
-      const store = service().store;
-      let gone = false;
-      const going = new Proxy(store, {
-        get: (target, property, receiver) => {
-          const value = Reflect.get(target, property, receiver);
-          if (typeof value !== 'function' || property === 'close') return value;
-          return (...args: unknown[]) => {
-            if (property === 'readPlanned' || property === 'seriesByKeys') gone = true;
-            if (gone) return Promise.reject(new StoreUnavailableError(store.kind));
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
-      for (const planner of ['on', 'off'] as const) {
-        gone = false;
-        const yoga = createDramaYoga({ store: going, graphiql: false, ops: { planner } });
-        const response = await graphql(yoga, SERIES_PAGE, { slug: 'soundtrack-1' });
-        expect(new Set(errorCodes(response))).toEqual(new Set(['STORE_UNAVAILABLE']));
-        expect(response.data).toEqual({ series: null });
-      }
-    }, 120_000);
-  },
-  seedWithQuiet,
-);
+  it('answers the coded error and no partial page when the store goes away during the series page', async () => {
+    const store = service().store;
+    let gone = false;
+    const going = new Proxy(store, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || property === 'close') return value;
+        return (...args: unknown[]) => {
+          if (property === 'readPlanned' || property === 'seriesByKeys') gone = true;
+          if (gone) return Promise.reject(new StoreUnavailableError(store.kind));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    for (const planner of ['on', 'off'] as const) {
+      gone = false;
+      const yoga = createDramaYoga({ store: going, graphiql: false, ops: { planner } });
+      const response = await graphql(yoga, SERIES_PAGE, { slug: 'soundtrack-1' });
+      expect(new Set(errorCodes(response))).toEqual(new Set(['STORE_UNAVAILABLE']));
+      expect(response.data).toEqual({ series: null });
+    }
+  }, 120_000);
+});
