@@ -109,6 +109,9 @@ function primer(raw: RawLoaders, firstEpisode: DataLoader<string, number | null>
       if (record === null) firstEpisode.prime(key, null);
     }
     for (const { query, items } of answer.relationships) raw.relationshipsOf.prime(query, items);
+    for (const { query, items } of answer.episodeEvents) raw.eventsOfEpisode.prime(query, items);
+    for (const { characterKey, items } of answer.characterCastings) raw.castingsByCharacter.prime(characterKey, items);
+    for (const { seriesKey, items } of answer.seriesCastings) raw.castingsBySeries.prime(seriesKey, items);
     for (const facts of answer.firstShown) {
       const record = records.get(facts.characterKey);
       if (record === undefined) continue;
@@ -271,20 +274,33 @@ export function createLoaders(
     Promise.all(requests.map((request): Promise<EventsPage> => store.findEvents(request))),
   );
   const gated = gatedLoaders(store, progress, factory);
+  const episodesBySeries = byKey(async (keys) =>
+    (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown)),
+  );
+  const series = byKey((keys) => store.seriesByKeys(keys));
+  const person = byKey((keys) => store.peopleByKeys(keys));
+  const creditsBySeries = byKey((keys) => store.creditsBySeries(keys));
   const prime = (answer: PlannedAnswer) => {
+    for (const { key, record } of answer.series) series.prime(key, record);
+    for (const { key, record } of answer.people) person.prime(key, record);
+    for (const { seriesKey, items } of answer.seriesCredits) creditsBySeries.prime(seriesKey, items);
+    for (const { seriesKey, items } of answer.episodeLists) {
+      episodesBySeries.prime(seriesKey, items.filter(episodeShown));
+      for (const record of items) episode.prime(record.key, shownEpisode(record));
+    }
     for (const { key, record } of answer.episodes) episode.prime(key, shownEpisode(record));
     for (const { request, page } of answer.eventPages) eventsPage.prime(request, page);
     gated.prime(answer);
   };
   return {
-    series: byKey((keys) => store.seriesByKeys(keys)),
+    series,
     /** Episodes after the viewer's progress are not there: their titles tell the story ahead. */
     episode,
     eventsPage,
     episodeShown,
-    person: byKey((keys) => store.peopleByKeys(keys)),
-    episodesBySeries: byKey(async (keys) => (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown))),
-    creditsBySeries: byKey((keys) => store.creditsBySeries(keys)),
+    person,
+    episodesBySeries,
+    creditsBySeries,
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
     ...gated,
     /** Seeds these loaders with a planned read's answer (see reads/planner); a no-op without per-request caching. */

@@ -114,6 +114,23 @@ export type PlannedRead =
       /** Whether the characters of each listed event's participants are read. */
       participants: boolean;
       firstShown: boolean;
+    }
+  | {
+      kind: 'series';
+      seriesKey: string;
+      /** Whether the series' episodes are read (episodesBySeries). */
+      episodes: boolean;
+      /** The kinds of each events(kinds:) list read for every one of those episodes (null: all kinds). */
+      episodeEvents: (PlotEventKind[] | null)[];
+      /** Whether the characters taking part in those events are read. */
+      characters: boolean;
+      /** Whether each read character's castings and their people are read (portrayedBy). */
+      portrayedBy: boolean;
+      /** Whether the series' castings (cast) are read, with their characters and people. */
+      cast: boolean;
+      /** Whether the series' credits (crew) are read, with their people. */
+      crew: boolean;
+      firstShown: boolean;
     };
 
 /** The earliest episodes a character shows up in through events and starting relationships (null: none). */
@@ -130,6 +147,18 @@ export interface PlannedAnswer {
   relationships: { query: RelationshipQuery; items: RelationshipRecord[] }[];
   eventPages: { request: EventsPageRequest; page: EventsPage }[];
   firstShown: FirstShown[];
+  series: { key: string; record: SeriesRecord | null }[];
+  people: { key: string; record: PersonRecord | null }[];
+  /** As episodesBySeries answers. */
+  episodeLists: { seriesKey: string; items: EpisodeRecord[] }[];
+  /** As eventsOfEpisodes answers. */
+  episodeEvents: { query: EpisodeEventsQuery; items: PlotEventRecord[] }[];
+  /** As castingsByCharacter answers. */
+  characterCastings: { characterKey: string; items: CastingRecord[] }[];
+  /** As castingsBySeries answers. */
+  seriesCastings: { seriesKey: string; items: CastingRecord[] }[];
+  /** As creditsBySeries answers. */
+  seriesCredits: { seriesKey: string; items: CreditRecord[] }[];
 }
 
 export interface ImportStep {

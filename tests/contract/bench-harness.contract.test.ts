@@ -52,9 +52,13 @@ describeEachStore('benchmark harness', (service) => {
     const before = service().store.roundTrips;
     await answer(naive, 'seriesPage');
     const naiveTrips = service().store.roundTrips - before;
+    const unplanned = createDramaYoga({ store: service().store, graphiql: false, ops: { planner: 'off' } });
     const batched = service().store.roundTrips;
-    await answer(service().yoga, 'seriesPage');
+    await answer(unplanned, 'seriesPage');
     expect(service().store.roundTrips - batched).toBe(6);
     expect(naiveTrips).toBeGreaterThan(6);
+    const planned = service().store.roundTrips;
+    await answer(service().yoga, 'seriesPage');
+    expect(service().store.roundTrips - planned).toBe(1);
   });
 });

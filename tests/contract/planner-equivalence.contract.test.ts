@@ -1,5 +1,9 @@
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { OPERATIONS } from '../../bench/src/operations.js';
 import type { PlannerMode } from '../../src/config/settings.js';
+import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
+import type { GraphDocument } from '../../src/domain/records.js';
+import { StoreUnavailableError } from '../../src/errors.js';
 import type { DramaStore, PlannedRead } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
@@ -28,11 +32,114 @@ const CONFESSIONS = `query Confessions($filter: EventFilter, $first: Int, $after
   }
 }`;
 
+/** Op 2 of the benchmark, as it sends it. */
+const SERIES_PAGE = OPERATIONS.find((op) => op.number === 2)!.document;
+
+/** The series page with everything the planner covers under it, and fields it leaves to the loaders mixed in. */
+const SERIES_FULL = `query SeriesFull($slug: String!, $kinds: [PlotEventKind!], $skip: Boolean!, $include: Boolean!) {
+  series(slug: $slug) {
+    ...Heading
+    eps: episodes {
+      number title isFinale spoilersHidden series { slug }
+      confessions: events(kinds: [CONFESSION]) { slug agent { name firstEpisode } target { slug portrayedBy { name } } }
+      events(kinds: $kinds) @include(if: $include) {
+        sequence episode { number title }
+        participants { role character { name aliases description firstEpisode portrayedBy { slug name } } }
+      }
+      all: events @skip(if: $skip) { slug summary outcome certainty participants { character { slug spoilersHidden } } }
+      ... on Episode { none: events(kinds: []) { slug } }
+    }
+    cast { billing person { name } character { name firstEpisode portrayedBy { name } } }
+    crew { role person { name slug } }
+    characters { slug }
+  }
+}
+fragment Heading on Series { slug title episodeCount episodes { number } }`;
+
+/** A series whose episodes have no events, with a character who first appears in episode 2, cast and crew. */
+const QUIET: GraphDocument = {
+  people: [
+    {
+      key: 'quiet-actor',
+      slug: 'quiet-actor',
+      name: 'Quiet Actor',
+      nativeName: null,
+      externalIds: NO_EXTERNAL_IDS,
+      sources: [],
+    },
+  ],
+  series: [
+    {
+      key: 'quiet-series',
+      slug: 'quiet-series',
+      title: 'Quiet Series',
+      originalTitle: null,
+      country: null,
+      releaseYear: null,
+      platforms: [],
+      genres: [],
+      episodeCount: 3,
+      starring: [],
+      externalIds: NO_EXTERNAL_IDS,
+      sources: [],
+    },
+  ],
+  episodes: [1, 2, 3].map((number) => ({
+    key: `quiet-series/${number}`,
+    seriesKey: 'quiet-series',
+    number,
+    title: `Quiet ${number}`,
+    runtimeMinutes: null,
+    sources: [],
+  })),
+  characters: [
+    {
+      key: 'quiet-series/mi-rae',
+      seriesKey: 'quiet-series',
+      slug: 'mi-rae',
+      name: 'Mi-rae',
+      nativeName: null,
+      aliases: [],
+      description: [],
+      firstEpisode: 2,
+      sources: [],
+      certainty: 'STATED',
+      basis: [],
+    },
+  ],
+  castings: [
+    {
+      key: 'quiet-series/mi-rae@quiet-actor',
+      seriesKey: 'quiet-series',
+      personKey: 'quiet-actor',
+      characterKey: 'quiet-series/mi-rae',
+      billing: 'MAIN',
+      sources: [],
+      certainty: 'STATED',
+      basis: [],
+    },
+  ],
+  credits: [
+    {
+      key: 'quiet-series@quiet-actor#DIRECTOR',
+      seriesKey: 'quiet-series',
+      personKey: 'quiet-actor',
+      role: 'DIRECTOR',
+      sources: [],
+    },
+  ],
+  relationships: [],
+  events: [],
+};
+
+const SERIES = ['soundtrack-1', 'godspeed', 'quiet-series', 'no-such-series', '__proto__', 'soundtrack-1\u0301'];
+
 const PROGRESSES: Record<string, string>[] = [
   {},
   ...[1, 2, 3, 4].map((n) => ({ 'x-watched-through': `soundtrack-1@${n}` })),
   { 'x-watched-through': 'soundtrack-1@2, godspeed@1' },
   { 'x-watched-through': 'godspeed@1' },
+  { 'x-watched-through': 'quiet-series@1, soundtrack-1@1' },
 ];
 
 const CHARACTERS = ['eun-soo', 'sun-woo', 'seo-yeon', 'dong-hyeon', 'ma-ri', 'gyeol-han', 'eun-soos-mother'];
@@ -43,6 +150,9 @@ interface Answer {
 }
 
 describeEachStore('the query planner answers byte for byte as the loaders do', (service) => {
+  beforeAll(async () => {
+    await service().store.importDocument(QUIET);
+  });
   const yogas = new Map<DramaStore, Record<PlannerMode, DramaYoga>>();
   const yogaOf = (planner: PlannerMode) => {
     const store = service().store;
@@ -263,7 +373,8 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
     await graphql(yoga, CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 100 });
     await graphql(yoga, STANDING, { series: 'soundtrack-1', slug: 'eun-soo', asOf: 2 });
-    expect(reads.map((read) => read.kind)).toEqual(['events', 'character']);
+    await graphql(yoga, SERIES_PAGE, { slug: 'soundtrack-1' });
+    expect(reads.map((read) => read.kind)).toEqual(['events', 'character', 'series']);
     for (const read of reads) {
       await expect(store.readPlanned(read)).resolves.toBeDefined();
       const started = new AbortController();
@@ -271,6 +382,142 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       started.abort();
       await expect(answer).rejects.toThrow();
       await expect(store.readPlanned(read, AbortSignal.abort())).rejects.toThrow();
+    }
+  }, 120_000);
+
+  it('answers op 2 (the series page) the same at every progress and for any slug, in one round trip where it took 6', async () => {
+    let participants = 0;
+    for (const headers of PROGRESSES) {
+      for (const slug of SERIES) {
+        const { response, trips, unplannedTrips } = await same(SERIES_PAGE, { slug }, headers);
+        expect(response.errors).toBeUndefined();
+        expect(trips, `${slug} ${JSON.stringify(headers)}`).toBe(1);
+        const series = response.data.series;
+        if (slug === 'soundtrack-1' && Object.keys(headers).length === 0) expect(unplannedTrips).toBe(6);
+        if (series === null) continue;
+        for (const episode of series.episodes)
+          for (const event of episode.events) participants += event.participants.length;
+      }
+    }
+    expect(participants).toBeGreaterThan(100);
+  }, 600_000);
+
+  it('answers the series page with fragments, aliases, variables, @skip/@include, cast, crew and uncovered fields the same', async () => {
+    let fewer = 0;
+    for (const headers of PROGRESSES) {
+      for (const slug of ['soundtrack-1', 'godspeed', 'quiet-series', 'no-such-series']) {
+        for (const [skip, include, kinds] of [
+          [true, false, null],
+          [false, true, ['CONFESSION', 'KISS']],
+          [false, true, null],
+        ] as const) {
+          const { response, trips, unplannedTrips } = await same(SERIES_FULL, { slug, skip, include, kinds }, headers);
+          expect(response.errors).toBeUndefined();
+          if (response.data.series !== null) expect(trips).toBeLessThanOrEqual(unplannedTrips);
+          if (trips < unplannedTrips) fewer += 1;
+        }
+      }
+    }
+    expect(fewer).toBeGreaterThan(20);
+  }, 600_000);
+
+  it('plans cast and crew under the series in the same one request', async () => {
+    const query = `query ($slug: String!) {
+      series(slug: $slug) { title cast { billing person { name } character { name firstEpisode } } crew { role person { name } } }
+    }`;
+    for (const headers of PROGRESSES) {
+      for (const slug of ['soundtrack-1', 'quiet-series', 'godspeed']) {
+        const { response, trips } = await same(query, { slug }, headers);
+        expect(response.errors).toBeUndefined();
+        expect(trips).toBe(1);
+      }
+    }
+    const quiet = (await same(query, { slug: 'quiet-series' }, { 'x-watched-through': 'quiet-series@1' })).response;
+    expect(quiet.data.series.cast).toEqual([]);
+    expect(quiet.data.series.crew).toEqual([{ role: 'DIRECTOR', person: { name: 'Quiet Actor' } }]);
+  }, 600_000);
+
+  it('answers hostile series pages the same: deep selections past the plan, many aliases, huge first, hidden progress', async () => {
+    const overCost = `query {
+      series(slug: "soundtrack-1") {
+        episodes {
+          events {
+            participants {
+              character {
+                relationships(asOfEpisode: 2) { from { events(kinds: [CONFESSION]) { slug } } }
+                portrayedBy { castings { character { name } } credits { role } }
+                events { episode { isFinale } }
+              }
+            }
+          }
+        }
+      }
+    }`;
+    const deep = `query {
+      series(slug: "soundtrack-1") {
+        episodes {
+          events {
+            participants {
+              character {
+                relationships(asOfEpisode: 2) { kind from { name } }
+                portrayedBy { castings { character { slug } } }
+                spoilersHidden
+              }
+            }
+          }
+        }
+      }
+      again: series(slug: "soundtrack-1") { __proto__: title constructor: episodeCount }
+    }`;
+    const aliases = `query {
+      series(slug: "soundtrack-1") {
+        episodes {
+          ${['CONFESSION', 'KISS', 'GIFT', 'CALL', 'MESSAGE', 'REUNION', 'DEPARTURE', 'REVELATION']
+            .map((kind, i) => `k${i}: events(kinds: [${kind}]) { slug participants { character { name } } }`)
+            .join('\n')}
+        }
+      }
+    }`;
+    const huge = `query ($first: Int) {
+      events(filter: { series: "soundtrack-1" }, first: $first) { totalCount }
+      series(slug: "soundtrack-1") { recommendations(first: $first) { score } episodes { number } }
+    }`;
+    for (const headers of [PROGRESSES[0]!, PROGRESSES[1]!, PROGRESSES.at(-1)!]) {
+      expect(errorCodes((await same(overCost, {}, headers)).response)).toEqual(['COST_LIMIT_EXCEEDED']);
+      const { response } = await same(deep, {}, headers);
+      expect(response.errors).toBeUndefined();
+      expect(response.data.series).not.toBeNull();
+      expect((await same(aliases, {}, headers)).response.errors).toBeUndefined();
+      for (const first of [2 ** 31 - 1, 101, -1, 0]) {
+        const { response } = await same(huge, { first }, headers);
+        if (first > 100 || first < 0) expect(errorCodes(response).length).toBeGreaterThan(0);
+      }
+    }
+    const hidden = (await same(SERIES_PAGE, { slug: 'soundtrack-1' }, { 'x-watched-through': 'soundtrack-1@1' }))
+      .response;
+    expect(hidden.data.series.episodes.map((e: { number: number }) => e.number)).toEqual([1]);
+  }, 600_000);
+
+  it('answers the coded error and no partial page when the store goes away during the series page', async () => {
+    const store = service().store;
+    let gone = false;
+    const going = new Proxy(store, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || property === 'close') return value;
+        return (...args: unknown[]) => {
+          if (property === 'readPlanned' || property === 'seriesByKeys') gone = true;
+          if (gone) return Promise.reject(new StoreUnavailableError(store.kind));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    for (const planner of ['on', 'off'] as const) {
+      gone = false;
+      const yoga = createDramaYoga({ store: going, graphiql: false, ops: { planner } });
+      const response = await graphql(yoga, SERIES_PAGE, { slug: 'soundtrack-1' });
+      expect(new Set(errorCodes(response))).toEqual(new Set(['STORE_UNAVAILABLE']));
+      expect(response.data).toEqual({ series: null });
     }
   }, 120_000);
 });

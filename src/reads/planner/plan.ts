@@ -14,6 +14,7 @@ import { collectFields, collectSubfields } from 'graphql/execution/collectFields
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import { scopedKey, seriesOf } from '../../domain/keys.js';
 import type { Progress } from '../../domain/spoilers.js';
+import type { PlotEventKind } from '../../domain/vocabulary.js';
 import { pageSizeSchema } from '../../pagination.js';
 import type { PlannedRead, RelationshipQuery } from '../../store/port.js';
 import { type EventsArgs, eventsFieldRequests } from '../event-pages.js';
@@ -150,7 +151,76 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
   } satisfies PlannedRead;
 }
 
-const PLANNERS = { character: planCharacter, events: planEvents } as const;
+/** The kinds lists read for each episode at most; further events(kinds:) aliases are left to the loaders. */
+const MAX_EPISODE_EVENT_LISTS = 4;
+
+/** The fields selected on each character under `fields` (of an event): its agent, target and participants' characters. */
+function eventCharacters(walk: Walk, event: GraphQLObjectType, fields: Fields): Fields[] {
+  const characters = [...named(fields, 'agent'), ...named(fields, 'target')].map(
+    (nodes) => walk.sub(event, nodes).fields,
+  );
+  for (const participation of named(fields, 'participants')) {
+    const { type, fields: sub } = walk.sub(event, participation);
+    if (type !== null) characters.push(...named(sub, 'character').map((nodes) => walk.sub(type, nodes).fields));
+  }
+  return characters;
+}
+
+/**
+ * `series(slug) { episodes { events(kinds:) { participants { character { portrayedBy } } } } cast crew }`: the series,
+ * its episodes, each episode's events, their characters with who plays them, and the series' cast and crew.
+ */
+function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
+  const args = walk.args(query, nodes);
+  if (args === null || typeof args.slug !== 'string') return null;
+  const { type, fields } = walk.sub(query, nodes);
+  const kinds = new Map<string, PlotEventKind[] | null>();
+  const characters: Fields[] = [];
+  const castCharacters: Fields[] = [];
+  let episodes = false;
+  let cast = false;
+  let crew = false;
+  if (type !== null) {
+    for (const episodeNodes of named(fields, 'episodes')) {
+      episodes = true;
+      const episode = walk.sub(type, episodeNodes);
+      if (episode.type === null) continue;
+      if (selects(episode.fields, 'spoilersHidden')) kinds.set('null', null);
+      for (const eventNodes of named(episode.fields, 'events')) {
+        const eventArgs = walk.args(episode.type, eventNodes);
+        if (eventArgs === null) continue;
+        const list = (eventArgs.kinds as PlotEventKind[] | null | undefined) ?? null;
+        const id = JSON.stringify(list);
+        if (!kinds.has(id) && kinds.size === MAX_EPISODE_EVENT_LISTS) continue;
+        kinds.set(id, list);
+        const event = walk.sub(episode.type, eventNodes);
+        if (event.type !== null) characters.push(...eventCharacters(walk, event.type, event.fields));
+      }
+    }
+    for (const castNodes of named(fields, 'cast')) {
+      cast = true;
+      const casting = walk.sub(type, castNodes);
+      if (casting.type === null) continue;
+      castCharacters.push(...named(casting.fields, 'character').map((nodes) => walk.sub(casting.type!, nodes).fields));
+    }
+    crew = selects(fields, 'crew');
+  }
+  if (!episodes && !cast && !crew) return null;
+  const read = [...characters, ...castCharacters];
+  return {
+    kind: 'series',
+    seriesKey: args.slug,
+    episodes,
+    episodeEvents: [...kinds.values()],
+    characters: characters.length > 0,
+    portrayedBy: read.some((f) => selects(f, 'portrayedBy')),
+    cast,
+    crew,
+    firstShown: (read.length > 0 || cast) && (read.some((f) => selects(f, 'firstEpisode')) || progress.size > 0),
+  } satisfies PlannedRead;
+}
+
+const PLANNERS = { character: planCharacter, events: planEvents, series: planSeries } as const;
 
 /** The root fields the planner covers; every other field is left to the loaders. */
 export const PLANNED_ROOT_FIELDS: readonly string[] = Object.keys(PLANNERS);

@@ -9,7 +9,6 @@ import type { Collection, RecordOf } from '../../domain/collections.js';
 import { countsOf } from '../../domain/collections.js';
 import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
-import { episodeKey } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { Neighbourhood } from '../../domain/paths.js';
 import type {
@@ -50,7 +49,7 @@ import type {
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
-import { eventsPage, readPlanned, relationshipsAt } from './planned.js';
+import { episodeEvents, eventsPage, readPlanned, relationshipsAt } from './planned.js';
 import { ofKinds, takesPart } from './queries.js';
 import { EmbeddedReads } from './reads.js';
 import { searchCandidates } from './search.js';
@@ -155,13 +154,7 @@ export class EmbeddedStore implements DramaStore {
 
   async eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
     const reads = this.read();
-    return queries.map((q) => {
-      const cut = q.episodeKey.lastIndexOf('/');
-      const seriesKey = q.episodeKey.slice(0, Math.max(cut, 0));
-      const number = Number(q.episodeKey.slice(cut + 1));
-      if (cut < 0 || episodeKey(seriesKey, number) !== q.episodeKey) return [];
-      return reads.present('events', reads.eventKeys('eventsByPosition', [seriesKey, number], q.kinds));
-    });
+    return queries.map((q) => episodeEvents(reads, q));
   }
 
   async eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {

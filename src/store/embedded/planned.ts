@@ -1,7 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { episodeKey } from '../../domain/keys.js';
-import type { CharacterRecord, EpisodeRecord, RelationshipRecord } from '../../domain/records.js';
-import type { EventsPage, EventsPageRequest, FirstShown, PlannedAnswer, PlannedRead } from '../port.js';
+import type { CharacterRecord, EpisodeRecord, PlotEventRecord, RelationshipRecord } from '../../domain/records.js';
+import type {
+  EpisodeEventsQuery,
+  EventsPage,
+  EventsPageRequest,
+  FirstShown,
+  PlannedAnswer,
+  PlannedRead,
+} from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
 import { holdsAt, pageKeys, takesPart } from './queries.js';
 import type { EmbeddedReads } from './reads.js';
@@ -23,6 +30,15 @@ export function eventsPage(reads: EmbeddedReads, db: EmbeddedDatabase, request: 
 export const relationshipsAt = (reads: EmbeddedReads, characterKey: string, asOfEpisode: number | null) =>
   reads.listed('relationships', 'relationshipsByCharacter', [characterKey]).filter((r) => holdsAt(r, asOfEpisode));
 
+/** eventsOfEpisodes over one snapshot. */
+export function episodeEvents(reads: EmbeddedReads, { episodeKey: key, kinds }: EpisodeEventsQuery): PlotEventRecord[] {
+  const cut = key.lastIndexOf('/');
+  const seriesKey = key.slice(0, Math.max(cut, 0));
+  const number = Number(key.slice(cut + 1));
+  if (cut < 0 || episodeKey(seriesKey, number) !== key) return [];
+  return reads.present('events', reads.eventKeys('eventsByPosition', [seriesKey, number], kinds));
+}
+
 const earliest = (episodes: Iterable<number>): number | null => {
   let min: number | null = null;
   for (const n of episodes) if (min === null || n < min) min = n;
@@ -41,6 +57,28 @@ function firstShown(reads: EmbeddedReads, characterKey: string): FirstShown {
 }
 
 const RECORDS_PER_TURN = 16;
+const EVENTS_PER_TURN = 64;
+
+const emptyAnswer = (): PlannedAnswer => ({
+  characters: [],
+  episodes: [],
+  relationships: [],
+  eventPages: [],
+  firstShown: [],
+  series: [],
+  people: [],
+  episodeLists: [],
+  episodeEvents: [],
+  characterCastings: [],
+  seriesCastings: [],
+  seriesCredits: [],
+});
+
+const eventCharacters = (e: PlotEventRecord) => [
+  ...(e.agentKey === null ? [] : [e.agentKey]),
+  ...(e.targetKey === null ? [] : [e.targetKey]),
+  ...e.participants.map((p) => p.characterKey),
+];
 
 /**
  * Ends this turn of the event loop, so that timers (the execution budget) can fire during a long read; the read
@@ -66,8 +104,47 @@ export async function readPlanned(
   const version = reads.refresh();
   const characterKeys = new Set<string>();
   const episodeKeys = new Set<string>();
-  const answer: PlannedAnswer = { characters: [], episodes: [], relationships: [], eventPages: [], firstShown: [] };
-  if (read.kind === 'character') {
+  const answer = emptyAnswer();
+  const personKeys = new Set<string>();
+  let portrayedBy = false;
+  if (read.kind === 'series') {
+    const series = reads.record('series', read.seriesKey);
+    answer.series.push({ key: read.seriesKey, record: series });
+    if (series !== null) {
+      portrayedBy = read.portrayedBy;
+      if (read.episodes) {
+        const items = reads.listed('episodes', 'episodesBySeries', [read.seriesKey]);
+        answer.episodeLists.push({ seriesKey: read.seriesKey, items });
+        let since = 0;
+        for (const episode of items) {
+          if (since > EVENTS_PER_TURN) {
+            await nextPart(reads, version, signal);
+            since = 0;
+          }
+          for (const kinds of read.episodeEvents) {
+            const query = { episodeKey: episode.key, kinds };
+            const events = episodeEvents(reads, query);
+            answer.episodeEvents.push({ query, items: events });
+            since += events.length;
+            if (read.characters) for (const e of events) for (const key of eventCharacters(e)) characterKeys.add(key);
+          }
+        }
+      }
+      if (read.cast) {
+        const items = reads.listed('castings', 'castingsBySeries', [read.seriesKey]);
+        answer.seriesCastings.push({ seriesKey: read.seriesKey, items });
+        for (const c of items) {
+          characterKeys.add(c.characterKey);
+          personKeys.add(c.personKey);
+        }
+      }
+      if (read.crew) {
+        const items = reads.listed('credits', 'creditsBySeries', [read.seriesKey]);
+        answer.seriesCredits.push({ seriesKey: read.seriesKey, items });
+        for (const c of items) personKeys.add(c.personKey);
+      }
+    }
+  } else if (read.kind === 'character') {
     characterKeys.add(read.characterKey);
     if (reads.record('characters', read.characterKey) !== null) {
       for (const query of read.relationships) {
@@ -94,11 +171,17 @@ export async function readPlanned(
     const record: CharacterRecord | null = reads.record('characters', key);
     answer.characters.push({ key, record });
     if (read.firstShown && record !== null) answer.firstShown.push(firstShown(reads, key));
+    if (portrayedBy && record !== null) {
+      const items = reads.listed('castings', 'castingsByCharacter', [key]);
+      answer.characterCastings.push({ characterKey: key, items });
+      for (const c of items) personKeys.add(c.personKey);
+    }
   }
   await nextPart(reads, version, signal);
   for (const key of episodeKeys) {
     const record: EpisodeRecord | null = reads.record('episodes', key);
     answer.episodes.push({ key, record });
   }
+  for (const key of personKeys) answer.people.push({ key, record: reads.record('people', key) });
   return answer;
 }

@@ -1,4 +1,5 @@
 import Cypher from '@neo4j/cypher-builder';
+import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
 import type { EventsPageRequest, PlannedRead, RelationshipQuery } from '../port.js';
 import { EVENT_FIELDS } from './decode.js';
 
@@ -316,4 +317,149 @@ export function eventsQuery(read: EventsRead): PlannedQuery {
   });
   const { cypher, params } = Cypher.utils.concat(...clauses, new Cypher.Return(...returned)).build();
   return { cypher: `// name: plannedEvents\n${cypher}`, params };
+}
+
+type SeriesRead = Extract<PlannedRead, { kind: 'series' }>;
+
+/** Each list of the series' episode `n`'s events asked for, in the port's order (eventsOfEpisodes). */
+function episodeEventLists(n: Cypher.Node, read: SeriesRead): Cypher.Expr {
+  return new Cypher.List(
+    read.episodeEvents.map((kinds) => {
+      const e = new Cypher.Node();
+      const match = new Cypher.Match(
+        new Cypher.Pattern(e, { labels: ['PlotEvent'] }).related({ type: 'IN_EPISODE' }).to(n),
+      );
+      return new Cypher.Collect(
+        (kinds === null ? match : match.where(Cypher.in(e.property('kind'), new Cypher.Param(kinds))))
+          .with(e)
+          .orderBy(
+            [e.property('seriesKey'), 'ASC'],
+            [e.property('episodeNumber'), 'ASC'],
+            [e.property('sequence'), 'ASC'],
+          )
+          .return(eventRow(e)),
+      );
+    }),
+  );
+}
+
+/** A casting of person `p` as character `c`, as the batch queries return it, with the person. */
+const castingPair = (r: Cypher.Relationship, p: Cypher.Node, c: Cypher.Node) =>
+  new Cypher.List([
+    new Cypher.MapProjection(r, '*', { personKey: p.property('key'), characterKey: c.property('key') }),
+    new Cypher.MapProjection(p, '*'),
+  ]);
+
+const byBilling = (
+  billingRank: Cypher.Param,
+  r: Cypher.Relationship,
+  p: Cypher.Node,
+  c: Cypher.Node,
+): [Cypher.Expr, 'ASC'][] => [
+  [billingRank.property(r.property('billing')), 'ASC'],
+  [p.property('key'), 'ASC'],
+  [c.property('key'), 'ASC'],
+];
+
+/** Character `c` as a [character, castings] pair: its FirstShown facts and its castings (castingsByCharacter) when asked. */
+function characterEntry(c: Cypher.Node, read: SeriesRead, billingRank: Cypher.Param): Cypher.Expr {
+  const character = new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {});
+  if (!read.portrayedBy) return new Cypher.List([character, Cypher.Null]);
+  const r = new Cypher.Relationship();
+  const p = new Cypher.Node();
+  const castings = new Cypher.Collect(
+    new Cypher.Match(new Cypher.Pattern(p, { labels: ['Person'] }).related(r, { type: 'PLAYS' }).to(c))
+      .with(r, p, c)
+      .orderBy(...byBilling(billingRank, r, p, c))
+      .return(castingPair(r, p, c)),
+  );
+  return new Cypher.List([character, castings]);
+}
+
+/**
+ * `series(slug) { episodes { events(kinds:) { participants { character { portrayedBy } } } } cast crew }`: the
+ * series, its episodes by number with each list of events asked for, the characters taking part in those events
+ * with who plays them, and the series' castings and credits with their people, as the batch queries order them.
+ */
+export function seriesQuery(read: SeriesRead): PlannedQuery {
+  const s = new Cypher.Node();
+  const billingRank = new Cypher.Param(BILLING_RANK);
+  const columns: [Cypher.Expr, string][] = [[new Cypher.MapProjection(s, '*'), 'series']];
+  if (read.episodes) {
+    const n = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(
+          new Cypher.Pattern(s).related({ type: 'OF_SERIES', direction: 'left' }).to(n, { labels: ['Episode'] }),
+        )
+          .with(n)
+          .orderBy([n.property('number'), 'ASC'])
+          .return(new Cypher.List([new Cypher.MapProjection(n, '*'), episodeEventLists(n, read)])),
+      ),
+      'episodes',
+    ]);
+  }
+  if (read.characters && read.episodes && read.episodeEvents.length > 0) {
+    const c = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(
+          new Cypher.Pattern(s)
+            .related({ type: 'OF_SERIES', direction: 'left' })
+            .to({ labels: ['Episode'] })
+            .related({ type: 'IN_EPISODE', direction: 'left' })
+            .to({ labels: ['PlotEvent'] })
+            .related({ type: 'PARTICIPATES', direction: 'left' })
+            .to(c, { labels: ['Character'] }),
+        )
+          .with(c)
+          .distinct()
+          .return(characterEntry(c, read, billingRank)),
+      ),
+      'characters',
+    ]);
+  }
+  if (read.cast) {
+    const c = new Cypher.Node();
+    const r = new Cypher.Relationship();
+    const p = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(
+          new Cypher.Pattern(s)
+            .related({ type: 'IN_SERIES', direction: 'left' })
+            .to(c, { labels: ['Character'] })
+            .related(r, { type: 'PLAYS', direction: 'left' })
+            .to(p, { labels: ['Person'] }),
+        )
+          .with(r, p, c)
+          .orderBy(...byBilling(billingRank, r, p, c))
+          .return(new Cypher.List([castingPair(r, p, c), characterEntry(c, read, billingRank)])),
+      ),
+      'cast',
+    ]);
+  }
+  if (read.crew) {
+    const r = new Cypher.Relationship();
+    const p = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(new Cypher.Pattern(p, { labels: ['Person'] }).related(r, { type: 'CREDITED' }).to(s))
+          .with(r, p, s)
+          .orderBy([new Cypher.Param(CREDIT_ROLE_RANK).property(r.property('role')), 'ASC'], [p.property('key'), 'ASC'])
+          .return(
+            new Cypher.List([
+              new Cypher.MapProjection(r, '*', { seriesKey: s.property('key'), personKey: p.property('key') }),
+              new Cypher.MapProjection(p, '*'),
+            ]),
+          ),
+      ),
+      'crew',
+    ]);
+  }
+  const query = new Cypher.Match(
+    new Cypher.Pattern(s, { labels: ['Series'], properties: { key: new Cypher.Param(read.seriesKey) } }),
+  ).return(...columns);
+  const { cypher, params } = query.build();
+  return { cypher: `// name: plannedSeries\n${cypher}`, params };
 }

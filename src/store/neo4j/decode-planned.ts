@@ -1,5 +1,15 @@
-import type { EventsPageRequest, PlannedAnswer } from '../port.js';
-import { type Props, toCharacter, toEpisode, toEvent, toRelationship } from './decode.js';
+import type { EventsPageRequest, PlannedAnswer, PlannedRead } from '../port.js';
+import {
+  type Props,
+  toCasting,
+  toCharacter,
+  toCredit,
+  toEpisode,
+  toEvent,
+  toPerson,
+  toRelationship,
+  toSeries,
+} from './decode.js';
 import type { Row } from './driver.js';
 import { toNumber, toNumberOrNull } from './values.js';
 
@@ -11,6 +21,13 @@ const emptyAnswer = (): PlannedAnswer => ({
   relationships: [],
   eventPages: [],
   firstShown: [],
+  series: [],
+  people: [],
+  episodeLists: [],
+  episodeEvents: [],
+  characterCastings: [],
+  seriesCastings: [],
+  seriesCredits: [],
 });
 
 /** Notes a character map of a planned query (with its FirstShown facts when it has them), once per key. */
@@ -84,5 +101,61 @@ export function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, ro
         if (person != null) noteCharacter(answer, seenCharacters, person);
     }
   });
+  return answer;
+}
+
+type SeriesRead = Extract<PlannedRead, { kind: 'series' }>;
+type Pair = [Props, Props];
+type CharacterEntry = [Props, Pair[] | null];
+
+/** The answer of seriesQuery: no row when there is no such series. */
+export function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
+  const answer = emptyAnswer();
+  const [row] = rows;
+  if (row === undefined) {
+    answer.series.push({ key: read.seriesKey, record: null });
+    return answer;
+  }
+  answer.series.push({ key: read.seriesKey, record: toSeries(row.series as Props) });
+  const seenCharacters = new Set<string>();
+  const seenPeople = new Set<string>();
+  const notePerson = (p: Props) => {
+    const record = toPerson(p);
+    if (!seenPeople.has(record.key)) answer.people.push({ key: record.key, record });
+    seenPeople.add(record.key);
+  };
+  const noteEntry = ([character, castings]: CharacterEntry) => {
+    const key = String(character.key);
+    if (seenCharacters.has(key)) return;
+    noteCharacter(answer, seenCharacters, character);
+    if (castings === null) return;
+    answer.characterCastings.push({ characterKey: key, items: castings.map(([casting]) => toCasting(casting)) });
+    for (const [, person] of castings) notePerson(person);
+  };
+  if (read.episodes) {
+    const episodes = (row.episodes ?? []) as [Props, unknown[][][]][];
+    const items = episodes.map(([episode]) => toEpisode(episode));
+    answer.episodeLists.push({ seriesKey: read.seriesKey, items });
+    episodes.forEach(([, lists], i) => {
+      read.episodeEvents.forEach((kinds, j) => {
+        const events = (lists[j] ?? []).map((event) => toEvent(event));
+        answer.episodeEvents.push({ query: { episodeKey: items[i]!.key, kinds }, items: events });
+      });
+    });
+  }
+  for (const entry of (row.characters ?? []) as CharacterEntry[]) noteEntry(entry);
+  if (read.cast) {
+    const cast = (row.cast ?? []) as [Pair, CharacterEntry][];
+    answer.seriesCastings.push({ seriesKey: read.seriesKey, items: cast.map(([[casting]]) => toCasting(casting)) });
+    for (const [[, person], entry] of cast) {
+      notePerson(person);
+      noteEntry(entry);
+    }
+  }
+  if (read.crew) {
+    const crew = (row.crew ?? []) as Pair[];
+    answer.seriesCredits.push({ seriesKey: read.seriesKey, items: crew.map(([credit]) => toCredit(credit)) });
+    for (const [, person] of crew) notePerson(person);
+  }
   return answer;
 }

@@ -128,3 +128,62 @@ describe('the planner walks the selection as graphql-js collects it', () => {
     );
   });
 });
+
+describe('the series page', () => {
+  const PAGE = `query ($slug: String!, $kinds: [PlotEventKind!], $skip: Boolean!) {
+    series(slug: $slug) {
+      title
+      episodes {
+        number spoilersHidden
+        events(kinds: $kinds) { participants { character { name portrayedBy { name } } } }
+        ... on Episode { all: events { slug } }
+        late: events(kinds: [KISS]) @skip(if: $skip) { agent { firstEpisode } }
+      }
+    }
+  }`;
+
+  it('plans episodes, each distinct events(kinds:) list once, the characters and who plays them', () => {
+    expect(plan(PAGE, { slug: 'soundtrack-1', kinds: ['CONFESSION'], skip: true })).toEqual([
+      {
+        kind: 'series',
+        seriesKey: 'soundtrack-1',
+        episodes: true,
+        episodeEvents: [null, ['CONFESSION']],
+        characters: true,
+        portrayedBy: true,
+        cast: false,
+        crew: false,
+        firstShown: false,
+      },
+    ]);
+    const [read] = plan(PAGE, { slug: 'soundtrack-1', kinds: null, skip: false }, new Map([['godspeed', 1]]));
+    expect(read).toMatchObject({ episodeEvents: [null, ['KISS']], firstShown: true });
+  });
+
+  it('reads no characters when none is selected, and cast and crew only when asked', () => {
+    expect(plan('{ series(slug: "s") { title episodes { number events { slug } } crew { role } } }')).toEqual([
+      {
+        kind: 'series',
+        seriesKey: 's',
+        episodes: true,
+        episodeEvents: [null],
+        characters: false,
+        portrayedBy: false,
+        cast: false,
+        crew: true,
+        firstShown: false,
+      },
+    ]);
+    const [read] = plan('{ series(slug: "s") { cast { billing } } }', {}, new Map([['s', 1]]));
+    expect(read).toMatchObject({ episodes: false, episodeEvents: [], cast: true, firstShown: true });
+  });
+
+  it('leaves events(kinds:) lists past the fourth to the loaders, and refuses nothing it cannot plan', () => {
+    const kinds = ['CONFESSION', 'KISS', 'GIFT', 'CALL', 'MESSAGE', 'REUNION'];
+    const aliases = kinds.map((kind, i) => `k${i}: events(kinds: [${kind}]) { slug }`).join(' ');
+    const [read] = plan(`{ series(slug: "s") { episodes { ${aliases} } } }`);
+    expect(read).toMatchObject({ episodeEvents: [['CONFESSION'], ['KISS'], ['GIFT'], ['CALL']] });
+    expect(plan('query ($slug: String!) { series(slug: $slug) { episodes { number } } }', { slug: 7 })).toEqual([]);
+    expect(plan('{ series(slug: "s") { title starring { name } } }')).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { OPERATIONS } from '../../../bench/src/operations.js';
 import type { Progress } from '../../../src/domain/spoilers.js';
 import { schema } from '../../../src/graphql-schema.js';
 import { planOperation } from '../../../src/reads/planner/plan.js';
-import { characterQuery, eventsQuery } from '../../../src/store/neo4j/cypher-planned.js';
+import { characterQuery, eventsQuery, seriesQuery } from '../../../src/store/neo4j/cypher-planned.js';
 import type { PlannedRead } from '../../../src/store/port.js';
 
 /* In the style of @neo4j/graphql's tests/tck: each example operation, the plan it gets, and the Cypher and parameters it sends. */
@@ -17,7 +17,9 @@ const KEYS = {
 
 function cypherOf(document: string, variables: Record<string, unknown>, progress: Progress = new Map()) {
   const reads = planOperation({ schema, document: parse(document), variableValues: variables, progress });
-  return reads.map((read: PlannedRead) => (read.kind === 'character' ? characterQuery(read) : eventsQuery(read)));
+  return reads.map((read: PlannedRead) =>
+    read.kind === 'character' ? characterQuery(read) : read.kind === 'series' ? seriesQuery(read) : eventsQuery(read),
+  );
 }
 
 const benchOp = (number: number) => OPERATIONS.find((op) => op.number === number)!;
@@ -303,5 +305,138 @@ describe('op 1, confessions', () => {
         "param2": 1,
       }
     `);
+  });
+});
+
+describe('op 2, the series page', () => {
+  it('is one query: the series, its episodes by number with their events, and the characters with who plays them', () => {
+    const op = benchOp(2);
+    const [query, ...rest] = cypherOf(op.document, { slug: 'soundtrack-1' });
+    expect(rest).toEqual([]);
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedSeries
+      MATCH (this0:Series { key: $param0 })
+      RETURN this0 { .* } AS series, COLLECT {
+        MATCH (this0)<-[:OF_SERIES]-(this1:Episode)
+        WITH this1
+        ORDER BY this1.number ASC
+        RETURN [this1 { .* }, [COLLECT {
+          MATCH (this2:PlotEvent)-[:IN_EPISODE]->(this1)
+          WITH this2
+          ORDER BY this2.seriesKey ASC, this2.episodeNumber ASC, this2.sequence ASC
+          RETURN [this2.key, this2.seriesKey, this2.slug, this2.episodeNumber, this2.sequence, this2.kind, this2.summary, this2.agentKey, this2.targetKey, this2.outcome, this2.flashback, this2.sourceDocument, this2.sourceParagraph, this2.sourceDocuments, this2.sourceParagraphs, this2.certainty, this2.basis, this2.basisFrom, this2.basisText, [(this3:Character)-[this4:PARTICIPATES]->(this2) | [this3.key, this4.role, this4.position]]]
+        }]]
+      } AS episodes, COLLECT {
+        MATCH (this0)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(:PlotEvent)<-[:PARTICIPATES]-(this5:Character)
+        WITH DISTINCT this5
+        RETURN [this5 { .* }, COLLECT {
+          MATCH (this6:Person)-[this7:PLAYS]->(this5)
+          WITH this7, this6, this5
+          ORDER BY $param1[this7.billing] ASC, this6.key ASC, this5.key ASC
+          RETURN [this7 { .*, personKey: this6.key, characterKey: this5.key }, this6 { .* }]
+        }]
+      } AS characters"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "soundtrack-1",
+        "param1": {
+          "GUEST": 2,
+          "MAIN": 0,
+          "SUPPORTING": 1,
+        },
+      }
+    `);
+  });
+
+  it('with progress, kinds, cast and crew: each character with the facts that place it, castings and credits by rank', () => {
+    const [query] = cypherOf(
+      `query ($slug: String!) {
+        series(slug: $slug) {
+          episodes { events(kinds: [CONFESSION, KISS]) { agent { name } } }
+          cast { person { name } character { name } }
+          crew { role person { name } }
+        }
+      }`,
+      { slug: 'soundtrack-1' },
+      new Map([['soundtrack-1', 2]]),
+    );
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedSeries
+      MATCH (this0:Series { key: $param0 })
+      RETURN this0 { .* } AS series, COLLECT {
+        MATCH (this0)<-[:OF_SERIES]-(this1:Episode)
+        WITH this1
+        ORDER BY this1.number ASC
+        RETURN [this1 { .* }, [COLLECT {
+          MATCH (this2:PlotEvent)-[:IN_EPISODE]->(this1)
+          WHERE this2.kind IN $param1
+          WITH this2
+          ORDER BY this2.seriesKey ASC, this2.episodeNumber ASC, this2.sequence ASC
+          RETURN [this2.key, this2.seriesKey, this2.slug, this2.episodeNumber, this2.sequence, this2.kind, this2.summary, this2.agentKey, this2.targetKey, this2.outcome, this2.flashback, this2.sourceDocument, this2.sourceParagraph, this2.sourceDocuments, this2.sourceParagraphs, this2.certainty, this2.basis, this2.basisFrom, this2.basisText, [(this3:Character)-[this4:PARTICIPATES]->(this2) | [this3.key, this4.role, this4.position]]]
+        }]]
+      } AS episodes, COLLECT {
+        MATCH (this0)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(:PlotEvent)<-[:PARTICIPATES]-(this5:Character)
+        WITH DISTINCT this5
+        RETURN [this5 { .*, earliestEvent: head(COLLECT {
+          MATCH (this5)-[:PARTICIPATES]->(this6:PlotEvent)
+          RETURN this6.episodeNumber AS var7
+          ORDER BY var7 ASC
+          LIMIT 1
+        }), earliestSince: head(COLLECT {
+          MATCH (this5)-[this8:RELATES]-()
+          WHERE this8.sinceEpisode IS NOT NULL
+          RETURN this8.sinceEpisode AS var9
+          ORDER BY var9 ASC
+          LIMIT 1
+        }) }, NULL]
+      } AS characters, COLLECT {
+        MATCH (this0)<-[:IN_SERIES]-(this10:Character)<-[this11:PLAYS]-(this12:Person)
+        WITH this11, this12, this10
+        ORDER BY $param2[this11.billing] ASC, this12.key ASC, this10.key ASC
+        RETURN [[this11 { .*, personKey: this12.key, characterKey: this10.key }, this12 { .* }], [this10 { .*, earliestEvent: head(COLLECT {
+          MATCH (this10)-[:PARTICIPATES]->(this13:PlotEvent)
+          RETURN this13.episodeNumber AS var14
+          ORDER BY var14 ASC
+          LIMIT 1
+        }), earliestSince: head(COLLECT {
+          MATCH (this10)-[this15:RELATES]-()
+          WHERE this15.sinceEpisode IS NOT NULL
+          RETURN this15.sinceEpisode AS var16
+          ORDER BY var16 ASC
+          LIMIT 1
+        }) }, NULL]]
+      } AS cast, COLLECT {
+        MATCH (this17:Person)-[this18:CREDITED]->(this0)
+        WITH this18, this17, this0
+        ORDER BY $param3[this18.role] ASC, this17.key ASC
+        RETURN [this18 { .*, seriesKey: this0.key, personKey: this17.key }, this17 { .* }]
+      } AS crew"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "soundtrack-1",
+        "param1": [
+          "CONFESSION",
+          "KISS",
+        ],
+        "param2": {
+          "GUEST": 2,
+          "MAIN": 0,
+          "SUPPORTING": 1,
+        },
+        "param3": {
+          "DIRECTOR": 0,
+          "WRITER": 1,
+        },
+      }
+    `);
+  });
+
+  it('sends the slug as a parameter, never inside the query text', () => {
+    const slug = "x' }) DETACH DELETE (n) //";
+    const [query] = cypherOf('query ($slug: String!) { series(slug: $slug) { title episodes { number } } }', { slug });
+    expect(query!.cypher).not.toContain('DELETE');
+    expect(Object.values(query!.params)).toContain(slug);
   });
 });
