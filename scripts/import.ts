@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { boundMapping, MappedLimitError, mappedLimitMb, mappingLine } from '../src/cli/mapping.js';
 import { type RateMeter, rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError, SeedValidationError } from '../src/errors.js';
@@ -51,6 +52,15 @@ const freeze = (batch: number) => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 };
 
+let mappedMb: number;
+try {
+  mappedMb = mappedLimitMb(process.env);
+} catch (error) {
+  if (!(error instanceof MappedLimitError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
 const config = loadConfig();
 let store: OpenedStore;
 try {
@@ -65,12 +75,14 @@ try {
   console.log(`importing ${dir} into the ${store.kind} store`);
   const started = performance.now();
   meter = rateMeter('importing');
+  const mapping = boundMapping(store, mappedMb);
   const result = await importSeedDirectory(store, dir, {
     batchRecords,
     keepGoing,
     maxFileBytes,
     onProgress: (p) => meter?.update({ done: p.bytesDone, total: p.bytes, records: p.records }),
     onWriteStep: Number.isInteger(freezeAfter) ? freeze : undefined,
+    afterBatch: () => mapping.afterBatch(),
   });
   meter.stop();
   const seconds = (performance.now() - started) / 1000;
@@ -80,6 +92,7 @@ try {
   );
   console.log(result.written);
   console.log('store now holds:', await store.counts());
+  if (store.kind === 'embedded') console.log(mappingLine(mapping.releases, mappedMb));
   if (result.rejected.length > 0) {
     console.error(
       `${result.rejected.length} of ${result.files} files skipped (--keep-going), nothing of them written:`,

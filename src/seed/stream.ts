@@ -33,6 +33,8 @@ export interface DirectoryImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** The store's steps inside the write of batch `batch` (1-based), before it commits. */
   onWriteStep?: (batch: number, step: ImportStep) => void;
+  /** Awaited after each batch is committed, before the next file is read; nothing of the store is in use then. */
+  afterBatch?: () => Promise<void>;
 }
 
 interface RejectedFile {
@@ -128,6 +130,7 @@ export async function importSeedDirectory(
     progress.bytesDone += batchBytes;
     [batch, batchRecords, batchBytes] = [[], 0, 0];
     options.onProgress?.({ ...progress });
+    await options.afterBatch?.();
   };
 
   for (const [i, name] of names.entries()) {
