@@ -6,7 +6,12 @@ import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError, SeedValidationError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
 import { MAX_FILE_BYTES } from '../src/seed/read.js';
-import { BATCH_RECORDS, ImportDirectoryError, importSeedDirectory } from '../src/seed/stream.js';
+import {
+  BATCH_RECORDS,
+  EMBEDDED_BATCH_RECORDS,
+  ImportDirectoryError,
+  importSeedDirectory,
+} from '../src/seed/stream.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
@@ -41,7 +46,8 @@ try {
 }
 const dir = path.resolve(args.positionals[0] ?? DEFAULT_SEED_DIR);
 const keepGoing = args.values['keep-going'] ?? false;
-const batchRecords = positive('batch-records', args.values['batch-records'], BATCH_RECORDS);
+const batchRecordsGiven =
+  args.values['batch-records'] === undefined ? null : positive('batch-records', args.values['batch-records'], 1);
 const maxFileBytes = positive('max-file-bytes', args.values['max-file-bytes'], MAX_FILE_BYTES);
 
 /** Test support: after this many batches, stop inside the next batch's write transaction until killed. */
@@ -76,6 +82,7 @@ try {
   const started = performance.now();
   meter = rateMeter('importing');
   const mapping = boundMapping(store, mappedMb);
+  const batchRecords = batchRecordsGiven ?? (store.kind === 'embedded' ? EMBEDDED_BATCH_RECORDS : BATCH_RECORDS);
   const result = await importSeedDirectory(store, dir, {
     batchRecords,
     keepGoing,
@@ -88,7 +95,8 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const records = Object.values(result.written).reduce((a, b) => a + b, 0);
   console.log(
-    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records`,
+    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records` +
+      ` in ${result.batches} batch${result.batches === 1 ? '' : 'es'} of at most ${batchRecords} records`,
   );
   console.log(result.written);
   console.log('store now holds:', await store.counts());

@@ -211,7 +211,10 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
   it('exports the same bytes as the store, a chosen series alone, and refuses a non-empty directory', async () => {
     const env = await embedded.env();
     const dir = await catalogue(2);
-    expect((await script('import', [dir], env)).code).toBe(0);
+    const imported = await script('import', [dir], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    // The embedded store's default batch: smaller than Neo4j's 5,000, for the pages one transaction touches.
+    expect(imported.stdout.join('\n')).toMatch(/records\/s\): \d+ records in \d+ batch(es)? of at most 2000 records$/m);
     const out = await temp('drama-cli-out-');
     const run = await script('export', [out], env);
     expect(run.code, run.stderr).toBe(0);
