@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { boundMapping, MappedLimitError, mappedLimitMb, mappingLine } from '../src/cli/mapping.js';
 import { rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError } from '../src/errors.js';
@@ -39,6 +40,15 @@ if (series !== null && series.length === 0) {
   process.exit(2);
 }
 
+let mappedMb: number;
+try {
+  mappedMb = mappedLimitMb(process.env);
+} catch (error) {
+  if (!(error instanceof MappedLimitError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
 let store: OpenedStore;
 try {
   store = await openConfiguredStore(loadConfig(), { forImport: true });
@@ -50,8 +60,10 @@ const meter = rateMeter('exporting');
 const started = performance.now();
 try {
   console.log(`exporting the ${store.kind} store into ${dir}`);
+  const mapping = boundMapping(store, mappedMb);
   const summary = await exportSeedDirectory(store, dir, {
     series,
+    afterBatch: () => mapping.afterBatch(),
     onProgress: (p) => meter.update({ done: p.seriesDone, total: p.series, records: p.records }),
   });
   meter.stop();
@@ -60,6 +72,7 @@ try {
     `exported in ${seconds.toFixed(1)}s (${Math.round(summary.records / Math.max(seconds, 1e-3))} records/s): ` +
       `${summary.series} series, ${summary.people} people, ${summary.records} records, ${summary.files} files`,
   );
+  if (store.kind === 'embedded') console.log(mappingLine(mapping.releases, mappedMb));
 } catch (error) {
   meter.stop();
   console.error(error instanceof DramaGraphError || error instanceof ExportError ? error.message : error);

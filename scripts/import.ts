@@ -1,11 +1,17 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { boundMapping, MappedLimitError, mappedLimitMb, mappingLine } from '../src/cli/mapping.js';
 import { type RateMeter, rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError, SeedValidationError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
 import { MAX_FILE_BYTES } from '../src/seed/read.js';
-import { BATCH_RECORDS, ImportDirectoryError, importSeedDirectory } from '../src/seed/stream.js';
+import {
+  BATCH_RECORDS,
+  EMBEDDED_BATCH_RECORDS,
+  ImportDirectoryError,
+  importSeedDirectory,
+} from '../src/seed/stream.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
@@ -40,7 +46,8 @@ try {
 }
 const dir = path.resolve(args.positionals[0] ?? DEFAULT_SEED_DIR);
 const keepGoing = args.values['keep-going'] ?? false;
-const batchRecords = positive('batch-records', args.values['batch-records'], BATCH_RECORDS);
+const batchRecordsGiven =
+  args.values['batch-records'] === undefined ? null : positive('batch-records', args.values['batch-records'], 1);
 const maxFileBytes = positive('max-file-bytes', args.values['max-file-bytes'], MAX_FILE_BYTES);
 
 /** Test support: after this many batches, stop inside the next batch's write transaction until killed. */
@@ -50,6 +57,15 @@ const freeze = (batch: number) => {
   process.stdout.write(`frozen inside batch ${batch}\n`);
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 };
+
+let mappedMb: number;
+try {
+  mappedMb = mappedLimitMb(process.env);
+} catch (error) {
+  if (!(error instanceof MappedLimitError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 
 const config = loadConfig();
 let store: OpenedStore;
@@ -65,21 +81,26 @@ try {
   console.log(`importing ${dir} into the ${store.kind} store`);
   const started = performance.now();
   meter = rateMeter('importing');
+  const mapping = boundMapping(store, mappedMb);
+  const batchRecords = batchRecordsGiven ?? (store.kind === 'embedded' ? EMBEDDED_BATCH_RECORDS : BATCH_RECORDS);
   const result = await importSeedDirectory(store, dir, {
     batchRecords,
     keepGoing,
     maxFileBytes,
     onProgress: (p) => meter?.update({ done: p.bytesDone, total: p.bytes, records: p.records }),
     onWriteStep: Number.isInteger(freezeAfter) ? freeze : undefined,
+    afterBatch: () => mapping.afterBatch(),
   });
   meter.stop();
   const seconds = (performance.now() - started) / 1000;
   const records = Object.values(result.written).reduce((a, b) => a + b, 0);
   console.log(
-    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records`,
+    `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records` +
+      ` in ${result.batches} batch${result.batches === 1 ? '' : 'es'} of at most ${batchRecords} records`,
   );
   console.log(result.written);
   console.log('store now holds:', await store.counts());
+  if (store.kind === 'embedded') console.log(mappingLine(mapping.releases, mappedMb));
   if (result.rejected.length > 0) {
     console.error(
       `${result.rejected.length} of ${result.files} files skipped (--keep-going), nothing of them written:`,

@@ -31,7 +31,8 @@ export function runScript(args: string[], env: Record<string, string>): Promise<
   const sampler = setInterval(
     () =>
       void peakRssMb(child.pid!).then(
-        (mb) => (peak = Math.max(peak, mb)),
+        // An exited process not yet reaped has no VmHWM: NaN, which Math.max would keep.
+        (mb) => (peak = Number.isFinite(mb) ? Math.max(peak, mb) : peak),
         () => {},
       ),
     250,

@@ -19,6 +19,8 @@ export interface ExportOptions {
   /** Only these series (by slug) and the people they name; null or absent: every series and every person. */
   series?: readonly string[] | null;
   onProgress?: (progress: ExportProgress) => void;
+  /** Awaited after each group of series (and each page of people) is read and written; nothing of the store is in use then. */
+  afterBatch?: () => Promise<void>;
 }
 
 export interface ExportSummary {
@@ -175,6 +177,7 @@ export async function exportSeedDirectory(
     progress.seriesDone += doc.series.length;
     progress.records += Object.values(doc).reduce((n, list) => n + list.length, 0);
     options.onProgress?.({ ...progress });
+    await options.afterBatch?.();
   };
   let group: string[] = [];
   for await (const key of keys) {
@@ -190,6 +193,7 @@ export async function exportSeedDirectory(
     await put(peopleFileParts.head);
     const write = async (page: PersonRecord[]) => {
       for (const p of page) await put(peopleFileParts.person(p, people++ === 0));
+      await options.afterBatch?.();
     };
     if (chosen !== null) {
       const wanted = [...named].sort();

@@ -11,6 +11,11 @@ import { MAX_FILE_BYTES, readSeedJson } from './read.js';
 
 /** Records (people, series and everything in them) written per importDocument, unless one file alone holds more. */
 export const BATCH_RECORDS = 5_000;
+/**
+ * `npm run import`'s default on the embedded store: the pages one lmdb transaction touches (copied into the
+ * heap while it writes, and mapped from data.mdb) grow with the batch, and they make most of its peak RSS.
+ */
+export const EMBEDDED_BATCH_RECORDS = 2_000;
 
 export interface ImportProgress {
   /** Files read so far (written, waiting in the batch, or rejected). */
@@ -33,6 +38,8 @@ export interface DirectoryImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** The store's steps inside the write of batch `batch` (1-based), before it commits. */
   onWriteStep?: (batch: number, step: ImportStep) => void;
+  /** Awaited after each batch is committed, before the next file is read; nothing of the store is in use then. */
+  afterBatch?: () => Promise<void>;
 }
 
 interface RejectedFile {
@@ -42,6 +49,8 @@ interface RejectedFile {
 
 export interface DirectoryImport {
   files: number;
+  /** Write transactions (importDocument calls) made. */
+  batches: number;
   written: GraphCounts;
   /** The files skipped with `keepGoing`, in name order. */
   rejected: RejectedFile[];
@@ -128,6 +137,7 @@ export async function importSeedDirectory(
     progress.bytesDone += batchBytes;
     [batch, batchRecords, batchBytes] = [[], 0, 0];
     options.onProgress?.({ ...progress });
+    await options.afterBatch?.();
   };
 
   for (const [i, name] of names.entries()) {
@@ -157,5 +167,5 @@ export async function importSeedDirectory(
     if (batchRecords >= limit) await flush();
   }
   await flush();
-  return { files: names.length, written, rejected };
+  return { files: names.length, batches: progress.batches, written, rejected };
 }

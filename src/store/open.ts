@@ -2,7 +2,13 @@ import type { Config } from '../config/environment.js';
 import { openEmbeddedStore } from './embedded/index.js';
 import type { DramaStore } from './port.js';
 
-export type OpenedStore = DramaStore & { migrate?: () => Promise<string[]> };
+export type OpenedStore = DramaStore & {
+  migrate?: () => Promise<string[]>;
+  /** The embedded store: bytes of data.mdb mapped and resident in this process (null: cannot tell). */
+  mappedBytes?: () => number | null;
+  /** The embedded store: closes and reopens lmdb to unmap them, only while nothing else reads or writes. */
+  releaseMapping?: () => Promise<void>;
+};
 
 /**
  * Neo4j when NEO4J_URI is set, otherwise the embedded store in DATA_DIR. `forImport` changes nothing any

@@ -108,6 +108,10 @@ const neo4j: Target = {
   },
 };
 
+/** How many times the command said it reopened the data directory to unmap data.mdb (NaN: it did not say). */
+const reopened = (stdout: string[]): number =>
+  Number(/^reopened the data directory (\d+) times? to unmap/m.exec(stdout.join('\n'))?.[1] ?? Number.NaN);
+
 const snapshot = async (store: DramaStore): Promise<{ counts: GraphCounts; digest: string }> => {
   const out = await temp('drama-cli-export-');
   await exportSeedDirectory(store, out);
@@ -132,7 +136,8 @@ for (const target of [embedded, neo4j]) {
         const env = await target.env();
         await target.wipe(env);
         // Batch 1 is the people file, batch 2 the first series; the kill lands inside the second series' transaction.
-        const killed = await importKilledInside(dir, 2, env);
+        // A 1 MB bound on the mapping makes the embedded store reopen lmdb between batches, before and after the kill.
+        const killed = await importKilledInside(dir, 2, { ...env, IMPORT_EXPORT_MAPPED_MB: '1' });
         expect(killed.signal, killed.stderr).toBe('SIGKILL');
         expect(killed.lines).toContain('frozen inside batch 3');
         const partial = await target.using(env, (store) => store.counts());
@@ -140,8 +145,9 @@ for (const target of [embedded, neo4j]) {
         expect(partial.series).toBe(1);
         expect(partial.events).toBeLessThan(clean.counts.events);
 
-        const again = await script('import', [dir], env);
+        const again = await script('import', [dir, '--batch-records', '300'], { ...env, IMPORT_EXPORT_MAPPED_MB: '1' });
         expect(again.code, again.stderr).toBe(0);
+        if (target.kind === 'embedded') expect(reopened(again.stdout)).toBeGreaterThan(0);
         expect(await target.using(env, snapshot)).toEqual(clean);
 
         const twice = await script('import', [dir], env);
@@ -205,7 +211,10 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
   it('exports the same bytes as the store, a chosen series alone, and refuses a non-empty directory', async () => {
     const env = await embedded.env();
     const dir = await catalogue(2);
-    expect((await script('import', [dir], env)).code).toBe(0);
+    const imported = await script('import', [dir], env);
+    expect(imported.code, imported.stderr).toBe(0);
+    // The embedded store's default batch: smaller than Neo4j's 5,000, for the pages one transaction touches.
+    expect(imported.stdout.join('\n')).toMatch(/records\/s\): \d+ records in \d+ batch(es)? of at most 2000 records$/m);
     const out = await temp('drama-cli-out-');
     const run = await script('export', [out], env);
     expect(run.code, run.stderr).toBe(0);
@@ -222,6 +231,52 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
     expect((await script('export', [one, '--series', 'generated-0002'], env)).code).toBe(0);
     expect([...(await filesOf(one)).keys()]).toEqual(['0-people.json', 'series-generated-0002.json']);
   });
+
+  it('with IMPORT_EXPORT_MAPPED_MB=1 reopens the data directory between batches and ends with the same bytes', async () => {
+    const dir = await catalogue(10);
+    const run = async (mb: string) => {
+      const env = { ...(await embedded.env()), IMPORT_EXPORT_MAPPED_MB: mb };
+      const imported = await script('import', [dir, '--batch-records', '300'], env);
+      expect(imported.code, imported.stderr).toBe(0);
+      const out = await temp('drama-cli-mapped-');
+      const exported = await script('export', [out], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      const counts = await embedded.using(env, (store) => store.counts());
+      return {
+        imports: reopened(imported.stdout),
+        exports: reopened(exported.stdout),
+        counts,
+        files: await filesOf(out),
+      };
+    };
+    const never = await run('1048576');
+    expect([never.imports, never.exports]).toEqual([0, 0]);
+    const tiny = await run('1');
+    expect(tiny.imports).toBeGreaterThan(3);
+    expect(tiny.exports).toBeGreaterThan(0);
+    expect(tiny.counts).toEqual(never.counts);
+    expect(tiny.counts.series).toBe(10);
+    expect([...tiny.files.keys()]).toEqual([...never.files.keys()]);
+    expect(tiny.files).toEqual(never.files);
+  });
+
+  it.each(['0', '-5', '1048577', '64MB', '1e3', '   NaN'])(
+    'refuses IMPORT_EXPORT_MAPPED_MB=%j (exit 2) before it opens the store, writing nothing',
+    async (value) => {
+      const env = { DATA_DIR: path.join(await temp('drama-cli-mapped-bad-'), 'data'), IMPORT_EXPORT_MAPPED_MB: value };
+      const out = await temp('drama-cli-mapped-out-');
+      for (const [name, args] of [
+        ['import', [await catalogue(1)]],
+        ['export', [out]],
+      ] as const) {
+        const run = await script(name, [...args], env);
+        expect(run.code, name).toBe(2);
+        expect(run.stderr).toContain('IMPORT_EXPORT_MAPPED_MB must be a whole number of MB from 1 to 1048576');
+      }
+      expect(existsSync(env.DATA_DIR)).toBe(false);
+      expect(await readdir(out)).toEqual([]);
+    },
+  );
 
   it('refuses an empty --series (exit 2) and a migrate of a DATA_DIR that does not exist (exit 1), writing nothing', async () => {
     const env = await embedded.env();

@@ -95,7 +95,7 @@ for (const factory of storeFactories()) {
           onProgress: (p) => progress.push(p),
         });
         const expected = countsOf(await loadSeedDirectory(dir));
-        expect(result).toEqual({ files: 4, written: expected, rejected: [] });
+        expect(result).toEqual({ files: 4, batches: progress.length, written: expected, rejected: [] });
         expect(await handle.store.counts()).toEqual(expected);
         expect(progress.length).toBeGreaterThan(1);
         expect(progress.at(-1)).toMatchObject({ filesDone: 4, files: 4, batches: progress.length });

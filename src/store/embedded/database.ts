@@ -36,6 +36,7 @@ import {
   summarisedSeries,
   VERSION_KEY,
 } from './layout.js';
+import { residentMappedBytes } from './mapped.js';
 import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
 
 /** What a failed lmdb commit reports, e.g. "no space left on device (ENOSPC)"; lmdb gives errno 5 or 28. */
@@ -192,19 +193,66 @@ export class EmbeddedDatabase {
   /** Records decoded from lmdb so far (test support: opening decodes none). */
   decoded = 0;
 
+  /** How many times this process closed and reopened lmdb to release the pages it had mapped. */
+  releases = 0;
+  private root!: RootDatabase;
+  private records!: Records;
+  private indexes!: Indexes;
+  private meta!: Database<number, string>;
+  private lengths!: Database<number, IndexKey>;
+  private histogram!: Database<number, IndexKey>;
+  private changes!: Database<ChangeEntry, number>;
+  private summaries!: Database<SeriesSummary, string>;
+
   private constructor(
-    private readonly root: RootDatabase,
-    private readonly records: Records,
-    private readonly indexes: Indexes,
-    private readonly meta: Database<number, string>,
-    private readonly lengths: Database<number, IndexKey>,
-    private readonly histogram: Database<number, IndexKey>,
-    private readonly changes: Database<ChangeEntry, number>,
-    private readonly summaries: Database<SeriesSummary, string>,
+    root: RootDatabase,
     private readonly lock: DataDirLock | null,
     readonly dataDir: string,
     readonly readOnly: boolean,
-  ) {}
+  ) {
+    this.bind(root);
+  }
+
+  /** Opens lmdb's environment in DATA_DIR; a writer's lock must be held already. */
+  private static openRoot(dataDir: string, readOnly: boolean): RootDatabase {
+    try {
+      return open({ ...LMDB_OPTIONS, path: dataDir, readOnly });
+    } catch (error) {
+      throw fileSystemProblem(error, path.join(dataDir, DATA_FILE));
+    }
+  }
+
+  /** Every sub-database of the layout, opened in `root`: each one this class reads or writes must be here. */
+  private bind(root: RootDatabase): void {
+    const sub = <C extends Collection>(collection: C) =>
+      root.openDB<RecordOf<C>, string>({ name: recordDatabase(collection), ...RECORD_OPTIONS });
+    const ordered = <V>(name: string) => root.openDB<V, IndexKey>({ name, encoding: 'msgpack' });
+    this.root = root;
+    this.records = {
+      people: sub('people'),
+      series: sub('series'),
+      episodes: sub('episodes'),
+      characters: sub('characters'),
+      castings: sub('castings'),
+      credits: sub('credits'),
+      relationships: sub('relationships'),
+      events: sub('events'),
+    };
+    this.indexes = Object.fromEntries(
+      INDEXES.map((name) => [
+        name,
+        // Its values are the event facts, the only index values larger than a byte.
+        name === 'eventsByPosition'
+          ? root.openDB({ name, encoding: 'msgpack', compression: { threshold: COMPRESS_ABOVE } })
+          : ordered(name),
+      ]),
+    ) as Indexes;
+    this.meta = root.openDB<number, string>({ name: META, encoding: 'msgpack' });
+    this.lengths = ordered(LIST_LENGTHS);
+    this.histogram = ordered(LIST_HISTOGRAM);
+    this.changes = root.openDB<ChangeEntry, number>({ name: CHANGES, encoding: 'msgpack' });
+    this.summaries = root.openDB<SeriesSummary, string>({ name: SUMMARIES, encoding: 'msgpack' });
+  }
 
   /**
    * A writer locks DATA_DIR (one writing process at a time), a reader takes no lock; both check an existing
@@ -216,49 +264,10 @@ export class EmbeddedDatabase {
     try {
       await checkReadable(dataDir, DATABASE_NAMES, { write: !readOnly });
       if (!readOnly) forgetClosedCleanly(dataDir);
-      let root: RootDatabase;
-      try {
-        root = open({ ...LMDB_OPTIONS, path: dataDir, readOnly });
-      } catch (error) {
-        throw fileSystemProblem(error, path.join(dataDir, DATA_FILE));
-      }
+      const root = EmbeddedDatabase.openRoot(dataDir, readOnly);
       try {
         if (readOnly) EmbeddedDatabase.checkInitialised(root, dataDir);
-        const sub = <C extends Collection>(collection: C) =>
-          root.openDB<RecordOf<C>, string>({ name: recordDatabase(collection), ...RECORD_OPTIONS });
-        const records: Records = {
-          people: sub('people'),
-          series: sub('series'),
-          episodes: sub('episodes'),
-          characters: sub('characters'),
-          castings: sub('castings'),
-          credits: sub('credits'),
-          relationships: sub('relationships'),
-          events: sub('events'),
-        };
-        const ordered = <V>(name: string) => root.openDB<V, IndexKey>({ name, encoding: 'msgpack' });
-        const indexes = Object.fromEntries(
-          INDEXES.map((name) => [
-            name,
-            // Its values are the event facts, the only index values larger than a byte.
-            name === 'eventsByPosition'
-              ? root.openDB({ name, encoding: 'msgpack', compression: { threshold: COMPRESS_ABOVE } })
-              : ordered(name),
-          ]),
-        ) as Indexes;
-        const database = new EmbeddedDatabase(
-          root,
-          records,
-          indexes,
-          root.openDB<number, string>({ name: META, encoding: 'msgpack' }),
-          ordered(LIST_LENGTHS),
-          ordered(LIST_HISTOGRAM),
-          root.openDB<ChangeEntry, number>({ name: CHANGES, encoding: 'msgpack' }),
-          root.openDB<SeriesSummary, string>({ name: SUMMARIES, encoding: 'msgpack' }),
-          lock,
-          dataDir,
-          readOnly,
-        );
+        const database = new EmbeddedDatabase(root, lock, dataDir, readOnly);
         await database.checkFormat();
         return database;
       } catch (error) {
@@ -586,6 +595,22 @@ export class EmbeddedDatabase {
       ]);
       throw new StoreWriteFailedError('embedded', commitFailure(cause));
     }
+  }
+
+  /** Bytes of data.mdb this process has mapped and resident now; null where it cannot tell (not Linux). */
+  mappedBytes(): number | null {
+    return residentMappedBytes(path.join(this.dataDir, DATA_FILE));
+  }
+
+  /**
+   * Closes lmdb's environment and opens it again, DATA_DIR's lock held throughout: the kernel then unmaps
+   * the pages of data.mdb this process had touched, which count in its RSS while the environment is open.
+   * Only while nothing else reads or writes: a read still using the closed environment would throw.
+   */
+  async releaseMapping(): Promise<void> {
+    await this.root.close();
+    this.bind(EmbeddedDatabase.openRoot(this.dataDir, this.readOnly));
+    this.releases++;
   }
 
   async close(): Promise<void> {

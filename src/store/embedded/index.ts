@@ -290,6 +290,31 @@ export class EmbeddedStore implements DramaStore {
     this.ensureOpen();
   }
 
+  /** Bytes of data.mdb this process has mapped and resident now; null where it cannot tell (not Linux). */
+  mappedBytes(): number | null {
+    this.ensureOpen();
+    return this.database.mappedBytes();
+  }
+
+  /** How many times releaseMapping reopened lmdb since the store opened. */
+  get mappingReleases(): number {
+    return this.database.releases;
+  }
+
+  /**
+   * Unmaps the pages of data.mdb this process touched (they count in its RSS) by closing lmdb and opening it
+   * again, DATA_DIR's lock held throughout; waits for the writes before it. For a process that reads and
+   * writes one thing at a time (npm run import, npm run export), never under concurrent reads: a read that
+   * overlaps it throws.
+   */
+  async releaseMapping(): Promise<void> {
+    this.ensureOpen();
+    const release = () => this.database.releaseMapping();
+    const result = this.writes.then(release, release);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
   close(): Promise<void> {
     this.closing ??= this.writes.then(() => this.database.close());
     return this.closing;
