@@ -9,6 +9,7 @@ import {
   getOperationAST,
   isObjectType,
   Kind,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
@@ -235,10 +236,14 @@ export const MAX_PLANNED_FIELDS = 4;
  * Plans a validated query: one PlannedRead per covered root field (per alias with its own arguments). Anything it
  * does not cover, or whose arguments the resolvers would refuse, is not planned: the loaders answer it as before.
  */
+/** Cheap first look: a root field the planner covers, or a fragment at the root that may hold one. */
+const mayPlan = (operation: OperationDefinitionNode): boolean =>
+  operation.selectionSet.selections.some((node) => node.kind !== Kind.FIELD || node.name.value in PLANNERS);
+
 export function planOperation({ schema, document, operationName, variableValues, progress }: PlanInput): PlannedRead[] {
   const operation = getOperationAST(document, operationName);
   const query = schema.getQueryType();
-  if (operation?.operation !== 'query' || !query) return [];
+  if (operation?.operation !== 'query' || !query || !mayPlan(operation)) return [];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
   if (coerced.errors !== undefined) return [];
   const fragments = Object.fromEntries(

@@ -56,8 +56,8 @@ function firstShown(reads: EmbeddedReads, characterKey: string): FirstShown {
   return { characterKey, earliestEvent: earliest(events), earliestSince: earliest(since) };
 }
 
-const RECORDS_PER_TURN = 16;
-const EVENTS_PER_TURN = 64;
+/** A planned read that has run this long gives the event loop a turn (timers, the execution budget) before it goes on. */
+const TURN_MS = 20;
 
 const emptyAnswer = (): PlannedAnswer => ({
   characters: [],
@@ -90,9 +90,29 @@ async function nextPart(reads: EmbeddedReads, version: number, signal: AbortSign
   if (reads.refresh() !== version) throw new Error('The data changed during a planned read.');
 }
 
+/** When a long read takes its next turn: a short one (most) runs in one go, so concurrent reads do not interleave. */
+class Turns {
+  private last = performance.now();
+
+  constructor(
+    private readonly reads: EmbeddedReads,
+    private readonly version: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  due(): boolean {
+    return performance.now() - this.last >= TURN_MS;
+  }
+
+  async take(): Promise<void> {
+    await nextPart(this.reads, this.version, this.signal);
+    this.last = performance.now();
+  }
+}
+
 /**
  * A planned read over one data version: the records the batch methods would return, read from the same indexes,
- * in parts, one turn of the event loop each.
+ * in parts of at most about TURN_MS, one turn of the event loop each, and always at least one turn.
  */
 export async function readPlanned(
   reads: EmbeddedReads,
@@ -102,6 +122,7 @@ export async function readPlanned(
 ): Promise<PlannedAnswer> {
   signal?.throwIfAborted();
   const version = reads.refresh();
+  const turns = new Turns(reads, version, signal);
   const characterKeys = new Set<string>();
   const episodeKeys = new Set<string>();
   const answer = emptyAnswer();
@@ -115,17 +136,12 @@ export async function readPlanned(
       if (read.episodes) {
         const items = reads.listed('episodes', 'episodesBySeries', [read.seriesKey]);
         answer.episodeLists.push({ seriesKey: read.seriesKey, items });
-        let since = 0;
         for (const episode of items) {
-          if (since > EVENTS_PER_TURN) {
-            await nextPart(reads, version, signal);
-            since = 0;
-          }
+          if (turns.due()) await turns.take();
           for (const kinds of read.episodeEvents) {
             const query = { episodeKey: episode.key, kinds };
             const events = episodeEvents(reads, query);
             answer.episodeEvents.push({ query, items: events });
-            since += events.length;
             if (read.characters) for (const e of events) for (const key of eventCharacters(e)) characterKeys.add(key);
           }
         }
@@ -155,7 +171,7 @@ export async function readPlanned(
     }
   } else {
     for (const [index, request] of read.pages.entries()) {
-      if (index > 0) await nextPart(reads, version, signal);
+      if (turns.due()) await turns.take();
       const page = eventsPage(reads, db, request);
       answer.eventPages.push({ request, page });
       for (const e of page.items) {
@@ -165,9 +181,8 @@ export async function readPlanned(
       }
     }
   }
-  let done = 0;
   for (const key of characterKeys) {
-    if (done++ % RECORDS_PER_TURN === 0) await nextPart(reads, version, signal);
+    if (turns.due()) await turns.take();
     const record: CharacterRecord | null = reads.record('characters', key);
     answer.characters.push({ key, record });
     if (read.firstShown && record !== null) answer.firstShown.push(firstShown(reads, key));
@@ -177,7 +192,7 @@ export async function readPlanned(
       for (const c of items) personKeys.add(c.personKey);
     }
   }
-  await nextPart(reads, version, signal);
+  await turns.take();
   for (const key of episodeKeys) {
     const record: EpisodeRecord | null = reads.record('episodes', key);
     answer.episodes.push({ key, record });

@@ -20,6 +20,18 @@ const NO_FILTER = {
 };
 
 describe('the planner walks the selection as graphql-js collects it', () => {
+  it('finds a planned root field behind a fragment at the root, and plans nothing for roots it does not cover', () => {
+    const spread = plan(
+      `query { ...Root } fragment Root on Query { events(filter: { series: "s" }) { edges { node { slug } } } }`,
+    );
+    const inline = plan(`query { ... on Query { events(filter: { series: "s" }) { edges { node { slug } } } } }`);
+    expect(spread).toHaveLength(1);
+    expect(inline).toEqual(spread);
+    expect(
+      plan(`{ search(text: "x") { __typename } relationshipTimeline(series: "s", from: "a", to: "b") { episode } }`),
+    ).toEqual([]);
+  });
+
   it('plans each alias with its own arguments, and merges the relationships of fragments', () => {
     const reads = plan(
       `query ($asOf: Int) {
