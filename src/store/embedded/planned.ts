@@ -170,7 +170,7 @@ export async function readPlanned(
       }
     }
   } else {
-    for (const [index, request] of read.pages.entries()) {
+    for (const request of read.pages) {
       if (turns.due()) await turns.take();
       const page = eventsPage(reads, db, request);
       answer.eventPages.push({ request, page });
