@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { boundMapping, MappedLimitError, mappedLimitMb, mappingLine } from '../src/cli/mapping.js';
+import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
 import { rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError } from '../src/errors.js';
@@ -40,14 +40,7 @@ if (series !== null && series.length === 0) {
   process.exit(2);
 }
 
-let mappedMb: number;
-try {
-  mappedMb = mappedLimitMb(process.env);
-} catch (error) {
-  if (!(error instanceof MappedLimitError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const mappedMb = mappedLimitOrExit(process.env);
 
 let store: OpenedStore;
 try {

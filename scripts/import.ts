@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { boundMapping, MappedLimitError, mappedLimitMb, mappingLine } from '../src/cli/mapping.js';
+import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
 import { type RateMeter, rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DramaGraphError, SeedValidationError } from '../src/errors.js';
@@ -58,14 +58,7 @@ const freeze = (batch: number) => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 };
 
-let mappedMb: number;
-try {
-  mappedMb = mappedLimitMb(process.env);
-} catch (error) {
-  if (!(error instanceof MappedLimitError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const mappedMb = mappedLimitOrExit(process.env);
 
 const config = loadConfig();
 let store: OpenedStore;

@@ -51,3 +51,14 @@ export function boundMapping(store: OpenedStore, limitMb: number): MappingBound 
 /** The summary line the commands print on the embedded store. */
 export const mappingLine = (releases: number, limitMb: number): string =>
   `reopened the data directory ${releases} time${releases === 1 ? '' : 's'} to unmap data.mdb's pages (${MAPPED_MB_VARIABLE}=${limitMb})`;
+
+/** IMPORT_EXPORT_MAPPED_MB as a command reads it: a bad value ends the command with exit code 2, before the store is opened. */
+export function mappedLimitOrExit(env: NodeJS.ProcessEnv): number {
+  try {
+    return mappedLimitMb(env);
+  } catch (error) {
+    if (!(error instanceof MappedLimitError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

@@ -161,6 +161,22 @@ export interface PlannedAnswer {
   seriesCredits: { seriesKey: string; items: CreditRecord[] }[];
 }
 
+/** A planned answer with nothing read yet, which each adapter fills. */
+export const emptyPlannedAnswer = (): PlannedAnswer => ({
+  characters: [],
+  episodes: [],
+  relationships: [],
+  eventPages: [],
+  firstShown: [],
+  series: [],
+  people: [],
+  episodeLists: [],
+  episodeEvents: [],
+  characterCastings: [],
+  seriesCastings: [],
+  seriesCredits: [],
+});
+
 export interface ImportStep {
   collection: keyof GraphDocument;
   done: number;

@@ -1,13 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { episodeKey } from '../../domain/keys.js';
 import type { CharacterRecord, EpisodeRecord, PlotEventRecord, RelationshipRecord } from '../../domain/records.js';
-import type {
-  EpisodeEventsQuery,
-  EventsPage,
-  EventsPageRequest,
-  FirstShown,
-  PlannedAnswer,
-  PlannedRead,
+import {
+  type EpisodeEventsQuery,
+  type EventsPage,
+  type EventsPageRequest,
+  emptyPlannedAnswer,
+  type FirstShown,
+  type PlannedAnswer,
+  type PlannedRead,
 } from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
 import { holdsAt, pageKeys, takesPart } from './queries.js';
@@ -58,21 +59,6 @@ function firstShown(reads: EmbeddedReads, characterKey: string): FirstShown {
 
 /** A planned read that has run this long gives the event loop a turn (timers, the execution budget) before it goes on. */
 const TURN_MS = 20;
-
-const emptyAnswer = (): PlannedAnswer => ({
-  characters: [],
-  episodes: [],
-  relationships: [],
-  eventPages: [],
-  firstShown: [],
-  series: [],
-  people: [],
-  episodeLists: [],
-  episodeEvents: [],
-  characterCastings: [],
-  seriesCastings: [],
-  seriesCredits: [],
-});
 
 const eventCharacters = (e: PlotEventRecord) => [
   ...(e.agentKey === null ? [] : [e.agentKey]),
@@ -125,7 +111,7 @@ export async function readPlanned(
   const turns = new Turns(reads, version, signal);
   const characterKeys = new Set<string>();
   const episodeKeys = new Set<string>();
-  const answer = emptyAnswer();
+  const answer = emptyPlannedAnswer();
   const personKeys = new Set<string>();
   let portrayedBy = false;
   if (read.kind === 'series') {

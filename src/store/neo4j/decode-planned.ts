@@ -1,4 +1,4 @@
-import type { EventsPageRequest, PlannedAnswer, PlannedRead } from '../port.js';
+import { type EventsPageRequest, emptyPlannedAnswer, type PlannedAnswer, type PlannedRead } from '../port.js';
 import {
   type Props,
   toCasting,
@@ -14,21 +14,6 @@ import type { Row } from './driver.js';
 import { toNumber, toNumberOrNull } from './values.js';
 
 type CharacterRead = { characterKey: string; relationships: PlannedAnswer['relationships'][number]['query'][] };
-
-const emptyAnswer = (): PlannedAnswer => ({
-  characters: [],
-  episodes: [],
-  relationships: [],
-  eventPages: [],
-  firstShown: [],
-  series: [],
-  people: [],
-  episodeLists: [],
-  episodeEvents: [],
-  characterCastings: [],
-  seriesCastings: [],
-  seriesCredits: [],
-});
 
 /** Notes a character map of a planned query (with its FirstShown facts when it has them), once per key. */
 function noteCharacter(answer: PlannedAnswer, seen: Set<string>, p: Props): void {
@@ -46,7 +31,7 @@ function noteCharacter(answer: PlannedAnswer, seen: Set<string>, p: Props): void
 
 /** The answer of characterQuery: no row when there is no such character. */
 export function toCharacterAnswer(read: CharacterRead, rows: readonly Row[]): PlannedAnswer {
-  const answer = emptyAnswer();
+  const answer = emptyPlannedAnswer();
   const [row] = rows;
   if (row === undefined) {
     answer.characters.push({ key: read.characterKey, record: null });
@@ -75,7 +60,7 @@ interface EventItem {
 
 /** The answer of eventsQuery: per page its counts and up to `first + 1` events, each with what was asked of it. */
 export function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, rows: readonly Row[]): PlannedAnswer {
-  const answer = emptyAnswer();
+  const answer = emptyPlannedAnswer();
   const [row = {}] = rows;
   const seenCharacters = new Set<string>();
   const seenEpisodes = new Set<string>();
@@ -110,7 +95,7 @@ type CharacterEntry = [Props, Pair[] | null];
 
 /** The answer of seriesQuery: no row when there is no such series. */
 export function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
-  const answer = emptyAnswer();
+  const answer = emptyPlannedAnswer();
   const [row] = rows;
   if (row === undefined) {
     answer.series.push({ key: read.seriesKey, record: null });
