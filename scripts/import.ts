@@ -18,7 +18,7 @@ import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 const USAGE = 'npm run import -- [DIR] [--keep-going] [--batch-records N] [--max-file-bytes N]';
 
 function positive(name: string, text: string | undefined, fallback: number): number {
-  const n = text === undefined ? fallback : Number(text);
+  const n = text === undefined ? fallback : /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
     console.error(`--${name} takes a positive integer, got "${text}"\n${USAGE}`);
     process.exit(2);

@@ -121,12 +121,17 @@ export interface SeedIssue {
   path?: string[];
 }
 
+/** Text from a seed file as a terminal line may show it: control characters (escape sequences, NUL, line breaks) escaped. */
+export const printable = (text: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it escapes
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export class SeedValidationError extends DramaGraphError {
   readonly issues: SeedIssue[];
   constructor(issues: SeedIssue[]) {
     const lines = issues
       .slice(0, 20)
-      .map((i) => `${i.file}: ${i.record}: ${i.field}: ${i.message}${i.rule ? ` [${i.rule}]` : ''}`);
+      .map((i) => printable(`${i.file}: ${i.record}: ${i.field}: ${i.message}${i.rule ? ` [${i.rule}]` : ''}`));
     if (issues.length > 20) lines.push(`and ${issues.length - 20} more`);
     super(`Invalid seed data:\n${lines.join('\n')}`, 'INVALID_SEED', { issues });
     this.issues = issues;

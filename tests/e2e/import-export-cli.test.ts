@@ -278,7 +278,7 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
     },
   );
 
-  it('refuses an empty --series (exit 2) and a migrate of a DATA_DIR that does not exist (exit 1), writing nothing', async () => {
+  it('refuses an empty --series and a --batch-records that is not digits (exit 2), and a migrate of a DATA_DIR that does not exist (exit 1), writing nothing', async () => {
     const env = await embedded.env();
     for (const empty of ['', ',,']) {
       const out = await temp('drama-cli-none-');
@@ -286,6 +286,11 @@ describe('npm run import and npm run export as commands', { timeout: 300_000 }, 
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('--series names no series');
       expect(await readdir(out)).toEqual([]);
+    }
+    for (const records of ['1e3', '0x10', '1.5', '-5', ' 7']) {
+      const run = await script('import', [await catalogue(1), `--batch-records=${records}`], env);
+      expect(run.code, records).toBe(2);
+      expect(run.stderr).toContain('--batch-records takes a positive integer');
     }
     const missing = path.join(await temp('drama-cli-migrate-'), 'nowhere');
     const migrate = await script('migrate', [], { ...env, DATA_DIR: missing });

@@ -139,6 +139,21 @@ describe('reading a hostile seed file names the file, the record and the rule', 
     }
   });
 
+  it('escapes control characters of the file in the lines it prints (no terminal escape sequences pass through)', async () => {
+    const text = JSON.stringify({
+      format: 'drama-graph/seed@1',
+      people: [{ slug: 'a-\u001b[31mred\u001b]0;x\u0007\u0000', name: 'Q' }],
+    });
+    const issue = await issueOf('escape.json', text);
+    const printed = new SeedValidationError([issue]).message;
+    expect(printed).toContain('\\u001b[31mred');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: what must not be printed
+    expect(printed.split('\n').slice(1).join('')).not.toMatch(/[\u0000-\u001f]/);
+    expect(new SeedValidationError([await issueOf('lines.json', '"hello\nworld')]).message).not.toContain(
+      'hello\nworld',
+    );
+  });
+
   it('refuses a __proto__ key as an unknown field, and pollutes nothing', async () => {
     const text = '{"format":"drama-graph/seed@1","__proto__":{"polluted":true},"people":[]}';
     expect(await issueOf('proto.json', text)).toMatchObject({ file: 'proto.json', rule: 'unrecognized_keys' });
