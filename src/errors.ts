@@ -122,7 +122,7 @@ export interface SeedIssue {
 }
 
 /** Text from a seed file as a terminal line may show it: control characters (escape sequences, NUL, line breaks) escaped. */
-export const printable = (text: string): string =>
+const printable = (text: string): string =>
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it escapes
   text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
