@@ -1,21 +1,10 @@
 import type { CharacterRecord, PlotEventRecord } from '../../src/domain/records.js';
-import type { DramaStore, EventFilter } from '../../src/store/port.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { NO_EVENT_FILTER } from '../../src/store/port.js';
 import type { Floor } from './floor.js';
 import type { BenchKeys } from './keys.js';
 
 /* The embedded floor: direct store calls, one per level, no GraphQL. */
-
-const NO_FILTER: EventFilter = {
-  series: null,
-  episode: null,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-  visibleThrough: null,
-};
 
 const unique = (keys: readonly string[]) => [...new Set(keys)];
 
@@ -35,7 +24,7 @@ export class EmbeddedFloor implements Floor {
 
   async confessions(keys: BenchKeys) {
     const page = await this.store.findEvents({
-      filter: { ...NO_FILTER, series: keys.series, kinds: ['CONFESSION'] },
+      filter: { ...NO_EVENT_FILTER, series: keys.series, kinds: ['CONFESSION'] },
       first: 100,
       after: null,
     });

@@ -51,6 +51,19 @@ export interface EventFilter {
   visibleThrough: VisibleThrough[] | null;
 }
 
+/** A filter that narrows nothing: every event, none hidden. */
+export const NO_EVENT_FILTER: Readonly<EventFilter> = Object.freeze({
+  series: null,
+  episode: null,
+  kinds: null,
+  agent: null,
+  target: null,
+  participant: null,
+  outcome: null,
+  certainty: null,
+  visibleThrough: null,
+});
+
 /** A page of events that also says how many matches `visibleThrough` hid. */
 export interface EventsPage extends Page<PlotEventRecord> {
   hiddenCount: number;

@@ -12,20 +12,9 @@ import { loadSeedDirectory } from '../../src/seed/load.js';
 import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { matchesFilter } from '../../src/store/embedded/queries.js';
 import type { EventFilter } from '../../src/store/port.js';
+import { NO_EVENT_FILTER } from '../../src/store/port.js';
 
 /* The embedded store's anchored findEvents and trigram search answer exactly as full scans do. */
-
-const NO_FILTER: EventFilter = {
-  series: null,
-  episode: null,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-  visibleThrough: null,
-};
 
 let dir: string;
 let store: EmbeddedStore;
@@ -80,11 +69,11 @@ describe('embedded findEvents anchored on character slugs', () => {
     const slug = slugOf(sample.participants[0]!.characterKey);
     const cut = [{ seriesKey: sample.seriesKey, episode: 3 }];
     const filters: EventFilter[] = [
-      { ...NO_FILTER, participant: slug },
-      { ...NO_FILTER, agent: sample.agentKey === null ? slug : slugOf(sample.agentKey) },
-      { ...NO_FILTER, target: slug, kinds: [sample.kind] },
-      { ...NO_FILTER, participant: slug, agent: slug, visibleThrough: cut },
-      { ...NO_FILTER, participant: 'nobody-at-all' },
+      { ...NO_EVENT_FILTER, participant: slug },
+      { ...NO_EVENT_FILTER, agent: sample.agentKey === null ? slug : slugOf(sample.agentKey) },
+      { ...NO_EVENT_FILTER, target: slug, kinds: [sample.kind] },
+      { ...NO_EVENT_FILTER, participant: slug, agent: slug, visibleThrough: cut },
+      { ...NO_EVENT_FILTER, participant: 'nobody-at-all' },
     ];
     expect(scanned(filters[0]!).length).toBeGreaterThan(7);
     for (const filter of filters) {

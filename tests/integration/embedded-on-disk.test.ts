@@ -15,7 +15,7 @@ import { loadSeedDirectory } from '../../src/seed/load.js';
 import { DataDirError } from '../../src/store/embedded/data-dir.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { FORMAT } from '../../src/store/embedded/layout.js';
-import type { EventFilter } from '../../src/store/port.js';
+import { NO_EVENT_FILTER } from '../../src/store/port.js';
 
 /* The embedded store reads from lmdb: opening reads no record, and one process sees another's commits. */
 
@@ -32,18 +32,6 @@ vi.mock('node:child_process', async (original) => {
 });
 
 const STORE_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../src/store/embedded/index.ts')).href;
-
-const NO_FILTER: EventFilter = {
-  series: null,
-  episode: null,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-  visibleThrough: null,
-};
 
 let dir: string;
 let catalogue: GraphDocument;
@@ -82,7 +70,11 @@ describe('opening a data directory', () => {
       const series = catalogue.series[2]!;
       expect(await store.seriesByKeys([series.key])).toEqual([series]);
       expect(store.recordsDecoded).toBe(1);
-      const page = await store.findEvents({ filter: { ...NO_FILTER, series: series.key }, first: 3, after: null });
+      const page = await store.findEvents({
+        filter: { ...NO_EVENT_FILTER, series: series.key },
+        first: 3,
+        after: null,
+      });
       expect(page.totalCount).toBe(catalogue.events.filter((e) => e.seriesKey === series.key).length);
       expect(store.recordsDecoded).toBe(1 + 3);
     } finally {
@@ -159,7 +151,7 @@ async function answers(store: Awaited<ReturnType<typeof openEmbeddedStore>>) {
     series: await store.seriesByKeys([series.key]),
     events: await store.eventsOfSeries([series.key]),
     page: await store.findEvents({
-      filter: { ...NO_FILTER, participant: character.slug, kinds: ['CONFESSION', 'MESSAGE'] },
+      filter: { ...NO_EVENT_FILTER, participant: character.slug, kinds: ['CONFESSION', 'MESSAGE'] },
       first: 20,
       after: null,
     }),
@@ -312,7 +304,7 @@ describe('layout format 3', () => {
       };
       await store.importDocument({ ...emptyDocument(), events: [odd] });
       const page = await store.findEvents({
-        filter: { ...NO_FILTER, series: e.seriesKey, episode: e.episodeNumber, agent: 'with/slashes' },
+        filter: { ...NO_EVENT_FILTER, series: e.seriesKey, episode: e.episodeNumber, agent: 'with/slashes' },
         first: 5,
         after: null,
       });
@@ -377,7 +369,7 @@ describe('several readers and one writer across processes', () => {
         targetKey: null,
       };
       const renamed = { ...series, title: 'Renamed Somewhere Else' };
-      const filter = { ...NO_FILTER, series: series.key };
+      const filter = { ...NO_EVENT_FILTER, series: series.key };
 
       // Read everything once first, so that any cache holds the old answers.
       expect(await reader.seriesByKeys([series.key])).toEqual([series]);

@@ -10,6 +10,7 @@ import { StoreUnavailableError } from '../../src/errors.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
 import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { EventFilter } from '../../src/store/port.js';
+import { NO_EVENT_FILTER } from '../../src/store/port.js';
 
 const src = { document: 'fixture.md', paragraph: null };
 
@@ -222,17 +223,6 @@ const ALL_EVENTS = [
   'beta/b-gift',
   'beta/b-memory',
 ];
-const NO_FILTER: EventFilter = {
-  series: null,
-  episode: null,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-  visibleThrough: null,
-};
 const keys = (records: readonly { key: string }[]) => records.map((r) => r.key);
 const emptyCounts = {
   people: 0,
@@ -363,7 +353,7 @@ describe('embedded store: findEvents', () => {
   });
 
   const find = async (filter: Partial<EventFilter>, first = 50, after: PlotEventRecord | null = null) => {
-    const page = await store.findEvents({ filter: { ...NO_FILTER, ...filter }, first, after });
+    const page = await store.findEvents({ filter: { ...NO_EVENT_FILTER, ...filter }, first, after });
     return { keys: keys(page.items), hasNextPage: page.hasNextPage, totalCount: page.totalCount };
   };
 
@@ -392,13 +382,13 @@ describe('embedded store: findEvents', () => {
       totalCount: 7,
     });
     const gap = { seriesKey: 'alpha', episodeNumber: 2, sequence: 99 };
-    expect((await store.findEvents({ filter: NO_FILTER, first: 1, after: gap })).items.map((e) => e.key)).toEqual([
-      'alpha/leave',
-    ]);
+    expect((await store.findEvents({ filter: NO_EVENT_FILTER, first: 1, after: gap })).items.map((e) => e.key)).toEqual(
+      ['alpha/leave'],
+    );
     const walked: string[] = [];
     let after: PlotEventRecord | null = null;
     for (let more = true; more; ) {
-      const page = await store.findEvents({ filter: NO_FILTER, first: 3, after });
+      const page = await store.findEvents({ filter: NO_EVENT_FILTER, first: 3, after });
       walked.push(...keys(page.items));
       after = page.items.at(-1) ?? null;
       more = page.hasNextPage;
@@ -420,7 +410,8 @@ describe('embedded store: writes', () => {
       participants: [{ characterKey: 'alpha/hana', role: 'PRESENT' }],
     });
     const withHana = async () =>
-      (await store.findEvents({ filter: { ...NO_FILTER, participant: 'hana' }, first: 1, after: null })).totalCount;
+      (await store.findEvents({ filter: { ...NO_EVENT_FILTER, participant: 'hana' }, first: 1, after: null }))
+        .totalCount;
     expect(await withHana()).toBe(2);
     await store.importDocument({ ...doc, events: [kiss] });
     expect(await withHana()).toBe(3);
@@ -436,7 +427,7 @@ describe('embedded store: writes', () => {
     expect(
       keys((await store.eventsOfCharacters([{ characterKey: 'alpha/mina', role: null, kinds: null }]))[0]!),
     ).not.toContain('alpha/kiss');
-    expect((await store.findEvents({ filter: NO_FILTER, first: 10, after: null })).items.at(4)).toEqual(kiss);
+    expect((await store.findEvents({ filter: NO_EVENT_FILTER, first: 10, after: null })).items.at(4)).toEqual(kiss);
   });
 
   it('writes nothing when an import fails midway', async () => {
@@ -458,9 +449,9 @@ describe('embedded store: writes', () => {
     expect(await store.eventsByKeys(ALL_EVENTS)).toEqual(
       ALL_EVENTS.map((k) => fixture().events.find((e) => e.key === k)),
     );
-    expect((await store.findEvents({ filter: NO_FILTER, first: 50, after: null })).items.map((e) => e.key)).toEqual(
-      ALL_EVENTS,
-    );
+    expect(
+      (await store.findEvents({ filter: NO_EVENT_FILTER, first: 50, after: null })).items.map((e) => e.key),
+    ).toEqual(ALL_EVENTS);
     await store.deleteEverything();
     expect(await store.counts()).toEqual(emptyCounts);
     await reopen();
@@ -484,7 +475,7 @@ describe('embedded store: writes', () => {
   it('counts one round trip per call and refuses work once closed', async () => {
     const before = store.roundTrips;
     await store.episodesBySeries(['alpha', 'beta']);
-    await store.findEvents({ filter: NO_FILTER, first: 1, after: null });
+    await store.findEvents({ filter: NO_EVENT_FILTER, first: 1, after: null });
     expect(store.roundTrips).toBe(before + 2);
     await store.ping();
     await store.close();
@@ -507,7 +498,7 @@ describe.skipIf(!hasSeeds)('embedded store: the real seed', () => {
     expect(await store.eventsByKeys(doc.events.map((e) => e.key))).toEqual(doc.events);
     expect(await store.relationshipsByKeys(doc.relationships.map((r) => r.key))).toEqual(doc.relationships);
     expect(await store.seriesByKeys(doc.series.map((s) => s.key))).toEqual(doc.series);
-    const page = await store.findEvents({ filter: NO_FILTER, first: doc.events.length, after: null });
+    const page = await store.findEvents({ filter: NO_EVENT_FILTER, first: doc.events.length, after: null });
     expect(page.items).toHaveLength(doc.events.length);
   });
 });

@@ -8,6 +8,7 @@ import type { ParticipantRole, PlotEventKind } from '../../src/domain/vocabulary
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { openNeo4jStore } from '../../src/store/neo4j/index.js';
 import type { DramaStore, EventFilter } from '../../src/store/port.js';
+import { NO_EVENT_FILTER } from '../../src/store/port.js';
 
 const env = process.env;
 const config = env.NEO4J_URI
@@ -208,17 +209,6 @@ function fixture(): GraphDocument {
   };
 }
 
-const noFilter: EventFilter = {
-  series: null,
-  episode: null,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-  visibleThrough: null,
-};
 const FILTERS: Partial<EventFilter>[] = [
   {},
   { series: 'alpha' },
@@ -256,7 +246,7 @@ async function answers(store: DramaStore) {
   const pages = [];
   for (const f of FILTERS) {
     for (const first of [0, 1, 2, 10]) {
-      const filter = { ...noFilter, ...f };
+      const filter = { ...NO_EVENT_FILTER, ...f };
       pages.push(await store.findEvents({ filter, first, after: null }));
       pages.push(
         await store.findEvents({ filter, first, after: { seriesKey: 'alpha', episodeNumber: 1, sequence: 2 } }),

@@ -8,6 +8,7 @@ import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
 import { importParts } from '../../src/store/neo4j/importer.js';
 import { MIGRATIONS, type Neo4jStore, openNeo4jStore } from '../../src/store/neo4j/index.js';
 import { toNumber, toParams } from '../../src/store/neo4j/values.js';
+import { NO_EVENT_FILTER } from '../../src/store/port.js';
 
 function connection() {
   const uri = process.env.NEO4J_URI;
@@ -101,18 +102,7 @@ describe.skipIf(config === null)('neo4j store', () => {
     expect(await trips(() => store.castingsByCharacter(characterKeys.slice(0, 5)))).toBe(1);
     const relQueries = characterKeys.slice(0, 5).map((characterKey) => ({ characterKey, asOfEpisode: 2 }));
     expect(await trips(() => store.relationshipsOf(relQueries))).toBe(1);
-    const filter = {
-      series: null,
-      episode: null,
-      kinds: null,
-      agent: null,
-      target: null,
-      participant: null,
-      outcome: null,
-      certainty: null,
-      visibleThrough: null,
-    };
-    expect(await trips(() => store.findEvents({ filter, first: 2, after: null }))).toBe(1);
+    expect(await trips(() => store.findEvents({ filter: NO_EVENT_FILTER, first: 2, after: null }))).toBe(1);
     expect(await trips(() => store.relationshipHistories(characterKeys.slice(0, 5)))).toBe(1);
     const seriesQueries = doc.series.map((s) => ({ seriesKey: s.key, kinds: ['CONFESSION' as const] }));
     expect(await trips(() => store.eventsOfSeriesByKind(seriesQueries))).toBe(1);

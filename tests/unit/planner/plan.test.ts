@@ -3,21 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Progress } from '../../../src/domain/spoilers.js';
 import { schema } from '../../../src/graphql-schema.js';
 import { MAX_PLANNED_FIELDS, planOperation } from '../../../src/reads/planner/plan.js';
+import { NO_EVENT_FILTER } from '../../../src/store/port.js';
 
 const plan = (document: string, variables: Record<string, unknown> = {}, progress: Progress = new Map()) =>
   planOperation({ schema, document: parse(document), variableValues: variables, progress });
-
-const NO_FILTER = {
-  series: null,
-  episode: null,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
-  visibleThrough: null,
-};
 
 describe('the planner walks the selection as graphql-js collects it', () => {
   it('finds a planned root field behind a fragment at the root, and plans nothing for roots it does not cover', () => {
@@ -71,7 +60,7 @@ describe('the planner walks the selection as graphql-js collects it', () => {
     expect(plan(document, { skip: true, include: false })).toEqual([
       {
         kind: 'events',
-        pages: [{ filter: NO_FILTER, first: 2, after: null }],
+        pages: [{ filter: NO_EVENT_FILTER, first: 2, after: null }],
         episodes: false,
         people: false,
         participants: false,
@@ -95,8 +84,8 @@ describe('the planner walks the selection as graphql-js collects it', () => {
     const cut = [{ seriesKey: 's', episode: 2 }];
     expect(events).toMatchObject({
       pages: [
-        { filter: { ...NO_FILTER, kinds: ['CONFESSION'], visibleThrough: cut }, first: 1, after: null },
-        { filter: { ...NO_FILTER, visibleThrough: cut }, first: 0, after: null },
+        { filter: { ...NO_EVENT_FILTER, kinds: ['CONFESSION'], visibleThrough: cut }, first: 1, after: null },
+        { filter: { ...NO_EVENT_FILTER, visibleThrough: cut }, first: 0, after: null },
       ],
     });
   });
