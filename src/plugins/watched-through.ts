@@ -2,13 +2,7 @@ import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { GraphQLError, getOperationAST, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type Context, withProgress } from '../context.js';
-import {
-  progressFromHeader,
-  progressFromOperation,
-  toProgress,
-  WATCHED_THROUGH_HEADER,
-  watchedThroughDirective,
-} from '../spoilers/progress.js';
+import { progressFromHeader, progressFromOperation, toProgress, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 
 /** The variables as execution sees them (defaults filled in); a variable that does not coerce is refused as execution would refuse it. */
 function variablesWithDefaults(
@@ -49,9 +43,7 @@ export function useWatchedThrough(): Plugin<Context> {
         const operation = getOperationAST(args.document, args.operationName);
         const entries = [
           ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
-          ...(operation == null || !operation.directives?.some((d) => d.name.value === watchedThroughDirective.name)
-            ? []
-            : progressFromOperation(operation, variablesWithDefaults(args, operation))),
+          ...(operation == null ? [] : progressFromOperation(operation, () => variablesWithDefaults(args, operation))),
         ];
         if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
       } catch (error) {

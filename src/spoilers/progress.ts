@@ -94,11 +94,15 @@ export function progressFromHeader(value: string | null): Entry[] {
   return value === null ? [] : value.split(',').map(headerEntry);
 }
 
-/** Reads every @watchedThrough on the operation, reading variables as sent. */
-export function progressFromOperation(operation: OperationDefinitionNode, variables: Record<string, unknown>): Entry[] {
-  return (operation.directives ?? [])
-    .filter((node) => node.name.value === watchedThroughDirective.name)
-    .map((node) => checked(directiveArgs(node, variables), '@watchedThrough'));
+/** Reads every @watchedThrough on the operation; its variables are asked for only when there is one. */
+export function progressFromOperation(
+  operation: OperationDefinitionNode,
+  variablesOf: () => Record<string, unknown>,
+): Entry[] {
+  const nodes = (operation.directives ?? []).filter((node) => node.name.value === watchedThroughDirective.name);
+  if (nodes.length === 0) return [];
+  const variables = variablesOf();
+  return nodes.map((node) => checked(directiveArgs(node, variables), '@watchedThrough'));
 }
 
 function directiveArgs(node: DirectiveNode, variables: Record<string, unknown>): Entry {
