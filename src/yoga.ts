@@ -115,7 +115,7 @@ function opsPlugins(
     useWidget(),
     useVaryOrigin(ops.corsOrigins),
     useRejectInvalidTokens(authenticate),
-    useSeriesExport(store, ops.exportAccess, authenticate),
+    useSeriesExport(store, ops.exportAccess, authenticate, ops.exports),
     useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),

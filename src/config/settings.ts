@@ -55,6 +55,8 @@ const opsSchema = z.object({
   PLANNER: z.enum(['on', 'off']).default('on'),
   WARM_RECOMMENDATIONS: flag,
   EXPORT_ACCESS: z.enum(['anyone', 'token']).default('anyone'),
+  EXPORTS_MAX: count(4),
+  EXPORTS_MAX_PER_CLIENT: count(2),
 });
 
 export interface CacheBounds {
@@ -104,6 +106,8 @@ export interface OpsSettings {
   warmRecommendations: boolean;
   /** Who may GET /export/series/{slug}: anyone, or only bearer tokens with the `export` scope (or `admin`). */
   exportAccess: 'anyone' | 'token';
+  /** GET /export/series/{slug} responses streamed at once in this process, and per client; over them, 503/429. */
+  exports: { max: number; perClient: number };
 }
 
 export const PERSISTED_OPERATIONS_FILE = path.join(PACKAGE_ROOT, 'persisted-operations.json');
@@ -148,6 +152,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         planner: e.PLANNER,
         warmRecommendations: e.WARM_RECOMMENDATIONS ?? true,
         exportAccess: e.EXPORT_ACCESS,
+        exports: { max: e.EXPORTS_MAX, perClient: e.EXPORTS_MAX_PER_CLIENT },
       };
     })
     .safeParse(env);

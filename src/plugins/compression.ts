@@ -1,6 +1,8 @@
+import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
+import { isStreamed } from './streamed.js';
 
 /** The codings this service sends, best first when a client weighs them alike. */
 const CODINGS = ['br', 'gzip'] as const;
@@ -45,6 +47,12 @@ const compress = (coding: Coding, body: Buffer): Promise<Buffer> =>
       })
     : gzip(body);
 
+/** A coder that compresses a body as it flows, for streamed answers. */
+const compressing = (coding: Coding) =>
+  coding === 'br'
+    ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
+    : zlib.createGzip();
+
 /** The last page compressed in each coding: the GraphiQL page is the same for every request. */
 function pageCache() {
   const last = new Map<Coding, { source: Buffer; compressed: Buffer }>();
@@ -82,6 +90,20 @@ export function useCompression(): Plugin {
       const coding = negotiateEncoding(request.headers.get('accept-encoding'));
       const contentType = response.headers.get('content-type') ?? '';
       if (!coding || !response.body || response.headers.has('content-encoding') || isStream(contentType)) return;
+      if (isStreamed(response)) {
+        const headers = new fetchAPI.Headers(response.headers);
+        headers.set('content-encoding', coding);
+        headers.delete('content-length');
+        const coder = pipeline(Readable.fromWeb(response.body as never), compressing(coding), () => undefined);
+        setResponse(
+          new fetchAPI.Response(Readable.toWeb(coder) as ReadableStream<Uint8Array>, {
+            status: response.status,
+            statusText: response.statusText,
+            headers,
+          }),
+        );
+        return;
+      }
       const length = Number(response.headers.get('content-length') ?? Number.NaN);
       if (length < MIN_COMPRESSED_BYTES) return;
       const body = Buffer.from(await response.arrayBuffer());

@@ -1,10 +1,68 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
-import { seriesExportText } from '../seed/export.js';
+import { seriesExportParts } from '../seed/export.js';
 import { looksLikeWatchedThrough, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
-import type { StoreReader } from '../store/port.js';
+import type { ChangeLogReader, StoreReader } from '../store/port.js';
+import { OpenStreams } from './open-streams.js';
+import { clientKey, type NodeServerContext } from './rate-limit.js';
 import { errorResponse } from './refusals.js';
+import { streamedResponse } from './streamed.js';
+
+/** Exports streamed at once by this process, in all and per client (a token, else an IP address). */
+export interface ExportLimits {
+  max: number;
+  perClient: number;
+}
+
+/** Node's request, whose socket an export that fails part-way closes. */
+type ExportServerContext = { req?: { socket?: { destroy?: () => void } } };
+
+const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
+
+/**
+ * The body of one export: each piece is read when the client has taken the one before (so memory holds one
+ * page of events), with a turn of the event loop between pieces so other requests go on. A failure after the
+ * first byte (the store went away, a write changed the series meanwhile) errors the stream: the client sees the
+ * transfer cut off (`cutOff` closes the connection, if there is one), never a whole document that mixes two states.
+ * `done` runs once it ends either way.
+ */
+function exportBody(
+  pieces: AsyncGenerator<string>,
+  done: () => void,
+  cutOff: () => boolean,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await pieces.next();
+          if (next.done) {
+            done();
+            controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(next.value));
+          await nextTurn();
+        } catch (error) {
+          done();
+          // Over HTTP the closed connection tells the client; erroring the stream too would reject a promise of
+          // @whatwg-node/server's that nothing awaits (its cancel on the request's error) and stop the process.
+          if (cutOff()) controller.close();
+          else controller.error(error);
+        }
+      },
+      async cancel() {
+        done();
+        await pieces.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
 
 const PATH = /^\/export\/series\/([^/]*)$/;
 const WWW_AUTHENTICATE = 'Bearer realm="drama-graph"';
@@ -15,12 +73,14 @@ const WWW_AUTHENTICATE = 'Bearer realm="drama-graph"';
  * only to bearer tokens with the `export` or `admin` scope (401 without one, 403 without the scope).
  */
 export function useSeriesExport(
-  store: StoreReader,
+  store: StoreReader & Pick<ChangeLogReader, 'changeLogBounds' | 'changesAfter'>,
   access: 'anyone' | 'token',
   authenticate: RequestAuthenticator,
-): Plugin {
+  limits: ExportLimits = { max: 4, perClient: 2 },
+): Plugin<object, NodeServerContext> {
+  const open = new OpenStreams(limits);
   return {
-    onRequest: async ({ request, url, endResponse }) => {
+    onRequest: async ({ request, url, endResponse, serverContext }) => {
       const match = PATH.exec(url.pathname);
       if (match === null) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -55,19 +115,59 @@ export function useSeriesExport(
         }
       }
       const slug = match[1]!;
-      const text = SLUG_PATTERN.test(slug) ? await seriesExportText(store, slug) : null;
-      if (text === null) {
-        endResponse(errorResponse(404, 'NOT_FOUND', `No series "${slug.slice(0, 120)}".`));
+      if (!SLUG_PATTERN.test(slug)) {
+        endResponse(notFound(slug));
         return;
       }
-      endResponse(
-        new Response(request.method === 'HEAD' ? null : text, {
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'content-disposition': `attachment; filename="series-${slug}.json"`,
-          },
-        }),
-      );
+      const opened = open.open(clientKey(serverContext, auth));
+      if (opened === 'all' || opened === 'client') {
+        endResponse(
+          opened === 'all'
+            ? errorResponse(
+                503,
+                'EXPORTS_EXHAUSTED',
+                `This replica streams its most exports at once (${limits.max}); try again later or another replica.`,
+                { 'retry-after': '5' },
+              )
+            : errorResponse(
+                429,
+                'EXPORT_LIMIT_REACHED',
+                `At most ${limits.perClient} exports per client at once; wait for one to finish.`,
+                { 'retry-after': '5' },
+              ),
+        );
+        return;
+      }
+      const pieces = await seriesExportParts(store, slug).catch((error: unknown) => {
+        opened.release();
+        const code = error instanceof GraphQLError ? String(error.extensions.code ?? '') : '';
+        if (!UNAVAILABLE.has(code)) throw error;
+        return errorResponse(503, code, (error as GraphQLError).message, { 'retry-after': '1' });
+      });
+      if (pieces instanceof Response) {
+        endResponse(pieces);
+        return;
+      }
+      if (pieces === null || request.method === 'HEAD') {
+        opened.release();
+        await pieces?.return(undefined);
+        endResponse(pieces === null ? notFound(slug) : new Response(null, { headers: HEADERS(slug) }));
+        return;
+      }
+      request.signal.addEventListener('abort', opened.release, { once: true });
+      const cutOff = () => {
+        const socket = (serverContext as ExportServerContext).req?.socket;
+        socket?.destroy?.();
+        return socket?.destroy !== undefined;
+      };
+      endResponse(streamedResponse(exportBody(pieces, opened.release, cutOff), { headers: HEADERS(slug) }));
     },
   };
 }
+
+const HEADERS = (slug: string) => ({
+  'content-type': 'application/json; charset=utf-8',
+  'content-disposition': `attachment; filename="series-${slug}.json"`,
+});
+
+const notFound = (slug: string) => errorResponse(404, 'NOT_FOUND', `No series "${slug.slice(0, 120)}".`);

@@ -10,7 +10,7 @@ interface Window {
   resetAt: number;
 }
 
-interface NodeServerContext {
+export interface NodeServerContext {
   req?: { socket?: { remoteAddress?: string } };
 }
 

@@ -1,5 +1,13 @@
 import { seriesOfKey, slugOf } from '../domain/keys.js';
-import type { ExternalIds, GraphDocument, Judged, PersonRecord, SourceRef, TextRevision } from '../domain/records.js';
+import type {
+  ExternalIds,
+  GraphDocument,
+  Judged,
+  PersonRecord,
+  PlotEventRecord,
+  SourceRef,
+  TextRevision,
+} from '../domain/records.js';
 import { SEED_FORMAT } from './format.js';
 
 /**
@@ -125,47 +133,84 @@ function seriesSeed(doc: GraphDocument, seriesKey: string) {
         ...judged(r),
         ...cited(r.sources),
       })),
-    events: own(doc.events)
-      .sort(
-        by(
-          (e) => e.episodeNumber,
-          (e) => e.sequence,
-          (e) => e.slug,
-        ),
-      )
-      .map((e) => ({
-        slug: e.slug,
-        episode: e.episodeNumber,
-        sequence: e.sequence,
-        kind: e.kind,
-        summary: e.summary,
-        agent: e.agentKey === null ? null : ch(e.agentKey),
-        target: e.targetKey === null ? null : ch(e.targetKey),
-        participants: e.participants.map((p) => ({ character: ch(p.characterKey), role: p.role })),
-        outcome: e.outcome,
-        flashback: e.flashback,
-        ...judged(e),
-        ...cited(e.sources),
-      })),
   };
 }
+
+/** One event as its series' file holds it. */
+function eventSeed(seriesKey: string, e: PlotEventRecord) {
+  const ch = (key: string) => characterIn(seriesKey, key);
+  return {
+    slug: e.slug,
+    episode: e.episodeNumber,
+    sequence: e.sequence,
+    kind: e.kind,
+    summary: e.summary,
+    agent: e.agentKey === null ? null : ch(e.agentKey),
+    target: e.targetKey === null ? null : ch(e.targetKey),
+    participants: e.participants.map((p) => ({ character: ch(p.characterKey), role: p.role })),
+    outcome: e.outcome,
+    flashback: e.flashback,
+    ...judged(e),
+    ...cited(e.sources),
+  };
+}
+
+/** Canonical events order (the port's: episode, then sequence). */
+const byPosition = by<PlotEventRecord>(
+  (e) => e.episodeNumber,
+  (e) => e.sequence,
+  (e) => e.slug,
+);
 
 const fileText = (people: unknown[], series: unknown[]): string =>
   `${JSON.stringify({ format: SEED_FORMAT, people, series }, null, 2)}\n`;
 
-/** The series file: the series alone, its people in the people file. */
-export const seriesFileText = (doc: GraphDocument, seriesKey: string): string =>
-  fileText([], [seriesSeed(doc, seriesKey)]);
+/** Indents JSON text by `by`: JSON escapes every newline inside a string, so each \n starts a line (U+2028 does not). */
+const indented = (text: string, by: string): string => by + text.split('\n').join(`\n${by}`);
 
-/** One series and the given people in one file, as GET /export/series/{slug} answers. */
-export const standaloneSeriesText = (doc: GraphDocument, seriesKey: string): string =>
-  fileText(sortPeople([...doc.people]).map(personSeed), [seriesSeed(doc, seriesKey)]);
+/**
+ * A series file in parts, so that its events are written as they are read, a page at a time: `head`, then
+ * `event(e, first)` for each event in byPosition order, then `tail(any)`. Joined, they are the canonical text.
+ */
+export interface SeriesFileParts {
+  head: string;
+  event(e: PlotEventRecord, first: boolean): string;
+  tail(any: boolean): string;
+}
+
+const EVENTS_FOLLOW = 'events follow';
+const EVENTS_MARKER = `"events": ${JSON.stringify(EVENTS_FOLLOW)}`;
+
+/** The parts of the file of one series, with these people in it (none in a directory's series file); `doc.events` is not read. */
+export function seriesFileParts(
+  doc: GraphDocument,
+  seriesKey: string,
+  people: readonly PersonRecord[] = [],
+): SeriesFileParts {
+  const seed = { ...seriesSeed(doc, seriesKey), events: EVENTS_FOLLOW };
+  const text = fileText(sortPeople([...people]).map(personSeed), [seed]);
+  const at = text.lastIndexOf(EVENTS_MARKER);
+  const rest = text.slice(at + EVENTS_MARKER.length);
+  return {
+    head: `${text.slice(0, at)}"events": [`,
+    event: (e, first) =>
+      `${first ? '' : ','}\n${indented(JSON.stringify(eventSeed(seriesKey, e), null, 2), '        ')}`,
+    tail: (any) => `${any ? '\n      ' : ''}]${rest}`,
+  };
+}
+
+/** The series file: the series alone, its people in the people file. */
+function seriesFileText(doc: GraphDocument, seriesKey: string): string {
+  const parts = seriesFileParts(doc, seriesKey);
+  const events = doc.events.filter((e) => e.seriesKey === seriesKey).sort(byPosition);
+  return parts.head + events.map((e, i) => parts.event(e, i === 0)).join('') + parts.tail(events.length > 0);
+}
 
 /** The people file's text, written in pieces so that its people need not all be in memory at once. */
 export const peopleFileParts = {
   head: `{\n  "format": ${JSON.stringify(SEED_FORMAT)},\n  "people": [`,
   person: (p: PersonRecord, first: boolean): string =>
-    `${first ? '' : ','}\n${JSON.stringify(personSeed(p), null, 2).replace(/^/gm, '    ')}`,
+    `${first ? '' : ','}\n${indented(JSON.stringify(personSeed(p), null, 2), '    ')}`,
   tail: (any: boolean): string => `${any ? '\n  ' : ''}],\n  "series": []\n}\n`,
 };
 

@@ -1,12 +1,17 @@
 import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { GraphDocument, PersonRecord } from '../domain/records.js';
+import { slugOf } from '../domain/keys.js';
+import type { GraphDocument, PersonRecord, PlotEventRecord } from '../domain/records.js';
 import { makeDirectory } from '../file-system.js';
-import type { StoreReader } from '../store/port.js';
-import { PEOPLE_FILE, peopleFileParts, seriesFileName, seriesFileText, standaloneSeriesText } from './canonical.js';
+import type { ChangeLogReader, SeriesEventsPageRequest, StoreReader } from '../store/port.js';
+import { PEOPLE_FILE, peopleFileParts, seriesFileName, seriesFileParts } from './canonical.js';
 
-/** Series read per round of store calls: memory holds this many series' records at most. */
+/** Series read per round of store calls: memory holds this many series' records, but their events, at most. */
 const SERIES_PER_READ = 8;
+/** Events of a series read per store call: memory holds this many of them at most. */
+const EVENTS_PER_READ = 1000;
+/** How often a series written to while it is exported is read again before export gives up. */
+const SERIES_ATTEMPTS = 3;
 const PEOPLE_PER_READ = 1000;
 
 interface ExportProgress {
@@ -43,25 +48,25 @@ type Reader = Pick<
   | 'castingsBySeries'
   | 'creditsBySeries'
   | 'relationshipsOfSeries'
-  | 'eventsOfSeries'
+  | 'eventsOfSeriesAfter'
   | 'listSeries'
   | 'listPeople'
   | 'peopleByKeys'
->;
+> &
+  Pick<ChangeLogReader, 'changeLogBounds' | 'changesAfter'>;
 
-/** The series of `keys` and everything in them, as one document. */
-async function seriesDocument(
-  store: Pick<Reader, Exclude<keyof Reader, 'listSeries' | 'listPeople' | 'peopleByKeys'>>,
-  keys: readonly string[],
-): Promise<GraphDocument> {
-  const [series, episodes, characters, castings, credits, relationships, events] = await Promise.all([
+/** What writing one series reads. */
+type SeriesReader = Pick<Reader, Exclude<keyof Reader, 'listSeries' | 'listPeople' | 'peopleByKeys'>>;
+
+/** The series of `keys` and everything in them but their events (seriesEvents reads those), as one document. */
+async function seriesDocument(store: SeriesReader, keys: readonly string[]): Promise<GraphDocument> {
+  const [series, episodes, characters, castings, credits, relationships] = await Promise.all([
     store.seriesByKeys(keys),
     store.episodesBySeries(keys),
     store.charactersBySeries(keys),
     store.castingsBySeries(keys),
     store.creditsBySeries(keys),
     store.relationshipsOfSeries(keys),
-    store.eventsOfSeries(keys),
   ]);
   const distinct = <T extends { key: string }>(lists: T[][]) => [
     ...new Map(lists.flat().map((r) => [r.key, r])).values(),
@@ -74,8 +79,56 @@ async function seriesDocument(
     castings: castings.flat(),
     credits: credits.flat(),
     relationships: distinct(relationships),
-    events: events.flat(),
+    events: [],
   };
+}
+
+/** A series' events, a page of at most EVENTS_PER_READ at a time, in port order. */
+async function* seriesEvents(store: SeriesReader, seriesKey: string): AsyncGenerator<PlotEventRecord[]> {
+  let after: SeriesEventsPageRequest['after'] = null;
+  for (;;) {
+    const page = await store.eventsOfSeriesAfter({ seriesKey, after, first: EVENTS_PER_READ });
+    if (page.length > 0) yield page;
+    if (page.length < EVENTS_PER_READ) return;
+    const last = page.at(-1)!;
+    after = { episodeNumber: last.episodeNumber, sequence: last.sequence };
+  }
+}
+
+/** A write changed the series while it was read, so what was read may mix its states before and after that write. */
+class SeriesChangedError extends Error {
+  override readonly name = 'SeriesChangedError';
+}
+
+/** Where the change log stands: a series read from here on is whole if no change of it is logged after this. */
+const logPosition = async (store: SeriesReader): Promise<number> => (await store.changeLogBounds()).latest;
+
+async function changedSince(store: SeriesReader, seriesKey: string, since: number): Promise<boolean> {
+  const changes = await store.changesAfter({ after: since, series: seriesKey, collections: null, first: 1 });
+  return changes.items.length > 0;
+}
+
+/**
+ * The text of one series' file in pieces: the parts read in `doc`, then its events a page at a time, so
+ * memory holds one page of them. `tally.events` counts the events given. Throws SeriesChangedError instead of
+ * the last piece (which closes the document) when a write changed the series since the log stood at `since`.
+ */
+async function* seriesFilePieces(
+  store: SeriesReader,
+  doc: GraphDocument,
+  seriesKey: string,
+  people: readonly PersonRecord[],
+  since: number,
+  tally: { events: number } = { events: 0 },
+): AsyncGenerator<string> {
+  const parts = seriesFileParts(doc, seriesKey, people);
+  yield parts.head;
+  for await (const page of seriesEvents(store, seriesKey)) {
+    yield page.map((e) => parts.event(e, tally.events++ === 0)).join('');
+  }
+  if (await changedSince(store, seriesKey, since))
+    throw new SeriesChangedError(`series "${slugOf(seriesKey)}" was written to while it was exported`);
+  yield parts.tail(tally.events > 0);
 }
 
 /** Writes all of `text`: a write may take only part of it (a disk filling up), so it loops. */
@@ -164,18 +217,57 @@ export async function exportSeedDirectory(
 
   const progress: ExportProgress = { seriesDone: 0, series: total, records: 0 };
   const named = new Set<string>();
-  const writeGroup = async (group: string[]) => {
-    const doc = await seriesDocument(store, group);
-    for (const s of doc.series) {
-      await writeAtomically(dir, seriesFileName(s.slug), (put) => put(seriesFileText(doc, s.key)));
-      if (chosen !== null) {
-        for (const p of s.starring) named.add(p);
-        for (const c of doc.castings) if (c.seriesKey === s.key) named.add(c.personKey);
-        for (const c of doc.credits) if (c.seriesKey === s.key) named.add(c.personKey);
+  /** Writes one series' file, read again (up to SERIES_ATTEMPTS times) when a write changes it meanwhile; null when it is gone. */
+  const writeSeries = async (seriesKey: string, read: { doc: GraphDocument; since: number }) => {
+    for (let attempt = 1; ; attempt += 1) {
+      const { doc, since } = read;
+      const series = doc.series.find((x) => x.key === seriesKey);
+      if (series === undefined) return null;
+      try {
+        const tally = { events: 0 };
+        let released = 0;
+        await writeAtomically(dir, seriesFileName(series.slug), async (put) => {
+          for await (const piece of seriesFilePieces(store, doc, seriesKey, [], since, tally)) {
+            await put(piece);
+            if (tally.events - released < EVENTS_PER_READ) continue;
+            released = tally.events;
+            await options.afterBatch?.();
+          }
+        });
+        return { doc, series, events: tally.events };
+      } catch (error) {
+        if (!(error instanceof SeriesChangedError)) throw error;
+        if (attempt === SERIES_ATTEMPTS)
+          throw new ExportError(`${error.message}, ${attempt} times in a row; export while nothing writes to it`);
+        read = { since: await logPosition(store), doc: await seriesDocument(store, [seriesKey]) };
       }
     }
-    progress.seriesDone += doc.series.length;
-    progress.records += Object.values(doc).reduce((n, list) => n + list.length, 0);
+  };
+  const writeGroup = async (group: string[]) => {
+    const since = await logPosition(store);
+    const doc = await seriesDocument(store, group);
+    for (const key of group) {
+      const written = await writeSeries(key, { doc, since });
+      if (written === null) continue;
+      const own = <T extends { seriesKey: string }>(records: readonly T[]) =>
+        records.filter((r) => r.seriesKey === key);
+      const { series } = written;
+      if (chosen !== null) {
+        for (const p of series.starring) named.add(p);
+        for (const c of own(written.doc.castings)) named.add(c.personKey);
+        for (const c of own(written.doc.credits)) named.add(c.personKey);
+      }
+      progress.seriesDone += 1;
+      const { episodes, characters, castings, credits, relationships } = written.doc;
+      progress.records +=
+        1 +
+        written.events +
+        own(episodes).length +
+        own(characters).length +
+        own(castings).length +
+        own(credits).length +
+        own(relationships).length;
+    }
     options.onProgress?.({ ...progress });
     await options.afterBatch?.();
   };
@@ -217,11 +309,13 @@ export async function exportSeedDirectory(
   return { files: progress.seriesDone + 1, people, series: progress.seriesDone, records: progress.records };
 }
 
-/** One series as a seed file of its own: the series and the people it names; null when there is no such series. */
-export async function seriesExportText(
-  store: Pick<Reader, Exclude<keyof Reader, 'listSeries' | 'listPeople'>>,
-  slug: string,
-): Promise<string | null> {
+/**
+ * One series as a seed file of its own (the series and the people it names), as text in pieces of at most
+ * one page of events; null when there is no such series. Reading the pieces throws SeriesChangedError instead
+ * of the last one when a write changed the series meanwhile.
+ */
+export async function seriesExportParts(store: SeriesReader & Pick<Reader, 'peopleByKeys'>, slug: string) {
+  const since = await logPosition(store);
   const doc = await seriesDocument(store, [slug]);
   const series = doc.series[0];
   if (series === undefined) return null;
@@ -231,5 +325,5 @@ export async function seriesExportText(
     ...doc.credits.map((c) => c.personKey),
   ]);
   const people = (await store.peopleByKeys([...named].sort())).filter((p) => p !== null);
-  return standaloneSeriesText({ ...doc, people }, series.key);
+  return seriesFilePieces(store, doc, series.key, people, since);
 }

@@ -69,6 +69,13 @@ export interface EventsPage extends Page<PlotEventRecord> {
   hiddenCount: number;
 }
 
+/** A page of one series' events in port order, after a place in the series (null: from its first event). */
+export interface SeriesEventsPageRequest {
+  seriesKey: string;
+  after: { episodeNumber: number; sequence: number } | null;
+  first: number;
+}
+
 export interface EventPosition {
   seriesKey: string;
   episodeNumber: number;
@@ -291,6 +298,8 @@ export interface StoreReader {
   /** Every relationship between characters of the series, whatever the episode. */
   relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
   eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;
+  /** Up to `first` events of one series after `after`, by episode number then sequence: export reads a series' events this way, page by page. */
+  eventsOfSeriesAfter(request: SeriesEventsPageRequest): Promise<PlotEventRecord[]>;
   /** The events of each series of the given kinds, e.g. only those that decide tropes. */
   eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]>;
   /**

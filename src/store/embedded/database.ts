@@ -421,10 +421,10 @@ export class EmbeddedDatabase {
     return storable(key) ? this.indexes[index].get(key) : undefined;
   }
 
-  /** The keys of an index's rows that start with `prefix`, in key order (values are not decoded). */
-  *scanKeys(index: IndexName, prefix: IndexKey): Generator<IndexKey> {
-    if (!storable(prefix)) return;
-    for (const key of this.indexes[index].getKeys(prefix.length > 0 ? { start: prefix } : {})) {
+  /** The keys of an index's rows that start with `prefix`, in key order, from `from` on (values are not decoded). */
+  *scanKeys(index: IndexName, prefix: IndexKey, from: IndexKey = prefix): Generator<IndexKey> {
+    if (!storable(prefix) || !storable(from)) return;
+    for (const key of this.indexes[index].getKeys(from.length > 0 ? { start: from } : {})) {
       if (!hasPrefix(key, prefix)) return;
       yield key;
     }

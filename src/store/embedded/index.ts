@@ -42,6 +42,7 @@ import type {
   PlannedRead,
   RelationshipQuery,
   SearchRequest,
+  SeriesEventsPageRequest,
   SeriesEventsQuery,
   SeriesPageRequest,
   StateTag,
@@ -139,6 +140,11 @@ export class EmbeddedStore implements DramaStore {
   relationshipsOfSeries = (keys: readonly string[]) =>
     this.grouped<RelationshipRecord>('relationships', 'relationshipsBySeries', keys);
   eventsOfSeries = (keys: readonly string[]) => this.grouped<PlotEventRecord>('events', 'eventsByPosition', keys);
+  async eventsOfSeriesAfter({ seriesKey, after, first }: SeriesEventsPageRequest): Promise<PlotEventRecord[]> {
+    const reads = this.read();
+    return reads.present('events', reads.seriesEventKeysAfter(seriesKey, after, first));
+  }
+
   relationshipHistories = (keys: readonly string[]) =>
     this.grouped<RelationshipRecord>('relationships', 'relationshipsByCharacter', keys);
 

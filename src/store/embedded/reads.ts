@@ -73,6 +73,19 @@ export class EmbeddedReads {
     return this.present(collection, this.keysIn(index, prefix));
   }
 
+  /** Up to `first` keys of a series' events after a place in it (null: from its first), in position order. */
+  seriesEventKeysAfter(seriesKey: string, after: { episodeNumber: number; sequence: number } | null, first: number) {
+    const keys: string[] = [];
+    if (first <= 0) return keys;
+    const from = after === null ? [seriesKey] : [seriesKey, after.episodeNumber, after.sequence];
+    for (const key of this.db.scanKeys('eventsByPosition', [seriesKey], from)) {
+      if (after !== null && key[1] === after.episodeNumber && key[2] === after.sequence) continue;
+      keys.push(key.at(-1) as string);
+      if (keys.length === first) break;
+    }
+    return keys;
+  }
+
   /** The event rows of an event index under `prefix`, whose first `prefix.length` elements are not the position. */
   eventRows(index: IndexName, prefix: IndexKey): EventRow[] {
     const anchor = index === 'eventsByPosition' ? 0 : 1;

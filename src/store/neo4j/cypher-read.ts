@@ -136,6 +136,14 @@ RETURN i, COLLECT {
   RETURN ${eventRow('e')}
 } AS items`;
 
+/** Read through the plot_event_position index, in its order, so a page costs its own size whatever the series'. */
+export const EVENTS_OF_SERIES_AFTER = `// name: eventsOfSeriesAfter
+MATCH (e:PlotEvent)
+WHERE e.seriesKey = $series AND e.episodeNumber >= $episode
+  AND (e.episodeNumber > $episode OR e.sequence > $sequence)
+WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence LIMIT $limit
+RETURN ${eventRow('e')} AS item`;
+
 export const EVENTS_OF_SERIES_BY_KIND = `// name: eventsOfSeriesByKind
 ${perQuery}
 RETURN i, COLLECT {

@@ -41,6 +41,7 @@ import type {
   PlannedRead,
   RelationshipQuery,
   SearchRequest,
+  SeriesEventsPageRequest,
   SeriesEventsQuery,
   SeriesPageRequest,
   StateTag,
@@ -216,6 +217,17 @@ export class Neo4jStore implements DramaStore {
     this.byKeys(readCypher.RELATIONSHIPS_OF_SERIES, keys, decode.toRelationship);
   eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> =>
     this.byKeys(readCypher.EVENTS_OF_SERIES, keys, decode.toEvent);
+
+  async eventsOfSeriesAfter({ seriesKey, after, first }: SeriesEventsPageRequest): Promise<PlotEventRecord[]> {
+    if (first <= 0) return [];
+    const rows = await this.db.read(readCypher.EVENTS_OF_SERIES_AFTER, {
+      series: seriesKey,
+      episode: after?.episodeNumber ?? 0,
+      sequence: after?.sequence ?? 0,
+      limit: first,
+    });
+    return rows.map((row) => decode.toEvent(row.item as never));
+  }
 
   async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
     return (

@@ -1,0 +1,51 @@
+import { toGraphDocument } from '../../src/seed/document.js';
+import { SEED_FORMAT } from '../../src/seed/format.js';
+import { parseSeedText } from '../../src/seed/load.js';
+import type { DramaStore } from '../../src/store/port.js';
+
+/** A series of `episodes` episodes with `perEpisode` events each, between two characters, as seed text. */
+function bigSeriesText(slug: string, episodes: number, perEpisode: number): string {
+  const source = { document: 'A made-up recap', paragraph: 1 };
+  const events = [];
+  for (let episode = 1; episode <= episodes; episode += 1)
+    for (let sequence = 1; sequence <= perEpisode; sequence += 1)
+      events.push({
+        slug: `e-${episode}-${sequence}`,
+        episode,
+        sequence,
+        kind: sequence % 2 === 0 ? 'CONFESSION' : 'MESSAGE',
+        // U+2028 and U+2029 are line breaks to a regex's ^ but plain characters to JSON.
+        summary: `Scene ${sequence} of episode ${episode}:\u2028a\u2029b "quoted" \\ and 한국어.`,
+        agent: 'ha-na',
+        target: 'do-yun',
+        participants: [
+          { character: 'ha-na', role: 'AGENT' },
+          { character: 'do-yun', role: 'TARGET' },
+        ],
+        outcome: null,
+        flashback: false,
+        source,
+      });
+  const character = (s: string, name: string) => ({ slug: s, name, firstEpisode: 1, source });
+  return JSON.stringify({
+    format: SEED_FORMAT,
+    people: [],
+    series: [
+      {
+        slug,
+        title: `Big ${slug}`,
+        episodeCount: episodes,
+        source,
+        episodes: Array.from({ length: episodes }, (_, i) => ({ number: i + 1, source })),
+        characters: [character('ha-na', 'Ha-na'), character('do-yun', 'Do-yun')],
+        events,
+      },
+    ],
+  });
+}
+
+/** Imports such a series into the store. */
+export async function importBigSeries(store: DramaStore, slug: string, episodes: number, perEpisode: number) {
+  const seed = parseSeedText(`${slug}.json`, bigSeriesText(slug, episodes, perEpisode));
+  await store.importDocument(toGraphDocument([seed]));
+}
