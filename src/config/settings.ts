@@ -57,6 +57,7 @@ const opsSchema = z.object({
   EXPORT_ACCESS: z.enum(['anyone', 'token']).default('anyone'),
   EXPORTS_MAX: count(4),
   EXPORTS_MAX_PER_CLIENT: count(2),
+  EXPORT_IDLE_TIMEOUT_MS: count(60_000),
 });
 
 export interface CacheBounds {
@@ -106,8 +107,8 @@ export interface OpsSettings {
   warmRecommendations: boolean;
   /** Who may GET /export/series/{slug}: anyone, or only bearer tokens with the `export` scope (or `admin`). */
   exportAccess: 'anyone' | 'token';
-  /** GET /export/series/{slug} responses streamed at once in this process, and per client; over them, 503/429. */
-  exports: { max: number; perClient: number };
+  /** GET /export/series/{slug} responses streamed at once in this process, and per client (over them, 503/429); a client that takes nothing for `idleMs` is cut off. */
+  exports: { max: number; perClient: number; idleMs: number };
 }
 
 export const PERSISTED_OPERATIONS_FILE = path.join(PACKAGE_ROOT, 'persisted-operations.json');
@@ -152,7 +153,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         planner: e.PLANNER,
         warmRecommendations: e.WARM_RECOMMENDATIONS ?? true,
         exportAccess: e.EXPORT_ACCESS,
-        exports: { max: e.EXPORTS_MAX, perClient: e.EXPORTS_MAX_PER_CLIENT },
+        exports: { max: e.EXPORTS_MAX, perClient: e.EXPORTS_MAX_PER_CLIENT, idleMs: e.EXPORT_IDLE_TIMEOUT_MS },
       };
     })
     .safeParse(env);

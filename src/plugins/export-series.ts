@@ -15,6 +15,8 @@ import { streamedResponse } from './streamed.js';
 export interface ExportLimits {
   max: number;
   perClient: number;
+  /** An export whose client takes no new piece for this long is cut off, freeing its place; 0: no limit. */
+  idleMs: number;
 }
 
 /** Node's request, whose socket an export that fails part-way closes. */
@@ -22,41 +24,68 @@ type ExportServerContext = { req?: { socket?: { destroy?: () => void } } };
 
 const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
 
+/** Ended the export of a client that took no new piece for the idle timeout. */
+class ExportStalledError extends Error {
+  override readonly name = 'ExportStalledError';
+}
+
 /**
  * The body of one export: each piece is read when the client has taken the one before (so memory holds one
  * page of events), with a turn of the event loop between pieces so other requests go on. A failure after the
  * first byte (the store went away, a write changed the series meanwhile) errors the stream: the client sees the
  * transfer cut off (`cutOff` closes the connection, if there is one), never a whole document that mixes two states.
- * `done` runs once it ends either way.
+ * So does a client that takes no new piece within `idleMs` (0: no limit), so that one that stops reading frees
+ * its place. `done` runs once it ends, whichever way.
  */
 function exportBody(
   pieces: AsyncGenerator<string>,
   done: () => void,
   cutOff: () => boolean,
+  idleMs: number,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  let idle: NodeJS.Timeout | undefined;
+  let ended = false;
+  const end = () => {
+    ended = true;
+    clearTimeout(idle);
+    done();
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    end();
+    // Over HTTP the closed connection tells the client; erroring the stream too would reject a promise of
+    // @whatwg-node/server's that nothing awaits (its cancel on the request's error) and stop the process.
+    if (cutOff()) controller.close();
+    else controller.error(error);
+  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        clearTimeout(idle);
+        if (ended) return;
         try {
           const next = await pieces.next();
           if (next.done) {
-            done();
+            end();
             controller.close();
             return;
           }
           controller.enqueue(encoder.encode(next.value));
           await nextTurn();
+          if (idleMs > 0 && !ended) {
+            idle = setTimeout(() => {
+              if (ended) return;
+              void pieces.return(undefined);
+              fail(controller, new ExportStalledError(`the client took nothing for ${idleMs} ms`));
+            }, idleMs);
+            idle.unref();
+          }
         } catch (error) {
-          done();
-          // Over HTTP the closed connection tells the client; erroring the stream too would reject a promise of
-          // @whatwg-node/server's that nothing awaits (its cancel on the request's error) and stop the process.
-          if (cutOff()) controller.close();
-          else controller.error(error);
+          fail(controller, error);
         }
       },
       async cancel() {
-        done();
+        end();
         await pieces.return(undefined);
       },
     },
@@ -76,7 +105,7 @@ export function useSeriesExport(
   store: StoreReader & Pick<ChangeLogReader, 'changeLogBounds' | 'changesAfter'>,
   access: 'anyone' | 'token',
   authenticate: RequestAuthenticator,
-  limits: ExportLimits = { max: 4, perClient: 2 },
+  limits: ExportLimits = { max: 4, perClient: 2, idleMs: 60_000 },
 ): Plugin<object, NodeServerContext> {
   const open = new OpenStreams(limits);
   return {
@@ -114,7 +143,7 @@ export function useSeriesExport(
           return;
         }
       }
-      const slug = match[1]!;
+      const slug = decoded(match[1]!);
       if (!SLUG_PATTERN.test(slug)) {
         endResponse(notFound(slug));
         return;
@@ -160,7 +189,9 @@ export function useSeriesExport(
         socket?.destroy?.();
         return socket?.destroy !== undefined;
       };
-      endResponse(streamedResponse(exportBody(pieces, opened.release, cutOff), { headers: HEADERS(slug) }));
+      endResponse(
+        streamedResponse(exportBody(pieces, opened.release, cutOff, limits.idleMs), { headers: HEADERS(slug) }),
+      );
     },
   };
 }
@@ -169,5 +200,14 @@ const HEADERS = (slug: string) => ({
   'content-type': 'application/json; charset=utf-8',
   'content-disposition': `attachment; filename="series-${slug}.json"`,
 });
+
+/** The path segment as a client meant it (`%2D` is `-`); a malformed escape stays as sent, and matches no slug. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 const notFound = (slug: string) => errorResponse(404, 'NOT_FOUND', `No series "${slug.slice(0, 120)}".`);

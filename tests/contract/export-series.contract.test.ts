@@ -42,6 +42,11 @@ describeEachStore('GET /export/series/{slug}', (service) => {
     expect(huge.status).toBe(404);
     expect((await huge.text()).length).toBeLessThan(1000);
     expect((await get(service().yoga, '/export/series/soundtrack-1', {}, 'POST')).status).toBe(405);
+    const escaped = await get(service().yoga, '/export/series/soundtrack%2D1');
+    expect(escaped.status).toBe(200);
+    expect(await escaped.text()).toBe(await (await get(service().yoga, '/export/series/soundtrack-1')).text());
+    for (const path of ['/export/series/%E0%A4%A', '/export/series/soundtrack%2F1', '/export/series/%5F%5Fproto%5F%5F'])
+      expect((await get(service().yoga, path)).status, path).toBe(404);
   });
 
   it('refuses viewing progress rather than ignore it, and a bad bearer token as GraphQL does', async () => {

@@ -109,7 +109,7 @@ describeEachStore(
       const yoga = createDramaYoga({
         store: service().store,
         graphiql: false,
-        ops: { exports: { max: 2, perClient: 1 } },
+        ops: { exports: { max: 2, perClient: 1, idleMs: 0 } },
       });
       const first = await exportOf(yoga, BIG);
       expect(first.status).toBe(200);
@@ -128,7 +128,7 @@ describeEachStore(
       const none = createDramaYoga({
         store: service().store,
         graphiql: false,
-        ops: { exports: { max: 0, perClient: 1 } },
+        ops: { exports: { max: 0, perClient: 1, idleMs: 0 } },
       });
       const refused = await exportOf(none, 'soundtrack-1');
       expect(refused.status).toBe(503);

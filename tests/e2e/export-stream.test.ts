@@ -48,22 +48,42 @@ function startExport(url: string, bytes: number) {
 describe('GET /export/series/{slug} over HTTP', () => {
   let dataDir: string;
   let server: RunningServer;
+  const env = () => ({
+    DATA_DIR: dataDir,
+    NEO4J_URI: '',
+    SEED_ON_START: 'false',
+    DRAMA_TOKENS: JSON.stringify([writer.entry]),
+  });
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'drama-export-stream-'));
     const store = await openEmbeddedStore({ dataDir });
     await importBigSeries(store, SERIES, EPISODES, PER_EPISODE);
     await store.close();
-    server = await startServerProcess({
-      DATA_DIR: dataDir,
-      NEO4J_URI: '',
-      SEED_ON_START: 'false',
-      DRAMA_TOKENS: JSON.stringify([writer.entry]),
-    });
+    server = await startServerProcess(env());
   }, 120_000);
   afterAll(async () => {
     if (server) await stopServerProcess(server);
     await rm(dataDir, { recursive: true, force: true });
   });
+
+  it('cuts off a client that stops reading for EXPORT_IDLE_TIMEOUT_MS, which frees its place for the next', async () => {
+    await stopServerProcess(server);
+    server = await startServerProcess({ ...env(), EXPORTS_MAX: '1', EXPORT_IDLE_TIMEOUT_MS: '300' });
+    const stalled = await startExport(server.url, 64 * 1024);
+    expect(stalled.status).toBe(200);
+    let next: Response;
+    for (;;) {
+      next = await fetch(new URL(`/export/series/${SERIES}`, server.url));
+      if (next.status === 200) break;
+      expect(next.status).toBe(503);
+      await next.text();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(JSON.parse(await next.text()).series[0].events).toHaveLength(EPISODES * PER_EPISODE);
+    expect(await stalled.rest()).toBe('cut off');
+    await stopServerProcess(server);
+    server = await startServerProcess(env());
+  }, 120_000);
 
   it('closes the connection of an export whose series is written meanwhile, and the service goes on', async () => {
     const started = await startExport(server.url, 64 * 1024);
