@@ -122,7 +122,9 @@ builder.mutationFields((t) => ({
     type: DeletionType,
     description:
       'Deletes a series. It is refused while the series has contents, unless cascade is true: then its episodes, ' +
-      'characters, cast, crew, relationships and events go with it (people stay). Needs write:catalog; cascade needs admin.',
+      'characters, cast, crew, relationships and events go with it (people stay). Needs write:catalog; cascade needs admin. ' +
+      'A series of more than 2,000 events loses them first in writes of whole episodes, the last first, then the rest goes ' +
+      "in one: if that fails part-way, the series stays with its earlier episodes' events, and deleting it again completes it.",
     authScopes: (_root, args) => (args.cascade ? { admin: true } : { writeCatalog: true }),
     errors: writeErrors('DeleteSeries', 'deletion'),
     args: { slug: t.arg.string({ required: true }), cascade: t.arg.boolean({ defaultValue: false }) },

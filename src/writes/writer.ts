@@ -3,7 +3,10 @@ import { countsOf } from '../domain/collections.js';
 import { type ChangeSet, changeSet } from '../domain/integrity/changes.js';
 import { ValidationError } from '../domain/integrity/validation.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
-import type { StoreWriter } from '../store/port.js';
+import type { StoreReader, StoreWriter } from '../store/port.js';
+
+/** What the writer reads: a cascaded series' events, episode by episode, to delete them in bounded transactions. */
+type WriterStore = StoreWriter & Pick<StoreReader, 'episodesBySeries' | 'eventsOfEpisodes'>;
 
 /** Told of every applied change set, for example to invalidate cached responses. */
 export type ChangeListener = (applied: ChangeSet) => Promise<void>;
@@ -14,6 +17,12 @@ export interface Deletion {
   /** How many records the delete removed along with this one (a cascaded series' contents). */
   alsoDeleted: number;
 }
+
+/**
+ * Events one transaction of a cascaded series delete removes at most (whole episodes, so more when one episode
+ * alone holds more); a series with no more events than this goes in one transaction.
+ */
+const CASCADE_EVENTS_PER_WRITE = 2_000;
 
 /** Keys are built from slugs of at most 120 characters; a longer one cannot name a record (and lmdb refuses keys over 1978 bytes). */
 const MAX_KEY_LENGTH = 400;
@@ -58,7 +67,7 @@ const REVISIONS = new Map([
 /** The write side of one request: each call is one transaction, checked against the story inside it. */
 export class StoryWriter {
   constructor(
-    private readonly store: StoreWriter,
+    private readonly store: WriterStore,
     private readonly changed: ChangeListener,
     /** The name of the token writing, logged with each change; null when none. */
     private readonly actor: string | null = null,
@@ -82,9 +91,34 @@ export class StoryWriter {
         { path: [], message: `no ${collection} key is longer than ${MAX_KEY_LENGTH} characters`, rule: 'max-length' },
       ]);
     const args = (path: string[]) => (path[0] === collection && path[1] === key ? path.slice(2) : path);
+    const before = collection === 'series' && cascade ? await this.deleteEventsAhead(key) : 0;
     const applied = await this.apply(changeSet({ deletes: { [collection]: [key] }, cascade }), args);
     const total = Object.values(applied.deletes).reduce((n, keys) => n + keys.length, 0);
-    return { collection, key, alsoDeleted: total - 1 };
+    return { collection, key, alsoDeleted: before + total - 1 };
+  }
+
+  /**
+   * Before a cascaded series delete, removes its events in transactions of whole episodes, the last first, while
+   * more than CASCADE_EVENTS_PER_WRITE of them remain, so no transaction grows with the series; the rest go with the
+   * series in one. A failure part-way leaves the series with its earlier episodes' events: deleting again completes it.
+   */
+  private async deleteEventsAhead(seriesKey: string): Promise<number> {
+    const [episodes = []] = await this.store.episodesBySeries([seriesKey]);
+    let pending: string[][] = [];
+    let count = 0;
+    let deleted = 0;
+    for (const episode of [...episodes].reverse()) {
+      const [events = []] = await this.store.eventsOfEpisodes([{ episodeKey: episode.key, kinds: null }]);
+      pending.push(events.map((e) => e.key));
+      count += events.length;
+      if (count <= CASCADE_EVENTS_PER_WRITE) continue;
+      const write = pending.length > 1 ? pending.slice(0, -1).flat() : pending[0]!;
+      await this.apply(changeSet({ deletes: { events: write } }), (path) => path);
+      deleted += write.length;
+      pending = pending.length > 1 ? pending.slice(-1) : [];
+      count = pending.flat().length;
+    }
+    return deleted;
   }
 
   /** `pathOf` turns a plan's `[collection, key, ...field]` into a path into the argument the document came in. */
