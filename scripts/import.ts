@@ -89,7 +89,7 @@ try {
   const records = Object.values(result.written).reduce((a, b) => a + b, 0);
   console.log(
     `written in ${seconds.toFixed(1)}s (${Math.round(records / Math.max(seconds, 1e-3))} records/s): ${records} records` +
-      ` in ${result.batches} batch${result.batches === 1 ? '' : 'es'} of at most ${batchRecords} records`,
+      ` in ${result.batches} batch${result.batches === 1 ? '' : 'es'} of ${batchRecords} records or one file`,
   );
   console.log(result.written);
   console.log('store now holds:', await store.counts());
