@@ -88,23 +88,12 @@ export interface Plan {
 }
 
 /** Warms each operation up (checking its answer), then runs it at every client count. */
-/** Discarded load after the checked warm-up: at least a second, then up to this many requests or this long in all. */
-const SETTLE_REQUESTS = 3000;
-const SETTLE_MAX_MS = 10_000;
-
 /**
- * Discarded load after the checked warm-up: the first operation measured after a store or a service starts
+ * A second of discarded load after the checked warm-up: the first operation measured after a store starts
  * would otherwise also pay for its cold caches and its JIT (a run of op 2 alone measured it twice as slow).
- * A second is not enough for a quick operation: op 3 on a fresh service and a fresh Neo4j went from 11.7 ms
- * p50 over its first 500 requests to 2.9 ms after 3,000, so the load goes on up to SETTLE_REQUESTS.
  */
 async function settle(subject: Subject, op: OpId, plan: Plan): Promise<void> {
-  const request = subject.request(op);
-  const began = performance.now();
-  const first = await runLoad(request, 1, { durationMs: Math.min(1000, plan.budget.durationMs), maxRequests: 0 });
-  if (plan.budget.durationMs < 1000 || first.requests >= SETTLE_REQUESTS) return;
-  const left = SETTLE_MAX_MS - (performance.now() - began);
-  if (left > 0) await runLoad(request, 1, { durationMs: left, maxRequests: SETTLE_REQUESTS - first.requests });
+  await runLoad(subject.request(op), 1, { durationMs: Math.min(1000, plan.budget.durationMs), maxRequests: 0 });
 }
 
 export async function benchSubject(store: StoreName, subject: Subject, plan: Plan): Promise<Cell[]> {
