@@ -142,6 +142,9 @@ function jsonBytesUpTo(value: unknown, limit: number): number {
   return bytes;
 }
 
+/** The reason `answered` aborts with: abort() without one builds a DOMException, stack trace and all, per operation. */
+const ANSWERED = new Error('The operation has been answered.');
+
 const refusal = (error: BudgetExceededError, applied: readonly string[] = []): ExecutionResult => ({
   errors: [applied.length === 0 ? error : new BudgetExceededError(error.budget, error.limit, applied)],
   data: null,
@@ -173,7 +176,7 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
           const execution = Promise.resolve(executeFn(executionArgs));
           return Promise.race([execution, overtime]).finally(() => {
             clearTimeout(timer);
-            spending.answered.abort();
+            spending.answered.abort(ANSWERED);
           }) as ReturnType<typeof executeFn>;
         });
       return {

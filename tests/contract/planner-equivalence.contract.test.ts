@@ -358,6 +358,26 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     }
   }, 120_000);
 
+  it('ends each planned read’s signal once its operation is answered, with one reason shared by all operations', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const watching = new Proxy(service().store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned'
+          ? (read: PlannedRead, signal?: AbortSignal) => {
+              signals.push(signal);
+              return target.readPlanned(read, signal);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
+    for (const slug of ['eun-soo', '__proto__', 'eun-soo\u0301'])
+      expect(errorCodes(await graphql(yoga, STANDING, { series: 'soundtrack-1', slug, asOf: 2 }))).toEqual([]);
+    expect(signals).toHaveLength(3);
+    expect(signals.map((signal) => signal?.aborted)).toEqual([true, true, true]);
+    expect(signals[0]!.reason).not.toBeInstanceOf(DOMException);
+    expect(new Set(signals.map((signal) => signal!.reason)).size).toBe(1);
+  });
+
   it('stops a planned read whose signal is aborted once it has started', async () => {
     const reads: PlannedRead[] = [];
     const store = service().store;

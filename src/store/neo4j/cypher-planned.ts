@@ -1,6 +1,6 @@
 import Cypher from '@neo4j/cypher-builder';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
-import type { EventsPageRequest, PlannedRead, RelationshipQuery } from '../port.js';
+import type { EventsPageRequest, PlannedRead } from '../port.js';
 import { EVENT_FIELDS } from './decode.js';
 
 /* Planned reads (see PlannedRead): one query per planned root field, built with @neo4j/cypher-builder, parameters only. */
@@ -38,12 +38,11 @@ function firstShownOf(c: Cypher.Variable): Record<string, Cypher.Expr> {
   };
 }
 
-/** The relationships holding after `asOfEpisode` (at the end of the known story for null), as relationshipsOf decides. */
-function holdsAt(r: Cypher.Relationship, asOfEpisode: number | null): Cypher.Predicate {
+/** The relationships holding after episode `asOf` (at the end of the known story for null), as relationshipsOf decides. */
+function holdsAt(r: Cypher.Relationship, asOf: Cypher.Param | null): Cypher.Predicate {
   const since = r.property('sinceEpisode');
   const until = r.property('untilEpisode');
-  if (asOfEpisode === null) return Cypher.isNull(until);
-  const asOf = new Cypher.Param(asOfEpisode);
+  if (asOf === null) return Cypher.isNull(until);
   return Cypher.and(
     Cypher.or(Cypher.isNull(since), Cypher.lte(since, asOf)),
     Cypher.or(Cypher.isNull(until), Cypher.gt(until, asOf)),
@@ -51,7 +50,7 @@ function holdsAt(r: Cypher.Relationship, asOfEpisode: number | null): Cypher.Pre
 }
 
 /** One relationships(asOfEpisode:) of character `c`, in the port's order, each with its ends when asked. */
-function relationshipsOf(c: Cypher.Node, query: RelationshipQuery, read: CharacterRead) {
+function relationshipsOf(c: Cypher.Node, asOf: Cypher.Param | null, read: CharacterShape) {
   const r = new Cypher.Relationship();
   const from = new Cypher.Variable();
   const to = new Cypher.Variable();
@@ -64,28 +63,58 @@ function relationshipsOf(c: Cypher.Node, query: RelationshipQuery, read: Charact
     new Cypher.Match(new Cypher.Pattern(c).related(r, { type: 'RELATES', direction: 'undirected' }).to())
       .with(r, [Cypher.startNode(r), from], [Cypher.endNode(r), to])
       .distinct()
-      .where(holdsAt(r, query.asOfEpisode))
+      .where(holdsAt(r, asOf))
       .with(r, from, to)
       .orderBy([Cypher.coalesce(r.property('sinceEpisode'), ZERO), 'ASC'], [r.property('key'), 'ASC'])
       .return(new Cypher.MapProjection(r, '*', extra)),
   );
 }
 
+/** What the text of characterQuery depends on: its parameters are the character's key and each list's episode. */
+type CharacterShape = Pick<CharacterRead, 'ends' | 'firstShown'> & { relationships: { asOfEpisode: unknown }[] };
+
+const shapeOf = (read: CharacterShape) =>
+  `${read.ends}/${read.firstShown}/${read.relationships.map((q) => (q.asOfEpisode === null ? '-' : 'n')).join('')}`;
+
+/** The key parameter of characterQuery, and the episode parameter of its relationships list `i`. */
+const CHARACTER_KEY = 'characterKey';
+const asOfName = (i: number) => `asOf${i}`;
+
+function characterCypher(read: CharacterShape): string {
+  const c = new Cypher.Node();
+  const lists = read.relationships.map((query, i) =>
+    relationshipsOf(c, query.asOfEpisode === null ? null : new Cypher.NamedParam(asOfName(i)), read),
+  );
+  const columns: [Cypher.Expr, string][] = [
+    [new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {}), 'character'],
+    [new Cypher.List(lists), 'relationships'],
+  ];
+  const query = new Cypher.Match(
+    new Cypher.Pattern(c, { labels: ['Character'], properties: { key: new Cypher.NamedParam(CHARACTER_KEY) } }),
+  ).return(...columns);
+  return `// name: plannedCharacter\n${query.build().cypher}`;
+}
+
+/** Texts built so far, by shape: building one with cypher-builder is a measurable part of a small request. */
+const characterTexts = new Map<string, string>();
+const MAX_CHARACTER_TEXTS = 256;
+
 /**
  * `character(series, slug) { relationships(asOfEpisode:) { from to } }`: the character, each relationships list
  * asked for, their ends, and the facts that place each in the story when the viewer gave progress.
  */
 export function characterQuery(read: CharacterRead): PlannedQuery {
-  const c = new Cypher.Node();
-  const columns: [Cypher.Expr, string][] = [
-    [new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {}), 'character'],
-    [new Cypher.List(read.relationships.map((query) => relationshipsOf(c, query, read))), 'relationships'],
-  ];
-  const query = new Cypher.Match(
-    new Cypher.Pattern(c, { labels: ['Character'], properties: { key: new Cypher.Param(read.characterKey) } }),
-  ).return(...columns);
-  const { cypher, params } = query.build();
-  return { cypher: `// name: plannedCharacter\n${cypher}`, params };
+  const shape = shapeOf(read);
+  let cypher = characterTexts.get(shape);
+  if (cypher === undefined) {
+    cypher = characterCypher(read);
+    if (characterTexts.size < MAX_CHARACTER_TEXTS) characterTexts.set(shape, cypher);
+  }
+  const params: Record<string, unknown> = { [CHARACTER_KEY]: read.characterKey };
+  read.relationships.forEach(({ asOfEpisode }, i) => {
+    if (asOfEpisode !== null) params[asOfName(i)] = asOfEpisode;
+  });
+  return { cypher, params };
 }
 
 type EventsRead = Extract<PlannedRead, { kind: 'events' }>;

@@ -56,6 +56,20 @@ function isUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * Runs `start` without the stack trace the driver captures for every result, only ever appended to a failure's
+ * stack (where it would always name this file). Formatting it measured 4–10% of a small read's CPU.
+ */
+function withoutCallerStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 const isConnectionLost = (error: unknown): boolean => error instanceof Neo4jError && CONNECTION_LOST.has(error.code);
 
 /** Runs a query inside a managed write transaction, counting it as one round trip. */
@@ -208,7 +222,20 @@ export class Neo4jConnection {
   private query(cypher: string, params: Params, mode: SessionMode, counted = true): Promise<QueryResult> {
     this.ensureOpen();
     if (counted) this.trips += 1;
+    if (mode === 'READ') return this.retrying(() => this.autoCommit(cypher, toParams(params) as Params));
     return this.retrying(() => this.once(mode, (tx) => tx.run(cypher, toParams(params) as Params)));
+  }
+
+  /**
+   * One read query as its own (auto-commit) transaction: RUN and PULL go out together and the answer ends it,
+   * one exchange with the server where BEGIN, RUN/PULL and COMMIT take two.
+   */
+  private autoCommit(cypher: string, params: Params): Promise<QueryResult> {
+    return this.inSession(
+      'READ',
+      true,
+      async (session) => await withoutCallerStack(() => session.run(cypher, params, { timeout: this.timeout })),
+    );
   }
 
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {

@@ -31,11 +31,11 @@ describe('op 3, relationships as of episode N', () => {
     expect(rest).toEqual([]);
     expect(query!.cypher).toMatchInlineSnapshot(`
       "// name: plannedCharacter
-      MATCH (this0:Character { key: $param0 })
+      MATCH (this0:Character { key: $characterKey })
       RETURN this0 { .* } AS character, [COLLECT {
         MATCH (this0)-[this1:RELATES]-()
         WITH DISTINCT this1, startNode(this1) AS var2, endNode(this1) AS var3
-        WHERE ((this1.sinceEpisode IS NULL OR this1.sinceEpisode <= $param1) AND (this1.untilEpisode IS NULL OR this1.untilEpisode > $param1))
+        WHERE ((this1.sinceEpisode IS NULL OR this1.sinceEpisode <= $asOf0) AND (this1.untilEpisode IS NULL OR this1.untilEpisode > $asOf0))
         WITH this1, var2, var3
         ORDER BY coalesce(this1.sinceEpisode, 0) ASC, this1.key ASC
         RETURN this1 { .*, fromKey: var2.key, toKey: var3.key, fromCharacter: var2 { .* }, toCharacter: var3 { .* } }
@@ -43,8 +43,8 @@ describe('op 3, relationships as of episode N', () => {
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
-        "param0": "soundtrack-1/eun-soo",
-        "param1": 3,
+        "asOf0": 3,
+        "characterKey": "soundtrack-1/eun-soo",
       }
     `);
   });
@@ -58,7 +58,7 @@ describe('op 3, relationships as of episode N', () => {
     );
     expect(query!.cypher).toMatchInlineSnapshot(`
       "// name: plannedCharacter
-      MATCH (this0:Character { key: $param0 })
+      MATCH (this0:Character { key: $characterKey })
       RETURN this0 { .*, earliestEvent: head(COLLECT {
         MATCH (this0)-[:PARTICIPATES]->(this1:PlotEvent)
         RETURN this1.episodeNumber AS var2
@@ -73,7 +73,7 @@ describe('op 3, relationships as of episode N', () => {
       }) } AS character, [COLLECT {
         MATCH (this0)-[this5:RELATES]-()
         WITH DISTINCT this5, startNode(this5) AS var6, endNode(this5) AS var7
-        WHERE ((this5.sinceEpisode IS NULL OR this5.sinceEpisode <= $param1) AND (this5.untilEpisode IS NULL OR this5.untilEpisode > $param1))
+        WHERE ((this5.sinceEpisode IS NULL OR this5.sinceEpisode <= $asOf0) AND (this5.untilEpisode IS NULL OR this5.untilEpisode > $asOf0))
         WITH this5, var6, var7
         ORDER BY coalesce(this5.sinceEpisode, 0) ASC, this5.key ASC
         RETURN this5 { .*, fromKey: var6.key, toKey: var7.key, fromCharacter: var6 { .*, earliestEvent: head(COLLECT {
@@ -103,8 +103,8 @@ describe('op 3, relationships as of episode N', () => {
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
-        "param0": "soundtrack-1/eun-soo",
-        "param1": 2,
+        "asOf0": 2,
+        "characterKey": "soundtrack-1/eun-soo",
       }
     `);
   });
