@@ -4,7 +4,21 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import type { ApqBounds } from '../plugins/apq-store.js';
 import type { ExecutionBudget } from '../plugins/budget.js';
 
-const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/** Node's timers take at most this many milliseconds; past it they fire at once. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+/** Digits only (no sign, exponent, hex or fraction), at most `max`; unset or blank: the default. */
+const count = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of digits, like 1000')
+      .transform(Number)
+      .pipe(z.number().max(max, `must be at most ${max}`))
+      .default(fallback),
+  );
+/** A duration for a timer, in milliseconds. */
+const milliseconds = (fallback: number) => count(fallback, LONGEST_TIMER_MS);
 const flag = z
   .enum(['true', 'false'])
   .optional()
@@ -28,9 +42,9 @@ const opsSchema = z.object({
   MAX_BODY_BYTES: count(100_000),
   EXECUTION_MAX_OBJECTS: count(50_000),
   EXECUTION_MAX_BYTES: count(2_000_000),
-  EXECUTION_TIMEOUT_MS: count(10_000),
+  EXECUTION_TIMEOUT_MS: milliseconds(10_000),
   RATE_LIMIT_MAX: count(600),
-  RATE_LIMIT_WINDOW_MS: count(60_000),
+  RATE_LIMIT_WINDOW_MS: milliseconds(60_000),
   RATE_LIMIT_MAX_CLIENTS: count(50_000),
   SUBSCRIPTIONS_MAX: count(1_000),
   SUBSCRIPTIONS_MAX_PER_CLIENT: count(10),
@@ -42,7 +56,7 @@ const opsSchema = z.object({
   RESPONSE_CACHE_MAX_CHARS: count(32_000_000),
   PERSISTED_OPERATIONS: z.enum(['allowed', 'only-for-anonymous']).default('allowed'),
   PERSISTED_OPERATIONS_FILE: z.string().optional(),
-  RESPONSE_CACHE_TTL_MS: count(60_000),
+  RESPONSE_CACHE_TTL_MS: milliseconds(60_000),
   PERSISTED_MAX_AGE_S: count(60),
   APQ_MAX_ENTRIES: count(1_000),
   APQ_MAX_CHARS: count(10_000_000),
@@ -50,14 +64,14 @@ const opsSchema = z.object({
   CORS_ORIGINS: list,
   INTROSPECTION: flag,
   GRAPHIQL: flag,
-  SHUTDOWN_TIMEOUT_MS: count(10_000),
+  SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
   PLANNER: z.enum(['on', 'off']).default('on'),
   WARM_RECOMMENDATIONS: flag,
   EXPORT_ACCESS: z.enum(['anyone', 'token']).default('anyone'),
   EXPORTS_MAX: count(4),
   EXPORTS_MAX_PER_CLIENT: count(2),
-  EXPORT_IDLE_TIMEOUT_MS: count(60_000),
+  EXPORT_IDLE_TIMEOUT_MS: milliseconds(60_000),
 });
 
 export interface CacheBounds {

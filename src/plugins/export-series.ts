@@ -148,7 +148,8 @@ export function useSeriesExport(
         endResponse(notFound(slug));
         return;
       }
-      const opened = open.open(clientKey(serverContext, auth));
+      const opened =
+        request.method === 'HEAD' ? { release: () => undefined } : open.open(clientKey(serverContext, auth));
       if (opened === 'all' || opened === 'client') {
         endResponse(
           opened === 'all'

@@ -23,6 +23,8 @@ export interface Deletion {
  * alone holds more); a series with no more events than this goes in one transaction.
  */
 const CASCADE_EVENTS_PER_WRITE = 2_000;
+/** How often a cascaded delete reads the series again when a write meanwhile broke its next part. */
+const CASCADE_ATTEMPTS = 3;
 
 /** Keys are built from slugs of at most 120 characters; a longer one cannot name a record (and lmdb refuses keys over 1978 bytes). */
 const MAX_KEY_LENGTH = 400;
@@ -103,10 +105,25 @@ export class StoryWriter {
    * series in one. A failure part-way leaves the series with its earlier episodes' events: deleting again completes it.
    */
   private async deleteEventsAhead(seriesKey: string): Promise<number> {
+    let deleted = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deleteEpisodesEvents(seriesKey, (n) => {
+          deleted += n;
+        });
+        return deleted;
+      } catch (error) {
+        // A write to the series meanwhile (an event added to an emptied episode) may leave a gap the next part
+        // refuses: read the series again, whose last episodes then include that event.
+        if (!(error instanceof ValidationError) || attempt === CASCADE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async deleteEpisodesEvents(seriesKey: string, progress: (deleted: number) => void): Promise<void> {
     const [episodes = []] = await this.store.episodesBySeries([seriesKey]);
     let pending: string[][] = [];
     let count = 0;
-    let deleted = 0;
     for (const episode of [...episodes].reverse()) {
       const [events = []] = await this.store.eventsOfEpisodes([{ episodeKey: episode.key, kinds: null }]);
       pending.push(events.map((e) => e.key));
@@ -114,11 +131,10 @@ export class StoryWriter {
       if (count <= CASCADE_EVENTS_PER_WRITE) continue;
       const write = pending.length > 1 ? pending.slice(0, -1).flat() : pending[0]!;
       await this.apply(changeSet({ deletes: { events: write } }), (path) => path);
-      deleted += write.length;
+      progress(write.length);
       pending = pending.length > 1 ? pending.slice(-1) : [];
       count = pending.flat().length;
     }
-    return deleted;
   }
 
   /** `pathOf` turns a plan's `[collection, key, ...field]` into a path into the argument the document came in. */

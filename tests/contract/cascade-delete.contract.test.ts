@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ChangeSet } from '../../src/domain/integrity/changes.js';
+import { ValidationError } from '../../src/domain/integrity/validation.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { StoryWriter } from '../../src/writes/writer.js';
@@ -20,7 +21,11 @@ describeEachStore(
   'a cascaded delete of a big series',
   (service) => {
     /** The store, recording how many events each write deletes, and failing the write numbered `failAt` (1-based). */
-    function recorded(store: DramaStore, failAt: number | null = null) {
+    function recorded(
+      store: DramaStore,
+      failAt: number | null = null,
+      failure: () => Error = () => new StoreUnavailableError(store.kind),
+    ) {
       const deletedPerWrite: number[] = [];
       const proxy = new Proxy(store, {
         get: (target, property, receiver) => {
@@ -28,7 +33,7 @@ describeEachStore(
           if (property === 'applyChanges')
             return (changes: ChangeSet, actor?: string | null) => {
               deletedPerWrite.push(changes.deletes.events.length);
-              if (deletedPerWrite.length === failAt) return Promise.reject(new StoreUnavailableError(store.kind));
+              if (deletedPerWrite.length === failAt) return Promise.reject(failure());
               return store.applyChanges(changes, actor);
             };
           return typeof value === 'function' ? value.bind(target) : value;
@@ -54,6 +59,18 @@ describeEachStore(
       expect(await service().store.eventsOfSeries([BIG])).toEqual([[]]);
       expect(deletion.alsoDeleted).toBe(PER_EPISODE + EPISODES + 2);
       expect(failing.deletedPerWrite).toEqual([2 * PER_EPISODE, 0]);
+    });
+
+    it('reads the series again when a write meanwhile makes a part of the delete refused, and completes', async () => {
+      await importBigSeries(service().store, 'big-delete-2', EPISODES, PER_EPISODE);
+      const refused = () =>
+        new ValidationError([{ path: [], message: 'a gap a concurrent write left', rule: 'sequence-gap' }]);
+      const { store, deletedPerWrite } = recorded(service().store, 1, refused);
+      const deletion = await new StoryWriter(store, async () => undefined).delete('series', 'big-delete-2', true);
+      expect(deletedPerWrite).toEqual([2 * PER_EPISODE, 2 * PER_EPISODE, 0]);
+      expect((await service().store.seriesByKeys(['big-delete-2']))[0]).toBeNull();
+      expect(await service().store.eventsOfSeries(['big-delete-2'])).toEqual([[]]);
+      expect(deletion.alsoDeleted).toBe(EPISODES * PER_EPISODE + EPISODES + 2);
     });
 
     it('deletes a series of fewer events in one transaction, as before', async () => {

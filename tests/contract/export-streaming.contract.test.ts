@@ -117,6 +117,9 @@ describeEachStore(
       expect(sameClient.status).toBe(429);
       expect(sameClient.headers.get('retry-after')).toBe('5');
       expect(await sameClient.json()).toMatchObject({ errors: [{ extensions: { code: 'EXPORT_LIMIT_REACHED' } }] });
+      const head = await yoga.fetch(`http://drama.test/export/series/${BIG}`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-disposition')).toContain(`series-${BIG}.json`);
       await first.body!.cancel();
       const second = await exportOf(yoga, 'soundtrack-1');
       expect(second.status).toBe(200);
