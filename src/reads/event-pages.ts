@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Progress, visibleThrough } from '../domain/spoilers.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor } from '../pagination.js';
-import type { EventFilter, EventsPageRequest } from '../store/port.js';
+import { type EventFilter, type EventsPageRequest, NO_EVENT_FILTER } from '../store/port.js';
 
 /** The `events` field's arguments as a client gives them. */
 export interface EventsArgs {
@@ -34,13 +34,10 @@ const narrowsByContent = (f: EventFilter) =>
 
 /** The filter with only what places events in the story (series, episode), for counting what is hidden. */
 const onlyPositions = (f: EventFilter): EventFilter => ({
-  ...f,
-  kinds: null,
-  agent: null,
-  target: null,
-  participant: null,
-  outcome: null,
-  certainty: null,
+  ...NO_EVENT_FILTER,
+  series: f.series,
+  episode: f.episode,
+  visibleThrough: f.visibleThrough,
 });
 
 /** The store request for one page of events; throws INVALID_CURSOR for a cursor this list did not issue. */
