@@ -1,5 +1,4 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
@@ -8,7 +7,7 @@ import { looksLikeWatchedThrough, WATCHED_THROUGH_HEADER } from '../spoilers/pro
 import type { ChangeLogReader, StoreReader } from '../store/port.js';
 import { OpenStreams } from './open-streams.js';
 import { clientKey, type NodeServerContext } from './rate-limit.js';
-import { errorResponse } from './refusals.js';
+import { errorResponse, storeUnavailableResponse } from './refusals.js';
 import { streamedResponse } from './streamed.js';
 
 /** Exports streamed at once by this process, in all and per client (a token, else an IP address). */
@@ -21,8 +20,6 @@ export interface ExportLimits {
 
 /** Node's request, whose socket an export that fails part-way closes. */
 type ExportServerContext = { req?: { socket?: { destroy?: () => void } } };
-
-const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
 
 /** Ended the export of a client that took no new piece for the idle timeout. */
 class ExportStalledError extends Error {
@@ -170,9 +167,9 @@ export function useSeriesExport(
       }
       const pieces = await seriesExportParts(store, slug).catch((error: unknown) => {
         opened.release();
-        const code = error instanceof GraphQLError ? String(error.extensions.code ?? '') : '';
-        if (!UNAVAILABLE.has(code)) throw error;
-        return errorResponse(503, code, (error as GraphQLError).message, { 'retry-after': '1' });
+        const unavailable = storeUnavailableResponse(error);
+        if (unavailable === null) throw error;
+        return unavailable;
       });
       if (pieces instanceof Response) {
         endResponse(pieces);

@@ -20,4 +20,13 @@ export function errorResponse(
   return response;
 }
 
+const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
+
+/** 503 with `Retry-After: 1` for a store that is away or too slow (its coded error), else null. */
+export function storeUnavailableResponse(error: unknown, headers: Record<string, string> = {}): Response | null {
+  if (!(error instanceof GraphQLError)) return null;
+  const code = String(error.extensions.code ?? '');
+  return UNAVAILABLE.has(code) ? errorResponse(503, code, error.message, { ...headers, 'retry-after': '1' }) : null;
+}
+
 export const codedError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });

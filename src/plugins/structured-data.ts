@@ -10,12 +10,11 @@ import {
   WATCHED_THROUGH_HEADER,
 } from '../spoilers/progress.js';
 import type { StoreReader } from '../store/port.js';
-import { errorResponse } from './refusals.js';
+import { errorResponse, storeUnavailableResponse } from './refusals.js';
 
 const ROUTE = /^\/series\/([^/]*)\.jsonld$/;
 const WATCHED_THROUGH_PARAM = 'watched-through';
 const LAST_EPISODE = FIELD_RULES.episode.number.max;
-const UNAVAILABLE = new Set(['STORE_UNAVAILABLE', 'STORE_TIMEOUT']);
 
 class Refusal extends Error {
   constructor(
@@ -118,11 +117,10 @@ function refusalResponse(error: unknown): Response {
   const noStore = { 'cache-control': 'no-store' };
   if (error instanceof Refusal)
     return errorResponse(error.status, error.code, error.message, { ...noStore, ...error.headers });
-  if (error instanceof GraphQLError) {
-    const code = String(error.extensions.code ?? '');
-    if (UNAVAILABLE.has(code)) return errorResponse(503, code, error.message, { ...noStore, 'retry-after': '1' });
-    if (code === 'BAD_USER_INPUT') return errorResponse(400, code, error.message, noStore);
-  }
+  const unavailable = storeUnavailableResponse(error, noStore);
+  if (unavailable !== null) return unavailable;
+  if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT')
+    return errorResponse(400, 'BAD_USER_INPUT', error.message, noStore);
   throw error;
 }
 
