@@ -121,19 +121,23 @@ export class StoryWriter {
   }
 
   private async deleteEpisodesEvents(seriesKey: string, progress: (deleted: number) => void): Promise<void> {
+    const write = async (keys: string[]) => {
+      await this.apply(changeSet({ deletes: { events: keys } }), (path) => path);
+      progress(keys.length);
+    };
     const [episodes = []] = await this.store.episodesBySeries([seriesKey]);
-    let pending: string[][] = [];
-    let count = 0;
+    let batch: string[] = [];
     for (const episode of [...episodes].reverse()) {
       const [events = []] = await this.store.eventsOfEpisodes([{ episodeKey: episode.key, kinds: null }]);
-      pending.push(events.map((e) => e.key));
-      count += events.length;
-      if (count <= CASCADE_EVENTS_PER_WRITE) continue;
-      const write = pending.length > 1 ? pending.slice(0, -1).flat() : pending[0]!;
-      await this.apply(changeSet({ deletes: { events: write } }), (path) => path);
-      progress(write.length);
-      pending = pending.length > 1 ? pending.slice(-1) : [];
-      count = pending.flat().length;
+      if (batch.length > 0 && batch.length + events.length > CASCADE_EVENTS_PER_WRITE) {
+        await write(batch);
+        batch = [];
+      }
+      for (const e of events) batch.push(e.key);
+      if (batch.length > CASCADE_EVENTS_PER_WRITE) {
+        await write(batch);
+        batch = [];
+      }
     }
   }
 
