@@ -4,18 +4,14 @@ import { ValidationError } from '../../src/domain/integrity/validation.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { StoryWriter } from '../../src/writes/writer.js';
-import { importBigSeries } from '../support/big-series.js';
+import { importBigSeries, seedsAndBigSeries } from '../support/big-series.js';
 import { describeEachStore } from '../support/each-store.js';
-import { seed } from '../support/seeded.js';
 
 const BIG = 'big-delete';
 const EPISODES = 3;
 const PER_EPISODE = 900;
 
-async function load(store: DramaStore) {
-  await seed(store);
-  await importBigSeries(store, BIG, EPISODES, PER_EPISODE);
-}
+const load = seedsAndBigSeries(BIG, EPISODES, PER_EPISODE);
 
 describeEachStore(
   'a cascaded delete of a big series',

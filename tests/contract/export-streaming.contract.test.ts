@@ -10,19 +10,15 @@ import { ExportError, exportSeedDirectory } from '../../src/seed/export.js';
 import { parseSeedText } from '../../src/seed/load.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
-import { importBigSeries } from '../support/big-series.js';
+import { seedsAndBigSeries } from '../support/big-series.js';
 import { describeEachStore } from '../support/each-store.js';
-import { seed } from '../support/seeded.js';
 
 const BIG = 'big-export';
 /** Three pages of events at export's page size (1,000), the last one short. */
 const EPISODES = 3;
 const PER_EPISODE = 900;
 
-async function load(store: DramaStore) {
-  await seed(store);
-  await importBigSeries(store, BIG, EPISODES, PER_EPISODE);
-}
+const load = seedsAndBigSeries(BIG, EPISODES, PER_EPISODE);
 
 /** The store, with the largest page of events any one call returned, and the calls of whole-series event reads. */
 function watched(store: DramaStore) {

@@ -2,6 +2,7 @@ import { toGraphDocument } from '../../src/seed/document.js';
 import { SEED_FORMAT } from '../../src/seed/format.js';
 import { parseSeedText } from '../../src/seed/load.js';
 import type { DramaStore } from '../../src/store/port.js';
+import { seed } from './seeded.js';
 
 /** A series of `episodes` episodes with `perEpisode` events each, between two characters, as seed text. */
 function bigSeriesText(slug: string, episodes: number, perEpisode: number): string {
@@ -49,3 +50,11 @@ export async function importBigSeries(store: DramaStore, slug: string, episodes:
   const seed = parseSeedText(`${slug}.json`, bigSeriesText(slug, episodes, perEpisode));
   await store.importDocument(toGraphDocument([seed]));
 }
+
+/** A store loader: the seeds, then such a series. */
+export const seedsAndBigSeries =
+  (slug: string, episodes: number, perEpisode: number) =>
+  async (store: DramaStore): Promise<void> => {
+    await seed(store);
+    await importBigSeries(store, slug, episodes, perEpisode);
+  };
