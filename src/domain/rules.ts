@@ -370,7 +370,9 @@ export function sequenceIssues(events: readonly Placed[]): RecordIssue[] {
   const byEpisode = new Map<string, Placed[]>();
   for (const e of events) {
     const episode = `${e.seriesKey}/${e.episodeNumber}`;
-    byEpisode.set(episode, [...(byEpisode.get(episode) ?? []), e]);
+    const placed = byEpisode.get(episode);
+    if (placed === undefined) byEpisode.set(episode, [e]);
+    else placed.push(e);
   }
   const issues: RecordIssue[] = [];
   for (const [episode, placed] of byEpisode) {
