@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { type Database, type Key, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
 import { externalIdsOf } from '../../domain/build.js';
 import {
@@ -17,7 +18,7 @@ import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import { type SeriesSummary, summaryOf } from '../../domain/series-summary.js';
 import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import { StoreWriteFailedError } from '../../errors.js';
-import type { ImportStep } from '../port.js';
+import type { ImportStep, ImportSummaries } from '../port.js';
 import { DataDirError, DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
 import {
   type EventFacts,
@@ -472,7 +473,12 @@ export class EmbeddedDatabase {
   }
 
   /** Puts every record and logs `changes` in one abortable transaction; resolves once it is committed and synced. */
-  async write(document: GraphDocument, changes: ChangeLogWrite, onStep?: (step: ImportStep) => void): Promise<void> {
+  async write(
+    document: GraphDocument,
+    changes: ChangeLogWrite,
+    onStep?: (step: ImportStep) => void,
+    summaries: ImportSummaries = {},
+  ): Promise<void> {
     await this.commit(() => {
       const tally = new ListTally();
       const unchanged = new Set<string>();
@@ -481,8 +487,10 @@ export class EmbeddedDatabase {
         for (const record of records) this.put(collection, record, tally, unchanged);
         onStep?.({ collection, done: records.length, total: records.length });
       }
-      this.summarise(tally.series);
-      this.commitTally(tally, unchanged.size < rowsOf(document));
+      const series = new Set(summaries.deferSummaries ? [] : tally.series);
+      for (const key of summaries.summarise ?? []) series.add(key);
+      const resummarised = this.summarise(series);
+      this.commitTally(tally, unchanged.size < rowsOf(document) || resummarised);
       this.logChanges(changes, unchanged);
     });
   }
@@ -635,12 +643,17 @@ export class EmbeddedDatabase {
   /**
    * Inside a write transaction: writes each series' summary from the facts the transaction now holds, or
    * removes it when the series is gone. Reads only trope-kind events' records (their kinds are in eventsByPosition).
+   * True when a summary changed.
    */
-  private summarise(seriesKeys: Iterable<string>): void {
+  private summarise(seriesKeys: Iterable<string>): boolean {
+    let changed = false;
     for (const key of seriesKeys) {
+      if (!storable(key)) continue;
+      const before = this.summaries.get(key);
       const series = this.record('series', key);
       if (series === undefined) {
-        this.summaries.remove(key);
+        if (before !== undefined) this.summaries.remove(key);
+        changed ||= before !== undefined;
         continue;
       }
       const listed = <C extends Collection>(collection: C, index: IndexName): RecordOf<C>[] =>
@@ -651,16 +664,16 @@ export class EmbeddedDatabase {
       const tropeEvents = Array.from(this.scan('eventsByPosition', [key]))
         .filter(({ value }) => TROPE_EVENTS.has((value as EventFacts)[0]))
         .map(({ key: position }) => position.at(-1) as string);
-      this.summaries.put(
-        key,
-        summaryOf(series, {
-          relationships: listed('relationships', 'relationshipsBySeries'),
-          events: this.present('events', tropeEvents),
-          castings: listed('castings', 'castingsBySeries'),
-          credits: listed('credits', 'creditsBySeries'),
-        }),
-      );
+      const summary = summaryOf(series, {
+        relationships: listed('relationships', 'relationshipsBySeries'),
+        events: this.present('events', tropeEvents),
+        castings: listed('castings', 'castingsBySeries'),
+        credits: listed('credits', 'creditsBySeries'),
+      });
+      changed ||= !isDeepStrictEqual(before, summary);
+      this.summaries.put(key, summary);
     }
+    return changed;
   }
 
   private present<C extends Collection>(collection: C, keys: readonly string[]): RecordOf<C>[] {

@@ -36,6 +36,7 @@ import type {
   EventsPage,
   EventsPageRequest,
   ImportStep,
+  ImportSummaries,
   Page,
   PeoplePageRequest,
   PlannedAnswer,
@@ -234,12 +235,16 @@ export class EmbeddedStore implements DramaStore {
     return readPlanned(this.read(), this.database, read, signal);
   }
 
-  async importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
+  async importDocument(
+    document: GraphDocument,
+    onStep?: (step: ImportStep) => void,
+    summaries: ImportSummaries = {},
+  ): Promise<GraphCounts> {
     this.trip();
     this.writable();
     return this.exclusive(async () => {
       const drafts = changeDrafts(changeSet({ upserts: document }), null);
-      await this.database.write(document, { drafts, options: this.changeLog }, onStep);
+      await this.database.write(document, { drafts, options: this.changeLog }, onStep, summaries);
       return countsOf(document);
     }, null);
   }

@@ -284,7 +284,8 @@ export class Neo4jStore implements DramaStore {
   /**
    * Writes the document in transactions of bounded size (see importParts), one after the other. A part
    * whose transaction times out was rolled back whole; it is written again in halves (each a transaction),
-   * down to MIN_SPLIT_ROWS rows, since importing upserts.
+   * down to MIN_SPLIT_ROWS rows, since importing upserts. Summaries are derived as they are read, so there
+   * are none to defer.
    */
   importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     const total = (c: keyof GraphCounts) => document[c].length;
