@@ -56,6 +56,42 @@ export function firstDuplicateKey(text: string): DuplicateKey | null {
   return found;
 }
 
+const isJsonSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** The keys a valid JSON text gives: each string followed by a colon, counted in one pass. */
+function keysGiven(text: string): number {
+  let keys = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!inString) inString = c === 0x22;
+    else if (c === 0x5c) i++;
+    else if (c === 0x22) {
+      inString = false;
+      let next = i + 1;
+      while (next < text.length && isJsonSpace(text.charCodeAt(next))) next++;
+      if (text.charCodeAt(next) === 0x3a) keys++;
+    }
+  }
+  return keys;
+}
+
+/** The keys of every object in a parsed JSON value (which keeps one of two equal keys). */
+function keysHeld(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + keysHeld(v), 0);
+  const values = Object.values(value);
+  return values.length + values.reduce((n: number, v) => n + keysHeld(v), 0);
+}
+
+/**
+ * firstDuplicateKey, for a text already parsed into `value` (nested at most MAX_JSON_DEPTH): when the text
+ * gives as many keys as the value holds, no key was given twice, and the text is not visited again.
+ */
+export function firstDuplicateKeyOf(text: string, value: unknown): DuplicateKey | null {
+  return keysGiven(text) === keysHeld(value) ? null : firstDuplicateKey(text);
+}
+
 /** What makes a valid JSON text ambiguous: nesting too deep to check, or a key given twice (with where); null when neither. */
 export function jsonKeyProblem(text: string): string | null {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`;

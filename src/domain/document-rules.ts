@@ -26,18 +26,23 @@ const SAME_KEY: Record<Collection, string> = {
   events: 'an event slug',
 };
 
+/** Each key given to two records of one collection: the second would silently replace the first. */
+export function duplicateIssues(collection: Collection, records: readonly { key: string }[]): DocumentIssue[] {
+  return duplicateKeys(records).map((key) => ({
+    collection,
+    key,
+    field: '(record)',
+    rule: 'duplicate',
+    message: `"${key}" is given twice: ${SAME_KEY[collection]} names one record`,
+  }));
+}
+
 /**
  * What a document of records breaks on its own, before the stored story is consulted: a record named
  * twice (the second would silently replace the first), and each record's own rules (revisions, certainty, relationships, events).
  */
 export function documentIssues(doc: GraphDocument): DocumentIssue[] {
-  const issues: DocumentIssue[] = [];
-  for (const collection of COLLECTIONS) {
-    for (const key of duplicateKeys(doc[collection])) {
-      const message = `"${key}" is given twice: ${SAME_KEY[collection]} names one record`;
-      issues.push({ collection, key, field: '(record)', rule: 'duplicate', message });
-    }
-  }
+  const issues: DocumentIssue[] = COLLECTIONS.flatMap((collection) => duplicateIssues(collection, doc[collection]));
   const add = (collection: Collection, key: string, found: RuleIssue[]) =>
     issues.push(...found.map((i) => ({ collection, key, ...i })));
   const judged = (r: { certainty: string; basis: readonly { fromEpisode: number }[] }) => [

@@ -78,7 +78,7 @@ export function parseSeedText(file: string, text: string, knownPeople: ReadonlyS
   } catch (error) {
     throw new SeedValidationError([{ file, record: '(file)', field: '(json)', message: (error as Error).message }]);
   }
-  refuseDuplicateKeys(file, text);
+  refuseDuplicateKeys(file, text, raw);
   return parseSeedValue(file, raw, knownPeople);
 }
 
@@ -92,10 +92,16 @@ export function parseSeedValue(
   knownPeople: ReadonlySet<string> = new Set(),
   wholeEpisodes = true,
 ): SeedFile {
+  const seed = parseSeedShape(file, raw);
+  const issues = findReferenceIssues(file, seed, toGraphDocument([seed]), knownPeople, wholeEpisodes);
+  if (issues.length > 0) throw new SeedValidationError(issues);
+  return seed;
+}
+
+/** Checks one seed document against the format's schema only; references and record rules are not checked. */
+export function parseSeedShape(file: string, raw: unknown): SeedFile {
   const parsed = seedFileSchema.safeParse(raw);
   if (!parsed.success) throw new SeedValidationError(schemaIssues(file, raw, parsed.error));
-  const issues = findReferenceIssues(file, parsed.data, toGraphDocument([parsed.data]), knownPeople, wholeEpisodes);
-  if (issues.length > 0) throw new SeedValidationError(issues);
   return parsed.data;
 }
 

@@ -1,12 +1,15 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { RuleName } from '../domain/rule-names.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
-import { firstDuplicateKey, MAX_JSON_DEPTH, nestsDeeperThan } from '../json-keys.js';
+import { firstDuplicateKeyOf, MAX_JSON_DEPTH, nestsDeeperThan } from '../json-keys.js';
 
-/** The largest seed file read, unless IMPORT_MAX_FILE_BYTES says otherwise: one series' file, not a catalogue. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest seed file imported, unless `--max-file-bytes` says otherwise: room for one series of about a
+ * million events. A file past STREAM_FROM_BYTES is never held whole (seed/file-check.ts).
+ */
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 const fileIssue = (file: string, field: string, message: string, rule: RuleName): SeedIssue => ({
   file,
@@ -16,7 +19,7 @@ const fileIssue = (file: string, field: string, message: string, rule: RuleName)
   rule,
 });
 
-const fail = (file: string, field: string, message: string, rule: RuleName): never => {
+export const fail = (file: string, field: string, message: string, rule: RuleName): never => {
   throw new SeedValidationError([fileIssue(file, field, message, rule)]);
 };
 
@@ -30,7 +33,7 @@ const decodes = (bytes: Buffer, stream: boolean): boolean => {
 };
 
 /** The byte offset of the first invalid UTF-8 sequence, found once decoding has failed. */
-function firstInvalidByte(bytes: Buffer): number {
+export function firstInvalidByte(bytes: Buffer): number {
   let [low, high] = [0, bytes.length];
   while (high - low > 1) {
     const mid = (low + high) >> 1;
@@ -46,27 +49,48 @@ function firstInvalidByte(bytes: Buffer): number {
 }
 
 /**
+ * Opens one seed file for reading: a regular file (symlinks followed) of at most `maxBytes`. Anything else
+ * throws SeedValidationError naming the file and the rule.
+ */
+export async function openSeedFile(
+  dir: string,
+  name: string,
+  maxBytes: number,
+): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle | undefined;
+  try {
+    // Non-blocking, so that opening a FIFO returns at once (and is refused below) instead of waiting for a writer.
+    handle = await open(path.join(dir, name), constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) fail(name, '(file)', 'is not a regular file', 'not-a-file');
+    if (stat.size > maxBytes)
+      fail(name, '(file)', `holds ${stat.size} bytes, more than the ${maxBytes} one file may`, 'file-too-large');
+    return { handle, size: stat.size };
+  } catch (error) {
+    await handle?.close();
+    if (error instanceof SeedValidationError) throw error;
+    return unreadable(name, error);
+  }
+}
+
+export const unreadable = (name: string, error: unknown): never => {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  return fail(name, '(file)', `cannot be read (${code}): ${(error as Error).message}`, 'unreadable');
+};
+
+/**
  * Reads one seed file as JSON: a regular file (symlinks followed) of at most `maxBytes`, valid UTF-8 (a
  * leading byte-order mark is dropped). Anything else throws SeedValidationError naming the file and the rule.
  */
 export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FILE_BYTES): Promise<unknown> {
+  const { handle } = await openSeedFile(dir, name, maxBytes);
   let bytes: Buffer;
   try {
-    // Non-blocking, so that opening a FIFO returns at once (and is refused below) instead of waiting for a writer.
-    const handle = await open(path.join(dir, name), constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) fail(name, '(file)', 'is not a regular file', 'not-a-file');
-      if (stat.size > maxBytes)
-        fail(name, '(file)', `holds ${stat.size} bytes, more than the ${maxBytes} one file may`, 'file-too-large');
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    bytes = await handle.readFile();
   } catch (error) {
-    if (error instanceof SeedValidationError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    return fail(name, '(file)', `cannot be read (${code}): ${(error as Error).message}`, 'unreadable');
+    return unreadable(name, error);
+  } finally {
+    await handle.close();
   }
   if (bytes.length > maxBytes)
     fail(name, '(file)', `holds more than the ${maxBytes} bytes one file may`, 'file-too-large');
@@ -82,7 +106,7 @@ export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FIL
   } catch (error) {
     return fail(name, '(json)', (error as Error).message, 'json');
   }
-  refuseDuplicateKeys(name, text);
+  refuseDuplicateKeys(name, text, value);
   return value;
 }
 
@@ -90,7 +114,7 @@ export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FIL
  * Throws SeedValidationError naming the file and the key's path when an object of the (valid JSON) text
  * gives a key twice, or naming the file when it nests deeper than MAX_JSON_DEPTH.
  */
-export function refuseDuplicateKeys(file: string, text: string): void {
+export function refuseDuplicateKeys(file: string, text: string, value: unknown): void {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH))
     fail(
       file,
@@ -98,7 +122,7 @@ export function refuseDuplicateKeys(file: string, text: string): void {
       `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; a seed file needs a handful`,
       'too-deep',
     );
-  const duplicate = firstDuplicateKey(text);
+  const duplicate = firstDuplicateKeyOf(text, value);
   if (duplicate === null) return;
   const field = duplicate.path === '' ? duplicate.key : `${duplicate.path}.${duplicate.key}`;
   fail(

@@ -1,5 +1,5 @@
 import type { Collection } from '../domain/collections.js';
-import { documentIssues } from '../domain/document-rules.js';
+import { type DocumentIssue, documentIssues, duplicateIssues } from '../domain/document-rules.js';
 import { seriesOfKey, slugOf } from '../domain/keys.js';
 import type { GraphDocument } from '../domain/records.js';
 import { sequenceIssues } from '../domain/rules.js';
@@ -135,6 +135,36 @@ function ruleIssues(file: string, seed: SeedFile, document: GraphDocument, whole
     message: i.message,
     rule: i.rule,
     path: locate.pathOf(i.collection, i.key, i.field === '(record)' ? [] : i.field.split('.')) ?? [],
+  }));
+}
+
+/** An event of a file whose events are validated a part at a time, as the checks that span them all need it. */
+export interface PlacedEvent {
+  key: string;
+  seriesKey: string;
+  episodeNumber: number;
+  sequence: number;
+  path: string[];
+}
+
+/**
+ * The checks of a file's events that span all of them, for a file validated a part at a time: an event slug
+ * given twice, and each episode's sequences running 1..N (the file holds the whole of each episode).
+ */
+export function eventPlacementIssues(file: string, events: readonly PlacedEvent[]): SeedIssue[] {
+  const paths = new Map<string, string[]>();
+  for (const e of events) paths.set(e.key, e.path);
+  const found: DocumentIssue[] = [
+    ...duplicateIssues('events', events),
+    ...sequenceIssues(events).map((i) => ({ ...i, collection: 'events' as const })),
+  ];
+  return found.map((i) => ({
+    file,
+    record: describeRecord(i.collection, i.key),
+    field: shown(i.field),
+    message: i.message,
+    rule: i.rule,
+    path: [...(paths.get(i.key) ?? []), ...(i.field === '(record)' ? [] : i.field.split('.'))],
   }));
 }
 

@@ -1,13 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { perCollection } from '../domain/collections.js';
-import type { GraphCounts } from '../domain/records.js';
+import { eventRecord } from '../domain/build.js';
+import { emptyDocument, perCollection } from '../domain/collections.js';
+import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
-import type { DramaStore, ImportStep } from '../store/port.js';
+import type { DramaStore, ImportStep, ImportSummaries } from '../store/port.js';
 import { toGraphDocument } from './document.js';
+import { type CheckedSeedFile, checkSeedFile, type EventsRead, STREAM_FROM_BYTES } from './file-check.js';
 import type { SeedFile } from './format.js';
-import { DeclaredOnce, parseSeedValue } from './load.js';
-import { MAX_FILE_BYTES, readSeedJson } from './read.js';
+import { DeclaredOnce } from './load.js';
+import { MAX_FILE_BYTES } from './read.js';
 
 /** Records (people, series and everything in them) written per importDocument, unless one file alone holds more. */
 export const BATCH_RECORDS = 5_000;
@@ -35,6 +37,8 @@ export interface DirectoryImportOptions {
   /** Skip bad files (listed in the result) instead of stopping at the first. */
   keepGoing?: boolean;
   maxFileBytes?: number;
+  /** Files larger are read in parts (default STREAM_FROM_BYTES). */
+  streamFromBytes?: number;
   onProgress?: (progress: ImportProgress) => void;
   /** The store's steps inside the write of batch `batch` (1-based), before it commits. */
   onWriteStep?: (batch: number, step: ImportStep) => void;
@@ -126,46 +130,102 @@ export async function importSeedDirectory(
   let batchRecords = 0;
   let batchBytes = 0;
 
-  const flush = async () => {
-    if (batch.length === 0) return;
+  const write = async (document: GraphDocument, bytes: number, summaries?: ImportSummaries) => {
     const number = progress.batches + 1;
     const onStep = options.onWriteStep && ((step: ImportStep) => options.onWriteStep!(number, step));
-    const counts = await store.importDocument(toGraphDocument(batch), onStep);
+    const counts = await store.importDocument(document, onStep, summaries);
     written = addCounts(written, counts);
     progress.batches = number;
     progress.records += Object.values(counts).reduce((a, b) => a + b, 0);
-    progress.bytesDone += batchBytes;
-    [batch, batchRecords, batchBytes] = [[], 0, 0];
+    progress.bytesDone += bytes;
     options.onProgress?.({ ...progress });
     await options.afterBatch?.();
   };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const [files, bytes] = [batch, batchBytes];
+    [batch, batchRecords, batchBytes] = [[], 0, 0];
+    await write(toGraphDocument(files), bytes);
+  };
+  const reject = (name: string, issues: SeedIssue[], bytes: number) => {
+    rejected.push({ file: name, issues });
+    progress.bytesDone += bytes;
+    options.onProgress?.({ ...progress });
+  };
 
   for (const [i, name] of names.entries()) {
+    let file: CheckedSeedFile | undefined;
     let seed: SeedFile;
     try {
-      seed = parseSeedValue(name, await readSeedJson(dir, name, options.maxFileBytes ?? MAX_FILE_BYTES), people);
+      file = await checkSeedFile(dir, name, {
+        maxBytes: options.maxFileBytes ?? MAX_FILE_BYTES,
+        streamFromBytes: options.streamFromBytes ?? STREAM_FROM_BYTES,
+        eventsPerRead: limit,
+        knownPeople: people,
+      });
+      seed = file.kind === 'whole' ? file.seed : file.rest;
       const issues = declared.check(name, seed);
       if (issues.length > 0) throw new SeedValidationError(issues);
     } catch (error) {
+      if (file?.kind === 'streamed') await file.close();
       if (!(error instanceof SeedValidationError)) throw error;
+      progress.filesDone = i + 1;
       if (!options.keepGoing) {
         await flush();
         throw error;
       }
-      rejected.push({ file: name, issues: error.issues });
-      progress.filesDone = i + 1;
-      progress.bytesDone += sizes[i]!;
-      options.onProgress?.({ ...progress });
+      reject(name, error.issues, sizes[i]!);
       continue;
     }
     declared.declare(name, seed);
     for (const p of seed.people) people.add(p.slug);
-    batch.push(seed);
-    batchRecords += recordCount(seed);
-    batchBytes += sizes[i]!;
     progress.filesDone = i + 1;
-    if (batchRecords >= limit) await flush();
+    if (file.kind === 'whole') {
+      batch.push(seed);
+      batchRecords += recordCount(seed);
+      batchBytes += sizes[i]!;
+      if (batchRecords >= limit) await flush();
+      continue;
+    }
+    await flush();
+    try {
+      const bytesWritten = await writeInParts(file, write);
+      progress.bytesDone += sizes[i]! - bytesWritten;
+      options.onProgress?.({ ...progress });
+    } catch (error) {
+      if (!(error instanceof SeedValidationError) || !options.keepGoing) throw error;
+      reject(name, error.issues, 0);
+    } finally {
+      await file.close();
+    }
   }
   await flush();
   return { files: names.length, batches: progress.batches, written, rejected };
+}
+
+/** One series' events as records, and nothing else. */
+function eventsDocument(read: EventsRead): GraphDocument {
+  const document = emptyDocument();
+  for (const e of read.events) document.events.push(eventRecord(read.seriesSlug, e));
+  return document;
+}
+
+/**
+ * Writes a file read in parts: everything but its events in one batch, then its events, a batch at a time
+ * in file order, each read again as it is written; then, in a transaction of their own, the summaries of its
+ * series (the embedded store would otherwise derive each again from all the events written so far, at every part).
+ */
+async function writeInParts(
+  file: CheckedSeedFile & { kind: 'streamed' },
+  write: (document: GraphDocument, bytes: number, summaries?: ImportSummaries) => Promise<void>,
+): Promise<number> {
+  let bytesDone = 0;
+  const later = { deferSummaries: true };
+  await write(toGraphDocument([file.rest]), 0, later);
+  for await (const read of file.eventReads()) {
+    await write(eventsDocument(read), read.bytesRead - bytesDone, later);
+    bytesDone = read.bytesRead;
+  }
+  await write(emptyDocument(), 0, { summarise: file.rest.series.map((s) => s.slug) });
+  return bytesDone;
 }

@@ -12,6 +12,7 @@ import { importSeedDirectory } from '../../src/seed/stream.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { openNeo4jStore } from '../../src/store/neo4j/index.js';
 import type { DramaStore } from '../../src/store/port.js';
+import { bigSeriesText } from '../support/big-series.js';
 import { runUntilExit } from '../support/server-process.js';
 import { digestOf, filesOf } from '../support/transfer.js';
 
@@ -40,8 +41,9 @@ const script = (name: string, args: string[], env: Record<string, string>, uid?:
   );
 
 /** Starts an import that stops inside the write transaction of batch `after + 1`, then kills it with SIGKILL. */
-function importKilledInside(dir: string, after: number, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', dir, '--batch-records', '1'], {
+function importKilledInside(dir: string, after: number, env: Record<string, string>, batchRecords = 1) {
+  const args = ['--import', 'tsx', 'scripts/import.ts', dir, '--batch-records', String(batchRecords)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, DRAMA_IMPORT_TEST_FREEZE_AFTER_BATCHES: String(after) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +159,42 @@ for (const target of [embedded, neo4j]) {
     },
   );
 }
+
+describe('npm run import of one series too large to hold (read in parts) [embedded]', { timeout: 600_000 }, () => {
+  it('takes what export writes, with the default flags, survives a kill, and exports the same bytes', async () => {
+    const dir = await temp('drama-cli-huge-');
+    // 36,000 events, about 24 MB indented: past the 16 MiB a file may be to be read whole.
+    await writeFile(
+      path.join(dir, 'series-huge.json'),
+      JSON.stringify(JSON.parse(bigSeriesText('huge', 40, 900)), null, 2),
+    );
+    const env = await embedded.env();
+    // Batch 1 is all but the events, then 500 events to a batch: the kill lands in the third part of them.
+    const killed = await importKilledInside(dir, 3, env, 500);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const partial = await embedded.using(env, (store) => store.counts());
+    expect([partial.series, partial.episodes]).toEqual([1, 40]);
+    expect(partial.events).toBe(1_000);
+
+    const again = await script('import', [dir], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await embedded.using(env, (store) => store.counts().then((c) => c.events))).toBe(36_000);
+
+    const first = await temp('drama-cli-huge-out-');
+    await rm(first, { recursive: true });
+    expect((await script('export', [first], env)).code).toBe(0);
+    const exported = await filesOf(first);
+    expect(Buffer.byteLength(exported.get('series-huge.json')!)).toBeGreaterThan(16 * 1024 * 1024);
+
+    const envTwo = await embedded.env();
+    const reimport = await script('import', [first], envTwo);
+    expect(reimport.code, reimport.stderr).toBe(0);
+    const second = await temp('drama-cli-huge-out-');
+    await rm(second, { recursive: true });
+    expect((await script('export', [second], envTwo)).code).toBe(0);
+    expect(await filesOf(second)).toEqual(exported);
+  });
+});
 
 describe('npm run import and npm run export as commands', { timeout: 300_000 }, () => {
   it('prints plain progress lines with records per second and an ETA when not on a terminal', async () => {

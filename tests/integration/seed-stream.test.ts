@@ -190,6 +190,49 @@ for (const factory of storeFactories()) {
         ]);
       });
 
+      it('writes files read in parts (events a batch at a time) as the same records as files read whole', async () => {
+        const dir = await catalogue(2);
+        await importSeedDirectory(handle.store, dir);
+        const before = await answers(handle.store);
+        const slugs = [1, 2].map(seriesSlug);
+        const summaries = await handle.store.seriesSummaries(slugs);
+        expect(summaries.every((s) => s !== null && s.tropes.length > 0)).toBe(true);
+        const digest = await digestOf(await exportToTemp(handle.store, dirs));
+        await (handle.store as DramaStore & { deleteEverything(): Promise<void> }).deleteEverything();
+
+        const progress: ImportProgress[] = [];
+        const result = await importSeedDirectory(handle.store, dir, {
+          streamFromBytes: 0,
+          batchRecords: 150,
+          onProgress: (p) => progress.push(p),
+        });
+        expect(result.rejected).toEqual([]);
+        expect(result.written).toEqual(countsOf(await loadSeedDirectory(dir)));
+        // The people, then per series its rest, its events 150 at a time (about 400 each) and its summary.
+        expect(result.batches).toBeGreaterThanOrEqual(1 + 2 * 5);
+        expect(progress.at(-1)!.bytesDone).toBe(progress.at(-1)!.bytes);
+        expect(await answers(handle.store)).toEqual(before);
+        expect(await handle.store.seriesSummaries(slugs)).toEqual(summaries);
+        expect(await digestOf(await exportToTemp(handle.store, dirs))).toBe(digest);
+      });
+
+      it('writes nothing of a file read in parts whose last event is bad, and skips it with keepGoing', async () => {
+        const dir = await catalogue(2);
+        await rewrite(path.join(dir, seriesFile(2)), (s) => (s.series[0].events.at(-1).target = 'nobody-at-all'));
+        const options = { streamFromBytes: 0, batchRecords: 100 };
+        const error = await importSeedDirectory(handle.store, dir, options).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SeedValidationError);
+        expect((error as SeedValidationError).issues).toContainEqual(
+          expect.objectContaining({ file: seriesFile(2), field: 'target', rule: 'reference' }),
+        );
+        expect(await handle.store.seriesByKeys([seriesSlug(2)])).toEqual([null]);
+        const result = await importSeedDirectory(handle.store, dir, { ...options, keepGoing: true });
+        expect(result.rejected.map((r) => r.file)).toEqual([seriesFile(2)]);
+        const [one, two] = await handle.store.seriesByKeys([1, 2].map(seriesSlug));
+        expect([one?.slug, two]).toEqual([seriesSlug(1), null]);
+        expect((await handle.store.counts()).events).toBe(countsOf(await loadSeedDirectory(await catalogue(1))).events);
+      });
+
       it('refuses a person cast in a file that sorts before the file declaring them', async () => {
         const dir = await catalogue(2);
         const person = JSON.parse(await readFile(path.join(dir, PEOPLE_FILE), 'utf8')).people[0];

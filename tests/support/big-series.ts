@@ -5,7 +5,7 @@ import type { DramaStore } from '../../src/store/port.js';
 import { seed } from './seeded.js';
 
 /** A series of `episodes` episodes with `perEpisode` events each, between two characters, as seed text. */
-function bigSeriesText(slug: string, episodes: number, perEpisode: number): string {
+export function bigSeriesText(slug: string, episodes: number, perEpisode: number): string {
   const source = { document: 'A made-up recap', paragraph: 1 };
   const events = [];
   for (let episode = 1; episode <= episodes; episode += 1)
