@@ -179,6 +179,21 @@ describeEachStore(
       await expectAsRebuilt();
     });
 
+    it('an event turned from a trope kind to another kind, and events of other kinds, are summarised as derived', async () => {
+      await apply({ upserts: { events: [timeSkip('delta')] } });
+      expect(await tropesOf('delta')).toContain('TIME_SKIP');
+      await apply({ upserts: { events: [{ ...timeSkip('delta'), kind: 'MESSAGE' }] } });
+      expect(await tropesOf('delta')).not.toContain('TIME_SKIP');
+      await expectAsRebuilt();
+      const message = { ...timeSkip('alpha'), key: 'alpha/a-note', slug: 'a-note', kind: 'MESSAGE' as const };
+      const before = await store().seriesSummaries(['alpha']);
+      await apply({ upserts: { events: [{ ...message, sequence: 2 }] } });
+      expect(await store().seriesSummaries(['alpha'])).toEqual(before);
+      await expectAsRebuilt();
+      await apply({ upserts: { events: [{ ...message, sequence: 2, kind: 'TIME_SKIP' }] } });
+      await expectAsRebuilt();
+    });
+
     it('castings and credits added or removed change the people', async () => {
       const casting = {
         ...CATALOGUE.castings[0]!,

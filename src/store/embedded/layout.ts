@@ -2,6 +2,7 @@ import { COLLECTION_FACTS, type Collection, type RecordOf } from '../../domain/c
 import { episodeKey, scopedKey, slugOf } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { PlotEventRecord } from '../../domain/records.js';
+import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
 import {
   BILLING_RANK,
@@ -61,20 +62,29 @@ export type IndexName = (typeof INDEXES)[number];
 
 /**
  * series key → its SeriesSummary (domain/series-summary.ts), rewritten in every write transaction that
- * changes the series or its relationships, events, castings or credits.
+ * changes the series or its relationships, trope-kind events, castings or credits.
  */
 export const SUMMARIES = 'seriesSummaries';
 
-/** The series whose summary depends on this record, or null (people: a summary names only their keys). */
+const TROPE_EVENTS: ReadonlySet<PlotEventKind> = new Set(TROPE_EVENT_KINDS);
+
+/**
+ * The series whose summary depends on this record, or null: people (a summary names only their keys), and
+ * events of kinds no trope is derived from (a summary reads only TROPE_EVENT_KINDS), so that writing them
+ * does not derive the summary again from every trope event of a long series.
+ */
 export function summarisedSeries<C extends Collection>(collection: C, record: RecordOf<C>): string | null {
   switch (collection) {
     case 'series':
       return record.key;
+    case 'events': {
+      const event = record as PlotEventRecord;
+      return TROPE_EVENTS.has(event.kind) ? event.seriesKey : null;
+    }
     case 'relationships':
-    case 'events':
     case 'castings':
     case 'credits':
-      return (record as RecordOf<'relationships' | 'events' | 'castings' | 'credits'>).seriesKey;
+      return (record as RecordOf<'relationships' | 'castings' | 'credits'>).seriesKey;
     default:
       return null;
   }
