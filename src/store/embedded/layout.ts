@@ -2,8 +2,8 @@ import { COLLECTION_FACTS, type Collection, type RecordOf } from '../../domain/c
 import { episodeKey, scopedKey, slugOf } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { PlotEventRecord } from '../../domain/records.js';
-import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
+import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import {
   BILLING_RANK,
   type Certainty,
