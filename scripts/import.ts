@@ -11,6 +11,7 @@ import {
   EMBEDDED_BATCH_RECORDS,
   ImportDirectoryError,
   importSeedDirectory,
+  PartlyWrittenError,
 } from '../src/seed/stream.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
@@ -95,15 +96,23 @@ try {
   console.log('store now holds:', await store.counts());
   if (store.kind === 'embedded') console.log(mappingLine(mapping.releases, mappedMb));
   if (result.rejected.length > 0) {
+    const partly = result.rejected.filter((r) => r.partlyWritten);
     console.error(
-      `${result.rejected.length} of ${result.files} files skipped (--keep-going), nothing of them written:`,
+      `${result.rejected.length} of ${result.files} files skipped (--keep-going), ` +
+        (partly.length === 0
+          ? 'nothing of them written:'
+          : `nothing of them written but part of ${partly.map((r) => r.file).join(', ')} (import again to complete it):`),
     );
     for (const { issues } of result.rejected) console.error(new SeedValidationError(issues).message);
     process.exitCode = 1;
   }
 } catch (error) {
   meter?.stop();
-  if (error instanceof SeedValidationError)
+  if (error instanceof PartlyWrittenError)
+    console.error(
+      `${error.message}\nStopped at this file: part of it was written (import it again to complete it), the files before it were.`,
+    );
+  else if (error instanceof SeedValidationError)
     console.error(`${error.message}\nStopped at this file: nothing of it was written, the files before it were.`);
   else console.error(error instanceof DramaGraphError || error instanceof ImportDirectoryError ? error.message : error);
   process.exitCode = 1;

@@ -274,7 +274,8 @@ class PartsReader {
             seriesKey,
             episodeNumber: e.episode,
             sequence: e.sequence,
-            path: ['series', String(read.series), 'events', String(read.first + k)],
+            series: read.series,
+            index: read.first + k,
           });
       }
       if (jsonIssues.length + shapeIssues.length + otherIssues.length >= MAX_ISSUES) break;
@@ -327,14 +328,12 @@ class PartsReader {
     const hash = createHash('sha256');
     let part = 0;
     let same = true;
-    for await (const read of this.reads(hash, issues)) {
-      const found =
-        issues.length > 0 || read.bytes.digest('hex') !== validated.parts[part++] ? null : this.shapeOf(rest, read);
-      if (found === null || isIssues(found)) {
-        same = false;
-        break;
-      }
-      yield { seriesSlug: seed.series[read.series]!.slug, events: found, bytesRead: read.bytesRead };
+    try {
+      yield* this.checkedReads(rest, seed, validated, hash, issues, () => part++);
+    } catch (error) {
+      // Cut short, or no longer UTF-8 or JSON: it is not the file that was checked.
+      if (!(error instanceof SeedValidationError)) throw error;
+      same = false;
     }
     if (!same || issues.length > 0 || part !== validated.parts.length || hash.digest('hex') !== validated.digest)
       fail(
@@ -343,6 +342,24 @@ class PartsReader {
         'changed while it was imported: the events written so far are kept, and importing it again completes it',
         'file-changed',
       );
+  }
+
+  /** The reads of eventReads, each the part checked; throws SeedValidationError at the first that is not. */
+  private async *checkedReads(
+    rest: Rest,
+    seed: SeedFile,
+    validated: Validated,
+    hash: ReturnType<typeof createHash>,
+    issues: SeedIssue[],
+    next: () => number,
+  ): AsyncGenerator<EventsRead> {
+    for await (const read of this.reads(hash, issues)) {
+      const found =
+        issues.length > 0 || read.bytes.digest('hex') !== validated.parts[next()] ? null : this.shapeOf(rest, read);
+      if (found === null || isIssues(found))
+        return fail(this.file, '(file)', 'differs from the file checked', 'file-changed');
+      yield { seriesSlug: seed.series[read.series]!.slug, events: found, bytesRead: read.bytesRead };
+    }
   }
 }
 

@@ -144,7 +144,9 @@ export interface PlacedEvent {
   seriesKey: string;
   episodeNumber: number;
   sequence: number;
-  path: string[];
+  /** Its series' index in the file, and its own in the series' events. */
+  series: number;
+  index: number;
 }
 
 /**
@@ -152,12 +154,14 @@ export interface PlacedEvent {
  * given twice, and each episode's sequences running 1..N (the file holds the whole of each episode).
  */
 export function eventPlacementIssues(file: string, events: readonly PlacedEvent[]): SeedIssue[] {
-  const paths = new Map<string, string[]>();
-  for (const e of events) paths.set(e.key, e.path);
   const found: DocumentIssue[] = [
     ...duplicateIssues('events', events),
     ...sequenceIssues(events).map((i) => ({ ...i, collection: 'events' as const })),
   ];
+  const named = new Set(found.map((i) => i.key));
+  const paths = new Map<string, string[]>();
+  for (const e of events)
+    if (named.has(e.key)) paths.set(e.key, ['series', String(e.series), 'events', String(e.index)]);
   return found.map((i) => ({
     file,
     record: describeRecord(i.collection, i.key),

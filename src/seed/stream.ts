@@ -49,7 +49,20 @@ export interface DirectoryImportOptions {
 interface RejectedFile {
   file: string;
   issues: SeedIssue[];
+  /** Some of it was written before it was refused (a file read in parts that changed meanwhile). */
+  partlyWritten: boolean;
 }
+
+/**
+ * A file read in parts that was refused after some of its parts were written (it changed, or was cut, while
+ * it was imported): what was written stays, and importing it again completes it.
+ */
+export class PartlyWrittenError extends SeedValidationError {
+  readonly partlyWritten = true;
+}
+
+/** Events checked, and written, at a time in a file read in parts, whatever `batchRecords` says: each part is checked against the rest of its file. */
+const MIN_EVENTS_PER_PART = 100;
 
 export interface DirectoryImport {
   files: number;
@@ -147,8 +160,8 @@ export async function importSeedDirectory(
     [batch, batchRecords, batchBytes] = [[], 0, 0];
     await write(toGraphDocument(files), bytes);
   };
-  const reject = (name: string, issues: SeedIssue[], bytes: number) => {
-    rejected.push({ file: name, issues });
+  const reject = (name: string, error: SeedValidationError, bytes: number) => {
+    rejected.push({ file: name, issues: error.issues, partlyWritten: error instanceof PartlyWrittenError });
     progress.bytesDone += bytes;
     options.onProgress?.({ ...progress });
   };
@@ -160,7 +173,7 @@ export async function importSeedDirectory(
       file = await checkSeedFile(dir, name, {
         maxBytes: options.maxFileBytes ?? MAX_FILE_BYTES,
         streamFromBytes: options.streamFromBytes ?? STREAM_FROM_BYTES,
-        eventsPerRead: limit,
+        eventsPerRead: Math.max(limit, MIN_EVENTS_PER_PART),
         knownPeople: people,
       });
       seed = file.kind === 'whole' ? file.seed : file.rest;
@@ -174,7 +187,7 @@ export async function importSeedDirectory(
         await flush();
         throw error;
       }
-      reject(name, error.issues, sizes[i]!);
+      reject(name, error, sizes[i]!);
       continue;
     }
     declared.declare(name, seed);
@@ -194,7 +207,7 @@ export async function importSeedDirectory(
       options.onProgress?.({ ...progress });
     } catch (error) {
       if (!(error instanceof SeedValidationError) || !options.keepGoing) throw error;
-      reject(name, error.issues, 0);
+      reject(name, error, 0);
     } finally {
       await file.close();
     }
@@ -221,11 +234,19 @@ async function writeInParts(
 ): Promise<number> {
   let bytesDone = 0;
   const later = { deferSummaries: true };
+  const summarise = { summarise: file.rest.series.map((s) => s.slug) };
   await write(toGraphDocument([file.rest]), 0, later);
-  for await (const read of file.eventReads()) {
-    await write(eventsDocument(read), read.bytesRead - bytesDone, later);
-    bytesDone = read.bytesRead;
+  try {
+    for await (const read of file.eventReads()) {
+      await write(eventsDocument(read), read.bytesRead - bytesDone, later);
+      bytesDone = read.bytesRead;
+    }
+  } catch (error) {
+    if (!(error instanceof SeedValidationError)) throw error;
+    // What was written is valid on its own: its series' summaries follow it.
+    await write(emptyDocument(), 0, summarise);
+    throw new PartlyWrittenError(error.issues);
   }
-  await write(emptyDocument(), 0, { summarise: file.rest.series.map((s) => s.slug) });
+  await write(emptyDocument(), 0, summarise);
   return bytesDone;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countsOf } from '../../src/domain/collections.js';
+import { countsOf, emptyDocument } from '../../src/domain/collections.js';
 import type { GraphCounts } from '../../src/domain/records.js';
 import { SeedValidationError } from '../../src/errors.js';
 import { seriesSlug } from '../../src/generate/series.js';
@@ -10,9 +10,10 @@ import { PEOPLE_FILE, seriesFile, writeCatalogue } from '../../src/generate/writ
 import { canonicalFiles } from '../../src/seed/canonical.js';
 import { ExportError, exportSeedDirectory } from '../../src/seed/export.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
-import { type ImportProgress, importSeedDirectory } from '../../src/seed/stream.js';
+import { type ImportProgress, importSeedDirectory, PartlyWrittenError } from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
+import { bigSeriesText } from '../support/big-series.js';
 import { graphql } from '../support/graphql.js';
 import { type StoreHandle, storeFactories } from '../support/stores.js';
 import { digestOf, exportToTemp, filesOf } from '../support/transfer.js';
@@ -232,6 +233,56 @@ for (const factory of storeFactories()) {
         expect([one?.slug, two]).toEqual([seriesSlug(1), null]);
         expect((await handle.store.counts()).events).toBe(countsOf(await loadSeedDirectory(await catalogue(1))).events);
       });
+
+      it.each([
+        ['changed', (text: string) => text.replace(/"MESSAGE"(?![\s\S]*"MESSAGE")/, '"MESSAGX"')],
+        ['cut short', (text: string) => text.slice(0, Math.floor(text.length / 2))],
+      ])(
+        'stops a file read in parts that is %s while it is written: file-changed, said to be partly written, its summary up to date',
+        async (_, change) => {
+          const dir = await temp('drama-parts-');
+          const file = path.join(dir, 'series-moving.json');
+          // 7,200 events, 2.5 MB: the file is still being read (1 MiB at a time) when it changes.
+          const text = bigSeriesText('moving', 3, 2400);
+          await writeFile(file, text);
+          let batches = 0;
+          const options = {
+            streamFromBytes: 0,
+            batchRecords: 100,
+            afterBatch: async () => {
+              // Batch 1 is all but the events; batch 2 their first part.
+              if (++batches === 2) await writeFile(file, change(text));
+            },
+          };
+          const error = await importSeedDirectory(handle.store, dir, options).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(PartlyWrittenError);
+          expect((error as SeedValidationError).issues).toEqual([
+            expect.objectContaining({ file: 'series-moving.json', rule: 'file-changed' }),
+          ]);
+          const events = (await handle.store.counts()).events;
+          expect(events).toBeGreaterThan(0);
+          expect(events).toBeLessThan(7_200);
+          const summary = await handle.store.seriesSummaries(['moving']);
+          expect(summary[0]).not.toBeNull();
+          await handle.store.importDocument(emptyDocument(), undefined, { summarise: ['moving'] });
+          expect(await handle.store.seriesSummaries(['moving'])).toEqual(summary);
+
+          await writeFile(file, text);
+          batches = 0;
+          const result = await importSeedDirectory(handle.store, dir, { ...options, keepGoing: true });
+          expect(result.rejected).toEqual([
+            {
+              file: 'series-moving.json',
+              issues: [expect.objectContaining({ rule: 'file-changed' })],
+              partlyWritten: true,
+            },
+          ]);
+          await writeFile(file, text);
+          const clean = await importSeedDirectory(handle.store, dir, { streamFromBytes: 0, batchRecords: 100 });
+          expect(clean.rejected).toEqual([]);
+          expect((await handle.store.counts()).events).toBe(7_200);
+        },
+      );
 
       it('refuses a person cast in a file that sorts before the file declaring them', async () => {
         const dir = await catalogue(2);

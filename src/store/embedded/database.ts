@@ -661,9 +661,9 @@ export class EmbeddedDatabase {
           collection,
           Array.from(this.scanKeys(index, [key]), (k) => k.at(-1) as string),
         );
-      const tropeEvents = Array.from(this.scan('eventsByPosition', [key]))
-        .filter(({ value }) => TROPE_EVENTS.has((value as EventFacts)[0]))
-        .map(({ key: position }) => position.at(-1) as string);
+      const tropeEvents: string[] = [];
+      for (const { key: position, value } of this.scan('eventsByPosition', [key]))
+        if (TROPE_EVENTS.has((value as EventFacts)[0])) tropeEvents.push(position.at(-1) as string);
       const summary = summaryOf(series, {
         relationships: listed('relationships', 'relationshipsBySeries'),
         events: this.present('events', tropeEvents),
