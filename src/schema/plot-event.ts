@@ -41,7 +41,10 @@ export const ParticipantRoleEnum = builder.enumType('ParticipantRole', {
 const ParticipationType = builder.objectRef<ParticipationRecord>('Participation').implement({
   description: 'A character taking part in an event, and how.',
   fields: (t) => ({
-    character: t.field({ type: CharacterRef, resolve: (p) => p.characterKey }),
+    character: t.field({
+      type: CharacterRef,
+      resolve: (p, _args, ctx) => ctx.loaders.characterNow(p.characterKey) ?? p.characterKey,
+    }),
     role: t.field({ type: ParticipantRoleEnum, resolve: (p) => p.role }),
   }),
 });
