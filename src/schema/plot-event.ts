@@ -45,7 +45,7 @@ const ParticipationType = builder.objectRef<ParticipationRecord>('Participation'
       type: CharacterRef,
       resolve: (p, _args, ctx) => ctx.loaders.characterNow(p.characterKey) ?? p.characterKey,
     }),
-    role: t.field({ type: ParticipantRoleEnum, resolve: (p) => p.role }),
+    role: t.expose('role', { type: ParticipantRoleEnum }),
   }),
 });
 
@@ -58,7 +58,7 @@ PlotEventRef.implement({
   description: 'Something that happens in an episode: who did what to whom, with what outcome, and the source.',
   fields: (t) => ({
     slug: t.exposeString('slug', { description: 'The stable key of the event within its series, as writes name it.' }),
-    kind: t.field({ type: PlotEventKindEnum, resolve: (e) => e.kind }),
+    kind: t.expose('kind', { type: PlotEventKindEnum }),
     episode: t.field({
       type: EpisodeRef,
       description: 'The episode that shows it.',
