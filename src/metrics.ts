@@ -165,14 +165,6 @@ function watchRedis(registry: Registry, redis: { up(): boolean; outages(): numbe
       this.set(redis.up() ? 1 : 0);
     },
   });
-  new Gauge({
-    name: 'nodejs_heap_size_limit_bytes',
-    help: "V8's heap limit (old space and young generation) as NODE_OPTIONS set it at start",
-    registers: [registry],
-    collect() {
-      this.set(getHeapStatistics().heap_size_limit);
-    },
-  });
   let counted = 0;
   new Counter({
     name: 'redis_outages_total',

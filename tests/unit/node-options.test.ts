@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NODE_OPTIONS, withServiceNodeOptions } from '../../scripts/node-options.mjs';
+import { createMetrics } from '../../src/metrics.js';
+import type { DramaStore } from '../../src/store/port.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -36,4 +39,18 @@ describe("the service's V8 settings are set once and carried everywhere it start
     expect(withServiceNodeOptions(env).NODE_OPTIONS).toBe(`${SERVICE_NODE_OPTIONS} --inspect`);
     expect(env.NODE_OPTIONS).toBe('--inspect');
   });
+});
+
+describe('/metrics shows the heap limit in force', () => {
+  const store = { roundTrips: 0 } as DramaStore;
+  for (const [title, options] of [
+    ['alone', {}],
+    ['with Redis health and webhooks beside it', { redis: { up: () => true, outages: () => 0 }, webhooks: () => [] }],
+  ] as const) {
+    it(`reports V8's heap_size_limit once, ${title}`, async () => {
+      const text = await createMetrics(store, options).registry.metrics();
+      const values = [...text.matchAll(/^nodejs_heap_size_limit_bytes (\d+)$/gm)].map((match) => Number(match[1]));
+      expect(values).toEqual([getHeapStatistics().heap_size_limit]);
+    });
+  }
 });
