@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DramaStore } from './store/port.js';
@@ -109,6 +110,14 @@ export function createMetrics(
     registers: [registry],
     collect() {
       for (const e of webhooks()) if (e.deliveredCursor !== null) this.set({ endpoint: e.id }, e.deliveredCursor);
+    },
+  });
+  new Gauge({
+    name: 'nodejs_heap_size_limit_bytes',
+    help: "V8's heap limit (old space and young generation) as NODE_OPTIONS set it at start",
+    registers: [registry],
+    collect() {
+      this.set(getHeapStatistics().heap_size_limit);
     },
   });
   let counted = 0;

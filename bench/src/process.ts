@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../scripts/neo4j.mjs';
+import { withServiceNodeOptions } from '../../scripts/node-options.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -104,7 +105,11 @@ export async function startNodeService(
   };
 }
 
-/** Our service as shipped (dist/src/server.js, what `npm start` runs; main.ts builds it first) on a store, with no rate limit, no response cache (unless `responseCacheTtlMs`) and quiet logs. */
+/**
+ * Our service as shipped (dist/src/server.js, what `npm start` runs, with its V8 settings, scripts/node-options.mjs;
+ * main.ts builds it first) on a store, with no rate limit, no response cache (unless `responseCacheTtlMs`) and quiet
+ * logs. NODE_OPTIONS given to the benchmark come after the service's settings, as an operator's do.
+ */
 export function startDramaService(
   storeEnv: Record<string, string>,
   loaders: 'on' | 'off',
@@ -115,6 +120,7 @@ export function startDramaService(
     'dist/src/server.js',
     {
       ...storeEnv,
+      NODE_OPTIONS: withServiceNodeOptions(process.env).NODE_OPTIONS,
       DRAMA_LOADERS: loaders,
       PLANNER: planner,
       SEED_ON_START: 'false',

@@ -6,6 +6,7 @@ import type {
   CastingRecord,
   CharacterRecord,
   EpisodeRecord,
+  PersonRecord,
   PlotEventRecord,
   RelationshipRecord,
 } from '../domain/records.js';
@@ -28,6 +29,8 @@ export type LoaderMode = 'on' | 'off';
 function loaderFactory(mode: LoaderMode) {
   const options = mode === 'off' ? { batch: false, cache: false } : {};
   return {
+    /** Whether a planned read's answer is kept for this request (as DataLoader keeps primed values). */
+    keeps: mode === 'on',
     byKey: <V>(batch: Batch<string, V>) => new DataLoader<string, V>(batch, options),
     byQuery: <K extends object, V>(batch: Batch<K, V>) =>
       new DataLoader<K, V, string>(batch, { cacheKeyFn: (key) => JSON.stringify(key), ...options }),
@@ -100,17 +103,48 @@ function meetings(raw: RawLoaders, progress: spoilers.Progress, { byKey }: Facto
   return { firstEpisode, metAmong };
 }
 
+/** Records a planned read put in the loaders, readable without a promise; like DataLoader.prime, the first one stays. */
+class Known<V> {
+  readonly #values = new Map<string, V>();
+  constructor(private readonly keeps: boolean) {}
+  add(key: string, value: V): void {
+    if (this.keeps && !this.#values.has(key)) this.#values.set(key, value);
+  }
+  get(key: string): V | undefined {
+    return this.#values.get(key);
+  }
+}
+
+/** Values derived from known records once per request, as resolvers ask for the same key many times. */
+function memo<V>(derive: (key: string) => V): (key: string) => V {
+  const derived = new Map<string, V>();
+  return (key) => {
+    if (derived.has(key)) return derived.get(key)!;
+    const value = derive(key);
+    derived.set(key, value);
+    return value;
+  };
+}
+
 /** Seeds a request's loaders with what the query planner read in one store request, as the batch methods answer. */
-function primer(raw: RawLoaders, firstEpisode: DataLoader<string, number | null>) {
+function primer(
+  raw: RawLoaders,
+  firstEpisode: DataLoader<string, number | null>,
+  known: { characters: Known<CharacterRecord | null>; castings: Known<readonly CastingRecord[]> },
+) {
   return (answer: PlannedAnswer) => {
     const records = new Map(answer.characters.map(({ key, record }) => [key, record]));
     for (const [key, record] of records) {
       raw.character.prime(key, record);
+      known.characters.add(key, record);
       if (record === null) firstEpisode.prime(key, null);
     }
     for (const { query, items } of answer.relationships) raw.relationshipsOf.prime(query, items);
     for (const { query, items } of answer.episodeEvents) raw.eventsOfEpisode.prime(query, items);
-    for (const { characterKey, items } of answer.characterCastings) raw.castingsByCharacter.prime(characterKey, items);
+    for (const { characterKey, items } of answer.characterCastings) {
+      raw.castingsByCharacter.prime(characterKey, items);
+      known.castings.add(characterKey, items);
+    }
     for (const { seriesKey, items } of answer.seriesCastings) raw.castingsBySeries.prime(seriesKey, items);
     for (const facts of answer.firstShown) {
       const record = records.get(facts.characterKey);
@@ -132,7 +166,13 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   const { byKey, byQuery } = factory;
   const raw = storeLoaders(store, factory);
   const { firstEpisode, metAmong } = meetings(raw, progress, factory);
-  const prime = primer(raw, firstEpisode);
+  const known = {
+    characters: new Known<CharacterRecord | null>(factory.keeps),
+    castings: new Known<readonly CastingRecord[]>(factory.keeps),
+  };
+  const prime = primer(raw, firstEpisode, known);
+  // Without progress for the series nobody is hidden, so a planned record is what the loader would answer.
+  const ungated = (characterKey: string) => !progress.has(seriesOf(characterKey));
   const events = (list: readonly PlotEventRecord[]) => {
     const { items, hidden } = spoilers.gate(list, (e) => spoilers.eventVisible(progress, e));
     return { items: items.map((e) => spoilers.eventAsSeen(progress, e)), hidden };
@@ -206,6 +246,16 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     /** A character record as the viewer may see it, for records found other than through these loaders (search). */
     characterAsSeen: (c: CharacterRecord) => spoilers.characterAsSeen(progress, c),
     character,
+    /** What `character` would answer, when a planned read already holds it and no progress gates it; else undefined. */
+    characterNow: memo((key): CharacterRecord | undefined => {
+      const record = ungated(key) ? known.characters.get(key) : undefined;
+      return record ? spoilers.characterAsSeen(progress, record) : undefined;
+    }),
+    /** What `castingsByCharacter` would answer, when a planned read already holds it and no progress gates it. */
+    castingsByCharacterNow: memo((characterKey): readonly CastingRecord[] | undefined => {
+      const castings = ungated(characterKey) ? known.castings.get(characterKey) : undefined;
+      return castings?.map((c) => spoilers.castingAsSeen(progress, c));
+    }),
     changeShown,
     charactersBySeries: byKey(async (keys) =>
       (await characterLists(await loadAll(raw.charactersBySeries, keys), (c) => c.key)).map((list) =>
@@ -279,10 +329,14 @@ export function createLoaders(
   );
   const series = byKey((keys) => store.seriesByKeys(keys));
   const person = byKey((keys) => store.peopleByKeys(keys));
+  const knownPeople = new Known<PersonRecord | null>(factory.keeps);
   const creditsBySeries = byKey((keys) => store.creditsBySeries(keys));
   const prime = (answer: PlannedAnswer) => {
     for (const { key, record } of answer.series) series.prime(key, record);
-    for (const { key, record } of answer.people) person.prime(key, record);
+    for (const { key, record } of answer.people) {
+      person.prime(key, record);
+      knownPeople.add(key, record);
+    }
     for (const { seriesKey, items } of answer.seriesCredits) creditsBySeries.prime(seriesKey, items);
     for (const { seriesKey, items } of answer.episodeLists) {
       episodesBySeries.prime(seriesKey, items.filter(episodeShown));
@@ -303,6 +357,11 @@ export function createLoaders(
     creditsBySeries,
     creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
     ...gated,
+    /** Who plays a character (castingsByCharacter's people), when a planned read already holds all of it; else undefined. */
+    portrayersNow: memo((characterKey): PersonRecord[] | undefined => {
+      const people = gated.castingsByCharacterNow(characterKey)?.map((c) => knownPeople.get(c.personKey));
+      return people?.every((p) => p !== undefined && p !== null) ? people : undefined;
+    }),
     /** Seeds these loaders with a planned read's answer (see reads/planner); a no-op without per-request caching. */
     prime,
   };

@@ -76,8 +76,9 @@ CharacterRef.implement({
     portrayedBy: t.field({
       type: [PersonRef],
       description: 'Who plays the character, main billing first.',
-      resolve: async (character, _args, ctx) =>
-        (await ctx.loaders.castingsByCharacter.load(character.key)).map((casting) => casting.personKey),
+      resolve: (character, _args, ctx) =>
+        ctx.loaders.portrayersNow(character.key) ??
+        ctx.loaders.castingsByCharacter.load(character.key).then((list) => list.map((c) => c.personKey)),
     }),
     relationships: t.field({
       type: [RelationshipRef],

@@ -41,8 +41,11 @@ export const ParticipantRoleEnum = builder.enumType('ParticipantRole', {
 const ParticipationType = builder.objectRef<ParticipationRecord>('Participation').implement({
   description: 'A character taking part in an event, and how.',
   fields: (t) => ({
-    character: t.field({ type: CharacterRef, resolve: (p) => p.characterKey }),
-    role: t.field({ type: ParticipantRoleEnum, resolve: (p) => p.role }),
+    character: t.field({
+      type: CharacterRef,
+      resolve: (p, _args, ctx) => ctx.loaders.characterNow(p.characterKey) ?? p.characterKey,
+    }),
+    role: t.expose('role', { type: ParticipantRoleEnum }),
   }),
 });
 
@@ -55,7 +58,7 @@ PlotEventRef.implement({
   description: 'Something that happens in an episode: who did what to whom, with what outcome, and the source.',
   fields: (t) => ({
     slug: t.exposeString('slug', { description: 'The stable key of the event within its series, as writes name it.' }),
-    kind: t.field({ type: PlotEventKindEnum, resolve: (e) => e.kind }),
+    kind: t.expose('kind', { type: PlotEventKindEnum }),
     episode: t.field({
       type: EpisodeRef,
       description: 'The episode that shows it.',

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { withServiceNodeOptions } from '../../scripts/node-options.mjs';
 
 export interface RunningServer {
   url: string;
@@ -20,6 +21,10 @@ export interface ServerCommand {
 
 const FROM_SOURCE: ServerCommand = { cwd: ROOT, args: ['--import', 'tsx', 'src/server.ts'] };
 
+/** The server's environment: the service's V8 settings (scripts/node-options.mjs) before any NODE_OPTIONS given. */
+const serverEnv = (env: Record<string, string>) =>
+  withServiceNodeOptions({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
+
 /** Starts the server on a free port and waits for its "listening" log line. */
 export function startServerProcess(
   env: Record<string, string>,
@@ -28,7 +33,7 @@ export function startServerProcess(
 ): Promise<RunningServer> {
   const child = spawn(process.execPath, command.args, {
     cwd: command.cwd,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: serverEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(command.uid === undefined ? {} : { uid: command.uid }),
     ...(command.gid === undefined ? {} : { gid: command.gid }),
@@ -84,13 +89,7 @@ export function runServerUntilExit(
   options: { uid?: number; gid?: number } = {},
   timeoutMs = 60_000,
 ): Promise<ExitedProcess> {
-  return runUntilExit(
-    process.execPath,
-    ['--import', 'tsx', 'src/server.ts'],
-    { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    options,
-    timeoutMs,
-  );
+  return runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], serverEnv(env), options, timeoutMs);
 }
 
 /** Runs a command in the project root (or `options.cwd`) to its end and returns its output lines. */
