@@ -172,10 +172,13 @@ class PartsReader {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
+      refuseDuplicateKeys(this.file, text, raw);
     } catch (error) {
-      return fail(this.file, '(json)', (error as Error).message, 'json');
+      const where = ' (read in parts: positions count in the file with its events lists left empty)';
+      if (error instanceof SeedValidationError)
+        throw new SeedValidationError(error.issues.map((i) => ({ ...i, message: `${i.message}${where}` })));
+      return fail(this.file, '(json)', `${(error as Error).message}${where}`, 'json');
     }
-    refuseDuplicateKeys(this.file, text, raw);
     const rest: Rest = { raw: raw as Rest['raw'], seed: null, shapeIssues: [], otherIssues: [] };
     try {
       rest.seed = parseSeedShape(this.file, raw);
