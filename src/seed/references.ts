@@ -128,14 +128,19 @@ function ruleIssues(file: string, seed: SeedFile, document: GraphDocument, whole
   ];
   if (found.length === 0) return [];
   const locate = seedLocator(seed);
-  return found.map((i) => ({
+  return found.map((i) => seedIssueOf(file, i, (fields) => locate.pathOf(i.collection, i.key, fields) ?? []));
+}
+
+/** A domain issue as the seed loader reports it; `pathOf` places the issue's fields in the file. */
+function seedIssueOf(file: string, issue: DocumentIssue, pathOf: (fields: string[]) => string[]): SeedIssue {
+  return {
     file,
-    record: describeRecord(i.collection, i.key),
-    field: shown(i.field),
-    message: i.message,
-    rule: i.rule,
-    path: locate.pathOf(i.collection, i.key, i.field === '(record)' ? [] : i.field.split('.')) ?? [],
-  }));
+    record: describeRecord(issue.collection, issue.key),
+    field: shown(issue.field),
+    message: issue.message,
+    rule: issue.rule,
+    path: pathOf(issue.field === '(record)' ? [] : issue.field.split('.')),
+  };
 }
 
 /** An event of a file whose events are validated a part at a time, as the checks that span them all need it. */
@@ -162,14 +167,7 @@ export function eventPlacementIssues(file: string, events: readonly PlacedEvent[
   const paths = new Map<string, string[]>();
   for (const e of events)
     if (named.has(e.key)) paths.set(e.key, ['series', String(e.series), 'events', String(e.index)]);
-  return found.map((i) => ({
-    file,
-    record: describeRecord(i.collection, i.key),
-    field: shown(i.field),
-    message: i.message,
-    rule: i.rule,
-    path: [...(paths.get(i.key) ?? []), ...(i.field === '(record)' ? [] : i.field.split('.'))],
-  }));
+  return found.map((i) => seedIssueOf(file, i, (fields) => [...(paths.get(i.key) ?? []), ...fields]));
 }
 
 /**

@@ -35,7 +35,7 @@ export interface SplitLimits {
 
 const OBJECT = 0;
 const ARRAY = 1;
-/** What a container is to the seed format; only these three are told apart. */
+/** What a container is to the seed format: the top object, its series list, a series, its events, or other. */
 const OTHER = 0;
 const ROOT = 1;
 const SERIES_LIST = 2;
