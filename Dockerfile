@@ -33,5 +33,5 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The service's V8 settings (scripts/node-options.mjs; docs/operations.md): `docker run -e NODE_OPTIONS=…` replaces them.
-ENV NODE_OPTIONS="--max-semi-space-size=64 --max-old-space-size=256"
+ENV NODE_OPTIONS="--max-semi-space-size=64 --max-old-space-size=512"
 CMD ["node", "--enable-source-maps", "dist/src/server.js"]

@@ -3,9 +3,9 @@
 // Why these values: bench/README.md, "The op 2 tail and the service's RSS".
 //   --max-semi-space-size=64: a young generation that fits the series pages in flight, so fewer scavenges copy
 //     and promote them (the default is 16 MB).
-//   --max-old-space-size=256: old space at most 256 MB (about 5x what the service holds at 1,000 series), so the
+//   --max-old-space-size=512: old space at most 512 MB (about 10x what the service holds at 1,000 series), so the
 //     heap cannot grow past it between collections.
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=64 --max-old-space-size=256';
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=64 --max-old-space-size=512';
 
 /** `env` with the service's V8 settings before the operator's own NODE_OPTIONS: a setting the operator gives wins. */
 export function withServiceNodeOptions(env) {

@@ -9,7 +9,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 
 describe("the service's V8 settings are set once and carried everywhere it starts", () => {
   it('sets a young generation and an old-space cap, each once', () => {
-    expect(SERVICE_NODE_OPTIONS.split(' ').sort()).toEqual(['--max-old-space-size=256', '--max-semi-space-size=64']);
+    expect(SERVICE_NODE_OPTIONS.split(' ').sort()).toEqual(['--max-old-space-size=512', '--max-semi-space-size=64']);
   });
 
   it("`npm start` puts them before the operator's NODE_OPTIONS, so the operator's win", () => {
