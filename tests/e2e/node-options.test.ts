@@ -41,7 +41,7 @@ it("runs the server with the service's V8 settings, and lets the operator's NODE
   expect(ours).not.toBe(plain);
   expect(await serverHeapLimit({ NODE_OPTIONS: '' })).toBe(ours);
 
-  const operators = '--max-old-space-size=512';
+  const operators = '--max-old-space-size=1024';
   const raised = await heapLimitOf(`${SERVICE_NODE_OPTIONS} ${operators}`);
   expect(raised).toBeGreaterThan(ours);
   expect(await serverHeapLimit({ NODE_OPTIONS: operators })).toBe(raised);
