@@ -2,7 +2,7 @@ import { type EvidenceSizes, evidenceSizesOf } from './list-sizes.js';
 import { profileOf, type SeriesProfile } from './recommendations.js';
 import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from './records.js';
 import { compareText } from './text.js';
-import { deriveTropes, TROPE_EVENT_KINDS, type TropeKind } from './tropes.js';
+import { deriveTropes, isTropeEventKind, type TropeKind } from './tropes.js';
 
 /**
  * What recommendations need of one series as a viewer with no progress sees it, derived from its whole
@@ -24,13 +24,11 @@ export interface SummaryFacts {
   credits: readonly CreditRecord[];
 }
 
-const TROPE_EVENTS: ReadonlySet<string> = new Set(TROPE_EVENT_KINDS);
-
 /** The one rule from a series' facts to its summary, for every store. */
 export function summaryOf(series: SeriesRecord, facts: SummaryFacts): SeriesSummary {
   const tropes = deriveTropes({
     relationships: facts.relationships,
-    events: facts.events.filter((e) => TROPE_EVENTS.has(e.kind)),
+    events: facts.events.filter((e) => isTropeEventKind(e.kind)),
     names: new Map(),
   });
   const profile = profileOf(

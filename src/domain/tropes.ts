@@ -47,6 +47,10 @@ const INTEREST_EVENTS: ReadonlySet<PlotEventKind> = new Set(['CONFESSION', 'ASK_
  * other events are at most evidence (friends to lovers' cause). Profiles load just these.
  */
 export const TROPE_EVENT_KINDS: readonly PlotEventKind[] = [...INTEREST_EVENTS, 'TIME_SKIP', 'DEPARTURE', 'REUNION'];
+const TROPE_EVENTS: ReadonlySet<string> = new Set(TROPE_EVENT_KINDS);
+
+/** Whether events of this kind are among TROPE_EVENT_KINDS (a series' summary reads only those). */
+export const isTropeEventKind = (kind: string): boolean => TROPE_EVENTS.has(kind);
 
 const nameOf = (facts: StoryFacts, key: string): string => facts.names.get(key) ?? slugOf(key);
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];

@@ -16,7 +16,7 @@ import { COLLECTIONS, type Collection, countsOf, type RecordOf } from '../../dom
 import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
 import type { GraphCounts, GraphDocument } from '../../domain/records.js';
 import { type SeriesSummary, summaryOf } from '../../domain/series-summary.js';
-import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
+import { isTropeEventKind } from '../../domain/tropes.js';
 import { StoreWriteFailedError } from '../../errors.js';
 import type { ImportStep, ImportSummaries } from '../port.js';
 import { DataDirError, DataDirLock, ensureDirectory, fileSystemProblem } from './data-dir.js';
@@ -107,7 +107,6 @@ const DATABASE_NAMES: readonly string[] = [
 
 /** Series per transaction when a migration writes the summaries of an existing directory. */
 const SUMMARY_MIGRATION_SERIES = 50;
-const TROPE_EVENTS: ReadonlySet<string> = new Set(TROPE_EVENT_KINDS);
 
 type Records = { [C in Collection]: Database<RecordOf<C>, string> };
 type Indexes = { [I in IndexName]: Database<unknown, IndexKey> };
@@ -663,7 +662,7 @@ export class EmbeddedDatabase {
         );
       const tropeEvents: string[] = [];
       for (const { key: position, value } of this.scan('eventsByPosition', [key]))
-        if (TROPE_EVENTS.has((value as EventFacts)[0])) tropeEvents.push(position.at(-1) as string);
+        if (isTropeEventKind((value as EventFacts)[0])) tropeEvents.push(position.at(-1) as string);
       const summary = summaryOf(series, {
         relationships: listed('relationships', 'relationshipsBySeries'),
         events: this.present('events', tropeEvents),

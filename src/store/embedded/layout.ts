@@ -3,7 +3,7 @@ import { episodeKey, scopedKey, slugOf } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { PlotEventRecord } from '../../domain/records.js';
 import { SEARCH_TYPES, type Searchable, storedSearchKeys } from '../../domain/search/keys.js';
-import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
+import { isTropeEventKind } from '../../domain/tropes.js';
 import {
   BILLING_RANK,
   type Certainty,
@@ -66,8 +66,6 @@ export type IndexName = (typeof INDEXES)[number];
  */
 export const SUMMARIES = 'seriesSummaries';
 
-const TROPE_EVENTS: ReadonlySet<PlotEventKind> = new Set(TROPE_EVENT_KINDS);
-
 /**
  * The series whose summary depends on this record, or null: people (a summary names only their keys), and
  * events of kinds no trope is derived from (a summary reads only TROPE_EVENT_KINDS), so that writing them
@@ -79,7 +77,7 @@ export function summarisedSeries<C extends Collection>(collection: C, record: Re
       return record.key;
     case 'events': {
       const event = record as PlotEventRecord;
-      return TROPE_EVENTS.has(event.kind) ? event.seriesKey : null;
+      return isTropeEventKind(event.kind) ? event.seriesKey : null;
     }
     case 'relationships':
     case 'castings':
