@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { scopedKey } from '../domain/keys.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
 import { firstDuplicateKeyOf, MAX_JSON_DEPTH } from '../json-keys.js';
 import { toGraphDocument } from './document.js';
 import type { SeedEvent, SeedFile } from './format.js';
 import { parseSeedShape, parseSeedValue } from './load.js';
-import { fail, firstInvalidByte, openSeedFile, readSeedJson, refuseDuplicateKeys, unreadable } from './read.js';
+import { fail, firstInvalidByte, openSeedFile, readOpenedSeedJson, refuseDuplicateKeys, unreadable } from './read.js';
 import { eventPlacementIssues, findReferenceIssues, type PlacedEvent } from './references.js';
 import { type EventBytes, SeedFileSplitter, SplitProblem } from './split.js';
 
@@ -52,7 +53,7 @@ interface StreamedSeedFile {
 export type CheckedSeedFile = { kind: 'whole'; seed: SeedFile } | ({ kind: 'streamed' } & StreamedSeedFile);
 
 /**
- * Reads and validates one seed file. One of at most `streamFromBytes` is read whole (readSeedJson, then the
+ * Reads and validates one seed file. One of at most `streamFromBytes` is read whole (as readSeedJson, then the
  * schema and references). A larger one is read three times and never held: once for everything but its
  * events, which is validated; once for its events, validated `eventsPerRead` at a time against it, with the
  * checks that span the whole file (an event slug given twice, sequences 1..N in each episode) made at the
@@ -61,8 +62,7 @@ export type CheckedSeedFile = { kind: 'whole'; seed: SeedFile } | ({ kind: 'stre
 export async function checkSeedFile(dir: string, name: string, check: SeedFileCheck): Promise<CheckedSeedFile> {
   const { handle, size } = await openSeedFile(dir, name, check.maxBytes);
   if (size <= check.streamFromBytes) {
-    await handle.close();
-    const raw = await readSeedJson(dir, name, Math.min(check.maxBytes, check.streamFromBytes));
+    const raw = await readOpenedSeedJson(name, handle, Math.min(check.maxBytes, check.streamFromBytes));
     return { kind: 'whole', seed: parseSeedValue(name, raw, check.knownPeople) };
   }
   try {
@@ -88,6 +88,8 @@ interface Rest {
   raw: { series: Record<string, unknown>[] } & Record<string, unknown>;
   /** Null when its shape is wrong. */
   seed: SeedFile | null;
+  /** The people its events' parts may name: those declared before it, and its own. */
+  people: ReadonlySet<string>;
   shapeIssues: SeedIssue[];
   otherIssues: SeedIssue[];
 }
@@ -104,15 +106,11 @@ function wholeUpTo(bytes: Buffer): number {
 }
 
 class PartsReader {
-  private readonly people: ReadonlySet<string>;
-
   constructor(
     private readonly file: string,
     private readonly handle: FileHandle,
     private readonly check: SeedFileCheck,
-  ) {
-    this.people = check.knownPeople;
-  }
+  ) {}
 
   /** Feeds every byte of the file to `splitter` (and `hash`), checking it is UTF-8; yields after each read. */
   private async *scan(splitter: SeedFileSplitter, hash?: ReturnType<typeof createHash>): AsyncGenerator<number> {
@@ -168,7 +166,7 @@ class PartsReader {
   async readRest(): Promise<Rest> {
     const splitter = this.splitter(() => {});
     for await (const _ of this.scan(splitter));
-    const text = new TextDecoder('utf-8').decode(this.split(() => splitter.rest()));
+    const text = UTF8.decode(this.split(() => splitter.rest()));
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -179,11 +177,13 @@ class PartsReader {
         throw new SeedValidationError(error.issues.map((i) => ({ ...i, message: `${i.message}${where}` })));
       return fail(this.file, '(json)', `${(error as Error).message}${where}`, 'json');
     }
-    const rest: Rest = { raw: raw as Rest['raw'], seed: null, shapeIssues: [], otherIssues: [] };
+    const known = this.check.knownPeople;
+    const rest: Rest = { raw: raw as Rest['raw'], seed: null, people: known, shapeIssues: [], otherIssues: [] };
     try {
       rest.seed = parseSeedShape(this.file, raw);
+      rest.people = new Set([...known, ...rest.seed.people.map((p) => p.slug)]);
       const document = toGraphDocument([rest.seed]);
-      rest.otherIssues = findReferenceIssues(this.file, rest.seed, document, this.people);
+      rest.otherIssues = findReferenceIssues(this.file, rest.seed, document, known);
     } catch (error) {
       if (!(error instanceof SeedValidationError)) throw error;
       rest.shapeIssues = error.issues;
@@ -237,14 +237,13 @@ class PartsReader {
   }
 
   /** The issues of the events' references and record rules, in the rest of the file (whose shape held). */
-  private referenceIssues(seed: SeedFile, read: Read, events: SeedEvent[]): SeedIssue[] {
+  private referenceIssues(rest: Rest, seed: SeedFile, read: Read, events: SeedEvent[]): SeedIssue[] {
     const part = {
       ...seed,
       people: [],
       series: seed.series.map((s, i) => ({ ...s, events: i === read.series ? events : [] })),
     };
-    const people = new Set([...this.people, ...seed.people.map((p) => p.slug)]);
-    return findReferenceIssues(this.file, part, toGraphDocument([part]), people, false).map((i) =>
+    return findReferenceIssues(this.file, part, toGraphDocument([part]), rest.people, false).map((i) =>
       shifted(i, read.first),
     );
   }
@@ -269,11 +268,11 @@ class PartsReader {
       const shape = this.shapeOf(rest, read);
       if (isIssues(shape)) shapeIssues.push(...shape);
       else if (rest.seed !== null && shapeIssues.length === 0) {
-        otherIssues.push(...this.referenceIssues(rest.seed, read, shape));
+        otherIssues.push(...this.referenceIssues(rest, rest.seed, read, shape));
         const seriesKey = rest.seed.series[read.series]!.slug;
         for (const [k, e] of shape.entries())
           placed.push({
-            key: `${seriesKey}/${e.slug}`,
+            key: scopedKey(seriesKey, e.slug),
             seriesKey,
             episodeNumber: e.episode,
             sequence: e.sequence,
@@ -324,45 +323,34 @@ class PartsReader {
 
   /**
    * The file's events again, for writing: each part is the bytes validated (its digest is the same), so it
-   * is only parsed again; a part that differs stops the reads before it is written.
+   * is only parsed again; a part that differs, or a file cut short or no longer UTF-8 or JSON, stops the reads
+   * with `file-changed` before that part is written.
    */
   async *eventReads(rest: Rest, seed: SeedFile, validated: Validated): AsyncGenerator<EventsRead> {
     const issues: SeedIssue[] = [];
     const hash = createHash('sha256');
     let part = 0;
-    let same = true;
     try {
-      yield* this.checkedReads(rest, seed, validated, hash, issues, () => part++);
+      for await (const read of this.reads(hash, issues)) {
+        const same = issues.length === 0 && read.bytes.digest('hex') === validated.parts[part++];
+        const found = same ? this.shapeOf(rest, read) : null;
+        if (found === null || isIssues(found)) return this.changed();
+        yield { seriesSlug: seed.series[read.series]!.slug, events: found, bytesRead: read.bytesRead };
+      }
     } catch (error) {
-      // Cut short, or no longer UTF-8 or JSON: it is not the file that was checked.
       if (!(error instanceof SeedValidationError)) throw error;
-      same = false;
+      return this.changed();
     }
-    if (!same || issues.length > 0 || part !== validated.parts.length || hash.digest('hex') !== validated.digest)
-      fail(
-        this.file,
-        '(file)',
-        'changed while it was imported: the events written so far are kept, and importing it again completes it',
-        'file-changed',
-      );
+    if (hash.digest('hex') !== validated.digest) this.changed();
   }
 
-  /** The reads of eventReads, each the part checked; throws SeedValidationError at the first that is not. */
-  private async *checkedReads(
-    rest: Rest,
-    seed: SeedFile,
-    validated: Validated,
-    hash: ReturnType<typeof createHash>,
-    issues: SeedIssue[],
-    next: () => number,
-  ): AsyncGenerator<EventsRead> {
-    for await (const read of this.reads(hash, issues)) {
-      const found =
-        issues.length > 0 || read.bytes.digest('hex') !== validated.parts[next()] ? null : this.shapeOf(rest, read);
-      if (found === null || isIssues(found))
-        return fail(this.file, '(file)', 'differs from the file checked', 'file-changed');
-      yield { seriesSlug: seed.series[read.series]!.slug, events: found, bytesRead: read.bytesRead };
-    }
+  private changed(): never {
+    return fail(
+      this.file,
+      '(file)',
+      'changed while it was imported: the events written so far are kept, and importing it again completes it',
+      'file-changed',
+    );
   }
 }
 

@@ -84,6 +84,11 @@ export const unreadable = (name: string, error: unknown): never => {
  */
 export async function readSeedJson(dir: string, name: string, maxBytes = MAX_FILE_BYTES): Promise<unknown> {
   const { handle } = await openSeedFile(dir, name, maxBytes);
+  return readOpenedSeedJson(name, handle, maxBytes);
+}
+
+/** readSeedJson of a file openSeedFile opened; closes it. */
+export async function readOpenedSeedJson(name: string, handle: FileHandle, maxBytes: number): Promise<unknown> {
   let bytes: Buffer;
   try {
     bytes = await handle.readFile();
