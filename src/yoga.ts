@@ -190,6 +190,8 @@ export function createDramaYoga(options: YogaOptions) {
     parserAndValidationCache: documents,
     maskedErrors: { isDev: false },
     batching: false,
+    // useBodyLimit (plugins/limits.ts) is the body limit.
+    maxRequestBodySize: false,
     logging: yogaLogging(logger),
     cors: useCors(ops.corsOrigins),
     // GraphiQL's page is a 9 MB module: loaded on the first request for it, not at start-up.

@@ -44,14 +44,22 @@ async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promis
   return chunks;
 }
 
-/** Refuses request bodies over the limit with 413 before they are parsed; streamed bodies are read only up to it. */
+/**
+ * Refuses request bodies over the limit with 413 before they are parsed; streamed bodies are read only up to it.
+ * A body with a Content-Length is not copied: Node's HTTP parser reads exactly that many bytes. This is the only
+ * body limit (yoga.ts turns Yoga's own off, which piped every body through a TransformStream).
+ */
 export function useBodyLimit(limit: number): Plugin {
   const tooLarge = () => errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
   return {
     onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
       if (request.method !== 'POST' || request.body === null) return;
       const declared = request.headers.get('content-length');
-      if (declared !== null) return Number(declared) > limit ? endResponse(tooLarge()) : undefined;
+      if (declared !== null) {
+        if (!/^\d+$/.test(declared))
+          return endResponse(errorResponse(400, 'BAD_REQUEST', 'Content-Length must be one whole number of bytes.'));
+        return Number(declared) > limit ? endResponse(tooLarge()) : undefined;
+      }
       const chunks = await readUpTo(request.body, limit);
       if (chunks === null) return endResponse(tooLarge());
       setRequest(

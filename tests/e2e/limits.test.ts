@@ -68,6 +68,20 @@ describe('limits, enforced before any store is touched', () => {
     expect(response.status).toBe(413);
   });
 
+  it('answers 400 BAD_REQUEST for a Content-Length that is not one whole number', async () => {
+    for (const declared of ['12, 12', '-1', '1e3', ' 12']) {
+      const response = await limited().fetch(`${URL_BASE}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': declared },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(response.status, declared).toBe(400);
+      expect(await response.json()).toEqual({
+        errors: [{ message: expect.stringContaining('Content-Length'), extensions: { code: 'BAD_REQUEST' } }],
+      });
+    }
+  });
+
   it('refuses batched operations (a JSON array body) with a clear error', async () => {
     const before = service.store.roundTrips;
     const response = await limited().fetch(
