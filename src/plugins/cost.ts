@@ -23,12 +23,20 @@ export class ListSizesCache {
   private pending: Promise<void> | null = null;
   private failedAt = -Infinity;
   private evidence: EvidenceSizes | null = null;
+  private merged: { sizes: ListSizes; evidence: EvidenceSizes | null; costSizes: CostSizes } | null = null;
 
   constructor(private readonly store: DramaStore) {}
 
+  /** The same object until the sizes or the evidence change: costs already worked out stay valid while it does. */
   get latest(): CostSizes {
     const sizes = this.sizes ?? FALLBACK_SIZES;
-    return { ...sizes, ...(this.evidence ?? evidenceBoundedBy(sizes)) };
+    if (this.merged?.sizes !== sizes || this.merged.evidence !== this.evidence)
+      this.merged = {
+        sizes,
+        evidence: this.evidence,
+        costSizes: { ...sizes, ...(this.evidence ?? evidenceBoundedBy(sizes)) },
+      };
+    return this.merged.costSizes;
   }
 
   /** Derives the tropes of the catalogue (shared with recommendations) to know how long their lists are. */
@@ -145,6 +153,45 @@ export function costOf(
   }
 }
 
+/** Operations found within the limit, per parsed document (the parse cache's), by operation name and variables, for one CostSizes object. */
+const COSTS_PER_DOCUMENT = 32;
+const MOST_VARIABLES_CHARS = 4_096;
+
+class CostMemo {
+  private readonly byDocument = new WeakMap<object, { sizes: CostSizes; within: Set<string> }>();
+
+  /** Only operations within the limit are kept: a refusal is worked out again, with an error object of its own. */
+  costOf(
+    schema: Parameters<typeof validate>[0],
+    document: Parameters<typeof validate>[1],
+    options: { limit: number; sizes: CostSizes; variables?: unknown; operationName?: unknown },
+  ): GraphQLError | null {
+    const key = memoKey(options.operationName, options.variables);
+    let entry = this.byDocument.get(document);
+    if (entry?.sizes !== options.sizes) {
+      entry = { sizes: options.sizes, within: new Set() };
+      this.byDocument.set(document, entry);
+    }
+    if (key !== null && entry.within.has(key)) return null;
+    const { error } = costOf(schema, document, options);
+    if (error === null && key !== null) {
+      if (entry.within.size >= COSTS_PER_DOCUMENT) entry.within.delete(entry.within.values().next().value!);
+      entry.within.add(key);
+    }
+    return error;
+  }
+}
+
+/** null when the variables are too large to be worth keeping, or cannot be written as JSON. */
+function memoKey(operationName: unknown, variables: unknown): string | null {
+  try {
+    const text = JSON.stringify([typeof operationName === 'string' ? operationName : null, variables ?? null]);
+    return text.length <= MOST_VARIABLES_CHARS ? text : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Refuses, before anything runs, an operation whose fields could resolve more than `limit` times: every
  * list counts the most items it can hold (the page asked for, or the longest such list in the store now),
@@ -152,6 +199,7 @@ export function costOf(
  * by them), with the request's variables.
  */
 export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
+  const memo = new CostMemo();
   return {
     onParams: async ({ params }) => {
       await sizes.current();
@@ -163,7 +211,7 @@ export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
       ({ result, setResult }) => {
         if (result.length > 0) return;
         const request = (context as { params?: GraphQLParams }).params;
-        const { error } = costOf(params.schema, params.documentAST, {
+        const error = memo.costOf(params.schema, params.documentAST, {
           limit,
           sizes: sizes.latest,
           variables: request?.variables,

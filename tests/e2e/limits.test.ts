@@ -41,6 +41,27 @@ describe('limits, enforced before any store is touched', () => {
     });
   }
 
+  it('costs the same document again for each set of variables: an accepted page does not let a longer one through', async () => {
+    const yoga = service.yoga({
+      ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 100, bodyBytes: 100_000 } },
+    });
+    const query = 'query Page($n: Int) { events(first: $n) { edges { node { sequence } } } }';
+    for (const [variables, refused] of [
+      [{ n: 5 }, false],
+      [{ n: 99 }, true],
+      [{ n: 5 }, false],
+      [{ n: 99 }, true],
+      [{ n: 99, __proto__: { n: 5 } }, true],
+      [{ n: 5, extra: '\u{1F600}'.repeat(5000) }, false],
+      [{ n: 99, extra: '\u{1F600}'.repeat(5000) }, true],
+    ] as const) {
+      const response = await graphql(yoga, query, JSON.parse(JSON.stringify(variables)));
+      expect(errorCodes(response), JSON.stringify(variables).slice(0, 60)).toEqual(
+        refused ? ['COST_LIMIT_EXCEEDED'] : [],
+      );
+    }
+  });
+
   it('refuses a page over 100 items with BAD_USER_INPUT, without a store round trip', async () => {
     const before = service.store.roundTrips;
     const response = await graphql(service.yoga(), '{ events(first: 101) { totalCount } }');
