@@ -8,8 +8,9 @@ import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { EmbeddedFloor } from './floor-embedded.js';
 import { Neo4jFloor } from './floor-neo4j.js';
 import { type BenchKeys, keysOfCatalogue, otherKeysOfCatalogue } from './keys.js';
-import { closeAgent } from './load.js';
+import { closeAgent, runLoad } from './load.js';
 import { measureNonStoreTime, type NonStoreTime } from './non-store.js';
+import { OPERATIONS } from './operations.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { checkPeerAgrees } from './peer-check.js';
 import { ensureCatalogue, ensureEmbedded, ensureNeo4j, type LoadReport, neo4jDataDir, neo4jEnv } from './prepare.js';
@@ -23,6 +24,7 @@ import {
   type Plan,
   peerSubject,
   type StoreName,
+  type Subject,
   serviceSubject,
 } from './subjects.js';
 import { evaluateTargets } from './targets.js';
@@ -156,9 +158,46 @@ async function withNeo4j<T>(series: number, work: (settings: Neo4jSettings) => P
   }
 }
 
+/** Discarded load on one subject: each planned operation at the plan's most clients, for `seconds`. */
+async function warmSubject(subject: Subject, plan: Plan, seconds: number): Promise<void> {
+  const clients = Math.max(...plan.clients);
+  for (const op of subject.ops.filter((id) => plan.ops.includes(OPERATIONS.find((o) => o.id === id)!.number)))
+    await runLoad(subject.request(op), clients, { durationMs: seconds * 1000, maxRequests: 0 });
+}
+
+/**
+ * Neo4j compiles each query shape and warms its JIT as it runs it: whichever subject went first measured a
+ * colder Neo4j (ours, by the order of the run). So every subject's queries run first, discarded, then all are measured.
+ */
+async function warmNeo4j(run: Run, settings: Neo4jSettings, seconds: number): Promise<void> {
+  log(`neo4j: warming Neo4j up with every subject's operations (${seconds} s each, discarded)`);
+  for (const [subject, loaders, cacheTtlMs, planner] of SERVICES) {
+    if (cacheTtlMs > 0) continue;
+    const service = await startDramaService(neo4jEnv(settings), loaders, cacheTtlMs, planner);
+    try {
+      await warmSubject(serviceSubject(subject, service.url, run.keys), run.plan, seconds);
+    } finally {
+      await service.stop();
+    }
+  }
+  const floor = new Neo4jFloor(settings);
+  try {
+    await warmSubject(floorSubject(floor, run.keys), run.plan, seconds);
+  } finally {
+    await floor.close();
+  }
+  const peer = await startNodeService('bench/src/peer-server.ts', neo4jEnv(settings));
+  try {
+    await warmSubject(peerSubject(peer.url, run.keys), run.plan, seconds);
+  } finally {
+    await peer.stop();
+  }
+}
+
 async function benchNeo4j(run: Run, options: BenchOptions, catalogue: string): Promise<void> {
   await withNeo4j(options.series, async (settings) => {
     run.loads.push(await ensureNeo4j(catalogue, options.series, settings));
+    if (options.neo4jWarmS > 0) await warmNeo4j(run, settings, options.neo4jWarmS);
     await benchService(run, 'neo4j', neo4jEnv(settings));
     log('neo4j: the floor (one hand-written Cypher query per answer)');
     const floor = new Neo4jFloor(settings);

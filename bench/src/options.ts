@@ -18,11 +18,15 @@ export interface BenchOptions {
   importScale: number[];
   /** Measure only import and export, not the operations. */
   transferOnly: boolean;
+  /** Seconds of discarded load per (subject, operation) on Neo4j before any subject is measured (0: none). */
+  neo4jWarmS: number;
 }
 
 const USAGE =
-  'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME] [--import-scale 100,300,1000] [--transfer-only]';
+  'npm run bench -- [--series N] [--duration S] [--requests N] [--stores embedded,neo4j] [--clients 1,8,32] [--ops 1,2,3] [--quick] [--label NAME] [--import-scale 100,300,1000] [--transfer-only] [--neo4j-warm S]';
 
+/** A whole or decimal number of seconds; NaN for anything else (refused below). */
+const seconds = (text: string) => (/^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN);
 const numbers = (text: string) => text.split(',').map((x) => Number(x.trim()));
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -39,6 +43,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       label: { type: 'string' },
       'import-scale': { type: 'string' },
       'transfer-only': { type: 'boolean', default: false },
+      'neo4j-warm': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -62,10 +67,16 @@ export function parseOptions(argv: string[]): BenchOptions {
     label: values.label ?? (quick ? 'quick' : ''),
     importScale: values['import-scale'] === undefined ? [] : numbers(values['import-scale']),
     transferOnly: values['transfer-only'] ?? false,
+    neo4jWarmS: values['neo4j-warm'] === undefined ? (quick ? 0 : 5) : seconds(values['neo4j-warm']),
   };
-  const bad = [options.series, options.durationS, options.requests, ...options.clients, ...options.ops].some(
-    (n) => !Number.isFinite(n) || n < 0,
-  );
+  const bad = [
+    options.series,
+    options.durationS,
+    options.requests,
+    options.neo4jWarmS,
+    ...options.clients,
+    ...options.ops,
+  ].some((n) => !Number.isFinite(n) || n < 0);
   if (options.importScale.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error(`--import-scale takes series counts\n${USAGE}`);
   if (options.transferOnly && options.importScale.length === 0)
