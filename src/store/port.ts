@@ -113,6 +113,12 @@ export interface CharacterEventsQuery {
  * One root field of an operation, as the query planner (reads/planner) asks for it: what the resolvers below it
  * will load, read in one store request. The answer holds the same records the batch methods return.
  */
+/**
+ * The fields of the event records a planned read answers: a store may leave the others out (the Neo4j adapter
+ * returns nulls for them). The planner lists every field any selection in the operation's document could read.
+ */
+export type PlannedEventField = keyof PlotEventRecord;
+
 export type PlannedRead =
   | {
       kind: 'character';
@@ -134,6 +140,7 @@ export type PlannedRead =
       /** Whether the characters of each listed event's participants are read. */
       participants: boolean;
       firstShown: boolean;
+      eventFields: readonly PlannedEventField[];
     }
   | {
       kind: 'series';
@@ -151,6 +158,7 @@ export type PlannedRead =
       /** Whether the series' credits (crew) are read, with their people. */
       crew: boolean;
       firstShown: boolean;
+      eventFields: readonly PlannedEventField[];
     };
 
 /** The earliest episodes a character shows up in through events and starting relationships (null: none). */

@@ -441,6 +441,27 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     expect(fewer).toBeGreaterThan(20);
   }, 600_000);
 
+  it('answers the same when a planned page reads few event fields and other fields read more of the same events', async () => {
+    const query = `query ($slug: String!) {
+      series(slug: $slug) { episodes { events { kind sequence participants { role } } } }
+      relationshipTimeline(series: $slug, a: "eun-soo", b: "sun-woo") {
+        before after cause { kind summary outcome flashback certainty source { document paragraph } basis }
+      }
+      events(filter: { series: $slug }, first: 5) { edges { cursor node { slug sequence } } }
+      ...Again
+    }
+    fragment Again on Query { again: series(slug: $slug) { episodes { events(kinds: [CONFESSION]) { id slug summary sources { document } } } } }`;
+    let causes = 0;
+    for (const headers of PROGRESSES) {
+      for (const slug of ['soundtrack-1', 'godspeed']) {
+        const { response } = await same(query, { slug }, headers);
+        expect(response.errors).toBeUndefined();
+        causes += (response.data.relationshipTimeline ?? []).filter((c: { cause: unknown }) => c.cause !== null).length;
+      }
+    }
+    expect(causes).toBeGreaterThan(0);
+  }, 600_000);
+
   it('plans cast and crew under the series in the same one request', async () => {
     const query = `query ($slug: String!) {
       series(slug: $slug) { title cast { billing person { name } character { name firstEpisode } } crew { role person { name } } }

@@ -17,9 +17,10 @@ import { scopedKey, seriesOf } from '../../domain/keys.js';
 import type { Progress } from '../../domain/spoilers.js';
 import type { PlotEventKind } from '../../domain/vocabulary.js';
 import { pageSizeSchema } from '../../pagination.js';
-import type { PlannedRead, RelationshipQuery } from '../../store/port.js';
+import type { PlannedEventField, PlannedRead, RelationshipQuery } from '../../store/port.js';
 import { type EventsArgs, eventsFieldRequests } from '../event-pages.js';
 import { cappedQuery } from '../loaders.js';
+import { eventFieldsOf } from './event-fields.js';
 
 /** What the planner reads of a request: the validated document, the variables as sent, the viewer's progress. */
 export interface PlanInput {
@@ -38,6 +39,8 @@ class Walk {
     private readonly schema: GraphQLSchema,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
     readonly variables: Record<string, unknown>,
+    /** The event fields any selection of the document may read (event-fields.ts). */
+    readonly eventFields: readonly PlannedEventField[],
   ) {}
 
   root(type: GraphQLObjectType, node: { selectionSet: FieldNode['selectionSet'] }): Fields {
@@ -149,6 +152,7 @@ function planEvents(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
     people,
     participants,
     firstShown: (people || participants) && (firstEpisode || progress.size > 0),
+    eventFields: walk.eventFields,
   } satisfies PlannedRead;
 }
 
@@ -218,6 +222,7 @@ function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
     cast,
     crew,
     firstShown: (read.length > 0 || cast) && (read.some((f) => selects(f, 'firstEpisode')) || progress.size > 0),
+    eventFields: walk.eventFields,
   } satisfies PlannedRead;
 }
 
@@ -249,7 +254,7 @@ export function planOperation({ schema, document, operationName, variableValues,
   const fragments = Object.fromEntries(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
   );
-  const walk = new Walk(schema, fragments, coerced.coerced);
+  const walk = new Walk(schema, fragments, coerced.coerced, eventFieldsOf(document));
   const reads: PlannedRead[] = [];
   for (const nodes of walk.root(query, operation).values()) {
     const name = nodes[0]!.name.value;

@@ -1,6 +1,6 @@
 import Cypher from '@neo4j/cypher-builder';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
-import type { EventsPageRequest, PlannedRead } from '../port.js';
+import type { EventsPageRequest, PlannedEventField, PlannedRead } from '../port.js';
 import { EVENT_FIELDS } from './decode.js';
 
 /* Planned reads (see PlannedRead): one query per planned root field, built with @neo4j/cypher-builder, parameters only. */
@@ -120,14 +120,44 @@ export function characterQuery(read: CharacterRead): PlannedQuery {
 type EventsRead = Extract<PlannedRead, { kind: 'events' }>;
 type Filter = EventsPageRequest['filter'];
 
-/** An event as a positional list (EVENT_FIELDS in decode.ts), then its participants, as the batch queries return it. */
-function eventRow(e: Cypher.Variable): Cypher.Expr {
+/** The record field each stored property of an event makes up. */
+const RECORD_FIELD_OF: Record<(typeof EVENT_FIELDS)[number], PlannedEventField> = {
+  key: 'key',
+  seriesKey: 'seriesKey',
+  slug: 'slug',
+  episodeNumber: 'episodeNumber',
+  sequence: 'sequence',
+  kind: 'kind',
+  summary: 'summary',
+  agentKey: 'agentKey',
+  targetKey: 'targetKey',
+  outcome: 'outcome',
+  flashback: 'flashback',
+  sourceDocument: 'sources',
+  sourceParagraph: 'sources',
+  sourceDocuments: 'sources',
+  sourceParagraphs: 'sources',
+  certainty: 'certainty',
+  basis: 'basis',
+  basisFrom: 'basis',
+  basisText: 'basis',
+};
+
+/**
+ * An event as a positional list (EVENT_FIELDS in decode.ts), then its participants, as the batch queries return
+ * it; a property whose field the read does not list is a null (each property Neo4j reads and sends costs time).
+ */
+function eventRow(e: Cypher.Variable, fields: readonly PlannedEventField[]): Cypher.Expr {
   const c = new Cypher.Node();
   const p = new Cypher.Relationship();
   const participants = new Cypher.PatternComprehension(
     new Cypher.Pattern(c, { labels: ['Character'] }).related(p, { type: 'PARTICIPATES' }).to(e),
   ).map(new Cypher.List([c.property('key'), p.property('role'), p.property('position')]));
-  return new Cypher.List([...EVENT_FIELDS.map((field) => e.property(field)), participants]);
+  const read = new Set(fields);
+  return new Cypher.List([
+    ...EVENT_FIELDS.map((field) => (read.has(RECORD_FIELD_OF[field]) ? e.property(field) : Cypher.Null)),
+    participants,
+  ]);
 }
 
 /** The predicate of each filter that is set, as findEvents decides it (cypher-events.ts). */
@@ -292,7 +322,7 @@ function pageCall({ filter, first, after }: EventsPageRequest, columns: PageColu
 
 /** An event of a page with what the read asks of it: its episode, its agent and target. */
 function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
-  const fields: Record<string, Cypher.Expr> = { event: eventRow(x) };
+  const fields: Record<string, Cypher.Expr> = { event: eventRow(x, read.eventFields) };
   const one = (match: Cypher.Match, node: Cypher.Node) =>
     Cypher.head(new Cypher.Collect(match.return(new Cypher.MapProjection(node, '*'))));
   if (read.episodes) {
@@ -366,7 +396,7 @@ function episodeEventLists(n: Cypher.Node, read: SeriesRead): Cypher.Expr {
             [e.property('episodeNumber'), 'ASC'],
             [e.property('sequence'), 'ASC'],
           )
-          .return(eventRow(e)),
+          .return(eventRow(e, read.eventFields)),
       );
     }),
   );

@@ -213,11 +213,11 @@ export const toEvent = (row: readonly unknown[]): PlotEventRecord => {
   return {
     key: String(p('key')),
     seriesKey: String(p('seriesKey')),
-    slug: String(p('slug')),
+    slug: textOrNull('slug') ?? '',
     episodeNumber: toNumber(p('episodeNumber')),
     sequence: toNumber(p('sequence')),
     kind: String(p('kind')) as PlotEventKind,
-    summary: String(p('summary')),
+    summary: textOrNull('summary') ?? '',
     agentKey: textOrNull('agentKey'),
     targetKey: textOrNull('targetKey'),
     participants: participants(row[EVENT_FIELDS.length]),

@@ -8,6 +8,9 @@ import { NO_EVENT_FILTER } from '../../../src/store/port.js';
 const plan = (document: string, variables: Record<string, unknown> = {}, progress: Progress = new Map()) =>
   planOperation({ schema, document: parse(document), variableValues: variables, progress });
 
+/** The event fields every planned read carries (event-fields.ts). */
+const ALWAYS = ['key', 'seriesKey', 'episodeNumber', 'sequence', 'kind', 'agentKey', 'targetKey', 'participants'];
+
 describe('the planner walks the selection as graphql-js collects it', () => {
   it('finds a planned root field behind a fragment at the root, and plans nothing for roots it does not cover', () => {
     const spread = plan(
@@ -65,6 +68,8 @@ describe('the planner walks the selection as graphql-js collects it', () => {
         people: false,
         participants: false,
         firstShown: false,
+        // Named anywhere in the document, even where @skip leaves it out: more fields, never fewer.
+        eventFields: [...ALWAYS, 'summary'],
       },
     ]);
     const all = plan(document, { skip: false, include: true });
@@ -155,6 +160,7 @@ describe('the series page', () => {
         cast: false,
         crew: false,
         firstShown: false,
+        eventFields: [...ALWAYS, 'slug'],
       },
     ]);
     const [read] = plan(PAGE, { slug: 'soundtrack-1', kinds: null, skip: false }, new Map([['godspeed', 1]]));
@@ -173,6 +179,7 @@ describe('the series page', () => {
         cast: false,
         crew: true,
         firstShown: false,
+        eventFields: [...ALWAYS, 'slug'],
       },
     ]);
     const [read] = plan('{ series(slug: "s") { cast { billing } } }', {}, new Map([['s', 1]]));

@@ -136,7 +136,7 @@ describe('op 1, confessions', () => {
       }
       CALL (var7) {
         UNWIND var7 AS var10
-        RETURN collect({event: [var10.key, var10.seriesKey, var10.slug, var10.episodeNumber, var10.sequence, var10.kind, var10.summary, var10.agentKey, var10.targetKey, var10.outcome, var10.flashback, var10.sourceDocument, var10.sourceParagraph, var10.sourceDocuments, var10.sourceParagraphs, var10.certainty, var10.basis, var10.basisFrom, var10.basisText, [(this11:Character)-[this12:PARTICIPATES]->(var10) | [this11.key, this12.role, this12.position]]], episode: head(COLLECT {
+        RETURN collect({event: [var10.key, var10.seriesKey, NULL, var10.episodeNumber, var10.sequence, var10.kind, var10.summary, var10.agentKey, var10.targetKey, var10.outcome, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this11:Character)-[this12:PARTICIPATES]->(var10) | [this11.key, this12.role, this12.position]]], episode: head(COLLECT {
           MATCH (var10)-[:IN_EPISODE]->(this13:Episode)
           RETURN this13 { .* }
         }), agent: head(COLLECT {
@@ -204,7 +204,7 @@ describe('op 1, confessions', () => {
       }
       CALL (var8) {
         UNWIND var8 AS var11
-        RETURN collect({event: [var11.key, var11.seriesKey, var11.slug, var11.episodeNumber, var11.sequence, var11.kind, var11.summary, var11.agentKey, var11.targetKey, var11.outcome, var11.flashback, var11.sourceDocument, var11.sourceParagraph, var11.sourceDocuments, var11.sourceParagraphs, var11.certainty, var11.basis, var11.basisFrom, var11.basisText, [(this12:Character)-[this13:PARTICIPATES]->(var11) | [this12.key, this13.role, this13.position]]]}) AS var14
+        RETURN collect({event: [var11.key, var11.seriesKey, NULL, var11.episodeNumber, var11.sequence, var11.kind, var11.summary, var11.agentKey, var11.targetKey, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this12:Character)-[this13:PARTICIPATES]->(var11) | [this12.key, this13.role, this13.position]]]}) AS var14
       }
       CALL () {
         MATCH (this15:Episode { seriesKey: $param15, number: $param16 })<-[:IN_EPISODE]-(this16:PlotEvent)
@@ -225,7 +225,7 @@ describe('op 1, confessions', () => {
       }
       CALL (var22) {
         UNWIND var22 AS var25
-        RETURN collect({event: [var25.key, var25.seriesKey, var25.slug, var25.episodeNumber, var25.sequence, var25.kind, var25.summary, var25.agentKey, var25.targetKey, var25.outcome, var25.flashback, var25.sourceDocument, var25.sourceParagraph, var25.sourceDocuments, var25.sourceParagraphs, var25.certainty, var25.basis, var25.basisFrom, var25.basisText, [(this26:Character)-[this27:PARTICIPATES]->(var25) | [this26.key, this27.role, this27.position]]]}) AS var28
+        RETURN collect({event: [var25.key, var25.seriesKey, NULL, var25.episodeNumber, var25.sequence, var25.kind, var25.summary, var25.agentKey, var25.targetKey, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this26:Character)-[this27:PARTICIPATES]->(var25) | [this26.key, this27.role, this27.position]]]}) AS var28
       }
       RETURN var9 AS total0, var10 AS hidden0, var14 AS items0, var23 AS total1, var24 AS hidden1, var28 AS items1"
     `);
@@ -294,7 +294,7 @@ describe('op 1, confessions', () => {
       }
       CALL (var6) {
         UNWIND var6 AS var9
-        RETURN collect({event: [var9.key, var9.seriesKey, var9.slug, var9.episodeNumber, var9.sequence, var9.kind, var9.summary, var9.agentKey, var9.targetKey, var9.outcome, var9.flashback, var9.sourceDocument, var9.sourceParagraph, var9.sourceDocuments, var9.sourceParagraphs, var9.certainty, var9.basis, var9.basisFrom, var9.basisText, [(this10:Character)-[this11:PARTICIPATES]->(var9) | [this10.key, this11.role, this11.position]]]}) AS var12
+        RETURN collect({event: [var9.key, var9.seriesKey, NULL, var9.episodeNumber, var9.sequence, var9.kind, NULL, var9.agentKey, var9.targetKey, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this10:Character)-[this11:PARTICIPATES]->(var9) | [this10.key, this11.role, this11.position]]]}) AS var12
       }
       RETURN var7 AS total0, var8 AS hidden0, var12 AS items0"
     `);
@@ -324,7 +324,7 @@ describe('op 2, the series page', () => {
           MATCH (this2:PlotEvent)-[:IN_EPISODE]->(this1)
           WITH this2
           ORDER BY this2.seriesKey ASC, this2.episodeNumber ASC, this2.sequence ASC
-          RETURN [this2.key, this2.seriesKey, this2.slug, this2.episodeNumber, this2.sequence, this2.kind, this2.summary, this2.agentKey, this2.targetKey, this2.outcome, this2.flashback, this2.sourceDocument, this2.sourceParagraph, this2.sourceDocuments, this2.sourceParagraphs, this2.certainty, this2.basis, this2.basisFrom, this2.basisText, [(this3:Character)-[this4:PARTICIPATES]->(this2) | [this3.key, this4.role, this4.position]]]
+          RETURN [this2.key, this2.seriesKey, NULL, this2.episodeNumber, this2.sequence, this2.kind, NULL, this2.agentKey, this2.targetKey, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this3:Character)-[this4:PARTICIPATES]->(this2) | [this3.key, this4.role, this4.position]]]
         }]]
       } AS episodes, COLLECT {
         MATCH (this0)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(:PlotEvent)<-[:PARTICIPATES]-(this5:Character)
@@ -373,7 +373,7 @@ describe('op 2, the series page', () => {
           WHERE this2.kind IN $param1
           WITH this2
           ORDER BY this2.seriesKey ASC, this2.episodeNumber ASC, this2.sequence ASC
-          RETURN [this2.key, this2.seriesKey, this2.slug, this2.episodeNumber, this2.sequence, this2.kind, this2.summary, this2.agentKey, this2.targetKey, this2.outcome, this2.flashback, this2.sourceDocument, this2.sourceParagraph, this2.sourceDocuments, this2.sourceParagraphs, this2.certainty, this2.basis, this2.basisFrom, this2.basisText, [(this3:Character)-[this4:PARTICIPATES]->(this2) | [this3.key, this4.role, this4.position]]]
+          RETURN [this2.key, this2.seriesKey, NULL, this2.episodeNumber, this2.sequence, this2.kind, NULL, this2.agentKey, this2.targetKey, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this3:Character)-[this4:PARTICIPATES]->(this2) | [this3.key, this4.role, this4.position]]]
         }]]
       } AS episodes, COLLECT {
         MATCH (this0)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(:PlotEvent)<-[:PARTICIPATES]-(this5:Character)
