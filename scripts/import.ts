@@ -10,6 +10,7 @@ import {
   BATCH_RECORDS,
   EMBEDDED_BATCH_RECORDS,
   ImportDirectoryError,
+  ImportWriteError,
   importSeedDirectory,
   PartlyWrittenError,
 } from '../src/seed/stream.js';
@@ -114,7 +115,12 @@ try {
     );
   else if (error instanceof SeedValidationError)
     console.error(`${error.message}\nStopped at this file: nothing of it was written, the files before it were.`);
-  else console.error(error instanceof DramaGraphError || error instanceof ImportDirectoryError ? error.message : error);
+  else
+    console.error(
+      error instanceof DramaGraphError || error instanceof ImportDirectoryError || error instanceof ImportWriteError
+        ? error.message
+        : error,
+    );
   process.exitCode = 1;
 } finally {
   await store.close();

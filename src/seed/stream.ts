@@ -73,6 +73,25 @@ export interface DirectoryImport {
   rejected: RejectedFile[];
 }
 
+/**
+ * The store failed while these files were written (it went away, or timed out). Every batch before is written;
+ * of these, what their finished batches hold. Importing again completes them, as after a kill.
+ */
+export class ImportWriteError extends Error {
+  override readonly name = 'ImportWriteError';
+  constructor(
+    readonly files: readonly string[],
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `The store failed while ${files.join(', ')} ${files.length === 1 ? 'was' : 'were'} written (${reason}). ` +
+        'The files before are written; part of these may be: import again to complete them.',
+      { cause },
+    );
+  }
+}
+
 /** The directory itself cannot be imported: missing, not a directory, or holding no seed file. */
 export class ImportDirectoryError extends Error {
   override readonly name = 'ImportDirectoryError';
@@ -140,13 +159,24 @@ export async function importSeedDirectory(
   const rejected: RejectedFile[] = [];
   let written = perCollection(() => 0);
   let batch: SeedFile[] = [];
+  let batchNames: string[] = [];
   let batchRecords = 0;
   let batchBytes = 0;
 
-  const write = async (document: GraphDocument, bytes: number, summaries?: ImportSummaries) => {
+  const write = async (
+    files: readonly string[],
+    document: GraphDocument,
+    bytes: number,
+    summaries?: ImportSummaries,
+  ) => {
     const number = progress.batches + 1;
     const onStep = options.onWriteStep && ((step: ImportStep) => options.onWriteStep!(number, step));
-    const counts = await store.importDocument(document, onStep, summaries);
+    let counts: GraphCounts;
+    try {
+      counts = await store.importDocument(document, onStep, summaries);
+    } catch (error) {
+      throw new ImportWriteError(files, error);
+    }
     written = addCounts(written, counts);
     progress.batches = number;
     progress.records += Object.values(counts).reduce((a, b) => a + b, 0);
@@ -156,9 +186,9 @@ export async function importSeedDirectory(
   };
   const flush = async () => {
     if (batch.length === 0) return;
-    const [files, bytes] = [batch, batchBytes];
-    [batch, batchRecords, batchBytes] = [[], 0, 0];
-    await write(toGraphDocument(files), bytes);
+    const [files, names, bytes] = [batch, batchNames, batchBytes];
+    [batch, batchNames, batchRecords, batchBytes] = [[], [], 0, 0];
+    await write(names, toGraphDocument(files), bytes);
   };
   const reject = (name: string, error: SeedValidationError, bytes: number) => {
     rejected.push({ file: name, issues: error.issues, partlyWritten: error instanceof PartlyWrittenError });
@@ -195,6 +225,7 @@ export async function importSeedDirectory(
     progress.filesDone = i + 1;
     if (file.kind === 'whole') {
       batch.push(seed);
+      batchNames.push(name);
       batchRecords += recordCount(seed);
       batchBytes += sizes[i]!;
       if (batchRecords >= limit) await flush();
@@ -202,7 +233,7 @@ export async function importSeedDirectory(
     }
     await flush();
     try {
-      const bytesWritten = await writeInParts(file, write);
+      const bytesWritten = await writeInParts(file, (...args) => write([name], ...args));
       progress.bytesDone += sizes[i]! - bytesWritten;
       options.onProgress?.({ ...progress });
     } catch (error) {

@@ -10,7 +10,12 @@ import { PEOPLE_FILE, seriesFile, writeCatalogue } from '../../src/generate/writ
 import { canonicalFiles } from '../../src/seed/canonical.js';
 import { ExportError, exportSeedDirectory } from '../../src/seed/export.js';
 import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
-import { type ImportProgress, importSeedDirectory, PartlyWrittenError } from '../../src/seed/stream.js';
+import {
+  type ImportProgress,
+  ImportWriteError,
+  importSeedDirectory,
+  PartlyWrittenError,
+} from '../../src/seed/stream.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import { bigSeriesText } from '../support/big-series.js';
@@ -283,6 +288,56 @@ for (const factory of storeFactories()) {
           expect((await handle.store.counts()).events).toBe(7_200);
         },
       );
+
+      it('names the files being written when the store fails under them, and importing again completes them', async () => {
+        const dir = await temp('drama-outage-');
+        await writeFile(path.join(dir, 'series-moving.json'), bigSeriesText('moving', 3, 2400));
+        const small = await catalogue(1);
+        for (const name of [PEOPLE_FILE, seriesFile(1)])
+          await writeFile(path.join(dir, name), await readFile(path.join(small, name)));
+        /** The store, failing from its `failFrom`th write on, as one that went away would. */
+        const failing = (failFrom: number) => {
+          let writes = 0;
+          return new Proxy(handle.store, {
+            get(target, key, receiver) {
+              if (key !== 'importDocument') return Reflect.get(target, key, receiver);
+              return (...args: Parameters<DramaStore['importDocument']>) =>
+                ++writes >= failFrom
+                  ? Promise.reject(new Error('connection to the store was lost'))
+                  : target.importDocument(...args);
+            },
+          });
+        };
+        const options = { streamFromBytes: 1_000_000, batchRecords: 100 };
+        // Writes: 0-people.json and series-0001.json in one batch, then series-moving.json's rest, then its parts.
+        const first = await importSeedDirectory(failing(1), dir, options).catch((e: unknown) => e);
+        expect(first).toBeInstanceOf(ImportWriteError);
+        expect((first as ImportWriteError).files).toEqual([PEOPLE_FILE, seriesFile(1)]);
+        expect((first as Error).message).toContain('connection to the store was lost');
+        expect((await handle.store.counts()).events).toBe(0);
+
+        const third = await importSeedDirectory(failing(4), dir, options).catch((e: unknown) => e);
+        expect(third).toBeInstanceOf(ImportWriteError);
+        expect((third as ImportWriteError).files).toEqual(['series-moving.json']);
+        expect((third as Error).message).toMatch(/series-moving\.json was written .*import again/);
+        const partly = (await handle.store.counts()).events;
+        expect(partly).toBeGreaterThan(0);
+        expect(partly).toBeLessThan(7_200);
+
+        const again = await importSeedDirectory(handle.store, dir, options);
+        expect(again.rejected).toEqual([]);
+        const complete = {
+          counts: await handle.store.counts(),
+          digest: await digestOf(await exportToTemp(handle.store, dirs)),
+        };
+        const summaries = await handle.store.seriesSummaries(['moving', seriesSlug(1)]);
+        expect(complete.counts.events).toBeGreaterThan(7_200);
+        await (handle.store as DramaStore & { deleteEverything(): Promise<void> }).deleteEverything();
+        await importSeedDirectory(handle.store, dir, options);
+        expect(await handle.store.counts()).toEqual(complete.counts);
+        expect(await digestOf(await exportToTemp(handle.store, dirs))).toBe(complete.digest);
+        expect(await handle.store.seriesSummaries(['moving', seriesSlug(1)])).toEqual(summaries);
+      });
 
       it('refuses a person cast in a file that sorts before the file declaring them', async () => {
         const dir = await catalogue(2);
