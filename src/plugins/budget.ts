@@ -117,14 +117,23 @@ export function meterSchema(schema: GraphQLSchema): void {
   }
 }
 
-/** The length of `value` as JSON, or Infinity as soon as it passes `limit`. */
-function jsonBytesUpTo(value: unknown, limit: number): number {
+/** The UTF-8 bytes of a string (exact), or at most that many (three per UTF-16 unit, read without a scan). */
+type TextBytes = (text: string) => number;
+const exactBytes: TextBytes = (text) => Buffer.byteLength(text);
+const boundBytes: TextBytes = (text) => 3 * text.length;
+/** The longest a number is as JSON text, -1.7976931348623157e+308. */
+const NUMBER_TEXT_AT_MOST = 24;
+
+/** The length of `value` as JSON, or Infinity as soon as it passes `limit`; with `boundBytes`, at least that length. */
+export function jsonBytesUpTo(value: unknown, limit: number, textBytes: TextBytes = exactBytes): number {
+  const exact = textBytes === exactBytes;
   let bytes = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const next = stack.pop();
-    if (typeof next === 'string') bytes += Buffer.byteLength(next) + 2;
-    else if (typeof next === 'number' || typeof next === 'boolean') bytes += String(next).length;
+    if (typeof next === 'string') bytes += textBytes(next) + 2;
+    else if (typeof next === 'number') bytes += exact ? String(next).length : NUMBER_TEXT_AT_MOST;
+    else if (typeof next === 'boolean') bytes += next ? 4 : 5;
     else if (next === null || next === undefined) bytes += 4;
     else if (Array.isArray(next)) {
       bytes += 1 + next.length;
@@ -133,7 +142,7 @@ function jsonBytesUpTo(value: unknown, limit: number): number {
       bytes += 1;
       for (const key in next) {
         if (!Object.hasOwn(next, key)) continue;
-        bytes += Buffer.byteLength(key) + 4;
+        bytes += textBytes(key) + 4;
         stack.push((next as Record<string, unknown>)[key]);
       }
     }
@@ -141,6 +150,10 @@ function jsonBytesUpTo(value: unknown, limit: number): number {
   }
   return bytes;
 }
+
+/** Whether `value` as JSON passes `limit`: a bound read without scanning strings decides most answers, the exact length the rest. */
+export const jsonPasses = (value: unknown, limit: number): boolean =>
+  jsonBytesUpTo(value, limit, boundBytes) > limit && jsonBytesUpTo(value, limit) > limit;
 
 /** The reason `answered` aborts with: abort() without one builds a DOMException, stack trace and all, per operation. */
 const ANSWERED = new Error('The operation has been answered.');
@@ -183,7 +196,7 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
         onExecuteDone: ({ result, setResult }) => {
           if (Symbol.asyncIterator in result) return;
           if (spending.exceeded !== null) return setResult(refusal(spending.exceeded, spending.applied));
-          if (jsonBytesUpTo(result, limits.bytes) > limits.bytes)
+          if (jsonPasses(result, limits.bytes))
             setResult(refusal(new BudgetExceededError('bytes', limits.bytes), spending.applied));
         },
       };
