@@ -1,6 +1,14 @@
-import { GraphQLError, type GraphQLField, type GraphQLType, isListType, isNonNullType, validate } from 'graphql';
+import {
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLType,
+  isListType,
+  isNonNullType,
+  validate,
+} from 'graphql';
 import { type ComplexityEstimator, createComplexityRule } from 'graphql-query-complexity';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import { type EvidenceSizes, LIST_SIZE_KEYS, type ListSizes } from '../domain/list-sizes.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { catalogueOf } from '../reads/recommendations.js';
@@ -206,18 +214,22 @@ export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
       // Only trope evidence needs the tropes derived; any document that can select it names it.
       if (typeof params.query === 'string' && params.query.includes('evidence')) await sizes.withTropes();
     },
-    onValidate:
-      ({ params, context }) =>
-      ({ result, setResult }) => {
-        if (result.length > 0) return;
-        const request = (context as { params?: GraphQLParams }).params;
-        const error = memo.costOf(params.schema, params.documentAST, {
-          limit,
-          sizes: sizes.latest,
-          variables: request?.variables,
-          operationName: request?.operationName,
-        });
-        if (error !== null) setResult([error]);
-      },
+    // Not a validation rule: Yoga keeps each document's validation result, and a cost depends on the variables too.
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      const error = costOfArgs(args);
+      if (error !== null) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe: ({ args, setResultAndStopExecution }) => {
+      const error = costOfArgs(args);
+      if (error !== null) setResultAndStopExecution({ errors: [error] });
+    },
   };
+  function costOfArgs(args: ExecutionArgs): GraphQLError | null {
+    return memo.costOf(args.schema, args.document, {
+      limit,
+      sizes: sizes.latest,
+      variables: args.variableValues,
+      operationName: args.operationName,
+    });
+  }
 }

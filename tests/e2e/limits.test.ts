@@ -62,6 +62,47 @@ describe('limits, enforced before any store is touched', () => {
     }
   });
 
+  it('refuses a cheap request after an expensive one of the same document: the cost is not kept with the validation', async () => {
+    const yoga = service.yoga({
+      ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 100, bodyBytes: 100_000 } },
+    });
+    const query = `query Long($n: Int) { events(first: $n) { edges { node { sequence } } } }
+      query Short { events(first: 2) { edges { node { sequence } } } }
+      query Wide { events(first: 90) { edges { node { sequence kind } } } }`;
+    const send = (operationName: string, variables?: Record<string, unknown>) =>
+      yoga.fetch(`${URL_BASE}/graphql`, post({ query, operationName, variables }));
+    const codes = async (response: Response) =>
+      ((await response.json()) as { errors?: { extensions: { code: string } }[] }).errors?.map(
+        (e) => e.extensions.code,
+      ) ?? [];
+    expect(await codes(await send('Long', { n: 99 }))).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(await codes(await send('Long', { n: 3 }))).toEqual([]);
+    expect(await codes(await send('Wide'))).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(await codes(await send('Short'))).toEqual([]);
+    expect(await codes(await send('Long', { n: 99 }))).toEqual(['COST_LIMIT_EXCEEDED']);
+  });
+
+  it('refuses a variable named $__proto__, which the executor could not hold, before any store round trip', async () => {
+    const yoga = service.yoga({
+      ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 30, bodyBytes: 100_000 } },
+    });
+    const before = service.store.roundTrips;
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"query Q($__proto__: Int) { events(first: $__proto__) { edges { node { sequence summary } } } }","variables":{"__proto__":1}}',
+    });
+    const body = (await response.json()) as {
+      data?: unknown;
+      errors: { message: string; extensions: { code: string } }[];
+    };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors).toEqual([
+      { message: expect.stringContaining('$__proto__ is reserved'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
+    expect(service.store.roundTrips).toBe(before);
+  });
+
   it('refuses a page over 100 items with BAD_USER_INPUT, without a store round trip', async () => {
     const before = service.store.roundTrips;
     const response = await graphql(service.yoga(), '{ events(first: 101) { totalCount } }');
