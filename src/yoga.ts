@@ -36,6 +36,7 @@ import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
 import { useStructuredData } from './plugins/structured-data.js';
+import { useReservedVariableNames } from './plugins/variable-names.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import { useWidget } from './plugins/widget.js';
 import type { LoaderMode } from './reads/loaders.js';
@@ -122,6 +123,7 @@ function opsPlugins(
     ...usePersisted(ops.persisted, persisted, authenticate, apq),
     ...useOperationLimits(ops.limits),
     useKnownOperationTypes(),
+    useReservedVariableNames(),
     useCostLimit(ops.limits.cost, new ListSizesCache(store)),
     ...(ops.introspection ? [] : useNoIntrospection()),
     ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs, bootstrapped)] : []),
