@@ -41,13 +41,9 @@ class BudgetExceededError extends GraphQLError {
   }
 }
 
-/** Resolver calls of a query between two readings of the clock: a stretch of work that never waits still stops past its time. */
-const CLOCK_EVERY = 32;
-
 /** One operation's spending; once over, every further resolver refuses at once. */
 class Spending {
   private objects = 0;
-  private entered = 0;
   private readonly started = performance.now();
   exceeded: BudgetExceededError | null = null;
   /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
@@ -55,11 +51,7 @@ class Spending {
   /** Aborted when the operation's answer has gone out, e.g. past its time: work still under way for it is dropped. */
   readonly answered = new AbortController();
 
-  /** A mutation reads the clock at every resolver (no write starts past its time); a query every CLOCK_EVERY, and its timer. */
-  constructor(
-    readonly limits: ExecutionBudget,
-    private readonly clockEvery: number,
-  ) {}
+  constructor(readonly limits: ExecutionBudget) {}
 
   private stop(budget: BudgetName): never {
     this.exceeded ??= new BudgetExceededError(budget, this.limits[budget === 'time' ? 'timeMs' : budget]);
@@ -68,8 +60,7 @@ class Spending {
 
   enter(): void {
     if (this.exceeded !== null) throw this.exceeded;
-    if (++this.entered % this.clockEvery === 0 && performance.now() - this.started > this.limits.timeMs)
-      this.stop('time');
+    if (performance.now() - this.started > this.limits.timeMs) this.stop('time');
   }
 
   count<T>(value: T): T {
@@ -183,9 +174,9 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
   return {
     onSchemaChange: ({ schema }) => meterSchema(schema),
     onExecute: ({ args, executeFn, setExecuteFn }) => {
-      const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
-      const spending = new Spending(limits, mutation ? 1 : CLOCK_EVERY);
+      const spending = new Spending(limits);
       Object.defineProperty(args.contextValue, BUDGET, { value: spending, configurable: true });
+      const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
       if (!mutation)
         setExecuteFn((executionArgs) => {
           let timer: NodeJS.Timeout | undefined;
