@@ -1,12 +1,4 @@
-import {
-  type ExecutionArgs,
-  GraphQLError,
-  type GraphQLField,
-  type GraphQLType,
-  isListType,
-  isNonNullType,
-  validate,
-} from 'graphql';
+import { GraphQLError, type GraphQLField, type GraphQLType, isListType, isNonNullType, validate } from 'graphql';
 import { type ComplexityEstimator, createComplexityRule } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { type EvidenceSizes, LIST_SIZE_KEYS, type ListSizes } from '../domain/list-sizes.js';
@@ -208,28 +200,24 @@ function memoKey(operationName: unknown, variables: unknown): string | null {
  */
 export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
   const memo = new CostMemo();
+  type Hook = NonNullable<Plugin['onExecute']> & NonNullable<Plugin['onSubscribe']>;
+  // Not a validation rule: Yoga keeps each document's validation result, and a cost depends on the variables too.
+  const refuseOverLimit = (({ args, setResultAndStopExecution }) => {
+    const error = memo.costOf(args.schema, args.document, {
+      limit,
+      sizes: sizes.latest,
+      variables: args.variableValues,
+      operationName: args.operationName,
+    });
+    if (error !== null) setResultAndStopExecution({ errors: [error] });
+  }) as Hook;
   return {
     onParams: async ({ params }) => {
       await sizes.current();
       // Only trope evidence needs the tropes derived; any document that can select it names it.
       if (typeof params.query === 'string' && params.query.includes('evidence')) await sizes.withTropes();
     },
-    // Not a validation rule: Yoga keeps each document's validation result, and a cost depends on the variables too.
-    onExecute: ({ args, setResultAndStopExecution }) => {
-      const error = costOfArgs(args);
-      if (error !== null) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe: ({ args, setResultAndStopExecution }) => {
-      const error = costOfArgs(args);
-      if (error !== null) setResultAndStopExecution({ errors: [error] });
-    },
+    onExecute: refuseOverLimit,
+    onSubscribe: refuseOverLimit,
   };
-  function costOfArgs(args: ExecutionArgs): GraphQLError | null {
-    return memo.costOf(args.schema, args.document, {
-      limit,
-      sizes: sizes.latest,
-      variables: args.variableValues,
-      operationName: args.operationName,
-    });
-  }
 }

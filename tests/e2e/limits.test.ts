@@ -82,6 +82,27 @@ describe('limits, enforced before any store is touched', () => {
     expect(await codes(await send('Long', { n: 99 }))).toEqual(['COST_LIMIT_EXCEEDED']);
   });
 
+  it('refuses a subscription over the cost limit as it starts, with COST_LIMIT_EXCEEDED in its first event', async () => {
+    const yoga = service.yoga({ ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 2, bodyBytes: 100_000 } } });
+    const before = service.store.roundTrips;
+    const response = await yoga.fetch(`${URL_BASE}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { changes { cursor key type } }' }),
+    });
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!/^data: .*$/m.test(text)) {
+      const next = await reader.read();
+      if (next.done) break;
+      text += new TextDecoder().decode(next.value);
+    }
+    await reader.cancel();
+    const event = JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as { errors: { extensions: { code: string } }[] };
+    expect(event.errors.map((e) => e.extensions.code)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(service.store.roundTrips).toBe(before);
+  });
+
   it('refuses a variable named $__proto__, which the executor could not hold, before any store round trip', async () => {
     const yoga = service.yoga({
       ops: { limits: { depth: 6, aliases: 3, tokens: 200, cost: 30, bodyBytes: 100_000 } },
