@@ -117,22 +117,21 @@ export function meterSchema(schema: GraphQLSchema): void {
   }
 }
 
-/** The UTF-8 bytes of a string (exact), or at most that many (three per UTF-16 unit, read without a scan). */
-type TextBytes = (text: string) => number;
-const exactBytes: TextBytes = (text) => Buffer.byteLength(text);
-const boundBytes: TextBytes = (text) => 3 * text.length;
 /** The longest a number is as JSON text, -1.7976931348623157e+308. */
 const NUMBER_TEXT_AT_MOST = 24;
 
-/** The length of `value` as JSON, or Infinity as soon as it passes `limit`; with `boundBytes`, at least that length. */
-export function jsonBytesUpTo(value: unknown, limit: number, textBytes: TextBytes = exactBytes): number {
-  const exact = textBytes === exactBytes;
+/**
+ * The length of `value` as JSON, or Infinity as soon as it passes `limit`. With `bound`, at least that length,
+ * read without scanning a string (three UTF-8 bytes per UTF-16 unit) or writing a number.
+ */
+export function jsonBytesUpTo(value: unknown, limit: number, bound = false): number {
+  const textBytes = bound ? (text: string) => 3 * text.length : (text: string) => Buffer.byteLength(text);
   let bytes = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const next = stack.pop();
     if (typeof next === 'string') bytes += textBytes(next) + 2;
-    else if (typeof next === 'number') bytes += exact ? String(next).length : NUMBER_TEXT_AT_MOST;
+    else if (typeof next === 'number') bytes += bound ? NUMBER_TEXT_AT_MOST : String(next).length;
     else if (typeof next === 'boolean') bytes += next ? 4 : 5;
     else if (next === null || next === undefined) bytes += 4;
     else if (Array.isArray(next)) {
@@ -153,7 +152,7 @@ export function jsonBytesUpTo(value: unknown, limit: number, textBytes: TextByte
 
 /** Whether `value` as JSON passes `limit`: a bound read without scanning strings decides most answers, the exact length the rest. */
 export const jsonPasses = (value: unknown, limit: number): boolean =>
-  jsonBytesUpTo(value, limit, boundBytes) > limit && jsonBytesUpTo(value, limit) > limit;
+  jsonBytesUpTo(value, limit, true) > limit && jsonBytesUpTo(value, limit) > limit;
 
 /** The reason `answered` aborts with: abort() without one builds a DOMException, stack trace and all, per operation. */
 const ANSWERED = new Error('The operation has been answered.');
