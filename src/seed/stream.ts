@@ -158,8 +158,7 @@ export async function importSeedDirectory(
   const declared = new DeclaredOnce();
   const rejected: RejectedFile[] = [];
   let written = perCollection(() => 0);
-  let batch: SeedFile[] = [];
-  let batchNames: string[] = [];
+  let batch: { name: string; seed: SeedFile }[] = [];
   let batchRecords = 0;
   let batchBytes = 0;
 
@@ -186,9 +185,13 @@ export async function importSeedDirectory(
   };
   const flush = async () => {
     if (batch.length === 0) return;
-    const [files, names, bytes] = [batch, batchNames, batchBytes];
-    [batch, batchNames, batchRecords, batchBytes] = [[], [], 0, 0];
-    await write(names, toGraphDocument(files), bytes);
+    const [files, bytes] = [batch, batchBytes];
+    [batch, batchRecords, batchBytes] = [[], 0, 0];
+    await write(
+      files.map((f) => f.name),
+      toGraphDocument(files.map((f) => f.seed)),
+      bytes,
+    );
   };
   const reject = (name: string, error: SeedValidationError, bytes: number) => {
     rejected.push({ file: name, issues: error.issues, partlyWritten: error instanceof PartlyWrittenError });
@@ -224,8 +227,7 @@ export async function importSeedDirectory(
     for (const p of seed.people) people.add(p.slug);
     progress.filesDone = i + 1;
     if (file.kind === 'whole') {
-      batch.push(seed);
-      batchNames.push(name);
+      batch.push({ name, seed });
       batchRecords += recordCount(seed);
       batchBytes += sizes[i]!;
       if (batchRecords >= limit) await flush();
