@@ -48,10 +48,8 @@ export function eventFieldsOf(document: DocumentNode): readonly PlannedEventFiel
     const named = new Set<PlannedEventField>(ALWAYS);
     visit(document, {
       [Kind.FIELD]: (node) => {
-        const reads = Object.hasOwn(PLOT_EVENT_FIELD_READS, node.name.value)
-          ? PLOT_EVENT_FIELD_READS[node.name.value]
-          : [];
-        for (const field of reads ?? []) named.add(field);
+        if (!Object.hasOwn(PLOT_EVENT_FIELD_READS, node.name.value)) return;
+        for (const field of PLOT_EVENT_FIELD_READS[node.name.value]!) named.add(field);
       },
     });
     fields = [...named];
