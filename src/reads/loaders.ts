@@ -146,6 +146,7 @@ function primer(
       known.castings.add(characterKey, items);
     }
     for (const { seriesKey, items } of answer.seriesCastings) raw.castingsBySeries.prime(seriesKey, items);
+    for (const { personKey, items } of answer.personCastings) raw.castingsByPerson.prime(personKey, items);
     for (const facts of answer.firstShown) {
       const record = records.get(facts.characterKey);
       if (record === undefined) continue;
@@ -331,6 +332,7 @@ export function createLoaders(
   const person = byKey((keys) => store.peopleByKeys(keys));
   const knownPeople = new Known<PersonRecord | null>(factory.keeps);
   const creditsBySeries = byKey((keys) => store.creditsBySeries(keys));
+  const creditsByPerson = byKey((keys) => store.creditsByPerson(keys));
   const prime = (answer: PlannedAnswer) => {
     for (const { key, record } of answer.series) series.prime(key, record);
     for (const { key, record } of answer.people) {
@@ -338,6 +340,7 @@ export function createLoaders(
       knownPeople.add(key, record);
     }
     for (const { seriesKey, items } of answer.seriesCredits) creditsBySeries.prime(seriesKey, items);
+    for (const { personKey, items } of answer.personCredits) creditsByPerson.prime(personKey, items);
     for (const { seriesKey, items } of answer.episodeLists) {
       episodesBySeries.prime(seriesKey, items.filter(episodeShown));
       for (const record of items) episode.prime(record.key, shownEpisode(record));
@@ -355,7 +358,7 @@ export function createLoaders(
     person,
     episodesBySeries,
     creditsBySeries,
-    creditsByPerson: byKey((keys) => store.creditsByPerson(keys)),
+    creditsByPerson,
     ...gated,
     /** Who plays a character (castingsByCharacter's people), when a planned read already holds all of it; else undefined. */
     portrayersNow: memo((characterKey): PersonRecord[] | undefined => {

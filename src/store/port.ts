@@ -159,6 +159,19 @@ export type PlannedRead =
       crew: boolean;
       firstShown: boolean;
       eventFields: readonly PlannedEventField[];
+    }
+  | {
+      kind: 'person';
+      personKey: string;
+      /** Whether the person's castings (castingsByPerson) are read, with the characters they play. */
+      castings: boolean;
+      /** Whether each of those characters' castings and their people are read (portrayedBy). */
+      portrayedBy: boolean;
+      /** Whether the person's credits (creditsByPerson) are read. */
+      credits: boolean;
+      /** Whether the series of those castings and credits are read. */
+      series: boolean;
+      firstShown: boolean;
     };
 
 /** The earliest episodes a character shows up in through events and starting relationships (null: none). */
@@ -187,6 +200,10 @@ export interface PlannedAnswer {
   seriesCastings: { seriesKey: string; items: CastingRecord[] }[];
   /** As creditsBySeries answers. */
   seriesCredits: { seriesKey: string; items: CreditRecord[] }[];
+  /** As castingsByPerson answers. */
+  personCastings: { personKey: string; items: CastingRecord[] }[];
+  /** As creditsByPerson answers. */
+  personCredits: { personKey: string; items: CreditRecord[] }[];
 }
 
 /** A planned answer with nothing read yet, which each adapter fills. */
@@ -203,6 +220,8 @@ export const emptyPlannedAnswer = (): PlannedAnswer => ({
   characterCastings: [],
   seriesCastings: [],
   seriesCredits: [],
+  personCastings: [],
+  personCredits: [],
 });
 
 /** How an importDocument treats the series summaries a store keeps (the embedded store keeps one per series). */

@@ -226,7 +226,42 @@ function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
   } satisfies PlannedRead;
 }
 
-const PLANNERS = { character: planCharacter, events: planEvents, series: planSeries } as const;
+/** `person(slug) { castings { character { portrayedBy } series } credits { series } }` */
+function planPerson(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
+  const args = walk.args(query, nodes);
+  if (args === null || typeof args.slug !== 'string') return null;
+  const { type, fields } = walk.sub(query, nodes);
+  const characters: Fields[] = [];
+  let castings = false;
+  let credits = false;
+  let series = false;
+  if (type !== null) {
+    for (const castingNodes of named(fields, 'castings')) {
+      castings = true;
+      const casting = walk.sub(type, castingNodes);
+      if (casting.type === null) continue;
+      series ||= selects(casting.fields, 'series');
+      characters.push(...named(casting.fields, 'character').map((nodes) => walk.sub(casting.type!, nodes).fields));
+    }
+    for (const creditNodes of named(fields, 'credits')) {
+      credits = true;
+      const credit = walk.sub(type, creditNodes);
+      if (credit.type !== null) series ||= selects(credit.fields, 'series');
+    }
+  }
+  if (!castings && !credits) return null;
+  return {
+    kind: 'person',
+    personKey: args.slug,
+    castings,
+    portrayedBy: characters.some((f) => selects(f, 'portrayedBy')),
+    credits,
+    series,
+    firstShown: castings && (characters.some((f) => selects(f, 'firstEpisode')) || progress.size > 0),
+  } satisfies PlannedRead;
+}
+
+const PLANNERS = { character: planCharacter, events: planEvents, series: planSeries, person: planPerson } as const;
 
 /** The root fields the planner covers; every other field is left to the loaders. */
 export const PLANNED_ROOT_FIELDS: readonly string[] = Object.keys(PLANNERS);

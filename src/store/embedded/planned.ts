@@ -146,6 +146,26 @@ export async function readPlanned(
         for (const c of items) personKeys.add(c.personKey);
       }
     }
+  } else if (read.kind === 'person') {
+    personKeys.add(read.personKey);
+    if (reads.record('people', read.personKey) !== null) {
+      portrayedBy = read.portrayedBy;
+      const seriesKeys = new Set<string>();
+      if (read.castings) {
+        const items = reads.listed('castings', 'castingsByPerson', [read.personKey]);
+        answer.personCastings.push({ personKey: read.personKey, items });
+        for (const c of items) {
+          characterKeys.add(c.characterKey);
+          if (read.series) seriesKeys.add(c.seriesKey);
+        }
+      }
+      if (read.credits) {
+        const items = reads.listed('credits', 'creditsByPerson', [read.personKey]);
+        answer.personCredits.push({ personKey: read.personKey, items });
+        if (read.series) for (const c of items) seriesKeys.add(c.seriesKey);
+      }
+      for (const key of seriesKeys) answer.series.push({ key, record: reads.record('series', key) });
+    }
   } else if (read.kind === 'character') {
     characterKeys.add(read.characterKey);
     if (reads.record('characters', read.characterKey) !== null) {

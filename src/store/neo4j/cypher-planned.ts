@@ -359,7 +359,7 @@ function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
  * `events(filter:, first:, after:) { edges { node { episode agent target } } }`: each page the field reads (see
  * eventsFieldRequests) with its counts, and each listed event with its episode and characters when asked.
  */
-export function eventsQuery(read: EventsRead): PlannedQuery {
+function eventsQuery(read: EventsRead): PlannedQuery {
   const clauses: Cypher.Clause[] = [];
   const returned: [Cypher.Expr, string][] = [];
   read.pages.forEach((request, i) => {
@@ -421,7 +421,11 @@ const byBilling = (
 ];
 
 /** Character `c` as a [character, castings] pair: its FirstShown facts and its castings (castingsByCharacter) when asked. */
-function characterEntry(c: Cypher.Node, read: SeriesRead, billingRank: Cypher.Param): Cypher.Expr {
+function characterEntry(
+  c: Cypher.Node,
+  read: Pick<SeriesRead, 'firstShown' | 'portrayedBy'>,
+  billingRank: Cypher.Param,
+): Cypher.Expr {
   const character = new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {});
   if (!read.portrayedBy) return new Cypher.List([character, Cypher.Null]);
   const r = new Cypher.Relationship();
@@ -440,7 +444,7 @@ function characterEntry(c: Cypher.Node, read: SeriesRead, billingRank: Cypher.Pa
  * series, its episodes by number with each list of events asked for, the characters taking part in those events
  * with who plays them, and the series' castings and credits with their people, as the batch queries order them.
  */
-export function seriesQuery(read: SeriesRead): PlannedQuery {
+function seriesQuery(read: SeriesRead): PlannedQuery {
   const s = new Cypher.Node();
   const billingRank = new Cypher.Param(BILLING_RANK);
   const columns: [Cypher.Expr, string][] = [[new Cypher.MapProjection(s, '*'), 'series']];
@@ -521,4 +525,89 @@ export function seriesQuery(read: SeriesRead): PlannedQuery {
   ).return(...columns);
   const { cypher, params } = query.build();
   return { cypher: `// name: plannedSeries\n${cypher}`, params };
+}
+
+type PersonRead = Extract<PlannedRead, { kind: 'person' }>;
+
+/** The record of the series keyed by `key`, or null. */
+const seriesByKey = (key: Cypher.Expr) => {
+  const s = new Cypher.Node();
+  return Cypher.head(
+    new Cypher.Collect(
+      new Cypher.Match(new Cypher.Pattern(s, { labels: ['Series'] }))
+        .where(Cypher.eq(s.property('key'), key))
+        .return(new Cypher.MapProjection(s, '*')),
+    ),
+  );
+};
+
+/**
+ * `person(slug) { castings { character { portrayedBy } series } credits { series } }`: the person, their castings
+ * with each character (and who plays it) and series, and their credits with each series, as the batch queries
+ * order them.
+ */
+function personQuery(read: PersonRead): PlannedQuery {
+  const p = new Cypher.Node();
+  const billingRank = new Cypher.Param(BILLING_RANK);
+  const columns: [Cypher.Expr, string][] = [[new Cypher.MapProjection(p, '*'), 'person']];
+  if (read.castings) {
+    const r = new Cypher.Relationship();
+    const c = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(new Cypher.Pattern(p).related(r, { type: 'PLAYS' }).to(c, { labels: ['Character'] }))
+          .with(r, p, c)
+          .orderBy([r.property('seriesKey'), 'ASC'], ...byBilling(billingRank, r, p, c))
+          .return(
+            new Cypher.List([
+              new Cypher.MapProjection(r, '*', { personKey: p.property('key'), characterKey: c.property('key') }),
+              characterEntry(c, read, billingRank),
+              read.series ? seriesByKey(r.property('seriesKey')) : Cypher.Null,
+            ]),
+          ),
+      ),
+      'castings',
+    ]);
+  }
+  if (read.credits) {
+    const r = new Cypher.Relationship();
+    const s = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(new Cypher.Pattern(p).related(r, { type: 'CREDITED' }).to(s, { labels: ['Series'] }))
+          .with(r, p, s)
+          .orderBy(
+            [s.property('key'), 'ASC'],
+            [new Cypher.Param(CREDIT_ROLE_RANK).property(r.property('role')), 'ASC'],
+            [p.property('key'), 'ASC'],
+          )
+          .return(
+            new Cypher.List([
+              new Cypher.MapProjection(r, '*', { seriesKey: s.property('key'), personKey: p.property('key') }),
+              read.series ? new Cypher.MapProjection(s, '*') : Cypher.Null,
+            ]),
+          ),
+      ),
+      'credits',
+    ]);
+  }
+  const query = new Cypher.Match(
+    new Cypher.Pattern(p, { labels: ['Person'], properties: { key: new Cypher.Param(read.personKey) } }),
+  ).return(...columns);
+  const { cypher, params } = query.build();
+  return { cypher: `// name: plannedPerson\n${cypher}`, params };
+}
+
+/** The one query of a planned read. */
+export function plannedQuery(read: PlannedRead): PlannedQuery {
+  switch (read.kind) {
+    case 'character':
+      return characterQuery(read);
+    case 'events':
+      return eventsQuery(read);
+    case 'series':
+      return seriesQuery(read);
+    case 'person':
+      return personQuery(read);
+  }
 }

@@ -30,7 +30,7 @@ function noteCharacter(answer: PlannedAnswer, seen: Set<string>, p: Props): void
 }
 
 /** The answer of characterQuery: no row when there is no such character. */
-export function toCharacterAnswer(read: CharacterRead, rows: readonly Row[]): PlannedAnswer {
+function toCharacterAnswer(read: CharacterRead, rows: readonly Row[]): PlannedAnswer {
   const answer = emptyPlannedAnswer();
   const [row] = rows;
   if (row === undefined) {
@@ -59,7 +59,7 @@ interface EventItem {
 }
 
 /** The answer of eventsQuery: per page its counts and up to `first + 1` events, each with what was asked of it. */
-export function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, rows: readonly Row[]): PlannedAnswer {
+function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, rows: readonly Row[]): PlannedAnswer {
   const answer = emptyPlannedAnswer();
   const [row = {}] = rows;
   const seenCharacters = new Set<string>();
@@ -90,11 +90,32 @@ export function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, ro
 }
 
 type SeriesRead = Extract<PlannedRead, { kind: 'series' }>;
+type PersonRead = Extract<PlannedRead, { kind: 'person' }>;
 type Pair = [Props, Props];
 type CharacterEntry = [Props, Pair[] | null];
 
+/** Notes people, and characters with who plays them, once per key, as the answers of seriesQuery and personQuery hold them. */
+function noter(answer: PlannedAnswer) {
+  const seenCharacters = new Set<string>();
+  const seenPeople = new Set<string>();
+  const person = (p: Props) => {
+    const record = toPerson(p);
+    if (!seenPeople.has(record.key)) answer.people.push({ key: record.key, record });
+    seenPeople.add(record.key);
+  };
+  const entry = ([character, castings]: CharacterEntry) => {
+    const key = String(character.key);
+    if (seenCharacters.has(key)) return;
+    noteCharacter(answer, seenCharacters, character);
+    if (castings === null) return;
+    answer.characterCastings.push({ characterKey: key, items: castings.map(([casting]) => toCasting(casting)) });
+    for (const [, p] of castings) person(p);
+  };
+  return { person, entry };
+}
+
 /** The answer of seriesQuery: no row when there is no such series. */
-export function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
+function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
   const answer = emptyPlannedAnswer();
   const [row] = rows;
   if (row === undefined) {
@@ -102,21 +123,7 @@ export function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedA
     return answer;
   }
   answer.series.push({ key: read.seriesKey, record: toSeries(row.series as Props) });
-  const seenCharacters = new Set<string>();
-  const seenPeople = new Set<string>();
-  const notePerson = (p: Props) => {
-    const record = toPerson(p);
-    if (!seenPeople.has(record.key)) answer.people.push({ key: record.key, record });
-    seenPeople.add(record.key);
-  };
-  const noteEntry = ([character, castings]: CharacterEntry) => {
-    const key = String(character.key);
-    if (seenCharacters.has(key)) return;
-    noteCharacter(answer, seenCharacters, character);
-    if (castings === null) return;
-    answer.characterCastings.push({ characterKey: key, items: castings.map(([casting]) => toCasting(casting)) });
-    for (const [, person] of castings) notePerson(person);
-  };
+  const note = noter(answer);
   if (read.episodes) {
     const episodes = (row.episodes ?? []) as [Props, unknown[][][]][];
     const items = episodes.map(([episode]) => toEpisode(episode));
@@ -128,19 +135,66 @@ export function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedA
       });
     });
   }
-  for (const entry of (row.characters ?? []) as CharacterEntry[]) noteEntry(entry);
+  for (const entry of (row.characters ?? []) as CharacterEntry[]) note.entry(entry);
   if (read.cast) {
     const cast = (row.cast ?? []) as [Pair, CharacterEntry][];
     answer.seriesCastings.push({ seriesKey: read.seriesKey, items: cast.map(([[casting]]) => toCasting(casting)) });
     for (const [[, person], entry] of cast) {
-      notePerson(person);
-      noteEntry(entry);
+      note.person(person);
+      note.entry(entry);
     }
   }
   if (read.crew) {
     const crew = (row.crew ?? []) as Pair[];
     answer.seriesCredits.push({ seriesKey: read.seriesKey, items: crew.map(([credit]) => toCredit(credit)) });
-    for (const [, person] of crew) notePerson(person);
+    for (const [, person] of crew) note.person(person);
   }
   return answer;
+}
+
+/** The answer of personQuery: no row when there is no such person. */
+function toPersonAnswer(read: PersonRead, rows: readonly Row[]): PlannedAnswer {
+  const answer = emptyPlannedAnswer();
+  const [row] = rows;
+  if (row === undefined) {
+    answer.people.push({ key: read.personKey, record: null });
+    return answer;
+  }
+  const note = noter(answer);
+  note.person(row.person as Props);
+  const seenSeries = new Set<string>();
+  const noteSeries = (s: Props | null) => {
+    if (s === null) return;
+    const record = toSeries(s);
+    if (!seenSeries.has(record.key)) answer.series.push({ key: record.key, record });
+    seenSeries.add(record.key);
+  };
+  if (read.castings) {
+    const castings = (row.castings ?? []) as [Props, CharacterEntry, Props | null][];
+    answer.personCastings.push({ personKey: read.personKey, items: castings.map(([casting]) => toCasting(casting)) });
+    for (const [, entry, series] of castings) {
+      note.entry(entry);
+      noteSeries(series);
+    }
+  }
+  if (read.credits) {
+    const credits = (row.credits ?? []) as [Props, Props | null][];
+    answer.personCredits.push({ personKey: read.personKey, items: credits.map(([credit]) => toCredit(credit)) });
+    for (const [, series] of credits) noteSeries(series);
+  }
+  return answer;
+}
+
+/** The answer of plannedQuery. */
+export function toPlannedAnswer(read: PlannedRead, rows: readonly Row[]): PlannedAnswer {
+  switch (read.kind) {
+    case 'character':
+      return toCharacterAnswer(read, rows);
+    case 'events':
+      return toEventsAnswer(read, rows);
+    case 'series':
+      return toSeriesAnswer(read, rows);
+    case 'person':
+      return toPersonAnswer(read, rows);
+  }
 }

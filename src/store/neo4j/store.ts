@@ -51,12 +51,12 @@ import { changeLogBounds, changesAfter, logChangesIn } from './change-log.js';
 import { applyChangesIn } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as knowledgeCypher from './cypher-knowledge.js';
-import { characterQuery, eventsQuery, seriesQuery } from './cypher-planned.js';
+import { plannedQuery } from './cypher-planned.js';
 import * as readCypher from './cypher-read.js';
 import * as writeCypher from './cypher-write.js';
 import * as decode from './decode.js';
 import { toNeighbourhood, toSearchable } from './decode-knowledge.js';
-import { toCharacterAnswer, toEventsAnswer, toSeriesAnswer } from './decode-planned.js';
+import { toPlannedAnswer } from './decode-planned.js';
 import { Neo4jConnection, type Neo4jDriverOptions, type Params, type Row } from './driver.js';
 import { importInto, importParts, rowCount, TRANSACTION_ROWS } from './importer.js';
 import { unchangedRecords } from './stored.js';
@@ -252,12 +252,10 @@ export class Neo4jStore implements DramaStore {
 
   async readPlanned(read: PlannedRead, signal?: AbortSignal): Promise<PlannedAnswer> {
     signal?.throwIfAborted();
-    const { cypher, params } =
-      read.kind === 'character' ? characterQuery(read) : read.kind === 'series' ? seriesQuery(read) : eventsQuery(read);
+    const { cypher, params } = plannedQuery(read);
     const rows = await this.db.read(cypher, params);
     signal?.throwIfAborted();
-    if (read.kind === 'series') return toSeriesAnswer(read, rows);
-    return read.kind === 'character' ? toCharacterAnswer(read, rows) : toEventsAnswer(read, rows);
+    return toPlannedAnswer(read, rows);
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {

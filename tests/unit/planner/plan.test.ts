@@ -195,3 +195,43 @@ describe('the series page', () => {
     expect(plan('{ series(slug: "s") { title starring { name } } }')).toEqual([]);
   });
 });
+
+describe('a person', () => {
+  it('plans castings with their characters and series, and credits, only as far as they are selected', () => {
+    expect(
+      plan(
+        `query ($skip: Boolean!) {
+        person(slug: "p") {
+          ... on Person { castings { billing character { name portrayedBy { name } } } }
+          credits @skip(if: $skip) { series { title } }
+        }
+      }`,
+        { skip: false },
+      ),
+    ).toEqual([
+      {
+        kind: 'person',
+        personKey: 'p',
+        castings: true,
+        portrayedBy: true,
+        credits: true,
+        series: true,
+        firstShown: false,
+      },
+    ]);
+    const [read] = plan('{ person(slug: "p") { castings { character { firstEpisode } } } }');
+    expect(read).toMatchObject({ castings: true, credits: false, series: false, portrayedBy: false, firstShown: true });
+    const [gated] = plan('{ person(slug: "p") { castings { billing } } }', {}, new Map([['s', 1]]));
+    expect(gated).toMatchObject({ firstShown: true });
+    expect(plan('{ person(slug: "p") { credits { role } } }', {}, new Map([['s', 1]]))[0]).toMatchObject({
+      firstShown: false,
+    });
+  });
+
+  it('plans nothing for the person alone, nor for a slug its resolver would refuse', () => {
+    expect(plan('{ person(slug: "p") { name externalIds { imdb } } }')).toEqual([]);
+    expect(plan('query ($s: String!) { person(slug: $s) { credits { role } } }', { s: ['x'] })).toEqual([]);
+    const [hostile] = plan('query ($s: String!) { person(slug: $s) { credits { role } } }', { s: '__proto__' });
+    expect(hostile).toMatchObject({ personKey: '__proto__' });
+  });
+});

@@ -4,7 +4,7 @@ import { OPERATIONS } from '../../../bench/src/operations.js';
 import type { Progress } from '../../../src/domain/spoilers.js';
 import { schema } from '../../../src/graphql-schema.js';
 import { planOperation } from '../../../src/reads/planner/plan.js';
-import { characterQuery, eventsQuery, seriesQuery } from '../../../src/store/neo4j/cypher-planned.js';
+import { plannedQuery } from '../../../src/store/neo4j/cypher-planned.js';
 import type { PlannedRead } from '../../../src/store/port.js';
 
 /* In the style of @neo4j/graphql's tests/tck: each example operation, the plan it gets, and the Cypher and parameters it sends. */
@@ -17,9 +17,7 @@ const KEYS = {
 
 function cypherOf(document: string, variables: Record<string, unknown>, progress: Progress = new Map()) {
   const reads = planOperation({ schema, document: parse(document), variableValues: variables, progress });
-  return reads.map((read: PlannedRead) =>
-    read.kind === 'character' ? characterQuery(read) : read.kind === 'series' ? seriesQuery(read) : eventsQuery(read),
-  );
+  return reads.map((read: PlannedRead) => plannedQuery(read));
 }
 
 const benchOp = (number: number) => OPERATIONS.find((op) => op.number === number)!;
@@ -436,6 +434,96 @@ describe('op 2, the series page', () => {
   it('sends the slug as a parameter, never inside the query text', () => {
     const slug = "x' }) DETACH DELETE (n) //";
     const [query] = cypherOf('query ($slug: String!) { series(slug: $slug) { title episodes { number } } }', { slug });
+    expect(query!.cypher).not.toContain('DELETE');
+    expect(Object.values(query!.params)).toContain(slug);
+  });
+});
+
+describe('a person with their castings and credits', () => {
+  const PERSON = `query Person($slug: String!) {
+    person(slug: $slug) {
+      name
+      castings { billing character { name portrayedBy { name } } series { title } }
+      credits { role series { title } }
+    }
+  }`;
+
+  it('is one query: the person, each casting with its character, who plays it and its series, each credit with its series', () => {
+    const [query, ...rest] = cypherOf(PERSON, { slug: 'han-so-hee' });
+    expect(rest).toEqual([]);
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedPerson
+      MATCH (this0:Person { key: $param0 })
+      RETURN this0 { .* } AS person, COLLECT {
+        MATCH (this0)-[this1:PLAYS]->(this2:Character)
+        WITH this1, this0, this2
+        ORDER BY this1.seriesKey ASC, $param1[this1.billing] ASC, this0.key ASC, this2.key ASC
+        RETURN [this1 { .*, personKey: this0.key, characterKey: this2.key }, [this2 { .* }, COLLECT {
+          MATCH (this3:Person)-[this4:PLAYS]->(this2)
+          WITH this4, this3, this2
+          ORDER BY $param1[this4.billing] ASC, this3.key ASC, this2.key ASC
+          RETURN [this4 { .*, personKey: this3.key, characterKey: this2.key }, this3 { .* }]
+        }], head(COLLECT {
+          MATCH (this5:Series)
+          WHERE this5.key = this1.seriesKey
+          RETURN this5 { .* }
+        })]
+      } AS castings, COLLECT {
+        MATCH (this0)-[this6:CREDITED]->(this7:Series)
+        WITH this6, this0, this7
+        ORDER BY this7.key ASC, $param2[this6.role] ASC, this0.key ASC
+        RETURN [this6 { .*, seriesKey: this7.key, personKey: this0.key }, this7 { .* }]
+      } AS credits"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "han-so-hee",
+        "param1": {
+          "GUEST": 2,
+          "MAIN": 0,
+          "SUPPORTING": 1,
+        },
+        "param2": {
+          "DIRECTOR": 0,
+          "WRITER": 1,
+        },
+      }
+    `);
+  });
+
+  it('with progress, reads what places each played character in the story; without character or series, neither', () => {
+    const [query] = cypherOf(
+      'query ($slug: String!) { person(slug: $slug) { castings { billing } } }',
+      { slug: 'han-so-hee' },
+      new Map([['soundtrack-1', 2]]),
+    );
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedPerson
+      MATCH (this0:Person { key: $param0 })
+      RETURN this0 { .* } AS person, COLLECT {
+        MATCH (this0)-[this1:PLAYS]->(this2:Character)
+        WITH this1, this0, this2
+        ORDER BY this1.seriesKey ASC, $param1[this1.billing] ASC, this0.key ASC, this2.key ASC
+        RETURN [this1 { .*, personKey: this0.key, characterKey: this2.key }, [this2 { .*, earliestEvent: head(COLLECT {
+          MATCH (this2)-[:PARTICIPATES]->(this3:PlotEvent)
+          RETURN this3.episodeNumber AS var4
+          ORDER BY var4 ASC
+          LIMIT 1
+        }), earliestSince: head(COLLECT {
+          MATCH (this2)-[this5:RELATES]-()
+          WHERE this5.sinceEpisode IS NOT NULL
+          RETURN this5.sinceEpisode AS var6
+          ORDER BY var6 ASC
+          LIMIT 1
+        }) }, NULL], NULL]
+      } AS castings"
+    `);
+  });
+
+  it('is not planned for the person alone, and sends the slug as a parameter', () => {
+    expect(cypherOf('{ person(slug: "han-so-hee") { name slug } }', {})).toEqual([]);
+    const slug = "x' }) DETACH DELETE (n) //";
+    const [query] = cypherOf('query ($slug: String!) { person(slug: $slug) { credits { role } } }', { slug });
     expect(query!.cypher).not.toContain('DELETE');
     expect(Object.values(query!.params)).toContain(slug);
   });
