@@ -18,6 +18,7 @@ import type {
   EventsPageRequest,
   PlannedAnswer,
   RelationshipQuery,
+  SeriesPageRequest,
   StoreReader,
 } from '../store/port.js';
 
@@ -329,12 +330,19 @@ export function createLoaders(
     (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown)),
   );
   const series = byKey((keys) => store.seriesByKeys(keys));
+  const seriesPage = byQuery((requests: readonly SeriesPageRequest[]) =>
+    Promise.all(requests.map((request) => store.listSeries(request))),
+  );
   const person = byKey((keys) => store.peopleByKeys(keys));
   const knownPeople = new Known<PersonRecord | null>(factory.keeps);
   const creditsBySeries = byKey((keys) => store.creditsBySeries(keys));
   const creditsByPerson = byKey((keys) => store.creditsByPerson(keys));
   const prime = (answer: PlannedAnswer) => {
     for (const { key, record } of answer.series) series.prime(key, record);
+    for (const { request, page } of answer.seriesPages) {
+      seriesPage.prime(request, page);
+      for (const record of page.items) series.prime(record.key, record);
+    }
     for (const { key, record } of answer.people) {
       person.prime(key, record);
       knownPeople.add(key, record);
@@ -351,6 +359,8 @@ export function createLoaders(
   };
   return {
     series,
+    /** Pages of allSeries (listSeries). */
+    seriesPage,
     /** Episodes after the viewer's progress are not there: their titles tell the story ahead. */
     episode,
     eventsPage,

@@ -87,7 +87,7 @@ builder.queryFields((t) => ({
       }),
       after: t.arg.string({ description: 'The endCursor of the previous page.', validate: z.string().nullish() }),
     },
-    resolve: (_root, args, ctx) => seriesConnection(ctx.store, args),
+    resolve: (_root, args, ctx) => seriesConnection(ctx.loaders.seriesPage, args),
   }),
 }));
 

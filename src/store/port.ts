@@ -119,6 +119,24 @@ export interface CharacterEventsQuery {
  */
 export type PlannedEventField = keyof PlotEventRecord;
 
+/** What a planned read takes of each series it reads. */
+export interface SeriesSelection {
+  /** Whether the series' episodes are read (episodesBySeries). */
+  episodes: boolean;
+  /** The kinds of each events(kinds:) list read for every one of those episodes (null: all kinds). */
+  episodeEvents: (PlotEventKind[] | null)[];
+  /** Whether the characters taking part in those events are read. */
+  characters: boolean;
+  /** Whether each read character's castings and their people are read (portrayedBy). */
+  portrayedBy: boolean;
+  /** Whether the series' castings (cast) are read, with their characters and people. */
+  cast: boolean;
+  /** Whether the series' credits (crew) are read, with their people. */
+  crew: boolean;
+  firstShown: boolean;
+  eventFields: readonly PlannedEventField[];
+}
+
 export type PlannedRead =
   | {
       kind: 'character';
@@ -127,6 +145,8 @@ export type PlannedRead =
       relationships: RelationshipQuery[];
       /** Whether the other end of each relationship is read too. */
       ends: boolean;
+      /** Whether each read character's castings and their people are read (portrayedBy). */
+      portrayedBy: boolean;
       /** Whether the facts that decide each read character's first episode are read (see FirstShown): the viewer's progress or a firstEpisode field needs them. */
       firstShown: boolean;
     }
@@ -142,24 +162,12 @@ export type PlannedRead =
       firstShown: boolean;
       eventFields: readonly PlannedEventField[];
     }
-  | {
-      kind: 'series';
-      seriesKey: string;
-      /** Whether the series' episodes are read (episodesBySeries). */
-      episodes: boolean;
-      /** The kinds of each events(kinds:) list read for every one of those episodes (null: all kinds). */
-      episodeEvents: (PlotEventKind[] | null)[];
-      /** Whether the characters taking part in those events are read. */
-      characters: boolean;
-      /** Whether each read character's castings and their people are read (portrayedBy). */
-      portrayedBy: boolean;
-      /** Whether the series' castings (cast) are read, with their characters and people. */
-      cast: boolean;
-      /** Whether the series' credits (crew) are read, with their people. */
-      crew: boolean;
-      firstShown: boolean;
-      eventFields: readonly PlannedEventField[];
-    }
+  | ({ kind: 'series'; seriesKey: string } & SeriesSelection)
+  | ({
+      kind: 'allSeries';
+      /** The page of series listSeries would answer. */
+      page: SeriesPageRequest;
+    } & SeriesSelection)
   | {
       kind: 'person';
       personKey: string;
@@ -200,6 +208,8 @@ export interface PlannedAnswer {
   seriesCastings: { seriesKey: string; items: CastingRecord[] }[];
   /** As creditsBySeries answers. */
   seriesCredits: { seriesKey: string; items: CreditRecord[] }[];
+  /** As listSeries answers. */
+  seriesPages: { request: SeriesPageRequest; page: Page<SeriesRecord> }[];
   /** As castingsByPerson answers. */
   personCastings: { personKey: string; items: CastingRecord[] }[];
   /** As creditsByPerson answers. */
@@ -220,6 +230,7 @@ export const emptyPlannedAnswer = (): PlannedAnswer => ({
   characterCastings: [],
   seriesCastings: [],
   seriesCredits: [],
+  seriesPages: [],
   personCastings: [],
   personCredits: [],
 });

@@ -509,7 +509,11 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     }
     const quiet = (await same(query, { slug: 'quiet-series' }, { 'x-watched-through': 'quiet-series@1' })).response;
     expect(quiet.data.series.cast).toEqual([]);
-    expect(quiet.data.series.crew).toEqual([{ role: 'DIRECTOR', person: { name: 'Quiet Actor' } }]);
+    expect(quiet.data.series.crew).toEqual([
+      { role: 'DIRECTOR', person: { name: 'Quiet Actor' } },
+      { role: 'DIRECTOR', person: { name: 'Two Series' } },
+      { role: 'WRITER', person: { name: 'Two Series' } },
+    ]);
   }, 600_000);
 
   it('answers a person with castings and credits the same at every progress, in one round trip where it took more', async () => {
@@ -550,6 +554,89 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     expect(late.castings.map((c: { character: { name: string } }) => c.character.name)).toEqual(['Ha-na', 'Eun-soo']);
     const plain = `query ($slug: String!) { person(slug: $slug) { castings { billing character { name } series { title } } credits { role series { title } } } }`;
     expect((await same(plain, { slug: 'two-series-actor' })).trips).toBe(1);
+  }, 600_000);
+
+  it('answers a character with who plays it and each end’s players the same, in one round trip', async () => {
+    const query = `query ($series: String!, $slug: String!, $asOf: Int) {
+      character(series: $series, slug: $slug) {
+        name portrayedBy { name }
+        relationships(asOfEpisode: $asOf) { kind from { name portrayedBy { slug } } to { firstEpisode } }
+      }
+    }`;
+    let players = 0;
+    for (const headers of [...PROGRESSES, { 'x-watched-through': 'quiet-series@2' }]) {
+      for (const [series, slug] of [...CHARACTERS.map((c) => ['soundtrack-1', c]), ['quiet-series', 'ha-na']]) {
+        for (const asOf of [2, null]) {
+          const { response, trips } = await same(query, { series, slug, asOf }, headers);
+          expect(response.errors).toBeUndefined();
+          if (response.data.character === null) continue;
+          expect(trips).toBe(1);
+          players += response.data.character.portrayedBy.length;
+        }
+      }
+    }
+    expect(players).toBeGreaterThan(20);
+  }, 600_000);
+
+  it('walks allSeries page by page with cursors the same, each series read as series(slug) is, in one round trip', async () => {
+    const query = `query ($first: Int, $after: String, $skip: Boolean!) {
+      allSeries(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges {
+          cursor
+          node {
+            slug title
+            cast { billing person { name } character { name firstEpisode portrayedBy { slug } } }
+            crew @skip(if: $skip) { role person { name } }
+            episodes { number spoilersHidden events(kinds: [CONFESSION]) { slug agent { name } } }
+          }
+          again: node { crew { person { slug } } }
+        }
+      }
+    }`;
+    for (const headers of [...PROGRESSES.slice(0, 3), PROGRESSES.at(-1)!]) {
+      for (const first of [1, 2, 10]) {
+        let after: string | null = null;
+        let seen = 0;
+        for (;;) {
+          const { response, trips, unplannedTrips } = await same(query, { first, after, skip: first === 2 }, headers);
+          expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+          const connection = response.data.allSeries;
+          expect(trips).toBe(1);
+          if (connection.edges.length > 0) expect(unplannedTrips).toBeGreaterThan(1);
+          seen += connection.edges.length;
+          if (!connection.pageInfo.hasNextPage) break;
+          after = connection.pageInfo.endCursor;
+        }
+        expect(seen).toBe(5);
+      }
+    }
+    const plain = 'query ($first: Int) { allSeries(first: $first) { totalCount edges { node { title } } } }';
+    expect((await same(plain, { first: 3 })).response.data.allSeries.totalCount).toBe(5);
+    const uncovered = '{ allSeries(first: 4) { edges { node { cast { billing } characters { slug } } } } }';
+    expect((await same(uncovered, {})).trips).toBe(2);
+    const gated = await same(uncovered, {}, PROGRESSES[2]);
+    expect(gated.trips).toBeLessThan(gated.unplannedTrips);
+    expect(errorCodes((await same(query, { first: 100, skip: false })).response)).toEqual(['COST_LIMIT_EXCEEDED']);
+    const light = `query ($first: Int, $after: String) {
+      allSeries(first: $first, after: $after) { edges { cursor node { crew { role } } } }
+    }`;
+    for (const [variables, code] of [
+      [{ first: 101 }, 'BAD_USER_INPUT'],
+      [{ first: -1 }, 'BAD_USER_INPUT'],
+      [{ first: 0 }, null],
+
+      [{ first: 2, after: 'not-a-cursor' }, 'INVALID_CURSOR'],
+      [{ first: 2, after: btoa('event:["x",1,1]') }, 'INVALID_CURSOR'],
+      [{ first: 2, after: btoa('series:"zzz"') }, null],
+      [{ first: 2, after: Buffer.from(`series:"${'\u{1f600}'.repeat(5_000)}"`).toString('base64') }, 'INVALID_CURSOR'],
+      [{ first: 2, after: Buffer.from('series:"go\u0301dspeed"').toString('base64') }, null],
+      [{ first: 2, after: btoa('series:{"__proto__":1}') }, 'INVALID_CURSOR'],
+    ] as const) {
+      const { response } = await same(light, variables);
+      expect(errorCodes(response), JSON.stringify(variables).slice(0, 80)).toEqual(code === null ? [] : [code]);
+    }
   }, 600_000);
 
   it('answers hostile series pages the same: deep selections past the plan, many aliases, huge first, hidden progress', async () => {

@@ -17,9 +17,16 @@ import { scopedKey, seriesOf } from '../../domain/keys.js';
 import type { Progress } from '../../domain/spoilers.js';
 import type { PlotEventKind } from '../../domain/vocabulary.js';
 import { pageSizeSchema } from '../../pagination.js';
-import type { PlannedEventField, PlannedRead, RelationshipQuery } from '../../store/port.js';
+import type {
+  PlannedEventField,
+  PlannedRead,
+  RelationshipQuery,
+  SeriesPageRequest,
+  SeriesSelection,
+} from '../../store/port.js';
 import { type EventsArgs, eventsFieldRequests } from '../event-pages.js';
 import { cappedQuery } from '../loaders.js';
+import { type SeriesPageArgs, seriesPageRequest } from '../series-pages.js';
 import { eventFieldsOf } from './event-fields.js';
 
 /** What the planner reads of a request: the validated document, the variables as sent, the viewer's progress. */
@@ -71,7 +78,7 @@ const selects = (fields: Fields, ...names: string[]) => names.some((name) => nam
 
 const isEpisodeNumber = (value: unknown) => value == null || (Number.isSafeInteger(value) && (value as number) > 0);
 
-/** `character(series, slug) { relationships(asOfEpisode:) { from to } }` */
+/** `character(series, slug) { portrayedBy relationships(asOfEpisode:) { from to } }` */
 function planCharacter(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
   const args = walk.args(query, nodes);
   if (args === null || typeof args.series !== 'string' || typeof args.slug !== 'string') return null;
@@ -80,6 +87,7 @@ function planCharacter(walk: Walk, query: GraphQLObjectType, nodes: readonly Fie
   const relationships: RelationshipQuery[] = [];
   let ends = false;
   let firstEpisode = selects(fields, 'firstEpisode');
+  let portrayedBy = selects(fields, 'portrayedBy');
   if (type !== null) {
     for (const relNodes of named(fields, 'relationships')) {
       const relArgs = walk.args(type, relNodes);
@@ -93,7 +101,9 @@ function planCharacter(walk: Walk, query: GraphQLObjectType, nodes: readonly Fie
       const relationship = walk.sub(type, relNodes);
       for (const end of [...named(relationship.fields, 'from'), ...named(relationship.fields, 'to')]) {
         ends = true;
-        firstEpisode ||= selects(walk.sub(relationship.type!, end).fields, 'firstEpisode');
+        const endFields = walk.sub(relationship.type!, end).fields;
+        firstEpisode ||= selects(endFields, 'firstEpisode');
+        portrayedBy ||= selects(endFields, 'portrayedBy');
       }
     }
   }
@@ -102,6 +112,7 @@ function planCharacter(walk: Walk, query: GraphQLObjectType, nodes: readonly Fie
     characterKey,
     relationships,
     ends,
+    portrayedBy,
     firstShown: firstEpisode || progress.has(seriesOf(characterKey)),
   } satisfies PlannedRead;
 }
@@ -172,13 +183,15 @@ function eventCharacters(walk: Walk, event: GraphQLObjectType, fields: Fields): 
 }
 
 /**
- * `series(slug) { episodes { events(kinds:) { participants { character { portrayedBy } } } } cast crew }`: the series,
- * its episodes, each episode's events, their characters with who plays them, and the series' cast and crew.
+ * What a read takes of a series whose fields `fields` selects (of `type`): its episodes, each episode's events, their
+ * characters with who plays them, and the series' cast and crew; null when it selects none of these.
  */
-function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
-  const args = walk.args(query, nodes);
-  if (args === null || typeof args.slug !== 'string') return null;
-  const { type, fields } = walk.sub(query, nodes);
+function seriesSelection(
+  walk: Walk,
+  type: GraphQLObjectType | null,
+  fields: Fields,
+  progress: Progress,
+): SeriesSelection | null {
   const kinds = new Map<string, PlotEventKind[] | null>();
   const characters: Fields[] = [];
   const castCharacters: Fields[] = [];
@@ -213,8 +226,6 @@ function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
   if (!episodes && !cast && !crew) return null;
   const read = [...characters, ...castCharacters];
   return {
-    kind: 'series',
-    seriesKey: args.slug,
     episodes,
     episodeEvents: [...kinds.values()],
     characters: characters.length > 0,
@@ -223,7 +234,44 @@ function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
     crew,
     firstShown: (read.length > 0 || cast) && (read.some((f) => selects(f, 'firstEpisode')) || progress.size > 0),
     eventFields: walk.eventFields,
-  } satisfies PlannedRead;
+  };
+}
+
+/** `series(slug) { episodes { events(kinds:) { participants { character { portrayedBy } } } } cast crew }` */
+function planSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
+  const args = walk.args(query, nodes);
+  if (args === null || typeof args.slug !== 'string') return null;
+  const { type, fields } = walk.sub(query, nodes);
+  const selection = seriesSelection(walk, type, fields, progress);
+  return selection && ({ kind: 'series', seriesKey: args.slug, ...selection } satisfies PlannedRead);
+}
+
+/** `allSeries(first:, after:) { totalCount edges { cursor node { episodes cast crew } } }`: a page, and each series on it as series(slug) reads one. */
+function planAllSeries(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldNode[], progress: Progress) {
+  const args = walk.args(query, nodes) as SeriesPageArgs | null;
+  if (args === null || !pageSizeSchema.nullish().safeParse(args.first).success) return null;
+  let page: SeriesPageRequest;
+  try {
+    page = seriesPageRequest(args);
+  } catch {
+    return null;
+  }
+  const connection = walk.sub(query, nodes);
+  const series: { type: GraphQLObjectType | null; fields: Fields }[] = [];
+  if (connection.type !== null) {
+    for (const edgeNodes of named(connection.fields, 'edges')) {
+      const edge = walk.sub(connection.type, edgeNodes);
+      if (edge.type !== null)
+        for (const nodeNodes of named(edge.fields, 'node')) series.push(walk.sub(edge.type, nodeNodes));
+    }
+  }
+  if (series.length === 0) return null;
+  const type = series[0]!.type;
+  const fields: Fields = new Map(
+    series.flatMap(({ fields }) => [...fields.entries()]).map(([k, v], i) => [`${i}:${k}`, v]),
+  );
+  const selection = seriesSelection(walk, type, fields, progress);
+  return selection && ({ kind: 'allSeries', page, ...selection } satisfies PlannedRead);
 }
 
 /** `person(slug) { castings { character { portrayedBy } series } credits { series } }` */
@@ -261,7 +309,13 @@ function planPerson(walk: Walk, query: GraphQLObjectType, nodes: readonly FieldN
   } satisfies PlannedRead;
 }
 
-const PLANNERS = { character: planCharacter, events: planEvents, series: planSeries, person: planPerson } as const;
+const PLANNERS = {
+  character: planCharacter,
+  events: planEvents,
+  series: planSeries,
+  allSeries: planAllSeries,
+  person: planPerson,
+} as const;
 
 /** The root fields the planner covers; every other field is left to the loaders. */
 export const PLANNED_ROOT_FIELDS: readonly string[] = Object.keys(PLANNERS);

@@ -51,7 +51,7 @@ import type {
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
-import { episodeEvents, eventsPage, readPlanned, relationshipsAt } from './planned.js';
+import { episodeEvents, eventsPage, readPlanned, relationshipsAt, seriesPage } from './planned.js';
 import { ofKinds, takesPart } from './queries.js';
 import { EmbeddedReads } from './reads.js';
 import { searchCandidates } from './search.js';
@@ -211,20 +211,8 @@ export class EmbeddedStore implements DramaStore {
     }));
   }
 
-  async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
-    const reads = this.read();
-    const keys: string[] = [];
-    let hasNextPage = false;
-    const from = afterSlug === null ? [] : [afterSlug];
-    for (const { key } of this.database.scan('seriesBySlug', [], from)) {
-      if (afterSlug !== null && key[0] === afterSlug) continue;
-      if (keys.length === first) {
-        hasNextPage = true;
-        break;
-      }
-      keys.push(key[1] as string);
-    }
-    return { items: reads.present('series', keys), hasNextPage, totalCount: this.database.counts().series };
+  async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
+    return seriesPage(this.read(), this.database, request);
   }
 
   async findEvents(request: EventsPageRequest): Promise<EventsPage> {

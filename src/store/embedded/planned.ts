@@ -1,14 +1,23 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { episodeKey } from '../../domain/keys.js';
-import type { CharacterRecord, EpisodeRecord, PlotEventRecord, RelationshipRecord } from '../../domain/records.js';
+import type {
+  CharacterRecord,
+  EpisodeRecord,
+  PlotEventRecord,
+  RelationshipRecord,
+  SeriesRecord,
+} from '../../domain/records.js';
 import {
   type EpisodeEventsQuery,
   type EventsPage,
   type EventsPageRequest,
   emptyPlannedAnswer,
   type FirstShown,
+  type Page,
   type PlannedAnswer,
   type PlannedRead,
+  type SeriesPageRequest,
+  type SeriesSelection,
 } from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
 import { holdsAt, pageKeys, takesPart } from './queries.js';
@@ -25,6 +34,26 @@ export function eventsPage(reads: EmbeddedReads, db: EmbeddedDatabase, request: 
     totalCount: total,
     hiddenCount: hidden,
   };
+}
+
+/** listSeries over one snapshot. */
+export function seriesPage(reads: EmbeddedReads, db: EmbeddedDatabase, { first, afterSlug }: SeriesPageRequest) {
+  const keys: string[] = [];
+  let hasNextPage = false;
+  for (const { key } of db.scan('seriesBySlug', [], afterSlug === null ? [] : [afterSlug])) {
+    if (afterSlug !== null && key[0] === afterSlug) continue;
+    if (keys.length === first) {
+      hasNextPage = true;
+      break;
+    }
+    keys.push(key[1] as string);
+  }
+  const page: Page<SeriesRecord> = {
+    items: reads.present('series', keys),
+    hasNextPage,
+    totalCount: db.counts().series,
+  };
+  return page;
 }
 
 /** relationshipsOf over one snapshot. */
@@ -114,37 +143,47 @@ export async function readPlanned(
   const answer = emptyPlannedAnswer();
   const personKeys = new Set<string>();
   let portrayedBy = false;
+  /** One series of a series read: its episodes with their events, its cast and its crew, as `read` selects. */
+  const readSeries = async (seriesKey: string, series: SeriesRecord | null, read: SeriesSelection) => {
+    if (series === null) return;
+    portrayedBy = read.portrayedBy;
+    if (read.episodes) {
+      const items = reads.listed('episodes', 'episodesBySeries', [seriesKey]);
+      answer.episodeLists.push({ seriesKey, items });
+      for (const episode of items) {
+        if (turns.due()) await turns.take();
+        for (const kinds of read.episodeEvents) {
+          const query = { episodeKey: episode.key, kinds };
+          const events = episodeEvents(reads, query);
+          answer.episodeEvents.push({ query, items: events });
+          if (read.characters) for (const e of events) for (const key of eventCharacters(e)) characterKeys.add(key);
+        }
+      }
+    }
+    if (read.cast) {
+      const items = reads.listed('castings', 'castingsBySeries', [seriesKey]);
+      answer.seriesCastings.push({ seriesKey, items });
+      for (const c of items) {
+        characterKeys.add(c.characterKey);
+        personKeys.add(c.personKey);
+      }
+    }
+    if (read.crew) {
+      const items = reads.listed('credits', 'creditsBySeries', [seriesKey]);
+      answer.seriesCredits.push({ seriesKey, items });
+      for (const c of items) personKeys.add(c.personKey);
+    }
+  };
   if (read.kind === 'series') {
     const series = reads.record('series', read.seriesKey);
     answer.series.push({ key: read.seriesKey, record: series });
-    if (series !== null) {
-      portrayedBy = read.portrayedBy;
-      if (read.episodes) {
-        const items = reads.listed('episodes', 'episodesBySeries', [read.seriesKey]);
-        answer.episodeLists.push({ seriesKey: read.seriesKey, items });
-        for (const episode of items) {
-          if (turns.due()) await turns.take();
-          for (const kinds of read.episodeEvents) {
-            const query = { episodeKey: episode.key, kinds };
-            const events = episodeEvents(reads, query);
-            answer.episodeEvents.push({ query, items: events });
-            if (read.characters) for (const e of events) for (const key of eventCharacters(e)) characterKeys.add(key);
-          }
-        }
-      }
-      if (read.cast) {
-        const items = reads.listed('castings', 'castingsBySeries', [read.seriesKey]);
-        answer.seriesCastings.push({ seriesKey: read.seriesKey, items });
-        for (const c of items) {
-          characterKeys.add(c.characterKey);
-          personKeys.add(c.personKey);
-        }
-      }
-      if (read.crew) {
-        const items = reads.listed('credits', 'creditsBySeries', [read.seriesKey]);
-        answer.seriesCredits.push({ seriesKey: read.seriesKey, items });
-        for (const c of items) personKeys.add(c.personKey);
-      }
+    await readSeries(read.seriesKey, series, read);
+  } else if (read.kind === 'allSeries') {
+    const page = seriesPage(reads, db, read.page);
+    answer.seriesPages.push({ request: read.page, page });
+    for (const series of page.items) {
+      if (turns.due()) await turns.take();
+      await readSeries(series.key, series, read);
     }
   } else if (read.kind === 'person') {
     personKeys.add(read.personKey);
@@ -169,6 +208,7 @@ export async function readPlanned(
   } else if (read.kind === 'character') {
     characterKeys.add(read.characterKey);
     if (reads.record('characters', read.characterKey) !== null) {
+      portrayedBy = read.portrayedBy;
       for (const query of read.relationships) {
         const items = relationshipsAt(reads, query.characterKey, query.asOfEpisode);
         answer.relationships.push({ query, items });

@@ -1,6 +1,6 @@
 import Cypher from '@neo4j/cypher-builder';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
-import type { EventsPageRequest, PlannedEventField, PlannedRead } from '../port.js';
+import type { EventsPageRequest, PlannedEventField, PlannedRead, SeriesSelection } from '../port.js';
 import { EVENT_FIELDS } from './decode.js';
 
 /* Planned reads (see PlannedRead): one query per planned root field, built with @neo4j/cypher-builder, parameters only. */
@@ -56,8 +56,8 @@ function relationshipsOf(c: Cypher.Node, asOf: Cypher.Param | null, read: Charac
   const to = new Cypher.Variable();
   const extra: Record<string, Cypher.Expr> = { fromKey: from.property('key'), toKey: to.property('key') };
   if (read.ends) {
-    extra.fromCharacter = new Cypher.MapProjection(from, '*', read.firstShown ? firstShownOf(from) : {});
-    extra.toCharacter = new Cypher.MapProjection(to, '*', read.firstShown ? firstShownOf(to) : {});
+    extra.fromCharacter = characterMap(from, read);
+    extra.toCharacter = characterMap(to, read);
   }
   return new Cypher.Collect(
     new Cypher.Match(new Cypher.Pattern(c).related(r, { type: 'RELATES', direction: 'undirected' }).to())
@@ -70,14 +70,27 @@ function relationshipsOf(c: Cypher.Node, asOf: Cypher.Param | null, read: Charac
   );
 }
 
-/** What the text of characterQuery depends on: its parameters are the character's key and each list's episode. */
-type CharacterShape = Pick<CharacterRead, 'ends' | 'firstShown'> & { relationships: { asOfEpisode: unknown }[] };
+/**
+ * What the text of characterQuery depends on: its parameters are the character's key, each list's episode and,
+ * with portrayedBy, the billing ranks.
+ */
+type CharacterShape = Pick<CharacterRead, 'ends' | 'firstShown' | 'portrayedBy'> & {
+  relationships: { asOfEpisode: unknown }[];
+};
 
 const shapeOf = (read: CharacterShape) =>
-  `${read.ends}/${read.firstShown}/${read.relationships.map((q) => (q.asOfEpisode === null ? '-' : 'n')).join('')}`;
+  `${read.ends}/${read.firstShown}/${read.portrayedBy}/${read.relationships.map((q) => (q.asOfEpisode === null ? '-' : 'n')).join('')}`;
 
-/** The key parameter of characterQuery, and the episode parameter of its relationships list `i`. */
+/** Character `c` as characterQuery returns it: with its FirstShown facts and its castings with their people when asked. */
+function characterMap(c: Cypher.Variable, read: CharacterShape): Cypher.Expr {
+  const extra = read.firstShown ? firstShownOf(c) : {};
+  if (read.portrayedBy) extra.castings = castingsOf(c, new Cypher.NamedParam(BILLING_RANK_NAME));
+  return new Cypher.MapProjection(c, '*', extra);
+}
+
+/** The parameters of characterQuery: the character's key, the episode of relationships list `i`, the billing ranks. */
 const CHARACTER_KEY = 'characterKey';
+const BILLING_RANK_NAME = 'billingRank';
 const asOfName = (i: number) => `asOf${i}`;
 
 function characterCypher(read: CharacterShape): string {
@@ -86,7 +99,7 @@ function characterCypher(read: CharacterShape): string {
     relationshipsOf(c, query.asOfEpisode === null ? null : new Cypher.NamedParam(asOfName(i)), read),
   );
   const columns: [Cypher.Expr, string][] = [
-    [new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {}), 'character'],
+    [characterMap(c, read), 'character'],
     [new Cypher.List(lists), 'relationships'],
   ];
   const query = new Cypher.Match(
@@ -100,8 +113,9 @@ const characterTexts = new Map<string, string>();
 const MAX_CHARACTER_TEXTS = 256;
 
 /**
- * `character(series, slug) { relationships(asOfEpisode:) { from to } }`: the character, each relationships list
- * asked for, their ends, and the facts that place each in the story when the viewer gave progress.
+ * `character(series, slug) { portrayedBy relationships(asOfEpisode:) { from to } }`: the character, each relationships
+ * list asked for, their ends, who plays each when asked, and the facts that place each in the story when the viewer
+ * gave progress.
  */
 export function characterQuery(read: CharacterRead): PlannedQuery {
   const shape = shapeOf(read);
@@ -114,6 +128,7 @@ export function characterQuery(read: CharacterRead): PlannedQuery {
   read.relationships.forEach(({ asOfEpisode }, i) => {
     if (asOfEpisode !== null) params[asOfName(i)] = asOfEpisode;
   });
+  if (read.portrayedBy) params[BILLING_RANK_NAME] = BILLING_RANK;
   return { cypher, params };
 }
 
@@ -378,7 +393,7 @@ function eventsQuery(read: EventsRead): PlannedQuery {
   return { cypher: `// name: plannedEvents\n${cypher}`, params };
 }
 
-type SeriesRead = Extract<PlannedRead, { kind: 'series' }>;
+type SeriesRead = SeriesSelection;
 
 /** Each list of the series' episode `n`'s events asked for, in the port's order (eventsOfEpisodes). */
 function episodeEventLists(n: Cypher.Node, read: SeriesRead): Cypher.Expr {
@@ -403,7 +418,7 @@ function episodeEventLists(n: Cypher.Node, read: SeriesRead): Cypher.Expr {
 }
 
 /** A casting of person `p` as character `c`, as the batch queries return it, with the person. */
-const castingPair = (r: Cypher.Relationship, p: Cypher.Node, c: Cypher.Node) =>
+const castingPair = (r: Cypher.Relationship, p: Cypher.Node, c: Cypher.Variable) =>
   new Cypher.List([
     new Cypher.MapProjection(r, '*', { personKey: p.property('key'), characterKey: c.property('key') }),
     new Cypher.MapProjection(p, '*'),
@@ -413,12 +428,24 @@ const byBilling = (
   billingRank: Cypher.Param,
   r: Cypher.Relationship,
   p: Cypher.Node,
-  c: Cypher.Node,
+  c: Cypher.Variable,
 ): [Cypher.Expr, 'ASC'][] => [
   [billingRank.property(r.property('billing')), 'ASC'],
   [p.property('key'), 'ASC'],
   [c.property('key'), 'ASC'],
 ];
+
+/** The castings of character `c` (castingsByCharacter), each with its person. */
+function castingsOf(c: Cypher.Variable, billingRank: Cypher.Param): Cypher.Expr {
+  const r = new Cypher.Relationship();
+  const p = new Cypher.Node();
+  return new Cypher.Collect(
+    new Cypher.Match(new Cypher.Pattern(p, { labels: ['Person'] }).related(r, { type: 'PLAYS' }).to(c))
+      .with(r, p, c)
+      .orderBy(...byBilling(billingRank, r, p, c))
+      .return(castingPair(r, p, c)),
+  );
+}
 
 /** Character `c` as a [character, castings] pair: its FirstShown facts and its castings (castingsByCharacter) when asked. */
 function characterEntry(
@@ -427,26 +454,15 @@ function characterEntry(
   billingRank: Cypher.Param,
 ): Cypher.Expr {
   const character = new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {});
-  if (!read.portrayedBy) return new Cypher.List([character, Cypher.Null]);
-  const r = new Cypher.Relationship();
-  const p = new Cypher.Node();
-  const castings = new Cypher.Collect(
-    new Cypher.Match(new Cypher.Pattern(p, { labels: ['Person'] }).related(r, { type: 'PLAYS' }).to(c))
-      .with(r, p, c)
-      .orderBy(...byBilling(billingRank, r, p, c))
-      .return(castingPair(r, p, c)),
-  );
-  return new Cypher.List([character, castings]);
+  return new Cypher.List([character, read.portrayedBy ? castingsOf(c, billingRank) : Cypher.Null]);
 }
 
 /**
- * `series(slug) { episodes { events(kinds:) { participants { character { portrayedBy } } } } cast crew }`: the
- * series, its episodes by number with each list of events asked for, the characters taking part in those events
- * with who plays them, and the series' castings and credits with their people, as the batch queries order them.
+ * What a read takes of series `s`, a column each: the series, its episodes by number with each list of events asked
+ * for, the characters taking part in those events with who plays them, and the series' castings and credits with
+ * their people, as the batch queries order them.
  */
-function seriesQuery(read: SeriesRead): PlannedQuery {
-  const s = new Cypher.Node();
-  const billingRank = new Cypher.Param(BILLING_RANK);
+function seriesColumns(s: Cypher.Node, read: SeriesRead, billingRank: Cypher.Param): [Cypher.Expr, string][] {
   const columns: [Cypher.Expr, string][] = [[new Cypher.MapProjection(s, '*'), 'series']];
   if (read.episodes) {
     const n = new Cypher.Node();
@@ -520,11 +536,43 @@ function seriesQuery(read: SeriesRead): PlannedQuery {
       'crew',
     ]);
   }
+  return columns;
+}
+
+/** `series(slug) { episodes { events(kinds:) { participants { character { portrayedBy } } } } cast crew }` */
+function seriesQuery(read: Extract<PlannedRead, { kind: 'series' }>): PlannedQuery {
+  const s = new Cypher.Node();
+  const columns = seriesColumns(s, read, new Cypher.Param(BILLING_RANK));
   const query = new Cypher.Match(
     new Cypher.Pattern(s, { labels: ['Series'], properties: { key: new Cypher.Param(read.seriesKey) } }),
   ).return(...columns);
   const { cypher, params } = query.build();
   return { cypher: `// name: plannedSeries\n${cypher}`, params };
+}
+
+/**
+ * `allSeries(first:, after:) { totalCount edges { node { episodes cast crew } } }`: the number of series, and up to
+ * `first + 1` series after the cursor in slug order (the extra one tells hasNextPage), each read as seriesQuery reads one.
+ */
+function allSeriesQuery(read: Extract<PlannedRead, { kind: 'allSeries' }>): PlannedQuery {
+  const s = new Cypher.Node();
+  const { first, afterSlug } = read.page;
+  const columns = seriesColumns(s, read, new Cypher.Param(BILLING_RANK));
+  const match = new Cypher.Match(new Cypher.Pattern(s, { labels: ['Series'] })).where(
+    afterSlug === null
+      ? Cypher.isNotNull(s.property('slug'))
+      : Cypher.gt(s.property('slug'), new Cypher.Param(afterSlug)),
+  );
+  const items = new Cypher.Collect(
+    match
+      .with(s)
+      .orderBy([s.property('slug'), 'ASC'])
+      .limit(new Cypher.Param(Math.max(first, 0) + 1))
+      .return(new Cypher.Map(Object.fromEntries(columns.map(([expr, name]) => [name, expr])))),
+  );
+  const total = new Cypher.Count(new Cypher.Pattern(new Cypher.Node(), { labels: ['Series'] }));
+  const { cypher, params } = new Cypher.Return([total, 'total'], [items, 'items']).build();
+  return { cypher: `// name: plannedAllSeries\n${cypher}`, params };
 }
 
 type PersonRead = Extract<PlannedRead, { kind: 'person' }>;
@@ -607,6 +655,8 @@ export function plannedQuery(read: PlannedRead): PlannedQuery {
       return eventsQuery(read);
     case 'series':
       return seriesQuery(read);
+    case 'allSeries':
+      return allSeriesQuery(read);
     case 'person':
       return personQuery(read);
   }

@@ -1,4 +1,10 @@
-import { type EventsPageRequest, emptyPlannedAnswer, type PlannedAnswer, type PlannedRead } from '../port.js';
+import {
+  type EventsPageRequest,
+  emptyPlannedAnswer,
+  type PlannedAnswer,
+  type PlannedRead,
+  type SeriesSelection,
+} from '../port.js';
 import {
   type Props,
   toCasting,
@@ -37,15 +43,15 @@ function toCharacterAnswer(read: CharacterRead, rows: readonly Row[]): PlannedAn
     answer.characters.push({ key: read.characterKey, record: null });
     return answer;
   }
-  const seen = new Set<string>();
-  noteCharacter(answer, seen, row.character as Props);
+  const note = noter(answer);
+  const character = (p: Props) => note.entry([p, (p.castings ?? null) as Pair[] | null]);
+  character(row.character as Props);
   const lists = row.relationships as Props[][];
   read.relationships.forEach((query, i) => {
     const items = lists[i] ?? [];
     answer.relationships.push({ query, items: items.map(toRelationship) });
     for (const item of items)
-      for (const end of [item.fromCharacter, item.toCharacter])
-        if (end != null) noteCharacter(answer, seen, end as Props);
+      for (const end of [item.fromCharacter, item.toCharacter]) if (end != null) character(end as Props);
   });
   return answer;
 }
@@ -90,6 +96,7 @@ function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, rows: rea
 }
 
 type SeriesRead = Extract<PlannedRead, { kind: 'series' }>;
+type AllSeriesRead = Extract<PlannedRead, { kind: 'allSeries' }>;
 type PersonRead = Extract<PlannedRead, { kind: 'person' }>;
 type Pair = [Props, Props];
 type CharacterEntry = [Props, Pair[] | null];
@@ -114,20 +121,13 @@ function noter(answer: PlannedAnswer) {
   return { person, entry };
 }
 
-/** The answer of seriesQuery: no row when there is no such series. */
-function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
-  const answer = emptyPlannedAnswer();
-  const [row] = rows;
-  if (row === undefined) {
-    answer.series.push({ key: read.seriesKey, record: null });
-    return answer;
-  }
-  answer.series.push({ key: read.seriesKey, record: toSeries(row.series as Props) });
-  const note = noter(answer);
+/** What seriesColumns read of one series, into `answer`. */
+function noteSeries(answer: PlannedAnswer, note: ReturnType<typeof noter>, read: SeriesSelection, row: Row): void {
+  const seriesKey = String((row.series as Props).key);
   if (read.episodes) {
     const episodes = (row.episodes ?? []) as [Props, unknown[][][]][];
     const items = episodes.map(([episode]) => toEpisode(episode));
-    answer.episodeLists.push({ seriesKey: read.seriesKey, items });
+    answer.episodeLists.push({ seriesKey, items });
     episodes.forEach(([, lists], i) => {
       read.episodeEvents.forEach((kinds, j) => {
         const events = (lists[j] ?? []).map((event) => toEvent(event));
@@ -138,7 +138,7 @@ function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
   for (const entry of (row.characters ?? []) as CharacterEntry[]) note.entry(entry);
   if (read.cast) {
     const cast = (row.cast ?? []) as [Pair, CharacterEntry][];
-    answer.seriesCastings.push({ seriesKey: read.seriesKey, items: cast.map(([[casting]]) => toCasting(casting)) });
+    answer.seriesCastings.push({ seriesKey, items: cast.map(([[casting]]) => toCasting(casting)) });
     for (const [[, person], entry] of cast) {
       note.person(person);
       note.entry(entry);
@@ -146,9 +146,40 @@ function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
   }
   if (read.crew) {
     const crew = (row.crew ?? []) as Pair[];
-    answer.seriesCredits.push({ seriesKey: read.seriesKey, items: crew.map(([credit]) => toCredit(credit)) });
+    answer.seriesCredits.push({ seriesKey, items: crew.map(([credit]) => toCredit(credit)) });
     for (const [, person] of crew) note.person(person);
   }
+}
+
+/** The answer of seriesQuery: no row when there is no such series. */
+function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
+  const answer = emptyPlannedAnswer();
+  const [row] = rows;
+  if (row === undefined) {
+    answer.series.push({ key: read.seriesKey, record: null });
+    return answer;
+  }
+  answer.series.push({ key: read.seriesKey, record: toSeries(row.series as Props) });
+  noteSeries(answer, noter(answer), read, row);
+  return answer;
+}
+
+/** The answer of allSeriesQuery: the count and up to `first + 1` series, each as seriesQuery reads one. */
+function toAllSeriesAnswer(read: AllSeriesRead, rows: readonly Row[]): PlannedAnswer {
+  const answer = emptyPlannedAnswer();
+  const [row = {}] = rows;
+  const first = Math.max(read.page.first, 0);
+  const items = ((row.items ?? []) as Row[]).slice(0, first);
+  answer.seriesPages.push({
+    request: read.page,
+    page: {
+      items: items.map((item) => toSeries(item.series as Props)),
+      hasNextPage: ((row.items ?? []) as Row[]).length > first,
+      totalCount: toNumber(row.total ?? 0),
+    },
+  });
+  const note = noter(answer);
+  for (const item of items) noteSeries(answer, note, read, item);
   return answer;
 }
 
@@ -194,6 +225,8 @@ export function toPlannedAnswer(read: PlannedRead, rows: readonly Row[]): Planne
       return toEventsAnswer(read, rows);
     case 'series':
       return toSeriesAnswer(read, rows);
+    case 'allSeries':
+      return toAllSeriesAnswer(read, rows);
     case 'person':
       return toPersonAnswer(read, rows);
   }

@@ -5,11 +5,18 @@ import type { PlannedRead } from '../../../src/store/port.js';
 
 type CharacterRead = Extract<PlannedRead, { kind: 'character' }>;
 
-const read = (characterKey: string, asOf: (number | null)[], ends = true, firstShown = false): CharacterRead => ({
+const read = (
+  characterKey: string,
+  asOf: (number | null)[],
+  ends = true,
+  firstShown = false,
+  portrayedBy = false,
+): CharacterRead => ({
   kind: 'character',
   characterKey,
   relationships: asOf.map((asOfEpisode) => ({ characterKey, asOfEpisode })),
   ends,
+  portrayedBy,
   firstShown,
 });
 
@@ -31,19 +38,21 @@ describe('characterQuery: one text per shape, the values in parameters', () => {
     expect(named(first.cypher).sort()).toEqual(Object.keys(first.params).sort());
   });
 
-  it('gives each shape its own text: ends, firstShown, and which lists have an episode', () => {
+  it('gives each shape its own text: ends, firstShown, portrayedBy, and which lists have an episode', () => {
     const texts = [
       read('s/a', [1]),
       read('s/a', [null]),
       read('s/a', [1, 1]),
       read('s/a', [1], false),
       read('s/a', [1], true, true),
+      read('s/a', [1], true, false, true),
       read('s/a', []),
     ].map((r) => characterQuery(r));
     expect(new Set(texts.map((t) => t.cypher)).size).toBe(texts.length);
     for (const { cypher, params } of texts) expect(named(cypher).sort()).toEqual(Object.keys(params).sort());
     expect(texts[1]!.params).toEqual({ characterKey: 's/a' });
-    expect(texts[5]!.cypher).toContain('[] AS relationships');
+    expect(texts[6]!.cypher).toContain('[] AS relationships');
+    expect(texts[5]!.params).toMatchObject({ billingRank: { MAIN: 0 } });
   });
 
   it('puts hostile keys in parameters only, never in the text', () => {

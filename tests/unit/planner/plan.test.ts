@@ -28,7 +28,7 @@ describe('the planner walks the selection as graphql-js collects it', () => {
     const reads = plan(
       `query ($asOf: Int) {
         a: character(series: "s", slug: "a") { ...F }
-        b: character(series: "s", slug: "b") { ... on Character { one: relationships(asOfEpisode: 1) { kind } } two: relationships { to { name } } }
+        b: character(series: "s", slug: "b") { ... on Character { one: relationships(asOfEpisode: 1) { kind } } two: relationships { to { name portrayedBy { name } } } }
       }
       fragment F on Character { relationships(asOfEpisode: $asOf) { from { firstEpisode } } }`,
       { asOf: 7 },
@@ -39,6 +39,7 @@ describe('the planner walks the selection as graphql-js collects it', () => {
         characterKey: 's/a',
         relationships: [{ characterKey: 's/a', asOfEpisode: 7 }],
         ends: true,
+        portrayedBy: false,
         firstShown: true,
       },
       {
@@ -49,6 +50,7 @@ describe('the planner walks the selection as graphql-js collects it', () => {
           { characterKey: 's/b', asOfEpisode: null },
         ],
         ends: true,
+        portrayedBy: true,
         firstShown: false,
       },
     ]);
@@ -104,7 +106,7 @@ describe('the planner walks the selection as graphql-js collects it', () => {
       '{ events(filter: { episode: 0 }) { totalCount } }',
     ];
     expect(plan(refused[0]!)).toEqual([
-      { kind: 'character', characterKey: 's/a', relationships: [], ends: false, firstShown: false },
+      { kind: 'character', characterKey: 's/a', relationships: [], ends: false, portrayedBy: false, firstShown: false },
     ]);
     for (const document of refused.slice(1)) expect(plan(document), document).toEqual([]);
     expect(plan('{ series(slug: "s") { title } allSeries { totalCount } }')).toEqual([]);
@@ -233,5 +235,39 @@ describe('a person', () => {
     expect(plan('query ($s: String!) { person(slug: $s) { credits { role } } }', { s: ['x'] })).toEqual([]);
     const [hostile] = plan('query ($s: String!) { person(slug: $s) { credits { role } } }', { s: '__proto__' });
     expect(hostile).toMatchObject({ personKey: '__proto__' });
+  });
+});
+
+describe('a page of allSeries', () => {
+  it('plans the page and what every node selection reads of its series, merged', () => {
+    const reads = plan(`{
+      allSeries(first: 5) { edges { node { cast { billing } } again: node { episodes { events { agent { name } } } } } }
+    }`);
+    expect(reads).toEqual([
+      {
+        kind: 'allSeries',
+        page: { first: 5, afterSlug: null },
+        episodes: true,
+        episodeEvents: [null],
+        characters: true,
+        portrayedBy: false,
+        cast: true,
+        crew: false,
+        firstShown: false,
+        eventFields: [...ALWAYS],
+      },
+    ]);
+  });
+
+  it('plans nothing its resolver would refuse: a bad first, a cursor that is not ours', () => {
+    const page =
+      'query ($first: Int, $after: String) { allSeries(first: $first, after: $after) { edges { node { crew { role } } } } }';
+    expect(plan(page, { first: 101 })).toEqual([]);
+    expect(plan(page, { first: -1 })).toEqual([]);
+    expect(plan(page, { first: 2, after: 'not-a-cursor' })).toEqual([]);
+    expect(plan(page, { first: 2, after: btoa('event:["s",1,1]') })).toEqual([]);
+    expect(plan(page, { first: 2, after: btoa('series:"godspeed"') })).toMatchObject([
+      { page: { first: 2, afterSlug: 'godspeed' } },
+    ]);
   });
 });

@@ -528,3 +528,64 @@ describe('a person with their castings and credits', () => {
     expect(Object.values(query!.params)).toContain(slug);
   });
 });
+
+describe('a page of allSeries', () => {
+  it('is one query: the count, and first + 1 series after the cursor by slug, each read as series(slug) reads one', () => {
+    const after = Buffer.from('series:"godspeed"').toString('base64');
+    const [query, ...rest] = cypherOf(
+      `query ($first: Int, $after: String) {
+        allSeries(first: $first, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor }
+          edges { cursor node { title crew { role person { name } } cast { character { name } } } }
+        }
+      }`,
+      { first: 2, after },
+    );
+    expect(rest).toEqual([]);
+    expect(query!.cypher).toMatchInlineSnapshot(`
+      "// name: plannedAllSeries
+      RETURN COUNT {
+        (this0:Series)
+      } AS total, COLLECT {
+        MATCH (this1:Series)
+        WHERE this1.slug > $param0
+        WITH this1
+        ORDER BY this1.slug ASC
+        LIMIT $param1
+        RETURN {series: this1 { .* }, cast: COLLECT {
+          MATCH (this1)<-[:IN_SERIES]-(this2:Character)<-[this3:PLAYS]-(this4:Person)
+          WITH this3, this4, this2
+          ORDER BY $param2[this3.billing] ASC, this4.key ASC, this2.key ASC
+          RETURN [[this3 { .*, personKey: this4.key, characterKey: this2.key }, this4 { .* }], [this2 { .* }, NULL]]
+        }, crew: COLLECT {
+          MATCH (this5:Person)-[this6:CREDITED]->(this1)
+          WITH this6, this5, this1
+          ORDER BY $param3[this6.role] ASC, this5.key ASC
+          RETURN [this6 { .*, seriesKey: this1.key, personKey: this5.key }, this5 { .* }]
+        }}
+      } AS items"
+    `);
+    expect(query!.params).toMatchInlineSnapshot(`
+      {
+        "param0": "godspeed",
+        "param1": 3,
+        "param2": {
+          "GUEST": 2,
+          "MAIN": 0,
+          "SUPPORTING": 1,
+        },
+        "param3": {
+          "DIRECTOR": 0,
+          "WRITER": 1,
+        },
+      }
+    `);
+  });
+
+  it('reads from the first series without a cursor, and is not planned without a selection under the series', () => {
+    const [query] = cypherOf('{ allSeries { edges { node { episodes { number } } } } }', {});
+    expect(query!.cypher).toContain('IS NOT NULL');
+    expect(query!.params).toMatchObject({ param0: 21 });
+    expect(cypherOf('{ allSeries(first: 3) { totalCount edges { cursor node { slug title } } } }', {})).toEqual([]);
+  });
+});
