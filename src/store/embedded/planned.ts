@@ -1,12 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { episodeKey } from '../../domain/keys.js';
-import type {
-  CharacterRecord,
-  EpisodeRecord,
-  PlotEventRecord,
-  RelationshipRecord,
-  SeriesRecord,
-} from '../../domain/records.js';
+import type { CharacterRecord, EpisodeRecord, PlotEventRecord, SeriesRecord } from '../../domain/records.js';
 import {
   type EpisodeEventsQuery,
   type EventsPage,
@@ -20,7 +14,8 @@ import {
   type SeriesSelection,
 } from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
-import { holdsAt, pageKeys, takesPart } from './queries.js';
+import type { IndexKey, IndexName } from './layout.js';
+import { holdsAt, pageKeys } from './queries.js';
 import type { EmbeddedReads } from './reads.js';
 
 /** findEvents over one snapshot. */
@@ -69,21 +64,25 @@ export function episodeEvents(reads: EmbeddedReads, { episodeKey: key, kinds }: 
   return reads.present('events', reads.eventKeys('eventsByPosition', [seriesKey, number], kinds));
 }
 
-const earliest = (episodes: Iterable<number>): number | null => {
-  let min: number | null = null;
-  for (const n of episodes) if (min === null || n < min) min = n;
-  return min;
-};
+/** The first key an index lists under `prefix`, from `from` on. */
+function firstKey(db: EmbeddedDatabase, index: IndexName, prefix: IndexKey, from: IndexKey = prefix) {
+  for (const key of db.scanKeys(index, prefix, from)) return key;
+  return undefined;
+}
 
-function firstShown(reads: EmbeddedReads, characterKey: string): FirstShown {
-  const events = reads
-    .eventRows('eventsByCharacter', [characterKey])
-    .filter((e) => takesPart(e, characterKey, null))
-    .map((e) => e.episodeNumber);
-  const since = reads
-    .listed('relationships', 'relationshipsByCharacter', [characterKey])
-    .flatMap((r: RelationshipRecord) => (r.sinceEpisode === null ? [] : [r.sinceEpisode]));
-  return { characterKey, earliestEvent: earliest(events), earliestSince: earliest(since) };
+/**
+ * FirstShown from the order of two indexes alone, reading no record: eventsByCharacter lists only the events a
+ * character takes part in, in story order, and relationshipsByCharacter lists relationships by the episode they
+ * start in (0 for none).
+ */
+function firstShown(db: EmbeddedDatabase, characterKey: string): FirstShown {
+  const event = firstKey(db, 'eventsByCharacter', [characterKey]);
+  const since = firstKey(db, 'relationshipsByCharacter', [characterKey], [characterKey, 1]);
+  return {
+    characterKey,
+    earliestEvent: event === undefined ? null : (event[2] as number),
+    earliestSince: since === undefined ? null : (since[1] as number),
+  };
 }
 
 /** A planned read that has run this long gives the event loop a turn (timers, the execution budget) before it goes on. */
@@ -231,7 +230,7 @@ export async function readPlanned(
     if (turns.due()) await turns.take();
     const record: CharacterRecord | null = reads.record('characters', key);
     answer.characters.push({ key, record });
-    if (read.firstShown && record !== null) answer.firstShown.push(firstShown(reads, key));
+    if (read.firstShown && record !== null) answer.firstShown.push(firstShown(db, key));
     if (portrayedBy && record !== null) {
       const items = reads.listed('castings', 'castingsByCharacter', [key]);
       answer.characterCastings.push({ characterKey: key, items });
