@@ -551,27 +551,27 @@ function seriesQuery(read: Extract<PlannedRead, { kind: 'series' }>): PlannedQue
 }
 
 /**
- * `allSeries(first:, after:) { totalCount edges { node { episodes cast crew } } }`: the number of series, and up to
- * `first + 1` series after the cursor in slug order (the extra one tells hasNextPage), each read as seriesQuery reads one.
+ * `allSeries(first:, after:) { totalCount edges { node { episodes cast crew } } }`: a row per series, up to
+ * `first + 1` of them after the cursor in slug order (the extra one tells hasNextPage), each read as seriesQuery reads
+ * one, and the number of series on every row; one row with no series when the page is empty. Rows, not one row of
+ * lists: the driver decodes one very large record far slower than the same values in many.
  */
 function allSeriesQuery(read: Extract<PlannedRead, { kind: 'allSeries' }>): PlannedQuery {
   const s = new Cypher.Node();
   const { first, afterSlug } = read.page;
   const columns = seriesColumns(s, read, new Cypher.Param(BILLING_RANK));
-  const match = new Cypher.Match(new Cypher.Pattern(s, { labels: ['Series'] })).where(
-    afterSlug === null
-      ? Cypher.isNotNull(s.property('slug'))
-      : Cypher.gt(s.property('slug'), new Cypher.Param(afterSlug)),
-  );
-  const items = new Cypher.Collect(
-    match
-      .with(s)
-      .orderBy([s.property('slug'), 'ASC'])
-      .limit(new Cypher.Param(Math.max(first, 0) + 1))
-      .return(new Cypher.Map(Object.fromEntries(columns.map(([expr, name]) => [name, expr])))),
-  );
   const total = new Cypher.Count(new Cypher.Pattern(new Cypher.Node(), { labels: ['Series'] }));
-  const { cypher, params } = new Cypher.Return([total, 'total'], [items, 'items']).build();
+  const query = new Cypher.OptionalMatch(new Cypher.Pattern(s, { labels: ['Series'] }))
+    .where(
+      afterSlug === null
+        ? Cypher.isNotNull(s.property('slug'))
+        : Cypher.gt(s.property('slug'), new Cypher.Param(afterSlug)),
+    )
+    .with(s)
+    .orderBy([s.property('slug'), 'ASC'])
+    .limit(new Cypher.Param(Math.max(first, 0) + 1))
+    .return([total, 'total'], ...columns);
+  const { cypher, params } = query.build();
   return { cypher: `// name: plannedAllSeries\n${cypher}`, params };
 }
 

@@ -164,22 +164,22 @@ function toSeriesAnswer(read: SeriesRead, rows: readonly Row[]): PlannedAnswer {
   return answer;
 }
 
-/** The answer of allSeriesQuery: the count and up to `first + 1` series, each as seriesQuery reads one. */
+/** The answer of allSeriesQuery: a row per series, up to `first + 1`, each as seriesQuery reads one (one row with no series for none). */
 function toAllSeriesAnswer(read: AllSeriesRead, rows: readonly Row[]): PlannedAnswer {
   const answer = emptyPlannedAnswer();
-  const [row = {}] = rows;
   const first = Math.max(read.page.first, 0);
-  const items = ((row.items ?? []) as Row[]).slice(0, first);
+  const found = rows.filter((row) => row.series != null);
+  const items = found.slice(0, first);
   answer.seriesPages.push({
     request: read.page,
     page: {
-      items: items.map((item) => toSeries(item.series as Props)),
-      hasNextPage: ((row.items ?? []) as Row[]).length > first,
-      totalCount: toNumber(row.total ?? 0),
+      items: items.map((row) => toSeries(row.series as Props)),
+      hasNextPage: found.length > first,
+      totalCount: toNumber(rows[0]?.total ?? 0),
     },
   });
   const note = noter(answer);
-  for (const item of items) noteSeries(answer, note, read, item);
+  for (const row of items) noteSeries(answer, note, read, row);
   return answer;
 }
 

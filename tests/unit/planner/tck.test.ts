@@ -530,7 +530,7 @@ describe('a person with their castings and credits', () => {
 });
 
 describe('a page of allSeries', () => {
-  it('is one query: the count, and first + 1 series after the cursor by slug, each read as series(slug) reads one', () => {
+  it('is one query: a row per series, first + 1 after the cursor by slug, each with the count and read as series(slug) reads one', () => {
     const after = Buffer.from('series:"godspeed"').toString('base64');
     const [query, ...rest] = cypherOf(
       `query ($first: Int, $after: String) {
@@ -544,26 +544,24 @@ describe('a page of allSeries', () => {
     expect(rest).toEqual([]);
     expect(query!.cypher).toMatchInlineSnapshot(`
       "// name: plannedAllSeries
+      OPTIONAL MATCH (this0:Series)
+      WHERE this0.slug > $param0
+      WITH this0
+      ORDER BY this0.slug ASC
+      LIMIT $param1
       RETURN COUNT {
-        (this0:Series)
-      } AS total, COLLECT {
-        MATCH (this1:Series)
-        WHERE this1.slug > $param0
-        WITH this1
-        ORDER BY this1.slug ASC
-        LIMIT $param1
-        RETURN {series: this1 { .* }, cast: COLLECT {
-          MATCH (this1)<-[:IN_SERIES]-(this2:Character)<-[this3:PLAYS]-(this4:Person)
-          WITH this3, this4, this2
-          ORDER BY $param2[this3.billing] ASC, this4.key ASC, this2.key ASC
-          RETURN [[this3 { .*, personKey: this4.key, characterKey: this2.key }, this4 { .* }], [this2 { .* }, NULL]]
-        }, crew: COLLECT {
-          MATCH (this5:Person)-[this6:CREDITED]->(this1)
-          WITH this6, this5, this1
-          ORDER BY $param3[this6.role] ASC, this5.key ASC
-          RETURN [this6 { .*, seriesKey: this1.key, personKey: this5.key }, this5 { .* }]
-        }}
-      } AS items"
+        (this1:Series)
+      } AS total, this0 { .* } AS series, COLLECT {
+        MATCH (this0)<-[:IN_SERIES]-(this2:Character)<-[this3:PLAYS]-(this4:Person)
+        WITH this3, this4, this2
+        ORDER BY $param2[this3.billing] ASC, this4.key ASC, this2.key ASC
+        RETURN [[this3 { .*, personKey: this4.key, characterKey: this2.key }, this4 { .* }], [this2 { .* }, NULL]]
+      } AS cast, COLLECT {
+        MATCH (this5:Person)-[this6:CREDITED]->(this0)
+        WITH this6, this5, this0
+        ORDER BY $param3[this6.role] ASC, this5.key ASC
+        RETURN [this6 { .*, seriesKey: this0.key, personKey: this5.key }, this5 { .* }]
+      } AS crew"
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
