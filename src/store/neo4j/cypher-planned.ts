@@ -49,16 +49,12 @@ function holdsAt(r: Cypher.Relationship, asOf: Cypher.Param | null): Cypher.Pred
   )!;
 }
 
-/** One relationships(asOfEpisode:) of character `c`, in the port's order, each with its ends when asked. */
-function relationshipsOf(c: Cypher.Node, asOf: Cypher.Param | null, read: CharacterShape) {
+/** One relationships(asOfEpisode:) of character `c`, in the port's order (their ends come once each, in `ends`). */
+function relationshipsOf(c: Cypher.Node, asOf: Cypher.Param | null) {
   const r = new Cypher.Relationship();
   const from = new Cypher.Variable();
   const to = new Cypher.Variable();
   const extra: Record<string, Cypher.Expr> = { fromKey: from.property('key'), toKey: to.property('key') };
-  if (read.ends) {
-    extra.fromCharacter = characterMap(from, read);
-    extra.toCharacter = characterMap(to, read);
-  }
   return new Cypher.Collect(
     new Cypher.Match(new Cypher.Pattern(c).related(r, { type: 'RELATES', direction: 'undirected' }).to())
       .with(r, [Cypher.startNode(r), from], [Cypher.endNode(r), to])
@@ -96,12 +92,29 @@ const asOfName = (i: number) => `asOf${i}`;
 function characterCypher(read: CharacterShape): string {
   const c = new Cypher.Node();
   const lists = read.relationships.map((query, i) =>
-    relationshipsOf(c, query.asOfEpisode === null ? null : new Cypher.NamedParam(asOfName(i)), read),
+    relationshipsOf(c, query.asOfEpisode === null ? null : new Cypher.NamedParam(asOfName(i))),
   );
   const columns: [Cypher.Expr, string][] = [
     [characterMap(c, read), 'character'],
     [new Cypher.List(lists), 'relationships'],
   ];
+  if (read.ends && read.relationships.length > 0) {
+    // Every character related to `c`, once each: what places a character in the story is read once, not per relationship.
+    const other = new Cypher.Node();
+    columns.push([
+      new Cypher.Collect(
+        new Cypher.Match(
+          new Cypher.Pattern(c)
+            .related({ type: 'RELATES', direction: 'undirected' })
+            .to(other, { labels: ['Character'] }),
+        )
+          .with(other)
+          .distinct()
+          .return(characterMap(other, read)),
+      ),
+      'ends',
+    ]);
+  }
   const query = new Cypher.Match(
     new Cypher.Pattern(c, { labels: ['Character'], properties: { key: new Cypher.NamedParam(CHARACTER_KEY) } }),
   ).return(...columns);
@@ -351,7 +364,7 @@ function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
     const p = new Cypher.Node();
     fields.participants = new Cypher.Collect(
       new Cypher.Match(new Cypher.Pattern(p, { labels: ['Character'] }).related({ type: 'PARTICIPATES' }).to(x)).return(
-        new Cypher.MapProjection(p, '*', read.firstShown ? firstShownOf(p) : {}),
+        new Cypher.MapProjection(p, '*'),
       ),
     );
   }
@@ -362,7 +375,7 @@ function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
         new Cypher.Collect(
           new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'] }))
             .where(Cypher.eq(c.property('key'), x.property(`${role}Key`)))
-            .return(new Cypher.MapProjection(c, '*', read.firstShown ? firstShownOf(c) : {})),
+            .return(new Cypher.MapProjection(c, '*')),
         ),
       );
     }
@@ -377,6 +390,7 @@ function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
 function eventsQuery(read: EventsRead): PlannedQuery {
   const clauses: Cypher.Clause[] = [];
   const returned: [Cypher.Expr, string][] = [];
+  const pages: Cypher.Variable[] = [];
   read.pages.forEach((request, i) => {
     const columns = { total: new Cypher.Variable(), hidden: new Cypher.Variable(), page: new Cypher.Variable() };
     clauses.push(pageCall(request, columns));
@@ -388,7 +402,31 @@ function eventsQuery(read: EventsRead): PlannedQuery {
       ]),
     );
     returned.push([columns.total, `total${i}`], [columns.hidden, `hidden${i}`], [items, `items${i}`]);
+    pages.push(columns.page);
   });
+  if (read.firstShown && (read.people || read.participants) && pages.length > 0) {
+    // What places each character of the listed events in the story, once per character however many events
+    // they are in (the agent and the target of an event are among its participants).
+    const x = new Cypher.Variable();
+    const c = new Cypher.Node();
+    const facts = new Cypher.Variable();
+    const listed = pages.length === 1 ? pages[0]! : Cypher.plus(...pages);
+    clauses.push(
+      new Cypher.Call(
+        Cypher.utils.concat(
+          new Cypher.Unwind([listed, x]),
+          new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'] }).related({ type: 'PARTICIPATES' }).to(x)),
+          new Cypher.With(c).distinct(),
+          new Cypher.Return([
+            Cypher.collect(new Cypher.List([c.property('key'), ...Object.values(firstShownOf(c))])),
+            facts,
+          ]),
+        ),
+        pages,
+      ),
+    );
+    returned.push([facts, 'facts']);
+  }
   const { cypher, params } = Cypher.utils.concat(...clauses, new Cypher.Return(...returned)).build();
   return { cypher: `// name: plannedEvents\n${cypher}`, params };
 }

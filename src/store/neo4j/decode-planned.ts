@@ -48,11 +48,9 @@ function toCharacterAnswer(read: CharacterRead, rows: readonly Row[]): PlannedAn
   character(row.character as Props);
   const lists = row.relationships as Props[][];
   read.relationships.forEach((query, i) => {
-    const items = lists[i] ?? [];
-    answer.relationships.push({ query, items: items.map(toRelationship) });
-    for (const item of items)
-      for (const end of [item.fromCharacter, item.toCharacter]) if (end != null) character(end as Props);
+    answer.relationships.push({ query, items: (lists[i] ?? []).map(toRelationship) });
   });
+  for (const end of (row.ends ?? []) as Props[]) character(end);
   return answer;
 }
 
@@ -92,6 +90,12 @@ function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, rows: rea
         if (person != null) noteCharacter(answer, seenCharacters, person);
     }
   });
+  for (const [characterKey, earliestEvent, earliestSince] of (row.facts ?? []) as unknown[][])
+    answer.firstShown.push({
+      characterKey: String(characterKey),
+      earliestEvent: toNumberOrNull(earliestEvent),
+      earliestSince: toNumberOrNull(earliestSince),
+    });
   return answer;
 }
 

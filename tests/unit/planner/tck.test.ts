@@ -36,8 +36,12 @@ describe('op 3, relationships as of episode N', () => {
         WHERE ((this1.sinceEpisode IS NULL OR this1.sinceEpisode <= $asOf0) AND (this1.untilEpisode IS NULL OR this1.untilEpisode > $asOf0))
         WITH this1, var2, var3
         ORDER BY coalesce(this1.sinceEpisode, 0) ASC, this1.key ASC
-        RETURN this1 { .*, fromKey: var2.key, toKey: var3.key, fromCharacter: var2 { .* }, toCharacter: var3 { .* } }
-      }] AS relationships"
+        RETURN this1 { .*, fromKey: var2.key, toKey: var3.key }
+      }] AS relationships, COLLECT {
+        MATCH (this0)-[:RELATES]-(this4:Character)
+        WITH DISTINCT this4
+        RETURN this4 { .* }
+      } AS ends"
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
@@ -74,30 +78,23 @@ describe('op 3, relationships as of episode N', () => {
         WHERE ((this5.sinceEpisode IS NULL OR this5.sinceEpisode <= $asOf0) AND (this5.untilEpisode IS NULL OR this5.untilEpisode > $asOf0))
         WITH this5, var6, var7
         ORDER BY coalesce(this5.sinceEpisode, 0) ASC, this5.key ASC
-        RETURN this5 { .*, fromKey: var6.key, toKey: var7.key, fromCharacter: var6 { .*, earliestEvent: head(COLLECT {
-          MATCH (var6)-[:PARTICIPATES]->(this8:PlotEvent)
-          RETURN this8.episodeNumber AS var9
-          ORDER BY var9 ASC
+        RETURN this5 { .*, fromKey: var6.key, toKey: var7.key }
+      }] AS relationships, COLLECT {
+        MATCH (this0)-[:RELATES]-(this8:Character)
+        WITH DISTINCT this8
+        RETURN this8 { .*, earliestEvent: head(COLLECT {
+          MATCH (this8)-[:PARTICIPATES]->(this9:PlotEvent)
+          RETURN this9.episodeNumber AS var10
+          ORDER BY var10 ASC
           LIMIT 1
         }), earliestSince: head(COLLECT {
-          MATCH (var6)-[this10:RELATES]-()
-          WHERE this10.sinceEpisode IS NOT NULL
-          RETURN this10.sinceEpisode AS var11
-          ORDER BY var11 ASC
+          MATCH (this8)-[this11:RELATES]-()
+          WHERE this11.sinceEpisode IS NOT NULL
+          RETURN this11.sinceEpisode AS var12
+          ORDER BY var12 ASC
           LIMIT 1
-        }) }, toCharacter: var7 { .*, earliestEvent: head(COLLECT {
-          MATCH (var7)-[:PARTICIPATES]->(this12:PlotEvent)
-          RETURN this12.episodeNumber AS var13
-          ORDER BY var13 ASC
-          LIMIT 1
-        }), earliestSince: head(COLLECT {
-          MATCH (var7)-[this14:RELATES]-()
-          WHERE this14.sinceEpisode IS NOT NULL
-          RETURN this14.sinceEpisode AS var15
-          ORDER BY var15 ASC
-          LIMIT 1
-        }) } }
-      }] AS relationships"
+        }) }
+      } AS ends"
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
@@ -585,5 +582,53 @@ describe('a page of allSeries', () => {
     expect(query!.cypher).toContain('IS NOT NULL');
     expect(query!.params).toMatchObject({ param0: 21 });
     expect(cypherOf('{ allSeries(first: 3) { totalCount edges { cursor node { slug title } } } }', {})).toEqual([]);
+  });
+});
+
+describe('what places characters in the story is read once per character', () => {
+  /** How many times the text looks for a character's earliest event. */
+  const count = (text: string) => (text.match(/-\[:PARTICIPATES\]->\(\w+:PlotEvent\)/g) ?? []).length;
+
+  it('for a character: once for it and once in the column of its related characters, however many lists ask', () => {
+    const [query] = cypherOf(
+      `{ character(series: "soundtrack-1", slug: "eun-soo") {
+        a: relationships(asOfEpisode: 1) { from { firstEpisode } }
+        b: relationships(asOfEpisode: 2) { to { firstEpisode } }
+        c: relationships { from { name } to { name } }
+      } }`,
+      {},
+    );
+    expect(count(query!.cypher)).toBe(2);
+    expect(query!.cypher).toContain('AS ends');
+  });
+
+  it('for pages of events: in one column over every listed event’s participants, not per event', () => {
+    const [query] = cypherOf(
+      `{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }, first: 50) {
+        edges { node { agent { firstEpisode } target { name } participants { character { firstEpisode } } } }
+      } }`,
+      {},
+    );
+    expect(count(query!.cypher)).toBe(1);
+    expect(query!.cypher.slice(query!.cypher.lastIndexOf('CALL'))).toMatchInlineSnapshot(`
+      "CALL (var7) {
+        UNWIND var7 AS var17
+        MATCH (this18:Character)-[:PARTICIPATES]->(var17)
+        WITH DISTINCT this18
+        RETURN collect([this18.key, head(COLLECT {
+          MATCH (this18)-[:PARTICIPATES]->(this19:PlotEvent)
+          RETURN this19.episodeNumber AS var20
+          ORDER BY var20 ASC
+          LIMIT 1
+        }), head(COLLECT {
+          MATCH (this18)-[this21:RELATES]-()
+          WHERE this21.sinceEpisode IS NOT NULL
+          RETURN this21.sinceEpisode AS var22
+          ORDER BY var22 ASC
+          LIMIT 1
+        })]) AS var23
+      }
+      RETURN var8 AS total0, var9 AS hidden0, var16 AS items0, var23 AS facts"
+    `);
   });
 });
