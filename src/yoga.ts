@@ -36,7 +36,7 @@ import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
 import { useStructuredData } from './plugins/structured-data.js';
-import { useReservedVariableNames } from './plugins/variable-names.js';
+import { useReservedVariableNames, useVariableDefaults } from './plugins/variable-names.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import { useWidget } from './plugins/widget.js';
 import type { LoaderMode } from './reads/loaders.js';
@@ -204,6 +204,7 @@ export function createDramaYoga(options: YogaOptions) {
     },
     plugins: guarded(
       [
+        useVariableDefaults(),
         ...useExecutor(ops.executor, logger),
         // Inside the budget, so that its time counts the planned reads; they run as execution starts, once
         // the viewer's progress is known.

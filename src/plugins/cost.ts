@@ -142,7 +142,10 @@ export function costOf(
   try {
     const refusal = validate(schema, document, [rule]).find((error) => error instanceof CostLimitError);
     return { cost, error: refusal ?? null };
-  } catch {
+  } catch (error) {
+    // A directive argument the variables make invalid (`@skip(if: $v)` with null): execution refuses it with its
+    // own error before any field runs.
+    if (isArgumentError(error)) return { cost, error: null };
     return {
       cost: Infinity,
       error: new CostLimitError(
@@ -152,6 +155,9 @@ export function costOf(
     };
   }
 }
+
+const isArgumentError = (error: unknown) =>
+  error instanceof GraphQLError && /^Argument "[^"]+" (of|has) /.test(error.message);
 
 /** Operations found within the limit, per parsed document (the parse cache's), by operation name and variables, for one CostSizes object. */
 const COSTS_PER_DOCUMENT = 32;

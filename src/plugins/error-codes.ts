@@ -15,9 +15,29 @@ const asRequestError = (error: GraphQLError) =>
 
 const isVariableError = (error: GraphQLError) => error.message.startsWith('Variable "$');
 
+/** An argument graphql-js could not coerce as execution reached it (a variable's null or default), without a code. */
+const isArgumentError = (error: GraphQLError) =>
+  error.extensions?.code === undefined && /^Argument "[^"]+" (of|has) /.test(error.message);
+
+const withCode = (error: GraphQLError) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+  });
+
 function codeVariableErrors(result: ExecutionResult): ExecutionResult {
-  if ('data' in result || !result.errors?.some(isVariableError)) return result;
-  return { ...result, errors: result.errors.map((error) => (isVariableError(error) ? asRequestError(error) : error)) };
+  if (!result.errors?.some((error) => isVariableError(error) || isArgumentError(error))) return result;
+  const hasData = 'data' in result && result.data !== undefined;
+  return {
+    ...result,
+    errors: result.errors.map((error) => {
+      if (isVariableError(error) && !hasData) return asRequestError(error);
+      return isArgumentError(error) ? (hasData ? withCode(error) : asRequestError(error)) : error;
+    }),
+  };
 }
 
 /**
@@ -31,6 +51,12 @@ export function useVariableErrorCodes(): Plugin {
         if (!(Symbol.asyncIterator in result)) setResult(codeVariableErrors(result));
       },
     }),
+    // An argument the executor refuses as it collects the fields (`@skip(if: $v)` with null) ends the execution
+    // without onExecuteDone.
+    onResultProcess: ({ result, setResult }) => {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      setResult(codeVariableErrors(result as ExecutionResult));
+    },
   };
 }
 

@@ -177,6 +177,39 @@ describe('limits, enforced before any store is touched', () => {
     expect(service.store.roundTrips).toBe(before);
   });
 
+  it('answers a null given for a directive argument BAD_USER_INPUT, not a cost refusal', async () => {
+    const yoga = service.yoga();
+    for (const directive of ['skip', 'include']) {
+      const response = await graphql(
+        yoga,
+        `query ($v: Boolean = false) { series(slug: "soundtrack-1") { title @${directive}(if: $v) } }`,
+        { v: null },
+      );
+      expect(errorCodes(response), directive).toEqual(['BAD_USER_INPUT']);
+      expect(response.errors![0]!.message).toContain('must not be null');
+    }
+  });
+
+  it('codes a null given for a defaulted variable that a non-null argument takes, beside the other fields', async () => {
+    const response = await graphql(
+      service.yoga(),
+      `query ($s: String = "soundtrack-1") { series(slug: $s) { title } again: series(slug: "soundtrack-1") { title } }`,
+      { s: null },
+    );
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors![0]!.path).toEqual(['series']);
+    expect(response.data).toEqual({ series: null, again: { title: 'Soundtrack #1' } });
+  });
+
+  it('uses the default of a non-null variable that is not given', async () => {
+    const response = await graphql(
+      service.yoga(),
+      'query ($t: Boolean! = true, $slug: String! = "soundtrack-1") { series(slug: $slug) { title @include(if: $t) } }',
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({ series: { title: 'Soundtrack #1' } });
+  });
+
   it('lets ordinary operations through', async () => {
     expect((await graphql(limited(), '{ series(slug: "soundtrack-1") { title } }')).data).toEqual({
       series: { title: 'Soundtrack #1' },
