@@ -4,29 +4,23 @@ import type { Plugin } from 'graphql-yoga';
 /** A request error (GraphQL over HTTP): 400 under application/graphql-response+json, 200 under application/json. */
 const REQUEST_ERROR = { status: 400, spec: true };
 
-const asRequestError = (error: GraphQLError) =>
+/** The error with BAD_USER_INPUT when it has no code, and `extensions` added. */
+const coded = (error: GraphQLError, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code: error.extensions?.code ?? 'BAD_USER_INPUT', http: REQUEST_ERROR },
+    extensions: { ...error.extensions, code: error.extensions?.code ?? 'BAD_USER_INPUT', ...extensions },
   });
+
+const asRequestError = (error: GraphQLError) => coded(error, { http: REQUEST_ERROR });
 
 const isVariableError = (error: GraphQLError) => error.message.startsWith('Variable "$');
 
 /** An argument graphql-js could not coerce as execution reached it (a variable's null or default), without a code. */
 const isArgumentError = (error: GraphQLError) =>
   error.extensions?.code === undefined && /^Argument "[^"]+" (of|has) /.test(error.message);
-
-const withCode = (error: GraphQLError) =>
-  new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
-  });
 
 function codeVariableErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.some((error) => isVariableError(error) || isArgumentError(error))) return result;
@@ -35,7 +29,7 @@ function codeVariableErrors(result: ExecutionResult): ExecutionResult {
     ...result,
     errors: result.errors.map((error) => {
       if (isVariableError(error) && !hasData) return asRequestError(error);
-      return isArgumentError(error) ? (hasData ? withCode(error) : asRequestError(error)) : error;
+      return isArgumentError(error) ? (hasData ? coded(error) : asRequestError(error)) : error;
     }),
   };
 }
