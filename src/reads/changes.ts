@@ -3,7 +3,7 @@ import { type ChangeEntry, type ChangeLogBounds, cursorProblem } from '../domain
 import type { Collection } from '../domain/collections.js';
 import { ChangeCursorError, InvalidCursorError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
-import type { ChangeLogReader } from '../store/port.js';
+import type { ChangeLogReader, ChangesPage } from '../store/port.js';
 
 /** What a reader of the feed asks for; `after` is a cursor as clients see it (see changeCursor). */
 export interface ChangeFeedFilter {
@@ -59,21 +59,44 @@ export async function startPosition(log: ChangeLogReader, after: string | null, 
   return at;
 }
 
+async function keepShown(page: ChangesPage, shown: (change: ChangeEntry) => Promise<boolean>): Promise<ChangeFeedPage> {
+  const visible = await Promise.all(page.items.map(shown));
+  const items = page.items.filter((_item, i) => visible[i]);
+  return { items, hasNextPage: page.hasNextPage, through: page.through, hidden: page.items.length - items.length };
+}
+
 /**
- * One page of the log after `after` (a log position), keeping what `shown` lets the viewer see. A read
- * that finds the cursor pruned meanwhile fails as expired, so that no gap goes unnoticed.
+ * One page of the log after `after` (a log position; null: from the oldest entry kept), keeping what `shown` lets
+ * the viewer see. A read that finds the cursor pruned meanwhile fails as expired, so that no gap goes unnoticed.
  */
 export async function readChanges(
   log: ChangeLogReader,
-  after: number,
+  after: number | null,
   filter: ChangeFeedFilter,
   first: number,
   shown: (change: ChangeEntry) => Promise<boolean>,
 ): Promise<ChangeFeedPage> {
   const page = await log.changesAfter({ after, first, ...filter });
-  if (cursorProblem(after, page.bounds) === 'expired')
+  if (after !== null && cursorProblem(after, page.bounds) === 'expired')
     throw new ChangeCursorError(changeCursor(after), 'expired', boundsFor(page.bounds));
-  const visible = await Promise.all(page.items.map(shown));
-  const items = page.items.filter((_item, i) => visible[i]);
-  return { items, hasNextPage: page.hasNextPage, through: page.through, hidden: page.items.length - items.length };
+  return keepShown(page, shown);
+}
+
+/**
+ * A page after a client's cursor (null: from the oldest entry kept) in one read of the log: the cursor is checked
+ * against the bounds that read saw, so one never issued is CHANGE_CURSOR_UNKNOWN and a pruned one expired, as
+ * startPosition would have said.
+ */
+export async function pageAfterCursor(
+  log: ChangeLogReader,
+  after: string | null,
+  filter: ChangeFeedFilter,
+  first: number,
+  shown: (change: ChangeEntry) => Promise<boolean>,
+): Promise<ChangeFeedPage> {
+  const at = after === null ? null : changePosition(after, 'after');
+  const page = await log.changesAfter({ after: at, first, ...filter });
+  const problem = at === null ? null : cursorProblem(at, page.bounds);
+  if (problem !== null) throw new ChangeCursorError(after!, problem, boundsFor(page.bounds));
+  return keepShown(page, shown);
 }

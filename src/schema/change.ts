@@ -13,7 +13,7 @@ import { BadUserInputError } from '../errors.js';
 import { changeStream } from '../feed/stream.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { deliveredChange } from '../plugins/change-feed-sse.js';
-import { changeCursor, readChanges, startPosition } from '../reads/changes.js';
+import { changeCursor, pageAfterCursor, startPosition } from '../reads/changes.js';
 import { describedValues } from './support/enum-values.js';
 
 const ChangeTypeEnum = builder.enumType('ChangeType', {
@@ -129,9 +129,10 @@ builder.queryField('changes', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const filter = filterOf(args);
-      const after = await startPosition(ctx.store, args.after ?? null);
       const first = args.first ?? DEFAULT_PAGE_SIZE;
-      const page = await readChanges(ctx.store, after, filter, first, (c) => ctx.loaders.changeShown(c));
+      const page = await pageAfterCursor(ctx.store, args.after ?? null, filter, first, (c) =>
+        ctx.loaders.changeShown(c),
+      );
       const edges = page.items.map((node) => ({ cursor: changeCursor(node.cursor), node }));
       const through = page.through > 0 ? changeCursor(page.through) : null;
       return {

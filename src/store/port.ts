@@ -262,7 +262,8 @@ export type StoreKind = 'embedded' | 'neo4j';
 
 /** Change-log entries after a cursor, oldest first, optionally of one series and of some collections only. */
 export interface ChangesRequest {
-  after: number;
+  /** null: from the oldest entry kept, worked out in the same read as the page. */
+  after: number | null;
   series: string | null;
   /** null: every collection; [] matches nothing. */
   collections: Collection[] | null;

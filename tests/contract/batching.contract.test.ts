@@ -33,4 +33,20 @@ describeEachStore('loader batching', (service) => {
     expect(await roundTripsOf(query(1))).toBe(3);
     expect(await roundTripsOf(query(100))).toBe(3);
   });
+
+  it('reads a page of the change log, its bounds and the cursor check in one store request', async () => {
+    const page = (args: string) => `{ changes(${args}) {
+        totalCount pageInfo { endCursor hasNextPage } edges { cursor node { key series } } } }`;
+    const unplanned = createDramaYoga({ store: service().store, graphiql: false, ops: { planner: 'off' } });
+    expect(await roundTripsOf(page('first: 3'))).toBe(1);
+    expect(await roundTripsOf(page('first: 3'), unplanned)).toBe(1);
+    const first = await graphql<{ changes: { pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
+      service().yoga,
+      page('first: 3'),
+    );
+    expect(first.data?.changes.pageInfo.hasNextPage).toBe(true);
+    const after = JSON.stringify(first.data!.changes.pageInfo.endCursor);
+    expect(await roundTripsOf(page(`first: 3, after: ${after}`))).toBe(1);
+    expect(await roundTripsOf(page(`first: 3, after: ${after}, series: "soundtrack-1", types: [PLOT_EVENT]`))).toBe(1);
+  });
 });

@@ -523,13 +523,14 @@ export class EmbeddedDatabase {
     return { oldest, latest: this.meta.get(LATEST_CHANGE_KEY) ?? 0 };
   }
 
-  /** Up to `first` entries after `after` that pass `keep`, and how far the scan got (one snapshot: the caller's read transaction). */
+  /** Up to `first` entries after `from` (null: before the oldest kept) that pass `keep`, and how far the scan got (one snapshot: the caller's read transaction). */
   changesAfter(
-    after: number,
+    from: number | null,
     first: number,
     keep: (entry: ChangeEntry) => boolean,
   ): { items: ChangeEntry[]; hasNextPage: boolean; through: number; bounds: ChangeLogBounds } {
     const bounds = this.changeLogBounds();
+    const after = from ?? (bounds.oldest ?? bounds.latest + 1) - 1;
     const items: ChangeEntry[] = [];
     for (const { key, value } of this.changes.getRange({ start: after + 1 })) {
       if (key > bounds.latest) break;

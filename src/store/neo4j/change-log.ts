@@ -25,38 +25,39 @@ export async function logChangesIn(
   await tx.run(logCypher.PRUNE_CHANGES, { cutoff: at - options.retentionMs, limit: pruneLimit(drafts.length) });
 }
 
-const toEntry = (row: Row): ChangeEntry => {
-  const item = row.item as Record<string, unknown>;
-  return {
-    cursor: toNumber(item.cursor),
-    at: toNumber(item.at),
-    operation: item.operation as ChangeEntry['operation'],
-    collection: item.collection as ChangeEntry['collection'],
-    key: item.key as string,
-    series: (item.series ?? null) as string | null,
-    actor: (item.actor ?? null) as string | null,
-  };
+const toEntry = (item: Record<string, unknown>): ChangeEntry => ({
+  cursor: toNumber(item.cursor),
+  at: toNumber(item.at),
+  operation: item.operation as ChangeEntry['operation'],
+  collection: item.collection as ChangeEntry['collection'],
+  key: item.key as string,
+  series: (item.series ?? null) as string | null,
+  actor: (item.actor ?? null) as string | null,
+});
+
+const boundsOf = (row: Row | undefined): ChangeLogBounds => {
+  const oldest = (row?.oldest as unknown[] | undefined) ?? [];
+  return { latest: toNumber(row?.latest ?? 0), oldest: oldest.length === 0 ? null : toNumber(oldest[0]) };
 };
 
 export async function changeLogBounds(db: Neo4jConnection): Promise<ChangeLogBounds> {
   const [row] = await db.read(logCypher.CHANGE_LOG_BOUNDS);
-  const oldest = (row?.oldest as unknown[] | undefined) ?? [];
-  return { latest: toNumber(row?.latest ?? 0), oldest: oldest.length === 0 ? null : toNumber(oldest[0]) };
+  return boundsOf(row);
 }
 
-/** Reads the bounds first, then entries up to them: every entry at or below a committed latest is committed too. */
+/** The bounds and the entries up to them in one read (see CHANGES_AFTER). */
 export async function changesAfter(db: Neo4jConnection, request: ChangesRequest): Promise<ChangesPage> {
-  const bounds = await changeLogBounds(db);
   const limit = Math.max(request.first, 0) + 1;
-  const rows = await db.read(logCypher.CHANGES_AFTER, {
+  const [row] = await db.read(logCypher.CHANGES_AFTER, {
     after: request.after,
-    through: bounds.latest,
     series: request.series,
     collections: request.collections,
     limit,
   });
-  const entries = rows.map(toEntry);
+  const bounds = boundsOf(row);
+  const start = toNumber(row?.startAfter ?? 0);
+  const entries = ((row?.items as Record<string, unknown>[] | undefined) ?? []).map(toEntry);
   const items = entries.slice(0, Math.max(request.first, 0));
   const hasNextPage = entries.length > items.length;
-  return { items, hasNextPage, through: hasNextPage ? (items.at(-1)?.cursor ?? request.after) : bounds.latest, bounds };
+  return { items, hasNextPage, through: hasNextPage ? (items.at(-1)?.cursor ?? start) : bounds.latest, bounds };
 }

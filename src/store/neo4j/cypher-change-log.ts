@@ -28,9 +28,19 @@ OPTIONAL MATCH (counter:ChangeCounter {id: 1})
 RETURN coalesce(counter.latest, 0) AS latest,
   COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest`;
 
+/**
+ * The log's bounds and a page of it in one query. The counter is read before the entries, so every entry at or
+ * below the latest it saw is committed and visible. A null $after starts before the oldest entry kept.
+ */
 export const CHANGES_AFTER = `// name: changesAfter
-MATCH (c:Change) WHERE c.cursor > $after AND c.cursor <= $through
-  AND ($series IS NULL OR c.series = $series)
-  AND ($collections IS NULL OR c.collection IN $collections)
-WITH c ORDER BY c.cursor LIMIT $limit
-RETURN c {.cursor, .at, .operation, .collection, .key, .series, .actor} AS item`;
+OPTIONAL MATCH (counter:ChangeCounter {id: 1})
+WITH coalesce(counter.latest, 0) AS latest
+WITH latest, COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest
+WITH latest, oldest, coalesce($after, coalesce(oldest[0], latest + 1) - 1) AS startAfter
+RETURN latest, oldest, startAfter, COLLECT {
+  MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= latest
+    AND ($series IS NULL OR c.series = $series)
+    AND ($collections IS NULL OR c.collection IN $collections)
+  WITH c ORDER BY c.cursor LIMIT $limit
+  RETURN c {.cursor, .at, .operation, .collection, .key, .series, .actor}
+} AS items`;
