@@ -24,6 +24,63 @@ describe.skipIf(config === null)('a Neo4j query that runs past its transaction t
   });
 });
 
+describe.skipIf(config === null)('a Neo4j read whose signal aborts (the execution budget answered its request)', () => {
+  const marker = 'name: endlessPairs';
+  const running = async (observer: Neo4jConnection) => {
+    const [row] = await observer.read(
+      'SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $marker RETURN count(*) AS n',
+      { marker },
+    );
+    return Number(row!.n);
+  };
+  const until = async (observer: Neo4jConnection, wanted: (n: number) => boolean) => {
+    for (let i = 0; i < 600; i += 1) {
+      const n = await running(observer);
+      if (wanted(n)) return n;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return running(observer);
+  };
+
+  it('rejects with the signal’s reason and ends the query on the server, not at the transaction timeout', async () => {
+    const connection = new Neo4jConnection({ ...config!, transactionTimeoutMs: 3_600_000 });
+    const observer = new Neo4jConnection({ ...config! });
+    const answered = new AbortController();
+    const reason = new Error('the operation has been answered');
+    try {
+      // Ten billion rows: hours of work unless something ends it.
+      const endless = connection.read(
+        `// ${marker}\nUNWIND range(1, $n) AS a UNWIND range(1, $n) AS b WITH a, b WHERE (a + b) % 7 = 0 RETURN count(*) AS n`,
+        { n: 100_000 },
+        answered.signal,
+      );
+      endless.catch(() => undefined);
+      expect(await until(observer, (n) => n > 0)).toBe(1);
+      answered.abort(reason);
+      await expect(endless).rejects.toBe(reason);
+      expect(await until(observer, (n) => n === 0)).toBe(0);
+      // The connection is reset and pooled again: the next read answers.
+      expect(await connection.read('RETURN 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await connection.close();
+      await observer.close();
+    }
+  });
+
+  it('does not start a read whose signal has already aborted', async () => {
+    const connection = new Neo4jConnection({ ...config! });
+    const answered = new AbortController();
+    const reason = new Error('answered before it started');
+    answered.abort(reason);
+    try {
+      await expect(connection.read('RETURN 1 AS one', {}, answered.signal)).rejects.toBe(reason);
+      expect(connection.attempts).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
 /** A port that accepts connections and drops them at once, counting them: a Neo4j that went away. */
 async function droppingPort(): Promise<{ uri: string; connections: () => number; close: () => Promise<void> }> {
   let connections = 0;

@@ -160,8 +160,9 @@ export class Neo4jConnection {
     return this.breaker.isOpen;
   }
 
-  async read(cypher: string, params: Params = {}): Promise<Row[]> {
-    return rows(await this.query(cypher, params, 'READ'));
+  /** With `signal`, an abort ends the query on the server (the session's connection is reset) and the read rejects with its reason. */
+  async read(cypher: string, params: Params = {}, signal?: AbortSignal): Promise<Row[]> {
+    return rows(await this.query(cypher, params, 'READ', true, signal));
   }
 
   /** A read that answers no query of a client (statistics for limits), so not counted as a round trip. */
@@ -219,10 +220,17 @@ export class Neo4jConnection {
     };
   }
 
-  private query(cypher: string, params: Params, mode: SessionMode, counted = true): Promise<QueryResult> {
+  private query(
+    cypher: string,
+    params: Params,
+    mode: SessionMode,
+    counted = true,
+    signal?: AbortSignal,
+  ): Promise<QueryResult> {
     this.ensureOpen();
     if (counted) this.trips += 1;
-    if (mode === 'READ') return this.retrying(() => this.autoCommit(cypher, toParams(params) as Params));
+    if (mode === 'READ')
+      return this.retrying(() => this.autoCommit(cypher, toParams(params) as Params, signal), signal);
     return this.retrying(() => this.once(mode, (tx) => tx.run(cypher, toParams(params) as Params)));
   }
 
@@ -230,20 +238,33 @@ export class Neo4jConnection {
    * One read query as its own (auto-commit) transaction: RUN and PULL go out together and the answer ends it,
    * one exchange with the server where BEGIN, RUN/PULL and COMMIT take two.
    */
-  private autoCommit(cypher: string, params: Params): Promise<QueryResult> {
-    return this.inSession(
-      'READ',
-      true,
-      async (session) => await withoutCallerStack(() => session.run(cypher, params, { timeout: this.timeout })),
-    );
+  private autoCommit(cypher: string, params: Params, signal?: AbortSignal): Promise<QueryResult> {
+    return this.inSession('READ', true, async (session) => {
+      if (signal === undefined)
+        return await withoutCallerStack(() => session.run(cypher, params, { timeout: this.timeout }));
+      signal.throwIfAborted();
+      const stop = () => void session.close().catch(() => undefined);
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        const result = await withoutCallerStack(() => session.run(cypher, params, { timeout: this.timeout }));
+        signal.throwIfAborted();
+        return result;
+      } catch (error) {
+        signal.throwIfAborted();
+        throw error;
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+    });
   }
 
-  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+  private async retrying<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const started = Date.now();
     let backoff = FIRST_BACKOFF_MS;
     let reconnects = 0;
     for (;;) {
       this.ensureOpen();
+      signal?.throwIfAborted();
       if (this.breaker.isOpen) {
         // Refusing without any I/O: a caller that retries in a loop would otherwise starve every timer, the probe's too.
         await nextTurn();
@@ -253,6 +274,7 @@ export class Neo4jConnection {
       try {
         return await attempt();
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         if (isConnectionLost(error)) {
           if (reconnects++ < RECONNECTS) continue;
           this.breaker.trip();

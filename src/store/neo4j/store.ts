@@ -251,11 +251,8 @@ export class Neo4jStore implements DramaStore {
   }
 
   async readPlanned(read: PlannedRead, signal?: AbortSignal): Promise<PlannedAnswer> {
-    signal?.throwIfAborted();
     const { cypher, params } = plannedQuery(read);
-    const rows = await this.db.read(cypher, params);
-    signal?.throwIfAborted();
-    return toPlannedAnswer(read, rows);
+    return toPlannedAnswer(read, await this.db.read(cypher, params, signal));
   }
 
   async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
