@@ -72,6 +72,10 @@ function withoutCallerStack<T>(start: () => T): T {
 
 const isConnectionLost = (error: unknown): boolean => error instanceof Neo4jError && CONNECTION_LOST.has(error.code);
 
+/** Another process created the same index or constraint between this statement's IF NOT EXISTS check and its creation. */
+const isSchemaRuleTaken = (error: unknown): boolean =>
+  error instanceof Neo4jError && /^Neo\.ClientError\.Schema\.\w*AlreadyExists$/.test(error.code);
+
 /** Runs a query inside a managed write transaction, counting it as one round trip. */
 export interface WriteTx {
   run(cypher: string, params: Params): Promise<Row[]>;
@@ -185,10 +189,18 @@ export class Neo4jConnection {
     );
   }
 
-  /** Runs a schema statement; true when it created an index or constraint. */
+  /**
+   * Runs an idempotent schema statement (IF NOT EXISTS); true when it created an index or constraint, false when it
+   * was there already, also when another process (a replica starting beside this one) created it meanwhile.
+   */
   async schema(cypher: string): Promise<boolean> {
-    const { counters } = (await this.query(cypher, {}, 'WRITE')).summary;
-    return counters.updates().indexesAdded + counters.updates().constraintsAdded > 0;
+    try {
+      const { counters } = (await this.query(cypher, {}, 'WRITE')).summary;
+      return counters.updates().indexesAdded + counters.updates().constraintsAdded > 0;
+    } catch (error) {
+      if (isSchemaRuleTaken(error)) return false;
+      throw error;
+    }
   }
 
   /**
