@@ -6,6 +6,7 @@ import { MAX_PAGE_SIZE } from '../pagination.js';
 import { catalogueOf } from '../reads/recommendations.js';
 import { type CostSizes, evidenceBoundedBy, LIST_BOUNDS } from '../schema/support/list-bounds.js';
 import type { DramaStore, StateTag } from '../store/port.js';
+import { isArgumentValueError } from './error-codes.js';
 
 /** Used while the store cannot say: every list as long as a page. */
 const FALLBACK_SIZES = Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, MAX_PAGE_SIZE])) as unknown as ListSizes;
@@ -145,7 +146,7 @@ export function costOf(
   } catch (error) {
     // A directive argument the variables make invalid (`@skip(if: $v)` with null): execution refuses it with its
     // own error before any field runs.
-    if (isArgumentError(error)) return { cost, error: null };
+    if (isArgumentValueError(error)) return { cost, error: null };
     return {
       cost: Infinity,
       error: new CostLimitError(
@@ -155,9 +156,6 @@ export function costOf(
     };
   }
 }
-
-const isArgumentError = (error: unknown) =>
-  error instanceof GraphQLError && /^Argument "[^"]+" (of|has) /.test(error.message);
 
 /** Operations found within the limit, per parsed document (the parse cache's), by operation name and variables, for one CostSizes object. */
 const COSTS_PER_DOCUMENT = 32;

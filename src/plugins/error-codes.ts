@@ -18,9 +18,12 @@ const asRequestError = (error: GraphQLError) => coded(error, { http: REQUEST_ERR
 
 const isVariableError = (error: GraphQLError) => error.message.startsWith('Variable "$');
 
-/** An argument graphql-js could not coerce as execution reached it (a variable's null or default), without a code. */
-const isArgumentError = (error: GraphQLError) =>
-  error.extensions?.code === undefined && /^Argument "[^"]+" (of|has) /.test(error.message);
+/** graphql-js's error for an argument it could not coerce as execution reached it (a variable's null or default). */
+export const isArgumentValueError = (error: unknown): error is GraphQLError =>
+  error instanceof GraphQLError && /^Argument "[^"]+" (of|has) /.test(error.message);
+
+/** Such an error that has no code yet. */
+const isArgumentError = (error: GraphQLError) => error.extensions?.code === undefined && isArgumentValueError(error);
 
 function codeVariableErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.some((error) => isVariableError(error) || isArgumentError(error))) return result;
