@@ -210,6 +210,9 @@ export function createDramaYoga(options: YogaOptions) {
         // the viewer's progress is known.
         usePlanner(ops.planner, logger),
         useExecutionBudget(ops.budget),
+        // Before the response cache: a bad progress stops execution, and a cache that saw execution start
+        // without its executor called prints a warning to the console.
+        useWatchedThrough(),
         ...opsPlugins(store, ops, {
           logger,
           responseCache,
@@ -224,7 +227,6 @@ export function createDramaYoga(options: YogaOptions) {
         useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
-        useWatchedThrough(),
         useChangeFeedEvents(ops.subscriptions, authenticate),
         useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.

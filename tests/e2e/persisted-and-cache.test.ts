@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   APOLLO_MANIFEST_FILE,
   buildApolloManifest,
@@ -120,6 +120,22 @@ describe('the response cache', () => {
       expect(hidden.data).toEqual({ events: { totalCount: 0, spoilersHidden: 34 } });
     expect(viaVariable4.data).toEqual(all.data);
     expect((await graphql(yoga, EVENTS)).data).toEqual(all.data);
+  });
+
+  it('refuses a bad @watchedThrough or progress header with BAD_USER_INPUT, and prints nothing to the console', async () => {
+    const { yoga } = cached();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const bad = [
+        await graphql(yoga, `query @watchedThrough(series: "soundtrack-1", episode: 0) ${EVENTS}`),
+        await graphql(yoga, `query @watchedThrough(series: "Not A Slug", episode: 2) ${EVENTS}`),
+        await graphql(yoga, EVENTS, undefined, { 'x-watched-through': 'soundtrack-1@-1' }),
+      ];
+      for (const response of bad) expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('forgets what a write invalidates', async () => {
