@@ -17,6 +17,8 @@ export interface ChangeFeedPage {
   /** Resume after this cursor: past everything the read looked at, hidden and filtered-out entries included. */
   through: number;
   hidden: number;
+  /** The log's bounds as the read saw them. */
+  bounds: ChangeLogBounds;
 }
 
 const CURSOR_KIND = 'change';
@@ -62,7 +64,13 @@ export async function startPosition(log: ChangeLogReader, after: string | null, 
 async function keepShown(page: ChangesPage, shown: (change: ChangeEntry) => Promise<boolean>): Promise<ChangeFeedPage> {
   const visible = await Promise.all(page.items.map(shown));
   const items = page.items.filter((_item, i) => visible[i]);
-  return { items, hasNextPage: page.hasNextPage, through: page.through, hidden: page.items.length - items.length };
+  return {
+    items,
+    hasNextPage: page.hasNextPage,
+    through: page.through,
+    hidden: page.items.length - items.length,
+    bounds: page.bounds,
+  };
 }
 
 /**
@@ -93,10 +101,12 @@ export async function pageAfterCursor(
   filter: ChangeFeedFilter,
   first: number,
   shown: (change: ChangeEntry) => Promise<boolean>,
-): Promise<ChangeFeedPage> {
+): Promise<ChangeFeedPage & { hasPreviousPage: boolean }> {
   const at = after === null ? null : changePosition(after, 'after');
   const page = await log.changesAfter({ after: at, first, ...filter });
   const problem = at === null ? null : cursorProblem(at, page.bounds);
   if (problem !== null) throw new ChangeCursorError(after!, problem, boundsFor(page.bounds));
-  return keepShown(page, shown);
+  // Something kept at or before `after`; without it the read starts at the oldest change kept.
+  const hasPreviousPage = at !== null && page.bounds.oldest !== null && at >= page.bounds.oldest;
+  return { ...(await keepShown(page, shown)), hasPreviousPage };
 }

@@ -79,7 +79,7 @@ const ChangeConnection = builder.connectionObject({
   name: 'ChangeConnection',
   description:
     'A page of the change log, oldest first. `pageInfo.endCursor` is past everything the page looked at, changes ' +
-    'hidden from the viewer included, so pass it as `after` to go on; it is null only when the log is empty.',
+    'hidden from the viewer included, so pass it as `after` to go on; it is null only when the log has never held a change. `hasPreviousPage` is true when a change kept in the log comes at or before `after`.',
   fields: (t) => ({
     totalCount: t.int({
       description: 'How many changes this page holds; the whole log is not counted, since it grows while it is read.',
@@ -134,14 +134,13 @@ builder.queryField('changes', (t) =>
         ctx.loaders.changeShown(c),
       );
       const edges = page.items.map((node) => ({ cursor: changeCursor(node.cursor), node }));
-      const through = page.through > 0 ? changeCursor(page.through) : null;
       return {
         edges,
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          hasPreviousPage: args.after != null,
+          hasPreviousPage: page.hasPreviousPage,
           startCursor: edges[0]?.cursor ?? null,
-          endCursor: through,
+          endCursor: page.bounds.latest === 0 ? null : changeCursor(page.through),
         },
         totalCount: edges.length,
       };

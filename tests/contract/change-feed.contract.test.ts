@@ -252,6 +252,67 @@ for (const factory of feedStores()) {
       expect(connection.getFields().totalCount!.description).not.toMatch(/all pages/);
     });
 
+    it('gives an endCursor whenever the log has held a change, even for first: 0, and hasPreviousPage only past a kept change', async () => {
+      const pageInfo = async (args: string) =>
+        (
+          await graphql<{ changes: { pageInfo: { endCursor: string | null; hasPreviousPage: boolean } } }>(
+            yoga,
+            `{ changes(${args}) { pageInfo { endCursor hasPreviousPage hasNextPage } } }`,
+          )
+        ).data!.changes.pageInfo;
+      const { oldest } = await store.changeLogBounds();
+      const start = Buffer.from(`change:${oldest! - 1}`).toString('base64');
+      expect(await pageInfo('first: 0')).toEqual({ endCursor: start, hasPreviousPage: false, hasNextPage: true });
+      expect(await pageInfo(`first: 0, after: "${start}"`)).toEqual({
+        endCursor: start,
+        hasPreviousPage: false,
+        hasNextPage: true,
+      });
+      const one = await pageInfo(`first: 1, after: "${start}"`);
+      expect(one.hasPreviousPage).toBe(false);
+      expect(one.endCursor).toBe(Buffer.from(`change:${oldest}`).toString('base64'));
+      expect((await pageInfo(`first: 1, after: "${one.endCursor}"`)).hasPreviousPage).toBe(true);
+    });
+
+    it('lets a client paging with endCursor see every change while others write, with no gap and no repeat', async () => {
+      const { endCursor: from } = await allChanges(yoga);
+      const writes = 60;
+      let writing = true;
+      const writer = async (w: number) => {
+        for (let i = w; i < writes; i += 3)
+          await mutate(yoga, 'upsertPerson', '($input: UpsertPersonInput!)', {
+            input: { slug: `feed-race-${i}`, name: `Race ${i}`, source: SOURCE },
+          });
+      };
+      const seen: string[] = [];
+      const poller = async (types: string[] | null, first: number) => {
+        let after = from;
+        const keys: string[] = [];
+        for (;;) {
+          const stillWriting = writing;
+          const page = await changesPage(yoga, { after, first, ...(types === null ? {} : { types }) });
+          expect(page.errors).toBeUndefined();
+          const { edges, pageInfo } = page.data!.changes;
+          keys.push(...edges.map((e) => e.node.key));
+          after = pageInfo.endCursor ?? after;
+          if (!stillWriting && !pageInfo.hasNextPage) break;
+          // An empty page: let the writers go on before asking again.
+          if (edges.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+        return keys;
+      };
+      const polls = Promise.all([poller(null, 4), poller(['PERSON'], 3), poller(['PERSON'], 1)]);
+      await Promise.all([0, 1, 2].map(writer));
+      writing = false;
+      const expected = (await allChanges(yoga, { after: from, types: ['PERSON'] })).changes.map((c) => c.key);
+      expect(expected).toHaveLength(writes);
+      for (const keys of await polls) {
+        seen.push(...keys);
+        expect(keys.filter((key) => key.startsWith('feed-race-'))).toEqual(expected);
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(3 * writes);
+    });
+
     it("hides what comes after the viewer's progress, and deletions of story facts in that series", async () => {
       const viewer = { 'x-watched-through': `${S}@3` };
       const seen = (await allChanges(yoga, { series: S }, viewer)).changes.map((c) => c.key);

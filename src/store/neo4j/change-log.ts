@@ -1,10 +1,13 @@
+import { setTimeout } from 'node:timers/promises';
 import {
   type ChangeDraft,
   type ChangeEntry,
   type ChangeLogBounds,
   type ChangeLogOptions,
+  cursorProblem,
   pruneLimit,
 } from '../../domain/change-log.js';
+import { StoreUnavailableError } from '../../errors.js';
 import type { ChangesPage, ChangesRequest } from '../port.js';
 import * as logCypher from './cypher-change-log.js';
 import type { Neo4jConnection, Row, WriteTx } from './driver.js';
@@ -45,19 +48,35 @@ export async function changeLogBounds(db: Neo4jConnection): Promise<ChangeLogBou
   return boundsOf(row);
 }
 
-/** The bounds and the entries up to them in one read (see CHANGES_AFTER). */
+/** Reads of a page that found an entry of its range not visible yet, at most (see CHANGES_AFTER). */
+const PAGE_READS = 10;
+
+/**
+ * The bounds and the entries up to them in one read (see CHANGES_AFTER), read again while an entry the page
+ * covers is not visible yet: a client never resumes past a change it was not shown.
+ */
 export async function changesAfter(db: Neo4jConnection, request: ChangesRequest): Promise<ChangesPage> {
-  const limit = Math.max(request.first, 0) + 1;
-  const [row] = await db.read(logCypher.CHANGES_AFTER, {
-    after: request.after,
-    series: request.series,
-    collections: request.collections,
-    limit,
-  });
-  const bounds = boundsOf(row);
-  const start = toNumber(row?.startAfter ?? 0);
-  const entries = ((row?.items as Record<string, unknown>[] | undefined) ?? []).map(toEntry);
-  const items = entries.slice(0, Math.max(request.first, 0));
-  const hasNextPage = entries.length > items.length;
-  return { items, hasNextPage, through: hasNextPage ? (items.at(-1)?.cursor ?? start) : bounds.latest, bounds };
+  const first = Math.max(request.first, 0);
+  for (let read = 1; ; read += 1) {
+    const [row] = await db.read(logCypher.CHANGES_AFTER, {
+      after: request.after,
+      series: request.series,
+      collections: request.collections,
+      first,
+    });
+    const startAfter = toNumber(row?.startAfter ?? 0);
+    const through = toNumber(row?.through ?? 0);
+    const bounds = boundsOf(row);
+    // Pruned entries are gone for good: the reader says the cursor expired.
+    const bound = toNumber(row?.bound ?? 0);
+    const whole =
+      toNumber(row?.seen ?? 0) === Math.max(0, bound - startAfter) || cursorProblem(startAfter, bounds) !== null;
+    if (whole) {
+      const entries = ((row?.items as Record<string, unknown>[] | undefined) ?? []).map(toEntry);
+      const items = entries.slice(0, first);
+      return { items, hasNextPage: entries.length > items.length, through, bounds };
+    }
+    if (read === PAGE_READS) throw new StoreUnavailableError('neo4j');
+    await setTimeout(read);
+  }
 }

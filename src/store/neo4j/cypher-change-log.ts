@@ -29,18 +29,38 @@ RETURN coalesce(counter.latest, 0) AS latest,
   COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest`;
 
 /**
- * The log's bounds and a page of it in one query. The counter is read before the entries, so every entry at or
- * below the latest it saw is committed and visible. A null $after starts before the oldest entry kept.
+ * The log's bounds and a page of it in one query. A commit can show its counter before all of its entries, so the
+ * query finds where a page would end (`bound`), counts the entries of any series and type up to there (`seen`), then
+ * reads the page: an entry visible to the count is visible to the read after it, and the page ends at or before
+ * `bound`. A `seen` short of `bound - startAfter` means an entry was not visible yet: the caller reads again rather
+ * than let a client resume past it.
  */
 export const CHANGES_AFTER = `// name: changesAfter
 OPTIONAL MATCH (counter:ChangeCounter {id: 1})
 WITH coalesce(counter.latest, 0) AS latest
 WITH latest, COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest
 WITH latest, oldest, coalesce($after, coalesce(oldest[0], latest + 1) - 1) AS startAfter
-RETURN latest, oldest, startAfter, COLLECT {
+WITH latest, oldest, startAfter, COLLECT {
   MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= latest
     AND ($series IS NULL OR c.series = $series)
     AND ($collections IS NULL OR c.collection IN $collections)
-  WITH c ORDER BY c.cursor LIMIT $limit
+  WITH c ORDER BY c.cursor LIMIT $first + 1
+  RETURN c.cursor
+} AS probe
+WITH latest, oldest, startAfter, CASE
+  WHEN size(probe) <= $first THEN latest
+  WHEN $first = 0 THEN startAfter
+  ELSE probe[$first - 1] END AS bound
+WITH latest, oldest, startAfter, bound,
+  COUNT { MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= bound } AS seen
+WITH latest, oldest, startAfter, bound, seen, COLLECT {
+  MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= latest
+    AND ($series IS NULL OR c.series = $series)
+    AND ($collections IS NULL OR c.collection IN $collections)
+  WITH c ORDER BY c.cursor LIMIT $first + 1
   RETURN c {.cursor, .at, .operation, .collection, .key, .series, .actor}
-} AS items`;
+} AS items
+RETURN latest, oldest, startAfter, bound, seen, items, CASE
+  WHEN size(items) <= $first THEN latest
+  WHEN $first = 0 THEN startAfter
+  ELSE items[$first - 1].cursor END AS through`;
