@@ -108,6 +108,28 @@ describe.skipIf(config === null)('neo4j store', () => {
     expect(await trips(() => store.eventsOfSeriesByKind(seriesQueries))).toBe(1);
   });
 
+  it('sends each event once for a batch of characters that share events, in one round trip, with the same lists', async () => {
+    const seriesKey = doc.events[0]!.seriesKey;
+    const characters = doc.characters.filter((c) => c.seriesKey === seriesKey).map((c) => c.key);
+    const queries = [...characters, 'nobody/here'].map((characterKey) => ({ characterKey, role: null, kinds: null }));
+    const before = store.roundTrips;
+    const lists = await store.eventsOfCharacters(queries);
+    expect(store.roundTrips - before).toBe(1);
+    const expected = queries.map(({ characterKey }) =>
+      doc.events
+        .filter((e) => e.participants.some((p) => p.characterKey === characterKey))
+        .sort((a, b) => a.episodeNumber - b.episodeNumber || a.sequence - b.sequence)
+        .map((e) => e.key),
+    );
+    expect(lists.map((list) => list.map((e) => e.key))).toEqual(expected);
+    const named = lists.flat();
+    const distinct = new Set(named.map((e) => e.key));
+    expect(named.length).toBeGreaterThan(distinct.size);
+    // One record per event, shared by every list that names it: the answer held each once.
+    expect(new Set(named).size).toBe(distinct.size);
+    expect(await store.eventsOfCharacters([])).toEqual([]);
+  });
+
   it("changes its data version with another process's write, which leaves this one's state tag as it was", async () => {
     const other = await openNeo4jStore({ ...config! });
     try {

@@ -26,3 +26,21 @@ export function lists<T>(rows: readonly Row[], size: number, map: (item: never) 
     () => [],
   );
 }
+
+/** Lists of keys in the order of their queries (`lists`: [i, keys] pairs), each key taken from `items` decoded once. */
+export function sharedLists<T>(
+  row: Row | undefined,
+  size: number,
+  map: (item: never) => T,
+  keyOf: (record: T) => string,
+): T[][] {
+  const out = Array.from({ length: size }, (): T[] => []);
+  if (row === undefined) return out;
+  const records = new Map<string, T>();
+  for (const item of row.events as never[]) {
+    const record = map(item);
+    records.set(keyOf(record), record);
+  }
+  for (const [i, keys] of row.lists as [unknown, string[]][]) out[toNumber(i)] = keys.map((key) => records.get(key)!);
+  return out;
+}

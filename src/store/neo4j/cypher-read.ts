@@ -162,15 +162,26 @@ RETURN i, COLLECT {
   RETURN ${eventRow('e')}
 } AS items`;
 
+/**
+ * Each character's events as keys, and every event they name once: characters of one series share most of their
+ * events, and an event (its summary, its sources, its participants) sent once per character multiplied the answer.
+ */
 export const EVENTS_OF_CHARACTERS = `// name: eventsOfCharacters
 ${perQuery}
-RETURN i, COLLECT {
+WITH i, COLLECT {
   MATCH (:Character {key: q.characterKey})-[p:PARTICIPATES]->(e:PlotEvent)
   WHERE (q.role IS NULL OR p.role = q.role) AND (q.kinds IS NULL OR e.kind IN q.kinds)
   WITH DISTINCT e
   WITH e ORDER BY e.seriesKey, e.episodeNumber, e.sequence
-  RETURN ${eventRow('e')}
-} AS items`;
+  RETURN e
+} AS found
+WITH collect([i, [e IN found | e.key]]) AS lists, collect(found) AS nested
+CALL (nested) {
+  UNWIND nested AS found
+  UNWIND found AS e
+  RETURN collect(DISTINCT e) AS shared
+}
+RETURN lists, [e IN shared | ${eventRow('e')}] AS events`;
 
 const listSeries = (name: string, from: string): string => `// name: ${name}
 MATCH (s:Series)

@@ -46,7 +46,7 @@ import type {
   SeriesPageRequest,
   StateTag,
 } from '../port.js';
-import { lists, singles } from './batches.js';
+import { lists, sharedLists, singles } from './batches.js';
 import { changeLogBounds, changesAfter, logChangesIn } from './change-log.js';
 import { applyChangesIn } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
@@ -207,8 +207,9 @@ export class Neo4jStore implements DramaStore {
     );
   }
 
-  eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.many(readCypher.EVENTS_OF_CHARACTERS, { queries }, queries.length, decode.toEvent);
+  async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
+    const [row] = await this.db.read(readCypher.EVENTS_OF_CHARACTERS, { queries });
+    return sharedLists(row, queries.length, decode.toEvent, (e) => e.key);
   }
 
   relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
