@@ -360,26 +360,6 @@ function eventItem(x: Cypher.Variable, read: EventsRead): Cypher.Expr {
       episode,
     );
   }
-  if (read.participants) {
-    const p = new Cypher.Node();
-    fields.participants = new Cypher.Collect(
-      new Cypher.Match(new Cypher.Pattern(p, { labels: ['Character'] }).related({ type: 'PARTICIPATES' }).to(x)).return(
-        new Cypher.MapProjection(p, '*'),
-      ),
-    );
-  }
-  if (read.people) {
-    for (const role of ['agent', 'target'] as const) {
-      const c = new Cypher.Node();
-      fields[role] = Cypher.head(
-        new Cypher.Collect(
-          new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'] }))
-            .where(Cypher.eq(c.property('key'), x.property(`${role}Key`)))
-            .return(new Cypher.MapProjection(c, '*')),
-        ),
-      );
-    }
-  }
   return new Cypher.Map(fields);
 }
 
@@ -404,6 +384,31 @@ function eventsQuery(read: EventsRead): PlannedQuery {
     returned.push([columns.total, `total${i}`], [columns.hidden, `hidden${i}`], [items, `items${i}`]);
     pages.push(columns.page);
   });
+  if ((read.people || read.participants) && pages.length > 0) {
+    // The characters of the listed events, each once however many events name it (an event's participants, or
+    // its agent and target only): a map per participant per event multiplied the answer by the cast.
+    const x = new Cypher.Variable();
+    const c = new Cypher.Node();
+    const characters = new Cypher.Variable();
+    const listed = pages.length === 1 ? pages[0]! : Cypher.plus(...pages);
+    const match = read.participants
+      ? new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'] }).related({ type: 'PARTICIPATES' }).to(x))
+      : new Cypher.Match(new Cypher.Pattern(c, { labels: ['Character'] })).where(
+          Cypher.in(c.property('key'), new Cypher.List([x.property('agentKey'), x.property('targetKey')])),
+        );
+    clauses.push(
+      new Cypher.Call(
+        Cypher.utils.concat(
+          new Cypher.Unwind([listed, x]),
+          match,
+          new Cypher.With(c).distinct(),
+          new Cypher.Return([Cypher.collect(new Cypher.MapProjection(c, '*')), characters]),
+        ),
+        pages,
+      ),
+    );
+    returned.push([characters, 'characters']);
+  }
   if (read.firstShown && (read.people || read.participants) && pages.length > 0) {
     // What places each character of the listed events in the story, once per character however many events
     // they are in (the agent and the target of an event are among its participants).

@@ -57,9 +57,6 @@ function toCharacterAnswer(read: CharacterRead, rows: readonly Row[]): PlannedAn
 interface EventItem {
   event: unknown[];
   episode?: Props | null;
-  agent?: Props | null;
-  target?: Props | null;
-  participants?: Props[];
 }
 
 /** The answer of eventsQuery: per page its counts and up to `first + 1` events, each with what was asked of it. */
@@ -86,10 +83,9 @@ function toEventsAnswer(read: { pages: readonly EventsPageRequest[] }, rows: rea
         if (!seenEpisodes.has(record.key)) answer.episodes.push({ key: record.key, record });
         seenEpisodes.add(record.key);
       }
-      for (const person of [item.agent, item.target, ...(item.participants ?? [])])
-        if (person != null) noteCharacter(answer, seenCharacters, person);
     }
   });
+  for (const person of (row.characters ?? []) as Props[]) noteCharacter(answer, seenCharacters, person);
   for (const [characterKey, earliestEvent, earliestSince] of (row.facts ?? []) as unknown[][])
     answer.firstShown.push({
       characterKey: String(characterKey),

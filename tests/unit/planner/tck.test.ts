@@ -134,17 +134,16 @@ describe('op 1, confessions', () => {
         RETURN collect({event: [var10.key, var10.seriesKey, NULL, var10.episodeNumber, var10.sequence, var10.kind, var10.summary, var10.agentKey, var10.targetKey, var10.outcome, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, [(this11:Character)-[this12:PARTICIPATES]->(var10) | [this11.key, this12.role, this12.position]]], episode: head(COLLECT {
           MATCH (var10)-[:IN_EPISODE]->(this13:Episode)
           RETURN this13 { .* }
-        }), agent: head(COLLECT {
-          MATCH (this14:Character)
-          WHERE this14.key = var10.agentKey
-          RETURN this14 { .* }
-        }), target: head(COLLECT {
-          MATCH (this15:Character)
-          WHERE this15.key = var10.targetKey
-          RETURN this15 { .* }
-        })}) AS var16
+        })}) AS var14
       }
-      RETURN var8 AS total0, var9 AS hidden0, var16 AS items0"
+      CALL (var7) {
+        UNWIND var7 AS var15
+        MATCH (this16:Character)
+        WHERE this16.key IN [var15.agentKey, var15.targetKey]
+        WITH DISTINCT this16
+        RETURN collect(this16 { .* }) AS var17
+      }
+      RETURN var8 AS total0, var9 AS hidden0, var14 AS items0, var17 AS characters"
     `);
     expect(query!.params).toMatchInlineSnapshot(`
       {
@@ -610,6 +609,8 @@ describe('what places characters in the story is read once per character', () =>
       {},
     );
     expect(count(query!.cypher)).toBe(1);
+    // Each character's map once, in one column, not once per event that names it.
+    expect(query!.cypher.split('{ .* }').length - 1).toBe(1);
     expect(query!.cypher.slice(query!.cypher.lastIndexOf('CALL'))).toMatchInlineSnapshot(`
       "CALL (var7) {
         UNWIND var7 AS var17
@@ -628,7 +629,7 @@ describe('what places characters in the story is read once per character', () =>
           LIMIT 1
         })]) AS var23
       }
-      RETURN var8 AS total0, var9 AS hidden0, var16 AS items0, var23 AS facts"
+      RETURN var8 AS total0, var9 AS hidden0, var13 AS items0, var16 AS characters, var23 AS facts"
     `);
   });
 });
