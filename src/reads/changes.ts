@@ -74,18 +74,18 @@ async function keepShown(page: ChangesPage, shown: (change: ChangeEntry) => Prom
 }
 
 /**
- * One page of the log after `after` (a log position; null: from the oldest entry kept), keeping what `shown` lets
- * the viewer see. A read that finds the cursor pruned meanwhile fails as expired, so that no gap goes unnoticed.
+ * One page of the log after `after` (a log position), keeping what `shown` lets the viewer see. A read
+ * that finds the cursor pruned meanwhile fails as expired, so that no gap goes unnoticed.
  */
 export async function readChanges(
   log: ChangeLogReader,
-  after: number | null,
+  after: number,
   filter: ChangeFeedFilter,
   first: number,
   shown: (change: ChangeEntry) => Promise<boolean>,
 ): Promise<ChangeFeedPage> {
   const page = await log.changesAfter({ after, first, ...filter });
-  if (after !== null && cursorProblem(after, page.bounds) === 'expired')
+  if (cursorProblem(after, page.bounds) === 'expired')
     throw new ChangeCursorError(changeCursor(after), 'expired', boundsFor(page.bounds));
   return keepShown(page, shown);
 }

@@ -27,7 +27,7 @@ export function lists<T>(rows: readonly Row[], size: number, map: (item: never) 
   );
 }
 
-/** Lists of keys in the order of their queries (`lists`: [i, keys] pairs), each key taken from `items` decoded once. */
+/** Lists of keys in the order of their queries (`lists`: [i, keys] pairs), each key's record decoded once from `events`. */
 export function sharedLists<T>(
   row: Row | undefined,
   size: number,

@@ -65,16 +65,15 @@ export async function changesAfter(db: Neo4jConnection, request: ChangesRequest)
       first,
     });
     const startAfter = toNumber(row?.startAfter ?? 0);
-    const through = toNumber(row?.through ?? 0);
     const bounds = boundsOf(row);
-    // Pruned entries are gone for good: the reader says the cursor expired.
-    const bound = toNumber(row?.bound ?? 0);
+    // Pruned entries are gone for good (the reader says the cursor expired); any other one missing is on its way.
     const whole =
-      toNumber(row?.seen ?? 0) === Math.max(0, bound - startAfter) || cursorProblem(startAfter, bounds) !== null;
+      toNumber(row?.seen ?? 0) === Math.max(0, toNumber(row?.bound ?? 0) - startAfter) ||
+      cursorProblem(startAfter, bounds) !== null;
     if (whole) {
       const entries = ((row?.items as Record<string, unknown>[] | undefined) ?? []).map(toEntry);
       const items = entries.slice(0, first);
-      return { items, hasNextPage: entries.length > items.length, through, bounds };
+      return { items, hasNextPage: entries.length > items.length, through: toNumber(row?.through ?? 0), bounds };
     }
     if (read === PAGE_READS) throw new StoreUnavailableError('neo4j');
     await setTimeout(read);

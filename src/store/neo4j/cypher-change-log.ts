@@ -23,10 +23,29 @@ WITH c WHERE c.at < $cutoff
 DELETE c
 RETURN count(*) AS pruned`;
 
+/** The counter's latest cursor and, in a list of at most one, the oldest entry's (the cursor index's first). */
+const BOUNDS = `OPTIONAL MATCH (counter:ChangeCounter {id: 1})
+WITH coalesce(counter.latest, 0) AS latest
+WITH latest, COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest`;
+
 export const CHANGE_LOG_BOUNDS = `// name: changeLogBounds
-OPTIONAL MATCH (counter:ChangeCounter {id: 1})
-RETURN coalesce(counter.latest, 0) AS latest,
-  COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest`;
+${BOUNDS}
+RETURN latest, oldest`;
+
+/** Up to $first + 1 entries after startAfter, up to latest, of the series and collections asked for, as `found`. */
+const pageOf = (found: string): string => `COLLECT {
+  MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= latest
+    AND ($series IS NULL OR c.series = $series)
+    AND ($collections IS NULL OR c.collection IN $collections)
+  WITH c ORDER BY c.cursor LIMIT $first + 1
+  RETURN ${found}
+}`;
+
+/** Where a client resumes after a page whose entries' cursors are `cursors`: its last, or latest when it is not full. */
+const endOf = (cursors: string): string => `CASE
+  WHEN size(${cursors}) <= $first THEN latest
+  WHEN $first = 0 THEN startAfter
+  ELSE ${cursors}[$first - 1] END`;
 
 /**
  * The log's bounds and a page of it in one query. A commit can show its counter before all of its entries, so the
@@ -36,31 +55,12 @@ RETURN coalesce(counter.latest, 0) AS latest,
  * than let a client resume past it.
  */
 export const CHANGES_AFTER = `// name: changesAfter
-OPTIONAL MATCH (counter:ChangeCounter {id: 1})
-WITH coalesce(counter.latest, 0) AS latest
-WITH latest, COLLECT { MATCH (c:Change) WHERE c.cursor > 0 RETURN c.cursor ORDER BY c.cursor LIMIT 1 } AS oldest
+${BOUNDS}
 WITH latest, oldest, coalesce($after, coalesce(oldest[0], latest + 1) - 1) AS startAfter
-WITH latest, oldest, startAfter, COLLECT {
-  MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= latest
-    AND ($series IS NULL OR c.series = $series)
-    AND ($collections IS NULL OR c.collection IN $collections)
-  WITH c ORDER BY c.cursor LIMIT $first + 1
-  RETURN c.cursor
-} AS probe
-WITH latest, oldest, startAfter, CASE
-  WHEN size(probe) <= $first THEN latest
-  WHEN $first = 0 THEN startAfter
-  ELSE probe[$first - 1] END AS bound
+WITH latest, oldest, startAfter, ${pageOf('c.cursor')} AS probe
+WITH latest, oldest, startAfter, ${endOf('probe')} AS bound
 WITH latest, oldest, startAfter, bound,
   COUNT { MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= bound } AS seen
-WITH latest, oldest, startAfter, bound, seen, COLLECT {
-  MATCH (c:Change) WHERE c.cursor > startAfter AND c.cursor <= latest
-    AND ($series IS NULL OR c.series = $series)
-    AND ($collections IS NULL OR c.collection IN $collections)
-  WITH c ORDER BY c.cursor LIMIT $first + 1
-  RETURN c {.cursor, .at, .operation, .collection, .key, .series, .actor}
-} AS items
-RETURN latest, oldest, startAfter, bound, seen, items, CASE
-  WHEN size(items) <= $first THEN latest
-  WHEN $first = 0 THEN startAfter
-  ELSE items[$first - 1].cursor END AS through`;
+WITH latest, oldest, startAfter, bound, seen,
+  ${pageOf('c {.cursor, .at, .operation, .collection, .key, .series, .actor}')} AS items
+RETURN latest, oldest, startAfter, bound, seen, items, ${endOf('[item IN items | item.cursor]')} AS through`;
