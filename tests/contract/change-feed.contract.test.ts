@@ -724,9 +724,18 @@ for (const factory of feedStores()) {
     });
 
     // Last: it fills the log with the seeds.
-    it('logs nothing for a write that changes nothing: the seeds imported twice, an upsert repeated', async () => {
-      const first = await importSeedDirectory(store, DEFAULT_SEED_DIR);
+    it('logs nothing for a write that changes nothing: the seeds imported twice at once, then again, an upsert repeated', async () => {
+      const before = await latest();
+      // Two replicas seeding an empty store at the same time: each record is written and logged once.
+      const [first, other] = await Promise.all([
+        importSeedDirectory(store, DEFAULT_SEED_DIR),
+        importSeedDirectory(store, DEFAULT_SEED_DIR),
+      ]);
+      expect(other.written).toEqual(first.written);
       const afterFirst = await latest();
+      const records = Object.values(first.written).reduce((sum, n) => sum + n, 0);
+      expect(records).toBeGreaterThan(50);
+      expect(afterFirst - before).toBe(records);
       const version = await store.dataVersion();
       const again = await importSeedDirectory(store, DEFAULT_SEED_DIR);
       expect(again.written).toEqual(first.written);

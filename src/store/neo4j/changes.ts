@@ -61,6 +61,15 @@ async function deleteAll(tx: WriteTx, deletes: Deletions): Promise<Set<string>> 
 }
 
 /**
+ * Takes the write locks of the stripes the changes touch, in one order, so that two writes of the same
+ * records (an import included) run one after the other and each reads what the other committed.
+ */
+export async function lockWhatChanges(tx: WriteTx, changes: ChangeSet): Promise<void> {
+  const stripes = lockStripes(changes);
+  if (stripes.length > 0) await tx.run(changeCypher.LOCK_STRIPES, { stripes });
+}
+
+/**
  * Locks what the changes touch, plans them against the state inside `tx` (committed by then by any
  * conflicting write), then deletes, upserts and logs what it applied; the caller commits.
  */
@@ -70,8 +79,7 @@ export async function applyChangesIn(
   actor: string | null,
   log: ChangeLogOptions,
 ): Promise<ChangeSet> {
-  const stripes = lockStripes(changes);
-  if (stripes.length > 0) await tx.run(changeCypher.LOCK_STRIPES, { stripes });
+  await lockWhatChanges(tx, changes);
   const plan = await planChanges(changes, new Neo4jStoryView(tx));
   const unchanged = await unchangedRecords(tx, plan.upserts);
   const absent = await deleteAll(tx, plan.deletes);

@@ -48,7 +48,7 @@ import type {
 } from '../port.js';
 import { lists, sharedLists, singles } from './batches.js';
 import { changeLogBounds, changesAfter, logChangesIn } from './change-log.js';
-import { applyChangesIn } from './changes.js';
+import { applyChangesIn, lockWhatChanges } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as knowledgeCypher from './cypher-knowledge.js';
 import { plannedQuery } from './cypher-planned.js';
@@ -281,7 +281,8 @@ export class Neo4jStore implements DramaStore {
    * Writes the document in transactions of bounded size (see importParts), one after the other. A part
    * whose transaction times out was rolled back whole; it is written again in halves (each a transaction),
    * down to MIN_SPLIT_ROWS rows, since importing upserts. Summaries are derived as they are read, so there
-   * are none to defer.
+   * are none to defer. A part first locks what it writes, as applyChanges does: two replicas seeding an
+   * empty store at once write and log each record once.
    */
   importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     const total = (c: keyof GraphCounts) => document[c].length;
@@ -291,9 +292,11 @@ export class Neo4jStore implements DramaStore {
     const writePart = async (part: GraphDocument, maxRows: number): Promise<void> => {
       try {
         const written = await this.db.writeTransaction(async (tx) => {
+          const changes = changeSet({ upserts: part });
+          await lockWhatChanges(tx, changes);
           const unchanged = await unchangedRecords(tx, part);
           const counts = await importInto(tx, part, progress);
-          const drafts = changedDrafts(changeDrafts(changeSet({ upserts: part }), null), unchanged);
+          const drafts = changedDrafts(changeDrafts(changes, null), unchanged);
           await logChangesIn(tx, drafts, this.changeLog);
           return counts;
         });
