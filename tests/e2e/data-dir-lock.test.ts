@@ -37,7 +37,7 @@ it("refuses `npm run import` into a running server's DATA_DIR, naming the server
     const output = `${refused.stdout.join('\n')}\n${refused.stderr}`;
     expect(refused.code).not.toBe(0);
     expect(output).toContain(`DATA_DIR ${dataDir} is in use by pid ${pid}`);
-    expect(output).toContain('src/server.ts');
+    expect(output).toContain('dist/src/server.js');
     expect(output).not.toMatch(/^\s+at /m);
     expect(await digest(path.join(dataDir, 'data.mdb'))).toBe(before);
   } finally {
@@ -66,7 +66,7 @@ it('starts a server on a DATA_DIR another server holds only after that one is ki
   const dataDir = path.join(root, 'shared');
   const first = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '' });
   try {
-    const second = await runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const second = await runUntilExit(process.execPath, ['--enable-source-maps', 'dist/src/server.js'], {
       DATA_DIR: dataDir,
       NEO4J_URI: '',
       PORT: '0',

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,8 +35,6 @@ const loaded = (logs: string[]): string[] =>
     .map((line) => line.slice('LAZY-LOADED '.length));
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, ['scripts/ensure-dist.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
   dir = await mkdtemp(path.join(tmpdir(), 'startup-lazy-'));
   await writeFile(path.join(dir, 'register.mjs'), REGISTER);
   await writeFile(path.join(dir, 'hooks.mjs'), HOOKS);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 
 export interface Neo4jConnection {
@@ -56,8 +56,16 @@ async function provideRedis(project: TestProject): Promise<(() => Promise<void>)
   }
 }
 
-/** Gives the suite real servers: NEO4J_URI, else a throwaway local Neo4j; and a throwaway Redis. */
+/** Compiles dist/ when stale (scripts/ensure-dist.mjs): the tests start the server as `npm start` does, from it. */
+function buildDist(): void {
+  const root = new URL('../..', import.meta.url).pathname;
+  const build = spawnSync(process.execPath, ['scripts/ensure-dist.mjs'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+}
+
+/** Gives the suite the built server, and real servers: NEO4J_URI, else a throwaway local Neo4j; and a throwaway Redis. */
 export default async function setup(project: TestProject) {
+  buildDist();
   const stopRedis = await provideRedis(project);
   const neo4j = await provideNeo4j(project);
   return async () => {

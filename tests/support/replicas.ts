@@ -2,16 +2,7 @@ import { inject } from 'vitest';
 import { type RedisHandle, startRedis } from '../../scripts/redis.mjs';
 import { createToken } from '../../src/auth/create-token.js';
 import { openNeo4jStore } from '../../src/store/neo4j/index.js';
-import {
-  type RunningServer,
-  runUntilExit,
-  type ServerCommand,
-  startServerProcess,
-  stopServerProcess,
-} from './server-process.js';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const BUILT: ServerCommand = { cwd: ROOT, args: ['--enable-source-maps', 'dist/src/server.js'] };
+import { type RunningServer, startServerProcess, stopServerProcess } from './server-process.js';
 
 export interface Replica {
   name: string;
@@ -76,14 +67,12 @@ function replica(name: string, server: RunningServer): Replica {
 }
 
 /**
- * Two replicas of the built server (dist/, compiled first if stale), each its own process, on the suite's
+ * Two replicas of the built server (dist/, which the global setup compiles), each its own process, on the suite's
  * Neo4j (emptied, then seeded by the first replica) and a Redis of their own.
  */
 export async function startReplicas(env: Record<string, string>): Promise<ReplicaSet> {
   const neo4j = inject('neo4j');
   if (neo4j === null) throw new Error('Replicas need Neo4j: no NEO4J_URI and no Java to start a throwaway one');
-  const build = await runUntilExit(process.execPath, ['scripts/ensure-dist.mjs'], {});
-  if (build.code !== 0) throw new Error(`build failed:\n${build.stdout.join('\n')}\n${build.stderr}`);
   const store = await openNeo4jStore({ ...neo4j, transactionTimeoutMs: 120_000, connectionTimeoutMs: 30_000 });
   try {
     await store.migrate();
@@ -107,8 +96,8 @@ export async function startReplicas(env: Record<string, string>): Promise<Replic
   };
   try {
     // One after the other: the first seeds the empty store, the second finds it seeded.
-    started.push(await startServerProcess(common, 120_000, BUILT));
-    started.push(await startServerProcess(common, 120_000, BUILT));
+    started.push(await startServerProcess(common, 120_000));
+    started.push(await startServerProcess(common, 120_000));
   } catch (error) {
     await stop();
     throw error;

@@ -10,7 +10,7 @@ export interface RunningServer {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** How to run the server: by default the TypeScript source through tsx, as `npm run dev` does. */
+/** How to run the server: by default as `npm start` does, from dist/ (which the suite's global setup compiles first). */
 export interface ServerCommand {
   cwd: string;
   args: string[];
@@ -19,7 +19,7 @@ export interface ServerCommand {
   gid?: number;
 }
 
-const FROM_SOURCE: ServerCommand = { cwd: ROOT, args: ['--import', 'tsx', 'src/server.ts'] };
+const BUILT: ServerCommand = { cwd: ROOT, args: ['--enable-source-maps', 'dist/src/server.js'] };
 
 /** The server's environment: the service's V8 settings (scripts/node-options.mjs) before any NODE_OPTIONS given. */
 const serverEnv = (env: Record<string, string>) =>
@@ -29,7 +29,7 @@ const serverEnv = (env: Record<string, string>) =>
 export function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
-  command: ServerCommand = FROM_SOURCE,
+  command: ServerCommand = BUILT,
 ): Promise<RunningServer> {
   const child = spawn(process.execPath, command.args, {
     cwd: command.cwd,
@@ -83,13 +83,13 @@ export interface ExitedProcess {
   stderr: string;
 }
 
-/** Runs `src/server.ts` (through tsx) expecting it to stop by itself; kills it if it is still up after `timeoutMs`. */
+/** Runs the built server expecting it to stop by itself; kills it if it is still up after `timeoutMs`. */
 export function runServerUntilExit(
   env: Record<string, string>,
   options: { uid?: number; gid?: number } = {},
   timeoutMs = 60_000,
 ): Promise<ExitedProcess> {
-  return runUntilExit(process.execPath, ['--import', 'tsx', 'src/server.ts'], serverEnv(env), options, timeoutMs);
+  return runUntilExit(process.execPath, BUILT.args, serverEnv(env), options, timeoutMs);
 }
 
 /** Runs a command in the project root (or `options.cwd`) to its end and returns its output lines. */
