@@ -34,7 +34,7 @@ async function catalogue(series: number): Promise<string> {
 const script = (name: string, args: string[], env: Record<string, string>, uid?: number) =>
   runUntilExit(
     process.execPath,
-    ['--import', 'tsx', `scripts/${name}.ts`, ...args],
+    ['--enable-source-maps', `dist/scripts/${name}.js`, ...args],
     env,
     uid === undefined ? {} : { uid, gid: uid },
     300_000,
@@ -42,7 +42,7 @@ const script = (name: string, args: string[], env: Record<string, string>, uid?:
 
 /** Starts an import that stops inside the write transaction of batch `after + 1`, then kills it with SIGKILL. */
 function importKilledInside(dir: string, after: number, env: Record<string, string>, batchRecords = 1) {
-  const args = ['--import', 'tsx', 'scripts/import.ts', dir, '--batch-records', String(batchRecords)];
+  const args = ['--enable-source-maps', 'dist/scripts/import.js', dir, '--batch-records', String(batchRecords)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, DRAMA_IMPORT_TEST_FREEZE_AFTER_BATCHES: String(after) },

@@ -13,9 +13,13 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** `npm run token:create -- …` as a user runs it (without npm's banner). */
 async function tokenCreate(...args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/token-create.ts', ...args], {
-      cwd: ROOT,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--enable-source-maps', 'dist/scripts/token-create.js', ...args],
+      {
+        cwd: ROOT,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
