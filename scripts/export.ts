@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgsOrExit, usageError } from '../src/cli/arguments.js';
 import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
 import { rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
@@ -10,20 +10,8 @@ import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 const USAGE = 'npm run export -- DIR [--series slug,slug,…]';
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({ allowPositionals: true, options: { series: { type: 'string' } }, strict: true });
-}
-try {
-  args = parse();
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.positionals.length !== 1) {
-  console.error(USAGE);
-  process.exit(2);
-}
+const args = parseArgsOrExit({ allowPositionals: true, options: { series: { type: 'string' } } }, USAGE);
+if (args.positionals.length !== 1) usageError('give one directory to export into', USAGE);
 const dir = path.resolve(args.positionals[0]!);
 const series =
   args.values.series === undefined

@@ -1,19 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { parseArgsOrExit, wholeNumberOrExit } from '../src/cli/arguments.js';
 
 /** Runs the schema-aware fuzzer (tests/e2e/schema-fuzz.test.ts) with more cases or another seed than CI's. */
-const { values } = parseArgs({
-  options: { cases: { type: 'string', default: '10000' }, seed: { type: 'string' } },
-  strict: true,
-});
-for (const [name, value] of Object.entries(values)) {
-  if (value !== undefined && !/^\d+$/.test(value))
-    throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
-}
+const USAGE = 'npm run fuzz -- [--cases N] [--seed N]';
+const { values } = parseArgsOrExit({ options: { cases: { type: 'string' }, seed: { type: 'string' } } }, USAGE);
+const cases = wholeNumberOrExit('cases', values.cases, { fallback: 10_000, min: 1, usage: USAGE });
 const env = {
   ...process.env,
-  FUZZ_CASES: values.cases,
-  ...(values.seed === undefined ? {} : { FUZZ_SEED: values.seed }),
+  FUZZ_CASES: String(cases),
+  ...(values.seed === undefined
+    ? {}
+    : { FUZZ_SEED: String(wholeNumberOrExit('seed', values.seed, { fallback: 0, min: 0, usage: USAGE })) }),
 };
 const run = spawnSync('npx', ['vitest', 'run', 'tests/e2e/schema-fuzz.test.ts'], { env, stdio: 'inherit' });
 process.exitCode = run.status ?? 1;

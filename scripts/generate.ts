@@ -1,25 +1,14 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgsOrExit, wholeNumberOrExit } from '../src/cli/arguments.js';
 import { defaultOutDir, writeCatalogue } from '../src/generate/write.js';
 
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
-  const number = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(number) || number < 0)
-    throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
-  return number;
-}
-
-const { values } = parseArgs({
-  options: {
-    series: { type: 'string', default: '10' },
-    seed: { type: 'string', default: '1' },
-    out: { type: 'string' },
-  },
-  strict: true,
-});
-
-const series = positiveInteger('series', values.series, 10);
-const seed = positiveInteger('seed', values.seed, 1);
+const USAGE = 'npm run generate -- [--series N] [--seed N] [--out DIR]';
+const { values } = parseArgsOrExit(
+  { options: { series: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } } },
+  USAGE,
+);
+const series = wholeNumberOrExit('series', values.series, { fallback: 10, min: 1, usage: USAGE });
+const seed = wholeNumberOrExit('seed', values.seed, { fallback: 1, min: 0, usage: USAGE });
 const out = path.resolve(values.out ?? defaultOutDir(series, seed));
 const started = performance.now();
 const interactive = process.stdout.isTTY === true;
@@ -33,6 +22,9 @@ const summary = await writeCatalogue({ series, seed, out }, ({ done, total }) =>
   const line = `  ${String(done).padStart(String(total).length)} / ${total} series (${percent}%)`;
   if (interactive) process.stdout.write(`\r${line}${done === total ? '\n' : ''}`);
   else if (percent % 10 === 0) console.log(line);
+}).catch((error: unknown) => {
+  console.error(`could not write the catalogue into ${out}: ${(error as Error).message}`);
+  process.exit(1);
 });
 const elapsed = ((performance.now() - started) / 1000).toFixed(1);
 console.log(

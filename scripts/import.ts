@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgsOrExit, wholeNumberOrExit } from '../src/cli/arguments.js';
 import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
 import { type RateMeter, rateMeter } from '../src/cli/meter.js';
 import { loadConfig } from '../src/config/environment.js';
@@ -19,33 +19,20 @@ import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 const USAGE = 'npm run import -- [DIR] [--keep-going] [--batch-records N] [--max-file-bytes N]';
 
-function positive(name: string, text: string | undefined, fallback: number): number {
-  const n = text === undefined ? fallback : /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    console.error(`--${name} takes a positive integer, got "${text}"\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-}
+const positive = (name: string, text: string | undefined, fallback: number) =>
+  wholeNumberOrExit(name, text, { fallback, min: 1, usage: USAGE });
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
+const args = parseArgsOrExit(
+  {
     allowPositionals: true,
     options: {
       'keep-going': { type: 'boolean', default: false },
       'batch-records': { type: 'string' },
       'max-file-bytes': { type: 'string' },
     },
-    strict: true,
-  });
-}
-try {
-  args = parse();
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
+  },
+  USAGE,
+);
 const dir = path.resolve(args.positionals[0] ?? DEFAULT_SEED_DIR);
 const keepGoing = args.values['keep-going'] ?? false;
 const batchRecordsGiven =

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { parseArgsOrExit } from '../src/cli/arguments.js';
 import { loadConfig } from '../src/config/environment.js';
 import { DataDirError } from '../src/store/embedded/data-dir.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
+parseArgsOrExit({ options: {} }, 'npm run migrate (no arguments: NEO4J_URI or DATA_DIR says which store)');
 const config = loadConfig();
 if (config.neo4j === null && !existsSync(config.dataDir)) {
   console.error(

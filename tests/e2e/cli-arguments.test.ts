@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runUntilExit } from '../support/server-process.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'drama-cli-arguments-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+/** `npm run generate` and `npm run fuzz` run scripts/*.ts through tsx; `npm run migrate` runs dist/. */
+const generate = (args: string[]) =>
+  runUntilExit(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', ...args], {});
+const fuzz = (args: string[]) => runUntilExit(process.execPath, ['--import', 'tsx', 'scripts/fuzz.ts', ...args], {});
+
+const refusedAsUsage = (run: { code: number | null; stderr: string }, usage: RegExp) => {
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(usage);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+};
+
+describe('the CLIs refuse arguments they do not take with a usage line, exit 2 and no stack trace', () => {
+  it.each([
+    ['an unknown option', ['--help']],
+    ['a negative series count', ['--series', '-1']],
+    ['a series count in exponent form', ['--series', '1e3']],
+    ['no series at all', ['--series', '0']],
+    ['a seed that is not a number', ['--seed', 'abc']],
+    ['a prototype key as an option', ['--__proto__', '1']],
+    ['a value-taking option without its value', ['--series']],
+    ['a positional argument', ['somewhere']],
+    ['a full-width digit', ['--series', '５']],
+  ])('npm run generate: %s, writing nothing', async (_, args) => {
+    const out = path.join(dir, `never-${args.join('_').replace(/\W/g, '')}`);
+    refusedAsUsage(await generate([...args, '--out', out]), /npm run generate -- \[--series N\]/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('npm run generate: an --out it cannot write into says so and exits 1, with no stack trace', async () => {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'not a directory');
+    const run = await generate(['--series', '1', '--out', path.join(file, 'catalogue')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`could not write the catalogue into ${path.join(file, 'catalogue')}`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    ['an unknown option', ['--bogus']],
+    ['no cases', ['--cases', '0']],
+    ['a seed that is not a number', ['--seed', '-5']],
+  ])('npm run fuzz: %s, before it starts vitest', async (_, args) => {
+    const run = await fuzz(args);
+    refusedAsUsage(run, /npm run fuzz -- \[--cases N\]/);
+    expect(run.stdout.join('\n')).not.toMatch(/vitest|RUN/);
+  });
+
+  it('npm run migrate: any argument, before it opens a store', async () => {
+    const dataDir = path.join(dir, 'never-migrated');
+    const run = await runUntilExit(process.execPath, ['--enable-source-maps', 'dist/scripts/migrate.js', '--force'], {
+      DATA_DIR: dataDir,
+      NEO4J_URI: '',
+    });
+    refusedAsUsage(run, /npm run migrate \(no arguments/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
