@@ -217,8 +217,21 @@ function buildShipped(): void {
   if (status !== 0) throw new Error(`building dist/ failed (exit ${status})`);
 }
 
+/** The options, or the reason they are refused and exit 2 (no stack trace). */
+function optionsOrExit(): BenchOptions {
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(
+      message.includes('npm run bench') ? message : `${message}\n(npm run bench -- --help lists the options)`,
+    );
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const options = optionsOrExit();
   const startedAt = new Date();
   const loadAverageAtStart = os.loadavg();
   buildShipped();

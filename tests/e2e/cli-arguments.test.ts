@@ -58,6 +58,15 @@ describe('the CLIs refuse arguments they do not take with a usage line, exit 2 a
     expect(run.stdout.join('\n')).not.toMatch(/vitest|RUN/);
   });
 
+  it.each([
+    ['an unknown option', ['--bogus']],
+    ['a series count that is not a number', ['--series', 'x']],
+  ])('npm run bench: %s, before it builds or starts anything', async (_, args) => {
+    const run = await runUntilExit(process.execPath, ['--import', 'tsx', 'bench/src/main.ts', ...args], {});
+    refusedAsUsage(run, /npm run bench -- /);
+    expect(run.stdout.join('\n')).not.toMatch(/building dist/);
+  });
+
   it('npm run migrate: any argument, before it opens a store', async () => {
     const dataDir = path.join(dir, 'never-migrated');
     const run = await runUntilExit(process.execPath, ['--enable-source-maps', 'dist/scripts/migrate.js', '--force'], {
