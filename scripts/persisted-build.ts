@@ -1,7 +1,13 @@
 import { writeFileSync } from 'node:fs';
+import { parseArgsOrExit } from '../src/cli/arguments.js';
 import { PERSISTED_OPERATIONS_FILE } from '../src/config/settings.js';
 import { loadExamples } from '../src/examples.js';
 import { APOLLO_MANIFEST_FILE, buildApolloManifest, buildCommittedList, renderJson } from './persisted-lists.js';
+
+parseArgsOrExit(
+  { options: {} },
+  'npm run persisted:build (no arguments: it rewrites the persisted-operation lists from examples/)',
+);
 
 const examples = loadExamples();
 const operations = buildCommittedList(examples);

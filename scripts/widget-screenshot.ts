@@ -3,10 +3,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgsOrExit } from '../src/cli/arguments.js';
 import { openEmbeddedStore } from '../src/store/embedded/index.js';
 import { createDramaYoga } from '../src/yoga.js';
 import { launchChromium } from '../tests/support/chromium.js';
 import { seed } from '../tests/support/seeded.js';
+
+parseArgsOrExit({ options: {} }, 'npm run widget:screenshot (no arguments: it rewrites docs/widget.png)');
 
 const OUT = path.resolve(import.meta.dirname, '../docs/widget.png');
 
