@@ -14,6 +14,7 @@ import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
 import { schema } from './graphql-schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, useMetricsEndpoint } from './metrics.js';
+import { useAdmission } from './plugins/admission.js';
 import { type ApqStore, createMemoryApqStore } from './plugins/apq-store.js';
 import { meterSchema, useExecutionBudget } from './plugins/budget.js';
 import { useChangeFeedEvents } from './plugins/change-feed-sse.js';
@@ -210,6 +211,8 @@ export function createDramaYoga(options: YogaOptions) {
         // the viewer's progress is known.
         usePlanner(ops.planner, logger),
         useExecutionBudget(ops.budget),
+        // Outside the budget: time spent waiting for a place is not the operation's (it waits at most that long).
+        useAdmission({ ...ops.operations, waitMs: ops.budget.timeMs }),
         // Before the response cache: a bad progress stops execution, and a cache that saw execution start
         // without its executor called prints a warning to the console.
         useWatchedThrough(),

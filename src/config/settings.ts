@@ -43,6 +43,8 @@ const opsSchema = z.object({
   EXECUTION_MAX_OBJECTS: count(50_000),
   EXECUTION_MAX_BYTES: count(2_000_000),
   EXECUTION_TIMEOUT_MS: milliseconds(10_000),
+  OPERATIONS_MAX: count(16),
+  OPERATIONS_QUEUE_MAX: count(256),
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_MS: milliseconds(60_000),
   RATE_LIMIT_MAX_CLIENTS: count(50_000),
@@ -98,6 +100,8 @@ export interface OpsSettings {
   limits: { depth: number; aliases: number; tokens: number; cost: number; bodyBytes: number };
   /** What one operation may spend while it runs; over any of them it stops with EXECUTION_BUDGET_EXCEEDED. */
   budget: ExecutionBudget;
+  /** Queries and mutations executing at once in this process (0: no bound), and how many may wait for a place. */
+  operations: { max: number; queueMax: number };
   /** Requests per client per window; 0 turns the limit off. `maxClients` bounds the table of clients (least recent go first). */
   rateLimit: { max: number; windowMs: number; maxClients?: number };
   /** Server-Sent Event streams (subscriptions) open at once in this process, and per client; over them, 503/429. */
@@ -142,6 +146,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
           bodyBytes: e.MAX_BODY_BYTES,
         },
         budget: { objects: e.EXECUTION_MAX_OBJECTS, bytes: e.EXECUTION_MAX_BYTES, timeMs: e.EXECUTION_TIMEOUT_MS },
+        operations: { max: e.OPERATIONS_MAX, queueMax: e.OPERATIONS_QUEUE_MAX },
         rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, maxClients: e.RATE_LIMIT_MAX_CLIENTS },
         subscriptions: { max: e.SUBSCRIPTIONS_MAX, perClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT },
         inputDepth: e.MAX_INPUT_DEPTH,

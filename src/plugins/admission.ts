@@ -1,0 +1,76 @@
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import pLimit from 'p-limit';
+
+export interface AdmissionLimits {
+  /** Operations executing at once in this process; 0 admits every one at once. */
+  max: number;
+  /** Operations waiting for a place; over it, or after waiting `waitMs`, 503 OPERATIONS_EXHAUSTED. */
+  queueMax: number;
+  waitMs: number;
+}
+
+const RETRY_AFTER_S = 1;
+
+export class OperationsExhaustedError extends GraphQLError {
+  constructor(reason: 'queue' | 'wait', limits: AdmissionLimits) {
+    super(
+      reason === 'queue'
+        ? `This replica is running its most operations at once (${limits.max}, with ${limits.queueMax} waiting); nothing was run. Retry shortly.`
+        : `This operation waited ${limits.waitMs} ms for one of this replica's ${limits.max} places and was not run. Retry shortly.`,
+      {
+        extensions: {
+          code: 'OPERATIONS_EXHAUSTED',
+          http: { status: 503, headers: { 'retry-after': String(RETRY_AFTER_S) } },
+        },
+      },
+    );
+  }
+}
+
+/**
+ * Bounds the queries and mutations executing at once in this process, so that a burst of heavy operations
+ * (each within every per-operation limit) waits in a bounded queue instead of exhausting the heap together.
+ * Answers from the response cache, and subscriptions, take no place. A refused operation has not started: a
+ * mutation refused here wrote nothing.
+ */
+export function useAdmission(limits: AdmissionLimits): Plugin {
+  if (limits.max === 0) return {};
+  const admitted = admission(limits);
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) =>
+        admitted(async () => executeFn(args)).catch((error: unknown) => {
+          if (error instanceof OperationsExhaustedError) return { errors: [error] };
+          throw error;
+        }),
+      );
+    },
+  };
+}
+
+/** Runs each `run` when one of `max` places is free; rejects with OperationsExhaustedError when the queue is full or the wait too long. */
+export function admission(limits: AdmissionLimits) {
+  const places = pLimit(limits.max);
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    if (places.activeCount + places.pendingCount >= limits.max + limits.queueMax) {
+      return Promise.reject(new OperationsExhaustedError('queue', limits));
+    }
+    let gaveUp = false;
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new OperationsExhaustedError('wait', limits));
+      }, limits.waitMs);
+      timer.unref();
+    });
+    // An operation whose client was answered while it waited gives its place straight back.
+    const turn = places(async () => {
+      if (gaveUp) return undefined as T;
+      clearTimeout(timer);
+      return run();
+    });
+    return Promise.race([turn, expiry]);
+  };
+}

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOpsSettings } from '../../src/config/settings.js';
+import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import type { DramaStore, PlannedRead } from '../../src/store/port.js';
+import { createDramaYoga } from '../../src/yoga.js';
+import { seed } from '../support/seeded.js';
+
+let dir: string;
+let store: DramaStore;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'drama-admission-'));
+  store = await openEmbeddedStore({ dataDir: dir });
+  await seed(store);
+});
+afterAll(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The store, with every planned read held until `release()`; `held` counts the reads that started. */
+function gated() {
+  const waiting: (() => void)[] = [];
+  let held = 0;
+  const proxy = new Proxy(store, {
+    get: (target, property, receiver) =>
+      property === 'readPlanned'
+        ? (read: PlannedRead, signal?: AbortSignal) => {
+            held += 1;
+            return new Promise<void>((resolve) => waiting.push(resolve)).then(() => target.readPlanned(read, signal));
+          }
+        : Reflect.get(target, property, receiver),
+  });
+  return {
+    store: proxy,
+    held: () => held,
+    release: () => {
+      for (const resolve of waiting.splice(0)) resolve();
+    },
+  };
+}
+
+/** Lets pending work run until `done()` holds (no clock: each turn is a macrotask). */
+async function until(done: () => boolean) {
+  for (let turn = 0; turn < 10_000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
+
+const ask = (yoga: ReturnType<typeof createDramaYoga>, name: string) =>
+  yoga.fetch('http://drama.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({
+      query: `query ${name} { character(series: "soundtrack-1", slug: "eun-soo") { name relationships(asOfEpisode: 2) { kind } } }`,
+    }),
+  });
+
+describe('admission: queries and mutations executing at once in one process (OPERATIONS_MAX, OPERATIONS_QUEUE_MAX)', () => {
+  it('runs at most max, queues up to queueMax, and refuses the rest with 503 OPERATIONS_EXHAUSTED before they start', async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 2, queueMax: 1 } } });
+    const first = ask(yoga, 'A');
+    const second = ask(yoga, 'B');
+    await until(() => gate.held() === 2);
+    const third = ask(yoga, 'C');
+    const refused = await ask(yoga, 'D');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    const body = await refused.json();
+    expect(body.data).toBeUndefined();
+    expect(body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual([
+      'OPERATIONS_EXHAUSTED',
+    ]);
+    expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    // The queued one has not started; it starts once a place is free, and every admitted one answers.
+    expect(gate.held()).toBe(2);
+    gate.release();
+    await until(() => gate.held() === 3);
+    gate.release();
+    for (const response of await Promise.all([first, second, third])) {
+      expect(response.status).toBe(200);
+      expect((await response.json()).data.character.name).toBe('Eun-soo');
+    }
+    // Every place was given back: two more run at once.
+    const again = [ask(yoga, 'E'), ask(yoga, 'F')];
+    await until(() => gate.held() === 5);
+    gate.release();
+    for (const response of await Promise.all(again)) expect(response.status).toBe(200);
+  });
+
+  it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 0, queueMax: 0 } } });
+    const many = Array.from({ length: 40 }, (_, i) => ask(yoga, `Q${i}`));
+    await until(() => gate.held() === 40);
+    gate.release();
+    for (const response of await Promise.all(many)) expect(response.status).toBe(200);
+    for (const name of ['OPERATIONS_MAX', 'OPERATIONS_QUEUE_MAX']) {
+      expect(parseOpsSettings({ [name]: '7' }).success).toBe(true);
+      for (const hostile of ['-1', '1e3', 'abc', ' 5', '5.0', '0x10', '9007199254740992', '__proto__'])
+        expect(parseOpsSettings({ [name]: hostile }).success, `${name}=${hostile}`).toBe(false);
+    }
+    expect(parseOpsSettings({}).data?.operations).toEqual({ max: 16, queueMax: 256 });
+  });
+});
