@@ -16,15 +16,16 @@ import type { Plugin } from 'graphql-yoga';
 import type { ExecutorName } from '../config/settings.js';
 import type { Logger } from '../logger.js';
 
-const fieldAfterFragment = new WeakMap<DocumentNode, boolean>();
+const answeredOtherwise = new WeakMap<DocumentNode, boolean>();
 
 /**
- * Whether a selection set names a field after a fragment (`{ ... on Character { name } __typename }`, as Apollo
- * Client and urql print every query with fragments): graphql-jit answers such fields before the fragment's,
- * graphql-js in the order asked.
+ * Whether graphql-jit would answer the document otherwise than graphql-js. It answers a field named after a
+ * fragment in a selection set (`{ ... on Character { name } __typename }`, as Apollo Client and urql print every
+ * query with fragments) before the fragment's fields; and it writes an argument's literal into its compiled code
+ * as a JavaScript object literal, where a `__proto__` key sets the object's prototype instead of being a key.
  */
-function hasFieldAfterFragment(document: DocumentNode): boolean {
-  let found = fieldAfterFragment.get(document);
+function jitAnswersOtherwise(document: DocumentNode): boolean {
+  let found = answeredOtherwise.get(document);
   if (found === undefined) {
     found = false;
     visit(document, {
@@ -36,8 +37,11 @@ function hasFieldAfterFragment(document: DocumentNode): boolean {
         )
           found = true;
       },
+      ObjectField(node) {
+        if (node.name.value === '__proto__') found = true;
+      },
     });
-    fieldAfterFragment.set(document, found);
+    answeredOtherwise.set(document, found);
   }
   return found;
 }
@@ -45,13 +49,13 @@ function hasFieldAfterFragment(document: DocumentNode): boolean {
 /**
  * Whether graphql-jit may run it: a query or mutation, in a document of one operation (@envelop/graphql-jit
  * keeps one compiled operation per document, whatever operationName asks for), that graphql-js would start
- * executing. Subscriptions stay with graphql-js: graphql-jit 0.8 passes the variables, not the field's
+ * executing, and that it answers as graphql-js does. Subscriptions stay with graphql-js: graphql-jit 0.8 passes the variables, not the field's
  * arguments, to a subscription field's subscribe.
  */
 function runnable({ schema, document, operationName, variableValues }: ExecutionArgs): boolean {
   if (document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length !== 1)
     return false;
-  if (hasFieldAfterFragment(document)) return false;
+  if (jitAnswersOtherwise(document)) return false;
   const operation = getOperationAST(document, operationName);
   if (!operation || operation.operation === 'subscription') return false;
   return !('errors' in getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}));

@@ -1,10 +1,10 @@
-import { JSONObjectResolver } from 'graphql-scalars';
 import { builder } from '../builder.js';
 import type { GraphCounts } from '../domain/records.js';
 import { batchDocument } from '../writes/batch.js';
+import { JSONObjectScalar } from './support/json-object.js';
 import { writeErrors } from './write-results.js';
 
-const JSONObject = builder.addScalarType('JSONObject', JSONObjectResolver);
+const JSONObject = builder.addScalarType('JSONObject', JSONObjectScalar);
 
 const ImportCountsType = builder.objectRef<GraphCounts>('ImportCounts').implement({
   description: 'How many records of each kind a batch wrote (created or replaced).',

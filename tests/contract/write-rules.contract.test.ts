@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
-import { mutate, SOURCE, writableYoga } from '../support/writes.js';
+import { mutate, SOURCE, WRITERS, writableYoga } from '../support/writes.js';
 
 const BATCH = '($document: JSONObject!)';
 const ISSUES = '... on ValidationError { issues { path message rule } }';
@@ -363,6 +363,48 @@ describeEachStore(
       expect(rules(await batch(atTop))).toEqual(['unrecognized_keys']);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    });
+
+    it('refuses __proto__ written inside the query as it refuses it in a variable, at the top and in a record', async () => {
+      const literal = (value: unknown): string =>
+        Array.isArray(value)
+          ? `[${value.map(literal).join(', ')}]`
+          : value !== null && typeof value === 'object'
+            ? `{ ${Object.entries(value)
+                .map(([key, v]) => `${key}: ${literal(v)}`)
+                .join(', ')} }`
+            : JSON.stringify(value);
+      const inQuery = async (document: unknown) => {
+        const before = await service().store.counts();
+        const response = await graphql(
+          yoga(),
+          `mutation { importBatch(document: ${literal(document)}) { __typename ${ISSUES} } }`,
+          {},
+          WRITERS.bearer('admin'),
+        );
+        expect(response.errors).toBeUndefined();
+        expect(response.data!.importBatch.__typename).toBe('ValidationError');
+        expect(await service().store.counts()).toEqual(before);
+        return rules(response.data!.importBatch.issues);
+      };
+      // The red team's case: the records behind __proto__, so that no check saw them, were written.
+      const hidden = JSON.parse(
+        `{"format":"drama-graph/seed@1","__proto__":{"people":[{"slug":"proto-lit","name":"Proto Lit","source":${JSON.stringify(SOURCE)}}]}}`,
+      );
+      expect(await inQuery(hidden)).toEqual(['unrecognized_keys']);
+      const inRecord = JSON.parse(
+        JSON.stringify(show()).replace('"slug":"mira"', '"__proto__":{"nativeName":"Hidden"},"slug":"mira"'),
+      );
+      expect(await inQuery(inRecord)).toEqual(['unrecognized_keys']);
+      expect(({} as Record<string, unknown>).people).toBeUndefined();
+      // The same document without __proto__, as a literal, is written.
+      const plain = await graphql(
+        yoga(),
+        `mutation { importBatch(document: ${literal(show())}) { __typename } }`,
+        {},
+        WRITERS.bearer('admin'),
+      );
+      expect(plain.data!.importBatch.__typename).toBe('ImportBatchSuccess');
     });
 
     it('trims text, and keeps combining marks, right-to-left text and joiners exactly', async () => {
