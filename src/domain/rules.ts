@@ -173,6 +173,8 @@ export const trimText = (value: string): string => value.trim();
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
 const LINE_BREAK = /[\t\n\r\u2028\u2029]/u;
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+/** Letters and symbols that draw nothing: the Hangul fillers (default-ignorable, though letters) and the blank braille cell. */
+const DRAWS_NOTHING = /[\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 /** Judges text already trimmed (trimText). */
 export function textProblem(value: string, rule: TextRule): Problem | null {
@@ -181,7 +183,8 @@ export function textProblem(value: string, rule: TextRule): Problem | null {
   if (!isWellFormed(value)) return issue('well-formed', 'must be well-formed Unicode (no lone surrogates)');
   if (CONTROL.test(value)) return issue('no-control', 'must not hold control characters');
   if (!rule.multiline && LINE_BREAK.test(value)) return issue('one-line', 'must be one line, without tabs');
-  if (!VISIBLE.test(value)) return issue('visible', 'must hold a letter, digit, punctuation mark or symbol');
+  if (!VISIBLE.test(value.replace(DRAWS_NOTHING, '')))
+    return issue('visible', 'must hold a letter, digit, punctuation mark or symbol that is drawn');
   return null;
 }
 
