@@ -113,5 +113,39 @@ export function useExecutor(executor: ExecutorName, logger: Logger): Plugin[] {
   const engine = useEngine({ execute }) as Plugin;
   if (executor === 'graphql-js') return [engine];
   const onError = (result: unknown) => logger.debug({ result }, 'graphql-jit could not compile a document');
-  return [engine, useGraphQlJit({}, { onError, enableIf: runnable }) as Plugin, useGraphQlJsResultShape()];
+  const compiled = compiledDocuments(JIT_MAX_DOCUMENTS);
+  const enableIf = (args: ExecutionArgs) => runnable(args) && compiled.admit(args.document);
+  return [engine, useGraphQlJit({}, { onError, enableIf }) as Plugin, useGraphQlJsResultShape()];
+}
+
+/** Documents compiled at once, at most: compiled code is some hundred times a document's text, so the parse cache's bounds do not bound it. */
+const JIT_MAX_DOCUMENTS = 100;
+
+/**
+ * Which documents graphql-jit compiles: one seen for the second time, while fewer than `max` compiled ones are
+ * alive (a compiled document lives as long as the parse cache keeps it). Every other one runs on graphql-js,
+ * which answers the same, so a stream of distinct documents cannot fill the heap with compiled code.
+ */
+export function compiledDocuments(max: number) {
+  const seen = new WeakSet<DocumentNode>();
+  const admitted = new WeakSet<DocumentNode>();
+  let alive = 0;
+  const released = new FinalizationRegistry<null>(() => {
+    alive -= 1;
+  });
+  return {
+    admit(document: DocumentNode): boolean {
+      if (admitted.has(document)) return true;
+      if (!seen.has(document)) {
+        seen.add(document);
+        return false;
+      }
+      if (alive >= max) return false;
+      admitted.add(document);
+      alive += 1;
+      released.register(document, null);
+      return true;
+    },
+    alive: () => alive,
+  };
 }
