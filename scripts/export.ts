@@ -1,11 +1,8 @@
 import path from 'node:path';
-import { parseArgsOrExit, usageError } from '../src/cli/arguments.js';
+import { configOrExit, failureLine, parseArgsOrExit, usageError } from '../src/cli/arguments.js';
 import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
 import { rateMeter } from '../src/cli/meter.js';
-import { loadConfig } from '../src/config/environment.js';
-import { DramaGraphError } from '../src/errors.js';
-import { ExportError, exportSeedDirectory } from '../src/seed/export.js';
-import { DataDirError } from '../src/store/embedded/data-dir.js';
+import { exportSeedDirectory } from '../src/seed/export.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 const USAGE = 'npm run export -- DIR [--series slug,slug,…]';
@@ -32,9 +29,9 @@ const mappedMb = mappedLimitOrExit(process.env);
 
 let store: OpenedStore;
 try {
-  store = await openConfiguredStore(loadConfig(), { forImport: true });
+  store = await openConfiguredStore(configOrExit(), { forImport: true });
 } catch (error) {
-  console.error(error instanceof DataDirError ? error.message : error);
+  console.error(failureLine(error));
   process.exit(1);
 }
 const meter = rateMeter('exporting');
@@ -56,7 +53,7 @@ try {
   if (store.kind === 'embedded') console.log(mappingLine(mapping.releases, mappedMb));
 } catch (error) {
   meter.stop();
-  console.error(error instanceof DramaGraphError || error instanceof ExportError ? error.message : error);
+  console.error(failureLine(error));
   process.exitCode = 1;
 } finally {
   await store.close();

@@ -1,20 +1,11 @@
 import path from 'node:path';
-import { parseArgsOrExit, wholeNumberOrExit } from '../src/cli/arguments.js';
+import { configOrExit, failureLine, parseArgsOrExit, wholeNumberOrExit } from '../src/cli/arguments.js';
 import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
 import { type RateMeter, rateMeter } from '../src/cli/meter.js';
-import { loadConfig } from '../src/config/environment.js';
-import { DramaGraphError, SeedValidationError } from '../src/errors.js';
+import { SeedValidationError } from '../src/errors.js';
 import { DEFAULT_SEED_DIR } from '../src/seed/load.js';
 import { MAX_FILE_BYTES } from '../src/seed/read.js';
-import {
-  BATCH_RECORDS,
-  EMBEDDED_BATCH_RECORDS,
-  ImportDirectoryError,
-  ImportWriteError,
-  importSeedDirectory,
-  PartlyWrittenError,
-} from '../src/seed/stream.js';
-import { DataDirError } from '../src/store/embedded/data-dir.js';
+import { BATCH_RECORDS, EMBEDDED_BATCH_RECORDS, importSeedDirectory, PartlyWrittenError } from '../src/seed/stream.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 const USAGE = 'npm run import -- [DIR] [--keep-going] [--batch-records N] [--max-file-bytes N]';
@@ -49,12 +40,12 @@ const freeze = (batch: number) => {
 
 const mappedMb = mappedLimitOrExit(process.env);
 
-const config = loadConfig();
+const config = configOrExit();
 let store: OpenedStore;
 try {
   store = await openConfiguredStore(config, { forImport: true });
 } catch (error) {
-  console.error(error instanceof DataDirError ? error.message : error);
+  console.error(failureLine(error));
   process.exit(1);
 }
 let meter: RateMeter | undefined;
@@ -102,12 +93,7 @@ try {
     );
   else if (error instanceof SeedValidationError)
     console.error(`${error.message}\nStopped at this file: nothing of it was written, the files before it were.`);
-  else
-    console.error(
-      error instanceof DramaGraphError || error instanceof ImportDirectoryError || error instanceof ImportWriteError
-        ? error.message
-        : error,
-    );
+  else console.error(failureLine(error));
   process.exitCode = 1;
 } finally {
   await store.close();

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
-import { parseArgsOrExit } from '../src/cli/arguments.js';
-import { loadConfig } from '../src/config/environment.js';
-import { DataDirError } from '../src/store/embedded/data-dir.js';
+import { configOrExit, failureLine, parseArgsOrExit } from '../src/cli/arguments.js';
 import { type OpenedStore, openConfiguredStore } from '../src/store/open.js';
 
 parseArgsOrExit({ options: {} }, 'npm run migrate (no arguments: NEO4J_URI or DATA_DIR says which store)');
-const config = loadConfig();
+const config = configOrExit();
 if (config.neo4j === null && !existsSync(config.dataDir)) {
   console.error(
     `DATA_DIR ${config.dataDir} does not exist: there is nothing to migrate (a writer creates a new store there)`,
@@ -16,7 +14,7 @@ let store: OpenedStore;
 try {
   store = await openConfiguredStore(config);
 } catch (error) {
-  console.error(error instanceof DataDirError ? error.message : error);
+  console.error(failureLine(error));
   process.exit(1);
 }
 try {
@@ -27,7 +25,7 @@ try {
     console.log('schema is up to date');
   }
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(failureLine(error));
   process.exitCode = 1;
 } finally {
   await store.close();

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { RuleName } from './domain/rule-names.js';
 
-export type ErrorCode =
+type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'INVALID_ID'
   | 'INVALID_CURSOR'
@@ -14,7 +14,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN';
 
-export abstract class DramaGraphError extends GraphQLError {
+abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
     super(message, { extensions: { code, ...details } });
   }

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type Config, loadConfig } from '../config/environment.js';
 
 /** Says what was wrong and how to call the command, then exits 2 (a usage error), with no stack trace. */
 export function usageError(message: string, usage: string): never {
@@ -29,4 +30,23 @@ export function wholeNumberOrExit(
     );
   }
   return n;
+}
+
+/** What a failed command prints: the error's message (and a driver's code), never its stack. */
+export function failureLine(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.length > 0 && !error.message.includes(code)
+    ? `${error.message} (${code})`
+    : error.message;
+}
+
+/** The service's configuration from the environment, or its problems, one per line, and exit 1. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error(failureLine(error));
+    process.exit(1);
+  }
 }

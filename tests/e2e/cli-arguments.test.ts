@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runUntilExit } from '../support/server-process.js';
 
 let dir: string;
@@ -66,6 +66,35 @@ describe('the CLIs refuse arguments they do not take with a usage line, exit 2 a
     refusedAsUsage(run, /npm run bench -- /);
     expect(run.stdout.join('\n')).not.toMatch(/building dist/);
   });
+
+  it.each([
+    ['import', [path.join('seeds')]],
+    ['export', ['EXPORT_DIR']],
+    ['migrate', []],
+  ])(
+    'npm run %s: a bad configuration, or a Neo4j it cannot log in to, is one message and exit 1, with no stack trace',
+    async (name, args) => {
+      const out = path.join(dir, `export-${name}`);
+      const run = (env: Record<string, string>) =>
+        runUntilExit(
+          process.execPath,
+          ['--enable-source-maps', `dist/scripts/${name}.js`, ...args.map((a) => (a === 'EXPORT_DIR' ? out : a))],
+          env,
+        );
+      const badConfig = await run({ NEO4J_URI: 'http://127.0.0.1:7687', NEO4J_PASSWORD: 'x' });
+      expect(badConfig.code).toBe(1);
+      expect(badConfig.stderr).toContain('NEO4J_URI');
+      expect(badConfig.stderr).not.toMatch(/^\s+at /m);
+      // Once only (import): Neo4j locks a user out for a while after three wrong passwords in a row.
+      const neo4j = inject('neo4j');
+      if (neo4j === null || name !== 'import') return;
+      const wrong = await run({ NEO4J_URI: neo4j.uri, NEO4J_USER: neo4j.user, NEO4J_PASSWORD: 'not-the-password' });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/auth|credentials|Unauthorized/i);
+      expect(wrong.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    },
+  );
 
   it('npm run migrate: any argument, before it opens a store', async () => {
     const dataDir = path.join(dir, 'never-migrated');
