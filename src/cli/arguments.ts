@@ -7,13 +7,23 @@ export function usageError(message: string, usage: string): never {
   process.exit(2);
 }
 
-/** node's parseArgs, strict; an unknown or malformed option is a usage error. */
-export function parseArgsOrExit<T extends ParseArgsConfig>(config: T, usage: string) {
+/**
+ * node's parseArgs, strict; an unknown or malformed option, an option given twice (the last would silently win)
+ * or more than `maxPositionals` arguments is a usage error.
+ */
+export function parseArgsOrExit<T extends ParseArgsConfig>(config: T, usage: string, maxPositionals = 1) {
+  let parsed: ReturnType<typeof parseArgs<T & { strict: true; tokens: true }>>;
   try {
-    return parseArgs({ ...config, strict: true });
+    parsed = parseArgs({ ...config, strict: true, tokens: true });
   } catch (error) {
     return usageError((error as Error).message, usage);
   }
+  const given = (parsed.tokens ?? []).flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  const twice = given.find((name, i) => given.indexOf(name) !== i);
+  if (twice !== undefined) usageError(`--${twice} is given twice; give it once`, usage);
+  if (parsed.positionals.length > maxPositionals)
+    usageError(`too many arguments: ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}`, usage);
+  return parsed;
 }
 
 /** The option's whole number (digits only, at least `min`), `fallback` when absent; anything else is a usage error. */

@@ -96,6 +96,25 @@ describe('the CLIs refuse arguments they do not take with a usage line, exit 2 a
     },
   );
 
+  it.each([
+    ['import', ['seeds', 'examples'], /too many arguments: "seeds" "examples"/],
+    ['export', ['EXPORT_DIR', '--series', 'soundtrack-1', '--series', 'godspeed'], /--series is given twice/],
+    ['import', ['seeds', '--batch-records', '5', '--batch-records', '7'], /--batch-records is given twice/],
+  ])(
+    'npm run %s %j: refused, where it used to take the first directory or the last option silently',
+    async (name, args, message) => {
+      const out = path.join(dir, `twice-${name}`);
+      const dataDir = path.join(dir, `twice-data-${name}`);
+      const run = await runUntilExit(
+        process.execPath,
+        ['--enable-source-maps', `dist/scripts/${name}.js`, ...args.map((a) => (a === 'EXPORT_DIR' ? out : a))],
+        { DATA_DIR: dataDir, NEO4J_URI: '' },
+      );
+      refusedAsUsage(run, message);
+      expect(existsSync(out) || existsSync(dataDir)).toBe(false);
+    },
+  );
+
   it('npm run migrate: any argument, before it opens a store', async () => {
     const dataDir = path.join(dir, 'never-migrated');
     const run = await runUntilExit(process.execPath, ['--enable-source-maps', 'dist/scripts/migrate.js', '--force'], {
