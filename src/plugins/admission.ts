@@ -65,11 +65,8 @@ export function admission(limits: AdmissionLimits) {
       }, limits.waitMs);
       timer.unref();
     });
+    // An operation whose client was answered while it waited gives its place straight back.
     const turn = places(async () => {
-      // A turn of the event loop first: operations answered from memory would otherwise follow one another as
-      // microtasks, and /health, timers (this wait's bound included) and other sockets would wait for the queue.
-      await new Promise((resolve) => setImmediate(resolve));
-      // An operation whose client was answered while it waited gives its place straight back.
       if (gaveUp) return undefined as T;
       clearTimeout(timer);
       return run();
