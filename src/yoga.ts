@@ -206,7 +206,7 @@ export function createDramaYoga(options: YogaOptions) {
     plugins: guarded(
       [
         useVariableDefaults(),
-        ...useExecutor(ops.executor, logger),
+        ...useExecutor(ops.executor, ops.jitMaxTokens, logger),
         // Inside the budget, so that its time counts the planned reads; they run as execution starts, once
         // the viewer's progress is known.
         usePlanner(ops.planner, logger),

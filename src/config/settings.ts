@@ -53,6 +53,7 @@ const opsSchema = z.object({
   MAX_INPUT_DEPTH: count(32),
   DOCUMENT_CACHE_MAX: count(1_000),
   DOCUMENT_CACHE_MAX_CHARS: count(10_000_000),
+  DOCUMENT_CACHE_MAX_TOKENS: count(100_000),
   RESPONSE_CACHE_MAX_ENTRIES: count(1_000),
   RESPONSE_CACHE_MAX_ENTRY_CHARS: count(1_000_000),
   RESPONSE_CACHE_MAX_CHARS: count(32_000_000),
@@ -68,6 +69,7 @@ const opsSchema = z.object({
   GRAPHIQL: flag,
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
+  JIT_MAX_TOKENS: count(10_000),
   PLANNER: z.enum(['on', 'off']).default('on'),
   WARM_RECOMMENDATIONS: flag,
   EXPORT_ACCESS: z.enum(['anyone', 'token']).default('anyone'),
@@ -81,6 +83,8 @@ export interface CacheBounds {
   documents: number;
   /** The sum of the cached documents' lengths, in characters. */
   documentChars: number;
+  /** The sum of the cached documents' lexical tokens, which is what their parsed form's heap grows with. */
+  documentTokens: number;
   /** Cached responses. */
   responses: number;
   /** A response whose JSON is longer than this many characters is not cached. */
@@ -120,6 +124,8 @@ export interface OpsSettings {
   graphiql: boolean;
   shutdownTimeoutMs: number;
   executor: ExecutorName;
+  /** With 'jit': the tokens of the documents compiled at once, at most (see compiledDocuments). */
+  jitMaxTokens: number;
   planner: PlannerMode;
   /** Build the recommendation profiles in the background as the service starts, so no request waits for them. */
   warmRecommendations: boolean;
@@ -153,6 +159,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         caches: {
           documents: e.DOCUMENT_CACHE_MAX,
           documentChars: e.DOCUMENT_CACHE_MAX_CHARS,
+          documentTokens: e.DOCUMENT_CACHE_MAX_TOKENS,
           responses: e.RESPONSE_CACHE_MAX_ENTRIES,
           responseChars: e.RESPONSE_CACHE_MAX_ENTRY_CHARS,
           responsesTotalChars: e.RESPONSE_CACHE_MAX_CHARS,
@@ -169,6 +176,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         graphiql: e.GRAPHIQL ?? !production,
         shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
         executor: e.GRAPHQL_EXECUTOR,
+        jitMaxTokens: e.JIT_MAX_TOKENS,
         planner: e.PLANNER,
         warmRecommendations: e.WARM_RECOMMENDATIONS ?? true,
         exportAccess: e.EXPORT_ACCESS,

@@ -15,6 +15,7 @@ import { getVariableValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
 import type { ExecutorName } from '../config/settings.js';
 import type { Logger } from '../logger.js';
+import { documentTokens } from './document-cache.js';
 
 const answeredOtherwise = new WeakMap<DocumentNode, boolean>();
 
@@ -109,29 +110,28 @@ function useGraphQlJsResultShape(): Plugin {
  * refuse before executing (no such operation, bad variables), documents of several operations and documents
  * with a field after a fragment stay with graphql-js, so their errors read exactly as before. These come first so that the response cache wraps them rather than being replaced.
  */
-export function useExecutor(executor: ExecutorName, logger: Logger): Plugin[] {
+export function useExecutor(executor: ExecutorName, jitMaxTokens: number, logger: Logger): Plugin[] {
   const engine = useEngine({ execute }) as Plugin;
   if (executor === 'graphql-js') return [engine];
   const onError = (result: unknown) => logger.debug({ result }, 'graphql-jit could not compile a document');
-  const compiled = compiledDocuments(JIT_MAX_DOCUMENTS);
+  const compiled = compiledDocuments(jitMaxTokens);
   const enableIf = (args: ExecutionArgs) => runnable(args) && compiled.admit(args.document);
   return [engine, useGraphQlJit({}, { onError, enableIf }) as Plugin, useGraphQlJsResultShape()];
 }
 
-/** Documents compiled at once, at most: compiled code is some hundred times a document's text, so the parse cache's bounds do not bound it. */
-const JIT_MAX_DOCUMENTS = 100;
-
 /**
- * Which documents graphql-jit compiles: one seen for the second time, while fewer than `max` compiled ones are
- * alive (a compiled document lives as long as the parse cache keeps it). Every other one runs on graphql-js,
- * which answers the same, so a stream of distinct documents cannot fill the heap with compiled code.
+ * Which documents graphql-jit compiles: one seen for the second time, while the compiled ones alive hold at
+ * most `maxTokens` tokens with it (a compiled document lives as long as the parse cache keeps it). Compiled code
+ * grows with a document's tokens, 2 to 5 KB each (a series page of 9 aliases, 560 tokens, took up to 2.6 MB), so the
+ * parse cache's bounds do not bound it. Every other document runs on graphql-js, which answers the same, so a
+ * stream of distinct documents cannot fill the heap with compiled code.
  */
-export function compiledDocuments(max: number) {
+export function compiledDocuments(maxTokens: number) {
   const seen = new WeakSet<DocumentNode>();
   const admitted = new WeakSet<DocumentNode>();
   let alive = 0;
-  const released = new FinalizationRegistry<null>(() => {
-    alive -= 1;
+  const released = new FinalizationRegistry<number>((tokens) => {
+    alive -= tokens;
   });
   return {
     admit(document: DocumentNode): boolean {
@@ -140,12 +140,14 @@ export function compiledDocuments(max: number) {
         seen.add(document);
         return false;
       }
-      if (alive >= max) return false;
+      const tokens = documentTokens(document);
+      if (alive + tokens > maxTokens) return false;
       admitted.add(document);
-      alive += 1;
-      released.register(document, null);
+      alive += tokens;
+      released.register(document, tokens);
       return true;
     },
+    /** Tokens of the compiled documents alive. */
     alive: () => alive,
   };
 }

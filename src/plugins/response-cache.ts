@@ -42,15 +42,17 @@ export function countingLookups(cache: Cache): { cache: Cache; lookups: () => Re
 }
 
 /**
- * In memory, bounded in entries and in characters of JSON (an LRU). A write may change any answer, an empty
- * one included, so invalidation (the plugin's, after a mutation, or `clear`) forgets every response.
+ * In memory, bounded in entries and in characters of JSON (an LRU). Each response is kept as its JSON text, so
+ * the bound in characters bounds its heap too (an answer kept as objects took several times its text). A write
+ * may change any answer, an empty one included, so invalidation (the plugin's, after a mutation, or `clear`)
+ * forgets every response.
  */
 export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcessSettings().caches): DramaResponseCache {
-  const responses = new LRUCache<string, ExecutionResult>({
+  const responses = new LRUCache<string, string>({
     max: Math.max(1, bounds.responses),
     maxSize: Math.max(1, bounds.responsesTotalChars),
     maxEntrySize: Math.max(1, Math.min(bounds.responseChars, bounds.responsesTotalChars)),
-    sizeCalculation: (result) => Math.max(1, JSON.stringify(result).length),
+    sizeCalculation: (text) => Math.max(1, text.length),
   });
   let generation = 0;
   const clear = () => {
@@ -58,8 +60,11 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
     responses.clear();
   };
   const { cache, lookups } = countingLookups({
-    set: (responseId, result, _entities, ttl) => void responses.set(responseId, result, { ttl }),
-    get: (responseId) => responses.get(responseId) ?? null,
+    set: (responseId, result, _entities, ttl) => void responses.set(responseId, JSON.stringify(result), { ttl }),
+    get: (responseId) => {
+      const text = responses.get(responseId);
+      return text === undefined ? null : (JSON.parse(text) as ExecutionResult);
+    },
     invalidate: () => clear(),
   });
   return { cache, size: () => responses.size, clear, generation: () => generation, lookups };

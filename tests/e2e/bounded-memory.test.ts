@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpsSettings, parseOpsSettings } from '../../src/config/settings.js';
+import { documentTokens } from '../../src/plugins/document-cache.js';
 import type { DramaYoga } from '../../src/yoga.js';
 import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
 
@@ -21,8 +23,8 @@ const HEAP_GROWTH_MAX_BYTES = 64 * 1024 * 1024;
 /** Resident memory growth over the same requests: the issue's 60,000 unbounded ones had reached 1.6 GB. */
 const RSS_GROWTH_MAX_BYTES = 256 * 1024 * 1024;
 
-function production(): OpsSettings {
-  const env = Object.fromEntries(Object.entries(BOUNDS).map(([name, value]) => [name, String(value)]));
+function production(bounds: Record<string, number> = BOUNDS): OpsSettings {
+  const env = Object.fromEntries(Object.entries(bounds).map(([name, value]) => [name, String(value)]));
   const parsed = parseOpsSettings({ NODE_ENV: 'production', RATE_LIMIT_MAX: '1000000', ...env });
   if (!parsed.success) throw parsed.error;
   return { ...parsed.data, warmRecommendations: false };
@@ -120,5 +122,50 @@ describe('memory stays bounded whatever clients send', () => {
 
     expect(heapGrowth).toBeLessThan(HEAP_GROWTH_MAX_BYTES);
     expect(rssGrowth).toBeLessThan(RSS_GROWTH_MAX_BYTES);
+  }, 900_000);
+});
+
+/** A series page under 9 aliases (about 560 tokens); each one parsed took 240 KB of heap and, compiled, 1.3 MB. */
+function heavyDocument(i: number): string {
+  const page = `series(slug: "soundtrack-1") { id title cast { person { name } character { name } } crew { person { name } role } episodes { number events { sequence kind summary agent { name } target { name } participants { character { name portrayedBy { name } } role } } } }`;
+  return `query Heavy_${i} { ${Array.from({ length: 9 }, (_, k) => `h${i}_${k}: ${page}`).join(' ')} }`;
+}
+
+describe('memory stays bounded when every document is distinct and heavy', () => {
+  let service: OpsService;
+  beforeAll(async () => {
+    service = await opsService();
+  });
+  afterAll(() => service.dispose());
+
+  // Red team: 1,000 such documents, each sent twice, killed the built service (512 MB of heap); the parse
+  // cache bounded them by count and characters, graphql-jit by count, and cached answers were kept as objects.
+  it('keeps the parse cache, compiled code and cached answers within their bounds in tokens and characters', async () => {
+    const bounds = { DOCUMENT_CACHE_MAX_TOKENS: 40_000, JIT_MAX_TOKENS: 10_000, RESPONSE_CACHE_MAX_CHARS: 4_000_000 };
+    const yoga = service.yoga({ ops: production(bounds) });
+    const send = async (i: number) => {
+      const from = { req: { socket: { remoteAddress: `10.9.${(i >> 8) & 255}.${i & 255}` } } };
+      const response = await yoga.fetch(`${URL_BASE}/graphql`, post({ query: heavyDocument(i) }), from);
+      const body = (await response.json()) as { data?: Record<string, { title: string }>; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.[`h${i}_8`]?.title).toBe('Soundtrack #1');
+    };
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const documents = 400;
+    for (const _round of [1, 2])
+      for (let start = 0; start < documents; start += 8)
+        await Promise.all(Array.from({ length: 8 }, (_, k) => send(start + k)));
+    collectGarbage();
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    console.log(`heavy documents: heap +${(heapGrowth / 2 ** 20).toFixed(1)} MB`);
+
+    const entries = cacheEntries(await (await yoga.fetch(`${URL_BASE}/metrics`)).text());
+    expect(entries.documents).toBeGreaterThan(0);
+    const tokens = documentTokens(parse(heavyDocument(documents)));
+    expect(entries.documents).toBeLessThanOrEqual(Math.floor(bounds.DOCUMENT_CACHE_MAX_TOKENS / tokens));
+    expect(entries.responses).toBeGreaterThan(0);
+    // 400 parsed documents alone held about 96 MB, and 100 compiled ones 130 MB.
+    expect(heapGrowth).toBeLessThan(64 * 1024 * 1024);
   }, 900_000);
 });

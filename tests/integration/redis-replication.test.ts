@@ -47,6 +47,7 @@ function replicaOn(store: DramaStore, url: string, prefix: string, ops: Partial<
       caches: {
         documents: 100,
         documentChars: 1_000_000,
+        documentTokens: 100_000,
         responses: 100,
         responseChars: 1_000_000,
         responsesTotalChars: 10_000_000,
@@ -254,6 +255,7 @@ describe('what replicas keep in Redis', () => {
       caches: {
         documents: 100,
         documentChars: 1_000_000,
+        documentTokens: 100_000,
         responses: 100,
         responseChars: 250,
         responsesTotalChars: 1_000,

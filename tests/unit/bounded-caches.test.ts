@@ -1,8 +1,9 @@
+import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadPersistedOperations, persistedOperationNames } from '../../src/config/persisted-operations.js';
 import { PERSISTED_OPERATIONS_FILE, parseOpsSettings } from '../../src/config/settings.js';
 import { createMetrics, MAX_ERROR_CODE_LABELS } from '../../src/metrics.js';
-import { createDocumentCaches } from '../../src/plugins/document-cache.js';
+import { createDocumentCaches, documentTokens } from '../../src/plugins/document-cache.js';
 import { nestsDeeperThan } from '../../src/plugins/request-params.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import type { DramaStore } from '../../src/store/port.js';
@@ -26,6 +27,22 @@ describe('the response cache', () => {
     expect(handle.size()).toBeLessThanOrEqual(2);
   });
 
+  it('keeps each response as text: what one hit returns cannot change what the next returns', async () => {
+    const handle = createDramaResponseCache({ responses: 10, responseChars: 1_000, responsesTotalChars: 10_000 });
+    await handle.cache.set(
+      'a',
+      { data: { series: { title: 'Soundtrack #1', cast: [{ name: '한소희' }] } } },
+      [],
+      60_000,
+    );
+    const first = (await handle.cache.get('a')) as { data: { series: { title: string; cast: unknown[] } } };
+    first.data.series.title = 'changed';
+    first.data.series.cast.length = 0;
+    expect(await handle.cache.get('a')).toEqual({
+      data: { series: { title: 'Soundtrack #1', cast: [{ name: '한소희' }] } },
+    });
+  });
+
   it('forgets every response when invalidated, whatever the entities, also after evictions and for ids like __proto__', async () => {
     const handle = createDramaResponseCache({ responses: 2, responseChars: 1_000, responsesTotalChars: 10_000 });
     await handle.cache.set('old', result(1), [{ typename: 'Series', id: 'x' }], 60_000);
@@ -44,12 +61,29 @@ describe('the response cache', () => {
 
 describe('the parse cache', () => {
   it('holds at most its documents, and at most its characters', () => {
-    const byCount = createDocumentCaches({ documents: 5, documentChars: 1_000_000 });
+    const byCount = createDocumentCaches({ documents: 5, documentChars: 1_000_000, documentTokens: 1_000_000 });
     for (let i = 0; i < 50; i += 1) byCount.errorCache.set(`{ f${i} `, new Error('x'));
     expect(byCount.errorCache.size).toBe(5);
-    const byChars = createDocumentCaches({ documents: 1_000, documentChars: 10_000 });
+    const byChars = createDocumentCaches({ documents: 1_000, documentChars: 10_000, documentTokens: 1_000_000 });
     for (let i = 0; i < 50; i += 1) byChars.errorCache.set(`${i}`.padEnd(3_000, ' '), new Error('x'));
     expect(byChars.errorCache.size).toBeLessThanOrEqual(3);
+    const text = (i: number) => `{ a${i}: series(slug: "x") { title } }`.padEnd(3_000, ' ');
+    for (let i = 0; i < 50; i += 1) byChars.documentCache.set(text(i), parse(text(i)));
+    expect(byChars.documentCache.size).toBeLessThanOrEqual(3);
+  });
+
+  it('holds at most its tokens, however few characters they take', () => {
+    // 2 characters a token: a document's heap grows with its tokens (and their AST nodes), not its text.
+    const dense = (i: number) => `{${' a'.repeat(99)} b${i} }`;
+    expect(documentTokens(parse(dense(0)))).toBe(104);
+    const caches = createDocumentCaches({ documents: 1_000, documentChars: 1_000_000, documentTokens: 1_000 });
+    for (let i = 0; i < 50; i += 1) caches.documentCache.set(dense(i), parse(dense(i)));
+    expect(caches.documentCache.size).toBe(9);
+    expect(caches.documentCache.has(dense(49))).toBe(true);
+    // A bound of 0 tokens keeps nothing, and does not throw.
+    const none = createDocumentCaches({ documents: 1_000, documentChars: 1_000_000, documentTokens: 0 });
+    none.documentCache.set(dense(1), parse(dense(1)));
+    expect(none.documentCache.size).toBe(0);
   });
 });
 
@@ -99,6 +133,7 @@ describe('the bounds in the environment', () => {
     expect(defaults.caches).toEqual({
       documents: 1_000,
       documentChars: 10_000_000,
+      documentTokens: 100_000,
       responses: 1_000,
       responseChars: 1_000_000,
       responsesTotalChars: 32_000_000,
@@ -107,13 +142,19 @@ describe('the bounds in the environment', () => {
       RATE_LIMIT_MAX_CLIENTS: '10',
       MAX_INPUT_DEPTH: '8',
       DOCUMENT_CACHE_MAX: '7',
+      DOCUMENT_CACHE_MAX_TOKENS: '500',
       RESPONSE_CACHE_MAX_CHARS: '99',
+      JIT_MAX_TOKENS: '0',
     }).data!;
     expect(set).toMatchObject({
       rateLimit: { maxClients: 10 },
       inputDepth: 8,
-      caches: { documents: 7, responsesTotalChars: 99 },
+      caches: { documents: 7, documentTokens: 500, responsesTotalChars: 99 },
+      jitMaxTokens: 0,
     });
+    expect(defaults.jitMaxTokens).toBe(10_000);
+    for (const bad of ['-1', '1e6', ' 5', 'Infinity', '0x10'])
+      expect(parseOpsSettings({ DOCUMENT_CACHE_MAX_TOKENS: bad }).success).toBe(false);
     expect(parseOpsSettings({ MAX_INPUT_DEPTH: '-1' }).success).toBe(false);
   });
 });
