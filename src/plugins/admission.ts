@@ -56,6 +56,15 @@ export function admission(limits: AdmissionLimits) {
     if (places.activeCount + places.pendingCount >= limits.max + limits.queueMax) {
       return Promise.reject(new OperationsExhaustedError('queue', limits));
     }
+    const turn = <R>(next: () => Promise<R>) =>
+      places(async () => {
+        // A turn of the event loop first: operations answered from memory would otherwise follow one another as
+        // microtasks, and /health, timers (a wait's bound included) and other sockets would wait for the queue.
+        await new Promise((resolve) => setImmediate(resolve));
+        return next();
+      });
+    // A place is free: it runs, whatever the wait bound (a bound of 0 refuses only operations that must wait).
+    if (places.activeCount + places.pendingCount < limits.max) return turn(run);
     let gaveUp = false;
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<never>((_, reject) => {
@@ -65,12 +74,12 @@ export function admission(limits: AdmissionLimits) {
       }, limits.waitMs);
       timer.unref();
     });
-    // An operation whose client was answered while it waited gives its place straight back.
-    const turn = places(async () => {
+    const queued = turn(async () => {
+      // An operation whose client was answered while it waited gives its place straight back.
       if (gaveUp) return undefined as T;
       clearTimeout(timer);
       return run();
     });
-    return Promise.race([turn, expiry]);
+    return Promise.race([queued, expiry]);
   };
 }

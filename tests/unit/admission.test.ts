@@ -2,9 +2,18 @@ import { expect, it } from 'vitest';
 import { admission, OperationsExhaustedError } from '../../src/plugins/admission.js';
 
 it('refuses a run that waited waitMs for a place, and gives that place back without starting it', async () => {
-  const admitted = admission({ max: 1, queueMax: 5, waitMs: 1 });
+  const admitted = admission({ max: 1, queueMax: 5, waitMs: 20 });
   let finishFirst = () => {};
-  const first = admitted(() => new Promise<string>((resolve) => (finishFirst = () => resolve('first'))));
+  let firstStarted = () => {};
+  const started = new Promise<void>((resolve) => (firstStarted = resolve));
+  const first = admitted(
+    () =>
+      new Promise<string>((resolve) => {
+        finishFirst = () => resolve('first');
+        firstStarted();
+      }),
+  );
+  await started;
   let secondStarted = false;
   const second = admitted(async () => {
     secondStarted = true;
@@ -23,11 +32,63 @@ it('gives the place back when a run fails, and refuses at once past the queue', 
   const admitted = admission({ max: 1, queueMax: 0, waitMs: 60_000 });
   await expect(admitted(() => Promise.reject(new Error('store went away')))).rejects.toThrow('store went away');
   let finish = () => {};
-  const held = admitted(() => new Promise<void>((resolve) => (finish = resolve)));
+  let heldStarted = () => {};
+  const started = new Promise<void>((resolve) => (heldStarted = resolve));
+  const held = admitted(
+    () =>
+      new Promise<void>((resolve) => {
+        finish = resolve;
+        heldStarted();
+      }),
+  );
   await expect(admitted(async () => 'no room')).rejects.toMatchObject({
     extensions: { code: 'OPERATIONS_EXHAUSTED' },
   });
+  await started;
   finish();
   await held;
   expect(await admitted(async () => 'room again')).toBe('room again');
+});
+
+it('lets the event loop turn before each queued run, so timers and sockets are served while a queue of runs from memory drains', async () => {
+  const admitted = admission({ max: 1, queueMax: 100, waitMs: 60_000 });
+  let turns = 0;
+  let ticking = true;
+  const tick = () => {
+    turns += 1;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const seen: number[] = [];
+  // Each run answers at once, as a read from memory does: no run ever leaves the microtask queue by itself.
+  await Promise.all(Array.from({ length: 20 }, () => admitted(async () => seen.push(turns))));
+  ticking = false;
+  expect(seen).toHaveLength(20);
+  // The loop turned between runs: the runs saw the ticker move, not one value for the whole queue.
+  expect(new Set(seen).size).toBeGreaterThan(10);
+});
+
+it('runs an operation that finds a place free even with a wait bound of 0, and refuses one that must wait', async () => {
+  const admitted = admission({ max: 1, queueMax: 5, waitMs: 0 });
+  expect(await admitted(async () => 'free place')).toBe('free place');
+  let finish = () => {};
+  let heldStarted = () => {};
+  const started = new Promise<void>((resolve) => (heldStarted = resolve));
+  const held = admitted(
+    () =>
+      new Promise<string>((resolve) => {
+        finish = () => resolve('held');
+        heldStarted();
+      }),
+  );
+  await started;
+  let waitedRan = false;
+  await expect(
+    admitted(async () => {
+      waitedRan = true;
+    }),
+  ).rejects.toBeInstanceOf(OperationsExhaustedError);
+  finish();
+  expect(await held).toBe('held');
+  expect(waitedRan).toBe(false);
 });
