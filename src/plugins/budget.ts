@@ -86,15 +86,25 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 const isMutationField = (info: GraphQLResolveInfo) =>
   info.operation.operation === 'mutation' && info.path.prev === undefined;
 
+/**
+ * A resolver's error is given back as a rejected promise, never thrown. graphql-js 16 abandons the promises of a
+ * list's earlier items when a later item fails synchronously (graphql/graphql-js#3528); once one of those
+ * rejected too, Node ended the process on the unhandled rejection. A budget spent in the middle of a list did it:
+ * every later resolver refuses at once.
+ */
 const metered = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
   function meteredResolve(source, args, context, info) {
     const spending = spendingOf(context);
     if (spending === undefined) return resolve(source, args, context, info);
-    spending.enter();
-    const result = resolve(source, args, context, info);
-    return isThenable(result)
-      ? result.then((value) => resolved(spending, info, value))
-      : resolved(spending, info, result);
+    try {
+      spending.enter();
+      const result = resolve(source, args, context, info);
+      return isThenable(result)
+        ? result.then((value) => resolved(spending, info, value))
+        : resolved(spending, info, result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 
 function resolved(spending: Spending, info: GraphQLResolveInfo, value: unknown): unknown {
