@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { configOrExit, failureLine, parseArgsOrExit, usageError } from '../src/cli/arguments.js';
 import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
@@ -27,9 +28,16 @@ if (series !== null && series.length === 0) {
 
 const mappedMb = mappedLimitOrExit(process.env);
 
+const config = configOrExit();
+if (!config.neo4j && !existsSync(config.dataDir)) {
+  console.error(
+    `there is no data directory at ${path.resolve(config.dataDir)} to export from (DATA_DIR); nothing was written`,
+  );
+  process.exit(1);
+}
 let store: OpenedStore;
 try {
-  store = await openConfiguredStore(configOrExit(), { forImport: true });
+  store = await openConfiguredStore(config, { forImport: true });
 } catch (error) {
   console.error(failureLine(error));
   process.exit(1);

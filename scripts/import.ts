@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { configOrExit, failureLine, parseArgsOrExit, wholeNumberOrExit } from '../src/cli/arguments.js';
 import { boundMapping, mappedLimitOrExit, mappingLine } from '../src/cli/mapping.js';
@@ -41,6 +42,11 @@ const freeze = (batch: number) => {
 const mappedMb = mappedLimitOrExit(process.env);
 
 const config = configOrExit();
+const source = await stat(dir).catch(() => null);
+if (!source?.isDirectory()) {
+  console.error(`${dir} is not a directory to import from; nothing was written`);
+  process.exit(1);
+}
 let store: OpenedStore;
 try {
   store = await openConfiguredStore(config, { forImport: true });

@@ -26,16 +26,22 @@ export function parseArgsOrExit<T extends ParseArgsConfig>(config: T, usage: str
   return parsed;
 }
 
-/** The option's whole number (digits only, at least `min`), `fallback` when absent; anything else is a usage error. */
+/** The option's whole number (digits only, from `min` to `max`), `fallback` when absent; anything else is a usage error. */
 export function wholeNumberOrExit(
   name: string,
   text: string | undefined,
-  { fallback, min, usage }: { fallback: number; min: number; usage: string },
+  {
+    fallback,
+    min,
+    max = Number.MAX_SAFE_INTEGER,
+    usage,
+  }: { fallback: number; min: number; max?: number; usage: string },
 ): number {
   const n = text === undefined ? fallback : /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
     return usageError(
-      `--${name} takes ${min === 1 ? 'a positive integer' : `a whole number of at least ${min}`}, got "${text}"`,
+      `--${name} takes ${min === 1 && max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `a whole number ${range}`}, got "${text}"`,
       usage,
     );
   }

@@ -33,6 +33,9 @@ describe('the CLIs refuse arguments they do not take with a usage line, exit 2 a
     ['a value-taking option without its value', ['--series']],
     ['a positional argument', ['somewhere']],
     ['a full-width digit', ['--series', '５']],
+    // Red team: 99,999,999,999 series ran the heap out of memory, with V8's trace.
+    ['more series than it can hold the people of', ['--series', '99999999999']],
+    ['one series past the most', ['--series', '100001']],
   ])('npm run generate: %s, writing nothing', async (_, args) => {
     const out = path.join(dir, `never-${args.join('_').replace(/\W/g, '')}`);
     refusedAsUsage(await generate([...args, '--out', out]), /npm run generate -- \[--series N\]/);
@@ -114,6 +117,31 @@ describe('the CLIs refuse arguments they do not take with a usage line, exit 2 a
       expect(existsSync(out) || existsSync(dataDir)).toBe(false);
     },
   );
+
+  // Red team: each of these created a store in the new DATA_DIR (and export its target) before failing.
+  it.each([
+    ['import', ['NO_SUCH_DIR'], /is not a directory to import from/],
+    ['import', ['A_FILE'], /is not a directory to import from/],
+    ['export', ['EXPORT_DIR'], /there is no data directory at .* to export from/],
+  ])('npm run %s %j into a DATA_DIR that does not exist: exit 1, and nothing created', async (name, args, message) => {
+    const out = path.join(dir, `missing-out-${name}-${args[0]}`);
+    const dataDir = path.join(dir, `missing-data-${name}-${args[0]}`);
+    const file = path.join(dir, 'a-file.json');
+    await writeFile(file, '{}');
+    const named = { NO_SUCH_DIR: path.join(dir, 'no-such-seeds'), A_FILE: file, EXPORT_DIR: out } as Record<
+      string,
+      string
+    >;
+    const run = await runUntilExit(
+      process.execPath,
+      ['--enable-source-maps', `dist/scripts/${name}.js`, ...args.map((a) => named[a] ?? a)],
+      { DATA_DIR: dataDir, NEO4J_URI: '' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(out) || existsSync(dataDir)).toBe(false);
+  });
 
   it('npm run migrate: any argument, before it opens a store', async () => {
     const dataDir = path.join(dir, 'never-migrated');
