@@ -45,6 +45,25 @@ export const LIST_SIZE_KEYS: readonly (keyof ListSizes)[] = [
   'participantsPerEvent',
 ];
 
+/**
+ * The sizes that depend only on one series' own records: its lists, its episodes' events, its events'
+ * participants and its characters' aliases. A field read within one series is costed by these (see seriesScopes).
+ */
+export const SERIES_LIST_KEYS = [
+  'episodesPerSeries',
+  'charactersPerSeries',
+  'castingsPerSeries',
+  'creditsPerSeries',
+  'starringPerSeries',
+  'genresPerSeries',
+  'platformsPerSeries',
+  'eventsPerEpisode',
+  'participantsPerEvent',
+  'aliasesPerCharacter',
+] as const satisfies readonly (keyof ListSizes)[];
+
+export type SeriesListSizes = Pick<ListSizes, (typeof SERIES_LIST_KEYS)[number]>;
+
 type Records = { [C in keyof GraphDocument]: Iterable<GraphDocument[C][number]> };
 
 function largest(): { add(key: string, by?: number): void; readonly max: number } {

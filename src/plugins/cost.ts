@@ -1,12 +1,31 @@
-import { GraphQLError, type GraphQLField, type GraphQLType, isListType, isNonNullType, validate } from 'graphql';
+import {
+  type FieldNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLType,
+  isListType,
+  isNonNullType,
+  validate,
+} from 'graphql';
 import { type ComplexityEstimator, createComplexityRule } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
-import { type EvidenceSizes, LIST_SIZE_KEYS, type ListSizes } from '../domain/list-sizes.js';
+import { LRUCache } from 'lru-cache';
+import { SLUG_PATTERN } from '../domain/keys.js';
+import {
+  type EvidenceSizes,
+  LIST_SIZE_KEYS,
+  type ListSizes,
+  listSizesOf,
+  SERIES_LIST_KEYS,
+  type SeriesListSizes,
+} from '../domain/list-sizes.js';
+import { LIMITS } from '../domain/rules.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { catalogueOf } from '../reads/recommendations.js';
 import { type CostSizes, evidenceBoundedBy, LIST_BOUNDS } from '../schema/support/list-bounds.js';
 import type { DramaStore, StateTag } from '../store/port.js';
 import { isArgumentValueError } from './error-codes.js';
+import { seriesScopes } from './series-scopes.js';
 
 /** Used while the store cannot say: every list as long as a page. */
 const FALLBACK_SIZES = Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, MAX_PAGE_SIZE])) as unknown as ListSizes;
@@ -26,7 +45,57 @@ export class ListSizesCache {
   private evidence: EvidenceSizes | null = null;
   private merged: { sizes: ListSizes; evidence: EvidenceSizes | null; costSizes: CostSizes } | null = null;
 
+  /** Series-owned list sizes by series slug (null: no such series), with the store state they were read in. */
+  private readonly bySeries = new LRUCache<string, SeriesSizesEntry>({ max: SERIES_SIZES_KEPT });
+
   constructor(private readonly store: DramaStore) {}
+
+  /**
+   * The list sizes within each named series (SERIES_LIST_KEYS). Each is read again only after a write of this
+   * process touched that series (the store's journal), or another process may have written (the epoch turned).
+   * A series the store cannot read now is left out: it is costed store-wide.
+   */
+  async ofSeries(slugs: Iterable<string>): Promise<Map<string, SeriesListSizes | null>> {
+    const found = new Map<string, SeriesListSizes | null>();
+    const wanted: string[] = [];
+    for (const slug of new Set(slugs)) {
+      // No series can have it (the write rules refuse it): nothing to read, and nothing kept.
+      if (slug.length > LIMITS.slugLength || !SLUG_PATTERN.test(slug)) found.set(slug, null);
+      else wanted.push(slug);
+    }
+    const missing = wanted.filter((slug) => {
+      const entry = this.bySeries.get(slug);
+      return entry === undefined || !this.stillValid(slug, entry);
+    });
+    if (missing.length > 0) {
+      // Noted before the read starts: a write during it leaves the entries to be read again.
+      const { position } = this.store.journal;
+      const epoch = this.store.stateTag.epoch;
+      const read = seriesListSizes(this.store, missing);
+      for (const slug of missing) {
+        const entry: SeriesSizesEntry = { position, epoch, sizes: read.then((bySlug) => bySlug.get(slug) ?? null) };
+        this.bySeries.set(slug, entry);
+        entry.sizes.catch(() => {
+          if (this.bySeries.get(slug) === entry) this.bySeries.delete(slug);
+        });
+      }
+    }
+    for (const slug of wanted) {
+      const entry = this.bySeries.get(slug);
+      try {
+        if (entry) found.set(slug, await entry.sizes);
+      } catch {
+        // Costed store-wide.
+      }
+    }
+    return found;
+  }
+
+  private stillValid(slug: string, entry: SeriesSizesEntry): boolean {
+    if (entry.epoch !== this.store.stateTag.epoch) return false;
+    const touched = this.store.journal.since(entry.position);
+    return touched !== null && !touched.has(slug);
+  }
 
   /** The same object until the sizes or the evidence change: costs already worked out stay valid while it does. */
   get latest(): CostSizes {
@@ -72,6 +141,47 @@ export class ListSizesCache {
   }
 }
 
+/** Series whose sizes are kept: ten numbers each, so the cost limit reads a series once per write to it. */
+const SERIES_SIZES_KEPT = 20_000;
+
+interface SeriesSizesEntry {
+  position: number;
+  epoch: number;
+  sizes: Promise<SeriesListSizes | null>;
+}
+
+/**
+ * Reads the named series' records and measures their lists by the same rule as the store's (listSizesOf): one
+ * read of the series, and the records of those that exist, each kind in one batch.
+ */
+async function seriesListSizes(store: DramaStore, slugs: readonly string[]): Promise<Map<string, SeriesListSizes>> {
+  const series = (await store.seriesByKeys(slugs)).filter((record) => record !== null);
+  const keys = series.map((record) => record.key);
+  const sized = new Map<string, SeriesListSizes>();
+  if (keys.length === 0) return sized;
+  const [episodes, characters, castings, credits, events] = await Promise.all([
+    store.episodesBySeries(keys),
+    store.charactersBySeries(keys),
+    store.castingsBySeries(keys),
+    store.creditsBySeries(keys),
+    store.eventsOfSeries(keys),
+  ]);
+  series.forEach((record, i) => {
+    const sizes = listSizesOf({
+      people: [],
+      series: [record],
+      episodes: episodes[i] ?? [],
+      characters: characters[i] ?? [],
+      castings: castings[i] ?? [],
+      credits: credits[i] ?? [],
+      relationships: [],
+      events: events[i] ?? [],
+    });
+    sized.set(record.key, Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, sizes[key]])) as SeriesListSizes);
+  });
+  return sized;
+}
+
 const isList = (type: GraphQLType): boolean => isListType(isNonNullType(type) ? type.ofType : type);
 
 /** Bounds for list fields missing from LIST_BOUNDS: the longest list of any kind, or a page. */
@@ -95,11 +205,42 @@ function itemsAtMost(
   return isList(field.type) ? unlistedBound(sizes) : 1;
 }
 
-/** Each field costs 1 per time it can be resolved: its own items times those of every list around it. */
+/**
+ * Each field costs 1 per time it can be resolved: its own items times those of every list around it. A field
+ * read within one series (see seriesScopes) counts its list by that series' longest, the rest by the store's.
+ */
 const estimator =
-  (sizes: CostSizes): ComplexityEstimator =>
-  ({ type, field, args, childComplexity }) =>
-    itemsAtMost(type.name, field, args, sizes) * (1 + childComplexity);
+  (sizes: CostSizes, scopes: ScopedSizes): ComplexityEstimator =>
+  ({ type, field, args, childComplexity, node }) =>
+    itemsAtMost(type.name, field, args, scopes.get(node) ?? sizes) * (1 + childComplexity);
+
+/** The sizes to cost a field by, by its node, for fields read within one series. */
+type ScopedSizes = ReadonlyMap<FieldNode, CostSizes>;
+
+/** The scoped sizes of an operation: the store's, with each named series' own lists where it names one. */
+function scopedSizes(
+  scopes: ReadonlyMap<FieldNode, string>,
+  sizes: CostSizes,
+  bySeries: ReadonlyMap<string, SeriesListSizes | null>,
+): ScopedSizes {
+  const merged = new Map<string, CostSizes>();
+  const scoped = new Map<FieldNode, CostSizes>();
+  for (const [node, slug] of scopes) {
+    if (!bySeries.has(slug)) continue;
+    let sized = merged.get(slug);
+    if (sized === undefined) {
+      // No such series: its lists hold nothing (the field answers null).
+      const own = bySeries.get(slug) ?? NO_SERIES_LISTS;
+      sized = { ...sizes, ...own };
+      merged.set(slug, sized);
+    }
+    scoped.set(node, sized);
+  }
+  return scoped;
+}
+
+const NOTHING_SCOPED: ScopedSizes = new Map();
+const NO_SERIES_LISTS = Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, 0])) as SeriesListSizes;
 
 /** A validation error: 400 under application/graphql-response+json, 200 under application/json, as Yoga's own. */
 class CostLimitError extends GraphQLError {
@@ -121,14 +262,15 @@ export function costOf(
   {
     limit,
     sizes,
+    scoped = NOTHING_SCOPED,
     variables,
     operationName,
-  }: { limit: number; sizes: CostSizes; variables?: unknown; operationName?: unknown },
+  }: { limit: number; sizes: CostSizes; scoped?: ScopedSizes; variables?: unknown; operationName?: unknown },
 ): { cost: number; error: GraphQLError | null } {
   let cost = 0;
   const rule = createComplexityRule({
     maximumComplexity: limit,
-    estimators: [estimator(sizes)],
+    estimators: [estimator(sizes, scoped)],
     variables:
       variables !== null && typeof variables === 'object' && !Array.isArray(variables)
         ? (variables as Record<string, unknown>)
@@ -168,7 +310,7 @@ class CostMemo {
   costOf(
     schema: Parameters<typeof validate>[0],
     document: Parameters<typeof validate>[1],
-    options: { limit: number; sizes: CostSizes; variables?: unknown; operationName?: unknown },
+    options: { limit: number; sizes: CostSizes; scoped?: ScopedSizes; variables?: unknown; operationName?: unknown },
   ): GraphQLError | null {
     const key = memoKey(options.operationName, options.variables);
     let entry = this.byDocument.get(document);
@@ -206,13 +348,18 @@ export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
   const memo = new CostMemo();
   type Hook = NonNullable<Plugin['onExecute']> & NonNullable<Plugin['onSubscribe']>;
   // Not a validation rule: Yoga keeps each document's validation result, and a cost depends on the variables too.
-  const refuseOverLimit = (({ args, setResultAndStopExecution }) => {
-    const error = memo.costOf(args.schema, args.document, {
-      limit,
-      sizes: sizes.latest,
-      variables: args.variableValues,
-      operationName: args.operationName,
-    });
+  // Costed store-wide first, which reads nothing; only an operation over the limit that way is costed again by
+  // the series it names, whose sizes that reads (once per series until a write touches it).
+  const refuseOverLimit = (async ({ args, setResultAndStopExecution }) => {
+    const latest = sizes.latest;
+    const options = { limit, sizes: latest, variables: args.variableValues, operationName: args.operationName };
+    let error = memo.costOf(args.schema, args.document, options);
+    if (error === null) return;
+    const scopes = seriesScopes(args.schema, args.document, args.operationName, args.variableValues);
+    if (scopes.size > 0) {
+      const scoped = scopedSizes(scopes, latest, await sizes.ofSeries(scopes.values()));
+      error = memo.costOf(args.schema, args.document, { ...options, scoped });
+    }
     if (error !== null) setResultAndStopExecution({ errors: [error] });
   }) as Hook;
   return {

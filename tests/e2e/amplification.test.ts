@@ -89,7 +89,7 @@ describeEachStore(
       expect(current().store.roundTrips).toBe(before);
     });
 
-    it('counts every list by the longest the store holds: one level of the cycle costs the most characters per series', async () => {
+    it('counts a list reached through another series by the longest the store holds: one level of the cycle costs the most characters per series', async () => {
       const sizes = await current().store.listSizes();
       expect(sizes.charactersPerSeries).toBeGreaterThan(10);
       const limit = 1 + sizes.charactersPerSeries * 3;

@@ -33,6 +33,9 @@ describe('limits, enforced before any store is touched', () => {
   for (const [name, query, code] of cases) {
     it(`refuses an operation over the ${name} limit with ${code}, without a store round trip`, async () => {
       const yoga = limited();
+      // Over the cost limit store-wide, an operation is costed again by the series it names: their list sizes
+      // are read once, and kept until a write touches them.
+      if (name === 'cost') await graphql(yoga, query);
       const before = service.store.roundTrips;
       const response = await graphql(yoga, query);
       expect(errorCodes(response)).toContain(code);
@@ -40,6 +43,28 @@ describe('limits, enforced before any store is touched', () => {
       expect(service.store.roundTrips).toBe(before);
     });
   }
+
+  it('costs a series page that names no series a store could hold as nothing to read, reading nothing to cost it', async () => {
+    const yoga = limited();
+    const unlimited = service.yoga();
+    const page = (slug: string) =>
+      `{ ${['a', 'b', 'c'].map((a) => `${a}: series(slug: ${JSON.stringify(slug)}) { episodes { events { participants { character { name slug } } } } }`).join(' ')} }`;
+    const trips = async (on: typeof yoga, query: string) => {
+      const before = service.store.roundTrips;
+      const answer = await graphql(on, query);
+      return { answer, trips: service.store.roundTrips - before };
+    };
+    for (const slug of ['x'.repeat(121), 'Upper-Case', '__proto__', 'a b', '시리즈', 'trailing-', '']) {
+      const costed = await trips(yoga, page(slug));
+      expect(costed.answer).toMatchObject({ status: 200, data: { a: null, b: null, c: null } });
+      // As many reads as the answer takes where the cost limit is out of the way: none of them for the cost.
+      expect(costed.trips).toBe((await trips(unlimited, page(slug))).trips);
+    }
+    // A slug a series could have is looked up once for the cost, then remembered until a write.
+    const absent = await trips(yoga, page('no-such-series'));
+    expect(absent.trips).toBe((await trips(unlimited, page('no-such-series'))).trips + 1);
+    expect((await trips(yoga, page('no-such-series'))).trips).toBe(absent.trips - 1);
+  });
 
   it('costs the same document again for each set of variables: an accepted page does not let a longer one through', async () => {
     const yoga = service.yoga({

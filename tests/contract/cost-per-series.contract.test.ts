@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, expect, it } from 'vitest';
+import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
+import { importBigSeries, seedsAndBigSeries } from '../support/big-series.js';
+import { describeEachStore } from '../support/each-store.js';
+import { graphql } from '../support/graphql.js';
+
+const SERIES_PAGE = readFileSync('examples/series-page.graphql', 'utf8');
+const LONG = 'long-runner';
+const pageOf = (slug: string) => SERIES_PAGE.replace('"soundtrack-1"', `"${slug}"`);
+const codes = (answer: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
+  (answer.errors ?? []).map((error) => error.extensions?.code);
+
+// Red team: one writer added a series of 1,000 episodes, and every client's series page of every other series
+// got COST_LIMIT_EXCEEDED (819,031 for a 4-episode series): each list was costed by the longest in the store.
+describeEachStore(
+  'A series page is costed by the series it names',
+  (current) => {
+    let yoga: DramaYoga;
+    beforeAll(() => {
+      yoga = createDramaYoga({ store: current().store, graphiql: false });
+    });
+
+    it('answers the series page of a short series while the store holds a long one', async () => {
+      const sizes = await current().store.listSizes();
+      expect(sizes.episodesPerSeries).toBe(400);
+      const answer = await graphql(yoga, SERIES_PAGE);
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data!.series as { episodes: unknown[] }).episodes.length).toBeGreaterThan(0);
+    });
+
+    it('still refuses the long series own page, costed by its own lists', async () => {
+      const answer = await graphql(yoga, pageOf(LONG));
+      expect(codes(answer)).toEqual(['COST_LIMIT_EXCEEDED']);
+      expect(answer.errors?.[0]?.extensions?.cost as number).toBeGreaterThan(50_000);
+    });
+
+    it('costs the slug named through a variable, and a series that does not exist as nothing to read', async () => {
+      const query = SERIES_PAGE.replace('query SeriesPage {', 'query SeriesPage($slug: String!) {').replace(
+        '"soundtrack-1"',
+        '$slug',
+      );
+      expect((await graphql(yoga, query, { slug: 'soundtrack-1' })).errors).toBeUndefined();
+      expect(codes(await graphql(yoga, query, { slug: LONG }))).toEqual(['COST_LIMIT_EXCEEDED']);
+      for (const slug of ['no-such-series', '__proto__', 'constructor', 'x'.repeat(5_000), '시리즈'])
+        expect(await graphql(yoga, query, { slug })).toMatchObject({ status: 200, data: { series: null } });
+    });
+
+    it('costs by the store-wide longest what is reached under both series, and what leaves the series', async () => {
+      // One fragment spread under the short series and under the long one: costed as the longest.
+      const shared = `{ a: series(slug: "soundtrack-1") { ...P } b: series(slug: "${LONG}") { ...P } }
+        fragment P on Series { episodes { events { summary participants { role } } } }`;
+      expect(codes(await graphql(yoga, shared))).toEqual(['COST_LIMIT_EXCEEDED']);
+      // From a character to its series is another series as far as costing knows: the long one's size counts.
+      const through = `{ series(slug: "soundtrack-1") { characters { series { episodes { events { summary participants { role } } } } } } }`;
+      expect(codes(await graphql(yoga, through))).toEqual(['COST_LIMIT_EXCEEDED']);
+    });
+
+    it('sees a series grow: after a write, its page is costed again by its new lists', async () => {
+      const limits = { depth: 10, aliases: 15, tokens: 1000, cost: 100, bodyBytes: 100_000 };
+      const small = createDramaYoga({ store: current().store, graphiql: false, ops: { limits } });
+      const episodes = `{ series(slug: "soundtrack-1") { episodes { number } } }`;
+      expect((await graphql(small, episodes)).errors).toBeUndefined();
+      await importBigSeries(current().store, 'soundtrack-1', 150, 1);
+      const answer = await graphql(small, episodes);
+      expect(codes(answer)).toEqual(['COST_LIMIT_EXCEEDED']);
+      expect(answer.errors?.[0]?.extensions?.cost).toBe(1 + 150 * 2);
+    });
+  },
+  seedsAndBigSeries(LONG, 400, 20),
+);
