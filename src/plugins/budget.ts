@@ -44,7 +44,7 @@ class BudgetExceededError extends GraphQLError {
 /** One operation's spending; once over, every further resolver refuses at once. */
 class Spending {
   private objects = 0;
-  private readonly started = performance.now();
+  private started = performance.now();
   exceeded: BudgetExceededError | null = null;
   /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
   readonly applied: string[] = [];
@@ -56,6 +56,11 @@ class Spending {
   private stop(budget: BudgetName): never {
     this.exceeded ??= new BudgetExceededError(budget, this.limits[budget === 'time' ? 'timeMs' : budget]);
     throw this.exceeded;
+  }
+
+  /** Execution starts now: the time before (waiting for a place, see useAdmission) is not the operation's. */
+  begin(): void {
+    this.started = performance.now();
   }
 
   enter(): void {
@@ -186,8 +191,14 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
       const spending = new Spending(limits);
       Object.defineProperty(args.contextValue, BUDGET, { value: spending, configurable: true });
       const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
-      if (!mutation)
+      if (mutation)
         setExecuteFn((executionArgs) => {
+          spending.begin();
+          return executeFn(executionArgs);
+        });
+      else
+        setExecuteFn((executionArgs) => {
+          spending.begin();
           let timer: NodeJS.Timeout | undefined;
           const overtime = new Promise<ExecutionResult>((resolve) => {
             timer = setTimeout(() => {

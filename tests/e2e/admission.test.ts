@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseOpsSettings } from '../../src/config/settings.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { DramaStore, PlannedRead } from '../../src/store/port.js';
@@ -88,6 +88,41 @@ describe('admission: queries and mutations executing at once in one process (OPE
     await until(() => gate.held() === 5);
     gate.release();
     for (const response of await Promise.all(again)) expect(response.status).toBe(200);
+  });
+
+  // Red team: in a burst, queued queries were cut with EXECUTION_BUDGET_EXCEEDED (time) once they ran: the
+  // budget's clock had started before they waited for a place.
+  it("starts an operation's time budget when it starts executing, not while it waits for a place", async () => {
+    const gate = gated();
+    const budget = { objects: 1e9, bytes: 1e12, timeMs: 60_000 };
+    const yoga = createDramaYoga({
+      store: gate.store,
+      graphiql: false,
+      ops: { operations: { max: 1, queueMax: 5 }, budget },
+    });
+    const realNow = performance.now.bind(performance);
+    let skipped = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => realNow() + skipped);
+    try {
+      const first = ask(yoga, 'Holding');
+      await until(() => gate.held() === 1);
+      const waiting = ask(yoga, 'Waiting');
+      for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      expect(gate.held()).toBe(1);
+      // While it waits, more than its whole budget goes by on the clock the budget reads.
+      skipped = 2 * budget.timeMs;
+      gate.release();
+      await until(() => gate.held() === 2);
+      gate.release();
+      // The one executing meanwhile went over its budget; the one that waited has all of its own.
+      const held = await (await first).json();
+      expect(held.errors.map((e: { extensions: { budget: string } }) => e.extensions.budget)).toEqual(['time']);
+      const waited = await (await waiting).json();
+      expect(waited.errors).toBeUndefined();
+      expect(waited.data.character.name).toBe('Eun-soo');
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
