@@ -1,0 +1,29 @@
+import { expect, it } from 'vitest';
+import { oneAtATurn } from '../../src/plugins/turns.js';
+
+it('lets its waiters go in order, one per turn of the event loop, with other work served in between', async () => {
+  const turn = oneAtATurn();
+  let turns = 0;
+  let ticking = true;
+  const tick = () => {
+    turns += 1;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const seen: [number, number][] = [];
+  // Each waiter's work is synchronous, as parsing and validating a document is.
+  await Promise.all(Array.from({ length: 30 }, (_, i) => turn().then(() => void seen.push([i, turns]))));
+  ticking = false;
+  expect(seen.map(([i]) => i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  // Every waiter saw the ticker move since the one before it: no two ran in the same turn.
+  for (let i = 1; i < seen.length; i += 1) expect(seen[i]![1]).toBeGreaterThan(seen[i - 1]![1]);
+});
+
+it('lets a waiter go on an idle loop, and again after the queue drained (a stuck queue times the test out)', async () => {
+  const turn = oneAtATurn();
+  const went: string[] = [];
+  await turn().then(() => went.push('alone'));
+  await Promise.all([turn().then(() => went.push('first')), turn().then(() => went.push('second'))]);
+  await turn().then(() => went.push('after'));
+  expect(went).toEqual(['alone', 'first', 'second', 'after']);
+});
