@@ -37,7 +37,6 @@ import { useRateLimit } from './plugins/rate-limit.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCache } from './plugins/response-cache.js';
 import { useStructuredData } from './plugins/structured-data.js';
-import { useOneRequestPerTurn } from './plugins/turns.js';
 import { useReservedVariableNames, useVariableDefaults } from './plugins/variable-names.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
 import { useWidget } from './plugins/widget.js';
@@ -206,8 +205,6 @@ export function createDramaYoga(options: YogaOptions) {
     },
     plugins: guarded(
       [
-        // First: whatever the other plugins do with a request's document starts in a turn of its own.
-        useOneRequestPerTurn(),
         useVariableDefaults(),
         ...useExecutor(ops.executor, ops.jitMaxTokens, logger),
         // Inside the budget, so that its time counts the planned reads; they run as execution starts, once

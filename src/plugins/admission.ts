@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import pLimit from 'p-limit';
+import { oneAtATurn } from './turns.js';
 
 export interface AdmissionLimits {
   /** Operations executing at once in this process; 0 admits every one at once. */
@@ -33,14 +34,27 @@ export class OperationsExhaustedError extends GraphQLError {
  * (each within every per-operation limit) waits in a bounded queue instead of exhausting the heap together.
  * Answers from the response cache, and subscriptions, take no place. A refused operation has not started: a
  * mutation refused here wrote nothing.
+ *
+ * Before that, each request parses, validates and costs its document in a turn of the event loop of its own
+ * (see oneAtATurn): a burst of 400 distinct heavy documents did that work back to back, and /health waited up
+ * to 4.9 s (red team). The wait for a place is bounded from the request's arrival, that turn included.
  */
 export function useAdmission(limits: AdmissionLimits): Plugin {
-  if (limits.max === 0) return {};
+  const turn = oneAtATurn();
+  const arrivals = new WeakMap<object, number>();
+  const onParams: Plugin['onParams'] = ({ request }) => {
+    arrivals.set(request, performance.now());
+    return turn();
+  };
+  if (limits.max === 0) return { onParams };
   const admitted = admission(limits);
   return {
-    onExecute({ executeFn, setExecuteFn }) {
+    onParams,
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const request = (args.contextValue as { request?: object }).request;
+      const arrival = (request && arrivals.get(request)) ?? performance.now();
       setExecuteFn((args) =>
-        admitted(async () => executeFn(args)).catch((error: unknown) => {
+        admitted(async () => executeFn(args), arrival).catch((error: unknown) => {
           if (error instanceof OperationsExhaustedError) return { errors: [error] };
           throw error;
         }),
@@ -52,7 +66,7 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
 /** Runs each `run` when one of `max` places is free; rejects with OperationsExhaustedError when the queue is full or the wait too long. */
 export function admission(limits: AdmissionLimits) {
   const places = pLimit(limits.max);
-  return <T>(run: () => Promise<T>): Promise<T> => {
+  return <T>(run: () => Promise<T>, arrival = performance.now()): Promise<T> => {
     if (places.activeCount + places.pendingCount >= limits.max + limits.queueMax) {
       return Promise.reject(new OperationsExhaustedError('queue', limits));
     }
@@ -68,10 +82,13 @@ export function admission(limits: AdmissionLimits) {
     let gaveUp = false;
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        gaveUp = true;
-        reject(new OperationsExhaustedError('wait', limits));
-      }, limits.waitMs);
+      timer = setTimeout(
+        () => {
+          gaveUp = true;
+          reject(new OperationsExhaustedError('wait', limits));
+        },
+        Math.max(0, limits.waitMs - (performance.now() - arrival)),
+      );
       timer.unref();
     });
     const queued = turn(async () => {

@@ -92,3 +92,28 @@ it('runs an operation that finds a place free even with a wait bound of 0, and r
   expect(await held).toBe('held');
   expect(waitedRan).toBe(false);
 });
+
+it('bounds the wait from the arrival it is given: one that arrived longer ago than the bound and must wait is refused at once', async () => {
+  const admitted = admission({ max: 1, queueMax: 5, waitMs: 60_000 });
+  let finish = () => {};
+  let heldStarted = () => {};
+  const started = new Promise<void>((resolve) => (heldStarted = resolve));
+  const held = admitted(
+    () =>
+      new Promise<string>((resolve) => {
+        finish = () => resolve('held');
+        heldStarted();
+      }),
+  );
+  await started;
+  let lateRan = false;
+  const late = admitted(async () => {
+    lateRan = true;
+  }, performance.now() - 60_001);
+  await expect(late).rejects.toBeInstanceOf(OperationsExhaustedError);
+  finish();
+  expect(await held).toBe('held');
+  expect(lateRan).toBe(false);
+  // With a place free, the same arrival still runs.
+  expect(await admitted(async () => 'free', performance.now() - 60_001)).toBe('free');
+});
