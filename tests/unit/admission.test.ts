@@ -1,19 +1,28 @@
 import { expect, it } from 'vitest';
 import { admission, OperationsExhaustedError } from '../../src/plugins/admission.js';
+import { loopTicker } from '../support/loop-ticker.js';
+
+type Admitted = ReturnType<typeof admission>;
+
+/** Takes a place with a run that lasts until `finish()`; resolves once that run has started. */
+async function holdPlace(admitted: Admitted, answer = 'held') {
+  let finish = () => {};
+  let started = () => {};
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const held = admitted(
+    () =>
+      new Promise<string>((resolve) => {
+        finish = () => resolve(answer);
+        started();
+      }),
+  );
+  await running;
+  return { held, finish: () => finish() };
+}
 
 it('refuses a run that waited waitMs for a place, and gives that place back without starting it', async () => {
   const admitted = admission({ max: 1, queueMax: 5, waitMs: 20 });
-  let finishFirst = () => {};
-  let firstStarted = () => {};
-  const started = new Promise<void>((resolve) => (firstStarted = resolve));
-  const first = admitted(
-    () =>
-      new Promise<string>((resolve) => {
-        finishFirst = () => resolve('first');
-        firstStarted();
-      }),
-  );
-  await started;
+  const { held: first, finish: finishFirst } = await holdPlace(admitted, 'first');
   let secondStarted = false;
   const second = admitted(async () => {
     secondStarted = true;
@@ -31,20 +40,10 @@ it('refuses a run that waited waitMs for a place, and gives that place back with
 it('gives the place back when a run fails, and refuses at once past the queue', async () => {
   const admitted = admission({ max: 1, queueMax: 0, waitMs: 60_000 });
   await expect(admitted(() => Promise.reject(new Error('store went away')))).rejects.toThrow('store went away');
-  let finish = () => {};
-  let heldStarted = () => {};
-  const started = new Promise<void>((resolve) => (heldStarted = resolve));
-  const held = admitted(
-    () =>
-      new Promise<void>((resolve) => {
-        finish = resolve;
-        heldStarted();
-      }),
-  );
+  const { held, finish } = await holdPlace(admitted);
   await expect(admitted(async () => 'no room')).rejects.toMatchObject({
     extensions: { code: 'OPERATIONS_EXHAUSTED' },
   });
-  await started;
   finish();
   await held;
   expect(await admitted(async () => 'room again')).toBe('room again');
@@ -52,17 +51,11 @@ it('gives the place back when a run fails, and refuses at once past the queue', 
 
 it('lets the event loop turn before each queued run, so timers and sockets are served while a queue of runs from memory drains', async () => {
   const admitted = admission({ max: 1, queueMax: 100, waitMs: 60_000 });
-  let turns = 0;
-  let ticking = true;
-  const tick = () => {
-    turns += 1;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
+  const ticker = loopTicker();
   const seen: number[] = [];
   // Each run answers at once, as a read from memory does: no run ever leaves the microtask queue by itself.
-  await Promise.all(Array.from({ length: 20 }, () => admitted(async () => seen.push(turns))));
-  ticking = false;
+  await Promise.all(Array.from({ length: 20 }, () => admitted(async () => seen.push(ticker.turns()))));
+  ticker.stop();
   expect(seen).toHaveLength(20);
   // The loop turned between runs: the runs saw the ticker move, not one value for the whole queue.
   expect(new Set(seen).size).toBeGreaterThan(10);
@@ -71,17 +64,7 @@ it('lets the event loop turn before each queued run, so timers and sockets are s
 it('runs an operation that finds a place free even with a wait bound of 0, and refuses one that must wait', async () => {
   const admitted = admission({ max: 1, queueMax: 5, waitMs: 0 });
   expect(await admitted(async () => 'free place')).toBe('free place');
-  let finish = () => {};
-  let heldStarted = () => {};
-  const started = new Promise<void>((resolve) => (heldStarted = resolve));
-  const held = admitted(
-    () =>
-      new Promise<string>((resolve) => {
-        finish = () => resolve('held');
-        heldStarted();
-      }),
-  );
-  await started;
+  const { held, finish } = await holdPlace(admitted);
   let waitedRan = false;
   await expect(
     admitted(async () => {
@@ -95,17 +78,7 @@ it('runs an operation that finds a place free even with a wait bound of 0, and r
 
 it('bounds the wait from the arrival it is given: one that arrived longer ago than the bound and must wait is refused at once', async () => {
   const admitted = admission({ max: 1, queueMax: 5, waitMs: 60_000 });
-  let finish = () => {};
-  let heldStarted = () => {};
-  const started = new Promise<void>((resolve) => (heldStarted = resolve));
-  const held = admitted(
-    () =>
-      new Promise<string>((resolve) => {
-        finish = () => resolve('held');
-        heldStarted();
-      }),
-  );
-  await started;
+  const { held, finish } = await holdPlace(admitted);
   let lateRan = false;
   const late = admitted(async () => {
     lateRan = true;

@@ -1,19 +1,14 @@
 import { expect, it } from 'vitest';
 import { oneAtATurn } from '../../src/plugins/turns.js';
+import { loopTicker } from '../support/loop-ticker.js';
 
 it('lets its waiters go in order, one per turn of the event loop, with other work served in between', async () => {
   const turn = oneAtATurn();
-  let turns = 0;
-  let ticking = true;
-  const tick = () => {
-    turns += 1;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
+  const ticker = loopTicker();
   const seen: [number, number][] = [];
   // Each waiter's work is synchronous, as parsing and validating a document is.
-  await Promise.all(Array.from({ length: 30 }, (_, i) => turn().then(() => void seen.push([i, turns]))));
-  ticking = false;
+  await Promise.all(Array.from({ length: 30 }, (_, i) => turn().then(() => void seen.push([i, ticker.turns()]))));
+  ticker.stop();
   expect(seen.map(([i]) => i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   // Every waiter saw the ticker move since the one before it: no two ran in the same turn.
   for (let i = 1; i < seen.length; i += 1) expect(seen[i]![1]).toBeGreaterThan(seen[i - 1]![1]);
