@@ -46,8 +46,9 @@ export const LIST_SIZE_KEYS: readonly (keyof ListSizes)[] = [
 ];
 
 /**
- * The sizes that depend only on one series' own records: its lists, its episodes' events, its events'
- * participants and its characters' aliases. A field read within one series is costed by these (see seriesScopes).
+ * The sizes within one series: its lists, its episodes' events, its events' participants, and its characters'
+ * aliases, castings, relationships and events (wherever those lie). A field read within one series is costed by
+ * these (see seriesScopes).
  */
 export const SERIES_LIST_KEYS = [
   'episodesPerSeries',
@@ -60,6 +61,9 @@ export const SERIES_LIST_KEYS = [
   'eventsPerEpisode',
   'participantsPerEvent',
   'aliasesPerCharacter',
+  'castingsPerCharacter',
+  'relationshipsPerCharacter',
+  'eventsPerCharacter',
 ] as const satisfies readonly (keyof ListSizes)[];
 
 export type SeriesListSizes = Pick<ListSizes, (typeof SERIES_LIST_KEYS)[number]>;

@@ -42,11 +42,18 @@ export class OperationsExhaustedError extends GraphQLError {
 export function useAdmission(limits: AdmissionLimits): Plugin {
   const turn = oneAtATurn();
   const arrivals = new WeakMap<object, number>();
-  const onParams: Plugin['onParams'] = ({ request }) => {
-    arrivals.set(request, performance.now());
-    return turn();
+  if (limits.max === 0) return { onParams: () => turn() };
+  // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
+  // run or wait for a place), and waitMs from arrival.
+  const onParams: Plugin['onParams'] = async ({ request, setResult }) => {
+    if (turn.waiting() >= limits.max + limits.queueMax)
+      return setResult({ errors: [new OperationsExhaustedError('queue', limits)] });
+    const arrival = performance.now();
+    arrivals.set(request, arrival);
+    await turn();
+    if (performance.now() - arrival > limits.waitMs)
+      setResult({ errors: [new OperationsExhaustedError('wait', limits)] });
   };
-  if (limits.max === 0) return { onParams };
   const admitted = admission(limits);
   return {
     onParams,

@@ -166,7 +166,23 @@ async function seriesListSizes(store: DramaStore, slugs: readonly string[]): Pro
     store.creditsBySeries(keys),
     store.eventsOfSeries(keys),
   ]);
+  // A character's castings, relationships and events may lie in other series too: read by character.
+  const characterKeys = characters.flat().map((character) => character.key);
+  const [castingsOf, relationshipsOf, eventsOf] = await Promise.all([
+    store.castingsByCharacter(characterKeys),
+    store.relationshipHistories(characterKeys),
+    store.eventsOfCharacters(characterKeys.map((characterKey) => ({ characterKey, role: null, kinds: null }))),
+  ]);
+  const longestOf = (lists: readonly unknown[][]) =>
+    new Map(characterKeys.map((key, i) => [key, lists[i]?.length ?? 0]));
+  const perCharacter = {
+    castingsPerCharacter: longestOf(castingsOf),
+    relationshipsPerCharacter: longestOf(relationshipsOf),
+    eventsPerCharacter: longestOf(eventsOf),
+  };
   series.forEach((record, i) => {
+    const own = (characters[i] ?? []).map((character) => character.key);
+    const most = (sizes: Map<string, number>) => Math.max(0, ...own.map((key) => sizes.get(key) ?? 0));
     const sizes = listSizesOf({
       people: [],
       series: [record],
@@ -177,7 +193,12 @@ async function seriesListSizes(store: DramaStore, slugs: readonly string[]): Pro
       relationships: [],
       events: events[i] ?? [],
     });
-    sized.set(record.key, Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, sizes[key]])) as SeriesListSizes);
+    sized.set(record.key, {
+      ...(Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, sizes[key]])) as SeriesListSizes),
+      castingsPerCharacter: most(perCharacter.castingsPerCharacter),
+      relationshipsPerCharacter: most(perCharacter.relationshipsPerCharacter),
+      eventsPerCharacter: most(perCharacter.eventsPerCharacter),
+    });
   });
   return sized;
 }

@@ -2,7 +2,7 @@
  * A queue that lets its waiters go one per turn of the event loop, in order: each one's synchronous work runs
  * in a turn of its own, with timers and sockets served in between.
  */
-export function oneAtATurn(): () => Promise<void> {
+export function oneAtATurn(): { (): Promise<void>; waiting(): number } {
   const waiting: (() => void)[] = [];
   let scheduled = false;
   const next = () => {
@@ -15,7 +15,7 @@ export function oneAtATurn(): () => Promise<void> {
     // Scheduled from within a setImmediate callback: it runs in the next turn, after the sockets are polled.
     setImmediate(next);
   };
-  return () =>
+  const turn = () =>
     new Promise<void>((resolve) => {
       waiting.push(resolve);
       if (!scheduled) {
@@ -23,4 +23,5 @@ export function oneAtATurn(): () => Promise<void> {
         setImmediate(next);
       }
     });
+  return Object.assign(turn, { waiting: () => waiting.length });
 }

@@ -46,6 +46,15 @@ describeEachStore(
         expect(await graphql(yoga, query, { slug })).toMatchObject({ status: 200, data: { series: null } });
     });
 
+    // Red team: a character of the long series in 8,000 events refused every series page listing its characters' events.
+    it("costs a series' characters' castings, relationships and events by its own characters", async () => {
+      const characters = `{ series(slug: "soundtrack-1") { characters { name events { kind participants { role } } portrayedBy { name } relationships { kind } } } }`;
+      expect(await current().store.listSizes()).toMatchObject({ eventsPerCharacter: 8_000 });
+      expect((await graphql(yoga, characters)).errors).toBeUndefined();
+      const long = characters.replace('"soundtrack-1"', `"${LONG}"`);
+      expect(codes(await graphql(yoga, long))).toEqual(['COST_LIMIT_EXCEEDED']);
+    });
+
     it('costs by the store-wide longest what is reached under both series, and what leaves the series', async () => {
       // One fragment spread under the short series and under the long one: costed as the longest.
       const shared = `{ a: series(slug: "soundtrack-1") { ...P } b: series(slug: "${LONG}") { ...P } }

@@ -125,6 +125,26 @@ describe('admission: queries and mutations executing at once in one process (OPE
     }
   });
 
+  // Red team: 400-800 at once all waited for their turn to parse (24-51 s, a cheap query too), none refused.
+  it('bounds the requests waiting for their turn to parse by OPERATIONS_MAX + OPERATIONS_QUEUE_MAX, refusing the rest at once', async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 2, queueMax: 3 } } });
+    const asked = Array.from({ length: 10 }, (_, i) => Promise.resolve(ask(yoga, `Burst${i}`)));
+    let settled = 0;
+    for (const response of asked) void response.then(() => (settled += 1));
+    await until(() => {
+      gate.release();
+      return settled === asked.length;
+    });
+    const statuses = await Promise.all(asked.map((response) => response.then((r: Response) => r.status)));
+    // The first 5 waited for their turn, then ran or waited for a place; the other 5 were refused on arrival.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 503, 503, 503, 503, 503]);
+    const refused = await asked[9]!;
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect((await refused.json()).errors[0].extensions.code).toBe('OPERATIONS_EXHAUSTED');
+    expect(gate.held()).toBe(5);
+  });
+
   it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
     const gate = gated();
     const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 0, queueMax: 0 } } });
