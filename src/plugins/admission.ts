@@ -50,8 +50,10 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
       return setResult({ errors: [new OperationsExhaustedError('queue', limits)] });
     const arrival = performance.now();
     arrivals.set(request, arrival);
+    // As for a place, the bound refuses only a request that had to wait behind others (a bound of 0 included).
+    const behindOthers = turn.waiting() > 0;
     await turn();
-    if (performance.now() - arrival > limits.waitMs)
+    if (behindOthers && performance.now() - arrival > limits.waitMs)
       setResult({ errors: [new OperationsExhaustedError('wait', limits)] });
   };
   const admitted = admission(limits);
