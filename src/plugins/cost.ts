@@ -141,7 +141,7 @@ export class ListSizesCache {
   }
 }
 
-/** Series whose sizes are kept: ten numbers each, so the cost limit reads a series once per write to it. */
+/** Series whose sizes are kept: thirteen numbers each, so the cost limit reads a series once per write to it. */
 const SERIES_SIZES_KEPT = 20_000;
 
 interface SeriesSizesEntry {
@@ -166,23 +166,22 @@ async function seriesListSizes(store: DramaStore, slugs: readonly string[]): Pro
     store.creditsBySeries(keys),
     store.eventsOfSeries(keys),
   ]);
-  // A character's castings, relationships and events may lie in other series too: read by character.
+  // A character's castings, relationships and events may lie in other series too: read by character, in the
+  // order of `characters`, so each series' characters are one run of the answers.
   const characterKeys = characters.flat().map((character) => character.key);
   const [castingsOf, relationshipsOf, eventsOf] = await Promise.all([
     store.castingsByCharacter(characterKeys),
     store.relationshipHistories(characterKeys),
     store.eventsOfCharacters(characterKeys.map((characterKey) => ({ characterKey, role: null, kinds: null }))),
   ]);
-  const longestOf = (lists: readonly unknown[][]) =>
-    new Map(characterKeys.map((key, i) => [key, lists[i]?.length ?? 0]));
-  const perCharacter = {
-    castingsPerCharacter: longestOf(castingsOf),
-    relationshipsPerCharacter: longestOf(relationshipsOf),
-    eventsPerCharacter: longestOf(eventsOf),
-  };
+  let first = 0;
   series.forEach((record, i) => {
-    const own = (characters[i] ?? []).map((character) => character.key);
-    const most = (sizes: Map<string, number>) => Math.max(0, ...own.map((key) => sizes.get(key) ?? 0));
+    const end = first + (characters[i]?.length ?? 0);
+    const longest = (lists: readonly unknown[][]) => {
+      let most = 0;
+      for (let k = first; k < end; k += 1) most = Math.max(most, lists[k]?.length ?? 0);
+      return most;
+    };
     const sizes = listSizesOf({
       people: [],
       series: [record],
@@ -195,10 +194,11 @@ async function seriesListSizes(store: DramaStore, slugs: readonly string[]): Pro
     });
     sized.set(record.key, {
       ...(Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, sizes[key]])) as SeriesListSizes),
-      castingsPerCharacter: most(perCharacter.castingsPerCharacter),
-      relationshipsPerCharacter: most(perCharacter.relationshipsPerCharacter),
-      eventsPerCharacter: most(perCharacter.eventsPerCharacter),
+      castingsPerCharacter: longest(castingsOf),
+      relationshipsPerCharacter: longest(relationshipsOf),
+      eventsPerCharacter: longest(eventsOf),
     });
+    first = end;
   });
   return sized;
 }
