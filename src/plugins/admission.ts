@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import pLimit from 'p-limit';
+import { CheapestFirst } from './cheapest-first.js';
+import { operationCosts } from './operation-costs.js';
 import { oneAtATurn } from './turns.js';
 
 export interface AdmissionLimits {
@@ -38,23 +39,28 @@ export class OperationsExhaustedError extends GraphQLError {
  * Before that, each request parses, validates and costs its document in a turn of the event loop of its own
  * (see oneAtATurn): a burst of 400 distinct heavy documents did that work back to back, and /health waited up
  * to 4.9 s (red team). The wait for a place is bounded from the request's arrival, that turn included.
+ *
+ * Both waits let the lightest go first: the turn by the length of the document (what parsing and validating
+ * cost), the place by the operation's cost (what executing it may cost). A cheap query sent during a burst of
+ * heavy ones waited up to 7.4 s behind them, first in, first out (red team).
  */
 export function useAdmission(limits: AdmissionLimits): Plugin {
-  const turn = oneAtATurn();
   const arrivals = new WeakMap<object, number>();
-  if (limits.max === 0) return { onParams: () => turn() };
+  if (limits.max === 0) {
+    const turn = oneAtATurn();
+    return { onParams: ({ params }) => turn(documentWeight(params.query)) };
+  }
   // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
-  // run or wait for a place), and waitMs from arrival.
-  const onParams: Plugin['onParams'] = async ({ request, setResult }) => {
-    if (turn.waiting() >= limits.max + limits.queueMax)
-      return setResult({ errors: [new OperationsExhaustedError('queue', limits)] });
-    const arrival = performance.now();
-    arrivals.set(request, arrival);
-    // As for a place, the bound refuses only a request that had to wait behind others (a bound of 0 included).
-    const behindOthers = turn.waiting() > 0;
-    await turn();
-    if (behindOthers && performance.now() - arrival > limits.waitMs)
-      setResult({ errors: [new OperationsExhaustedError('wait', limits)] });
+  // run or wait for a place), and waitMs from arrival for one that waits behind others.
+  const turn = oneAtATurn(limits.max + limits.queueMax, (reason) => new OperationsExhaustedError(reason, limits));
+  const onParams: Plugin['onParams'] = async ({ request, params, setResult }) => {
+    arrivals.set(request, performance.now());
+    try {
+      await turn(documentWeight(params.query), limits.waitMs);
+    } catch (error) {
+      if (!(error instanceof OperationsExhaustedError)) throw error;
+      setResult({ errors: [error] });
+    }
   };
   const admitted = admission(limits);
   return {
@@ -63,49 +69,42 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
       const request = (args.contextValue as { request?: object }).request;
       const arrival = (request && arrivals.get(request)) ?? performance.now();
       setExecuteFn((args) =>
-        admitted(async () => executeFn(args), arrival).catch((error: unknown) => {
-          if (error instanceof OperationsExhaustedError) return { errors: [error] };
-          throw error;
-        }),
+        admitted(async () => executeFn(args), arrival, operationCosts.get(args.contextValue as object) ?? 0).catch(
+          (error: unknown) => {
+            if (error instanceof OperationsExhaustedError) return { errors: [error] };
+            throw error;
+          },
+        ),
       );
     },
   };
 }
 
-/** Runs each `run` when one of `max` places is free; rejects with OperationsExhaustedError when the queue is full or the wait too long. */
+/** What parsing and validating a document costs, about: its length (a persisted query's id alone: 0, it is parsed once). */
+const documentWeight = (query: unknown) => (typeof query === 'string' ? query.length : 0);
+
+/**
+ * Runs each `run` when one of `max` places is free, the lightest waiting `weight` first; rejects with
+ * OperationsExhaustedError when the queue is full of lighter ones, or once it waited `waitMs` from `arrival`.
+ */
 export function admission(limits: AdmissionLimits) {
-  const places = pLimit(limits.max);
-  return <T>(run: () => Promise<T>, arrival = performance.now()): Promise<T> => {
-    if (places.activeCount + places.pendingCount >= limits.max + limits.queueMax) {
-      return Promise.reject(new OperationsExhaustedError('queue', limits));
-    }
-    const turn = <R>(next: () => Promise<R>) =>
-      places(async () => {
-        // A turn of the event loop first: operations answered from memory would otherwise follow one another as
-        // microtasks, and /health, timers (a wait's bound included) and other sockets would wait for the queue.
-        await new Promise((resolve) => setImmediate(resolve));
-        return next();
-      });
+  let running = 0;
+  const line = new CheapestFirst(limits.queueMax, (reason) => new OperationsExhaustedError(reason, limits));
+  const leave = () => {
+    // A waiter let go takes over the place.
+    if (!line.release()) running -= 1;
+  };
+  return async <T>(run: () => Promise<T>, arrival = performance.now(), weight = 0): Promise<T> => {
     // A place is free: it runs, whatever the wait bound (a bound of 0 refuses only operations that must wait).
-    if (places.activeCount + places.pendingCount < limits.max) return turn(run);
-    let gaveUp = false;
-    let timer: NodeJS.Timeout | undefined;
-    const expiry = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => {
-          gaveUp = true;
-          reject(new OperationsExhaustedError('wait', limits));
-        },
-        Math.max(0, limits.waitMs - (performance.now() - arrival)),
-      );
-      timer.unref();
-    });
-    const queued = turn(async () => {
-      // An operation whose client was answered while it waited gives its place straight back.
-      if (gaveUp) return undefined as T;
-      clearTimeout(timer);
-      return run();
-    });
-    return Promise.race([queued, expiry]);
+    if (running < limits.max && line.length === 0) running += 1;
+    else await line.join(weight, Math.max(0, limits.waitMs - (performance.now() - arrival)));
+    try {
+      // A turn of the event loop first: operations answered from memory would otherwise follow one another as
+      // microtasks, and /health, timers (a wait's bound included) and other sockets would wait for the queue.
+      await new Promise((resolve) => setImmediate(resolve));
+      return await run();
+    } finally {
+      leave();
+    }
   };
 }

@@ -25,6 +25,7 @@ import { catalogueOf } from '../reads/recommendations.js';
 import { type CostSizes, evidenceBoundedBy, LIST_BOUNDS } from '../schema/support/list-bounds.js';
 import type { DramaStore, StateTag } from '../store/port.js';
 import { isArgumentValueError } from './error-codes.js';
+import { operationCosts } from './operation-costs.js';
 import { seriesScopes } from './series-scopes.js';
 
 /** Used while the store cannot say: every list as long as a page. */
@@ -325,27 +326,28 @@ const COSTS_PER_DOCUMENT = 32;
 const MOST_VARIABLES_CHARS = 4_096;
 
 class CostMemo {
-  private readonly byDocument = new WeakMap<object, { sizes: CostSizes; within: Set<string> }>();
+  private readonly byDocument = new WeakMap<object, { sizes: CostSizes; within: Map<string, number> }>();
 
   /** Only operations within the limit are kept: a refusal is worked out again, with an error object of its own. */
   costOf(
     schema: Parameters<typeof validate>[0],
     document: Parameters<typeof validate>[1],
     options: { limit: number; sizes: CostSizes; scoped?: ScopedSizes; variables?: unknown; operationName?: unknown },
-  ): GraphQLError | null {
+  ): { cost: number; error: GraphQLError | null } {
     const key = memoKey(options.operationName, options.variables);
     let entry = this.byDocument.get(document);
     if (entry?.sizes !== options.sizes) {
-      entry = { sizes: options.sizes, within: new Set() };
+      entry = { sizes: options.sizes, within: new Map() };
       this.byDocument.set(document, entry);
     }
-    if (key !== null && entry.within.has(key)) return null;
-    const { error } = costOf(schema, document, options);
-    if (error === null && key !== null) {
-      if (entry.within.size >= COSTS_PER_DOCUMENT) entry.within.delete(entry.within.values().next().value!);
-      entry.within.add(key);
+    const known = key === null ? undefined : entry.within.get(key);
+    if (known !== undefined) return { cost: known, error: null };
+    const costed = costOf(schema, document, options);
+    if (costed.error === null && key !== null) {
+      if (entry.within.size >= COSTS_PER_DOCUMENT) entry.within.delete(entry.within.keys().next().value!);
+      entry.within.set(key, costed.cost);
     }
-    return error;
+    return costed;
   }
 }
 
@@ -374,14 +376,16 @@ export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
   const refuseOverLimit = (async ({ args, setResultAndStopExecution }) => {
     const latest = sizes.latest;
     const options = { limit, sizes: latest, variables: args.variableValues, operationName: args.operationName };
-    let error = memo.costOf(args.schema, args.document, options);
-    if (error === null) return;
-    const scopes = seriesScopes(args.schema, args.document, args.operationName, args.variableValues);
-    if (scopes.size > 0) {
-      const scoped = scopedSizes(scopes, latest, await sizes.ofSeries(scopes.values()));
-      error = memo.costOf(args.schema, args.document, { ...options, scoped });
+    let costed = memo.costOf(args.schema, args.document, options);
+    if (costed.error !== null) {
+      const scopes = seriesScopes(args.schema, args.document, args.operationName, args.variableValues);
+      if (scopes.size > 0) {
+        const scoped = scopedSizes(scopes, latest, await sizes.ofSeries(scopes.values()));
+        costed = memo.costOf(args.schema, args.document, { ...options, scoped });
+      }
     }
-    if (error !== null) setResultAndStopExecution({ errors: [error] });
+    if (costed.error !== null) setResultAndStopExecution({ errors: [costed.error] });
+    else operationCosts.set(args.contextValue, costed.cost);
   }) as Hook;
   return {
     onParams: async ({ params }) => {

@@ -1,27 +1,40 @@
+import { CheapestFirst, type Refusal } from './cheapest-first.js';
+
+export interface Turns {
+  /**
+   * Resolves in a turn of the event loop of its own, the lightest waiter first (see CheapestFirst).
+   * `waitMs`: how much longer it may wait behind others (null: no bound); one that finds nobody waiting goes next.
+   */
+  (weight?: number, waitMs?: number | null): Promise<void>;
+  waiting(): number;
+}
+
 /**
- * A queue that lets its waiters go one per turn of the event loop, in order: each one's synchronous work runs
- * in a turn of its own, with timers and sockets served in between.
+ * A line that lets its waiters go one per turn of the event loop: each one's synchronous work runs in a turn
+ * of its own, with timers and sockets served in between. At most `room` wait; `refusal` is what a refused
+ * waiter rejects with.
  */
-export function oneAtATurn(): { (): Promise<void>; waiting(): number } {
-  const waiting: (() => void)[] = [];
+export function oneAtATurn(
+  room = Infinity,
+  refusal: (reason: Refusal) => Error = (reason) => new Error(`refused: ${reason}`),
+): Turns {
+  const line = new CheapestFirst(room, refusal);
   let scheduled = false;
   const next = () => {
-    const go = waiting.shift();
-    if (go === undefined) {
+    if (!line.release()) {
       scheduled = false;
       return;
     }
-    go();
     // Scheduled from within a setImmediate callback: it runs in the next turn, after the sockets are polled.
     setImmediate(next);
   };
-  const turn = () =>
-    new Promise<void>((resolve) => {
-      waiting.push(resolve);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(next);
-      }
-    });
-  return Object.assign(turn, { waiting: () => waiting.length });
+  const turn = (weight = 0, waitMs: number | null = null) => {
+    const joined = line.join(weight, waitMs, true);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(next);
+    }
+    return joined;
+  };
+  return Object.assign(turn, { waiting: () => line.length });
 }

@@ -145,6 +145,68 @@ describe('admission: queries and mutations executing at once in one process (OPE
     expect(gate.held()).toBe(5);
   });
 
+  // Red team: a cheap query sent during a burst of heavy ones waited 7.4 s behind them, first in, first out.
+  it('gives a freed place to the cheapest operation waiting, and refuses the costliest to make room for a cheaper one', async () => {
+    const gate = gated();
+    const heavyPage = (yoga: ReturnType<typeof createDramaYoga>, name: string) =>
+      yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({
+          query: `query ${name} { series(slug: "soundtrack-1") { episodes { events { participants { character { name aliases } } } } } }`,
+        }),
+      });
+    const settled: string[] = [];
+    const track = (name: string, response: Response | Promise<Response>) =>
+      Promise.resolve(response).then((answer) => {
+        settled.push(`${name}:${answer.status}`);
+        return answer;
+      });
+    const turns = async () => {
+      for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    // With room to wait, a heavy operation queued before a cheap one runs after it.
+    const roomy = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 1, queueMax: 5 } } });
+    const holding = track('holding', ask(roomy, 'Holding'));
+    await until(() => gate.held() === 1);
+    const heavy = track('heavy', heavyPage(roomy, 'Heavy'));
+    await turns();
+    const cheap = track('cheap', ask(roomy, 'Cheap'));
+    await turns();
+    expect(gate.held()).toBe(1);
+    for (let started = 2; started <= 3; started += 1) {
+      gate.release();
+      await until(() => gate.held() === started);
+    }
+    // The cheap one ran and answered while the heavy one holds the place now.
+    await until(() => settled.length === 2);
+    expect(settled).toEqual(['holding:200', 'cheap:200']);
+    gate.release();
+    expect((await heavy).status).toBe(200);
+    expect((await (await cheap).json()).data.character.name).toBe('Eun-soo');
+    await holding;
+
+    // With the queue (one) full, a cheap newcomer takes the heavy one's place there, which is refused unstarted.
+    settled.length = 0;
+    const tight = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 1, queueMax: 1 } } });
+    const holdingAgain = track('holding', ask(tight, 'Holding'));
+    await until(() => gate.held() === 4);
+    const pushedOut = track('heavy', heavyPage(tight, 'Heavy'));
+    await turns();
+    expect(settled).toEqual([]);
+    const cheapAgain = track('cheap', ask(tight, 'Cheap'));
+    const refused = await pushedOut;
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).errors[0].extensions.code).toBe('OPERATIONS_EXHAUSTED');
+    gate.release();
+    await until(() => gate.held() === 5);
+    gate.release();
+    await Promise.all([holdingAgain, cheapAgain]);
+    expect(settled).toEqual(['heavy:503', 'holding:200', 'cheap:200']);
+    expect(gate.held()).toBe(5);
+  });
+
   it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
     const gate = gated();
     const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 0, queueMax: 0 } } });

@@ -90,3 +90,29 @@ it('bounds the wait from the arrival it is given: one that arrived longer ago th
   // With a place free, the same arrival still runs.
   expect(await admitted(async () => 'free', performance.now() - 60_001)).toBe('free');
 });
+
+// Red team: a cheap query sent during a burst of heavy ones waited 7.4 s behind them, first in, first out.
+it('gives a freed place to the lightest operation waiting, and lets a light one push the heaviest out of a full queue', async () => {
+  const admitted = admission({ max: 1, queueMax: 2, waitMs: 60_000 });
+  const { held, finish } = await holdPlace(admitted);
+  const ran: string[] = [];
+  const run = (name: string, weight: number) =>
+    admitted(
+      async () => {
+        ran.push(name);
+        return name;
+      },
+      performance.now(),
+      weight,
+    );
+  const heavy = run('heavy', 40_000);
+  const heavier = run('heavier', 45_000);
+  const light = run('light', 23);
+  // The queue held two, the heaviest of them gave way to the light one.
+  await expect(heavier).rejects.toMatchObject({ extensions: { code: 'OPERATIONS_EXHAUSTED' } });
+  // A newcomer as heavy as the heaviest waiting is refused itself.
+  await expect(run('as-heavy', 40_000)).rejects.toBeInstanceOf(OperationsExhaustedError);
+  finish();
+  expect(await Promise.all([held, light, heavy])).toEqual(['held', 'light', 'heavy']);
+  expect(ran).toEqual(['light', 'heavy']);
+});

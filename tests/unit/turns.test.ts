@@ -22,3 +22,23 @@ it('lets a waiter go on an idle loop, and again after the queue drained (a stuck
   await turn().then(() => went.push('after'));
   expect(went).toEqual(['alone', 'first', 'second', 'after']);
 });
+
+it('lets the lightest waiter go first, and bounds how many wait: a lighter newcomer pushes the heaviest out', async () => {
+  const turn = oneAtATurn(3, (reason) => new Error(reason));
+  const went: string[] = [];
+  const record = (name: string, promise: Promise<void>) =>
+    promise.then(
+      () => void went.push(name),
+      (error: Error) => void went.push(`${name}:${error.message}`),
+    );
+  await Promise.all([
+    // The first finds nobody waiting: it goes next, heavy as it is.
+    record('first-heavy', turn(10_000)),
+    record('heavy', turn(9_000)),
+    record('light', turn(10)),
+    // The line holds three: the heaviest waiting gives way to a lighter newcomer, and one as heavy is refused.
+    record('lighter', turn(5)),
+    record('as-heavy', turn(10)),
+  ]);
+  expect(went).toEqual(['heavy:queue', 'as-heavy:queue', 'first-heavy', 'lighter', 'light']);
+});

@@ -1,0 +1,94 @@
+/** Why a waiter was refused: the line was full, or it waited its whole bound. */
+export type Refusal = 'queue' | 'wait';
+
+interface Waiter {
+  weight: number;
+  /** Joined an empty line: it goes next, whatever joins after it. */
+  pinned: boolean;
+  go(): void;
+  refuse(reason: Refusal): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * A bounded waiting line that lets the lightest waiter go first (by weight, then by arrival), so that a burst
+ * of heavy work does not hold up light work behind it. When it is full, a lighter newcomer pushes the heaviest
+ * waiter out (refused with 'queue'); each waiter with a bound is refused with 'wait' once it has waited that
+ * long. A heavy waiter may so wait out its whole bound while lighter ones keep coming: it is refused, not
+ * kept waiting.
+ */
+export class CheapestFirst {
+  private readonly line: Waiter[] = [];
+
+  constructor(
+    private readonly room: number,
+    private readonly refusal: (reason: Refusal) => Error,
+  ) {}
+
+  get length(): number {
+    return this.line.length;
+  }
+
+  /**
+   * Resolves when `release()` picks this waiter. `waitMs`: how much longer it may wait (null: no bound).
+   * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it.
+   */
+  join(weightGiven: number, waitMs: number | null, pinIfFirst = false): Promise<void> {
+    // NaN would compare as neither lighter nor heavier than anything, and break the order.
+    const weight = Number.isNaN(weightGiven) ? Infinity : weightGiven;
+    return new Promise<void>((resolve, reject) => {
+      const pinned = pinIfFirst && this.line.length === 0;
+      if (!pinned && this.line.length >= this.room) {
+        const heaviest = this.line.at(-1);
+        if (heaviest === undefined || heaviest.pinned || heaviest.weight <= weight) {
+          reject(this.refusal('queue'));
+          return;
+        }
+        this.line.pop();
+        heaviest.refuse('queue');
+      }
+      const waiter: Waiter = {
+        weight,
+        pinned,
+        go: () => {
+          clearTimeout(waiter.timer);
+          resolve();
+        },
+        refuse: (reason) => {
+          clearTimeout(waiter.timer);
+          reject(this.refusal(reason));
+        },
+        timer: undefined,
+      };
+      this.line.splice(this.placeFor(weight), 0, waiter);
+      if (!pinned && waitMs !== null) {
+        waiter.timer = setTimeout(() => {
+          const at = this.line.indexOf(waiter);
+          if (at === -1) return;
+          this.line.splice(at, 1);
+          waiter.refuse('wait');
+        }, waitMs);
+        waiter.timer.unref();
+      }
+    });
+  }
+
+  /** Lets the next waiter go; false when nobody waits. */
+  release(): boolean {
+    const next = this.line.shift();
+    next?.go();
+    return next !== undefined;
+  }
+
+  /** After every waiter of at most `weight` (a pinned head stays first). */
+  private placeFor(weight: number): number {
+    let low = this.line[0]?.pinned ? 1 : 0;
+    let high = this.line.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.line[middle]!.weight <= weight) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}

@@ -1,0 +1,98 @@
+import { afterEach, expect, it, vi } from 'vitest';
+import { CheapestFirst, type Refusal } from '../../src/plugins/cheapest-first.js';
+
+class Refused extends Error {
+  constructor(readonly reason: Refusal) {
+    super(reason);
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Joins `line` and records, by name, whether the waiter went or how it was refused. */
+function recorder(line: CheapestFirst) {
+  const outcomes: string[] = [];
+  const join = (name: string, weight: number, waitMs: number | null = null, pin = false) =>
+    line.join(weight, waitMs, pin).then(
+      () => void outcomes.push(name),
+      (error: Refused) => void outcomes.push(`${name}:${error.reason}`),
+    );
+  return { outcomes, join };
+}
+
+const refusal = (reason: Refusal) => new Refused(reason);
+
+it('lets the lightest go first, and waiters of one weight in the order they came', async () => {
+  const line = new CheapestFirst(10, refusal);
+  const { outcomes, join } = recorder(line);
+  const joined = [join('heavy', 900), join('light', 5), join('middle', 50), join('light-2', 5), join('heavy-2', 900)];
+  while (line.release());
+  await Promise.all(joined);
+  expect(outcomes).toEqual(['light', 'light-2', 'middle', 'heavy', 'heavy-2']);
+});
+
+it('when full, a lighter newcomer pushes the heaviest waiter out; one as heavy or heavier is refused itself', async () => {
+  const line = new CheapestFirst(2, refusal);
+  const { outcomes, join } = recorder(line);
+  const joined = [join('a', 100), join('b', 200)];
+  joined.push(join('c', 200), join('d', 300), join('e', 10));
+  await new Promise((resolve) => setImmediate(resolve));
+  // c and d were no lighter than the heaviest (b), so they went away at once; e pushed b out.
+  expect(outcomes).toEqual(['c:queue', 'd:queue', 'b:queue']);
+  expect(line.length).toBe(2);
+  while (line.release());
+  await Promise.all(joined);
+  expect(outcomes.slice(3)).toEqual(['e', 'a']);
+});
+
+it('refuses a waiter once it has waited its bound, and never lets it go after that', async () => {
+  vi.useFakeTimers();
+  const line = new CheapestFirst(10, refusal);
+  const { outcomes, join } = recorder(line);
+  const joined = [join('bounded', 1, 1_000), join('unbounded', 2)];
+  await vi.advanceTimersByTimeAsync(999);
+  expect(outcomes).toEqual([]);
+  await vi.advanceTimersByTimeAsync(1);
+  expect(outcomes).toEqual(['bounded:wait']);
+  expect(line.length).toBe(1);
+  expect(line.release()).toBe(true);
+  expect(line.release()).toBe(false);
+  await Promise.all(joined);
+  expect(outcomes).toEqual(['bounded:wait', 'unbounded']);
+});
+
+it('a waiter that found the line empty and asked to be pinned goes next, is never pushed out, and has no bound', async () => {
+  vi.useFakeTimers();
+  const line = new CheapestFirst(1, refusal);
+  const { outcomes, join } = recorder(line);
+  const joined = [join('pinned', 1_000_000, 0, true), join('light', 1, 5_000)];
+  await vi.advanceTimersByTimeAsync(10);
+  // The line holds one: the pinned head, which the lighter newcomer could not push out.
+  expect(outcomes).toEqual(['light:queue']);
+  joined.push(join('lighter', 0, 5_000, true));
+  await vi.advanceTimersByTimeAsync(10);
+  expect(outcomes).toEqual(['light:queue', 'lighter:queue']);
+  line.release();
+  await Promise.all(joined);
+  expect(outcomes).toEqual(['light:queue', 'lighter:queue', 'pinned']);
+});
+
+it('orders hostile weights without losing a waiter: NaN and Infinity go last, negative first', async () => {
+  const line = new CheapestFirst(10, refusal);
+  const { outcomes, join } = recorder(line);
+  const joined = [join('nan', Number.NaN), join('infinite', Infinity), join('negative', -5), join('zero', 0)];
+  expect(line.length).toBe(4);
+  while (line.release());
+  await Promise.all(joined);
+  expect(outcomes).toEqual(['negative', 'zero', 'nan', 'infinite']);
+});
+
+it('with no room refuses every waiter that is not pinned', async () => {
+  const line = new CheapestFirst(0, refusal);
+  const { outcomes, join } = recorder(line);
+  await join('any', 0);
+  expect(outcomes).toEqual(['any:queue']);
+  expect(line.length).toBe(0);
+});
