@@ -14,19 +14,26 @@ import {
 import { getArgumentValues } from 'graphql/execution/values.js';
 
 /**
- * Fields whose objects belong to the series their parent belongs to, from `Query.series(slug:)` down: below
- * them a list holds only that series' records, so it is costed by that series' longest lists (see
- * SERIES_LIST_KEYS), not the store's. Any other field (a person, another series, a character's events across
+ * Fields whose objects belong to the series their parent belongs to, from a root naming one series (see
+ * SERIES_ROOTS) down: below them a list holds only that series' records, so it is costed by that series'
+ * longest lists (see SERIES_LIST_KEYS), not the store's. Any other field (a person, another series, a character's events across
  * series) ends the scope for everything under it.
  */
 const SERIES_EDGES = new Set(['Series.episodes', 'Series.characters', 'Episode.events']);
+
+/** Root fields that answer one series' record, and the argument naming that series. */
+const SERIES_ROOTS: ReadonlyMap<string, string> = new Map([
+  ['series', 'slug'],
+  ['character', 'series'],
+  ['episode', 'series'],
+]);
 
 /** Work bound on the walk (fragments can be spread under many scopes); past it every field is costed store-wide. */
 const MOST_VISITS = 50_000;
 
 /**
- * The series each field of the operation is read within, by its node, for the fields under a root
- * `series(slug:)` that stay within it. A field reached under two series, or also outside one (a fragment
+ * The series each field of the operation is read within, by its node, for the fields under a root that
+ * answers one series' record (SERIES_ROOTS) and stay within it. A field reached under two series, or also outside one (a fragment
  * spread in both), is left out: it is costed store-wide.
  */
 export function seriesScopes(
@@ -68,9 +75,10 @@ export function seriesScopes(
         const field = parent.getFields()[selection.name.value];
         if (!field) continue;
         let inner: string | null = null;
-        if (parent === query && field.name === 'series') {
+        const seriesArgument = parent === query ? SERIES_ROOTS.get(field.name) : undefined;
+        if (seriesArgument !== undefined) {
           try {
-            const slug = getArgumentValues(field, selection, values).slug;
+            const slug = getArgumentValues(field, selection, values)[seriesArgument];
             inner = typeof slug === 'string' ? slug : null;
           } catch {
             inner = null;

@@ -55,6 +55,17 @@ describeEachStore(
       expect(codes(await graphql(yoga, long))).toEqual(['COST_LIMIT_EXCEEDED']);
     });
 
+    // Re-test 21: a character page, reached from the root character(series:, slug:), was still costed store-wide.
+    it('costs a character page by the series it names, as under series(slug:)', async () => {
+      const page = (series: string, slug: string) =>
+        `{ character(series: "${series}", slug: "${slug}") { name events { kind participants { role } } relationships { kind } } }`;
+      const answer = await graphql(yoga, page('soundtrack-1', 'eun-soo'));
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data!.character as { events: unknown[] }).events.length).toBeGreaterThan(0);
+      // In every one of the long series' 8,000 events.
+      expect(codes(await graphql(yoga, page(LONG, 'ha-na')))).toEqual(['COST_LIMIT_EXCEEDED']);
+    });
+
     it('costs by the store-wide longest what is reached under both series, and what leaves the series', async () => {
       // One fragment spread under the short series and under the long one: costed as the longest.
       const shared = `{ a: series(slug: "soundtrack-1") { ...P } b: series(slug: "${LONG}") { ...P } }

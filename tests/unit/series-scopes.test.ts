@@ -59,9 +59,12 @@ it('leaves out what two series share, or one series and the store: a fragment sp
   const shared = `{ a: series(slug: "a") { ...P } b: series(slug: "b") { ...P } c: series(slug: "a") { genres } }
     fragment P on Series { episodes { number } }`;
   expect(scoped(shared)).toEqual({ 'c.genres': 'a' });
-  const outside = `{ series(slug: "a") { characters { ...C } } character(series: "a", slug: "x") { ...C } }
+  const outside = `{ series(slug: "a") { characters { ...C } } person(slug: "x") { castings { character { ...C } } } }
     fragment C on Character { name }`;
   expect(scoped(outside)).toEqual({ 'series.characters': 'a' });
+  const another = `{ series(slug: "a") { characters { ...C } } character(series: "b", slug: "x") { ...C } }
+    fragment C on Character { name }`;
+  expect(scoped(another)).toEqual({ 'series.characters': 'a' });
   const same = `{ a: series(slug: "a") { ...P } b: series(slug: "a") { ...P } } fragment P on Series { episodes { number } }`;
   expect(scoped(same)).toEqual({ '#P.episodes': 'a', '#P.episodes.number': 'a' });
 });
@@ -89,4 +92,27 @@ it('walks a chain of fragments spread under many series in bounded work, leaving
     '#A.characters.series': 's0',
   });
   expect(scoped(document(15))).toEqual({});
+});
+
+// Re-test 21: only a root series(slug:) was costed by its series; a character or an episode was costed store-wide.
+it('scopes what is under character(series:) and episode(series:) to the series they name', () => {
+  expect(
+    scoped(
+      `query Q($s: String!) { character(series: $s, slug: "x") { aliases events { participants { role } } series { episodes { number } } }
+      episode(series: "b", number: 1) { events { participants { character { name } } } } }`,
+      { s: 'a' },
+    ),
+  ).toEqual({
+    'character.aliases': 'a',
+    'character.events': 'a',
+    'character.series': 'a',
+    'episode.events': 'b',
+    'episode.events.participants': 'b',
+  });
+  // A fragment read under both roots, named alike, stays within that series.
+  const both = `{ character(series: "a", slug: "x") { ...C } series(slug: "a") { characters { ...C } } }
+    fragment C on Character { relationships { kind } }`;
+  expect(scoped(both)).toEqual({ 'series.characters': 'a', '#C.relationships': 'a' });
+  for (const variables of [{}, { s: 7 }, { s: null }, { __proto__: { s: 'a' } }])
+    expect(scoped('query Q($s: String!) { character(series: $s, slug: "x") { aliases } }', variables)).toEqual({});
 });
