@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { SeriesRecord } from '../domain/records.js';
-import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { toSeriesRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
@@ -39,8 +39,22 @@ SeriesRef.implement({
     episodeCount: t.exposeInt('episodeCount', { description: 'How many episodes the series has, told or not.' }),
     episodes: t.field({
       type: [EpisodeRef],
-      description: 'The episodes the graph knows, by number.',
-      resolve: (series, _args, ctx) => ctx.loaders.episodesBySeries.load(series.key),
+      description:
+        'The episodes the graph knows, by number. Read a long series a part at a time, whose whole page may be over ' +
+        'the cost limit: first: 50, then fromNumber: 51 with first: 50, and so on.',
+      args: {
+        fromNumber: t.arg.int({ description: 'Only the episodes numbered this or later; all when left out.' }),
+        first: t.arg.int({
+          description: `At most this many (0 to ${MAX_PAGE_SIZE}); all when left out.`,
+          validate: pageSizeSchema.nullish(),
+        }),
+      },
+      resolve: async (series, { fromNumber, first }, ctx) => {
+        const episodes = await ctx.loaders.episodesBySeries.load(series.key);
+        const from =
+          typeof fromNumber === 'number' ? episodes.filter((episode) => episode.number >= fromNumber) : episodes;
+        return typeof first === 'number' ? from.slice(0, first) : from;
+      },
     }),
     characters: t.field({
       type: [CharacterRef],

@@ -35,6 +35,24 @@ describeEachStore(
       expect(answer.errors?.[0]?.extensions?.cost as number).toBeGreaterThan(50_000);
     });
 
+    it('reads the long series page whole a part at a time, each part within the limit', async () => {
+      const part = `query ($from: Int) { series(slug: "${LONG}") { episodes(fromNumber: $from, first: 50) { number events { summary participants { role character { name } } } } } }`;
+      const numbers: number[] = [];
+      let events = 0;
+      for (let from = 1; from <= 400; from += 50) {
+        const answer = await graphql(yoga, part, { from });
+        expect(answer.errors).toBeUndefined();
+        const episodes = (answer.data!.series as { episodes: { number: number; events: unknown[] }[] }).episodes;
+        expect(episodes).toHaveLength(50);
+        numbers.push(...episodes.map((episode) => episode.number));
+        for (const episode of episodes) events += episode.events.length;
+      }
+      expect(numbers).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+      expect(events).toBe(8_000);
+      // Without first, the same selection is costed as the whole page.
+      expect(codes(await graphql(yoga, part.replace(', first: 50', ''), { from: 1 }))).toEqual(['COST_LIMIT_EXCEEDED']);
+    });
+
     it('costs the slug named through a variable, and a series that does not exist as nothing to read', async () => {
       const query = SERIES_PAGE.replace('query SeriesPage {', 'query SeriesPage($slug: String!) {').replace(
         '"soundtrack-1"',

@@ -200,6 +200,9 @@ function seriesSelection(
   let crew = false;
   if (type !== null) {
     for (const episodeNodes of named(fields, 'episodes')) {
+      // A part of the episodes is read by the loaders: the planned read would take every episode's events.
+      const episodeArgs = walk.args(type, episodeNodes);
+      if (episodeArgs === null || episodeArgs.first != null || episodeArgs.fromNumber != null) return null;
       episodes = true;
       const episode = walk.sub(type, episodeNodes);
       if (episode.type === null) continue;

@@ -52,7 +52,8 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'Series.cast': size('castingsPerSeries'),
   'Series.characters': size('charactersPerSeries'),
   'Series.crew': size('creditsPerSeries'),
-  'Series.episodes': size('episodesPerSeries'),
+  'Series.episodes': (s, args) =>
+    typeof args.first === 'number' ? Math.max(0, Math.min(args.first, s.episodesPerSeries)) : s.episodesPerSeries,
   'Series.genres': size('genresPerSeries'),
   'Series.platforms': size('platformsPerSeries'),
   'Series.starring': size('starringPerSeries'),

@@ -196,6 +196,18 @@ describe('the series page', () => {
     expect(plan('query ($slug: String!) { series(slug: $slug) { episodes { number } } }', { slug: 7 })).toEqual([]);
     expect(plan('{ series(slug: "s") { title starring { name } } }')).toEqual([]);
   });
+
+  it('leaves a series whose episodes are read a part at a time to the loaders, which read only that part', () => {
+    expect(plan('{ series(slug: "s") { episodes { number } } }')).toHaveLength(1);
+    for (const part of ['first: 2', 'fromNumber: 3', 'fromNumber: 3, first: 2', 'first: 0'])
+      expect(plan(`{ series(slug: "s") { cast { billing } episodes(${part}) { events { slug } } } }`), part).toEqual(
+        [],
+      );
+    expect(plan('query ($f: Int) { series(slug: "s") { episodes(first: $f) { number } } }', { f: null })).toHaveLength(
+      1,
+    );
+    expect(plan('query ($f: Int) { series(slug: "s") { episodes(first: $f) { number } } }', { f: 'x' })).toEqual([]);
+  });
 });
 
 describe('a person', () => {
