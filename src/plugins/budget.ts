@@ -41,10 +41,20 @@ class BudgetExceededError extends GraphQLError {
   }
 }
 
+/**
+ * How long an operation runs before its next resolver waits for a turn of the event loop. Loaders answered from
+ * lmdb resolve as microtasks, so without it an operation never left them: a burst of heavy ones kept the loop
+ * from accepting connections or answering /health for seconds at a time (red team).
+ */
+const TURN_EVERY_MS = 10;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** One operation's spending; once over, every further resolver refuses at once. */
 class Spending {
   private objects = 0;
   private started = performance.now();
+  private turned = this.started;
+  private turn: Promise<void> | null = null;
   exceeded: BudgetExceededError | null = null;
   /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
   readonly applied: string[] = [];
@@ -61,11 +71,25 @@ class Spending {
   /** Execution starts now: the time before (waiting for a place, see useAdmission) is not the operation's. */
   begin(): void {
     this.started = performance.now();
+    this.turned = this.started;
   }
 
-  enter(): void {
+  /**
+   * Throws once over budget. Once the operation has run TURN_EVERY_MS since the event loop last turned for it,
+   * answers the turn every resolver of the operation waits for (one resolver waiting alone would not stop its
+   * siblings), else null.
+   */
+  enter(): Promise<void> | null {
     if (this.exceeded !== null) throw this.exceeded;
-    if (performance.now() - this.started > this.limits.timeMs) this.stop('time');
+    if (this.turn !== null) return this.turn;
+    const now = performance.now();
+    if (now - this.started > this.limits.timeMs) this.stop('time');
+    if (now - this.turned < TURN_EVERY_MS) return null;
+    this.turn = nextTurn().then(() => {
+      this.turn = null;
+      this.turned = performance.now();
+    });
+    return this.turn;
   }
 
   count<T>(value: T): T {
@@ -98,11 +122,12 @@ const isMutationField = (info: GraphQLResolveInfo) =>
  * every later resolver refuses at once.
  */
 const metered = (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
-  function meteredResolve(source, args, context, info) {
+  function meteredResolve(source, args, context, info): unknown {
     const spending = spendingOf(context);
     if (spending === undefined) return resolve(source, args, context, info);
     try {
-      spending.enter();
+      const turn = spending.enter();
+      if (turn !== null) return turn.then(() => meteredResolve(source, args, context, info));
       const result = resolve(source, args, context, info);
       return isThenable(result)
         ? result.then((value) => resolved(spending, info, value))

@@ -207,6 +207,51 @@ describe('admission: queries and mutations executing at once in one process (OPE
     expect(gate.held()).toBe(5);
   });
 
+  // Red team: during bursts of heavy queries the service accepted no connection for minutes, /health included:
+  // loaders answered from lmdb resolve as microtasks, so the operations executing never let the event loop turn.
+  it('lets the event loop turn while a long operation executes, every 10 ms of its clock, with the same answer', async () => {
+    const page = `{ series(slug: "soundtrack-1") { title episodes { number events { kind summary participants { role character { name aliases portrayedBy { name } } } } } characters { name relationships { kind from { name } to { name } } } } }`;
+    for (const planner of ['on', 'off'] as const) {
+      const yoga = createDramaYoga({ store, graphiql: false, ops: { planner } });
+      const post = () =>
+        yoga.fetch('http://drama.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+          body: JSON.stringify({ query: page }),
+        });
+      const expected = await (await post()).text();
+      expect(JSON.parse(expected).errors).toBeUndefined();
+      // A clock that moves 1 ms each time it is read: the operation runs "long" without depending on real time.
+      const realNow = performance.now.bind(performance);
+      let reads = 0;
+      const clock = vi.spyOn(performance, 'now').mockImplementation(() => {
+        reads += 1;
+        return realNow() + reads;
+      });
+      // The clock's reading at each turn of the loop.
+      const turns: number[] = [];
+      let ticking = true;
+      const tick = () => {
+        turns.push(reads);
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      try {
+        const answer = await (await post()).text();
+        turns.push(reads);
+        expect(answer).toBe(expected);
+      } finally {
+        ticking = false;
+        clock.mockRestore();
+      }
+      // Hundreds of clock reads (a resolver reads it once): the loop turned about every ten, where it used to turn
+      // only around the operation (about 400 reads between two turns).
+      expect(reads, planner).toBeGreaterThan(300);
+      const longest = Math.max(...turns.slice(1).map((at, i) => at - turns[i]!));
+      expect(longest, planner).toBeLessThan(60);
+    }
+  });
+
   it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
     const gate = gated();
     const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 0, queueMax: 0 } } });
