@@ -19,7 +19,14 @@ import { getArgumentValues } from 'graphql/execution/values.js';
  * longest lists (see SERIES_LIST_KEYS), not the store's. Any other field (a person, another series, a character's events across
  * series) ends the scope for everything under it.
  */
-const SERIES_EDGES = new Set(['Series.episodes', 'Series.characters', 'Episode.events']);
+const SERIES_EDGES = new Set([
+  'Series.episodes',
+  'Series.characters',
+  'Episode.events',
+  // Back to the series they belong to: the same one.
+  'Character.series',
+  'Episode.series',
+]);
 
 /** Root fields that answer one series' record, and the argument naming that series. */
 const SERIES_ROOTS: ReadonlyMap<string, string> = new Map([

@@ -82,6 +82,19 @@ describeEachStore(
       expect((answer.data!.character as { events: unknown[] }).events.length).toBeGreaterThan(0);
       // In every one of the long series' 8,000 events.
       expect(codes(await graphql(yoga, page(LONG, 'ha-na')))).toEqual(['COST_LIMIT_EXCEEDED']);
+      // Back from a character or an episode to its own series (re-test 22): still that series.
+      for (const root of [
+        'character(series: "soundtrack-1", slug: "eun-soo")',
+        'episode(series: "soundtrack-1", number: 4)',
+      ]) {
+        const back = (selection: string) => `{ ${root} { series { ${selection} } } }`;
+        for (const selection of ['episodes { number events { sequence } }', 'characters { name events { sequence } }'])
+          expect((await graphql(yoga, back(selection))).errors, `${root} ${selection}`).toBeUndefined();
+        const long = back(
+          'episodes { number events { sequence kind summary participants { role character { name } } } }',
+        ).replace('"soundtrack-1"', `"${LONG}"`);
+        expect(codes(await graphql(yoga, long.replace('eun-soo', 'ha-na')))).toEqual(['COST_LIMIT_EXCEEDED']);
+      }
     });
 
     it('costs by the store-wide longest what is reached under both series, and what leaves the series', async () => {
@@ -89,8 +102,8 @@ describeEachStore(
       const shared = `{ a: series(slug: "soundtrack-1") { ...P } b: series(slug: "${LONG}") { ...P } }
         fragment P on Series { episodes { events { summary participants { role } } } }`;
       expect(codes(await graphql(yoga, shared))).toEqual(['COST_LIMIT_EXCEEDED']);
-      // From a character to its series is another series as far as costing knows: the long one's size counts.
-      const through = `{ series(slug: "soundtrack-1") { characters { series { episodes { events { summary participants { role } } } } } } }`;
+      // From a character to a person, and on to the series it plays in, is any series: the long one's size counts.
+      const through = `{ series(slug: "soundtrack-1") { characters { portrayedBy { castings { series { episodes { events { summary participants { role } } } } } } } } }`;
       expect(codes(await graphql(yoga, through))).toEqual(['COST_LIMIT_EXCEEDED']);
     });
 

@@ -25,7 +25,7 @@ function scoped(query: string, variables: unknown = {}, operationName?: string):
   return found;
 }
 
-it('scopes the fields under series(slug:) that stay within it, and none past a field that leaves it', () => {
+it('scopes the fields under series(slug:) that stay within it (back to it from a character too), and none past a field that leaves it', () => {
   expect(
     scoped(`{ series(slug: "a") { title cast { person { castings { character { name } } } }
       episodes { number events { participants { role character { name } } } }
@@ -41,6 +41,8 @@ it('scopes the fields under series(slug:) that stay within it, and none past a f
     'series.characters.aliases': 'a',
     'series.characters.events': 'a',
     'series.characters.series': 'a',
+    'series.characters.series.episodes': 'a',
+    'series.characters.series.episodes.number': 'a',
   });
 });
 
@@ -80,16 +82,15 @@ it('walks a chain of fragments spread under many series in bounded work, leaving
   const chain = Array.from(
     { length: 12 },
     (_, i) =>
-      `fragment ${letter(i)} on Series { episodes { number } characters { series { ...${letter(i + 1)} ...${letter(i + 1)} } } }`,
+      `fragment ${letter(i)} on Series { episodes { number } cast { person { castings { series { ...${letter(i + 1)} ...${letter(i + 1)} } } } } }`,
   ).join(' ');
   const document = (n: number) =>
     `{ ${Array.from({ length: n }, (_, i) => `s${i}: series(slug: "s${i}") { ...A ...A }`).join(' ')} } ${chain} fragment M on Series { title }`;
-  // Under one series, fragment A's own fields are within it; the chain below characters.series is not.
+  // Under one series, fragment A's own fields are within it; the chain below cast.person is not.
   expect(scoped(document(1))).toEqual({
     '#A.episodes': 's0',
     '#A.episodes.number': 's0',
-    '#A.characters': 's0',
-    '#A.characters.series': 's0',
+    '#A.cast': 's0',
   });
   expect(scoped(document(15))).toEqual({});
 });
@@ -106,6 +107,8 @@ it('scopes what is under character(series:) and episode(series:) to the series t
     'character.aliases': 'a',
     'character.events': 'a',
     'character.series': 'a',
+    'character.series.episodes': 'a',
+    'character.series.episodes.number': 'a',
     'episode.events': 'b',
     'episode.events.participants': 'b',
   });
