@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { CheapestFirst } from './cheapest-first.js';
+import { CheapestFirst, type Refusal } from './cheapest-first.js';
 import { operationCosts } from './operation-costs.js';
 import { oneAtATurn } from './turns.js';
 
@@ -47,16 +47,21 @@ export class OperationsExhaustedError extends GraphQLError {
 export function useAdmission(limits: AdmissionLimits): Plugin {
   const arrivals = new WeakMap<object, number>();
   if (limits.max === 0) {
-    const turn = oneAtATurn();
-    return { onParams: ({ params }) => turn(documentWeight(params.query)) };
+    const turn = oneAtATurn(Infinity, refusal(limits));
+    return {
+      onParams: ({ request, params, setResult }) =>
+        turn(documentWeight(params.query), null, request.signal).catch((error: OperationsExhaustedError) =>
+          setResult({ errors: [error] }),
+        ),
+    };
   }
   // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
   // run or wait for a place), and waitMs from arrival for one that waits behind others.
-  const turn = oneAtATurn(limits.max + limits.queueMax, (reason) => new OperationsExhaustedError(reason, limits));
+  const turn = oneAtATurn(limits.max + limits.queueMax, refusal(limits));
   const onParams: Plugin['onParams'] = async ({ request, params, setResult }) => {
     arrivals.set(request, performance.now());
     try {
-      await turn(documentWeight(params.query), limits.waitMs);
+      await turn(documentWeight(params.query), limits.waitMs, request.signal);
     } catch (error) {
       if (!(error instanceof OperationsExhaustedError)) throw error;
       setResult({ errors: [error] });
@@ -66,19 +71,27 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
   return {
     onParams,
     onExecute({ args, executeFn, setExecuteFn }) {
-      const request = (args.contextValue as { request?: object }).request;
+      const request = (args.contextValue as { request?: Request }).request;
       const arrival = (request && arrivals.get(request)) ?? performance.now();
+      // Read when execution starts: the cost limit's hook runs after this one.
       setExecuteFn((args) =>
-        admitted(async () => executeFn(args), arrival, operationCosts.get(args.contextValue as object) ?? 0).catch(
-          (error: unknown) => {
-            if (error instanceof OperationsExhaustedError) return { errors: [error] };
-            throw error;
-          },
-        ),
+        admitted(
+          async () => executeFn(args),
+          arrival,
+          operationCosts.get(args.contextValue as object) ?? 0,
+          request?.signal,
+        ).catch((error: unknown) => {
+          if (error instanceof OperationsExhaustedError) return { errors: [error] };
+          throw error;
+        }),
       );
     },
   };
 }
+
+/** A waiter refused: a client that went away is answered as one that waited too long (nobody reads it). */
+const refusal = (limits: AdmissionLimits) => (reason: Refusal) =>
+  new OperationsExhaustedError(reason === 'queue' ? 'queue' : 'wait', limits);
 
 /** What parsing and validating a document costs, about: its length (a persisted query's id alone: 0, it is parsed once). */
 const documentWeight = (query: unknown) => (typeof query === 'string' ? query.length : 0);
@@ -89,15 +102,20 @@ const documentWeight = (query: unknown) => (typeof query === 'string' ? query.le
  */
 export function admission(limits: AdmissionLimits) {
   let running = 0;
-  const line = new CheapestFirst(limits.queueMax, (reason) => new OperationsExhaustedError(reason, limits));
+  const line = new CheapestFirst(limits.queueMax, refusal(limits));
   const leave = () => {
     // A waiter let go takes over the place.
     if (!line.release()) running -= 1;
   };
-  return async <T>(run: () => Promise<T>, arrival = performance.now(), weight = 0): Promise<T> => {
+  return async <T>(
+    run: () => Promise<T>,
+    arrival = performance.now(),
+    weight = 0,
+    signal?: AbortSignal,
+  ): Promise<T> => {
     // A place is free: it runs, whatever the wait bound (a bound of 0 refuses only operations that must wait).
     if (running < limits.max && line.length === 0) running += 1;
-    else await line.join(weight, Math.max(0, limits.waitMs - (performance.now() - arrival)));
+    else await line.join(weight, Math.max(0, limits.waitMs - (performance.now() - arrival)), false, signal);
     try {
       // A turn of the event loop first: operations answered from memory would otherwise follow one another as
       // microtasks, and /health, timers (a wait's bound included) and other sockets would wait for the queue.

@@ -9,6 +9,7 @@ import {
   isObjectType,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { pendingTurn, sliceOver } from './slices.js';
 
 type BudgetName = 'objects' | 'bytes' | 'time';
 
@@ -41,20 +42,11 @@ class BudgetExceededError extends GraphQLError {
   }
 }
 
-/**
- * How long an operation runs before its next resolver waits for a turn of the event loop. Loaders answered from
- * lmdb resolve as microtasks, so without it an operation never left them: a burst of heavy ones kept the loop
- * from accepting connections or answering /health for seconds at a time (red team).
- */
-const TURN_EVERY_MS = 10;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** One operation's spending; once over, every further resolver refuses at once. */
 class Spending {
   private objects = 0;
   private started = performance.now();
-  private turned = this.started;
-  private turn: Promise<void> | null = null;
+
   exceeded: BudgetExceededError | null = null;
   /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
   readonly applied: string[] = [];
@@ -71,25 +63,17 @@ class Spending {
   /** Execution starts now: the time before (waiting for a place, see useAdmission) is not the operation's. */
   begin(): void {
     this.started = performance.now();
-    this.turned = this.started;
   }
 
-  /**
-   * Throws once over budget. Once the operation has run TURN_EVERY_MS since the event loop last turned for it,
-   * answers the turn every resolver of the operation waits for (one resolver waiting alone would not stop its
-   * siblings), else null.
-   */
+  /** Throws once over budget; else the turn of the event loop to wait for first, if any (see sliceOver). */
   enter(): Promise<void> | null {
     if (this.exceeded !== null) throw this.exceeded;
-    if (this.turn !== null) return this.turn;
+    // Checked again once the turn has come.
+    const waiting = pendingTurn();
+    if (waiting !== null) return waiting;
     const now = performance.now();
     if (now - this.started > this.limits.timeMs) this.stop('time');
-    if (now - this.turned < TURN_EVERY_MS) return null;
-    this.turn = nextTurn().then(() => {
-      this.turn = null;
-      this.turned = performance.now();
-    });
-    return this.turn;
+    return sliceOver(now);
   }
 
   count<T>(value: T): T {

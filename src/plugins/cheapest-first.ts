@@ -1,5 +1,5 @@
-/** Why a waiter was refused: the line was full, or it waited its whole bound. */
-export type Refusal = 'queue' | 'wait';
+/** Why a waiter was refused: the line was full, it waited its whole bound, or its client went away. */
+export type Refusal = 'queue' | 'wait' | 'gone';
 
 interface Waiter {
   weight: number;
@@ -8,6 +8,8 @@ interface Waiter {
   go(): void;
   refuse(reason: Refusal): void;
   timer: NodeJS.Timeout | undefined;
+  /** Stops listening to the waiter's signal. */
+  forget(): void;
 }
 
 /**
@@ -31,12 +33,17 @@ export class CheapestFirst {
 
   /**
    * Resolves when `release()` picks this waiter. `waitMs`: how much longer it may wait (null: no bound).
-   * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it.
+   * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it. `signal`: the
+   * waiter leaves the line when it aborts (its client went away).
    */
-  join(weightGiven: number, waitMs: number | null, pinIfFirst = false): Promise<void> {
+  join(weightGiven: number, waitMs: number | null, pinIfFirst = false, signal?: AbortSignal): Promise<void> {
     // NaN would compare as neither lighter nor heavier than anything, and break the order.
     const weight = Number.isNaN(weightGiven) ? Infinity : weightGiven;
     return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(this.refusal('gone'));
+        return;
+      }
       const pinned = pinIfFirst && this.line.length === 0;
       if (!pinned && this.line.length >= this.room) {
         const heaviest = this.line.at(-1);
@@ -47,27 +54,34 @@ export class CheapestFirst {
         this.line.pop();
         heaviest.refuse('queue');
       }
+      const leave = (reason: Refusal) => {
+        const at = this.line.indexOf(waiter);
+        if (at === -1) return;
+        this.line.splice(at, 1);
+        waiter.refuse(reason);
+      };
+      const onAbort = () => leave('gone');
       const waiter: Waiter = {
         weight,
         pinned,
         go: () => {
-          clearTimeout(waiter.timer);
+          waiter.forget();
           resolve();
         },
         refuse: (reason) => {
-          clearTimeout(waiter.timer);
+          waiter.forget();
           reject(this.refusal(reason));
         },
         timer: undefined,
+        forget: () => {
+          clearTimeout(waiter.timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
       };
       this.line.splice(this.placeFor(weight), 0, waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (!pinned && waitMs !== null) {
-        waiter.timer = setTimeout(() => {
-          const at = this.line.indexOf(waiter);
-          if (at === -1) return;
-          this.line.splice(at, 1);
-          waiter.refuse('wait');
-        }, waitMs);
+        waiter.timer = setTimeout(() => leave('wait'), waitMs);
         waiter.timer.unref();
       }
     });

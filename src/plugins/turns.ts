@@ -4,8 +4,9 @@ export interface Turns {
   /**
    * Resolves in a turn of the event loop of its own, the lightest waiter first (see CheapestFirst).
    * `waitMs`: how much longer it may wait behind others (null: no bound); one that finds nobody waiting goes next.
+   * `signal`: it leaves the line when that aborts.
    */
-  (weight?: number, waitMs?: number | null): Promise<void>;
+  (weight?: number, waitMs?: number | null, signal?: AbortSignal): Promise<void>;
   waiting(): number;
 }
 
@@ -28,8 +29,8 @@ export function oneAtATurn(
     // Scheduled from within a setImmediate callback: it runs in the next turn, after the sockets are polled.
     setImmediate(next);
   };
-  const turn = (weight = 0, waitMs: number | null = null) => {
-    const joined = line.join(weight, waitMs, true);
+  const turn = (weight = 0, waitMs: number | null = null, signal?: AbortSignal) => {
+    const joined = line.join(weight, waitMs, true, signal);
     if (!scheduled) {
       scheduled = true;
       setImmediate(next);

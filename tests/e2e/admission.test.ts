@@ -252,6 +252,40 @@ describe('admission: queries and mutations executing at once in one process (OPE
     }
   });
 
+  // Red team: after their clients had timed out, requests still waited in line and then ran, for nobody.
+  it('drops a request whose client went away while it waited for a place, without running it', async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 1, queueMax: 5 } } });
+    const holding = ask(yoga, 'Holding');
+    await until(() => gate.held() === 1);
+    const client = new AbortController();
+    const gone = Promise.resolve(
+      yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        signal: client.signal,
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({
+          query: '{ character(series: "soundtrack-1", slug: "sun-woo") { relationships { kind } } }',
+        }),
+      }),
+    ).then(
+      () => 'answered',
+      () => 'abandoned',
+    );
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    client.abort();
+    expect(await gone).toBe('abandoned');
+    gate.release();
+    expect((await holding).status).toBe(200);
+    // The next one takes the place at once: the abandoned one neither ran nor kept it.
+    const next = ask(yoga, 'Next');
+    await until(() => gate.held() === 2);
+    gate.release();
+    expect((await next).status).toBe(200);
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(gate.held()).toBe(2);
+  });
+
   it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
     const gate = gated();
     const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 0, queueMax: 0 } } });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, expect, it, vi } from 'vitest';
 import { CheapestFirst, type Refusal } from '../../src/plugins/cheapest-first.js';
 
@@ -94,5 +95,35 @@ it('with no room refuses every waiter that is not pinned', async () => {
   const { outcomes, join } = recorder(line);
   await join('any', 0);
   expect(outcomes).toEqual(['any:queue']);
+  expect(line.length).toBe(0);
+});
+
+it('lets a waiter whose client went away leave the line at once, pinned or not, and forgets its signal once it goes', async () => {
+  const line = new CheapestFirst(10, refusal);
+  const { outcomes, join } = recorder(line);
+  const pinnedGone = new AbortController();
+  const waitingGone = new AbortController();
+  const staying = new AbortController();
+  const joined = [
+    line.join(5, null, true, pinnedGone.signal).then(
+      () => void outcomes.push('pinned'),
+      (error: Refused) => void outcomes.push(`pinned:${error.reason}`),
+    ),
+    line.join(1, 60_000, false, waitingGone.signal).then(
+      () => void outcomes.push('waiting'),
+      (error: Refused) => void outcomes.push(`waiting:${error.reason}`),
+    ),
+    line.join(2, 60_000, false, staying.signal).then(() => void outcomes.push('staying')),
+    join('plain', 3),
+  ];
+  pinnedGone.abort();
+  waitingGone.abort();
+  expect(line.length).toBe(2);
+  while (line.release());
+  await Promise.all(joined);
+  expect(outcomes).toEqual(['pinned:gone', 'waiting:gone', 'staying', 'plain']);
+  expect(getEventListeners(staying.signal, 'abort')).toHaveLength(0);
+  // Already gone when it comes: refused, never in the line.
+  await expect(line.join(0, null, false, AbortSignal.abort())).rejects.toMatchObject({ reason: 'gone' });
   expect(line.length).toBe(0);
 });
