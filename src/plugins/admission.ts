@@ -103,6 +103,7 @@ const documentWeight = (query: unknown) => (typeof query === 'string' ? query.le
 export function admission(limits: AdmissionLimits) {
   let running = 0;
   const line = new CheapestFirst(limits.queueMax, refusal(limits));
+  const handOver = oneAtATurn();
   const leave = () => {
     // A waiter let go takes over the place.
     if (!line.release()) running -= 1;
@@ -116,13 +117,19 @@ export function admission(limits: AdmissionLimits) {
     // A place is free: it runs, whatever the wait bound (a bound of 0 refuses only operations that must wait).
     if (running < limits.max && line.length === 0) running += 1;
     else await line.join(weight, Math.max(0, limits.waitMs - (performance.now() - arrival)), false, signal);
+    let answer: T;
     try {
       // A turn of the event loop first: operations answered from memory would otherwise follow one another as
       // microtasks, and /health, timers (a wait's bound included) and other sockets would wait for the queue.
       await new Promise((resolve) => setImmediate(resolve));
-      return await run();
+      answer = await run();
     } finally {
       leave();
     }
+    // What follows (the response cache's walk of the answer, its JSON) takes up to 100 ms for a large one: one
+    // answer per turn of the loop, so that answers finishing together do not hold it (it accepts one
+    // connection per turn).
+    await handOver(weight);
+    return answer;
   };
 }
