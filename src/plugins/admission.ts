@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { CheapestFirst, type Refusal } from './cheapest-first.js';
 import { operationCosts } from './operation-costs.js';
+import { sliceOver } from './slices.js';
 import { oneAtATurn } from './turns.js';
 
 export interface AdmissionLimits {
@@ -103,7 +104,6 @@ const documentWeight = (query: unknown) => (typeof query === 'string' ? query.le
 export function admission(limits: AdmissionLimits) {
   let running = 0;
   const line = new CheapestFirst(limits.queueMax, refusal(limits));
-  const handOver = oneAtATurn();
   const leave = () => {
     // A waiter let go takes over the place.
     if (!line.release()) running -= 1;
@@ -126,10 +126,10 @@ export function admission(limits: AdmissionLimits) {
     } finally {
       leave();
     }
-    // What follows (the response cache's walk of the answer, its JSON) takes up to 100 ms for a large one: one
-    // answer per turn of the loop, so that answers finishing together do not hold it (it accepts one
-    // connection per turn).
-    await handOver(weight);
+    // What follows (the response cache's walk of the answer, its JSON) takes up to 100 ms for a large one: an
+    // answer finished once the loop's slice is over waits for its next turn, so that answers finishing together
+    // do not hold the loop (it accepts one connection per turn).
+    await (sliceOver(performance.now()) ?? undefined);
     return answer;
   };
 }
