@@ -208,16 +208,23 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
       else
         setExecuteFn((executionArgs) => {
           spending.begin();
+          const client = (executionArgs.contextValue as { request?: Request } | undefined)?.request?.signal;
           let timer: NodeJS.Timeout | undefined;
+          let stop = () => {};
           const overtime = new Promise<ExecutionResult>((resolve) => {
-            timer = setTimeout(() => {
+            stop = () => {
               spending.exceeded ??= new BudgetExceededError('time', limits.timeMs);
               resolve(refusal(spending.exceeded));
-            }, spending.remainingMs());
+            };
+            timer = setTimeout(stop, spending.remainingMs());
           });
+          // A query whose client went away stops at once, as one past its time does: nobody reads its answer.
+          client?.addEventListener('abort', stop, { once: true });
+          if (client?.aborted) stop();
           const execution = Promise.resolve(executeFn(executionArgs));
           return Promise.race([execution, overtime]).finally(() => {
             clearTimeout(timer);
+            client?.removeEventListener('abort', stop);
             spending.answered.abort(ANSWERED);
           }) as ReturnType<typeof executeFn>;
         });

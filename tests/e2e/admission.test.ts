@@ -23,12 +23,14 @@ afterAll(async () => {
 /** The store, with every planned read held until `release()`; `held` counts the reads that started. */
 function gated() {
   const waiting: (() => void)[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
   let held = 0;
   const proxy = new Proxy(store, {
     get: (target, property, receiver) =>
       property === 'readPlanned'
         ? (read: PlannedRead, signal?: AbortSignal) => {
             held += 1;
+            signals.push(signal);
             return new Promise<void>((resolve) => waiting.push(resolve)).then(() => target.readPlanned(read, signal));
           }
         : Reflect.get(target, property, receiver),
@@ -36,6 +38,8 @@ function gated() {
   return {
     store: proxy,
     held: () => held,
+    /** The signal each held read was given. */
+    signals: () => signals,
     release: () => {
       for (const resolve of waiting.splice(0)) resolve();
     },
@@ -284,6 +288,34 @@ describe('admission: queries and mutations executing at once in one process (OPE
     expect((await next).status).toBe(200);
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(gate.held()).toBe(2);
+  });
+
+  // Red team: queries whose clients had gone ran to their end, for nobody (477 executed, 148 read).
+  it('stops a query whose client went away while it executes, and ends its store read', async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({ store: gate.store, graphiql: false });
+    const client = new AbortController();
+    const asked = Promise.resolve(
+      yoga.fetch('http://drama.test/graphql', {
+        method: 'POST',
+        signal: client.signal,
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({
+          query: '{ character(series: "soundtrack-1", slug: "eun-soo") { relationships { kind } } }',
+        }),
+      }),
+    ).then(
+      () => 'answered',
+      () => 'abandoned',
+    );
+    await until(() => gate.held() === 1);
+    const read = gate.signals()[0];
+    expect(read?.aborted).toBe(false);
+    client.abort();
+    expect(await asked).toBe('abandoned');
+    // The read still held by the store is told to stop, before it ever returns.
+    await until(() => read?.aborted === true);
+    gate.release();
   });
 
   it('OPERATIONS_MAX=0 bounds nothing; both settings take digits only', async () => {
