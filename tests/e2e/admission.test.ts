@@ -52,14 +52,22 @@ async function until(done: () => boolean) {
   expect(done()).toBe(true);
 }
 
-const ask = (yoga: ReturnType<typeof createDramaYoga>, name: string) =>
+const ask = (yoga: ReturnType<typeof createDramaYoga>, name: string, signal?: AbortSignal) =>
   yoga.fetch('http://drama.test/graphql', {
     method: 'POST',
+    signal,
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({
       query: `query ${name} { character(series: "soundtrack-1", slug: "eun-soo") { name relationships(asOfEpisode: 2) { kind } } }`,
     }),
   });
+
+/** Asks as `ask` does for a client that may go away: 'abandoned' once it has. */
+const askUntilGone = (yoga: ReturnType<typeof createDramaYoga>, name: string, signal: AbortSignal) =>
+  Promise.resolve(ask(yoga, name, signal)).then(
+    () => 'answered',
+    () => 'abandoned',
+  );
 
 describe('admission: queries and mutations executing at once in one process (OPERATIONS_MAX, OPERATIONS_QUEUE_MAX)', () => {
   it('runs at most max, queues up to queueMax, and refuses the rest with 503 OPERATIONS_EXHAUSTED before they start', async () => {
@@ -263,19 +271,7 @@ describe('admission: queries and mutations executing at once in one process (OPE
     const holding = ask(yoga, 'Holding');
     await until(() => gate.held() === 1);
     const client = new AbortController();
-    const gone = Promise.resolve(
-      yoga.fetch('http://drama.test/graphql', {
-        method: 'POST',
-        signal: client.signal,
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({
-          query: '{ character(series: "soundtrack-1", slug: "sun-woo") { relationships { kind } } }',
-        }),
-      }),
-    ).then(
-      () => 'answered',
-      () => 'abandoned',
-    );
+    const gone = askUntilGone(yoga, 'Gone', client.signal);
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     client.abort();
     expect(await gone).toBe('abandoned');
@@ -295,19 +291,7 @@ describe('admission: queries and mutations executing at once in one process (OPE
     const gate = gated();
     const yoga = createDramaYoga({ store: gate.store, graphiql: false });
     const client = new AbortController();
-    const asked = Promise.resolve(
-      yoga.fetch('http://drama.test/graphql', {
-        method: 'POST',
-        signal: client.signal,
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({
-          query: '{ character(series: "soundtrack-1", slug: "eun-soo") { relationships { kind } } }',
-        }),
-      }),
-    ).then(
-      () => 'answered',
-      () => 'abandoned',
-    );
+    const asked = askUntilGone(yoga, 'Gone', client.signal);
     await until(() => gate.held() === 1);
     const read = gate.signals()[0];
     expect(read?.aborted).toBe(false);
