@@ -47,27 +47,21 @@ export class OperationsExhaustedError extends GraphQLError {
  */
 export function useAdmission(limits: AdmissionLimits): Plugin {
   const arrivals = new WeakMap<object, number>();
-  if (limits.max === 0) {
-    const turn = oneAtATurn(Infinity, refusal(limits));
-    return {
-      onParams: ({ request, params, setResult }) =>
-        turn(documentWeight(params.query), null, request.signal).catch((error: OperationsExhaustedError) =>
-          setResult({ errors: [error] }),
-        ),
-    };
-  }
+  const bounded = limits.max > 0;
   // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
-  // run or wait for a place), and waitMs from arrival for one that waits behind others.
-  const turn = oneAtATurn(limits.max + limits.queueMax, refusal(limits));
+  // run or wait for a place), and waitMs from arrival for one that waits behind others. With no bound on places
+  // (max 0), none on the turn either.
+  const turn = oneAtATurn(bounded ? limits.max + limits.queueMax : Infinity, refusal(limits));
   const onParams: Plugin['onParams'] = async ({ request, params, setResult }) => {
     arrivals.set(request, performance.now());
     try {
-      await turn(documentWeight(params.query), limits.waitMs, request.signal);
+      await turn(documentWeight(params.query), bounded ? limits.waitMs : null, request.signal);
     } catch (error) {
       if (!(error instanceof OperationsExhaustedError)) throw error;
       setResult({ errors: [error] });
     }
   };
+  if (!bounded) return { onParams };
   const admitted = admission(limits);
   return {
     onParams,
@@ -129,7 +123,8 @@ export function admission(limits: AdmissionLimits) {
     // What follows (the response cache's walk of the answer, its JSON) takes up to 100 ms for a large one: an
     // answer finished once the loop's slice is over waits for its next turn, so that answers finishing together
     // do not hold the loop (it accepts one connection per turn).
-    await (sliceOver(performance.now()) ?? undefined);
+    const turn = sliceOver(performance.now());
+    if (turn !== null) await turn;
     return answer;
   };
 }

@@ -46,7 +46,6 @@ class BudgetExceededError extends GraphQLError {
 class Spending {
   private objects = 0;
   private started = performance.now();
-
   exceeded: BudgetExceededError | null = null;
   /** Response keys of the mutation's top-level fields that have returned: their writes are done. */
   readonly applied: string[] = [];

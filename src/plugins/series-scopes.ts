@@ -16,8 +16,8 @@ import { getArgumentValues } from 'graphql/execution/values.js';
 /**
  * Fields whose objects belong to the series their parent belongs to, from a root naming one series (see
  * SERIES_ROOTS) down: below them a list holds only that series' records, so it is costed by that series'
- * longest lists (see SERIES_LIST_KEYS), not the store's. Any other field (a person, another series, a character's events across
- * series) ends the scope for everything under it.
+ * longest lists (see SERIES_LIST_KEYS), not the store's. Any other field (a person, another series, a
+ * character's events across series) ends the scope for everything under it.
  */
 const SERIES_EDGES = new Set([
   'Series.episodes',
@@ -40,8 +40,8 @@ const MOST_VISITS = 50_000;
 
 /**
  * The series each field of the operation is read within, by its node, for the fields under a root that
- * answers one series' record (SERIES_ROOTS) and stay within it. A field reached under two series, or also outside one (a fragment
- * spread in both), is left out: it is costed store-wide.
+ * answers one series' record (SERIES_ROOTS) and stay within it. A field reached under two series, or also
+ * outside one (a fragment spread in both), is left out: it is costed store-wide.
  */
 export function seriesScopes(
   schema: GraphQLSchema,

@@ -1,14 +1,11 @@
 import { CheapestFirst, type Refusal } from './cheapest-first.js';
 
-export interface Turns {
-  /**
-   * Resolves in a turn of the event loop of its own, the lightest waiter first (see CheapestFirst).
-   * `waitMs`: how much longer it may wait behind others (null: no bound); one that finds nobody waiting goes next.
-   * `signal`: it leaves the line when that aborts.
-   */
-  (weight?: number, waitMs?: number | null, signal?: AbortSignal): Promise<void>;
-  waiting(): number;
-}
+/**
+ * Resolves in a turn of the event loop of its own, the lightest waiter first (see CheapestFirst).
+ * `waitMs`: how much longer it may wait behind others (null: no bound); one that finds nobody waiting goes next.
+ * `signal`: it leaves the line when that aborts.
+ */
+export type Turns = (weight?: number, waitMs?: number | null, signal?: AbortSignal) => Promise<void>;
 
 /**
  * A line that lets its waiters go one per turn of the event loop: each one's synchronous work runs in a turn
@@ -37,5 +34,5 @@ export function oneAtATurn(
     }
     return joined;
   };
-  return Object.assign(turn, { waiting: () => line.length });
+  return turn;
 }
