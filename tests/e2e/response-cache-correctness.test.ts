@@ -86,6 +86,61 @@ describeEachStore('the response cache keys every input that changes an answer', 
   });
 });
 
+describeEachStore('the response cache keeps only a query answered without errors', (current) => {
+  const post = async (yoga: DramaYoga, query: string, headers: Record<string, string> = {}) => {
+    const response = await yoga.fetch('http://drama.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+      body: JSON.stringify({ query }),
+    });
+    return { etag: response.headers.get('etag'), text: await response.text() };
+  };
+  const withCache = () => {
+    const responseCache = createDramaResponseCache();
+    const yoga = createDramaYoga({
+      store: current().store,
+      tokens: WRITERS.tokens,
+      ops: { responseCacheTtlMs: 60_000 },
+      responseCache,
+    });
+    return { yoga, responseCache };
+  };
+
+  it('answers a repeated query with the same bytes and ETag, from the cache and without the store', async () => {
+    const { yoga, responseCache } = withCache();
+    const QUERY = '{ series(slug: "soundtrack-1") { title episodes { number events { sequence kind } } } }';
+    const first = await post(yoga, QUERY);
+    expect(first.etag).toMatch(/^"[0-9a-f]{64}"$/);
+    const trips = current().store.roundTrips;
+    const again = await post(yoga, QUERY);
+    expect(current().store.roundTrips).toBe(trips);
+    expect(responseCache.lookups().hits).toBe(1);
+    expect(again).toEqual(first);
+    expect(first.text).not.toMatch(/__responseCache|__typename/);
+  });
+
+  it("never keeps an answer with an error, a mutation's, the change log's or introspection's", async () => {
+    const { yoga, responseCache } = withCache();
+    const refused = '{ series(slug: "soundtrack-1") { title episodes(first: 500) { number } } }';
+    const changes = 'query { ...Log } fragment Log on Query { changes(first: 1) { totalCount } }';
+    const introspection = '{ __schema { queryType { name } } }';
+    const write = `mutation { upsertCharacter(input: { series: "soundtrack-1", slug: "cache-keeps-not", name: "Kept Not", source: { document: "Contract fixture", paragraph: 1 } }) { __typename } }`;
+    for (const [query, headers] of [
+      [refused, {}],
+      [changes, {}],
+      [introspection, {}],
+      [write, { authorization: WRITERS.bearer('admin').authorization! }],
+    ] as const) {
+      const answers = [await post(yoga, query, headers), await post(yoga, query, headers)];
+      for (const answer of answers) expect(answer.etag, query).toBeNull();
+      expect(answers[0]!.text, query).not.toMatch(/__responseCache/);
+    }
+    expect(JSON.parse((await post(yoga, refused)).text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(responseCache.lookups().hits).toBe(0);
+    expect(responseCache.size()).toBe(0);
+  });
+});
+
 describeEachStore('a successful write leaves no cached answer it could change', (current) => {
   it('refreshes empty search hits, empty event lists, counts and timelines after writes that fill them', async () => {
     const yoga = cachedYoga(current().store);
