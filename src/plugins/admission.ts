@@ -120,7 +120,7 @@ export function admission(limits: AdmissionLimits) {
     } finally {
       leave();
     }
-    // What follows (the response cache's walk of the answer, its JSON) takes up to 100 ms for a large one: an
+    // What follows (the answer's byte budget, the response cache, its JSON) takes tens of ms for a large one: an
     // answer finished once the loop's slice is over waits for its next turn, so that answers finishing together
     // do not hold the loop (it accepts one connection per turn).
     const turn = sliceOver(performance.now());
