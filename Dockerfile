@@ -29,9 +29,9 @@ RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME /app/data
 USER node
 EXPOSE 4000
-# Ready (bootstrapped, the store answers) on the port the service listens on; node, as the image has no curl.
+# Ready (bootstrapped, the store answers) on HEALTH_PORT when set, else the service's port; node, as the image has no curl.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(+process.env.HEALTH_PORT||process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The service's V8 settings (scripts/node-options.mjs; docs/operations.md): `docker run -e NODE_OPTIONS=…` replaces them.
 ENV NODE_OPTIONS="--max-semi-space-size=64 --max-old-space-size=512"
 CMD ["node", "--enable-source-maps", "dist/src/server.js"]

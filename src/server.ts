@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
 import { createLogger, type Logger } from './logger.js';
+import { probesOnly } from './probes.js';
 import { type RunningService, startService } from './service.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
@@ -13,10 +14,14 @@ let logger = createLogger(LEVELS.has(process.env.LOG_LEVEL ?? '') ? process.env.
 let config: Config | undefined;
 let store: DramaStore | undefined;
 let server: Server | undefined;
+let probes: Server | undefined;
 let service: RunningService | undefined;
 
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
+  // Probes fail at once, so an orchestrator sees the service going away while in-flight requests finish.
+  probes?.close();
+  probes?.closeAllConnections();
   if (server && store && config) drain(server, store, logger, config.ops.shutdownTimeoutMs);
   else {
     void service?.close();
@@ -35,6 +40,10 @@ try {
   let handler: RequestListener = startingHandler;
   server = createServer((request, response) => handler(request, response));
   await listen(server, config.port, config.host);
+  if (config.healthPort !== null) {
+    probes = createServer(probesOnly(() => handler));
+    await listen(probes, config.healthPort, config.host);
+  }
   const bootstrap = new BootstrapState();
   const state = await bootstrapStore(opened, config, logger, bootstrap);
   service = startService(opened, config, logger, bootstrap);
@@ -45,6 +54,7 @@ try {
       store: store.kind,
       state,
       url: `http://localhost:${port}/graphql`,
+      ...(probes ? { healthUrl: `http://localhost:${(probes.address() as AddressInfo).port}/health` } : {}),
       production: config.ops.production,
       tokens: config.tokens.length,
       redis: config.redis ? redactedUrl(config.redis.url) : null,

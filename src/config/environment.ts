@@ -19,6 +19,12 @@ const environmentSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+    HEALTH_PORT: z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number of digits, 0 to 65535')
+      .transform(Number)
+      .refine((port) => port <= 65535, 'must be a port number of digits, 0 to 65535')
+      .optional(),
     DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
     SEED_DIR: optionalText,
     SEED_ON_START: z
@@ -57,6 +63,9 @@ const environmentSchema = z
     WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   })
   .superRefine((e, ctx) => {
+    if (e.HEALTH_PORT !== undefined && e.HEALTH_PORT !== 0 && e.HEALTH_PORT === e.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['HEALTH_PORT'], message: 'must differ from PORT' });
+    }
     if (e.NEO4J_URI !== undefined && NEO4J_SCHEME.test(e.NEO4J_URI) && e.NEO4J_PASSWORD === '') {
       ctx.addIssue({
         code: 'custom',
@@ -71,6 +80,8 @@ export type Neo4jSettings = { uri: string; user: string; password: string; datab
 export interface Config {
   port: number;
   host: string;
+  /** HEALTH_PORT: a second port that answers only /health and /ready; null (unset): none. */
+  healthPort: number | null;
   dataDir: string;
   seedDir: string | undefined;
   seedOnStart: boolean;
@@ -133,6 +144,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return {
     port: e.PORT,
     host: e.HOST,
+    healthPort: e.HEALTH_PORT ?? null,
     dataDir: e.DATA_DIR,
     seedDir: e.SEED_DIR,
     seedOnStart: e.SEED_ON_START,

@@ -1,0 +1,27 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+const PROBES = new Set(['/health', '/ready']);
+const METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The handler of HEALTH_PORT: GET and HEAD of /health and /ready, answered as on the main port by `current()`;
+ * 405 for another method, 404 for any other path. A port of its own has a connection queue of its own, so
+ * probes are not queued behind a burst of connections to the main port (the event loop accepts one connection
+ * per listening port per turn).
+ */
+export function probesOnly(current: () => RequestListener): RequestListener {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '').split('?', 1)[0]!;
+    if (!PROBES.has(path)) return refuse(response, 404, 'NOT_FOUND', 'HEALTH_PORT serves only /health and /ready.');
+    if (!METHODS.has(request.method ?? '')) {
+      response.setHeader('allow', 'GET, HEAD');
+      return refuse(response, 405, 'METHOD_NOT_ALLOWED', `${path} answers GET and HEAD only.`);
+    }
+    current()(request, response);
+  };
+}
+
+function refuse(response: ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
