@@ -5,7 +5,7 @@ import type { RequestAuthenticator } from '../auth/verify.js';
 import { operationId } from '../config/persisted-operations.js';
 import type { OpsSettings } from '../config/settings.js';
 import type { ApqStore } from './apq-store.js';
-import { selectsNeverCached } from './response-cache.js';
+import { selectsNeverCached, varyOn } from './response-cache.js';
 
 /** Anonymous means no verified token; a token that does not verify is refused with 401 before this. */
 const hasVerifiedToken = (authenticate: RequestAuthenticator) => (request: Request) => {
@@ -64,7 +64,7 @@ export function usePersisted(
         return;
       }
       response.headers.set('cache-control', `public, max-age=${maxAgeSeconds}`);
-      response.headers.append('vary', 'X-Watched-Through, Authorization');
+      for (const header of ['X-Watched-Through', 'Authorization', 'Accept']) varyOn(response.headers, header);
     },
   };
   const registration: Plugin = {

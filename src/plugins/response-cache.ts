@@ -162,11 +162,11 @@ export function useDramaResponseCache(
     onResponse: ({ request, response, setResponse, fetchAPI }) => {
       const raw = response.headers.get('etag');
       if (raw === null) return;
-      // The cache plugin sends its key bare; an entity tag is a quoted string (RFC 9110 §8.8.3).
-      const etag = /^(W\/)?"/.test(raw) ? raw : `"${raw}"`;
+      // The key is sent bare; an entity tag is a quoted string (RFC 9110 §8.8.3). The same answer as an event
+      // stream or multipart is another representation, so it gets a tag of its own.
+      const etag = /^(W\/)?"/.test(raw) ? raw : `"${raw}${formatSuffix(response.headers.get('content-type'))}"`;
       response.headers.set('etag', etag);
-      if (!/\bX-Watched-Through\b/i.test(response.headers.get('vary') ?? ''))
-        response.headers.append('vary', 'X-Watched-Through');
+      for (const header of ['X-Watched-Through', 'Accept']) varyOn(response.headers, header);
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-cache');
       if (response.status !== 200 || !matchesIfNoneMatch(conditions.get(request) ?? null, etag)) return;
       const headers = new fetchAPI.Headers(response.headers);
@@ -174,6 +174,18 @@ export function useDramaResponseCache(
       setResponse(new fetchAPI.Response(null, { status: 304, headers }));
     },
   };
+}
+
+/** '' for JSON (the default answer), else the media type in tag characters, as `.text-event-stream`. */
+function formatSuffix(contentType: string | null): string {
+  const media = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return media === '' || media === 'application/json' ? '' : `.${media.replace(/[^a-z0-9]+/g, '-')}`;
+}
+
+/** Adds `header` to Vary unless it is there already. */
+export function varyOn(headers: Headers, header: string): void {
+  const listed = (headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+  if (!listed.includes(header.toLowerCase()) && !listed.includes('*')) headers.append('vary', header);
 }
 
 /** Only a safe method's answer may be revalidated (RFC 9110 §13.1.2). */

@@ -110,7 +110,7 @@ describeEachStore('the response cache keeps only a query answered without errors
     const { yoga, responseCache } = withCache();
     const QUERY = '{ series(slug: "soundtrack-1") { title episodes { number events { sequence kind } } } }';
     const first = await post(yoga, QUERY);
-    expect(first.etag).toMatch(/^"[0-9a-f]{64}"$/);
+    expect(first.etag).toMatch(/^"[0-9a-f]{64}(\.[a-z0-9-]+)?"$/);
     const trips = current().store.roundTrips;
     const again = await post(yoga, QUERY);
     expect(current().store.roundTrips).toBe(trips);
@@ -278,6 +278,29 @@ describeEachStore('revalidation (If-None-Match) answers 304 only for the same an
     const other = await get(yoga, '{ series(slug: "godspeed") { title } }', { 'if-none-match': etag });
     expect(other.status).toBe(200);
     expect((await other.json()).data.series.title).toBeTruthy();
+  });
+
+  it('tags each format of an answer apart (JSON, GraphQL response JSON, event stream, multipart) and varies on Accept', async () => {
+    const yoga = cachedYoga(current().store);
+    const formats = ['application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed'];
+    const tags: string[] = [];
+    for (const accept of formats) {
+      const answer = await get(yoga, CHARACTERS, { accept });
+      expect(answer.status, accept).toBe(200);
+      expect(answer.headers.get('vary'), accept).toMatch(/(^|,)\s*Accept\s*(,|$)/i);
+      tags.push(answer.headers.get('etag')!);
+      await answer.arrayBuffer();
+    }
+    expect(tags.every((tag) => /^"[^"]+"$/.test(tag))).toBe(true);
+    expect(new Set(tags).size).toBe(formats.length);
+    for (const [index, accept] of formats.entries()) {
+      const others = tags.filter((_, other) => other !== index).join(', ');
+      const refreshed = await get(yoga, CHARACTERS, { accept, 'if-none-match': others });
+      expect(refreshed.status, accept).toBe(200);
+      await refreshed.arrayBuffer();
+      const unchanged = await get(yoga, CHARACTERS, { accept, 'if-none-match': tags[index]! });
+      expect(unchanged.status, accept).toBe(304);
+    }
   });
 
   it('answers 304 with no body to the same request naming its own tag, strong or weak, and never to a POST', async () => {
