@@ -25,9 +25,23 @@ const SERVED = [
   'text/html',
 ];
 
+/**
+ * Each entry of Accept with its media type and q-value only: every answer is UTF-8, so `charset` (which the
+ * GraphQL-over-HTTP spec has clients send) and other parameters do not rule a type out.
+ */
+const withoutParameters = (accept: string): string =>
+  accept
+    .split(',')
+    .map((entry) => {
+      const [type = '', ...parameters] = entry.split(';');
+      const q = parameters.find((parameter) => /^\s*q\s*=/i.test(parameter));
+      return q === undefined ? type.trim() : `${type.trim()};${q.trim()}`;
+    })
+    .join(', ');
+
 /** False when Accept rules out everything /graphql serves, e.g. `*\/*;q=0` (Yoga reads no q-values). */
 const acceptsAnyServed = (accept: string | null): boolean =>
-  accept === null || new Negotiator({ headers: { accept } }).mediaType(SERVED) !== undefined;
+  accept === null || new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(SERVED) !== undefined;
 
 /**
  * Refuses multipart/form-data with 415 UNSUPPORTED_MEDIA_TYPE (the service takes no uploads, and Yoga's

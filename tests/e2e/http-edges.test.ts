@@ -209,6 +209,8 @@ describe('the HTTP edge against hostile and careless clients', () => {
         'NOT_ACCEPTABLE',
       ],
       [{ headers: { accept: 'text/csv' } }, 406, 'NOT_ACCEPTABLE'],
+      [{ headers: { accept: 'application/json; charset=latin1' } }, 406, 'NOT_ACCEPTABLE'],
+      [{ headers: { accept: 'application/json; charset=utf-8; q=0' } }, 406, 'NOT_ACCEPTABLE'],
       ...['*/*;q=0', 'application/json;q=0, application/graphql-response+json;q=0', 'application/*;q=0.0'].map(
         (accept): [RequestInit, number, string] => [
           {
@@ -221,7 +223,20 @@ describe('the HTTP edge against hostile and careless clients', () => {
         ],
       ),
     ];
-    for (const accept of ['*/*', 'application/json;q=0.1', 'text/html;q=0, */*;q=0.5', 'APPLICATION/JSON']) {
+    const charsets = [
+      'application/graphql-response+json; charset=utf-8, application/json; charset=utf-8',
+      'application/json; charset=utf-8',
+      'application/json;charset=UTF-8',
+      'application/json; foo=bar',
+      'application/json; charset=utf-8; q=0.5',
+    ];
+    for (const accept of [
+      '*/*',
+      'application/json;q=0.1',
+      'text/html;q=0, */*;q=0.5',
+      'APPLICATION/JSON',
+      ...charsets,
+    ]) {
       const served = await yoga.fetch(`${URL_BASE}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept },
