@@ -57,7 +57,7 @@ export function usePersisted(
       if (isSingleResult(result) && !result.errors?.length) succeeded.add(request);
     },
     onResponse: ({ request, response }) => {
-      if (!succeeded.has(request) || !isPersistedGet(request, new URL(request.url))) return;
+      if (response.status !== 200 || !succeeded.has(request) || !isPersistedGet(request, new URL(request.url))) return;
       // The change log (and webhook state) must not be kept by browsers or CDNs either.
       if (uncacheable.has(request)) {
         response.headers.set('cache-control', 'no-store');

@@ -44,6 +44,11 @@ describe('persisted operations', () => {
     // Accept: the same URL answers JSON, an event stream or multipart, and a shared cache must keep them apart.
     expect(vary).toEqual(expect.arrayContaining(['X-Watched-Through', 'Authorization', 'Accept']));
     expect(((await response.json()) as { data: { events: { totalCount: number } } }).data.events.totalCount).toBe(4);
+    const refused = await service
+      .yoga()
+      .fetch(persistedGet(operationId(example('confessions'))), { headers: { accept: 'text/html' } });
+    expect(refused.status).toBe(406);
+    expect(refused.headers.get('cache-control') ?? '').not.toMatch(/public/);
   });
 
   const onlyForAnonymous = {
