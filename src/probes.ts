@@ -11,14 +11,24 @@ const METHODS = new Set(['GET', 'HEAD']);
  */
 export function probesOnly(current: () => RequestListener): RequestListener {
   return (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '').split('?', 1)[0]!;
-    if (!PROBES.has(path)) return refuse(response, 404, 'NOT_FOUND', 'HEALTH_PORT serves only /health and /ready.');
+    // Origin form and absolute form alike (RFC 9112 §3.2); in `//health`, health is a host, not this path.
+    const path = pathOf(request.url ?? '');
+    if (path === null || !PROBES.has(path))
+      return refuse(response, 404, 'NOT_FOUND', 'HEALTH_PORT serves only /health and /ready.');
     if (!METHODS.has(request.method ?? '')) {
       response.setHeader('allow', 'GET, HEAD');
       return refuse(response, 405, 'METHOD_NOT_ALLOWED', `${path} answers GET and HEAD only.`);
     }
     current()(request, response);
   };
+}
+
+function pathOf(target: string): string | null {
+  try {
+    return new URL(target, 'http://probe.invalid').pathname;
+  } catch {
+    return null;
+  }
 }
 
 function refuse(response: ServerResponse, status: number, code: string, message: string): void {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
 import { createLogger, type Logger } from './logger.js';
 import { probesOnly } from './probes.js';
+import { inOriginForm } from './request-target.js';
 import { type RunningService, startService } from './service.js';
 import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
@@ -37,7 +38,7 @@ try {
   const opened = await openConfiguredStore(config);
   store = opened;
   // Bind before migrating or seeding, so a busy port fails fast and changes nothing; answer 503 until then.
-  let handler: RequestListener = startingHandler;
+  let handler: RequestListener = inOriginForm(startingHandler);
   server = createServer((request, response) => handler(request, response));
   await listen(server, config.port, config.host);
   if (config.healthPort !== null) {

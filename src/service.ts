@@ -5,6 +5,7 @@ import { startWebhooks } from './feed/webhooks/start.js';
 import type { Logger } from './logger.js';
 import { createDramaResponseCache, watchDataVersion } from './plugins/response-cache.js';
 import { startReplication } from './redis/replicas.js';
+import { inOriginForm } from './request-target.js';
 import type { BootstrapState } from './store/bootstrap.js';
 import type { DramaStore } from './store/port.js';
 import { createDramaYoga } from './yoga.js';
@@ -48,7 +49,7 @@ export function startService(
     persistedOperations: config.persistedOperations,
   });
   return {
-    handler,
+    handler: inOriginForm(handler),
     endStreams: () => closing.abort(),
     async close() {
       clearInterval(watching);

@@ -28,6 +28,7 @@ import { useSeriesExport } from './plugins/export-series.js';
 import { guarded } from './plugins/guard.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
+import { useLiveness } from './plugins/liveness.js';
 import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
 import { useKnownOperationTypes } from './plugins/operation-types.js';
@@ -188,7 +189,8 @@ export function createDramaYoga(options: YogaOptions) {
       webhooks: options.webhooks ?? null,
     }),
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // useLiveness answers /health; no request URL ends with a space, so Yoga's own check never matches.
+    healthCheckEndpoint: ' ',
     landingPage: false,
     parserAndValidationCache: documents,
     maskedErrors: { isDev: false },
@@ -205,6 +207,8 @@ export function createDramaYoga(options: YogaOptions) {
     },
     plugins: guarded(
       [
+        // First, as Yoga's own check was: /health answers before any rate limit, token check or log.
+        useLiveness(),
         useVariableDefaults(),
         ...useExecutor(ops.executor, ops.jitMaxTokens, logger),
         // Inside the budget, so that its time counts the planned reads; they run as execution starts, once

@@ -21,9 +21,9 @@ const environmentSchema = z
     HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
     HEALTH_PORT: z
       .string()
-      .regex(/^\d{1,5}$/, 'must be a port number of digits, 0 to 65535')
+      .regex(/^(0|[1-9]\d{0,4})$/, 'must be a port number of digits, 0 to 65535, without leading zeros')
       .transform(Number)
-      .refine((port) => port <= 65535, 'must be a port number of digits, 0 to 65535')
+      .refine((port) => port <= 65535, 'must be a port number of digits, 0 to 65535, without leading zeros')
       .optional(),
     DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
     SEED_DIR: optionalText,

@@ -63,6 +63,27 @@ describe('HEALTH_PORT: a second port for probes only', () => {
     expect(JSON.parse((await ask(probes, 'GET', '/ready')).body)).toEqual({ status: 'ready' });
   });
 
+  it('answers /health with any query string and in absolute form, on both ports, and no other path ending in /health', async () => {
+    for (const port of [probes, main]) {
+      for (const target of ['/health', '/health?', '/health?x=1', '/./health', `http://127.0.0.1:${port}/health`]) {
+        const answer = await ask(port, 'GET', target);
+        expect([answer.status, answer.body], `${port} ${target}`).toEqual([200, '{"status":"alive"}']);
+        expect(answer.headers['cache-control']).toBe('no-store');
+      }
+      for (const target of ['/x/health', '/healthz', '/health/x']) {
+        const answer = await ask(port, 'GET', target);
+        expect(answer.status, `${port} ${target}`).toBe(404);
+      }
+    }
+    for (const target of [
+      '/graphql?query=%7B__typename%7D&x=/health',
+      `http://127.0.0.1:${main}/graphql?query=%7B__typename%7D`,
+    ]) {
+      const graphql = await ask(main, 'GET', target);
+      expect(JSON.parse(graphql.body), target).toEqual({ data: { __typename: 'Query' } });
+    }
+  });
+
   it('serves nothing else: 404 for other paths, 405 for other methods, coded and without a stack', async () => {
     for (const target of [
       '/graphql',
