@@ -4,6 +4,7 @@ import { type OpsSettings, parseOpsSettings } from '../../src/config/settings.js
 import { loadExamples } from '../../src/examples.js';
 import { createDramaResponseCache } from '../../src/plugins/response-cache.js';
 import { type OpsService, opsService, post, URL_BASE } from '../support/ops.js';
+import { WRITERS } from '../support/writes.js';
 
 /** Production as `npm start` runs it (introspection off, response cache and rate limit on), without the warm-up. */
 function productionSettings(overrides: Record<string, string> = {}): OpsSettings {
@@ -253,6 +254,63 @@ describe('the HTTP edge against hostile and careless clients', () => {
         code,
       ]);
     }
+  });
+
+  it('refuses an Accept it cannot serve before executing: a mutation refused with 406 has written nothing', async () => {
+    const yoga = service.yoga({ ops: productionSettings(), tokens: WRITERS.tokens });
+    const write = (slug: string) =>
+      `mutation { upsertPerson(input: { slug: "${slug}", name: "Accept Probe", source: { document: "Contract fixture", paragraph: 1 } }) { __typename } }`;
+    const refused = [
+      'text/html',
+      'application/json;charset=latin1',
+      'application/json; charset="iso-8859-1"',
+      'application/graphql-response+json;charset=iso-8859-1',
+      'application/json;q=0',
+      'application/json;q=abc',
+      '*/json',
+      '',
+    ];
+    for (const [index, accept] of refused.entries()) {
+      const slug = `accept-probe-${index}`;
+      const answer = await yoga.fetch(
+        `${URL_BASE}/graphql`,
+        post({ query: write(slug) }, { accept, ...WRITERS.bearer('admin') }),
+      );
+      expect(answer.status, accept).toBe(406);
+      expect(((await answer.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('NOT_ACCEPTABLE');
+      expect(await service.store.peopleByKeys([slug]), accept).toEqual([null]);
+    }
+    const served = await yoga.fetch(
+      `${URL_BASE}/graphql`,
+      post(
+        { query: write('accept-probe-ok') },
+        { accept: 'application/json; charset="UTF-8"', ...WRITERS.bearer('admin') },
+      ),
+    );
+    expect(served.status).toBe(200);
+    expect((await service.store.peopleByKeys(['accept-probe-ok']))[0]).not.toBeNull();
+  });
+
+  it('answers in the most preferred format Accept names, by q-value, then in the order listed', async () => {
+    const yoga = service.yoga({ ops: productionSettings() });
+    const typeFor = async (accept: string) =>
+      (await yoga.fetch(`${URL_BASE}/graphql`, post({ query: '{ __typename }' }, { accept }))).headers.get(
+        'content-type',
+      );
+    expect(await typeFor('application/graphql-response+json;q=0.1, application/json;q=0.9')).toMatch(
+      /^application\/json/,
+    );
+    expect(await typeFor('application/graphql-response+json;q=0.5, application/json')).toMatch(/^application\/json/);
+    expect(await typeFor('application/json, application/graphql-response+json')).toMatch(/^application\/json/);
+    expect(await typeFor('application/graphql-response+json, application/json')).toMatch(
+      /^application\/graphql-response\+json/,
+    );
+    const subscription = await yoga.fetch(
+      `${URL_BASE}/graphql`,
+      post({ query: 'subscription { changes { key } }' }, { accept: 'text/event-stream;q=0, application/json' }),
+    );
+    expect(subscription.status).toBe(406);
+    await subscription.arrayBuffer();
   });
 
   it('refuses variables and extensions nested 15,000 levels and more with a coded 400, cache on', async () => {
