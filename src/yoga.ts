@@ -1,4 +1,4 @@
-import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { useRejectInvalidTokens } from './auth/plugin.js';
 import type { ConfiguredToken } from './auth/token-config.js';
@@ -26,9 +26,9 @@ import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/e
 import { useExecutor } from './plugins/executor.js';
 import { useSeriesExport } from './plugins/export-series.js';
 import { guarded } from './plugins/guard.js';
+import { useHealthEndpoints } from './plugins/health.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
-import { useLiveness } from './plugins/liveness.js';
 import { useMediaTypes } from './plugins/media-types.js';
 import { useObservability } from './plugins/observability.js';
 import { useKnownOperationTypes } from './plugins/operation-types.js';
@@ -142,11 +142,11 @@ const yogaLogging = (logger: Logger) => {
 
 /** 200 once bootstrapped and while the store answers, else 503; the body names the state. */
 function readiness(store: DramaStore, bootstrap: { readonly phase: BootstrapPhase }) {
-  return async ({ fetchAPI }: { fetchAPI: { Response: typeof Response } }) => {
+  return async (fetchAPI: { Response: typeof Response }) => {
     const answer = (status: number, state: string) =>
       new fetchAPI.Response(JSON.stringify({ status: state }), {
         status,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
       });
     if (bootstrap.phase !== 'ready') return answer(503, bootstrap.phase);
     return store.ping().then(
@@ -189,7 +189,7 @@ export function createDramaYoga(options: YogaOptions) {
       webhooks: options.webhooks ?? null,
     }),
     graphqlEndpoint: '/graphql',
-    // useLiveness answers /health; no request URL ends with a space, so Yoga's own check never matches.
+    // useHealthEndpoints answers /health; no request URL ends with a space, so Yoga's own check never matches.
     healthCheckEndpoint: ' ',
     landingPage: false,
     parserAndValidationCache: documents,
@@ -207,8 +207,8 @@ export function createDramaYoga(options: YogaOptions) {
     },
     plugins: guarded(
       [
-        // First, as Yoga's own check was: /health answers before any rate limit, token check or log.
-        useLiveness(),
+        // First, as Yoga's own checks were: probes are answered before any rate limit, token check or log.
+        useHealthEndpoints(readiness(store, bootstrap)),
         useVariableDefaults(),
         ...useExecutor(ops.executor, ops.jitMaxTokens, logger),
         // Inside the budget, so that its time counts the planned reads; they run as execution starts, once
@@ -235,7 +235,6 @@ export function createDramaYoga(options: YogaOptions) {
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useChangeFeedEvents(ops.subscriptions, authenticate),
-        useReadinessCheck({ endpoint: '/ready', check: readiness(store, bootstrap) }),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),
       ],

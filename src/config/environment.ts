@@ -12,19 +12,21 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/** A port in digits without leading zeros, 0 to 65535 (`1e4`, `0x2710`, `+80` and `04000` are refused). */
+const portNumber = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,4})$/, 'must be a port number of digits, 0 to 65535, without leading zeros')
+  .transform(Number)
+  .refine((port) => port <= 65535, 'must be a port number of digits, 0 to 65535, without leading zeros');
+
 const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
 const NEO4J_SCHEME = new RegExp(`^(${NEO4J_SCHEMES.map((scheme) => scheme.replace('+', '\\+')).join('|')})://`, 'i');
 
 const environmentSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    PORT: portNumber.default(4000),
     HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
-    HEALTH_PORT: z
-      .string()
-      .regex(/^(0|[1-9]\d{0,4})$/, 'must be a port number of digits, 0 to 65535, without leading zeros')
-      .transform(Number)
-      .refine((port) => port <= 65535, 'must be a port number of digits, 0 to 65535, without leading zeros')
-      .optional(),
+    HEALTH_PORT: portNumber.optional(),
     DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
     SEED_DIR: optionalText,
     SEED_ON_START: z

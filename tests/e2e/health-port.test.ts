@@ -75,8 +75,26 @@ describe('HEALTH_PORT: a second port for probes only', () => {
         expect(answer.status, `${port} ${target}`).toBe(404);
       }
     }
+    for (const port of [probes, main]) {
+      for (const target of ['/ready?x=1', `http://127.0.0.1:${port}/ready`]) {
+        const answer = await ask(port, 'GET', target);
+        expect([answer.status, JSON.parse(answer.body)], `${port} ${target}`).toEqual([200, { status: 'ready' }]);
+        expect(answer.headers['cache-control']).toBe('no-store');
+      }
+      for (const target of ['/x/ready', '/graphql/ready', '/nope?/ready']) {
+        expect((await ask(port, 'GET', target)).status, `${port} ${target}`).toBe(404);
+      }
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+        for (const target of ['/health', '/ready']) {
+          const answer = await ask(port, method, target);
+          expect(answer.status, `${port} ${method} ${target}`).toBe(405);
+          expect(answer.headers.allow).toBe('GET, HEAD');
+        }
+      }
+    }
     for (const target of [
       '/graphql?query=%7B__typename%7D&x=/health',
+      '/graphql?query=%7B__typename%7D&x=/ready',
       `http://127.0.0.1:${main}/graphql?query=%7B__typename%7D`,
     ]) {
       const graphql = await ask(main, 'GET', target);

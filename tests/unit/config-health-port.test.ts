@@ -42,6 +42,14 @@ describe('HEALTH_PORT', () => {
     }
   });
 
+  it('PORT takes the same digits, and refuses what is not one', () => {
+    expect(loadConfig({}).port).toBe(4000);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+    for (const hostile of ['043391', '+43391', '43391.0', '1e4', '0x2710', '70000', '-1', 'abc', ' 80'])
+      expect(problemsOf({ PORT: hostile }).variables, hostile).toEqual(['PORT']);
+  });
+
   it('refuses the port GraphQL is served on', () => {
     expect(problemsOf({ HEALTH_PORT: '4000' }).message).toContain('HEALTH_PORT: must differ from PORT');
     expect(problemsOf({ PORT: '8080', HEALTH_PORT: '8080' }).variables).toEqual(['HEALTH_PORT']);
