@@ -15,8 +15,26 @@ const CODED: Record<number, [code: string, message: string]> = {
   ],
 };
 
-/** What /graphql answers in (GraphiQL's page is answered before this plugin runs, when it is on). */
-const SERVED = ['application/graphql-response+json', 'application/json', 'text/event-stream', 'multipart/mixed'];
+/** Whether Content-Type names no charset, or UTF-8 (quoted or not, any case). */
+function utf8Body(request: Request): boolean {
+  const parameters = (request.headers.get('content-type') ?? '').split(';').slice(1);
+  return parameters.every((parameter) => {
+    const at = parameter.indexOf('=');
+    if (
+      parameter
+        .slice(0, at < 0 ? undefined : at)
+        .trim()
+        .toLowerCase() !== 'charset'
+    )
+      return true;
+    return unquoted(parameter.slice(at + 1).trim()).toLowerCase() === 'utf-8';
+  });
+}
+
+/** What /graphql answers in, JSON first (GraphiQL's page is answered before this plugin runs, when it is on). */
+const SERVED = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/event-stream'];
+const JSON_TYPES = new Set(SERVED.slice(0, 2));
+const EVENT_STREAM = 'text/event-stream';
 
 const MEDIA_RANGE = /^([a-z0-9!#$&^_.+-]+\/([a-z0-9!#$&^_.+-]+|\*)|\*\/\*)$/;
 const Q_VALUE = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/;
@@ -31,7 +49,7 @@ const unquoted = (value: string): string =>
     ? value.slice(1, -1).replace(/\\(.)/g, '$1')
     : value;
 
-/** One entry of Accept, or null when it cannot be served: a malformed range or q, q=0, or a charset other than UTF-8. */
+/** One entry of Accept; null when it names nothing served: a malformed range or q, or a charset other than UTF-8. */
 function acceptEntry(text: string): AcceptEntry | null {
   const [rangeText = '', ...parameters] = text.split(';');
   const range = rangeText.trim().toLowerCase();
@@ -49,33 +67,55 @@ function acceptEntry(text: string): AcceptEntry | null {
       q = Number(value);
     } else if (name === 'charset' && value.toLowerCase() !== 'utf-8') return null;
   }
-  return q > 0 ? { range, q } : null;
+  return { range, q };
 }
 
-const servable = (range: string): boolean =>
-  SERVED.some((type) => {
-    const [kind, sub] = range.split('/');
-    const [servedKind, servedSub] = type.split('/');
-    return (kind === '*' || kind === servedKind) && (sub === '*' || sub === servedSub);
-  });
+/** How closely `range` names `type`: 2 exactly, 1 as `kind/*`, 0 as `*\/*`; -1 not at all. */
+function specificity(range: string, type: string): number {
+  if (range === type) return 2;
+  if (range === '*/*') return 0;
+  return range.endsWith('/*') && type.startsWith(range.slice(0, -1)) ? 1 : -1;
+}
 
 /**
- * The ranges of Accept that can be served, most preferred first (by q, then as listed), without parameters;
- * null when there are none. Yoga reads neither q nor quoted values and takes any charset but a bare `utf-8` as
- * refusing UTF-8, so it is given this list instead of what the client sent, and refuses nothing after
- * executing that was accepted here (a mutation refused with 406 after it was written, red team 26).
+ * The formats Accept takes, most preferred first. Each served type gets the q of the most specific range that
+ * names it (RFC 9110 §12.5.1: `text/*, text/event-stream;q=0` refuses the event stream); equal q-values
+ * prefer JSON, then the order listed.
  */
-export function servableAccept(accept: string): string | null {
+function preferred(accept: string): string[] {
   const entries = accept
     .split(',')
     .map(acceptEntry)
-    .filter((entry): entry is AcceptEntry => entry !== null && servable(entry.range));
-  if (entries.length === 0) return null;
-  return entries
-    .map((entry, index) => ({ ...entry, index }))
-    .sort((a, b) => b.q - a.q || a.index - b.index)
-    .map((entry) => entry.range)
-    .join(', ');
+    .filter((entry): entry is AcceptEntry => entry !== null);
+  const ranked = SERVED.flatMap((type, serverOrder) => {
+    let best: { q: number; specificity: number; index: number } | null = null;
+    for (const [index, entry] of entries.entries()) {
+      const level = specificity(entry.range, type);
+      if (level < 0 || (best !== null && level < best.specificity)) continue;
+      if (best === null || level > best.specificity || entry.q > best.q)
+        best = { q: entry.q, specificity: level, index };
+    }
+    return best === null || best.q === 0
+      ? []
+      : [{ type, q: best.q, json: JSON_TYPES.has(type), index: best.index, serverOrder }];
+  });
+  return ranked
+    .sort((a, b) => b.q - a.q || Number(b.json) - Number(a.json) || a.index - b.index || a.serverOrder - b.serverOrder)
+    .map((entry) => entry.type);
+}
+
+/**
+ * What Yoga is told the client accepts: the most preferred served format, then the event stream when it is
+ * accepted too, for a subscription (Yoga streams subscriptions only as events, and otherwise answers in the last
+ * of event stream, multipart, JSON that is listed, reading neither q-values nor quoted parameters); null when no
+ * format is accepted. Deciding here, before anything runs, keeps a mutation from being written and then refused
+ * with 406 (red team 26).
+ */
+export function servableAccept(accept: string): string | null {
+  const formats = preferred(accept);
+  const [best] = formats;
+  if (best === undefined) return null;
+  return best !== EVENT_STREAM && formats.includes(EVENT_STREAM) ? `${best}, ${EVENT_STREAM}` : best;
 }
 
 /**
@@ -93,6 +133,21 @@ export function useMediaTypes(): Plugin {
           return;
         }
         request.headers.set('accept', served);
+      }
+      const coding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
+      if (coding !== '' && coding !== 'identity') {
+        endResponse(
+          errorResponse(
+            415,
+            CODED[415]![0],
+            'Request bodies are read as sent, never decompressed: send no Content-Encoding (RFC 9110 §8.4).',
+          ),
+        );
+        return;
+      }
+      if (!utf8Body(request)) {
+        endResponse(errorResponse(415, CODED[415]![0], 'Request bodies are UTF-8: send charset=utf-8 or no charset.'));
+        return;
       }
       if (mediaType(request) === 'multipart/form-data') {
         endResponse(

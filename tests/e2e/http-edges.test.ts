@@ -269,6 +269,8 @@ describe('the HTTP edge against hostile and careless clients', () => {
       'application/json;q=abc',
       '*/json',
       '',
+      'text/*, text/event-stream;q=0',
+      'multipart/*, multipart/mixed;q=0',
     ];
     for (const [index, accept] of refused.entries()) {
       const slug = `accept-probe-${index}`;
@@ -280,6 +282,23 @@ describe('the HTTP edge against hostile and careless clients', () => {
       expect(((await answer.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('NOT_ACCEPTABLE');
       expect(await service.store.peopleByKeys([slug]), accept).toEqual([null]);
     }
+    const bodies: Record<string, string>[] = [
+      { 'content-encoding': 'gzip' },
+      { 'content-encoding': 'identity, gzip' },
+      { 'content-encoding': 'bogus' },
+      { 'content-type': 'application/json; charset=iso-8859-1' },
+      { 'content-type': 'application/json; charset="utf-16"' },
+    ];
+    for (const [index, headers] of bodies.entries()) {
+      const slug = `body-probe-${index}`;
+      const answer = await yoga.fetch(
+        `${URL_BASE}/graphql`,
+        post({ query: write(slug) }, { accept: 'application/json', ...headers, ...WRITERS.bearer('admin') }),
+      );
+      expect(answer.status, JSON.stringify(headers)).toBe(415);
+      expect(((await answer.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(await service.store.peopleByKeys([slug]), JSON.stringify(headers)).toEqual([null]);
+    }
     const served = await yoga.fetch(
       `${URL_BASE}/graphql`,
       post(
@@ -289,6 +308,18 @@ describe('the HTTP edge against hostile and careless clients', () => {
     );
     expect(served.status).toBe(200);
     expect((await service.store.peopleByKeys(['accept-probe-ok']))[0]).not.toBeNull();
+    const identity = await yoga.fetch(
+      `${URL_BASE}/graphql`,
+      post(
+        { query: write('body-probe-identity') },
+        {
+          'content-encoding': 'Identity',
+          'content-type': 'application/json; charset="UTF-8"',
+          ...WRITERS.bearer('admin'),
+        },
+      ),
+    );
+    expect(identity.status).toBe(200);
   });
 
   it('answers in the most preferred format Accept names, by q-value, then in the order listed', async () => {
@@ -302,6 +333,9 @@ describe('the HTTP edge against hostile and careless clients', () => {
     );
     expect(await typeFor('application/graphql-response+json;q=0.5, application/json')).toMatch(/^application\/json/);
     expect(await typeFor('application/json, application/graphql-response+json')).toMatch(/^application\/json/);
+    expect(await typeFor('text/event-stream;q=0.5, application/json;q=0.4')).toMatch(/^text\/event-stream/);
+    expect(await typeFor('multipart/mixed;q=0.9, application/json;q=0.8')).toMatch(/^multipart\/mixed/);
+    expect(await typeFor('application/json;q=0, */*')).toMatch(/^application\/graphql-response\+json/);
     expect(await typeFor('application/graphql-response+json, application/json')).toMatch(
       /^application\/graphql-response\+json/,
     );

@@ -2,17 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { servableAccept } from '../../src/plugins/media-types.js';
 
 describe('servableAccept', () => {
-  it('keeps what can be served, most preferred first, without parameters', () => {
-    expect(servableAccept('application/json')).toBe('application/json');
-    expect(servableAccept('Application/JSON; Charset="UTF-8"')).toBe('application/json');
-    expect(servableAccept('application/graphql-response+json;q=0.1, application/json;q=0.9')).toBe(
-      'application/json, application/graphql-response+json',
-    );
-    expect(servableAccept('text/html, application/*;q=0.2, */*;q=0.1')).toBe('application/*, */*');
-    expect(servableAccept('text/event-stream;q=0, application/json')).toBe('application/json');
-    expect(servableAccept('multipart/mixed;deferSpec=20220824, application/json;q=1.000')).toBe(
-      'multipart/mixed, application/json',
-    );
+  it('gives Yoga the most preferred format, and the event stream after it when accepted, for subscriptions', () => {
+    const cases: [string, string][] = [
+      ['application/json', 'application/json'],
+      ['Application/JSON; Charset="UTF-8"', 'application/json'],
+      ['application/graphql-response+json;q=0.1, application/json;q=0.9', 'application/json'],
+      ['application/graphql-response+json, application/json', 'application/graphql-response+json'],
+      ['*/*', 'application/json, text/event-stream'],
+      ['text/html, application/*;q=0.2, */*;q=0.1', 'application/json, text/event-stream'],
+      ['text/event-stream;q=0, application/json', 'application/json'],
+      ['text/event-stream;q=0.5, application/json;q=0.4', 'text/event-stream'],
+      ['*/*;q=0.1, text/event-stream', 'text/event-stream'],
+      ['multipart/mixed;q=0.9, application/json;q=0.8', 'multipart/mixed'],
+      ['multipart/mixed;deferSpec=20220824, application/json', 'application/json'],
+      ['multipart/mixed, text/event-stream;q=0.5', 'multipart/mixed, text/event-stream'],
+      ['application/json;q=0, */*', 'application/graphql-response+json, text/event-stream'],
+      ['application/json;q=0, application/*', 'application/graphql-response+json'],
+      ['*/*, application/json;q=0, application/graphql-response+json;q=0, text/event-stream;q=0', 'multipart/mixed'],
+    ];
+    for (const [accept, told] of cases) expect(servableAccept(accept), accept).toBe(told);
   });
 
   it('serves nothing for what it cannot read or serve', () => {
@@ -31,6 +39,9 @@ describe('servableAccept', () => {
       'application/json\u0000',
       '__proto__/constructor',
       '*/*;q=0',
+      'text/*, text/event-stream;q=0',
+      'multipart/*, multipart/mixed;q=0',
+      'text/event-stream;q=0, text/*;q=1',
     ])
       expect(servableAccept(hostile), JSON.stringify(hostile)).toBeNull();
   });
