@@ -4,16 +4,16 @@ import { errorResponse } from './refusals.js';
 const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 
 const CODED: Record<number, [code: string, message: string]> = {
-  415: [
-    'UNSUPPORTED_MEDIA_TYPE',
-    'Unsupported Content-Type: send application/json (or application/graphql-response+json).',
-  ],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: send application/json.'],
   406: [
     'NOT_ACCEPTABLE',
     'None of the media types in Accept can be served: accept application/json or application/graphql-response+json ' +
       '(text/event-stream for a subscription).',
   ],
 };
+
+/** UTF-8, and US-ASCII, which is a subset of it. */
+const UTF8_CHARSETS = new Set(['utf-8', 'us-ascii']);
 
 /** Whether Content-Type names no charset, or UTF-8 (quoted or not, any case). */
 function utf8Body(request: Request): boolean {
@@ -27,7 +27,7 @@ function utf8Body(request: Request): boolean {
         .toLowerCase() !== 'charset'
     )
       return true;
-    return unquoted(parameter.slice(at + 1).trim()).toLowerCase() === 'utf-8';
+    return UTF8_CHARSETS.has(unquoted(parameter.slice(at + 1).trim()).toLowerCase());
   });
 }
 
@@ -55,6 +55,7 @@ function acceptEntry(text: string): AcceptEntry | null {
   const range = rangeText.trim().toLowerCase();
   if (!MEDIA_RANGE.test(range)) return null;
   let q = 1;
+  let weighed = false;
   for (const parameter of parameters) {
     const at = parameter.indexOf('=');
     const name = parameter
@@ -63,8 +64,10 @@ function acceptEntry(text: string): AcceptEntry | null {
       .toLowerCase();
     const value = at < 0 ? '' : unquoted(parameter.slice(at + 1).trim());
     if (name === 'q') {
-      if (!Q_VALUE.test(value)) return null;
-      q = Number(value);
+      // The first q is the weight (later ones are extensions); one that cannot be read refuses its range, since
+      // the client meant to weigh it (`text/event-stream;q=0.0000, text/*` must not serve the stream).
+      if (!weighed) q = Q_VALUE.test(value) ? Number(value) : 0;
+      weighed = true;
     } else if (name === 'charset' && value.toLowerCase() !== 'utf-8') return null;
   }
   return { range, q };
@@ -92,7 +95,8 @@ function preferred(accept: string): string[] {
     for (const [index, entry] of entries.entries()) {
       const level = specificity(entry.range, type);
       if (level < 0 || (best !== null && level < best.specificity)) continue;
-      if (best === null || level > best.specificity || entry.q > best.q)
+      // The same range listed twice with two weights: the lower one, so that a refusal is never overridden.
+      if (best === null || level > best.specificity || entry.q < best.q)
         best = { q: entry.q, specificity: level, index };
     }
     return best === null || best.q === 0
@@ -133,6 +137,17 @@ export function useMediaTypes(): Plugin {
           return;
         }
         request.headers.set('accept', served);
+      }
+      const transfer = (request.headers.get('transfer-encoding') ?? '').split(',').map((c) => c.trim().toLowerCase());
+      if (transfer.some((c) => c !== '' && c !== 'chunked')) {
+        endResponse(
+          errorResponse(
+            501,
+            'NOT_IMPLEMENTED',
+            'Only the chunked transfer coding is understood (RFC 9112 §6.1): send the body without other codings.',
+          ),
+        );
+        return;
       }
       const coding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
       if (coding !== '' && coding !== 'identity') {

@@ -19,6 +19,9 @@ describe('servableAccept', () => {
       ['application/json;q=0, */*', 'application/graphql-response+json, text/event-stream'],
       ['application/json;q=0, application/*', 'application/graphql-response+json'],
       ['*/*, application/json;q=0, application/graphql-response+json;q=0, text/event-stream;q=0', 'multipart/mixed'],
+      ['application/json;q=0.0000, */*', 'application/graphql-response+json, text/event-stream'],
+      ['application/json;q=-0, */*', 'application/graphql-response+json, text/event-stream'],
+      ['text/event-stream;q=1;q=0, application/json;q=0.5', 'text/event-stream'],
     ];
     for (const [accept, told] of cases) expect(servableAccept(accept), accept).toBe(told);
   });
@@ -42,6 +45,13 @@ describe('servableAccept', () => {
       'text/*, text/event-stream;q=0',
       'multipart/*, multipart/mixed;q=0',
       'text/event-stream;q=0, text/*;q=1',
+      'text/event-stream;q=0.0000, text/*',
+      'text/event-stream;q=-1, text/*',
+      'text/event-stream;q=.0,text/*',
+      'text/event-stream;q=1e-3, text/*',
+      'text/event-stream;q=0;q=1',
+      'text/event-stream, text/event-stream;q=0',
+      'text/event-stream;q=0, text/event-stream',
     ])
       expect(servableAccept(hostile), JSON.stringify(hostile)).toBeNull();
   });
