@@ -5,3 +5,9 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return header.split(',', 64).some((tag) => opaque(tag) === opaque(etag));
 }
+
+/** Adds `header` to Vary unless it is there already. */
+export function varyOn(headers: Headers, header: string): void {
+  const listed = (headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+  if (!listed.includes(header.toLowerCase()) && !listed.includes('*')) headers.append('vary', header);
+}

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { varyOn } from './conditional.js';
 
 type CORSOptions =
   | false
@@ -23,8 +24,7 @@ export function useCors(allowlist: readonly string[]) {
 export function useVaryOrigin(allowlist: readonly string[]): Plugin {
   return {
     onResponse: ({ response }) => {
-      if (allowlist.length === 0 || /(^|,)\s*origin\s*(,|$)/i.test(response.headers.get('vary') ?? '')) return;
-      response.headers.append('vary', 'Origin');
+      if (allowlist.length > 0) varyOn(response.headers, 'Origin');
     },
   };
 }

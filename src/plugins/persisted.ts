@@ -5,7 +5,8 @@ import type { RequestAuthenticator } from '../auth/verify.js';
 import { operationId } from '../config/persisted-operations.js';
 import type { OpsSettings } from '../config/settings.js';
 import type { ApqStore } from './apq-store.js';
-import { selectsNeverCached, varyOn } from './response-cache.js';
+import { varyOn } from './conditional.js';
+import { selectsNeverCached } from './response-cache.js';
 
 /** Anonymous means no verified token; a token that does not verify is refused with 401 before this. */
 const hasVerifiedToken = (authenticate: RequestAuthenticator) => (request: Request) => {

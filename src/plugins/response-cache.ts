@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { type CacheBounds, inProcessSettings } from '../config/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
-import { matchesIfNoneMatch } from './conditional.js';
+import { matchesIfNoneMatch, varyOn } from './conditional.js';
 
 /** Where answers are kept (in memory, or Redis through @envelop/response-cache-redis, whose shape this is). */
 export interface Cache {
@@ -180,12 +180,6 @@ export function useDramaResponseCache(
 function formatSuffix(contentType: string | null): string {
   const media = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
   return media === '' || media === 'application/json' ? '' : `.${media.replace(/[^a-z0-9]+/g, '-')}`;
-}
-
-/** Adds `header` to Vary unless it is there already. */
-export function varyOn(headers: Headers, header: string): void {
-  const listed = (headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
-  if (!listed.includes(header.toLowerCase()) && !listed.includes('*')) headers.append('vary', header);
 }
 
 /** Only a safe method's answer may be revalidated (RFC 9110 §13.1.2). */
