@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { errorResponse } from './refusals.js';
 
 type Readiness = (fetchAPI: { Response: typeof Response }) => Promise<Response>;
 
@@ -13,20 +14,20 @@ export function useHealthEndpoints(ready: Readiness): Plugin {
   return {
     onRequest: ({ request, url, endResponse, fetchAPI }) => {
       if (url.pathname !== '/health' && url.pathname !== '/ready') return;
-      const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-        new fetchAPI.Response(JSON.stringify(body), {
-          status,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-        });
       if (!METHODS.has(request.method.toUpperCase())) {
         const message = `${url.pathname} answers GET and HEAD only.`;
         endResponse(
-          json(405, { errors: [{ message, extensions: { code: 'METHOD_NOT_ALLOWED' } }] }, { allow: 'GET, HEAD' }),
+          errorResponse(405, 'METHOD_NOT_ALLOWED', message, { allow: 'GET, HEAD', 'cache-control': 'no-store' }),
         );
         return;
       }
       if (url.pathname === '/health') {
-        endResponse(json(200, { status: 'alive' }));
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ status: 'alive' }), {
+            status: 200,
+            headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          }),
+        );
         return;
       }
       return ready(fetchAPI).then(endResponse);
