@@ -17,18 +17,10 @@ const UTF8_CHARSETS = new Set(['utf-8', 'us-ascii']);
 
 /** Whether Content-Type names no charset, or UTF-8 (quoted or not, any case). */
 function utf8Body(request: Request): boolean {
-  const parameters = (request.headers.get('content-type') ?? '').split(';').slice(1);
-  return parameters.every((parameter) => {
-    const at = parameter.indexOf('=');
-    if (
-      parameter
-        .slice(0, at < 0 ? undefined : at)
-        .trim()
-        .toLowerCase() !== 'charset'
-    )
-      return true;
-    return UTF8_CHARSETS.has(unquoted(parameter.slice(at + 1).trim()).toLowerCase());
-  });
+  const [, ...parameters] = (request.headers.get('content-type') ?? '').split(';');
+  return parametersOf(parameters).every(
+    ([name, value]) => name !== 'charset' || UTF8_CHARSETS.has(value.toLowerCase()),
+  );
 }
 
 /** What /graphql answers in, JSON first (GraphiQL's page is answered before this plugin runs, when it is on). */
@@ -49,6 +41,14 @@ const unquoted = (value: string): string =>
     ? value.slice(1, -1).replace(/\\(.)/g, '$1')
     : value;
 
+/** The `name=value` parameters after a media type: names trimmed and lower-cased, values trimmed and unquoted. */
+const parametersOf = (parameters: readonly string[]): [name: string, value: string][] =>
+  parameters.map((parameter) => {
+    const at = parameter.indexOf('=');
+    if (at < 0) return [parameter.trim().toLowerCase(), ''];
+    return [parameter.slice(0, at).trim().toLowerCase(), unquoted(parameter.slice(at + 1).trim())];
+  });
+
 /** One entry of Accept; null when it names nothing served: a malformed range or q, or a charset other than UTF-8. */
 function acceptEntry(text: string): AcceptEntry | null {
   const [rangeText = '', ...parameters] = text.split(';');
@@ -56,13 +56,7 @@ function acceptEntry(text: string): AcceptEntry | null {
   if (!MEDIA_RANGE.test(range)) return null;
   let q = 1;
   let weighed = false;
-  for (const parameter of parameters) {
-    const at = parameter.indexOf('=');
-    const name = parameter
-      .slice(0, at < 0 ? undefined : at)
-      .trim()
-      .toLowerCase();
-    const value = at < 0 ? '' : unquoted(parameter.slice(at + 1).trim());
+  for (const [name, value] of parametersOf(parameters)) {
     if (name === 'q') {
       // The first q is the weight (later ones are extensions); one that cannot be read refuses its range, since
       // the client meant to weigh it (`text/event-stream;q=0.0000, text/*` must not serve the stream).
