@@ -83,25 +83,41 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
  */
 const NEVER_CACHED = ['Query.changes', 'Query.webhookEndpoints', 'Query.__schema'] as const;
 
-/** Whether the operation asks a field that no cache may keep (see NEVER_CACHED), at its root or in a root fragment. */
-export function selectsNeverCached(document: DocumentNode, operationName: string | null | undefined): boolean {
+type QueryCaching = 'not a query' | 'cacheable' | 'never cached';
+
+const cachingDecided = new WeakMap<DocumentNode, Map<string, QueryCaching>>();
+
+/** Whether the operation is a query, and whether it asks a NEVER_CACHED field at its root or in a root fragment; once per document and name. */
+function queryCaching(document: DocumentNode, operationName: string | null | undefined): QueryCaching {
+  const byName = cachingDecided.get(document) ?? new Map<string, QueryCaching>();
+  cachingDecided.set(document, byName);
+  const decided = byName.get(operationName ?? '');
+  if (decided !== undefined) return decided;
   const operation = getOperationAST(document, operationName);
-  if (operation?.operation !== 'query') return false;
-  const fragments = new Map(
-    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
-  );
-  const seen = new Set<string>();
-  const fields = (set: SelectionSetNode): boolean =>
-    set.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return NEVER_CACHED.includes(`Query.${selection.name.value}` as never);
-      if (selection.kind === Kind.INLINE_FRAGMENT) return fields(selection.selectionSet);
-      if (seen.has(selection.name.value)) return false;
-      seen.add(selection.name.value);
-      const fragment = fragments.get(selection.name.value);
-      return fragment !== undefined && fields(fragment.selectionSet);
-    });
-  return fields(operation.selectionSet);
+  let caching: QueryCaching = 'not a query';
+  if (operation?.operation === 'query') {
+    const fragments = new Map(
+      document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
+    const seen = new Set<string>();
+    const fields = (set: SelectionSetNode): boolean =>
+      set.selections.some((selection) => {
+        if (selection.kind === Kind.FIELD) return NEVER_CACHED.includes(`Query.${selection.name.value}` as never);
+        if (selection.kind === Kind.INLINE_FRAGMENT) return fields(selection.selectionSet);
+        if (seen.has(selection.name.value)) return false;
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        return fragment !== undefined && fields(fragment.selectionSet);
+      });
+    caching = fields(operation.selectionSet) ? 'never cached' : 'cacheable';
+  }
+  byName.set(operationName ?? '', caching);
+  return caching;
 }
+
+/** Whether the operation asks a field that no cache may keep (see NEVER_CACHED), at its root or in a root fragment. */
+export const selectsNeverCached = (document: DocumentNode, operationName: string | null | undefined): boolean =>
+  queryCaching(document, operationName) === 'never cached';
 
 /**
  * Watches the store's data version, which moves with every committed write whatever process made it, and
@@ -185,23 +201,6 @@ function formatSuffix(contentType: string | null): string {
 /** Only a safe method's answer may be revalidated (RFC 9110 §13.1.2). */
 const CONDITIONAL_METHODS = new Set(['GET', 'HEAD']);
 
-/** Whether an answer to this operation may be kept: a query that asks no NEVER_CACHED field. */
-function cacheableOperation(): (document: DocumentNode, operationName: string | null | undefined) => boolean {
-  const decided = new WeakMap<DocumentNode, Map<string, boolean>>();
-  return (document, operationName) => {
-    const byName = decided.get(document) ?? new Map<string, boolean>();
-    decided.set(document, byName);
-    const name = operationName ?? '';
-    let cacheable = byName.get(name);
-    if (cacheable === undefined) {
-      cacheable =
-        getOperationAST(document, operationName)?.operation === 'query' && !selectsNeverCached(document, operationName);
-      byName.set(name, cacheable);
-    }
-    return cacheable;
-  };
-}
-
 /**
  * Looks an answer up before parsing (a hit skips parse, validation, cost and execution) and keeps a query's
  * answer without errors, with its ETag and Last-Modified. Written for this service rather than taken from
@@ -211,7 +210,6 @@ function cacheableOperation(): (document: DocumentNode, operationName: string | 
  */
 function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () => boolean): Plugin {
   const keys = new WeakMap<Request, string>();
-  const cacheable = cacheableOperation();
   return {
     onParams: ({ params, request, setResult }) => {
       if (!ready()) return;
@@ -232,10 +230,11 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
     onExecute: ({ args }) => {
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
       const key = request && keys.get(request);
-      if (key === undefined || !cacheable(args.document, args.operationName)) return;
+      if (key === undefined || queryCaching(args.document, args.operationName) !== 'cacheable') return;
       return {
         onExecuteDone: ({ result }) => {
-          if (Symbol.asyncIterator in result || result.errors?.length || !ready()) return;
+          // A key is only made once the store is ready, so the answer may be kept unless it failed.
+          if (Symbol.asyncIterator in result || result.errors?.length) return;
           // Yoga sends extensions.http.headers as response headers, and a hit answers with the same ones.
           const extensions = (result.extensions ?? {}) as { http?: { headers?: Record<string, string> } };
           const http = extensions.http ?? {};
