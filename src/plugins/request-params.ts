@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
+import { errorResponse } from './refusals.js';
 
 const KNOWN_PARAMS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
@@ -57,14 +59,41 @@ function checkParams(params: Record<string, unknown>, inputDepth: number): void 
     );
 }
 
+const NOT_UTF8 = 'The request is not valid UTF-8: send its text, and its percent-escapes, as UTF-8.';
+
+/**
+ * Whether the request's parameters are UTF-8: a POST body's bytes, or a GET's percent-escapes. The parsers would
+ * read a byte that is not UTF-8 as U+FFFD, and a write would store that in place of the text the client meant.
+ * Answers the request to parse on (a read body is given again), or null.
+ */
+async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | null> {
+  if (request.method === 'GET') {
+    try {
+      decodeURIComponent(new URL(request.url).search.replaceAll('+', ' '));
+      return request;
+    } catch {
+      return null;
+    }
+  }
+  if (request.body === null) return request;
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (!isUtf8(bytes)) return null;
+  return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body: bytes });
+}
+
 /**
  * Refuses malformed GraphQL-over-HTTP requests with 400 BAD_REQUEST before anything else reads them:
  * parameters that are not JSON (GET, form-encoded and multipart bodies, which Yoga parses with a bare
- * JSON.parse), unknown parameters, wrong types, no query and no persisted id, and `variables` or
+ * JSON.parse), text that is not UTF-8, unknown parameters, wrong types, no query and no persisted id, and `variables` or
  * `extensions` that nest deeper than `inputDepth` (INPUT_DEPTH_LIMIT_EXCEEDED).
  */
 export function useRequestParams(inputDepth: number): Plugin {
   return {
+    onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
+      const checked = await inUtf8(request, fetchAPI);
+      if (checked === null) return endResponse(errorResponse(400, 'BAD_REQUEST', NOT_UTF8));
+      if (checked !== request) setRequest(checked);
+    },
     onRequestParse: ({ requestParser, setRequestParser }) => {
       if (!requestParser) return;
       setRequestParser(async (request) => {

@@ -327,6 +327,73 @@ describe('the HTTP edge against hostile and careless clients', () => {
     expect(identity.status).toBe(200);
   });
 
+  it('refuses with a coded 400 a body or GET whose text is not UTF-8, writing nothing, and takes any UTF-8', async () => {
+    const yoga = service.yoga({ ops: productionSettings(), tokens: WRITERS.tokens });
+    const withName = (slug: string, name: Uint8Array) =>
+      Buffer.concat([
+        Buffer.from(`{"query":"mutation { upsertPerson(input: { slug: \\"${slug}\\", name: \\"`),
+        name,
+        Buffer.from('\\", source: { document: \\"Contract fixture\\", paragraph: 1 } }) { __typename } }"}'),
+      ]);
+    const bad: [string, number[]][] = [
+      ['a lone continuation byte', [0x41, 0x80, 0x42]],
+      ['Latin-1 é', [0x4a, 0xe9]],
+      ['an overlong slash', [0xc0, 0xaf]],
+      ['a UTF-16 surrogate written as UTF-8', [0xed, 0xa0, 0x80]],
+      ['a sequence cut short', [0xe2, 0x82]],
+      ['0xFF', [0xff]],
+      ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ];
+    for (const [index, [what, bytes]] of bad.entries()) {
+      const slug = `utf8-probe-${index}`;
+      const init = post({}, WRITERS.bearer('admin'));
+      const answer = await yoga.fetch(`${URL_BASE}/graphql`, {
+        ...init,
+        body: withName(slug, new Uint8Array(bytes)),
+      });
+      const text = await answer.text();
+      expect(answer.status, what).toBe(400);
+      expect(
+        (JSON.parse(text) as Answer['body']).errors?.map((e) => e.extensions?.code),
+        what,
+      ).toEqual(['BAD_REQUEST']);
+      expect(text).not.toMatch(LEAK);
+      expect(await service.store.peopleByKeys([slug]), what).toEqual([null]);
+    }
+    // A streamed body (no Content-Length) is read up to the limit, then checked the same way.
+    const streamed = await yoga.fetch(`${URL_BASE}/graphql`, {
+      ...post({}, WRITERS.bearer('admin')),
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(withName('utf8-probe-streamed', new Uint8Array([0xe9])));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(400);
+    expect(await service.store.peopleByKeys(['utf8-probe-streamed'])).toEqual([null]);
+    for (const search of ['?query=%7B__typename%7D&x=%FF', '?query=%7B%20__typename%20%7D%C3', '?query=%ED%A0%80']) {
+      const answer = await yoga.fetch(`${URL_BASE}/graphql${search}`, { headers: { accept: 'application/json' } });
+      expect(answer.status, search).toBe(400);
+      expect(((await answer.json()) as Answer['body']).errors?.[0]?.extensions?.code, search).toBe('BAD_REQUEST');
+    }
+    const name = 'Ye-jin 🎬 예진 Ünïcødé\u200d';
+    const written = await yoga.fetch(`${URL_BASE}/graphql`, {
+      ...post({}, WRITERS.bearer('admin')),
+      body: withName('utf8-probe-ok', Buffer.from(name)),
+    });
+    expect(written.status, await written.clone().text()).toBe(200);
+    expect((await service.store.peopleByKeys(['utf8-probe-ok']))[0]?.name).toBe(name);
+    const got = await yoga.fetch(
+      `${URL_BASE}/graphql?query=${encodeURIComponent('{ search(query: "예진+1") { __typename } }')}`,
+      {
+        headers: { accept: 'application/json' },
+      },
+    );
+    expect(got.status).toBe(200);
+  });
+
   it('answers in the most preferred format Accept names, by q-value, then in the order listed', async () => {
     const yoga = service.yoga({ ops: productionSettings() });
     const typeFor = async (accept: string) =>
