@@ -1,11 +1,11 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
 import { createLogger, type Logger } from './logger.js';
 import { probesOnly } from './probes.js';
 import { inOriginForm } from './request-target.js';
 import { type RunningService, startService } from './service.js';
-import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
+import { capConnections, createGuardedServer, exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
@@ -39,10 +39,13 @@ try {
   store = opened;
   // Bind before migrating or seeding, so a busy port fails fast and changes nothing; answer 503 until then.
   let handler: RequestListener = inOriginForm(startingHandler);
-  server = createServer((request, response) => handler(request, response));
+  server = createGuardedServer((request, response) => handler(request, response));
+  capConnections(server, config.maxConnections, 'PORT', logger);
   await listen(server, config.port, config.host);
   if (config.healthPort !== null) {
-    probes = createServer(probesOnly(() => handler));
+    probes = createGuardedServer(probesOnly(() => handler));
+    // Probes are few: a flood on this port must not use up the process's files.
+    capConnections(probes, 64, 'HEALTH_PORT', logger);
     await listen(probes, config.healthPort, config.host);
   }
   const bootstrap = new BootstrapState();

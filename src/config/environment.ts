@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type ConfiguredToken, loadTokens } from '../auth/token-config.js';
@@ -19,6 +20,30 @@ const portNumber = z
   .transform(Number)
   .refine((port) => port <= 65535, 'must be a port number of digits, 0 to 65535, without leading zeros');
 
+/** MAX_CONNECTIONS: digits without leading zeros, 1 to 1,000,000. */
+const connectionCount = z
+  .string()
+  .regex(/^[1-9]\d{0,6}$/, 'must be a whole number of digits, 1 to 1000000')
+  .transform(Number)
+  .refine((count) => count <= 1_000_000, 'must be a whole number of digits, 1 to 1000000');
+
+/** Open files kept back from MAX_CONNECTIONS for the store's files, Neo4j's and Redis's connections and the logs. */
+export const OPEN_FILES_KEPT = 256;
+const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/** The soft limit on open files (`ulimit -n`) from /proc/self/limits; null where that cannot be read. */
+function openFilesLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+    return soft !== undefined && /^\d+$/.test(soft) ? Number(soft) : null;
+  } catch {
+    return null;
+  }
+}
+
 const NEO4J_SCHEMES = ['neo4j', 'neo4j+s', 'neo4j+ssc', 'bolt', 'bolt+s', 'bolt+ssc'];
 const NEO4J_SCHEME = new RegExp(`^(${NEO4J_SCHEMES.map((scheme) => scheme.replace('+', '\\+')).join('|')})://`, 'i');
 
@@ -27,6 +52,7 @@ const environmentSchema = z
     PORT: portNumber.default(4000),
     HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
     HEALTH_PORT: portNumber.optional(),
+    MAX_CONNECTIONS: connectionCount.optional(),
     DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
     SEED_DIR: optionalText,
     SEED_ON_START: z
@@ -84,6 +110,8 @@ export interface Config {
   host: string;
   /** HEALTH_PORT: a second port that answers only /health and /ready; null (unset): none. */
   healthPort: number | null;
+  /** MAX_CONNECTIONS: open connections to PORT beyond which new ones are closed at once. */
+  maxConnections: number;
   dataDir: string;
   seedDir: string | undefined;
   seedOnStart: boolean;
@@ -110,6 +138,20 @@ export interface Config {
   };
 }
 
+/** A MAX_CONNECTIONS that the open-files limit could not hold, with what the store and logs need, is refused. */
+const connectionsWithin =
+  (openFiles: number | null) =>
+  (e: { MAX_CONNECTIONS?: number | undefined }, ctx: z.RefinementCtx): void => {
+    if (openFiles === null || e.MAX_CONNECTIONS === undefined) return;
+    const most = openFiles - OPEN_FILES_KEPT;
+    if (e.MAX_CONNECTIONS > most)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAX_CONNECTIONS'],
+        message: `must leave ${OPEN_FILES_KEPT} of the ${openFiles} files this process may open (ulimit -n) for the store, its connections and the logs: at most ${Math.max(most, 0)}, or raise ulimit -n`,
+      });
+  };
+
 /** Names every invalid environment variable and what is wrong with it. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -133,9 +175,12 @@ function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * Reads the configuration from environment variables; throws ConfigError (or TokenConfigError,
  * PersistedOperationsError) naming every problem.
  */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  environment: NodeJS.ProcessEnv = process.env,
+  openFiles: number | null = openFilesLimit(),
+): Config {
   const env = withoutEmpty(environment);
-  const parsed = environmentSchema.safeParse(env);
+  const parsed = environmentSchema.superRefine(connectionsWithin(openFiles)).safeParse(env);
   const ops = parseOpsSettings(env);
   if (!parsed.success || !ops.success) {
     const issues = [...(parsed.error?.issues ?? []), ...(ops.error?.issues ?? [])];
@@ -147,6 +192,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     port: e.PORT,
     host: e.HOST,
     healthPort: e.HEALTH_PORT ?? null,
+    maxConnections:
+      e.MAX_CONNECTIONS ??
+      (openFiles === null
+        ? DEFAULT_MAX_CONNECTIONS
+        : Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, openFiles - OPEN_FILES_KEPT))),
     dataDir: e.DATA_DIR,
     seedDir: e.SEED_DIR,
     seedOnStart: e.SEED_ON_START,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, OPEN_FILES_KEPT } from '../../src/config/environment.js';
+
+const problemsOf = (env: Record<string, string>, openFiles: number | null = 20_000): ConfigError => {
+  try {
+    loadConfig(env, openFiles);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+};
+
+describe('MAX_CONNECTIONS', () => {
+  it('defaults to 10,000, or fewer where the open-files limit could not hold that many and what the store needs', () => {
+    expect(loadConfig({}, null).maxConnections).toBe(10_000);
+    expect(loadConfig({}, 1_048_576).maxConnections).toBe(10_000);
+    expect(loadConfig({}, 1_024).maxConnections).toBe(1_024 - OPEN_FILES_KEPT);
+    expect(loadConfig({ MAX_CONNECTIONS: '   ' }, 1_024).maxConnections).toBe(1_024 - OPEN_FILES_KEPT);
+    expect(loadConfig({}, 100).maxConnections).toBe(1);
+  });
+
+  it('takes a whole number that the open-files limit holds', () => {
+    expect(loadConfig({ MAX_CONNECTIONS: '1' }, 20_000).maxConnections).toBe(1);
+    expect(loadConfig({ MAX_CONNECTIONS: '500' }, 1_024).maxConnections).toBe(500);
+    expect(loadConfig({ MAX_CONNECTIONS: '1000000' }, null).maxConnections).toBe(1_000_000);
+  });
+
+  it('refuses anything else, naming MAX_CONNECTIONS', () => {
+    for (const hostile of [
+      '0',
+      '-1',
+      '01',
+      '1e3',
+      '0x10',
+      '10.0',
+      ' 10',
+      '10 ',
+      '١٠',
+      '1000001',
+      '99999999999',
+      'NaN',
+      '__proto__',
+    ]) {
+      const error = problemsOf({ MAX_CONNECTIONS: hostile }, null);
+      expect(error.variables, hostile).toEqual(['MAX_CONNECTIONS']);
+      expect(error.message, hostile).toContain('MAX_CONNECTIONS: must be a whole number of digits, 1 to 1000000');
+    }
+  });
+
+  it('refuses more than the open-files limit holds, saying how many it may be', () => {
+    const error = problemsOf({ MAX_CONNECTIONS: '1000' }, 1_024);
+    expect(error.variables).toEqual(['MAX_CONNECTIONS']);
+    expect(error.message).toContain(`at most ${1_024 - OPEN_FILES_KEPT}, or raise ulimit -n`);
+    expect(problemsOf({ MAX_CONNECTIONS: '1' }, 100).message).toContain('at most 0');
+  });
+});
