@@ -26,6 +26,7 @@ import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/e
 import { useExecutor } from './plugins/executor.js';
 import { useSeriesExport } from './plugins/export-series.js';
 import { guarded } from './plugins/guard.js';
+import { useHead } from './plugins/head.js';
 import { useHealthEndpoints } from './plugins/health.js';
 import { useNoIntrospection } from './plugins/introspection.js';
 import { useBodyLimit, useOperationLimits } from './plugins/limits.js';
@@ -132,6 +133,8 @@ function opsPlugins(
   ];
 }
 
+const GRAPHQL_ENDPOINT = '/graphql';
+
 const yogaLogging = (logger: Logger) => {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
@@ -179,6 +182,7 @@ export function createDramaYoga(options: YogaOptions) {
   };
   meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
+  const [headAsGet, headWithoutBody] = useHead(GRAPHQL_ENDPOINT);
   return createYoga({
     schema,
     context: createContextFactory(store, {
@@ -188,7 +192,7 @@ export function createDramaYoga(options: YogaOptions) {
       feed,
       webhooks: options.webhooks ?? null,
     }),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     // useHealthEndpoints answers /health; no request URL ends with a space, so Yoga's own check never matches.
     healthCheckEndpoint: ' ',
     landingPage: false,
@@ -209,6 +213,7 @@ export function createDramaYoga(options: YogaOptions) {
       [
         // First, as Yoga's own checks were: probes are answered before any rate limit, token check or log.
         useHealthEndpoints(readiness(store, bootstrap)),
+        headAsGet,
         useVariableDefaults(),
         ...useExecutor(ops.executor, ops.jitMaxTokens, logger),
         // Inside the budget, so that its time counts the planned reads; they run as execution starts, once
@@ -237,6 +242,7 @@ export function createDramaYoga(options: YogaOptions) {
         useChangeFeedEvents(ops.subscriptions, authenticate),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),
+        headWithoutBody,
       ],
       logger,
     ),

@@ -394,6 +394,30 @@ describe('the HTTP edge against hostile and careless clients', () => {
     expect(got.status).toBe(200);
   });
 
+  it('answers HEAD on /graphql as the GET it names, with its status and headers and no body, and writes nothing', async () => {
+    const yoga = service.yoga({ ops: productionSettings(), tokens: WRITERS.tokens });
+    const at = (method: string, search: string, headers: Record<string, string> = {}) =>
+      yoga.fetch(`${URL_BASE}/graphql${search}`, {
+        method,
+        headers: { accept: 'application/json', 'accept-encoding': 'gzip', ...headers },
+      });
+    const query = `?query=${encodeURIComponent('{ series(slug: "soundtrack-1") { title characters { name } } }')}`;
+    for (const search of [query, '?query=%7B', '?query=%7B__typename%7D&x=%FF', '']) {
+      const [head, get] = [await at('HEAD', search), await at('GET', search)];
+      expect(head.status, search).toBe(get.status);
+      const without = (response: Response) =>
+        [...response.headers].filter(([name]) => !['x-request-id', 'date', 'etag', 'last-modified'].includes(name));
+      expect(without(head), search).toEqual(without(get));
+      expect(await head.text(), search).toBe('');
+      expect((await get.arrayBuffer()).byteLength, search).toBeGreaterThan(0);
+    }
+    const write = `?query=${encodeURIComponent('mutation { upsertPerson(input: { slug: "head-probe", name: "Head Probe", source: { document: "Contract fixture", paragraph: 1 } }) { __typename } }')}`;
+    const head = await at('HEAD', write, WRITERS.bearer('admin'));
+    expect(head.status).toBe(405);
+    expect(await head.text()).toBe('');
+    expect(await service.store.peopleByKeys(['head-probe'])).toEqual([null]);
+  });
+
   it('answers in the most preferred format Accept names, by q-value, then in the order listed', async () => {
     const yoga = service.yoga({ ops: productionSettings() });
     const typeFor = async (accept: string) =>
