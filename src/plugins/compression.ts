@@ -2,6 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
+import { varyOn } from './conditional.js';
 import { isStreamed } from './streamed.js';
 
 /** The codings this service sends, best first when a client weighs them alike. */
@@ -86,9 +87,12 @@ export function useCompression(): Plugin {
   const page = pageCache();
   return {
     onResponse: async ({ request, response, setResponse, fetchAPI }) => {
-      response.headers.append('vary', 'Accept-Encoding');
+      varyOn(response.headers, 'Accept-Encoding');
       const coding = negotiateEncoding(request.headers.get('accept-encoding'));
       const contentType = response.headers.get('content-type') ?? '';
+      // Yoga marks event streams "none", which is no content coding (RFC 9110 §8.4.1): they go out uncoded.
+      if (isStream(contentType) && response.headers.get('content-encoding')?.trim().toLowerCase() === 'none')
+        response.headers.delete('content-encoding');
       if (!coding || !response.body || response.headers.has('content-encoding') || isStream(contentType)) return;
       if (isStreamed(response)) {
         const headers = new fetchAPI.Headers(response.headers);

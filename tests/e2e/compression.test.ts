@@ -84,6 +84,20 @@ describe('compressed answers', () => {
     }
   });
 
+  it('sends event streams and multipart answers uncoded, with no Content-Encoding at all (Yoga says "none", no coding)', async () => {
+    const yoga = service.yoga();
+    for (const accept of ['text/event-stream', 'multipart/mixed']) {
+      for (const acceptEncoding of ['br', 'gzip', 'identity', undefined]) {
+        const sent = await wire(yoga, GRAPHQL, post({ query: example }, { accept }), acceptEncoding);
+        expect(sent.response.status, accept).toBe(200);
+        expect(sent.response.headers.get('content-type'), accept).toMatch(accept);
+        expect(sent.coding, `${accept} ${acceptEncoding}`).toBeNull();
+        expect(sent.bytes.toString('utf8'), accept).toContain('"title"');
+        expect(sent.response.headers.get('vary')?.match(/Accept-Encoding/gi), accept).toHaveLength(1);
+      }
+    }
+  });
+
   it('keeps the persisted GET cacheable when compressed: Cache-Control stays, Vary names the coding too', async () => {
     const [, url, init] = requests[1]!;
     const sent = await wire(service.yoga(), url, init, 'br');
