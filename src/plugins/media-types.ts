@@ -116,13 +116,27 @@ export function servableAccept(accept: string): string | null {
   return best !== EVENT_STREAM && formats.includes(EVENT_STREAM) ? `${best}, ${EVENT_STREAM}` : best;
 }
 
+/** Whether the request, as Node read it off the socket, carries the header `name` more than once. */
+function headerRepeated(serverContext: unknown, name: string): boolean {
+  const raw = (serverContext as { req?: { rawHeaders?: unknown } } | undefined)?.req?.rawHeaders;
+  if (!Array.isArray(raw)) return false;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) if (String(raw[i]).toLowerCase() === name && ++seen > 1) return true;
+  return false;
+}
+
 /**
  * Refuses multipart/form-data with 415 UNSUPPORTED_MEDIA_TYPE (the service takes no uploads, and Yoga's
  * multipart parsing answers uncoded errors), an Accept that rules out every type served with 406, and gives Yoga's empty 415 and 406 answers a coded JSON body.
  */
 export function useMediaTypes(): Plugin {
   return {
-    onRequest: ({ request, url, endResponse }) => {
+    onRequest: ({ request, url, endResponse, serverContext }) => {
+      // Node keeps the first of several Content-Type headers and drops the rest; a proxy may read the last.
+      if (headerRepeated(serverContext, 'content-type')) {
+        endResponse(errorResponse(400, 'BAD_REQUEST', 'Send one Content-Type header, not several.'));
+        return;
+      }
       const accept = request.headers.get('accept');
       if (url.pathname === '/graphql' && accept !== null) {
         const served = servableAccept(accept);

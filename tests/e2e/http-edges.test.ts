@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationId } from '../../src/config/persisted-operations.js';
 import { type OpsSettings, parseOpsSettings } from '../../src/config/settings.js';
@@ -416,6 +418,54 @@ describe('the HTTP edge against hostile and careless clients', () => {
     expect(head.status).toBe(405);
     expect(await head.text()).toBe('');
     expect(await service.store.peopleByKeys(['head-probe'])).toEqual([null]);
+  });
+
+  it('refuses a request with two Content-Type headers with a coded 400 over a real socket, writing nothing', async () => {
+    const yoga = service.yoga({ ops: productionSettings(), tokens: WRITERS.tokens });
+    const server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const raw = (headers: string[], body: string) =>
+      new Promise<string>((resolve) => {
+        let received = '';
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write(
+            [
+              'POST /graphql HTTP/1.1',
+              'Host: drama.test',
+              'Connection: close',
+              `Content-Length: ${Buffer.byteLength(body)}`,
+              `Authorization: ${WRITERS.bearer('admin').authorization}`,
+              ...headers,
+              '',
+              body,
+            ].join('\r\n'),
+          ),
+        );
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+        socket.on('close', () => resolve(received));
+      });
+    const body = (slug: string) =>
+      JSON.stringify({
+        query: `mutation { upsertPerson(input: { slug: "${slug}", name: "Twice", source: { document: "Contract fixture", paragraph: 1 } }) { __typename } }`,
+      });
+    try {
+      for (const [index, headers] of [
+        ['Content-Type: application/json', 'Content-Type: text/plain'],
+        ['Content-Type: text/plain', 'Content-Type: application/json'],
+        ['Content-Type: application/json', 'content-type: application/json'],
+      ].entries()) {
+        const answer = await raw(headers, body(`twice-${index}`));
+        expect(answer.split('\r\n')[0], headers.join(' + ')).toMatch(/^HTTP\/1\.1 400\b/);
+        expect(answer).toContain('"BAD_REQUEST"');
+        expect(await service.store.peopleByKeys([`twice-${index}`])).toEqual([null]);
+      }
+      const once = await raw(['Content-Type: application/json'], body('once'));
+      expect(once.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 200\b/);
+      expect((await service.store.peopleByKeys(['once']))[0]).not.toBeNull();
+    } finally {
+      server.close();
+    }
   });
 
   it('answers in the most preferred format Accept names, by q-value, then in the order listed', async () => {
