@@ -15,12 +15,17 @@ export function probesOnly(current: () => RequestListener): RequestListener {
     const path = pathOf(request.url ?? '');
     if (path === null || !PROBES.has(path))
       return refuse(response, 404, 'NOT_FOUND', 'HEALTH_PORT serves only /health and /ready.');
-    if (!METHODS.has(request.method ?? '')) {
-      response.setHeader('allow', 'GET, HEAD');
-      return refuse(response, 405, 'METHOD_NOT_ALLOWED', `${path} answers GET and HEAD only.`);
-    }
+    if (refusedProbeMethod(request, response, path)) return;
     current()(request, response);
   };
+}
+
+/** Answers 405, allowing GET and HEAD, to any other method asking for a probe's `path`; says whether it did. */
+export function refusedProbeMethod(request: IncomingMessage, response: ServerResponse, path: string): boolean {
+  if (METHODS.has(request.method ?? '')) return false;
+  response.setHeader('allow', 'GET, HEAD');
+  refuse(response, 405, 'METHOD_NOT_ALLOWED', `${path} answers GET and HEAD only.`);
+  return true;
 }
 
 function pathOf(target: string): string | null {

@@ -1,11 +1,12 @@
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
+import { guardedServer } from './connections.js';
 import { createLogger, type Logger } from './logger.js';
 import { probesOnly } from './probes.js';
 import { inOriginForm } from './request-target.js';
 import { type RunningService, startService } from './service.js';
-import { capConnections, createGuardedServer, exitOnStartupFailure, listen, startingHandler } from './startup.js';
+import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
@@ -39,13 +40,19 @@ try {
   store = opened;
   // Bind before migrating or seeding, so a busy port fails fast and changes nothing; answer 503 until then.
   let handler: RequestListener = inOriginForm(startingHandler);
-  server = createGuardedServer((request, response) => handler(request, response));
-  capConnections(server, config.maxConnections, 'PORT', logger);
+  server = guardedServer(
+    (request, response) => handler(request, response),
+    { port: 'PORT', cap: config.maxConnections, firstRequestMs: 20_000 },
+    logger,
+  );
   await listen(server, config.port, config.host);
   if (config.healthPort !== null) {
-    probes = createGuardedServer(probesOnly(() => handler));
-    // Probes are few: a flood on this port must not use up the process's files.
-    capConnections(probes, 64, 'HEALTH_PORT', logger);
+    // Probes are few, from few addresses, and send at once: a flood on this port must not shut them out.
+    probes = guardedServer(
+      probesOnly(() => handler),
+      { port: 'HEALTH_PORT', cap: 64, firstRequestMs: 2_000, perAddress: 8 },
+      logger,
+    );
     await listen(probes, config.healthPort, config.host);
   }
   const bootstrap = new BootstrapState();

@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { TokenConfigError } from './auth/token-config.js';
 import { ConfigError } from './config/environment.js';
 import { PersistedOperationsError } from './config/persisted-operations.js';
 import { SeedValidationError } from './errors.js';
 import { WebhookConfigError } from './feed/webhooks/config.js';
 import type { Logger } from './logger.js';
+import { refusedProbeMethod } from './probes.js';
 import { DataDirError } from './store/embedded/data-dir.js';
 
 /** The port could not be bound. */
@@ -43,39 +43,6 @@ export function listen(server: Server, port: number, host: string): Promise<void
 }
 
 /**
- * A client has 20 s from connecting to send its first request's headers, and 60 s for the whole request
- * (bodies are small: MAX_BODY_BYTES), checked every 5 s, so a connection that sends nothing, or trickles
- * bytes, gives its file descriptor back. Answers, event streams included, are not limited by these; an idle
- * kept-alive connection closes after Node's 5 s.
- */
-const CONNECTION_TIMEOUTS = { headersTimeout: 20_000, requestTimeout: 60_000, connectionsCheckingInterval: 5_000 };
-const FIRST_REQUEST_MS = CONNECTION_TIMEOUTS.headersTimeout;
-
-/** An HTTP server with the connection timeouts above. */
-export const createGuardedServer = (listener: RequestListener): Server => createServer(CONNECTION_TIMEOUTS, listener);
-
-/**
- * Caps the server's open connections at `cap` (new ones beyond it are closed at once, logged at most once every
- * 10 s with how many since the last line), and closes a connection that sends no request within 20 s, which
- * Node's own timeouts leave open for ever.
- */
-export function capConnections(server: Server, cap: number, port: string, logger: Logger): void {
-  server.maxConnections = cap;
-  let dropped = 0;
-  let quietUntil = 0;
-  server.on('drop', () => {
-    dropped += 1;
-    const now = Date.now();
-    if (now < quietUntil) return;
-    logger.warn({ port, maxConnections: cap, dropped }, 'connections refused: the open connection cap is reached');
-    dropped = 0;
-    quietUntil = now + 10_000;
-  });
-  server.on('connection', (socket: Socket) => socket.setTimeout(FIRST_REQUEST_MS));
-  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
-}
-
-/**
  * Until the store is migrated and seeded: /health is alive, /ready is 503 `{"status":"starting"}`, and
  * everything else (GraphQL included) a 503 GraphQL error body coded SERVICE_STARTING.
  */
@@ -83,6 +50,8 @@ export function startingHandler(request: IncomingMessage, response: ServerRespon
   const url = request.url ?? '';
   const is = (route: string) => url === route || url.startsWith(`${route}?`);
   const headers = { 'content-type': 'application/json; charset=utf-8' };
+  const probe = is('/health') ? '/health' : is('/ready') ? '/ready' : null;
+  if (probe !== null && refusedProbeMethod(request, response, probe)) return;
   if (is('/health')) {
     response.writeHead(200, headers).end(JSON.stringify({ status: 'starting' }));
     return;

@@ -188,15 +188,25 @@ export function loadConfig(
     throw new ConfigError([...new Set(issues.map((issue) => issue.path.join('.')))], problems);
   }
   const e = parsed.data;
+  const maxConnections =
+    e.MAX_CONNECTIONS ??
+    (openFiles === null
+      ? DEFAULT_MAX_CONNECTIONS
+      : Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, openFiles - OPEN_FILES_KEPT)));
+  // Event streams stay open: at most half the connections, so plain requests always have room.
+  const streams = Math.max(1, Math.floor(maxConnections / 2));
+  if (env.SUBSCRIPTIONS_MAX !== undefined && ops.data.subscriptions.max > streams)
+    throw new ConfigError(
+      ['SUBSCRIPTIONS_MAX'],
+      [
+        `SUBSCRIPTIONS_MAX: must be at most half of MAX_CONNECTIONS (${maxConnections}), ${streams}, so that open event streams leave room for other requests`,
+      ],
+    );
   return {
     port: e.PORT,
     host: e.HOST,
     healthPort: e.HEALTH_PORT ?? null,
-    maxConnections:
-      e.MAX_CONNECTIONS ??
-      (openFiles === null
-        ? DEFAULT_MAX_CONNECTIONS
-        : Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, openFiles - OPEN_FILES_KEPT))),
+    maxConnections,
     dataDir: e.DATA_DIR,
     seedDir: e.SEED_DIR,
     seedOnStart: e.SEED_ON_START,
@@ -206,7 +216,10 @@ export function loadConfig(
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_KEY_PREFIX } : null,
     logLevel: e.LOG_LEVEL,
     loaders: e.DRAMA_LOADERS,
-    ops: ops.data,
+    ops: {
+      ...ops.data,
+      subscriptions: { ...ops.data.subscriptions, max: Math.min(ops.data.subscriptions.max, streams) },
+    },
     tokens: loadTokens(env),
     changeLog: { retentionMs: e.CHANGE_RETENTION_S * 1000 },
     feed: { pollMs: e.CHANGE_FEED_POLL_MS },

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,33 @@ describe('HEALTH_PORT: a second port for probes only', () => {
       expect(answer.body).not.toMatch(/\bat \//);
     }
     expect((await ask(main, 'GET', '/health')).status).toBe(200);
+  });
+
+  it('keeps probes reachable when one address floods it: 8 connections per address, idle ones closed after 2 s', async () => {
+    const idleFrom = (localAddress: string) =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ port: probes, host: '127.0.0.1', localAddress }, () => resolve(socket));
+        socket.once('error', reject);
+      });
+    /** GET /health from `localAddress` on a new connection: the status, or 'closed' when closed unanswered. */
+    const probeFrom = (localAddress: string) =>
+      new Promise<string>((resolve) => {
+        let received = '';
+        const socket = connect({ port: probes, host: '127.0.0.1', localAddress }, () =>
+          socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        );
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(received === '' ? 'closed' : received.split('\r\n')[0]!));
+      });
+    const flood = await Promise.all(Array.from({ length: 8 }, () => idleFrom('127.0.0.3')));
+    const closed = Promise.all(flood.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+    expect(await probeFrom('127.0.0.3')).toBe('closed');
+    expect(await probeFrom('127.0.0.1')).toMatch(/^HTTP\/1\.1 200/);
+    await closed;
+    let again = await probeFrom('127.0.0.3');
+    for (let tries = 0; again === 'closed' && tries < 50; tries += 1) again = await probeFrom('127.0.0.3');
+    expect(again).toMatch(/^HTTP\/1\.1 200/);
   });
 
   it('stops with SIGTERM like the main port, and no longer accepts probes', async () => {

@@ -54,4 +54,17 @@ describe('MAX_CONNECTIONS', () => {
     expect(error.message).toContain(`at most ${1_024 - OPEN_FILES_KEPT}, or raise ulimit -n`);
     expect(problemsOf({ MAX_CONNECTIONS: '1' }, 100).message).toContain('at most 0');
   });
+
+  it('leaves plain requests room: event streams hold at most half of the connections', () => {
+    expect(loadConfig({}, null).ops.subscriptions.max).toBe(1_000);
+    expect(loadConfig({ MAX_CONNECTIONS: '200' }, null).ops.subscriptions.max).toBe(100);
+    expect(loadConfig({}, 1_024).ops.subscriptions.max).toBe(Math.floor((1_024 - OPEN_FILES_KEPT) / 2));
+    expect(loadConfig({ MAX_CONNECTIONS: '1' }, null).ops.subscriptions.max).toBe(1);
+    expect(loadConfig({ MAX_CONNECTIONS: '200', SUBSCRIPTIONS_MAX: '100' }, null).ops.subscriptions.max).toBe(100);
+    expect(loadConfig({ MAX_CONNECTIONS: '200', SUBSCRIPTIONS_MAX: '10' }, null).ops.subscriptions.max).toBe(10);
+    const error = problemsOf({ MAX_CONNECTIONS: '200', SUBSCRIPTIONS_MAX: '101' }, null);
+    expect(error.variables).toEqual(['SUBSCRIPTIONS_MAX']);
+    expect(error.message).toContain('must be at most half of MAX_CONNECTIONS (200), 100');
+    expect(problemsOf({ SUBSCRIPTIONS_MAX: '1000' }, 1_024).variables).toEqual(['SUBSCRIPTIONS_MAX']);
+  });
 });

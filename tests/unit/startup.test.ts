@@ -221,6 +221,18 @@ describe('before the store is ready', () => {
     for (const url of ['/health', '/health?x=1', '/health?'])
       expect((await fetch(`${base}${url}`)).status, url).toBe(200);
     expect((await fetch(`${base}/healthx`)).status).toBe(503);
+    for (const url of ['/health', '/ready?x=1']) {
+      const head = await fetch(`${base}${url}`, { method: 'HEAD' });
+      expect([head.status, await head.text()], url).toEqual([url === '/health' ? 200 : 503, '']);
+      for (const method of ['POST', 'DELETE', 'PUT']) {
+        const refused = await fetch(`${base}${url}`, { method });
+        expect(refused.status, `${method} ${url}`).toBe(405);
+        expect(refused.headers.get('allow')).toBe('GET, HEAD');
+        expect(
+          ((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+        ).toBe('METHOD_NOT_ALLOWED');
+      }
+    }
     for (const url of ['/ready', '/graphql', '/graphql?query=%7B__typename%7D', '/healthz', '/metrics']) {
       const response = await fetch(`${base}${url}`);
       expect(response.status, url).toBe(503);

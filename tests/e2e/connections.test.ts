@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,4 +61,79 @@ describe('MAX_CONNECTIONS: a cap on open connections', () => {
     for (let tries = 0; status === 'closed' && tries < 50; tries += 1) status = await statusOf(port);
     expect(status).toBe('HTTP/1.1 200 OK');
   }, 90_000);
+
+  it('lets event streams hold at most half of the connections, so plain requests still get in', async () => {
+    const streams: ClientRequest[] = [];
+    const stream = () =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: `/graphql?query=${encodeURIComponent('subscription { changes { __typename } }')}`,
+            headers: { accept: 'text/event-stream' },
+            agent: false,
+          },
+          (response) => {
+            resolve(response.statusCode!);
+            if (response.statusCode !== 200) response.resume();
+          },
+        );
+        request.on('error', reject);
+        request.end();
+        streams.push(request);
+      });
+    try {
+      // MAX_CONNECTIONS is 3: one stream may stay open.
+      expect(await stream()).toBe(200);
+      expect(await stream()).toBe(503);
+      for (let attempt = 0; attempt < 3; attempt += 1) expect(await statusOf(port)).toBe('HTTP/1.1 200 OK');
+    } finally {
+      for (const request of streams) request.destroy();
+    }
+  });
+
+  it('answers what Node cannot parse as HTTP with a coded JSON error, and closes the connection', async () => {
+    const raw = (bytes: Buffer) =>
+      new Promise<string>((resolve) => {
+        let received = '';
+        const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(received));
+      });
+    const cases: [string, Buffer, number, string][] = [
+      ['garbage', Buffer.from('GARBAGE\r\n\r\n'), 400, 'BAD_REQUEST'],
+      [
+        'raw bytes in the target',
+        Buffer.concat([
+          Buffer.from('GET /graphql?x='),
+          Buffer.from([0xff, 0xc3, 0xa9]),
+          Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n'),
+        ]),
+        400,
+        'BAD_REQUEST',
+      ],
+      [
+        'a bad Content-Length',
+        Buffer.from('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n'),
+        400,
+        'BAD_REQUEST',
+      ],
+      [
+        'headers over 16 KB',
+        Buffer.from(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+        431,
+        'REQUEST_HEADER_FIELDS_TOO_LARGE',
+      ],
+    ];
+    for (const [what, bytes, status, code] of cases) {
+      const answer = await raw(bytes);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head!.split('\r\n')[0], what).toMatch(new RegExp(`^HTTP/1\\.1 ${status} \\w`));
+      expect(head!.toLowerCase(), what).toContain('content-type: application/json');
+      expect(JSON.parse(body!).errors[0].extensions.code, what).toBe(code);
+    }
+    expect(await statusOf(port)).toBe('HTTP/1.1 200 OK');
+  });
 });
