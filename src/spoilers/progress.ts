@@ -48,25 +48,27 @@ const ENTRY = /^([^@\s]+)@(\d+)$/;
 
 const SHOWN = 60;
 
-/** Fetch's Headers hold each byte as one character, so UTF-8 is decoded back (left as it is if it is not UTF-8). */
+/**
+ * Fetch's Headers hold each byte as one character, so UTF-8 is decoded back; bytes that are not UTF-8 are
+ * refused rather than echoed as the Latin-1 characters they would read as.
+ */
 function decoded(raw: string): string {
   if (/[\u0100-\uffff]/.test(raw) || !/[\u0080-\u00ff]/.test(raw)) return raw;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)));
   } catch {
-    return raw;
+    throw new BadUserInputError('X-Watched-Through: the header is not UTF-8 text; write series@episode in ASCII.');
   }
 }
 
 /** The header value as the client wrote it, cut short for echoing; JSON-style quoting escapes control characters. */
 function shown(raw: string): string {
-  const chars = [...decoded(raw)];
+  const chars = [...raw];
   return JSON.stringify(chars.length > SHOWN ? `${chars.slice(0, SHOWN).join('')}…` : chars.join(''));
 }
 
 /** What is wrong with an entry that is not series@episode, when it is one of the usual slips. */
-function headerHint(item: string): string {
-  const text = decoded(item);
+function headerHint(text: string): string {
   if (!text.includes('@')) return /[\uff20\ufe6b]/.test(text) ? ': the separator is the ASCII @' : '';
   return /[\u0080-\uffff]/.test(text.slice(text.lastIndexOf('@') + 1))
     ? ': the episode is written in ASCII digits 0-9'
@@ -91,7 +93,7 @@ function headerEntry(item: string): Entry {
 
 /** Reads `series@episode, series@episode`; a missing header means no progress. */
 export function progressFromHeader(value: string | null): Entry[] {
-  return value === null ? [] : value.split(',').map(headerEntry);
+  return value === null ? [] : decoded(value).split(',').map(headerEntry);
 }
 
 /** Reads every @watchedThrough on the operation; its variables are asked for only when there is one. */

@@ -55,7 +55,14 @@ describe('X-Watched-Through', () => {
     const long = refusal(asReceived(`${'\u00e9'.repeat(5_000)}@\uff13`)).message;
     expect(long.length).toBeLessThan(200);
     expect(long).toContain(`"${'\u00e9'.repeat(60)}…"`);
-    const notUtf8 = refusal('soundtrack-1@\u00ff\u0001').message;
-    expect(notUtf8).toContain('"soundtrack-1@\u00ff\\u0001"');
+    expect(refusal(asReceived('\u00e9@1')).message).toBe('X-Watched-Through: "\u00e9" is not a series slug.');
+    expect(refusal(asReceived('\u00e9@1')).extensions.series).toBe('\u00e9');
+    for (const bytes of ['soundtrack-1@\u00ff\u0001', 'soundtrack-1@3\u00ff', '\u00c3@1', '\u00ed\u00a0\u0080@1']) {
+      const notUtf8 = refusal(bytes);
+      expect(notUtf8.extensions.code, bytes).toBe('BAD_USER_INPUT');
+      expect(notUtf8.message, bytes).toBe(
+        'X-Watched-Through: the header is not UTF-8 text; write series@episode in ASCII.',
+      );
+    }
   });
 });
