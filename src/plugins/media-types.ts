@@ -4,6 +4,7 @@ import { errorResponse } from './refusals.js';
 const mediaType = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 
 const CODED: Record<number, [code: string, message: string]> = {
+  404: ['NOT_FOUND', 'Nothing is served at this path: GraphQL is at /graphql.'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: send application/json.'],
   406: [
     'NOT_ACCEPTABLE',
@@ -127,7 +128,7 @@ function headerRepeated(serverContext: unknown, name: string): boolean {
 
 /**
  * Refuses multipart/form-data with 415 UNSUPPORTED_MEDIA_TYPE (the service takes no uploads, and Yoga's
- * multipart parsing answers uncoded errors), an Accept that rules out every type served with 406, and gives Yoga's empty 415 and 406 answers a coded JSON body.
+ * multipart parsing answers uncoded errors), an Accept that rules out every type served with 406, and gives Yoga's empty 404, 415 and 406 answers a coded JSON body.
  */
 export function useMediaTypes(): Plugin {
   return {

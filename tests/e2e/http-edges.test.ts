@@ -468,6 +468,26 @@ describe('the HTTP edge against hostile and careless clients', () => {
     }
   });
 
+  it('answers a path nothing is served at with a coded JSON 404, whatever the method', async () => {
+    const yoga = service.yoga({ ops: productionSettings() });
+    for (const [method, target] of [
+      ['GET', '/nope'],
+      ['GET', '/graphq%6C'],
+      ['GET', '/graphql%FF?query=%7B__typename%7D'],
+      ['PUT', '/x/y'],
+      ['DELETE', '/__proto__'],
+    ]) {
+      const answer = await yoga.fetch(`${URL_BASE}${target}`, { method, headers: { accept: 'application/json' } });
+      const text = await answer.text();
+      expect(answer.status, `${method} ${target}`).toBe(404);
+      expect(answer.headers.get('content-type'), target).toMatch(/^application\/json/);
+      expect(
+        (JSON.parse(text) as Answer['body']).errors?.map((e) => e.extensions?.code),
+        target,
+      ).toEqual(['NOT_FOUND']);
+    }
+  });
+
   it('answers in the most preferred format Accept names, by q-value, then in the order listed', async () => {
     const yoga = service.yoga({ ops: productionSettings() });
     const typeFor = async (accept: string) =>
