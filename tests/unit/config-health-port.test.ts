@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/environment.js';
+import { loadConfig } from '../../src/config/environment.js';
+import { configProblems } from '../support/config-problems.js';
 
-const problemsOf = (env: Record<string, string>): ConfigError => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-};
+const problemsOf = configProblems;
 
 describe('HEALTH_PORT', () => {
   it('is off unset or blank, and takes a port of digits, 0 (any free port) included', () => {

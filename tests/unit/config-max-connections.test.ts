@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, OPEN_FILES_KEPT } from '../../src/config/environment.js';
+import { loadConfig, OPEN_FILES_KEPT } from '../../src/config/environment.js';
+import { configProblems } from '../support/config-problems.js';
 
-const problemsOf = (env: Record<string, string>, openFiles: number | null = 20_000): ConfigError => {
-  try {
-    loadConfig(env, openFiles);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-};
+const problemsOf = configProblems;
 
 describe('MAX_CONNECTIONS', () => {
   it('defaults to 10,000, or fewer where the open-files limit could not hold that many and what the store needs', () => {
