@@ -1,4 +1,12 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, STATUS_CODES } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from './logger.js';
 
@@ -12,7 +20,7 @@ const TIMEOUTS = { headersTimeout: 20_000, requestTimeout: 30_000, connectionsCh
 export interface ConnectionGuard {
   /** The setting the cap comes from, for the log. */
   port: string;
-  /** Open connections at most; new ones beyond are closed at once. */
+  /** Open connections at most. */
   cap: number;
   /** A connection that sends no request within this long is closed (Node's own timeouts never close it). */
   firstRequestMs: number;
@@ -21,53 +29,91 @@ export interface ConnectionGuard {
 }
 
 /**
- * An HTTP server whose connections are guarded: the timeouts above, the cap (logged at most once every 10 s,
- * with how many were closed since the last line), the wait for a first request, a share per address, and a
- * coded JSON answer where Node's parser refuses a request (Node's own is a bare status line).
+ * An HTTP server whose connections are guarded: the timeouts above, the wait for a first request, a share per
+ * address, and a coded JSON answer where Node's parser refuses a request (Node's own is a bare status line).
+ * At the cap, a new connection takes the place of the one idle longest (no request in flight: one that has
+ * sent nothing yet, is still sending its headers, or waits between requests), so idle and trickling sockets
+ * cannot keep others out; only when every connection is busy is the newcomer closed. Closures are logged at
+ * most once every 10 s, with how many since the last line.
  */
 export function guardedServer(listener: RequestListener, guard: ConnectionGuard, logger: Logger): Server {
   const server = createServer(TIMEOUTS, listener);
-  server.maxConnections = guard.cap;
-  let dropped = 0;
+  let closed = 0;
   let quietUntil = 0;
-  const refused = () => {
-    dropped += 1;
+  const shed = (socket: Socket, why: string) => {
+    socket.destroy();
+    closed += 1;
     const now = Date.now();
     if (now < quietUntil) return;
     logger.warn(
-      { port: guard.port, maxConnections: guard.cap, perAddress: guard.perAddress, dropped },
-      'connections refused: the open connection cap is reached',
+      { port: guard.port, maxConnections: guard.cap, perAddress: guard.perAddress, closed, why },
+      'connections closed: the open connection cap is reached',
     );
-    dropped = 0;
+    closed = 0;
     quietUntil = now + 10_000;
   };
-  server.on('drop', refused);
+  let open = 0;
+  /** Connections with no request in flight, the one idle longest first. */
+  const idle = new Set<Socket>();
   const byAddress = new Map<string, number>();
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     socket.setTimeout(guard.firstRequestMs);
-    if (guard.perAddress === undefined) return;
     const address = socket.remoteAddress ?? '';
-    const open = (byAddress.get(address) ?? 0) + 1;
-    byAddress.set(address, open);
+    const fromAddress = (byAddress.get(address) ?? 0) + 1;
+    byAddress.set(address, fromAddress);
+    open += 1;
+    idle.add(socket);
     socket.once('close', () => {
+      open -= 1;
+      idle.delete(socket);
       const left = (byAddress.get(address) ?? 1) - 1;
       if (left > 0) byAddress.set(address, left);
       else byAddress.delete(address);
     });
-    if (open > guard.perAddress) {
-      refused();
-      socket.destroy();
-    }
+    if (guard.perAddress !== undefined && fromAddress > guard.perAddress) return shed(socket, 'per address');
+    if (open <= guard.cap) return;
+    const longest = idle.values().next().value;
+    if (longest !== undefined && longest !== socket) shed(longest, 'idle longest');
+    else shed(socket, 'all busy');
   });
-  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    socket.setTimeout(0);
+    idle.delete(socket);
+    response.once('close', () => {
+      if (!socket.destroyed) idle.add(socket);
+    });
+  });
   server.on('clientError', answerUnreadable);
   return server;
 }
 
-/** Node's parser refused the request: a coded JSON answer, then the connection closes. */
+/** What the parser's error codes mean, in words a client can act on. */
+const UNREADABLE: Record<string, string> = {
+  HPE_INVALID_URL: 'its request target is not valid (escape bytes outside ASCII)',
+  HPE_INVALID_METHOD: 'its method is not an HTTP method',
+  HPE_INVALID_CONSTANT: 'its request line is not "METHOD target HTTP/1.1"',
+  HPE_INVALID_VERSION: 'its HTTP version is not one this server speaks',
+  HPE_INVALID_HEADER_TOKEN: 'a header name or value holds a character headers may not',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'it has more than one Content-Length, or one beside Transfer-Encoding',
+  HPE_INVALID_CONTENT_LENGTH: 'its Content-Length is not a number of bytes',
+  HPE_INVALID_CHUNK_SIZE: 'a chunk size is not hexadecimal',
+  HPE_INVALID_TRANSFER_ENCODING: 'its Transfer-Encoding cannot be read',
+};
+
+/**
+ * Node's parser refused the request: a coded JSON answer, then the connection closes. A response still being
+ * written on the connection (to a request pipelined before the bad one) is finished first.
+ */
 function answerUnreadable(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
+    return;
+  }
+  const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.once('finish', () => answerUnreadable(error, socket));
+    inFlight.once('close', () => socket.destroy());
     return;
   }
   const [status, code, message] =
@@ -78,7 +124,7 @@ function answerUnreadable(error: NodeJS.ErrnoException, socket: Duplex): void {
         : [
             400,
             'BAD_REQUEST',
-            'The request is not valid HTTP/1.1 (a request target must be ASCII; escape other bytes).',
+            `The request is not valid HTTP/1.1: ${UNREADABLE[error.code ?? ''] ?? 'the parser refused it'}.`,
           ];
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   socket.end(
