@@ -32,8 +32,9 @@ export interface ConnectionGuard {
  * An HTTP server whose connections are guarded: the timeouts above, the wait for a first request, a share per
  * address, and a coded JSON answer where Node's parser refuses a request (Node's own is a bare status line).
  * At the cap, a new connection takes the place of the one idle longest (no request in flight: one that has
- * sent nothing yet, is still sending its headers, or waits between requests), so idle and trickling sockets
- * cannot keep others out; only when every connection is busy is the newcomer closed. Closures are logged at
+ * sent nothing yet, is still sending its headers, or waits between requests), else of the one whose request
+ * body has been arriving longest, so idle and trickling sockets cannot keep others out; only when every
+ * connection has a whole request in flight (or an event stream) is the newcomer closed. Closures are logged at
  * most once every 10 s, with how many since the last line.
  */
 export function guardedServer(listener: RequestListener, guard: ConnectionGuard, logger: Logger): Server {
@@ -72,15 +73,28 @@ export function guardedServer(listener: RequestListener, guard: ConnectionGuard,
     });
     if (guard.perAddress !== undefined && fromAddress > guard.perAddress) return shed(socket, 'per address');
     if (open <= guard.cap) return;
-    const longest = idle.values().next().value;
-    if (longest !== undefined && longest !== socket) shed(longest, 'idle longest');
+    idle.delete(socket);
+    const longest = idle.values().next().value ?? slowestBody();
+    idle.add(socket);
+    if (longest !== undefined) shed(longest, 'idle longest');
     else shed(socket, 'all busy');
   });
+  /** Requests whose bodies are still arriving, the one arriving longest first. */
+  const receiving = new Map<Socket, IncomingMessage>();
+  const slowestBody = (): Socket | undefined => {
+    for (const [socket, request] of receiving) {
+      if (!request.complete && !socket.destroyed) return socket;
+      receiving.delete(socket);
+    }
+    return undefined;
+  };
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = request.socket;
     socket.setTimeout(0);
     idle.delete(socket);
+    if (!request.complete) receiving.set(socket, request);
     response.once('close', () => {
+      receiving.delete(socket);
       if (!socket.destroyed) idle.add(socket);
     });
   });
@@ -111,6 +125,11 @@ function answerUnreadable(error: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  // Answered first only when the bad bytes follow it; when its own body was cut short, it cannot be answered.
+  if (inFlight && !inFlight.req.complete) {
+    socket.destroy();
+    return;
+  }
   if (inFlight && !inFlight.writableFinished) {
     inFlight.once('finish', () => answerUnreadable(error, socket));
     inFlight.once('close', () => socket.destroy());

@@ -64,9 +64,9 @@ const NOT_UTF8 = 'The request is not valid UTF-8: send its text, and its percent
 /**
  * Whether the request's parameters are UTF-8: a POST body's bytes, or a GET's percent-escapes. The parsers would
  * read a byte that is not UTF-8 as U+FFFD, and a write would store that in place of the text the client meant.
- * Answers the request to parse on (a read body is given again), or null.
+ * Answers the request to parse on (a read body is given again), null, or 'cut short' when the body broke off.
  */
-async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | null> {
+async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | null | 'cut short'> {
   if (request.method === 'GET') {
     try {
       decodeURIComponent(new URL(request.url).search.replaceAll('+', ' '));
@@ -76,7 +76,12 @@ async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | n
     }
   }
   if (request.body === null) return request;
-  const bytes = new Uint8Array(await request.arrayBuffer());
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } catch {
+    return 'cut short';
+  }
   if (!isUtf8(bytes)) return null;
   return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body: bytes });
 }
@@ -92,6 +97,8 @@ export function useRequestParams(inputDepth: number): Plugin {
     onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
       const checked = await inUtf8(request, fetchAPI);
       if (checked === null) return endResponse(errorResponse(400, 'BAD_REQUEST', NOT_UTF8));
+      if (checked === 'cut short')
+        return endResponse(errorResponse(400, 'BAD_REQUEST', 'The request body ended before its Content-Length.'));
       if (checked !== request) setRequest(checked);
     },
     onRequestParse: ({ requestParser, setRequestParser }) => {

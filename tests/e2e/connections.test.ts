@@ -62,35 +62,56 @@ describe('MAX_CONNECTIONS: a cap on open connections', () => {
     expect(warnings()[0]).toMatchObject({ port: 'PORT', maxConnections: CAP, why: 'idle longest' });
   });
 
-  it('when every connection is busy, closes a new one unanswered until one is done', async () => {
-    const body = JSON.stringify({ query: '{ __typename }' });
-    // Requests whose bodies are still on their way are busy, and none of them is taken away. Each asks for
-    // 100 Continue, so that it is known to have reached the server as a request.
-    const busy = await Promise.all(
-      Array.from({ length: CAP }, async () => {
-        const socket = await open(port);
-        let received = '';
-        const continued = new Promise<void>((resolve) =>
-          socket.on('data', (chunk: Buffer) => {
-            received += chunk.toString();
-            if (received.startsWith('HTTP/1.1 100')) resolve();
-          }),
-        );
-        socket.write(
-          `POST /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
-        );
-        await continued;
-        return { socket, answer: () => received };
+  /** A POST whose body is still on its way, known to have reached the server through 100 Continue. */
+  const slowBody = async (body: string) => {
+    const socket = await open(port);
+    let received = '';
+    const continued = new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+        if (received.startsWith('HTTP/1.1 100')) resolve();
       }),
     );
-    for (let attempt = 0; attempt < 4; attempt += 1) expect(await statusOf(port)).toBe('closed');
-    const done = closes(busy.map(({ socket }) => socket));
-    for (const { socket } of busy) socket.write(body.slice(5));
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await continued;
+    return { socket, answer: () => received };
+  };
+
+  it('takes a connection whose body is still arriving only after idle ones, the one arriving longest first', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const first = await slowBody(body);
+    const idle = await open(port);
+    const second = await slowBody(body);
+    const idleClosed = closes([idle]);
+    expect(await statusOf(port)).toBe('HTTP/1.1 200 OK');
+    await idleClosed;
+    const third = await slowBody(body);
+    const firstClosed = closes([first.socket]);
+    expect(await statusOf(port)).toBe('HTTP/1.1 200 OK');
+    await firstClosed;
+    expect([second.socket.destroyed, third.socket.destroyed]).toEqual([false, false]);
+    const done = closes([second.socket, third.socket]);
+    for (const { socket } of [second, third]) socket.write(body.slice(5));
     await done;
-    for (const { answer } of busy) expect(answer()).toContain('{"data":{"__typename":"Query"}}');
-    let status = await statusOf(port);
-    for (let tries = 0; status === 'closed' && tries < 50; tries += 1) status = await statusOf(port);
-    expect(status).toBe('HTTP/1.1 200 OK');
+    for (const { answer } of [second, third]) expect(answer()).toContain('{"data":{"__typename":"Query"}}');
+    expect(warnings().length).toBeGreaterThan(0);
+  });
+
+  it('closes its side when a client leaves in the middle of a body, so the connection is not held for ever', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const leaving = await slowBody(body);
+    const gone = closes([leaving.socket]);
+    leaving.socket.end();
+    await gone;
+    for (let i = 0; i < CAP; i += 1) {
+      const again = await slowBody(body);
+      const left = closes([again.socket]);
+      again.socket.end();
+      await left;
+    }
+    expect(await statusOf(port)).toBe('HTTP/1.1 200 OK');
   });
 
   it('closes a connection that sends no request within 20 s, which Node itself never does', async () => {
