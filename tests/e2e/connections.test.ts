@@ -55,8 +55,15 @@ describe('MAX_CONNECTIONS: a cap on open connections', () => {
     const idle: Socket[] = [];
     for (let i = 0; i < CAP; i += 1) idle.push(await open(port));
     const evicted = closes([idle[0]!]);
+    const reset = new Promise<string | undefined>((resolve) =>
+      idle[0]!
+        .once('error', (error: NodeJS.ErrnoException) => resolve(error.code))
+        .once('close', () => resolve(undefined)),
+    );
     expect(await statusOf(port)).toBe('HTTP/1.1 200 OK');
     await evicted;
+    // Reset rather than closed, so the kernel keeps nothing the client did not read.
+    expect(await reset).toBe('ECONNRESET');
     expect(idle[0]!.bytesRead).toBe(0);
     for (const socket of idle) socket.destroy();
     expect(warnings()[0]).toMatchObject({ port: 'PORT', maxConnections: CAP, why: 'idle longest' });
