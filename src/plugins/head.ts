@@ -11,7 +11,11 @@ export function useHead(endpoint: string): [Plugin, Plugin] {
     {
       onRequest: ({ request, url, setRequest, fetchAPI }) => {
         if (request.method !== 'HEAD' || url.pathname !== endpoint) return;
-        const get = new fetchAPI.Request(request.url, { method: 'GET', headers: request.headers });
+        const get = new fetchAPI.Request(request.url, {
+          method: 'GET',
+          headers: request.headers,
+          signal: request.signal,
+        });
         asked.add(get);
         setRequest(get);
       },

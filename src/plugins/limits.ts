@@ -63,7 +63,12 @@ export function useBodyLimit(limit: number): Plugin {
       const chunks = await readUpTo(request.body, limit);
       if (chunks === null) return endResponse(tooLarge());
       setRequest(
-        new fetchAPI.Request(request.url, { method: 'POST', headers: request.headers, body: Buffer.concat(chunks) }),
+        new fetchAPI.Request(request.url, {
+          method: 'POST',
+          headers: request.headers,
+          body: Buffer.concat(chunks),
+          signal: request.signal,
+        }),
       );
     },
   };

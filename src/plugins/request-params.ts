@@ -83,7 +83,13 @@ async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | n
     return 'cut short';
   }
   if (!isUtf8(bytes)) return null;
-  return new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body: bytes });
+  // The client's signal goes along, so that a client that leaves still stops its request.
+  return new fetchAPI.Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: bytes,
+    signal: request.signal,
+  });
 }
 
 /**
