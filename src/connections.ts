@@ -57,22 +57,28 @@ export function guardedServer(listener: RequestListener, guard: ConnectionGuard,
   let open = 0;
   /** Connections with no request in flight, the one idle longest first. */
   const idle = new Set<Socket>();
+  /** Open connections by address, counted only where there is a share per address. */
   const byAddress = new Map<string, number>();
+  const fromAddressOver = (socket: Socket, share: number): boolean => {
+    const address = socket.remoteAddress ?? '';
+    const count = (byAddress.get(address) ?? 0) + 1;
+    byAddress.set(address, count);
+    socket.once('close', () => {
+      const left = (byAddress.get(address) ?? 1) - 1;
+      if (left > 0) byAddress.set(address, left);
+      else byAddress.delete(address);
+    });
+    return count > share;
+  };
   server.on('connection', (socket: Socket) => {
     socket.setTimeout(guard.firstRequestMs);
-    const address = socket.remoteAddress ?? '';
-    const fromAddress = (byAddress.get(address) ?? 0) + 1;
-    byAddress.set(address, fromAddress);
     open += 1;
     idle.add(socket);
     socket.once('close', () => {
       open -= 1;
       idle.delete(socket);
-      const left = (byAddress.get(address) ?? 1) - 1;
-      if (left > 0) byAddress.set(address, left);
-      else byAddress.delete(address);
     });
-    if (guard.perAddress !== undefined && fromAddress > guard.perAddress) return shed(socket, 'per address');
+    if (guard.perAddress !== undefined && fromAddressOver(socket, guard.perAddress)) return shed(socket, 'per address');
     if (open <= guard.cap) return;
     idle.delete(socket);
     const longest = idle.values().next().value ?? slowestBody();

@@ -52,12 +52,12 @@ export function startingHandler(request: IncomingMessage, response: ServerRespon
   const headers = { 'content-type': 'application/json; charset=utf-8' };
   const probe = is('/health') ? '/health' : is('/ready') ? '/ready' : null;
   if (probe !== null && refusedProbeMethod(request, response, probe)) return;
-  if (is('/health')) {
+  if (probe === '/health') {
     response.writeHead(200, headers).end(JSON.stringify({ status: 'starting' }));
     return;
   }
   response.writeHead(503, { ...headers, 'retry-after': '1' });
-  if (is('/ready')) {
+  if (probe === '/ready') {
     response.end(JSON.stringify({ status: 'starting' }));
     return;
   }

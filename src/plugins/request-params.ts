@@ -66,10 +66,10 @@ const NOT_UTF8 = 'The request is not valid UTF-8: send its text, and its percent
  * read a byte that is not UTF-8 as U+FFFD, and a write would store that in place of the text the client meant.
  * Answers the request to parse on (a read body is given again), null, or 'cut short' when the body broke off.
  */
-async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | null | 'cut short'> {
+async function inUtf8(request: Request, url: URL, fetchAPI: FetchAPI): Promise<Request | null | 'cut short'> {
   if (request.method === 'GET') {
     try {
-      decodeURIComponent(new URL(request.url).search.replaceAll('+', ' '));
+      decodeURIComponent(url.search.replaceAll('+', ' '));
       return request;
     } catch {
       return null;
@@ -100,8 +100,8 @@ async function inUtf8(request: Request, fetchAPI: FetchAPI): Promise<Request | n
  */
 export function useRequestParams(inputDepth: number): Plugin {
   return {
-    onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
-      const checked = await inUtf8(request, fetchAPI);
+    onRequest: async ({ request, url, setRequest, endResponse, fetchAPI }) => {
+      const checked = await inUtf8(request, url, fetchAPI);
       if (checked === null) return endResponse(errorResponse(400, 'BAD_REQUEST', NOT_UTF8));
       if (checked === 'cut short')
         return endResponse(errorResponse(400, 'BAD_REQUEST', 'The request body ended before its Content-Length.'));
