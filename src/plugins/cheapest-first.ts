@@ -1,3 +1,6 @@
+/** How many later arrivals may be placed ahead of one waiter. */
+export const MOST_PASSED = 64;
+
 /** Why a waiter was refused: the line was full, it waited its whole bound, or its client went away. */
 export type Refusal = 'queue' | 'wait' | 'gone';
 
@@ -5,6 +8,8 @@ interface Waiter {
   weight: number;
   /** Joined an empty line: it goes next, whatever joins after it. */
   pinned: boolean;
+  /** How many who came later were placed ahead of it. */
+  passed: number;
   go(): void;
   refuse(reason: Refusal): void;
   timer: NodeJS.Timeout | undefined;
@@ -16,8 +21,8 @@ interface Waiter {
  * A bounded waiting line that lets the lightest waiter go first (by weight, then by arrival), so that a burst
  * of heavy work does not hold up light work behind it. When it is full, a lighter newcomer pushes the heaviest
  * waiter out (refused with 'queue'); each waiter with a bound is refused with 'wait' once it has waited that
- * long. A heavy waiter may so wait out its whole bound while lighter ones keep coming: it is refused, not
- * kept waiting.
+ * long. No waiter is passed by more than `mostPassed` later arrivals: once it has been, those who come after it
+ * stay behind it, so a steady stream of light work delays heavy work but never starves it.
  */
 export class CheapestFirst {
   private readonly line: Waiter[] = [];
@@ -25,6 +30,7 @@ export class CheapestFirst {
   constructor(
     private readonly room: number,
     private readonly refusal: (reason: Refusal) => Error,
+    private readonly mostPassed = MOST_PASSED,
   ) {}
 
   get length(): number {
@@ -47,7 +53,7 @@ export class CheapestFirst {
       const pinned = pinIfFirst && this.line.length === 0;
       if (!pinned && this.line.length >= this.room) {
         const heaviest = this.line.at(-1);
-        if (heaviest === undefined || heaviest.pinned || heaviest.weight <= weight) {
+        if (heaviest === undefined || heaviest.pinned || this.due(heaviest) || heaviest.weight <= weight) {
           reject(this.refusal('queue'));
           return;
         }
@@ -64,6 +70,7 @@ export class CheapestFirst {
       const waiter: Waiter = {
         weight,
         pinned,
+        passed: 0,
         go: () => {
           waiter.forget();
           resolve();
@@ -78,7 +85,9 @@ export class CheapestFirst {
           signal?.removeEventListener('abort', onAbort);
         },
       };
-      this.line.splice(this.placeFor(weight), 0, waiter);
+      const place = this.placeFor(weight);
+      for (let behind = place; behind < this.line.length; behind += 1) this.line[behind]!.passed += 1;
+      this.line.splice(place, 0, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (!pinned && waitMs !== null) {
         waiter.timer = setTimeout(() => leave('wait'), waitMs);
@@ -94,9 +103,20 @@ export class CheapestFirst {
     return next !== undefined;
   }
 
-  /** After every waiter of at most `weight` (a pinned head stays first). */
+  private due(waiter: Waiter): boolean {
+    return waiter.passed >= this.mostPassed;
+  }
+
+  /** After every waiter of at most `weight`, and after every waiter already passed its most (a pinned head stays first). */
   private placeFor(weight: number): number {
     let low = this.line[0]?.pinned ? 1 : 0;
+    for (let at = this.line.length - 1; at >= low; at -= 1) {
+      if (this.due(this.line[at]!)) {
+        low = at + 1;
+        break;
+      }
+    }
+    // From `low` on, the line is in weight order: only waiters ahead of a due one may be out of it.
     let high = this.line.length;
     while (low < high) {
       const middle = (low + high) >>> 1;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { MOST_PASSED } from '../../src/plugins/cheapest-first.js';
 import { oneAtATurn } from '../../src/plugins/turns.js';
 import { loopTicker } from '../support/loop-ticker.js';
 
@@ -41,4 +42,31 @@ it('lets the lightest waiter go first, and bounds how many wait: a lighter newco
     record('as-heavy', turn(10)),
   ]);
   expect(went).toEqual(['heavy:queue', 'as-heavy:queue', 'first-heavy', 'lighter', 'light']);
+});
+
+it('does not starve a heavy waiter while light ones keep coming: it goes after at most MOST_PASSED of them', async () => {
+  const turn = oneAtATurn();
+  const CLIENTS = 8;
+  const ROUNDS = 100;
+  let wentBefore = 0;
+  let heavyWentAfter: number | undefined;
+  // Eight clients each send a short document again as soon as the last one went, as the fuzz's workers do.
+  const client = async () => {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await turn(10);
+      wentBefore += 1;
+    }
+  };
+  const clients = Array.from({ length: CLIENTS }, client);
+  await new Promise((resolve) => setImmediate(resolve));
+  const waitingAtJoin = CLIENTS;
+  const startedAt = wentBefore;
+  const heavy = turn(10_000).then(() => {
+    heavyWentAfter = wentBefore - startedAt;
+  });
+  await Promise.all([...clients, heavy]);
+  expect(heavyWentAfter).toBeDefined();
+  // Those waiting when it came, then at most MOST_PASSED newcomers ahead of it; not the whole stream.
+  expect(heavyWentAfter!).toBeLessThanOrEqual(waitingAtJoin + MOST_PASSED);
+  expect(heavyWentAfter!).toBeLessThan(CLIENTS * ROUNDS - startedAt);
 });
