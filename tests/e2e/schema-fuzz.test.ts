@@ -92,18 +92,23 @@ function healthWatch(yoga: DramaYoga, batch: () => number) {
 const tally = (values: string[]) =>
   Object.fromEntries([...new Set(values)].sort().map((value) => [value, values.filter((v) => v === value).length]));
 
+/** Keeps CONCURRENCY operations in flight (a new one starts as soon as one ends); `onBatch` gets the index of each started one / CONCURRENCY. */
 async function runBatches(yoga: DramaYoga, operations: SchemaOperation[], onBatch: (index: number) => void) {
-  const results: Result[] = [];
+  const results: Result[] = new Array(operations.length);
   let heapPeak = process.memoryUsage().heapUsed;
-  for (let i = 0; i < operations.length; i += CONCURRENCY) {
-    onBatch(i / CONCURRENCY);
-    // Answers from memory never leave the microtask queue: let timers (the /health watch) run between batches.
-    await new Promise((resolve) => setImmediate(resolve));
-    results.push(
-      ...(await Promise.all(operations.slice(i, i + CONCURRENCY).map((operation) => send(yoga, operation)))),
-    );
-    if (i % (CONCURRENCY * 50) === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < operations.length) {
+      const index = next;
+      next += 1;
+      onBatch(Math.floor(index / CONCURRENCY));
+      // Answers from memory never leave the microtask queue: let timers (the /health watch) run between operations.
+      await new Promise((resolve) => setImmediate(resolve));
+      results[index] = await send(yoga, operations[index]!);
+      if (index % (CONCURRENCY * 50) === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return { results, heapPeak };
 }
 
