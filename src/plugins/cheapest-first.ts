@@ -1,5 +1,5 @@
-/** How many later arrivals may be placed ahead of one waiter. */
-export const MOST_PASSED = 64;
+/** Of every this many waiters let go, one is the one that has waited longest, whatever its weight. */
+export const OLDEST_EVERY = 8;
 
 /** Why a waiter was refused: the line was full, it waited its whole bound, or its client went away. */
 export type Refusal = 'queue' | 'wait' | 'gone';
@@ -8,8 +8,8 @@ interface Waiter {
   weight: number;
   /** Joined an empty line: it goes next, whatever joins after it. */
   pinned: boolean;
-  /** How many who came later were placed ahead of it. */
-  passed: number;
+  /** When it joined, in joins: the lowest has waited longest. */
+  arrival: number;
   go(): void;
   refuse(reason: Refusal): void;
   timer: NodeJS.Timeout | undefined;
@@ -21,16 +21,19 @@ interface Waiter {
  * A bounded waiting line that lets the lightest waiter go first (by weight, then by arrival), so that a burst
  * of heavy work does not hold up light work behind it. When it is full, a lighter newcomer pushes the heaviest
  * waiter out (refused with 'queue'); each waiter with a bound is refused with 'wait' once it has waited that
- * long. No waiter is passed by more than `mostPassed` later arrivals: once it has been, those who come after it
- * stay behind it, so a steady stream of light work delays heavy work but never starves it.
+ * long. Of every `oldestEvery` waiters let go, one is the one that has waited longest: under a steady stream of
+ * light work a heavy waiter is delayed, never starved, and light work still takes most places during a burst of
+ * heavy work.
  */
 export class CheapestFirst {
   private readonly line: Waiter[] = [];
+  private joins = 0;
+  private released = 0;
 
   constructor(
     private readonly room: number,
     private readonly refusal: (reason: Refusal) => Error,
-    private readonly mostPassed = MOST_PASSED,
+    private readonly oldestEvery = OLDEST_EVERY,
   ) {}
 
   get length(): number {
@@ -53,7 +56,7 @@ export class CheapestFirst {
       const pinned = pinIfFirst && this.line.length === 0;
       if (!pinned && this.line.length >= this.room) {
         const heaviest = this.line.at(-1);
-        if (heaviest === undefined || heaviest.pinned || this.due(heaviest) || heaviest.weight <= weight) {
+        if (heaviest === undefined || heaviest.pinned || heaviest.weight <= weight) {
           reject(this.refusal('queue'));
           return;
         }
@@ -70,7 +73,7 @@ export class CheapestFirst {
       const waiter: Waiter = {
         weight,
         pinned,
-        passed: 0,
+        arrival: this.joins++,
         go: () => {
           waiter.forget();
           resolve();
@@ -85,9 +88,7 @@ export class CheapestFirst {
           signal?.removeEventListener('abort', onAbort);
         },
       };
-      const place = this.placeFor(weight);
-      for (let behind = place; behind < this.line.length; behind += 1) this.line[behind]!.passed += 1;
-      this.line.splice(place, 0, waiter);
+      this.line.splice(this.placeFor(weight), 0, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (!pinned && waitMs !== null) {
         waiter.timer = setTimeout(() => leave('wait'), waitMs);
@@ -98,25 +99,23 @@ export class CheapestFirst {
 
   /** Lets the next waiter go; false when nobody waits. */
   release(): boolean {
-    const next = this.line.shift();
-    next?.go();
-    return next !== undefined;
+    if (this.line.length === 0) return false;
+    this.released += 1;
+    const at = this.released % this.oldestEvery === 0 && !this.line[0]!.pinned ? this.oldest() : 0;
+    const [next] = this.line.splice(at, 1);
+    next!.go();
+    return true;
   }
 
-  private due(waiter: Waiter): boolean {
-    return waiter.passed >= this.mostPassed;
+  private oldest(): number {
+    let at = 0;
+    for (let i = 1; i < this.line.length; i += 1) if (this.line[i]!.arrival < this.line[at]!.arrival) at = i;
+    return at;
   }
 
-  /** After every waiter of at most `weight`, and after every waiter already passed its most (a pinned head stays first). */
+  /** After every waiter of at most `weight` (a pinned head stays first). */
   private placeFor(weight: number): number {
     let low = this.line[0]?.pinned ? 1 : 0;
-    for (let at = this.line.length - 1; at >= low; at -= 1) {
-      if (this.due(this.line[at]!)) {
-        low = at + 1;
-        break;
-      }
-    }
-    // From `low` on, the line is in weight order: only waiters ahead of a due one may be out of it.
     let high = this.line.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
