@@ -23,7 +23,8 @@ const answeredOtherwise = new WeakMap<DocumentNode, boolean>();
  * Whether graphql-jit would answer the document otherwise than graphql-js. It answers a field named after a
  * fragment in a selection set (`{ ... on Character { name } __typename }`, as Apollo Client and urql print every
  * query with fragments) before the fragment's fields; and it writes an argument's literal into its compiled code
- * as a JavaScript object literal, where a `__proto__` key sets the object's prototype instead of being a key.
+ * as a JavaScript object literal, where a `__proto__` key sets the object's prototype instead of being a key; and
+ * for the same reason it leaves out of the answer a field aliased `__proto__`.
  */
 function jitAnswersOtherwise(document: DocumentNode): boolean {
   let found = answeredOtherwise.get(document);
@@ -40,6 +41,9 @@ function jitAnswersOtherwise(document: DocumentNode): boolean {
       },
       ObjectField(node) {
         if (node.name.value === '__proto__') found = true;
+      },
+      Field(node) {
+        if ((node.alias ?? node.name).value === '__proto__') found = true;
       },
     });
     answeredOtherwise.set(document, found);
