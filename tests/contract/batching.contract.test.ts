@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
+import { countingRoundTrips } from '../support/round-trips.js';
 
 describeEachStore('loader batching', (service) => {
   const roundTripsOf = async (query: string, yoga: DramaYoga = service().yoga) => {
@@ -48,5 +49,24 @@ describeEachStore('loader batching', (service) => {
     const after = JSON.stringify(first.data!.changes.pageInfo.endCursor);
     expect(await roundTripsOf(page(`first: 3, after: ${after}`))).toBe(1);
     expect(await roundTripsOf(page(`first: 3, after: ${after}, series: "soundtrack-1", types: [PLOT_EVENT]`))).toBe(1);
+  });
+
+  it('tells each request its own round trips while others run beside it, as many as the store counts in all', async () => {
+    const unplanned = createDramaYoga({ store: service().store, graphiql: false, ops: { planner: 'off' } });
+    const seriesPage = `{ series(slug: "soundtrack-1") { episodes { events { participants { character { name portrayedBy { name } } } } } } }`;
+    const standing = `{ character(series: "soundtrack-1", slug: "eun-soo") { relationships { to { name } } } }`;
+    const requests = [
+      [seriesPage, unplanned, 6],
+      [seriesPage, service().yoga, 1],
+      [standing, unplanned, 3],
+      [standing, service().yoga, 1],
+    ] as const;
+    const before = service().store.roundTrips;
+    const counted = await Promise.all(
+      [...requests, ...requests].map(([query, yoga]) => countingRoundTrips(() => graphql(yoga, query))),
+    );
+    expect(counted.map((c) => c.value.errors)).toEqual(counted.map(() => undefined));
+    expect(counted.map((c) => c.trips)).toEqual([...requests, ...requests].map(([, , trips]) => trips));
+    expect(service().store.roundTrips - before).toBe(2 * (6 + 1 + 3 + 1));
   });
 });

@@ -48,6 +48,7 @@ import type {
   SeriesPageRequest,
   StateTag,
 } from '../port.js';
+import { publishRoundTrip } from '../round-trips.js';
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
@@ -364,6 +365,7 @@ export class EmbeddedStore implements DramaStore {
   private trip(): void {
     this.ensureOpen();
     this.trips++;
+    publishRoundTrip();
   }
 
   private ensureOpen(): void {

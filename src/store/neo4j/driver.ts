@@ -10,6 +10,7 @@ import neo4j, {
 } from 'neo4j-driver';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { StoreTimeoutError, StoreUnavailableError } from '../../errors.js';
+import { publishRoundTrip } from '../round-trips.js';
 import { toParams } from './values.js';
 
 export interface Neo4jDriverOptions {
@@ -180,7 +181,7 @@ export class Neo4jConnection {
 
   /** The bookmark a fresh read session ends with: it names the database's last committed transaction. */
   async bookmark(cypher: string): Promise<string> {
-    this.trips += 1;
+    this.countTrip();
     return this.retrying(() =>
       this.inSession('READ', false, async (session) => {
         await this.inTransaction(session, (tx) => tx.run(cypher));
@@ -223,10 +224,15 @@ export class Neo4jConnection {
     if (this.closed) throw new StoreUnavailableError('neo4j');
   }
 
+  private countTrip(): void {
+    this.trips += 1;
+    publishRoundTrip();
+  }
+
   private wrap(tx: Transaction): WriteTx {
     return {
       run: async (cypher, params) => {
-        this.trips += 1;
+        this.countTrip();
         return rows(await tx.run(cypher, toParams(params) as Params));
       },
     };
@@ -240,7 +246,7 @@ export class Neo4jConnection {
     signal?: AbortSignal,
   ): Promise<QueryResult> {
     this.ensureOpen();
-    if (counted) this.trips += 1;
+    if (counted) this.countTrip();
     if (mode === 'READ')
       return this.retrying(() => this.autoCommit(cypher, toParams(params) as Params, signal), signal);
     return this.retrying(() => this.once(mode, (tx) => tx.run(cypher, toParams(params) as Params)));
