@@ -8,6 +8,7 @@ import type { DramaStore, PlannedRead } from '../../src/store/port.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
+import { countingRoundTrips } from '../support/round-trips.js';
 import type { SeededService } from '../support/seeded.js';
 
 const STANDING = `query Standing($series: String!, $slug: String!, $asOf: Int) {
@@ -241,6 +242,11 @@ const PROGRESSES: Record<string, string>[] = [
 
 const CHARACTERS = ['eun-soo', 'sun-woo', 'seo-yeon', 'dong-hyeon', 'ma-ri', 'gyeol-han', 'eun-soos-mother'];
 
+/** Runs `check` for every item at once, each item's own steps in order: on Neo4j their round trips overlap. */
+async function eachAtOnce<T>(items: readonly T[], check: (item: T) => Promise<void>): Promise<void> {
+  await Promise.all(items.map(check));
+}
+
 interface Answer {
   body: string;
   trips: number;
@@ -265,9 +271,10 @@ function sameness(service: () => SeededService) {
     variables?: Record<string, unknown>,
     headers: Record<string, string> = {},
   ): Promise<Answer> => {
-    const before = service().store.roundTrips;
-    const response = await graphql(yogaOf(planner), query, variables, headers);
-    return { body: JSON.stringify(response), trips: service().store.roundTrips - before };
+    const { value: response, trips } = await countingRoundTrips(() =>
+      graphql(yogaOf(planner), query, variables, headers),
+    );
+    return { body: JSON.stringify(response), trips };
   };
   /** Both paths' answers, proven identical; the planned one's round trips. */
   const same = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
@@ -288,7 +295,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
 
   it('answers op 3 (relationships as of episode N) the same at every episode and progress, in one round trip', async () => {
     let withRelationships = 0;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const slug of CHARACTERS) {
         for (const asOf of [1, 2, 3, 4, null]) {
           const { response, trips, unplannedTrips } = await same(
@@ -303,7 +310,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
           expect(unplannedTrips).toBeGreaterThan(1);
         }
       }
-    }
+    });
     expect(withRelationships).toBeGreaterThan(30);
   }, 600_000);
 
@@ -327,7 +334,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       { series: 'soundtrack-1', agent: 'eun-soo', target: 'sun-woo', kinds: ['CONFESSION'], outcome: 'RECIPROCATED' },
     ];
     let listed = 0;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const filter of filters) {
         const { response, trips, unplannedTrips } = await same(CONFESSIONS, { filter, first: 100 }, headers);
         expect(trips).toBe(1);
@@ -335,12 +342,12 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
         if (response.data.events.edges.some((e: any) => e.node.agent !== null))
           expect(unplannedTrips).toBeGreaterThan(1);
       }
-    }
+    });
     expect(listed).toBeGreaterThan(100);
   }, 600_000);
 
   it('walks every page with cursors the same, one event at a time, at each progress', async () => {
-    for (const headers of PROGRESSES.slice(0, 3)) {
+    await eachAtOnce(PROGRESSES.slice(0, 3), async (headers) => {
       let after: string | null = null;
       let pages = 0;
       let totalCount = 0;
@@ -355,7 +362,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       expect(pages).toBe(Math.max(totalCount, 1));
       if (Object.keys(headers).length === 0) expect(totalCount).toBeGreaterThan(10);
       await same(CONFESSIONS, { filter: { series: 'soundtrack-1' }, first: 0 }, headers);
-    }
+    });
   }, 600_000);
 
   it('answers aliases, fragments, @skip/@include and uncovered fields mixed in the same', async () => {
@@ -380,7 +387,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     fragment Page on PlotEventConnection {
       totalCount spoilersHidden edges { cursor node { ... on PlotEvent { episode { number } agent { name } } target { slug } } }
     }`;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const [skip, include] of [
         [true, false],
         [false, true],
@@ -390,7 +397,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
           expect(response.errors).toBeUndefined();
         }
       }
-    }
+    });
   }, 600_000);
 
   it('answers bad arguments with the same errors', async () => {
@@ -512,7 +519,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
 
   it('answers op 2 (the series page) the same at every progress and for any slug, in one round trip where it took 6', async () => {
     let participants = 0;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const slug of SERIES) {
         const { response, trips, unplannedTrips } = await same(SERIES_PAGE, { slug }, headers);
         expect(response.errors).toBeUndefined();
@@ -523,13 +530,13 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
         for (const episode of series.episodes)
           for (const event of episode.events) participants += event.participants.length;
       }
-    }
+    });
     expect(participants).toBeGreaterThan(100);
   }, 600_000);
 
   it('answers the series page with fragments, aliases, variables, @skip/@include, cast, crew and uncovered fields the same', async () => {
     let fewer = 0;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const slug of ['soundtrack-1', 'godspeed', 'quiet-series', 'no-such-series']) {
         for (const [skip, include, kinds] of [
           [true, false, null],
@@ -542,7 +549,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
           if (trips < unplannedTrips) fewer += 1;
         }
       }
-    }
+    });
     expect(fewer).toBeGreaterThan(20);
   }, 600_000);
 
@@ -552,7 +559,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       series(slug: $slug) { episodes(fromNumber: $from, first: $first) { number events { sequence kind participants { role character { name portrayedBy { name } } } } } }
     }`;
     type Page = { series: { episodes: { number: number }[] } | null };
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const slug of ['soundtrack-1', 'godspeed', 'no-such-series']) {
         const whole = (await same(part, { slug }, headers)).response.data as Page;
         for (const size of [1, 2, 3]) {
@@ -570,7 +577,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
           expect(JSON.stringify(parts)).toBe(JSON.stringify(whole.series?.episodes ?? []));
         }
       }
-    }
+    });
     const numbers = async (variables: Record<string, unknown>) =>
       ((await same(part, { slug: 'soundtrack-1', ...variables })).response.data as Page).series!.episodes.map(
         (episode) => episode.number,
@@ -606,13 +613,13 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     }
     fragment Again on Query { again: series(slug: $slug) { episodes { events(kinds: [CONFESSION]) { id slug summary sources { document } } } } }`;
     let causes = 0;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const slug of ['soundtrack-1', 'godspeed']) {
         const { response } = await same(query, { slug }, headers);
         expect(response.errors).toBeUndefined();
         causes += (response.data.relationshipTimeline ?? []).filter((c: { cause: unknown }) => c.cause !== null).length;
       }
-    }
+    });
     expect(causes).toBeGreaterThan(0);
   }, 600_000);
 
@@ -620,13 +627,13 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
     const query = `query ($slug: String!) {
       series(slug: $slug) { title cast { billing person { name } character { name firstEpisode } } crew { role person { name } } }
     }`;
-    for (const headers of PROGRESSES) {
+    await eachAtOnce(PROGRESSES, async (headers) => {
       for (const slug of ['soundtrack-1', 'quiet-series', 'godspeed']) {
         const { response, trips } = await same(query, { slug }, headers);
         expect(response.errors).toBeUndefined();
         expect(trips).toBe(1);
       }
-    }
+    });
     const quiet = (await same(query, { slug: 'quiet-series' }, { 'x-watched-through': 'quiet-series@1' })).response;
     expect(quiet.data.series.cast).toEqual([]);
     expect(quiet.data.series.crew).toEqual([
@@ -646,7 +653,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       }
     }`;
     let fewer = 0;
-    for (const headers of [...PROGRESSES, { 'x-watched-through': 'quiet-series@2' }]) {
+    await eachAtOnce([...PROGRESSES, { 'x-watched-through': 'quiet-series@2' }], async (headers) => {
       for (const slug of [
         'two-series-actor',
         'quiet-actor',
@@ -663,7 +670,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
           if (trips < unplannedTrips) fewer += 1;
         }
       }
-    }
+    });
     expect(fewer).toBeGreaterThan(20);
     const seen = async (headers: Record<string, string>) =>
       (await same(query, { slug: 'two-series-actor', skip: false }, headers)).response.data.person;
@@ -684,7 +691,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       }
     }`;
     let players = 0;
-    for (const headers of [...PROGRESSES, { 'x-watched-through': 'quiet-series@2' }]) {
+    await eachAtOnce([...PROGRESSES, { 'x-watched-through': 'quiet-series@2' }], async (headers) => {
       for (const [series, slug] of [...CHARACTERS.map((c) => ['soundtrack-1', c]), ['quiet-series', 'ha-na']]) {
         for (const asOf of [2, null]) {
           const { response, trips } = await same(query, { series, slug, asOf }, headers);
@@ -694,7 +701,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
           players += response.data.character.portrayedBy.length;
         }
       }
-    }
+    });
     expect(players).toBeGreaterThan(20);
   }, 600_000);
 
@@ -715,7 +722,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
         }
       }
     }`;
-    for (const headers of [...PROGRESSES.slice(0, 3), PROGRESSES.at(-1)!]) {
+    await eachAtOnce([...PROGRESSES.slice(0, 3), PROGRESSES.at(-1)!], async (headers) => {
       for (const first of [1, 2, 10]) {
         let after: string | null = null;
         let seen = 0;
@@ -731,7 +738,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
         }
         expect(seen).toBe(5);
       }
-    }
+    });
     const plain = 'query ($first: Int) { allSeries(first: $first) { totalCount edges { node { title } } } }';
     expect((await same(plain, { first: 3 })).response.data.allSeries.totalCount).toBe(5);
     const uncovered = '{ allSeries(first: 4) { edges { node { cast { billing } characters { slug } } } } }';
@@ -804,7 +811,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
       events(filter: { series: "soundtrack-1" }, first: $first) { totalCount }
       series(slug: "soundtrack-1") { recommendations(first: $first) { score } episodes { number } }
     }`;
-    for (const headers of [PROGRESSES[0]!, PROGRESSES[1]!, PROGRESSES.at(-1)!]) {
+    await eachAtOnce([PROGRESSES[0]!, PROGRESSES[1]!, PROGRESSES.at(-1)!], async (headers) => {
       expect(errorCodes((await same(overCost, {}, headers)).response)).toEqual(['COST_LIMIT_EXCEEDED']);
       const { response } = await same(deep, {}, headers);
       expect(response.errors).toBeUndefined();
@@ -814,7 +821,7 @@ describeEachStore('the query planner answers byte for byte as the loaders do', (
         const { response } = await same(huge, { first }, headers);
         if (first > 100 || first < 0) expect(errorCodes(response).length).toBeGreaterThan(0);
       }
-    }
+    });
     const hidden = (await same(SERIES_PAGE, { slug: 'soundtrack-1' }, { 'x-watched-through': 'soundtrack-1@1' }))
       .response;
     expect(hidden.data.series.episodes.map((e: { number: number }) => e.number)).toEqual([1]);
@@ -878,12 +885,12 @@ describeEachStore('the query planner reads what places a character in the story 
       { 'x-watched-through': 'hub-series@1' },
       { 'x-watched-through': 'hub-series@2' },
     ];
-    for (const headers of progresses) {
+    await eachAtOnce(progresses, async (headers) => {
       const { response, trips } = await same(query, {}, headers);
       expect(response.errors).toBeUndefined();
       expect(trips).toBe(4);
       if (Object.keys(headers).length === 0) expect(response.data.a.relationships).toHaveLength(120);
-    }
+    });
     const early = (await same(query, {}, { 'x-watched-through': 'hub-series@1' })).response;
     expect(early.data.a.relationships.length).toBeGreaterThan(0);
     expect(early.data.a.relationships.length).toBeLessThan(120);
