@@ -253,7 +253,7 @@ for (const factory of storeFactories()) {
           let batches = 0;
           const options = {
             streamFromBytes: 0,
-            batchRecords: 100,
+            batchRecords: 1_000,
             afterBatch: async () => {
               // Batch 1 is all but the events; batch 2 their first part.
               if (++batches === 2) await writeFile(file, change(text));
