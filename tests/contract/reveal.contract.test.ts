@@ -205,7 +205,7 @@ describeEachStore('the reveal model: nothing before its episode', (service) => {
 /** The catalogue `npm run generate` writes, small: one series of 16 episodes, text revealed along the way. */
 const GENERATED_SERIES = 1;
 /** Episodes walked at once. */
-const WALK_CONCURRENCY = 4;
+const WALK_CONCURRENCY = 8;
 const GENERATED_SEED = 13;
 let generatedDir: Promise<string> | undefined;
 const generatedCatalogue = () => {
