@@ -4,5 +4,10 @@ import base from './vitest.config.js';
 /** The fast loop: tests that need no database and start no Neo4j (no global setup). */
 export default defineConfig({
   ...base,
-  test: { ...base.test, include: ['tests/unit/**/*.test.ts', 'tests/schema-sdl.test.ts'], globalSetup: [] },
+  test: {
+    ...base.test,
+    projects: undefined,
+    include: ['tests/unit/**/*.test.ts', 'tests/schema-sdl.test.ts'],
+    globalSetup: [],
+  },
 });

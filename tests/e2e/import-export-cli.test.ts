@@ -72,7 +72,7 @@ interface Target {
 const embedded: Target = {
   kind: 'embedded',
   available: true,
-  env: async () => ({ DATA_DIR: await temp('drama-cli-data-') }),
+  env: async () => ({ DATA_DIR: await temp('drama-cli-data-'), NEO4J_URI: '' }),
   async using(env, use) {
     const store = await openEmbeddedStore({ dataDir: env.DATA_DIR! });
     try {
