@@ -16,6 +16,14 @@ const resolve = {
 const oneAtATime = { fileParallelism: false, maxWorkers: 1 };
 const timeouts = { testTimeout: 30_000, hookTimeout: 180_000, teardownTimeout: 60_000 };
 
+/** The files of `include` in two projects: those sharing one module graph, and `isolated` (those of ISOLATED_FILES it holds). */
+export function projectsOf(include: string[], isolated: string[] = ISOLATED_FILES) {
+  return [
+    { resolve, test: { name: 'shared', include, exclude: ISOLATED_FILES, isolate: false, ...oneAtATime, ...timeouts } },
+    { resolve, test: { name: 'isolated', include: isolated, ...oneAtATime, ...timeouts } },
+  ];
+}
+
 export default defineConfig({
   resolve,
   test: {
@@ -24,19 +32,6 @@ export default defineConfig({
     ...oneAtATime,
     ...timeouts,
     reporters: ['default'],
-    projects: [
-      {
-        resolve,
-        test: {
-          name: 'shared',
-          include: ['tests/**/*.test.ts'],
-          exclude: ISOLATED_FILES,
-          isolate: false,
-          ...oneAtATime,
-          ...timeouts,
-        },
-      },
-      { resolve, test: { name: 'isolated', include: ISOLATED_FILES, ...oneAtATime, ...timeouts } },
-    ],
+    projects: projectsOf(['tests/**/*.test.ts']),
   },
 });
