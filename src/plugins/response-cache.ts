@@ -203,13 +203,43 @@ const CONDITIONAL_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Looks an answer up before parsing (a hit skips parse, validation, cost and execution) and keeps a query's
- * answer without errors, with its ETag and Last-Modified. Written for this service rather than taken from
- * @envelop/response-cache: that one adds `__typename` to every selection set and walks and copies every
- * answer to take it out again, a third of the CPU under a burst of large reads, for entity-level
+ * answer without errors, with its ETag and Last-Modified. A request whose key is being answered already (the
+ * same document, variables, progress and cache generation, so no write came between them) waits for that
+ * answer instead of executing again: a burst of one uncached query runs it once. Written for this service rather
+ * than taken from @envelop/response-cache: that one adds `__typename` to every selection set and walks and copies
+ * every answer to take it out again, a third of the CPU under a burst of large reads, for entity-level
  * invalidation that a service where every write forgets every answer does not use.
  */
 function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () => boolean): Plugin {
   const keys = new WeakMap<Request, string>();
+  /** The answers being made, by key, with how many wait for each: its JSON to share, or null (each runs its own). */
+  const answering = new Map<string, { answer: Promise<string | null>; waiting: number }>();
+  /** Ends a request's turn as the one answering its key (idempotent); `result` null: nothing to share. */
+  const sharers = new WeakMap<Request, (result: ExecutionResult | null) => void>();
+  const share = (request: Request | undefined, result: ExecutionResult | null) => {
+    if (request === undefined) return;
+    sharers.get(request)?.(result);
+    sharers.delete(request);
+  };
+  const answerFor = (key: string, request: Request) => {
+    let settle!: (json: string | null) => void;
+    const shared = {
+      answer: new Promise<string | null>((resolve) => {
+        settle = resolve;
+      }),
+      waiting: 0,
+    };
+    answering.set(key, shared);
+    const end = (result: ExecutionResult | null) => {
+      if (answering.get(key) === shared) answering.delete(key);
+      request.signal.removeEventListener('abort', gone);
+      settle(result !== null && shared.waiting > 0 ? JSON.stringify(result) : null);
+    };
+    // A client that left may never see its request executed: the others then run their own.
+    const gone = () => share(request, null);
+    request.signal.addEventListener('abort', gone, { once: true });
+    sharers.set(request, end);
+  };
   return {
     onParams: ({ params, request, setResult }) => {
       if (!ready()) return;
@@ -221,8 +251,13 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
         request.headers.get(WATCHED_THROUGH_HEADER),
       ]);
       keys.set(request, key);
-      const answer = (cached: ExecutionResult | null | undefined) => {
-        if (cached) setResult(cached);
+      const answer = async (cached: ExecutionResult | null | undefined) => {
+        if (cached) return setResult(cached);
+        const shared = answering.get(key);
+        if (shared === undefined) return answerFor(key, request);
+        shared.waiting += 1;
+        const json = await shared.answer;
+        if (json !== null) setResult(JSON.parse(json) as ExecutionResult);
       };
       const found = handle.cache.get(key);
       return found instanceof Promise ? found.then(answer) : answer(found);
@@ -230,21 +265,25 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
     onExecute: ({ args }) => {
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
       const key = request && keys.get(request);
-      if (key === undefined || queryCaching(args.document, args.operationName) !== 'cacheable') return;
+      if (key === undefined) return;
+      if (queryCaching(args.document, args.operationName) !== 'cacheable') return share(request, null);
       return {
         onExecuteDone: ({ result }) => {
           // A key is only made once the store is ready, so the answer may be kept unless it failed.
-          if (Symbol.asyncIterator in result || result.errors?.length) return;
+          if (Symbol.asyncIterator in result || result.errors?.length) return share(request, null);
           // Yoga sends extensions.http.headers as response headers, and a hit answers with the same ones.
           const extensions = (result.extensions ?? {}) as { http?: { headers?: Record<string, string> } };
           const http = extensions.http ?? {};
           http.headers = { ...http.headers, ETag: key, 'Last-Modified': new Date().toUTCString() };
           extensions.http = http;
           (result as { extensions?: unknown }).extensions = extensions;
+          share(request, result);
           void Promise.resolve(handle.cache.set(key, result, [], ttl)).catch(() => undefined);
         },
       };
     },
+    // Refused before executing (a parse or validation error, a limit), or answered otherwise: the others run their own.
+    onResponse: ({ request }) => share(request, null),
   };
 }
 
