@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Neo4jHandle, startNeo4j } from '../../scripts/neo4j.mjs';
 import { createLogger } from '../../src/logger.js';
@@ -9,6 +10,17 @@ import { errorCodes, graphql } from '../support/graphql.js';
 /** Each test waits up to 60 s for Neo4j to come back; a loaded machine needs more than the default 30 s. */
 const RESTART_TIMEOUT_MS = 120_000;
 const CONFESSIONS = '{ events(filter: { kinds: [CONFESSION] }) { totalCount } }';
+
+/** Whether a TCP connection to `port` on 127.0.0.1 is refused (nothing listens, and no socket of the old server is left). */
+const refused = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 
 /** A server of its own: this test stops and restarts it under the running service. */
 describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back', () => {
@@ -80,6 +92,8 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
     'fails over the same way when Neo4j stops under the running service, then recovers',
     async () => {
       await server.stopServer();
+      // Down for every client: a query sent while the old process still held its sockets could meet a transient error, retried with backoff.
+      await expect.poll(() => refused(server.port), { timeout: 30_000, interval: 100 }).toBe(true);
       const attempts = store.attempts;
       expect(errorCodes(await graphql(yoga, CONFESSIONS))).toEqual(['STORE_UNAVAILABLE']);
       expect(store.attempts - attempts).toBeLessThanOrEqual(3);
