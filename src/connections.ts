@@ -80,9 +80,8 @@ export function guardedServer(listener: RequestListener, guard: ConnectionGuard,
     });
     if (guard.perAddress !== undefined && fromAddressOver(socket, guard.perAddress)) return shed(socket, 'per address');
     if (open <= guard.cap) return;
-    idle.delete(socket);
-    const longest = idle.values().next().value ?? slowestBody();
-    idle.add(socket);
+    const idleLongest = idle.values().next().value;
+    const longest = (idleLongest !== socket ? idleLongest : undefined) ?? slowestBody();
     if (longest !== undefined) shed(longest, 'idle longest');
     else shed(socket, 'all busy');
   });

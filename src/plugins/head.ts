@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { requestAgain } from './request-again.js';
 
 /**
  * HEAD on the GraphQL endpoint, which Yoga answers 405: the request runs as the GET it names (a GET refuses
@@ -11,11 +12,7 @@ export function useHead(endpoint: string): [Plugin, Plugin] {
     {
       onRequest: ({ request, url, setRequest, fetchAPI }) => {
         if (request.method !== 'HEAD' || url.pathname !== endpoint) return;
-        const get = new fetchAPI.Request(request.url, {
-          method: 'GET',
-          headers: request.headers,
-          signal: request.signal,
-        });
+        const get = requestAgain(fetchAPI, request, 'GET');
         asked.add(get);
         setRequest(get);
       },

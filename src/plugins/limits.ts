@@ -5,6 +5,7 @@ import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { OpsSettings } from '../config/settings.js';
 import { codedError, errorResponse } from './refusals.js';
+import { requestAgain } from './request-again.js';
 
 /** graphql-armor reports uncoded "Syntax Error: …"; clients get a message and a code of their own. */
 const rejectWith = (code: string) => ({
@@ -62,14 +63,7 @@ export function useBodyLimit(limit: number): Plugin {
       }
       const chunks = await readUpTo(request.body, limit);
       if (chunks === null) return endResponse(tooLarge());
-      setRequest(
-        new fetchAPI.Request(request.url, {
-          method: 'POST',
-          headers: request.headers,
-          body: Buffer.concat(chunks),
-          signal: request.signal,
-        }),
-      );
+      setRequest(requestAgain(fetchAPI, request, 'POST', Buffer.concat(chunks)));
     },
   };
 }

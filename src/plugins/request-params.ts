@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { GraphQLError } from 'graphql';
 import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { errorResponse } from './refusals.js';
+import { requestAgain } from './request-again.js';
 
 const KNOWN_PARAMS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
@@ -83,13 +84,7 @@ async function inUtf8(request: Request, url: URL, fetchAPI: FetchAPI): Promise<R
     return 'cut short';
   }
   if (!isUtf8(bytes)) return null;
-  // The client's signal goes along, so that a client that leaves still stops its request.
-  return new fetchAPI.Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: bytes,
-    signal: request.signal,
-  });
+  return requestAgain(fetchAPI, request, request.method, bytes);
 }
 
 /**
