@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { sliceOver } from '../reads/slices.js';
 import { CheapestFirst, type Refusal } from './cheapest-first.js';
 import { operationCosts } from './operation-costs.js';
-import { sliceOver } from './slices.js';
 import { oneAtATurn } from './turns.js';
 
 export interface AdmissionLimits {

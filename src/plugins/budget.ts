@@ -9,7 +9,7 @@ import {
   isObjectType,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { pendingTurn, sliceOver } from './slices.js';
+import { pendingTurn, sliceOver } from '../reads/slices.js';
 
 type BudgetName = 'objects' | 'bytes' | 'time';
 

@@ -21,6 +21,7 @@ import type {
   SeriesPageRequest,
   StoreReader,
 } from '../store/port.js';
+import { afterPendingTurn } from './slices.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -28,7 +29,7 @@ type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 export type LoaderMode = 'on' | 'off';
 
 function loaderFactory(mode: LoaderMode) {
-  const options = mode === 'off' ? { batch: false, cache: false } : {};
+  const options = mode === 'off' ? { batch: false, cache: false } : { batchScheduleFn: afterPendingTurn };
   return {
     /** Whether a planned read's answer is kept for this request (as DataLoader keeps primed values). */
     keeps: mode === 'on',

@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { scopedKey } from '../domain/keys.js';
 import type { Alias, CharacterRecord } from '../domain/records.js';
 import { latestText } from '../domain/spoilers.js';
+import { afterPendingTurn } from '../reads/slices.js';
 import { toCharacterRecord } from '../writes/story-inputs.js';
 import { PersonRef } from './person.js';
 import { ParticipantRoleEnum, PlotEventKindEnum, PlotEventRef } from './plot-event.js';
@@ -37,6 +38,7 @@ const AliasInput = builder.inputType('AliasInput', {
 export const CharacterRef = builder.loadableNodeRef('Character', {
   id: { resolve: (character: CharacterRecord) => character.key },
   load: (keys: string[], ctx) => ctx.loaders.character.loadMany(keys),
+  loaderOptions: { batchScheduleFn: afterPendingTurn },
 });
 
 CharacterRef.implement({

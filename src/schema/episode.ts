@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { episodeKey } from '../domain/keys.js';
 import type { EpisodeRecord } from '../domain/records.js';
+import { afterPendingTurn } from '../reads/slices.js';
 import { toEpisodeRecord } from '../writes/catalog-inputs.js';
 import { PlotEventKindEnum, PlotEventRef } from './plot-event.js';
 import { SeriesRef } from './series.js';
@@ -11,6 +12,7 @@ import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 export const EpisodeRef = builder.loadableNodeRef('Episode', {
   id: { resolve: (episode: EpisodeRecord) => episode.key },
   load: (keys: string[], ctx) => ctx.loaders.episode.loadMany(keys),
+  loaderOptions: { batchScheduleFn: afterPendingTurn },
 });
 
 EpisodeRef.implement({

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import type { PersonRecord } from '../domain/records.js';
+import { afterPendingTurn } from '../reads/slices.js';
 import { toPersonRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CreditType } from './credit.js';
@@ -10,6 +11,7 @@ import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 export const PersonRef = builder.loadableNodeRef('Person', {
   id: { resolve: (person: PersonRecord) => person.key },
   load: (keys: string[], ctx) => ctx.loaders.person.loadMany(keys),
+  loaderOptions: { batchScheduleFn: afterPendingTurn },
 });
 
 PersonRef.implement({

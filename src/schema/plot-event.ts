@@ -2,6 +2,7 @@ import { builder } from '../builder.js';
 import { episodeKey, scopedKey } from '../domain/keys.js';
 import type { ParticipationRecord, PlotEventRecord } from '../domain/records.js';
 import { EVENT_OUTCOMES, PARTICIPANT_ROLES, PLOT_EVENT_KINDS } from '../domain/vocabulary.js';
+import { afterPendingTurn } from '../reads/slices.js';
 import { toEventRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
@@ -52,6 +53,7 @@ const ParticipationType = builder.objectRef<ParticipationRecord>('Participation'
 export const PlotEventRef = builder.loadableNodeRef('PlotEvent', {
   id: { resolve: (event: PlotEventRecord) => event.key },
   load: (keys: string[], ctx) => ctx.loaders.event.loadMany(keys),
+  loaderOptions: { batchScheduleFn: afterPendingTurn },
 });
 
 PlotEventRef.implement({

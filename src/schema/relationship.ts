@@ -3,6 +3,7 @@ import { episodeKey, scopedKey } from '../domain/keys.js';
 import type { RelationshipRecord } from '../domain/records.js';
 import { latestText } from '../domain/spoilers.js';
 import { RELATIONSHIP_KINDS } from '../domain/vocabulary.js';
+import { afterPendingTurn } from '../reads/slices.js';
 import { toRelationshipRecord } from '../writes/story-inputs.js';
 import { CharacterRef } from './character.js';
 import { EpisodeRef } from './episode.js';
@@ -34,6 +35,7 @@ const episodeOf = (r: RelationshipRecord, number: number | null) =>
 export const RelationshipRef = builder.loadableNodeRef('Relationship', {
   id: { resolve: (relationship: RelationshipRecord) => relationship.key },
   load: (keys: string[], ctx) => ctx.loaders.relationship.loadMany(keys),
+  loaderOptions: { batchScheduleFn: afterPendingTurn },
 });
 
 RelationshipRef.implement({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { SeriesRecord } from '../domain/records.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
+import { afterPendingTurn } from '../reads/slices.js';
 import { toSeriesRecord } from '../writes/catalog-inputs.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
@@ -16,6 +17,7 @@ import { DeletionType, SourceInput, writeErrors } from './write-results.js';
 export const SeriesRef = builder.loadableNodeRef('Series', {
   id: { resolve: (series: SeriesRecord) => series.key },
   load: (keys: string[], ctx) => ctx.loaders.series.loadMany(keys),
+  loaderOptions: { batchScheduleFn: afterPendingTurn },
 });
 
 SeriesRef.implement({

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { pendingTurn, sliceOver } from '../../src/plugins/slices.js';
+import { pendingTurn, sliceOver } from '../../src/reads/slices.js';
 
 const turnOfTheLoop = () => new Promise((resolve) => setImmediate(resolve));
 

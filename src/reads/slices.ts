@@ -38,3 +38,18 @@ export function sliceOver(now: number): Promise<void> | null {
   );
   return nextTurn;
 }
+
+/**
+ * DataLoader's batch schedule (once the promise jobs queued now have run), except that no batch is sent while
+ * operations wait for a turn of the loop: the loads of a list's items made before the slice ended and those made
+ * after the turn go in one store call, not two (a busy machine split a level's batch this way).
+ */
+export function afterPendingTurn(dispatch: () => void): void {
+  void Promise.resolve().then(() => process.nextTick(sendOrWait, dispatch));
+}
+
+/** Queued behind the pending turn, this runs once the loads that the turn let go have been made, however deep. */
+function sendOrWait(dispatch: () => void): void {
+  if (pendingTurn() === null) dispatch();
+  else setImmediate(sendOrWait, dispatch);
+}
