@@ -45,11 +45,17 @@ export function sliceOver(now: number): Promise<void> | null {
  * after the turn go in one store call, not two (a busy machine split a level's batch this way).
  */
 export function afterPendingTurn(dispatch: () => void): void {
-  void Promise.resolve().then(() => process.nextTick(sendOrWait, dispatch));
+  void Promise.resolve().then(() => process.nextTick(sendOrWait, dispatch, TURNS_HELD));
 }
 
+/**
+ * How many turns a batch is held at most: under a sustained load every turn may find the next one pending, and a
+ * batch held until none is would wait as long as the load lasts.
+ */
+const TURNS_HELD = 8;
+
 /** Queued behind the pending turn, this runs once the loads that the turn let go have been made, however deep. */
-function sendOrWait(dispatch: () => void): void {
-  if (pendingTurn() === null) dispatch();
-  else setImmediate(sendOrWait, dispatch);
+function sendOrWait(dispatch: () => void, turnsLeft: number): void {
+  if (pendingTurn() === null || turnsLeft === 0) dispatch();
+  else setImmediate(sendOrWait, dispatch, turnsLeft - 1);
 }

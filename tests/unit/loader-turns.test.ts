@@ -73,6 +73,28 @@ it('waits for loads that the turn lets go several steps later', async () => {
   expect(calls).toEqual([['a', 'b', 'c', 'd']]);
 });
 
+it('holds a batch for 8 turns at most, when each turn finds another pending', async () => {
+  const { calls, batch } = noting();
+  const loader = new DataLoader(batch, { batchScheduleFn: afterPendingTurn });
+  await turnOfTheLoop();
+  let turns = 0;
+  let sentAfter: number | null = null;
+  // A load that lasts: each turn ends with the next one pending.
+  const nextSlice = (): Promise<void> => {
+    sliceOver(performance.now());
+    return sliceOver(Number.MAX_SAFE_INTEGER)!.then(() => {
+      turns += 1;
+      if (turns < 20) void nextSlice();
+    });
+  };
+  void nextSlice();
+  await loader.load('a').then(() => (sentAfter = turns));
+  expect(calls).toEqual([['a']]);
+  expect(sentAfter).toBeGreaterThanOrEqual(1);
+  expect(sentAfter).toBeLessThanOrEqual(9);
+  while (turns < 20) await turnOfTheLoop();
+});
+
 it("with DataLoader's own schedule, the turn splits the level in two (what the schedule is for)", async () => {
   const { calls, batch } = noting();
   const loader = new DataLoader(batch);
