@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
@@ -24,6 +25,49 @@ export function projectsOf(include: string[], isolated: string[] = ISOLATED_FILE
   ];
 }
 
+const TESTS = readdirSync('tests', { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => `tests/${file}`)
+  .sort();
+const using = (pattern: RegExp) => TESTS.filter((file) => pattern.test(readFileSync(file, 'utf8')));
+
+/** Files whose scenarios run once per store (describeEachStore): each store's run goes in that store's project. */
+export const PER_STORE_FILES = using(/from '[./]+\/support\/each-store\.js'/);
+/** Files that reach Neo4j, or compare the stores, by other means: they run whole in the Neo4j project. */
+export const NEO4J_FILES = using(/\bstoreFactories\b|\binject\(\s*'neo4j'/).filter(
+  (file) => !PER_STORE_FILES.includes(file),
+);
+
+/**
+ * The suite in two lines, each one file at a time: only the `neo4j` line reaches Neo4j (its files share one
+ * database), and every per-store file runs its embedded scenarios in the `embedded` line (TEST_STORES, read by
+ * describeEachStore). `npm test` (scripts/test.mjs) runs the lines side by side, one vitest process each;
+ * `npx vitest run` runs them one after the other.
+ */
+function suiteProjects() {
+  const separate = (name: string, include: string[], stores: string) => ({
+    resolve,
+    test: {
+      name,
+      include,
+      exclude: ISOLATED_FILES,
+      isolate: false,
+      env: { TEST_STORES: stores },
+      ...oneAtATime,
+      ...timeouts,
+    },
+  });
+  return [
+    separate('neo4j', [...PER_STORE_FILES, ...NEO4J_FILES], 'neo4j'),
+    separate(
+      'embedded',
+      TESTS.filter((file) => !NEO4J_FILES.includes(file)),
+      'embedded',
+    ),
+    { resolve, test: { name: 'isolated', include: ISOLATED_FILES, ...oneAtATime, ...timeouts } },
+  ];
+}
+
 export default defineConfig({
   resolve,
   test: {
@@ -32,6 +76,6 @@ export default defineConfig({
     ...oneAtATime,
     ...timeouts,
     reporters: ['default'],
-    projects: projectsOf(['tests/**/*.test.ts']),
+    projects: suiteProjects(),
   },
 });

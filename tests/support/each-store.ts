@@ -6,13 +6,15 @@ import { storeFactories } from './stores.js';
 /**
  * Runs the same scenarios against every store, each on a freshly seeded, isolated instance.
  * The scenarios see one service at a time through `current()`; `load` fills each store (the seeds by default).
+ * TEST_STORES (such as "embedded") names the stores to run, when not all: the suite runs each store in a line of its own.
  */
 export function describeEachStore(
   title: string,
   scenarios: (current: () => SeededService) => void,
   load: (store: DramaStore) => Promise<void> = seed,
 ): void {
-  for (const factory of storeFactories()) {
+  const only = process.env.TEST_STORES?.split(',');
+  for (const factory of storeFactories().filter((f) => only === undefined || only.includes(f.kind))) {
     describe.skipIf(!factory.available)(`${title} [${factory.kind}]`, () => {
       let service: SeededService | undefined;
       beforeAll(async () => {
