@@ -31,8 +31,11 @@ const TESTS = readdirSync('tests', { recursive: true, encoding: 'utf8' })
   .sort();
 const using = (pattern: RegExp) => TESTS.filter((file) => pattern.test(readFileSync(file, 'utf8')));
 
-/** Files whose scenarios run once per store (describeEachStore): each store's run goes in that store's project. */
-export const PER_STORE_FILES = using(/from '[./]+\/support\/each-store\.js'/);
+/**
+ * Files whose tests each belong to one store (describeEachStore, or tests/support/lines.ts): they run in both
+ * projects, each test in its store's.
+ */
+export const PER_STORE_FILES = using(/from '[./]+\/support\/(?:each-store|lines)\.js'/);
 /** Files that reach Neo4j, or compare the stores, by other means: they run whole in the Neo4j project. */
 export const NEO4J_FILES = using(/\bstoreFactories\b|\binject\(\s*'neo4j'/).filter(
   (file) => !PER_STORE_FILES.includes(file),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { describeInLine, inThisLine } from '../support/lines.js';
 import { noise } from '../support/noise.js';
 import { type ExitedProcess, runServerUntilExit } from '../support/server-process.js';
 
@@ -49,36 +50,38 @@ describe('a busy port', () => {
   });
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  it('[embedded] fails before seeding, naming the address', async () => {
-    const dataDir = path.join(root, 'busy-port');
-    const line = theOneFailureLine(await runServerUntilExit({ ...embedded(dataDir), PORT: String(port) }));
-    expect(line).toMatchObject({ cause: 'PORT_IN_USE', port, host: '127.0.0.1', address: `127.0.0.1:${port}` });
-    const store = await openEmbeddedStore({ dataDir });
-    try {
-      expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
-    } finally {
-      await store.close();
-    }
-  }, 90_000);
+  if (inThisLine('embedded'))
+    it('[embedded] fails before seeding, naming the address', async () => {
+      const dataDir = path.join(root, 'busy-port');
+      const line = theOneFailureLine(await runServerUntilExit({ ...embedded(dataDir), PORT: String(port) }));
+      expect(line).toMatchObject({ cause: 'PORT_IN_USE', port, host: '127.0.0.1', address: `127.0.0.1:${port}` });
+      const store = await openEmbeddedStore({ dataDir });
+      try {
+        expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
+      } finally {
+        await store.close();
+      }
+    }, 90_000);
 
   const neo4j = inject('neo4j');
-  it.runIf(neo4j !== null)(
-    '[neo4j] fails before migrating or seeding, naming the address',
-    async () => {
-      const env = {
-        NEO4J_URI: neo4j!.uri,
-        NEO4J_USER: neo4j!.user,
-        NEO4J_PASSWORD: neo4j!.password,
-        NEO4J_DATABASE: neo4j!.database,
-      };
-      const line = theOneFailureLine(await runServerUntilExit({ ...env, PORT: String(port) }));
-      expect(line).toMatchObject({ cause: 'PORT_IN_USE', port, address: `127.0.0.1:${port}` });
-    },
-    90_000,
-  );
+  if (inThisLine('neo4j'))
+    it.runIf(neo4j !== null)(
+      '[neo4j] fails before migrating or seeding, naming the address',
+      async () => {
+        const env = {
+          NEO4J_URI: neo4j!.uri,
+          NEO4J_USER: neo4j!.user,
+          NEO4J_PASSWORD: neo4j!.password,
+          NEO4J_DATABASE: neo4j!.database,
+        };
+        const line = theOneFailureLine(await runServerUntilExit({ ...env, PORT: String(port) }));
+        expect(line).toMatchObject({ cause: 'PORT_IN_USE', port, address: `127.0.0.1:${port}` });
+      },
+      90_000,
+    );
 });
 
-describe('a DATA_DIR that cannot be used', () => {
+describeInLine('embedded', 'a DATA_DIR that cannot be used', () => {
   it('is a file', async () => {
     const file = path.join(root, 'a-file');
     await writeFile(file, 'not a directory');
@@ -107,7 +110,7 @@ describe('a DATA_DIR that cannot be used', () => {
   }, 90_000);
 });
 
-describe('a DATA_DIR where mkdir answers ENOENT under an existing parent', () => {
+describeInLine('embedded', 'a DATA_DIR where mkdir answers ENOENT under an existing parent', () => {
   it.runIf(existsSync('/proc/self'))(
     '(/proc/…) fails with one line instead of spinning forever',
     async () => {
@@ -119,7 +122,7 @@ describe('a DATA_DIR where mkdir answers ENOENT under an existing parent', () =>
   );
 });
 
-describe('a damaged data.mdb', () => {
+describeInLine('embedded', 'a damaged data.mdb', () => {
   let healthy: string;
   beforeAll(async () => {
     healthy = path.join(root, 'healthy');
@@ -164,7 +167,7 @@ async function overwrite(file: string, at: number, bytes: Buffer): Promise<void>
   }
 }
 
-describe('invalid settings', () => {
+describeInLine('embedded', 'invalid settings', () => {
   it('names each variable at fault', async () => {
     const line = theOneFailureLine(
       await runServerUntilExit({ ...embedded(path.join(root, 'config')), PORT: 'eighty', LOG_LEVEL: 'loud' }),
@@ -201,7 +204,7 @@ describe('invalid settings', () => {
   }, 180_000);
 });
 
-describe('a NEO4J_URI without NEO4J_PASSWORD', () => {
+describeInLine('embedded', 'a NEO4J_URI without NEO4J_PASSWORD', () => {
   it('stops the start before connecting, naming NEO4J_PASSWORD: there is no default password', async () => {
     // Port 1 on loopback: nothing listens there, so only the configuration can explain the failure.
     for (const password of ['', '   ']) {
@@ -213,7 +216,7 @@ describe('a NEO4J_URI without NEO4J_PASSWORD', () => {
   }, 180_000);
 });
 
-describe('a PERSISTED_OPERATIONS_FILE that cannot be used', () => {
+describeInLine('embedded', 'a PERSISTED_OPERATIONS_FILE that cannot be used', () => {
   const cases: [string, string | null, RegExp][] = [
     ['truncated JSON', '{"x":', /not valid JSON/],
     ['a JSON array', '["{ a }"]', /not a JSON object/],
@@ -244,7 +247,7 @@ describe('a PERSISTED_OPERATIONS_FILE that cannot be used', () => {
   );
 });
 
-describe('Neo4j credentials that are refused', () => {
+describeInLine('neo4j', 'Neo4j credentials that are refused', () => {
   const neo4j = inject('neo4j');
   it.runIf(neo4j !== null)(
     'name the address and the variables at fault',

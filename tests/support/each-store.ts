@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { DramaStore } from '../../src/store/port.js';
+import { inThisLine } from './lines.js';
 import { type SeededService, seed, seededService } from './seeded.js';
 import { storeFactories } from './stores.js';
 
@@ -13,8 +14,7 @@ export function describeEachStore(
   scenarios: (current: () => SeededService) => void,
   load: (store: DramaStore) => Promise<void> = seed,
 ): void {
-  const only = process.env.TEST_STORES?.split(',');
-  for (const factory of storeFactories().filter((f) => only === undefined || only.includes(f.kind))) {
+  for (const factory of storeFactories().filter((f) => inThisLine(f.kind))) {
     describe.skipIf(!factory.available)(`${title} [${factory.kind}]`, () => {
       let service: SeededService | undefined;
       beforeAll(async () => {
