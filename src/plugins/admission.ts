@@ -32,6 +32,21 @@ export class OperationsExhaustedError extends GraphQLError {
 }
 
 /**
+ * The client went away while its operation waited for a turn or a place: nothing ran, and nobody reads this
+ * answer. Its own code and nginx's 499 keep it out of OPERATIONS_EXHAUSTED, which an alert on capacity watches.
+ */
+class ClientGoneError extends GraphQLError {
+  constructor() {
+    super('The client closed the request while its operation waited; nothing was run.', {
+      extensions: { code: 'CLIENT_CLOSED_REQUEST', http: { status: 499 } },
+    });
+  }
+}
+
+const isRefusal = (error: unknown): error is GraphQLError =>
+  error instanceof OperationsExhaustedError || error instanceof ClientGoneError;
+
+/**
  * Bounds the queries and mutations executing at once in this process, so that a burst of heavy operations
  * (each within every per-operation limit) waits in a bounded queue instead of exhausting the heap together.
  * Answers from the response cache, and subscriptions, take no place. A refused operation has not started: a
@@ -57,7 +72,7 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
     try {
       await turn(documentWeight(params.query), bounded ? limits.waitMs : null, request.signal);
     } catch (error) {
-      if (!(error instanceof OperationsExhaustedError)) throw error;
+      if (!isRefusal(error)) throw error;
       setResult({ errors: [error] });
     }
   };
@@ -76,7 +91,7 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
           operationCosts.get(args.contextValue as object) ?? 0,
           request?.signal,
         ).catch((error: unknown) => {
-          if (error instanceof OperationsExhaustedError) return { errors: [error] };
+          if (isRefusal(error)) return { errors: [error] };
           throw error;
         }),
       );
@@ -84,9 +99,9 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
   };
 }
 
-/** A waiter refused: a client that went away is answered as one that waited too long (nobody reads it). */
+/** A waiter refused: the line was full of lighter ones, it waited too long, or its client went away. */
 const refusal = (limits: AdmissionLimits) => (reason: Refusal) =>
-  new OperationsExhaustedError(reason === 'queue' ? 'queue' : 'wait', limits);
+  reason === 'gone' ? new ClientGoneError() : new OperationsExhaustedError(reason, limits);
 
 /** What parsing and validating a document costs, about: its length (a persisted query's id alone: 0, it is parsed once). */
 const documentWeight = (query: unknown) => (typeof query === 'string' ? query.length : 0);

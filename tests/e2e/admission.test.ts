@@ -284,6 +284,13 @@ describe('admission: queries and mutations executing at once in one process (OPE
     expect((await next).status).toBe(200);
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(gate.held()).toBe(2);
+    // Red team: the client that left was counted as a refusal for capacity, which an alert watches.
+    const metrics = async () => (await yoga.fetch('http://drama.test/metrics')).text();
+    await expect.poll(metrics).toMatch(/graphql_errors_total\{code="CLIENT_CLOSED_REQUEST"\} 1\n/);
+    const text = await metrics();
+    expect(text).toMatch(/graphql_requests_total\{operation="[^"]+",status="499"\} 1\n/);
+    expect(text).not.toContain('OPERATIONS_EXHAUSTED');
+    expect(text).not.toContain('status="503"');
   });
 
   // Red team: queries whose clients had gone ran to their end, for nobody (477 executed, 148 read).
