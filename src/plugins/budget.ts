@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { pendingTurn, sliceOver } from '../reads/slices.js';
+import { readsFor } from '../store/read-scope.js';
 
 type BudgetName = 'objects' | 'bytes' | 'time';
 
@@ -220,7 +221,7 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
           // A query whose client went away stops at once, as one past its time does: nobody reads its answer.
           client?.addEventListener('abort', stop, { once: true });
           if (client?.aborted) stop();
-          const execution = Promise.resolve(executeFn(executionArgs));
+          const execution = Promise.resolve(readsFor(spending.answered.signal, () => executeFn(executionArgs)));
           return Promise.race([execution, overtime]).finally(() => {
             clearTimeout(timer);
             client?.removeEventListener('abort', stop);
