@@ -10,7 +10,6 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { pendingTurn, sliceOver } from '../reads/slices.js';
-import { readsFor } from '../store/read-scope.js';
 
 type BudgetName = 'objects' | 'bytes' | 'time';
 
@@ -221,7 +220,7 @@ export function useExecutionBudget(limits: ExecutionBudget): Plugin {
           // A query whose client went away stops at once, as one past its time does: nobody reads its answer.
           client?.addEventListener('abort', stop, { once: true });
           if (client?.aborted) stop();
-          const execution = Promise.resolve(readsFor(spending.answered.signal, () => executeFn(executionArgs)));
+          const execution = Promise.resolve(executeFn(executionArgs));
           return Promise.race([execution, overtime]).finally(() => {
             clearTimeout(timer);
             client?.removeEventListener('abort', stop);

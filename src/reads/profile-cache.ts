@@ -1,7 +1,6 @@
 import { type EvidenceSizes, largestEvidence } from '../domain/list-sizes.js';
 import type { Recommendation, SeriesProfile } from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
-import { sharedReads } from '../store/read-scope.js';
 import { StateCache } from './state-cache.js';
 
 /** A series of the catalogue and its profile as a viewer with no progress sees it. */
@@ -33,11 +32,11 @@ export class CatalogueSnapshot {
     return this.largest;
   }
 
-  /** The best recommendations for a series as a viewer with no progress sees them, ranked as shared reads; a failed ranking is forgotten. */
+  /** The best recommendations for a series as a viewer with no progress sees them; a failed ranking is forgotten. */
   ranking(seriesKey: string, rank: () => Promise<Recommendation[]>): Promise<Recommendation[]> {
     let ranking = this.rankings.get(seriesKey);
     if (ranking === undefined) {
-      ranking = sharedReads(rank);
+      ranking = rank();
       ranking.catch(() => this.rankings.delete(seriesKey));
       this.rankings.set(seriesKey, ranking);
     }

@@ -10,7 +10,7 @@ import type { Progress } from '../domain/spoilers.js';
 import { TROPE_NAMES } from '../domain/tropes.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import type { Loaders } from './loaders.js';
 import { type CatalogueSnapshot, profileCache } from './profile-cache.js';
 import { tropesOf } from './tropes.js';
 
@@ -76,9 +76,8 @@ export async function recommendationsOf(
 ): Promise<Recommendation[]> {
   const snapshot = await catalogueOf(store);
   if (progress.size > 0 || first > MOST_RECOMMENDATIONS) return rankFor(snapshot, loaders, progress, series, first);
-  // Loaders of its own: the ranking is shared, so it must not read through one request's (see sharedReads).
   const ranking = snapshot.ranking(series.key, () =>
-    rankFor(snapshot, createLoaders(store), progress, series, MOST_RECOMMENDATIONS),
+    rankFor(snapshot, loaders, progress, series, MOST_RECOMMENDATIONS),
   );
   return (await ranking).slice(0, first);
 }

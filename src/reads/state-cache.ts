@@ -1,5 +1,4 @@
 import type { StateTag, StoreVersion } from '../store/port.js';
-import { sharedReads } from '../store/read-scope.js';
 
 /** Anything with a state tag and a data version: a store, or a fake one in tests. */
 export type Tagged = Pick<StoreVersion, 'stateTag' | 'dataVersion'>;
@@ -34,12 +33,7 @@ const sameTag = (a: StateTag, b: StateTag): boolean => a.writes === b.writes && 
 export class StateCache<T> {
   private readonly slots = new WeakMap<Tagged, Slot<T>>();
 
-  /** Builds run as shared reads: the operation that started one may be answered before others stop waiting for it. */
   get(source: Tagged, build: () => Promise<T>, update?: (previous: T) => Promise<T>): Promise<T> {
-    return sharedReads(() => this.sharedGet(source, build, update));
-  }
-
-  private sharedGet(source: Tagged, build: () => Promise<T>, update?: (previous: T) => Promise<T>): Promise<T> {
     const tag = source.stateTag;
     const slot = this.slotOf(source);
     const current = slot.current;

@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { Neo4jError } from 'neo4j-driver';
 import { describe, expect, inject, it } from 'vitest';
 import { Neo4jConnection, type WriteTx } from '../../src/store/neo4j/driver.js';
-import { readsFor, sharedReads } from '../../src/store/read-scope.js';
 
 const config = inject('neo4j');
 
@@ -62,35 +61,6 @@ describe.skipIf(config === null)('a Neo4j read whose signal aborts (the executio
       expect(await until(observer, (n) => n === 0)).toBe(0);
       // The connection is reset and pooled again: the next read answers.
       expect(await connection.read('RETURN 1 AS one')).toEqual([{ one: 1 }]);
-    } finally {
-      await connection.close();
-      await observer.close();
-    }
-  });
-
-  it('ends a read made within an operation (src/store/read-scope.ts) when its signal aborts, though none was passed', async () => {
-    const connection = new Neo4jConnection({ ...config!, transactionTimeoutMs: 3_600_000 });
-    const observer = new Neo4jConnection({ ...config! });
-    const answered = new AbortController();
-    const reason = new Error('the operation has been answered');
-    try {
-      const endless = readsFor(answered.signal, () =>
-        connection.read(
-          `// ${marker}\nUNWIND range(1, $n) AS a UNWIND range(1, $n) AS b WITH a, b WHERE (a + b) % 7 = 0 RETURN count(*) AS n`,
-          { n: 100_000 },
-        ),
-      );
-      endless.catch(() => undefined);
-      expect(await until(observer, (n) => n > 0)).toBe(1);
-      answered.abort(reason);
-      await expect(endless).rejects.toBe(reason);
-      expect(await until(observer, (n) => n === 0)).toBe(0);
-      // Shared work started within the operation, and uncounted reads (statistics for limits), do not stop with it.
-      const shared = readsFor(answered.signal, () => sharedReads(() => connection.read('RETURN 1 AS one')));
-      await expect(shared).resolves.toEqual([{ one: 1 }]);
-      const uncounted = readsFor(answered.signal, () => connection.readUncounted('RETURN 2 AS two'));
-      await expect(uncounted).resolves.toEqual([{ two: 2 }]);
-      await expect(readsFor(answered.signal, () => connection.read('RETURN 3 AS three'))).rejects.toBe(reason);
     } finally {
       await connection.close();
       await observer.close();

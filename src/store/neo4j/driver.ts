@@ -10,7 +10,6 @@ import neo4j, {
 } from 'neo4j-driver';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { StoreTimeoutError, StoreUnavailableError } from '../../errors.js';
-import { readSignal } from '../read-scope.js';
 import { publishRoundTrip } from '../round-trips.js';
 import { toParams } from './values.js';
 
@@ -248,11 +247,8 @@ export class Neo4jConnection {
   ): Promise<QueryResult> {
     this.ensureOpen();
     if (counted) this.countTrip();
-    if (mode === 'READ') {
-      // Counted reads answer a client's operation: they stop with it (src/store/read-scope.ts).
-      const stop = signal ?? (counted ? readSignal() : undefined);
-      return this.retrying(() => this.autoCommit(cypher, toParams(params) as Params, stop), stop);
-    }
+    if (mode === 'READ')
+      return this.retrying(() => this.autoCommit(cypher, toParams(params) as Params, signal), signal);
     return this.retrying(() => this.once(mode, (tx) => tx.run(cypher, toParams(params) as Params)));
   }
 
