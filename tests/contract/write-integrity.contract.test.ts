@@ -192,6 +192,76 @@ describeEachStore('Writes: what would corrupt the story is refused, and nothing 
     expect(longer.data!.upsertSeries.__typename).toBe('UpsertSeriesSuccess');
   });
 
+  // Red team 37: these were accepted, and the series' export could then not be imported.
+  it('a series shortened below the basis of its events and castings, by single writes and importBatch', async () => {
+    const yoga = writableYoga(service().store);
+    const basis = (fromEpisode: number) => [
+      { fromEpisode: 1, text: 'Read from the first scene.' },
+      { fromEpisode, text: 'Read from a later scene.' },
+    ];
+    const probe = {
+      format: 'drama-graph/seed@1',
+      people: [{ slug: 'basis-probe-actor', name: 'Basis Actor', source: SOURCE }],
+      series: [
+        {
+          slug: 'basis-probe',
+          title: 'Basis Probe',
+          episodeCount: 5,
+          source: SOURCE,
+          episodes: [{ number: 1, source: SOURCE }],
+          characters: [{ slug: 'lead', name: 'Lead', source: SOURCE }],
+          castings: [
+            {
+              person: 'basis-probe-actor',
+              character: 'lead',
+              billing: 'MAIN',
+              certainty: 'INFERRED',
+              basis: basis(4),
+              source: SOURCE,
+            },
+          ],
+          events: [
+            {
+              slug: 'moment',
+              episode: 1,
+              sequence: 1,
+              kind: 'MOMENT',
+              summary: 'Something happens.',
+              certainty: 'INFERRED',
+              basis: basis(5),
+              agent: 'lead',
+              participants: [{ character: 'lead', role: 'AGENT' }],
+              source: SOURCE,
+            },
+          ],
+        },
+      ],
+    };
+    const imported = await mutate(yoga, 'importBatch', '($document: JSONObject!)', { document: probe });
+    expect(imported.data!.importBatch, JSON.stringify(imported.data)).toMatchObject({
+      __typename: 'ImportBatchSuccess',
+    });
+    const series = (episodeCount: number) => ({
+      slug: 'basis-probe',
+      title: 'Basis Probe',
+      episodeCount,
+      source: SOURCE,
+    });
+    const three = await refused('upsertSeries', '($input: UpsertSeriesInput!)', { input: series(3) });
+    expect(three.issues.map((i) => i.message)).toEqual([
+      'casting "basis-probe/lead@basis-probe-actor" has basis revisions revealed from episode 4, so episodeCount cannot be 3',
+      'event "moment" has basis revisions revealed from episode 5, so episodeCount cannot be 3',
+    ]);
+    const batch = await refused('importBatch', '($document: JSONObject!)', {
+      document: { format: probe.format, series: [series(4)] },
+    });
+    expect(batch.issues.map((i) => i.message)).toEqual([
+      'event "moment" has basis revisions revealed from episode 5, so episodeCount cannot be 4',
+    ]);
+    const same = await mutate(yoga, 'upsertSeries', '($input: UpsertSeriesInput!)', { input: series(5) });
+    expect(same.data!.upsertSeries.__typename).toBe('UpsertSeriesSuccess');
+  });
+
   it('deletes that would orphan records, naming what still refers to them', async () => {
     const character = await refused('deleteCharacter', '($series: String!, $slug: String!)', {
       series: 'soundtrack-1',

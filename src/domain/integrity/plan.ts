@@ -108,16 +108,18 @@ async function episodeCountIssues(state: StoryState, view: StoryView): Promise<F
   return issues;
 }
 
-/** Stored characters and relationships that a series of `episodeCount` episodes could not hold. */
+/** Stored characters, relationships, events and castings that a series of `episodeCount` episodes could not hold. */
 async function factsBeyond(
   view: StoryView,
   kept: readonly Dependent[],
   episodeCount: number,
 ): Promise<{ what: string; beyond: string[] }[]> {
   const keysOf = (collection: Collection) => kept.filter((d) => d.collection === collection).map((d) => d.key);
-  const [characters, relationships] = await Promise.all([
+  const [characters, relationships, events, castings] = await Promise.all([
     view.existing('characters', keysOf('characters')),
     view.existing('relationships', keysOf('relationships')),
+    view.existing('events', keysOf('events')),
+    view.existing('castings', keysOf('castings')),
   ]);
   const last = Math.max(episodeCount, 1);
   const revealed = (field: string, revisions: readonly { fromEpisode: number }[]) => {
@@ -145,6 +147,14 @@ async function factsBeyond(
       ...revealed('basis revisions', r.basis),
     ];
     if (beyond.length > 0) found.push({ what: `relationship "${slugOf(r.key)}"`, beyond });
+  }
+  const judged = [
+    ...[...events.values()].map((e) => ({ what: `event "${slugOf(e.key)}"`, key: e.key, basis: e.basis })),
+    ...[...castings.values()].map((c) => ({ what: `casting "${c.key}"`, key: c.key, basis: c.basis })),
+  ].sort((a, b) => a.key.localeCompare(b.key));
+  for (const { what, basis } of judged) {
+    const beyond = revealed('basis revisions', basis);
+    if (beyond.length > 0) found.push({ what, beyond });
   }
   return found;
 }

@@ -4,8 +4,8 @@ import type { Placed } from '../rules.js';
 /** What other records may point at, and so what a write must check and a delete must not orphan. */
 export type Referenced = 'series' | 'episodes' | 'characters' | 'people';
 
-/** What a write reads by key: what others point at, and the relationships whose notes a series' length bounds. */
-export type Viewed = Referenced | 'relationships';
+/** What a write reads by key: what others point at, and the records whose revisions a series' length bounds. */
+export type Viewed = Referenced | 'relationships' | 'events' | 'castings';
 
 export interface Dependent {
   collection: Collection;

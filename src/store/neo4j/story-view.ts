@@ -8,12 +8,14 @@ import * as decode from './decode.js';
 import type { WriteTx } from './driver.js';
 import { toNumber } from './values.js';
 
-const BY_KEYS: { [C in Viewed]: [string, (props: decode.Props) => RecordOf<C>] } = {
+const BY_KEYS: { [C in Viewed]: [string, (item: never) => RecordOf<C>] } = {
   series: [readCypher.SERIES_BY_KEYS, decode.toSeries],
   episodes: [readCypher.EPISODES_BY_KEYS, decode.toEpisode],
   characters: [readCypher.CHARACTERS_BY_KEYS, decode.toCharacter],
   people: [readCypher.PEOPLE_BY_KEYS, decode.toPerson],
   relationships: [readCypher.RELATIONSHIPS_BY_KEYS, decode.toRelationship],
+  events: [readCypher.EVENTS_BY_KEYS, decode.toEvent],
+  castings: [readCypher.CASTINGS_BY_KEYS, decode.toCasting],
 };
 
 const DEPENDENTS: { [C in Referenced]: string } = {
