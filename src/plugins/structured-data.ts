@@ -5,6 +5,7 @@ import { createLoaders, type LoaderMode } from '../reads/loaders.js';
 import { seriesJsonLd } from '../reads/structured-data.js';
 import {
   looksLikeWatchedThrough,
+  MAX_EPISODE,
   progressFromHeader,
   toProgress,
   WATCHED_THROUGH_HEADER,
@@ -14,7 +15,6 @@ import { errorResponse, storeUnavailableResponse } from './refusals.js';
 
 const ROUTE = /^\/series\/([^/]*)\.jsonld$/;
 const WATCHED_THROUGH_PARAM = 'watched-through';
-const LAST_EPISODE = FIELD_RULES.episode.number.max;
 
 class Refusal extends Error {
   constructor(
@@ -40,7 +40,7 @@ function slugOf(encoded: string): string {
   return slug;
 }
 
-/** `?watched-through=N`: at most once, an integer from 1 to the last episode number a series may have. */
+/** `?watched-through=N`: at most once, an integer from 1 to the largest episode the header and @watchedThrough take. */
 function watchedThrough(url: URL): number | null {
   for (const name of new Set(url.searchParams.keys())) {
     if (!looksLikeWatchedThrough(name)) continue;
@@ -54,12 +54,12 @@ function watchedThrough(url: URL): number | null {
   const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);
   if (values.length === 0) return null;
   const value = values[0]!;
-  const episode = /^[0-9]{1,6}$/.test(value) ? Number(value) : Number.NaN;
-  if (values.length > 1 || !(episode >= 1 && episode <= LAST_EPISODE)) {
+  const episode = /^[0-9]{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  if (values.length > 1 || !(episode >= 1 && episode <= MAX_EPISODE)) {
     throw new Refusal(
       400,
       'BAD_USER_INPUT',
-      `${WATCHED_THROUGH_PARAM} must be given once, as the last episode watched: an integer from 1 to ${LAST_EPISODE}.`,
+      `${WATCHED_THROUGH_PARAM} must be given once, as the last episode watched: an integer from 1 to ${MAX_EPISODE}.`,
     );
   }
   return episode;

@@ -28,7 +28,7 @@ export const watchedThroughDirective = new GraphQLDirective({
 });
 
 /** GraphQL's Int bound, so the header and the directive accept the same episodes. */
-const MAX_EPISODE = 2_147_483_647;
+export const MAX_EPISODE = 2_147_483_647;
 
 type Entry = readonly [series: string, episode: number];
 
