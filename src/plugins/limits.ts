@@ -25,7 +25,8 @@ export function useOperationLimits({ depth, aliases, tokens }: OpsSettings['limi
   return [
     maxTokensPlugin({ n: tokens, ...rejectWith('TOKEN_LIMIT_EXCEEDED') }),
     maxDepthPlugin({ n: depth, ...rejectWith('DEPTH_LIMIT_EXCEEDED') }),
-    maxAliasesPlugin({ n: aliases, ...rejectWith('ALIAS_LIMIT_EXCEEDED') }),
+    // Every alias counts, __typename's too (the plugin leaves those out by default).
+    maxAliasesPlugin({ n: aliases, allowList: [], ...rejectWith('ALIAS_LIMIT_EXCEEDED') }),
   ];
 }
 

@@ -22,6 +22,8 @@ describe('limits, enforced before any store is touched', () => {
       `{ ${[1, 2, 3, 4].map((n) => `a${n}: series(slug: "soundtrack-1") { title }`).join(' ')} }`,
       'ALIAS_LIMIT_EXCEEDED',
     ],
+    // Red team 37: graphql-armor leaves aliases of __typename out of its count unless told otherwise.
+    ['__typename aliases', `{ ${[1, 2, 3, 4].map((n) => `t${n}: __typename`).join(' ')} }`, 'ALIAS_LIMIT_EXCEEDED'],
     ['tokens', `{ series(slug: "soundtrack-1") { ${'title '.repeat(200)} } }`, 'TOKEN_LIMIT_EXCEEDED'],
     [
       'cost',
