@@ -22,7 +22,11 @@ import { useCompression } from './plugins/compression.js';
 import { useCors, useVaryOrigin } from './plugins/cors.js';
 import { ListSizesCache, useCostLimit } from './plugins/cost.js';
 import { createDocumentCaches, type DocumentCaches } from './plugins/document-cache.js';
-import { useOperationResolutionStatus, useVariableErrorCodes } from './plugins/error-codes.js';
+import {
+  useOperationResolutionStatus,
+  useValidationAbortMessage,
+  useVariableErrorCodes,
+} from './plugins/error-codes.js';
 import { useExecutor } from './plugins/executor.js';
 import { useSeriesExport } from './plugins/export-series.js';
 import { guarded } from './plugins/guard.js';
@@ -239,6 +243,7 @@ export function createDramaYoga(options: YogaOptions) {
         useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
+        useValidationAbortMessage(),
         useChangeFeedEvents(ops.subscriptions, authenticate),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),

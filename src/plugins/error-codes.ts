@@ -77,3 +77,27 @@ export function useOperationResolutionStatus(): Plugin {
     },
   };
 }
+
+/** graphql-js's bare message when a document repeats fields past what it will compare for merging. */
+const VALIDATION_ABORTED = 'Validation aborted.';
+const TOO_MANY_OVERLAPS =
+  'The document repeats the same fields too often to check that they can be merged (graphql-js gives up on ' +
+  'such documents): ask for each field once in a selection set, or use aliases for the same field with other arguments.';
+
+/** Says what "Validation aborted." means: clients could not tell what to change in their document. */
+export function useValidationAbortMessage(): Plugin {
+  return {
+    onValidate:
+      () =>
+      ({ result, setResult }) => {
+        if (!result.some((error) => error.message === VALIDATION_ABORTED)) return;
+        setResult(
+          result.map((error) =>
+            error.message === VALIDATION_ABORTED
+              ? new GraphQLError(TOO_MANY_OVERLAPS, { extensions: { ...error.extensions } })
+              : error,
+          ),
+        );
+      },
+  };
+}

@@ -46,6 +46,18 @@ describe('limits, enforced before any store is touched', () => {
     });
   }
 
+  // Red team 37: past graphql-js's budget for comparing fields, the only message was "Validation aborted.".
+  it('says what to change in a document that repeats a field too often to be validated, asked once or twice', async () => {
+    const yoga = service.yoga();
+    const query = `{ series(slug: "soundtrack-1") { ${'slug '.repeat(900)}} }`;
+    for (const round of [1, 2]) {
+      const response = await graphql(yoga, query);
+      expect(errorCodes(response), `round ${round}`).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(response.errors![0]!.message).toMatch(/^The document repeats the same fields too often/);
+      expect(response.data ?? null).toBeNull();
+    }
+  });
+
   it('costs a series page that names no series a store could hold as nothing to read, reading nothing to cost it', async () => {
     const yoga = limited();
     const unlimited = service.yoga();
