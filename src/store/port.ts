@@ -345,6 +345,8 @@ export interface StoreReader {
   eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]>;
   /** Every relationship a character was ever part of, whatever the episode. */
   relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]>;
+  /** Per character key, the facts that decide its first episode (FirstShown), read from indexes, not from its events. */
+  firstShown(characterKeys: readonly string[]): Promise<FirstShown[]>;
   /** Every relationship between characters of the series, whatever the episode. */
   relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
   eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;

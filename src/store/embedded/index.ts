@@ -35,6 +35,7 @@ import type {
   EpisodeEventsQuery,
   EventsPage,
   EventsPageRequest,
+  FirstShown,
   ImportStep,
   ImportSummaries,
   Page,
@@ -52,7 +53,7 @@ import { publishRoundTrip } from '../round-trips.js';
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
-import { episodeEvents, eventsPage, readPlanned, relationshipsAt, seriesPage } from './planned.js';
+import { episodeEvents, eventsPage, firstShown, readPlanned, relationshipsAt, seriesPage } from './planned.js';
 import { ofKinds, takesPart } from './queries.js';
 import { EmbeddedReads } from './reads.js';
 import { searchCandidates } from './search.js';
@@ -149,6 +150,11 @@ export class EmbeddedStore implements DramaStore {
 
   relationshipHistories = (keys: readonly string[]) =>
     this.grouped<RelationshipRecord>('relationships', 'relationshipsByCharacter', keys);
+
+  async firstShown(keys: readonly string[]): Promise<FirstShown[]> {
+    this.read();
+    return keys.map((key) => firstShown(this.database, key));
+  }
 
   async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
     const reads = this.read();

@@ -75,7 +75,7 @@ function firstKey(db: EmbeddedDatabase, index: IndexName, prefix: IndexKey, from
  * character takes part in, in story order, and relationshipsByCharacter lists relationships by the episode they
  * start in (0 for none).
  */
-function firstShown(db: EmbeddedDatabase, characterKey: string): FirstShown {
+export function firstShown(db: EmbeddedDatabase, characterKey: string): FirstShown {
   const event = firstKey(db, 'eventsByCharacter', [characterKey]);
   const since = firstKey(db, 'relationshipsByCharacter', [characterKey], [characterKey, 1]);
   return {

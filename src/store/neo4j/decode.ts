@@ -22,6 +22,7 @@ import type {
   PlotEventKind,
   RelationshipKind,
 } from '../../domain/vocabulary.js';
+import type { FirstShown } from '../port.js';
 import { NO_PARAGRAPH } from './encode.js';
 import { toNumber, toNumberOrNull } from './values.js';
 
@@ -151,6 +152,12 @@ export const toCredit = (p: Props): CreditRecord => ({
   personKey: str(p, 'personKey'),
   role: str(p, 'role') as CreditRole,
   sources: sources(p),
+});
+
+export const toFirstShown = (p: Props): FirstShown => ({
+  characterKey: String(p.characterKey),
+  earliestEvent: numOrNull(p, 'earliestEvent'),
+  earliestSince: numOrNull(p, 'earliestSince'),
 });
 
 export const toRelationship = (p: Props): RelationshipRecord => ({

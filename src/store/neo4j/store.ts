@@ -34,6 +34,7 @@ import type {
   EpisodeEventsQuery,
   EventsPage,
   EventsPageRequest,
+  FirstShown,
   ImportStep,
   Page,
   PeoplePageRequest,
@@ -214,6 +215,10 @@ export class Neo4jStore implements DramaStore {
 
   relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
     this.byKeys(readCypher.RELATIONSHIP_HISTORIES, keys, decode.toRelationship);
+  firstShown = async (keys: readonly string[]): Promise<FirstShown[]> =>
+    (await this.single(readCypher.FIRST_SHOWN, keys, decode.toFirstShown)).map(
+      (shown, i) => shown ?? { characterKey: keys[i]!, earliestEvent: null, earliestSince: null },
+    );
   relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
     this.byKeys(readCypher.RELATIONSHIPS_OF_SERIES, keys, decode.toRelationship);
   eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> =>

@@ -1,0 +1,68 @@
+import { expect, it } from 'vitest';
+import type { DramaStore } from '../../src/store/port.js';
+import { createDramaYoga } from '../../src/yoga.js';
+import { describeEachStore } from '../support/each-store.js';
+import { graphql } from '../support/graphql.js';
+
+const earliest = (episodes: readonly (number | null)[]): number | null => {
+  const known = episodes.filter((n): n is number => n !== null);
+  return known.length === 0 ? null : Math.min(...known);
+};
+
+/** The store, counting the calls of each of its methods. */
+function counting(store: DramaStore, calls: Map<string, number>): DramaStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.set(property, (calls.get(property) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+describeEachStore('the facts that decide when a character first appears (FirstShown)', (current) => {
+  it('are the earliest episodes of its events and of the relationships it starts in, as reading them all gives', async () => {
+    const { store } = current();
+    const series = (await store.listSeries({ first: 100, afterSlug: null })).items.map((s) => s.key);
+    const keys = (await store.charactersBySeries(series)).flat().map((c) => c.key);
+    expect(keys.length).toBeGreaterThan(10);
+    const asked = [...keys, 'soundtrack-1/no-such-character', '__proto__/constructor'];
+    const [shown, events, histories] = await Promise.all([
+      store.firstShown(asked),
+      store.eventsOfCharacters(asked.map((characterKey) => ({ characterKey, role: null, kinds: null }))),
+      store.relationshipHistories(asked),
+    ]);
+    expect(shown).toEqual(
+      asked.map((characterKey, i) => ({
+        characterKey,
+        earliestEvent: earliest(events[i]!.map((e) => e.episodeNumber)),
+        earliestSince: earliest(histories[i]!.map((r) => r.sinceEpisode)),
+      })),
+    );
+    expect(shown.filter((s) => s.earliestEvent !== null).length).toBeGreaterThan(5);
+    expect(shown.filter((s) => s.earliestSince !== null).length).toBeGreaterThan(0);
+    expect(await store.firstShown([])).toEqual([]);
+  });
+
+  it('decide who a viewer has met without reading any character’s events or relationships', async () => {
+    const calls = new Map<string, number>();
+    const yoga = createDramaYoga({
+      store: counting(current().store, calls),
+      graphiql: false,
+      ops: { planner: 'off' },
+    });
+    const answer = await graphql(yoga, '{ series(slug: "soundtrack-1") { characters { slug } } }', undefined, {
+      'x-watched-through': 'soundtrack-1@3',
+    });
+    expect(answer.errors).toBeUndefined();
+    const met = (answer.data!.series.characters as { slug: string }[]).map((c) => c.slug);
+    expect(met).toContain('eun-soo');
+    expect(met).not.toContain('seo-yeon');
+    expect(calls.get('firstShown')).toBe(1);
+    expect(calls.get('eventsOfCharacters') ?? 0).toBe(0);
+    expect(calls.get('relationshipHistories') ?? 0).toBe(0);
+  });
+});
