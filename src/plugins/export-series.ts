@@ -16,6 +16,28 @@ export interface ExportLimits {
   perClient: number;
   /** An export whose client takes no new piece for this long is cut off, freeing its place; 0: no limit. */
   idleMs: number;
+  /** Which export gives its place when all are taken (default SLOW_EXPORTS). */
+  slow?: SlowExports;
+}
+
+/**
+ * When every place is taken and another client asks, the slowest export of another client that has run for at
+ * least `afterMs` and taken less than `bytesPerSecond` on average since it began is cut off, and the newcomer
+ * takes its place: clients that read a trickle cannot hold every place (red team 37 held all four at 30 KB/s each).
+ */
+interface SlowExports {
+  afterMs: number;
+  bytesPerSecond: number;
+}
+
+const SLOW_EXPORTS: SlowExports = { afterMs: 10_000, bytesPerSecond: 256 * 1024 };
+
+/** An export being streamed: whose it is, since when, how much its client has taken, and how to cut it off. */
+interface Streaming {
+  client: string;
+  started: number;
+  bytes: number;
+  stop: () => void;
 }
 
 /** Node's request, whose socket an export that fails part-way closes. */
@@ -39,35 +61,44 @@ function exportBody(
   done: () => void,
   cutOff: () => boolean,
   idleMs: number,
-): ReadableStream<Uint8Array> {
+  taken: (bytes: number) => void,
+): { body: ReadableStream<Uint8Array>; stop: (reason: string) => void } {
   const encoder = new TextEncoder();
   let idle: NodeJS.Timeout | undefined;
   let ended = false;
+  let control: ReadableStreamDefaultController<Uint8Array> | undefined;
   const end = () => {
     ended = true;
     clearTimeout(idle);
     done();
   };
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    if (ended) return;
     end();
     // Over HTTP the closed connection tells the client; erroring the stream too would reject a promise of
     // @whatwg-node/server's that nothing awaits (its cancel on the request's error) and stop the process.
     if (cutOff()) controller.close();
     else controller.error(error);
   };
-  return new ReadableStream<Uint8Array>(
+  const body = new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        control = controller;
+      },
       async pull(controller) {
         clearTimeout(idle);
         if (ended) return;
         try {
           const next = await pieces.next();
+          if (ended) return;
           if (next.done) {
             end();
             controller.close();
             return;
           }
-          controller.enqueue(encoder.encode(next.value));
+          const piece = encoder.encode(next.value);
+          controller.enqueue(piece);
+          taken(piece.byteLength);
           await nextTurn();
           if (idleMs > 0 && !ended) {
             idle = setTimeout(() => {
@@ -88,6 +119,12 @@ function exportBody(
     },
     { highWaterMark: 0 },
   );
+  const stop = (reason: string) => {
+    if (ended || control === undefined) return;
+    void pieces.return(undefined);
+    fail(control, new ExportStalledError(reason));
+  };
+  return { body, stop };
 }
 
 const PATH = /^\/export\/series\/([^/]*)$/;
@@ -105,6 +142,32 @@ export function useSeriesExport(
   limits: ExportLimits = { max: 4, perClient: 2, idleMs: 60_000 },
 ): Plugin<object, NodeServerContext> {
   const open = new OpenStreams(limits);
+  const slow = limits.slow ?? SLOW_EXPORTS;
+  const streaming = new Set<Streaming>();
+  /** The slowest export of another client that may give its place (SlowExports), or null. */
+  const slowest = (client: string): Streaming | null => {
+    const now = performance.now();
+    let found: Streaming | null = null;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const other of streaming) {
+      const ms = now - other.started;
+      if (other.client === client || ms < slow.afterMs) continue;
+      const rate = (other.bytes * 1000) / Math.max(ms, 1);
+      if (rate < slow.bytesPerSecond && rate < lowest) {
+        found = other;
+        lowest = rate;
+      }
+    }
+    return found;
+  };
+  const place = (client: string) => {
+    const opened = open.open(client);
+    if (opened !== 'all') return opened;
+    const given = slowest(client);
+    if (given === null) return opened;
+    given.stop();
+    return open.open(client);
+  };
   return {
     onRequest: async ({ request, url, endResponse, serverContext }) => {
       const match = PATH.exec(url.pathname);
@@ -145,8 +208,8 @@ export function useSeriesExport(
         endResponse(notFound(slug));
         return;
       }
-      const opened =
-        request.method === 'HEAD' ? { release: () => undefined } : open.open(clientKey(serverContext, auth));
+      const client = clientKey(serverContext, auth);
+      const opened = request.method === 'HEAD' ? { release: () => undefined } : place(client);
       if (opened === 'all' || opened === 'client') {
         endResponse(
           opened === 'all'
@@ -181,15 +244,23 @@ export function useSeriesExport(
         endResponse(pieces === null ? notFound(slug) : new Response(null, { headers: HEADERS(slug) }));
         return;
       }
-      request.signal.addEventListener('abort', opened.release, { once: true });
       const cutOff = () => {
         const socket = (serverContext as ExportServerContext).req?.socket;
         socket?.destroy?.();
         return socket?.destroy !== undefined;
       };
-      endResponse(
-        streamedResponse(exportBody(pieces, opened.release, cutOff, limits.idleMs), { headers: HEADERS(slug) }),
-      );
+      const entry: Streaming = { client, started: performance.now(), bytes: 0, stop: () => undefined };
+      const finish = () => {
+        streaming.delete(entry);
+        opened.release();
+      };
+      request.signal.addEventListener('abort', finish, { once: true });
+      const { body, stop } = exportBody(pieces, finish, cutOff, limits.idleMs, (bytes) => {
+        entry.bytes += bytes;
+      });
+      entry.stop = () => stop('another client took the place of this slow export');
+      streaming.add(entry);
+      endResponse(streamedResponse(body, { headers: HEADERS(slug) }));
     },
   };
 }

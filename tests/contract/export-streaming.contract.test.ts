@@ -12,6 +12,7 @@ import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import { seedsAndBigSeries } from '../support/big-series.js';
 import { describeEachStore } from '../support/each-store.js';
+import { WRITERS } from '../support/writes.js';
 
 const BIG = 'big-export';
 /** Three pages of events at export's page size (1,000), the last one short. */
@@ -135,6 +136,51 @@ describeEachStore(
       const unknown = await exportOf(yoga, 'no-such-show');
       expect(unknown.status).toBe(404);
       expect((await exportOf(yoga, 'soundtrack-1')).status).toBe(200);
+    });
+
+    // Red team 37: four clients reading a trickle held every place for as long as they liked.
+    it('gives the place of another client’s slow export to a newcomer when all are taken, and no other', async () => {
+      const withSlow = (slow: { afterMs: number; bytesPerSecond: number }) =>
+        createDramaYoga({
+          store: service().store,
+          graphiql: false,
+          tokens: WRITERS.tokens,
+          ops: { exports: { max: 1, perClient: 1, idleMs: 0, slow } },
+        });
+      const slowReader = async (yoga: ReturnType<typeof createDramaYoga>) => {
+        const response = await exportOf(yoga, BIG, WRITERS.bearer('catalog'));
+        expect(response.status).toBe(200);
+        const reader = response.body!.getReader();
+        expect((await reader.read()).done).toBe(false);
+        return reader;
+      };
+      const rest = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+        for (;;) if ((await reader.read()).done) return 'ended whole';
+      };
+
+      // Any export at all counts as slow here: another client's newcomer takes its place, and it is cut off.
+      const evicting = withSlow({ afterMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY });
+      const taken = await slowReader(evicting);
+      const newcomer = await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('story'));
+      expect(newcomer.status).toBe(200);
+      await expect(rest(taken)).rejects.toThrow(/another client took the place/);
+      expect(toGraphDocument([parseSeedText('soundtrack-1.json', await newcomer.text())]).series).toHaveLength(1);
+      // A client's own export never gives way to it.
+      const own = await slowReader(evicting);
+      expect((await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('catalog'))).status).toBe(503);
+      await expect(rest(own)).resolves.toBe('ended whole');
+
+      // Too young, or fast enough: the newcomer is refused and the export goes on whole.
+      for (const slow of [
+        { afterMs: 3_600_000, bytesPerSecond: Number.POSITIVE_INFINITY },
+        { afterMs: 0, bytesPerSecond: 0 },
+      ]) {
+        const yoga = withSlow(slow);
+        const kept = await slowReader(yoga);
+        const refused = await exportOf(yoga, 'soundtrack-1', WRITERS.bearer('story'));
+        expect(refused.status, JSON.stringify(slow)).toBe(503);
+        await expect(rest(kept)).resolves.toBe('ended whole');
+      }
     });
 
     it('cuts the stream off, never ends it whole, when a write changes the series while it streams', async () => {
