@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ChangeEntry } from '../domain/change-log.js';
-import { seriesOf, seriesOfKey } from '../domain/keys.js';
+import { seriesOf, seriesOfKey, slugOf } from '../domain/keys.js';
 import { gateNeighbourhood } from '../domain/paths.js';
 import type {
   CastingRecord,
@@ -16,6 +16,7 @@ import type {
   EpisodeEventsQuery,
   EventsPage,
   EventsPageRequest,
+  LaterEventsQuery,
   PlannedAnswer,
   RelationshipQuery,
   SeriesPageRequest,
@@ -55,6 +56,7 @@ function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
     event: byKey((keys) => store.eventsByKeys(keys)),
     relationshipHistory: byKey((keys) => store.relationshipHistories(keys)),
     firstShown: byKey((keys) => store.firstShown(keys)),
+    laterEventCounts: byQuery((queries: readonly LaterEventsQuery[]) => store.laterEventCounts(queries)),
     relationshipsOf: byQuery((queries: readonly RelationshipQuery[]) => store.relationshipsOf(queries)),
     eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries)),
     eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) => store.eventsOfCharacters(queries)),
@@ -194,7 +196,6 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   const capped = (q: RelationshipQuery) => cappedQuery(progress, q);
   const oneEvent = (e: PlotEventRecord | null) =>
     e !== null && spoilers.eventVisible(progress, e) ? spoilers.eventAsSeen(progress, e) : null;
-  const eventsOfCharacter = (key: string) => raw.eventsOfCharacter.load({ characterKey: key, role: null, kinds: null });
   const castingKey = (c: CastingRecord) => c.characterKey;
   const character = byKey(async (keys: readonly string[]) => {
     const [records, met] = await Promise.all([loadAll(raw.character, keys), metAmong(keys)]);
@@ -288,21 +289,34 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
       const nobody = { relationships: [], events: [], castings: [] };
       return found.map((n, i) => (met(keys[i]!) ? gateNeighbourhood(progress, n, met) : nobody));
     }),
-    hiddenInEpisode: byKey(async (keys) =>
-      (
-        await loadAll(
-          raw.eventsOfEpisode,
-          keys.map((episodeKey) => ({ episodeKey, kinds: null })),
-        )
-      ).map((l) => events(l).hidden),
-    ),
+    // Counted without reading what nobody is shown: every event of an episode the viewer may see is in it, and a
+    // character's list of a 20,000-event series cost a third of a second when each one's events were read (red
+    // team 38).
+    hiddenInEpisode: byKey(async (keys) => {
+      const later = keys.filter((key) => !spoilers.episodeVisible(progress, seriesOf(key), Number(slugOf(key))));
+      if (later.length === 0) return keys.map(() => 0);
+      const lists = await loadAll(
+        raw.eventsOfEpisode,
+        later.map((episodeKey) => ({ episodeKey, kinds: null })),
+      );
+      const hidden = new Map(later.map((key, i) => [key, events(lists[i]!).hidden]));
+      return keys.map((key) => hidden.get(key) ?? 0);
+    }),
     hiddenOfCharacter: byKey(async (keys) => {
-      const [histories, lists] = await Promise.all([
-        loadAll(raw.relationshipHistory, keys),
-        Promise.all(keys.map(eventsOfCharacter)),
+      const watched = keys.filter((key) => progress.has(seriesOf(key)));
+      if (watched.length === 0) return keys.map(() => 0);
+      const [histories, later] = await Promise.all([
+        loadAll(raw.relationshipHistory, watched),
+        loadAll(
+          raw.laterEventCounts,
+          watched.map((characterKey) => ({ characterKey, afterEpisode: progress.get(seriesOf(characterKey))! })),
+        ),
       ]);
       const shown = await relationshipLists(histories);
-      return keys.map((_key, i) => events(lists[i]!).hidden + histories[i]!.length - shown[i]!.length);
+      const hidden = new Map(
+        watched.map((key, i) => [key, later[i]! + histories[i]!.length - shown[i]!.length] as const),
+      );
+      return keys.map((key) => hidden.get(key) ?? 0);
     }),
   };
 }

@@ -103,6 +103,12 @@ export interface SeriesEventsQuery {
   kinds: PlotEventKind[] | null;
 }
 
+/** A character's events after an episode, to count (how many a viewer's progress hides). */
+export interface LaterEventsQuery {
+  characterKey: string;
+  afterEpisode: number;
+}
+
 export interface CharacterEventsQuery {
   characterKey: string;
   role: ParticipantRole | null;
@@ -347,6 +353,8 @@ export interface StoreReader {
   relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]>;
   /** Per character key, the facts that decide its first episode (FirstShown), read from indexes, not from its events. */
   firstShown(characterKeys: readonly string[]): Promise<FirstShown[]>;
+  /** Per query, how many events the character takes part in after `afterEpisode`, counted without reading them. */
+  laterEventCounts(queries: readonly LaterEventsQuery[]): Promise<number[]>;
   /** Every relationship between characters of the series, whatever the episode. */
   relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
   eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;

@@ -47,6 +47,44 @@ describeEachStore('the facts that decide when a character first appears (FirstSh
     expect(await store.firstShown([])).toEqual([]);
   });
 
+  it('count each character’s events after an episode as reading them all does', async () => {
+    const { store } = current();
+    const series = (await store.listSeries({ first: 100, afterSlug: null })).items.map((s) => s.key);
+    const keys = [...(await store.charactersBySeries(series)).flat().map((c) => c.key), 'soundtrack-1/nobody'];
+    const events = await store.eventsOfCharacters(
+      keys.map((characterKey) => ({ characterKey, role: null, kinds: null })),
+    );
+    const queries = keys.flatMap((characterKey) =>
+      [0, 1, 2, 3, 4, 9].map((afterEpisode) => ({ characterKey, afterEpisode })),
+    );
+    const counts = await store.laterEventCounts(queries);
+    expect(counts).toEqual(
+      queries.map(
+        ({ characterKey, afterEpisode }) =>
+          events[keys.indexOf(characterKey)]!.filter((e) => e.episodeNumber > afterEpisode).length,
+      ),
+    );
+    expect(counts.some((n) => n > 0)).toBe(true);
+    expect(await store.laterEventCounts([])).toEqual([]);
+  });
+
+  it('count what a viewer is not shown without reading any character’s or episode’s events', async () => {
+    const calls = new Map<string, number>();
+    const yoga = createDramaYoga({ store: counting(current().store, calls), graphiql: false, ops: { planner: 'off' } });
+    const query =
+      '{ series(slug: "soundtrack-1") { characters { slug spoilersHidden } episodes { number spoilersHidden } } }';
+    const at3 = await graphql(yoga, query, undefined, { 'x-watched-through': 'soundtrack-1@3' });
+    expect(at3.errors).toBeUndefined();
+    const hidden = (answer: typeof at3) =>
+      (answer.data!.series.characters as { spoilersHidden: number }[]).reduce((sum, c) => sum + c.spoilersHidden, 0);
+    expect(hidden(at3)).toBeGreaterThan(0);
+    expect((at3.data!.series.episodes as { spoilersHidden: number }[]).map((e) => e.spoilersHidden)).toEqual([0, 0, 0]);
+    const whole = await graphql(yoga, query);
+    expect(hidden(whole)).toBe(0);
+    for (const method of ['eventsOfCharacters', 'eventsOfEpisodes']) expect(calls.get(method) ?? 0, method).toBe(0);
+    expect(calls.get('laterEventCounts')).toBe(1);
+  });
+
   it('decide who a viewer has met without reading any character’s events or relationships', async () => {
     const calls = new Map<string, number>();
     const yoga = createDramaYoga({

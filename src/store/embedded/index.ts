@@ -9,6 +9,7 @@ import type { Collection, RecordOf } from '../../domain/collections.js';
 import { countsOf } from '../../domain/collections.js';
 import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
+import { seriesOf } from '../../domain/keys.js';
 import type { ListSizes } from '../../domain/list-sizes.js';
 import type { Neighbourhood } from '../../domain/paths.js';
 import type {
@@ -38,6 +39,7 @@ import type {
   FirstShown,
   ImportStep,
   ImportSummaries,
+  LaterEventsQuery,
   Page,
   PeoplePageRequest,
   PlannedAnswer,
@@ -154,6 +156,16 @@ export class EmbeddedStore implements DramaStore {
   async firstShown(keys: readonly string[]): Promise<FirstShown[]> {
     this.read();
     return keys.map((key) => firstShown(this.database, key));
+  }
+
+  async laterEventCounts(queries: readonly LaterEventsQuery[]): Promise<number[]> {
+    this.read();
+    return queries.map(({ characterKey, afterEpisode }) => {
+      let n = 0;
+      const from = [characterKey, seriesOf(characterKey), afterEpisode + 1];
+      for (const _ of this.database.scanKeys('eventsByCharacter', [characterKey], from)) n += 1;
+      return n;
+    });
   }
 
   async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {

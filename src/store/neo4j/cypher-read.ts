@@ -35,6 +35,16 @@ RETURN i, CASE WHEN c IS NULL THEN null ELSE {
   }[0]
 } END AS item`;
 
+/** How many events each character takes part in after an episode, one count per query (listed, for \`many\`). */
+export const LATER_EVENT_COUNTS = `// name: laterEventCounts
+${perQuery}
+RETURN i, [COUNT {
+  MATCH (:Character {key: q.characterKey})-[:PARTICIPATES]->(e:PlotEvent)
+  WHERE e.episodeNumber > q.afterEpisode
+  WITH DISTINCT e
+  RETURN e
+}] AS items`;
+
 export const RELATIONSHIPS_BY_KEYS = `// name: relationshipsByKeys
 ${perKey}
 OPTIONAL MATCH ()-[r:RELATES {key: key}]->()

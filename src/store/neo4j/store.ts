@@ -36,6 +36,7 @@ import type {
   EventsPageRequest,
   FirstShown,
   ImportStep,
+  LaterEventsQuery,
   Page,
   PeoplePageRequest,
   PlannedAnswer,
@@ -215,6 +216,8 @@ export class Neo4jStore implements DramaStore {
 
   relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
     this.byKeys(readCypher.RELATIONSHIP_HISTORIES, keys, decode.toRelationship);
+  laterEventCounts = async (queries: readonly LaterEventsQuery[]): Promise<number[]> =>
+    (await this.many(readCypher.LATER_EVENT_COUNTS, { queries }, queries.length, toNumber)).map((n) => n[0] ?? 0);
   firstShown = async (keys: readonly string[]): Promise<FirstShown[]> =>
     (await this.single(readCypher.FIRST_SHOWN, keys, decode.toFirstShown)).map(
       (shown, i) => shown ?? { characterKey: keys[i]!, earliestEvent: null, earliestSince: null },
