@@ -21,9 +21,10 @@ export const RULE_NAMES = {
   'participant-role': 'a participant has a role only the agent or target may have',
   'sequence-taken': "an event takes another event's place in its episode",
   'sequence-gap': "an episode's events would not run 1..N",
-  reference: 'a reference names something that does not exist, or is in another series',
+  reference:
+    "a reference names something that does not exist, or is in another series, or an episode number is past the series' episodeCount",
   'still-referred': 'a delete would leave other records referring to what it deletes',
-  'episode-count': "a number is past the series' episodes, or the series would be shortened below one in use",
+  'episode-count': 'the series would be shortened below an episode, or an episode number, one of its records uses',
   'source-required': 'a written fact has no source',
   'one-of': 'two fields that exclude each other are both given',
   'basis-required': 'an INFERRED fact gives no basis',

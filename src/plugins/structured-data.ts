@@ -54,7 +54,8 @@ function watchedThrough(url: URL): number | null {
   const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);
   if (values.length === 0) return null;
   const value = values[0]!;
-  const episode = /^[0-9]{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  // Any number of leading zeros, as the header takes them; past 64 digits it is no episode anyone watched.
+  const episode = /^[0-9]{1,64}$/.test(value) ? Number(value) : Number.NaN;
   if (values.length > 1 || !(episode >= 1 && episode <= MAX_EPISODE)) {
     throw new Refusal(
       400,

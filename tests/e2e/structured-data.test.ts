@@ -154,6 +154,8 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
       '?watched-through=0004',
       '?watched-through=10001',
       '?watched-through=2147483647',
+      // Leading zeros, as many as the header takes (red team 38).
+      `?watched-through=${'0'.repeat(40)}3`,
     ]) {
       const answer = await get(yoga, `/series/soundtrack-1.jsonld${query}`);
       expect(answer.status, query).toBe(200);
