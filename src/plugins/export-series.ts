@@ -21,9 +21,10 @@ export interface ExportLimits {
 }
 
 /**
- * When every place is taken and another client asks, the slowest export of another client that has run for at
- * least `afterMs` and taken less than `bytesPerSecond` on average since it began is cut off, and the newcomer
- * takes its place: clients that read a trickle cannot hold every place (red team 37 held all four at 30 KB/s each).
+ * When every place is taken and another client asks, a client holding more places than the newcomer would with
+ * one more gives one up; failing that, the slowest export of another client that has run for at least `afterMs`
+ * and taken less than `bytesPerSecond` on average since it began is cut off, and the newcomer takes its place:
+ * clients that read a trickle cannot hold every place (red team 37 held all four at 30 KB/s each).
  */
 interface SlowExports {
   afterMs: number;
@@ -160,10 +161,25 @@ export function useSeriesExport(
     }
     return found;
   };
+  /**
+   * An export of the client holding the most places, when it holds more than the newcomer would with one more:
+   * places are shared out fairly before speed is looked at (red team 38 held all four from two addresses by
+   * reconnecting before an export was old enough to count as slow). Its slowest one gives way.
+   */
+  const unfair = (client: string): Streaming | null => {
+    const held = new Map<string, Streaming[]>();
+    for (const s of streaming) held.set(s.client, [...(held.get(s.client) ?? []), s]);
+    const mine = held.get(client)?.length ?? 0;
+    let most: Streaming[] = [];
+    for (const exports of held.values()) if (exports.length > most.length) most = exports;
+    if (most.length <= mine + 1) return null;
+    const rate = (s: Streaming) => s.bytes / Math.max(performance.now() - s.started, 1);
+    return most.reduce((a, b) => (rate(b) < rate(a) ? b : a));
+  };
   const place = (client: string) => {
     const opened = open.open(client);
     if (opened !== 'all') return opened;
-    const given = slowest(client);
+    const given = unfair(client) ?? slowest(client);
     if (given === null) return opened;
     given.stop();
     return open.open(client);

@@ -170,6 +170,24 @@ describeEachStore(
       expect((await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('catalog'))).status).toBe(503);
       await expect(rest(own)).resolves.toBe('ended whole');
 
+      // A client holding two places gives one to a newcomer holding none, however young and fast its exports
+      // (red team 38 reconnected before they were old enough to count as slow), but not to one holding one.
+      const shared = createDramaYoga({
+        store: service().store,
+        graphiql: false,
+        tokens: WRITERS.tokens,
+        ops: { exports: { max: 2, perClient: 2, idleMs: 0, slow: { afterMs: 3_600_000, bytesPerSecond: 0 } } },
+      });
+      const [first, second] = [await slowReader(shared), await slowReader(shared)];
+      const fair = await exportOf(shared, 'soundtrack-1', WRITERS.bearer('story'));
+      expect(fair.status).toBe(200);
+      const [a, b] = await Promise.allSettled([rest(first), rest(second)]);
+      expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+      const again = await slowReader(shared);
+      expect((await exportOf(shared, 'godspeed', WRITERS.bearer('story'))).status).toBe(503);
+      await again.cancel();
+      await fair.text();
+
       // Too young, or fast enough: the newcomer is refused and the export goes on whole.
       for (const slow of [
         { afterMs: 3_600_000, bytesPerSecond: Number.POSITIVE_INFINITY },
