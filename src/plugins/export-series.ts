@@ -21,17 +21,19 @@ export interface ExportLimits {
 }
 
 /**
- * When every place is taken and another client asks, a client holding more places than the newcomer would with
- * one more gives one up; failing that, the slowest export of another client that has run for at least `afterMs`
- * and taken less than `bytesPerSecond` on average since it began is cut off, and the newcomer takes its place:
- * clients that read a trickle cannot hold every place (red team 37 held all four at 30 KB/s each).
+ * When every place is taken and another client asks, a slow export of another client is cut off and the newcomer
+ * takes its place: one that has run for at least `afterMs` and read less than `bytesPerSecond` on average since it
+ * began, not counting what the socket buffers took (BUFFERED_BYTES). Clients that read a trickle, or nothing,
+ * cannot hold every place (red team 37 held all four at 30 KB/s each); one that reads fast keeps its place.
  */
 interface SlowExports {
   afterMs: number;
   bytesPerSecond: number;
 }
 
-const SLOW_EXPORTS: SlowExports = { afterMs: 10_000, bytesPerSecond: 256 * 1024 };
+const SLOW_EXPORTS: SlowExports = { afterMs: 3_000, bytesPerSecond: 256 * 1024 };
+/** About what Linux's socket buffers take of an export before its client reads a byte (red team 38 saw 4.0 MB). */
+const BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** An export being streamed: whose it is, since when, how much its client has taken, and how to cut it off. */
 interface Streaming {
@@ -145,41 +147,37 @@ export function useSeriesExport(
   const open = new OpenStreams(limits);
   const slow = limits.slow ?? SLOW_EXPORTS;
   const streaming = new Set<Streaming>();
-  /** The slowest export of another client that may give its place (SlowExports), or null. */
-  const slowest = (client: string): Streaming | null => {
+  /** What its client has read, per second: the first BUFFERED_BYTES went to the kernel's buffers, read or not. */
+  const rateOf = (s: Streaming, now: number) =>
+    (Math.max(0, s.bytes - BUFFERED_BYTES) * 1000) / Math.max(now - s.started, 1);
+  /**
+   * The export that gives its place to `client` (SlowExports): of the slow ones of other clients, one of the client
+   * holding the most places if it holds more than `client` would with one more (red team 38 held all four from two
+   * addresses), else the slowest. An export read faster is never cut (red team 39 cut a fast one at will).
+   */
+  const giving = (client: string): Streaming | null => {
     const now = performance.now();
+    const held = new Map<string, number>();
+    for (const s of streaming) held.set(s.client, (held.get(s.client) ?? 0) + 1);
+    const fairShare = (held.get(client) ?? 0) + 1;
+    const excess = (s: Streaming) => Math.max(0, held.get(s.client)! - fairShare);
     let found: Streaming | null = null;
-    let lowest = Number.POSITIVE_INFINITY;
-    for (const other of streaming) {
-      const ms = now - other.started;
-      if (other.client === client || ms < slow.afterMs) continue;
-      const rate = (other.bytes * 1000) / Math.max(ms, 1);
-      if (rate < slow.bytesPerSecond && rate < lowest) {
-        found = other;
-        lowest = rate;
-      }
+    for (const s of streaming) {
+      if (s.client === client || now - s.started < slow.afterMs || rateOf(s, now) >= slow.bytesPerSecond) continue;
+      // Ties go to the later export, so that the test of the preference for the client holding most can tell.
+      if (
+        found === null ||
+        excess(s) > excess(found) ||
+        (excess(s) === excess(found) && rateOf(s, now) <= rateOf(found, now))
+      )
+        found = s;
     }
     return found;
-  };
-  /**
-   * An export of the client holding the most places, when it holds more than the newcomer would with one more:
-   * places are shared out fairly before speed is looked at (red team 38 held all four from two addresses by
-   * reconnecting before an export was old enough to count as slow). Its slowest one gives way.
-   */
-  const unfair = (client: string): Streaming | null => {
-    const held = new Map<string, Streaming[]>();
-    for (const s of streaming) held.set(s.client, [...(held.get(s.client) ?? []), s]);
-    const mine = held.get(client)?.length ?? 0;
-    let most: Streaming[] = [];
-    for (const exports of held.values()) if (exports.length > most.length) most = exports;
-    if (most.length <= mine + 1) return null;
-    const rate = (s: Streaming) => s.bytes / Math.max(performance.now() - s.started, 1);
-    return most.reduce((a, b) => (rate(b) < rate(a) ? b : a));
   };
   const place = (client: string) => {
     const opened = open.open(client);
     if (opened !== 'all') return opened;
-    const given = unfair(client) ?? slowest(client);
+    const given = giving(client);
     if (given === null) return opened;
     given.stop();
     return open.open(client);

@@ -170,23 +170,33 @@ describeEachStore(
       expect((await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('catalog'))).status).toBe(503);
       await expect(rest(own)).resolves.toBe('ended whole');
 
-      // A client holding two places gives one to a newcomer holding none, however young and fast its exports
-      // (red team 38 reconnected before they were old enough to count as slow), but not to one holding one.
-      const shared = createDramaYoga({
-        store: service().store,
-        graphiql: false,
-        tokens: WRITERS.tokens,
-        ops: { exports: { max: 2, perClient: 2, idleMs: 0, slow: { afterMs: 3_600_000, bytesPerSecond: 0 } } },
-      });
-      const [first, second] = [await slowReader(shared), await slowReader(shared)];
-      const fair = await exportOf(shared, 'soundtrack-1', WRITERS.bearer('story'));
+      // Of the slow exports, one of a client holding two places goes to a newcomer holding none, before a slower
+      // (here: later) one of a client holding one (red team 38); a client holding one does not take from another.
+      const shared = (bytesPerSecond: number) =>
+        createDramaYoga({
+          store: service().store,
+          graphiql: false,
+          tokens: WRITERS.tokens,
+          ops: { exports: { max: 3, perClient: 2, idleMs: 0, slow: { afterMs: 0, bytesPerSecond } } },
+        });
+      const fairly = shared(Number.POSITIVE_INFINITY);
+      const [first, second] = [await slowReader(fairly), await slowReader(fairly)];
+      const admin = await exportOf(fairly, 'soundtrack-1', WRITERS.bearer('admin'));
+      const adminReader = admin.body!.getReader();
+      expect((await adminReader.read()).done).toBe(false);
+      const fair = await exportOf(fairly, 'soundtrack-1', WRITERS.bearer('story'));
       expect(fair.status).toBe(200);
       const [a, b] = await Promise.allSettled([rest(first), rest(second)]);
       expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
-      const again = await slowReader(shared);
-      expect((await exportOf(shared, 'godspeed', WRITERS.bearer('story'))).status).toBe(503);
-      await again.cancel();
+      await expect(rest(adminReader)).resolves.toBe('ended whole');
       await fair.text();
+      // However many places a client holds, exports read fast enough are not cut (red team 39 cut them at will).
+      const fast = shared(0);
+      const [third, fourth] = [await slowReader(fast), await slowReader(fast)];
+      const held = await exportOf(fast, 'soundtrack-1', WRITERS.bearer('admin'));
+      expect((await exportOf(fast, 'soundtrack-1', WRITERS.bearer('story'))).status).toBe(503);
+      await expect(Promise.all([rest(third), rest(fourth)])).resolves.toEqual(['ended whole', 'ended whole']);
+      await held.text();
 
       // Too young, or fast enough: the newcomer is refused and the export goes on whole.
       for (const slow of [
