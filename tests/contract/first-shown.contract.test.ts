@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { DramaStore } from '../../src/store/port.js';
+import type { DramaStore, PlannedAnswer, PlannedRead } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
@@ -83,6 +83,36 @@ describeEachStore('the facts that decide when a character first appears (FirstSh
     expect(hidden(whole)).toBe(0);
     for (const method of ['eventsOfCharacters', 'eventsOfEpisodes']) expect(calls.get(method) ?? 0, method).toBe(0);
     expect(calls.get('laterEventCounts')).toBe(1);
+  });
+
+  it('leave episodes’ events unread by the planner when only their hidden counts are asked for', async () => {
+    const answers: PlannedAnswer[] = [];
+    const store = current().store;
+    const watching = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readPlanned'
+          ? async (read: PlannedRead, signal?: AbortSignal) => {
+              const answer = await target.readPlanned(read, signal);
+              answers.push(answer);
+              return answer;
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: watching, graphiql: false, ops: { planner: 'on' } });
+    for (const headers of [{}, { 'x-watched-through': 'soundtrack-1@2' }] as Record<string, string>[]) {
+      const answer = await graphql(
+        yoga,
+        '{ series(slug: "soundtrack-1") { episodes { number spoilersHidden } } }',
+        undefined,
+        headers,
+      );
+      expect(answer.errors).toBeUndefined();
+      const episodes = answer.data!.series.episodes as { spoilersHidden: number }[];
+      expect(episodes.map((e) => e.spoilersHidden)).toEqual(episodes.map(() => 0));
+    }
+    expect(answers).toHaveLength(2);
+    // Red team 39: the planner read every event of every episode to count the hidden ones, which are always none.
+    for (const answer of answers) expect(answer.episodeEvents).toEqual([]);
   });
 
   it('decide who a viewer has met without reading any character’s events or relationships', async () => {

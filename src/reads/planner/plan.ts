@@ -206,7 +206,6 @@ function seriesSelection(
       episodes = true;
       const episode = walk.sub(type, episodeNodes);
       if (episode.type === null) continue;
-      if (selects(episode.fields, 'spoilersHidden')) kinds.set('null', null);
       for (const eventNodes of named(episode.fields, 'events')) {
         const eventArgs = walk.args(episode.type, eventNodes);
         if (eventArgs === null) continue;
