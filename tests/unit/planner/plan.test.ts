@@ -156,7 +156,8 @@ describe('the series page', () => {
         kind: 'series',
         seriesKey: 'soundtrack-1',
         episodes: true,
-        episodeEvents: [null, ['CONFESSION']],
+        // In the order the document names them: spoilersHidden asks for no events (an episode shown hides none).
+        episodeEvents: [['CONFESSION'], null],
         characters: true,
         portrayedBy: true,
         cast: false,
