@@ -133,7 +133,7 @@ export interface OpsSettings {
   exportAccess: 'anyone' | 'token';
   /** GET /export/series/{slug} responses streamed at once in this process, and per client (over them, 503/429); a client that takes nothing for `idleMs` is cut off. */
   /** `slow`: which export gives its place when all are taken (export-series.ts; tests only, no setting). */
-  exports: { max: number; perClient: number; idleMs: number; slow?: { afterMs: number; bytesPerSecond: number } };
+  exports: { max: number; perClient: number; idleMs: number; slow?: { windowMs: number; bytesPerSecond: number } };
 }
 
 export const PERSISTED_OPERATIONS_FILE = path.join(PACKAGE_ROOT, 'persisted-operations.json');

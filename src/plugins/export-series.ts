@@ -22,24 +22,49 @@ export interface ExportLimits {
 
 /**
  * When every place is taken and another client asks, a slow export of another client is cut off and the newcomer
- * takes its place: one that has run for at least `afterMs` and read less than `bytesPerSecond` on average since it
- * began, not counting what the socket buffers took (BUFFERED_BYTES). Clients that read a trickle, or nothing,
- * cannot hold every place (red team 37 held all four at 30 KB/s each); one that reads fast keeps its place.
+ * takes its place: one that has run for at least `windowMs` and was handed less than `bytesPerSecond` in the last
+ * `windowMs`. Measured over a recent window, not since the start, the socket buffers' first fill (4 MB on loopback,
+ * 12 MB with a client's large receive buffer) stops counting once the window has passed it, and a client that reads
+ * steadily is measured at the rate it reads (red team 40 had 300 KiB/s readers cut, and readers of nothing held
+ * their places for 34 s, while that fill was averaged in). Clients that read a trickle, or nothing, cannot hold
+ * every place (red team 37 held all four at 30 KB/s each); one that reads fast keeps its place.
  */
 interface SlowExports {
-  afterMs: number;
+  windowMs: number;
   bytesPerSecond: number;
 }
 
-const SLOW_EXPORTS: SlowExports = { afterMs: 3_000, bytesPerSecond: 256 * 1024 };
-/** About what Linux's socket buffers take of an export before its client reads a byte (red team 38 saw 4.0 MB). */
-const BUFFERED_BYTES = 4 * 1024 * 1024;
+const SLOW_EXPORTS: SlowExports = { windowMs: 5_000, bytesPerSecond: 256 * 1024 };
 
-/** An export being streamed: whose it is, since when, how much its client has taken, and how to cut it off. */
+/** Bytes handed to a client per second over the last `windowMs` (at least 1 ms), from the pieces handed so far. */
+export class RecentRate {
+  /** [time, bytes handed so far] after each piece, pruned to the last one before the window. */
+  private readonly handed: [at: number, bytes: number][] = [];
+  private readonly windowMs: number;
+
+  constructor(windowMs: number) {
+    this.windowMs = Math.max(windowMs, 1);
+  }
+
+  add(bytes: number, now: number): void {
+    this.handed.push([now, (this.handed.at(-1)?.[1] ?? 0) + bytes]);
+    const since = now - this.windowMs;
+    while (this.handed.length > 1 && this.handed[1]![0] <= since) this.handed.shift();
+  }
+
+  perSecond(now: number): number {
+    const since = now - this.windowMs;
+    let before = 0;
+    for (const [at, bytes] of this.handed) if (at <= since) before = bytes;
+    return (((this.handed.at(-1)?.[1] ?? 0) - before) * 1000) / this.windowMs;
+  }
+}
+
+/** An export being streamed: whose it is, since when, what its client was handed and when, and how to cut it off. */
 interface Streaming {
   client: string;
   started: number;
-  bytes: number;
+  handed: RecentRate;
   stop: () => void;
 }
 
@@ -147,9 +172,7 @@ export function useSeriesExport(
   const open = new OpenStreams(limits);
   const slow = limits.slow ?? SLOW_EXPORTS;
   const streaming = new Set<Streaming>();
-  /** What its client has read, per second: the first BUFFERED_BYTES went to the kernel's buffers, read or not. */
-  const rateOf = (s: Streaming, now: number) =>
-    (Math.max(0, s.bytes - BUFFERED_BYTES) * 1000) / Math.max(now - s.started, 1);
+  const rateOf = (s: Streaming, now: number) => s.handed.perSecond(now);
   /**
    * The export that gives its place to `client` (SlowExports): of the slow ones of other clients, one of the client
    * holding the most places if it holds more than `client` would with one more (red team 38 held all four from two
@@ -163,7 +186,7 @@ export function useSeriesExport(
     const excess = (s: Streaming) => Math.max(0, held.get(s.client)! - fairShare);
     let found: Streaming | null = null;
     for (const s of streaming) {
-      if (s.client === client || now - s.started < slow.afterMs || rateOf(s, now) >= slow.bytesPerSecond) continue;
+      if (s.client === client || now - s.started < slow.windowMs || rateOf(s, now) >= slow.bytesPerSecond) continue;
       // Ties go to the later export, so that the test of the preference for the client holding most can tell.
       if (
         found === null ||
@@ -263,15 +286,20 @@ export function useSeriesExport(
         socket?.destroy?.();
         return socket?.destroy !== undefined;
       };
-      const entry: Streaming = { client, started: performance.now(), bytes: 0, stop: () => undefined };
+      const entry: Streaming = {
+        client,
+        started: performance.now(),
+        handed: new RecentRate(slow.windowMs),
+        stop: () => undefined,
+      };
       const finish = () => {
         streaming.delete(entry);
         opened.release();
       };
       request.signal.addEventListener('abort', finish, { once: true });
-      const { body, stop } = exportBody(pieces, finish, cutOff, limits.idleMs, (bytes) => {
-        entry.bytes += bytes;
-      });
+      const { body, stop } = exportBody(pieces, finish, cutOff, limits.idleMs, (bytes) =>
+        entry.handed.add(bytes, performance.now()),
+      );
       entry.stop = () => stop('another client took the place of this slow export');
       streaming.add(entry);
       endResponse(streamedResponse(body, { headers: HEADERS(slug) }));

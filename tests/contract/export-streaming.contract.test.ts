@@ -140,7 +140,7 @@ describeEachStore(
 
     // Red team 37: four clients reading a trickle held every place for as long as they liked.
     it('gives the place of another client’s slow export to a newcomer when all are taken, and no other', async () => {
-      const withSlow = (slow: { afterMs: number; bytesPerSecond: number }) =>
+      const withSlow = (slow: { windowMs: number; bytesPerSecond: number }) =>
         createDramaYoga({
           store: service().store,
           graphiql: false,
@@ -159,7 +159,7 @@ describeEachStore(
       };
 
       // Any export at all counts as slow here: another client's newcomer takes its place, and it is cut off.
-      const evicting = withSlow({ afterMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY });
+      const evicting = withSlow({ windowMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY });
       const taken = await slowReader(evicting);
       const newcomer = await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('story'));
       expect(newcomer.status).toBe(200);
@@ -177,7 +177,7 @@ describeEachStore(
           store: service().store,
           graphiql: false,
           tokens: WRITERS.tokens,
-          ops: { exports: { max: 3, perClient: 2, idleMs: 0, slow: { afterMs: 0, bytesPerSecond } } },
+          ops: { exports: { max: 3, perClient: 2, idleMs: 0, slow: { windowMs: 0, bytesPerSecond } } },
         });
       const fairly = shared(Number.POSITIVE_INFINITY);
       const [first, second] = [await slowReader(fairly), await slowReader(fairly)];
@@ -200,8 +200,8 @@ describeEachStore(
 
       // Too young, or fast enough: the newcomer is refused and the export goes on whole.
       for (const slow of [
-        { afterMs: 3_600_000, bytesPerSecond: Number.POSITIVE_INFINITY },
-        { afterMs: 0, bytesPerSecond: 0 },
+        { windowMs: 3_600_000, bytesPerSecond: Number.POSITIVE_INFINITY },
+        { windowMs: 0, bytesPerSecond: 0 },
       ]) {
         const yoga = withSlow(slow);
         const kept = await slowReader(yoga);
