@@ -430,10 +430,10 @@ export class EmbeddedDatabase {
     }
   }
 
-  /** How many rows of an index start with `prefix`, counting no further than `atMost` (reads keys only). */
-  count(index: IndexName, prefix: IndexKey, atMost = Number.POSITIVE_INFINITY): number {
+  /** How many rows of an index start with `prefix` (from `from` on), counting no further than `atMost` (reads keys only). */
+  count(index: IndexName, prefix: IndexKey, atMost = Number.POSITIVE_INFINITY, from: IndexKey = prefix): number {
     let n = 0;
-    for (const _ of this.scanKeys(index, prefix)) if (++n >= atMost) break;
+    for (const _ of this.scanKeys(index, prefix, from)) if (++n >= atMost) break;
     return n;
   }
 

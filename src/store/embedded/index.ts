@@ -160,12 +160,13 @@ export class EmbeddedStore implements DramaStore {
 
   async laterEventCounts(queries: readonly LaterEventsQuery[]): Promise<number[]> {
     this.read();
-    return queries.map(({ characterKey, afterEpisode }) => {
-      let n = 0;
-      const from = [characterKey, seriesOf(characterKey), afterEpisode + 1];
-      for (const _ of this.database.scanKeys('eventsByCharacter', [characterKey], from)) n += 1;
-      return n;
-    });
+    return queries.map(({ characterKey, afterEpisode }) =>
+      this.database.count('eventsByCharacter', [characterKey], Number.POSITIVE_INFINITY, [
+        characterKey,
+        seriesOf(characterKey),
+        afterEpisode + 1,
+      ]),
+    );
   }
 
   async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
