@@ -38,6 +38,26 @@ function firstShownOf(c: Cypher.Variable): Record<string, Cypher.Expr> {
   };
 }
 
+/**
+ * FirstShown of each character of `$keys`, one row per index `i` (a null item for a key of nothing): the loaders'
+ * read of the same facts planned reads compute with firstShownOf.
+ */
+export function firstShownByKeys(): string {
+  const keys = new Cypher.NamedParam('keys');
+  const i = new Cypher.NamedVariable('i');
+  const key = new Cypher.Variable();
+  const c = new Cypher.Node();
+  const shown = new Cypher.Map({ characterKey: c.property('key'), ...firstShownOf(c) });
+  const query = new Cypher.Unwind([Cypher.range(ZERO, Cypher.minus(Cypher.size(keys), new Cypher.Literal(1))), i])
+    .with(i, [new Cypher.Raw((context) => `${context.compile(keys)}[${context.compile(i)}]`), key])
+    .optionalMatch(new Cypher.Pattern(c, { labels: ['Character'], properties: { key } }))
+    .return(i, [
+      new Cypher.Case().when(Cypher.isNull(c)).then(Cypher.Null).else(shown),
+      new Cypher.NamedVariable('item'),
+    ]);
+  return `// name: firstShown\n${query.build().cypher}`;
+}
+
 /** The relationships holding after episode `asOf` (at the end of the known story for null), as relationshipsOf decides. */
 function holdsAt(r: Cypher.Relationship, asOf: Cypher.Param | null): Cypher.Predicate {
   const since = r.property('sinceEpisode');

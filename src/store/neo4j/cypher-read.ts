@@ -23,18 +23,6 @@ export const CHARACTERS_BY_KEYS = byKey('charactersByKeys', 'Character', (n) => 
 export const PEOPLE_BY_KEYS = byKey('peopleByKeys', 'Person', (n) => `${n} {.*}`);
 export const EVENTS_BY_KEYS = byKey('eventsByKeys', 'PlotEvent', eventRow);
 
-/** FirstShown of each character: the earliest episode of its events and of the relationships that start with it. */
-export const FIRST_SHOWN = `// name: firstShown
-${perKey}
-OPTIONAL MATCH (c:Character {key: key})
-RETURN i, CASE WHEN c IS NULL THEN null ELSE {
-  characterKey: c.key,
-  earliestEvent: COLLECT { MATCH (c)-[:PARTICIPATES]->(e:PlotEvent) RETURN e.episodeNumber AS n ORDER BY n LIMIT 1 }[0],
-  earliestSince: COLLECT {
-    MATCH (c)-[r:RELATES]-() WHERE r.sinceEpisode IS NOT NULL RETURN r.sinceEpisode AS n ORDER BY n LIMIT 1
-  }[0]
-} END AS item`;
-
 /** How many events each character takes part in after an episode, one count per query (listed, for \`many\`). */
 export const LATER_EVENT_COUNTS = `// name: laterEventCounts
 ${perQuery}

@@ -53,7 +53,7 @@ import { changeLogBounds, changesAfter, logChangesIn } from './change-log.js';
 import { applyChangesIn, lockWhatChanges } from './changes.js';
 import { findEventsQuery } from './cypher-events.js';
 import * as knowledgeCypher from './cypher-knowledge.js';
-import { plannedQuery } from './cypher-planned.js';
+import { firstShownByKeys, plannedQuery } from './cypher-planned.js';
 import * as readCypher from './cypher-read.js';
 import * as writeCypher from './cypher-write.js';
 import * as decode from './decode.js';
@@ -67,6 +67,7 @@ import { toNumber } from './values.js';
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
 type Mapper<T> = (item: never) => T;
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
+const FIRST_SHOWN = firstShownByKeys();
 
 /** How long derived caches may serve answers that another process's writes have changed. */
 const STATE_TAG_TTL_MS = 60_000;
@@ -219,7 +220,7 @@ export class Neo4jStore implements DramaStore {
   laterEventCounts = async (queries: readonly LaterEventsQuery[]): Promise<number[]> =>
     (await this.many(readCypher.LATER_EVENT_COUNTS, { queries }, queries.length, toNumber)).map((n) => n[0] ?? 0);
   firstShown = async (keys: readonly string[]): Promise<FirstShown[]> =>
-    (await this.single(readCypher.FIRST_SHOWN, keys, decode.toFirstShown)).map(
+    (await this.single(FIRST_SHOWN, keys, decode.toFirstShown)).map(
       (shown, i) => shown ?? { characterKey: keys[i]!, earliestEvent: null, earliestSince: null },
     );
   relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>

@@ -4,7 +4,7 @@ import { OPERATIONS } from '../../../bench/src/operations.js';
 import type { Progress } from '../../../src/domain/spoilers.js';
 import { schema } from '../../../src/graphql-schema.js';
 import { planOperation } from '../../../src/reads/planner/plan.js';
-import { plannedQuery } from '../../../src/store/neo4j/cypher-planned.js';
+import { firstShownByKeys, plannedQuery } from '../../../src/store/neo4j/cypher-planned.js';
 import type { PlannedRead } from '../../../src/store/port.js';
 
 /* In the style of @neo4j/graphql's tests/tck: each example operation, the plan it gets, and the Cypher and parameters it sends. */
@@ -630,6 +630,32 @@ describe('what places characters in the story is read once per character', () =>
         })]) AS var23
       }
       RETURN var8 AS total0, var9 AS hidden0, var13 AS items0, var16 AS characters, var23 AS facts"
+    `);
+  });
+});
+
+describe('the loaders’ firstShown read', () => {
+  it('is built from the planned reads’ own earliest-episode subqueries, the keys in a parameter', () => {
+    expect(firstShownByKeys()).toMatchInlineSnapshot(`
+      "// name: firstShown
+      UNWIND range(0, (size($keys) - 1)) AS i
+      WITH i, $keys[i] AS var0
+      OPTIONAL MATCH (this1:Character { key: var0 })
+      RETURN i, CASE
+        WHEN this1 IS NULL THEN NULL
+        ELSE {characterKey: this1.key, earliestEvent: head(COLLECT {
+          MATCH (this1)-[:PARTICIPATES]->(this2:PlotEvent)
+          RETURN this2.episodeNumber AS var3
+          ORDER BY var3 ASC
+          LIMIT 1
+        }), earliestSince: head(COLLECT {
+          MATCH (this1)-[this4:RELATES]-()
+          WHERE this4.sinceEpisode IS NOT NULL
+          RETURN this4.sinceEpisode AS var5
+          ORDER BY var5 ASC
+          LIMIT 1
+        })}
+      END AS item"
     `);
   });
 });
