@@ -29,7 +29,7 @@ export interface ExportLimits {
  * their places for 34 s, while that fill was averaged in). Clients that read a trickle, or nothing, cannot hold
  * every place (red team 37 held all four at 30 KB/s each); one that reads fast keeps its place.
  */
-interface SlowExports {
+export interface SlowExports {
   windowMs: number;
   bytesPerSecond: number;
 }
@@ -56,16 +56,48 @@ export class RecentRate {
     const since = now - this.windowMs;
     let before = 0;
     for (const [at, bytes] of this.handed) if (at <= since) before = bytes;
-    return (((this.handed.at(-1)?.[1] ?? 0) - before) * 1000) / this.windowMs;
+    return ((this.total() - before) * 1000) / this.windowMs;
+  }
+
+  /** Bytes handed since the start. */
+  total(): number {
+    return this.handed.at(-1)?.[1] ?? 0;
   }
 }
 
 /** An export being streamed: whose it is, since when, what its client was handed and when, and how to cut it off. */
-interface Streaming {
+export interface Streaming {
   client: string;
   started: number;
   handed: RecentRate;
   stop: () => void;
+}
+
+/**
+ * The export that gives its place to `client` (SlowExports): of the slow ones of other clients, one of the client
+ * holding the most places if it holds more than `client` would with one more (red team 38 held all four from two
+ * addresses), else the slowest, and of equally slow ones the one handed least so far (its client loses least). An
+ * export read faster is never cut (red team 39 cut a fast one at will).
+ */
+export function givingWay(
+  streaming: Iterable<Streaming>,
+  client: string,
+  slow: SlowExports,
+  now: number,
+): Streaming | null {
+  const held = new Map<string, number>();
+  for (const s of streaming) held.set(s.client, (held.get(s.client) ?? 0) + 1);
+  const fairShare = (held.get(client) ?? 0) + 1;
+  const excess = (s: Streaming) => Math.max(0, held.get(s.client)! - fairShare);
+  const rateOf = (s: Streaming) => s.handed.perSecond(now);
+  const before = (s: Streaming, t: Streaming) =>
+    excess(s) - excess(t) || rateOf(t) - rateOf(s) || t.handed.total() - s.handed.total();
+  let found: Streaming | null = null;
+  for (const s of streaming) {
+    if (s.client === client || now - s.started < slow.windowMs || rateOf(s) >= slow.bytesPerSecond) continue;
+    if (found === null || before(s, found) > 0) found = s;
+  }
+  return found;
 }
 
 /** Node's request, whose socket an export that fails part-way closes. */
@@ -172,35 +204,10 @@ export function useSeriesExport(
   const open = new OpenStreams(limits);
   const slow = limits.slow ?? SLOW_EXPORTS;
   const streaming = new Set<Streaming>();
-  const rateOf = (s: Streaming, now: number) => s.handed.perSecond(now);
-  /**
-   * The export that gives its place to `client` (SlowExports): of the slow ones of other clients, one of the client
-   * holding the most places if it holds more than `client` would with one more (red team 38 held all four from two
-   * addresses), else the slowest. An export read faster is never cut (red team 39 cut a fast one at will).
-   */
-  const giving = (client: string): Streaming | null => {
-    const now = performance.now();
-    const held = new Map<string, number>();
-    for (const s of streaming) held.set(s.client, (held.get(s.client) ?? 0) + 1);
-    const fairShare = (held.get(client) ?? 0) + 1;
-    const excess = (s: Streaming) => Math.max(0, held.get(s.client)! - fairShare);
-    let found: Streaming | null = null;
-    for (const s of streaming) {
-      if (s.client === client || now - s.started < slow.windowMs || rateOf(s, now) >= slow.bytesPerSecond) continue;
-      // Ties go to the later export, so that the test of the preference for the client holding most can tell.
-      if (
-        found === null ||
-        excess(s) > excess(found) ||
-        (excess(s) === excess(found) && rateOf(s, now) <= rateOf(found, now))
-      )
-        found = s;
-    }
-    return found;
-  };
   const place = (client: string) => {
     const opened = open.open(client);
     if (opened !== 'all') return opened;
-    const given = giving(client);
+    const given = givingWay(streaming, client, slow, performance.now());
     if (given === null) return opened;
     given.stop();
     return open.open(client);

@@ -170,8 +170,8 @@ describeEachStore(
       expect((await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('catalog'))).status).toBe(503);
       await expect(rest(own)).resolves.toBe('ended whole');
 
-      // Of the slow exports, one of a client holding two places goes to a newcomer holding none, before a slower
-      // (here: later) one of a client holding one (red team 38); a client holding one does not take from another.
+      // Of the slow exports, one of a client holding two places goes to a newcomer holding none, before one of a
+      // client holding one (red team 38; the order among them is unit-tested with givingWay).
       const shared = (bytesPerSecond: number) =>
         createDramaYoga({
           store: service().store,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentRate } from '../../src/plugins/export-series.js';
+import { givingWay, RecentRate, type Streaming } from '../../src/plugins/export-series.js';
 
 const KIB = 1024;
 const SLOW = 256 * KIB;
@@ -42,5 +42,40 @@ describe('the rate an export is read at (RecentRate), over a 5 s window', () => 
     expect(instant.perSecond(0)).toBe(PIECE * 1000);
     expect(instant.perSecond(2)).toBe(0);
     expect(new RecentRate(5_000).perSecond(0)).toBe(0);
+  });
+});
+
+describe('which export gives its place to a newcomer (givingWay)', () => {
+  const SLOW_EXPORTS = { windowMs: 5_000, bytesPerSecond: SLOW };
+  const NOW = 60_000;
+  /** An export of `client` started at 0, handed `total` pieces, `recent` of them within the window (1: 140 KiB/s). */
+  const exportOf = (client: string, total: number, recent = 0): Streaming => {
+    const handed = new RecentRate(SLOW_EXPORTS.windowMs);
+    for (let i = 0; i < total; i += 1) handed.add(PIECE, i < total - recent ? 1_000 + i : NOW - 10 + i / total);
+    return { client, started: 0, handed, stop: () => undefined };
+  };
+
+  it('takes one of a client holding more than the newcomer would with one more, before slower ones', () => {
+    const heldTwice = [exportOf('catalog', 9, 1), exportOf('catalog', 9, 1)];
+    // Slower, and handed less: what the later rules prefer.
+    const single = exportOf('admin', 1);
+    const all = [...heldTwice, single];
+    expect(heldTwice).toContain(givingWay(all, 'story', SLOW_EXPORTS, NOW));
+    // A newcomer already holding one has no more right to the place than admin has to its one.
+    expect(givingWay([...all, exportOf('story', 1)], 'story', SLOW_EXPORTS, NOW)).toBe(single);
+  });
+
+  it('of equal holdings takes the slowest, then the one handed least, wherever it stands in the list', () => {
+    const [a, b, c] = [exportOf('a', 9, 1), exportOf('b', 2), exportOf('c', 6)];
+    expect(givingWay([a, b, c], 'z', SLOW_EXPORTS, NOW)).toBe(b);
+    expect(givingWay([c, b, a], 'z', SLOW_EXPORTS, NOW)).toBe(b);
+    expect(givingWay([a, c], 'z', SLOW_EXPORTS, NOW)).toBe(c);
+  });
+
+  it('never takes the newcomer’s own export, one too young, or one read fast enough', () => {
+    const fast = exportOf('fast', 3, 2);
+    const young = { ...exportOf('young', 0), started: NOW - 1_000 };
+    expect(givingWay([exportOf('story', 0), fast, young], 'story', SLOW_EXPORTS, NOW)).toBeNull();
+    expect(givingWay([], 'story', SLOW_EXPORTS, NOW)).toBeNull();
   });
 });
