@@ -13,6 +13,8 @@ const CODED: Record<number, [code: string, message: string]> = {
   ],
 };
 
+const listsNothing = (header: string): boolean => header.split(',').every((element) => element.trim() === '');
+
 /** UTF-8, and US-ASCII, which is a subset of it. */
 const UTF8_CHARSETS = new Set(['utf-8', 'us-ascii']);
 
@@ -139,7 +141,9 @@ export function useMediaTypes(): Plugin {
         return;
       }
       const accept = request.headers.get('accept');
-      if (url.pathname === '/graphql' && accept !== null) {
+      // A list of no elements states no preference (RFC 9110 §5.6.1 ignores empty elements): as if absent.
+      if (accept !== null && listsNothing(accept)) request.headers.delete('accept');
+      else if (url.pathname === '/graphql' && accept !== null) {
         const served = servableAccept(accept);
         if (served === null) {
           endResponse(errorResponse(406, CODED[406]![0], CODED[406]![1]));

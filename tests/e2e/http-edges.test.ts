@@ -258,6 +258,26 @@ describe('the HTTP edge against hostile and careless clients', () => {
     }
   });
 
+  it('answers an Accept that lists nothing as if it were absent, not with 406', async () => {
+    const yoga = service.yoga({ ops: productionSettings() });
+    const ask = async (accept?: string) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (accept !== undefined) headers.accept = accept;
+      const post = await yoga.fetch(`${URL_BASE}/graphql`, {
+        method: 'POST',
+        headers,
+        body: '{"query":"{ series(slug: \\"soundtrack-1\\") { title } }"}',
+      });
+      const get = await yoga.fetch(`${URL_BASE}/graphql?query=%7B__typename%7D`, { headers });
+      return Promise.all(
+        [post, get].map(async (r) => [r.status, r.headers.get('content-type'), await r.text()] as const),
+      );
+    };
+    const absent = await ask();
+    expect(absent.map(([status]) => status)).toEqual([200, 200]);
+    for (const accept of ['', ' ', ' , ,', ',']) expect(await ask(accept), JSON.stringify(accept)).toEqual(absent);
+  });
+
   it('refuses an Accept it cannot serve before executing: a mutation refused with 406 has written nothing', async () => {
     const yoga = service.yoga({ ops: productionSettings(), tokens: WRITERS.tokens });
     const write = (slug: string) =>
@@ -270,7 +290,6 @@ describe('the HTTP edge against hostile and careless clients', () => {
       'application/json;q=0',
       'application/json;q=abc',
       '*/json',
-      '',
       'text/*, text/event-stream;q=0',
       'multipart/*, multipart/mixed;q=0',
     ];
