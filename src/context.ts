@@ -5,6 +5,7 @@ import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { UnauthenticatedError } from './errors.js';
 import type { ChangeFeed } from './feed/stream.js';
 import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
+import { budgetSignal } from './plugins/budget.js';
 import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import type { DramaStore } from './store/port.js';
 import { type ChangeListener, StoryWriter } from './writes/writer.js';
@@ -25,14 +26,18 @@ export interface Context extends YogaInitialContext {
   webhooks: WebhookDispatcher | null;
 }
 
-/** The parts of the context that depend on the viewer's progress. */
+/**
+ * The parts of the context that depend on the viewer's progress. The loaders' reads end once the execution
+ * budget has answered the request whose `context` this is (on Neo4j, on the server, not at the transaction timeout).
+ */
 export const withProgress = (
+  context: object,
   store: DramaStore,
   progress: Progress,
   mode: LoaderMode,
 ): Pick<Context, 'progress' | 'loaders'> => ({
   progress,
-  loaders: createLoaders(store, progress, mode),
+  loaders: createLoaders(store, progress, mode, () => budgetSignal(context)),
 });
 
 /**
@@ -63,7 +68,7 @@ export function createContextFactory(
       feed,
       webhooks,
       viewer,
-      ...withProgress(store, NO_PROGRESS, loaderMode),
+      ...withProgress(initial, store, NO_PROGRESS, loaderMode),
     };
   };
 }

@@ -45,7 +45,8 @@ export function useWatchedThrough(): Plugin<Context> {
           ...progressFromHeader(context.request.headers.get(WATCHED_THROUGH_HEADER)),
           ...(operation == null ? [] : progressFromOperation(operation, () => variablesWithDefaults(args, operation))),
         ];
-        if (entries.length > 0) extendContext(withProgress(context.store, toProgress(entries), context.loaderMode));
+        if (entries.length > 0)
+          extendContext(withProgress(context, context.store, toProgress(entries), context.loaderMode));
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         setResultAndStopExecution({ errors: [subscribing ? error : asRequestError(error)] });

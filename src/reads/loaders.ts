@@ -29,9 +29,11 @@ type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 /** 'off' is the N+1 baseline of the benchmark: no batching and no caching, one key per store call. */
 export type LoaderMode = 'on' | 'off';
 
-function loaderFactory(mode: LoaderMode) {
+function loaderFactory(mode: LoaderMode, signal: () => AbortSignal | undefined) {
   const options = mode === 'off' ? { batch: false, cache: false } : { batchScheduleFn: afterPendingTurn };
   return {
+    /** What each store read is given: the signal that ends it once the request is answered, if any (StoreReader). */
+    signal,
     /** Whether a planned read's answer is kept for this request (as DataLoader keeps primed values). */
     keeps: mode === 'on',
     byKey: <V>(batch: Batch<string, V>) => new DataLoader<string, V>(batch, options),
@@ -45,23 +47,25 @@ const loadAll = <K, V>(loader: DataLoader<K, V, unknown>, keys: readonly K[]) =>
   Promise.all(keys.map((k) => loader.load(k)));
 
 /** The store's answers as they are, before the viewer's progress hides anything. */
-function storeLoaders(store: StoreReader, { byKey, byQuery }: Factory) {
+function storeLoaders(store: StoreReader, { byKey, byQuery, signal }: Factory) {
   return {
-    character: byKey((keys) => store.charactersByKeys(keys)),
-    charactersBySeries: byKey((keys) => store.charactersBySeries(keys)),
-    castingsBySeries: byKey((keys) => store.castingsBySeries(keys)),
-    castingsByPerson: byKey((keys) => store.castingsByPerson(keys)),
-    castingsByCharacter: byKey((keys) => store.castingsByCharacter(keys)),
-    relationship: byKey((keys) => store.relationshipsByKeys(keys)),
-    event: byKey((keys) => store.eventsByKeys(keys)),
-    relationshipHistory: byKey((keys) => store.relationshipHistories(keys)),
-    firstShown: byKey((keys) => store.firstShown(keys)),
-    laterEventCounts: byQuery((queries: readonly LaterEventsQuery[]) => store.laterEventCounts(queries)),
-    relationshipsOf: byQuery((queries: readonly RelationshipQuery[]) => store.relationshipsOf(queries)),
-    eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries)),
-    eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) => store.eventsOfCharacters(queries)),
-    relationshipsOfSeries: byKey((keys) => store.relationshipsOfSeries(keys)),
-    eventsOfSeries: byKey((keys) => store.eventsOfSeries(keys)),
+    character: byKey((keys) => store.charactersByKeys(keys, signal())),
+    charactersBySeries: byKey((keys) => store.charactersBySeries(keys, signal())),
+    castingsBySeries: byKey((keys) => store.castingsBySeries(keys, signal())),
+    castingsByPerson: byKey((keys) => store.castingsByPerson(keys, signal())),
+    castingsByCharacter: byKey((keys) => store.castingsByCharacter(keys, signal())),
+    relationship: byKey((keys) => store.relationshipsByKeys(keys, signal())),
+    event: byKey((keys) => store.eventsByKeys(keys, signal())),
+    relationshipHistory: byKey((keys) => store.relationshipHistories(keys, signal())),
+    firstShown: byKey((keys) => store.firstShown(keys, signal())),
+    laterEventCounts: byQuery((queries: readonly LaterEventsQuery[]) => store.laterEventCounts(queries, signal())),
+    relationshipsOf: byQuery((queries: readonly RelationshipQuery[]) => store.relationshipsOf(queries, signal())),
+    eventsOfEpisode: byQuery((queries: readonly EpisodeEventsQuery[]) => store.eventsOfEpisodes(queries, signal())),
+    eventsOfCharacter: byQuery((queries: readonly CharacterEventsQuery[]) =>
+      store.eventsOfCharacters(queries, signal()),
+    ),
+    relationshipsOfSeries: byKey((keys) => store.relationshipsOfSeries(keys, signal())),
+    eventsOfSeries: byKey((keys) => store.eventsOfSeries(keys, signal())),
   };
 }
 
@@ -165,7 +169,7 @@ function primer(
  * same rule (an event shows everyone in it, so none of its characters is hidden by then).
  */
 function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: Factory) {
-  const { byKey, byQuery } = factory;
+  const { byKey, byQuery, signal } = factory;
   const raw = storeLoaders(store, factory);
   const { firstEpisode, metAmong } = meetings(raw, progress, factory);
   const known = {
@@ -281,7 +285,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
     eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
     neighbourhood: byKey(async (keys) => {
-      const found = await store.neighbourhoods(keys);
+      const found = await store.neighbourhoods(keys, signal());
       const met = await metAmong([
         ...keys.filter((key) => key.includes('/')),
         ...found.flatMap((n) => [...ends([n.relationships]), ...n.castings.map(castingKey)]),
@@ -321,34 +325,37 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   };
 }
 
-/** One set per request: every lookup in a request goes through these, so each level is one store call. */
+/**
+ * One set per request: every lookup in a request goes through these, so each level is one store call. `signal`
+ * gives, when a read is made, the signal that ends it once the request is answered (see budgetSignal).
+ */
 export function createLoaders(
   store: StoreReader,
   progress: spoilers.Progress = spoilers.NO_PROGRESS,
   mode: LoaderMode = 'on',
+  signal: () => AbortSignal | undefined = () => undefined,
 ) {
-  const factory = loaderFactory(mode);
-  const { byKey } = factory;
-  const { byQuery } = factory;
+  const factory = loaderFactory(mode, signal);
+  const { byKey, byQuery } = factory;
   const episodeShown = (e: EpisodeRecord) => spoilers.episodeVisible(progress, e.seriesKey, e.number);
   const shownEpisode = (e: EpisodeRecord | null) => (e && episodeShown(e) ? e : null);
-  const episode = byKey(async (keys) => (await store.episodesByKeys(keys)).map(shownEpisode));
+  const episode = byKey(async (keys) => (await store.episodesByKeys(keys, signal())).map(shownEpisode));
   /** Pages of events as the store filters them (by `visibleThrough` too): not gated here. */
   const eventsPage = byQuery((requests: readonly EventsPageRequest[]) =>
-    Promise.all(requests.map((request): Promise<EventsPage> => store.findEvents(request))),
+    Promise.all(requests.map((request): Promise<EventsPage> => store.findEvents(request, signal()))),
   );
   const gated = gatedLoaders(store, progress, factory);
   const episodesBySeries = byKey(async (keys) =>
-    (await store.episodesBySeries(keys)).map((l) => l.filter(episodeShown)),
+    (await store.episodesBySeries(keys, signal())).map((l) => l.filter(episodeShown)),
   );
-  const series = byKey((keys) => store.seriesByKeys(keys));
+  const series = byKey((keys) => store.seriesByKeys(keys, signal()));
   const seriesPage = byQuery((requests: readonly SeriesPageRequest[]) =>
-    Promise.all(requests.map((request) => store.listSeries(request))),
+    Promise.all(requests.map((request) => store.listSeries(request, signal()))),
   );
-  const person = byKey((keys) => store.peopleByKeys(keys));
+  const person = byKey((keys) => store.peopleByKeys(keys, signal()));
   const knownPeople = new Known<PersonRecord | null>(factory.keeps);
-  const creditsBySeries = byKey((keys) => store.creditsBySeries(keys));
-  const creditsByPerson = byKey((keys) => store.creditsByPerson(keys));
+  const creditsBySeries = byKey((keys) => store.creditsBySeries(keys, signal()));
+  const creditsByPerson = byKey((keys) => store.creditsByPerson(keys, signal()));
   const prime = (answer: PlannedAnswer) => {
     for (const { key, record } of answer.series) series.prime(key, record);
     for (const { request, page } of answer.seriesPages) {

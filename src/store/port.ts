@@ -331,52 +331,57 @@ export interface StoreVersion {
  * series key first); relationships by since episode (null first) then key; events by series
  * key, episode number, sequence. A kinds list of [] matches nothing; null matches all.
  */
+/**
+ * Every read takes an optional `signal`, aborted once the request that reads is answered (or its client went away):
+ * a read still running then ends and rejects with its reason (on Neo4j its query ends on the server). The embedded
+ * store's reads are short and run to their end.
+ */
 export interface StoreReader {
-  seriesByKeys(keys: readonly string[]): Promise<(SeriesRecord | null)[]>;
-  episodesByKeys(keys: readonly string[]): Promise<(EpisodeRecord | null)[]>;
-  charactersByKeys(keys: readonly string[]): Promise<(CharacterRecord | null)[]>;
-  peopleByKeys(keys: readonly string[]): Promise<(PersonRecord | null)[]>;
-  relationshipsByKeys(keys: readonly string[]): Promise<(RelationshipRecord | null)[]>;
-  eventsByKeys(keys: readonly string[]): Promise<(PlotEventRecord | null)[]>;
+  seriesByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(SeriesRecord | null)[]>;
+  episodesByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(EpisodeRecord | null)[]>;
+  charactersByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(CharacterRecord | null)[]>;
+  peopleByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(PersonRecord | null)[]>;
+  relationshipsByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(RelationshipRecord | null)[]>;
+  eventsByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(PlotEventRecord | null)[]>;
 
-  episodesBySeries(seriesKeys: readonly string[]): Promise<EpisodeRecord[][]>;
-  charactersBySeries(seriesKeys: readonly string[]): Promise<CharacterRecord[][]>;
-  castingsBySeries(seriesKeys: readonly string[]): Promise<CastingRecord[][]>;
-  castingsByPerson(personKeys: readonly string[]): Promise<CastingRecord[][]>;
-  castingsByCharacter(characterKeys: readonly string[]): Promise<CastingRecord[][]>;
-  creditsBySeries(seriesKeys: readonly string[]): Promise<CreditRecord[][]>;
-  creditsByPerson(personKeys: readonly string[]): Promise<CreditRecord[][]>;
-  relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]>;
-  eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]>;
-  eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]>;
+  episodesBySeries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<EpisodeRecord[][]>;
+  charactersBySeries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<CharacterRecord[][]>;
+  castingsBySeries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<CastingRecord[][]>;
+  castingsByPerson(personKeys: readonly string[], signal?: AbortSignal): Promise<CastingRecord[][]>;
+  castingsByCharacter(characterKeys: readonly string[], signal?: AbortSignal): Promise<CastingRecord[][]>;
+  creditsBySeries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<CreditRecord[][]>;
+  creditsByPerson(personKeys: readonly string[], signal?: AbortSignal): Promise<CreditRecord[][]>;
+  relationshipsOf(queries: readonly RelationshipQuery[], signal?: AbortSignal): Promise<RelationshipRecord[][]>;
+  eventsOfEpisodes(queries: readonly EpisodeEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]>;
+  eventsOfCharacters(queries: readonly CharacterEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]>;
   /** Every relationship a character was ever part of, whatever the episode. */
-  relationshipHistories(characterKeys: readonly string[]): Promise<RelationshipRecord[][]>;
+  relationshipHistories(characterKeys: readonly string[], signal?: AbortSignal): Promise<RelationshipRecord[][]>;
   /** Per character key, the facts that decide its first episode (FirstShown), read from indexes, not from its events. */
-  firstShown(characterKeys: readonly string[]): Promise<FirstShown[]>;
+  firstShown(characterKeys: readonly string[], signal?: AbortSignal): Promise<FirstShown[]>;
   /** Per query, how many events the character takes part in after `afterEpisode`, counted without reading them. */
-  laterEventCounts(queries: readonly LaterEventsQuery[]): Promise<number[]>;
+  laterEventCounts(queries: readonly LaterEventsQuery[], signal?: AbortSignal): Promise<number[]>;
   /** Every relationship between characters of the series, whatever the episode. */
-  relationshipsOfSeries(seriesKeys: readonly string[]): Promise<RelationshipRecord[][]>;
-  eventsOfSeries(seriesKeys: readonly string[]): Promise<PlotEventRecord[][]>;
+  relationshipsOfSeries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<RelationshipRecord[][]>;
+  eventsOfSeries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<PlotEventRecord[][]>;
   /** Up to `first` events of one series after `after`, by episode number then sequence: export reads a series' events this way, page by page. */
-  eventsOfSeriesAfter(request: SeriesEventsPageRequest): Promise<PlotEventRecord[]>;
+  eventsOfSeriesAfter(request: SeriesEventsPageRequest, signal?: AbortSignal): Promise<PlotEventRecord[]>;
   /** The events of each series of the given kinds, e.g. only those that decide tropes. */
-  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]>;
+  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]>;
   /**
    * Each series' summary for recommendations (summaryOf in domain/series-summary.ts over its whole story),
    * or null when there is no such series. The catalogue of profiles is built from these alone.
    */
-  seriesSummaries(seriesKeys: readonly string[]): Promise<(SeriesSummary | null)[]>;
+  seriesSummaries(seriesKeys: readonly string[], signal?: AbortSignal): Promise<(SeriesSummary | null)[]>;
 
   /** Records with a stored search key that `mayMatch` the query, by type (series, episode, character, person) then key. */
-  searchCandidates(request: SearchRequest): Promise<Searchable[]>;
+  searchCandidates(request: SearchRequest, signal?: AbortSignal): Promise<Searchable[]>;
   /** Per character or person key: every relationship, the events it takes part in, its castings (port orders). */
-  neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]>;
+  neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]>;
 
-  listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>>;
+  listSeries(request: SeriesPageRequest, signal?: AbortSignal): Promise<Page<SeriesRecord>>;
   /** Up to `first` people in key order, after `afterKey`: export reads every person this way, page by page. */
-  listPeople(request: PeoplePageRequest): Promise<PersonRecord[]>;
-  findEvents(request: EventsPageRequest): Promise<EventsPage>;
+  listPeople(request: PeoplePageRequest, signal?: AbortSignal): Promise<PersonRecord[]>;
+  findEvents(request: EventsPageRequest, signal?: AbortSignal): Promise<EventsPage>;
   /**
    * One planned root field's records, in one round trip (the same records the methods above return). Once
    * `signal` is aborted the read stops as soon as it can, or its answer is dropped, and it rejects.

@@ -136,67 +136,75 @@ export class Neo4jStore implements DramaStore {
     }
   }
 
-  private async single<T>(cypher: string, keys: readonly string[], map: Mapper<T>): Promise<(T | null)[]> {
-    return singles(await this.db.read(cypher, { keys }), keys.length, map);
+  private async single<T>(
+    cypher: string,
+    keys: readonly string[],
+    map: Mapper<T>,
+    signal?: AbortSignal,
+  ): Promise<(T | null)[]> {
+    return singles(await this.db.read(cypher, { keys }, signal), keys.length, map);
   }
 
-  private async many<T>(cypher: string, params: Params, size: number, map: Mapper<T>): Promise<T[][]> {
-    return lists(await this.db.read(cypher, params), size, map);
+  private async many<T>(cypher: string, params: Params, size: number, map: Mapper<T>, signal?: AbortSignal) {
+    return lists(await this.db.read(cypher, params, signal), size, map);
   }
 
-  private byKeys<T>(cypher: string, keys: readonly string[], map: Mapper<T>): Promise<T[][]> {
-    return this.many(cypher, { keys, ...RANKS }, keys.length, map);
+  private byKeys<T>(cypher: string, keys: readonly string[], map: Mapper<T>, signal?: AbortSignal): Promise<T[][]> {
+    return this.many(cypher, { keys, ...RANKS }, keys.length, map, signal);
   }
 
-  seriesByKeys = (keys: readonly string[]): Promise<(SeriesRecord | null)[]> =>
-    this.single(readCypher.SERIES_BY_KEYS, keys, decode.toSeries);
-  episodesByKeys = (keys: readonly string[]): Promise<(EpisodeRecord | null)[]> =>
-    this.single(readCypher.EPISODES_BY_KEYS, keys, decode.toEpisode);
-  charactersByKeys = (keys: readonly string[]): Promise<(CharacterRecord | null)[]> =>
-    this.single(readCypher.CHARACTERS_BY_KEYS, keys, decode.toCharacter);
-  peopleByKeys = (keys: readonly string[]): Promise<(PersonRecord | null)[]> =>
-    this.single(readCypher.PEOPLE_BY_KEYS, keys, decode.toPerson);
-  relationshipsByKeys = (keys: readonly string[]): Promise<(RelationshipRecord | null)[]> =>
-    this.single(readCypher.RELATIONSHIPS_BY_KEYS, keys, decode.toRelationship);
-  eventsByKeys = (keys: readonly string[]): Promise<(PlotEventRecord | null)[]> =>
-    this.single(readCypher.EVENTS_BY_KEYS, keys, decode.toEvent);
+  seriesByKeys = (keys: readonly string[], signal?: AbortSignal): Promise<(SeriesRecord | null)[]> =>
+    this.single(readCypher.SERIES_BY_KEYS, keys, decode.toSeries, signal);
+  episodesByKeys = (keys: readonly string[], signal?: AbortSignal): Promise<(EpisodeRecord | null)[]> =>
+    this.single(readCypher.EPISODES_BY_KEYS, keys, decode.toEpisode, signal);
+  charactersByKeys = (keys: readonly string[], signal?: AbortSignal): Promise<(CharacterRecord | null)[]> =>
+    this.single(readCypher.CHARACTERS_BY_KEYS, keys, decode.toCharacter, signal);
+  peopleByKeys = (keys: readonly string[], signal?: AbortSignal): Promise<(PersonRecord | null)[]> =>
+    this.single(readCypher.PEOPLE_BY_KEYS, keys, decode.toPerson, signal);
+  relationshipsByKeys = (keys: readonly string[], signal?: AbortSignal): Promise<(RelationshipRecord | null)[]> =>
+    this.single(readCypher.RELATIONSHIPS_BY_KEYS, keys, decode.toRelationship, signal);
+  eventsByKeys = (keys: readonly string[], signal?: AbortSignal): Promise<(PlotEventRecord | null)[]> =>
+    this.single(readCypher.EVENTS_BY_KEYS, keys, decode.toEvent, signal);
 
-  episodesBySeries = (keys: readonly string[]): Promise<EpisodeRecord[][]> =>
-    this.byKeys(readCypher.EPISODES_BY_SERIES, keys, decode.toEpisode);
-  charactersBySeries = (keys: readonly string[]): Promise<CharacterRecord[][]> =>
-    this.byKeys(readCypher.CHARACTERS_BY_SERIES, keys, decode.toCharacter);
-  castingsBySeries = (keys: readonly string[]): Promise<CastingRecord[][]> =>
-    this.byKeys(readCypher.CASTINGS_BY_SERIES, keys, decode.toCasting);
-  castingsByPerson = (keys: readonly string[]): Promise<CastingRecord[][]> =>
-    this.byKeys(readCypher.CASTINGS_BY_PERSON, keys, decode.toCasting);
-  castingsByCharacter = (keys: readonly string[]): Promise<CastingRecord[][]> =>
-    this.byKeys(readCypher.CASTINGS_BY_CHARACTER, keys, decode.toCasting);
-  creditsBySeries = (keys: readonly string[]): Promise<CreditRecord[][]> =>
-    this.byKeys(readCypher.CREDITS_BY_SERIES, keys, decode.toCredit);
-  creditsByPerson = (keys: readonly string[]): Promise<CreditRecord[][]> =>
-    this.byKeys(readCypher.CREDITS_BY_PERSON, keys, decode.toCredit);
+  episodesBySeries = (keys: readonly string[], signal?: AbortSignal): Promise<EpisodeRecord[][]> =>
+    this.byKeys(readCypher.EPISODES_BY_SERIES, keys, decode.toEpisode, signal);
+  charactersBySeries = (keys: readonly string[], signal?: AbortSignal): Promise<CharacterRecord[][]> =>
+    this.byKeys(readCypher.CHARACTERS_BY_SERIES, keys, decode.toCharacter, signal);
+  castingsBySeries = (keys: readonly string[], signal?: AbortSignal): Promise<CastingRecord[][]> =>
+    this.byKeys(readCypher.CASTINGS_BY_SERIES, keys, decode.toCasting, signal);
+  castingsByPerson = (keys: readonly string[], signal?: AbortSignal): Promise<CastingRecord[][]> =>
+    this.byKeys(readCypher.CASTINGS_BY_PERSON, keys, decode.toCasting, signal);
+  castingsByCharacter = (keys: readonly string[], signal?: AbortSignal): Promise<CastingRecord[][]> =>
+    this.byKeys(readCypher.CASTINGS_BY_CHARACTER, keys, decode.toCasting, signal);
+  creditsBySeries = (keys: readonly string[], signal?: AbortSignal): Promise<CreditRecord[][]> =>
+    this.byKeys(readCypher.CREDITS_BY_SERIES, keys, decode.toCredit, signal);
+  creditsByPerson = (keys: readonly string[], signal?: AbortSignal): Promise<CreditRecord[][]> =>
+    this.byKeys(readCypher.CREDITS_BY_PERSON, keys, decode.toCredit, signal);
 
-  relationshipsOf(queries: readonly RelationshipQuery[]): Promise<RelationshipRecord[][]> {
-    return this.many(readCypher.RELATIONSHIPS_OF, { queries }, queries.length, decode.toRelationship);
+  relationshipsOf(queries: readonly RelationshipQuery[], signal?: AbortSignal): Promise<RelationshipRecord[][]> {
+    return this.many(readCypher.RELATIONSHIPS_OF, { queries }, queries.length, decode.toRelationship, signal);
   }
 
-  eventsOfEpisodes(queries: readonly EpisodeEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.many(readCypher.EVENTS_OF_EPISODES, { queries }, queries.length, decode.toEvent);
+  eventsOfEpisodes(queries: readonly EpisodeEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]> {
+    return this.many(readCypher.EVENTS_OF_EPISODES, { queries }, queries.length, decode.toEvent, signal);
   }
 
-  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.many(readCypher.EVENTS_OF_SERIES_BY_KIND, { queries }, queries.length, decode.toEvent);
+  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]> {
+    return this.many(readCypher.EVENTS_OF_SERIES_BY_KIND, { queries }, queries.length, decode.toEvent, signal);
   }
 
   /** Derived from the story on each call (the reads the catalogue used to make), by the same rule as the embedded store's. */
-  async seriesSummaries(keys: readonly string[]): Promise<(SeriesSummary | null)[]> {
+  async seriesSummaries(keys: readonly string[], signal?: AbortSignal): Promise<(SeriesSummary | null)[]> {
     const kinds = [...TROPE_EVENT_KINDS];
     const [series, relationships, events, castings, credits] = await Promise.all([
-      this.seriesByKeys(keys),
-      this.relationshipsOfSeries(keys),
-      this.eventsOfSeriesByKind(keys.map((seriesKey) => ({ seriesKey, kinds }))),
-      this.castingsBySeries(keys),
-      this.creditsBySeries(keys),
+      this.seriesByKeys(keys, signal),
+      this.relationshipsOfSeries(keys, signal),
+      this.eventsOfSeriesByKind(
+        keys.map((seriesKey) => ({ seriesKey, kinds })),
+        signal,
+      ),
+      this.castingsBySeries(keys, signal),
+      this.creditsBySeries(keys, signal),
     ]);
     return series.map((s, i) =>
       s === null
@@ -210,53 +218,59 @@ export class Neo4jStore implements DramaStore {
     );
   }
 
-  async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
-    const [row] = await this.db.read(readCypher.EVENTS_OF_CHARACTERS, { queries });
+  async eventsOfCharacters(
+    queries: readonly CharacterEventsQuery[],
+    signal?: AbortSignal,
+  ): Promise<PlotEventRecord[][]> {
+    const [row] = await this.db.read(readCypher.EVENTS_OF_CHARACTERS, { queries }, signal);
     return sharedLists(row, queries.length, decode.toEvent, (e) => e.key);
   }
 
-  relationshipHistories = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
-    this.byKeys(readCypher.RELATIONSHIP_HISTORIES, keys, decode.toRelationship);
-  laterEventCounts = async (queries: readonly LaterEventsQuery[]): Promise<number[]> =>
-    (await this.many(readCypher.LATER_EVENT_COUNTS, { queries }, queries.length, toNumber)).map((n) => n[0] ?? 0);
-  firstShown = async (keys: readonly string[]): Promise<FirstShown[]> =>
-    (await this.single(FIRST_SHOWN, keys, decode.toFirstShown)).map(
+  relationshipHistories = (keys: readonly string[], signal?: AbortSignal): Promise<RelationshipRecord[][]> =>
+    this.byKeys(readCypher.RELATIONSHIP_HISTORIES, keys, decode.toRelationship, signal);
+  laterEventCounts = async (queries: readonly LaterEventsQuery[], signal?: AbortSignal): Promise<number[]> =>
+    (await this.many(readCypher.LATER_EVENT_COUNTS, { queries }, queries.length, toNumber, signal)).map(
+      (n) => n[0] ?? 0,
+    );
+  firstShown = async (keys: readonly string[], signal?: AbortSignal): Promise<FirstShown[]> =>
+    (await this.single(FIRST_SHOWN, keys, decode.toFirstShown, signal)).map(
       (shown, i) => shown ?? { characterKey: keys[i]!, earliestEvent: null, earliestSince: null },
     );
-  relationshipsOfSeries = (keys: readonly string[]): Promise<RelationshipRecord[][]> =>
-    this.byKeys(readCypher.RELATIONSHIPS_OF_SERIES, keys, decode.toRelationship);
-  eventsOfSeries = (keys: readonly string[]): Promise<PlotEventRecord[][]> =>
-    this.byKeys(readCypher.EVENTS_OF_SERIES, keys, decode.toEvent);
+  relationshipsOfSeries = (keys: readonly string[], signal?: AbortSignal): Promise<RelationshipRecord[][]> =>
+    this.byKeys(readCypher.RELATIONSHIPS_OF_SERIES, keys, decode.toRelationship, signal);
+  eventsOfSeries = (keys: readonly string[], signal?: AbortSignal): Promise<PlotEventRecord[][]> =>
+    this.byKeys(readCypher.EVENTS_OF_SERIES, keys, decode.toEvent, signal);
 
-  async eventsOfSeriesAfter({ seriesKey, after, first }: SeriesEventsPageRequest): Promise<PlotEventRecord[]> {
+  async eventsOfSeriesAfter(
+    { seriesKey, after, first }: SeriesEventsPageRequest,
+    signal?: AbortSignal,
+  ): Promise<PlotEventRecord[]> {
     if (first <= 0) return [];
-    const rows = await this.db.read(readCypher.EVENTS_OF_SERIES_AFTER, {
-      series: seriesKey,
-      episode: after?.episodeNumber ?? 0,
-      sequence: after?.sequence ?? 0,
-      limit: first,
-    });
+    const rows = await this.db.read(
+      readCypher.EVENTS_OF_SERIES_AFTER,
+      { series: seriesKey, episode: after?.episodeNumber ?? 0, sequence: after?.sequence ?? 0, limit: first },
+      signal,
+    );
     return rows.map((row) => decode.toEvent(row.item as never));
   }
 
-  async searchCandidates({ query, limit }: SearchRequest): Promise<Searchable[]> {
-    return (
-      await this.db.read(knowledgeCypher.SEARCH_CANDIDATES, { ...knowledgeCypher.searchParams(query), limit })
-    ).map(toSearchable);
+  async searchCandidates({ query, limit }: SearchRequest, signal?: AbortSignal): Promise<Searchable[]> {
+    const params = { ...knowledgeCypher.searchParams(query), limit };
+    return (await this.db.read(knowledgeCypher.SEARCH_CANDIDATES, params, signal)).map(toSearchable);
   }
 
-  async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
-    const rows = await this.db.read(knowledgeCypher.NEIGHBOURHOODS, { keys, ...RANKS });
+  async neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
+    const rows = await this.db.read(knowledgeCypher.NEIGHBOURHOODS, { keys, ...RANKS }, signal);
     return keys.map((_key, i) => toNeighbourhood(rows.find((row) => toNumber(row.i) === i)));
   }
 
-  async listSeries({ first, afterSlug }: SeriesPageRequest): Promise<Page<SeriesRecord>> {
+  async listSeries({ first, afterSlug }: SeriesPageRequest, signal?: AbortSignal): Promise<Page<SeriesRecord>> {
     const cypher = afterSlug === null ? readCypher.LIST_SERIES : readCypher.LIST_SERIES_AFTER;
-    return (await this.page(cypher, { afterSlug }, first, decode.toSeries))[0];
+    return (await this.page(cypher, { afterSlug }, first, decode.toSeries, signal))[0];
   }
 
-  async listPeople({ first, afterKey }: PeoplePageRequest): Promise<PersonRecord[]> {
-    const rows = await this.db.read(readCypher.LIST_PEOPLE, { afterKey, limit: Math.max(first, 0) });
+  async listPeople({ first, afterKey }: PeoplePageRequest, signal?: AbortSignal): Promise<PersonRecord[]> {
+    const rows = await this.db.read(readCypher.LIST_PEOPLE, { afterKey, limit: Math.max(first, 0) }, signal);
     return rows.map((row) => decode.toPerson(row.item as never));
   }
 
@@ -265,8 +279,9 @@ export class Neo4jStore implements DramaStore {
     return toPlannedAnswer(read, await this.db.read(cypher, params, signal));
   }
 
-  async findEvents({ filter, first, after }: EventsPageRequest): Promise<EventsPage> {
-    const [page, row] = await this.page(findEventsQuery(filter), { ...filter, after }, first, decode.toEvent);
+  async findEvents({ filter, first, after }: EventsPageRequest, signal?: AbortSignal): Promise<EventsPage> {
+    const query = findEventsQuery(filter);
+    const [page, row] = await this.page(query, { ...filter, after }, first, decode.toEvent, signal);
     return { ...page, hiddenCount: toNumber(row?.hidden ?? 0) };
   }
 
@@ -275,8 +290,9 @@ export class Neo4jStore implements DramaStore {
     params: Params,
     first: number,
     map: Mapper<T>,
+    signal?: AbortSignal,
   ): Promise<[Page<T>, Row | undefined]> {
-    const [row] = await this.db.read(cypher, { ...params, limit: Math.max(first, 0) + 1 });
+    const [row] = await this.db.read(cypher, { ...params, limit: Math.max(first, 0) + 1 }, signal);
     const items = ((row?.items ?? []) as never[]).map(map);
     const page = {
       items: items.slice(0, Math.max(first, 0)),
