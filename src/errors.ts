@@ -12,7 +12,8 @@ type ErrorCode =
   | 'STORE_WRITE_FAILED'
   | 'INVALID_SEED'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'RECOMMENDATIONS_BUSY';
 
 abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
@@ -72,6 +73,16 @@ export class ChangeCursorError extends DramaGraphError {
 export class StoreUnavailableError extends DramaGraphError {
   constructor(store: string) {
     super(`The ${store} store is unavailable right now; retry shortly.`, 'STORE_UNAVAILABLE', { store });
+  }
+}
+
+/** Too many recommendations for viewers' progress are being worked out in this process; nothing was done for this one. */
+export class RecommendationsBusyError extends DramaGraphError {
+  constructor() {
+    super(
+      'This replica is working out the most recommendations for viewers’ progress it may at once; retry shortly, or ask without X-Watched-Through.',
+      'RECOMMENDATIONS_BUSY',
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   RelationshipRecord,
 } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
+import { TROPE_EVENT_KINDS } from '../domain/tropes.js';
 import type {
   CharacterEventsQuery,
   EpisodeEventsQuery,
@@ -66,6 +67,12 @@ function storeLoaders(store: StoreReader, { byKey, byQuery, signal }: Factory) {
     ),
     relationshipsOfSeries: byKey((keys) => store.relationshipsOfSeries(keys, signal())),
     eventsOfSeries: byKey((keys) => store.eventsOfSeries(keys, signal())),
+    tropeEventsOfSeries: byKey((keys) =>
+      store.eventsOfSeriesByKind(
+        keys.map((seriesKey) => ({ seriesKey, kinds: [...TROPE_EVENT_KINDS] })),
+        signal(),
+      ),
+    ),
   };
 }
 
@@ -284,6 +291,10 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     ),
     relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
     eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
+    /** Only the events of the kinds that decide which tropes a series has (TROPE_EVENT_KINDS), as the viewer sees them. */
+    tropeEventsOfSeries: byKey(async (keys) =>
+      (await loadAll(raw.tropeEventsOfSeries, keys)).map((list) => events(list).items),
+    ),
     neighbourhood: byKey(async (keys) => {
       const found = await store.neighbourhoods(keys, signal());
       const met = await metAmong([

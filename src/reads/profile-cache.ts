@@ -1,7 +1,11 @@
+import { LRUCache } from 'lru-cache';
 import { type EvidenceSizes, largestEvidence } from '../domain/list-sizes.js';
 import type { Recommendation, SeriesProfile } from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
 import { StateCache } from './state-cache.js';
+
+/** Profiles derived for a viewer's progress that one snapshot keeps (each a few hundred bytes). */
+const VIEWED_KEPT = 2_000;
 
 /** A series of the catalogue and its profile as a viewer with no progress sees it. */
 export interface CatalogueEntry {
@@ -17,6 +21,7 @@ export interface CatalogueEntry {
  */
 export class CatalogueSnapshot {
   private readonly rankings = new Map<string, Promise<Recommendation[]>>();
+  private readonly viewedProfiles = new LRUCache<string, Promise<SeriesProfile>>({ max: VIEWED_KEPT });
 
   /** `position`: the store journal's position before the profiles were read; later writes may be missing. */
   constructor(
@@ -41,6 +46,21 @@ export class CatalogueSnapshot {
       this.rankings.set(seriesKey, ranking);
     }
     return ranking;
+  }
+
+  /** A series' profile as every viewer who has watched through `episode` sees it; a failed one is forgotten. */
+  viewed(seriesKey: string, episode: number, derive: () => Promise<SeriesProfile>): Promise<SeriesProfile> {
+    const key = `${episode}@${seriesKey}`;
+    let profile = this.viewedProfiles.get(key);
+    if (profile === undefined) {
+      profile = derive();
+      const kept = profile;
+      kept.catch(() => {
+        if (this.viewedProfiles.get(key) === kept) this.viewedProfiles.delete(key);
+      });
+      this.viewedProfiles.set(key, kept);
+    }
+    return profile;
   }
 }
 

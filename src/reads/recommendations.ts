@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import {
   profileOf,
   type Recommendation,
@@ -8,32 +9,62 @@ import {
 import type { SeriesRecord } from '../domain/records.js';
 import type { Progress } from '../domain/spoilers.js';
 import { TROPE_NAMES } from '../domain/tropes.js';
+import { RecommendationsBusyError } from '../errors.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
-import type { Loaders } from './loaders.js';
-import { type CatalogueSnapshot, profileCache } from './profile-cache.js';
-import { tropesOf } from './tropes.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import { type CatalogueEntry, type CatalogueSnapshot, profileCache } from './profile-cache.js';
+import { tropeKindsOf } from './tropes.js';
 
-/** A series' profile from what this viewer may see, through the request's loaders. */
+/** A series' profile from what the loaders' viewer may see: its tropes from the events that decide them alone. */
 async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<SeriesProfile> {
   const [tropes, castings, credits] = await Promise.all([
-    tropesOf(loaders, series.key),
+    tropeKindsOf(loaders, series.key),
     loaders.castingsBySeries.load(series.key),
     loaders.creditsBySeries.load(series.key),
   ]);
-  return profileOf(
-    series,
-    tropes.map((t) => t.kind),
-    castings,
-    credits,
-  );
+  return profileOf(series, tropes, castings, credits);
 }
 
 /** The most recommendations a request may ask for: rankings are kept at this length and cut per request. */
 export const MOST_RECOMMENDATIONS = 20;
 
-/** Ranks against the shared profiles, except the few series this viewer's progress cuts, which are derived for them. */
+/**
+ * Runs at most `atOnce` derivations at a time; past `waiting` waiting for their turn, refuses a new one with
+ * RecommendationsBusyError, so that a burst cannot queue hours of them.
+ */
+export function boundedDerivations(atOnce: number, waiting: number) {
+  const limit = pLimit(atOnce);
+  return <T>(derive: () => Promise<T>): Promise<T> =>
+    limit.pendingCount >= waiting ? Promise.reject(new RecommendationsBusyError()) : limit(derive);
+}
+
+/** Profiles derived for viewers' progress in this process: two at a time (they use the CPU, not I/O), 64 waiting. */
+const deriving = boundedDerivations(2, 64);
+
+/**
+ * A series' profile as a viewer who has watched through `episode` sees it. Progress at or past the last episode
+ * hides nothing, so it is the shared profile; else it is derived once per episode while the snapshot lasts, by
+ * the same loaders and rules as any read (red team 41: each request derived its own, reading every event of the
+ * series, and 40 at once ran the heap out). A few are derived at a time, which bounds their
+ * memory (see boundedDerivations).
+ */
+function viewedAt(
+  store: DramaStore,
+  snapshot: CatalogueSnapshot,
+  entry: CatalogueEntry,
+  episode: number,
+): SeriesProfile | Promise<SeriesProfile> {
+  const { series } = entry;
+  if (episode >= series.episodeCount) return entry.profile;
+  return snapshot.viewed(series.key, episode, () =>
+    deriving(() => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series)),
+  );
+}
+
+/** Ranks against the shared profiles, except those this viewer's progress cuts, which are derived for that progress. */
 async function rankFor(
+  store: DramaStore,
   snapshot: CatalogueSnapshot,
   loaders: Loaders,
   progress: Progress,
@@ -41,7 +72,10 @@ async function rankFor(
   first: number,
 ): Promise<Recommendation[]> {
   const profiles = await Promise.all(
-    snapshot.entries.map((e) => (progress.has(e.series.key) ? viewedProfile(loaders, e.series) : e.profile)),
+    snapshot.entries.map((e) => {
+      const episode = progress.get(e.series.key);
+      return episode === undefined ? e.profile : viewedAt(store, snapshot, e, episode);
+    }),
   );
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));
   return recommend(subject, profiles, first);
@@ -75,9 +109,10 @@ export async function recommendationsOf(
   first: number,
 ): Promise<Recommendation[]> {
   const snapshot = await catalogueOf(store);
-  if (progress.size > 0 || first > MOST_RECOMMENDATIONS) return rankFor(snapshot, loaders, progress, series, first);
+  if (progress.size > 0 || first > MOST_RECOMMENDATIONS)
+    return rankFor(store, snapshot, loaders, progress, series, first);
   const ranking = snapshot.ranking(series.key, () =>
-    rankFor(snapshot, loaders, progress, series, MOST_RECOMMENDATIONS),
+    rankFor(store, snapshot, loaders, progress, series, MOST_RECOMMENDATIONS),
   );
   return (await ranking).slice(0, first);
 }

@@ -1,4 +1,4 @@
-import { deriveTropes, type Trope } from '../domain/tropes.js';
+import { deriveTropes, type Trope, type TropeKind } from '../domain/tropes.js';
 import type { Loaders } from './loaders.js';
 
 /** The tropes of one series from what the viewer may see; loads batch across series. */
@@ -9,4 +9,16 @@ export async function tropesOf(loaders: Loaders, seriesKey: string): Promise<Tro
     loaders.eventsOfSeries.load(seriesKey),
   ]);
   return deriveTropes({ relationships, events, names: new Map(characters.map((c) => [c.key, c.name])) });
+}
+
+/** Which tropes a series has as the viewer sees it, from the events that decide them alone (not their evidence). */
+export async function tropeKindsOf(loaders: Loaders, seriesKey: string): Promise<TropeKind[]> {
+  const [characters, relationships, events] = await Promise.all([
+    loaders.charactersBySeries.load(seriesKey),
+    loaders.relationshipsOfSeries.load(seriesKey),
+    loaders.tropeEventsOfSeries.load(seriesKey),
+  ]);
+  return deriveTropes({ relationships, events, names: new Map(characters.map((c) => [c.key, c.name])) }).map(
+    (t) => t.kind,
+  );
 }

@@ -1,0 +1,150 @@
+import { expect, it } from 'vitest';
+import { changeSet } from '../../src/domain/integrity/changes.js';
+import { profileOf, recommend } from '../../src/domain/recommendations.js';
+import { createLoaders } from '../../src/reads/loaders.js';
+import { boundedDerivations, catalogueOf } from '../../src/reads/recommendations.js';
+import { tropeKindsOf, tropesOf } from '../../src/reads/tropes.js';
+import type { DramaStore } from '../../src/store/port.js';
+import { createDramaYoga } from '../../src/yoga.js';
+import { syntheticCatalogue } from '../support/catalogue.js';
+import { describeEachStore } from '../support/each-store.js';
+import { errorCodes, graphql } from '../support/graphql.js';
+import type { SeededService } from '../support/seeded.js';
+
+const RECOMMENDATIONS = `query ($slug: String!) { series(slug: $slug) {
+  recommendations(first: 20) { series { slug } score reasons { kind trope person { slug } genre } } } }`;
+
+const MOST_EPISODE = 2 ** 31 - 1;
+
+/** Recommendations as each request derived them before (tropes from every event the viewer may see), as an oracle. */
+async function fromEveryEvent(store: DramaStore, seriesKey: string, episode: number) {
+  const snapshot = await catalogueOf(store);
+  const loaders = createLoaders(store, new Map([[seriesKey, episode]]));
+  const profiles = await Promise.all(
+    snapshot.entries.map(async (e) => {
+      if (e.series.key !== seriesKey) return e.profile;
+      const [tropes, castings, credits] = await Promise.all([
+        tropesOf(loaders, e.series.key),
+        loaders.castingsBySeries.load(e.series.key),
+        loaders.creditsBySeries.load(e.series.key),
+      ]);
+      return profileOf(
+        e.series,
+        tropes.map((t) => t.kind),
+        castings,
+        credits,
+      );
+    }),
+  );
+  return recommend(profiles.find((p) => p.seriesKey === seriesKey)!, profiles, 20);
+}
+
+const asked = async (yoga: ReturnType<typeof createDramaYoga>, slug: string, progress?: string) => {
+  const response = await graphql(yoga, RECOMMENDATIONS, { slug }, progress ? { 'x-watched-through': progress } : {});
+  expect(errorCodes(response), `${slug} ${progress}`).toEqual([]);
+  return response.data!.series.recommendations as { series: { slug: string }; score: number }[];
+};
+
+function oracleAgrees(service: () => SeededService, progressMatters: boolean) {
+  it('are what deriving the tropes from every event the viewer may see gives, at every episode and past the last', async () => {
+    const { store } = service();
+    const yoga = createDramaYoga({ store, graphiql: false });
+    const { entries } = await catalogueOf(store);
+    expect(entries.length).toBeGreaterThan(2);
+    let differing = 0;
+    for (const { series } of entries) {
+      const unwatched = await asked(yoga, series.slug);
+      for (let episode = 1; episode <= series.episodeCount + 1; episode += 1) {
+        const loaders = createLoaders(store, new Map([[series.key, episode]]));
+        const kinds = (await tropesOf(loaders, series.key)).map((t) => t.kind);
+        expect(await tropeKindsOf(loaders, series.key), `${series.slug}@${episode}`).toEqual(kinds);
+        const answer = await asked(yoga, series.slug, `${series.slug}@${episode}`);
+        const expected = await fromEveryEvent(store, series.key, episode);
+        expect(
+          answer.map((r) => [r.series.slug, r.score]),
+          `${series.slug}@${episode}`,
+        ).toEqual(expected.map((r) => [r.seriesKey, r.score]));
+        if (JSON.stringify(answer) !== JSON.stringify(unwatched)) differing += 1;
+      }
+      // Past the last episode nothing is hidden: the ranking is everyone's.
+      for (const episode of [Math.max(1, series.episodeCount), MOST_EPISODE])
+        expect(await asked(yoga, series.slug, `${series.slug}@${episode}`)).toEqual(unwatched);
+    }
+    // On series made for it, progress does change rankings, so the comparison above can tell.
+    if (progressMatters) expect(differing).toBeGreaterThan(0);
+  }, 300_000);
+}
+
+describeEachStore('recommendations for a viewer’s progress', (service) => {
+  oracleAgrees(service, false);
+
+  it('derives a series’ profile once per episode watched, however many ask, and again after a write', async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(service().store, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'eventsOfSeriesByKind' && property !== 'eventsOfSeries') return value;
+        return (...args: unknown[]) => {
+          reads.push(property);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const yoga = createDramaYoga({ store: counting, graphiql: false });
+    // The catalogue's shared profiles first (Neo4j derives them from the same reads).
+    await asked(yoga, 'soundtrack-1');
+    reads.length = 0;
+    const once = await Promise.all(Array.from({ length: 12 }, () => asked(yoga, 'soundtrack-1', 'soundtrack-1@2')));
+    expect(new Set(once.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(reads).toEqual(['eventsOfSeriesByKind']);
+    await asked(yoga, 'soundtrack-1', 'soundtrack-1@3');
+    expect(reads).toEqual(['eventsOfSeriesByKind', 'eventsOfSeriesByKind']);
+    // Past the end: nothing to derive.
+    await asked(yoga, 'soundtrack-1', `soundtrack-1@${MOST_EPISODE}`);
+    expect(reads).toHaveLength(2);
+
+    // A write to the series makes a new snapshot, and the profile is derived again from what is stored now.
+    const { store } = service();
+    const [event] = await store.eventsOfSeries(['soundtrack-1']);
+    await store.applyChanges(
+      changeSet({ upserts: { events: [{ ...event![0]!, summary: 'Rewritten for the test.' }] } }),
+    );
+    await asked(yoga, 'soundtrack-1', 'soundtrack-1@2');
+    // (On Neo4j the catalogue's update reads the series' summary the same way first.)
+    const afterWrite = reads.length;
+    expect(afterWrite).toBeGreaterThan(2);
+    await asked(yoga, 'soundtrack-1', 'soundtrack-1@2');
+    expect(reads).toHaveLength(afterWrite);
+  }, 120_000);
+
+  it('refuses a derivation with RECOMMENDATIONS_BUSY once too many wait, and runs the others in turn', async () => {
+    const derive = boundedDerivations(1, 1);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = derive(() => held.then(() => 'first'));
+    const second = derive(async () => 'second');
+    await expect(derive(async () => 'third')).rejects.toMatchObject({
+      extensions: { code: 'RECOMMENDATIONS_BUSY' },
+    });
+    release();
+    await expect(Promise.all([first, second])).resolves.toEqual(['first', 'second']);
+    await expect(derive(async () => 'again')).resolves.toBe('again');
+  });
+});
+
+const CATALOGUE = syntheticCatalogue([
+  { slug: 'alpha', tropes: ['FRIENDS_TO_LOVERS', 'TIME_SKIP'], cast: ['ann'], genres: ['romance'] },
+  { slug: 'bravo', tropes: ['TIME_SKIP', 'UNREQUITED_LOVE'], cast: ['ann'], genres: [] },
+  { slug: 'charlie', tropes: ['LOVE_TRIANGLE', 'REUNION_AFTER_SEPARATION'], cast: ['bob'], genres: ['romance'] },
+  { slug: 'delta', tropes: ['REUNION_AFTER_SEPARATION', 'UNREQUITED_LOVE'], genres: ['crime'] },
+]);
+
+describeEachStore(
+  'recommendations for a viewer’s progress, on series made to show each trope',
+  (service) => oracleAgrees(service, true),
+  async (store) => {
+    await store.importDocument(CATALOGUE);
+  },
+);
