@@ -165,9 +165,9 @@ describeEachStore(
       expect(newcomer.status).toBe(200);
       await expect(rest(taken)).rejects.toThrow(/another client took the place/);
       expect(toGraphDocument([parseSeedText('soundtrack-1.json', await newcomer.text())]).series).toHaveLength(1);
-      // A client's own export never gives way to it.
+      // A client's own export never gives way to it: its own limit is what refuses it.
       const own = await slowReader(evicting);
-      expect((await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('catalog'))).status).toBe(503);
+      expect((await exportOf(evicting, 'soundtrack-1', WRITERS.bearer('catalog'))).status).toBe(429);
       await expect(rest(own)).resolves.toBe('ended whole');
 
       // Of the slow exports, one of a client holding two places goes to a newcomer holding none, before one of a
@@ -209,6 +209,35 @@ describeEachStore(
         expect(refused.status, JSON.stringify(slow)).toBe(503);
         await expect(rest(kept)).resolves.toBe('ended whole');
       }
+    });
+
+    // Red team 41: a newcomer refused for its own limit still cut another client's export, for a place it did not take.
+    it('cuts no export for a newcomer that its own limit refuses', async () => {
+      const yoga = createDramaYoga({
+        store: service().store,
+        graphiql: false,
+        tokens: WRITERS.tokens,
+        ops: { exports: { max: 2, perClient: 1, idleMs: 0, slow: { windowMs: 0, bytesPerSecond: Infinity } } },
+      });
+      const reader = async (who: Parameters<typeof WRITERS.bearer>[0]) => {
+        const response = await exportOf(yoga, BIG, WRITERS.bearer(who));
+        expect(response.status).toBe(200);
+        const opened = response.body!.getReader();
+        expect((await opened.read()).done).toBe(false);
+        return opened;
+      };
+      const rest = async (opened: ReadableStreamDefaultReader<Uint8Array>) => {
+        for (;;) if ((await opened.read()).done) return 'ended whole';
+      };
+      const [catalog, admin] = [await reader('catalog'), await reader('admin')];
+      const taken = await exportOf(yoga, 'soundtrack-1', WRITERS.bearer('story'));
+      expect(taken.status).toBe(200);
+      const refused = await exportOf(yoga, 'soundtrack-1', WRITERS.bearer('story'));
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ errors: [{ extensions: { code: 'EXPORT_LIMIT_REACHED' } }] });
+      const ends = await Promise.allSettled([rest(catalog), rest(admin)]);
+      expect(ends.map((end) => end.status).sort()).toEqual(['fulfilled', 'rejected']);
+      await taken.text();
     });
 
     it('cuts the stream off, never ends it whole, when a write changes the series while it streams', async () => {
