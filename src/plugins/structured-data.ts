@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { FIELD_RULES, slugProblem } from '../domain/rules.js';
-import { createLoaders, type LoaderMode } from '../reads/loaders.js';
+import { createLoaders, type LoaderMode, type LoaderStore } from '../reads/loaders.js';
 import { seriesJsonLd } from '../reads/structured-data.js';
 import {
   looksLikeWatchedThrough,
@@ -10,7 +10,6 @@ import {
   toProgress,
   WATCHED_THROUGH_HEADER,
 } from '../spoilers/progress.js';
-import type { StoreReader } from '../store/port.js';
 import { errorResponse, storeUnavailableResponse } from './refusals.js';
 
 const ROUTE = /^\/series\/([^/]*)\.jsonld$/;
@@ -54,13 +53,13 @@ function watchedThrough(url: URL): number | null {
   const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);
   if (values.length === 0) return null;
   const value = values[0]!;
-  // Any number of leading zeros, as the header takes them; past 64 digits it is no episode anyone watched.
-  const episode = /^[0-9]{1,64}$/.test(value) ? Number(value) : Number.NaN;
+  // Any number of leading zeros, as the header takes them (red team 41 found 65 digits refused here, taken there).
+  const episode = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
   if (values.length > 1 || !(episode >= 1 && episode <= MAX_EPISODE)) {
     throw new Refusal(
       400,
       'BAD_USER_INPUT',
-      `${WATCHED_THROUGH_PARAM} must be given once, as the last episode watched: an integer from 1 to ${MAX_EPISODE}.`,
+      `${WATCHED_THROUGH_PARAM} must be given once, as the last episode watched: an integer from 1 to ${MAX_EPISODE} in ASCII digits 0-9.`,
     );
   }
   return episode;
@@ -78,7 +77,7 @@ export interface StructuredDataOptions {
  * as for GraphQL; the earliest wins) leaves out later episodes and characters. CORS and the rate limit apply as
  * to every request; an answer is cacheable as a persisted GraphQL GET is, an error is not.
  */
-export function useStructuredData(store: StoreReader, { maxAgeSeconds, loaderMode }: StructuredDataOptions): Plugin {
+export function useStructuredData(store: LoaderStore, { maxAgeSeconds, loaderMode }: StructuredDataOptions): Plugin {
   return {
     onRequest: async ({ request, url, endResponse }) => {
       const match = ROUTE.exec(url.pathname);

@@ -154,11 +154,22 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
       '?watched-through=0004',
       '?watched-through=10001',
       '?watched-through=2147483647',
-      // Leading zeros, as many as the header takes (red team 38).
+      // Leading zeros, as many as the header takes (red team 38; red team 41 found 65 refused here).
       `?watched-through=${'0'.repeat(40)}3`,
+      `?watched-through=${'0'.repeat(65)}3`,
+      `?watched-through=${'0'.repeat(2_000)}3`,
     ]) {
       const answer = await get(yoga, `/series/soundtrack-1.jsonld${query}`);
-      expect(answer.status, query).toBe(200);
+      expect(answer.status, query.slice(0, 40)).toBe(200);
+      const header = await get(yoga, '/series/soundtrack-1.jsonld', {
+        headers: { 'x-watched-through': `soundtrack-1@${query.slice('?watched-through='.length)}` },
+      });
+      expect(header.text, query.slice(0, 40)).toBe(answer.text);
+    }
+    for (const query of ['?watched-through=0', `?watched-through=${'0'.repeat(65)}`, '?watched-through=2147483648']) {
+      const answer = await get(yoga, `/series/soundtrack-1.jsonld${query}`);
+      refusal(answer, 400, 'BAD_USER_INPUT');
+      expect(JSON.parse(answer.text).errors[0].message).toContain('from 1 to 2147483647 in ASCII digits');
     }
   });
 
