@@ -13,7 +13,7 @@ type ErrorCode =
   | 'INVALID_SEED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'RECOMMENDATIONS_BUSY';
+  | 'TROPES_BUSY';
 
 abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
@@ -76,12 +76,12 @@ export class StoreUnavailableError extends DramaGraphError {
   }
 }
 
-/** Too many recommendations for viewers' progress are being worked out in this process; nothing was done for this one. */
-export class RecommendationsBusyError extends DramaGraphError {
+/** Too many series' tropes are being worked out in this process (for `tropes` and `recommendations`); nothing was done for this one. */
+export class TropesBusyError extends DramaGraphError {
   constructor() {
     super(
-      'This replica is working out the most recommendations for viewers’ progress it may at once; retry shortly, or ask without X-Watched-Through.',
-      'RECOMMENDATIONS_BUSY',
+      'This replica is working out the most series’ tropes it may at once (for tropes and recommendations); retry shortly.',
+      'TROPES_BUSY',
     );
   }
 }

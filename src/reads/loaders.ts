@@ -9,6 +9,7 @@ import type {
   PersonRecord,
   PlotEventRecord,
   RelationshipRecord,
+  SeriesRecord,
 } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
 import { TROPE_EVENT_KINDS } from '../domain/tropes.js';
@@ -22,8 +23,11 @@ import type {
   RelationshipQuery,
   SeriesPageRequest,
   StoreReader,
+  StoreVersion,
 } from '../store/port.js';
+import { sharedTropes } from './shared-tropes.js';
 import { afterPendingTurn } from './slices.js';
+import { tropesOf } from './tropes.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -336,12 +340,15 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
   };
 }
 
+/** What the loaders read: the store's reads, and its state (which the tropes shared across requests follow). */
+export type LoaderStore = StoreReader & Pick<StoreVersion, 'stateTag' | 'dataVersion'>;
+
 /**
  * One set per request: every lookup in a request goes through these, so each level is one store call. `signal`
  * gives, when a read is made, the signal that ends it once the request is answered (see budgetSignal).
  */
 export function createLoaders(
-  store: StoreReader,
+  store: LoaderStore,
   progress: spoilers.Progress = spoilers.NO_PROGRESS,
   mode: LoaderMode = 'on',
   signal: () => AbortSignal | undefined = () => undefined,
@@ -367,6 +374,16 @@ export function createLoaders(
   const knownPeople = new Known<PersonRecord | null>(factory.keeps);
   const creditsBySeries = byKey((keys) => store.creditsBySeries(keys, signal()));
   const creditsByPerson = byKey((keys) => store.creditsByPerson(keys, signal()));
+  /** Each series' tropes as this viewer sees them, shared with every viewer at the same episode (sharedTropes). */
+  const tropes = byKey(async (keys) => {
+    const records = await loadAll(series, keys);
+    const found = records.filter((record): record is SeriesRecord => record !== null);
+    const lists = await sharedTropes(store, found, progress, (wanted) =>
+      Promise.all(wanted.map((key) => tropesOf(gated, key))),
+    );
+    const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
+    return keys.map((key) => byKey.get(key) ?? []);
+  });
   const prime = (answer: PlannedAnswer) => {
     for (const { key, record } of answer.series) series.prime(key, record);
     for (const { request, page } of answer.seriesPages) {
@@ -399,6 +416,11 @@ export function createLoaders(
     episodesBySeries,
     creditsBySeries,
     creditsByPerson,
+    /** A series' tropes (the record in hand spares reading it again). */
+    tropesOf: (record: SeriesRecord) => {
+      series.prime(record.key, record);
+      return tropes.load(record.key);
+    },
     ...gated,
     /** Who plays a character (castingsByCharacter's people), when a planned read already holds all of it; else undefined. */
     portrayersNow: memo((characterKey): PersonRecord[] | undefined => {

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import {
   profileOf,
   type Recommendation,
@@ -9,9 +8,9 @@ import {
 import type { SeriesRecord } from '../domain/records.js';
 import type { Progress } from '../domain/spoilers.js';
 import { TROPE_NAMES } from '../domain/tropes.js';
-import { RecommendationsBusyError } from '../errors.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
+import { deriving } from './derivations.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { type CatalogueEntry, type CatalogueSnapshot, profileCache } from './profile-cache.js';
 import { tropeKindsOf } from './tropes.js';
@@ -30,24 +29,11 @@ async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<Se
 export const MOST_RECOMMENDATIONS = 20;
 
 /**
- * Runs at most `atOnce` derivations at a time; past `waiting` waiting for their turn, refuses a new one with
- * RecommendationsBusyError, so that a burst cannot queue hours of them.
- */
-export function boundedDerivations(atOnce: number, waiting: number) {
-  const limit = pLimit(atOnce);
-  return <T>(derive: () => Promise<T>): Promise<T> =>
-    limit.pendingCount >= waiting ? Promise.reject(new RecommendationsBusyError()) : limit(derive);
-}
-
-/** Profiles derived for viewers' progress in this process: two at a time (they use the CPU, not I/O), 64 waiting. */
-const deriving = boundedDerivations(2, 64);
-
-/**
  * A series' profile as a viewer who has watched through `episode` sees it. Progress at or past the last episode
  * hides nothing, so it is the shared profile; else it is derived once per episode while the snapshot lasts, by
  * the same loaders and rules as any read (red team 41: each request derived its own, reading every event of the
  * series, and 40 at once ran the heap out). A few are derived at a time, which bounds their
- * memory (see boundedDerivations).
+ * memory (see deriving).
  */
 function viewedAt(
   store: DramaStore,

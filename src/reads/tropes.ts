@@ -2,7 +2,10 @@ import { deriveTropes, type Trope, type TropeKind } from '../domain/tropes.js';
 import type { Loaders } from './loaders.js';
 
 /** The tropes of one series from what the viewer may see; loads batch across series. */
-export async function tropesOf(loaders: Loaders, seriesKey: string): Promise<Trope[]> {
+export async function tropesOf(
+  loaders: Pick<Loaders, 'charactersBySeries' | 'relationshipsOfSeries' | 'eventsOfSeries'>,
+  seriesKey: string,
+): Promise<Trope[]> {
   const [characters, relationships, events] = await Promise.all([
     loaders.charactersBySeries.load(seriesKey),
     loaders.relationshipsOfSeries.load(seriesKey),

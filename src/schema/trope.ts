@@ -1,6 +1,5 @@
 import { builder } from '../builder.js';
 import { TROPE_KINDS, type Trope, type TropeEvidence } from '../domain/tropes.js';
-import { tropesOf } from '../reads/tropes.js';
 import { CharacterRef } from './character.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
@@ -60,6 +59,6 @@ builder.objectField(SeriesRef, 'tropes', (t) =>
   t.field({
     type: [TropeType],
     description: 'The tropes the story shows, in TropeKind order, from what the viewer has watched only.',
-    resolve: (series, _args, ctx) => tropesOf(ctx.loaders, series.key),
+    resolve: (series, _args, ctx) => ctx.loaders.tropesOf(series),
   }),
 );

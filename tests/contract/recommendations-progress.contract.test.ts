@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
 import { changeSet } from '../../src/domain/integrity/changes.js';
 import { profileOf, recommend } from '../../src/domain/recommendations.js';
+import { boundedDerivations } from '../../src/reads/derivations.js';
 import { createLoaders } from '../../src/reads/loaders.js';
-import { boundedDerivations, catalogueOf } from '../../src/reads/recommendations.js';
+import { catalogueOf } from '../../src/reads/recommendations.js';
 import { tropeKindsOf, tropesOf } from '../../src/reads/tropes.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
@@ -117,7 +118,45 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     expect(reads).toHaveLength(afterWrite);
   }, 120_000);
 
-  it('refuses a derivation with RECOMMENDATIONS_BUSY once too many wait, and runs the others in turn', async () => {
+  it('works out a series’ tropes once per episode watched for the tropes field, and again after a write', async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(service().store, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'eventsOfSeries') return value;
+        return (...args: unknown[]) => {
+          reads.push(property);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const yoga = createDramaYoga({ store: counting, graphiql: false });
+    const tropes = async (progress?: string) => {
+      const response = await graphql(
+        yoga,
+        '{ series(slug: "soundtrack-1") { tropes { kind evidence { explanation } } } }',
+        {},
+        progress ? { 'x-watched-through': progress } : {},
+      );
+      expect(errorCodes(response)).toEqual([]);
+      return JSON.stringify(response.data);
+    };
+    const at3 = await Promise.all(Array.from({ length: 12 }, () => tropes('soundtrack-1@3')));
+    expect(new Set(at3).size).toBe(1);
+    expect(reads).toHaveLength(1);
+    // Progress at or past the last episode (4) hides nothing: the same as no progress, worked out once for all.
+    const all = await tropes();
+    for (const episode of [4, 5, MOST_EPISODE]) expect(await tropes(`soundtrack-1@${episode}`)).toBe(all);
+    expect(reads).toHaveLength(2);
+    expect(at3[0]).not.toBe(all);
+    const { store } = service();
+    const [events] = await store.eventsOfSeries(['soundtrack-1']);
+    await store.applyChanges(changeSet({ upserts: { events: [{ ...events![0]!, summary: 'Rewritten again.' }] } }));
+    await tropes('soundtrack-1@3');
+    expect(reads).toHaveLength(3);
+  });
+
+  it('refuses a derivation with TROPES_BUSY once too many wait, and runs the others in turn', async () => {
     const derive = boundedDerivations(1, 1);
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
@@ -126,7 +165,7 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     const first = derive(() => held.then(() => 'first'));
     const second = derive(async () => 'second');
     await expect(derive(async () => 'third')).rejects.toMatchObject({
-      extensions: { code: 'RECOMMENDATIONS_BUSY' },
+      extensions: { code: 'TROPES_BUSY' },
     });
     release();
     await expect(Promise.all([first, second])).resolves.toEqual(['first', 'second']);

@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { expect, it } from 'vitest';
 import { NO_PROGRESS } from '../../src/domain/spoilers.js';
-import { createLoaders } from '../../src/reads/loaders.js';
+import { createLoaders, type LoaderStore } from '../../src/reads/loaders.js';
 import { afterPendingTurn, pendingTurn, sliceOver } from '../../src/reads/slices.js';
-import type { StoreReader } from '../../src/store/port.js';
 
 const turnOfTheLoop = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -29,7 +28,7 @@ function noting() {
 
 it("sends a level's loads in one store call when the loop's slice ends among them", async () => {
   const { calls, batch } = noting();
-  const loaders = createLoaders({ peopleByKeys: batch } as unknown as StoreReader, NO_PROGRESS, 'on');
+  const loaders = createLoaders({ peopleByKeys: batch } as unknown as LoaderStore, NO_PROGRESS, 'on');
   await loadAcrossATurn((key) => loaders.person.load(key));
   expect(calls).toEqual([['a', 'b', 'c', 'd']]);
 });

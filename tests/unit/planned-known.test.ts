@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import type { CastingRecord, CharacterRecord, PersonRecord } from '../../src/domain/records.js';
 import type { Progress } from '../../src/domain/spoilers.js';
-import { createLoaders, type LoaderMode } from '../../src/reads/loaders.js';
-import { emptyPlannedAnswer, type PlannedAnswer, type StoreReader } from '../../src/store/port.js';
+import { createLoaders, type LoaderMode, type LoaderStore } from '../../src/reads/loaders.js';
+import { emptyPlannedAnswer, type PlannedAnswer } from '../../src/store/port.js';
 
 /** A store that refuses every call: what these loaders answer at once must come from the planned answer alone. */
-const noStore = new Proxy({} as StoreReader, {
+const noStore = new Proxy({} as LoaderStore, {
   get: (_target, property) => () => {
     throw new Error(`the store was asked ${String(property)}`);
   },
