@@ -25,14 +25,30 @@ export const isArgumentValueError = (error: unknown): error is GraphQLError =>
 /** Such an error that has no code yet. */
 const isArgumentError = (error: GraphQLError) => error.extensions?.code === undefined && isArgumentValueError(error);
 
+/**
+ * An error of execution that still has no code is the executor's own (graphql-js reports a resolver's broken
+ * result so, as "Runtime Object type … is not a possible type"): masked as Yoga masks any unexpected error, so a
+ * client never sees an internal message without a code (red team 41 saw one on a mutation).
+ */
+const masked = (error: GraphQLError) =>
+  new GraphQLError('Unexpected error.', {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+
 function codeVariableErrors(result: ExecutionResult): ExecutionResult {
-  if (!result.errors?.some((error) => isVariableError(error) || isArgumentError(error))) return result;
+  if (!result.errors?.some((error) => error.extensions?.code === undefined)) return result;
   const hasData = 'data' in result && result.data !== undefined;
   return {
     ...result,
     errors: result.errors.map((error) => {
       if (isVariableError(error) && !hasData) return asRequestError(error);
-      return isArgumentError(error) ? (hasData ? coded(error) : asRequestError(error)) : error;
+      if (isArgumentError(error)) return hasData ? coded(error) : asRequestError(error);
+      if (error.extensions?.code === undefined && !isVariableError(error)) return masked(error);
+      return error;
     }),
   };
 }

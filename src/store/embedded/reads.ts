@@ -52,15 +52,21 @@ export class EmbeddedReads {
     return keys.map((key) => this.record(collection, key));
   }
 
+  /**
+   * A record of its own for each caller, as Neo4j decodes one per read: GraphQL layers brand records with their
+   * type, and a record the cache shared, branded `Character` by a `node` query, was answered by a later
+   * `upsertCharacter` as a `Character` where its result union wanted the success type (red team 41).
+   */
   record<C extends Collection>(collection: C, key: string): RecordOf<C> | null {
     const id = `${collection}\u0000${key}`;
-    const hit = this.cached.get(id);
-    if (hit !== undefined) return hit as RecordOf<C>;
-    const record = this.db.record(collection, key);
-    if (record === undefined) return null;
-    freezeContents(record);
-    this.cached.set(id, record);
-    return record;
+    let record = this.cached.get(id) as RecordOf<C> | undefined;
+    if (record === undefined) {
+      record = this.db.record(collection, key);
+      if (record === undefined) return null;
+      freezeContents(record);
+      this.cached.set(id, record);
+    }
+    return { ...record };
   }
 
   /** The record keys of an index's rows under `prefix`, in index order. */
