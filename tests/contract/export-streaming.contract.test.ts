@@ -47,6 +47,20 @@ function watched(store: DramaStore) {
 const exportOf = (yoga: ReturnType<typeof createDramaYoga>, slug: string, headers: Record<string, string> = {}) =>
   yoga.fetch(`http://drama.test/export/series/${slug}`, { headers });
 
+/** An export of the big series for `who`, its first piece read, the rest left to read. */
+const openedExport = async (yoga: ReturnType<typeof createDramaYoga>, who: Parameters<typeof WRITERS.bearer>[0]) => {
+  const response = await exportOf(yoga, BIG, WRITERS.bearer(who));
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  expect((await reader.read()).done).toBe(false);
+  return reader;
+};
+
+/** Reads an export to its end: 'ended whole', or throws where it was cut off. */
+const rest = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+  for (;;) if ((await reader.read()).done) return 'ended whole';
+};
+
 describeEachStore(
   'exports stream a series page by page',
   (service) => {
@@ -147,16 +161,7 @@ describeEachStore(
           tokens: WRITERS.tokens,
           ops: { exports: { max: 1, perClient: 1, idleMs: 0, slow } },
         });
-      const slowReader = async (yoga: ReturnType<typeof createDramaYoga>) => {
-        const response = await exportOf(yoga, BIG, WRITERS.bearer('catalog'));
-        expect(response.status).toBe(200);
-        const reader = response.body!.getReader();
-        expect((await reader.read()).done).toBe(false);
-        return reader;
-      };
-      const rest = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
-        for (;;) if ((await reader.read()).done) return 'ended whole';
-      };
+      const slowReader = (yoga: ReturnType<typeof createDramaYoga>) => openedExport(yoga, 'catalog');
 
       // Any export at all counts as slow here: another client's newcomer takes its place, and it is cut off.
       const evicting = withSlow({ windowMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY });
@@ -219,17 +224,7 @@ describeEachStore(
         tokens: WRITERS.tokens,
         ops: { exports: { max: 2, perClient: 1, idleMs: 0, slow: { windowMs: 0, bytesPerSecond: Infinity } } },
       });
-      const reader = async (who: Parameters<typeof WRITERS.bearer>[0]) => {
-        const response = await exportOf(yoga, BIG, WRITERS.bearer(who));
-        expect(response.status).toBe(200);
-        const opened = response.body!.getReader();
-        expect((await opened.read()).done).toBe(false);
-        return opened;
-      };
-      const rest = async (opened: ReadableStreamDefaultReader<Uint8Array>) => {
-        for (;;) if ((await opened.read()).done) return 'ended whole';
-      };
-      const [catalog, admin] = [await reader('catalog'), await reader('admin')];
+      const [catalog, admin] = [await openedExport(yoga, 'catalog'), await openedExport(yoga, 'admin')];
       const taken = await exportOf(yoga, 'soundtrack-1', WRITERS.bearer('story'));
       expect(taken.status).toBe(200);
       const refused = await exportOf(yoga, 'soundtrack-1', WRITERS.bearer('story'));
