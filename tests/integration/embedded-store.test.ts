@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
+import { changeSet } from '../../src/domain/integrity/changes.js';
 import type { GraphDocument, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 import { StoreUnavailableError } from '../../src/errors.js';
@@ -11,6 +12,7 @@ import { DEFAULT_SEED_DIR, loadSeedDirectory } from '../../src/seed/load.js';
 import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { EventFilter } from '../../src/store/port.js';
 import { NO_EVENT_FILTER } from '../../src/store/port.js';
+import { importBigSeries } from '../support/big-series.js';
 
 const src = { document: 'fixture.md', paragraph: null };
 
@@ -500,5 +502,50 @@ describe.skipIf(!hasSeeds)('embedded store: the real seed', () => {
     expect(await store.seriesByKeys(doc.series.map((s) => s.key))).toEqual(doc.series);
     const page = await store.findEvents({ filter: NO_EVENT_FILTER, first: doc.events.length, after: null });
     expect(page.items).toHaveLength(doc.events.length);
+  });
+});
+
+describe('embedded store: a long read (red team 42: 20,000 events held the event loop for 0.15 s)', () => {
+  const SERIES = 'long-read';
+  beforeEach(async () => {
+    await importBigSeries(store, SERIES, 5, 1_000);
+  });
+
+  it('lets the event loop turn while it reads, and answers in story order', async () => {
+    let turns = 0;
+    let reading = true;
+    const tick = () => {
+      turns += 1;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const [events] = await store.eventsOfSeries([SERIES]);
+    reading = false;
+    expect(turns).toBeGreaterThan(1);
+    expect(events).toHaveLength(5_000);
+    expect(events!.map((e) => `${e.episodeNumber}/${e.sequence}`)).toEqual(
+      Array.from({ length: 5_000 }, (_, i) => `${Math.floor(i / 1_000) + 1}/${(i % 1_000) + 1}`),
+    );
+    const [kinds] = await store.eventsOfSeriesByKind([{ seriesKey: SERIES, kinds: ['CONFESSION'] }]);
+    expect(kinds).toHaveLength(2_500);
+  });
+
+  it('answers from one snapshot when a write lands between its turns: all before it or all after', async () => {
+    const [before] = await store.eventsOfSeries([SERIES]);
+    const [first, last] = [before![0]!, before!.at(-1)!];
+    let written: Promise<unknown> | null = null;
+    setImmediate(() => {
+      written = store.applyChanges(
+        changeSet({
+          upserts: { events: [first, last].map((e) => ({ ...e, summary: `Rewritten mid-read: ${e.key}.` })) },
+        }),
+      );
+    });
+    const [read] = await store.eventsOfSeries([SERIES]);
+    await written;
+    const [after] = await store.eventsOfSeries([SERIES]);
+    expect(after![0]!.summary).toContain('Rewritten mid-read');
+    const summaries = (events: PlotEventRecord[]) => [events[0]!.summary, events.at(-1)!.summary];
+    expect([summaries(before!), summaries(after!)]).toContainEqual(summaries(read!));
   });
 });
