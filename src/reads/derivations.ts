@@ -13,7 +13,7 @@ export function boundedDerivations(atOnce: number, waiting: number) {
 
 /**
  * Series' tropes worked out from their events in this process (for a viewer's progress, or for `tropes`): two at a
- * time (they use the CPU, not I/O), which bounds the events they hold at once, and 8 waiting: fewer than the
- * operations that may run at once (OPERATIONS_MAX, 16), which capped the line below 64 (red team 42).
+ * time (they use the CPU, not I/O), which bounds the events they hold at once, and 64 waiting: one request of
+ * many aliases queues dozens (the reveal walk did), so a lower bound refused requests well within every limit.
  */
-export const deriving = boundedDerivations(2, 8);
+export const deriving = boundedDerivations(2, 64);
