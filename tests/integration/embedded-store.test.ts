@@ -13,6 +13,7 @@ import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/
 import type { EventFilter } from '../../src/store/port.js';
 import { NO_EVENT_FILTER } from '../../src/store/port.js';
 import { importBigSeries } from '../support/big-series.js';
+import { loopTicker } from '../support/loop-ticker.js';
 
 const src = { document: 'fixture.md', paragraph: null };
 
@@ -512,16 +513,10 @@ describe('embedded store: a long read (red team 42: 20,000 events held the event
   });
 
   it('lets the event loop turn while it reads, and answers in story order', async () => {
-    let turns = 0;
-    let reading = true;
-    const tick = () => {
-      turns += 1;
-      if (reading) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const ticker = loopTicker();
     const [events] = await store.eventsOfSeries([SERIES]);
-    reading = false;
-    expect(turns).toBeGreaterThan(1);
+    ticker.stop();
+    expect(ticker.turns()).toBeGreaterThan(1);
     expect(events).toHaveLength(5_000);
     expect(events!.map((e) => `${e.episodeNumber}/${e.sequence}`)).toEqual(
       Array.from({ length: 5_000 }, (_, i) => `${Math.floor(i / 1_000) + 1}/${(i % 1_000) + 1}`),
