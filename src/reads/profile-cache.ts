@@ -39,29 +39,33 @@ export class CatalogueSnapshot {
 
   /** The best recommendations for a series as a viewer with no progress sees them; a failed ranking is forgotten. */
   ranking(seriesKey: string, rank: () => Promise<Recommendation[]>): Promise<Recommendation[]> {
-    let ranking = this.rankings.get(seriesKey);
-    if (ranking === undefined) {
-      ranking = rank();
-      ranking.catch(() => this.rankings.delete(seriesKey));
-      this.rankings.set(seriesKey, ranking);
-    }
-    return ranking;
+    return keptOnce<Recommendation[]>(this.rankings, seriesKey, rank);
   }
 
   /** A series' profile as every viewer who has watched through `episode` sees it; a failed one is forgotten. */
   viewed(seriesKey: string, episode: number, derive: () => Promise<SeriesProfile>): Promise<SeriesProfile> {
-    const key = `${episode}@${seriesKey}`;
-    let profile = this.viewedProfiles.get(key);
-    if (profile === undefined) {
-      profile = derive();
-      const kept = profile;
-      kept.catch(() => {
-        if (this.viewedProfiles.get(key) === kept) this.viewedProfiles.delete(key);
-      });
-      this.viewedProfiles.set(key, kept);
-    }
-    return profile;
+    return keptOnce<SeriesProfile>(this.viewedProfiles, `${episode}@${seriesKey}`, derive);
   }
+}
+
+/** The promise `cache` keeps for `key`, made once by `make`; one that fails is forgotten, so the next ask makes another. */
+function keptOnce<T>(
+  cache: {
+    get(key: string): Promise<T> | undefined;
+    set(key: string, value: Promise<T>): unknown;
+    delete(key: string): unknown;
+  },
+  key: string,
+  make: () => Promise<T>,
+): Promise<T> {
+  const found = cache.get(key);
+  if (found !== undefined) return found;
+  const made = make();
+  made.catch(() => {
+    if (cache.get(key) === made) cache.delete(key);
+  });
+  cache.set(key, made);
+  return made;
 }
 
 /** Per store: the catalogue snapshot for its state (see StateCache for when it is rebuilt, or updated after a write). */
