@@ -74,6 +74,15 @@ export function characterAsSeen(progress: Progress, character: CharacterRecord):
 export const episodeVisible = (progress: Progress, seriesKey: string, episode: number): boolean =>
   episode <= seenThrough(progress, seriesKey);
 
+/**
+ * The episode the viewer's progress cuts `series` after, or null when it cuts nothing: no progress for it, or
+ * progress at or past its last episode (no fact of a series lies past its episodeCount).
+ */
+export function cutAfter(progress: Progress, series: { key: string; episodeCount: number }): number | null {
+  const seen = progress.get(series.key);
+  return seen === undefined || seen >= series.episodeCount ? null : seen;
+}
+
 /** The latest episode whose state the viewer may see: the asked one, capped at their progress. */
 export function cappedEpisode(progress: Progress, seriesKey: string, asOfEpisode: number | null): number | null {
   const seen = progress.get(seriesKey);

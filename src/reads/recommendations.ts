@@ -6,13 +6,13 @@ import {
   type SeriesProfile,
 } from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
-import type { Progress } from '../domain/spoilers.js';
+import { cutAfter, type Progress } from '../domain/spoilers.js';
 import { TROPE_NAMES } from '../domain/tropes.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
 import { deriving } from './derivations.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import { type CatalogueEntry, type CatalogueSnapshot, profileCache } from './profile-cache.js';
+import { type CatalogueSnapshot, profileCache } from './profile-cache.js';
 import { tropeKindsOf } from './tropes.js';
 
 /** A series' profile from what the loaders' viewer may see: its tropes from the events that decide them alone. */
@@ -29,20 +29,12 @@ async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<Se
 export const MOST_RECOMMENDATIONS = 20;
 
 /**
- * A series' profile as a viewer who has watched through `episode` sees it. Progress at or past the last episode
- * hides nothing, so it is the shared profile; else it is derived once per episode while the snapshot lasts, by
- * the same loaders and rules as any read (red team 41: each request derived its own, reading every event of the
- * series, and 40 at once ran the heap out). A few are derived at a time, which bounds their
- * memory (see deriving).
+ * A series' profile as a viewer who has watched through `episode` (not its last) sees it: derived once per episode
+ * while the snapshot lasts, by the same loaders and rules as any read (red team 41: each request derived its own,
+ * reading every event of the series, and 40 at once ran the heap out). A few are derived at a time, which bounds
+ * their memory (see deriving).
  */
-function viewedAt(
-  store: DramaStore,
-  snapshot: CatalogueSnapshot,
-  entry: CatalogueEntry,
-  episode: number,
-): SeriesProfile | Promise<SeriesProfile> {
-  const { series } = entry;
-  if (episode >= series.episodeCount) return entry.profile;
+function viewedAt(store: DramaStore, snapshot: CatalogueSnapshot, series: SeriesRecord, episode: number) {
   return snapshot.viewed(series.key, episode, () =>
     deriving(() => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series)),
   );
@@ -59,8 +51,8 @@ async function rankFor(
 ): Promise<Recommendation[]> {
   const profiles = await Promise.all(
     snapshot.entries.map((e) => {
-      const episode = progress.get(e.series.key);
-      return episode === undefined ? e.profile : viewedAt(store, snapshot, e, episode);
+      const episode = cutAfter(progress, e.series);
+      return episode === null ? e.profile : viewedAt(store, snapshot, e.series, episode);
     }),
   );
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { SeriesRecord } from '../domain/records.js';
-import type { Progress } from '../domain/spoilers.js';
+import { cutAfter, type Progress } from '../domain/spoilers.js';
 import type { Trope } from '../domain/tropes.js';
 import type { StoreVersion } from '../store/port.js';
 import { deriving } from './derivations.js';
@@ -35,10 +35,7 @@ export async function sharedTropes(
     done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
     working: new Map(),
   }));
-  const keyOf = (s: SeriesRecord) => {
-    const episode = progress.get(s.key);
-    return `${episode === undefined || episode >= s.episodeCount ? 'all' : episode}@${s.key}`;
-  };
+  const keyOf = (s: SeriesRecord) => `${cutAfter(progress, s) ?? 'all'}@${s.key}`;
   const missing = series.filter((s) => done.get(keyOf(s)) === undefined && !working.has(keyOf(s)));
   if (missing.length > 0) {
     const derived = deriving(() => derive(missing.map((s) => s.key)));
