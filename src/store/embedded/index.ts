@@ -354,8 +354,8 @@ export class EmbeddedStore implements DramaStore {
   /**
    * The records of each list of keys `keysOf` finds, read at most RECORDS_PER_TURN to a turn of the event loop:
    * read at once, a series' 20,000 events held the loop for 0.15 s (red team 42). Each turn checks that no write
-   * has landed since the first (lmdb's snapshot lasts a turn); if one has, the read starts again, and after
-   * LONG_READ_ATTEMPTS it is done at once, so that every answer is of one snapshot.
+   * has landed since the first (lmdb's snapshot lasts a turn); if one has, the read starts again, and the last of
+   * LONG_READ_ATTEMPTS reads in one turn, so that every answer is of one snapshot.
    */
   private async inTurns<C extends Collection>(
     collection: C,
@@ -364,35 +364,35 @@ export class EmbeddedStore implements DramaStore {
     this.trip();
     for (let attempt = 1; ; attempt += 1) {
       const version = this.reads.refresh();
-      const lists = keysOf(this.reads);
-      const total = lists.reduce((n, keys) => n + keys.length, 0);
-      if (total <= RECORDS_PER_TURN || attempt === LONG_READ_ATTEMPTS)
-        return lists.map((keys) => this.reads.present(collection, keys));
-      const read = await this.readInTurns(collection, lists, version);
+      const last = attempt === LONG_READ_ATTEMPTS;
+      const read = await this.readInTurns(collection, keysOf(this.reads), last ? null : version);
       if (read !== null) return read;
     }
   }
 
-  /** `lists`' records, a turn at a time; null once a write has moved the data version from `version`. */
+  /**
+   * `lists`' records (those gone skipped), RECORDS_PER_TURN to a turn, or all in this one when `version` is null;
+   * null once a write has moved the data version from `version`.
+   */
   private async readInTurns<C extends Collection>(
     collection: C,
     lists: readonly string[][],
-    version: number,
+    version: number | null,
   ): Promise<RecordOf<C>[][] | null> {
-    const read = lists.map((): RecordOf<C>[] => []);
+    const read: RecordOf<C>[][] = [];
     let inTurn = 0;
-    for (const [i, keys] of lists.entries()) {
-      for (let at = 0; at < keys.length; ) {
-        if (inTurn === RECORDS_PER_TURN) {
+    for (const keys of lists) {
+      const records: RecordOf<C>[] = [];
+      for (const key of keys) {
+        if (version !== null && inTurn++ === RECORDS_PER_TURN) {
           await nextTurn();
           if (this.reads.refresh() !== version) return null;
-          inTurn = 0;
+          inTurn = 1;
         }
-        const chunk = keys.slice(at, at + RECORDS_PER_TURN - inTurn);
-        for (const record of this.reads.present(collection, chunk)) read[i]!.push(record);
-        at += chunk.length;
-        inTurn += chunk.length;
+        const record = this.reads.record(collection, key);
+        if (record !== null) records.push(record);
       }
+      read.push(records);
     }
     return read;
   }
