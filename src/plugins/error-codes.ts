@@ -39,7 +39,7 @@ const masked = (error: GraphQLError) =>
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
 
-function codeVariableErrors(result: ExecutionResult): ExecutionResult {
+function codedErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.some((error) => error.extensions?.code === undefined)) return result;
   const hasData = 'data' in result && result.data !== undefined;
   return {
@@ -55,20 +55,21 @@ function codeVariableErrors(result: ExecutionResult): ExecutionResult {
 
 /**
  * graphql-js reports variables it cannot coerce without a code, and Yoga answers them 200 whatever the
- * client accepts; clients branch on BAD_USER_INPUT, and GraphQL over HTTP wants a 400 for them.
+ * client accepts; clients branch on BAD_USER_INPUT, and GraphQL over HTTP wants a 400 for them. Any other
+ * execution error still without a code is the executor's own, and is masked (see masked).
  */
 export function useVariableErrorCodes(): Plugin {
   return {
     onExecute: () => ({
       onExecuteDone: ({ result, setResult }) => {
-        if (!(Symbol.asyncIterator in result)) setResult(codeVariableErrors(result));
+        if (!(Symbol.asyncIterator in result)) setResult(codedErrors(result));
       },
     }),
     // An argument the executor refuses as it collects the fields (`@skip(if: $v)` with null) ends the execution
     // without onExecuteDone.
     onResultProcess: ({ result, setResult }) => {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      setResult(codeVariableErrors(result as ExecutionResult));
+      setResult(codedErrors(result as ExecutionResult));
     },
   };
 }
