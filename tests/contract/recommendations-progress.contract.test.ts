@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { changeSet } from '../../src/domain/integrity/changes.js';
 import { profileOf, recommend } from '../../src/domain/recommendations.js';
+import { StoreUnavailableError } from '../../src/errors.js';
 import { boundedDerivations } from '../../src/reads/derivations.js';
 import { createLoaders } from '../../src/reads/loaders.js';
 import { catalogueOf } from '../../src/reads/recommendations.js';
@@ -154,6 +155,30 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     await store.applyChanges(changeSet({ upserts: { events: [{ ...events![0]!, summary: 'Rewritten again.' }] } }));
     await tropes('soundtrack-1@3');
     expect(reads).toHaveLength(3);
+  });
+
+  it('answers a store gone away mid-derivation with STORE_UNAVAILABLE, and keeps no half result: the next ask derives again', async () => {
+    let failing = true;
+    const flaky = new Proxy(service().store, {
+      get: (target, property, receiver) =>
+        property === 'eventsOfSeries'
+          ? (keys: readonly string[], signal?: AbortSignal) =>
+              failing ? Promise.reject(new StoreUnavailableError(target.kind)) : target.eventsOfSeries(keys, signal)
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: flaky, graphiql: false });
+    const ask = () =>
+      graphql(
+        yoga,
+        '{ series(slug: "soundtrack-1") { tropes { kind } } }',
+        {},
+        { 'x-watched-through': 'soundtrack-1@3' },
+      );
+    expect(errorCodes(await ask())).toEqual(['STORE_UNAVAILABLE']);
+    failing = false;
+    const again = await ask();
+    expect(errorCodes(again)).toEqual([]);
+    expect(again.data!.series.tropes).toEqual(expect.any(Array));
   });
 
   it('refuses a derivation with TROPES_BUSY once too many wait, and runs the others in turn', async () => {
