@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NO_EXTERNAL_IDS } from '../../src/domain/build.js';
 import { changeSet } from '../../src/domain/integrity/changes.js';
+import { ValidationError } from '../../src/domain/integrity/validation.js';
 import type { GraphDocument, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 import { StoreUnavailableError } from '../../src/errors.js';
@@ -523,6 +524,21 @@ describe('embedded store: a long read (red team 42: 20,000 events held the event
     );
     const [kinds] = await store.eventsOfSeriesByKind([{ seriesKey: SERIES, kinds: ['CONFESSION'] }]);
     expect(kinds).toHaveLength(2_500);
+  });
+
+  it('lets the event loop turn while a write that shortens the series checks every event (red team 43)', async () => {
+    const [series] = await store.seriesByKeys([SERIES]);
+    const ticker = loopTicker();
+    const refused = store.applyChanges(changeSet({ upserts: { series: [{ ...series!, episodeCount: 4 }] } }));
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    ticker.stop();
+    await expect(refused).rejects.toMatchObject({
+      issues: [
+        expect.objectContaining({ rule: 'episode-count', message: expect.stringContaining('episode 5 exists') }),
+      ],
+    });
+    expect(ticker.turns()).toBeGreaterThan(2);
+    expect((await store.seriesByKeys([SERIES]))[0]!.episodeCount).toBe(5);
   });
 
   it('answers from one snapshot when a write lands between its turns: all before it or all after', async () => {

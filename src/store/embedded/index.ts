@@ -58,7 +58,7 @@ import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
 import { episodeEvents, eventsPage, firstShown, readPlanned, relationshipsAt, seriesPage } from './planned.js';
 import { ofKinds, takesPart } from './queries.js';
-import { EmbeddedReads } from './reads.js';
+import { EmbeddedReads, RECORDS_PER_TURN } from './reads.js';
 import { searchCandidates } from './search.js';
 import { EmbeddedStoryView } from './story-view.js';
 
@@ -84,8 +84,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   );
 }
 
-/** Records a long read takes in one turn of the event loop (about 7 ms of decoding), and its tries at one snapshot. */
-const RECORDS_PER_TURN = 1_000;
+/** A long read's tries at one snapshot. */
 const LONG_READ_ATTEMPTS = 3;
 
 /** How often the state tag's epoch turns, so that derived caches look for other processes' writes. */

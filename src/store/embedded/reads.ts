@@ -11,6 +11,9 @@ const RECORD_CACHE_ENTRIES = 5_000;
 /** How many findEvents totals (per filter) the heap keeps. */
 const TOTALS_CACHE_ENTRIES = 500;
 
+/** Records a long read takes in one turn of the event loop (about 7 ms of decoding). */
+export const RECORDS_PER_TURN = 1_000;
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
