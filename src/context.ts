@@ -1,4 +1,5 @@
 import type { YogaInitialContext } from 'graphql-yoga';
+import { clientKey, type NodeServerContext } from './auth/clients.js';
 import type { RequestAuthenticator } from './auth/verify.js';
 import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
@@ -24,6 +25,8 @@ export interface Context extends YogaInitialContext {
   feed: ChangeFeed;
   /** The webhook deliveries, for admin tokens; null when WEBHOOKS_FILE lists none. */
   webhooks: WebhookDispatcher | null;
+  /** Who asks: a verified token, else an IP address (the rate limit's key); shared work is shared fairly between them. */
+  client: string;
 }
 
 /**
@@ -35,9 +38,10 @@ export const withProgress = (
   store: DramaStore,
   progress: Progress,
   mode: LoaderMode,
+  client: string,
 ): Pick<Context, 'progress' | 'loaders'> => ({
   progress,
-  loaders: createLoaders(store, progress, mode, () => budgetSignal(context)),
+  loaders: createLoaders(store, progress, mode, () => budgetSignal(context), client),
 });
 
 /**
@@ -61,6 +65,7 @@ export function createContextFactory(
     const authentication = authenticate(initial.request);
     if (!authentication.ok) throw new UnauthenticatedError(authentication.reason);
     const { viewer } = authentication;
+    const client = clientKey(initial as NodeServerContext, authentication);
     return {
       store,
       writer: writer.as(viewer.kind === 'token' ? viewer.tokenName : null),
@@ -68,7 +73,8 @@ export function createContextFactory(
       feed,
       webhooks,
       viewer,
-      ...withProgress(initial, store, NO_PROGRESS, loaderMode),
+      client,
+      ...withProgress(initial, store, NO_PROGRESS, loaderMode, client),
     };
   };
 }

@@ -225,7 +225,7 @@ export function createDramaYoga(options: YogaOptions) {
         usePlanner(ops.planner, logger),
         useExecutionBudget(ops.budget),
         // Outside the budget: time spent waiting for a place is not the operation's (it waits at most that long).
-        useAdmission({ ...ops.operations, waitMs: ops.budget.timeMs }),
+        useAdmission({ ...ops.operations, waitMs: ops.budget.timeMs }, authenticate),
         // Before the response cache: a bad progress stops execution, and a cache that saw execution start
         // without its executor called prints a warning to the console.
         useWatchedThrough(),

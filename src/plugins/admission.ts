@@ -1,7 +1,10 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { clientKey, type NodeServerContext } from '../auth/clients.js';
+import type { RequestAuthenticator } from '../auth/verify.js';
+import type { Refusal } from '../queueing/cheapest-first.js';
+import { Places } from '../queueing/places.js';
 import { sliceOver } from '../reads/slices.js';
-import { CheapestFirst, type Refusal } from './cheapest-first.js';
 import { operationCosts } from './operation-costs.js';
 import { oneAtATurn } from './turns.js';
 
@@ -60,8 +63,9 @@ const isRefusal = (error: unknown): error is GraphQLError =>
  * cost), the place by the operation's cost (what executing it may cost). A cheap query sent during a burst of
  * heavy ones waited up to 7.4 s behind them, first in, first out (red team).
  */
-export function useAdmission(limits: AdmissionLimits): Plugin {
+export function useAdmission(limits: AdmissionLimits, authenticate?: RequestAuthenticator): Plugin {
   const arrivals = new WeakMap<object, number>();
+  const clients = new WeakMap<Request, string>();
   const bounded = limits.max > 0;
   // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
   // run or wait for a place), and waitMs from arrival for one that waits behind others. With no bound on places
@@ -79,18 +83,21 @@ export function useAdmission(limits: AdmissionLimits): Plugin {
   if (!bounded) return { onParams };
   const admitted = admission(limits);
   return {
+    onRequest({ request, serverContext }) {
+      if (authenticate) clients.set(request, clientKey(serverContext as NodeServerContext, authenticate(request)));
+    },
     onParams,
     onExecute({ args, executeFn, setExecuteFn }) {
       const request = (args.contextValue as { request?: Request }).request;
       const arrival = (request && arrivals.get(request)) ?? performance.now();
       // Read when execution starts: the cost limit's hook runs after this one.
       setExecuteFn((args) =>
-        admitted(
-          async () => executeFn(args),
+        admitted(async () => executeFn(args), {
           arrival,
-          operationCosts.get(args.contextValue as object) ?? 0,
-          request?.signal,
-        ).catch((error: unknown) => {
+          weight: operationCosts.get(args.contextValue as object) ?? 0,
+          signal: request?.signal,
+          client: request && clients.get(request),
+        }).catch((error: unknown) => {
           if (isRefusal(error)) return { errors: [error] };
           throw error;
         }),
@@ -106,26 +113,33 @@ const refusal = (limits: AdmissionLimits) => (reason: Refusal) =>
 /** What parsing and validating a document costs, about: its length (a persisted query's id alone: 0, it is parsed once). */
 const documentWeight = (query: unknown) => (typeof query === 'string' ? query.length : 0);
 
+/** What an operation waiting for a place gives besides its run (see PlaceRequest). */
+export interface Admitted {
+  /** When its request arrived: the wait is bounded from then. */
+  arrival?: number;
+  weight?: number;
+  signal?: AbortSignal;
+  client?: string;
+}
+
 /**
- * Runs each `run` when one of `max` places is free, the lightest waiting `weight` first; rejects with
- * OperationsExhaustedError when the queue is full of lighter ones, or once it waited `waitMs` from `arrival`.
+ * Runs each `run` when one of `max` places is free: the waiter of the client holding the fewest places first,
+ * then the lightest `weight` (see Places); rejects with OperationsExhaustedError when the queue is full, or once
+ * it waited `waitMs` from `arrival`.
  */
 export function admission(limits: AdmissionLimits) {
-  let running = 0;
-  const line = new CheapestFirst(limits.queueMax, refusal(limits));
-  const leave = () => {
-    // A waiter let go takes over the place.
-    if (!line.release()) running -= 1;
-  };
+  const places = new Places(limits.max, limits.queueMax, refusal(limits));
   return async <T>(
     run: () => Promise<T>,
-    arrival = performance.now(),
-    weight = 0,
-    signal?: AbortSignal,
+    { arrival = performance.now(), weight = 0, signal, client }: Admitted = {},
   ): Promise<T> => {
     // A place is free: it runs, whatever the wait bound (a bound of 0 refuses only operations that must wait).
-    if (running < limits.max && line.length === 0) running += 1;
-    else await line.join(weight, Math.max(0, limits.waitMs - (performance.now() - arrival)), false, signal);
+    const leave = await places.take({
+      weight,
+      waitMs: Math.max(0, limits.waitMs - (performance.now() - arrival)),
+      signal,
+      client,
+    });
     let answer: T;
     try {
       // A turn of the event loop first: operations answered from memory would otherwise follow one another as

@@ -1,10 +1,10 @@
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { clientKey } from '../auth/clients.js';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import type { ChangeEntry } from '../domain/change-log.js';
 import { changeCursor } from '../reads/changes.js';
 import { OpenStreams } from './open-streams.js';
-import { clientKey } from './rate-limit.js';
 import { errorResponse } from './refusals.js';
 
 /** The cursor of the change each subscription delivered last, by its context, for the SSE event id. */

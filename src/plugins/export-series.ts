@@ -1,12 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Plugin } from 'graphql-yoga';
+import { clientKey, type NodeServerContext } from '../auth/clients.js';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportParts } from '../seed/export.js';
 import { looksLikeWatchedThrough, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import type { ChangeLogReader, StoreReader } from '../store/port.js';
 import { OpenStreams } from './open-streams.js';
-import { clientKey, type NodeServerContext } from './rate-limit.js';
 import { errorResponse, storeUnavailableResponse } from './refusals.js';
 import { streamedResponse } from './streamed.js';
 

@@ -2,7 +2,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Authentication, RequestAuthenticator } from '../auth/verify.js';
+import { clientKey, type NodeServerContext } from '../auth/clients.js';
+import type { RequestAuthenticator } from '../auth/verify.js';
 import { errorResponse } from './refusals.js';
 
 interface Window {
@@ -10,23 +11,10 @@ interface Window {
   resetAt: number;
 }
 
-export interface NodeServerContext {
-  req?: { socket?: { remoteAddress?: string } };
-}
-
 const UNMETERED = new Set(['/health', '/ready', '/metrics']);
 
 /** The most clients the limiter tracks at once; past it, the least recently seen client's window is forgotten. */
 const DEFAULT_MAX_CLIENTS = 50_000;
-
-/**
- * A client is its verified token (`token:<name>`), else its IP address: anonymous requests and requests with
- * a token that does not verify share their IP's bucket, so made-up tokens cannot mint fresh ones.
- */
-export function clientKey(serverContext: NodeServerContext, authentication: Authentication): string {
-  if (authentication.ok && authentication.viewer.kind === 'token') return `token:${authentication.viewer.tokenName}`;
-  return `ip:${serverContext.req?.socket?.remoteAddress ?? 'local'}`;
-}
 
 export interface RateLimiter extends Plugin<object, NodeServerContext> {
   /** How many clients the table holds now. */

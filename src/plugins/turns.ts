@@ -1,4 +1,4 @@
-import { CheapestFirst, type Refusal } from './cheapest-first.js';
+import { CheapestFirst, type Refusal } from '../queueing/cheapest-first.js';
 
 /**
  * Resolves in a turn of the event loop of its own, the lightest waiter first (see CheapestFirst).

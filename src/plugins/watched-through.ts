@@ -46,7 +46,7 @@ export function useWatchedThrough(): Plugin<Context> {
           ...(operation == null ? [] : progressFromOperation(operation, () => variablesWithDefaults(args, operation))),
         ];
         if (entries.length > 0)
-          extendContext(withProgress(context, context.store, toProgress(entries), context.loaderMode));
+          extendContext(withProgress(context, context.store, toProgress(entries), context.loaderMode, context.client));
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         setResultAndStopExecution({ errors: [subscribing ? error : asRequestError(error)] });

@@ -1,14 +1,21 @@
-import pLimit from 'p-limit';
 import { TropesBusyError } from '../errors.js';
+import { Places } from '../queueing/places.js';
 
 /**
  * Runs at most `atOnce` derivations at a time; past `waiting` waiting for their turn, refuses a new one with
- * TropesBusyError, so that a burst cannot queue hours of them.
+ * TropesBusyError, so that a burst cannot queue hours of them. Fair between the clients that ask (see Places):
+ * a client's derivation goes before those of a client running more, and pushes them out of a full line.
  */
 export function boundedDerivations(atOnce: number, waiting: number) {
-  const limit = pLimit(atOnce);
-  return <T>(derive: () => Promise<T>): Promise<T> =>
-    limit.pendingCount >= waiting ? Promise.reject(new TropesBusyError()) : limit(derive);
+  const places = new Places(atOnce, waiting, () => new TropesBusyError());
+  return async <T>(derive: () => Promise<T>, client?: string): Promise<T> => {
+    const leave = await places.take({ client });
+    try {
+      return await derive();
+    } finally {
+      leave();
+    }
+  };
 }
 
 /**

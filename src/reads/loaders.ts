@@ -352,6 +352,7 @@ export function createLoaders(
   progress: spoilers.Progress = spoilers.NO_PROGRESS,
   mode: LoaderMode = 'on',
   signal: () => AbortSignal | undefined = () => undefined,
+  client = 'local',
 ) {
   const factory = loaderFactory(mode, signal);
   const { byKey, byQuery } = factory;
@@ -378,8 +379,12 @@ export function createLoaders(
   const tropes = byKey(async (keys) => {
     const records = await loadAll(series, keys);
     const found = records.filter((record): record is SeriesRecord => record !== null);
-    const lists = await sharedTropes(store, found, progress, (wanted) =>
-      Promise.all(wanted.map((key) => tropesOf(gated, key))),
+    const lists = await sharedTropes(
+      store,
+      found,
+      progress,
+      (wanted) => Promise.all(wanted.map((key) => tropesOf(gated, key))),
+      client,
     );
     const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
     return keys.map((key) => byKey.get(key) ?? []);
@@ -405,6 +410,8 @@ export function createLoaders(
     gated.prime(answer);
   };
   return {
+    /** Whose request these loaders serve (a verified token, else an IP address): derivations are shared fairly. */
+    client,
     series,
     /** Pages of allSeries (listSeries). */
     seriesPage,

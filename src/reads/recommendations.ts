@@ -34,9 +34,15 @@ export const MOST_RECOMMENDATIONS = 20;
  * reading every event of the series, and 40 at once ran the heap out). A few are derived at a time, which bounds
  * their memory (see deriving).
  */
-function viewedAt(store: DramaStore, snapshot: CatalogueSnapshot, series: SeriesRecord, episode: number) {
+function viewedAt(
+  store: DramaStore,
+  snapshot: CatalogueSnapshot,
+  series: SeriesRecord,
+  episode: number,
+  client: string,
+) {
   return snapshot.viewed(series.key, episode, () =>
-    deriving(() => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series)),
+    deriving(() => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series), client),
   );
 }
 
@@ -52,7 +58,7 @@ async function rankFor(
   const profiles = await Promise.all(
     snapshot.entries.map((e) => {
       const episode = cutAfter(progress, e.series);
-      return episode === null ? e.profile : viewedAt(store, snapshot, e.series, episode);
+      return episode === null ? e.profile : viewedAt(store, snapshot, e.series, episode, loaders.client);
     }),
   );
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));

@@ -30,6 +30,7 @@ export async function sharedTropes(
   series: readonly SeriesRecord[],
   progress: Progress,
   derive: (seriesKeys: string[]) => Promise<Trope[][]>,
+  client?: string,
 ): Promise<Trope[][]> {
   const { done, working } = await kept.get(store, async () => ({
     done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
@@ -38,7 +39,7 @@ export async function sharedTropes(
   const keyOf = (s: SeriesRecord) => `${cutAfter(progress, s) ?? 'all'}@${s.key}`;
   const missing = series.filter((s) => done.get(keyOf(s)) === undefined && !working.has(keyOf(s)));
   if (missing.length > 0) {
-    const derived = deriving(() => derive(missing.map((s) => s.key)));
+    const derived = deriving(() => derive(missing.map((s) => s.key)), client);
     missing.forEach((s, i) => {
       const key = keyOf(s);
       const one = derived.then((lists) => lists[i]!);

@@ -80,15 +80,18 @@ it('bounds the wait from the arrival it is given: one that arrived longer ago th
   const admitted = admission({ max: 1, queueMax: 5, waitMs: 60_000 });
   const { held, finish } = await holdPlace(admitted);
   let lateRan = false;
-  const late = admitted(async () => {
-    lateRan = true;
-  }, performance.now() - 60_001);
+  const late = admitted(
+    async () => {
+      lateRan = true;
+    },
+    { arrival: performance.now() - 60_001 },
+  );
   await expect(late).rejects.toBeInstanceOf(OperationsExhaustedError);
   finish();
   expect(await held).toBe('held');
   expect(lateRan).toBe(false);
   // With a place free, the same arrival still runs.
-  expect(await admitted(async () => 'free', performance.now() - 60_001)).toBe('free');
+  expect(await admitted(async () => 'free', { arrival: performance.now() - 60_001 })).toBe('free');
 });
 
 // Red team: a cheap query sent during a burst of heavy ones waited 7.4 s behind them, first in, first out.
@@ -102,8 +105,7 @@ it('gives a freed place to the lightest operation waiting, and lets a light one 
         ran.push(name);
         return name;
       },
-      performance.now(),
-      weight,
+      { weight },
     );
   const heavy = run('heavy', 40_000);
   const heavier = run('heavier', 45_000);
@@ -115,4 +117,60 @@ it('gives a freed place to the lightest operation waiting, and lets a light one 
   finish();
   expect(await Promise.all([held, light, heavy])).toEqual(['held', 'light', 'heavy']);
   expect(ran).toEqual(['light', 'heavy']);
+});
+
+// Red team 43: one address's burst of 150 heavy reads kept another client's small request waiting until it was
+// refused after 11 to 18 s.
+it("gives a freed place to a client holding none before the burst of another, lightest first, and pushes the burst's waiters out of a full queue for it", async () => {
+  const admitted = admission({ max: 2, queueMax: 4, waitMs: 60_000 });
+  const ran: string[] = [];
+  const finishers = new Map<string, () => void>();
+  const run = (name: string, client: string, weight: number) =>
+    admitted(
+      () =>
+        new Promise<string>((resolve) => {
+          ran.push(name);
+          finishers.set(name, () => resolve(name));
+        }),
+      { weight, client },
+    );
+  const started = async (name: string) => {
+    for (let turn = 0; turn < 100 && !finishers.has(name); turn += 1) await new Promise((r) => setImmediate(r));
+    expect(ran.at(-1)).toBe(name);
+  };
+  const burst = Array.from({ length: 6 }, (_, i) => run(`burst-${i}`, 'ip:10.0.0.1', 10));
+  await started('burst-1');
+  // Both places are the burst's, and its other four fill the queue.
+  const victim = run('victim', 'ip:10.0.0.2', 50_000);
+  const second = run('second', 'ip:10.0.0.3', 50_000);
+  // The burst's newest waiters gave way, lighter though they are.
+  await expect(burst[5]).rejects.toMatchObject({ extensions: { code: 'OPERATIONS_EXHAUSTED' } });
+  await expect(burst[4]).rejects.toMatchObject({ extensions: { code: 'OPERATIONS_EXHAUSTED' } });
+  // Another of the burst, no lighter than its waiters, finds a full queue whose share it already has: refused.
+  await expect(run('burst-6', 'ip:10.0.0.1', 10)).rejects.toBeInstanceOf(OperationsExhaustedError);
+  finishers.get('burst-0')!();
+  await started('victim');
+  // Now the burst's client holds no more places than any other: the lightest goes.
+  finishers.get('burst-1')!();
+  await started('burst-2');
+  finishers.get('victim')!();
+  await started('second');
+  finishers.get('burst-2')!();
+  await started('burst-3');
+  finishers.get('second')!();
+  finishers.get('burst-3')!();
+  expect(await Promise.all([victim, second, burst[2], burst[3]])).toEqual(['victim', 'second', 'burst-2', 'burst-3']);
+  expect(ran).toEqual(['burst-0', 'burst-1', 'victim', 'burst-2', 'second', 'burst-3']);
+});
+
+it('between clients holding as many places, lets the lightest go first, as without shares', async () => {
+  const admitted = admission({ max: 1, queueMax: 10, waitMs: 60_000 });
+  const { held, finish } = await holdPlace(admitted);
+  const ran: string[] = [];
+  const run = (name: string, client: string, weight: number) =>
+    admitted(async () => void ran.push(name), { weight, client });
+  const all = [run('a-heavy', 'a', 900), run('b-light', 'b', 5), run('a-light', 'a', 5), run('b-heavy', 'b', 900)];
+  finish();
+  await Promise.all([held, ...all]);
+  expect(ran).toEqual(['b-light', 'a-light', 'a-heavy', 'b-heavy']);
 });

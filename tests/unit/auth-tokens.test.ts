@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clientKey } from '../../src/auth/clients.js';
 import { createToken } from '../../src/auth/create-token.js';
 import { loadTokens } from '../../src/auth/token-config.js';
 import { authenticate, createRequestAuthenticator, parseBearer } from '../../src/auth/verify.js';
 import { loadConfig } from '../../src/config/environment.js';
-import { clientKey } from '../../src/plugins/rate-limit.js';
 import { issueTokens } from '../support/tokens.js';
 
 const hex = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, expect, it, vi } from 'vitest';
-import { CheapestFirst, type Refusal } from '../../src/plugins/cheapest-first.js';
+import { CheapestFirst, type Refusal } from '../../src/queueing/cheapest-first.js';
 
 class Refused extends Error {
   constructor(readonly reason: Refusal) {

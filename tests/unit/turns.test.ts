@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { OLDEST_EVERY } from '../../src/plugins/cheapest-first.js';
 import { oneAtATurn } from '../../src/plugins/turns.js';
+import { OLDEST_EVERY } from '../../src/queueing/cheapest-first.js';
 import { loopTicker } from '../support/loop-ticker.js';
 
 it('lets its waiters go in order, one per turn of the event loop, with other work served in between', async () => {

@@ -6,6 +6,8 @@ export type Refusal = 'queue' | 'wait' | 'gone';
 
 interface Waiter {
   weight: number;
+  /** Whose work it is (a verified token, else an IP address); undefined when the line has no shares. */
+  client: string | undefined;
   /** Joined an empty line: it goes next, whatever joins after it. */
   pinned: boolean;
   /** When it joined, in joins: the lowest has waited longest. */
@@ -24,9 +26,14 @@ interface Waiter {
  * long. Of every `oldestEvery` waiters let go, one is the one that has waited longest: under a steady stream of
  * light work a heavy waiter is delayed, never starved, and light work still takes most places during a burst of
  * heavy work.
+ *
+ * With `held` (how many places a client holds now), the line is fair between clients before it is cheap: a
+ * waiter of the client that holds the fewest places goes first, and a full line pushes out a waiter of the
+ * client that holds and waits for the most, so that one client's burst cannot keep another's work waiting.
  */
 export class CheapestFirst {
   private readonly line: Waiter[] = [];
+  private readonly waiting = new Map<string, number>();
   private joins = 0;
   private released = 0;
 
@@ -34,6 +41,7 @@ export class CheapestFirst {
     private readonly room: number,
     private readonly refusal: (reason: Refusal) => Error,
     private readonly oldestEvery = OLDEST_EVERY,
+    private readonly held: ((client: string) => number) | null = null,
   ) {}
 
   get length(): number {
@@ -43,9 +51,16 @@ export class CheapestFirst {
   /**
    * Resolves when `release()` picks this waiter. `waitMs`: how much longer it may wait (null: no bound).
    * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it. `signal`: the
-   * waiter leaves the line when it aborts (its client went away).
+   * waiter leaves the line when it aborts (its client went away). `client`: whose work it is, for the shares.
    */
-  join(weightGiven: number, waitMs: number | null, pinIfFirst = false, signal?: AbortSignal): Promise<void> {
+  join(
+    weightGiven: number,
+    waitMs: number | null,
+    pinIfFirst = false,
+    signal?: AbortSignal,
+    clientGiven = 'local',
+  ): Promise<void> {
+    const client = this.held === null ? undefined : clientGiven;
     // NaN would compare as neither lighter nor heavier than anything, and break the order.
     const weight = Number.isNaN(weightGiven) ? Infinity : weightGiven;
     return new Promise<void>((resolve, reject) => {
@@ -55,13 +70,13 @@ export class CheapestFirst {
       }
       const pinned = pinIfFirst && this.line.length === 0;
       if (!pinned && this.line.length >= this.room) {
-        const heaviest = this.line.at(-1);
-        if (heaviest === undefined || heaviest.pinned || heaviest.weight <= weight) {
+        const out = this.pushedOutFor(weight, client);
+        if (out === -1) {
           reject(this.refusal('queue'));
           return;
         }
-        this.line.pop();
-        heaviest.refuse('queue');
+        const [pushed] = this.line.splice(out, 1);
+        pushed!.refuse('queue');
       }
       const leave = (reason: Refusal) => {
         const at = this.line.indexOf(waiter);
@@ -70,8 +85,10 @@ export class CheapestFirst {
         waiter.refuse(reason);
       };
       const onAbort = () => leave('gone');
+      let forgotten = false;
       const waiter: Waiter = {
         weight,
+        client,
         pinned,
         arrival: this.joins++,
         go: () => {
@@ -84,10 +101,14 @@ export class CheapestFirst {
         },
         timer: undefined,
         forget: () => {
+          if (forgotten) return;
+          forgotten = true;
           clearTimeout(waiter.timer);
           signal?.removeEventListener('abort', onAbort);
+          if (client !== undefined) this.count(client, -1);
         },
       };
+      if (client !== undefined) this.count(client, 1);
       this.line.splice(this.placeFor(weight), 0, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (!pinned && waitMs !== null) {
@@ -101,10 +122,60 @@ export class CheapestFirst {
   release(): boolean {
     if (this.line.length === 0) return false;
     this.released += 1;
-    const at = this.released % this.oldestEvery === 0 && !this.line[0]!.pinned ? this.oldest() : 0;
+    const at = this.line[0]!.pinned ? 0 : this.released % this.oldestEvery === 0 ? this.oldest() : this.fairest();
     const [next] = this.line.splice(at, 1);
     next!.go();
     return true;
+  }
+
+  /** The lightest waiter of the clients holding the fewest places (the lightest of all without shares). */
+  private fairest(): number {
+    if (this.held === null) return 0;
+    const holds = new Map<string, number>();
+    let at = 0;
+    let fewest = Infinity;
+    for (let i = 0; i < this.line.length && fewest > 0; i += 1) {
+      const client = this.line[i]!.client!;
+      let n = holds.get(client);
+      if (n === undefined) {
+        n = this.held(client);
+        holds.set(client, n);
+      }
+      if (n < fewest) {
+        fewest = n;
+        at = i;
+      }
+    }
+    return at;
+  }
+
+  /**
+   * Which waiter a newcomer of `weight` pushes out of a full line, or -1 when the newcomer is refused itself. With
+   * shares: the newest heaviest waiter of the client with the greatest share (places held plus waiting) when that
+   * share is more than one above the newcomer's client's; else the heaviest waiter heavier than the newcomer whose
+   * client's share is at least the newcomer's. Without: the heaviest waiter, if heavier than the newcomer.
+   */
+  private pushedOutFor(weight: number, client: string | undefined): number {
+    const share = (c: string | undefined) => (c === undefined ? 0 : this.held!(c) + (this.waiting.get(c) ?? 0));
+    const own = share(client);
+    if (client !== undefined) {
+      let greatest = client;
+      for (const c of this.waiting.keys()) if (share(c) > share(greatest)) greatest = c;
+      if (share(greatest) > own + 1)
+        for (let i = this.line.length - 1; i >= 0; i -= 1)
+          if (this.line[i]!.client === greatest && !this.line[i]!.pinned) return i;
+    }
+    for (let i = this.line.length - 1; i >= 0 && this.line[i]!.weight > weight; i -= 1) {
+      const waiter = this.line[i]!;
+      if (!waiter.pinned && share(waiter.client) >= own) return i;
+    }
+    return -1;
+  }
+
+  private count(client: string, by: number): void {
+    const n = (this.waiting.get(client) ?? 0) + by;
+    if (n > 0) this.waiting.set(client, n);
+    else this.waiting.delete(client);
   }
 
   private oldest(): number {

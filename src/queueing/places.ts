@@ -1,0 +1,60 @@
+import { CheapestFirst, OLDEST_EVERY, type Refusal } from './cheapest-first.js';
+
+/** What a waiter for a place gives: how heavy its work is, how long it may wait, its signal, and whose it is. */
+export interface PlaceRequest {
+  weight?: number;
+  /** How much longer it may wait (null: no bound). */
+  waitMs?: number | null;
+  signal?: AbortSignal;
+  /** A verified token, else an IP address ('local' in process). */
+  client?: string;
+}
+
+/**
+ * `max` places, each held by one piece of work at a time, and a line of at most `room` waiting for one, fair
+ * between clients (see CheapestFirst): a place let go goes to a waiter of the client that holds the fewest.
+ * A waiter refused rejects with `refusal(reason)`.
+ */
+export class Places {
+  private running = 0;
+  private readonly held = new Map<string, number>();
+  private readonly line: CheapestFirst;
+
+  constructor(
+    private readonly max: number,
+    room: number,
+    refusal: (reason: Refusal) => Error,
+  ) {
+    this.line = new CheapestFirst(room, refusal, OLDEST_EVERY, (client) => this.held.get(client) ?? 0);
+  }
+
+  /** How many places `client` holds now. */
+  heldBy(client: string): number {
+    return this.held.get(client) ?? 0;
+  }
+
+  get waiting(): number {
+    return this.line.length;
+  }
+
+  /** Resolves once a place is held for `client`, with the function that gives it back (call it once). */
+  async take({ weight = 0, waitMs = null, signal, client = 'local' }: PlaceRequest = {}): Promise<() => void> {
+    if (this.running < this.max && this.line.length === 0) this.running += 1;
+    // A place let go passes straight to the waiter picked, so `running` stays as it is.
+    else await this.line.join(weight, waitMs, false, signal, client);
+    this.count(client, 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.count(client, -1);
+      if (!this.line.release()) this.running -= 1;
+    };
+  }
+
+  private count(client: string, by: number): void {
+    const n = (this.held.get(client) ?? 0) + by;
+    if (n > 0) this.held.set(client, n);
+    else this.held.delete(client);
+  }
+}
