@@ -74,18 +74,19 @@ export function useAdmission(limits: AdmissionLimits, authenticate?: RequestAuth
   const onParams: Plugin['onParams'] = async ({ request, params, setResult }) => {
     arrivals.set(request, performance.now());
     try {
-      await turn(documentWeight(params.query), bounded ? limits.waitMs : null, request.signal);
+      await turn(documentWeight(params.query), bounded ? limits.waitMs : null, request.signal, clients.get(request));
     } catch (error) {
       if (!isRefusal(error)) throw error;
       setResult({ errors: [error] });
     }
   };
-  if (!bounded) return { onParams };
+  const onRequest: Plugin['onRequest'] = ({ request, serverContext }) => {
+    if (authenticate) clients.set(request, clientKey(serverContext as NodeServerContext, authenticate(request)));
+  };
+  if (!bounded) return { onRequest, onParams };
   const admitted = admission(limits);
   return {
-    onRequest({ request, serverContext }) {
-      if (authenticate) clients.set(request, clientKey(serverContext as NodeServerContext, authenticate(request)));
-    },
+    onRequest,
     onParams,
     onExecute({ args, executeFn, setExecuteFn }) {
       const request = (args.contextValue as { request?: Request }).request;

@@ -1,11 +1,11 @@
-import { CheapestFirst, type Refusal } from '../queueing/cheapest-first.js';
+import { CheapestFirst, OLDEST_EVERY, type Refusal } from '../queueing/cheapest-first.js';
 
 /**
  * Resolves in a turn of the event loop of its own, the lightest waiter first (see CheapestFirst).
  * `waitMs`: how much longer it may wait behind others (null: no bound); one that finds nobody waiting goes next.
- * `signal`: it leaves the line when that aborts.
+ * `signal`: it leaves the line when that aborts. `client`: whose it is; the client with the fewest waiting goes first.
  */
-export type Turns = (weight?: number, waitMs?: number | null, signal?: AbortSignal) => Promise<void>;
+export type Turns = (weight?: number, waitMs?: number | null, signal?: AbortSignal, client?: string) => Promise<void>;
 
 /**
  * A line that lets its waiters go one per turn of the event loop: each one's synchronous work runs in a turn
@@ -16,7 +16,8 @@ export function oneAtATurn(
   room = Infinity,
   refusal: (reason: Refusal) => Error = (reason) => new Error(`refused: ${reason}`),
 ): Turns {
-  const line = new CheapestFirst(room, refusal);
+  // Nobody holds a turn: the share of a client is what it has waiting.
+  const line = new CheapestFirst(room, refusal, OLDEST_EVERY, () => 0);
   let scheduled = false;
   const next = () => {
     if (!line.release()) {
@@ -26,8 +27,8 @@ export function oneAtATurn(
     // Scheduled from within a setImmediate callback: it runs in the next turn, after the sockets are polled.
     setImmediate(next);
   };
-  const turn = (weight = 0, waitMs: number | null = null, signal?: AbortSignal) => {
-    const joined = line.join(weight, waitMs, true, signal);
+  const turn = (weight = 0, waitMs: number | null = null, signal?: AbortSignal, client?: string) => {
+    const joined = line.join(weight, waitMs, true, signal, client);
     if (!scheduled) {
       scheduled = true;
       setImmediate(next);

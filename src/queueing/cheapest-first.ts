@@ -28,8 +28,8 @@ interface Waiter {
  * heavy work.
  *
  * With `held` (how many places a client holds now), the line is fair between clients before it is cheap: a
- * waiter of the client that holds the fewest places goes first, and a full line pushes out a waiter of the
- * client that holds and waits for the most, so that one client's burst cannot keep another's work waiting.
+ * waiter of the client with the smallest share (places held plus waiting) goes first, and a full line pushes
+ * out a waiter of the client with the greatest, so that one client's burst cannot keep another's work waiting.
  */
 export class CheapestFirst {
   private readonly line: Waiter[] = [];
@@ -128,25 +128,29 @@ export class CheapestFirst {
     return true;
   }
 
-  /** The lightest waiter of the clients holding the fewest places (the lightest of all without shares). */
+  /** The lightest waiter of the clients with the smallest share, places held plus waiting (the lightest of all without shares). */
   private fairest(): number {
     if (this.held === null) return 0;
-    const holds = new Map<string, number>();
+    const shares = new Map<string, number>();
     let at = 0;
-    let fewest = Infinity;
-    for (let i = 0; i < this.line.length && fewest > 0; i += 1) {
+    let least = Infinity;
+    for (let i = 0; i < this.line.length && least > 1; i += 1) {
       const client = this.line[i]!.client!;
-      let n = holds.get(client);
+      let n = shares.get(client);
       if (n === undefined) {
-        n = this.held(client);
-        holds.set(client, n);
+        n = this.share(client);
+        shares.set(client, n);
       }
-      if (n < fewest) {
-        fewest = n;
+      if (n < least) {
+        least = n;
         at = i;
       }
     }
     return at;
+  }
+
+  private share(client: string | undefined): number {
+    return client === undefined || this.held === null ? 0 : this.held(client) + (this.waiting.get(client) ?? 0);
   }
 
   /**
@@ -156,7 +160,7 @@ export class CheapestFirst {
    * client's share is at least the newcomer's. Without: the heaviest waiter, if heavier than the newcomer.
    */
   private pushedOutFor(weight: number, client: string | undefined): number {
-    const share = (c: string | undefined) => (c === undefined ? 0 : this.held!(c) + (this.waiting.get(c) ?? 0));
+    const share = (c: string | undefined) => this.share(c);
     const own = share(client);
     if (client !== undefined) {
       let greatest = client;

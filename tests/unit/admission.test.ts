@@ -150,20 +150,20 @@ it("gives a freed place to a client holding none before the burst of another, li
   await expect(run('burst-6', 'ip:10.0.0.1', 10)).rejects.toBeInstanceOf(OperationsExhaustedError);
   finishers.get('burst-0')!();
   await started('victim');
-  // Now the burst's client holds no more places than any other: the lightest goes.
+  // The burst's client holds no place now but still has two waiting: the third client, with one, goes first.
   finishers.get('burst-1')!();
-  await started('burst-2');
-  finishers.get('victim')!();
   await started('second');
-  finishers.get('burst-2')!();
-  await started('burst-3');
+  finishers.get('victim')!();
+  await started('burst-2');
   finishers.get('second')!();
+  await started('burst-3');
+  finishers.get('burst-2')!();
   finishers.get('burst-3')!();
   expect(await Promise.all([victim, second, burst[2], burst[3]])).toEqual(['victim', 'second', 'burst-2', 'burst-3']);
-  expect(ran).toEqual(['burst-0', 'burst-1', 'victim', 'burst-2', 'second', 'burst-3']);
+  expect(ran).toEqual(['burst-0', 'burst-1', 'victim', 'second', 'burst-2', 'burst-3']);
 });
 
-it('between clients holding as many places, lets the lightest go first, as without shares', async () => {
+it('lets the client with less held and waiting go first, and between equal shares the lightest', async () => {
   const admitted = admission({ max: 1, queueMax: 10, waitMs: 60_000 });
   const { held, finish } = await holdPlace(admitted);
   const ran: string[] = [];
@@ -172,5 +172,6 @@ it('between clients holding as many places, lets the lightest go first, as witho
   const all = [run('a-heavy', 'a', 900), run('b-light', 'b', 5), run('a-light', 'a', 5), run('b-heavy', 'b', 900)];
   finish();
   await Promise.all([held, ...all]);
-  expect(ran).toEqual(['b-light', 'a-light', 'a-heavy', 'b-heavy']);
+  // Two each at first: the lightest, b's (it came before a's as light), goes; then b has the smaller share.
+  expect(ran).toEqual(['b-light', 'b-heavy', 'a-light', 'a-heavy']);
 });

@@ -70,3 +70,17 @@ it('does not starve a heavy waiter while light ones keep coming: it goes once th
   expect(heavyWentAfter!).toBeLessThanOrEqual(waitingAtJoin + 2 * OLDEST_EVERY);
   expect(heavyWentAfter!).toBeLessThan(CLIENTS * ROUNDS - startedAt);
 });
+
+// Red team 43: a client's short document waited for its parse behind one address's burst of 150 (it was longer).
+it("lets a client's waiter go before another client's burst, heavier as it is", async () => {
+  const turn = oneAtATurn();
+  const went: string[] = [];
+  const burst = Array.from({ length: 10 }, (_, i) =>
+    turn(10, null, undefined, 'ip:10.0.0.1').then(() => went.push(`b${i}`)),
+  );
+  const other = turn(500, null, undefined, 'ip:10.0.0.2').then(() => went.push('other'));
+  await Promise.all([...burst, other]);
+  // The first of the burst found nobody waiting and went first; then the client with one waiting goes.
+  expect(went.slice(0, 2)).toEqual(['b0', 'other']);
+  expect(went).toHaveLength(11);
+});
