@@ -65,28 +65,31 @@ const isRefusal = (error: unknown): error is GraphQLError =>
  */
 export function useAdmission(limits: AdmissionLimits, authenticate?: RequestAuthenticator): Plugin {
   const arrivals = new WeakMap<object, number>();
-  const clients = new WeakMap<Request, string>();
   const bounded = limits.max > 0;
   // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
   // run or wait for a place), and waitMs from arrival for one that waits behind others. With no bound on places
   // (max 0), none on the turn either.
   const turn = oneAtATurn(bounded ? limits.max + limits.queueMax : Infinity, refusal(limits));
-  const onParams: Plugin['onParams'] = async ({ request, params, setResult }) => {
+  // Not in onRequest: this plugin comes before the body limit, which may hand on a new Request for a POST.
+  const clientOf = (request: Request, serverContext: unknown) =>
+    authenticate ? clientKey(serverContext as NodeServerContext, authenticate(request)) : undefined;
+  const onParams: Plugin['onParams'] = async ({ request, params, setResult, context }) => {
     arrivals.set(request, performance.now());
     try {
-      await turn(documentWeight(params.query), bounded ? limits.waitMs : null, request.signal, clients.get(request));
+      await turn(
+        documentWeight(params.query),
+        bounded ? limits.waitMs : null,
+        request.signal,
+        clientOf(request, context),
+      );
     } catch (error) {
       if (!isRefusal(error)) throw error;
       setResult({ errors: [error] });
     }
   };
-  const onRequest: Plugin['onRequest'] = ({ request, serverContext }) => {
-    if (authenticate) clients.set(request, clientKey(serverContext as NodeServerContext, authenticate(request)));
-  };
-  if (!bounded) return { onRequest, onParams };
+  if (!bounded) return { onParams };
   const admitted = admission(limits);
   return {
-    onRequest,
     onParams,
     onExecute({ args, executeFn, setExecuteFn }) {
       const request = (args.contextValue as { request?: Request }).request;
@@ -97,7 +100,7 @@ export function useAdmission(limits: AdmissionLimits, authenticate?: RequestAuth
           arrival,
           weight: operationCosts.get(args.contextValue as object) ?? 0,
           signal: request?.signal,
-          client: request && clients.get(request),
+          client: (args.contextValue as { client?: string }).client,
         }).catch((error: unknown) => {
           if (isRefusal(error)) return { errors: [error] };
           throw error;

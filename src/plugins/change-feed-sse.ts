@@ -29,11 +29,7 @@ export function useChangeFeedEvents(
   authenticate?: RequestAuthenticator,
 ): Plugin {
   const streams = new OpenStreams(limits);
-  const clients = new WeakMap<Request, string>();
   return {
-    onRequest: ({ request, serverContext }) => {
-      if (authenticate) clients.set(request, clientKey(serverContext as object, authenticate(request)));
-    },
     onSubscribe: ({ args }) => {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'subscription') return;
@@ -48,9 +44,10 @@ export function useChangeFeedEvents(
         }),
       };
     },
-    onResultProcess: ({ request, result, setResultProcessor }) => {
+    onResultProcess: ({ request, result, setResultProcessor, serverContext }) => {
       if (!isAsyncIterable(result) || !acceptsEventStream(request.headers.get('accept'))) return;
-      const opened = streams.open(clients.get(request) ?? 'local');
+      // Worked out where it is used, from the server context: plugins may hand on a new Request (the body limit does).
+      const opened = streams.open(authenticate ? clientKey(serverContext as object, authenticate(request)) : 'local');
       if (opened === 'all' || opened === 'client') {
         void (result as Chunked)[Symbol.asyncIterator]().return?.();
         const refusal =

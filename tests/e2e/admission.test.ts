@@ -324,3 +324,50 @@ describe('admission: queries and mutations executing at once in one process (OPE
     expect(parseOpsSettings({}).data?.operations).toEqual({ max: 16, queueMax: 256 });
   });
 });
+
+/** Asks as `ask` does, from `address` (the socket's, as Node's adapter gives it), with a body streamed without a length. */
+const askFrom = (yoga: ReturnType<typeof createDramaYoga>, name: string, address: string) => {
+  const body = JSON.stringify({
+    query: `query ${name} { character(series: "soundtrack-1", slug: "eun-soo") { name relationships(asOfEpisode: 2) { kind } } }`,
+  });
+  const stream = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(body));
+      controller.close();
+    },
+  });
+  return yoga.fetch(
+    'http://drama.test/graphql',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit,
+    { req: { socket: { remoteAddress: address } } },
+  );
+};
+
+// Red team 43: one address's burst kept another client's request waiting until it was refused.
+describe('admission is fair between clients (an IP address, or a verified token)', () => {
+  it("makes room in a full queue for another address's request by refusing the busy address's newest, and runs it next", async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({ store: gate.store, graphiql: false, ops: { operations: { max: 1, queueMax: 1 } } });
+    const first = askFrom(yoga, 'A1', '10.0.0.1');
+    await until(() => gate.held() === 1);
+    const second = askFrom(yoga, 'A2', '10.0.0.1');
+    // The queue holds one: another from the same address is refused.
+    const third = await askFrom(yoga, 'A3', '10.0.0.1');
+    expect(third.status).toBe(503);
+    const other = askFrom(yoga, 'B1', '10.0.0.2');
+    const pushedOut = await second;
+    expect(pushedOut.status).toBe(503);
+    expect((await pushedOut.json()).errors[0].extensions.code).toBe('OPERATIONS_EXHAUSTED');
+    gate.release();
+    await until(() => gate.held() === 2);
+    gate.release();
+    const answers = await Promise.all([first, other]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect((await answers[1]!.json()).data.character.name).toBeTruthy();
+  });
+});

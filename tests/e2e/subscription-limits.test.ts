@@ -21,6 +21,30 @@ async function open(yoga: DramaYoga, headers: Record<string, string> = {}) {
   return { status: response.status, body: await response.json(), retryAfter: response.headers.get('retry-after') };
 }
 
+/** Opens a stream as `open` does from `address`, its body streamed without a length (the body limit reads it again). */
+async function openFrom(yoga: DramaYoga, address: string) {
+  const body = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(SUBSCRIBE));
+      controller.close();
+    },
+  });
+  const response = await yoga.fetch(
+    `${URL_BASE}/graphql`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit,
+    { req: { socket: { remoteAddress: address } } },
+  );
+  if (response.status !== 200) return { status: response.status, close: async () => undefined };
+  const reader = response.body!.getReader();
+  await reader.read();
+  return { status: response.status, close: () => reader.cancel() };
+}
+
 describe('event streams held open at once are bounded, in all and per client', () => {
   let service: OpsService;
   let yoga: DramaYoga;
@@ -56,6 +80,23 @@ describe('event streams held open at once are bounded, in all and per client', (
     expect(metrics).toContain('graphql_errors_total{code="SUBSCRIPTION_LIMIT_REACHED"} 1');
     expect(metrics).toContain('graphql_errors_total{code="SUBSCRIPTIONS_EXHAUSTED"} 1');
     expect(metrics).not.toContain('code="RATE_LIMITED"');
+  });
+
+  it('counts each address as a client, whatever the body looks like', async () => {
+    const many = await Promise.all([
+      openFrom(yoga, '10.0.0.1'),
+      openFrom(yoga, '10.0.0.1'),
+      openFrom(yoga, '10.0.0.2'),
+    ]);
+    expect(many.map((s) => s.status)).toEqual([200, 200, 200]);
+    for (const stream of many) await stream.close();
+    const [a, b, c] = [
+      await openFrom(yoga, '10.0.0.1'),
+      await openFrom(yoga, '10.0.0.1'),
+      await openFrom(yoga, '10.0.0.1'),
+    ];
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 429]);
+    for (const stream of [a, b]) await stream.close();
   });
 
   it('still answers queries and mutations while every stream is taken', async () => {
