@@ -1,5 +1,5 @@
 import type { YogaInitialContext } from 'graphql-yoga';
-import { clientKey, type NodeServerContext } from './auth/clients.js';
+import { type ClientOf, clientIdentity } from './auth/clients.js';
 import type { RequestAuthenticator } from './auth/verify.js';
 import type { Viewer } from './auth/viewer.js';
 import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
@@ -50,6 +50,8 @@ export const withProgress = (
  */
 export interface ContextDependencies {
   authenticate: RequestAuthenticator;
+  /** Who a request is from (a verified token, else an address); without it, the socket's address. */
+  clientOf?: ClientOf;
   onChange?: ChangeListener;
   loaderMode?: LoaderMode;
   feed: ChangeFeed;
@@ -58,14 +60,21 @@ export interface ContextDependencies {
 
 export function createContextFactory(
   store: DramaStore,
-  { authenticate, onChange, loaderMode = 'on', feed, webhooks = null }: ContextDependencies,
+  {
+    authenticate,
+    clientOf = clientIdentity(authenticate),
+    onChange,
+    loaderMode = 'on',
+    feed,
+    webhooks = null,
+  }: ContextDependencies,
 ) {
   const writer = new StoryWriter(store, onChange ?? (async () => undefined));
   return (initial: YogaInitialContext): Omit<Context, keyof YogaInitialContext> => {
     const authentication = authenticate(initial.request);
     if (!authentication.ok) throw new UnauthenticatedError(authentication.reason);
     const { viewer } = authentication;
-    const client = clientKey(initial as NodeServerContext, authentication);
+    const client = clientOf(initial.request, initial);
     return {
       store,
       writer: writer.as(viewer.kind === 'token' ? viewer.tokenName : null),

@@ -1,5 +1,6 @@
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import { type ClientOf, clientIdentity } from './auth/clients.js';
 import { useRejectInvalidTokens } from './auth/plugin.js';
 import type { ConfiguredToken } from './auth/token-config.js';
 import { createRequestAuthenticator, type RequestAuthenticator } from './auth/verify.js';
@@ -89,6 +90,7 @@ interface OpsDependencies {
   responseCache: DramaResponseCache;
   documents: DocumentCaches;
   authenticate: RequestAuthenticator;
+  clientOf: ClientOf;
   bootstrapped: () => boolean;
   persisted: ReadonlyMap<string, string>;
   apq: ApqStore;
@@ -99,9 +101,20 @@ interface OpsDependencies {
 function opsPlugins(
   store: DramaStore,
   ops: OpsSettings,
-  { logger, responseCache, documents, authenticate, bootstrapped, persisted, apq, redis, webhooks }: OpsDependencies,
+  {
+    logger,
+    responseCache,
+    documents,
+    authenticate,
+    clientOf,
+    bootstrapped,
+    persisted,
+    apq,
+    redis,
+    webhooks,
+  }: OpsDependencies,
 ): Plugin[] {
-  const rateLimit = useRateLimit(ops.rateLimit, authenticate, redis?.commands);
+  const rateLimit = useRateLimit(ops.rateLimit, clientOf, redis?.commands);
   const cacheEntries = () => ({
     documents: documents.documentCache.size,
     parse_errors: documents.errorCache.size,
@@ -123,7 +136,7 @@ function opsPlugins(
     useWidget(),
     useVaryOrigin(ops.corsOrigins),
     useRejectInvalidTokens(authenticate),
-    useSeriesExport(store, ops.exportAccess, authenticate, ops.exports),
+    useSeriesExport(store, ops.exportAccess, authenticate, clientOf, ops.exports),
     useMediaTypes(),
     useBodyLimit(ops.limits.bodyBytes),
     useRequestParams(ops.inputDepth),
@@ -176,6 +189,7 @@ export function createDramaYoga(options: YogaOptions) {
   } = options;
   const documents = createDocumentCaches(ops.caches);
   const authenticate = createRequestAuthenticator(tokens);
+  const clientOf = clientIdentity(authenticate, ops.proxyHops);
   const feed = options.changeFeed ?? { signal: inProcessSignal(), pollMs: 2_000 };
   // Any successful write may change any answer (an empty list, a count, a search), so none is kept; with
   // replicas, every one of them forgets its cached answers and what it derived from the series touched.
@@ -191,6 +205,7 @@ export function createDramaYoga(options: YogaOptions) {
     schema,
     context: createContextFactory(store, {
       authenticate,
+      clientOf,
       onChange,
       loaderMode: options.loaders ?? 'on',
       feed,
@@ -225,7 +240,7 @@ export function createDramaYoga(options: YogaOptions) {
         usePlanner(ops.planner, logger),
         useExecutionBudget(ops.budget),
         // Outside the budget: time spent waiting for a place is not the operation's (it waits at most that long).
-        useAdmission({ ...ops.operations, waitMs: ops.budget.timeMs }, authenticate),
+        useAdmission({ ...ops.operations, waitMs: ops.budget.timeMs }, clientOf),
         // Before the response cache: a bad progress stops execution, and a cache that saw execution start
         // without its executor called prints a warning to the console.
         useWatchedThrough(),
@@ -234,6 +249,7 @@ export function createDramaYoga(options: YogaOptions) {
           responseCache,
           documents,
           authenticate,
+          clientOf,
           bootstrapped: () => bootstrap.phase === 'ready',
           persisted: options.persistedOperations ?? loadPersistedOperations(ops.persisted.file),
           apq: options.apqStore ?? createMemoryApqStore(ops.apq),
@@ -244,7 +260,7 @@ export function createDramaYoga(options: YogaOptions) {
         useVariableErrorCodes(),
         useOperationResolutionStatus(),
         useValidationAbortMessage(),
-        useChangeFeedEvents(ops.subscriptions, authenticate),
+        useChangeFeedEvents(ops.subscriptions, clientOf),
         // Last, so that it compresses what every other plugin answered.
         useCompression(),
         headWithoutBody,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MOST_PROXY_HOPS } from '../auth/clients.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { ApqBounds } from '../plugins/apq-store.js';
 import type { ExecutionBudget } from '../plugins/budget.js';
@@ -48,6 +49,7 @@ const opsSchema = z.object({
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_MS: milliseconds(60_000),
   RATE_LIMIT_MAX_CLIENTS: count(50_000),
+  TRUST_PROXY_HOPS: count(0, MOST_PROXY_HOPS),
   SUBSCRIPTIONS_MAX: count(1_000),
   SUBSCRIPTIONS_MAX_PER_CLIENT: count(10),
   MAX_INPUT_DEPTH: count(32),
@@ -108,6 +110,8 @@ export interface OpsSettings {
   operations: { max: number; queueMax: number };
   /** Requests per client per window; 0 turns the limit off. `maxClients` bounds the table of clients (least recent go first). */
   rateLimit: { max: number; windowMs: number; maxClients?: number };
+  /** Proxies of the operator's in front of the service, each appending to X-Forwarded-For (0: clients connect directly). */
+  proxyHops: number;
   /** Server-Sent Event streams (subscriptions) open at once in this process, and per client; over them, 503/429. */
   subscriptions: { max: number; perClient: number };
   /** How deep `variables` and `extensions` may nest (objects and lists), checked before anything walks them. */
@@ -155,6 +159,7 @@ export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<O
         budget: { objects: e.EXECUTION_MAX_OBJECTS, bytes: e.EXECUTION_MAX_BYTES, timeMs: e.EXECUTION_TIMEOUT_MS },
         operations: { max: e.OPERATIONS_MAX, queueMax: e.OPERATIONS_QUEUE_MAX },
         rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS, maxClients: e.RATE_LIMIT_MAX_CLIENTS },
+        proxyHops: e.TRUST_PROXY_HOPS,
         subscriptions: { max: e.SUBSCRIPTIONS_MAX, perClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT },
         inputDepth: e.MAX_INPUT_DEPTH,
         caches: {

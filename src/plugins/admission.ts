@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { clientKey, type NodeServerContext } from '../auth/clients.js';
-import type { RequestAuthenticator } from '../auth/verify.js';
+import type { ClientOf } from '../auth/clients.js';
 import type { Refusal } from '../queueing/cheapest-first.js';
 import { Places } from '../queueing/places.js';
 import { sliceOver } from '../reads/slices.js';
@@ -63,16 +62,15 @@ const isRefusal = (error: unknown): error is GraphQLError =>
  * cost), the place by the operation's cost (what executing it may cost). A cheap query sent during a burst of
  * heavy ones waited up to 7.4 s behind them, first in, first out (red team).
  */
-export function useAdmission(limits: AdmissionLimits, authenticate?: RequestAuthenticator): Plugin {
+export function useAdmission(limits: AdmissionLimits, clientOf?: ClientOf): Plugin {
   const arrivals = new WeakMap<object, number>();
   const bounded = limits.max > 0;
   // The turn is waited for under the same bounds as a place: at most max + queueMax at once (as many as could
   // run or wait for a place), and waitMs from arrival for one that waits behind others. With no bound on places
   // (max 0), none on the turn either.
   const turn = oneAtATurn(bounded ? limits.max + limits.queueMax : Infinity, refusal(limits));
-  // Not in onRequest: this plugin comes before the body limit, which may hand on a new Request for a POST.
-  const clientOf = (request: Request, serverContext: unknown) =>
-    authenticate ? clientKey(serverContext as NodeServerContext, authenticate(request)) : undefined;
+  // The client is worked out here, not in onRequest: this plugin comes before the body limit, which may hand on
+  // a new Request for a POST.
   const onParams: Plugin['onParams'] = async ({ request, params, setResult, context }) => {
     arrivals.set(request, performance.now());
     try {
@@ -80,7 +78,7 @@ export function useAdmission(limits: AdmissionLimits, authenticate?: RequestAuth
         documentWeight(params.query),
         bounded ? limits.waitMs : null,
         request.signal,
-        clientOf(request, context),
+        clientOf?.(request, context),
       );
     } catch (error) {
       if (!isRefusal(error)) throw error;

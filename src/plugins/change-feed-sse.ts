@@ -1,7 +1,6 @@
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { clientKey } from '../auth/clients.js';
-import type { RequestAuthenticator } from '../auth/verify.js';
+import type { ClientOf } from '../auth/clients.js';
 import type { ChangeEntry } from '../domain/change-log.js';
 import { changeCursor } from '../reads/changes.js';
 import { OpenStreams } from './open-streams.js';
@@ -26,7 +25,7 @@ type Chunked = AsyncIterable<ExecutionResult & { extensions?: Record<string, unk
  */
 export function useChangeFeedEvents(
   limits: { max: number; perClient: number } = { max: 1_000, perClient: 10 },
-  authenticate?: RequestAuthenticator,
+  clientOf?: ClientOf,
 ): Plugin {
   const streams = new OpenStreams(limits);
   return {
@@ -47,7 +46,7 @@ export function useChangeFeedEvents(
     onResultProcess: ({ request, result, setResultProcessor, serverContext }) => {
       if (!isAsyncIterable(result) || !acceptsEventStream(request.headers.get('accept'))) return;
       // Worked out where it is used, from the server context: plugins may hand on a new Request (the body limit does).
-      const opened = streams.open(authenticate ? clientKey(serverContext as object, authenticate(request)) : 'local');
+      const opened = streams.open(clientOf ? clientOf(request, serverContext) : 'local');
       if (opened === 'all' || opened === 'client') {
         void (result as Chunked)[Symbol.asyncIterator]().return?.();
         const refusal =

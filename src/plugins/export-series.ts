@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Plugin } from 'graphql-yoga';
-import { clientKey, type NodeServerContext } from '../auth/clients.js';
+import type { ClientOf, NodeServerContext } from '../auth/clients.js';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportParts } from '../seed/export.js';
@@ -201,6 +201,7 @@ export function useSeriesExport(
   store: StoreReader & Pick<ChangeLogReader, 'changeLogBounds' | 'changesAfter'>,
   access: 'anyone' | 'token',
   authenticate: RequestAuthenticator,
+  clientOf: ClientOf,
   limits: ExportLimits = { max: 4, perClient: 2, idleMs: 60_000 },
 ): Plugin<object, NodeServerContext> {
   const open = new OpenStreams(limits);
@@ -254,7 +255,7 @@ export function useSeriesExport(
         endResponse(notFound(slug));
         return;
       }
-      const client = clientKey(serverContext, auth);
+      const client = clientOf(request, serverContext);
       const opened = request.method === 'HEAD' ? { release: () => undefined } : place(client);
       if (opened === 'all' || opened === 'client') {
         endResponse(

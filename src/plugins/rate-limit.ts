@@ -2,8 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { clientKey, type NodeServerContext } from '../auth/clients.js';
-import type { RequestAuthenticator } from '../auth/verify.js';
+import type { ClientOf, NodeServerContext } from '../auth/clients.js';
 import { errorResponse } from './refusals.js';
 
 interface Window {
@@ -77,7 +76,7 @@ function redisCounter(limits: Limits, redis: Redis) {
  * A fixed-window request limit per client; over it, 429 RATE_LIMITED with Retry-After. In this process the
  * table of clients is a bounded LRU; with `redis`, the count is shared by every replica.
  */
-export function useRateLimit(limits: Limits, authenticate: RequestAuthenticator, redis?: Redis): RateLimiter {
+export function useRateLimit(limits: Limits, clientOf: ClientOf, redis?: Redis): RateLimiter {
   const { max, windowMs } = limits;
   const counter = redis === undefined || max === 0 ? memoryCounter(limits) : redisCounter(limits, redis);
   return {
@@ -93,7 +92,7 @@ export function useRateLimit(limits: Limits, authenticate: RequestAuthenticator,
           }),
         );
       };
-      const verdict = counter.consume(clientKey(serverContext, authenticate(request)));
+      const verdict = counter.consume(clientOf(request, serverContext));
       return verdict instanceof Promise ? verdict.then(refuse) : refuse(verdict);
     },
   };

@@ -31,6 +31,21 @@ describe('a service that is safe to expose', () => {
     expect((await yoga.fetch(`${URL_BASE}/health`)).status).toBe(200);
   });
 
+  it('behind TRUST_PROXY_HOPS proxies, counts each address they forward for; without, one bucket for what comes from the proxy', async () => {
+    const proxy = { req: { socket: { remoteAddress: '10.0.0.254' } } };
+    const send = (yoga: ReturnType<OpsService['yoga']>, forwardedFor: string) =>
+      yoga.fetch(`${URL_BASE}/graphql`, post({ query: TITLE }, { 'x-forwarded-for': forwardedFor }), proxy);
+    const behind = service.yoga({ ops: { rateLimit: { max: 1, windowMs: 30_000 }, proxyHops: 1 } });
+    expect((await send(behind, '203.0.113.1')).status).toBe(200);
+    expect((await send(behind, '203.0.113.1')).status).toBe(429);
+    expect((await send(behind, '203.0.113.2')).status).toBe(200);
+    // What a client writes before the proxy's own entry does not make it another client.
+    expect((await send(behind, '198.51.100.9, 203.0.113.1')).status).toBe(429);
+    const direct = service.yoga({ ops: { rateLimit: { max: 1, windowMs: 30_000 } } });
+    expect((await send(direct, '203.0.113.1')).status).toBe(200);
+    expect((await send(direct, '203.0.113.2')).status).toBe(429);
+  });
+
   it('answers CORS only for allowlisted origins', async () => {
     const yoga = service.yoga({ ops: { corsOrigins: ['https://wiki.example'] } });
     const preflight = (origin: string) =>
