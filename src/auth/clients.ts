@@ -10,9 +10,9 @@ export interface NodeServerContext {
  * A client is its verified token (`token:<name>`), else its IP address: anonymous requests and requests with
  * a token that does not verify share their IP's bucket, so made-up tokens cannot mint fresh ones.
  */
-export function clientKey(serverContext: NodeServerContext, authentication: Authentication, address?: string): string {
+export function clientKey(authentication: Authentication, address: string | undefined): string {
   if (authentication.ok && authentication.viewer.kind === 'token') return `token:${authentication.viewer.tokenName}`;
-  return `ip:${address ?? serverContext.req?.socket?.remoteAddress ?? 'local'}`;
+  return `ip:${address ?? 'local'}`;
 }
 
 /** Who a request is from, for rate limits, shares and per-client caps (see clientKey). */
@@ -44,9 +44,8 @@ function forwardedAddress(header: string | null, hops: number, socketAddress: st
 /** clientKey for each request, its address read through `proxyHops` proxies (0: the socket's). */
 export function clientIdentity(authenticate: RequestAuthenticator, proxyHops = 0): ClientOf {
   return (request, serverContext) => {
-    const context = serverContext as NodeServerContext;
-    const socket = context.req?.socket?.remoteAddress;
+    const socket = (serverContext as NodeServerContext).req?.socket?.remoteAddress;
     const address = forwardedAddress(request.headers.get('x-forwarded-for'), proxyHops, socket);
-    return clientKey(context, authenticate(request), address);
+    return clientKey(authenticate(request), address);
   };
 }

@@ -125,8 +125,8 @@ export interface Admitted {
 }
 
 /**
- * Runs each `run` when one of `max` places is free: the waiter of the client holding the fewest places first,
- * then the lightest `weight` (see Places); rejects with OperationsExhaustedError when the queue is full, or once
+ * Runs each `run` when one of `max` places is free: the waiter of the client with the smallest share (places
+ * held plus waiting) first, then the lightest `weight` (see Places); rejects with OperationsExhaustedError when the queue is full, or once
  * it waited `waitMs` from `arrival`.
  */
 export function admission(limits: AdmissionLimits) {

@@ -1,7 +1,9 @@
+import { Tally } from '../queueing/tally.js';
+
 /** Open streams (event streams, exports), in all and per client; a stream is counted until it ends or its client goes away. */
 export class OpenStreams {
   private total = 0;
-  private readonly byClient = new Map<string, number>();
+  private readonly byClient = new Tally();
 
   constructor(private readonly limits: { max: number; perClient: number }) {}
 
@@ -10,20 +12,17 @@ export class OpenStreams {
    * limit is told so, and a place another gives up for it (a slow export's) is not taken for nothing (red team 41).
    */
   open(client: string): { release: () => void } | 'all' | 'client' {
-    const mine = this.byClient.get(client) ?? 0;
-    if (mine >= this.limits.perClient) return 'client';
+    if (this.byClient.of(client) >= this.limits.perClient) return 'client';
     if (this.total >= this.limits.max) return 'all';
     this.total += 1;
-    this.byClient.set(client, mine + 1);
+    this.byClient.add(client, 1);
     let released = false;
     return {
       release: () => {
         if (released) return;
         released = true;
         this.total -= 1;
-        const left = (this.byClient.get(client) ?? 1) - 1;
-        if (left === 0) this.byClient.delete(client);
-        else this.byClient.set(client, left);
+        this.byClient.add(client, -1);
       },
     };
   }

@@ -1,3 +1,5 @@
+import { Tally } from './tally.js';
+
 /** Of every this many waiters let go, one is the one that has waited longest, whatever its weight. */
 export const OLDEST_EVERY = 8;
 
@@ -33,7 +35,7 @@ interface Waiter {
  */
 export class CheapestFirst {
   private readonly line: Waiter[] = [];
-  private readonly waiting = new Map<string, number>();
+  private readonly waiting = new Tally();
   private joins = 0;
   private released = 0;
 
@@ -105,10 +107,10 @@ export class CheapestFirst {
           forgotten = true;
           clearTimeout(waiter.timer);
           signal?.removeEventListener('abort', onAbort);
-          if (client !== undefined) this.count(client, -1);
+          if (client !== undefined) this.waiting.add(client, -1);
         },
       };
-      if (client !== undefined) this.count(client, 1);
+      if (client !== undefined) this.waiting.add(client, 1);
       this.line.splice(this.placeFor(weight), 0, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (!pinned && waitMs !== null) {
@@ -150,7 +152,7 @@ export class CheapestFirst {
   }
 
   private share(client: string | undefined): number {
-    return client === undefined || this.held === null ? 0 : this.held(client) + (this.waiting.get(client) ?? 0);
+    return client === undefined || this.held === null ? 0 : this.held(client) + this.waiting.of(client);
   }
 
   /**
@@ -160,26 +162,19 @@ export class CheapestFirst {
    * client's share is at least the newcomer's. Without: the heaviest waiter, if heavier than the newcomer.
    */
   private pushedOutFor(weight: number, client: string | undefined): number {
-    const share = (c: string | undefined) => this.share(c);
-    const own = share(client);
+    const own = this.share(client);
     if (client !== undefined) {
       let greatest = client;
-      for (const c of this.waiting.keys()) if (share(c) > share(greatest)) greatest = c;
-      if (share(greatest) > own + 1)
+      for (const c of this.waiting.keys()) if (this.share(c) > this.share(greatest)) greatest = c;
+      if (this.share(greatest) > own + 1)
         for (let i = this.line.length - 1; i >= 0; i -= 1)
           if (this.line[i]!.client === greatest && !this.line[i]!.pinned) return i;
     }
     for (let i = this.line.length - 1; i >= 0 && this.line[i]!.weight > weight; i -= 1) {
       const waiter = this.line[i]!;
-      if (!waiter.pinned && share(waiter.client) >= own) return i;
+      if (!waiter.pinned && this.share(waiter.client) >= own) return i;
     }
     return -1;
-  }
-
-  private count(client: string, by: number): void {
-    const n = (this.waiting.get(client) ?? 0) + by;
-    if (n > 0) this.waiting.set(client, n);
-    else this.waiting.delete(client);
   }
 
   private oldest(): number {

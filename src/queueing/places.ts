@@ -1,4 +1,5 @@
 import { CheapestFirst, OLDEST_EVERY, type Refusal } from './cheapest-first.js';
+import { Tally } from './tally.js';
 
 /** What a waiter for a place gives: how heavy its work is, how long it may wait, its signal, and whose it is. */
 export interface PlaceRequest {
@@ -12,12 +13,13 @@ export interface PlaceRequest {
 
 /**
  * `max` places, each held by one piece of work at a time, and a line of at most `room` waiting for one, fair
- * between clients (see CheapestFirst): a place let go goes to a waiter of the client that holds the fewest.
+ * between clients (see CheapestFirst): a place let go goes to a waiter of the client with the smallest share,
+ * places held plus waiting.
  * A waiter refused rejects with `refusal(reason)`.
  */
 export class Places {
   private running = 0;
-  private readonly held = new Map<string, number>();
+  private readonly held = new Tally();
   private readonly line: CheapestFirst;
 
   constructor(
@@ -25,16 +27,7 @@ export class Places {
     room: number,
     refusal: (reason: Refusal) => Error,
   ) {
-    this.line = new CheapestFirst(room, refusal, OLDEST_EVERY, (client) => this.held.get(client) ?? 0);
-  }
-
-  /** How many places `client` holds now. */
-  heldBy(client: string): number {
-    return this.held.get(client) ?? 0;
-  }
-
-  get waiting(): number {
-    return this.line.length;
+    this.line = new CheapestFirst(room, refusal, OLDEST_EVERY, (client) => this.held.of(client));
   }
 
   /** Resolves once a place is held for `client`, with the function that gives it back (call it once). */
@@ -42,19 +35,13 @@ export class Places {
     if (this.running < this.max && this.line.length === 0) this.running += 1;
     // A place let go passes straight to the waiter picked, so `running` stays as it is.
     else await this.line.join(weight, waitMs, false, signal, client);
-    this.count(client, 1);
+    this.held.add(client, 1);
     let given = false;
     return () => {
       if (given) return;
       given = true;
-      this.count(client, -1);
+      this.held.add(client, -1);
       if (!this.line.release()) this.running -= 1;
     };
-  }
-
-  private count(client: string, by: number): void {
-    const n = (this.held.get(client) ?? 0) + by;
-    if (n > 0) this.held.set(client, n);
-    else this.held.delete(client);
   }
 }

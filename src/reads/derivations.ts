@@ -4,7 +4,8 @@ import { Places } from '../queueing/places.js';
 /**
  * Runs at most `atOnce` derivations at a time; past `waiting` waiting for their turn, refuses a new one with
  * TropesBusyError, so that a burst cannot queue hours of them. Fair between the clients that ask (see Places):
- * a client's derivation goes before those of a client running more, and pushes them out of a full line.
+ * a client's derivation goes before those of a client with a larger share (running plus waiting), and pushes
+ * them out of a full line.
  */
 export function boundedDerivations(atOnce: number, waiting: number) {
   const places = new Places(atOnce, waiting, () => new TropesBusyError());

@@ -90,7 +90,8 @@ describe('authenticate', () => {
 describe('the rate-limit key', () => {
   const issued = issueTokens({ 'wiki-bot': ['write:story'] });
   const from = { req: { socket: { remoteAddress: '10.0.0.1' } } };
-  const keyOf = (header: string | null) => clientKey(from, authenticate(issued.tokens, header));
+  const keyOf = (header: string | null) =>
+    clientKey(authenticate(issued.tokens, header), from.req.socket.remoteAddress);
 
   it('is the token name for a verified token, else the IP, so made-up tokens share one bucket', () => {
     expect(keyOf(`Bearer ${issued.secrets['wiki-bot']}`)).toBe('token:wiki-bot');
