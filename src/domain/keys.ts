@@ -1,4 +1,6 @@
-export const episodeKey = (seriesKey: string, number: number): string => `${seriesKey}/${number}`;
+/** What every episode key of a series starts with; no series key holds its '/'. */
+export const episodeKeyPrefix = (seriesKey: string): string => `${seriesKey}/`;
+export const episodeKey = (seriesKey: string, number: number): string => `${episodeKeyPrefix(seriesKey)}${number}`;
 export const scopedKey = (seriesKey: string, slug: string): string => `${seriesKey}/${slug}`;
 export const castingKey = (characterKey: string, personKey: string): string => `${characterKey}@${personKey}`;
 export const creditKey = (seriesKey: string, personKey: string, role: string): string =>

@@ -46,9 +46,9 @@ export const LIST_SIZE_KEYS: readonly (keyof ListSizes)[] = [
 ];
 
 /**
- * The sizes within one series: its lists, its episodes' events, its events' participants, and its characters'
- * aliases, castings, relationships and events (wherever those lie). A field read within one series is costed by
- * these (see seriesScopes).
+ * The sizes within one series: its lists, its episodes' events, and its characters' aliases, castings,
+ * relationships and events (wherever those lie). A field read within one series is costed by these (see
+ * seriesScopes); its events' participants by the store's longest, which no count kept per series can tell.
  */
 export const SERIES_LIST_KEYS = [
   'episodesPerSeries',
@@ -59,7 +59,6 @@ export const SERIES_LIST_KEYS = [
   'genresPerSeries',
   'platformsPerSeries',
   'eventsPerEpisode',
-  'participantsPerEvent',
   'aliasesPerCharacter',
   'castingsPerCharacter',
   'relationshipsPerCharacter',
@@ -144,6 +143,40 @@ export function listSizesOf(graph: Records): ListSizes {
     eventsPerCharacter: eventsPerCharacter.max,
     eventsPerEpisode: eventsPerEpisode.max,
     participantsPerEvent: longest(graph.events, (e) => e.participants.length),
+  };
+}
+
+/**
+ * The lists within one series of a graph held in memory (null: no such series), by the rule both stores'
+ * seriesListSizes keep: a character's castings, relationships and events count wherever they lie.
+ */
+export function seriesListSizesOf(graph: Records, seriesKey: string): SeriesListSizes | null {
+  const series = [...graph.series].find((record) => record.key === seriesKey);
+  if (series === undefined) return null;
+  const inSeries = <T extends { seriesKey: string }>(records: Iterable<T>) =>
+    [...records].filter((record) => record.seriesKey === seriesKey);
+  const characters = inSeries(graph.characters);
+  const own = listSizesOf({
+    people: [],
+    series: [series],
+    episodes: inSeries(graph.episodes),
+    characters,
+    castings: inSeries(graph.castings),
+    credits: inSeries(graph.credits),
+    relationships: [],
+    events: inSeries(graph.events),
+  });
+  const ours = new Set(characters.map((character) => character.key));
+  const perCharacter = (lists: Iterable<readonly string[]>): number => {
+    const sizes = largest();
+    for (const holders of lists) for (const key of new Set(holders)) if (ours.has(key)) sizes.add(key);
+    return sizes.max;
+  };
+  return {
+    ...(Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, own[key]])) as SeriesListSizes),
+    castingsPerCharacter: perCharacter([...graph.castings].map((c) => [c.characterKey])),
+    relationshipsPerCharacter: perCharacter([...graph.relationships].map((r) => [r.fromKey, r.toKey])),
+    eventsPerCharacter: perCharacter([...graph.events].map((e) => e.participants.map((p) => p.characterKey))),
   };
 }
 

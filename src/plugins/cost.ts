@@ -15,7 +15,6 @@ import {
   type EvidenceSizes,
   LIST_SIZE_KEYS,
   type ListSizes,
-  listSizesOf,
   SERIES_LIST_KEYS,
   type SeriesListSizes,
 } from '../domain/list-sizes.js';
@@ -72,9 +71,9 @@ export class ListSizesCache {
       // Noted before the read starts: a write during it leaves the entries to be read again.
       const { position } = this.store.journal;
       const epoch = this.store.stateTag.epoch;
-      const read = seriesListSizes(this.store, missing);
-      for (const slug of missing) {
-        const entry: SeriesSizesEntry = { position, epoch, sizes: read.then((bySlug) => bySlug.get(slug) ?? null) };
+      const read = this.store.seriesListSizes(missing);
+      for (const [i, slug] of missing.entries()) {
+        const entry: SeriesSizesEntry = { position, epoch, sizes: read.then((sized) => sized[i] ?? null) };
         this.bySeries.set(slug, entry);
         entry.sizes.catch(() => {
           if (this.bySeries.get(slug) === entry) this.bySeries.delete(slug);
@@ -149,59 +148,6 @@ interface SeriesSizesEntry {
   position: number;
   epoch: number;
   sizes: Promise<SeriesListSizes | null>;
-}
-
-/**
- * Reads the named series' records and measures their lists by the same rule as the store's (listSizesOf): one
- * read of the series, and the records of those that exist, each kind in one batch.
- */
-async function seriesListSizes(store: DramaStore, slugs: readonly string[]): Promise<Map<string, SeriesListSizes>> {
-  const series = (await store.seriesByKeys(slugs)).filter((record) => record !== null);
-  const keys = series.map((record) => record.key);
-  const sized = new Map<string, SeriesListSizes>();
-  if (keys.length === 0) return sized;
-  const [episodes, characters, castings, credits, events] = await Promise.all([
-    store.episodesBySeries(keys),
-    store.charactersBySeries(keys),
-    store.castingsBySeries(keys),
-    store.creditsBySeries(keys),
-    store.eventsOfSeries(keys),
-  ]);
-  // A character's castings, relationships and events may lie in other series too: read by character, in the
-  // order of `characters`, so each series' characters are one run of the answers.
-  const characterKeys = characters.flat().map((character) => character.key);
-  const [castingsOf, relationshipsOf, eventsOf] = await Promise.all([
-    store.castingsByCharacter(characterKeys),
-    store.relationshipHistories(characterKeys),
-    store.eventsOfCharacters(characterKeys.map((characterKey) => ({ characterKey, role: null, kinds: null }))),
-  ]);
-  let first = 0;
-  series.forEach((record, i) => {
-    const end = first + (characters[i]?.length ?? 0);
-    const longest = (lists: readonly unknown[][]) => {
-      let most = 0;
-      for (let k = first; k < end; k += 1) most = Math.max(most, lists[k]?.length ?? 0);
-      return most;
-    };
-    const sizes = listSizesOf({
-      people: [],
-      series: [record],
-      episodes: episodes[i] ?? [],
-      characters: characters[i] ?? [],
-      castings: castings[i] ?? [],
-      credits: credits[i] ?? [],
-      relationships: [],
-      events: events[i] ?? [],
-    });
-    sized.set(record.key, {
-      ...(Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, sizes[key]])) as SeriesListSizes),
-      castingsPerCharacter: longest(castingsOf),
-      relationshipsPerCharacter: longest(relationshipsOf),
-      eventsPerCharacter: longest(eventsOf),
-    });
-    first = end;
-  });
-  return sized;
 }
 
 const isList = (type: GraphQLType): boolean => isListType(isNonNullType(type) ? type.ofType : type);

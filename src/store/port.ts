@@ -1,7 +1,7 @@
 import type { ChangeEntry, ChangeLogBounds } from '../domain/change-log.js';
 import type { Collection } from '../domain/collections.js';
 import type { ChangeSet } from '../domain/integrity/changes.js';
-import type { ListSizes } from '../domain/list-sizes.js';
+import type { ListSizes, SeriesListSizes } from '../domain/list-sizes.js';
 import type { Neighbourhood } from '../domain/paths.js';
 import type {
   CastingRecord,
@@ -418,6 +418,11 @@ export interface DramaStore extends StoreReader, StoreWriter, StoreVersion, Chan
   counts(): Promise<GraphCounts>;
   /** The longest list of each kind one record holds now; cheap enough to ask after every write. */
   listSizes(): Promise<ListSizes>;
+  /**
+   * The lists within each series, by key (null: no such series), from the lengths the store keeps: the reads
+   * grow with the series' characters and episodes, never with its events.
+   */
+  seriesListSizes(seriesKeys: readonly string[], signal?: AbortSignal): Promise<(SeriesListSizes | null)[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -107,6 +107,34 @@ describeEachStore(
       expect(codes(await graphql(yoga, through))).toEqual(['COST_LIMIT_EXCEEDED']);
     });
 
+    // Red team 44: a page of the 20,000-event series, refused, held the process for seconds each time it came, as
+    // the cost limit read every event of the series and of its characters to know its lists' lengths.
+    it('costs a series page from the lengths the store keeps, reading none of its episodes or events', async () => {
+      let records = 0;
+      const counted = new Proxy(current().store, {
+        get(store, name) {
+          const value = Reflect.get(store, name, store) as unknown;
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            const answer = (await (value as (...a: unknown[]) => unknown).apply(store, args)) as unknown;
+            if (Array.isArray(answer)) records += answer.flat().length;
+            return answer;
+          };
+        },
+      });
+      const fresh = createDramaYoga({ store: counted, graphiql: false });
+      const page = `{ ${[1, 2, 3]
+        .map((n) => `s${n}: series(slug: "${LONG}") { episodes { number events(kinds: [CONFESSION]) { sequence } } }`)
+        .join(' ')} }`;
+      for (const attempt of [1, 2]) {
+        records = 0;
+        const answer = await graphql(fresh, page);
+        expect(codes(answer), `attempt ${attempt}`).toEqual(['COST_LIMIT_EXCEEDED']);
+        // The series itself and its two characters: not its 400 episodes, nor its 8,000 events.
+        expect(records, `attempt ${attempt}`).toBeLessThan(20);
+      }
+    });
+
     it('sees a series grow: after a write, its page is costed again by its new lists', async () => {
       const limits = { depth: 10, aliases: 15, tokens: 1000, cost: 100, bodyBytes: 100_000 };
       const small = createDramaYoga({ store: current().store, graphiql: false, ops: { limits } });

@@ -471,6 +471,19 @@ export class EmbeddedDatabase {
     return Object.fromEntries(LIST_SIZE_KEYS.map((kind) => [kind, largest(kind)])) as unknown as ListSizes;
   }
 
+  /** How many records `holder`'s list of `kind` has (0: none). */
+  listLength(kind: keyof ListSizes, holder: string): number {
+    return this.lengths.get([kind, holder]) ?? 0;
+  }
+
+  /** The longest list of `kind` among the holders whose keys start with `prefix`: one cursor over those holders. */
+  longestListUnder(kind: keyof ListSizes, prefix: string): number {
+    let most = 0;
+    for (const { value } of this.lengths.getRange({ start: [kind, prefix], end: [kind, `${prefix}\uffff`] }))
+      most = Math.max(most, value);
+    return most;
+  }
+
   /** Puts every record and logs `changes` in one abortable transaction; resolves once it is committed and synced. */
   async write(
     document: GraphDocument,

@@ -10,8 +10,8 @@ import type { Collection, RecordOf } from '../../domain/collections.js';
 import { countsOf } from '../../domain/collections.js';
 import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { planChanges } from '../../domain/integrity/plan.js';
-import { seriesOf } from '../../domain/keys.js';
-import type { ListSizes } from '../../domain/list-sizes.js';
+import { episodeKeyPrefix, seriesOf } from '../../domain/keys.js';
+import type { ListSizes, SeriesListSizes } from '../../domain/list-sizes.js';
 import type { Neighbourhood } from '../../domain/paths.js';
 import type {
   CastingRecord,
@@ -300,6 +300,42 @@ export class EmbeddedStore implements DramaStore {
   async listSizes(): Promise<ListSizes> {
     this.ensureOpen();
     return this.database.listSizes();
+  }
+
+  /**
+   * From the list lengths each write keeps: a few reads per series, its characters' records (for their aliases),
+   * and three per character, RECORDS_PER_TURN characters to a turn.
+   */
+  async seriesListSizes(seriesKeys: readonly string[]): Promise<(SeriesListSizes | null)[]> {
+    const series = await this.seriesByKeys(seriesKeys);
+    const present = series.filter((record) => record !== null);
+    const characters = await this.charactersBySeries(present.map((record) => record.key));
+    const sized = new Map<string, SeriesListSizes>();
+    for (const [i, record] of present.entries()) {
+      const length = (kind: keyof ListSizes) => this.database.listLength(kind, record.key);
+      const sizes: SeriesListSizes = {
+        episodesPerSeries: length('episodesPerSeries'),
+        charactersPerSeries: length('charactersPerSeries'),
+        castingsPerSeries: length('castingsPerSeries'),
+        creditsPerSeries: length('creditsPerSeries'),
+        starringPerSeries: record.starring.length,
+        genresPerSeries: record.genres.length,
+        platformsPerSeries: record.platforms.length,
+        eventsPerEpisode: this.database.longestListUnder('eventsPerEpisode', episodeKeyPrefix(record.key)),
+        aliasesPerCharacter: 0,
+        castingsPerCharacter: 0,
+        relationshipsPerCharacter: 0,
+        eventsPerCharacter: 0,
+      };
+      for (const [n, character] of (characters[i] ?? []).entries()) {
+        if (n > 0 && n % RECORDS_PER_TURN === 0) await nextTurn();
+        sizes.aliasesPerCharacter = Math.max(sizes.aliasesPerCharacter, character.aliases.length);
+        for (const kind of ['castingsPerCharacter', 'relationshipsPerCharacter', 'eventsPerCharacter'] as const)
+          sizes[kind] = Math.max(sizes[kind], this.database.listLength(kind, character.key));
+      }
+      sized.set(record.key, sizes);
+    }
+    return seriesKeys.map((key) => sized.get(key) ?? null);
   }
 
   async deleteEverything(): Promise<void> {

@@ -221,14 +221,13 @@ export const PING = '// name: ping\nRETURN 1 AS ok';
 /** Run only for the bookmark it ends with (see Neo4jConnection.bookmark). */
 export const DATA_VERSION = '// name: dataVersion\nRETURN 1 AS ok';
 
-const longest = (match: string, sizes: Record<string, string>): string =>
-  `CALL () { MATCH ${match} RETURN ${Object.entries(sizes)
+const longest = (match: string, sizes: Record<string, string>, scope = ''): string =>
+  `CALL (${scope}) { MATCH ${match} RETURN ${Object.entries(sizes)
     .map(([key, size]) => `coalesce(max(${size}), 0) AS ${key}`)
     .join(', ')} }`;
 
-/** The longest list of each kind one record holds (see ListSizes). */
-export const LIST_SIZES = `// name: listSizes
-${longest('(s:Series)', {
+/** Each list a series `s` holds, by its length (as the embedded store's layout counts it). */
+const SERIES_LISTS = {
   episodesPerSeries: 'COUNT { (s)<-[:OF_SERIES]-(:Episode) }',
   charactersPerSeries: 'COUNT { (s)<-[:IN_SERIES]-(:Character) }',
   castingsPerSeries: 'COUNT { (s)<-[:IN_SERIES]-(:Character)<-[:PLAYS]-(:Person) }',
@@ -236,6 +235,20 @@ ${longest('(s:Series)', {
   starringPerSeries: 'size(coalesce(s.starring, []))',
   genresPerSeries: 'size(coalesce(s.genres, []))',
   platformsPerSeries: 'size(coalesce(s.platforms, []))',
+};
+/** Each list a character `c` holds, by its length. */
+const CHARACTER_LISTS = {
+  castingsPerCharacter: 'COUNT { (c)<-[:PLAYS]-() }',
+  aliasesPerCharacter: 'size(coalesce(c.aliases, []))',
+  relationshipsPerCharacter: 'COUNT { (c)-[:RELATES]-() }',
+  eventsPerCharacter: 'COUNT { MATCH (c)-[:PARTICIPATES]->(e:PlotEvent) RETURN DISTINCT e }',
+};
+const EPISODE_LISTS = { eventsPerEpisode: 'COUNT { (ep)<-[:IN_EPISODE]-(:PlotEvent) }' };
+
+/** The longest list of each kind one record holds (see ListSizes). */
+export const LIST_SIZES = `// name: listSizes
+${longest('(s:Series)', {
+  ...SERIES_LISTS,
   relationshipsPerSeries: 'COUNT { (s)<-[:IN_SERIES]-(:Character)-[:RELATES]->() }',
   eventsPerSeries: 'COUNT { (s)<-[:OF_SERIES]-(:Episode)<-[:IN_EPISODE]-(:PlotEvent) }',
 })}
@@ -243,12 +256,17 @@ ${longest('(p:Person)', {
   castingsPerPerson: 'COUNT { (p)-[:PLAYS]->() }',
   creditsPerPerson: 'COUNT { (p)-[:CREDITED]->() }',
 })}
-${longest('(c:Character)', {
-  castingsPerCharacter: 'COUNT { (c)<-[:PLAYS]-() }',
-  aliasesPerCharacter: 'size(coalesce(c.aliases, []))',
-  relationshipsPerCharacter: 'COUNT { (c)-[:RELATES]-() }',
-  eventsPerCharacter: 'COUNT { MATCH (c)-[:PARTICIPATES]->(e:PlotEvent) RETURN DISTINCT e }',
-})}
-${longest('(ep:Episode)', { eventsPerEpisode: 'COUNT { (ep)<-[:IN_EPISODE]-(:PlotEvent) }' })}
+${longest('(c:Character)', CHARACTER_LISTS)}
+${longest('(ep:Episode)', EPISODE_LISTS)}
 ${longest('(e:PlotEvent)', { participantsPerEvent: 'COUNT { (e)<-[:PARTICIPATES]-() }' })}
 RETURN *`;
+
+/** The lists within each series (see SeriesListSizes): counted by degree, never read. A missing series has no row. */
+export const SERIES_LIST_SIZES = `// name: seriesListSizes
+${perKey}
+MATCH (s:Series {key: key})
+${longest('(s)<-[:OF_SERIES]-(ep:Episode)', EPISODE_LISTS, 's')}
+${longest('(s)<-[:IN_SERIES]-(c:Character)', CHARACTER_LISTS, 's')}
+RETURN i, s { ${Object.entries(SERIES_LISTS)
+  .map(([key, size]) => `${key}: ${size}`)
+  .join(', ')}, eventsPerEpisode, ${Object.keys(CHARACTER_LISTS).join(', ')} } AS item`;

@@ -6,7 +6,7 @@ import {
   DEFAULT_CHANGE_RETENTION_MS,
 } from '../../domain/change-log.js';
 import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
-import { LIST_SIZE_KEYS, type ListSizes } from '../../domain/list-sizes.js';
+import { LIST_SIZE_KEYS, type ListSizes, SERIES_LIST_KEYS, type SeriesListSizes } from '../../domain/list-sizes.js';
 import type { Neighbourhood } from '../../domain/paths.js';
 import type {
   CastingRecord,
@@ -66,6 +66,9 @@ import { toNumber } from './values.js';
 
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
 type Mapper<T> = (item: never) => T;
+
+const toSeriesListSizes = (item: Record<string, unknown>): SeriesListSizes =>
+  Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, toNumber(item[key] ?? 0)])) as unknown as SeriesListSizes;
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 const FIRST_SHOWN = firstShownByKeys();
 
@@ -369,6 +372,9 @@ export class Neo4jStore implements DramaStore {
     const [row = {}] = await this.db.readUncounted(readCypher.LIST_SIZES);
     return Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, toNumber(row[key] ?? 0)])) as unknown as ListSizes;
   }
+
+  seriesListSizes = (keys: readonly string[], signal?: AbortSignal): Promise<(SeriesListSizes | null)[]> =>
+    this.single(readCypher.SERIES_LIST_SIZES, keys, toSeriesListSizes, signal);
 
   async ping(): Promise<void> {
     await this.db.read(readCypher.PING);
