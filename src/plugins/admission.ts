@@ -147,6 +147,8 @@ export function admission(limits: AdmissionLimits) {
       // A turn of the event loop first: operations answered from memory would otherwise follow one another as
       // microtasks, and /health, timers (a wait's bound included) and other sockets would wait for the queue.
       await new Promise((resolve) => setImmediate(resolve));
+      // Its client may have gone while the place came: nobody would read the answer (red team 44).
+      if (signal?.aborted) throw new ClientGoneError();
       answer = await run();
     } finally {
       leave();

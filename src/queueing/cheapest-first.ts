@@ -21,6 +21,12 @@ interface Waiter {
   forget(): void;
 }
 
+/** A place in the line: granted once release() picks it; moveTo hands its wait to another client while it waits. */
+export interface Ticket {
+  readonly granted: Promise<void>;
+  moveTo(client: string): void;
+}
+
 /**
  * A bounded waiting line that lets the lightest waiter go first (by weight, then by arrival), so that a burst
  * of heavy work does not hold up light work behind it. When it is full, a lighter newcomer pushes the heaviest
@@ -50,6 +56,11 @@ export class CheapestFirst {
     return this.line.length;
   }
 
+  /** How many waiters of `client` are in line. */
+  waitingOf(client: string): number {
+    return this.waiting.of(client);
+  }
+
   /**
    * Resolves when `release()` picks this waiter. `waitMs`: how much longer it may wait (null: no bound).
    * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it. `signal`: the
@@ -62,62 +73,96 @@ export class CheapestFirst {
     signal?: AbortSignal,
     clientGiven = 'local',
   ): Promise<void> {
+    return this.enter(weightGiven, waitMs, pinIfFirst, signal, clientGiven).granted;
+  }
+
+  /** As join, with the ticket: its client may change while it waits (see SharedWork). */
+  enter(
+    weightGiven: number,
+    waitMs: number | null,
+    pinIfFirst = false,
+    signal?: AbortSignal,
+    clientGiven = 'local',
+  ): Ticket {
+    let waiter: Waiter | undefined;
+    const granted = new Promise<void>((resolve, reject) => {
+      waiter = this.queue(weightGiven, waitMs, pinIfFirst, signal, clientGiven, resolve, reject);
+    });
+    return {
+      granted,
+      moveTo: (client) => {
+        if (waiter === undefined || waiter.client === undefined || !this.line.includes(waiter)) return;
+        this.waiting.add(waiter.client, -1);
+        waiter.client = client;
+        this.waiting.add(client, 1);
+      },
+    };
+  }
+
+  private queue(
+    weightGiven: number,
+    waitMs: number | null,
+    pinIfFirst: boolean,
+    signal: AbortSignal | undefined,
+    clientGiven: string,
+    resolve: () => void,
+    reject: (error: Error) => void,
+  ): Waiter | undefined {
     const client = this.held === null ? undefined : clientGiven;
     // NaN would compare as neither lighter nor heavier than anything, and break the order.
     const weight = Number.isNaN(weightGiven) ? Infinity : weightGiven;
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(this.refusal('gone'));
-        return;
+    if (signal?.aborted) {
+      reject(this.refusal('gone'));
+      return undefined;
+    }
+    const pinned = pinIfFirst && this.line.length === 0;
+    if (!pinned && this.line.length >= this.room) {
+      const out = this.pushedOutFor(weight, client);
+      if (out === -1) {
+        reject(this.refusal('queue'));
+        return undefined;
       }
-      const pinned = pinIfFirst && this.line.length === 0;
-      if (!pinned && this.line.length >= this.room) {
-        const out = this.pushedOutFor(weight, client);
-        if (out === -1) {
-          reject(this.refusal('queue'));
-          return;
-        }
-        const [pushed] = this.line.splice(out, 1);
-        pushed!.refuse('queue');
-      }
-      const leave = (reason: Refusal) => {
-        const at = this.line.indexOf(waiter);
-        if (at === -1) return;
-        this.line.splice(at, 1);
-        waiter.refuse(reason);
-      };
-      const onAbort = () => leave('gone');
-      let forgotten = false;
-      const waiter: Waiter = {
-        weight,
-        client,
-        pinned,
-        arrival: this.joins++,
-        go: () => {
-          waiter.forget();
-          resolve();
-        },
-        refuse: (reason) => {
-          waiter.forget();
-          reject(this.refusal(reason));
-        },
-        timer: undefined,
-        forget: () => {
-          if (forgotten) return;
-          forgotten = true;
-          clearTimeout(waiter.timer);
-          signal?.removeEventListener('abort', onAbort);
-          if (client !== undefined) this.waiting.add(client, -1);
-        },
-      };
-      if (client !== undefined) this.waiting.add(client, 1);
-      this.line.splice(this.placeFor(weight), 0, waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (!pinned && waitMs !== null) {
-        waiter.timer = setTimeout(() => leave('wait'), waitMs);
-        waiter.timer.unref();
-      }
-    });
+      const [pushed] = this.line.splice(out, 1);
+      pushed!.refuse('queue');
+    }
+    const leave = (reason: Refusal) => {
+      const at = this.line.indexOf(waiter);
+      if (at === -1) return;
+      this.line.splice(at, 1);
+      waiter.refuse(reason);
+    };
+    const onAbort = () => leave('gone');
+    let forgotten = false;
+    const waiter: Waiter = {
+      weight,
+      client,
+      pinned,
+      arrival: this.joins++,
+      go: () => {
+        waiter.forget();
+        resolve();
+      },
+      refuse: (reason) => {
+        waiter.forget();
+        reject(this.refusal(reason));
+      },
+      timer: undefined,
+      forget: () => {
+        if (forgotten) return;
+        forgotten = true;
+        clearTimeout(waiter.timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (waiter.client !== undefined) this.waiting.add(waiter.client, -1);
+      },
+    };
+    if (client !== undefined) this.waiting.add(client, 1);
+    this.line.splice(this.placeFor(weight), 0, waiter);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (!pinned && waitMs !== null) {
+      waiter.timer = setTimeout(() => leave('wait'), waitMs);
+      waiter.timer.unref();
+    }
+    return waiter;
   }
 
   /** Lets the next waiter go; false when nobody waits. */

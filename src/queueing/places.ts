@@ -1,4 +1,4 @@
-import { CheapestFirst, OLDEST_EVERY, type Refusal } from './cheapest-first.js';
+import { CheapestFirst, OLDEST_EVERY, type Refusal, type Ticket } from './cheapest-first.js';
 import { Tally } from './tally.js';
 
 /** What a waiter for a place gives: how heavy its work is, how long it may wait, its signal, and whose it is. */
@@ -31,17 +31,49 @@ export class Places {
   }
 
   /** Resolves once a place is held for `client`, with the function that gives it back (call it once). */
-  async take({ weight = 0, waitMs = null, signal, client = 'local' }: PlaceRequest = {}): Promise<() => void> {
-    if (this.running < this.max && this.line.length === 0) this.running += 1;
-    // A place let go passes straight to the waiter picked, so `running` stays as it is.
-    else await this.line.join(weight, waitMs, false, signal, client);
-    this.held.add(client, 1);
-    let given = false;
-    return () => {
-      if (given) return;
-      given = true;
-      this.held.add(client, -1);
-      if (!this.line.release()) this.running -= 1;
+  take(request: PlaceRequest = {}): Promise<() => void> {
+    return this.enter(request).granted;
+  }
+
+  /** As take, with a ticket whose wait may be handed to another client (see SharedWork). */
+  enter({ weight = 0, waitMs = null, signal, client = 'local' }: PlaceRequest = {}): PlaceTicket {
+    let ticket: Ticket | null = null;
+    let holder = client;
+    const granted = (async () => {
+      if (this.running < this.max && this.line.length === 0 && !signal?.aborted) this.running += 1;
+      else {
+        // A place let go passes straight to the waiter picked, so `running` stays as it is.
+        ticket = this.line.enter(weight, waitMs, false, signal, client);
+        await ticket.granted;
+      }
+      ticket = null;
+      this.held.add(holder, 1);
+      let given = false;
+      return () => {
+        if (given) return;
+        given = true;
+        this.held.add(holder, -1);
+        if (!this.line.release()) this.running -= 1;
+      };
+    })();
+    return {
+      granted,
+      moveTo: (to) => {
+        if (ticket === null) return;
+        ticket.moveTo(to);
+        holder = to;
+      },
     };
   }
+
+  /** A client's share: the places it holds plus its waiters. */
+  shareOf(client: string): number {
+    return this.held.of(client) + this.line.waitingOf(client);
+  }
+}
+
+/** A wait for a place, and what hands it to another client while it waits. */
+export interface PlaceTicket {
+  readonly granted: Promise<() => void>;
+  moveTo(client: string): void;
 }

@@ -1,22 +1,17 @@
 import { TropesBusyError } from '../errors.js';
 import { Places } from '../queueing/places.js';
+import { type Asker, SharedWork } from '../queueing/shared-work.js';
 
 /**
  * Runs at most `atOnce` derivations at a time; past `waiting` waiting for their turn, refuses a new one with
  * TropesBusyError, so that a burst cannot queue hours of them. Fair between the clients that ask (see Places):
  * a client's derivation goes before those of a client with a larger share (running plus waiting), and pushes
- * them out of a full line.
+ * them out of a full line. Each derivation is shared by those who join it (see SharedWork): it waits as the
+ * asker with the smallest share, and leaves the line once nobody waits for it.
  */
 export function boundedDerivations(atOnce: number, waiting: number) {
   const places = new Places(atOnce, waiting, () => new TropesBusyError());
-  return async <T>(derive: () => Promise<T>, client?: string): Promise<T> => {
-    const leave = await places.take({ client });
-    try {
-      return await derive();
-    } finally {
-      leave();
-    }
-  };
+  return <T>(first: Asker<T>) => SharedWork.begin(places, first);
 }
 
 /**

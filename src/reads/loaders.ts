@@ -385,6 +385,7 @@ export function createLoaders(
       progress,
       (wanted) => Promise.all(wanted.map((key) => tropesOf(gated, key))),
       client,
+      signal(),
     );
     const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
     return keys.map((key) => byKey.get(key) ?? []);
@@ -412,6 +413,8 @@ export function createLoaders(
   return {
     /** Whose request these loaders serve (a verified token, else an IP address): derivations are shared fairly. */
     client,
+    /** Aborts once nobody reads this request's answer: a derivation only it waits for leaves the line. */
+    answered: signal,
     series,
     /** Pages of allSeries (listSeries). */
     seriesPage,

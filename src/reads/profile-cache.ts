@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 import { type EvidenceSizes, largestEvidence } from '../domain/list-sizes.js';
 import type { Recommendation, SeriesProfile } from '../domain/recommendations.js';
 import type { SeriesRecord } from '../domain/records.js';
+import type { Asker, SharedWork } from '../queueing/shared-work.js';
+import { deriving } from './derivations.js';
 import { StateCache } from './state-cache.js';
 
 /** Profiles derived for a viewer's progress that one snapshot keeps (each a few hundred bytes). */
@@ -21,7 +23,7 @@ export interface CatalogueEntry {
  */
 export class CatalogueSnapshot {
   private readonly rankings = new Map<string, Promise<Recommendation[]>>();
-  private readonly viewedProfiles = new LRUCache<string, Promise<SeriesProfile>>({ max: VIEWED_KEPT });
+  private readonly viewedProfiles = new LRUCache<string, SharedWork<SeriesProfile>>({ max: VIEWED_KEPT });
 
   /** `position`: the store journal's position before the profiles were read; later writes may be missing. */
   constructor(
@@ -42,9 +44,20 @@ export class CatalogueSnapshot {
     return keptOnce<Recommendation[]>(this.rankings, seriesKey, rank);
   }
 
-  /** A series' profile as every viewer who has watched through `episode` sees it; a failed one is forgotten. */
-  viewed(seriesKey: string, episode: number, derive: () => Promise<SeriesProfile>): Promise<SeriesProfile> {
-    return keptOnce<SeriesProfile>(this.viewedProfiles, `${episode}@${seriesKey}`, derive);
+  /**
+   * A series' profile as every viewer who has watched through `episode` sees it, derived once (see deriving) for
+   * all who ask while it is worked out; a failed one is forgotten.
+   */
+  viewed(seriesKey: string, episode: number, asker: Asker<SeriesProfile>): Promise<SeriesProfile> {
+    const key = `${episode}@${seriesKey}`;
+    const found = this.viewedProfiles.get(key);
+    if (found !== undefined) return found.join(asker);
+    const { work, answer } = deriving(asker);
+    this.viewedProfiles.set(key, work);
+    work.result.catch(() => {
+      if (this.viewedProfiles.get(key) === work) this.viewedProfiles.delete(key);
+    });
+    return answer;
   }
 }
 

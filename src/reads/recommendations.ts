@@ -10,7 +10,6 @@ import { cutAfter, type Progress } from '../domain/spoilers.js';
 import { TROPE_NAMES } from '../domain/tropes.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
-import { deriving } from './derivations.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { type CatalogueSnapshot, profileCache } from './profile-cache.js';
 import { tropeKindsOf } from './tropes.js';
@@ -39,11 +38,13 @@ function viewedAt(
   snapshot: CatalogueSnapshot,
   series: SeriesRecord,
   episode: number,
-  client: string,
+  loaders: Loaders,
 ) {
-  return snapshot.viewed(series.key, episode, () =>
-    deriving(() => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series), client),
-  );
+  return snapshot.viewed(series.key, episode, {
+    client: loaders.client,
+    signal: loaders.answered(),
+    work: () => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series),
+  });
 }
 
 /** Ranks against the shared profiles, except those this viewer's progress cuts, which are derived for that progress. */
@@ -58,7 +59,7 @@ async function rankFor(
   const profiles = await Promise.all(
     snapshot.entries.map((e) => {
       const episode = cutAfter(progress, e.series);
-      return episode === null ? e.profile : viewedAt(store, snapshot, e.series, episode, loaders.client);
+      return episode === null ? e.profile : viewedAt(store, snapshot, e.series, episode, loaders);
     }),
   );
   const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { SeriesRecord } from '../domain/records.js';
 import { cutAfter, type Progress } from '../domain/spoilers.js';
 import type { Trope } from '../domain/tropes.js';
+import type { SharedWork } from '../queueing/shared-work.js';
 import type { StoreVersion } from '../store/port.js';
 import { deriving } from './derivations.js';
 import { StateCache } from './state-cache.js';
@@ -12,7 +13,8 @@ const sizeOf = (tropes: Trope[]) => 1 + tropes.reduce((n, t) => n + 1 + t.eviden
 
 interface Kept {
   done: LRUCache<string, Trope[]>;
-  working: Map<string, Promise<Trope[]>>;
+  /** The derivation working each out, with the series it derives (the i-th answer is the i-th's). */
+  working: Map<string, { work: SharedWork<Trope[][]>; seriesKeys: string[] }>;
 }
 
 /** Per store state: the tropes worked out so far, and those being worked out, by `<episode or all>@<series>`. */
@@ -30,27 +32,49 @@ export async function sharedTropes(
   series: readonly SeriesRecord[],
   progress: Progress,
   derive: (seriesKeys: string[]) => Promise<Trope[][]>,
-  client?: string,
+  client = 'local',
+  signal?: AbortSignal,
 ): Promise<Trope[][]> {
   const { done, working } = await kept.get(store, async () => ({
     done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
     working: new Map(),
   }));
   const keyOf = (s: SeriesRecord) => `${cutAfter(progress, s) ?? 'all'}@${s.key}`;
+  const answers = new Map<SharedWork<Trope[][]>, Promise<Trope[][]>>();
+  const answerOf = (work: SharedWork<Trope[][]>, seriesKeys: string[]) => {
+    let answer = answers.get(work);
+    if (answer === undefined) {
+      answer = work.join({ client, signal, work: () => derive(seriesKeys) });
+      answers.set(work, answer);
+    }
+    return answer;
+  };
   const missing = series.filter((s) => done.get(keyOf(s)) === undefined && !working.has(keyOf(s)));
   if (missing.length > 0) {
-    const derived = deriving(() => derive(missing.map((s) => s.key)), client);
+    const seriesKeys = missing.map((s) => s.key);
+    const { work, answer } = deriving({ client, signal, work: () => derive(seriesKeys) });
+    answers.set(work, answer);
     missing.forEach((s, i) => {
       const key = keyOf(s);
-      const one = derived.then((lists) => lists[i]!);
-      working.set(key, one);
-      one
+      const shared = { work, seriesKeys };
+      working.set(key, shared);
+      work.result
         .then(
-          (tropes) => done.set(key, tropes),
+          (lists) => done.set(key, lists[i]!),
           () => undefined,
         )
-        .finally(() => working.delete(key));
+        .finally(() => {
+          if (working.get(key) === shared) working.delete(key);
+        });
     });
   }
-  return Promise.all(series.map((s) => done.get(keyOf(s)) ?? working.get(keyOf(s))!));
+  return Promise.all(
+    series.map(async (s) => {
+      const key = keyOf(s);
+      const found = done.get(key);
+      if (found !== undefined) return found;
+      const { work, seriesKeys } = working.get(key)!;
+      return (await answerOf(work, seriesKeys))[seriesKeys.indexOf(s.key)]!;
+    }),
+  );
 }

@@ -2,7 +2,6 @@ import { expect, it } from 'vitest';
 import { changeSet } from '../../src/domain/integrity/changes.js';
 import { profileOf, recommend } from '../../src/domain/recommendations.js';
 import { StoreUnavailableError } from '../../src/errors.js';
-import { boundedDerivations } from '../../src/reads/derivations.js';
 import { createLoaders } from '../../src/reads/loaders.js';
 import { catalogueOf } from '../../src/reads/recommendations.js';
 import { tropeKindsOf, tropesOf } from '../../src/reads/tropes.js';
@@ -179,22 +178,6 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     const again = await ask();
     expect(errorCodes(again)).toEqual([]);
     expect(again.data!.series.tropes).toEqual(expect.any(Array));
-  });
-
-  it('refuses a derivation with TROPES_BUSY once too many wait, and runs the others in turn', async () => {
-    const derive = boundedDerivations(1, 1);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const first = derive(() => held.then(() => 'first'));
-    const second = derive(async () => 'second');
-    await expect(derive(async () => 'third')).rejects.toMatchObject({
-      extensions: { code: 'TROPES_BUSY' },
-    });
-    release();
-    await expect(Promise.all([first, second])).resolves.toEqual(['first', 'second']);
-    await expect(derive(async () => 'again')).resolves.toBe('again');
   });
 });
 

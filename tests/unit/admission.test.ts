@@ -175,3 +175,26 @@ it('lets the client with less held and waiting go first, and between equal share
   // Two each at first: the lightest, b's (it came before a's as light), goes; then b has the smaller share.
   expect(ran).toEqual(['b-light', 'b-heavy', 'a-light', 'a-heavy']);
 });
+
+// Red team 44: requests whose clients had gone were run once they got a place, and others waited behind them.
+it('does not run an operation whose client went away as its place came, and gives the place to the next', async () => {
+  const admitted = admission({ max: 1, queueMax: 5, waitMs: 60_000 });
+  const { held, finish } = await holdPlace(admitted);
+  const client = new AbortController();
+  let ran = false;
+  const gone = admitted(
+    async () => {
+      ran = true;
+      return 'gone';
+    },
+    { signal: client.signal },
+  );
+  const next = admitted(async () => 'next');
+  // The place passes to the first waiter at once; its client goes before its run's turn comes.
+  finish();
+  await held;
+  client.abort();
+  await expect(gone).rejects.toMatchObject({ extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
+  expect(ran).toBe(false);
+  expect(await next).toBe('next');
+});

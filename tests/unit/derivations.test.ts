@@ -1,6 +1,12 @@
 import { expect, it } from 'vitest';
 import { boundedDerivations } from '../../src/reads/derivations.js';
 
+/** Asks `derive` for `work`, as `client`: the asker's answer. */
+const asking =
+  (derive: ReturnType<typeof boundedDerivations>) =>
+  <T>(work: () => Promise<T>, client = 'local') =>
+    derive({ work, client }).answer;
+
 /** A derivation that lasts until its `finish` is called. */
 function held(name: string, ran: string[]) {
   let finish = () => {};
@@ -14,7 +20,7 @@ function held(name: string, ran: string[]) {
 
 // Red team 43: one address's burst of tropes requests filled the line, and another client's got TROPES_BUSY.
 it("runs another client's derivation before more of a busy client's, and pushes that client's newest waiter out of a full line for it", async () => {
-  const derive = boundedDerivations(2, 2);
+  const derive = asking(boundedDerivations(2, 2));
   const ran: string[] = [];
   const burst = ['a1', 'a2', 'a3', 'a4'].map((name) => held(name, ran));
   const asked = burst.map((one) => derive(one.run, 'ip:10.0.0.1'));
@@ -37,7 +43,7 @@ it("runs another client's derivation before more of a busy client's, and pushes 
 });
 
 it('without a client, runs its derivations in turn as one client', async () => {
-  const derive = boundedDerivations(1, 1);
+  const derive = asking(boundedDerivations(1, 1));
   const ran: string[] = [];
   const one = held('one', ran);
   const first = derive(one.run);

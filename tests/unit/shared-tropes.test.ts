@@ -1,0 +1,75 @@
+import { expect, it } from 'vitest';
+import type { SeriesRecord } from '../../src/domain/records.js';
+import { NO_PROGRESS } from '../../src/domain/spoilers.js';
+import type { Trope } from '../../src/domain/tropes.js';
+import { sharedTropes } from '../../src/reads/shared-tropes.js';
+
+const store = { stateTag: { writes: 'shared-tropes-test', epoch: 0 }, dataVersion: async () => '1' };
+const series = (key: string) => ({ key, episodeCount: 10 }) as SeriesRecord;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+// Red team 44: the derivations of requests whose clients had gone still ran, and held the others up.
+it('drops a queued derivation once every request waiting for it has gone, and derives it for the next', async () => {
+  let finish = () => {};
+  const busy = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const slow = async (keys: string[]) => {
+    await busy;
+    return keys.map((): Trope[] => []);
+  };
+  // The two derivations that run at once.
+  const running = [
+    sharedTropes(store, [series('one')], NO_PROGRESS, slow),
+    sharedTropes(store, [series('two')], NO_PROGRESS, slow),
+  ];
+  const derived: string[] = [];
+  const spy = async (keys: string[]) => {
+    derived.push(...keys);
+    return keys.map((): Trope[] => []);
+  };
+  const x = new AbortController();
+  const y = new AbortController();
+  const first = sharedTropes(store, [series('three')], NO_PROGRESS, spy, 'ip:a', x.signal);
+  const second = sharedTropes(store, [series('three')], NO_PROGRESS, spy, 'ip:b', y.signal);
+  await turn();
+  x.abort(new Error('x went'));
+  y.abort(new Error('y went'));
+  await expect(first).rejects.toThrow('x went');
+  await expect(second).rejects.toThrow('y went');
+  finish();
+  await Promise.all(running);
+  await turn();
+  expect(derived).toEqual([]);
+  expect(await sharedTropes(store, [series('three')], NO_PROGRESS, spy, 'ip:c')).toEqual([[]]);
+  expect(derived).toEqual(['three']);
+});
+
+it('gives a request that joins a derivation its answer even after the first asker went', async () => {
+  let finish = () => {};
+  const busy = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const slow = async (keys: string[]) => {
+    await busy;
+    return keys.map((): Trope[] => []);
+  };
+  const running = [
+    sharedTropes(store, [series('a')], NO_PROGRESS, slow),
+    sharedTropes(store, [series('b')], NO_PROGRESS, slow),
+  ];
+  const derived: string[] = [];
+  const spy = async (keys: string[]) => {
+    derived.push(...keys);
+    return keys.map((key): Trope[] => [{ kind: key, evidence: [] } as unknown as Trope]);
+  };
+  const x = new AbortController();
+  const first = sharedTropes(store, [series('c'), series('d')], NO_PROGRESS, spy, 'ip:a', x.signal);
+  const second = sharedTropes(store, [series('d')], NO_PROGRESS, spy, 'ip:b');
+  x.abort(new Error('x went'));
+  await expect(first).rejects.toThrow('x went');
+  finish();
+  await Promise.all(running);
+  expect(await second).toEqual([[{ kind: 'd', evidence: [] }]]);
+  expect(derived).toEqual(['c', 'd']);
+});
