@@ -334,7 +334,8 @@ export interface StoreVersion {
 /**
  * Every read takes an optional `signal`, aborted once the request that reads is answered (or its client went away):
  * a read still running then ends and rejects with its reason (on Neo4j its query ends on the server). The embedded
- * store's reads are short and run to their end.
+ * store's reads are short and run to their end, except that one long enough to span turns of the event loop ends
+ * at its next turn.
  */
 export interface StoreReader {
   seriesByKeys(keys: readonly string[], signal?: AbortSignal): Promise<(SeriesRecord | null)[]>;

@@ -541,6 +541,19 @@ describe('embedded store: a long read (red team 42: 20,000 events held the event
     expect((await store.seriesByKeys([SERIES]))[0]!.episodeCount).toBe(5);
   });
 
+  // Red team 44: tropes derivations of requests whose clients had gone read every event of a big series to the end.
+  it('ends a read that spans turns at its next turn once its signal aborts, and reads whole without one', async () => {
+    const controller = new AbortController();
+    const gone = new Error('the request was answered');
+    setImmediate(() => controller.abort(gone));
+    await expect(store.eventsOfSeries([SERIES], controller.signal)).rejects.toBe(gone);
+    await expect(store.eventsOfSeriesByKind([{ seriesKey: SERIES, kinds: null }], controller.signal)).rejects.toBe(
+      gone,
+    );
+    const [whole] = await store.eventsOfSeries([SERIES], new AbortController().signal);
+    expect(whole).toHaveLength(5_000);
+  });
+
   it('answers from one snapshot when a write lands between its turns: all before it or all after', async () => {
     const [before] = await store.eventsOfSeries([SERIES]);
     const [first, last] = [before![0]!, before!.at(-1)!];

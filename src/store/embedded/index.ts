@@ -137,25 +137,31 @@ export class EmbeddedStore implements DramaStore {
   relationshipsByKeys = (keys: readonly string[]) => this.byKeys('relationships', keys);
   eventsByKeys = (keys: readonly string[]) => this.byKeys('events', keys);
 
-  episodesBySeries = (keys: readonly string[]) => this.grouped<EpisodeRecord>('episodes', 'episodesBySeries', keys);
-  charactersBySeries = (keys: readonly string[]) =>
-    this.grouped<CharacterRecord>('characters', 'charactersBySeries', keys);
-  castingsBySeries = (keys: readonly string[]) => this.grouped<CastingRecord>('castings', 'castingsBySeries', keys);
-  castingsByPerson = (keys: readonly string[]) => this.grouped<CastingRecord>('castings', 'castingsByPerson', keys);
-  castingsByCharacter = (keys: readonly string[]) =>
-    this.grouped<CastingRecord>('castings', 'castingsByCharacter', keys);
-  creditsBySeries = (keys: readonly string[]) => this.grouped<CreditRecord>('credits', 'creditsBySeries', keys);
-  creditsByPerson = (keys: readonly string[]) => this.grouped<CreditRecord>('credits', 'creditsByPerson', keys);
-  relationshipsOfSeries = (keys: readonly string[]) =>
-    this.grouped<RelationshipRecord>('relationships', 'relationshipsBySeries', keys);
-  eventsOfSeries = (keys: readonly string[]) => this.grouped<PlotEventRecord>('events', 'eventsByPosition', keys);
+  episodesBySeries = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<EpisodeRecord>('episodes', 'episodesBySeries', keys, signal);
+  charactersBySeries = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<CharacterRecord>('characters', 'charactersBySeries', keys, signal);
+  castingsBySeries = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<CastingRecord>('castings', 'castingsBySeries', keys, signal);
+  castingsByPerson = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<CastingRecord>('castings', 'castingsByPerson', keys, signal);
+  castingsByCharacter = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<CastingRecord>('castings', 'castingsByCharacter', keys, signal);
+  creditsBySeries = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<CreditRecord>('credits', 'creditsBySeries', keys, signal);
+  creditsByPerson = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<CreditRecord>('credits', 'creditsByPerson', keys, signal);
+  relationshipsOfSeries = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<RelationshipRecord>('relationships', 'relationshipsBySeries', keys, signal);
+  eventsOfSeries = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<PlotEventRecord>('events', 'eventsByPosition', keys, signal);
   async eventsOfSeriesAfter({ seriesKey, after, first }: SeriesEventsPageRequest): Promise<PlotEventRecord[]> {
     const reads = this.read();
     return reads.present('events', reads.seriesEventKeysAfter(seriesKey, after, first));
   }
 
-  relationshipHistories = (keys: readonly string[]) =>
-    this.grouped<RelationshipRecord>('relationships', 'relationshipsByCharacter', keys);
+  relationshipHistories = (keys: readonly string[], signal?: AbortSignal) =>
+    this.grouped<RelationshipRecord>('relationships', 'relationshipsByCharacter', keys, signal);
 
   async firstShown(keys: readonly string[]): Promise<FirstShown[]> {
     this.read();
@@ -188,9 +194,11 @@ export class EmbeddedStore implements DramaStore {
     return queries.map((q) => episodeEvents(reads, q));
   }
 
-  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[]): Promise<PlotEventRecord[][]> {
-    return this.inTurns('events', (reads) =>
-      queries.map((q) => reads.eventKeys('eventsByPosition', [q.seriesKey], q.kinds)),
+  eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]> {
+    return this.inTurns(
+      'events',
+      (reads) => queries.map((q) => reads.eventKeys('eventsByPosition', [q.seriesKey], q.kinds)),
+      signal,
     );
   }
 
@@ -382,25 +390,32 @@ export class EmbeddedStore implements DramaStore {
     return this.read().records(collection, keys);
   }
 
-  private async grouped<T>(collection: Collection, index: IndexName, keys: readonly string[]): Promise<T[][]> {
-    return (await this.inTurns(collection, (reads) => keys.map((key) => reads.keysIn(index, [key])))) as T[][];
+  private async grouped<T>(
+    collection: Collection,
+    index: IndexName,
+    keys: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<T[][]> {
+    return (await this.inTurns(collection, (reads) => keys.map((key) => reads.keysIn(index, [key])), signal)) as T[][];
   }
 
   /**
    * The records of each list of keys `keysOf` finds, read at most RECORDS_PER_TURN to a turn of the event loop:
    * read at once, a series' 20,000 events held the loop for 0.15 s (red team 42). Each turn checks that no write
    * has landed since the first (lmdb's snapshot lasts a turn); if one has, the read starts again, and the last of
-   * LONG_READ_ATTEMPTS reads in one turn, so that every answer is of one snapshot.
+   * LONG_READ_ATTEMPTS reads in one turn, so that every answer is of one snapshot. Once `signal` aborts, the read
+   * ends at its next turn with the signal's reason: nobody reads what it would give.
    */
   private async inTurns<C extends Collection>(
     collection: C,
     keysOf: (reads: EmbeddedReads) => string[][],
+    signal?: AbortSignal,
   ): Promise<RecordOf<C>[][]> {
     this.trip();
     for (let attempt = 1; ; attempt += 1) {
       const version = this.reads.refresh();
       const last = attempt === LONG_READ_ATTEMPTS;
-      const read = await this.readInTurns(collection, keysOf(this.reads), last ? null : version);
+      const read = await this.readInTurns(collection, keysOf(this.reads), last ? null : version, signal);
       if (read !== null) return read;
     }
   }
@@ -413,6 +428,7 @@ export class EmbeddedStore implements DramaStore {
     collection: C,
     lists: readonly string[][],
     version: number | null,
+    signal: AbortSignal | undefined,
   ): Promise<RecordOf<C>[][] | null> {
     const read: RecordOf<C>[][] = [];
     let inTurn = 0;
@@ -421,6 +437,7 @@ export class EmbeddedStore implements DramaStore {
       for (const key of keys) {
         if (version !== null && inTurn++ === RECORDS_PER_TURN) {
           await nextTurn();
+          signal?.throwIfAborted();
           if (this.reads.refresh() !== version) return null;
           inTurn = 1;
         }
