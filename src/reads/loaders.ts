@@ -379,14 +379,7 @@ export function createLoaders(
   const tropes = byKey(async (keys) => {
     const records = await loadAll(series, keys);
     const found = records.filter((record): record is SeriesRecord => record !== null);
-    const lists = await sharedTropes(
-      store,
-      found,
-      progress,
-      (wanted) => Promise.all(wanted.map((key) => tropesOf(gated, key))),
-      client,
-      signal(),
-    );
+    const lists = await sharedTropes(store, found, progress, (key) => tropesOf(gated, key), client, signal());
     const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
     return keys.map((key) => byKey.get(key) ?? []);
   });

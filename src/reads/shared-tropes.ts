@@ -13,8 +13,7 @@ const sizeOf = (tropes: Trope[]) => 1 + tropes.reduce((n, t) => n + 1 + t.eviden
 
 interface Kept {
   done: LRUCache<string, Trope[]>;
-  /** The derivation working each out, with the series it derives (the i-th answer is the i-th's). */
-  working: Map<string, { work: SharedWork<Trope[][]>; seriesKeys: string[] }>;
+  working: Map<string, SharedWork<Trope[]>>;
 }
 
 /** Per store state: the tropes worked out so far, and those being worked out, by `<episode or all>@<series>`. */
@@ -22,16 +21,17 @@ const kept = new StateCache<Kept>();
 
 /**
  * The tropes of each series as every viewer with this `progress` for it sees them (none, or at or past its last
- * episode: all of them), worked out by `derive` (with the request's loaders, so a request's series are read
- * together) once while the store's state lasts, a request's at a time and a few requests at a time (see
- * deriving). Each request worked out its own from every event of the series, 0.2 s and its events' memory apiece
- * on one of 20,000 events (red team 41).
+ * episode: all of them), worked out by `derive` once while the store's state lasts, a few at a time (see
+ * deriving). Each series is a derivation of its own, shared by every request that asks for it while it is worked
+ * out: a request of seven aliases derived its seven as one, and another client's request waited behind all of
+ * them (red team 44). Each request worked out its own from every event of the series, 0.2 s and its events'
+ * memory apiece on one of 20,000 events (red team 41).
  */
 export async function sharedTropes(
   store: Pick<StoreVersion, 'stateTag' | 'dataVersion'>,
   series: readonly SeriesRecord[],
   progress: Progress,
-  derive: (seriesKeys: string[]) => Promise<Trope[][]>,
+  derive: (seriesKey: string) => Promise<Trope[]>,
   client = 'local',
   signal?: AbortSignal,
 ): Promise<Trope[][]> {
@@ -39,42 +39,25 @@ export async function sharedTropes(
     done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
     working: new Map(),
   }));
-  const keyOf = (s: SeriesRecord) => `${cutAfter(progress, s) ?? 'all'}@${s.key}`;
-  const answers = new Map<SharedWork<Trope[][]>, Promise<Trope[][]>>();
-  const answerOf = (work: SharedWork<Trope[][]>, seriesKeys: string[]) => {
-    let answer = answers.get(work);
-    if (answer === undefined) {
-      answer = work.join({ client, signal, work: () => derive(seriesKeys) });
-      answers.set(work, answer);
-    }
-    return answer;
-  };
-  const missing = series.filter((s) => done.get(keyOf(s)) === undefined && !working.has(keyOf(s)));
-  if (missing.length > 0) {
-    const seriesKeys = missing.map((s) => s.key);
-    const { work, answer } = deriving({ client, signal, work: () => derive(seriesKeys) });
-    answers.set(work, answer);
-    missing.forEach((s, i) => {
-      const key = keyOf(s);
-      const shared = { work, seriesKeys };
-      working.set(key, shared);
+  return Promise.all(
+    series.map((s) => {
+      const key = `${cutAfter(progress, s) ?? 'all'}@${s.key}`;
+      const found = done.get(key);
+      if (found !== undefined) return found;
+      const asker = { client, signal, work: () => derive(s.key) };
+      const shared = working.get(key);
+      if (shared !== undefined) return shared.join(asker);
+      const { work, answer } = deriving(asker);
+      working.set(key, work);
       work.result
         .then(
-          (lists) => done.set(key, lists[i]!),
+          (tropes) => done.set(key, tropes),
           () => undefined,
         )
         .finally(() => {
-          if (working.get(key) === shared) working.delete(key);
+          if (working.get(key) === work) working.delete(key);
         });
-    });
-  }
-  return Promise.all(
-    series.map(async (s) => {
-      const key = keyOf(s);
-      const found = done.get(key);
-      if (found !== undefined) return found;
-      const { work, seriesKeys } = working.get(key)!;
-      return (await answerOf(work, seriesKeys))[seriesKeys.indexOf(s.key)]!;
+      return answer;
     }),
   );
 }
