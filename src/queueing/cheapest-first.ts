@@ -66,14 +66,8 @@ export class CheapestFirst {
    * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it. `signal`: the
    * waiter leaves the line when it aborts (its client went away). `client`: whose work it is, for the shares.
    */
-  join(
-    weightGiven: number,
-    waitMs: number | null,
-    pinIfFirst = false,
-    signal?: AbortSignal,
-    clientGiven = 'local',
-  ): Promise<void> {
-    return this.enter(weightGiven, waitMs, pinIfFirst, signal, clientGiven).granted;
+  join(...waiter: Parameters<CheapestFirst['enter']>): Promise<void> {
+    return this.enter(...waiter).granted;
   }
 
   /** As join, with the ticket: its client may change while it waits (see SharedWork). */

@@ -8,21 +8,22 @@ const store = { stateTag: { writes: 'shared-tropes-test', epoch: 0 }, dataVersio
 const series = (key: string) => ({ key, episodeCount: 10 }) as SeriesRecord;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-// Red team 44: the derivations of requests whose clients had gone still ran, and held the others up.
-it('drops a queued derivation once every request waiting for it has gone, and derives it for the next', async () => {
+/** Two derivations that hold both places until `finish` is called. */
+function twoRunning(...keys: [string, string]) {
   let finish = () => {};
   const busy = new Promise<void>((resolve) => {
     finish = resolve;
   });
-  const slow = async (_key: string): Promise<Trope[]> => {
+  const slow = async (): Promise<Trope[]> => {
     await busy;
     return [];
   };
-  // The two derivations that run at once.
-  const running = [
-    sharedTropes(store, [series('one')], NO_PROGRESS, slow),
-    sharedTropes(store, [series('two')], NO_PROGRESS, slow),
-  ];
+  return { running: keys.map((key) => sharedTropes(store, [series(key)], NO_PROGRESS, slow)), finish };
+}
+
+// Red team 44: the derivations of requests whose clients had gone still ran, and held the others up.
+it('drops a queued derivation once every request waiting for it has gone, and derives it for the next', async () => {
+  const { running, finish } = twoRunning('one', 'two');
   const derived: string[] = [];
   const spy = async (key: string): Promise<Trope[]> => {
     derived.push(key);
@@ -46,18 +47,7 @@ it('drops a queued derivation once every request waiting for it has gone, and de
 });
 
 it('derives each series on its own: one another request shares goes on after the first asker went, the rest do not', async () => {
-  let finish = () => {};
-  const busy = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  const slow = async (_key: string): Promise<Trope[]> => {
-    await busy;
-    return [];
-  };
-  const running = [
-    sharedTropes(store, [series('a')], NO_PROGRESS, slow),
-    sharedTropes(store, [series('b')], NO_PROGRESS, slow),
-  ];
+  const { running, finish } = twoRunning('a', 'b');
   const derived: string[] = [];
   const spy = async (key: string): Promise<Trope[]> => {
     derived.push(key);
