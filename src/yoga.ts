@@ -146,7 +146,9 @@ function opsPlugins(
     useReservedVariableNames(),
     useCostLimit(ops.limits.cost, new ListSizesCache(store)),
     ...(ops.introspection ? [] : useNoIntrospection()),
-    ...(ops.responseCacheTtlMs > 0 ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs, bootstrapped)] : []),
+    ...(ops.responseCacheTtlMs > 0
+      ? [useDramaResponseCache(responseCache, ops.responseCacheTtlMs, bootstrapped, clientOf)]
+      : []),
   ];
 }
 

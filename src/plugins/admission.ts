@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ClientOf } from '../auth/clients.js';
 import type { Refusal } from '../queueing/cheapest-first.js';
-import { Places } from '../queueing/places.js';
+import { Places, type PlaceTicket } from '../queueing/places.js';
 import { sliceOver } from '../reads/slices.js';
 import { operationCosts } from './operation-costs.js';
 import { oneAtATurn } from './turns.js';
@@ -99,6 +99,7 @@ export function useAdmission(limits: AdmissionLimits, clientOf?: ClientOf): Plug
           weight: operationCosts.get(args.contextValue as object) ?? 0,
           signal: request?.signal,
           client: (args.contextValue as { client?: string }).client,
+          request,
         }).catch((error: unknown) => {
           if (isRefusal(error)) return { errors: [error] };
           throw error;
@@ -106,6 +107,23 @@ export function useAdmission(limits: AdmissionLimits, clientOf?: ClientOf): Plug
       );
     },
   };
+}
+
+/** The place each request's operation waits for, while it waits. */
+const waitingFor = new WeakMap<object, PlaceTicket>();
+/** The clients that offered a request a place before it started to wait for one. */
+const offered = new WeakMap<object, Set<string>>();
+
+/**
+ * Another client waits for `request`'s answer (the response cache shares it): while `request` waits for a place, it
+ * waits as that client when that client's share is smaller (see PlaceTicket.offer), so that sharing an answer with a
+ * burst's queued copy does not hold the client behind the burst (red team 44).
+ */
+export function offerPlace(request: object, client: string): void {
+  const ticket = waitingFor.get(request);
+  if (ticket !== undefined) return ticket.offer(client);
+  const clients = offered.get(request) ?? new Set();
+  offered.set(request, clients.add(client));
 }
 
 /** A waiter refused: the line was full of lighter ones, it waited too long, or its client went away. */
@@ -122,6 +140,8 @@ export interface Admitted {
   weight?: number;
   signal?: AbortSignal;
   client?: string;
+  /** Whose operation it is, so that a request sharing its answer can offer it a place (see offerPlace). */
+  request?: object;
 }
 
 /**
@@ -133,14 +153,22 @@ export function admission(limits: AdmissionLimits) {
   const places = new Places(limits.max, limits.queueMax, refusal(limits));
   return async <T>(
     run: () => Promise<T>,
-    { arrival = performance.now(), weight = 0, signal, client }: Admitted = {},
+    { arrival = performance.now(), weight = 0, signal, client, request }: Admitted = {},
   ): Promise<T> => {
     // A place is free: it runs, whatever the wait bound (a bound of 0 refuses only operations that must wait).
-    const leave = await places.take({
+    const ticket = places.enter({
       weight,
       waitMs: Math.max(0, limits.waitMs - (performance.now() - arrival)),
       signal,
       client,
+    });
+    if (request !== undefined) {
+      for (const other of offered.get(request) ?? []) ticket.offer(other);
+      offered.delete(request);
+      waitingFor.set(request, ticket);
+    }
+    const leave = await ticket.granted.finally(() => {
+      if (request !== undefined) waitingFor.delete(request);
     });
     let answer: T;
     try {

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { type DocumentNode, type ExecutionResult, getOperationAST, Kind, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import type { ClientOf } from '../auth/clients.js';
 import { type CacheBounds, inProcessSettings } from '../config/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import { offerPlace } from './admission.js';
 import { matchesIfNoneMatch, varyOn } from './conditional.js';
 
 /** Where answers are kept (in memory, or Redis through @envelop/response-cache-redis, whose shape this is). */
@@ -163,10 +165,11 @@ export function useDramaResponseCache(
   handle: DramaResponseCache,
   ttl: number,
   ready: () => boolean = () => true,
+  clientOf?: ClientOf,
 ): Plugin {
   const conditions = new WeakMap<Request, string>();
   return {
-    onPluginInit: ({ addPlugin }) => addPlugin(responseCachePlugin(handle, ttl, ready)),
+    onPluginInit: ({ addPlugin }) => addPlugin(responseCachePlugin(handle, ttl, ready, clientOf)),
     // The cache plugin would answer 304 to any request naming any cached ETag, whatever it asks and whatever
     // its progress; the condition is set aside here and checked against this request's own answer instead.
     onRequest: ({ request }) => {
@@ -210,10 +213,18 @@ const CONDITIONAL_METHODS = new Set(['GET', 'HEAD']);
  * every answer to take it out again, a third of the CPU under a burst of large reads, for entity-level
  * invalidation that a service where every write forgets every answer does not use.
  */
-function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () => boolean): Plugin {
+function responseCachePlugin(
+  handle: DramaResponseCache,
+  ttl: number,
+  ready: () => boolean,
+  clientOf: ClientOf | undefined,
+): Plugin {
   const keys = new WeakMap<Request, string>();
-  /** The answers being made, by key, with how many wait for each: its JSON to share, or null (each runs its own). */
-  const answering = new Map<string, { answer: Promise<string | null>; waiting: number }>();
+  /**
+   * The answers being made, by key, with how many wait for each and the request making it: its JSON to share, or
+   * null (each runs its own).
+   */
+  const answering = new Map<string, { answer: Promise<string | null>; waiting: number; request: Request }>();
   /** Ends a request's turn as the one answering its key (idempotent); `result` null: nothing to share. */
   const sharers = new WeakMap<Request, (result: ExecutionResult | null) => void>();
   const share = (request: Request | undefined, result: ExecutionResult | null) => {
@@ -228,6 +239,7 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
         settle = resolve;
       }),
       waiting: 0,
+      request,
     };
     answering.set(key, shared);
     const end = (result: ExecutionResult | null) => {
@@ -241,7 +253,7 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
     sharers.set(request, end);
   };
   return {
-    onParams: ({ params, request, setResult }) => {
+    onParams: ({ params, request, setResult, context }) => {
       if (!ready()) return;
       const key = responseKey([
         handle.generation(),
@@ -256,6 +268,8 @@ function responseCachePlugin(handle: DramaResponseCache, ttl: number, ready: () 
         const shared = answering.get(key);
         if (shared === undefined) return answerFor(key, request);
         shared.waiting += 1;
+        // Waiting for another client's request, this one waits no longer than it would for a place of its own.
+        if (clientOf !== undefined) offerPlace(shared.request, clientOf(request, context));
         const json = await shared.answer;
         if (json !== null) setResult(JSON.parse(json) as ExecutionResult);
       };

@@ -35,7 +35,7 @@ export class Places {
     return this.enter(request).granted;
   }
 
-  /** As take, with a ticket whose wait may be handed to another client (see SharedWork). */
+  /** As take, with a ticket whose wait may be handed to another client waiting for the same work (see SharedWork). */
   enter({ weight = 0, waitMs = null, signal, client = 'local' }: PlaceRequest = {}): PlaceTicket {
     let ticket: Ticket | null = null;
     let holder = client;
@@ -58,8 +58,9 @@ export class Places {
     })();
     return {
       granted,
-      moveTo: (to) => {
-        if (ticket === null) return;
+      offer: (to) => {
+        // Moved, the wait counts one less for its holder and one more for `to`: only then is `to` better off.
+        if (ticket === null || this.shareOf(to) + 1 >= this.shareOf(holder)) return;
         ticket.moveTo(to);
         holder = to;
       },
@@ -72,8 +73,9 @@ export class Places {
   }
 }
 
-/** A wait for a place, and what hands it to another client while it waits. */
+/** A wait for a place, and what hands it to another client who waits for the same work. */
 export interface PlaceTicket {
   readonly granted: Promise<() => void>;
-  moveTo(client: string): void;
+  /** While it waits: it waits as `client` from now on when that client's share is smaller by more than this wait. */
+  offer(client: string): void;
 }

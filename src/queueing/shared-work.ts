@@ -19,16 +19,11 @@ export class SharedWork<T> {
   private readonly askers = new Map<Asker<T>, () => void>();
   private readonly abandoned = new AbortController();
   private readonly ticket: PlaceTicket;
-  private client: string;
   private finished = false;
   /** What the work makes, whoever asked: it settles even once every asker has gone. */
   readonly result: Promise<T>;
 
-  private constructor(
-    private readonly places: Places,
-    client: string,
-  ) {
-    this.client = client;
+  private constructor(places: Places, client: string) {
     this.ticket = places.enter({ client, signal: this.abandoned.signal });
     this.result = this.run();
     this.result.then(
@@ -59,7 +54,7 @@ export class SharedWork<T> {
     });
     gone.catch(() => undefined);
     this.askers.set(asker, forget);
-    this.favour(asker.client);
+    this.ticket.offer(asker.client);
     return signal === undefined ? this.result : Promise.race([this.result, gone]);
   }
 
@@ -82,18 +77,11 @@ export class SharedWork<T> {
     }
   }
 
-  /** Hands the wait to `client` when its share is smaller by more than this one wait. */
-  private favour(client: string): void {
-    if (this.places.shareOf(client) + 1 >= this.places.shareOf(this.client)) return;
-    this.ticket.moveTo(client);
-    this.client = client;
-  }
-
   private remove(asker: Asker<T>): void {
     this.askers.get(asker)?.();
     this.askers.delete(asker);
     if (this.askers.size === 0) this.abandoned.abort();
-    else for (const { client } of this.askers.keys()) this.favour(client);
+    else for (const { client } of this.askers.keys()) this.ticket.offer(client);
   }
 
   private settled(): void {

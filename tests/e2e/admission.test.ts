@@ -371,3 +371,37 @@ describe('admission is fair between clients (an IP address, or a verified token)
     expect((await answers[1]!.json()).data.character.name).toBeTruthy();
   });
 });
+
+// Red team 44: a viewer whose query was the same as one a burst had queued waited for the burst's copy (7–14 s).
+describe('a request sharing the answer of another client’s queued copy of it', () => {
+  it('waits no longer than it would for a place of its own: the copy runs next, as the client with the smaller share', async () => {
+    const gate = gated();
+    const yoga = createDramaYoga({
+      store: gate.store,
+      graphiql: false,
+      ops: { operations: { max: 1, queueMax: 10 }, responseCacheTtlMs: 60_000 },
+    });
+    const finished: string[] = [];
+    const tracked = (name: string, answer: Response | Promise<Response>) =>
+      Promise.resolve(answer).then((response) => {
+        finished.push(name);
+        return response;
+      });
+    const first = tracked('A1', askFrom(yoga, 'A1', '10.0.0.1'));
+    await until(() => gate.held() === 1);
+    const burst = ['A2', 'A3', 'A4', 'A5'].map((name) => tracked(name, askFrom(yoga, name, '10.0.0.1')));
+    const copy = tracked('copy', askFrom(yoga, 'Shared', '10.0.0.1'));
+    for (let turn = 0; turn < 50; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    const viewer = tracked('viewer', askFrom(yoga, 'Shared', '10.0.0.2'));
+    for (let turn = 0; turn < 50; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    for (let held = 1; held <= 6; held += 1) {
+      await until(() => gate.held() === held);
+      gate.release();
+    }
+    const answers = await Promise.all([first, ...burst, copy, viewer]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+    expect((await answers[6]!.json()).data.character.name).toBeTruthy();
+    // The viewer shared the copy's answer: six operations ran, and the copy ran right after the first.
+    expect(finished.slice(0, 3).sort()).toEqual(['A1', 'copy', 'viewer']);
+  });
+});

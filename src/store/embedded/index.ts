@@ -311,15 +311,18 @@ export class EmbeddedStore implements DramaStore {
   }
 
   /**
-   * From the list lengths each write keeps: a few reads per series, its characters' records (for their aliases),
-   * and three per character, RECORDS_PER_TURN characters to a turn.
+   * From the list lengths each write keeps, as one round trip: a few reads per series, and per character its
+   * record (for its aliases) and three lengths, RECORDS_PER_TURN characters to a turn (sizes to cost by, so a write
+   * between turns may show in part).
    */
   async seriesListSizes(seriesKeys: readonly string[]): Promise<(SeriesListSizes | null)[]> {
-    const series = await this.seriesByKeys(seriesKeys);
-    const present = series.filter((record) => record !== null);
-    const characters = await this.charactersBySeries(present.map((record) => record.key));
-    const sized = new Map<string, SeriesListSizes>();
-    for (const [i, record] of present.entries()) {
+    const reads = this.read();
+    const sized: (SeriesListSizes | null)[] = [];
+    for (const record of reads.records('series', seriesKeys)) {
+      if (record === null) {
+        sized.push(null);
+        continue;
+      }
       const length = (kind: keyof ListSizes) => this.database.listLength(kind, record.key);
       const sizes: SeriesListSizes = {
         episodesPerSeries: length('episodesPerSeries'),
@@ -335,15 +338,21 @@ export class EmbeddedStore implements DramaStore {
         relationshipsPerCharacter: 0,
         eventsPerCharacter: 0,
       };
-      for (const [n, character] of (characters[i] ?? []).entries()) {
-        if (n > 0 && n % RECORDS_PER_TURN === 0) await nextTurn();
-        sizes.aliasesPerCharacter = Math.max(sizes.aliasesPerCharacter, character.aliases.length);
+      for (const [n, key] of reads.keysIn('charactersBySeries', [record.key]).entries()) {
+        if (n > 0 && n % RECORDS_PER_TURN === 0) {
+          await nextTurn();
+          reads.refresh();
+        }
+        sizes.aliasesPerCharacter = Math.max(
+          sizes.aliasesPerCharacter,
+          reads.record('characters', key)?.aliases.length ?? 0,
+        );
         for (const kind of ['castingsPerCharacter', 'relationshipsPerCharacter', 'eventsPerCharacter'] as const)
-          sizes[kind] = Math.max(sizes[kind], this.database.listLength(kind, character.key));
+          sizes[kind] = Math.max(sizes[kind], this.database.listLength(kind, key));
       }
-      sized.set(record.key, sizes);
+      sized.push(sizes);
     }
-    return seriesKeys.map((key) => sized.get(key) ?? null);
+    return sized;
   }
 
   async deleteEverything(): Promise<void> {
