@@ -121,9 +121,8 @@ const offered = new WeakMap<object, Set<string>>();
  */
 export function offerPlace(request: object, client: string): void {
   const ticket = waitingFor.get(request);
-  if (ticket !== undefined) return ticket.offer(client);
-  const clients = offered.get(request) ?? new Set();
-  offered.set(request, clients.add(client));
+  if (ticket !== undefined) ticket.offer(client);
+  else offered.set(request, (offered.get(request) ?? new Set<string>()).add(client));
 }
 
 /** A waiter refused: the line was full of lighter ones, it waited too long, or its client went away. */
