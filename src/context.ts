@@ -6,6 +6,7 @@ import { NO_PROGRESS, type Progress } from './domain/spoilers.js';
 import { UnauthenticatedError } from './errors.js';
 import type { ChangeFeed } from './feed/stream.js';
 import type { WebhookDispatcher } from './feed/webhooks/dispatcher.js';
+import { stepAside } from './plugins/admission.js';
 import { budgetSignal } from './plugins/budget.js';
 import { createLoaders, type LoaderMode, type Loaders } from './reads/loaders.js';
 import type { DramaStore } from './store/port.js';
@@ -41,7 +42,14 @@ export const withProgress = (
   client: string,
 ): Pick<Context, 'progress' | 'loaders'> => ({
   progress,
-  loaders: createLoaders(store, progress, mode, () => budgetSignal(context), client),
+  loaders: createLoaders(
+    store,
+    progress,
+    mode,
+    () => budgetSignal(context),
+    client,
+    (wait) => stepAside(context, wait),
+  ),
 });
 
 /**

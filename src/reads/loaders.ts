@@ -353,6 +353,7 @@ export function createLoaders(
   mode: LoaderMode = 'on',
   signal: () => AbortSignal | undefined = () => undefined,
   client = 'local',
+  aside: <T>(wait: Promise<T>) => Promise<T> = (wait) => wait,
 ) {
   const factory = loaderFactory(mode, signal);
   const { byKey, byQuery } = factory;
@@ -379,7 +380,7 @@ export function createLoaders(
   const tropes = byKey(async (keys) => {
     const records = await loadAll(series, keys);
     const found = records.filter((record): record is SeriesRecord => record !== null);
-    const lists = await sharedTropes(store, found, progress, (key) => tropesOf(gated, key), client, signal());
+    const lists = await sharedTropes(store, found, progress, (key) => tropesOf(gated, key), client, signal(), aside);
     const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
     return keys.map((key) => byKey.get(key) ?? []);
   });
@@ -408,6 +409,8 @@ export function createLoaders(
     client,
     /** Aborts once nobody reads this request's answer: a derivation only it waits for leaves the line. */
     answered: signal,
+    /** Waits for a derivation with the request's operation place given back meanwhile (see stepAside). */
+    aside,
     series,
     /** Pages of allSeries (listSeries). */
     seriesPage,

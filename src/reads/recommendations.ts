@@ -40,11 +40,13 @@ function viewedAt(
   episode: number,
   loaders: Loaders,
 ) {
-  return snapshot.viewed(series.key, episode, {
-    client: loaders.client,
-    signal: loaders.answered(),
-    work: () => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series),
-  });
+  return loaders.aside(
+    snapshot.viewed(series.key, episode, {
+      client: loaders.client,
+      signal: loaders.answered(),
+      work: () => viewedProfile(createLoaders(store, new Map([[series.key, episode]])), series),
+    }),
+  );
 }
 
 /** Ranks against the shared profiles, except those this viewer's progress cuts, which are derived for that progress. */

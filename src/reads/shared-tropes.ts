@@ -34,6 +34,7 @@ export async function sharedTropes(
   derive: (seriesKey: string) => Promise<Trope[]>,
   client = 'local',
   signal?: AbortSignal,
+  aside: <T>(wait: Promise<T>) => Promise<T> = (wait) => wait,
 ): Promise<Trope[][]> {
   const { done, working } = await kept.get(store, async () => ({
     done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
@@ -46,7 +47,7 @@ export async function sharedTropes(
       if (found !== undefined) return found;
       const asker = { client, signal, work: () => derive(s.key) };
       const shared = working.get(key);
-      if (shared !== undefined) return shared.join(asker);
+      if (shared !== undefined) return aside(shared.join(asker));
       const { work, answer } = deriving(asker);
       working.set(key, work);
       work.result
@@ -57,7 +58,7 @@ export async function sharedTropes(
         .finally(() => {
           if (working.get(key) === work) working.delete(key);
         });
-      return answer;
+      return aside(answer);
     }),
   );
 }

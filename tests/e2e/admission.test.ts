@@ -405,3 +405,44 @@ describe('a request sharing the answer of another client’s queued copy of it',
     expect(finished.slice(0, 3).sort()).toEqual(['A1', 'copy', 'viewer']);
   });
 });
+
+// Red team 45: operations waiting for tropes to be worked out held every place, and other clients' reads waited.
+describe('an operation waiting for tropes to be worked out', () => {
+  it("gives its place to another client's read meanwhile, and takes one again to finish with the right answer", async () => {
+    const waiting: (() => void)[] = [];
+    let eventReads = 0;
+    const heldEvents = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'eventsOfSeries'
+          ? (keys: readonly string[], signal?: AbortSignal) => {
+              eventReads += 1;
+              return new Promise<void>((resolve) => waiting.push(resolve)).then(() =>
+                target.eventsOfSeries(keys, signal),
+              );
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: heldEvents, graphiql: false, ops: { operations: { max: 1, queueMax: 5 } } });
+    const from = (address: string, query: string) =>
+      Promise.resolve(
+        yoga.fetch(
+          'http://drama.test/graphql',
+          { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) },
+          { req: { socket: { remoteAddress: address } } },
+        ),
+      );
+    const tropes = from('10.0.0.1', '{ series(slug: "soundtrack-1") { tropes { kind } } }');
+    await until(() => eventReads === 1);
+    let read: Response | null = null;
+    void from('10.0.0.2', '{ series(slug: "godspeed") { title } }').then((response) => {
+      read = response;
+    });
+    // The only place is free while the tropes wait: the read is answered before they are.
+    await until(() => read !== null);
+    expect(await read!.json()).toEqual({ data: { series: { title: expect.any(String) } } });
+    for (const resolve of waiting.splice(0)) resolve();
+    const answer = await (await tropes).json();
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.series.tropes.map((t: { kind: string }) => t.kind)).toContain('LOVE_TRIANGLE');
+  });
+});
