@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type ExecutionResult,
   GraphQLError,
@@ -52,7 +53,11 @@ class Spending {
   /** Aborted when the operation's answer has gone out, e.g. past its time: work still under way for it is dropped. */
   readonly answered = new AbortController();
 
-  constructor(readonly limits: ExecutionBudget) {}
+  constructor(readonly limits: ExecutionBudget) {
+    // Each tropes derivation an operation waits for listens to it (an operation of many aliases waits for dozens):
+    // Node's warning at 11 filled the log under a burst (red team 46).
+    setMaxListeners(0, this.answered.signal);
+  }
 
   private stop(budget: BudgetName): never {
     this.exceeded ??= new BudgetExceededError(budget, this.limits[budget === 'time' ? 'timeMs' : budget]);
