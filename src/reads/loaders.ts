@@ -253,6 +253,9 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         return true;
     }
   };
+  const eventsOfSeries = byKey(async (keys: readonly string[]) =>
+    (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items),
+  );
   return {
     prime,
     /** The episode each character first appears in (null for no such character), whatever the viewer's progress. */
@@ -294,7 +297,16 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
       (await loadAll(raw.eventsOfCharacter, queries)).map((list) => events(list).items),
     ),
     relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
-    eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
+    eventsOfSeries,
+    /**
+     * Drops a series' events from this request's loaders, once its tropes are worked out: a request of a dozen
+     * aliases kept every series' events (20,000 each) until it was answered, and a burst ran the heap to its
+     * limit (red team 46).
+     */
+    forgetEventsOfSeries: (key: string) => {
+      eventsOfSeries.clear(key);
+      raw.eventsOfSeries.clear(key);
+    },
     /** Only the events of the kinds that decide which tropes a series has (TROPE_EVENT_KINDS), as the viewer sees them. */
     tropeEventsOfSeries: byKey(async (keys) =>
       (await loadAll(raw.tropeEventsOfSeries, keys)).map((list) => events(list).items),
@@ -380,7 +392,14 @@ export function createLoaders(
   const tropes = byKey(async (keys) => {
     const records = await loadAll(series, keys);
     const found = records.filter((record): record is SeriesRecord => record !== null);
-    const lists = await sharedTropes(store, found, progress, (key) => tropesOf(gated, key), client, signal(), aside);
+    const derive = async (key: string) => {
+      try {
+        return await tropesOf(gated, key);
+      } finally {
+        gated.forgetEventsOfSeries(key);
+      }
+    };
+    const lists = await sharedTropes(store, found, progress, derive, client, signal(), aside);
     const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
     return keys.map((key) => byKey.get(key) ?? []);
   });
