@@ -56,11 +56,6 @@ export class CheapestFirst {
     return this.line.length;
   }
 
-  /** How many waiters of `client` are in line. */
-  waitingOf(client: string): number {
-    return this.waiting.of(client);
-  }
-
   /**
    * Resolves when `release()` picks this waiter. `waitMs`: how much longer it may wait (null: no bound).
    * `pinIfFirst`: a waiter that finds the line empty goes next, and no bound applies to it. `signal`: the
@@ -190,7 +185,8 @@ export class CheapestFirst {
     return at;
   }
 
-  private share(client: string | undefined): number {
+  /** A client's share: the places it holds (by `held`) plus its waiters; 0 without shares. */
+  share(client: string | undefined): number {
     return client === undefined || this.held === null ? 0 : this.held(client) + this.waiting.of(client);
   }
 

@@ -69,7 +69,7 @@ export class Places {
 
   /** A client's share: the places it holds plus its waiters. */
   shareOf(client: string): number {
-    return this.held.of(client) + this.line.waitingOf(client);
+    return this.line.share(client);
   }
 }
 
