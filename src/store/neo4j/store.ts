@@ -67,8 +67,10 @@ import { toNumber } from './values.js';
 /** Maps one returned item (a property map, or a positional list for events) to a record. */
 type Mapper<T> = (item: never) => T;
 
-const toSeriesListSizes = (item: Record<string, unknown>): SeriesListSizes =>
-  Object.fromEntries(SERIES_LIST_KEYS.map((key) => [key, toNumber(item[key] ?? 0)])) as unknown as SeriesListSizes;
+/** The list sizes named by `keys`, as numbers, from a returned row (0 where it has none). */
+const sizesOf = <K extends string>(keys: readonly K[], row: Record<string, unknown>) =>
+  Object.fromEntries(keys.map((key) => [key, toNumber(row[key] ?? 0)])) as Record<K, number>;
+const toSeriesListSizes = (item: Record<string, unknown>): SeriesListSizes => sizesOf(SERIES_LIST_KEYS, item);
 const RANKS = { billingRank: BILLING_RANK, roleRank: CREDIT_ROLE_RANK };
 const FIRST_SHOWN = firstShownByKeys();
 
@@ -370,7 +372,7 @@ export class Neo4jStore implements DramaStore {
 
   async listSizes(): Promise<ListSizes> {
     const [row = {}] = await this.db.readUncounted(readCypher.LIST_SIZES);
-    return Object.fromEntries(LIST_SIZE_KEYS.map((key) => [key, toNumber(row[key] ?? 0)])) as unknown as ListSizes;
+    return sizesOf(LIST_SIZE_KEYS, row);
   }
 
   seriesListSizes = (keys: readonly string[], signal?: AbortSignal): Promise<(SeriesListSizes | null)[]> =>
