@@ -135,6 +135,24 @@ describeEachStore(
       }
     });
 
+    it("costs store-wide, with a coded refusal, while the store cannot give a series' sizes, and by the series once it can", async () => {
+      let failing = true;
+      const flaky = new Proxy(current().store, {
+        get: (target, property, receiver) =>
+          property === 'seriesListSizes'
+            ? (keys: readonly string[], signal?: AbortSignal) =>
+                failing ? Promise.reject(new Error('the store went away')) : target.seriesListSizes(keys, signal)
+            : Reflect.get(target, property, receiver),
+      });
+      const fresh = createDramaYoga({ store: flaky, graphiql: false });
+      const refused = await graphql(fresh, SERIES_PAGE);
+      expect(codes(refused)).toEqual(['COST_LIMIT_EXCEEDED']);
+      expect(JSON.stringify(refused)).not.toContain('the store went away');
+      failing = false;
+      const answered = await graphql(fresh, SERIES_PAGE);
+      expect(answered.errors).toBeUndefined();
+    });
+
     it('sees a series grow: after a write, its page is costed again by its new lists', async () => {
       const limits = { depth: 10, aliases: 15, tokens: 1000, cost: 100, bodyBytes: 100_000 };
       const small = createDramaYoga({ store: current().store, graphiql: false, ops: { limits } });
