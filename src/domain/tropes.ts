@@ -1,6 +1,6 @@
 import { slugOf } from './keys.js';
 import type { PlotEventRecord, RelationshipRecord } from './records.js';
-import { between, causeAmong } from './timeline.js';
+import { between, CAUSE_KINDS, causeAmong } from './timeline.js';
 import type { PlotEventKind, RelationshipKind } from './vocabulary.js';
 
 export const TROPE_KINDS = [
@@ -48,6 +48,9 @@ const INTEREST_EVENTS: ReadonlySet<PlotEventKind> = new Set(['CONFESSION', 'ASK_
  */
 export const TROPE_EVENT_KINDS: readonly PlotEventKind[] = [...INTEREST_EVENTS, 'TIME_SKIP', 'DEPARTURE', 'REUNION'];
 const TROPE_EVENTS: ReadonlySet<string> = new Set(TROPE_EVENT_KINDS);
+
+/** Every event kind a trope's evidence may hold: the kinds that decide tropes, and the causes friends to lovers cites. */
+export const EVIDENCE_EVENT_KINDS: readonly PlotEventKind[] = [...new Set([...TROPE_EVENT_KINDS, ...CAUSE_KINDS])];
 
 /** Whether events of this kind are among TROPE_EVENT_KINDS (a series' summary reads only those). */
 export const isTropeEventKind = (kind: string): boolean => TROPE_EVENTS.has(kind);

@@ -12,7 +12,8 @@ import type {
   SeriesRecord,
 } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
-import { TROPE_EVENT_KINDS } from '../domain/tropes.js';
+import { storyAsSeen } from '../domain/story.js';
+import { deriveTropes } from '../domain/tropes.js';
 import type {
   CharacterEventsQuery,
   EpisodeEventsQuery,
@@ -25,9 +26,9 @@ import type {
   StoreReader,
   StoreVersion,
 } from '../store/port.js';
+import { seriesStory } from './series-stories.js';
 import { sharedTropes } from './shared-tropes.js';
 import { afterPendingTurn } from './slices.js';
-import { tropesOf } from './tropes.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -71,12 +72,6 @@ function storeLoaders(store: StoreReader, { byKey, byQuery, signal }: Factory) {
     ),
     relationshipsOfSeries: byKey((keys) => store.relationshipsOfSeries(keys, signal())),
     eventsOfSeries: byKey((keys) => store.eventsOfSeries(keys, signal())),
-    tropeEventsOfSeries: byKey((keys) =>
-      store.eventsOfSeriesByKind(
-        keys.map((seriesKey) => ({ seriesKey, kinds: [...TROPE_EVENT_KINDS] })),
-        signal(),
-      ),
-    ),
   };
 }
 
@@ -253,9 +248,6 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         return true;
     }
   };
-  const eventsOfSeries = byKey(async (keys: readonly string[]) =>
-    (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items),
-  );
   return {
     prime,
     /** The episode each character first appears in (null for no such character), whatever the viewer's progress. */
@@ -297,19 +289,8 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
       (await loadAll(raw.eventsOfCharacter, queries)).map((list) => events(list).items),
     ),
     relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
-    eventsOfSeries,
-    /**
-     * Drops a series' events from this request's loaders, once its tropes are worked out: a request of a dozen
-     * aliases kept every series' events (20,000 each) until it was answered, and a burst ran the heap to its
-     * limit (red team 46).
-     */
-    forgetEventsOfSeries: (key: string) => {
-      eventsOfSeries.clear(key);
-      raw.eventsOfSeries.clear(key);
-    },
-    /** Only the events of the kinds that decide which tropes a series has (TROPE_EVENT_KINDS), as the viewer sees them. */
-    tropeEventsOfSeries: byKey(async (keys) =>
-      (await loadAll(raw.tropeEventsOfSeries, keys)).map((list) => events(list).items),
+    eventsOfSeries: byKey(async (keys: readonly string[]) =>
+      (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items),
     ),
     neighbourhood: byKey(async (keys) => {
       const found = await store.neighbourhoods(keys, signal());
@@ -388,18 +369,13 @@ export function createLoaders(
   const knownPeople = new Known<PersonRecord | null>(factory.keeps);
   const creditsBySeries = byKey((keys) => store.creditsBySeries(keys, signal()));
   const creditsByPerson = byKey((keys) => store.creditsByPerson(keys, signal()));
+  /** A series' tropes as this viewer sees them, from its story as every viewer shares it (seriesStory). */
+  const derivedTropes = async (key: string) => deriveTropes(storyAsSeen(progress, await seriesStory(store, key)));
   /** Each series' tropes as this viewer sees them, shared with every viewer at the same episode (sharedTropes). */
   const tropes = byKey(async (keys) => {
     const records = await loadAll(series, keys);
     const found = records.filter((record): record is SeriesRecord => record !== null);
-    const derive = async (key: string) => {
-      try {
-        return await tropesOf(gated, key);
-      } finally {
-        gated.forgetEventsOfSeries(key);
-      }
-    };
-    const lists = await sharedTropes(store, found, progress, derive, client, signal(), aside);
+    const lists = await sharedTropes(store, found, progress, derivedTropes, client, signal(), aside);
     const byKey = new Map(found.map((record, i) => [record.key, lists[i]!]));
     return keys.map((key) => byKey.get(key) ?? []);
   });
@@ -446,6 +422,7 @@ export function createLoaders(
       series.prime(record.key, record);
       return tropes.load(record.key);
     },
+    derivedTropes,
     ...gated,
     /** Who plays a character (castingsByCharacter's people), when a planned read already holds all of it; else undefined. */
     portrayersNow: memo((characterKey): PersonRecord[] | undefined => {

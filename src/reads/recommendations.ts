@@ -12,12 +12,11 @@ import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { type CatalogueSnapshot, profileCache } from './profile-cache.js';
-import { tropeKindsOf } from './tropes.js';
 
-/** A series' profile from what the loaders' viewer may see: its tropes from the events that decide them alone. */
+/** A series' profile from what the loaders' viewer may see: its tropes from its story as every viewer shares it. */
 async function viewedProfile(loaders: Loaders, series: SeriesRecord): Promise<SeriesProfile> {
   const [tropes, castings, credits] = await Promise.all([
-    tropeKindsOf(loaders, series.key),
+    loaders.derivedTropes(series.key).then((found) => found.map((t) => t.kind)),
     loaders.castingsBySeries.load(series.key),
     loaders.creditsBySeries.load(series.key),
   ]);

@@ -1,6 +1,13 @@
 import { expect, it } from 'vitest';
+import type { GraphDocument } from '../../src/domain/records.js';
+import { generatePeople } from '../../src/generate/people.js';
+import { generateSeries } from '../../src/generate/series.js';
+import { createLoaders } from '../../src/reads/loaders.js';
+import { toGraphDocument } from '../../src/seed/document.js';
+import { SEED_FORMAT } from '../../src/seed/format.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
+import { tropesThroughLoaders } from '../support/tropes.js';
 
 const TROPES = `{ series(slug: "soundtrack-1") { tropes { kind name explanation
   evidence { explanation relationships { kind from { slug } } events { kind sequence } characters { slug } } } } }`;
@@ -89,3 +96,50 @@ describeEachStore('tropes', (service) => {
     expect(await count(twice)).toBe(1);
   });
 });
+
+/** A generated catalogue with some relationships revealed after they begin, so that every reveal rule has work. */
+function revealingCatalogue(): GraphDocument {
+  const people = generatePeople(7, 10);
+  const document = toGraphDocument([
+    { format: SEED_FORMAT, people, series: Array.from({ length: 10 }, (_, i) => generateSeries(7, i + 1, people)) },
+  ]);
+  const episodes = new Map(document.series.map((s) => [s.key, s.episodeCount]));
+  return {
+    ...document,
+    relationships: document.relationships.map((r, i) =>
+      i % 3 === 0 && r.sinceEpisode !== null && r.sinceEpisode < episodes.get(r.seriesKey)!
+        ? { ...r, revealedIn: r.sinceEpisode + 1 }
+        : r,
+    ),
+  };
+}
+
+describeEachStore(
+  'tropes from the story each series shares among viewers',
+  (service) => {
+    // Red team 46: each viewer's episode read the series' events anew; one story now serves every episode, by the
+    // same rules the request loaders apply list by list.
+    it('equal the tropes read list by list through the request loaders, for every series at every episode', async () => {
+      const { store } = service();
+      const { items } = await store.listSeries({ first: 100, afterSlug: null });
+      expect(items.length).toBe(10);
+      let differing = 0;
+      for (const series of items) {
+        const everything = await createLoaders(store).derivedTropes(series.key);
+        expect(everything).toEqual(await tropesThroughLoaders(createLoaders(store), series.key));
+        for (let episode = 1; episode <= series.episodeCount + 1; episode += 1) {
+          const progress = new Map([[series.key, episode]]);
+          const derived = await createLoaders(store, progress).derivedTropes(series.key);
+          const seen = await tropesThroughLoaders(createLoaders(store, progress), series.key);
+          expect(derived, `${series.slug}@${episode}`).toEqual(seen);
+          if (JSON.stringify(derived) !== JSON.stringify(everything)) differing += 1;
+        }
+      }
+      // Progress does change the tropes of this catalogue, so the comparison can tell.
+      expect(differing).toBeGreaterThan(10);
+    }, 120_000);
+  },
+  async (store) => {
+    await store.importDocument(revealingCatalogue());
+  },
+);

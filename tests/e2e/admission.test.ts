@@ -413,11 +413,11 @@ describe('an operation waiting for tropes to be worked out', () => {
     let eventReads = 0;
     const heldEvents = new Proxy(store, {
       get: (target, property, receiver) =>
-        property === 'eventsOfSeries'
-          ? (keys: readonly string[], signal?: AbortSignal) => {
+        property === 'eventsOfSeriesByKind'
+          ? (queries: Parameters<DramaStore['eventsOfSeriesByKind']>[0], signal?: AbortSignal) => {
               eventReads += 1;
               return new Promise<void>((resolve) => waiting.push(resolve)).then(() =>
-                target.eventsOfSeries(keys, signal),
+                target.eventsOfSeriesByKind(queries, signal),
               );
             }
           : Reflect.get(target, property, receiver),

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLoaders } from '../../src/reads/loaders.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
@@ -39,27 +38,4 @@ it("works out a page of series' tropes at once without a warning", async () => {
     process.off('warning', onWarning);
   }
   expect(warnings.map((w) => w.name)).toEqual([]);
-});
-
-// Red team 46: a request of a dozen aliases kept every series' events until it was answered; a burst ran the heap out.
-it("lets go of a series' events once its tropes are worked out", async () => {
-  let reads = 0;
-  const counted = new Proxy(store, {
-    get: (target, property, receiver) =>
-      property === 'eventsOfSeries'
-        ? (keys: readonly string[], signal?: AbortSignal) => {
-            reads += 1;
-            return target.eventsOfSeries(keys, signal);
-          }
-        : Reflect.get(target, property, receiver),
-  });
-  const loaders = createLoaders(counted, new Map([['small-3', 1]]));
-  const [series] = await store.seriesByKeys(['small-3']);
-  expect(await loaders.tropesOf(series!)).toEqual(expect.any(Array));
-  expect(reads).toBe(1);
-  // Read again when asked for: nothing of them was kept.
-  expect(await loaders.eventsOfSeries.load('small-3')).toHaveLength(2);
-  expect(reads).toBe(2);
-  expect(await loaders.eventsOfSeries.load('small-3')).toHaveLength(2);
-  expect(reads).toBe(2);
 });

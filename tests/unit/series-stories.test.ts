@@ -1,0 +1,69 @@
+import { expect, it } from 'vitest';
+import type { CharacterRecord, PlotEventRecord } from '../../src/domain/records.js';
+import { type StoryStore, seriesStory } from '../../src/reads/series-stories.js';
+
+/** A store whose series each hold `events` events, counting its reads; `failing` makes them fail. */
+function fakeStore(events = 2) {
+  const reads: string[][] = [];
+  let failing = false;
+  let version = 0;
+  const store: { -readonly [K in keyof StoryStore]: StoryStore[K] } = {
+    stateTag: { writes: `stories-${Math.random()}`, epoch: 0 },
+    dataVersion: async () => String(version),
+    charactersBySeries: async (keys) =>
+      keys.map((k) => [{ key: `${k}/ann`, name: 'Ann', firstEpisode: null } as CharacterRecord]),
+    relationshipsOfSeries: async (keys) => keys.map(() => []),
+    eventsOfSeriesByKind: async (queries) => {
+      reads.push(queries.map((q) => q.seriesKey));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (failing) throw new Error('store gone');
+      return queries.map(() => Array.from({ length: events }, () => ({}) as PlotEventRecord));
+    },
+    firstShown: async (keys) => keys.map((characterKey) => ({ characterKey, earliestEvent: 3, earliestSince: null })),
+  };
+  return {
+    store,
+    reads,
+    fail: (value: boolean) => {
+      failing = value;
+    },
+    write: () => {
+      version += 1;
+      store.stateTag = { ...store.stateTag, writes: `${store.stateTag.writes}+` };
+    },
+  };
+}
+
+it('reads a story once for everyone who asks, together with the other series asked at the same time', async () => {
+  const { store, reads } = fakeStore();
+  const stories = await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'a'), seriesStory(store, 'b')]);
+  expect(reads).toEqual([['a', 'b']]);
+  expect(stories[0]).toBe(stories[1]);
+  expect(stories[0]!.firstEpisodes).toEqual(new Map([['a/ann', 3]]));
+  await seriesStory(store, 'a');
+  expect(reads).toHaveLength(1);
+});
+
+it('keeps no story whose read failed: the next ask reads it again', async () => {
+  const { store, reads, fail } = fakeStore();
+  fail(true);
+  await expect(seriesStory(store, 'a')).rejects.toThrow('store gone');
+  fail(false);
+  expect((await seriesStory(store, 'a')).events).toHaveLength(2);
+  expect(reads).toEqual([['a'], ['a']]);
+});
+
+it('reads a story again after a write', async () => {
+  const { store, reads, write } = fakeStore();
+  await seriesStory(store, 'a');
+  write();
+  await seriesStory(store, 'a');
+  expect(reads).toEqual([['a'], ['a']]);
+});
+
+it('keeps no story larger than the bound, and reads it again when asked', async () => {
+  const { store, reads } = fakeStore(100_001);
+  await seriesStory(store, 'huge');
+  await seriesStory(store, 'huge');
+  expect(reads).toEqual([['huge'], ['huge']]);
+});
