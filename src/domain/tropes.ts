@@ -1,6 +1,6 @@
 import { slugOf } from './keys.js';
 import type { PlotEventRecord, RelationshipRecord } from './records.js';
-import { between, CAUSE_KINDS, causeAmong } from './timeline.js';
+import { CAUSE_KINDS, causeAmong } from './timeline.js';
 import type { PlotEventKind, RelationshipKind } from './vocabulary.js';
 
 export const TROPE_KINDS = [
@@ -67,19 +67,39 @@ const later = (a: PlotEventRecord, b: PlotEventRecord): boolean =>
 const begunBefore = (first: RelationshipRecord, then: RelationshipRecord): boolean =>
   then.sinceEpisode !== null && (first.sinceEpisode === null || first.sinceEpisode < then.sinceEpisode);
 
-const friendsToLovers: Detector = (facts) =>
-  facts.relationships
+/** The same key for a pair whichever way round it is given. */
+const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+/** Items grouped by key, each group in the order of `items`. */
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+// The detectors look facts up by key instead of scanning them for each occurrence: a crafted series of 10,000
+// romances or departures kept the event loop for seconds per derivation.
+const friendsToLovers: Detector = (facts) => {
+  const friendshipsOf = groupBy(
+    facts.relationships.filter((r) => FRIENDSHIPS.includes(r.kind)),
+    (r) => pairKey(r.fromKey, r.toKey),
+  );
+  const causesOf = groupBy(
+    facts.events.filter((e) => e.agentKey !== null && e.targetKey !== null),
+    (e) => `${e.episodeNumber}\u0000${pairKey(e.agentKey!, e.targetKey!)}`,
+  );
+  return facts.relationships
     .filter((r) => r.kind === 'ROMANTIC')
     .flatMap((romance) => {
       const pair = [romance.fromKey, romance.toKey] as const;
-      const friendships = facts.relationships.filter(
-        (r) => FRIENDSHIPS.includes(r.kind) && between(pair)(r) && begunBefore(r, romance),
-      );
+      const friendships = (friendshipsOf.get(pairKey(...pair)) ?? []).filter((r) => begunBefore(r, romance));
       if (friendships.length === 0) return [];
-      const cause = causeAmong(
-        facts.events.filter((e) => e.episodeNumber === romance.sinceEpisode),
-        pair,
-      );
+      const cause = causeAmong(causesOf.get(`${romance.sinceEpisode}\u0000${pairKey(...pair)}`) ?? [], pair);
       const bond = friendships.some((r) => r.kind === 'BEST_FRIEND') ? 'best friends' : 'friends';
       return [
         {
@@ -90,18 +110,22 @@ const friendsToLovers: Detector = (facts) =>
         },
       ];
     });
+};
 
-const unrequitedLove: Detector = (facts) =>
-  facts.events
+const unrequitedLove: Detector = (facts) => {
+  const unrequited = groupBy(
+    facts.relationships.filter((r) => r.kind === 'UNREQUITED_LOVE'),
+    (r) => `${r.fromKey}\u0000${r.toKey}`,
+  );
+  return facts.events
     .filter((e) => e.kind === 'CONFESSION' && e.outcome === 'REJECTED' && e.agentKey && e.targetKey)
     .map((e) => ({
       explanation: `${nameOf(facts, e.agentKey!)} confesses to ${nameOf(facts, e.targetKey!)} in episode ${e.episodeNumber} and is turned down.`,
-      relationships: facts.relationships.filter(
-        (r) => r.kind === 'UNREQUITED_LOVE' && r.fromKey === e.agentKey && r.toKey === e.targetKey,
-      ),
+      relationships: unrequited.get(`${e.agentKey}\u0000${e.targetKey}`) ?? [],
       events: [e],
       characterKeys: [e.agentKey!, e.targetKey!],
     }));
+};
 
 /** The relationships that draw one character to another; mutual ROMANTIC and UNSPOKEN_LOVE draw both ways. */
 const LOVE_KINDS: ReadonlySet<RelationshipRecord['kind']> = new Set([
@@ -130,23 +154,21 @@ function interests(facts: StoryFacts): Interest[] {
 }
 
 const loveTriangle: Detector = (facts) => {
-  const all = interests(facts);
-  return unique(all.map((i) => i.to))
-    .sort()
-    .flatMap((target) => {
-      const toward = all.filter((i) => i.to === target);
-      const admirers = unique(toward.map((i) => i.from)).sort();
-      if (admirers.length < 2) return [];
-      const names = admirers.map((k) => nameOf(facts, k));
-      return [
-        {
-          explanation: `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`,
-          relationships: unique(toward.flatMap((i) => (i.relationship ? [i.relationship] : []))),
-          events: unique(toward.flatMap((i) => (i.event ? [i.event] : []))),
-          characterKeys: [target, ...admirers],
-        },
-      ];
-    });
+  const towardEach = groupBy(interests(facts), (i) => i.to);
+  return [...towardEach.keys()].sort().flatMap((target) => {
+    const toward = towardEach.get(target)!;
+    const admirers = unique(toward.map((i) => i.from)).sort();
+    if (admirers.length < 2) return [];
+    const names = admirers.map((k) => nameOf(facts, k));
+    return [
+      {
+        explanation: `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`,
+        relationships: unique(toward.flatMap((i) => (i.relationship ? [i.relationship] : []))),
+        events: unique(toward.flatMap((i) => (i.event ? [i.event] : []))),
+        characterKeys: [target, ...admirers],
+      },
+    ];
+  });
 };
 
 const timeSkip: Detector = (facts) =>
@@ -159,15 +181,33 @@ const timeSkip: Detector = (facts) =>
       characterKeys: e.participants.map((p) => p.characterKey),
     }));
 
-const involves = (e: PlotEventRecord, key: string): boolean =>
-  e.participants.some((p) => p.characterKey === key && p.role !== 'MENTIONED');
+/** The first of `reunions` (in story order) later than `departure`, or undefined. */
+function firstLater(reunions: readonly PlotEventRecord[], departure: PlotEventRecord): PlotEventRecord | undefined {
+  let low = 0;
+  let high = reunions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (later(reunions[middle]!, departure)) high = middle;
+    else low = middle + 1;
+  }
+  return reunions[low];
+}
 
-const reunionAfterSeparation: Detector = (facts) =>
-  facts.events
+const reunionAfterSeparation: Detector = (facts) => {
+  const reunionsOf = new Map<string, PlotEventRecord[]>();
+  for (const e of facts.events) {
+    if (e.kind !== 'REUNION') continue;
+    for (const key of new Set(e.participants.filter((p) => p.role !== 'MENTIONED').map((p) => p.characterKey))) {
+      const list = reunionsOf.get(key);
+      if (list === undefined) reunionsOf.set(key, [e]);
+      else list.push(e);
+    }
+  }
+  return facts.events
     .filter((e) => e.kind === 'DEPARTURE' && (e.agentKey ?? e.targetKey))
     .flatMap((departure) => {
       const who = (departure.agentKey ?? departure.targetKey)!;
-      const reunion = facts.events.find((e) => e.kind === 'REUNION' && later(e, departure) && involves(e, who));
+      const reunion = firstLater(reunionsOf.get(who) ?? [], departure);
       if (reunion === undefined) return [];
       const others = reunion.participants
         .filter((p) => p.characterKey !== who && p.role !== 'MENTIONED')
@@ -182,6 +222,7 @@ const reunionAfterSeparation: Detector = (facts) =>
         },
       ];
     });
+};
 
 const DETECTORS: Record<TropeKind, Detector> = {
   FRIENDS_TO_LOVERS: friendsToLovers,
