@@ -13,7 +13,8 @@ type ErrorCode =
   | 'INVALID_SEED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'TROPES_BUSY';
+  | 'TROPES_BUSY'
+  | 'STORY_TOO_LARGE';
 
 abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
@@ -82,6 +83,17 @@ export class TropesBusyError extends DramaGraphError {
     super(
       'This replica is working out the most series’ tropes it may at once (for tropes and recommendations); retry shortly.',
       'TROPES_BUSY',
+    );
+  }
+}
+
+/** A series' story is larger than tropes are worked out from (for `tropes` and `recommendations`); nothing was. */
+export class StoryTooLargeError extends DramaGraphError {
+  constructor(limit: number) {
+    super(
+      `This series’ story holds more than ${limit} characters, relationships and events that tropes cite, more than this service works tropes out from.`,
+      'STORY_TOO_LARGE',
+      { limit },
     );
   }
 }

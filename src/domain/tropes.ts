@@ -235,12 +235,21 @@ const DETECTORS: Record<TropeKind, Detector> = {
 const storyOrder = (a: PlotEventRecord, b: PlotEventRecord): number =>
   a.episodeNumber - b.episodeNumber || a.sequence - b.sequence;
 
+/** The facts with their events in story order, as the detectors take them. */
+export const inStoryOrder = (facts: StoryFacts): StoryFacts => ({
+  ...facts,
+  events: [...facts.events].sort(storyOrder),
+});
+
+/** The trope of this kind that facts in story order (inStoryOrder) show, with every occurrence, or null. */
+export function detectTrope(kind: TropeKind, ordered: StoryFacts): Trope | null {
+  const evidence = DETECTORS[kind](ordered);
+  if (evidence.length === 0) return null;
+  return { kind, name: TROPE_NAMES[kind], explanation: evidence.map((e) => e.explanation).join(' '), evidence };
+}
+
 /** The tropes the facts show, in TROPE_KINDS order, each with every occurrence as evidence. */
 export function deriveTropes(facts: StoryFacts): Trope[] {
-  const ordered = { ...facts, events: [...facts.events].sort(storyOrder) };
-  return TROPE_KINDS.flatMap((kind) => {
-    const evidence = DETECTORS[kind](ordered);
-    if (evidence.length === 0) return [];
-    return [{ kind, name: TROPE_NAMES[kind], explanation: evidence.map((e) => e.explanation).join(' '), evidence }];
-  });
+  const ordered = inStoryOrder(facts);
+  return TROPE_KINDS.flatMap((kind) => detectTrope(kind, ordered) ?? []);
 }

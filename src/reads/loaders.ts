@@ -12,8 +12,6 @@ import type {
   SeriesRecord,
 } from '../domain/records.js';
 import * as spoilers from '../domain/spoilers.js';
-import { storyAsSeen } from '../domain/story.js';
-import { deriveTropes } from '../domain/tropes.js';
 import type {
   CharacterEventsQuery,
   EpisodeEventsQuery,
@@ -26,7 +24,7 @@ import type {
   StoreReader,
   StoreVersion,
 } from '../store/port.js';
-import { seriesStory } from './series-stories.js';
+import { tropesOfStory } from './series-stories.js';
 import { sharedTropes } from './shared-tropes.js';
 import { afterPendingTurn } from './slices.js';
 
@@ -370,7 +368,7 @@ export function createLoaders(
   const creditsBySeries = byKey((keys) => store.creditsBySeries(keys, signal()));
   const creditsByPerson = byKey((keys) => store.creditsByPerson(keys, signal()));
   /** A series' tropes as this viewer sees them, from its story as every viewer shares it (seriesStory). */
-  const derivedTropes = async (key: string) => deriveTropes(storyAsSeen(progress, await seriesStory(store, key)));
+  const derivedTropes = (key: string) => tropesOfStory(store, key, progress);
   /** Each series' tropes as this viewer sees them, shared with every viewer at the same episode (sharedTropes). */
   const tropes = byKey(async (keys) => {
     const records = await loadAll(series, keys);

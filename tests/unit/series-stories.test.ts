@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { CharacterRecord, PlotEventRecord } from '../../src/domain/records.js';
-import { type StoryStore, seriesStory } from '../../src/reads/series-stories.js';
+import { STORY_MAX_RECORDS, type StoryStore, seriesStory } from '../../src/reads/series-stories.js';
 
 /** A store whose series each hold `events` events, counting its reads; `failing` makes them fail. */
 function fakeStore(events = 2) {
@@ -61,9 +61,22 @@ it('reads a story again after a write', async () => {
   expect(reads).toEqual([['a'], ['a']]);
 });
 
-it('keeps no story larger than the bound, and reads it again when asked', async () => {
-  const { store, reads } = fakeStore(100_001);
-  await seriesStory(store, 'huge');
-  await seriesStory(store, 'huge');
+// Red team 47: a story of 110,000 events was read again for every derivation, and a flood of them ran the heap out.
+it('refuses a story larger than the bound with STORY_TOO_LARGE, read once until the next write', async () => {
+  const { store, reads, write } = fakeStore(STORY_MAX_RECORDS);
+  const refused = { extensions: { code: 'STORY_TOO_LARGE', limit: STORY_MAX_RECORDS } };
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject(refused);
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject(refused);
+  expect(reads).toEqual([['huge']]);
+  write();
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject(refused);
   expect(reads).toEqual([['huge'], ['huge']]);
+});
+
+it('keeps a story at the bound', async () => {
+  // One series record, one character and the events make the story's size.
+  const { store, reads } = fakeStore(STORY_MAX_RECORDS - 2);
+  expect((await seriesStory(store, 'full')).events).toHaveLength(STORY_MAX_RECORDS - 2);
+  await seriesStory(store, 'full');
+  expect(reads).toEqual([['full']]);
 });
