@@ -241,11 +241,25 @@ export const inStoryOrder = (facts: StoryFacts): StoryFacts => ({
   events: [...facts.events].sort(storyOrder),
 });
 
+/** How many occurrences a trope's explanation tells one by one; it counts the rest. */
+export const EXPLAINED_OCCURRENCES = 20;
+
+/**
+ * A trope's explanation: each occurrence's sentence in order, up to EXPLAINED_OCCURRENCES, then how many more
+ * there are. A crafted series of 27,000 rejected confessions made one explanation megabytes long (red team 47).
+ */
+export function explanationOf(evidence: readonly TropeEvidence[]): string {
+  const told = evidence.slice(0, EXPLAINED_OCCURRENCES).map((e) => e.explanation);
+  const more = evidence.length - told.length;
+  if (more > 0) told.push(`And ${more} more ${more === 1 ? 'occurrence' : 'occurrences'}.`);
+  return told.join(' ');
+}
+
 /** The trope of this kind that facts in story order (inStoryOrder) show, with every occurrence, or null. */
 export function detectTrope(kind: TropeKind, ordered: StoryFacts): Trope | null {
   const evidence = DETECTORS[kind](ordered);
   if (evidence.length === 0) return null;
-  return { kind, name: TROPE_NAMES[kind], explanation: evidence.map((e) => e.explanation).join(' '), evidence };
+  return { kind, name: TROPE_NAMES[kind], explanation: explanationOf(evidence), evidence };
 }
 
 /** The tropes the facts show, in TROPE_KINDS order, each with every occurrence as evidence. */

@@ -7,8 +7,12 @@ import type { StoreVersion } from '../store/port.js';
 import { deriving } from './derivations.js';
 import { StateCache } from './state-cache.js';
 
-/** Evidence events (and tropes) the shared tropes keep in all; a series whose tropes hold more is not kept. */
-const KEPT_SIZE = 20_000;
+/**
+ * Evidence entries (and tropes) the shared tropes keep in all; a series whose tropes hold more is not kept. Room for
+ * every episode of two 30,000-event series: with 20,000, each request over those worked their tropes out again
+ * (red team 47).
+ */
+const KEPT_SIZE = 200_000;
 const sizeOf = (tropes: Trope[]) => 1 + tropes.reduce((n, t) => n + 1 + t.evidence.length, 0);
 
 interface Kept {

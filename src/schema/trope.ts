@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { TROPE_KINDS, type Trope, type TropeEvidence } from '../domain/tropes.js';
+import { EXPLAINED_OCCURRENCES, TROPE_KINDS, type Trope, type TropeEvidence } from '../domain/tropes.js';
 import { CharacterRef } from './character.js';
 import { PlotEventRef } from './plot-event.js';
 import { RelationshipRef } from './relationship.js';
@@ -46,7 +46,9 @@ const TropeType = builder.objectRef<Trope>('Trope').implement({
   fields: (t) => ({
     kind: t.field({ type: TropeKindEnum, resolve: (trope) => trope.kind }),
     name: t.exposeString('name', { description: 'The trope in words, such as "friends to lovers".' }),
-    explanation: t.exposeString('explanation', { description: "Every occurrence's explanation, in order." }),
+    explanation: t.exposeString('explanation', {
+      description: `Each occurrence's explanation, in order, up to the first ${EXPLAINED_OCCURRENCES}; then how many more there are (evidence lists them all).`,
+    }),
     evidence: t.field({
       type: [TropeEvidenceType],
       description: 'Each occurrence with its facts.',

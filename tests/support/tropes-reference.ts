@@ -6,6 +6,7 @@ import { slugOf } from '../../src/domain/keys.js';
 import type { PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import { between, causeAmong } from '../../src/domain/timeline.js';
 import {
+  explanationOf,
   type StoryFacts,
   TROPE_KINDS,
   TROPE_NAMES,
@@ -164,6 +165,6 @@ export function referenceTropes(facts: StoryFacts): Trope[] {
   return TROPE_KINDS.flatMap((kind) => {
     const evidence = DETECTORS[kind](ordered);
     if (evidence.length === 0) return [];
-    return [{ kind, name: TROPE_NAMES[kind], explanation: evidence.map((e) => e.explanation).join(' '), evidence }];
+    return [{ kind, name: TROPE_NAMES[kind], explanation: explanationOf(evidence), evidence }];
   });
 }

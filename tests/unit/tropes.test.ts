@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
-import { deriveTropes, type StoryFacts } from '../../src/domain/tropes.js';
+import { deriveTropes, EXPLAINED_OCCURRENCES, explanationOf, type StoryFacts } from '../../src/domain/tropes.js';
 import type { EventOutcome, PlotEventKind, RelationshipKind } from '../../src/domain/vocabulary.js';
 
 const rel = (
@@ -126,5 +126,22 @@ describe('deriveTropes', () => {
 
   it('finds nothing in an empty story', () => {
     expect(deriveTropes(facts([], []))).toEqual([]);
+  });
+});
+
+// Red team 47: 27,000 rejected confessions made one explanation megabytes long.
+describe('explanationOf', () => {
+  const evidence = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ explanation: `S${i}.`, relationships: [], events: [], characterKeys: [] }));
+  it('tells every occurrence up to EXPLAINED_OCCURRENCES, in order', () => {
+    expect(explanationOf(evidence(1))).toBe('S0.');
+    expect(explanationOf(evidence(EXPLAINED_OCCURRENCES))).toBe(
+      Array.from({ length: EXPLAINED_OCCURRENCES }, (_, i) => `S${i}.`).join(' '),
+    );
+  });
+  it('counts the occurrences past them', () => {
+    const told = Array.from({ length: EXPLAINED_OCCURRENCES }, (_, i) => `S${i}.`).join(' ');
+    expect(explanationOf(evidence(EXPLAINED_OCCURRENCES + 1))).toBe(`${told} And 1 more occurrence.`);
+    expect(explanationOf(evidence(27_000))).toBe(`${told} And ${27_000 - EXPLAINED_OCCURRENCES} more occurrences.`);
   });
 });
