@@ -332,7 +332,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
 }
 
 /** What the loaders read: the store's reads, and its state (which the tropes shared across requests follow). */
-export type LoaderStore = StoreReader & Pick<StoreVersion, 'stateTag' | 'dataVersion'>;
+export type LoaderStore = StoreReader & Pick<StoreVersion, 'stateTag' | 'dataVersion' | 'journal'>;
 
 /**
  * One set per request: every lookup in a request goes through these, so each level is one store call. `signal`

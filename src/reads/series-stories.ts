@@ -4,7 +4,7 @@ import { firstEpisodeFrom, type Progress } from '../domain/spoilers.js';
 import { type SeriesStory, storyAsSeen, storySize } from '../domain/story.js';
 import { detectTrope, EVIDENCE_EVENT_KINDS, inStoryOrder, TROPE_KINDS, type Trope } from '../domain/tropes.js';
 import { StoryTooLargeError } from '../errors.js';
-import type { StoreReader } from '../store/port.js';
+import type { StoreReader, StoreVersion } from '../store/port.js';
 import { afterPendingTurn, sliceOver } from './slices.js';
 import { StateCache, type Tagged } from './state-cache.js';
 
@@ -13,7 +13,8 @@ export type StoryStore = Pick<
   StoreReader,
   'charactersBySeries' | 'relationshipsOfSeries' | 'eventsOfSeriesByKind' | 'firstShown'
 > &
-  Tagged;
+  Tagged &
+  Pick<StoreVersion, 'journal'>;
 
 /**
  * Records the kept stories hold in all, and the most one story may hold: a larger one is refused, once read, until
@@ -23,6 +24,8 @@ export type StoryStore = Pick<
 export const STORY_MAX_RECORDS = 100_000;
 
 interface Stories {
+  /** The store journal's position before any of these stories was read. */
+  position: number;
   kept: LRUCache<string, SeriesStory>;
   /** Series whose story was found larger than STORY_MAX_RECORDS. */
   tooLarge: Set<string>;
@@ -51,6 +54,32 @@ async function readStories(store: StoryStore, seriesKeys: readonly string[]): Pr
   }));
 }
 
+function storiesOf(store: StoryStore, previous?: Stories, touched?: ReadonlySet<string>): Stories {
+  const stories: Stories = {
+    position: store.journal.position,
+    kept: new LRUCache<string, SeriesStory>({ maxSize: STORY_MAX_RECORDS, sizeCalculation: storySize }),
+    tooLarge: new Set<string>(),
+    reading: new Map(),
+    read: new DataLoader((keys) => readStories(store, keys), { cache: false, batchScheduleFn: afterPendingTurn }),
+  };
+  if (previous !== undefined && touched !== undefined) {
+    for (const [key, story] of [...previous.kept.entries()].reverse())
+      if (!touched.has(key)) stories.kept.set(key, story);
+    for (const key of previous.tooLarge) if (!touched.has(key)) stories.tooLarge.add(key);
+  }
+  return stories;
+}
+
+/**
+ * After this process wrote: the stories of the series the writes did not touch are kept (records never refer to
+ * another series). Every write forgot every story, so a writer of one series every 300 ms left a flood over seven
+ * others to work all of theirs out again (red team 47). When the journal cannot tell (an import), all are read again.
+ */
+function storiesAfterWrite(store: StoryStore, previous: Stories): Stories {
+  const touched = store.journal.since(previous.position);
+  return touched === null ? storiesOf(store) : storiesOf(store, previous, touched);
+}
+
 /**
  * A series' story, read once while the store's state lasts and shared by the derivations of every viewer's
  * progress: each derivation read the series' events anew, so a flood of tropes requests at many episodes read a
@@ -58,12 +87,11 @@ async function readStories(store: StoryStore, seriesKeys: readonly string[]): Pr
  * a request's signal, since others may be waiting for it; the derivation that asks for it is already bounded.
  */
 export async function seriesStory(store: StoryStore, seriesKey: string): Promise<SeriesStory> {
-  const { kept, tooLarge, reading, read } = await stories.get(store, async () => ({
-    kept: new LRUCache<string, SeriesStory>({ maxSize: STORY_MAX_RECORDS, sizeCalculation: storySize }),
-    tooLarge: new Set<string>(),
-    reading: new Map(),
-    read: new DataLoader((keys) => readStories(store, keys), { cache: false, batchScheduleFn: afterPendingTurn }),
-  }));
+  const { kept, tooLarge, reading, read } = await stories.get(
+    store,
+    async () => storiesOf(store),
+    async (previous) => storiesAfterWrite(store, previous),
+  );
   if (tooLarge.has(seriesKey)) throw new StoryTooLargeError(STORY_MAX_RECORDS);
   const found = kept.get(seriesKey) ?? reading.get(seriesKey);
   if (found !== undefined) return found;

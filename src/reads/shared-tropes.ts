@@ -16,12 +16,31 @@ const KEPT_SIZE = 400_000;
 const sizeOf = (tropes: Trope[]) => 1 + tropes.reduce((n, t) => n + 1 + t.evidence.length, 0);
 
 interface Kept {
+  /** The store journal's position before any of these was worked out. */
+  position: number;
   done: LRUCache<string, Trope[]>;
   working: Map<string, SharedWork<Trope[]>>;
 }
 
+type SharedStore = Pick<StoreVersion, 'stateTag' | 'dataVersion' | 'journal'>;
+
 /** Per store state: the tropes worked out so far, and those being worked out, by `<episode or all>@<series>`. */
 const kept = new StateCache<Kept>();
+
+const seriesOfKey = (key: string): string => key.slice(key.indexOf('@') + 1);
+
+/** New tropes kept for the store's state: after a write, those of the series it did not touch stay (see seriesStory). */
+function keptOf(store: SharedStore, previous?: Kept, touched?: ReadonlySet<string>): Kept {
+  const next: Kept = {
+    position: store.journal.position,
+    done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
+    working: new Map(),
+  };
+  if (previous !== undefined && touched !== undefined)
+    for (const [key, tropes] of [...previous.done.entries()].reverse())
+      if (!touched.has(seriesOfKey(key))) next.done.set(key, tropes);
+  return next;
+}
 
 /**
  * The tropes of each series as every viewer with this `progress` for it sees them (none, or at or past its last
@@ -32,7 +51,7 @@ const kept = new StateCache<Kept>();
  * memory apiece on one of 20,000 events (red team 41).
  */
 export async function sharedTropes(
-  store: Pick<StoreVersion, 'stateTag' | 'dataVersion'>,
+  store: SharedStore,
   series: readonly SeriesRecord[],
   progress: Progress,
   derive: (seriesKey: string) => Promise<Trope[]>,
@@ -40,10 +59,14 @@ export async function sharedTropes(
   signal?: AbortSignal,
   aside: <T>(wait: Promise<T>) => Promise<T> = (wait) => wait,
 ): Promise<Trope[][]> {
-  const { done, working } = await kept.get(store, async () => ({
-    done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
-    working: new Map(),
-  }));
+  const { done, working } = await kept.get(
+    store,
+    async () => keptOf(store),
+    async (previous) => {
+      const touched = store.journal.since(previous.position);
+      return touched === null ? keptOf(store) : keptOf(store, previous, touched);
+    },
+  );
   return Promise.all(
     series.map((s) => {
       const key = `${cutAfter(progress, s) ?? 'all'}@${s.key}`;

@@ -142,10 +142,10 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
       },
     });
     const yoga = createDramaYoga({ store: counting, graphiql: false });
-    const tropes = async (progress?: string) => {
+    const tropes = async (progress?: string, slug = 'soundtrack-1') => {
       const response = await graphql(
         yoga,
-        '{ series(slug: "soundtrack-1") { tropes { kind evidence { explanation } } } }',
+        `{ series(slug: "${slug}") { tropes { kind evidence { explanation } } } }`,
         {},
         progress ? { 'x-watched-through': progress } : {},
       );
@@ -163,6 +163,8 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     const at2 = await tropes('soundtrack-1@2');
     expect(JSON.parse(at1).series.tropes).toEqual([]);
     expect(reads).toHaveLength(1);
+    const otherSeries = await tropes('godspeed@2', 'godspeed');
+    expect(reads).toHaveLength(2);
     const { store } = service();
     const [events] = await store.eventsOfSeries(['soundtrack-1']);
     const confession = events!.find((e) => e.kind === 'CONFESSION')!;
@@ -182,6 +184,8 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     expect(after).not.toBe(at1);
     expect(after).toContain('turned down');
     expect(await tropes('soundtrack-1@2')).not.toBe(at2);
+    // Another series' story and tropes, which the write did not touch, are kept (red team 47).
+    expect(await tropes('godspeed@2', 'godspeed')).toBe(otherSeries);
     expect(reads).toEqual(['eventsOfSeriesByKind']);
     await store.applyChanges(changeSet({ deletes: { events: [added.key] } }));
   });

@@ -7,6 +7,8 @@ function fakeStore(events = 2) {
   const reads: string[][] = [];
   let failing = false;
   let version = 0;
+  /** The series each write touched (null: any), as the store's journal records them. */
+  const written: (readonly string[] | null)[] = [];
   const store: { -readonly [K in keyof StoryStore]: StoryStore[K] } = {
     stateTag: { writes: `stories-${Math.random()}`, epoch: 0 },
     dataVersion: async () => String(version),
@@ -20,6 +22,15 @@ function fakeStore(events = 2) {
       return queries.map(() => Array.from({ length: events }, () => ({}) as PlotEventRecord));
     },
     firstShown: async (keys) => keys.map((characterKey) => ({ characterKey, earliestEvent: 3, earliestSince: null })),
+    journal: {
+      get position() {
+        return written.length;
+      },
+      since: (position) => {
+        const later = written.slice(position);
+        return later.includes(null) ? null : new Set(later.flatMap((keys) => keys ?? []));
+      },
+    },
   };
   return {
     store,
@@ -27,7 +38,8 @@ function fakeStore(events = 2) {
     fail: (value: boolean) => {
       failing = value;
     },
-    write: () => {
+    write: (touched: readonly string[] | null = null) => {
+      written.push(touched);
       version += 1;
       store.stateTag = { ...store.stateTag, writes: `${store.stateTag.writes}+` };
     },
@@ -79,4 +91,30 @@ it('keeps a story at the bound', async () => {
   expect((await seriesStory(store, 'full')).events).toHaveLength(STORY_MAX_RECORDS - 2);
   await seriesStory(store, 'full');
   expect(reads).toEqual([['full']]);
+});
+
+// Red team 47: a writer of one series every 300 ms made every other series' story be read again.
+it('keeps the stories of the series a write did not touch, and reads again the one it did', async () => {
+  const { store, reads, write } = fakeStore();
+  const before = await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+  write(['a']);
+  const after = await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+  expect(reads).toEqual([['a', 'b'], ['a']]);
+  expect(after[1]).toBe(before[1]);
+  expect(after[0]).not.toBe(before[0]);
+  // A write the journal cannot place (an import) forgets them all.
+  write(null);
+  await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+  expect(reads).toEqual([['a', 'b'], ['a'], ['a', 'b']]);
+});
+
+it('forgets that a story was too large once a write touches its series', async () => {
+  const { store, reads, write } = fakeStore(STORY_MAX_RECORDS);
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
+  write(['other']);
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
+  expect(reads).toEqual([['huge']]);
+  write(['huge']);
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
+  expect(reads).toEqual([['huge'], ['huge']]);
 });

@@ -4,7 +4,11 @@ import { NO_PROGRESS } from '../../src/domain/spoilers.js';
 import type { Trope } from '../../src/domain/tropes.js';
 import { sharedTropes } from '../../src/reads/shared-tropes.js';
 
-const store = { stateTag: { writes: 'shared-tropes-test', epoch: 0 }, dataVersion: async () => '1' };
+const store = {
+  stateTag: { writes: 'shared-tropes-test', epoch: 0 },
+  dataVersion: async () => '1',
+  journal: { position: 0, since: () => null },
+};
 const series = (key: string) => ({ key, episodeCount: 10 }) as SeriesRecord;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -62,4 +66,29 @@ it('derives each series on its own: one another request shares goes on after the
   await Promise.all(running);
   expect(await second).toEqual([[{ kind: 'd', evidence: [] }]]);
   expect(derived).toEqual(['d']);
+});
+
+// Red team 47: a writer of one series every 300 ms made every other series' tropes be worked out again.
+it('keeps the tropes of the series a write did not touch, and works out again those of the one it did', async () => {
+  const written: string[][] = [];
+  const journaled = {
+    stateTag: { writes: 'journaled-0', epoch: 0 },
+    dataVersion: async () => String(written.length),
+    journal: {
+      get position() {
+        return written.length;
+      },
+      since: (position: number) => new Set(written.slice(position).flat()),
+    },
+  };
+  const derived: string[] = [];
+  const spy = async (key: string): Promise<Trope[]> => {
+    derived.push(key);
+    return [];
+  };
+  await sharedTropes(journaled, [series('a'), series('b')], NO_PROGRESS, spy);
+  written.push(['a']);
+  journaled.stateTag = { writes: 'journaled-1', epoch: 0 };
+  await sharedTropes(journaled, [series('a'), series('b')], NO_PROGRESS, spy);
+  expect(derived.sort()).toEqual(['a', 'a', 'b']);
 });
