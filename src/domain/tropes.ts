@@ -20,10 +20,7 @@ export const TROPE_NAMES: Record<TropeKind, string> = {
   REUNION_AFTER_SEPARATION: 'reunion after separation',
 };
 
-/**
- * One occurrence of a trope: the facts that show it and a sentence saying how, put in words only when read (a
- * trope's explanation reads the first few; a crafted series had 15,000 occurrences to each derivation).
- */
+/** One occurrence of a trope: the facts that show it and a sentence saying how. */
 export interface TropeEvidence {
   explanation: string;
   relationships: RelationshipRecord[];
@@ -106,9 +103,7 @@ const friendsToLovers: Detector = (facts) => {
       const bond = friendships.some((r) => r.kind === 'BEST_FRIEND') ? 'best friends' : 'friends';
       return [
         {
-          get explanation() {
-            return `${listed(pair.map((k) => nameOf(facts, k)))} are ${bond} before they become a couple in episode ${romance.sinceEpisode}.`;
-          },
+          explanation: `${listed(pair.map((k) => nameOf(facts, k)))} are ${bond} before they become a couple in episode ${romance.sinceEpisode}.`,
           relationships: [...friendships, romance],
           events: cause === null ? [] : [cause],
           characterKeys: [...pair],
@@ -125,9 +120,7 @@ const unrequitedLove: Detector = (facts) => {
   return facts.events
     .filter((e) => e.kind === 'CONFESSION' && e.outcome === 'REJECTED' && e.agentKey && e.targetKey)
     .map((e) => ({
-      get explanation() {
-        return `${nameOf(facts, e.agentKey!)} confesses to ${nameOf(facts, e.targetKey!)} in episode ${e.episodeNumber} and is turned down.`;
-      },
+      explanation: `${nameOf(facts, e.agentKey!)} confesses to ${nameOf(facts, e.targetKey!)} in episode ${e.episodeNumber} and is turned down.`,
       relationships: unrequited.get(`${e.agentKey}\u0000${e.targetKey}`) ?? [],
       events: [e],
       characterKeys: [e.agentKey!, e.targetKey!],
@@ -169,9 +162,7 @@ const loveTriangle: Detector = (facts) => {
     const names = admirers.map((k) => nameOf(facts, k));
     return [
       {
-        get explanation() {
-          return `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`;
-        },
+        explanation: `${listed(names)} are ${admirers.length === 2 ? 'both' : 'all'} drawn to ${nameOf(facts, target)}.`,
         relationships: unique(toward.flatMap((i) => (i.relationship ? [i.relationship] : []))),
         events: unique(toward.flatMap((i) => (i.event ? [i.event] : []))),
         characterKeys: [target, ...admirers],
@@ -184,9 +175,7 @@ const timeSkip: Detector = (facts) =>
   facts.events
     .filter((e) => e.kind === 'TIME_SKIP')
     .map((e) => ({
-      get explanation() {
-        return `In episode ${e.episodeNumber} the story jumps ahead in time.`;
-      },
+      explanation: `In episode ${e.episodeNumber} the story jumps ahead in time.`,
       relationships: [],
       events: [e],
       characterKeys: e.participants.map((p) => p.characterKey),
@@ -223,11 +212,10 @@ const reunionAfterSeparation: Detector = (facts) => {
       const others = reunion.participants
         .filter((p) => p.characterKey !== who && p.role !== 'MENTIONED')
         .map((p) => p.characterKey);
+      const withWhom = others.length === 0 ? '' : ` with ${listed(others.map((k) => nameOf(facts, k)))}`;
       return [
         {
-          get explanation() {
-            return `${nameOf(facts, who)} leaves in episode ${departure.episodeNumber} and is reunited${others.length === 0 ? '' : ` with ${listed(others.map((k) => nameOf(facts, k)))}`} in episode ${reunion.episodeNumber}.`;
-          },
+          explanation: `${nameOf(facts, who)} leaves in episode ${departure.episodeNumber} and is reunited${withWhom} in episode ${reunion.episodeNumber}.`,
           relationships: [],
           events: [departure, reunion],
           characterKeys: [who, ...others],
