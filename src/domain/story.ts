@@ -13,9 +13,9 @@ export interface SeriesStory {
   events: readonly PlotEventRecord[];
 }
 
-/** How many records a story holds, for bounding the stories kept. */
-export const storySize = (story: SeriesStory): number =>
-  1 + story.characters.length + story.relationships.length + story.events.length;
+/** How many records a story holds: characters, relationships and events. */
+export const storyRecords = (story: SeriesStory): number =>
+  story.characters.length + story.relationships.length + story.events.length;
 
 /**
  * The story as a viewer with `progress` sees it, by the rules the request loaders apply one read at a time:

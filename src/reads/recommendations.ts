@@ -8,6 +8,7 @@ import {
 import type { SeriesRecord } from '../domain/records.js';
 import { cutAfter, type Progress } from '../domain/spoilers.js';
 import { TROPE_NAMES } from '../domain/tropes.js';
+import { StoryTooLargeError } from '../errors.js';
 import type { DramaStore } from '../store/port.js';
 import { buildCatalogue, updateCatalogue } from './catalogue-profiles.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -48,6 +49,11 @@ function viewedAt(
   );
 }
 
+const leftOutIfTooLarge = (error: unknown): null => {
+  if (error instanceof StoryTooLargeError) return null;
+  throw error;
+};
+
 /** Ranks against the shared profiles, except those this viewer's progress cuts, which are derived for that progress. */
 async function rankFor(
   store: DramaStore,
@@ -57,14 +63,19 @@ async function rankFor(
   series: SeriesRecord,
   first: number,
 ): Promise<Recommendation[]> {
+  // A series the viewer's progress cuts whose story is too large to work out is left out of the ranking: progress
+  // sent for it made every series' recommendations fail (red team 48). As the subject, it is refused.
   const profiles = await Promise.all(
     snapshot.entries.map((e) => {
       const episode = cutAfter(progress, e.series);
-      return episode === null ? e.profile : viewedAt(store, snapshot, e.series, episode, loaders);
+      if (episode === null) return e.profile;
+      const viewed = viewedAt(store, snapshot, e.series, episode, loaders);
+      return e.series.key === series.key ? viewed : viewed.catch(leftOutIfTooLarge);
     }),
   );
-  const subject = profiles.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));
-  return recommend(subject, profiles, first);
+  const ranked = profiles.filter((p): p is SeriesProfile => p !== null);
+  const subject = ranked.find((p) => p.seriesKey === series.key) ?? (await viewedProfile(loaders, series));
+  return recommend(subject, ranked, first);
 }
 
 const builders = new WeakMap<DramaStore, (store: DramaStore) => Promise<CatalogueSnapshot>>();

@@ -1,7 +1,8 @@
+import { getHeapStatistics } from 'node:v8';
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { firstEpisodeFrom, type Progress } from '../domain/spoilers.js';
-import { type SeriesStory, storyAsSeen, storySize } from '../domain/story.js';
+import { type SeriesStory, storyAsSeen, storyRecords } from '../domain/story.js';
 import { detectTrope, EVIDENCE_EVENT_KINDS, inStoryOrder, TROPE_KINDS, type Trope } from '../domain/tropes.js';
 import { StoryTooLargeError } from '../errors.js';
 import type { StoreReader, StoreVersion } from '../store/port.js';
@@ -16,12 +17,16 @@ export type StoryStore = Pick<
   Tagged &
   Pick<StoreVersion, 'journal'>;
 
+/** About how many bytes of heap one story record takes (measured 0.8 to 1.8 KB on crafted series). */
+const STORY_RECORD_BYTES = 1_500;
+
 /**
- * Records the kept stories hold in all, and the most one story may hold: a larger one is refused, once read, until
- * the next write. A story of 110,000 events was read again for every derivation, 2 s apiece, and a flood of them
- * ran the heap out (red team 47).
+ * Records the kept stories hold in all, and the most one story may hold: about an eighth of the heap (some 61,000
+ * records with a 512 MB old space). A larger story is refused, once read, until a write touches its series. A story
+ * of 110,000 events was read again for every derivation, 2 s apiece, and with 100,000 records kept a flood over a
+ * few 30,000-event series ran the heap out (red teams 47 and 48).
  */
-export const STORY_MAX_RECORDS = 100_000;
+export const STORY_MAX_RECORDS = Math.floor(getHeapStatistics().heap_size_limit / 8 / STORY_RECORD_BYTES);
 
 interface Stories {
   /** The store journal's position before any of these stories was read. */
@@ -57,7 +62,10 @@ async function readStories(store: StoryStore, seriesKeys: readonly string[]): Pr
 function storiesOf(store: StoryStore, previous?: Stories, touched?: ReadonlySet<string>): Stories {
   const stories: Stories = {
     position: store.journal.position,
-    kept: new LRUCache<string, SeriesStory>({ maxSize: STORY_MAX_RECORDS, sizeCalculation: storySize }),
+    kept: new LRUCache<string, SeriesStory>({
+      maxSize: STORY_MAX_RECORDS,
+      sizeCalculation: (story) => Math.max(1, storyRecords(story)),
+    }),
     tooLarge: new Set<string>(),
     reading: new Map(),
     read: new DataLoader((keys) => readStories(store, keys), { cache: false, batchScheduleFn: afterPendingTurn }),
@@ -96,7 +104,7 @@ export async function seriesStory(store: StoryStore, seriesKey: string): Promise
   const found = kept.get(seriesKey) ?? reading.get(seriesKey);
   if (found !== undefined) return found;
   const story = read.load(seriesKey).then((done) => {
-    if (storySize(done) <= STORY_MAX_RECORDS) return done;
+    if (storyRecords(done) <= STORY_MAX_RECORDS) return done;
     tooLarge.add(seriesKey);
     throw new StoryTooLargeError(STORY_MAX_RECORDS);
   });

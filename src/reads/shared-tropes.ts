@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { SeriesRecord } from '../domain/records.js';
 import { cutAfter, type Progress } from '../domain/spoilers.js';
@@ -7,12 +8,15 @@ import type { StoreVersion } from '../store/port.js';
 import { deriving } from './derivations.js';
 import { StateCache } from './state-cache.js';
 
+/** About how many bytes of heap one kept evidence entry takes (measured 250 to 380 B on crafted series). */
+const EVIDENCE_BYTES = 400;
+
 /**
- * Evidence entries (and tropes) the shared tropes keep in all; a series whose tropes hold more is not kept. Room for
- * every episode of two crafted 30,000-event series (about 250,000): with less, requests over them worked their
- * tropes out again and again, and other clients' reads waited 0.3 to 4 s (red team 47).
+ * Evidence entries (and tropes) the shared tropes keep in all, about a sixteenth of the heap (some 115,000 with a
+ * 512 MB old space); a series whose tropes hold more is not kept. With 400,000 kept, a flood over a few crafted
+ * 30,000-event series ran the heap out (red team 48).
  */
-const KEPT_SIZE = 400_000;
+const KEPT_SIZE = Math.floor(getHeapStatistics().heap_size_limit / 16 / EVIDENCE_BYTES);
 const sizeOf = (tropes: Trope[]) => 1 + tropes.reduce((n, t) => n + 1 + t.evidence.length, 0);
 
 interface Kept {

@@ -5,6 +5,7 @@ import { EVIDENCE_EVENT_KINDS } from '../../src/domain/tropes.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createLoaders } from '../../src/reads/loaders.js';
 import { catalogueOf } from '../../src/reads/recommendations.js';
+import { STORY_MAX_RECORDS } from '../../src/reads/series-stories.js';
 import type { DramaStore } from '../../src/store/port.js';
 import { createDramaYoga } from '../../src/yoga.js';
 import { syntheticCatalogue } from '../support/catalogue.js';
@@ -188,6 +189,34 @@ describeEachStore('recommendations for a viewer’s progress', (service) => {
     expect(await tropes('godspeed@2', 'godspeed')).toBe(otherSeries);
     expect(reads).toEqual(['eventsOfSeriesByKind']);
     await store.applyChanges(changeSet({ deletes: { events: [added.key] } }));
+  });
+
+  // Red team 48: progress on a series whose story is too large made every series' recommendations fail.
+  it('leaves out of a ranking a series the viewer’s progress cuts whose story is too large, and refuses it as the subject', async () => {
+    // Of the seeds only soundtrack-1 has episodes for progress to cut; wrong-side-of-the-tracks shares its genre.
+    const large = 'soundtrack-1';
+    const subject = 'wrong-side-of-the-tracks';
+    const unwatched = await asked(createDramaYoga({ store: service().store, graphiql: false }), subject);
+    expect(unwatched.map((r) => r.series.slug)).toContain(large);
+    const storyKinds = JSON.stringify(EVIDENCE_EVENT_KINDS);
+    const inflated = new Proxy(service().store, {
+      get: (target, property, receiver) =>
+        property === 'eventsOfSeriesByKind'
+          ? async (queries: Parameters<DramaStore['eventsOfSeriesByKind']>[0], signal?: AbortSignal) => {
+              const lists = await target.eventsOfSeriesByKind(queries, signal);
+              return lists.map((list, i) =>
+                queries[i]!.seriesKey === large && JSON.stringify(queries[i]!.kinds) === storyKinds
+                  ? [...list, ...Array(STORY_MAX_RECORDS).fill(list[0])]
+                  : list,
+              );
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const yoga = createDramaYoga({ store: inflated, graphiql: false });
+    const ranked = await asked(yoga, subject, `${large}@1`);
+    expect(ranked).toEqual(unwatched.filter((r) => r.series.slug !== large));
+    const itself = await graphql(yoga, RECOMMENDATIONS, { slug: large }, { 'x-watched-through': `${large}@1` });
+    expect(errorCodes(itself)).toEqual(['STORY_TOO_LARGE']);
   });
 
   it('answers a store gone away mid-derivation with STORE_UNAVAILABLE, and keeps no half result: the next ask derives again', async () => {
