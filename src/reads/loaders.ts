@@ -22,11 +22,11 @@ import type {
   RelationshipQuery,
   SeriesPageRequest,
   StoreReader,
-  StoreVersion,
 } from '../store/port.js';
 import { tropesOfStory } from './series-stories.js';
 import { sharedTropes } from './shared-tropes.js';
 import { afterPendingTurn } from './slices.js';
+import type { Journaled } from './state-cache.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
 
@@ -287,9 +287,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
       (await loadAll(raw.eventsOfCharacter, queries)).map((list) => events(list).items),
     ),
     relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
-    eventsOfSeries: byKey(async (keys: readonly string[]) =>
-      (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items),
-    ),
+    eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
     neighbourhood: byKey(async (keys) => {
       const found = await store.neighbourhoods(keys, signal());
       const met = await metAmong([
@@ -332,7 +330,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
 }
 
 /** What the loaders read: the store's reads, and its state (which the tropes shared across requests follow). */
-export type LoaderStore = StoreReader & Pick<StoreVersion, 'stateTag' | 'dataVersion' | 'journal'>;
+export type LoaderStore = StoreReader & Journaled;
 
 /**
  * One set per request: every lookup in a request goes through these, so each level is one store call. `signal`

@@ -5,17 +5,16 @@ import { firstEpisodeFrom, type Progress } from '../domain/spoilers.js';
 import { type SeriesStory, storyAsSeen, storyRecords } from '../domain/story.js';
 import { detectTrope, EVIDENCE_EVENT_KINDS, inStoryOrder, TROPE_KINDS, type Trope } from '../domain/tropes.js';
 import { StoryTooLargeError } from '../errors.js';
-import type { StoreReader, StoreVersion } from '../store/port.js';
+import type { StoreReader } from '../store/port.js';
 import { afterPendingTurn, sliceOver } from './slices.js';
-import { StateCache, type Tagged } from './state-cache.js';
+import { afterWrites, carryOver, type Journaled, type LeftByWrites, StateCache } from './state-cache.js';
 
 /** What a story is read from: the store's reads, and its state (stories are kept while it lasts). */
 export type StoryStore = Pick<
   StoreReader,
   'charactersBySeries' | 'relationshipsOfSeries' | 'eventsOfSeriesByKind' | 'firstShown'
 > &
-  Tagged &
-  Pick<StoreVersion, 'journal'>;
+  Journaled;
 
 /** About how many bytes of heap one story record takes (measured 0.8 to 1.8 KB on crafted series). */
 const STORY_RECORD_BYTES = 1_500;
@@ -59,7 +58,12 @@ async function readStories(store: StoryStore, seriesKeys: readonly string[]): Pr
   }));
 }
 
-function storiesOf(store: StoryStore, previous?: Stories, touched?: ReadonlySet<string>): Stories {
+/**
+ * New stories for the store's state; after this process wrote, those of the series the writes did not touch stay.
+ * Every write forgot every story, so a writer of one series every 300 ms left a flood over seven others to work all
+ * of theirs out again (red team 47).
+ */
+function storiesOf(store: StoryStore, left?: LeftByWrites<Stories>): Stories {
   const stories: Stories = {
     position: store.journal.position,
     kept: new LRUCache<string, SeriesStory>({
@@ -70,22 +74,11 @@ function storiesOf(store: StoryStore, previous?: Stories, touched?: ReadonlySet<
     reading: new Map(),
     read: new DataLoader((keys) => readStories(store, keys), { cache: false, batchScheduleFn: afterPendingTurn }),
   };
-  if (previous !== undefined && touched !== undefined) {
-    for (const [key, story] of [...previous.kept.entries()].reverse())
-      if (!touched.has(key)) stories.kept.set(key, story);
-    for (const key of previous.tooLarge) if (!touched.has(key)) stories.tooLarge.add(key);
+  if (left !== undefined) {
+    carryOver(left.previous.kept, stories.kept, left.untouched);
+    for (const key of left.previous.tooLarge) if (left.untouched(key)) stories.tooLarge.add(key);
   }
   return stories;
-}
-
-/**
- * After this process wrote: the stories of the series the writes did not touch are kept (records never refer to
- * another series). Every write forgot every story, so a writer of one series every 300 ms left a flood over seven
- * others to work all of theirs out again (red team 47). When the journal cannot tell (an import), all are read again.
- */
-function storiesAfterWrite(store: StoryStore, previous: Stories): Stories {
-  const touched = store.journal.since(previous.position);
-  return touched === null ? storiesOf(store) : storiesOf(store, previous, touched);
 }
 
 /**
@@ -98,7 +91,7 @@ export async function seriesStory(store: StoryStore, seriesKey: string): Promise
   const { kept, tooLarge, reading, read } = await stories.get(
     store,
     async () => storiesOf(store),
-    async (previous) => storiesAfterWrite(store, previous),
+    afterWrites(store, (left) => storiesOf(store, left)),
   );
   if (tooLarge.has(seriesKey)) throw new StoryTooLargeError(STORY_MAX_RECORDS);
   const found = kept.get(seriesKey) ?? reading.get(seriesKey);

@@ -4,9 +4,8 @@ import type { SeriesRecord } from '../domain/records.js';
 import { cutAfter, type Progress } from '../domain/spoilers.js';
 import type { Trope } from '../domain/tropes.js';
 import type { SharedWork } from '../queueing/shared-work.js';
-import type { StoreVersion } from '../store/port.js';
 import { deriving } from './derivations.js';
-import { StateCache } from './state-cache.js';
+import { afterWrites, carryOver, type Journaled, type LeftByWrites, StateCache } from './state-cache.js';
 
 /** About how many bytes of heap one kept evidence entry takes (measured 250 to 380 B on crafted series). */
 const EVIDENCE_BYTES = 400;
@@ -26,23 +25,19 @@ interface Kept {
   working: Map<string, SharedWork<Trope[]>>;
 }
 
-type SharedStore = Pick<StoreVersion, 'stateTag' | 'dataVersion' | 'journal'>;
-
 /** Per store state: the tropes worked out so far, and those being worked out, by `<episode or all>@<series>`. */
 const kept = new StateCache<Kept>();
 
 const seriesOfKey = (key: string): string => key.slice(key.indexOf('@') + 1);
 
 /** New tropes kept for the store's state: after a write, those of the series it did not touch stay (see seriesStory). */
-function keptOf(store: SharedStore, previous?: Kept, touched?: ReadonlySet<string>): Kept {
+function keptOf(store: Journaled, left?: LeftByWrites<Kept>): Kept {
   const next: Kept = {
     position: store.journal.position,
     done: new LRUCache<string, Trope[]>({ maxSize: KEPT_SIZE, sizeCalculation: sizeOf }),
     working: new Map(),
   };
-  if (previous !== undefined && touched !== undefined)
-    for (const [key, tropes] of [...previous.done.entries()].reverse())
-      if (!touched.has(seriesOfKey(key))) next.done.set(key, tropes);
+  if (left !== undefined) carryOver(left.previous.done, next.done, (key) => left.untouched(seriesOfKey(key)));
   return next;
 }
 
@@ -55,7 +50,7 @@ function keptOf(store: SharedStore, previous?: Kept, touched?: ReadonlySet<strin
  * memory apiece on one of 20,000 events (red team 41).
  */
 export async function sharedTropes(
-  store: SharedStore,
+  store: Journaled,
   series: readonly SeriesRecord[],
   progress: Progress,
   derive: (seriesKey: string) => Promise<Trope[]>,
@@ -66,10 +61,7 @@ export async function sharedTropes(
   const { done, working } = await kept.get(
     store,
     async () => keptOf(store),
-    async (previous) => {
-      const touched = store.journal.since(previous.position);
-      return touched === null ? keptOf(store) : keptOf(store, previous, touched);
-    },
+    afterWrites(store, (left) => keptOf(store, left)),
   );
   return Promise.all(
     series.map((s) => {

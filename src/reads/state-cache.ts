@@ -1,7 +1,38 @@
+import type { LRUCache } from 'lru-cache';
 import type { StateTag, StoreVersion } from '../store/port.js';
 
 /** Anything with a state tag and a data version: a store, or a fake one in tests. */
 export type Tagged = Pick<StoreVersion, 'stateTag' | 'dataVersion'>;
+
+/** A source with the journal of this process's writes to it: what values kept per series follow. */
+export type Journaled = Tagged & Pick<StoreVersion, 'journal'>;
+
+/** What this process's writes left of a value kept per series: the value, and which series they did not touch. */
+export interface LeftByWrites<T> {
+  previous: T;
+  untouched: (seriesKey: string) => boolean;
+}
+
+/**
+ * StateCache's `update` for a value kept per series, noting the journal's `position` before it reads: `make` is
+ * given what the writes since then left (records never refer to another series), or nothing when the journal
+ * cannot tell (an import), so that it starts afresh.
+ */
+export const afterWrites =
+  <T extends { position: number }>(source: Journaled, make: (left?: LeftByWrites<T>) => T) =>
+  async (previous: T): Promise<T> => {
+    const touched = source.journal.since(previous.position);
+    return make(touched === null ? undefined : { previous, untouched: (seriesKey) => !touched.has(seriesKey) });
+  };
+
+/** Puts the entries of `from` that `keep` accepts into `to`, from the least recently used on, so they keep their order. */
+export function carryOver<V extends {}>(
+  from: LRUCache<string, V>,
+  to: LRUCache<string, V>,
+  keep: (key: string) => boolean,
+): void {
+  for (const [key, value] of [...from.entries()].reverse()) if (keep(key)) to.set(key, value);
+}
 
 interface Entry<T> {
   readonly tag: StateTag;
