@@ -2,7 +2,7 @@ import type { LRUCache } from 'lru-cache';
 import type { StateTag, StoreVersion } from '../store/port.js';
 
 /** Anything with a state tag and a data version: a store, or a fake one in tests. */
-export type Tagged = Pick<StoreVersion, 'stateTag' | 'dataVersion'>;
+export type Tagged = Pick<StoreVersion, 'stateTag' | 'dataVersion' | 'soleWriter'>;
 
 /** A source with the journal of this process's writes to it: what values kept per series follow. */
 export type Journaled = Tagged & Pick<StoreVersion, 'journal'>;
@@ -78,7 +78,7 @@ export class StateCache<T> {
     };
     const entry =
       current !== null && update !== undefined
-        ? this.follow(current, tag, build, update, forget)
+        ? this.follow(source, current, tag, build, update, forget)
         : this.start(source, tag, null, build, forget);
     slot.current = entry;
     return entry.value;
@@ -87,9 +87,12 @@ export class StateCache<T> {
   /**
    * After this process wrote: `update` of the previous value once that is done, or a build if it failed.
    * What `update` keeps is as old as the previous value, so the entry keeps its data version and epoch:
-   * when the clock has turned or turns, the next ask revalidates it as it would the previous one.
+   * when the clock has turned or turns, the next ask revalidates it as it would the previous one. A sole
+   * writer's data changes by its own writes alone, which `update` follows, so the entry takes the data version
+   * read before `update` reads: the next turn of the clock keeps it instead of building again.
    */
   private follow(
+    source: Tagged,
     previous: Entry<T>,
     tag: StateTag,
     build: () => Promise<T>,
@@ -100,8 +103,8 @@ export class StateCache<T> {
       tag: { writes: tag.writes, epoch: previous.tag.epoch },
       version: null,
       built: false,
-      value: previous.value.then((value) => {
-        entry.version = previous.version;
+      value: previous.value.then(async (value) => {
+        entry.version = source.soleWriter ? await source.dataVersion().catch(() => null) : previous.version;
         return update(value);
       }, build),
     };

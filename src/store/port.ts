@@ -321,6 +321,11 @@ export interface StoreVersion {
   dataVersion(): Promise<string>;
   /** The series each of this process's writes touched; imports and wipes count as touching any. */
   readonly journal: WriteJournal;
+  /**
+   * True while no other process can write to the store (the embedded store's writer holds DATA_DIR's lock): every
+   * change is then one of this process's writes, which `stateTag.writes` and the journal already follow.
+   */
+  readonly soleWriter: boolean;
 }
 
 /**

@@ -67,6 +67,8 @@ describe('opening a data directory', () => {
       expect(await store.listSizes()).toEqual(listSizesOf(catalogue));
       await store.dataVersion();
       expect(store.recordsDecoded).toBe(0);
+      // It holds DATA_DIR's lock: no other process writes while it is open (see 'sees writes another process commits').
+      expect(store.soleWriter).toBe(true);
       const series = catalogue.series[2]!;
       expect(await store.seriesByKeys([series.key])).toEqual([series]);
       expect(store.recordsDecoded).toBe(1);
@@ -379,6 +381,8 @@ describe('several readers and one writer across processes', () => {
       expect(await reader.listSizes()).toEqual(listSizesOf(catalogue));
       expect(await reader.searchCandidates({ query: fold('Renamed Somewhere'), limit: 10 })).toEqual([]);
       const version = await reader.dataVersion();
+      // Caches in a reader revalidate at each turn of the clock; only a writer, which holds the lock, may skip that.
+      expect(reader.soleWriter).toBe(false);
 
       writer = await writeFromAnotherProcess(dataDir, { ...emptyDocument(), series: [renamed], events: [added] });
 

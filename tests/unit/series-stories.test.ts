@@ -3,7 +3,7 @@ import type { CharacterRecord, PlotEventRecord } from '../../src/domain/records.
 import { STORY_MAX_RECORDS, type StoryStore, seriesStory } from '../../src/reads/series-stories.js';
 
 /** A store whose series each hold `events` events, counting its reads; `failing` makes them fail. */
-function fakeStore(events = 2) {
+function fakeStore(events = 2, soleWriter = false) {
   const reads: string[][] = [];
   let failing = false;
   let version = 0;
@@ -12,6 +12,7 @@ function fakeStore(events = 2) {
   const store: { -readonly [K in keyof StoryStore]: StoryStore[K] } = {
     stateTag: { writes: `stories-${Math.random()}`, epoch: 0 },
     dataVersion: async () => String(version),
+    soleWriter,
     charactersBySeries: async (keys) =>
       keys.map((k) => [{ key: `${k}/ann`, name: 'Ann', firstEpisode: null } as CharacterRecord]),
     relationshipsOfSeries: async (keys) => keys.map(() => []),
@@ -37,6 +38,9 @@ function fakeStore(events = 2) {
     reads,
     fail: (value: boolean) => {
       failing = value;
+    },
+    tick: () => {
+      store.stateTag = { ...store.stateTag, epoch: store.stateTag.epoch + 1 };
     },
     write: (touched: readonly string[] | null = null) => {
       written.push(touched);
@@ -119,3 +123,24 @@ it('forgets that a story was too large once a write touches its series', async (
   await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
   expect(reads).toEqual([['huge'], ['huge']]);
 });
+
+// A writer every 300 ms, with the clock's turn every 5 s, still had every series' story read again: the data version
+// its own writes moved looked like another process's write.
+it.each([
+  [true, [['a', 'b'], ['a']]],
+  [false, [['a', 'b'], ['a'], ['a', 'b']]],
+])(
+  'after a write and a turn of the clock, a sole writer (%s) reads again only what another process could have changed',
+  async (soleWriter, expected) => {
+    const { store, reads, write, tick } = fakeStore(2, soleWriter);
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+    write(['a']);
+    await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+    tick();
+    await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+    for (let i = 0; i < 5; i++) await settle();
+    await Promise.all([seriesStory(store, 'a'), seriesStory(store, 'b')]);
+    expect(reads).toEqual(expected);
+  },
+);

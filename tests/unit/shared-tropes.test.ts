@@ -8,6 +8,7 @@ const store = {
   stateTag: { writes: 'shared-tropes-test', epoch: 0 },
   dataVersion: async () => '1',
   journal: { position: 0, since: () => null },
+  soleWriter: false,
 };
 const series = (key: string) => ({ key, episodeCount: 10 }) as SeriesRecord;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -74,6 +75,7 @@ it('keeps the tropes of the series a write did not touch, and works out again th
   const journaled = {
     stateTag: { writes: 'journaled-0', epoch: 0 },
     dataVersion: async () => String(written.length),
+    soleWriter: false,
     journal: {
       get position() {
         return written.length;

@@ -10,6 +10,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
  */
 class FakeSource {
   stateTag: StateTag = { writes: 'w0', epoch: 0 };
+  soleWriter = false;
   private data = 0;
   versionChecks = 0;
   async dataVersion(): Promise<string> {
@@ -54,10 +55,10 @@ class Updates {
   };
 }
 
-function setup() {
+function setup(soleWriter = false) {
   const state = {
     cache: new StateCache<number>(),
-    source: new FakeSource(),
+    source: Object.assign(new FakeSource(), { soleWriter }),
     builds: new Builds(),
     updates: new Updates(),
   };
@@ -69,8 +70,8 @@ function setup() {
 }
 
 /** A cache whose first build (0) is done. */
-async function built() {
-  const state = setup();
+async function built(soleWriter = false) {
+  const state = setup(soleWriter);
   const first = state.ask();
   await state.builds.finish(0);
   await first;
@@ -207,6 +208,31 @@ describe("StateCache with an update for this process's writes", () => {
     const { source, builds, askUpdating } = await built();
     source.write();
     expect(await askUpdating()).toBe(100);
+    source.tick();
+    expect(await askUpdating()).toBe(100);
+    await builds.finish(1);
+    await settle();
+    expect(await askUpdating()).toBe(1);
+  });
+
+  it("keeps the updated value when the clock turns, if this process is the store's sole writer", async () => {
+    const { source, builds, updates, askUpdating } = await built(true);
+    source.write();
+    expect(await askUpdating()).toBe(100);
+    source.tick();
+    expect(await askUpdating()).toBe(100);
+    await settle();
+    await settle();
+    expect(await askUpdating()).toBe(100);
+    expect(builds.started).toBe(1);
+    expect(updates.given).toEqual([0]);
+  });
+
+  it('a sole writer still builds again when a write it did not journal moved the data version', async () => {
+    const { source, builds, askUpdating } = await built(true);
+    source.write();
+    expect(await askUpdating()).toBe(100);
+    source.otherWrite();
     source.tick();
     expect(await askUpdating()).toBe(100);
     await builds.finish(1);

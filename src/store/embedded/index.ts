@@ -124,6 +124,11 @@ export class EmbeddedStore implements DramaStore {
     return { writes: `${this.writeCount}`, epoch: Math.floor(Date.now() / STATE_TAG_TTL_MS) };
   }
 
+  /** A writer holds DATA_DIR's lock: no other process writes while it is open. */
+  get soleWriter(): boolean {
+    return !this.database.readOnly;
+  }
+
   /** The version every write transaction bumps in lmdb, whichever process commits it. */
   dataVersion = async (): Promise<string> => {
     this.ensureOpen();

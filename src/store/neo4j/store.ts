@@ -98,6 +98,8 @@ export class Neo4jStore implements DramaStore {
   private readonly changeLog: ChangeLogOptions;
   private writes = 0;
   readonly journal = new SeriesJournal();
+  /** Other service replicas and clients write to the same database. */
+  readonly soleWriter = false;
 
   constructor(options: Neo4jStoreOptions) {
     this.db = new Neo4jConnection(options);
