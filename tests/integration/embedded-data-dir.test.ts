@@ -1,4 +1,15 @@
-import { copyFile, mkdir, mkdtemp, open as openFile, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  open as openFile,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { open as openLmdb } from 'lmdb';
@@ -85,6 +96,26 @@ describe('records stored before a field existed', () => {
 });
 
 describe('one opener per data directory', () => {
+  // Red team 49: a second directory holding a hard link to the data file had a lock file of its own, and an import
+  // there wrote into the file a running service used, unseen by it.
+  it('refuses a writer whose data file is the one another writer holds through another directory', async () => {
+    const [dataDir, linked] = [path.join(root, 'held'), path.join(root, 'linked')];
+    const first = await openEmbeddedStore({ dataDir });
+    await mkdir(linked);
+    await link(path.join(dataDir, 'data.mdb'), path.join(linked, 'data.mdb'));
+    const before = await readFile(path.join(dataDir, 'data.mdb'));
+    const error = await rejection(openEmbeddedStore({ dataDir: linked }));
+    expect(error.reason).toBe('DATA_DIR_LOCKED');
+    expect(error.path).toBe(linked);
+    expect(error.message).toContain('hard link');
+    expect(error.details.holder).toBeNull();
+    expect((await readFile(path.join(dataDir, 'data.mdb'))).equals(before)).toBe(true);
+    await first.close();
+    const second = await openEmbeddedStore({ dataDir: linked });
+    expect((await second.counts()).series).toBe(0);
+    await second.close();
+  });
+
   it('refuses a second open in the same process, naming it, until the first is closed', async () => {
     const dataDir = path.join(root, 'twice');
     const first = await openEmbeddedStore({ dataDir });

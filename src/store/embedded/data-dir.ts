@@ -134,10 +134,46 @@ function describe(holder: LockHolder | null): string {
  * keep one alive.
  */
 export class DataDirLock {
+  /** The data file, locked too once it exists (see holdDataFile); -1 until then. */
+  private dataFd = -1;
+
   private constructor(
     private fd: number,
     readonly file: string,
   ) {}
+
+  /**
+   * Locks the data file itself as well, once it exists. Another directory holding a hard link to it (or a mount of
+   * it) has a lock file of its own, and a second writer there would write the same file unseen (red team 49).
+   */
+  holdDataFile(file: string): void {
+    if (this.dataFd >= 0) return;
+    let fd: number;
+    try {
+      fd = openSync(file, constants.O_RDWR);
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return;
+      throw fileSystemProblem(error, file);
+    }
+    let locked: boolean;
+    try {
+      locked = tryLock(fd);
+    } catch (error) {
+      closeSync(fd);
+      throw new DataDirError('DATA_DIR_UNUSABLE', file, `cannot lock ${file}: ${(error as Error).message}`);
+    }
+    if (!locked) {
+      closeSync(fd);
+      const dataDir = path.dirname(file);
+      throw new DataDirError(
+        'DATA_DIR_LOCKED',
+        dataDir,
+        `${file} is in use by another process that writes to it through another path (a hard link to it, or a mount of it, in another directory); only one process may write to it: stop that one, or use another DATA_DIR`,
+        { holder: null },
+      );
+    }
+    this.dataFd = fd;
+  }
 
   static async acquire(dataDir: string): Promise<DataDirLock> {
     const file = path.join(dataDir, LOCK_FILE);
@@ -175,6 +211,8 @@ export class DataDirLock {
   }
 
   release(): void {
+    if (this.dataFd >= 0) closeSync(this.dataFd);
+    this.dataFd = -1;
     if (this.fd < 0) return;
     try {
       ftruncateSync(this.fd, 0);

@@ -262,10 +262,13 @@ export class EmbeddedDatabase {
     if (!readOnly) ensureDirectory(dataDir);
     const lock = readOnly ? null : await DataDirLock.acquire(dataDir);
     try {
+      lock?.holdDataFile(path.join(dataDir, DATA_FILE));
       await checkReadable(dataDir, DATABASE_NAMES, { write: !readOnly });
       if (!readOnly) forgetClosedCleanly(dataDir);
       const root = EmbeddedDatabase.openRoot(dataDir, readOnly);
       try {
+        // A new directory's data file exists from here on.
+        lock?.holdDataFile(path.join(dataDir, DATA_FILE));
         if (readOnly) EmbeddedDatabase.checkInitialised(root, dataDir);
         const database = new EmbeddedDatabase(root, lock, dataDir, readOnly);
         await database.checkFormat();
