@@ -15,6 +15,7 @@ import {
   type EvidenceSizes,
   LIST_SIZE_KEYS,
   type ListSizes,
+  NO_EVIDENCE,
   SERIES_LIST_KEYS,
   type SeriesListSizes,
 } from '../domain/list-sizes.js';
@@ -43,6 +44,8 @@ export class ListSizesCache {
   private pending: Promise<void> | null = null;
   private failedAt = -Infinity;
   private evidence: EvidenceSizes | null = null;
+  /** Each series' own trope lists, from the same snapshot as `evidence`. */
+  private evidenceOfSeries: ((slug: string) => EvidenceSizes | undefined) | null = null;
   private merged: { sizes: ListSizes; evidence: EvidenceSizes | null; costSizes: CostSizes } | null = null;
 
   /** Series-owned list sizes by series slug (null: no such series), with the store state they were read in. */
@@ -112,10 +115,18 @@ export class ListSizesCache {
   /** Derives the tropes of the catalogue (shared with recommendations) to know how long their lists are. */
   async withTropes(): Promise<void> {
     try {
-      this.evidence = (await catalogueOf(this.store)).evidenceSizes();
+      const snapshot = await catalogueOf(this.store);
+      this.evidence = snapshot.evidenceSizes();
+      this.evidenceOfSeries = (slug) => snapshot.evidenceOf(slug);
     } catch {
       this.evidence = null;
+      this.evidenceOfSeries = null;
     }
+  }
+
+  /** A series' own trope lists, when its tropes are known: one huge series no longer prices every other's evidence. */
+  evidenceOf(slug: string): EvidenceSizes | undefined {
+    return this.evidence === null ? undefined : this.evidenceOfSeries?.(slug);
   }
 
   async current(): Promise<CostSizes> {
@@ -190,6 +201,7 @@ function scopedSizes(
   scopes: ReadonlyMap<FieldNode, string>,
   sizes: CostSizes,
   bySeries: ReadonlyMap<string, SeriesListSizes | null>,
+  evidenceOf: (slug: string) => EvidenceSizes | undefined = () => undefined,
 ): ScopedSizes {
   const merged = new Map<string, CostSizes>();
   const scoped = new Map<FieldNode, CostSizes>();
@@ -198,8 +210,9 @@ function scopedSizes(
     let sized = merged.get(slug);
     if (sized === undefined) {
       // No such series: its lists hold nothing (the field answers null).
-      const own = bySeries.get(slug) ?? NO_SERIES_LISTS;
-      sized = { ...sizes, ...own };
+      const own = bySeries.get(slug);
+      sized =
+        own == null ? { ...sizes, ...NO_SERIES_LISTS, ...NO_EVIDENCE } : { ...sizes, ...own, ...evidenceOf(slug) };
       merged.set(slug, sized);
     }
     scoped.set(node, sized);
@@ -326,7 +339,9 @@ export function useCostLimit(limit: number, sizes: ListSizesCache): Plugin {
     if (costed.error !== null) {
       const scopes = seriesScopes(args.schema, args.document, args.operationName, args.variableValues);
       if (scopes.size > 0) {
-        const scoped = scopedSizes(scopes, latest, await sizes.ofSeries(scopes.values()));
+        const scoped = scopedSizes(scopes, latest, await sizes.ofSeries(scopes.values()), (slug) =>
+          sizes.evidenceOf(slug),
+        );
         costed = memo.costOf(args.schema, args.document, { ...options, scoped });
       }
     }

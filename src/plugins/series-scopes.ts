@@ -23,6 +23,12 @@ const SERIES_EDGES = new Set([
   'Series.episodes',
   'Series.characters',
   'Episode.events',
+  // A series' tropes and their evidence are made of its own facts.
+  'Series.tropes',
+  'Trope.evidence',
+  'TropeEvidence.characters',
+  'TropeEvidence.events',
+  'TropeEvidence.relationships',
   // Back to the series they belong to: the same one.
   'Character.series',
   'Episode.series',

@@ -33,6 +33,14 @@ export class CatalogueSnapshot {
 
   private largest: EvidenceSizes | null = null;
 
+  private evidenceBySlug: Map<string, EvidenceSizes> | null = null;
+
+  /** How long one series' trope lists are, by its slug; undefined for a series this snapshot does not hold. */
+  evidenceOf(slug: string): EvidenceSizes | undefined {
+    this.evidenceBySlug ??= new Map(this.entries.map((e) => [e.series.slug, e.evidence]));
+    return this.evidenceBySlug.get(slug);
+  }
+
   /** The longest trope lists of any series. */
   evidenceSizes(): EvidenceSizes {
     this.largest ??= largestEvidence(this.entries.map((e) => e.evidence));

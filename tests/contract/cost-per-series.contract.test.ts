@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { beforeAll, expect, it } from 'vitest';
+import { toGraphDocument } from '../../src/seed/document.js';
+import { parseSeedText } from '../../src/seed/load.js';
 import { createDramaYoga, type DramaYoga } from '../../src/yoga.js';
-import { importBigSeries, seedsAndBigSeries } from '../support/big-series.js';
+import { bigSeriesText, importBigSeries, seedsAndBigSeries } from '../support/big-series.js';
 import { describeEachStore } from '../support/each-store.js';
 import { graphql } from '../support/graphql.js';
 
 const SERIES_PAGE = readFileSync('examples/series-page.graphql', 'utf8');
 const LONG = 'long-runner';
+const REJECTED = 'rejected-runner';
 const pageOf = (slug: string) => SERIES_PAGE.replace('"soundtrack-1"', `"${slug}"`);
 const codes = (answer: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
   (answer.errors ?? []).map((error) => error.extensions?.code);
@@ -151,6 +155,31 @@ describeEachStore(
       failing = false;
       const answered = await graphql(fresh, SERIES_PAGE);
       expect(answered.errors).toBeUndefined();
+    });
+
+    // Red team 49: with a series of 110,000 rejected confessions in the store, the documented tropes example (trope
+    // evidence of Soundtrack #1) was refused at a cost of 44,000,021: evidence was priced by the largest in the store.
+    it("prices a series' trope evidence by its own tropes, not the store's largest", async () => {
+      const seed = JSON.parse(bigSeriesText(REJECTED, 20, 40)) as { series: { events: Record<string, unknown>[] }[] };
+      for (const event of seed.series[0]!.events) Object.assign(event, { kind: 'CONFESSION', outcome: 'REJECTED' });
+      await current().store.importDocument(toGraphDocument([parseSeedText('r.json', JSON.stringify(seed))]));
+      const tropes = readFileSync('examples/tropes.graphql', 'utf8');
+      const ofRejected = tropes.replace('"soundtrack-1"', `"${REJECTED}"`);
+      const limitsAt = (cost: number) => ({ depth: 15, aliases: 15, tokens: 1000, cost, bodyBytes: 100_000 });
+      const costAt = async (query: string) => {
+        const tiny = createDramaYoga({ store: current().store, graphiql: false, ops: { limits: limitsAt(1) } });
+        return (await graphql(tiny, query)).errors?.[0]?.extensions?.cost as number;
+      };
+      const [own, rejected] = [await costAt(tropes), await costAt(ofRejected)];
+      expect(rejected).toBeGreaterThan(10 * own);
+      const limited = createDramaYoga({ store: current().store, graphiql: false, ops: { limits: limitsAt(own) } });
+      const answer = await graphql(limited, tropes);
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data!.series as { tropes: unknown[] }).tropes.length).toBeGreaterThan(0);
+      expect(codes(await graphql(limited, ofRejected))).toEqual(['COST_LIMIT_EXCEEDED']);
+      // Not named by a series, the same tropes are priced by the largest, as before.
+      const viaNode = `{ node(id: "${encodeGlobalID('Series', 'soundtrack-1')}") { ... on Series { tropes { evidence { events { sequence } } } } } }`;
+      expect(codes(await graphql(limited, viaNode))).toEqual(['COST_LIMIT_EXCEEDED']);
     });
 
     it('sees a series grow: after a write, its page is costed again by its new lists', async () => {
