@@ -127,6 +127,19 @@ function describe(holder: LockHolder | null): string {
   return `${who}${holder.host && holder.host !== hostname() ? ` on host ${holder.host}` : ''}${holder.since ? ` since ${holder.since}` : ''}`;
 }
 
+/** Takes the exclusive lock on the open `file`; when another holds it, closes `fd` and answers false. */
+function lockedOrClosed(fd: number, file: string): boolean {
+  let locked: boolean;
+  try {
+    locked = tryLock(fd);
+  } catch (error) {
+    closeSync(fd);
+    throw new DataDirError('DATA_DIR_UNUSABLE', file, `cannot lock ${file}: ${(error as Error).message}`);
+  }
+  if (!locked) closeSync(fd);
+  return locked;
+}
+
 /**
  * One writer per data directory, across processes (readers take no lock): an exclusive OS lock (fcntl OFD lock on
  * Linux, flock on macOS) on DATA_DIR/drama-graph.lock. The kernel drops it when the holder closes the
@@ -155,15 +168,7 @@ export class DataDirLock {
       if (errnoOf(error) === 'ENOENT') return;
       throw fileSystemProblem(error, file);
     }
-    let locked: boolean;
-    try {
-      locked = tryLock(fd);
-    } catch (error) {
-      closeSync(fd);
-      throw new DataDirError('DATA_DIR_UNUSABLE', file, `cannot lock ${file}: ${(error as Error).message}`);
-    }
-    if (!locked) {
-      closeSync(fd);
+    if (!lockedOrClosed(fd, file)) {
       const dataDir = path.dirname(file);
       throw new DataDirError(
         'DATA_DIR_LOCKED',
@@ -183,15 +188,7 @@ export class DataDirLock {
     } catch (error) {
       throw fileSystemProblem(error, errnoOf(error) === 'EACCES' || errnoOf(error) === 'EROFS' ? dataDir : file);
     }
-    let locked: boolean;
-    try {
-      locked = tryLock(fd);
-    } catch (error) {
-      closeSync(fd);
-      throw new DataDirError('DATA_DIR_UNUSABLE', file, `cannot lock ${file}: ${(error as Error).message}`);
-    }
-    if (!locked) {
-      closeSync(fd);
+    if (!lockedOrClosed(fd, file)) {
       const holder = await holderOf(file);
       throw new DataDirError(
         'DATA_DIR_LOCKED',
