@@ -48,13 +48,15 @@ export function wholeNumberOrExit(
   return n;
 }
 
-/** What a failed command prints: the error's message (and a driver's code), never its stack. */
+/** What a failed command prints: the error's message and its code (a driver's, or a data directory's reason), never its stack. */
 export function failureLine(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.length > 0 && !error.message.includes(code)
-    ? `${error.message} (${code})`
-    : error.message;
+  const { code, reason } = error as { code?: unknown; reason?: unknown };
+  return withCode(error.message, typeof code === 'string' ? code : reason);
+}
+
+function withCode(message: string, code: unknown): string {
+  return typeof code === 'string' && code.length > 0 && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 /** The service's configuration from the environment, or its problems, one per line, and exit 1. */

@@ -37,6 +37,8 @@ it("refuses `npm run import` into a running server's DATA_DIR, naming the server
     const output = `${refused.stdout.join('\n')}\n${refused.stderr}`;
     expect(refused.code).not.toBe(0);
     expect(output).toContain(`DATA_DIR ${dataDir} is in use by pid ${pid}`);
+    // Red team 50: the command printed the refusal without its code, which the server's log carries.
+    expect(output).toContain('(DATA_DIR_LOCKED)');
     expect(output).toContain('dist/src/server.js');
     expect(output).not.toMatch(/^\s+at /m);
     expect(await digest(path.join(dataDir, 'data.mdb'))).toBe(before);
