@@ -52,11 +52,10 @@ export function wholeNumberOrExit(
 export function failureLine(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code, reason } = error as { code?: unknown; reason?: unknown };
-  return withCode(error.message, typeof code === 'string' ? code : reason);
-}
-
-function withCode(message: string, code: unknown): string {
-  return typeof code === 'string' && code.length > 0 && !message.includes(code) ? `${message} (${code})` : message;
+  const named = typeof code === 'string' ? code : reason;
+  return typeof named === 'string' && named.length > 0 && !error.message.includes(named)
+    ? `${error.message} (${named})`
+    : error.message;
 }
 
 /** The service's configuration from the environment, or its problems, one per line, and exit 1. */

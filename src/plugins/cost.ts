@@ -21,6 +21,7 @@ import {
 } from '../domain/list-sizes.js';
 import { LIMITS } from '../domain/rules.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
+import type { CatalogueSnapshot } from '../reads/profile-cache.js';
 import { catalogueOf } from '../reads/recommendations.js';
 import { type CostSizes, evidenceBoundedBy, LIST_BOUNDS } from '../schema/support/list-bounds.js';
 import type { DramaStore, StateTag } from '../store/port.js';
@@ -43,9 +44,8 @@ export class ListSizesCache {
   private tag: StateTag | null = null;
   private pending: Promise<void> | null = null;
   private failedAt = -Infinity;
-  private evidence: EvidenceSizes | null = null;
-  /** Each series' own trope lists, from the same snapshot as `evidence`. */
-  private evidenceOfSeries: ((slug: string) => EvidenceSizes | undefined) | null = null;
+  /** The catalogue whose tropes were last derived, for the lengths of their lists (null: not known). */
+  private tropes: CatalogueSnapshot | null = null;
   private merged: { sizes: ListSizes; evidence: EvidenceSizes | null; costSizes: CostSizes } | null = null;
 
   /** Series-owned list sizes by series slug (null: no such series), with the store state they were read in. */
@@ -103,11 +103,12 @@ export class ListSizesCache {
   /** The same object until the sizes or the evidence change: costs already worked out stay valid while it does. */
   get latest(): CostSizes {
     const sizes = this.sizes ?? FALLBACK_SIZES;
-    if (this.merged?.sizes !== sizes || this.merged.evidence !== this.evidence)
+    const evidence = this.tropes?.evidenceSizes() ?? null;
+    if (this.merged?.sizes !== sizes || this.merged.evidence !== evidence)
       this.merged = {
         sizes,
-        evidence: this.evidence,
-        costSizes: { ...sizes, ...(this.evidence ?? evidenceBoundedBy(sizes)) },
+        evidence,
+        costSizes: { ...sizes, ...(evidence ?? evidenceBoundedBy(sizes)) },
       };
     return this.merged.costSizes;
   }
@@ -115,18 +116,15 @@ export class ListSizesCache {
   /** Derives the tropes of the catalogue (shared with recommendations) to know how long their lists are. */
   async withTropes(): Promise<void> {
     try {
-      const snapshot = await catalogueOf(this.store);
-      this.evidence = snapshot.evidenceSizes();
-      this.evidenceOfSeries = (slug) => snapshot.evidenceOf(slug);
+      this.tropes = await catalogueOf(this.store);
     } catch {
-      this.evidence = null;
-      this.evidenceOfSeries = null;
+      this.tropes = null;
     }
   }
 
   /** A series' own trope lists, when its tropes are known: one huge series no longer prices every other's evidence. */
   evidenceOf(slug: string): EvidenceSizes | undefined {
-    return this.evidence === null ? undefined : this.evidenceOfSeries?.(slug);
+    return this.tropes?.evidenceOf(slug);
   }
 
   async current(): Promise<CostSizes> {
@@ -201,7 +199,7 @@ function scopedSizes(
   scopes: ReadonlyMap<FieldNode, string>,
   sizes: CostSizes,
   bySeries: ReadonlyMap<string, SeriesListSizes | null>,
-  evidenceOf: (slug: string) => EvidenceSizes | undefined = () => undefined,
+  evidenceOf: (slug: string) => EvidenceSizes | undefined,
 ): ScopedSizes {
   const merged = new Map<string, CostSizes>();
   const scoped = new Map<FieldNode, CostSizes>();
