@@ -37,7 +37,8 @@ const MOST_NODES = 10_000;
 
 /**
  * The store's list sizes, read again after each of this process's writes (awaited, so the next request
- * is costed on them) and when the store's clock epoch turns (in the background: other processes' writes).
+ * is costed on them) and when the store's clock epoch turns (in the background: other processes' writes),
+ * unless this process is the store's sole writer, whose own writes are all there are.
  */
 export class ListSizesCache {
   private sizes: ListSizes | null = null;
@@ -55,7 +56,8 @@ export class ListSizesCache {
 
   /**
    * The list sizes within each named series (SERIES_LIST_KEYS). Each is read again only after a write of this
-   * process touched that series (the store's journal), or another process may have written (the epoch turned).
+   * process touched that series (the store's journal), or another process may have written (the epoch turned and
+   * this process is not the sole writer).
    * A series the store cannot read now is left out: it is costed store-wide.
    */
   async ofSeries(slugs: Iterable<string>): Promise<Map<string, SeriesListSizes | null>> {
@@ -95,7 +97,7 @@ export class ListSizesCache {
   }
 
   private stillValid(slug: string, entry: SeriesSizesEntry): boolean {
-    if (entry.epoch !== this.store.stateTag.epoch) return false;
+    if (!this.store.soleWriter && entry.epoch !== this.store.stateTag.epoch) return false;
     const touched = this.store.journal.since(entry.position);
     return touched !== null && !touched.has(slug);
   }
@@ -129,7 +131,8 @@ export class ListSizesCache {
 
   async current(): Promise<CostSizes> {
     const tag = this.store.stateTag;
-    const fresh = this.tag !== null && this.tag.writes === tag.writes && this.tag.epoch === tag.epoch;
+    const fresh =
+      this.tag !== null && this.tag.writes === tag.writes && (this.store.soleWriter || this.tag.epoch === tag.epoch);
     if (!fresh && performance.now() - this.failedAt > RETRY_AFTER_FAILURE_MS) {
       this.pending ??= this.refresh(tag);
       const refresh = this.pending;
