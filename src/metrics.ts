@@ -22,6 +22,8 @@ export interface MetricsOptions {
   cacheEntries?: () => Record<string, number>;
   /** The response cache's hits and misses since start. */
   responseCacheLookups?: () => { hits: number; misses: number };
+  /** Whether the response cache is passed by now (in Redis: Redis away, or a write's generation not moved yet). */
+  responseCacheBypassed?: () => boolean;
   /** With REDIS_URL: whether Redis answers, and how many outages there were. */
   redis?: { up(): boolean; outages(): number };
   /** Each webhook endpoint's delivery state as this replica knows it (ids come from WEBHOOKS_FILE, at most 100). */
@@ -39,6 +41,7 @@ export function createMetrics(
     operationNames = [],
     cacheEntries = () => ({}),
     responseCacheLookups,
+    responseCacheBypassed,
     redis,
     webhooks = () => [],
   }: MetricsOptions = {},
@@ -84,6 +87,15 @@ export function createMetrics(
     },
   });
   if (responseCacheLookups) countLookups(registry, responseCacheLookups);
+  if (responseCacheBypassed)
+    new Gauge({
+      name: 'response_cache_bypassed',
+      help: '1 while the response cache is passed by (with Redis: Redis away, or a write that has not moved the shared write generation yet), else 0',
+      registers: [registry],
+      collect() {
+        this.set(responseCacheBypassed() ? 1 : 0);
+      },
+    });
   if (redis) watchRedis(registry, redis);
   new Gauge({
     name: 'webhook_endpoint_failing',

@@ -126,6 +126,7 @@ function opsPlugins(
     operationNames: persistedOperationNames(persisted),
     cacheEntries,
     responseCacheLookups: responseCache.lookups,
+    responseCacheBypassed: responseCache.bypassed,
     ...(redis ? { redis } : {}),
     webhooks: () => webhooks?.localStatuses() ?? [],
   });

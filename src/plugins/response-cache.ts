@@ -28,6 +28,8 @@ export interface DramaResponseCache {
   size(): number;
   /** Lookups that found a response, and that did not, since start. */
   lookups(): ResponseCacheLookups;
+  /** Whether it is passed by for now (every lookup misses, nothing is kept): in Redis, while it cannot be trusted. */
+  bypassed(): boolean;
 }
 
 export interface ResponseCacheLookups {
@@ -76,7 +78,7 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
     },
     invalidate: () => clear(),
   });
-  return { cache, size: () => responses.size, clear, generation: () => generation, lookups };
+  return { cache, size: () => responses.size, clear, generation: () => generation, lookups, bypassed: () => false };
 }
 
 /**

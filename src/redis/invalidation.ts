@@ -6,11 +6,16 @@ import type { SharedRedis } from './connection.js';
 const MAX_NOTICE_SERIES = 10_000;
 /** No series key is longer (see the writer's MAX_KEY_LENGTH). */
 const MAX_SERIES_KEY = 400;
+/** Between attempts to move a generation that Redis did not take (paused, full, slow), growing to the most. */
+const FIRST_RETRY_MS = 250;
+const MOST_RETRY_MS = 2_000;
 
 interface Notice {
   origin: string;
   generation: number;
   series: string[] | null;
+  /** False when the write could not move the generation: every replica stops reading the shared cache until it moves. */
+  moved: boolean;
 }
 
 /** A notice from the channel, or null when it is not one; a malformed series list reads as "any series". */
@@ -22,25 +27,45 @@ export function parseNotice(text: string): Notice | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  const { origin, generation, series } = value as Record<string, unknown>;
+  const { origin, generation, series, moved } = value as Record<string, unknown>;
   if (typeof origin !== 'string' || !Number.isSafeInteger(generation) || (generation as number) < 0) return null;
   const valid =
     Array.isArray(series) &&
     series.length <= MAX_NOTICE_SERIES &&
     series.every((key) => typeof key === 'string' && key.length <= MAX_SERIES_KEY);
-  return { origin, generation: generation as number, series: valid ? [...(series as string[])] : null };
+  // Without `moved` (a replica of an earlier version) it moved; any value but true reads as not moved: a doubtful
+  // notice costs cache hits, never a stale answer.
+  const own = Object.hasOwn(value, 'moved');
+  return {
+    origin,
+    generation: generation as number,
+    series: valid ? [...(series as string[])] : null,
+    moved: !own || moved === true,
+  };
 }
 
 /**
  * The write generation every replica shares, and a pub/sub channel that tells the others which series a
  * write touched. The generation is part of every response cache key: a write moves it (INCR in Redis) and
  * the notice moves it on every other replica, so no replica answers from an entry cached before.
+ *
+ * A write whose move Redis does not take (paused, out of memory, no answer in time) leaves the generation
+ * unmoved: this replica stops reading the shared cache at once (see `unmoved`) and tries again until a move
+ * made after it succeeds; a notice tells the other replicas to do the same, and those it does not reach find
+ * the write by the store's data version (see watchDataVersion), whose clear() lands here too.
  */
 export class ReplicaBus {
   readonly origin = randomUUID();
   private current = 0;
   private readonly channel: string;
   private readonly listeners: ((series: readonly string[] | null) => void)[] = [];
+  /** Moves asked for, in order, and those still under way. */
+  private asked = 0;
+  private readonly underWay = new Set<number>();
+  /** While a write may not have moved the generation: only a move asked for after this one covers it. */
+  private coverAfter: number | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private retryMs = FIRST_RETRY_MS;
 
   constructor(
     private readonly redis: SharedRedis,
@@ -70,6 +95,14 @@ export class ReplicaBus {
     return this.current;
   }
 
+  /**
+   * Whether a write this replica knows of may not have moved the generation yet: one under way, or one Redis did
+   * not take and no later move has covered. Meanwhile the shared cache is neither read nor written.
+   */
+  unmoved(): boolean {
+    return this.underWay.size > 0 || this.coverAfter !== null;
+  }
+
   /** Called with the series another replica's write touched (null: any), once per notice. */
   onRemoteWrite(listener: (series: readonly string[] | null) => void): void {
     this.listeners.push(listener);
@@ -77,14 +110,56 @@ export class ReplicaBus {
 
   /** After a write here: moves the shared generation and tells the other replicas. Never throws. */
   async announce(series: readonly string[] | null, reset = false): Promise<void> {
+    const move = ++this.asked;
+    this.underWay.add(move);
+    let generation: number;
     try {
-      const generation = await this.redis.commands.incr('generation');
-      this.current = reset ? generation : Math.max(this.current, generation);
-      const notice: Notice = { origin: this.origin, generation, series: series === null ? null : [...series] };
+      generation = await this.redis.commands.incr('generation');
+    } catch {
+      this.underWay.delete(move);
+      this.stuck(move);
+      return this.publish({ origin: this.origin, generation: this.current, series: null, moved: false });
+    }
+    this.underWay.delete(move);
+    this.current = reset ? generation : Math.max(this.current, generation);
+    // A move asked for after the failed one ran after it in Redis, and so after its write.
+    if (this.coverAfter !== null && move > this.coverAfter) this.recovered();
+    await this.publish({ origin: this.origin, generation, series: series === null ? null : [...series], moved: true });
+  }
+
+  private async publish(notice: Notice): Promise<void> {
+    try {
       await this.redis.commands.publish(this.channel, JSON.stringify(notice));
     } catch {
-      // Redis is down: the outage is logged once by the connection, and its end resets every replica.
+      // Paused or down: the others find the write by the store's data version, or at the outage's end.
     }
+  }
+
+  /** A write may not have moved the generation: stop using the shared cache, and move it again until it moves. */
+  private stuck(move: number): void {
+    // During an outage the connection has said so already, and its end moves the generation.
+    if (this.coverAfter === null && this.redis.up())
+      this.logger.warn(
+        'A write could not move the shared write generation in Redis: the shared response cache is bypassed until it does',
+      );
+    this.coverAfter = Math.max(this.coverAfter ?? 0, move);
+    if (this.retry !== null) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.retryMs = Math.min(this.retryMs * 2, MOST_RETRY_MS);
+      void this.announce(null);
+    }, this.retryMs);
+    this.retry.unref();
+  }
+
+  /** The generation moved past every write that failed to: what was derived meanwhile may have missed a notice. */
+  private recovered(): void {
+    this.coverAfter = null;
+    this.retryMs = FIRST_RETRY_MS;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+    this.logger.info('The shared write generation moved again: the shared response cache is in use');
+    this.notify(null);
   }
 
   private async load(): Promise<void> {
@@ -100,7 +175,10 @@ export class ReplicaBus {
     const notice = parseNotice(text);
     if (notice === null) return;
     this.current = Math.max(this.current, notice.generation);
-    if (notice.origin !== this.origin) this.notify(notice.series);
+    if (notice.origin === this.origin) return;
+    // Any move this replica asks for from now on runs after that write.
+    if (!notice.moved) this.stuck(this.asked);
+    this.notify(notice.series);
   }
 
   private notify(series: readonly string[] | null): void {

@@ -324,3 +324,97 @@ describe('what replicas keep in Redis', () => {
     for (const key of keys) expect(await inspect.ttl(key)).toBeGreaterThan(0);
   });
 });
+
+describe('replicas whose Redis does not take a write (full, or paused)', () => {
+  let dataDir: string;
+  let store: EmbeddedStore;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let inspect: Redis;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'drama-redis-stuck-'));
+    store = await openEmbeddedStore({ dataDir });
+    await seed(store);
+    // A Redis of its own: these tests fill and pause it.
+    redis = await startRedis();
+    inspect = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    inspect.disconnect();
+    await redis.stop();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await inspect.config('SET', 'maxmemory', '0');
+    await inspect.call('CLIENT', 'UNPAUSE');
+  });
+
+  const rename = (replica: InProcessReplica, title: string) =>
+    graphql(
+      replica.yoga,
+      UPSERT,
+      { input: { slug: 'godspeed', title, episodeCount: 8, source: { document: 'x.md', paragraph: 1 } } },
+      issued.bearer('writer'),
+    );
+
+  /** Two replicas that have each answered the title from the shared cache. */
+  async function cachedOnBoth() {
+    const shared = prefix();
+    const one = replicaOn(store, redis.url, shared);
+    const two = replicaOn(asAnotherProcess(store), redis.url, shared);
+    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    const title = await titleOf(one, 'godspeed');
+    for (const replica of [one, two])
+      await expect
+        .poll(async () => {
+          expect(await titleOf(replica, 'godspeed')).toBe(title);
+          return replica.metric(HIT);
+        }, POLL)
+        .toBeGreaterThan(0);
+    return { one, two };
+  }
+
+  it('full (every write refused): no replica answers from the cache once the write is acknowledged, and both use it again once Redis has room', async () => {
+    const { one, two } = await cachedOnBoth();
+    await inspect.config('SET', 'maxmemory-policy', 'noeviction');
+    await inspect.config('SET', 'maxmemory', '1');
+    await expect(inspect.incr('probe')).rejects.toThrow(/OOM/);
+
+    expect((await rename(one, 'Godspeed (full)')).data).toEqual({
+      upsertSeries: { __typename: 'UpsertSeriesSuccess' },
+    });
+    expect(await titleOf(one, 'godspeed')).toBe('Godspeed (full)');
+    // Redis still publishes when full: the other replica is told before the cache entry could be read.
+    await expect.poll(() => two.metric('response_cache_bypassed'), POLL).toBe(1);
+    expect(await titleOf(two, 'godspeed')).toBe('Godspeed (full)');
+    expect(await one.metric('response_cache_bypassed')).toBe(1);
+    expect(await one.metric('redis_up')).toBe(1);
+    expect(one.logs.filter((line) => line.includes('could not move the shared write generation'))).toHaveLength(1);
+
+    await inspect.config('SET', 'maxmemory', '0');
+    for (const replica of [one, two]) {
+      await expect.poll(() => replica.metric('response_cache_bypassed'), POLL).toBe(0);
+      const hits = await replica.metric(HIT);
+      await expect
+        .poll(async () => {
+          expect(await titleOf(replica, 'godspeed')).toBe('Godspeed (full)');
+          return replica.metric(HIT);
+        }, POLL)
+        .toBeGreaterThan(hits);
+    }
+  });
+
+  it('paused for writes longer than a command may wait: the writer never answers from before its write, the other not once Redis is back', async () => {
+    const { one, two } = await cachedOnBoth();
+    // Reads still answer while paused for writes; the write's move and its notice wait, past the 2 s command timeout.
+    await inspect.call('CLIENT', 'PAUSE', '4000', 'WRITE');
+    expect((await rename(one, 'Godspeed (paused)')).data).toEqual({
+      upsertSeries: { __typename: 'UpsertSeriesSuccess' },
+    });
+    expect(await titleOf(one, 'godspeed')).toBe('Godspeed (paused)');
+    await expect.poll(() => titleOf(two, 'godspeed'), POLL).toBe('Godspeed (paused)');
+    for (const replica of [one, two]) await expect.poll(() => replica.metric('response_cache_bypassed'), POLL).toBe(0);
+    expect(await titleOf(one, 'godspeed')).toBe('Godspeed (paused)');
+    expect(await titleOf(two, 'godspeed')).toBe('Godspeed (paused)');
+  });
+});

@@ -71,8 +71,21 @@ describe('write notices from the channel', () => {
       origin,
       generation: 7,
       series: ['soundtrack-1', '사랑'],
+      moved: true,
     });
   });
+
+  it.each([
+    ['true', true, true],
+    ['false', false, false],
+    ['a string', 'true', false],
+    ['null', null, false],
+  ])(
+    'reads `moved` %s as %s, and only an explicit true (or none, from an earlier version) as moved',
+    (_case, moved, read) => {
+      expect(parseNotice(JSON.stringify({ origin, generation: 1, series: [], moved }))?.moved).toBe(read);
+    },
+  );
 
   it.each([
     ['not JSON', '{'],
@@ -98,6 +111,7 @@ describe('write notices from the channel', () => {
       origin,
       generation: 2,
       series: null,
+      moved: true,
     });
   });
 
@@ -105,7 +119,10 @@ describe('write notices from the channel', () => {
     const text = '{"__proto__":{"origin":"x","generation":5},"series":["a"]}';
     expect(parseNotice(text)).toBeNull();
     const notice = parseNotice('{"origin":"o","generation":3,"series":["__proto__"],"__proto__":{"series":null}}');
-    expect(notice).toEqual({ origin: 'o', generation: 3, series: ['__proto__'] });
+    expect(notice).toEqual({ origin: 'o', generation: 3, series: ['__proto__'], moved: true });
+    expect(parseNotice('{"origin":"o","generation":3,"series":[],"__proto__":{"moved":true},"moved":0}')?.moved).toBe(
+      false,
+    );
     expect(({} as Record<string, unknown>).series).toBeUndefined();
   });
 });

@@ -1,0 +1,139 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import type { SharedRedis } from '../../src/redis/connection.js';
+import { ReplicaBus } from '../../src/redis/invalidation.js';
+
+type Mode = 'ok' | 'fail' | 'hang';
+
+/** A Redis whose INCR answers, fails (as when full) or waits (as when paused) by `mode`; notices loop back. */
+function fakeRedis() {
+  const subscriber = Object.assign(new EventEmitter(), { subscribe: async () => 1 });
+  const published: { origin: string; generation: number; series: string[] | null; moved: boolean }[] = [];
+  const waiting: (() => void)[] = [];
+  const state = { mode: 'ok' as Mode, generation: 0 };
+  const commands = {
+    incr: () => {
+      if (state.mode === 'fail') return Promise.reject(new Error('OOM command not allowed'));
+      if (state.mode === 'hang')
+        return new Promise<number>((resolve) => waiting.push(() => resolve(++state.generation)));
+      return Promise.resolve(++state.generation);
+    },
+    publish: async (channel: string, text: string) => {
+      published.push(JSON.parse(text));
+      subscriber.emit('message', channel, text);
+      return 1;
+    },
+    get: async () => String(state.generation),
+  };
+  const redis = {
+    commands,
+    subscriber,
+    prefix: 'test:',
+    up: () => true,
+    outages: () => 0,
+    onRecovered: () => undefined,
+    onFirstReady: () => undefined,
+  } as unknown as SharedRedis;
+  /** A notice from another replica, as the channel delivers it. */
+  const fromOther = (notice: object) => subscriber.emit('message', 'test:writes', JSON.stringify(notice));
+  return { redis, state, published, waiting, fromOther };
+}
+
+function busOn(redis: SharedRedis) {
+  const logs: string[] = [];
+  const heard: (readonly string[] | null)[] = [];
+  const bus = new ReplicaBus(redis, createLogger('info', { write: (line: string) => void logs.push(line) }));
+  bus.onRemoteWrite((series) => heard.push(series));
+  return { bus, logs, heard };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the shared write generation, when Redis does not take a move', () => {
+  it('passes the shared cache by from a failed move until a later one succeeds, and says so once', async () => {
+    const redis = fakeRedis();
+    const { bus, logs, heard } = busOn(redis.redis);
+    await bus.announce(['soundtrack-1']);
+    expect(bus.unmoved()).toBe(false);
+    redis.state.mode = 'fail';
+    await bus.announce(['soundtrack-1']);
+    await bus.announce(['godspeed']);
+    expect(bus.unmoved()).toBe(true);
+    // The other replicas are told to pass it by too; the series are not known to have been the only ones.
+    expect(redis.published.at(-1)).toEqual({ origin: bus.origin, generation: 1, series: null, moved: false });
+    expect(logs.filter((line) => line.includes('could not move the shared write generation'))).toHaveLength(1);
+    redis.state.mode = 'ok';
+    await bus.announce([]);
+    expect(bus.unmoved()).toBe(false);
+    expect(bus.generation()).toBe(2);
+    // What this replica derived meanwhile may have missed another's notice: it forgets all of it.
+    expect(heard).toEqual([null]);
+    expect(logs.filter((line) => line.includes('in use'))).toHaveLength(1);
+  });
+
+  it('is not covered by a move asked for before the failed one, even if that one answers after it', async () => {
+    const redis = fakeRedis();
+    const { bus } = busOn(redis.redis);
+    redis.state.mode = 'hang';
+    const earlier = bus.announce(['soundtrack-1']);
+    expect(bus.unmoved()).toBe(true);
+    redis.state.mode = 'fail';
+    await bus.announce(['godspeed']);
+    redis.waiting.shift()!();
+    await earlier;
+    expect(bus.unmoved()).toBe(true);
+    redis.state.mode = 'ok';
+    await bus.announce([]);
+    expect(bus.unmoved()).toBe(false);
+  });
+
+  it('tries again by itself, backing off, until the generation moves', async () => {
+    vi.useFakeTimers();
+    const redis = fakeRedis();
+    const { bus } = busOn(redis.redis);
+    redis.state.mode = 'fail';
+    await bus.announce(['soundtrack-1']);
+    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
+    const tried = redis.published.filter((notice) => !notice.moved).length;
+    expect(tried).toBe(3);
+    expect(bus.unmoved()).toBe(true);
+    redis.state.mode = 'ok';
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(bus.unmoved()).toBe(false);
+    expect(redis.published.at(-1)).toMatchObject({ moved: true, series: null });
+    // Nothing more is tried once it moved.
+    const count = redis.published.length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(redis.published).toHaveLength(count);
+  });
+
+  it("passes the cache by on another replica's notice that its write did not move, until a move of its own", async () => {
+    vi.useFakeTimers();
+    const redis = fakeRedis();
+    const { bus, heard } = busOn(redis.redis);
+    redis.fromOther({ origin: 'replica-a', generation: 0, series: ['soundtrack-1'], moved: false });
+    expect(bus.unmoved()).toBe(true);
+    expect(heard).toEqual([['soundtrack-1']]);
+    // A moved notice of the other replica could have been asked for before that write: it does not cover it.
+    redis.fromOther({ origin: 'replica-a', generation: 5, series: [], moved: true });
+    expect(bus.unmoved()).toBe(true);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(bus.unmoved()).toBe(false);
+    expect(bus.generation()).toBe(5);
+  });
+
+  it('passes the cache by while a move is under way, as right after a write', async () => {
+    const redis = fakeRedis();
+    const { bus } = busOn(redis.redis);
+    redis.state.mode = 'hang';
+    const move = bus.announce(['soundtrack-1']);
+    expect(bus.unmoved()).toBe(true);
+    redis.waiting.shift()!();
+    await move;
+    expect(bus.unmoved()).toBe(false);
+  });
+});
