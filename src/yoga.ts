@@ -114,7 +114,7 @@ function opsPlugins(
     webhooks,
   }: OpsDependencies,
 ): Plugin[] {
-  const rateLimit = useRateLimit(ops.rateLimit, clientOf, redis?.commands);
+  const rateLimit = useRateLimit(ops.rateLimit, clientOf, redis);
   const cacheEntries = () => ({
     documents: documents.documentCache.size,
     parse_errors: documents.errorCache.size,

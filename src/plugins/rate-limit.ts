@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ClientOf, NodeServerContext } from '../auth/clients.js';
+import type { RedisHealth } from '../redis/connection.js';
 import { errorResponse } from './refusals.js';
 
 interface Window {
@@ -44,15 +45,19 @@ function memoryCounter({ windowMs, max, maxClients = DEFAULT_MAX_CLIENTS }: Limi
   };
 }
 
+/** The shared Redis connection, and what is known of its health. */
+type SharedCommands = RedisHealth & { commands: Redis };
+
 /**
  * Counted in Redis, so every replica shares one count per client (windows of whole seconds). While Redis
  * is down or slow, each process counts on its own in the bounded table of `memoryCounter` (rather than
  * rate-limiter-flexible's insurance limiter, whose table no size bounds), and Redis counts again once it is back.
+ * A count that gets no answer in time is reported, so that later requests do not wait for Redis too.
  */
-function redisCounter(limits: Limits, redis: Redis) {
+function redisCounter(limits: Limits, redis: SharedCommands) {
   const duration = Math.max(1, Math.ceil(limits.windowMs / 1000));
   const limiter = new RateLimiterRedis({
-    storeClient: redis,
+    storeClient: redis.commands,
     keyPrefix: 'rate',
     points: limits.max,
     duration,
@@ -61,14 +66,17 @@ function redisCounter(limits: Limits, redis: Redis) {
   const local = memoryCounter(limits);
   return {
     clients: local.clients,
-    consume: (key: string): Promise<Verdict> =>
-      limiter.consume(key).then(
+    consume: (key: string): Verdict | Promise<Verdict> => {
+      if (!redis.up()) return local.consume(key);
+      return limiter.consume(key).then(
         (): Verdict => ({ allowed: true }),
-        (refusal: unknown): Verdict =>
-          refusal instanceof RateLimiterRes
-            ? { allowed: false, retryAfterMs: refusal.msBeforeNext }
-            : local.consume(key),
-      ),
+        (refusal: unknown): Verdict => {
+          if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterMs: refusal.msBeforeNext };
+          redis.reportFailure(refusal);
+          return local.consume(key);
+        },
+      );
+    },
   };
 }
 
@@ -76,7 +84,7 @@ function redisCounter(limits: Limits, redis: Redis) {
  * A fixed-window request limit per client; over it, 429 RATE_LIMITED with Retry-After. In this process the
  * table of clients is a bounded LRU; with `redis`, the count is shared by every replica.
  */
-export function useRateLimit(limits: Limits, clientOf: ClientOf, redis?: Redis): RateLimiter {
+export function useRateLimit(limits: Limits, clientOf: ClientOf, redis?: SharedCommands): RateLimiter {
   const { max, windowMs } = limits;
   const counter = redis === undefined || max === 0 ? memoryCounter(limits) : redisCounter(limits, redis);
   return {

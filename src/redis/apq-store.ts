@@ -11,11 +11,15 @@ export function createRedisApqStore(redis: SharedRedis, { chars, ttlSeconds = 86
   return {
     get: async (hash) => {
       if (!redis.up()) return undefined;
-      return (await redis.commands.get(key(hash)).catch(() => null)) ?? undefined;
+      const found = await redis.commands.get(key(hash)).catch((error: unknown) => {
+        redis.reportFailure(error);
+        return null;
+      });
+      return found ?? undefined;
     },
     set: async (hash, document) => {
       if (!redis.up() || document.length > chars) return;
-      await redis.commands.set(key(hash), document, 'EX', Math.max(1, ttlSeconds)).catch(() => undefined);
+      await redis.commands.set(key(hash), document, 'EX', Math.max(1, ttlSeconds)).catch(redis.reportFailure);
     },
     size: () => 0,
   };

@@ -22,6 +22,10 @@ export function redisUrlProblem(value: string): string | null {
 
 /** Between reconnection attempts, growing to this at most. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
+/** While Redis does not answer in time: how often it is asked again (a write, which a pause for writes holds too). */
+const PROBE_EVERY_MS = 500;
+/** How ioredis fails a command that got no answer within its commandTimeout. */
+const TIMED_OUT = /timed out/i;
 
 /**
  * Commands fail at once while the connection is down (no offline queue, one retry), and a command that gets
@@ -38,10 +42,15 @@ const commandOptions = (commandTimeoutMs: number): RedisOptions => ({
 });
 
 export interface RedisHealth {
-  /** True while the command connection is ready. */
+  /** True while the command connection is ready and Redis answers in time. */
   up(): boolean;
-  /** Outages seen since start: a lost connection, or none at start, counts once until it is back. */
+  /** Outages seen since start: a lost connection, none at start, or commands that time out, counts once until it is back. */
   outages(): number;
+  /**
+   * Told of a command that failed: one that got no answer in time starts an outage (Redis paused or blocked, the
+   * connection still up), so that every request stops waiting for it, until a probe is answered again.
+   */
+  reportFailure(error: unknown): void;
 }
 
 /** The shared connections of one process: commands (keys prefixed) and pub/sub (channels prefixed by the caller). */
@@ -82,6 +91,8 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
   let ready = false;
   let everReady = false;
   let down = false;
+  /** Connected, but a command got no answer in time: an outage until a probe is answered. */
+  let late = false;
   let outages = 0;
   let closing = false;
   const recovered: (() => void)[] = [];
@@ -90,14 +101,51 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
     ready = false;
     if (down || closing) return;
     down = true;
+    // The outage a late answer began goes on, now as a lost connection: counted and logged once.
+    if (late) {
+      late = false;
+      return;
+    }
     outages += 1;
     logger.warn(
       { err: error?.message ?? 'connection closed', outage: outages },
       'Redis is unreachable: serving from the store alone (response cache bypassed, rate limits per process) until it is back',
     );
   };
+  const back = () => {
+    for (const listener of recovered) listener();
+  };
+  /** Asks Redis again, until it answers, or fails otherwise than by time (e.g. full: that is an answer). */
+  const probe = () => {
+    const timer = setTimeout(() => {
+      if (!late || closing) return;
+      commands
+        .set('probe', '1', 'PX', 10_000)
+        .then(answered, (error: unknown) =>
+          error instanceof Error && TIMED_OUT.test(error.message) ? probe() : answered(),
+        );
+    }, PROBE_EVERY_MS);
+    timer.unref();
+  };
+  const answered = () => {
+    if (!late) return;
+    late = false;
+    logger.info({ outage: outages }, 'Redis answers in time again: shared state resumes');
+    back();
+  };
+  const reportFailure = (error: unknown) => {
+    if (late || down || closing || !ready || !(error instanceof Error) || !TIMED_OUT.test(error.message)) return;
+    late = true;
+    outages += 1;
+    logger.warn(
+      { err: error.message, outage: outages },
+      'Redis does not answer in time: serving from the store alone (response cache bypassed, rate limits per process) until it does',
+    );
+    probe();
+  };
   commands.on('ready', () => {
     ready = true;
+    late = false;
     const wasDown = down;
     down = false;
     if (!everReady) {
@@ -107,7 +155,7 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
       return;
     }
     logger.info({ outage: outages }, 'Redis is reachable again: shared state resumes');
-    for (const listener of recovered) listener();
+    back();
   });
   commands.on('error', (error: Error) => lost(error));
   commands.on('close', () => lost());
@@ -117,8 +165,9 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
     commands,
     subscriber,
     prefix,
-    up: () => ready,
+    up: () => ready && !late,
     outages: () => outages,
+    reportFailure,
     onRecovered: (listener) => void recovered.push(listener),
     onFirstReady: (listener) => {
       if (everReady) listener();

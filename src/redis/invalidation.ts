@@ -115,7 +115,8 @@ export class ReplicaBus {
     let generation: number;
     try {
       generation = await this.redis.commands.incr('generation');
-    } catch {
+    } catch (error) {
+      this.redis.reportFailure(error);
       this.underWay.delete(move);
       this.stuck(move);
       return this.publish({ origin: this.origin, generation: this.current, series: null, moved: false });

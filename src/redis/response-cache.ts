@@ -23,13 +23,14 @@ export function createRedisResponseCache(
   const { cache, lookups } = countingLookups({
     set: async (responseId, result, _entities, ttl) => {
       if (bypassed() || JSON.stringify(result).length > bounds.responseChars) return;
-      await Promise.resolve(shared.set(key(responseId), result, [], ttl)).catch(() => undefined);
+      await Promise.resolve(shared.set(key(responseId), result, [], ttl)).catch(redis.reportFailure);
     },
     get: async (responseId) => {
       if (bypassed()) return undefined;
       try {
         return ((await shared.get(key(responseId))) as ExecutionResult | undefined) ?? undefined;
-      } catch {
+      } catch (error) {
+        redis.reportFailure(error);
         return undefined;
       }
     },

@@ -404,6 +404,35 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
     }
   });
 
+  it('paused: a command that gets no answer in time starts an outage, so later requests do not wait for Redis, and it ends once Redis answers', async () => {
+    const replica = replicaOn(store, redis.url, prefix(), { rateLimit: { max: 1_000, windowMs: 60_000 } });
+    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    const title = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
+    expect(title.data?.series?.title).toMatch(/^Godspeed/);
+    await inspect.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+    // The first request's count waits for its answer until the command timeout; it is answered all the same.
+    expect((await graphql(replica.yoga, TITLE, { slug: 'godspeed' })).data).toEqual(title.data);
+    expect(await replica.metric('redis_up')).toBe(0);
+    expect(await replica.metric('redis_outages_total')).toBe(1);
+    expect(await replica.metric('response_cache_bypassed')).toBe(1);
+    expect(replica.logs.filter((line) => line.includes('does not answer in time'))).toHaveLength(1);
+    // Counted in this process meanwhile: no request sends Redis a count that would wait. Redis runs a held command
+    // once unpaused, so the first request's count shows then, and nothing after it.
+    const counts = async () =>
+      [...(await inspect.info('commandstats')).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce(
+        (sum, [, calls]) => sum + Number(calls),
+        0,
+      );
+    const before = await counts();
+    for (let i = 0; i < 5; i++) expect((await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(200);
+    await inspect.call('CLIENT', 'UNPAUSE');
+    await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
+    await expect.poll(counts, POLL).toBe(before + 1);
+    expect(await replica.metric('redis_outages_total')).toBe(1);
+    expect(replica.logs.filter((line) => line.includes('answers in time again'))).toHaveLength(1);
+    expect(replica.logs.filter((line) => line.includes('Redis is unreachable'))).toHaveLength(0);
+  });
+
   it('paused for writes longer than a command may wait: the writer never answers from before its write, the other not once Redis is back', async () => {
     const { one, two } = await cachedOnBoth();
     // Reads still answer while paused for writes; the write's move and its notice wait, past the 2 s command timeout.

@@ -34,6 +34,7 @@ function fakeRedis() {
     outages: () => 0,
     onRecovered: () => undefined,
     onFirstReady: () => undefined,
+    reportFailure: () => undefined,
   } as unknown as SharedRedis;
   /** A notice from another replica, as the channel delivers it. */
   const fromOther = (notice: object) => subscriber.emit('message', 'test:writes', JSON.stringify(notice));
