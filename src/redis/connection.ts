@@ -22,10 +22,20 @@ export function redisUrlProblem(value: string): string | null {
 
 /** Between reconnection attempts, growing to this at most. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
-/** While Redis does not answer in time: how often it is asked again (a write, which a pause for writes holds too). */
+/** While Redis does not answer in time or refuses writes: how often it is asked again (a write, as those are what fail). */
 const PROBE_EVERY_MS = 500;
 /** How ioredis fails a command that got no answer within its commandTimeout. */
 const TIMED_OUT = /timed out/i;
+/** Redis's own refusals of every write: out of memory with noeviction, a read-only replica, a failed snapshot. */
+const REFUSES_WRITES = /^(OOM|READONLY|MISCONF)\b/;
+
+/** Why a failed command means Redis cannot be used for now although connected, or null when it does not. */
+function failingBy(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  if (TIMED_OUT.test(error.message)) return 'does not answer in time';
+  const refusal = REFUSES_WRITES.exec(error.message);
+  return refusal ? `refuses writes (${refusal[1]})` : null;
+}
 
 /**
  * Commands fail at once while the connection is down (no offline queue, one retry), and a command that gets
@@ -47,8 +57,9 @@ export interface RedisHealth {
   /** Outages seen since start: a lost connection, none at start, or commands that time out, counts once until it is back. */
   outages(): number;
   /**
-   * Told of a command that failed: one that got no answer in time starts an outage (Redis paused or blocked, the
-   * connection still up), so that every request stops waiting for it, until a probe is answered again.
+   * Told of a command that failed: one that got no answer in time (Redis paused or blocked) or that Redis refused
+   * as it refuses every write (full, read-only) starts an outage while the connection stays up, so that requests
+   * stop waiting for Redis and share nothing through it, until a probe write succeeds again.
    */
   reportFailure(error: unknown): void;
 }
@@ -91,8 +102,8 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
   let ready = false;
   let everReady = false;
   let down = false;
-  /** Connected, but a command got no answer in time: an outage until a probe is answered. */
-  let late = false;
+  /** Connected, but a command got no answer in time or was refused (see failingBy): an outage until a probe succeeds. */
+  let failing = false;
   let outages = 0;
   let closing = false;
   const recovered: (() => void)[] = [];
@@ -101,9 +112,9 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
     ready = false;
     if (down || closing) return;
     down = true;
-    // The outage a late answer began goes on, now as a lost connection: counted and logged once.
-    if (late) {
-      late = false;
+    // The outage a failing command began goes on, now as a lost connection: counted and logged once.
+    if (failing) {
+      failing = false;
       return;
     }
     outages += 1;
@@ -115,37 +126,36 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
   const back = () => {
     for (const listener of recovered) listener();
   };
-  /** Asks Redis again, until it answers, or fails otherwise than by time (e.g. full: that is an answer). */
+  /** Writes to Redis again, until a write succeeds or fails for another reason than the outage's (which it cannot end). */
   const probe = () => {
     const timer = setTimeout(() => {
-      if (!late || closing) return;
+      if (!failing || closing) return;
       commands
         .set('probe', '1', 'PX', 10_000)
-        .then(answered, (error: unknown) =>
-          error instanceof Error && TIMED_OUT.test(error.message) ? probe() : answered(),
-        );
+        .then(resumed, (error: unknown) => (failingBy(error) === null ? resumed() : probe()));
     }, PROBE_EVERY_MS);
     timer.unref();
   };
-  const answered = () => {
-    if (!late) return;
-    late = false;
-    logger.info({ outage: outages }, 'Redis answers in time again: shared state resumes');
+  const resumed = () => {
+    if (!failing) return;
+    failing = false;
+    logger.info({ outage: outages }, 'Redis takes writes in time again: shared state resumes');
     back();
   };
   const reportFailure = (error: unknown) => {
-    if (late || down || closing || !ready || !(error instanceof Error) || !TIMED_OUT.test(error.message)) return;
-    late = true;
+    const why = failingBy(error);
+    if (failing || down || closing || !ready || why === null) return;
+    failing = true;
     outages += 1;
     logger.warn(
-      { err: error.message, outage: outages },
-      'Redis does not answer in time: serving from the store alone (response cache bypassed, rate limits per process) until it does',
+      { err: (error as Error).message, outage: outages },
+      `Redis ${why}: serving from the store alone (response cache bypassed, rate limits per process) until it takes writes again`,
     );
     probe();
   };
   commands.on('ready', () => {
     ready = true;
-    late = false;
+    failing = false;
     const wasDown = down;
     down = false;
     if (!everReady) {
@@ -165,7 +175,7 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
     commands,
     subscriber,
     prefix,
-    up: () => ready && !late,
+    up: () => ready && !failing,
     outages: () => outages,
     reportFailure,
     onRecovered: (listener) => void recovered.push(listener),

@@ -52,7 +52,9 @@ export function parseNotice(text: string): Notice | null {
  * A write whose move Redis does not take (paused, out of memory, no answer in time) leaves the generation
  * unmoved: this replica stops reading the shared cache at once (see `unmoved`) and tries again until a move
  * made after it succeeds; a notice tells the other replicas to do the same, and those it does not reach find
- * the write by the store's data version (see watchDataVersion), whose clear() lands here too.
+ * the write by the store's data version (see watchDataVersion), whose clear() lands here too. A replica that
+ * starts moves the generation before it reads or keeps a shared answer: a write made before it started may not
+ * have moved it, and the process that knew may be gone (restarted while Redis was full).
  */
 export class ReplicaBus {
   readonly origin = randomUUID();
@@ -63,7 +65,10 @@ export class ReplicaBus {
   private asked = 0;
   private readonly underWay = new Set<number>();
   /** While a write may not have moved the generation: only a move asked for after this one covers it. */
-  private coverAfter: number | null = null;
+  private coverAfter: number | null = 0;
+  /** Whether a move of this replica has succeeded yet, and whether it said that a move failed. */
+  private moved = false;
+  private warned = false;
   private retry: NodeJS.Timeout | null = null;
   private retryMs = FIRST_RETRY_MS;
 
@@ -82,7 +87,7 @@ export class ReplicaBus {
       });
     subscribe();
     redis.subscriber.on('ready', subscribe);
-    redis.onFirstReady(() => void this.load());
+    redis.onFirstReady(() => void this.announce([]));
     // Notices sent during the outage were lost: every replica forgets what it derived, and moves the generation.
     redis.onRecovered(() => {
       this.notify(null);
@@ -124,7 +129,11 @@ export class ReplicaBus {
     this.underWay.delete(move);
     this.current = reset ? generation : Math.max(this.current, generation);
     // A move asked for after the failed one ran after it in Redis, and so after its write.
-    if (this.coverAfter !== null && move > this.coverAfter) this.recovered();
+    if (this.coverAfter !== null && move > this.coverAfter) {
+      if (this.moved || this.warned) this.recovered();
+      else this.coverAfter = null;
+    }
+    this.moved = true;
     await this.publish({ origin: this.origin, generation, series: series === null ? null : [...series], moved: true });
   }
 
@@ -139,10 +148,12 @@ export class ReplicaBus {
   /** A write may not have moved the generation: stop using the shared cache, and move it again until it moves. */
   private stuck(move: number): void {
     // During an outage the connection has said so already, and its end moves the generation.
-    if (this.coverAfter === null && this.redis.up())
+    if (!this.warned && this.redis.up()) {
+      this.warned = true;
       this.logger.warn(
         'A write could not move the shared write generation in Redis: the shared response cache is bypassed until it does',
       );
+    }
     this.coverAfter = Math.max(this.coverAfter ?? 0, move);
     if (this.retry !== null) return;
     this.retry = setTimeout(() => {
@@ -159,17 +170,9 @@ export class ReplicaBus {
     this.retryMs = FIRST_RETRY_MS;
     if (this.retry !== null) clearTimeout(this.retry);
     this.retry = null;
-    this.logger.info('The shared write generation moved again: the shared response cache is in use');
+    if (this.warned) this.logger.info('The shared write generation moved again: the shared response cache is in use');
+    this.warned = false;
     this.notify(null);
-  }
-
-  private async load(): Promise<void> {
-    try {
-      const stored = Number(await this.redis.commands.get('generation'));
-      this.current = Number.isSafeInteger(stored) ? stored : 0;
-    } catch {
-      this.logger.debug('could not read the write generation');
-    }
   }
 
   private received(text: string): void {

@@ -100,6 +100,9 @@ function asAnotherProcess(store: DramaStore): DramaStore {
 }
 
 const HIT = 'response_cache_lookups_total{result="hit"}';
+/** Connected, and using the shared cache: a replica moves the write generation first, once Redis is ready. */
+const sharing = (...replicas: InProcessReplica[]) =>
+  replicas.every((replica) => !replica.replication.responseCache.bypassed());
 const MISS = 'response_cache_lookups_total{result="miss"}';
 const prefix = () => `test-${randomUUID()}:`;
 const titleOf = async (replica: InProcessReplica, slug: string) =>
@@ -110,7 +113,7 @@ describeEachStore('replicas sharing Redis', (current) => {
     const shared = prefix();
     const one = replicaOn(current().store, redisUrl(), shared);
     const two = replicaOn(asAnotherProcess(current().store), redisUrl(), shared);
-    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
     expect(await titleOf(one, 'godspeed')).toBe('Godspeed');
     await expect
       .poll(async () => {
@@ -188,7 +191,7 @@ describe('a replica whose Redis is down at start', () => {
     try {
       await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
       const again = replicaOn(store, redis.url, replica.replication.redis.prefix);
-      await expect.poll(() => again.replication.redis.up(), POLL).toBe(true);
+      await expect.poll(() => sharing(again), POLL).toBe(true);
       expect((await graphql(again.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(200);
       await expect
         .poll(async () => {
@@ -261,7 +264,7 @@ describe('what replicas keep in Redis', () => {
         responsesTotalChars: 1_000,
       },
     });
-    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
     const many = await graphql(replica.yoga, `{ series(slug: "soundtrack-1") { title characters { name } } }`);
     // Its result, as the cache would keep it, is about 400 characters; the title alone about 200.
     expect(many.status).toBe(200);
@@ -279,7 +282,7 @@ describe('what replicas keep in Redis', () => {
   it('keys answers apart by variables, __proto__ and Unicode included, and serves each its own', async () => {
     const shared = prefix();
     const replica = replicaOn(store, redisUrl(), shared);
-    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
     const slugs = ['__proto__', 'constructor', '사랑의-불시착', 'e\u0301', '\u00e9', '😀', 'godspeed'];
     const first = await Promise.all(slugs.map((slug) => titleOf(replica, slug)));
     expect(first).toEqual([...slugs.slice(0, -1).map(() => undefined), 'Godspeed']);
@@ -293,7 +296,7 @@ describe('what replicas keep in Redis', () => {
   it('keeps spoiler progress in the key: replicas never share an answer across viewers who watched different amounts', async () => {
     const shared = prefix();
     const [one, two] = [replicaOn(store, redisUrl(), shared), replicaOn(store, redisUrl(), shared)];
-    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
     const events = '{ events(filter: { series: "soundtrack-1", kinds: [CONFESSION] }) { totalCount spoilersHidden } }';
     const all = await graphql(one.yoga, events);
     const watched = await graphql(one.yoga, events, undefined, { 'x-watched-through': 'soundtrack-1@3' });
@@ -310,7 +313,7 @@ describe('what replicas keep in Redis', () => {
   it('keeps registered queries (APQ) with a TTL, none longer than APQ_MAX_CHARS, under any hash', async () => {
     const shared = prefix();
     const replica = replicaOn(store, redisUrl(), shared);
-    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
     const apq = replica.replication.apqStore;
     await apq.set('__proto__', '{ a }');
     await apq.set('사랑', '{ b }');
@@ -362,7 +365,7 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
     const shared = prefix();
     const one = replicaOn(store, redis.url, shared);
     const two = replicaOn(asAnotherProcess(store), redis.url, shared);
-    await expect.poll(() => one.replication.redis.up() && two.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
     const title = await titleOf(one, 'godspeed');
     for (const replica of [one, two])
       await expect
@@ -388,12 +391,14 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
     await expect.poll(() => two.metric('response_cache_bypassed'), POLL).toBe(1);
     expect(await titleOf(two, 'godspeed')).toBe('Godspeed (full)');
     expect(await one.metric('response_cache_bypassed')).toBe(1);
-    expect(await one.metric('redis_up')).toBe(1);
-    expect(one.logs.filter((line) => line.includes('could not move the shared write generation'))).toHaveLength(1);
+    // A Redis that refuses every write is an outage: rate limits are counted per process meanwhile.
+    expect(await one.metric('redis_up')).toBe(0);
+    expect(one.logs.filter((line) => line.includes('refuses writes (OOM)'))).toHaveLength(1);
 
     await inspect.config('SET', 'maxmemory', '0');
     for (const replica of [one, two]) {
       await expect.poll(() => replica.metric('response_cache_bypassed'), POLL).toBe(0);
+      expect(await replica.metric('redis_up')).toBe(1);
       const hits = await replica.metric(HIT);
       await expect
         .poll(async () => {
@@ -404,9 +409,38 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
     }
   });
 
+  it('full, then the writer and the others restarted: a replica that starts never answers from before a write it did not see', async () => {
+    const { one, two } = await cachedOnBoth();
+    const shared = one.replication.redis.prefix;
+    await inspect.config('SET', 'maxmemory-policy', 'noeviction');
+    await inspect.config('SET', 'maxmemory', '1');
+    expect((await rename(one, 'Godspeed (restarted)')).data).toEqual({
+      upsertSeries: { __typename: 'UpsertSeriesSuccess' },
+    });
+    await Promise.all([one, two].map((replica) => replica.replication.close()));
+    const [three, four] = [replicaOn(store, redis.url, shared), replicaOn(asAnotherProcess(store), redis.url, shared)];
+    // Connected (a full Redis answers, then refuses their first write: an outage).
+    const connected = (replica: InProcessReplica) =>
+      replica.replication.redis.up() || replica.replication.redis.outages() > 0;
+    await expect.poll(() => connected(three) && connected(four), POLL).toBe(true);
+    for (const replica of [three, four]) expect(await titleOf(replica, 'godspeed')).toBe('Godspeed (restarted)');
+    await expect.poll(() => three.replication.redis.outages() + four.replication.redis.outages(), POLL).toBe(2);
+    await inspect.config('SET', 'maxmemory', '0');
+    await expect.poll(() => sharing(three, four), POLL).toBe(true);
+    for (const replica of [three, four]) {
+      expect(await titleOf(replica, 'godspeed')).toBe('Godspeed (restarted)');
+      await expect
+        .poll(async () => {
+          expect(await titleOf(replica, 'godspeed')).toBe('Godspeed (restarted)');
+          return replica.metric(HIT);
+        }, POLL)
+        .toBeGreaterThan(0);
+    }
+  });
+
   it('paused: a command that gets no answer in time starts an outage, so later requests do not wait for Redis, and it ends once Redis answers', async () => {
     const replica = replicaOn(store, redis.url, prefix(), { rateLimit: { max: 1_000, windowMs: 60_000 } });
-    await expect.poll(() => replica.replication.redis.up(), POLL).toBe(true);
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
     const title = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
     expect(title.data?.series?.title).toMatch(/^Godspeed/);
     await inspect.call('CLIENT', 'PAUSE', '60000', 'WRITE');
@@ -429,7 +463,7 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
     await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
     await expect.poll(counts, POLL).toBe(before + 1);
     expect(await replica.metric('redis_outages_total')).toBe(1);
-    expect(replica.logs.filter((line) => line.includes('answers in time again'))).toHaveLength(1);
+    expect(replica.logs.filter((line) => line.includes('takes writes in time again'))).toHaveLength(1);
     expect(replica.logs.filter((line) => line.includes('Redis is unreachable'))).toHaveLength(0);
   });
 

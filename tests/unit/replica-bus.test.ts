@@ -54,6 +54,27 @@ afterEach(() => {
 });
 
 describe('the shared write generation, when Redis does not take a move', () => {
+  it('keeps a replica that starts off the shared cache until its own first move: a write before it may not have moved it', async () => {
+    const redis = fakeRedis();
+    const { bus, logs, heard } = busOn(redis.redis);
+    expect(bus.unmoved()).toBe(true);
+    redis.state.mode = 'fail';
+    await bus.announce([]);
+    expect(bus.unmoved()).toBe(true);
+    redis.state.mode = 'ok';
+    await bus.announce([]);
+    expect(bus.unmoved()).toBe(false);
+    // It had said that a move failed: it says that it moved, and forgets what it derived meanwhile.
+    expect(logs.filter((line) => line.includes('in use'))).toHaveLength(1);
+    expect(heard).toEqual([null]);
+
+    const quiet = busOn(fakeRedis().redis);
+    await quiet.bus.announce([]);
+    expect(quiet.bus.unmoved()).toBe(false);
+    expect(quiet.logs).toEqual([]);
+    expect(quiet.heard).toEqual([]);
+  });
+
   it('passes the shared cache by from a failed move until a later one succeeds, and says so once', async () => {
     const redis = fakeRedis();
     const { bus, logs, heard } = busOn(redis.redis);
@@ -130,6 +151,8 @@ describe('the shared write generation, when Redis does not take a move', () => {
   it('passes the cache by while a move is under way, as right after a write', async () => {
     const redis = fakeRedis();
     const { bus } = busOn(redis.redis);
+    await bus.announce([]);
+    expect(bus.unmoved()).toBe(false);
     redis.state.mode = 'hang';
     const move = bus.announce(['soundtrack-1']);
     expect(bus.unmoved()).toBe(true);
