@@ -52,7 +52,9 @@ type SharedCommands = RedisHealth & { commands: Redis };
  * Counted in Redis, so every replica shares one count per client (windows of whole seconds). While Redis
  * is down or slow, each process counts on its own in the bounded table of `memoryCounter` (rather than
  * rate-limiter-flexible's insurance limiter, whose table no size bounds), and Redis counts again once it is back.
- * A count that gets no answer in time is reported, so that later requests do not wait for Redis too.
+ * A count that gets no answer in time is reported, so that later requests do not wait for Redis too. For one
+ * window after an outage the count of this process goes on beside Redis's, which did not see the outage's
+ * requests: a client that spent its limit meanwhile does not get it again when Redis is back.
  */
 function redisCounter(limits: Limits, redis: SharedCommands) {
   const duration = Math.max(1, Math.ceil(limits.windowMs / 1000));
@@ -64,16 +66,23 @@ function redisCounter(limits: Limits, redis: SharedCommands) {
     rejectIfRedisNotReady: true,
   });
   const local = memoryCounter(limits);
+  /** Until when this process's own counts still hold beside Redis's (one window after it last counted alone). */
+  let alsoLocalUntil = 0;
+  const alone = (key: string): Verdict => {
+    alsoLocalUntil = Date.now() + limits.windowMs;
+    return local.consume(key);
+  };
   return {
     clients: local.clients,
     consume: (key: string): Verdict | Promise<Verdict> => {
-      if (!redis.up()) return local.consume(key);
+      if (!redis.up()) return alone(key);
+      const own = Date.now() < alsoLocalUntil ? local.consume(key) : null;
       return limiter.consume(key).then(
-        (): Verdict => ({ allowed: true }),
+        (): Verdict => own ?? { allowed: true },
         (refusal: unknown): Verdict => {
           if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterMs: refusal.msBeforeNext };
           redis.reportFailure(refusal);
-          return local.consume(key);
+          return own ?? alone(key);
         },
       );
     },

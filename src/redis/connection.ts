@@ -26,14 +26,20 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 const PROBE_EVERY_MS = 500;
 /** How ioredis fails a command that got no answer within its commandTimeout. */
 const TIMED_OUT = /timed out/i;
-/** Redis's own refusals of every write: out of memory with noeviction, a read-only replica, a failed snapshot. */
-const REFUSES_WRITES = /^(OOM|READONLY|MISCONF)\b/;
+/**
+ * Redis's own refusals of every write (out of memory with noeviction, a read-only replica, a failed snapshot) or of
+ * every command (a script running past its time limit, the dataset still loading).
+ */
+const REFUSES = /^(OOM|READONLY|MISCONF|BUSY|LOADING)\b/;
+
+/** Whether a command failed because it got no answer in time. */
+export const timedOut = (error: unknown): boolean => error instanceof Error && TIMED_OUT.test(error.message);
 
 /** Why a failed command means Redis cannot be used for now although connected, or null when it does not. */
-function failingBy(error: unknown): string | null {
+export function failingBy(error: unknown): string | null {
   if (!(error instanceof Error)) return null;
-  if (TIMED_OUT.test(error.message)) return 'does not answer in time';
-  const refusal = REFUSES_WRITES.exec(error.message);
+  if (timedOut(error)) return 'does not answer in time';
+  const refusal = REFUSES.exec(error.message);
   return refusal ? `refuses writes (${refusal[1]})` : null;
 }
 
@@ -58,8 +64,8 @@ export interface RedisHealth {
   outages(): number;
   /**
    * Told of a command that failed: one that got no answer in time (Redis paused or blocked) or that Redis refused
-   * as it refuses every write (full, read-only) starts an outage while the connection stays up, so that requests
-   * stop waiting for Redis and share nothing through it, until a probe write succeeds again.
+   * as it refuses every write (full, read-only, busy) starts an outage while the connection stays up, so that
+   * requests stop waiting for Redis and share nothing through it, until a probe write succeeds again.
    */
   reportFailure(error: unknown): void;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import type { SharedRedis } from './connection.js';
+import { type SharedRedis, timedOut } from './connection.js';
 
 /** More series than this in one notice is read as "any series". */
 const MAX_NOTICE_SERIES = 10_000;
@@ -113,9 +113,13 @@ export class ReplicaBus {
     this.listeners.push(listener);
   }
 
-  /** After a write here: moves the shared generation and tells the other replicas. Never throws. */
+  /**
+   * After a write here: moves the shared generation and tells the other replicas. Never throws. During an outage
+   * it does not wait for Redis: the outage's end moves the generation, after every write made meanwhile.
+   */
   async announce(series: readonly string[] | null, reset = false): Promise<void> {
     const move = ++this.asked;
+    if (!this.redis.up()) return this.stuck(move);
     this.underWay.add(move);
     let generation: number;
     try {
@@ -124,6 +128,8 @@ export class ReplicaBus {
       this.redis.reportFailure(error);
       this.underWay.delete(move);
       this.stuck(move);
+      // A Redis that refuses writes still carries the notice; one that does not answer would hold it as long.
+      if (timedOut(error)) return;
       return this.publish({ origin: this.origin, generation: this.current, series: null, moved: false });
     }
     this.underWay.delete(move);

@@ -350,6 +350,7 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
   afterEach(async () => {
     await inspect.config('SET', 'maxmemory', '0');
     await inspect.call('CLIENT', 'UNPAUSE');
+    await inspect.call('SCRIPT', 'KILL').catch(() => undefined);
   });
 
   const rename = (replica: InProcessReplica, title: string) =>
@@ -435,6 +436,48 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
           return replica.metric(HIT);
         }, POLL)
         .toBeGreaterThan(0);
+    }
+  });
+
+  it('full: a client that spent its limit while each replica counted alone is still refused once Redis counts again', async () => {
+    const replica = replicaOn(store, redis.url, prefix(), { rateLimit: { max: 3, windowMs: 60_000 } });
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
+    await inspect.config('SET', 'maxmemory-policy', 'noeviction');
+    await inspect.config('SET', 'maxmemory', '1');
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(await replica.metric('redis_up')).toBe(0);
+    await inspect.config('SET', 'maxmemory', '0');
+    await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
+    // Redis never saw those requests: this process's count holds beside it for the rest of the window.
+    expect((await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(429);
+  });
+
+  it('busy running a script: the outage lasts until Redis takes a write again, not until it first replies', async () => {
+    const replica = replicaOn(store, redis.url, prefix());
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
+    await inspect.config('SET', 'busy-reply-threshold', '100');
+    const busy = new Redis(redis.url);
+    try {
+      const script = busy.eval('while true do end', 0).catch((error: Error) => error.message);
+      // Past the threshold Redis replies BUSY to every command, the replica's rate-limit count included.
+      await expect
+        .poll(async () => {
+          expect((await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(200);
+          return replica.metric('redis_up');
+        }, POLL)
+        .toBe(0);
+      expect(replica.logs.filter((line) => line.includes('refuses writes (BUSY)'))).toHaveLength(1);
+      // Probes are sent every 0.5 s: each is refused with BUSY, which does not end the outage.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await replica.metric('redis_up')).toBe(0);
+      await inspect.call('SCRIPT', 'KILL');
+      expect(await script).toMatch(/killed/i);
+      await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
+      expect(replica.logs.filter((line) => line.includes('takes writes in time again'))).toHaveLength(1);
+    } finally {
+      busy.disconnect();
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/environment.js';
-import { MAX_REDIS_URL_LENGTH } from '../../src/redis/connection.js';
+import { failingBy, MAX_REDIS_URL_LENGTH } from '../../src/redis/connection.js';
 import { parseNotice } from '../../src/redis/invalidation.js';
 import { describeStartupFailure } from '../../src/startup.js';
 
@@ -124,5 +124,32 @@ describe('write notices from the channel', () => {
       false,
     );
     expect(({} as Record<string, unknown>).series).toBeUndefined();
+  });
+});
+
+describe('what a failed Redis command says of Redis', () => {
+  it.each([
+    ['no answer in time', new Error('Command timed out'), 'does not answer in time'],
+    ['full', new Error("OOM command not allowed when used memory > 'maxmemory'."), 'refuses writes (OOM)'],
+    [
+      'a read-only replica',
+      new Error("READONLY You can't write against a read only replica."),
+      'refuses writes (READONLY)',
+    ],
+    ['a failed snapshot', new Error('MISCONF Redis is configured to save RDB snapshots'), 'refuses writes (MISCONF)'],
+    ['a script past its time', new Error('BUSY Redis is busy running a script.'), 'refuses writes (BUSY)'],
+    ['loading', new Error('LOADING Redis is loading the dataset in memory'), 'refuses writes (LOADING)'],
+  ])('%s: an outage', (_case, error, why) => {
+    expect(failingBy(error)).toBe(why);
+  });
+
+  it.each([
+    ['a permission', new Error('NOPERM this user has no permissions to run the set command')],
+    ['a wrong type', new Error('WRONGTYPE Operation against a key holding the wrong kind of value')],
+    ['OOM inside a word', new Error('ROOM for more')],
+    ['not an error', 'OOM'],
+    ['nothing', undefined],
+  ])('%s: not an outage', (_case, error) => {
+    expect(failingBy(error)).toBeNull();
   });
 });

@@ -11,9 +11,10 @@ function fakeRedis() {
   const subscriber = Object.assign(new EventEmitter(), { subscribe: async () => 1 });
   const published: { origin: string; generation: number; series: string[] | null; moved: boolean }[] = [];
   const waiting: (() => void)[] = [];
-  const state = { mode: 'ok' as Mode, generation: 0 };
+  const state = { mode: 'ok' as Mode, generation: 0, up: true, incrs: 0 };
   const commands = {
     incr: () => {
+      state.incrs += 1;
       if (state.mode === 'fail') return Promise.reject(new Error('OOM command not allowed'));
       if (state.mode === 'hang')
         return new Promise<number>((resolve) => waiting.push(() => resolve(++state.generation)));
@@ -30,7 +31,7 @@ function fakeRedis() {
     commands,
     subscriber,
     prefix: 'test:',
-    up: () => true,
+    up: () => state.up,
     outages: () => 0,
     onRecovered: () => undefined,
     onFirstReady: () => undefined,
@@ -146,6 +147,22 @@ describe('the shared write generation, when Redis does not take a move', () => {
     await vi.advanceTimersByTimeAsync(250);
     expect(bus.unmoved()).toBe(false);
     expect(bus.generation()).toBe(5);
+  });
+
+  it('does not wait for Redis during an outage: the move asked for when it ends covers the writes made meanwhile', async () => {
+    const redis = fakeRedis();
+    const { bus, logs } = busOn(redis.redis);
+    await bus.announce([]);
+    redis.state.up = false;
+    const [incrs, notices] = [redis.state.incrs, redis.published.length];
+    await bus.announce(['soundtrack-1']);
+    expect(bus.unmoved()).toBe(true);
+    expect([redis.state.incrs, redis.published.length]).toEqual([incrs, notices]);
+    // The outage was logged by the connection: nothing more here.
+    expect(logs).toEqual([]);
+    redis.state.up = true;
+    await bus.announce(null, true);
+    expect(bus.unmoved()).toBe(false);
   });
 
   it('passes the cache by while a move is under way, as right after a write', async () => {
