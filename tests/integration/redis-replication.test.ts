@@ -100,9 +100,13 @@ function asAnotherProcess(store: DramaStore): DramaStore {
 }
 
 const HIT = 'response_cache_lookups_total{result="hit"}';
-/** Connected, and using the shared cache: a replica moves the write generation first, once Redis is ready. */
+/**
+ * Connected, using the shared cache, and on one write generation: each replica moves it when it starts, and the
+ * others hear of it by a notice, so until then they key answers apart.
+ */
 const sharing = (...replicas: InProcessReplica[]) =>
-  replicas.every((replica) => !replica.replication.responseCache.bypassed());
+  replicas.every((replica) => !replica.replication.responseCache.bypassed()) &&
+  new Set(replicas.map((replica) => replica.replication.responseCache.generation())).size === 1;
 const MISS = 'response_cache_lookups_total{result="miss"}';
 const prefix = () => `test-${randomUUID()}:`;
 const titleOf = async (replica: InProcessReplica, slug: string) =>
