@@ -81,10 +81,14 @@ export class ReplicaBus {
       if (channel === this.channel) this.received(text);
     });
     // Again on every connection: a subscription asked for while Redis was down may have been dropped.
+    // Once subscribed, the generation is read: notices published before the subscription held were not heard.
     const subscribe = () =>
-      void redis.subscriber.subscribe(this.channel).catch((error: unknown) => {
-        logger.debug({ err: (error as Error).message }, 'could not subscribe to write notices yet');
-      });
+      void redis.subscriber.subscribe(this.channel).then(
+        () => this.catchUp(),
+        (error: unknown) => {
+          logger.debug({ err: (error as Error).message }, 'could not subscribe to write notices yet');
+        },
+      );
     subscribe();
     redis.subscriber.on('ready', subscribe);
     redis.onFirstReady(() => void this.announce([]));
@@ -115,11 +119,18 @@ export class ReplicaBus {
 
   /**
    * After a write here: moves the shared generation and tells the other replicas. Never throws. During an outage
-   * it does not wait for Redis: the outage's end moves the generation, after every write made meanwhile.
+   * it does not wait for Redis: the move is sent all the same, and Redis runs it as soon as it is back (within the
+   * command timeout); else the outage's end moves the generation, after every write made meanwhile.
    */
   async announce(series: readonly string[] | null, reset = false): Promise<void> {
     const move = ++this.asked;
-    if (!this.redis.up()) return this.stuck(move);
+    if (this.redis.up()) return this.move(move, series, reset);
+    // Sent after the write, this move covers it when it succeeds; until then the write is outstanding.
+    this.stuck(move - 1);
+    void this.move(move, series, reset);
+  }
+
+  private async move(move: number, series: readonly string[] | null, reset: boolean): Promise<void> {
     this.underWay.add(move);
     let generation: number;
     try {
@@ -141,6 +152,15 @@ export class ReplicaBus {
     }
     this.moved = true;
     await this.publish({ origin: this.origin, generation, series: series === null ? null : [...series], moved: true });
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      const stored = Number(await this.redis.commands.get('generation'));
+      if (Number.isSafeInteger(stored)) this.current = Math.max(this.current, stored);
+    } catch (error) {
+      this.redis.reportFailure(error);
+    }
   }
 
   private async publish(notice: Notice): Promise<void> {
