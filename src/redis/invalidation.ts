@@ -139,8 +139,9 @@ export class ReplicaBus {
       this.redis.reportFailure(error);
       this.underWay.delete(move);
       this.stuck(move);
-      // A Redis that refuses writes still carries the notice; one that does not answer would hold it as long.
-      if (timedOut(error)) return;
+      // A Redis that refuses writes still carries the notice; one that does not answer would hold it as long. A
+      // retry or an outage's end (no series) carries no write: the write's own failure told the others.
+      if (timedOut(error) || series === null) return;
       return this.publish({ origin: this.origin, generation: this.current, series: null, moved: false });
     }
     this.underWay.delete(move);
