@@ -332,15 +332,11 @@ describe('what replicas keep in Redis', () => {
   });
 });
 
-describe('replicas whose Redis does not take a write (full, or paused)', () => {
-  let dataDir: string;
-  let store: EmbeddedStore;
+describeEachStore('replicas whose Redis does not take a write (full, or paused)', (current) => {
+  const store = () => current().store;
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let inspect: Redis;
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'drama-redis-stuck-'));
-    store = await openEmbeddedStore({ dataDir });
-    await seed(store);
     // A Redis of its own: these tests fill and pause it.
     redis = await startRedis();
     inspect = new Redis(redis.url);
@@ -348,8 +344,6 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
   afterAll(async () => {
     inspect.disconnect();
     await redis.stop();
-    await store.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
   afterEach(async () => {
     await inspect.config('SET', 'maxmemory', '0');
@@ -368,8 +362,8 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
   /** Two replicas that have each answered the title from the shared cache. */
   async function cachedOnBoth() {
     const shared = prefix();
-    const one = replicaOn(store, redis.url, shared);
-    const two = replicaOn(asAnotherProcess(store), redis.url, shared);
+    const one = replicaOn(store(), redis.url, shared);
+    const two = replicaOn(asAnotherProcess(store()), redis.url, shared);
     await expect.poll(() => sharing(one, two), POLL).toBe(true);
     const title = await titleOf(one, 'godspeed');
     for (const replica of [one, two])
@@ -423,7 +417,10 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
       upsertSeries: { __typename: 'UpsertSeriesSuccess' },
     });
     await Promise.all([one, two].map((replica) => replica.replication.close()));
-    const [three, four] = [replicaOn(store, redis.url, shared), replicaOn(asAnotherProcess(store), redis.url, shared)];
+    const [three, four] = [
+      replicaOn(store(), redis.url, shared),
+      replicaOn(asAnotherProcess(store()), redis.url, shared),
+    ];
     // Connected (a full Redis answers, then refuses their first write: an outage).
     const connected = (replica: InProcessReplica) =>
       replica.replication.redis.up() || replica.replication.redis.outages() > 0;
@@ -444,7 +441,7 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
   });
 
   it('full: a client that spent its limit while each replica counted alone is still refused once Redis counts again', async () => {
-    const replica = replicaOn(store, redis.url, prefix(), { rateLimit: { max: 3, windowMs: 60_000 } });
+    const replica = replicaOn(store(), redis.url, prefix(), { rateLimit: { max: 3, windowMs: 60_000 } });
     await expect.poll(() => sharing(replica), POLL).toBe(true);
     await inspect.config('SET', 'maxmemory-policy', 'noeviction');
     await inspect.config('SET', 'maxmemory', '1');
@@ -459,7 +456,7 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
   });
 
   it('busy running a script: the outage lasts until Redis takes a write again, not until it first replies', async () => {
-    const replica = replicaOn(store, redis.url, prefix());
+    const replica = replicaOn(store(), redis.url, prefix());
     await expect.poll(() => sharing(replica), POLL).toBe(true);
     await inspect.config('SET', 'busy-reply-threshold', '100');
     const busy = new Redis(redis.url);
@@ -486,7 +483,7 @@ describe('replicas whose Redis does not take a write (full, or paused)', () => {
   });
 
   it('paused: a command that gets no answer in time starts an outage, so later requests do not wait for Redis, and it ends once Redis answers', async () => {
-    const replica = replicaOn(store, redis.url, prefix(), { rateLimit: { max: 1_000, windowMs: 60_000 } });
+    const replica = replicaOn(store(), redis.url, prefix(), { rateLimit: { max: 1_000, windowMs: 60_000 } });
     await expect.poll(() => sharing(replica), POLL).toBe(true);
     const title = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
     expect(title.data?.series?.title).toMatch(/^Godspeed/);
