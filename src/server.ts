@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { probesOnly } from './probes.js';
 import { inOriginForm } from './request-target.js';
 import { type RunningService, startService } from './service.js';
-import { exitOnStartupFailure, listen, startingHandler } from './startup.js';
+import { applyHeapGrowth, exitOnStartupFailure, listen, startingHandler } from './startup.js';
 import { BootstrapState, bootstrapStore } from './store/bootstrap.js';
 import { openConfiguredStore } from './store/open.js';
 import type { DramaStore } from './store/port.js';
@@ -35,6 +35,7 @@ process.once('SIGINT', () => shutdown('SIGINT'));
 
 try {
   config = loadConfig();
+  applyHeapGrowth(config.heapGrowingPercent);
   logger = createLogger(config.logLevel);
   const opened = await openConfiguredStore(config);
   store = opened;
@@ -67,6 +68,7 @@ try {
       url: `http://localhost:${port}/graphql`,
       ...(probes ? { healthUrl: `http://localhost:${(probes.address() as AddressInfo).port}/health` } : {}),
       production: config.ops.production,
+      heapGrowingPercent: config.heapGrowingPercent,
       tokens: config.tokens.length,
       redis: config.redis ? redactedUrl(config.redis.url) : null,
     },

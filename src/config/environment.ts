@@ -27,6 +27,13 @@ const connectionCount = z
   .transform(Number)
   .refine((count) => count <= 1_000_000, 'must be a whole number of digits, 1 to 1000000');
 
+/** HEAP_GROWING_PERCENT: digits without leading zeros, 0 to 1000. */
+const growingPercent = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,3})$/, 'must be a whole number of digits, 0 to 1000, without leading zeros')
+  .transform(Number)
+  .refine((percent) => percent <= 1_000, 'must be a whole number of digits, 0 to 1000, without leading zeros');
+
 /** Open files kept back from MAX_CONNECTIONS for the store's files, Neo4j's and Redis's connections and the logs. */
 export const OPEN_FILES_KEPT = 256;
 const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -53,6 +60,7 @@ const environmentSchema = z
     HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
     HEALTH_PORT: portNumber.optional(),
     MAX_CONNECTIONS: connectionCount.optional(),
+    HEAP_GROWING_PERCENT: growingPercent.default(0),
     DATA_DIR: optionalText.transform((value) => path.resolve(value ?? 'data')),
     SEED_DIR: optionalText,
     SEED_ON_START: z
@@ -112,6 +120,8 @@ export interface Config {
   healthPort: number | null;
   /** MAX_CONNECTIONS: open connections to PORT beyond which new ones are closed at once. */
   maxConnections: number;
+  /** HEAP_GROWING_PERCENT: how far V8 lets old space grow past what a full collection kept before the next one (0: V8's own choice). */
+  heapGrowingPercent: number;
   dataDir: string;
   seedDir: string | undefined;
   seedOnStart: boolean;
@@ -207,6 +217,7 @@ export function loadConfig(
     host: e.HOST,
     healthPort: e.HEALTH_PORT ?? null,
     maxConnections,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     dataDir: e.DATA_DIR,
     seedDir: e.SEED_DIR,
     seedOnStart: e.SEED_ON_START,

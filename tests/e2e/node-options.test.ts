@@ -46,3 +46,27 @@ it("runs the server with the service's V8 settings, and lets the operator's NODE
   expect(raised).toBeGreaterThan(ours);
   expect(await serverHeapLimit({ NODE_OPTIONS: operators })).toBe(raised);
 }, 120_000);
+
+/** The `heapGrowingPercent` the server's "listening" line reports, started with `env`. */
+async function reportedHeapGrowth(env: Record<string, string>): Promise<unknown> {
+  const server = await startServerProcess({ DATA_DIR: dataDir, NEO4J_URI: '', SEED_ON_START: 'false', ...env });
+  try {
+    const line = server.logs.find((l) => l.includes('drama graph listening'))!;
+    return (JSON.parse(line) as { heapGrowingPercent?: unknown }).heapGrowingPercent;
+  } finally {
+    await stopServerProcess(server);
+  }
+}
+
+it("leaves old space's growth to V8 unless HEAP_GROWING_PERCENT says otherwise, and refuses a bad one", async () => {
+  expect(await reportedHeapGrowth({ HEAP_GROWING_PERCENT: '' })).toBe(0);
+  expect(await reportedHeapGrowth({ HEAP_GROWING_PERCENT: '300' })).toBe(300);
+  const refused = await runUntilExit(process.execPath, ['dist/src/server.js'], {
+    DATA_DIR: dataDir,
+    NEO4J_URI: '',
+    HEAP_GROWING_PERCENT: '300 --allow-natives-syntax',
+  });
+  expect(refused.code).not.toBe(0);
+  expect(refused.stdout.join('\n')).toContain('HEAP_GROWING_PERCENT');
+  expect(refused.stdout.join('\n')).toContain('CONFIG_INVALID');
+}, 120_000);
