@@ -56,7 +56,16 @@ import { publishRoundTrip } from '../round-trips.js';
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
 import type { IndexName } from './layout.js';
-import { episodeEvents, eventsPage, firstShown, readPlanned, relationshipsAt, seriesPage } from './planned.js';
+import {
+  DataMovedError,
+  episodeEvents,
+  eventsPage,
+  firstShown,
+  readPlanned,
+  relationshipsAt,
+  seriesPage,
+  Turns,
+} from './planned.js';
 import { ofKinds, takesPart } from './queries.js';
 import { EmbeddedReads, RECORDS_PER_TURN } from './reads.js';
 import { searchCandidates } from './search.js';
@@ -251,8 +260,22 @@ export class EmbeddedStore implements DramaStore {
     return seriesPage(this.read(), this.database, request);
   }
 
-  async findEvents(request: EventsPageRequest): Promise<EventsPage> {
-    return eventsPage(this.read(), this.database, request);
+  /**
+   * One snapshot's page, in turns of the event loop when it scans long (a filter with no series, character or
+   * episode reads every event); a write during it starts it again, and the last of LONG_READ_ATTEMPTS in one turn.
+   */
+  async findEvents(request: EventsPageRequest, signal?: AbortSignal): Promise<EventsPage> {
+    this.trip();
+    for (let attempt = 1; ; attempt += 1) {
+      signal?.throwIfAborted();
+      const version = this.reads.refresh();
+      const turns = attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal);
+      try {
+        return await eventsPage(this.reads, this.database, request, turns);
+      } catch (error) {
+        if (!(error instanceof DataMovedError)) throw error;
+      }
+    }
   }
 
   readPlanned(read: PlannedRead, signal?: AbortSignal): Promise<PlannedAnswer> {

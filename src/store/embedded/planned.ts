@@ -15,14 +15,19 @@ import {
 } from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
 import type { IndexKey, IndexName } from './layout.js';
-import { holdsAt, pageKeys } from './queries.js';
+import { holdsAt, pageKeys, type ScanTurns } from './queries.js';
 import type { EmbeddedReads } from './reads.js';
 
-/** findEvents over one snapshot. */
-export function eventsPage(reads: EmbeddedReads, db: EmbeddedDatabase, request: EventsPageRequest): EventsPage {
+/** findEvents over one snapshot; a long scan takes turns of the event loop as `turns` says (none: in one go). */
+export async function eventsPage(
+  reads: EmbeddedReads,
+  db: EmbeddedDatabase,
+  request: EventsPageRequest,
+  turns?: ScanTurns,
+): Promise<EventsPage> {
   const { filter, first, after } = request;
-  const { total, hidden } = reads.totalsOf(filter);
-  const page = pageKeys(db, filter, first, after);
+  const { total, hidden } = await reads.totalsOf(filter, turns);
+  const page = await pageKeys(db, filter, first, after, turns);
   return {
     items: reads.present('events', page.keys),
     hasNextPage: page.hasNextPage,
@@ -94,18 +99,26 @@ const eventCharacters = (e: PlotEventRecord) => [
   ...e.participants.map((p) => p.characterKey),
 ];
 
+/** A write landed while a read of one snapshot was taking turns of the event loop. */
+export class DataMovedError extends Error {
+  override readonly name = 'DataMovedError';
+  constructor() {
+    super('The data changed during a read that took turns of the event loop.');
+  }
+}
+
 /**
  * Ends this turn of the event loop, so that timers (the execution budget) can fire during a long read; the read
- * stops if `signal` was aborted meanwhile, and fails (its fields use the loaders) if a write moved the data.
+ * stops if `signal` was aborted meanwhile, and fails (a planned read's fields use the loaders) if a write moved the data.
  */
 async function nextPart(reads: EmbeddedReads, version: number, signal: AbortSignal | undefined): Promise<void> {
   await nextTurn();
   signal?.throwIfAborted();
-  if (reads.refresh() !== version) throw new Error('The data changed during a planned read.');
+  if (reads.refresh() !== version) throw new DataMovedError();
 }
 
 /** When a long read takes its next turn: a short one (most) runs in one go, so concurrent reads do not interleave. */
-class Turns {
+export class Turns implements ScanTurns {
   private last = performance.now();
 
   constructor(
@@ -217,7 +230,7 @@ export async function readPlanned(
   } else {
     for (const request of read.pages) {
       if (turns.due()) await turns.take();
-      const page = eventsPage(reads, db, request);
+      const page = await eventsPage(reads, db, request, turns);
       answer.eventPages.push({ request, page });
       for (const e of page.items) {
         if (read.episodes) episodeKeys.add(episodeKey(e.seriesKey, e.episodeNumber));

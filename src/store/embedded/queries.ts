@@ -121,27 +121,74 @@ export interface Totals {
 }
 
 /** Counts the matches of a filter over its whole source: those shown, and those its visibleThrough hides. */
-export function totalsOf(db: EmbeddedDatabase, filter: EventFilter): Totals {
+export async function totalsOf(db: EmbeddedDatabase, filter: EventFilter, turns?: ScanTurns): Promise<Totals> {
   const source = sourceOf(db, filter);
   const progress = progressOf(filter.visibleThrough);
   let total = 0;
   let hidden = 0;
-  for (const row of db.scan(source.index, source.prefix)) {
+  await eachRow(db, source.index, source.prefix, source.prefix, turns, (row) => {
     const event = eventRow(db, row, source.anchor);
-    if (!matchesFilter(event, filter)) continue;
+    if (!matchesFilter(event, filter)) return true;
     if (eventVisible(progress, event as PlotEventRecord)) total++;
     else hidden++;
-  }
+    return true;
+  });
   return { total, hidden };
 }
 
+/**
+ * How a long scan lets the event loop turn: `due` is asked every ROWS_PER_CHECK rows, and when it says so the scan
+ * awaits `take` (which rejects to end it: an aborted request, or data a write has moved) and goes on after the last
+ * row it gave. A store-wide filter reads every event (450,000 in a red team's store: 3 to 5 s), and read in one go
+ * it held /health and every other request that long (red team 56).
+ */
+export interface ScanTurns {
+  due(): boolean;
+  take(): Promise<void>;
+}
+
+const ROWS_PER_CHECK = 256;
+
+const sameKey = (a: IndexKey, b: IndexKey) => a.length === b.length && a.every((part, i) => part === b[i]);
+
+/** Calls `visit` on each row of `index` under `prefix` from `from` on, in order, until it returns false. */
+async function eachRow(
+  db: EmbeddedDatabase,
+  index: IndexName,
+  prefix: IndexKey,
+  from: IndexKey,
+  turns: ScanTurns | undefined,
+  visit: (row: IndexRow) => boolean,
+): Promise<void> {
+  let start = from;
+  let resumedAt: IndexKey | null = null;
+  for (;;) {
+    let rows = 0;
+    let pausedAfter: IndexKey | null = null;
+    for (const row of db.scan(index, prefix, start)) {
+      if (resumedAt !== null && sameKey(row.key, resumedAt)) continue;
+      resumedAt = null;
+      if (!visit(row)) return;
+      if (turns !== undefined && ++rows % ROWS_PER_CHECK === 0 && turns.due()) {
+        pausedAfter = row.key;
+        break;
+      }
+    }
+    if (pausedAfter === null || turns === undefined) return;
+    await turns.take();
+    start = pausedAfter;
+    resumedAt = pausedAfter;
+  }
+}
+
 /** The keys of up to `first` matches after `after` in position order, and whether more follow. */
-export function pageKeys(
+export async function pageKeys(
   db: EmbeddedDatabase,
   filter: EventFilter,
   first: number,
   after: EventPosition | null,
-): { keys: string[]; hasNextPage: boolean } {
+  turns?: ScanTurns,
+): Promise<{ keys: string[]; hasNextPage: boolean }> {
   const source = sourceOf(db, filter);
   const progress = progressOf(filter.visibleThrough);
   const anchorKey = source.prefix.slice(0, source.anchor);
@@ -150,12 +197,17 @@ export function pageKeys(
       ? source.prefix
       : laterKey(source.prefix, [...anchorKey, after.seriesKey, after.episodeNumber, after.sequence]);
   const keys: string[] = [];
-  for (const row of db.scan(source.index, source.prefix, from)) {
+  let hasNextPage = false;
+  await eachRow(db, source.index, source.prefix, from, turns, (row) => {
     const event = eventRow(db, row, source.anchor);
-    if (after !== null && comparePosition(event, after) <= 0) continue;
-    if (!matchesFilter(event, filter) || !eventVisible(progress, event as PlotEventRecord)) continue;
-    if (keys.length === first) return { keys, hasNextPage: true };
+    if (after !== null && comparePosition(event, after) <= 0) return true;
+    if (!matchesFilter(event, filter) || !eventVisible(progress, event as PlotEventRecord)) return true;
+    if (keys.length === first) {
+      hasNextPage = true;
+      return false;
+    }
     keys.push(event.key);
-  }
-  return { keys, hasNextPage: false };
+    return true;
+  });
+  return { keys, hasNextPage };
 }

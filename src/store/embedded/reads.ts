@@ -4,7 +4,7 @@ import type { PlotEventKind } from '../../domain/vocabulary.js';
 import type { EventFilter } from '../port.js';
 import type { EmbeddedDatabase } from './database.js';
 import type { IndexKey, IndexName } from './layout.js';
-import { type EventRow, eventRow, ofKinds, type Totals, totalsOf } from './queries.js';
+import { type EventRow, eventRow, ofKinds, type ScanTurns, type Totals, totalsOf } from './queries.js';
 
 /** How many decoded records the heap keeps, across collections. */
 const RECORD_CACHE_ENTRIES = 5_000;
@@ -114,11 +114,11 @@ export class EmbeddedReads {
     return this.records(collection, keys).filter((r): r is RecordOf<C> => r !== null);
   }
 
-  totalsOf(filter: EventFilter): Totals {
+  async totalsOf(filter: EventFilter, turns?: ScanTurns): Promise<Totals> {
     const id = JSON.stringify(filter);
     let totals = this.totals.get(id);
     if (totals === undefined) {
-      totals = totalsOf(this.db, filter);
+      totals = await totalsOf(this.db, filter, turns);
       this.totals.set(id, totals);
     }
     return totals;
