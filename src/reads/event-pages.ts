@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Progress, visibleThrough } from '../domain/spoilers.js';
+import { InvalidCursorError } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor } from '../pagination.js';
 import { type EventFilter, type EventsPageRequest, NO_EVENT_FILTER } from '../store/port.js';
 
@@ -40,9 +41,19 @@ const onlyPositions = (f: EventFilter): EventFilter => ({
   visibleThrough: f.visibleThrough,
 });
 
-/** The store request for one page of events; throws INVALID_CURSOR for a cursor this list did not issue. */
+/**
+ * The store request for one page of events; throws INVALID_CURSOR for a cursor this list did not issue: not an
+ * event's, or the place of one outside the filter's series or episode (a cursor from another series' list paged
+ * that series from its start, with no error; red team 56).
+ */
 function eventsPageRequest(filter: EventFilter, { first, after }: Pick<EventsArgs, 'first' | 'after'>) {
   const position = after == null ? null : decodeCursor('event', after, eventPosition);
+  if (
+    position !== null &&
+    ((filter.series !== null && position[0] !== filter.series) ||
+      (filter.episode !== null && position[1] !== filter.episode))
+  )
+    throw new InvalidCursorError(after!);
   return {
     filter,
     first: first ?? DEFAULT_PAGE_SIZE,

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { encodeCursor } from '../../src/pagination.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, type GraphQLResponse, graphql } from '../support/graphql.js';
 
@@ -82,6 +83,36 @@ describeEachStore('the events filter and its pages', (service) => {
         node: { slug },
       })),
     });
+  });
+
+  it("refuses a cursor from another series' or episode's list, and takes one from its own", async () => {
+    const page = async (filter: Record<string, unknown>, after?: string) =>
+      graphql(service().yoga, EVENTS, { filter, first: 2, ...(after === undefined ? {} : { after }) });
+    const episode4 = (await page({ series: 'soundtrack-1', episode: 4 })).data!.events.pageInfo.endCursor as string;
+    expect(episode4).toEqual(expect.any(String));
+    // The place of an event in another series, as that series' list would give it.
+    const elsewhere = encodeCursor('event', ['godspeed', 1, 1]);
+    for (const [filter, after] of [
+      [{ series: 'godspeed' }, episode4],
+      [{ series: 'soundtrack-1' }, elsewhere],
+      [{ series: 'soundtrack-1', kinds: ['CONFESSION'] }, elsewhere],
+      [{ series: 'soundtrack-1', episode: 5 }, episode4],
+      [{ episode: 5 }, episode4],
+    ] as const) {
+      const refused = await page(filter, after);
+      expect(errorCodes(refused), JSON.stringify(filter)).toEqual(['INVALID_CURSOR']);
+      expect(refused.data?.events ?? null).toBeNull();
+    }
+    for (const [filter, after] of [
+      [{ series: 'soundtrack-1', episode: 4 }, episode4],
+      [{ series: 'soundtrack-1' }, episode4],
+      [{ kinds: ['CONFESSION'] }, elsewhere],
+      [{}, episode4],
+    ] as const) {
+      const taken = await page(filter, after);
+      expect(taken.errors, JSON.stringify(filter)).toBeUndefined();
+      expect(taken.data!.events.pageInfo.hasPreviousPage).toBe(true);
+    }
   });
 
   it.each([
