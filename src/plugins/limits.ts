@@ -53,6 +53,12 @@ async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promis
  */
 export function useBodyLimit(limit: number): Plugin {
   const tooLarge = () => errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes.`);
+  const cutOff = () =>
+    errorResponse(
+      400,
+      'BAD_REQUEST',
+      'The request body ended before it was whole, or its chunked encoding is malformed.',
+    );
   return {
     onRequest: async ({ request, setRequest, endResponse, fetchAPI }) => {
       if (request.method !== 'POST' || request.body === null) return;
@@ -62,7 +68,13 @@ export function useBodyLimit(limit: number): Plugin {
           return endResponse(errorResponse(400, 'BAD_REQUEST', 'Content-Length must be one whole number of bytes.'));
         return Number(declared) > limit ? endResponse(tooLarge()) : undefined;
       }
-      const chunks = await readUpTo(request.body, limit);
+      let chunks: Uint8Array[] | null;
+      try {
+        chunks = await readUpTo(request.body, limit);
+      } catch {
+        // Node's parser gave up on the chunked encoding, or the client went away mid-body: a client's fault, not ours.
+        return endResponse(cutOff());
+      }
       if (chunks === null) return endResponse(tooLarge());
       setRequest(requestAgain(fetchAPI, request, 'POST', Buffer.concat(chunks)));
     },

@@ -78,4 +78,26 @@ describe('the request body limit over real HTTP (MAX_BODY_BYTES)', () => {
     expect(statuses(raw)).toEqual([400]);
     expect(raw).not.toContain('__typename":"Query"');
   });
+
+  it("answers a malformed or abandoned chunked body as the client's fault: never a 500, never an error logged", async () => {
+    const malformed = await exchange(server.url, headOf('Transfer-Encoding: chunked\r\n'), 'zz\r\n{}\r\n0\r\n\r\n');
+    expect(statuses(malformed).every((status) => status === 400)).toBe(true);
+    const abandoned = await new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      const received: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
+      socket.write(headOf('Transfer-Encoding: chunked\r\n'));
+      // Half of a chunk, then the client goes away.
+      socket.write('40\r\n{"query":', () => socket.end());
+    });
+    expect(statuses(abandoned).every((status) => status === 400)).toBe(true);
+    // The server is still whole, and logged neither as its own error.
+    const body = JSON.stringify({ query: '{ series(slug: "soundtrack-1") { title } }' });
+    const after = await exchange(server.url, headOf(`Content-Length: ${Buffer.byteLength(body)}\r\n`), body);
+    expect(after).toContain('"title":"Soundtrack #1"');
+    expect(server.logs.join('\n')).not.toMatch(/unexpected error|"level":50|INTERNAL_SERVER_ERROR/);
+  });
 });
