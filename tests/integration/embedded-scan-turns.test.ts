@@ -99,4 +99,29 @@ describe('a store-wide scan in turns', () => {
     await expect(pageKeys(db, NO_EVENT_FILTER, events, null, refusing)).rejects.toBe(reason);
     expect(taken).toBe(2);
   });
+
+  it("reads the change log's pages as one pass does, pausing whenever due", async () => {
+    const keepers: [string, (entry: { series: string | null; collection: string }) => boolean][] = [
+      ['all', () => true],
+      ['one series', (entry) => entry.series === firstSeries],
+      ['credits only', (entry) => entry.collection === 'credits'],
+      ['none', () => false],
+    ];
+    const { bounds } = await db.changesAfter(null, 0, () => true);
+    expect(bounds.latest).toBeGreaterThan(1_000);
+    for (const [name, keep] of keepers) {
+      for (const first of [0, 7, 500, 100_000]) {
+        const whole = await db.changesAfter(null, first, keep);
+        const turns = everyCheck();
+        expect(await db.changesAfter(null, first, keep, turns), `${name}, first ${first}`).toEqual(whole);
+        const from = Math.floor(bounds.latest / 3);
+        expect(await db.changesAfter(from, first, keep, everyCheck())).toEqual(
+          await db.changesAfter(from, first, keep),
+        );
+      }
+    }
+    const turns = everyCheck();
+    await db.changesAfter(null, 100_000, () => false, turns);
+    expect(turns.taken).toBe(Math.floor((bounds.latest - 1) / 256));
+  });
 });

@@ -39,6 +39,7 @@ import {
 } from './layout.js';
 import { residentMappedBytes } from './mapped.js';
 import { checkReadable, DATA_FILE, forgetClosedCleanly, markClosedCleanly } from './probe.js';
+import { ROWS_PER_CHECK, type ScanTurns } from './queries.js';
 
 /** What a failed lmdb commit reports, e.g. "no space left on device (ENOSPC)"; lmdb gives errno 5 or 28. */
 function commitFailure(cause: unknown): string {
@@ -540,19 +541,34 @@ export class EmbeddedDatabase {
   }
 
   /** Up to `first` entries after `from` (null: before the oldest kept) that pass `keep`, and how far the scan got (one snapshot: the caller's read transaction). */
-  changesAfter(
+  async changesAfter(
     from: number | null,
     first: number,
     keep: (entry: ChangeEntry) => boolean,
-  ): { items: ChangeEntry[]; hasNextPage: boolean; through: number; bounds: ChangeLogBounds } {
+    turns?: ScanTurns,
+  ): Promise<{ items: ChangeEntry[]; hasNextPage: boolean; through: number; bounds: ChangeLogBounds }> {
     const bounds = this.changeLogBounds();
     const after = from ?? (bounds.oldest ?? bounds.latest + 1) - 1;
     const items: ChangeEntry[] = [];
-    for (const { key, value } of this.changes.getRange({ start: after + 1 })) {
-      if (key > bounds.latest) break;
-      if (!keep(value)) continue;
-      if (items.length === first) return { items, hasNextPage: true, through: items.at(-1)?.cursor ?? after, bounds };
-      items.push(value);
+    // Entries up to bounds.latest never change, so a long scan may pause and go on after the last one it read.
+    for (let start = after + 1; ; ) {
+      let scanned = 0;
+      let pausedAt: number | null = null;
+      for (const { key, value } of this.changes.getRange({ start })) {
+        if (key > bounds.latest) break;
+        if (keep(value)) {
+          if (items.length === first)
+            return { items, hasNextPage: true, through: items.at(-1)?.cursor ?? after, bounds };
+          items.push(value);
+        }
+        if (turns !== undefined && ++scanned % ROWS_PER_CHECK === 0 && turns.due()) {
+          pausedAt = key;
+          break;
+        }
+      }
+      if (pausedAt === null || turns === undefined) break;
+      await turns.take();
+      start = pausedAt + 1;
     }
     return { items, hasNextPage: false, through: Math.max(bounds.latest, after), bounds };
   }

@@ -64,9 +64,10 @@ import {
   readPlanned,
   relationshipsAt,
   seriesPage,
+  TURN_MS,
   Turns,
 } from './planned.js';
-import { ofKinds, takesPart } from './queries.js';
+import { ofKinds, type ScanTurns, takesPart } from './queries.js';
 import { EmbeddedReads, RECORDS_PER_TURN } from './reads.js';
 import { searchCandidates } from './search.js';
 import { EmbeddedStoryView } from './story-view.js';
@@ -95,6 +96,21 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
 
 /** A long read's tries at one snapshot. */
 const LONG_READ_ATTEMPTS = 3;
+
+/**
+ * Turns of the event loop for a scan that keeps no snapshot (the change log's entries never change): a filter that
+ * matches few entries read the whole log in one go, and held /health for a second (red team 56).
+ */
+function loopTurns(): ScanTurns {
+  let last = performance.now();
+  return {
+    due: () => performance.now() - last >= TURN_MS,
+    take: async () => {
+      await nextTurn();
+      last = performance.now();
+    },
+  };
+}
 
 /** How often the state tag's epoch turns, so that derived caches look for other processes' writes. */
 const STATE_TAG_TTL_MS = 5_000;
@@ -319,7 +335,7 @@ export class EmbeddedStore implements DramaStore {
     this.trip();
     const keep = (entry: ChangeEntry) =>
       (series === null || entry.series === series) && (collections === null || collections.includes(entry.collection));
-    return this.database.changesAfter(after, Math.max(first, 0), keep);
+    return this.database.changesAfter(after, Math.max(first, 0), keep, loopTurns());
   }
 
   async changeLogBounds(): Promise<ChangeLogBounds> {

@@ -91,7 +91,7 @@ export function firstShown(db: EmbeddedDatabase, characterKey: string): FirstSho
 }
 
 /** A planned read that has run this long gives the event loop a turn (timers, the execution budget) before it goes on. */
-const TURN_MS = 20;
+export const TURN_MS = 20;
 
 const eventCharacters = (e: PlotEventRecord) => [
   ...(e.agentKey === null ? [] : [e.agentKey]),

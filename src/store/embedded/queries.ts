@@ -147,7 +147,7 @@ export interface ScanTurns {
   take(): Promise<void>;
 }
 
-const ROWS_PER_CHECK = 256;
+export const ROWS_PER_CHECK = 256;
 
 const sameKey = (a: IndexKey, b: IndexKey) => a.length === b.length && a.every((part, i) => part === b[i]);
 
