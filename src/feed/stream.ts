@@ -38,8 +38,11 @@ export function changeStream(
       signalled = true;
       wake();
     });
+    // Ends a read of the log still going when the stream stops (a store-wide filter may read the whole log).
+    const reading = new AbortController();
     void stop.then(() => {
       stopped = true;
+      reading.abort();
       wake();
     });
     const end = () => stop();
@@ -50,13 +53,18 @@ export function changeStream(
       while (!stopped) {
         signalled = false;
         const loaders = createLoaders(store, progress);
-        const page = await readChanges(store, position, filter, READ_SIZE, (c) => loaders.changeShown(c)).catch(
-          (error: unknown) => {
-            // A store that is away for a while ends no subscription: it reads again at the next poll.
-            if (error instanceof ChangeCursorError) throw error;
-            return { items: [], hasNextPage: false, through: position, hidden: 0 };
-          },
-        );
+        const page = await readChanges(
+          store,
+          position,
+          filter,
+          READ_SIZE,
+          (c) => loaders.changeShown(c),
+          reading.signal,
+        ).catch((error: unknown) => {
+          // A store that is away for a while ends no subscription: it reads again at the next poll.
+          if (error instanceof ChangeCursorError) throw error;
+          return { items: [], hasNextPage: false, through: position, hidden: 0 };
+        });
         for (const item of page.items) {
           if (stopped) return;
           await push(item);

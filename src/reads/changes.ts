@@ -83,8 +83,9 @@ export async function readChanges(
   filter: ChangeFeedFilter,
   first: number,
   shown: (change: ChangeEntry) => Promise<boolean>,
+  signal?: AbortSignal,
 ): Promise<ChangeFeedPage> {
-  const page = await log.changesAfter({ after, first, ...filter });
+  const page = await log.changesAfter({ after, first, ...filter, signal });
   if (cursorProblem(after, page.bounds) === 'expired')
     throw new ChangeCursorError(changeCursor(after), 'expired', boundsFor(page.bounds));
   return keepShown(page, shown);
@@ -101,9 +102,10 @@ export async function pageAfterCursor(
   filter: ChangeFeedFilter,
   first: number,
   shown: (change: ChangeEntry) => Promise<boolean>,
+  signal?: AbortSignal,
 ): Promise<ChangeFeedPage & { hasPreviousPage: boolean }> {
   const at = after === null ? null : changePosition(after, 'after');
-  const page = await log.changesAfter({ after: at, first, ...filter });
+  const page = await log.changesAfter({ after: at, first, ...filter, signal });
   const problem = at === null ? null : cursorProblem(at, page.bounds);
   if (problem !== null) throw new ChangeCursorError(after!, problem, boundsFor(page.bounds));
   // Something kept at or before `after`; without it the read starts at the oldest change kept.

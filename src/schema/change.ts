@@ -12,6 +12,7 @@ import { SLUG_PATTERN } from '../domain/keys.js';
 import { BadUserInputError } from '../errors.js';
 import { changeStream } from '../feed/stream.js';
 import { DEFAULT_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
+import { budgetSignal } from '../plugins/budget.js';
 import { deliveredChange } from '../plugins/change-feed-sse.js';
 import { changeCursor, pageAfterCursor, startPosition } from '../reads/changes.js';
 import { describedValues } from './support/enum-values.js';
@@ -130,8 +131,13 @@ builder.queryField('changes', (t) =>
     resolve: async (_root, args, ctx) => {
       const filter = filterOf(args);
       const first = args.first ?? DEFAULT_PAGE_SIZE;
-      const page = await pageAfterCursor(ctx.store, args.after ?? null, filter, first, (c) =>
-        ctx.loaders.changeShown(c),
+      const page = await pageAfterCursor(
+        ctx.store,
+        args.after ?? null,
+        filter,
+        first,
+        (c) => ctx.loaders.changeShown(c),
+        budgetSignal(ctx),
       );
       const edges = page.items.map((node) => ({ cursor: changeCursor(node.cursor), node }));
       return {

@@ -274,6 +274,8 @@ export interface ChangesRequest {
   /** null: every collection; [] matches nothing. */
   collections: Collection[] | null;
   first: number;
+  /** Ends the read once aborted (its request was answered, or its client or stream went away); it then rejects. */
+  signal?: AbortSignal;
 }
 
 export interface ChangesPage {

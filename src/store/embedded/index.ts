@@ -61,10 +61,11 @@ import {
   episodeEvents,
   eventsPage,
   firstShown,
+  nextSharedTurn,
   readPlanned,
   relationshipsAt,
   seriesPage,
-  TURN_MS,
+  sliceOver,
   Turns,
 } from './planned.js';
 import { ofKinds, type ScanTurns, takesPart } from './queries.js';
@@ -101,13 +102,12 @@ const LONG_READ_ATTEMPTS = 3;
  * Turns of the event loop for a scan that keeps no snapshot (the change log's entries never change): a filter that
  * matches few entries read the whole log in one go, and held /health for a second (red team 56).
  */
-function loopTurns(): ScanTurns {
-  let last = performance.now();
+function loopTurns(signal: AbortSignal | undefined): ScanTurns {
   return {
-    due: () => performance.now() - last >= TURN_MS,
+    due: sliceOver,
     take: async () => {
-      await nextTurn();
-      last = performance.now();
+      await nextSharedTurn();
+      signal?.throwIfAborted();
     },
   };
 }
@@ -331,11 +331,12 @@ export class EmbeddedStore implements DramaStore {
     );
   }
 
-  async changesAfter({ after, series, collections, first }: ChangesRequest): Promise<ChangesPage> {
+  async changesAfter({ after, series, collections, first, signal }: ChangesRequest): Promise<ChangesPage> {
     this.trip();
+    signal?.throwIfAborted();
     const keep = (entry: ChangeEntry) =>
       (series === null || entry.series === series) && (collections === null || collections.includes(entry.collection));
-    return this.database.changesAfter(after, Math.max(first, 0), keep, loopTurns());
+    return this.database.changesAfter(after, Math.max(first, 0), keep, loopTurns(signal));
   }
 
   async changeLogBounds(): Promise<ChangeLogBounds> {

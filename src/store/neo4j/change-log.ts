@@ -58,12 +58,11 @@ const PAGE_READS = 10;
 export async function changesAfter(db: Neo4jConnection, request: ChangesRequest): Promise<ChangesPage> {
   const first = Math.max(request.first, 0);
   for (let read = 1; ; read += 1) {
-    const [row] = await db.read(logCypher.CHANGES_AFTER, {
-      after: request.after,
-      series: request.series,
-      collections: request.collections,
-      first,
-    });
+    const [row] = await db.read(
+      logCypher.CHANGES_AFTER,
+      { after: request.after, series: request.series, collections: request.collections, first },
+      request.signal,
+    );
     const startAfter = toNumber(row?.startAfter ?? 0);
     const bounds = boundsOf(row);
     // Pruned entries are gone for good (the reader says the cursor expired); any other one missing is on its way.
