@@ -125,4 +125,25 @@ describe('a store-wide scan in turns', () => {
     await db.changesAfter(null, 100_000, () => false, turns);
     expect(turns.taken).toBe(Math.floor((bounds.latest - 1) / 256));
   });
+
+  it('ends a long read whose request is gone: store-wide events, the change log and neighbourhoods', async () => {
+    const store = await openEmbeddedStore({ dataDir: path.join(dir, 'data'), readOnly: true });
+    try {
+      const gone = AbortSignal.abort(new Error('answered'));
+      const characters = (await store.charactersBySeries([firstSeries]))[0]!.map((c) => c.key);
+      expect(characters.length).toBeGreaterThan(2);
+      await expect(store.findEvents({ filter: NO_EVENT_FILTER, first: 10, after: null }, gone)).rejects.toThrow(
+        'answered',
+      );
+      await expect(
+        store.changesAfter({ after: null, series: 'nope', collections: null, first: 10, signal: gone }),
+      ).rejects.toThrow('answered');
+      await expect(store.neighbourhoods(characters, gone)).rejects.toThrow('answered');
+      // Not aborted, the same reads answer in full.
+      expect((await store.findEvents({ filter: NO_EVENT_FILTER, first: 10, after: null })).totalCount).toBe(events);
+      expect(await store.neighbourhoods(characters)).toHaveLength(characters.length);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -260,16 +260,35 @@ export class EmbeddedStore implements DramaStore {
     });
   }
 
-  async neighbourhoods(keys: readonly string[]): Promise<Neighbourhood[]> {
-    const reads = this.read();
-    return keys.map((key) => ({
-      relationships: reads.listed('relationships', 'relationshipsByCharacter', [key]),
-      events: reads.listed('events', 'eventsByCharacter', [key]),
-      castings: [
-        ...reads.listed('castings', 'castingsByCharacter', [key]),
-        ...reads.listed('castings', 'castingsByPerson', [key]),
-      ],
-    }));
+  /**
+   * One snapshot's neighbourhoods, a turn of the event loop whenever the process's slice is over: a search's hop over
+   * a long series' characters reads thousands of events each, and read at once it held /health for 1 to 12 s (red
+   * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn.
+   */
+  async neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
+    this.trip();
+    for (let attempt = 1; ; attempt += 1) {
+      signal?.throwIfAborted();
+      const version = this.reads.refresh();
+      const turns = attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal);
+      try {
+        const found: Neighbourhood[] = [];
+        for (const key of keys) {
+          if (turns?.due()) await turns.take();
+          found.push({
+            relationships: this.reads.listed('relationships', 'relationshipsByCharacter', [key]),
+            events: this.reads.listed('events', 'eventsByCharacter', [key]),
+            castings: [
+              ...this.reads.listed('castings', 'castingsByCharacter', [key]),
+              ...this.reads.listed('castings', 'castingsByPerson', [key]),
+            ],
+          });
+        }
+        return found;
+      } catch (error) {
+        if (!(error instanceof DataMovedError)) throw error;
+      }
+    }
   }
 
   async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
