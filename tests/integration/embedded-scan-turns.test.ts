@@ -6,7 +6,9 @@ import { writeCatalogue } from '../../src/generate/write.js';
 import { loadSeedDirectory } from '../../src/seed/load.js';
 import { EmbeddedDatabase } from '../../src/store/embedded/database.js';
 import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { DataMovedError, Turns } from '../../src/store/embedded/planned.js';
 import { pageKeys, type ScanTurns, totalsOf } from '../../src/store/embedded/queries.js';
+import { EmbeddedReads } from '../../src/store/embedded/reads.js';
 import { type EventFilter, NO_EVENT_FILTER } from '../../src/store/port.js';
 
 /*
@@ -126,24 +128,13 @@ describe('a store-wide scan in turns', () => {
     expect(turns.taken).toBe(Math.floor((bounds.latest - 1) / 256));
   });
 
-  it('ends a long read whose request is gone: store-wide events, the change log and neighbourhoods', async () => {
-    const store = await openEmbeddedStore({ dataDir: path.join(dir, 'data'), readOnly: true });
-    try {
-      const gone = AbortSignal.abort(new Error('answered'));
-      const characters = (await store.charactersBySeries([firstSeries]))[0]!.map((c) => c.key);
-      expect(characters.length).toBeGreaterThan(2);
-      await expect(store.findEvents({ filter: NO_EVENT_FILTER, first: 10, after: null }, gone)).rejects.toThrow(
-        'answered',
-      );
-      await expect(
-        store.changesAfter({ after: null, series: 'nope', collections: null, first: 10, signal: gone }),
-      ).rejects.toThrow('answered');
-      await expect(store.neighbourhoods(characters, gone)).rejects.toThrow('answered');
-      // Not aborted, the same reads answer in full.
-      expect((await store.findEvents({ filter: NO_EVENT_FILTER, first: 10, after: null })).totalCount).toBe(events);
-      expect(await store.neighbourhoods(characters)).toHaveLength(characters.length);
-    } finally {
-      await store.close();
-    }
+  it('stops a long read at its next turn once its request is gone, or once a write has moved the data', async () => {
+    const reads = new EmbeddedReads(db);
+    const version = reads.refresh();
+    await expect(new Turns(reads, version, AbortSignal.abort(new Error('answered'))).take()).rejects.toThrow(
+      'answered',
+    );
+    await expect(new Turns(reads, version + 1, undefined).take()).rejects.toBeInstanceOf(DataMovedError);
+    await expect(new Turns(reads, version, undefined).take()).resolves.toBeUndefined();
   });
 });

@@ -268,7 +268,6 @@ export class EmbeddedStore implements DramaStore {
   async neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
     this.trip();
     for (let attempt = 1; ; attempt += 1) {
-      signal?.throwIfAborted();
       const version = this.reads.refresh();
       const turns = attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal);
       try {
@@ -302,7 +301,6 @@ export class EmbeddedStore implements DramaStore {
   async findEvents(request: EventsPageRequest, signal?: AbortSignal): Promise<EventsPage> {
     this.trip();
     for (let attempt = 1; ; attempt += 1) {
-      signal?.throwIfAborted();
       const version = this.reads.refresh();
       const turns = attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal);
       try {
@@ -352,7 +350,6 @@ export class EmbeddedStore implements DramaStore {
 
   async changesAfter({ after, series, collections, first, signal }: ChangesRequest): Promise<ChangesPage> {
     this.trip();
-    signal?.throwIfAborted();
     const keep = (entry: ChangeEntry) =>
       (series === null || entry.series === series) && (collections === null || collections.includes(entry.collection));
     return this.database.changesAfter(after, Math.max(first, 0), keep, loopTurns(signal));
