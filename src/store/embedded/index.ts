@@ -265,29 +265,22 @@ export class EmbeddedStore implements DramaStore {
    * a long series' characters reads thousands of events each, and read at once it held /health for 1 to 12 s (red
    * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn.
    */
-  async neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
-    this.trip();
-    for (let attempt = 1; ; attempt += 1) {
-      const version = this.reads.refresh();
-      const turns = attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal);
-      try {
-        const found: Neighbourhood[] = [];
-        for (const key of keys) {
-          if (turns?.due()) await turns.take();
-          found.push({
-            relationships: this.reads.listed('relationships', 'relationshipsByCharacter', [key]),
-            events: this.reads.listed('events', 'eventsByCharacter', [key]),
-            castings: [
-              ...this.reads.listed('castings', 'castingsByCharacter', [key]),
-              ...this.reads.listed('castings', 'castingsByPerson', [key]),
-            ],
-          });
-        }
-        return found;
-      } catch (error) {
-        if (!(error instanceof DataMovedError)) throw error;
+  neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
+    return this.inSnapshot(signal, async (turns) => {
+      const found: Neighbourhood[] = [];
+      for (const key of keys) {
+        if (turns?.due()) await turns.take();
+        found.push({
+          relationships: this.reads.listed('relationships', 'relationshipsByCharacter', [key]),
+          events: this.reads.listed('events', 'eventsByCharacter', [key]),
+          castings: [
+            ...this.reads.listed('castings', 'castingsByCharacter', [key]),
+            ...this.reads.listed('castings', 'castingsByPerson', [key]),
+          ],
+        });
       }
-    }
+      return found;
+    });
   }
 
   async listSeries(request: SeriesPageRequest): Promise<Page<SeriesRecord>> {
@@ -298,13 +291,20 @@ export class EmbeddedStore implements DramaStore {
    * One snapshot's page, in turns of the event loop when it scans long (a filter with no series, character or
    * episode reads every event); a write during it starts it again, and the last of LONG_READ_ATTEMPTS in one turn.
    */
-  async findEvents(request: EventsPageRequest, signal?: AbortSignal): Promise<EventsPage> {
+  findEvents(request: EventsPageRequest, signal?: AbortSignal): Promise<EventsPage> {
+    return this.inSnapshot(signal, (turns) => eventsPage(this.reads, this.database, request, turns));
+  }
+
+  /**
+   * One round trip: `read` over one snapshot, taking turns as `turns` says; a write during it (DataMovedError) starts
+   * it again, and the last of LONG_READ_ATTEMPTS runs in one turn (no turns), so that every answer is of one snapshot.
+   */
+  private async inSnapshot<T>(signal: AbortSignal | undefined, read: (turns?: Turns) => Promise<T>): Promise<T> {
     this.trip();
     for (let attempt = 1; ; attempt += 1) {
       const version = this.reads.refresh();
-      const turns = attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal);
       try {
-        return await eventsPage(this.reads, this.database, request, turns);
+        return await read(attempt === LONG_READ_ATTEMPTS ? undefined : new Turns(this.reads, version, signal));
       } catch (error) {
         if (!(error instanceof DataMovedError)) throw error;
       }
