@@ -137,4 +137,25 @@ describe('a store-wide scan in turns', () => {
     await expect(new Turns(reads, version + 1, undefined).take()).rejects.toBeInstanceOf(DataMovedError);
     await expect(new Turns(reads, version, undefined).take()).resolves.toBeUndefined();
   });
+
+  // Red team 57: a character's 20,000 events, or a series' 110,000 for its story, were read in one go.
+  it("reads an index's keys and their records in turns exactly as one pass does, pausing every 256", async () => {
+    const reads = new EmbeddedReads(db);
+    reads.refresh();
+    const whole = reads.keysIn('eventsByPosition', [firstSeries]);
+    expect(whole.length).toBeGreaterThan(256);
+    const turns = everyCheck();
+    expect(await reads.keysInTurns('eventsByPosition', [firstSeries], turns)).toEqual(whole);
+    expect(turns.taken).toBe(Math.floor((whole.length - 1) / 256));
+    const kinds = ['CONFESSION', 'REJECTION'] as const;
+    expect(await reads.eventKeysInTurns('eventsByPosition', [firstSeries], [...kinds], everyCheck())).toEqual(
+      reads.eventKeys('eventsByPosition', [firstSeries], [...kinds]),
+    );
+    const lists = [whole.slice(0, 100), [], whole.slice(100), ['no-such-event']];
+    const recordTurns = everyCheck();
+    expect(await reads.presentInTurns('events', lists, recordTurns)).toEqual(
+      lists.map((keys) => reads.present('events', keys)),
+    );
+    expect(recordTurns.taken).toBe(Math.floor((whole.length + 1) / 256));
+  });
 });

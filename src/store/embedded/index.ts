@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   type ChangeEntry,
   type ChangeLogBounds,
@@ -68,8 +67,8 @@ import {
   sliceOver,
   Turns,
 } from './planned.js';
-import { ofKinds, type ScanTurns, takesPart } from './queries.js';
-import { EmbeddedReads, RECORDS_PER_TURN } from './reads.js';
+import { ofKinds, ROWS_PER_CHECK, type ScanTurns, takesPart } from './queries.js';
+import { EmbeddedReads } from './reads.js';
 import { searchCandidates } from './search.js';
 import { EmbeddedStoryView } from './story-view.js';
 
@@ -227,7 +226,12 @@ export class EmbeddedStore implements DramaStore {
   eventsOfSeriesByKind(queries: readonly SeriesEventsQuery[], signal?: AbortSignal): Promise<PlotEventRecord[][]> {
     return this.inTurns(
       'events',
-      (reads) => queries.map((q) => reads.eventKeys('eventsByPosition', [q.seriesKey], q.kinds)),
+      async (turns) => {
+        const lists: string[][] = [];
+        for (const q of queries)
+          lists.push(await this.reads.eventKeysInTurns('eventsByPosition', [q.seriesKey], q.kinds, turns));
+        return lists;
+      },
       signal,
     );
   }
@@ -270,12 +274,13 @@ export class EmbeddedStore implements DramaStore {
       const found: Neighbourhood[] = [];
       for (const key of keys) {
         if (turns?.due()) await turns.take();
+        const reads = this.reads;
         found.push({
-          relationships: this.reads.listed('relationships', 'relationshipsByCharacter', [key]),
-          events: this.reads.listed('events', 'eventsByCharacter', [key]),
+          relationships: await reads.listedInTurns('relationships', 'relationshipsByCharacter', [[key]], turns),
+          events: await reads.listedInTurns('events', 'eventsByCharacter', [[key]], turns),
           castings: [
-            ...this.reads.listed('castings', 'castingsByCharacter', [key]),
-            ...this.reads.listed('castings', 'castingsByPerson', [key]),
+            ...(await reads.listedInTurns('castings', 'castingsByCharacter', [[key]], turns)),
+            ...(await reads.listedInTurns('castings', 'castingsByPerson', [[key]], turns)),
           ],
         });
       }
@@ -373,12 +378,13 @@ export class EmbeddedStore implements DramaStore {
 
   /**
    * From the list lengths each write keeps, as one round trip: a few reads per series, and per character its
-   * record (for its aliases) and three lengths, RECORDS_PER_TURN characters to a turn (sizes to cost by, so a write
-   * between turns may show in part).
+   * record (for its aliases) and three lengths, in the process's slices of the event loop (sizes to cost by, so a
+   * write between turns may show in part).
    */
   async seriesListSizes(seriesKeys: readonly string[]): Promise<(SeriesListSizes | null)[]> {
     const reads = this.read();
     const sized: (SeriesListSizes | null)[] = [];
+    let read = 0;
     for (const record of reads.records('series', seriesKeys)) {
       if (record === null) {
         sized.push(null);
@@ -399,9 +405,9 @@ export class EmbeddedStore implements DramaStore {
         relationshipsPerCharacter: 0,
         eventsPerCharacter: 0,
       };
-      for (const [n, key] of reads.keysIn('charactersBySeries', [record.key]).entries()) {
-        if (n > 0 && n % RECORDS_PER_TURN === 0) {
-          await nextTurn();
+      for (const key of reads.keysIn('charactersBySeries', [record.key])) {
+        if (++read % ROWS_PER_CHECK === 0 && sliceOver()) {
+          await nextSharedTurn();
           reads.refresh();
         }
         sizes.aliasesPerCharacter = Math.max(
@@ -466,57 +472,24 @@ export class EmbeddedStore implements DramaStore {
     keys: readonly string[],
     signal?: AbortSignal,
   ): Promise<T[][]> {
-    return (await this.inTurns(collection, (reads) => keys.map((key) => reads.keysIn(index, [key])), signal)) as T[][];
+    const keysOf = async (turns: Turns | undefined) => {
+      const lists: string[][] = [];
+      for (const key of keys) lists.push(await this.reads.keysInTurns(index, [key], turns));
+      return lists;
+    };
+    return (await this.inTurns(collection, keysOf, signal)) as T[][];
   }
 
   /**
-   * The records of each list of keys `keysOf` finds, read at most RECORDS_PER_TURN to a turn of the event loop:
-   * read at once, a series' 20,000 events held the loop for 0.15 s (red team 42). Each turn checks that no write
-   * has landed since the first (lmdb's snapshot lasts a turn); if one has, the read starts again, and the last of
-   * LONG_READ_ATTEMPTS reads in one turn, so that every answer is of one snapshot. Once `signal` aborts, the read
-   * ends at its next turn with the signal's reason: nobody reads what it would give.
+   * The records of each list of keys `keysOf` finds, over one snapshot in the process's slices of the event loop (see
+   * presentInTurns): read at once, a series' 20,000 events held the loop for 0.15 s (red team 42).
    */
-  private async inTurns<C extends Collection>(
+  private inTurns<C extends Collection>(
     collection: C,
-    keysOf: (reads: EmbeddedReads) => string[][],
+    keysOf: (turns: Turns | undefined) => Promise<string[][]>,
     signal?: AbortSignal,
   ): Promise<RecordOf<C>[][]> {
-    this.trip();
-    for (let attempt = 1; ; attempt += 1) {
-      const version = this.reads.refresh();
-      const last = attempt === LONG_READ_ATTEMPTS;
-      const read = await this.readInTurns(collection, keysOf(this.reads), last ? null : version, signal);
-      if (read !== null) return read;
-    }
-  }
-
-  /**
-   * `lists`' records (those gone skipped), RECORDS_PER_TURN to a turn, or all in this one when `version` is null;
-   * null once a write has moved the data version from `version`.
-   */
-  private async readInTurns<C extends Collection>(
-    collection: C,
-    lists: readonly string[][],
-    version: number | null,
-    signal: AbortSignal | undefined,
-  ): Promise<RecordOf<C>[][] | null> {
-    const read: RecordOf<C>[][] = [];
-    let inTurn = 0;
-    for (const keys of lists) {
-      const records: RecordOf<C>[] = [];
-      for (const key of keys) {
-        if (version !== null && inTurn++ === RECORDS_PER_TURN) {
-          await nextTurn();
-          signal?.throwIfAborted();
-          if (this.reads.refresh() !== version) return null;
-          inTurn = 1;
-        }
-        const record = this.reads.record(collection, key);
-        if (record !== null) records.push(record);
-      }
-      read.push(records);
-    }
-    return read;
+    return this.inSnapshot(signal, async (turns) => this.reads.presentInTurns(collection, await keysOf(turns), turns));
   }
 
   /** One round trip: the reads of this call see one lmdb snapshot, taken now. */

@@ -152,7 +152,7 @@ export const ROWS_PER_CHECK = 256;
 const sameKey = (a: IndexKey, b: IndexKey) => a.length === b.length && a.every((part, i) => part === b[i]);
 
 /** Calls `visit` on each row of `index` under `prefix` from `from` on, in order, until it returns false. */
-async function eachRow(
+export async function eachRow(
   db: EmbeddedDatabase,
   index: IndexName,
   prefix: IndexKey,
