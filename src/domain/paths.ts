@@ -50,8 +50,26 @@ export const gateNeighbourhood = (
   castings: n.castings.filter((c) => met(c.characterKey)).map((c) => castingAsSeen(progress, c)),
 });
 
-const sharers = (event: PlotEventRecord): string[] =>
-  event.participants.filter((p) => SHARING_ROLES.includes(p.role)).map((p) => p.characterKey);
+const shares = (event: PlotEventRecord, key: string): boolean =>
+  event.participants.some((p) => p.characterKey === key && SHARING_ROLES.includes(p.role));
+
+/** How many events a part of a neighbourhood holds: the work on one part is short, and a search may pause between. */
+export const EVENTS_PER_PART = 1_000;
+
+/** `n` in parts of at most EVENTS_PER_PART events, its relationships and castings in the first. */
+export function partsOf(n: Neighbourhood): Neighbourhood[] {
+  const parts = [{ ...n, events: n.events.slice(0, EVENTS_PER_PART) }];
+  for (let from = EVENTS_PER_PART; from < n.events.length; from += EVENTS_PER_PART)
+    parts.push({ relationships: [], castings: [], events: n.events.slice(from, from + EVENTS_PER_PART) });
+  return parts;
+}
+
+/** The neighbourhood whose parts (in order) these are. */
+export const joinParts = (parts: readonly Neighbourhood[]): Neighbourhood => ({
+  relationships: parts.flatMap((p) => p.relationships),
+  events: parts.flatMap((p) => p.events),
+  castings: parts.flatMap((p) => p.castings),
+});
 
 /** The step from `key` to one neighbour, as `key`'s neighbourhood explains it. */
 export function stepBetween(key: string, other: string, n: Neighbourhood): PathStep {
@@ -61,7 +79,7 @@ export function stepBetween(key: string, other: string, n: Neighbourhood): PathS
     relationships: n.relationships.filter(
       (r) => (r.fromKey === key && r.toKey === other) || (r.fromKey === other && r.toKey === key),
     ),
-    sharedEvents: n.events.filter((e) => sharers(e).includes(key) && sharers(e).includes(other)),
+    sharedEvents: n.events.filter((e) => shares(e, key) && shares(e, other)),
     castings: n.castings.filter(
       (c) => (c.personKey === key && c.characterKey === other) || (c.personKey === other && c.characterKey === key),
     ),
@@ -71,7 +89,9 @@ export function stepBetween(key: string, other: string, n: Neighbourhood): PathS
 export function neighboursOf(key: string, n: Neighbourhood): string[] {
   const out = new Set<string>();
   for (const r of n.relationships) out.add(r.fromKey === key ? r.toKey : r.fromKey);
-  for (const e of n.events) if (sharers(e).includes(key)) for (const c of sharers(e)) out.add(c);
+  for (const e of n.events) {
+    if (shares(e, key)) for (const p of e.participants) if (SHARING_ROLES.includes(p.role)) out.add(p.characterKey);
+  }
   for (const c of n.castings) out.add(c.personKey === key ? c.characterKey : c.personKey);
   out.delete(key);
   return [...out].sort(compareText);

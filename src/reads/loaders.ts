@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { ChangeEntry } from '../domain/change-log.js';
 import { seriesOf, seriesOfKey, slugOf } from '../domain/keys.js';
-import { gateNeighbourhood } from '../domain/paths.js';
+import { gateNeighbourhood, joinParts, type Neighbourhood, partsOf } from '../domain/paths.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -25,7 +25,7 @@ import type {
 } from '../store/port.js';
 import { tropesOfStory } from './series-stories.js';
 import { sharedTropes } from './shared-tropes.js';
-import { afterPendingTurn } from './slices.js';
+import { afterPendingTurn, turnIfDue } from './slices.js';
 import type { Journaled } from './state-cache.js';
 
 type Batch<K, V> = (keys: readonly K[]) => Promise<V[]>;
@@ -294,8 +294,18 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         ...keys.filter((key) => key.includes('/')),
         ...found.flatMap((n) => [...ends([n.relationships]), ...n.castings.map(castingKey)]),
       ]);
-      const nobody = { relationships: [], events: [], castings: [] };
-      return found.map((n, i) => (met(keys[i]!) ? gateNeighbourhood(progress, n, met) : nobody));
+      const gated: Neighbourhood[] = [];
+      for (const [i, n] of found.entries()) {
+        const parts: Neighbourhood[] = [];
+        if (met(keys[i]!)) {
+          for (const part of partsOf(n)) {
+            await turnIfDue();
+            parts.push(gateNeighbourhood(progress, part, met));
+          }
+        }
+        gated.push(joinParts(parts));
+      }
+      return gated;
     }),
     // Counted without reading what nobody is shown: every event of an episode the viewer may see is in it, and a
     // character's list of a 20,000-event series cost a third of a second when each one's events were read (red

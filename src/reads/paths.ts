@@ -4,6 +4,7 @@ import type { CharacterPath } from '../domain/paths.js';
 import type { Searchable } from '../domain/search/keys.js';
 import { BadUserInputError } from '../errors.js';
 import type { Loaders } from './loaders.js';
+import { sliceOver } from './slices.js';
 
 interface GlobalId {
   typename: string;
@@ -26,7 +27,13 @@ function endKey(arg: string, { typename, id }: GlobalId): string {
 export function pathsBetween(ctx: Context, args: PathArgs): Promise<CharacterPath[]> {
   const from = endKey('from', args.from);
   const to = endKey('to', args.to);
-  return shortestPaths(from, to, args.maxHops, (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled));
+  return shortestPaths(
+    from,
+    to,
+    args.maxHops,
+    (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled),
+    () => sliceOver(performance.now()),
+  );
 }
 
 function settled<T>(results: (T | Error)[]): T[] {

@@ -39,6 +39,12 @@ export function sliceOver(now: number): Promise<void> | null {
   return nextTurn;
 }
 
+/** Waits for the next turn of the event loop once operations' shared slice is over. */
+export async function turnIfDue(): Promise<void> {
+  const turn = sliceOver(performance.now());
+  if (turn !== null) await turn;
+}
+
 /**
  * DataLoader's batch schedule (once the promise jobs queued now have run), except that no batch is sent while
  * operations wait for a turn of the loop: the loads of a list's items made before the slice ended and those made

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shortestPaths } from '../../src/domain/path-search.js';
-import { gateNeighbourhood, type Neighbourhood } from '../../src/domain/paths.js';
+import { EVENTS_PER_PART, gateNeighbourhood, joinParts, type Neighbourhood, partsOf } from '../../src/domain/paths.js';
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 
@@ -111,5 +111,65 @@ describe('shortestPaths', () => {
       (await fetch(keys)).map((n) => gateNeighbourhood(new Map(), n, notB));
     expect(await shortestPaths('s/a', 's/b', 3, gated)).toEqual([]);
     expect(await shortestPaths('s/a', 's/b', 3, fetch)).toHaveLength(1);
+  });
+
+  // Red team 57: two characters sharing 20,000 events each held the event loop for 0.1 to 0.7 s per hop and per step.
+  it('lets the caller pause between parts of a long neighbourhood, and answers exactly as without pauses', async () => {
+    const shared = Array.from({ length: 2 * EVENTS_PER_PART + 500 }, (_, i) =>
+      ev(i + 1, 1, ['a', 'AGENT'], ['b', 'TARGET'], ['z', 'MENTIONED']),
+    );
+    const { fetch } = graph([rel('b', 'c')], shared);
+    let pauses = 0;
+    const pause = () => {
+      pauses += 1;
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    const paused = await shortestPaths('s/a', 's/c', 3, fetch, pause);
+    expect(paused).toEqual(await shortestPaths('s/a', 's/c', 3, fetch));
+    expect(chain(paused)).toEqual(['s/a > s/b > s/c']);
+    expect(paused[0]!.steps[0]!.sharedEvents).toHaveLength(shared.length);
+    // Three parts of a's neighbourhood, three of b's, and the two steps' parts (three and three).
+    expect(pauses).toBe(12);
+  });
+
+  it('shares a step between the paths that take it', async () => {
+    const { fetch } = graph([rel('a', 'b'), rel('b', 'c'), rel('b', 'd'), rel('c', 'e'), rel('d', 'e')], []);
+    const paths = await shortestPaths('s/a', 's/e', 4, fetch);
+    expect(chain(paths)).toEqual(['s/a > s/b > s/c > s/e', 's/a > s/b > s/d > s/e']);
+    expect(paths[0]!.steps[0]).toEqual(paths[1]!.steps[0]);
+  });
+
+  // Each node's chains are worked out once: walked once per chain, eight layers of ten made 10^7 walks.
+  it('finds the first chains through many layers of many parents each', async () => {
+    const layers = Array.from({ length: 7 }, (_, l) => Array.from({ length: 10 }, (_, i) => `n${l}${i}`));
+    const links = [
+      ...layers[0]!.map((n) => rel('a', n)),
+      ...layers.slice(1).flatMap((layer, l) => layer.flatMap((n) => layers[l]!.map((before) => rel(before, n)))),
+      ...layers[6]!.map((n) => rel(n, 'z')),
+    ];
+    const { fetch } = graph(links, []);
+    const paths = await shortestPaths('s/a', 's/z', 8, fetch);
+    expect(paths).toHaveLength(10);
+    for (const path of paths) {
+      expect(path.nodes).toHaveLength(9);
+      expect(path.steps.every((step) => step.relationships.length === 1)).toBe(true);
+    }
+    expect(chain(paths)).toEqual([...chain(paths)].sort());
+  });
+});
+
+describe('a neighbourhood in parts', () => {
+  it('keeps its relationships and castings in the first part, its events in order, and joins back whole', () => {
+    const events = Array.from({ length: EVENTS_PER_PART * 2 + 1 }, (_, i) => ev(i + 1, 1, ['a', 'AGENT']));
+    const whole: Neighbourhood = { relationships: [rel('a', 'b')], events, castings: [cast('ann', 'a')] };
+    const parts = partsOf(whole);
+    expect(parts.map((p) => [p.relationships.length, p.events.length, p.castings.length])).toEqual([
+      [1, EVENTS_PER_PART, 1],
+      [0, EVENTS_PER_PART, 0],
+      [0, 1, 0],
+    ]);
+    expect(joinParts(parts)).toEqual(whole);
+    expect(partsOf({ relationships: [], events: [], castings: [] })).toHaveLength(1);
+    expect(joinParts([])).toEqual({ relationships: [], events: [], castings: [] });
   });
 });
