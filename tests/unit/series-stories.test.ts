@@ -1,10 +1,12 @@
 import { expect, it } from 'vitest';
 import type { CharacterRecord, PlotEventRecord } from '../../src/domain/records.js';
+import { EVIDENCE_EVENT_KINDS } from '../../src/domain/tropes.js';
 import { STORY_MAX_RECORDS, type StoryStore, seriesStory } from '../../src/reads/series-stories.js';
 
 /** A store whose series each hold `events` events, counting its reads; `failing` makes them fail. */
 function fakeStore(events = 2, soleWriter = false) {
   const reads: string[][] = [];
+  const counted: string[] = [];
   let failing = false;
   let version = 0;
   /** The series each write touched (null: any), as the store's journal records them. */
@@ -22,6 +24,12 @@ function fakeStore(events = 2, soleWriter = false) {
       if (failing) throw new Error('store gone');
       return queries.map(() => Array.from({ length: events }, () => ({}) as PlotEventRecord));
     },
+    findEvents: async ({ filter, first }) => {
+      counted.push(filter.series!);
+      expect(filter.kinds).toEqual([...EVIDENCE_EVENT_KINDS]);
+      expect(first).toBe(0);
+      return { items: [], hasNextPage: events > 0, totalCount: events, hiddenCount: 0 };
+    },
     firstShown: async (keys) => keys.map((characterKey) => ({ characterKey, earliestEvent: 3, earliestSince: null })),
     journal: {
       get position() {
@@ -36,6 +44,7 @@ function fakeStore(events = 2, soleWriter = false) {
   return {
     store,
     reads,
+    counted,
     fail: (value: boolean) => {
       failing = value;
     },
@@ -87,6 +96,19 @@ it('refuses a story larger than the bound with STORY_TOO_LARGE, read once until 
   write();
   await expect(seriesStory(store, 'huge')).rejects.toMatchObject(refused);
   expect(reads).toEqual([['huge'], ['huge']]);
+});
+
+// Red team 57: a story of 110,000 events was read whole (5.4 s, /health held 2.45 s) before it was refused.
+it('refuses a story whose events alone are over the bound without reading any of them', async () => {
+  const { store, reads, counted, write } = fakeStore(STORY_MAX_RECORDS + 1);
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
+  expect(reads).toEqual([]);
+  expect(counted).toEqual(['huge']);
+  write(['huge']);
+  await expect(seriesStory(store, 'huge')).rejects.toMatchObject({ extensions: { code: 'STORY_TOO_LARGE' } });
+  expect(counted).toEqual(['huge', 'huge']);
+  expect(reads).toEqual([]);
 });
 
 // Red team 48: a story of exactly the bound was refused, where the docs say "over".
