@@ -151,26 +151,25 @@ export const ROWS_PER_CHECK = 256;
 
 const sameKey = (a: IndexKey, b: IndexKey) => a.length === b.length && a.every((part, i) => part === b[i]);
 
-/** Calls `visit` on each row of `index` under `prefix` from `from` on, in order, until it returns false. */
-export async function eachRow(
-  db: EmbeddedDatabase,
-  index: IndexName,
-  prefix: IndexKey,
+/** Calls `visit` on each item `scan` gives from `from` on, in order, until it returns false, pausing as `turns` says. */
+async function eachOf<T>(
+  scan: (from: IndexKey) => Iterable<T>,
+  keyOf: (item: T) => IndexKey,
   from: IndexKey,
   turns: ScanTurns | undefined,
-  visit: (row: IndexRow) => boolean,
+  visit: (item: T) => boolean,
 ): Promise<void> {
   let start = from;
   let resumedAt: IndexKey | null = null;
   for (;;) {
-    let rows = 0;
+    let items = 0;
     let pausedAfter: IndexKey | null = null;
-    for (const row of db.scan(index, prefix, start)) {
-      if (resumedAt !== null && sameKey(row.key, resumedAt)) continue;
+    for (const item of scan(start)) {
+      if (resumedAt !== null && sameKey(keyOf(item), resumedAt)) continue;
       resumedAt = null;
-      if (!visit(row)) return;
-      if (turns !== undefined && ++rows % ROWS_PER_CHECK === 0 && turns.due()) {
-        pausedAfter = row.key;
+      if (!visit(item)) return;
+      if (turns !== undefined && ++items % ROWS_PER_CHECK === 0 && turns.due()) {
+        pausedAfter = keyOf(item);
         break;
       }
     }
@@ -180,6 +179,39 @@ export async function eachRow(
     resumedAt = pausedAfter;
   }
 }
+
+/** Calls `visit` on each row of `index` under `prefix` from `from` on, in order, until it returns false. */
+export const eachRow = (
+  db: EmbeddedDatabase,
+  index: IndexName,
+  prefix: IndexKey,
+  from: IndexKey,
+  turns: ScanTurns | undefined,
+  visit: (row: IndexRow) => boolean,
+): Promise<void> =>
+  eachOf(
+    (start) => db.scan(index, prefix, start),
+    (row) => row.key,
+    from,
+    turns,
+    visit,
+  );
+
+/** eachRow, reading the rows' keys only. */
+export const eachKey = (
+  db: EmbeddedDatabase,
+  index: IndexName,
+  prefix: IndexKey,
+  turns: ScanTurns | undefined,
+  visit: (key: IndexKey) => boolean,
+): Promise<void> =>
+  eachOf(
+    (start) => db.scanKeys(index, prefix, start),
+    (key) => key,
+    prefix,
+    turns,
+    visit,
+  );
 
 /** The keys of up to `first` matches after `after` in position order, and whether more follow. */
 export async function pageKeys(

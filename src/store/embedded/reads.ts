@@ -6,6 +6,7 @@ import type { EmbeddedDatabase } from './database.js';
 import type { IndexKey, IndexName } from './layout.js';
 import {
   type EventRow,
+  eachKey,
   eachRow,
   eventRow,
   ofKinds,
@@ -121,7 +122,7 @@ export class EmbeddedReads {
    */
   async keysInTurns(index: IndexName, prefix: IndexKey, turns: ScanTurns | undefined): Promise<string[]> {
     const keys: string[] = [];
-    await eachRow(this.db, index, prefix, prefix, turns, (row) => keys.push(row.key.at(-1) as string) > 0);
+    await eachKey(this.db, index, prefix, turns, (key) => keys.push(key.at(-1) as string) > 0);
     return keys;
   }
 
