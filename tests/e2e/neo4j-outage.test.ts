@@ -96,7 +96,9 @@ describe.skipIf(inject('neo4j') === null)('when Neo4j goes down and comes back',
       await expect.poll(() => refused(server.port), { timeout: 30_000, interval: 100 }).toBe(true);
       const attempts = store.attempts;
       expect(errorCodes(await graphql(yoga, CONFESSIONS))).toEqual(['STORE_UNAVAILABLE']);
-      expect(store.attempts - attempts).toBeLessThanOrEqual(3);
+      // At most three attempts for each read: the query's own, and the cost rule's refresh of the list sizes, which
+      // starts beside it once the state tag's clock has turned (5 attempts in a clean-clone CI run: 3 and 2).
+      expect(store.attempts - attempts).toBeLessThanOrEqual(6);
       expect(store.unreachable).toBe(true);
       await refusedWithoutConnecting('unavailable');
       await server.startServer();
