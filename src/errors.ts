@@ -14,7 +14,8 @@ type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'TROPES_BUSY'
-  | 'STORY_TOO_LARGE';
+  | 'STORY_TOO_LARGE'
+  | 'CONNECTION_TOO_LARGE';
 
 abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
@@ -93,6 +94,17 @@ export class StoryTooLargeError extends DramaGraphError {
     super(
       `This series’ story holds more than ${limit} characters, relationships and events that tropes cite, more than this service works tropes out from.`,
       'STORY_TOO_LARGE',
+      { limit },
+    );
+  }
+}
+
+/** A connection search would read more event links than one search may; nothing of it was answered. */
+export class ConnectionTooLargeError extends DramaGraphError {
+  constructor(limit: number) {
+    super(
+      `This connection search would look through more than ${limit} plot events (an event counts once for each character in it that the search reaches), more than one search may; ask for fewer hops, or for ends in smaller stories.`,
+      'CONNECTION_TOO_LARGE',
       { limit },
     );
   }

@@ -6,12 +6,16 @@ import {
   neighboursOf,
   type PathStep,
   partsOf,
+  SEARCH_MAX_EVENTS,
+  SearchTooLarge,
   stepBetween,
 } from './paths.js';
 
 interface Search {
   parents: Map<string, string[]>;
   expanded: Map<string, Neighbourhood>;
+  /** Event links read so far (see SEARCH_MAX_EVENTS). */
+  events: number;
 }
 
 /**
@@ -33,6 +37,8 @@ async function expand(
   pause: Pause,
 ): Promise<string[]> {
   const neighbourhoods = await fetch(frontier);
+  for (const n of neighbourhoods) search.events += n.events.length;
+  if (search.events > SEARCH_MAX_EVENTS) throw new SearchTooLarge();
   const next = new Set<string>();
   for (const [i, key] of frontier.entries()) {
     search.expanded.set(key, neighbourhoods[i]!);
@@ -53,8 +59,9 @@ async function expand(
 }
 
 /**
- * Every shortest node chain from the start to `key`, at most MAX_PATHS, each node's worked out once: chains through
- * layers of nodes with many parents each would otherwise be walked once per chain, which grows as a power of the hops.
+ * The first MAX_PATHS shortest node chains from the start to `key`, in order of their keys from the start (the first
+ * of a node's are among the first of its parents'), each node's worked out once: chains through layers of nodes with
+ * many parents each would otherwise be walked once per chain, which grows as a power of the hops.
  */
 function chains(key: string, parents: Map<string, string[]>, known = new Map<string, string[][]>()): string[][] {
   const done = known.get(key);
@@ -65,6 +72,7 @@ function chains(key: string, parents: Map<string, string[]>, known = new Map<str
       ? [[key]]
       : before
           .flatMap((p) => chains(p, parents, known))
+          .sort(compareChains)
           .slice(0, MAX_PATHS)
           .map((chain) => [...chain, key]);
   known.set(key, found);
@@ -118,7 +126,7 @@ export async function shortestPaths(
   pause: Pause = () => null,
 ): Promise<CharacterPath[]> {
   if (from === to) return [];
-  const search: Search = { parents: new Map([[from, []]]), expanded: new Map() };
+  const search: Search = { parents: new Map([[from, []]]), expanded: new Map(), events: 0 };
   let frontier = [from];
   for (let hop = 1; hop <= maxHops && frontier.length > 0; hop++) {
     frontier = await expand(frontier, search, fetch, pause);

@@ -33,6 +33,21 @@ export interface CharacterPath {
 
 export type FetchNeighbourhoods = (keys: readonly string[]) => Promise<Neighbourhood[]>;
 
+/**
+ * The most event links one search reads: an event counts once for each node whose neighbourhood holds it. A hop over
+ * fifty characters sharing 10,000 events read half a million, and ran the heap out (red team 58).
+ */
+export const SEARCH_MAX_EVENTS = 50_000;
+
+/** A search would read more than SEARCH_MAX_EVENTS event links; nothing of it is answered. */
+export class SearchTooLarge extends Error {
+  override readonly name = 'SearchTooLarge';
+  readonly limit = SEARCH_MAX_EVENTS;
+  constructor() {
+    super(`a connection search would read more than ${SEARCH_MAX_EVENTS} event links`);
+  }
+}
+
 /** Being merely mentioned is not sharing an event. */
 const SHARING_ROLES: readonly ParticipantRole[] = ['AGENT', 'TARGET', 'WITNESS', 'PRESENT'];
 export const MAX_PATHS = 10;

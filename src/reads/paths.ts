@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
 import { shortestPaths } from '../domain/path-search.js';
-import type { CharacterPath } from '../domain/paths.js';
+import { type CharacterPath, SearchTooLarge } from '../domain/paths.js';
 import type { Searchable } from '../domain/search/keys.js';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError, ConnectionTooLargeError } from '../errors.js';
 import type { Loaders } from './loaders.js';
 import { sliceOver } from './slices.js';
 
@@ -24,16 +24,21 @@ function endKey(arg: string, { typename, id }: GlobalId): string {
   return id;
 }
 
-export function pathsBetween(ctx: Context, args: PathArgs): Promise<CharacterPath[]> {
+export async function pathsBetween(ctx: Context, args: PathArgs): Promise<CharacterPath[]> {
   const from = endKey('from', args.from);
   const to = endKey('to', args.to);
-  return shortestPaths(
-    from,
-    to,
-    args.maxHops,
-    (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled),
-    () => sliceOver(performance.now()),
-  );
+  try {
+    return await shortestPaths(
+      from,
+      to,
+      args.maxHops,
+      (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled),
+      () => sliceOver(performance.now()),
+    );
+  } catch (error) {
+    if (error instanceof SearchTooLarge) throw new ConnectionTooLargeError(error.limit);
+    throw error;
+  }
 }
 
 function settled<T>(results: (T | Error)[]): T[] {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { nodeTypeOfSearchType } from '../domain/collections.js';
-import { type CharacterPath, LINK_KINDS, linksOf, type PathStep } from '../domain/paths.js';
+import { type CharacterPath, LINK_KINDS, linksOf, type PathStep, SEARCH_MAX_EVENTS } from '../domain/paths.js';
 import { loadEnd, pathsBetween } from '../reads/paths.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
@@ -78,9 +78,11 @@ builder.queryField('connection', (t) =>
   t.field({
     type: [CharacterPathType],
     description:
-      'How two characters or people are connected: every shortest chain (at most 10, ordered by the keys along it) ' +
-      'of relationships, shared plot events and castings ("played by"), within maxHops. Relationships and events ' +
-      "after the viewer's progress are not followed. Empty when there is none within reach, an end is unknown, or both ends are the same.",
+      'How two characters or people are connected: the shortest chains (the first 10 in order of the keys along ' +
+      'them, from the `from` end) of relationships, shared plot events and castings ("played by"), within maxHops. ' +
+      "Relationships and events after the viewer's progress are not followed. Empty when there is none within reach, " +
+      'an end is unknown, or both ends are the same. CONNECTION_TOO_LARGE when the search would look through more ' +
+      `than ${SEARCH_MAX_EVENTS} event links (an event counts once for each character in it the search reaches).`,
     args: {
       from: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
       to: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),

@@ -383,7 +383,10 @@ export interface StoreReader {
 
   /** Records with a stored search key that `mayMatch` the query, by type (series, episode, character, person) then key. */
   searchCandidates(request: SearchRequest, signal?: AbortSignal): Promise<Searchable[]>;
-  /** Per character or person key: every relationship, the events it takes part in, its castings (port orders). */
+  /**
+   * Per character or person key: every relationship, the events it takes part in, its castings (port orders). Fails
+   * with SearchTooLarge, reading none, when the keys' events come to more than SEARCH_MAX_EVENTS in all.
+   */
   neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]>;
 
   listSeries(request: SeriesPageRequest, signal?: AbortSignal): Promise<Page<SeriesRecord>>;

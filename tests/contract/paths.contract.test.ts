@@ -1,4 +1,8 @@
 import { expect, it } from 'vitest';
+import { SEARCH_MAX_EVENTS, SearchTooLarge } from '../../src/domain/paths.js';
+import { toGraphDocument } from '../../src/seed/document.js';
+import { parseSeedText } from '../../src/seed/load.js';
+import { denseSeriesText } from '../support/big-series.js';
 import { describeEachStore } from '../support/each-store.js';
 import { errorCodes, graphql } from '../support/graphql.js';
 
@@ -114,4 +118,26 @@ describeEachStore('connections', (service) => {
     expect(response.errors).toBeUndefined();
     expect(service().store.roundTrips - before).toBe(2);
   });
+
+  // Red team 58: a hop over fifty characters who share 10,000 events read half a million event links and ran the heap
+  // out. Ten characters in 5,001 events each: a search that reaches them all reads 50,010 links, over the bound.
+  it('refuses a search that would read more than its bound of event links, and answers one within it', async () => {
+    const dense = (slug: string) => id('Character', `rt58-dense/${slug}`);
+    const seed = parseSeedText('rt58-dense.json', denseSeriesText('rt58-dense', 10, 5_001));
+    await service().store.importDocument(toGraphDocument([seed]));
+    const ends = `query Ends($from: ID!, $to: ID!, $maxHops: Int) {
+      connection(from: $from, to: $to, maxHops: $maxHops) { hops nodes { ... on Character { slug } } } }`;
+    const found = await graphql(service().yoga, ends, { from: dense('c0'), to: dense('c1'), maxHops: 2 });
+    expect(found.errors).toBeUndefined();
+    expect(found.data!.connection).toEqual([{ hops: 1, nodes: [{ slug: 'c0' }, { slug: 'c1' }] }]);
+    const refused = await graphql(service().yoga, ends, { from: dense('c0'), to: character('eun-soo'), maxHops: 2 });
+    expect(errorCodes(refused)).toEqual(['CONNECTION_TOO_LARGE']);
+    expect(refused.errors![0]!.extensions).toEqual({ code: 'CONNECTION_TOO_LARGE', limit: SEARCH_MAX_EVENTS });
+    expect(refused.data).toBeNull();
+    // The store counts a call's events before it reads any, on both stores alike.
+    const everyone = Array.from({ length: 10 }, (_, i) => `rt58-dense/c${i}`);
+    await expect(service().store.neighbourhoods(everyone)).rejects.toBeInstanceOf(SearchTooLarge);
+    const [one] = await service().store.neighbourhoods(['rt58-dense/c0']);
+    expect(one!.events).toHaveLength(5_001);
+  }, 120_000);
 });

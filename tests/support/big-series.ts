@@ -45,6 +45,39 @@ export function bigSeriesText(slug: string, episodes: number, perEpisode: number
   });
 }
 
+/** A series of one episode whose `events` events each have all of `characters` characters (c0, c1, …) in them. */
+export function denseSeriesText(slug: string, characters: number, events: number): string {
+  const source = { document: 'A made-up recap', paragraph: 1 };
+  const cast = Array.from({ length: characters }, (_, i) => `c${i}`);
+  return JSON.stringify({
+    format: SEED_FORMAT,
+    people: [],
+    series: [
+      {
+        slug,
+        title: `Dense ${slug}`,
+        episodeCount: 1,
+        source,
+        episodes: [{ number: 1, source }],
+        characters: cast.map((c) => ({ slug: c, name: c.toUpperCase(), firstEpisode: 1, source })),
+        events: Array.from({ length: events }, (_, i) => ({
+          slug: `e-${i + 1}`,
+          episode: 1,
+          sequence: i + 1,
+          kind: 'MOMENT',
+          summary: `Everyone, scene ${i + 1}.`,
+          agent: null,
+          target: null,
+          participants: cast.map((character) => ({ character, role: 'PRESENT' })),
+          outcome: null,
+          flashback: false,
+          source,
+        })),
+      },
+    ],
+  });
+}
+
 /** Imports such a series into the store. */
 export async function importBigSeries(store: DramaStore, slug: string, episodes: number, perEpisode: number) {
   const seed = parseSeedText(`${slug}.json`, bigSeriesText(slug, episodes, perEpisode));

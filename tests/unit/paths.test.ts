@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { shortestPaths } from '../../src/domain/path-search.js';
-import { EVENTS_PER_PART, gateNeighbourhood, joinParts, type Neighbourhood, partsOf } from '../../src/domain/paths.js';
+import {
+  EVENTS_PER_PART,
+  gateNeighbourhood,
+  joinParts,
+  type Neighbourhood,
+  partsOf,
+  SEARCH_MAX_EVENTS,
+  SearchTooLarge,
+} from '../../src/domain/paths.js';
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
 import type { ParticipantRole } from '../../src/domain/vocabulary.js';
 
@@ -155,6 +163,49 @@ describe('shortestPaths', () => {
       expect(path.steps.every((step) => step.relationships.length === 1)).toBe(true);
     }
     expect(chain(paths)).toEqual([...chain(paths)].sort());
+  });
+});
+
+describe('the bounds of a search', () => {
+  // Red team 58: the first ten were the first ten by parent order, so the node next to `from` varied fastest.
+  it('answers the first chains in key order from the start, not the first ones found', async () => {
+    const xs = ['x0', 'x1', 'x2', 'x3'];
+    const ys = ['y0', 'y1', 'y2', 'y3'];
+    const links = [
+      ...xs.map((x) => rel('a', x)),
+      ...xs.flatMap((x) => ys.map((y) => rel(x, y))),
+      ...ys.map((y) => rel(y, 'z')),
+    ];
+    const paths = await shortestPaths('s/a', 's/z', 3, graph(links, []).fetch);
+    expect(paths.map((p) => p.nodes.slice(1, 3).join(' ').replaceAll('s/', ''))).toEqual([
+      'x0 y0',
+      'x0 y1',
+      'x0 y2',
+      'x0 y3',
+      'x1 y0',
+      'x1 y1',
+      'x1 y2',
+      'x1 y3',
+      'x2 y0',
+      'x2 y1',
+    ]);
+  });
+
+  // Red team 58: a hop over fifty characters sharing 10,000 events read half a million event links.
+  it('stops with SearchTooLarge once the event links read pass the bound, and not before', async () => {
+    const shared = ev(1, 1, ['a', 'AGENT'], ['b', 'TARGET']);
+    const fetched: string[][] = [];
+    const sized =
+      (events: number) =>
+      async (keys: readonly string[]): Promise<Neighbourhood[]> => {
+        fetched.push([...keys]);
+        return keys.map(() => ({ relationships: [], events: Array(events).fill(shared), castings: [] }));
+      };
+    const half = SEARCH_MAX_EVENTS / 2;
+    // a's events, then b's: exactly the bound in all.
+    expect(await shortestPaths('s/a', 's/c', 2, sized(half))).toEqual([]);
+    await expect(shortestPaths('s/a', 's/c', 2, sized(half + 1))).rejects.toBeInstanceOf(SearchTooLarge);
+    expect(fetched).toEqual([['s/a'], ['s/b'], ['s/a'], ['s/b']]);
   });
 });
 

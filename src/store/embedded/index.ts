@@ -11,7 +11,7 @@ import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity
 import { planChanges } from '../../domain/integrity/plan.js';
 import { episodeKeyPrefix, seriesOf } from '../../domain/keys.js';
 import type { ListSizes, SeriesListSizes } from '../../domain/list-sizes.js';
-import type { Neighbourhood } from '../../domain/paths.js';
+import { type Neighbourhood, SEARCH_MAX_EVENTS, SearchTooLarge } from '../../domain/paths.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -267,17 +267,25 @@ export class EmbeddedStore implements DramaStore {
   /**
    * One snapshot's neighbourhoods, a turn of the event loop whenever the process's slice is over: a search's hop over
    * a long series' characters reads thousands of events each, and read at once it held /health for 1 to 12 s (red
-   * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn.
+   * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn. Their events are counted
+   * before any is read: more than SEARCH_MAX_EVENTS in one call fails with SearchTooLarge.
    */
   neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
     return this.inSnapshot(signal, async (turns) => {
-      const found: Neighbourhood[] = [];
+      const reads = this.reads;
+      const eventKeys: string[][] = [];
+      let events = 0;
       for (const key of keys) {
+        eventKeys.push(await reads.keysInTurns('eventsByCharacter', [key], turns));
+        events += eventKeys.at(-1)!.length;
+        if (events > SEARCH_MAX_EVENTS) throw new SearchTooLarge();
+      }
+      const found: Neighbourhood[] = [];
+      for (const [i, key] of keys.entries()) {
         if (turns?.due()) await turns.take();
-        const reads = this.reads;
         found.push({
           relationships: await reads.listedInTurns('relationships', 'relationshipsByCharacter', [[key]], turns),
-          events: await reads.listedInTurns('events', 'eventsByCharacter', [[key]], turns),
+          events: (await reads.presentInTurns('events', [eventKeys[i]!], turns))[0]!,
           castings: [
             ...(await reads.listedInTurns('castings', 'castingsByCharacter', [[key]], turns)),
             ...(await reads.listedInTurns('castings', 'castingsByPerson', [[key]], turns)),

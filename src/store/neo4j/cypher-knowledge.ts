@@ -43,9 +43,16 @@ RETURN rank, node {.*} AS item`;
 
 const relationshipMap = 'r {.*, fromKey: startNode(r).key, toKey: endNode(r).key}';
 
+/** The events are counted first: over $atMost in all, one row (i = -1) says so and nothing is read. */
 export const NEIGHBOURHOODS = `// name: neighbourhoods
-UNWIND range(0, size($keys) - 1) AS i
-WITH i, $keys[i] AS key
+CALL {
+  UNWIND $keys AS key
+  MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
+  WITH key, count(DISTINCT e) AS events
+  RETURN sum(events) AS links
+}
+UNWIND CASE WHEN links > $atMost THEN [-1] ELSE range(0, size($keys) - 1) END AS i
+WITH i, CASE WHEN i < 0 THEN null ELSE $keys[i] END AS key
 RETURN i, COLLECT {
   MATCH (:Character {key: key})-[r:RELATES]-()
   WITH DISTINCT r ORDER BY coalesce(r.sinceEpisode, 0), r.key
