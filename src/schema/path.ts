@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { nodeTypeOfSearchType } from '../domain/collections.js';
 import { type CharacterPath, LINK_KINDS, linksOf, type PathStep, SEARCH_MAX_EVENTS } from '../domain/paths.js';
+import { budgetSignal } from '../plugins/budget.js';
 import { loadEnd, pathsBetween } from '../reads/paths.js';
 import { CastingType } from './casting.js';
 import { CharacterRef } from './character.js';
@@ -92,6 +93,7 @@ builder.queryField('connection', (t) =>
         validate: z.number().int().min(1, 'maxHops must be 1 or more').max(6, 'maxHops must be at most 6'),
       }),
     },
-    resolve: (_root, args, ctx) => pathsBetween(ctx, { from: args.from, to: args.to, maxHops: args.maxHops ?? 4 }),
+    resolve: (_root, args, ctx) =>
+      pathsBetween(ctx, { from: args.from, to: args.to, maxHops: args.maxHops ?? 4, signal: budgetSignal(ctx) }),
   }),
 );

@@ -274,18 +274,20 @@ export class EmbeddedStore implements DramaStore {
     return this.inSnapshot(signal, async (turns) => {
       const reads = this.reads;
       const eventKeys: string[][] = [];
-      let events = 0;
+      let links = 0;
       for (const key of keys) {
         eventKeys.push(await reads.keysInTurns('eventsByCharacter', [key], turns));
-        events += eventKeys.at(-1)!.length;
-        if (events > SEARCH_MAX_EVENTS) throw new SearchTooLarge();
+        links += eventKeys.at(-1)!.length;
+        if (links > SEARCH_MAX_EVENTS) throw new SearchTooLarge();
       }
+      // The characters of one hop share most of their events: each is read once, however many neighbourhoods hold it.
+      const events = await reads.presentInTurns('events', eventKeys, turns, { once: true });
       const found: Neighbourhood[] = [];
       for (const [i, key] of keys.entries()) {
         if (turns?.due()) await turns.take();
         found.push({
           relationships: await reads.listedInTurns('relationships', 'relationshipsByCharacter', [[key]], turns),
-          events: (await reads.presentInTurns('events', [eventKeys[i]!], turns))[0]!,
+          events: events[i]!,
           castings: [
             ...(await reads.listedInTurns('castings', 'castingsByCharacter', [[key]], turns)),
             ...(await reads.listedInTurns('castings', 'castingsByPerson', [[key]], turns)),

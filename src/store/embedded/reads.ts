@@ -152,21 +152,27 @@ export class EmbeddedReads {
   /**
    * `present` for each list of keys, asking `turns` every ROWS_PER_CHECK records (across the lists) whether to take a
    * turn of the event loop; all in one go without `turns`. A character of a long series is in thousands of events,
-   * and one read at once held the loop for 0.4 to 0.7 s (red team 57).
+   * and one read at once held the loop for 0.4 to 0.7 s (red team 57). With `once`, a key listed more than once is
+   * read once and its record given to every list that names it.
    */
   async presentInTurns<C extends Collection>(
     collection: C,
     lists: readonly (readonly string[])[],
     turns: ScanTurns | undefined,
+    { once = false } = {},
   ): Promise<RecordOf<C>[][]> {
-    if (turns === undefined) return lists.map((keys) => this.present(collection, keys));
     let decoded = 0;
+    const seen = new Map<string, RecordOf<C> | null>();
     const found: RecordOf<C>[][] = [];
     for (const keys of lists) {
       const records: RecordOf<C>[] = [];
       for (const key of keys) {
-        if (++decoded % ROWS_PER_CHECK === 0 && turns.due()) await turns.take();
-        const record = this.record(collection, key);
+        if (turns !== undefined && ++decoded % ROWS_PER_CHECK === 0 && turns.due()) await turns.take();
+        let record = once ? seen.get(key) : undefined;
+        if (record === undefined) {
+          record = this.record(collection, key);
+          if (once) seen.set(key, record);
+        }
         if (record !== null) records.push(record);
       }
       found.push(records);
