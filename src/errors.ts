@@ -15,7 +15,8 @@ type ErrorCode =
   | 'FORBIDDEN'
   | 'TROPES_BUSY'
   | 'STORY_TOO_LARGE'
-  | 'CONNECTION_TOO_LARGE';
+  | 'CONNECTION_TOO_LARGE'
+  | 'CONNECTIONS_BUSY';
 
 abstract class DramaGraphError extends GraphQLError {
   protected constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
@@ -107,6 +108,13 @@ export class ConnectionTooLargeError extends DramaGraphError {
       'CONNECTION_TOO_LARGE',
       { limit },
     );
+  }
+}
+
+/** Too many connection searches wait for their turn in this process; this one was not started. */
+export class ConnectionsBusyError extends DramaGraphError {
+  constructor() {
+    super('Too many connection searches are waiting to run; retry shortly.', 'CONNECTIONS_BUSY');
   }
 }
 

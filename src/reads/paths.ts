@@ -1,9 +1,9 @@
-import pLimit from 'p-limit';
 import type { Context } from '../context.js';
 import { shortestPaths } from '../domain/path-search.js';
 import { type CharacterPath, SearchTooLarge } from '../domain/paths.js';
 import type { Searchable } from '../domain/search/keys.js';
-import { BadUserInputError, ConnectionTooLargeError } from '../errors.js';
+import { BadUserInputError, ConnectionsBusyError, ConnectionTooLargeError } from '../errors.js';
+import { Places } from '../queueing/places.js';
 import type { Loaders } from './loaders.js';
 import { sliceOver } from './slices.js';
 
@@ -21,11 +21,11 @@ interface PathArgs {
 }
 
 /**
- * How many connection searches run at once in this process; the rest wait their turn. Each reads up to
- * SEARCH_MAX_EVENTS event links, and sixteen at once over events of fifty characters each ran the heap out (red team 58).
+ * Connection searches run two at a time in this process, and 64 wait their turn, fair between clients (see Places):
+ * each reads up to SEARCH_MAX_EVENTS event links, and sixteen at once over events of fifty characters each ran the
+ * heap out (red team 58). A search whose request is answered leaves the line.
  */
-const SEARCHES_AT_ONCE = 2;
-const searches = pLimit(SEARCHES_AT_ONCE);
+const searchPlaces = new Places(2, 64, () => new ConnectionsBusyError());
 
 function endKey(arg: string, { typename, id }: GlobalId): string {
   if (typename !== 'Character' && typename !== 'Person') {
@@ -37,20 +37,20 @@ function endKey(arg: string, { typename, id }: GlobalId): string {
 export async function pathsBetween(ctx: Context, args: PathArgs): Promise<CharacterPath[]> {
   const from = endKey('from', args.from);
   const to = endKey('to', args.to);
+  const release = await searchPlaces.take({ signal: args.signal, client: ctx.client });
   try {
-    return await searches(() => {
-      args.signal?.throwIfAborted();
-      return shortestPaths(
-        from,
-        to,
-        args.maxHops,
-        (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled),
-        () => sliceOver(performance.now()),
-      );
-    });
+    return await shortestPaths(
+      from,
+      to,
+      args.maxHops,
+      (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled),
+      () => sliceOver(performance.now()),
+    );
   } catch (error) {
     if (error instanceof SearchTooLarge) throw new ConnectionTooLargeError(error.limit);
     throw error;
+  } finally {
+    release();
   }
 }
 
