@@ -111,10 +111,10 @@ export class ConnectionTooLargeError extends DramaGraphError {
   }
 }
 
-/** Too many connection searches wait for their turn in this process; this one was not started. */
+/** A connection search that left the line unstarted (its request was answered meanwhile). */
 export class ConnectionsBusyError extends DramaGraphError {
   constructor() {
-    super('Too many connection searches are waiting to run; retry shortly.', 'CONNECTIONS_BUSY');
+    super('This connection search was not started: its request was answered while it waited.', 'CONNECTIONS_BUSY');
   }
 }
 

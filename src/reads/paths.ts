@@ -21,11 +21,12 @@ interface PathArgs {
 }
 
 /**
- * Connection searches run two at a time in this process, and 64 wait their turn, fair between clients (see Places):
- * each reads up to SEARCH_MAX_EVENTS event links, and sixteen at once over events of fifty characters each ran the
- * heap out (red team 58). A search whose request is answered leaves the line.
+ * Connection searches run two at a time in this process and the rest wait their turn, fair between clients (see
+ * Places): each reads up to SEARCH_MAX_EVENTS event links, and sixteen at once over events of fifty characters each
+ * ran the heap out (red team 58). The line is as long as admitted operations make it (each of their aliases may
+ * wait; a line of 64 refused the reveal walk's requests), and a search whose request is answered leaves it.
  */
-const searchPlaces = new Places(2, 64, () => new ConnectionsBusyError());
+const searchPlaces = new Places(2, Number.POSITIVE_INFINITY, () => new ConnectionsBusyError());
 
 function endKey(arg: string, { typename, id }: GlobalId): string {
   if (typename !== 'Character' && typename !== 'Person') {

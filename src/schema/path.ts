@@ -83,8 +83,8 @@ builder.queryField('connection', (t) =>
       'them, from the `from` end) of relationships, shared plot events and castings ("played by"), within maxHops. ' +
       "Relationships and events after the viewer's progress are not followed. Empty when there is none within reach, " +
       'an end is unknown, or both ends are the same. CONNECTION_TOO_LARGE when the search would look through more ' +
-      `than ${SEARCH_MAX_EVENTS} event links (an event counts once for each character in it the search reaches); ` +
-      'CONNECTIONS_BUSY when more than 64 searches wait their turn (two run at a time).',
+      `than ${SEARCH_MAX_EVENTS} event links (an event counts once for each character in it the search reaches). ` +
+      'Two searches run at a time per process; the rest wait their turn, the client with the fewest first.',
     args: {
       from: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
       to: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
