@@ -26,7 +26,9 @@ interface PathArgs {
  * ran the heap out (red team 58). The line is as long as admitted operations make it (each of their aliases may
  * wait; a line of 64 refused the reveal walk's requests), and a search whose request is answered leaves it.
  */
-const searchPlaces = new Places(2, Number.POSITIVE_INFINITY, () => new ConnectionsBusyError());
+export const searchPlacesOf = (): Places => new Places(2, Number.POSITIVE_INFINITY, () => new ConnectionsBusyError());
+
+const searchPlaces = searchPlacesOf();
 
 function endKey(arg: string, { typename, id }: GlobalId): string {
   if (typename !== 'Character' && typename !== 'Person') {
@@ -35,10 +37,11 @@ function endKey(arg: string, { typename, id }: GlobalId): string {
   return id;
 }
 
-export async function pathsBetween(ctx: Context, args: PathArgs): Promise<CharacterPath[]> {
+/** `places`: the process's own unless given (tests give theirs, so that no other file's searches hold one). */
+export async function pathsBetween(ctx: Context, args: PathArgs, places = searchPlaces): Promise<CharacterPath[]> {
   const from = endKey('from', args.from);
   const to = endKey('to', args.to);
-  const release = await searchPlaces.take({ signal: args.signal, client: ctx.client });
+  const release = await places.take({ signal: args.signal, client: ctx.client });
   try {
     return await shortestPaths(
       from,
