@@ -100,11 +100,11 @@ export class StoryTooLargeError extends DramaGraphError {
   }
 }
 
-/** A connection search would read more event links than one search may; nothing of it was answered. */
+/** A connection search would read more weight of events than one search may; nothing of it was answered. */
 export class ConnectionTooLargeError extends DramaGraphError {
   constructor(limit: number) {
     super(
-      `This connection search would look through more than ${limit} plot events (an event counts once for each character in it that the search reaches), more than one search may; ask for fewer hops, or for ends in smaller stories.`,
+      `This connection search would look through plot events weighing more than ${limit} (an event weighs one plus one for each of its participants, and counts once for each character in it that the search reaches), more than one search may; ask for fewer hops, or for ends in smaller stories.`,
       'CONNECTION_TOO_LARGE',
       { limit },
     );

@@ -1,12 +1,13 @@
 import {
   type CharacterPath,
+  eventWeight,
   type FetchNeighbourhoods,
   MAX_PATHS,
   type Neighbourhood,
   neighboursOf,
   type PathStep,
   partsOf,
-  SEARCH_MAX_EVENTS,
+  SEARCH_MAX_WEIGHT,
   SearchTooLarge,
   stepBetween,
 } from './paths.js';
@@ -14,8 +15,8 @@ import {
 interface Search {
   parents: Map<string, string[]>;
   expanded: Map<string, Neighbourhood>;
-  /** Event links read so far (see SEARCH_MAX_EVENTS). */
-  events: number;
+  /** Weight of the events read so far (see SEARCH_MAX_WEIGHT). */
+  weight: number;
 }
 
 /**
@@ -37,8 +38,8 @@ async function expand(
   pause: Pause,
 ): Promise<string[]> {
   const neighbourhoods = await fetch(frontier);
-  for (const n of neighbourhoods) search.events += n.events.length;
-  if (search.events > SEARCH_MAX_EVENTS) throw new SearchTooLarge();
+  for (const n of neighbourhoods) for (const event of n.events) search.weight += eventWeight(event);
+  if (search.weight > SEARCH_MAX_WEIGHT) throw new SearchTooLarge();
   const next = new Set<string>();
   for (const [i, key] of frontier.entries()) {
     search.expanded.set(key, neighbourhoods[i]!);
@@ -126,7 +127,7 @@ export async function shortestPaths(
   pause: Pause = () => null,
 ): Promise<CharacterPath[]> {
   if (from === to) return [];
-  const search: Search = { parents: new Map([[from, []]]), expanded: new Map(), events: 0 };
+  const search: Search = { parents: new Map([[from, []]]), expanded: new Map(), weight: 0 };
   let frontier = [from];
   for (let hop = 1; hop <= maxHops && frontier.length > 0; hop++) {
     frontier = await expand(frontier, search, fetch, pause);

@@ -22,9 +22,11 @@ interface PathArgs {
 
 /**
  * Connection searches run two at a time in this process and the rest wait their turn, fair between clients (see
- * Places): each reads up to SEARCH_MAX_EVENTS event links, and sixteen at once over events of fifty characters each
- * ran the heap out (red team 58). The line is as long as admitted operations make it (each of their aliases may
- * wait; a line of 64 refused the reveal walk's requests), and a search whose request is answered leaves it.
+ * Places): each reads events weighing up to SEARCH_MAX_WEIGHT, and sixteen at once over events of fifty characters each
+ * ran the heap out (red team 58). A search holds a place for one hop at a time and waits its turn again for the
+ * next: held for a whole search, one client's long searches kept another's short one waiting 10 s (red team 59).
+ * The line is as long as admitted operations make it (each of their aliases may wait; a line of 64 refused the
+ * reveal walk's requests), and a search whose request is answered leaves it.
  */
 export const searchPlacesOf = (): Places => new Places(2, Number.POSITIVE_INFINITY, () => new ConnectionsBusyError());
 
@@ -41,15 +43,15 @@ function endKey(arg: string, { typename, id }: GlobalId): string {
 export async function pathsBetween(ctx: Context, args: PathArgs, places = searchPlaces): Promise<CharacterPath[]> {
   const from = endKey('from', args.from);
   const to = endKey('to', args.to);
-  const release = await places.take({ signal: args.signal, client: ctx.client });
+  let release = () => {};
+  const hop = async (keys: readonly string[]) => {
+    release();
+    release = () => {};
+    release = await places.take({ signal: args.signal, client: ctx.client });
+    return settled(await ctx.loaders.neighbourhood.loadMany(keys));
+  };
   try {
-    return await shortestPaths(
-      from,
-      to,
-      args.maxHops,
-      (keys) => ctx.loaders.neighbourhood.loadMany(keys).then(settled),
-      () => sliceOver(performance.now()),
-    );
+    return await shortestPaths(from, to, args.maxHops, hop, () => sliceOver(performance.now()));
   } catch (error) {
     if (error instanceof SearchTooLarge) throw new ConnectionTooLargeError(error.limit);
     throw error;

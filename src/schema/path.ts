@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { nodeTypeOfSearchType } from '../domain/collections.js';
-import { type CharacterPath, LINK_KINDS, linksOf, type PathStep, SEARCH_MAX_EVENTS } from '../domain/paths.js';
+import { type CharacterPath, LINK_KINDS, linksOf, type PathStep, SEARCH_MAX_WEIGHT } from '../domain/paths.js';
 import { budgetSignal } from '../plugins/budget.js';
 import { loadEnd, pathsBetween } from '../reads/paths.js';
 import { CastingType } from './casting.js';
@@ -82,9 +82,11 @@ builder.queryField('connection', (t) =>
       'How two characters or people are connected: the shortest chains (the first 10 in order of the keys along ' +
       'them, from the `from` end) of relationships, shared plot events and castings ("played by"), within maxHops. ' +
       "Relationships and events after the viewer's progress are not followed. Empty when there is none within reach, " +
-      'an end is unknown, or both ends are the same. CONNECTION_TOO_LARGE when the search would look through more ' +
-      `than ${SEARCH_MAX_EVENTS} event links (an event counts once for each character in it the search reaches). ` +
-      'Two searches run at a time per process; the rest wait their turn, the client with the fewest first.',
+      'an end is unknown, or both ends are the same. CONNECTION_TOO_LARGE when the plot events the search would look ' +
+      `through weigh more than ${SEARCH_MAX_WEIGHT} (an event weighs one plus one for each of its participants, and ` +
+      'counts once for each character in it the search reaches). ' +
+      'Two searches run at a time per process, each holding its place for one hop; the rest wait their turn, the ' +
+      'client with the fewest first.',
     args: {
       from: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),
       to: t.arg.globalID({ required: true, description: 'The id of a Character or a Person.' }),

@@ -385,7 +385,7 @@ export interface StoreReader {
   searchCandidates(request: SearchRequest, signal?: AbortSignal): Promise<Searchable[]>;
   /**
    * Per character or person key: every relationship, the events it takes part in, its castings (port orders). Fails
-   * with SearchTooLarge, reading none, when the keys' events come to more than SEARCH_MAX_EVENTS in all.
+   * with SearchTooLarge, answering none, when the keys' events weigh more than SEARCH_MAX_WEIGHT in all (see eventWeight).
    */
   neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]>;
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { SEARCH_MAX_EVENTS, SearchTooLarge } from '../../src/domain/paths.js';
+import { SEARCH_MAX_WEIGHT, SearchTooLarge } from '../../src/domain/paths.js';
 import { toGraphDocument } from '../../src/seed/document.js';
 import { parseSeedText } from '../../src/seed/load.js';
 import { denseSeriesText } from '../support/big-series.js';
@@ -120,24 +120,27 @@ describeEachStore('connections', (service) => {
   });
 
   // Red team 58: a hop over fifty characters who share 10,000 events read half a million event links and ran the heap
-  // out. Ten characters in 5,001 events each: a search that reaches them all reads 50,010 links, over the bound.
-  it('refuses a search that would read more than its bound of event links, and answers one within it', async () => {
-    const dense = (slug: string) => id('Character', `rt58-dense/${slug}`);
-    const seed = parseSeedText('rt58-dense.json', denseSeriesText('rt58-dense', 10, 5_001));
+  // out; red team 59: 48,000 events of fifty participants each, within a bound on events alone, took 300 MB. Fifty
+  // characters in 2,900 events: one neighbourhood weighs 2,900 × 51 = 147,900, within the bound; two are over it.
+  it('refuses a search whose events would weigh more than its bound, and answers one within it', async () => {
+    const crowd = (slug: string) => id('Character', `rt59-crowd/${slug}`);
+    const seed = parseSeedText('rt59-crowd.json', denseSeriesText('rt59-crowd', 50, 2_900));
     await service().store.importDocument(toGraphDocument([seed]));
     const ends = `query Ends($from: ID!, $to: ID!, $maxHops: Int) {
       connection(from: $from, to: $to, maxHops: $maxHops) { hops nodes { ... on Character { slug } } } }`;
-    const found = await graphql(service().yoga, ends, { from: dense('c0'), to: dense('c1'), maxHops: 2 });
+    const found = await graphql(service().yoga, ends, { from: crowd('c0'), to: crowd('c1'), maxHops: 2 });
     expect(found.errors).toBeUndefined();
     expect(found.data!.connection).toEqual([{ hops: 1, nodes: [{ slug: 'c0' }, { slug: 'c1' }] }]);
-    const refused = await graphql(service().yoga, ends, { from: dense('c0'), to: character('eun-soo'), maxHops: 2 });
+    const refused = await graphql(service().yoga, ends, { from: crowd('c0'), to: character('eun-soo'), maxHops: 2 });
     expect(errorCodes(refused)).toEqual(['CONNECTION_TOO_LARGE']);
-    expect(refused.errors![0]!.extensions).toEqual({ code: 'CONNECTION_TOO_LARGE', limit: SEARCH_MAX_EVENTS });
+    expect(refused.errors![0]!.extensions).toEqual({ code: 'CONNECTION_TOO_LARGE', limit: SEARCH_MAX_WEIGHT });
     expect(refused.data).toBeNull();
-    // The store counts a call's events before it reads any, on both stores alike.
-    const everyone = Array.from({ length: 10 }, (_, i) => `rt58-dense/c${i}`);
-    await expect(service().store.neighbourhoods(everyone)).rejects.toBeInstanceOf(SearchTooLarge);
-    const [one] = await service().store.neighbourhoods(['rt58-dense/c0']);
-    expect(one!.events).toHaveLength(5_001);
+    // The store weighs a call's events, on both stores alike: two neighbourhoods of 2,900 events are over the bound.
+    await expect(service().store.neighbourhoods(['rt59-crowd/c0', 'rt59-crowd/c1'])).rejects.toBeInstanceOf(
+      SearchTooLarge,
+    );
+    const [one] = await service().store.neighbourhoods(['rt59-crowd/c0']);
+    expect(one!.events).toHaveLength(2_900);
+    expect(one!.events[0]!.participants).toHaveLength(50);
   }, 120_000);
 });

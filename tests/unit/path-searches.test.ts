@@ -1,29 +1,38 @@
 import { expect, it } from 'vitest';
 import type { Context } from '../../src/context.js';
 import type { Neighbourhood } from '../../src/domain/paths.js';
+import type { RelationshipRecord } from '../../src/domain/records.js';
 import { pathsBetween, searchPlacesOf } from '../../src/reads/paths.js';
 
 const nobody: Neighbourhood = { relationships: [], events: [], castings: [] };
 
+/** Linked by a relationship to `other`. */
+const linkedTo = (key: string, other: string): Neighbourhood => ({
+  ...nobody,
+  relationships: [{ fromKey: key, toKey: other } as RelationshipRecord],
+});
+
 /**
  * Searches, with places of their own, whose neighbourhood reads wait until released (oldest first), recording the
- * keys asked for.
+ * keys asked for; `links` gives a key's one neighbour, if any.
  */
-function waitingSearches() {
+function waitingSearches(links: Record<string, string> = {}) {
   const places = searchPlacesOf();
   const asked: string[] = [];
   const releases: (() => void)[] = [];
   const loadMany = (keys: readonly string[]) => {
     asked.push(...keys);
-    return new Promise<Neighbourhood[]>((resolve) => releases.push(() => resolve(keys.map(() => nobody))));
+    return new Promise<Neighbourhood[]>((resolve) =>
+      releases.push(() => resolve(keys.map((k) => (links[k] ? linkedTo(k, links[k]) : nobody)))),
+    );
   };
-  const search = (client: string, from: string, signal?: AbortSignal) =>
+  const search = (client: string, from: string, signal?: AbortSignal, maxHops = 1) =>
     pathsBetween(
       { client, loaders: { neighbourhood: { loadMany } } } as unknown as Context,
       {
         from: { typename: 'Character', id: from },
         to: { typename: 'Character', id: 's/z' },
-        maxHops: 1,
+        maxHops,
         signal,
       },
       places,
@@ -69,4 +78,19 @@ it('gives a place let go to the client with the fewest searches, not to the firs
   expect(await askedOnce(4)).toEqual(['s/a', 's/b', 's/d', 's/c']);
   release();
   await expect(Promise.all(searches)).resolves.toEqual([[], [], [], []]);
+});
+
+// Red team 59: one client's long searches held both places for their whole budget, and another's short one waited 10 s.
+it('holds a place for one hop at a time: the next hop waits its turn behind another client', async () => {
+  const { askedOnce, release, search } = waitingSearches({ 's/a': 's/x' });
+  const searches = [search('flood', 's/a', undefined, 2), search('flood', 's/b'), search('other', 's/d')];
+  expect(await askedOnce(2)).toEqual(['s/a', 's/b']);
+  // s/a's first hop is answered: its second hop waits, and the place goes to the other client.
+  release();
+  expect(await askedOnce(3)).toEqual(['s/a', 's/b', 's/d']);
+  release();
+  expect(await askedOnce(4)).toEqual(['s/a', 's/b', 's/d', 's/x']);
+  release();
+  release();
+  await expect(Promise.all(searches)).resolves.toEqual([[], [], []]);
 });

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { shortestPaths } from '../../src/domain/path-search.js';
 import {
   EVENTS_PER_PART,
+  eventWeight,
   gateNeighbourhood,
   joinParts,
   type Neighbourhood,
   partsOf,
-  SEARCH_MAX_EVENTS,
+  SEARCH_MAX_WEIGHT,
   SearchTooLarge,
 } from '../../src/domain/paths.js';
 import type { CastingRecord, PlotEventRecord, RelationshipRecord } from '../../src/domain/records.js';
@@ -192,7 +193,7 @@ describe('the bounds of a search', () => {
   });
 
   // Red team 58: a hop over fifty characters sharing 10,000 events read half a million event links.
-  it('stops with SearchTooLarge once the event links read pass the bound, and not before', async () => {
+  it('stops with SearchTooLarge once the weight of the events read passes the bound, and not before', async () => {
     const shared = ev(1, 1, ['a', 'AGENT'], ['b', 'TARGET']);
     const fetched: string[][] = [];
     const sized =
@@ -201,11 +202,22 @@ describe('the bounds of a search', () => {
         fetched.push([...keys]);
         return keys.map(() => ({ relationships: [], events: Array(events).fill(shared), castings: [] }));
       };
-    const half = SEARCH_MAX_EVENTS / 2;
-    // a's events, then b's: exactly the bound in all.
+    // An event of two weighs three: a's events, then b's, come to exactly the bound.
+    const half = SEARCH_MAX_WEIGHT / 2 / 3;
     expect(await shortestPaths('s/a', 's/c', 2, sized(half))).toEqual([]);
     await expect(shortestPaths('s/a', 's/c', 2, sized(half + 1))).rejects.toBeInstanceOf(SearchTooLarge);
     expect(fetched).toEqual([['s/a'], ['s/b'], ['s/a'], ['s/b']]);
+  });
+
+  // Red team 59: 48,000 events of fifty participants each were within a bound of events alone, and took 300 MB.
+  it('weighs an event by its participants: a few thousand events of fifty are over the bound', async () => {
+    const crowd = ev(1, 1, ...Array.from({ length: 50 }, (_, i): [string, ParticipantRole] => [`c${i}`, 'PRESENT']));
+    expect(eventWeight(crowd)).toBe(51);
+    const within = Math.floor(SEARCH_MAX_WEIGHT / 51);
+    const of = (events: number) => async (keys: readonly string[]) =>
+      keys.map(() => ({ relationships: [], events: Array(events).fill(crowd), castings: [] }));
+    expect(await shortestPaths('s/c0', 's/nobody', 1, of(within))).toEqual([]);
+    await expect(shortestPaths('s/c0', 's/nobody', 1, of(within + 1))).rejects.toBeInstanceOf(SearchTooLarge);
   });
 });
 

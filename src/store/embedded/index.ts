@@ -11,7 +11,7 @@ import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity
 import { planChanges } from '../../domain/integrity/plan.js';
 import { episodeKeyPrefix, seriesOf } from '../../domain/keys.js';
 import type { ListSizes, SeriesListSizes } from '../../domain/list-sizes.js';
-import { type Neighbourhood, SEARCH_MAX_EVENTS, SearchTooLarge } from '../../domain/paths.js';
+import { eventWeight, type Neighbourhood, SEARCH_MAX_WEIGHT, SearchTooLarge } from '../../domain/paths.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -267,21 +267,27 @@ export class EmbeddedStore implements DramaStore {
   /**
    * One snapshot's neighbourhoods, a turn of the event loop whenever the process's slice is over: a search's hop over
    * a long series' characters reads thousands of events each, and read at once it held /health for 1 to 12 s (red
-   * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn. Their events are counted
-   * before any is read: more than SEARCH_MAX_EVENTS in one call fails with SearchTooLarge.
+   * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn. Events weighing more than
+   * SEARCH_MAX_WEIGHT in one call fail with SearchTooLarge: their keys are counted before any is read (an event weighs
+   * one at least), and their weight as they are read, so that no more than the bound is ever held.
    */
   neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
     return this.inSnapshot(signal, async (turns) => {
       const reads = this.reads;
       const eventKeys: string[][] = [];
-      let links = 0;
+      let weight = 0;
       for (const key of keys) {
         eventKeys.push(await reads.keysInTurns('eventsByCharacter', [key], turns));
-        links += eventKeys.at(-1)!.length;
-        if (links > SEARCH_MAX_EVENTS) throw new SearchTooLarge();
+        weight += eventKeys.at(-1)!.length;
+        if (weight > SEARCH_MAX_WEIGHT) throw new SearchTooLarge();
       }
+      weight = 0;
+      const weigh = (event: PlotEventRecord) => {
+        weight += eventWeight(event);
+        if (weight > SEARCH_MAX_WEIGHT) throw new SearchTooLarge();
+      };
       // The characters of one hop share most of their events: each is read once, however many neighbourhoods hold it.
-      const events = await reads.presentInTurns('events', eventKeys, turns, { once: true });
+      const events = await reads.presentInTurns('events', eventKeys, turns, { once: true, each: weigh });
       const found: Neighbourhood[] = [];
       for (const [i, key] of keys.entries()) {
         if (turns?.due()) await turns.take();

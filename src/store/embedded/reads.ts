@@ -153,13 +153,14 @@ export class EmbeddedReads {
    * `present` for each list of keys, asking `turns` every ROWS_PER_CHECK records (across the lists) whether to take a
    * turn of the event loop; all in one go without `turns`. A character of a long series is in thousands of events,
    * and one read at once held the loop for 0.4 to 0.7 s (red team 57). With `once`, a key listed more than once is
-   * read once and its record given to every list that names it.
+   * read once and its record given to every list that names it. `each` is called with every record as it is put in a
+   * list (once per list that names it), before the next is read: it may throw to stop the read.
    */
   async presentInTurns<C extends Collection>(
     collection: C,
     lists: readonly (readonly string[])[],
     turns: ScanTurns | undefined,
-    { once = false } = {},
+    { once = false, each }: { once?: boolean; each?: (record: RecordOf<C>) => void } = {},
   ): Promise<RecordOf<C>[][]> {
     let decoded = 0;
     const seen = new Map<string, RecordOf<C> | null>();
@@ -173,7 +174,9 @@ export class EmbeddedReads {
           record = this.record(collection, key);
           if (once) seen.set(key, record);
         }
-        if (record !== null) records.push(record);
+        if (record === null) continue;
+        each?.(record);
+        records.push(record);
       }
       found.push(records);
     }

@@ -43,15 +43,18 @@ RETURN rank, node {.*} AS item`;
 
 const relationshipMap = 'r {.*, fromKey: startNode(r).key, toKey: endNode(r).key}';
 
-/** The events are counted first: over $atMost in all, one row (i = -1) says so and nothing is read. */
+/**
+ * The events are weighed first (one plus one per participant, for each key whose neighbourhood holds them): over
+ * $atMost in all, one row (i = -1) says so and nothing is read.
+ */
 export const NEIGHBOURHOODS = `// name: neighbourhoods
 CALL {
   UNWIND $keys AS key
   MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
-  WITH key, count(DISTINCT e) AS events
-  RETURN sum(events) AS links
+  WITH DISTINCT key, e
+  RETURN sum(1 + COUNT { (e)<-[:PARTICIPATES]-() }) AS weight
 }
-UNWIND CASE WHEN links > $atMost THEN [-1] ELSE range(0, size($keys) - 1) END AS i
+UNWIND CASE WHEN weight > $atMost THEN [-1] ELSE range(0, size($keys) - 1) END AS i
 WITH i, CASE WHEN i < 0 THEN null ELSE $keys[i] END AS key
 RETURN i, COLLECT {
   MATCH (:Character {key: key})-[r:RELATES]-()

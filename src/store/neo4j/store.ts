@@ -7,7 +7,7 @@ import {
 } from '../../domain/change-log.js';
 import { type ChangeSet, changeSet, touchedSeries } from '../../domain/integrity/changes.js';
 import { LIST_SIZE_KEYS, type ListSizes, SERIES_LIST_KEYS, type SeriesListSizes } from '../../domain/list-sizes.js';
-import { type Neighbourhood, SEARCH_MAX_EVENTS, SearchTooLarge } from '../../domain/paths.js';
+import { type Neighbourhood, SEARCH_MAX_WEIGHT, SearchTooLarge } from '../../domain/paths.js';
 import type {
   CastingRecord,
   CharacterRecord,
@@ -267,7 +267,7 @@ export class Neo4jStore implements DramaStore {
   }
 
   async neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
-    const params = { keys, atMost: SEARCH_MAX_EVENTS, ...RANKS };
+    const params = { keys, atMost: SEARCH_MAX_WEIGHT, ...RANKS };
     const rows = await this.db.read(knowledgeCypher.NEIGHBOURHOODS, params, signal);
     if (rows.some((row) => toNumber(row.i) < 0)) throw new SearchTooLarge();
     return keys.map((_key, i) => toNeighbourhood(rows.find((row) => toNumber(row.i) === i)));
