@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { nodeTypeOfSearchType } from '../domain/collections.js';
 import { type CharacterPath, LINK_KINDS, linksOf, type PathStep, SEARCH_MAX_WEIGHT } from '../domain/paths.js';
+import { MAX_PAGE_SIZE, pageSizeSchema } from '../pagination.js';
 import { budgetSignal } from '../plugins/budget.js';
 import { loadEnd, pathsBetween } from '../reads/paths.js';
 import { CastingType } from './casting.js';
@@ -51,8 +52,21 @@ const PathStepType = builder.objectRef<PathStep>('ConnectionStep').implement({
     }),
     sharedEvents: t.field({
       type: [PlotEventRef],
-      description: 'Plot events both take part in, in story order.',
-      resolve: (s) => s.sharedEvents,
+      description:
+        `Plot events both take part in, in story order: the first \`first\` of them (0 to ${MAX_PAGE_SIZE}; ` +
+        `${MAX_PAGE_SIZE} when left out or null). sharedEventCount says how many there are.`,
+      args: {
+        first: t.arg.int({
+          defaultValue: MAX_PAGE_SIZE,
+          description: `At most this many (0 to ${MAX_PAGE_SIZE}).`,
+          validate: pageSizeSchema.nullish(),
+        }),
+      },
+      resolve: (s, { first }) => s.sharedEvents.slice(0, first ?? MAX_PAGE_SIZE),
+    }),
+    sharedEventCount: t.int({
+      description: 'How many plot events both take part in, as the viewer knows them (sharedEvents lists the first).',
+      resolve: (s) => s.sharedEvents.length,
     }),
     castings: t.field({ type: [CastingType], description: 'Where one plays the other.', resolve: (s) => s.castings }),
   }),

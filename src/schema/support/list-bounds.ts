@@ -79,7 +79,8 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'ConnectionStep.castings': size('castingsPerCharacter'),
   'ConnectionStep.links': fixed(PATH_LINK_KINDS),
   'ConnectionStep.relationships': size('relationshipsPerCharacter'),
-  'ConnectionStep.sharedEvents': size('eventsPerCharacter'),
+  'ConnectionStep.sharedEvents': (s, args) =>
+    Math.min(s.eventsPerCharacter, typeof args.first === 'number' ? Math.max(0, args.first) : MAX_PAGE_SIZE),
   'RelationshipChange.before': fixed(RELATIONSHIP_KINDS.length),
   'RelationshipChange.after': fixed(RELATIONSHIP_KINDS.length),
   'RelationshipChange.began': size('relationshipsPerCharacter'),
