@@ -104,7 +104,7 @@ export class StoryTooLargeError extends DramaGraphError {
 export class ConnectionTooLargeError extends DramaGraphError {
   constructor(limit: number) {
     super(
-      `This connection search would look through plot events weighing more than ${limit} (an event weighs one plus one for each of its participants, and counts once for each character in it that the search reaches), more than one search may; ask for fewer hops, or for ends in smaller stories.`,
+      `This connection search would look through plot events weighing more than ${limit} (an event weighs one plus one for each of its participants, and counts once for each character in it that the search reaches), over the bound for one search. Ask for fewer hops, or for ends in smaller stories.`,
       'CONNECTION_TOO_LARGE',
       { limit },
     );

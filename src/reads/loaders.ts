@@ -288,7 +288,11 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
     ),
     relationshipsOfSeries: byKey(async (keys) => relationshipLists(await loadAll(raw.relationshipsOfSeries, keys))),
     eventsOfSeries: byKey(async (keys) => (await loadAll(raw.eventsOfSeries, keys)).map((list) => events(list).items)),
-    neighbourhood: byKey(async (keys) => {
+    /**
+     * One store call for one search's hop, never batched with another search's: the store weighs a call's events as a
+     * whole, and a batch of two aliases' hops refused a small search for a large one beside it (red team 60).
+     */
+    neighbourhoods: async (keys: readonly string[]): Promise<Neighbourhood[]> => {
       const found = await store.neighbourhoods(keys, signal());
       const met = await metAmong([
         ...keys.filter((key) => key.includes('/')),
@@ -306,7 +310,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
         gated.push(joinParts(parts));
       }
       return gated;
-    }),
+    },
     // Counted without reading what nobody is shown: every event of an episode the viewer may see is in it, and a
     // character's list of a 20,000-event series cost a third of a second when each one's events were read (red
     // team 38).

@@ -109,14 +109,14 @@ describeEachStore('connections', (service) => {
     expect(errorCodes(bad)).toEqual(['INVALID_ID']);
   });
 
-  it('costs one neighbourhood round trip per hop level', async () => {
+  it('costs one round trip for its ends, then one neighbourhood round trip per hop level', async () => {
     const before = service().store.roundTrips;
     const response = await graphql(
       service().yoga,
       `{ connection(from: "${character('woo-il')}", to: "${character('seo-yeon')}") { hops } }`,
     );
     expect(response.errors).toBeUndefined();
-    expect(service().store.roundTrips - before).toBe(2);
+    expect(service().store.roundTrips - before).toBe(3);
   });
 
   // Red team 58: a hop over fifty characters who share 10,000 events read half a million event links and ran the heap
@@ -135,6 +135,14 @@ describeEachStore('connections', (service) => {
     expect(errorCodes(refused)).toEqual(['CONNECTION_TOO_LARGE']);
     expect(refused.errors![0]!.extensions).toEqual({ code: 'CONNECTION_TOO_LARGE', limit: SEARCH_MAX_WEIGHT });
     expect(refused.data).toBeNull();
+    // Red team 60: a small search beside it in one request was refused with it (their hops went in one store call).
+    const both = await graphql(
+      service().yoga,
+      `query Both($small: ID!, $to: ID!, $large: ID!, $far: ID!) {
+        small: connection(from: $small, to: $to) { hops } large: connection(from: $large, to: $far) { hops } }`,
+      { small: character('woo-il'), to: character('seo-yeon'), large: crowd('c0'), far: character('eun-soo') },
+    );
+    expect(both.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['large'], 'CONNECTION_TOO_LARGE']]);
     // The store weighs a call's events, on both stores alike: two neighbourhoods of 2,900 events are over the bound.
     await expect(service().store.neighbourhoods(['rt59-crowd/c0', 'rt59-crowd/c1'])).rejects.toBeInstanceOf(
       SearchTooLarge,

@@ -19,6 +19,8 @@ const linkedTo = (key: string, other: string): Neighbourhood => ({
 function waitingSearches(links: Record<string, string> = {}) {
   const places = searchPlacesOf();
   const asked: string[] = [];
+  /** The searches whose wait for a place was made with the request's operation place given back. */
+  const asides: string[] = [];
   const releases: (() => void)[] = [];
   const loadMany = (keys: readonly string[]) => {
     asked.push(...keys);
@@ -26,12 +28,22 @@ function waitingSearches(links: Record<string, string> = {}) {
       releases.push(() => resolve(keys.map((k) => (links[k] ? linkedTo(k, links[k]) : nobody)))),
     );
   };
-  const search = (client: string, from: string, signal?: AbortSignal, maxHops = 1) =>
+  const search = (client: string, from: string, signal?: AbortSignal, maxHops = 1, to = 's/z') =>
     pathsBetween(
-      { client, loaders: { neighbourhood: { loadMany } } } as unknown as Context,
+      {
+        client,
+        loaders: {
+          neighbourhoods: loadMany,
+          character: { load: async (key: string) => (key === 's/unknown' ? null : {}) },
+          aside: (wait: Promise<unknown>) => {
+            asides.push(from);
+            return wait;
+          },
+        },
+      } as unknown as Context,
       {
         from: { typename: 'Character', id: from },
-        to: { typename: 'Character', id: 's/z' },
+        to: { typename: 'Character', id: to },
         maxHops,
         signal,
       },
@@ -46,7 +58,7 @@ function waitingSearches(links: Record<string, string> = {}) {
     for (let turns = 0; turns < 20; turns += 1) await turn();
     return asked;
   };
-  return { askedOnce, release: () => releases.shift()!(), search };
+  return { askedOnce, asides, release: () => releases.shift()!(), search };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -93,4 +105,25 @@ it('holds a place for one hop at a time: the next hop waits its turn behind anot
   release();
   release();
   await expect(Promise.all(searches)).resolves.toEqual([[], [], []]);
+});
+
+// Red team 60: one client's requests waiting for places kept every operation place, and others' cheap queries waited.
+it('waits for a place with the operation place of the request given back, one wait per hop', async () => {
+  const { askedOnce, asides, release, search } = waitingSearches({ 's/a': 's/x' });
+  const searches = [search('a', 's/a', undefined, 2), search('b', 's/b')];
+  expect(await askedOnce(2)).toEqual(['s/a', 's/b']);
+  release();
+  release();
+  expect(await askedOnce(3)).toEqual(['s/a', 's/b', 's/x']);
+  release();
+  await expect(Promise.all(searches)).resolves.toEqual([[], []]);
+  expect(asides.sort()).toEqual(['s/a', 's/a', 's/b']);
+});
+
+// Red team 60: a search to an unknown end walked every hop, then answered [] (or CONNECTION_TOO_LARGE).
+it('answers [] for an unknown or unmet end without reading a neighbourhood', async () => {
+  const { askedOnce, search } = waitingSearches();
+  await expect(search('a', 's/a', undefined, 6, 's/unknown')).resolves.toEqual([]);
+  await expect(search('a', 's/unknown', undefined, 6)).resolves.toEqual([]);
+  expect(await askedOnce(0)).toEqual([]);
 });
