@@ -293,7 +293,7 @@ function gatedLoaders(store: StoreReader, progress: spoilers.Progress, factory: 
      * whole, and a batch of two aliases' hops refused a small search for a large one beside it (red team 60).
      */
     neighbourhoods: async (keys: readonly string[]): Promise<Neighbourhood[]> => {
-      const found = await store.neighbourhoods(keys, signal());
+      const found = await store.neighbourhoods(keys, signal(), spoilers.visibleThrough(progress));
       const met = await metAmong([
         ...keys.filter((key) => key.includes('/')),
         ...found.flatMap((n) => [...ends([n.relationships]), ...n.castings.map(castingKey)]),

@@ -98,7 +98,7 @@ builder.queryField('connection', (t) =>
       "Relationships and events after the viewer's progress are not followed. Empty when there is none within reach, " +
       'an end is unknown, or both ends are the same. CONNECTION_TOO_LARGE when the plot events the search would look ' +
       `through weigh more than ${SEARCH_MAX_WEIGHT} (an event weighs one plus one for each of its participants, and ` +
-      'counts once for each character in it the search reaches). ' +
+      "counts once for each character in it the search reaches; events after the viewer's progress do not count). " +
       'Two searches run at a time per process, each holding its place for one hop; the rest wait their turn, the ' +
       'client with the fewest first.',
     args: {

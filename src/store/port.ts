@@ -386,8 +386,14 @@ export interface StoreReader {
   /**
    * Per character or person key: every relationship, the events it takes part in, its castings (port orders). Fails
    * with SearchTooLarge, answering none, when the keys' events weigh more than SEARCH_MAX_WEIGHT in all (see eventWeight).
+   * Events after `visibleThrough` are neither read nor weighed: a refusal that counted them told the viewer they were
+   * there.
    */
-  neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]>;
+  neighbourhoods(
+    keys: readonly string[],
+    signal?: AbortSignal,
+    visibleThrough?: readonly VisibleThrough[] | null,
+  ): Promise<Neighbourhood[]>;
 
   listSeries(request: SeriesPageRequest, signal?: AbortSignal): Promise<Page<SeriesRecord>>;
   /** Up to `first` people in key order, after `afterKey`: export reads every person this way, page by page. */

@@ -124,7 +124,7 @@ describeEachStore('connections', (service) => {
   // characters in 2,900 events: one neighbourhood weighs 2,900 × 51 = 147,900, within the bound; two are over it.
   it('refuses a search whose events would weigh more than its bound, and answers one within it', async () => {
     const crowd = (slug: string) => id('Character', `rt59-crowd/${slug}`);
-    const seed = parseSeedText('rt59-crowd.json', denseSeriesText('rt59-crowd', 50, 2_900));
+    const seed = parseSeedText('rt59-crowd.json', denseSeriesText('rt59-crowd', 50, 2_900, 10));
     await service().store.importDocument(toGraphDocument([seed]));
     const ends = `query Ends($from: ID!, $to: ID!, $maxHops: Int) {
       connection(from: $from, to: $to, maxHops: $maxHops) { hops nodes { ... on Character { slug } } } }`;
@@ -143,6 +143,23 @@ describeEachStore('connections', (service) => {
       { small: character('woo-il'), to: character('seo-yeon'), large: crowd('c0'), far: character('eun-soo') },
     );
     expect(both.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['large'], 'CONNECTION_TOO_LARGE']]);
+    // Red team 60: events after the viewer's progress were weighed too, so a refusal told of what was still to come.
+    // Through episode 1 the crowd shares 10 events: the same search is looked through, and finds no chain.
+    const watched = await graphql(
+      service().yoga,
+      ends,
+      { from: crowd('c0'), to: character('eun-soo'), maxHops: 2 },
+      { 'X-Watched-Through': 'rt59-crowd@1' },
+    );
+    expect(watched.errors).toBeUndefined();
+    expect(watched.data!.connection).toEqual([]);
+    const early = await service().store.neighbourhoods(['rt59-crowd/c0', 'rt59-crowd/c1'], undefined, [
+      { seriesKey: 'rt59-crowd', episode: 1 },
+    ]);
+    expect(early.map((n) => n.events.map((e) => e.sequence))).toEqual([
+      Array.from({ length: 10 }, (_, i) => i + 1),
+      Array.from({ length: 10 }, (_, i) => i + 1),
+    ]);
     // The store weighs a call's events, on both stores alike: two neighbourhoods of 2,900 events are over the bound.
     await expect(service().store.neighbourhoods(['rt59-crowd/c0', 'rt59-crowd/c1'])).rejects.toBeInstanceOf(
       SearchTooLarge,

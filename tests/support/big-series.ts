@@ -45,8 +45,11 @@ export function bigSeriesText(slug: string, episodes: number, perEpisode: number
   });
 }
 
-/** A series of one episode whose `events` events each have all of `characters` characters (c0, c1, …) in them. */
-export function denseSeriesText(slug: string, characters: number, events: number): string {
+/**
+ * A series of two episodes whose `events` events each have all of `characters` characters (c0, c1, …) in them: those
+ * from index `laterFrom` on are in episode 2, the rest in episode 1.
+ */
+export function denseSeriesText(slug: string, characters: number, events: number, laterFrom = events): string {
   const source = { document: 'A made-up recap', paragraph: 1 };
   const cast = Array.from({ length: characters }, (_, i) => `c${i}`);
   return JSON.stringify({
@@ -56,14 +59,17 @@ export function denseSeriesText(slug: string, characters: number, events: number
       {
         slug,
         title: `Dense ${slug}`,
-        episodeCount: 1,
+        episodeCount: 2,
         source,
-        episodes: [{ number: 1, source }],
+        episodes: [
+          { number: 1, source },
+          { number: 2, source },
+        ],
         characters: cast.map((c) => ({ slug: c, name: c.toUpperCase(), firstEpisode: 1, source })),
         events: Array.from({ length: events }, (_, i) => ({
           slug: `e-${i + 1}`,
-          episode: 1,
-          sequence: i + 1,
+          episode: i < laterFrom ? 1 : 2,
+          sequence: i < laterFrom ? i + 1 : i - laterFrom + 1,
           kind: 'MOMENT',
           summary: `Everyone, scene ${i + 1}.`,
           agent: null,

@@ -26,6 +26,7 @@ import type {
 } from '../../domain/records.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import type { SeriesSummary } from '../../domain/series-summary.js';
+import type { VisibleThrough } from '../../domain/spoilers.js';
 import { StoreUnavailableError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
 import type {
@@ -54,7 +55,7 @@ import type {
 import { publishRoundTrip } from '../round-trips.js';
 import { DataDirError } from './data-dir.js';
 import { EmbeddedDatabase } from './database.js';
-import type { IndexName } from './layout.js';
+import type { IndexKey, IndexName } from './layout.js';
 import {
   DataMovedError,
   episodeEvents,
@@ -269,15 +270,22 @@ export class EmbeddedStore implements DramaStore {
    * a long series' characters reads thousands of events each, and read at once it held /health for 1 to 12 s (red
    * team 57). A write during it starts it again, the last of LONG_READ_ATTEMPTS in one turn. Events weighing more than
    * SEARCH_MAX_WEIGHT in one call fail with SearchTooLarge: their keys are counted before any is read (an event weighs
-   * one at least), and their weight as they are read, so that no more than the bound is ever held.
+   * one at least), and their weight as they are read, so that no more than the bound is ever held. Events after
+   * `visibleThrough` are left out by their index keys ([character, series, episode, …]), neither read nor weighed.
    */
-  neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
+  neighbourhoods(
+    keys: readonly string[],
+    signal?: AbortSignal,
+    visibleThrough: readonly VisibleThrough[] | null = null,
+  ): Promise<Neighbourhood[]> {
+    const cuts = new Map((visibleThrough ?? []).map((cut) => [cut.seriesKey, cut.episode]));
+    const shown = (key: IndexKey) => !((cuts.get(key[1] as string) ?? Infinity) < (key[2] as number));
     return this.inSnapshot(signal, async (turns) => {
       const reads = this.reads;
       const eventKeys: string[][] = [];
       let weight = 0;
       for (const key of keys) {
-        eventKeys.push(await reads.keysInTurns('eventsByCharacter', [key], turns));
+        eventKeys.push(await reads.keysInTurns('eventsByCharacter', [key], turns, shown));
         weight += eventKeys.at(-1)!.length;
         if (weight > SEARCH_MAX_WEIGHT) throw new SearchTooLarge();
       }

@@ -120,9 +120,14 @@ export class EmbeddedReads {
    * `keysIn`, over the rows in turns of the event loop as `turns` says: a series' 110,000 events were scanned in one
    * go for a story, and held /health for 0.8 s (red team 57).
    */
-  async keysInTurns(index: IndexName, prefix: IndexKey, turns: ScanTurns | undefined): Promise<string[]> {
+  async keysInTurns(
+    index: IndexName,
+    prefix: IndexKey,
+    turns: ScanTurns | undefined,
+    keep: (key: IndexKey) => boolean = () => true,
+  ): Promise<string[]> {
     const keys: string[] = [];
-    await eachKey(this.db, index, prefix, turns, (key) => keys.push(key.at(-1) as string) > 0);
+    await eachKey(this.db, index, prefix, turns, (key) => !keep(key) || keys.push(key.at(-1) as string) > 0);
     return keys;
   }
 

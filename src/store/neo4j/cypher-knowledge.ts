@@ -45,12 +45,14 @@ const relationshipMap = 'r {.*, fromKey: startNode(r).key, toKey: endNode(r).key
 
 /**
  * The events are weighed first (one plus one per participant, for each key whose neighbourhood holds them): over
- * $atMost in all, one row (i = -1) says so and nothing is read.
+ * $atMost in all, one row (i = -1) says so and nothing is read. Events after $visibleThrough are neither weighed nor read.
  */
 export const NEIGHBOURHOODS = `// name: neighbourhoods
 CALL {
   UNWIND $keys AS key
   MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
+  WHERE $visibleThrough IS NULL OR NONE(cut IN $visibleThrough
+    WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)
   WITH DISTINCT key, e
   RETURN sum(1 + COUNT { (e)<-[:PARTICIPATES]-() }) AS weight
 }
@@ -62,6 +64,8 @@ RETURN i, COLLECT {
   RETURN ${relationshipMap}
 } AS relationships, COLLECT {
   MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
+  WHERE $visibleThrough IS NULL OR NONE(cut IN $visibleThrough
+    WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)
   WITH DISTINCT e ORDER BY e.seriesKey, e.episodeNumber, e.sequence, e.key
   RETURN ${eventRow('e')}
 } AS events, COLLECT {

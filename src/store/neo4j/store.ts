@@ -22,6 +22,7 @@ import type {
 } from '../../domain/records.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import { type SeriesSummary, summaryOf } from '../../domain/series-summary.js';
+import type { VisibleThrough } from '../../domain/spoilers.js';
 import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
 import { BILLING_RANK, CREDIT_ROLE_RANK } from '../../domain/vocabulary.js';
 import { StoreTimeoutError } from '../../errors.js';
@@ -266,8 +267,12 @@ export class Neo4jStore implements DramaStore {
     return (await this.db.read(knowledgeCypher.SEARCH_CANDIDATES, params, signal)).map(toSearchable);
   }
 
-  async neighbourhoods(keys: readonly string[], signal?: AbortSignal): Promise<Neighbourhood[]> {
-    const params = { keys, atMost: SEARCH_MAX_WEIGHT, ...RANKS };
+  async neighbourhoods(
+    keys: readonly string[],
+    signal?: AbortSignal,
+    visibleThrough: readonly VisibleThrough[] | null = null,
+  ): Promise<Neighbourhood[]> {
+    const params = { keys, atMost: SEARCH_MAX_WEIGHT, visibleThrough, ...RANKS };
     const rows = await this.db.read(knowledgeCypher.NEIGHBOURHOODS, params, signal);
     if (rows.some((row) => toNumber(row.i) < 0)) throw new SearchTooLarge();
     return keys.map((_key, i) => toNeighbourhood(rows.find((row) => toNumber(row.i) === i)));
