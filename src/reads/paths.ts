@@ -65,17 +65,20 @@ export async function pathsBetween(ctx: Context, args: PathArgs, places = search
   }
 }
 
-const known = async (loaders: Loaders, key: string): Promise<boolean> =>
-  (key.includes('/') ? await loaders.character.load(key) : await loaders.person.load(key)) !== null;
+const known = async (loaders: Loaders, key: string): Promise<boolean> => (await endOf(loaders, key)) !== null;
 
-/** A chain member by key, with its type: character keys hold a "/", person keys never do. */
+/** A chain member by key, with its type. */
 export async function loadEnd(loaders: Loaders, key: string): Promise<PathEnd> {
-  const end: PathEnd | null = key.includes('/')
-    ? nonNull('character', await loaders.character.load(key))
-    : nonNull('person', await loaders.person.load(key));
+  const end = await endOf(loaders, key);
   if (end === null) throw new Error(`path reached a missing node ${key}`);
   return end;
 }
+
+/** The character or person with this key as the viewer may see it, else null: character keys hold a "/", person keys never do. */
+const endOf = async (loaders: Loaders, key: string): Promise<PathEnd | null> =>
+  key.includes('/')
+    ? nonNull('character', await loaders.character.load(key))
+    : nonNull('person', await loaders.person.load(key));
 
 type PathEnd = Extract<Searchable, { type: 'character' | 'person' }>;
 

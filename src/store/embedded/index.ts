@@ -26,7 +26,7 @@ import type {
 } from '../../domain/records.js';
 import type { Searchable } from '../../domain/search/keys.js';
 import type { SeriesSummary } from '../../domain/series-summary.js';
-import type { VisibleThrough } from '../../domain/spoilers.js';
+import { episodeVisible, progressOf, type VisibleThrough } from '../../domain/spoilers.js';
 import { StoreUnavailableError } from '../../errors.js';
 import { SeriesJournal } from '../journal.js';
 import type {
@@ -278,8 +278,8 @@ export class EmbeddedStore implements DramaStore {
     signal?: AbortSignal,
     visibleThrough: readonly VisibleThrough[] | null = null,
   ): Promise<Neighbourhood[]> {
-    const cuts = new Map((visibleThrough ?? []).map((cut) => [cut.seriesKey, cut.episode]));
-    const shown = (key: IndexKey) => !((cuts.get(key[1] as string) ?? Infinity) < (key[2] as number));
+    const progress = progressOf(visibleThrough);
+    const shown = (key: IndexKey) => episodeVisible(progress, key[1] as string, key[2] as number);
     return this.inSnapshot(signal, async (turns) => {
       const reads = this.reads;
       const eventKeys: string[][] = [];

@@ -1,5 +1,5 @@
 import type { EventFilter } from '../port.js';
-import { eventRow } from './cypher-read.js';
+import { eventRow, shownThrough } from './cypher-read.js';
 
 /* findEvents: one query text per combination of filters, anchored on the most selective indexed one. */
 
@@ -61,8 +61,7 @@ const ANCHORS: Anchor[] = [
 
 const FILTERS = Object.keys(PREDICATES) as Filter[];
 
-const PAGE = `WITH e, ($visibleThrough IS NULL OR NONE(cut IN $visibleThrough
-  WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)) AS visible
+const PAGE = `WITH e, ${shownThrough('e')} AS visible
 WITH e, visible ORDER BY e.seriesKey, e.episodeNumber, e.sequence
 WITH count(e) AS counted, collect(CASE WHEN visible THEN e END) AS matched
 WITH size(matched) AS total, counted - size(matched) AS hidden, [x IN matched WHERE $after IS NULL

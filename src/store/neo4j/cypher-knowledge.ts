@@ -1,7 +1,7 @@
 /* Search and path (neighbourhood) queries. Search finds candidates through the `drama_search_keys` full-text index. */
 
 import { isChoseongOnly } from '../../domain/search/fold.js';
-import { eventRow } from './cypher-read.js';
+import { eventRow, shownThrough } from './cypher-read.js';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -51,8 +51,7 @@ export const NEIGHBOURHOODS = `// name: neighbourhoods
 CALL {
   UNWIND $keys AS key
   MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
-  WHERE $visibleThrough IS NULL OR NONE(cut IN $visibleThrough
-    WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)
+  WHERE ${shownThrough('e')}
   WITH DISTINCT key, e
   RETURN sum(1 + COUNT { (e)<-[:PARTICIPATES]-() }) AS weight
 }
@@ -64,8 +63,7 @@ RETURN i, COLLECT {
   RETURN ${relationshipMap}
 } AS relationships, COLLECT {
   MATCH (:Character {key: key})-[:PARTICIPATES]->(e:PlotEvent)
-  WHERE $visibleThrough IS NULL OR NONE(cut IN $visibleThrough
-    WHERE cut.seriesKey = e.seriesKey AND e.episodeNumber > cut.episode)
+  WHERE ${shownThrough('e')}
   WITH DISTINCT e ORDER BY e.seriesKey, e.episodeNumber, e.sequence, e.key
   RETURN ${eventRow('e')}
 } AS events, COLLECT {

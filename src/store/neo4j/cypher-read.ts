@@ -5,6 +5,11 @@ import { EVENT_FIELDS } from './decode.js';
 const participants = (event: string): string =>
   `[(c:Character)-[p:PARTICIPATES]->(${event}) | [c.key, p.role, p.position]]`;
 /** An event as a positional list (see EVENT_FIELDS in decode.ts). */
+/** Whether `event` is within $visibleThrough (a list of { seriesKey, episode }, or null for no cut). */
+export const shownThrough = (event: string): string =>
+  `($visibleThrough IS NULL OR NONE(cut IN $visibleThrough
+    WHERE cut.seriesKey = ${event}.seriesKey AND ${event}.episodeNumber > cut.episode))`;
+
 export const eventRow = (event: string): string =>
   `[${EVENT_FIELDS.map((field) => `${event}.${field}`).join(', ')}, ${participants(event)}]`;
 const relationshipMap = (rel: string): string =>
