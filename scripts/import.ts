@@ -68,7 +68,11 @@ try {
     maxFileBytes,
     onProgress: (p) => meter?.update({ done: p.bytesDone, total: p.bytes, records: p.records }),
     onWriteStep: Number.isInteger(freezeAfter) ? freeze : undefined,
-    afterBatch: () => mapping.afterBatch(),
+    afterBatch: async ({ endsFiles }) => {
+      // Once a file is whole, and before the mapping is released: deriving a summary maps the series' pages.
+      if (endsFiles) await store.settleSummaries?.();
+      await mapping.afterBatch();
+    },
   });
   meter.stop();
   const seconds = (performance.now() - started) / 1000;

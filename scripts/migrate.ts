@@ -12,13 +12,15 @@ if (config.neo4j === null && !existsSync(config.dataDir)) {
 }
 let store: OpenedStore;
 try {
-  store = await openConfiguredStore(config);
+  store = await openConfiguredStore(config, { forImport: true });
 } catch (error) {
   console.error(failureLine(error));
   process.exit(1);
 }
 try {
   if (!store.migrate) {
+    // A directory migrated from format 3 has every summary due: keep them now, not in the service's background.
+    await store.settleSummaries?.();
     console.log(`the ${store.kind} store migrates its layout as a writer opens it: the layout is up to date`);
   } else {
     for (const statement of await store.migrate()) console.log(statement.replace(/\s+/g, ' '));

@@ -4,7 +4,7 @@ import { eventRecord } from '../domain/build.js';
 import { emptyDocument, perCollection } from '../domain/collections.js';
 import type { GraphCounts, GraphDocument } from '../domain/records.js';
 import { type SeedIssue, SeedValidationError } from '../errors.js';
-import type { DramaStore, ImportStep, ImportSummaries } from '../store/port.js';
+import type { DramaStore, ImportStep } from '../store/port.js';
 import { toGraphDocument } from './document.js';
 import { type CheckedSeedFile, checkSeedFile, type EventsRead, STREAM_FROM_BYTES } from './file-check.js';
 import type { SeedFile } from './format.js';
@@ -42,8 +42,12 @@ export interface DirectoryImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** The store's steps inside the write of batch `batch` (1-based), before it commits. */
   onWriteStep?: (batch: number, step: ImportStep) => void;
-  /** Awaited after each batch is committed, before the next file is read; nothing of the store is in use then. */
-  afterBatch?: () => Promise<void>;
+  /**
+   * Awaited after each batch is committed, before the next file is read; nothing of the store is in use then.
+   * `endsFiles`: the batch was whole files, or the last of a file read in parts (then it may be called once more,
+   * with no write, when that file ends).
+   */
+  afterBatch?: (batch: { endsFiles: boolean }) => Promise<void>;
 }
 
 interface RejectedFile {
@@ -162,17 +166,12 @@ export async function importSeedDirectory(
   let batchRecords = 0;
   let batchBytes = 0;
 
-  const write = async (
-    files: readonly string[],
-    document: GraphDocument,
-    bytes: number,
-    summaries?: ImportSummaries,
-  ) => {
+  const write = async (files: readonly string[], document: GraphDocument, bytes: number, endsFiles = true) => {
     const number = progress.batches + 1;
     const onStep = options.onWriteStep && ((step: ImportStep) => options.onWriteStep!(number, step));
     let counts: GraphCounts;
     try {
-      counts = await store.importDocument(document, onStep, summaries);
+      counts = await store.importDocument(document, onStep);
     } catch (error) {
       throw new ImportWriteError(files, error);
     }
@@ -181,7 +180,7 @@ export async function importSeedDirectory(
     progress.records += Object.values(counts).reduce((a, b) => a + b, 0);
     progress.bytesDone += bytes;
     options.onProgress?.({ ...progress });
-    await options.afterBatch?.();
+    await options.afterBatch?.({ endsFiles });
   };
   const flush = async () => {
     if (batch.length === 0) return;
@@ -235,7 +234,7 @@ export async function importSeedDirectory(
     }
     await flush();
     try {
-      const bytesWritten = await writeInParts(file, (...args) => write([name], ...args));
+      const bytesWritten = await writeInParts(file, (document, bytes) => write([name], document, bytes, false));
       progress.bytesDone += sizes[i]! - bytesWritten;
       options.onProgress?.({ ...progress });
     } catch (error) {
@@ -244,6 +243,7 @@ export async function importSeedDirectory(
     } finally {
       await file.close();
     }
+    await options.afterBatch?.({ endsFiles: true });
   }
   await flush();
   return { files: names.length, batches: progress.batches, written, rejected };
@@ -258,28 +258,22 @@ function eventsDocument(read: EventsRead): GraphDocument {
 
 /**
  * Writes a file read in parts: everything but its events in one batch, then its events, a batch at a time
- * in file order, each read again as it is written; then, in a transaction of their own, the summaries of its
- * series (the embedded store would otherwise derive each again from all the events written so far, at every part).
+ * in file order, each read again as it is written.
  */
 async function writeInParts(
   file: CheckedSeedFile & { kind: 'streamed' },
-  write: (document: GraphDocument, bytes: number, summaries?: ImportSummaries) => Promise<void>,
+  write: (document: GraphDocument, bytes: number) => Promise<void>,
 ): Promise<number> {
   let bytesDone = 0;
-  const later = { deferSummaries: true };
-  const summarise = { summarise: file.rest.series.map((s) => s.slug) };
-  await write(toGraphDocument([file.rest]), 0, later);
+  await write(toGraphDocument([file.rest]), 0);
   try {
     for await (const read of file.eventReads()) {
-      await write(eventsDocument(read), read.bytesRead - bytesDone, later);
+      await write(eventsDocument(read), read.bytesRead - bytesDone);
       bytesDone = read.bytesRead;
     }
   } catch (error) {
     if (!(error instanceof SeedValidationError)) throw error;
-    // What was written is valid on its own: its series' summaries follow it.
-    await write(emptyDocument(), 0, summarise);
     throw new PartlyWrittenError(error.issues);
   }
-  await write(emptyDocument(), 0, summarise);
   return bytesDone;
 }

@@ -241,17 +241,6 @@ export const emptyPlannedAnswer = (): PlannedAnswer => ({
   personCredits: [],
 });
 
-/** How an importDocument treats the series summaries a store keeps (the embedded store keeps one per series). */
-export interface ImportSummaries {
-  /**
-   * Leaves the summaries of the series written as they were, for a series written in parts: a later import
-   * that names the series in `summarise` brings its summary up to date.
-   */
-  deferSummaries?: boolean;
-  /** Series whose summaries are brought up to date in this transaction, whether it writes to them or not. */
-  summarise?: readonly string[];
-}
-
 export interface ImportStep {
   collection: keyof GraphDocument;
   done: number;
@@ -414,11 +403,7 @@ export interface StoreWriter {
    * is all or nothing, and a failure in a bigger one keeps the parts before it: importing it again completes it.
    * Each transaction logs an UPSERT for each record it wrote (no actor), so the log stays as bounded as the transaction.
    */
-  importDocument(
-    document: GraphDocument,
-    onStep?: (step: ImportStep) => void,
-    summaries?: ImportSummaries,
-  ): Promise<GraphCounts>;
+  importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts>;
   /**
    * Applies upserts and deletes in one transaction, after planChanges (domain/integrity/plan.ts) has approved
    * them against the state inside that transaction. Resolves with what was applied (cascades included)

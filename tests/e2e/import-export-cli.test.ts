@@ -9,7 +9,7 @@ import type { GraphCounts } from '../../src/domain/records.js';
 import { seriesFile, writeCatalogue } from '../../src/generate/write.js';
 import { exportSeedDirectory } from '../../src/seed/export.js';
 import { importSeedDirectory } from '../../src/seed/stream.js';
-import { openEmbeddedStore } from '../../src/store/embedded/index.js';
+import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { openNeo4jStore } from '../../src/store/neo4j/index.js';
 import type { DramaStore, StoreKind } from '../../src/store/port.js';
 import { bigSeriesText } from '../support/big-series.js';
@@ -288,6 +288,15 @@ describeInLine('embedded', 'npm run import and npm run export as commands', { ti
       const exported = await script('export', [out], env);
       expect(exported.code, exported.stderr).toBe(0);
       const counts = await embedded.using(env, (store) => store.counts());
+      // The command kept every summary its writes marked due: reading them decodes no record.
+      const decodedBySummaries = await embedded.using(env, async (store) => {
+        const keys = (await store.listSeries({ first: 100, afterSlug: null })).items.map((s) => s.key);
+        const decoded = (store as EmbeddedStore).recordsDecoded;
+        const summaries = await store.seriesSummaries(keys);
+        expect(summaries.every((summary) => summary !== null)).toBe(true);
+        return (store as EmbeddedStore).recordsDecoded - decoded;
+      });
+      expect(decodedBySummaries).toBe(0);
       return {
         imports: reopened(imported.stdout),
         exports: reopened(exported.stdout),

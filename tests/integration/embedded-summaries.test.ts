@@ -9,13 +9,19 @@ import type { GraphDocument } from '../../src/domain/records.js';
 import { summaryOf } from '../../src/domain/series-summary.js';
 import { writeCatalogue } from '../../src/generate/write.js';
 import { buildCatalogue } from '../../src/reads/catalogue-profiles.js';
-import { loadSeedDirectory } from '../../src/seed/load.js';
+import { toGraphDocument } from '../../src/seed/document.js';
+import { loadSeedDirectory, parseSeedText } from '../../src/seed/load.js';
 import { EmbeddedDatabase } from '../../src/store/embedded/database.js';
 import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
-import { FORMAT, SUMMARIES } from '../../src/store/embedded/layout.js';
+import { FORMAT, SUMMARIES, SUMMARIES_DUE } from '../../src/store/embedded/layout.js';
+import { bigSeriesText } from '../support/big-series.js';
 import { syntheticCatalogue } from '../support/catalogue.js';
+import { countingRoundTrips } from '../support/round-trips.js';
 
-/* The summaries the embedded store keeps per series (layout format 4): read without the story, kept by writes. */
+/*
+ * The summaries the embedded store keeps per series (layout format 5): read without the story; a write marks its
+ * series' summaries due, reads derive a due one, and the store keeps it in the background.
+ */
 
 let dir: string;
 let catalogue: GraphDocument;
@@ -32,8 +38,9 @@ afterAll(async () => {
 
 async function storeWithCatalogue(name: string): Promise<string> {
   const dataDir = path.join(dir, name);
-  const store = await openEmbeddedStore({ dataDir });
+  const store = await openEmbeddedStore({ dataDir, summariesInBackground: false });
   await store.importDocument(catalogue);
+  await store.settleSummaries();
   await store.close();
   return dataDir;
 }
@@ -75,7 +82,7 @@ describe('building the recommendation catalogue on the embedded store', () => {
   });
 });
 
-describe('summaries in the write transaction', () => {
+describe('summaries after a write', () => {
   let store: EmbeddedStore;
   let failing = false;
 
@@ -86,13 +93,17 @@ describe('summaries in the write transaction', () => {
       if (failing) throw new Error('the clock broke');
       return Date.now();
     };
-    store = await openEmbeddedStore({ dataDir, changeLog: { retentionMs: DEFAULT_CHANGE_RETENTION_MS, now } });
+    store = await openEmbeddedStore({
+      dataDir,
+      changeLog: { retentionMs: DEFAULT_CHANGE_RETENTION_MS, now },
+      summariesInBackground: false,
+    });
   });
   afterAll(async () => {
     await store.close();
   });
 
-  it('leaves every summary as it was when a write fails half-way, and writes it once the write succeeds', async () => {
+  it('leaves every summary as it was when a write fails half-way; once it succeeds, reads derive the new one and the store keeps it', async () => {
     const before = await store.seriesSummaries(keys());
     const series = catalogue.series[0]!;
     const star = catalogue.people.find((p) => !before[0]!.people.includes(p.key));
@@ -108,16 +119,127 @@ describe('summaries in the write transaction', () => {
     expect(await store.dataVersion()).toBe(version);
 
     await store.applyChanges(changeSet({ upserts: { series: [starred] } }));
-    const after = await store.seriesSummaries(keys());
-    expect(after[0]!.people).toContain(star!.key);
-    expect(after).toEqual(
-      expectedSummaries({ ...catalogue, series: catalogue.series.map((s) => (s.key === series.key ? starred : s)) }),
-    );
+    const expected = expectedSummaries({
+      ...catalogue,
+      series: catalogue.series.map((s) => (s.key === series.key ? starred : s)),
+    });
+    const derived = await store.seriesSummaries(keys());
+    expect(derived[0]!.people).toContain(star!.key);
+    expect(derived).toEqual(expected);
+
+    await store.settleSummaries();
+    const decoded = store.recordsDecoded;
+    expect(await store.seriesSummaries(keys())).toEqual(expected);
+    expect(store.recordsDecoded).toBe(decoded);
   });
 });
 
-describe('layout format 4', () => {
-  it('migrates a format 3 directory: builds every summary, drops a stale one, then opens as it is', async () => {
+describe('a write to a long series', () => {
+  let dataDir: string;
+  const text = bigSeriesText('long', 4, 2_500);
+  const long = toGraphDocument([parseSeedText('long.json', text)]);
+  const confession = long.events.find((e) => e.kind === 'CONFESSION')!;
+  const expected = () => expectedSummaries(long)[0];
+
+  beforeAll(async () => {
+    dataDir = path.join(dir, 'long');
+    const store = await openEmbeddedStore({ dataDir, summariesInBackground: false });
+    await store.importDocument(long);
+    await store.settleSummaries();
+    await store.close();
+  });
+
+  it('decodes none of its events in the write; a read derives the due summary, then settling keeps it', async () => {
+    expect(long.events.filter((e) => e.kind === 'CONFESSION').length).toBe(5_000);
+    const store = await openEmbeddedStore({ dataDir, summariesInBackground: false });
+    try {
+      const before = store.recordsDecoded;
+      await store.applyChanges(changeSet({ upserts: { events: [{ ...confession, summary: 'Said again, louder.' }] } }));
+      // The write's own checks read a few records (the series, its episode, the two characters, the event).
+      expect(store.recordsDecoded - before).toBeLessThan(20);
+
+      const derivedFrom = store.recordsDecoded;
+      expect(await store.seriesSummaries(['long', 'long'])).toEqual([expected(), expected()]);
+      expect(store.recordsDecoded - derivedFrom).toBeGreaterThanOrEqual(5_000);
+
+      await store.settleSummaries();
+      const kept = store.recordsDecoded;
+      expect(await store.seriesSummaries(['long'])).toEqual([expected()]);
+      expect(store.recordsDecoded).toBe(kept);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps it in the background, outside the round trips of the write that marked it due', async () => {
+    const store = await openEmbeddedStore({ dataDir });
+    try {
+      const write = await countingRoundTrips(() =>
+        store.applyChanges(changeSet({ upserts: { events: [{ ...confession, summary: 'Said a third time.' }] } })),
+      );
+      await vi.waitFor(
+        async () => {
+          const decoded = store.recordsDecoded;
+          expect(await store.seriesSummaries(['long'])).toEqual([expected()]);
+          expect(store.recordsDecoded).toBe(decoded);
+        },
+        { timeout: 60_000, interval: 50 },
+      );
+      expect(write.trips).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('closes while it keeps one: the summary stays due and the next writer keeps it', async () => {
+    const store = await openEmbeddedStore({ dataDir });
+    await store.applyChanges(changeSet({ upserts: { events: [{ ...confession, summary: 'Said once more.' }] } }));
+    await store.close();
+    const reader = await openEmbeddedStore({ dataDir, readOnly: true });
+    try {
+      expect(await reader.seriesSummaries(['long'])).toEqual([expected()]);
+    } finally {
+      await reader.close();
+    }
+    const next = await openEmbeddedStore({ dataDir });
+    try {
+      await vi.waitFor(
+        async () => {
+          const decoded = next.recordsDecoded;
+          expect(await next.seriesSummaries(['long'])).toEqual([expected()]);
+          expect(next.recordsDecoded).toBe(decoded);
+        },
+        { timeout: 60_000, interval: 50 },
+      );
+    } finally {
+      await next.close();
+    }
+  });
+
+  it('keeps no summary derived before a later write marked the series due again', async () => {
+    const database = await EmbeddedDatabase.open(path.join(dir, 'serials'), { readOnly: false });
+    try {
+      const log = { drafts: [], options: { retentionMs: DEFAULT_CHANGE_RETENTION_MS } };
+      await database.write(long, log);
+      const [first] = database.dueSummaries(10);
+      expect(first).toEqual({ seriesKey: 'long', serial: expect.any(Number) });
+      await database.write({ ...long, events: [{ ...confession, summary: 'Changed while it was derived.' }] }, log);
+      const [second] = database.dueSummaries(10);
+      expect(second!.serial).toBeGreaterThan(first!.serial);
+
+      expect(await database.keepSummary('long', first!.serial, expected()!)).toBe(false);
+      expect(database.keptSummaries(['long'])).toEqual(['due']);
+      expect(await database.keepSummary('long', second!.serial, expected()!)).toBe(true);
+      expect(database.keptSummaries(['long', 'nothing', 'x'.repeat(5_000)])).toEqual([expected(), null, null]);
+      expect(database.dueSummaries(10)).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('layout format 5', () => {
+  it('migrates a format 3 directory: marks every summary due, drops a stale one, then opens as it is', async () => {
     const dataDir = await storeWithCatalogue('format-3');
     const expected = expectedSummaries(catalogue);
 
@@ -158,7 +280,7 @@ describe('layout format 4', () => {
     }
   }, 60_000);
 
-  it('migrates in transactions of 50 series; stopped part-way it stays format 3 and the next writer completes it', async () => {
+  it('marks them due in transactions of 50 series; stopped part-way it stays format 3 and the next writer completes it', async () => {
     const many = syntheticCatalogue(
       Array.from({ length: 120 }, (_, i) => ({
         slug: `s${String(i).padStart(3, '0')}`,
@@ -167,8 +289,9 @@ describe('layout format 4', () => {
       })),
     );
     const dataDir = path.join(dir, 'format-3-many');
-    const fresh = await openEmbeddedStore({ dataDir });
+    const fresh = await openEmbeddedStore({ dataDir, summariesInBackground: false });
     await fresh.importDocument(many);
+    await fresh.settleSummaries();
     await fresh.close();
     const setFormat3 = async () => {
       const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 64, cache: false });
@@ -177,11 +300,11 @@ describe('layout format 4', () => {
     };
     await setFormat3();
 
-    // The second batch of summaries fails: the first is committed, the format is not.
-    const prototype = EmbeddedDatabase.prototype as unknown as { summarise: (keys: Iterable<string>) => void };
-    const original = prototype.summarise;
+    // The second batch of marks fails: the first is committed, the format is not.
+    const prototype = EmbeddedDatabase.prototype as unknown as { markDue: (keys: Iterable<string>) => void };
+    const original = prototype.markDue;
     const batches: number[] = [];
-    const summarise = vi.spyOn(prototype, 'summarise').mockImplementation(function (this: unknown, keys) {
+    const markDue = vi.spyOn(prototype, 'markDue').mockImplementation(function (this: unknown, keys) {
       batches.push([...keys].length);
       if (batches.length === 2) throw new Error('stopped part-way');
       original.call(this, keys);
@@ -189,13 +312,14 @@ describe('layout format 4', () => {
     try {
       await expect(openEmbeddedStore({ dataDir })).rejects.toThrow('stopped part-way');
     } finally {
-      summarise.mockRestore();
+      markDue.mockRestore();
     }
     expect(batches).toEqual([50, 50]);
     const env = openLmdb({ path: dataDir, readOnly: true, maxDbs: 64, cache: false });
     try {
       expect(env.openDB({ name: 'meta', encoding: 'msgpack' }).get('format')).toBe(3);
-      expect(env.openDB({ name: SUMMARIES, encoding: 'msgpack' }).getStats()).toMatchObject({ entryCount: 50 });
+      expect(env.openDB({ name: SUMMARIES, encoding: 'msgpack' }).getStats()).toMatchObject({ entryCount: 0 });
+      expect(env.openDB({ name: SUMMARIES_DUE, encoding: 'msgpack' }).getStats()).toMatchObject({ entryCount: 50 });
     } finally {
       await env.close();
     }
@@ -213,4 +337,24 @@ describe('layout format 4', () => {
       await after.close();
     }
   }, 120_000);
+
+  it('opens a format 4 directory with the summaries it kept: nothing due, no story decoded', async () => {
+    const dataDir = await storeWithCatalogue('format-4');
+    const env = openLmdb({ path: dataDir, overlappingSync: false, maxDbs: 64, cache: false });
+    await env.openDB({ name: 'meta', encoding: 'msgpack' }).put('format', 4);
+    await env.close();
+
+    const refused = await openEmbeddedStore({ dataDir, readOnly: true }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ reason: 'DATA_DIR_NEEDS_MIGRATION', details: { format: 4, expected: FORMAT } });
+    const migrated = await openEmbeddedStore({ dataDir, summariesInBackground: false });
+    try {
+      expect(await migrated.seriesSummaries(keys())).toEqual(expectedSummaries(catalogue));
+      expect(migrated.recordsDecoded).toBe(0);
+    } finally {
+      await migrated.close();
+    }
+  });
 });

@@ -39,7 +39,6 @@ import type {
   EventsPageRequest,
   FirstShown,
   ImportStep,
-  ImportSummaries,
   LaterEventsQuery,
   Page,
   PeoplePageRequest,
@@ -72,6 +71,7 @@ import { ofKinds, ROWS_PER_CHECK, type ScanTurns, takesPart } from './queries.js
 import { EmbeddedReads } from './reads.js';
 import { searchCandidates } from './search.js';
 import { EmbeddedStoryView } from './story-view.js';
+import { deriveSummary, SummaryKeeper } from './summaries.js';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -82,6 +82,11 @@ export interface EmbeddedStoreOptions {
   readOnly?: boolean;
   /** How long the change log keeps entries (default 7 days), and its clock. */
   changeLog?: ChangeLogOptions;
+  /**
+   * A writer derives the summaries its writes mark due in the background (default true); false leaves them to
+   * `settleSummaries`, for a command that writes and then exits.
+   */
+  summariesInBackground?: boolean;
 }
 
 /**
@@ -92,6 +97,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   return new EmbeddedStore(
     await EmbeddedDatabase.open(options.dataDir, { readOnly: options.readOnly ?? false }),
     options.changeLog,
+    options.summariesInBackground ?? true,
   );
 }
 
@@ -126,13 +132,23 @@ export class EmbeddedStore implements DramaStore {
   private closing: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
   private readonly reads: EmbeddedReads;
+  private readonly summaryKeeper: SummaryKeeper;
   readonly journal = new SeriesJournal();
 
   constructor(
     private readonly database: EmbeddedDatabase,
     private readonly changeLog: ChangeLogOptions = { retentionMs: DEFAULT_CHANGE_RETENTION_MS },
+    summariesInBackground = true,
   ) {
     this.reads = new EmbeddedReads(database);
+    this.summaryKeeper = new SummaryKeeper(
+      database,
+      this.reads,
+      (work) => this.inWriteOrder(work),
+      summariesInBackground && !database.readOnly,
+    );
+    // Summaries an earlier process left due (it stopped first, or migrated the directory).
+    this.summaryKeeper.kick();
   }
 
   get roundTrips(): number {
@@ -237,11 +253,23 @@ export class EmbeddedStore implements DramaStore {
     );
   }
 
-  /** Read from the summaries each write transaction keeps: no record of the story is decoded. */
-  seriesSummaries = async (keys: readonly string[]): Promise<(SeriesSummary | null)[]> => {
-    this.read();
-    return this.database.summariesOf(keys);
-  };
+  /**
+   * The summaries the store keeps, over one snapshot: a series written since its summary was kept has its summary
+   * derived from its story here (see SummaryKeeper), so no record of any other story is decoded.
+   */
+  seriesSummaries = (keys: readonly string[], signal?: AbortSignal): Promise<(SeriesSummary | null)[]> =>
+    this.inSnapshot(signal, async (turns) => {
+      const summaries: (SeriesSummary | null)[] = [];
+      for (const [i, kept] of this.database.keptSummaries(keys).entries())
+        summaries.push(kept === 'due' ? await deriveSummary(this.reads, keys[i]!, turns) : kept);
+      return summaries;
+    });
+
+  /** Derives and keeps every summary the writes so far marked due (for a command that writes, then exits). */
+  settleSummaries(): Promise<void> {
+    this.ensureOpen();
+    return this.summaryKeeper.settle();
+  }
 
   async eventsOfCharacters(queries: readonly CharacterEventsQuery[]): Promise<PlotEventRecord[][]> {
     const reads = this.read();
@@ -344,16 +372,12 @@ export class EmbeddedStore implements DramaStore {
     return readPlanned(this.read(), this.database, read, signal);
   }
 
-  async importDocument(
-    document: GraphDocument,
-    onStep?: (step: ImportStep) => void,
-    summaries: ImportSummaries = {},
-  ): Promise<GraphCounts> {
+  async importDocument(document: GraphDocument, onStep?: (step: ImportStep) => void): Promise<GraphCounts> {
     this.trip();
     this.writable();
     return this.exclusive(async () => {
       const drafts = changeDrafts(changeSet({ upserts: document }), null);
-      await this.database.write(document, { drafts, options: this.changeLog }, onStep, summaries);
+      await this.database.write(document, { drafts, options: this.changeLog }, onStep);
       return countsOf(document);
     }, null);
   }
@@ -475,14 +499,16 @@ export class EmbeddedStore implements DramaStore {
    */
   async releaseMapping(): Promise<void> {
     this.ensureOpen();
-    const release = () => this.database.releaseMapping();
-    const result = this.writes.then(release, release);
-    this.writes = result.catch(() => undefined);
-    return result;
+    await this.summaryKeeper.pause();
+    try {
+      await this.inWriteOrder(() => this.database.releaseMapping());
+    } finally {
+      this.summaryKeeper.resume();
+    }
   }
 
   close(): Promise<void> {
-    this.closing ??= this.writes.then(() => this.database.close());
+    this.closing ??= this.summaryKeeper.pause().then(() => this.inWriteOrder(() => this.database.close()));
     return this.closing;
   }
 
@@ -523,18 +549,26 @@ export class EmbeddedStore implements DramaStore {
     return this.reads;
   }
 
-  /** Runs writes one at a time; the state tag moves when one starts and when it is over, and the journal records it. */
+  /**
+   * Runs writes one at a time; the state tag moves when one starts and when it is over, and the journal records it.
+   * Then the summaries it marked due are derived in the background.
+   */
   private exclusive<T>(work: () => Promise<T>, series: (() => Iterable<string> | null) | null): Promise<T> {
-    const run = async () => {
+    return this.inWriteOrder(async () => {
       this.writeCount++;
       try {
         return await work();
       } finally {
         this.journal.record(series === null ? null : series());
         this.writeCount++;
+        this.summaryKeeper.kick();
       }
-    };
-    const result = this.writes.then(run, run);
+    });
+  }
+
+  /** Runs `work` after every write, release and close queued before it. */
+  private inWriteOrder<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(work, work);
     this.writes = result.catch(() => undefined);
     return result;
   }

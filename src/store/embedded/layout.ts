@@ -13,16 +13,18 @@ import {
 } from '../../domain/vocabulary.js';
 
 /**
- * The layout this code reads and writes; stored under FORMAT_KEY in the meta database. Format 4 adds
- * SUMMARIES. Format 3 keeps records in `records.<collection>` (msgpack with shared structures, LZ4 above a
+ * The layout this code reads and writes; stored under FORMAT_KEY in the meta database. Format 5 adds
+ * SUMMARIES_DUE (format 4 kept every summary up to date in each write transaction). Format 4 adds SUMMARIES. Format 3 keeps records in `records.<collection>` (msgpack with shared structures, LZ4 above a
  * threshold) and event facts with series-relative character slugs; format 2 kept records in `<collection>`
  * as plain msgpack with full keys.
  */
-export const FORMAT = 4;
+export const FORMAT = 5;
 /** The format whose records and indexes are this layout's, without SUMMARIES. */
 export const INDEXED_FORMAT = 3;
-/** Formats a writer migrates from: 3, 2, and none (the layout before the indexes, records only). */
-export const MIGRATES_FROM: readonly (number | undefined)[] = [undefined, 2, INDEXED_FORMAT];
+/** The format whose summaries were all up to date: this layout's, without SUMMARIES_DUE. */
+export const SUMMARISED_FORMAT = 4;
+/** Formats a writer migrates from: 4, 3, 2, and none (the layout before the indexes, records only). */
+export const MIGRATES_FROM: readonly (number | undefined)[] = [undefined, 2, INDEXED_FORMAT, SUMMARISED_FORMAT];
 export const FORMAT_KEY = 'format';
 /** Bumped by every write transaction, whichever process commits it. */
 export const VERSION_KEY = 'version';
@@ -61,15 +63,23 @@ export const INDEXES = [
 export type IndexName = (typeof INDEXES)[number];
 
 /**
- * series key → its SeriesSummary (domain/series-summary.ts), rewritten in every write transaction that
- * changes the series or its relationships, trope-kind events, castings or credits.
+ * series key → its SeriesSummary (domain/series-summary.ts), as last derived; it stands only while the
+ * series has no row in SUMMARIES_DUE.
  */
 export const SUMMARIES = 'seriesSummaries';
+/**
+ * series key → the serial of the last write transaction that changed the series or its relationships,
+ * trope-kind events, castings or credits: its summary is due. Reads derive a due summary from the story;
+ * a writer derives it in the background and keeps it, unless another write has changed the serial since.
+ */
+export const SUMMARIES_DUE = 'seriesSummariesDue';
+/** The meta key of the last serial written to SUMMARIES_DUE. */
+export const DUE_SERIAL_KEY = 'summaryDueSerial';
 
 /**
  * The series whose summary depends on this record, or null: people (a summary names only their keys), and
  * events of kinds no trope is derived from (a summary reads only TROPE_EVENT_KINDS), so that writing them
- * does not derive the summary again from every trope event of a long series.
+ * does not mark the summary due (to be derived again from every trope event of a long series).
  */
 export function summarisedSeries<C extends Collection>(collection: C, record: RecordOf<C>): string | null {
   switch (collection) {

@@ -1,0 +1,123 @@
+import { AsyncResource } from 'node:async_hooks';
+import { type SeriesSummary, summaryOf } from '../../domain/series-summary.js';
+import { TROPE_EVENT_KINDS } from '../../domain/tropes.js';
+import type { EmbeddedDatabase } from './database.js';
+import { DataMovedError, Turns } from './planned.js';
+import type { ScanTurns } from './queries.js';
+import type { EmbeddedReads } from './reads.js';
+
+/** Due series a pass of the keeper lists at a time. */
+const DUE_PER_LISTING = 64;
+
+/**
+ * A series' summary derived from its story (null: no such series), by the rule Neo4j derives every summary by,
+ * reading in turns of the event loop as `turns` says.
+ */
+export async function deriveSummary(
+  reads: EmbeddedReads,
+  seriesKey: string,
+  turns: ScanTurns | undefined,
+): Promise<SeriesSummary | null> {
+  const series = reads.record('series', seriesKey);
+  if (series === null) return null;
+  const relationships = await reads.listedInTurns('relationships', 'relationshipsBySeries', [[seriesKey]], turns);
+  const castings = await reads.listedInTurns('castings', 'castingsBySeries', [[seriesKey]], turns);
+  const credits = await reads.listedInTurns('credits', 'creditsBySeries', [[seriesKey]], turns);
+  const eventKeys = await reads.eventKeysInTurns('eventsByPosition', [seriesKey], TROPE_EVENT_KINDS, turns);
+  const [events] = await reads.presentInTurns('events', [eventKeys], turns);
+  return summaryOf(series, { relationships, events: events ?? [], castings, credits });
+}
+
+/**
+ * Derives the summaries writes marked due and keeps them, in a process that writes: each series over one snapshot
+ * in the process's slices of the event loop, kept in a transaction of its own unless a write marked it due again
+ * meanwhile. Until then reads derive it themselves, so what it keeps never changes an answer.
+ */
+export class SummaryKeeper {
+  private pass: Promise<void> | null = null;
+  private again = false;
+  private paused = false;
+  private stopping = new AbortController();
+  /** Passes run outside the async context of the write that started them (a request's round-trip counter). */
+  private readonly scope = new AsyncResource('drama-graph:summary-keeper');
+
+  constructor(
+    private readonly database: EmbeddedDatabase,
+    private readonly reads: EmbeddedReads,
+    /** Runs a commit in turn with the store's writes. */
+    private readonly inWriteOrder: (work: () => Promise<unknown>) => Promise<unknown>,
+    /** False: only `settle` derives (a command that writes, then exits). */
+    private readonly background: boolean,
+  ) {}
+
+  /**
+   * Starts a pass in the background unless one runs (that one looks again when it ends). A pass that fails leaves
+   * its series due, and the next write starts another.
+   */
+  kick(): void {
+    if (!this.background || this.paused) return;
+    if (this.pass !== null) {
+      this.again = true;
+      return;
+    }
+    this.start().catch(() => undefined);
+  }
+
+  /** Derives and keeps every due summary, now; rejects with what stopped it. */
+  async settle(): Promise<void> {
+    while (!this.paused && this.database.dueSummaries(1).length > 0) {
+      await (this.pass ?? this.start());
+    }
+  }
+
+  /** Ends the pass that runs, at its next turn (its series stay due), and starts none until `resume`. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.stopping.abort();
+    await this.pass?.catch(() => undefined);
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.stopping = new AbortController();
+    this.kick();
+  }
+
+  /** A pass from the next turn of the event loop: none of its work runs in the caller's turn. */
+  private start(): Promise<void> {
+    const signal = this.stopping.signal;
+    this.pass = this.scope.runInAsyncScope(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.run(signal);
+    });
+    const ended = () => {
+      this.pass = null;
+    };
+    this.pass.then(ended, ended);
+    return this.pass;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    let due = this.database.dueSummaries(DUE_PER_LISTING);
+    while (due.length > 0) {
+      this.again = false;
+      let kept = 0;
+      for (const { seriesKey, serial } of due) {
+        if (signal.aborted) return;
+        const version = this.reads.refresh();
+        let summary: SeriesSummary | null;
+        try {
+          summary = await deriveSummary(this.reads, seriesKey, new Turns(this.reads, version, signal));
+        } catch (error) {
+          if (signal.aborted) return;
+          if (error instanceof DataMovedError) continue;
+          throw error;
+        }
+        if (await this.inWriteOrder(() => this.database.keepSummary(seriesKey, serial, summary))) kept += 1;
+      }
+      // Every series a listing named was written again meanwhile: the write that did it starts the next pass.
+      if (kept === 0 && !this.again) return;
+      due = this.database.dueSummaries(DUE_PER_LISTING);
+    }
+  }
+}
