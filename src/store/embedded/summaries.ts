@@ -85,6 +85,7 @@ export class SummaryKeeper {
 
   /** A pass from the next turn of the event loop: none of its work runs in the caller's turn. */
   private start(): Promise<void> {
+    this.again = false;
     const signal = this.stopping.signal;
     this.pass = this.scope.runInAsyncScope(async () => {
       await new Promise((resolve) => setImmediate(resolve));
@@ -92,6 +93,8 @@ export class SummaryKeeper {
     });
     const ended = () => {
       this.pass = null;
+      // A write that committed as the pass ended.
+      if (this.again) this.kick();
     };
     this.pass.then(ended, ended);
     return this.pass;
