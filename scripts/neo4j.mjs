@@ -61,22 +61,26 @@ export function buildLauncher({ quiet = false, force = false } = {}) {
   return JAR;
 }
 
-export function freePort() {
+/** A port nothing listens on at `host` now (another process may take it before the caller binds it). */
+export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
-function portFree(port) {
+function portFree(port, host) {
   return new Promise((resolve) => {
     const server = net.createServer().once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
+
+/** Tries at a port of its own choosing when Neo4j found the one it was given taken meanwhile. */
+const PORT_ATTEMPTS = 3;
 
 const pidFile = (home) => path.join(home, 'neo4j.pid');
 const logFile = (home) => path.join(home, 'neo4j.log');
@@ -101,7 +105,8 @@ function logTail(file, from) {
 async function launch({ home, port, password, detached, listenAddress }) {
   const existing = runningServer(home);
   if (existing) throw new Error(`Neo4j already runs on ${home} (pid ${existing.pid}, port ${existing.port})`);
-  if (!(await portFree(port))) throw new Error(`Port ${port} on 127.0.0.1 is already in use`);
+  const host = listenAddress ?? '127.0.0.1';
+  if (!(await portFree(port, host))) throw new Error(`Port ${port} on ${host} is already in use`);
   fs.mkdirSync(home, { recursive: true });
   const log = logFile(home);
   const from = fs.existsSync(log) ? fs.statSync(log).size : 0;
@@ -149,7 +154,8 @@ export async function startNeo4j({ port, dataDir, password, listenAddress, quiet
   const temporary = !dataDir;
   const home = temporary ? fs.mkdtempSync(path.join(os.tmpdir(), 'neo4j-')) : path.resolve(dataDir);
   const pass = password ?? (process.env.NEO4J_PASSWORD || DEFAULT_PASSWORD);
-  const boltPort = port || (await freePort());
+  const host = listenAddress ?? '127.0.0.1';
+  let boltPort = port || (await freePort(host));
   let child = null;
 
   const onExit = () => {
@@ -187,13 +193,25 @@ export async function startNeo4j({ port, dataDir, password, listenAddress, quiet
       if (temporary) fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
     },
   };
-  try {
-    await handle.startServer();
-  } catch (e) {
-    await handle.stop();
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await handle.startServer();
+      return handle;
+    } catch (e) {
+      // The JVM binds seconds after the port was found free: another process's connection may have taken it.
+      const taken = /Address already in use/.test(String(e?.message));
+      if (port || !taken || attempt === PORT_ATTEMPTS) {
+        await handle.stop();
+        throw e;
+      }
+      boltPort = await freePort(host);
+      Object.assign(handle, {
+        uri: `bolt://127.0.0.1:${boltPort}`,
+        routingUri: `neo4j://127.0.0.1:${boltPort}`,
+        port: boltPort,
+      });
+    }
   }
-  return handle;
 }
 
 /** Starts a detached server that outlives this process; stop it with stopDetached(). */

@@ -37,6 +37,8 @@ function preparer(store: OpenedStore, options: BootstrapOptions, logger: Logger)
     if (!seeding) return;
     const seedDir = options.seedDir ?? DEFAULT_SEED_DIR;
     const written = await store.importDocument(await loadSeedDirectory(seedDir));
+    // A few series: kept before the service is ready, so its first requests find them kept.
+    await store.settleSummaries?.();
     seeding = false;
     logger.info({ seedDir, written }, 'empty store seeded');
   };

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type Neo4jHandle, startNeo4j } from '../../scripts/neo4j.mjs';
@@ -62,4 +63,17 @@ describe('the Neo4j launcher listen address', () => {
     },
     START_TIMEOUT_MS,
   );
+
+  it('on every address, refuses a port another loopback address holds before it starts the JVM', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, OTHER_LOOPBACK, resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      await expect(startNeo4j({ password: '', quiet: true, listenAddress: '0.0.0.0', port })).rejects.toThrow(
+        `Port ${port} on 0.0.0.0 is already in use`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
 });
