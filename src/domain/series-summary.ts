@@ -2,7 +2,7 @@ import { type EvidenceSizes, evidenceSizesOf } from './list-sizes.js';
 import { profileOf, type SeriesProfile } from './recommendations.js';
 import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from './records.js';
 import { compareText } from './text.js';
-import { deriveTropes, isTropeEventKind, type TropeKind } from './tropes.js';
+import { deriveTropes, isTropeEventKind, type StoryFacts, type Trope, type TropeKind } from './tropes.js';
 
 /**
  * What recommendations need of one series as a viewer with no progress sees it, derived from its whole
@@ -26,11 +26,19 @@ export interface SummaryFacts {
 
 /** The one rule from a series' facts to its summary, for every store. */
 export function summaryOf(series: SeriesRecord, facts: SummaryFacts): SeriesSummary {
-  const tropes = deriveTropes({
-    relationships: facts.relationships,
-    events: facts.events.filter((e) => isTropeEventKind(e.kind)),
-    names: new Map(),
-  });
+  const tropes = deriveTropes(summaryStory(facts));
+  return summaryWith(series, tropes, facts);
+}
+
+/** The story a summary's tropes are detected in (deriveTropes, or detectTrope kind by kind over inStoryOrder of it). */
+export const summaryStory = (facts: SummaryFacts): StoryFacts => ({
+  relationships: facts.relationships,
+  events: facts.events.filter((e) => isTropeEventKind(e.kind)),
+  names: new Map(),
+});
+
+/** A summary from the tropes detected in summaryStory(facts), in TROPE_KINDS order. */
+export function summaryWith(series: SeriesRecord, tropes: readonly Trope[], facts: SummaryFacts): SeriesSummary {
   const profile = profileOf(
     series,
     tropes.map((t) => t.kind),

@@ -261,7 +261,12 @@ export class EmbeddedStore implements DramaStore {
     this.inSnapshot(signal, async (turns) => {
       const summaries: (SeriesSummary | null)[] = [];
       for (const [i, kept] of this.database.keptSummaries(keys).entries())
-        summaries.push(kept === 'due' ? await deriveSummary(this.reads, keys[i]!, turns) : kept);
+        if (kept !== 'due') summaries.push(kept);
+        // The last attempt, after writes moved the data under two, derives its own in one go (see inSnapshot).
+        else
+          summaries.push(
+            await (turns ? this.summaryKeeper.derive(keys[i]!) : deriveSummary(this.reads, keys[i]!, undefined)),
+          );
       return summaries;
     });
 
