@@ -1,5 +1,5 @@
 import type { GraphDocument } from './records.js';
-import type { Trope } from './tropes.js';
+import type { Trope, TropeEvent } from './tropes.js';
 
 /**
  * The longest list of each kind that one record holds in a store, e.g. the most characters any one
@@ -196,7 +196,7 @@ export const NO_EVIDENCE: EvidenceSizes = {
   relationshipsPerEvidence: 0,
 };
 
-export function evidenceSizesOf(tropes: readonly Trope[]): EvidenceSizes {
+export function evidenceSizesOf(tropes: readonly Trope<TropeEvent>[]): EvidenceSizes {
   const evidence = tropes.flatMap((t) => t.evidence);
   return {
     evidencePerSeries: evidence.length,

@@ -1,8 +1,15 @@
 import { type EvidenceSizes, evidenceSizesOf } from './list-sizes.js';
 import { profileOf, type SeriesProfile } from './recommendations.js';
-import type { CastingRecord, CreditRecord, PlotEventRecord, RelationshipRecord, SeriesRecord } from './records.js';
+import type { CastingRecord, CreditRecord, RelationshipRecord, SeriesRecord } from './records.js';
 import { compareText } from './text.js';
-import { deriveTropes, isTropeEventKind, type StoryFacts, type Trope, type TropeKind } from './tropes.js';
+import {
+  deriveTropes,
+  isTropeEventKind,
+  type StoryFacts,
+  type Trope,
+  type TropeEvent,
+  type TropeKind,
+} from './tropes.js';
 
 /**
  * What recommendations need of one series as a viewer with no progress sees it, derived from its whole
@@ -19,7 +26,7 @@ export interface SeriesSummary {
 /** The facts of one series a summary is derived from; events of other kinds than TROPE_EVENT_KINDS are ignored. */
 export interface SummaryFacts {
   relationships: readonly RelationshipRecord[];
-  events: readonly PlotEventRecord[];
+  events: readonly TropeEvent[];
   castings: readonly CastingRecord[];
   credits: readonly CreditRecord[];
 }
@@ -31,14 +38,18 @@ export function summaryOf(series: SeriesRecord, facts: SummaryFacts): SeriesSumm
 }
 
 /** The story a summary's tropes are detected in (deriveTropes, or detectTrope kind by kind over inStoryOrder of it). */
-export const summaryStory = (facts: SummaryFacts): StoryFacts => ({
+export const summaryStory = (facts: SummaryFacts): StoryFacts<TropeEvent> => ({
   relationships: facts.relationships,
   events: facts.events.filter((e) => isTropeEventKind(e.kind)),
   names: new Map(),
 });
 
 /** A summary from the tropes detected in summaryStory(facts), in TROPE_KINDS order. */
-export function summaryWith(series: SeriesRecord, tropes: readonly Trope[], facts: SummaryFacts): SeriesSummary {
+export function summaryWith(
+  series: SeriesRecord,
+  tropes: readonly Trope<TropeEvent>[],
+  facts: SummaryFacts,
+): SeriesSummary {
   const profile = profileOf(
     series,
     tropes.map((t) => t.kind),

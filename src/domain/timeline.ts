@@ -69,13 +69,10 @@ export function relationshipTimeline(
 }
 
 /** The last event of CAUSE_KINDS by sequence in which one of the pair acts on the other, or null. */
-export function causeAmong(
-  events: readonly PlotEventRecord[],
+export function causeAmong<E extends Pick<PlotEventRecord, 'kind' | 'agentKey' | 'targetKey' | 'sequence'>>(
+  events: readonly E[],
   pair: readonly [string, string],
-): PlotEventRecord | null {
+): E | null {
   const causes = events.filter((e) => CAUSE_KINDS.includes(e.kind) && isPair(e.agentKey, e.targetKey, pair));
-  return causes.reduce<PlotEventRecord | null>(
-    (last, e) => (last === null || e.sequence > last.sequence ? e : last),
-    null,
-  );
+  return causes.reduce<E | null>((last, e) => (last === null || e.sequence > last.sequence ? e : last), null);
 }

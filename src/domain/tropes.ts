@@ -20,24 +20,35 @@ export const TROPE_NAMES: Record<TropeKind, string> = {
   REUNION_AFTER_SEPARATION: 'reunion after separation',
 };
 
+/** What the detectors read of an event: its place, kind, outcome and who is in it (a record, or a store's index row). */
+export type TropeEvent = Pick<
+  PlotEventRecord,
+  'key' | 'seriesKey' | 'episodeNumber' | 'sequence' | 'kind' | 'outcome' | 'agentKey' | 'targetKey' | 'participants'
+>;
+
 /** One occurrence of a trope: the facts that show it and a sentence saying how. */
-export interface TropeEvidence {
+export interface TropeEvidence<E extends TropeEvent = PlotEventRecord> {
   explanation: string;
   relationships: RelationshipRecord[];
-  events: PlotEventRecord[];
+  events: E[];
   characterKeys: string[];
 }
 
-export type Trope = { kind: TropeKind; name: string; explanation: string; evidence: TropeEvidence[] };
+export type Trope<E extends TropeEvent = PlotEventRecord> = {
+  kind: TropeKind;
+  name: string;
+  explanation: string;
+  evidence: TropeEvidence<E>[];
+};
 
 /** What one series' story shows the viewer; `names` maps character keys to names. */
-export interface StoryFacts {
+export interface StoryFacts<E extends TropeEvent = PlotEventRecord> {
   relationships: readonly RelationshipRecord[];
-  events: readonly PlotEventRecord[];
+  events: readonly E[];
   names: ReadonlyMap<string, string>;
 }
 
-type Detector = (facts: StoryFacts) => TropeEvidence[];
+type Detector = <E extends TropeEvent>(facts: StoryFacts<E>) => TropeEvidence<E>[];
 
 const FRIENDSHIPS: readonly RelationshipKind[] = ['FRIEND', 'BEST_FRIEND'];
 const INTEREST_EVENTS: ReadonlySet<PlotEventKind> = new Set(['CONFESSION', 'ASK_OUT']);
@@ -55,13 +66,13 @@ export const EVIDENCE_EVENT_KINDS: readonly PlotEventKind[] = [...new Set([...TR
 /** Whether events of this kind are among TROPE_EVENT_KINDS (a series' summary reads only those). */
 export const isTropeEventKind = (kind: string): boolean => TROPE_EVENTS.has(kind);
 
-const nameOf = (facts: StoryFacts, key: string): string => facts.names.get(key) ?? slugOf(key);
+const nameOf = (facts: StoryFacts<TropeEvent>, key: string): string => facts.names.get(key) ?? slugOf(key);
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
 const listed = (names: readonly string[]): string =>
   names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
-const later = (a: PlotEventRecord, b: PlotEventRecord): boolean =>
+const later = (a: TropeEvent, b: TropeEvent): boolean =>
   a.episodeNumber > b.episodeNumber || (a.episodeNumber === b.episodeNumber && a.sequence > b.sequence);
 
 const begunBefore = (first: RelationshipRecord, then: RelationshipRecord): boolean =>
@@ -135,10 +146,10 @@ const LOVE_KINDS: ReadonlySet<RelationshipRecord['kind']> = new Set([
   'ATTRACTION',
 ]);
 
-type Interest = { from: string; to: string; relationship?: RelationshipRecord; event?: PlotEventRecord };
+type Interest<E> = { from: string; to: string; relationship?: RelationshipRecord; event?: E };
 
-function interests(facts: StoryFacts): Interest[] {
-  const fromRelationships = facts.relationships.flatMap((r): Interest[] => {
+function interests<E extends TropeEvent>(facts: StoryFacts<E>): Interest<E>[] {
+  const fromRelationships = facts.relationships.flatMap((r): Interest<E>[] => {
     if (!LOVE_KINDS.has(r.kind)) return [];
     if (r.kind === 'UNREQUITED_LOVE' || r.kind === 'ATTRACTION' || !r.mutual)
       return [{ from: r.fromKey, to: r.toKey, relationship: r }];
@@ -149,7 +160,7 @@ function interests(facts: StoryFacts): Interest[] {
   });
   const fromEvents = facts.events
     .filter((e) => INTEREST_EVENTS.has(e.kind) && e.agentKey && e.targetKey && e.agentKey !== e.targetKey)
-    .map((e): Interest => ({ from: e.agentKey!, to: e.targetKey!, event: e }));
+    .map((e): Interest<E> => ({ from: e.agentKey!, to: e.targetKey!, event: e }));
   return [...fromRelationships, ...fromEvents];
 }
 
@@ -182,7 +193,7 @@ const timeSkip: Detector = (facts) =>
     }));
 
 /** The first of `reunions` (in story order) later than `departure`, or undefined. */
-function firstLater(reunions: readonly PlotEventRecord[], departure: PlotEventRecord): PlotEventRecord | undefined {
+function firstLater<E extends TropeEvent>(reunions: readonly E[], departure: E): E | undefined {
   let low = 0;
   let high = reunions.length;
   while (low < high) {
@@ -193,8 +204,8 @@ function firstLater(reunions: readonly PlotEventRecord[], departure: PlotEventRe
   return reunions[low];
 }
 
-const reunionAfterSeparation: Detector = (facts) => {
-  const reunionsOf = new Map<string, PlotEventRecord[]>();
+function reunionAfterSeparation<E extends TropeEvent>(facts: StoryFacts<E>): TropeEvidence<E>[] {
+  const reunionsOf = new Map<string, E[]>();
   for (const e of facts.events) {
     if (e.kind !== 'REUNION') continue;
     for (const key of new Set(e.participants.filter((p) => p.role !== 'MENTIONED').map((p) => p.characterKey))) {
@@ -222,7 +233,7 @@ const reunionAfterSeparation: Detector = (facts) => {
         },
       ];
     });
-};
+}
 
 const DETECTORS: Record<TropeKind, Detector> = {
   FRIENDS_TO_LOVERS: friendsToLovers,
@@ -232,11 +243,11 @@ const DETECTORS: Record<TropeKind, Detector> = {
   REUNION_AFTER_SEPARATION: reunionAfterSeparation,
 };
 
-const storyOrder = (a: PlotEventRecord, b: PlotEventRecord): number =>
+const storyOrder = (a: TropeEvent, b: TropeEvent): number =>
   a.episodeNumber - b.episodeNumber || a.sequence - b.sequence;
 
 /** The facts with their events in story order, as the detectors take them. */
-export const inStoryOrder = (facts: StoryFacts): StoryFacts => ({
+export const inStoryOrder = <E extends TropeEvent>(facts: StoryFacts<E>): StoryFacts<E> => ({
   ...facts,
   events: [...facts.events].sort(storyOrder),
 });
@@ -248,7 +259,7 @@ export const EXPLAINED_OCCURRENCES = 20;
  * A trope's explanation: each occurrence's sentence in order, up to EXPLAINED_OCCURRENCES, then how many more
  * there are. A crafted series of 27,000 rejected confessions made one explanation megabytes long (red team 47).
  */
-export function explanationOf(evidence: readonly TropeEvidence[]): string {
+export function explanationOf(evidence: readonly TropeEvidence<TropeEvent>[]): string {
   const told = evidence.slice(0, EXPLAINED_OCCURRENCES).map((e) => e.explanation);
   const more = evidence.length - told.length;
   if (more > 0) told.push(`And ${more} more ${more === 1 ? 'occurrence' : 'occurrences'}.`);
@@ -256,14 +267,14 @@ export function explanationOf(evidence: readonly TropeEvidence[]): string {
 }
 
 /** The trope of this kind that facts in story order (inStoryOrder) show, with every occurrence, or null. */
-export function detectTrope(kind: TropeKind, ordered: StoryFacts): Trope | null {
+export function detectTrope<E extends TropeEvent>(kind: TropeKind, ordered: StoryFacts<E>): Trope<E> | null {
   const evidence = DETECTORS[kind](ordered);
   if (evidence.length === 0) return null;
   return { kind, name: TROPE_NAMES[kind], explanation: explanationOf(evidence), evidence };
 }
 
 /** The tropes the facts show, in TROPE_KINDS order, each with every occurrence as evidence. */
-export function deriveTropes(facts: StoryFacts): Trope[] {
+export function deriveTropes<E extends TropeEvent>(facts: StoryFacts<E>): Trope<E>[] {
   const ordered = inStoryOrder(facts);
   return TROPE_KINDS.flatMap((kind) => detectTrope(kind, ordered) ?? []);
 }

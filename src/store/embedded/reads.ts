@@ -149,6 +149,23 @@ export class EmbeddedReads {
     return keys;
   }
 
+  /** The event rows (facts, no record) of an event index under `prefix`, of these kinds, in turns as keysInTurns. */
+  async eventRowsInTurns(
+    index: IndexName,
+    prefix: IndexKey,
+    kinds: readonly PlotEventKind[],
+    turns: ScanTurns | undefined,
+  ): Promise<EventRow[]> {
+    const anchor = index === 'eventsByPosition' ? 0 : 1;
+    const rows: EventRow[] = [];
+    await eachRow(this.db, index, prefix, prefix, turns, (row) => {
+      const event = eventRow(this.db, row, anchor);
+      if (ofKinds(event, kinds)) rows.push(event);
+      return true;
+    });
+    return rows;
+  }
+
   /** The records with these keys, skipping any that is gone (an index never names one, but be safe). */
   present<C extends Collection>(collection: C, keys: readonly string[]): RecordOf<C>[] {
     return this.records(collection, keys).filter((r): r is RecordOf<C> => r !== null);

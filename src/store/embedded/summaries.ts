@@ -1,6 +1,13 @@
 import { AsyncResource } from 'node:async_hooks';
 import { type SeriesSummary, summaryStory, summaryWith } from '../../domain/series-summary.js';
-import { detectTrope, inStoryOrder, TROPE_EVENT_KINDS, TROPE_KINDS, type Trope } from '../../domain/tropes.js';
+import {
+  detectTrope,
+  inStoryOrder,
+  TROPE_EVENT_KINDS,
+  TROPE_KINDS,
+  type Trope,
+  type TropeEvent,
+} from '../../domain/tropes.js';
 import type { EmbeddedDatabase } from './database.js';
 import { DataMovedError, Turns } from './planned.js';
 import type { ScanTurns } from './queries.js';
@@ -23,12 +30,12 @@ export async function deriveSummary(
   const relationships = await reads.listedInTurns('relationships', 'relationshipsBySeries', [[seriesKey]], turns);
   const castings = await reads.listedInTurns('castings', 'castingsBySeries', [[seriesKey]], turns);
   const credits = await reads.listedInTurns('credits', 'creditsBySeries', [[seriesKey]], turns);
-  const eventKeys = await reads.eventKeysInTurns('eventsByPosition', [seriesKey], TROPE_EVENT_KINDS, turns);
-  const [events] = await reads.presentInTurns('events', [eventKeys], turns);
-  const facts = { relationships, events: events ?? [], castings, credits };
+  // The index rows hold every fact the detectors read: decoding 120,000 records and keeping them was most of the work.
+  const events = await reads.eventRowsInTurns('eventsByPosition', [seriesKey], TROPE_EVENT_KINDS, turns);
+  const facts = { relationships, events, castings, credits };
   // summaryOf, a trope kind at a time: detecting them all at once in 120,000 confessions held the loop for 0.2 s.
   const story = inStoryOrder(summaryStory(facts));
-  const tropes: Trope[] = [];
+  const tropes: Trope<TropeEvent>[] = [];
   for (const kind of TROPE_KINDS) {
     if (turns?.due()) await turns.take();
     const trope = detectTrope(kind, story);
