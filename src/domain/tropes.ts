@@ -152,38 +152,23 @@ const LOVE_KINDS: ReadonlySet<RelationshipRecord['kind']> = new Set([
 
 type Interest<E> = { from: string; to: string; relationship?: RelationshipRecord; event?: E };
 
-/** Who is drawn to whom, as `interests` says, without building an Interest for each. */
-function* interestPairs(facts: StoryFacts<TropeEvent>): Generator<{ from: string; to: string }> {
+/** Who is drawn to whom: by a love relationship (mutual ones both ways), or by a confession or asking out. */
+function* interests<E extends TropeEvent>(facts: StoryFacts<E>): Generator<Interest<E>> {
   for (const r of facts.relationships) {
     if (!LOVE_KINDS.has(r.kind)) continue;
-    yield { from: r.fromKey, to: r.toKey };
-    if (r.kind !== 'UNREQUITED_LOVE' && r.kind !== 'ATTRACTION' && r.mutual) yield { from: r.toKey, to: r.fromKey };
+    yield { from: r.fromKey, to: r.toKey, relationship: r };
+    if (r.kind !== 'UNREQUITED_LOVE' && r.kind !== 'ATTRACTION' && r.mutual)
+      yield { from: r.toKey, to: r.fromKey, relationship: r };
   }
   for (const e of facts.events)
     if (INTEREST_EVENTS.has(e.kind) && e.agentKey && e.targetKey && e.agentKey !== e.targetKey)
-      yield { from: e.agentKey, to: e.targetKey };
-}
-
-function interests<E extends TropeEvent>(facts: StoryFacts<E>): Interest<E>[] {
-  const fromRelationships = facts.relationships.flatMap((r): Interest<E>[] => {
-    if (!LOVE_KINDS.has(r.kind)) return [];
-    if (r.kind === 'UNREQUITED_LOVE' || r.kind === 'ATTRACTION' || !r.mutual)
-      return [{ from: r.fromKey, to: r.toKey, relationship: r }];
-    return [
-      { from: r.fromKey, to: r.toKey, relationship: r },
-      { from: r.toKey, to: r.fromKey, relationship: r },
-    ];
-  });
-  const fromEvents = facts.events
-    .filter((e) => INTEREST_EVENTS.has(e.kind) && e.agentKey && e.targetKey && e.agentKey !== e.targetKey)
-    .map((e): Interest<E> => ({ from: e.agentKey!, to: e.targetKey!, event: e }));
-  return [...fromRelationships, ...fromEvents];
+      yield { from: e.agentKey, to: e.targetKey, event: e };
 }
 
 const loveTriangle: Detector = (facts) => {
   // Only targets drawing two or more admirers are grouped: 120,000 confessions between two people took 0.1 s.
   const admirersOf = new Map<string, Set<string>>();
-  for (const { from, to } of interestPairs(facts)) {
+  for (const { from, to } of interests(facts)) {
     const admirers = admirersOf.get(to);
     if (admirers === undefined) admirersOf.set(to, new Set([from]));
     else admirers.add(from);
@@ -191,7 +176,7 @@ const loveTriangle: Detector = (facts) => {
   const drawing = new Set([...admirersOf].filter(([, admirers]) => admirers.size >= 2).map(([to]) => to));
   if (drawing.size === 0) return [];
   const towardEach = groupBy(
-    interests(facts).filter((i) => drawing.has(i.to)),
+    [...interests(facts)].filter((i) => drawing.has(i.to)),
     (i) => i.to,
   );
   return [...towardEach.keys()].sort().flatMap((target) => {

@@ -139,14 +139,7 @@ export class EmbeddedReads {
     turns: ScanTurns | undefined,
   ): Promise<string[]> {
     if (kinds === null) return this.keysInTurns(index, prefix, turns);
-    const anchor = index === 'eventsByPosition' ? 0 : 1;
-    const keys: string[] = [];
-    await eachRow(this.db, index, prefix, prefix, turns, (row) => {
-      const event = eventRow(this.db, row, anchor);
-      if (ofKinds(event, kinds)) keys.push(event.key);
-      return true;
-    });
-    return keys;
+    return (await this.eventRowsInTurns(index, prefix, kinds, turns)).map((e) => e.key);
   }
 
   /** The event rows (facts, no record) of an event index under `prefix`, of these kinds, in turns as keysInTurns. */
