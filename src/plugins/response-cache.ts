@@ -8,11 +8,22 @@ import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import { offerPlace } from './admission.js';
 import { matchesIfNoneMatch, varyOn } from './conditional.js';
 
-/** Where answers are kept (in memory, or Redis through @envelop/response-cache-redis, whose shape this is). */
+/**
+ * An answer as a cache keeps it: the JSON text sent (as Yoga sends it: without `extensions.http`), its
+ * headers (ETag, Last-Modified) and its other extensions, if any. A hit sends the text as it is.
+ */
+export interface CachedAnswer {
+  body: string;
+  headers: Record<string, string>;
+  extensions?: Record<string, unknown>;
+}
+
+/** Where answers are kept: in memory, or in Redis (src/redis/response-cache.ts). */
 export interface Cache {
-  get(responseId: string): ExecutionResult | null | undefined | Promise<ExecutionResult | null | undefined>;
-  set(responseId: string, result: ExecutionResult, entities: Iterable<unknown>, ttl: number): void | Promise<void>;
-  invalidate(entities: Iterable<unknown>): void | Promise<void>;
+  get(responseId: string): CachedAnswer | null | undefined | Promise<CachedAnswer | null | undefined>;
+  set(responseId: string, answer: CachedAnswer, ttl: number): void | Promise<void>;
+  /** Forgets every answer: a write may change any of them. */
+  invalidate(): void | Promise<void>;
 }
 
 export type ResponseCacheBounds = Pick<CacheBounds, 'responses' | 'responseChars' | 'responsesTotalChars'>;
@@ -53,17 +64,17 @@ export function countingLookups(cache: Cache): { cache: Cache; lookups: () => Re
 }
 
 /**
- * In memory, bounded in entries and in characters of JSON (an LRU). Each response is kept as its JSON text, so
- * the bound in characters bounds its heap too (an answer kept as objects took several times its text). A write
- * may change any answer, an empty one included, so invalidation (the plugin's, after a mutation, or `clear`)
- * forgets every response.
+ * In memory, bounded in entries and in characters of JSON (an LRU). Each answer is kept as the text sent, so the
+ * bound in characters bounds its heap too (an answer kept as objects took several times its text), and a hit
+ * sends that text without parsing or serialising it again. A write may change any answer, an empty one included,
+ * so invalidation forgets every answer.
  */
 export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcessSettings().caches): DramaResponseCache {
-  const responses = new LRUCache<string, string>({
+  const responses = new LRUCache<string, CachedAnswer>({
     max: Math.max(1, bounds.responses),
     maxSize: Math.max(1, bounds.responsesTotalChars),
     maxEntrySize: Math.max(1, Math.min(bounds.responseChars, bounds.responsesTotalChars)),
-    sizeCalculation: (text) => Math.max(1, text.length),
+    sizeCalculation: (answer) => Math.max(1, answer.body.length),
   });
   let generation = 0;
   const clear = () => {
@@ -71,14 +82,53 @@ export function createDramaResponseCache(bounds: ResponseCacheBounds = inProcess
     responses.clear();
   };
   const { cache, lookups } = countingLookups({
-    set: (responseId, result, _entities, ttl) => void responses.set(responseId, JSON.stringify(result), { ttl }),
-    get: (responseId) => {
-      const text = responses.get(responseId);
-      return text === undefined ? null : (JSON.parse(text) as ExecutionResult);
-    },
+    set: (responseId, answer, ttl) => void responses.set(responseId, answer, { ttl }),
+    get: (responseId) => responses.get(responseId) ?? null,
     invalidate: () => clear(),
   });
   return { cache, size: () => responses.size, clear, generation: () => generation, lookups, bypassed: () => false };
+}
+
+/**
+ * The result that sends `answer`: Yoga serialises a result with its `stringify` when it has one, so the kept text
+ * goes out as it is; `data` is parsed only if a plugin reads it (an APQ registration does).
+ */
+function resultOf(answer: CachedAnswer): ExecutionResult {
+  let data: ExecutionResult['data'];
+  let parsed = false;
+  const result: ExecutionResult = {};
+  Object.defineProperty(result, 'data', {
+    enumerable: true,
+    get: () => {
+      if (!parsed) data = (JSON.parse(answer.body) as ExecutionResult).data;
+      parsed = true;
+      return data;
+    },
+  });
+  if (answer.extensions !== undefined) result.extensions = answer.extensions;
+  sendsAs(result, answer.body);
+  return result;
+}
+
+/** Makes Yoga send `body` for `result` (and serialise any other value it is handed itself). */
+function sendsAs(result: ExecutionResult, body: string): void {
+  if (!Object.isExtensible(result)) return;
+  Object.defineProperty(result, 'stringify', {
+    value: (value: unknown) => (value === result ? body : JSON.stringify(value)),
+    configurable: true,
+  });
+}
+
+/** An error-free result as Yoga sends it (its `extensions.http` becomes headers), and those headers. */
+function answerOf(result: ExecutionResult, headers: Record<string, string>): CachedAnswer {
+  const { http, ...extensions } = (result.extensions ?? {}) as { http?: { headers?: Record<string, string> } };
+  const kept = Object.keys(extensions).length > 0 ? extensions : undefined;
+  const sent = http === undefined ? result : { ...result, extensions: kept };
+  return {
+    body: JSON.stringify(sent),
+    headers: { ...http?.headers, ...headers },
+    ...(kept === undefined ? {} : { extensions: kept }),
+  };
 }
 
 /**
@@ -170,8 +220,9 @@ export function useDramaResponseCache(
   clientOf?: ClientOf,
 ): Plugin {
   const conditions = new WeakMap<Request, string>();
+  const headersOf = new WeakMap<Request, Record<string, string>>();
   return {
-    onPluginInit: ({ addPlugin }) => addPlugin(responseCachePlugin(handle, ttl, ready, clientOf)),
+    onPluginInit: ({ addPlugin }) => addPlugin(responseCachePlugin(handle, ttl, ready, clientOf, headersOf)),
     // The cache plugin would answer 304 to any request naming any cached ETag, whatever it asks and whatever
     // its progress; the condition is set aside here and checked against this request's own answer instead.
     onRequest: ({ request }) => {
@@ -181,6 +232,7 @@ export function useDramaResponseCache(
       if (CONDITIONAL_METHODS.has(request.method.toUpperCase())) conditions.set(request, condition);
     },
     onResponse: ({ request, response, setResponse, fetchAPI }) => {
+      for (const [name, value] of Object.entries(headersOf.get(request) ?? {})) response.headers.set(name, value);
       const raw = response.headers.get('etag');
       if (raw === null) return;
       // The key is sent bare; an entity tag is a quoted string (RFC 9110 §8.8.3). The same answer as an event
@@ -208,7 +260,8 @@ const CONDITIONAL_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Looks an answer up before parsing (a hit skips parse, validation, cost and execution) and keeps a query's
- * answer without errors, with its ETag and Last-Modified. A request whose key is being answered already (the
+ * answer without errors as the JSON text sent, with its ETag and Last-Modified; a hit sends that text as it is.
+ * A request whose key is being answered already (the
  * same document, variables, progress and cache generation, so no write came between them) waits for that
  * answer instead of executing again: a burst of one uncached query runs it once. Written for this service rather
  * than taken from @envelop/response-cache: that one adds `__typename` to every selection set and walks and copies
@@ -220,39 +273,47 @@ function responseCachePlugin(
   ttl: number,
   ready: () => boolean,
   clientOf: ClientOf | undefined,
+  headersOf: WeakMap<Request, Record<string, string>>,
 ): Plugin {
   const keys = new WeakMap<Request, string>();
+  /** The answer each request got from the cache, from another request or by executing, with its result. */
+  const answered = new WeakMap<Request, { result: ExecutionResult; answer: CachedAnswer }>();
   /**
-   * The answers being made, by key, with how many wait for each and the request making it: its JSON to share, or
-   * null (each runs its own).
+   * The answers being made, by key, with how many wait for each and the request making it: the answer to share,
+   * or null (each runs its own).
    */
-  const answering = new Map<string, { answer: Promise<string | null>; waiting: number; request: Request }>();
-  /** Ends a request's turn as the one answering its key (idempotent); `result` null: nothing to share. */
-  const sharers = new WeakMap<Request, (result: ExecutionResult | null) => void>();
-  const share = (request: Request | undefined, result: ExecutionResult | null) => {
+  const answering = new Map<string, { answer: Promise<CachedAnswer | null>; waiting: number; request: Request }>();
+  /** Ends a request's turn as the one answering its key (idempotent); `answer` null: nothing to share. */
+  const sharers = new WeakMap<Request, (answer: CachedAnswer | null) => void>();
+  const share = (request: Request | undefined, answer: CachedAnswer | null) => {
     if (request === undefined) return;
-    sharers.get(request)?.(result);
+    sharers.get(request)?.(answer);
     sharers.delete(request);
   };
   const answerFor = (key: string, request: Request) => {
-    let settle!: (json: string | null) => void;
+    let settle!: (answer: CachedAnswer | null) => void;
     const shared = {
-      answer: new Promise<string | null>((resolve) => {
+      answer: new Promise<CachedAnswer | null>((resolve) => {
         settle = resolve;
       }),
       waiting: 0,
       request,
     };
     answering.set(key, shared);
-    const end = (result: ExecutionResult | null) => {
+    const end = (answer: CachedAnswer | null) => {
       if (answering.get(key) === shared) answering.delete(key);
       request.signal.removeEventListener('abort', gone);
-      settle(result !== null && shared.waiting > 0 ? JSON.stringify(result) : null);
+      settle(answer);
     };
     // A client that left may never see its request executed: the others then run their own.
     const gone = () => share(request, null);
     request.signal.addEventListener('abort', gone, { once: true });
     sharers.set(request, end);
+  };
+  const answerWith = (request: Request, answer: CachedAnswer, setResult: (result: ExecutionResult) => void) => {
+    const result = resultOf(answer);
+    answered.set(request, { result, answer });
+    setResult(result);
   };
   return {
     onParams: ({ params, request, setResult, context }) => {
@@ -265,15 +326,15 @@ function responseCachePlugin(
         request.headers.get(WATCHED_THROUGH_HEADER),
       ]);
       keys.set(request, key);
-      const answer = async (cached: ExecutionResult | null | undefined) => {
-        if (cached) return setResult(cached);
+      const answer = async (cached: CachedAnswer | null | undefined) => {
+        if (cached) return answerWith(request, cached, setResult);
         const shared = answering.get(key);
         if (shared === undefined) return answerFor(key, request);
         shared.waiting += 1;
         // Waiting for another client's request, this one waits no longer than it would for a place of its own.
         if (clientOf !== undefined) offerPlace(shared.request, clientOf(request, context));
-        const json = await shared.answer;
-        if (json !== null) setResult(JSON.parse(json) as ExecutionResult);
+        const made = await shared.answer;
+        if (made !== null) answerWith(request, made, setResult);
       };
       const found = handle.cache.get(key);
       return found instanceof Promise ? found.then(answer) : answer(found);
@@ -281,22 +342,24 @@ function responseCachePlugin(
     onExecute: ({ args }) => {
       const request = (args.contextValue as { request?: Request } | undefined)?.request;
       const key = request && keys.get(request);
-      if (key === undefined) return;
+      if (request === undefined || key === undefined) return;
       if (queryCaching(args.document, args.operationName) !== 'cacheable') return share(request, null);
       return {
         onExecuteDone: ({ result }) => {
           // A key is only made once the store is ready, so the answer may be kept unless it failed.
           if (Symbol.asyncIterator in result || result.errors?.length) return share(request, null);
-          // Yoga sends extensions.http.headers as response headers, and a hit answers with the same ones.
-          const extensions = (result.extensions ?? {}) as { http?: { headers?: Record<string, string> } };
-          const http = extensions.http ?? {};
-          http.headers = { ...http.headers, ETag: key, 'Last-Modified': new Date().toUTCString() };
-          extensions.http = http;
-          (result as { extensions?: unknown }).extensions = extensions;
-          share(request, result);
-          void Promise.resolve(handle.cache.set(key, result, [], ttl)).catch(() => undefined);
+          const answer = answerOf(result, { ETag: key, 'Last-Modified': new Date().toUTCString() });
+          sendsAs(result, answer.body);
+          answered.set(request, { result, answer });
+          share(request, answer);
+          void Promise.resolve(handle.cache.set(key, answer, ttl)).catch(() => undefined);
         },
       };
+    },
+    // The answer's headers go out only with the answer itself, not with what a later hook put in its place.
+    onResultProcess: ({ request, result }) => {
+      const made = answered.get(request);
+      if (made !== undefined && made.result === result) headersOf.set(request, made.answer.headers);
     },
     // Refused before executing (a parse or validation error, a limit), or answered otherwise: the others run their own.
     onResponse: ({ request }) => share(request, null),

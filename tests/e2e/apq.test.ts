@@ -61,6 +61,19 @@ describe('automatic persisted queries (allowed mode)', () => {
     expect(service.store.roundTrips).toBeGreaterThan(before);
   });
 
+  it('registers a text whose answer the response cache already holds, and answers its hash from then on', async () => {
+    const cachedYoga = service.yoga({ ops: { responseCacheTtlMs: 60_000 } });
+    const query = unique('answered-from-cache');
+    expect((await cachedYoga.fetch(GRAPHQL, post({ query }))).status).toBe(200);
+    const before = service.store.roundTrips;
+    const registered = await register(cachedYoga, query);
+    expect(service.store.roundTrips).toBe(before);
+    expect(registered.data).toEqual({ series: { title: 'Soundtrack #1' } });
+    const hit = await byHash(cachedYoga, operationId(query));
+    expect(hit.status).toBe(200);
+    expect(hit.data).toEqual(registered.data);
+  });
+
   it('answers a miss with 200 under application/json, as GraphQL over HTTP says', async () => {
     const miss = await byHash(yoga, operationId(unique('json-miss')), { accept: 'application/json' });
     expect(miss.status).toBe(200);

@@ -264,15 +264,16 @@ describe('what replicas keep in Redis', () => {
         documentChars: 1_000_000,
         documentTokens: 100_000,
         responses: 100,
-        responseChars: 250,
+        responseChars: 100,
         responsesTotalChars: 1_000,
       },
     });
     await expect.poll(() => sharing(replica), POLL).toBe(true);
     const many = await graphql(replica.yoga, `{ series(slug: "soundtrack-1") { title characters { name } } }`);
-    // Its result, as the cache would keep it, is about 400 characters; the title alone about 200.
+    // Its answer's text is well over 100 characters (the bound counts the text, not its headers); the title's is 40.
     expect(many.status).toBe(200);
     expect(many.data?.series?.characters.length).toBeGreaterThan(5);
+    expect(JSON.stringify({ data: many.data }).length).toBeGreaterThan(100);
     await graphql(replica.yoga, `{ series(slug: "soundtrack-1") { title characters { name } } }`);
     expect(await keysOf(shared, 'response')).toEqual([]);
     expect(await replica.metric(HIT)).toBe(0);
@@ -281,6 +282,39 @@ describe('what replicas keep in Redis', () => {
     await expect.poll(() => keysOf(shared, 'response').then((keys) => keys.length), POLL).toBe(1);
     const [key] = await keysOf(shared, 'response');
     expect(await inspect.pttl(key!)).toBeGreaterThan(0);
+  });
+
+  it('answers from the store when a kept answer is not one (another shape, not JSON, a header it cannot send)', async () => {
+    const shared = prefix();
+    const replica = replicaOn(store, redisUrl(), shared);
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
+    expect(await titleOf(replica, 'godspeed')).toBe('Godspeed');
+    await expect.poll(() => keysOf(shared, 'response').then((keys) => keys.length), POLL).toBe(1);
+    const [key] = await keysOf(shared, 'response');
+    const kept = JSON.parse((await inspect.get(key!))!) as { body: string; headers: Record<string, string> };
+    expect(JSON.parse(kept.body)).toEqual({ data: { series: { title: 'Godspeed' } } });
+    expect(Object.keys(kept.headers).sort()).toEqual(['ETag', 'Last-Modified']);
+    const hits = await replica.metric(HIT);
+    expect(await titleOf(replica, 'godspeed')).toBe('Godspeed');
+    expect(await replica.metric(HIT)).toBe(hits + 1);
+    const foreign = [
+      '{"data":{"series":{"title":"Forged"}}}',
+      'not json',
+      '[]',
+      'null',
+      JSON.stringify({ body: 42, headers: {} }),
+      JSON.stringify({ body: kept.body, headers: { ETag: 'x\r\nSet-Cookie: a=b' } }),
+      JSON.stringify({ body: kept.body, headers: { 'Bad Name': 'x' } }),
+      JSON.stringify({ body: kept.body, headers: { ETag: 7 } }),
+      JSON.stringify({ body: kept.body, headers: kept.headers, extensions: [] }),
+      '{"__proto__":{"body":"{}","headers":{}}}',
+    ];
+    for (const value of foreign) {
+      await inspect.set(key!, value, 'PX', 60_000);
+      const reply = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
+      expect(reply.status, value).toBe(200);
+      expect(reply.data, value).toEqual({ series: { title: 'Godspeed' } });
+    }
   });
 
   it('keys answers apart by variables, __proto__ and Unicode included, and serves each its own', async () => {
