@@ -9,13 +9,12 @@ import { offerPlace } from './admission.js';
 import { matchesIfNoneMatch, varyOn } from './conditional.js';
 
 /**
- * An answer as a cache keeps it: the JSON text sent (as Yoga sends it: without `extensions.http`), its
- * headers (ETag, Last-Modified) and its other extensions, if any. A hit sends the text as it is.
+ * An answer as a cache keeps it: the JSON text sent, and its headers: `ETag` (SHA-256 of the text, so a tag is
+ * never given to another text, whatever restarted) and `Last-Modified`. A hit sends the text as it is.
  */
 export interface CachedAnswer {
   body: string;
-  headers: Record<string, string>;
-  extensions?: Record<string, unknown>;
+  headers: { ETag: string; 'Last-Modified': string };
 }
 
 /** Where answers are kept: in memory, or in Redis (src/redis/response-cache.ts). */
@@ -105,7 +104,6 @@ function resultOf(answer: CachedAnswer): ExecutionResult {
       return data;
     },
   });
-  if (answer.extensions !== undefined) result.extensions = answer.extensions;
   sendsAs(result, answer.body);
   return result;
 }
@@ -119,17 +117,14 @@ function sendsAs(result: ExecutionResult, body: string): void {
   });
 }
 
-/** An error-free result as Yoga sends it (its `extensions.http` becomes headers), and those headers. */
-function answerOf(result: ExecutionResult, headers: Record<string, string>): CachedAnswer {
-  const { http, ...extensions } = (result.extensions ?? {}) as { http?: { headers?: Record<string, string> } };
-  const kept = Object.keys(extensions).length > 0 ? extensions : undefined;
-  const sent = http === undefined ? result : { ...result, extensions: kept };
-  return {
-    body: JSON.stringify(sent),
-    headers: { ...http?.headers, ...headers },
-    ...(kept === undefined ? {} : { extensions: kept }),
-  };
+/** An error-free result without extensions (so sent as its JSON text) as a cache keeps it, tagged by its text. */
+function answerOf(result: ExecutionResult): CachedAnswer {
+  const body = JSON.stringify(result);
+  return { body, headers: { ETag: textTag(body), 'Last-Modified': new Date().toUTCString() } };
 }
+
+/** An answer's entity tag: SHA-256 in hex of its text. */
+const textTag = (body: string): string => createHash('sha256').update(body).digest('hex');
 
 /**
  * Answers that no cache keeps, here or over HTTP: the change log moves on every write (another process's
@@ -220,7 +215,7 @@ export function useDramaResponseCache(
   clientOf?: ClientOf,
 ): Plugin {
   const conditions = new WeakMap<Request, string>();
-  const headersOf = new WeakMap<Request, Record<string, string>>();
+  const headersOf = new WeakMap<Request, CachedAnswer['headers']>();
   return {
     onPluginInit: ({ addPlugin }) => addPlugin(responseCachePlugin(handle, ttl, ready, clientOf, headersOf)),
     // The cache plugin would answer 304 to any request naming any cached ETag, whatever it asks and whatever
@@ -273,7 +268,7 @@ function responseCachePlugin(
   ttl: number,
   ready: () => boolean,
   clientOf: ClientOf | undefined,
-  headersOf: WeakMap<Request, Record<string, string>>,
+  headersOf: WeakMap<Request, CachedAnswer['headers']>,
 ): Plugin {
   const keys = new WeakMap<Request, string>();
   /** The answer each request got from the cache, from another request or by executing, with its result. */
@@ -348,7 +343,9 @@ function responseCachePlugin(
         onExecuteDone: ({ result }) => {
           // A key is only made once the store is ready, so the answer may be kept unless it failed.
           if (Symbol.asyncIterator in result || result.errors?.length) return share(request, null);
-          const answer = answerOf(result, { ETag: key, 'Last-Modified': new Date().toUTCString() });
+          // Extensions would be sent apart from the text (Yoga sends extensions.http as headers): none is kept.
+          if (Object.keys(result.extensions ?? {}).length > 0) return share(request, null);
+          const answer = answerOf(result);
           sendsAs(result, answer.body);
           answered.set(request, { result, answer });
           share(request, answer);
@@ -366,5 +363,5 @@ function responseCachePlugin(
   };
 }
 
-/** The cache key and ETag: SHA-256 in hex of the key's parts as JSON. */
+/** The cache key: SHA-256 in hex of the key's parts as JSON. */
 const responseKey = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex');

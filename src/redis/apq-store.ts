@@ -1,10 +1,12 @@
+import { operationId } from '../config/persisted-operations.js';
 import type { ApqBounds, ApqStore } from '../plugins/apq-store.js';
 import type { SharedRedis } from './connection.js';
 
 /**
  * Registered queries in Redis, shared by every replica: one key per document, kept `ttlSeconds` (APQ_TTL_S)
- * after its last registration, and none longer than `chars` (APQ_MAX_CHARS). While Redis is down a lookup
- * finds nothing (the client registers again, as Apollo's protocol expects) and nothing is kept.
+ * after its last registration, and none longer than `chars` (APQ_MAX_CHARS). A value that is not the text of its
+ * hash is not found. While Redis is down a lookup finds nothing (the client registers again, as Apollo's protocol
+ * expects) and nothing is kept.
  */
 export function createRedisApqStore(redis: SharedRedis, { chars, ttlSeconds = 86_400 }: ApqBounds): ApqStore {
   const key = (hash: string) => `apq:${hash}`;
@@ -15,7 +17,8 @@ export function createRedisApqStore(redis: SharedRedis, { chars, ttlSeconds = 86
         redis.reportFailure(error);
         return null;
       });
-      return found ?? undefined;
+      // A value that is not the text of this hash (written by something else) is not found: the client registers again.
+      return found !== null && found.length <= chars && operationId(found) === hash ? found : undefined;
     },
     set: async (hash, document) => {
       if (!redis.up() || document.length > chars) return;

@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { type SharedRedis, timedOut } from './connection.js';
 
+/**
+ * INCR of the generation, but never to one the replica has met (ARGV[1] is the highest it knows): a key that was
+ * lost (deleted, evicted) counts from 1 again, and keys made of a generation met before would find answers
+ * cached before this write, in this replica and in every other that knew no more than it.
+ */
+const MOVE = `local n = redis.call('INCR', KEYS[1])
+local known = tonumber(ARGV[1])
+if n <= known then
+  n = known + 1
+  redis.call('SET', KEYS[1], n)
+end
+return n`;
 /** More series than this in one notice is read as "any series". */
 const MAX_NOTICE_SERIES = 10_000;
 /** No series key is longer (see the writer's MAX_KEY_LENGTH). */
@@ -134,7 +146,7 @@ export class ReplicaBus {
     this.underWay.add(move);
     let generation: number;
     try {
-      generation = await this.redis.commands.incr('generation');
+      generation = Number(await this.redis.commands.eval(MOVE, 1, 'generation', String(this.current)));
     } catch (error) {
       this.redis.reportFailure(error);
       this.underWay.delete(move);

@@ -1,5 +1,9 @@
-import type { CachedAnswer } from '../plugins/response-cache.js';
-import { countingLookups, type DramaResponseCache, type ResponseCacheBounds } from '../plugins/response-cache.js';
+import {
+  type CachedAnswer,
+  countingLookups,
+  type DramaResponseCache,
+  type ResponseCacheBounds,
+} from '../plugins/response-cache.js';
 import type { SharedRedis } from './connection.js';
 import type { ReplicaBus } from './invalidation.js';
 
@@ -30,7 +34,7 @@ export function createRedisResponseCache(
       if (bypassed()) return undefined;
       try {
         const text = await redis.commands.get(key(responseId));
-        return text === null ? undefined : cachedAnswerIn(text);
+        return text === null ? undefined : cachedAnswerIn(text, bounds.responseChars);
       } catch (error) {
         redis.reportFailure(error);
         return undefined;
@@ -52,26 +56,36 @@ export function createRedisResponseCache(
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A header name as HTTP defines it (a token, RFC 9110 §5.1). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const onlyKeys = (value: Record<string, unknown>, keys: readonly string[]): boolean =>
+  Object.keys(value).length === keys.length && keys.every((key) => Object.hasOwn(value, key));
 
-/** The answer a Redis value holds, or undefined when it holds none (not JSON, or another shape). */
-function cachedAnswerIn(text: string): CachedAnswer | undefined {
+/** An entity tag as this service makes them: SHA-256 in hex. */
+const TAG = /^[0-9a-f]{64}$/;
+/** An HTTP date as Date#toUTCString writes it (IMF-fixdate, RFC 9110 §5.6.7). */
+const HTTP_DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * The answer a Redis value holds, or undefined when it holds none: not JSON, another shape, headers other than a
+ * tag and a date of this service's forms, or a text no answer this service keeps could be (over `maxChars`, not
+ * an object of `data`, or with a line break, which JSON.stringify never writes and an event stream would split on).
+ */
+function cachedAnswerIn(text: string, maxChars: number): CachedAnswer | undefined {
+  // Kept as JSON, a text's quotes and backslashes take two characters each.
+  if (text.length > 2 * maxChars + 1_000) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!isRecord(value) || typeof value.body !== 'string' || !isRecord(value.headers)) return undefined;
-  const headers = value.headers;
-  const sendable = ([name, header]: [string, unknown]) =>
-    HEADER_NAME.test(name) && typeof header === 'string' && !/[\r\n\0]/.test(header);
-  if (!Object.entries(headers).every(sendable)) return undefined;
-  if (value.extensions !== undefined && !isRecord(value.extensions)) return undefined;
-  return {
-    body: value.body,
-    headers: headers as Record<string, string>,
-    ...(value.extensions === undefined ? {} : { extensions: value.extensions }),
-  };
+  if (!isRecord(value) || !onlyKeys(value, ['body', 'headers'])) return undefined;
+  const { body, headers } = value;
+  if (typeof body !== 'string' || body.length > maxChars || !body.startsWith('{"data":') || !body.endsWith('}'))
+    return undefined;
+  if (/[\r\n]/.test(body) || !isRecord(headers) || !onlyKeys(headers, ['ETag', 'Last-Modified'])) return undefined;
+  const { ETag, 'Last-Modified': modified } = headers;
+  if (typeof ETag !== 'string' || !TAG.test(ETag) || typeof modified !== 'string' || !HTTP_DATE.test(modified))
+    return undefined;
+  return { body, headers: { ETag, 'Last-Modified': modified } };
 }

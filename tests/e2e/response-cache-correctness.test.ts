@@ -332,6 +332,32 @@ describeEachStore('revalidation (If-None-Match) answers 304 only for the same an
     }
   });
 
+  it('never gives a tag to another answer after a restart, however many writes came before (red team 63)', async () => {
+    const SLUG = 'etag-after-restart';
+    const DESCRIBED = `{ character(series: "soundtrack-1", slug: "${SLUG}") { description } }`;
+    const describe = async (yoga: DramaYoga, description: string) => {
+      const written = await mutate(yoga, 'upsertCharacter', '($input: UpsertCharacterInput!)', {
+        input: { series: 'soundtrack-1', slug: SLUG, name: 'Etag Probe', description, source: SOURCE },
+      });
+      expect(written.data?.upsertCharacter?.__typename, JSON.stringify(written)).toBe('UpsertCharacterSuccess');
+    };
+    const before = cachedYoga(current().store);
+    await describe(before, 'Before the restart.');
+    const first = await get(before, DESCRIBED);
+    const tag = first.headers.get('etag')!;
+    expect(await first.text()).toContain('Before the restart.');
+    // A process started anew keeps no cache, and counts its writes from the start again.
+    const after = cachedYoga(current().store);
+    await describe(after, 'After the restart.');
+    const revalidated = await get(after, DESCRIBED, { 'if-none-match': tag });
+    expect(revalidated.status).toBe(200);
+    expect(revalidated.headers.get('etag')).not.toBe(tag);
+    expect(await revalidated.text()).toContain('After the restart.');
+    // The same text has the same tag in any process, so revalidating it in another still saves the body.
+    const currentTag = revalidated.headers.get('etag')!;
+    expect((await get(cachedYoga(current().store), DESCRIBED, { 'if-none-match': currentTag })).status).toBe(304);
+  });
+
   it('answers 304 with no body to the same request naming its own tag, strong or weak, and never to a POST', async () => {
     const yoga = cachedYoga(current().store);
     const first = await get(yoga, CHARACTERS, { 'x-watched-through': 'soundtrack-1@2' });

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/neo4j.mjs';
 import { startRedis } from '../../scripts/redis.mjs';
+import { operationId } from '../../src/config/persisted-operations.js';
 import type { OpsSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/logger.js';
 import { type Replication, startReplication } from '../../src/redis/replicas.js';
@@ -308,13 +309,75 @@ describe('what replicas keep in Redis', () => {
       JSON.stringify({ body: kept.body, headers: { ETag: 7 } }),
       JSON.stringify({ body: kept.body, headers: kept.headers, extensions: [] }),
       '{"__proto__":{"body":"{}","headers":{}}}',
+      // Red team 63: headers beside the two, values a response cannot carry, bodies no kept answer can be.
+      JSON.stringify({
+        body: kept.body,
+        headers: { ...kept.headers, 'Set-Cookie': 'sid=x', 'Content-Type': 'text/html' },
+      }),
+      JSON.stringify({ body: kept.body, headers: { ...kept.headers, 'Content-Length': '3' } }),
+      JSON.stringify({ body: kept.body, headers: { ...kept.headers, ETag: '\u0001' } }),
+      JSON.stringify({ body: kept.body, headers: { ...kept.headers, ETag: '☃' } }),
+      JSON.stringify({ body: kept.body, headers: { ...kept.headers, ETag: 'a", W/"b' } }),
+      JSON.stringify({ body: kept.body, headers: { ...kept.headers, 'Last-Modified': 'yesterday' } }),
+      JSON.stringify({ body: '{"errors":[{"message":"boom"}]}', headers: kept.headers }),
+      JSON.stringify({ body: '', headers: kept.headers }),
+      JSON.stringify({ body: 'not json <script>', headers: kept.headers }),
+      JSON.stringify({ body: `${kept.body}\n\nevent: next\ndata: {"data":{"evil":1}}`, headers: kept.headers }),
+      JSON.stringify({ body: `{"data":${'1'.repeat(1_100_000)}}`, headers: kept.headers }),
     ];
     for (const value of foreign) {
       await inspect.set(key!, value, 'PX', 60_000);
-      const reply = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
-      expect(reply.status, value).toBe(200);
-      expect(reply.data, value).toEqual({ series: { title: 'Godspeed' } });
+      for (const accept of ['application/graphql-response+json', 'text/event-stream']) {
+        const response = await replica.yoga.fetch('http://drama.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept },
+          body: JSON.stringify({ query: TITLE, variables: { slug: 'godspeed' } }),
+        });
+        const label = `${accept} ${value.slice(0, 200)}`;
+        expect(response.status, label).toBe(200);
+        expect(response.headers.get('content-type')?.split(';')[0], label).toBe(accept);
+        expect(response.headers.get('set-cookie'), label).toBeNull();
+        expect(response.headers.get('etag'), label).toMatch(/^"[0-9a-f]{64}(\.[a-z0-9-]+)?"$/);
+        const text = await response.text();
+        expect(text, label).toContain('{"data":{"series":{"title":"Godspeed"}}}');
+        expect(text, label).not.toMatch(/evil|boom|script/);
+      }
     }
+  });
+
+  it('follows writes made after the write generation was lost (deleted, evicted): no answer from before them (red team 63)', async () => {
+    const shared = prefix();
+    const one = replicaOn(store, redisUrl(), shared);
+    const two = replicaOn(store, redisUrl(), shared);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
+    const rename = async (replica: InProcessReplica, title: string) => {
+      const input = {
+        slug: 'generation-probe',
+        title,
+        episodeCount: 1,
+        genres: ['drama'],
+        starring: ['han-so-hee'],
+        source: { document: 'x.md', paragraph: 1 },
+      };
+      const written = await graphql(replica.yoga, UPSERT, { input }, issued.bearer('writer'));
+      expect(written.data, JSON.stringify(written)).toEqual({ upsertSeries: { __typename: 'UpsertSeriesSuccess' } });
+    };
+    for (const title of ['Probe 1', 'Probe 2', 'Probe 3']) await rename(one, title);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
+    for (const replica of [one, two]) expect(await titleOf(replica, 'generation-probe')).toBe('Probe 3');
+    const hits = await two.metric(HIT);
+    expect(await titleOf(two, 'generation-probe')).toBe('Probe 3');
+    expect(await two.metric(HIT)).toBe(hits + 1);
+    for (const [writer, title] of [
+      [one, 'After a loss, written on one'],
+      [two, 'After a loss, written on two'],
+    ] as const) {
+      await inspect.del(`${shared}generation`);
+      await rename(writer, title);
+      expect(await titleOf(writer, 'generation-probe')).toBe(title);
+      for (const replica of [one, two]) await expect.poll(() => titleOf(replica, 'generation-probe'), POLL).toBe(title);
+    }
+    expect(Number(await inspect.get(`${shared}generation`))).toBeGreaterThan(3);
   });
 
   it('keys answers apart by variables, __proto__ and Unicode included, and serves each its own', async () => {
@@ -353,16 +416,24 @@ describe('what replicas keep in Redis', () => {
     const replica = replicaOn(store, redisUrl(), shared);
     await expect.poll(() => sharing(replica), POLL).toBe(true);
     const apq = replica.replication.apqStore;
-    await apq.set('__proto__', '{ a }');
-    await apq.set('사랑', '{ b }');
-    await apq.set('huge', `{ ${'x '.repeat(600_000)}}`);
-    expect(await apq.get('__proto__')).toBe('{ a }');
-    expect(await apq.get('사랑')).toBe('{ b }');
-    expect(await apq.get('huge')).toBeUndefined();
-    expect(await apq.get('constructor')).toBeUndefined();
+    const [a, b, huge] = ['{ a }', '{ 사랑 }', `{ ${'x '.repeat(600_000)}}`];
+    for (const text of [a, b, huge]) await apq.set(operationId(text), text);
+    expect(await apq.get(operationId(a))).toBe(a);
+    expect(await apq.get(operationId(b))).toBe(b);
+    expect(await apq.get(operationId(huge))).toBeUndefined();
+    expect(await apq.get('__proto__')).toBeUndefined();
     const keys = await keysOf(shared, 'apq');
     expect(keys).toHaveLength(2);
     for (const key of keys) expect(await inspect.ttl(key)).toBeGreaterThan(0);
+    // Red team 63: a value that is not the text of its hash is not found (so the client registers the text again),
+    // and a hash whose key holds another text finds nothing either.
+    const [aKey] = keys.filter((key) => key.endsWith(operationId(a)));
+    for (const value of ['{"garbage":1}', b, '', `${a} `]) {
+      await inspect.set(aKey!, value, 'EX', 60);
+      expect(await apq.get(operationId(a)), value).toBeUndefined();
+    }
+    await apq.set('__proto__', a);
+    expect(await apq.get('__proto__')).toBeUndefined();
   });
 });
 
@@ -517,7 +588,8 @@ describeEachStore('replicas whose Redis does not take a write (full, or paused)'
   });
 
   it('paused: a command that gets no answer in time starts an outage, so later requests do not wait for Redis, and it ends once Redis answers', async () => {
-    const replica = replicaOn(store(), redis.url, prefix(), { rateLimit: { max: 1_000, windowMs: 60_000 } });
+    const shared = prefix();
+    const replica = replicaOn(store(), redis.url, shared, { rateLimit: { max: 1_000, windowMs: 60_000 } });
     await expect.poll(() => sharing(replica), POLL).toBe(true);
     const title = await graphql(replica.yoga, TITLE, { slug: 'godspeed' });
     expect(title.data?.series?.title).toMatch(/^Godspeed/);
@@ -530,11 +602,12 @@ describeEachStore('replicas whose Redis does not take a write (full, or paused)'
     expect(replica.logs.filter((line) => line.includes('does not answer in time'))).toHaveLength(1);
     // Counted in this process meanwhile: no request sends Redis a count that would wait. Redis runs a held command
     // once unpaused, so the first request's count shows then, and nothing after it.
+    // Counts are scripts, and so are moves of the write generation (one each; the outage's end makes one).
     const counts = async () =>
       [...(await inspect.info('commandstats')).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce(
         (sum, [, calls]) => sum + Number(calls),
         0,
-      );
+      ) - Number(await inspect.get(`${shared}generation`));
     const before = await counts();
     for (let i = 0; i < 5; i++) expect((await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(200);
     await inspect.call('CLIENT', 'UNPAUSE');

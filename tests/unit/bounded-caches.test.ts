@@ -10,7 +10,7 @@ import type { DramaStore } from '../../src/store/port.js';
 
 const answer = (chars: number): CachedAnswer => ({
   body: JSON.stringify({ data: { text: 'x'.repeat(chars) } }),
-  headers: { ETag: 'e' },
+  headers: { ETag: 'e', 'Last-Modified': 'Fri, 04 Dec 2026 12:00:00 GMT' },
 });
 
 describe('the response cache', () => {

@@ -6,19 +6,25 @@ import { ReplicaBus } from '../../src/redis/invalidation.js';
 
 type Mode = 'ok' | 'fail' | 'hang';
 
-/** A Redis whose INCR answers, fails (as when full) or waits (as when paused) by `mode`; notices loop back. */
+/**
+ * A Redis whose move of the generation (INCR, never to one the replica knows) answers, fails (as when full) or waits
+ * (as when paused) by `mode`; notices loop back.
+ */
 function fakeRedis() {
   const subscriber = Object.assign(new EventEmitter(), { subscribe: async () => 1 });
   const published: { origin: string; generation: number; series: string[] | null; moved: boolean }[] = [];
   const waiting: (() => void)[] = [];
   const state = { mode: 'ok' as Mode, generation: 0, up: true, incrs: 0 };
   const commands = {
-    incr: () => {
+    eval: (_script: string, _keys: number, _key: string, known: string) => {
       state.incrs += 1;
+      const move = () => {
+        state.generation = Math.max(state.generation + 1, Number(known) + 1);
+        return state.generation;
+      };
       if (state.mode === 'fail') return Promise.reject(new Error('OOM command not allowed'));
-      if (state.mode === 'hang')
-        return new Promise<number>((resolve) => waiting.push(() => resolve(++state.generation)));
-      return Promise.resolve(++state.generation);
+      if (state.mode === 'hang') return new Promise<number>((resolve) => waiting.push(() => resolve(move())));
+      return Promise.resolve(move());
     },
     publish: async (channel: string, text: string) => {
       published.push(JSON.parse(text));
@@ -148,7 +154,8 @@ describe('the shared write generation, when Redis does not take a move', () => {
     expect(bus.unmoved()).toBe(true);
     await vi.advanceTimersByTimeAsync(250);
     expect(bus.unmoved()).toBe(false);
-    expect(bus.generation()).toBe(5);
+    // Its own move goes past the 5 it heard of.
+    expect(bus.generation()).toBe(6);
   });
 
   it('does not wait for Redis during an outage: the move it sends covers the write once Redis runs it', async () => {
@@ -196,6 +203,22 @@ describe('the shared write generation, when Redis does not take a move', () => {
     expect(bus.unmoved()).toBe(true);
     redis.waiting.shift()!();
     await move;
+    expect(bus.unmoved()).toBe(false);
+  });
+});
+
+describe('the shared write generation, when its key was lost (deleted, evicted)', () => {
+  it('moves past every generation the replica knows, not back to one its keys met before the write', async () => {
+    const redis = fakeRedis();
+    const { bus } = busOn(redis.redis);
+    await bus.announce([]);
+    await bus.announce(['soundtrack-1']);
+    expect(bus.generation()).toBe(2);
+    redis.state.generation = 0;
+    await bus.announce(['godspeed']);
+    expect(bus.generation()).toBe(3);
+    expect(redis.state.generation).toBe(3);
+    expect(redis.published.at(-1)).toMatchObject({ generation: 3, series: ['godspeed'], moved: true });
     expect(bus.unmoved()).toBe(false);
   });
 });
