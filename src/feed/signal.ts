@@ -54,8 +54,8 @@ export function redisSignal(redis: SharedRedis): ChangeSignal {
   const publisher = { publish: (channel: string, message: string) => quiet(redis.commands.publish(channel, message)) };
   const subscriber = {
     on: (event: string, listener: (...args: unknown[]) => void) => redis.subscriber.on(event, listener),
-    subscribe: (topic: string) => quiet(redis.subscriber.subscribe(topic)),
-    unsubscribe: (topic: string) => quiet(redis.subscriber.unsubscribe(topic)),
+    subscribe: (topic: string) => quiet(redis.subscribe(topic)),
+    unsubscribe: (topic: string) => quiet(redis.unsubscribe(topic)),
   };
   const target = createRedisEventTarget<CustomEvent<number>>({
     publishClient: publisher as unknown as Redis,

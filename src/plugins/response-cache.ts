@@ -124,7 +124,7 @@ function answerOf(result: ExecutionResult): CachedAnswer {
 }
 
 /** An answer's entity tag: SHA-256 in hex of its text. */
-const textTag = (body: string): string => createHash('sha256').update(body).digest('hex');
+export const textTag = (body: string): string => createHash('sha256').update(body).digest('hex');
 
 /**
  * Answers that no cache keeps, here or over HTTP: the change log moves on every write (another process's

@@ -73,7 +73,11 @@ export interface RedisHealth {
 /** The shared connections of one process: commands (keys prefixed) and pub/sub (channels prefixed by the caller). */
 export interface SharedRedis extends RedisHealth {
   readonly commands: Redis;
+  /** Pub/sub: subscribe and unsubscribe through `subscribe` and `unsubscribe`, which renew subscriptions on reconnection. */
   readonly subscriber: Redis;
+  /** Subscribes to a channel (named in full), now and again after each reconnection; rejects when Redis refuses. */
+  subscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
   readonly prefix: string;
   /** Called each time the command connection is ready again after an outage (not the first time). */
   onRecovered(listener: () => void): void;
@@ -98,12 +102,17 @@ export interface RedisConnectOptions {
  */
 export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: RedisConnectOptions): SharedRedis {
   const commands = new Redis(url, { ...commandOptions(commandTimeoutMs), keyPrefix: prefix });
-  // Subscriptions are queued until connected and renewed after each reconnection.
+  // Subscriptions are queued until connected and renewed after each reconnection, here: ioredis's own renewal
+  // leaves a refusal (an ACL without the channel: NOPERM) as an unhandled rejection, which ends the process.
   const subscriber = new Redis(url, {
     ...commandOptions(commandTimeoutMs),
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
-    autoResubscribe: true,
+    autoResubscribe: false,
+  });
+  const channels = new Set<string>();
+  subscriber.on('ready', () => {
+    for (const channel of channels) subscriber.subscribe(channel).catch(() => undefined);
   });
   let ready = false;
   let everReady = false;
@@ -180,6 +189,14 @@ export function connectRedis({ url, prefix, logger, commandTimeoutMs = 2_000 }: 
   return {
     commands,
     subscriber,
+    subscribe: async (channel) => {
+      channels.add(channel);
+      await subscriber.subscribe(channel);
+    },
+    unsubscribe: async (channel) => {
+      channels.delete(channel);
+      await subscriber.unsubscribe(channel);
+    },
     prefix,
     up: () => ready && !failing,
     outages: () => outages,

@@ -13,7 +13,17 @@ if n <= known then
   n = known + 1
   redis.call('SET', KEYS[1], n)
 end
+if n > tonumber(ARGV[2]) then
+  return redis.error_reply('ERR the write generation is out of range')
+end
 return n`;
+/**
+ * No generation is larger: a larger one is garbage (a counter moved once per write never gets there), and near
+ * 2^53 a move would no longer change it (Lua's numbers and JavaScript's are doubles).
+ */
+const MAX_GENERATION = 2 ** 48;
+/** Between attempts to subscribe to write notices that Redis refused (an ACL without the channel). */
+const SUBSCRIBE_RETRY_MS = 2_000;
 /** More series than this in one notice is read as "any series". */
 const MAX_NOTICE_SERIES = 10_000;
 /** No series key is longer (see the writer's MAX_KEY_LENGTH). */
@@ -40,7 +50,8 @@ export function parseNotice(text: string): Notice | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const { origin, generation, series, moved } = value as Record<string, unknown>;
-  if (typeof origin !== 'string' || !Number.isSafeInteger(generation) || (generation as number) < 0) return null;
+  if (typeof origin !== 'string' || !Number.isSafeInteger(generation)) return null;
+  if ((generation as number) < 0 || (generation as number) > MAX_GENERATION) return null;
   const valid =
     Array.isArray(series) &&
     series.length <= MAX_NOTICE_SERIES &&
@@ -81,6 +92,10 @@ export class ReplicaBus {
   /** Whether a move of this replica has succeeded yet, and whether it said that a move failed. */
   private moved = false;
   private warned = false;
+  /** Whether this replica is subscribed to notices now, whether it ever was, and whether Redis refused it. */
+  private subscribed = false;
+  private heard = false;
+  private refused = false;
   private retry: NodeJS.Timeout | null = null;
   private retryMs = FIRST_RETRY_MS;
 
@@ -94,15 +109,40 @@ export class ReplicaBus {
     });
     // Again on every connection: a subscription asked for while Redis was down may have been dropped.
     // Once subscribed, the generation is read: notices published before the subscription held were not heard.
+    // Until then (and while the connection is away) the shared cache is passed by: a write would go unheard.
+    let retry: NodeJS.Timeout | null = null;
     const subscribe = () =>
-      void redis.subscriber.subscribe(this.channel).then(
-        () => this.catchUp(),
+      void redis.subscribe(this.channel).then(
+        () => {
+          const missed = this.heard && !this.subscribed;
+          this.heard = true;
+          if (this.refused) logger.info('Subscribed to write notices again: the shared response cache is in use');
+          this.refused = false;
+          this.subscribed = true;
+          void this.catchUp();
+          // Notices sent meanwhile were lost: what was derived from the data may have missed a write.
+          if (missed) this.notify(null);
+        },
         (error: unknown) => {
-          logger.debug({ err: (error as Error).message }, 'could not subscribe to write notices yet');
+          if (redis.up() && !this.refused) {
+            this.refused = true;
+            logger.warn(
+              { err: (error as Error).message },
+              'Redis refuses the subscription to write notices: the shared response cache is bypassed until it takes it',
+            );
+          }
+          retry ??= setTimeout(() => {
+            retry = null;
+            subscribe();
+          }, SUBSCRIBE_RETRY_MS);
+          retry.unref();
         },
       );
     subscribe();
     redis.subscriber.on('ready', subscribe);
+    redis.subscriber.on('close', () => {
+      this.subscribed = false;
+    });
     redis.onFirstReady(() => void this.announce([]));
     // Notices sent during the outage were lost: every replica forgets what it derived, and moves the generation.
     redis.onRecovered(() => {
@@ -122,6 +162,11 @@ export class ReplicaBus {
    */
   unmoved(): boolean {
     return this.underWay.size > 0 || this.coverAfter !== null;
+  }
+
+  /** Whether this replica may not hear other replicas' write notices: not subscribed (yet, or any more). */
+  deaf(): boolean {
+    return !this.subscribed;
   }
 
   /** Called with the series another replica's write touched (null: any), once per notice. */
@@ -146,7 +191,7 @@ export class ReplicaBus {
     this.underWay.add(move);
     let generation: number;
     try {
-      generation = Number(await this.redis.commands.eval(MOVE, 1, 'generation', String(this.current)));
+      generation = Number(await this.redis.commands.eval(MOVE, 1, 'generation', this.current, MAX_GENERATION));
     } catch (error) {
       this.redis.reportFailure(error);
       this.underWay.delete(move);
@@ -170,7 +215,7 @@ export class ReplicaBus {
   private async catchUp(): Promise<void> {
     try {
       const stored = Number(await this.redis.commands.get('generation'));
-      if (Number.isSafeInteger(stored)) this.current = Math.max(this.current, stored);
+      if (Number.isSafeInteger(stored) && stored <= MAX_GENERATION) this.current = Math.max(this.current, stored);
     } catch (error) {
       this.redis.reportFailure(error);
     }

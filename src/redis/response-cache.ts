@@ -3,6 +3,7 @@ import {
   countingLookups,
   type DramaResponseCache,
   type ResponseCacheBounds,
+  textTag,
 } from '../plugins/response-cache.js';
 import type { SharedRedis } from './connection.js';
 import type { ReplicaBus } from './invalidation.js';
@@ -22,7 +23,7 @@ export function createRedisResponseCache(
   bounds: Pick<ResponseCacheBounds, 'responseChars'>,
 ): DramaResponseCache {
   const key = (responseId: string) => `response:${responseId}`;
-  const bypassed = () => !redis.up() || bus.unmoved();
+  const bypassed = () => !redis.up() || bus.unmoved() || bus.deaf();
   const { cache, lookups } = countingLookups({
     set: async (responseId, answer, ttl) => {
       if (bypassed() || answer.body.length > bounds.responseChars) return;
@@ -67,7 +68,7 @@ const HTTP_DATE =
 
 /**
  * The answer a Redis value holds, or undefined when it holds none: not JSON, another shape, headers other than a
- * tag and a date of this service's forms, or a text no answer this service keeps could be (over `maxChars`, not
+ * tag (the text's SHA-256) and a date of this service's forms, or a text no answer this service keeps could be (over `maxChars`, not
  * an object of `data`, or with a line break, which JSON.stringify never writes and an event stream would split on).
  */
 function cachedAnswerIn(text: string, maxChars: number): CachedAnswer | undefined {
@@ -87,5 +88,7 @@ function cachedAnswerIn(text: string, maxChars: number): CachedAnswer | undefine
   const { ETag, 'Last-Modified': modified } = headers;
   if (typeof ETag !== 'string' || !TAG.test(ETag) || typeof modified !== 'string' || !HTTP_DATE.test(modified))
     return undefined;
+  // A date that is not one (31 Feb, a wrong weekday), or a tag that is not the text's: not an answer kept here.
+  if (new Date(modified).toUTCString() !== modified || textTag(body) !== ETag) return undefined;
   return { body, headers: { ETag, 'Last-Modified': modified } };
 }

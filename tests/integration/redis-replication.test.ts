@@ -324,6 +324,17 @@ describe('what replicas keep in Redis', () => {
       JSON.stringify({ body: 'not json <script>', headers: kept.headers }),
       JSON.stringify({ body: `${kept.body}\n\nevent: next\ndata: {"data":{"evil":1}}`, headers: kept.headers }),
       JSON.stringify({ body: `{"data":${'1'.repeat(1_100_000)}}`, headers: kept.headers }),
+      // Red team 64: a tag that is not the text's SHA-256, a date that is not one.
+      JSON.stringify({ body: kept.body, headers: { ...kept.headers, ETag: '0'.repeat(64) } }),
+      JSON.stringify({ body: '{"data":{]}', headers: kept.headers }),
+      JSON.stringify({
+        body: kept.body,
+        headers: { ...kept.headers, 'Last-Modified': 'Mon, 04 Dec 2026 12:00:00 GMT' },
+      }),
+      JSON.stringify({
+        body: kept.body,
+        headers: { ...kept.headers, 'Last-Modified': 'Fri, 31 Feb 2026 29:69:69 GMT' },
+      }),
     ];
     for (const value of foreign) {
       await inspect.set(key!, value, 'PX', 60_000);
@@ -558,6 +569,66 @@ describeEachStore('replicas whose Redis does not take a write (full, or paused)'
     await expect.poll(() => replica.metric('redis_up'), POLL).toBe(1);
     // Redis never saw those requests: this process's count holds beside it for the rest of the window.
     expect((await graphql(replica.yoga, TITLE, { slug: 'soundtrack-1' })).status).toBe(429);
+  });
+
+  it('a write generation out of range (near 2^53, set or announced): writes are never unseen, and a lost key ends it (red team 64)', async () => {
+    const shared = prefix();
+    const replica = replicaOn(store(), redis.url, shared);
+    await expect.poll(() => sharing(replica), POLL).toBe(true);
+    const known = replica.replication.responseCache.generation();
+    // A notice of a generation no counter reaches is not one.
+    await inspect.publish(
+      `${shared}writes`,
+      JSON.stringify({ origin: 'elsewhere', generation: 2 ** 53 - 10, series: [], moved: true }),
+    );
+    const rename = async (name: string) => {
+      const written = await graphql(
+        replica.yoga,
+        'mutation P($input: UpsertPersonInput!) { upsertPerson(input: $input) { __typename } }',
+        { input: { slug: 'generation-range', name, source: { document: 'x.md', paragraph: 1 } } },
+        issued.bearer('writer'),
+      );
+      expect(written.data, JSON.stringify(written)).toEqual({ upsertPerson: { __typename: 'UpsertPersonSuccess' } });
+    };
+    const nameOf = async () =>
+      (await graphql(replica.yoga, '{ person(slug: "generation-range") { name } }')).data?.person?.name;
+    await rename('Range 0');
+    expect(await nameOf()).toBe('Range 0');
+    expect(replica.replication.responseCache.generation()).toBeLessThan(known + 10);
+    await inspect.set(`${shared}generation`, String(2 ** 53 - 10));
+    for (const name of ['Range 1', 'Range 2', 'Range 3', 'Range 4']) {
+      await rename(name);
+      expect(await nameOf()).toBe(name);
+      expect(await nameOf()).toBe(name);
+    }
+    expect(await replica.metric('response_cache_bypassed')).toBe(1);
+    await inspect.del(`${shared}generation`);
+    await expect.poll(() => replica.metric('response_cache_bypassed'), POLL).toBe(0);
+    await rename('Range 5');
+    expect(await nameOf()).toBe('Range 5');
+    expect(await nameOf()).toBe('Range 5');
+  });
+
+  it('Redis refusing the notice channel (an ACL): the replica stays up, passes the shared cache by, and resumes (red team 64)', async () => {
+    const shared = prefix();
+    const one = replicaOn(store(), redis.url, shared);
+    const two = replicaOn(asAnotherProcess(store()), redis.url, shared);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
+    try {
+      // Redis 7 drops subscribers whose channel it no longer allows; they reconnect and are refused.
+      await inspect.call('ACL', 'SETUSER', 'default', 'resetchannels', '&__nothing__');
+      for (const replica of [one, two])
+        await expect.poll(() => replica.metric('response_cache_bypassed'), POLL).toBe(1);
+      expect((await graphql(two.yoga, TITLE, { slug: 'godspeed' })).status).toBe(200);
+      await expect
+        .poll(() => two.logs.some((line) => line.includes('refuses the subscription to write notices')), POLL)
+        .toBe(true);
+      expect(await two.metric('response_cache_bypassed')).toBe(1);
+    } finally {
+      await inspect.call('ACL', 'SETUSER', 'default', 'allchannels');
+    }
+    for (const replica of [one, two]) await expect.poll(() => replica.metric('response_cache_bypassed'), POLL).toBe(0);
+    await expect.poll(() => sharing(one, two), POLL).toBe(true);
   });
 
   it('busy running a script: the outage lasts until Redis takes a write again, not until it first replies', async () => {

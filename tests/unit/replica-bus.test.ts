@@ -36,6 +36,7 @@ function fakeRedis() {
   const redis = {
     commands,
     subscriber,
+    subscribe: async () => undefined,
     prefix: 'test:',
     up: () => state.up,
     outages: () => 0,
