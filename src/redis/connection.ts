@@ -73,7 +73,7 @@ export interface RedisHealth {
 /** The shared connections of one process: commands (keys prefixed) and pub/sub (channels prefixed by the caller). */
 export interface SharedRedis extends RedisHealth {
   readonly commands: Redis;
-  /** Pub/sub: subscribe and unsubscribe through `subscribe` and `unsubscribe`, which renew subscriptions on reconnection. */
+  /** Pub/sub. ioredis does not renew its subscriptions: `subscribe` does, else the subscriber renews its own on 'ready'. */
   readonly subscriber: Redis;
   /** Subscribes to a channel (named in full), now and again after each reconnection; rejects when Redis refuses. */
   subscribe(channel: string): Promise<void>;

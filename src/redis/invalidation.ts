@@ -110,9 +110,10 @@ export class ReplicaBus {
     // Again on every connection: a subscription asked for while Redis was down may have been dropped.
     // Once subscribed, the generation is read: notices published before the subscription held were not heard.
     // Until then (and while the connection is away) the shared cache is passed by: a write would go unheard.
-    let retry: NodeJS.Timeout | null = null;
+    // It renews its own subscription (not through redis.subscribe), as it reads the generation after each.
+    let resubscribing: NodeJS.Timeout | null = null;
     const subscribe = () =>
-      void redis.subscribe(this.channel).then(
+      void redis.subscriber.subscribe(this.channel).then(
         () => {
           const missed = this.heard && !this.subscribed;
           this.heard = true;
@@ -131,11 +132,11 @@ export class ReplicaBus {
               'Redis refuses the subscription to write notices: the shared response cache is bypassed until it takes it',
             );
           }
-          retry ??= setTimeout(() => {
-            retry = null;
+          resubscribing ??= setTimeout(() => {
+            resubscribing = null;
             subscribe();
           }, SUBSCRIBE_RETRY_MS);
-          retry.unref();
+          resubscribing.unref();
         },
       );
     subscribe();

@@ -36,7 +36,6 @@ function fakeRedis() {
   const redis = {
     commands,
     subscriber,
-    subscribe: async () => undefined,
     prefix: 'test:',
     up: () => state.up,
     outages: () => 0,
