@@ -346,6 +346,10 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => graphql.length, { timeout: 60_000 }).toBeGreaterThan(attempts);
     await settled(page, ['error']);
+    // The button went away as it loaded again; focus stayed in the widget, on its card (red team 66).
+    expect(
+      await page.evaluate(() => document.querySelector('drama-recommendations')!.shadowRoot!.activeElement?.tagName),
+    ).toBe('SECTION');
     expect(errors.every((error) => error.includes('ERR_CONNECTION_REFUSED'))).toBe(true);
     await page.close();
   });
@@ -482,6 +486,247 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     const largest = await show({ series: 'soundtrack-1', 'watched-through': '2147483647' });
     expect(largest.state).toBe('ready');
     expect(largest.titles.length).toBeGreaterThan(0);
+    await page.close();
+  });
+  // Red team 66: the element's properties, set by script or a framework, may hold numbers or anything else.
+  it('takes its properties as scripts set them: a number is an episode, anything else is the error state, never the last answer', async () => {
+    const { page, errors } = await open(
+      allowed,
+      '<drama-recommendations series="soundtrack-1" watched-through="4"></drama-recommendations>',
+    );
+    await settled(page, ['ready']);
+    expect((await rendered(page)).progress).toContain('episode 4');
+    const setProperty = (name: string, value: unknown) =>
+      page.evaluate(
+        async (property: string, given: unknown) => {
+          const widget = document.querySelector('drama-recommendations') as any;
+          widget[property] = given === '__undefined__' ? undefined : given;
+          await widget.updateComplete;
+        },
+        name,
+        value as any,
+      );
+    await setProperty('watchedThrough', 1);
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('drama-recommendations')
+          ?.shadowRoot?.querySelector('[part~="progress"]')
+          ?.textContent?.includes('episode 1'),
+      WAIT,
+    );
+    for (const hostile of [{ p: 1 }, 1.5, true, -3, [4], 'four']) {
+      await setProperty('watchedThrough', hostile);
+      await settled(page, ['error']);
+      const shown = await rendered(page);
+      expect(shown.titles, JSON.stringify(hostile)).toEqual([]);
+      expect(shown.progress).toBe('');
+      await setProperty('watchedThrough', 3);
+      await settled(page, ['ready']);
+    }
+    for (const [name, value] of [
+      ['series', 42],
+      ['series', { toString: 'soundtrack-1' }],
+      ['endpoint', 42],
+    ] as const) {
+      await setProperty(name, value);
+      await settled(page, ['error']);
+      expect((await rendered(page)).titles, `${name} = ${JSON.stringify(value)}`).toEqual([]);
+      await setProperty(name, name === 'series' ? 'soundtrack-1' : '__undefined__');
+      await settled(page, ['ready']);
+    }
+    // Set before the element is connected (and upgraded), as a framework does: a number, then undefined.
+    for (const [given, progress] of [
+      [3, 'episode 3'],
+      ['__undefined__', ''],
+    ] as const) {
+      await page.evaluate((episode: unknown) => {
+        const widget = document.createElement('drama-recommendations') as any;
+        widget.series = 'soundtrack-1';
+        widget.watchedThrough = episode === '__undefined__' ? undefined : episode;
+        document.body.replaceChildren(widget);
+      }, given);
+      await settled(page, ['ready', 'error']);
+      const shown = await rendered(page);
+      expect(shown.state).toBe('ready');
+      if (progress) expect(shown.progress).toContain(progress);
+      else expect(shown.progress).not.toContain('Spoiler-free');
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('describes each recommendation to assistive technology by its reasons', async () => {
+    const { page, errors } = await open(
+      allowed,
+      '<drama-recommendations series="soundtrack-1" watched-through="3"></drama-recommendations>',
+    );
+    await settled(page, ['ready']);
+    const shown = await rendered(page);
+    expect(shown.titles.length).toBeGreaterThan(0);
+    const snapshot = await page.accessibility.snapshot({ interestingOnly: false });
+    const articles: { name?: string; description?: string }[] = [];
+    const walk = (node: any) => {
+      if (node.role === 'article') articles.push(node);
+      for (const child of node.children ?? []) walk(child);
+    };
+    walk(snapshot);
+    expect(articles.map((article) => article.name)).toEqual(shown.titles);
+    articles.forEach((article, i) => {
+      for (const reason of shown.reasons[i]!) expect(article.description).toContain(reason);
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps long unbroken text inside its card and isolates right-to-left facts', async () => {
+    const long = 'W'.repeat(300);
+    refused.fakeGraphql = {
+      data: {
+        series: {
+          title: long,
+          tropes: [],
+          recommendations: [
+            {
+              series: { slug: 'a', title: long, originalTitle: '\u202eabc', country: 'Korea', releaseYear: 2020 },
+              reasons: [{ kind: 'SHARED_GENRE', text: long }],
+            },
+            { series: { slug: 'b', title: 'No facts' }, reasons: [] },
+          ],
+        },
+      },
+    };
+    const { page, errors } = await open(
+      allowed,
+      `<aside style="width: 320px"><drama-recommendations series="soundtrack-1" endpoint="${refused.origin}/graphql"></drama-recommendations></aside>`,
+    );
+    await settled(page, ['ready']);
+    const layout = await page.evaluate(() => {
+      const root = document.querySelector('drama-recommendations')!.shadowRoot!;
+      const card = root.querySelector('section')!;
+      return {
+        card: [card.scrollWidth, card.clientWidth],
+        page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+        facts: [...root.querySelectorAll('[part~="facts"]')].map((p) =>
+          [...p.querySelectorAll('bdi')].map((bdi) => bdi.textContent),
+        ),
+        factsText: [...root.querySelectorAll('[part~="facts"]')].map((p) => p.textContent),
+      };
+    });
+    expect(layout.card[0]).toBeLessThanOrEqual(layout.card[1]!);
+    expect(layout.page[0]).toBeLessThanOrEqual(layout.page[1]!);
+    expect(layout.facts).toEqual([['\u202eabc', 'Korea', '2020']]);
+    expect(layout.factsText).toEqual(['\u202eabc · Korea · 2020']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('asks an empty endpoint at its own service, a relative one at the page, and refuses one with a password', async () => {
+    refused.fakeGraphql = await postQuery(service.url, WIDGET_OPERATION, { series: 'soundtrack-1', watchedThrough: 3 });
+    const ask = async (endpoint: string) => {
+      const { page, graphql } = await open(
+        refused,
+        `<drama-recommendations series="soundtrack-1" watched-through="3" endpoint="${endpoint}"></drama-recommendations>`,
+      );
+      await settled(page);
+      const shown = await rendered(page);
+      const asked = graphql.map((request) => new URL(request.url).origin);
+      await page.close();
+      return { shown, asked };
+    };
+    // The service allows only `allowed`'s origin, so from `refused`'s page the default endpoint is refused by CORS.
+    const empty = await ask('');
+    expect(empty.asked).toEqual([serviceOrigin]);
+    const relative = await ask('/graphql');
+    expect(relative.asked).toEqual([refused.origin]);
+    expect(relative.shown.state).toBe('ready');
+    const withPassword = await ask(`http://user:pw@127.0.0.1:${new URL(serviceOrigin).port}/graphql`);
+    expect(withPassword.asked).toEqual([]);
+    expect(withPassword.shown.state).toBe('error');
+    expect(withPassword.shown.alert).toContain('endpoint');
+  });
+
+  it('gives up on an endpoint that never answers, with the error state and Try again', async () => {
+    refused.fakeGraphql = await postQuery(service.url, WIDGET_OPERATION, { series: 'soundtrack-1', watchedThrough: 3 });
+    refused.hold = true;
+    const { page, errors } = await open(allowed, '');
+    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    await page.evaluate((endpoint: string) => {
+      (customElements.get('drama-recommendations') as any).loadTimeoutMs = 500;
+      const widget = document.createElement('drama-recommendations');
+      widget.setAttribute('series', 'soundtrack-1');
+      widget.setAttribute('endpoint', endpoint);
+      document.body.replaceChildren(widget);
+    }, `${refused.origin}/graphql`);
+    await settled(page, ['error']);
+    const shown = await rendered(page);
+    expect(shown.alert).toContain('did not answer');
+    expect(shown.alert).toContain('Try again');
+    refused.hold = false;
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('treats odd values in an answer as unexpected, shows at most 20 recommendations, and offers Try again after any service error', async () => {
+    const item = (i: number, series: Record<string, unknown> = {}) => ({
+      series: { slug: `s-${i}`, title: `Series ${i}`, ...series },
+      reasons: [{ kind: 'SHARED_GENRE', text: 'Also drama' }],
+    });
+    const answer = (recommendations: unknown[]) => ({ data: { series: { title: 'x', tropes: [], recommendations } } });
+    const { page, errors } = await open(allowed, '');
+    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    const show = async (fake: unknown, series: string) => {
+      refused.fakeGraphql = fake;
+      await page.evaluate(
+        async (endpoint: string, slug: string) => {
+          const widget = document.createElement('drama-recommendations');
+          widget.setAttribute('series', slug);
+          widget.setAttribute('endpoint', endpoint);
+          document.body.replaceChildren(widget);
+          await (widget as any).updateComplete;
+        },
+        `${refused.origin}/graphql`,
+        series,
+      );
+      await settled(page);
+      return {
+        ...(await rendered(page)),
+        retry: await page.evaluate(
+          () => !!document.querySelector('drama-recommendations')!.shadowRoot!.querySelector('[part~="retry"]'),
+        ),
+      };
+    };
+    for (const [i, fake] of [
+      answer([item(1, { originalTitle: { toString: 1, valueOf: 2 } })]),
+      answer([item(2, { releaseYear: '2020' })]),
+      answer([item(3, { country: ['Korea'] })]),
+    ].entries()) {
+      const shown = await show(fake, `odd-${i}`);
+      expect(shown.state).toBe('error');
+      expect(shown.alert).toContain('unexpected');
+    }
+    const objectCode = await show({ errors: [{ message: 'x', extensions: { code: { toString: 1 } } }] }, 'code-object');
+    expect(objectCode.state).toBe('error');
+    expect(objectCode.alert).toContain('could not be loaded.');
+    const theirCode = await show(
+      { errors: [{ message: 'x', extensions: { code: 'INVALID_ATTRIBUTE' } }] },
+      'code-theirs',
+    );
+    expect(theirCode.alert).toContain('(INVALID_ATTRIBUTE)');
+    expect(theirCode.retry).toBe(true);
+    const many = await show(answer(Array.from({ length: 3000 }, (_, i) => item(i))), 'many');
+    expect(many.state).toBe('ready');
+    expect(many.titles).toHaveLength(20);
+    const bare = await show(answer([item(1), item(2, { originalTitle: null, country: 'Korea' })]), 'bare');
+    expect(
+      await page.evaluate(() =>
+        [...document.querySelector('drama-recommendations')!.shadowRoot!.querySelectorAll('article')].map(
+          (article) => article.querySelector('[part~="facts"]')?.textContent ?? null,
+        ),
+      ),
+    ).toEqual([null, 'Korea']);
+    expect(bare.state).toBe('ready');
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -9,14 +9,17 @@ const MAX_SLUG_LENGTH = 200;
 /** GraphQL's Int: the largest episode the service can be told. Without watched-through, nothing is hidden. */
 const MAX_EPISODE = 2_147_483_647;
 const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
+/** The most recommendations, tropes and reasons one answer shows: the operation asks for 5 recommendations. */
+const MAX_LISTED = 20;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 interface Recommendation {
   series: {
     slug: string;
     title: string;
-    originalTitle: string | null;
-    country: string | null;
-    releaseYear: number | null;
+    originalTitle?: string | null;
+    country?: string | null;
+    releaseYear?: number | null;
   };
   reasons: { kind: string; text: string }[];
 }
@@ -27,16 +30,21 @@ interface Answer {
   recommendations: Recommendation[];
 }
 
+type Message = string | TemplateResult;
 type View =
   | { state: 'loading' }
   | { state: 'ready'; answer: Answer }
-  | { state: 'empty'; message: string }
-  | { state: 'error'; message: string; code?: string };
+  | { state: 'empty'; message: Message }
+  | { state: 'error'; message: Message; retry: boolean };
 
 type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
-function checkSeries(value: string | null): Checked<string> {
-  const slug = (value ?? '').trim();
+/** Attributes are strings; properties set by script may hold anything. Null and undefined mean "not given". */
+type Given = unknown;
+const missing = (value: Given): value is null | undefined => value === null || value === undefined;
+
+function checkSeries(value: Given): Checked<string> {
+  const slug = missing(value) ? '' : typeof value === 'string' ? value.trim() : '\u0000';
   if (slug === '') return { ok: false, message: 'Set the series attribute to a series slug, such as "soundtrack-1".' };
   if (slug.length > MAX_SLUG_LENGTH || !SLUG.test(slug)) {
     return { ok: false, message: 'The series attribute is not a series slug (lower-case letters, digits and dashes).' };
@@ -44,9 +52,14 @@ function checkSeries(value: string | null): Checked<string> {
   return { ok: true, value: slug };
 }
 
-function checkEpisode(value: string | null): Checked<number> {
-  if (value === null) return { ok: true, value: MAX_EPISODE };
-  const text = value.trim();
+function checkEpisode(value: Given): Checked<number> {
+  if (missing(value)) return { ok: true, value: MAX_EPISODE };
+  const text =
+    typeof value === 'string'
+      ? value.trim()
+      : typeof value === 'number' && Number.isInteger(value)
+        ? String(value)
+        : '';
   const episode = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
   if (!(episode >= 1 && episode <= MAX_EPISODE)) {
     return { ok: false, message: 'The watched-through attribute must be an episode number of 1 or more.' };
@@ -54,12 +67,16 @@ function checkEpisode(value: string | null): Checked<number> {
   return { ok: true, value: episode };
 }
 
-function checkEndpoint(value: string | null): Checked<URL> {
+function checkEndpoint(value: Given): Checked<URL> {
+  const text = missing(value) ? '' : typeof value === 'string' ? value.trim() : null;
   try {
-    const url = new URL(value ?? '/graphql', import.meta.url);
-    if (url.protocol === 'https:' || url.protocol === 'http:') return { ok: true, value: url };
+    // Not given: /graphql where widget.js came from. A relative URL is the page's, as in any HTML attribute.
+    const url =
+      text === '' ? new URL('/graphql', import.meta.url) : text === null ? null : new URL(text, document.baseURI);
+    const web = url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
+    if (web && url.username === '' && url.password === '') return { ok: true, value: url };
   } catch {}
-  return { ok: false, message: 'The endpoint attribute is not an http(s) URL.' };
+  return { ok: false, message: 'The endpoint attribute is not an http(s) URL without a user name or password.' };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -76,8 +93,11 @@ export class DramaRecommendations extends LitElement {
     view: { state: true },
   };
 
+  /** How long one load may take before the widget shows its error state (with "Try again"). */
+  static loadTimeoutMs = 15_000;
+
   declare series: string | null;
-  declare watchedThrough: string | null;
+  declare watchedThrough: string | number | null;
   declare endpoint: string | null;
   declare view: View;
   #request = 0;
@@ -118,7 +138,7 @@ export class DramaRecommendations extends LitElement {
     const endpoint = checkEndpoint(this.endpoint);
     for (const checked of [series, episode, endpoint]) {
       if (!checked.ok) {
-        this.view = { state: 'error', message: checked.message, code: 'INVALID_ATTRIBUTE' };
+        this.view = { state: 'error', message: checked.message, retry: false };
         return;
       }
     }
@@ -126,7 +146,9 @@ export class DramaRecommendations extends LitElement {
     const abort = new AbortController();
     this.#abort = abort;
     this.view = { state: 'loading' };
+    const timer = setTimeout(() => abort.abort(), DramaRecommendations.loadTimeoutMs);
     const view = await this.fetchView(endpoint.value, series.value, episode.value, abort.signal);
+    clearTimeout(timer);
     if (request === this.#request) this.view = view;
   }
 
@@ -143,12 +165,20 @@ export class DramaRecommendations extends LitElement {
       const response = await fetch(url, { headers: { accept: ACCEPT }, credentials: 'omit', mode: 'cors', signal });
       body = await response.json();
     } catch {
-      return { state: 'error', message: 'The recommendations could not be loaded: the service did not answer.' };
+      return {
+        state: 'error',
+        message: 'The recommendations could not be loaded: the service did not answer.',
+        retry: true,
+      };
     }
     return toView(body, series);
   }
 
-  private retry = () => void this.load();
+  /** The button goes away as the widget loads again, so focus stays in the widget, on its card. */
+  private retry = () => {
+    this.renderRoot.querySelector('section')?.focus();
+    void this.load();
+  };
 
   private onKeydown = (event: KeyboardEvent) => {
     const items = [...this.renderRoot.querySelectorAll<HTMLElement>('article')];
@@ -171,8 +201,8 @@ export class DramaRecommendations extends LitElement {
   protected override render(): TemplateResult {
     const view = this.view;
     const busy = view.state === 'loading' ? 'true' : 'false';
-    return html`<section part="card" aria-labelledby="heading" aria-busy=${busy}>
-      <h2 id="heading" part="heading">${view.state === 'ready' ? `If you like ${view.answer.title}` : 'Recommended series'}</h2>
+    return html`<section part="card" tabindex="-1" aria-labelledby="heading" aria-busy=${busy}>
+      <h2 id="heading" part="heading">${view.state === 'ready' ? html`If you like <bdi>${view.answer.title}</bdi>` : 'Recommended series'}</h2>
       ${this.renderBody(view)}
     </section>`;
   }
@@ -186,7 +216,7 @@ export class DramaRecommendations extends LitElement {
       case 'error':
         return html`<div role="alert" part="error">
           <p>${view.message}</p>
-          ${view.code === 'INVALID_ATTRIBUTE' ? nothing : html`<button type="button" part="retry" @click=${this.retry}>Try again</button>`}
+          ${view.retry ? html`<button type="button" part="retry" @click=${this.retry}>Try again</button>` : nothing}
         </div>`;
       case 'ready':
         return this.renderAnswer(view.answer);
@@ -214,7 +244,7 @@ export class DramaRecommendations extends LitElement {
           >
             <h3 id="title-${index}" part="title">${item.series.title}</h3>
             ${this.renderFacts(item.series)}
-            <ul id="why-${index}" part="reasons" aria-label="Why">
+            <ul id="why-${index}" part="reasons">
               ${item.reasons.map((reason) => html`<li part="reason">${reason.text}</li>`)}
             </ul>
           </article>`,
@@ -222,11 +252,14 @@ export class DramaRecommendations extends LitElement {
       </div>`;
   }
 
+  /** Each fact isolated, so that one's right-to-left text does not reorder the others. */
   private renderFacts(series: Recommendation['series']): TemplateResult | typeof nothing {
     const facts = [series.originalTitle, series.country, series.releaseYear].filter(
-      (fact) => fact !== null && fact !== '',
+      (fact) => (typeof fact === 'string' && fact !== '') || typeof fact === 'number',
     );
-    return facts.length === 0 ? nothing : html`<p part="facts">${facts.join(' · ')}</p>`;
+    return facts.length === 0
+      ? nothing
+      : html`<p part="facts">${facts.map((fact, i) => html`${i === 0 ? '' : ' · '}<bdi>${fact}</bdi>`)}</p>`;
   }
 
   static override styles = css`
@@ -234,6 +267,7 @@ export class DramaRecommendations extends LitElement {
       display: block;
       font-family: var(--drama-font, inherit);
       color: var(--drama-color, #1f2328);
+      overflow-wrap: anywhere;
     }
     :host([hidden]) {
       display: none;
@@ -271,6 +305,10 @@ export class DramaRecommendations extends LitElement {
       padding-top: var(--drama-gap, 0.75rem);
       border-radius: 2px;
     }
+    article {
+      min-width: 0;
+    }
+    section:focus-visible,
     article:focus-visible,
     button:focus-visible {
       outline: 3px solid var(--drama-focus, var(--drama-accent, #6b3fa0));
@@ -307,29 +345,44 @@ export class DramaRecommendations extends LitElement {
 }
 
 function toView(body: unknown, series: string): View {
-  if (!isObject(body)) return { state: 'error', message: 'The service answered something unexpected.' };
+  if (!isObject(body)) return UNEXPECTED;
   const errors = Array.isArray(body.errors) ? body.errors : [];
   const data = isObject(body.data) ? body.data : null;
   if (errors.length > 0 || data === null) {
     const first: unknown = errors[0];
-    const code = isObject(first) && isObject(first.extensions) ? String(first.extensions.code ?? '') : '';
-    return { state: 'error', message: errorMessage(code), code };
+    const given = isObject(first) && isObject(first.extensions) ? first.extensions.code : undefined;
+    const code = typeof given === 'string' && ERROR_CODE.test(given) ? given : '';
+    return { state: 'error', message: errorMessage(code), retry: true };
   }
   if (data.series === null) return { state: 'empty', message: `No series "${series}" is known.` };
-  if (!isAnswer(data.series)) return { state: 'error', message: 'The service answered something unexpected.' };
-  const answer = data.series;
-  if (answer.recommendations.length === 0)
-    return { state: 'empty', message: `Nothing to recommend after ${answer.title} yet.` };
+  if (!isAnswer(data.series)) return UNEXPECTED;
+  const { title, tropes, recommendations } = data.series;
+  if (recommendations.length === 0)
+    return { state: 'empty', message: html`Nothing to recommend after <bdi>${title}</bdi> yet.` };
+  const answer: Answer = {
+    title,
+    tropes: tropes.slice(0, MAX_LISTED),
+    recommendations: recommendations
+      .slice(0, MAX_LISTED)
+      .map((item) => ({ ...item, reasons: item.reasons.slice(0, MAX_LISTED) })),
+  };
   return { state: 'ready', answer };
 }
 
+const UNEXPECTED: View = { state: 'error', message: 'The service answered something unexpected.', retry: true };
+
 const isText = (value: unknown) => typeof value === 'string';
+const isFact = (value: unknown) => missing(value) || isText(value);
+const isYear = (value: unknown) => missing(value) || Number.isInteger(value);
 const isNamed = (value: unknown) => isObject(value) && isText(value.name);
 const isReason = (value: unknown) => isObject(value) && isText(value.text);
 const isRecommendation = (value: unknown) =>
   isObject(value) &&
   isObject(value.series) &&
   isText(value.series.title) &&
+  isFact(value.series.originalTitle) &&
+  isFact(value.series.country) &&
+  isYear(value.series.releaseYear) &&
   Array.isArray(value.reasons) &&
   value.reasons.every(isReason);
 
