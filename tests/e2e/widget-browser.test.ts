@@ -729,4 +729,136 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+  // Red team 67.
+  it('shows the safer episode when a property set before widget.js loaded and the attribute disagree', async () => {
+    const { page, errors } = await open(
+      allowed,
+      `<drama-recommendations id="a" series="soundtrack-1"></drama-recommendations>
+       <drama-recommendations id="b" series="soundtrack-1"></drama-recommendations>
+       <drama-recommendations id="c" series="soundtrack-1" watched-through="8"></drama-recommendations>
+       <script>
+         a.watchedThrough = 8; a.setAttribute('watched-through', '2');
+         b.watchedThrough = null; b.setAttribute('watched-through', '2');
+         c.watchedThrough = 2;
+       </script>`,
+    );
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('drama-recommendations')].every(
+          (widget) => widget.getAttribute('state') === 'ready',
+        ),
+      WAIT,
+    );
+    const progress = await page.$$eval('drama-recommendations', (widgets) =>
+      widgets.map((widget) => widget.shadowRoot!.querySelector('[part~="progress"]')?.textContent?.trim() ?? ''),
+    );
+    expect(progress.map((line) => line.match(/up to episode (\d+)/)?.[1])).toEqual(['2', '2', '2']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads with any loadTimeoutMs a page sets: 0 and Infinity are no limit, nonsense is the default', async () => {
+    const { page, errors } = await open(allowed, '');
+    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    for (const timeout of ['0', 'Infinity', 'undefined', 'null', '-1', '"soon"', '2 ** 31', 'NaN']) {
+      await page.evaluate((given: string) => {
+        (customElements.get('drama-recommendations') as any).loadTimeoutMs = Function(`return ${given}`)();
+        const widget = document.createElement('drama-recommendations');
+        widget.setAttribute('series', 'soundtrack-1');
+        document.body.replaceChildren(widget);
+      }, timeout);
+      await settled(page);
+      expect((await rendered(page)).state, timeout).toBe('ready');
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('isolates each trope name, keeps focus in the card when it reloads, and asks nothing while detached', async () => {
+    const want = await expected('soundtrack-1', 4);
+    refused.fakeGraphql = {
+      data: { series: { ...want, tropes: ['alpha', '\u202ebeta', 'gamma'].map((name) => ({ kind: 'X', name })) } },
+    };
+    const { page, errors, graphql } = await open(
+      allowed,
+      `<drama-recommendations series="soundtrack-1" watched-through="4" endpoint="${refused.origin}/graphql"></drama-recommendations>`,
+    );
+    await settled(page, ['ready']);
+    const names = await page.evaluate(() =>
+      [...document.querySelector('drama-recommendations')!.shadowRoot!.querySelectorAll('[part~="tropes"] bdi')].map(
+        (bdi) => bdi.textContent,
+      ),
+    );
+    expect(names).toEqual(['alpha', '\u202ebeta', 'gamma']);
+    await page.keyboard.press('Tab');
+    const focused = () =>
+      page.evaluate(() => document.querySelector('drama-recommendations')!.shadowRoot!.activeElement?.tagName);
+    expect(await focused()).toBe('ARTICLE');
+    await page.evaluate(() => document.querySelector('drama-recommendations')!.setAttribute('watched-through', '3'));
+    await settled(page, ['ready']);
+    expect(await focused()).toBe('SECTION');
+    const asked = graphql.length;
+    const stateWhileDetached = await page.evaluate(async () => {
+      const widget = document.querySelector('drama-recommendations') as any;
+      widget.remove();
+      for (const episode of [1, 2, 3]) {
+        widget.watchedThrough = episode;
+        await widget.updateComplete;
+      }
+      return widget.getAttribute('state');
+    });
+    expect(graphql.length).toBe(asked);
+    expect(stateWhileDetached).toBe('loading');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('calls a page or an answer of the wrong shape unexpected, takes a URL object as endpoint, and trims only HTML whitespace', async () => {
+    const item = (series: Record<string, unknown>) => ({
+      series: { slug: 's', title: 'Series', ...series },
+      reasons: [{ kind: 'SHARED_GENRE', text: 'Also drama' }],
+    });
+    const { page, errors } = await open(allowed, '');
+    const htmlPage = new URL(allowed.put('<!doctype html><p>not GraphQL</p>')).pathname;
+    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    const show = async (properties: Record<string, unknown>, asUrl = false) => {
+      await page.evaluate(
+        async (given: Record<string, unknown>, url: boolean) => {
+          const widget = document.createElement('drama-recommendations') as any;
+          for (const [name, value] of Object.entries(given))
+            widget[name] = url && name === 'endpoint' ? new URL(value as string, document.baseURI) : value;
+          document.body.replaceChildren(widget);
+          await widget.updateComplete;
+        },
+        properties,
+        asUrl,
+      );
+      await settled(page);
+      return rendered(page);
+    };
+    const fake = `${refused.origin}/graphql`;
+    for (const [i, answer] of [
+      { data: { series: { title: 'x', tropes: [], recommendations: [item({})] } }, errors: {} },
+      { data: { series: { title: 'x', tropes: [], recommendations: [item({ releaseYear: 1e21 })] } } },
+      { data: { series: { title: 'x', tropes: [], recommendations: [item({ releaseYear: -5 })] } } },
+      { data: { series: { title: 'x', tropes: [], recommendations: [item({ title: '' })] } } },
+      { data: { series: { title: '', tropes: [], recommendations: [item({})] } } },
+    ].entries()) {
+      refused.fakeGraphql = answer;
+      const shown = await show({ series: `shape-${i}`, endpoint: fake });
+      expect(shown.state, JSON.stringify(answer)).toBe('error');
+      expect(shown.alert).toContain('unexpected');
+    }
+    const notJson = await show({ series: 'soundtrack-1', endpoint: htmlPage });
+    expect(notJson.alert).toContain('unexpected');
+    const urlObject = await show({ series: 'soundtrack-1', endpoint: `${serviceOrigin}/graphql` }, true);
+    expect(urlObject.state).toBe('ready');
+    for (const episode of ['\u00a03\u00a0', '\ufeff3']) {
+      const shown = await show({ series: 'soundtrack-1', watchedThrough: episode });
+      expect(shown.state, JSON.stringify(episode)).toBe('error');
+    }
+    expect((await show({ series: 'soundtrack-1', watchedThrough: '\t3\n' })).state).toBe('ready');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -11,6 +11,7 @@ const MAX_EPISODE = 2_147_483_647;
 const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
 /** The most recommendations, tropes and reasons one answer shows: the operation asks for 5 recommendations. */
 const MAX_LISTED = 20;
+const DEFAULT_TIMEOUT_MS = 15_000;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 interface Recommendation {
@@ -42,9 +43,11 @@ type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 /** Attributes are strings; properties set by script may hold anything. Null and undefined mean "not given". */
 type Given = unknown;
 const missing = (value: Given): value is null | undefined => value === null || value === undefined;
+/** HTML's whitespace only: a no-break space or a byte-order mark is not taken for nothing. */
+const trimmed = (text: string) => text.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '');
 
 function checkSeries(value: Given): Checked<string> {
-  const slug = missing(value) ? '' : typeof value === 'string' ? value.trim() : '\u0000';
+  const slug = missing(value) ? '' : typeof value === 'string' ? trimmed(value) : '\u0000';
   if (slug === '') return { ok: false, message: 'Set the series attribute to a series slug, such as "soundtrack-1".' };
   if (slug.length > MAX_SLUG_LENGTH || !SLUG.test(slug)) {
     return { ok: false, message: 'The series attribute is not a series slug (lower-case letters, digits and dashes).' };
@@ -56,19 +59,23 @@ function checkEpisode(value: Given): Checked<number> {
   if (missing(value)) return { ok: true, value: MAX_EPISODE };
   const text =
     typeof value === 'string'
-      ? value.trim()
+      ? trimmed(value)
       : typeof value === 'number' && Number.isInteger(value)
         ? String(value)
         : '';
   const episode = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
   if (!(episode >= 1 && episode <= MAX_EPISODE)) {
-    return { ok: false, message: 'The watched-through attribute must be an episode number of 1 or more.' };
+    return {
+      ok: false,
+      message: 'The watched-through attribute (watchedThrough property) must be an episode number of 1 or more.',
+    };
   }
   return { ok: true, value: episode };
 }
 
 function checkEndpoint(value: Given): Checked<URL> {
-  const text = missing(value) ? '' : typeof value === 'string' ? value.trim() : null;
+  const given = value instanceof URL ? value.href : value;
+  const text = missing(given) ? '' : typeof given === 'string' ? trimmed(given) : null;
   try {
     // Not given: /graphql where widget.js came from. A relative URL is the page's, as in any HTML attribute.
     const url =
@@ -77,6 +84,20 @@ function checkEndpoint(value: Given): Checked<URL> {
     if (web && url.username === '' && url.password === '') return { ok: true, value: url };
   } catch {}
   return { ok: false, message: 'The endpoint attribute is not an http(s) URL without a user name or password.' };
+}
+
+/** The lower of two episodes (not given is every episode); an invalid one wins, as the error state shows nothing. */
+function saferEpisode(a: Given, b: Given): Given {
+  const [first, second] = [checkEpisode(a), checkEpisode(b)];
+  if (!first.ok) return a;
+  if (!second.ok) return b;
+  return first.value <= second.value ? a : b;
+}
+
+/** The timer of one load: loadTimeoutMs if it is a usable delay, none for 0 or Infinity, else 15 s. */
+function loadTimeout(ms: unknown): number | null {
+  if (ms === 0 || ms === Number.POSITIVE_INFINITY) return null;
+  return typeof ms === 'number' && ms > 0 && ms <= MAX_EPISODE ? ms : DEFAULT_TIMEOUT_MS;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -93,8 +114,11 @@ export class DramaRecommendations extends LitElement {
     view: { state: true },
   };
 
-  /** How long one load may take before the widget shows its error state (with "Try again"). */
-  static loadTimeoutMs = 15_000;
+  /**
+   * How long one load may take, in ms, before the widget shows its error state (with "Try again"): counted from
+   * when it asks, so it includes the browser's wait for a connection. 0 or Infinity: no limit.
+   */
+  static loadTimeoutMs = DEFAULT_TIMEOUT_MS;
 
   declare series: string | null;
   declare watchedThrough: string | number | null;
@@ -122,6 +146,11 @@ export class DramaRecommendations extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A property set before widget.js loaded is applied at the first update, after the attributes, whichever came
+    // last: where the two episodes differ, the safer one is shown.
+    const attribute = this.getAttribute('watched-through');
+    if (!this.hasUpdated && attribute !== null && this.watchedThrough !== attribute)
+      this.watchedThrough = saferEpisode(attribute, this.watchedThrough) as string | number | null;
     if (changed.has('series') || changed.has('watchedThrough') || changed.has('endpoint')) void this.load();
   }
 
@@ -133,6 +162,12 @@ export class DramaRecommendations extends LitElement {
   async load(): Promise<void> {
     const request = ++this.#request;
     this.#abort?.abort();
+    if (!this.isConnected) {
+      this.view = { state: 'loading' };
+      return;
+    }
+    const focused = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
+    if (focused !== null && focused.tagName !== 'SECTION') this.renderRoot.querySelector('section')?.focus();
     const series = checkSeries(this.series);
     const episode = checkEpisode(this.watchedThrough);
     const endpoint = checkEndpoint(this.endpoint);
@@ -146,7 +181,8 @@ export class DramaRecommendations extends LitElement {
     const abort = new AbortController();
     this.#abort = abort;
     this.view = { state: 'loading' };
-    const timer = setTimeout(() => abort.abort(), DramaRecommendations.loadTimeoutMs);
+    const ms = loadTimeout(DramaRecommendations.loadTimeoutMs);
+    const timer = ms === null ? undefined : setTimeout(() => abort.abort(), ms);
     const view = await this.fetchView(endpoint.value, series.value, episode.value, abort.signal);
     clearTimeout(timer);
     if (request === this.#request) this.view = view;
@@ -160,10 +196,10 @@ export class DramaRecommendations extends LitElement {
       'extensions',
       JSON.stringify({ persistedQuery: { version: 1, sha256Hash: WIDGET_OPERATION_ID } }),
     );
-    let body: unknown;
+    let text: string;
     try {
       const response = await fetch(url, { headers: { accept: ACCEPT }, credentials: 'omit', mode: 'cors', signal });
-      body = await response.json();
+      text = await response.text();
     } catch {
       return {
         state: 'error',
@@ -171,7 +207,11 @@ export class DramaRecommendations extends LitElement {
         retry: true,
       };
     }
-    return toView(body, series);
+    try {
+      return toView(JSON.parse(text), series);
+    } catch {
+      return UNEXPECTED;
+    }
   }
 
   /** The button goes away as the widget loads again, so focus stays in the widget, on its card. */
@@ -226,11 +266,11 @@ export class DramaRecommendations extends LitElement {
   private renderAnswer(answer: Answer): TemplateResult {
     const episode = checkEpisode(this.watchedThrough);
     const watched = episode.ok && episode.value < MAX_EPISODE;
-    const tropes = answer.tropes.map((trope) => trope.name).join(', ');
+    const tropes = answer.tropes.map((trope, i) => html`${i === 0 ? '' : ', '}<bdi>${trope.name}</bdi>`);
     const count = answer.recommendations.length;
     return html`<p part="progress">
         ${watched ? `Spoiler-free up to episode ${episode.value}.` : nothing}
-        ${tropes ? html`<span part="tropes">${watched ? 'Tropes so far' : 'Its tropes'}: ${tropes}.</span>` : nothing}
+        ${tropes.length > 0 ? html`<span part="tropes">${watched ? 'Tropes so far' : 'Its tropes'}: ${tropes}.</span>` : nothing}
       </p>
       <div role="feed" aria-labelledby="heading" aria-busy="false" @keydown=${this.onKeydown}>
         ${answer.recommendations.map(
@@ -346,6 +386,7 @@ export class DramaRecommendations extends LitElement {
 
 function toView(body: unknown, series: string): View {
   if (!isObject(body)) return UNEXPECTED;
+  if (!missing(body.errors) && !Array.isArray(body.errors)) return UNEXPECTED;
   const errors = Array.isArray(body.errors) ? body.errors : [];
   const data = isObject(body.data) ? body.data : null;
   if (errors.length > 0 || data === null) {
@@ -372,14 +413,16 @@ function toView(body: unknown, series: string): View {
 const UNEXPECTED: View = { state: 'error', message: 'The service answered something unexpected.', retry: true };
 
 const isText = (value: unknown) => typeof value === 'string';
+const isTitle = (value: unknown) => isText(value) && value !== '';
 const isFact = (value: unknown) => missing(value) || isText(value);
-const isYear = (value: unknown) => missing(value) || Number.isInteger(value);
+const isYear = (value: unknown) =>
+  missing(value) || (Number.isInteger(value) && Number(value) >= 1 && Number(value) <= 9999);
 const isNamed = (value: unknown) => isObject(value) && isText(value.name);
 const isReason = (value: unknown) => isObject(value) && isText(value.text);
 const isRecommendation = (value: unknown) =>
   isObject(value) &&
   isObject(value.series) &&
-  isText(value.series.title) &&
+  isTitle(value.series.title) &&
   isFact(value.series.originalTitle) &&
   isFact(value.series.country) &&
   isYear(value.series.releaseYear) &&
@@ -390,7 +433,7 @@ const isRecommendation = (value: unknown) =>
 function isAnswer(value: unknown): value is Answer {
   return (
     isObject(value) &&
-    isText(value.title) &&
+    isTitle(value.title) &&
     Array.isArray(value.tropes) &&
     value.tropes.every(isNamed) &&
     Array.isArray(value.recommendations) &&
