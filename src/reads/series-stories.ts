@@ -37,8 +37,11 @@ interface Stories {
   read: DataLoader<string, SeriesStory>;
 }
 
-/** Per store state: the stories read so far, and those being read. */
-const stories = new StateCache<Stories>();
+/**
+ * Per store state: the stories read so far, and those being read. Never stale after a turn of the clock: the tropes
+ * and profiles kept for a new data version are derived from these.
+ */
+const stories = new StateCache<Stories>({ staleWhileRevalidate: false });
 
 /** The stories of these series, each with its characters' first episodes, in two round trips for all of them. */
 async function readStories(store: StoryStore, seriesKeys: readonly string[]): Promise<SeriesStory[]> {

@@ -239,4 +239,25 @@ describe("StateCache with an update for this process's writes", () => {
     await settle();
     expect(await askUpdating()).toBe(1);
   });
+
+  it("without stale-while-revalidate, waits after a turn of the clock: another process's write is built, else the value kept", async () => {
+    const state = setup();
+    const cache = new StateCache<number>({ staleWhileRevalidate: false });
+    const ask = () => cache.get(state.source, state.builds.build, state.updates.update);
+    const first = ask();
+    await state.builds.finish(0);
+    expect(await first).toBe(0);
+    state.source.tick();
+    expect(await ask()).toBe(0);
+    expect(state.builds.started).toBe(1);
+    state.source.otherWrite();
+    state.source.tick();
+    const [a, b] = [ask(), ask()];
+    await state.builds.finish(1);
+    expect([await a, await b]).toEqual([1, 1]);
+    expect(state.builds.started).toBe(2);
+    state.source.write();
+    expect(await ask()).toBe(101);
+    expect(state.updates.given).toEqual([1]);
+  });
 });
