@@ -112,6 +112,10 @@ const settled = (page: Page, states = ['ready', 'empty', 'error']) =>
     states,
   );
 
+/** Once widget.js has defined the element. */
+const upgraded = (page: Page) =>
+  page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+
 // A missing Chromium fails here (and every test below), in CI and out of it: these tests never skip.
 it('finds Chromium to run the widget in', () => {
   expect(chromiumPath()).toMatch(/chrom/);
@@ -452,7 +456,7 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
       await settled(page);
       return rendered(page);
     };
-    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    await upgraded(page);
     const cases: Record<string, string>[] = [
       {},
       { series: '' },
@@ -650,7 +654,7 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     refused.fakeGraphql = await postQuery(service.url, WIDGET_OPERATION, { series: 'soundtrack-1', watchedThrough: 3 });
     refused.hold = true;
     const { page, errors } = await open(allowed, '');
-    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    await upgraded(page);
     await page.evaluate((endpoint: string) => {
       (customElements.get('drama-recommendations') as any).loadTimeoutMs = 500;
       const widget = document.createElement('drama-recommendations');
@@ -674,7 +678,7 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     });
     const answer = (recommendations: unknown[]) => ({ data: { series: { title: 'x', tropes: [], recommendations } } });
     const { page, errors } = await open(allowed, '');
-    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    await upgraded(page);
     const show = async (fake: unknown, series: string) => {
       refused.fakeGraphql = fake;
       await page.evaluate(
@@ -759,7 +763,7 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
 
   it('loads with any loadTimeoutMs a page sets: 0 and Infinity are no limit, nonsense is the default', async () => {
     const { page, errors } = await open(allowed, '');
-    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    await upgraded(page);
     for (const timeout of ['0', 'Infinity', 'undefined', 'null', '-1', '"soon"', '2 ** 31', 'NaN']) {
       await page.evaluate((given: string) => {
         (customElements.get('drama-recommendations') as any).loadTimeoutMs = Function(`return ${given}`)();
@@ -820,7 +824,7 @@ describe('<drama-recommendations> in Chromium', { timeout: 120_000 }, () => {
     });
     const { page, errors } = await open(allowed, '');
     const htmlPage = new URL(allowed.put('<!doctype html><p>not GraphQL</p>')).pathname;
-    await page.waitForFunction(() => customElements.get('drama-recommendations') !== undefined, WAIT);
+    await upgraded(page);
     const show = async (properties: Record<string, unknown>, asUrl = false) => {
       await page.evaluate(
         async (given: Record<string, unknown>, url: boolean) => {
