@@ -100,6 +100,10 @@ function loadTimeout(ms: unknown): number | null {
   return typeof ms === 'number' && ms > 0 && ms <= MAX_EPISODE ? ms : DEFAULT_TIMEOUT_MS;
 }
 
+/** Items joined by `separator`, each isolated, so that one's right-to-left text does not reorder the others. */
+const isolated = (items: readonly unknown[], separator: string) =>
+  items.map((item, i) => html`${i === 0 ? '' : separator}<bdi>${item}</bdi>`);
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /**
@@ -166,6 +170,7 @@ export class DramaRecommendations extends LitElement {
       this.view = { state: 'loading' };
       return;
     }
+    // What has focus (an article, "Try again") goes away as it loads again: focus stays in the widget, on its card.
     const focused = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
     if (focused !== null && focused.tagName !== 'SECTION') this.renderRoot.querySelector('section')?.focus();
     const series = checkSeries(this.series);
@@ -214,11 +219,7 @@ export class DramaRecommendations extends LitElement {
     }
   }
 
-  /** The button goes away as the widget loads again, so focus stays in the widget, on its card. */
-  private retry = () => {
-    this.renderRoot.querySelector('section')?.focus();
-    void this.load();
-  };
+  private retry = () => void this.load();
 
   private onKeydown = (event: KeyboardEvent) => {
     const items = [...this.renderRoot.querySelectorAll<HTMLElement>('article')];
@@ -266,7 +267,10 @@ export class DramaRecommendations extends LitElement {
   private renderAnswer(answer: Answer): TemplateResult {
     const episode = checkEpisode(this.watchedThrough);
     const watched = episode.ok && episode.value < MAX_EPISODE;
-    const tropes = answer.tropes.map((trope, i) => html`${i === 0 ? '' : ', '}<bdi>${trope.name}</bdi>`);
+    const tropes = isolated(
+      answer.tropes.map((trope) => trope.name),
+      ', ',
+    );
     const count = answer.recommendations.length;
     return html`<p part="progress">
         ${watched ? `Spoiler-free up to episode ${episode.value}.` : nothing}
@@ -292,14 +296,11 @@ export class DramaRecommendations extends LitElement {
       </div>`;
   }
 
-  /** Each fact isolated, so that one's right-to-left text does not reorder the others. */
   private renderFacts(series: Recommendation['series']): TemplateResult | typeof nothing {
     const facts = [series.originalTitle, series.country, series.releaseYear].filter(
       (fact) => (typeof fact === 'string' && fact !== '') || typeof fact === 'number',
     );
-    return facts.length === 0
-      ? nothing
-      : html`<p part="facts">${facts.map((fact, i) => html`${i === 0 ? '' : ' · '}<bdi>${fact}</bdi>`)}</p>`;
+    return facts.length === 0 ? nothing : html`<p part="facts">${isolated(facts, ' · ')}</p>`;
   }
 
   static override styles = css`
