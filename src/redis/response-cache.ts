@@ -62,9 +62,6 @@ const onlyKeys = (value: Record<string, unknown>, keys: readonly string[]): bool
 
 /** An entity tag as this service makes them: SHA-256 in hex. */
 const TAG = /^[0-9a-f]{64}$/;
-/** An HTTP date as Date#toUTCString writes it (IMF-fixdate, RFC 9110 §5.6.7). */
-const HTTP_DATE =
-  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * The answer a Redis value holds, or undefined when it holds none: not JSON, another shape, headers other than a
@@ -86,9 +83,9 @@ function cachedAnswerIn(text: string, maxChars: number): CachedAnswer | undefine
     return undefined;
   if (/[\r\n]/.test(body) || !isRecord(headers) || !onlyKeys(headers, ['ETag', 'Last-Modified'])) return undefined;
   const { ETag, 'Last-Modified': modified } = headers;
-  if (typeof ETag !== 'string' || !TAG.test(ETag) || typeof modified !== 'string' || !HTTP_DATE.test(modified))
-    return undefined;
-  // A date that is not one (31 Feb, a wrong weekday), or a tag that is not the text's: not an answer kept here.
+  if (typeof ETag !== 'string' || !TAG.test(ETag) || typeof modified !== 'string') return undefined;
+  // A date not as Date#toUTCString writes it (IMF-fixdate) or not a real one (31 Feb, a wrong weekday), or a tag
+  // that is not the text's: not an answer kept here.
   if (new Date(modified).toUTCString() !== modified || textTag(body) !== ETag) return undefined;
   return { body, headers: { ETag, 'Last-Modified': modified } };
 }
