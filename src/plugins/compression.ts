@@ -54,14 +54,35 @@ const compressing = (coding: Coding) =>
     ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
     : zlib.createGzip();
 
-/** The last page compressed in each coding: the GraphiQL page is the same for every request. */
-function pageCache() {
-  const last = new Map<Coding, { source: Buffer; compressed: Buffer }>();
-  return async (coding: Coding, body: Buffer) => {
-    const hit = last.get(coding);
-    if (hit?.source.equals(body)) return hit.compressed;
-    const compressed = await compress(coding, body);
-    last.set(coding, { source: body, compressed });
+/** Static bodies kept compressed: the GraphiQL page, the widget's demo page and its script. */
+const STATIC_BODY = /^text\/(?:html|javascript)\b/;
+const STATIC_ENTRIES = 8;
+
+/**
+ * Each path's last static body, compressed once per coding: the 9 MB GraphiQL page takes about a second of
+ * brotli, and the widget's script is asked for by every page that embeds it. At most `entries` bodies are
+ * kept, the least recently sent going first; a body that changes is compressed again.
+ */
+export function staticCompressionCache(
+  squeeze: (coding: Coding, body: Buffer) => Promise<Buffer> = compress,
+  entries = STATIC_ENTRIES,
+) {
+  const kept = new Map<string, { source: Buffer; compressed: Buffer }>();
+  return async (coding: Coding, path: string, body: Buffer) => {
+    const key = `${coding} ${path}`;
+    const hit = kept.get(key);
+    kept.delete(key);
+    if (hit?.source.equals(body)) {
+      kept.set(key, hit);
+      return hit.compressed;
+    }
+    const compressed = await squeeze(coding, body);
+    kept.delete(key);
+    kept.set(key, { source: body, compressed });
+    for (const oldest of kept.keys()) {
+      if (kept.size <= entries) break;
+      kept.delete(oldest);
+    }
     return compressed;
   };
 }
@@ -84,7 +105,7 @@ const isStream = (contentType: string) =>
  * caches keep the forms apart. Request bodies are never inflated, so the body limit is what the service reads.
  */
 export function useCompression(): Plugin {
-  const page = pageCache();
+  const staticBodies = staticCompressionCache();
   return {
     onResponse: async ({ request, response, setResponse, fetchAPI }) => {
       varyOn(response.headers, 'Accept-Encoding');
@@ -115,7 +136,9 @@ export function useCompression(): Plugin {
         setResponse(new fetchAPI.Response(new Uint8Array(body), response));
         return;
       }
-      const compressed = contentType.startsWith('text/html') ? await page(coding, body) : await compress(coding, body);
+      const compressed = STATIC_BODY.test(contentType)
+        ? await staticBodies(coding, new URL(request.url).pathname, body)
+        : await compress(coding, body);
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-encoding', coding);
       headers.set('content-length', String(compressed.length));

@@ -11,7 +11,11 @@ interface Window {
   resetAt: number;
 }
 
-const UNMETERED = new Set(['/health', '/ready', '/metrics']);
+/**
+ * Probes, and the widget's static script and demo page (kept compressed, so cheap to send): a reader over the
+ * limit still gets the widget, which then says why it has no answer instead of staying blank.
+ */
+const UNMETERED = new Set(['/health', '/ready', '/metrics', '/widget.js', '/widget']);
 
 /** The most clients the limiter tracks at once; past it, the least recently seen client's window is forgotten. */
 const DEFAULT_MAX_CLIENTS = 50_000;

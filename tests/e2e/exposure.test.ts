@@ -29,6 +29,13 @@ describe('a service that is safe to expose', () => {
     expect((await send({ authorization: 'Bearer made-up' })).status).toBe(429);
     expect((await send({}, '10.0.0.2')).status).toBe(200);
     expect((await yoga.fetch(`${URL_BASE}/health`)).status).toBe(200);
+    // The widget's script and demo page: a reader over the limit still gets a widget that says why it is empty.
+    for (const path of ['/widget.js', '/widget']) {
+      const page = await yoga.fetch(`${URL_BASE}${path}`, {}, from('10.0.0.1'));
+      expect(page.status, path).toBe(200);
+      expect((await page.arrayBuffer()).byteLength, path).toBeGreaterThan(0);
+    }
+    expect((await send()).status).toBe(429);
   });
 
   it('behind TRUST_PROXY_HOPS proxies, counts each address they forward for; without, one bucket for what comes from the proxy', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateEncoding } from '../../src/plugins/compression.js';
+import { negotiateEncoding, staticCompressionCache } from '../../src/plugins/compression.js';
 
 describe('Accept-Encoding negotiation', () => {
   const cases: [string | null, string | undefined][] = [
@@ -37,4 +37,41 @@ describe('Accept-Encoding negotiation', () => {
       expect(negotiateEncoding(header)).toBe(expected);
     });
   }
+});
+
+describe('static bodies compressed once', () => {
+  const counting = () => {
+    const calls: string[] = [];
+    const squeeze = async (coding: 'br' | 'gzip', body: Buffer) => {
+      calls.push(`${coding} ${body.toString()}`);
+      return Buffer.from(`${coding}(${body.toString()})`);
+    };
+    return { calls, squeeze };
+  };
+
+  it('compresses each path and coding once while its body stays the same, and again when it changes', async () => {
+    const { calls, squeeze } = counting();
+    const cache = staticCompressionCache(squeeze);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await cache('br', '/graphql', Buffer.from('graphiql'))).toString()).toBe('br(graphiql)');
+      expect((await cache('br', '/widget', Buffer.from('demo'))).toString()).toBe('br(demo)');
+      expect((await cache('gzip', '/widget.js', Buffer.from('script'))).toString()).toBe('gzip(script)');
+    }
+    expect(calls).toEqual(['br graphiql', 'br demo', 'gzip script']);
+    expect((await cache('gzip', '/widget.js', Buffer.from('script v2'))).toString()).toBe('gzip(script v2)');
+    expect(calls).toHaveLength(4);
+  });
+
+  it('keeps at most its bound, forgetting the least recently sent', async () => {
+    const { calls, squeeze } = counting();
+    const cache = staticCompressionCache(squeeze, 2);
+    await cache('br', '/a', Buffer.from('a'));
+    await cache('br', '/b', Buffer.from('b'));
+    await cache('br', '/a', Buffer.from('a'));
+    await cache('br', '/c', Buffer.from('c'));
+    await cache('br', '/a', Buffer.from('a'));
+    expect(calls).toEqual(['br a', 'br b', 'br c']);
+    await cache('br', '/b', Buffer.from('b'));
+    expect(calls).toEqual(['br a', 'br b', 'br c', 'br b']);
+  });
 });
