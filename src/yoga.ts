@@ -30,7 +30,7 @@ import {
 } from './plugins/error-codes.js';
 import { useExecutor } from './plugins/executor.js';
 import { useSeriesExport } from './plugins/export-series.js';
-import { guarded } from './plugins/guard.js';
+import { guarded, useSendableHeaders } from './plugins/guard.js';
 import { useHead } from './plugins/head.js';
 import { useHealthEndpoints } from './plugins/health.js';
 import { useNoIntrospection } from './plugins/introspection.js';
@@ -267,6 +267,7 @@ export function createDramaYoga(options: YogaOptions) {
         // Last, so that it compresses what every other plugin answered.
         useCompression(),
         headWithoutBody,
+        useSendableHeaders(logger),
       ],
       logger,
     ),

@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import { errorResponse } from './refusals.js';
@@ -43,4 +44,29 @@ export function guarded(plugins: readonly AnyPlugin[], logger: Logger): AnyPlugi
       }),
     } as AnyPlugin;
   });
+}
+
+/**
+ * Last of all: Node refuses to send a header value outside Latin-1 or with control characters, which the Fetch
+ * Headers here accept, and Yoga's Node adapter then leaves the request unanswered until the client gives up.
+ * Such an answer becomes a coded 500, and the header is logged by name.
+ */
+export function useSendableHeaders(logger: Logger): Plugin {
+  return {
+    onResponse: ({ request, response, setResponse }) => {
+      for (const [name, value] of response.headers) {
+        try {
+          validateHeaderName(name);
+          validateHeaderValue(name, value);
+        } catch (error) {
+          logger.error(
+            { err: error, header: name, path: new URL(request.url).pathname, method: request.method },
+            'unsendable response header',
+          );
+          setResponse(internalError());
+          return;
+        }
+      }
+    },
+  };
 }
