@@ -7,6 +7,7 @@ import { SeedValidationError } from './errors.js';
 import { WebhookConfigError } from './feed/webhooks/config.js';
 import type { Logger } from './logger.js';
 import { refusedProbeMethod } from './probes.js';
+import { SeedDirectoryError } from './seed/load.js';
 import { DataDirError } from './store/embedded/data-dir.js';
 
 /** The port could not be bound. */
@@ -130,6 +131,15 @@ export function describeStartupFailure(error: unknown, context: StartupContext =
       path: error.issues[0]?.file,
       issues: error.issues.slice(0, 20),
       msg: oneLine(error.message),
+    };
+  }
+  if (error instanceof SeedDirectoryError) {
+    return {
+      cause: 'SEED_DIR_UNREADABLE',
+      path: error.path,
+      env: ['SEED_DIR'],
+      errno: error.errno,
+      msg: `the store is empty, and SEED_DIR ${error.path} cannot be read (${error.errno}): set SEED_DIR to a directory of seed files, or SEED_ON_START=false`,
     };
   }
   if (error instanceof WebhookConfigError) {

@@ -6,7 +6,7 @@ import { loadWebhooks, type WebhookEndpoint } from '../feed/webhooks/config.js';
 import type { WebhookSettings } from '../feed/webhooks/dispatcher.js';
 import { redisUrlProblem } from '../redis/connection.js';
 import { loadPersistedOperations } from './persisted-operations.js';
-import { type OpsSettings, parseOpsSettings } from './settings.js';
+import { count, type OpsSettings, parseOpsSettings } from './settings.js';
 
 const optionalText = z
   .string()
@@ -83,24 +83,26 @@ const environmentSchema = z
       .default('drama:'),
     DRAMA_LOADERS: z.enum(['on', 'off']).default('on'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    CHANGE_RETENTION_S: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(10 * 365 * 86_400)
-      .default(7 * 86_400),
-    CHANGE_FEED_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+    CHANGE_RETENTION_S: count(7 * 86_400, 10 * 365 * 86_400, 1),
+    CHANGE_FEED_POLL_MS: count(2_000, 600_000, 50),
     WEBHOOKS_FILE: optionalText,
     WEBHOOKS_STATE_FILE: optionalText,
-    WEBHOOK_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
-    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(500),
-    WEBHOOK_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(86_400_000).default(60_000),
-    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-    WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+    WEBHOOK_MAX_FAILURES: count(5, 1_000, 1),
+    WEBHOOK_BACKOFF_MS: count(500, 3_600_000, 1),
+    WEBHOOK_MAX_BACKOFF_MS: count(60_000, 86_400_000, 1),
+    WEBHOOK_TIMEOUT_MS: count(5_000, 600_000, 100),
+    WEBHOOK_LEASE_MS: count(10_000, 600_000, 500),
   })
   .superRefine((e, ctx) => {
     if (e.HEALTH_PORT !== undefined && e.HEALTH_PORT !== 0 && e.HEALTH_PORT === e.PORT) {
       ctx.addIssue({ code: 'custom', path: ['HEALTH_PORT'], message: 'must differ from PORT' });
+    }
+    if (e.WEBHOOK_MAX_BACKOFF_MS < e.WEBHOOK_BACKOFF_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_MAX_BACKOFF_MS'],
+        message: `must be at least WEBHOOK_BACKOFF_MS (${e.WEBHOOK_BACKOFF_MS})`,
+      });
     }
     if (e.NEO4J_URI !== undefined && NEO4J_SCHEME.test(e.NEO4J_URI) && e.NEO4J_PASSWORD === '') {
       ctx.addIssue({

@@ -7,19 +7,19 @@ import type { ExecutionBudget } from '../plugins/budget.js';
 
 /** Node's timers take at most this many milliseconds; past it they fire at once. */
 const LONGEST_TIMER_MS = 2_147_483_647;
-/** Digits only (no sign, exponent, hex or fraction), at most `max`; unset or blank: the default. */
-const count = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+/** Digits only (no sign, exponent, hex or fraction), from `min` to `max`; unset or blank: the default. */
+export const count = (fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0) =>
   z.preprocess(
     (value) => (value === '' ? undefined : value),
     z
       .string()
       .regex(/^\d+$/, 'must be a whole number of digits, like 1000')
       .transform(Number)
-      .pipe(z.number().max(max, `must be at most ${max}`))
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
       .default(fallback),
   );
-/** A duration for a timer, in milliseconds. */
-const milliseconds = (fallback: number) => count(fallback, LONGEST_TIMER_MS);
+/** A duration for a timer, in milliseconds, from `min`. */
+const milliseconds = (fallback: number, min = 0) => count(fallback, LONGEST_TIMER_MS, min);
 const flag = z
   .enum(['true', 'false'])
   .optional()
@@ -36,18 +36,18 @@ const list = z
 
 const opsSchema = z.object({
   NODE_ENV: z.string().optional(),
-  MAX_DEPTH: count(10),
+  MAX_DEPTH: count(10, Number.MAX_SAFE_INTEGER, 1),
   MAX_ALIASES: count(15),
-  MAX_TOKENS: count(1000),
-  MAX_COST: count(50_000),
+  MAX_TOKENS: count(1000, Number.MAX_SAFE_INTEGER, 1),
+  MAX_COST: count(50_000, Number.MAX_SAFE_INTEGER, 1),
   MAX_BODY_BYTES: count(100_000),
-  EXECUTION_MAX_OBJECTS: count(50_000),
-  EXECUTION_MAX_BYTES: count(2_000_000),
-  EXECUTION_TIMEOUT_MS: milliseconds(10_000),
+  EXECUTION_MAX_OBJECTS: count(50_000, Number.MAX_SAFE_INTEGER, 1),
+  EXECUTION_MAX_BYTES: count(2_000_000, Number.MAX_SAFE_INTEGER, 1),
+  EXECUTION_TIMEOUT_MS: milliseconds(10_000, 1),
   OPERATIONS_MAX: count(16),
   OPERATIONS_QUEUE_MAX: count(256),
   RATE_LIMIT_MAX: count(600),
-  RATE_LIMIT_WINDOW_MS: milliseconds(60_000),
+  RATE_LIMIT_WINDOW_MS: milliseconds(60_000, 1),
   RATE_LIMIT_MAX_CLIENTS: count(50_000),
   TRUST_PROXY_HOPS: count(0, MOST_PROXY_HOPS),
   SUBSCRIPTIONS_MAX: count(1_000),

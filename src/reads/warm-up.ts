@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { Logger } from '../logger.js';
 import type { DramaStore } from '../store/port.js';
 import { catalogueOf } from './recommendations.js';
@@ -16,7 +17,10 @@ export function warmRecommendations(store: DramaStore, logger: Logger): Promise<
       ),
     (error: unknown) =>
       logger.warn(
-        { err: error },
+        // A coded error (the store unavailable) is expected here: its code and message, without a stack.
+        error instanceof GraphQLError && typeof error.extensions.code === 'string'
+          ? { code: error.extensions.code, detail: error.message }
+          : { err: error },
         'recommendation profiles could not be built at start; the first request will build them',
       ),
   );

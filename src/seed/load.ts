@@ -106,8 +106,22 @@ export function parseSeedShape(file: string, raw: unknown): SeedFile {
 }
 
 /** Reads every *.json seed file of a directory, in name order, validating all before returning any. */
+/** The seed directory itself could not be listed: missing, not a directory, or not readable. */
+export class SeedDirectoryError extends Error {
+  constructor(
+    readonly path: string,
+    readonly errno: string,
+  ) {
+    super(`seed directory ${path} cannot be read (${errno})`);
+    this.name = 'SeedDirectoryError';
+  }
+}
+
 export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  const listed = await readdir(dir).catch((error: { code?: unknown }) => {
+    throw new SeedDirectoryError(dir, typeof error.code === 'string' ? error.code : 'UNKNOWN');
+  });
+  const names = listed.filter((n) => n.endsWith('.json')).sort();
   const texts = await Promise.all(names.map((n) => readFile(path.join(dir, n), 'utf8')));
   const people = new Set<string>();
   const declared = new DeclaredOnce();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inProcessSettings, parseOpsSettings } from '../../src/config/settings.js';
+import { StoreUnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { type EmbeddedStore, openEmbeddedStore } from '../../src/store/embedded/index.js';
 import { createDramaYoga } from '../../src/yoga.js';
@@ -63,5 +64,18 @@ describe('building the recommendation profiles as the service starts', () => {
     const response = await graphql(yoga, RECOMMENDATIONS);
     expect(response.errors).toBeUndefined();
     expect(response.data!.series.recommendations).toEqual([{ series: { slug: 'bravo' }, score: 3 }]);
+  });
+
+  it('logs a store that is away at start by its code, on one line without a stack', async () => {
+    vi.spyOn(store, 'listSeries').mockRejectedValueOnce(new StoreUnavailableError('neo4j'));
+    createDramaYoga({ store, logger, ops: { warmRecommendations: true } });
+    await vi.waitFor(() => expect(lines.join('\n')).toContain('could not be built at start'));
+    const line = JSON.parse(lines.find((each) => each.includes('could not be built at start'))!);
+    expect(line).toMatchObject({
+      level: 40,
+      code: 'STORE_UNAVAILABLE',
+      detail: expect.stringContaining('unavailable'),
+    });
+    expect(JSON.stringify(line)).not.toMatch(/stack|\bat \//);
   });
 });

@@ -8,6 +8,7 @@ import { TokenConfigError } from '../../src/auth/token-config.js';
 import { ConfigError, loadConfig } from '../../src/config/environment.js';
 import { loadPersistedOperations, PersistedOperationsError } from '../../src/config/persisted-operations.js';
 import { SeedValidationError } from '../../src/errors.js';
+import { loadSeedDirectory } from '../../src/seed/load.js';
 import { describeStartupFailure, listen, startingHandler } from '../../src/startup.js';
 import { DataDirError, ensureDirectory } from '../../src/store/embedded/data-dir.js';
 
@@ -26,6 +27,29 @@ describe('describeStartupFailure', () => {
     expect(failure).toMatchObject({ cause: 'CONFIG_INVALID' });
     expect(failure.env).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL', 'SEED_ON_START']));
     noStack(failure);
+  });
+
+  it('names SEED_DIR when the seed directory cannot be listed: missing, or a file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'seed-dir-'));
+    const file = path.join(dir, 'a-file.json');
+    writeFileSync(file, '{}');
+    try {
+      for (const [seedDir, errno] of [
+        [path.join(dir, 'missing'), 'ENOENT'],
+        [file, 'ENOTDIR'],
+      ] as const) {
+        const error = await loadSeedDirectory(seedDir).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        const failure = describeStartupFailure(error);
+        expect(failure).toMatchObject({ cause: 'SEED_DIR_UNREADABLE', env: ['SEED_DIR'], path: seedDir, errno });
+        expect(failure.msg).toContain(seedDir);
+        noStack(failure);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the data directory, holder and file of a DataDirError', () => {
