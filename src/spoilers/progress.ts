@@ -124,7 +124,9 @@ export function toProgress(entries: readonly Entry[]): Progress {
 }
 
 const PROGRESS_PARAM = 'watchedthrough';
-const PROGRESS_WORDS = ['watch', 'progress', 'spoil', 'seen'];
+const PROGRESS_WORDS = ['watch', 'progress', 'spoil', 'seen', 'episode', 'through', 'thru', 'upto', 'until'];
+/** Whole names (folded) that say how far as a short form: `?ep=3`, `?wt=3`. */
+const PROGRESS_NAMES = new Set(['ep', 'eps', 'epi', 'wt', 'episode', 'upto']);
 const MAX_TYPO_EDITS = 3;
 
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`; stops counting past `limit`. */
@@ -150,13 +152,15 @@ function editDistance(a: string, b: string, limit: number): number {
 /**
  * A query parameter that is not `watched-through` but was likely meant as it: the same name in another casing
  * or with other separators, within three edits of it (`watched-throug`, `watched-thru`), or a name about
- * progress (`progress`, `watched`, `seen`, `spoilers`). Refused, so a typo never shows the whole story.
+ * progress (`progress`, `watched`, `seen`, `spoilers`, `episode`, `through`, `up-to`, `until`, `ep`, `wt`).
+ * Refused, so a guess never shows the whole story.
  */
 export function looksLikeWatchedThrough(name: string): boolean {
   if (name === 'watched-through') return false;
   const folded = name.toLowerCase().replace(/[^a-z]/g, '');
   if (folded.length === 0) return false;
   return (
+    PROGRESS_NAMES.has(folded) ||
     PROGRESS_WORDS.some((word) => folded.includes(word)) ||
     editDistance(folded, PROGRESS_PARAM, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
   );

@@ -56,7 +56,7 @@ describeEachStore('GET /export/series/{slug}', (service) => {
     expect(progress.status).toBe(400);
     expect(await progress.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
     expect((await get(service().yoga, '/export/series/soundtrack-1?watched-through=3')).status).toBe(400);
-    for (const query of ['watched-throug=3', 'Watched_Thru=3', 'progress=3'])
+    for (const query of ['watched-throug=3', 'Watched_Thru=3', 'progress=3', 'episode=3', 'ep=3', 'upto=3'])
       expect((await get(service().yoga, `/export/series/soundtrack-1?${query}`)).status, query).toBe(400);
     const bad = await get(service().yoga, '/export/series/soundtrack-1', { authorization: 'Bearer nope' });
     expect(bad.status).toBe(401);

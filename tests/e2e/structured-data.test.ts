@@ -125,6 +125,17 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
     'progress=2',
     'watched=2',
     'spoilers=2',
+    // Red team 69: a newcomer's guesses at the name.
+    'episode=3',
+    'ep=3',
+    'EP=3',
+    'through=3',
+    'thru=3',
+    'upto=3',
+    'up-to=3',
+    'until=3',
+    'wt=3',
+    'last_episode=3',
   ])('answers ?%s, a misspelt watched-through, with 400 naming the accepted one', async (query) => {
     const error = refusal(await get(yoga, `/series/soundtrack-1.jsonld?${query}`), 400, 'BAD_USER_INPUT');
     expect(error.message).toMatch(/^Unknown query parameter "[^"]+": progress is given as watched-through=N/);
@@ -136,7 +147,7 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
     expect(refusal(answer, 400, 'BAD_USER_INPUT').message).toMatch(/^Unknown query parameter: progress/);
     expect(answer.text.length).toBeLessThan(500);
     expect(
-      (await get(yoga, '/series/soundtrack-1.jsonld?utm_source=wiki&__proto__=1&through=1&lang=en&_=1')).status,
+      (await get(yoga, '/series/soundtrack-1.jsonld?utm_source=wiki&__proto__=1&lang=en&_=1&v=2&t=9&page=1')).status,
     ).toBe(200);
   });
 
