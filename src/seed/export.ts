@@ -192,16 +192,7 @@ export async function exportSeedDirectory(
   dir: string,
   options: ExportOptions = {},
 ): Promise<ExportSummary> {
-  try {
-    makeDirectory(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new ExportError(`cannot make the export directory ${dir} (${code}); give a directory you may write`);
-  }
-  const existing = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  if (existing.length > 0)
-    throw new ExportError(`${dir} holds seed files already (${existing[0]}); export into an empty directory`);
-
+  // Series named that the store lacks are refused before the directory is made.
   const chosen = options.series ?? null;
   let total: number;
   let keys: AsyncIterable<string> | Iterable<string>;
@@ -214,6 +205,16 @@ export async function exportSeedDirectory(
   } else {
     [total, keys] = [(await store.listSeries({ first: 0, afterSlug: null })).totalCount, allSeriesKeys(store)];
   }
+
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new ExportError(`cannot make the export directory ${dir} (${code}); give a directory you may write`);
+  }
+  const existing = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+  if (existing.length > 0)
+    throw new ExportError(`${dir} holds seed files already (${existing[0]}); export into an empty directory`);
 
   const progress: ExportProgress = { seriesDone: 0, series: total, records: 0 };
   const named = new Set<string>();

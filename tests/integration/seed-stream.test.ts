@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -162,6 +163,12 @@ for (const factory of storeFactories()) {
           exportSeedDirectory(handle.store, empty, { series: ['godspeed', 'no-such-show'] }),
         ).rejects.toThrow(ExportError);
         expect(await filesOf(empty)).toEqual(new Map());
+        // Refused before the directory is made (red team 69 found an empty one left behind).
+        const notMade = path.join(empty, 'not-made');
+        await expect(exportSeedDirectory(handle.store, notMade, { series: ['no-such-show'] })).rejects.toThrow(
+          'no series "no-such-show"',
+        );
+        expect(existsSync(notMade)).toBe(false);
         await expect(exportSeedDirectory(handle.store, dir)).rejects.toThrow('holds seed files already');
       });
 
