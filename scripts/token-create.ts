@@ -2,13 +2,23 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createToken } from '../src/auth/create-token.js';
 import { appendTokenEntry } from '../src/auth/token-file.js';
+import { SCOPES } from '../src/auth/viewer.js';
 
 const USAGE = 'usage: npm run token:create -- --name NAME --scopes write:story,write:catalog [--append TOKENS_FILE]';
 
 async function main() {
   const { values } = parseArgs({
-    options: { name: { type: 'string' }, scopes: { type: 'string' }, append: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      append: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\nscopes: ${SCOPES.join(', ')}\n`);
+    return;
+  }
   if (!values.name || !values.scopes || values.append === '') throw new Error(USAGE);
   const { token, entry } = createToken(
     values.name,

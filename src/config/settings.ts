@@ -34,6 +34,28 @@ const list = z
       .filter(Boolean),
   );
 
+/** An origin as a browser sends it in `Origin` (scheme, host, port), from an entry of CORS_ORIGINS; null if it is none. */
+function originOf(entry: string): string | null {
+  if (!URL.canParse(entry)) return null;
+  const url = new URL(entry);
+  const bare = url.username === '' && url.password === '' && url.pathname === '/' && !url.search && !url.hash;
+  if (!bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) return null;
+  return url.origin;
+}
+const origins = list.pipe(
+  z.array(z.string()).transform((entries, ctx) =>
+    entries.map((entry) => {
+      const origin = originOf(entry);
+      if (origin === null)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(entry.slice(0, 100))} is not an origin: give each as a browser sends it, scheme://host[:port] with no path (https://wiki.example); "*" is not taken`,
+        });
+      return origin ?? '';
+    }),
+  ),
+);
+
 const opsSchema = z.object({
   NODE_ENV: z.string().optional(),
   MAX_DEPTH: count(10, Number.MAX_SAFE_INTEGER, 1),
@@ -66,7 +88,7 @@ const opsSchema = z.object({
   APQ_MAX_ENTRIES: count(1_000),
   APQ_MAX_CHARS: count(10_000_000),
   APQ_TTL_S: count(86_400),
-  CORS_ORIGINS: list,
+  CORS_ORIGINS: origins,
   INTROSPECTION: flag,
   GRAPHIQL: flag,
   SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),

@@ -148,6 +148,23 @@ describe('a service that is safe to expose', () => {
       'https://a.example',
       'https://b.example',
     ]);
+    // Written as a browser would not send it: the origin it means (red team 69: these never matched).
+    expect(
+      settings({ CORS_ORIGINS: 'https://Wiki.Example/,https://c.example:443,https://例え.jp' }).corsOrigins,
+    ).toEqual(['https://wiki.example', 'https://c.example', 'https://xn--r8jz45g.jp']);
+    for (const hostile of [
+      'not a url',
+      '*',
+      'null',
+      'https://a.example/path',
+      'ftp://a.example',
+      '__proto__',
+      'https://a.example?x=1',
+    ]) {
+      const parsed = parseOpsSettings({ CORS_ORIGINS: `https://ok.example,${hostile}` });
+      expect(parsed.success, hostile).toBe(false);
+      expect(parsed.error?.issues[0]?.message, hostile).toMatch(/is not an origin/);
+    }
   });
 
   it('masks unexpected errors: no stack traces, no internals', async () => {

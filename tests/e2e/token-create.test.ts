@@ -84,4 +84,20 @@ describe('npm run token:create', () => {
     expect(scope.code).toBe(1);
     expect(scope.stderr).toMatch(/scopes/);
   });
+
+  it('--help prints the usage and the scopes; repeated scopes are listed once; a bad name says what a name is', async () => {
+    const help = await tokenCreate('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run token:create/);
+    expect(help.stdout).toContain('write:story');
+    const twice = await tokenCreate('--name', 'twice', '--scopes', 'write:story, write:story,admin');
+    expect(twice.code).toBe(0);
+    const list = JSON.parse(twice.stdout.slice(twice.stdout.indexOf('\n[') + 1));
+    expect(list[0].scopes).toEqual(['write:story', 'admin']);
+    for (const name of ['__proto__', '.lead', '']) {
+      const bad = await tokenCreate('--name', name, '--scopes', 'write:story');
+      expect(bad.code, name).toBe(1);
+      if (name) expect(bad.stderr, name).toMatch(/starting with a letter or a digit/);
+    }
+  });
 });
