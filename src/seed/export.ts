@@ -2,7 +2,7 @@ import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { slugOf } from '../domain/keys.js';
 import type { GraphDocument, PersonRecord, PlotEventRecord } from '../domain/records.js';
-import { makeDirectory } from '../file-system.js';
+import { makeDirectory, unmakeDirectories } from '../file-system.js';
 import type { ChangeLogReader, SeriesEventsPageRequest, StoreReader } from '../store/port.js';
 import { PEOPLE_FILE, peopleFileParts, seriesFileName, seriesFileParts } from './canonical.js';
 
@@ -192,22 +192,9 @@ export async function exportSeedDirectory(
   dir: string,
   options: ExportOptions = {},
 ): Promise<ExportSummary> {
-  // Series named that the store lacks are refused before the directory is made.
-  const chosen = options.series ?? null;
-  let total: number;
-  let keys: AsyncIterable<string> | Iterable<string>;
-  if (chosen !== null) {
-    const wanted = [...new Set(chosen)].sort();
-    const found = await store.seriesByKeys(wanted);
-    const missing = wanted.filter((_, i) => found[i] === null);
-    if (missing.length > 0) throw new ExportError(`no series ${missing.map((m) => `"${m}"`).join(', ')} in the store`);
-    [total, keys] = [wanted.length, wanted];
-  } else {
-    [total, keys] = [(await store.listSeries({ first: 0, afterSlug: null })).totalCount, allSeriesKeys(store)];
-  }
-
+  let made: string[];
   try {
-    makeDirectory(dir);
+    made = makeDirectory(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'an error';
     throw new ExportError(`cannot make the export directory ${dir} (${code}); give a directory you may write`);
@@ -215,6 +202,26 @@ export async function exportSeedDirectory(
   const existing = (await readdir(dir)).filter((n) => n.endsWith('.json'));
   if (existing.length > 0)
     throw new ExportError(`${dir} holds seed files already (${existing[0]}); export into an empty directory`);
+
+  const chosen = options.series ?? null;
+  let total: number;
+  let keys: AsyncIterable<string> | Iterable<string>;
+  try {
+    if (chosen !== null) {
+      const wanted = [...new Set(chosen)].sort();
+      const found = await store.seriesByKeys(wanted);
+      const missing = wanted.filter((_, i) => found[i] === null);
+      if (missing.length > 0)
+        throw new ExportError(`no series ${missing.map((m) => `"${m}"`).join(', ')} in the store`);
+      [total, keys] = [wanted.length, wanted];
+    } else {
+      [total, keys] = [(await store.listSeries({ first: 0, afterSlug: null })).totalCount, allSeriesKeys(store)];
+    }
+  } catch (error) {
+    // Refused before any file: the directories made for it go again.
+    unmakeDirectories(made);
+    throw error;
+  }
 
   const progress: ExportProgress = { seriesDone: 0, series: total, records: 0 };
   const named = new Set<string>();
