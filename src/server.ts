@@ -1,6 +1,7 @@
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Config, loadConfig } from './config/environment.js';
+import { nodeEnvWarning } from './config/settings.js';
 import { guardedServer } from './connections.js';
 import { createLogger, type Logger } from './logger.js';
 import { probesOnly } from './probes.js';
@@ -74,6 +75,8 @@ try {
     },
     'drama graph listening',
   );
+  const nodeEnv = nodeEnvWarning(process.env.NODE_ENV, config.ops);
+  if (nodeEnv !== null) logger.warn({ env: ['NODE_ENV'] }, nodeEnv);
 } catch (error) {
   exitOnStartupFailure(logger, error, { neo4jUri: config?.neo4j?.uri });
 }

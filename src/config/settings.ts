@@ -164,6 +164,16 @@ export interface OpsSettings {
 
 export const PERSISTED_OPERATIONS_FILE = path.join(PACKAGE_ROOT, 'persisted-operations.json');
 
+/**
+ * A warning for a NODE_ENV that is set but is none of the names Node tools know (`prod`, `Production`): such a
+ * service is not in production mode, so introspection and GraphiQL are on unless INTROSPECTION/GRAPHIQL say no.
+ */
+export function nodeEnvWarning(nodeEnv: string | undefined, ops: Pick<OpsSettings, 'introspection' | 'graphiql'>) {
+  if (nodeEnv === undefined || nodeEnv === '' || ['production', 'development', 'test'].includes(nodeEnv)) return null;
+  if (!ops.introspection && !ops.graphiql) return null;
+  return `NODE_ENV is ${JSON.stringify(nodeEnv.slice(0, 40))}, not "production": introspection and GraphiQL are on (set NODE_ENV=production, or INTROSPECTION=false and GRAPHIQL=false)`;
+}
+
 /** Reads the operational settings (limits, rate limit, cache, CORS, production mode) from the environment. */
 export function parseOpsSettings(env: NodeJS.ProcessEnv): z.ZodSafeParseResult<OpsSettings> {
   return opsSchema
