@@ -30,6 +30,7 @@ import {
 } from './plugins/error-codes.js';
 import { useExecutor } from './plugins/executor.js';
 import { useSeriesExport } from './plugins/export-series.js';
+import { useGraphiQLPage } from './plugins/graphiql.js';
 import { guarded, useSendableHeaders } from './plugins/guard.js';
 import { useHead } from './plugins/head.js';
 import { useHealthEndpoints } from './plugins/health.js';
@@ -46,7 +47,7 @@ import { createDramaResponseCache, type DramaResponseCache, useDramaResponseCach
 import { useStructuredData } from './plugins/structured-data.js';
 import { useReservedVariableNames, useVariableDefaults } from './plugins/variable-names.js';
 import { useWatchedThrough } from './plugins/watched-through.js';
-import { useWidget } from './plugins/widget.js';
+import { useWidget, WIDGET_PATHS } from './plugins/widget.js';
 import type { LoaderMode } from './reads/loaders.js';
 import { warmRecommendations } from './reads/warm-up.js';
 import type { RedisHealth } from './redis/connection.js';
@@ -96,6 +97,7 @@ interface OpsDependencies {
   apq: ApqStore;
   redis: (RedisHealth & { commands: Redis }) | undefined;
   webhooks: WebhookDispatcher | undefined;
+  graphiql: boolean;
 }
 
 function opsPlugins(
@@ -112,6 +114,7 @@ function opsPlugins(
     apq,
     redis,
     webhooks,
+    graphiql,
   }: OpsDependencies,
 ): Plugin[] {
   const rateLimit = useRateLimit(ops.rateLimit, clientOf, redis);
@@ -135,6 +138,14 @@ function opsPlugins(
     useMetricsEndpoint(metrics),
     rateLimit,
     useWidget(),
+    ...(graphiql
+      ? [
+          useGraphiQLPage(GRAPHQL_ENDPOINT, {
+            title: 'Drama knowledge graph',
+            defaultTabs: loadExamples().map((example) => ({ query: example.document })),
+          }),
+        ]
+      : []),
     useVaryOrigin(ops.corsOrigins),
     useRejectInvalidTokens(authenticate),
     useSeriesExport(store, ops.exportAccess, authenticate, clientOf, ops.exports),
@@ -203,7 +214,7 @@ export function createDramaYoga(options: YogaOptions) {
   };
   meterSchema(schema);
   if (ops.warmRecommendations) void warmRecommendations(store, logger);
-  const [headAsGet, headWithoutBody] = useHead(GRAPHQL_ENDPOINT);
+  const [headAsGet, headWithoutBody] = useHead([GRAPHQL_ENDPOINT, ...WIDGET_PATHS]);
   return createYoga({
     schema,
     context: createContextFactory(store, {
@@ -225,12 +236,8 @@ export function createDramaYoga(options: YogaOptions) {
     maxRequestBodySize: false,
     logging: yogaLogging(logger),
     cors: useCors(ops.corsOrigins),
-    // GraphiQL's page is a 9 MB module: loaded on the first request for it, not at start-up.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    graphiql: (graphiql ?? ops.graphiql) && {
-      title: 'Drama knowledge graph',
-      defaultTabs: loadExamples().map((example) => ({ query: example.document })),
-    },
+    // useGraphiQLPage serves the page, after the rate limit and the logs.
+    graphiql: false,
     plugins: guarded(
       [
         // First, as Yoga's own checks were: probes are answered before any rate limit, token check or log.
@@ -258,6 +265,7 @@ export function createDramaYoga(options: YogaOptions) {
           apq: options.apqStore ?? createMemoryApqStore(ops.apq),
           redis: replication?.redis,
           webhooks: options.webhooks,
+          graphiql: graphiql ?? ops.graphiql,
         }),
         useStructuredData(store, { maxAgeSeconds: ops.persisted.maxAgeSeconds, loaderMode: options.loaders ?? 'on' }),
         useVariableErrorCodes(),

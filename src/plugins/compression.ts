@@ -59,17 +59,18 @@ const STATIC_BODY = /^text\/(?:html|javascript)\b/;
 const STATIC_ENTRIES = 8;
 
 /**
- * Each path's last static body, compressed once per coding: the 9 MB GraphiQL page takes about a second of
- * brotli, and the widget's script is asked for by every page that embeds it. At most `entries` bodies are
- * kept, the least recently sent going first; a body that changes is compressed again.
+ * Static bodies compressed once per coding, found by their type and length and then compared byte for byte:
+ * the 9 MB GraphiQL page takes about a second of brotli, and the widget's script is asked for by every page
+ * that embeds it. At most `entries` are kept, the least recently sent going first; a body that differs is
+ * compressed again.
  */
 export function staticCompressionCache(
   squeeze: (coding: Coding, body: Buffer) => Promise<Buffer> = compress,
   entries = STATIC_ENTRIES,
 ) {
   const kept = new Map<string, { source: Buffer; compressed: Buffer }>();
-  return async (coding: Coding, path: string, body: Buffer) => {
-    const key = `${coding} ${path}`;
+  return async (coding: Coding, contentType: string, body: Buffer) => {
+    const key = `${coding} ${contentType} ${body.length}`;
     const hit = kept.get(key);
     kept.delete(key);
     if (hit?.source.equals(body)) {
@@ -137,7 +138,7 @@ export function useCompression(): Plugin {
         return;
       }
       const compressed = STATIC_BODY.test(contentType)
-        ? await staticBodies(coding, new URL(request.url).pathname, body)
+        ? await staticBodies(coding, contentType, body)
         : await compress(coding, body);
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-encoding', coding);

@@ -26,7 +26,7 @@ function utf8Body(request: Request): boolean {
   );
 }
 
-/** What /graphql answers in, JSON first (GraphiQL's page is answered before this plugin runs, when it is on). */
+/** What /graphql answers in, JSON first (GraphiQL's page is answered before this plugin runs, when it is on: graphiql.ts). */
 const SERVED = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/event-stream'];
 const JSON_TYPES = new Set(SERVED.slice(0, 2));
 const EVENT_STREAM = 'text/event-stream';
@@ -82,12 +82,12 @@ function specificity(range: string, type: string): number {
  * names it (RFC 9110 §12.5.1: `text/*, text/event-stream;q=0` refuses the event stream); equal q-values
  * prefer JSON, then the order listed.
  */
-function preferred(accept: string): string[] {
+function preferred(accept: string, served: readonly string[] = SERVED): string[] {
   const entries = accept
     .split(',')
     .map(acceptEntry)
     .filter((entry): entry is AcceptEntry => entry !== null);
-  const ranked = SERVED.flatMap((type, serverOrder) => {
+  const ranked = served.flatMap((type, serverOrder) => {
     let best: { q: number; specificity: number; index: number } | null = null;
     for (const [index, entry] of entries.entries()) {
       const level = specificity(entry.range, type);
@@ -117,6 +117,14 @@ export function servableAccept(accept: string): string | null {
   const [best] = formats;
   if (best === undefined) return null;
   return best !== EVENT_STREAM && formats.includes(EVENT_STREAM) ? `${best}, ${EVENT_STREAM}` : best;
+}
+
+/**
+ * Whether Accept asks for a page more than for a GraphQL answer: `text/html` ranks first among it and the formats
+ * served (a browser's navigation does; `*\/*` alone, or JSON listed as high, is a GraphQL client).
+ */
+export function prefersPage(accept: string | null): boolean {
+  return accept !== null && preferred(accept, [...SERVED, 'text/html'])[0] === 'text/html';
 }
 
 /** Whether the request, as Node read it off the socket, carries the header `name` more than once. */

@@ -54,10 +54,13 @@ const method = (request: Request) => request.method.toUpperCase();
  * src/widget/browser on first request) and GET /widget (a demo page). Any page may load the script;
  * its GraphQL requests obey the CORS allowlist.
  */
+/** The widget's script and its demo page. */
+export const WIDGET_PATHS = ['/widget.js', '/widget'] as const;
+
 export function useWidget(): Plugin {
   return {
     onRequest: async ({ request, url, endResponse }) => {
-      if (url.pathname !== '/widget.js' && url.pathname !== '/widget') return;
+      if (!(WIDGET_PATHS as readonly string[]).includes(url.pathname)) return;
       if (method(request) !== 'GET' && method(request) !== 'HEAD') {
         return endResponse(
           errorResponse(405, 'METHOD_NOT_ALLOWED', `${url.pathname} answers GET and HEAD only.`, {

@@ -32,7 +32,7 @@ async function bundleWidget(): Promise<WidgetBundle> {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.text;
-  return { code, etag: `"${createHash('sha256').update(code).digest('base64url').slice(0, 27)}"` };
+  return { code, etag: `W/"${createHash('sha256').update(code).digest('base64url').slice(0, 27)}"` };
 }
 
 let bundled: Promise<WidgetBundle> | undefined;

@@ -132,6 +132,35 @@ describe('a service that is safe to expose', () => {
     expect(off.headers.get('content-type') ?? '').not.toContain('text/html');
   });
 
+  it('serves GraphiQL only at /graphql, to a client preferring a page, within the rate limit (red team 70)', async () => {
+    const yoga = service.yoga({ graphiql: true, ops: { rateLimit: { max: 3, windowMs: 30_000 } } });
+    const from = { req: { socket: { remoteAddress: '10.0.7.1' } } };
+    const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const page = (path: string, accept = BROWSER, method = 'GET') =>
+      yoga.fetch(`${URL_BASE}${path}`, { method, headers: { accept } }, from);
+    const served = await page('/graphql');
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(served.headers.get('vary')).toMatch(/\bAccept\b/);
+    expect(await served.text()).toContain('Drama knowledge graph');
+    const head = await page('/graphql', BROWSER, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await head.text()).toBe('');
+    // Not a page: other paths ending in /graphql, a client listing JSON as high, or */* alone (curl).
+    for (const [path, accept] of [
+      ['///graphql', BROWSER],
+      ['/x/graphql', BROWSER],
+      ['/graphql', 'application/json, text/html'],
+    ] as const) {
+      const answer = await page(path, accept);
+      expect(answer.headers.get('content-type') ?? '', `${path} ${accept}`).not.toContain('text/html');
+    }
+    // The fourth request from this client: over the limit, the page too.
+    const refused = await page('/graphql');
+    expect(refused.status).toBe(429);
+  });
+
   it('turns introspection and GraphiQL off in production unless told otherwise', () => {
     const settings = (env: NodeJS.ProcessEnv) => parseOpsSettings(env).data!;
     expect(settings({ NODE_ENV: 'production' })).toMatchObject({

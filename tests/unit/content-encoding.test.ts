@@ -48,30 +48,34 @@ describe('static bodies compressed once', () => {
     };
     return { calls, squeeze };
   };
+  const HTML = 'text/html; charset=utf-8';
+  const JS = 'text/javascript; charset=utf-8';
 
-  it('compresses each path and coding once while its body stays the same, and again when it changes', async () => {
+  it('compresses each body once per coding, whatever path sent it, and again when it changes', async () => {
     const { calls, squeeze } = counting();
     const cache = staticCompressionCache(squeeze);
     for (let i = 0; i < 3; i += 1) {
-      expect((await cache('br', '/graphql', Buffer.from('graphiql'))).toString()).toBe('br(graphiql)');
-      expect((await cache('br', '/widget', Buffer.from('demo'))).toString()).toBe('br(demo)');
-      expect((await cache('gzip', '/widget.js', Buffer.from('script'))).toString()).toBe('gzip(script)');
+      expect((await cache('br', HTML, Buffer.from('graphiql'))).toString()).toBe('br(graphiql)');
+      expect((await cache('br', HTML, Buffer.from('demo'))).toString()).toBe('br(demo)');
+      expect((await cache('gzip', JS, Buffer.from('script'))).toString()).toBe('gzip(script)');
     }
     expect(calls).toEqual(['br graphiql', 'br demo', 'gzip script']);
-    expect((await cache('gzip', '/widget.js', Buffer.from('script v2'))).toString()).toBe('gzip(script v2)');
-    expect(calls).toHaveLength(4);
+    // Same type and length, other bytes: compared, not trusted.
+    expect((await cache('gzip', JS, Buffer.from('scripT'))).toString()).toBe('gzip(scripT)');
+    expect((await cache('gzip', JS, Buffer.from('script v2'))).toString()).toBe('gzip(script v2)');
+    expect(calls).toHaveLength(5);
   });
 
   it('keeps at most its bound, forgetting the least recently sent', async () => {
     const { calls, squeeze } = counting();
     const cache = staticCompressionCache(squeeze, 2);
-    await cache('br', '/a', Buffer.from('a'));
-    await cache('br', '/b', Buffer.from('b'));
-    await cache('br', '/a', Buffer.from('a'));
-    await cache('br', '/c', Buffer.from('c'));
-    await cache('br', '/a', Buffer.from('a'));
-    expect(calls).toEqual(['br a', 'br b', 'br c']);
-    await cache('br', '/b', Buffer.from('b'));
-    expect(calls).toEqual(['br a', 'br b', 'br c', 'br b']);
+    await cache('br', HTML, Buffer.from('a'));
+    await cache('br', HTML, Buffer.from('bb'));
+    await cache('br', HTML, Buffer.from('a'));
+    await cache('br', HTML, Buffer.from('ccc'));
+    await cache('br', HTML, Buffer.from('a'));
+    expect(calls).toEqual(['br a', 'br bb', 'br ccc']);
+    await cache('br', HTML, Buffer.from('bb'));
+    expect(calls).toEqual(['br a', 'br bb', 'br ccc', 'br bb']);
   });
 });
