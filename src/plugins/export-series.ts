@@ -4,7 +4,7 @@ import type { ClientOf, NodeServerContext } from '../auth/clients.js';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportParts } from '../seed/export.js';
-import { looksLikeWatchedThrough, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import { isPassingParameter, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import type { ChangeLogReader, StoreReader } from '../store/port.js';
 import { OpenStreams } from './open-streams.js';
 import { errorResponse, storeUnavailableResponse } from './refusals.js';
@@ -230,10 +230,10 @@ export function useSeriesExport(
       }
       if (
         request.headers.has(WATCHED_THROUGH_HEADER) ||
-        [...url.searchParams.keys()].some((name) => name === 'watched-through' || looksLikeWatchedThrough(name))
+        [...url.searchParams.keys()].some((name) => !isPassingParameter(name))
       ) {
         const message =
-          'An export holds the whole story, so it takes no viewing progress: ask GraphQL for a spoiler-safe view.';
+          'An export holds the whole story, so it takes no viewing progress and no query parameters (tracking ones such as utm_source aside): ask GraphQL for a spoiler-safe view.';
         endResponse(errorResponse(400, 'BAD_REQUEST', message));
         return;
       }

@@ -4,7 +4,7 @@ import { FIELD_RULES, slugProblem } from '../domain/rules.js';
 import { createLoaders, type LoaderMode, type LoaderStore } from '../reads/loaders.js';
 import { seriesJsonLd } from '../reads/structured-data.js';
 import {
-  looksLikeWatchedThrough,
+  isPassingParameter,
   MAX_EPISODE,
   progressFromHeader,
   toProgress,
@@ -42,12 +42,12 @@ function slugOf(encoded: string): string {
 /** `?watched-through=N`: at most once, an integer from 1 to the largest episode the header and @watchedThrough take. */
 function watchedThrough(url: URL): number | null {
   for (const name of new Set(url.searchParams.keys())) {
-    if (!looksLikeWatchedThrough(name)) continue;
+    if (name === WATCHED_THROUGH_PARAM || isPassingParameter(name)) continue;
     const shown = name.length <= 40 ? ` ${JSON.stringify(name)}` : '';
     throw new Refusal(
       400,
       'BAD_USER_INPUT',
-      `Unknown query parameter${shown}: progress is given as ${WATCHED_THROUGH_PARAM}=N (spelt exactly so, lower case, with a hyphen).`,
+      `Unknown query parameter${shown}: progress is given as ${WATCHED_THROUGH_PARAM}=N (spelt exactly so, lower case, with a hyphen); other parameters are refused, but for tracking ones such as utm_source.`,
     );
   }
   const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);

@@ -123,45 +123,12 @@ export function toProgress(entries: readonly Entry[]): Progress {
   return progress;
 }
 
-const PROGRESS_PARAM = 'watchedthrough';
-const PROGRESS_WORDS = ['watch', 'progress', 'spoil', 'seen', 'episode', 'through', 'thru', 'upto', 'until'];
-/** Whole names (folded) that say how far as a short form: `?ep=3`, `?wt=3`. */
-const PROGRESS_NAMES = new Set(['ep', 'eps', 'epi', 'wt', 'episode', 'upto']);
-const MAX_TYPO_EDITS = 3;
-
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`; stops counting past `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
-      row.push(best);
-    }
-    if (Math.min(...row) > limit) return limit + 1;
-    before = previous;
-    previous = row;
-  }
-  return previous[b.length]!;
-}
-
 /**
- * A query parameter that is not `watched-through` but was likely meant as it: the same name in another casing
- * or with other separators, within three edits of it (`watched-throug`, `watched-thru`), or a name about
- * progress (`progress`, `watched`, `seen`, `spoilers`, `episode`, `through`, `up-to`, `until`, `ep`, `wt`).
- * Refused, so a guess never shows the whole story.
+ * Query parameters a link picks up on its way, which say nothing about the story: campaign tags (`utm_…`),
+ * click ids, cache busters and a language. Every other name but `watched-through` is refused, so that no typo or
+ * guess at it (`?episode=3`, `?wacthed-through=3`, a look-alike letter) quietly shows the whole story.
  */
-export function looksLikeWatchedThrough(name: string): boolean {
-  if (name === 'watched-through') return false;
-  const folded = name.toLowerCase().replace(/[^a-z]/g, '');
-  if (folded.length === 0) return false;
-  return (
-    PROGRESS_NAMES.has(folded) ||
-    PROGRESS_WORDS.some((word) => folded.includes(word)) ||
-    editDistance(folded, PROGRESS_PARAM, MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
-  );
-}
+const PASSING_PARAMETER =
+  /^(?:utm_[a-z0-9_]{1,40}|fbclid|gclid|dclid|gbraid|wbraid|msclkid|twclid|igshid|yclid|mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|ref|ref_src|v|ver|version|_|t|ts|cb|cachebust|cachebuster|nocache|lang|hl|locale)$/i;
+
+export const isPassingParameter = (name: string): boolean => PASSING_PARAMETER.test(name);

@@ -56,8 +56,18 @@ describeEachStore('GET /export/series/{slug}', (service) => {
     expect(progress.status).toBe(400);
     expect(await progress.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
     expect((await get(service().yoga, '/export/series/soundtrack-1?watched-through=3')).status).toBe(400);
-    for (const query of ['watched-throug=3', 'Watched_Thru=3', 'progress=3', 'episode=3', 'ep=3', 'upto=3'])
+    for (const query of [
+      'watched-throug=3',
+      'Watched_Thru=3',
+      'progress=3',
+      'episode=3',
+      'ep=3',
+      'upto=3',
+      'episod=3',
+      'format=zip',
+    ])
       expect((await get(service().yoga, `/export/series/soundtrack-1?${query}`)).status, query).toBe(400);
+    expect((await get(service().yoga, '/export/series/soundtrack-1?utm_source=wiki&_=1')).status).toBe(200);
     const bad = await get(service().yoga, '/export/series/soundtrack-1', { authorization: 'Bearer nope' });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });

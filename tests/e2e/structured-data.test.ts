@@ -136,18 +136,38 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
     'until=3',
     'wt=3',
     'last_episode=3',
+    // Red team 70: typos, short forms, other languages and look-alike letters a word list misses.
+    'episod=3',
+    'epsiode=3',
+    's01e03=1',
+    'e=3',
+    'viewed=3',
+    'caught-up=3',
+    '%C3%A9pisode=3',
+    'folge=3',
+    '%ED%9A%8C=3',
+    '%D0%B5pisode=3',
+    '%EF%BD%85pisode=3',
+    'x=1;watched-through=3',
+    '__proto__=1',
+    'page=1',
   ])('answers ?%s, a misspelt watched-through, with 400 naming the accepted one', async (query) => {
     const error = refusal(await get(yoga, `/series/soundtrack-1.jsonld?${query}`), 400, 'BAD_USER_INPUT');
     expect(error.message).toMatch(/^Unknown query parameter "[^"]+": progress is given as watched-through=N/);
   });
 
-  it('answers a misspelt watched-through with a huge name without echoing it, and ignores other parameters', async () => {
+  it('answers a misspelt watched-through with a huge name without echoing it, and ignores tracking parameters', async () => {
     const huge = `watched${'_'.repeat(5_000)}through=3`;
     const answer = await get(yoga, `/series/soundtrack-1.jsonld?${huge}`);
     expect(refusal(answer, 400, 'BAD_USER_INPUT').message).toMatch(/^Unknown query parameter: progress/);
     expect(answer.text.length).toBeLessThan(500);
     expect(
-      (await get(yoga, '/series/soundtrack-1.jsonld?utm_source=wiki&__proto__=1&lang=en&_=1&v=2&t=9&page=1')).status,
+      (
+        await get(
+          yoga,
+          '/series/soundtrack-1.jsonld?utm_source=wiki&UTM_Campaign=x&fbclid=1&gclid=2&lang=en&_=1&v=2&t=9&cb=3&ref=wiki',
+        )
+      ).status,
     ).toBe(200);
   });
 
