@@ -8,7 +8,7 @@ const TOKEN_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 export const tokenEntrySchema = z.strictObject({
   name: z
     .string()
-    .regex(TOKEN_NAME, 'a name is 1-64 letters, digits, "_", "-" or ".", starting with a letter or a digit'),
+    .regex(TOKEN_NAME, 'a name is 1-64 ASCII letters, digits, "_", "-" or ".", starting with a letter or a digit'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'sha256 is the 64 hex digits of sha256(token)'),
   scopes: z.array(z.enum(SCOPES)).min(1, 'give at least one scope'),
 });

@@ -103,6 +103,11 @@ const environmentSchema = z
         path: ['WEBHOOK_MAX_BACKOFF_MS'],
         message: `must be at least WEBHOOK_BACKOFF_MS (${e.WEBHOOK_BACKOFF_MS})`,
       });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_BACKOFF_MS'],
+        message: `must be at most WEBHOOK_MAX_BACKOFF_MS (${e.WEBHOOK_MAX_BACKOFF_MS})`,
+      });
     }
     if (e.NEO4J_URI !== undefined && NEO4J_SCHEME.test(e.NEO4J_URI) && e.NEO4J_PASSWORD === '') {
       ctx.addIssue({

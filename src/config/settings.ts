@@ -35,8 +35,11 @@ const list = z
   );
 
 /** An origin as a browser sends it in `Origin` (scheme, host, port), from an entry of CORS_ORIGINS; null if it is none. */
+/** scheme://authority with at most a trailing slash, and nothing a URL parser would drop or resolve away. */
+const BARE_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\\\s]+\/?$/i;
+
 function originOf(entry: string): string | null {
-  if (!URL.canParse(entry)) return null;
+  if (!BARE_ORIGIN.test(entry) || !URL.canParse(entry)) return null;
   const url = new URL(entry);
   const bare = url.username === '' && url.password === '' && url.pathname === '/' && !url.search && !url.hash;
   if (!bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) return null;

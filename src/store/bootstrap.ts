@@ -70,7 +70,7 @@ export function bootstrapStore(
         throw error;
       }
       state.phase = 'retrying';
-      logger.warn({ retryMs }, 'store unavailable; migrating and seeding will be retried');
+      logger.warn({ code: error.extensions.code, retryMs }, 'store unavailable; migrating and seeding will be retried');
       setTimeout(
         () => void attempt().catch((e: unknown) => logger.error({ err: e }, 'bootstrap failed')),
         retryMs,

@@ -189,6 +189,14 @@ describe('a service that is safe to expose', () => {
       'ftp://a.example',
       '__proto__',
       'https://a.example?x=1',
+      // Red team 70: ones a URL parser normalises away.
+      'https://a.example/?',
+      'https://a.example/#',
+      'https://a.example/%2e',
+      'https://a.example/./',
+      'https://a.example/..',
+      'https://@a.example',
+      'https://a.example\\',
     ]) {
       const parsed = parseOpsSettings({ CORS_ORIGINS: `https://ok.example,${hostile}` });
       expect(parsed.success, hostile).toBe(false);

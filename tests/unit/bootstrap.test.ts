@@ -31,10 +31,14 @@ it.each([
 ])('retries seeding while the store is %s, then is ready', async (_what, failure) => {
   const { store, calls } = flakyStore([failure, failure]);
   const state = new BootstrapState();
-  const logger = createLogger('silent');
+  const lines: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => void lines.push(line) });
   expect(await bootstrapStore(store, { seedOnStart: true, retryMs: 1 }, logger, state)).toBe('retrying');
   expect(await settled(state)).toBe('ready');
   expect(calls.imports).toBe(3);
+  // Each retry says why by its code (red team 70 saw only retryMs).
+  const retries = lines.map((line) => JSON.parse(line)).filter((line) => /will be retried/.test(line.msg));
+  expect(retries.map((line) => line.code)).toEqual([failure.extensions.code, failure.extensions.code]);
 });
 
 it('fails, without retrying, on any other error', async () => {
