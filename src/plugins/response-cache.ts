@@ -234,7 +234,9 @@ export function useDramaResponseCache(
       // stream or multipart is another representation, so it gets a tag of its own.
       const etag = /^(W\/)?"/.test(raw) ? raw : `"${raw}${formatSuffix(response.headers.get('content-type'))}"`;
       response.headers.set('etag', etag);
-      for (const header of ['X-Watched-Through', 'Accept']) varyOn(response.headers, header);
+      // A GraphQL answer depends on progress and format; the widget's script and a JSON-LD document say their own.
+      if (new URL(request.url).pathname === '/graphql')
+        for (const header of ['X-Watched-Through', 'Accept']) varyOn(response.headers, header);
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-cache');
       if (response.status !== 200 || !matchesIfNoneMatch(conditions.get(request) ?? null, etag)) return;
       const headers = new fetchAPI.Headers(response.headers);

@@ -22,7 +22,9 @@ describe('the recommendation widget over HTTP', () => {
     await service?.dispose();
   });
   const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
-    service.yoga({ ops: { corsOrigins: [ALLOWED] } }).fetch(`${URL_BASE}${path}`, { method, headers });
+    service
+      .yoga({ ops: { corsOrigins: [ALLOWED], responseCacheTtlMs: 60_000 } })
+      .fetch(`${URL_BASE}${path}`, { method, headers });
 
   it('serves /widget.js as one cacheable JavaScript module of at most 20 KB gzipped, loadable from any page', async () => {
     const response = await get('/widget.js', { origin: 'https://anyone.example' });
@@ -70,6 +72,8 @@ describe('the recommendation widget over HTTP', () => {
     expect(await again.text()).toBe('');
     const stale = await get('/widget.js', { 'if-none-match': '"something-else"' });
     expect(stale.status).toBe(200);
+    // Its bytes depend on the coding alone (and Origin, with an allowlist): no other header splits a CDN's copies.
+    expect(first.headers.get('vary')).not.toMatch(/X-Watched-Through|\bAccept(?!-)/);
     const gzipped = await get('/widget.js', { 'accept-encoding': 'gzip' });
     expect(gzipped.headers.get('content-encoding')).toBe('gzip');
     expect(gzipped.headers.get('etag')).toBe(etag);
