@@ -1,22 +1,31 @@
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+const refuse = (response: ServerResponse, message: string) => {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  response.writeHead(400, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+};
 
 /**
  * Serves a request sent in absolute form (`GET http://host/graphql HTTP/1.1`, RFC 9112 §3.2.2, as proxies send
  * them) as its origin form (`/graphql`): the handler builds its URL from Host and the target, and would
- * otherwise see no path it knows. A target that is not a URL is passed on as it came.
+ * otherwise see no path it knows. Any other target that is not a path (`*`, `graphql`, an absolute form that is
+ * not a URL) is 400 here: the handler could not build a URL of it, and answered 500 with a stack.
  */
 export function inOriginForm(listener: RequestListener): RequestListener {
   return (request, response) => {
     const target = request.url ?? '';
     if (ABSOLUTE.test(target)) {
-      try {
-        const url = new URL(target);
-        request.url = `${url.pathname}${url.search}`;
-      } catch {
-        // Not a URL: the handler answers it as it would any unknown target.
-      }
+      if (!URL.canParse(target)) return refuse(response, 'The request target is not a URL.');
+      const url = new URL(target);
+      request.url = `${url.pathname}${url.search}`;
+    } else if (!target.startsWith('/')) {
+      return refuse(response, 'The request target must be a path, like /graphql (or an absolute URL).');
     }
     listener(request, response);
   };

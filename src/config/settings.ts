@@ -36,7 +36,7 @@ const list = z
 
 /** An origin as a browser sends it in `Origin` (scheme, host, port), from an entry of CORS_ORIGINS; null if it is none. */
 /** scheme://authority with at most a trailing slash, and nothing a URL parser would drop or resolve away. */
-const BARE_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\\\s]+\/?$/i;
+const BARE_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\\\s*;,|"'<>]+\/?$/i;
 
 function originOf(entry: string): string | null {
   if (!BARE_ORIGIN.test(entry) || !URL.canParse(entry)) return null;

@@ -68,8 +68,10 @@ export function staticCompressionCache(
   squeeze: (coding: Coding, body: Buffer) => Promise<Buffer> = compress,
   entries = STATIC_ENTRIES,
 ) {
-  const kept = new Map<string, { source: Buffer; compressed: Buffer }>();
-  return async (coding: Coding, contentType: string, body: Buffer) => {
+  // A compression under way is kept as well, so that requests arriving meanwhile wait for it (red team 71: ten
+  // at once compressed the 9 MB page ten times).
+  const kept = new Map<string, { source: Buffer; compressed: Promise<Buffer> }>();
+  return (coding: Coding, contentType: string, body: Buffer): Promise<Buffer> => {
     const key = `${coding} ${contentType} ${body.length}`;
     const hit = kept.get(key);
     kept.delete(key);
@@ -77,28 +79,42 @@ export function staticCompressionCache(
       kept.set(key, hit);
       return hit.compressed;
     }
-    const compressed = await squeeze(coding, body);
-    kept.delete(key);
-    kept.set(key, { source: body, compressed });
+    const entry = { source: body, compressed: squeeze(coding, body) };
+    entry.compressed.catch(() => {
+      if (kept.get(key) === entry) kept.delete(key);
+    });
+    kept.set(key, entry);
     for (const oldest of kept.keys()) {
       if (kept.size <= entries) break;
       kept.delete(oldest);
     }
-    return compressed;
+    return entry.compressed;
   };
 }
 
 /** Below this many bytes a compressed answer saves less than its headers and the CPU cost (cf. nginx's gzip_min_length). */
 const MIN_COMPRESSED_BYTES = 1024;
 
+const isStream = (contentType: string) =>
+  contentType.startsWith('text/event-stream') || contentType.startsWith('multipart/');
+
+/**
+ * Whether useCompression will send this answer compressed, so under a weak ETag: a 304 made of it names the tag
+ * the 200 would have carried (RFC 9110 §15.4.5). An answer of unknown length counts as sent as it is.
+ */
+export function sentCompressed(request: Request, response: Response): boolean {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!negotiateEncoding(request.headers.get('accept-encoding'))) return false;
+  if (!response.body || response.headers.has('content-encoding') || isStream(contentType)) return false;
+  if (isStreamed(response)) return true;
+  return Number(response.headers.get('content-length') ?? Number.NaN) >= MIN_COMPRESSED_BYTES;
+}
+
 /**
  * A compressed body is a different representation, so a strong ETag of the plain body must not name it (RFC 9110
  * §8.8.3); as nginx does, it becomes weak, which still matches If-None-Match (a weak comparison).
  */
-const weakened = (etag: string | null) => (etag && !etag.startsWith('W/') ? `W/${etag}` : etag);
-
-const isStream = (contentType: string) =>
-  contentType.startsWith('text/event-stream') || contentType.startsWith('multipart/');
+export const weakened = (etag: string) => (etag.startsWith('W/') ? etag : `W/${etag}`);
 
 /**
  * Compresses answers (GraphQL results, the GraphiQL page, everything with a body) with brotli or gzip as the
@@ -143,8 +159,8 @@ export function useCompression(): Plugin {
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-encoding', coding);
       headers.set('content-length', String(compressed.length));
-      const etag = weakened(headers.get('etag'));
-      if (etag) headers.set('etag', etag);
+      const etag = headers.get('etag');
+      if (etag) headers.set('etag', weakened(etag));
       setResponse(
         new fetchAPI.Response(new Uint8Array(compressed), {
           status: response.status,

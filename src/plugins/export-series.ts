@@ -4,7 +4,12 @@ import type { ClientOf, NodeServerContext } from '../auth/clients.js';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportParts } from '../seed/export.js';
-import { isPassingParameter, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
+import {
+  isPassingParameter,
+  mentionsWatchedThrough,
+  queryParameters,
+  WATCHED_THROUGH_HEADER,
+} from '../spoilers/progress.js';
 import type { ChangeLogReader, StoreReader } from '../store/port.js';
 import { OpenStreams } from './open-streams.js';
 import { errorResponse, storeUnavailableResponse } from './refusals.js';
@@ -230,7 +235,7 @@ export function useSeriesExport(
       }
       if (
         request.headers.has(WATCHED_THROUGH_HEADER) ||
-        [...url.searchParams.keys()].some((name) => !isPassingParameter(name))
+        [...queryParameters(url)].some(([name, value]) => !isPassingParameter(name) || mentionsWatchedThrough(value))
       ) {
         const message =
           'An export holds the whole story, so it takes no viewing progress and no query parameters (tracking ones such as utm_source aside): ask GraphQL for a spoiler-safe view.';
@@ -320,6 +325,8 @@ export function useSeriesExport(
 const HEADERS = (slug: string) => ({
   'content-type': 'application/json; charset=utf-8',
   'content-disposition': `attachment; filename="series-${slug}.json"`,
+  // The whole story: no shared cache may keep it and hand it to a client that sent progress (refused here).
+  'cache-control': 'no-store',
 });
 
 /** The path segment as a client meant it (`%2D` is `-`); a malformed escape stays as sent, and matches no slug. */

@@ -6,6 +6,7 @@ import type { ClientOf } from '../auth/clients.js';
 import { type CacheBounds, inProcessSettings } from '../config/settings.js';
 import { WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import { offerPlace } from './admission.js';
+import { sentCompressed, weakened } from './compression.js';
 import { matchesIfNoneMatch, varyOn } from './conditional.js';
 
 /**
@@ -240,7 +241,9 @@ export function useDramaResponseCache(
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-cache');
       if (response.status !== 200 || !matchesIfNoneMatch(conditions.get(request) ?? null, etag)) return;
       const headers = new fetchAPI.Headers(response.headers);
+      if (sentCompressed(request, response)) headers.set('etag', weakened(etag));
       for (const name of ['content-type', 'content-length', 'content-encoding']) headers.delete(name);
+      void response.body?.cancel().catch(() => undefined);
       setResponse(new fetchAPI.Response(null, { status: 304, headers }));
     },
   };

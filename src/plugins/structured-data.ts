@@ -6,7 +6,9 @@ import { seriesJsonLd } from '../reads/structured-data.js';
 import {
   isPassingParameter,
   MAX_EPISODE,
+  mentionsWatchedThrough,
   progressFromHeader,
+  queryParameters,
   toProgress,
   WATCHED_THROUGH_HEADER,
 } from '../spoilers/progress.js';
@@ -41,8 +43,9 @@ function slugOf(encoded: string): string {
 
 /** `?watched-through=N`: at most once, an integer from 1 to the largest episode the header and @watchedThrough take. */
 function watchedThrough(url: URL): number | null {
-  for (const name of new Set(url.searchParams.keys())) {
-    if (name === WATCHED_THROUGH_PARAM || isPassingParameter(name)) continue;
+  const parameters = queryParameters(url);
+  for (const [name, value] of parameters) {
+    if (name === WATCHED_THROUGH_PARAM || (isPassingParameter(name) && !mentionsWatchedThrough(value))) continue;
     const shown = name.length <= 40 ? ` ${JSON.stringify(name)}` : '';
     throw new Refusal(
       400,
@@ -50,7 +53,7 @@ function watchedThrough(url: URL): number | null {
       `Unknown query parameter${shown}: progress is given as ${WATCHED_THROUGH_PARAM}=N (spelt exactly so, lower case, with a hyphen); other parameters are refused, but for tracking ones such as utm_source.`,
     );
   }
-  const values = url.searchParams.getAll(WATCHED_THROUGH_PARAM);
+  const values = parameters.getAll(WATCHED_THROUGH_PARAM);
   if (values.length === 0) return null;
   const value = values[0]!;
   // Any number of leading zeros, as the header takes them (red team 41 found 65 digits refused here, taken there).

@@ -86,7 +86,6 @@ export function useWidget(): Plugin {
         'content-type': 'text/javascript; charset=utf-8',
         'cache-control': `public, max-age=${SCRIPT_MAX_AGE_S}`,
         etag,
-        vary: 'Origin',
         'access-control-allow-origin': '*',
         'cross-origin-resource-policy': 'cross-origin',
         'x-content-type-options': 'nosniff',

@@ -67,7 +67,17 @@ describeEachStore('GET /export/series/{slug}', (service) => {
       'format=zip',
     ])
       expect((await get(service().yoga, `/export/series/soundtrack-1?${query}`)).status, query).toBe(400);
-    expect((await get(service().yoga, '/export/series/soundtrack-1?utm_source=wiki&_=1')).status).toBe(200);
+    const tracked = await get(service().yoga, '/export/series/soundtrack-1?utm_source=wiki&_=1');
+    expect(tracked.status).toBe(200);
+    // The whole story: never kept by a shared cache (red team 71).
+    expect(tracked.headers.get('cache-control')).toBe('no-store');
+    // Progress hidden in a tracking value, or after a second ? or a ; (red team 71).
+    for (const query of [
+      'utm_source=x;watched-through=3',
+      'utm_source=x?watched-through=3',
+      'ref=a%3Bwatched-through%3D3',
+    ])
+      expect((await get(service().yoga, `/export/series/soundtrack-1?${query}`)).status, query).toBe(400);
     const bad = await get(service().yoga, '/export/series/soundtrack-1', { authorization: 'Bearer nope' });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });

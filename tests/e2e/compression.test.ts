@@ -107,6 +107,32 @@ describe('compressed answers', () => {
     expect(sent.response.headers.get('vary')).toMatch(/Accept-Encoding/);
   });
 
+  it('revalidates a compressed answer with a 304 carrying the weak tag its 200 carried (red team 71)', async () => {
+    const [, url, init] = requests[1]!;
+    const yoga = service.yoga({ ops: { responseCacheTtlMs: 60_000 } });
+    for (const coding of ['br', 'gzip']) {
+      const sent = await wire(yoga, url, init, coding);
+      const etag = sent.response.headers.get('etag')!;
+      expect(etag, coding).toMatch(/^W\/"/);
+      for (const method of ['GET', 'HEAD']) {
+        const again = await wire(
+          yoga,
+          url,
+          { ...init, method, headers: { ...init.headers, 'if-none-match': etag } },
+          coding,
+        );
+        expect(again.response.status, `${coding} ${method}`).toBe(304);
+        expect(again.response.headers.get('etag'), `${coding} ${method}`).toBe(etag);
+      }
+    }
+    // Sent plain, the same answer keeps its strong tag in the 200 and the 304.
+    const plain = await wire(yoga, url, init, 'identity');
+    const strong = plain.response.headers.get('etag')!;
+    expect(strong).toMatch(/^"/);
+    const again = await wire(yoga, url, { ...init, headers: { ...init.headers, 'if-none-match': strong } }, 'identity');
+    expect([again.response.status, again.response.headers.get('etag')]).toEqual([304, strong]);
+  });
+
   it('sends the GraphiQL page compressed: several times smaller on the wire, the same page once decoded', async () => {
     const yoga = service.yoga({ graphiql: true });
     const page = { headers: { accept: 'text/html' } };

@@ -197,6 +197,10 @@ describe('a service that is safe to expose', () => {
       'https://a.example/..',
       'https://@a.example',
       'https://a.example\\',
+      // Red team 71: a wildcard or a separator inside the host.
+      'https://*.example',
+      'https://wiki.*',
+      'https://wiki.example;',
     ]) {
       const parsed = parseOpsSettings({ CORS_ORIGINS: `https://ok.example,${hostile}` });
       expect(parsed.success, hostile).toBe(false);

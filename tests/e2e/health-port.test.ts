@@ -63,6 +63,20 @@ describe('HEALTH_PORT: a second port for probes only', () => {
     expect(JSON.parse((await ask(probes, 'GET', '/ready')).body)).toEqual({ status: 'ready' });
   });
 
+  it('answers a target that is not a path (*, graphql, a bad absolute form) with a coded 400 and no stack (red team 71)', async () => {
+    for (const [method, target] of [
+      ['GET', '*'],
+      ['OPTIONS', '*'],
+      ['GET', 'graphql'],
+      ['GET', 'http://[::1/graphql'],
+    ]) {
+      const answer = await ask(main, method!, target!);
+      expect(answer.status, `${method} ${target}`).toBe(400);
+      expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(answer.body).not.toMatch(/\bat |node_modules|TypeError/);
+    }
+  });
+
   it('answers /health with any query string and in absolute form, on both ports, and no other path ending in /health', async () => {
     for (const port of [probes, main]) {
       for (const target of ['/health', '/health?', '/health?x=1', '/./health', `http://127.0.0.1:${port}/health`]) {

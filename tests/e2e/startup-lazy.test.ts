@@ -27,9 +27,10 @@ export async function resolve(specifier, context, next) {
 let dir: string;
 let server: RunningServer | undefined;
 
+// Stdout comes as lines without their newline, stderr as chunks: joined with one, each is on a line of its own.
 const loaded = (logs: string[]): string[] =>
   logs
-    .join('')
+    .join('\n')
     .split('\n')
     .filter((line) => line.startsWith('LAZY-LOADED '))
     .map((line) => line.slice('LAZY-LOADED '.length));

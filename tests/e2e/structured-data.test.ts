@@ -171,6 +171,22 @@ describe('GET /series/{slug}.jsonld over HTTP', () => {
     ).toBe(200);
   });
 
+  it('finds watched-through after a tracking parameter, past a ; or a second ?, and refuses one hidden in its value', async () => {
+    // Red team 71: each of these answered the whole story, the progress hidden inside a tracking value.
+    const expected = (await get(yoga, '/series/soundtrack-1.jsonld?watched-through=3')).text;
+    for (const query of [
+      'utm_source=x?watched-through=3',
+      'ref=a;watched-through=3',
+      'v=1;watched-through=3&lang=en',
+    ]) {
+      const answer = await get(yoga, `/series/soundtrack-1.jsonld?${query}`);
+      expect(answer.status, query).toBe(200);
+      expect(answer.text, query).toBe(expected);
+    }
+    for (const query of ['utm_source=x%3Bwatched-through%3D3', 'ref=https%3A%2F%2Fw.example%2F%3Fwatched_through%3D3'])
+      refusal(await get(yoga, `/series/soundtrack-1.jsonld?${query}`), 400, 'BAD_USER_INPUT');
+  });
+
   it('answers a bad X-Watched-Through header with 400 BAD_USER_INPUT, as GraphQL does', async () => {
     const answer = await get(yoga, '/series/soundtrack-1.jsonld', {
       headers: { 'x-watched-through': 'soundtrack-1@0' },

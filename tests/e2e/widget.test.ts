@@ -32,7 +32,12 @@ describe('the recommendation widget over HTTP', () => {
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(response.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // With an allowlist an allowed origin gets its own CORS headers, so the script varies on Origin; without one
+    // it is the same for every page, and a CDN keeps one copy (red team 71).
     expect(response.headers.get('vary')).toContain('Origin');
+    const open = await service.yoga().fetch(`${URL_BASE}/widget.js`, { headers: { origin: 'https://anyone.example' } });
+    expect(open.headers.get('access-control-allow-origin')).toBe('*');
+    expect(open.headers.get('vary') ?? '').not.toContain('Origin');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const code = await response.text();
     expect(code).toContain('customElements.define("drama-recommendations"');

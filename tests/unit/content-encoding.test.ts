@@ -66,6 +66,25 @@ describe('static bodies compressed once', () => {
     expect(calls).toHaveLength(5);
   });
 
+  it('lets requests arriving during a compression wait for it instead of compressing again (red team 71)', async () => {
+    let calls = 0;
+    let finish: (compressed: Buffer) => void = () => undefined;
+    const cache = staticCompressionCache(() => {
+      calls += 1;
+      return new Promise<Buffer>((resolve) => {
+        finish = resolve;
+      });
+    });
+    const waiting = Array.from({ length: 10 }, () => cache('br', HTML, Buffer.from('page')));
+    finish(Buffer.from('small'));
+    expect((await Promise.all(waiting)).map(String)).toEqual(Array(10).fill('small'));
+    expect(calls).toBe(1);
+    // A compression that failed is not kept: the next request tries again.
+    const failing = staticCompressionCache(() => Promise.reject(new Error('zlib')));
+    await expect(failing('gzip', HTML, Buffer.from('x'))).rejects.toThrow('zlib');
+    await expect(failing('gzip', HTML, Buffer.from('x'))).rejects.toThrow('zlib');
+  });
+
   it('keeps at most its bound, forgetting the least recently sent', async () => {
     const { calls, squeeze } = counting();
     const cache = staticCompressionCache(squeeze, 2);
