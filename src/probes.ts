@@ -36,7 +36,8 @@ function pathOf(target: string): string | null {
   }
 }
 
-function refuse(response: ServerResponse, status: number, code: string, message: string): void {
+/** A coded GraphQL-style error written straight to Node's response, for requests no handler can take. */
+export function refuse(response: ServerResponse, status: number, code: string, message: string): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }

@@ -1,15 +1,7 @@
-import type { RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
+import { refuse } from './probes.js';
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-const refuse = (response: ServerResponse, message: string) => {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
-  response.writeHead(400, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  response.end(body);
-};
 
 /**
  * Serves a request sent in absolute form (`GET http://host/graphql HTTP/1.1`, RFC 9112 §3.2.2, as proxies send
@@ -21,11 +13,16 @@ export function inOriginForm(listener: RequestListener): RequestListener {
   return (request, response) => {
     const target = request.url ?? '';
     if (ABSOLUTE.test(target)) {
-      if (!URL.canParse(target)) return refuse(response, 'The request target is not a URL.');
+      if (!URL.canParse(target)) return refuse(response, 400, 'BAD_REQUEST', 'The request target is not a URL.');
       const url = new URL(target);
       request.url = `${url.pathname}${url.search}`;
     } else if (!target.startsWith('/')) {
-      return refuse(response, 'The request target must be a path, like /graphql (or an absolute URL).');
+      return refuse(
+        response,
+        400,
+        'BAD_REQUEST',
+        'The request target must be a path, like /graphql (or an absolute URL).',
+      );
     }
     listener(request, response);
   };

@@ -18,6 +18,8 @@ export const count = (fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0) 
       .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
       .default(fallback),
   );
+/** A bound where 0 would refuse every operation: 1 or more. */
+const positive = (fallback: number) => count(fallback, Number.MAX_SAFE_INTEGER, 1);
 /** A duration for a timer, in milliseconds, from `min`. */
 const milliseconds = (fallback: number, min = 0) => count(fallback, LONGEST_TIMER_MS, min);
 const flag = z
@@ -34,10 +36,10 @@ const list = z
       .filter(Boolean),
   );
 
-/** An origin as a browser sends it in `Origin` (scheme, host, port), from an entry of CORS_ORIGINS; null if it is none. */
 /** scheme://authority with at most a trailing slash, and nothing a URL parser would drop or resolve away. */
 const BARE_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\\\s*;,|"'<>]+\/?$/i;
 
+/** An origin as a browser sends it in `Origin` (scheme, host, port), from an entry of CORS_ORIGINS; null if it is none. */
 function originOf(entry: string): string | null {
   if (!BARE_ORIGIN.test(entry) || !URL.canParse(entry)) return null;
   const url = new URL(entry);
@@ -61,13 +63,13 @@ const origins = list.pipe(
 
 const opsSchema = z.object({
   NODE_ENV: z.string().optional(),
-  MAX_DEPTH: count(10, Number.MAX_SAFE_INTEGER, 1),
+  MAX_DEPTH: positive(10),
   MAX_ALIASES: count(15),
-  MAX_TOKENS: count(1000, Number.MAX_SAFE_INTEGER, 1),
-  MAX_COST: count(50_000, Number.MAX_SAFE_INTEGER, 1),
+  MAX_TOKENS: positive(1000),
+  MAX_COST: positive(50_000),
   MAX_BODY_BYTES: count(100_000),
-  EXECUTION_MAX_OBJECTS: count(50_000, Number.MAX_SAFE_INTEGER, 1),
-  EXECUTION_MAX_BYTES: count(2_000_000, Number.MAX_SAFE_INTEGER, 1),
+  EXECUTION_MAX_OBJECTS: positive(50_000),
+  EXECUTION_MAX_BYTES: positive(2_000_000),
   EXECUTION_TIMEOUT_MS: milliseconds(10_000, 1),
   OPERATIONS_MAX: count(16),
   OPERATIONS_QUEUE_MAX: count(256),

@@ -98,16 +98,21 @@ const MIN_COMPRESSED_BYTES = 1024;
 const isStream = (contentType: string) =>
   contentType.startsWith('text/event-stream') || contentType.startsWith('multipart/');
 
+/** The coding an answer may be compressed in: one the client takes, for a body not coded already nor an event stream or multipart. */
+function codingFor(request: Request, response: Response): Coding | undefined {
+  const coding = negotiateEncoding(request.headers.get('accept-encoding'));
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!coding || !response.body || response.headers.has('content-encoding') || isStream(contentType)) return undefined;
+  return coding;
+}
+
 /**
  * Whether useCompression will send this answer compressed, so under a weak ETag: a 304 made of it names the tag
  * the 200 would have carried (RFC 9110 §15.4.5). An answer of unknown length counts as sent as it is.
  */
 export function sentCompressed(request: Request, response: Response): boolean {
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!negotiateEncoding(request.headers.get('accept-encoding'))) return false;
-  if (!response.body || response.headers.has('content-encoding') || isStream(contentType)) return false;
-  if (isStreamed(response)) return true;
-  return Number(response.headers.get('content-length') ?? Number.NaN) >= MIN_COMPRESSED_BYTES;
+  if (codingFor(request, response) === undefined) return false;
+  return isStreamed(response) || Number(response.headers.get('content-length') ?? Number.NaN) >= MIN_COMPRESSED_BYTES;
 }
 
 /**
@@ -126,12 +131,12 @@ export function useCompression(): Plugin {
   return {
     onResponse: async ({ request, response, setResponse, fetchAPI }) => {
       varyOn(response.headers, 'Accept-Encoding');
-      const coding = negotiateEncoding(request.headers.get('accept-encoding'));
       const contentType = response.headers.get('content-type') ?? '';
       // Yoga marks event streams "none", which is no content coding (RFC 9110 §8.4.1): they go out uncoded.
       if (isStream(contentType) && response.headers.get('content-encoding')?.trim().toLowerCase() === 'none')
         response.headers.delete('content-encoding');
-      if (!coding || !response.body || response.headers.has('content-encoding') || isStream(contentType)) return;
+      const coding = codingFor(request, response);
+      if (!coding) return;
       if (isStreamed(response)) {
         const headers = new fetchAPI.Headers(response.headers);
         headers.set('content-encoding', coding);

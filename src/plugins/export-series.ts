@@ -4,12 +4,7 @@ import type { ClientOf, NodeServerContext } from '../auth/clients.js';
 import type { RequestAuthenticator } from '../auth/verify.js';
 import { SLUG_PATTERN } from '../domain/keys.js';
 import { seriesExportParts } from '../seed/export.js';
-import {
-  isPassingParameter,
-  mentionsWatchedThrough,
-  queryParameters,
-  WATCHED_THROUGH_HEADER,
-} from '../spoilers/progress.js';
+import { isPassingParameter, queryParameters, WATCHED_THROUGH_HEADER } from '../spoilers/progress.js';
 import type { ChangeLogReader, StoreReader } from '../store/port.js';
 import { OpenStreams } from './open-streams.js';
 import { errorResponse, storeUnavailableResponse } from './refusals.js';
@@ -235,7 +230,7 @@ export function useSeriesExport(
       }
       if (
         request.headers.has(WATCHED_THROUGH_HEADER) ||
-        [...queryParameters(url)].some(([name, value]) => !isPassingParameter(name) || mentionsWatchedThrough(value))
+        [...queryParameters(url)].some(([name, value]) => !isPassingParameter(name, value))
       ) {
         const message =
           'An export holds the whole story, so it takes no viewing progress and no query parameters (tracking ones such as utm_source aside): ask GraphQL for a spoiler-safe view.';

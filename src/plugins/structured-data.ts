@@ -6,7 +6,6 @@ import { seriesJsonLd } from '../reads/structured-data.js';
 import {
   isPassingParameter,
   MAX_EPISODE,
-  mentionsWatchedThrough,
   progressFromHeader,
   queryParameters,
   toProgress,
@@ -45,7 +44,7 @@ function slugOf(encoded: string): string {
 function watchedThrough(url: URL): number | null {
   const parameters = queryParameters(url);
   for (const [name, value] of parameters) {
-    if (name === WATCHED_THROUGH_PARAM || (isPassingParameter(name) && !mentionsWatchedThrough(value))) continue;
+    if (name === WATCHED_THROUGH_PARAM || isPassingParameter(name, value)) continue;
     const shown = name.length <= 40 ? ` ${JSON.stringify(name)}` : '';
     throw new Refusal(
       400,

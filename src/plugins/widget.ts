@@ -49,14 +49,14 @@ const DEMO_PAGE = `<!doctype html>
 
 const method = (request: Request) => request.method.toUpperCase();
 
+/** The widget's script and its demo page. */
+export const WIDGET_PATHS = ['/widget.js', '/widget'] as const;
+
 /**
  * The recommendation widget: GET /widget.js (the `<drama-recommendations>` ES module, built from
  * src/widget/browser on first request) and GET /widget (a demo page). Any page may load the script;
  * its GraphQL requests obey the CORS allowlist.
  */
-/** The widget's script and its demo page. */
-export const WIDGET_PATHS = ['/widget.js', '/widget'] as const;
-
 export function useWidget(): Plugin {
   return {
     onRequest: async ({ request, url, endResponse }) => {

@@ -105,7 +105,6 @@ export function parseSeedShape(file: string, raw: unknown): SeedFile {
   return parsed.data;
 }
 
-/** Reads every *.json seed file of a directory, in name order, validating all before returning any. */
 /** The seed directory itself could not be listed: missing, not a directory, or not readable. */
 export class SeedDirectoryError extends Error {
   constructor(
@@ -117,6 +116,7 @@ export class SeedDirectoryError extends Error {
   }
 }
 
+/** Reads every *.json seed file of a directory, in name order, validating all before returning any. */
 export async function loadSeedDirectory(dir: string): Promise<GraphDocument> {
   const listed = await readdir(dir).catch((error: { code?: unknown }) => {
     throw new SeedDirectoryError(dir, typeof error.code === 'string' ? error.code : 'UNKNOWN');

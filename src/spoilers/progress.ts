@@ -131,8 +131,6 @@ export function toProgress(entries: readonly Entry[]): Progress {
 const PASSING_PARAMETER =
   /^(?:utm_[a-z0-9_]{1,40}|fbclid|gclid|dclid|gbraid|wbraid|msclkid|twclid|igshid|yclid|mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|ref|ref_src|v|ver|version|_|t|ts|cb|cachebust|cachebuster|nocache|lang|hl|locale)$/i;
 
-export const isPassingParameter = (name: string): boolean => PASSING_PARAMETER.test(name);
-
 /**
  * The query's parameters, split at `;` and at a second `?` too: `?utm_source=x?watched-through=3` (progress
  * added to a link that had a query already) and `?ref=a;watched-through=3` give watched-through, not a tracking
@@ -142,9 +140,13 @@ export function queryParameters(url: URL): URLSearchParams {
   return new URLSearchParams(url.search.slice(1).replace(/[;?]/g, '&'));
 }
 
-/** Whether a parameter's value names watched-through in any spelling, encoded separators included: refused, not ignored. */
-export const mentionsWatchedThrough = (value: string): boolean =>
-  value
+/**
+ * Whether a parameter is one a link picked up on its way, ignored: a tracking name, with a value that does not
+ * name watched-through in any spelling (encoded separators included), which would be refused rather than ignored.
+ */
+export const isPassingParameter = (name: string, value: string): boolean =>
+  PASSING_PARAMETER.test(name) &&
+  !value
     .toLowerCase()
     .replace(/[^a-z]/g, '')
     .includes('watchedthrough');
